@@ -1,0 +1,13 @@
+"""The JSON API at /api/v1/ (OpenAPI schema at /api/v1/openapi.json, browsable docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+
+from masthead.publishing.api import router as publishing_router
+
+api = NinjaAPI(
+    title="Masthead API",
+    version="1",
+    description="Articles, comments and campaigns of a Masthead news site.",
+    urls_namespace="api-v1",
+)
+api.add_router("/", publishing_router)

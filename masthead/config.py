@@ -1,0 +1,185 @@
+"""Reading configuration from the environment: the one helper every setting goes through.
+
+Every refusal names the variable to set, because the person reading it is usually an operator
+looking at a log, not at this file.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class Env:
+    """Typed access to environment variables, with defaults and errors that name the variable."""
+
+    def __init__(self, environ=None):
+        self.environ = os.environ if environ is None else environ
+
+    def str(self, name: str, default: str | None = None) -> str | None:
+        value = self.environ.get(name)
+        return default if value is None else value.strip()
+
+    def bool(self, name: str, default: bool) -> bool:
+        value = self.environ.get(name)
+        if value is None:
+            return default
+        word = value.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ImproperlyConfigured(
+            f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}."
+        )
+
+    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+        value = self.environ.get(name)
+        if value is None or not value.strip():
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+        if minimum is not None and number < minimum:
+            raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+        return number
+
+    def list(self, name: str, default: list[str]) -> list[str]:
+        value = self.environ.get(name)
+        if value is None:
+            return default
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def masthead_home(env: Env) -> Path:
+    """The writable folder for the SQLite database, media, generated secrets and learned filters."""
+    home = Path(env.str("MASTHEAD_HOME") or "var").expanduser().resolve()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"MASTHEAD_HOME={home} cannot be created ({error.strerror}); "
+            "set MASTHEAD_HOME to a writable folder."
+        ) from None
+    if not os.access(home, os.W_OK):
+        raise ImproperlyConfigured(
+            f"MASTHEAD_HOME={home} is not writable; set MASTHEAD_HOME to a writable folder."
+        )
+    return home
+
+
+def local_secret_key(home: Path) -> str:
+    """A secret generated once and kept in MASTHEAD_HOME, for local use only."""
+    path = home / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key
+
+
+def database_config(url: str | None, home: Path) -> dict:
+    """Django's DATABASES['default'] from DATABASE_URL, or SQLite (WAL) in MASTHEAD_HOME."""
+    if not url:
+        return sqlite_config(home / "masthead.sqlite3")
+    import dj_database_url
+
+    scheme = urlsplit(url).scheme
+    if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL uses {scheme or 'no scheme'!r}; Masthead supports postgres://… and sqlite:///…"
+        )
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {error}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        return sqlite_config(Path(config["NAME"]))
+    if not config.get("NAME"):
+        raise ImproperlyConfigured(
+            "DATABASE_URL names no database, e.g. postgres://user@host:5432/masthead"
+        )
+    return config
+
+
+def sqlite_config(path: Path) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock
+            # at the start of a transaction, so concurrent writers wait instead of failing.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
+
+
+def email_config(env: Env) -> dict:
+    """Outgoing mail: EMAIL_URL (smtp://user:pass@host:587?tls=1), or EMAIL_HOST and friends,
+    or the console backend, which prints messages instead of sending them."""
+    url = env.str("EMAIL_URL")
+    if url:
+        parts = urlsplit(url)
+        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        if parts.scheme not in {"smtp", "smtps", "console", "locmem", "dummy"}:
+            raise ImproperlyConfigured(
+                f"EMAIL_URL uses {parts.scheme!r}; use smtp://, smtps://, console:// or locmem://"
+            )
+        if parts.scheme in {"console", "locmem", "dummy"}:
+            return {"EMAIL_BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parts.hostname or "localhost",
+            "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": parts.scheme == "smtps",
+            "EMAIL_USE_TLS": options.get("tls", "").lower() in TRUE_WORDS,
+            "EMAIL_TIMEOUT": 20,
+        }
+    if env.str("EMAIL_HOST"):
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": env.str("EMAIL_HOST"),
+            "EMAIL_PORT": env.int("EMAIL_PORT", 25),
+            "EMAIL_HOST_USER": env.str("EMAIL_HOST_USER", ""),
+            "EMAIL_HOST_PASSWORD": env.str("EMAIL_HOST_PASSWORD", ""),
+            "EMAIL_USE_TLS": env.bool("EMAIL_USE_TLS", False),
+            "EMAIL_USE_SSL": env.bool("EMAIL_USE_SSL", False),
+            "EMAIL_TIMEOUT": 20,
+        }
+    return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+
+
+def production_problems(
+    *, debug: bool, secret_key: str | None, allowed_hosts: list[str]
+) -> list[str]:
+    """What stops a DEBUG-off server from starting safely, each naming the variable to set."""
+    if debug:
+        return []
+    problems = []
+    if not secret_key:
+        problems.append(
+            "SECRET_KEY is not set: set SECRET_KEY to a long random string (50+ characters)."
+        )
+    elif len(secret_key) < 50 or len(set(secret_key)) < 5:
+        problems.append("SECRET_KEY is too short or too simple: use 50+ random characters.")
+    if not allowed_hosts:
+        problems.append(
+            "ALLOWED_HOSTS is not set: set ALLOWED_HOSTS to the site's host names, comma-separated."
+        )
+    elif "*" in allowed_hosts:
+        problems.append("ALLOWED_HOSTS is '*': list the site's host names instead.")
+    return problems

@@ -1,0 +1,72 @@
+import os
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve the site with a production server (gunicorn running uvicorn workers: pages and "
+        "event streams both on ASGI) and, unless --no-worker, a background task worker."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+            help="Web worker processes (default: WEB_CONCURRENCY or 2).",
+        )
+        parser.add_argument("--no-worker", action="store_true", help="Do not start a task worker.")
+        parser.add_argument("--access-log", action="store_true", help="Log every request.")
+
+    def handle(self, *args, host, port, workers, no_worker, access_log, **options):
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
+        if not settings.DEBUG:
+            call_command("collectstatic", interactive=False, verbosity=0)
+
+        children: list[subprocess.Popen] = []
+        if not no_worker:
+            children.append(subprocess.Popen([sys.executable, "-m", "masthead.cli", "worker"]))
+        server = [
+            sys.executable, "-m", "gunicorn", "masthead.asgi:application",
+            "--worker-class", "uvicorn_worker.UvicornWorker",
+            "--workers", str(workers),
+            "--bind", f"{host}:{port}",
+            "--graceful-timeout", "10",
+            "--keep-alive", "5",
+            "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]  # fmt: skip
+        if access_log:
+            server += ["--access-logfile", "-"]
+        self.stdout.write(
+            f"Masthead is serving http://{host}:{port}/ (admin: http://{host}:{port}/admin/)"
+        )
+        web = subprocess.Popen(server)  # noqa: S603 (our own interpreter and fixed arguments)
+        children.insert(0, web)
+
+        def stop(signum, frame):
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            exit_code = web.wait()
+        finally:
+            stop(signal.SIGTERM, None)
+            for child in children:
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        if exit_code not in (0, -signal.SIGTERM, -signal.SIGINT):
+            raise CommandError(f"The web server stopped with exit code {exit_code}.")

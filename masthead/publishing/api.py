@@ -1,0 +1,61 @@
+"""The articles API: GET /api/v1/articles."""
+
+from datetime import datetime
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from masthead.publishing import selectors
+
+router = Router(tags=["articles"])
+
+
+class ArticleOut(Schema):
+    id: int
+    title: str
+    url: str = Field(description="Absolute URL of the article page")
+    published: datetime | None
+    section: str = Field(description="The section's name")
+    section_slug: str
+    standfirst: str
+    authors: list[str]
+
+
+class ArticleFilters(Schema):
+    section: str | None = Field(None, description="Only this section (its slug)")
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0)
+
+
+def article_out(article, request) -> dict:
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "url": request.build_absolute_uri(article.get_url(request)),
+        "published": article.published,
+        "section": article.section.title,
+        "section_slug": article.section.slug,
+        "standfirst": article.standfirst,
+        "authors": [author.name for author in article.authors],
+    }
+
+
+@router.get("/articles", response=list[ArticleOut], summary="Published articles, newest first")
+def list_articles(request: HttpRequest, response: HttpResponse, filters: Query[ArticleFilters]):
+    """The newest published articles. The total is in the `X-Total-Count` header."""
+    articles = selectors.live_articles()
+    if filters.section:
+        articles = articles.filter(path__startswith=_section_path(filters.section))
+    response["X-Total-Count"] = str(articles.count())
+    page = selectors.attach_sections(articles[filters.offset : filters.offset + filters.limit])
+    return [article_out(article, request) for article in page]
+
+
+def _section_path(slug: str) -> str:
+    from masthead.publishing.models import SectionPage
+
+    section = SectionPage.objects.live().filter(slug=slug).only("path").first()
+    if section is None:
+        raise HttpError(404, f"No section with the slug {slug!r}.")
+    return section.path

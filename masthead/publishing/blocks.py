@@ -1,0 +1,86 @@
+"""The pieces an article body is built from."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.images.blocks import ImageChooserBlock
+
+from masthead.publishing.video import UNEMBEDDABLE_VIDEO, video_embed_for
+
+BODY_RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "blockquote", "hr"]
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    caption = blocks.CharBlock(
+        required=False, help_text=_("Leave empty to use the image's default caption.")
+    )
+    wide = blocks.BooleanBlock(
+        required=False, help_text=_("Let the image run wider than the text.")
+    )
+
+    class Meta:
+        icon = "image"
+        template = "publishing/blocks/image.html"
+
+
+class PullQuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False)
+
+    class Meta:
+        icon = "openquote"
+        template = "publishing/blocks/pull_quote.html"
+
+
+class GalleryPhotoBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    caption = blocks.CharBlock(required=False)
+
+
+class GalleryBlock(blocks.StructBlock):
+    title = blocks.CharBlock(required=False)
+    photos = blocks.ListBlock(GalleryPhotoBlock(), min_num=2)
+
+    class Meta:
+        icon = "image"
+        template = "publishing/blocks/gallery.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    url = blocks.URLBlock(label=_("Video address"), help_text=_("A YouTube or Vimeo address."))
+    title = blocks.CharBlock(
+        required=False, help_text=_("Shown on the play button before the video loads.")
+    )
+    caption = blocks.CharBlock(required=False)
+    poster = ImageChooserBlock(
+        required=False, help_text=_("Shown before the video loads (optional).")
+    )
+
+    class Meta:
+        icon = "media"
+        template = "publishing/blocks/video.html"
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        if video_embed_for(cleaned["url"]) is None:
+            raise StructBlockValidationError(
+                block_errors={"url": ValidationError(UNEMBEDDABLE_VIDEO)}
+            )
+        return cleaned
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["embed"] = video_embed_for(value["url"])
+        return context
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(
+        features=BODY_RICH_TEXT_FEATURES, template="publishing/blocks/paragraph.html"
+    )
+    image = CaptionedImageBlock()
+    pull_quote = PullQuoteBlock()
+    gallery = GalleryBlock()
+    video = VideoBlock()

@@ -1,0 +1,73 @@
+"""RSS 2.0 and Atom feeds for the whole site and for each section."""
+
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from wagtail.models import Site
+
+from masthead.publishing import selectors
+from masthead.publishing.models import SiteIdentity
+
+FEED_LENGTH = 30
+
+
+class SiteFeed(Feed):
+    """The newest articles of the whole site, newest first."""
+
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        self.site = Site.find_for_request(request)
+        self.identity = SiteIdentity.for_site(self.site) if self.site else None
+        return kwargs.get("section")
+
+    def title(self, section=None):
+        name = self.identity.name if self.identity else "Masthead"
+        return f"{section.title} – {name}" if section else name
+
+    def link(self, section=None):
+        return section.get_url(self.request) if section else "/"
+
+    def description(self, section=None):
+        if section and section.description:
+            return section.description
+        return self.identity.tagline if self.identity else ""
+
+    def items(self, section=None):
+        root = section or (self.site.root_page if self.site else None)
+        return selectors.live_articles(root)[:FEED_LENGTH]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.standfirst
+
+    def item_link(self, article):
+        return article.get_url(self.request)
+
+    def item_guid(self, article):
+        return article.get_full_url(self.request)
+
+    item_guid_is_permalink = True
+
+    def item_pubdate(self, article):
+        return article.published
+
+    def item_updateddate(self, article):
+        return article.last_published_at
+
+    def item_author_name(self, article):
+        return ", ".join(author.name for author in article.authors)
+
+    def item_categories(self, article):
+        return [tag.name for tag in article.tags.all()]
+
+
+class AtomSiteFeed(SiteFeed):
+    feed_type = Atom1Feed
+    subtitle = SiteFeed.description
+
+
+class SectionFeed(SiteFeed):
+    """A section's own feed, at /<section>/feed/ (called from SectionPage's route)."""

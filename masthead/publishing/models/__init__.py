@@ -1,0 +1,24 @@
+from masthead.publishing.models.images import CreditedImage, CreditedRendition
+from masthead.publishing.models.pages import (
+    ArticlePage,
+    ArticlePageAuthor,
+    ArticlePageTag,
+    AuthorIndexPage,
+    AuthorPage,
+    HomePage,
+    SectionPage,
+)
+from masthead.publishing.models.settings import SiteIdentity
+
+__all__ = [
+    "ArticlePage",
+    "ArticlePageAuthor",
+    "ArticlePageTag",
+    "AuthorIndexPage",
+    "AuthorPage",
+    "CreditedImage",
+    "CreditedRendition",
+    "HomePage",
+    "SectionPage",
+    "SiteIdentity",
+]

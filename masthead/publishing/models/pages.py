@@ -1,0 +1,258 @@
+from django.db import models
+from django.http import Http404
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from masthead.publishing.blocks import ArticleBodyBlock
+
+IMAGE_MODEL = "publishing.CreditedImage"
+
+
+class HomePage(RoutablePageMixin, Page):
+    """The front page: the lead story, the latest articles and each section's newest."""
+
+    tagline = models.CharField(max_length=255, blank=True)
+    lead_article = models.ForeignKey(
+        "publishing.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Leave empty to lead with the newest article."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("tagline"),
+        PageChooserPanel("lead_article", "publishing.ArticlePage"),
+    ]
+    subpage_types = ["publishing.SectionPage", "publishing.AuthorIndexPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from masthead.publishing import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.front_page(home=self, page_number=request.GET.get("page")))
+        return context
+
+    @path("")
+    def front(self, request):
+        return self.render(request)
+
+    @path("tags/<slug:tag_slug>/")
+    def tag(self, request, tag_slug):
+        from masthead.publishing import selectors
+
+        tag = Tag.objects.filter(slug=tag_slug).first()
+        if tag is None:
+            raise Http404(f"No tag {tag_slug!r}")
+        return self.render(
+            request,
+            template="publishing/tag_page.html",
+            context_overrides={
+                "tag": tag,
+                **selectors.article_listing(
+                    selectors.live_articles(self).filter(tags=tag),
+                    page_number=request.GET.get("page"),
+                ),
+            },
+        )
+
+
+class SectionPage(RoutablePageMixin, Page):
+    """A desk of the newsroom (World, Business…): its articles live below it."""
+
+    description = models.TextField(
+        blank=True, help_text=_("One or two sentences shown under the section name.")
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("description")]
+    parent_page_types = ["publishing.HomePage"]
+    subpage_types = ["publishing.ArticlePage"]
+
+    search_fields = [*Page.search_fields, index.SearchField("description")]
+
+    def get_context(self, request, *args, **kwargs):
+        from masthead.publishing import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            selectors.article_listing(
+                selectors.section_articles(self), page_number=request.GET.get("page")
+            )
+        )
+        return context
+
+    @path("")
+    def listing(self, request):
+        return self.render(request)
+
+    @path("feed/")
+    def feed(self, request):
+        from masthead.publishing.feeds import SectionFeed
+
+        return SectionFeed()(request, section=self)
+
+
+class AuthorIndexPage(Page):
+    """The list of everyone who writes for the site."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["publishing.HomePage"]
+    subpage_types = ["publishing.AuthorPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["authors"] = (
+            AuthorPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("photo")
+            .order_by("title")
+        )
+        return context
+
+
+class AuthorPage(Page):
+    """A writer or photographer: name (the page title), role, biography and photo."""
+
+    role = models.CharField(
+        max_length=120, blank=True, help_text=_("E.g. “Environment correspondent”.")
+    )
+    bio = RichTextField(features=["bold", "italic", "link"], blank=True)
+    photo = models.ForeignKey(
+        IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("role"),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+    ]
+    parent_page_types = ["publishing.AuthorIndexPage"]
+    subpage_types = []
+    search_fields = [*Page.search_fields, index.SearchField("bio")]
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    def get_context(self, request, *args, **kwargs):
+        from masthead.publishing import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            selectors.article_listing(
+                selectors.author_articles(self), page_number=request.GET.get("page")
+            )
+        )
+        return context
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "publishing.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ArticlePage(Page):
+    """A news article. Its section is its parent page; its publish date is `first_published_at`."""
+
+    standfirst = models.TextField(
+        max_length=600,
+        help_text=_("The summary under the headline; also the description in feeds and search."),
+    )
+    featured_image = models.ForeignKey(
+        IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    featured_image_caption = models.CharField(
+        max_length=500, blank=True, help_text=_("Leave empty to use the image's default caption.")
+    )
+    body = StreamField(ArticleBodyBlock(), use_json_field=True)
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+
+    content_panels = [
+        FieldPanel("title", heading=_("Headline")),
+        FieldPanel("standfirst"),
+        InlinePanel("article_authors", label=_("Authors"), heading=_("Byline"), min_num=1),
+        MultiFieldPanel(
+            [FieldPanel("featured_image"), FieldPanel("featured_image_caption")],
+            heading=_("Featured image"),
+        ),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+    settings_panels = [
+        FieldPanel(
+            "first_published_at",
+            heading=_("Publish date"),
+            help_text=_("Shown to readers. Leave empty to use the moment the article goes live."),
+        ),
+        *Page.settings_panels,
+    ]
+    parent_page_types = ["publishing.SectionPage"]
+    subpage_types = []
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("first_published_at"),
+    ]
+
+    class Meta:
+        verbose_name = _("article")
+
+    @property
+    def headline(self) -> str:
+        return self.title
+
+    @property
+    def published(self):
+        return self.first_published_at or self.go_live_at or self.latest_revision_created_at
+
+    @cached_property
+    def section(self):
+        return self.get_parent().specific
+
+    @cached_property
+    def authors(self) -> list["AuthorPage"]:
+        return [credit.author for credit in self.article_authors.all()]
+
+    @property
+    def caption(self) -> str:
+        if self.featured_image is None:
+            return ""
+        return self.featured_image_caption or self.featured_image.caption
+
+    def get_context(self, request, *args, **kwargs):
+        from masthead.publishing import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["related_articles"] = selectors.related_articles(self)
+        context["news_article_schema"] = selectors.news_article_schema(self, request)
+        return context
+
+
+class ArticlePageAuthor(Orderable):
+    """One name in an article's byline, in the order editors set."""
+
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(AuthorPage, on_delete=models.CASCADE, related_name="article_credits")
+
+    panels = [PageChooserPanel("author", "publishing.AuthorPage")]

@@ -1,0 +1,39 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+@register_setting(icon="site")
+class SiteIdentity(BaseSiteSetting):
+    """What the site calls itself in the header, the footer, feeds and social cards."""
+
+    name = models.CharField(_("site name"), max_length=120, default="The Harbour Ledger")
+    tagline = models.CharField(
+        max_length=255, blank=True, default="Independent news for the coast and beyond"
+    )
+    about = models.TextField(
+        _("about the newsroom"), blank=True, help_text=_("Shown in the footer.")
+    )
+    twitter_handle = models.CharField(
+        max_length=40, blank=True, help_text=_("Without the @; used for Twitter/X cards.")
+    )
+    publisher_logo = models.ForeignKey(
+        "publishing.CreditedImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Used in NewsArticle metadata; a wide logo at least 600 pixels across."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("tagline"),
+        FieldPanel("about"),
+        FieldPanel("twitter_handle"),
+        FieldPanel("publisher_logo"),
+    ]
+
+    class Meta:
+        verbose_name = _("site identity")

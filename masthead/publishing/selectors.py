@@ -1,0 +1,159 @@
+"""Reads for the reader-facing pages, feeds and API. No side effects."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from wagtail.models import Page, Site
+
+from masthead.publishing.models import (
+    ArticlePage,
+    ArticlePageAuthor,
+    AuthorPage,
+    HomePage,
+    SectionPage,
+    SiteIdentity,
+)
+
+ARTICLES_PER_PAGE = 12
+SECTION_TEASERS = 4
+
+
+def live_articles(root: Page | None = None) -> QuerySet[ArticlePage]:
+    """Published, public articles, newest first, with what a listing shows already fetched."""
+    articles = ArticlePage.objects.live().public()
+    if root is not None:
+        articles = articles.descendant_of(root)
+    return (
+        articles.select_related("featured_image")
+        .prefetch_related(
+            "featured_image__renditions",
+            Prefetch(
+                "article_authors",
+                queryset=ArticlePageAuthor.objects.select_related("author").order_by("sort_order"),
+            ),
+        )
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def section_articles(section: SectionPage) -> QuerySet[ArticlePage]:
+    return live_articles(section)
+
+
+def author_articles(author: AuthorPage) -> QuerySet[ArticlePage]:
+    return live_articles().filter(article_authors__author=author)
+
+
+def attach_sections(articles) -> list[ArticlePage]:
+    """Give each article its section with one query for all of them (instead of one each)."""
+    articles = list(articles)
+    parent_paths = {article.path[: -Page.steplen] for article in articles}
+    sections = {
+        section.path: section for section in SectionPage.objects.filter(path__in=parent_paths)
+    }
+    for article in articles:
+        section = sections.get(article.path[: -Page.steplen])
+        if section is not None:
+            article.__dict__["section"] = section
+    return articles
+
+
+def paginate(items, *, page_number, per_page: int = ARTICLES_PER_PAGE):
+    """One page of `items`; a page number that is not a number or out of range is a 404."""
+    paginator = Paginator(items, per_page, allow_empty_first_page=True)
+    try:
+        return paginator.page(page_number or 1)
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("No such page") from None
+
+
+def article_listing(articles: QuerySet[ArticlePage], *, page_number) -> dict:
+    page = paginate(articles, page_number=page_number)
+    return {"page_obj": page, "articles": attach_sections(page.object_list)}
+
+
+def front_page(*, home: HomePage, page_number) -> dict:
+    """The lead story, the latest list (paginated) and every section with its newest articles."""
+    articles = live_articles(home)
+    lead = None
+    if home.lead_article_id:
+        lead = articles.filter(pk=home.lead_article_id).first()
+    if lead is None:
+        lead = articles.first()
+    latest = articles.exclude(pk=lead.pk) if lead else articles
+    listing = article_listing(latest, page_number=page_number)
+    sections = []
+    if listing["page_obj"].number == 1:
+        for section in SectionPage.objects.child_of(home).live().public().order_by("path"):
+            teasers = attach_sections(live_articles(section)[:SECTION_TEASERS])
+            if teasers:
+                sections.append((section, teasers))
+    return {"lead": attach_sections([lead])[0] if lead else None, "sections": sections, **listing}
+
+
+def related_articles(article: ArticlePage, *, limit: int = 4) -> list[ArticlePage]:
+    """The section's other newest articles, for "More from …" under an article."""
+    parent = article.get_parent()
+    return attach_sections(live_articles(parent).exclude(pk=article.pk)[:limit])
+
+
+def navigation_sections(site: Site | None) -> list[SectionPage]:
+    if site is None:
+        return []
+    return list(SectionPage.objects.child_of(site.root_page).live().in_menu().order_by("path"))
+
+
+def search_articles(query: str, *, page_number) -> dict:
+    """Full-text search over live articles (Wagtail's database backend: SQLite FTS5 or PostgreSQL)."""
+    query = (query or "").strip()
+    if not query:
+        return {"query": "", "page_obj": None, "articles": []}
+    results = ArticlePage.objects.live().public().search(query, operator="and")
+    page = paginate(results, page_number=page_number)
+    found = list(page.object_list)
+    found_ids = [article.pk for article in found]
+    fetched = {article.pk: article for article in live_articles().filter(pk__in=found_ids)}
+    articles = attach_sections(fetched[pk] for pk in found_ids if pk in fetched)
+    return {"query": query, "page_obj": page, "articles": articles}
+
+
+def news_article_schema(article: ArticlePage, request) -> dict:
+    """schema.org NewsArticle for search engines (rendered as JSON-LD in the article's head)."""
+    site = Site.find_for_request(request)
+    identity = SiteIdentity.for_site(site) if site else None
+    schema = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "description": article.search_description or article.standfirst,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": article.get_full_url(request)},
+        "url": article.get_full_url(request),
+        "datePublished": article.published.isoformat() if article.published else None,
+        "dateModified": (article.last_published_at or article.published).isoformat()
+        if article.published
+        else None,
+        "author": [
+            {"@type": "Person", "name": author.name, "url": author.get_full_url(request)}
+            for author in article.authors
+        ],
+        "articleSection": article.section.title,
+        "keywords": [tag.name for tag in article.tags.all()],
+    }
+    if article.featured_image:
+        image_urls = [
+            request.build_absolute_uri(rendition.url)
+            for rendition in article.featured_image.get_renditions(
+                "fill-1200x675", "fill-1200x900", "fill-1200x1200"
+            ).values()
+        ]
+        schema["image"] = image_urls
+    if identity:
+        publisher = {"@type": "NewsMediaOrganization", "name": identity.name, "url": site.root_url}
+        if identity.publisher_logo:
+            logo = identity.publisher_logo.get_rendition("max-600x60")
+            publisher["logo"] = {
+                "@type": "ImageObject",
+                "url": request.build_absolute_uri(logo.url),
+            }
+        schema["publisher"] = publisher
+    return schema

@@ -1,0 +1,77 @@
+/* Masthead: small enhancements. Every feature here works without this file. */
+(function () {
+  "use strict";
+
+  /* Gallery lightbox: without JavaScript the thumbnail is a plain link to the full-size image. */
+  function setUpGallery(gallery) {
+    var links = Array.prototype.slice.call(gallery.querySelectorAll("a[data-full-src]"));
+    if (!links.length || typeof HTMLDialogElement === "undefined") return;
+    var dialog = document.createElement("dialog");
+    dialog.className = "lightbox";
+    dialog.setAttribute("aria-label", "Image viewer");
+    dialog.innerHTML =
+      '<div class="lightbox__inner">' +
+      '<img class="lightbox__image" alt="">' +
+      '<p class="lightbox__caption"></p>' +
+      '<button type="button" class="lightbox__close" aria-label="Close">✕</button>' +
+      '<button type="button" class="lightbox__prev" aria-label="Previous image">←</button>' +
+      '<button type="button" class="lightbox__next" aria-label="Next image">→</button>' +
+      "</div>";
+    document.body.appendChild(dialog);
+    var image = dialog.querySelector(".lightbox__image");
+    var caption = dialog.querySelector(".lightbox__caption");
+    var current = 0;
+
+    function show(index) {
+      current = (index + links.length) % links.length;
+      var link = links[current];
+      image.src = link.dataset.fullSrc;
+      image.width = link.dataset.fullWidth;
+      image.height = link.dataset.fullHeight;
+      var thumb = link.querySelector("img");
+      image.alt = thumb ? thumb.alt : "";
+      var text = link.dataset.caption || "";
+      if (link.dataset.credit) text += (text ? " " : "") + "Photo: " + link.dataset.credit;
+      caption.textContent = text + " (" + (current + 1) + " of " + links.length + ")";
+    }
+
+    links.forEach(function (link, index) {
+      link.addEventListener("click", function (event) {
+        if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+        event.preventDefault();
+        show(index);
+        dialog.showModal();
+      });
+    });
+    dialog.querySelector(".lightbox__close").addEventListener("click", function () { dialog.close(); });
+    dialog.querySelector(".lightbox__prev").addEventListener("click", function () { show(current - 1); });
+    dialog.querySelector(".lightbox__next").addEventListener("click", function () { show(current + 1); });
+    dialog.addEventListener("click", function (event) { if (event.target === dialog.firstChild) dialog.close(); });
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowLeft") show(current - 1);
+      if (event.key === "ArrowRight") show(current + 1);
+    });
+    dialog.addEventListener("close", function () { links[current].focus(); });
+  }
+
+  /* Video facade: load the provider's player only when the reader clicks play. */
+  function setUpVideo(facade) {
+    facade.addEventListener("click", function (event) {
+      if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      var iframe = document.createElement("iframe");
+      iframe.src = facade.dataset.embedUrl;
+      iframe.title = facade.textContent.trim();
+      iframe.allow = "accelerometer; autoplay; encrypted-media; gyroscope; picture-in-picture; fullscreen";
+      iframe.allowFullscreen = true;
+      iframe.referrerPolicy = "strict-origin-when-cross-origin";
+      facade.replaceWith(iframe);
+      iframe.focus();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-gallery]").forEach(setUpGallery);
+    document.querySelectorAll(".video__facade[data-embed-url]").forEach(setUpVideo);
+  });
+})();

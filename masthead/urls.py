@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_file
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from masthead.api import api
+from masthead.publishing import views as publishing_views
+from masthead.publishing.feeds import AtomSiteFeed, SiteFeed
+from masthead.publishing.sitemaps import news_sitemap
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", api.urls),
+    path("search/", publishing_views.search, name="search"),
+    path("feed/", SiteFeed(), name="feed"),
+    path("feed/atom/", AtomSiteFeed(), name="feed-atom"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
+    path("robots.txt", publishing_views.robots_txt, name="robots-txt"),
+]
+
+if settings.MASTHEAD_SERVE_MEDIA:
+    # Uploaded images for the embedded install; behind a proxy, serve MEDIA_ROOT from the proxy.
+    urlpatterns.append(
+        re_path(
+            r"^media/(?P<path>.*)$",
+            serve_file,
+            {"document_root": settings.MEDIA_ROOT},
+            name="media",
+        )
+    )
+
+urlpatterns.append(path("", include(wagtail_urls)))
+
+handler404 = "masthead.views.page_not_found"
+handler500 = "masthead.views.server_error"

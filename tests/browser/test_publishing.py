@@ -1,0 +1,68 @@
+import os
+
+import pytest
+from wagtail.rich_text import RichText
+
+from tests.factories import make_article, make_home, make_image, make_section
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def gallery_article():
+    make_home()
+    make_section(title="World")
+    photos = [
+        make_image(
+            title=f"Quay {n}",
+            width=1800,
+            height=1200,
+            caption=f"The quay, view {n}",
+            credit="Sam Lens",
+        )
+        for n in range(1, 4)
+    ]
+    return make_article(
+        title="A day at the quay",
+        body=[
+            ("paragraph", RichText("<p>The boats came in at dawn.</p>")),
+            (
+                "gallery",
+                {"title": "At the quay", "photos": [{"image": p, "caption": ""} for p in photos]},
+            ),
+        ],
+    )
+
+
+def test_clicking_a_gallery_thumbnail_shows_the_full_size_image(
+    live_server, page, gallery_article, screenshot_dir
+):
+    page.goto(live_server.url + gallery_article.url)
+    thumbnail = page.locator(".gallery__link").nth(1)
+    thumb_width = thumbnail.locator("img").evaluate("img => img.naturalWidth")
+    thumbnail.click()
+
+    viewer = page.locator("dialog.lightbox")
+    viewer.wait_for(state="visible")
+    full = viewer.locator("img.lightbox__image")
+    page.wait_for_function("() => document.querySelector('img.lightbox__image').complete")
+    assert "max-2400x2400" in full.get_attribute("src")
+    assert full.evaluate("img => img.naturalWidth") == 1800 > thumb_width
+    assert "The quay, view 2" in viewer.inner_text()
+    page.screenshot(path=os.path.join(screenshot_dir, "gallery-lightbox.png"))
+
+    page.keyboard.press("ArrowRight")
+    assert "view 3" in viewer.inner_text()
+    page.keyboard.press("Escape")
+    viewer.wait_for(state="hidden")
+
+
+def test_without_javascript_the_thumbnail_opens_the_plain_full_size_image(
+    live_server, page_without_js, gallery_article
+):
+    page = page_without_js
+    page.goto(live_server.url + gallery_article.url)
+    with page.expect_navigation():
+        page.locator(".gallery__link").first.click()
+    assert "max-2400x2400" in page.url
+    assert page.evaluate("() => document.images[0].naturalWidth") == 1800

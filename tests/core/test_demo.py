@@ -1,0 +1,53 @@
+import pytest
+from django.core.management import call_command
+
+from masthead.publishing import demo
+from masthead.publishing.models import ArticlePage, AuthorPage, HomePage, SectionPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_content_is_a_credible_site_and_loading_it_again_changes_nothing(
+    client, settings, tmp_path
+):
+    settings.MASTHEAD_HOME = tmp_path
+    first = demo.load()
+    assert first["articles"] >= 12 and first["sections"] == 3 and first["authors"] >= 3
+    counts = (ArticlePage.objects.count(), SectionPage.objects.count(), AuthorPage.objects.count())
+    second = demo.load()
+    assert second == {"sections": 0, "authors": 0, "articles": 0}
+    assert (
+        ArticlePage.objects.count(),
+        SectionPage.objects.count(),
+        AuthorPage.objects.count(),
+    ) == counts
+    assert HomePage.objects.count() == 1
+
+    galleries = sum(
+        1 for a in ArticlePage.objects.all() for block in a.body if block.block_type == "gallery"
+    )
+    videos = sum(
+        1 for a in ArticlePage.objects.all() for block in a.body if block.block_type == "video"
+    )
+    assert galleries >= 2 and videos >= 1
+    assert client.get("/").status_code == 200
+    assert client.get(ArticlePage.objects.live().first().url).status_code == 200
+
+
+def test_demo_command_creates_the_admin_once(settings, tmp_path, monkeypatch, capsys):
+    from django.contrib.auth import get_user_model
+
+    settings.MASTHEAD_HOME = tmp_path
+    monkeypatch.delenv("MASTHEAD_DEMO_PASSWORD", raising=False)
+    call_command("demo")
+    output = capsys.readouterr().out
+    password = (tmp_path / "admin-password.txt").read_text().strip()
+    assert f"password {password}" in output
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password(password)
+
+    monkeypatch.setenv("MASTHEAD_DEMO_PASSWORD", "a-chosen-password")
+    call_command("demo")
+    admin.refresh_from_db()
+    assert admin.check_password("a-chosen-password")
+    assert get_user_model().objects.filter(username="admin").count() == 1

@@ -1,0 +1,44 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_articles_api_lists_published_articles_newest_first(client, newsroom):
+    response = client.get("/api/v1/articles")
+    assert response.status_code == 200
+    items = response.json()
+    assert [item["title"] for item in items] == [
+        "Ferry service extended",
+        "New telescope opens",
+        "Council election results",
+    ]
+    ferry = items[0]
+    assert ferry["id"] == newsroom["articles"]["ferry"].pk
+    assert ferry["url"] == "http://testserver" + newsroom["articles"]["ferry"].url
+    assert ferry["section"] == "World"
+    assert ferry["published"].startswith(
+        newsroom["articles"]["ferry"].first_published_at.date().isoformat()
+    )
+    assert response["X-Total-Count"] == "3"
+
+
+def test_articles_api_filters_and_pages(client, newsroom):
+    assert [i["title"] for i in client.get("/api/v1/articles?section=science").json()] == [
+        "New telescope opens"
+    ]
+    assert [i["title"] for i in client.get("/api/v1/articles?limit=1&offset=1").json()] == [
+        "New telescope opens"
+    ]
+
+
+def test_articles_api_refuses_bad_parameters_clearly(client, newsroom):
+    response = client.get("/api/v1/articles?section=nope")
+    assert response.status_code == 404
+    assert "nope" in response.json()["detail"]
+    response = client.get("/api/v1/articles?limit=1000")
+    assert response.status_code == 422
+
+
+def test_openapi_schema_documents_the_articles_endpoint(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/articles" in schema["paths"]

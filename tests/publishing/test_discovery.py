@@ -1,0 +1,148 @@
+"""Feeds, sitemaps, metadata and search: how readers and machines find articles."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_site_feed_is_valid_rss_newest_first(client, newsroom):
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.content).find("channel")
+    titles = [item.findtext("title") for item in channel.findall("item")]
+    assert titles == ["Ferry service extended", "New telescope opens", "Council election results"]
+    first = channel.find("item")
+    assert first.findtext("link") == "http://testserver" + newsroom["articles"]["ferry"].url
+    assert first.findtext("description") == "A short summary of the story."
+    assert first.findtext("pubDate")
+    assert {c.text for c in first.findall("category")} == {"transport"}
+
+
+def test_section_feed_has_only_that_sections_articles(client, newsroom):
+    response = client.get("/world/feed/")
+    channel = ET.fromstring(response.content).find("channel")
+    titles = [item.findtext("title") for item in channel.findall("item")]
+    assert titles == ["Ferry service extended", "Council election results"]
+    assert channel.findtext("title").startswith("World")
+
+
+def test_atom_feed_is_valid(client, newsroom):
+    feed = ET.fromstring(client.get("/feed/atom/").content)
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries[0].findtext(f"{ATOM}title") == "Ferry service extended"
+
+
+def test_feed_leaves_out_drafts(client, newsroom):
+    make_article(title="Secret draft", publish=False)
+    assert b"Secret draft" not in client.get("/feed/").content
+
+
+def test_sitemap_lists_every_live_article(client, newsroom):
+    response = client.get("/sitemap.xml")
+    urls = {loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")}
+    for article in newsroom["articles"].values():
+        assert "http://testserver" + article.url in urls
+
+
+def test_news_sitemap_has_only_the_last_two_days(client, newsroom):
+    response = client.get("/news-sitemap.xml")
+    root = ET.fromstring(response.content)
+    titles = [
+        url.find(f"{NEWS}news").findtext(f"{NEWS}title") for url in root.findall(f"{SITEMAP}url")
+    ]
+    assert titles == ["Ferry service extended", "New telescope opens"]
+    first = root.find(f"{SITEMAP}url")
+    assert (
+        first.findtext(f"{SITEMAP}loc") == "http://testserver" + newsroom["articles"]["ferry"].url
+    )
+    assert first.find(f"{NEWS}news/{NEWS}publication").findtext(f"{NEWS}name")
+
+
+def test_robots_txt_points_to_the_sitemaps(client, newsroom):
+    body = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Sitemap: http://testserver/news-sitemap.xml" in body
+
+
+def test_article_has_news_article_json_ld(client, newsroom):
+    article = newsroom["articles"]["ferry"]
+    html = client.get(article.url).content.decode()
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(raw)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Ferry service extended"
+    assert data["datePublished"].startswith(article.first_published_at.date().isoformat())
+    assert [author["name"] for author in data["author"]] == ["Ada Reporter", "Bo Writer"]
+    assert data["image"] and all(url.startswith("http://testserver/") for url in data["image"])
+
+
+def test_json_ld_cannot_be_broken_out_of(client, newsroom):
+    article = make_article(title="Quotes </script><script>alert(1)</script>")
+    html = client.get(article.url).content.decode()
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert json.loads(raw)["headline"].startswith("Quotes </script>")
+
+
+def test_article_has_open_graph_twitter_and_canonical(client, newsroom):
+    article = newsroom["articles"]["ferry"]
+    html = client.get(article.url).content.decode()
+    assert f'<link rel="canonical" href="http://testserver{article.url}">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta property="og:title" content="Ferry service extended">' in html
+    assert re.search(
+        r'<meta property="og:image" content="http://testserver/media/[^"]+fill-1200x630', html
+    )
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+
+
+def test_search_finds_an_article_by_a_word_of_its_body(client, newsroom):
+    response = client.get("/search/", {"q": "nebulae"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "New telescope opens" in html
+    assert "Ferry service extended" not in html
+    assert "1 result for" in html
+
+
+def test_search_with_no_match_says_so(client, newsroom):
+    html = client.get("/search/", {"q": "zeppelin"}).content.decode()
+    assert "Nothing matched your search" in html
+
+
+def test_search_does_not_find_drafts(client, newsroom):
+    make_article(title="Hidden", body_text="A unique word: quokka.", publish=False)
+    assert "Hidden" not in client.get("/search/", {"q": "quokka"}).content.decode()
+
+
+def test_article_scheduled_for_tomorrow_is_invisible_until_it_goes_live(client, newsroom):
+    from django.core.management import call_command
+
+    article = make_article(title="Tomorrow's story", publish=False)
+    article.go_live_at = timezone.now() + timedelta(days=1)
+    article.save_revision().publish()
+    article.refresh_from_db()
+    assert not article.live
+    assert client.get(f"/world/{article.slug}/").status_code == 404
+    assert "Tomorrow's story" not in client.get("/").content.decode()
+    assert b"Tomorrow's story" not in client.get("/feed/").content
+
+    # Tomorrow comes: the worker's periodic job publishes it. (Wagtail's command reads the clock
+    # itself, so the clock is moved for it.)
+    tomorrow = timezone.now() + timedelta(days=1, minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=tomorrow):
+        call_command("publish_scheduled", verbosity=0)
+    assert client.get(article.url).status_code == 200
+    assert "Tomorrow&#x27;s story" in client.get("/").content.decode()

@@ -1,0 +1,161 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from wagtail.rich_text import RichText
+
+from masthead.publishing import selectors
+from tests.factories import make_article, make_image
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_leads_with_the_newest_article_and_lists_the_rest(client, newsroom):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    lead_block = html.split('class="lead"', 1)[1].split("</article>", 1)[0]
+    assert "Ferry service extended" in lead_block
+    latest = html.split('id="latest-heading"', 1)[1]
+    assert latest.index("New telescope opens") < latest.index("Council election results")
+    assert 'href="/world/"' in html and 'href="/science/"' in html
+
+
+def test_editor_can_choose_the_lead_story(client, newsroom):
+    home = newsroom["home"]
+    home.lead_article = newsroom["articles"]["election"]
+    home.save_revision().publish()
+    html = client.get("/").content.decode()
+    lead_block = html.split('class="lead"', 1)[1].split("</article>", 1)[0]
+    assert "Council election results" in lead_block
+
+
+def test_listings_are_paginated_and_a_page_past_the_end_is_404(client, newsroom):
+    world = newsroom["world"]
+    for number in range(selectors.ARTICLES_PER_PAGE + 2):
+        make_article(section=world, title=f"Filler story {number}")
+    first = client.get("/world/")
+    second = client.get("/world/?page=2")
+    assert first.status_code == 200 and second.status_code == 200
+    assert 'rel="next"' in first.content.decode()
+    assert "Page 2 of 2" in second.content.decode()
+    assert client.get("/world/?page=9").status_code == 404
+    assert client.get("/world/?page=abc").status_code == 404
+
+
+def test_section_page_lists_only_its_articles(client, newsroom):
+    html = client.get("/science/").content.decode()
+    assert "New telescope opens" in html
+    assert "Ferry service extended" not in html
+
+
+def test_tag_page_lists_tagged_articles_and_unknown_tag_is_404(client, newsroom):
+    html = client.get("/tags/transport/").content.decode()
+    assert "Ferry service extended" in html and "Council election results" in html
+    assert "New telescope opens" not in html
+    assert client.get("/tags/no-such-tag/").status_code == 404
+
+
+def test_author_page_lists_their_articles(client, newsroom):
+    html = client.get(newsroom["bo"].url).content.decode()
+    assert "Bo Writer" in html
+    assert "New telescope opens" in html and "Ferry service extended" in html
+    assert "Council election results" not in html
+
+
+def test_article_page_shows_headline_standfirst_byline_and_credited_image(client, newsroom):
+    article = newsroom["articles"]["ferry"]
+    response = client.get(article.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 class="article__headline">Ferry service extended</h1>' in html
+    assert "A short summary of the story." in html
+    assert "Ada Reporter</a> and <a" in html and "Bo Writer" in html
+    assert "Boats at dawn" in html and "Jo Lens / Agency" in html
+    assert 'srcset="' in html and "width-800" in html
+
+
+def test_gallery_thumbnails_link_to_the_full_size_image(client, newsroom):
+    photos = [
+        make_image(title=f"Gallery {n}", width=2000, height=1200, caption=f"Shot {n}")
+        for n in range(3)
+    ]
+    article = make_article(
+        body=[
+            ("paragraph", RichText("<p>Text.</p>")),
+            (
+                "gallery",
+                {"title": "At the quay", "photos": [{"image": p, "caption": ""} for p in photos]},
+            ),
+        ]
+    )
+    html = client.get(article.url).content.decode()
+    assert html.count('class="gallery__link"') == 3
+    link = html.split('class="gallery__link" href="', 1)[1].split('"', 1)[0]
+    assert "max-2400x2400" in link
+    full = client.get(link)
+    assert full.status_code == 200 and full["Content-Type"].startswith("image/")
+    assert "fill-400x300" in html  # the thumbnail is a small rendition
+
+
+def test_video_is_a_click_to_load_facade(client, newsroom):
+    article = make_article(
+        body=[
+            (
+                "video",
+                {
+                    "url": "https://youtu.be/aqz-KE-bpKQ",
+                    "title": "The launch",
+                    "caption": "",
+                    "poster": None,
+                },
+            )
+        ]
+    )
+    html = client.get(article.url).content.decode()
+    assert "<iframe" not in html
+    assert 'data-embed-url="https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1"' in html
+    assert 'href="https://www.youtube.com/watch?v=aqz-KE-bpKQ"' in html
+
+
+def test_draft_article_is_not_shown_to_readers(client, newsroom):
+    draft = make_article(title="Unfinished draft", publish=False)
+    assert client.get("/").content.decode().count("Unfinished draft") == 0
+    assert client.get(f"/world/{draft.slug}/").status_code == 404
+
+
+def test_missing_page_is_a_404_in_the_sites_style(client, newsroom):
+    response = client.get("/no/such/page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "We couldn’t find that page" in html
+    assert 'class="site-nav"' in html
+
+
+def test_server_error_page_is_in_the_sites_style(client, newsroom, settings):
+    from masthead.views import server_error
+
+    response = server_error(None)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_recent_articles_only_in_related(client, newsroom):
+    article = newsroom["articles"]["ferry"]
+    html = client.get(article.url).content.decode()
+    related = html.split('id="related-heading"', 1)[1]
+    assert "Council election results" in related
+    assert "New telescope opens" not in related
+
+
+def test_article_page_queries_do_not_grow_with_the_number_of_articles(
+    client, newsroom, django_assert_max_num_queries
+):
+    article = newsroom["articles"]["ferry"]
+    client.get(article.url)  # warm renditions
+    for number in range(10):
+        make_article(
+            section=newsroom["world"], published=timezone.now() - timedelta(days=10 + number)
+        )
+    with django_assert_max_num_queries(40):
+        assert client.get("/").status_code == 200

@@ -1,0 +1,133 @@
+"""Editors' mistakes get messages they can act on."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.images.forms import get_image_form
+
+from masthead.publishing.blocks import VideoBlock
+from masthead.publishing.models import ArticlePage, CreditedImage
+from masthead.publishing.video import UNEMBEDDABLE_VIDEO, video_embed_for
+from tests.factories import image_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("url", "provider", "video_id"),
+    [
+        ("https://www.youtube.com/watch?v=aqz-KE-bpKQ", "YouTube", "aqz-KE-bpKQ"),
+        ("https://youtu.be/aqz-KE-bpKQ?t=10", "YouTube", "aqz-KE-bpKQ"),
+        ("https://www.youtube.com/shorts/aqz-KE-bpKQ", "YouTube", "aqz-KE-bpKQ"),
+        ("https://vimeo.com/76979871", "Vimeo", "76979871"),
+        ("https://player.vimeo.com/video/76979871", "Vimeo", "76979871"),
+    ],
+)
+def test_video_addresses_we_can_embed(url, provider, video_id):
+    embed = video_embed_for(url)
+    assert (embed.provider, embed.video_id) == (provider, video_id)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/video.mp4",
+        "https://www.youtube.com/channel/UC123",
+        "https://www.youtube.com/watch?v=<script>",
+        "https://vimeo.com/channels/staffpicks",
+    ],
+)
+def test_video_block_refuses_addresses_it_cannot_embed(url):
+    block = VideoBlock()
+    value = block.to_python({"url": url, "title": "", "caption": "", "poster": None})
+    with pytest.raises(StructBlockValidationError) as raised:
+        block.clean(value)
+    assert UNEMBEDDABLE_VIDEO in str(raised.value.block_errors["url"])
+
+
+def test_video_block_refuses_a_script_address():
+    block = VideoBlock()
+    value = block.to_python(
+        {"url": "javascript:alert(1)", "title": "", "caption": "", "poster": None}
+    )
+    with pytest.raises(StructBlockValidationError) as raised:
+        block.clean(value)
+    assert "url" in raised.value.block_errors
+
+
+def test_clashing_slug_is_refused_with_a_message(newsroom):
+    existing = newsroom["articles"]["ferry"]
+    clash = ArticlePage(title="Another", slug=existing.slug, standfirst="x", body=[])
+    clash.depth = existing.depth
+    clash.path = existing.get_parent().path + "9999"
+    with pytest.raises(ValidationError) as raised:
+        clash.full_clean()
+    assert f"The slug '{existing.slug}' is already in use" in str(raised.value)
+
+
+def test_uploading_a_file_that_is_not_an_image_is_refused(newsroom):
+    form_class = get_image_form(CreditedImage)
+    form = form_class(
+        data={"title": "Not a picture", "collection": "1"},
+        files={
+            "file": SimpleUploadedFile(
+                "notes.jpg", b"these are not pixels", content_type="image/jpeg"
+            )
+        },
+    )
+    assert not form.is_valid()
+    assert "file" in form.errors
+    assert "image" in " ".join(form.errors["file"]).lower()
+
+
+def test_uploading_a_real_image_with_credit_works(newsroom):
+    form_class = get_image_form(CreditedImage)
+    form = form_class(
+        data={"title": "Quay", "collection": "1", "credit": "Sam Lens", "caption": "The quay"},
+        files={"file": SimpleUploadedFile("quay.jpg", image_bytes(), content_type="image/jpeg")},
+    )
+    assert form.is_valid(), form.errors
+    image = form.save()
+    assert image.credit == "Sam Lens"
+
+
+def test_admin_article_editor_opens(admin_client, newsroom):
+    article = newsroom["articles"]["ferry"]
+    response = admin_client.get(f"/admin/pages/{article.pk}/edit/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Standfirst" in html and "Byline" in html and "Featured image" in html
+    preview = admin_client.get(f"/admin/pages/{article.pk}/edit/preview/")
+    assert preview.status_code in (200, 405)
+
+
+def test_editor_can_publish_an_article_through_the_admin(admin_client, newsroom):
+    world = newsroom["world"]
+    ada = newsroom["ada"]
+    data = {
+        "title": "Published from the admin",
+        "slug": "published-from-the-admin",
+        "standfirst": "Written in the editor.",
+        "article_authors-TOTAL_FORMS": "1",
+        "article_authors-INITIAL_FORMS": "0",
+        "article_authors-MIN_NUM_FORMS": "1",
+        "article_authors-MAX_NUM_FORMS": "1000",
+        "article_authors-0-author": str(ada.pk),
+        "article_authors-0-ORDER": "1",
+        "article_authors-0-id": "",
+        "article_authors-0-DELETE": "",
+        "body-count": "1",
+        "body-0-type": "paragraph",
+        "body-0-value": '{"blocks":[{"key":"a","text":"Hello readers.","type":"unstyled","depth":0,"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}',
+        "body-0-deleted": "",
+        "body-0-order": "0",
+        "body-0-id": "",
+        "tags": "",
+        "action-publish": "action-publish",
+    }
+    response = admin_client.post(f"/admin/pages/add/publishing/articlepage/{world.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article = ArticlePage.objects.get(slug="published-from-the-admin")
+    assert article.live
+    assert "Hello readers." in admin_client.get(article.url).content.decode()
