@@ -5,7 +5,9 @@ looking at a log, not at this file.
 """
 
 import os
+import re
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -183,3 +185,27 @@ def production_problems(
     elif "*" in allowed_hosts:
         problems.append("ALLOWED_HOSTS is '*': list the site's host names instead.")
     return problems
+
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: int
+    seconds: int
+
+    def __str__(self):
+        return f"{self.count} per {self.seconds} s"
+
+
+def parse_rate(text: str) -> Rate:
+    """'5/m' → 5 per 60 s; '10/5m' → 10 per 300 s. A malformed rate names the setting."""
+    match = _RATE.match(text or "")
+    if not match or int(match.group(1)) < 1:
+        raise ImproperlyConfigured(
+            f"MASTHEAD_COMMENT_RATE_LIMIT must look like 5/m, 30/h or 10/5m, not {text!r}."
+        )
+    count, multiplier, unit = int(match.group(1)), int(match.group(2) or 1), match.group(3)
+    return Rate(count=count, seconds=multiplier * _UNIT_SECONDS[unit])

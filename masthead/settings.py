@@ -10,6 +10,7 @@ from masthead.config import (
     email_config,
     local_secret_key,
     masthead_home,
+    parse_rate,
     production_problems,
 )
 
@@ -35,6 +36,8 @@ if not ALLOWED_HOSTS:
 INSTALLED_APPS = [
     "masthead",
     "masthead.publishing",
+    "masthead.discussion",
+    "masthead.moderation",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -142,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "wagtailadmin_login"
+LOGIN_URL = "accounts-login"
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", "en-us")
 TIME_ZONE = env.str("TIME_ZONE", "UTC")
@@ -208,6 +211,10 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Discussion: a reader may post this many comments per period ("5/m", "30/h", "10/5m").
+MASTHEAD_COMMENT_RATE_LIMIT = env.str("MASTHEAD_COMMENT_RATE_LIMIT", "5/m")
+parse_rate(MASTHEAD_COMMENT_RATE_LIMIT)  # refuses a malformed rate at startup, naming the variable
 
 # Wagtail
 WAGTAIL_SITE_NAME = env.str("MASTHEAD_SITE_NAME", "The Harbour Ledger")

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from masthead import accounts
 from masthead.api import api
 from masthead.publishing import views as publishing_views
 from masthead.publishing.feeds import AtomSiteFeed, SiteFeed
@@ -21,6 +22,10 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
     path("robots.txt", publishing_views.robots_txt, name="robots-txt"),
+    path("comments/", include("masthead.discussion.urls")),
+    path("accounts/login/", accounts.ReaderLoginView.as_view(), name="accounts-login"),
+    path("accounts/logout/", accounts.logout_view, name="accounts-logout"),
+    path("accounts/signup/", accounts.signup, name="accounts-signup"),
 ]
 
 if settings.MASTHEAD_SERVE_MEDIA:

@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from masthead.discussion import selectors as discussion_selectors
+from masthead.discussion.services.comments import comments_are_open, discussion_settings_for_request
 from masthead.publishing import selectors
 
 router = Router(tags=["articles"])
@@ -20,6 +22,8 @@ class ArticleOut(Schema):
     section_slug: str
     standfirst: str
     authors: list[str]
+    comment_count: int = Field(description="Published comments")
+    comments_open: bool
 
 
 class ArticleFilters(Schema):
@@ -28,7 +32,7 @@ class ArticleFilters(Schema):
     offset: int = Field(0, ge=0)
 
 
-def article_out(article, request) -> dict:
+def article_out(article, request, *, comment_count: int = 0, comments_open: bool = True) -> dict:
     return {
         "id": article.pk,
         "title": article.title,
@@ -38,6 +42,8 @@ def article_out(article, request) -> dict:
         "section_slug": article.section.slug,
         "standfirst": article.standfirst,
         "authors": [author.name for author in article.authors],
+        "comment_count": comment_count,
+        "comments_open": comments_open,
     }
 
 
@@ -49,7 +55,17 @@ def list_articles(request: HttpRequest, response: HttpResponse, filters: Query[A
         articles = articles.filter(path__startswith=_section_path(filters.section))
     response["X-Total-Count"] = str(articles.count())
     page = selectors.attach_sections(articles[filters.offset : filters.offset + filters.limit])
-    return [article_out(article, request) for article in page]
+    counts = discussion_selectors.comment_counts(article.pk for article in page)
+    options = discussion_settings_for_request(request)
+    return [
+        article_out(
+            article,
+            request,
+            comment_count=counts.get(article.pk, 0),
+            comments_open=comments_are_open(article, options=options),
+        )
+        for article in page
+    ]
 
 
 def _section_path(slug: str) -> str:

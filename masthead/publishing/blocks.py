@@ -8,7 +8,19 @@ from wagtail.images.blocks import ImageChooserBlock
 
 from masthead.publishing.video import UNEMBEDDABLE_VIDEO, video_embed_for
 
-BODY_RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "blockquote", "hr"]
+# "feedback" (from discussion) lets editors open a passage for inline reader comments.
+BODY_RICH_TEXT_FEATURES = [
+    "h2",
+    "h3",
+    "bold",
+    "italic",
+    "link",
+    "ol",
+    "ul",
+    "blockquote",
+    "hr",
+    "feedback",
+]
 
 
 class CaptionedImageBlock(blocks.StructBlock):

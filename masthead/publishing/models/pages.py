@@ -184,6 +184,10 @@ class ArticlePage(Page):
     )
     body = StreamField(ArticleBodyBlock(), use_json_field=True)
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+    comments_open = models.BooleanField(
+        default=True,
+        help_text=_("Readers may comment (the site may also close threads after some days)."),
+    )
 
     content_panels = [
         FieldPanel("title", heading=_("Headline")),
@@ -202,6 +206,7 @@ class ArticlePage(Page):
             heading=_("Publish date"),
             help_text=_("Shown to readers. Leave empty to use the moment the article goes live."),
         ),
+        FieldPanel("comments_open", heading=_("Comments")),
         *Page.settings_panels,
     ]
     parent_page_types = ["publishing.SectionPage"]

@@ -1,0 +1,94 @@
+"""Finding a quoted passage in an article, before and after the article is edited."""
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils.html import strip_tags
+
+WHITESPACE = re.compile(r"\s+")
+FEEDBACK_SPAN = re.compile(r"<span[^>]*\bdata-feedback\b[^>]*>(.*?)</span>", re.S | re.I)
+QUOTE_MAX_LENGTH = 1000
+CONTEXT_LENGTH = 48
+
+
+def squeeze(text: str) -> str:
+    return WHITESPACE.sub(" ", text).strip()
+
+
+def _block_texts(article):
+    for block in article.body:
+        if block.block_type == "paragraph":
+            yield block.value.source
+        elif block.block_type == "pull_quote":
+            yield html.escape(block.value["quote"])
+
+
+def article_text(article) -> str:
+    """The article's readable text, whitespace squeezed, as a browser would select it."""
+    key = f"discussion:article-text:{article.pk}:{article.latest_revision_id}"
+    text = cache.get(key)
+    if text is None:
+        text = squeeze(
+            " ".join(html.unescape(strip_tags(source)) for source in _block_texts(article))
+        )
+        cache.set(key, text, 24 * 3600)
+    return text
+
+
+def feedback_passages(article) -> list[str]:
+    """Passages editors marked as open for feedback (the rich-text "Feedback" feature)."""
+    passages = []
+    for source in _block_texts(article):
+        for inner in FEEDBACK_SPAN.findall(source):
+            passage = squeeze(html.unescape(strip_tags(inner)))
+            if passage:
+                passages.append(passage)
+    return passages
+
+
+@dataclass(frozen=True)
+class Location:
+    found: bool
+    start: int = -1
+
+
+def locate(text: str, *, quote: str, prefix: str = "", suffix: str = "") -> Location:
+    """Where the quote is in the text; with several matches, the one whose context fits best."""
+    quote = squeeze(quote)
+    if not quote:
+        return Location(False)
+    starts = [match.start() for match in re.finditer(re.escape(quote), text)]
+    if not starts:
+        lowered = text.lower()
+        starts = [match.start() for match in re.finditer(re.escape(quote.lower()), lowered)]
+    if not starts:
+        return Location(False)
+
+    def context_fit(start: int) -> int:
+        before = text[max(0, start - len(prefix)) : start]
+        after = text[start + len(quote) : start + len(quote) + len(suffix)]
+        return _common_suffix(before, squeeze(prefix)) + _common_prefix(after, squeeze(suffix))
+
+    return Location(True, max(starts, key=context_fit))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def _common_suffix(a: str, b: str) -> int:
+    return _common_prefix(a[::-1], b[::-1])
+
+
+def context_around(text: str, start: int, quote: str) -> tuple[str, str]:
+    """The prefix and suffix stored with a new anchor."""
+    prefix = text[max(0, start - CONTEXT_LENGTH) : start]
+    suffix = text[start + len(quote) : start + len(quote) + CONTEXT_LENGTH]
+    return prefix, suffix

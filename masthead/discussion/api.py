@@ -1,0 +1,292 @@
+"""The comments API. Session-based: the page's script sends Django's CSRF token in `X-CSRFToken`."""
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.security import APIKeyCookie
+
+from masthead.discussion import selectors, services
+from masthead.discussion.models import Comment, SortOrder
+from masthead.discussion.readers import has_reader_identity, reader_for_request, remember_reader
+from masthead.discussion.services.comments import discussion_settings
+from masthead.publishing.models import ArticlePage
+
+router = Router(tags=["comments"])
+
+
+class ReaderSession(APIKeyCookie):
+    """Anyone may write (guests too), but only from this site's pages: Django's CSRF check applies."""
+
+    param_name = "csrftoken"
+
+    def authenticate(self, request, key):
+        return reader_for_request(request)
+
+
+reader_session = ReaderSession()
+
+
+class Error(Schema):
+    detail: str
+    field: str | None = None
+
+
+class CommentOut(Schema):
+    id: int
+    parent_id: int | None
+    author_name: str
+    body_html: str = Field(
+        description="Sanitised HTML; empty for a deleted or removed comment kept for its replies"
+    )
+    created: datetime
+    edited: datetime | None
+    score: int
+    up: int
+    down: int
+    status: str = Field(
+        description="published, pending (visible to its author only), deleted or removed"
+    )
+    in_reply_to: int | None = Field(
+        None, description="When attached beside the comment it answers (deepest level)"
+    )
+    anchor: dict | None = None
+    replies: list["CommentOut"] = []
+
+
+class ThreadOut(Schema):
+    count: int = Field(description="All published comments in the thread, replies included")
+    page: int
+    pages: int = Field(description="Pages of top-level comments")
+    items: list[CommentOut]
+
+
+class ThreadQuery(Schema):
+    sort: Literal["newest", "oldest", "most_voted"] = SortOrder.NEWEST
+    page: int = Field(1, ge=1)
+    snapshot: int | None = Field(
+        None,
+        description="Newest comment id when the reader started paging: later comments do not shift pages",
+    )
+
+
+class AnchorIn(Schema):
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+class CommentIn(Schema):
+    body: str
+    author_name: str = ""
+    author_email: str = ""
+    author_url: str = ""
+    parent_id: int | None = None
+    anchor: AnchorIn | None = None
+
+
+class CommentCreated(Schema):
+    id: int
+    status: Literal["published", "pending"]
+    parent_id: int | None
+    created: datetime
+    body_html: str
+
+
+class CommentEdit(Schema):
+    body: str
+
+
+class VoteIn(Schema):
+    value: Literal[1, -1, 0]
+
+
+class VoteOut(Schema):
+    score: int
+    up: int
+    down: int
+    value: int
+
+
+class SubscriptionIn(Schema):
+    email: str
+    kind: Literal["all", "replies"] = "all"
+
+
+class SubscriptionOut(Schema):
+    status: Literal["confirmation_sent", "already_active"]
+
+
+def comment_out(comment: Comment) -> dict:
+    placeholder = getattr(comment, "is_placeholder", False)
+    status = "deleted" if comment.deleted else comment.status
+    anchor = None
+    if comment.anchor_id:
+        anchor = {"quote": comment.anchor.quote, "found": getattr(comment, "passage_found", True)}
+    return {
+        "id": comment.pk,
+        "parent_id": comment.parent_id,
+        "author_name": "" if placeholder else comment.author_name,
+        "body_html": "" if placeholder else comment.body_html,
+        "created": comment.created,
+        "edited": comment.edited,
+        "score": comment.score,
+        "up": comment.up,
+        "down": comment.down,
+        "status": status,
+        "in_reply_to": comment.replied_to_id,
+        "anchor": anchor,
+        "replies": [comment_out(reply) for reply in getattr(comment, "replies", [])],
+    }
+
+
+def _article(article_id: int) -> ArticlePage:
+    return get_object_or_404(ArticlePage.objects.live().public(), pk=article_id)
+
+
+@router.get(
+    "/articles/{article_id}/comments", response=ThreadOut, summary="A page of an article's comments"
+)
+def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuery]):
+    """Top-level comments in pages (sorted as asked), each with all its replies in time order."""
+    article = _article(article_id)
+    options = discussion_settings(article)
+    reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
+    thread = selectors.thread_page(
+        article,
+        reader=reader,
+        sort=query.sort,
+        page=query.page,
+        per_page=options.page_size,
+        snapshot=query.snapshot,
+        max_depth=options.max_depth,
+    )
+    return {
+        "count": thread.count,
+        "page": thread.page,
+        "pages": thread.pages,
+        "items": [comment_out(comment) for comment in thread.comments],
+    }
+
+
+@router.post(
+    "/articles/{article_id}/comments",
+    auth=reader_session,
+    response={201: CommentCreated, 400: Error, 403: Error, 404: Error, 429: Error},
+    summary="Post a comment",
+)
+def create_comment(
+    request: HttpRequest, response: HttpResponse, article_id: int, payload: CommentIn
+):
+    """Guests give a name and an e-mail; signed-in readers comment under their account.
+    A comment held by moderation is `pending`: visible to its author only."""
+    article = _article(article_id)
+    reader = request.auth
+    try:
+        comment = services.comment_post(
+            article=article,
+            reader=reader,
+            body=payload.body,
+            author_name=payload.author_name,
+            author_email=payload.author_email,
+            author_url=payload.author_url,
+            parent_id=payload.parent_id,
+            anchor=services.AnchorInput(**payload.anchor.dict()) if payload.anchor else None,
+            source="api",
+        )
+    except services.CommentRefused as refusal:
+        if refusal.retry_after:
+            response["Retry-After"] = str(refusal.retry_after)
+        return Status(refusal.status, {"detail": refusal.message, "field": refusal.field})
+    remember_reader(response, reader)
+    return Status(
+        201,
+        {
+            "id": comment.pk,
+            "status": "published" if comment.is_visible else "pending",
+            "parent_id": comment.parent_id,
+            "created": comment.created,
+            "body_html": comment.body_html,
+        },
+    )
+
+
+@router.post(
+    "/comments/{comment_id}/vote",
+    auth=reader_session,
+    response={200: VoteOut, 400: Error, 403: Error, 404: Error, 409: Error, 429: Error},
+    summary="Vote",
+)
+def vote(request: HttpRequest, response: HttpResponse, comment_id: int, payload: VoteIn):
+    """1 up, -1 down, 0 to take a vote back. One vote per reader; a second one replaces the first."""
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    reader = request.auth
+    options = discussion_settings(comment.article)
+    try:
+        services.vote_cast(
+            comment=comment,
+            reader=reader,
+            value=payload.value,
+            guest_votes_per_address=options.guest_votes_per_address,
+        )
+    except services.VoteRefused as refusal:
+        return Status(refusal.status, {"detail": refusal.message})
+    remember_reader(response, reader)
+    return Status(
+        200,
+        {"score": comment.score, "up": comment.up, "down": comment.down, "value": payload.value},
+    )
+
+
+@router.patch(
+    "/comments/{comment_id}",
+    auth=reader_session,
+    response={200: CommentOut, 400: Error, 403: Error, 404: Error, 410: Error},
+    summary="Edit a comment",
+)
+def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEdit):
+    """The author may edit within the site's edit window (15 minutes by default)."""
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    try:
+        services.comment_edit(comment=comment, reader=request.auth, body=payload.body)
+    except services.CommentRefused as refusal:
+        return Status(refusal.status, {"detail": refusal.message, "field": refusal.field})
+    return Status(200, comment_out(comment))
+
+
+@router.delete(
+    "/comments/{comment_id}",
+    auth=reader_session,
+    response={204: None, 403: Error, 404: Error, 410: Error},
+    summary="Delete a comment",
+)
+def delete_comment(request: HttpRequest, comment_id: int):
+    """The author may delete within the edit window; replies stay under "comment deleted"."""
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    try:
+        services.comment_delete(comment=comment, reader=request.auth)
+    except services.CommentRefused as refusal:
+        return Status(refusal.status, {"detail": refusal.message})
+    return Status(204, None)
+
+
+@router.post(
+    "/articles/{article_id}/subscriptions",
+    auth=reader_session,
+    response={202: SubscriptionOut, 400: Error, 404: Error},
+    summary="Subscribe to comments",
+)
+def subscribe(request: HttpRequest, article_id: int, payload: SubscriptionIn):
+    """Double opt-in: a confirmation e-mail is sent; nothing else until the reader confirms."""
+    article = _article(article_id)
+    try:
+        subscription = services.subscription_request(
+            article=article, email=payload.email, kind=payload.kind
+        )
+    except services.SubscriptionRefused as refusal:
+        return Status(refusal.status, {"detail": refusal.message})
+    return Status(
+        202, {"status": "already_active" if subscription.is_active else "confirmation_sent"}
+    )

@@ -1,0 +1,35 @@
+"""Discussion tunables that are deployment settings (site editors' choices live in DiscussionSettings)."""
+
+from django.conf import settings
+
+from masthead.config import Rate, parse_rate
+
+# The longest comment accepted, in characters of Markdown.
+COMMENT_MAX_LENGTH = getattr(settings, "MASTHEAD_COMMENT_MAX_LENGTH", 5000)
+# The longest name shown with a comment.
+COMMENT_NAME_MAX_LENGTH = 80
+# A reader's comment rate, "N/s", "N/m", "N/h" or "N/d" (MASTHEAD_COMMENT_RATE_LIMIT in the environment).
+COMMENT_RATE_LIMIT = getattr(settings, "MASTHEAD_COMMENT_RATE_LIMIT", "5/m")
+# One network address may post this many times the reader limit (several readers share an office or
+# a mobile network's address, but a spammer clearing cookies is still slowed down).
+COMMENT_RATE_LIMIT_PER_ADDRESS_FACTOR = 3
+# At most one notification e-mail per subscriber and article in this many minutes (a digest of the rest).
+NOTIFICATION_DIGEST_MINUTES = getattr(settings, "MASTHEAD_NOTIFICATION_DIGEST_MINUTES", 10)
+# How long a link to confirm a subscription stays valid.
+SUBSCRIPTION_CONFIRM_DAYS = 7
+# Readers who keep a page open learn of new comments by polling this often (seconds), or by a
+# server-sent event stream when REDIS_URL is set.
+LIVE_POLL_SECONDS = getattr(settings, "MASTHEAD_LIVE_POLL_SECONDS", 20)
+# How long an event stream stays open before the browser reconnects (seconds).
+LIVE_STREAM_SECONDS = getattr(settings, "MASTHEAD_LIVE_STREAM_SECONDS", 300)
+# Cookie names: the guest reader's signed identity and their chosen sort order.
+READER_COOKIE = "masthead_reader"
+SORT_COOKIE = "masthead_comment_sort"
+# A form submitted faster than this after it was shown was not typed by a person.
+MIN_SECONDS_TO_SUBMIT = 2
+
+__all__ = ["Rate", "comment_rate", "parse_rate"]
+
+
+def comment_rate() -> Rate:
+    return parse_rate(getattr(settings, "MASTHEAD_COMMENT_RATE_LIMIT", COMMENT_RATE_LIMIT))

@@ -1,0 +1,93 @@
+"""The e-mails discussion sends: subscription confirmations and notifications (with digests)."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from masthead.discussion.markdown import plain_text
+
+
+def absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _site_name(article) -> str:
+    from masthead.publishing.models import SiteIdentity
+
+    site = article.get_site()
+    return SiteIdentity.for_site(site).name if site else settings.WAGTAIL_SITE_NAME
+
+
+def _send(
+    *, subject: str, to: str, template: str, context: dict, unsubscribe_url: str | None = None
+) -> None:
+    headers = {"Auto-Submitted": "auto-generated"}
+    if unsubscribe_url:
+        # RFC 8058: mail clients offer their own one-click "Unsubscribe" and POST to this address.
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"discussion/emails/{template}.txt", context),
+        to=[to],
+        headers=headers,
+    )
+    message.attach_alternative(
+        render_to_string(f"discussion/emails/{template}.html", context), "text/html"
+    )
+    message.send()
+
+
+def send_confirmation(subscription) -> None:
+    article = subscription.article
+    context = {
+        "article": article,
+        "article_url": absolute(article.url),
+        "site_name": _site_name(article),
+        "kind": subscription.get_kind_display().lower(),
+        "confirm_url": absolute(
+            reverse("discussion:subscription-confirm", args=[subscription.token])
+        ),
+    }
+    _send(
+        subject=f"Please confirm: notifications for “{article.title}”",
+        to=subscription.email,
+        template="confirm_subscription",
+        context=context,
+    )
+
+
+def send_notification(subscription, comments) -> None:
+    article = subscription.article
+    unsubscribe_url = absolute(
+        reverse("discussion:subscription-unsubscribe", args=[subscription.token])
+    )
+    context = {
+        "article": article,
+        "article_url": absolute(article.url),
+        "site_name": _site_name(article),
+        "comments": [
+            {
+                "author_name": comment.author_name,
+                "text": plain_text(comment.body),
+                "html": comment.body_html,
+                "url": absolute(f"{article.url}#comment-{comment.pk}"),
+                "created": comment.created,
+            }
+            for comment in comments
+        ],
+        "unsubscribe_url": unsubscribe_url,
+        "is_replies": subscription.kind == "replies",
+    }
+    if len(comments) == 1:
+        subject = f"{comments[0].author_name} commented on “{article.title}”"
+    else:
+        subject = f"{len(comments)} new comments on “{article.title}”"
+    _send(
+        subject=subject,
+        to=subscription.email,
+        template="notification",
+        context=context,
+        unsubscribe_url=unsubscribe_url,
+    )

@@ -1,0 +1,67 @@
+from django import forms
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from masthead.discussion import conf
+from masthead.discussion.models import SubscriptionKind
+
+STARTED_SALT = "masthead.discussion.form-started"
+NOTIFY_CHOICES = [("", _("Don't notify me")), *SubscriptionKind.choices]
+
+
+def form_started_token(now=None) -> str:
+    return signing.dumps((now or timezone.now()).timestamp(), salt=STARTED_SALT)
+
+
+def seconds_since(token: str, now=None) -> float | None:
+    """Seconds between showing the form and its submission (None when the token is missing or forged)."""
+    try:
+        started = signing.loads(token, salt=STARTED_SALT, max_age=7 * 24 * 3600)
+    except (signing.BadSignature, TypeError):
+        return None
+    return (now or timezone.now()).timestamp() - float(started)
+
+
+class CommentForm(forms.Form):
+    """The comment box. Business rules live in services.comment_post; this keeps the reader's text."""
+
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=conf.COMMENT_MAX_LENGTH,
+    )
+    author_name = forms.CharField(
+        label=_("Name"), required=False, max_length=conf.COMMENT_NAME_MAX_LENGTH
+    )
+    author_email = forms.CharField(
+        label=_("E-mail (never shown)"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    author_url = forms.CharField(label=_("Website (optional)"), required=False, max_length=300)
+    notify = forms.ChoiceField(label=_("Notify of"), choices=NOTIFY_CHOICES, required=False)
+    parent_id = forms.CharField(required=False, widget=forms.HiddenInput)
+    anchor_quote = forms.CharField(required=False, widget=forms.HiddenInput)
+    anchor_prefix = forms.CharField(required=False, widget=forms.HiddenInput)
+    anchor_suffix = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Left empty by people (it is hidden from them); bots fill in every field they find.
+    homepage = forms.CharField(required=False, label=_("Leave this empty"))
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, invitation: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.attrs["placeholder"] = invitation
+        self.fields["author_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["author_url"].widget.attrs["autocomplete"] = "url"
+        self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if not self.is_bound:
+            self.initial.setdefault("started", form_started_token())
+
+
+class EditCommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )

@@ -1,0 +1,80 @@
+"""Who is reading: an account, or a guest known by a signed cookie, and a salted hash of their address.
+
+The raw IP address is never stored; its keyed hash is enough to cap votes and rates per network.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.signing import BadSignature
+from django.utils.crypto import salted_hmac
+
+from masthead.discussion import conf
+
+COOKIE_SALT = "masthead.discussion.reader"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Reader:
+    user: object | None
+    key: str
+    ip_hash: str
+    is_new: bool = False
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user is None
+
+
+def hash_address(address: str) -> str:
+    if not address:
+        return ""
+    return salted_hmac("masthead.ip-address", address, algorithm="sha256").hexdigest()[:40]
+
+
+def client_address(request) -> str:
+    # uvicorn rewrites REMOTE_ADDR from X-Forwarded-For only for proxies listed in
+    # --forwarded-allow-ips, so REMOTE_ADDR can be trusted here.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def reader_for_request(request, *, create: bool = True) -> Reader | None:
+    """The reader behind a request. A guest without a cookie gets a new key (set it on the response)."""
+    ip_hash = hash_address(client_address(request))
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return Reader(user=user, key=f"u{user.pk}", ip_hash=ip_hash)
+    try:
+        key = request.get_signed_cookie(conf.READER_COOKIE, default=None, salt=COOKIE_SALT)
+    except BadSignature:
+        key = None
+    if key:
+        return Reader(user=None, key=key, ip_hash=ip_hash)
+    if not create:
+        return None
+    return Reader(user=None, key="g" + secrets.token_urlsafe(18), ip_hash=ip_hash, is_new=True)
+
+
+def remember_reader(response, reader: Reader | None) -> None:
+    """Set the guest's cookie on the response the first time we meet them."""
+    if reader is None or not reader.is_new or not reader.is_guest:
+        return
+    response.set_signed_cookie(
+        conf.READER_COOKIE,
+        reader.key,
+        salt=COOKIE_SALT,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def has_reader_identity(request) -> bool:
+    """Whether this request carries a personal view of threads (own votes, own pending comments)."""
+    user = getattr(request, "user", None)
+    return bool(
+        (user is not None and user.is_authenticated) or request.COOKIES.get(conf.READER_COOKIE)
+    )

@@ -1,0 +1,310 @@
+"""Reads for the comment section and the API. A page of a thread costs the same few queries
+whatever the thread's size: its top-level comments, then all their descendants at once."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.dateparse import parse_datetime
+
+from masthead.discussion import anchors
+from masthead.discussion.models import (
+    Comment,
+    CommentStatus,
+    CommentVote,
+    PassageAnchor,
+    SortOrder,
+    ThreadStats,
+)
+from masthead.discussion.readers import Reader
+
+ORDERINGS = {
+    SortOrder.NEWEST: ("-created", "-id"),
+    SortOrder.OLDEST: ("created", "id"),
+    SortOrder.MOST_VOTED: ("-score", "-created", "-id"),
+}
+
+
+@dataclass
+class ThreadPage:
+    """One page of a thread: top-level comments, each with `.replies` (a tree, in time order)."""
+
+    comments: list
+    sort: str
+    count: int
+    top_level_count: int
+    page: int
+    pages: int
+    has_more: bool
+    next_cursor: str | None
+    snapshot: int
+    version: int
+    anchors: list = field(default_factory=list)
+    my_votes: dict = field(default_factory=dict)
+
+
+def thread_stats(article_id: int) -> ThreadStats:
+    return ThreadStats.objects.filter(article_id=article_id).first() or ThreadStats(
+        article_id=article_id
+    )
+
+
+def comment_counts(article_ids) -> dict[int, int]:
+    """Published comment counts for many articles in one query (for listings and the API)."""
+    return dict(
+        ThreadStats.objects.filter(article_id__in=list(article_ids)).values_list(
+            "article_id", "published_count"
+        )
+    )
+
+
+def _visible_to(reader: Reader | None) -> Q:
+    """Published comments, and the reader's own comments awaiting moderation."""
+    visible = Q(status=CommentStatus.PUBLISHED)
+    if reader is not None:
+        visible |= Q(status=CommentStatus.PENDING, reader_key=reader.key, deleted__isnull=True)
+    return visible
+
+
+def _with_visible_children(reader) -> Q:
+    """A deleted or removed comment still shows, as a placeholder, where visible replies hang below it."""
+    children = Comment.objects.filter(
+        _visible_to(reader), parent=OuterRef("pk"), deleted__isnull=True
+    )
+    return Q(Exists(children))
+
+
+def top_level_comments(
+    article_id: int, *, reader: Reader | None, sort: str, snapshot: int | None = None
+):
+    shown = (_visible_to(reader) & Q(deleted__isnull=True)) | (
+        Q(status__in=[CommentStatus.PUBLISHED, CommentStatus.REMOVED])
+        & _with_visible_children(reader)
+    )
+    comments = Comment.objects.filter(shown, article_id=article_id, parent__isnull=True)
+    if snapshot:
+        within_snapshot = Q(id__lte=snapshot)
+        if reader is not None:
+            within_snapshot |= Q(reader_key=reader.key)  # the reader's own new comments still show
+        comments = comments.filter(within_snapshot)
+    return comments.order_by(*ORDERINGS[sort]).select_related("anchor")
+
+
+def encode_cursor(comment: Comment, sort: str) -> str:
+    created = comment.created.isoformat()
+    return (
+        f"{comment.score}_{created}_{comment.pk}"
+        if sort == SortOrder.MOST_VOTED
+        else f"{created}_{comment.pk}"
+    )
+
+
+def _after_cursor(comments, cursor: str, sort: str):
+    parts = cursor.split("_")
+    try:
+        if sort == SortOrder.MOST_VOTED:
+            score, created, pk = int(parts[0]), parse_datetime(parts[1]), int(parts[2])
+        else:
+            score, created, pk = None, parse_datetime(parts[0]), int(parts[1])
+    except (IndexError, ValueError, TypeError):
+        return None
+    if created is None:
+        return None
+    if sort == SortOrder.OLDEST:
+        return comments.filter(Q(created__gt=created) | Q(created=created, id__gt=pk))
+    later = Q(created__lt=created) | Q(created=created, id__lt=pk)
+    if sort == SortOrder.MOST_VOTED:
+        return comments.filter(Q(score__lt=score) | (Q(score=score) & later))
+    return comments.filter(later)
+
+
+def thread_page(
+    article,
+    *,
+    reader: Reader | None,
+    sort: str = SortOrder.NEWEST,
+    page: int = 1,
+    per_page: int = 20,
+    cursor: str | None = None,
+    snapshot: int | None = None,
+    view_all: bool = False,
+    max_depth: int = 5,
+) -> ThreadPage:
+    """A page of top-level comments with all their replies.
+
+    Pages are fixed against a snapshot (the newest comment id when the reader first loaded the
+    thread), so comments arriving meanwhile neither repeat nor push others to the next page;
+    `cursor` continues after the last comment shown ("load more"), `page` is for the API.
+    """
+    if sort not in ORDERINGS:
+        sort = SortOrder.NEWEST
+    stats = thread_stats(article.pk)
+    snapshot = snapshot or stats.latest_comment_id or None
+    top = top_level_comments(article.pk, reader=reader, sort=sort, snapshot=snapshot)
+    page = max(1, page)
+    if view_all:
+        top_level = list(top)
+        has_more = False
+    else:
+        if cursor:
+            continued = _after_cursor(top, cursor, sort)
+            top = continued if continued is not None else top
+            start = 0
+        else:
+            start = (page - 1) * per_page
+        top_level = list(top[start : start + per_page + 1])
+        has_more = len(top_level) > per_page
+        top_level = top_level[:per_page]
+
+    _attach_replies(top_level, reader=reader, max_depth=max_depth)
+    _mark_edited_passages(article, top_level)
+    my_votes = _reader_votes(top_level, reader)
+    pages = max(1, math.ceil(stats.top_level_count / per_page)) if per_page else 1
+    return ThreadPage(
+        comments=top_level,
+        sort=sort,
+        count=stats.published_count,
+        top_level_count=stats.top_level_count,
+        page=page,
+        pages=pages,
+        has_more=has_more,
+        next_cursor=encode_cursor(top_level[-1], sort) if has_more and top_level else None,
+        snapshot=snapshot or 0,
+        version=stats.version,
+        my_votes=my_votes,
+    )
+
+
+def _attach_replies(top_level: list, *, reader: Reader | None, max_depth: int) -> None:
+    if not top_level:
+        return
+    ids = [comment.pk for comment in top_level]
+    shown = _visible_to(reader) | Q(status=CommentStatus.REMOVED)
+    replies = (
+        Comment.objects.filter(shown, root_id__in=ids)
+        .select_related("replied_to", "anchor")
+        .order_by("created", "id")
+    )
+    children: dict[int, list] = {}
+    for reply in replies:
+        children.setdefault(reply.parent_id, []).append(reply)
+
+    def build(comment) -> bool:
+        """Attach visible replies; returns whether anything under or at this comment is shown."""
+        kept = [child for child in children.get(comment.pk, []) if build(child)]
+        comment.replies = kept
+        comment.display_depth = min(comment.depth, max_depth - 1)
+        comment.is_placeholder = bool(comment.deleted) or comment.status == CommentStatus.REMOVED
+        comment.is_own_pending = comment.status == CommentStatus.PENDING
+        return not comment.is_placeholder or bool(kept)
+
+    for comment in top_level:
+        build(comment)
+
+
+def _mark_edited_passages(article, top_level: list) -> None:
+    """Anchored comments whose passage is gone from the article say "passage since edited"."""
+    found: dict[int, bool] = {}
+    for comment in iter_thread(top_level):
+        if comment.anchor_id is not None:
+            if comment.anchor_id not in found:
+                found[comment.anchor_id] = anchor_is_found(article, comment.anchor)
+            comment.passage_found = found[comment.anchor_id]
+
+
+def _reader_votes(top_level: list, reader: Reader | None) -> dict[int, int]:
+    if reader is None or reader.is_new or not top_level:
+        return {}
+    ids = [comment.pk for comment in iter_thread(top_level)]
+    return dict(
+        CommentVote.objects.filter(comment_id__in=ids, reader_key=reader.key).values_list(
+            "comment_id", "value"
+        )
+    )
+
+
+def iter_thread(comments):
+    """Every comment of a page, depth first, in display order."""
+    for comment in comments:
+        yield comment
+        yield from iter_thread(getattr(comment, "replies", []))
+
+
+def passage_anchors(article) -> list[dict]:
+    """The article's commented passages with their comment counts, and whether each is still found."""
+    text = anchors.article_text(article)
+    rows = []
+    published = Q(comments__status=CommentStatus.PUBLISHED, comments__deleted__isnull=True)
+    for anchor in PassageAnchor.objects.filter(article=article).annotate(
+        count=Count("comments", filter=published)
+    ):
+        if not anchor.count:
+            continue
+        location = anchors.locate(
+            text, quote=anchor.quote, prefix=anchor.prefix, suffix=anchor.suffix
+        )
+        rows.append(
+            {
+                "id": anchor.pk,
+                "quote": anchor.quote,
+                "prefix": anchor.prefix,
+                "suffix": anchor.suffix,
+                "count": anchor.count,
+                "found": location.found,
+            }
+        )
+    return rows
+
+
+def passage_comments(article, *, anchor_id: int, limit: int = 100) -> ThreadPage:
+    """The published comments on one passage, newest first (the passage bubble's panel)."""
+    comments = list(
+        Comment.objects.filter(
+            article=article,
+            anchor_id=anchor_id,
+            status=CommentStatus.PUBLISHED,
+            deleted__isnull=True,
+        )
+        .select_related("anchor", "replied_to")
+        .order_by("-created", "-id")[:limit]
+    )
+    for comment in comments:
+        comment.replies, comment.display_depth = [], 0
+        comment.is_placeholder = comment.is_own_pending = False
+    stats = thread_stats(article.pk)
+    return ThreadPage(
+        comments=comments,
+        sort=SortOrder.NEWEST,
+        count=stats.published_count,
+        top_level_count=stats.top_level_count,
+        page=1,
+        pages=1,
+        has_more=False,
+        next_cursor=None,
+        snapshot=stats.latest_comment_id,
+        version=stats.version,
+    )
+
+
+def anchor_is_found(article, anchor: PassageAnchor) -> bool:
+    text = anchors.article_text(article)
+    return anchors.locate(
+        text, quote=anchor.quote, prefix=anchor.prefix, suffix=anchor.suffix
+    ).found
+
+
+def new_comment_count(article_id: int, *, since_id: int) -> int:
+    return Comment.objects.filter(
+        article_id=article_id, status=CommentStatus.PUBLISHED, deleted__isnull=True, id__gt=since_id
+    ).count()
+
+
+def comment_for_reader(comment_id: int) -> Comment | None:
+    return Comment.objects.select_related("article", "replied_to").filter(pk=comment_id).first()
+
+
+def is_recent(comment: Comment, *, now: datetime, minutes: int) -> bool:
+    from datetime import timedelta
+
+    return now <= comment.created + timedelta(minutes=minutes)

@@ -1,0 +1,44 @@
+"""Discussion's writes. Views, the API and the importer all go through these functions."""
+
+from masthead.discussion.services.comments import (
+    AnchorInput,
+    CommentRefused,
+    comment_delete,
+    comment_edit,
+    comment_post,
+    comments_are_open,
+    thread_changed,
+)
+from masthead.discussion.services.importing import ImportRefused, comments_import, parse_import
+from masthead.discussion.services.subscriptions import (
+    SubscriptionRefused,
+    comment_notify_subscribers,
+    subscription_confirm,
+    subscription_deliver,
+    subscription_request,
+    subscription_unsubscribe,
+    subscriptions_deliver_due,
+)
+from masthead.discussion.services.votes import VoteRefused, vote_cast
+
+__all__ = [
+    "AnchorInput",
+    "CommentRefused",
+    "ImportRefused",
+    "SubscriptionRefused",
+    "VoteRefused",
+    "comment_delete",
+    "comment_edit",
+    "comment_notify_subscribers",
+    "comment_post",
+    "comments_are_open",
+    "comments_import",
+    "parse_import",
+    "subscription_confirm",
+    "subscription_deliver",
+    "subscription_request",
+    "subscription_unsubscribe",
+    "subscriptions_deliver_due",
+    "thread_changed",
+    "vote_cast",
+]

@@ -1,0 +1,385 @@
+"""Posting, editing and deleting comments."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
+
+from masthead import moderation
+from masthead.discussion import anchors, conf
+from masthead.discussion.markdown import render_comment
+from masthead.discussion.models import (
+    Comment,
+    CommentStatus,
+    DiscussionSettings,
+    PassageAnchor,
+    ThreadStats,
+)
+from masthead.discussion.readers import Reader
+from masthead.moderation.submissions import Submission, SubmissionContext, Verdict
+
+BODY_EMPTY = "Please write a comment before posting."
+BODY_TOO_LONG = "Comments can be at most {limit} characters long; yours has {length}."
+NAME_MISSING = "Please give your name; it is shown with your comment."
+NAME_TOO_LONG = "Please shorten your name to at most {limit} characters."
+EMAIL_MISSING = "Please give your e-mail address; it is never shown."
+EMAIL_INVALID = "That e-mail address does not look right."
+URL_INVALID = "That website address does not look right; it should start with http:// or https://."
+PARENT_UNKNOWN = "The comment you are replying to does not exist."
+PARENT_OTHER_ARTICLE = "You can only reply to a comment on the same article."
+PARENT_NOT_VISIBLE = "The comment you are replying to is no longer shown, so it cannot be answered."
+THREAD_CLOSED = "Comments are closed on this article."
+RATE_LIMITED = "You are commenting too quickly. Please wait {seconds} seconds and try again."
+EDIT_WINDOW_OVER = "Comments can only be changed within {minutes} minutes of posting."
+NOT_YOUR_COMMENT = "Only the author of this comment can change it."
+ALREADY_DELETED = "This comment has been deleted."
+ANCHOR_NOT_FOUND = "The passage you selected could not be found in the article."
+ANCHOR_TOO_LONG = "Please select a shorter passage (at most {limit} characters)."
+
+STATUS_FOR_ACTION = {
+    Verdict.PUBLISH: CommentStatus.PUBLISHED,
+    Verdict.HOLD: CommentStatus.PENDING,
+    Verdict.SPAM: CommentStatus.SPAM,
+}
+
+
+class CommentRefused(Exception):
+    """A comment that cannot be accepted, with a message the reader can act on."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        status: int = 400,
+        retry_after: int | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class AnchorInput:
+    """The passage a reader selected: the quote and, if the browser sent it, its surroundings."""
+
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+def discussion_settings(article) -> DiscussionSettings:
+    from wagtail.models import Site
+
+    site = article.get_site() or Site.objects.filter(is_default_site=True).first()
+    return DiscussionSettings.for_site(site)
+
+
+def discussion_settings_for_request(request) -> DiscussionSettings:
+    return DiscussionSettings.for_request(request)
+
+
+def comments_are_open(
+    article, *, now: datetime | None = None, options: DiscussionSettings | None = None
+) -> bool:
+    """Open unless an editor closed them, or the site closes threads N days after publishing."""
+    if not article.comments_open:
+        return False
+    options = options or discussion_settings(article)
+    if options.close_after_days and article.first_published_at:
+        now = now or timezone.now()
+        return now < article.first_published_at + timedelta(days=options.close_after_days)
+    return True
+
+
+def comment_post(
+    *,
+    article,
+    reader: Reader,
+    body: str,
+    author_name: str = "",
+    author_email: str = "",
+    author_url: str = "",
+    parent_id: int | None = None,
+    anchor: AnchorInput | None = None,
+    honeypot: str = "",
+    seconds_to_submit: float | None = None,
+    source: str = "form",
+    now: datetime | None = None,
+) -> Comment:
+    """Validate, ask moderation for a verdict, and store a new comment in one transaction.
+
+    A reply to a comment at the deepest level is attached beside it (same parent) and remembers
+    whom it answers. Notifications and live updates are queued after the commit, never run here.
+    """
+    now = now or timezone.now()
+    options = discussion_settings(article)
+    if not comments_are_open(article, now=now, options=options):
+        raise CommentRefused(THREAD_CLOSED, status=403)
+    body = _clean_body(body)
+    author_name, author_email, author_url = _clean_author(
+        reader, author_name, author_email, author_url
+    )
+    parent = _parent_for_reply(article, parent_id)
+    _check_rate(reader, now)
+    passage = _passage_for(article, anchor) if anchor and anchor.quote.strip() else None
+
+    verdict = moderation.assess(
+        Submission(
+            body=body,
+            author_name=author_name,
+            author_email=author_email,
+            author_url=author_url,
+            article_id=article.pk,
+            reader_key=reader.key,
+            ip_hash=reader.ip_hash,
+            user_id=reader.user.pk if reader.user else None,
+            parent_id=parent.pk if parent else None,
+            honeypot=honeypot,
+            seconds_to_submit=seconds_to_submit,
+        ),
+        SubmissionContext(now=now, source=source),
+    )
+    comment = Comment(
+        article=article,
+        user=reader.user,
+        author_name=author_name,
+        author_email=author_email,
+        author_url=author_url,
+        reader_key=reader.key,
+        ip_hash=reader.ip_hash,
+        body=body,
+        body_html=render_comment(body),
+        status=STATUS_FOR_ACTION[verdict.action],
+        created=now,
+    )
+    _place_in_thread(comment, parent, max_depth=options.max_depth)
+    with transaction.atomic():
+        if passage is not None:
+            comment.anchor = _anchor_get_or_create(article, passage)
+        comment.save()
+        moderation.verdict_record(comment=comment, verdict=verdict, now=now)
+        thread_changed(article.pk, recount=True)
+        if comment.status == CommentStatus.PUBLISHED:
+            _after_publish(comment)
+    return comment
+
+
+def comment_published(comment: Comment) -> None:
+    """Follow-up work once a comment becomes visible (on posting, or when a moderator approves it)."""
+    _after_publish(comment)
+
+
+def _after_publish(comment: Comment) -> None:
+    from masthead.discussion import tasks
+
+    comment_id, article_id = comment.pk, comment.article_id
+    transaction.on_commit(lambda: tasks.notify_subscribers.enqueue(comment_id))
+    transaction.on_commit(lambda: tasks.announce_comment.enqueue(article_id, comment_id))
+
+
+def comment_edit(
+    *, comment: Comment, reader: Reader, body: str, now: datetime | None = None
+) -> Comment:
+    """The author rewrites their comment within the edit window; the edit passes moderation again."""
+    now = now or timezone.now()
+    _check_author_may_change(comment, reader, now)
+    body = _clean_body(body)
+    verdict = moderation.assess(
+        Submission(
+            body=body,
+            author_name=comment.author_name,
+            author_email=comment.author_email,
+            author_url=comment.author_url,
+            article_id=comment.article_id,
+            reader_key=comment.reader_key,
+            ip_hash=reader.ip_hash,
+            user_id=comment.user_id,
+            parent_id=comment.parent_id,
+        ),
+        SubmissionContext(now=now, source="edit"),
+    )
+    was_published = comment.status == CommentStatus.PUBLISHED
+    comment.body = body
+    comment.body_html = render_comment(body)
+    comment.edited = now
+    if verdict.action != Verdict.PUBLISH:  # an edit can lose a comment its place, never win one
+        comment.status = STATUS_FOR_ACTION[verdict.action]
+    with transaction.atomic():
+        comment.save(update_fields=["body", "body_html", "edited", "status"])
+        moderation.verdict_record(comment=comment, verdict=verdict, now=now)
+        thread_changed(
+            comment.article_id, recount=was_published != (comment.status == CommentStatus.PUBLISHED)
+        )
+    return comment
+
+
+def comment_delete(*, comment: Comment, reader: Reader, now: datetime | None = None) -> Comment:
+    """The author deletes their comment: replies stay, under a "comment deleted" placeholder."""
+    now = now or timezone.now()
+    _check_author_may_change(comment, reader, now)
+    comment.deleted = now
+    with transaction.atomic():
+        comment.save(update_fields=["deleted"])
+        thread_changed(comment.article_id, recount=True)
+    return comment
+
+
+def thread_changed(article_id: int, *, recount: bool = False) -> None:
+    """Bump the thread's version (cached pages and live polls notice), recounting if asked."""
+    if not recount:
+        updated = ThreadStats.objects.filter(article_id=article_id).update(version=F("version") + 1)
+        if updated:
+            return
+    visible = Comment.objects.filter(
+        article_id=article_id, status=CommentStatus.PUBLISHED, deleted__isnull=True
+    )
+    counts = visible.aggregate(
+        published=Count("id"),
+        top_level=Count("id", filter=Q(parent__isnull=True)),
+        latest=Max("id"),
+    )
+    values = {
+        "published_count": counts["published"],
+        "top_level_count": counts["top_level"],
+        "latest_comment_id": counts["latest"] or 0,
+    }
+    updated = ThreadStats.objects.filter(article_id=article_id).update(
+        version=F("version") + 1, **values
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                ThreadStats.objects.create(article_id=article_id, version=1, **values)
+        except IntegrityError:  # created meanwhile by a concurrent writer
+            ThreadStats.objects.filter(article_id=article_id).update(
+                version=F("version") + 1, **values
+            )
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise CommentRefused(BODY_EMPTY, field="body")
+    if len(body) > conf.COMMENT_MAX_LENGTH:
+        raise CommentRefused(
+            BODY_TOO_LONG.format(limit=conf.COMMENT_MAX_LENGTH, length=len(body)), field="body"
+        )
+    return body
+
+
+def _clean_author(reader: Reader, name: str, email: str, url: str) -> tuple[str, str, str]:
+    if reader.user is not None:
+        user = reader.user
+        name = (user.get_full_name() or user.get_username()).strip()
+        email = user.email
+    else:
+        name, email = (name or "").strip(), (email or "").strip()
+        if not name:
+            raise CommentRefused(NAME_MISSING, field="author_name")
+        if not email:
+            raise CommentRefused(EMAIL_MISSING, field="author_email")
+    if len(name) > conf.COMMENT_NAME_MAX_LENGTH:
+        raise CommentRefused(
+            NAME_TOO_LONG.format(limit=conf.COMMENT_NAME_MAX_LENGTH), field="author_name"
+        )
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise CommentRefused(EMAIL_INVALID, field="author_email") from None
+    url = (url or "").strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise CommentRefused(URL_INVALID, field="author_url") from None
+    return name, email, url
+
+
+def _parent_for_reply(article, parent_id) -> Comment | None:
+    if parent_id in (None, ""):
+        return None
+    try:
+        parent = Comment.objects.get(pk=int(parent_id))
+    except (Comment.DoesNotExist, ValueError, TypeError):
+        raise CommentRefused(PARENT_UNKNOWN, field="parent_id") from None
+    if parent.article_id != article.pk:
+        raise CommentRefused(PARENT_OTHER_ARTICLE, field="parent_id")
+    if parent.status != CommentStatus.PUBLISHED or parent.deleted:
+        raise CommentRefused(PARENT_NOT_VISIBLE, field="parent_id")
+    return parent
+
+
+def _place_in_thread(comment: Comment, parent: Comment | None, *, max_depth: int) -> None:
+    if parent is None:
+        return
+    if parent.depth + 1 >= max_depth:
+        # The thread is as deep as it may go: sit beside the comment answered, and say whom it answers.
+        comment.parent_id = parent.parent_id
+        comment.depth = parent.depth
+        comment.replied_to = parent
+    else:
+        comment.parent = parent
+        comment.depth = parent.depth + 1
+    comment.root_id = parent.root_id or parent.pk
+
+
+def _check_rate(reader: Reader, now: datetime) -> None:
+    rate = conf.comment_rate()
+    since = now - timedelta(seconds=rate.seconds)
+    by_reader = Comment.objects.filter(reader_key=reader.key, created__gt=since)
+    limited = by_reader if by_reader.count() >= rate.count else None
+    if limited is None and reader.ip_hash:
+        by_address = Comment.objects.filter(ip_hash=reader.ip_hash, created__gt=since)
+        if by_address.count() >= rate.count * conf.COMMENT_RATE_LIMIT_PER_ADDRESS_FACTOR:
+            limited = by_address
+    if limited is not None:
+        oldest = limited.order_by("created").values_list("created", flat=True).first()
+        wait = max(1, int((oldest + timedelta(seconds=rate.seconds) - now).total_seconds()) + 1)
+        raise CommentRefused(RATE_LIMITED.format(seconds=wait), status=429, retry_after=wait)
+
+
+def _passage_for(article, anchor: AnchorInput) -> AnchorInput:
+    quote = anchors.squeeze(anchor.quote)
+    if len(quote) > anchors.QUOTE_MAX_LENGTH:
+        raise CommentRefused(ANCHOR_TOO_LONG.format(limit=anchors.QUOTE_MAX_LENGTH), field="anchor")
+    text = anchors.article_text(article)
+    location = anchors.locate(text, quote=quote, prefix=anchor.prefix, suffix=anchor.suffix)
+    if not location.found:
+        raise CommentRefused(ANCHOR_NOT_FOUND, field="anchor")
+    prefix, suffix = anchors.context_around(text, location.start, quote)
+    return AnchorInput(
+        quote=text[location.start : location.start + len(quote)], prefix=prefix, suffix=suffix
+    )
+
+
+def _anchor_get_or_create(article, passage: AnchorInput) -> PassageAnchor:
+    anchor, _ = PassageAnchor.objects.get_or_create(
+        article=article,
+        fingerprint=PassageAnchor.fingerprint_of(passage.quote, passage.prefix, passage.suffix),
+        defaults={"quote": passage.quote, "prefix": passage.prefix, "suffix": passage.suffix},
+    )
+    return anchor
+
+
+def is_author(comment: Comment, reader: Reader) -> bool:
+    if reader.user is not None and comment.user_id is not None:
+        return reader.user.pk == comment.user_id
+    return bool(reader.key) and reader.key == comment.reader_key
+
+
+def _check_author_may_change(comment: Comment, reader: Reader, now: datetime) -> None:
+    if not is_author(comment, reader):
+        raise CommentRefused(NOT_YOUR_COMMENT, status=403)
+    if comment.deleted:
+        raise CommentRefused(ALREADY_DELETED, status=410)
+    minutes = discussion_settings(comment.article).edit_window_minutes
+    if now > comment.created + timedelta(minutes=minutes):
+        raise CommentRefused(EDIT_WINDOW_OVER.format(minutes=minutes), status=403)

@@ -1,0 +1,194 @@
+"""Importing a whole thread from JSON (the path the WordPress and Disqus importers will share).
+
+The file is a list of {"id", "parent_id", "author", "email", "created", "text", "votes"}, ids local
+to the file, parents always earlier. Everything is checked before anything is written, and the
+writing happens in one transaction: a bad file changes nothing.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from masthead.discussion import conf
+from masthead.discussion.markdown import render_comment
+from masthead.discussion.models import Comment, CommentStatus
+from masthead.discussion.services.comments import discussion_settings, thread_changed
+
+REQUIRED_FIELDS = ("id", "parent_id", "author", "email", "created", "text", "votes")
+IMPORT_READER_KEY = "import"
+BATCH_SIZE = 1000
+
+
+class ImportRefused(Exception):
+    """A file that cannot be imported; the message names the line or item at fault."""
+
+
+@dataclass(frozen=True)
+class ImportItem:
+    position: int
+    id: str
+    parent_id: str | None
+    author: str
+    email: str
+    created: datetime
+    text: str
+    votes: int
+
+
+def parse_import(raw: str) -> list[ImportItem]:
+    """Check a whole file and return its comments in file order, or refuse it with the reason."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ImportRefused(
+            f"Not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+        ) from None
+    if not isinstance(data, list):
+        raise ImportRefused("The file must hold a JSON list of comments, [ {...}, {...} ].")
+    items, seen = [], set()
+    for position, entry in enumerate(data, start=1):
+        where = f"Item {position}"
+        if not isinstance(entry, dict):
+            raise ImportRefused(
+                f"{where} is not an object with the fields {', '.join(REQUIRED_FIELDS)}."
+            )
+        if "id" in entry:
+            where = f"Item {position} (id {entry['id']!r})"
+        missing = [name for name in REQUIRED_FIELDS if name not in entry]
+        if missing:
+            raise ImportRefused(f"{where} lacks {', '.join(missing)}.")
+        local_id = _local_id(entry["id"], where, "id")
+        if local_id in seen:
+            raise ImportRefused(f"{where}: the id is used twice in the file.")
+        parent_id = (
+            None
+            if entry["parent_id"] in (None, "", 0)
+            else _local_id(entry["parent_id"], where, "parent_id")
+        )
+        if parent_id is not None and parent_id not in seen:
+            raise ImportRefused(
+                f"{where}: parent_id {entry['parent_id']!r} is not an earlier comment of the file."
+            )
+        author = entry["author"]
+        if not isinstance(author, str) or not author.strip():
+            raise ImportRefused(f"{where}: the author is empty.")
+        email = entry["email"] or ""
+        if not isinstance(email, str):
+            raise ImportRefused(f"{where}: email must be text.")
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise ImportRefused(f"{where}: {email!r} is not an e-mail address.") from None
+        created = _created(entry["created"], where)
+        text = entry["text"]
+        if not isinstance(text, str) or not text.strip():
+            raise ImportRefused(f"{where}: the text is empty.")
+        if len(text) > conf.COMMENT_MAX_LENGTH * 4:
+            raise ImportRefused(
+                f"{where}: the text is longer than {conf.COMMENT_MAX_LENGTH * 4} characters."
+            )
+        votes = entry["votes"]
+        if isinstance(votes, bool) or not isinstance(votes, int):
+            raise ImportRefused(
+                f"{where}: votes must be a whole number (the net score), not {votes!r}."
+            )
+        seen.add(local_id)
+        items.append(
+            ImportItem(
+                position,
+                local_id,
+                parent_id,
+                author.strip()[:80],
+                email.strip(),
+                created,
+                text.strip(),
+                votes,
+            )
+        )
+    return items
+
+
+def comments_import(*, article, items: list[ImportItem], progress=None) -> int:
+    """Write checked comments into an article in one transaction, skipping moderation.
+
+    Replies deeper than the site's depth are attached at the deepest level with "in reply to",
+    as new replies are. `progress(done, total)` is called after each batch.
+    """
+    max_depth = discussion_settings(article).max_depth
+    by_local_id: dict[str, Comment] = {}
+    total = len(items)
+    done = 0
+    with transaction.atomic():
+        # Insert level by level, so every parent has its database id before its replies are built.
+        levels: dict[int, list[ImportItem]] = {}
+        depth_of: dict[str, int] = {}
+        for item in items:
+            depth = 0 if item.parent_id is None else depth_of[item.parent_id] + 1
+            depth_of[item.id] = depth
+            levels.setdefault(depth, []).append(item)
+        for depth in sorted(levels):
+            batch = []
+            for item in levels[depth]:
+                comment = Comment(
+                    article=article,
+                    author_name=item.author,
+                    author_email=item.email,
+                    reader_key=IMPORT_READER_KEY,
+                    body=item.text,
+                    body_html=render_comment(item.text),
+                    status=CommentStatus.PUBLISHED,
+                    created=item.created,
+                    imported_score=item.votes,
+                    score=item.votes,
+                )
+                if item.parent_id is not None:
+                    parent = by_local_id[item.parent_id]
+                    if parent.depth + 1 >= max_depth:
+                        comment.parent_id, comment.depth, comment.replied_to = (
+                            parent.parent_id,
+                            parent.depth,
+                            parent,
+                        )
+                    else:
+                        comment.parent, comment.depth = parent, parent.depth + 1
+                    comment.root_id = parent.root_id or parent.pk
+                batch.append((item, comment))
+            for start in range(0, len(batch), BATCH_SIZE):
+                chunk = batch[start : start + BATCH_SIZE]
+                Comment.objects.bulk_create([comment for _, comment in chunk])
+                for item, comment in chunk:
+                    by_local_id[item.id] = comment
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+        thread_changed(article.pk, recount=True)
+    return total
+
+
+def _local_id(value, where: str, name: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | str) or str(value).strip() == "":
+        raise ImportRefused(f"{where}: {name} must be a number or a string, not {value!r}.")
+    return str(value)
+
+
+def _created(value, where: str) -> datetime:
+    if not isinstance(value, str):
+        raise ImportRefused(
+            f"{where}: created must be an ISO 8601 date and time in UTC, e.g. 2025-03-14T09:30:00Z."
+        )
+    parsed = parse_datetime(value.strip())
+    if parsed is None:
+        raise ImportRefused(
+            f"{where}: created {value!r} is not an ISO 8601 date and time, e.g. 2025-03-14T09:30:00Z."
+        )
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    elif parsed.utcoffset().total_seconds() != 0:
+        parsed = parsed.astimezone(UTC)
+    return parsed

@@ -1,0 +1,174 @@
+"""Subscriptions to a thread: double opt-in, digests, one-click unsubscribe."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from masthead.discussion import conf, emails
+from masthead.discussion.models import (
+    Comment,
+    CommentStatus,
+    PendingNotification,
+    Subscription,
+    SubscriptionKind,
+)
+
+EMAIL_INVALID = "Please give a valid e-mail address to be notified."
+KIND_INVALID = "Choose to be notified of all new comments or of replies to your comments."
+LINK_UNKNOWN = "This link is not valid (it may have been mistyped or replaced by a newer one)."
+LINK_EXPIRED = "This confirmation link has expired. Please subscribe again from the article."
+
+
+class SubscriptionRefused(Exception):
+    def __init__(self, message: str, *, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def subscription_request(
+    *, article, email: str, kind: str, now: datetime | None = None
+) -> Subscription:
+    """Ask to be notified; a confirmation e-mail is sent unless the subscription is already active."""
+    from masthead.discussion import tasks
+
+    now = now or timezone.now()
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise SubscriptionRefused(EMAIL_INVALID) from None
+    if kind not in SubscriptionKind.values:
+        raise SubscriptionRefused(KIND_INVALID)
+    with transaction.atomic():
+        subscription, created = Subscription.objects.select_for_update().get_or_create(
+            article=article, email=email, kind=kind, defaults={"token": _new_token()}
+        )
+        if subscription.is_active:
+            return subscription
+        if not created:
+            # Unsubscribed or never confirmed: start again with a fresh link.
+            subscription.token = _new_token()
+            subscription.confirmed = None
+            subscription.unsubscribed = None
+            subscription.created = now
+            subscription.save(update_fields=["token", "confirmed", "unsubscribed", "created"])
+        subscription_id = subscription.pk
+        transaction.on_commit(lambda: tasks.send_subscription_confirmation.enqueue(subscription_id))
+    return subscription
+
+
+def subscription_confirm(*, token: str, now: datetime | None = None) -> Subscription:
+    """The reader clicked the link in the confirmation e-mail."""
+    now = now or timezone.now()
+    subscription = Subscription.objects.filter(token=token).select_related("article").first()
+    if subscription is None:
+        raise SubscriptionRefused(LINK_UNKNOWN, status=404)
+    if subscription.confirmed is None:
+        if now > subscription.created + timedelta(days=conf.SUBSCRIPTION_CONFIRM_DAYS):
+            raise SubscriptionRefused(LINK_EXPIRED, status=410)
+        subscription.confirmed = now
+        subscription.unsubscribed = None
+        subscription.save(update_fields=["confirmed", "unsubscribed"])
+    return subscription
+
+
+def subscription_unsubscribe(*, token: str, now: datetime | None = None) -> Subscription:
+    """One click from any notification: no more e-mail for this subscription."""
+    subscription = Subscription.objects.filter(token=token).select_related("article").first()
+    if subscription is None:
+        raise SubscriptionRefused(LINK_UNKNOWN, status=404)
+    if subscription.unsubscribed is None:
+        subscription.unsubscribed = now or timezone.now()
+        subscription.save(update_fields=["unsubscribed"])
+        subscription.pending.all().delete()
+    return subscription
+
+
+def comment_notify_subscribers(*, comment_id: int, now: datetime | None = None) -> int:
+    """Queue a published comment for everyone subscribed to it, and mail those whose window is open.
+
+    Subscribers to the article hear of every comment; subscribers to replies hear of answers to
+    comments they wrote. Nobody is told of their own comment. Returns the number of e-mails sent.
+    """
+    now = now or timezone.now()
+    comment = (
+        Comment.objects.select_related("article", "parent", "replied_to")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None or comment.status != CommentStatus.PUBLISHED or comment.deleted:
+        return 0
+    answered = comment.replied_to or comment.parent
+    wanted = Q(kind=SubscriptionKind.ALL)
+    if answered is not None and answered.author_email:
+        wanted |= Q(kind=SubscriptionKind.REPLIES, email__iexact=answered.author_email)
+    subscriptions = list(
+        Subscription.objects.filter(
+            wanted,
+            article_id=comment.article_id,
+            confirmed__isnull=False,
+            unsubscribed__isnull=True,
+        ).exclude(email__iexact=comment.author_email or "\0")
+    )
+    # A reader subscribed both ways gets one message for this comment.
+    seen_emails, recipients = set(), []
+    for subscription in sorted(subscriptions, key=lambda s: s.kind != SubscriptionKind.REPLIES):
+        if subscription.email not in seen_emails:
+            seen_emails.add(subscription.email)
+            recipients.append(subscription)
+    PendingNotification.objects.bulk_create(
+        [PendingNotification(subscription=s, comment=comment) for s in recipients],
+        ignore_conflicts=True,
+    )
+    return sum(subscription_deliver(subscription=s, now=now) for s in recipients)
+
+
+def subscription_deliver(*, subscription: Subscription, now: datetime | None = None) -> bool:
+    """Send what has gathered for a subscriber, at most once per digest window. True if sent."""
+    now = now or timezone.now()
+    window = timedelta(minutes=conf.NOTIFICATION_DIGEST_MINUTES)
+    with transaction.atomic():
+        subscription = (
+            Subscription.objects.select_for_update()
+            .select_related("article")
+            .get(pk=subscription.pk)
+        )
+        if not subscription.is_active:
+            return False
+        if subscription.last_notified and now < subscription.last_notified + window:
+            return False
+        pending = list(
+            subscription.pending.select_related("comment")
+            .filter(comment__status=CommentStatus.PUBLISHED, comment__deleted__isnull=True)
+            .order_by("comment__created", "comment_id")
+        )
+        subscription.pending.all().delete()
+        if not pending:
+            return False
+        subscription.last_notified = now
+        subscription.save(update_fields=["last_notified"])
+    emails.send_notification(subscription, [item.comment for item in pending])
+    return True
+
+
+def subscriptions_deliver_due(now: datetime | None = None) -> int:
+    """Send the digests whose window has passed (the worker's clock runs this every minute)."""
+    now = now or timezone.now()
+    window_start = now - timedelta(minutes=conf.NOTIFICATION_DIGEST_MINUTES)
+    due = Subscription.objects.filter(
+        Exists(PendingNotification.objects.filter(subscription=OuterRef("pk"))),
+        Q(last_notified__isnull=True) | Q(last_notified__lte=window_start),
+        confirmed__isnull=False,
+        unsubscribed__isnull=True,
+    )
+    return sum(subscription_deliver(subscription=subscription, now=now) for subscription in due)
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)

@@ -1,0 +1,88 @@
+"""Up and down votes on comments."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+
+from masthead.discussion.models import Comment, CommentStatus, CommentVote
+from masthead.discussion.readers import Reader
+
+OWN_COMMENT = "You cannot vote on your own comment."
+NOT_VOTABLE = "This comment cannot be voted on."
+BAD_VALUE = "A vote is 1 (up), -1 (down) or 0 (take back my vote)."
+TOO_MANY_FROM_ADDRESS = "Too many votes on this comment have come from your network. Sign in to vote from a shared connection."
+
+
+class VoteRefused(Exception):
+    def __init__(self, message: str, *, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def vote_cast(
+    *,
+    comment: Comment,
+    reader: Reader,
+    value: int,
+    guest_votes_per_address: int = 5,
+    now: datetime | None = None,
+) -> Comment:
+    """Record a reader's vote (1, -1, or 0 to withdraw) and return the comment with its new score.
+
+    One vote per reader per comment: an account, or a guest's signed cookie; a second vote
+    replaces the first. Guests clearing cookies are capped per comment by their address's hash.
+    Counts are recomputed from the votes, so concurrent votes cannot drift them.
+    """
+    from masthead.discussion.services.comments import is_author, thread_changed
+
+    if value not in (1, -1, 0):
+        raise VoteRefused(BAD_VALUE)
+    if comment.status != CommentStatus.PUBLISHED or comment.deleted:
+        raise VoteRefused(NOT_VOTABLE, status=409)
+    if is_author(comment, reader):
+        raise VoteRefused(OWN_COMMENT, status=403)
+
+    with transaction.atomic():
+        existing = (
+            CommentVote.objects.select_for_update()
+            .filter(comment=comment, reader_key=reader.key)
+            .first()
+        )
+        if value == 0:
+            if existing:
+                existing.delete()
+        elif existing:
+            if existing.value != value:
+                existing.value = value
+                existing.save(update_fields=["value"])
+        else:
+            if reader.is_guest and reader.ip_hash:
+                from_address = CommentVote.objects.filter(
+                    comment=comment, ip_hash=reader.ip_hash, user__isnull=True
+                ).count()
+                if from_address >= guest_votes_per_address:
+                    raise VoteRefused(TOO_MANY_FROM_ADDRESS, status=429)
+            try:
+                with transaction.atomic():
+                    CommentVote.objects.create(
+                        comment=comment,
+                        reader_key=reader.key,
+                        user=reader.user,
+                        ip_hash=reader.ip_hash,
+                        value=value,
+                    )
+            except IntegrityError:  # the same reader's vote arrived twice at once
+                CommentVote.objects.filter(comment=comment, reader_key=reader.key).update(
+                    value=value
+                )
+
+        totals = CommentVote.objects.filter(comment=comment).aggregate(
+            up=Count("id", filter=Q(value=1)), down=Count("id", filter=Q(value=-1))
+        )
+        comment.up, comment.down = totals["up"], totals["down"]
+        comment.score = comment.imported_score + comment.up - comment.down
+        comment.save(update_fields=["up", "down", "score"])
+        thread_changed(comment.article_id)
+    return comment

@@ -1,0 +1,591 @@
+/* Masthead comments: replying in place, voting, sorting, loading more, live updates and inline
+   feedback, without page reloads. Every one of these also works without this file. */
+(function () {
+  "use strict";
+
+  var section = document.getElementById("comments");
+  if (!section) return;
+
+  var list = section.querySelector("[data-comment-list]");
+  var form = section.querySelector("[data-comment-form]");
+  var formHome = form ? form.parentNode : null;
+  var formNext = form ? form.nextSibling : null;
+  var articleId = section.dataset.articleId;
+  var threadUrl = section.dataset.threadUrl;
+  var latestId = parseInt(section.dataset.latestId || "0", 10);
+  var currentSort = section.dataset.sort;
+
+  function csrfToken() {
+    var input = section.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input && input.value.indexOf("__") !== 0) return input.value;
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content;
+  }
+
+  function setCount(count) {
+    var node = section.querySelector("[data-comment-count]");
+    if (node && typeof count === "number") {
+      node.textContent = count;
+      node.parentNode.lastChild.textContent = count === 1 ? " comment" : " comments";
+    }
+  }
+
+  function showError(message) {
+    var box = form.querySelector(".form-errors[data-js]");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "form-errors";
+      box.setAttribute("role", "alert");
+      box.dataset.js = "1";
+      form.insertBefore(box, form.firstChild.nextSibling);
+    }
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  function clearError() {
+    var box = form && form.querySelector(".form-errors[data-js]");
+    if (box) box.hidden = true;
+  }
+
+  function flash(node) {
+    node.classList.add("is-new");
+    setTimeout(function () { node.classList.remove("is-new"); }, 2500);
+  }
+
+  /* Replying in place: the one form moves under the comment being answered. */
+  function startReply(commentId, name) {
+    if (!form) return;
+    var card = document.getElementById("comment-" + commentId);
+    if (!card) return;
+    form.querySelector("[name=parent_id]").value = commentId;
+    var replying = form.querySelector("[data-replying]");
+    replying.hidden = false;
+    replying.querySelector("[data-replying-name]").textContent = name;
+    card.querySelector(".comment__card").appendChild(form);
+    form.querySelector("textarea").focus();
+  }
+
+  function cancelReply() {
+    if (!form) return;
+    form.querySelector("[name=parent_id]").value = "";
+    form.querySelector("[data-replying]").hidden = true;
+    formHome.insertBefore(form, formNext);
+  }
+
+  function insertComment(data) {
+    var nodes = fragment(data.html);
+    var item = nodes.firstElementChild;
+    var target;
+    if (data.parent_id) {
+      var parent = document.getElementById("comment-" + data.parent_id);
+      if (parent) {
+        target = parent.querySelector(":scope > ol.comment-replies");
+        if (!target) {
+          target = document.createElement("ol");
+          target.className = "comment-replies";
+          parent.appendChild(target);
+        }
+        target.appendChild(item);
+      }
+    }
+    if (!target) {
+      var empty = section.querySelector("[data-comments-empty]");
+      if (empty) empty.remove();
+      if (currentSort === "oldest") list.appendChild(item); else list.insertBefore(item, list.firstChild);
+    }
+    flash(item);
+    item.scrollIntoView({ block: "center", behavior: "smooth" });
+    if (data.id > latestId) latestId = data.id;
+  }
+
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearError();
+      var button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+        credentials: "same-origin",
+      }).then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, status: response.status, data: data }; });
+      }).then(function (result) {
+        button.disabled = false;
+        if (!result.ok) {
+          showError(result.data.detail || "Your comment could not be posted.");
+          return;
+        }
+        var wasReply = form.querySelector("[name=parent_id]").value;
+        form.querySelector("textarea").value = "";
+        clearPassage();
+        if (wasReply) cancelReply();
+        insertComment(result.data);
+        if (result.data.status === "published") {
+          var counter = section.querySelector("[data-comment-count]");
+          setCount(parseInt(counter.textContent, 10) + 1);
+        }
+      }).catch(function () {
+        button.disabled = false;
+        showError("The connection failed; your comment is still here. Please try again.");
+      });
+    });
+    var cancel = form.querySelector("[data-cancel-reply]");
+    if (cancel) cancel.addEventListener("click", function (event) { event.preventDefault(); cancelReply(); });
+  }
+
+  /* Votes, replies, edits and deletes: one listener for the whole thread. */
+  section.addEventListener("click", function (event) {
+    var reply = event.target.closest("[data-reply-to]");
+    if (reply) {
+      event.preventDefault();
+      startReply(reply.dataset.replyTo, reply.dataset.replyName);
+      return;
+    }
+    var voteButton = event.target.closest("[data-vote-form] button[name=value]");
+    if (voteButton) {
+      event.preventDefault();
+      castVote(voteButton);
+      return;
+    }
+    var edit = event.target.closest("[data-edit]");
+    if (edit) {
+      event.preventDefault();
+      startEdit(edit.dataset.edit);
+      return;
+    }
+    var remove = event.target.closest("[data-delete]");
+    if (remove) {
+      event.preventDefault();
+      deleteComment(remove.dataset.delete);
+      return;
+    }
+    var sortChoice = event.target.closest("[data-sort-choice]");
+    if (sortChoice) {
+      event.preventDefault();
+      changeSort(sortChoice.dataset.sortChoice);
+      return;
+    }
+    var more = event.target.closest("[data-load-more]");
+    if (more) {
+      event.preventDefault();
+      loadMore(more);
+      return;
+    }
+    if (event.target.closest("[data-show-new]")) {
+      event.preventDefault();
+      showNew();
+    }
+  });
+
+  function api(method, url, body) {
+    return fetch(url, {
+      method: method,
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(function (response) {
+      if (response.status === 204) return { ok: true, data: {} };
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    });
+  }
+
+  function castVote(button) {
+    var voteForm = button.closest("[data-vote-form]");
+    var item = button.closest("[data-comment-id]");
+    var value = parseInt(button.value, 10);
+    api("POST", "/api/v1/comments/" + item.dataset.commentId + "/vote", { value: value }).then(function (result) {
+      if (!result.ok) {
+        voteMessage(voteForm, result.data.detail || "Your vote was not counted.");
+        return;
+      }
+      voteForm.querySelector("[data-up]").textContent = result.data.up;
+      voteForm.querySelector("[data-down]").textContent = result.data.down;
+      var score = voteForm.querySelector(".vote__score");
+      score.textContent = result.data.score + (Math.abs(result.data.score) === 1 ? " point" : " points");
+      voteForm.querySelectorAll("button[data-vote]").forEach(function (other) {
+        var direction = parseInt(other.dataset.vote, 10);
+        var chosen = result.data.value === direction;
+        other.classList.toggle("is-chosen", chosen);
+        other.setAttribute("aria-pressed", chosen ? "true" : "false");
+        other.value = chosen ? 0 : direction;
+      });
+    });
+  }
+
+  function voteMessage(voteForm, message) {
+    var note = voteForm.querySelector(".vote__message");
+    if (!note) {
+      note = document.createElement("span");
+      note.className = "vote__message";
+      note.setAttribute("role", "status");
+      voteForm.appendChild(note);
+    }
+    note.textContent = message;
+  }
+
+  function startEdit(commentId) {
+    var item = document.getElementById("comment-" + commentId);
+    var body = item.querySelector(".comment__body");
+    if (item.querySelector(".comment__editor")) return;
+    fetch("/comments/comment/" + commentId + "/edit/", { credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var source = page.querySelector("textarea[name=body]");
+        if (!source) return;
+        var editor = document.createElement("form");
+        editor.className = "comment__editor";
+        editor.innerHTML = '<label class="visually-hidden">Edit your comment</label><textarea rows="4"></textarea>' +
+          '<div class="comment-form__submit"><button type="button" class="link-button" data-cancel>Cancel</button> ' +
+          '<button type="submit" class="button">Save</button></div>';
+        editor.querySelector("textarea").value = source.value;
+        body.hidden = true;
+        body.parentNode.insertBefore(editor, body.nextSibling);
+        editor.querySelector("[data-cancel]").addEventListener("click", function () { editor.remove(); body.hidden = false; });
+        editor.addEventListener("submit", function (event) {
+          event.preventDefault();
+          api("PATCH", "/api/v1/comments/" + commentId, { body: editor.querySelector("textarea").value }).then(function (result) {
+            if (!result.ok) {
+              var error = editor.querySelector(".field__error") || document.createElement("p");
+              error.className = "field__error";
+              error.textContent = result.data.detail;
+              editor.appendChild(error);
+              return;
+            }
+            body.innerHTML = result.data.body_html;
+            body.hidden = false;
+            editor.remove();
+            var header = item.querySelector(".comment__header");
+            if (!header.querySelector(".comment__edited")) {
+              var mark = document.createElement("span");
+              mark.className = "comment__edited";
+              mark.textContent = "edited";
+              header.appendChild(mark);
+            }
+          });
+        });
+        editor.querySelector("textarea").focus();
+      });
+  }
+
+  function deleteComment(commentId) {
+    if (!window.confirm("Delete your comment? Replies to it stay, under “Comment deleted”.")) return;
+    api("DELETE", "/api/v1/comments/" + commentId).then(function (result) {
+      if (!result.ok) { window.alert(result.data.detail); return; }
+      var item = document.getElementById("comment-" + commentId);
+      if (item.querySelector(":scope > ol.comment-replies > li")) {
+        var card = item.querySelector(".comment__card");
+        card.innerHTML = '<p class="comment__placeholder">Comment deleted</p>';
+        item.classList.add("comment--placeholder");
+      } else {
+        item.remove();
+      }
+      var counter = section.querySelector("[data-comment-count]");
+      setCount(Math.max(0, parseInt(counter.textContent, 10) - 1));
+    });
+  }
+
+  /* Sorting and paging: the server renders the list items; pages are fixed to a snapshot. */
+  function fetchThread(params) {
+    var query = new URLSearchParams(params);
+    return fetch(threadUrl + "?" + query.toString(), { credentials: "same-origin" }).then(function (response) {
+      return response.text().then(function (html) {
+        return {
+          html: html,
+          next: response.headers.get("X-Next-Cursor"),
+          snapshot: response.headers.get("X-Snapshot"),
+          count: parseInt(response.headers.get("X-Comment-Count") || "0", 10),
+        };
+      });
+    });
+  }
+
+  function pagingLink() {
+    return section.querySelector("[data-load-more]");
+  }
+
+  function updatePaging(next, snapshot) {
+    var link = pagingLink();
+    var paging = section.querySelector(".comments__paging");
+    if (!next) {
+      if (link) link.remove();
+      return;
+    }
+    if (!link) {
+      link = document.createElement("a");
+      link.className = "button button--ghost comments__more";
+      link.dataset.loadMore = "1";
+      link.textContent = "Load more comments";
+      paging.insertBefore(link, paging.firstChild);
+    }
+    link.dataset.cursor = next;
+    link.dataset.snapshot = snapshot;
+    link.href = "?comments_sort=" + currentSort + "&comments_after=" + encodeURIComponent(next) +
+      "&comments_snapshot=" + snapshot + "#comments";
+  }
+
+  function changeSort(sort) {
+    currentSort = sort;
+    section.dataset.sort = sort;
+    section.querySelectorAll("[data-sort-choice]").forEach(function (choice) {
+      if (choice.dataset.sortChoice === sort) choice.setAttribute("aria-current", "true");
+      else choice.removeAttribute("aria-current");
+    });
+    list.setAttribute("aria-busy", "true");
+    fetchThread({ sort: sort }).then(function (result) {
+      list.innerHTML = "";
+      list.appendChild(fragment(result.html));
+      list.removeAttribute("aria-busy");
+      updatePaging(result.next, result.snapshot);
+      setCount(result.count);
+    });
+  }
+
+  function loadMore(link) {
+    var params = new URL(link.href, location.href).searchParams;
+    var cursor = link.dataset.cursor || params.get("comments_after");
+    var snapshot = link.dataset.snapshot || params.get("comments_snapshot");
+    link.setAttribute("aria-busy", "true");
+    fetchThread({ sort: currentSort, after: cursor, snapshot: snapshot }).then(function (result) {
+      var nodes = fragment(result.html);
+      Array.prototype.slice.call(nodes.children).forEach(function (item) {
+        if (!document.getElementById(item.id)) list.appendChild(item);
+      });
+      link.removeAttribute("aria-busy");
+      updatePaging(result.next, result.snapshot || snapshot);
+    });
+  }
+
+  /* Live updates: a bubble says how many comments arrived; nothing moves until the reader asks. */
+  var newBubble = section.querySelector("[data-new-comments]");
+  var pendingNew = 0;
+
+  function announceNew(count) {
+    if (count <= 0) return;
+    pendingNew = count;
+    newBubble.querySelector("[data-new-count]").textContent = count;
+    newBubble.querySelector("[data-show-new]").lastChild.textContent =
+      count === 1 ? " new comment – show" : " new comments – show";
+    newBubble.hidden = false;
+  }
+
+  function showNew() {
+    newBubble.hidden = true;
+    pendingNew = 0;
+    fetchThread({ sort: currentSort }).then(function (result) {
+      list.innerHTML = "";
+      list.appendChild(fragment(result.html));
+      list.querySelectorAll("[data-comment-id]").forEach(function (item) {
+        var id = parseInt(item.dataset.commentId, 10);
+        if (id > latestId) flash(item);
+      });
+      latestId = parseInt(result.snapshot || latestId, 10);
+      updatePaging(result.next, result.snapshot);
+      setCount(result.count);
+    });
+  }
+
+  var etag = null;
+  function poll() {
+    if (document.hidden) return;
+    var headers = {};
+    if (etag) headers["If-None-Match"] = etag;
+    fetch(section.dataset.updatesUrl + "?since=" + latestId, { headers: headers, credentials: "same-origin", cache: "no-cache" })
+      .then(function (response) {
+        etag = response.headers.get("ETag") || etag;
+        if (response.status === 304 || !response.ok) return null;
+        return response.json();
+      })
+      .then(function (data) {
+        if (data && data.new > 0) announceNew(data.new);
+      })
+      .catch(function () {});
+  }
+
+  if (section.dataset.streamUrl && window.EventSource) {
+    var stream = new EventSource(section.dataset.streamUrl);
+    stream.addEventListener("comment", function (event) {
+      var data = JSON.parse(event.data);
+      if (!document.getElementById("comment-" + data.comment_id) && data.comment_id > latestId) announceNew(pendingNew + 1);
+    });
+    stream.onerror = function () {
+      if (stream.readyState === EventSource.CLOSED) setInterval(poll, section.dataset.pollSeconds * 1000);
+    };
+  } else {
+    setInterval(poll, (parseInt(section.dataset.pollSeconds, 10) || 20) * 1000);
+  }
+
+  /* Inline feedback: comment on a passage of the article. */
+  var body = document.querySelector(".article__body");
+
+  function squeeze(text) { return text.replace(/\s+/g, " ").trim(); }
+
+  function setPassage(quote, prefix, suffix) {
+    if (!form) return;
+    form.querySelector("[name=anchor_quote]").value = quote;
+    form.querySelector("[name=anchor_prefix]").value = prefix || "";
+    form.querySelector("[name=anchor_suffix]").value = suffix || "";
+    var note = form.querySelector("[data-passage]");
+    note.querySelector("[data-passage-quote]").textContent = quote.length > 160 ? quote.slice(0, 157) + "…" : quote;
+    note.hidden = false;
+    cancelReply();
+    form.scrollIntoView({ block: "center", behavior: "smooth" });
+    form.querySelector("textarea").focus({ preventScroll: true });
+  }
+
+  function clearPassage() {
+    if (!form) return;
+    ["anchor_quote", "anchor_prefix", "anchor_suffix"].forEach(function (name) {
+      form.querySelector("[name=" + name + "]").value = "";
+    });
+    form.querySelector("[data-passage]").hidden = true;
+  }
+
+  if (form) {
+    form.querySelector("[data-cancel-passage]").addEventListener("click", clearPassage);
+  }
+
+  function textNodes(root) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, null);
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    return nodes;
+  }
+
+  /* Wrap the first occurrence of `quote` (whitespace-insensitive) in a <mark>; returns it or null. */
+  function markPassage(quote) {
+    var nodes = textNodes(body);
+    var text = "", map = [];
+    nodes.forEach(function (node) {
+      for (var i = 0; i < node.data.length; i++) {
+        var ch = /\s/.test(node.data[i]) ? " " : node.data[i];
+        if (ch === " " && text.slice(-1) === " ") continue;
+        text += ch;
+        map.push([node, i]);
+      }
+    });
+    var start = text.indexOf(squeeze(quote));
+    if (start < 0) return null;
+    var end = start + squeeze(quote).length - 1;
+    var range = document.createRange();
+    range.setStart(map[start][0], map[start][1]);
+    range.setEnd(map[end][0], map[end][1] + 1);
+    var mark = document.createElement("mark");
+    mark.className = "passage";
+    try {
+      range.surroundContents(mark);
+    } catch (error) {
+      mark.appendChild(range.extractContents());
+      range.insertNode(mark);
+    }
+    return mark;
+  }
+
+  function addBubble(mark, count, quote, anchorId) {
+    var bubble = document.createElement("button");
+    bubble.type = "button";
+    bubble.className = "passage-bubble";
+    bubble.textContent = count ? count : "+";
+    bubble.setAttribute("aria-label", count ? count + " comment" + (count === 1 ? "" : "s") + " on this passage" : "Comment on this passage");
+    bubble.addEventListener("click", function () {
+      if (count && anchorId) openPassage(anchorId, quote);
+      else setPassage(quote, "", "");
+    });
+    mark.after(bubble);
+  }
+
+  var panel;
+  function openPassage(anchorId, quote) {
+    if (!panel) {
+      panel = document.createElement("dialog");
+      panel.className = "passage-panel";
+      panel.innerHTML = '<div class="passage-panel__inner"><button type="button" class="passage-panel__close" aria-label="Close">✕</button>' +
+        '<blockquote class="passage-panel__quote"></blockquote><ol class="comment-list passage-panel__list"></ol>' +
+        '<button type="button" class="button" data-comment-passage>Comment on this passage</button></div>';
+      document.body.appendChild(panel);
+      panel.querySelector(".passage-panel__close").addEventListener("click", function () { panel.close(); });
+    }
+    panel.querySelector(".passage-panel__quote").textContent = "“" + quote + "”";
+    var target = panel.querySelector(".passage-panel__list");
+    target.innerHTML = "";
+    panel.querySelector("[data-comment-passage]").onclick = function () { panel.close(); setPassage(quote, "", ""); };
+    fetchThread({ anchor: anchorId }).then(function (result) { target.appendChild(fragment(result.html)); });
+    panel.showModal();
+  }
+
+  function readJson(id) {
+    var node = document.getElementById(id);
+    try { return node ? JSON.parse(node.textContent) : []; } catch (error) { return []; }
+  }
+
+  if (body) {
+    var marked = {};
+    readJson("comment-anchors").forEach(function (anchor) {
+      if (!anchor.found) return;
+      var mark = markPassage(anchor.quote);
+      if (mark) {
+        mark.dataset.anchorId = anchor.id;
+        addBubble(mark, anchor.count, anchor.quote, anchor.id);
+        marked[squeeze(anchor.quote)] = true;
+      }
+    });
+    body.querySelectorAll("[data-feedback]").forEach(function (span) {
+      var quote = squeeze(span.textContent);
+      if (marked[quote]) return;
+      span.classList.add("passage", "passage--open");
+      addBubble(span, 0, quote, null);
+    });
+
+    /* Any sentence a reader selects can be commented on. */
+    if (form) {
+      var selectButton = document.createElement("button");
+      selectButton.type = "button";
+      selectButton.className = "selection-comment";
+      selectButton.textContent = "Comment on this passage";
+      selectButton.hidden = true;
+      document.body.appendChild(selectButton);
+      var chosen = null;
+      document.addEventListener("selectionchange", function () {
+        var selection = document.getSelection();
+        if (!selection || selection.isCollapsed || !selection.rangeCount) { selectButton.hidden = true; return; }
+        var range = selection.getRangeAt(0);
+        if (!body.contains(range.commonAncestorContainer)) { selectButton.hidden = true; return; }
+        var quote = squeeze(selection.toString());
+        if (quote.length < 3 || quote.length > 1000) { selectButton.hidden = true; return; }
+        var full = squeeze(body.textContent);
+        var at = full.indexOf(quote);
+        chosen = {
+          quote: quote,
+          prefix: at >= 0 ? full.slice(Math.max(0, at - 48), at) : "",
+          suffix: at >= 0 ? full.slice(at + quote.length, at + quote.length + 48) : "",
+        };
+        var rect = range.getBoundingClientRect();
+        selectButton.style.top = window.scrollY + rect.bottom + 8 + "px";
+        selectButton.style.left = window.scrollX + rect.left + "px";
+        selectButton.hidden = false;
+      });
+      selectButton.addEventListener("mousedown", function (event) { event.preventDefault(); });
+      selectButton.addEventListener("click", function () {
+        if (!chosen) return;
+        selectButton.hidden = true;
+        setPassage(chosen.quote, chosen.prefix, chosen.suffix);
+        document.getSelection().removeAllRanges();
+      });
+    }
+  }
+
+  /* Highlight the comment the address points at (after posting without JavaScript, too). */
+  if (location.hash.indexOf("#comment-") === 0) {
+    var target = document.getElementById(location.hash.slice(1));
+    if (target && target.classList.contains("comment")) flash(target);
+  }
+})();

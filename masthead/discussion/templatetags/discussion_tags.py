@@ -1,0 +1,185 @@
+from django import template
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from masthead.discussion import conf, live, selectors
+from masthead.discussion.anchors import feedback_passages
+from masthead.discussion.forms import CommentForm
+from masthead.discussion.models import SortOrder
+from masthead.discussion.readers import has_reader_identity, reader_for_request
+from masthead.discussion.services.comments import comments_are_open, discussion_settings, is_author
+
+register = template.Library()
+
+# Rendered threads are cached for readers who have no personal view of them; the CSRF token of
+# each request goes into the cached HTML where this marker stands.
+CSRF_MARKER = "__MASTHEAD_CSRF_TOKEN__"
+THREAD_CACHE_SECONDS = 600
+
+
+def chosen_sort(request, options) -> str:
+    for value in (request.GET.get("comments_sort"), request.COOKIES.get(conf.SORT_COOKIE)):
+        if value in SortOrder.values:
+            return value
+    return options.default_sort
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@register.inclusion_tag("discussion/section.html", takes_context=True)
+def comment_section(context, article):
+    """The comment section under an article: heading, form, thread, paging, live updates."""
+    request = context["request"]
+    options = discussion_settings(article)
+    reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
+    view = {
+        "sort": chosen_sort(request, options),
+        "cursor": request.GET.get("comments_after") or None,
+        "snapshot": _int_or_none(request.GET.get("comments_snapshot")),
+        "view_all": request.GET.get("comments") == "all",
+    }
+    thread_html, thread = _thread_html(request, article, reader=reader, options=options, **view)
+
+    form = getattr(request, "comment_form", None)
+    if form is None:
+        form = CommentForm(invitation=options.invitation)
+        reply_to = _int_or_none(request.GET.get("reply_to"))
+        if reply_to:
+            form.initial["parent_id"] = reply_to
+    replying_to = None
+    parent_id = _int_or_none(form["parent_id"].value())
+    if parent_id:
+        replying_to = selectors.comment_for_reader(parent_id)
+        if replying_to is None or replying_to.article_id != article.pk:
+            replying_to = None
+
+    return {
+        "request": request,
+        "article": article,
+        "options": options,
+        "thread": thread,
+        "thread_html": thread_html,
+        "form": form,
+        "replying_to": replying_to,
+        "is_open": comments_are_open(article, options=options),
+        "sorts": SortOrder.choices,
+        "signed_in_user": request.user if request.user.is_authenticated else None,
+        "anchors": selectors.passage_anchors(article),
+        "feedback_passages": feedback_passages(article),
+        "poll_seconds": conf.LIVE_POLL_SECONDS,
+        "streams": live.streams_available(),
+        **view,
+    }
+
+
+def _thread_html(request, article, *, reader, options, sort, cursor, snapshot, view_all):
+    def compute():
+        thread = selectors.thread_page(
+            article,
+            reader=reader,
+            sort=sort,
+            per_page=options.page_size,
+            cursor=cursor,
+            snapshot=snapshot,
+            view_all=view_all,
+            max_depth=options.max_depth,
+        )
+        html = render_thread(
+            thread, article=article, reader=reader, options=options, request=request
+        )
+        return html, thread
+
+    if reader is not None:
+        html, thread = compute()
+        return _with_csrf(html, request), thread
+
+    stats = selectors.thread_stats(article.pk)
+    key = ":".join(
+        str(part)
+        for part in (
+            "discussion:thread",
+            article.pk,
+            stats.version,
+            sort,
+            cursor,
+            snapshot,
+            view_all,
+            options.page_size,
+            options.max_depth,
+            article.latest_revision_id,
+        )
+    )
+    cached = cache.get(key)
+    if cached is None:
+        html, thread = compute()
+        cached = {"html": html, "thread": _thread_summary(thread)}
+        cache.set(key, cached, THREAD_CACHE_SECONDS)
+    return _with_csrf(cached["html"], request), cached["thread"]
+
+
+def _with_csrf(html: str, request):
+    """Our own rendered (auto-escaped) thread, with this request's CSRF token put in."""
+    return mark_safe(html.replace(CSRF_MARKER, get_token(request)))  # noqa: S308
+
+
+def _thread_summary(thread):
+    """What the section needs besides the list's HTML (comment objects are not kept in the cache)."""
+    summary = selectors.ThreadPage(
+        comments=[],
+        sort=thread.sort,
+        count=thread.count,
+        top_level_count=thread.top_level_count,
+        page=thread.page,
+        pages=thread.pages,
+        has_more=thread.has_more,
+        next_cursor=thread.next_cursor,
+        snapshot=thread.snapshot,
+        version=thread.version,
+    )
+    summary.shown = len(thread.comments)
+    return summary
+
+
+def render_thread(thread, *, article, reader, options, request=None, now=None) -> str:
+    """The list items of a page of comments (used by the section, "load more" and the JSON endpoints)."""
+    now = now or timezone.now()
+    editable = set()
+    if reader is not None:
+        for comment in selectors.iter_thread(thread.comments):
+            if (
+                not comment.is_placeholder
+                and is_author(comment, reader)
+                and selectors.is_recent(comment, now=now, minutes=options.edit_window_minutes)
+            ):
+                editable.add(comment.pk)
+    thread.shown = len(thread.comments)
+    return render_to_string(
+        "discussion/includes/thread.html",
+        {
+            "comments": thread.comments,
+            "article": article,
+            "my_votes": thread.my_votes,
+            "editable": editable,
+            "csrf_marker": CSRF_MARKER,
+            "is_open": comments_are_open(article, options=options),
+            "max_depth": options.max_depth,
+        },
+    )
+
+
+@register.filter
+def vote_of(my_votes, comment_id):
+    return (my_votes or {}).get(comment_id, 0)
+
+
+@register.filter
+def contains(collection, item):
+    return item in collection

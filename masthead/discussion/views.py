@@ -1,0 +1,385 @@
+"""The comment section's HTML endpoints. Each works without JavaScript (post/redirect/get); the
+same endpoints answer JSON to the page's script when it asks with `Accept: application/json`."""
+
+import contextlib
+
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from masthead.discussion import conf, live, selectors, services
+from masthead.discussion.forms import CommentForm, EditCommentForm, seconds_since
+from masthead.discussion.models import Comment, SortOrder, Subscription, SubscriptionKind
+from masthead.discussion.readers import reader_for_request, remember_reader
+from masthead.discussion.services.comments import discussion_settings
+from masthead.discussion.templatetags.discussion_tags import CSRF_MARKER, chosen_sort, render_thread
+from masthead.publishing.models import ArticlePage
+
+
+def _article(article_id) -> ArticlePage:
+    return get_object_or_404(ArticlePage.objects.live().public(), pk=article_id)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _comment_html(request, comment, *, reader) -> str:
+    from django.middleware.csrf import get_token
+
+    comment.replies = []
+    comment.display_depth = comment.depth
+    comment.is_placeholder = False
+    comment.is_own_pending = comment.status == "pending"
+    page = selectors.ThreadPage(
+        comments=[comment],
+        sort="",
+        count=0,
+        top_level_count=0,
+        page=1,
+        pages=1,
+        has_more=False,
+        next_cursor=None,
+        snapshot=0,
+        version=0,
+    )
+    html = render_thread(
+        page, article=comment.article, reader=reader, options=discussion_settings(comment.article)
+    )
+    return html.replace(CSRF_MARKER, get_token(request))
+
+
+@require_POST
+def post_comment(request, article_id):
+    """Post a comment; redirect to it (or answer JSON), or show the form again with the text kept."""
+    article = _article(article_id)
+    options = discussion_settings(article)
+    form = CommentForm(request.POST, invitation=options.invitation)
+    form.is_valid()  # fills cleaned_data; the rules themselves are the service's
+    data = form.cleaned_data
+    reader = reader_for_request(request)
+    try:
+        comment = services.comment_post(
+            article=article,
+            reader=reader,
+            body=data.get("body", ""),
+            author_name=data.get("author_name", ""),
+            author_email=data.get("author_email", ""),
+            author_url=data.get("author_url", ""),
+            parent_id=data.get("parent_id") or None,
+            anchor=services.AnchorInput(
+                quote=data.get("anchor_quote", ""),
+                prefix=data.get("anchor_prefix", ""),
+                suffix=data.get("anchor_suffix", ""),
+            ),
+            honeypot=data.get("homepage", ""),
+            seconds_to_submit=seconds_since(data.get("started", "")),
+        )
+    except services.CommentRefused as refusal:
+        return _refused(request, article, form, refusal)
+
+    notify = data.get("notify")
+    if notify in SubscriptionKind.values and comment.author_email:
+        # The comment is posted; a bad address was already refused by comment_post.
+        with contextlib.suppress(services.SubscriptionRefused):
+            services.subscription_request(article=article, email=comment.author_email, kind=notify)
+    if _wants_json(request):
+        response = JsonResponse(
+            {
+                "id": comment.pk,
+                "status": "published" if comment.is_visible else "pending",
+                "parent_id": comment.parent_id,
+                "html": _comment_html(request, comment, reader=reader),
+            },
+            status=201,
+        )
+    else:
+        response = redirect(f"{article.url}#comment-{comment.pk}")
+    remember_reader(response, reader)
+    return response
+
+
+def _refused(request, article, form, refusal):
+    if _wants_json(request):
+        response = JsonResponse(
+            {"detail": refusal.message, "field": refusal.field}, status=refusal.status
+        )
+    else:
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        request.comment_form = form
+        response = article.serve(request)
+        response.render()
+        response.status_code = refusal.status
+    if refusal.retry_after:
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+@require_GET
+def thread(request, article_id):
+    """A page of the thread as list items: "load more", sorting and "show new" fetch this."""
+    from masthead.discussion.readers import has_reader_identity
+
+    article = _article(article_id)
+    options = discussion_settings(article)
+    reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
+    sort = request.GET.get("sort") or chosen_sort(request, options)
+    anchor_id = _int(request.GET.get("anchor"))
+    if anchor_id:
+        page = selectors.passage_comments(article, anchor_id=anchor_id)
+    else:
+        page = selectors.thread_page(
+            article,
+            reader=reader,
+            sort=sort,
+            per_page=options.page_size,
+            cursor=request.GET.get("after") or None,
+            snapshot=_int(request.GET.get("snapshot")),
+            view_all=request.GET.get("all") == "1",
+            max_depth=options.max_depth,
+        )
+    from django.middleware.csrf import get_token
+
+    html = render_thread(page, article=article, reader=reader, options=options).replace(
+        CSRF_MARKER, get_token(request)
+    )
+    response = HttpResponse(html)
+    response["X-Comment-Count"] = str(page.count)
+    response["X-Next-Cursor"] = page.next_cursor or ""
+    response["X-Snapshot"] = str(page.snapshot)
+    if request.GET.get("sort") in SortOrder.values:
+        _remember_sort(response, request.GET["sort"])
+    return response
+
+
+@require_GET
+def sort(request, article_id):
+    """Choose the sort order (remembered in a cookie) and go back to the comments."""
+    article = _article(article_id)
+    response = redirect(f"{article.url}#comments")
+    if request.GET.get("sort") in SortOrder.values:
+        _remember_sort(response, request.GET["sort"])
+    return response
+
+
+def _remember_sort(response, value):
+    response.set_cookie(conf.SORT_COOKIE, value, max_age=365 * 24 * 3600, samesite="Lax")
+
+
+@require_GET
+def updates(request, article_id):
+    """How many comments arrived since the reader's newest; a 304 while nothing has changed."""
+    stats = selectors.thread_stats(int(article_id))
+    since = _int(request.GET.get("since")) or 0
+    etag = f'"{stats.version}-{since}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        new = (
+            selectors.new_comment_count(stats.article_id, since_id=since)
+            if stats.latest_comment_id > since
+            else 0
+        )
+        response = JsonResponse(
+            {"count": stats.published_count, "latest_id": stats.latest_comment_id, "new": new}
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+async def stream(request, article_id):
+    """Server-sent events for an open article (only with REDIS_URL); an async view holds no worker."""
+    if not live.streams_available():
+        raise Http404("Live streams need REDIS_URL; poll the updates URL instead.")
+    response = StreamingHttpResponse(
+        live.event_stream(int(article_id)), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+@require_POST
+def vote(request, comment_id):
+    """Vote from a plain form (the page's script uses the JSON API instead)."""
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    reader = reader_for_request(request)
+    try:
+        value = int(request.POST.get("value", ""))
+    except ValueError:
+        value = 99
+    options = discussion_settings(comment.article)
+    message = None
+    try:
+        services.vote_cast(
+            comment=comment,
+            reader=reader,
+            value=value,
+            guest_votes_per_address=options.guest_votes_per_address,
+        )
+    except services.VoteRefused as refusal:
+        message = refusal.message
+    if _wants_json(request):
+        response = JsonResponse(
+            {"score": comment.score, "up": comment.up, "down": comment.down, "detail": message},
+            status=200 if message is None else 400,
+        )
+    else:
+        if message:
+            from django.contrib import messages
+
+            messages.error(request, message)
+        response = redirect(f"{comment.article.url}#comment-{comment.pk}")
+    remember_reader(response, reader)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, comment_id):
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    reader = reader_for_request(request, create=False)
+    form = EditCommentForm(request.POST or None, initial={"body": comment.body})
+    error = None
+    if request.method == "POST":
+        form.is_valid()
+        try:
+            services.comment_edit(
+                comment=comment,
+                reader=reader or _nobody(request),
+                body=form.cleaned_data.get("body", ""),
+            )
+        except services.CommentRefused as refusal:
+            error = refusal
+        else:
+            if _wants_json(request):
+                return JsonResponse(
+                    {"id": comment.pk, "body_html": comment.body_html, "status": comment.status}
+                )
+            return redirect(f"{comment.article.url}#comment-{comment.pk}")
+        if _wants_json(request):
+            return JsonResponse({"detail": error.message}, status=error.status)
+    elif reader is None or not services.comments.is_author(comment, reader):
+        error = services.CommentRefused(services.comments.NOT_YOUR_COMMENT, status=403)
+    return render(
+        request,
+        "discussion/edit.html",
+        {"comment": comment, "form": form, "error": error},
+        status=error.status if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request, comment_id):
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    reader = reader_for_request(request, create=False)
+    error = None
+    if request.method == "POST":
+        try:
+            services.comment_delete(comment=comment, reader=reader or _nobody(request))
+        except services.CommentRefused as refusal:
+            error = refusal
+        else:
+            if _wants_json(request):
+                return JsonResponse({"id": comment.pk, "deleted": True})
+            return redirect(f"{comment.article.url}#comments")
+        if _wants_json(request):
+            return JsonResponse({"detail": error.message}, status=error.status)
+    return render(
+        request,
+        "discussion/delete.html",
+        {"comment": comment, "error": error},
+        status=error.status if error else 200,
+    )
+
+
+def _nobody(request):
+    from masthead.discussion.readers import Reader
+
+    return Reader(user=None, key="", ip_hash="")
+
+
+@require_POST
+def subscribe(request, article_id):
+    """ "Notify me" without commenting."""
+    article = _article(article_id)
+    try:
+        services.subscription_request(
+            article=article,
+            email=request.POST.get("email", ""),
+            kind=request.POST.get("kind", "all"),
+        )
+    except services.SubscriptionRefused as refusal:
+        return render(
+            request,
+            "discussion/subscription.html",
+            {"article": article, "error": refusal.message},
+            status=400,
+        )
+    return render(request, "discussion/subscription.html", {"article": article, "requested": True})
+
+
+@never_cache
+@require_GET
+def subscription_confirm(request, token):
+    try:
+        subscription = services.subscription_confirm(token=token)
+    except services.SubscriptionRefused as refusal:
+        return render(
+            request,
+            "discussion/subscription.html",
+            {"error": refusal.message},
+            status=refusal.status,
+        )
+    return render(
+        request,
+        "discussion/subscription.html",
+        {"subscription": subscription, "confirmed": True, "article": subscription.article},
+    )
+
+
+@never_cache
+@csrf_exempt  # RFC 8058: mail clients POST here without a form of ours; the token is the credential
+@require_http_methods(["GET", "POST"])
+def subscription_unsubscribe(request, token):
+    if request.method == "GET":
+        subscription = Subscription.objects.filter(token=token).select_related("article").first()
+        if subscription is None:
+            return render(
+                request,
+                "discussion/subscription.html",
+                {"error": services.subscriptions.LINK_UNKNOWN},
+                status=404,
+            )
+        return render(
+            request, "discussion/unsubscribe.html", {"subscription": subscription, "token": token}
+        )
+    try:
+        subscription = services.subscription_unsubscribe(token=token)
+    except services.SubscriptionRefused as refusal:
+        return render(
+            request,
+            "discussion/subscription.html",
+            {"error": refusal.message},
+            status=refusal.status,
+        )
+    return render(
+        request,
+        "discussion/subscription.html",
+        {"subscription": subscription, "unsubscribed": True, "article": subscription.article},
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ModerationConfig(AppConfig):
+    name = "masthead.moderation"
+    label = "moderation"
+    verbose_name = "Moderation"

@@ -1,0 +1,42 @@
+"""What discussion hands to moderation, and what it gets back."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A comment as submitted, before it is stored."""
+
+    body: str
+    author_name: str
+    author_email: str
+    author_url: str
+    article_id: int
+    reader_key: str
+    ip_hash: str
+    user_id: int | None = None
+    parent_id: int | None = None
+    honeypot: str = ""
+    seconds_to_submit: float | None = None
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+
+@dataclass(frozen=True)
+class SubmissionContext:
+    now: datetime
+    source: str = "form"  # "form", "api"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    action: str  # "publish", "hold" or "spam"
+    scores: dict = field(default_factory=dict)
+    reasons: list = field(default_factory=list)
+
+    PUBLISH = "publish"
+    HOLD = "hold"
+    SPAM = "spam"

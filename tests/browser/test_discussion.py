@@ -1,0 +1,182 @@
+import os
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from wagtail.rich_text import RichText
+
+from masthead.discussion.models import Comment
+from masthead.discussion.readers import Reader
+from masthead.discussion.services import comment_post
+from tests.factories import make_article, make_home, make_section
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def article():
+    make_home()
+    make_section(title="World")
+    return make_article(
+        title="Harbour bridge approved",
+        body=[
+            (
+                "paragraph",
+                RichText(
+                    "<p>The council voted seven to two. The bridge will open in spring. "
+                    '<span data-feedback="true">Tolls have not been decided.</span></p>'
+                ),
+            )
+        ],
+    )
+
+
+def seed(article, count, *, start=None):
+    start = start or timezone.now() - timedelta(hours=3)
+    comments = []
+    for n in range(count):
+        reader = Reader(user=None, key=f"g-seed-{n}", ip_hash=f"seed-{n}")
+        comments.append(
+            comment_post(
+                article=article,
+                reader=reader,
+                body=f"Seeded comment {n:02d}",
+                author_name=f"Reader {n}",
+                author_email=f"r{n}@example.com",
+                now=start + timedelta(minutes=n),
+            )
+        )
+    return comments
+
+
+def fill_guest(page, text, name="Noa", email="noa@example.com"):
+    page.fill("#id_body", text)
+    page.fill("#id_author_name", name)
+    page.fill("#id_author_email", email)
+
+
+def test_post_reply_and_vote_without_reloads(live_server, page, article, screenshot_dir):
+    first = seed(article, 1)[0]
+    page.goto(live_server.url + article.url)
+    page.evaluate("window.__loadMarker = 1")
+
+    fill_guest(page, "A brand new *comment*")
+    page.click("#comment-form button[type=submit]")
+    new = page.locator(".comment", has_text="A brand new comment").first
+    new.wait_for()
+    assert new.locator("em").inner_text() == "comment"
+    assert page.locator("[data-comment-count]").inner_text() == "2"
+
+    page.click(f"#comment-{first.pk} [data-reply-to]")
+    assert page.locator(f"#comment-{first.pk} #comment-form").is_visible()
+    page.fill("#id_body", "Replying in place")
+    page.click("#comment-form button[type=submit]")
+    page.locator(
+        f"#comment-{first.pk} .comment-replies .comment", has_text="Replying in place"
+    ).wait_for()
+
+    page.click(f"#comment-{first.pk} > .comment__card .vote--up")
+    page.wait_for_function(
+        f"document.querySelector('#comment-{first.pk} [data-up]').textContent === '1'"
+    )
+    assert (
+        page.locator(f"#comment-{first.pk} > .comment__card .vote--up").get_attribute(
+            "aria-pressed"
+        )
+        == "true"
+    )
+    assert page.evaluate("window.__loadMarker") == 1  # never reloaded
+    page.screenshot(path=os.path.join(screenshot_dir, "comments-js.png"), full_page=True)
+    assert Comment.objects.get(body="Replying in place").parent_id == first.pk
+
+
+def test_sort_and_load_more_without_reloads(live_server, page, article):
+    seed(article, 25)
+    page.goto(live_server.url + article.url)
+    page.evaluate("window.__loadMarker = 1")
+    assert page.locator("[data-comment-list] > .comment").count() == 20
+    page.click("[data-load-more]")
+    page.wait_for_function(
+        "document.querySelectorAll('[data-comment-list] > .comment').length === 25"
+    )
+    assert page.locator("[data-load-more]").count() == 0
+    ids = page.eval_on_selector_all(
+        "[data-comment-list] > .comment", "items => items.map(i => i.id)"
+    )
+    assert len(ids) == len(set(ids))
+
+    page.click("[data-sort-choice=oldest]")
+    page.wait_for_function(
+        "document.querySelector('[data-comment-list] > .comment .comment__body').textContent.includes('Seeded comment 00')"
+    )
+    assert page.locator("[data-sort-choice=oldest]").get_attribute("aria-current") == "true"
+    assert page.evaluate("window.__loadMarker") == 1
+    page.reload()
+    first = page.locator("[data-comment-list] > .comment .comment__body").first.inner_text()
+    assert "Seeded comment 00" in first  # the choice is remembered
+
+
+def test_inline_feedback_on_a_selected_sentence_and_the_marked_passage(
+    live_server, page, article, screenshot_dir
+):
+    page.goto(live_server.url + article.url)
+    assert page.locator(".article__body .passage--open").count() == 1  # the editor's marked passage
+    page.evaluate("""() => {
+        const body = document.querySelector('.article__body p');
+        const text = body.firstChild;
+        const start = text.data.indexOf('The bridge will open in spring.');
+        const range = document.createRange();
+        range.setStart(text, start);
+        range.setEnd(text, start + 'The bridge will open in spring.'.length);
+        const selection = document.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+    }""")
+    page.locator(".selection-comment").wait_for(state="visible")
+    page.click(".selection-comment")
+    assert page.locator("[data-passage]").is_visible()
+    fill_guest(page, "Why wait until spring?")
+    page.click("#comment-form button[type=submit]")
+    page.locator(".comment", has_text="Why wait until spring?").wait_for()
+    comment = Comment.objects.get(body="Why wait until spring?")
+    assert comment.anchor.quote == "The bridge will open in spring."
+
+    page.reload()
+    bubble = page.locator("mark.passage + .passage-bubble")
+    bubble.wait_for()
+    assert bubble.inner_text() == "1"
+    assert (
+        page.locator(".comment__passage", has_text="The bridge will open in spring.").count() == 1
+    )
+    bubble.click()
+    page.locator(".passage-panel .comment", has_text="Why wait until spring?").wait_for()
+    page.screenshot(path=os.path.join(screenshot_dir, "inline-feedback.png"))
+
+
+def test_the_same_post_without_javascript(live_server, page_without_js, article):
+    page = page_without_js
+    parent = seed(article, 1)[0]
+    page.goto(live_server.url + article.url)
+    page.fill("#id_body", "Posted with plain HTML")
+    page.fill("#id_author_name", "Plain")
+    page.fill("#id_author_email", "")
+    page.click("#comment-form button[type=submit]")
+    assert "Please give your e-mail address" in page.content()
+    assert page.input_value("#id_body") == "Posted with plain HTML"
+    page.fill("#id_author_email", "plain@example.com")
+    page.click("#comment-form button[type=submit]")
+    comment = Comment.objects.get(body="Posted with plain HTML")
+    assert page.url.endswith(f"{article.url}#comment-{comment.pk}")
+    assert page.locator(f"#comment-{comment.pk}").is_visible()
+
+    page.click(f"#comment-{parent.pk} .comment__reply")
+    assert f"reply_to={parent.pk}" in page.url
+    page.fill("#id_body", "A plain reply")
+    page.fill("#id_author_name", "Plain")
+    page.fill("#id_author_email", "plain@example.com")
+    page.click("#comment-form button[type=submit]")
+    assert Comment.objects.get(body="A plain reply").parent_id == parent.pk
+
+    page.click(f"#comment-{parent.pk} > .comment__card .vote--up")
+    parent.refresh_from_db()
+    assert parent.up == 1

@@ -1,0 +1,296 @@
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from masthead.discussion.models import Comment, CommentStatus
+from masthead.discussion.services import comments as rules
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def browser_client():
+    """A client that, like a browser page, must present the CSRF token from the cookie."""
+    client = Client(enforce_csrf_checks=True)
+    client.get("/api/v1/openapi.json")  # any page; the token is fetched below
+    return client
+
+
+def csrf(client, article):
+    client.get(article.url)
+    return client.cookies["csrftoken"].value
+
+
+def post_json(client, url, payload, token, method="post"):
+    return getattr(client, method)(
+        url, data=json.dumps(payload), content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+
+
+def test_post_then_list_comments(browser_client, article):
+    token = csrf(browser_client, article)
+    url = f"/api/v1/articles/{article.pk}/comments"
+    created = post_json(
+        browser_client,
+        url,
+        {"body": "Great *piece*", "author_name": "Ana", "author_email": "ana@example.com"},
+        token,
+    )
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["status"] == "published"
+    reply = post_json(
+        browser_client,
+        url,
+        {
+            "body": "Agreed",
+            "author_name": "Ben",
+            "author_email": "ben@example.com",
+            "parent_id": data["id"],
+        },
+        token,
+    )
+    assert reply.status_code == 201
+
+    listing = browser_client.get(url).json()
+    assert listing["count"] == 2 and listing["page"] == 1 and listing["pages"] == 1
+    top = listing["items"][0]
+    assert set(top) >= {
+        "id",
+        "parent_id",
+        "author_name",
+        "body_html",
+        "created",
+        "edited",
+        "score",
+        "up",
+        "down",
+        "replies",
+    }
+    assert top["body_html"] == "<p>Great <em>piece</em></p>"
+    assert "ana@example.com" not in json.dumps(listing)
+    assert [r["author_name"] for r in top["replies"]] == ["Ben"]
+
+
+def test_comments_are_paged_and_sorted(client, article, post):
+    for n in range(25):
+        post(f"Comment {n}")
+    first = client.get(f"/api/v1/articles/{article.pk}/comments?sort=oldest&page=1").json()
+    second = client.get(f"/api/v1/articles/{article.pk}/comments?sort=oldest&page=2").json()
+    assert first["pages"] == 2 and first["count"] == 25
+    assert len(first["items"]) == 20 and len(second["items"]) == 5
+    assert (
+        first["items"][0]["author_name"] == "Alex"
+        and second["items"][-1]["body_html"] == "<p>Comment 24</p>"
+    )
+    assert client.get(f"/api/v1/articles/{article.pk}/comments?sort=sideways").status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "message"),
+    [
+        ({"body": "", "author_name": "A", "author_email": "a@example.com"}, 400, rules.BODY_EMPTY),
+        (
+            {"body": "x" * 6000, "author_name": "A", "author_email": "a@example.com"},
+            400,
+            "at most 5000",
+        ),
+        (
+            {"body": "Hi", "author_name": "", "author_email": "a@example.com"},
+            400,
+            rules.NAME_MISSING,
+        ),
+        ({"body": "Hi", "author_name": "A", "author_email": ""}, 400, rules.EMAIL_MISSING),
+        (
+            {
+                "body": "Hi",
+                "author_name": "A",
+                "author_email": "a@example.com",
+                "parent_id": 987654,
+            },
+            400,
+            rules.PARENT_UNKNOWN,
+        ),
+    ],
+)
+def test_bad_posts_get_a_json_message(browser_client, article, payload, status, message):
+    response = post_json(
+        browser_client,
+        f"/api/v1/articles/{article.pk}/comments",
+        payload,
+        csrf(browser_client, article),
+    )
+    assert response.status_code == status
+    assert message in response.json()["detail"]
+
+
+def test_parent_on_another_article_closed_thread_and_unknown_article(browser_client, article, post):
+    token = csrf(browser_client, article)
+    other = make_article(title="Elsewhere")
+    foreign = post("On the other article", on=other)
+    guest = {"body": "Hi", "author_name": "A", "author_email": "a@example.com"}
+    response = post_json(
+        browser_client,
+        f"/api/v1/articles/{article.pk}/comments",
+        {**guest, "parent_id": foreign.pk},
+        token,
+    )
+    assert response.status_code == 400 and rules.PARENT_OTHER_ARTICLE in response.json()["detail"]
+    assert (
+        post_json(browser_client, "/api/v1/articles/999999/comments", guest, token).status_code
+        == 404
+    )
+    article.comments_open = False
+    article.save()
+    response = post_json(browser_client, f"/api/v1/articles/{article.pk}/comments", guest, token)
+    assert response.status_code == 403 and response.json()["detail"] == rules.THREAD_CLOSED
+
+
+def test_missing_body_field_is_a_422(browser_client, article):
+    response = post_json(
+        browser_client,
+        f"/api/v1/articles/{article.pk}/comments",
+        {"author_name": "A"},
+        csrf(browser_client, article),
+    )
+    assert response.status_code == 422
+
+
+def test_posting_without_the_csrf_token_is_refused(article):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        f"/api/v1/articles/{article.pk}/comments",
+        data=json.dumps({"body": "x"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+
+
+def test_rate_limit_answers_429_with_retry_after(browser_client, article, settings):
+    settings.MASTHEAD_COMMENT_RATE_LIMIT = "2/m"
+    token = csrf(browser_client, article)
+    url = f"/api/v1/articles/{article.pk}/comments"
+    payload = {"body": "Quick", "author_name": "A", "author_email": "a@example.com"}
+    assert [post_json(browser_client, url, payload, token).status_code for _ in range(2)] == [
+        201,
+        201,
+    ]
+    limited = post_json(browser_client, url, payload, token)
+    assert limited.status_code == 429
+    assert 1 <= int(limited["Retry-After"]) <= 61
+    assert "too quickly" in limited.json()["detail"]
+
+
+def test_held_comment_is_pending_for_its_author_and_hidden_from_others(browser_client, article):
+    token = csrf(browser_client, article)
+    body = "Links http://a.example http://b.example http://c.example"
+    created = post_json(
+        browser_client,
+        f"/api/v1/articles/{article.pk}/comments",
+        {"body": body, "author_name": "A", "author_email": "a@example.com"},
+        token,
+    ).json()
+    assert created["status"] == "pending"
+    mine = browser_client.get(f"/api/v1/articles/{article.pk}/comments").json()
+    assert [(c["id"], c["status"]) for c in mine["items"]] == [(created["id"], "pending")]
+    assert Client().get(f"/api/v1/articles/{article.pk}/comments").json()["items"] == []
+
+
+def test_vote_endpoint(browser_client, article, post):
+    comment = post("Vote me")
+    token = csrf(browser_client, article)
+    url = f"/api/v1/comments/{comment.pk}/vote"
+    assert post_json(browser_client, url, {"value": 1}, token).json() == {
+        "score": 1,
+        "up": 1,
+        "down": 0,
+        "value": 1,
+    }
+    assert post_json(browser_client, url, {"value": -1}, token).json()["score"] == -1
+    assert post_json(browser_client, url, {"value": 0}, token).json()["score"] == 0
+    assert post_json(browser_client, url, {"value": 5}, token).status_code == 422
+
+
+def test_cannot_vote_on_own_comment_through_the_api(browser_client, article):
+    token = csrf(browser_client, article)
+    created = post_json(
+        browser_client,
+        f"/api/v1/articles/{article.pk}/comments",
+        {"body": "Mine", "author_name": "A", "author_email": "a@example.com"},
+        token,
+    ).json()
+    response = post_json(
+        browser_client, f"/api/v1/comments/{created['id']}/vote", {"value": 1}, token
+    )
+    assert response.status_code == 403
+
+
+def test_author_edits_and_deletes_within_the_window(browser_client, article):
+    token = csrf(browser_client, article)
+    created = post_json(
+        browser_client,
+        f"/api/v1/articles/{article.pk}/comments",
+        {"body": "Typo here", "author_name": "A", "author_email": "a@example.com"},
+        token,
+    ).json()
+    url = f"/api/v1/comments/{created['id']}"
+    edited = post_json(browser_client, url, {"body": "Fixed here"}, token, method="patch")
+    assert edited.status_code == 200 and edited.json()["edited"] is not None
+    assert (
+        Client(enforce_csrf_checks=False)
+        .patch(url, data='{"body": "hijack"}', content_type="application/json")
+        .status_code
+        == 403
+    )
+    Comment.objects.filter(pk=created["id"]).update(created=timezone.now() - timedelta(minutes=20))
+    late = post_json(browser_client, url, {"body": "Too late"}, token, method="patch")
+    assert late.status_code == 403 and "15 minutes" in late.json()["detail"]
+    Comment.objects.filter(pk=created["id"]).update(created=timezone.now())
+    assert browser_client.delete(url, HTTP_X_CSRFTOKEN=token).status_code == 204
+    assert Comment.objects.get(pk=created["id"]).deleted is not None
+
+
+def test_subscription_endpoint(browser_client, article, mailoutbox):
+    token = csrf(browser_client, article)
+    response = post_json(
+        browser_client,
+        f"/api/v1/articles/{article.pk}/subscriptions",
+        {"email": "fan@example.com", "kind": "replies"},
+        token,
+    )
+    assert response.status_code == 202 and response.json() == {"status": "confirmation_sent"}
+    bad = post_json(
+        browser_client, f"/api/v1/articles/{article.pk}/subscriptions", {"email": "nope"}, token
+    )
+    assert bad.status_code == 400
+
+
+def test_articles_api_gains_comment_count_and_open_flag(client, article, post):
+    post("One")
+    post("Two")
+    item = client.get("/api/v1/articles").json()[0]
+    assert item["comment_count"] == 2 and item["comments_open"] is True
+
+
+def test_openapi_documents_the_comment_endpoints(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/articles/{article_id}/comments" in paths
+    assert set(paths["/api/v1/comments/{comment_id}"]) == {"patch", "delete"}
+    assert "/api/v1/articles/{article_id}/subscriptions" in paths
+
+
+def test_spam_status_is_never_revealed(browser_client, article):
+    token = csrf(browser_client, article)
+    response = post_json(
+        browser_client,
+        f"/api/v1/articles/{article.pk}/comments",
+        {"body": "x", "author_name": "A", "author_email": "a@example.com"},
+        token,
+    )
+    comment = Comment.objects.get(pk=response.json()["id"])
+    Comment.objects.filter(pk=comment.pk).update(status=CommentStatus.SPAM)
+    assert browser_client.get(f"/api/v1/articles/{article.pk}/comments").json()["items"] == []

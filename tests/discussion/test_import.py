@@ -1,0 +1,113 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from masthead.discussion import selectors
+from masthead.discussion.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+
+def thread_file(tmp_path, items):
+    path = tmp_path / "thread.json"
+    path.write_text(json.dumps(items) if not isinstance(items, str) else items)
+    return path
+
+
+GOOD = [
+    {
+        "id": 1,
+        "parent_id": None,
+        "author": "Ann",
+        "email": "ann@example.com",
+        "created": "2025-03-01T10:00:00Z",
+        "text": "First",
+        "votes": 4,
+    },
+    {
+        "id": 2,
+        "parent_id": 1,
+        "author": "Bo",
+        "email": "",
+        "created": "2025-03-01T11:00:00Z",
+        "text": "Reply",
+        "votes": -2,
+    },
+    {
+        "id": 3,
+        "parent_id": None,
+        "author": "Cy",
+        "email": "cy@example.com",
+        "created": "2025-03-02T09:00:00+00:00",
+        "text": "Second",
+        "votes": 0,
+    },
+]
+
+
+def test_import_a_thread(article, tmp_path, capsys):
+    call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, GOOD)))
+    out = capsys.readouterr().out
+    assert "3/3" in out and "Imported 3 comments" in out
+    first = Comment.objects.get(body="First")
+    reply = Comment.objects.get(body="Reply")
+    assert (first.score, reply.score, reply.parent_id) == (4, -2, first.pk)
+    assert first.created.isoformat() == "2025-03-01T10:00:00+00:00"
+    assert selectors.thread_page(article, reader=None).count == 3
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        ('[{"id": 1,', "Not valid JSON"),
+        ('{"id": 1}', "JSON list"),
+        ([{**GOOD[0], "parent_id": 9}], "Item 1 (id 1): parent_id 9 is not an earlier comment"),
+        ([GOOD[0], {**GOOD[1], "created": "yesterday"}], "Item 2 (id 2): created 'yesterday'"),
+        ([GOOD[0], {**GOOD[1], "votes": "many"}], "Item 2 (id 2): votes must be a whole number"),
+        ([GOOD[0], {k: v for k, v in GOOD[2].items() if k != "text"}], "Item 2 (id 3) lacks text"),
+        ([GOOD[0], GOOD[0]], "Item 2 (id 1): the id is used twice"),
+        ([GOOD[0], {**GOOD[2], "email": "not-mail"}], "is not an e-mail address"),
+    ],
+)
+def test_malformed_file_is_refused_and_nothing_is_imported(article, tmp_path, items, message):
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "import-comments", "--article", str(article.pk), str(thread_file(tmp_path, items))
+        )
+    assert message in str(refused.value)
+    assert "nothing was changed" in str(refused.value)
+    assert Comment.objects.count() == 0
+
+
+def test_json_syntax_error_names_the_line(article, tmp_path):
+    with pytest.raises(CommandError, match="line 3"):
+        call_command(
+            "import-comments",
+            "--article",
+            str(article.pk),
+            str(thread_file(tmp_path, '[\n{"id": 1},\n{oops}\n]')),
+        )
+
+
+def test_unknown_article_is_refused(db, tmp_path):
+    with pytest.raises(CommandError, match="no article with id 424242"):
+        call_command("import-comments", "--article", "424242", str(thread_file(tmp_path, GOOD)))
+
+
+def test_deep_imported_replies_attach_at_the_deepest_level(article, tmp_path):
+    chain = [
+        {
+            "id": n,
+            "parent_id": n - 1 if n > 1 else None,
+            "author": f"P{n}",
+            "email": "",
+            "created": f"2025-03-01T10:0{n}:00Z",
+            "text": f"Level {n}",
+            "votes": 0,
+        }
+        for n in range(1, 8)
+    ]
+    call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, chain)))
+    deepest = Comment.objects.get(body="Level 7")
+    assert deepest.depth == 4 and deepest.replied_to.body == "Level 6"

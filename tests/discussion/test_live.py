@@ -1,0 +1,62 @@
+import asyncio
+import json
+import threading
+
+import pytest
+from django.conf import settings
+
+from masthead.discussion import live
+
+needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="server-sent events need REDIS_URL")
+
+
+def test_streams_are_off_without_redis(client, db, article, monkeypatch):
+    monkeypatch.setattr(live, "streams_available", lambda: False)
+    assert client.get(f"/comments/{article.pk}/stream/").status_code == 404
+
+
+@needs_redis
+def test_event_stream_delivers_a_published_comment():
+    async def read_events():
+        stream = live.event_stream(987654, seconds=5)
+        opening = await stream.__anext__()
+        assert opening.startswith("retry:")
+        threading.Timer(
+            0.3,
+            lambda: live._redis().publish(
+                live.channel_name(987654), json.dumps({"comment_id": 5, "count": 1})
+            ),
+        ).start()
+        while True:
+            chunk = await asyncio.wait_for(stream.__anext__(), timeout=5)
+            if chunk.startswith("event: comment"):
+                await stream.aclose()
+                return chunk
+
+    chunk = asyncio.run(read_events())
+    assert 'data: {"comment_id": 5, "count": 1}' in chunk
+
+
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_posting_a_comment_announces_it(article, post):
+    received = []
+
+    async def listen():
+        stream = live.event_stream(article.pk, seconds=5)
+        await stream.__anext__()
+        ready.set()
+        while True:
+            chunk = await asyncio.wait_for(stream.__anext__(), timeout=5)
+            if chunk.startswith("event: comment"):
+                received.append(chunk)
+                await stream.aclose()
+                return
+
+    ready = threading.Event()
+    listener = threading.Thread(target=lambda: asyncio.run(listen()))
+    listener.start()
+    ready.wait(5)
+    comment = post("Live!")
+    listener.join(6)
+    assert received and f'"comment_id": {comment.pk}' in received[0]

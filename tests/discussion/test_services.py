@@ -1,0 +1,351 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from masthead.discussion import selectors
+from masthead.discussion.models import Comment, CommentStatus, DiscussionSettings, ThreadStats
+from masthead.discussion.services import (
+    AnchorInput,
+    CommentRefused,
+    VoteRefused,
+    comment_delete,
+    comment_edit,
+    vote_cast,
+)
+from masthead.discussion.services import comments as comment_rules
+from masthead.discussion.services import votes as vote_rules
+from tests.discussion.conftest import guest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_comment_is_published_and_counted(article, post):
+    comment = post("First!  *Well* said.")
+    assert comment.status == CommentStatus.PUBLISHED
+    assert comment.body_html == "<p>First!  <em>Well</em> said.</p>"
+    assert ThreadStats.objects.get(article=article).published_count == 1
+
+
+def test_links_are_nofollow_ugc_and_html_is_escaped(post):
+    comment = post(
+        "See https://example.org/report <script>alert(1)</script> [x](javascript:alert(2))"
+    )
+    assert 'href="https://example.org/report" rel="nofollow ugc noopener"' in comment.body_html
+    assert "<script>" not in comment.body_html
+    assert 'href="javascript' not in comment.body_html
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"body": "   "}, comment_rules.BODY_EMPTY),
+        ({"body": "x" * 5001}, "at most 5000 characters"),
+        ({"name": ""}, comment_rules.NAME_MISSING),
+        ({"email": ""}, comment_rules.EMAIL_MISSING),
+        ({"email": "not-an-address"}, comment_rules.EMAIL_INVALID),
+        ({"author_url": "ftp://x"}, comment_rules.URL_INVALID),
+        ({"parent_id": 999999}, comment_rules.PARENT_UNKNOWN),
+    ],
+)
+def test_bad_comments_are_refused_with_a_message(post, kwargs, message):
+    body = kwargs.pop("body", "Fine text")
+    with pytest.raises(CommentRefused) as refused:
+        post(body, **kwargs)
+    assert message in refused.value.message
+
+
+def test_reply_to_a_comment_on_another_article_is_refused(article, post):
+    from tests.factories import make_article
+
+    other = make_article(title="Other story")
+    foreign = post("Elsewhere", on=other)
+    with pytest.raises(CommentRefused, match="same article"):
+        post("Reply", parent_id=foreign.pk)
+
+
+def test_replies_nest_to_the_configured_depth_then_attach_beside_with_in_reply_to(article, post):
+    parent = post("Level 0")
+    chain = [parent]
+    for level in range(1, 5):
+        chain.append(post(f"Level {level}", parent_id=chain[-1].pk))
+    assert [c.depth for c in chain] == [0, 1, 2, 3, 4]
+    deepest = chain[-1]
+    beyond = post("Answering the deepest", name="Bea", parent_id=deepest.pk)
+    assert beyond.depth == 4
+    assert beyond.parent_id == chain[3].pk
+    assert beyond.replied_to_id == deepest.pk
+    assert beyond.root_id == parent.pk
+
+
+def test_depth_is_a_site_setting(article, post):
+    settings = DiscussionSettings.for_site(article.get_site())
+    settings.max_depth = 2
+    settings.save()
+    top = post("Top")
+    reply = post("Reply", parent_id=top.pk)
+    deeper = post("Deeper", parent_id=reply.pk)
+    assert (reply.depth, deeper.depth, deeper.parent_id, deeper.replied_to_id) == (
+        1,
+        1,
+        top.pk,
+        reply.pk,
+    )
+
+
+def test_closed_thread_refuses_comments(article, post):
+    article.comments_open = False
+    article.save()
+    with pytest.raises(CommentRefused) as refused:
+        post("Hello")
+    assert refused.value.status == 403
+
+
+def test_threads_close_automatically_after_n_days(article, post):
+    settings = DiscussionSettings.for_site(article.get_site())
+    settings.close_after_days = 3
+    settings.save()
+    published = article.first_published_at
+    assert comment_rules.comments_are_open(article, now=published + timedelta(days=2))
+    assert not comment_rules.comments_are_open(
+        article, now=published + timedelta(days=3, seconds=1)
+    )
+
+
+def test_rate_limit_per_reader(article, post, settings):
+    settings.MASTHEAD_COMMENT_RATE_LIMIT = "2/m"
+    reader = guest()
+    now = timezone.now()
+    post("One", reader=reader, now=now)
+    post("Two", reader=reader, now=now + timedelta(seconds=1))
+    with pytest.raises(CommentRefused) as refused:
+        post("Three", reader=reader, now=now + timedelta(seconds=2))
+    assert refused.value.status == 429
+    assert 55 <= refused.value.retry_after <= 61
+    post("Later", reader=reader, now=now + timedelta(seconds=61))
+
+
+def test_rate_limit_per_address_catches_cookie_clearing(article, post, settings):
+    settings.MASTHEAD_COMMENT_RATE_LIMIT = "1/m"
+    now = timezone.now()
+    for n in range(3):  # three readers (cookies) on one address: the factor is 3
+        post(f"Comment {n}", reader=guest(ip_hash="shared"), now=now + timedelta(seconds=n))
+    with pytest.raises(CommentRefused):
+        post("Fourth", reader=guest(ip_hash="shared"), now=now + timedelta(seconds=5))
+
+
+def test_signed_in_reader_comments_under_their_account(article, django_user_model):
+    from masthead.discussion.readers import Reader
+    from masthead.discussion.services import comment_post
+
+    user = django_user_model.objects.create_user(
+        "kim", "kim@example.com", "pw", first_name="Kim Lee"
+    )
+    comment = comment_post(
+        article=article, reader=Reader(user=user, key=f"u{user.pk}", ip_hash="a"), body="Hi"
+    )
+    assert (comment.author_name, comment.author_email, comment.user) == (
+        "Kim Lee",
+        "kim@example.com",
+        user,
+    )
+
+
+def test_author_edits_within_the_window_and_it_shows_edited(article, post):
+    reader = guest()
+    comment = post("Original", reader=reader)
+    comment_edit(
+        comment=comment,
+        reader=reader,
+        body="Corrected *text*",
+        now=comment.created + timedelta(minutes=14),
+    )
+    comment.refresh_from_db()
+    assert comment.body_html == "<p>Corrected <em>text</em></p>" and comment.edited is not None
+    with pytest.raises(CommentRefused, match="within 15 minutes"):
+        comment_edit(
+            comment=comment,
+            reader=reader,
+            body="Too late",
+            now=comment.created + timedelta(minutes=16),
+        )
+    with pytest.raises(CommentRefused, match="Only the author"):
+        comment_edit(comment=comment, reader=guest(), body="Not mine", now=comment.created)
+
+
+def test_deleted_comment_leaves_a_placeholder_only_where_replies_hang(article, post):
+    alice, bob = guest(), guest()
+    with_reply = post("Has a reply", reader=alice)
+    post("The reply", reader=bob, parent_id=with_reply.pk)
+    alone = post("No replies", reader=alice)
+    comment_delete(comment=with_reply, reader=alice, now=with_reply.created + timedelta(minutes=1))
+    comment_delete(comment=alone, reader=alice, now=alone.created + timedelta(minutes=1))
+    thread = selectors.thread_page(article, reader=None)
+    shown = {c.pk: c for c in thread.comments}
+    assert alone.pk not in shown
+    assert shown[with_reply.pk].is_placeholder
+    assert [r.body for r in shown[with_reply.pk].replies] == ["The reply"]
+    assert thread.count == 1
+
+
+def test_votes_one_per_reader_changeable_not_on_own_comment(article, post):
+    author = guest()
+    comment = post("Vote on me", reader=author)
+    voter = guest(ip_hash="elsewhere")
+    vote_cast(comment=comment, reader=voter, value=1)
+    vote_cast(comment=comment, reader=voter, value=1)
+    assert (comment.up, comment.down, comment.score) == (1, 0, 1)
+    vote_cast(comment=comment, reader=voter, value=-1)
+    assert (comment.up, comment.down, comment.score) == (0, 1, -1)
+    vote_cast(comment=comment, reader=voter, value=0)
+    assert (comment.up, comment.down, comment.score) == (0, 0, 0)
+    with pytest.raises(VoteRefused, match="your own comment"):
+        vote_cast(comment=comment, reader=author, value=1)
+
+
+def test_guest_votes_from_one_address_are_capped(article, post):
+    comment = post("Popular")
+    for _ in range(5):
+        vote_cast(
+            comment=comment, reader=guest(ip_hash="office"), value=1, guest_votes_per_address=5
+        )
+    with pytest.raises(VoteRefused) as refused:
+        vote_cast(
+            comment=comment, reader=guest(ip_hash="office"), value=1, guest_votes_per_address=5
+        )
+    assert refused.value.message == vote_rules.TOO_MANY_FROM_ADDRESS
+    vote_cast(comment=comment, reader=guest(ip_hash="home"), value=1)
+    assert comment.up == 6
+
+
+def test_imported_score_is_kept_and_new_votes_add_to_it(article, post):
+    comment = post("Imported")
+    Comment.objects.filter(pk=comment.pk).update(imported_score=7, score=7)
+    comment.refresh_from_db()
+    vote_cast(comment=comment, reader=guest(), value=-1)
+    assert comment.score == 6
+
+
+def test_sorting_applies_to_top_level_and_replies_stay_in_time_order(article, post):
+    first = post("First")
+    second = post("Second")
+    third = post("Third")
+    late_reply = post("Reply B", parent_id=first.pk)
+    early_reply_time = first.created + timedelta(seconds=5)
+    post("Reply A", parent_id=first.pk, now=early_reply_time)
+    for n in range(3):
+        vote_cast(comment=second, reader=guest(ip_hash=f"a{n}"), value=1)
+    vote_cast(comment=third, reader=guest(), value=1)
+    vote_cast(comment=first, reader=guest(), value=1)
+
+    def order(sort):
+        return [c.body for c in selectors.thread_page(article, reader=None, sort=sort).comments]
+
+    assert order("newest") == ["Third", "Second", "First"]
+    assert order("oldest") == ["First", "Second", "Third"]
+    assert order("most_voted") == ["Second", "Third", "First"]  # ties: newest first
+    oldest = selectors.thread_page(article, reader=None, sort="oldest").comments
+    assert [r.body for r in oldest[0].replies] == ["Reply A", "Reply B"]
+    assert late_reply.pk
+
+
+def test_paging_never_repeats_or_skips_when_comments_arrive_between_pages(article, post):
+    for n in range(45):
+        post(f"Comment {n}")
+    first = selectors.thread_page(article, reader=None, sort="newest", per_page=20)
+    for n in range(5):
+        post(f"Arrived later {n}")
+    second = selectors.thread_page(
+        article,
+        reader=None,
+        sort="newest",
+        per_page=20,
+        cursor=first.next_cursor,
+        snapshot=first.snapshot,
+    )
+    third = selectors.thread_page(
+        article,
+        reader=None,
+        sort="newest",
+        per_page=20,
+        cursor=second.next_cursor,
+        snapshot=first.snapshot,
+    )
+    seen = [c.body for page in (first, second, third) for c in page.comments]
+    assert len(seen) == 45 == len(set(seen))
+    assert not any(body.startswith("Arrived later") for body in seen)
+    assert not third.has_more
+
+
+def test_oldest_paging_with_snapshot_is_stable_too(article, post):
+    for n in range(25):
+        post(f"Comment {n}")
+    first = selectors.thread_page(article, reader=None, sort="oldest", per_page=20)
+    post("Newcomer")
+    second = selectors.thread_page(
+        article,
+        reader=None,
+        sort="oldest",
+        per_page=20,
+        cursor=first.next_cursor,
+        snapshot=first.snapshot,
+    )
+    assert [c.body for c in second.comments] == [f"Comment {n}" for n in range(20, 25)]
+
+
+def test_pending_comment_is_visible_to_its_author_only(article, post):
+    author = guest()
+    held = post("Buy cheap http://a.example http://b.example http://c.example", reader=author)
+    assert held.status == CommentStatus.PENDING
+    theirs = selectors.thread_page(article, reader=author).comments
+    assert [(c.pk, c.is_own_pending) for c in theirs] == [(held.pk, True)]
+    assert selectors.thread_page(article, reader=guest()).comments == []
+    assert selectors.thread_page(article, reader=None).count == 0
+
+
+def test_honeypot_marks_spam_that_no_one_sees(article, post):
+    spam = post("Hello", honeypot="http://spam.example")
+    assert spam.status == CommentStatus.SPAM
+    assert selectors.thread_page(article, reader=None).comments == []
+
+
+def test_comment_anchored_to_a_passage(article, post):
+    comment = post("Why spring?", anchor=AnchorInput(quote="The bridge will open in spring."))
+    assert comment.anchor.quote == "The bridge will open in spring."
+    assert comment.anchor.prefix.endswith("seven to two. ")
+    anchors = selectors.passage_anchors(article)
+    assert anchors == [
+        {
+            "id": comment.anchor_id,
+            "quote": "The bridge will open in spring.",
+            "prefix": comment.anchor.prefix,
+            "suffix": comment.anchor.suffix,
+            "count": 1,
+            "found": True,
+        }
+    ]
+    with pytest.raises(CommentRefused, match="could not be found"):
+        post("Bad", anchor=AnchorInput(quote="A sentence the article never had."))
+
+
+def test_anchor_survives_edits_and_says_when_the_passage_is_gone(article, post):
+    from wagtail.rich_text import RichText
+
+    comment = post("On spring", anchor=AnchorInput(quote="The bridge will open in spring."))
+    article.body = [
+        (
+            "paragraph",
+            RichText(
+                "<p>An added first line. The council voted seven to two. The bridge will open in spring.</p>"
+            ),
+        )
+    ]
+    article.save_revision().publish()
+    article.refresh_from_db()
+    assert selectors.passage_anchors(article)[0]["found"] is True
+    article.body = [("paragraph", RichText("<p>The bridge opening has been delayed.</p>"))]
+    article.save_revision().publish()
+    article.refresh_from_db()
+    assert selectors.passage_anchors(article)[0]["found"] is False
+    shown = selectors.thread_page(article, reader=None).comments
+    assert shown[0].pk == comment.pk and shown[0].passage_found is False

@@ -1,0 +1,229 @@
+import email
+import email.policy
+import re
+import socket
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from masthead.discussion.models import PendingNotification, Subscription
+from masthead.discussion.services import (
+    SubscriptionRefused,
+    subscription_confirm,
+    subscription_request,
+    subscription_unsubscribe,
+    subscriptions_deliver_due,
+)
+from tests.discussion.conftest import guest
+
+pytestmark = pytest.mark.django_db
+
+
+def confirm_link(message) -> str:
+    return re.search(r"http://\S+/comments/subscriptions/(\S+)/confirm/", message.body).group(1)
+
+
+def subscribe_and_confirm(article, email, kind, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription_request(article=article, email=email, kind=kind)
+    token = confirm_link(mail.outbox[-1])
+    return subscription_confirm(token=token)
+
+
+def test_double_opt_in_sends_nothing_before_confirmation(
+    article, post, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription_request(article=article, email="Reader@Example.com", kind="all")
+    assert len(mail.outbox) == 1
+    assert "Please confirm" in mail.outbox[0].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        post("Before confirming")
+    assert len(mail.outbox) == 1  # not confirmed: nothing sent
+
+    subscription = subscription_confirm(token=confirm_link(mail.outbox[0]))
+    assert subscription.is_active and subscription.email == "reader@example.com"
+
+
+def test_follow_up_comment_is_mailed_with_one_click_unsubscribe(
+    article, post, django_capture_on_commit_callbacks
+):
+    subscribe_and_confirm(article, "fan@example.com", "all", django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post("A fresh point of view", name="Noor")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["fan@example.com"]
+    assert "Noor commented on" in message.subject
+    assert "A fresh point of view" in message.body
+    unsubscribe = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe in message.body
+
+
+def test_nobody_is_told_of_their_own_comment(article, post, django_capture_on_commit_callbacks):
+    subscribe_and_confirm(article, "alex@example.com", "all", django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post("My own comment", email="alex@example.com")
+    assert mail.outbox == []
+
+
+def test_replies_subscription_hears_only_of_replies_to_my_comments(
+    article, post, django_capture_on_commit_callbacks
+):
+    subscribe_and_confirm(
+        article, "writer@example.com", "replies", django_capture_on_commit_callbacks
+    )
+    mine = post("My comment", email="writer@example.com")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post("Unrelated top-level comment")
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        post("An answer to you", parent_id=mine.pk, name="Rui")
+    assert [m.subject for m in mail.outbox] == [
+        "Rui commented on “Harbour council votes on the new bridge”"
+    ]
+
+
+def test_at_most_one_mail_per_ten_minutes_then_a_digest(
+    article, post, django_capture_on_commit_callbacks
+):
+    subscription = subscribe_and_confirm(
+        article, "fan@example.com", "all", django_capture_on_commit_callbacks
+    )
+    mail.outbox.clear()
+    start = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        post("First", now=start)
+    assert len(mail.outbox) == 1
+    from masthead.discussion.services import comment_notify_subscribers
+
+    second = post("Second", now=start + timedelta(minutes=2))
+    third = post("Third", now=start + timedelta(minutes=4))
+    mail.outbox.clear()
+    # The tasks run, but the subscriber's window is closed: the comments wait.
+    assert comment_notify_subscribers(comment_id=second.pk, now=start + timedelta(minutes=2)) == 0
+    assert comment_notify_subscribers(comment_id=third.pk, now=start + timedelta(minutes=4)) == 0
+    assert PendingNotification.objects.filter(subscription=subscription).count() == 2
+    assert subscriptions_deliver_due(now=start + timedelta(minutes=9)) == 0
+    assert subscriptions_deliver_due(now=start + timedelta(minutes=10, seconds=1)) == 1
+    assert len(mail.outbox) == 1
+    digest = mail.outbox[0]
+    assert digest.subject.startswith("2 new comments on")
+    assert digest.body.index("Second") < digest.body.index("Third")
+    assert PendingNotification.objects.count() == 0
+
+
+def test_unsubscribe_stops_mail_and_resubscribing_needs_confirmation(
+    article, post, django_capture_on_commit_callbacks
+):
+    subscription = subscribe_and_confirm(
+        article, "fan@example.com", "all", django_capture_on_commit_callbacks
+    )
+    subscription_unsubscribe(token=subscription.token)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post("After unsubscribing")
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription_request(article=article, email="fan@example.com", kind="all")
+    assert "Please confirm" in mail.outbox[-1].subject
+    subscription.refresh_from_db()
+    assert not subscription.is_active
+
+
+def test_bad_subscription_requests_are_refused(article):
+    with pytest.raises(SubscriptionRefused, match="valid e-mail"):
+        subscription_request(article=article, email="nope", kind="all")
+    with pytest.raises(SubscriptionRefused, match="Choose"):
+        subscription_request(article=article, email="a@example.com", kind="everything")
+    with pytest.raises(SubscriptionRefused, match="not valid"):
+        subscription_confirm(token="forged")
+
+
+def test_confirmation_link_expires(article, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription = subscription_request(article=article, email="late@example.com", kind="all")
+    with pytest.raises(SubscriptionRefused, match="expired"):
+        subscription_confirm(token=subscription.token, now=timezone.now() + timedelta(days=8))
+
+
+def test_one_click_unsubscribe_by_post_as_mail_clients_do(
+    client, article, django_capture_on_commit_callbacks
+):
+    subscription = subscribe_and_confirm(
+        article, "fan@example.com", "all", django_capture_on_commit_callbacks
+    )
+    url = f"/comments/subscriptions/{subscription.token}/unsubscribe/"
+    page = client.get(url)
+    assert page.status_code == 200 and b"Unsubscribe" in page.content
+    subscription.refresh_from_db()
+    assert subscription.unsubscribed is None  # a link scanner's GET changes nothing
+    response = client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.unsubscribed is not None
+
+
+def test_confirm_link_page(client, article, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription_request(article=article, email="fan@example.com", kind="replies")
+    response = client.get(f"/comments/subscriptions/{confirm_link(mail.outbox[0])}/confirm/")
+    assert response.status_code == 200
+    assert "Confirmed" in response.content.decode()
+    assert Subscription.objects.get().is_active
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd), collecting what it receives."""
+    from aiosmtpd.controller import Controller
+
+    received = []
+
+    class Collector:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Collector(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, received
+    controller.stop()
+
+
+def test_notification_travels_through_a_real_smtp_server(
+    article, post, settings, smtp_server, django_capture_on_commit_callbacks
+):
+    port, received = smtp_server
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription_request(article=article, email="fan@example.com", kind="all")
+    deadline = time.time() + 5
+    while not received and time.time() < deadline:
+        time.sleep(0.05)
+    token = (
+        re.search(rb"/comments/subscriptions/(\S+)/confirm/", received[0].content).group(1).decode()
+    )
+    subscription_confirm(token=token)
+    with django_capture_on_commit_callbacks(execute=True):
+        post("Sent over SMTP", reader=guest(), name="Ines")
+    while len(received) < 2 and time.time() < deadline:
+        time.sleep(0.05)
+    assert received[1].rcpt_tos == ["fan@example.com"]
+    message = email.message_from_bytes(received[1].content, policy=email.policy.default)
+    assert message["Subject"].strip().startswith("Ines commented on")
+    assert message["List-Unsubscribe"].strip().startswith("<http")
+    assert message["List-Unsubscribe-Post"].strip() == "List-Unsubscribe=One-Click"
+    assert "Sent over SMTP" in message.get_body(("plain",)).get_content()

@@ -1,0 +1,227 @@
+"""The comment section as a reader without JavaScript uses it: plain forms and links."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from masthead.discussion.models import Comment, DiscussionSettings
+from masthead.discussion.services import comments as rules
+from tests.discussion.conftest import guest
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides):
+    data = {
+        "body": "A considered view.",
+        "author_name": "Dana",
+        "author_email": "dana@example.com",
+        "author_url": "",
+        "notify": "",
+        "parent_id": "",
+        "homepage": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_section_shows_count_invitation_and_form(client, article, post):
+    post("Existing comment")
+    html = client.get(article.url).content.decode()
+    assert "<span data-comment-count>1</span> comment</h2>" in html
+    assert 'placeholder="Would love your thoughts, please comment."' in html
+    assert 'name="author_email"' in html
+    assert "Existing comment" in html
+
+
+def test_invitation_is_a_site_setting(client, article):
+    options = DiscussionSettings.for_site(article.get_site())
+    options.invitation = "Tell us what you think."
+    options.save()
+    assert 'placeholder="Tell us what you think."' in client.get(article.url).content.decode()
+
+
+def test_post_redirect_get_lands_on_the_new_comment(client, article):
+    response = client.post(f"/comments/{article.pk}/post/", form_data())
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.url}#comment-{comment.pk}"
+    page = client.get(response["Location"]).content.decode()
+    assert f'id="comment-{comment.pk}"' in page and "A considered view." in page
+
+
+def test_errors_come_back_with_the_readers_text_kept(client, article):
+    response = client.post(
+        f"/comments/{article.pk}/post/",
+        form_data(author_email="", body="My carefully written words"),
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert rules.EMAIL_MISSING in html
+    assert "My carefully written words</textarea>" in html
+    assert 'value="Dana"' in html
+    assert Comment.objects.count() == 0
+
+
+def test_reply_without_javascript(client, article, post):
+    parent = post("Parent comment", name="Pat")
+    page = client.get(f"{article.url}?reply_to={parent.pk}").content.decode()
+    assert (
+        f'name="parent_id" value="{parent.pk}"' in page
+        and "Replying to <strong data-replying-name>Pat" in page
+    )
+    client.post(f"/comments/{article.pk}/post/", form_data(parent_id=str(parent.pk), body="Child"))
+    child = Comment.objects.get(body="Child")
+    assert child.parent_id == parent.pk
+
+
+def test_vote_without_javascript(client, article, post):
+    comment = post("Vote me")
+    response = client.post(f"/comments/comment/{comment.pk}/vote/", {"value": "1"})
+    assert response.status_code == 302 and response["Location"].endswith(f"#comment-{comment.pk}")
+    comment.refresh_from_db()
+    assert comment.up == 1
+    page = client.get(article.url).content.decode()
+    assert 'aria-pressed="true"' in page  # the reader sees their vote
+
+
+def test_sort_choice_is_remembered(client, article, post):
+    post("Older")
+    post("Newer")
+    response = client.get(f"/comments/{article.pk}/sort/?sort=oldest")
+    assert response.status_code == 302
+    html = client.get(article.url).content.decode()
+    assert html.index("Older") < html.index("Newer")
+    assert 'data-sort-choice="oldest" aria-current="true"' in html
+
+
+def test_load_more_link_and_view_all_without_javascript(client, article, post):
+    for n in range(23):
+        post(f"Number {n:02d}")
+    first = client.get(article.url).content.decode()
+    assert first.count('class="comment"') + first.count('class="comment ') == 20
+    link = (
+        first.split('data-load-more\n         href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    )
+    second = client.get(article.url + link).content.decode()
+    numbers = [f"Number {n:02d}" for n in range(3)]
+    assert all(number in second for number in numbers)
+    assert "Number 22" not in second
+    everything = client.get(article.url + "?comments=all").content.decode()
+    assert all(f"Number {n:02d}" in everything for n in range(23))
+
+
+def test_thread_fragment_for_load_more(client, article, post):
+    for n in range(22):
+        post(f"Item {n}")
+    first = client.get(f"/comments/{article.pk}/?sort=oldest")
+    cursor, snapshot = first["X-Next-Cursor"], first["X-Snapshot"]
+    post("Arrives in between")
+    second = client.get(
+        f"/comments/{article.pk}/", {"sort": "oldest", "after": cursor, "snapshot": snapshot}
+    )
+    html = second.content.decode()
+    assert (
+        "Item 20" in html
+        and "Item 21" in html
+        and "Item 19" not in html
+        and "Arrives in between" not in html
+    )
+    assert second["X-Next-Cursor"] == ""
+
+
+def test_updates_endpoint_answers_304_while_nothing_changes(client, article, post):
+    comment = post("First")
+    first = client.get(f"/comments/{article.pk}/updates/", {"since": comment.pk})
+    assert first.json() == {"count": 1, "latest_id": comment.pk, "new": 0}
+    again = client.get(
+        f"/comments/{article.pk}/updates/", {"since": comment.pk}, HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert again.status_code == 304
+    post("Second")
+    changed = client.get(
+        f"/comments/{article.pk}/updates/", {"since": comment.pk}, HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert changed.status_code == 200 and changed.json()["new"] == 1
+
+
+def test_edit_and_delete_pages_for_the_author_only(client, article):
+    client.post(f"/comments/{article.pk}/post/", form_data(body="Draft words"))
+    comment = Comment.objects.get()
+    assert client.get(f"/comments/comment/{comment.pk}/edit/").status_code == 200
+    client.post(f"/comments/comment/{comment.pk}/edit/", {"body": "Better words"})
+    comment.refresh_from_db()
+    assert comment.body == "Better words" and comment.edited
+    assert "edited" in client.get(article.url).content.decode()
+    stranger = Client()
+    assert (
+        stranger.post(f"/comments/comment/{comment.pk}/edit/", {"body": "Vandal"}).status_code
+        == 403
+    )
+    assert stranger.post(f"/comments/comment/{comment.pk}/delete/").status_code == 403
+    client.post(f"/comments/comment/{comment.pk}/delete/")
+    comment.refresh_from_db()
+    assert comment.deleted
+
+
+def test_notify_choice_on_the_form_starts_a_subscription(
+    client, article, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/comments/{article.pk}/post/", form_data(notify="replies"))
+    assert [m.subject for m in mailoutbox] == [
+        "Please confirm: notifications for “Harbour council votes on the new bridge”"
+    ]
+
+
+def test_json_answer_for_the_page_script(client, article):
+    response = client.post(
+        f"/comments/{article.pk}/post/", form_data(), HTTP_ACCEPT="application/json"
+    )
+    data = response.json()
+    assert response.status_code == 201 and data["status"] == "published"
+    assert f'id="comment-{data["id"]}"' in data["html"]
+    error = client.post(
+        f"/comments/{article.pk}/post/", form_data(body=""), HTTP_ACCEPT="application/json"
+    )
+    assert error.status_code == 400 and error.json()["detail"] == rules.BODY_EMPTY
+
+
+def test_closed_article_shows_no_form(client, article):
+    article.comments_open = False
+    article.save_revision().publish()
+    html = client.get(article.url).content.decode()
+    assert "Comments are closed on this article." in html and 'id="comment-form"' not in html
+
+
+def test_page_view_costs_a_fixed_number_of_queries(
+    client, article, post, django_assert_max_num_queries
+):
+    def grow(count):
+        for n in range(count):
+            top = post(f"Top {n}", reader=guest(ip_hash=f"a{n}"))
+            reply = post(f"Reply {n}", parent_id=top.pk, reader=guest(ip_hash=f"b{n}"))
+            post(f"Reply to reply {n}", parent_id=reply.pk, reader=guest(ip_hash=f"c{n}"))
+
+    grow(5)
+    client.get(article.url)
+    with django_assert_max_num_queries(40) as small:
+        client.get(article.url + "?comments_sort=oldest")
+    grow(40)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(article.url + "?comments_sort=most_voted")
+
+
+def test_inline_feedback_anchors_are_on_the_page(client, article):
+    client.post(
+        f"/comments/{article.pk}/post/", form_data(anchor_quote="The bridge will open in spring.")
+    )
+    html = client.get(article.url).content.decode()
+    anchors = json.loads(
+        html.split('<script id="comment-anchors" type="application/json">', 1)[1].split(
+            "</script>", 1
+        )[0]
+    )
+    assert anchors[0]["quote"] == "The bridge will open in spring." and anchors[0]["count"] == 1
+    assert "On the passage" in html
