@@ -50,6 +50,14 @@ def thread_stats(article_id: int) -> ThreadStats:
     )
 
 
+def thread_version(article_id: int) -> int:
+    """Changes whenever anything readers see in the thread changes (the page cache's key)."""
+    return (
+        ThreadStats.objects.filter(article_id=article_id).values_list("version", flat=True).first()
+        or 0
+    )
+
+
 def comment_counts(article_ids) -> dict[int, int]:
     """Published comment counts for many articles in one query (for listings and the API)."""
     return dict(

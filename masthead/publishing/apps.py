@@ -5,3 +5,32 @@ class PublishingConfig(AppConfig):
     name = "masthead.publishing"
     label = "publishing"
     verbose_name = "Publishing"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page, PageViewRestriction
+        from wagtail.signals import (
+            page_published,
+            page_slug_changed,
+            page_unpublished,
+            post_page_move,
+        )
+
+        from masthead.publishing.models import CreditedImage, SiteIdentity
+        from masthead.publishing.page_cache import content_changed, edit_saved
+
+        # Signals only invalidate caches (see page_cache); they change nothing else.
+        for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+            signal.connect(content_changed, dispatch_uid=f"masthead-content-{id(signal)}")
+        for model in (PageViewRestriction,):
+            post_save.connect(
+                content_changed, sender=model, dispatch_uid="masthead-content-restriction"
+            )
+            post_delete.connect(
+                content_changed, sender=model, dispatch_uid="masthead-content-restriction-delete"
+            )
+        post_delete.connect(
+            content_changed, sender=Page, dispatch_uid="masthead-content-page-delete"
+        )
+        post_save.connect(edit_saved, sender=SiteIdentity, dispatch_uid="masthead-content-identity")
+        post_save.connect(edit_saved, sender=CreditedImage, dispatch_uid="masthead-content-image")

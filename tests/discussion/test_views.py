@@ -204,11 +204,15 @@ def test_page_view_costs_a_fixed_number_of_queries(
             reply = post(f"Reply {n}", parent_id=top.pk, reader=guest(ip_hash=f"b{n}"))
             post(f"Reply to reply {n}", parent_id=reply.pk, reader=guest(ip_hash=f"c{n}"))
 
+    from masthead.publishing import page_cache
+
     grow(5)
     client.get(article.url)
+    page_cache._memo["value"] = None  # read the content version in both measurements
     with django_assert_max_num_queries(40) as small:
         client.get(article.url + "?comments_sort=oldest")
     grow(40)
+    page_cache._memo["value"] = None
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(article.url + "?comments_sort=most_voted")
 

@@ -1,6 +1,4 @@
 from django import template
-from django.core.cache import cache
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -11,13 +9,9 @@ from masthead.discussion.forms import CommentForm
 from masthead.discussion.models import SortOrder
 from masthead.discussion.readers import has_reader_identity, reader_for_request
 from masthead.discussion.services.comments import comments_are_open, discussion_settings, is_author
+from masthead.publishing.page_cache import CSRF_MARKER
 
 register = template.Library()
-
-# Rendered threads are cached for readers who have no personal view of them; the CSRF token of
-# each request goes into the cached HTML where this marker stands.
-CSRF_MARKER = "__MASTHEAD_CSRF_TOKEN__"
-THREAD_CACHE_SECONDS = 600
 
 
 def chosen_sort(request, options) -> str:
@@ -76,76 +70,24 @@ def comment_section(context, article):
         "feedback_passages": feedback_passages(article),
         "poll_seconds": conf.LIVE_POLL_SECONDS,
         "streams": live.streams_available(),
+        "csrf_marker": CSRF_MARKER,
         **view,
     }
 
 
 def _thread_html(request, article, *, reader, options, sort, cursor, snapshot, view_all):
-    def compute():
-        thread = selectors.thread_page(
-            article,
-            reader=reader,
-            sort=sort,
-            per_page=options.page_size,
-            cursor=cursor,
-            snapshot=snapshot,
-            view_all=view_all,
-            max_depth=options.max_depth,
-        )
-        html = render_thread(
-            thread, article=article, reader=reader, options=options, request=request
-        )
-        return html, thread
-
-    if reader is not None:
-        html, thread = compute()
-        return _with_csrf(html, request), thread
-
-    stats = selectors.thread_stats(article.pk)
-    key = ":".join(
-        str(part)
-        for part in (
-            "discussion:thread",
-            article.pk,
-            stats.version,
-            sort,
-            cursor,
-            snapshot,
-            view_all,
-            options.page_size,
-            options.max_depth,
-            article.latest_revision_id,
-        )
+    thread = selectors.thread_page(
+        article,
+        reader=reader,
+        sort=sort,
+        per_page=options.page_size,
+        cursor=cursor,
+        snapshot=snapshot,
+        view_all=view_all,
+        max_depth=options.max_depth,
     )
-    cached = cache.get(key)
-    if cached is None:
-        html, thread = compute()
-        cached = {"html": html, "thread": _thread_summary(thread)}
-        cache.set(key, cached, THREAD_CACHE_SECONDS)
-    return _with_csrf(cached["html"], request), cached["thread"]
-
-
-def _with_csrf(html: str, request):
-    """Our own rendered (auto-escaped) thread, with this request's CSRF token put in."""
-    return mark_safe(html.replace(CSRF_MARKER, get_token(request)))  # noqa: S308
-
-
-def _thread_summary(thread):
-    """What the section needs besides the list's HTML (comment objects are not kept in the cache)."""
-    summary = selectors.ThreadPage(
-        comments=[],
-        sort=thread.sort,
-        count=thread.count,
-        top_level_count=thread.top_level_count,
-        page=thread.page,
-        pages=thread.pages,
-        has_more=thread.has_more,
-        next_cursor=thread.next_cursor,
-        snapshot=thread.snapshot,
-        version=thread.version,
-    )
-    summary.shown = len(thread.comments)
-    return summary
+    # The CSRF marker stays in: the page is served (and maybe cached) with it, then filled in.
+    return mark_safe(render_thread(thread, article=article, reader=reader, options=options)), thread  # noqa: S308
 
 
 def render_thread(thread, *, article, reader, options, request=None, now=None) -> str:

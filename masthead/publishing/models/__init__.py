@@ -8,12 +8,13 @@ from masthead.publishing.models.pages import (
     HomePage,
     SectionPage,
 )
-from masthead.publishing.models.settings import SiteIdentity
+from masthead.publishing.models.settings import ContentVersion, SiteIdentity
 
 __all__ = [
     "ArticlePage",
     "ArticlePageAuthor",
     "ArticlePageTag",
+    "ContentVersion",
     "AuthorIndexPage",
     "AuthorPage",
     "CreditedImage",

@@ -16,7 +16,21 @@ from masthead.publishing.blocks import ArticleBodyBlock
 IMAGE_MODEL = "publishing.CreditedImage"
 
 
-class HomePage(RoutablePageMixin, Page):
+class CachedPageMixin:
+    """Serve readers without a personal view from the page cache (see page_cache)."""
+
+    # A function of the page id whose value is part of the cache key (None: the page alone).
+    page_cache_variant_source: str | None = None
+
+    def serve(self, request, *args, **kwargs):
+        from masthead.publishing.page_cache import serve_cached
+
+        return serve_cached(
+            request, self, lambda: super(CachedPageMixin, self).serve(request, *args, **kwargs)
+        )
+
+
+class HomePage(CachedPageMixin, RoutablePageMixin, Page):
     """The front page: the lead story, the latest articles and each section's newest."""
 
     tagline = models.CharField(max_length=255, blank=True)
@@ -69,7 +83,7 @@ class HomePage(RoutablePageMixin, Page):
         )
 
 
-class SectionPage(RoutablePageMixin, Page):
+class SectionPage(CachedPageMixin, RoutablePageMixin, Page):
     """A desk of the newsroom (World, Business…): its articles live below it."""
 
     description = models.TextField(
@@ -104,7 +118,7 @@ class SectionPage(RoutablePageMixin, Page):
         return SectionFeed()(request, section=self)
 
 
-class AuthorIndexPage(Page):
+class AuthorIndexPage(CachedPageMixin, Page):
     """The list of everyone who writes for the site."""
 
     intro = models.TextField(blank=True)
@@ -126,7 +140,7 @@ class AuthorIndexPage(Page):
         return context
 
 
-class AuthorPage(Page):
+class AuthorPage(CachedPageMixin, Page):
     """A writer or photographer: name (the page title), role, biography and photo."""
 
     role = models.CharField(
@@ -169,7 +183,7 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-class ArticlePage(Page):
+class ArticlePage(CachedPageMixin, Page):
     """A news article. Its section is its parent page; its publish date is `first_published_at`."""
 
     standfirst = models.TextField(
@@ -211,6 +225,8 @@ class ArticlePage(Page):
     ]
     parent_page_types = ["publishing.SectionPage"]
     subpage_types = []
+    # The comment section is part of the page: a new comment or vote makes a new page.
+    page_cache_variant_source = "masthead.discussion.selectors.thread_version"
 
     search_fields = [
         *Page.search_fields,

@@ -37,3 +37,12 @@ class SiteIdentity(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site identity")
+
+
+class ContentVersion(models.Model):
+    """A counter bumped whenever anything readers see is published, moved or removed (see page_cache)."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"content version {self.value}"

@@ -1,0 +1,94 @@
+"""Median render times and requests per second of the reader-facing pages, against bench/server.py.
+
+    .venv/bin/python bench/pages.py [--base http://127.0.0.1:8100] [--requests 40] [--wrk-seconds 15]
+"""
+
+import argparse
+import http.client
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import time
+from urllib.parse import urlsplit
+
+
+def fetch(connection, path):
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Accept": "text/html,application/json"})
+    response = connection.getresponse()
+    body = response.read()
+    elapsed = time.perf_counter() - started
+    if response.status != 200:
+        raise SystemExit(f"{path}: HTTP {response.status}")
+    return elapsed, body
+
+
+def timings(base, path, count):
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    for _ in range(5):
+        fetch(connection, path)
+    samples = [fetch(connection, path)[0] * 1000 for _ in range(count)]
+    connection.close()
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def bench_urls(base):
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    _, body = fetch(connection, "/api/v1/articles?limit=100")
+    articles = json.loads(body)
+    by_title = {item["title"]: item for item in articles}
+    ordinary = next(item for item in articles if not item["title"].startswith("Bench article"))
+    urls = {"home page": "/", "article (demo, 8 comments max)": urlsplit(ordinary["url"]).path}
+    for item in articles:
+        match = re.match(r"Bench article with ([\d,]+) comments", item["title"])
+        if match:
+            size = match.group(1)
+            urls[f"article with {size} comments"] = urlsplit(item["url"]).path
+            urls[f"comments API, {size}-comment thread"] = f"/api/v1/articles/{item['id']}/comments?sort=newest&page=1"
+    del by_title
+    return urls
+
+
+def run_wrk(base, path, seconds, connections):
+    if not shutil.which("wrk"):
+        return None
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", base + path],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    p50 = re.search(r"50%\s+([\d.]+\w+)", output).group(1)
+    return rate, p50, int(errors.group(1)) if errors else 0
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", default="http://127.0.0.1:8100")
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--wrk-seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    urls = bench_urls(args.base)
+    print(f"Sequential requests ({args.requests} after 5 warm-up), one keep-alive connection:")
+    print(f"  {'page':42} {'median ms':>10} {'p95 ms':>8}")
+    for name, path in urls.items():
+        median, p95 = timings(args.base, path, args.requests)
+        print(f"  {name:42} {median:10.1f} {p95:8.1f}")
+    print(f"\nLoad: wrk, 2 threads, {args.connections} connections, {args.wrk_seconds} s each (server and wrk share the 2 cores):")
+    for name, path in urls.items():
+        result = run_wrk(args.base, path, args.wrk_seconds, args.connections)
+        if result is None:
+            print("  wrk is not installed (apt-get install wrk)")
+            break
+        rate, p50, errors = result
+        print(f"  {name:42} {rate:8.1f} req/s   median latency {p50:>8}   non-2xx {errors}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Whole-page caching for readers without a personal view of the site.
+
+Most readers are anonymous, have no comment cookie and no messages waiting: for them a page is
+the same HTML every time until something is published. Such responses are cached under a key
+that holds the site's content version, which every publish, unpublish, move or delete bumps
+(in the database, so every web process sees it within a second, whatever the cache backend).
+Forms in cached pages carry a marker where the CSRF token goes; each response gets its own.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.db.models import F
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.module_loading import import_string
+
+CSRF_MARKER = "__MASTHEAD_CSRF_TOKEN__"
+PAGE_CACHE_SECONDS = 600
+_VERSION_MEMO_SECONDS = 1.0
+_memo = {"value": None, "read_at": 0.0}
+
+
+def content_version() -> int:
+    """The site's content version, read from the database at most once a second per process."""
+    from masthead.publishing.models import ContentVersion
+
+    now = time.monotonic()
+    if _memo["value"] is None or now - _memo["read_at"] > _VERSION_MEMO_SECONDS:
+        _memo["value"] = (
+            ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+        )
+        _memo["read_at"] = now
+    return _memo["value"]
+
+
+def content_changed(**kwargs) -> None:
+    """Signal receiver: anything readers see may have changed."""
+    from masthead.publishing.models import ContentVersion
+
+    if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"value": 1})
+    _memo["value"] = None
+
+
+# Wagtail fills these in on an image's first use; they change nothing readers see either.
+_TECHNICAL_IMAGE_FIELDS = {"file_size", "file_hash", "width", "height"}
+
+
+def edit_saved(*, created=False, update_fields=None, **kwargs) -> None:
+    """Signal receiver for images and site settings: an edit (a caption, a credit, the site's name)
+    may show on cached pages; a new row (a fresh upload, settings created with defaults) cannot."""
+    if created or (update_fields and set(update_fields) <= _TECHNICAL_IMAGE_FIELDS):
+        return
+    content_changed()
+
+
+def is_cacheable(request) -> bool:
+    """Anonymous GETs without cookies that change what the page shows (comments, messages, previews)."""
+    from masthead.discussion import conf as discussion_conf
+
+    if request.method not in ("GET", "HEAD") or getattr(request, "is_preview", False):
+        return False
+    if request.user.is_authenticated or getattr(request, "comment_form", None) is not None:
+        return False
+    cookies = request.COOKIES
+    return (
+        discussion_conf.READER_COOKIE not in cookies
+        and "messages" not in cookies
+        and "sessionid" not in cookies
+    )
+
+
+def with_csrf(html: str, request) -> str:
+    return html.replace(CSRF_MARKER, get_token(request)) if CSRF_MARKER in html else html
+
+
+def _page_key(page_id: int, variant, version: int, path: str) -> str:
+    return f"page:{page_id}:{variant}:{version}:{path}"
+
+
+def _route_key(version: int, path: str) -> str:
+    return f"page-route:{version}:{path}"
+
+
+def _variant(source: str | None, page_id: int):
+    return import_string(source)(page_id) if source else ""
+
+
+def _response_from(entry: dict, request) -> HttpResponse:
+    response = HttpResponse(
+        with_csrf(entry["content"], request), content_type=entry["content_type"]
+    )
+    response["Vary"] = "Cookie"
+    return response
+
+
+def serve_cached(request, page, render) -> HttpResponse:
+    """The cached page for this request, rendering (and caching) it on a miss.
+
+    `page.page_cache_variant_source` may name a function of the page id whose value is part of
+    the key (an article's thread version: a new comment makes a new page).
+    """
+    if not is_cacheable(request):
+        response = render()
+        if hasattr(response, "render"):
+            response.render()
+        if not getattr(response, "streaming", False):
+            response.content = with_csrf(response.content.decode(), request)
+        return response
+    version, path = content_version(), request.get_full_path()
+    source = getattr(page, "page_cache_variant_source", None)
+    key = _page_key(page.pk, _variant(source, page.pk), version, path)
+    entry = cache.get(key)
+    if entry is None:
+        response = render()
+        if hasattr(response, "render"):
+            response.render()
+        if response.status_code != 200 or getattr(response, "streaming", False):
+            return response
+        entry = {"content": response.content.decode(), "content_type": response["Content-Type"]}
+        cache.set_many(
+            {key: entry, _route_key(version, path): {"page": page.pk, "variant_source": source}},
+            PAGE_CACHE_SECONDS,
+        )
+    return _response_from(entry, request)
+
+
+class PageCacheMiddleware:
+    """Answer a cached page before Wagtail routes the request (which costs several queries)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_cacheable(request):
+            version, path = content_version(), request.get_full_path()
+            route = cache.get(_route_key(version, path))
+            if route is not None:
+                key = _page_key(
+                    route["page"], _variant(route["variant_source"], route["page"]), version, path
+                )
+                entry = cache.get(key)
+                if entry is not None:
+                    return _response_from(entry, request)
+        return self.get_response(request)

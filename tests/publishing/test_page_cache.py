@@ -1,0 +1,62 @@
+import re
+
+import pytest
+from django.test import Client
+
+from masthead.discussion.models import Comment
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_second_anonymous_view_comes_from_the_cache(client, newsroom, django_assert_max_num_queries):
+    article = newsroom["articles"]["ferry"]
+    first = client.get(article.url).content.decode()
+    with django_assert_max_num_queries(2):  # the content version and the thread version
+        again = Client().get(article.url).content.decode()
+    assert re.sub(r'value="[^"]+" name|name="csrfmiddlewaretoken" value="[^"]+"', "", first) == re.sub(
+        r'value="[^"]+" name|name="csrfmiddlewaretoken" value="[^"]+"', "", again
+    )
+
+
+def test_publishing_shows_at_once_on_cached_pages(client, newsroom):
+    client.get("/")
+    make_article(section=newsroom["world"], title="Breaking: a fresh story")
+    assert "Breaking: a fresh story" in Client().get("/").content.decode()
+
+
+def test_new_comment_shows_at_once_on_a_cached_article(client, newsroom):
+    article = newsroom["articles"]["ferry"]
+    Client().get(article.url)
+    poster = Client()
+    poster.post(f"/comments/{article.pk}/post/", {"body": "Fresh remark", "author_name": "Kai", "author_email": "kai@example.com"})
+    assert "Fresh remark" in Client().get(article.url).content.decode()
+
+
+def test_each_reader_gets_their_own_csrf_token_and_can_post_from_a_cached_page(newsroom):
+    article = newsroom["articles"]["ferry"]
+    Client().get(article.url)
+    readers = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    tokens = []
+    for reader in readers:
+        html = reader.get(article.url).content.decode()
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
+        assert "__MASTHEAD_CSRF_TOKEN__" not in html
+    assert tokens[0] != tokens[1]
+    response = readers[1].post(
+        f"/comments/{article.pk}/post/",
+        {"body": "Posted from a cached page", "author_name": "Lu", "author_email": "lu@example.com", "csrfmiddlewaretoken": tokens[1]},
+    )
+    assert response.status_code == 302
+    assert Comment.objects.filter(body="Posted from a cached page").exists()
+
+
+def test_readers_with_a_comment_cookie_see_their_own_view(newsroom):
+    article = newsroom["articles"]["ferry"]
+    author = Client()
+    author.post(
+        f"/comments/{article.pk}/post/",
+        {"body": "Links http://a.example http://b.example http://c.example", "author_name": "Mo", "author_email": "mo@example.com"},
+    )
+    assert "Awaiting moderation" in author.get(article.url).content.decode()
+    assert "Awaiting moderation" not in Client().get(article.url).content.decode()
