@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from masthead.funding.api import router as funding_router
 from masthead.publishing.api import router as publishing_router
 
 api = NinjaAPI(
@@ -11,3 +12,4 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/", publishing_router)
+api.add_router("/", funding_router)

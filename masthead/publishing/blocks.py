@@ -6,6 +6,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
 
+from masthead.funding.blocks import GoalBarBlock, OtherWaysToGivePromoBlock
 from masthead.publishing.video import UNEMBEDDABLE_VIDEO, video_embed_for
 
 BODY_RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "blockquote", "hr"]
@@ -84,3 +85,10 @@ class ArticleBodyBlock(blocks.StreamBlock):
     pull_quote = PullQuoteBlock()
     gallery = GalleryBlock()
     video = VideoBlock()
+
+
+class HomePromoBlock(blocks.StreamBlock):
+    """What editors may place on the front page besides the news (blocks of other apps)."""
+
+    goal_bar = GoalBarBlock()
+    other_ways = OtherWaysToGivePromoBlock()
