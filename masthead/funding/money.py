@@ -115,7 +115,8 @@ def format_money(
         if decimals == 0:
             pattern = pattern.replace(".00", "")
     else:
-        pattern = "#,##0.00 ¤" if decimals else "#,##0 ¤"
+        # A no-break space, as CLDR uses: "2,500 $" never wraps between the number and "$".
+        pattern = "#,##0.00\u00a0¤" if decimals else "#,##0\u00a0¤"
     if decimals:
         major = major.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return format_currency(

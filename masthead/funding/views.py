@@ -105,7 +105,13 @@ def donate(request):
             "bounds": _bounds(campaign, style),
         }
     )
-    return render(request, "funding/donate.html", context, status=400 if form.errors else 200)
+    return render(request, "funding/donate.html", context)
+
+
+def _site_name(site) -> str:
+    from masthead.publishing.models import SiteIdentity
+
+    return SiteIdentity.for_site(site).name if site else settings.WAGTAIL_SITE_NAME
 
 
 def _bounds(campaign, style) -> dict:

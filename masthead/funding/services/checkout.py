@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from masthead.funding import conf, gateway
 from masthead.funding.models import Campaign, Donation, Donor
 from masthead.funding.money import MoneyError, exponent, format_money, to_minor
+from masthead.funding.services.ledger import AMOUNT_NOT_POSITIVE, CURRENCY_MISMATCH
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +25,8 @@ def amount_check(*, campaign: Campaign, amount_minor: int) -> None:
     """Refuse amounts at or below zero, below the minimum or above the maximum (from settings)."""
     minimum = to_minor(conf.min_amount(), campaign.currency)
     maximum = to_minor(conf.max_amount(), campaign.currency)
+    if amount_minor <= 0:
+        raise MoneyError(AMOUNT_NOT_POSITIVE)
     if amount_minor < max(minimum, 1):
         raise MoneyError(
             AMOUNT_TOO_SMALL % {"minimum": format_money(max(minimum, 1), campaign.currency)}
@@ -93,8 +96,6 @@ def donation_checkout_start(
         raise MoneyError(CAMPAIGN_CLOSED)
     exponent(currency)
     if currency.upper() != campaign.currency:
-        from masthead.funding.services.ledger import CURRENCY_MISMATCH
-
         raise MoneyError(CURRENCY_MISMATCH % {"campaign": campaign.currency, "given": currency})
     amount_check(campaign=campaign, amount_minor=amount_minor)
     session = gateway.checkout_session_create(
