@@ -66,8 +66,19 @@ class ManualDonationCreateView(CreateView):
 
 
 class DonationEditView(EditView):
+    """Only the wording changes after the fact; a manual gift can be reversed from here."""
+
+    template_name = "funding/admin/donation_edit.html"
+
     def get_form_class(self):
         return DonationEditForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        donation = self.object
+        context["can_reverse"] = donation.is_manual and donation.status != Donation.Status.REFUNDED
+        context["reverse_url"] = reverse("funding_donation:reverse", args=[donation.pk])
+        return context
 
 
 def donation_reverse(request, pk):

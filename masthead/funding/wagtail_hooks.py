@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from masthead.funding import admin_views
 from masthead.funding.admin_forms import CampaignForm
@@ -24,6 +25,8 @@ class MoneyColumn(Column):
 
 class CampaignViewSet(ModelViewSet):
     model = Campaign
+    name = "funding_campaign"
+    url_prefix = "funding/campaigns"
     icon = "pick"
     menu_label = _("Campaigns")
     copy_view_enabled = False
@@ -51,6 +54,8 @@ class CampaignViewSet(ModelViewSet):
 
 class DonationViewSet(ModelViewSet):
     model = Donation
+    name = "funding_donation"
+    url_prefix = "funding/donations"
     icon = "form"
     menu_label = _("Donations")
     add_view_class = admin_views.ManualDonationCreateView
@@ -94,10 +99,23 @@ class DonationViewSet(ModelViewSet):
         ]
 
 
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Only listing and inspecting, for whoever may view (or change) the model."""
+
+    def user_has_permission(self, user, action):
+        if action not in ("view", "inspect"):
+            return False
+        return super().user_has_permission(user, "view") or super().user_has_permission(
+            user, "change"
+        )
+
+
 class LedgerViewSet(ModelViewSet):
     """The ledger is read-only: rows come from webhooks and manual entries, never edited."""
 
     model = LedgerEntry
+    name = "funding_ledger"
+    url_prefix = "funding/ledger"
     icon = "list-ul"
     menu_label = _("Ledger")
     copy_view_enabled = False
@@ -116,19 +134,13 @@ class LedgerViewSet(ModelViewSet):
 
     @property
     def permission_policy(self):
-        from wagtail.permission_policies import ModelPermissionPolicy
-
-        class ReadOnly(ModelPermissionPolicy):
-            def user_has_permission(self, user, action):
-                return action == "view" and super().user_has_any_permission(
-                    user, ["view", "change"]
-                )
-
-        return ReadOnly(self.model)
+        return ReadOnlyPermissionPolicy(self.model)
 
 
 class StripeEventViewSet(LedgerViewSet):
     model = StripeEvent
+    name = "funding_stripe_event"
+    url_prefix = "funding/stripe-events"
     icon = "warning"
     menu_label = _("Stripe events")
     list_display = [
