@@ -33,7 +33,7 @@ class CampaignForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         campaign = self.instance
         if campaign.pk:
-            self.initial["goal"] = to_major(campaign.goal_minor, campaign.currency)
+            self.initial["goal"] = _amounts_text([campaign.goal_minor], campaign.currency)
             self.initial["marks"] = _amounts_text(campaign.marks_minor, campaign.currency)
             self.initial["presets"] = _amounts_text(campaign.presets_minor, campaign.currency)
 
@@ -95,6 +95,10 @@ class ManualDonationForm(WagtailAdminModelForm):
         self.fields["method"].choices = MANUAL_METHODS
         self.fields["method"].initial = Donation.Method.BANK_TRANSFER
         self.fields["campaign"].queryset = Campaign.objects.all()
+        self.fields["campaign"].initial = Campaign.objects.filter(active=True).first()
+        self.order_fields(
+            ["campaign", "amount", "received_at", "method", "frequency", "public_name", "article"]
+        )
 
     def clean(self):
         cleaned = super().clean()

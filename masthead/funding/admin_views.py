@@ -107,6 +107,9 @@ class ReportsView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def campaign(self):
         slug = self.request.GET.get("campaign", "")
         return Campaign.objects.filter(slug=slug).first() if slug else None
