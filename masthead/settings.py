@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "masthead.publishing",
     "masthead.discussion",
     "masthead.moderation",
+    "masthead.funding",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -227,3 +228,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_I18N_ENABLED = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 TAGGIT_CASE_INSENSITIVE = True
+
+# Reader funding. Payments are off until STRIPE_SECRET_KEY is set; manual donations always work.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", "")
+FUNDING_MIN_AMOUNT = env.int("FUNDING_MIN_AMOUNT", 1, minimum=1)
+FUNDING_MAX_AMOUNT = env.int("FUNDING_MAX_AMOUNT", 10_000, minimum=1)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
     path("search/", publishing_views.search, name="search"),
+    path("donate/", include("masthead.funding.urls")),
     path("feed/", SiteFeed(), name="feed"),
     path("feed/atom/", AtomSiteFeed(), name="feed-atom"),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -6,6 +6,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
 
+from masthead.funding.blocks import GoalBarBlock, OtherWaysToGivePromoBlock
 from masthead.publishing.video import UNEMBEDDABLE_VIDEO, video_embed_for
 
 # "feedback" (from discussion) lets editors open a passage for inline reader comments.
@@ -96,3 +97,10 @@ class ArticleBodyBlock(blocks.StreamBlock):
     pull_quote = PullQuoteBlock()
     gallery = GalleryBlock()
     video = VideoBlock()
+
+
+class HomePromoBlock(blocks.StreamBlock):
+    """What editors may place on the front page besides the news (blocks of other apps)."""
+
+    goal_bar = GoalBarBlock()
+    other_ways = OtherWaysToGivePromoBlock()

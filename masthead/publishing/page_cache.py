@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 CSRF_MARKER = "__MASTHEAD_CSRF_TOKEN__"
@@ -22,7 +23,10 @@ _memo = {"value": None, "read_at": 0.0}
 
 
 def content_version() -> int:
-    """The site's content version, read from the database at most once a second per process."""
+    """The site's content version, read from the database at most once a second per process.
+
+    Whatever readers see on any page goes through it: publishing, moves, deletions, edits of
+    images and settings, money moving on a campaign."""
     from masthead.publishing.models import ContentVersion
 
     now = time.monotonic()
@@ -75,11 +79,16 @@ def with_csrf(html: str, request) -> str:
     return html.replace(CSRF_MARKER, get_token(request)) if CSRF_MARKER in html else html
 
 
-def _page_key(page_id: int, variant, version: int, path: str) -> str:
+def _version_and_month() -> str:
+    # The month is in every key: the goal bar shows it, and must turn with it.
+    return f"{content_version()}-{timezone.localdate():%Y-%m}"
+
+
+def _page_key(page_id: int, variant, version: str, path: str) -> str:
     return f"page:{page_id}:{variant}:{version}:{path}"
 
 
-def _route_key(version: int, path: str) -> str:
+def _route_key(version: str, path: str) -> str:
     return f"page-route:{version}:{path}"
 
 
@@ -108,7 +117,7 @@ def serve_cached(request, page, render) -> HttpResponse:
         if not getattr(response, "streaming", False):
             response.content = with_csrf(response.content.decode(), request)
         return response
-    version, path = content_version(), request.get_full_path()
+    version, path = _version_and_month(), request.get_full_path()
     source = getattr(page, "page_cache_variant_source", None)
     key = _page_key(page.pk, _variant(source, page.pk), version, path)
     entry = cache.get(key)
@@ -134,7 +143,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if is_cacheable(request):
-            version, path = content_version(), request.get_full_path()
+            version, path = _version_and_month(), request.get_full_path()
             route = cache.get(_route_key(version, path))
             if route is not None:
                 key = _page_key(

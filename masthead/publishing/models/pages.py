@@ -11,7 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from masthead.publishing.blocks import ArticleBodyBlock
+from masthead.publishing.blocks import ArticleBodyBlock, HomePromoBlock
 
 IMAGE_MODEL = "publishing.CreditedImage"
 
@@ -42,11 +42,18 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
         related_name="+",
         help_text=_("Leave empty to lead with the newest article."),
     )
+    promos = StreamField(
+        HomePromoBlock(),
+        blank=True,
+        use_json_field=True,
+        help_text=_("Blocks shown under the lead story, e.g. the funding goal bar."),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("tagline"),
         PageChooserPanel("lead_article", "publishing.ArticlePage"),
+        FieldPanel("promos"),
     ]
     subpage_types = ["publishing.SectionPage", "publishing.AuthorIndexPage"]
     parent_page_types = ["wagtailcore.Page"]

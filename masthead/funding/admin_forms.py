@@ -1,0 +1,126 @@
+"""Admin forms: editors type amounts in whole units ("5000", "12.50"); the models keep minor units."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from masthead.funding.models import Campaign, Donation
+from masthead.funding.money import MoneyError, to_major, to_minor
+
+MARKS_HELP = _(
+    "Comma-separated amounts, e.g. “0, 2500, 5000”. Empty: 0, half the goal and the goal."
+)
+PRESETS_HELP = _("Comma-separated amounts offered on the donate page, e.g. “5, 10, 25, 50”.")
+GOAL_NOT_POSITIVE = _("The goal must be more than zero.")
+MARK_OUT_OF_RANGE = _("Scale marks must be between 0 and the goal.")
+
+
+def _amounts_text(amounts_minor, currency) -> str:
+    return ", ".join(f"{to_major(a, currency).normalize():f}" for a in amounts_minor)
+
+
+def _parse_amounts(text: str, currency: str) -> list[int]:
+    return [to_minor(part, currency) for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+class CampaignForm(WagtailAdminModelForm):
+    goal = forms.DecimalField(label=_("Monthly goal"), min_value=0, decimal_places=2)
+    marks = forms.CharField(label=_("Scale marks"), required=False, help_text=MARKS_HELP)
+    presets = forms.CharField(label=_("Preset amounts"), required=False, help_text=PRESETS_HELP)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        campaign = self.instance
+        if campaign.pk:
+            self.initial["goal"] = _amounts_text([campaign.goal_minor], campaign.currency)
+            self.initial["marks"] = _amounts_text(campaign.marks_minor, campaign.currency)
+            self.initial["presets"] = _amounts_text(campaign.presets_minor, campaign.currency)
+
+    def clean(self):
+        cleaned = super().clean()
+        currency = cleaned.get("currency")
+        if not currency:
+            return cleaned
+        for name in ("goal", "marks", "presets"):
+            if name not in cleaned:
+                continue
+            try:
+                if name == "goal":
+                    cleaned["goal_minor"] = to_minor(cleaned["goal"], currency)
+                    if cleaned["goal_minor"] <= 0:
+                        self.add_error("goal", GOAL_NOT_POSITIVE)
+                else:
+                    cleaned[f"{name}_minor"] = _parse_amounts(cleaned[name] or "", currency)
+            except MoneyError as error:
+                self.add_error(name, str(error))
+        goal = cleaned.get("goal_minor")
+        if goal and any(not 0 <= mark <= goal for mark in cleaned.get("marks_minor", [])):
+            self.add_error("marks", MARK_OUT_OF_RANGE)
+        if any(preset <= 0 for preset in cleaned.get("presets_minor", [])):
+            self.add_error("presets", _("Preset amounts must be more than zero."))
+        return cleaned
+
+    def save(self, commit=True):
+        campaign = super().save(commit=False)
+        campaign.goal_minor = self.cleaned_data["goal_minor"]
+        campaign.marks_minor = sorted(self.cleaned_data.get("marks_minor", []))
+        campaign.presets_minor = sorted(self.cleaned_data.get("presets_minor", []))
+        if commit:
+            campaign.save()
+        return campaign
+
+    class Meta:
+        model = Campaign
+        fields = ["name", "slug", "currency", "intro", "thank_you", "active"]
+
+
+MANUAL_METHODS = [(value, label) for value, label in Donation.Method.choices if value != "stripe"]
+
+
+class ManualDonationForm(WagtailAdminModelForm):
+    """A gift that did not pass through Stripe; saved by services.donation_record_manual."""
+
+    amount = forms.CharField(
+        label=_("Amount"), help_text=_("In the campaign's currency, e.g. 250 or 12.50.")
+    )
+    received_at = forms.DateTimeField(
+        label=_("Received"),
+        initial=timezone.now,
+        help_text=_("It counts in this month (the site's time zone)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = MANUAL_METHODS
+        self.fields["method"].initial = Donation.Method.BANK_TRANSFER
+        self.fields["campaign"].queryset = Campaign.objects.all()
+        self.fields["campaign"].initial = Campaign.objects.filter(active=True).first()
+        self.order_fields(
+            ["campaign", "amount", "received_at", "method", "frequency", "public_name", "article"]
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        campaign = cleaned.get("campaign")
+        if campaign and cleaned.get("amount"):
+            try:
+                cleaned["amount_minor"] = to_minor(cleaned["amount"], campaign.currency)
+            except MoneyError as error:
+                self.add_error("amount", str(error))
+            else:
+                if cleaned["amount_minor"] <= 0:
+                    self.add_error("amount", _("The amount must be more than zero."))
+        return cleaned
+
+    class Meta:
+        model = Donation
+        fields = ["campaign", "method", "frequency", "public_name", "article", "note"]
+
+
+class DonationEditForm(WagtailAdminModelForm):
+    """After the fact only the wording may change; money is corrected by a reversal."""
+
+    class Meta:
+        model = Donation
+        fields = ["public_name", "note"]

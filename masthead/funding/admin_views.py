@@ -1,0 +1,218 @@
+"""The publisher's reports (totals per month, one-time vs monthly, donors, articles; CSV) and the
+manual-entry views. Wired into the admin by wagtail_hooks.py."""
+
+import csv
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic import CreateView, EditView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
+
+from masthead.funding import selectors, services
+from masthead.funding.admin_forms import DonationEditForm, ManualDonationForm
+from masthead.funding.models import Campaign, Donation, LedgerEntry
+from masthead.funding.money import MoneyError, format_money, to_major
+
+REPORT_PERMISSION = "funding.view_donation"
+
+
+def can_see_reports(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm(REPORT_PERMISSION))
+
+
+class ManualDonationCreateView(CreateView):
+    """ "Record a donation": the form of a manual gift, saved through the ledger service."""
+
+    page_title = _("Record a donation")
+    submit_button_label = _("Record donation")
+    success_message = _("Donation of %(object)s recorded.")
+
+    def get_form_class(self):
+        return ManualDonationForm
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        try:
+            donation = services.donation_record_manual(
+                campaign=data["campaign"],
+                amount_minor=data["amount_minor"],
+                currency=data["campaign"].currency,
+                method=data["method"],
+                frequency=data["frequency"],
+                received_at=data["received_at"],
+                public_name=data.get("public_name", ""),
+                note=data.get("note", ""),
+                article=data.get("article"),
+                recorded_by=self.request.user,
+            )
+        except MoneyError as error:  # pragma: no cover (the form checks the same rules first)
+            raise PermissionDenied(str(error)) from error
+        log(instance=donation, action="wagtail.create", content_changed=True)
+        return donation
+
+    def get_success_message(self, instance):
+        return _("Donation of %(amount)s recorded for %(campaign)s.") % {
+            "amount": instance.amount,
+            "campaign": instance.campaign,
+        }
+
+
+class DonationEditView(EditView):
+    """Only the wording changes after the fact; a manual gift can be reversed from here."""
+
+    template_name = "funding/admin/donation_edit.html"
+
+    def get_form_class(self):
+        return DonationEditForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        donation = self.object
+        context["can_reverse"] = donation.is_manual and donation.status != Donation.Status.REFUNDED
+        context["reverse_url"] = reverse("funding_donation:reverse", args=[donation.pk])
+        return context
+
+
+def donation_reverse(request, pk):
+    """POST: take a manual gift recorded by mistake back out of the totals."""
+    if request.method != "POST" or not request.user.has_perm("funding.change_donation"):
+        raise PermissionDenied
+    donation = get_object_or_404(Donation, pk=pk)
+    try:
+        services.donation_reverse_manual(
+            donation=donation, now=timezone.now(), recorded_by=request.user
+        )
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The gift was reversed; the total no longer counts it."))
+    return redirect(reverse("funding_donation:edit", args=[pk]))
+
+
+class ReportsView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "funding/admin/reports.html"
+    page_title = _("Funding reports")
+    header_icon = "pick"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_see_reports(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def campaign(self):
+        slug = self.request.GET.get("campaign", "")
+        return Campaign.objects.filter(slug=slug).first() if slug else None
+
+    def get(self, request, *args, **kwargs):
+        export = request.GET.get("export")
+        if export == "months":
+            return self.months_csv()
+        if export == "ledger":
+            return self.ledger_csv()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        campaign = self.campaign()
+        months = selectors.report_months(campaign=campaign, now=now)
+        articles = selectors.report_articles(campaign=campaign, since=now - timedelta(days=365))
+        for row in articles:
+            row["net"] = format_money(row["net_minor"], row["currency"])
+        return {
+            **super().get_context_data(**kwargs),
+            "campaigns": Campaign.objects.all(),
+            "campaign": campaign,
+            "months": [
+                {
+                    "report": report,
+                    **{
+                        name: format_money(getattr(report, f"{name}_minor"), report.currency)
+                        for name in ("one_time", "monthly", "manual", "refunds", "net")
+                    },
+                }
+                for report in months
+            ],
+            "active_monthly_donors": selectors.active_monthly_donors(campaign=campaign),
+            "articles": articles,
+        }
+
+    def _csv(self, filename):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response, csv.writer(response)
+
+    def months_csv(self):
+        campaign = self.campaign()
+        response, writer = self._csv(f"funding-months-{campaign.slug if campaign else 'all'}.csv")
+        writer.writerow(
+            ["month", "currency", "one_time", "monthly", "manual", "refunds", "net", "gifts"]
+        )
+        for report in selectors.report_months(campaign=campaign, now=timezone.now(), months=36):
+            writer.writerow(
+                [
+                    report.month.key,
+                    report.currency,
+                    *(
+                        to_major(getattr(report, f"{name}_minor"), report.currency)
+                        for name in ("one_time", "monthly", "manual", "refunds", "net")
+                    ),
+                    report.gifts,
+                ]
+            )
+        return response
+
+    def ledger_csv(self):
+        campaign = self.campaign()
+        response, writer = self._csv(f"funding-ledger-{campaign.slug if campaign else 'all'}.csv")
+        writer.writerow(
+            [
+                "date",
+                "campaign",
+                "kind",
+                "source",
+                "frequency",
+                "method",
+                "amount",
+                "currency",
+                "stripe_id",
+                "article_id",
+                "article",
+                "public_name",
+            ]
+        )
+        rows = LedgerEntry.objects.select_related("campaign", "donation__article").order_by(
+            "occurred_at", "pk"
+        )
+        if campaign:
+            rows = rows.filter(campaign=campaign)
+        for entry in rows.iterator(chunk_size=500):
+            donation = entry.donation
+            article = donation.article if donation else None
+            writer.writerow(
+                [
+                    timezone.localtime(entry.occurred_at).isoformat(),
+                    entry.campaign.slug,
+                    entry.kind,
+                    entry.source,
+                    donation.frequency if donation else "",
+                    donation.method if donation else "",
+                    to_major(entry.amount_minor, entry.currency),
+                    entry.currency,
+                    entry.stripe_id or "",
+                    article.pk if article else "",
+                    article.title if article else "",
+                    donation.public_name if donation else "",
+                ]
+            )
+        return response

@@ -1,0 +1,56 @@
+"""The reader's donate form. Amount rules live in services.amount_check; this only parses."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from masthead.funding.models import Campaign, Donation
+from masthead.funding.money import MoneyError, to_minor
+from masthead.funding.services import amount_check
+
+OTHER = "other"
+CHOOSE_AN_AMOUNT = _("Choose an amount, or enter one under “Other amount”.")
+ENTER_AN_AMOUNT = _("Enter the amount you would like to give.")
+
+
+class DonateForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        choices=[
+            (Donation.Frequency.ONE_TIME, _("One time")),
+            (Donation.Frequency.MONTHLY, _("Monthly")),
+        ],
+        initial=Donation.Frequency.ONE_TIME,
+        widget=forms.RadioSelect,
+    )
+    amount = forms.CharField(label=_("Amount"), required=False)
+    custom_amount = forms.CharField(label=_("Other amount"), required=False, max_length=20)
+    public_name = forms.CharField(
+        label=_("Name to thank publicly (optional)"),
+        required=False,
+        max_length=80,
+        help_text=_("Leave empty to give anonymously."),
+    )
+    article = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, campaign: Campaign, presets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.presets = presets
+
+    def clean(self):
+        cleaned = super().clean()
+        choice = (cleaned.get("amount") or "").strip()
+        custom = (cleaned.get("custom_amount") or "").strip()
+        if choice in ("", OTHER) and not custom:
+            field = "custom_amount" if choice == OTHER else "amount"
+            self.add_error(field, ENTER_AN_AMOUNT if choice == OTHER else CHOOSE_AN_AMOUNT)
+            return cleaned
+        raw, field = (custom, "custom_amount") if choice in ("", OTHER) else (choice, "amount")
+        try:
+            amount_minor = to_minor(raw, self.campaign.currency)
+            amount_check(campaign=self.campaign, amount_minor=amount_minor)
+        except MoneyError as error:
+            self.add_error(field, str(error))
+            return cleaned
+        cleaned["amount_minor"] = amount_minor
+        return cleaned

@@ -1,0 +1,98 @@
+"""The only module that talks to Stripe: Checkout Sessions, cancelling subscriptions, verifying
+webhook signatures. Tests replace `stripe_client` (offline) and sign payloads themselves.
+"""
+
+import json
+from dataclasses import dataclass
+
+import stripe
+
+from masthead.funding import conf
+
+PAYMENTS_NOT_CONFIGURED = "Online payments are not configured: set STRIPE_SECRET_KEY."
+
+
+class PaymentsNotConfigured(RuntimeError):
+    pass
+
+
+class GatewayError(RuntimeError):
+    """Stripe could not be reached or refused the request; str() is safe to log, not to show."""
+
+
+class InvalidSignature(ValueError):
+    """A webhook whose signature is missing, forged or stale."""
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str
+
+
+def payments_enabled() -> bool:
+    return bool(conf.stripe_secret_key())
+
+
+def stripe_client() -> stripe.StripeClient:
+    key = conf.stripe_secret_key()
+    if not key:
+        raise PaymentsNotConfigured(PAYMENTS_NOT_CONFIGURED)
+    return stripe.StripeClient(key, max_network_retries=2)
+
+
+def checkout_session_create(params: dict) -> CheckoutSession:
+    """Create a Checkout Session (one-time payment or monthly subscription) from prepared params."""
+    try:
+        session = stripe_client().v1.checkout.sessions.create(params=params)
+    except stripe.StripeError as error:
+        raise GatewayError(f"Stripe refused the Checkout Session: {error}") from error
+    return CheckoutSession(id=session["id"], url=session["url"])
+
+
+def subscription_cancel(subscription_id: str) -> None:
+    """Cancel a monthly donation at Stripe at once; cancelling one already cancelled is fine."""
+    try:
+        stripe_client().v1.subscriptions.cancel(subscription_id)
+    except stripe.InvalidRequestError as error:
+        if getattr(error, "code", None) == "resource_missing" or "canceled" in str(error):
+            return
+        raise GatewayError(f"Stripe refused to cancel {subscription_id}: {error}") from error
+    except stripe.StripeError as error:
+        raise GatewayError(f"Stripe could not cancel {subscription_id}: {error}") from error
+
+
+def invoice_for_payment_intent(payment_intent: str) -> str | None:
+    """The invoice a payment intent paid (newer API versions no longer put it on the charge)."""
+    if not payments_enabled() or not payment_intent:
+        return None
+    try:
+        found = stripe_client().v1.invoice_payments.list(
+            params={"payment": {"type": "payment_intent", "payment_intent": payment_intent}}
+        )
+    except stripe.StripeError:
+        return None
+    for invoice_payment in found.get("data", []):
+        invoice = invoice_payment.get("invoice")
+        return invoice if isinstance(invoice, str) else (invoice or {}).get("id")
+    return None
+
+
+def event_verify(payload: bytes, signature_header: str | None, secret: str) -> dict:
+    """The event in a webhook body, once its Stripe-Signature (HMAC-SHA256 over `t.payload`)
+    matches `secret` and its timestamp is within the tolerance; InvalidSignature otherwise."""
+    if not secret:
+        raise InvalidSignature("STRIPE_WEBHOOK_SECRET is not set: no webhook can be verified.")
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload, signature_header, secret, conf.webhook_tolerance_seconds()
+        )
+    except stripe.SignatureVerificationError as error:
+        raise InvalidSignature(str(error).split(". ")[0]) from None
+    try:
+        event = json.loads(payload)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidSignature("The signed body is not JSON.") from None
+    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
+        raise InvalidSignature("The signed body is not a Stripe event.")
+    return event

@@ -1,0 +1,124 @@
+"""Money: integer minor units plus an ISO 4217 code, and locale-aware display through Babel.
+
+Only currencies in CURRENCIES are accepted; the exponent says how many minor units make a major
+one (JPY has none). Babel's CLDR data places the symbol and groups digits per locale.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_currency
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+CURRENCIES: dict[str, int] = {
+    "USD": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "CHF": 2,
+    "CAD": 2,
+    "AUD": 2,
+    "NZD": 2,
+    "SEK": 2,
+    "NOK": 2,
+    "DKK": 2,
+    "PLN": 2,
+    "CZK": 2,
+    "JPY": 0,
+}
+CURRENCY_CHOICES = [(code, code) for code in CURRENCIES]
+
+UNKNOWN_CURRENCY = _("Unknown currency %(code)s: use one of %(known)s.")
+NOT_A_NUMBER = _("Enter an amount as a number, e.g. 25 or 12.50.")
+TOO_MANY_DECIMALS = _("%(code)s amounts have at most %(places)s decimal places.")
+
+# How amounts read on the site. "amount_symbol" is the model page's "2,500 $"; "locale" follows
+# the locale's own convention from CLDR ("$2,500" in en-US, "2.500 €" in de).
+STYLE_AMOUNT_SYMBOL = "amount_symbol"
+STYLE_LOCALE = "locale"
+STYLE_CHOICES = [
+    (STYLE_AMOUNT_SYMBOL, _("Amount then symbol: 2,500 $")),
+    (STYLE_LOCALE, _("The locale's convention, e.g. $2,500 in US English")),
+]
+
+
+_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
+
+
+class MoneyError(ValueError):
+    """An amount or currency a reader or editor must correct; str() is the message to show."""
+
+
+def exponent(currency: str) -> int:
+    code = (currency or "").upper()
+    if code not in CURRENCIES:
+        raise MoneyError(UNKNOWN_CURRENCY % {"code": code or "?", "known": ", ".join(CURRENCIES)})
+    return CURRENCIES[code]
+
+
+def to_minor(amount, currency: str) -> int:
+    """'12.50' or Decimal('12.5') in `currency` → 1250. Refuses non-numbers and extra decimals."""
+    places = exponent(currency)
+    text = str(amount).strip().replace(" ", "")
+    if _GROUPED.match(text):
+        text = text.replace(",", "")  # 1,000.50
+    elif _DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")  # 12,50 as typed in much of Europe
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise MoneyError(NOT_A_NUMBER) from None
+    if not value.is_finite():
+        raise MoneyError(NOT_A_NUMBER)
+    minor = value.scaleb(places)
+    if minor != minor.to_integral_value():
+        raise MoneyError(TOO_MANY_DECIMALS % {"code": currency.upper(), "places": places})
+    return int(minor)
+
+
+def to_major(amount_minor: int, currency: str) -> Decimal:
+    return Decimal(amount_minor).scaleb(-exponent(currency))
+
+
+@dataclass(frozen=True)
+class Money:
+    amount_minor: int
+    currency: str
+
+    def __str__(self) -> str:
+        return format_money(self.amount_minor, self.currency)
+
+
+def babel_locale(language: str | None = None) -> str:
+    return translation.to_locale(language or translation.get_language() or "en-us")
+
+
+def format_money(
+    amount_minor: int,
+    currency: str,
+    *,
+    style: str = STYLE_AMOUNT_SYMBOL,
+    language: str | None = None,
+) -> str:
+    """1250, 'USD' → '12.50 $'; whole amounts drop their decimals ('2,500 $')."""
+    major = to_major(amount_minor, currency)
+    whole = major == major.to_integral_value()
+    decimals = 0 if whole else exponent(currency)
+    locale = babel_locale(language)
+    if style == STYLE_LOCALE:
+        from babel import Locale
+
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern
+        pattern = pattern.split(";")[0]
+        if decimals == 0:
+            pattern = pattern.replace(".00", "")
+    else:
+        # A no-break space, as CLDR uses: "2,500 $" never wraps between the number and "$".
+        pattern = "#,##0.00\u00a0¤" if decimals else "#,##0\u00a0¤"
+    if decimals:
+        major = major.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return format_currency(
+        major, currency.upper(), format=pattern, locale=locale, currency_digits=False
+    )

@@ -1,0 +1,370 @@
+"""Reads for the goal bar, the donate page, donors, the API and the reports. No side effects.
+
+Months are calendar months in the site's time zone (settings.TIME_ZONE): a payment at 23:30 UTC
+on 31 October is in November for a site in Europe. `now` is always an argument.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone, translation
+from wagtail.models import Site
+
+from masthead.funding import conf
+from masthead.funding.models import Campaign, Donation, Donor, FundingSettings, LedgerEntry
+from masthead.funding.money import STYLE_AMOUNT_SYMBOL, format_money, to_major, to_minor
+from masthead.publishing.page_cache import content_version
+
+
+@dataclass(frozen=True)
+class Month:
+    """A calendar month in the site's time zone."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def of(cls, moment: datetime) -> "Month":
+        local = timezone.localtime(moment, timezone.get_default_timezone())
+        return cls(local.year, local.month)
+
+    @classmethod
+    def parse(cls, key: str) -> "Month":
+        year, month = key.split("-")
+        return cls(int(year), int(month))
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.year, self.month, 1, tzinfo=timezone.get_default_timezone())
+
+    @property
+    def end(self) -> datetime:
+        return self.next().start
+
+    def next(self) -> "Month":
+        return Month(self.year + self.month // 12, self.month % 12 + 1)
+
+    def previous(self) -> "Month":
+        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
+
+
+@dataclass(frozen=True)
+class MonthProgress:
+    """What a campaign raised in one month (net of refunds), in minor units of its currency."""
+
+    slug: str
+    name: str
+    currency: str
+    period: str
+    goal_minor: int
+    raised_minor: int
+    marks_minor: tuple[int, ...]
+
+    @property
+    def percent(self) -> float:
+        """How full the bar is, 0–100 (a month with more refunds than gifts shows empty)."""
+        if self.goal_minor <= 0:
+            return 0.0
+        return max(0.0, min(100.0, 100 * self.raised_minor / self.goal_minor))
+
+
+@dataclass(frozen=True)
+class Mark:
+    amount_minor: int
+    label: str
+    position: float  # percent of the bar's width
+
+
+@dataclass(frozen=True)
+class GoalBar:
+    """The goal bar as a reader sees it: every number already formatted for the locale."""
+
+    progress: MonthProgress
+    month_label: str
+    raised_label: str
+    goal_label: str
+    marks: tuple[Mark, ...] = field(default_factory=tuple)
+
+    @property
+    def percent(self) -> float:
+        return self.progress.percent
+
+    @property
+    def aria_valuemax(self) -> str:
+        """The goal in major units, as aria-valuemax (numbers unlocalised, as ARIA wants)."""
+        return _plain(self.progress.goal_minor, self.progress.currency)
+
+    @property
+    def aria_valuenow(self) -> str:
+        raised = max(0, min(self.progress.raised_minor, self.progress.goal_minor))
+        return _plain(raised, self.progress.currency)
+
+    @property
+    def width(self) -> str:
+        return f"{self.percent:.2f}%"
+
+    @property
+    def text(self) -> str:
+        return f"{self.raised_label} raised of the {self.goal_label} goal for {self.month_label}"
+
+
+def _plain(amount_minor: int, currency: str) -> str:
+    return f"{to_major(amount_minor, currency).normalize():f}"
+
+
+def cache_generation() -> str:
+    """A token that changes whenever money or campaign settings change; part of every cache key.
+
+    It is the site's content version, kept in the database, so that a donation confirmed in one
+    process (or the task worker) is seen by every web process, whatever the cache backend.
+    """
+    return str(content_version())
+
+
+def funding_settings(site: Site | None) -> FundingSettings | None:
+    if site is None:
+        return None
+    return FundingSettings.for_site(site)
+
+
+def current_campaign(site: Site | None) -> Campaign | None:
+    """The site's current campaign, if an editor chose one and it is active."""
+    settings = funding_settings(site)
+    return settings.campaign if settings else None
+
+
+def campaign_by_slug(slug: str) -> Campaign | None:
+    return Campaign.objects.filter(slug=slug).first() if slug else None
+
+
+def month_ledger(campaign: Campaign, month: Month) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.filter(
+        campaign=campaign,
+        currency=campaign.currency,
+        occurred_at__gte=month.start,
+        occurred_at__lt=month.end,
+    )
+
+
+def campaign_month_progress(*, campaign: Campaign, now: datetime) -> MonthProgress:
+    """The campaign's net total for the month containing `now`, straight from the ledger."""
+    month = Month.of(now)
+    raised = month_ledger(campaign, month).aggregate(total=Sum("amount_minor"))["total"] or 0
+    return MonthProgress(
+        slug=campaign.slug,
+        name=campaign.name,
+        currency=campaign.currency,
+        period=month.key,
+        goal_minor=campaign.goal_minor,
+        raised_minor=raised,
+        marks_minor=tuple(campaign.marks),
+    )
+
+
+def cached_month_progress(*, campaign: Campaign, now: datetime) -> MonthProgress:
+    """campaign_month_progress, cached under a key holding the month and the cache generation."""
+    key = f"funding:progress:{campaign.pk}:{Month.of(now).key}:{cache_generation()}"
+    progress = cache.get(key)
+    if progress is None:
+        progress = campaign_month_progress(campaign=campaign, now=now)
+        cache.set(key, progress, conf.BAR_CACHE_SECONDS)
+    return progress
+
+
+def goal_bar_for(*, campaign: Campaign, now: datetime, style: str = STYLE_AMOUNT_SYMBOL) -> GoalBar:
+    from babel.dates import format_date
+
+    from masthead.funding.money import babel_locale
+
+    progress = cached_month_progress(campaign=campaign, now=now)
+    month = Month.parse(progress.period)
+    currency = progress.currency
+
+    def money(minor: int) -> str:
+        return format_money(minor, currency, style=style)
+
+    top = max([progress.goal_minor, *progress.marks_minor])
+    marks = tuple(
+        Mark(minor, money(minor), round(100 * minor / top, 2) if top else 0.0)
+        for minor in progress.marks_minor
+    )
+    return GoalBar(
+        progress=progress,
+        month_label=format_date(month.first_day, "LLLL y", locale=babel_locale()),
+        raised_label=money(progress.raised_minor),
+        goal_label=money(progress.goal_minor),
+        marks=marks,
+    )
+
+
+@dataclass(frozen=True)
+class SiteFunding:
+    """What every article shows about funding: the bar and the "Support us" wording."""
+
+    bar: GoalBar | None
+    header_text: str
+    support_heading: str
+    support_text: str
+    support_button: str
+    money_style: str
+
+
+def site_funding(*, site: Site | None, now: datetime) -> SiteFunding | None:
+    """The site's funding panel, or None without a current campaign.
+
+    Cached per site, month, language and cache generation: a warm article page makes no query."""
+    if site is None:
+        return None
+    language = translation.get_language() or "en"
+    key = f"funding:site:{site.pk}:{Month.of(now).key}:{language}:{cache_generation()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None
+    settings = funding_settings(site)
+    campaign = settings.campaign
+    panel = None
+    if campaign is not None:
+        panel = SiteFunding(
+            bar=goal_bar_for(campaign=campaign, now=now, style=settings.money_style),
+            header_text=settings.header_text,
+            support_heading=settings.support_heading,
+            support_text=settings.support_text,
+            support_button=settings.support_button,
+            money_style=settings.money_style,
+        )
+    cache.set(key, panel or False, conf.BAR_CACHE_SECONDS)
+    return panel
+
+
+@dataclass(frozen=True)
+class AmountChoice:
+    amount_minor: int
+    value: str  # what the form posts, in major units
+    label: str
+
+
+def preset_choices(campaign: Campaign, *, style: str = STYLE_AMOUNT_SYMBOL) -> list[AmountChoice]:
+    """The preset amounts the donate page offers, smallest first."""
+    presets = campaign.presets_minor or [
+        to_minor(amount, campaign.currency) for amount in conf.DEFAULT_PRESETS
+    ]
+    return [
+        AmountChoice(
+            minor,
+            f"{to_major(minor, campaign.currency).normalize():f}",
+            format_money(minor, campaign.currency, style=style),
+        )
+        for minor in sorted(int(p) for p in presets)
+    ]
+
+
+def recent_supporters(campaign: Campaign, *, limit: int = conf.RECENT_SUPPORTERS) -> list[str]:
+    """Public names of the latest completed or running gifts (anonymous ones are left out)."""
+    names = (
+        Donation.objects.filter(
+            campaign=campaign,
+            status__in=[Donation.Status.COMPLETED, Donation.Status.ACTIVE],
+        )
+        .exclude(public_name="")
+        .order_by("-completed_at", "-pk")
+        .values_list("public_name", flat=True)[:limit]
+    )
+    return list(names)
+
+
+def donor_donations(donor: Donor) -> QuerySet[Donation]:
+    """A donor's gifts with their ledger rows, newest first (for the self-service page)."""
+    return (
+        Donation.objects.filter(donor=donor)
+        .exclude(status__in=[Donation.Status.PENDING, Donation.Status.EXPIRED])
+        .select_related("campaign")
+        .prefetch_related("ledger")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# Reports -------------------------------------------------------------------------------------
+
+
+@dataclass
+class MonthReport:
+    month: Month
+    currency: str
+    one_time_minor: int = 0
+    monthly_minor: int = 0
+    manual_minor: int = 0
+    refunds_minor: int = 0
+    gifts: int = 0
+
+    @property
+    def net_minor(self) -> int:
+        return self.one_time_minor + self.monthly_minor + self.manual_minor + self.refunds_minor
+
+
+def _ledger_in_range(campaign: Campaign | None, start: datetime, end: datetime):
+    rows = LedgerEntry.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+    return rows.filter(campaign=campaign) if campaign else rows
+
+
+def report_months(
+    *, campaign: Campaign | None, now: datetime, months: int = 12
+) -> list[MonthReport]:
+    """Totals per month (newest first) for the last `months` months, split by kind of gift.
+
+    Refunds count in the month they happen, so a closed month's figures never change."""
+    newest = Month.of(now)
+    oldest = newest
+    for _step in range(months - 1):
+        oldest = oldest.previous()
+    reports: dict[tuple[str, str], MonthReport] = {}
+    rows = _ledger_in_range(campaign, oldest.start, newest.end).values_list(
+        "occurred_at", "currency", "kind", "source", "donation__frequency", "amount_minor"
+    )
+    for occurred_at, currency, kind, source, frequency, amount in rows.iterator():
+        month = Month.of(occurred_at)
+        report = reports.setdefault((month.key, currency), MonthReport(month, currency))
+        if kind == LedgerEntry.Kind.REFUND:
+            report.refunds_minor += amount
+            continue
+        report.gifts += 1
+        if source == LedgerEntry.Source.MANUAL:
+            report.manual_minor += amount
+        elif frequency == Donation.Frequency.MONTHLY:
+            report.monthly_minor += amount
+        else:
+            report.one_time_minor += amount
+    return sorted(reports.values(), key=lambda r: (r.month.key, r.currency), reverse=True)
+
+
+def active_monthly_donors(*, campaign: Campaign | None) -> int:
+    donations = Donation.objects.filter(
+        frequency=Donation.Frequency.MONTHLY, status=Donation.Status.ACTIVE
+    )
+    if campaign:
+        donations = donations.filter(campaign=campaign)
+    return donations.count()
+
+
+def report_articles(*, campaign: Campaign | None, since: datetime, limit: int = 20) -> list[dict]:
+    """Which articles readers gave from: net money and number of gifts per article."""
+    rows = LedgerEntry.objects.filter(occurred_at__gte=since, donation__article__isnull=False)
+    if campaign:
+        rows = rows.filter(campaign=campaign)
+    return list(
+        rows.values("donation__article_id", "donation__article__title", "currency")
+        .annotate(
+            net_minor=Sum("amount_minor"),
+            gifts=Count("pk", filter=Q(kind=LedgerEntry.Kind.PAYMENT)),
+        )
+        .order_by("-net_minor")[:limit]
+    )

@@ -1,0 +1,388 @@
+"""Stripe events, verified by the view, handled here: one handler per event type.
+
+Every event id is stored once, in the same transaction as its effects, so a replay (or a second
+delivery racing the first) changes nothing. A handler that cannot place an event (an unknown
+campaign, a refund of a payment we never saw) raises Refused: the event is stored as refused with
+the reason and logged, and nothing else changes. An unexpected error rolls everything back and
+the view answers 500, so Stripe delivers the event again later: nothing is lost.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from masthead.funding import gateway
+from masthead.funding.models import Campaign, Donation, Donor, LedgerEntry, StripeEvent
+from masthead.funding.money import CURRENCIES, UNKNOWN_CURRENCY, Money
+from masthead.funding.services.ledger import ledger_entry_add
+
+logger = logging.getLogger(__name__)
+
+UNKNOWN_CAMPAIGN = (
+    "No campaign with the slug {slug!r} (from the event's metadata); nothing counted."
+)
+UNKNOWN_PAYMENT = "Refund of {payment!r}, which is not in the ledger; nothing counted."
+NOT_HANDLED = "Event type {type!r} is not handled; stored and ignored."
+REPLAYED = "Event {event_id} was already handled; nothing changed."
+
+
+class Refused(Exception):
+    """An event that cannot be placed; the message says why (it goes to the log and the record)."""
+
+
+@dataclass(frozen=True)
+class EventOutcome:
+    outcome: str  # one of StripeEvent.Outcome, or "replayed"
+    message: str = ""
+
+
+PROCESSED = StripeEvent.Outcome.PROCESSED
+IGNORED = StripeEvent.Outcome.IGNORED
+
+
+def stripe_event_handle(*, event: dict, now: datetime) -> EventOutcome:
+    """Handle a verified Stripe event exactly once (by its id)."""
+    event_id = event["id"]
+    if StripeEvent.objects.filter(event_id=event_id).exists():
+        return EventOutcome("replayed", REPLAYED.format(event_id=event_id))
+    handler = HANDLERS.get(event["type"])
+    try:
+        with transaction.atomic():
+            record = StripeEvent.objects.create(
+                event_id=event_id,
+                type=event["type"],
+                created=_when(event.get("created"), now),
+                received_at=now,
+                livemode=bool(event.get("livemode")),
+                outcome=IGNORED,
+                payload=event,
+            )
+            result = _run(handler, event, now)
+            record.outcome, record.message = result.outcome, result.message
+            record.save(update_fields=["outcome", "message"])
+    except IntegrityError:
+        if StripeEvent.objects.filter(event_id=event_id).exists():
+            return EventOutcome("replayed", REPLAYED.format(event_id=event_id))
+        raise
+    return result
+
+
+def _run(handler: Callable | None, event: dict, now: datetime) -> EventOutcome:
+    if handler is None:
+        message = NOT_HANDLED.format(type=event["type"])
+        logger.info("Stripe event %s: %s", event["id"], message)
+        return EventOutcome(IGNORED, message)
+    try:
+        with transaction.atomic():
+            return handler(event["data"]["object"], event, now)
+    except Refused as refusal:
+        logger.warning("Stripe event %s (%s) refused: %s", event["id"], event["type"], refusal)
+        return EventOutcome(StripeEvent.Outcome.REFUSED, str(refusal))
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+
+def _when(timestamp, default: datetime) -> datetime:
+    return datetime.fromtimestamp(int(timestamp), tz=UTC) if timestamp else default
+
+
+def _id(value) -> str:
+    """Stripe fields hold an id, or the expanded object with one."""
+    if isinstance(value, dict):
+        return value.get("id") or ""
+    return value or ""
+
+
+def _currency(code: str | None) -> str:
+    currency = (code or "").upper()
+    if currency not in CURRENCIES:
+        raise Refused(UNKNOWN_CURRENCY % {"code": currency or "?", "known": ", ".join(CURRENCIES)})
+    return currency
+
+
+def _campaign_from(metadata: dict | None) -> Campaign:
+    slug = (metadata or {}).get("campaign", "")
+    campaign = Campaign.objects.filter(slug=slug).first() if slug else None
+    if campaign is None:
+        raise Refused(UNKNOWN_CAMPAIGN.format(slug=slug))
+    return campaign
+
+
+def _article_from(metadata: dict | None):
+    from masthead.publishing.models import ArticlePage
+
+    raw = str((metadata or {}).get("article", "") or "")
+    return ArticlePage.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+
+
+def _donor(*, email: str | None, name: str | None, customer_id: str) -> Donor | None:
+    if not email:
+        return None
+    donor, _created = Donor.objects.get_or_create(
+        email=email.strip().lower(),
+        defaults={"name": name or "", "stripe_customer_id": customer_id},
+    )
+    changed = []
+    if not donor.name and name:
+        donor.name = name
+        changed.append("name")
+    if not donor.stripe_customer_id and customer_id:
+        donor.stripe_customer_id = customer_id
+        changed.append("stripe_customer_id")
+    if changed:
+        donor.save(update_fields=changed)
+    return donor
+
+
+def _receipt_after_commit(entry: LedgerEntry) -> None:
+    from masthead.funding.tasks import donation_receipt_send
+
+    transaction.on_commit(lambda: donation_receipt_send.enqueue(entry.pk))
+
+
+def _invoice_subscription(invoice: dict) -> str:
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    return _id(details.get("subscription")) or _id(invoice.get("subscription"))
+
+
+def _invoice_metadata(invoice: dict) -> dict:
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    legacy = invoice.get("subscription_details") or {}
+    return details.get("metadata") or legacy.get("metadata") or invoice.get("metadata") or {}
+
+
+def _invoice_payment_intent(invoice: dict) -> str:
+    legacy = _id(invoice.get("payment_intent"))
+    if legacy:
+        return legacy
+    for payment in (invoice.get("payments") or {}).get("data", []):
+        intent = _id((payment.get("payment") or {}).get("payment_intent"))
+        if intent:
+            return intent
+    return ""
+
+
+# Handlers --------------------------------------------------------------------------------------
+
+
+def checkout_session_completed(session: dict, event: dict, now: datetime) -> EventOutcome:
+    """A reader finished Checkout. Counted once the payment is paid, even if the pending row is
+    missing (the donation is then made from the session's metadata)."""
+    if session.get("payment_status") != "paid":
+        return EventOutcome(
+            IGNORED, f"Payment status {session.get('payment_status')!r}: not yet paid."
+        )
+    monthly = session.get("mode") == "subscription"
+    currency = _currency(session.get("currency"))
+    subscription_id = _id(session.get("subscription"))
+    donation = (
+        Donation.objects.select_for_update()
+        .filter(stripe_checkout_session_id=session["id"])
+        .first()
+    )
+    if donation is None and subscription_id:
+        donation = Donation.objects.filter(stripe_subscription_id=subscription_id).first()
+    if donation is None:
+        campaign = _campaign_from(session.get("metadata"))
+        donation = Donation(
+            campaign=campaign,
+            method=Donation.Method.STRIPE,
+            frequency=Donation.Frequency.MONTHLY if monthly else Donation.Frequency.ONE_TIME,
+            amount_minor=session.get("amount_total") or 0,
+            currency=currency,
+            article=_article_from(session.get("metadata")),
+            created_at=_when(session.get("created"), now),
+        )
+    details = session.get("customer_details") or {}
+    customer_id = _id(session.get("customer"))
+    donation.donor = donation.donor or _donor(
+        email=details.get("email"), name=details.get("name"), customer_id=customer_id
+    )
+    donation.stripe_checkout_session_id = session["id"]
+    donation.stripe_customer_id = customer_id or donation.stripe_customer_id
+    if subscription_id:
+        donation.stripe_subscription_id = subscription_id
+    if donation.status in (
+        Donation.Status.PENDING,
+        Donation.Status.EXPIRED,
+        Donation.Status.FAILED,
+    ):
+        donation.status = Donation.Status.ACTIVE if monthly else Donation.Status.COMPLETED
+        donation.completed_at = _when(event.get("created"), now)
+    donation.save()
+
+    stripe_id = _id(session.get("invoice")) if monthly else _id(session.get("payment_intent"))
+    if not stripe_id:
+        return EventOutcome(
+            PROCESSED, "No invoice or payment intent yet; invoice.paid will count it."
+        )
+    entry, created = ledger_entry_add(
+        campaign=donation.campaign,
+        donation=donation,
+        kind=LedgerEntry.Kind.PAYMENT,
+        source=LedgerEntry.Source.CHECKOUT,
+        amount_minor=session.get("amount_total") or donation.amount_minor,
+        currency=currency,
+        occurred_at=_when(event.get("created"), now),
+        stripe_id=stripe_id,
+        payment_intent="" if monthly else stripe_id,
+    )
+    if created:
+        _receipt_after_commit(entry)
+        return EventOutcome(PROCESSED, f"Counted {entry.amount} for {donation.campaign.slug}.")
+    return EventOutcome(PROCESSED, f"{stripe_id} was already counted.")
+
+
+def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
+    """A month of a monthly donation was paid (the first month too: counted once either way)."""
+    subscription_id = _invoice_subscription(invoice)
+    if not subscription_id:
+        return EventOutcome(IGNORED, "Not a subscription invoice.")
+    amount = invoice.get("amount_paid") or 0
+    if amount <= 0:
+        return EventOutcome(IGNORED, "Nothing was paid.")
+    currency = _currency(invoice.get("currency"))
+    donation = (
+        Donation.objects.select_for_update().filter(stripe_subscription_id=subscription_id).first()
+    )
+    customer_id = _id(invoice.get("customer"))
+    if donation is None:
+        metadata = _invoice_metadata(invoice)
+        donation = Donation.objects.create(
+            campaign=_campaign_from(metadata),
+            method=Donation.Method.STRIPE,
+            frequency=Donation.Frequency.MONTHLY,
+            status=Donation.Status.ACTIVE,
+            amount_minor=amount,
+            currency=currency,
+            article=_article_from(metadata),
+            stripe_subscription_id=subscription_id,
+            stripe_customer_id=customer_id,
+            donor=_donor(
+                email=invoice.get("customer_email"),
+                name=invoice.get("customer_name"),
+                customer_id=customer_id,
+            ),
+            created_at=_when(event.get("created"), now),
+            completed_at=_when(event.get("created"), now),
+        )
+    elif donation.status == Donation.Status.PENDING:
+        donation.status = Donation.Status.ACTIVE
+        donation.completed_at = _when(event.get("created"), now)
+        donation.save(update_fields=["status", "completed_at"])
+    paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or event.get("created")
+    payment_intent = _invoice_payment_intent(invoice)
+    entry, created = ledger_entry_add(
+        campaign=donation.campaign,
+        donation=donation,
+        kind=LedgerEntry.Kind.PAYMENT,
+        source=LedgerEntry.Source.INVOICE,
+        amount_minor=amount,
+        currency=currency,
+        occurred_at=_when(paid_at, now),
+        stripe_id=invoice["id"],
+        payment_intent=payment_intent,
+    )
+    if created:
+        _receipt_after_commit(entry)
+        return EventOutcome(PROCESSED, f"Counted {entry.amount} for {donation.campaign.slug}.")
+    if payment_intent and not entry.payment_intent:
+        entry.payment_intent = payment_intent
+        entry.save(update_fields=["payment_intent"])
+    return EventOutcome(PROCESSED, f"{invoice['id']} was already counted.")
+
+
+def _refunded_payment(charge: dict) -> LedgerEntry | None:
+    payments = LedgerEntry.objects.select_for_update().filter(kind=LedgerEntry.Kind.PAYMENT)
+    payment_intent = _id(charge.get("payment_intent"))
+    if payment_intent:
+        found = payments.filter(payment_intent=payment_intent).first()
+        found = found or payments.filter(stripe_id=payment_intent).first()
+        if found:
+            return found
+    invoice_id = _id(charge.get("invoice")) or gateway.invoice_for_payment_intent(payment_intent)
+    if invoice_id:
+        found = payments.filter(stripe_id=invoice_id).first()
+        if found and payment_intent and not found.payment_intent:
+            found.payment_intent = payment_intent
+            found.save(update_fields=["payment_intent"])
+        return found
+    return None
+
+
+def charge_refunded(charge: dict, event: dict, now: datetime) -> EventOutcome:
+    """Money went back to a reader: the newly refunded part leaves the total, as a negative row
+    in the month of the refund. `amount_refunded` is cumulative, so partial refunds add up and a
+    repeated or late event adds nothing."""
+    original = _refunded_payment(charge)
+    if original is None:
+        raise Refused(
+            UNKNOWN_PAYMENT.format(payment=_id(charge.get("payment_intent")) or charge["id"])
+        )
+    refunded_total = min(int(charge.get("amount_refunded") or 0), original.amount_minor)
+    already = -(original.refunds.aggregate(total=Sum("amount_minor"))["total"] or 0)
+    newly = refunded_total - already
+    if newly <= 0:
+        return EventOutcome(PROCESSED, "Refund already counted.")
+    entry, _created = ledger_entry_add(
+        campaign=original.campaign,
+        donation=original.donation,
+        kind=LedgerEntry.Kind.REFUND,
+        source=LedgerEntry.Source.STRIPE_REFUND,
+        amount_minor=-newly,
+        currency=original.currency,
+        occurred_at=_when(event.get("created"), now),
+        stripe_id=f"{charge['id']}:refunded:{refunded_total}",
+        payment_intent=original.payment_intent,
+        refund_of=original,
+    )
+    donation = original.donation
+    if (
+        donation
+        and refunded_total == original.amount_minor
+        and donation.frequency == Donation.Frequency.ONE_TIME
+    ):
+        donation.status = Donation.Status.REFUNDED
+        donation.save(update_fields=["status"])
+    return EventOutcome(PROCESSED, f"Refund of {Money(newly, entry.currency)} taken off the total.")
+
+
+def subscription_deleted(subscription: dict, event: dict, now: datetime) -> EventOutcome:
+    """A monthly donation ended (cancelled by the donor, the newsroom, or failed payments)."""
+    donation = Donation.objects.filter(stripe_subscription_id=subscription["id"]).first()
+    if donation is None:
+        return EventOutcome(IGNORED, f"No donation for subscription {subscription['id']}.")
+    if donation.status != Donation.Status.CANCELLED:
+        donation.status = Donation.Status.CANCELLED
+        donation.cancelled_at = _when(subscription.get("canceled_at") or event.get("created"), now)
+        donation.save(update_fields=["status", "cancelled_at"])
+    return EventOutcome(PROCESSED, f"Monthly donation {donation.pk} ended.")
+
+
+def checkout_session_ended(session: dict, event: dict, now: datetime) -> EventOutcome:
+    """Checkout expired or its delayed payment failed: the pending donation says so."""
+    status = (
+        Donation.Status.EXPIRED
+        if event["type"] == "checkout.session.expired"
+        else Donation.Status.FAILED
+    )
+    updated = Donation.objects.filter(
+        stripe_checkout_session_id=session["id"], status=Donation.Status.PENDING
+    ).update(status=status)
+    return EventOutcome(PROCESSED if updated else IGNORED, f"Pending donation marked {status}.")
+
+
+HANDLERS: dict[str, Callable[[dict, dict, datetime], EventOutcome]] = {
+    "checkout.session.completed": checkout_session_completed,
+    "checkout.session.async_payment_succeeded": checkout_session_completed,
+    "checkout.session.async_payment_failed": checkout_session_ended,
+    "checkout.session.expired": checkout_session_ended,
+    "invoice.paid": invoice_paid,
+    "charge.refunded": charge_refunded,
+    "customer.subscription.deleted": subscription_deleted,
+}

@@ -1,0 +1,181 @@
+"""Reader funding in the Wagtail admin: campaigns, donations (with manual entry), the ledger,
+Stripe events and reports, under one "Reader funding" menu."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from masthead.funding import admin_views
+from masthead.funding.admin_forms import CampaignForm
+from masthead.funding.models import Campaign, Donation, LedgerEntry, StripeEvent
+
+
+class MoneyColumn(Column):
+    """An amount in minor units shown with its currency, e.g. "2,500 $"."""
+
+    def get_value(self, instance):
+        return str(getattr(instance, self.name))
+
+
+class CampaignViewSet(ModelViewSet):
+    model = Campaign
+    name = "funding_campaign"
+    url_prefix = "funding/campaigns"
+    icon = "pick"
+    menu_label = _("Campaigns")
+    copy_view_enabled = False
+    list_display = [
+        "name",
+        "slug",
+        "currency",
+        MoneyColumn("goal", label=_("Monthly goal")),
+        "active",
+    ]
+    search_fields = ["name", "slug"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+            FieldRowPanel([FieldPanel("currency"), FieldPanel("goal")]),
+            FieldPanel("marks"),
+            FieldPanel("presets"),
+            FieldPanel("intro"),
+            FieldPanel("thank_you"),
+            FieldPanel("active"),
+        ],
+        base_form_class=CampaignForm,
+    )
+
+
+class DonationViewSet(ModelViewSet):
+    model = Donation
+    name = "funding_donation"
+    url_prefix = "funding/donations"
+    icon = "form"
+    menu_label = _("Donations")
+    add_view_class = admin_views.ManualDonationCreateView
+    edit_view_class = admin_views.DonationEditView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = [
+        "campaign",
+        MoneyColumn("amount", label=_("Amount")),
+        "frequency",
+        "method",
+        "status",
+        "public_name",
+        DateColumn("created_at", label=_("Date")),
+    ]
+    list_filter = ["campaign", "status", "frequency", "method"]
+    search_fields = ["public_name", "note", "donor__email", "stripe_checkout_session_id"]
+    form_fields = ["public_name", "note"]
+    inspect_view_fields = [
+        "campaign",
+        "amount",
+        "frequency",
+        "method",
+        "status",
+        "public_name",
+        "donor",
+        "article",
+        "note",
+        "stripe_checkout_session_id",
+        "stripe_subscription_id",
+        "created_at",
+        "completed_at",
+        "cancelled_at",
+        "recorded_by",
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("reverse/<int:pk>/", admin_views.donation_reverse, name="reverse"),
+        ]
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Only listing and inspecting, for whoever may view (or change) the model."""
+
+    def user_has_permission(self, user, action):
+        if action not in ("view", "inspect"):
+            return False
+        return super().user_has_permission(user, "view") or super().user_has_permission(
+            user, "change"
+        )
+
+
+class LedgerViewSet(ModelViewSet):
+    """The ledger is read-only: rows come from webhooks and manual entries, never edited."""
+
+    model = LedgerEntry
+    name = "funding_ledger"
+    url_prefix = "funding/ledger"
+    icon = "list-ul"
+    menu_label = _("Ledger")
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields = []
+    list_display = [
+        DateColumn("occurred_at", label=_("When")),
+        "campaign",
+        "kind",
+        "source",
+        MoneyColumn("amount", label=_("Amount")),
+        "stripe_id",
+    ]
+    list_filter = ["campaign", "kind", "source"]
+    search_fields = ["stripe_id", "payment_intent"]
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPermissionPolicy(self.model)
+
+
+class StripeEventViewSet(LedgerViewSet):
+    model = StripeEvent
+    name = "funding_stripe_event"
+    url_prefix = "funding/stripe-events"
+    icon = "warning"
+    menu_label = _("Stripe events")
+    list_display = [
+        DateColumn("received_at", label=_("Received")),
+        "type",
+        "outcome",
+        "message",
+        "event_id",
+    ]
+    list_filter = ["type", "outcome"]
+    search_fields = ["event_id", "type", "message"]
+
+
+class FundingGroup(ViewSetGroup):
+    menu_label = _("Reader funding")
+    menu_icon = "pick"
+    menu_order = 250
+    items = (CampaignViewSet, DonationViewSet, LedgerViewSet, StripeEventViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_funding_viewsets():
+    return FundingGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [path("funding/reports/", admin_views.ReportsView.as_view(), name="funding_reports")]
+
+
+class ReportsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_see_reports(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_reports_menu_item():
+    return ReportsMenuItem(_("Funding"), reverse("funding_reports"), icon_name="pick", order=900)

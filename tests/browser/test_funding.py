@@ -1,0 +1,123 @@
+"""The donate page in Chromium: presets, a custom amount, and the validation message."""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from masthead.funding import gateway
+from masthead.funding.models import Donation
+from tests.factories import make_article
+from tests.funding.factories import make_campaign, make_manual_gift
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class FakeStripe:
+    """Answers like Stripe's Checkout API, sending the browser back to our thank-you page."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.calls = []
+
+    def create(self, params):
+        self.calls.append(params)
+        return gateway.CheckoutSession(
+            id=f"cs_browser_{len(self.calls)}",
+            url=f"{self.base_url}/donate/thanks/?session_id=cs_browser_{len(self.calls)}",
+        )
+
+
+@pytest.fixture
+def donate_setup(live_server, settings, monkeypatch):
+    settings.STRIPE_SECRET_KEY = "sk_test_offline"
+    settings.FUNDING_MAX_AMOUNT = 10_000
+    campaign = make_campaign(slug="browser", name="Keep the Gazette going", goal_minor=500_000)
+    make_manual_gift(campaign=campaign, amount_minor=10_000)
+    cache.clear()
+    fake = FakeStripe(live_server.url)
+    monkeypatch.setattr(gateway, "checkout_session_create", fake.create)
+    return {"campaign": campaign, "stripe": fake, "article": make_article(title="Quay story")}
+
+
+def test_a_reader_picks_a_preset_amount_and_goes_to_checkout(
+    live_server, page, donate_setup, screenshot_dir
+):
+    article = donate_setup["article"]
+    page.goto(live_server.url + article.url)
+    page.screenshot(path=os.path.join(screenshot_dir, "funding-article.png"), full_page=True)
+    page.locator(".support-box a.button--support").click()
+    page.wait_for_url(f"**/donate/?article={article.pk}")
+    assert page.locator(".custom-amount").is_hidden()  # shown only for "Other amount"
+    page.locator(".amounts__option", has_text="50").click()
+    page.locator(".segmented__option", has_text="Monthly").click()
+    page.screenshot(path=os.path.join(screenshot_dir, "funding-donate.png"), full_page=True)
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_url("**/donate/thanks/**")
+    [params] = donate_setup["stripe"].calls
+    assert params["mode"] == "subscription"
+    assert params["line_items"][0]["price_data"]["unit_amount"] == 5000
+    assert params["metadata"] == {"campaign": "browser", "article": str(article.pk)}
+    assert Donation.objects.get(stripe_checkout_session_id="cs_browser_1").status == "pending"
+    assert "Thank you" in page.locator("h1").inner_text()
+
+
+def test_a_custom_amount_is_checked_in_the_browser_then_accepted(
+    live_server, page, donate_setup, screenshot_dir
+):
+    page.goto(live_server.url + "/donate/")
+    page.locator(".amounts__option", has_text="Other amount").click()
+    field = page.locator("#id_custom_amount")
+    assert field.is_visible()
+    assert field.evaluate("el => el === document.activeElement")
+
+    field.fill("0")
+    page.get_by_role("button", name="Continue to secure payment").click()
+    error = page.locator("#custom-amount-error")
+    assert "smallest gift we can take is 1" in error.inner_text()
+    assert field.get_attribute("aria-invalid") == "true"
+    page.screenshot(path=os.path.join(screenshot_dir, "funding-donate-error.png"))
+    assert not donate_setup["stripe"].calls
+
+    field.fill("20000")
+    page.get_by_role("button", name="Continue to secure payment").click()
+    assert "cannot be made online" in error.inner_text()
+
+    field.fill("37.50")
+    assert error.inner_text() == ""
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_url("**/donate/thanks/**")
+    [params] = donate_setup["stripe"].calls
+    assert params["mode"] == "payment"
+    assert params["line_items"][0]["price_data"]["unit_amount"] == 3750
+
+
+def test_without_javascript_the_server_gives_the_same_message(
+    live_server, page_without_js, donate_setup
+):
+    page = page_without_js
+    page.goto(live_server.url + "/donate/")
+    page.locator('input[name="amount"][value="other"]').check(force=True)
+    page.locator("#id_custom_amount").fill("abc")
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_load_state()
+    assert "Enter an amount as a number" in page.locator("#custom-amount-error").inner_text()
+    assert page.locator("#id_custom_amount").input_value() == "abc"
+    assert not donate_setup["stripe"].calls
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_goal_bar_fits_desktop_and_phone(
+    live_server, browser, donate_setup, screenshot_dir, width
+):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + donate_setup["article"].url)
+    bar = page.locator(".support-box .goal-bar")
+    box = bar.bounding_box()
+    assert box["width"] <= width
+    marks = page.locator(".support-box .goal-bar__mark")
+    last = marks.last.bounding_box()
+    assert last["x"] + last["width"] <= box["x"] + box["width"] + 1  # "5,000 $" is not cut off
+    bar.screenshot(path=os.path.join(screenshot_dir, f"funding-bar-{width}.png"))
+    context.close()

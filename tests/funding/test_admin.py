@@ -1,0 +1,158 @@
+"""The editors' side: campaigns, manual donations, reversal, reports and CSV, in the admin."""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from masthead.funding import selectors
+from masthead.funding.admin_forms import GOAL_NOT_POSITIVE
+from masthead.funding.models import Campaign, Donation, LedgerEntry
+from tests.funding.factories import make_manual_gift
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_editor_creates_a_campaign_typing_amounts_in_whole_units(admin_client, db):
+    response = admin_client.post(
+        reverse("funding_campaign:add"),
+        {
+            "name": "Winter drive",
+            "slug": "winter",
+            "currency": "EUR",
+            "goal": "5000",
+            "marks": "0, 1000, 5000",
+            "presets": "10, 5, 20.50",
+            "intro": "",
+            "thank_you": "Thanks!",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    campaign = Campaign.objects.get(slug="winter")
+    assert campaign.goal_minor == 500_000
+    assert campaign.marks == [0, 100_000, 500_000]
+    assert campaign.presets_minor == [500, 1000, 2050]
+    edit = admin_client.get(reverse("funding_campaign:edit", args=[campaign.pk]))
+    assert 'value="5000' in edit.content.decode()
+
+
+def test_a_campaign_goal_must_be_positive(admin_client, db):
+    response = admin_client.post(
+        reverse("funding_campaign:add"),
+        {"name": "Bad", "slug": "bad", "currency": "USD", "goal": "0", "thank_you": "x"},
+    )
+    assert response.status_code == 200
+    assert str(GOAL_NOT_POSITIVE) in response.content.decode()
+    assert not Campaign.objects.exists()
+
+
+def test_an_editor_records_a_bank_transfer_by_hand_and_the_bar_moves(admin_client, campaign):
+    page = admin_client.get(reverse("funding_donation:add"))
+    assert page.status_code == 200
+    assert 'value="stripe"' not in page.content.decode()  # Stripe gifts come only from webhooks
+    received = timezone.now().replace(microsecond=0)
+    response = admin_client.post(
+        reverse("funding_donation:add"),
+        {
+            "campaign": campaign.pk,
+            "method": "bank_transfer",
+            "frequency": "one_time",
+            "amount": "250.00",
+            "received_at": timezone.localtime(received).strftime("%Y-%m-%d %H:%M:%S"),
+            "public_name": "Harbour Bakery",
+            "note": "Transfer ref 1234",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    donation = Donation.objects.get()
+    assert (donation.method, donation.amount_minor, donation.status) == (
+        "bank_transfer",
+        25_000,
+        "completed",
+    )
+    assert donation.recorded_by.username == "admin"
+    entry = LedgerEntry.objects.get()
+    assert (entry.source, entry.amount_minor, entry.stripe_id) == ("manual", 25_000, None)
+    assert selectors.campaign_month_progress(campaign=campaign, now=received).raised_minor == 25_000
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("0", "more than zero"),
+        ("-10", "more than zero"),
+        ("ten", "Enter an amount as a number"),
+        ("1.234", "at most 2 decimal places"),
+    ],
+)
+def test_manual_entries_refuse_bad_amounts(admin_client, campaign, amount, message):
+    response = admin_client.post(
+        reverse("funding_donation:add"),
+        {
+            "campaign": campaign.pk,
+            "method": "cash",
+            "frequency": "one_time",
+            "amount": amount,
+            "received_at": "2026-11-02 10:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not LedgerEntry.objects.exists()
+
+
+def test_a_manual_gift_entered_by_mistake_is_reversed_not_edited(admin_client, campaign):
+    donation = make_manual_gift(campaign=campaign, amount_minor=5_000)
+    edit = admin_client.get(reverse("funding_donation:edit", args=[donation.pk]))
+    assert "Reverse this manual gift" in edit.content.decode()
+    admin_client.post(reverse("funding_donation:reverse", args=[donation.pk]))
+    assert (
+        selectors.campaign_month_progress(campaign=campaign, now=timezone.now()).raised_minor == 0
+    )
+    assert LedgerEntry.objects.count() == 2  # the original row stays on record
+
+
+def test_the_ledger_and_stripe_events_are_read_only_in_the_admin(admin_client, campaign):
+    make_manual_gift(campaign=campaign, amount_minor=100)
+    assert admin_client.get(reverse("funding_ledger:index")).status_code == 200
+    assert admin_client.get(reverse("funding_stripe_event:index")).status_code == 200
+    assert admin_client.get(reverse("funding_ledger:add")).status_code in (302, 403)
+
+
+def test_reports_show_months_kinds_donors_and_articles_with_csv(admin_client, campaign):
+    from tests.factories import make_article
+
+    article = make_article(title="The ferry story")
+    make_manual_gift(campaign=campaign, amount_minor=7_500, article=article)
+    make_manual_gift(
+        campaign=campaign, amount_minor=2_500, received_at=datetime(2026, 1, 3, tzinfo=UTC)
+    )
+    page = admin_client.get(reverse("funding_reports"))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "The ferry story" in text
+    assert 'data-testid="active-monthly-donors">0<' in text
+
+    months = admin_client.get(reverse("funding_reports") + "?campaign=campaign&export=months")
+    assert months["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(months.content.decode())))
+    this_month = selectors.Month.of(timezone.now()).key
+    assert {"month": this_month, "manual": "75.00", "net": "75.00"}.items() <= rows[0].items()
+
+    ledger = admin_client.get(reverse("funding_reports") + "?export=ledger")
+    rows = list(csv.DictReader(io.StringIO(ledger.content.decode())))
+    assert [r["amount"] for r in rows] == ["25.00", "75.00"]
+    assert rows[1]["article"] == "The ferry story"
+
+
+def test_reports_need_permission(client, django_user_model, campaign):
+    user = django_user_model.objects.create_user("editor", password="pw")
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    assert client.get(reverse("funding_reports")).status_code in (302, 403)

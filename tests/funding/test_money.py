@@ -1,0 +1,76 @@
+"""Money in minor units, and amounts formatted per locale and site style (Babel, CLDR)."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from masthead.funding.money import (
+    NOT_A_NUMBER,
+    STYLE_LOCALE,
+    MoneyError,
+    format_money,
+    to_major,
+    to_minor,
+)
+from tests.funding.factories import plain
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "minor"),
+    [
+        ("25", "USD", 2500),
+        ("12.5", "EUR", 1250),
+        ("12,50", "EUR", 1250),
+        ("1,000", "USD", 100_000),
+        ("1,000.25", "GBP", 100_025),
+        ("5000", "JPY", 5000),
+        (Decimal("0.01"), "CHF", 1),
+    ],
+)
+def test_amounts_become_minor_units(text, currency, minor):
+    assert to_minor(text, currency) == minor
+    assert to_major(minor, currency) == Decimal(minor).scaleb(-(0 if currency == "JPY" else 2))
+
+
+@pytest.mark.parametrize("text", ["abc", "", "12..5", "nan", "Infinity", "1e", "--3"])
+def test_something_not_a_number_is_refused_with_a_message_to_act_on(text):
+    with pytest.raises(MoneyError) as refused:
+        to_minor(text, "USD")
+    assert str(refused.value) == NOT_A_NUMBER
+
+
+def test_more_decimals_than_the_currency_has_are_refused():
+    with pytest.raises(MoneyError, match="at most 2 decimal places"):
+        to_minor("1.234", "USD")
+    with pytest.raises(MoneyError, match="at most 0 decimal places"):
+        to_minor("100.5", "JPY")
+
+
+def test_an_unknown_currency_is_refused_and_the_known_ones_are_named():
+    with pytest.raises(MoneyError, match=r"Unknown currency XYZ: use one of USD, EUR"):
+        to_minor("10", "XYZ")
+
+
+NBSP = "\u00a0"
+
+
+def test_the_default_style_is_the_model_pages_amount_then_symbol():
+    with translation.override("en-us"):
+        assert format_money(250_000, "USD") == f"2,500{NBSP}$"  # never wraps before the symbol
+        assert plain(format_money(0, "USD")) == "0 $"
+        assert plain(format_money(500_000, "USD")) == "5,000 $"
+        assert plain(format_money(10_050, "USD")) == "100.50 $"
+        assert plain(format_money(500_000, "EUR")) == "5,000 €"
+        assert plain(format_money(5000, "JPY")) == "5,000 ¥"
+
+
+def test_the_locale_style_follows_cldr():
+    with translation.override("en-us"):
+        assert format_money(250_000, "USD", style=STYLE_LOCALE) == "$2,500"
+        assert format_money(1_250, "USD", style=STYLE_LOCALE) == "$12.50"
+    with translation.override("de"):
+        assert format_money(250_000, "EUR", style=STYLE_LOCALE) == f"2.500{NBSP}€"
+        assert plain(format_money(250_000, "USD")) == "2.500 $"  # German grouping, same style
+    with translation.override("fr"):
+        assert plain(format_money(250_000, "EUR", style=STYLE_LOCALE)) == "2 500 €"

@@ -1,0 +1,85 @@
+"""Service rules not reached through a page: currencies, closed campaigns, manual entries."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from masthead.funding import services
+from masthead.funding.models import Donation
+from masthead.funding.money import MoneyError
+from masthead.funding.services.checkout import CAMPAIGN_CLOSED, CANNOT_CANCEL
+from masthead.funding.services.ledger import AMOUNT_NOT_POSITIVE
+from tests.funding.factories import make_donor
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 10, tzinfo=UTC)
+
+
+def start(campaign, **overrides):
+    arguments = {
+        "campaign": campaign,
+        "amount_minor": 2500,
+        "currency": campaign.currency,
+        "frequency": "one_time",
+        "success_url": "https://news.example/donate/thanks/",
+        "cancel_url": "https://news.example/donate/",
+        "site_name": "The Gazette",
+        "now": NOW,
+    }
+    return services.donation_checkout_start(**{**arguments, **overrides})
+
+
+def test_checkout_refuses_unknown_or_mismatched_currencies_before_calling_stripe(
+    campaign, no_stripe_network
+):
+    with pytest.raises(MoneyError, match="Unknown currency XYZ"):
+        start(campaign, currency="XYZ")
+    with pytest.raises(MoneyError, match="collects USD, not EUR"):
+        start(campaign, currency="EUR")
+    with pytest.raises(MoneyError) as refused:
+        start(campaign, amount_minor=0)
+    assert str(refused.value) == AMOUNT_NOT_POSITIVE
+    assert not Donation.objects.exists()
+
+
+def test_a_closed_campaign_takes_no_gifts(campaign, no_stripe_network):
+    campaign.active = False
+    campaign.save()
+    with pytest.raises(MoneyError) as refused:
+        start(campaign)
+    assert str(refused.value) == CAMPAIGN_CLOSED
+
+
+def test_manual_gifts_refuse_zero_negative_and_foreign_currency(campaign):
+    for amount in (0, -100):
+        with pytest.raises(MoneyError):
+            services.donation_record_manual(
+                campaign=campaign,
+                amount_minor=amount,
+                currency="USD",
+                method="cash",
+                received_at=NOW,
+            )
+    with pytest.raises(MoneyError, match="Unknown currency"):
+        services.donation_record_manual(
+            campaign=campaign, amount_minor=100, currency="ZZZ", method="cash", received_at=NOW
+        )
+    assert not Donation.objects.exists()
+
+
+def test_a_manual_entry_cannot_pretend_to_be_a_stripe_payment(campaign):
+    donation = services.donation_record_manual(
+        campaign=campaign, amount_minor=100, currency="USD", method="stripe", received_at=NOW
+    )
+    assert donation.method == Donation.Method.OTHER
+    assert donation.ledger.get().stripe_id is None
+
+
+def test_only_a_running_monthly_donation_can_be_cancelled(campaign, no_stripe_network):
+    donor = make_donor()
+    one_time = Donation.objects.create(
+        campaign=campaign, amount_minor=100, currency="USD", donor=donor, status="completed"
+    )
+    with pytest.raises(ValueError, match=str(CANNOT_CANCEL)):
+        services.donation_cancel(donation=one_time, donor=donor, now=NOW)

@@ -1,0 +1,246 @@
+"""The donate page, Stripe Checkout (mocked client, arguments asserted) and donor self-service."""
+
+from unittest import mock
+
+import pytest
+import stripe
+from bs4 import BeautifulSoup
+from django.core import mail
+
+from masthead.funding import gateway
+from masthead.funding.donor_links import LINK_EXPIRED, LINK_INVALID, donor_from_token, donor_token
+from masthead.funding.forms import CHOOSE_AN_AMOUNT, ENTER_AN_AMOUNT
+from masthead.funding.models import Donation, LedgerEntry
+from masthead.funding.money import NOT_A_NUMBER
+from masthead.funding.services.ledger import AMOUNT_NOT_POSITIVE
+from masthead.funding.views import DONATION_CANCELLED, PAYMENT_SERVICE_DOWN, PAYMENTS_OFF
+from tests.factories import make_article
+from tests.funding import stripe_events as se
+from tests.funding.factories import make_donor, plain
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fake_stripe(monkeypatch):
+    """A stand-in StripeClient: records calls, answers like Stripe, never touches the network."""
+    client = mock.MagicMock()
+    client.v1.checkout.sessions.create.return_value = {
+        "id": "cs_test_123",
+        "url": "https://checkout.stripe.com/c/pay/cs_test_123",
+    }
+    monkeypatch.setattr(gateway, "stripe_client", lambda: client)
+    return client
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_the_donate_page_offers_presets_custom_amount_and_frequency(client, campaign):
+    article = make_article(title="Harbour dredging")
+    page = soup(client.get(f"/donate/?article={article.pk}"))
+    amounts = [i["value"] for i in page.select('input[name="amount"]')]
+    assert amounts == ["5", "10", "25", "50", "other"]
+    assert [i["value"] for i in page.select('input[name="frequency"]')] == ["one_time", "monthly"]
+    assert page.select_one("#id_custom_amount") is not None
+    assert page.select_one('input[name="article"]')["value"] == str(article.pk)
+    assert "Harbour dredging" in page.select_one(".donate__from").text
+    assert page.select_one('[role="progressbar"]') is not None
+
+
+def test_a_one_time_gift_creates_a_checkout_session_and_a_pending_donation(
+    client, campaign, fake_stripe
+):
+    article = make_article()
+    response = client.post(
+        "/donate/",
+        {"frequency": "one_time", "amount": "25", "public_name": " Rita ", "article": article.pk},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "https://checkout.stripe.com/c/pay/cs_test_123"
+    params = fake_stripe.v1.checkout.sessions.create.call_args.kwargs["params"]
+    assert params["mode"] == "payment"
+    assert params["line_items"] == [
+        {
+            "price_data": {
+                "currency": "usd",
+                "unit_amount": 2500,
+                "product_data": {
+                    "name": "Donation to The Harbour Ledger",
+                    "description": campaign.name,
+                },
+            },
+            "quantity": 1,
+        }
+    ]
+    assert params["metadata"] == {"campaign": "campaign", "article": str(article.pk)}
+    assert params["payment_intent_data"]["metadata"] == params["metadata"]
+    assert params["submit_type"] == "donate"
+    assert (
+        params["success_url"] == "http://testserver/donate/thanks/?session_id={CHECKOUT_SESSION_ID}"
+    )
+    assert params["cancel_url"].startswith("http://testserver/donate/?cancelled=1")
+    donation = Donation.objects.get(stripe_checkout_session_id="cs_test_123")
+    assert (donation.status, donation.amount_minor, donation.public_name) == (
+        "pending",
+        2500,
+        "Rita",
+    )
+    assert donation.article == article
+    assert LedgerEntry.objects.count() == 0  # only a signed webhook counts money
+
+
+def test_a_monthly_gift_is_a_subscription_with_inline_monthly_price_data(
+    client, campaign, fake_stripe
+):
+    client.post("/donate/", {"frequency": "monthly", "amount": "other", "custom_amount": "12.50"})
+    params = fake_stripe.v1.checkout.sessions.create.call_args.kwargs["params"]
+    assert params["mode"] == "subscription"
+    price = params["line_items"][0]["price_data"]
+    assert price["unit_amount"] == 1250
+    assert price["recurring"] == {"interval": "month"}
+    assert params["subscription_data"]["metadata"] == {"campaign": "campaign", "article": ""}
+    assert "payment_intent_data" not in params and "submit_type" not in params
+    assert Donation.objects.get().frequency == "monthly"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"amount": "other", "custom_amount": "0"}, "The smallest gift we can take is 1 $"),
+        ({"amount": "other", "custom_amount": "-5"}, AMOUNT_NOT_POSITIVE),
+        ({"amount": "other", "custom_amount": "0.5"}, "The smallest gift we can take is 1 $"),
+        (
+            {"amount": "other", "custom_amount": "10001"},
+            "Gifts above 10,000 $ cannot be made online",
+        ),
+        ({"amount": "other", "custom_amount": "lots"}, NOT_A_NUMBER),
+        (
+            {"amount": "other", "custom_amount": "1.234"},
+            "USD amounts have at most 2 decimal places",
+        ),
+        ({"amount": "other", "custom_amount": ""}, ENTER_AN_AMOUNT),
+        ({"amount": ""}, CHOOSE_AN_AMOUNT),
+    ],
+)
+def test_bad_amounts_are_refused_with_a_clear_message_and_the_form_kept(
+    client, campaign, fake_stripe, data, message
+):
+    response = client.post("/donate/", {"frequency": "one_time", "public_name": "Rita", **data})
+    assert response.status_code == 200
+    assert str(message) in plain(response.content.decode())
+    assert soup(response).select_one("#id_public_name")["value"] == "Rita"
+    fake_stripe.v1.checkout.sessions.create.assert_not_called()
+    assert Donation.objects.count() == 0
+
+
+def test_the_amount_bounds_come_from_settings(client, campaign, fake_stripe, settings):
+    settings.FUNDING_MAX_AMOUNT = 100
+    response = client.post(
+        "/donate/", {"frequency": "one_time", "amount": "other", "custom_amount": "150"}
+    )
+    assert "Gifts above 100 $" in plain(response.content.decode())
+
+
+def test_without_stripe_keys_the_page_says_payments_are_off(
+    client, campaign, settings, no_stripe_network
+):
+    settings.STRIPE_SECRET_KEY = ""
+    page = client.get("/donate/")
+    assert PAYMENTS_OFF in page.content.decode()
+    assert soup(page).select_one(".donate-form button[type=submit]").has_attr("disabled")
+    response = client.post("/donate/", {"frequency": "one_time", "amount": "25"})
+    assert PAYMENTS_OFF in response.content.decode()
+    assert Donation.objects.count() == 0
+
+
+def test_when_stripe_cannot_be_reached_the_reader_is_told_nothing_was_charged(
+    client, campaign, fake_stripe
+):
+    fake_stripe.v1.checkout.sessions.create.side_effect = stripe.APIConnectionError("timeout")
+    response = client.post("/donate/", {"frequency": "one_time", "amount": "25"})
+    assert PAYMENT_SERVICE_DOWN in response.content.decode()
+    assert Donation.objects.count() == 0
+
+
+def test_without_a_current_campaign_the_page_says_so(client, db):
+    from tests.factories import make_home
+
+    make_home()
+    assert "not collecting donations" in client.get("/donate/").content.decode()
+
+
+def test_the_thank_you_page_thanks_but_counts_nothing(client, campaign):
+    Donation.objects.create(
+        campaign=campaign, amount_minor=100, currency="USD", stripe_checkout_session_id="cs_x"
+    )
+    response = client.get("/donate/thanks/?session_id=cs_x")
+    assert campaign.thank_you in response.content.decode()
+    assert LedgerEntry.objects.count() == 0
+
+
+# Donor self-service ----------------------------------------------------------------------------
+
+
+def monthly_donation_by_webhook(client, campaign):
+    session = se.checkout_session(
+        campaign="campaign", mode="subscription", amount=1000, email="mo@example.com"
+    )
+    se.post_event(client, se.event("checkout.session.completed", session))
+    return Donation.objects.get(stripe_subscription_id=session["subscription"])
+
+
+def test_the_receipt_links_to_a_page_where_the_donor_stops_the_monthly_gift(
+    client, campaign, fake_stripe
+):
+    donation = monthly_donation_by_webhook(client, campaign)
+    [receipt] = mail.outbox
+    link = next(line for line in receipt.body.splitlines() if "/donate/manage/" in line).strip()
+    path = link.removeprefix("http://127.0.0.1:8000")
+
+    page = client.get(path)
+    assert page.status_code == 200
+    assert page["Referrer-Policy"] == "no-referrer"
+    text = plain(page.content.decode())
+    assert "mo@example.com" in text and "10 $ monthly" in text
+    form = soup(page).select_one("form.donor-gift__cancel")
+
+    response = client.post(form["action"], follow=True)
+    fake_stripe.v1.subscriptions.cancel.assert_called_once_with(donation.stripe_subscription_id)
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.CANCELLED
+    assert DONATION_CANCELLED in response.content.decode()
+    assert soup(response).select_one("form.donor-gift__cancel") is None
+    # Stripe's own event afterwards changes nothing more.
+    se.post_event(
+        client,
+        se.event(
+            "customer.subscription.deleted",
+            se.subscription(subscription_id=donation.stripe_subscription_id),
+        ),
+    )
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.CANCELLED
+
+
+def test_a_donor_cannot_cancel_someone_elses_donation(client, campaign, fake_stripe):
+    donation = monthly_donation_by_webhook(client, campaign)
+    stranger = make_donor()
+    response = client.post(f"/donate/manage/{donor_token(stranger)}/cancel/{donation.pk}/")
+    assert response.status_code == 404
+    fake_stripe.v1.subscriptions.cancel.assert_not_called()
+
+
+def test_forged_and_expired_donor_links_are_refused(client, db):
+    donor = make_donor()
+    token = donor_token(donor)
+    forged = client.get(f"/donate/manage/{token[:-2]}xx/")
+    assert forged.status_code == 403 and LINK_INVALID in forged.content.decode()
+    from masthead.funding.donor_links import BadDonorLink
+
+    with pytest.raises(BadDonorLink, match=LINK_EXPIRED):
+        donor_from_token(token, max_age=-1)
+    donor.email = "changed@example.com"
+    donor.save()
+    assert client.get(f"/donate/manage/{token}/").status_code == 403

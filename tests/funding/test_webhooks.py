@@ -1,0 +1,399 @@
+"""POST /donate/stripe/webhook/: signatures, replays and every event type, offline."""
+
+import time
+from datetime import UTC, datetime
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from masthead.funding import gateway, selectors
+from masthead.funding.models import Donation, LedgerEntry, StripeEvent
+from masthead.funding.services.webhooks import NOT_HANDLED, UNKNOWN_CAMPAIGN, UNKNOWN_PAYMENT
+from tests.funding import stripe_events as se
+
+pytestmark = pytest.mark.django_db
+
+
+def raised(campaign, now=None):
+    return selectors.campaign_month_progress(
+        campaign=campaign, now=now or timezone.now()
+    ).raised_minor
+
+
+def pending_donation(campaign, *, session_id, amount=2500, frequency="one_time", article=None):
+    return Donation.objects.create(
+        campaign=campaign,
+        amount_minor=amount,
+        currency=campaign.currency,
+        frequency=frequency,
+        stripe_checkout_session_id=session_id,
+        public_name="Rita",
+        article=article,
+    )
+
+
+# Signatures ----------------------------------------------------------------------------------
+
+
+def test_a_correctly_signed_event_is_accepted(client, campaign):
+    response = se.post_event(client, se.event("ping.unknown", {"id": "x"}))
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "ignored"
+
+
+def test_a_forged_signature_is_refused_with_400_and_changes_nothing(client, campaign, caplog):
+    session = se.checkout_session(campaign="campaign")
+    response = se.post_event(
+        client, se.event("checkout.session.completed", session), secret="whsec_forged"
+    )
+    assert response.status_code == 400
+    assert "Webhook refused" in response.content.decode()
+    assert "Refused a Stripe webhook" in caplog.text
+    assert StripeEvent.objects.count() == 0
+    assert raised(campaign) == 0
+
+
+def test_a_body_changed_after_signing_is_refused(client, campaign):
+    import json
+
+    original = se.event("checkout.session.completed", se.checkout_session(campaign="campaign"))
+    header = se.sign(json.dumps(original))
+    original["data"]["object"]["amount_total"] = 999_999
+    response = client.post(
+        se.WEBHOOK_URL,
+        data=json.dumps(original),
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=header,
+    )
+    assert response.status_code == 400
+    assert LedgerEntry.objects.count() == 0
+
+
+def test_a_stale_timestamp_is_refused(client, campaign):
+    stale = int(time.time()) - 600  # tolerance is 300 s
+    response = se.post_event(
+        client,
+        se.event("checkout.session.completed", se.checkout_session(campaign="campaign")),
+        timestamp=stale,
+    )
+    assert response.status_code == 400
+    assert "tolerance" in response.content.decode()
+    assert LedgerEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize("header", ["", "t=abc,v1=zz", "v1=deadbeef", "t=123"])
+def test_missing_or_malformed_signature_headers_are_refused(client, campaign, header):
+    response = se.post_event(client, se.event("invoice.paid", {}), signature=header)
+    assert response.status_code == 400
+
+
+def test_without_a_webhook_secret_every_webhook_is_refused(client, campaign, settings, caplog):
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    response = se.post_event(client, se.event("checkout.session.completed", {}))
+    assert response.status_code == 400
+    assert "STRIPE_WEBHOOK_SECRET is not set" in caplog.text
+
+
+def test_the_webhook_only_accepts_post(client):
+    assert client.get(se.WEBHOOK_URL).status_code == 405
+
+
+# checkout.session.completed ------------------------------------------------------------------
+
+
+def test_a_paid_checkout_counts_its_amount_once_and_sends_one_receipt(client, campaign):
+    session = se.checkout_session(campaign="campaign", amount=2500)
+    donation = pending_donation(campaign, session_id=session["id"])
+    event = se.event("checkout.session.completed", session)
+
+    assert se.post_event(client, event).status_code == 200
+    assert raised(campaign) == 2500
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.COMPLETED
+    assert donation.donor.email == "rita@example.com"
+    entry = LedgerEntry.objects.get()
+    assert entry.stripe_id == session["payment_intent"] == entry.payment_intent
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["rita@example.com"]
+    assert "25\u00a0$" in mail.outbox[0].body
+
+    replay = se.post_event(client, event)
+    assert replay.status_code == 200
+    assert replay.json()["outcome"] == "replayed"
+    assert raised(campaign) == 2500
+    assert StripeEvent.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_second_event_for_the_same_payment_is_not_counted_twice(client, campaign):
+    session = se.checkout_session(campaign="campaign", amount=2500)
+    se.post_event(client, se.event("checkout.session.completed", session))
+    se.post_event(client, se.event("checkout.session.async_payment_succeeded", session))
+    assert raised(campaign) == 2500
+    assert StripeEvent.objects.count() == 2
+
+
+def test_a_checkout_without_its_pending_row_is_counted_from_the_metadata(client, campaign):
+    from tests.factories import make_article
+
+    article = make_article()
+    session = se.checkout_session(campaign="campaign", amount=4000, article=article.pk)
+    response = se.post_event(client, se.event("checkout.session.completed", session))
+    assert response.json()["outcome"] == "processed"
+    donation = Donation.objects.get()
+    assert (donation.campaign, donation.amount_minor, donation.article) == (campaign, 4000, article)
+    assert donation.status == Donation.Status.COMPLETED
+    assert raised(campaign) == 4000
+
+
+def test_an_unpaid_checkout_is_not_counted_until_its_payment_succeeds(client, campaign):
+    session = se.checkout_session(campaign="campaign", payment_status="unpaid")
+    pending_donation(campaign, session_id=session["id"])
+    assert (
+        se.post_event(client, se.event("checkout.session.completed", session)).json()["outcome"]
+        == "ignored"
+    )
+    assert raised(campaign) == 0
+    session["payment_status"] = "paid"
+    se.post_event(client, se.event("checkout.session.async_payment_succeeded", session))
+    assert raised(campaign) == 2500
+
+
+def test_an_event_for_an_unknown_campaign_is_refused_logged_and_kept(client, campaign, caplog):
+    session = se.checkout_session(campaign="no-such-campaign")
+    response = se.post_event(client, se.event("checkout.session.completed", session))
+    assert response.status_code == 200  # retrying would not help; the event is on record
+    record = StripeEvent.objects.get()
+    assert record.outcome == StripeEvent.Outcome.REFUSED
+    assert record.message == UNKNOWN_CAMPAIGN.format(slug="no-such-campaign")
+    assert record.payload["data"]["object"]["id"] == session["id"]
+    assert "refused" in caplog.text and "no-such-campaign" in caplog.text
+    assert Donation.objects.count() == 0 and LedgerEntry.objects.count() == 0
+
+
+def test_an_event_in_an_unknown_currency_is_refused(client, campaign):
+    session = se.checkout_session(campaign="campaign", currency="xyz")
+    se.post_event(client, se.event("checkout.session.completed", session))
+    assert StripeEvent.objects.get().outcome == StripeEvent.Outcome.REFUSED
+    assert "Unknown currency XYZ" in StripeEvent.objects.get().message
+    assert LedgerEntry.objects.count() == 0
+
+
+def test_an_expired_checkout_marks_the_pending_donation(client, campaign):
+    session = se.checkout_session(campaign="campaign", payment_status="unpaid")
+    donation = pending_donation(campaign, session_id=session["id"])
+    se.post_event(client, se.event("checkout.session.expired", session))
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.EXPIRED
+
+
+def test_an_unhandled_event_type_is_logged_and_answered_200(client, campaign, caplog):
+    caplog.set_level("INFO")
+    response = se.post_event(client, se.event("customer.created", {"id": "cus_1"}))
+    assert response.status_code == 200
+    assert StripeEvent.objects.get().message == NOT_HANDLED.format(type="customer.created")
+    assert "customer.created" in caplog.text
+
+
+def test_an_error_in_a_handler_stores_nothing_so_stripe_retries(client, campaign, monkeypatch):
+    from masthead.funding.services import webhooks
+
+    def broken(*args):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setitem(webhooks.HANDLERS, "checkout.session.completed", broken)
+    client.raise_request_exception = False
+    session = se.checkout_session(campaign="campaign")
+    response = se.post_event(client, se.event("checkout.session.completed", session))
+    assert response.status_code == 500
+    assert StripeEvent.objects.count() == 0  # the next delivery is handled as new
+
+
+# Monthly donations: checkout in subscription mode, invoice.paid, subscription deleted --------
+
+
+def test_a_monthly_donation_counts_each_month_once(client, campaign):
+    session = se.checkout_session(campaign="campaign", mode="subscription", amount=1000)
+    pending_donation(campaign, session_id=session["id"], amount=1000, frequency="monthly")
+    november = int(datetime(2026, 11, 3, 12, tzinfo=UTC).timestamp())
+    december = int(datetime(2026, 12, 3, 12, tzinfo=UTC).timestamp())
+
+    se.post_event(client, se.event("checkout.session.completed", session, created=november))
+    first_invoice = se.invoice(
+        invoice_id=session["invoice"],
+        subscription=session["subscription"],
+        amount=1000,
+        paid_at=november,
+        billing_reason="subscription_create",
+        payment_intent="pi_first",
+    )
+    se.post_event(client, se.event("invoice.paid", first_invoice, created=november))
+    second_invoice = se.invoice(subscription=session["subscription"], amount=1000, paid_at=december)
+    se.post_event(client, se.event("invoice.paid", second_invoice, created=december))
+
+    donation = Donation.objects.get()
+    assert donation.status == Donation.Status.ACTIVE
+    assert donation.stripe_subscription_id == session["subscription"]
+    assert raised(campaign, datetime(2026, 11, 20, tzinfo=UTC)) == 1000
+    assert raised(campaign, datetime(2026, 12, 20, tzinfo=UTC)) == 1000
+    assert LedgerEntry.objects.count() == 2
+    # The first invoice's row learned its payment intent, so a refund can find it.
+    assert LedgerEntry.objects.get(stripe_id=session["invoice"]).payment_intent == "pi_first"
+    assert len(mail.outbox) == 2  # one receipt per month
+
+
+def test_an_invoice_paid_before_the_checkout_event_creates_the_donation(client, campaign):
+    session = se.checkout_session(campaign="campaign", mode="subscription", amount=1500)
+    first_invoice = se.invoice(
+        invoice_id=session["invoice"], subscription=session["subscription"], amount=1500
+    )
+    se.post_event(client, se.event("invoice.paid", first_invoice))
+    se.post_event(client, se.event("checkout.session.completed", session))
+    assert Donation.objects.count() == 1
+    assert raised(campaign) == 1500
+
+
+def test_a_subscription_ended_at_stripe_cancels_the_monthly_donation(client, campaign):
+    donation = pending_donation(campaign, session_id="cs_1", frequency="monthly")
+    Donation.objects.filter(pk=donation.pk).update(
+        status=Donation.Status.ACTIVE, stripe_subscription_id="sub_42"
+    )
+    se.post_event(
+        client,
+        se.event("customer.subscription.deleted", se.subscription(subscription_id="sub_42")),
+    )
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.CANCELLED and donation.cancelled_at is not None
+
+
+def test_a_deleted_subscription_we_do_not_know_is_ignored(client, campaign):
+    response = se.post_event(
+        client,
+        se.event("customer.subscription.deleted", se.subscription(subscription_id="sub_x")),
+    )
+    assert response.json()["outcome"] == "ignored"
+
+
+# Refunds --------------------------------------------------------------------------------------
+
+
+def paid_one_time(client, campaign, amount=2500):
+    session = se.checkout_session(campaign="campaign", amount=amount)
+    se.post_event(client, se.event("checkout.session.completed", session))
+    return session
+
+
+def test_a_refund_takes_the_amount_back_out_of_the_total(client, campaign):
+    session = paid_one_time(client, campaign, amount=2500)
+    assert raised(campaign) == 2500
+    refund = se.charge(payment_intent=session["payment_intent"], amount=2500, amount_refunded=2500)
+    event = se.event("charge.refunded", refund)
+    assert se.post_event(client, event).status_code == 200
+    assert raised(campaign) == 0
+    row = LedgerEntry.objects.get(kind=LedgerEntry.Kind.REFUND)
+    assert row.amount_minor == -2500
+    assert Donation.objects.get().status == Donation.Status.REFUNDED
+    se.post_event(client, event)  # replay
+    assert raised(campaign) == 0
+
+
+def test_partial_refunds_add_up_and_never_exceed_the_payment(client, campaign):
+    session = paid_one_time(client, campaign, amount=5000)
+    pi = session["payment_intent"]
+    se.post_event(
+        client,
+        se.event(
+            "charge.refunded", se.charge(payment_intent=pi, amount=5000, amount_refunded=1000)
+        ),
+    )
+    assert raised(campaign) == 4000
+    # A different event with the same cumulative figure adds nothing.
+    se.post_event(
+        client,
+        se.event(
+            "charge.refunded", se.charge(payment_intent=pi, amount=5000, amount_refunded=1000)
+        ),
+    )
+    assert raised(campaign) == 4000
+    se.post_event(
+        client,
+        se.event(
+            "charge.refunded", se.charge(payment_intent=pi, amount=5000, amount_refunded=3000)
+        ),
+    )
+    assert raised(campaign) == 2000
+    assert Donation.objects.get().status == Donation.Status.COMPLETED  # partly refunded
+    se.post_event(
+        client,
+        se.event(
+            "charge.refunded", se.charge(payment_intent=pi, amount=5000, amount_refunded=9000)
+        ),
+    )
+    assert raised(campaign) == 0
+
+
+def test_a_refund_of_a_monthly_payment_is_found_through_the_payment_intent(client, campaign):
+    sub = "sub_refund"
+    paid = se.invoice(subscription=sub, amount=1000, payment_intent="pi_month")
+    se.post_event(client, se.event("invoice.paid", paid))
+    assert raised(campaign) == 1000
+    se.post_event(
+        client,
+        se.event(
+            "charge.refunded",
+            se.charge(payment_intent="pi_month", amount=1000, amount_refunded=1000),
+        ),
+    )
+    assert raised(campaign) == 0
+
+
+def test_a_refund_of_an_invoice_without_its_payment_intent_asks_stripe_which_invoice(
+    client, campaign, monkeypatch
+):
+    paid = se.invoice(subscription="sub_lookup", amount=1000)  # no payments listed
+    se.post_event(client, se.event("invoice.paid", paid))
+    fake = mock.MagicMock()
+    fake.v1.invoice_payments.list.return_value = {"data": [{"invoice": paid["id"]}]}
+    monkeypatch.setattr(gateway, "stripe_client", lambda: fake)
+
+    se.post_event(
+        client,
+        se.event(
+            "charge.refunded",
+            se.charge(payment_intent="pi_lookup", amount=1000, amount_refunded=1000),
+        ),
+    )
+    fake.v1.invoice_payments.list.assert_called_once_with(
+        params={"payment": {"type": "payment_intent", "payment_intent": "pi_lookup"}}
+    )
+    assert raised(campaign) == 0
+    assert LedgerEntry.objects.get(stripe_id=paid["id"]).payment_intent == "pi_lookup"
+
+
+def test_a_refund_of_a_payment_not_in_the_ledger_is_refused_and_logged(
+    client, campaign, monkeypatch, caplog
+):
+    monkeypatch.setattr(gateway, "invoice_for_payment_intent", lambda pi: None)
+    se.post_event(client, se.event("charge.refunded", se.charge(payment_intent="pi_unknown")))
+    record = StripeEvent.objects.get()
+    assert record.outcome == StripeEvent.Outcome.REFUSED
+    assert record.message == UNKNOWN_PAYMENT.format(payment="pi_unknown")
+    assert "pi_unknown" in caplog.text
+    assert LedgerEntry.objects.count() == 0
+
+
+def test_a_refund_next_month_counts_in_the_month_it_was_made(client, campaign):
+    november = int(datetime(2026, 11, 28, 12, tzinfo=UTC).timestamp())
+    december = int(datetime(2026, 12, 2, 12, tzinfo=UTC).timestamp())
+    session = se.checkout_session(campaign="campaign", amount=3000)
+    se.post_event(client, se.event("checkout.session.completed", session, created=november))
+    refund = se.charge(payment_intent=session["payment_intent"], amount=3000, amount_refunded=3000)
+    se.post_event(client, se.event("charge.refunded", refund, created=december))
+    assert raised(campaign, datetime(2026, 11, 29, tzinfo=UTC)) == 3000  # a closed month stays
+    assert raised(campaign, datetime(2026, 12, 3, tzinfo=UTC)) == -3000
+    bar = selectors.campaign_month_progress(
+        campaign=campaign, now=datetime(2026, 12, 3, tzinfo=UTC)
+    )
+    assert bar.percent == 0.0  # the bar never shows less than empty
