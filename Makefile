@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PYTEST_ARGS ?=
+# Two test processes (pytest-xdist): the machines have two cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test setup lint format browser-deps clean
 

@@ -19,5 +19,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 if REDIS_URL:  # noqa: F405
-    # A prefix of its own so that a test run never reads another run's (or the site's) cache.
-    CACHES["default"]["KEY_PREFIX"] = f"masthead-test-{os.getpid()}"  # noqa: F405
+    # Each parallel test process gets a Redis database of its own (15, 14, …): tests clear the
+    # cache, and clearing flushes the whole database.
+    from urllib.parse import urlsplit, urlunsplit
+
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    _parts = urlsplit(REDIS_URL)  # noqa: F405
+    REDIS_URL = urlunsplit(_parts._replace(path=f"/{15 - _worker}"))
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = "masthead-test"  # noqa: F405
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}

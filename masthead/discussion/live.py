@@ -60,6 +60,8 @@ async def event_stream(article_id: int, *, seconds: float | None = None):
     pubsub = client.pubsub()
     try:
         await pubsub.subscribe(channel_name(article_id))
+        # Wait for Redis to confirm the subscription, so no comment falls between opening and listening.
+        await pubsub.get_message(timeout=2)
         yield f"retry: {conf.LIVE_POLL_SECONDS * 1000}\n: open\n\n"
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds

@@ -21,17 +21,23 @@ def test_event_stream_delivers_a_published_comment():
         stream = live.event_stream(987654, seconds=5)
         opening = await stream.__anext__()
         assert opening.startswith("retry:")
-        threading.Timer(
-            0.3,
-            lambda: live._redis().publish(
-                live.channel_name(987654), json.dumps({"comment_id": 5, "count": 1})
-            ),
-        ).start()
-        while True:
-            chunk = await asyncio.wait_for(stream.__anext__(), timeout=5)
-            if chunk.startswith("event: comment"):
-                await stream.aclose()
-                return chunk
+        received = threading.Event()
+
+        def publish_until_received():
+            # Subscribing completes on the server a moment after the command is sent.
+            while not received.wait(0.2):
+                payload = json.dumps({"comment_id": 5, "count": 1})
+                live._redis().publish(live.channel_name(987654), payload)
+
+        threading.Thread(target=publish_until_received, daemon=True).start()
+        try:
+            while True:
+                chunk = await asyncio.wait_for(stream.__anext__(), timeout=5)
+                if chunk.startswith("event: comment"):
+                    await stream.aclose()
+                    return chunk
+        finally:
+            received.set()
 
     chunk = asyncio.run(read_events())
     assert 'data: {"comment_id": 5, "count": 1}' in chunk

@@ -9,14 +9,16 @@ from tests.factories import make_article
 pytestmark = pytest.mark.django_db
 
 
-def test_second_anonymous_view_comes_from_the_cache(client, newsroom, django_assert_max_num_queries):
+def test_second_anonymous_view_comes_from_the_cache(
+    client, newsroom, django_assert_max_num_queries
+):
     article = newsroom["articles"]["ferry"]
     first = client.get(article.url).content.decode()
     with django_assert_max_num_queries(2):  # the content version and the thread version
         again = Client().get(article.url).content.decode()
-    assert re.sub(r'value="[^"]+" name|name="csrfmiddlewaretoken" value="[^"]+"', "", first) == re.sub(
-        r'value="[^"]+" name|name="csrfmiddlewaretoken" value="[^"]+"', "", again
-    )
+    assert re.sub(
+        r'value="[^"]+" name|name="csrfmiddlewaretoken" value="[^"]+"', "", first
+    ) == re.sub(r'value="[^"]+" name|name="csrfmiddlewaretoken" value="[^"]+"', "", again)
 
 
 def test_publishing_shows_at_once_on_cached_pages(client, newsroom):
@@ -29,7 +31,10 @@ def test_new_comment_shows_at_once_on_a_cached_article(client, newsroom):
     article = newsroom["articles"]["ferry"]
     Client().get(article.url)
     poster = Client()
-    poster.post(f"/comments/{article.pk}/post/", {"body": "Fresh remark", "author_name": "Kai", "author_email": "kai@example.com"})
+    poster.post(
+        f"/comments/{article.pk}/post/",
+        {"body": "Fresh remark", "author_name": "Kai", "author_email": "kai@example.com"},
+    )
     assert "Fresh remark" in Client().get(article.url).content.decode()
 
 
@@ -45,7 +50,12 @@ def test_each_reader_gets_their_own_csrf_token_and_can_post_from_a_cached_page(n
     assert tokens[0] != tokens[1]
     response = readers[1].post(
         f"/comments/{article.pk}/post/",
-        {"body": "Posted from a cached page", "author_name": "Lu", "author_email": "lu@example.com", "csrfmiddlewaretoken": tokens[1]},
+        {
+            "body": "Posted from a cached page",
+            "author_name": "Lu",
+            "author_email": "lu@example.com",
+            "csrfmiddlewaretoken": tokens[1],
+        },
     )
     assert response.status_code == 302
     assert Comment.objects.filter(body="Posted from a cached page").exists()
@@ -56,7 +66,46 @@ def test_readers_with_a_comment_cookie_see_their_own_view(newsroom):
     author = Client()
     author.post(
         f"/comments/{article.pk}/post/",
-        {"body": "Links http://a.example http://b.example http://c.example", "author_name": "Mo", "author_email": "mo@example.com"},
+        {
+            "body": "Links http://a.example http://b.example http://c.example",
+            "author_name": "Mo",
+            "author_email": "mo@example.com",
+        },
     )
     assert "Awaiting moderation" in author.get(article.url).content.decode()
     assert "Awaiting moderation" not in Client().get(article.url).content.decode()
+
+
+def test_a_donation_moves_the_bar_on_cached_pages(
+    client, newsroom, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from masthead.funding.services import donation_record_manual
+    from tests.funding.factories import make_campaign
+
+    campaign = make_campaign(goal_minor=500_000)
+    article = newsroom["articles"]["ferry"]
+    before = Client().get(article.url).content.decode()
+    assert "1,234" not in before
+    with django_capture_on_commit_callbacks(execute=True):
+        donation_record_manual(
+            campaign=campaign,
+            amount_minor=123_400,
+            currency="USD",
+            method="bank_transfer",
+            received_at=timezone.now(),
+        )
+    assert "1,234" in Client().get(article.url).content.decode()
+
+
+def test_the_month_is_part_of_every_page_key(client, newsroom, monkeypatch):
+    from datetime import date
+
+    from masthead.publishing import page_cache
+
+    article = newsroom["articles"]["ferry"]
+    client.get(article.url)
+    november = page_cache._version_and_month()
+    monkeypatch.setattr(page_cache.timezone, "localdate", lambda: date(2026, 12, 1))
+    assert page_cache._version_and_month() != november
