@@ -1,0 +1,525 @@
+"""The abuse lexicon: slurs, dehumanising language aimed at groups, threats, targeted insults.
+
+The word lists live in ``masthead/moderation/starter/lexicon.tsv`` (editable; a site adds its own
+terms through ``Settings.lexicon_additions``). Terms are matched on normalised text in their word
+forms and obvious misspellings: leet digits and ``*`` masks are accepted for every term, and slurs
+of six letters or more also match with their vowels swapped ("niggur"). Repeated letters are
+accepted ("niiigger"), but a doubled letter stays doubled, so "Niger" is not the n-word.
+
+Threats are regular expressions in this module; they need a target (you, him, them, ...) or a
+call for violence ("should be hanged") and skip inanimate subjects ("this bill should be killed").
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .normalise import Normalised
+
+__all__ = ["AbuseHit", "Lexicon", "load_lexicon", "mask"]
+
+DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "starter" / "lexicon.tsv"
+
+CATEGORIES = ("slur", "dehumanising", "group", "insult_severe", "insult", "profanity")
+
+_LEET_CLASS = {
+    "a": "a@4",
+    "b": "b8",
+    "e": "e3",
+    "g": "g9",
+    "i": "i1!l|",
+    "l": "l1|i",
+    "o": "o0",
+    "s": "s$5",
+    "t": "t7+",
+    "u": "uv",
+    "z": "z2",
+}
+_VOWELS = "aeiou"
+_ANY_VOWEL = "aeiou@4310!"
+_MASK = "*#"
+_SUFFIX = r"(?:s|es|z|ed|ing|a|ah|az)?"
+_LEFT = r"(?<![a-z0-9*#@$])"
+_RIGHT = r"(?![a-z0-9*#])"
+
+
+def mask(term: str) -> str:
+    """Mask a slur for display in a reason: first and last letters kept ("n****r")."""
+    if len(term) <= 2:
+        return term[0] + "*" * (len(term) - 1)
+    return term[0] + "*" * (len(term) - 2) + term[-1]
+
+
+def _term_regex(term: str, *, swap_vowels: bool) -> str:
+    term = term.lower().strip()
+    parts: list[str] = []
+    i = 0
+    first = True
+    while i < len(term):
+        ch = term[i]
+        if ch == " " or ch == "-":
+            parts.append(r"[\s\-_.*]*")
+            i += 1
+            first = True
+            continue
+        j = i
+        while j < len(term) and term[j] == ch:
+            j += 1
+        run = j - i
+        cls = _ANY_VOWEL if swap_vowels and ch in _VOWELS and not first else _LEET_CLASS.get(ch, ch)
+        if not first:
+            cls += _MASK  # a masked letter: n*gger
+        quant = "+" if run == 1 else "{" + str(run) + ",}"
+        parts.append("[" + re.escape(cls) + "]" + quant)
+        first = False
+        i = j
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class AbuseHit:
+    category: str  # slur | dehumanising | threat | insult_severe | insult | profanity | site
+    term: str  # the lexicon entry (or the name of the threat pattern)
+    matched: str  # the text that matched
+    targeted: bool = False
+
+    def describe(self) -> str:
+        if self.category in ("slur", "site"):
+            return (
+                f"slur: {mask(self.term)}"
+                if self.category == "slur"
+                else (f"blocked term: {mask(self.term)}")
+            )
+        if self.category == "dehumanising":
+            return f"dehumanising language about a group: {self.matched}"
+        if self.category == "threat":
+            return f"threat of violence: {self.matched}"
+        if self.category == "insult_severe":
+            who = "aimed at a reader" if self.targeted else "not aimed at a reader"
+            return f"severe insult ({who}): {mask(self.term)}"
+        if self.category == "insult":
+            return f"insult aimed at a reader: {self.term}"
+        return f"strong language: {self.term}"
+
+
+# --- threats ----------------------------------------------------------------------------------
+
+_VIOLENT = (
+    r"kill|murder|shoot|stab|hang|lynch|behead|decapitate|rape|strangle|choke|slit|burn|gas|"
+    r"torture|execute|bomb|nuke|exterminate|slaughter|gut|skin|beat|smash|bash|punch|hurt|cut"
+)
+_VIOLENT_PP = (
+    r"killed|murdered|shot|stabbed|hanged|hung|lynched|beheaded|decapitated|raped|strangled|"
+    r"gassed|burned|burnt|tortured|executed|exterminated|slaughtered|gutted|beaten|"
+    r"strung up|put down|wiped out|wiped off the face of the earth|lined up and shot|"
+    r"shot dead|burned alive|burnt alive|thrown off a roof|thrown off a bridge"
+)
+_TARGET = (
+    r"you|u|ya|yall|y'all|him|her|them|they|he|she|your|you all|every one of you|"
+    r"all of you|all of them|every one of them|these people|those people|that guy|this guy|"
+    r"the lot of them|each of them|them all"
+)
+# participles that also apply to bills, plans and ideas ("the bill should be killed")
+_THINGS_TOO = frozenset(
+    [
+        "killed",
+        "burned",
+        "burnt",
+        "strangled",
+        "beaten",
+        "put",
+        "down",
+        "wiped",
+        "out",
+        "gutted",
+        "executed",
+        "slaughtered",
+    ]
+)
+_INANIMATE = frozenset(
+    [
+        "bill",
+        "law",
+        "laws",
+        "policy",
+        "policies",
+        "plan",
+        "plans",
+        "idea",
+        "ideas",
+        "proposal",
+        "proposals",
+        "project",
+        "deal",
+        "deals",
+        "program",
+        "programme",
+        "scheme",
+        "motion",
+        "amendment",
+        "story",
+        "article",
+        "campaign",
+        "budget",
+        "tax",
+        "taxes",
+        "pipeline",
+        "treaty",
+        "reform",
+        "reforms",
+        "legislation",
+        "act",
+        "measure",
+        "measures",
+        "vote",
+        "votes",
+        "rule",
+        "rules",
+        "idea",
+        "this",
+        "that",
+        "it",
+        "which",
+        "mandate",
+        "ban",
+        "tariff",
+        "tariffs",
+        "subsidy",
+        "subsidies",
+    ]
+)
+_THREAT_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "promise",
+        re.compile(
+            r"\b(?:i|we|i'll|we'll|ill|imma|ima)\s*(?:'ll|will|shall|am going to|'m going to|"
+            r"m going to|are going to|'re going to|re going to|gonna|gon|want to|wanna|"
+            r"would love to|am gonna|'m gonna|m gonna|will personally|'d like to|d like to)?\s+"
+            r"(?:\w+\s+){0,2}?(?:" + _VIOLENT + r")\s+(?:" + _TARGET + r")\b"
+        ),
+    ),
+    (
+        "call",
+        re.compile(
+            r"\b(?:should|must|ought to|deserves? to|deserved to|needs? to|have to|has to|"
+            r"will|gonna|going to)\s+(?:all\s+|just\s+)?be\s+(?P<pp>" + _VIOLENT_PP + r")\b"
+        ),
+    ),
+    (
+        "incite",
+        re.compile(
+            r"\b(?:" + _VIOLENT + r")\s+(?:them|'?em|em|all of them|every one of them|"
+            r"the lot of them|every last one|them all)\b(?:\s+all)?"
+        ),
+    ),
+    (
+        "self-harm",
+        re.compile(
+            r"\b(?:kys|kill (?:yo)?urself|kill yourselves|go die|go and die|drink bleach|"
+            r"neck yourself|rope yourself|hang yourself|hope (?:you|u|he|she|they) (?:die|dies|"
+            r"get cancer|gets cancer|get raped|gets raped|burn|burns|rot|rots|choke|chokes))\b"
+        ),
+    ),
+    (
+        "intimidation",
+        re.compile(
+            r"\b(?:i know where (?:you|u) live|watch your back|you(?:'re| are| r) next\b|"
+            r"(?:put|putting) a bullet (?:in|through|between)|bullet (?:in|between) (?:your|his|"
+            r"her|their) (?:head|eyes)|you(?:'ll| will) (?:die|be dead)|"
+            r"see you in hell soon|i(?:'ll| will) find (?:you|u) and|"
+            r"(?:deserves?|deserved|needs?|earned|gets?|getting) a bullet|"
+            r"bullet (?:in|through|between) (?:the|your|his|her|their) (?:head|brain|skull|eyes))"
+        ),
+    ),
+)
+
+# --- targets ----------------------------------------------------------------------------------
+
+_SECOND_PERSON = re.compile(r"\b(?:you|u|ya|you're|youre|your|ur|yourself|thou|you r|u r)\b")
+_INSTITUTIONS = frozenset(
+    [
+        "government",
+        "governments",
+        "regime",
+        "regimes",
+        "army",
+        "armies",
+        "military",
+        "soldiers",
+        "troops",
+        "forces",
+        "state",
+        "states",
+        "officials",
+        "authorities",
+        "leaders",
+        "leadership",
+        "politicians",
+        "president",
+        "police",
+        "party",
+        "parties",
+        "embassy",
+        "ministry",
+        "media",
+        "elite",
+        "elites",
+        "companies",
+        "banks",
+        "team",
+        "navy",
+        "airforce",
+        "generals",
+        "establishment",
+        "administration",
+        "parliament",
+        "congress",
+        "senate",
+        "courts",
+        "judges",
+    ]
+)
+_VICTIM_CONTEXT = re.compile(
+    r"\b(?:treated|treat|treating|treats|caged|herded|hunted|called|calling|call|labelled|labeled|"
+    r"branded|described|portrayed|dehumanised|dehumanized)\s+(?:\w+\s+){0,2}?(?:like|as)\s*$"
+)
+_SENTENCE_RE = re.compile(r"[^.!?;\n]+")
+
+
+_TOKEN_RE = re.compile(r"[a-z0-9@$]+(?:[*#!|+]+[a-z0-9@$]+)*")
+_LEET_FOLD = str.maketrans("@4310!|$57+89l2", "aaeioiissttbgiz")
+_REPEAT_RE = re.compile(r"(.)\1+")
+_VOWEL_TO_GAP = str.maketrans("aeiou", "_____")
+_SUFFIXES = ("", "s", "es", "z", "ed", "ing", "a", "ah", "az")
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold(word: str) -> str:
+    """Index key: leet digits folded to letters (l and i alike), repeats collapsed."""
+    return _REPEAT_RE.sub(r"\1", word.translate(_LEET_FOLD))
+
+
+def _skeleton(key: str) -> str:
+    return key.translate(_VOWEL_TO_GAP)
+
+
+class Lexicon:
+    """Compiled matchers for one set of lexicon entries.
+
+    Terms are indexed by a folded key (leet undone, repeats collapsed, ``l``/``i`` alike) and,
+    for slurs of six letters or more, by their consonant skeleton; each token of a comment (and
+    each run of two or three tokens) is looked up there and a candidate is confirmed with the
+    term's own regular expression. Masked tokens ("n*gger") are compared with the terms that
+    start with the same letter.
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, str, tuple[str, ...]]]):
+        self.entries: list[tuple[str, str, tuple[str, ...]]] = []
+        # key -> [(category, term, pattern, exceptions)]
+        self._exact: dict[str, list[tuple[str, str, re.Pattern[str], tuple[str, ...]]]] = {}
+        self._skel: dict[str, list[tuple[str, str, re.Pattern[str], tuple[str, ...]]]] = {}
+        self._by_first: dict[str, list[tuple[str, str, re.Pattern[str], tuple[str, ...]]]] = {}
+        self._multi_first: set[str] = set()
+        for cat, term, exceptions in entries:
+            term = " ".join(term.strip().lower().split())
+            if not term:
+                continue
+            self.entries.append((cat, term, exceptions))
+            letters = len(term.replace(" ", ""))
+            swap = cat in ("slur", "site") and letters >= 6
+            pattern = re.compile(_term_regex(term, swap_vowels=swap) + _SUFFIX)
+            item = (cat, term, pattern, exceptions)
+            key = " ".join(_fold(w) for w in term.split())
+            self._exact.setdefault(key, []).append(item)
+            if swap:
+                self._skel.setdefault(_skeleton(key), []).append(item)
+            self._by_first.setdefault(_fold(term[0]), []).append(item)
+            if " " in term:
+                self._multi_first.add(_fold(term.split()[0]))
+        self._cached = functools.lru_cache(maxsize=65536)(self._candidates)
+
+    def with_additions(self, additions: Iterable[str]) -> Lexicon:
+        """A copy with site terms added (category ``site``: treated like slurs)."""
+        extra = [("site", t, ()) for t in additions if t and t.strip()]
+        if not extra:
+            return self
+        return Lexicon([*self.entries, *extra])
+
+    def _candidates(
+        self, word: str
+    ) -> tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...]:
+        if "*" in word or "#" in word:
+            return tuple(self._by_first.get(_fold(word[0]), ()))
+        key = _fold(word)
+        out: list[tuple[str, str, re.Pattern[str], tuple[str, ...]]] = []
+        for sfx in _SUFFIXES:
+            if sfx and not key.endswith(sfx):
+                continue
+            base = key[: len(key) - len(sfx)] if sfx else key
+            if not base:
+                continue
+            out.extend(self._exact.get(base, ()))
+            if self._skel and len(base) >= 4:
+                out.extend(self._skel.get(_skeleton(base), ()))
+        return tuple(out)
+
+    def scan(self, text: str) -> list[tuple[str, str, str, int, int]]:
+        """All (category, term, matched, start, end) in normalised text."""
+        toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+        hits: list[tuple[str, str, str, int, int]] = []
+        seen: set[tuple[str, int]] = set()
+        spans: list[tuple[str, int, int]] = list(toks)
+        for i, (first, start, _end) in enumerate(toks):
+            if _fold(first) in self._multi_first:
+                for size in (2, 3):
+                    if i + size <= len(toks):
+                        part = toks[i : i + size]
+                        spans.append((" ".join(t[0] for t in part), start, part[-1][2]))
+        # a short fragment joined to its neighbour: "nig ger"
+        for a, b in itertools.pairwise(toks):
+            if (len(a[0]) <= 3 or len(b[0]) <= 3) and a[0].isalpha() and b[0].isalpha():
+                spans.append((a[0] + b[0], a[1], b[2]))
+        for word, start, end in spans:
+            for cat, term, pattern, exceptions in self._cached(word):
+                if (term, start) in seen:
+                    continue
+                original = text[start:end] if " " in word else word
+                if not (pattern.fullmatch(word) or pattern.fullmatch(original)):
+                    continue
+                masks = sum(word.count(c) for c in _MASK)
+                if masks and masks > max(1, len(term) // 3):
+                    continue
+                if exceptions and _inside_exception(text, start, end, exceptions):
+                    continue
+                seen.add((term, start))
+                hits.append((cat, term, original, start, end))
+        return hits
+
+    def find(self, text: str, category: str) -> list[tuple[str, str, int, int]]:
+        """All (term, matched, start, end) of one category in normalised text."""
+        return [(t, m, s, e) for c, t, m, s, e in self.scan(text) if c == category]
+
+    def match(self, n: Normalised) -> list[AbuseHit]:
+        """Every abuse hit in a normalised comment (profanity included, as information)."""
+        text = n.text
+        found = self.scan(text)
+        out: list[AbuseHit] = []
+        seen: set[tuple[str, str]] = set()
+
+        def add(hit: AbuseHit) -> None:
+            key = (hit.category, hit.matched if hit.category != "threat" else hit.term)
+            if key not in seen:
+                seen.add(key)
+                out.append(hit)
+
+        for cat, term, matched, _s, _e in found:
+            if cat in ("slur", "site"):
+                add(AbuseHit(cat, term, matched))
+        for name, pattern in _THREAT_RES:
+            for m in pattern.finditer(text):
+                if name == "call" and m.group("pp") in _THINGS_TOO:
+                    # "this bill should be killed": these verbs also apply to things
+                    subject = text[max(0, m.start() - 40) : m.start()].split()[-3:]
+                    if any(w in _INANIMATE for w in subject):
+                        continue
+                add(AbuseHit("threat", name, m.group(0).strip()))
+        for hit in self._dehumanising(text, found):
+            add(hit)
+        for cat, term, matched, start, _e in found:
+            if cat in ("insult_severe", "insult"):
+                targeted = _targeted(text, start, term)
+                if cat == "insult" and not targeted:
+                    continue
+                add(AbuseHit(cat, term, matched, targeted=targeted))
+        for cat, term, matched, _s, _e in found:
+            if cat == "profanity":
+                add(AbuseHit("profanity", term, matched))
+        return out
+
+    def _dehumanising(
+        self, text: str, found: list[tuple[str, str, str, int, int]]
+    ) -> list[AbuseHit]:
+        groups = [f for f in found if f[0] == "group" and not _institution_follows(text, f[4])]
+        dehum = [f for f in found if f[0] == "dehumanising"]
+        if not groups or not dehum:
+            return []
+        out: list[AbuseHit] = []
+        for _c, term, matched, start, end in dehum:
+            sent_start = max(text.rfind(c, 0, start) for c in ".!?;\n") + 1
+            sent_end = min(
+                [i for i in (text.find(c, end) for c in ".!?;\n") if i >= 0] or [len(text)]
+            )
+            if _VICTIM_CONTEXT.search(text[sent_start:start]):
+                continue
+            near = [
+                g
+                for g in groups
+                if sent_start <= g[3] < sent_end and _token_distance(text, g[3], start) <= 10
+            ]
+            if near:
+                out.append(AbuseHit("dehumanising", term, f"{near[0][2]} … {matched}"))
+        return out
+
+
+def _inside_exception(text: str, start: int, end: int, exceptions: tuple[str, ...]) -> bool:
+    for phrase in exceptions:
+        for m in re.finditer(re.escape(phrase), text):
+            if m.start() <= start and end <= m.end():
+                return True
+    return False
+
+
+_ADJECTIVE_INSULTS = frozenset(["stupid", "dumb", "pathetic", "retarded"])
+_YOU_ARE_RE = re.compile(
+    r"(?:\byou|\bu|\bur|\byou're|\byoure|\byour)\s*(?:'re|re| are| r)?\s+"
+    r"(?:so |such an? |a |an |really |fucking |just |totally |completely )*$"
+)
+
+
+def _targeted(text: str, start: int, term: str = "") -> bool:
+    before = text[max(0, start - 40) : start]
+    if term in _ADJECTIVE_INSULTS:
+        # "you're so stupid", "you stupid ...": not "you said something stupid"
+        return bool(_YOU_ARE_RE.search(before))
+    words = before.split()[-4:]
+    return bool(_SECOND_PERSON.search(" ".join(words)))
+
+
+def _institution_follows(s: str, end: int) -> bool:
+    after = s[end : end + 40].split()[:2]
+    return any(w.strip(",:'\"") in _INSTITUTIONS for w in after)
+
+
+def _token_distance(s: str, a: int, b: int) -> int:
+    lo, hi = (a, b) if a <= b else (b, a)
+    return len(s[lo:hi].split())
+
+
+def parse_lexicon(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    entries: list[tuple[str, str, tuple[str, ...]]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) < 2:
+            continue
+        cat, term = parts[0].strip(), parts[1].strip()
+        if cat not in CATEGORIES:
+            continue
+        exceptions = tuple(
+            p.strip().lower() for p in (parts[2] if len(parts) > 2 else "").split("|") if p.strip()
+        )
+        entries.append((cat, term, exceptions))
+    return entries
+
+
+@functools.lru_cache(maxsize=8)
+def load_lexicon(path: str | None = None) -> Lexicon:
+    """Load (once per process) the lexicon file; ``None`` means the shipped one."""
+    p = Path(path) if path else DEFAULT_LEXICON
+    return Lexicon(parse_lexicon(p.read_text(encoding="utf-8")))

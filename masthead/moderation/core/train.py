@@ -1,0 +1,333 @@
+"""Training, evaluation and the reproducible starter build.
+
+Command line (writes ``spam.npz`` and ``abuse.npz``)::
+
+    python -m masthead.moderation.core.train \\
+        --data /work/shared/data/moderation --out masthead/moderation/starter
+
+Shipped starter models (see ``starter/ATTRIBUTION.md``):
+
+* spam: YouTube Spam Collection + SMS Spam Collection (UCI, CC BY 4.0), all rows;
+* abuse: Davidson et al. 2017 (MIT), hate speech or offensive language vs neither, hate speech
+  weighted up. OLID (licence not stated) is *not* used for any shipped weight; the benchmark
+  trains a separate model on OLID's own training split for measurement only.
+
+Retraining on a site's moderator decisions: ``fit(texts, labels, weights)`` with the starter
+corpus (``starter_corpus``) plus the site's examples at a higher weight (``refit`` does both);
+or, where the corpus is not on the server, ``adapt(current_model, site_texts, site_labels)``
+(the site's examples with the current weights as a prior). Then
+``should_promote(new, current, held_out_texts, held_out_labels)`` before replacing the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+
+from . import datasets
+from .features import FeatureConfig, featurise
+from .model import ABUSE_FILE, SPAM_FILE, LinearModel
+from .normalise import Normalised, normalise
+
+__all__ = [
+    "adapt",
+    "build_starter",
+    "evaluate",
+    "fit",
+    "refit",
+    "should_promote",
+    "starter_corpus",
+]
+
+SEED = 20240611
+SPAM_C = 30.0
+ABUSE_C = 3.0
+DEFAULT_SITE_WEIGHT = 5.0
+
+
+def _normalise_all(texts: Sequence[str | Normalised]) -> list[Normalised]:
+    return [t if isinstance(t, Normalised) else normalise(t) for t in texts]
+
+
+def _cv_threshold(x: Any, y: np.ndarray, w: np.ndarray, c: float, folds: int = 5) -> float:
+    """The probability threshold that maximises F1 on out-of-fold predictions."""
+    oof = np.zeros(len(y))
+    skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    for tr, te in skf.split(np.zeros(len(y)), y):
+        m = _logreg(c).fit(x[tr], y[tr], sample_weight=w[tr])
+        oof[te] = m.predict_proba(x[te])[:, 1]
+    best_t, best_f = 0.5, -1.0
+    for t in np.linspace(0.2, 0.8, 25):
+        f = f1_score(y, oof >= t, sample_weight=w, zero_division=0)
+        if f > best_f + 1e-9:
+            best_t, best_f = float(t), f
+    return round(best_t, 3)
+
+
+def _logreg(c: float) -> LogisticRegression:
+    return LogisticRegression(
+        C=c, solver="liblinear", class_weight="balanced", max_iter=1000, random_state=SEED
+    )
+
+
+def fit(
+    texts: Sequence[str | Normalised],
+    labels: Sequence[int],
+    weights: Sequence[float] | None = None,
+    *,
+    name: str = "spam",
+    config: FeatureConfig | None = None,
+    c: float | None = None,
+    threshold: float | str = "cv",
+    meta: dict[str, Any] | None = None,
+) -> LinearModel:
+    """Fit a hashed-feature logistic regression.
+
+    ``labels`` are 1 (spam / abusive) or 0; ``weights`` are per-example sample weights (give
+    the site's own moderator decisions a higher weight than the starter corpus, e.g. 5).
+    ``threshold="cv"`` picks the F1-best threshold by 5-fold cross-validation on the training
+    data (needs at least 10 examples of each class; otherwise 0.5 is used).
+    """
+    config = config or FeatureConfig()
+    y = np.asarray(labels, dtype=np.int64)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    if len(y) != len(texts) or len(w) != len(y):
+        raise ValueError("texts, labels and weights must have the same length")
+    if len(set(y.tolist())) < 2:
+        raise ValueError("fit needs examples of both classes")
+    c = c if c is not None else (SPAM_C if name == "spam" else ABUSE_C)
+    x = featurise(_normalise_all(texts), config)
+    model = _logreg(c).fit(x, y, sample_weight=w)
+    if threshold == "cv":
+        thr = _cv_threshold(x, y, w, c) if min(np.bincount(y)) >= 10 else 0.5
+    else:
+        thr = float(threshold)
+    info = {
+        "name": name,
+        "threshold": thr,
+        "C": c,
+        "n_examples": len(y),
+        "n_positive": int(y.sum()),
+        **(meta or {}),
+    }
+    return LinearModel(
+        weights=model.coef_.ravel().astype(np.float32),
+        intercept=float(model.intercept_[0]),
+        config=config,
+        meta=info,
+    )
+
+
+def adapt(
+    base: LinearModel,
+    texts: Sequence[str | Normalised],
+    labels: Sequence[int],
+    weights: Sequence[float] | None = None,
+    *,
+    prior: float = 1.0,
+    max_iter: int = 200,
+) -> LinearModel:
+    """Refit ``base`` on the site's own labelled examples only, without the starter corpus.
+
+    Maximum a posteriori logistic regression with a Gaussian prior centred on the base model's
+    weights and intercept: minimises ``sum(w_i * logloss_i) + prior / 2 * |w - w_base|^2``. A larger
+    ``prior`` keeps the model closer to the starter; the site's examples move it where they
+    disagree. Use this on a server that has no copy of the training sets; ``refit`` (starter
+    corpus + site examples) is the alternative where the corpus is available.
+    """
+    from scipy.optimize import minimize
+
+    y = np.asarray(labels, dtype=np.float64)
+    s = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    if len(y) != len(texts) or len(s) != len(y):
+        raise ValueError("texts, labels and weights must have the same length")
+    x = featurise(_normalise_all(texts), base.config)
+    w0 = base.weights.astype(np.float64)
+    b0 = base.intercept
+    d = len(w0)
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:d], theta[d]
+        z = x @ w + b
+        loss = float(np.sum(s * (np.logaddexp(0.0, z) - y * z)))
+        diff = w - w0
+        db = b - b0
+        loss += 0.5 * prior * (float(diff @ diff) + db * db)
+        r = s * (1.0 / (1.0 + np.exp(-z)) - y)
+        grad = np.empty(d + 1)
+        grad[:d] = x.T @ r + prior * diff
+        grad[d] = r.sum() + prior * db
+        return loss, grad
+
+    theta0 = np.concatenate([w0, [base.intercept]])
+    res = minimize(objective, theta0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
+    meta = {
+        **base.meta,
+        "adapted_from": base.meta.get("trained_on", base.name),
+        "site_examples": len(y),
+        "prior": prior,
+    }
+    return LinearModel(
+        weights=res.x[:d].astype(np.float32),
+        intercept=float(res.x[d]),
+        config=base.config,
+        meta=meta,
+    )
+
+
+def evaluate(
+    model: LinearModel,
+    texts: Sequence[str | Normalised],
+    labels: Sequence[int],
+    *,
+    threshold: float | None = None,
+) -> dict[str, float]:
+    """Metrics of ``model`` on labelled texts (1 = spam/abusive).
+
+    Returns n, positives, roc_auc (nan with one class only), f1 (positive class), macro_f1,
+    precision, recall, accuracy and the threshold used.
+    """
+    y = np.asarray(labels, dtype=np.int64)
+    p = model.predict_many(_normalise_all(texts))
+    t = model.threshold if threshold is None else threshold
+    pred = p >= t
+    auc = float(roc_auc_score(y, p)) if len(set(y.tolist())) == 2 else float("nan")
+    return {
+        "n": float(len(y)),
+        "positives": float(y.sum()),
+        "roc_auc": auc,
+        "f1": float(f1_score(y, pred, zero_division=0)),
+        "macro_f1": float(f1_score(y, pred, average="macro", zero_division=0)),
+        "precision": float(precision_score(y, pred, zero_division=0)),
+        "recall": float(recall_score(y, pred, zero_division=0)),
+        "accuracy": float((pred == y).mean()) if len(y) else float("nan"),
+        "threshold": float(t),
+    }
+
+
+def should_promote(
+    new: LinearModel,
+    current: LinearModel,
+    texts: Sequence[str | Normalised],
+    labels: Sequence[int],
+    *,
+    metric: str = "f1",
+    tolerance: float = 0.0,
+) -> tuple[bool, dict[str, dict[str, float]]]:
+    """Promote ``new`` only if it does no worse than ``current`` on held-out site decisions.
+
+    Compares ``metric`` (and, when both classes are present, ROC AUC) with ``tolerance``.
+    Returns (decision, {"new": metrics, "current": metrics}).
+    """
+    normed = _normalise_all(texts)
+    m_new = evaluate(new, normed, labels)
+    m_cur = evaluate(current, normed, labels)
+    ok = m_new[metric] + tolerance >= m_cur[metric]
+    if not np.isnan(m_new["roc_auc"]) and not np.isnan(m_cur["roc_auc"]):
+        ok = ok and m_new["roc_auc"] + tolerance >= m_cur["roc_auc"]
+    return ok, {"new": m_new, "current": m_cur}
+
+
+# --- the starter corpus -----------------------------------------------------------------------
+
+
+def starter_corpus(data_dir: str | Path, kind: str) -> tuple[list[str], list[int], list[float]]:
+    """The licence-clean training corpus of a starter model: (texts, labels, weights).
+
+    ``kind="spam"``: YouTube + SMS, all rows, weight 1 (SMS weighted to balance the two sets).
+    ``kind="abuse"``: Davidson; label 1 = hate speech or offensive language; hate speech
+    examples weighted up by their share of hate votes.
+    """
+    if kind == "spam":
+        yt = datasets.read_youtube(data_dir)
+        sms = datasets.read_sms(data_dir)
+        ratio = len(yt) / len(sms)
+        texts = [e.text for e in yt] + [e.text for e in sms]
+        labels = [e.label for e in yt] + [e.label for e in sms]
+        weights = [1.0] * len(yt) + [max(ratio, 0.5)] * len(sms)
+        return texts, labels, weights
+    if kind == "abuse":
+        dv = datasets.read_davidson(data_dir)
+        texts = [e.text for e in dv]
+        labels = [e.label for e in dv]
+        weights = [1.0 + 2.0 * e.weight for e in dv]
+        return texts, labels, weights
+    raise ValueError(f"unknown model kind {kind!r}")
+
+
+def refit(
+    kind: str,
+    site_texts: Sequence[str],
+    site_labels: Sequence[int],
+    *,
+    data_dir: str | Path,
+    site_weight: float = DEFAULT_SITE_WEIGHT,
+) -> LinearModel:
+    """Starter corpus + the site's moderator-labelled examples (weighted ``site_weight``)."""
+    texts, labels, weights = starter_corpus(data_dir, kind)
+    texts = [*texts, *site_texts]
+    labels = [*labels, *(int(v) for v in site_labels)]
+    weights = [*weights, *([float(site_weight)] * len(site_texts))]
+    return fit(
+        texts,
+        labels,
+        weights,
+        name=kind,
+        meta={"trained_on": f"starter {kind} corpus + {len(site_texts)} site examples"},
+    )
+
+
+_SPAM_META = {
+    "trained_on": "YouTube Spam Collection (5 videos) + SMS Spam Collection v.1, all rows",
+    "licence": "UCI datasets, CC BY 4.0; see ATTRIBUTION.md",
+}
+_ABUSE_META = {
+    "trained_on": "Davidson et al. 2017 hate/offensive tweets (MIT); label 1 = hate or offensive",
+    "licence": "MIT (c) 2017 Tom Davidson; see ATTRIBUTION.md",
+}
+
+
+def build_starter(
+    data_dir: str | Path, out_dir: str | Path, *, kinds: Sequence[str] = ("spam", "abuse")
+) -> dict[str, dict[str, Any]]:
+    """Train the starter models from the labelled sets and write them to ``out_dir``.
+
+    Deterministic: fixed seeds, liblinear, sorted file order; rerunning gives the same bytes.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result: dict[str, dict[str, Any]] = {}
+    for kind in kinds:
+        texts, labels, weights = starter_corpus(data_dir, kind)
+        meta = dict(_SPAM_META if kind == "spam" else _ABUSE_META)
+        model = fit(texts, labels, weights, name=kind, meta=meta)
+        path = out / (SPAM_FILE if kind == "spam" else ABUSE_FILE)
+        model.save(path)
+        result[kind] = {**model.meta, "path": str(path), "bytes": path.stat().st_size}
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build Masthead's starter moderation models.")
+    parser.add_argument("--data", required=True, help="folder with the labelled sets")
+    parser.add_argument("--out", required=True, help="folder to write spam.npz and abuse.npz")
+    parser.add_argument("--only", choices=["spam", "abuse"], help="build one model only")
+    args = parser.parse_args(argv)
+    kinds = (args.only,) if args.only else ("spam", "abuse")
+    result = build_starter(args.data, args.out, kinds=kinds)
+    json.dump(result, sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,225 @@
+"""assess(): the decision, its scores and reasons, and every knob the site can turn."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from masthead.moderation.core import (
+    Context,
+    Draft,
+    History,
+    LabelledFingerprint,
+    Settings,
+    assess,
+    fingerprint,
+    load_models,
+    thresholds,
+)
+
+BENCH = Path(__file__).resolve().parents[3] / "bench" / "moderation" / "data"
+
+MODEL_PAGE_SCAM = (
+    "Goog-l-e is paying $97 per ho-u-r ♥♥♥ for working from home... I've made $8O,000 last "
+    "month and I never had a job before. Just open this site http://home-job-today.xyz/start"
+)
+HEATED = [
+    "The government is spending $97 billion in tax cuts while food banks run out of tins.",
+    "What a fucking mess. Every single promise broken within six months.",
+    "Netanyahu is clinging to power to stay out of a courtroom.",
+    "The IDF has killed aid workers, journalists and children in numbers no strike can explain.",
+    "Russian forces bombed a maternity hospital and then claimed it was staged. Sickening.",
+    "Oh yes, I'm sure the billionaire who owns the newspaper has our best interests at heart.",
+    "These clowns couldn't run a bath, never mind a country.",
+    "AP fact-checked the speech and half the numbers were wrong: https://apnews.com/hub/x",
+]
+
+
+def rows(name):
+    with (BENCH / f"{name}.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def test_starter_models_are_committed_and_small():
+    models = load_models()
+    assert models.spam is not None and models.abuse is not None
+    total = sum(p.stat().st_size for p in Path(models.path).glob("*.npz"))
+    assert total < 3 * 1024 * 1024
+    assert load_models() is models  # cached once per process
+
+
+def test_model_page_scam_is_never_published():
+    for strictness in ("lenient", "balanced", "strict"):
+        v = assess(Draft(MODEL_PAGE_SCAM), Context(settings=Settings(strictness=strictness)))
+        assert v.action in ("spam", "hold"), (strictness, v)
+    v = assess(Draft(MODEL_PAGE_SCAM))
+    assert v.action == "spam"
+    text = " | ".join(v.reasons)
+    assert "obfuscated words: Goog-l-e → google" in text
+    assert "earnings claim" in text
+    assert "link to an unknown domain: home-job-today.xyz" in text
+    assert "work from home pitch" in text
+
+
+@pytest.mark.parametrize("body", HEATED)
+def test_heated_political_comments_are_published(body):
+    v = assess(Draft(body))
+    assert v.action == "publish", v
+
+
+def test_a_sample_of_the_bench_sets():
+    legit = rows("legit_political")[::10]
+    bad = rows("scam_abuse")[::5]
+    assert [r["text"] for r in legit if assess(Draft(r["text"])).action != "publish"] == []
+    assert [r["text"] for r in bad if assess(Draft(r["text"])).action == "publish"] == []
+
+
+def test_racist_abuse_is_held_not_spammed_and_the_slur_is_masked():
+    v = assess(Draft("Go back to Africa you n1gger, nobody wants you here"))
+    assert v.action == "hold"
+    assert "slur: n****r" in v.reasons
+    assert not any("nigger" in r or "n1gger" in r for r in v.reasons)  # masked everywhere
+    assert any(r.startswith("obfuscated words: n") for r in v.reasons)
+    assert v.scores["abuse"] == 1.0
+
+
+def test_abuse_can_be_sent_to_spam_when_the_site_says_so():
+    ctx = Context(settings=Settings(abuse_action="spam"))
+    assert assess(Draft("Send the n1ggers home"), ctx).action == "spam"
+
+
+def test_honeypot_means_spam():
+    v = assess(Draft("Great article, thanks!", honeypot="http://x.example"))
+    assert v.action == "spam"
+    assert v.reasons[0].startswith("honeypot")
+
+
+def test_too_fast_form_counts_against_the_comment():
+    slow = assess(Draft("Nice article, see my site http://my-site.top", seconds_to_submit=40))
+    fast = assess(Draft("Nice article, see my site http://my-site.top", seconds_to_submit=0.8))
+    assert fast.scores["spam"] > slow.scores["spam"]
+    assert any("0.8s" in r for r in fast.reasons)
+
+
+def test_rate_over_the_limit_is_held():
+    body = "I agree with the previous comment about the budget."
+    assert assess(Draft(body), Context(recent_by_reader=2, rate_limit="5/m")).action == "publish"
+    v = assess(Draft(body), Context(recent_by_reader=6, rate_limit="5/m"))
+    assert v.action == "hold"
+    assert v.scores["rate_ratio"] == pytest.approx(1.2)
+    assert "posting rate over the limit" in v.reasons[0]
+    # an operator who raises the limit raises the threshold too
+    assert assess(Draft(body), Context(recent_by_ip=6, rate_limit="30/m")).action == "publish"
+
+
+def test_near_duplicate_of_moderator_labelled_spam_is_held_at_once():
+    original = "Message me for an amazing opportunity, my cousin explains it all on his page"
+    copy = "Message me for an amazing opportunity!! my cousin explains it all on his page"
+    assert assess(Draft(copy)).action == "publish"
+    labelled = [LabelledFingerprint(fingerprint(original), "spam")]
+    v = assess(Draft(copy), Context(labelled_fingerprints=labelled))
+    assert v.action in ("hold", "spam")
+    assert v.scores["labelled_similarity"] >= 0.85
+    assert any("moderator marked spam" in r for r in v.reasons)
+    # tuples work too, and an approved near-copy lowers the spam score
+    ham = assess(
+        Draft(MODEL_PAGE_SCAM),
+        Context(labelled_fingerprints=[(fingerprint(MODEL_PAGE_SCAM), "ham")]),
+    )
+    assert ham.scores["spam"] < assess(Draft(MODEL_PAGE_SCAM)).scores["spam"]
+
+
+def test_moderator_labelled_abuse_holds_near_copies():
+    body = "People like you are the reason this comment section is unreadable, honestly"
+    v = assess(Draft(body), Context(labelled_fingerprints=[(fingerprint(body), "abuse")]))
+    assert v.action == "hold"
+
+
+def test_near_duplicate_of_recent_published_comment_adds_evidence():
+    body = "Everyone should read this and share it with ten friends before it gets deleted"
+    alone = assess(Draft(body))
+    dup = assess(Draft(body), Context(recent_fingerprints=[fingerprint(body)]))
+    assert dup.scores["spam"] > alone.scores["spam"]
+    assert dup.scores["duplicate_similarity"] == 1.0
+
+
+def test_strictness_changes_the_outcome():
+    body = "Our local paper has the full story https://www.valley-gazette.com/council-vote"
+    actions = {
+        s: assess(Draft(body), Context(settings=Settings(strictness=s))).action
+        for s in ("lenient", "balanced", "strict", 0.0, 1.0)
+    }
+    assert actions["lenient"] == actions[0.0] == "publish"
+    assert actions["balanced"] == "hold"
+    assert actions["strict"] == actions[1.0] == "hold"
+    borderline = "Interesting, more on this at http://my-analysis-blog.net/post"
+    assert assess(Draft(borderline)).action == "publish"
+    assert (
+        assess(Draft(borderline), Context(settings=Settings(strictness="strict"))).action == "hold"
+    )
+    t = thresholds(0.25)
+    assert thresholds("lenient")["spam_hold"] > t["spam_hold"] > thresholds("balanced")["spam_hold"]
+    with pytest.raises(ValueError):
+        thresholds("paranoid")
+
+
+def test_allow_and_block_lists():
+    body = "Our local paper has the full story https://www.valley-gazette.com/council-vote"
+    held = assess(Draft(body))
+    assert held.action == "hold"
+    assert "link to an unknown domain: valley-gazette.com" in held.reasons
+    ok = assess(Draft(body), Context(settings=Settings(allow_domains=["valley-gazette.com"])))
+    assert ok.action == "publish"
+    blocked = assess(
+        Draft("Read https://www.bbc.co.uk/news/x"),
+        Context(settings=Settings(block_domains=["bbc.co.uk"])),
+    )
+    assert blocked.action == "spam"
+    assert "blocked domain: bbc.co.uk" in blocked.reasons[0]
+
+
+def test_lexicon_additions():
+    body = "The councillor is a total gobshite"
+    assert assess(Draft(body)).action == "publish"
+    v = assess(Draft(body), Context(settings=Settings(lexicon_additions=["gobshite"])))
+    assert v.action == "hold"
+    assert "blocked term: g******e" in v.reasons
+
+
+def test_author_history_moves_the_spam_score():
+    body = "Interesting, more on this at http://my-analysis-blog.net/post"
+    new = assess(Draft(body))
+    trusted = assess(Draft(body), Context(history=History(approved=15, is_first_comment=False)))
+    spammer = assess(
+        Draft(body), Context(history=History(spam=2, removed=1, is_first_comment=False))
+    )
+    assert trusted.scores["spam"] < new.scores["spam"] < spammer.scores["spam"]
+    assert trusted.action == "publish"
+    assert spammer.action in ("hold", "spam")
+    assert "first comment, with a link" in new.reasons
+
+
+def test_scores_are_json_ready_and_the_verdict_is_deterministic():
+    a = assess(Draft(MODEL_PAGE_SCAM))
+    b = assess(Draft(MODEL_PAGE_SCAM))
+    assert a == b
+    data = json.loads(json.dumps(a.as_dict()))
+    assert data["action"] == "spam"
+    assert {"spam", "spam_model", "abuse", "abuse_model", "links", "obfuscation"} <= set(a.scores)
+    assert all(isinstance(v, float) for v in a.scores.values())
+
+
+def test_rules_still_work_without_models():
+    from masthead.moderation.core import Models
+
+    v = assess(Draft(MODEL_PAGE_SCAM), models=Models(spam=None, abuse=None))
+    assert v.action in ("hold", "spam")
+    assert "spam_model" not in v.scores
+
+
+def test_author_name_that_advertises_counts():
+    body = "Totally agree with this article"
+    plain = assess(Draft(body, author_name="Jane Smith"))
+    ad = assess(Draft(body, author_name="WhatsApp +1 415 555 0123 loans"))
+    assert ad.scores["spam"] > plain.scores["spam"]
+    assert any(r.startswith("author name advertises") for r in ad.reasons)

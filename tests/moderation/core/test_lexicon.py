@@ -1,0 +1,122 @@
+"""The abuse lexicon: slurs in disguise, dehumanising language, threats, targeted insults."""
+
+import pytest
+
+from masthead.moderation.core import Lexicon, load_lexicon, mask, normalise
+
+
+def hits(text, lexicon=None):
+    lex = lexicon or load_lexicon()
+    return [(h.category, h.term) for h in lex.match(normalise(text))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you are a n1gger",
+        "N-i-g-g-e-r go home",
+        "n*gger",
+        "niiiigger",
+        "nig ger",
+        "n!gg3r",
+        "п1gger",  # Cyrillic п
+        "niggur",
+    ],
+)
+def test_n_word_in_disguise(text):
+    assert ("slur", "nigger") in hits(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [("filthy ch1nks", "chink"), ("he is a f4ggot", "faggot"), ("sp1cs", "spic"), ("k!ke", "kike")],
+)
+def test_other_slurs(text, term):
+    assert ("slur", term) in hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Niger and Nigeria signed the deal",
+        "the chinks in the armour are showing",
+        "spicy food",
+        "he gave a snigger",
+        "a raccoon in the garden",
+        "a bigger digger",
+    ],
+)
+def test_innocent_words_are_not_slurs(text):
+    assert not [h for h in hits(text) if h[0] == "slur"]
+
+
+def test_dehumanising_language_needs_a_group():
+    assert ("dehumanising", "vermin") in hits("Muslims are vermin")
+    assert ("dehumanising", "parasites") in hits("immigrants are parasites")
+    assert hits("The Chinese government are parasites") == []
+    assert hits("refugees are treated like animals") == []
+    assert hits("the rats have left the sinking ship") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will kill you",
+        "traitors should be hanged",
+        "the journalist who wrote this should be hanged",
+        "kill them all",
+        "kys",
+        "I know where you live",
+        "he deserves a bullet in the head",
+    ],
+)
+def test_threats(text):
+    assert any(cat == "threat" for cat, _ in hits(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this bill should be killed",
+        "the plan will be killed in committee",
+        "this policy will kill thousands of jobs",
+        "Kill the bill",
+    ],
+)
+def test_not_threats(text):
+    assert not any(cat == "threat" for cat, _ in hits(text))
+
+
+def test_insults_count_when_aimed_at_a_reader():
+    assert ("insult", "idiot") in hits("You are an idiot")
+    assert hits("Trump is an idiot") == []
+    assert hits("You said something stupid") == []
+    assert ("insult", "stupid") in hits("you're so stupid")
+    found = load_lexicon().match(normalise("you stupid cunt"))
+    severe = [h for h in found if h.category == "insult_severe"]
+    assert severe and severe[0].targeted
+
+
+def test_profanity_is_information_only():
+    assert hits("this is fucking bullshit") == [
+        ("profanity", "fucking"),
+        ("profanity", "bullshit"),
+    ] or {c for c, _ in hits("this is fucking bullshit")} == {"profanity"}
+
+
+def test_site_additions():
+    lex = load_lexicon().with_additions(["smeghead"])
+    assert ("site", "smeghead") in hits("what a sm3ghead", lex)
+    assert hits("what a smeghead") == []
+
+
+def test_custom_lexicon():
+    lex = Lexicon([("slur", "zorg", ()), ("group", "martians", ()), ("dehumanising", "bugs", ())])
+    assert ("slur", "zorg") in hits("z0rgs everywhere", lex)
+    assert ("dehumanising", "bugs") in hits("martians are bugs", lex)
+
+
+def test_mask():
+    assert mask("nigger") == "n****r"
+    assert mask("kike") == "k**e"
+    assert mask("fa") == "f*"

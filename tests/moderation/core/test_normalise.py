@@ -1,0 +1,112 @@
+"""Normalisation: every obfuscation the model-page scam used, and what must stay untouched."""
+
+import pytest
+
+from masthead.moderation.core import normalise
+
+
+@pytest.mark.parametrize(
+    ("raw", "word"),
+    [
+        ("Goog-l-e is paying", "google"),
+        ("per ho-u-r from home", "hour"),
+        ("G.o.o.g.l.e pays", "google"),
+        ("they p a y weekly", "pay"),
+        ("W-O-R-K from home", "work"),
+        ("p♥a♥y now", "pay"),
+        ("$97 per h0ur", "hour"),
+        ("easy m0ney", "money"),
+        ("ca$h now", "cash"),
+    ],
+)
+def test_split_and_leet_words_are_rejoined(raw, word):
+    n = normalise(raw)
+    assert word in n.tokens
+    assert any(fixed == word for _orig, fixed in n.deobfuscated)
+
+
+def test_model_page_scam_normalises_and_records_the_tricks():
+    n = normalise(
+        "Goog-l-e is paying $97 per ho-u-r ♥♥♥ for working from home... "
+        "I've made $8O,000 last month"
+    )
+    assert n.text.startswith("google is paying $97 per hour for working from home")
+    assert "$80,000" in n.text
+    assert ("Goog-l-e", "google") in n.deobfuscated
+    assert ("ho-u-r", "hour") in n.deobfuscated
+    assert ("8O", "80") in n.deobfuscated
+    assert n.symbol_runs == 1
+    assert n.raw.startswith("Goog-l-e")  # the raw text is kept
+    assert n.obfuscation >= 3
+
+
+def test_letters_inside_numbers_become_digits():
+    assert "$80" in normalise("earn $8O today").text
+    assert "$1000" in normalise("win $1O0O").text
+
+
+def test_cyrillic_and_greek_look_alikes_are_mapped():
+    n = normalise("Gооgle раys")  # Cyrillic о, о, р, а
+    assert n.tokens == ["google", "pays"]
+    assert n.confusables == 4
+    assert normalise("Ηοme wοrk").tokens == ["home", "work"]  # Greek Η, ο
+
+
+def test_full_width_and_mathematical_letters_fold():
+    assert normalise("ＧＯＯＧＬＥ ｐａｙｓ").text == "google pays"
+    assert normalise("𝐆𝐨𝐨𝐠𝐥𝐞").text == "google"
+
+
+def test_zero_width_characters_are_stripped_and_counted():
+    n = normalise("fr\u200bee mo\u200dney\ufeff")
+    assert n.text == "free money"
+    assert n.zero_width == 3
+
+
+def test_symbol_runs_and_squeezed_repeats():
+    n = normalise("sooooo freeeee ♥♥♥ now ★ ★ ★ !!!!!!")
+    assert n.text == "soo free now !!"
+    assert n.symbol_runs == 2
+    assert n.decorative == 6
+    assert n.squeezed >= 3
+
+
+def test_foreign_script_text_is_not_treated_as_obfuscation():
+    n = normalise("Привет, как дела?")
+    assert n.confusables == 0
+    assert n.text == "привет, как дела?"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "up-to-date",
+        "rock-n-roll",
+        "mother-in-law",
+        "U.S.A.",
+        "1,000,000",
+        "10:30",
+        "covid19",
+        "4chan",
+        "2nd",
+        "mp3",
+        "b2b",
+        "$97 billion",
+    ],
+)
+def test_ordinary_words_and_numbers_are_left_alone(text):
+    n = normalise(text)
+    assert n.deobfuscated == []
+    assert n.text == text.lower()
+
+
+def test_links_are_kept_intact():
+    n = normalise("See https://www.BBC.co.uk/news/uk-123 and bit.ly/xYz")
+    assert n.urls == ["https://www.BBC.co.uk/news/uk-123", "bit.ly/xYz"]
+    assert "https://www.bbc.co.uk/news/uk-123" in n.text
+
+
+def test_empty_text():
+    n = normalise("")
+    assert n.text == ""
+    assert n.tokens == []

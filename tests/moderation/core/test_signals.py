@@ -1,0 +1,97 @@
+"""Rule signals: links, money, scam shapes, contact details, rate limits."""
+
+import pytest
+
+from masthead.moderation.core import RateLimit, normalise, parse_rate
+from masthead.moderation.core.signals import link_facts, registrable_domain, scam_facts
+
+
+def links(text, **kw):
+    return link_facts(normalise(text), **kw)
+
+
+def test_link_domains_are_classified():
+    f = links(
+        "see https://www.bbc.co.uk/news/x and http://cheap-jobs.xyz/a and bit.ly/abc "
+        "and wa.me/441234"
+    )
+    assert f.count == 4
+    assert f.allowed == ["bbc.co.uk"]
+    assert f.unknown == ["cheap-jobs.xyz"]
+    assert f.suspicious_tld == ["cheap-jobs.xyz"]
+    assert f.shorteners == ["bit.ly"]
+    assert f.messenger == ["wa.me"]
+
+
+def test_obfuscated_domains_are_found():
+    assert links("visit earnfast dot com today").obfuscated == ["earnfast.com"]
+    assert links("go to earnfast[.]net").obfuscated == ["earnfast.net"]
+    assert links("go to earnfast (dot) org").obfuscated == ["earnfast.org"]
+
+
+def test_site_allow_and_block_lists():
+    f = links("https://local-paper.example.org/story", allow=["example.org"])
+    assert f.allowed == ["example.org"] and not f.unknown
+    f = links("https://www.bbc.co.uk/x", block=["bbc.co.uk"])
+    assert f.blocked == ["bbc.co.uk"]
+    f = links("https://www.bbc.co.uk/x", use_default_allow=False)
+    assert f.unknown == ["bbc.co.uk"]
+
+
+def test_author_url_counts_as_a_link():
+    f = link_facts(normalise("nice article"), author_url="http://spam-shop.top")
+    assert f.unknown == ["spam-shop.top"]
+
+
+def test_registrable_domain():
+    assert registrable_domain("news.bbc.co.uk") == "bbc.co.uk"
+    assert registrable_domain("www.example.com") == "example.com"
+
+
+def test_earnings_claims_but_not_public_money():
+    assert scam_facts(normalise("I made $8O,000 last month")).earnings
+    assert scam_facts(normalise("Google pays $97 per hour")).earnings
+    assert scam_facts(normalise("earn money from home fast")).earnings
+    public = scam_facts(normalise("They gave $97 billion in tax cuts to the rich"))
+    assert public.money and not public.earnings
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [
+        ("I work from home and love it", "work from home"),
+        ("no experience needed, start today", "work from home"),
+        ("he helped me recover my stolen bitcoin", "crypto recovery"),
+        ("contact the recovery expert", "crypto recovery"),
+        ("cheap viagra online", "pharmacy"),
+        ("you have won a prize, claim your reward", "prize or loan"),
+        ("check out my channel", "self-promotion"),
+        ("buy followers cheap", "followers or views"),
+    ],
+)
+def test_scam_shapes(text, shape):
+    assert shape in scam_facts(normalise(text)).shapes
+
+
+def test_phone_numbers_and_messenger_handles():
+    f = scam_facts(normalise("WhatsApp me +44 7911 123456 or Telegram @quickcash"))
+    assert f.phones == ["+44 7911 123456"]
+    assert f.messenger == ["telegram", "whatsapp"]
+    assert f.handles == ["@quickcash"]
+    assert scam_facts(normalise("Teleg-ram: @cash")).messenger
+    assert scam_facts(normalise("call 0 7 9 1 1 1 2 3 4 5 6")).phones
+
+
+def test_view_counts_and_years_are_not_phone_numbers():
+    assert scam_facts(normalise("1,884,034,783 views in 2010-2015")).phones == []
+
+
+def test_parse_rate():
+    assert parse_rate("5/m") == RateLimit(5, 60)
+    assert parse_rate("10/h") == RateLimit(10, 3600)
+    assert parse_rate("100/d") == RateLimit(100, 86400)
+    assert parse_rate("5/30s") == RateLimit(5, 30)
+    assert parse_rate("3/min") == RateLimit(3, 60)
+    assert parse_rate(None) is None
+    with pytest.raises(ValueError):
+        parse_rate("often")

@@ -1,0 +1,77 @@
+"""The retraining API: fit, evaluate, save/load, promotion check."""
+
+import numpy as np
+
+from masthead.moderation.core import LinearModel, load_models
+from masthead.moderation.core.features import FeatureConfig
+from masthead.moderation.core.train import evaluate, fit, should_promote
+
+SMALL = FeatureConfig(n_features=2**14)  # tiny fits stay fast
+
+SPAM = [
+    "win a free prize now, call 0800 123 456",
+    "earn $500 a day from home, visit cash-now.xyz",
+    "check out my channel and subscribe",
+    "cheap pills without prescription at pharma.top",
+    "congratulations you won a gift card, claim now",
+    "make money fast online, message me on whatsapp",
+] * 3
+HAM = [
+    "the minister should resign over this",
+    "great reporting, thank you",
+    "I disagree with the editorial about taxes",
+    "the council has cut bus routes again",
+    "this policy will hurt renters",
+    "where is the evidence for this claim?",
+] * 3
+
+
+def test_fit_evaluate_save_load(tmp_path):
+    texts = SPAM + HAM
+    labels = [1] * len(SPAM) + [0] * len(HAM)
+    model = fit(texts, labels, [1.0] * len(texts), name="spam", threshold=0.5, config=SMALL)
+    metrics = evaluate(model, texts, labels)
+    assert metrics["roc_auc"] > 0.95
+    assert metrics["f1"] > 0.9
+    assert set(metrics) >= {"roc_auc", "f1", "macro_f1", "precision", "recall", "accuracy"}
+    path = tmp_path / "spam.npz"
+    model.save(path)
+    again = LinearModel.load(path)
+    assert abs(again.predict_proba(SPAM[0]) - model.predict_proba(SPAM[0])) < 1e-3
+    assert again.meta["name"] == "spam"
+    # np.load without pickle: the file holds only arrays
+    with np.load(path, allow_pickle=False) as data:
+        assert "config" in data and "intercept" in data
+
+
+def test_site_examples_with_higher_weight_change_the_model():
+    texts = SPAM + HAM + ["join our reading club on thursday"]
+    labels = [1] * len(SPAM) + [0] * len(HAM) + [1]
+    light = fit(texts, labels, [1.0] * len(texts), threshold=0.5, config=SMALL)
+    heavy = fit(texts, labels, [1.0] * (len(texts) - 1) + [20.0], threshold=0.5, config=SMALL)
+    probe = "join our reading club on thursday"
+    assert heavy.predict_proba(probe) > light.predict_proba(probe)
+
+
+def test_should_promote_compares_on_held_out_decisions():
+    current = load_models().spam
+    texts = ["earn $90 an hour from home, visit jobs.xyz", "the budget is a disgrace"]
+    labels = [1, 0]
+    ok, metrics = should_promote(current, current, texts, labels)
+    assert ok
+    assert metrics["new"] == metrics["current"]
+
+
+def test_adapt_moves_the_starter_towards_site_decisions_without_the_corpus():
+    from masthead.moderation.core.train import adapt
+
+    base = load_models().spam
+    site = "Join the residents association meeting on Thursday at the library, all welcome"
+    texts = [site, site.replace("Thursday", "Friday"), "the budget is a disgrace", "great piece"]
+    labels = [1, 1, 0, 0]
+    adapted = adapt(base, texts, labels, [5.0] * 4, prior=1.0, max_iter=50)
+    assert adapted.predict_proba(site) > base.predict_proba(site)
+    assert adapted.meta["site_examples"] == 4
+    # an unrelated text barely moves
+    other = "The minister resigned after the report was published."
+    assert abs(adapted.predict_proba(other) - base.predict_proba(other)) < 0.2
