@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from masthead.discussion.api import router as discussion_router
 from masthead.funding.api import router as funding_router
+from masthead.moderation.api import router as moderation_router
 from masthead.publishing.api import router as publishing_router
 
 api = NinjaAPI(
@@ -15,3 +16,4 @@ api = NinjaAPI(
 api.add_router("/", publishing_router)
 api.add_router("/", discussion_router)
 api.add_router("/", funding_router)
+api.add_router("/", moderation_router)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
     path("robots.txt", publishing_views.robots_txt, name="robots-txt"),
     path("comments/", include("masthead.discussion.urls")),
+    path("moderation/", include("masthead.moderation.urls")),
     path("accounts/login/", accounts.ReaderLoginView.as_view(), name="accounts-login"),
     path("accounts/logout/", accounts.logout_view, name="accounts-logout"),
     path("accounts/signup/", accounts.signup, name="accounts-signup"),

@@ -1,6 +1,98 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+class ModerationMode(models.TextChoices):
+    POST = "post", _("Publish unless the filter holds it (post-moderation)")
+    PRE_ALL = "pre_all", _("Hold every comment for review")
+    PRE_GUESTS = "pre_guests", _("Hold comments by guests (without an account)")
+    PRE_FIRST = "pre_first", _("Hold a reader's first comment")
+
+
+class Strictness(models.TextChoices):
+    LENIENT = "lenient", _("Lenient: hold only clear spam and abuse")
+    BALANCED = "balanced", _("Balanced")
+    STRICT = "strict", _("Strict: hold anything doubtful")
+
+
+class AbuseAction(models.TextChoices):
+    HOLD = "hold", _("Hold for review")
+    SPAM = "spam", _("Mark as spam (never shown)")
+
+
+@register_setting(icon="warning")
+class ModerationSettings(BaseSiteSetting):
+    """How comments are moderated on this site (Settings → Moderation)."""
+
+    mode = models.CharField(
+        max_length=12, choices=ModerationMode.choices, default=ModerationMode.POST
+    )
+    strictness = models.CharField(
+        max_length=10, choices=Strictness.choices, default=Strictness.BALANCED
+    )
+    abuse_action = models.CharField(
+        max_length=6,
+        choices=AbuseAction.choices,
+        default=AbuseAction.HOLD,
+        help_text=_(
+            "What happens to comments the filter finds abusive. By default a moderator decides."
+        ),
+    )
+    allow_domains = models.TextField(
+        blank=True,
+        help_text=_(
+            "Sites readers may link to freely, one per line (e.g. gov.uk, our-partner.org)."
+        ),
+    )
+    block_domains = models.TextField(
+        blank=True, help_text=_("Sites whose links mark a comment as spam, one per line.")
+    )
+    lexicon_additions = models.TextField(
+        blank=True,
+        help_text=_(
+            "Words that hold a comment for review, one per line, besides the built-in list of slurs."
+        ),
+    )
+    report_threshold = models.PositiveSmallIntegerField(
+        default=3,
+        help_text=_(
+            "Reports from this many different readers hide a comment until a moderator looks."
+        ),
+    )
+    retrain_after = models.PositiveSmallIntegerField(
+        default=50, help_text=_("Retrain the filter after this many new moderator decisions.")
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("mode"), FieldPanel("strictness"), FieldPanel("abuse_action")],
+            heading=_("Rules"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("allow_domains"), FieldPanel("block_domains")], heading=_("Links")
+        ),
+        FieldPanel("lexicon_additions"),
+        MultiFieldPanel(
+            [FieldPanel("report_threshold"), FieldPanel("retrain_after")],
+            heading=_("Readers and learning"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("moderation")
+
+    @staticmethod
+    def lines(text: str) -> list[str]:
+        return [
+            line.strip()
+            for line in (text or "").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
 
 
 class CommentVerdict(models.Model):
@@ -14,10 +106,154 @@ class CommentVerdict(models.Model):
     action = models.CharField(max_length=10, choices=ACTIONS)
     scores = models.JSONField(default=dict)
     reasons = models.JSONField(default=list)
+    # SimHash of the normalised text: near-duplicates of recent comments and of moderated ones.
+    fingerprint = models.BigIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["created"], name="verdict_created")]
 
     def __str__(self):
         return f"{self.action}: {', '.join(self.reasons) or 'no concerns'}"
+
+
+class DecisionAction(models.TextChoices):
+    APPROVE = "approve", _("Approved")
+    SPAM = "spam", _("Marked as spam")
+    REMOVE = "remove", _("Removed")
+    BAN = "ban", _("Removed and banned the author")
+    HIDE = "hide", _("Hidden after reader reports")
+
+
+class Decision(models.Model):
+    """A moderator's action on a comment: the log, the way back (undo), and a training label."""
+
+    LABELS = [
+        ("ham", _("acceptable")),
+        ("spam", _("spam")),
+        ("abuse", _("abuse")),
+        ("", _("no label")),
+    ]
+
+    comment = models.ForeignKey(
+        "discussion.Comment", on_delete=models.CASCADE, related_name="decisions"
+    )
+    action = models.CharField(max_length=10, choices=DecisionAction.choices)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    previous_status = models.CharField(max_length=12)
+    new_status = models.CharField(max_length=12)
+    note = models.CharField(max_length=200, blank=True)
+    label = models.CharField(max_length=5, choices=LABELS, blank=True)
+    fingerprint = models.BigIntegerField(default=0)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    undone = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        permissions = [("moderate_comments", "Can moderate readers' comments")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} comment {self.comment_id}"
+
+
+class BanKind(models.TextChoices):
+    ACCOUNT = "account", _("Reader account")
+    EMAIL = "email", _("E-mail address")
+    ADDRESS = "address", _("Network address (hashed)")
+
+
+class Ban(models.Model):
+    """A reader who may not comment: by account, e-mail or (hashed) network address."""
+
+    kind = models.CharField(max_length=8, choices=BanKind.choices)
+    value = models.CharField(
+        max_length=254, help_text=_("Account id, e-mail (lower case) or address hash.")
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires = models.DateTimeField(null=True, blank=True, help_text=_("Empty: for good."))
+    lifted = models.DateTimeField(null=True, blank=True)
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="bans"
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["kind", "value"], name="ban_lookup")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.value}"
+
+    @classmethod
+    def active_q(cls, now) -> Q:
+        return Q(lifted__isnull=True) & (Q(expires__isnull=True) | Q(expires__gt=now))
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    ABUSE = "abuse", _("Abusive, hateful or threatening")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    OTHER = "other", _("Something else")
+
+
+class Report(models.Model):
+    """A reader flags a comment; enough distinct readers hide it until a moderator decides."""
+
+    comment = models.ForeignKey(
+        "discussion.Comment", on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(max_length=10, choices=ReportReason.choices)
+    note = models.CharField(max_length=300, blank=True)
+    reader_key = models.CharField(max_length=64)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    resolved = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reader_key"], name="one_report_per_reader")
+        ]
+        indexes = [models.Index(fields=["resolved", "created"], name="report_open")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} on comment {self.comment_id}"
+
+
+class FilterVersion(models.Model):
+    """A retraining of the site's filter from moderator decisions, promoted or not."""
+
+    created = models.DateTimeField(default=timezone.now)
+    directory = models.CharField(
+        max_length=200, blank=True, help_text=_("Under MASTHEAD_HOME; empty: not kept.")
+    )
+    trained_on = models.PositiveIntegerField(
+        default=0, help_text=_("Site decisions used for training.")
+    )
+    held_out = models.PositiveIntegerField(
+        default=0, help_text=_("Recent decisions kept aside to judge it.")
+    )
+    metrics = models.JSONField(
+        default=dict, help_text=_("Before/after scores on the held-out decisions.")
+    )
+    promoted = models.BooleanField(default=False)
+    is_current = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_filter"
+            )
+        ]
+
+    def __str__(self):
+        return f"filter of {self.created:%Y-%m-%d %H:%M} ({'promoted' if self.promoted else 'refused'})"

@@ -28,7 +28,8 @@ class Submission:
 @dataclass(frozen=True)
 class SubmissionContext:
     now: datetime
-    source: str = "form"  # "form", "api"
+    source: str = "form"  # "form", "api", "edit"
+    article: object | None = None  # the article page, for its site's settings and its own mode
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Verdict:
     action: str  # "publish", "hold" or "spam"
     scores: dict = field(default_factory=dict)
     reasons: list = field(default_factory=list)
+    fingerprint: int = 0
 
     PUBLISH = "publish"
     HOLD = "hold"

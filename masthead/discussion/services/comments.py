@@ -144,7 +144,7 @@ def comment_post(
             honeypot=honeypot,
             seconds_to_submit=seconds_to_submit,
         ),
-        SubmissionContext(now=now, source=source),
+        SubmissionContext(now=now, source=source, article=article),
     )
     comment = Comment(
         article=article,
@@ -203,7 +203,7 @@ def comment_edit(
             user_id=comment.user_id,
             parent_id=comment.parent_id,
         ),
-        SubmissionContext(now=now, source="edit"),
+        SubmissionContext(now=now, source="edit", article=comment.article),
     )
     was_published = comment.status == CommentStatus.PUBLISHED
     comment.body = body

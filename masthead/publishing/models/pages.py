@@ -205,6 +205,20 @@ class ArticlePage(CachedPageMixin, Page):
     )
     body = StreamField(ArticleBodyBlock(), use_json_field=True)
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+    # The values are moderation's modes; empty follows the site's setting.
+    comment_moderation = models.CharField(
+        _("comment moderation"),
+        max_length=12,
+        blank=True,
+        choices=[
+            ("", _("As the site's moderation setting says")),
+            ("post", _("Publish unless the filter holds a comment")),
+            ("pre_all", _("Hold every comment for review")),
+            ("pre_guests", _("Hold comments by guests")),
+            ("pre_first", _("Hold a reader's first comment")),
+        ],
+        help_text=_("E.g. hold every comment under a story likely to draw abuse."),
+    )
     comments_open = models.BooleanField(
         default=True,
         help_text=_("Readers may comment (the site may also close threads after some days)."),
@@ -227,7 +241,9 @@ class ArticlePage(CachedPageMixin, Page):
             heading=_("Publish date"),
             help_text=_("Shown to readers. Leave empty to use the moment the article goes live."),
         ),
-        FieldPanel("comments_open", heading=_("Comments")),
+        MultiFieldPanel(
+            [FieldPanel("comments_open"), FieldPanel("comment_moderation")], heading=_("Comments")
+        ),
         *Page.settings_panels,
     ]
     parent_page_types = ["publishing.SectionPage"]

@@ -168,6 +168,12 @@
       deleteComment(remove.dataset.delete);
       return;
     }
+    var report = event.target.closest("[data-report]");
+    if (report) {
+      event.preventDefault();
+      openReport(report);
+      return;
+    }
     var sortChoice = event.target.closest("[data-sort-choice]");
     if (sortChoice) {
       event.preventDefault();
@@ -291,6 +297,45 @@
       }
       var counter = section.querySelector("[data-comment-count]");
       setCount(Math.max(0, parseInt(counter.textContent, 10) - 1));
+    });
+  }
+
+  /* Reporting a comment to the moderators. */
+  var REPORT_REASONS = [
+    ["spam", "Spam or advertising"],
+    ["abuse", "Abusive, hateful or threatening"],
+    ["off_topic", "Off-topic"],
+    ["other", "Something else"],
+  ];
+
+  function openReport(link) {
+    var actions = link.closest(".comment__actions");
+    if (actions.nextElementSibling && actions.nextElementSibling.classList.contains("comment__report-form")) return;
+    var commentId = link.dataset.report;
+    var box = document.createElement("form");
+    box.className = "comment__report-form";
+    var legend = '<fieldset><legend>What is wrong with this comment?</legend>';
+    REPORT_REASONS.forEach(function (reason) {
+      legend += '<label class="choice"><input type="radio" name="reason" value="' + reason[0] + '" required> ' + reason[1] + "</label>";
+    });
+    box.innerHTML = legend + '</fieldset><div class="comment-form__submit"><button type="button" class="link-button" data-cancel>Cancel</button> ' +
+      '<button type="submit" class="button">Send report</button></div><p class="field__error" role="alert" hidden></p>';
+    actions.after(box);
+    box.querySelector("input").focus();
+    box.querySelector("[data-cancel]").addEventListener("click", function () { box.remove(); });
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var chosen = box.querySelector("input[name=reason]:checked");
+      api("POST", "/api/v1/comments/" + commentId + "/report", { reason: chosen.value }).then(function (result) {
+        if (!result.ok) {
+          var error = box.querySelector(".field__error");
+          error.textContent = result.data.detail || "Your report could not be sent.";
+          error.hidden = false;
+          return;
+        }
+        box.innerHTML = '<p class="comment__reported" role="status">Thank you. A moderator will look at this comment.</p>';
+        link.remove();
+      });
     });
   }
 

@@ -1,0 +1,220 @@
+"""The moderators' screens in the Wagtail admin: the queues, the log with undo, bans, filter quality."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from masthead.discussion.models import Comment
+from masthead.moderation import selectors, services
+from masthead.moderation.models import Ban, BanKind, Decision
+from masthead.publishing.models import ArticlePage
+
+PERMISSION = "moderation.moderate_comments"
+BAN_PERIODS = [
+    ("1", "1 day"),
+    ("7", "7 days"),
+    ("30", "30 days"),
+    ("365", "1 year"),
+    ("", "for good"),
+]
+ACTION_WORDS = {
+    "approve": "Approved",
+    "spam": "Marked as spam",
+    "remove": "Removed",
+    "ban": "Removed and banned",
+}
+
+
+def moderator_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm(PERMISSION):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _queue_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return target if target.startswith(reverse("moderation_queue")) else reverse("moderation_queue")
+
+
+@moderator_required
+def queue(request):
+    now = timezone.now()
+    kind = request.GET.get("queue", "pending")
+    if kind not in selectors.QUEUES:
+        kind = "pending"
+    try:
+        article_id = int(request.GET.get("article") or 0) or None
+    except ValueError:
+        article_id = None
+    author, reason = request.GET.get("author", "").strip(), request.GET.get("reason", "").strip()
+    comments = selectors.queue_comments(
+        queue=kind, article_id=article_id, author=author, reason=reason, now=now
+    )
+    page = selectors.paginate(comments, request.GET.get("p"))
+    records = selectors.author_records(page.object_list, now=now)
+    items = [(comment, records[comment.pk]) for comment in page.object_list]
+    commented = (
+        ArticlePage.objects.filter(comments__isnull=False)
+        .distinct()
+        .order_by("-first_published_at")[:200]
+    )
+    return render(
+        request,
+        "moderation/admin/queue.html",
+        {
+            "queue": kind,
+            "queues": [
+                (key, label, count)
+                for (key, label), count in zip(
+                    selectors.QUEUES.items(), selectors.queue_counts(now).values(), strict=True
+                )
+            ],
+            "items": items,
+            "page": page,
+            "articles": commented,
+            "filters": {"article": article_id, "author": author, "reason": reason},
+            "ban_periods": BAN_PERIODS,
+            "recent": selectors.recent_decisions(limit=5),
+            "here": request.get_full_path(),
+        },
+    )
+
+
+@moderator_required
+@require_POST
+def act(request, comment_id, action):
+    """One comment, one action (the buttons on each item)."""
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    _apply(
+        request,
+        [comment],
+        action,
+        request.POST.get(f"ban_days_{comment.pk}", request.POST.get("ban_days", "30")),
+    )
+    return redirect(_queue_url(request))
+
+
+@moderator_required
+@require_POST
+def bulk(request):
+    """The same action on every ticked comment."""
+    ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()]
+    action = request.POST.get("action", "")
+    if not ids:
+        messages.warning(request, "Tick the comments to act on first.")
+        return redirect(_queue_url(request))
+    comments = list(Comment.objects.filter(pk__in=ids).select_related("article"))
+    _apply(request, comments, action, request.POST.get("ban_days", "30"))
+    return redirect(_queue_url(request))
+
+
+def _apply(request, comments, action, ban_days):
+    options = {}
+    if action == "ban":
+        options = {
+            "days": int(ban_days) if ban_days.isdigit() else None,
+            "reason": request.POST.get("note", "")[:200],
+        }
+    elif action == "remove":
+        options = {"reason": request.POST.get("remove_reason", "abuse")}
+    try:
+        decisions = services.comments_moderate(
+            comments=comments, action=action, moderator=request.user, **options
+        )
+    except services.ModerationRefused as refusal:
+        messages.error(request, refusal.message)
+        return
+    count = len(decisions)
+    word = ACTION_WORDS.get(action, action)
+    if count:
+        messages.success(
+            request,
+            f"{word}: {count} comment{'s' if count != 1 else ''}. You can undo it from “Recent decisions”.",
+        )
+    else:
+        messages.warning(request, "Nothing was changed.")
+
+
+@moderator_required
+@require_POST
+def undo(request, decision_id):
+    decision = get_object_or_404(Decision, pk=decision_id)
+    try:
+        services.decision_undo(decision=decision, moderator=request.user)
+    except services.ModerationRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            f"Undone: {decision.get_action_display().lower()} on comment {decision.comment_id}.",
+        )
+    return redirect(
+        request.POST.get("next")
+        if request.POST.get("next", "").startswith("/admin/")
+        else reverse("moderation_log")
+    )
+
+
+@moderator_required
+def log(request):
+    page = selectors.paginate(
+        selectors.recent_decisions(limit=5000), request.GET.get("p"), per_page=50
+    )
+    return render(
+        request, "moderation/admin/log.html", {"page": page, "here": request.get_full_path()}
+    )
+
+
+@moderator_required
+def bans(request):
+    return render(
+        request,
+        "moderation/admin/bans.html",
+        {"bans": selectors.active_bans(), "kinds": BanKind.choices},
+    )
+
+
+@moderator_required
+@require_POST
+def lift_ban(request, ban_id):
+    ban = get_object_or_404(Ban, pk=ban_id)
+    services.ban_lift(ban=ban)
+    messages.success(request, f"Ban lifted: {ban}.")
+    return redirect("moderation_bans")
+
+
+@moderator_required
+def filter_quality(request):
+    versions = list(selectors.filter_versions())
+    last = versions[0] if versions else None
+    return render(
+        request,
+        "moderation/admin/filter.html",
+        {
+            "recent": selectors.filter_quality(),
+            "before_last": selectors.filter_quality(until=last.created) if last else None,
+            "since_last": selectors.filter_quality(since=last.created) if last else None,
+            "versions": versions,
+            "last": last,
+            "pending_decisions": services.training.decisions_since_last_training(),
+        },
+    )
+
+
+@moderator_required
+@require_POST
+def retrain(request):
+    from masthead.moderation import tasks
+
+    tasks.retrain_filter.enqueue()
+    messages.success(request, "Retraining has started; the result appears here when it is done.")
+    return redirect("moderation_filter")

@@ -1,0 +1,45 @@
+"""Reader reports through the JSON API."""
+
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from masthead.discussion.api import Error, reader_session
+from masthead.discussion.models import Comment
+from masthead.discussion.readers import remember_reader
+from masthead.moderation.services import ReportRefused, comment_report
+
+router = Router(tags=["moderation"])
+
+
+class ReportIn(Schema):
+    reason: Literal["spam", "abuse", "off_topic", "other"]
+    note: str = ""
+
+
+class ReportOut(Schema):
+    status: Literal["received"]
+
+
+@router.post(
+    "/comments/{comment_id}/report",
+    auth=reader_session,
+    response={202: ReportOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    summary="Report a comment",
+)
+def report_comment(
+    request: HttpRequest, response: HttpResponse, comment_id: int, payload: ReportIn
+):
+    """One report per reader and comment; reports from enough distinct readers hide it until a
+    moderator decides."""
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    try:
+        comment_report(
+            comment=comment, reader=request.auth, reason=payload.reason, note=payload.note
+        )
+    except ReportRefused as refusal:
+        return Status(refusal.status, {"detail": refusal.message})
+    remember_reader(response, request.auth)
+    return Status(202, {"status": "received"})

@@ -1,0 +1,223 @@
+"""Reads for the moderators' screens."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from masthead.moderation.models import (
+    Ban,
+    CommentVerdict,
+    Decision,
+    DecisionAction,
+    FilterVersion,
+    Report,
+)
+
+QUEUES = {
+    "pending": "Awaiting review",
+    "reported": "Reported",
+    "spam": "Spam",
+    "published": "Recently published",
+}
+RECENTLY_PUBLISHED_DAYS = 7
+PER_PAGE = 25
+
+
+def _queue_filter(queue: str, now: datetime) -> Q:
+    from masthead.discussion.models import CommentStatus
+
+    open_reports = Exists(Report.objects.filter(comment=OuterRef("pk"), resolved__isnull=True))
+    return {
+        "pending": Q(status=CommentStatus.PENDING, deleted__isnull=True),
+        "reported": Q(open_reports),
+        "spam": Q(status=CommentStatus.SPAM),
+        "published": Q(
+            status=CommentStatus.PUBLISHED,
+            created__gte=now - timedelta(days=RECENTLY_PUBLISHED_DAYS),
+        ),
+    }[queue]
+
+
+def queue_counts(now: datetime | None = None) -> dict[str, int]:
+    from masthead.discussion.models import Comment
+
+    now = now or timezone.now()
+    return {queue: Comment.objects.filter(_queue_filter(queue, now)).count() for queue in QUEUES}
+
+
+def queue_comments(
+    *, queue: str, article_id: int | None = None, author: str = "", reason: str = "", now=None
+):
+    """The comments of a queue, newest first, with what a moderator needs to judge them."""
+    from masthead.discussion.models import Comment
+
+    now = now or timezone.now()
+    comments = Comment.objects.filter(_queue_filter(queue if queue in QUEUES else "pending", now))
+    if article_id:
+        comments = comments.filter(article_id=article_id)
+    if author:
+        comments = comments.filter(
+            Q(author_name__icontains=author) | Q(author_email__icontains=author)
+        )
+    if reason:
+        comments = comments.filter(
+            Q(verdicts__reasons__icontains=reason)
+            | Q(reports__reason__icontains=reason)
+            | Q(reports__note__icontains=reason)
+        ).distinct()
+    return (
+        comments.select_related("article", "parent", "replied_to", "user")
+        .prefetch_related(
+            Prefetch(
+                "verdicts",
+                queryset=CommentVerdict.objects.order_by("-created", "-id"),
+                to_attr="verdict_list",
+            ),
+            Prefetch(
+                "reports",
+                queryset=Report.objects.filter(resolved__isnull=True).order_by("created"),
+                to_attr="open_reports",
+            ),
+        )
+        .order_by("-created", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class AuthorRecord:
+    approved: int = 0
+    spam: int = 0
+    removed: int = 0
+    pending: int = 0
+    banned: bool = False
+
+
+def author_records(comments, *, now: datetime | None = None) -> dict[int, AuthorRecord]:
+    """Each comment's author's history (by account, else e-mail), in two queries for the page."""
+    from masthead.discussion.models import Comment, CommentStatus
+
+    now = now or timezone.now()
+    comments = list(comments)
+    emails = {c.author_email.lower() for c in comments if not c.user_id and c.author_email}
+    users = {c.user_id for c in comments if c.user_id}
+    counts = {}
+    if emails or users:
+        rows = (
+            Comment.objects.filter(
+                Q(user_id__in=users) | Q(user__isnull=True, author_email__in=emails)
+            )
+            .values("user_id", "author_email")
+            .annotate(
+                approved=Count("id", filter=Q(status=CommentStatus.PUBLISHED)),
+                spam=Count("id", filter=Q(status=CommentStatus.SPAM)),
+                removed=Count("id", filter=Q(status=CommentStatus.REMOVED)),
+                pending=Count("id", filter=Q(status=CommentStatus.PENDING)),
+            )
+        )
+        for row in rows:
+            key = ("u", row["user_id"]) if row["user_id"] else ("e", row["author_email"].lower())
+            previous = counts.get(key, AuthorRecord())
+            counts[key] = AuthorRecord(
+                previous.approved + row["approved"],
+                previous.spam + row["spam"],
+                previous.removed + row["removed"],
+                previous.pending + row["pending"],
+            )
+    banned_values = set(
+        Ban.objects.filter(Ban.active_q(now))
+        .filter(
+            Q(value__in=[str(u) for u in users])
+            | Q(value__in=emails)
+            | Q(value__in={c.ip_hash for c in comments if c.ip_hash})
+        )
+        .values_list("value", flat=True)
+    )
+    records = {}
+    for comment in comments:
+        key = (
+            ("u", comment.user_id)
+            if comment.user_id
+            else ("e", (comment.author_email or "").lower())
+        )
+        record = counts.get(key, AuthorRecord())
+        banned = bool(
+            {str(comment.user_id or ""), (comment.author_email or "").lower(), comment.ip_hash}
+            & banned_values
+        )
+        records[comment.pk] = AuthorRecord(
+            record.approved, record.spam, record.removed, record.pending, banned
+        )
+    return records
+
+
+def paginate(queryset, page_number, per_page: int = PER_PAGE):
+    return Paginator(queryset, per_page).get_page(page_number)
+
+
+def recent_decisions(*, limit: int = 200):
+    return Decision.objects.select_related(
+        "comment", "comment__article", "moderator", "undone_by"
+    ).order_by("-created", "-id")[:limit]
+
+
+def active_bans():
+    return Ban.objects.filter(Ban.active_q(timezone.now())).select_related(
+        "created_by", "decision__comment"
+    )
+
+
+@dataclass(frozen=True)
+class FilterQuality:
+    decisions: int
+    agreed: int
+    held_but_approved: int
+    published_but_removed: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.agreed / self.decisions if self.decisions else None
+
+
+def filter_quality(
+    *, limit: int = 200, since: datetime | None = None, until: datetime | None = None
+) -> FilterQuality:
+    """How often the filter's verdict matched the moderators' decisions on recent comments.
+
+    A comment the filter published agrees with an approval; one it held or marked spam agrees
+    with a spam mark, a removal or a ban. Hidden-by-reports entries are not decisions.
+    """
+    decisions = Decision.objects.filter(undone__isnull=True).exclude(action=DecisionAction.HIDE)
+    if since:
+        decisions = decisions.filter(created__gte=since)
+    if until:
+        decisions = decisions.filter(created__lt=until)
+    decisions = list(decisions.order_by("-created").values("comment_id", "action")[:limit])
+    first_verdicts = {}
+    for comment_id, action in (
+        CommentVerdict.objects.filter(comment_id__in=[d["comment_id"] for d in decisions])
+        .order_by("comment_id", "created", "id")
+        .values_list("comment_id", "action")
+    ):
+        first_verdicts.setdefault(comment_id, action)
+    agreed = held_but_approved = published_but_removed = 0
+    counted = 0
+    for decision in decisions:
+        verdict = first_verdicts.get(decision["comment_id"])
+        if verdict is None:
+            continue
+        counted += 1
+        approved = decision["action"] == DecisionAction.APPROVE
+        if (approved and verdict == "publish") or (not approved and verdict != "publish"):
+            agreed += 1
+        elif approved:
+            held_but_approved += 1
+        else:
+            published_but_removed += 1
+    return FilterQuality(counted, agreed, held_but_approved, published_but_removed)
+
+
+def filter_versions(limit: int = 20):
+    return FilterVersion.objects.order_by("-created")[:limit]

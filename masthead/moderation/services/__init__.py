@@ -1,0 +1,32 @@
+"""Moderation's writes and the verdict itself."""
+
+from masthead.moderation.services.assessing import submission_assess, verdict_record
+from masthead.moderation.services.decisions import (
+    ModerationRefused,
+    ban_lift,
+    comment_approve,
+    comment_mark_spam,
+    comment_remove,
+    comments_moderate,
+    decision_undo,
+    reader_ban,
+)
+from masthead.moderation.services.reports import ReportRefused, comment_report
+from masthead.moderation.services.training import filter_retrain, filter_retrain_if_due
+
+__all__ = [
+    "ModerationRefused",
+    "ReportRefused",
+    "ban_lift",
+    "comment_approve",
+    "comment_mark_spam",
+    "comment_remove",
+    "comment_report",
+    "comments_moderate",
+    "decision_undo",
+    "filter_retrain",
+    "filter_retrain_if_due",
+    "reader_ban",
+    "submission_assess",
+    "verdict_record",
+]

@@ -1,0 +1,227 @@
+"""The verdict on a new comment: bans first, then the filter with what the site knows, then the mode."""
+
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from masthead.config import parse_rate
+from masthead.moderation import conf, core
+from masthead.moderation.models import (
+    Ban,
+    BanKind,
+    CommentVerdict,
+    Decision,
+    ModerationMode,
+    ModerationSettings,
+)
+from masthead.moderation.submissions import Submission, SubmissionContext, Verdict
+
+PRE_MODERATION_REASONS = {
+    ModerationMode.PRE_ALL: "every comment is reviewed before it is published",
+    ModerationMode.PRE_GUESTS: "comments by guests are reviewed before they are published",
+    ModerationMode.PRE_FIRST: "a reader's first comment is reviewed before it is published",
+}
+
+_current_filter = {"path": None, "checked": 0.0}
+
+
+def moderation_settings_for(article) -> ModerationSettings:
+    from wagtail.models import Site
+
+    site = (article.get_site() if article is not None else None) or Site.objects.filter(
+        is_default_site=True
+    ).first()
+    return ModerationSettings.for_site(site)
+
+
+def mode_for(article, options: ModerationSettings) -> str:
+    """The article's own moderation mode if an editor set one, else the site's."""
+    return getattr(article, "comment_moderation", "") or options.mode
+
+
+def current_filter_path() -> str | None:
+    """The directory of the promoted retrained filter (None: the committed starter)."""
+    from masthead.moderation.models import FilterVersion
+
+    now = time.monotonic()
+    if now - _current_filter["checked"] > conf.CURRENT_FILTER_RECHECK_SECONDS:
+        directory = (
+            FilterVersion.objects.filter(is_current=True)
+            .values_list("directory", flat=True)
+            .first()
+        )
+        path = Path(settings.MASTHEAD_HOME) / directory if directory else None
+        _current_filter["path"] = str(path) if path and path.is_dir() else None
+        _current_filter["checked"] = now
+    return _current_filter["path"]
+
+
+def forget_current_filter() -> None:
+    _current_filter["checked"] = 0.0
+
+
+def current_models() -> core.Models:
+    return core.load_models(current_filter_path())
+
+
+def active_ban(draft: Submission, now: datetime) -> Ban | None:
+    matches = Q(kind=BanKind.ADDRESS, value=draft.ip_hash) if draft.ip_hash else Q(pk__in=[])
+    if draft.author_email:
+        matches |= Q(kind=BanKind.EMAIL, value=draft.author_email.lower())
+    if draft.user_id:
+        matches |= Q(kind=BanKind.ACCOUNT, value=str(draft.user_id))
+    return Ban.objects.filter(matches).filter(Ban.active_q(now)).order_by("expires").first()
+
+
+def author_history(draft: Submission) -> core.History:
+    """The author's record: by account if signed in, else by e-mail address."""
+    from masthead.discussion.models import Comment, CommentStatus
+
+    if draft.user_id:
+        theirs = Comment.objects.filter(user_id=draft.user_id)
+    elif draft.author_email:
+        theirs = Comment.objects.filter(author_email__iexact=draft.author_email)
+    else:
+        theirs = Comment.objects.filter(reader_key=draft.reader_key)
+    counts = theirs.aggregate(
+        total=Count("id"),
+        approved=Count("id", filter=Q(status=CommentStatus.PUBLISHED)),
+        spam=Count("id", filter=Q(status=CommentStatus.SPAM)),
+        removed=Count("id", filter=Q(status=CommentStatus.REMOVED)),
+    )
+    return core.History(
+        approved=counts["approved"],
+        spam=counts["spam"],
+        removed=counts["removed"],
+        is_first_comment=counts["total"] == 0,
+    )
+
+
+def _recent_counts(draft: Submission, now: datetime) -> tuple[int, int, str]:
+    from masthead.discussion.models import Comment
+
+    rate_text = settings.MASTHEAD_COMMENT_RATE_LIMIT
+    rate = parse_rate(rate_text)
+    since = now - timedelta(seconds=rate.seconds)
+    by_reader = Comment.objects.filter(reader_key=draft.reader_key, created__gt=since).count()
+    by_address = (
+        Comment.objects.filter(ip_hash=draft.ip_hash, created__gt=since).count()
+        if draft.ip_hash
+        else 0
+    )
+    return by_reader, by_address, rate_text
+
+
+def recent_fingerprints(now: datetime) -> list[int]:
+    """Fingerprints of recent comments, whatever became of them: copy-paste is the signal."""
+    return list(
+        CommentVerdict.objects.filter(
+            created__gte=now - timedelta(days=conf.RECENT_FINGERPRINT_DAYS)
+        )
+        .exclude(fingerprint=0)
+        .order_by("-id")
+        .values_list("fingerprint", flat=True)[: conf.RECENT_FINGERPRINTS]
+    )
+
+
+def labelled_fingerprints(now: datetime) -> list[core.LabelledFingerprint]:
+    rows = (
+        Decision.objects.filter(
+            undone__isnull=True, created__gte=now - timedelta(days=conf.LABELLED_FINGERPRINT_DAYS)
+        )
+        .exclude(label="")
+        .exclude(fingerprint=0)
+        .order_by("-created")
+        .values_list("fingerprint", "label")[: conf.LABELLED_FINGERPRINTS]
+    )
+    return [core.LabelledFingerprint(fingerprint, label) for fingerprint, label in rows]
+
+
+def core_settings(options: ModerationSettings) -> core.Settings:
+    return core.Settings(
+        strictness=options.strictness,
+        allow_domains=ModerationSettings.lines(options.allow_domains),
+        block_domains=ModerationSettings.lines(options.block_domains),
+        lexicon_additions=ModerationSettings.lines(options.lexicon_additions),
+        abuse_action=options.abuse_action,
+    )
+
+
+def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdict:
+    """The verdict on a submitted comment, with the scores and the reasons behind it.
+
+    Order: a banned author's comment is spam; otherwise the filter (text, links, contact
+    details, duplicates, rate, form timing, history) decides; finally the site's or the
+    article's moderation mode may hold a comment the filter would publish.
+    """
+    now = context.now
+    options = moderation_settings_for(context.article)
+    ban = active_ban(draft, now)
+    if ban is not None:
+        until = f" until {ban.expires:%Y-%m-%d}" if ban.expires else ""
+        return Verdict(
+            Verdict.SPAM,
+            {"banned": 1.0},
+            [f"banned ({ban.get_kind_display().lower()}){until}"],
+            core.fingerprint(draft.body),
+        )
+
+    history = author_history(draft)
+    by_reader, by_address, rate = _recent_counts(draft, now)
+    verdict = core.assess(
+        core.Draft(
+            body=draft.body,
+            author_name=draft.author_name,
+            author_email=draft.author_email,
+            author_url=draft.author_url,
+            is_guest=draft.is_guest,
+            honeypot=draft.honeypot,
+            seconds_to_submit=draft.seconds_to_submit,
+        ),
+        core.Context(
+            history=history,
+            recent_by_reader=by_reader,
+            recent_by_ip=by_address,
+            rate_limit=rate,
+            recent_fingerprints=recent_fingerprints(now),
+            labelled_fingerprints=labelled_fingerprints(now),
+            settings=core_settings(options),
+        ),
+        models=current_models(),
+    )
+    action, reasons = verdict.action, list(verdict.reasons)
+    mode = mode_for(context.article, options)
+    if (
+        action == Verdict.PUBLISH
+        and context.source != "edit"
+        and _pre_moderated(mode, draft, history)
+    ):
+        action = Verdict.HOLD
+        reasons.append(f"pre-moderation: {PRE_MODERATION_REASONS[mode]}")
+    return Verdict(action, verdict.scores, reasons, verdict.fingerprint)
+
+
+def _pre_moderated(mode: str, draft: Submission, history: core.History) -> bool:
+    if mode == ModerationMode.PRE_ALL:
+        return True
+    if mode == ModerationMode.PRE_GUESTS:
+        return draft.is_guest
+    if mode == ModerationMode.PRE_FIRST:
+        return history.approved == 0
+    return False
+
+
+def verdict_record(*, comment, verdict: Verdict, now=None) -> CommentVerdict:
+    from django.utils import timezone
+
+    return CommentVerdict.objects.create(
+        comment=comment,
+        action=verdict.action,
+        scores=verdict.scores,
+        reasons=list(verdict.reasons),
+        fingerprint=verdict.fingerprint,
+        created=now or timezone.now(),
+    )

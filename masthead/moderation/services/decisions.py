@@ -1,0 +1,218 @@
+"""Moderators' actions: approve, mark spam, remove, ban, and undo. Every one is logged and labels
+the comment for the filter to learn from."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from masthead.moderation.models import (
+    Ban,
+    BanKind,
+    CommentVerdict,
+    Decision,
+    DecisionAction,
+    Report,
+)
+
+ALREADY_UNDONE = "This decision was already undone."
+CHANGED_SINCE = "The comment has been moderated again since; undo the later decision first."
+NOTHING_TO_BAN = "This comment has no account, e-mail address or network address to ban."
+UNKNOWN_ACTION = "Unknown moderation action."
+
+REMOVE_LABELS = {"abuse": "abuse", "off_topic": "", "other": ""}
+
+
+class ModerationRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def comment_approve(*, comment, moderator, now: datetime | None = None, note: str = "") -> Decision:
+    """Publish a held, reported or spam-marked comment; it is acceptable (a "ham" label)."""
+    from masthead.discussion.models import CommentStatus
+
+    return _decide(
+        comment, DecisionAction.APPROVE, CommentStatus.PUBLISHED, "ham", moderator, now, note
+    )
+
+
+def comment_mark_spam(
+    *, comment, moderator, now: datetime | None = None, note: str = ""
+) -> Decision:
+    from masthead.discussion.models import CommentStatus
+
+    return _decide(comment, DecisionAction.SPAM, CommentStatus.SPAM, "spam", moderator, now, note)
+
+
+def comment_remove(
+    *, comment, moderator, reason: str = "abuse", now: datetime | None = None, note: str = ""
+) -> Decision:
+    """Take a comment down. Removals for abuse teach the abuse filter; others (off-topic) do not."""
+    from masthead.discussion.models import CommentStatus
+
+    label = REMOVE_LABELS.get(reason, "")
+    return _decide(
+        comment, DecisionAction.REMOVE, CommentStatus.REMOVED, label, moderator, now, note or reason
+    )
+
+
+def reader_ban(
+    *,
+    comment,
+    moderator,
+    kinds=(BanKind.ACCOUNT, BanKind.EMAIL, BanKind.ADDRESS),
+    days: int | None = None,
+    reason: str = "",
+    as_spam: bool = False,
+    now: datetime | None = None,
+) -> Decision:
+    """Remove the comment (or mark it spam) and bar its author from commenting, for `days` or for good.
+
+    The ban covers what the comment carries: the account, the e-mail address, the hashed network
+    address. It applies from the author's next comment on.
+    """
+    from masthead.discussion.models import CommentStatus
+
+    now = now or timezone.now()
+    targets = _ban_targets(comment, kinds)
+    if not targets:
+        raise ModerationRefused(NOTHING_TO_BAN)
+    status, label = (CommentStatus.SPAM, "spam") if as_spam else (CommentStatus.REMOVED, "abuse")
+    with transaction.atomic():
+        decision = _decide(comment, DecisionAction.BAN, status, label, moderator, now, reason)
+        expires = now + timedelta(days=days) if days else None
+        Ban.objects.bulk_create(
+            [
+                Ban(
+                    kind=kind,
+                    value=value,
+                    reason=reason,
+                    created=now,
+                    created_by=moderator,
+                    expires=expires,
+                    decision=decision,
+                )
+                for kind, value in targets
+            ]
+        )
+    return decision
+
+
+def _ban_targets(comment, kinds) -> list[tuple[str, str]]:
+    targets = []
+    if BanKind.ACCOUNT in kinds and comment.user_id:
+        targets.append((BanKind.ACCOUNT, str(comment.user_id)))
+    if BanKind.EMAIL in kinds and comment.author_email:
+        targets.append((BanKind.EMAIL, comment.author_email.lower()))
+    if BanKind.ADDRESS in kinds and comment.ip_hash:
+        targets.append((BanKind.ADDRESS, comment.ip_hash))
+    return targets
+
+
+def ban_lift(*, ban: Ban, now: datetime | None = None) -> Ban:
+    ban.lifted = now or timezone.now()
+    ban.save(update_fields=["lifted"])
+    return ban
+
+
+def decision_undo(*, decision: Decision, moderator, now: datetime | None = None) -> Decision:
+    """Put the comment back as it was before the decision, lift bans it made, forget its label."""
+    from masthead.discussion.services.comments import thread_changed
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        decision = (
+            Decision.objects.select_for_update().select_related("comment").get(pk=decision.pk)
+        )
+        if decision.undone:
+            raise ModerationRefused(ALREADY_UNDONE)
+        comment = decision.comment
+        if comment.status != decision.new_status:
+            raise ModerationRefused(CHANGED_SINCE)
+        comment.status = decision.previous_status
+        comment.save(update_fields=["status"])
+        decision.undone, decision.undone_by = now, moderator
+        decision.save(update_fields=["undone", "undone_by"])
+        decision.bans.filter(lifted__isnull=True).update(lifted=now)
+        thread_changed(comment.article_id, recount=True)
+    return decision
+
+
+def comments_moderate(
+    *, comments, action: str, moderator, now: datetime | None = None, **options
+) -> list[Decision]:
+    """The same action on many comments (the queue's bulk actions)."""
+    handlers = {
+        "approve": comment_approve,
+        "spam": comment_mark_spam,
+        "remove": comment_remove,
+        "ban": reader_ban,
+    }
+    if action not in handlers:
+        raise ModerationRefused(UNKNOWN_ACTION)
+    now = now or timezone.now()
+    decisions = []
+    for comment in comments:
+        try:
+            decisions.append(
+                handlers[action](comment=comment, moderator=moderator, now=now, **options)
+            )
+        except ModerationRefused:
+            continue
+    return decisions
+
+
+def _decide(comment, action, new_status, label, moderator, now, note) -> Decision:
+    from masthead.discussion.models import CommentStatus
+    from masthead.discussion.services.comments import comment_published, thread_changed
+    from masthead.moderation.services.training import filter_retrain_if_due
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        previous = comment.status
+        comment.status = new_status
+        comment.save(update_fields=["status"])
+        fingerprint = (
+            CommentVerdict.objects.filter(comment=comment)
+            .values_list("fingerprint", flat=True)
+            .first()
+            or 0
+        )
+        decision = Decision.objects.create(
+            comment=comment,
+            action=action,
+            moderator=moderator,
+            previous_status=previous,
+            new_status=new_status,
+            note=note[:200],
+            label=label,
+            fingerprint=fingerprint,
+            created=now,
+        )
+        Report.objects.filter(comment=comment, resolved__isnull=True).update(resolved=now)
+        thread_changed(comment.article_id, recount=True)
+        if (
+            new_status == CommentStatus.PUBLISHED
+            and previous != CommentStatus.PUBLISHED
+            and not _was_ever_published(comment, decision)
+        ):
+            comment_published(comment)  # subscribers hear of it now, as if it had just been posted
+        if label:
+            filter_retrain_if_due()
+    return decision
+
+
+def _was_ever_published(comment, decision) -> bool:
+    """Subscribers were told when the comment was first published; a later re-approval is silent."""
+    from masthead.discussion.models import CommentStatus
+
+    first_verdict = CommentVerdict.objects.filter(comment=comment).order_by("created", "id").first()
+    if first_verdict is not None and first_verdict.action == "publish":
+        return True
+    return (
+        Decision.objects.filter(comment=comment, new_status=CommentStatus.PUBLISHED)
+        .exclude(pk=decision.pk)
+        .exists()
+    )

@@ -1,0 +1,78 @@
+"""Readers reporting comments; enough distinct readers hide a comment until a moderator decides."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+
+from masthead.moderation.models import Decision, DecisionAction, Report, ReportReason
+
+REASON_INVALID = (
+    "Choose why you are reporting this comment: spam, abuse, off-topic or something else."
+)
+NOT_REPORTABLE = "This comment is not shown, so it cannot be reported."
+OWN_COMMENT = "You cannot report your own comment; you can edit or delete it instead."
+NOTE_TOO_LONG = "Please keep the note under 300 characters."
+
+
+class ReportRefused(Exception):
+    def __init__(self, message: str, *, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def comment_report(
+    *, comment, reader, reason: str, note: str = "", now: datetime | None = None
+) -> Report:
+    """Record a reader's report (once per reader and comment) and hide the comment when reports
+    from the site's threshold of distinct readers have come in. Hiding is logged like a decision
+    (by nobody) so a moderator can see why a comment went back to the queue."""
+    from masthead.discussion.models import CommentStatus
+    from masthead.discussion.services.comments import is_author, thread_changed
+    from masthead.moderation.services.assessing import moderation_settings_for
+
+    now = now or timezone.now()
+    if reason not in ReportReason.values:
+        raise ReportRefused(REASON_INVALID)
+    if len(note or "") > 300:
+        raise ReportRefused(NOTE_TOO_LONG)
+    if comment.status != CommentStatus.PUBLISHED or comment.deleted:
+        raise ReportRefused(NOT_REPORTABLE, status=409)
+    if is_author(comment, reader):
+        raise ReportRefused(OWN_COMMENT, status=403)
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    comment=comment,
+                    reason=reason,
+                    note=note or "",
+                    reader_key=reader.key,
+                    ip_hash=reader.ip_hash,
+                    created=now,
+                )
+        except IntegrityError:  # this reader reported it already: nothing more to count
+            return Report.objects.get(comment=comment, reader_key=reader.key)
+        # Readers behind one network address count once, so that one person with many cookies
+        # cannot hide a comment alone.
+        reporters = Report.objects.filter(comment=comment, resolved__isnull=True).aggregate(
+            count=Count(Coalesce(NullIf("ip_hash", Value("")), "reader_key"), distinct=True)
+        )["count"]
+        threshold = moderation_settings_for(comment.article).report_threshold
+        if reporters >= threshold:
+            comment.status = CommentStatus.PENDING
+            comment.save(update_fields=["status"])
+            Decision.objects.create(
+                comment=comment,
+                action=DecisionAction.HIDE,
+                previous_status=CommentStatus.PUBLISHED,
+                new_status=CommentStatus.PENDING,
+                note=f"{reporters} readers reported it",
+                created=now,
+            )
+            thread_changed(comment.article_id, recount=True)
+    return report

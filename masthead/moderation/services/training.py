@@ -1,0 +1,152 @@
+"""Learning from the moderators: every decision is a label; after enough new ones, a background
+task retrains the filter and promotes it only if it does no worse on the newest decisions."""
+
+import logging
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from masthead.moderation import conf, core
+from masthead.moderation.models import Decision, FilterVersion
+
+logger = logging.getLogger(__name__)
+
+
+def labelled_decisions():
+    """Decisions that teach the filter (not undone, with a label), oldest first."""
+    return (
+        Decision.objects.filter(undone__isnull=True)
+        .exclude(label="")
+        .select_related("comment")
+        .order_by("created", "id")
+    )
+
+
+def decisions_since_last_training() -> int:
+    last = FilterVersion.objects.order_by("-created").values_list("created", flat=True).first()
+    decisions = labelled_decisions()
+    return decisions.filter(created__gt=last).count() if last else decisions.count()
+
+
+def filter_retrain_if_due() -> bool:
+    """Queue a retraining (after the current transaction commits) once enough decisions came in."""
+    from wagtail.models import Site
+
+    from masthead.moderation import tasks
+    from masthead.moderation.models import ModerationSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    threshold = ModerationSettings.for_site(site).retrain_after if site else 50
+    if decisions_since_last_training() < max(1, threshold):
+        return False
+    transaction.on_commit(tasks.retrain_filter.enqueue)
+    return True
+
+
+def _examples(decisions, kind: str) -> tuple[list[str], list[int]]:
+    positive = "spam" if kind == "spam" else "abuse"
+    texts, labels = [], []
+    for decision in decisions:
+        if decision.label in (positive, "ham"):
+            texts.append(decision.comment.body)
+            labels.append(1 if decision.label == positive else 0)
+    return texts, labels
+
+
+def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
+    """Retrain the spam and abuse models on the site's decisions and promote them if they do no worse.
+
+    The newest decisions (conf.HELD_OUT_SHARE of them, at least conf.MIN_HELD_OUT) are kept aside;
+    each model is adapted on the rest, with the starter's weights as a prior and the site's
+    decisions weighted conf.SITE_WEIGHT each, or, where the public data sets are on this server
+    (MASTHEAD_MODERATION_DATA), refitted on them plus the site's decisions. A model is promoted
+    only if it scores at least as well as the current one on the held-out decisions.
+    """
+    from masthead.moderation.services.assessing import current_models, forget_current_filter
+
+    now = now or timezone.now()
+    decisions = list(labelled_decisions())
+    held_count = max(conf.MIN_HELD_OUT, int(len(decisions) * conf.HELD_OUT_SHARE))
+    training, held_out = decisions[:-held_count], decisions[-held_count:]
+    version = FilterVersion(created=now, trained_on=len(training), held_out=len(held_out))
+    if len(training) < conf.MIN_TRAINING_DECISIONS:
+        version.metrics = {
+            "refused": f"only {len(training)} decisions to learn from (at least {conf.MIN_TRAINING_DECISIONS} needed)"
+        }
+        version.save()
+        return version
+
+    current = current_models()
+    chosen, metrics = {}, {}
+    for kind in ("spam", "abuse"):
+        base = getattr(current, kind)
+        texts, labels = _examples(training, kind)
+        test_texts, test_labels = _examples(held_out, kind)
+        if len(set(labels)) < 2 or not test_texts:
+            chosen[kind], metrics[kind] = base, {"skipped": "not enough decisions of both kinds"}
+            continue
+        candidate = _train(kind, base, texts, labels)
+        promote, scores = core_train().should_promote(candidate, base, test_texts, test_labels)
+        metrics[kind] = {
+            "promoted": promote,
+            "before": _finite(scores["current"]),
+            "after": _finite(scores["new"]),
+        }
+        chosen[kind] = candidate if promote else base
+
+    version.metrics = metrics
+    version.promoted = any(isinstance(m, dict) and m.get("promoted") for m in metrics.values())
+    if version.promoted:
+        directory = Path(conf.FILTERS_DIR) / now.strftime("%Y%m%d-%H%M%S")
+        target = Path(settings.MASTHEAD_HOME) / directory
+        target.mkdir(parents=True, exist_ok=True)
+        for kind, model in chosen.items():
+            model.save(target / f"{kind}.npz")
+        version.directory = str(directory)
+        with transaction.atomic():
+            FilterVersion.objects.filter(is_current=True).update(is_current=False)
+            version.is_current = True
+            version.save()
+        forget_current_filter()
+        _prune_old_filters(keep=str(directory))
+    else:
+        version.save()
+    logger.info("Filter retrained on %s decisions: %s", len(training), metrics)
+    return version
+
+
+def core_train():
+    from masthead.moderation.core import train
+
+    return train
+
+
+def _train(
+    kind: str, base: core.LinearModel, texts: list[str], labels: list[int]
+) -> core.LinearModel:
+    train = core_train()
+    if conf.TRAINING_DATA_DIR:
+        return train.refit(
+            kind, texts, labels, data_dir=conf.TRAINING_DATA_DIR, site_weight=conf.SITE_WEIGHT
+        )
+    return train.adapt(base, texts, labels, [conf.SITE_WEIGHT] * len(texts), prior=conf.ADAPT_PRIOR)
+
+
+def _finite(metrics: dict) -> dict:
+    return {key: (round(value, 4) if value == value else None) for key, value in metrics.items()}
+
+
+def _prune_old_filters(*, keep: str, keep_last: int = 3) -> None:
+    root = Path(settings.MASTHEAD_HOME) / conf.FILTERS_DIR
+    kept = set(
+        FilterVersion.objects.exclude(directory="")
+        .order_by("-created")
+        .values_list("directory", flat=True)[:keep_last]
+    ) | {keep}
+    for folder in root.iterdir() if root.is_dir() else []:
+        if str(Path(conf.FILTERS_DIR) / folder.name) not in kept:
+            shutil.rmtree(folder, ignore_errors=True)

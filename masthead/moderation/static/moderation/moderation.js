@@ -1,0 +1,46 @@
+/* Keyboard shortcuts for the moderation queue: j/k move, a/s/r/b act, x ticks, u undoes. */
+(function () {
+  "use strict";
+  var queue = document.querySelector("[data-moderation-queue]");
+  if (!queue) return;
+  var items = Array.prototype.slice.call(queue.querySelectorAll("[data-item]"));
+  var current = -1;
+  var selectAll = queue.querySelector("[data-select-all]");
+  if (selectAll) {
+    selectAll.addEventListener("change", function () {
+      queue.querySelectorAll("input[name=comment]").forEach(function (box) { box.checked = selectAll.checked; });
+    });
+  }
+
+  function focus(index) {
+    if (!items.length) return;
+    current = Math.max(0, Math.min(items.length - 1, index));
+    items.forEach(function (item, i) { item.classList.toggle("is-focused", i === current); });
+    items[current].focus();
+    items[current].scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
+    var key = event.key.toLowerCase();
+    if (key === "j") { event.preventDefault(); focus(current + 1); return; }
+    if (key === "k") { event.preventDefault(); focus(current - 1); return; }
+    if (key === "u") {
+      var undo = document.querySelector("[data-undo-last]");
+      if (undo) { event.preventDefault(); undo.submit(); }
+      return;
+    }
+    if (current < 0) return;
+    var item = items[current];
+    if (key === "x") {
+      event.preventDefault();
+      var box = item.querySelector("input[name=comment]");
+      box.checked = !box.checked;
+      return;
+    }
+    var button = item.querySelector("button[data-key='" + key + "']");
+    if (button) { event.preventDefault(); button.click(); }
+  });
+})();

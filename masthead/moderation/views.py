@@ -1,0 +1,46 @@
+"""Readers reporting a comment, without JavaScript (the page's script uses the JSON API)."""
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from masthead.discussion.models import Comment
+from masthead.discussion.readers import reader_for_request, remember_reader
+from masthead.moderation.models import ReportReason
+from masthead.moderation.services import ReportRefused, comment_report
+
+
+@require_http_methods(["GET", "POST"])
+def report(request, comment_id):
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    error = None
+    if request.method == "POST":
+        reader = reader_for_request(request)
+        try:
+            comment_report(
+                comment=comment,
+                reader=reader,
+                reason=request.POST.get("reason", ""),
+                note=request.POST.get("note", ""),
+            )
+        except ReportRefused as refusal:
+            error = refusal
+        else:
+            from django.contrib import messages
+
+            messages.success(
+                request, "Thank you. A moderator will look at the comment you reported."
+            )
+            response = redirect(f"{comment.article.url}#comment-{comment.pk}")
+            remember_reader(response, reader)
+            return response
+    return render(
+        request,
+        "moderation/report.html",
+        {
+            "comment": comment,
+            "reasons": ReportReason.choices,
+            "error": error,
+            "chosen": request.POST.get("reason", ""),
+        },
+        status=error.status if error else 200,
+    )

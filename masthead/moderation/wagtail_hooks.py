@@ -1,0 +1,49 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from masthead.moderation import admin_views
+
+
+@hooks.register("register_admin_urls")
+def moderation_urls():
+    return [
+        path("moderation/", admin_views.queue, name="moderation_queue"),
+        path(
+            "moderation/comment/<int:comment_id>/<str:action>/",
+            admin_views.act,
+            name="moderation_act",
+        ),
+        path("moderation/bulk/", admin_views.bulk, name="moderation_bulk"),
+        path("moderation/decisions/", admin_views.log, name="moderation_log"),
+        path(
+            "moderation/decisions/<int:decision_id>/undo/", admin_views.undo, name="moderation_undo"
+        ),
+        path("moderation/bans/", admin_views.bans, name="moderation_bans"),
+        path(
+            "moderation/bans/<int:ban_id>/lift/", admin_views.lift_ban, name="moderation_lift_ban"
+        ),
+        path("moderation/filter/", admin_views.filter_quality, name="moderation_filter"),
+        path("moderation/filter/retrain/", admin_views.retrain, name="moderation_retrain"),
+    ]
+
+
+class ModerationMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def moderation_menu_item():
+    return ModerationMenuItem(
+        "Comments", reverse("moderation_queue"), icon_name="comment", order=250
+    )
+
+
+@hooks.register("register_permissions")
+def moderation_permissions():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        content_type__app_label="moderation", codename="moderate_comments"
+    )

@@ -1,0 +1,25 @@
+import pytest
+
+from tests.discussion.conftest import article, guest, make_guest, post  # noqa: F401  (shared fixtures)
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("mod", "mod@example.com", "pw", is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(codename="moderate_comments"),
+        Permission.objects.get(codename="access_admin"),
+    )
+    return user
+
+
+SCAM = (
+    "Goog-l-e is paying $97 per ho-u-r ♥♥♥♥ for working from home. I've made $8O,OOO last month "
+    "with no experience!!! Start today ➜ http://easy-cash-now.example/start"
+)
+HEATED = (
+    "This government has failed the harbour towns for a decade. The minister's plan is a cynical stunt, "
+    "and frankly the whole cabinet should resign in shame."
+)

@@ -1,0 +1,119 @@
+"""The moderators' screens in the Wagtail admin."""
+
+import pytest
+from django.test import Client
+
+from masthead.discussion.models import CommentStatus
+from masthead.moderation.models import Ban, Decision
+from tests.moderation.conftest import HEATED, SCAM
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mod_client(moderator):
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+def test_queue_shows_held_comments_with_context_reasons_and_history(mod_client, article, post):
+    parent = post(HEATED, name="Parent Person")
+    scam = post(SCAM, name="Jenny", email="jenny@example.net", parent_id=parent.pk)
+    queue = "spam" if scam.status == CommentStatus.SPAM else "pending"
+    html = mod_client.get(f"/admin/moderation/?queue={queue}").content.decode()
+    assert "Jenny" in html and article.title in html
+    assert "In reply to <strong>Parent Person</strong>" in html
+    assert "obfuscated words: Goog-l-e → google" in html
+    assert "History: 0 published" in html
+    assert 'data-key="a"' in html  # keyboard shortcuts wired to the buttons
+
+
+def test_queue_needs_the_moderation_permission(client, django_user_model, article):
+    from django.contrib.auth.models import Permission
+
+    editor = django_user_model.objects.create_user("ed", "ed@example.com", "pw")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    assert client.get("/admin/moderation/").status_code in (302, 403)
+    assert client.post("/admin/moderation/comment/1/approve/").status_code in (302, 403)
+
+
+def test_one_click_actions_and_undo_from_the_admin(mod_client, article, post):
+    comment = post("Links http://a.example http://b.example http://c.example")
+    response = mod_client.post(
+        f"/admin/moderation/comment/{comment.pk}/approve/",
+        {"next": "/admin/moderation/?queue=pending"},
+    )
+    assert (
+        response.status_code == 302 and response["Location"] == "/admin/moderation/?queue=pending"
+    )
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+    decision = Decision.objects.get(comment=comment)
+    assert decision.moderator.username == "mod"
+    mod_client.post(f"/admin/moderation/decisions/{decision.pk}/undo/")
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+    log = mod_client.get("/admin/moderation/decisions/").content.decode()
+    assert "Approved" in log and "undone" in log
+
+
+def test_ban_from_the_queue_and_lift_it(mod_client, article, post, make_guest):
+    comment = post(HEATED, email="troll@example.com", reader=make_guest(ip_hash="addr"))
+    mod_client.post(f"/admin/moderation/comment/{comment.pk}/ban/", {f"ban_days_{comment.pk}": ""})
+    bans = Ban.objects.filter(decision__comment=comment)
+    assert bans.count() == 2 and all(ban.expires is None for ban in bans)
+    page = mod_client.get("/admin/moderation/bans/").content.decode()
+    assert "troll@example.com" in page and "for good" in page
+    for ban in bans:
+        mod_client.post(f"/admin/moderation/bans/{ban.pk}/lift/")
+    assert not Ban.objects.filter(lifted__isnull=True).exists()
+
+
+def test_bulk_action_from_the_queue(mod_client, article, post):
+    comments = [
+        post(
+            f"Buy http://a{n}.example http://b{n}.example http://c{n}.example",
+            email=f"b{n}@example.com",
+        )
+        for n in range(3)
+    ]
+    mod_client.post(
+        "/admin/moderation/bulk/", {"comment": [c.pk for c in comments[:2]], "action": "spam"}
+    )
+    statuses = [type(c).objects.get(pk=c.pk).status for c in comments]
+    assert statuses[:2] == [CommentStatus.SPAM, CommentStatus.SPAM]
+
+
+def test_filters_by_article_author_and_reason(mod_client, article, post):
+    from tests.factories import make_article
+
+    other = make_article(title="Another story")
+    post("Links http://a.example http://b.example http://c.example", name="Alpha")
+    post("Links http://d.example http://e.example http://f.example", name="Beta", on=other)
+    assert (
+        "Beta"
+        not in mod_client.get(
+            f"/admin/moderation/?queue=pending&article={article.pk}"
+        ).content.decode()
+    )
+    assert (
+        "Alpha"
+        not in mod_client.get("/admin/moderation/?queue=pending&author=beta").content.decode()
+    )
+
+
+def test_filter_quality_page_and_retrain_button(mod_client, article, post):
+    comment = post(HEATED)
+    mod_client.post(f"/admin/moderation/comment/{comment.pk}/remove/")
+    page = mod_client.get("/admin/moderation/filter/").content.decode()
+    assert "How often the filter agreed with you" in page
+    response = mod_client.post("/admin/moderation/filter/retrain/")
+    assert response.status_code == 302
+    assert "only 0 decisions" in mod_client.get("/admin/moderation/filter/").content.decode()
+
+
+def test_settings_page_for_moderation(mod_client, admin_client, article):
+    response = admin_client.get("/admin/settings/moderation/moderationsettings/")
+    assert response.status_code in (200, 302)

@@ -1,0 +1,149 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from masthead.discussion import selectors as thread
+from masthead.discussion.models import CommentStatus
+from masthead.moderation.models import Ban, Decision, DecisionAction
+from masthead.moderation.services import (
+    ModerationRefused,
+    comment_approve,
+    comment_mark_spam,
+    comment_remove,
+    comments_moderate,
+    decision_undo,
+    reader_ban,
+)
+from tests.moderation.conftest import HEATED, SCAM
+
+pytestmark = pytest.mark.django_db
+
+
+def held(post, text="Links http://a.example http://b.example http://c.example", **kwargs):
+    comment = post(text, **kwargs)
+    assert comment.status != CommentStatus.PUBLISHED
+    return comment
+
+
+def test_approve_publishes_logs_and_labels(article, post, moderator):
+    comment = held(post)
+    decision = comment_approve(comment=comment, moderator=moderator)
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+    assert (decision.action, decision.moderator, decision.label, decision.previous_status) == (
+        DecisionAction.APPROVE,
+        moderator,
+        "ham",
+        "pending" if decision.previous_status == "pending" else "spam",
+    )
+    assert thread.thread_page(article, reader=None).count == 1
+
+
+def test_approving_a_held_comment_notifies_subscribers(
+    article, post, moderator, django_capture_on_commit_callbacks
+):
+    from masthead.discussion.services import subscription_confirm, subscription_request
+
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription = subscription_request(article=article, email="fan@example.com", kind="all")
+    subscription_confirm(token=subscription.token)
+    comment = held(post)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_approve(comment=comment, moderator=moderator)
+    assert [m.to for m in mail.outbox] == [["fan@example.com"]]
+
+
+def test_spam_and_remove_hide_the_comment_and_label_it(article, post, moderator):
+    first, second = post(HEATED), post(HEATED, email="b@example.com")
+    assert comment_mark_spam(comment=first, moderator=moderator).label == "spam"
+    assert comment_remove(comment=second, moderator=moderator, reason="abuse").label == "abuse"
+    off_topic = post("Unrelated chatter", email="c@example.com")
+    assert comment_remove(comment=off_topic, moderator=moderator, reason="off_topic").label == ""
+    assert thread.thread_page(article, reader=None).count == 0
+
+
+def test_undo_restores_the_comment_and_forgets_the_label(article, post, moderator):
+    comment = post(HEATED)
+    decision = comment_remove(comment=comment, moderator=moderator)
+    decision_undo(decision=decision, moderator=moderator)
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+    decision.refresh_from_db()
+    assert decision.undone and decision.undone_by == moderator
+    with pytest.raises(ModerationRefused, match="already undone"):
+        decision_undo(decision=decision, moderator=moderator)
+
+
+def test_undo_refuses_when_a_later_decision_changed_the_comment(post, moderator):
+    comment = post(HEATED)
+    first = comment_remove(comment=comment, moderator=moderator)
+    comment_approve(comment=comment, moderator=moderator)
+    with pytest.raises(ModerationRefused, match="moderated again"):
+        decision_undo(decision=first, moderator=moderator)
+
+
+def test_ban_takes_effect_on_the_next_post_and_undo_lifts_it(article, post, moderator, make_guest):
+    reader = make_guest(ip_hash="troll-address")
+    comment = post(HEATED, reader=reader, email="troll@example.com")
+    decision = reader_ban(comment=comment, moderator=moderator, days=7, reason="abuse")
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.REMOVED
+    bans = Ban.objects.filter(decision=decision)
+    assert {ban.kind for ban in bans} == {"email", "address"}
+    assert all(ban.expires > timezone.now() + timedelta(days=6) for ban in bans)
+
+    from_new_cookie = post(
+        "I'm back with a new cookie",
+        reader=make_guest(ip_hash="troll-address"),
+        email="other@example.com",
+    )
+    assert from_new_cookie.status == CommentStatus.SPAM
+    decision_undo(decision=decision, moderator=moderator)
+    assert (
+        post(HEATED, reader=make_guest(ip_hash="troll-address"), email="troll@example.com").status
+        == CommentStatus.PUBLISHED
+    )
+
+
+def test_ban_for_good_has_no_end(post, moderator):
+    comment = post(HEATED, email="forever@example.com")
+    reader_ban(comment=comment, moderator=moderator, days=None)
+    assert Ban.objects.filter(value="forever@example.com", expires__isnull=True).exists()
+
+
+def test_bulk_actions(article, post, moderator):
+    comments = [
+        held(
+            post,
+            f"Buy now http://a{n}.example http://b{n}.example http://c{n}.example",
+            email=f"s{n}@example.com",
+        )
+        for n in range(3)
+    ]
+    decisions = comments_moderate(comments=comments, action="spam", moderator=moderator)
+    assert len(decisions) == 3
+    assert Decision.objects.filter(action=DecisionAction.SPAM).count() == 3
+    with pytest.raises(ModerationRefused):
+        comments_moderate(comments=comments, action="explode", moderator=moderator)
+
+
+def test_a_moderators_decision_steers_near_identical_comments_at_once(post, moderator):
+    text = "Lovely harbour photos on my page, come and have a look, you will not regret it friends"
+    first = post(text, email="first@example.com")
+    comment_mark_spam(comment=first, moderator=moderator)
+    again = post(text + "!!", email="second@example.com")
+    assert again.status == CommentStatus.SPAM
+    assert any("moderator" in reason for reason in again.verdicts.first().reasons)
+
+
+def test_scam_comment_from_the_model_page_lands_in_the_queue_with_reasons(post):
+    from masthead.moderation import selectors
+
+    comment = post(SCAM)
+    queue = "spam" if comment.status == CommentStatus.SPAM else "pending"
+    assert comment in selectors.queue_comments(queue=queue)
+    assert comment in selectors.queue_comments(queue=queue, reason="earnings claim")
+    assert comment not in selectors.queue_comments(queue=queue, reason="slur")

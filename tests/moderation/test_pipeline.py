@@ -1,0 +1,180 @@
+"""moderation.assess as discussion calls it: bans, the filter with the site's knowledge, modes."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from masthead.discussion.models import CommentStatus
+from masthead.moderation.models import Ban, BanKind, CommentVerdict, ModerationSettings
+from tests.moderation.conftest import HEATED, SCAM
+
+pytestmark = pytest.mark.django_db
+
+
+def settings_for(article):
+    return ModerationSettings.for_site(article.get_site())
+
+
+def test_scam_in_the_model_pages_shape_is_never_published(post):
+    comment = post(SCAM, name="Jenny")
+    assert comment.status in (CommentStatus.SPAM, CommentStatus.PENDING)
+    verdict = CommentVerdict.objects.get(comment=comment)
+    joined = " | ".join(verdict.reasons)
+    assert "obfuscated words: Goog-l-e → google" in joined
+    assert "earnings claim" in joined
+    assert verdict.scores["spam"] > 0.9 and verdict.fingerprint != 0
+
+
+def test_heated_political_comment_is_published(post):
+    comment = post(HEATED)
+    assert comment.status == CommentStatus.PUBLISHED
+    assert CommentVerdict.objects.get(comment=comment).action == "publish"
+
+
+def test_abuse_is_held_for_review_never_spammed_by_default(post):
+    comment = post("Immigrants are vermin and parasites, drive them out of our town.")
+    assert comment.status == CommentStatus.PENDING
+    assert any(
+        "dehumanising" in reason for reason in CommentVerdict.objects.get(comment=comment).reasons
+    )
+
+
+def test_site_can_send_abuse_straight_to_spam(article, post):
+    options = settings_for(article)
+    options.abuse_action = "spam"
+    options.save()
+    assert post("Immigrants are vermin and parasites, drive them out.").status == CommentStatus.SPAM
+
+
+def test_banned_author_is_stopped_on_the_next_post(article, post, make_guest):
+    Ban.objects.create(kind=BanKind.EMAIL, value="troll@example.com")
+    comment = post(HEATED, email="Troll@Example.com")
+    assert comment.status == CommentStatus.SPAM
+    assert CommentVerdict.objects.get(comment=comment).reasons == ["banned (e-mail address)"]
+
+
+def test_expired_ban_no_longer_applies(post):
+    Ban.objects.create(
+        kind=BanKind.EMAIL, value="late@example.com", expires=timezone.now() - timedelta(days=1)
+    )
+    assert post(HEATED, email="late@example.com").status == CommentStatus.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("mode", "guest_held", "first_timer_held", "regular_held"),
+    [
+        ("post", False, False, False),
+        ("pre_all", True, True, True),
+        ("pre_guests", True, False, False),
+        ("pre_first", True, True, False),
+    ],
+)
+def test_moderation_modes(
+    article, post, django_user_model, mode, guest_held, first_timer_held, regular_held
+):
+    from masthead.discussion.readers import Reader
+    from masthead.discussion.services import comment_post
+
+    options = settings_for(article)
+    options.mode = mode
+    options.save()
+    regular = django_user_model.objects.create_user("regular", "regular@example.com", "pw")
+    comment_post(
+        article=article,
+        reader=Reader(user=regular, key=f"u{regular.pk}", ip_hash="r"),
+        body=HEATED,
+        now=timezone.now() - timedelta(days=30),
+    )
+    from masthead.discussion.models import Comment
+
+    Comment.objects.filter(user=regular).update(status=CommentStatus.PUBLISHED)
+    first_timer = django_user_model.objects.create_user("newbie", "newbie@example.com", "pw")
+
+    def held(comment):
+        return comment.status == CommentStatus.PENDING
+
+    assert held(post(HEATED, email="guest@example.com")) is guest_held
+    assert (
+        held(
+            comment_post(
+                article=article,
+                reader=Reader(user=first_timer, key=f"u{first_timer.pk}", ip_hash="f"),
+                body=HEATED,
+            )
+        )
+        is first_timer_held
+    )
+    assert (
+        held(
+            comment_post(
+                article=article,
+                reader=Reader(user=regular, key=f"u{regular.pk}", ip_hash="r"),
+                body=HEATED,
+            )
+        )
+        is regular_held
+    )
+
+
+def test_an_article_can_be_stricter_than_the_site(article, post):
+    article.comment_moderation = "pre_all"
+    article.save()
+    comment = post(HEATED)
+    assert comment.status == CommentStatus.PENDING
+    assert (
+        "pre-moderation: every comment is reviewed before it is published"
+        in CommentVerdict.objects.get(comment=comment).reasons
+    )
+
+
+def test_link_allow_and_block_lists(article, post):
+    options = settings_for(article)
+    options.block_domains = "bad-pharma.example"
+    options.allow_domains = "harbour-trust.example"
+    options.save()
+    assert (
+        post("Cheap pills at http://bad-pharma.example/buy", email="a@example.com").status
+        == CommentStatus.SPAM
+    )
+    assert (
+        post(
+            "The trust's report: https://harbour-trust.example/report", email="b@example.com"
+        ).status
+        == CommentStatus.PUBLISHED
+    )
+
+
+def test_lexicon_additions_hold_a_word_of_the_sites_choosing(article, post):
+    options = settings_for(article)
+    options.lexicon_additions = "gullscum"
+    options.save()
+    assert post("You are nothing but gullscum.").status == CommentStatus.PENDING
+
+
+def test_near_duplicate_of_a_recent_comment_is_flagged(post):
+    text = "Visit my profile for the best deals on harbour boat trips, cheapest in town, message me now"
+    post(text, email="one@example.com")
+    second = post(text + "!", email="two@example.com")
+    assert any(
+        "duplicate" in reason for reason in CommentVerdict.objects.get(comment=second).reasons
+    )
+
+
+def test_posting_fast_with_the_honeypot_or_an_instant_form_is_spam(post):
+    assert post(HEATED, honeypot="http://x.example").status == CommentStatus.SPAM
+    instant = post("Nice article, check my site", seconds_to_submit=0.4, email="fast@example.com")
+    assert (
+        "form sent 0.4s after it was opened" in CommentVerdict.objects.get(comment=instant).reasons
+    )
+
+
+def test_edits_are_assessed_again(post, make_guest):
+    from masthead.discussion.services import comment_edit
+
+    reader = make_guest()
+    comment = post(HEATED, reader=reader)
+    comment_edit(
+        comment=comment, reader=reader, body=SCAM, now=comment.created + timedelta(minutes=1)
+    )
+    assert comment.status in (CommentStatus.SPAM, CommentStatus.PENDING)

@@ -1,0 +1,91 @@
+import pytest
+
+from masthead.discussion.models import CommentStatus
+from masthead.moderation.models import Decision, DecisionAction, ModerationSettings, Report
+from masthead.moderation.services import ReportRefused, comment_approve, comment_report
+from tests.moderation.conftest import HEATED
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reports_from_enough_distinct_readers_hide_the_comment(article, post, make_guest):
+    comment = post(HEATED)
+    comment_report(comment=comment, reader=make_guest(ip_hash="r1"), reason="abuse")
+    comment_report(comment=comment, reader=make_guest(ip_hash="r2"), reason="spam", note="advert")
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+    comment_report(comment=comment, reader=make_guest(ip_hash="r3"), reason="off_topic")
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+    hide = Decision.objects.get(comment=comment)
+    assert hide.action == DecisionAction.HIDE and hide.moderator is None
+
+
+def test_one_reader_counts_once_even_with_many_cookies(article, post, make_guest):
+    comment = post(HEATED)
+    reader = make_guest(ip_hash="same")
+    for _ in range(3):
+        comment_report(comment=comment, reader=reader, reason="abuse")
+    for _ in range(3):
+        comment_report(comment=comment, reader=make_guest(ip_hash="same"), reason="abuse")
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+    assert Report.objects.filter(comment=comment).count() == 4
+
+
+def test_threshold_is_a_site_setting(article, post, make_guest):
+    options = ModerationSettings.for_site(article.get_site())
+    options.report_threshold = 1
+    options.save()
+    comment = post(HEATED)
+    comment_report(comment=comment, reader=make_guest(), reason="abuse")
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+
+
+def test_approval_resolves_the_reports(article, post, make_guest, moderator):
+    comment = post(HEATED)
+    comment_report(comment=comment, reader=make_guest(), reason="abuse")
+    comment_approve(comment=comment, moderator=moderator)
+    assert not Report.objects.filter(comment=comment, resolved__isnull=True).exists()
+
+
+def test_bad_reports_are_refused(post, make_guest):
+    author = make_guest()
+    comment = post(HEATED, reader=author)
+    with pytest.raises(ReportRefused, match="Choose why"):
+        comment_report(comment=comment, reader=make_guest(), reason="dislike")
+    with pytest.raises(ReportRefused, match="your own comment"):
+        comment_report(comment=comment, reader=author, reason="spam")
+
+
+def test_report_through_the_page_and_the_api(client, article, post):
+    comment = post(HEATED)
+    page = client.get(f"/moderation/comment/{comment.pk}/report/")
+    assert page.status_code == 200 and b"What is wrong with it?" in page.content
+    response = client.post(
+        f"/moderation/comment/{comment.pk}/report/", {"reason": "abuse", "note": "insults"}
+    )
+    assert response.status_code == 302
+    assert Report.objects.get(comment=comment).note == "insults"
+    import json
+
+    from django.test import Client
+
+    other = Client(enforce_csrf_checks=True)
+    other.get(article.url)
+    token = other.cookies["csrftoken"].value
+    api = other.post(
+        f"/api/v1/comments/{comment.pk}/report",
+        data=json.dumps({"reason": "spam"}),
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert api.status_code == 202
+    bad = other.post(
+        f"/api/v1/comments/{comment.pk}/report",
+        data=json.dumps({"reason": "meh"}),
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert bad.status_code == 422

@@ -1,0 +1,131 @@
+"""The filter learns from the moderators' decisions and is replaced only if it does no worse."""
+
+import pytest
+
+from masthead.discussion.models import Comment, CommentStatus
+from masthead.moderation import conf
+from masthead.moderation.models import Decision, DecisionAction, FilterVersion
+from masthead.moderation.services import filter_retrain
+from masthead.moderation.services.assessing import (
+    current_filter_path,
+    current_models,
+    forget_current_filter,
+)
+
+pytestmark = pytest.mark.django_db
+
+SITE_SPAM = [
+    "Harbour boat tickets half price only at my shop, message me on whatsapp for the code {}",
+    "Cheap moorings for sale, private seller, text me now for a deal {}",
+    "Fishing trips discount this weekend only, dm me for booking {}",
+]
+SITE_HAM = [
+    "The ferry change helps islanders get to the clinic in winter, good decision {}",
+    "I disagree with the council about parking, but the cycle lane figures are convincing {}",
+    "Thanks for reporting the seabird count, the kittiwake news is lovely {}",
+]
+
+
+def decide(article, text, label, moderator, n):
+    comment = Comment.objects.create(
+        article=article,
+        author_name=f"R{n}",
+        author_email=f"r{n}@example.com",
+        reader_key=f"k{n}",
+        body=text,
+        body_html=text,
+        status=CommentStatus.PUBLISHED,
+        created=article.first_published_at,
+    )
+    action = {"spam": DecisionAction.SPAM, "ham": DecisionAction.APPROVE}[label]
+    return Decision.objects.create(
+        comment=comment,
+        action=action,
+        moderator=moderator,
+        previous_status="pending",
+        new_status=comment.status,
+        label=label,
+    )
+
+
+@pytest.fixture
+def filters_home(settings, tmp_path):
+    settings.MASTHEAD_HOME = tmp_path
+    forget_current_filter()
+    yield tmp_path
+    forget_current_filter()
+
+
+def test_too_few_decisions_are_refused(article, moderator, filters_home):
+    for n in range(5):
+        decide(article, SITE_SPAM[0].format(n), "spam", moderator, n)
+    version = filter_retrain()
+    assert not version.promoted and "only" in version.metrics["refused"]
+    assert current_filter_path() is None
+
+
+def test_retraining_on_site_decisions_promotes_a_model_that_does_no_worse(
+    article, moderator, filters_home
+):
+    n = 0
+    for round_ in range(8):
+        for template in SITE_SPAM:
+            decide(article, template.format(round_), "spam", moderator, n)
+            n += 1
+        for template in SITE_HAM:
+            decide(article, template.format(round_), "ham", moderator, n)
+            n += 1
+    version = filter_retrain()
+    spam = version.metrics["spam"]
+    assert spam["after"]["f1"] >= spam["before"]["f1"]
+    assert version.promoted and version.is_current
+    assert (filters_home / version.directory / "spam.npz").exists()
+    forget_current_filter()
+    assert current_filter_path() == str(filters_home / version.directory)
+    assert current_models().spam.predict_proba(SITE_SPAM[1].format(99)) > 0.5
+
+
+def test_a_worse_model_is_refused(article, moderator, filters_home, monkeypatch):
+    from masthead.moderation.services import training
+
+    n = 0
+    for round_ in range(8):
+        for template in SITE_SPAM:
+            decide(article, template.format(round_), "spam", moderator, n)
+            n += 1
+        for template in SITE_HAM:
+            decide(article, template.format(round_), "ham", moderator, n)
+            n += 1
+
+    def sabotaged(kind, base, texts, labels):  # a candidate that learned the labels backwards
+        return training.core_train().adapt(
+            base,
+            texts,
+            [1 - label for label in labels],
+            [conf.SITE_WEIGHT] * len(texts),
+            prior=0.01,
+        )
+
+    monkeypatch.setattr(training, "_train", sabotaged)
+    version = filter_retrain()
+    assert not version.promoted and not version.metrics["spam"]["promoted"]
+    assert not FilterVersion.objects.filter(is_current=True).exists()
+
+
+def test_enough_new_decisions_queue_a_retraining(
+    article, post, moderator, filters_home, django_capture_on_commit_callbacks
+):
+    from masthead.moderation.models import ModerationSettings
+    from masthead.moderation.services import comment_mark_spam
+
+    options = ModerationSettings.for_site(article.get_site())
+    options.retrain_after = 3
+    options.save()
+    comments = [
+        post(f"Some comment number {n} about the harbour", email=f"e{n}@example.com")
+        for n in range(3)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for comment in comments:
+            comment_mark_spam(comment=comment, moderator=moderator)
+    assert FilterVersion.objects.count() == 1  # the task ran (immediate backend in tests)
