@@ -1,6 +1,6 @@
 """Median render times and requests per second of the reader-facing pages, against bench/server.py.
 
-    .venv/bin/python bench/pages.py [--base http://127.0.0.1:8100] [--requests 40] [--wrk-seconds 15]
+.venv/bin/python bench/pages.py [--base http://127.0.0.1:8100] [--requests 40] [--wrk-seconds 15]
 """
 
 import argparse
@@ -14,9 +14,16 @@ import time
 from urllib.parse import urlsplit
 
 
-def fetch(connection, path):
+PERSONAL = {
+    "Cookie": "masthead_reader=bench-reader"
+}  # a reader with a comment cookie: never cached
+
+
+def fetch(connection, path, headers=None):
     started = time.perf_counter()
-    connection.request("GET", path, headers={"Accept": "text/html,application/json"})
+    connection.request(
+        "GET", path, headers={"Accept": "text/html,application/json", **(headers or {})}
+    )
     response = connection.getresponse()
     body = response.read()
     elapsed = time.perf_counter() - started
@@ -25,12 +32,12 @@ def fetch(connection, path):
     return elapsed, body
 
 
-def timings(base, path, count):
+def timings(base, path, count, headers=None):
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     for _ in range(5):
-        fetch(connection, path)
-    samples = [fetch(connection, path)[0] * 1000 for _ in range(count)]
+        fetch(connection, path, headers)
+    samples = [fetch(connection, path, headers)[0] * 1000 for _ in range(count)]
     connection.close()
     samples.sort()
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
@@ -49,17 +56,22 @@ def bench_urls(base):
         if match:
             size = match.group(1)
             urls[f"article with {size} comments"] = urlsplit(item["url"]).path
-            urls[f"comments API, {size}-comment thread"] = f"/api/v1/articles/{item['id']}/comments?sort=newest&page=1"
+            urls[f"comments API, {size}-comment thread"] = (
+                f"/api/v1/articles/{item['id']}/comments?sort=newest&page=1"
+            )
     del by_title
     return urls
 
 
-def run_wrk(base, path, seconds, connections):
+def run_wrk(base, path, seconds, connections, headers=None):
     if not shutil.which("wrk"):
         return None
+    extra = [arg for key, value in (headers or {}).items() for arg in ("-H", f"{key}: {value}")]
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", base + path],
-        capture_output=True, text=True, check=True,
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, base + path],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -76,18 +88,27 @@ def main():
     args = parser.parse_args()
     urls = bench_urls(args.base)
     print(f"Sequential requests ({args.requests} after 5 warm-up), one keep-alive connection:")
-    print(f"  {'page':42} {'median ms':>10} {'p95 ms':>8}")
+    print(f"  {'page':42} {'anonymous (page cache)':>24} {'reader with cookie (rendered)':>30}")
+    print(f"  {'':42} {'median ms':>12} {'p95 ms':>10} {'median ms':>15} {'p95 ms':>13}")
     for name, path in urls.items():
         median, p95 = timings(args.base, path, args.requests)
-        print(f"  {name:42} {median:10.1f} {p95:8.1f}")
-    print(f"\nLoad: wrk, 2 threads, {args.connections} connections, {args.wrk_seconds} s each (server and wrk share the 2 cores):")
+        rendered_median, rendered_p95 = timings(args.base, path, args.requests, PERSONAL)
+        print(
+            f"  {name:42} {median:12.1f} {p95:10.1f} {rendered_median:15.1f} {rendered_p95:13.1f}"
+        )
+    print(
+        f"\nLoad: wrk, 2 threads, {args.connections} connections, {args.wrk_seconds} s each (server and wrk share the 2 cores):"
+    )
     for name, path in urls.items():
-        result = run_wrk(args.base, path, args.wrk_seconds, args.connections)
-        if result is None:
-            print("  wrk is not installed (apt-get install wrk)")
-            break
-        rate, p50, errors = result
-        print(f"  {name:42} {rate:8.1f} req/s   median latency {p50:>8}   non-2xx {errors}")
+        for who, headers in (("anonymous", None), ("with cookie", PERSONAL)):
+            result = run_wrk(args.base, path, args.wrk_seconds, args.connections, headers)
+            if result is None:
+                print("  wrk is not installed (apt-get install wrk)")
+                return
+            rate, p50, errors = result
+            print(
+                f"  {name:42} {who:12} {rate:8.1f} req/s   median latency {p50:>8}   non-2xx {errors}"
+            )
 
 
 if __name__ == "__main__":

@@ -63,7 +63,10 @@ def is_cacheable(request) -> bool:
     """Anonymous GETs without cookies that change what the page shows (comments, messages, previews)."""
     from masthead.discussion import conf as discussion_conf
 
-    if request.method not in ("GET", "HEAD") or getattr(request, "is_preview", False):
+    # Wagtail's previews (and moderation views) build dummy requests that pass our middleware.
+    if getattr(request, "is_preview", False) or getattr(request, "is_dummy", False):
+        return False
+    if request.method not in ("GET", "HEAD"):
         return False
     if request.user.is_authenticated or getattr(request, "comment_form", None) is not None:
         return False
@@ -79,7 +82,7 @@ def with_csrf(html: str, request) -> str:
     return html.replace(CSRF_MARKER, get_token(request)) if CSRF_MARKER in html else html
 
 
-def _version_and_month() -> str:
+def version_and_month() -> str:
     # The month is in every key: the goal bar shows it, and must turn with it.
     return f"{content_version()}-{timezone.localdate():%Y-%m}"
 
@@ -117,7 +120,7 @@ def serve_cached(request, page, render) -> HttpResponse:
         if not getattr(response, "streaming", False):
             response.content = with_csrf(response.content.decode(), request)
         return response
-    version, path = _version_and_month(), request.get_full_path()
+    version, path = version_and_month(), request.get_full_path()
     source = getattr(page, "page_cache_variant_source", None)
     key = _page_key(page.pk, _variant(source, page.pk), version, path)
     entry = cache.get(key)
@@ -143,7 +146,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if is_cacheable(request):
-            version, path = _version_and_month(), request.get_full_path()
+            version, path = version_and_month(), request.get_full_path()
             route = cache.get(_route_key(version, path))
             if route is not None:
                 key = _page_key(

@@ -98,9 +98,21 @@ def related_articles(article: ArticlePage, *, limit: int = 4) -> list[ArticlePag
 
 
 def navigation_sections(site: Site | None) -> list[SectionPage]:
+    """The sections in the menu (kept in the cache until the site's content changes)."""
+    from django.core.cache import cache
+
+    from masthead.publishing.page_cache import version_and_month
+
     if site is None:
         return []
-    return list(SectionPage.objects.child_of(site.root_page).live().in_menu().order_by("path"))
+    key = f"navigation:{site.pk}:{version_and_month()}"
+    sections = cache.get(key)
+    if sections is None:
+        sections = list(
+            SectionPage.objects.child_of(site.root_page).live().in_menu().order_by("path")
+        )
+        cache.set(key, sections, 600)
+    return sections
 
 
 def search_articles(query: str, *, page_number) -> dict:

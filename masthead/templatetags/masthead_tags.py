@@ -33,3 +33,32 @@ def absolute_pageurl(context, page) -> str:
     """The page's address with the scheme and host the reader used."""
     request = context["request"]
     return request.build_absolute_uri(page.get_url(request))
+
+
+@register.simple_tag(takes_context=True)
+def fragment_cache(context) -> dict:
+    """Key part and lifetime for {% cache %} fragments that only change with the site's content.
+
+    Previews never read or fill the cache (a draft must show as the editor left it)."""
+    from masthead.publishing.page_cache import PAGE_CACHE_SECONDS, version_and_month
+
+    request = context["request"]
+    if getattr(request, "is_preview", False):
+        import uuid
+
+        return {"seconds": 0, "key": f"preview-{uuid.uuid4().hex}"}
+    return {"seconds": PAGE_CACHE_SECONDS, "key": f"{version_and_month()}-{request.get_host()}"}
+
+
+@register.simple_tag
+def related_articles(article):
+    from masthead.publishing import selectors
+
+    return selectors.related_articles(article)
+
+
+@register.simple_tag(takes_context=True)
+def news_article_schema(context, article):
+    from masthead.publishing import selectors
+
+    return selectors.news_article_schema(article, context["request"])

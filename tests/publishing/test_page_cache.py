@@ -106,6 +106,18 @@ def test_the_month_is_part_of_every_page_key(client, newsroom, monkeypatch):
 
     article = newsroom["articles"]["ferry"]
     client.get(article.url)
-    november = page_cache._version_and_month()
+    november = page_cache.version_and_month()
     monkeypatch.setattr(page_cache.timezone, "localdate", lambda: date(2026, 12, 1))
-    assert page_cache._version_and_month() != november
+    assert page_cache.version_and_month() != november
+
+
+def test_preview_of_a_draft_is_never_served_from_the_cache(admin_client, newsroom):
+    article = newsroom["articles"]["ferry"]
+    Client().get(article.url)  # fills the page and fragment caches
+    admin_client.get(article.url)
+    draft = article.get_latest_revision_as_object()
+    draft.standfirst = "A rewritten standfirst, not yet published."
+    draft.save_revision()
+    preview = draft.make_preview_request()
+    assert "A rewritten standfirst, not yet published." in preview.content.decode()
+    assert "A rewritten standfirst" not in Client().get(article.url).content.decode()

@@ -288,8 +288,6 @@ class ArticlePage(CachedPageMixin, Page):
         from masthead.publishing import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["related_articles"] = selectors.related_articles(self)
-        context["news_article_schema"] = selectors.news_article_schema(self, request)
         return context
 
 
