@@ -25,16 +25,45 @@ def main(sizes: list[int]) -> None:
     section = SectionPage.objects.live().first()
     author = AuthorPage.objects.live().first()
     rng = random.Random(42)
-    words = ("harbour council vote bridge ferry winter budget plan street tide report island school "
-             "library policy cost road cycle lane survey figure question answer").split()
+    words = [
+        "harbour",
+        "council",
+        "vote",
+        "bridge",
+        "ferry",
+        "winter",
+        "budget",
+        "plan",
+        "street",
+        "tide",
+        "report",
+        "island",
+        "school",
+        "library",
+        "policy",
+        "cost",
+        "road",
+        "cycle",
+        "lane",
+        "survey",
+        "figure",
+        "question",
+        "answer",
+    ]
     for size in sizes:
         slug = f"bench-thread-{size}"
         article = ArticlePage.objects.filter(slug=slug).first()
         if article is None:
             article = ArticlePage(
-                title=f"Bench article with {size:,} comments", slug=slug,
+                title=f"Bench article with {size:,} comments",
+                slug=slug,
                 standfirst="A long discussion for measuring the comment section.",
-                body=[("paragraph", RichText("<p>" + " ".join(rng.choice(words) for _ in range(300)) + "</p>"))],
+                body=[
+                    (
+                        "paragraph",
+                        RichText("<p>" + " ".join(rng.choice(words) for _ in range(300)) + "</p>"),
+                    )
+                ],
             )
             article.article_authors.add(ArticlePageAuthor(author=author, sort_order=0))
             section.add_child(instance=article)
@@ -47,8 +76,18 @@ def main(sizes: list[int]) -> None:
         for n in range(size):
             parent = rng.choice(ids) if ids and rng.random() > 0.33 else None
             text = " ".join(rng.choice(words) for _ in range(rng.randint(8, 60))).capitalize() + "."
-            items.append(ImportItem(n + 1, str(n + 1), parent, f"Reader {rng.randint(1, 900)}", "", start + timedelta(seconds=10 * n),
-                                    text, rng.randint(-3, 25)))
+            items.append(
+                ImportItem(
+                    n + 1,
+                    str(n + 1),
+                    parent,
+                    f"Reader {rng.randint(1, 900)}",
+                    "",
+                    start + timedelta(seconds=10 * n),
+                    text,
+                    rng.randint(-3, 25),
+                )
+            )
             ids.append(str(n + 1))
         comments_import(article=article, items=items)
         print(f"{slug}: {size} comments (id {article.pk}, {article.url})")

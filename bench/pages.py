@@ -13,10 +13,8 @@ import subprocess
 import time
 from urllib.parse import urlsplit
 
-
-PERSONAL = {
-    "Cookie": "masthead_reader=bench-reader"
-}  # a reader with a comment cookie: never cached
+# A reader with a comment cookie: their pages are never served from the page cache.
+PERSONAL = {"Cookie": "masthead_reader=bench-reader"}
 
 
 def fetch(connection, path, headers=None):

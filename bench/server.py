@@ -1,6 +1,6 @@
 """Prepare var/bench (migrate, demo, bench threads) and serve it like production on 127.0.0.1.
 
-    .venv/bin/python bench/server.py [--port 8100] [--workers 2] [--comments 1000 10000]
+.venv/bin/python bench/server.py [--port 8100] [--workers 2] [--comments 1000 10000]
 """
 
 import argparse
@@ -14,16 +14,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def bench_environment(home: Path) -> dict:
     env = dict(os.environ)
-    env.update({
-        "MASTHEAD_HOME": str(home),
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-" + "x9Kq2mZr7Lw4" * 5,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "MASTHEAD_HTTPS": "false",
-        "MASTHEAD_BASE_URL": "http://127.0.0.1:8100",
-        "LOG_LEVEL": "WARNING",
-        "MASTHEAD_COMMENT_RATE_LIMIT": "100000/m",
-    })
+    env.update(
+        {
+            "MASTHEAD_HOME": str(home),
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-only-" + "x9Kq2mZr7Lw4" * 5,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "MASTHEAD_HTTPS": "false",
+            "MASTHEAD_BASE_URL": "http://127.0.0.1:8100",
+            "LOG_LEVEL": "WARNING",
+            "MASTHEAD_COMMENT_RATE_LIMIT": "100000/m",
+        }
+    )
     return env
 
 
@@ -38,8 +40,25 @@ def main():
     masthead = [sys.executable, "-m", "masthead.cli"]
     subprocess.run([*masthead, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*masthead, "demo", "--no-admin"], env=env, check=True, cwd=ROOT)
-    subprocess.run([sys.executable, "bench/generate_thread.py", *map(str, args.comments)], env=env, check=True, cwd=ROOT)
-    os.execvpe(masthead[0], [*masthead, "serve", "--port", str(args.port), "--workers", str(args.workers), "--no-worker"], env)
+    subprocess.run(
+        [sys.executable, "bench/generate_thread.py", *map(str, args.comments)],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
+    os.execvpe(  # noqa: S606 (our own interpreter, fixed arguments)
+        masthead[0],
+        [
+            *masthead,
+            "serve",
+            "--port",
+            str(args.port),
+            "--workers",
+            str(args.workers),
+            "--no-worker",
+        ],
+        env,
+    )
 
 
 if __name__ == "__main__":

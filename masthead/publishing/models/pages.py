@@ -284,12 +284,6 @@ class ArticlePage(CachedPageMixin, Page):
             return ""
         return self.featured_image_caption or self.featured_image.caption
 
-    def get_context(self, request, *args, **kwargs):
-        from masthead.publishing import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        return context
-
 
 class ArticlePageAuthor(Orderable):
     """One name in an article's byline, in the order editors set."""
