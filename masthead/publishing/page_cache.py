@@ -9,6 +9,7 @@ Forms in cached pages carry a marker where the CSRF token goes; each response ge
 
 import time
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse
@@ -139,20 +140,41 @@ def serve_cached(request, page, render) -> HttpResponse:
 
 
 class PageCacheMiddleware:
-    """Answer a cached page before Wagtail routes the request (which costs several queries)."""
+    """Answer a cached page before Wagtail routes the request (which costs several queries).
+
+    Async-capable, so that event streams (async views) pass through without a thread hop."""
+
+    sync_capable = True
+    async_capable = True
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
 
     def __call__(self, request):
-        if is_cacheable(request):
-            version, path = version_and_month(), request.get_full_path()
-            route = cache.get(_route_key(version, path))
-            if route is not None:
-                key = _page_key(
-                    route["page"], _variant(route["variant_source"], route["page"]), version, path
-                )
-                entry = cache.get(key)
-                if entry is not None:
-                    return _response_from(entry, request)
-        return self.get_response(request)
+        if self.is_async:
+            return self.__acall__(request)
+        return self.cached(request) or self.get_response(request)
+
+    async def __acall__(self, request):
+        if request.path.endswith(
+            "/stream/"
+        ):  # event streams are never pages: no thread hop for them
+            return await self.get_response(request)
+        cached = await sync_to_async(self.cached, thread_sensitive=True)(request)
+        return cached or await self.get_response(request)
+
+    def cached(self, request):
+        if not is_cacheable(request):
+            return None
+        version, path = version_and_month(), request.get_full_path()
+        route = cache.get(_route_key(version, path))
+        if route is None:
+            return None
+        key = _page_key(
+            route["page"], _variant(route["variant_source"], route["page"]), version, path
+        )
+        entry = cache.get(key)
+        return _response_from(entry, request) if entry is not None else None
