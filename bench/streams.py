@@ -102,7 +102,7 @@ def main():
     parser.add_argument("--pause", type=float, default=1.0, help="Seconds between batches.")
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"))
     args = parser.parse_args()
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     env = bench_environment(ROOT / "var" / "bench")
     env["REDIS_URL"] = args.redis
