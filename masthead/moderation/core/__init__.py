@@ -15,7 +15,10 @@ Normalisation and fingerprints
     letters in numbers (``$8O``) fixed, repeats squeezed, lower-cased. ``Normalised`` keeps
     ``raw``, ``text``, ``tokens``, ``deobfuscated`` [(original, fixed)], ``urls`` and the
     counts ``zero_width``, ``confusables``, ``symbol_runs``, ``decorative``, ``leet``,
-    ``rejoined``, ``squeezed`` (``obfuscation`` adds up the tricks).
+    ``rejoined``, ``squeezed`` (``obfuscation`` adds up the tricks). Invisible characters that
+    hide nothing (a byte-order mark at either end, variation selectors and joiners inside emoji)
+    are counted in ``zero_width`` and ``harmless_invisible`` but not as obfuscation
+    (``hidden_invisible`` is the rest).
 ``fingerprint(text) -> int``
     64-bit SimHash of the normalised text, *signed* so it fits a ``BigIntegerField``.
 ``similarity(a, b) -> float``
@@ -53,7 +56,8 @@ Models
 Training (``masthead.moderation.core.train``; needs scikit-learn)
 ------------------------------------------------------------------
 ``build_starter(data_dir, out_dir)`` / ``python -m masthead.moderation.core.train --data DIR
---out DIR``; ``fit(texts, labels, weights=None, *, name="spam") -> LinearModel``;
+--out DIR``; ``fit(texts, labels, weights=None, *, name="spam", nb=None) -> LinearModel``
+(``nb=True``: naive-Bayes feature scaling, Platt-calibrated, still a plain linear model);
 ``starter_corpus(data_dir, kind)``; ``refit(kind, site_texts, site_labels, *, data_dir,
 site_weight=5.0)`` (starter corpus + site examples, where the corpus is on the server);
 ``adapt(current_model, site_texts, site_labels, weights=None, *, prior=1.0)`` (site examples

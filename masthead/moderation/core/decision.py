@@ -391,9 +391,9 @@ def assess(
     if n.symbol_runs:
         z += W["symbol_runs"]
         reasons.append(f"{n.symbol_runs} run(s) of decorative symbols")
-    if n.zero_width >= 2:
+    if n.hidden_invisible >= 2:
         z += W["zero_width"]
-        reasons.append(f"{n.zero_width} invisible characters")
+        reasons.append(f"{n.hidden_invisible} invisible characters")
 
     # --- near duplicates --------------------------------------------------------------------
     fp = fingerprint(n)

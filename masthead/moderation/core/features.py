@@ -4,7 +4,7 @@ Features are computed on :func:`normalise`'d text, so obfuscated spellings share
 the plain ones:
 
 * character n-grams inside word boundaries (``char_wb``, 2..5 by default);
-* word unigrams and bigrams;
+* word unigrams and bigrams (and trigrams with ``word_ngrams=3``);
 * a handful of shape tokens (has a link, a phone-like number, a money amount, length bucket,
   share of capitals in the raw text, obfuscation seen, ...).
 
@@ -250,6 +250,8 @@ def analyse(n: Normalised, config: FeatureConfig) -> tuple[list[str], np.ndarray
     words = ["w " + t for t in toks]
     if config.word_ngrams >= 2:
         words += ["b " + a + " " + b for a, b in itertools.pairwise(toks)]
+    if config.word_ngrams >= 3:
+        words += ["t " + " ".join(toks[i : i + 3]) for i in range(len(toks) - 2)]
     keys: list[str] = []
     vals: list[np.ndarray] = []
     _block(Counter(grams), config.char_weight, keys, vals)

@@ -240,18 +240,52 @@ class Normalised:
     rejoined: int = 0
     urls: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
+    #: invisible characters that hide nothing: at the very start or end of the text (a
+    #: byte-order mark left by an editor or a copy-paste) or inside emoji sequences (a variation
+    #: selector after a symbol, a zero-width joiner between two symbols). Counted in
+    #: ``zero_width`` too, but not as obfuscation.
+    harmless_invisible: int = 0
+
+    @property
+    def hidden_invisible(self) -> int:
+        """Invisible characters inside words or between them: the obfuscation trick."""
+        return self.zero_width - self.harmless_invisible
 
     @property
     def obfuscation(self) -> int:
         """How many obfuscation tricks were undone (not counting plain repeats)."""
-        return self.rejoined + self.leet + min(self.confusables, 5) + min(self.zero_width, 5)
+        return self.rejoined + self.leet + min(self.confusables, 5) + min(self.hidden_invisible, 5)
 
 
-def _strip_invisible(text: str) -> tuple[str, int, int]:
+_EMOJI_VS_RE = re.compile(r"(?<=[^\w\s])[\ufe0e\ufe0f]")
+_EMOJI_ZWJ_RE = re.compile(r"(?<=[^\w\s])\u200d(?=[^\w\s])")
+
+
+def _harmless_invisible(text: str) -> int:
+    """Invisible characters at both ends of the text and inside emoji sequences."""
+    edge = 0
+    i = 0
+    while i < len(text) and (text[i].isspace() or ord(text[i]) in _INVISIBLE):
+        edge += ord(text[i]) in _INVISIBLE
+        i += 1
+    j = len(text) - 1
+    while j >= i and (text[j].isspace() or ord(text[j]) in _INVISIBLE):
+        edge += ord(text[j]) in _INVISIBLE
+        j -= 1
+    inner = text[i : j + 1]
+    if inner and not inner.isascii():
+        edge += len(_EMOJI_VS_RE.findall(inner)) + len(_EMOJI_ZWJ_RE.findall(inner))
+    return edge
+
+
+def _strip_invisible(text: str) -> tuple[str, int, int, int]:
+    """(text without invisible characters, how many, how many of them harmless, combining)."""
     if text.isascii():
-        return text, 0, 0
+        return text, 0, 0, 0
     zero_width = len(_INVISIBLE_RE.findall(text))
+    edge = 0
     if zero_width:
+        edge = _harmless_invisible(text)
         text = _INVISIBLE_RE.sub("", text)
     # stacked combining marks (more than two on one base letter) are decoration ("Zalgo")
     combining = 0
@@ -262,7 +296,7 @@ def _strip_invisible(text: str) -> tuple[str, int, int]:
         return m.group(1)
 
     text = _COMBINING_RUN_RE.sub(cut, text)
-    return text, zero_width, combining
+    return text, zero_width, edge, combining
 
 
 def _map_confusables(text: str, deob: list[tuple[str, str]]) -> tuple[str, int]:
@@ -440,7 +474,7 @@ def normalise(text: str) -> Normalised:
     """
     raw = text or ""
     deob: list[tuple[str, str]] = []
-    s, zero_width, combining = _strip_invisible(raw)
+    s, zero_width, harmless_invisible, combining = _strip_invisible(raw)
     s = unicodedata.normalize("NFKC", s)
     s, confusables = _map_confusables(s, deob)
     s = _strip_accents(s)
@@ -471,4 +505,5 @@ def normalise(text: str) -> Normalised:
         rejoined=rejoined,
         urls=urls,
         emails=emails,
+        harmless_invisible=harmless_invisible,
     )

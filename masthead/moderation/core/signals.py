@@ -377,10 +377,24 @@ _SCAM_SHAPES: dict[str, tuple[str, ...]] = {
         r"\b(?:backlinks|seo services|increase your traffic)\b",
     ),
     "self-promotion": (
-        r"\b(?:check out|checkout|visit|watch|see|look at|view) (?:my|our) (?:new )?"
-        r"(?:channel|video|videos|page|blog|website|site|music|song|songs|mixtape|profile|"
-        r"playlist|cover|account|shop|store)\b",
-        r"\b(?:subscribe|sub|follow) (?:to )?(?:my|me|us|our)\b",
+        # "check out my ...", "check me out", "checkout our new ..."
+        r"\b(?:check|chek|chk)\s+out\s+(?:my|our)\b|\bcheckout\s+(?:my|our)\b",
+        r"\b(?:check|checkout)\s+(?:me|us)\s+out\b",
+        r"\b(?:check|visit|watch|see|look at|view|listen to|hear) (?:my|our) "
+        r"(?:\w+ ){0,2}?(?:channel|chanel|video|videos|vids?|page|blog|website|site|music|song|"
+        r"songs|mixtape|profile|playlist|cover|covers|remix|account|shop|store|track|tracks|"
+        r"album|band|podcast|stream|book|ebook|art|work)\b",
+        r"\bmy (?:youtube |yt |new |own |gaming |music )?(?:channel|chanel|vids|mixtape|"
+        r"playlist|podcast)\b",
+        r"\bcheck (?:out )?this (?:video|playlist|channel|website|site|game|app) on "
+        r"(?:youtube|facebook|instagram|tiktok|twitter|soundcloud)\b",
+        # subscribe / follow / like exchange
+        r"\b(?:subscribe|subscrib|subcribe|suscribe|sucscribe|sub|subs|follow) (?:to )?"
+        r"(?:my|me|us|our)\b",
+        r"\b(?:subscribe|subs?|follow|like)\s?(?:4|for)\s?(?:subs?|follow|like)\b",
+        r"\b(?:i(?:'ll| will)? )?(?:subscribe|sub|follow) (?:you |u )?back\b",
+        r"\b(?:please|pls|plz) (?:\w+ ){0,2}?(?:subscribe|check out|checkout|visit my|watch my|"
+        r"view my|share my)\b",
         r"\bfollow me on\b",
         r"\bpromo code\b",
     ),
@@ -419,6 +433,15 @@ class ScamFacts:
     emails: list[str] = field(default_factory=list)
 
 
+# a number followed by one of these counts something: "2.126.521.750 views", "124923004 people"
+_COUNTED_RE = re.compile(
+    r"\s*(?:views?|wiews|likes?|dislikes?|subscribers?|followers?|people|persons|votes?|voters|"
+    r"signatures?|times|hits|plays|streams|downloads|comments|users|viewers|members|deaths|"
+    r"cases|jobs|years|dollars|euros|pounds|usd|eur|gbp)\b",
+    re.IGNORECASE,
+)
+
+
 def _phones(raw: str) -> list[str]:
     out: list[str] = []
     for m in _PHONE_RE.finditer(raw):
@@ -428,6 +451,10 @@ def _phones(raw: str) -> list[str]:
             continue
         if re.fullmatch(r"\d{1,3}(?:,\d{3})+", s.strip()):
             continue  # 1,884,034,783 views
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", s.strip()):
+            continue  # 2.126.521.750 (thousands separated by dots)
+        if _COUNTED_RE.match(raw, m.end()):
+            continue  # 124923004 views
         if re.fullmatch(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d", s.strip()):
             continue  # 2010-2015
         if "," in s:

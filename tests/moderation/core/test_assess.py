@@ -144,18 +144,24 @@ def test_near_duplicate_of_recent_published_comment_adds_evidence():
 
 
 def test_strictness_changes_the_outcome():
-    body = "Our local paper has the full story https://www.valley-gazette.com/council-vote"
-    actions = {
-        s: assess(Draft(body), Context(settings=Settings(strictness=s))).action
-        for s in ("lenient", "balanced", "strict", 0.0, 1.0)
-    }
-    assert actions["lenient"] == actions[0.0] == "publish"
-    assert actions["balanced"] == "hold"
-    assert actions["strict"] == actions[1.0] == "hold"
+    # a first comment linking to a domain outside the allow-list: held on balanced and strict
+    for body in (
+        "Our local paper has the full story https://www.valley-gazette.com/council-vote",
+        "Interesting, more on this at http://my-analysis-blog.net/post",
+    ):
+        score = assess(Draft(body)).scores["spam"]
+        assert 0.5 < score < 0.9, (body, score)
+        for s in ("lenient", "balanced", "strict", 0.0, 0.25, 1.0):
+            th = thresholds(s)
+            expected = "hold" if th["spam_hold"] <= score < th["spam_spam"] else "publish"
+            action = assess(Draft(body), Context(settings=Settings(strictness=s))).action
+            assert action == expected, (body, s, score)
+        assert assess(Draft(body)).action == "hold"
+        assert assess(Draft(body), Context(settings=Settings(strictness=1.0))).action == "hold"
+    # the same comment scores the same; only where the site draws the line moves
     borderline = "Interesting, more on this at http://my-analysis-blog.net/post"
-    assert assess(Draft(borderline)).action == "publish"
-    assert (
-        assess(Draft(borderline), Context(settings=Settings(strictness="strict"))).action == "hold"
+    assert assess(Draft(borderline), Context(settings=Settings(strictness="lenient"))).action == (
+        "publish"
     )
     t = thresholds(0.25)
     assert thresholds("lenient")["spam_hold"] > t["spam_hold"] > thresholds("balanced")["spam_hold"]

@@ -61,6 +61,25 @@ def test_zero_width_characters_are_stripped_and_counted():
     n = normalise("fr\u200bee mo\u200dney\ufeff")
     assert n.text == "free money"
     assert n.zero_width == 3
+    # the byte-order mark at the end hides nothing; the two inside the words do
+    assert n.harmless_invisible == 1
+    assert n.hidden_invisible == 2
+    assert n.obfuscation == 2
+
+
+def test_edge_marks_and_emoji_sequences_are_not_obfuscation():
+    for text in (
+        "\ufeffI love this song\ufeff",
+        "great piece \u2764\ufe0f \u2764\ufe0f",
+        "my family \U0001f468\u200d\U0001f469\u200d\U0001f467 says hi \ufeff",
+    ):
+        n = normalise(text)
+        assert n.zero_width >= 1
+        assert n.hidden_invisible == 0, text
+        assert n.obfuscation == 0, text
+    # a variation selector or joiner between letters is still counted
+    assert normalise("fr\ufe0fee").hidden_invisible == 1
+    assert normalise("mo\u200dney").obfuscation == 1
 
 
 def test_symbol_runs_and_squeezed_repeats():

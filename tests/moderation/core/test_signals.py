@@ -95,3 +95,48 @@ def test_parse_rate():
     assert parse_rate(None) is None
     with pytest.raises(ValueError):
         parse_rate("often")
+
+
+def test_view_counts_and_dotted_thousands_are_not_phone_numbers():
+    for text in (
+        "2.126.521.750 views already",
+        "now its 124923004 views wow",
+        "1,884,034,783 views!",
+        "the petition has 104573221 signatures",
+    ):
+        assert scam_facts(normalise(text)).phones == [], text
+    assert scam_facts(normalise("call 07946 012345 now")).phones == ["07946 012345"]
+    assert scam_facts(normalise("+447935454150 talk to me")).phones == ["+447935454150"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Check out my new remix, link in bio",
+        "checkout our bakery page",
+        "Check me out! I rap",
+        "please subscribe to my channel",
+        "sub 4 sub anyone?",
+        "I will subscribe back",
+        "Check out this video on YouTube:",
+        "watch my latest cover of this song",
+        "new video on my gaming channel",
+    ],
+)
+def test_self_promotion_is_recognised(text):
+    assert "self-promotion" in scam_facts(normalise(text)).shapes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I check my facts before I post, unlike the minister",
+        "Did you even check my sources?",
+        "I cancelled my subscription to this paper after that editorial",
+        "Check out the Reuters piece on the budget",
+        "see my earlier comment about the council",
+        "I will follow the inquiry closely",
+    ],
+)
+def test_debate_is_not_self_promotion(text):
+    assert "self-promotion" not in scam_facts(normalise(text)).shapes

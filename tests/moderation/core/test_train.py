@@ -75,3 +75,71 @@ def test_adapt_moves_the_starter_towards_site_decisions_without_the_corpus():
     # an unrelated text barely moves
     other = "The minister resigned after the report was published."
     assert abs(adapted.predict_proba(other) - base.predict_proba(other)) < 0.2
+
+
+def test_nb_scaling_is_folded_into_an_ordinary_linear_model(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+
+    from masthead.moderation.core.features import featurise
+    from masthead.moderation.core.train import SEED, nb_ratios
+
+    texts = SPAM + HAM
+    labels = np.array([1] * len(SPAM) + [0] * len(HAM))
+    w = np.ones(len(texts))
+    model = fit(texts, labels, w, name="abuse", threshold=0.5, config=SMALL, c=3.0, nb=True)
+    assert model.meta["nb"] is True
+    plain = fit(texts, labels, w, name="abuse", threshold=0.5, config=SMALL, c=3.0)
+    assert plain.meta["nb"] is False and plain.meta["calibration"] is None
+    assert not np.allclose(model.weights, plain.weights)
+    # the same as a logistic regression on NB-scaled features
+    x = featurise(texts, SMALL)
+    r = nb_ratios(x, labels, w)
+    ref = LogisticRegression(
+        C=3.0, solver="liblinear", class_weight="balanced", max_iter=1000, random_state=SEED
+    ).fit(x.multiply(r).tocsr(), labels)
+    # NB-scaled log-odds are Platt-calibrated on out-of-fold predictions: logit = a * z + b
+    a, b = model.meta["calibration"]
+    assert a > 0
+    z = ref.decision_function(x.multiply(r).tocsr())
+    expected = 1.0 / (1.0 + np.exp(-(a * z + b)))
+    assert np.allclose(model.predict_many(texts), expected, atol=1e-4)
+    # and it saves and loads like any other model
+    model.save(tmp_path / "abuse.npz")
+    again = LinearModel.load(tmp_path / "abuse.npz")
+    assert np.allclose(again.predict_many(texts), expected, atol=2e-3)
+    assert again.meta["nb"] is True
+
+
+def test_nb_ratios_favour_the_separating_columns():
+    import scipy.sparse as sp
+
+    from masthead.moderation.core.train import nb_ratios
+
+    x = sp.csr_matrix(np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 0.0], [0.0, 1.0, 1.0], [0, 1, 1]]))
+    y = np.array([1, 1, 0, 0])
+    r = nb_ratios(x, y, np.ones(4))
+    assert r[0] > 0 > r[2]
+    assert abs(r[1]) < 1e-9
+
+
+def test_threshold_choice_by_cross_validation():
+    import pytest
+
+    texts = SPAM + HAM
+    labels = [1] * len(SPAM) + [0] * len(HAM)
+    for how in ("cv", "cv_macro"):
+        model = fit(texts, labels, name="spam", threshold=how, config=SMALL)
+        assert 0.2 <= model.threshold <= 0.8
+    with pytest.raises(ValueError):
+        fit(texts, labels, name="spam", threshold="best", config=SMALL)
+
+
+def test_word_trigrams_are_optional_features():
+    from masthead.moderation.core import normalise
+    from masthead.moderation.core.features import analyse
+
+    n = normalise("check out my channel now")
+    plain, _ = analyse(n, SMALL)
+    tri, _ = analyse(n, FeatureConfig(n_features=2**14, word_ngrams=3))
+    assert "t check out my" not in plain and "b check out" in plain
+    assert "t check out my" in tri
