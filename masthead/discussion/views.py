@@ -327,22 +327,19 @@ def subscribe(request, article_id):
     return render(request, "discussion/subscription.html", {"article": article, "requested": True})
 
 
+def _subscription_page(request, *, status: int = 200, **context):
+    return render(request, "discussion/subscription.html", context, status=status)
+
+
 @never_cache
 @require_GET
 def subscription_confirm(request, token):
     try:
         subscription = services.subscription_confirm(token=token)
     except services.SubscriptionRefused as refusal:
-        return render(
-            request,
-            "discussion/subscription.html",
-            {"error": refusal.message},
-            status=refusal.status,
-        )
-    return render(
-        request,
-        "discussion/subscription.html",
-        {"subscription": subscription, "confirmed": True, "article": subscription.article},
+        return _subscription_page(request, error=refusal.message, status=refusal.status)
+    return _subscription_page(
+        request, subscription=subscription, confirmed=True, article=subscription.article
     )
 
 
@@ -353,11 +350,8 @@ def subscription_unsubscribe(request, token):
     if request.method == "GET":
         subscription = Subscription.objects.filter(token=token).select_related("article").first()
         if subscription is None:
-            return render(
-                request,
-                "discussion/subscription.html",
-                {"error": services.subscriptions.LINK_UNKNOWN},
-                status=404,
+            return _subscription_page(
+                request, error=services.subscriptions.LINK_UNKNOWN, status=404
             )
         return render(
             request, "discussion/unsubscribe.html", {"subscription": subscription, "token": token}
@@ -365,16 +359,9 @@ def subscription_unsubscribe(request, token):
     try:
         subscription = services.subscription_unsubscribe(token=token)
     except services.SubscriptionRefused as refusal:
-        return render(
-            request,
-            "discussion/subscription.html",
-            {"error": refusal.message},
-            status=refusal.status,
-        )
-    return render(
-        request,
-        "discussion/subscription.html",
-        {"subscription": subscription, "unsubscribed": True, "article": subscription.article},
+        return _subscription_page(request, error=refusal.message, status=refusal.status)
+    return _subscription_page(
+        request, subscription=subscription, unsubscribed=True, article=subscription.article
     )
 
 
