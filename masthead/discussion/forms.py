@@ -10,6 +10,10 @@ STARTED_SALT = "masthead.discussion.form-started"
 NOTIFY_CHOICES = [("", _("Don't notify me")), *SubscriptionKind.choices]
 
 
+# Stands in the rendered form, so a cached page still tells how long each reader took.
+FORM_STARTED_MARKER = "__MASTHEAD_FORM_STARTED__"
+
+
 def form_started_token(now=None) -> str:
     return signing.dumps((now or timezone.now()).timestamp(), salt=STARTED_SALT)
 
@@ -58,7 +62,7 @@ class CommentForm(forms.Form):
         self.fields["author_url"].widget.attrs["autocomplete"] = "url"
         self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
-            self.initial.setdefault("started", form_started_token())
+            self.initial.setdefault("started", FORM_STARTED_MARKER)
 
 
 class EditCommentForm(forms.Form):

@@ -200,6 +200,11 @@ async def stream(request, article_id):
     """Server-sent events for an open article (only with REDIS_URL); an async view holds no worker."""
     if not live.streams_available():
         raise Http404("Live streams need REDIS_URL; poll the updates URL instead.")
+    if not hasattr(request, "scope"):
+        # Under WSGI a stream would hold a worker thread for minutes: only the ASGI server streams.
+        raise Http404(
+            "Live streams are served over ASGI (masthead serve); poll the updates URL instead."
+        )
     response = StreamingHttpResponse(
         live.event_stream(int(article_id)), content_type="text/event-stream"
     )

@@ -79,8 +79,21 @@ def is_cacheable(request) -> bool:
     )
 
 
+# Markers in cached HTML that every response fills in for its own reader (the CSRF token; the
+# moment a comment form was shown, registered by discussion).
+RESPONSE_MARKERS = {CSRF_MARKER: get_token}
+
+
+def register_marker(marker: str, fill) -> None:
+    """`fill(request) -> str` replaces `marker` in every page served through the cache."""
+    RESPONSE_MARKERS[marker] = fill
+
+
 def with_csrf(html: str, request) -> str:
-    return html.replace(CSRF_MARKER, get_token(request)) if CSRF_MARKER in html else html
+    for marker, fill in RESPONSE_MARKERS.items():
+        if marker in html:
+            html = html.replace(marker, fill(request))
+    return html
 
 
 def version_and_month() -> str:

@@ -7,12 +7,28 @@ from django.conf import settings
 
 from masthead.discussion import live
 
+
+def run_in_own_loop(coroutine):
+    """asyncio.run in a thread of its own: Playwright's tests may have left a loop running in this one."""
+    result = {}
+    thread = threading.Thread(target=lambda: result.setdefault("value", asyncio.run(coroutine)))
+    thread.start()
+    thread.join(30)
+    return result.get("value")
+
+
 needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="server-sent events need REDIS_URL")
 
 
 def test_streams_are_off_without_redis(client, db, article, monkeypatch):
     monkeypatch.setattr(live, "streams_available", lambda: False)
     assert client.get(f"/comments/{article.pk}/stream/").status_code == 404
+
+
+def test_streams_are_never_served_by_a_wsgi_worker(client, db, article, monkeypatch):
+    monkeypatch.setattr(live, "streams_available", lambda: True)
+    response = client.get(f"/comments/{article.pk}/stream/")  # the test client speaks WSGI
+    assert response.status_code == 404
 
 
 @needs_redis
@@ -39,7 +55,7 @@ def test_event_stream_delivers_a_published_comment():
         finally:
             received.set()
 
-    chunk = asyncio.run(read_events())
+    chunk = run_in_own_loop(read_events())
     assert 'data: {"comment_id": 5, "count": 1}' in chunk
 
 
