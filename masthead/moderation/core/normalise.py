@@ -8,7 +8,9 @@ symbol runs, re-joined words, ...) feed the decision.
 Steps, in order:
 
 1. invisible characters (zero-width, BOM, soft hyphen, bidi controls, variation selectors) are
-   stripped and counted, and so are runs of stacked combining marks ("Zalgo");
+   stripped and counted, and so are runs of stacked combining marks ("Zalgo"); those that hide
+   nothing (at either end of the text, or inside emoji sequences) are counted apart and are not
+   obfuscation;
 2. Unicode NFKC (full-width letters, mathematical bold, circled letters, ligatures);
 3. look-alike letters (Cyrillic, Greek, small capitals, ...) are mapped to Latin ones inside
    words that are written in Latin script, and accents are stripped;
