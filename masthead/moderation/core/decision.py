@@ -230,7 +230,7 @@ def _abuse_reasons(hits: list[AbuseHit]) -> tuple[float, list[str]]:
     for h in hits:
         if h.category in ("slur", "site"):
             s = 1.0
-        elif h.category in ("dehumanising", "threat"):
+        elif h.category in ("dehumanising", "threat", "xenophobic"):
             s = 0.95
         elif h.category == "insult_severe":
             s = 0.9 if h.targeted else 0.45

@@ -96,7 +96,11 @@ class AbuseHit:
                 else (f"blocked term: {mask(self.term)}")
             )
         if self.category == "dehumanising":
+            if self.targeted:
+                return f"dehumanising language aimed at a reader: {self.matched}"
             return f"dehumanising language about a group: {self.matched}"
+        if self.category == "xenophobic":
+            return f"telling people to go back where they came from: {self.matched}"
         if self.category == "threat":
             return f"threat of violence: {self.matched}"
         if self.category == "insult_severe":
@@ -430,6 +434,9 @@ class Lexicon:
                 add(AbuseHit("threat", name, m.group(0).strip()))
         for hit in self._dehumanising(text, found):
             add(hit)
+        for pattern in _GO_BACK_RES:
+            for m in pattern.finditer(text):
+                add(AbuseHit("xenophobic", "go back", m.group(0).strip()))
         for cat, term, matched, start, _e in found:
             if cat in ("insult_severe", "insult"):
                 targeted = _targeted(text, start, term)
@@ -446,9 +453,30 @@ class Lexicon:
     ) -> list[AbuseHit]:
         groups = [f for f in found if f[0] == "group" and not _institution_follows(text, f[4])]
         dehum = [f for f in found if f[0] == "dehumanising"]
-        if not groups or not dehum:
+        if not dehum:
             return []
         out: list[AbuseHit] = []
+        for _c, term, matched, start, end in dehum:
+            before = text[max(0, start - 40) : start]
+            # "you filthy ape", "you subhuman": aimed at a person in the thread
+            if term in _NEVER_SAID_OF_A_PERSON and _ADDRESSED_RE.search(before):
+                out.append(AbuseHit("dehumanising", term, matched, targeted=True))
+            # "these savages breed like rats", "those animals should be deported": the dehumanising
+            # word itself names the people, and the sentence is about removing or breeding
+            elif re.search(r"\b(?:these|those|all these|all those|all the)\s+$", before):
+                sentence_end = min(
+                    [i for i in (text.find(c, end) for c in ".!?;\n") if i >= 0] or [len(text)]
+                )
+                if _ABOUT_PEOPLE_RE.search(text[end:sentence_end]):
+                    out.append(
+                        AbuseHit(
+                            "dehumanising",
+                            term,
+                            f"{text[start - len(before.split()[-1]) - 1 : end].strip()}",
+                        )
+                    )
+        if not groups:
+            return out
         for _c, term, matched, start, end in dehum:
             sent_start = max(text.rfind(c, 0, start) for c in ".!?;\n") + 1
             sent_end = min(
@@ -464,6 +492,56 @@ class Lexicon:
             if near:
                 out.append(AbuseHit("dehumanising", term, f"{near[0][2]} … {matched}"))
         return out
+
+
+# "you filthy ape", "you're vermin", "you people are animals" (the word right before, or one or
+# two adjectives between)
+_ADDRESSED_RE = re.compile(
+    r"\b(?:you|u|ya|you're|youre|you are|ur)(?: people| lot| lot are| people are| all| all are)?"
+    r"(?:\s+(?:a|an|just|nothing but|such|such a|filthy|dirty|stinking|disgusting|worthless|bloody|"
+    r"fucking|damn|little|dumb|stupid|vile|lousy)){0,3}\s+$"
+)
+# Dehumanising words that, said to a person, are never fair comment (unlike "parasite" or "pig",
+# which readers throw at ministers).
+_NEVER_SAID_OF_A_PERSON = frozenset(
+    [
+        "subhuman",
+        "sub human",
+        "untermensch",
+        "vermin",
+        "cockroach",
+        "cockroaches",
+        "ape",
+        "apes",
+        "monkey",
+        "monkeys",
+        "mongrels",
+        "savage",
+        "savages",
+        "orcs",
+        "not human",
+        "barely human",
+    ]
+)
+_ABOUT_PEOPLE_RE = re.compile(
+    r"\b(?:breed|breeding|deport|deported|deportation|sent back|send back|go back|kicked out|kick out|"
+    r"thrown out|got rid of|get rid of|driven out|wiped out|exterminated|our country|our town|our streets|"
+    r"our women|our children|take over|taking over|invad\w*|flood\w*)\b"
+)
+# Telling people to go back where they (supposedly) came from.
+_GO_BACK_RES = (
+    re.compile(
+        r"\b(?:go|get|fuck off|piss off|crawl|swim|run)\s+back\s+(?:home\s+)?to\s+"
+        r"(?:africa|asia|india|pakistan|bangladesh|mexico|china|poland|romania|syria|somalia|"
+        r"the jungle|the desert|your (?:own )?(?:country|countries|village|cave|desert|jungle|shithole)|"
+        r"wherever (?:you|they) came from|where (?:you|they) (?:came|come) from)\b"
+    ),
+    re.compile(
+        r"\b(?:send|ship|deport|kick)\s+(?:them|em|these people|those people|the lot of them|them all)"
+        r"(?:\s+all)?\s+(?:back|home|out)\b(?=.{0,40}\b(?:where|country|came|belong|africa|asia|vermin|scum|animals))"
+    ),
+    re.compile(r"\bgo back (?:to )?where (?:you|they) (?:came|come) from\b"),
+)
 
 
 def _inside_exception(text: str, start: int, end: int, exceptions: tuple[str, ...]) -> bool:

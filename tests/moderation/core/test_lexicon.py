@@ -120,3 +120,40 @@ def test_mask():
     assert mask("nigger") == "n****r"
     assert mask("kike") == "k**e"
     assert mask("fa") == "f*"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Go back to Africa, you filthy ape.",
+        "Go back to your own country, you people are ruining this town.",
+        "Send them all back where they came from, subhuman scum.",
+        "People like them are vermin and parasites, they should be driven out before they breed.",
+        "These savages breed like rats and should be deported.",
+        "All these cockroaches are flooding our town.",
+        "You subhuman piece of filth.",
+    ],
+)
+def test_racist_abuse_without_a_named_group_or_slur_is_held(text):
+    from masthead.moderation.core import Draft, assess
+
+    verdict = assess(Draft(text))
+    assert verdict.action == "hold"
+    assert verdict.scores["abuse"] >= 0.9
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The government are parasites bleeding us dry.",
+        "Those pigs in parliament voted for their own pay rise.",
+        "These animals are endangered and need protecting.",
+        "That was a savage critique of the budget.",
+        "My neighbour went back to India last year to see family.",
+        "I think you are wrong about the monkey sanctuary.",
+    ],
+)
+def test_the_same_words_in_fair_comment_are_published(text):
+    from masthead.moderation.core import Draft, assess
+
+    assert assess(Draft(text)).action == "publish"
