@@ -60,10 +60,9 @@ def edit_saved(*, created=False, update_fields=None, **kwargs) -> None:
     content_changed()
 
 
-def is_cacheable(request) -> bool:
-    """Anonymous GETs without cookies that change what the page shows (comments, messages, previews)."""
-    from masthead.discussion import conf as discussion_conf
-
+def is_cacheable(request, personal_cookies=()) -> bool:
+    """Anonymous GETs without cookies that change what the page shows: a session (messages), or
+    the page's own `personal_cookies` (an article's comment section knows its guest authors)."""
     # Wagtail's previews (and moderation views) build dummy requests that pass our middleware.
     if getattr(request, "is_preview", False) or getattr(request, "is_dummy", False):
         return False
@@ -72,11 +71,7 @@ def is_cacheable(request) -> bool:
     if request.user.is_authenticated or getattr(request, "comment_form", None) is not None:
         return False
     cookies = request.COOKIES
-    return (
-        discussion_conf.READER_COOKIE not in cookies
-        and "messages" not in cookies
-        and "sessionid" not in cookies
-    )
+    return not any(name in cookies for name in ("messages", "sessionid", *personal_cookies))
 
 
 # Markers in cached HTML that every response fills in for its own reader (the CSRF token; the
@@ -127,7 +122,8 @@ def serve_cached(request, page, render) -> HttpResponse:
     `page.page_cache_variant_source` may name a function of the page id whose value is part of
     the key (an article's thread version: a new comment makes a new page).
     """
-    if not is_cacheable(request):
+    personal = tuple(getattr(page, "page_cache_personal_cookies", ()))
+    if not is_cacheable(request, personal):
         response = render()
         if hasattr(response, "render"):
             response.render()
@@ -146,7 +142,14 @@ def serve_cached(request, page, render) -> HttpResponse:
             return response
         entry = {"content": response.content.decode(), "content_type": response["Content-Type"]}
         cache.set_many(
-            {key: entry, _route_key(version, path): {"page": page.pk, "variant_source": source}},
+            {
+                key: entry,
+                _route_key(version, path): {
+                    "page": page.pk,
+                    "variant_source": source,
+                    "personal": personal,
+                },
+            },
             PAGE_CACHE_SECONDS,
         )
     return _response_from(entry, request)
@@ -184,7 +187,7 @@ class PageCacheMiddleware:
             return None
         version, path = version_and_month(), request.get_full_path()
         route = cache.get(_route_key(version, path))
-        if route is None:
+        if route is None or not is_cacheable(request, route["personal"]):
             return None
         key = _page_key(
             route["page"], _variant(route["variant_source"], route["page"]), version, path

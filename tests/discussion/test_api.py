@@ -294,3 +294,15 @@ def test_spam_status_is_never_revealed(browser_client, article):
     comment = Comment.objects.get(pk=response.json()["id"])
     Comment.objects.filter(pk=comment.pk).update(status=CommentStatus.SPAM)
     assert browser_client.get(f"/api/v1/articles/{article.pk}/comments").json()["items"] == []
+
+
+def test_anonymous_listing_is_cached_until_the_thread_changes(
+    client, article, post, django_assert_max_num_queries
+):
+    post("First")
+    url = f"/api/v1/articles/{article.pk}/comments"
+    assert client.get(url).json()["count"] == 1
+    with django_assert_max_num_queries(6):  # the article, the settings and the thread version
+        assert client.get(url).json()["count"] == 1
+    post("Second")
+    assert client.get(url).json()["count"] == 2

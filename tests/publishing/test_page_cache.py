@@ -132,3 +132,13 @@ def test_each_response_of_a_cached_page_says_when_its_form_was_shown(newsroom):
     html = Client().get(article.url).content.decode()
     started = re.search(r'name="started" value="([^"]+)"', html).group(1)
     assert 0 <= seconds_since(started) < 5
+
+
+def test_a_comment_cookie_does_not_stop_the_front_page_coming_from_the_cache(
+    newsroom, django_assert_max_num_queries
+):
+    Client().get("/")
+    commenter = Client()
+    commenter.cookies["masthead_reader"] = "anything"
+    with django_assert_max_num_queries(1):
+        assert commenter.get("/").status_code == 200

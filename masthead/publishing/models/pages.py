@@ -21,6 +21,8 @@ class CachedPageMixin:
 
     # A function of the page id whose value is part of the cache key (None: the page alone).
     page_cache_variant_source: str | None = None
+    # Cookies that make the page differ from reader to reader (besides a session or sign-in).
+    page_cache_personal_cookies: tuple[str, ...] = ()
 
     def serve(self, request, *args, **kwargs):
         from masthead.publishing.page_cache import serve_cached
@@ -250,6 +252,8 @@ class ArticlePage(CachedPageMixin, Page):
     subpage_types = []
     # The comment section is part of the page: a new comment or vote makes a new page.
     page_cache_variant_source = "masthead.discussion.selectors.thread_version"
+    # A guest who commented sees their own comments awaiting moderation and their votes.
+    page_cache_personal_cookies = ("masthead_reader",)
 
     search_fields = [
         *Page.search_fields,
