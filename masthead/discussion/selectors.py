@@ -3,7 +3,7 @@ whatever the thread's size: its top-level comments, then all their descendants a
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.dateparse import parse_datetime
@@ -313,6 +313,4 @@ def comment_for_reader(comment_id: int) -> Comment | None:
 
 
 def is_recent(comment: Comment, *, now: datetime, minutes: int) -> bool:
-    from datetime import timedelta
-
     return now <= comment.created + timedelta(minutes=minutes)

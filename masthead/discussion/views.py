@@ -10,6 +10,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -18,7 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from masthead.discussion import conf, live, selectors, services
 from masthead.discussion.forms import CommentForm, EditCommentForm, seconds_since
 from masthead.discussion.models import Comment, SortOrder, Subscription, SubscriptionKind
-from masthead.discussion.readers import reader_for_request, remember_reader
+from masthead.discussion.readers import (
+    Reader,
+    has_reader_identity,
+    reader_for_request,
+    remember_reader,
+)
 from masthead.discussion.services.comments import discussion_settings
 from masthead.discussion.templatetags.discussion_tags import CSRF_MARKER, chosen_sort, render_thread
 from masthead.publishing.models import ArticlePage
@@ -33,8 +39,6 @@ def _wants_json(request) -> bool:
 
 
 def _comment_html(request, comment, *, reader) -> str:
-    from django.middleware.csrf import get_token
-
     comment.replies = []
     comment.display_depth = comment.depth
     comment.is_placeholder = False
@@ -126,8 +130,6 @@ def _refused(request, article, form, refusal):
 @require_GET
 def thread(request, article_id):
     """A page of the thread as list items: "load more", sorting and "show new" fetch this."""
-    from masthead.discussion.readers import has_reader_identity
-
     article = _article(article_id)
     options = discussion_settings(article)
     reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
@@ -146,8 +148,6 @@ def thread(request, article_id):
             view_all=request.GET.get("all") == "1",
             max_depth=options.max_depth,
         )
-    from django.middleware.csrf import get_token
-
     html = render_thread(page, article=article, reader=reader, options=options).replace(
         CSRF_MARKER, get_token(request)
     )
@@ -307,8 +307,6 @@ def delete(request, comment_id):
 
 
 def _nobody(request):
-    from masthead.discussion.readers import Reader
-
     return Reader(user=None, key="", ip_hash="")
 
 
