@@ -82,6 +82,12 @@ class Comment(models.Model):
             models.Index(
                 fields=["article", "status", "score", "created"], name="comment_thread_score"
             ),
+            # A page of top-level comments walks one of these in sort order and stops after
+            # the page, so its cost does not grow with the thread.
+            models.Index(fields=["article", "parent", "created", "id"], name="comment_top_time"),
+            models.Index(
+                fields=["article", "parent", "score", "created", "id"], name="comment_top_score"
+            ),
             models.Index(fields=["reader_key", "created"], name="comment_reader_time"),
             models.Index(fields=["ip_hash", "created"], name="comment_address_time"),
         ]

@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.dateparse import parse_datetime
 
 from masthead.discussion import anchors
@@ -92,7 +92,11 @@ def top_level_comments(
     )
     comments = Comment.objects.filter(shown, article_id=article_id, parent__isnull=True)
     if snapshot:
-        within_snapshot = Q(id__lte=snapshot)
+        # Compared as "id + 0", which no index can serve: otherwise SQLite walks the primary
+        # key range and sorts the whole thread instead of reading the sort-order index
+        # (comment_top_time / comment_top_score) for just one page.
+        comments = comments.alias(snapshot_id=F("id") + 0)
+        within_snapshot = Q(snapshot_id__lte=snapshot)
         if reader is not None:
             within_snapshot |= Q(reader_key=reader.key)  # the reader's own new comments still show
         comments = comments.filter(within_snapshot)
