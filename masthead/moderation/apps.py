@@ -5,3 +5,14 @@ class ModerationConfig(AppConfig):
     name = "masthead.moderation"
     label = "moderation"
     verbose_name = "Moderation"
+
+    def ready(self):
+        from masthead import clock
+
+        clock.register(
+            clock.PeriodicJob(
+                "alert moderators to held comments",
+                60,
+                "masthead.moderation.services.moderator_alerts_send",
+            )
+        )

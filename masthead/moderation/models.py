@@ -67,6 +67,19 @@ class ModerationSettings(BaseSiteSetting):
     retrain_after = models.PositiveSmallIntegerField(
         default=50, help_text=_("Retrain the filter after this many new moderator decisions.")
     )
+    alert_moderators = models.BooleanField(
+        default=True,
+        verbose_name=_("E-mail moderators when comments wait for review"),
+        help_text=_(
+            "At most one message every 10 minutes, listing every comment held since the last one."
+        ),
+    )
+    alert_recipients = models.TextField(
+        blank=True,
+        help_text=_(
+            "Addresses to alert, one per line. Empty: every active user who may moderate comments."
+        ),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -80,6 +93,10 @@ class ModerationSettings(BaseSiteSetting):
         MultiFieldPanel(
             [FieldPanel("report_threshold"), FieldPanel("retrain_after")],
             heading=_("Readers and learning"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("alert_moderators"), FieldPanel("alert_recipients")],
+            heading=_("Alerts"),
         ),
     ]
 
@@ -257,3 +274,19 @@ class FilterVersion(models.Model):
 
     def __str__(self):
         return f"filter of {self.created:%Y-%m-%d %H:%M} ({'promoted' if self.promoted else 'refused'})"
+
+
+class ModeratorAlert(models.Model):
+    """An e-mail that told a site's moderators which comments were waiting for review."""
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    sent = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveSmallIntegerField(default=0)
+    comments = models.ManyToManyField("discussion.Comment", related_name="moderator_alerts")
+
+    class Meta:
+        ordering = ["-sent", "-id"]
+        indexes = [models.Index(fields=["site", "sent"], name="alert_site_sent")]
+
+    def __str__(self):
+        return f"alert of {self.sent:%Y-%m-%d %H:%M} to {self.recipients} moderators"

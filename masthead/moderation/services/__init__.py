@@ -1,5 +1,6 @@
 """Moderation's writes and the verdict itself."""
 
+from masthead.moderation.services.alerts import moderator_alert_send, moderator_alerts_send
 from masthead.moderation.services.assessing import submission_assess, verdict_record
 from masthead.moderation.services.decisions import (
     ModerationRefused,
@@ -26,6 +27,8 @@ __all__ = [
     "decision_undo",
     "filter_retrain",
     "filter_retrain_if_due",
+    "moderator_alert_send",
+    "moderator_alerts_send",
     "reader_ban",
     "submission_assess",
     "verdict_record",

@@ -1,0 +1,135 @@
+"""E-mail to moderators when comments wait for review (WordPress's "comment held for
+moderation" notice), batched so that a spam wave sends one message, not hundreds."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Site
+
+from masthead.moderation.models import DecisionAction, ModerationSettings, ModeratorAlert
+
+logger = logging.getLogger(__name__)
+
+ALERT_INTERVAL = timedelta(minutes=10)
+LISTED = 20  # comments described in one message; the rest are counted
+
+
+def alert_recipients(options: ModerationSettings) -> list[str]:
+    listed = ModerationSettings.lines(options.alert_recipients)
+    if listed:
+        return listed
+    moderators = get_user_model().objects.with_perm(
+        "moderation.moderate_comments", include_superusers=True
+    )
+    return sorted({user.email for user in moderators if user.email})
+
+
+def comments_awaiting_alert(site: Site):
+    """Comments of the site's articles that wait for review and no alert has mentioned yet."""
+    from masthead.discussion.models import Comment, CommentStatus
+
+    return (
+        Comment.objects.filter(
+            status=CommentStatus.PENDING,
+            deleted__isnull=True,
+            moderator_alerts__isnull=True,
+            article__path__startswith=site.root_page.path,
+        )
+        .select_related("article")
+        .order_by("created", "id")
+    )
+
+
+def _why_held(comment) -> list[str]:
+    hidden = next((d for d in comment.decisions.all() if d.action == DecisionAction.HIDE), None)
+    if hidden is not None:
+        return [hidden.note or "hidden by readers' reports"]
+    verdict = next(iter(comment.verdicts.all()), None)
+    return list(verdict.reasons) if verdict is not None and verdict.reasons else []
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def moderator_alert_send(site: Site, *, now: datetime | None = None) -> ModeratorAlert | None:
+    """Tell the site's moderators about the comments held since the last alert, unless an alert
+    went out less than ALERT_INTERVAL ago (the next run sends what arrived meanwhile)."""
+    from masthead.publishing.models import SiteIdentity
+
+    now = now or timezone.now()
+    options = ModerationSettings.for_site(site)
+    if not options.alert_moderators:
+        return None
+    last = ModeratorAlert.objects.filter(site=site).values_list("sent", flat=True).first()
+    if last is not None and now - last < ALERT_INTERVAL:
+        return None
+    waiting = list(comments_awaiting_alert(site).prefetch_related("verdicts", "decisions"))
+    if not waiting:
+        return None
+    recipients = alert_recipients(options)
+    if not recipients:
+        logger.warning(
+            "%d comments wait for review on %s and nobody can be alerted: give a moderator an "
+            "e-mail address or list addresses in Settings → Moderation",
+            len(waiting),
+            site,
+        )
+        return None
+    site_name = SiteIdentity.for_site(site).name
+    queue_url = _absolute(reverse("moderation_queue")) + "?queue=pending"
+    context = {
+        "site_name": site_name,
+        "count": len(waiting),
+        "items": [
+            {
+                "comment": comment,
+                "reasons": _why_held(comment),
+                "queue_url": f"{queue_url}&article={comment.article_id}",
+            }
+            for comment in waiting[:LISTED]
+        ],
+        "more": max(0, len(waiting) - LISTED),
+        "queue_url": queue_url,
+        "settings_url": _absolute(
+            reverse("wagtailsettings:edit", args=["moderation", "moderationsettings"])
+        ),
+    }
+    subject = (
+        f"[{site_name}] A comment awaits moderation"
+        if len(waiting) == 1
+        else f"[{site_name}] {len(waiting)} comments await moderation"
+    )
+    text = render_to_string("moderation/emails/alert.txt", context)
+    html = render_to_string("moderation/emails/alert.html", context)
+    # Recorded and sent together: if the mail server refuses, nothing is marked as alerted and
+    # the next run tries again.
+    with transaction.atomic():
+        alert = ModeratorAlert.objects.create(site=site, sent=now, recipients=len(recipients))
+        alert.comments.set(waiting)
+        for address in recipients:
+            message = EmailMultiAlternatives(
+                subject=subject,
+                body=text,
+                to=[address],
+                headers={"Auto-Submitted": "auto-generated"},
+            )
+            message.attach_alternative(html, "text/html")
+            message.send()
+    return alert
+
+
+def moderator_alerts_send(now: datetime | None = None) -> int:
+    """Run by the task worker's clock every minute: one alert per site at most."""
+    sent = 0
+    for site in Site.objects.select_related("root_page"):
+        if moderator_alert_send(site, now=now) is not None:
+            sent += 1
+    return sent

@@ -1,0 +1,139 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from masthead import clock
+from masthead.discussion.models import CommentStatus
+from masthead.moderation.models import ModerationSettings, ModeratorAlert
+from masthead.moderation.services import comment_report, moderator_alerts_send
+from tests.moderation.conftest import HEATED, SCAM
+
+pytestmark = pytest.mark.django_db
+
+
+def _hold_everything(article):
+    options = ModerationSettings.for_site(article.get_site())
+    options.mode = "pre_all"
+    options.save()
+    return options
+
+
+def test_moderators_get_one_message_about_a_held_comment(article, post, moderator):
+    _hold_everything(article)
+    held = post("Is the footpath part of the plan?", name="Rosa")
+    assert held.status == CommentStatus.PENDING
+
+    assert moderator_alerts_send() == 1
+
+    [message] = mail.outbox
+    assert message.to == ["mod@example.com"]
+    assert "A comment awaits moderation" in message.subject
+    assert "Rosa on “Harbour council votes on the new bridge”" in message.body
+    assert "Is the footpath part of the plan?" in message.body
+    assert "pre-moderation" in message.body  # why it was held
+    assert "/admin/moderation/?queue=pending" in message.body
+    # nothing new since: no second message
+    assert moderator_alerts_send(now=timezone.now() + timedelta(hours=1)) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_wave_of_held_comments_is_one_digest_every_ten_minutes(article, post, moderator):
+    _hold_everything(article)
+    now = timezone.now()
+    post("Why was the footpath dropped?", name="Reader One")
+    moderator_alerts_send(now=now)
+    assert len(mail.outbox) == 1
+
+    post("The bridge will cost more than they say.", name="Reader Two")
+    post("Who pays for the maintenance?", name="Reader Three")
+    assert moderator_alerts_send(now=now + timedelta(minutes=5)) == 0
+    assert len(mail.outbox) == 1
+
+    assert moderator_alerts_send(now=now + timedelta(minutes=11)) == 1
+    digest = mail.outbox[1]
+    assert "2 comments await moderation" in digest.subject
+    assert "Reader Two" in digest.body and "Reader Three" in digest.body
+    assert "Reader One" not in digest.body
+
+
+def test_links_of_a_held_comment_are_not_clickable_in_the_html_part(article, post, moderator):
+    _hold_everything(article)
+    held = post("Full report: [read it](http://harbour-files.example/report) <b>now</b>")
+    assert held.status == CommentStatus.PENDING
+    moderator_alerts_send()
+    html = mail.outbox[0].alternatives[0][0]
+    assert "http://harbour-files.example/report" in html
+    assert 'href="http://harbour-files.example' not in html
+    assert "<b>now</b>" not in html
+
+
+def test_published_comments_and_spam_send_nothing(article, post, moderator):
+    assert post(HEATED).status == CommentStatus.PUBLISHED
+    assert post(SCAM).status == CommentStatus.SPAM
+    assert moderator_alerts_send() == 0
+    assert mail.outbox == []
+
+
+def test_a_comment_hidden_by_reports_is_announced_with_the_reason(
+    article, post, make_guest, moderator
+):
+    comment = post(HEATED)
+    for address in ("r1", "r2", "r3"):
+        comment_report(comment=comment, reader=make_guest(ip_hash=address), reason="abuse")
+    moderator_alerts_send()
+    assert "3 readers reported it" in mail.outbox[0].body
+
+
+def test_listed_addresses_replace_the_moderators_and_alerts_can_be_turned_off(
+    article, post, moderator
+):
+    options = _hold_everything(article)
+    options.alert_recipients = "desk@example.com\n# comment lines are ignored\nnight@example.com"
+    options.save()
+    post("First question.")
+    moderator_alerts_send()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "desk@example.com",
+        "night@example.com",
+    ]
+
+    options.alert_moderators = False
+    options.save()
+    post("Second question.")
+    assert moderator_alerts_send(now=timezone.now() + timedelta(hours=1)) == 0
+    assert len(mail.outbox) == 2
+
+
+def test_without_anyone_to_alert_nothing_is_marked_as_announced(article, post, caplog):
+    _hold_everything(article)
+    post("A question nobody will be told about yet.")
+    assert moderator_alerts_send() == 0
+    assert ModeratorAlert.objects.count() == 0
+    assert "nobody can be alerted" in caplog.text
+
+
+def test_a_refusing_mail_server_leaves_the_comments_for_the_next_run(
+    article, post, moderator, settings
+):
+    _hold_everything(article)
+    post("Will this reach anyone?")
+    settings.EMAIL_BACKEND = "tests.moderation.test_alerts.RefusingBackend"
+    with pytest.raises(ConnectionRefusedError):
+        moderator_alerts_send()
+    assert ModeratorAlert.objects.count() == 0
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert moderator_alerts_send() == 1
+
+
+def test_the_worker_clock_runs_the_alerts():
+    assert any(job.function.endswith("moderator_alerts_send") for job in clock.JOBS)
+
+
+class RefusingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
