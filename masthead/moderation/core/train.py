@@ -389,7 +389,8 @@ def build_starter(
 ) -> dict[str, dict[str, Any]]:
     """Train the starter models from the labelled sets and write them to ``out_dir``.
 
-    Deterministic: fixed seeds, liblinear, sorted file order; rerunning gives the same bytes.
+    Deterministic: fixed seeds, liblinear, sorted file order; rerunning on the same machine gives
+    the same bytes (another CPU may round the last bits of some weights differently).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

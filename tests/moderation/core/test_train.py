@@ -143,3 +143,60 @@ def test_word_trigrams_are_optional_features():
     tri, _ = analyse(n, FeatureConfig(n_features=2**14, word_ngrams=3))
     assert "t check out my" not in plain and "b check out" in plain
     assert "t check out my" in tri
+
+
+def _write_labelled_sets(root):
+    """A miniature copy of the labelled sets' layout, in our own words."""
+    spam = [
+        "Check out my channel for free gift cards {}",
+        "Earn $500 a day from home, click http://cash{}.example",
+        "WIN a free phone now! Text WIN to 8{}123",
+        "subscribe to me and I subscribe back {}",
+    ]
+    ham = [
+        "This song reminds me of summer {}",
+        "The bridge vote was closer than I expected {}",
+        "See you at the library on Thursday {}",
+        "The ferry was late again this morning {}",
+    ]
+    youtube = root / "youtube-spam-collection"
+    youtube.mkdir(parents=True)
+    with (youtube / "Youtube01-Test.csv").open("w", encoding="utf-8") as fh:
+        fh.write("COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\n")
+        for i in range(15):
+            for j, text in enumerate(spam):
+                fh.write(f'y{i}{j},a,2014-01-01,"{text.format(i)}",1\n')
+            for j, text in enumerate(ham):
+                fh.write(f'h{i}{j},a,2014-01-01,"{text.format(i)}",0\n')
+    sms = root / "sms-spam-collection"
+    sms.mkdir()
+    with (sms / "SMSSpamCollection.tsv").open("w", encoding="utf-8") as fh:
+        for i in range(15):
+            fh.write(f"spam\t{spam[2].format(i)}\nham\t{ham[2].format(i)}\n")
+    davidson = root / "davidson-hate-offensive"
+    davidson.mkdir()
+    abusive = ["you filthy vermin {}", "shut up you idiot {}"]
+    with (davidson / "labeled_data.csv").open("w", encoding="utf-8") as fh:
+        fh.write(",count,hate_speech,offensive_language,neither,class,tweet\n")
+        for i in range(15):
+            fh.write(f'{i},3,2,1,0,0,"{abusive[0].format(i)}"\n')
+            fh.write(f'{i},3,0,3,0,1,"{abusive[1].format(i)}"\n')
+            fh.write(f'{i},3,0,0,3,2,"{ham[1].format(i)}"\n')
+
+
+def test_the_starter_build_command_is_reproducible_and_gives_working_models(tmp_path, capsys):
+    from masthead.moderation.core.train import main
+
+    _write_labelled_sets(tmp_path / "data")
+    for out in ("first", "second"):
+        assert main(["--data", str(tmp_path / "data"), "--out", str(tmp_path / out)]) == 0
+    for name in ("spam.npz", "abuse.npz"):
+        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
+    assert '"spam"' in capsys.readouterr().out
+
+    models = load_models(tmp_path / "first")
+    assert models.spam.predict_proba("Earn $900 a day from home, click http://cash.example") > 0.5
+    assert models.spam.predict_proba("The ferry was late again tonight") < 0.5
+    assert models.abuse.predict_proba("you filthy vermin") > models.abuse.predict_proba(
+        "the bridge vote was closer than expected"
+    )
