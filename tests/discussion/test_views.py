@@ -229,3 +229,29 @@ def test_inline_feedback_anchors_are_on_the_page(client, article):
     )
     assert anchors[0]["quote"] == "The bridge will open in spring." and anchors[0]["count"] == 1
     assert "On the passage" in html
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "most_voted"])
+def test_a_page_of_comments_reads_an_index_in_sort_order_instead_of_sorting_the_thread(
+    article, post, sort
+):
+    """The page's top-level comments come from an index walked in sort order, stopping after the
+    page: the cost of a page does not grow with the thread (SQLite's own query plan)."""
+    from django.db import connection
+
+    from masthead.discussion import selectors
+
+    if connection.vendor != "sqlite":
+        pytest.skip("reads SQLite's query plan; PostgreSQL plans by table statistics")
+    for n in range(3):
+        post(f"Comment {n}", reader=guest(ip_hash=f"x{n}"))
+    for reader in (None, guest()):  # an anonymous page, and a reader who sees their own pending
+        comments = selectors.top_level_comments(
+            article.pk, reader=reader, sort=sort, snapshot=10**9
+        )
+        sql, params = comments[:21].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " | ".join(row[-1] for row in cursor.fetchall())
+        assert "comment_top_" in plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan
