@@ -10,8 +10,11 @@ Prints one table with every metric (and writes bench/results/moderation.json):
   seeds 0-9, mean / sd / min), leave-one-video-out on YouTube, and cross-set (YouTube train
   split -> SMS test split and back; the whole of one set -> the whole of the other is printed
   too);
-* cross-set again for the *spam score of the pipeline* (the cross-trained model plus the text
-  rules of ``assess``), since that is what a site runs;
+* the *spam score of the pipeline* (``assess(Draft(text))`` with the protocol's own model as the
+  spam model plus the text rules of ``assess``, no abuse model), since that is what a site
+  runs: cross-set (ROC AUC), and within YouTube / within SMS (seed 42 and seeds 0-9) and
+  leave-one-video-out (ROC AUC; F1 at a threshold chosen on out-of-fold pipeline scores of the
+  training rows; F1 of the product's own decision "hold or spam" at balanced strictness);
 * abuse: OLID (fit on OLID's 80% split, scored on the 20% split; AUC, OFF-class F1 and
   macro-F1), the shipped Davidson-only abuse model on the same OLID test split, and the shipped
   recipe on a Davidson 80/20 split;
@@ -22,7 +25,8 @@ Prints one table with every metric (and writes bench/results/moderation.json):
 * ``--repro``: rebuild the starter into a temporary folder and compare with the committed one.
 
 Decision thresholds for F1 are chosen by cross-validation on each fit's own training rows
-(``train.fit(threshold="cv")``); the test rows are never used for fitting or choosing anything.
+(``train.fit(threshold="cv")`` for the model alone, ``pipeline_oof_threshold`` for the pipeline
+score); the test rows are never used for fitting or choosing anything.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import f1_score, roc_auc_score
+from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,7 +109,15 @@ def cv5(examples):
 
 def repeated(yt, sms, seeds):
     """Stratified 80/20 splits with each seed: within-set and cross-set scores of fresh fits."""
-    rows = {"yt": [], "sms": [], "cross_model": [], "cross_pipeline": [], "cross_yt_sms": []}
+    rows = {
+        "yt": [],
+        "sms": [],
+        "cross_model": [],
+        "cross_pipeline": [],
+        "cross_yt_sms": [],
+        "yt_pipeline": [],
+        "sms_pipeline": [],
+    }
     for seed in seeds:
         yt_tr, yt_te = split(yt, seed)
         sms_tr, sms_te = split(sms, seed)
@@ -113,6 +125,8 @@ def repeated(yt, sms, seeds):
         m_sms = fit_on(sms_tr, "spam")
         rows["yt"].append(score(m_yt, yt_te))
         rows["sms"].append(score(m_sms, sms_te))
+        rows["yt_pipeline"].append(pipeline_eval(m_yt, yt_tr, yt_te))
+        rows["sms_pipeline"].append(pipeline_eval(m_sms, sms_tr, sms_te))
         rows["cross_model"].append(score(m_sms, yt_te)["roc_auc"])
         rows["cross_pipeline"].append(pipeline_auc(m_sms, yt_te)[0])
         rows["cross_yt_sms"].append(pipeline_auc(m_yt, sms_te)[0])
@@ -137,6 +151,82 @@ def pipeline_auc(model, examples):
     p = [assess(Draft(e.text), models=models).scores["spam"] for e in examples]
     y = [e.label for e in examples]
     return float(roc_auc_score(y, p)), float(f1_score(y, np.array(p) >= 0.5))
+
+
+def pipeline_scores(model, examples):
+    """assess()'s spam score and whether the product holds or marks spam (balanced strictness).
+
+    A first comment from a guest with default settings (so balanced strictness), ``model`` as
+    the spam model, no abuse model: the same set-up as ``pipeline_auc``.
+    """
+    models = Models(spam=model, abuse=None)
+    verdicts = [assess(Draft(e.text), models=models) for e in examples]
+    p = np.array([v.scores["spam"] for v in verdicts])
+    held = np.array([v.action != "publish" for v in verdicts])
+    return p, held
+
+
+#: thresholds tried for the pipeline spam score: sigmoid of -6..6 in steps of 0.1 (the
+#: pipeline score has its own scale, not the model's: it starts from a prior of
+#: sigmoid(-2.2) = 0.10 and trusts only 0.6 of the model's log-odds, so its F1-best threshold
+#: lies far below the model's 0.2..0.8 range)
+PIPELINE_GRID = 1.0 / (1.0 + np.exp(-np.round(np.arange(-6.0, 6.01, 0.1), 1)))
+
+
+def pipeline_oof_threshold(train, folds=5):
+    """F1-best threshold on the pipeline spam score, chosen on the training rows only.
+
+    Stratified 5-fold CV over ``train`` (the same folds as ``train._oof_logits``): each fold's
+    spam model is fitted on the other four folds, plugged into ``assess``, and the held-out
+    fold's pipeline spam scores are kept. The threshold in ``PIPELINE_GRID`` with the best spam
+    F1 over these out-of-fold scores is returned (lowest one on ties, as ``train``). The model's
+    own threshold plays no part in ``assess``, so the fold models skip their inner CV.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.array([e.label for e in train])
+    oof = np.zeros(len(y))
+    skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    for tr, te in skf.split(np.zeros(len(y)), y):
+        model = fit_on([train[i] for i in tr], "spam", threshold=0.5)
+        oof[te] = pipeline_scores(model, [train[i] for i in te])[0]
+    best_t, best_f = 0.5, -1.0
+    for t in PIPELINE_GRID:
+        f = f1_score(y, oof >= t, zero_division=0)
+        if f > best_f + 1e-9:
+            best_t, best_f = float(t), f
+    return best_t, float(best_f)
+
+
+def pipeline_eval(model, train, test):
+    """Pipeline spam score of ``model`` (fitted on ``train`` only) on ``test``.
+
+    ``roc_auc`` of ``scores["spam"]``; ``f1_oof`` at the threshold chosen by
+    ``pipeline_oof_threshold(train)``; ``f1_balanced`` of the product's own decision (hold or
+    spam at balanced strictness, no tuning). The test rows choose nothing.
+    """
+    t, f_train = pipeline_oof_threshold(train)
+    p, held = pipeline_scores(model, test)
+    y = np.array([e.label for e in test])
+    pred = p >= t
+    return {
+        "roc_auc": float(roc_auc_score(y, p)),
+        "threshold_oof": t,
+        "f1_oof_on_train": f_train,
+        "f1_oof": float(f1_score(y, pred, zero_division=0)),
+        "precision_oof": float(precision_score(y, pred, zero_division=0)),
+        "recall_oof": float(recall_score(y, pred, zero_division=0)),
+        "f1_balanced": float(f1_score(y, held, zero_division=0)),
+        "precision_balanced": float(precision_score(y, held, zero_division=0)),
+        "recall_balanced": float(recall_score(y, held, zero_division=0)),
+    }
+
+
+def fmt_pipeline(r):
+    return (
+        f"roc_auc={r['roc_auc']:.4f}  f1@oof-t={r['f1_oof']:.3f} (t={r['threshold_oof']:.3f})"
+        f"  f1@balanced={r['f1_balanced']:.3f}"
+    )
 
 
 def spam_section(data_dir: Path) -> None:
@@ -172,6 +262,8 @@ def spam_section(data_dir: Path) -> None:
         "cross_sms_to_yt_model_auc": rep["cross_model"],
         "cross_sms_to_yt_pipeline_auc": rep["cross_pipeline"],
         "cross_yt_to_sms_pipeline_auc": rep["cross_yt_sms"],
+        "yt_pipeline": rep["yt_pipeline"],
+        "sms_pipeline": rep["sms_pipeline"],
     }
     r = results["spam_repeated_80_20"]
     record("spam", "within YouTube, 10 seeds x 80/20: ROC AUC", spread(r["yt_auc"], 0.99))
@@ -195,10 +287,14 @@ def spam_section(data_dir: Path) -> None:
     )
     videos = sorted({e.source for e in yt})
     lovo = {}
+    lovo_pipeline = {}
     for v in videos:
-        model = fit_on([e for e in yt if e.source != v], "spam")
-        r = score(model, [e for e in yt if e.source == v])
+        train = [e for e in yt if e.source != v]
+        test = [e for e in yt if e.source == v]
+        model = fit_on(train, "spam")
+        r = score(model, test)
         lovo[v] = r
+        lovo_pipeline[v] = pipeline_eval(model, train, test)
         record(
             "spam",
             f"leave-one-video-out: {v.split(':', 1)[1]}",
@@ -237,6 +333,44 @@ def spam_section(data_dir: Path) -> None:
         f"roc_auc={auc:.3f}  f1@0.5={f1:.3f}",
         "AUC>=0.93",
     )
+    print(
+        "\n# spam score of the pipeline, within-set and leave-one-video-out (the protocol's own"
+        "\n# model + assess() text rules; f1@oof-t: threshold chosen on out-of-fold pipeline"
+        "\n# scores of the training rows; f1@balanced: the product's hold-or-spam, untuned)"
+    )
+    for key, name, m, tr, te in (
+        ("pipeline_within_youtube", "YouTube", m_yt, yt_tr, yt_te),
+        ("pipeline_within_sms", "SMS", m_sms, sms_tr, sms_te),
+    ):
+        r = pipeline_eval(m, tr, te)
+        results[key] = r
+        record("pipeline", f"within {name} (80/20)", fmt_pipeline(r), "F1>=0.97 AUC>=0.99")
+    r = results["spam_repeated_80_20"]
+    for key, name in (("yt_pipeline", "YouTube"), ("sms_pipeline", "SMS")):
+        rs = r[key]
+        record(
+            "pipeline",
+            f"within {name}, 10 seeds x 80/20: ROC AUC",
+            spread([x["roc_auc"] for x in rs], 0.99),
+        )
+        record(
+            "pipeline",
+            f"within {name}, 10 seeds x 80/20: F1 at oof threshold",
+            spread([x["f1_oof"] for x in rs], 0.97),
+        )
+        record(
+            "pipeline",
+            f"within {name}, 10 seeds x 80/20: F1 hold-or-spam, balanced",
+            spread([x["f1_balanced"] for x in rs], 0.97),
+        )
+    for v, r in lovo_pipeline.items():
+        record(
+            "pipeline",
+            f"leave-one-video-out: {v.split(':', 1)[1]}",
+            fmt_pipeline(r),
+            "F1>=0.93",
+        )
+    results["pipeline_lovo"] = lovo_pipeline
 
 
 def abuse_section(data_dir: Path) -> None:
