@@ -111,3 +111,10 @@ def test_deep_imported_replies_attach_at_the_deepest_level(article, tmp_path):
     call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, chain)))
     deepest = Comment.objects.get(body="Level 7")
     assert deepest.depth == 4 and deepest.replied_to.body == "Level 6"
+
+
+def test_imported_votes_are_explained_beside_the_score(article, tmp_path, client):
+    call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, GOOD)))
+    page = client.get(article.url).content.decode()
+    assert "4 points" in page
+    assert "plus 4 from before the comments moved here" in page
