@@ -1,22 +1,17 @@
 """The e-mails discussion sends: subscription confirmations and notifications (with digests)."""
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from masthead.discussion.markdown import plain_text
-
-
-def absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+from masthead.links import absolute_url
 
 
 def _site_name(article) -> str:
     from masthead.publishing.models import SiteIdentity
 
-    site = article.get_site()
-    return SiteIdentity.for_site(site).name if site else settings.WAGTAIL_SITE_NAME
+    return SiteIdentity.name_for(article.get_site())
 
 
 def _send(
@@ -43,10 +38,10 @@ def send_confirmation(subscription) -> None:
     article = subscription.article
     context = {
         "article": article,
-        "article_url": absolute(article.url),
+        "article_url": absolute_url(article.url),
         "site_name": _site_name(article),
         "kind": subscription.get_kind_display().lower(),
-        "confirm_url": absolute(
+        "confirm_url": absolute_url(
             reverse("discussion:subscription-confirm", args=[subscription.token])
         ),
     }
@@ -60,19 +55,19 @@ def send_confirmation(subscription) -> None:
 
 def send_notification(subscription, comments) -> None:
     article = subscription.article
-    unsubscribe_url = absolute(
+    unsubscribe_url = absolute_url(
         reverse("discussion:subscription-unsubscribe", args=[subscription.token])
     )
     context = {
         "article": article,
-        "article_url": absolute(article.url),
+        "article_url": absolute_url(article.url),
         "site_name": _site_name(article),
         "comments": [
             {
                 "author_name": comment.author_name,
                 "text": plain_text(comment.body),
                 "html": comment.body_html,
-                "url": absolute(f"{article.url}#comment-{comment.pk}"),
+                "url": absolute_url(f"{article.url}#comment-{comment.pk}"),
                 "created": comment.created,
             }
             for comment in comments

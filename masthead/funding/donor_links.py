@@ -4,12 +4,12 @@ The token names the donor and their e-mail address, signed with SECRET_KEY and d
 working after conf.DONOR_LINK_MAX_AGE, or if the address changes. No account, no password.
 """
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
 from masthead.funding import conf
 from masthead.funding.models import Donor
+from masthead.links import absolute_url
 
 SALT = "masthead.funding.donor-link"
 LINK_INVALID = "This link is not valid. Use the link in your most recent receipt."
@@ -26,7 +26,7 @@ def donor_token(donor: Donor) -> str:
 
 def donor_manage_url(donor: Donor) -> str:
     path = reverse("funding:donor", kwargs={"token": donor_token(donor)})
-    return settings.WAGTAILADMIN_BASE_URL + path
+    return absolute_url(path)
 
 
 def donor_from_token(token: str, *, max_age: int | None = None) -> Donor:

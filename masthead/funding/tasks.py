@@ -27,7 +27,7 @@ def donation_receipt_send(ledger_entry_id: int) -> bool:
     site = Site.objects.filter(is_default_site=True).first()
     from masthead.publishing.models import SiteIdentity
 
-    site_name = SiteIdentity.for_site(site).name if site else "Masthead"
+    site_name = SiteIdentity.name_for(site)
     context = {
         "entry": entry,
         "donation": entry.donation,

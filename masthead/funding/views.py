@@ -108,12 +108,6 @@ def donate(request):
     return render(request, "funding/donate.html", context)
 
 
-def _site_name(site) -> str:
-    from masthead.publishing.models import SiteIdentity
-
-    return SiteIdentity.for_site(site).name if site else settings.WAGTAIL_SITE_NAME
-
-
 def _bounds(campaign, style) -> dict:
     """The amount limits and their messages, for the form's inline validation in the browser."""
     minimum = max(to_minor(conf.min_amount(), campaign.currency), 1)

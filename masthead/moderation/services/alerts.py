@@ -4,7 +4,6 @@ moderation" notice), batched so that a spam wave sends one message, not hundreds
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
+from masthead.links import absolute_url
 from masthead.moderation.models import DecisionAction, ModerationSettings, ModeratorAlert
 
 logger = logging.getLogger(__name__)
@@ -55,10 +55,6 @@ def _why_held(comment) -> list[str]:
     return list(verdict.reasons) if verdict is not None and verdict.reasons else []
 
 
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def moderator_alert_send(site: Site, *, now: datetime | None = None) -> ModeratorAlert | None:
     """Tell the site's moderators about the comments held since the last alert, unless an alert
     went out less than ALERT_INTERVAL ago (the next run sends what arrived meanwhile)."""
@@ -83,8 +79,8 @@ def moderator_alert_send(site: Site, *, now: datetime | None = None) -> Moderato
             site,
         )
         return None
-    site_name = SiteIdentity.for_site(site).name
-    queue_url = _absolute(reverse("moderation_queue")) + "?queue=pending"
+    site_name = SiteIdentity.name_for(site)
+    queue_url = absolute_url(reverse("moderation_queue")) + "?queue=pending"
     context = {
         "site_name": site_name,
         "count": len(waiting),
@@ -98,7 +94,7 @@ def moderator_alert_send(site: Site, *, now: datetime | None = None) -> Moderato
         ],
         "more": max(0, len(waiting) - LISTED),
         "queue_url": queue_url,
-        "settings_url": _absolute(
+        "settings_url": absolute_url(
             reverse("wagtailsettings:edit", args=["moderation", "moderationsettings"])
         ),
     }

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -37,6 +38,11 @@ class SiteIdentity(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site identity")
+
+    @classmethod
+    def name_for(cls, site) -> str:
+        """The site's name, or the configured default when there is no site (e.g. in a task)."""
+        return cls.for_site(site).name if site else settings.WAGTAIL_SITE_NAME
 
 
 class ContentVersion(models.Model):
