@@ -21,6 +21,7 @@ from masthead.discussion.models import (
 )
 from masthead.discussion.readers import Reader
 from masthead.moderation.submissions import Submission, SubmissionContext, Verdict
+from masthead.refusals import Refused
 
 BODY_EMPTY = "Please write a comment before posting."
 BODY_TOO_LONG = "Comments can be at most {limit} characters long; yours has {length}."
@@ -47,8 +48,9 @@ STATUS_FOR_ACTION = {
 }
 
 
-class CommentRefused(Exception):
-    """A comment that cannot be accepted, with a message the reader can act on."""
+class CommentRefused(Refused):
+    """A comment that cannot be accepted: also the form field at fault and, over the rate limit,
+    when to try again."""
 
     def __init__(
         self,
@@ -58,10 +60,8 @@ class CommentRefused(Exception):
         status: int = 400,
         retry_after: int | None = None,
     ):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, status=status)
         self.field = field
-        self.status = status
         self.retry_after = retry_after
 
 

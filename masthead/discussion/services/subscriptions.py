@@ -17,6 +17,7 @@ from masthead.discussion.models import (
     Subscription,
     SubscriptionKind,
 )
+from masthead.refusals import Refused
 
 EMAIL_INVALID = "Please give a valid e-mail address to be notified."
 KIND_INVALID = "Choose to be notified of all new comments or of replies to your comments."
@@ -24,11 +25,8 @@ LINK_UNKNOWN = "This link is not valid (it may have been mistyped or replaced by
 LINK_EXPIRED = "This confirmation link has expired. Please subscribe again from the article."
 
 
-class SubscriptionRefused(Exception):
-    def __init__(self, message: str, *, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class SubscriptionRefused(Refused):
+    pass
 
 
 def subscription_request(

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 
 from masthead.discussion.models import Comment, CommentStatus, CommentVote
 from masthead.discussion.readers import Reader
+from masthead.refusals import Refused
 
 OWN_COMMENT = "You cannot vote on your own comment."
 NOT_VOTABLE = "This comment cannot be voted on."
@@ -14,11 +15,8 @@ BAD_VALUE = "A vote is 1 (up), -1 (down) or 0 (take back my vote)."
 TOO_MANY_FROM_ADDRESS = "Too many votes on this comment have come from your network. Sign in to vote from a shared connection."
 
 
-class VoteRefused(Exception):
-    def __init__(self, message: str, *, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class VoteRefused(Refused):
+    pass
 
 
 def vote_cast(

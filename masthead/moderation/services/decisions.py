@@ -14,6 +14,7 @@ from masthead.moderation.models import (
     DecisionAction,
     Report,
 )
+from masthead.refusals import Refused
 
 ALREADY_UNDONE = "This decision was already undone."
 CHANGED_SINCE = "The comment has been moderated again since; undo the later decision first."
@@ -23,10 +24,8 @@ UNKNOWN_ACTION = "Unknown moderation action."
 REMOVE_LABELS = {"abuse": "abuse", "off_topic": "", "other": ""}
 
 
-class ModerationRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ModerationRefused(Refused):
+    pass
 
 
 def comment_approve(*, comment, moderator, now: datetime | None = None, note: str = "") -> Decision:

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from masthead.moderation.models import Decision, DecisionAction, Report, ReportReason
+from masthead.refusals import Refused
 
 REASON_INVALID = (
     "Choose why you are reporting this comment: spam, abuse, off-topic or something else."
@@ -17,11 +18,8 @@ OWN_COMMENT = "You cannot report your own comment; you can edit or delete it ins
 NOTE_TOO_LONG = "Please keep the note under 300 characters."
 
 
-class ReportRefused(Exception):
-    def __init__(self, message: str, *, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class ReportRefused(Refused):
+    pass
 
 
 def comment_report(
