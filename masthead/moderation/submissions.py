@@ -30,6 +30,10 @@ class SubmissionContext:
     now: datetime
     source: str = "form"  # "form", "api", "edit"
     article: object | None = None  # the article page, for its site's settings and its own mode
+    # The reader's and the address's comments within the rate window, when the caller has
+    # counted them already (the comment rate limit does); otherwise moderation counts them.
+    recent_by_reader: int | None = None
+    recent_by_address: int | None = None
 
 
 @dataclass(frozen=True)

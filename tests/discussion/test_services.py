@@ -134,6 +134,21 @@ def test_rate_limit_per_address_catches_cookie_clearing(article, post, settings)
         post("Fourth", reader=guest(ip_hash="shared"), now=now + timedelta(seconds=5))
 
 
+def test_posting_counts_recent_comments_once_for_the_limit_and_the_filter(article, post):
+    """The rate limit's counts feed moderation's rate signal: no second count per post."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reader = guest(ip_hash="counted")
+    with CaptureQueriesContext(connection) as queries:
+        comment = post("Counted once.", reader=reader)
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "created" in q["sql"]]
+    by_reader = [sql for sql in counts if '"reader_key" =' in sql]
+    by_address = [sql for sql in counts if '"ip_hash" =' in sql]
+    assert (len(by_reader), len(by_address)) == (1, 1)
+    assert comment.verdicts.get().action == "publish"
+
+
 def test_signed_in_reader_comments_under_their_account(article, django_user_model):
     from masthead.discussion.readers import Reader
     from masthead.discussion.services import comment_post

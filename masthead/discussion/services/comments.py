@@ -127,7 +127,7 @@ def comment_post(
         reader, author_name, author_email, author_url
     )
     parent = _parent_for_reply(article, parent_id)
-    _check_rate(reader, now)
+    recent_by_reader, recent_by_address = _check_rate(reader, now)
     passage = _passage_for(article, anchor) if anchor and anchor.quote.strip() else None
 
     verdict = moderation.assess(
@@ -144,7 +144,13 @@ def comment_post(
             honeypot=honeypot,
             seconds_to_submit=seconds_to_submit,
         ),
-        SubmissionContext(now=now, source=source, article=article),
+        SubmissionContext(
+            now=now,
+            source=source,
+            article=article,
+            recent_by_reader=recent_by_reader,
+            recent_by_address=recent_by_address,
+        ),
     )
     comment = Comment(
         article=article,
@@ -331,19 +337,24 @@ def _place_in_thread(comment: Comment, parent: Comment | None, *, max_depth: int
     comment.root_id = parent.root_id or parent.pk
 
 
-def _check_rate(reader: Reader, now: datetime) -> None:
+def _check_rate(reader: Reader, now: datetime) -> tuple[int, int]:
+    """Refuse a reader (or a network address) over the comment rate limit; otherwise return
+    how many comments each posted within the window (moderation's rate signal reuses them)."""
     rate = conf.comment_rate()
     since = now - timedelta(seconds=rate.seconds)
     by_reader = Comment.objects.filter(reader_key=reader.key, created__gt=since)
-    limited = by_reader if by_reader.count() >= rate.count else None
+    reader_count, address_count = by_reader.count(), 0
+    limited = by_reader if reader_count >= rate.count else None
     if limited is None and reader.ip_hash:
         by_address = Comment.objects.filter(ip_hash=reader.ip_hash, created__gt=since)
-        if by_address.count() >= rate.count * conf.COMMENT_RATE_LIMIT_PER_ADDRESS_FACTOR:
+        address_count = by_address.count()
+        if address_count >= rate.count * conf.COMMENT_RATE_LIMIT_PER_ADDRESS_FACTOR:
             limited = by_address
     if limited is not None:
         oldest = limited.order_by("created").values_list("created", flat=True).first()
         wait = max(1, int((oldest + timedelta(seconds=rate.seconds) - now).total_seconds()) + 1)
         raise CommentRefused(RATE_LIMITED.format(seconds=wait), status=429, retry_after=wait)
+    return reader_count, address_count
 
 
 def _passage_for(article, anchor: AnchorInput) -> AnchorInput:

@@ -100,18 +100,21 @@ def author_history(draft: Submission) -> core.History:
     )
 
 
-def _recent_counts(draft: Submission, now: datetime) -> tuple[int, int, str]:
+def _recent_counts(draft: Submission, context: SubmissionContext) -> tuple[int, int, str]:
     from masthead.discussion.models import Comment
 
     rate_text = settings.MASTHEAD_COMMENT_RATE_LIMIT
-    rate = parse_rate(rate_text)
-    since = now - timedelta(seconds=rate.seconds)
-    by_reader = Comment.objects.filter(reader_key=draft.reader_key, created__gt=since).count()
-    by_address = (
-        Comment.objects.filter(ip_hash=draft.ip_hash, created__gt=since).count()
-        if draft.ip_hash
-        else 0
-    )
+    since = context.now - timedelta(seconds=parse_rate(rate_text).seconds)
+    by_reader = context.recent_by_reader
+    if by_reader is None:
+        by_reader = Comment.objects.filter(reader_key=draft.reader_key, created__gt=since).count()
+    by_address = context.recent_by_address
+    if by_address is None:
+        by_address = (
+            Comment.objects.filter(ip_hash=draft.ip_hash, created__gt=since).count()
+            if draft.ip_hash
+            else 0
+        )
     return by_reader, by_address, rate_text
 
 
@@ -170,7 +173,7 @@ def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdi
         )
 
     history = author_history(draft)
-    by_reader, by_address, rate = _recent_counts(draft, now)
+    by_reader, by_address, rate = _recent_counts(draft, context)
     verdict = core.assess(
         core.Draft(
             body=draft.body,
