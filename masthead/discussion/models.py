@@ -89,6 +89,7 @@ class Comment(models.Model):
                 fields=["article", "parent", "score", "created", "id"], name="comment_top_score"
             ),
             models.Index(fields=["reader_key", "created"], name="comment_reader_time"),
+            models.Index(fields=["author_email"], name="comment_author_email"),
             models.Index(fields=["ip_hash", "created"], name="comment_address_time"),
         ]
 

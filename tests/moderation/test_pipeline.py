@@ -178,3 +178,17 @@ def test_edits_are_assessed_again(post, make_guest):
         comment=comment, reader=reader, body=SCAM, now=comment.created + timedelta(minutes=1)
     )
     assert comment.status in (CommentStatus.SPAM, CommentStatus.PENDING)
+
+
+def test_a_guest_is_known_by_their_address_whatever_its_case(article, post):
+    options = settings_for(article)
+    options.mode = "pre_first"
+    options.save()
+    first = post(HEATED, email="Rosa.Field@Example.org")
+    assert first.status == CommentStatus.PENDING  # a first comment waits
+    assert first.author_email == "rosa.field@example.org"
+    first.status = CommentStatus.PUBLISHED
+    first.save(update_fields=["status"])
+    assert post("And another thing.", email="rosa.field@EXAMPLE.org").status == (
+        CommentStatus.PUBLISHED
+    )

@@ -306,7 +306,8 @@ def _clean_author(reader: Reader, name: str, email: str, url: str) -> tuple[str,
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             raise CommentRefused(URL_INVALID, field="author_url") from None
-    return name, email, url
+    # Stored in lower case: one address is one author for history, bans and the queue.
+    return name, email.lower(), url
 
 
 def _parent_for_reply(article, parent_id) -> Comment | None:

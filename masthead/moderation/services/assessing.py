@@ -83,7 +83,7 @@ def author_history(draft: Submission) -> core.History:
     if draft.user_id:
         theirs = Comment.objects.filter(user_id=draft.user_id)
     elif draft.author_email:
-        theirs = Comment.objects.filter(author_email__iexact=draft.author_email)
+        theirs = Comment.objects.filter(author_email=draft.author_email.lower())
     else:
         theirs = Comment.objects.filter(reader_key=draft.reader_key)
     counts = theirs.aggregate(
