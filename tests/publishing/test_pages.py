@@ -159,3 +159,16 @@ def test_article_page_queries_do_not_grow_with_the_number_of_articles(
         )
     with django_assert_max_num_queries(40):
         assert client.get("/").status_code == 200
+
+
+def test_an_articles_byline_costs_one_query_however_many_authors(newsroom):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.publishing.models import ArticlePage
+
+    article = ArticlePage.objects.get(pk=newsroom["articles"]["ferry"].pk)  # as routing loads it
+    with CaptureQueriesContext(connection) as queries:
+        names = [author.name for author in article.authors]
+    assert names == ["Ada Reporter", "Bo Writer"]
+    assert len(queries) == 1

@@ -280,7 +280,10 @@ class ArticlePage(CachedPageMixin, Page):
 
     @cached_property
     def authors(self) -> list["AuthorPage"]:
-        return [credit.author for credit in self.article_authors.all()]
+        credits = self.article_authors.all()
+        if "article_authors" not in getattr(self, "_prefetched_objects_cache", {}):
+            credits = credits.select_related("author")  # listings prefetch them already
+        return [credit.author for credit in credits]
 
     @property
     def caption(self) -> str:
