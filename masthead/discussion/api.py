@@ -205,22 +205,17 @@ def create_comment(
     A comment held by moderation is `pending`: visible to its author only."""
     article = _article(article_id)
     reader = request.auth
-    try:
-        comment = services.comment_post(
-            article=article,
-            reader=reader,
-            body=payload.body,
-            author_name=payload.author_name,
-            author_email=payload.author_email,
-            author_url=payload.author_url,
-            parent_id=payload.parent_id,
-            anchor=services.AnchorInput(**payload.anchor.dict()) if payload.anchor else None,
-            source="api",
-        )
-    except services.CommentRefused as refusal:
-        if refusal.retry_after:
-            response["Retry-After"] = str(refusal.retry_after)
-        return Status(refusal.status, {"detail": refusal.message, "field": refusal.field})
+    comment = services.comment_post(
+        article=article,
+        reader=reader,
+        body=payload.body,
+        author_name=payload.author_name,
+        author_email=payload.author_email,
+        author_url=payload.author_url,
+        parent_id=payload.parent_id,
+        anchor=services.AnchorInput(**payload.anchor.dict()) if payload.anchor else None,
+        source="api",
+    )
     remember_reader(response, reader)
     return Status(
         201,
@@ -245,15 +240,12 @@ def vote(request: HttpRequest, response: HttpResponse, comment_id: int, payload:
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
     reader = request.auth
     options = discussion_settings(comment.article)
-    try:
-        services.vote_cast(
-            comment=comment,
-            reader=reader,
-            value=payload.value,
-            guest_votes_per_address=options.guest_votes_per_address,
-        )
-    except services.VoteRefused as refusal:
-        return Status(refusal.status, {"detail": refusal.message})
+    services.vote_cast(
+        comment=comment,
+        reader=reader,
+        value=payload.value,
+        guest_votes_per_address=options.guest_votes_per_address,
+    )
     remember_reader(response, reader)
     return Status(
         200,
@@ -270,10 +262,7 @@ def vote(request: HttpRequest, response: HttpResponse, comment_id: int, payload:
 def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEdit):
     """The author may edit within the site's edit window (15 minutes by default)."""
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
-    try:
-        services.comment_edit(comment=comment, reader=request.auth, body=payload.body)
-    except services.CommentRefused as refusal:
-        return Status(refusal.status, {"detail": refusal.message, "field": refusal.field})
+    services.comment_edit(comment=comment, reader=request.auth, body=payload.body)
     return Status(200, comment_out(comment))
 
 
@@ -286,10 +275,7 @@ def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEdit):
 def delete_comment(request: HttpRequest, comment_id: int):
     """The author may delete within the edit window; replies stay under "comment deleted"."""
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
-    try:
-        services.comment_delete(comment=comment, reader=request.auth)
-    except services.CommentRefused as refusal:
-        return Status(refusal.status, {"detail": refusal.message})
+    services.comment_delete(comment=comment, reader=request.auth)
     return Status(204, None)
 
 
@@ -302,12 +288,9 @@ def delete_comment(request: HttpRequest, comment_id: int):
 def subscribe(request: HttpRequest, article_id: int, payload: SubscriptionIn):
     """Double opt-in: a confirmation e-mail is sent; nothing else until the reader confirms."""
     article = _article(article_id)
-    try:
-        subscription = services.subscription_request(
-            article=article, email=payload.email, kind=payload.kind
-        )
-    except services.SubscriptionRefused as refusal:
-        return Status(refusal.status, {"detail": refusal.message})
+    subscription = services.subscription_request(
+        article=article, email=payload.email, kind=payload.kind
+    )
     return Status(
         202, {"status": "already_active" if subscription.is_active else "confirmation_sent"}
     )

@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 from masthead.discussion.api import Error, reader_session
 from masthead.discussion.models import Comment
 from masthead.discussion.readers import remember_reader
-from masthead.moderation.services import ReportRefused, comment_report
+from masthead.moderation.services import comment_report
 
 router = Router(tags=["moderation"])
 
@@ -35,11 +35,6 @@ def report_comment(
     """One report per reader and comment; reports from enough distinct readers hide it until a
     moderator decides."""
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
-    try:
-        comment_report(
-            comment=comment, reader=request.auth, reason=payload.reason, note=payload.note
-        )
-    except ReportRefused as refusal:
-        return Status(refusal.status, {"detail": refusal.message})
+    comment_report(comment=comment, reader=request.auth, reason=payload.reason, note=payload.note)
     remember_reader(response, request.auth)
     return Status(202, {"status": "received"})

@@ -128,6 +128,17 @@ def test_bad_posts_get_a_json_message(browser_client, article, payload, status, 
     assert message in response.json()["detail"]
 
 
+def test_a_refusal_names_the_field_at_fault(browser_client, article):
+    response = post_json(
+        browser_client,
+        f"/api/v1/articles/{article.pk}/comments",
+        {"body": "Hi", "author_name": "A", "author_email": ""},
+        csrf(browser_client, article),
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": rules.EMAIL_MISSING, "field": "author_email"}
+
+
 def test_parent_on_another_article_closed_thread_and_unknown_article(browser_client, article, post):
     token = csrf(browser_client, article)
     other = make_article(title="Elsewhere")
