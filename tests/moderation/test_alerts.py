@@ -7,7 +7,7 @@ from django.utils import timezone
 from masthead import clock
 from masthead.discussion.models import CommentStatus
 from masthead.moderation.models import ModerationSettings, ModeratorAlert
-from masthead.moderation.services import comment_report, moderator_alerts_send
+from masthead.moderation.services import comment_approve, comment_report, moderator_alerts_send
 from tests.moderation.conftest import HEATED, SCAM
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +86,33 @@ def test_a_comment_hidden_by_reports_is_announced_with_the_reason(
     assert "3 readers reported it" in mail.outbox[0].body
 
 
+def test_a_comment_approved_then_hidden_again_by_reports_is_announced_again(
+    article, post, make_guest, moderator
+):
+    now = timezone.now()
+    comment = post(HEATED)
+    for address in ("r1", "r2", "r3"):
+        comment_report(comment=comment, reader=make_guest(ip_hash=address), reason="abuse", now=now)
+    assert moderator_alerts_send(now=now) == 1
+    comment_approve(comment=comment, moderator=moderator, now=now + timedelta(minutes=1))
+    comment.refresh_from_db()
+    for address in ("r4", "r5", "r6"):
+        comment_report(
+            comment=comment,
+            reader=make_guest(ip_hash=address),
+            reason="abuse",
+            now=now + timedelta(minutes=30),
+        )
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+
+    assert moderator_alerts_send(now=now + timedelta(minutes=31)) == 1
+    assert len(mail.outbox) == 2
+    assert "3 readers reported it" in mail.outbox[1].body
+    # and once is enough
+    assert moderator_alerts_send(now=now + timedelta(hours=2)) == 0
+
+
 def test_listed_addresses_replace_the_moderators_and_alerts_can_be_turned_off(
     article, post, moderator
 ):
@@ -112,6 +139,10 @@ def test_without_anyone_to_alert_nothing_is_marked_as_announced(article, post, c
     assert moderator_alerts_send() == 0
     assert ModeratorAlert.objects.count() == 0
     assert "nobody can be alerted" in caplog.text
+    # the clock runs every minute; the warning is not repeated every minute
+    caplog.clear()
+    moderator_alerts_send(now=timezone.now() + timedelta(minutes=1))
+    assert "nobody can be alerted" not in caplog.text
 
 
 def test_a_refusing_mail_server_leaves_the_comments_for_the_next_run(

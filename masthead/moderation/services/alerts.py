@@ -5,20 +5,28 @@ import logging
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
 from masthead.links import absolute_url
-from masthead.moderation.models import DecisionAction, ModerationSettings, ModeratorAlert
+from masthead.moderation.models import (
+    Decision,
+    DecisionAction,
+    ModerationSettings,
+    ModeratorAlert,
+)
 
 logger = logging.getLogger(__name__)
 
 ALERT_INTERVAL = timedelta(minutes=10)
 LISTED = 20  # comments described in one message; the rest are counted
+NOBODY_WARNING_INTERVAL = timedelta(hours=1)
 
 
 def alert_recipients(options: ModerationSettings) -> list[str]:
@@ -32,16 +40,26 @@ def alert_recipients(options: ModerationSettings) -> list[str]:
 
 
 def comments_awaiting_alert(site: Site):
-    """Comments of the site's articles that wait for review and no alert has mentioned yet."""
+    """Comments of the site's articles that wait for review and that no alert has mentioned
+    since they were last held: a comment approved and then hidden again by readers' reports is
+    news to the moderators a second time."""
     from masthead.discussion.models import Comment, CommentStatus
 
+    last_alerted = ModeratorAlert.objects.filter(comments=OuterRef("pk")).order_by("-sent")
+    last_held = Decision.objects.filter(
+        comment=OuterRef("pk"), new_status=CommentStatus.PENDING, undone__isnull=True
+    ).order_by("-created")
     return (
         Comment.objects.filter(
             status=CommentStatus.PENDING,
             deleted__isnull=True,
-            moderator_alerts__isnull=True,
             article__path__startswith=site.root_page.path,
         )
+        .annotate(
+            last_alerted=Subquery(last_alerted.values("sent")[:1]),
+            last_held=Subquery(last_held.values("created")[:1]),
+        )
+        .filter(Q(last_alerted__isnull=True) | Q(last_held__gt=F("last_alerted")))
         .select_related("article")
         .order_by("created", "id")
     )
@@ -72,12 +90,15 @@ def moderator_alert_send(site: Site, *, now: datetime | None = None) -> Moderato
         return None
     recipients = alert_recipients(options)
     if not recipients:
-        logger.warning(
-            "%d comments wait for review on %s and nobody can be alerted: give a moderator an "
-            "e-mail address or list addresses in Settings → Moderation",
-            len(waiting),
-            site,
-        )
+        # The clock runs every minute; once an hour is enough to be noticed in the logs.
+        warned = f"moderation:alert-nobody:{site.pk}"
+        if cache.add(warned, True, timeout=NOBODY_WARNING_INTERVAL.total_seconds()):
+            logger.warning(
+                "%d comments wait for review on %s and nobody can be alerted: give a moderator "
+                "an e-mail address or list addresses in Settings → Moderation",
+                len(waiting),
+                site,
+            )
         return None
     site_name = SiteIdentity.name_for(site)
     queue_url = absolute_url(reverse("moderation_queue")) + "?queue=pending"
