@@ -10,6 +10,7 @@ Forms in cached pages carry a marker where the CSRF token goes; each response ge
 import time
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse
@@ -92,8 +93,11 @@ def with_csrf(html: str, request) -> str:
 
 
 def version_and_month() -> str:
-    # The month is in every key: the goal bar shows it, and must turn with it.
-    return f"{content_version()}-{timezone.localdate():%Y-%m}"
+    # The month is in every key: the goal bar shows it, and must turn with it. So is the hash of
+    # collectstatic's manifest: cached pages name stylesheets and scripts by their hashed file
+    # names, and a deploy that changes one must not keep serving pages that link the old one.
+    static_build = getattr(staticfiles_storage, "manifest_hash", "")
+    return f"{content_version()}-{timezone.localdate():%Y-%m}-{static_build}"
 
 
 def _page_key(page_id: int, variant, version: str, path: str) -> str:

@@ -1,6 +1,8 @@
+import json
 import re
 
 import pytest
+from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
 from django.test import Client
 
 from masthead.discussion.models import Comment
@@ -142,3 +144,37 @@ def test_a_comment_cookie_does_not_stop_the_front_page_coming_from_the_cache(
     commenter.cookies["masthead_reader"] = "anything"
     with django_assert_max_num_queries(1):
         assert commenter.get("/").status_code == 200
+
+
+class LenientManifestStorage(ManifestStaticFilesStorage):
+    """collectstatic's storage, reading a manifest written by the test; unlisted files are
+    served unhashed instead of failing."""
+
+    def stored_name(self, name):
+        return self.hashed_files.get(name, name)
+
+
+def test_a_deploy_with_new_stylesheets_is_not_served_old_cached_pages(newsroom, settings, tmp_path):
+    article = newsroom["articles"]["ferry"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": f"{__name__}.LenientManifestStorage"},
+    }
+
+    def deploy(build):  # a release folder as collectstatic fills it
+        root = tmp_path / build
+        (root / "masthead" / "css").mkdir(parents=True)
+        for name in ("site.css", f"site.{build}.css"):
+            (root / "masthead" / "css" / name).write_text("body { margin: 0 }")
+        manifest = {
+            "version": "1.1",
+            "hash": build,
+            "paths": {"masthead/css/site.css": f"masthead/css/site.{build}.css"},
+        }
+        (root / "staticfiles.json").write_text(json.dumps(manifest))
+        settings.STATIC_ROOT = str(root)
+
+    deploy("0a1b2c")
+    assert "site.0a1b2c.css" in Client().get(article.url).content.decode()
+    deploy("9f8e7d")
+    assert "site.9f8e7d.css" in Client().get(article.url).content.decode()
