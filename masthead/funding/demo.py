@@ -20,7 +20,7 @@ CAMPAIGN = {
     "intro": (
         "The Harbour Ledger has no owner to please and no paywall. Our reporting on the coast, "
         "its councils, its harbour and its people is paid for by readers. Every month we need "
-        "$5,000 to keep two reporters on the beat."
+        "5,000 dollars to keep two reporters on the beat."
     ),
 }
 # (public name, amount in cents, method, days into the month)
