@@ -534,6 +534,30 @@ def latency_section(data_dir: Path, rounds: int) -> None:
     )
     load = ", ".join(f"{x:.1f}" for x in m["loadavg"])
     record("speed", "machine load average during the run (2 cores)", load)
+    worst_ms, worst_unit = adversarial_worst()
+    record(
+        "speed",
+        "worst assess() over 1,331 crafted 5,000-char comments",
+        f"{worst_ms:.0f} ms ({worst_unit!r} repeated)",
+        "no pathological input",
+    )
+
+
+def adversarial_worst() -> tuple[float, str]:
+    """The slowest `assess()` over comments of the longest allowed length made of one short
+    pattern repeated (dots, digits, hyphens, symbols...): the shapes that make a backtracking
+    regular expression run in quadratic time ("a.a.a.…" took 2.3 s before its fix)."""
+    import itertools
+
+    assess(Draft("warm up"))
+    worst = (0.0, "")
+    for combo in itertools.product("a1.-/@$ ,♥:", repeat=3):
+        unit = "".join(combo)
+        body = (unit * 1700)[:5000]
+        start = time.perf_counter()
+        assess(Draft(body))
+        worst = max(worst, ((time.perf_counter() - start) * 1000, unit))
+    return worst
 
 
 def repro_section(data_dir: Path) -> None:

@@ -35,7 +35,7 @@ __all__ = ["FeatureConfig", "analyse", "featurise", "vectorise"]
 FEATURES_VERSION = 1
 
 _PHONE_RE = re.compile(r"(?:\+|\b0)\d[\d ().-]{7,}\d|\b\d{5,}\b")
-_MONEY_RE = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:k|usd|dollars?|euros?|pounds?|gbp)\b")
+_MONEY_RE = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]{0,20}\s?(?:k|usd|dollars?|euros?|pounds?|gbp)\b")
 _NUMBER_RE = re.compile(r"\d")
 _URL_TOKEN_RE = re.compile(r"\b(?:https?://|www\.)\S+")
 

@@ -191,7 +191,9 @@ _TLDS = (
 )
 # top-level domains that are also English words ("lied.money"): only with a path after them
 _WORD_TLDS = "live|shop|store|click|link|win|app|dev|ai|news|money|cash|loan|bet|casino|work|life"
-_LABELS = r"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+# At most eight labels before the top-level domain: unbounded, "a.a.a.a…" made every match
+# attempt run to the end of the text (seconds for a 5,000-character comment).
+_LABELS = r"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,8}"
 URL_RE = re.compile(
     r"(?:(?:https?|hxxps?|ftp)://|www\.|\b(?:t|wa)\.me/)[^\s<>\"'()]+"
     rf"|{_LABELS}(?:{_TLDS})\b(?:/[^\s<>\"'()]*)?"
@@ -199,7 +201,8 @@ URL_RE = re.compile(
     re.IGNORECASE,
 )
 # only stretches of text with a dot inside a word (or "://") can hold a link
-_CANDIDATE_RE = re.compile(r"[^\s<>\"'()\[\]]*(?:[^\W_]\.[^\W_]|://)[^\s<>\"'()\[\]]*")
+_STRETCH_RE = re.compile(r"[^\s<>\"'()\[\]]+")
+_LINK_HINT_RE = re.compile(r"[^\W_]\.[^\W_]|://")
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
 # --- 6. digits in words / letters in numbers -------------------------------------------------
@@ -360,7 +363,12 @@ def _protect(text: str) -> tuple[str, list[str], list[str], list[str]]:
     if "@" in text:
         text = EMAIL_RE.sub(keep_email, text)
     if "." in text or "://" in text:
-        text = _CANDIDATE_RE.sub(lambda m: URL_RE.sub(keep_url, m.group(0)), text)
+
+        def links_in(m: re.Match[str]) -> str:
+            stretch = m.group(0)
+            return URL_RE.sub(keep_url, stretch) if _LINK_HINT_RE.search(stretch) else stretch
+
+        text = _STRETCH_RE.sub(links_in, text)
     return text, saved, urls, emails
 
 

@@ -293,8 +293,8 @@ def link_facts(
 # --- money, scam shapes, contact details ------------------------------------------------------
 
 _AMOUNT = (
-    r"(?:[$€£¥]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion|trillion|thousand|grand))?"
-    r"|\b\d[\d,.]*\s?(?:k\b|grand\b|usd\b|dollars?\b|bucks\b|euros?\b|pounds?\b|gbp\b|"
+    r"(?:[$€£¥]\s?\d[\d,.]{0,20}(?:\s?(?:k|m|bn|million|billion|trillion|thousand|grand))?"
+    r"|\b\d[\d,.]{0,20}\s?(?:k\b|grand\b|usd\b|dollars?\b|bucks\b|euros?\b|pounds?\b|gbp\b|"
     r"btc\b|bitcoins?\b|usdt\b|eth\b))"
 )
 _AMOUNT_RE = re.compile(_AMOUNT)

@@ -125,6 +125,13 @@ def test_links_are_kept_intact():
     assert "https://www.bbc.co.uk/news/uk-123" in n.text
 
 
+def test_links_are_found_in_long_runs_and_deep_domains():
+    # the link finder looks at most eight labels back, so that "a.a.a.…" stays linear
+    n = normalise("a." * 2400 + "cash-now.example.com/start")
+    assert n.urls and n.urls[0].endswith("cash-now.example.com/start")
+    assert normalise("mail.eu.west.1.2.3.4.5.6.7.evil.com").urls
+
+
 def test_empty_text():
     n = normalise("")
     assert n.text == ""
