@@ -188,6 +188,22 @@ def test_author_edits_within_the_window_and_it_shows_edited(article, post):
         comment_edit(comment=comment, reader=guest(), body="Not mine", now=comment.created)
 
 
+def test_edits_count_against_the_rate_limit(article, post, settings):
+    settings.MASTHEAD_COMMENT_RATE_LIMIT = "3/m"
+    reader = guest()
+    comment = post("Original", reader=reader)
+    at = comment.created.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    for n in range(3):
+        comment_edit(comment=comment, reader=reader, body=f"Take {n}", now=at)
+    with pytest.raises(CommentRefused, match="too quickly") as refused:
+        comment_edit(comment=comment, reader=reader, body="Take 4", now=at)
+    assert refused.value.status == 429 and refused.value.retry_after == 60
+    comment.refresh_from_db()
+    assert comment.body == "Take 2"
+    # the next minute, the author may edit again
+    comment_edit(comment=comment, reader=reader, body="Take 4", now=at + timedelta(minutes=1))
+
+
 def test_deleted_comment_leaves_a_placeholder_only_where_replies_hang(article, post):
     alice, bob = guest(), guest()
     with_reply = post("Has a reply", reader=alice)

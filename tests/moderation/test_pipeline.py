@@ -180,6 +180,32 @@ def test_edits_are_assessed_again(post, make_guest):
     assert comment.status in (CommentStatus.SPAM, CommentStatus.PENDING)
 
 
+def test_on_a_pre_moderated_site_an_approved_comment_edited_goes_back_to_review(
+    article, post, make_guest, moderator
+):
+    from masthead.discussion.services import comment_edit
+    from masthead.moderation.services import comment_approve
+
+    options = settings_for(article)
+    options.mode = "pre_all"
+    options.save()
+    reader = make_guest()
+    comment = post("Is the footpath part of the plan?", reader=reader)
+    assert comment.status == CommentStatus.PENDING
+    comment_approve(comment=comment, moderator=moderator)
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+
+    comment_edit(
+        comment=comment,
+        reader=reader,
+        body="Something else entirely, never reviewed by anyone.",
+        now=comment.created + timedelta(minutes=2),
+    )
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+
+
 def test_a_guest_is_known_by_their_address_whatever_its_case(article, post):
     options = settings_for(article)
     options.mode = "pre_first"

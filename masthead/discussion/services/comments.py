@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
@@ -197,6 +198,7 @@ def comment_edit(
     now = now or timezone.now()
     _check_author_may_change(comment, reader, now)
     body = _clean_body(body)
+    _check_edit_rate(reader, now)
     verdict = moderation.assess(
         Submission(
             body=body,
@@ -356,6 +358,23 @@ def _check_rate(reader: Reader, now: datetime) -> tuple[int, int]:
         wait = max(1, int((oldest + timedelta(seconds=rate.seconds) - now).total_seconds()) + 1)
         raise CommentRefused(RATE_LIMITED.format(seconds=wait), status=429, retry_after=wait)
     return reader_count, address_count
+
+
+def _check_edit_rate(reader: Reader, now: datetime) -> None:
+    """Edits count against the comment rate limit as well: each one is assessed, stored and
+    pushed to every open thread."""
+    rate = conf.comment_rate()
+    window, elapsed = divmod(int(now.timestamp()), rate.seconds)
+    key = f"discussion:edits:{reader.key}:{window}"
+    cache.add(key, 0, timeout=rate.seconds + 1)
+    try:
+        edits = cache.incr(key)
+    except ValueError:  # expired in between: this is the window's first edit
+        cache.set(key, 1, timeout=rate.seconds + 1)
+        edits = 1
+    if edits > rate.count:
+        wait = rate.seconds - elapsed
+        raise CommentRefused(RATE_LIMITED.format(seconds=wait), status=429, retry_after=wait)
 
 
 def _passage_for(article, anchor: AnchorInput) -> AnchorInput:

@@ -197,11 +197,9 @@ def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdi
     )
     action, reasons = verdict.action, list(verdict.reasons)
     mode = mode_for(context.article, options)
-    if (
-        action == Verdict.PUBLISH
-        and context.source != "edit"
-        and _pre_moderated(mode, draft, history)
-    ):
+    # Edits too: otherwise an approved comment could be rewritten to anything the filter lets
+    # through and stay published on a pre-moderated site.
+    if action == Verdict.PUBLISH and _pre_moderated(mode, draft, history):
         action = Verdict.HOLD
         reasons.append(f"pre-moderation: {PRE_MODERATION_REASONS[mode]}")
     return Verdict(action, verdict.scores, reasons, verdict.fingerprint)
