@@ -312,8 +312,36 @@ def new_comment_count(article_id: int, *, since_id: int) -> int:
     ).count()
 
 
-def comment_for_reader(comment_id: int) -> Comment | None:
-    return Comment.objects.select_related("article", "replied_to").filter(pk=comment_id).first()
+def reply_target(article, comment_id: int) -> Comment | None:
+    """The comment a reader is answering, if every reader may see it (a held or removed
+    comment's author stays private)."""
+    return (
+        Comment.objects.filter(
+            pk=comment_id,
+            article=article,
+            status=CommentStatus.PUBLISHED,
+            deleted__isnull=True,
+        )
+        .select_related("replied_to")
+        .first()
+    )
+
+
+def public_comment(comment_id: int) -> Comment | None:
+    """A comment every reader can see: published, not deleted, on a live article that is not
+    restricted to some readers."""
+    from masthead.publishing.models import ArticlePage
+
+    return (
+        Comment.objects.filter(
+            pk=comment_id,
+            status=CommentStatus.PUBLISHED,
+            deleted__isnull=True,
+            article__in=ArticlePage.objects.live().public(),
+        )
+        .select_related("article")
+        .first()
+    )
 
 
 def is_recent(comment: Comment, *, now: datetime, minutes: int) -> bool:

@@ -298,6 +298,8 @@ def delete(request, comment_id):
             return redirect(f"{comment.article.url}#comments")
         if _wants_json(request):
             return JsonResponse({"detail": error.message}, status=error.status)
+    elif reader is None or not services.comments.is_author(comment, reader):
+        error = services.CommentRefused(services.comments.NOT_YOUR_COMMENT, status=403)
     return render(
         request,
         "discussion/delete.html",

@@ -1,17 +1,20 @@
 """Readers reporting a comment, without JavaScript (the page's script uses the JSON API)."""
 
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from masthead.discussion.models import Comment
 from masthead.discussion.readers import reader_for_request, remember_reader
+from masthead.discussion.selectors import public_comment
 from masthead.moderation.models import ReportReason
 from masthead.moderation.services import ReportRefused, comment_report
 
 
 @require_http_methods(["GET", "POST"])
 def report(request, comment_id):
-    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    comment = public_comment(comment_id)
+    if comment is None:  # held, removed or on a page some readers may not see: nothing to show
+        raise Http404
     error = None
     if request.method == "POST":
         reader = reader_for_request(request)

@@ -255,3 +255,28 @@ def test_a_page_of_comments_reads_an_index_in_sort_order_instead_of_sorting_the_
             plan = " | ".join(row[-1] for row in cursor.fetchall())
         assert "comment_top_" in plan
         assert "TEMP B-TREE FOR ORDER BY" not in plan
+
+
+def test_held_and_removed_comments_stay_private_on_every_page(client, article, post):
+    from masthead.discussion.models import CommentStatus
+
+    held = post("Secret words of a held comment", name="Hidden Harriet")
+    held.status = CommentStatus.SPAM
+    held.save(update_fields=["status"])
+    stranger = Client()
+    for url in (
+        f"/comments/comment/{held.pk}/delete/",
+        f"/comments/comment/{held.pk}/edit/",
+        f"/moderation/comment/{held.pk}/report/",
+        f"{article.url}?reply_to={held.pk}",
+    ):
+        page = stranger.get(url).content.decode()
+        assert "Secret words" not in page and "Hidden Harriet" not in page, url
+    assert stranger.get(f"/moderation/comment/{held.pk}/report/").status_code == 404
+    assert stranger.get(f"/comments/comment/{held.pk}/delete/").status_code == 403
+
+
+def test_a_reply_link_names_the_published_comment_answered(client, article, post):
+    answered = post("Open words", name="Open Olga")
+    page = Client().get(f"{article.url}?reply_to={answered.pk}").content.decode()
+    assert "Replying to <strong data-replying-name>Open Olga</strong>" in page

@@ -51,9 +51,7 @@ def comment_section(context, article):
     replying_to = None
     parent_id = _int_or_none(form["parent_id"].value())
     if parent_id:
-        replying_to = selectors.comment_for_reader(parent_id)
-        if replying_to is None or replying_to.article_id != article.pk:
-            replying_to = None
+        replying_to = selectors.reply_target(article, parent_id)
 
     return {
         "request": request,
