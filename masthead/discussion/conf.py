@@ -17,6 +17,11 @@ COMMENT_RATE_LIMIT_PER_ADDRESS_FACTOR = 3
 NOTIFICATION_DIGEST_MINUTES = getattr(settings, "MASTHEAD_NOTIFICATION_DIGEST_MINUTES", 10)
 # How long a link to confirm a subscription stays valid.
 SUBSCRIPTION_CONFIRM_DAYS = 7
+# Confirmation e-mails go to addresses readers type in, so anyone could aim them at a stranger:
+# asking again for the same thread within this many minutes sends nothing new, and one address
+# gets at most this many confirmation e-mails a day.
+SUBSCRIPTION_RESEND_MINUTES = 15
+SUBSCRIPTION_CONFIRMATIONS_PER_DAY = 5
 # Readers who keep a page open learn of new comments by polling this often (seconds), or by a
 # server-sent event stream when REDIS_URL is set.
 LIVE_POLL_SECONDS = getattr(settings, "MASTHEAD_LIVE_POLL_SECONDS", 20)

@@ -327,7 +327,7 @@ def subscribe(request, article_id):
             request,
             "discussion/subscription.html",
             {"article": article, "error": refusal.message},
-            status=400,
+            status=refusal.status,
         )
     return render(request, "discussion/subscription.html", {"article": article, "requested": True})
 

@@ -138,6 +138,38 @@ def test_unsubscribe_stops_mail_and_resubscribing_needs_confirmation(
     assert not subscription.is_active
 
 
+def test_nobody_can_flood_an_address_with_confirmation_requests(
+    client, article, django_capture_on_commit_callbacks
+):
+    from tests.factories import make_article
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(20):
+            client.post(f"/comments/{article.pk}/subscribe/", {"email": "victim@example.com"})
+    assert len(mail.outbox) == 1
+    # a reader who asks again later gets a fresh link
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription_request(
+            article=article,
+            email="victim@example.com",
+            kind="all",
+            now=timezone.now() + timedelta(minutes=16),
+        )
+    assert len(mail.outbox) == 2
+
+    # at most five a day, whatever the threads
+    others = [make_article(title=f"Story {n}") for n in range(4)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for other in others[:3]:
+            subscription_request(article=other, email="victim@example.com", kind="all")
+    assert len(mail.outbox) == 5
+    response = client.post(f"/comments/{others[3].pk}/subscribe/", {"email": "victim@example.com"})
+    assert response.status_code == 429
+    assert "already been sent to this address today" in response.content.decode()
+    assert len(mail.outbox) == 5
+    assert not Subscription.objects.filter(article=others[3]).exists()
+
+
 def test_bad_subscription_requests_are_refused(article):
     with pytest.raises(SubscriptionRefused, match="valid e-mail"):
         subscription_request(article=article, email="nope", kind="all")

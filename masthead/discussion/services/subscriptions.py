@@ -1,8 +1,10 @@
 """Subscriptions to a thread: double opt-in, digests, one-click unsubscribe."""
 
+import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -23,6 +25,10 @@ EMAIL_INVALID = "Please give a valid e-mail address to be notified."
 KIND_INVALID = "Choose to be notified of all new comments or of replies to your comments."
 LINK_UNKNOWN = "This link is not valid (it may have been mistyped or replaced by a newer one)."
 LINK_EXPIRED = "This confirmation link has expired. Please subscribe again from the article."
+TOO_MANY_CONFIRMATIONS = (
+    "Several confirmation e-mails have already been sent to this address today. Please use one "
+    "of them, or try again tomorrow."
+)
 
 
 class SubscriptionRefused(Refused):
@@ -49,6 +55,15 @@ def subscription_request(
         )
         if subscription.is_active:
             return subscription
+        awaiting = subscription.confirmed is None and subscription.unsubscribed is None
+        if (
+            not created
+            and awaiting
+            and now - subscription.created < timedelta(minutes=conf.SUBSCRIPTION_RESEND_MINUTES)
+        ):
+            return subscription  # its confirmation e-mail has just gone out
+        if not _confirmation_allowed(email, now):
+            raise SubscriptionRefused(TOO_MANY_CONFIRMATIONS, status=429)
         if not created:
             # Unsubscribed or never confirmed: start again with a fresh link.
             subscription.token = _new_token()
@@ -59,6 +74,19 @@ def subscription_request(
         subscription_id = subscription.pk
         transaction.on_commit(lambda: tasks.send_subscription_confirmation.enqueue(subscription_id))
     return subscription
+
+
+def _confirmation_allowed(email: str, now: datetime) -> bool:
+    """Count the confirmation e-mails sent to an address today (whatever the thread)."""
+    digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+    key = f"discussion:confirmations:{digest}:{now:%Y-%m-%d}"
+    cache.add(key, 0, timeout=int(timedelta(days=1).total_seconds()))
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired in between
+        cache.set(key, 1, timeout=int(timedelta(days=1).total_seconds()))
+        sent = 1
+    return sent <= conf.SUBSCRIPTION_CONFIRMATIONS_PER_DAY
 
 
 def subscription_confirm(*, token: str, now: datetime | None = None) -> Subscription:
