@@ -23,7 +23,7 @@ def _send(
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=" ".join(subject.split()),  # names and titles may hold line breaks
         body=render_to_string(f"discussion/emails/{template}.txt", context),
         to=[to],
         headers=headers,

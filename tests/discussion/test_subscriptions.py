@@ -65,6 +65,50 @@ def test_follow_up_comment_is_mailed_with_one_click_unsubscribe(
     assert unsubscribe in message.body
 
 
+def test_a_name_with_line_breaks_is_shown_on_one_line_and_mailed(
+    article, post, django_capture_on_commit_callbacks
+):
+    subscribe_and_confirm(article, "fan@example.com", "all", django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = post("Line breaks in my name", name="Noor\r\nBcc: everyone@example.com\x07")
+    assert comment.author_name == "Noor Bcc: everyone@example.com"
+    assert [m.subject for m in mail.outbox] == [
+        "Noor Bcc: everyone@example.com commented on “Harbour council votes on the new bridge”"
+    ]
+
+
+class OneAddressRefused:
+    """A mail server that refuses one recipient."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        if any("bounce@example.com" in m.to for m in messages):
+            raise ConnectionRefusedError("550 no such user")
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+def test_a_failing_subscriber_neither_loses_mail_nor_holds_up_the_others(
+    article, post, settings, django_capture_on_commit_callbacks
+):
+    for address in ("bounce@example.com", "fan@example.com"):
+        subscribe_and_confirm(article, address, "all", django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    settings.EMAIL_BACKEND = f"{__name__}.OneAddressRefused"
+    with django_capture_on_commit_callbacks(execute=True):
+        post("News for both of you")
+    assert [m.to for m in mail.outbox] == [["fan@example.com"]]
+    bounced = Subscription.objects.get(email="bounce@example.com")
+    assert bounced.pending.count() == 1 and bounced.last_notified is None
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert subscriptions_deliver_due(now=timezone.now() + timedelta(minutes=1)) == 1
+    assert mail.outbox[-1].to == ["bounce@example.com"]
+
+
 def test_nobody_is_told_of_their_own_comment(article, post, django_capture_on_commit_callbacks):
     subscribe_and_confirm(article, "alex@example.com", "all", django_capture_on_commit_callbacks)
     mail.outbox.clear()

@@ -1,5 +1,6 @@
 """Posting, editing and deleting comments."""
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -288,7 +289,7 @@ def _clean_author(reader: Reader, name: str, email: str, url: str) -> tuple[str,
         name = (user.get_full_name() or user.get_username()).strip()
         email = user.email
     else:
-        name, email = (name or "").strip(), (email or "").strip()
+        name, email = _one_line(name), (email or "").strip()
         if not name:
             raise CommentRefused(NAME_MISSING, field="author_name")
         if not email:
@@ -310,6 +311,12 @@ def _clean_author(reader: Reader, name: str, email: str, url: str) -> tuple[str,
             raise CommentRefused(URL_INVALID, field="author_url") from None
     # Stored in lower case: one address is one author for history, bans and the queue.
     return name, email.lower(), url
+
+
+def _one_line(text: str | None) -> str:
+    """A name as it is shown: on one line, without control characters."""
+    printable = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text or "")
+    return " ".join(printable.split())
 
 
 def _parent_for_reply(article, parent_id) -> Comment | None:

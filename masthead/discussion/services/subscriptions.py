@@ -1,6 +1,7 @@
 """Subscriptions to a thread: double opt-in, digests, one-click unsubscribe."""
 
 import hashlib
+import logging
 import secrets
 from datetime import datetime, timedelta
 
@@ -20,6 +21,8 @@ from masthead.discussion.models import (
     SubscriptionKind,
 )
 from masthead.refusals import Refused
+
+logger = logging.getLogger(__name__)
 
 EMAIL_INVALID = "Please give a valid e-mail address to be notified."
 KIND_INVALID = "Choose to be notified of all new comments or of replies to your comments."
@@ -152,7 +155,7 @@ def comment_notify_subscribers(*, comment_id: int, now: datetime | None = None) 
         [PendingNotification(subscription=s, comment=comment) for s in recipients],
         ignore_conflicts=True,
     )
-    return sum(subscription_deliver(subscription=s, now=now) for s in recipients)
+    return _deliver_each(recipients, now)
 
 
 def subscription_deliver(*, subscription: Subscription, now: datetime | None = None) -> bool:
@@ -179,8 +182,22 @@ def subscription_deliver(*, subscription: Subscription, now: datetime | None = N
             return False
         subscription.last_notified = now
         subscription.save(update_fields=["last_notified"])
-    emails.send_notification(subscription, [item.comment for item in pending])
+        # Sent inside the transaction: if the mail server refuses, the comments stay pending for
+        # the next run instead of being lost.
+        emails.send_notification(subscription, [item.comment for item in pending])
     return True
+
+
+def _deliver_each(subscriptions, now: datetime) -> int:
+    """Deliver to every subscriber; one that fails (a refused address, a mail server hiccup) is
+    logged and retried on the next run, and does not hold up the others."""
+    sent = 0
+    for subscription in subscriptions:
+        try:
+            sent += subscription_deliver(subscription=subscription, now=now)
+        except Exception:
+            logger.exception("Could not send notifications to subscription %s", subscription.pk)
+    return sent
 
 
 def subscriptions_deliver_due(now: datetime | None = None) -> int:
@@ -193,7 +210,7 @@ def subscriptions_deliver_due(now: datetime | None = None) -> int:
         confirmed__isnull=False,
         unsubscribed__isnull=True,
     )
-    return sum(subscription_deliver(subscription=subscription, now=now) for subscription in due)
+    return _deliver_each(due, now)
 
 
 def _new_token() -> str:
