@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from masthead.funding.models import Campaign, Donation
-from masthead.funding.money import MoneyError, to_minor
+from masthead.funding.money import AMOUNT_TOO_LONG, MAX_AMOUNT_CHARS, MoneyError, to_minor
 from masthead.funding.services import amount_check
 
 OTHER = "other"
@@ -22,8 +22,18 @@ class DonateForm(forms.Form):
         initial=Donation.Frequency.ONE_TIME,
         widget=forms.RadioSelect,
     )
-    amount = forms.CharField(label=_("Amount"), required=False)
-    custom_amount = forms.CharField(label=_("Other amount"), required=False, max_length=20)
+    amount = forms.CharField(
+        label=_("Amount"),
+        required=False,
+        max_length=MAX_AMOUNT_CHARS,
+        error_messages={"max_length": AMOUNT_TOO_LONG},
+    )
+    custom_amount = forms.CharField(
+        label=_("Other amount"),
+        required=False,
+        max_length=MAX_AMOUNT_CHARS,
+        error_messages={"max_length": AMOUNT_TOO_LONG},
+    )
     public_name = forms.CharField(
         label=_("Name to thank publicly (optional)"),
         required=False,
@@ -39,6 +49,8 @@ class DonateForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.has_error("amount") or self.has_error("custom_amount"):
+            return cleaned  # too long: the field's own message says so
         choice = (cleaned.get("amount") or "").strip()
         custom = (cleaned.get("custom_amount") or "").strip()
         if choice in ("", OTHER) and not custom:

@@ -6,7 +6,7 @@ one (JPY has none). Babel's CLDR data places the symbol and groups digits per lo
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_currency
 from django.utils import translation
@@ -32,6 +32,11 @@ CURRENCY_CHOICES = [(code, code) for code in CURRENCIES]
 UNKNOWN_CURRENCY = _("Unknown currency %(code)s: use one of %(known)s.")
 NOT_A_NUMBER = _("Enter an amount as a number, e.g. 25 or 12.50.")
 TOO_MANY_DECIMALS = _("%(code)s amounts have at most %(places)s decimal places.")
+AMOUNT_TOO_LONG = _("Enter an amount of at most %(limit_value)s characters, e.g. 25 or 12.50.")
+
+# Longer than any amount a reader or editor types ("1,000,000,000.00" is 16); the forms use it as
+# their max_length, and to_minor refuses longer text before Decimal sees it.
+MAX_AMOUNT_CHARS = 20
 
 # How amounts read on the site. "amount_symbol" is the model page's "2,500 $"; "locale" follows
 # the locale's own convention from CLDR ("$2,500" in en-US, "2.500 €" in de).
@@ -45,6 +50,10 @@ STYLE_CHOICES = [
 
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
+# Digits and a decimal point, as funding.js accepts them. The minus sign is let through so that
+# "-5" is told to be more than zero. Decimal alone would also take "1E+999997", whose minor units
+# take half a minute to compute, and "1E+1000000", which overflows.
+_PLAIN = re.compile(r"-?\d+(\.\d+)?")
 
 
 class MoneyError(ValueError):
@@ -59,19 +68,20 @@ def exponent(currency: str) -> int:
 
 
 def to_minor(amount, currency: str) -> int:
-    """'12.50' or Decimal('12.5') in `currency` → 1250. Refuses non-numbers and extra decimals."""
+    """'12.50' or Decimal('12.5') in `currency` → 1250. Refuses text longer than
+    MAX_AMOUNT_CHARS, anything but plain digits (no exponents, NaN or Infinity) and extra
+    decimals."""
     places = exponent(currency)
     text = str(amount).strip().replace(" ", "")
+    if len(text) > MAX_AMOUNT_CHARS:
+        raise MoneyError(AMOUNT_TOO_LONG % {"limit_value": MAX_AMOUNT_CHARS})
     if _GROUPED.match(text):
         text = text.replace(",", "")  # 1,000.50
     elif _DECIMAL_COMMA.match(text):
         text = text.replace(",", ".")  # 12,50 as typed in much of Europe
-    try:
-        value = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise MoneyError(NOT_A_NUMBER) from None
-    if not value.is_finite():
+    if not _PLAIN.fullmatch(text):
         raise MoneyError(NOT_A_NUMBER)
+    value = Decimal(text)
     minor = value.scaleb(places)
     if minor != minor.to_integral_value():
         raise MoneyError(TOO_MANY_DECIMALS % {"code": currency.upper(), "places": places})

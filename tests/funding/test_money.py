@@ -6,6 +6,8 @@ import pytest
 from django.utils import translation
 
 from masthead.funding.money import (
+    AMOUNT_TOO_LONG,
+    MAX_AMOUNT_CHARS,
     NOT_A_NUMBER,
     STYLE_LOCALE,
     MoneyError,
@@ -33,11 +35,20 @@ def test_amounts_become_minor_units(text, currency, minor):
     assert to_major(minor, currency) == Decimal(minor).scaleb(-(0 if currency == "JPY" else 2))
 
 
-@pytest.mark.parametrize("text", ["abc", "", "12..5", "nan", "Infinity", "1e", "--3"])
+@pytest.mark.parametrize(
+    "text",
+    ["abc", "", "12..5", "nan", "Infinity", "1e", "--3", "1e3", "1E+999997", "1E+1000000", "1_000"],
+)
 def test_something_not_a_number_is_refused_with_a_message_to_act_on(text):
     with pytest.raises(MoneyError) as refused:
         to_minor(text, "USD")
     assert str(refused.value) == NOT_A_NUMBER
+
+
+def test_an_amount_longer_than_anyone_types_is_refused_before_it_is_parsed():
+    with pytest.raises(MoneyError) as refused:
+        to_minor("1" * (MAX_AMOUNT_CHARS + 1), "USD")
+    assert str(refused.value) == AMOUNT_TOO_LONG % {"limit_value": MAX_AMOUNT_CHARS}
 
 
 def test_more_decimals_than_the_currency_has_are_refused():

@@ -11,7 +11,7 @@ from masthead.funding import gateway
 from masthead.funding.donor_links import LINK_EXPIRED, LINK_INVALID, donor_from_token, donor_token
 from masthead.funding.forms import CHOOSE_AN_AMOUNT, ENTER_AN_AMOUNT
 from masthead.funding.models import Donation, LedgerEntry
-from masthead.funding.money import NOT_A_NUMBER
+from masthead.funding.money import AMOUNT_TOO_LONG, MAX_AMOUNT_CHARS, NOT_A_NUMBER
 from masthead.funding.services.ledger import AMOUNT_NOT_POSITIVE
 from masthead.funding.views import DONATION_CANCELLED, PAYMENT_SERVICE_DOWN, PAYMENTS_OFF
 from tests.factories import make_article
@@ -116,6 +116,15 @@ def test_a_monthly_gift_is_a_subscription_with_inline_monthly_price_data(
             "Gifts above 10,000 $ cannot be made online",
         ),
         ({"amount": "other", "custom_amount": "lots"}, NOT_A_NUMBER),
+        ({"amount": "other", "custom_amount": "1e3"}, NOT_A_NUMBER),
+        ({"amount": "other", "custom_amount": "1E+1000000"}, NOT_A_NUMBER),
+        ({"amount": "other", "custom_amount": "Infinity"}, NOT_A_NUMBER),
+        ({"amount": "1E+1000000"}, NOT_A_NUMBER),
+        ({"amount": "1" * 500}, AMOUNT_TOO_LONG % {"limit_value": MAX_AMOUNT_CHARS}),
+        (
+            {"amount": "other", "custom_amount": "1" * 500},
+            AMOUNT_TOO_LONG % {"limit_value": MAX_AMOUNT_CHARS},
+        ),
         (
             {"amount": "other", "custom_amount": "1.234"},
             "USD amounts have at most 2 decimal places",
