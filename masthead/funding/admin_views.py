@@ -24,6 +24,15 @@ from masthead.funding.money import MoneyError, format_money, to_major
 REPORT_PERMISSION = "funding.view_donation"
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text a reader typed, made inert for a spreadsheet: a leading quote keeps it a string."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def can_see_reports(user) -> bool:
     return user.is_active and (user.is_superuser or user.has_perm(REPORT_PERMISSION))
 
@@ -212,7 +221,7 @@ class ReportsView(WagtailAdminTemplateMixin, TemplateView):
                     entry.stripe_id or "",
                     article.pk if article else "",
                     article.title if article else "",
-                    donation.public_name if donation else "",
+                    spreadsheet_text(donation.public_name) if donation else "",
                 ]
             )
         return response

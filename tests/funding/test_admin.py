@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from masthead.funding import selectors
+from masthead.funding import selectors, services
 from masthead.funding.admin_forms import GOAL_NOT_POSITIVE
 from masthead.funding.models import Campaign, Donation, LedgerEntry
 from tests.funding.factories import make_manual_gift
@@ -147,6 +147,25 @@ def test_reports_show_months_kinds_donors_and_articles_with_csv(admin_client, ca
     rows = list(csv.DictReader(io.StringIO(ledger.content.decode())))
     assert [r["amount"] for r in rows] == ["25.00", "75.00"]
     assert rows[1]["article"] == "The ferry story"
+
+
+@pytest.mark.parametrize(
+    "public_name",
+    ['=HYPERLINK("http://evil.example","Click")', "+1+1", "-2+3", "@SUM(1)", "\tTab", "\rCR"],
+)
+def test_the_ledger_csv_keeps_a_donors_name_from_running_as_a_spreadsheet_formula(
+    admin_client, campaign, public_name
+):
+    gift = make_manual_gift(campaign=campaign, amount_minor=2_500)
+    Donation.objects.filter(pk=gift.pk).update(public_name=public_name)  # as a reader typed it
+    services.donation_reverse_manual(donation=gift, now=timezone.now())
+
+    ledger = admin_client.get(reverse("funding_reports") + "?export=ledger")
+    rows = list(csv.DictReader(io.StringIO(ledger.content.decode(), newline="")))
+    assert [(r["amount"], r["public_name"]) for r in rows] == [
+        ("25.00", "'" + public_name),
+        ("-25.00", "'" + public_name),  # the refund the site computed stays a number
+    ]
 
 
 def test_reports_need_permission(client, django_user_model, campaign):
