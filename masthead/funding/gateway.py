@@ -83,15 +83,21 @@ def event_verify(payload: bytes, signature_header: str | None, secret: str) -> d
     matches `secret` and its timestamp is within the tolerance; InvalidSignature otherwise."""
     if not secret:
         raise InvalidSignature("STRIPE_WEBHOOK_SECRET is not set: no webhook can be verified.")
+    # Stripe signs the text of the body and decodes bytes inside verify_header, where a
+    # UnicodeDecodeError would escape as a 500.
+    try:
+        body = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidSignature("The body is not UTF-8 text, so it is not a Stripe event.") from None
     try:
         stripe.WebhookSignature.verify_header(
-            payload, signature_header, secret, conf.webhook_tolerance_seconds()
+            body, signature_header, secret, conf.webhook_tolerance_seconds()
         )
     except stripe.SignatureVerificationError as error:
         raise InvalidSignature(str(error).split(". ")[0]) from None
     try:
-        event = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
+        event = json.loads(body)
+    except ValueError:
         raise InvalidSignature("The signed body is not JSON.") from None
     if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
         raise InvalidSignature("The signed body is not a Stripe event.")

@@ -89,6 +89,19 @@ def test_missing_or_malformed_signature_headers_are_refused(client, campaign, he
     assert response.status_code == 400
 
 
+def test_a_body_that_is_not_utf8_text_is_refused_with_400(client, campaign, caplog):
+    response = client.post(
+        se.WEBHOOK_URL,
+        data=b"\xff\xfe",
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE="t=123,v1=deadbeef",
+    )
+    assert response.status_code == 400
+    assert "Webhook refused: The body is not UTF-8 text" in response.content.decode()
+    assert "Refused a Stripe webhook" in caplog.text
+    assert StripeEvent.objects.count() == 0
+
+
 def test_without_a_webhook_secret_every_webhook_is_refused(client, campaign, settings, caplog):
     settings.STRIPE_WEBHOOK_SECRET = ""
     response = se.post_event(client, se.event("checkout.session.completed", {}))
