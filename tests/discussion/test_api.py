@@ -106,6 +106,21 @@ def test_comments_are_paged_and_sorted(client, article, post):
         ),
         ({"body": "Hi", "author_name": "A", "author_email": ""}, 400, rules.EMAIL_MISSING),
         (
+            {"body": "Hi", "author_name": "A", "author_email": "a" * 250 + "@example.com"},
+            400,
+            "at most 254 characters",
+        ),
+        (
+            {
+                "body": "Hi",
+                "author_name": "A",
+                "author_email": "a@example.com",
+                "author_url": "https://example.com/" + "a" * 400,
+            },
+            400,
+            "at most 300 characters",
+        ),
+        (
             {
                 "body": "Hi",
                 "author_name": "A",

@@ -32,6 +32,10 @@ NAME_TOO_LONG = "Please shorten your name to at most {limit} characters."
 EMAIL_MISSING = "Please give your e-mail address; it is never shown."
 EMAIL_INVALID = "That e-mail address does not look right."
 URL_INVALID = "That website address does not look right; it should start with http:// or https://."
+EMAIL_MAX_LENGTH = Comment._meta.get_field("author_email").max_length
+URL_MAX_LENGTH = Comment._meta.get_field("author_url").max_length
+EMAIL_TOO_LONG = "E-mail addresses have at most {limit} characters."
+URL_TOO_LONG = "Please give a website address of at most {limit} characters."
 PARENT_UNKNOWN = "The comment you are replying to does not exist."
 PARENT_OTHER_ARTICLE = "You can only reply to a comment on the same article."
 PARENT_NOT_VISIBLE = "The comment you are replying to is no longer shown, so it cannot be answered."
@@ -298,12 +302,16 @@ def _clean_author(reader: Reader, name: str, email: str, url: str) -> tuple[str,
         raise CommentRefused(
             NAME_TOO_LONG.format(limit=conf.COMMENT_NAME_MAX_LENGTH), field="author_name"
         )
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise CommentRefused(EMAIL_TOO_LONG.format(limit=EMAIL_MAX_LENGTH), field="author_email")
     if email:
         try:
             validate_email(email)
         except ValidationError:
             raise CommentRefused(EMAIL_INVALID, field="author_email") from None
     url = (url or "").strip()
+    if len(url) > URL_MAX_LENGTH:
+        raise CommentRefused(URL_TOO_LONG.format(limit=URL_MAX_LENGTH), field="author_url")
     if url:
         try:
             URLValidator(schemes=["http", "https"])(url)
