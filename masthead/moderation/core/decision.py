@@ -102,6 +102,9 @@ class Context:
     recent_by_reader: int = 0
     recent_by_ip: int = 0
     rate_limit: str | RateLimit | tuple[int, int] | None = None
+    # One network address may post this many times a reader's limit: offices, campuses and mobile
+    # networks put many readers behind one address.
+    address_limit_factor: float = 3.0
     recent_fingerprints: Sequence[int] = ()
     labelled_fingerprints: Sequence[LabelledFingerprint | tuple[int, str]] = ()
     settings: Settings = field(default_factory=Settings)
@@ -427,18 +430,24 @@ def assess(
     # --- posting rate -----------------------------------------------------------------------
     limit = parse_rate(ctx.rate_limit)
     if limit is not None and limit.count > 0:
-        recent = max(ctx.recent_by_reader, ctx.recent_by_ip)
-        ratio = recent / limit.count
+        address_count = limit.count * ctx.address_limit_factor
+        by_reader = ctx.recent_by_reader / limit.count
+        by_address = ctx.recent_by_ip / address_count
+        ratio = max(by_reader, by_address)
         scores["rate_ratio"] = ratio
-        who = "reader" if ctx.recent_by_reader >= ctx.recent_by_ip else "IP address"
+        if by_reader >= by_address:
+            what = f"{ctx.recent_by_reader} from this reader (limit {limit})"
+        else:
+            what = (
+                f"{ctx.recent_by_ip} from this IP address "
+                f"(limit {address_count:g} per {limit.seconds}s for one address)"
+            )
         if ratio >= 1.0:
             z += W["rate_over"]
-            hard_hold.append(
-                f"posting rate over the limit: {recent} from this {who} (limit {limit})"
-            )
+            hard_hold.append(f"posting rate over the limit: {what}")
         elif ratio >= 0.6:
             z += W["rate_near"]
-            reasons.append(f"posting fast: {recent} from this {who} (limit {limit})")
+            reasons.append(f"posting fast: {what}")
 
     # --- author history ---------------------------------------------------------------------
     h = ctx.history

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from masthead.config import parse_rate
+from masthead.discussion import conf as discussion_conf
 from masthead.moderation import conf, core
 from masthead.moderation.models import (
     Ban,
@@ -189,6 +190,7 @@ def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdi
             recent_by_reader=by_reader,
             recent_by_ip=by_address,
             rate_limit=rate,
+            address_limit_factor=discussion_conf.COMMENT_RATE_LIMIT_PER_ADDRESS_FACTOR,
             recent_fingerprints=recent_fingerprints(now),
             labelled_fingerprints=labelled_fingerprints(now),
             settings=core_settings(options),

@@ -112,6 +112,16 @@ def test_rate_over_the_limit_is_held():
     assert assess(Draft(body), Context(recent_by_ip=6, rate_limit="30/m")).action == "publish"
 
 
+def test_readers_sharing_an_address_get_the_address_allowance():
+    body = "The new steps are much better for prams, thank you for covering this."
+    # an office behind one address: six comments from colleagues, the first from this reader
+    shared = assess(Draft(body), Context(recent_by_ip=6, rate_limit="5/m"))
+    assert shared.action == "publish"
+    flood = assess(Draft(body), Context(recent_by_ip=15, rate_limit="5/m"))
+    assert flood.action == "hold"
+    assert "15 from this IP address (limit 15 per 60s for one address)" in flood.reasons[0]
+
+
 def test_near_duplicate_of_moderator_labelled_spam_is_held_at_once():
     original = "Message me for an amazing opportunity, my cousin explains it all on his page"
     copy = "Message me for an amazing opportunity!! my cousin explains it all on his page"
