@@ -2,7 +2,12 @@ import pytest
 
 from masthead.discussion.models import CommentStatus
 from masthead.moderation.models import Decision, DecisionAction, ModerationSettings, Report
-from masthead.moderation.services import ReportRefused, comment_approve, comment_report
+from masthead.moderation.services import (
+    ReportRefused,
+    comment_approve,
+    comment_report,
+    decision_undo,
+)
 from tests.moderation.conftest import HEATED
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +51,11 @@ def test_threshold_is_a_site_setting(article, post, make_guest):
 def test_approval_resolves_the_reports(article, post, make_guest, moderator):
     comment = post(HEATED)
     comment_report(comment=comment, reader=make_guest(), reason="abuse")
-    comment_approve(comment=comment, moderator=moderator)
+    decision = comment_approve(comment=comment, moderator=moderator)
     assert not Report.objects.filter(comment=comment, resolved__isnull=True).exists()
+    # undone, the comment is back in the reported queue with its report
+    decision_undo(decision=decision, moderator=moderator)
+    assert Report.objects.filter(comment=comment, resolved__isnull=True).count() == 1
 
 
 def test_bad_reports_are_refused(post, make_guest):

@@ -117,7 +117,8 @@ def ban_lift(*, ban: Ban, now: datetime | None = None) -> Ban:
 
 
 def decision_undo(*, decision: Decision, moderator, now: datetime | None = None) -> Decision:
-    """Put the comment back as it was before the decision, lift bans it made, forget its label."""
+    """Put the comment back as it was before the decision, lift bans it made, reopen the reports
+    it settled, forget its label."""
     from masthead.discussion.services.comments import thread_changed
 
     now = now or timezone.now()
@@ -135,6 +136,8 @@ def decision_undo(*, decision: Decision, moderator, now: datetime | None = None)
         decision.undone, decision.undone_by = now, moderator
         decision.save(update_fields=["undone", "undone_by"])
         decision.bans.filter(lifted__isnull=True).update(lifted=now)
+        # The reports the decision settled are open again (it settled them at its own time).
+        Report.objects.filter(comment=comment, resolved=decision.created).update(resolved=None)
         thread_changed(comment.article_id, recount=True)
     return decision
 
