@@ -22,6 +22,12 @@ BAN_PERIODS = [
     ("365", "1 year"),
     ("", "for good"),
 ]
+# Why a comment is removed; only abuse teaches the filter (see services.REMOVE_LABELS).
+REMOVE_REASONS = [
+    ("abuse", "as abuse"),
+    ("off_topic", "as off-topic"),
+    ("other", "for another reason"),
+]
 ACTION_WORDS = {
     "approve": "Approved",
     "spam": "Marked as spam",
@@ -83,6 +89,7 @@ def queue(request):
             "articles": commented,
             "filters": {"article": article_id, "author": author, "reason": reason},
             "ban_periods": BAN_PERIODS,
+            "remove_reasons": REMOVE_REASONS,
             "recent": selectors.recent_decisions(limit=5),
             "here": request.get_full_path(),
         },
@@ -99,6 +106,7 @@ def act(request, comment_id, action):
         [comment],
         action,
         request.POST.get(f"ban_days_{comment.pk}", request.POST.get("ban_days", "30")),
+        request.POST.get(f"remove_reason_{comment.pk}", request.POST.get("remove_reason", "abuse")),
     )
     return redirect(_queue_url(request))
 
@@ -113,11 +121,17 @@ def bulk(request):
         messages.warning(request, "Tick the comments to act on first.")
         return redirect(_queue_url(request))
     comments = list(Comment.objects.filter(pk__in=ids).select_related("article"))
-    _apply(request, comments, action, request.POST.get("ban_days", "30"))
+    _apply(
+        request,
+        comments,
+        action,
+        request.POST.get("ban_days", "30"),
+        request.POST.get("remove_reason", "abuse"),
+    )
     return redirect(_queue_url(request))
 
 
-def _apply(request, comments, action, ban_days):
+def _apply(request, comments, action, ban_days, remove_reason):
     options = {}
     if action == "ban":
         options = {
@@ -125,7 +139,7 @@ def _apply(request, comments, action, ban_days):
             "reason": request.POST.get("note", "")[:200],
         }
     elif action == "remove":
-        options = {"reason": request.POST.get("remove_reason", "abuse")}
+        options = {"reason": remove_reason}
     try:
         decisions = services.comments_moderate(
             comments=comments, action=action, moderator=request.user, **options

@@ -117,3 +117,24 @@ def test_filter_quality_page_and_retrain_button(mod_client, article, post):
 def test_settings_page_for_moderation(mod_client, admin_client, article):
     response = admin_client.get("/admin/settings/moderation/moderationsettings/")
     assert response.status_code in (200, 302)
+
+
+def test_a_moderator_says_why_a_comment_is_removed_and_only_abuse_teaches_the_filter(
+    mod_client, article, post
+):
+    from masthead.moderation.models import Decision
+
+    off_topic, abusive, ticked = post("Anyone watch the match?"), post(HEATED), post("Lunch?")
+    queue = mod_client.get("/admin/moderation/?queue=published").content.decode()
+    assert f'name="remove_reason_{off_topic.pk}"' in queue and 'value="off_topic"' in queue
+    mod_client.post(
+        f"/admin/moderation/comment/{off_topic.pk}/remove/",
+        {f"remove_reason_{off_topic.pk}": "off_topic"},
+    )
+    mod_client.post(f"/admin/moderation/comment/{abusive.pk}/remove/")
+    mod_client.post(
+        "/admin/moderation/bulk/",
+        {"comment": [ticked.pk], "action": "remove", "remove_reason": "other"},
+    )
+    labels = dict(Decision.objects.values_list("comment_id", "label"))
+    assert labels == {off_topic.pk: "", abusive.pk: "abuse", ticked.pk: ""}
