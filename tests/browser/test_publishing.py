@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from playwright.sync_api import expect
 from wagtail.rich_text import RichText
 
 from tests.factories import make_article, make_home, make_image, make_section
@@ -66,3 +67,22 @@ def test_without_javascript_the_thumbnail_opens_the_plain_full_size_image(
         page.locator(".gallery__link").first.click()
     assert "max-2400x2400" in page.url
     assert page.evaluate("() => document.images[0].naturalWidth") == 1800
+
+
+def test_an_editor_types_a_headline_and_the_page_address_follows(
+    live_server, page, django_user_model
+):
+    make_home()
+    section = make_section(title="World")
+    django_user_model.objects.create_superuser("editor", "editor@example.com", "pw-for-editor")
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "pw-for-editor")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+    page.goto(f"{live_server.url}/admin/pages/add/publishing/articlepage/{section.pk}/")
+    page.click("#id_title")
+    page.keyboard.type("Ferry fares rise in spring")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_slug")).to_have_value("ferry-fares-rise-in-spring")

@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+    TitleFieldPanel,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -227,7 +233,7 @@ class ArticlePage(CachedPageMixin, Page):
     )
 
     content_panels = [
-        FieldPanel("title", heading=_("Headline")),
+        TitleFieldPanel("title", heading=_("Headline")),
         FieldPanel("standfirst"),
         InlinePanel("article_authors", label=_("Authors"), heading=_("Byline"), min_num=1),
         MultiFieldPanel(
