@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from masthead import accounts
+from masthead import accounts, views
 from masthead.api import api
 from masthead.publishing import views as publishing_views
 from masthead.publishing.feeds import AtomSiteFeed, SiteFeed
@@ -31,15 +30,9 @@ urlpatterns = [
 ]
 
 if settings.MASTHEAD_SERVE_MEDIA:
-    # Uploaded images for the embedded install; behind a proxy, serve MEDIA_ROOT from the proxy.
-    urlpatterns.append(
-        re_path(
-            r"^media/(?P<path>.*)$",
-            serve_file,
-            {"document_root": settings.MEDIA_ROOT},
-            name="media",
-        )
-    )
+    # Uploaded images for the embedded install; behind a proxy, serve MEDIA_ROOT from the proxy
+    # (all but its documents folder: see serve_media).
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", views.serve_media, name="media"))
 
 urlpatterns.append(path("", include(wagtail_urls)))
 

@@ -1,0 +1,66 @@
+"""Uploaded files: images from /media/, documents only through Wagtail's view, which checks privacy."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction
+
+from tests.factories import make_image
+
+pytestmark = pytest.mark.django_db
+
+
+def make_document(*, title, name, content, collection):
+    document = get_document_model()(title=title, collection=collection)
+    document.file.save(name, ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+@pytest.fixture
+def private_collection():
+    collection = Collection.get_first_root_node().add_child(name="Board papers")
+    CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    return collection
+
+
+def downloaded(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_a_private_document_cannot_be_downloaded_from_media(private_collection):
+    budget = make_document(
+        title="Budget",
+        name="budget-2026.pdf",
+        content=b"%PDF secret",
+        collection=private_collection,
+    )
+    assert Client().get(budget.url).status_code == 302  # Wagtail asks for a login
+
+    for path in (budget.file.name, f"images/../{budget.file.name}", f"/{budget.file.name}"):
+        response = Client().get(f"/media/{path}")
+        assert response.status_code == 404, path
+
+
+def test_a_public_document_downloads_through_its_document_link():
+    notice = make_document(
+        title="Notice",
+        name="notice.txt",
+        content=b"Road closed on Sunday",
+        collection=Collection.get_first_root_node(),
+    )
+    response = Client().get(notice.url)
+    assert response.status_code == 200
+    assert downloaded(response) == b"Road closed on Sunday"
+
+
+def test_images_and_their_renditions_are_still_served_from_media():
+    image = make_image(title="Quay")
+    rendition = image.get_rendition("fill-200x100")
+    for url in (image.file.url, rendition.url):
+        response = Client().get(url)
+        assert response.status_code == 200, url
+        assert downloaded(response)[:2] == b"\xff\xd8"  # a JPEG
