@@ -3,6 +3,7 @@
 The raw IP address is never stored; its keyed hash is enough to cap votes and rates per network.
 """
 
+import ipaddress
 import secrets
 from dataclasses import dataclass
 
@@ -28,10 +29,29 @@ class Reader:
         return self.user is None
 
 
+def address_network(address: str) -> str:
+    """The part of a client address that one subscriber holds: an IPv4 address, an IPv6 /64.
+
+    A home or phone gets a whole IPv6 /64 and may pick any address in it, so counting full IPv6
+    addresses would let one reader pass any per-address limit. An IPv4-mapped IPv6 address is its
+    IPv4 address. Anything that is not an address is returned as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network((ip, 64), strict=False))
+
+
 def hash_address(address: str) -> str:
+    """The keyed hash of the address's network (see address_network); "" for no address."""
     if not address:
         return ""
-    return salted_hmac("masthead.ip-address", address, algorithm="sha256").hexdigest()[:40]
+    network = address_network(address)
+    return salted_hmac("masthead.ip-address", network, algorithm="sha256").hexdigest()[:40]
 
 
 def client_address(request) -> str:

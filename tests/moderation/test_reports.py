@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from masthead.discussion.models import CommentStatus
 from masthead.moderation.models import Decision, DecisionAction, ModerationSettings, Report
@@ -97,3 +98,19 @@ def test_report_through_the_page_and_the_api(client, article, post):
         HTTP_X_CSRFTOKEN=token,
     )
     assert bad.status_code == 422
+
+
+def test_readers_in_one_ipv6_64_count_as_one_reporter(article, post):
+    comment = post(HEATED)
+    for address in ("2001:db8:5:7::1", "2001:db8:5:7::2", "2001:db8:5:7:ffff::3"):
+        Client(REMOTE_ADDR=address).post(
+            f"/moderation/comment/{comment.pk}/report/", {"reason": "abuse"}
+        )
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+    for address in ("2001:db8:6:1::1", "198.51.100.7"):
+        Client(REMOTE_ADDR=address).post(
+            f"/moderation/comment/{comment.pk}/report/", {"reason": "abuse"}
+        )
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
