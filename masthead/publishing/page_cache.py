@@ -5,9 +5,13 @@ the same HTML every time until something is published. Such responses are cached
 that holds the site's content version, which every publish, unpublish, move or delete bumps
 (in the database, so every web process sees it within a second, whatever the cache backend).
 Forms in cached pages carry a marker where the CSRF token goes; each response gets its own.
+Only query strings a page reads are stored (see is_storable_query), and every key holds the
+scheme and host the page was rendered for: its canonical and sharing links name them.
 """
 
+import re
 import time
+from urllib.parse import parse_qsl, urlencode
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -100,12 +104,28 @@ def version_and_month() -> str:
     return f"{content_version()}-{timezone.localdate():%Y-%m}-{static_build}"
 
 
-def _page_key(page_id: int, variant, version: str, path: str) -> str:
-    return f"page:{page_id}:{variant}:{version}:{path}"
+def is_storable_query(query_string: str, query_values: dict[str, str]) -> bool:
+    """Whether a response to this query string may be stored: an empty one, or each parameter
+    once, encoded as links write it, with a name and value the page reads (`query_values`: name ->
+    pattern of the values). Anything else is rendered without being stored, so that made-up query
+    strings (`?x=1`, `?x=2`…, or `?page=02`) cannot fill the cache with copies of a page."""
+    if not query_string:
+        return True
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    names = [name for name, _ in pairs]
+    if len(set(names)) != len(names) or urlencode(pairs) != query_string:
+        return False
+    return all(
+        name in query_values and re.fullmatch(query_values[name], value) for name, value in pairs
+    )
 
 
-def _route_key(version: str, path: str) -> str:
-    return f"page-route:{version}:{path}"
+def _page_key(page_id: int, variant, version: str, address: str) -> str:
+    return f"page:{page_id}:{variant}:{version}:{address}"
+
+
+def _route_key(version: str, address: str) -> str:
+    return f"page-route:{version}:{address}"
 
 
 def _variant(source: str | None, page_id: int):
@@ -124,19 +144,23 @@ def serve_cached(request, page, render) -> HttpResponse:
     """The cached page for this request, rendering (and caching) it on a miss.
 
     `page.page_cache_variant_source` may name a function of the page id whose value is part of
-    the key (an article's thread version: a new comment makes a new page).
+    the key (an article's thread version: a new comment makes a new page);
+    `page.page_cache_query_values(request)` names the query parameters the page reads.
     """
     personal = tuple(getattr(page, "page_cache_personal_cookies", ()))
-    if not is_cacheable(request, personal):
+    query_string = request.META.get("QUERY_STRING", "")
+    if not is_cacheable(request, personal) or not is_storable_query(
+        query_string, page.page_cache_query_values(request)
+    ):
         response = render()
         if hasattr(response, "render"):
             response.render()
         if not getattr(response, "streaming", False):
             response.content = with_csrf(response.content.decode(), request)
         return response
-    version, path = version_and_month(), request.get_full_path()
+    version, address = version_and_month(), request.build_absolute_uri()
     source = getattr(page, "page_cache_variant_source", None)
-    key = _page_key(page.pk, _variant(source, page.pk), version, path)
+    key = _page_key(page.pk, _variant(source, page.pk), version, address)
     entry = cache.get(key)
     if entry is None:
         response = render()
@@ -148,7 +172,7 @@ def serve_cached(request, page, render) -> HttpResponse:
         cache.set_many(
             {
                 key: entry,
-                _route_key(version, path): {
+                _route_key(version, address): {
                     "page": page.pk,
                     "variant_source": source,
                     "personal": personal,
@@ -189,12 +213,12 @@ class PageCacheMiddleware:
     def cached(self, request):
         if not is_cacheable(request):
             return None
-        version, path = version_and_month(), request.get_full_path()
-        route = cache.get(_route_key(version, path))
+        version, address = version_and_month(), request.build_absolute_uri()
+        route = cache.get(_route_key(version, address))
         if route is None or not is_cacheable(request, route["personal"]):
             return None
         key = _page_key(
-            route["page"], _variant(route["variant_source"], route["page"]), version, path
+            route["page"], _variant(route["variant_source"], route["page"]), version, address
         )
         entry = cache.get(key)
         return _response_from(entry, request) if entry is not None else None

@@ -3,7 +3,9 @@ import re
 
 import pytest
 from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from masthead.discussion.models import Comment
 from tests.factories import make_article
@@ -178,3 +180,63 @@ def test_a_deploy_with_new_stylesheets_is_not_served_old_cached_pages(newsroom, 
     assert "site.0a1b2c.css" in Client().get(article.url).content.decode()
     deploy("9f8e7d")
     assert "site.9f8e7d.css" in Client().get(article.url).content.decode()
+
+
+def served_from_the_cache(url, **headers) -> bool:
+    # A cached page costs at most the content and thread versions; a rendered one many more.
+    with CaptureQueriesContext(connection) as queries:
+        assert Client(**headers).get(url).status_code == 200
+    return len(queries) <= 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?junk=1",
+        "?comments_sort=oldest&junk=1",
+        "?comments_sort=made-up",
+        "?comments_sort=oldest&comments_sort=oldest",
+        "?comments_sort=%6Fldest",
+        "?page=1",  # an article has no pages
+    ],
+)
+def test_query_strings_the_article_does_not_read_are_not_stored(newsroom, query):
+    article = newsroom["articles"]["ferry"]
+    Client().get(article.url + query)
+    assert not served_from_the_cache(article.url + query)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?comments_sort=oldest", "?comments=all&comments_sort=oldest"]
+)
+def test_query_strings_the_article_reads_are_stored(newsroom, query):
+    article = newsroom["articles"]["ferry"]
+    Client().get(article.url + query)
+    assert served_from_the_cache(article.url + query)
+
+
+def test_a_listing_stores_its_page_numbers_but_not_other_spellings(newsroom):
+    world = newsroom["world"]
+    for query in ("?page=1", "?page=01", "?page=+1"):
+        Client().get(world.url + query)
+    assert served_from_the_cache(world.url + "?page=1")
+    assert not served_from_the_cache(world.url + "?page=01")
+    assert not served_from_the_cache(world.url + "?page=+1")
+    assert Client().get(world.url + "?page=2").status_code == 404  # past the end: never stored
+
+
+def test_a_section_feed_is_stored_but_not_for_page_numbers_it_ignores(newsroom):
+    feed = newsroom["world"].url + "feed/"
+    for url in (feed, feed + "?page=3"):
+        Client().get(url)
+    assert served_from_the_cache(feed)
+    assert not served_from_the_cache(feed + "?page=3")
+
+
+def test_each_host_gets_links_to_itself(newsroom, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "news.example"]
+    article = newsroom["articles"]["ferry"]
+    Client().get(article.url)
+    html = Client(HTTP_HOST="news.example").get(article.url).content.decode()
+    assert f'<link rel="canonical" href="http://news.example{article.url}">' in html
+    assert f'<meta property="og:url" content="http://news.example{article.url}">' in html

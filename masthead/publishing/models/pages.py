@@ -17,9 +17,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from masthead.discussion.models import SortOrder
 from masthead.publishing.blocks import ArticleBodyBlock, HomePromoBlock
 
 IMAGE_MODEL = "publishing.CreditedImage"
+# A listing's `?page=` as its links write it ("2", never "02"); a page past the end is a 404.
+PAGE_NUMBER = r"[1-9][0-9]*"
 
 
 class CachedPageMixin:
@@ -29,6 +32,12 @@ class CachedPageMixin:
     page_cache_variant_source: str | None = None
     # Cookies that make the page differ from reader to reader (besides a session or sign-in).
     page_cache_personal_cookies: tuple[str, ...] = ()
+    # Query parameters the page reads, each with a pattern of the values worth a cache entry.
+    page_cache_query: dict[str, str] = {}
+
+    def page_cache_query_values(self, request) -> dict[str, str]:
+        """The query parameters this request's view reads (a route may read none of its page's)."""
+        return self.page_cache_query
 
     def serve(self, request, *args, **kwargs):
         from masthead.publishing.page_cache import serve_cached
@@ -66,6 +75,7 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
     subpage_types = ["publishing.SectionPage", "publishing.AuthorIndexPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
+    page_cache_query = {"page": PAGE_NUMBER}
 
     def get_context(self, request, *args, **kwargs):
         from masthead.publishing import selectors
@@ -110,6 +120,12 @@ class SectionPage(CachedPageMixin, RoutablePageMixin, Page):
     subpage_types = ["publishing.ArticlePage"]
 
     search_fields = [*Page.search_fields, index.SearchField("description")]
+    page_cache_query = {"page": PAGE_NUMBER}
+
+    def page_cache_query_values(self, request) -> dict[str, str]:
+        # The feed ignores `?page=`: storing it would keep a copy of the feed for every number.
+        match = getattr(request, "routable_resolver_match", None)
+        return {} if match is not None and match.url_name == "feed" else self.page_cache_query
 
     def get_context(self, request, *args, **kwargs):
         from masthead.publishing import selectors
@@ -175,6 +191,7 @@ class AuthorPage(CachedPageMixin, Page):
     parent_page_types = ["publishing.AuthorIndexPage"]
     subpage_types = []
     search_fields = [*Page.search_fields, index.SearchField("bio")]
+    page_cache_query = {"page": PAGE_NUMBER}
 
     @property
     def name(self) -> str:
@@ -260,6 +277,9 @@ class ArticlePage(CachedPageMixin, Page):
     page_cache_variant_source = "masthead.discussion.selectors.thread_version"
     # A guest who commented sees their own comments awaiting moderation and their votes.
     page_cache_personal_cookies = ("masthead_reader",)
+    # The comment section's sort and "view all" links; replies and "load more" without
+    # JavaScript (reply_to, comments_after) are rendered each time.
+    page_cache_query = {"comments_sort": "|".join(SortOrder.values), "comments": "all"}
 
     search_fields = [
         *Page.search_fields,
