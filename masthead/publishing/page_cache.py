@@ -120,8 +120,19 @@ def is_storable_query(query_string: str, query_values: dict[str, str]) -> bool:
     )
 
 
-def _page_key(page_id: int, variant, version: str, address: str) -> str:
-    return f"page:{page_id}:{variant}:{version}:{address}"
+def _page_key(page_id: int, variant, version: str, address: str, choices: str = "") -> str:
+    return f"page:{page_id}:{variant}:{version}:{address}:{choices}"
+
+
+def reader_choices(request, cookies: dict[str, str]) -> str:
+    """The values of the cookies a page reads (`cookies`: name -> pattern of the values it acts
+    on), for the key: a reader who chose "most voted" gets that page, and a value the page would
+    ignore makes no entry of its own."""
+    return "&".join(
+        f"{name}={request.COOKIES[name]}"
+        for name, pattern in sorted(cookies.items())
+        if re.fullmatch(pattern, request.COOKIES.get(name, ""))
+    )
 
 
 def _route_key(version: str, address: str) -> str:
@@ -160,7 +171,10 @@ def serve_cached(request, page, render) -> HttpResponse:
         return response
     version, address = version_and_month(), request.build_absolute_uri()
     source = getattr(page, "page_cache_variant_source", None)
-    key = _page_key(page.pk, _variant(source, page.pk), version, address)
+    cookies = dict(getattr(page, "page_cache_cookies", {}))
+    key = _page_key(
+        page.pk, _variant(source, page.pk), version, address, reader_choices(request, cookies)
+    )
     entry = cache.get(key)
     if entry is None:
         response = render()
@@ -176,6 +190,7 @@ def serve_cached(request, page, render) -> HttpResponse:
                     "page": page.pk,
                     "variant_source": source,
                     "personal": personal,
+                    "cookies": cookies,
                 },
             },
             PAGE_CACHE_SECONDS,
@@ -218,7 +233,11 @@ class PageCacheMiddleware:
         if route is None or not is_cacheable(request, route["personal"]):
             return None
         key = _page_key(
-            route["page"], _variant(route["variant_source"], route["page"]), version, address
+            route["page"],
+            _variant(route["variant_source"], route["page"]),
+            version,
+            address,
+            reader_choices(request, route["cookies"]),
         )
         entry = cache.get(key)
         return _response_from(entry, request) if entry is not None else None

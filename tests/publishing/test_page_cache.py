@@ -240,3 +240,49 @@ def test_each_host_gets_links_to_itself(newsroom, settings):
     html = Client(HTTP_HOST="news.example").get(article.url).content.decode()
     assert f'<link rel="canonical" href="http://news.example{article.url}">' in html
     assert f'<meta property="og:url" content="http://news.example{article.url}">' in html
+
+
+def test_a_readers_chosen_comment_order_is_followed_on_cached_pages(newsroom):
+    from masthead.discussion.models import Comment
+    from masthead.discussion.readers import Reader
+    from masthead.discussion.services import comment_post, vote_cast
+
+    article = newsroom["articles"]["ferry"]
+    for body in ("Well liked remark", "Latest remark"):
+        comment_post(
+            article=article,
+            reader=Reader(user=None, key=f"k-{body}", ip_hash=body),
+            body=body,
+            author_name="Kit",
+            author_email="kit@example.com",
+        )
+    liked = Comment.objects.get(body="Well liked remark")
+    for n in range(3):
+        vote_cast(comment=liked, reader=Reader(user=None, key=f"v{n}", ip_hash=f"v{n}"), value=1)
+
+    def first_comment(client):
+        html = client.get(article.url).content.decode()
+        return (
+            "Well liked"
+            if html.index("Well liked remark") < html.index("Latest remark")
+            else "Latest"
+        )
+
+    assert first_comment(Client()) == "Latest"  # the default, newest first, now in the cache
+    chooser = Client()
+    chooser.get(f"/comments/{article.pk}/sort/?sort=most_voted")  # the no-JavaScript sort link
+    assert chooser.cookies["masthead_comment_sort"].value == "most_voted"
+    assert first_comment(chooser) == "Well liked"
+    assert first_comment(chooser) == "Well liked"  # and again, from the cache
+    assert first_comment(Client()) == "Latest"
+    assert served_from_the_cache(article.url, HTTP_COOKIE="masthead_comment_sort=most_voted")
+    # a value the page ignores gets the default page, not an entry of its own
+    assert served_from_the_cache(article.url, HTTP_COOKIE="masthead_comment_sort=made-up")
+
+
+def test_pages_from_the_cache_cannot_be_framed_by_other_sites(newsroom):
+    article = newsroom["articles"]["ferry"]
+    Client().get(article.url)
+    assert served_from_the_cache(article.url)
+    assert Client().get(article.url)["X-Frame-Options"] == "DENY"
+    assert Client().get("/")["X-Frame-Options"] == "DENY"

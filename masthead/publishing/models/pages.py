@@ -34,6 +34,8 @@ class CachedPageMixin:
     page_cache_personal_cookies: tuple[str, ...] = ()
     # Query parameters the page reads, each with a pattern of the values worth a cache entry.
     page_cache_query: dict[str, str] = {}
+    # Cookies holding a reader's choice that the page follows (same form as page_cache_query).
+    page_cache_cookies: dict[str, str] = {}
 
     def page_cache_query_values(self, request) -> dict[str, str]:
         """The query parameters this request's view reads (a route may read none of its page's)."""
@@ -280,6 +282,8 @@ class ArticlePage(CachedPageMixin, Page):
     # The comment section's sort and "view all" links; replies and "load more" without
     # JavaScript (reply_to, comments_after) are rendered each time.
     page_cache_query = {"comments_sort": "|".join(SortOrder.values), "comments": "all"}
+    # The comment order a reader chose last time.
+    page_cache_cookies = {"masthead_comment_sort": "|".join(SortOrder.values)}
 
     search_fields = [
         *Page.search_fields,
