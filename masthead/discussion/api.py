@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyCookie
 
 from masthead.discussion import selectors, services
-from masthead.discussion.models import Comment, SortOrder
+from masthead.discussion.models import Comment, CommentStatus, SortOrder
 from masthead.discussion.readers import has_reader_identity, reader_for_request, remember_reader
 from masthead.discussion.services.comments import discussion_settings
 from masthead.publishing.models import ArticlePage
@@ -122,7 +122,12 @@ class SubscriptionOut(Schema):
 
 def comment_out(comment: Comment) -> dict:
     placeholder = getattr(comment, "is_placeholder", False)
-    status = "deleted" if comment.deleted else comment.status
+    if comment.deleted:
+        status = "deleted"
+    elif comment.status == CommentStatus.SPAM:
+        status = CommentStatus.PENDING  # only its author gets it, and learns nothing
+    else:
+        status = comment.status
     anchor = None
     if comment.anchor_id:
         anchor = {"quote": comment.anchor.quote, "found": getattr(comment, "passage_found", True)}

@@ -67,11 +67,16 @@ def comment_counts(article_ids) -> dict[int, int]:
     )
 
 
+# What an author sees of their own comment while it is not published: "awaiting moderation",
+# whether it is held or was marked spam, so that a spammer learns nothing from it.
+OWN_UNPUBLISHED = (CommentStatus.PENDING, CommentStatus.SPAM)
+
+
 def _visible_to(reader: Reader | None) -> Q:
     """Published comments, and the reader's own comments awaiting moderation."""
     visible = Q(status=CommentStatus.PUBLISHED)
     if reader is not None:
-        visible |= Q(status=CommentStatus.PENDING, reader_key=reader.key, deleted__isnull=True)
+        visible |= Q(status__in=OWN_UNPUBLISHED, reader_key=reader.key, deleted__isnull=True)
     return visible
 
 
@@ -208,7 +213,7 @@ def _attach_replies(top_level: list, *, reader: Reader | None, max_depth: int) -
         comment.replies = kept
         comment.display_depth = min(comment.depth, max_depth - 1)
         comment.is_placeholder = bool(comment.deleted) or comment.status == CommentStatus.REMOVED
-        comment.is_own_pending = comment.status == CommentStatus.PENDING
+        comment.is_own_pending = comment.status in OWN_UNPUBLISHED
         return not comment.is_placeholder or bool(kept)
 
     for comment in top_level:

@@ -42,7 +42,7 @@ def _comment_html(request, comment, *, reader) -> str:
     comment.replies = []
     comment.display_depth = comment.depth
     comment.is_placeholder = False
-    comment.is_own_pending = comment.status == "pending"
+    comment.is_own_pending = comment.status in selectors.OWN_UNPUBLISHED
     page = selectors.ThreadPage(
         comments=[comment],
         sort="",

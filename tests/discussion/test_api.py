@@ -319,7 +319,11 @@ def test_spam_status_is_never_revealed(browser_client, article):
     )
     comment = Comment.objects.get(pk=response.json()["id"])
     Comment.objects.filter(pk=comment.pk).update(status=CommentStatus.SPAM)
-    assert browser_client.get(f"/api/v1/articles/{article.pk}/comments").json()["items"] == []
+    listing = browser_client.get(f"/api/v1/articles/{article.pk}/comments")
+    # its author sees it awaiting moderation, as a held comment
+    assert [item["status"] for item in listing.json()["items"]] == ["pending"]
+    assert "spam" not in listing.content.decode()
+    assert Client().get(f"/api/v1/articles/{article.pk}/comments").json()["items"] == []
 
 
 def test_anonymous_listing_is_cached_until_the_thread_changes(
