@@ -1,8 +1,6 @@
 """The comment section's HTML endpoints. Each works without JavaScript (post/redirect/get); the
 same endpoints answer JSON to the page's script when it asks with `Accept: application/json`."""
 
-import contextlib
-
 from django.http import (
     Http404,
     HttpResponse,
@@ -90,11 +88,7 @@ def post_comment(request, article_id):
     except services.CommentRefused as refusal:
         return _refused(request, article, form, refusal)
 
-    notify = data.get("notify")
-    if notify in SubscriptionKind.values and comment.author_email:
-        # The comment is posted; a bad address was already refused by comment_post.
-        with contextlib.suppress(services.SubscriptionRefused):
-            services.subscription_request(article=article, email=comment.author_email, kind=notify)
+    notice = _subscribe_commenter(article, comment, data.get("notify"))
     if _wants_json(request):
         response = JsonResponse(
             {
@@ -102,13 +96,33 @@ def post_comment(request, article_id):
                 "status": "published" if comment.is_visible else "pending",
                 "parent_id": comment.parent_id,
                 "html": _comment_html(request, comment, reader=reader),
+                "notice": notice,
             },
             status=201,
         )
     else:
+        if notice:
+            from django.contrib import messages
+
+            messages.info(request, notice)
         response = redirect(f"{article.url}#comment-{comment.pk}")
     remember_reader(response, reader)
     return response
+
+
+def _subscribe_commenter(article, comment, notify) -> str | None:
+    """The "notify me" choice of the comment form; what the reader should know about it."""
+    if notify not in SubscriptionKind.values or not comment.author_email:
+        return None
+    try:
+        subscription = services.subscription_request(
+            article=article, email=comment.author_email, kind=notify
+        )
+    except services.SubscriptionRefused as refusal:
+        return refusal.message  # the comment is posted all the same
+    if subscription.is_active:
+        return None
+    return f"To receive notifications, confirm with the link we sent to {comment.author_email}."
 
 
 def _refused(request, article, form, refusal):

@@ -169,10 +169,21 @@ def test_notify_choice_on_the_form_starts_a_subscription(
     client, article, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/comments/{article.pk}/post/", form_data(notify="replies"))
+        response = client.post(
+            f"/comments/{article.pk}/post/", form_data(notify="replies"), follow=True
+        )
     assert [m.subject for m in mailoutbox] == [
         "Please confirm: notifications for “Harbour council votes on the new bridge”"
     ]
+    address = mailoutbox[0].to[0]
+    # the reader is told to look for the link, without JavaScript and with it
+    assert f"confirm with the link we sent to {address}" in response.content.decode()
+    with_script = client.post(
+        f"/comments/{article.pk}/post/",
+        form_data(notify="all", body="Another thought"),
+        HTTP_ACCEPT="application/json",
+    )
+    assert with_script.json()["notice"].startswith("To receive notifications, confirm")
 
 
 def test_json_answer_for_the_page_script(client, article):

@@ -49,6 +49,17 @@
     box.hidden = false;
   }
 
+  function showNotice(message) {
+    var note = form.querySelector(".form-notice");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "form-notice";
+      note.setAttribute("role", "status");
+      form.appendChild(note);
+    }
+    note.textContent = message;
+  }
+
   function clearError() {
     var box = form && form.querySelector(".form-errors[data-js]");
     if (box) box.hidden = true;
@@ -129,6 +140,7 @@
         clearPassage();
         if (wasReply) cancelReply();
         insertComment(result.data);
+        if (result.data.notice) showNotice(result.data.notice);
         if (result.data.status === "published") {
           var counter = section.querySelector("[data-comment-count]");
           setCount(parseInt(counter.textContent, 10) + 1);
