@@ -22,6 +22,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
     path("robots.txt", publishing_views.robots_txt, name="robots-txt"),
+    # Browsers and feed readers ask for it whatever the page says.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("comments/", include("masthead.discussion.urls")),
     path("moderation/", include("masthead.moderation.urls")),
     path("accounts/login/", accounts.ReaderLoginView.as_view(), name="accounts-login"),

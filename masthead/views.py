@@ -3,9 +3,10 @@
 import posixpath
 
 from django.conf import settings
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.static import serve as serve_file
 from wagtail.documents import get_document_model
 
@@ -31,3 +32,7 @@ def serve_media(request, path):
     if normalized.split("/", 1)[0].casefold() == documents_folder.casefold():
         raise Http404
     return serve_file(request, normalized, document_root=settings.MEDIA_ROOT)
+
+
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("masthead/favicon.svg"))

@@ -7,7 +7,12 @@ from masthead.discussion import conf
 from masthead.discussion.models import SubscriptionKind
 
 STARTED_SALT = "masthead.discussion.form-started"
-NOTIFY_CHOICES = [("", _("Don't notify me")), *SubscriptionKind.choices]
+# In the reader's own words on the form; pages and e-mails address them ("your comments").
+NOTIFY_CHOICES = [
+    ("", _("Don't notify me")),
+    (SubscriptionKind.ALL, _("New follow-up comments")),
+    (SubscriptionKind.REPLIES, _("New replies to my comments")),
+]
 
 
 # Stands in the rendered form, so a cached page still tells how long each reader took.

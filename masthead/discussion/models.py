@@ -185,7 +185,7 @@ class PassageAnchor(models.Model):
 
 class SubscriptionKind(models.TextChoices):
     ALL = "all", _("New follow-up comments")
-    REPLIES = "replies", _("New replies to my comments")
+    REPLIES = "replies", _("New replies to your comments")
 
 
 class Subscription(models.Model):

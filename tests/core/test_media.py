@@ -64,3 +64,8 @@ def test_images_and_their_renditions_are_still_served_from_media():
         response = Client().get(url)
         assert response.status_code == 200, url
         assert downloaded(response)[:2] == b"\xff\xd8"  # a JPEG
+
+
+def test_the_site_icon_is_found_where_browsers_look(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
