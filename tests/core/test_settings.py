@@ -125,3 +125,12 @@ def test_email_url_configures_smtp():
     assert config["EMAIL_USE_TLS"] is True
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
         email_config(Env({"EMAIL_URL": "carrier-pigeon://loft"}))
+
+
+def test_serving_elsewhere_than_the_base_url_is_pointed_out():
+    from masthead.management.commands.serve import base_url_warning
+
+    assert base_url_warning("127.0.0.1", 8000, environ={}) is None
+    warning = base_url_warning("127.0.0.1", 8011, environ={})
+    assert "MASTHEAD_BASE_URL" in warning and "http://127.0.0.1:8011" in warning
+    assert base_url_warning("127.0.0.1", 8011, environ={"MASTHEAD_BASE_URL": "x"}) is None

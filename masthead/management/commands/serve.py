@@ -8,6 +8,19 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 
+def base_url_warning(host: str, port: int, environ=os.environ) -> str | None:
+    """Links that leave the page (e-mails, sitemaps, feeds) use MASTHEAD_BASE_URL: say so when it
+    is left at its default while the site is served elsewhere."""
+    served = f"http://{host}:{port}"
+    if "MASTHEAD_BASE_URL" in environ or served == settings.WAGTAILADMIN_BASE_URL:
+        return None
+    return (
+        f"MASTHEAD_BASE_URL is not set, so links in e-mails, sitemaps and feeds name "
+        f"{settings.WAGTAILADMIN_BASE_URL}, not {served}: set it to the address readers use "
+        "(and run `masthead demo` again for the demo site)."
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Serve the site with a production server (gunicorn running uvicorn workers: pages and "
@@ -31,6 +44,8 @@ class Command(BaseCommand):
             raise CommandError("--workers must be at least 1.")
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
+        if warning := base_url_warning(host, port):
+            self.stderr.write(warning)
 
         children: list[subprocess.Popen] = []
         if not no_worker:
