@@ -61,6 +61,11 @@ def test_expired_ban_no_longer_applies(post):
     assert post(HEATED, email="late@example.com").status == CommentStatus.PUBLISHED
 
 
+# Three different readers' comments (the same text a third time would be held as a flood).
+HEATED_GUEST = "The ferry cuts are a scandal and the council knew it. Shame on every one of them."
+HEATED_FIRST = "First time commenting: this budget is a disgrace and the minister should resign."
+
+
 @pytest.mark.parametrize(
     ("mode", "guest_held", "first_timer_held", "regular_held"),
     [
@@ -94,13 +99,13 @@ def test_moderation_modes(
     def held(comment):
         return comment.status == CommentStatus.PENDING
 
-    assert held(post(HEATED, email="guest@example.com")) is guest_held
+    assert held(post(HEATED_GUEST, email="guest@example.com")) is guest_held
     assert (
         held(
             comment_post(
                 article=article,
                 reader=Reader(user=first_timer, key=f"u{first_timer.pk}", ip_hash="f"),
-                body=HEATED,
+                body=HEATED_FIRST,
             )
         )
         is first_timer_held
@@ -158,6 +163,18 @@ def test_near_duplicate_of_a_recent_comment_is_flagged(post):
     second = post(text + "!", email="two@example.com")
     assert any(
         "duplicate" in reason for reason in CommentVerdict.objects.get(comment=second).reasons
+    )
+
+
+def test_the_third_near_identical_comment_is_held(post):
+    text = "The new steps are much better for prams and wheelchairs, thank you for covering this"
+    first = post(text, email="one@example.com")
+    second = post(text + "!", email="one@example.com")
+    assert first.status == second.status == CommentStatus.PUBLISHED
+    third = post(text + "!!", email="one@example.com")
+    assert third.status == CommentStatus.PENDING
+    assert "posted 3 times in the last days, near-identical" in (
+        CommentVerdict.objects.get(comment=third).reasons
     )
 
 

@@ -172,6 +172,7 @@ MODEL_WEIGHT = 0.6
 MODEL_CENTRE = 0.0
 MODEL_MIN, MODEL_MAX = -6.0, 4.0  # the model alone can neither clear nor condemn a comment
 BASE_LOGIT = -2.2  # prior: most comments on a news site are legitimate
+REPEATED_COPIES = 2  # near-identical recent comments that make the next one a flood
 
 W = {
     "link_unknown": 0.9,
@@ -402,9 +403,14 @@ def assess(
     fp = fingerprint(n)
     long_enough = len(n.tokens) >= MIN_TOKENS
     if long_enough and ctx.recent_fingerprints:
-        best = max(similarity(fp, other) for other in ctx.recent_fingerprints)
+        similarities = [similarity(fp, other) for other in ctx.recent_fingerprints]
+        best = max(similarities)
+        copies = sum(s >= settings.near_duplicate for s in similarities)
         scores["duplicate_similarity"] = best
-        if best >= settings.near_duplicate:
+        if copies >= REPEATED_COPIES:
+            # A third copy is a flood, whoever posts it: held whatever the rest says.
+            hard_hold.append(f"posted {copies + 1} times in the last days, near-identical")
+        elif best >= settings.near_duplicate:
             z += W["duplicate"]
             reasons.append(f"near-duplicate of a recent comment ({best:.2f})")
     labelled = _labelled(ctx.labelled_fingerprints)
