@@ -1,12 +1,73 @@
 """Reader accounts: sign up, sign in and out, for readers who comment under a name of their own."""
 
+import hashlib
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth import get_user_model, login, logout
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.views import LoginView
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+
+# Wrong passwords allowed for one username from one network address, and from one address
+# whatever the username, before sign-in stops answering for a while.
+LOGIN_ATTEMPTS_PER_ACCOUNT = 5
+LOGIN_ATTEMPTS_PER_ADDRESS = 30
+LOGIN_LOCKOUT = timedelta(minutes=15)
+TOO_MANY_ATTEMPTS = (
+    "Too many wrong passwords from your network. Please wait 15 minutes and try again, or reset "
+    "your password."
+)
+
+
+def _failure_keys(request, username) -> list[str]:
+    from masthead.discussion.readers import client_address, hash_address
+
+    address = hash_address(client_address(request))
+    account = hashlib.sha256(str(username or "").strip().lower().encode()).hexdigest()[:32]
+    return [f"login-failures:{account}:{address}", f"login-failures:*:{address}"]
+
+
+class ThrottledModelBackend(ModelBackend):
+    """Django's own backend for readers and editors alike (the site's and the admin's sign-in),
+    which stops trying passwords for a username after LOGIN_ATTEMPTS_PER_ACCOUNT wrong ones from
+    one network address (or LOGIN_ATTEMPTS_PER_ADDRESS for any usernames) for LOGIN_LOCKOUT."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:  # a management command or a test: no address to count against
+            return super().authenticate(request, username, password, **kwargs)
+        keys = _failure_keys(request, username)
+        limits = (LOGIN_ATTEMPTS_PER_ACCOUNT, LOGIN_ATTEMPTS_PER_ADDRESS)
+        failures = cache.get_many(keys)
+        if any(failures.get(key, 0) >= limit for key, limit in zip(keys, limits, strict=True)):
+            request.login_throttled = True
+            raise PermissionDenied(TOO_MANY_ATTEMPTS)
+        user = super().authenticate(request, username, password, **kwargs)
+        if user is None:
+            for key in keys:
+                cache.add(key, 0, timeout=int(LOGIN_LOCKOUT.total_seconds()))
+                try:
+                    cache.incr(key)
+                except ValueError:  # expired in between
+                    cache.set(key, 1, timeout=int(LOGIN_LOCKOUT.total_seconds()))
+        else:
+            cache.delete(keys[0])
+        return user
+
+
+class ReaderLoginForm(AuthenticationForm):
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if getattr(self.request, "login_throttled", False):
+                raise forms.ValidationError(TOO_MANY_ATTEMPTS, code="throttled") from None
+            raise
 
 
 def safe_next(request, fallback: str = "/") -> str:
@@ -40,6 +101,7 @@ class SignupForm(UserCreationForm):
 
 class ReaderLoginView(LoginView):
     template_name = "accounts/login.html"
+    authentication_form = ReaderLoginForm
     redirect_authenticated_user = True
 
 
@@ -48,7 +110,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="masthead.accounts.ThrottledModelBackend")
         return redirect(safe_next(request))
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")})
 

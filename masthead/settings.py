@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
+# Django's model backend, with a limit on wrong passwords (see accounts.ThrottledModelBackend).
+AUTHENTICATION_BACKENDS = ["masthead.accounts.ThrottledModelBackend"]
+
 ROOT_URLCONF = "masthead.urls"
 WSGI_APPLICATION = "masthead.wsgi.application"
 ASGI_APPLICATION = "masthead.asgi.application"

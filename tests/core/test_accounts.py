@@ -1,0 +1,63 @@
+"""Sign-in for readers and editors: wrong passwords are limited per account and network."""
+
+import pytest
+from django.test import Client
+
+from masthead.accounts import LOGIN_ATTEMPTS_PER_ACCOUNT, TOO_MANY_ATTEMPTS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader(django_user_model):
+    return django_user_model.objects.create_user("rosa", "rosa@example.org", "right-horse-battery")
+
+
+def sign_in(client, password, username="rosa", url="/accounts/login/"):
+    return client.post(url, {"username": username, "password": password})
+
+
+def test_after_five_wrong_passwords_even_the_right_one_waits(reader):
+    client = Client()
+    for _ in range(LOGIN_ATTEMPTS_PER_ACCOUNT):
+        assert "correct username and password" in sign_in(client, "guess").content.decode()
+    refused = sign_in(client, "right-horse-battery")
+    assert refused.status_code == 200 and TOO_MANY_ATTEMPTS in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    # another network is not locked out
+    other = Client(REMOTE_ADDR="198.51.100.7")
+    assert sign_in(other, "right-horse-battery").status_code == 302
+
+
+def test_the_admin_sign_in_is_limited_too(admin_user):
+    client = Client()
+    for _ in range(LOGIN_ATTEMPTS_PER_ACCOUNT):
+        sign_in(client, "guess", username="admin", url="/admin/login/")
+    sign_in(client, "password", username="admin", url="/admin/login/")
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_successful_sign_in_clears_earlier_mistakes(reader):
+    client = Client()
+    for _ in range(LOGIN_ATTEMPTS_PER_ACCOUNT - 1):
+        sign_in(client, "guess")
+    assert sign_in(client, "right-horse-battery").status_code == 302
+    client.post("/accounts/logout/")
+    for _ in range(LOGIN_ATTEMPTS_PER_ACCOUNT - 1):
+        sign_in(client, "guess")
+    assert sign_in(client, "right-horse-battery").status_code == 302
+
+
+def test_signing_up_signs_the_reader_in(client):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "kit",
+            "first_name": "Kit",
+            "email": "kit@example.org",
+            "password1": "a-long-unusual-pass-42",
+            "password2": "a-long-unusual-pass-42",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/accounts/login/").status_code == 302  # already signed in
