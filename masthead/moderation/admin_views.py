@@ -68,6 +68,8 @@ def queue(request):
     page = selectors.paginate(comments, request.GET.get("p"))
     records = selectors.author_records(page.object_list, now=now)
     items = [(comment, records[comment.pk]) for comment in page.object_list]
+    for comment, _ in items:
+        comment.reporters = selectors.distinct_reporters(comment.open_reports)
     commented = (
         ArticlePage.objects.filter(comments__isnull=False)
         .distinct()

@@ -86,6 +86,12 @@ def queue_comments(
     )
 
 
+def distinct_reporters(reports) -> int:
+    """Readers behind the reports as the hide threshold counts them: one per network address
+    (a reader without one counts alone), as in services.reports.comment_report."""
+    return len({report.ip_hash or f"reader:{report.reader_key}" for report in reports})
+
+
 @dataclass(frozen=True)
 class AuthorRecord:
     approved: int = 0

@@ -138,3 +138,17 @@ def test_a_moderator_says_why_a_comment_is_removed_and_only_abuse_teaches_the_fi
     )
     labels = dict(Decision.objects.values_list("comment_id", "label"))
     assert labels == {off_topic.pk: "", abusive.pk: "abuse", ticked.pk: ""}
+
+
+def test_reports_from_one_address_say_they_count_once(mod_client, article, post, make_guest):
+    from masthead.moderation.services import comment_report
+
+    comment = post(HEATED)
+    for key in ("a", "b", "c", "d"):
+        comment_report(
+            comment=comment, reader=make_guest(key=key, ip_hash="office"), reason="abuse"
+        )
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED  # one address: one reporter
+    queue = mod_client.get("/admin/moderation/?queue=reported").content.decode()
+    assert "4 reports from 1 network address (counted once each towards hiding)" in queue
