@@ -49,15 +49,20 @@
     box.hidden = false;
   }
 
-  function showNotice(message) {
-    var note = form.querySelector(".form-notice");
+  /* A polite status line at the end of `container`, created on first use. */
+  function statusNote(container, tagName, className, message) {
+    var note = container.querySelector("." + className);
     if (!note) {
-      note = document.createElement("p");
-      note.className = "form-notice";
+      note = document.createElement(tagName);
+      note.className = className;
       note.setAttribute("role", "status");
-      form.appendChild(note);
+      container.appendChild(note);
     }
     note.textContent = message;
+  }
+
+  function showNotice(message) {
+    statusNote(form, "p", "form-notice", message);
   }
 
   function clearError() {
@@ -240,14 +245,7 @@
   }
 
   function voteMessage(voteForm, message) {
-    var note = voteForm.querySelector(".vote__message");
-    if (!note) {
-      note = document.createElement("span");
-      note.className = "vote__message";
-      note.setAttribute("role", "status");
-      voteForm.appendChild(note);
-    }
-    note.textContent = message;
+    statusNote(voteForm, "span", "vote__message", message);
   }
 
   function startEdit(commentId) {
