@@ -65,6 +65,9 @@ class CommentForm(forms.Form):
         self.fields["body"].widget.attrs["placeholder"] = invitation
         self.fields["author_name"].widget.attrs["autocomplete"] = "name"
         self.fields["author_url"].widget.attrs["autocomplete"] = "url"
+        # Required of guests only (an account supplies both), so not `required` for the browser.
+        for name in ("body", "author_name", "author_email"):
+            self.fields[name].widget.attrs["aria-required"] = "true"
         self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
             self.initial.setdefault("started", FORM_STARTED_MARKER)

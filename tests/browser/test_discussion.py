@@ -98,6 +98,31 @@ def test_post_reply_and_vote_without_reloads(live_server, page, article, screens
     assert Comment.objects.get(body="Replying in place").parent_id == first.pk
 
 
+def test_keyboard_and_screen_reader_users_follow_what_happens(live_server, page, article):
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "Posted from the keyboard")
+    page.focus("#comment-form button[type=submit]")
+    page.keyboard.press("Enter")
+    new = page.locator(".comment", has_text="Posted from the keyboard").first
+    new.wait_for()
+    # focus lands on the new comment, and the live region says what happened
+    page.wait_for_function("document.activeElement.classList.contains('comment')")
+    assert "Posted from the keyboard" in page.evaluate("document.activeElement.innerText")
+    page.wait_for_function(
+        "document.querySelector('[data-announce]').textContent === 'Your comment is posted.'"
+    )
+
+    new.locator("[data-edit]").click()
+    editor = page.get_by_label("Edit your comment")
+    editor.wait_for()
+    editor.fill("")
+    page.click(".comment__editor button[type=submit]")
+    page.locator(".comment__editor .field__error").wait_for()
+    assert editor.get_attribute("aria-invalid") == "true"
+    page.click(".comment__editor [data-cancel]")
+    assert page.evaluate("document.activeElement.dataset.edit") is not None
+
+
 def test_sort_and_load_more_without_reloads(live_server, page, article):
     seed(article, 25)
     page.goto(live_server.url + article.url)

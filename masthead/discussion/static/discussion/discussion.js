@@ -70,6 +70,21 @@
     if (box) box.hidden = true;
   }
 
+  /* Screen readers hear what changed: one polite live region, present from the start. */
+  var announcer = section.querySelector("[data-announce]");
+  function announce(message) {
+    if (!announcer) return;
+    announcer.textContent = "";
+    setTimeout(function () { announcer.textContent = message; }, 50);
+  }
+
+  /* Keyboard focus follows what the reader asked for, instead of falling back to the page. */
+  function focusOn(node) {
+    if (!node) return;
+    if (!node.hasAttribute("tabindex")) node.setAttribute("tabindex", "-1");
+    node.focus({ preventScroll: true });
+  }
+
   function flash(node) {
     node.classList.add("is-new");
     setTimeout(function () { node.classList.remove("is-new"); }, 2500);
@@ -119,6 +134,7 @@
     flash(item);
     item.scrollIntoView({ block: "center", behavior: "smooth" });
     if (data.id > latestId) latestId = data.id;
+    return item;
   }
 
   if (form) {
@@ -144,7 +160,9 @@
         form.querySelector("textarea").value = "";
         clearPassage();
         if (wasReply) cancelReply();
-        insertComment(result.data);
+        var posted = insertComment(result.data);
+        focusOn(posted);
+        announce(result.data.status === "published" ? "Your comment is posted." : "Your comment is awaiting moderation.");
         if (result.data.notice) showNotice(result.data.notice);
         if (result.data.status === "published") {
           var counter = section.querySelector("[data-comment-count]");
@@ -260,21 +278,34 @@
         if (!source) return;
         var editor = document.createElement("form");
         editor.className = "comment__editor";
-        editor.innerHTML = '<label class="visually-hidden">Edit your comment</label><textarea rows="4"></textarea>' +
+        var fieldId = "edit-comment-" + commentId;
+        editor.innerHTML = '<label class="visually-hidden" for="' + fieldId + '">Edit your comment</label>' +
+          '<textarea rows="4" id="' + fieldId + '"></textarea>' +
           '<div class="comment-form__submit"><button type="button" class="link-button" data-cancel>Cancel</button> ' +
           '<button type="submit" class="button">Save</button></div>';
         editor.querySelector("textarea").value = source.value;
         body.hidden = true;
         body.parentNode.insertBefore(editor, body.nextSibling);
-        editor.querySelector("[data-cancel]").addEventListener("click", function () { editor.remove(); body.hidden = false; });
+        var opener = item.querySelector("[data-edit]");
+        editor.querySelector("[data-cancel]").addEventListener("click", function () {
+          editor.remove();
+          body.hidden = false;
+          focusOn(opener);
+        });
         editor.addEventListener("submit", function (event) {
           event.preventDefault();
           api("PATCH", "/api/v1/comments/" + commentId, { body: editor.querySelector("textarea").value }).then(function (result) {
             if (!result.ok) {
               var error = editor.querySelector(".field__error") || document.createElement("p");
               error.className = "field__error";
+              error.id = fieldId + "-error";
+              error.setAttribute("role", "alert");
               error.textContent = result.data.detail;
               editor.appendChild(error);
+              var field = editor.querySelector("textarea");
+              field.setAttribute("aria-invalid", "true");
+              field.setAttribute("aria-describedby", error.id);
+              field.focus();
               return;
             }
             body.innerHTML = result.data.body_html;
@@ -287,6 +318,8 @@
               mark.textContent = "edited";
               header.appendChild(mark);
             }
+            focusOn(item);
+            announce("Your comment is saved.");
           });
         });
         editor.querySelector("textarea").focus();
@@ -307,6 +340,8 @@
       }
       var counter = section.querySelector("[data-comment-count]");
       setCount(Math.max(0, parseInt(counter.textContent, 10) - 1));
+      focusOn(section.querySelector("#comments-heading"));
+      announce("Your comment is deleted.");
     });
   }
 
@@ -332,7 +367,14 @@
       '<button type="submit" class="button">Send report</button></div><p class="field__error" role="alert" hidden></p>';
     actions.after(box);
     box.querySelector("input").focus();
-    box.querySelector("[data-cancel]").addEventListener("click", function () { box.remove(); });
+    function closeReport() {
+      box.remove();
+      focusOn(link);
+    }
+    box.querySelector("[data-cancel]").addEventListener("click", closeReport);
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") closeReport();
+    });
     box.addEventListener("submit", function (event) {
       event.preventDefault();
       var chosen = box.querySelector("input[name=reason]:checked");
@@ -345,6 +387,7 @@
         }
         box.innerHTML = '<p class="comment__reported" role="status">Thank you. A moderator will look at this comment.</p>';
         link.remove();
+        focusOn(box.firstChild);
       });
     });
   }
@@ -402,6 +445,8 @@
       list.removeAttribute("aria-busy");
       updatePaging(result.next, result.snapshot);
       setCount(result.count);
+      var chosen = section.querySelector('[data-sort-choice="' + sort + '"]');
+      announce("Comments sorted: " + (chosen ? chosen.textContent.trim().toLowerCase() : sort) + ".");
     });
   }
 
@@ -412,11 +457,19 @@
     link.setAttribute("aria-busy", "true");
     fetchThread({ sort: currentSort, after: cursor, snapshot: snapshot }).then(function (result) {
       var nodes = fragment(result.html);
+      var added = [];
       Array.prototype.slice.call(nodes.children).forEach(function (item) {
-        if (!document.getElementById(item.id)) list.appendChild(item);
+        if (!document.getElementById(item.id)) {
+          list.appendChild(item);
+          added.push(item);
+        }
       });
       link.removeAttribute("aria-busy");
       updatePaging(result.next, result.snapshot || snapshot);
+      if (added.length) {
+        focusOn(added[0]);
+        announce(added.length === 1 ? "1 more comment loaded." : added.length + " more comments loaded.");
+      }
     });
   }
 
@@ -431,6 +484,7 @@
     newBubble.querySelector("[data-show-new]").lastChild.textContent =
       count === 1 ? " new comment – show" : " new comments – show";
     newBubble.hidden = false;
+    announce(count === 1 ? "1 new comment." : count + " new comments.");
   }
 
   function showNew() {
@@ -446,6 +500,7 @@
       latestId = parseInt(result.snapshot || latestId, 10);
       updatePaging(result.next, result.snapshot);
       setCount(result.count);
+      focusOn(list.querySelector("[data-comment-id]"));
     });
   }
 

@@ -12,7 +12,7 @@
     dialog.innerHTML =
       '<div class="lightbox__inner">' +
       '<img class="lightbox__image" alt="">' +
-      '<p class="lightbox__caption"></p>' +
+      '<p class="lightbox__caption" aria-live="polite"></p>' +
       '<button type="button" class="lightbox__close" aria-label="Close">✕</button>' +
       '<button type="button" class="lightbox__prev" aria-label="Previous image">←</button>' +
       '<button type="button" class="lightbox__next" aria-label="Next image">→</button>' +
