@@ -7,11 +7,18 @@ class DiscussionConfig(AppConfig):
     verbose_name = "Discussion"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from masthead import clock
         from masthead.discussion.forms import FORM_STARTED_MARKER, form_started_token
-        from masthead.publishing.page_cache import register_marker
+        from masthead.discussion.models import DiscussionSettings
+        from masthead.publishing.page_cache import edit_saved, register_marker
 
         register_marker(FORM_STARTED_MARKER, lambda request: form_started_token())
+        # The invitation, closing threads, page size...: every cached article shows them.
+        post_save.connect(
+            edit_saved, sender=DiscussionSettings, dispatch_uid="masthead-content-discussion"
+        )
 
         clock.register(
             clock.PeriodicJob(

@@ -34,3 +34,7 @@ class PublishingConfig(AppConfig):
         )
         post_save.connect(edit_saved, sender=SiteIdentity, dispatch_uid="masthead-content-identity")
         post_save.connect(edit_saved, sender=CreditedImage, dispatch_uid="masthead-content-image")
+        # A deleted image leaves its pages (featured images, galleries) pointing at nothing.
+        post_delete.connect(
+            content_changed, sender=CreditedImage, dispatch_uid="masthead-content-image-delete"
+        )

@@ -286,3 +286,25 @@ def test_pages_from_the_cache_cannot_be_framed_by_other_sites(newsroom):
     assert served_from_the_cache(article.url)
     assert Client().get(article.url)["X-Frame-Options"] == "DENY"
     assert Client().get("/")["X-Frame-Options"] == "DENY"
+
+
+def test_discussion_settings_show_at_once_on_cached_articles(newsroom):
+    from wagtail.models import Site
+
+    from masthead.discussion.models import DiscussionSettings
+
+    article = newsroom["articles"]["ferry"]
+    Client().get(article.url)
+    options = DiscussionSettings.for_site(Site.objects.get(is_default_site=True))
+    options.invitation = "Tell us what the timetable means for you."
+    options.save()
+    assert "Tell us what the timetable means for you." in Client().get(article.url).content.decode()
+
+
+def test_a_deleted_image_leaves_no_broken_picture_on_cached_pages(newsroom):
+    article = newsroom["articles"]["ferry"]
+    photo = article.featured_image
+    rendition = photo.get_rendition("width-800").file.name.rsplit("/", 1)[-1].split(".")[0]
+    assert rendition in Client().get(article.url).content.decode()
+    photo.delete()
+    assert rendition not in Client().get(article.url).content.decode()
