@@ -172,3 +172,16 @@ def test_an_articles_byline_costs_one_query_however_many_authors(newsroom):
         names = [author.name for author in article.authors]
     assert names == ["Ada Reporter", "Bo Writer"]
     assert len(queries) == 1
+
+
+def test_an_article_never_saved_can_be_previewed(newsroom):
+    # The editor's "Preview" before the first save or autosave: no comment thread yet.
+    from masthead.publishing.models import ArticlePage
+
+    section = newsroom["world"]
+    draft = ArticlePage(title="Brand new story", slug="brand-new-story", standfirst="Fresh.")
+    draft.set_url_path(section)
+    draft.depth, draft.path = section.depth + 1, section.path + "9999"
+    response = draft.make_preview_request()
+    assert response.status_code == 200
+    assert "Brand new story" in response.content.decode()
