@@ -35,3 +35,24 @@ def register_feedback_feature(features):
             },
         },
     )
+
+
+@hooks.register("before_delete_page")
+def warn_that_deleting_an_article_deletes_its_comments(request, page):
+    """Readers' comments go with the article (and so do the moderators' decisions on them):
+    say so on the confirmation page, and point at unpublishing, which keeps them."""
+    if request.method != "GET":
+        return None
+    from django.contrib import messages
+
+    from masthead.discussion.models import Comment
+
+    count = Comment.objects.filter(article_id=page.pk, deleted__isnull=True).count()
+    if count:
+        messages.warning(
+            request,
+            f"This article has {count} reader comment{'s' if count != 1 else ''}: deleting it "
+            "deletes them too, with the moderators' decisions on them. Unpublish it instead to "
+            "take it off the site and keep them.",
+        )
+    return None

@@ -291,3 +291,10 @@ def test_a_reply_link_names_the_published_comment_answered(client, article, post
     answered = post("Open words", name="Open Olga")
     page = Client().get(f"{article.url}?reply_to={answered.pk}").content.decode()
     assert "Replying to <strong data-replying-name>Open Olga</strong>" in page
+
+
+def test_deleting_a_commented_article_warns_that_its_comments_go_too(admin_client, article, post):
+    post("A reader's view")
+    post("Another reader's view")
+    page = admin_client.get(f"/admin/pages/{article.pk}/delete/").content.decode()
+    assert "This article has 2 reader comments: deleting it deletes them too" in page
