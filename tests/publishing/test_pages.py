@@ -116,6 +116,8 @@ def test_video_is_a_click_to_load_facade(client, newsroom):
     assert "<iframe" not in html
     assert 'data-embed-url="https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1"' in html
     assert 'href="https://www.youtube.com/watch?v=aqz-KE-bpKQ"' in html
+    # nothing is loaded from the provider before the reader clicks play, not even a thumbnail
+    assert "ytimg.com" not in html and "youtube.com/vi/" not in html
 
 
 def test_draft_article_is_not_shown_to_readers(client, newsroom):

@@ -29,6 +29,15 @@ def test_video_addresses_we_can_embed(url, provider, video_id):
     assert (embed.provider, embed.video_id) == (provider, video_id)
 
 
+def test_a_start_time_in_the_address_is_kept():
+    embed = video_embed_for("https://youtu.be/aqz-KE-bpKQ?t=1m30s")
+    assert embed.embed_url.endswith("?autoplay=1&start=90")
+    assert embed.watch_url.endswith("&t=90s")
+    assert video_embed_for("https://www.youtube.com/watch?v=aqz-KE-bpKQ&t=42").embed_url.endswith(
+        "&start=42"
+    )
+
+
 @pytest.mark.parametrize(
     "url",
     [
