@@ -146,3 +146,16 @@ def test_article_scheduled_for_tomorrow_is_invisible_until_it_goes_live(client, 
         call_command("publish_scheduled", verbosity=0)
     assert client.get(article.url).status_code == 200
     assert "Tomorrow&#x27;s story" in client.get("/").content.decode()
+
+
+def test_the_front_pages_link_preview_follows_the_site_identity(client, newsroom):
+    from wagtail.models import Site
+
+    from masthead.publishing.models import SiteIdentity
+
+    identity = SiteIdentity.for_site(Site.objects.get(is_default_site=True))
+    identity.name, identity.tagline = "The Quay Courier", "News from the quay"
+    identity.save()
+    html = client.get("/").content.decode()
+    assert '<meta property="og:title" content="The Quay Courier">' in html
+    assert '<meta property="og:description" content="News from the quay">' in html

@@ -52,7 +52,14 @@ class CachedPageMixin:
 class HomePage(CachedPageMixin, RoutablePageMixin, Page):
     """The front page: the lead story, the latest articles and each section's newest."""
 
-    tagline = models.CharField(max_length=255, blank=True)
+    tagline = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The front page's description in link previews; empty: the site's tagline "
+            "(Settings → Site identity)."
+        ),
+    )
     lead_article = models.ForeignKey(
         "publishing.ArticlePage",
         null=True,
