@@ -183,6 +183,12 @@ def test_inline_feedback_on_a_selected_sentence_and_the_marked_passage(
     )
     bubble.click()
     page.locator(".passage-panel .comment", has_text="Why wait until spring?").wait_for()
+    duplicated = page.evaluate("""() => {
+        const ids = [...document.querySelectorAll('[id]')].map(node => node.id);
+        return ids.filter((id, i) => ids.indexOf(id) !== i);
+    }""")
+    assert duplicated == []
+    assert page.get_by_role("dialog", name="Comments on this passage").is_visible()
     page.screenshot(path=os.path.join(screenshot_dir, "inline-feedback.png"))
 
 

@@ -618,7 +618,9 @@
     if (!panel) {
       panel = document.createElement("dialog");
       panel.className = "passage-panel";
+      panel.setAttribute("aria-labelledby", "passage-panel-title");
       panel.innerHTML = '<div class="passage-panel__inner"><button type="button" class="passage-panel__close" aria-label="Close">✕</button>' +
+        '<h2 class="visually-hidden" id="passage-panel-title">Comments on this passage</h2>' +
         '<blockquote class="passage-panel__quote"></blockquote><ol class="comment-list passage-panel__list"></ol>' +
         '<button type="button" class="button" data-comment-passage>Comment on this passage</button></div>';
       document.body.appendChild(panel);
@@ -628,7 +630,15 @@
     var target = panel.querySelector(".passage-panel__list");
     target.innerHTML = "";
     panel.querySelector("[data-comment-passage]").onclick = function () { panel.close(); setPassage(quote, "", ""); };
-    fetchThread({ anchor: anchorId }).then(function (result) { target.appendChild(fragment(result.html)); });
+    fetchThread({ anchor: anchorId }).then(function (result) {
+      var copies = fragment(result.html);
+      // The same comments are in the thread below: their ids must stay unique on the page.
+      copies.querySelectorAll("[id]").forEach(function (node) { node.id = "passage-" + node.id; });
+      copies.querySelectorAll("[aria-labelledby]").forEach(function (node) {
+        node.setAttribute("aria-labelledby", "passage-" + node.getAttribute("aria-labelledby"));
+      });
+      target.appendChild(copies);
+    });
     panel.showModal();
   }
 
