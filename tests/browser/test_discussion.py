@@ -166,6 +166,11 @@ def test_inline_feedback_on_a_selected_sentence_and_the_marked_passage(
         selection.addRange(range);
     }""")
     page.locator(".selection-comment").wait_for(state="visible")
+    # right after the passage in the page's order, where a keyboard user's Tab goes next
+    assert (
+        page.evaluate("document.querySelector('.article__body p').nextElementSibling.className")
+        == "selection-comment"
+    )
     page.click(".selection-comment")
     assert page.locator("[data-passage]").is_visible()
     fill_guest(page, "Why wait until spring?")

@@ -681,6 +681,7 @@
         if (!body.contains(range.commonAncestorContainer)) { selectButton.hidden = true; return; }
         var quote = squeeze(selection.toString());
         if (quote.length < 3 || quote.length > 1000) { selectButton.hidden = true; return; }
+        if (selectButton.parentNode) selectButton.remove();  // its label is not article text
         var full = squeeze(body.textContent);
         var at = full.indexOf(quote);
         chosen = {
@@ -688,10 +689,19 @@
           prefix: at >= 0 ? full.slice(Math.max(0, at - 48), at) : "",
           suffix: at >= 0 ? full.slice(at + quote.length, at + quote.length + 48) : "",
         };
-        var rect = range.getBoundingClientRect();
-        selectButton.style.top = window.scrollY + rect.bottom + 8 + "px";
-        selectButton.style.left = window.scrollX + rect.left + "px";
+        // Right after the selected passage in the page's order, so that Tab reaches it next.
+        var end = range.endContainer.nodeType === 1 ? range.endContainer : range.endContainer.parentElement;
+        var block = end.closest("p, li, blockquote, h2, h3, h4, figure") || end;
+        if (block.nextSibling !== selectButton) block.after(selectButton);
         selectButton.hidden = false;
+        var rect = range.getBoundingClientRect();
+        var holder = selectButton.offsetParent;
+        // Without a positioned ancestor the button is placed against the document itself.
+        var origin = holder && holder !== document.body
+          ? holder.getBoundingClientRect()
+          : { top: -window.scrollY, left: -window.scrollX };
+        selectButton.style.top = rect.bottom - origin.top + 8 + "px";
+        selectButton.style.left = rect.left - origin.left + "px";
       });
       selectButton.addEventListener("mousedown", function (event) { event.preventDefault(); });
       selectButton.addEventListener("click", function () {
