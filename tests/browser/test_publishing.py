@@ -82,6 +82,7 @@ def test_an_editor_types_a_headline_and_the_page_address_follows(
     page.wait_for_url("**/admin/")
 
     page.goto(f"{live_server.url}/admin/pages/add/publishing/articlepage/{section.pk}/")
+    assert page.get_attribute("#id_title", "placeholder") == "Headline*"
     page.click("#id_title")
     page.keyboard.type("Ferry fares rise in spring")
     page.keyboard.press("Tab")

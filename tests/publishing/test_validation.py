@@ -140,3 +140,20 @@ def test_editor_can_publish_an_article_through_the_admin(admin_client, newsroom)
     article = ArticlePage.objects.get(slug="published-from-the-admin")
     assert article.live
     assert "Hello readers." in admin_client.get(article.url).content.decode()
+
+
+def test_saving_an_article_keeps_its_publish_date_to_the_second(newsroom, admin_user):
+    from datetime import timedelta
+
+    article = newsroom["articles"]["ferry"]
+    stored = article.first_published_at.replace(second=42, microsecond=790000)
+    article.first_published_at = stored
+    form_class = ArticlePage.get_edit_handler().get_form_class()
+    form = form_class(instance=article, for_user=admin_user, parent_page=newsroom["world"])
+    # the minute-precision widget sends back the same minute
+    form.cleaned_data = {"first_published_at": stored.replace(second=0, microsecond=0)}
+    assert form.clean_first_published_at() == stored
+    # a date the editor changed is taken as given
+    moved = stored.replace(second=0, microsecond=0) + timedelta(hours=2)
+    form.cleaned_data = {"first_published_at": moved}
+    assert form.clean_first_published_at() == moved

@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from masthead.discussion.models import SortOrder
 from masthead.publishing.blocks import ArticleBodyBlock, HomePromoBlock
+from masthead.publishing.forms import ArticlePageForm
 
 IMAGE_MODEL = "publishing.CreditedImage"
 # A listing's `?page=` as its links write it ("2", never "02"); a page past the end is a 404.
@@ -227,6 +228,8 @@ class ArticlePageTag(TaggedItemBase):
 class ArticlePage(CachedPageMixin, Page):
     """A news article. Its section is its parent page; its publish date is `first_published_at`."""
 
+    base_form_class = ArticlePageForm
+
     standfirst = models.TextField(
         max_length=600,
         help_text=_("The summary under the headline; also the description in feeds and search."),
@@ -259,7 +262,12 @@ class ArticlePage(CachedPageMixin, Page):
     )
 
     content_panels = [
-        TitleFieldPanel("title", heading=_("Headline")),
+        TitleFieldPanel(
+            "title",
+            heading=_("Headline"),
+            placeholder=_("Headline*"),
+            help_text=_("The headline readers see; it also names the page's address."),
+        ),
         FieldPanel("standfirst"),
         InlinePanel("article_authors", label=_("Authors"), heading=_("Byline"), min_num=1),
         MultiFieldPanel(
