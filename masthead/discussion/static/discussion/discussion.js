@@ -132,7 +132,8 @@
       if (currentSort === "oldest") list.appendChild(item); else list.insertBefore(item, list.firstChild);
     }
     flash(item);
-    item.scrollIntoView({ block: "center", behavior: "smooth" });
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    item.scrollIntoView({ block: "center", behavior: still ? "auto" : "smooth" });
     if (data.id > latestId) latestId = data.id;
     return item;
   }
