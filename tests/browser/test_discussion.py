@@ -123,6 +123,17 @@ def test_keyboard_and_screen_reader_users_follow_what_happens(live_server, page,
     assert page.evaluate("document.activeElement.dataset.edit") is not None
 
 
+def test_a_refused_comment_points_at_the_field_at_fault(live_server, page, article):
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "A comment without an address", email="")
+    page.click("#comment-form button[type=submit]")
+    page.locator("#comment-form-error").wait_for()
+    assert "e-mail address" in page.inner_text("#comment-form-error")
+    assert page.get_attribute("#id_author_email", "aria-invalid") == "true"
+    assert page.get_attribute("#id_author_email", "aria-describedby") == "comment-form-error"
+    assert page.evaluate("document.activeElement.id") == "id_author_email"
+
+
 def test_sort_and_load_more_without_reloads(live_server, page, article):
     seed(article, 25)
     page.goto(live_server.url + article.url)

@@ -36,17 +36,25 @@
     }
   }
 
-  function showError(message) {
+  function showError(message, fieldName) {
     var box = form.querySelector(".form-errors[data-js]");
     if (!box) {
       box = document.createElement("div");
       box.className = "form-errors";
+      box.id = "comment-form-error";
       box.setAttribute("role", "alert");
       box.dataset.js = "1";
       form.insertBefore(box, form.firstChild.nextSibling);
     }
     box.textContent = message;
     box.hidden = false;
+    // The field at fault says so, points at the message and takes the focus.
+    var field = fieldName && form.querySelector("[name=" + fieldName + "]");
+    if (field && field.type !== "hidden") {
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", box.id);
+      field.focus();
+    }
   }
 
   /* A polite status line at the end of `container`, created on first use. */
@@ -68,6 +76,12 @@
   function clearError() {
     var box = form && form.querySelector(".form-errors[data-js]");
     if (box) box.hidden = true;
+    if (form) {
+      form.querySelectorAll("[aria-invalid]").forEach(function (field) {
+        field.removeAttribute("aria-invalid");
+        if (field.getAttribute("aria-describedby") === "comment-form-error") field.removeAttribute("aria-describedby");
+      });
+    }
   }
 
   /* Screen readers hear what changed: one polite live region, present from the start. */
@@ -154,7 +168,7 @@
       }).then(function (result) {
         button.disabled = false;
         if (!result.ok) {
-          showError(result.data.detail || "Your comment could not be posted.");
+          showError(result.data.detail || "Your comment could not be posted.", result.data.field);
           return;
         }
         var wasReply = form.querySelector("[name=parent_id]").value;
