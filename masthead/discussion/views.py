@@ -132,6 +132,8 @@ def _refused(request, article, form, refusal):
         )
     else:
         form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        if refusal.field in form.fields:  # the reader lands on the field to correct
+            form.fields[refusal.field].widget.attrs["autofocus"] = True
         request.comment_form = form
         response = article.serve(request)
         response.render()

@@ -1,6 +1,7 @@
 """The comment section as a reader without JavaScript uses it: plain forms and links."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -62,6 +63,11 @@ def test_errors_come_back_with_the_readers_text_kept(client, article):
     assert "My carefully written words</textarea>" in html
     assert 'value="Dana"' in html
     assert Comment.objects.count() == 0
+    # the page says so in its title, and the field to correct takes the focus, linked to its error
+    assert "<title>Error: " in html
+    email_field = re.search(r'<input[^>]*name="author_email"[^>]*>', html).group(0)
+    assert "autofocus" in email_field and 'aria-describedby="id_author_email_error"' in email_field
+    assert 'id="id_author_email_error"' in html
 
 
 def test_reply_without_javascript(client, article, post):
