@@ -380,3 +380,15 @@ def test_anchor_survives_edits_and_says_when_the_passage_is_gone(article, post):
     assert selectors.passage_anchors(article)[0]["found"] is False
     shown = selectors.thread_page(article, reader=None).comments
     assert shown[0].pk == comment.pk and shown[0].passage_found is False
+
+
+def test_comments_of_an_unpublished_article_take_no_votes_or_reports(article, post):
+    from masthead.moderation.services import ReportRefused, comment_report
+
+    comment = post("Said while the story was up")
+    article.unpublish()
+    comment.article.refresh_from_db()
+    with pytest.raises(VoteRefused, match="cannot be voted on"):
+        vote_cast(comment=comment, reader=guest(), value=1)
+    with pytest.raises(ReportRefused, match="cannot be reported"):
+        comment_report(comment=comment, reader=guest(), reason="spam")

@@ -37,7 +37,7 @@ def vote_cast(
 
     if value not in (1, -1, 0):
         raise VoteRefused(BAD_VALUE)
-    if comment.status != CommentStatus.PUBLISHED or comment.deleted:
+    if comment.status != CommentStatus.PUBLISHED or comment.deleted or not comment.article.live:
         raise VoteRefused(NOT_VOTABLE, status=409)
     if is_author(comment, reader):
         raise VoteRefused(OWN_COMMENT, status=403)

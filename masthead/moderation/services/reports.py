@@ -37,7 +37,7 @@ def comment_report(
         raise ReportRefused(REASON_INVALID)
     if len(note or "") > 300:
         raise ReportRefused(NOTE_TOO_LONG)
-    if comment.status != CommentStatus.PUBLISHED or comment.deleted:
+    if comment.status != CommentStatus.PUBLISHED or comment.deleted or not comment.article.live:
         raise ReportRefused(NOT_REPORTABLE, status=409)
     if is_author(comment, reader):
         raise ReportRefused(OWN_COMMENT, status=403)
