@@ -8,11 +8,12 @@ from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.views import LoginView
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+
+from masthead import limits
 
 # Wrong passwords allowed for one username from one network address, and from one address
 # whatever the username, before sign-in stops answering for a while.
@@ -42,21 +43,17 @@ class ThrottledModelBackend(ModelBackend):
         if request is None:  # a management command or a test: no address to count against
             return super().authenticate(request, username, password, **kwargs)
         keys = _failure_keys(request, username)
-        limits = (LOGIN_ATTEMPTS_PER_ACCOUNT, LOGIN_ATTEMPTS_PER_ADDRESS)
-        failures = cache.get_many(keys)
-        if any(failures.get(key, 0) >= limit for key, limit in zip(keys, limits, strict=True)):
+        allowed = (LOGIN_ATTEMPTS_PER_ACCOUNT, LOGIN_ATTEMPTS_PER_ADDRESS)
+        failures = limits.counts(keys)
+        if any(failures.get(key, 0) >= most for key, most in zip(keys, allowed, strict=True)):
             request.login_throttled = True
             raise PermissionDenied(TOO_MANY_ATTEMPTS)
         user = super().authenticate(request, username, password, **kwargs)
         if user is None:
             for key in keys:
-                cache.add(key, 0, timeout=int(LOGIN_LOCKOUT.total_seconds()))
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired in between
-                    cache.set(key, 1, timeout=int(LOGIN_LOCKOUT.total_seconds()))
+                limits.count(key, int(LOGIN_LOCKOUT.total_seconds()))
         else:
-            cache.delete(keys[0])
+            limits.forget(keys[0])
         return user
 
 

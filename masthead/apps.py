@@ -1,8 +1,27 @@
 from django.apps import AppConfig
 
+_cache_tables_made: set[str] = set()
+
+
+def _create_cache_tables(*, using="default", **kwargs):
+    """After `migrate`: the table of the database cache behind the abuse limits
+    (settings.CACHES["limits"]). Sent once per app; done once per database."""
+    if using in _cache_tables_made:
+        return
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
+    _cache_tables_made.add(using)
+
 
 class MastheadConfig(AppConfig):
     """The project itself: site-wide templates, static files and the `demo`, `serve` commands."""
 
     name = "masthead"
     verbose_name = "Masthead"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        # Not sent for this app (it has no models), so listened to for every app.
+        post_migrate.connect(_create_cache_tables, dispatch_uid="masthead-cache-table")

@@ -119,6 +119,10 @@ if REDIS_URL:
             "TIMEOUT": 300,
         }
     }
+    CACHES["limits"] = {
+        **CACHES["default"],
+        "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-limits",
+    }
 else:
     CACHES = {
         "default": {
@@ -126,7 +130,15 @@ else:
             "LOCATION": "masthead",
             "TIMEOUT": 300,
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        # Counters behind the abuse limits (sign-in attempts, confirmation e-mails, edits) must be
+        # shared by every web process, which an in-process cache is not: a table of the database
+        # (created by `migrate`).
+        "limits": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "masthead_limits",
+            "TIMEOUT": 3600,
+        },
     }
 
 # Background work goes through Django's Tasks API: a database queue by default (no other service

@@ -28,4 +28,6 @@ if REDIS_URL:  # noqa: F405
     REDIS_URL = urlunsplit(_parts._replace(path=f"/{15 - _worker}"))
     CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = "masthead-test"  # noqa: F405
+    CACHES["limits"]["LOCATION"] = REDIS_URL  # noqa: F405
+    CACHES["limits"]["KEY_PREFIX"] = "masthead-test-limits"  # noqa: F405
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}

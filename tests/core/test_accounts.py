@@ -1,5 +1,10 @@
 """Sign-in for readers and editors: wrong passwords are limited per account and network."""
 
+import os
+import sqlite3
+import subprocess
+import sys
+
 import pytest
 from django.test import Client
 
@@ -61,3 +66,29 @@ def test_signing_up_signs_the_reader_in(client):
     )
     assert response.status_code == 302
     assert client.get("/accounts/login/").status_code == 302  # already signed in
+
+
+def test_the_counters_behind_the_limits_are_shared_by_every_web_process(settings):
+    # An in-process cache would give each of `masthead serve`'s web processes its own count.
+    backend = settings.CACHES["limits"]["BACKEND"]
+    if settings.REDIS_URL:
+        assert backend.endswith("RedisCache")
+    else:
+        assert backend == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_migrate_creates_the_table_of_the_limits(tmp_path):
+    env = {
+        **os.environ,
+        "MASTHEAD_HOME": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "masthead.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "masthead.cli", "migrate", "--noinput", "-v0"], check=True, env=env
+    )
+    tables = sqlite3.connect(tmp_path / "masthead.sqlite3").execute(
+        "select name from sqlite_master where type='table' and name='masthead_limits'"
+    )
+    assert tables.fetchall() == [("masthead_limits",)]

@@ -4,14 +4,13 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
-from masthead import moderation
+from masthead import limits, moderation
 from masthead.discussion import anchors, conf
 from masthead.discussion.markdown import render_comment
 from masthead.discussion.models import (
@@ -381,12 +380,7 @@ def _check_edit_rate(reader: Reader, now: datetime) -> None:
     rate = conf.comment_rate()
     window, elapsed = divmod(int(now.timestamp()), rate.seconds)
     key = f"discussion:edits:{reader.key}:{window}"
-    cache.add(key, 0, timeout=rate.seconds + 1)
-    try:
-        edits = cache.incr(key)
-    except ValueError:  # expired in between: this is the window's first edit
-        cache.set(key, 1, timeout=rate.seconds + 1)
-        edits = 1
+    edits = limits.count(key, rate.seconds + 1)
     if edits > rate.count:
         wait = rate.seconds - elapsed
         raise CommentRefused(RATE_LIMITED.format(seconds=wait), status=429, retry_after=wait)

@@ -5,13 +5,13 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from masthead import limits
 from masthead.discussion import conf, emails
 from masthead.discussion.models import (
     Comment,
@@ -83,12 +83,7 @@ def _confirmation_allowed(email: str, now: datetime) -> bool:
     """Count the confirmation e-mails sent to an address today (whatever the thread)."""
     digest = hashlib.sha256(email.encode()).hexdigest()[:32]
     key = f"discussion:confirmations:{digest}:{now:%Y-%m-%d}"
-    cache.add(key, 0, timeout=int(timedelta(days=1).total_seconds()))
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # expired in between
-        cache.set(key, 1, timeout=int(timedelta(days=1).total_seconds()))
-        sent = 1
+    sent = limits.count(key, int(timedelta(days=1).total_seconds()))
     return sent <= conf.SUBSCRIPTION_CONFIRMATIONS_PER_DAY
 
 
