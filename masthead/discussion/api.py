@@ -124,8 +124,8 @@ def comment_out(comment: Comment) -> dict:
     placeholder = getattr(comment, "is_placeholder", False)
     if comment.deleted:
         status = "deleted"
-    elif comment.status == CommentStatus.SPAM:
-        status = CommentStatus.PENDING  # only its author gets it, and learns nothing
+    elif comment.status in selectors.OWN_UNPUBLISHED:
+        status = CommentStatus.PENDING  # only its author gets it, and learns nothing of spam
     else:
         status = comment.status
     anchor = None

@@ -1,6 +1,7 @@
 """The comment section's HTML endpoints. Each works without JavaScript (post/redirect/get); the
 same endpoints answer JSON to the page's script when it asks with `Accept: application/json`."""
 
+from django.contrib import messages
 from django.http import (
     Http404,
     HttpResponse,
@@ -102,8 +103,6 @@ def post_comment(request, article_id):
         )
     else:
         if notice:
-            from django.contrib import messages
-
             messages.info(request, notice)
         response = redirect(f"{article.url}#comment-{comment.pk}")
     remember_reader(response, reader)
@@ -256,8 +255,6 @@ def vote(request, comment_id):
         )
     else:
         if message:
-            from django.contrib import messages
-
             messages.error(request, message)
         response = redirect(f"{comment.article.url}#comment-{comment.pk}")
     remember_reader(response, reader)
@@ -288,8 +285,8 @@ def edit(request, comment_id):
             return redirect(f"{comment.article.url}#comment-{comment.pk}")
         if _wants_json(request):
             return JsonResponse({"detail": error.message}, status=error.status)
-    elif reader is None or not services.comments.is_author(comment, reader):
-        error = services.CommentRefused(services.comments.NOT_YOUR_COMMENT, status=403)
+    else:
+        error = _refusal_unless_author(comment, reader)
     return render(
         request,
         "discussion/edit.html",
@@ -314,14 +311,21 @@ def delete(request, comment_id):
             return redirect(f"{comment.article.url}#comments")
         if _wants_json(request):
             return JsonResponse({"detail": error.message}, status=error.status)
-    elif reader is None or not services.comments.is_author(comment, reader):
-        error = services.CommentRefused(services.comments.NOT_YOUR_COMMENT, status=403)
+    else:
+        error = _refusal_unless_author(comment, reader)
     return render(
         request,
         "discussion/delete.html",
         {"comment": comment, "error": error},
         status=error.status if error else 200,
     )
+
+
+def _refusal_unless_author(comment, reader):
+    """Only the author may see the edit and delete pages of a comment (it may be held)."""
+    if reader is None or not services.comments.is_author(comment, reader):
+        return services.CommentRefused(services.comments.NOT_YOUR_COMMENT, status=403)
+    return None
 
 
 def _nobody(request):

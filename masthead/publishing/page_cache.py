@@ -158,7 +158,7 @@ def serve_cached(request, page, render) -> HttpResponse:
     the key (an article's thread version: a new comment makes a new page);
     `page.page_cache_query_values(request)` names the query parameters the page reads.
     """
-    personal = tuple(getattr(page, "page_cache_personal_cookies", ()))
+    personal = page.page_cache_personal_cookies
     query_string = request.META.get("QUERY_STRING", "")
     if not is_cacheable(request, personal) or not is_storable_query(
         query_string, page.page_cache_query_values(request)
@@ -170,8 +170,7 @@ def serve_cached(request, page, render) -> HttpResponse:
             response.content = with_csrf(response.content.decode(), request)
         return response
     version, address = version_and_month(), request.build_absolute_uri()
-    source = getattr(page, "page_cache_variant_source", None)
-    cookies = dict(getattr(page, "page_cache_cookies", {}))
+    source, cookies = page.page_cache_variant_source, page.page_cache_cookies
     key = _page_key(
         page.pk, _variant(source, page.pk), version, address, reader_choices(request, cookies)
     )

@@ -436,9 +436,9 @@ def assess(
     # --- posting rate -----------------------------------------------------------------------
     limit = parse_rate(ctx.rate_limit)
     if limit is not None and limit.count > 0:
-        address_count = limit.count * ctx.address_limit_factor
+        address_limit = limit.count * ctx.address_limit_factor
         by_reader = ctx.recent_by_reader / limit.count
-        by_address = ctx.recent_by_ip / address_count
+        by_address = ctx.recent_by_ip / address_limit
         ratio = max(by_reader, by_address)
         scores["rate_ratio"] = ratio
         if by_reader >= by_address:
@@ -446,7 +446,7 @@ def assess(
         else:
             what = (
                 f"{ctx.recent_by_ip} from this IP address "
-                f"(limit {address_count:g} per {limit.seconds}s for one address)"
+                f"(limit {address_limit:g} per {limit.seconds}s for one address)"
             )
         if ratio >= 1.0:
             z += W["rate_over"]

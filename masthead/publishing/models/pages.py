@@ -17,6 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from masthead.discussion import conf as discussion_conf
 from masthead.discussion.models import SortOrder
 from masthead.publishing.blocks import ArticleBodyBlock, HomePromoBlock
 from masthead.publishing.forms import ArticlePageForm
@@ -293,12 +294,12 @@ class ArticlePage(CachedPageMixin, Page):
     # The comment section is part of the page: a new comment or vote makes a new page.
     page_cache_variant_source = "masthead.discussion.selectors.thread_version"
     # A guest who commented sees their own comments awaiting moderation and their votes.
-    page_cache_personal_cookies = ("masthead_reader",)
+    page_cache_personal_cookies = (discussion_conf.READER_COOKIE,)
     # The comment section's sort and "view all" links; replies and "load more" without
     # JavaScript (reply_to, comments_after) are rendered each time.
     page_cache_query = {"comments_sort": "|".join(SortOrder.values), "comments": "all"}
     # The comment order a reader chose last time.
-    page_cache_cookies = {"masthead_comment_sort": "|".join(SortOrder.values)}
+    page_cache_cookies = {discussion_conf.SORT_COOKIE: "|".join(SortOrder.values)}
 
     search_fields = [
         *Page.search_fields,
