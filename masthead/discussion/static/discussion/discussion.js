@@ -48,13 +48,15 @@
     }
     box.textContent = message;
     box.hidden = false;
-    // The field at fault says so, points at the message and takes the focus.
     var field = fieldName && form.querySelector("[name=" + fieldName + "]");
-    if (field && field.type !== "hidden") {
-      field.setAttribute("aria-invalid", "true");
-      field.setAttribute("aria-describedby", box.id);
-      field.focus();
-    }
+    if (field && field.type !== "hidden") markInvalid(field, box.id);
+  }
+
+  /* The field at fault says so, points at its message and takes the focus. */
+  function markInvalid(field, messageId) {
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", messageId);
+    field.focus();
   }
 
   /* A polite status line at the end of `container`, created on first use. */
@@ -317,10 +319,7 @@
               error.setAttribute("role", "alert");
               error.textContent = result.data.detail;
               editor.appendChild(error);
-              var field = editor.querySelector("textarea");
-              field.setAttribute("aria-invalid", "true");
-              field.setAttribute("aria-describedby", error.id);
-              field.focus();
+              markInvalid(editor.querySelector("textarea"), error.id);
               return;
             }
             body.innerHTML = result.data.body_html;
