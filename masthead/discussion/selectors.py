@@ -349,5 +349,22 @@ def public_comment(comment_id: int) -> Comment | None:
     )
 
 
+def is_open_article(article_id: int) -> bool:
+    """Whether an article is live and not restricted to some readers: its thread's counts, votes
+    and reports are open to everyone. Every open page polls through it, so the answer is cached
+    under the site's content version, which publishing, unpublishing and restrictions bump."""
+    from django.core.cache import cache
+
+    from masthead.publishing.models import ArticlePage
+    from masthead.publishing.page_cache import PAGE_CACHE_SECONDS, content_version
+
+    key = f"open-article:{content_version()}:{article_id}"
+    is_open = cache.get(key)
+    if is_open is None:
+        is_open = ArticlePage.objects.live().public().filter(pk=article_id).exists()
+        cache.set(key, is_open, PAGE_CACHE_SECONDS)
+    return is_open
+
+
 def is_recent(comment: Comment, *, now: datetime, minutes: int) -> bool:
     return now <= comment.created + timedelta(minutes=minutes)

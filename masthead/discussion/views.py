@@ -1,6 +1,7 @@
 """The comment section's HTML endpoints. Each works without JavaScript (post/redirect/get); the
 same endpoints answer JSON to the page's script when it asks with `Accept: application/json`."""
 
+from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.http import (
     Http404,
@@ -192,6 +193,8 @@ def _remember_sort(response, value):
 @require_GET
 def updates(request, article_id):
     """How many comments arrived since the reader's newest; a 304 while nothing has changed."""
+    if not selectors.is_open_article(int(article_id)):
+        raise Http404("No such article.")
     stats = selectors.thread_stats(int(article_id))
     since = _int(request.GET.get("since")) or 0
     etag = f'"{stats.version}-{since}"'
@@ -220,6 +223,8 @@ async def stream(request, article_id):
         raise Http404(
             "Live streams are served over ASGI (masthead serve); poll the updates URL instead."
         )
+    if not await sync_to_async(selectors.is_open_article)(int(article_id)):
+        raise Http404("No such article.")
     response = StreamingHttpResponse(
         live.event_stream(int(article_id)), content_type="text/event-stream"
     )

@@ -31,6 +31,21 @@ def test_streams_are_never_served_by_a_wsgi_worker(client, db, article, monkeypa
     assert response.status_code == 404
 
 
+def test_no_stream_for_an_unpublished_article(db, article, monkeypatch):
+    from asgiref.sync import async_to_sync
+    from django.http import Http404
+    from django.test import AsyncRequestFactory
+
+    from masthead.discussion.views import stream
+
+    monkeypatch.setattr(live, "streams_available", lambda: True)
+    article.unpublish()
+    # Called in this thread, unlike the test client, so that the view reads the test's database.
+    request = AsyncRequestFactory().get(f"/comments/{article.pk}/stream/")
+    with pytest.raises(Http404):
+        async_to_sync(stream)(request, article.pk)
+
+
 @needs_redis
 def test_event_stream_delivers_a_published_comment():
     async def read_events():

@@ -392,3 +392,19 @@ def test_comments_of_an_unpublished_article_take_no_votes_or_reports(article, po
         vote_cast(comment=comment, reader=guest(), value=1)
     with pytest.raises(ReportRefused, match="cannot be reported"):
         comment_report(comment=comment, reader=guest(), reason="spam")
+
+
+def test_comments_of_a_private_article_take_no_votes_or_reports(article, post):
+    from wagtail.models import PageViewRestriction
+
+    from masthead.moderation.services import ReportRefused, comment_report
+
+    comment = post("Said while the story was open to all")
+    vote_cast(comment=comment, reader=guest("first voter"), value=1)
+    PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="members"
+    )
+    with pytest.raises(VoteRefused, match="cannot be voted on"):
+        vote_cast(comment=comment, reader=guest(), value=1)
+    with pytest.raises(ReportRefused, match="cannot be reported"):
+        comment_report(comment=comment, reader=guest(), reason="spam")

@@ -152,6 +152,21 @@ def test_updates_endpoint_answers_304_while_nothing_changes(client, article, pos
     assert changed.status_code == 200 and changed.json()["new"] == 1
 
 
+def test_updates_of_an_unpublished_or_private_article_are_not_found(client, article, post):
+    from wagtail.models import PageViewRestriction
+
+    post("First")
+    assert client.get(f"/comments/{article.pk}/updates/").status_code == 200
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="members"
+    )
+    assert client.get(f"/comments/{article.pk}/updates/").status_code == 404
+    restriction.delete()
+    assert client.get(f"/comments/{article.pk}/updates/").status_code == 200
+    article.unpublish()
+    assert client.get(f"/comments/{article.pk}/updates/").status_code == 404
+
+
 def test_edit_and_delete_pages_for_the_author_only(client, article):
     client.post(f"/comments/{article.pk}/post/", form_data(body="Draft words"))
     comment = Comment.objects.get()

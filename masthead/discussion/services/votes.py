@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
+from masthead.discussion import selectors
 from masthead.discussion.models import Comment, CommentStatus, CommentVote
 from masthead.discussion.readers import Reader
 from masthead.refusals import Refused
@@ -37,7 +38,11 @@ def vote_cast(
 
     if value not in (1, -1, 0):
         raise VoteRefused(BAD_VALUE)
-    if comment.status != CommentStatus.PUBLISHED or comment.deleted or not comment.article.live:
+    if (
+        comment.status != CommentStatus.PUBLISHED
+        or comment.deleted
+        or not selectors.is_open_article(comment.article_id)
+    ):
         raise VoteRefused(NOT_VOTABLE, status=409)
     if is_author(comment, reader):
         raise VoteRefused(OWN_COMMENT, status=403)

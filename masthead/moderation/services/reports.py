@@ -29,6 +29,7 @@ def comment_report(
     from the site's threshold of distinct readers have come in. Hiding is logged like a decision
     (by nobody) so a moderator can see why a comment went back to the queue."""
     from masthead.discussion.models import CommentStatus
+    from masthead.discussion.selectors import is_open_article
     from masthead.discussion.services.comments import is_author, thread_changed
     from masthead.moderation.services.assessing import moderation_settings_for
 
@@ -37,7 +38,11 @@ def comment_report(
         raise ReportRefused(REASON_INVALID)
     if len(note or "") > 300:
         raise ReportRefused(NOTE_TOO_LONG)
-    if comment.status != CommentStatus.PUBLISHED or comment.deleted or not comment.article.live:
+    if (
+        comment.status != CommentStatus.PUBLISHED
+        or comment.deleted
+        or not is_open_article(comment.article_id)
+    ):
         raise ReportRefused(NOT_REPORTABLE, status=409)
     if is_author(comment, reader):
         raise ReportRefused(OWN_COMMENT, status=403)
