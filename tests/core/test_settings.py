@@ -134,3 +134,15 @@ def test_serving_elsewhere_than_the_base_url_is_pointed_out():
     warning = base_url_warning("127.0.0.1", 8011, environ={})
     assert "MASTHEAD_BASE_URL" in warning and "http://127.0.0.1:8011" in warning
     assert base_url_warning("127.0.0.1", 8011, environ={"MASTHEAD_BASE_URL": "x"}) is None
+
+
+def test_serving_others_with_debug_on_is_pointed_out():
+    from masthead.management.commands.serve import debug_warning
+
+    local = ["localhost", "127.0.0.1", "[::1]", "testserver"]
+    assert debug_warning("127.0.0.1", debug=True, allowed_hosts=local) is None
+    assert "DEBUG=false" in debug_warning("192.0.2.10", debug=True, allowed_hosts=local)
+    assert "DEBUG=false" in debug_warning(
+        "127.0.0.1", debug=True, allowed_hosts=["news.example.org"]
+    )
+    assert debug_warning("192.0.2.10", debug=False, allowed_hosts=["news.example.org"]) is None

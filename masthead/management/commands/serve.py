@@ -21,6 +21,20 @@ def base_url_warning(host: str, port: int, environ=os.environ) -> str | None:
     )
 
 
+LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]", "testserver"}
+
+
+def debug_warning(host: str, *, debug: bool, allowed_hosts) -> str | None:
+    """DEBUG is on by default for a local install; say so when others can reach the site."""
+    reachable = host not in LOCAL_NAMES or any(name not in LOCAL_NAMES for name in allowed_hosts)
+    if not debug or not reachable:
+        return None
+    return (
+        "DEBUG is on, so an error page shows its traceback and settings to whoever caused it. "
+        "For a site others can reach, set DEBUG=false (with SECRET_KEY and ALLOWED_HOSTS)."
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Serve the site with a production server (gunicorn running uvicorn workers: pages and "
@@ -44,8 +58,12 @@ class Command(BaseCommand):
             raise CommandError("--workers must be at least 1.")
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
-        if warning := base_url_warning(host, port):
-            self.stderr.write(warning)
+        for warning in (
+            debug_warning(host, debug=settings.DEBUG, allowed_hosts=settings.ALLOWED_HOSTS),
+            base_url_warning(host, port),
+        ):
+            if warning:
+                self.stderr.write(warning)
 
         children: list[subprocess.Popen] = []
         if not no_worker:
