@@ -133,19 +133,25 @@ def news_article_schema(article: ArticlePage, request) -> dict:
     """schema.org NewsArticle for search engines (rendered as JSON-LD in the article's head)."""
     site = Site.find_for_request(request)
     identity = SiteIdentity.for_site(site) if site else None
+    # The scheme and host the reader used, as in the page's canonical link.
+    article_url = request.build_absolute_uri(article.get_url(request))
     schema = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title[:110],
         "description": article.search_description or article.standfirst,
-        "mainEntityOfPage": {"@type": "WebPage", "@id": article.get_full_url(request)},
-        "url": article.get_full_url(request),
+        "mainEntityOfPage": {"@type": "WebPage", "@id": article_url},
+        "url": article_url,
         "datePublished": article.published.isoformat() if article.published else None,
         "dateModified": (article.last_published_at or article.published).isoformat()
         if article.published
         else None,
         "author": [
-            {"@type": "Person", "name": author.name, "url": author.get_full_url(request)}
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": request.build_absolute_uri(author.get_url(request)),
+            }
             for author in article.authors
         ],
         "articleSection": article.section.title,
@@ -160,7 +166,11 @@ def news_article_schema(article: ArticlePage, request) -> dict:
         ]
         schema["image"] = image_urls
     if identity:
-        publisher = {"@type": "NewsMediaOrganization", "name": identity.name, "url": site.root_url}
+        publisher = {
+            "@type": "NewsMediaOrganization",
+            "name": identity.name,
+            "url": request.build_absolute_uri("/"),
+        }
         if identity.publisher_logo:
             logo = identity.publisher_logo.get_rendition("max-600x60")
             publisher["logo"] = {

@@ -47,7 +47,10 @@ def fragment_cache(context) -> dict:
         import uuid
 
         return {"seconds": 0, "key": f"preview-{uuid.uuid4().hex}"}
-    return {"seconds": PAGE_CACHE_SECONDS, "key": f"{version_and_month()}-{request.get_host()}"}
+    return {
+        "seconds": PAGE_CACHE_SECONDS,
+        "key": f"{version_and_month()}-{request.build_absolute_uri('/')}",
+    }
 
 
 @register.simple_tag

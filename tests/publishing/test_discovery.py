@@ -89,6 +89,19 @@ def test_article_has_news_article_json_ld(client, newsroom):
     assert data["image"] and all(url.startswith("http://testserver/") for url in data["image"])
 
 
+def test_json_ld_names_the_address_the_reader_used_like_the_canonical_link(client, newsroom):
+    article = newsroom["articles"]["ferry"]
+    client.get(article.url, HTTP_HOST="localhost")  # fills the fragment cache over http
+    html = client.get(article.url, secure=True, HTTP_HOST="localhost").content.decode()
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(raw)
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
+    assert data["url"] == data["mainEntityOfPage"]["@id"] == canonical
+    assert canonical == f"https://localhost{article.url}"
+    assert all(author["url"].startswith("https://localhost/") for author in data["author"])
+    assert data["publisher"]["url"] == "https://localhost/"
+
+
 def test_json_ld_cannot_be_broken_out_of(client, newsroom):
     article = make_article(title="Quotes </script><script>alert(1)</script>")
     html = client.get(article.url).content.decode()
