@@ -54,7 +54,8 @@ class GalleryPhotoBlock(blocks.StructBlock):
 
 class GalleryBlock(blocks.StructBlock):
     title = blocks.CharBlock(required=False)
-    photos = blocks.ListBlock(GalleryPhotoBlock(), min_num=2)
+    # A new gallery opens with as many empty slots as it needs (Wagtail's default is one).
+    photos = blocks.ListBlock(GalleryPhotoBlock(), min_num=2, default=[{}, {}])
 
     class Meta:
         icon = "image"

@@ -157,3 +157,9 @@ def test_saving_an_article_keeps_its_publish_date_to_the_second(newsroom, admin_
     moved = stored.replace(second=0, microsecond=0) + timedelta(hours=2)
     form.cleaned_data = {"first_published_at": moved}
     assert form.clean_first_published_at() == moved
+
+
+def test_a_new_gallery_opens_with_the_two_photo_slots_it_needs():
+    gallery = ArticlePage.body.field.stream_block.child_blocks["gallery"]
+    photos = gallery.get_default()["photos"]
+    assert len(photos) == 2 == gallery.child_blocks["photos"].meta.min_num
