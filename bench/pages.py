@@ -48,7 +48,12 @@ def bench_urls(base):
     articles = json.loads(body)
     by_title = {item["title"]: item for item in articles}
     ordinary = next(item for item in articles if not item["title"].startswith("Bench article"))
-    urls = {"home page": "/", "article (demo, 8 comments max)": urlsplit(ordinary["url"]).path}
+    urls = {
+        "home page": "/",
+        "article (demo, 8 comments max)": urlsplit(ordinary["url"]).path,
+        # Every open article page polls this while JavaScript is on and streams are off.
+        "comment updates poll (demo article)": f"/comments/{ordinary['id']}/updates/?since=0",
+    }
     for item in articles:
         match = re.match(r"Bench article with ([\d,]+) comments", item["title"])
         if match:
