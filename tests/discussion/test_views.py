@@ -167,6 +167,22 @@ def test_updates_of_an_unpublished_or_private_article_are_not_found(client, arti
     assert client.get(f"/comments/{article.pk}/updates/").status_code == 404
 
 
+def test_an_imported_comment_shows_its_points_without_vote_counts_that_would_not_add_up(
+    client, article, post
+):
+    imported = post("Said on the old site")
+    Comment.objects.filter(pk=imported.pk).update(imported_score=8, score=8)
+    native = post("Said here")
+    html = client.get(article.url).content.decode()
+
+    def vote_form_of(comment):
+        start = html.index(f'id="comment-{comment.pk}"')
+        return html[start : html.index("</form>", start)]
+
+    assert "8 points" in vote_form_of(imported) and "data-up" not in vote_form_of(imported)
+    assert "data-up>0</span>" in vote_form_of(native) and "0 points" in vote_form_of(native)
+
+
 def test_edit_and_delete_pages_for_the_author_only(client, article):
     client.post(f"/comments/{article.pk}/post/", form_data(body="Draft words"))
     comment = Comment.objects.get()

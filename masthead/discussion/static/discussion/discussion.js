@@ -265,8 +265,11 @@
         voteMessage(voteForm, result.data.detail || "Your vote was not counted.");
         return;
       }
-      voteForm.querySelector("[data-up]").textContent = result.data.up;
-      voteForm.querySelector("[data-down]").textContent = result.data.down;
+      // Imported comments show only their points (see comment.html).
+      var up = voteForm.querySelector("[data-up]");
+      var down = voteForm.querySelector("[data-down]");
+      if (up) up.textContent = result.data.up;
+      if (down) down.textContent = result.data.down;
       var score = voteForm.querySelector(".vote__score");
       score.textContent = result.data.score + (Math.abs(result.data.score) === 1 ? " point" : " points");
       voteForm.querySelectorAll("button[data-vote]").forEach(function (other) {
