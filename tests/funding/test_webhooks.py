@@ -268,6 +268,27 @@ def test_an_invoice_paid_before_the_checkout_event_creates_the_donation(client, 
     assert raised(campaign) == 1500
 
 
+def test_an_invoice_paid_before_the_checkout_event_keeps_the_readers_pending_gift(client, campaign):
+    # The donate page always leaves a pending row; Stripe may deliver invoice.paid first.
+    session = se.checkout_session(campaign="campaign", mode="subscription", amount=1500)
+    pending_donation(campaign, session_id=session["id"], amount=1500, frequency="monthly")
+    first_invoice = se.invoice(
+        invoice_id=session["invoice"], subscription=session["subscription"], amount=1500
+    )
+    assert se.post_event(client, se.event("invoice.paid", first_invoice)).status_code == 200
+    response = se.post_event(client, se.event("checkout.session.completed", session))
+
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "processed"
+    donation = Donation.objects.get()
+    assert donation.status == Donation.Status.ACTIVE
+    assert donation.public_name == "Rita"
+    assert donation.stripe_checkout_session_id == session["id"]
+    assert donation.stripe_subscription_id == session["subscription"]
+    assert raised(campaign) == 1500
+    assert len(mail.outbox) == 1
+
+
 def test_a_subscription_ended_at_stripe_cancels_the_monthly_donation(client, campaign):
     donation = pending_donation(campaign, session_id="cs_1", frequency="monthly")
     Donation.objects.filter(pk=donation.pk).update(

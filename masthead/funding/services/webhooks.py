@@ -167,6 +167,22 @@ def _invoice_payment_intent(invoice: dict) -> str:
     return ""
 
 
+def _subscription_donation(*, pending: Donation | None, subscription_id: str) -> Donation | None:
+    """The donation invoice.paid already made for this subscription, when it came before
+    checkout.session.completed, taking over the pending row's public name, article and start
+    (the pending row holds no money and is deleted, freeing its session id); else `pending`."""
+    made = Donation.objects.select_for_update().filter(stripe_subscription_id=subscription_id)
+    made = made.exclude(pk=pending.pk).first() if pending is not None else made.first()
+    if made is None:
+        return pending
+    if pending is not None:
+        made.public_name = made.public_name or pending.public_name
+        made.article_id = made.article_id or pending.article_id
+        made.created_at = min(made.created_at, pending.created_at)
+        pending.delete()
+    return made
+
+
 # Handlers --------------------------------------------------------------------------------------
 
 
@@ -185,8 +201,8 @@ def checkout_session_completed(session: dict, event: dict, now: datetime) -> Eve
         .filter(stripe_checkout_session_id=session["id"])
         .first()
     )
-    if donation is None and subscription_id:
-        donation = Donation.objects.filter(stripe_subscription_id=subscription_id).first()
+    if subscription_id:
+        donation = _subscription_donation(pending=donation, subscription_id=subscription_id)
     if donation is None:
         campaign = _campaign_from(session.get("metadata"))
         donation = Donation(
