@@ -33,11 +33,18 @@ PAYMENT_SERVICE_DOWN = (
 DONATION_CANCELLED = "Your monthly donation is cancelled. Thank you for your support so far."
 
 
+# The largest id a database holds. A longer number in ?article= finds no article (SQLite refuses
+# to compare a column with it).
+MAX_ARTICLE_ID = 2**63 - 1
+
+
 def _article(raw):
     from masthead.publishing.models import ArticlePage
 
     raw = str(raw or "")
-    return ArticlePage.objects.live().filter(pk=int(raw)).first() if raw.isdigit() else None
+    if not raw.isdigit() or int(raw) > MAX_ARTICLE_ID:
+        return None
+    return ArticlePage.objects.live().filter(pk=int(raw)).first()
 
 
 def donate(request):

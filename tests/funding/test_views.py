@@ -49,6 +49,13 @@ def test_the_donate_page_offers_presets_custom_amount_and_frequency(client, camp
     assert page.select_one('[role="progressbar"]') is not None
 
 
+@pytest.mark.parametrize("article", ["99999999999999999999", "abc", "-3"])
+def test_a_garbled_article_in_the_link_still_shows_the_donate_page(client, campaign, article):
+    response = client.get(f"/donate/?article={article}")
+    assert response.status_code == 200
+    assert soup(response).select_one(".donate__from") is None
+
+
 def test_a_one_time_gift_creates_a_checkout_session_and_a_pending_donation(
     client, campaign, fake_stripe
 ):
