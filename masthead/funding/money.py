@@ -33,6 +33,7 @@ UNKNOWN_CURRENCY = _("Unknown currency %(code)s: use one of %(known)s.")
 NOT_A_NUMBER = _("Enter an amount as a number, e.g. 25 or 12.50.")
 TOO_MANY_DECIMALS = _("%(code)s amounts have at most %(places)s decimal places.")
 AMOUNT_TOO_LONG = _("Enter an amount of at most %(limit_value)s characters, e.g. 25 or 12.50.")
+AMOUNT_BEYOND_RANGE = _("This amount is too large to record; check it for extra digits.")
 
 # Longer than any amount a reader or editor types ("1,000,000,000.00" is 16); the forms use it as
 # their max_length, and to_minor refuses longer text before Decimal sees it.
@@ -50,6 +51,9 @@ STYLE_CHOICES = [
 
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
+# Amounts are kept in 64-bit integer columns; more minor units than they hold cannot be saved.
+MAX_MINOR = 2**63 - 1
+
 # Digits and a decimal point, as funding.js accepts them. The minus sign is let through so that
 # "-5" is told to be more than zero. Decimal alone would also take "1E+999997", whose minor units
 # take half a minute to compute, and "1E+1000000", which overflows.
@@ -69,8 +73,8 @@ def exponent(currency: str) -> int:
 
 def to_minor(amount, currency: str) -> int:
     """'12.50' or Decimal('12.5') in `currency` → 1250. Refuses text longer than
-    MAX_AMOUNT_CHARS, anything but plain digits (no exponents, NaN or Infinity) and extra
-    decimals."""
+    MAX_AMOUNT_CHARS, anything but plain digits (no exponents, NaN or Infinity), extra
+    decimals and more minor units than MAX_MINOR."""
     places = exponent(currency)
     text = str(amount).strip().replace(" ", "")
     if len(text) > MAX_AMOUNT_CHARS:
@@ -85,6 +89,8 @@ def to_minor(amount, currency: str) -> int:
     minor = value.scaleb(places)
     if minor != minor.to_integral_value():
         raise MoneyError(TOO_MANY_DECIMALS % {"code": currency.upper(), "places": places})
+    if abs(minor) > MAX_MINOR:
+        raise MoneyError(AMOUNT_BEYOND_RANGE)
     return int(minor)
 
 

@@ -50,6 +50,22 @@ def test_a_campaign_goal_must_be_positive(admin_client, db):
     assert not Campaign.objects.exists()
 
 
+def test_a_campaign_goal_too_large_to_record_is_refused_with_a_message(admin_client, db):
+    response = admin_client.post(
+        reverse("funding_campaign:add"),
+        {
+            "name": "Typo",
+            "slug": "typo",
+            "currency": "USD",
+            "goal": "99999999999999999999",
+            "thank_you": "x",
+        },
+    )
+    assert response.status_code == 200
+    assert "too large to record" in response.content.decode()
+    assert not Campaign.objects.exists()
+
+
 def test_an_editor_records_a_bank_transfer_by_hand_and_the_bar_moves(admin_client, campaign):
     page = admin_client.get(reverse("funding_donation:add"))
     assert page.status_code == 200
@@ -87,6 +103,7 @@ def test_an_editor_records_a_bank_transfer_by_hand_and_the_bar_moves(admin_clien
         ("-10", "more than zero"),
         ("ten", "Enter an amount as a number"),
         ("1.234", "at most 2 decimal places"),
+        ("99999999999999999999", "too large to record"),
     ],
 )
 def test_manual_entries_refuse_bad_amounts(admin_client, campaign, amount, message):
