@@ -201,7 +201,9 @@ def goal_bar_for(*, campaign: Campaign, now: datetime, style: str = STYLE_AMOUNT
     return GoalBar(
         progress=progress,
         month_label=format_date(month.first_day, "LLLL y", locale=babel_locale()),
-        raised_label=money(progress.raised_minor),
+        # A month that opens with refunds of last month's gifts has raised nothing yet, not a
+        # negative amount; the API and the reports keep the net figure.
+        raised_label=money(max(0, progress.raised_minor)),
         goal_label=money(progress.goal_minor),
         marks=marks,
     )

@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.utils import translation
 from wagtail.models import Site
 
+from masthead.funding import services
 from masthead.funding.models import FundingSettings
 from masthead.funding.money import STYLE_LOCALE
 from tests.factories import make_article, make_home
@@ -77,6 +78,16 @@ def test_at_the_months_turn_the_bar_starts_again_from_zero(campaign):
     december = render_bar(datetime(2026, 12, 1, 0, 5, tzinfo=UTC))
     assert plain(december.select_one(".goal-bar__month").text) == "December 2026"
     assert plain(december.select_one(".goal-bar__amount").text) == "0 $"
+
+
+def test_a_month_that_opens_with_a_refund_shows_nothing_raised_not_a_negative_amount(campaign):
+    gift = make_manual_gift(campaign=campaign, amount_minor=10_000, received_at=NOV)
+    services.donation_reverse_manual(donation=gift, now=datetime(2026, 12, 1, 9, tzinfo=UTC))
+    december = render_bar(datetime(2026, 12, 2, tzinfo=UTC))
+    assert plain(december.select_one(".goal-bar__amount").text) == "0 $"
+    track = december.select_one('[role="progressbar"]')
+    assert plain(track["aria-valuetext"]) == "0 $ raised of the 5,000 $ goal for December 2026"
+    assert december.select_one(".goal-bar__fill")["style"] == "width: 0.00%"
 
 
 def test_no_current_campaign_means_no_bar(db):
