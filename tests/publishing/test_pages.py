@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.utils import timezone
 from wagtail.rich_text import RichText
 
@@ -54,6 +55,18 @@ def test_tag_page_lists_tagged_articles_and_unknown_tag_is_404(client, newsroom)
     assert "Ferry service extended" in html and "Council election results" in html
     assert "New telescope opens" not in html
     assert client.get("/tags/no-such-tag/").status_code == 404
+
+
+def test_a_tag_with_accented_or_non_latin_letters_has_its_page(client, newsroom):
+    article = make_article(section=newsroom["world"], title="Harbour café", tags=["Café", "日本"])
+    links = BeautifulSoup(client.get(article.url).content, "html.parser").select(
+        'a[href^="/tags/"]'
+    )
+    assert [link.text for link in links] == ["Café", "日本"]
+    for link in links:
+        response = client.get(link["href"])
+        assert response.status_code == 200
+        assert "Harbour café" in response.content.decode()
 
 
 def test_author_page_lists_their_articles(client, newsroom):

@@ -99,7 +99,8 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
     def front(self, request):
         return self.render(request)
 
-    @path("tags/<slug:tag_slug>/")
+    # Not <slug:>: taggit keeps letters such as é or 日本 in a tag's slug, which that refuses.
+    @path("tags/<str:tag_slug>/")
     def tag(self, request, tag_slug):
         from masthead.publishing import selectors
 
