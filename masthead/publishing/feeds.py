@@ -6,6 +6,7 @@ from wagtail.models import Site
 
 from masthead.publishing import selectors
 from masthead.publishing.models import SiteIdentity
+from masthead.templatetags.masthead_tags import xml_text
 
 FEED_LENGTH = 30
 
@@ -23,25 +24,25 @@ class SiteFeed(Feed):
 
     def title(self, section=None):
         name = self.identity.name if self.identity else "Masthead"
-        return f"{section.title} – {name}" if section else name
+        return xml_text(f"{section.title} – {name}" if section else name)
 
     def link(self, section=None):
         return section.get_url(self.request) if section else "/"
 
     def description(self, section=None):
         if section and section.description:
-            return section.description
-        return self.identity.tagline if self.identity else ""
+            return xml_text(section.description)
+        return xml_text(self.identity.tagline if self.identity else "")
 
     def items(self, section=None):
         root = section or (self.site.root_page if self.site else None)
         return selectors.live_articles(root)[:FEED_LENGTH]
 
     def item_title(self, article):
-        return article.title
+        return xml_text(article.title)
 
     def item_description(self, article):
-        return article.standfirst
+        return xml_text(article.standfirst)
 
     def item_link(self, article):
         return article.get_url(self.request)
@@ -58,10 +59,10 @@ class SiteFeed(Feed):
         return article.last_published_at
 
     def item_author_name(self, article):
-        return ", ".join(author.name for author in article.authors)
+        return xml_text(", ".join(author.name for author in article.authors))
 
     def item_categories(self, article):
-        return [tag.name for tag in article.tags.all()]
+        return [xml_text(tag.name) for tag in article.tags.all()]
 
 
 class AtomSiteFeed(SiteFeed):

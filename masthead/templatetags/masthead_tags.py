@@ -7,12 +7,25 @@ register = template.Library()
 
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
+# Characters XML 1.0 cannot hold at all, escaped or not: C0 controls other than tab, newline and
+# carriage return, and the non-characters U+FFFE and U+FFFF.
+_NOT_IN_XML = dict.fromkeys(
+    [*(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)), 0xFFFE, 0xFFFF]
+)
+
 
 @register.filter
 def json_ld(data) -> str:
     """JSON safe to place inside <script type="application/ld+json"> (no tag can be closed early)."""
     encoded = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_SCRIPT_ESCAPES)
     return mark_safe(encoded)  # noqa: S308 (<, > and & are escaped above)
+
+
+@register.filter
+def xml_text(text) -> str:
+    """Text without the characters XML cannot hold: a control character pasted into a headline
+    must not break the feeds and the news sitemap."""
+    return str(text or "").translate(_NOT_IN_XML)
 
 
 @register.simple_tag(takes_context=True)

@@ -45,6 +45,20 @@ def test_atom_feed_is_valid(client, newsroom):
     assert entries[0].findtext(f"{ATOM}title") == "Ferry service extended"
 
 
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/world/feed/", "/news-sitemap.xml"])
+def test_a_control_character_pasted_into_a_headline_leaves_the_feeds_valid(client, newsroom, url):
+    make_article(
+        section=newsroom["world"],
+        title="Storm\x0b warning",
+        standfirst="Gusts\x08 of 90 km/h",
+        tags=["wea\x1fther"],
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    text = ET.tostring(ET.fromstring(response.content), encoding="unicode")
+    assert "Storm warning" in text
+
+
 def test_feed_leaves_out_drafts(client, newsroom):
     make_article(title="Secret draft", publish=False)
     assert b"Secret draft" not in client.get("/feed/").content
