@@ -57,7 +57,9 @@ class DonateForm(forms.Form):
             field = "custom_amount" if choice == OTHER else "amount"
             self.add_error(field, ENTER_AN_AMOUNT if choice == OTHER else CHOOSE_AN_AMOUNT)
             return cleaned
-        raw, field = (custom, "custom_amount") if choice in ("", OTHER) else (choice, "amount")
+        # A typed amount wins: without JavaScript a preset stays checked beside the field, and
+        # funding.js only sends the field while "Other amount" is chosen.
+        raw, field = (custom, "custom_amount") if custom else (choice, "amount")
         try:
             amount_minor = to_minor(raw, self.campaign.currency)
             amount_check(campaign=self.campaign, amount_minor=amount_minor)

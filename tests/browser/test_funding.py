@@ -92,6 +92,19 @@ def test_a_custom_amount_is_checked_in_the_browser_then_accepted(
     assert params["line_items"][0]["price_data"]["unit_amount"] == 3750
 
 
+def test_an_amount_typed_then_left_for_a_preset_is_not_the_one_given(
+    live_server, page, donate_setup
+):
+    page.goto(live_server.url + "/donate/")
+    page.locator(".amounts__option", has_text="Other amount").click()
+    page.locator("#id_custom_amount").fill("30")
+    page.locator(".amounts__option", has_text="50").click()
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_url("**/donate/thanks/**")
+    [params] = donate_setup["stripe"].calls
+    assert params["line_items"][0]["price_data"]["unit_amount"] == 5000
+
+
 def test_without_javascript_the_server_gives_the_same_message(
     live_server, page_without_js, donate_setup
 ):

@@ -112,6 +112,16 @@ def test_a_monthly_gift_is_a_subscription_with_inline_monthly_price_data(
     assert Donation.objects.get().frequency == "monthly"
 
 
+def test_without_javascript_an_amount_typed_beside_the_checked_preset_is_the_one_given(
+    client, campaign, fake_stripe
+):
+    # The page comes with a preset checked; without JavaScript "Other amount" is a plain field.
+    client.post("/donate/", {"frequency": "one_time", "amount": "10", "custom_amount": "30"})
+    params = fake_stripe.v1.checkout.sessions.create.call_args.kwargs["params"]
+    assert params["line_items"][0]["price_data"]["unit_amount"] == 3000
+    assert Donation.objects.get().amount_minor == 3000
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -45,6 +45,8 @@
 
     function sync() {
       box.hidden = !other.checked;
+      // A hidden field's amount must not be sent: the server gives a typed amount over a preset.
+      input.disabled = !other.checked;
       if (other.checked) input.removeAttribute("tabindex");
     }
     function showError(message) {
