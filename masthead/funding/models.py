@@ -173,16 +173,20 @@ class Donation(models.Model):
 
 
 class LedgerEntry(models.Model):
-    """One movement of money: a succeeded charge or invoice (+), a refund (−) or a manual gift (+)."""
+    """One movement of money: a succeeded charge or invoice (+), a refund (−), a manual gift (+),
+    or a dispute: a reader's bank taking a payment back (−) and, if the newsroom wins, returning
+    it (+)."""
 
     class Kind(models.TextChoices):
         PAYMENT = "payment", _("Payment")
         REFUND = "refund", _("Refund")
+        DISPUTE = "dispute", _("Dispute (chargeback)")
 
     class Source(models.TextChoices):
         CHECKOUT = "checkout", _("Stripe Checkout")
         INVOICE = "invoice", _("Stripe invoice (monthly)")
         STRIPE_REFUND = "stripe_refund", _("Stripe refund")
+        STRIPE_DISPUTE = "stripe_dispute", _("Stripe dispute")
         MANUAL = "manual", _("Manual entry")
         MANUAL_REVERSAL = "manual_reversal", _("Manual reversal")
 
@@ -221,7 +225,9 @@ class LedgerEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind="payment", amount_minor__gt=0) | Q(kind="refund", amount_minor__lt=0)
+                    Q(kind="payment", amount_minor__gt=0)
+                    | Q(kind="refund", amount_minor__lt=0)
+                    | (Q(kind="dispute") & ~Q(amount_minor=0))
                 ),
                 name="funding_ledger_sign_matches_kind",
             )

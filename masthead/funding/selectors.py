@@ -323,7 +323,8 @@ def report_months(
 ) -> list[MonthReport]:
     """Totals per month (newest first) for the last `months` months, split by kind of gift.
 
-    Refunds count in the month they happen, so a closed month's figures never change."""
+    Refunds and disputes count in the month they happen, so a closed month's figures never
+    change; disputes are reported with the refunds."""
     newest = Month.of(now)
     oldest = newest
     for _step in range(months - 1):
@@ -335,7 +336,7 @@ def report_months(
     for occurred_at, currency, kind, source, frequency, amount in rows.iterator():
         month = Month.of(occurred_at)
         report = reports.setdefault((month.key, currency), MonthReport(month, currency))
-        if kind == LedgerEntry.Kind.REFUND:
+        if kind in (LedgerEntry.Kind.REFUND, LedgerEntry.Kind.DISPUTE):
             report.refunds_minor += amount
             continue
         report.gifts += 1

@@ -150,6 +150,19 @@ def charge(*, payment_intent, amount=2500, amount_refunded=2500, currency="usd",
     }
 
 
+def dispute(*, charge_id=None, payment_intent, amount=2500, currency="usd") -> dict:
+    return {
+        "id": new_id("dp"),
+        "object": "dispute",
+        "amount": amount,
+        "charge": charge_id or new_id("ch"),
+        "currency": currency,
+        "payment_intent": payment_intent,
+        "reason": "fraudulent",
+        "status": "needs_response",
+    }
+
+
 def subscription(*, subscription_id, canceled_at=None) -> dict:
     return {
         "id": subscription_id,

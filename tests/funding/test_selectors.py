@@ -146,11 +146,24 @@ def test_reports_split_one_time_monthly_manual_and_refunds(campaign):
         stripe_id="ch_1:refunded:500",
         refund_of=original,
     )
+    for amount, stripe_id in [(-1_000, "dp_1:withdrawn"), (1_000, "dp_1:reinstated")]:
+        services.ledger_entry_add(
+            campaign=campaign,
+            donation=one_time,
+            kind="dispute",
+            source="stripe_dispute",
+            amount_minor=amount,
+            currency="USD",
+            occurred_at=at(2026, 11, 6),
+            stripe_id=stripe_id,
+            refund_of=original,
+        )
     [november] = selectors.report_months(campaign=campaign, now=at(2026, 11, 20), months=3)
     assert (november.one_time_minor, november.monthly_minor, november.manual_minor) == (
         2_000,
         1_000,
         5_000,
     )
+    # A dispute lost and then won is no gift: it nets out among the refunds.
     assert (november.refunds_minor, november.net_minor, november.gifts) == (-500, 7_500, 3)
     assert selectors.active_monthly_donors(campaign=campaign) == 1

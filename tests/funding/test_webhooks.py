@@ -418,6 +418,41 @@ def test_a_refund_of_a_payment_not_in_the_ledger_is_refused_and_logged(
     assert LedgerEntry.objects.count() == 0
 
 
+def test_a_chargeback_leaves_the_total_and_returns_when_the_dispute_is_won(client, campaign):
+    session = paid_one_time(client, campaign, amount=2500)
+    dispute = se.dispute(payment_intent=session["payment_intent"], amount=2500)
+    withdrawn = se.event("charge.dispute.funds_withdrawn", dispute)
+    assert se.post_event(client, withdrawn).status_code == 200
+    assert raised(campaign) == 0
+    se.post_event(client, withdrawn)  # replay
+    assert raised(campaign) == 0
+    reinstated = se.event("charge.dispute.funds_reinstated", {**dispute, "status": "won"})
+    assert se.post_event(client, reinstated).status_code == 200
+    assert raised(campaign) == 2500
+    kinds = sorted(LedgerEntry.objects.values_list("kind", "amount_minor"))
+    assert kinds == [("dispute", -2500), ("dispute", 2500), ("payment", 2500)]
+    assert len(mail.outbox) == 1  # the receipt for the gift; a dispute sends the reader nothing
+
+
+def test_a_dispute_does_not_stop_a_later_refund_from_counting(client, campaign):
+    session = paid_one_time(client, campaign, amount=5000)
+    pi = session["payment_intent"]
+    dispute = se.dispute(payment_intent=pi, amount=2000)
+    se.post_event(client, se.event("charge.dispute.funds_withdrawn", dispute))
+    refund = se.charge(payment_intent=pi, amount=5000, amount_refunded=1000)
+    se.post_event(client, se.event("charge.refunded", refund))
+    assert raised(campaign) == 5000 - 2000 - 1000
+
+
+def test_a_dispute_of_a_payment_not_in_the_ledger_is_refused_and_kept(client, campaign):
+    dispute = se.dispute(payment_intent="pi_never_seen")
+    event = se.event("charge.dispute.funds_withdrawn", dispute)
+    assert se.post_event(client, event).status_code == 200
+    stored = StripeEvent.objects.get(event_id=event["id"])
+    assert stored.outcome == StripeEvent.Outcome.REFUSED and "pi_never_seen" in stored.message
+    assert raised(campaign) == 0
+
+
 def test_a_refund_next_month_counts_in_the_month_it_was_made(client, campaign):
     november = int(datetime(2026, 11, 28, 12, tzinfo=UTC).timestamp())
     december = int(datetime(2026, 12, 2, 12, tzinfo=UTC).timestamp())

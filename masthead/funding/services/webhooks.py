@@ -26,6 +26,7 @@ UNKNOWN_CAMPAIGN = (
     "No campaign with the slug {slug!r} (from the event's metadata); nothing counted."
 )
 UNKNOWN_PAYMENT = "Refund of {payment!r}, which is not in the ledger; nothing counted."
+UNKNOWN_DISPUTED_PAYMENT = "Dispute of {payment!r}, which is not in the ledger; nothing counted."
 NOT_HANDLED = "Event type {type!r} is not handled; stored and ignored."
 REPLAYED = "Event {event_id} was already handled; nothing changed."
 
@@ -313,7 +314,8 @@ def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
     return EventOutcome(PROCESSED, f"{invoice['id']} was already counted.")
 
 
-def _refunded_payment(charge: dict) -> LedgerEntry | None:
+def _charged_payment(charge: dict) -> LedgerEntry | None:
+    """The ledger row of the payment a charge (or a dispute of it) belongs to."""
     payments = LedgerEntry.objects.select_for_update().filter(kind=LedgerEntry.Kind.PAYMENT)
     payment_intent = _id(charge.get("payment_intent"))
     if payment_intent:
@@ -335,13 +337,14 @@ def charge_refunded(charge: dict, event: dict, now: datetime) -> EventOutcome:
     """Money went back to a reader: the newly refunded part leaves the total, as a negative row
     in the month of the refund. `amount_refunded` is cumulative, so partial refunds add up and a
     repeated or late event adds nothing."""
-    original = _refunded_payment(charge)
+    original = _charged_payment(charge)
     if original is None:
         raise Refused(
             UNKNOWN_PAYMENT.format(payment=_id(charge.get("payment_intent")) or charge["id"])
         )
     refunded_total = min(int(charge.get("amount_refunded") or 0), original.amount_minor)
-    already = -(original.refunds.aggregate(total=Sum("amount_minor"))["total"] or 0)
+    stripe_refunds = original.refunds.filter(source=LedgerEntry.Source.STRIPE_REFUND)
+    already = -(stripe_refunds.aggregate(total=Sum("amount_minor"))["total"] or 0)
     newly = refunded_total - already
     if newly <= 0:
         return EventOutcome(PROCESSED, "Refund already counted.")
@@ -366,6 +369,63 @@ def charge_refunded(charge: dict, event: dict, now: datetime) -> EventOutcome:
         donation.status = Donation.Status.REFUNDED
         donation.save(update_fields=["status"])
     return EventOutcome(PROCESSED, f"Refund of {Money(newly, entry.currency)} taken off the total.")
+
+
+def _disputed_payment(dispute: dict) -> LedgerEntry:
+    charge = {"id": _id(dispute.get("charge")), "payment_intent": dispute.get("payment_intent")}
+    original = _charged_payment(charge)
+    if original is None:
+        raise Refused(
+            UNKNOWN_DISPUTED_PAYMENT.format(payment=charge["payment_intent"] or charge["id"])
+        )
+    return original
+
+
+def dispute_funds_withdrawn(dispute: dict, event: dict, now: datetime) -> EventOutcome:
+    """A reader's bank took a payment back (a chargeback): the disputed amount leaves the total
+    in the month it happened, as a refund would. Winning the dispute puts it back."""
+    original = _disputed_payment(dispute)
+    amount = min(int(dispute.get("amount") or 0), original.amount_minor)
+    if amount <= 0:
+        return EventOutcome(IGNORED, f"Dispute {dispute['id']} withdrew nothing.")
+    entry, created = ledger_entry_add(
+        campaign=original.campaign,
+        donation=original.donation,
+        kind=LedgerEntry.Kind.DISPUTE,
+        source=LedgerEntry.Source.STRIPE_DISPUTE,
+        amount_minor=-amount,
+        currency=original.currency,
+        occurred_at=_when(event.get("created"), now),
+        stripe_id=f"{dispute['id']}:withdrawn",
+        payment_intent=original.payment_intent,
+        refund_of=original,
+    )
+    if not created:
+        return EventOutcome(PROCESSED, "Dispute already counted.")
+    return EventOutcome(PROCESSED, f"Disputed {Money(amount, entry.currency)} taken off the total.")
+
+
+def dispute_funds_reinstated(dispute: dict, event: dict, now: datetime) -> EventOutcome:
+    """The newsroom won a dispute: what was withdrawn comes back, in the month it returns."""
+    original = _disputed_payment(dispute)
+    withdrawn = LedgerEntry.objects.filter(stripe_id=f"{dispute['id']}:withdrawn").first()
+    if withdrawn is None:
+        return EventOutcome(IGNORED, f"Nothing was withdrawn for dispute {dispute['id']}.")
+    entry, created = ledger_entry_add(
+        campaign=original.campaign,
+        donation=original.donation,
+        kind=LedgerEntry.Kind.DISPUTE,
+        source=LedgerEntry.Source.STRIPE_DISPUTE,
+        amount_minor=-withdrawn.amount_minor,
+        currency=original.currency,
+        occurred_at=_when(event.get("created"), now),
+        stripe_id=f"{dispute['id']}:reinstated",
+        payment_intent=original.payment_intent,
+        refund_of=original,
+    )
+    if not created:
+        return EventOutcome(PROCESSED, "Reinstated funds already counted.")
+    return EventOutcome(PROCESSED, f"{entry.amount} back in the total after a won dispute.")
 
 
 def subscription_deleted(subscription: dict, event: dict, now: datetime) -> EventOutcome:
@@ -400,5 +460,7 @@ HANDLERS: dict[str, Callable[[dict, dict, datetime], EventOutcome]] = {
     "checkout.session.expired": checkout_session_ended,
     "invoice.paid": invoice_paid,
     "charge.refunded": charge_refunded,
+    "charge.dispute.funds_withdrawn": dispute_funds_withdrawn,
+    "charge.dispute.funds_reinstated": dispute_funds_reinstated,
     "customer.subscription.deleted": subscription_deleted,
 }
