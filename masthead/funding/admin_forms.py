@@ -1,5 +1,7 @@
 """Admin forms: editors type amounts in whole units ("5000", "12.50"); the models keep minor units."""
 
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +101,16 @@ class ManualDonationForm(WagtailAdminModelForm):
         self.order_fields(
             ["campaign", "amount", "received_at", "method", "frequency", "public_name", "article"]
         )
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data["received_at"]
+        # A few minutes of slack for the editor's clock; a later date would count in a month
+        # that has not begun, and show on its goal bar as soon as it does.
+        if received_at > timezone.now() + timedelta(minutes=10):
+            raise forms.ValidationError(
+                _("This date is in the future. Record a gift once it has been received.")
+            )
+        return received_at
 
     def clean(self):
         cleaned = super().clean()

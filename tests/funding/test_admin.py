@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -119,6 +119,24 @@ def test_manual_entries_refuse_bad_amounts(admin_client, campaign, amount, messa
     )
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert not LedgerEntry.objects.exists()
+
+
+def test_a_manual_gift_cannot_be_dated_in_the_future(admin_client, campaign):
+    next_week = timezone.localtime(timezone.now() + timedelta(days=7))
+    response = admin_client.post(
+        reverse("funding_donation:add"),
+        {
+            "campaign": campaign.pk,
+            "method": "cash",
+            "frequency": "one_time",
+            "amount": "40",
+            "received_at": next_week.strftime("%Y-%m-%d %H:%M:%S"),
+        },
+    )
+    assert response.status_code == 200
+    assert "This date is in the future" in response.content.decode()
+    assert 'value="40"' in response.content.decode()
     assert not LedgerEntry.objects.exists()
 
 
