@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Site
 
 from masthead.publishing import selectors
@@ -11,6 +11,17 @@ from masthead.publishing.models import SiteIdentity
 
 NEWS_SITEMAP_WINDOW = timedelta(days=2)
 NEWS_SITEMAP_LIMIT = 1000  # Google reads at most 1,000 <url> entries per news sitemap
+
+
+def news_language(language_code: str) -> str:
+    """The publication's language as Google News names it: the ISO 639 code, except zh-cn and
+    zh-tw for simplified and traditional Chinese."""
+    code = language_code.lower()
+    if code in ("zh-hans", "zh-cn", "zh-sg", "zh-my"):
+        return "zh-cn"
+    if code in ("zh-hant", "zh-tw", "zh-hk", "zh-mo"):
+        return "zh-tw"
+    return code.split("-")[0]
 
 
 def news_sitemap(request):
@@ -28,7 +39,7 @@ def news_sitemap(request):
         {
             "articles": articles,
             "publication_name": identity.name if identity else "Masthead",
-            "language": (request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else "en")[:2],
+            "language": news_language(translation.get_language() or "en"),
         },
         content_type="application/xml; charset=utf-8",
     )

@@ -85,6 +85,20 @@ def test_news_sitemap_has_only_the_last_two_days(client, newsroom):
     assert first.find(f"{NEWS}news/{NEWS}publication").findtext(f"{NEWS}name")
 
 
+@pytest.mark.parametrize(
+    ("language_code", "expected"),
+    [("en-us", "en"), ("fr", "fr"), ("ast", "ast"), ("zh-hans", "zh-cn"), ("zh-hant", "zh-tw")],
+)
+def test_pages_and_the_news_sitemap_name_the_sites_language(
+    client, newsroom, settings, language_code, expected
+):
+    settings.LANGUAGE_CODE = language_code
+    sitemap = ET.fromstring(client.get("/news-sitemap.xml").content)
+    assert {node.text for node in sitemap.iter(f"{NEWS}language")} == {expected}
+    html = client.get(newsroom["articles"]["ferry"].url).content.decode()
+    assert f'<html lang="{language_code}">' in html
+
+
 def test_robots_txt_points_to_the_sitemaps(client, newsroom):
     body = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in body
