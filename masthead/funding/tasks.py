@@ -9,6 +9,8 @@ from wagtail.models import Site
 
 from masthead.funding.donor_links import donor_manage_url
 from masthead.funding.models import LedgerEntry
+from masthead.funding.money import STYLE_AMOUNT_SYMBOL
+from masthead.funding.selectors import funding_settings
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +30,9 @@ def donation_receipt_send(ledger_entry_id: int) -> bool:
     from masthead.publishing.models import SiteIdentity
 
     site_name = SiteIdentity.name_for(site)
+    panel = funding_settings(site)
     context = {
+        "money_style": panel.money_style if panel else STYLE_AMOUNT_SYMBOL,
         "entry": entry,
         "donation": entry.donation,
         "donor": donor,

@@ -140,6 +140,22 @@ def test_a_paid_checkout_counts_its_amount_once_and_sends_one_receipt(client, ca
     assert len(mail.outbox) == 1
 
 
+def test_the_receipt_writes_amounts_in_the_sites_money_style(client, campaign):
+    from wagtail.models import Site
+
+    from masthead.funding.models import FundingSettings
+    from masthead.funding.money import STYLE_LOCALE
+
+    panel = FundingSettings.for_site(Site.objects.get(is_default_site=True))
+    panel.money_style = STYLE_LOCALE
+    panel.save()
+    session = se.checkout_session(campaign="campaign", amount=2500)
+    pending_donation(campaign, session_id=session["id"])
+    se.post_event(client, se.event("checkout.session.completed", session))
+    [receipt] = mail.outbox
+    assert receipt.subject.endswith(": $25") and "Amount:   $25" in receipt.body
+
+
 def test_a_second_event_for_the_same_payment_is_not_counted_twice(client, campaign):
     session = se.checkout_session(campaign="campaign", amount=2500)
     se.post_event(client, se.event("checkout.session.completed", session))
