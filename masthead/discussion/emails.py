@@ -67,7 +67,7 @@ def send_notification(subscription, comments) -> None:
                 "author_name": comment.author_name,
                 "text": plain_text(comment.body),
                 "html": comment.body_html,
-                "url": absolute_url(f"{article.url}#comment-{comment.pk}"),
+                "url": absolute_url(reverse("discussion:comment", args=[comment.pk])),
                 "created": comment.created,
             }
             for comment in comments

@@ -4,6 +4,7 @@ whatever the thread's size: its top-level comments, then all their descendants a
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.dateparse import parse_datetime
@@ -134,6 +135,27 @@ def _after_cursor(comments, cursor: str, sort: str):
     if sort == SortOrder.MOST_VOTED:
         return comments.filter(Q(score__lt=score) | (Q(score=score) & later))
     return comments.filter(later)
+
+
+def comment_location(comment: Comment, *, sort: str, per_page: int) -> str:
+    """Where a comment shows in its article's thread, as a path: the article with the comment's
+    fragment, continued from the page that begins with its top-level comment when that comment
+    is not on the first page (links in e-mails, and the redirect after posting without
+    JavaScript, would otherwise land where the comment is not shown)."""
+    if sort not in ORDERINGS:
+        sort = SortOrder.NEWEST
+    root = comment.root or comment
+    top = top_level_comments(comment.article_id, reader=None, sort=sort)
+    # The cursor just ahead of the root, so that the page starts with it: ids are compared
+    # after the creation time, descending except for the oldest-first order.
+    step = -1 if sort == SortOrder.OLDEST else 1
+    ahead_of_root = Comment(pk=root.pk + step, created=root.created, score=root.score)
+    cursor = encode_cursor(ahead_of_root, sort)
+    from_root = _after_cursor(top, cursor, sort)
+    path = comment.article.url
+    if top.count() - from_root.count() >= per_page:
+        path += "?" + urlencode({"comments_sort": sort, "comments_after": cursor})
+    return f"{path}#comment-{comment.pk}"
 
 
 def thread_page(

@@ -105,7 +105,7 @@ def post_comment(request, article_id):
     else:
         if notice:
             messages.info(request, notice)
-        response = redirect(f"{article.url}#comment-{comment.pk}")
+        response = _redirect_to_comment(request, comment)
     remember_reader(response, reader)
     return response
 
@@ -191,6 +191,26 @@ def _remember_sort(response, value):
 
 
 @require_GET
+def comment_link(request, comment_id):
+    """A comment's lasting address (e-mails link here): the page of its thread that shows it."""
+    comment = selectors.public_comment(int(comment_id))
+    if comment is None:
+        # Removed or deleted since the link was sent: the conversation is still there.
+        gone = Comment.objects.filter(pk=comment_id).select_related("article").first()
+        if gone is None or not selectors.is_open_article(gone.article_id):
+            raise Http404("This comment is not available.")
+        return redirect(f"{gone.article.url}#comments")
+    return _redirect_to_comment(request, comment)
+
+
+def _redirect_to_comment(request, comment):
+    """To the page of the article's thread that shows the comment, in the reader's order."""
+    options = discussion_settings(comment.article)
+    sort = chosen_sort(request, options)
+    return redirect(selectors.comment_location(comment, sort=sort, per_page=options.page_size))
+
+
+@require_GET
 def updates(request, article_id):
     """How many comments arrived since the reader's newest; a 304 while nothing has changed."""
     if not selectors.is_open_article(int(article_id)):
@@ -261,7 +281,7 @@ def vote(request, comment_id):
     else:
         if message:
             messages.error(request, message)
-        response = redirect(f"{comment.article.url}#comment-{comment.pk}")
+        response = _redirect_to_comment(request, comment)
     remember_reader(response, reader)
     return response
 
@@ -287,7 +307,7 @@ def edit(request, comment_id):
                 return JsonResponse(
                     {"id": comment.pk, "body_html": comment.body_html, "status": comment.status}
                 )
-            return redirect(f"{comment.article.url}#comment-{comment.pk}")
+            return _redirect_to_comment(request, comment)
         if _wants_json(request):
             return JsonResponse({"detail": error.message}, status=error.status)
     else:

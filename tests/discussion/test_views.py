@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 
+from masthead.discussion.conf import SORT_COOKIE
 from masthead.discussion.models import Comment, DiscussionSettings
 from masthead.discussion.services import comments as rules
 from tests.discussion.conftest import guest
@@ -34,6 +35,61 @@ def test_section_shows_count_invitation_and_form(client, article, post):
     assert 'placeholder="Would love your thoughts, please comment."' in html
     assert 'name="author_email"' in html
     assert "Existing comment" in html
+
+
+def small_pages(article, size=3):
+    options = DiscussionSettings.for_site(article.get_site())
+    options.page_size = size
+    options.save()
+
+
+def test_a_comment_link_opens_the_page_of_the_thread_that_shows_it(client, article, post):
+    small_pages(article)
+    old = post("The first word on this")
+    reply = post("A late answer to the first word", parent_id=old.pk)
+    for n in range(5):
+        post(f"Newer comment {n}")
+    response = client.get(f"/comments/comment/{reply.pk}/")
+    assert response.status_code == 302 and response["Location"].endswith(f"#comment-{reply.pk}")
+    assert "comments_after=" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert f'id="comment-{reply.pk}"' in page and "A late answer to the first word" in page
+    assert "Back to the first comments" in page
+    newest = Comment.objects.filter(body="Newer comment 4").get()
+    on_first_page = client.get(f"/comments/comment/{newest.pk}/")
+    assert on_first_page["Location"] == f"{article.url}#comment-{newest.pk}"
+
+
+def test_a_comment_link_follows_the_readers_order(client, article, post):
+    small_pages(article)
+    comments = [post(f"Comment {n}") for n in range(6)]
+    client.cookies[SORT_COOKIE] = "oldest"
+    first = client.get(f"/comments/comment/{comments[0].pk}/")
+    assert first["Location"] == f"{article.url}#comment-{comments[0].pk}"
+    last = client.get(f"/comments/comment/{comments[-1].pk}/")
+    assert "comments_sort=oldest" in last["Location"]
+    assert f'id="comment-{comments[-1].pk}"' in client.get(last["Location"]).content.decode()
+
+
+def test_a_link_to_a_comment_removed_since_opens_the_articles_comments(client, article, post):
+    comment = post("Soon gone")
+    Comment.objects.filter(pk=comment.pk).update(status="removed")
+    response = client.get(f"/comments/comment/{comment.pk}/")
+    assert response["Location"] == f"{article.url}#comments"
+    assert client.get(f"/comments/comment/{comment.pk + 1000}/").status_code == 404
+    article.unpublish()
+    assert client.get(f"/comments/comment/{comment.pk}/").status_code == 404
+
+
+def test_posting_without_javascript_lands_where_the_new_comment_shows(client, article, post):
+    small_pages(article)
+    for n in range(5):
+        post(f"Earlier comment {n}")
+    client.cookies[SORT_COOKIE] = "oldest"
+    response = client.post(f"/comments/{article.pk}/post/", form_data(body="Mine, the newest"))
+    mine = Comment.objects.get(body="Mine, the newest")
+    assert "comments_after=" in response["Location"]
+    assert f'id="comment-{mine.pk}"' in client.get(response["Location"]).content.decode()
 
 
 def test_invitation_is_a_site_setting(client, article):
