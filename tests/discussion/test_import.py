@@ -15,6 +15,9 @@ def thread_file(tmp_path, items):
     return path
 
 
+# Valid in form, but longer than the 254 characters an address column holds.
+LONG_EMAIL = "a" * 64 + "@" + ".".join(letter * 63 for letter in "cde") + ".com"
+
 GOOD = [
     {
         "id": 1,
@@ -68,6 +71,18 @@ def test_import_a_thread(article, tmp_path, capsys):
         ([GOOD[0], {k: v for k, v in GOOD[2].items() if k != "text"}], "Item 2 (id 3) lacks text"),
         ([GOOD[0], GOOD[0]], "Item 2 (id 1): the id is used twice"),
         ([GOOD[0], {**GOOD[2], "email": "not-mail"}], "is not an e-mail address"),
+        (
+            [GOOD[0], {**GOOD[1], "created": "2025-02-30T10:00:00Z"}],
+            "Item 2 (id 2): created '2025-02-30T10:00:00Z' is not an ISO 8601 date",
+        ),
+        (
+            [GOOD[0], {**GOOD[1], "votes": 10**30}],
+            "Item 2 (id 2): votes 1000000000000000000000000000000 is out of range",
+        ),
+        (
+            [GOOD[0], {**GOOD[1], "email": LONG_EMAIL}],
+            "Item 2 (id 2): the e-mail address is longer than 254 characters",
+        ),
     ],
 )
 def test_malformed_file_is_refused_and_nothing_is_imported(article, tmp_path, items, message):

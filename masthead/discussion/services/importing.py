@@ -20,6 +20,9 @@ from masthead.discussion.models import Comment, CommentStatus
 from masthead.discussion.services.comments import discussion_settings, thread_changed
 
 REQUIRED_FIELDS = ("id", "parent_id", "author", "email", "created", "text", "votes")
+EMAIL_MAX_LENGTH = Comment._meta.get_field("author_email").max_length
+# The score column is a 32-bit integer on every database.
+VOTES_LIMIT = 2**31 - 1
 IMPORT_READER_KEY = "import"
 BATCH_SIZE = 1000
 
@@ -85,6 +88,10 @@ def parse_import(raw: str) -> list[ImportItem]:
                 validate_email(email)
             except ValidationError:
                 raise ImportRefused(f"{where}: {email!r} is not an e-mail address.") from None
+            if len(email.strip()) > EMAIL_MAX_LENGTH:
+                raise ImportRefused(
+                    f"{where}: the e-mail address is longer than {EMAIL_MAX_LENGTH} characters."
+                )
         created = _created(entry["created"], where)
         text = entry["text"]
         if not isinstance(text, str) or not text.strip():
@@ -98,6 +105,8 @@ def parse_import(raw: str) -> list[ImportItem]:
             raise ImportRefused(
                 f"{where}: votes must be a whole number (the net score), not {votes!r}."
             )
+        if abs(votes) > VOTES_LIMIT:
+            raise ImportRefused(f"{where}: votes {votes} is out of range (at most ±{VOTES_LIMIT}).")
         seen.add(local_id)
         items.append(
             ImportItem(
@@ -182,7 +191,10 @@ def _created(value, where: str) -> datetime:
         raise ImportRefused(
             f"{where}: created must be an ISO 8601 date and time in UTC, e.g. 2025-03-14T09:30:00Z."
         )
-    parsed = parse_datetime(value.strip())
+    try:
+        parsed = parse_datetime(value.strip())
+    except ValueError:  # well formed but impossible, such as February 30th
+        parsed = None
     if parsed is None:
         raise ImportRefused(
             f"{where}: created {value!r} is not an ISO 8601 date and time, e.g. 2025-03-14T09:30:00Z."
