@@ -71,6 +71,8 @@ class Comment(models.Model):
 
     up = models.PositiveIntegerField(default=0)
     down = models.PositiveIntegerField(default=0)
+    # The comment's id in the file it was imported from: running the import again skips it.
+    import_id = models.CharField(max_length=64, blank=True, default="")
     # Votes brought along by an import (a net score), kept apart so that new votes add to it.
     imported_score = models.IntegerField(default=0)
     score = models.IntegerField(default=0, help_text=_("Imported score + up − down."))
@@ -91,6 +93,13 @@ class Comment(models.Model):
             models.Index(fields=["reader_key", "created"], name="comment_reader_time"),
             models.Index(fields=["author_email"], name="comment_author_email"),
             models.Index(fields=["ip_hash", "created"], name="comment_address_time"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "import_id"],
+                condition=~Q(import_id=""),
+                name="one_comment_per_imported_id",
+            )
         ]
 
     def __str__(self):

@@ -133,3 +133,20 @@ def test_imported_votes_are_explained_beside_the_score(article, tmp_path, client
     page = client.get(article.url).content.decode()
     assert "4 points" in page
     assert "plus 4 from before the comments moved here" in page
+
+
+def test_importing_again_adds_only_what_is_new(article, tmp_path, capsys):
+    call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, GOOD)))
+    later_export = [
+        *GOOD,
+        {**GOOD[1], "id": 4, "parent_id": 2, "text": "A reply written since"},
+    ]
+    call_command(
+        "import-comments", "--article", str(article.pk), str(thread_file(tmp_path, later_export))
+    )
+    assert "Imported 1 comments" in capsys.readouterr().out
+    assert Comment.objects.count() == 4
+    reply = Comment.objects.get(body="Reply")
+    newer = Comment.objects.get(body="A reply written since")
+    assert (newer.parent_id, newer.depth, newer.root_id) == (reply.pk, 2, reply.parent_id)
+    assert selectors.thread_page(article, reader=None).count == 4

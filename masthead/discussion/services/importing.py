@@ -2,7 +2,8 @@
 
 The file is a list of {"id", "parent_id", "author", "email", "created", "text", "votes"}, ids local
 to the file, parents always earlier. Everything is checked before anything is written, and the
-writing happens in one transaction: a bad file changes nothing.
+writing happens in one transaction: a bad file changes nothing. Each comment keeps its id from the
+file, so importing the same file again (or a later export of the same site) adds only what is new.
 """
 
 import json
@@ -23,6 +24,7 @@ REQUIRED_FIELDS = ("id", "parent_id", "author", "email", "created", "text", "vot
 EMAIL_MAX_LENGTH = Comment._meta.get_field("author_email").max_length
 # The score column is a 32-bit integer on every database.
 VOTES_LIMIT = 2**31 - 1
+ID_MAX_LENGTH = Comment._meta.get_field("import_id").max_length
 IMPORT_READER_KEY = "import"
 BATCH_SIZE = 1000
 
@@ -127,18 +129,32 @@ def comments_import(*, article, items: list[ImportItem], progress=None) -> int:
     """Write checked comments into an article in one transaction, skipping moderation.
 
     Replies deeper than the site's depth are attached at the deepest level with "in reply to",
-    as new replies are. `progress(done, total)` is called after each batch.
+    as new replies are. Comments imported into the article before (same id in the file) are
+    skipped, and new replies to them attach to them. `progress(done, total)` is called after
+    each batch. Returns how many comments were added.
     """
     max_depth = discussion_settings(article).max_depth
     by_local_id: dict[str, Comment] = {}
-    total = len(items)
-    done = 0
     with transaction.atomic():
+        by_local_id.update(
+            (comment.import_id, comment)
+            for comment in Comment.objects.filter(article=article)
+            .exclude(import_id="")
+            .only("id", "import_id", "parent_id", "root_id", "depth")
+        )
+        new_items = [item for item in items if item.id not in by_local_id]
+        total = len(new_items)
+        done = 0
         # Insert level by level, so every parent has its database id before its replies are built.
         levels: dict[int, list[ImportItem]] = {}
         depth_of: dict[str, int] = {}
-        for item in items:
-            depth = 0 if item.parent_id is None else depth_of[item.parent_id] + 1
+        for item in new_items:
+            if item.parent_id is None:
+                depth = 0
+            elif item.parent_id in depth_of:
+                depth = depth_of[item.parent_id] + 1
+            else:  # a reply to a comment imported before
+                depth = by_local_id[item.parent_id].depth + 1
             depth_of[item.id] = depth
             levels.setdefault(depth, []).append(item)
         for depth in sorted(levels):
@@ -149,6 +165,7 @@ def comments_import(*, article, items: list[ImportItem], progress=None) -> int:
                     author_name=item.author,
                     author_email=item.email.lower(),
                     reader_key=IMPORT_READER_KEY,
+                    import_id=item.id,
                     body=item.text,
                     body_html=render_comment(item.text),
                     status=CommentStatus.PUBLISHED,
@@ -183,6 +200,8 @@ def comments_import(*, article, items: list[ImportItem], progress=None) -> int:
 def _local_id(value, where: str, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | str) or str(value).strip() == "":
         raise ImportRefused(f"{where}: {name} must be a number or a string, not {value!r}.")
+    if len(str(value)) > ID_MAX_LENGTH:
+        raise ImportRefused(f"{where}: {name} is longer than {ID_MAX_LENGTH} characters.")
     return str(value)
 
 

@@ -9,7 +9,7 @@ from masthead.publishing.models import ArticlePage
 class Command(BaseCommand):
     help = (
         "Import a thread of comments into an article from a JSON list of "
-        '{"id", "parent_id", "author", "email", "created", "text", "votes"} (all or nothing; no moderation).'
+        '{"id", "parent_id", "author", "email", "created", "text", "votes"} (all or nothing; no moderation; comments imported before are skipped).'
     )
 
     def add_arguments(self, parser):
@@ -38,6 +38,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {done}/{total}")
 
         count = comments_import(article=target, items=items, progress=progress)
+        skipped = f" ({len(items) - count} were already there)" if count < len(items) else ""
         self.stdout.write(
-            self.style.SUCCESS(f"Imported {count} comments into article {target.pk}.")
+            self.style.SUCCESS(f"Imported {count} comments into article {target.pk}{skipped}.")
         )
