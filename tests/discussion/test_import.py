@@ -150,3 +150,13 @@ def test_importing_again_adds_only_what_is_new(article, tmp_path, capsys):
     newer = Comment.objects.get(body="A reply written since")
     assert (newer.parent_id, newer.depth, newer.root_id) == (reply.pk, 2, reply.parent_id)
     assert selectors.thread_page(article, reader=None).count == 4
+
+
+def test_parent_zero_as_text_means_top_level_as_in_wordpress_exports(article, tmp_path):
+    items = [
+        {**GOOD[0], "id": "101", "parent_id": "0"},
+        {**GOOD[1], "id": "102", "parent_id": "101"},
+    ]
+    call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, items)))
+    first, reply = Comment.objects.order_by("created")
+    assert first.parent_id is None and reply.parent_id == first.pk

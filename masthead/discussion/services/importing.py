@@ -24,6 +24,8 @@ REQUIRED_FIELDS = ("id", "parent_id", "author", "email", "created", "text", "vot
 EMAIL_MAX_LENGTH = Comment._meta.get_field("author_email").max_length
 # The score column is a 32-bit integer on every database.
 VOTES_LIMIT = 2**31 - 1
+# How a top-level comment's parent is written: WordPress and Disqus exports say 0, or "0".
+NO_PARENT = (None, "", 0, "0")
 ID_MAX_LENGTH = Comment._meta.get_field("import_id").max_length
 IMPORT_READER_KEY = "import"
 BATCH_SIZE = 1000
@@ -72,7 +74,7 @@ def parse_import(raw: str) -> list[ImportItem]:
             raise ImportRefused(f"{where}: the id is used twice in the file.")
         parent_id = (
             None
-            if entry["parent_id"] in (None, "", 0)
+            if entry["parent_id"] in NO_PARENT
             else _local_id(entry["parent_id"], where, "parent_id")
         )
         if parent_id is not None and parent_id not in seen:
