@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyCookie
@@ -66,7 +66,7 @@ class ThreadOut(Schema):
 
 class ThreadQuery(Schema):
     sort: Literal["newest", "oldest", "most_voted"] = SortOrder.NEWEST
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=selectors.MAX_PAGE)
     snapshot: int | None = Field(
         None,
         description="Newest comment id when the reader started paging: later comments do not shift pages",
@@ -149,7 +149,10 @@ def comment_out(comment: Comment) -> dict:
 
 
 def _article(article_id: int) -> ArticlePage:
-    return get_object_or_404(ArticlePage.objects.live().public(), pk=article_id)
+    article = selectors.open_article(int(article_id))
+    if article is None:
+        raise Http404("No such article.")
+    return article
 
 
 @router.get(

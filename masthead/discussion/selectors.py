@@ -371,6 +371,22 @@ def public_comment(comment_id: int) -> Comment | None:
     )
 
 
+# The largest id a database column holds. Wagtail pages are looked up by their page link, which
+# Django does not range-check: a larger number in an address would fail the query (a 500).
+MAX_ID = 2**63 - 1
+# Likewise for the page of a thread the API may ask for (its offset must fit the database's range).
+MAX_PAGE = 2**31 - 1
+
+
+def open_article(article_id: int):
+    """The live, public article with this id, or None."""
+    from masthead.publishing.models import ArticlePage
+
+    if not 0 < article_id <= MAX_ID:
+        return None
+    return ArticlePage.objects.live().public().filter(pk=article_id).first()
+
+
 def is_open_article(article_id: int) -> bool:
     """Whether an article is live and not restricted to some readers: its thread's counts, votes
     and reports are open to everyone. Every open page polls through it, so the answer is cached
@@ -380,6 +396,8 @@ def is_open_article(article_id: int) -> bool:
     from masthead.publishing.models import ArticlePage
     from masthead.publishing.page_cache import PAGE_CACHE_SECONDS, content_version
 
+    if not 0 < article_id <= MAX_ID:
+        return False
     key = f"open-article:{content_version()}:{article_id}"
     is_open = cache.get(key)
     if is_open is None:

@@ -31,7 +31,10 @@ from masthead.publishing.models import ArticlePage
 
 
 def _article(article_id) -> ArticlePage:
-    return get_object_or_404(ArticlePage.objects.live().public(), pk=article_id)
+    article = selectors.open_article(int(article_id))
+    if article is None:
+        raise Http404("No such article.")
+    return article
 
 
 def _wants_json(request) -> bool:

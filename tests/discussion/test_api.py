@@ -336,3 +336,11 @@ def test_anonymous_listing_is_cached_until_the_thread_changes(
         assert client.get(url).json()["count"] == 1
     post("Second")
     assert client.get(url).json()["count"] == 2
+
+
+def test_numbers_past_the_databases_range_are_a_404_or_422_not_a_500(client, article):
+    huge = 10**20
+    assert client.get(f"/api/v1/articles/{huge}/comments").status_code == 404
+    assert client.get(f"/api/v1/articles/{article.pk}/comments?page={huge}").status_code == 422
+    assert client.get(f"/comments/{huge}/").status_code == 404
+    assert client.get(f"/comments/{huge}/updates/").status_code == 404

@@ -37,6 +37,8 @@ def test_articles_api_refuses_bad_parameters_clearly(client, newsroom):
     assert "nope" in response.json()["detail"]
     response = client.get("/api/v1/articles?limit=1000")
     assert response.status_code == 422
+    response = client.get(f"/api/v1/articles?offset={10**20}")
+    assert response.status_code == 422
 
 
 def test_openapi_schema_documents_the_articles_endpoint(client, db):
