@@ -156,7 +156,9 @@ def _article(article_id: int) -> ArticlePage:
 
 
 @router.get(
-    "/articles/{article_id}/comments", response=ThreadOut, summary="A page of an article's comments"
+    "/articles/{article_id}/comments",
+    response={200: ThreadOut, 404: Error},
+    summary="A page of an article's comments",
 )
 def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuery]):
     """Top-level comments in pages (sorted as asked), each with all its replies in time order."""
@@ -264,7 +266,7 @@ def vote(request: HttpRequest, response: HttpResponse, comment_id: int, payload:
 @router.patch(
     "/comments/{comment_id}",
     auth=reader_session,
-    response={200: CommentOut, 400: Error, 403: Error, 404: Error, 410: Error},
+    response={200: CommentOut, 400: Error, 403: Error, 404: Error, 410: Error, 429: Error},
     summary="Edit a comment",
 )
 def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEdit):
@@ -290,7 +292,7 @@ def delete_comment(request: HttpRequest, comment_id: int):
 @router.post(
     "/articles/{article_id}/subscriptions",
     auth=reader_session,
-    response={202: SubscriptionOut, 400: Error, 404: Error},
+    response={202: SubscriptionOut, 400: Error, 404: Error, 429: Error},
     summary="Subscribe to comments",
 )
 def subscribe(request: HttpRequest, article_id: int, payload: SubscriptionIn):

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from masthead.discussion import selectors as discussion_selectors
+from masthead.discussion.api import Error
 from masthead.discussion.services.comments import comments_are_open, discussion_settings_for_request
 from masthead.publishing import selectors
 
@@ -48,7 +49,11 @@ def article_out(article, request, *, comment_count: int = 0, comments_open: bool
     }
 
 
-@router.get("/articles", response=list[ArticleOut], summary="Published articles, newest first")
+@router.get(
+    "/articles",
+    response={200: list[ArticleOut], 404: Error},
+    summary="Published articles, newest first",
+)
 def list_articles(request: HttpRequest, response: HttpResponse, filters: Query[ArticleFilters]):
     """The newest published articles. The total is in the `X-Total-Count` header."""
     articles = selectors.live_articles()

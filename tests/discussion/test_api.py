@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from masthead.discussion.models import Comment, CommentStatus
+from masthead.discussion.models import Comment, CommentStatus, Subscription
 from masthead.discussion.services import comments as rules
 from tests.factories import make_article
 
@@ -344,3 +344,25 @@ def test_numbers_past_the_databases_range_are_a_404_or_422_not_a_500(client, art
     assert client.get(f"/api/v1/articles/{article.pk}/comments?page={huge}").status_code == 422
     assert client.get(f"/comments/{huge}/").status_code == 404
     assert client.get(f"/comments/{huge}/updates/").status_code == 404
+
+
+def test_openapi_documents_the_refusals_the_endpoints_give(client, article):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    def documented(path, method, status):
+        return str(status) in paths[f"/api/v1{path}"][method]["responses"]
+
+    assert client.get("/api/v1/articles/424242/comments").status_code == 404
+    assert documented("/articles/{article_id}/comments", "get", 404)
+    assert client.get("/api/v1/articles?section=nope").status_code == 404
+    assert documented("/articles", "get", 404)
+    for n in range(10):  # confirmation e-mails to one address are capped per day
+        response = client.post(
+            f"/api/v1/articles/{article.pk}/subscriptions",
+            data=json.dumps({"email": "target@example.com", "kind": ("all", "replies")[n % 2]}),
+            content_type="application/json",
+        )
+        Subscription.objects.update(created=timezone.now() - timedelta(hours=1))
+    assert response.status_code == 429
+    assert documented("/articles/{article_id}/subscriptions", "post", 429)
+    assert documented("/comments/{comment_id}", "patch", 429)  # edits count against the rate limit
