@@ -217,6 +217,11 @@ def test_nobody_can_flood_an_address_with_confirmation_requests(
 def test_bad_subscription_requests_are_refused(article):
     with pytest.raises(SubscriptionRefused, match="valid e-mail"):
         subscription_request(article=article, email="nope", kind="all")
+    # Valid in form, but longer than an address column holds (PostgreSQL failed with a 500).
+    too_long = "a" * 64 + "@" + ".".join(letter * 63 for letter in "cde") + ".com"
+    with pytest.raises(SubscriptionRefused, match="valid e-mail"):
+        subscription_request(article=article, email=too_long, kind="all")
+    assert not Subscription.objects.exists()
     with pytest.raises(SubscriptionRefused, match="Choose"):
         subscription_request(article=article, email="a@example.com", kind="everything")
     with pytest.raises(SubscriptionRefused, match="not valid"):

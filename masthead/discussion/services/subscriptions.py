@@ -25,6 +25,7 @@ from masthead.refusals import Refused
 logger = logging.getLogger(__name__)
 
 EMAIL_INVALID = "Please give a valid e-mail address to be notified."
+EMAIL_MAX_LENGTH = Subscription._meta.get_field("email").max_length
 KIND_INVALID = "Choose to be notified of all new comments or of replies to your comments."
 LINK_UNKNOWN = "This link is not valid (it may have been mistyped or replaced by a newer one)."
 LINK_EXPIRED = "This confirmation link has expired. Please subscribe again from the article."
@@ -50,6 +51,8 @@ def subscription_request(
         validate_email(email)
     except ValidationError:
         raise SubscriptionRefused(EMAIL_INVALID) from None
+    if len(email) > EMAIL_MAX_LENGTH:  # valid in form, but longer than the column holds
+        raise SubscriptionRefused(EMAIL_INVALID)
     if kind not in SubscriptionKind.values:
         raise SubscriptionRefused(KIND_INVALID)
     with transaction.atomic():
