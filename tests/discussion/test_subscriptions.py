@@ -308,3 +308,23 @@ def test_notification_travels_through_a_real_smtp_server(
     assert message["List-Unsubscribe"].strip().startswith("<http")
     assert message["List-Unsubscribe-Post"].strip() == "List-Unsubscribe=One-Click"
     assert "Sent over SMTP" in message.get_body(("plain",)).get_content()
+
+
+def test_read_and_reply_link_opens_the_page_that_shows_the_comment(
+    article, post, client, django_capture_on_commit_callbacks
+):
+    oldest = post("The oldest comment", email="old@example.com")
+    for n in range(25):  # more than a page of newer top-level comments
+        post(f"Comment {n}")
+    subscribe_and_confirm(article, "old@example.com", "replies", django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = post("An answer to the oldest", parent_id=oldest.pk)
+    link = re.search(r"Read and reply: http://[^/\s]+(\S+)", mail.outbox[0].body).group(1)
+    assert link in mail.outbox[0].alternatives[0][0]
+
+    opened = client.get(link, follow=True)
+    assert opened.redirect_chain[-1][0].endswith(f"#comment-{reply.pk}")
+    page = opened.content.decode()
+    assert f'id="comment-{reply.pk}"' in page and f'id="comment-{oldest.pk}"' in page
+
