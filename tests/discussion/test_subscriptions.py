@@ -327,4 +327,3 @@ def test_read_and_reply_link_opens_the_page_that_shows_the_comment(
     assert opened.redirect_chain[-1][0].endswith(f"#comment-{reply.pk}")
     page = opened.content.decode()
     assert f'id="comment-{reply.pk}"' in page and f'id="comment-{oldest.pk}"' in page
-
