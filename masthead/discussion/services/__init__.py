@@ -9,7 +9,12 @@ from masthead.discussion.services.comments import (
     comments_are_open,
     thread_changed,
 )
-from masthead.discussion.services.importing import ImportRefused, comments_import, parse_import
+from masthead.discussion.services.importing import (
+    ImportRefused,
+    check_entries,
+    comments_import,
+    parse_import,
+)
 from masthead.discussion.services.subscriptions import (
     SubscriptionRefused,
     comment_notify_subscribers,
@@ -27,6 +32,7 @@ __all__ = [
     "ImportRefused",
     "SubscriptionRefused",
     "VoteRefused",
+    "check_entries",
     "comment_delete",
     "comment_edit",
     "comment_notify_subscribers",

@@ -57,6 +57,12 @@ def parse_import(raw: str) -> list[ImportItem]:
         ) from None
     if not isinstance(data, list):
         raise ImportRefused("The file must hold a JSON list of comments, [ {...}, {...} ].")
+    return check_entries(data)
+
+
+def check_entries(data: list) -> list[ImportItem]:
+    """Check a thread's comments (dicts with the JSON file's fields) and return them in order,
+    or refuse the whole thread with the reason."""
     items, seen = [], set()
     for position, entry in enumerate(data, start=1):
         where = f"Item {position}"
