@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from masthead.discussion.api import router as discussion_router
 from masthead.funding.api import router as funding_router
@@ -33,3 +34,25 @@ def refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
     if retry_after := getattr(refusal, "retry_after", None):
         response["Retry-After"] = str(retry_after)
     return response
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """A request that does not match the schema (a missing, mistyped or unknown value) is a 422
+    in the same shape as a refusal, `detail` and `field`, with every problem under `errors`."""
+    first = error.errors[0] if error.errors else {}
+    # loc is ["query", "sort"], or ["body", <the view's parameter>, "body", ...] for JSON bodies.
+    loc = list(first.get("loc", ()))
+    inside = loc[2:] if loc[:1] == ["body"] else loc[1:]
+    names = [part for part in inside if isinstance(part, str)]
+    field = names[-1] if names else None
+    message = first.get("msg", "The request does not match the API's schema.")
+    return api.create_response(
+        request,
+        {
+            "detail": f"{field}: {message}" if field else message,
+            "field": field,
+            "errors": error.errors,
+        },
+        status=422,
+    )

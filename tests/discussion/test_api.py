@@ -183,7 +183,11 @@ def test_missing_body_field_is_a_422(browser_client, article):
         {"author_name": "A"},
         csrf(browser_client, article),
     )
-    assert response.status_code == 422
+    assert response.status_code == 422, response.json()
+    assert response.json()["field"] == "body", response.json()
+    assert response.json()["detail"].startswith("body: ")
+    sideways = browser_client.get(f"/api/v1/articles/{article.pk}/comments?sort=sideways")
+    assert sideways.json()["field"] == "sort" and sideways.json()["errors"]
 
 
 def test_posting_without_the_csrf_token_is_refused(article):
