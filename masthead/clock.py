@@ -10,9 +10,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import close_old_connections
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
@@ -31,7 +34,30 @@ class PeriodicJob:
 
 JOBS: list[PeriodicJob] = [
     PeriodicJob("publish scheduled pages", 60, "masthead.publishing.jobs.publish_scheduled_pages"),
+    PeriodicJob("prune finished tasks", 6 * 3600, "masthead.clock.prune_finished_tasks"),
 ]
+
+# How long the database queue keeps what its tasks did: failures stay longer, to be looked into.
+SUCCEEDED_TASKS_KEPT = timedelta(days=7)
+FAILED_TASKS_KEPT = timedelta(days=30)
+
+
+def prune_finished_tasks(now: datetime | None = None) -> int:
+    """Delete old results of finished tasks: every comment and donation queues a few, and the
+    database queue keeps each one otherwise (RQ expires its own)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    deleted, _ = (
+        DBTaskResult.objects.finished()
+        .filter(
+            Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lte=now - SUCCEEDED_TASKS_KEPT)
+            | Q(status=TaskResultStatus.FAILED, finished_at__lte=now - FAILED_TASKS_KEPT)
+        )
+        .delete()
+    )
+    return deleted
 
 
 def register(job: PeriodicJob) -> None:

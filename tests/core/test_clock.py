@@ -10,3 +10,34 @@ def test_periodic_job_runs_once_per_interval(monkeypatch, db):
     assert clock.run_due_jobs(now=150.0) == []  # same minute: another worker already ran it
     assert clock.run_due_jobs(now=181.0) == ["test job"]
     assert calls == ["test job", "test job"]
+
+
+def test_old_results_of_finished_tasks_are_pruned(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+
+    def result(status, days_ago):
+        finished = now - timedelta(days=days_ago) if status != TaskResultStatus.READY else None
+        return DBTaskResult.objects.create(
+            status=status,
+            finished_at=finished,
+            args_kwargs={},
+            task_path="x.y",
+            backend_name="default",
+        ).pk
+
+    kept = {
+        result(TaskResultStatus.SUCCESSFUL, 2),
+        result(TaskResultStatus.FAILED, 10),
+        result(TaskResultStatus.READY, 0),
+    }
+    result(TaskResultStatus.SUCCESSFUL, 8)
+    result(TaskResultStatus.FAILED, 31)
+    assert clock.prune_finished_tasks(now=now) == 2
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == kept
+    assert any(job.function == "masthead.clock.prune_finished_tasks" for job in clock.JOBS)
