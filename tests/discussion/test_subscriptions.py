@@ -327,3 +327,29 @@ def test_read_and_reply_link_opens_the_page_that_shows_the_comment(
     assert opened.redirect_chain[-1][0].endswith(f"#comment-{reply.pk}")
     page = opened.content.decode()
     assert f'id="comment-{reply.pk}"' in page and f'id="comment-{oldest.pk}"' in page
+
+
+def test_a_confirmation_the_mail_server_refused_is_tried_again_later(
+    article, settings, monkeypatch
+):
+    from django_tasks import default_task_backend
+
+    from masthead.discussion import emails, tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    subscription = subscription_request(article=article, email="ann@example.com", kind="all")
+    refusals = []
+
+    def refuse(subscription):
+        refusals.append(subscription.pk)
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(emails, "send_confirmation", refuse)
+    assert tasks.send_subscription_confirmation.call(subscription.pk) is False
+    [retry] = default_task_backend.results
+    assert retry.args == [subscription.pk, 1] and retry.task.run_after > timezone.now()
+
+    last = len(tasks.CONFIRMATION_RETRY_MINUTES)
+    with pytest.raises(ConnectionRefusedError):  # out of tries: the task fails, and is logged
+        tasks.send_subscription_confirmation.call(subscription.pk, last)
+    assert refusals == [subscription.pk, subscription.pk]
