@@ -235,3 +235,34 @@ def test_a_guest_is_known_by_their_address_whatever_its_case(article, post):
     assert post("And another thing.", email="rosa.field@EXAMPLE.org").status == (
         CommentStatus.PUBLISHED
     )
+
+
+@pytest.mark.parametrize("mode", ["post", "pre_all"])
+def test_subscribers_hear_of_a_comment_once_even_if_an_edit_is_reviewed(
+    article, post, make_guest, moderator, mode, monkeypatch
+):
+    from masthead.discussion.services import comment_edit
+    from masthead.discussion.services import comments as comment_rules
+    from masthead.moderation.services import comment_approve
+
+    announced = []  # comments subscribers are told of (and live readers shown)
+    monkeypatch.setattr(comment_rules, "_after_publish", lambda c: announced.append(c.pk))
+    options = settings_for(article)
+    options.mode = mode
+    options.save()
+    reader = make_guest()
+    comment = post("Is the footpath part of the plan?", reader=reader)
+    if comment.status == CommentStatus.PENDING:
+        comment_approve(comment=comment, moderator=moderator)
+    options.mode = "pre_all"
+    options.save()
+    comment_edit(
+        comment=comment,
+        reader=reader,
+        body="Is the footpath part of the plan, and the cycle lane?",
+        now=comment.created + timedelta(minutes=2),
+    )
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+    comment_approve(comment=comment, moderator=moderator)
+    assert announced == [comment.pk]
