@@ -160,3 +160,9 @@ def test_parent_zero_as_text_means_top_level_as_in_wordpress_exports(article, tm
     call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, items)))
     first, reply = Comment.objects.order_by("created")
     assert first.parent_id is None and reply.parent_id == first.pk
+
+
+def test_an_imported_name_is_kept_on_one_line(article, tmp_path):
+    items = [{**GOOD[0], "author": "Ann\nSmith\x07"}]
+    call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, items)))
+    assert Comment.objects.get().author_name == "Ann Smith"

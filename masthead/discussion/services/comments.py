@@ -292,7 +292,7 @@ def _clean_author(reader: Reader, name: str, email: str, url: str) -> tuple[str,
         name = (user.get_full_name() or user.get_username()).strip()
         email = user.email
     else:
-        name, email = _one_line(name), (email or "").strip()
+        name, email = one_line(name), (email or "").strip()
         if not name:
             raise CommentRefused(NAME_MISSING, field="author_name")
         if not email:
@@ -320,7 +320,7 @@ def _clean_author(reader: Reader, name: str, email: str, url: str) -> tuple[str,
     return name, email.lower(), url
 
 
-def _one_line(text: str | None) -> str:
+def one_line(text: str | None) -> str:
     """A name as it is shown: on one line, without control characters."""
     printable = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text or "")
     return " ".join(printable.split())

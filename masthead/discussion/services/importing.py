@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 from masthead.discussion import conf
 from masthead.discussion.markdown import render_comment
 from masthead.discussion.models import Comment, CommentStatus
-from masthead.discussion.services.comments import discussion_settings, thread_changed
+from masthead.discussion.services.comments import discussion_settings, one_line, thread_changed
 
 REQUIRED_FIELDS = ("id", "parent_id", "author", "email", "created", "text", "votes")
 EMAIL_MAX_LENGTH = Comment._meta.get_field("author_email").max_length
@@ -88,7 +88,7 @@ def check_entries(data: list) -> list[ImportItem]:
                 f"{where}: parent_id {entry['parent_id']!r} is not an earlier comment of the file."
             )
         author = entry["author"]
-        if not isinstance(author, str) or not author.strip():
+        if not isinstance(author, str) or not one_line(author):
             raise ImportRefused(f"{where}: the author is empty.")
         email = entry["email"] or ""
         if not isinstance(email, str):
@@ -123,7 +123,7 @@ def check_entries(data: list) -> list[ImportItem]:
                 position,
                 local_id,
                 parent_id,
-                author.strip()[:80],
+                one_line(author)[:80],
                 email.strip(),
                 created,
                 text.strip(),
