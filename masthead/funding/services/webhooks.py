@@ -381,6 +381,21 @@ def _disputed_payment(dispute: dict) -> LedgerEntry:
     return original
 
 
+def _dispute_entry(original: LedgerEntry, amount_minor: int, stripe_id: str, event, now):
+    return ledger_entry_add(
+        campaign=original.campaign,
+        donation=original.donation,
+        kind=LedgerEntry.Kind.DISPUTE,
+        source=LedgerEntry.Source.STRIPE_DISPUTE,
+        amount_minor=amount_minor,
+        currency=original.currency,
+        occurred_at=_when(event.get("created"), now),
+        stripe_id=stripe_id,
+        payment_intent=original.payment_intent,
+        refund_of=original,
+    )
+
+
 def dispute_funds_withdrawn(dispute: dict, event: dict, now: datetime) -> EventOutcome:
     """A reader's bank took a payment back (a chargeback): the disputed amount leaves the total
     in the month it happened, as a refund would. Winning the dispute puts it back."""
@@ -388,18 +403,7 @@ def dispute_funds_withdrawn(dispute: dict, event: dict, now: datetime) -> EventO
     amount = min(int(dispute.get("amount") or 0), original.amount_minor)
     if amount <= 0:
         return EventOutcome(IGNORED, f"Dispute {dispute['id']} withdrew nothing.")
-    entry, created = ledger_entry_add(
-        campaign=original.campaign,
-        donation=original.donation,
-        kind=LedgerEntry.Kind.DISPUTE,
-        source=LedgerEntry.Source.STRIPE_DISPUTE,
-        amount_minor=-amount,
-        currency=original.currency,
-        occurred_at=_when(event.get("created"), now),
-        stripe_id=f"{dispute['id']}:withdrawn",
-        payment_intent=original.payment_intent,
-        refund_of=original,
-    )
+    entry, created = _dispute_entry(original, -amount, f"{dispute['id']}:withdrawn", event, now)
     if not created:
         return EventOutcome(PROCESSED, "Dispute already counted.")
     return EventOutcome(PROCESSED, f"Disputed {Money(amount, entry.currency)} taken off the total.")
@@ -411,18 +415,8 @@ def dispute_funds_reinstated(dispute: dict, event: dict, now: datetime) -> Event
     withdrawn = LedgerEntry.objects.filter(stripe_id=f"{dispute['id']}:withdrawn").first()
     if withdrawn is None:
         return EventOutcome(IGNORED, f"Nothing was withdrawn for dispute {dispute['id']}.")
-    entry, created = ledger_entry_add(
-        campaign=original.campaign,
-        donation=original.donation,
-        kind=LedgerEntry.Kind.DISPUTE,
-        source=LedgerEntry.Source.STRIPE_DISPUTE,
-        amount_minor=-withdrawn.amount_minor,
-        currency=original.currency,
-        occurred_at=_when(event.get("created"), now),
-        stripe_id=f"{dispute['id']}:reinstated",
-        payment_intent=original.payment_intent,
-        refund_of=original,
-    )
+    stripe_id = f"{dispute['id']}:reinstated"
+    entry, created = _dispute_entry(original, -withdrawn.amount_minor, stripe_id, event, now)
     if not created:
         return EventOutcome(PROCESSED, "Reinstated funds already counted.")
     return EventOutcome(PROCESSED, f"{entry.amount} back in the total after a won dispute.")
