@@ -21,6 +21,9 @@ WPDISCUZ_VOTES = "wpdiscuz_votes"
 COMMENT_TYPES = {"", "comment"}  # the rest are pingbacks, trackbacks and plugins' notes
 APPROVED = "1"
 ANONYMOUS = "Anonymous"
+# Kept with each comment, so that a re-run skips what it imported without colliding with the
+# ids of comments brought into the same article from another system.
+ID_PREFIX = "wordpress:"
 
 
 @dataclass
@@ -94,8 +97,8 @@ def _post(item) -> WordPressPost:
             parent = parent_of.get(parent, "0")
         post.entries.append(
             {
-                "id": comment_id,
-                "parent_id": None if parent in ("", "0") else parent,
+                "id": ID_PREFIX + comment_id,
+                "parent_id": None if parent in ("", "0") else ID_PREFIX + parent,
                 "author": values.get("comment_author", "").strip() or ANONYMOUS,
                 "email": _email(values.get("comment_author_email", "")),
                 "created": _created(values),

@@ -74,7 +74,9 @@ def test_a_wordpress_export_brings_each_posts_approved_thread(article, wxr_file,
     call_command("import-comments", "--wordpress", wxr_file(text))
     out = capsys.readouterr().out
     assert "Imported 4 comments into 1 articles" in out and "no-such-article" in out
-    imported = {c.import_id: c for c in Comment.objects.filter(article=article)}
+    imported = {
+        c.import_id.removeprefix("wordpress:"): c for c in Comment.objects.filter(article=article)
+    }
     assert set(imported) == {"1", "2", "4", "6"}
     first, reply, orphan, anonymous = (imported[key] for key in ("1", "2", "4", "6"))
     assert (
@@ -107,3 +109,32 @@ def test_wordpress_text_becomes_markdown_that_reads_the_same():
     assert comment_markdown("Use *stars* and 2 * 3") == r"Use \*stars\* and 2 \* 3"
     quoted = render_comment(comment_markdown("<em>so</em> <blockquote>quoted</blockquote>"))
     assert quoted == "<p><em>so</em></p>\n<blockquote>\n<p>quoted</p>\n</blockquote>"
+
+
+def test_wordpress_ids_do_not_collide_with_another_systems(article, wxr_file, tmp_path):
+    import json
+
+    other = tmp_path / "other.json"
+    other.write_text(
+        json.dumps(
+            [
+                {
+                    "id": 1,
+                    "parent_id": None,
+                    "author": "Disqus reader",
+                    "email": "",
+                    "created": "2023-01-01T10:00:00Z",
+                    "text": "From the old system",
+                    "votes": 0,
+                }
+            ]
+        )
+    )
+    call_command("import-comments", "--article", str(article.pk), str(other))
+    call_command(
+        "import-comments",
+        "--wordpress",
+        wxr_file(export(post(article.slug, "Ferry story", comment(1, "From WordPress")))),
+    )
+    bodies = set(Comment.objects.filter(article=article).values_list("body", flat=True))
+    assert bodies == {"From the old system", "From WordPress"}
