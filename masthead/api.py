@@ -10,7 +10,36 @@ from masthead.moderation.api import router as moderation_router
 from masthead.publishing.api import router as publishing_router
 from masthead.refusals import Refused
 
-api = NinjaAPI(
+
+class MastheadAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """Ninja's schema, plus the 422 that any operation taking input gives (see
+        invalid_request), which ninja does not list."""
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["InvalidRequest"] = {
+            "title": "InvalidRequest",
+            "type": "object",
+            "properties": {
+                "detail": {"type": "string"},
+                "field": {"type": "string", "nullable": True},
+                "errors": {"type": "array", "items": {"type": "object"}},
+            },
+            "required": ["detail", "field", "errors"],
+        }
+        invalid = {
+            "description": "The request does not match the schema",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/InvalidRequest"}}
+            },
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if operation.get("parameters") or operation.get("requestBody"):
+                    operation["responses"].setdefault("422", invalid)
+        return schema
+
+
+api = MastheadAPI(
     title="Masthead API",
     version="1",
     description="Articles, comments and campaigns of a Masthead news site.",

@@ -313,6 +313,21 @@ def test_openapi_documents_the_comment_endpoints(client, db):
     assert "/api/v1/articles/{article_id}/subscriptions" in paths
 
 
+def test_openapi_documents_the_422_of_a_request_that_does_not_match(client, article):
+    schema = client.get("/api/v1/openapi.json").json()
+    listing = schema["paths"]["/api/v1/articles/{article_id}/comments"]
+    assert client.get(f"/api/v1/articles/{article.pk}/comments?sort=x").status_code == 422
+    assert listing["get"]["responses"]["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/InvalidRequest"
+    }
+    assert "422" in listing["post"]["responses"]
+    assert set(schema["components"]["schemas"]["InvalidRequest"]["required"]) == {
+        "detail",
+        "field",
+        "errors",
+    }
+
+
 def test_spam_status_is_never_revealed(browser_client, article):
     token = csrf(browser_client, article)
     response = post_json(
