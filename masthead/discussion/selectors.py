@@ -393,15 +393,12 @@ def is_open_article(article_id: int) -> bool:
     under the site's content version, which publishing, unpublishing and restrictions bump."""
     from django.core.cache import cache
 
-    from masthead.publishing.models import ArticlePage
     from masthead.publishing.page_cache import PAGE_CACHE_SECONDS, content_version
 
-    if not 0 < article_id <= MAX_ID:
-        return False
     key = f"open-article:{content_version()}:{article_id}"
     is_open = cache.get(key)
     if is_open is None:
-        is_open = ArticlePage.objects.live().public().filter(pk=article_id).exists()
+        is_open = open_article(article_id) is not None
         cache.set(key, is_open, PAGE_CACHE_SECONDS)
     return is_open
 
