@@ -2,14 +2,12 @@
 
 import io
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
-from wagtail.models import Page, Site
+from wagtail.models import Site
 from wagtail.rich_text import RichText
 
 from masthead.publishing import demo_content as content
@@ -24,6 +22,7 @@ from masthead.publishing.models import (
     SectionPage,
     SiteIdentity,
 )
+from masthead.publishing.services import home_page_ensure
 
 
 def demo_image(
@@ -108,28 +107,7 @@ def load(stdout=None, *, now=None) -> dict:
 
 
 def _home_page() -> HomePage:
-    home = HomePage.objects.first()
-    if home is not None:
-        return home
-    root = Page.get_first_root_node()
-    base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-    home = root.add_child(
-        instance=HomePage(
-            title=content.SITE["name"], slug="front-page", tagline=content.SITE["tagline"]
-        )
-    )
-    home.save_revision().publish()
-    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
-    old_root_id = site.root_page_id
-    site.root_page = home
-    site.site_name = content.SITE["name"]
-    site.hostname = base.hostname or "localhost"
-    site.port = base.port or (443 if base.scheme == "https" else 80)
-    site.save()
-    # Wagtail's placeholder "Welcome" page is no longer reachable; remove it.
-    if old_root_id and old_root_id != home.pk:
-        Page.objects.filter(pk=old_root_id, depth=2, content_type__model="page").delete()
-    return home
+    return home_page_ensure(title=content.SITE["name"], tagline=content.SITE["tagline"])
 
 
 def _create_article(spec, section, authors, *, seed: int, published) -> ArticlePage:

@@ -1,0 +1,98 @@
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from masthead.publishing.services import wordpress_import
+from masthead.publishing.wordpress import WordPressRefused, read_export
+
+
+class Command(BaseCommand):
+    help = (
+        "Move a WordPress site in from its export (WXR, from Tools → Export → All content): posts "
+        "become articles (sections from categories, bylines from authors, tags, featured images, "
+        "galleries, YouTube and Vimeo embeds), each published post's old address redirects to "
+        "its article, then the approved comments (wpDiscuz votes included) are imported. Posts "
+        "already imported are skipped, so it can be run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="The WXR file.")
+        parser.add_argument(
+            "--media",
+            type=Path,
+            help="A copy of the old site's wp-content/uploads folder: images are taken from "
+            "there (nothing is downloaded). Without it, articles come in without their images.",
+        )
+        parser.add_argument(
+            "--section",
+            default="news",
+            help="The section (slug) for posts without a category; created if missing. "
+            "Default: news.",
+        )
+        parser.add_argument(
+            "--no-comments", action="store_true", help="Import the posts only, not the comments."
+        )
+
+    def handle(self, *args, file, media, section, no_comments, **options):
+        if media is not None and not media.is_dir():
+            raise CommandError(f"--media {media} is not a folder.")
+        try:
+            export = read_export(file)
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        except WordPressRefused as refusal:
+            raise CommandError(f"{file} was not imported, nothing was changed. {refusal}") from None
+        self.stdout.write(
+            f"{len(export.posts)} posts and {len(export.attachments)} attachments found."
+        )
+
+        def progress(number, total, post):
+            if number % 100 == 0 or number == total:
+                self.stdout.write(f"  {number}/{total}")
+
+        site_title = export.site_name or export.site_url.split("//")[-1] or "Newsroom"
+        report = wordpress_import(
+            export=export,
+            media_dir=media,
+            default_section=section,
+            site_title=site_title,
+            progress=progress,
+        )
+        for title, reason in report.refused:
+            self.stdout.write(self.style.WARNING(f"  “{title}” was not imported: {reason}"))
+        imported = report.imported
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {imported.total()} articles (published: {imported['published']}, "
+                f"scheduled: {imported['scheduled']}, drafts: {imported['draft']}), "
+                f"{report.images} images and {report.redirects} redirects from old addresses."
+            )
+        )
+        notes = []
+        if report.already_there:
+            notes.append(f"{len(report.already_there)} posts were already here (same slug)")
+        if report.left_out:
+            statuses = ", ".join(f"{count} {status}" for status, count in report.left_out.items())
+            notes.append(f"left out by status: {statuses}")
+        if export.other_items:
+            kinds = ", ".join(f"{count} {kind}" for kind, count in export.other_items.items())
+            notes.append(f"not posts, not imported: {kinds}")
+        if report.sections_created:
+            notes.append("sections created: " + ", ".join(report.sections_created))
+        if report.authors_created:
+            notes.append("authors created: " + ", ".join(report.authors_created))
+        for note in notes:
+            self.stdout.write(f"  {note[0].upper()}{note[1:]}.")
+        if report.images_missing:
+            where = "in --media" if media else "(no --media folder given)"
+            self.stdout.write(
+                self.style.WARNING(f"  {report.images_missing} images not found {where}.")
+            )
+        if no_comments:
+            return
+        self.stdout.write("Comments:")
+        try:
+            call_command("import-comments", str(file), wordpress=True, stdout=self.stdout)
+        except CommandError as refusal:
+            self.stdout.write(f"  {refusal}")

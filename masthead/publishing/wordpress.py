@@ -1,0 +1,487 @@
+"""Reading the posts of a WordPress export (WXR: Tools → Export in WordPress) for
+`import-wordpress`.
+
+A post's HTML becomes an article body: runs of text become rich-text paragraphs limited to the
+features editors have, images become image blocks, `[gallery]` shortcodes and gallery blocks
+become galleries, YouTube and Vimeo embeds become video blocks and pull quotes pull-quote blocks.
+Both editors' formats are read: the classic one (text with line breaks, shortcodes, `<img>` in
+paragraphs) and the block editor's (HTML with `<!-- wp:... -->` comments and `<figure>`s).
+"""
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from urllib.parse import urlsplit
+
+import nh3
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from django.utils import timezone
+
+from masthead.publishing.video import video_embed_for
+
+POST_TYPE = "post"
+# Statuses that become articles: published, scheduled, and drafts (pending review included).
+IMPORTED_STATUSES = {"publish", "future", "draft", "pending"}
+WORDS_IN_EXCERPT = 55  # WordPress's automatic excerpt
+STANDFIRST_MAX_LENGTH = 600
+
+RICH_TEXT_TAGS = {"p", "h2", "h3", "b", "i", "a", "ul", "ol", "li", "blockquote", "hr", "br"}
+RENAMED_TAGS = {"strong": "b", "em": "i", "h1": "h2", "h4": "h3", "h5": "h3", "h6": "h3"}
+CONTAINERS = {"div", "section", "article", "main", "header", "footer", "aside", "center"}
+
+# [name attr="…"]…[/name]: only the shortcodes below are understood; any other with attributes
+# or a closing tag is a plugin's, and is dropped (its inner text kept). "[sic]" stays.
+SHORTCODE = re.compile(r"\[(/?)([a-z][a-z0-9_-]*)((?:\s+[^\]]*)?)\]")
+ATTRIBUTE = re.compile(r"""([a-z_]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+IMAGE_ID_CLASS = re.compile(r"\bwp-image-(\d+)\b")
+SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.[a-z0-9]+$)", re.IGNORECASE)
+
+
+class WordPressRefused(Exception):
+    """The file cannot be read as a WordPress export; nothing was imported."""
+
+
+@dataclass
+class Attachment:
+    id: str
+    url: str
+    path: str  # relative to wp-content/uploads
+    title: str = ""
+    caption: str = ""
+    alt: str = ""
+
+
+@dataclass
+class Post:
+    id: str
+    title: str
+    slug: str
+    status: str
+    link: str
+    date: datetime | None
+    author_login: str
+    content: str
+    excerpt: str
+    categories: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
+    tags: list[str] = field(default_factory=list)
+    thumbnail_id: str = ""
+
+
+@dataclass
+class Export:
+    site_name: str = ""
+    site_tagline: str = ""
+    site_url: str = ""
+    authors: dict[str, str] = field(default_factory=dict)  # login → display name
+    posts: list[Post] = field(default_factory=list)
+    attachments: dict[str, Attachment] = field(default_factory=dict)
+    other_items: dict[str, int] = field(default_factory=dict)  # post type → count
+
+    @cached_property
+    def attachments_by_path(self) -> dict[str, Attachment]:
+        return {urlsplit(item.url).path: item for item in self.attachments.values() if item.url}
+
+
+def read_export(source) -> Export:
+    """Everything `import-wordpress` needs from a WXR file (a path or a binary file)."""
+    export = Export()
+    try:
+        # The operator's own export. ElementTree never fetches external entities, and the expat
+        # it uses (2.4.1 and later) refuses entity expansion bombs.
+        for _event, element in ET.iterparse(source, events=("end",)):  # noqa: S314
+            name = _name(element)
+            if name == "author":
+                values = _fields(element)
+                login = values.get("author_login", "").strip()
+                if login:
+                    export.authors[login] = values.get("author_display_name", "").strip() or login
+            elif name == "title" and not export.site_name:
+                export.site_name = html.unescape(element.text or "").strip()  # the channel's
+            elif name == "description" and not export.site_tagline and not export.posts:
+                export.site_tagline = html.unescape(element.text or "").strip()
+            elif name == "base_site_url" and not export.site_url:
+                export.site_url = (element.text or "").strip()
+            elif name == "item":
+                _read_item(element, export)
+                element.clear()
+    except ET.ParseError as error:
+        raise WordPressRefused(f"Not a readable WordPress export (XML error: {error}).") from None
+    if not export.posts:
+        raise WordPressRefused("No posts found: is this a WordPress export (WXR) file?")
+    return export
+
+
+def _read_item(item, export: Export) -> None:
+    values = _fields(item)
+    post_type = values.get("post_type", "")
+    meta = {}
+    for entry in item:
+        if _name(entry) == "postmeta":
+            row = _fields(entry)
+            meta[row.get("meta_key", "")] = row.get("meta_value", "")
+    if post_type == "attachment":
+        attachment_id = values.get("post_id", "").strip()
+        export.attachments[attachment_id] = Attachment(
+            id=attachment_id,
+            url=values.get("attachment_url", "").strip(),
+            path=meta.get("_wp_attached_file", "").strip(),
+            title=values.get("title", "").strip(),
+            caption=_excerpt_field(item),
+            alt=meta.get("_wp_attachment_image_alt", "").strip(),
+        )
+        return
+    if post_type != POST_TYPE:
+        export.other_items[post_type] = export.other_items.get(post_type, 0) + 1
+        return
+    post = Post(
+        id=values.get("post_id", "").strip(),
+        title=html.unescape(values.get("title", "")).strip(),
+        slug=values.get("post_name", "").strip(),
+        status=values.get("status", "").strip(),
+        link=values.get("link", "").strip(),
+        date=_date(values),
+        author_login=values.get("creator", "").strip(),
+        content=values.get("encoded", ""),
+        excerpt=_excerpt_field(item),
+        thumbnail_id=meta.get("_thumbnail_id", "").strip(),
+    )
+    for child in item:
+        if _name(child) != "category":
+            continue
+        slug, label = child.get("nicename", "").strip(), (child.text or "").strip()
+        if child.get("domain") == "category" and slug:
+            post.categories.append((slug, html.unescape(label) or slug))
+        elif child.get("domain") == "post_tag" and label:
+            post.tags.append(html.unescape(label))
+    export.posts.append(post)
+
+
+def _name(element) -> str:
+    return element.tag.rsplit("}", 1)[-1]  # WXR 1.0, 1.1 and 1.2 differ only by namespace
+
+
+def _fields(element) -> dict[str, str]:
+    """Child elements without children, by local name; for content:encoded and excerpt:encoded,
+    which share a local name, the first one (the content) wins."""
+    values = {}
+    for child in element:
+        if len(child) == 0:
+            values.setdefault(_name(child), child.text or "")
+    return values
+
+
+def _excerpt_field(item) -> str:
+    for child in item:
+        if child.tag.endswith("}encoded") and "excerpt" in child.tag:
+            return _text(child.text or "")
+    return ""
+
+
+def _text(markup: str) -> str:
+    """Plain text of a little HTML (captions, excerpts)."""
+    return " ".join(html.unescape(nh3.clean(markup, tags=set())).split())
+
+
+def _date(values: dict[str, str]) -> datetime | None:
+    """post_date_gmt is UTC; drafts leave it zero and have only the site's local time."""
+    for key, zone in (("post_date_gmt", UTC), ("post_date", None)):
+        raw = values.get(key, "").strip()
+        if not raw or raw.startswith("0000"):
+            continue
+        try:
+            moment = datetime.strptime(raw, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            continue
+        return moment.replace(tzinfo=zone) if zone else timezone.make_aware(moment)
+    return None
+
+
+def standfirst(post: Post, body: "Body | None" = None) -> str:
+    """The post's excerpt, or WordPress's automatic one: the first 55 words of its text (not of
+    captions, embeds or headings)."""
+    if post.excerpt:
+        return _shorten(post.excerpt)
+    body = body or read_body(post.content)
+    words = []
+    for kind, value in body.blocks:
+        if kind == "paragraph":
+            soup = BeautifulSoup(value, "html.parser")
+            for line_break in soup.find_all("br"):
+                line_break.replace_with(" ")
+            for paragraph in soup.find_all(["p", "li"]):
+                words += paragraph.get_text().split()
+        if len(words) > WORDS_IN_EXCERPT:
+            break
+    if not words:
+        return post.title
+    text = " ".join(words[:WORDS_IN_EXCERPT])
+    return _shorten(text + (" …" if len(words) > WORDS_IN_EXCERPT else ""))
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= STANDFIRST_MAX_LENGTH:
+        return text
+    return text[: STANDFIRST_MAX_LENGTH - 2].rsplit(" ", 1)[0] + " …"
+
+
+def old_path(post: Post) -> str:
+    """The path readers reached the post at on the old site (for a redirect), or ""."""
+    parts = urlsplit(post.link)
+    if not parts.path or (parts.path == "/" and not parts.query):
+        return ""
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+# The body -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Picture:
+    """An image the body or the featured image refers to: an attachment id or an address."""
+
+    attachment_id: str = ""
+    url: str = ""
+    caption: str = ""
+    alt: str = ""
+
+
+@dataclass
+class Body:
+    """The body as blocks; ("image", Picture), ("gallery", [Picture]), ("paragraph", html),
+    ("video", {"url", "caption"}), ("pull_quote", {"quote", "attribution"})."""
+
+    blocks: list[tuple[str, object]] = field(default_factory=list)
+
+
+def read_body(content: str) -> Body:
+    """A post's HTML as the blocks of an article body."""
+    markup = _autop(_expand_shortcodes(content))
+    soup = BeautifulSoup(markup, "html.parser")
+    body = Body()
+    run: list[str] = []
+
+    def flush():
+        cleaned = clean_rich_text("".join(run))
+        if _text(cleaned):
+            body.blocks.append(("paragraph", cleaned))
+        run.clear()
+
+    for node in _top_level(soup):
+        block = _block_for(node)
+        if block is None:
+            run.append(str(node) if isinstance(node, Tag) else html.escape(str(node)))
+            images = node.find_all("img") if isinstance(node, Tag) else []
+            if not images:
+                continue
+            block = _image_block(images, "")  # a picture inside a paragraph of text: after it
+        flush()
+        if block != ("skip", None):
+            body.blocks.append(block)
+    flush()
+    return body
+
+
+def _top_level(soup):
+    """Top-level nodes, with layout wrappers (div, section…) opened up."""
+    for node in soup.contents:
+        if isinstance(node, Comment):
+            continue
+        if isinstance(node, Tag) and node.name in CONTAINERS and not _is_special(node):
+            yield from _top_level(node)
+        elif isinstance(node, NavigableString) and not node.strip():
+            continue
+        else:
+            yield node
+
+
+def _is_special(node: Tag) -> bool:
+    classes = " ".join(node.get("class", []))
+    return "wp-block-embed" in classes or "gallery" in classes
+
+
+def _block_for(node):
+    """The block a top-level node becomes, ("skip", None) for nothing, or None: rich text."""
+    if not isinstance(node, Tag):
+        return None
+    classes = " ".join(node.get("class", []))
+    if node.has_attr("data-wp-embed"):
+        return _video(node["data-wp-embed"])
+    if node.has_attr("data-wp-gallery"):
+        ids = [part.strip() for part in node["data-wp-gallery"].split(",") if part.strip()]
+        return ("gallery", [Picture(attachment_id=item) for item in ids])
+    if "pullquote" in classes:
+        return _pull_quote(node)
+    if node.name == "iframe":
+        return _video(node.get("src", ""))
+    if "wp-block-embed" in classes or (node.name == "figure" and node.find("iframe")):
+        frame = node.find("iframe")
+        url = frame.get("src", "") if frame else node.get_text(" ", strip=True).split(" ")[0]
+        return _video(url, caption=_caption_of(node))
+    images = node.find_all("img") if node.name != "img" else [node]
+    if "gallery" in classes and images:
+        return (
+            "gallery",
+            [_picture(image, _caption_of(image.find_parent("figure"))) for image in images],
+        )
+    if node.name in ("figure", "img") and images:
+        return _image_block(images, _caption_of(node) if node.name == "figure" else "")
+    if node.name == "p" and images and not node.get_text(strip=True):
+        return _image_block(images, "")
+    if node.name == "p" and node.find("iframe") and not node.get_text(strip=True):
+        return _video(node.find("iframe").get("src", ""))
+    if node.name == "p":
+        url = node.get_text(strip=True)
+        if url == node.decode_contents().strip() and video_embed_for(url):
+            return _video(url)  # a bare address on its own line: WordPress embeds it
+    return None  # text, kept with its neighbours in one rich-text block
+
+
+def _image_block(images, caption: str):
+    pictures = [_picture(image, caption if len(images) == 1 else "") for image in images]
+    return ("image", pictures[0]) if len(pictures) == 1 else ("gallery", pictures)
+
+
+def _picture(image: Tag, caption: str) -> Picture:
+    found = IMAGE_ID_CLASS.search(" ".join(image.get("class", [])))
+    return Picture(
+        attachment_id=found.group(1) if found else image.get("data-id", ""),
+        url=image.get("src", ""),
+        caption=caption,
+        alt=image.get("alt", "").strip(),
+    )
+
+
+def _caption_of(node) -> str:
+    if node is None:
+        return ""
+    caption = node.find("figcaption")
+    return caption.get_text(" ", strip=True) if caption else ""
+
+
+def _video(url: str, caption: str = ""):
+    url = html.unescape(url.strip())
+    if url.startswith("//"):
+        url = "https:" + url
+    if video_embed_for(url) is None:
+        return ("skip", None)  # an embed we cannot show (a tweet, a map…)
+    return ("video", {"url": url, "caption": caption})
+
+
+def _pull_quote(node: Tag):
+    cite = node.find("cite")
+    attribution = cite.get_text(" ", strip=True) if cite else ""
+    if cite:
+        cite.extract()
+    quote = node.get_text(" ", strip=True)
+    return ("pull_quote", {"quote": quote, "attribution": attribution}) if quote else ("skip", None)
+
+
+def clean_rich_text(markup: str) -> str:
+    """HTML reduced to what the article editor offers (paragraphs, h2/h3, bold, italic, links,
+    lists, quotes, rules), in Wagtail's stored form (<b>, <i>)."""
+    soup = BeautifulSoup(markup, "html.parser")
+    for tag in soup.find_all(list(RENAMED_TAGS)):
+        tag.name = RENAMED_TAGS[tag.name]
+    for tag in soup.find_all(["img", "iframe", "figure", "script", "style"]):
+        tag.decompose()
+    cleaned = nh3.clean(
+        str(soup),
+        tags=RICH_TEXT_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+    )
+    # Text outside any block (a classic post's stray line) goes in a paragraph of its own.
+    soup = BeautifulSoup(cleaned, "html.parser")
+    parts, loose = [], []
+    for node in soup.contents:
+        if isinstance(node, Tag) and node.name in {"p", "h2", "h3", "ul", "ol", "blockquote", "hr"}:
+            if "".join(loose).strip():
+                parts.append(f"<p>{''.join(loose).strip()}</p>")
+            loose = []
+            parts.append(str(node))
+        else:
+            loose.append(str(node))
+    if "".join(loose).strip():
+        parts.append(f"<p>{''.join(loose).strip()}</p>")
+    return "".join(parts)
+
+
+def _expand_shortcodes(content: str) -> str:
+    """The classic editor's shortcodes as HTML the body reader understands."""
+
+    def caption(match):
+        inner = match.group(2)
+        image = re.search(r"(<a\b[^>]*>\s*)?<img\b[^>]*>(\s*</a>)?", inner)
+        if image is None:
+            return inner
+        text = inner.replace(image.group(0), "").strip()
+        return f"<figure>{image.group(0)}<figcaption>{text}</figcaption></figure>"
+
+    content = re.sub(
+        r"\[caption([^\]]*)\](.*?)\[/caption\]", caption, content, flags=re.DOTALL | re.IGNORECASE
+    )
+    content = re.sub(
+        r"\[embed[^\]]*\](.*?)\[/embed\]",
+        lambda match: _embed_figure(match.group(1)),
+        content,
+        flags=re.DOTALL,
+    )
+
+    def shortcode(match):
+        closing, name, attributes = match.groups()
+        values = {
+            key: next(value for value in values if value is not None)
+            for key, *values in ATTRIBUTE.findall(attributes or "")
+        }
+        if name == "gallery" and not closing and values.get("ids"):
+            return f'\n\n<figure data-wp-gallery="{html.escape(values["ids"])}"></figure>\n\n'
+        if name in ("video", "youtube", "vimeo") and not closing:
+            url = values.get("src") or values.get("url") or attributes.strip().split(" ")[0]
+            return _embed_figure(url)
+        if closing or values:
+            return ""
+        return match.group(0)
+
+    return SHORTCODE.sub(shortcode, content)
+
+
+def _embed_figure(url: str) -> str:
+    return f'\n\n<figure data-wp-embed="{html.escape(url.strip())}"></figure>\n\n'
+
+
+def _autop(content: str) -> str:
+    """WordPress's wpautop, in short: a classic post keeps paragraphs as blank lines."""
+    if re.search(r"<p[\s>]", content, re.IGNORECASE):
+        return content
+    parts = [part.strip() for part in re.split(r"\n\s*\n", content.replace("\r\n", "\n"))]
+    wrapped = []
+    for part in parts:
+        if not part:
+            continue
+        if re.match(r"<(figure|h[1-6]|ul|ol|blockquote|hr|div|table|pre|iframe)\b", part, re.I):
+            wrapped.append(part)
+        else:
+            wrapped.append(f"<p>{part.replace(chr(10), '<br>')}</p>")
+    return "\n".join(wrapped)
+
+
+def attachment_for(export: Export, picture: Picture) -> Attachment | None:
+    """The attachment an image in a post shows: by its id, or by its address (a resized copy's
+    address, "photo-300x200.jpg", names the original "photo.jpg")."""
+    if picture.attachment_id in export.attachments:
+        return export.attachments[picture.attachment_id]
+    if not picture.url:
+        return None
+    wanted = SIZE_SUFFIX.sub("", urlsplit(picture.url).path)
+    if wanted in export.attachments_by_path:
+        return export.attachments_by_path[wanted]
+    return Attachment(id="", url=picture.url, path=_uploads_path(picture.url))
+
+
+def _uploads_path(url: str) -> str:
+    path = SIZE_SUFFIX.sub("", urlsplit(url).path)
+    return path.split("/uploads/", 1)[1] if "/uploads/" in path else ""

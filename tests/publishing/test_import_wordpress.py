@@ -1,0 +1,200 @@
+"""Moving a WordPress site in: `masthead import-wordpress` (posts, images, redirects, comments)."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from PIL import Image
+from wagtail.models import Page
+
+from masthead.discussion.models import Comment
+from masthead.publishing.models import ArticlePage, AuthorPage, CreditedImage, SectionPage
+from masthead.publishing.wordpress import clean_rich_text, read_body
+
+EXPORT = Path(__file__).parent / "data" / "wordpress-export.xml"
+
+
+@pytest.fixture
+def uploads(tmp_path):
+    """A copy of the old site's wp-content/uploads (one photo is missing from it)."""
+    folder = tmp_path / "uploads"
+    for name, colour in [
+        ("2024/05/harbour-wall.jpg", (30, 90, 140)),
+        ("2024/05/councillors.jpg", (130, 90, 40)),
+        ("2024/06/ferry.png", (30, 190, 40)),
+    ]:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (640, 400), colour).save(folder / name)
+    return folder
+
+
+def run_import(*args) -> str:
+    out = StringIO()
+    call_command("import-wordpress", str(EXPORT), *args, stdout=out)
+    return out.getvalue()
+
+
+def blocks(article) -> list[str]:
+    return [block.block_type for block in article.body]
+
+
+@pytest.mark.django_db
+def test_a_wordpress_site_comes_in_with_its_posts_images_and_comments(uploads, client):
+    output = run_import("--media", str(uploads))
+
+    assert "Imported 4 articles (published: 2, scheduled: 1, drafts: 1), 3 images" in output
+    assert "1 images not found in --media" in output
+    assert "Left out by status: 1 private" in output
+    assert "Not posts, not imported: 1 page" in output
+
+    council = ArticlePage.objects.get(slug="council-votes-harbour-wall")
+    assert (
+        council.live and council.title == "Council votes to rebuild the harbour wall & the slipway"
+    )
+    assert council.first_published_at.isoformat() == "2024-05-12T08:30:00+00:00"
+    assert council.section.title == "City"
+    assert [author.name for author in council.authors] == ["Mira Patel"]
+    assert sorted(tag.name for tag in council.tags.all()) == ["Council", "Harbour"]
+    assert council.featured_image.title == "Harbour wall, before the storm"
+    assert council.featured_image.caption == "The harbour wall at high tide."
+    assert council.featured_image.description == "Waves breaking over the harbour wall"
+    assert blocks(council) == [
+        "paragraph",
+        "image",
+        "paragraph",
+        "gallery",
+        "video",
+        "video",
+        "paragraph",
+    ]
+    # WordPress's automatic excerpt: the opening words of the text, not captions or addresses
+    assert council.standfirst.startswith("The council voted seven to two on Tuesday")
+    assert "budget." in council.standfirst and "youtube" not in council.standfirst
+    first = council.body[0].value.source
+    assert "<b>seven to two</b>" in first and "onclick" not in first
+    assert council.body[1].value["caption"] == "The wall after last winter's storms."
+    assert "<script>" not in council.body[2].value.source
+    assert "[sic]" in council.body[2].value.source  # not a shortcode
+    assert "contact-form-7" not in str(council.body.raw_data)  # a plugin's shortcode
+    assert len(council.body[3].value["photos"]) == 2
+    assert council.body[4].value["url"] == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    assert council.body[5].value["url"] == "https://vimeo.com/76979871"
+
+    ferry = ArticlePage.objects.get(slug="ferry-timetable")
+    assert ferry.section.slug == "news"  # "Uncategorized" goes to the default section
+    assert ferry.standfirst == "From June the first ferry leaves half an hour earlier."
+    assert blocks(ferry) == ["paragraph", "image", "pull_quote", "video", "paragraph"]
+    assert ferry.body[2].value["attribution"] == "Harbour master"
+    assert ferry.body[3].value["caption"] == "The new route."
+    assert "<h3>Fares</h3><ul><li>Adults: £3</li>" in ferry.body[4].value.source
+
+    regatta = ArticlePage.objects.get(slug="regatta")
+    assert not regatta.live and regatta.go_live_at.year == 2099
+    assert regatta.revisions.get().approved_go_live_at is not None  # scheduled, not a draft
+    draft = ArticlePage.objects.get(title="Draft: lighthouse sale")
+    assert not draft.live and draft.go_live_at is None and draft.has_unpublished_changes
+    assert not ArticlePage.objects.filter(title="Private memo").exists()
+    assert not Page.objects.filter(title="About us").exists()
+    assert AuthorPage.objects.filter(title="Jo Okafor").exists()
+
+    # readers: the article, its gallery's full-size links, old addresses, the comments
+    page = client.get("/city/council-votes-harbour-wall/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "The Old Ledger" in html and "Independent news from the harbour" in html  # a new site
+    assert "About time." in html and "Twenty years indeed." in html
+    assert html.count('class="gallery__link"') == 2 and "Open full-size image 2 of 2" in html
+    assert 'class="video' in html
+    old = client.get("/2024/05/12/council-votes-harbour-wall/")
+    assert old.status_code == 301 and old["Location"].endswith("/city/council-votes-harbour-wall/")
+    reply = Comment.objects.get(body="Twenty years indeed.")
+    assert reply.parent.body == "About time."
+
+
+@pytest.mark.django_db
+def test_running_the_import_again_brings_nothing_twice(uploads):
+    run_import("--media", str(uploads))
+    output = run_import("--media", str(uploads))
+
+    assert "Imported 0 articles" in output
+    assert "4 posts were already here (same slug)" in output
+    assert ArticlePage.objects.count() == 4
+    assert CreditedImage.objects.count() == 3
+    assert SectionPage.objects.count() == 2
+    assert Comment.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_without_the_uploads_folder_articles_come_in_without_images():
+    output = run_import("--no-comments")
+
+    assert "Imported 4 articles" in output
+    assert "images not found (no --media folder given)" in output
+    assert CreditedImage.objects.count() == 0
+    ferry = ArticlePage.objects.get(slug="ferry-timetable")
+    assert ferry.featured_image is None
+    assert blocks(ferry) == ["paragraph", "pull_quote", "video", "paragraph"]
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_posts_join_the_sites_own_sections_and_authors(newsroom, uploads):
+    export = EXPORT.read_text().replace(
+        'nicename="city"><![CDATA[City]', 'nicename="world"><![CDATA[World]'
+    )
+    export = export.replace("<![CDATA[Mira Patel]]>", "<![CDATA[Ada Reporter]]>")
+    path = uploads.parent / "export.xml"
+    path.write_text(export)
+
+    call_command("import-wordpress", str(path), "--no-comments", stdout=StringIO())
+
+    council = ArticlePage.objects.get(slug="council-votes-harbour-wall")
+    assert council.get_parent().pk == newsroom["world"].pk
+    assert council.authors == [newsroom["ada"]]
+    assert AuthorPage.objects.filter(title="Ada Reporter").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_export_cannot_read_files_outside_the_uploads_folder(uploads):
+    secret = uploads.parent / "secret.png"
+    Image.new("RGB", (10, 10)).save(secret)
+    export = EXPORT.read_text().replace(
+        "2024/06/ferry.png]]></wp:meta_value>", "../secret.png]]></wp:meta_value>"
+    )
+    path = uploads.parent / "export.xml"
+    path.write_text(export)
+
+    call_command("import-wordpress", str(path), "--media", str(uploads), stdout=StringIO())
+
+    assert ArticlePage.objects.get(slug="ferry-timetable").featured_image is None
+    assert not CreditedImage.objects.filter(title="Ferry at dawn").exists()
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_an_export_is_refused_and_nothing_changes(tmp_path):
+    broken = tmp_path / "export.xml"
+    broken.write_text("<rss><channel><item><title>Half a file")
+    with pytest.raises(
+        CommandError, match=r"nothing was changed\. Not a readable WordPress export"
+    ):
+        call_command("import-wordpress", str(broken))
+    empty = tmp_path / "empty.xml"
+    empty.write_text("<rss><channel><title>Blog</title></channel></rss>")
+    with pytest.raises(CommandError, match="No posts found"):
+        call_command("import-wordpress", str(empty))
+    with pytest.raises(CommandError, match="is not a folder"):
+        call_command("import-wordpress", str(EXPORT), "--media", str(tmp_path / "nowhere"))
+    assert not ArticlePage.objects.exists()
+
+
+def test_a_classic_post_keeps_its_paragraphs_and_only_the_editors_formatting():
+    body = read_body(
+        "First line\nsecond line.\n\n<h1>Big</h1>\n\nText with <img src='x.jpg'> inside "
+        '<span style="color:red">and <u>markup</u></span> <a href="javascript:alert(1)">x</a>.'
+    )
+    assert [kind for kind, _ in body.blocks] == ["paragraph", "image"]
+    html = body.blocks[0][1]
+    assert html.startswith("<p>First line<br/>second line.</p><h2>Big</h2><p>Text with")
+    assert "span" not in html and "<u>" not in html and "javascript" not in html
+    assert clean_rich_text("loose <em>text</em>") == "<p>loose <i>text</i></p>"
