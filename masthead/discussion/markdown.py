@@ -6,9 +6,11 @@ the other, and every link gets rel="nofollow ugc noopener".
 """
 
 import html
+import re
 
 import nh3
 from markdown_it import MarkdownIt
+from markdownify import markdownify
 
 ALLOWED_TAGS = {
     "p",
@@ -50,3 +52,13 @@ def render_comment(markdown: str) -> str:
 def plain_text(markdown: str) -> str:
     """The words of a comment without markup (for e-mails and moderation)."""
     return html.unescape(nh3.clean(_renderer.render(markdown), tags=set())).strip()
+
+
+def markdown_from_html(html: str) -> str:
+    """Another system's comment HTML as Markdown (what a reader saw there, in our form).
+
+    Images, scripts and styles are dropped; whatever else Masthead does not allow is cleaned
+    when the Markdown is rendered.
+    """
+    markdown = markdownify(html, heading_style="ATX", strip=["img", "script", "style"])
+    return re.sub(r"\n{3,}", "\n\n", markdown).strip()

@@ -11,11 +11,8 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from markdownify import markdownify
-
-from masthead.discussion.services.importing import EMAIL_MAX_LENGTH, ImportRefused
+from masthead.discussion.markdown import markdown_from_html
+from masthead.discussion.services.importing import ImportRefused, lenient_email
 
 WPDISCUZ_VOTES = "wpdiscuz_votes"
 COMMENT_TYPES = {"", "comment"}  # the rest are pingbacks, trackbacks and plugins' notes
@@ -58,8 +55,7 @@ def comment_markdown(text: str) -> str:
     """A WordPress comment's text and HTML, as Markdown (the HTML a reader saw, in our form)."""
     paragraphs = [part for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
     html = "".join(f"<p>{part.strip().replace(chr(10), '<br>')}</p>" for part in paragraphs)
-    markdown = markdownify(html, heading_style="ATX", strip=["img", "script", "style"])
-    return re.sub(r"\n{3,}", "\n\n", markdown).strip()
+    return markdown_from_html(html)
 
 
 def _name(element) -> str:
@@ -100,7 +96,7 @@ def _post(item) -> WordPressPost:
                 "id": ID_PREFIX + comment_id,
                 "parent_id": None if parent in ("", "0") else ID_PREFIX + parent,
                 "author": values.get("comment_author", "").strip() or ANONYMOUS,
-                "email": _email(values.get("comment_author_email", "")),
+                "email": lenient_email(values.get("comment_author_email", "")),
                 "created": _created(values),
                 "text": text,
                 "votes": _votes(meta.get(WPDISCUZ_VOTES, "")),
@@ -111,16 +107,6 @@ def _post(item) -> WordPressPost:
 
 def _number(value: str) -> int:
     return int(value) if value.isdigit() else 0
-
-
-def _email(value: str) -> str:
-    """WordPress keeps whatever was typed; an address that is not one is left out, not refused."""
-    value = value.strip()
-    try:
-        validate_email(value)
-    except ValidationError:
-        return ""
-    return value if len(value) <= EMAIL_MAX_LENGTH else ""
 
 
 def _created(values: dict[str, str]) -> str:

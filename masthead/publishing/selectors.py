@@ -1,5 +1,7 @@
 """Reads for the reader-facing pages, feeds and API. No side effects."""
 
+from urllib.parse import unquote, urlsplit
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -16,6 +18,9 @@ from masthead.publishing.models import (
 
 ARTICLES_PER_PAGE = 12
 SECTION_TEASERS = 4
+# Old systems' page addresses that end in a file name (Blogger, static sites): the slug is
+# the name without it.
+PAGE_EXTENSIONS = (".html", ".htm", ".php", ".aspx")
 
 
 def live_articles(root: Page | None = None) -> QuerySet[ArticlePage]:
@@ -34,6 +39,26 @@ def live_articles(root: Page | None = None) -> QuerySet[ArticlePage]:
         )
         .order_by("-first_published_at", "-pk")
     )
+
+
+def article_for_link(link: str) -> ArticlePage | None:
+    """The article an address of the old site meant: the one at the same path on this site,
+    else the only article whose slug is the path's last segment (None if none or several)."""
+    segments = [unquote(part) for part in urlsplit(link.strip()).path.split("/") if part]
+    if not segments:
+        return None
+    paths = [
+        site.root_page.url_path + "/".join(segments) + "/"
+        for site in Site.objects.select_related("root_page")
+    ]
+    at_path = ArticlePage.objects.filter(url_path__in=paths).first()
+    if at_path is not None:
+        return at_path
+    slug = segments[-1]
+    for extension in PAGE_EXTENSIONS:
+        slug = slug.removesuffix(extension)
+    with_slug = list(ArticlePage.objects.filter(slug=slug)[:2])
+    return with_slug[0] if len(with_slug) == 1 else None
 
 
 def section_articles(section: SectionPage) -> QuerySet[ArticlePage]:

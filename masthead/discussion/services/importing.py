@@ -205,6 +205,17 @@ def comments_import(*, article, items: list[ImportItem], progress=None) -> int:
     return total
 
 
+def lenient_email(value: str) -> str:
+    """An address from another system's export, or "" when it is not one (old systems kept
+    whatever was typed: such a comment is imported without an address, not refused)."""
+    value = value.strip()
+    try:
+        validate_email(value)
+    except ValidationError:
+        return ""
+    return value if len(value) <= EMAIL_MAX_LENGTH else ""
+
+
 def _local_id(value, where: str, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | str) or str(value).strip() == "":
         raise ImportRefused(f"{where}: {name} must be a number or a string, not {value!r}.")
