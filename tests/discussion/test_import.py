@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -166,3 +167,44 @@ def test_an_imported_name_is_kept_on_one_line(article, tmp_path):
     items = [{**GOOD[0], "author": "Ann\nSmith\x07"}]
     call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, items)))
     assert Comment.objects.get().author_name == "Ann Smith"
+
+
+def test_comments_not_published_are_left_out_and_their_replies_move_up(article, tmp_path, capsys):
+    items = [
+        {**GOOD[0], "status": "published"},
+        {**GOOD[1], "id": 2, "parent_id": 1, "status": "removed", "text": "Rude"},
+        {**GOOD[1], "id": 5, "parent_id": 2, "status": "deleted", "text": ""},
+        {**GOOD[1], "id": 6, "parent_id": 5, "status": "published", "text": "Calm answer"},
+        {**GOOD[2], "status": "spam"},
+    ]
+    call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, items)))
+    assert "2 comments checked (3 not published, left out)" in capsys.readouterr().out
+    first, answer = Comment.objects.order_by("created", "id")
+    assert (first.body, answer.body, answer.parent_id) == ("First", "Calm answer", first.pk)
+
+
+def test_an_anchored_comment_keeps_its_passage(article, tmp_path, client):
+    passage = {"quote": "The bridge will open in spring.", "prefix": "seven to two. ", "suffix": ""}
+    items = [{**GOOD[0], "anchor": passage}, {**GOOD[2], "anchor": passage}]
+    call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, items)))
+    first, second = Comment.objects.order_by("created")
+    assert first.anchor == second.anchor and first.anchor.quote == passage["quote"]
+    assert selectors.passage_anchors(article)[0]["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"status": "lost"}, "Item 2 (id 3): status 'lost' is not one of published, pending"),
+        ({"article_id": 8}, "the file holds comments of several articles (article_id 7 and 8)"),
+        ({"anchor": {"quote": ""}}, "Item 2 (id 3): the anchor's quote must have 1 to 1000"),
+        ({"anchor": "here"}, 'anchor must be {"quote", "prefix", "suffix"} or null'),
+    ],
+)
+def test_export_fields_are_checked_too(article, tmp_path, change, message):
+    items = [{**GOOD[0], "article_id": 7}, {**GOOD[2], "article_id": 7, **change}]
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command(
+            "import-comments", "--article", str(article.pk), str(thread_file(tmp_path, items))
+        )
+    assert not Comment.objects.exists()

@@ -1,9 +1,12 @@
-"""Importing a whole thread from JSON (the path the WordPress and Disqus importers will share).
+"""Importing a whole thread from JSON (the path the WordPress and Disqus importers share).
 
 The file is a list of {"id", "parent_id", "author", "email", "created", "text", "votes"}, ids local
-to the file, parents always earlier. Everything is checked before anything is written, and the
-writing happens in one transaction: a bad file changes nothing. Each comment keeps its id from the
-file, so importing the same file again (or a later export of the same site) adds only what is new.
+to the file, parents always earlier; `export-comments` writes the same list, with an optional
+"status" (a comment that is not "published" is left behind, and a reply to it answers its nearest
+published ancestor) and "anchor" ({"quote", "prefix", "suffix"}: the passage it comments on).
+Everything is checked before anything is written, and the writing happens in one transaction: a
+bad file changes nothing. Each comment keeps its id from the file, so importing the same file
+again (or a later export of the same site) adds only what is new.
 """
 
 import json
@@ -15,9 +18,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from masthead.discussion import conf
+from masthead.discussion import anchors, conf
 from masthead.discussion.markdown import render_comment
-from masthead.discussion.models import Comment, CommentStatus
+from masthead.discussion.models import Comment, CommentStatus, PassageAnchor
 from masthead.discussion.services.comments import discussion_settings, one_line, thread_changed
 
 REQUIRED_FIELDS = ("id", "parent_id", "author", "email", "created", "text", "votes")
@@ -29,10 +32,20 @@ NO_PARENT = (None, "", 0, "0")
 ID_MAX_LENGTH = Comment._meta.get_field("import_id").max_length
 IMPORT_READER_KEY = "import"
 BATCH_SIZE = 1000
+# What export-comments --all writes for a comment its author deleted (not a moderation status).
+DELETED = "deleted"
+ANCHOR_CONTEXT_MAX_LENGTH = PassageAnchor._meta.get_field("prefix").max_length
 
 
 class ImportRefused(Exception):
     """A file that cannot be imported; the message names the line or item at fault."""
+
+
+@dataclass(frozen=True)
+class ImportAnchor:
+    quote: str
+    prefix: str
+    suffix: str
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,13 @@ class ImportItem:
     created: datetime
     text: str
     votes: int
+    anchor: ImportAnchor | None = None
+
+
+class ImportItems(list):
+    """A thread's checked comments, in file order; `left_out` counts those not published."""
+
+    left_out = 0
 
 
 def parse_import(raw: str) -> list[ImportItem]:
@@ -60,10 +80,13 @@ def parse_import(raw: str) -> list[ImportItem]:
     return check_entries(data)
 
 
-def check_entries(data: list) -> list[ImportItem]:
+def check_entries(data: list) -> ImportItems:
     """Check a thread's comments (dicts with the JSON file's fields) and return them in order,
-    or refuse the whole thread with the reason."""
-    items, seen = [], set()
+    or refuse the whole thread with the reason. Comments whose "status" is not "published" are
+    left out; a reply to one answers its nearest published ancestor."""
+    items, seen = ImportItems(), set()
+    answers_instead: dict[str, str | None] = {}  # left-out comment → its nearest kept ancestor
+    article_ids = set()
     for position, entry in enumerate(data, start=1):
         where = f"Item {position}"
         if not isinstance(entry, dict):
@@ -76,17 +99,37 @@ def check_entries(data: list) -> list[ImportItem]:
         if missing:
             raise ImportRefused(f"{where} lacks {', '.join(missing)}.")
         local_id = _local_id(entry["id"], where, "id")
-        if local_id in seen:
+        if local_id in seen or local_id in answers_instead:
             raise ImportRefused(f"{where}: the id is used twice in the file.")
         parent_id = (
             None
             if entry["parent_id"] in NO_PARENT
             else _local_id(entry["parent_id"], where, "parent_id")
         )
-        if parent_id is not None and parent_id not in seen:
+        if parent_id is not None and parent_id not in seen and parent_id not in answers_instead:
             raise ImportRefused(
                 f"{where}: parent_id {entry['parent_id']!r} is not an earlier comment of the file."
             )
+        if parent_id in answers_instead:
+            parent_id = answers_instead[parent_id]
+        if entry.get("article_id") is not None:
+            article_ids.add(str(entry["article_id"]))
+            if len(article_ids) > 1:
+                raise ImportRefused(
+                    f"{where}: the file holds comments of several articles (article_id "
+                    f"{' and '.join(sorted(article_ids))}); export one with "
+                    "export-comments --article ID."
+                )
+        status = entry.get("status", CommentStatus.PUBLISHED)
+        if status not in CommentStatus.values and status != DELETED:
+            raise ImportRefused(
+                f"{where}: status {status!r} is not one of "
+                f"{', '.join([*CommentStatus.values, DELETED])}."
+            )
+        if status != CommentStatus.PUBLISHED:
+            answers_instead[local_id] = parent_id
+            items.left_out += 1
+            continue
         author = entry["author"]
         if not isinstance(author, str) or not one_line(author):
             raise ImportRefused(f"{where}: the author is empty.")
@@ -128,6 +171,7 @@ def check_entries(data: list) -> list[ImportItem]:
                 created,
                 text.strip(),
                 votes,
+                _anchor(entry.get("anchor"), where),
             )
         )
     return items
@@ -143,6 +187,7 @@ def comments_import(*, article, items: list[ImportItem], progress=None) -> int:
     """
     max_depth = discussion_settings(article).max_depth
     by_local_id: dict[str, Comment] = {}
+    passages: dict[ImportAnchor, PassageAnchor] = {}
     with transaction.atomic():
         by_local_id.update(
             (comment.import_id, comment)
@@ -181,6 +226,10 @@ def comments_import(*, article, items: list[ImportItem], progress=None) -> int:
                     imported_score=item.votes,
                     score=item.votes,
                 )
+                if item.anchor is not None:
+                    if item.anchor not in passages:
+                        passages[item.anchor] = _passage(article, item.anchor)
+                    comment.anchor = passages[item.anchor]
                 if item.parent_id is not None:
                     parent = by_local_id[item.parent_id]
                     if parent.depth + 1 >= max_depth:
@@ -203,6 +252,39 @@ def comments_import(*, article, items: list[ImportItem], progress=None) -> int:
                     progress(done, total)
         thread_changed(article.pk, recount=True)
     return total
+
+
+def _passage(article, anchor: ImportAnchor) -> PassageAnchor:
+    """The article's anchor for the passage, made if needed. It is not looked for in the text:
+    a passage edited since the comment was written is kept, and shown as edited."""
+    passage, _ = PassageAnchor.objects.get_or_create(
+        article=article,
+        fingerprint=PassageAnchor.fingerprint_of(anchor.quote, anchor.prefix, anchor.suffix),
+        defaults={"quote": anchor.quote, "prefix": anchor.prefix, "suffix": anchor.suffix},
+    )
+    return passage
+
+
+def _anchor(value, where: str) -> ImportAnchor | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("quote"), str):
+        raise ImportRefused(f'{where}: anchor must be {{"quote", "prefix", "suffix"}} or null.')
+    quote = anchors.squeeze(value["quote"])
+    if not quote or len(quote) > anchors.QUOTE_MAX_LENGTH:
+        raise ImportRefused(
+            f"{where}: the anchor's quote must have 1 to {anchors.QUOTE_MAX_LENGTH} characters."
+        )
+    context = []
+    for name in ("prefix", "suffix"):
+        text = value.get(name) or ""
+        if not isinstance(text, str) or len(text) > ANCHOR_CONTEXT_MAX_LENGTH:
+            raise ImportRefused(
+                f"{where}: the anchor's {name} must be text of at most "
+                f"{ANCHOR_CONTEXT_MAX_LENGTH} characters."
+            )
+        context.append(text)
+    return ImportAnchor(quote, *context)
 
 
 def lenient_email(value: str) -> str:

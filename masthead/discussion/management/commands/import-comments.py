@@ -19,7 +19,9 @@ class Command(BaseCommand):
     help = (
         "Import comments without moderation, all or nothing; comments imported before are "
         "skipped. Either one article's thread from a JSON list of "
-        '{"id", "parent_id", "author", "email", "created", "text", "votes"} (--article ID), '
+        '{"id", "parent_id", "author", "email", "created", "text", "votes"} (--article ID; '
+        'as export-comments writes it, where comments whose "status" is not "published" are '
+        "left out), "
         "or a whole WordPress export (--wordpress): each post's approved comments go to the "
         "article with the same slug, or a whole Disqus export (--disqus): each thread's comments "
         "go to the article at the same path, or else with the same slug."
@@ -58,7 +60,10 @@ class Command(BaseCommand):
             items = parse_import(raw)
         except ImportRefused as refusal:
             raise CommandError(f"{file} was not imported, nothing was changed. {refusal}") from None
-        self.stdout.write(f"{len(items)} comments checked; importing into “{target.title}”…")
+        left_out = f" ({items.left_out} not published, left out)" if items.left_out else ""
+        self.stdout.write(
+            f"{len(items)} comments checked{left_out}; importing into “{target.title}”…"
+        )
 
         def progress(done, total):
             self.stdout.write(f"  {done}/{total}")
