@@ -1,0 +1,138 @@
+"""export-comments: JSON that import-comments --article reads back."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from masthead.discussion import selectors
+from masthead.discussion.models import Comment, CommentStatus
+from masthead.discussion.services import AnchorInput, vote_cast
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def thread(article, post, make_guest):
+    """A thread with a reply, votes, an anchored comment, a removed comment with a reply, a held
+    comment and one its author deleted."""
+    first = post("First, with *emphasis*.", name="Ann", email="ann@example.com")
+    reply = post("A reply.", name="Bo", email="bo@example.com", parent_id=first.pk)
+    vote_cast(comment=first, reader=make_guest(), value=1)
+    vote_cast(comment=first, reader=make_guest(), value=1)
+    anchored = post(
+        "Why spring?", name="Cy", anchor=AnchorInput(quote="The bridge will open in spring.")
+    )
+    removed = post("Rude words.", name="Dee")
+    answer = post("An answer to the rude one.", name="Eve", parent_id=removed.pk)
+    held = post("Held for review.", name="Fay")
+    gone = post("Deleted by its author.", name="Gus")
+    Comment.objects.filter(pk=removed.pk).update(status=CommentStatus.REMOVED)
+    Comment.objects.filter(pk=held.pk).update(status=CommentStatus.PENDING)
+    Comment.objects.filter(pk=gone.pk).update(deleted=gone.created)
+    return {
+        "first": first,
+        "reply": reply,
+        "anchored": anchored,
+        "removed": removed,
+        "answer": answer,
+        "held": held,
+        "gone": gone,
+    }
+
+
+def export(tmp_path, *args) -> list[dict]:
+    path = tmp_path / "export.json"
+    call_command("export-comments", "--output", str(path), *args)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_an_export_imports_into_another_article_as_the_same_thread(article, thread, tmp_path):
+    items = export(tmp_path, "--article", str(article.pk))
+    by_text = {item["text"]: item for item in items}
+    assert list(by_text) == [
+        "First, with *emphasis*.",
+        "A reply.",
+        "Why spring?",
+        "An answer to the rude one.",
+    ]
+    first = by_text["First, with *emphasis*."]
+    assert first["id"] == thread["first"].pk and first["votes"] == 2
+    assert first["author"] == "Ann" and first["email"] == "" and first["status"] == "published"
+    assert first["created"].endswith("Z") and first["article_url"].endswith(article.url)
+    assert by_text["A reply."]["parent_id"] == thread["first"].pk
+    assert by_text["An answer to the rude one."]["parent_id"] is None  # its parent was removed
+    assert by_text["Why spring?"]["anchor"]["quote"] == "The bridge will open in spring."
+
+    copy = make_article(title="The same story, moved")
+    call_command("import-comments", "--article", str(copy.pk), str(tmp_path / "export.json"))
+    moved = {comment.body: comment for comment in Comment.objects.filter(article=copy)}
+    assert set(moved) == set(by_text)
+    original = thread["first"]
+    assert moved[original.body].created == original.created
+    assert moved[original.body].score == 2
+    assert moved["A reply."].parent == moved[original.body]
+    assert moved["Why spring?"].anchor.quote == "The bridge will open in spring."
+    assert selectors.thread_page(copy, reader=None).count == 4
+
+    def same(item):
+        return (item["text"], item["author"], item["votes"], item["created"], item["anchor"])
+
+    again = export(tmp_path, "--article", str(copy.pk))
+    assert sorted(map(same, again), key=str) == sorted(map(same, items), key=str)
+
+
+def test_emails_only_when_asked(article, thread, tmp_path):
+    assert {item["email"] for item in export(tmp_path)} == {""}
+    emails = {item["author"]: item["email"] for item in export(tmp_path, "--include-emails")}
+    assert emails["Ann"] == "ann@example.com" and emails["Bo"] == "bo@example.com"
+
+
+def test_all_adds_held_removed_and_deleted_comments_with_their_status(
+    article, thread, tmp_path, capsys
+):
+    items = export(tmp_path, "--all", "--article", str(article.pk))
+    status = {item["author"]: item["status"] for item in items}
+    assert status == {
+        "Ann": "published",
+        "Bo": "published",
+        "Cy": "published",
+        "Dee": "removed",
+        "Eve": "published",
+        "Fay": "pending",
+        "Gus": "deleted",
+    }
+    answer = next(item for item in items if item["author"] == "Eve")
+    assert answer["parent_id"] == thread["removed"].pk
+
+    copy = make_article(title="Moved with everything")
+    call_command("import-comments", "--article", str(copy.pk), str(tmp_path / "export.json"))
+    assert "4 comments checked (3 not published, left out)" in capsys.readouterr().out
+    assert Comment.objects.filter(article=copy).count() == 4
+
+
+def test_the_whole_site_one_article_after_another(article, thread, post, tmp_path, capsys):
+    other = make_article(title="Another story")
+    post("On the other story.", on=other)
+    items = export(tmp_path)
+    assert [item["article_id"] for item in items] == [article.pk] * 4 + [other.pk]
+    with pytest.raises(CommandError, match="comments of several articles"):
+        call_command("import-comments", "--article", str(other.pk), str(tmp_path / "export.json"))
+
+    capsys.readouterr()
+    call_command("export-comments", "--article", str(other.pk))
+    out = capsys.readouterr()
+    assert json.loads(out.out)[0]["text"] == "On the other story."
+    assert "Exported 1 comments." in out.err
+
+
+def test_an_empty_export_is_an_empty_list(article, tmp_path):
+    assert export(tmp_path, "--article", str(article.pk)) == []
+
+
+def test_unknown_article_or_unwritable_file_is_refused(article, tmp_path):
+    with pytest.raises(CommandError, match="no article with id 424242"):
+        call_command("export-comments", "--article", "424242")
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command("export-comments", "--output", str(tmp_path / "missing" / "export.json"))
