@@ -1,4 +1,4 @@
-"""Reading a Disqus export (the XML file Disqus e-mails from Moderation → Export) for
+"""Reading a Disqus export (the XML file Disqus e-mails when asked for an export) for
 `import-comments`.
 
 The file lists the site's threads (one per page that ever loaded Disqus, most without comments),

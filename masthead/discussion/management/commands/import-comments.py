@@ -38,7 +38,7 @@ class Command(BaseCommand):
         target.add_argument(
             "--disqus",
             action="store_true",
-            help="FILE is a Disqus export (the XML file from Moderation → Export).",
+            help="FILE is a Disqus export (the XML file Disqus e-mails when asked for an export).",
         )
         parser.add_argument("file", type=Path, help="The JSON, WXR or Disqus XML file.")
 
