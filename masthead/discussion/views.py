@@ -307,8 +307,10 @@ def edit(request, comment_id):
             error = refusal
         else:
             if _wants_json(request):
+                # Like a new comment's answer: a spammer only ever learns it awaits moderation.
+                status = "published" if comment.is_visible else "pending"
                 return JsonResponse(
-                    {"id": comment.pk, "body_html": comment.body_html, "status": comment.status}
+                    {"id": comment.pk, "body_html": comment.body_html, "status": status}
                 )
             return _redirect_to_comment(request, comment)
         if _wants_json(request):

@@ -391,3 +391,19 @@ def test_deleting_a_commented_article_warns_that_its_comments_go_too(admin_clien
     post("Another reader's view")
     page = admin_client.get(f"/admin/pages/{article.pk}/delete/").content.decode()
     assert "This article has 2 reader comments: deleting it deletes them too" in page
+
+
+def test_an_edit_the_filter_calls_spam_only_tells_its_author_it_awaits_moderation(client, article):
+    from masthead.moderation.models import Ban, BanKind
+
+    client.post(f"/comments/{article.pk}/post/", form_data(body="First words"))
+    comment = Comment.objects.get()
+    Ban.objects.create(kind=BanKind.EMAIL, value="dana@example.com")
+    response = client.post(
+        f"/comments/comment/{comment.pk}/edit/",
+        {"body": "Second words"},
+        HTTP_ACCEPT="application/json",
+    )
+    comment.refresh_from_db()
+    assert comment.status == "spam"
+    assert response.json()["status"] == "pending"
