@@ -117,7 +117,10 @@ class SubscriptionIn(Schema):
 
 
 class SubscriptionOut(Schema):
-    status: Literal["confirmation_sent", "already_active"]
+    status: Literal["confirmation_sent"] = Field(
+        description="The same for an address already subscribed: the answer must not tell "
+        "anyone who follows a thread"
+    )
 
 
 def comment_out(comment: Comment) -> dict:
@@ -296,11 +299,8 @@ def delete_comment(request: HttpRequest, comment_id: int):
     summary="Subscribe to comments",
 )
 def subscribe(request: HttpRequest, article_id: int, payload: SubscriptionIn):
-    """Double opt-in: a confirmation e-mail is sent; nothing else until the reader confirms."""
+    """Double opt-in: a confirmation e-mail is sent; nothing else until the reader confirms.
+    An address already subscribed gets the same answer (and no e-mail), like the page's form."""
     article = _article(article_id)
-    subscription = services.subscription_request(
-        article=article, email=payload.email, kind=payload.kind
-    )
-    return Status(
-        202, {"status": "already_active" if subscription.is_active else "confirmation_sent"}
-    )
+    services.subscription_request(article=article, email=payload.email, kind=payload.kind)
+    return Status(202, {"status": "confirmation_sent"})

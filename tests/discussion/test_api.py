@@ -385,3 +385,28 @@ def test_openapi_documents_the_refusals_the_endpoints_give(client, article):
     assert response.status_code == 429
     assert documented("/articles/{article_id}/subscriptions", "post", 429)
     assert documented("/comments/{comment_id}", "patch", 429)  # edits count against the rate limit
+
+
+def test_the_subscription_answer_does_not_tell_a_stranger_who_follows_a_thread(
+    browser_client, article
+):
+    Subscription.objects.create(
+        article=article,
+        email="follower@example.com",
+        kind="all",
+        token="t",
+        confirmed=timezone.now(),
+    )
+    token = csrf(browser_client, article)
+    answers = [
+        post_json(
+            browser_client,
+            f"/api/v1/articles/{article.pk}/subscriptions",
+            {"email": email, "kind": "all"},
+            token,
+        )
+        for email in ("follower@example.com", "nobody@example.com")
+    ]
+    assert [(a.status_code, a.json()) for a in answers] == [
+        (202, {"status": "confirmation_sent"})
+    ] * 2
