@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Outside the page cache, so that pages served from it are not framed by other sites either.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "masthead.publishing.page_cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -213,6 +215,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail allows its own preview frame explicitly
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
+# Content Security Policy of the public pages: scripts only from the site's own files, so that
+# markup slipping through into a comment, a name or a quote could never run. The video players
+# are the only frames (after the reader clicks play). No form-action: the donate form's answer
+# sends the reader on to Stripe Checkout. The Wagtail admin (and its previews) has inline
+# scripts of its own, and the API's browsable docs are its own page: both are left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/v1/docs"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],  # the goal bar's widths are style attributes
+        "img-src": ["'self'", "data:"],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+    },
+}
 SILENCED_SYSTEM_CHECKS = (
     [] if HTTPS else ["security.W004", "security.W008", "security.W012", "security.W016"]
 )

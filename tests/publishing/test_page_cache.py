@@ -333,3 +333,16 @@ def test_a_comment_cannot_carry_off_the_csrf_token_of_the_readers_who_view_it(ne
         html = victim.get(url).content.decode()
         assert "https://evil.example/?t=__MASTHEAD_CSRF_TOKEN__" in html, url
         assert "Eve __MASTHEAD_FORM_STARTED__" in html, url
+
+
+def test_public_pages_run_only_the_sites_own_scripts_and_the_admin_keeps_its_own(
+    newsroom, admin_client
+):
+    article = newsroom["articles"]["ferry"]
+    Client().get(article.url)
+    assert served_from_the_cache(article.url)
+    for url in (article.url, "/", "/search/?q=ferry", "/donate/", f"/comments/{article.pk}/"):
+        policy = Client().get(url)["Content-Security-Policy"]
+        assert "script-src 'self';" in policy and "object-src 'none'" in policy, url
+    assert "Content-Security-Policy" not in admin_client.get("/admin/")
+    assert "Content-Security-Policy" not in admin_client.get(f"/admin/pages/{article.pk}/edit/")
