@@ -65,11 +65,15 @@ def locate(text: str, *, quote: str, prefix: str = "", suffix: str = "") -> Loca
         starts = [match.start() for match in re.finditer(re.escape(quote.lower()), lowered)]
     if not starts:
         return Location(False)
+    # Only as much context as a browser sends and an anchor stores counts: a request may send
+    # megabytes, which compared at every match took a minute of CPU.
+    prefix = squeeze(prefix[-4 * CONTEXT_LENGTH :])[-CONTEXT_LENGTH:]
+    suffix = squeeze(suffix[: 4 * CONTEXT_LENGTH])[:CONTEXT_LENGTH]
 
     def context_fit(start: int) -> int:
         before = text[max(0, start - len(prefix)) : start]
         after = text[start + len(quote) : start + len(quote) + len(suffix)]
-        return _common_suffix(before, squeeze(prefix)) + _common_prefix(after, squeeze(suffix))
+        return _common_suffix(before, prefix) + _common_prefix(after, suffix)
 
     return Location(True, max(starts, key=context_fit))
 

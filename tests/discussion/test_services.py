@@ -408,3 +408,30 @@ def test_comments_of_a_private_article_take_no_votes_or_reports(article, post):
         vote_cast(comment=comment, reader=guest(), value=1)
     with pytest.raises(ReportRefused, match="cannot be reported"):
         comment_report(comment=comment, reader=guest(), reason="spam")
+
+
+def test_an_anchor_sent_with_an_enormous_context_costs_no_more_than_the_browsers_own(article, post):
+    """The browser sends 48 characters each side of the passage; a request with megabytes of
+    "context" and a one-letter quote (found at every other word) took a minute of CPU."""
+    import time
+
+    from tests.factories import make_article
+
+    long_read = make_article(
+        section=article.get_parent().specific,
+        title="The whole council debate",
+        body_text="The council voted seven to two. " + "Residents spoke at length. " * 200,
+    )
+    started = time.monotonic()
+    comment = post(
+        "A letter",
+        on=long_read,
+        anchor=AnchorInput(
+            quote="e",
+            prefix="x" * 1_000_000 + "The council voted s",
+            suffix="ven to two." + "y" * 1_000_000,
+        ),
+    )
+    assert time.monotonic() - started < 3
+    # the context still picks the right one among the matches
+    assert (comment.anchor.quote, comment.anchor.prefix) == ("e", "The council voted s")
