@@ -44,3 +44,11 @@ def test_articles_api_refuses_bad_parameters_clearly(client, newsroom):
 def test_openapi_schema_documents_the_articles_endpoint(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/articles" in schema["paths"]
+
+
+def test_the_api_docs_page_uses_the_sites_own_files(client, db):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn." not in html  # a newsroom's server may have no way out to the internet
