@@ -43,6 +43,17 @@ def test_a_correctly_signed_event_is_accepted(client, campaign):
     assert response.json()["outcome"] == "ignored"
 
 
+@pytest.mark.parametrize("data", [None, {}, {"object": "cs_1"}, []])
+def test_a_signed_event_without_an_object_is_stored_as_refused_not_retried(client, campaign, data):
+    event = se.event("checkout.session.completed", {})
+    event["data"] = data
+    response = se.post_event(client, event)
+    assert response.status_code == 200  # a 500 would make Stripe send it again for days
+    assert response.json()["outcome"] == "refused"
+    assert StripeEvent.objects.get().outcome == StripeEvent.Outcome.REFUSED
+    assert raised(campaign) == 0
+
+
 def test_a_forged_signature_is_refused_with_400_and_changes_nothing(client, campaign, caplog):
     session = se.checkout_session(campaign="campaign")
     response = se.post_event(

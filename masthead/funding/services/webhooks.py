@@ -29,6 +29,7 @@ UNKNOWN_PAYMENT = "Refund of {payment!r}, which is not in the ledger; nothing co
 UNKNOWN_DISPUTED_PAYMENT = "Dispute of {payment!r}, which is not in the ledger; nothing counted."
 NOT_HANDLED = "Event type {type!r} is not handled; stored and ignored."
 REPLAYED = "Event {event_id} was already handled; nothing changed."
+NO_OBJECT = "The event has no data.object to act on; nothing counted."
 
 
 class Refused(Exception):
@@ -77,9 +78,15 @@ def _run(handler: Callable | None, event: dict, now: datetime) -> EventOutcome:
         message = NOT_HANDLED.format(type=event["type"])
         logger.info("Stripe event %s: %s", event["id"], message)
         return EventOutcome(IGNORED, message)
+    data = event.get("data")
+    subject = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(subject, dict):
+        # Delivering it again would not give it one: store it as refused instead of failing.
+        logger.warning("Stripe event %s (%s) refused: %s", event["id"], event["type"], NO_OBJECT)
+        return EventOutcome(StripeEvent.Outcome.REFUSED, NO_OBJECT)
     try:
         with transaction.atomic():
-            return handler(event["data"]["object"], event, now)
+            return handler(subject, event, now)
     except Refused as refusal:
         logger.warning("Stripe event %s (%s) refused: %s", event["id"], event["type"], refusal)
         return EventOutcome(StripeEvent.Outcome.REFUSED, str(refusal))
