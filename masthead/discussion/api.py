@@ -11,7 +11,13 @@ from ninja.security import APIKeyCookie
 
 from masthead.discussion import selectors, services
 from masthead.discussion.models import Comment, CommentStatus, SortOrder
-from masthead.discussion.readers import has_reader_identity, reader_for_request, remember_reader
+from masthead.discussion.readers import (
+    client_address,
+    has_reader_identity,
+    hash_address,
+    reader_for_request,
+    remember_reader,
+)
 from masthead.discussion.services.comments import discussion_settings
 from masthead.publishing.models import ArticlePage
 
@@ -302,5 +308,10 @@ def subscribe(request: HttpRequest, article_id: int, payload: SubscriptionIn):
     """Double opt-in: a confirmation e-mail is sent; nothing else until the reader confirms.
     An address already subscribed gets the same answer (and no e-mail), like the page's form."""
     article = _article(article_id)
-    services.subscription_request(article=article, email=payload.email, kind=payload.kind)
+    services.subscription_request(
+        article=article,
+        email=payload.email,
+        kind=payload.kind,
+        network=hash_address(client_address(request)),
+    )
     return Status(202, {"status": "confirmation_sent"})

@@ -22,6 +22,8 @@ SUBSCRIPTION_CONFIRM_DAYS = 7
 # gets at most this many confirmation e-mails a day.
 SUBSCRIPTION_RESEND_MINUTES = 15
 SUBSCRIPTION_CONFIRMATIONS_PER_DAY = 5
+# ...and one network address may ask for this many an hour, whatever the addresses.
+SUBSCRIPTION_CONFIRMATIONS_PER_NETWORK_PER_HOUR = 20
 # Readers who keep a page open learn of new comments by polling this often (seconds), or by a
 # server-sent event stream when REDIS_URL is set.
 LIVE_POLL_SECONDS = getattr(settings, "MASTHEAD_LIVE_POLL_SECONDS", 20)

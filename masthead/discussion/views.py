@@ -21,7 +21,9 @@ from masthead.discussion.forms import CommentForm, EditCommentForm, seconds_sinc
 from masthead.discussion.models import Comment, SortOrder, Subscription, SubscriptionKind
 from masthead.discussion.readers import (
     Reader,
+    client_address,
     has_reader_identity,
+    hash_address,
     reader_for_request,
     remember_reader,
 )
@@ -93,7 +95,7 @@ def post_comment(request, article_id):
     except services.CommentRefused as refusal:
         return _refused(request, article, form, refusal)
 
-    notice = _subscribe_commenter(article, comment, data.get("notify"))
+    notice = _subscribe_commenter(article, comment, data.get("notify"), reader.ip_hash)
     if _wants_json(request):
         response = JsonResponse(
             {
@@ -113,13 +115,13 @@ def post_comment(request, article_id):
     return response
 
 
-def _subscribe_commenter(article, comment, notify) -> str | None:
+def _subscribe_commenter(article, comment, notify, network: str) -> str | None:
     """The "notify me" choice of the comment form; what the reader should know about it."""
     if notify not in SubscriptionKind.values or not comment.author_email:
         return None
     try:
         subscription = services.subscription_request(
-            article=article, email=comment.author_email, kind=notify
+            article=article, email=comment.author_email, kind=notify, network=network
         )
     except services.SubscriptionRefused as refusal:
         return refusal.message  # the comment is posted all the same
@@ -371,6 +373,7 @@ def subscribe(request, article_id):
             article=article,
             email=request.POST.get("email", ""),
             kind=request.POST.get("kind", "all"),
+            network=hash_address(client_address(request)),
         )
     except services.SubscriptionRefused as refusal:
         return render(

@@ -353,3 +353,30 @@ def test_a_confirmation_the_mail_server_refused_is_tried_again_later(
     with pytest.raises(ConnectionRefusedError):  # out of tries: the task fails, and is logged
         tasks.send_subscription_confirmation.call(subscription.pk, last)
     assert refusals == [subscription.pk, subscription.pk]
+
+
+def test_one_network_cannot_aim_confirmations_at_a_list_of_addresses(
+    client, article, django_capture_on_commit_callbacks, settings
+):
+    from masthead.discussion import conf
+
+    limit = conf.SUBSCRIPTION_CONFIRMATIONS_PER_NETWORK_PER_HOUR
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(limit):
+            response = client.post(
+                f"/comments/{article.pk}/subscribe/", {"email": f"stranger{number}@example.com"}
+            )
+            assert response.status_code == 200
+    assert len(mail.outbox) == limit
+
+    response = client.post(f"/comments/{article.pk}/subscribe/", {"email": "next@example.com"})
+    assert response.status_code == 429
+    assert "Too many notification requests came from your network" in response.content.decode()
+    assert len(mail.outbox) == limit
+    # another network is not held up
+    other = client.post(
+        f"/comments/{article.pk}/subscribe/",
+        {"email": "next@example.com"},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert other.status_code == 200

@@ -29,6 +29,10 @@ EMAIL_MAX_LENGTH = Subscription._meta.get_field("email").max_length
 KIND_INVALID = "Choose to be notified of all new comments or of replies to your comments."
 LINK_UNKNOWN = "This link is not valid (it may have been mistyped or replaced by a newer one)."
 LINK_EXPIRED = "This confirmation link has expired. Please subscribe again from the article."
+TOO_MANY_FROM_NETWORK = (
+    "Too many notification requests came from your network in the last hour. Please try again "
+    "later."
+)
 TOO_MANY_CONFIRMATIONS = (
     "Several confirmation e-mails have already been sent to this address today. Please use one "
     "of them, or try again tomorrow."
@@ -40,9 +44,12 @@ class SubscriptionRefused(Refused):
 
 
 def subscription_request(
-    *, article, email: str, kind: str, now: datetime | None = None
+    *, article, email: str, kind: str, network: str = "", now: datetime | None = None
 ) -> Subscription:
-    """Ask to be notified; a confirmation e-mail is sent unless the subscription is already active."""
+    """Ask to be notified; a confirmation e-mail is sent unless the subscription is already active.
+
+    `network` is the hash of the asker's network address: one client may not aim confirmation
+    e-mails at a list of strangers' addresses either."""
     from masthead.discussion import tasks
 
     now = now or timezone.now()
@@ -70,6 +77,8 @@ def subscription_request(
             return subscription  # its confirmation e-mail has just gone out
         if not _confirmation_allowed(email):
             raise SubscriptionRefused(TOO_MANY_CONFIRMATIONS, status=429)
+        if network and not _network_confirmation_allowed(network):
+            raise SubscriptionRefused(TOO_MANY_FROM_NETWORK, status=429)
         if not created:
             # Unsubscribed or never confirmed: start again with a fresh link.
             subscription.token = _new_token()
@@ -89,6 +98,13 @@ def _confirmation_allowed(email: str) -> bool:
     key = f"discussion:confirmations:{digest}"
     sent = limits.count(key, int(timedelta(days=1).total_seconds()))
     return sent <= conf.SUBSCRIPTION_CONFIRMATIONS_PER_DAY
+
+
+def _network_confirmation_allowed(network: str) -> bool:
+    """Count the confirmation e-mails asked for from one network address in the hour after the
+    first."""
+    sent = limits.count(f"discussion:confirmations-from:{network}", 3600)
+    return sent <= conf.SUBSCRIPTION_CONFIRMATIONS_PER_NETWORK_PER_HOUR
 
 
 def subscription_confirm(*, token: str, now: datetime | None = None) -> Subscription:
