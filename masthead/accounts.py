@@ -24,12 +24,20 @@ TOO_MANY_ATTEMPTS = (
     "Too many wrong passwords from your network. Please wait 15 minutes and try again, or reset "
     "your password."
 )
+# Sign-up forms one network address may send an hour (each could create an account, or ask
+# whether an e-mail address has one).
+SIGNUPS_PER_ADDRESS_PER_HOUR = 20
+TOO_MANY_SIGNUPS = "Too many sign-ups from your network in the last hour. Please try again later."
+
+
+def _network(request) -> str:
+    from masthead.discussion.readers import client_address, hash_address
+
+    return hash_address(client_address(request))
 
 
 def _failure_keys(request, username) -> list[str]:
-    from masthead.discussion.readers import client_address, hash_address
-
-    address = hash_address(client_address(request))
+    address = _network(request)
     account = hashlib.sha256(str(username or "").strip().lower().encode()).hexdigest()[:32]
     return [f"login-failures:{account}:{address}", f"login-failures:*:{address}"]
 
@@ -105,6 +113,17 @@ class ReaderLoginView(LoginView):
 @require_http_methods(["GET", "POST"])
 def signup(request):
     form = SignupForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and limits.count(f"signups:{_network(request)}", 3600) > SIGNUPS_PER_ADDRESS_PER_HOUR
+    ):
+        typed = {name: request.POST.get(name, "") for name in ("username", "first_name", "email")}
+        context = {
+            "form": SignupForm(initial=typed),  # what was typed stays, except the passwords
+            "error": TOO_MANY_SIGNUPS,
+            "next": safe_next(request, ""),
+        }
+        return render(request, "accounts/signup.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="masthead.accounts.ThrottledModelBackend")

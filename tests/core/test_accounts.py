@@ -68,6 +68,29 @@ def test_signing_up_signs_the_reader_in(client):
     assert client.get("/accounts/login/").status_code == 302  # already signed in
 
 
+def test_one_network_cannot_sign_up_or_probe_addresses_without_end(django_user_model):
+    from masthead.accounts import SIGNUPS_PER_ADDRESS_PER_HOUR, TOO_MANY_SIGNUPS
+
+    client = Client()
+    for number in range(SIGNUPS_PER_ADDRESS_PER_HOUR):
+        client.post("/accounts/signup/", {"username": f"u{number}", "email": f"p{number}@x.org"})
+    kit = {
+        "username": "kit",
+        "first_name": "Kit",
+        "email": "kit@example.org",
+        "password1": "a-long-unusual-pass-42",
+        "password2": "a-long-unusual-pass-42",
+    }
+    refused = client.post("/accounts/signup/", kit)
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert TOO_MANY_SIGNUPS in html
+    assert 'value="kit@example.org"' in html  # what was typed is kept
+    assert not django_user_model.objects.filter(username="kit").exists()
+    other = Client(REMOTE_ADDR="198.51.100.7")
+    assert other.post("/accounts/signup/", kit).status_code == 302
+
+
 def test_the_counters_behind_the_limits_are_shared_by_every_web_process(settings):
     # An in-process cache would give each of `masthead serve`'s web processes its own count.
     backend = settings.CACHES["limits"]["BACKEND"]
