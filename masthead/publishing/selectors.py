@@ -6,6 +6,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from wagtail.models import Page, Site
+from wagtail.search.query import And, Phrase, PlainText
 
 from masthead.publishing.models import (
     ArticlePage,
@@ -140,12 +141,30 @@ def navigation_sections(site: Site | None) -> list[SectionPage]:
     return sections
 
 
+def search_query(query: str):
+    """A reader's words, all required; text in double quotes is a phrase. None without words.
+
+    The quotes never reach the backend: SQLite's FTS5 refuses an unpaired one as a syntax error
+    (and a NUL character as an unterminated string). An unpaired quote opens a phrase that runs
+    to the end.
+    """
+    parts = []
+    for position, text in enumerate(query.replace("\x00", " ").split('"')):
+        text = text.strip()
+        if text:
+            parts.append(Phrase(text) if position % 2 else PlainText(text, operator="and"))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
 def search_articles(query: str, *, page_number) -> dict:
     """Full-text search over live articles (Wagtail's database backend: SQLite FTS5 or PostgreSQL)."""
     query = (query or "").strip()
-    if not query:
-        return {"query": "", "page_obj": None, "articles": []}
-    results = ArticlePage.objects.live().public().search(query, operator="and")
+    terms = search_query(query)
+    if terms is None:
+        return {"query": query, "page_obj": None, "articles": []}
+    results = ArticlePage.objects.live().public().search(terms)
     page = paginate(results, page_number=page_number)
     found = list(page.object_list)
     found_ids = [article.pk for article in found]

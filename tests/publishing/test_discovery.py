@@ -200,3 +200,18 @@ def test_the_front_pages_link_preview_follows_the_site_identity(client, newsroom
     html = client.get("/").content.decode()
     assert '<meta property="og:title" content="The Quay Courier">' in html
     assert '<meta property="og:description" content="News from the quay">' in html
+
+
+@pytest.mark.parametrize(
+    "query", ['"nebulae', 'nebulae"', 'telescope"s', '"""', '" nebulae "', "nebulae\x00"]
+)
+def test_search_with_an_unpaired_quote_or_a_nul_answers_instead_of_failing(client, newsroom, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_search_for_a_quoted_phrase_finds_the_words_in_that_order(client, newsroom):
+    html = client.get("/search/", {"q": '"telescope opens"'}).content.decode()
+    assert "New telescope opens" in html
+    html = client.get("/search/", {"q": '"opens telescope"'}).content.decode()
+    assert "Nothing matched your search" in html
