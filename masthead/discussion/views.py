@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from masthead.discussion import conf, live, selectors, services
 from masthead.discussion.forms import CommentForm, EditCommentForm, seconds_since
 from masthead.discussion.models import Comment, SortOrder, Subscription, SubscriptionKind
+from masthead.discussion.notes import comment_note_add
 from masthead.discussion.readers import (
     Reader,
     client_address,
@@ -109,7 +110,7 @@ def post_comment(request, article_id):
         )
     else:
         if notice:
-            messages.info(request, notice)
+            comment_note_add(request, comment=comment, text=notice)
         response = _redirect_to_comment(request, comment)
     remember_reader(response, reader)
     return response
@@ -285,7 +286,7 @@ def vote(request, comment_id):
         )
     else:
         if message:
-            messages.error(request, message)
+            comment_note_add(request, comment=comment, text=message, level=messages.ERROR)
         response = _redirect_to_comment(request, comment)
     remember_reader(response, reader)
     return response

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from masthead.discussion.notes import comment_note_add
 from masthead.discussion.readers import reader_for_request, remember_reader
 from masthead.discussion.selectors import public_comment
 from masthead.moderation.models import ReportReason
@@ -28,12 +29,13 @@ def report(request, comment_id):
         except ReportRefused as refusal:
             error = refusal
         else:
-            from django.contrib import messages
-
-            messages.success(
-                request, "Thank you. A moderator will look at the comment you reported."
+            comment_note_add(
+                request,
+                comment=comment,
+                text="Thank you. A moderator will look at the comment you reported.",
             )
-            response = redirect(f"{comment.article.url}#comment-{comment.pk}")
+            # The page of the thread that shows it, where the thanks are said.
+            response = redirect("discussion:comment", comment_id=comment.pk)
             remember_reader(response, reader)
             return response
     return render(

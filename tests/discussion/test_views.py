@@ -407,3 +407,26 @@ def test_an_edit_the_filter_calls_spam_only_tells_its_author_it_awaits_moderatio
     comment.refresh_from_db()
     assert comment.status == "spam"
     assert response.json()["status"] == "pending"
+
+
+def card_of(html, comment_id):
+    """The HTML of one comment's card (its replies follow the card)."""
+    start = html.index(f'aria-labelledby="comment-{comment_id}-author"')
+    return html[start : html.index("</article>", start)]
+
+
+def test_without_javascript_what_happened_is_said_beside_the_comment_the_page_opens_at(
+    client, article
+):
+    # The page opens at #comment-<id>: a message at the top of the page is out of sight there.
+    response = client.post(f"/comments/{article.pk}/post/", form_data(notify="all"), follow=True)
+    comment = Comment.objects.get()
+    assert response.redirect_chain[-1][0].endswith(f"#comment-{comment.pk}")
+    html = response.content.decode()
+    assert "confirm with the link we sent to dana@example.com" in card_of(html, comment.pk)
+    assert html.count("confirm with the link") == 1  # not at the top of the page as well
+
+    own_vote = client.post(f"/comments/comment/{comment.pk}/vote/", {"value": "1"}, follow=True)
+    html = own_vote.content.decode()
+    assert "You cannot vote on your own comment." in card_of(html, comment.pk)
+    assert html.count("You cannot vote") == 1 and "confirm with the link" not in html

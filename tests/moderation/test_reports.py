@@ -114,3 +114,16 @@ def test_readers_in_one_ipv6_64_count_as_one_reporter(article, post):
         )
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PENDING
+
+
+def test_a_report_without_javascript_is_acknowledged_beside_the_comment(client, post):
+    comment = post(HEATED)
+    response = client.post(
+        f"/moderation/comment/{comment.pk}/report/", {"reason": "off_topic"}, follow=True
+    )
+    assert response.redirect_chain[-1][0].endswith(f"#comment-{comment.pk}")
+    html = response.content.decode()
+    card = html[html.index(f'aria-labelledby="comment-{comment.pk}-author"') :]
+    card = card[: card.index("</article>")]
+    assert "Thank you. A moderator will look at the comment you reported." in card
+    assert html.count("A moderator will look at") == 1

@@ -7,6 +7,7 @@ from masthead.discussion import conf, live, selectors
 from masthead.discussion.anchors import feedback_passages
 from masthead.discussion.forms import CommentForm
 from masthead.discussion.models import SortOrder
+from masthead.discussion.notes import comment_notes
 from masthead.discussion.readers import has_reader_identity, reader_for_request
 from masthead.discussion.services.comments import comments_are_open, discussion_settings, is_author
 from masthead.publishing.page_cache import CSRF_MARKER
@@ -40,7 +41,11 @@ def comment_section(context, article):
         "snapshot": _int_or_none(request.GET.get("comments_snapshot")),
         "view_all": request.GET.get("comments") == "all",
     }
-    thread_html, thread = _thread_html(request, article, reader=reader, options=options, **view)
+    notes = comment_notes(request)
+    thread_html, thread = _thread_html(
+        request, article, reader=reader, options=options, notes=notes, **view
+    )
+    shown = {comment.pk for comment in selectors.iter_thread(thread.comments)}
 
     form = getattr(request, "comment_form", None)
     if form is None:
@@ -69,11 +74,15 @@ def comment_section(context, article):
         "poll_seconds": conf.LIVE_POLL_SECONDS,
         "streams": live.streams_available(),
         "csrf_marker": CSRF_MARKER,
+        # Notes about a comment this page does not show (removed since) head the section.
+        "unplaced_notes": [
+            note for pk, found in notes.items() if pk not in shown for note in found
+        ],
         **view,
     }
 
 
-def _thread_html(request, article, *, reader, options, sort, cursor, snapshot, view_all):
+def _thread_html(request, article, *, reader, options, notes, sort, cursor, snapshot, view_all):
     thread = selectors.thread_page(
         article,
         reader=reader,
@@ -85,10 +94,11 @@ def _thread_html(request, article, *, reader, options, sort, cursor, snapshot, v
         max_depth=options.max_depth,
     )
     # The CSRF marker stays in: the page is served (and maybe cached) with it, then filled in.
-    return mark_safe(render_thread(thread, article=article, reader=reader, options=options)), thread  # noqa: S308
+    html = render_thread(thread, article=article, reader=reader, options=options, notes=notes)
+    return mark_safe(html), thread  # noqa: S308
 
 
-def render_thread(thread, *, article, reader, options, request=None, now=None) -> str:
+def render_thread(thread, *, article, reader, options, request=None, now=None, notes=None) -> str:
     """The list items of a page of comments (used by the section, "load more" and the JSON endpoints)."""
     now = now or timezone.now()
     editable = set()
@@ -111,6 +121,7 @@ def render_thread(thread, *, article, reader, options, request=None, now=None) -
             "csrf_marker": CSRF_MARKER,
             "is_open": comments_are_open(article, options=options),
             "max_depth": options.max_depth,
+            "notes": notes or {},
         },
     )
 
@@ -118,6 +129,11 @@ def render_thread(thread, *, article, reader, options, request=None, now=None) -
 @register.filter
 def vote_of(my_votes, comment_id):
     return (my_votes or {}).get(comment_id, 0)
+
+
+@register.filter
+def notes_of(notes, comment_id):
+    return (notes or {}).get(comment_id, [])
 
 
 @register.filter
