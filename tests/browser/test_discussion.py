@@ -237,3 +237,22 @@ def test_the_same_post_without_javascript(live_server, page_without_js, article)
     page.click(f"#comment-{parent.pk} > .comment__card .vote--up")
     parent.refresh_from_db()
     assert parent.up == 1
+
+
+def test_a_refused_vote_is_said_on_a_line_of_its_own_on_a_phone(live_server, page, article):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "My own view")
+    page.click("#comment-form button[type=submit]")
+    own = page.locator(".comment", has_text="My own view").first
+    own.wait_for()
+    up = own.locator(".vote--up")
+    height = up.bounding_box()["height"]
+    up.click()
+    message = own.locator(".vote__message")
+    message.wait_for()
+    assert message.inner_text() == "You cannot vote on your own comment."
+    # the buttons keep their shape, and the message sits under the row of actions
+    assert up.bounding_box()["height"] == height
+    reply = own.locator(".comment__reply").bounding_box()
+    assert message.bounding_box()["y"] >= reply["y"] + reply["height"]

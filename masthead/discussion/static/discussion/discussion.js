@@ -282,8 +282,9 @@
     });
   }
 
+  /* Under the comment's row of actions: beside the buttons it squeezed them on a phone. */
   function voteMessage(voteForm, message) {
-    statusNote(voteForm, "span", "vote__message", message);
+    statusNote(voteForm.closest(".comment__actions") || voteForm, "span", "vote__message", message);
   }
 
   function startEdit(commentId) {
