@@ -87,3 +87,33 @@ def test_an_editor_types_a_headline_and_the_page_address_follows(
     page.keyboard.type("Ferry fares rise in spring")
     page.keyboard.press("Tab")
     expect(page.locator("#id_slug")).to_have_value("ferry-fares-rise-in-spring")
+
+
+def test_the_video_player_is_named_after_the_video(live_server, page):
+    make_home()
+    make_section(title="World")
+    article = make_article(
+        title="The launch",
+        body=[
+            (
+                "video",
+                {
+                    "url": "https://youtu.be/aqz-KE-bpKQ",
+                    "title": "How the turbine was lowered",
+                    "caption": "",
+                    "poster": None,
+                },
+            )
+        ],
+    )
+    page.route("https://www.youtube-nocookie.com/**", lambda route: route.abort())
+    warnings = []
+    page.on("console", lambda message: warnings.append(message.text))
+    page.goto(live_server.url + article.url)
+    page.click(".video__facade")
+    player = page.locator(".video__frame iframe")
+    player.wait_for()
+    # A screen reader announces the frame by its title: not the facade's "▶ Play video … opens…"
+    assert player.get_attribute("title") == "How the turbine was lowered (YouTube video)"
+    assert page.evaluate("document.activeElement.tagName") == "IFRAME"
+    assert not [text for text in warnings if "allowfullscreen" in text]

@@ -61,9 +61,11 @@
       event.preventDefault();
       var iframe = document.createElement("iframe");
       iframe.src = facade.dataset.embedUrl;
-      iframe.title = facade.textContent.trim();
+      // The frame's name, as a screen reader announces it: not the facade's "Play video… opens…".
+      var kind = facade.dataset.provider + " video";
+      iframe.title = facade.dataset.title ? facade.dataset.title + " (" + kind + ")" : kind;
+      // "fullscreen" in `allow` is all it takes (allowfullscreen beside it is a console warning).
       iframe.allow = "accelerometer; autoplay; encrypted-media; gyroscope; picture-in-picture; fullscreen";
-      iframe.allowFullscreen = true;
       iframe.referrerPolicy = "strict-origin-when-cross-origin";
       facade.replaceWith(iframe);
       iframe.focus();
