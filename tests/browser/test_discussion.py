@@ -256,3 +256,19 @@ def test_a_refused_vote_is_said_on_a_line_of_its_own_on_a_phone(live_server, pag
     assert up.bounding_box()["height"] == height
     reply = own.locator(".comment__reply").bounding_box()
     assert message.bounding_box()["y"] >= reply["y"] + reply["height"]
+
+
+def test_the_notice_of_one_comment_goes_when_the_next_is_posted(live_server, page, article):
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "Tell me about replies")
+    page.select_option("#id_notify", "replies")
+    page.click("#comment-form button[type=submit]")
+    notice = page.locator("#comment-form .form-notice")
+    notice.wait_for()
+    assert "confirm with the link we sent to noa@example.com" in notice.inner_text()
+
+    page.select_option("#id_notify", "")
+    page.fill("#id_body", "A second thought, no e-mail please")
+    page.click("#comment-form button[type=submit]")
+    page.locator(".comment", has_text="A second thought").wait_for()
+    assert notice.count() == 0 or not notice.is_visible()

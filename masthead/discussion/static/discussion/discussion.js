@@ -158,6 +158,8 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearError();
+      var oldNotice = form.querySelector(".form-notice");  // about the comment before this one
+      if (oldNotice) oldNotice.remove();
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
       fetch(form.action, {
