@@ -430,3 +430,22 @@ def test_without_javascript_what_happened_is_said_beside_the_comment_the_page_op
     html = own_vote.content.decode()
     assert "You cannot vote on your own comment." in card_of(html, comment.pk)
     assert html.count("You cannot vote") == 1 and "confirm with the link" not in html
+
+
+def test_a_reader_can_follow_the_discussion_without_commenting(
+    client, article, mailoutbox, django_capture_on_commit_callbacks
+):
+    html = client.get(article.url).content.decode()
+    assert f'action="/comments/{article.pk}/subscribe/"' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/comments/{article.pk}/subscribe/", {"email": "lurker@example.com", "kind": "all"}
+        )
+    assert "Open the link in it to confirm" in response.content.decode()
+    assert mailoutbox[0].to == ["lurker@example.com"]
+
+
+def test_a_closed_discussion_offers_no_following(client, article):
+    article.comments_open = False
+    article.save_revision().publish()
+    assert "/subscribe/" not in client.get(article.url).content.decode()
