@@ -391,10 +391,20 @@ def _subscription_page(request, *, status: int = 200, **context):
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def subscription_confirm(request, token):
+    """The link asks; only the button confirms: mail scanners open links, they do not press."""
     try:
-        subscription = services.subscription_confirm(token=token)
+        if request.method == "GET":
+            subscription = services.subscription_to_confirm(token=token)
+            if subscription.confirmed is None:
+                return render(
+                    request,
+                    "discussion/confirm.html",
+                    {"subscription": subscription, "token": token},
+                )
+        else:
+            subscription = services.subscription_confirm(token=token)
     except services.SubscriptionRefused as refusal:
         return _subscription_page(request, error=refusal.message, status=refusal.status)
     return _subscription_page(

@@ -255,10 +255,20 @@ def test_one_click_unsubscribe_by_post_as_mail_clients_do(
 def test_confirm_link_page(client, article, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         subscription_request(article=article, email="fan@example.com", kind="replies")
-    response = client.get(f"/comments/subscriptions/{confirm_link(mail.outbox[0])}/confirm/")
+    link = f"/comments/subscriptions/{confirm_link(mail.outbox[0])}/confirm/"
+    # opening the link (as a mail scanner does) only asks
+    asked = client.get(link)
+    assert asked.status_code == 200
+    assert (
+        "Yes, notify me" in asked.content.decode() and "fan@example.com" in asked.content.decode()
+    )
+    assert not Subscription.objects.get().is_active
+    response = client.post(link)
     assert response.status_code == 200
     assert "Confirmed" in response.content.decode()
     assert Subscription.objects.get().is_active
+    assert "Confirmed" in client.get(link).content.decode()  # the link again: nothing to ask
+    assert client.get(link.replace("/subscriptions/", "/subscriptions/x")).status_code == 404
 
 
 @pytest.fixture

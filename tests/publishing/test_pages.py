@@ -54,6 +54,8 @@ def test_tag_page_lists_tagged_articles_and_unknown_tag_is_404(client, newsroom)
     html = client.get("/tags/transport/").content.decode()
     assert "Ferry service extended" in html and "Council election results" in html
     assert "New telescope opens" not in html
+    assert 'aria-current="page">Home' not in html  # the menu does not say "you are home"
+    assert 'aria-current="page">Home' in client.get("/").content.decode()
     assert client.get("/tags/no-such-tag/").status_code == 404
 
 

@@ -21,6 +21,7 @@ from masthead.discussion.services.subscriptions import (
     subscription_confirm,
     subscription_deliver,
     subscription_request,
+    subscription_to_confirm,
     subscription_unsubscribe,
     subscriptions_deliver_due,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "subscription_confirm",
     "subscription_deliver",
     "subscription_request",
+    "subscription_to_confirm",
     "subscription_unsubscribe",
     "subscriptions_deliver_due",
     "thread_changed",

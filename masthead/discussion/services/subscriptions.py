@@ -107,15 +107,23 @@ def _network_confirmation_allowed(network: str) -> bool:
     return sent <= conf.SUBSCRIPTION_CONFIRMATIONS_PER_NETWORK_PER_HOUR
 
 
-def subscription_confirm(*, token: str, now: datetime | None = None) -> Subscription:
-    """The reader clicked the link in the confirmation e-mail."""
+def subscription_to_confirm(*, token: str, now: datetime | None = None) -> Subscription:
+    """The subscription a confirmation link names, if the link can still confirm it."""
     now = now or timezone.now()
     subscription = Subscription.objects.filter(token=token).select_related("article").first()
     if subscription is None:
         raise SubscriptionRefused(LINK_UNKNOWN, status=404)
+    expires = subscription.created + timedelta(days=conf.SUBSCRIPTION_CONFIRM_DAYS)
+    if subscription.confirmed is None and now > expires:
+        raise SubscriptionRefused(LINK_EXPIRED, status=410)
+    return subscription
+
+
+def subscription_confirm(*, token: str, now: datetime | None = None) -> Subscription:
+    """The reader confirmed with the link in the confirmation e-mail."""
+    now = now or timezone.now()
+    subscription = subscription_to_confirm(token=token, now=now)
     if subscription.confirmed is None:
-        if now > subscription.created + timedelta(days=conf.SUBSCRIPTION_CONFIRM_DAYS):
-            raise SubscriptionRefused(LINK_EXPIRED, status=410)
         subscription.confirmed = now
         subscription.unsubscribed = None
         subscription.save(update_fields=["confirmed", "unsubscribed"])
