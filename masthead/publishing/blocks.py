@@ -54,8 +54,11 @@ class GalleryPhotoBlock(blocks.StructBlock):
 
 class GalleryBlock(blocks.StructBlock):
     title = blocks.CharBlock(required=False)
-    # A new gallery opens with as many empty slots as it needs (Wagtail's default is one).
-    photos = blocks.ListBlock(GalleryPhotoBlock(), min_num=2, default=[{}, {}])
+    # A new gallery opens with as many empty slots as it needs (Wagtail's default is one). Each
+    # slot names its fields: the editor fills a field missing from the default with "undefined".
+    photos = blocks.ListBlock(
+        GalleryPhotoBlock(), min_num=2, default=[{"image": None, "caption": ""}] * 2
+    )
 
     class Meta:
         icon = "image"

@@ -163,3 +163,13 @@ def test_a_new_gallery_opens_with_the_two_photo_slots_it_needs():
     gallery = ArticlePage.body.field.stream_block.child_blocks["gallery"]
     photos = gallery.get_default()["photos"]
     assert len(photos) == 2 == gallery.child_blocks["photos"].meta.min_num
+
+
+def test_a_new_gallerys_photo_slots_open_with_empty_captions():
+    """The editor fills each slot from the default's form state: a caption missing there came
+    back as the text "undefined" and was shown to readers instead of the image's own caption."""
+    gallery = ArticlePage.body.field.stream_block.child_blocks["gallery"]
+    state = gallery.get_form_state(gallery.get_default())
+    for slot in state["photos"]:
+        assert set(slot["value"]) == {"image", "caption"}
+        assert not slot["value"]["caption"]
