@@ -119,6 +119,41 @@ def test_settings_page_for_moderation(mod_client, admin_client, article):
     assert response.status_code in (200, 302)
 
 
+def group_member(django_user_model, group: str):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(group.lower(), f"{group}@example.com", "pw")
+    user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_moderators_group_tunes_the_moderation_settings_and_only_those(
+    django_user_model, article
+):
+    """Moderators add a spam domain or a word to the lexicon themselves; the queue's "Settings"
+    link led them to "Sorry, you do not have permission" before."""
+
+    def may_open(client, url):
+        response = client.get(url, follow=True)
+        return response.status_code == 200 and response.request["PATH_INFO"].startswith(url)
+
+    moderators = group_member(django_user_model, "Moderators")
+    assert "moderationsettings" in moderators.get("/admin/moderation/").content.decode()
+    assert may_open(moderators, "/admin/settings/moderation/moderationsettings/")
+    for other in ("discussion/discussionsettings", "funding/fundingsettings"):
+        assert not may_open(moderators, f"/admin/settings/{other}/")
+
+    editors = group_member(django_user_model, "Editors")
+    assert not may_open(editors, "/admin/settings/moderation/moderationsettings/")
+    assert not may_open(editors, "/admin/moderation/")
+
+
+def test_the_settings_link_is_shown_only_to_who_may_change_the_settings(mod_client, article):
+    assert "moderationsettings" not in mod_client.get("/admin/moderation/").content.decode()
+
+
 def test_a_moderator_says_why_a_comment_is_removed_and_only_abuse_teaches_the_filter(
     mod_client, article, post
 ):
