@@ -218,9 +218,18 @@ def _host(url: str) -> str:
         return ""
 
 
+def _listed_domain(entry: str) -> str:
+    """A site's list entry as a domain: moderators paste addresses ("https://www.x.com/page")
+    and wildcards ("*.x.com") as often as bare domains."""
+    entry = entry.strip().lower()
+    if "/" in entry:
+        entry = _host(entry)
+    return entry.removeprefix("*.").removeprefix("www.").strip(".")
+
+
 def _matches(host: str, domains: Iterable[str]) -> bool:
     for d in domains:
-        d = d.lower().strip().removeprefix("www.").strip(".")
+        d = _listed_domain(d)
         if d and (host == d or host.endswith("." + d)):
             return True
     return False

@@ -38,6 +38,18 @@ def test_site_allow_and_block_lists():
     assert f.unknown == ["bbc.co.uk"]
 
 
+@pytest.mark.parametrize(
+    "entry",
+    ["https://www.bad-pharma.example/buy?x=1", "bad-pharma.example/", "*.bad-pharma.example"],
+)
+def test_a_list_entry_written_as_an_address_or_a_wildcard_names_its_domain(entry):
+    """Moderators paste addresses from the browser into the lists; such an entry matched nothing."""
+    assert links("http://shop.bad-pharma.example/pills", block=[entry]).blocked == [
+        "bad-pharma.example"
+    ]
+    assert links("http://bad-pharma.example", allow=[entry]).allowed == ["bad-pharma.example"]
+
+
 def test_author_url_counts_as_a_link():
     f = link_facts(normalise("nice article"), author_url="http://spam-shop.top")
     assert f.unknown == ["spam-shop.top"]
