@@ -28,7 +28,8 @@
     if (key === "j") { event.preventDefault(); focus(current + 1); return; }
     if (key === "k") { event.preventDefault(); focus(current - 1); return; }
     if (key === "u") {
-      var undo = document.querySelector("[data-undo-last]");
+      // The newest decision of this moderator still standing, never a colleague's.
+      var undo = document.querySelector("[data-undo-mine]");
       if (undo) { event.preventDefault(); undo.submit(); }
       return;
     }

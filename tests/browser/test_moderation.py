@@ -1,0 +1,72 @@
+"""The moderation queue in a real browser: keyboard shortcuts."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from masthead.discussion.models import Comment, CommentStatus
+from masthead.discussion.readers import Reader
+from masthead.discussion.services import comment_post
+from masthead.moderation.services import comment_mark_spam
+from tests.factories import make_article, make_home, make_section
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HELD = "Links http://a.example http://b.example http://c.example"
+
+
+def moderator(django_user_model, username):
+    user = django_user_model.objects.create_user(username, f"{username}@example.com", "pw-mod")
+    user.user_permissions.add(
+        Permission.objects.get(codename="moderate_comments"),
+        Permission.objects.get(codename="access_admin"),
+    )
+    return user
+
+
+def held(article, n):
+    comment = comment_post(
+        article=article,
+        reader=Reader(user=None, key=f"g-held-{n}", ip_hash=f"held-{n}"),
+        body=f"{HELD} {n}",
+        author_name=f"Reader {n}",
+        author_email=f"r{n}@example.com",
+    )
+    assert comment.status != CommentStatus.PUBLISHED
+    return comment
+
+
+def test_u_undoes_the_moderators_own_last_decision_and_keys_typed_in_a_field_do_nothing(
+    live_server, page, django_user_model
+):
+    make_home()
+    make_section(title="World")
+    article = make_article(title="Harbour bridge approved")
+    mine, theirs = held(article, 1), held(article, 2)
+    moderator(django_user_model, "mod")
+    colleague = moderator(django_user_model, "colleague")
+
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "mod")
+    page.fill("#id_password", "pw-mod")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.goto(f"{live_server.url}/admin/moderation/?author=Reader+1")
+    page.keyboard.press("j")
+    with page.expect_navigation():
+        page.keyboard.press("a")
+    assert Comment.objects.get(pk=mine.pk).status == CommentStatus.PUBLISHED
+
+    # A colleague decides on another comment meanwhile: theirs is now the newest decision.
+    comment_mark_spam(comment=Comment.objects.get(pk=theirs.pk), moderator=colleague)
+    page.goto(f"{live_server.url}/admin/moderation/")
+    page.click("input[name=reason]")
+    page.keyboard.type("jau")  # typed into the filter: not shortcuts
+    page.wait_for_timeout(500)
+    assert page.input_value("input[name=reason]") == "jau"
+    assert Comment.objects.get(pk=mine.pk).status == CommentStatus.PUBLISHED
+
+    page.locator("h1").click()
+    with page.expect_navigation():
+        page.keyboard.press("u")
+    assert Comment.objects.get(pk=mine.pk).status != CommentStatus.PUBLISHED
+    assert Comment.objects.get(pk=theirs.pk).status == CommentStatus.SPAM
