@@ -22,6 +22,12 @@ BAN_PERIODS = [
     ("365", "1 year"),
     ("", "for good"),
 ]
+# What a ban covers. A network address may be shared (an office, a campus, a mobile carrier), so
+# the moderator may leave it out and bar only the person.
+BAN_SCOPES = {
+    "all": ("account, e-mail and address", (BanKind.ACCOUNT, BanKind.EMAIL, BanKind.ADDRESS)),
+    "person": ("account and e-mail only", (BanKind.ACCOUNT, BanKind.EMAIL)),
+}
 # Why a comment is removed; only abuse teaches the filter (see services.REMOVE_LABELS).
 REMOVE_REASONS = [
     ("abuse", "as abuse"),
@@ -91,6 +97,7 @@ def queue(request):
             "articles": commented,
             "filters": {"article": article_id, "author": author, "reason": reason},
             "ban_periods": BAN_PERIODS,
+            "ban_scopes": [(key, label) for key, (label, _) in BAN_SCOPES.items()],
             "remove_reasons": REMOVE_REASONS,
             "recent": selectors.recent_decisions(limit=5),
             "here": request.get_full_path(),
@@ -109,6 +116,7 @@ def act(request, comment_id, action):
         action,
         request.POST.get(f"ban_days_{comment.pk}", request.POST.get("ban_days", "30")),
         request.POST.get(f"remove_reason_{comment.pk}", request.POST.get("remove_reason", "abuse")),
+        request.POST.get(f"ban_scope_{comment.pk}", request.POST.get("ban_scope", "all")),
     )
     return redirect(_queue_url(request))
 
@@ -129,16 +137,18 @@ def bulk(request):
         action,
         request.POST.get("ban_days", "30"),
         request.POST.get("remove_reason", "abuse"),
+        request.POST.get("ban_scope", "all"),
     )
     return redirect(_queue_url(request))
 
 
-def _apply(request, comments, action, ban_days, remove_reason):
+def _apply(request, comments, action, ban_days, remove_reason, ban_scope="all"):
     options = {}
     if action == "ban":
         options = {
             "days": int(ban_days) if ban_days.isdigit() else None,
             "reason": request.POST.get("note", "")[:200],
+            "kinds": BAN_SCOPES.get(ban_scope, BAN_SCOPES["all"])[1],
         }
     elif action == "remove":
         options = {"reason": remove_reason}

@@ -71,6 +71,28 @@ def test_ban_from_the_queue_and_lift_it(mod_client, article, post, make_guest):
     assert not Ban.objects.filter(lifted__isnull=True).exists()
 
 
+def test_a_ban_may_leave_out_the_network_address(mod_client, article, post, make_guest):
+    """An address may be shared by a whole office or campus: the moderator bans the person only."""
+    comment = post(HEATED, email="troll@example.com", reader=make_guest(ip_hash="office"))
+    assert (
+        f'name="ban_scope_{comment.pk}"'
+        in mod_client.get("/admin/moderation/?queue=published").content.decode()
+    )
+    mod_client.post(
+        f"/admin/moderation/comment/{comment.pk}/ban/", {f"ban_scope_{comment.pk}": "person"}
+    )
+    assert list(Ban.objects.values_list("kind", "value")) == [("email", "troll@example.com")]
+
+    other = post(HEATED + " Again.", email="b@example.com", reader=make_guest(ip_hash="home"))
+    mod_client.post(
+        "/admin/moderation/bulk/", {"comment": [other.pk], "action": "ban", "ban_scope": "all"}
+    )
+    assert set(Ban.objects.filter(decision__comment=other).values_list("kind", flat=True)) == {
+        "email",
+        "address",
+    }
+
+
 def test_bulk_action_from_the_queue(mod_client, article, post):
     comments = [
         post(
