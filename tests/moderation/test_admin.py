@@ -195,6 +195,9 @@ def test_a_moderator_says_why_a_comment_is_removed_and_only_abuse_teaches_the_fi
     )
     labels = dict(Decision.objects.values_list("comment_id", "label"))
     assert labels == {off_topic.pk: "", abusive.pk: "abuse", ticked.pk: ""}
+    log = mod_client.get("/admin/moderation/decisions/").content.decode()
+    assert "Removed (off-topic)" in log and "Removed (another reason)" in log
+    assert "off_topic" not in log
 
 
 def test_reports_from_one_address_say_they_count_once(mod_client, article, post, make_guest):

@@ -22,6 +22,8 @@ NOTHING_TO_BAN = "This comment has no account, e-mail address or network address
 UNKNOWN_ACTION = "Unknown moderation action."
 
 REMOVE_LABELS = {"abuse": "abuse", "off_topic": "", "other": ""}
+# How the log words a removal's reason when the moderator wrote no note.
+REMOVE_NOTES = {"abuse": "abuse", "off_topic": "off-topic", "other": "another reason"}
 
 
 class ModerationRefused(Refused):
@@ -53,7 +55,13 @@ def comment_remove(
 
     label = REMOVE_LABELS.get(reason, "")
     return _decide(
-        comment, DecisionAction.REMOVE, CommentStatus.REMOVED, label, moderator, now, note or reason
+        comment,
+        DecisionAction.REMOVE,
+        CommentStatus.REMOVED,
+        label,
+        moderator,
+        now,
+        note or REMOVE_NOTES.get(reason, reason),
     )
 
 
