@@ -266,6 +266,10 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Editors' avatars are their uploaded photo or Wagtail's default: the admin asks gravatar.com for
+# nothing (it would hand a hash of every editor's e-mail address to a third party, and show
+# broken images on a server without internet).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
 
 # Reader funding. Payments are off until STRIPE_SECRET_KEY is set; manual donations always work.

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -60,12 +61,15 @@ class ModerationSettings(BaseSiteSetting):
     )
     report_threshold = models.PositiveSmallIntegerField(
         default=3,
+        validators=[MinValueValidator(1)],
         help_text=_(
             "Reports from this many different readers hide a comment until a moderator looks."
         ),
     )
     retrain_after = models.PositiveSmallIntegerField(
-        default=50, help_text=_("Retrain the filter after this many new moderator decisions.")
+        default=50,
+        validators=[MinValueValidator(1)],
+        help_text=_("Retrain the filter after this many new moderator decisions."),
     )
     alert_moderators = models.BooleanField(
         default=True,

@@ -1,8 +1,10 @@
 import os
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from wagtail.rich_text import RichText
 
 from masthead.discussion.models import Comment
@@ -84,9 +86,7 @@ def test_post_reply_and_vote_without_reloads(live_server, page, article, screens
     ).wait_for()
 
     page.click(f"#comment-{first.pk} > .comment__card .vote--up")
-    page.wait_for_function(
-        f"document.querySelector('#comment-{first.pk} [data-up]').textContent === '1'"
-    )
+    expect(page.locator(f"#comment-{first.pk} [data-up]").first).to_have_text("1")
     assert (
         page.locator(f"#comment-{first.pk} > .comment__card .vote--up").get_attribute(
             "aria-pressed"
@@ -106,11 +106,9 @@ def test_keyboard_and_screen_reader_users_follow_what_happens(live_server, page,
     new = page.locator(".comment", has_text="Posted from the keyboard").first
     new.wait_for()
     # focus lands on the new comment, and the live region says what happened
-    page.wait_for_function("document.activeElement.classList.contains('comment')")
+    expect(page.locator(":focus")).to_have_class(re.compile(r"\bcomment\b"))
     assert "Posted from the keyboard" in page.evaluate("document.activeElement.innerText")
-    page.wait_for_function(
-        "document.querySelector('[data-announce]').textContent === 'Your comment is posted.'"
-    )
+    expect(page.locator("[data-announce]")).to_have_text("Your comment is posted.")
 
     new.locator("[data-edit]").click()
     editor = page.get_by_label("Edit your comment")
@@ -140,9 +138,7 @@ def test_sort_and_load_more_without_reloads(live_server, page, article):
     page.evaluate("window.__loadMarker = 1")
     assert page.locator("[data-comment-list] > .comment").count() == 20
     page.click("[data-load-more]")
-    page.wait_for_function(
-        "document.querySelectorAll('[data-comment-list] > .comment').length === 25"
-    )
+    expect(page.locator("[data-comment-list] > .comment")).to_have_count(25)
     assert page.locator("[data-load-more]").count() == 0
     ids = page.eval_on_selector_all(
         "[data-comment-list] > .comment", "items => items.map(i => i.id)"
@@ -150,8 +146,8 @@ def test_sort_and_load_more_without_reloads(live_server, page, article):
     assert len(ids) == len(set(ids))
 
     page.click("[data-sort-choice=oldest]")
-    page.wait_for_function(
-        "document.querySelector('[data-comment-list] > .comment .comment__body').textContent.includes('Seeded comment 00')"
+    expect(page.locator("[data-comment-list] > .comment .comment__body").first).to_contain_text(
+        "Seeded comment 00"
     )
     assert page.locator("[data-sort-choice=oldest]").get_attribute("aria-current") == "true"
     assert page.evaluate("window.__loadMarker") == 1

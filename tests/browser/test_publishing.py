@@ -46,7 +46,7 @@ def test_clicking_a_gallery_thumbnail_shows_the_full_size_image(
     viewer = page.locator("dialog.lightbox")
     viewer.wait_for(state="visible")
     full = viewer.locator("img.lightbox__image")
-    page.wait_for_function("() => document.querySelector('img.lightbox__image').complete")
+    expect(full).to_have_js_property("complete", True)
     assert "max-2400x2400" in full.get_attribute("src")
     assert full.evaluate("img => img.naturalWidth") == 1800 > thumb_width
     assert "The quay, view 2" in viewer.inner_text()

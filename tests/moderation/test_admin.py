@@ -71,6 +71,20 @@ def test_ban_from_the_queue_and_lift_it(mod_client, article, post, make_guest):
     assert not Ban.objects.filter(lifted__isnull=True).exists()
 
 
+def test_a_ban_of_impossible_length_is_refused_with_a_message(
+    mod_client, article, post, make_guest
+):
+    comment = post(HEATED, email="troll@example.com", reader=make_guest(ip_hash="addr"))
+    response = mod_client.post(
+        f"/admin/moderation/comment/{comment.pk}/ban/",
+        {f"ban_days_{comment.pk}": "9999999999"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "A ban lasts from 1 to 3,650 days, or for good." in response.content.decode()
+    assert not Ban.objects.exists()
+
+
 def test_a_ban_may_leave_out_the_network_address(mod_client, article, post, make_guest):
     """An address may be shared by a whole office or campus: the moderator bans the person only."""
     comment = post(HEATED, email="troll@example.com", reader=make_guest(ip_hash="office"))
@@ -212,3 +226,8 @@ def test_reports_from_one_address_say_they_count_once(mod_client, article, post,
     assert comment.status == CommentStatus.PUBLISHED  # one address: one reporter
     queue = mod_client.get("/admin/moderation/?queue=reported").content.decode()
     assert "4 reports from 1 network address (counted once each towards hiding)" in queue
+
+
+def test_the_admin_asks_no_third_party_for_avatars(admin_client):
+    page = admin_client.get("/admin/").content.decode()
+    assert "gravatar" not in page.lower()

@@ -20,6 +20,8 @@ ALREADY_UNDONE = "This decision was already undone."
 CHANGED_SINCE = "The comment has been moderated again since; undo the later decision first."
 NOTHING_TO_BAN = "This comment has no account, e-mail address or network address to ban."
 UNKNOWN_ACTION = "Unknown moderation action."
+BAN_DAYS_MAX = 3650
+BAN_LENGTH_INVALID = f"A ban lasts from 1 to {BAN_DAYS_MAX:,} days, or for good."
 
 REMOVE_LABELS = {"abuse": "abuse", "off_topic": "", "other": ""}
 # How the log words a removal's reason when the moderator wrote no note.
@@ -83,6 +85,8 @@ def reader_ban(
     from masthead.discussion.models import CommentStatus
 
     now = now or timezone.now()
+    if days is not None and not 0 < days <= BAN_DAYS_MAX:
+        raise ModerationRefused(BAN_LENGTH_INVALID)
     targets = _ban_targets(comment, kinds)
     if not targets:
         raise ModerationRefused(NOTHING_TO_BAN)
@@ -162,6 +166,9 @@ def comments_moderate(
     }
     if action not in handlers:
         raise ModerationRefused(UNKNOWN_ACTION)
+    days = options.get("days")
+    if action == "ban" and days is not None and not 0 < days <= BAN_DAYS_MAX:
+        raise ModerationRefused(BAN_LENGTH_INVALID)  # said once, not swallowed per comment
     now = now or timezone.now()
     decisions = []
     for comment in comments:
