@@ -7,9 +7,11 @@ paragraphs at blank lines and line breaks at single ones; it becomes Markdown, t
 Masthead comment is kept in. wpDiscuz keeps a comment's net votes in its meta.
 """
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from masthead.discussion.markdown import markdown_from_html
 from masthead.discussion.services.importing import ImportRefused, lenient_email
@@ -68,7 +70,11 @@ def _fields(element) -> dict[str, str]:
 
 def _post(item) -> WordPressPost:
     fields = _fields(item)
-    post = WordPressPost(slug=fields.get("post_name", ""), title=fields.get("title", ""))
+    # WordPress keeps a slug's letters outside ASCII percent-encoded, and a title's & as &amp;.
+    post = WordPressPost(
+        slug=unquote(fields.get("post_name", "").strip()),
+        title=html.unescape(fields.get("title", "")).strip(),
+    )
     comments = [child for child in item if _name(child) == "comment"]
     parent_of, approved, rows = {}, set(), []
     for comment in comments:

@@ -198,3 +198,41 @@ def test_a_classic_post_keeps_its_paragraphs_and_only_the_editors_formatting():
     assert html.startswith("<p>First line<br/>second line.</p><h2>Big</h2><p>Text with")
     assert "span" not in html and "<u>" not in html and "javascript" not in html
     assert clean_rich_text("loose <em>text</em>") == "<p>loose <i>text</i></p>"
+
+
+@pytest.mark.django_db
+def test_a_post_with_letters_outside_ascii_keeps_its_slug_title_and_comments(tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text(
+        """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title>
+  <item>
+    <title>Caf&amp;eacute; &amp;amp; bar opens</title>
+    <link>https://old.example/caf%c3%a9-opens/</link>
+    <content:encoded><![CDATA[Coffee at last.]]></content:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_date_gmt>2024-01-02 10:00:00</wp:post_date_gmt>
+    <wp:post_name><![CDATA[caf%c3%a9-opens]]></wp:post_name>
+    <wp:status><![CDATA[publish]]></wp:status>
+    <wp:post_type><![CDATA[post]]></wp:post_type>
+    <wp:comment>
+      <wp:comment_id>1</wp:comment_id>
+      <wp:comment_author><![CDATA[Ann]]></wp:comment_author>
+      <wp:comment_date_gmt>2024-01-02 11:00:00</wp:comment_date_gmt>
+      <wp:comment_content><![CDATA[Finally.]]></wp:comment_content>
+      <wp:comment_approved>1</wp:comment_approved>
+      <wp:comment_parent>0</wp:comment_parent>
+    </wp:comment>
+  </item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("import-wordpress", str(export), stdout=out)
+
+    article = ArticlePage.objects.get()
+    assert article.slug == "café-opens" and article.title == "Café & bar opens"
+    assert Comment.objects.get().article == article
+    assert "“Café & bar opens” → article" in out.getvalue()
