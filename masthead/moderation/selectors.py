@@ -30,14 +30,19 @@ def _queue_filter(queue: str, now: datetime) -> Q:
     from masthead.discussion.models import CommentStatus
 
     open_reports = Exists(Report.objects.filter(comment=OuterRef("pk"), resolved__isnull=True))
+    # A comment its author deleted is shown to nobody and was withdrawn: nothing to review. The
+    # reported queue keeps it (marked as deleted), for a moderator may still ban the author of a
+    # threat that readers reported before it was deleted.
+    kept = Q(deleted__isnull=True)
     return {
-        "pending": Q(status=CommentStatus.PENDING, deleted__isnull=True),
+        "pending": Q(status=CommentStatus.PENDING) & kept,
         "reported": Q(open_reports),
-        "spam": Q(status=CommentStatus.SPAM),
+        "spam": Q(status=CommentStatus.SPAM) & kept,
         "published": Q(
             status=CommentStatus.PUBLISHED,
             created__gte=now - timedelta(days=RECENTLY_PUBLISHED_DAYS),
-        ),
+        )
+        & kept,
     }[queue]
 
 

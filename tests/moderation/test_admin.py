@@ -1,5 +1,7 @@
 """The moderators' screens in the Wagtail admin."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 
@@ -231,3 +233,41 @@ def test_reports_from_one_address_say_they_count_once(mod_client, article, post,
 def test_the_admin_asks_no_third_party_for_avatars(admin_client):
     page = admin_client.get("/admin/").content.decode()
     assert "gravatar" not in page.lower()
+
+
+def test_comments_their_authors_deleted_are_left_out_of_the_spam_and_published_queues(
+    mod_client, article, post, make_guest, moderator
+):
+    """Nobody sees a deleted comment and its author withdrew it: there is nothing to moderate."""
+    from masthead.discussion.services import comment_delete
+    from masthead.moderation.selectors import queue_comments, queue_counts
+    from masthead.moderation.services import comment_mark_spam
+
+    shown_author, spam_author = make_guest(), make_guest()
+    shown = post("Kept by its author", reader=make_guest())
+    withdrawn = post("Second thoughts", reader=shown_author)
+    spam = post("Thought better of it", reader=spam_author)
+    comment_mark_spam(comment=spam, moderator=moderator)
+    spam.refresh_from_db()
+    for comment, author in ((withdrawn, shown_author), (spam, spam_author)):
+        comment_delete(comment=comment, reader=author, now=comment.created + timedelta(minutes=1))
+
+    assert list(queue_comments(queue="published")) == [shown]
+    assert list(queue_comments(queue="spam")) == []
+    assert queue_counts()["published"] == 1 and queue_counts()["spam"] == 0
+    page = mod_client.get("/admin/moderation/?queue=published").content.decode()
+    assert "Kept by its author" in page and "Second thoughts" not in page
+
+
+def test_a_reported_comment_its_author_deleted_stays_in_the_reported_queue_marked_so(
+    mod_client, article, post, make_guest
+):
+    from masthead.discussion.services import comment_delete
+    from masthead.moderation.services import comment_report
+
+    author = make_guest()
+    threat = post(HEATED, reader=author)
+    comment_report(comment=threat, reader=make_guest(ip_hash="r1"), reason="abuse")
+    comment_delete(comment=threat, reader=author, now=threat.created + timedelta(minutes=1))
+    page = mod_client.get("/admin/moderation/?queue=reported").content.decode()
+    assert "Deleted by its author" in page
