@@ -4,7 +4,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 
 from masthead.moderation.models import (
@@ -56,8 +66,12 @@ def queue_counts(now: datetime | None = None) -> dict[str, int]:
 def queue_comments(
     *, queue: str, article_id: int | None = None, author: str = "", reason: str = "", now=None
 ):
-    """The comments of a queue, newest first, with what a moderator needs to judge them."""
-    from masthead.discussion.models import Comment
+    """The comments of a queue, newest first, with what a moderator needs to judge them.
+
+    `hidden_by_reports` is true for a comment held because readers' reports hid it (its latest
+    standing decision is the hiding) rather than by the filter or a moderator.
+    """
+    from masthead.discussion.models import Comment, CommentStatus
 
     now = now or timezone.now()
     comments = Comment.objects.filter(_queue_filter(queue if queue in QUEUES else "pending", now))
@@ -73,8 +87,22 @@ def queue_comments(
             | Q(reports__reason__icontains=reason)
             | Q(reports__note__icontains=reason)
         ).distinct()
+    last_action = Subquery(
+        Decision.objects.filter(comment=OuterRef("pk"), undone__isnull=True)
+        .order_by("-created", "-id")
+        .values("action")[:1]
+    )
     return (
-        comments.select_related("article", "parent", "replied_to", "user")
+        comments.annotate(last_action=last_action)
+        # Held because readers' reports hid it, not by the filter: the moderator should know why.
+        .annotate(
+            hidden_by_reports=Case(
+                When(status=CommentStatus.PENDING, last_action=DecisionAction.HIDE, then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("article", "parent", "replied_to", "user")
         .prefetch_related(
             Prefetch(
                 "verdicts",

@@ -271,3 +271,19 @@ def test_a_reported_comment_its_author_deleted_stays_in_the_reported_queue_marke
     comment_delete(comment=threat, reader=author, now=threat.created + timedelta(minutes=1))
     page = mod_client.get("/admin/moderation/?queue=reported").content.decode()
     assert "Deleted by its author" in page
+
+
+def test_a_comment_hidden_by_readers_reports_says_so_in_the_queue(
+    mod_client, article, post, make_guest
+):
+    from masthead.moderation.services import comment_report
+
+    comment = post(HEATED)
+    for address in ("r1", "r2", "r3"):
+        comment_report(comment=comment, reader=make_guest(ip_hash=address), reason="abuse")
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+    for queue in ("pending", "reported"):
+        page = mod_client.get(f"/admin/moderation/?queue={queue}").content.decode()
+        assert "Hidden by readers’ reports (3)" in page
+        assert "Awaiting moderation" not in page
