@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from masthead.discussion.models import Comment
 from masthead.moderation import selectors, services
 from masthead.moderation.models import Ban, BanKind, Decision
+from masthead.moderation.services.decisions import ALREADY_DECIDED
 from masthead.publishing.models import ArticlePage
 
 PERMISSION = "moderation.moderate_comments"
@@ -153,20 +154,30 @@ def _apply(request, comments, action, ban_days, remove_reason, ban_scope="all"):
     elif action == "remove":
         options = {"reason": remove_reason}
     try:
-        decisions = services.comments_moderate(
+        outcome = services.comments_moderate(
             comments=comments, action=action, moderator=request.user, **options
         )
     except services.ModerationRefused as refusal:
         messages.error(request, refusal.message)
         return
-    count = len(decisions)
+    count = len(outcome.decisions)
     word = ACTION_WORDS.get(action, action)
     if count:
         messages.success(
             request,
             f"{word}: {count} comment{'s' if count != 1 else ''}. You can undo it from “Recent decisions”.",
         )
-    else:
+    if outcome.unchanged == len(comments) == 1:
+        messages.info(request, ALREADY_DECIDED.format(already=outcome.already))
+    elif outcome.unchanged:
+        messages.info(
+            request,
+            f"{outcome.unchanged} comment{'s were' if outcome.unchanged != 1 else ' was'} "
+            f"{outcome.already}: nothing was changed for {'them' if outcome.unchanged != 1 else 'it'}.",
+        )
+    for message in dict.fromkeys(outcome.refused):
+        messages.error(request, message)
+    if not (count or outcome.unchanged or outcome.refused):
         messages.warning(request, "Nothing was changed.")
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.discussion.readers import Reader
 from masthead.discussion.services import comment_post
-from masthead.moderation.services import comment_mark_spam
+from masthead.moderation.services import comment_remove
 from tests.factories import make_article, make_home, make_section
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,7 +57,7 @@ def test_u_undoes_the_moderators_own_last_decision_and_keys_typed_in_a_field_do_
     assert Comment.objects.get(pk=mine.pk).status == CommentStatus.PUBLISHED
 
     # A colleague decides on another comment meanwhile: theirs is now the newest decision.
-    comment_mark_spam(comment=Comment.objects.get(pk=theirs.pk), moderator=colleague)
+    comment_remove(comment=Comment.objects.get(pk=theirs.pk), moderator=colleague)
     page.goto(f"{live_server.url}/admin/moderation/")
     page.click("input[name=reason]")
     page.keyboard.type("jau")  # typed into the filter: not shortcuts
@@ -69,4 +69,4 @@ def test_u_undoes_the_moderators_own_last_decision_and_keys_typed_in_a_field_do_
     with page.expect_navigation():
         page.keyboard.press("u")
     assert Comment.objects.get(pk=mine.pk).status != CommentStatus.PUBLISHED
-    assert Comment.objects.get(pk=theirs.pk).status == CommentStatus.SPAM
+    assert Comment.objects.get(pk=theirs.pk).status == CommentStatus.REMOVED

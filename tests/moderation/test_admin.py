@@ -287,3 +287,10 @@ def test_a_comment_hidden_by_readers_reports_says_so_in_the_queue(
         page = mod_client.get(f"/admin/moderation/?queue={queue}").content.decode()
         assert "Hidden by readers’ reports (3)" in page
         assert "Awaiting moderation" not in page
+
+
+def test_approving_a_comment_already_published_says_so_and_logs_nothing(mod_client, article, post):
+    comment = post("A fine comment")
+    response = mod_client.post(f"/admin/moderation/comment/{comment.pk}/approve/", follow=True)
+    assert "This comment is already published; nothing was changed." in response.content.decode()
+    assert not Decision.objects.exists()

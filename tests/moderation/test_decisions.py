@@ -123,9 +123,9 @@ def test_bulk_actions(article, post, moderator):
         )
         for n in range(3)
     ]
-    decisions = comments_moderate(comments=comments, action="spam", moderator=moderator)
-    assert len(decisions) == 3
-    assert Decision.objects.filter(action=DecisionAction.SPAM).count() == 3
+    outcome = comments_moderate(comments=comments, action="remove", moderator=moderator)
+    assert len(outcome.decisions) == 3
+    assert Decision.objects.filter(action=DecisionAction.REMOVE).count() == 3
     with pytest.raises(ModerationRefused):
         comments_moderate(comments=comments, action="explode", moderator=moderator)
 
@@ -147,3 +147,40 @@ def test_scam_comment_from_the_model_page_lands_in_the_queue_with_reasons(post):
     assert comment in selectors.queue_comments(queue=queue)
     assert comment in selectors.queue_comments(queue=queue, reason="earnings claim")
     assert comment not in selectors.queue_comments(queue=queue, reason="slur")
+
+
+def test_approving_a_published_unreported_comment_or_marking_spam_twice_changes_nothing(
+    post, moderator
+):
+    from masthead.moderation.services.decisions import ALREADY_DECIDED, AlreadyDecided
+
+    shown = post(HEATED)
+    with pytest.raises(AlreadyDecided) as refusal:
+        comment_approve(comment=shown, moderator=moderator)
+    assert refusal.value.message == ALREADY_DECIDED.format(already="already published")
+    spam = post(HEATED, email="s@example.com")
+    comment_mark_spam(comment=spam, moderator=moderator)
+    with pytest.raises(AlreadyDecided, match="already marked as spam"):
+        comment_mark_spam(comment=spam, moderator=moderator)
+    # one decision in all: the no-ops are neither logged nor counted as training labels
+    assert list(Decision.objects.values_list("comment_id", "action")) == [(spam.pk, "spam")]
+
+
+def test_approving_a_published_comment_that_readers_reported_dismisses_the_reports(
+    post, moderator, make_guest
+):
+    from masthead.moderation.models import Report
+    from masthead.moderation.services import comment_report
+
+    comment = post(HEATED)
+    comment_report(comment=comment, reader=make_guest(ip_hash="r1"), reason="abuse")
+    decision = comment_approve(comment=comment, moderator=moderator)
+    assert decision.action == DecisionAction.APPROVE
+    assert not Report.objects.filter(comment=comment, resolved__isnull=True).exists()
+
+
+def test_bulk_actions_say_which_comments_were_already_so(post, moderator):
+    shown, held_one = post(HEATED), held(post, email="h@example.com")
+    outcome = comments_moderate(comments=[shown, held_one], action="approve", moderator=moderator)
+    assert [d.comment_id for d in outcome.decisions] == [held_one.pk]
+    assert (outcome.unchanged, outcome.already) == (1, "already published")

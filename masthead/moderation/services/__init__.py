@@ -3,6 +3,8 @@
 from masthead.moderation.services.alerts import moderator_alert_send, moderator_alerts_send
 from masthead.moderation.services.assessing import submission_assess, verdict_record
 from masthead.moderation.services.decisions import (
+    AlreadyDecided,
+    ModerationOutcome,
     ModerationRefused,
     ban_lift,
     comment_approve,
@@ -16,6 +18,8 @@ from masthead.moderation.services.reports import ReportRefused, comment_report
 from masthead.moderation.services.training import filter_retrain, filter_retrain_if_due
 
 __all__ = [
+    "AlreadyDecided",
+    "ModerationOutcome",
     "ModerationRefused",
     "ReportRefused",
     "ban_lift",

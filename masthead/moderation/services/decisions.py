@@ -1,6 +1,7 @@
 """Moderators' actions: approve, mark spam, remove, ban, and undo. Every one is logged and labels
 the comment for the filter to learn from."""
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -23,6 +24,14 @@ UNKNOWN_ACTION = "Unknown moderation action."
 BAN_DAYS_MAX = 3650
 BAN_LENGTH_INVALID = f"A ban lasts from 1 to {BAN_DAYS_MAX:,} days, or for good."
 
+ALREADY_DECIDED = "This comment is {already}; nothing was changed."
+# How a comment already in an action's outcome is described, by its status.
+ALREADY = {
+    "published": "already published",
+    "spam": "already marked as spam",
+    "removed": "already removed",
+}
+
 REMOVE_LABELS = {"abuse": "abuse", "off_topic": "", "other": ""}
 # How the log words a removal's reason when the moderator wrote no note.
 REMOVE_NOTES = {"abuse": "abuse", "off_topic": "off-topic", "other": "another reason"}
@@ -30,6 +39,24 @@ REMOVE_NOTES = {"abuse": "abuse", "off_topic": "off-topic", "other": "another re
 
 class ModerationRefused(Refused):
     pass
+
+
+class AlreadyDecided(ModerationRefused):
+    """The action would change nothing: the comment is already so and no report awaits a decision."""
+
+    def __init__(self, status: str):
+        self.already = ALREADY.get(status, f"already {status}")
+        super().__init__(ALREADY_DECIDED.format(already=self.already), status=409)
+
+
+@dataclass(frozen=True)
+class ModerationOutcome:
+    """What a bulk action did: its decisions, the comments already so, and the other refusals."""
+
+    decisions: list[Decision] = field(default_factory=list)
+    unchanged: int = 0
+    already: str = ""
+    refused: list[str] = field(default_factory=list)
 
 
 def comment_approve(*, comment, moderator, now: datetime | None = None, note: str = "") -> Decision:
@@ -92,7 +119,9 @@ def reader_ban(
         raise ModerationRefused(NOTHING_TO_BAN)
     status, label = (CommentStatus.SPAM, "spam") if as_spam else (CommentStatus.REMOVED, "abuse")
     with transaction.atomic():
-        decision = _decide(comment, DecisionAction.BAN, status, label, moderator, now, reason)
+        decision = _decide(
+            comment, DecisionAction.BAN, status, label, moderator, now, reason, new_bans=True
+        )
         expires = now + timedelta(days=days) if days else None
         Ban.objects.bulk_create(
             [
@@ -157,7 +186,8 @@ def decision_undo(*, decision: Decision, moderator, now: datetime | None = None)
 def comments_moderate(
     *, comments, action: str, moderator, now: datetime | None = None, **options
 ) -> list[Decision]:
-    """The same action on many comments (the queue's bulk actions)."""
+    """The same action on many comments (the queue's bulk actions). A comment the action cannot
+    change or is refused for is left as it is and counted in the outcome; the others go ahead."""
     handlers = {
         "approve": comment_approve,
         "spam": comment_mark_spam,
@@ -170,18 +200,25 @@ def comments_moderate(
     if action == "ban" and days is not None and not 0 < days <= BAN_DAYS_MAX:
         raise ModerationRefused(BAN_LENGTH_INVALID)  # said once, not swallowed per comment
     now = now or timezone.now()
-    decisions = []
+    decisions, refused, unchanged, already = [], [], 0, ""
     for comment in comments:
         try:
             decisions.append(
                 handlers[action](comment=comment, moderator=moderator, now=now, **options)
             )
-        except ModerationRefused:
-            continue
-    return decisions
+        except AlreadyDecided as refusal:
+            unchanged, already = unchanged + 1, refusal.already
+        except ModerationRefused as refusal:
+            refused.append(refusal.message)
+    return ModerationOutcome(decisions, unchanged, already, refused)
 
 
-def _decide(comment, action, new_status, label, moderator, now, note) -> Decision:
+def _decide(
+    comment, action, new_status, label, moderator, now, note, *, new_bans=False
+) -> Decision:
+    """Log the decision, settle the reports, label the comment. Approving a published comment
+    nobody reported (or marking spam twice...) is refused as a no-op: logged, it would count as
+    a new training label. A ban (`new_bans`) always does something."""
     from masthead.discussion.models import CommentStatus
     from masthead.discussion.services.comments import comment_published, thread_changed
     from masthead.moderation.services.training import filter_retrain_if_due
@@ -189,6 +226,12 @@ def _decide(comment, action, new_status, label, moderator, now, note) -> Decisio
     now = now or timezone.now()
     with transaction.atomic():
         previous = comment.status
+        if (
+            previous == new_status
+            and not new_bans
+            and not Report.objects.filter(comment=comment, resolved__isnull=True).exists()
+        ):
+            raise AlreadyDecided(previous)
         comment.status = new_status
         comment.save(update_fields=["status"])
         fingerprint = (
