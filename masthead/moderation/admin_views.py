@@ -100,7 +100,7 @@ def queue(request):
             "ban_periods": BAN_PERIODS,
             "ban_scopes": [(key, label) for key, (label, _) in BAN_SCOPES.items()],
             "remove_reasons": REMOVE_REASONS,
-            "recent": selectors.recent_decisions(limit=5),
+            "recent": selectors.recent_decision_groups(limit=5),
             "here": request.get_full_path(),
         },
     )
@@ -194,11 +194,29 @@ def undo(request, decision_id):
             request,
             f"Undone: {decision.get_action_display().lower()} on comment {decision.comment_id}.",
         )
-    return redirect(
-        request.POST.get("next")
-        if request.POST.get("next", "").startswith("/admin/")
-        else reverse("moderation_log")
-    )
+    return redirect(_undo_return_url(request))
+
+
+@moderator_required
+@require_POST
+def undo_batch(request, batch):
+    """Undo a whole bulk action in one step."""
+    try:
+        decisions = services.decision_batch_undo(batch=batch, moderator=request.user)
+    except services.ModerationRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            f"Undone: {decisions[0].get_action_display().lower()} on {len(decisions)} "
+            f"comment{'s' if len(decisions) != 1 else ''}.",
+        )
+    return redirect(_undo_return_url(request))
+
+
+def _undo_return_url(request) -> str:
+    target = request.POST.get("next", "")
+    return target if target.startswith("/admin/") else reverse("moderation_log")
 
 
 @moderator_required

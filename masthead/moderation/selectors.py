@@ -197,9 +197,49 @@ def paginate(queryset, page_number, per_page: int = PER_PAGE):
 
 
 def recent_decisions(*, limit: int = 200):
-    return Decision.objects.select_related(
-        "comment", "comment__article", "moderator", "undone_by"
-    ).order_by("-created", "-id")[:limit]
+    """The newest decisions first; `batch_standing` counts the decisions of the same bulk action
+    not yet undone (None outside a bulk action)."""
+    standing = (
+        Decision.objects.filter(batch=OuterRef("batch"), undone__isnull=True)
+        .order_by()
+        .values("batch")
+        .annotate(count=Count("pk"))
+        .values("count")[:1]
+    )
+    return (
+        Decision.objects.select_related("comment", "comment__article", "moderator", "undone_by")
+        .annotate(batch_standing=Subquery(standing))
+        .order_by("-created", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class DecisionGroup:
+    """One decision, or the decisions of one bulk action, as the queue lists them."""
+
+    decisions: list
+
+    @property
+    def first(self):
+        return self.decisions[0]
+
+    @property
+    def standing(self) -> int:
+        return sum(1 for decision in self.decisions if not decision.undone)
+
+
+def recent_decision_groups(*, limit: int = 5, scan: int = 200) -> list[DecisionGroup]:
+    """The newest `limit` moderator actions, a bulk action counting once (its decisions share a
+    batch and are logged together, so they come one after another)."""
+    groups: list[list] = []
+    for decision in recent_decisions(limit=scan):
+        if groups and decision.batch and groups[-1][0].batch == decision.batch:
+            groups[-1].append(decision)
+            continue
+        if len(groups) == limit:
+            break
+        groups.append([decision])
+    return [DecisionGroup(decisions) for decisions in groups]
 
 
 def active_bans():

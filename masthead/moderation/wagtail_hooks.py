@@ -19,6 +19,11 @@ def moderation_urls():
         path(
             "moderation/decisions/<int:decision_id>/undo/", admin_views.undo, name="moderation_undo"
         ),
+        path(
+            "moderation/decisions/batch/<uuid:batch>/undo/",
+            admin_views.undo_batch,
+            name="moderation_undo_batch",
+        ),
         path("moderation/bans/", admin_views.bans, name="moderation_bans"),
         path(
             "moderation/bans/<int:ban_id>/lift/", admin_views.lift_ban, name="moderation_lift_ban"

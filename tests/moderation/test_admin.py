@@ -294,3 +294,24 @@ def test_approving_a_comment_already_published_says_so_and_logs_nothing(mod_clie
     response = mod_client.post(f"/admin/moderation/comment/{comment.pk}/approve/", follow=True)
     assert "This comment is already published; nothing was changed." in response.content.decode()
     assert not Decision.objects.exists()
+
+
+def test_a_bulk_action_is_undone_in_one_step_from_the_queue_and_the_log(mod_client, article, post):
+    comments = [post(HEATED, email=f"b{n}@example.com") for n in range(3)]
+    before = {c.pk: c.status for c in comments}
+    mod_client.post(
+        "/admin/moderation/bulk/",
+        {"comment": [c.pk for c in comments], "action": "remove", "remove_reason": "other"},
+    )
+    batch = Decision.objects.values_list("batch", flat=True).distinct().get()
+    queue = mod_client.get("/admin/moderation/").content.decode()
+    assert "Removed · 3 comments" in queue and "Undo all 3" in queue
+    assert queue.count(f"/admin/moderation/decisions/batch/{batch}/undo/") == 1
+    log = mod_client.get("/admin/moderation/decisions/").content.decode()
+    assert log.count(f"/admin/moderation/decisions/batch/{batch}/undo/") == 1
+
+    response = mod_client.post(f"/admin/moderation/decisions/batch/{batch}/undo/", follow=True)
+    assert "Undone: removed on 3 comments." in response.content.decode()
+    assert {c.pk: type(c).objects.get(pk=c.pk).status for c in comments} == before
+    again = mod_client.post(f"/admin/moderation/decisions/batch/{batch}/undo/", follow=True)
+    assert "already undone" in again.content.decode()

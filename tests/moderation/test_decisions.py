@@ -184,3 +184,55 @@ def test_bulk_actions_say_which_comments_were_already_so(post, moderator):
     outcome = comments_moderate(comments=[shown, held_one], action="approve", moderator=moderator)
     assert [d.comment_id for d in outcome.decisions] == [held_one.pk]
     assert (outcome.unchanged, outcome.already) == (1, "already published")
+
+
+def test_a_bulk_action_is_undone_in_one_step(article, post, moderator, make_guest):
+    from masthead.moderation.services import decision_batch_undo
+
+    comments = [
+        post(HEATED, email=f"b{n}@example.com", reader=make_guest(ip_hash=f"a{n}"))
+        for n in range(3)
+    ]
+    before = [comment.status for comment in comments]
+    outcome = comments_moderate(comments=comments, action="ban", moderator=moderator, days=7)
+    batches = {decision.batch for decision in outcome.decisions}
+    assert len(batches) == 1 and None not in batches
+    decision_undo(decision=outcome.decisions[0], moderator=moderator)  # one by one still works
+
+    undone = decision_batch_undo(batch=batches.pop(), moderator=moderator)
+    assert len(undone) == 2
+    assert [type(c).objects.get(pk=c.pk).status for c in comments] == before
+    assert not Ban.objects.filter(lifted__isnull=True).exists()
+    assert Decision.objects.filter(undone__isnull=True).count() == 0
+    with pytest.raises(ModerationRefused, match="already undone"):
+        decision_batch_undo(batch=outcome.decisions[0].batch, moderator=moderator)
+
+
+def test_a_single_decision_is_not_a_batch(post, moderator):
+    outcome = comments_moderate(comments=[post(HEATED)], action="remove", moderator=moderator)
+    assert outcome.decisions[0].batch is None
+
+
+def test_undoing_a_bulk_action_changes_nothing_once_one_comment_was_moderated_again(
+    post, moderator
+):
+    from masthead.moderation.services import decision_batch_undo
+
+    first, second = post(HEATED), post(HEATED, email="b@example.com")
+    outcome = comments_moderate(comments=[first, second], action="remove", moderator=moderator)
+    comment_approve(comment=second, moderator=moderator)
+    with pytest.raises(ModerationRefused, match="1 of these 2 comments has been moderated again"):
+        decision_batch_undo(batch=outcome.decisions[0].batch, moderator=moderator)
+    first.refresh_from_db()
+    assert first.status == CommentStatus.REMOVED
+    assert Decision.objects.filter(undone__isnull=False).count() == 0
+
+
+def test_undo_refuses_when_a_later_decision_stands_even_with_the_same_status(
+    post, moderator, make_guest
+):
+    comment = post(HEATED, reader=make_guest(ip_hash="troll"))
+    removal = comment_remove(comment=comment, moderator=moderator)
+    reader_ban(comment=comment, moderator=moderator, days=7)
+    with pytest.raises(ModerationRefused, match="moderated again"):
+        decision_undo(decision=removal, moderator=moderator)

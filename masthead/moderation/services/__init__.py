@@ -11,6 +11,7 @@ from masthead.moderation.services.decisions import (
     comment_mark_spam,
     comment_remove,
     comments_moderate,
+    decision_batch_undo,
     decision_undo,
     reader_ban,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "comment_remove",
     "comment_report",
     "comments_moderate",
+    "decision_batch_undo",
     "decision_undo",
     "filter_retrain",
     "filter_retrain_if_due",

@@ -1,6 +1,7 @@
 """Moderators' actions: approve, mark spam, remove, ban, and undo. Every one is logged and labels
 the comment for the filter to learn from."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,6 +20,10 @@ from masthead.refusals import Refused
 
 ALREADY_UNDONE = "This decision was already undone."
 CHANGED_SINCE = "The comment has been moderated again since; undo the later decision first."
+BATCH_CHANGED_SINCE = (
+    "Nothing was undone: {changed} of these {total} comments {have} been moderated again since. "
+    "Undo the later decisions first, or undo the others one at a time in the log."
+)
 NOTHING_TO_BAN = "This comment has no account, e-mail address or network address to ban."
 UNKNOWN_ACTION = "Unknown moderation action."
 BAN_DAYS_MAX = 3650
@@ -159,7 +164,7 @@ def ban_lift(*, ban: Ban, now: datetime | None = None) -> Ban:
 
 def decision_undo(*, decision: Decision, moderator, now: datetime | None = None) -> Decision:
     """Put the comment back as it was before the decision, lift bans it made, reopen the reports
-    it settled, forget its label."""
+    it settled, forget its label. Refused once the comment has been moderated again since."""
     from masthead.discussion.services.comments import thread_changed
 
     now = now or timezone.now()
@@ -169,25 +174,69 @@ def decision_undo(*, decision: Decision, moderator, now: datetime | None = None)
         )
         if decision.undone:
             raise ModerationRefused(ALREADY_UNDONE)
-        comment = decision.comment
-        if comment.status != decision.new_status:
+        if _moderated_since(decision):
             raise ModerationRefused(CHANGED_SINCE)
-        comment.status = decision.previous_status
-        comment.save(update_fields=["status"])
-        decision.undone, decision.undone_by = now, moderator
-        decision.save(update_fields=["undone", "undone_by"])
-        decision.bans.filter(lifted__isnull=True).update(lifted=now)
-        # The reports the decision settled are open again (it settled them at its own time).
-        Report.objects.filter(comment=comment, resolved=decision.created).update(resolved=None)
-        thread_changed(comment.article_id, recount=True)
+        _undo(decision, moderator, now)
+        thread_changed(decision.comment.article_id, recount=True)
     return decision
+
+
+def decision_batch_undo(*, batch: uuid.UUID, moderator, now: datetime | None = None) -> list:
+    """Undo every standing decision of one bulk action, all or none: if any of its comments has
+    been moderated again since, nothing is undone. Decisions undone one by one are skipped."""
+    from masthead.discussion.services.comments import thread_changed
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        decisions = list(
+            Decision.objects.select_for_update()
+            .select_related("comment")
+            .filter(batch=batch, undone__isnull=True)
+            .order_by("id")
+        )
+        if not decisions:
+            raise ModerationRefused(ALREADY_UNDONE)
+        changed = sum(1 for decision in decisions if _moderated_since(decision))
+        if changed:
+            raise ModerationRefused(
+                BATCH_CHANGED_SINCE.format(
+                    changed=changed, total=len(decisions), have="has" if changed == 1 else "have"
+                )
+            )
+        for decision in decisions:
+            _undo(decision, moderator, now)
+        for article_id in {decision.comment.article_id for decision in decisions}:
+            thread_changed(article_id, recount=True)
+    return decisions
+
+
+def _moderated_since(decision: Decision) -> bool:
+    """The comment changed since the decision, or a later decision stands on it."""
+    return (
+        decision.comment.status != decision.new_status
+        or Decision.objects.filter(
+            comment_id=decision.comment_id, undone__isnull=True, pk__gt=decision.pk
+        ).exists()
+    )
+
+
+def _undo(decision: Decision, moderator, now: datetime) -> None:
+    comment = decision.comment
+    comment.status = decision.previous_status
+    comment.save(update_fields=["status"])
+    decision.undone, decision.undone_by = now, moderator
+    decision.save(update_fields=["undone", "undone_by"])
+    decision.bans.filter(lifted__isnull=True).update(lifted=now)
+    # The reports the decision settled are open again (it settled them at its own time).
+    Report.objects.filter(comment=comment, resolved=decision.created).update(resolved=None)
 
 
 def comments_moderate(
     *, comments, action: str, moderator, now: datetime | None = None, **options
-) -> list[Decision]:
+) -> ModerationOutcome:
     """The same action on many comments (the queue's bulk actions). A comment the action cannot
-    change or is refused for is left as it is and counted in the outcome; the others go ahead."""
+    change or is refused for is left as it is and counted in the outcome; the others go ahead.
+    Decisions made together share a `batch`, so that they can be undone in one step."""
     handlers = {
         "approve": comment_approve,
         "spam": comment_mark_spam,
@@ -201,15 +250,21 @@ def comments_moderate(
         raise ModerationRefused(BAN_LENGTH_INVALID)  # said once, not swallowed per comment
     now = now or timezone.now()
     decisions, refused, unchanged, already = [], [], 0, ""
-    for comment in comments:
-        try:
-            decisions.append(
-                handlers[action](comment=comment, moderator=moderator, now=now, **options)
-            )
-        except AlreadyDecided as refusal:
-            unchanged, already = unchanged + 1, refusal.already
-        except ModerationRefused as refusal:
-            refused.append(refusal.message)
+    with transaction.atomic():
+        for comment in comments:
+            try:
+                decisions.append(
+                    handlers[action](comment=comment, moderator=moderator, now=now, **options)
+                )
+            except AlreadyDecided as refusal:
+                unchanged, already = unchanged + 1, refusal.already
+            except ModerationRefused as refusal:
+                refused.append(refusal.message)
+        if len(decisions) > 1:
+            batch = uuid.uuid4()
+            Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(batch=batch)
+            for decision in decisions:
+                decision.batch = batch
     return ModerationOutcome(decisions, unchanged, already, refused)
 
 
