@@ -29,6 +29,7 @@ BAN_SCOPES = {
     "all": ("account, e-mail and address", (BanKind.ACCOUNT, BanKind.EMAIL, BanKind.ADDRESS)),
     "person": ("account and e-mail only", (BanKind.ACCOUNT, BanKind.EMAIL)),
 }
+CONFIRM_FOR_GOOD = "for-good"
 # Why a comment is removed; only abuse teaches the filter (see services.REMOVE_LABELS).
 REMOVE_REASONS = [
     ("abuse", "as abuse"),
@@ -111,13 +112,17 @@ def queue(request):
 def act(request, comment_id, action):
     """One comment, one action (the buttons on each item)."""
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    ban_days = request.POST.get(f"ban_days_{comment.pk}", request.POST.get("ban_days", "30"))
+    ban_scope = request.POST.get(f"ban_scope_{comment.pk}", request.POST.get("ban_scope", "all"))
+    if _ban_for_good_unconfirmed(request, action, ban_days):
+        return _confirm_ban_for_good(request, [comment], ban_scope)
     _apply(
         request,
         [comment],
         action,
-        request.POST.get(f"ban_days_{comment.pk}", request.POST.get("ban_days", "30")),
+        ban_days,
         request.POST.get(f"remove_reason_{comment.pk}", request.POST.get("remove_reason", "abuse")),
-        request.POST.get(f"ban_scope_{comment.pk}", request.POST.get("ban_scope", "all")),
+        ban_scope,
     )
     return redirect(_queue_url(request))
 
@@ -132,15 +137,43 @@ def bulk(request):
         messages.warning(request, "Tick the comments to act on first.")
         return redirect(_queue_url(request))
     comments = list(Comment.objects.filter(pk__in=ids).select_related("article"))
+    ban_days, ban_scope = request.POST.get("ban_days", "30"), request.POST.get("ban_scope", "all")
+    if _ban_for_good_unconfirmed(request, action, ban_days):
+        return _confirm_ban_for_good(request, comments, ban_scope)
     _apply(
-        request,
-        comments,
-        action,
-        request.POST.get("ban_days", "30"),
-        request.POST.get("remove_reason", "abuse"),
-        request.POST.get("ban_scope", "all"),
+        request, comments, action, ban_days, request.POST.get("remove_reason", "abuse"), ban_scope
     )
     return redirect(_queue_url(request))
+
+
+def _ban_for_good_unconfirmed(request, action, ban_days) -> bool:
+    """A ban without an end (no number of days) is asked again: a slip of `b` or of the mouse on
+    "for good" must not bar a reader for ever. Timed bans stay one click."""
+    return (
+        action == "ban"
+        and not ban_days.isdigit()
+        and request.POST.get("confirm_ban") != CONFIRM_FOR_GOOD
+    )
+
+
+def _confirm_ban_for_good(request, comments, ban_scope):
+    """The question, as a page (it works without JavaScript): the form posts everything again."""
+    return render(
+        request,
+        "moderation/admin/confirm_ban.html",
+        {
+            "comments": comments,
+            "scope": BAN_SCOPES.get(ban_scope, BAN_SCOPES["all"])[0],
+            "fields": [
+                (name, value)
+                for name, values in request.POST.lists()
+                if name not in ("csrfmiddlewaretoken", "confirm_ban")
+                for value in values
+            ],
+            "confirm": CONFIRM_FOR_GOOD,
+            "back": _queue_url(request),
+        },
+    )
 
 
 def _apply(request, comments, action, ban_days, remove_reason, ban_scope="all"):

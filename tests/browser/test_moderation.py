@@ -70,3 +70,41 @@ def test_u_undoes_the_moderators_own_last_decision_and_keys_typed_in_a_field_do_
         page.keyboard.press("u")
     assert Comment.objects.get(pk=mine.pk).status != CommentStatus.PUBLISHED
     assert Comment.objects.get(pk=theirs.pk).status == CommentStatus.REMOVED
+
+
+def test_b_with_for_good_asks_before_banning_and_a_timed_ban_is_one_key(
+    live_server, page, django_user_model
+):
+    from playwright.sync_api import expect
+
+    from masthead.moderation.models import Ban
+
+    make_home()
+    make_section(title="World")
+    article = make_article(title="Harbour bridge approved")
+    forever, briefly = held(article, 1), held(article, 2)
+    moderator(django_user_model, "mod")
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "mod")
+    page.fill("#id_password", "pw-mod")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+    page.goto(f"{live_server.url}/admin/moderation/?queue={forever.status}&author=Reader+1")
+    page.select_option(f"select[name=ban_days_{forever.pk}]", "")
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    with page.expect_navigation():
+        page.keyboard.press("b")
+    expect(page.get_by_role("button", name="Ban for good")).to_be_visible()
+    assert not Ban.objects.exists()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ban for good").click()
+    assert Ban.objects.filter(value="r1@example.com", expires__isnull=True).exists()
+
+    page.goto(f"{live_server.url}/admin/moderation/?queue={briefly.status}&author=Reader+2")
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    with page.expect_navigation():
+        page.keyboard.press("b")
+    assert Ban.objects.filter(value="r2@example.com", expires__isnull=False).exists()

@@ -63,7 +63,10 @@ def test_one_click_actions_and_undo_from_the_admin(mod_client, article, post):
 
 def test_ban_from_the_queue_and_lift_it(mod_client, article, post, make_guest):
     comment = post(HEATED, email="troll@example.com", reader=make_guest(ip_hash="addr"))
-    mod_client.post(f"/admin/moderation/comment/{comment.pk}/ban/", {f"ban_days_{comment.pk}": ""})
+    mod_client.post(
+        f"/admin/moderation/comment/{comment.pk}/ban/",
+        {f"ban_days_{comment.pk}": "", "confirm_ban": "for-good"},
+    )
     bans = Ban.objects.filter(decision__comment=comment)
     assert bans.count() == 2 and all(ban.expires is None for ban in bans)
     page = mod_client.get("/admin/moderation/bans/").content.decode()
@@ -315,3 +318,39 @@ def test_a_bulk_action_is_undone_in_one_step_from_the_queue_and_the_log(mod_clie
     assert {c.pk: type(c).objects.get(pk=c.pk).status for c in comments} == before
     again = mod_client.post(f"/admin/moderation/decisions/batch/{batch}/undo/", follow=True)
     assert "already undone" in again.content.decode()
+
+
+def test_a_ban_for_good_asks_for_confirmation_and_a_timed_ban_does_not(
+    mod_client, article, post, make_guest
+):
+    comment = post(HEATED, name="Troll", email="troll@example.com")
+    url = f"/admin/moderation/comment/{comment.pk}/ban/"
+    fields = {
+        f"ban_days_{comment.pk}": "",
+        f"ban_scope_{comment.pk}": "person",
+        "next": "/admin/moderation/?queue=published",
+    }
+    page = mod_client.post(url, fields)
+    assert page.status_code == 200 and not Ban.objects.exists()
+    html = page.content.decode()
+    assert "Ban for good?" in html and "troll@example.com" in html
+    assert 'name="confirm_ban" value="for-good"' in html
+    assert f'name="ban_scope_{comment.pk}" value="person"' in html  # the choices are kept
+
+    response = mod_client.post(url, {**fields, "confirm_ban": "for-good"})
+    assert response.status_code == 302
+    assert Ban.objects.filter(value="troll@example.com", expires__isnull=True).exists()
+
+    other = post(HEATED + " Again.", email="other@example.com")
+    mod_client.post(f"/admin/moderation/comment/{other.pk}/ban/", {f"ban_days_{other.pk}": "7"})
+    assert Ban.objects.filter(value="other@example.com", expires__isnull=False).exists()
+
+
+def test_a_bulk_ban_for_good_asks_for_confirmation(mod_client, article, post):
+    comments = [post(HEATED, email=f"t{n}@example.com") for n in range(2)]
+    fields = {"comment": [c.pk for c in comments], "action": "ban", "ban_days": ""}
+    html = mod_client.post("/admin/moderation/bulk/", fields).content.decode()
+    assert "Ban for good?" in html and "t0@example.com" in html and "t1@example.com" in html
+    assert not Ban.objects.exists()
+    mod_client.post("/admin/moderation/bulk/", {**fields, "confirm_ban": "for-good"})
+    assert Ban.objects.filter(kind="email", expires__isnull=True).count() == 2
