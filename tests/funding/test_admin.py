@@ -210,3 +210,79 @@ def test_reports_need_permission(client, django_user_model, campaign):
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
     assert client.get(reverse("funding_reports")).status_code in (302, 403)
+
+
+def group_member(django_user_model, group: str):
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    user = django_user_model.objects.create_user(group.lower(), f"{group}@example.com", "pw")
+    user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_fundraisers_group_runs_reader_funding(django_user_model, campaign):
+    """Only superusers reached Reader funding: no group held its permissions."""
+    fundraiser = group_member(django_user_model, "Fundraisers")
+    menu = fundraiser.get("/admin/").content.decode()
+    assert "Reader funding" in menu and reverse("funding_reports") in menu
+
+    response = fundraiser.post(
+        reverse("funding_campaign:add"),
+        {"name": "Spring", "slug": "spring", "currency": "EUR", "goal": "500", "thank_you": "x"},
+    )
+    assert response.status_code == 302
+    response = fundraiser.post(
+        reverse("funding_donation:add"),
+        {
+            "campaign": campaign.pk,
+            "method": "cash",
+            "frequency": "one_time",
+            "amount": "40",
+            "received_at": "2026-11-02 10:00:00",
+        },
+    )
+    assert response.status_code == 302
+    gift = Donation.objects.get()
+    assert gift.recorded_by.username == "fundraisers"
+    fundraiser.post(reverse("funding_donation:reverse", args=[gift.pk]))
+    assert LedgerEntry.objects.filter(donation=gift).count() == 2
+    for url in (
+        reverse("funding_ledger:index"),
+        reverse("funding_stripe_event:index"),
+        reverse("funding_reports"),
+        reverse("funding_reports") + "?export=ledger",
+        reverse("funding_reports") + "?export=months",
+        "/admin/settings/funding/fundingsettings/",
+    ):
+        response = fundraiser.get(url, follow=True)
+        assert response.status_code == 200, url
+        assert response.request["PATH_INFO"].startswith(url.split("?")[0]), url
+    # The ledger is written by webhooks and manual entries only.
+    assert fundraiser.get(reverse("funding_ledger:add")).status_code in (302, 403)
+
+
+@pytest.mark.parametrize("group", ["Moderators", "Editors"])
+def test_other_groups_do_not_see_reader_funding(django_user_model, campaign, group):
+    gift = make_manual_gift(campaign=campaign, amount_minor=4000)
+    member = group_member(django_user_model, group)
+    menu = member.get("/admin/").content.decode()
+    assert "Reader funding" not in menu and reverse("funding_reports") not in menu
+    for url in (
+        reverse("funding_campaign:index"),
+        reverse("funding_donation:add"),
+        reverse("funding_ledger:index"),
+        reverse("funding_reports"),
+        reverse("funding_reports") + "?export=ledger",
+        "/admin/settings/funding/fundingsettings/",
+    ):
+        response = member.get(url, follow=True)
+        refused = response.status_code == 403 or not response.request["PATH_INFO"].startswith(
+            url.split("?")[0]
+        )
+        assert refused, url
+        assert "text/csv" not in response["Content-Type"]
+    member.post(reverse("funding_donation:reverse", args=[gift.pk]))
+    assert LedgerEntry.objects.filter(donation=gift).count() == 1
