@@ -1,9 +1,33 @@
 """The article editor's form."""
 
+from django.conf import settings
+from django.utils.text import slugify
 from wagtail.admin.forms import WagtailAdminPageForm
 
 
 class ArticlePageForm(WagtailAdminPageForm):
+    def clean(self):
+        """A new article whose address follows its headline takes the next free one ("…-2")
+        when a sibling holds it. Autosave creates a draft as soon as an article has a headline
+        and a byline, so a second story under the same headline was refused ("slug already in
+        use"), its autosave paused. An address chosen by hand, or one readers have seen (the
+        article was published once), is never changed behind the editor's back."""
+        from masthead.publishing.selectors import free_child_slug  # the models import this form
+
+        slug, title = self.cleaned_data.get("slug"), self.cleaned_data.get("title")
+        allow_unicode = getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True)
+        if (
+            slug
+            and title
+            and self.parent_page is not None
+            and self.instance.last_published_at is None
+            and slug == slugify(title, allow_unicode=allow_unicode)
+        ):
+            self.cleaned_data["slug"] = free_child_slug(
+                parent=self.parent_page, slug=slug, page=self.instance
+            )
+        return super().clean()
+
     def clean_first_published_at(self):
         """The publish date's widget shows minutes: an untouched date comes back without its
         seconds. Keep the stored moment then, so that saving does not move the date readers and

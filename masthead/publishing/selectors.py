@@ -223,3 +223,17 @@ def news_article_schema(article: ArticlePage, request) -> dict:
             }
         schema["publisher"] = publisher
     return schema
+
+
+def free_child_slug(*, parent: Page, slug: str, page: Page | None = None) -> str:
+    """`slug`, or the first of `slug-2`, `slug-3`… that no child of `parent` other than `page`
+    holds (drafts count: Wagtail refuses a slug any sibling has)."""
+    siblings = parent.get_children()
+    if page is not None and page.pk is not None:
+        siblings = siblings.not_page(page)
+    taken = set(siblings.filter(slug__startswith=slug).values_list("slug", flat=True))
+    candidate, suffix = slug, 1
+    while candidate in taken:
+        suffix += 1
+        candidate = f"{slug}-{suffix}"
+    return candidate

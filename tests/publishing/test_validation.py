@@ -173,3 +173,83 @@ def test_a_new_gallerys_photo_slots_open_with_empty_captions():
     for slot in state["photos"]:
         assert set(slot["value"]) == {"image", "caption"}
         assert not slot["value"]["caption"]
+
+
+def article_form_data(*, title, slug, author, **extra):
+    return {
+        "title": title,
+        "slug": slug,
+        "standfirst": "",
+        "article_authors-TOTAL_FORMS": "1",
+        "article_authors-INITIAL_FORMS": "0",
+        "article_authors-MIN_NUM_FORMS": "1",
+        "article_authors-MAX_NUM_FORMS": "1000",
+        "article_authors-0-author": str(author.pk),
+        "article_authors-0-ORDER": "1",
+        "article_authors-0-id": "",
+        "article_authors-0-DELETE": "",
+        "body-count": "0",
+        "tags": "",
+        **extra,
+    }
+
+
+def test_a_second_new_article_under_a_taken_headline_gets_the_next_free_address(
+    admin_client, newsroom
+):
+    """Autosave makes a draft of a new article as soon as it has a headline and a byline; a
+    second story with the same headline was refused ("The slug … is already in use") and its
+    autosave paused."""
+    world, ada = newsroom["world"], newsroom["ada"]
+    add = f"/admin/pages/add/publishing/articlepage/{world.pk}/"
+    # "Ferry service extended" is published in World already; this is a new story.
+    ArticlePage.objects.filter(pk=newsroom["articles"]["ferry"].pk).update(
+        slug="ferry-service-extended"
+    )
+    data = article_form_data(
+        title="Ferry service extended", slug="ferry-service-extended", author=ada
+    )
+    for _ in range(2):
+        assert admin_client.post(add, data).status_code == 302
+    slugs = ArticlePage.objects.child_of(world).filter(title="Ferry service extended")
+    assert sorted(slugs.values_list("slug", flat=True)) == [
+        "ferry-service-extended",
+        "ferry-service-extended-2",
+        "ferry-service-extended-3",
+    ]
+    # The draft keeps its address when saved again, under its headline as the editor sees it.
+    draft = ArticlePage.objects.get(slug="ferry-service-extended-2")
+    edit = f"/admin/pages/{draft.pk}/edit/"
+    data["article_authors-INITIAL_FORMS"] = "1"
+    data["article_authors-0-id"] = str(draft.article_authors.get().pk)
+    assert admin_client.post(edit, data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.slug == "ferry-service-extended-2"
+    assert ArticlePage.objects.get(pk=newsroom["articles"]["ferry"].pk).live
+
+
+def test_a_hand_chosen_or_published_address_that_is_taken_is_still_refused(admin_client, newsroom):
+    world, ada = newsroom["world"], newsroom["ada"]
+    ArticlePage.objects.filter(pk=newsroom["articles"]["ferry"].pk).update(
+        slug="ferry-service-extended"
+    )
+    add = f"/admin/pages/add/publishing/articlepage/{world.pk}/"
+    chosen = article_form_data(title="Ferry news", slug="ferry-service-extended", author=ada)
+    response = admin_client.post(add, chosen)
+    assert response.status_code == 200
+    assert "already in use" in response.content.decode()
+
+    election = newsroom["articles"]["election"]
+    before = election.slug
+    moved = article_form_data(
+        title="Ferry service extended",
+        slug="ferry-service-extended",
+        author=ada,
+        **{"article_authors-INITIAL_FORMS": "1"},
+    )
+    moved["article_authors-0-id"] = str(election.article_authors.get().pk)
+    response = admin_client.post(f"/admin/pages/{election.pk}/edit/", moved)
+    assert response.status_code == 200
+    assert "already in use" in response.content.decode()
+    election.refresh_from_db()
+    assert election.slug == before
