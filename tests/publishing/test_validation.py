@@ -253,3 +253,51 @@ def test_a_hand_chosen_or_published_address_that_is_taken_is_still_refused(admin
     assert "already in use" in response.content.decode()
     election.refresh_from_db()
     assert election.slug == before
+
+
+@pytest.fixture
+def editor_client(django_user_model):
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    editor = django_user_model.objects.create_user("eddie", "eddie@example.com", "pw")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+def test_the_editors_group_publishes_and_schedules_articles(editor_client, newsroom):
+    """Editors could only "Submit to Moderators approval", and Moderators here are the readers'
+    comment moderators."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    world, ada = newsroom["world"], newsroom["ada"]
+    add = f"/admin/pages/add/publishing/articlepage/{world.pk}/"
+    form = editor_client.get(add).content.decode()
+    assert 'name="action-publish"' in form
+
+    now_data = article_form_data(
+        title="Out now", slug="out-now", author=ada, **{"action-publish": "action-publish"}
+    )
+    now_data |= {
+        "standfirst": "Published by an editor.",
+        "body-count": "1",
+        "body-0-type": "paragraph",
+        "body-0-value": '{"blocks":[{"key":"a","text":"Hello.","type":"unstyled","depth":0,'
+        '"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}',
+        "body-0-deleted": "",
+        "body-0-order": "0",
+        "body-0-id": "",
+    }
+    assert editor_client.post(add, now_data).status_code == 302
+    assert ArticlePage.objects.get(slug="out-now").live
+
+    go_live = timezone.localtime(timezone.now() + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    later = {**now_data, "title": "Out tomorrow", "slug": "out-tomorrow", "go_live_at": go_live}
+    assert editor_client.post(add, later).status_code == 302
+    scheduled = ArticlePage.objects.get(slug="out-tomorrow")
+    assert not scheduled.live
+    assert scheduled.scheduled_revision is not None
