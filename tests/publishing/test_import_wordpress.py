@@ -185,6 +185,8 @@ def test_a_file_that_is_not_an_export_is_refused_and_nothing_changes(tmp_path):
         call_command("import-wordpress", str(empty))
     with pytest.raises(CommandError, match="is not a folder"):
         call_command("import-wordpress", str(EXPORT), "--media", str(tmp_path / "nowhere"))
+    with pytest.raises(CommandError, match="--section 'World News' is not a slug"):
+        call_command("import-wordpress", str(EXPORT), "--section", "World News")
     assert not ArticlePage.objects.exists()
 
 

@@ -1,7 +1,9 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_unicode_slug
 
 from masthead.publishing.services import wordpress_import
 from masthead.publishing.wordpress import WordPressRefused, read_export
@@ -37,6 +39,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, media, section, no_comments, **options):
         if media is not None and not media.is_dir():
             raise CommandError(f"--media {media} is not a folder.")
+        try:
+            validate_unicode_slug(section)
+        except ValidationError:
+            raise CommandError(
+                f"--section {section!r} is not a slug: letters, numbers, hyphens or underscores."
+            ) from None
         try:
             export = read_export(file)
         except OSError as error:
