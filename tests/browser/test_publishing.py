@@ -117,3 +117,17 @@ def test_the_video_player_is_named_after_the_video(live_server, page):
     assert player.get_attribute("title") == "How the turbine was lowered (YouTube video)"
     assert page.evaluate("document.activeElement.tagName") == "IFRAME"
     assert not [text for text in warnings if "allowfullscreen" in text]
+
+
+@pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)])
+def test_the_footer_reaches_the_bottom_of_a_short_page(live_server, page, width, height):
+    make_home()
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(live_server.url + "/accounts/login/")
+    footer = page.locator(".site-footer").bounding_box()
+    assert footer["y"] + footer["height"] == pytest.approx(height, abs=1)
+    # the content column keeps its width and place
+    main = page.locator("main").bounding_box()
+    assert main["width"] == pytest.approx(min(width, 72 * 16), abs=1)
+    assert main["x"] == pytest.approx((width - main["width"]) / 2, abs=1)
+    assert page.evaluate("document.documentElement.scrollWidth") == width
