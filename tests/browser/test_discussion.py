@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 from wagtail.rich_text import RichText
 
 from masthead.discussion.models import Comment
-from masthead.discussion.readers import Reader
+from masthead.discussion.readers import Reader, hash_address
 from masthead.discussion.services import comment_post
+from masthead.discussion.services.votes import OWN_COMMENT, TOO_MANY_FROM_ADDRESS, vote_cast
 from tests.factories import make_article, make_home, make_section
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -236,22 +237,42 @@ def test_the_same_post_without_javascript(live_server, page_without_js, article)
 
 
 def test_a_refused_vote_is_said_on_a_line_of_its_own_on_a_phone(live_server, page, article):
+    comment = seed(article, 1)[0]
+    # Five guests on the test browser's network voted already: a sixth guest is refused.
+    for n in range(5):
+        voter = Reader(user=None, key=f"g-voter-{n}", ip_hash=hash_address("127.0.0.1"))
+        vote_cast(comment=comment, reader=voter, value=1)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + article.url)
+    card = page.locator(f"#comment-{comment.pk}")
+    up = card.locator(".vote--up")
+    height = up.bounding_box()["height"]
+    up.click()
+    message = card.locator(".vote__message")
+    message.wait_for()
+    assert message.inner_text() == TOO_MANY_FROM_ADDRESS
+    # the buttons keep their shape, and the message sits under the row of actions
+    assert up.bounding_box()["height"] == height
+    reply = card.locator(".comment__reply").bounding_box()
+    assert message.bounding_box()["y"] >= reply["y"] + reply["height"]
+
+
+def test_the_vote_buttons_of_a_readers_own_comment_are_disabled_and_say_why(
+    live_server, page, article, screenshot_dir
+):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + article.url)
     fill_guest(page, "My own view")
     page.click("#comment-form button[type=submit]")
     own = page.locator(".comment", has_text="My own view").first
     own.wait_for()
-    up = own.locator(".vote--up")
-    height = up.bounding_box()["height"]
-    up.click()
-    message = own.locator(".vote__message")
-    message.wait_for()
-    assert message.inner_text() == "You cannot vote on your own comment."
-    # the buttons keep their shape, and the message sits under the row of actions
-    assert up.bounding_box()["height"] == height
-    reply = own.locator(".comment__reply").bounding_box()
-    assert message.bounding_box()["y"] >= reply["y"] + reply["height"]
+    for _ in range(2):  # as the script inserts it, then as the server renders the page
+        for button in (own.locator(".vote--up"), own.locator(".vote--down")):
+            expect(button).to_be_disabled()
+            expect(button).to_have_accessible_description(OWN_COMMENT)
+        page.screenshot(path=os.path.join(screenshot_dir, "own-comment.png"))
+        page.reload()
+        own.wait_for()
 
 
 def test_the_notice_of_one_comment_goes_when_the_next_is_posted(live_server, page, article):

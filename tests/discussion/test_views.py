@@ -8,7 +8,9 @@ from django.test import Client
 
 from masthead.discussion.conf import SORT_COOKIE
 from masthead.discussion.models import Comment, DiscussionSettings
+from masthead.discussion.readers import Reader
 from masthead.discussion.services import comments as rules
+from masthead.discussion.services.votes import OWN_COMMENT
 from tests.discussion.conftest import guest
 
 pytestmark = pytest.mark.django_db
@@ -428,8 +430,9 @@ def test_without_javascript_what_happened_is_said_beside_the_comment_the_page_op
 
     own_vote = client.post(f"/comments/comment/{comment.pk}/vote/", {"value": "1"}, follow=True)
     html = own_vote.content.decode()
-    assert "You cannot vote on your own comment." in card_of(html, comment.pk)
-    assert html.count("You cannot vote") == 1 and "confirm with the link" not in html
+    note = 'role="status">You cannot vote on your own comment.'
+    assert note in card_of(html, comment.pk)
+    assert html.count(note) == 1 and "confirm with the link" not in html
 
 
 def test_a_reader_can_follow_the_discussion_without_commenting(
@@ -449,3 +452,36 @@ def test_a_closed_discussion_offers_no_following(client, article):
     article.comments_open = False
     article.save_revision().publish()
     assert "/subscribe/" not in client.get(article.url).content.decode()
+
+
+def vote_buttons(html, comment_id):
+    return re.findall(r"<button [^>]*data-vote=[^>]*>", card_of(html, comment_id))
+
+
+def test_a_guest_sees_the_vote_buttons_of_their_own_comment_disabled_and_why(client, article, post):
+    others = post("Someone else's view")
+    client.post(f"/comments/{article.pk}/post/", form_data(body="My own view"))  # sets the cookie
+    mine = Comment.objects.get(body="My own view")
+    html = client.get(article.url).content.decode()
+    own = vote_buttons(html, mine.pk)
+    assert len(own) == 2
+    for button in own:
+        assert " disabled " in button
+        assert f'aria-describedby="comment-{mine.pk}-own"' in button
+    assert f'id="comment-{mine.pk}-own">{OWN_COMMENT}</span>' in card_of(html, mine.pk)
+    assert all(" disabled " not in button for button in vote_buttons(html, others.pk))
+    # another reader may vote on it
+    html = Client().get(article.url).content.decode()
+    assert all(" disabled " not in button for button in vote_buttons(html, mine.pk))
+
+
+def test_a_signed_in_reader_sees_the_vote_buttons_of_their_own_comment_disabled(
+    client, article, post, django_user_model
+):
+    user = django_user_model.objects.create_user(username="dana", password="x" * 12)
+    mine = post("Under my account", reader=Reader(user=user, key=f"u{user.pk}", ip_hash="a"))
+    others = post("Someone else's view")
+    client.force_login(user)
+    html = client.get(article.url).content.decode()
+    assert all(" disabled " in button for button in vote_buttons(html, mine.pk))
+    assert all(" disabled " not in button for button in vote_buttons(html, others.pk))

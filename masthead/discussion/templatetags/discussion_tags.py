@@ -10,6 +10,7 @@ from masthead.discussion.models import SortOrder
 from masthead.discussion.notes import comment_notes
 from masthead.discussion.readers import has_reader_identity, reader_for_request
 from masthead.discussion.services.comments import comments_are_open, discussion_settings, is_author
+from masthead.discussion.services.votes import OWN_COMMENT
 from masthead.publishing.page_cache import CSRF_MARKER
 
 register = template.Library()
@@ -101,15 +102,13 @@ def _thread_html(request, article, *, reader, options, notes, sort, cursor, snap
 def render_thread(thread, *, article, reader, options, request=None, now=None, notes=None) -> str:
     """The list items of a page of comments (used by the section, "load more" and the JSON endpoints)."""
     now = now or timezone.now()
-    editable = set()
+    own, editable = set(), set()
     if reader is not None:
         for comment in selectors.iter_thread(thread.comments):
-            if (
-                not comment.is_placeholder
-                and is_author(comment, reader)
-                and selectors.is_recent(comment, now=now, minutes=options.edit_window_minutes)
-            ):
-                editable.add(comment.pk)
+            if not comment.is_placeholder and is_author(comment, reader):
+                own.add(comment.pk)
+                if selectors.is_recent(comment, now=now, minutes=options.edit_window_minutes):
+                    editable.add(comment.pk)
     thread.shown = len(thread.comments)
     return render_to_string(
         "discussion/includes/thread.html",
@@ -117,6 +116,9 @@ def render_thread(thread, *, article, reader, options, request=None, now=None, n
             "comments": thread.comments,
             "article": article,
             "my_votes": thread.my_votes,
+            # The reader's own comments show their votes, with buttons that cannot be pressed.
+            "own": own,
+            "own_comment_text": OWN_COMMENT,
             "editable": editable,
             "csrf_marker": CSRF_MARKER,
             "is_open": comments_are_open(article, options=options),

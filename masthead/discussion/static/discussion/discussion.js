@@ -654,8 +654,10 @@
       var copies = fragment(result.html);
       // The same comments are in the thread below: their ids must stay unique on the page.
       copies.querySelectorAll("[id]").forEach(function (node) { node.id = "passage-" + node.id; });
-      copies.querySelectorAll("[aria-labelledby]").forEach(function (node) {
-        node.setAttribute("aria-labelledby", "passage-" + node.getAttribute("aria-labelledby"));
+      ["aria-labelledby", "aria-describedby"].forEach(function (name) {
+        copies.querySelectorAll("[" + name + "]").forEach(function (node) {
+          node.setAttribute(name, "passage-" + node.getAttribute(name));
+        });
       });
       target.appendChild(copies);
     });
