@@ -36,6 +36,15 @@ RECENTLY_PUBLISHED_DAYS = 7
 PER_PAGE = 25
 
 
+def comments_reported_by(*, reader_key: str, comment_ids) -> set[int]:
+    """The ids among `comment_ids` of the comments the reader behind `reader_key` has reported."""
+    return set(
+        Report.objects.filter(reader_key=reader_key, comment_id__in=comment_ids).values_list(
+            "comment_id", flat=True
+        )
+    )
+
+
 def _queue_filter(queue: str, now: datetime) -> Q:
     from masthead.discussion.models import CommentStatus
 

@@ -289,3 +289,19 @@ def test_the_notice_of_one_comment_goes_when_the_next_is_posted(live_server, pag
     page.click("#comment-form button[type=submit]")
     page.locator(".comment", has_text="A second thought").wait_for()
     assert notice.count() == 0 or not notice.is_visible()
+
+
+def test_a_reported_comment_says_reported_instead_of_offering_the_link_again(
+    live_server, page, article
+):
+    comment = seed(article, 1)[0]
+    page.goto(live_server.url + article.url)
+    card = page.locator(f"#comment-{comment.pk}")
+    card.locator("[data-report]").click()
+    card.get_by_label("Off-topic").check()
+    card.get_by_role("button", name="Send report").click()
+    expect(card.locator(".comment__reported")).to_be_visible()
+    for _ in range(2):  # in place, then as the server renders the page
+        expect(card.locator(".comment__actions .comment__report")).to_have_text("Reported")
+        expect(card.locator("[data-report]")).to_have_count(0)
+        page.reload()

@@ -127,3 +127,28 @@ def test_a_report_without_javascript_is_acknowledged_beside_the_comment(client, 
     card = card[: card.index("</article>")]
     assert "Thank you. A moderator will look at the comment you reported." in card
     assert html.count("A moderator will look at") == 1
+
+
+def report_link(html, comment_id):
+    card = html[html.index(f'aria-labelledby="comment-{comment_id}-author"') :]
+    card = card[: card.index("</article>")]
+    return "Report</a>" in card, '<span class="comment__report">Reported</span>' in card
+
+
+def test_a_reader_who_reported_a_comment_sees_reported_instead_of_the_link(
+    client, article, post, django_user_model
+):
+    comment, other = post(HEATED), post("A calm comment.")
+    client.post(f"/moderation/comment/{comment.pk}/report/", {"reason": "abuse"})
+    html = client.get(article.url).content.decode()
+    assert report_link(html, comment.pk) == (False, True)
+    assert report_link(html, other.pk) == (True, False)
+    assert report_link(Client().get(article.url).content.decode(), comment.pk) == (True, False)
+
+    user = django_user_model.objects.create_user(username="dana", password="x" * 12)
+    signed_in = Client()
+    signed_in.force_login(user)
+    signed_in.post(f"/moderation/comment/{other.pk}/report/", {"reason": "spam"})
+    html = signed_in.get(article.url).content.decode()
+    assert report_link(html, other.pk) == (False, True)
+    assert report_link(html, comment.pk) == (True, False)

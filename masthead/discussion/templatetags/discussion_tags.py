@@ -3,6 +3,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from masthead import moderation
 from masthead.discussion import conf, live, selectors
 from masthead.discussion.anchors import feedback_passages
 from masthead.discussion.forms import CommentForm
@@ -102,13 +103,20 @@ def _thread_html(request, article, *, reader, options, notes, sort, cursor, snap
 def render_thread(thread, *, article, reader, options, request=None, now=None, notes=None) -> str:
     """The list items of a page of comments (used by the section, "load more" and the JSON endpoints)."""
     now = now or timezone.now()
-    own, editable = set(), set()
+    own, editable, reported = set(), set(), set()
     if reader is not None:
+        others = []
         for comment in selectors.iter_thread(thread.comments):
-            if not comment.is_placeholder and is_author(comment, reader):
-                own.add(comment.pk)
-                if selectors.is_recent(comment, now=now, minutes=options.edit_window_minutes):
-                    editable.add(comment.pk)
+            if comment.is_placeholder:
+                continue
+            if not is_author(comment, reader):
+                others.append(comment.pk)
+                continue
+            own.add(comment.pk)
+            if selectors.is_recent(comment, now=now, minutes=options.edit_window_minutes):
+                editable.add(comment.pk)
+        if others and not reader.is_new:
+            reported = moderation.reported_by(reader_key=reader.key, comment_ids=others)
     thread.shown = len(thread.comments)
     return render_to_string(
         "discussion/includes/thread.html",
@@ -120,6 +128,7 @@ def render_thread(thread, *, article, reader, options, request=None, now=None, n
             "own": own,
             "own_comment_text": OWN_COMMENT,
             "editable": editable,
+            "reported": reported,
             "csrf_marker": CSRF_MARKER,
             "is_open": comments_are_open(article, options=options),
             "max_depth": options.max_depth,

@@ -406,7 +406,10 @@
           return;
         }
         box.innerHTML = '<p class="comment__reported" role="status">Thank you. A moderator will look at this comment.</p>';
-        link.remove();
+        var done = document.createElement("span");  // as the page says it from now on
+        done.className = "comment__report";
+        done.textContent = "Reported";
+        link.replaceWith(done);
         focusOn(box.firstChild);
       });
     });
