@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from wagtail.rich_text import RichText
 
-from masthead.discussion.models import Comment
+from masthead.discussion.models import Comment, DiscussionSettings
 from masthead.discussion.readers import Reader, hash_address
 from masthead.discussion.services import comment_post
 from masthead.discussion.services.votes import OWN_COMMENT, TOO_MANY_FROM_ADDRESS, vote_cast
@@ -305,3 +305,33 @@ def test_a_reported_comment_says_reported_instead_of_offering_the_link_again(
         expect(card.locator(".comment__actions .comment__report")).to_have_text("Reported")
         expect(card.locator("[data-report]")).to_have_count(0)
         page.reload()
+
+
+def test_view_all_goes_once_load_more_has_shown_every_comment(live_server, page, article):
+    options = DiscussionSettings.for_site(article.get_site())
+    options.page_size = 2
+    options.save()
+    seed(article, 5)
+    page.goto(live_server.url + article.url)
+    view_all = page.locator("[data-view-all]")
+    expect(view_all).to_be_visible()
+    page.click("[data-load-more]")
+    expect(page.locator("[data-comment-list] > .comment")).to_have_count(4)
+    expect(view_all).to_be_visible()  # one comment is still to come
+    page.click("[data-load-more]")
+    expect(page.locator("[data-comment-list] > .comment")).to_have_count(5)
+    expect(view_all).to_be_hidden()
+
+    # Opened at a later page (a link from a page without JavaScript), the first ones are missing.
+    page.goto(live_server.url + article.url)
+    later = page.locator("[data-load-more]").get_attribute("href")
+    page.goto(live_server.url + article.url + later)
+    page.click("[data-load-more]")
+    expect(page.locator("[data-comment-list] > .comment")).to_have_count(3)
+    expect(page.locator("[data-load-more]")).to_have_count(0)
+    expect(view_all).to_be_visible()
+    expect(page.locator("[data-first-comments]")).to_be_visible()
+    page.click("[data-sort-choice=oldest]")  # the list starts again from the first comment
+    expect(page.locator("[data-comment-list] > .comment")).to_have_count(2)
+    expect(page.locator("[data-first-comments]")).to_be_hidden()
+    expect(view_all).to_be_visible()

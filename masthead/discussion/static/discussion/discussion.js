@@ -434,9 +434,19 @@
     return section.querySelector("[data-load-more]");
   }
 
+  /* Whether the list runs from the thread's first comment: not on a page opened at a later one. */
+  var listFromFirst = !section.querySelector("[data-first-comments]");
+
   function updatePaging(next, snapshot) {
     var link = pagingLink();
     var paging = section.querySelector(".comments__paging");
+    var viewAll = section.querySelector("[data-view-all]");
+    if (viewAll) {
+      viewAll.hidden = !next && listFromFirst;  // nothing more to view
+      viewAll.href = "?comments=all&comments_sort=" + currentSort + "#comments";
+    }
+    var backToFirst = section.querySelector("[data-first-comments]");
+    if (backToFirst) backToFirst.hidden = listFromFirst;  // sorting or "show new" went back there
     if (!next) {
       if (link) link.remove();
       return;
@@ -456,6 +466,7 @@
 
   function changeSort(sort) {
     currentSort = sort;
+    listFromFirst = true;
     section.dataset.sort = sort;
     section.querySelectorAll("[data-sort-choice]").forEach(function (choice) {
       if (choice.dataset.sortChoice === sort) choice.setAttribute("aria-current", "true");
@@ -513,6 +524,7 @@
   function showNew() {
     newBubble.hidden = true;
     pendingNew = 0;
+    listFromFirst = true;
     fetchThread({ sort: currentSort }).then(function (result) {
       list.innerHTML = "";
       list.appendChild(fragment(result.html));
