@@ -9,7 +9,7 @@ from wagtail.rich_text import RichText
 
 from masthead.discussion.models import Comment, DiscussionSettings
 from masthead.discussion.readers import Reader, hash_address
-from masthead.discussion.services import comment_post
+from masthead.discussion.services import AnchorInput, comment_post
 from masthead.discussion.services.votes import OWN_COMMENT, TOO_MANY_FROM_ADDRESS, vote_cast
 from tests.factories import make_article, make_home, make_section
 
@@ -335,3 +335,74 @@ def test_view_all_goes_once_load_more_has_shown_every_comment(live_server, page,
     expect(page.locator("[data-comment-list] > .comment")).to_have_count(2)
     expect(page.locator("[data-first-comments]")).to_be_hidden()
     expect(view_all).to_be_visible()
+
+
+def as_guest(page, live_server, key):
+    """Give the browser the signed cookie of the guest `key` (as if it had commented before)."""
+    from django.core import signing
+
+    from masthead.discussion import conf
+    from masthead.discussion.readers import COOKIE_SALT
+
+    salt = signing._cookie_signer_salt(conf.READER_COOKIE, COOKIE_SALT)
+    value = signing.get_cookie_signer(salt=salt).sign(key)
+    page.context.add_cookies([{"name": conf.READER_COOKIE, "value": value, "url": live_server.url}])
+
+
+def test_reply_vote_and_edit_in_place_in_the_passage_panel(
+    live_server, page, article, screenshot_dir
+):
+    passage = AnchorInput(quote="The bridge will open in spring.")
+    theirs = comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
+        body="Spring is optimistic.",
+        author_name="Ola",
+        author_email="ola@example.com",
+        anchor=passage,
+    )
+    mine = comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-mine", ip_hash="here"),
+        body="I hope it is on time.",
+        author_name="Noa",
+        author_email="noa@example.com",
+        anchor=passage,
+    )
+    as_guest(page, live_server, "g-mine")
+    page.goto(live_server.url + article.url)
+    page.evaluate("window.__loadMarker = 1")
+    page.locator("mark.passage + .passage-bubble").click()
+    panel = page.get_by_role("dialog", name="Comments on this passage")
+    their_copy = panel.locator(f"#passage-comment-{theirs.pk}")
+    my_copy = panel.locator(f"#passage-comment-{mine.pk}")
+    their_copy.wait_for()
+
+    their_copy.locator(".vote--up").click()
+    expect(their_copy.locator("[data-up]")).to_have_text("1")
+    expect(their_copy.locator(".vote--up")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(f"#comment-{theirs.pk} [data-up]")).to_have_text("1")  # in the thread too
+    expect(my_copy.locator(".vote--up")).to_be_disabled()
+
+    my_copy.locator("[data-edit]").click()
+    editor = panel.get_by_label("Edit your comment")
+    editor.fill("I hope it opens on time.")
+    panel.get_by_role("button", name="Save").click()
+    expect(my_copy.locator(".comment__body")).to_have_text("I hope it opens on time.")
+    expect(page.locator(f"#comment-{mine.pk} .comment__body")).to_have_text(
+        "I hope it opens on time."
+    )
+
+    their_copy.locator("[data-reply-to]").click()
+    expect(panel.locator("#comment-form")).to_be_visible()
+    fill_guest(page, "Councils rarely meet their dates.")
+    panel.locator("#comment-form button[type=submit]").click()
+    expect(
+        their_copy.locator(".comment-replies .comment", has_text="Councils rarely")
+    ).to_be_visible()
+    assert Comment.objects.get(body="Councils rarely meet their dates.").parent_id == theirs.pk
+    assert page.evaluate("window.__loadMarker") == 1  # never reloaded
+    page.screenshot(path=os.path.join(screenshot_dir, "passage-panel-reply.png"))
+
+    panel.locator(".passage-panel__close").click()
+    expect(page.locator("#comments #comment-form")).to_be_visible()

@@ -14,6 +14,7 @@
   var threadUrl = section.dataset.threadUrl;
   var latestId = parseInt(section.dataset.latestId || "0", 10);
   var currentSort = section.dataset.sort;
+  var panel;  // the passage panel, made on first use
 
   function csrfToken() {
     var input = section.querySelector("input[name=csrfmiddlewaretoken]");
@@ -87,8 +88,10 @@
   }
 
   /* Screen readers hear what changed: one polite live region, present from the start. */
-  var announcer = section.querySelector("[data-announce]");
+  var sectionAnnouncer = section.querySelector("[data-announce]");
   function announce(message) {
+    // While the passage panel is open (modal), the rest of the page is out of a screen reader's reach.
+    var announcer = panel && panel.open ? panel.querySelector("[data-announce]") : sectionAnnouncer;
     if (!announcer) return;
     announcer.textContent = "";
     setTimeout(function () { announcer.textContent = message; }, 50);
@@ -106,16 +109,25 @@
     setTimeout(function () { node.classList.remove("is-new"); }, 2500);
   }
 
+  /* A comment is shown twice when the passage panel is open: in the thread, and a copy in the
+     panel (its ids prefixed). What is done to one is done to both. */
+  function copiesOf(commentId) {
+    return document.querySelectorAll('[data-comment-id="' + commentId + '"]');
+  }
+
+  function cardPart(item, selector) {
+    return item.querySelector(":scope > .comment__card " + selector);
+  }
+
   /* Replying in place: the one form moves under the comment being answered. */
-  function startReply(commentId, name) {
+  function startReply(link) {
     if (!form) return;
-    var card = document.getElementById("comment-" + commentId);
-    if (!card) return;
-    form.querySelector("[name=parent_id]").value = commentId;
+    var item = link.closest("[data-comment-id]");
+    form.querySelector("[name=parent_id]").value = item.dataset.commentId;
     var replying = form.querySelector("[data-replying]");
     replying.hidden = false;
-    replying.querySelector("[data-replying-name]").textContent = name;
-    card.querySelector(".comment__card").appendChild(form);
+    replying.querySelector("[data-replying-name]").textContent = link.dataset.replyName;
+    item.querySelector(".comment__card").appendChild(form);
     form.querySelector("textarea").focus();
   }
 
@@ -126,26 +138,30 @@
     formHome.insertBefore(form, formNext);
   }
 
-  function insertComment(data) {
-    var nodes = fragment(data.html);
-    var item = nodes.firstElementChild;
-    var target;
-    if (data.parent_id) {
-      var parent = document.getElementById("comment-" + data.parent_id);
-      if (parent) {
-        target = parent.querySelector(":scope > ol.comment-replies");
-        if (!target) {
-          target = document.createElement("ol");
-          target.className = "comment-replies";
-          parent.appendChild(target);
-        }
-        target.appendChild(item);
-      }
-    }
+  function appendReply(parent, item) {
+    var target = parent.querySelector(":scope > ol.comment-replies");
     if (!target) {
+      target = document.createElement("ol");
+      target.className = "comment-replies";
+      parent.appendChild(target);
+    }
+    target.appendChild(item);
+  }
+
+  /* The posted comment goes into the thread; a reply written in the passage panel shows there too. */
+  function insertComment(data, panelParent) {
+    var item = fragment(data.html).firstElementChild;
+    var parent = data.parent_id && document.getElementById("comment-" + data.parent_id);
+    if (parent) {
+      appendReply(parent, item);
+    } else {
       var empty = section.querySelector("[data-comments-empty]");
       if (empty) empty.remove();
       if (currentSort === "oldest") list.appendChild(item); else list.insertBefore(item, list.firstChild);
+    }
+    if (panelParent) {
+      item = panelCopies(fragment(data.html)).firstElementChild;
+      appendReply(panelParent, item);
     }
     flash(item);
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -176,10 +192,11 @@
           return;
         }
         var wasReply = form.querySelector("[name=parent_id]").value;
+        var panelParent = panel && panel.open && panel.contains(form) ? form.closest("[data-comment-id]") : null;
         form.querySelector("textarea").value = "";
         clearPassage();
         if (wasReply) cancelReply();
-        var posted = insertComment(result.data);
+        var posted = insertComment(result.data, panelParent);
         focusOn(posted);
         announce(result.data.status === "published" ? "Your comment is posted." : "Your comment is awaiting moderation.");
         if (result.data.notice) showNotice(result.data.notice);
@@ -196,12 +213,12 @@
     if (cancel) cancel.addEventListener("click", function (event) { event.preventDefault(); cancelReply(); });
   }
 
-  /* Votes, replies, edits and deletes: one listener for the whole thread. */
-  section.addEventListener("click", function (event) {
+  /* Votes, replies, edits and deletes: one listener for the whole thread (and the passage panel). */
+  function onThreadClick(event) {
     var reply = event.target.closest("[data-reply-to]");
     if (reply) {
       event.preventDefault();
-      startReply(reply.dataset.replyTo, reply.dataset.replyName);
+      startReply(reply);
       return;
     }
     var voteButton = event.target.closest("[data-vote-form] button[name=value]");
@@ -213,13 +230,13 @@
     var edit = event.target.closest("[data-edit]");
     if (edit) {
       event.preventDefault();
-      startEdit(edit.dataset.edit);
+      startEdit(edit.closest("[data-comment-id]"));
       return;
     }
     var remove = event.target.closest("[data-delete]");
     if (remove) {
       event.preventDefault();
-      deleteComment(remove.dataset.delete);
+      deleteComment(remove.dataset.delete, remove);
       return;
     }
     var report = event.target.closest("[data-report]");
@@ -244,7 +261,8 @@
       event.preventDefault();
       showNew();
     }
-  });
+  }
+  section.addEventListener("click", onThreadClick);
 
   function api(method, url, body) {
     return fetch(url, {
@@ -260,27 +278,34 @@
 
   function castVote(button) {
     var voteForm = button.closest("[data-vote-form]");
-    var item = button.closest("[data-comment-id]");
+    var commentId = button.closest("[data-comment-id]").dataset.commentId;
     var value = parseInt(button.value, 10);
-    api("POST", "/api/v1/comments/" + item.dataset.commentId + "/vote", { value: value }).then(function (result) {
+    api("POST", "/api/v1/comments/" + commentId + "/vote", { value: value }).then(function (result) {
       if (!result.ok) {
         voteMessage(voteForm, result.data.detail || "Your vote was not counted.");
         return;
       }
-      // Imported comments show only their points (see comment.html).
-      var up = voteForm.querySelector("[data-up]");
-      var down = voteForm.querySelector("[data-down]");
-      if (up) up.textContent = result.data.up;
-      if (down) down.textContent = result.data.down;
-      var score = voteForm.querySelector(".vote__score");
-      score.textContent = result.data.score + (Math.abs(result.data.score) === 1 ? " point" : " points");
-      voteForm.querySelectorAll("button[data-vote]").forEach(function (other) {
-        var direction = parseInt(other.dataset.vote, 10);
-        var chosen = result.data.value === direction;
-        other.classList.toggle("is-chosen", chosen);
-        other.setAttribute("aria-pressed", chosen ? "true" : "false");
-        other.value = chosen ? 0 : direction;
+      copiesOf(commentId).forEach(function (item) {
+        var copy = cardPart(item, "[data-vote-form]");
+        if (copy) showVote(copy, result.data);
       });
+    });
+  }
+
+  function showVote(voteForm, data) {
+    // Imported comments show only their points (see comment.html).
+    var up = voteForm.querySelector("[data-up]");
+    var down = voteForm.querySelector("[data-down]");
+    if (up) up.textContent = data.up;
+    if (down) down.textContent = data.down;
+    var score = voteForm.querySelector(".vote__score");
+    score.textContent = data.score + (Math.abs(data.score) === 1 ? " point" : " points");
+    voteForm.querySelectorAll("button[data-vote]").forEach(function (other) {
+      var direction = parseInt(other.dataset.vote, 10);
+      var chosen = data.value === direction;
+      other.classList.toggle("is-chosen", chosen);
+      other.setAttribute("aria-pressed", chosen ? "true" : "false");
+      other.value = chosen ? 0 : direction;
     });
   }
 
@@ -289,10 +314,10 @@
     statusNote(voteForm.closest(".comment__actions") || voteForm, "span", "vote__message", message);
   }
 
-  function startEdit(commentId) {
-    var item = document.getElementById("comment-" + commentId);
-    var body = item.querySelector(".comment__body");
-    if (item.querySelector(".comment__editor")) return;
+  function startEdit(item) {
+    var commentId = item.dataset.commentId;
+    var body = cardPart(item, ".comment__body");
+    if (cardPart(item, ".comment__editor")) return;
     fetch("/comments/comment/" + commentId + "/edit/", { credentials: "same-origin" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
@@ -301,7 +326,7 @@
         if (!source) return;
         var editor = document.createElement("form");
         editor.className = "comment__editor";
-        var fieldId = "edit-comment-" + commentId;
+        var fieldId = "edit-" + item.id;
         editor.innerHTML = '<label class="visually-hidden" for="' + fieldId + '">Edit your comment</label>' +
           '<textarea rows="4" id="' + fieldId + '"></textarea>' +
           '<div class="comment-form__submit"><button type="button" class="link-button" data-cancel>Cancel</button> ' +
@@ -309,7 +334,7 @@
         editor.querySelector("textarea").value = source.value;
         body.hidden = true;
         body.parentNode.insertBefore(editor, body.nextSibling);
-        var opener = item.querySelector("[data-edit]");
+        var opener = cardPart(item, "[data-edit]");
         editor.querySelector("[data-cancel]").addEventListener("click", function () {
           editor.remove();
           body.hidden = false;
@@ -328,16 +353,18 @@
               markInvalid(editor.querySelector("textarea"), error.id);
               return;
             }
-            body.innerHTML = result.data.body_html;
             body.hidden = false;
             editor.remove();
-            var header = item.querySelector(".comment__header");
-            if (!header.querySelector(".comment__edited")) {
-              var mark = document.createElement("span");
-              mark.className = "comment__edited";
-              mark.textContent = "edited";
-              header.appendChild(mark);
-            }
+            copiesOf(commentId).forEach(function (copy) {
+              cardPart(copy, ".comment__body").innerHTML = result.data.body_html;
+              var header = cardPart(copy, ".comment__header");
+              if (!header.querySelector(".comment__edited")) {
+                var mark = document.createElement("span");
+                mark.className = "comment__edited";
+                mark.textContent = "edited";
+                header.appendChild(mark);
+              }
+            });
             focusOn(item);
             announce("Your comment is saved.");
           });
@@ -346,21 +373,24 @@
       });
   }
 
-  function deleteComment(commentId) {
+  function deleteComment(commentId, link) {
     if (!window.confirm("Delete your comment? Replies to it stay, under “Comment deleted”.")) return;
+    var fromPanel = panel && panel.contains(link);
     api("DELETE", "/api/v1/comments/" + commentId).then(function (result) {
       if (!result.ok) { window.alert(result.data.detail); return; }
-      var item = document.getElementById("comment-" + commentId);
-      if (item.querySelector(":scope > ol.comment-replies > li")) {
-        var card = item.querySelector(".comment__card");
-        card.innerHTML = '<p class="comment__placeholder">Comment deleted</p>';
-        item.classList.add("comment--placeholder");
-      } else {
-        item.remove();
-      }
+      if (form && form.closest('[data-comment-id="' + commentId + '"]')) cancelReply();  // not lost with it
+      copiesOf(commentId).forEach(function (item) {
+        if (item.querySelector(":scope > ol.comment-replies > li")) {
+          var card = item.querySelector(".comment__card");
+          card.innerHTML = '<p class="comment__placeholder">Comment deleted</p>';
+          item.classList.add("comment--placeholder");
+        } else {
+          item.remove();
+        }
+      });
       var counter = section.querySelector("[data-comment-count]");
       setCount(Math.max(0, parseInt(counter.textContent, 10) - 1));
-      focusOn(section.querySelector("#comments-heading"));
+      focusOn(fromPanel ? panel.querySelector("#passage-panel-title") : section.querySelector("#comments-heading"));
       announce("Your comment is deleted.");
     });
   }
@@ -406,10 +436,14 @@
           return;
         }
         box.innerHTML = '<p class="comment__reported" role="status">Thank you. A moderator will look at this comment.</p>';
-        var done = document.createElement("span");  // as the page says it from now on
-        done.className = "comment__report";
-        done.textContent = "Reported";
-        link.replaceWith(done);
+        copiesOf(commentId).forEach(function (copy) {
+          var other = cardPart(copy, "[data-report]");
+          if (!other) return;
+          var done = document.createElement("span");  // as the page says it from now on
+          done.className = "comment__report";
+          done.textContent = "Reported";
+          other.replaceWith(done);
+        });
         focusOn(box.firstChild);
       });
     });
@@ -648,7 +682,6 @@
     mark.after(bubble);
   }
 
-  var panel;
   function openPassage(anchorId, quote) {
     if (!panel) {
       panel = document.createElement("dialog");
@@ -657,26 +690,34 @@
       panel.innerHTML = '<div class="passage-panel__inner"><button type="button" class="passage-panel__close" aria-label="Close">✕</button>' +
         '<h2 class="visually-hidden" id="passage-panel-title">Comments on this passage</h2>' +
         '<blockquote class="passage-panel__quote"></blockquote><ol class="comment-list passage-panel__list"></ol>' +
-        '<button type="button" class="button" data-comment-passage>Comment on this passage</button></div>';
+        '<button type="button" class="button" data-comment-passage>Comment on this passage</button>' +
+        '<p class="visually-hidden" role="status" data-announce></p></div>';
       document.body.appendChild(panel);
       panel.querySelector(".passage-panel__close").addEventListener("click", function () { panel.close(); });
+      panel.addEventListener("click", onThreadClick);
+      panel.addEventListener("close", function () {
+        if (form && panel.contains(form)) cancelReply();  // the form goes back under the article
+      });
     }
     panel.querySelector(".passage-panel__quote").textContent = "“" + quote + "”";
     var target = panel.querySelector(".passage-panel__list");
     target.innerHTML = "";
     panel.querySelector("[data-comment-passage]").onclick = function () { panel.close(); setPassage(quote, "", ""); };
     fetchThread({ anchor: anchorId }).then(function (result) {
-      var copies = fragment(result.html);
-      // The same comments are in the thread below: their ids must stay unique on the page.
-      copies.querySelectorAll("[id]").forEach(function (node) { node.id = "passage-" + node.id; });
-      ["aria-labelledby", "aria-describedby"].forEach(function (name) {
-        copies.querySelectorAll("[" + name + "]").forEach(function (node) {
-          node.setAttribute(name, "passage-" + node.getAttribute(name));
-        });
-      });
-      target.appendChild(copies);
+      target.appendChild(panelCopies(fragment(result.html)));
     });
     panel.showModal();
+  }
+
+  /* The same comments are in the thread below: their ids must stay unique on the page. */
+  function panelCopies(copies) {
+    copies.querySelectorAll("[id]").forEach(function (node) { node.id = "passage-" + node.id; });
+    ["aria-labelledby", "aria-describedby"].forEach(function (name) {
+      copies.querySelectorAll("[" + name + "]").forEach(function (node) {
+        node.setAttribute(name, "passage-" + node.getAttribute(name));
+      });
+    });
+    return copies;
   }
 
   function readJson(id) {
