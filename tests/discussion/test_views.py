@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -485,3 +486,12 @@ def test_a_signed_in_reader_sees_the_vote_buttons_of_their_own_comment_disabled(
     html = client.get(article.url).content.decode()
     assert all(" disabled " in button for button in vote_buttons(html, mine.pk))
     assert all(" disabled " not in button for button in vote_buttons(html, others.pk))
+
+
+def test_a_readers_own_comment_offers_no_report_link_after_the_edit_window(client, article):
+    client.post(f"/comments/{article.pk}/post/", form_data(body="My own view"))
+    mine = Comment.objects.get(body="My own view")
+    Comment.objects.filter(pk=mine.pk).update(created=mine.created - timedelta(days=1))
+    card = card_of(client.get(article.url).content.decode(), mine.pk)
+    assert "data-edit" not in card and "data-report" not in card
+    assert "data-report" in card_of(Client().get(article.url).content.decode(), mine.pk)
