@@ -191,6 +191,27 @@ def test_the_moderators_group_tunes_the_moderation_settings_and_only_those(
     assert not may_open(editors, "/admin/moderation/")
 
 
+def test_comment_moderators_moderate_and_may_not_touch_pages_or_money(
+    django_user_model, article, post
+):
+    def may_open(client, url):
+        response = client.get(url, follow=True)
+        return response.status_code == 200 and response.request["PATH_INFO"].startswith(url)
+
+    comment = post("Anyone watch the match?")
+    volunteers = group_member(django_user_model, "Comment moderators")
+    assert may_open(volunteers, "/admin/moderation/")
+    assert may_open(volunteers, "/admin/settings/moderation/moderationsettings/")
+    volunteers.post(f"/admin/moderation/comment/{comment.pk}/remove/")
+    comment.refresh_from_db()
+    assert comment.status == "removed"
+    assert not may_open(volunteers, f"/admin/pages/{article.pk}/edit/")
+    assert not may_open(volunteers, f"/admin/pages/{article.get_parent().pk}/add_subpage/")
+    newsroom_moderators = group_member(django_user_model, "Moderators")
+    assert may_open(newsroom_moderators, f"/admin/pages/{article.pk}/edit/")  # Wagtail's own
+    assert not may_open(volunteers, "/admin/settings/funding/fundingsettings/")
+
+
 def test_the_settings_link_is_shown_only_to_who_may_change_the_settings(mod_client, article):
     assert "moderationsettings" not in mod_client.get("/admin/moderation/").content.decode()
 
