@@ -99,7 +99,10 @@ def database_config(url: str | None, home: Path) -> dict:
             f"DATABASE_URL uses {scheme or 'no scheme'!r}; Masthead supports postgres://… and sqlite:///…"
         )
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # No persistent connections: under ASGI (`masthead serve`) every request runs its sync code
+        # in a thread of its own, and a connection kept open in it is never reused nor closed, so
+        # they piled up until PostgreSQL refused everyone ("too many clients").
+        config = dj_database_url.parse(url, conn_max_age=0)
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {error}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":

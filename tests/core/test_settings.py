@@ -106,6 +106,12 @@ def test_database_url_switches_to_postgresql(tmp_path):
     assert config["NAME"] == "test"
 
 
+def test_postgresql_connections_are_closed_after_each_request(tmp_path):
+    # Kept open, they pile up one per request thread under ASGI until PostgreSQL refuses clients.
+    config = database_config("postgres://postgres@127.0.0.1:5432/test", tmp_path)
+    assert config["CONN_MAX_AGE"] == 0
+
+
 def test_sqlite_default_uses_wal(tmp_path):
     config = database_config(None, tmp_path)
     assert config["NAME"] == tmp_path / "masthead.sqlite3"
