@@ -2,8 +2,11 @@ from django_tasks import task
 
 
 @task()
-def retrain_filter() -> int:
-    """Retrain the comment filter from moderator decisions (queued after enough new ones)."""
-    from masthead.moderation.services.training import filter_retrain
+def retrain_filter(*, when_due: bool = False) -> int | None:
+    """Retrain the comment filter from moderator decisions (queued after enough new ones, or by
+    the "Retrain now" button). `when_due`: skip if a retraining since has learned from them."""
+    from masthead.moderation.services.training import filter_retrain, filter_retrain_due
 
+    if when_due and not filter_retrain_due():
+        return None
     return filter_retrain().pk

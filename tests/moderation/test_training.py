@@ -129,3 +129,22 @@ def test_enough_new_decisions_queue_a_retraining(
         for comment in comments:
             comment_mark_spam(comment=comment, moderator=moderator)
     assert FilterVersion.objects.count() == 1  # the task ran (immediate backend in tests)
+
+
+def test_a_bulk_decision_past_the_threshold_retrains_once(
+    article, post, moderator, filters_home, django_capture_on_commit_callbacks
+):
+    from masthead.moderation.models import ModerationSettings
+    from masthead.moderation.services import comments_moderate
+
+    options = ModerationSettings.for_site(article.get_site())
+    options.retrain_after = 3
+    options.save()
+    comments = [
+        post(f"Another comment number {n} about the ferry", email=f"b{n}@example.com")
+        for n in range(6)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        comments_moderate(comments=comments, action="spam", moderator=moderator)
+    # Each decision past the threshold queued a retraining; those after the first find nothing new.
+    assert FilterVersion.objects.count() == 1

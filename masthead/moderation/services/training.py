@@ -32,18 +32,27 @@ def decisions_since_last_training() -> int:
     return decisions.filter(created__gt=last).count() if last else decisions.count()
 
 
-def filter_retrain_if_due() -> bool:
-    """Queue a retraining (after the current transaction commits) once enough decisions came in."""
+def filter_retrain_due() -> bool:
+    """Whether enough decisions came in since the last retraining (Settings → Moderation)."""
     from wagtail.models import Site
 
-    from masthead.moderation import tasks
     from masthead.moderation.models import ModerationSettings
 
     site = Site.objects.filter(is_default_site=True).first()
     threshold = ModerationSettings.for_site(site).retrain_after if site else 50
-    if decisions_since_last_training() < max(1, threshold):
+    return decisions_since_last_training() >= max(1, threshold)
+
+
+def filter_retrain_if_due() -> bool:
+    """Queue a retraining (after the current transaction commits) once enough decisions came in.
+
+    Every decision past the threshold queues one until a retraining has run (a bulk action makes
+    several at once); the task checks again, so only the first of them retrains."""
+    from masthead.moderation import tasks
+
+    if not filter_retrain_due():
         return False
-    transaction.on_commit(tasks.retrain_filter.enqueue)
+    transaction.on_commit(lambda: tasks.retrain_filter.enqueue(when_due=True))
     return True
 
 
