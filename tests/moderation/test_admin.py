@@ -152,7 +152,10 @@ def test_filter_quality_page_and_retrain_button(mod_client, article, post):
     assert "How often the filter agreed with you" in page
     response = mod_client.post("/admin/moderation/filter/retrain/")
     assert response.status_code == 302
-    assert "only 0 decisions" in mod_client.get("/admin/moderation/filter/").content.decode()
+    assert (
+        "1 decision so far: retraining needs at least 30"
+        in mod_client.get("/admin/moderation/filter/").content.decode()
+    )
 
 
 def test_settings_page_for_moderation(mod_client, admin_client, article):

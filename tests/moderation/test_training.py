@@ -60,8 +60,16 @@ def test_too_few_decisions_are_refused(article, moderator, filters_home):
     for n in range(5):
         decide(article, SITE_SPAM[0].format(n), "spam", moderator, n)
     version = filter_retrain()
-    assert not version.promoted and "only" in version.metrics["refused"]
+    assert not version.promoted and "needs at least" in version.metrics["refused"]
     assert current_filter_path() is None
+
+
+def test_a_refusal_says_how_many_decisions_retraining_needs(article, moderator, filters_home):
+    for n in range(8):
+        decide(article, SITE_SPAM[0].format(n), "spam", moderator, n)
+    version = filter_retrain()
+    # It said "only 0 decisions to learn from (at least 20 needed)" after eight decisions.
+    assert version.metrics["refused"].startswith("8 decisions so far: retraining needs at least 30")
 
 
 def test_retraining_on_site_decisions_promotes_a_model_that_does_no_worse(

@@ -66,6 +66,15 @@ def _examples(decisions, kind: str) -> tuple[list[str], list[int]]:
     return texts, labels
 
 
+def too_few_decisions_message(decided: int) -> str:
+    needed = conf.MIN_TRAINING_DECISIONS + conf.MIN_HELD_OUT
+    return (
+        f"{decided} decision{'' if decided == 1 else 's'} so far: retraining needs at least "
+        f"{needed} ({conf.MIN_TRAINING_DECISIONS} to learn from and {conf.MIN_HELD_OUT} newer "
+        "ones to judge the new filter on)"
+    )
+
+
 def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
     """Retrain the spam and abuse models on the site's decisions and promote them if they do no worse.
 
@@ -83,9 +92,7 @@ def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
     training, held_out = decisions[:-held_count], decisions[-held_count:]
     version = FilterVersion(created=now, trained_on=len(training), held_out=len(held_out))
     if len(training) < conf.MIN_TRAINING_DECISIONS:
-        version.metrics = {
-            "refused": f"only {len(training)} decisions to learn from (at least {conf.MIN_TRAINING_DECISIONS} needed)"
-        }
+        version.metrics = {"refused": too_few_decisions_message(len(decisions))}
         version.save()
         return version
 
