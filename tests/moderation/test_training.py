@@ -120,6 +120,40 @@ def test_a_worse_model_is_refused(article, moderator, filters_home, monkeypatch)
     assert not FilterVersion.objects.filter(is_current=True).exists()
 
 
+def test_newest_decisions_all_of_one_kind_cannot_promote_a_model(
+    article, moderator, filters_home, monkeypatch
+):
+    from masthead.moderation.services import training
+
+    n = 0
+    for round_ in range(8):
+        for template in SITE_SPAM:
+            decide(article, template.format(round_), "spam", moderator, n)
+            n += 1
+        for template in SITE_HAM:
+            decide(article, template.format(round_), "ham", moderator, n)
+            n += 1
+    for round_ in range(10):  # then a bulk approval: the held-out decisions are all "ham"
+        decide(article, SITE_HAM[round_ % 3].format(100 + round_), "ham", moderator, n)
+        n += 1
+
+    def sabotaged(kind, base, texts, labels):  # a candidate that learned the labels backwards
+        return training.core_train().adapt(
+            base,
+            texts,
+            [1 - label for label in labels],
+            [conf.SITE_WEIGHT] * len(texts),
+            prior=0.01,
+        )
+
+    monkeypatch.setattr(training, "_train", sabotaged)
+    version = filter_retrain()
+    # Judged on approvals alone, it "did no worse" (F1 0 before and after) and was put in use.
+    assert not version.promoted
+    assert "both kinds" in version.metrics["spam"]["skipped"]
+    assert not FilterVersion.objects.filter(is_current=True).exists()
+
+
 def test_enough_new_decisions_queue_a_retraining(
     article, post, moderator, filters_home, django_capture_on_commit_callbacks
 ):

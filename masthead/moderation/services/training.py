@@ -102,8 +102,16 @@ def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
         base = getattr(current, kind)
         texts, labels = _examples(training, kind)
         test_texts, test_labels = _examples(held_out, kind)
-        if len(set(labels)) < 2 or not test_texts:
+        if len(set(labels)) < 2:
             chosen[kind], metrics[kind] = base, {"skipped": "not enough decisions of both kinds"}
+            continue
+        if len(set(test_labels)) < 2:
+            # Judged on one kind only (say, the approvals of a bulk action), any candidate scores
+            # as well as the current model, even one that gets every comment of the other kind wrong.
+            chosen[kind], metrics[kind] = (
+                base,
+                {"skipped": "the newest decisions, kept to judge it, are not of both kinds"},
+            )
             continue
         candidate = _train(kind, base, texts, labels)
         promote, scores = core_train().should_promote(candidate, base, test_texts, test_labels)
