@@ -87,7 +87,7 @@ def local_secret_key(home: Path) -> str:
     return key
 
 
-def database_config(url: str | None, home: Path) -> dict:
+def database_config(url: str | None, home: Path, pool_size: int = 10) -> dict:
     """Django's DATABASES['default'] from DATABASE_URL, or SQLite (WAL) in MASTHEAD_HOME."""
     if not url:
         return sqlite_config(home / "masthead.sqlite3")
@@ -101,7 +101,8 @@ def database_config(url: str | None, home: Path) -> dict:
     try:
         # No persistent connections: under ASGI (`masthead serve`) every request runs its sync code
         # in a thread of its own, and a connection kept open in it is never reused nor closed, so
-        # they piled up until PostgreSQL refused everyone ("too many clients").
+        # they piled up until PostgreSQL refused everyone ("too many clients"). A pool per process
+        # (psycopg's) hands each request a connection and takes it back after.
         config = dj_database_url.parse(url, conn_max_age=0)
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {error}") from None
@@ -111,6 +112,11 @@ def database_config(url: str | None, home: Path) -> dict:
         raise ImproperlyConfigured(
             "DATABASE_URL names no database, e.g. postgres://user@host:5432/masthead"
         )
+    config.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": pool_size,
+        "timeout": 10,  # seconds a request waits for a free connection before failing
+    }
     return config
 
 

@@ -109,7 +109,13 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config(env.str("DATABASE_URL"), MASTHEAD_HOME)}
+DATABASES = {
+    "default": database_config(
+        env.str("DATABASE_URL"),
+        MASTHEAD_HOME,
+        pool_size=env.int("DATABASE_POOL_SIZE", 10, minimum=1),
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL") or None

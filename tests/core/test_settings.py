@@ -108,8 +108,9 @@ def test_database_url_switches_to_postgresql(tmp_path):
 
 def test_postgresql_connections_are_closed_after_each_request(tmp_path):
     # Kept open, they pile up one per request thread under ASGI until PostgreSQL refuses clients.
-    config = database_config("postgres://postgres@127.0.0.1:5432/test", tmp_path)
+    config = database_config("postgres://postgres@127.0.0.1:5432/test", tmp_path, pool_size=4)
     assert config["CONN_MAX_AGE"] == 0
+    assert config["OPTIONS"]["pool"]["max_size"] == 4  # taken from a pool, given back after
 
 
 def test_sqlite_default_uses_wal(tmp_path):
