@@ -3,6 +3,7 @@ import threading
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
 
 from masthead.clock import start_clock_thread
 
@@ -19,10 +20,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_clock, interval, **options):
+        backend = settings.TASKS["default"]["BACKEND"]
+        if backend == "django_tasks_rq.RQBackend":
+            without_connection_pool()
         stop = threading.Event()
         if not no_clock:
             start_clock_thread(stop)
-        backend = settings.TASKS["default"]["BACKEND"]
         try:
             if backend == "django_tasks_rq.RQBackend":
                 call_command(
@@ -32,3 +35,11 @@ class Command(BaseCommand):
                 call_command("db_worker", interval=interval, verbosity=options["verbosity"])
         finally:
             stop.set()
+
+
+def without_connection_pool() -> None:
+    """RQ forks a process for every job: a pool's connections would be copied into it and used by
+    both processes at once. Each process connects for itself instead."""
+    for connection in connections.all():
+        connection.close()
+        connection.settings_dict.get("OPTIONS", {}).pop("pool", None)
