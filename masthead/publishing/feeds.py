@@ -36,7 +36,7 @@ class SiteFeed(Feed):
 
     def items(self, section=None):
         root = section or (self.site.root_page if self.site else None)
-        return selectors.live_articles(root)[:FEED_LENGTH]
+        return selectors.feed_articles(root, limit=FEED_LENGTH)
 
     def item_title(self, article):
         return xml_text(article.title)

@@ -42,6 +42,11 @@ def live_articles(root: Page | None = None) -> QuerySet[ArticlePage]:
     )
 
 
+def feed_articles(root: Page | None, *, limit: int) -> QuerySet[ArticlePage]:
+    """The newest `limit` live articles under `root`, with their tags (a feed lists each one's)."""
+    return live_articles(root).prefetch_related("tags")[:limit]
+
+
 def article_for_link(link: str) -> ArticlePage | None:
     """The article an address of the old site meant: the one at the same path on this site,
     else the only article whose slug is the path's last segment (None if none or several)."""

@@ -59,6 +59,28 @@ def test_a_control_character_pasted_into_a_headline_leaves_the_feeds_valid(clien
     assert "Storm warning" in text
 
 
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/world/feed/"])
+def test_a_feed_costs_the_same_queries_however_many_articles_it_lists(
+    client, newsroom, url, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    from masthead.publishing import page_cache
+
+    def rendered_afresh():
+        cache.clear()
+        page_cache._memo["value"] = None
+        return client.get(url)
+
+    rendered_afresh()  # warm what every request shares (the site, its settings)
+    with django_assert_max_num_queries(20) as small:
+        rendered_afresh()
+    for number in range(8):
+        make_article(section=newsroom["world"], tags=["weather", f"storm-{number}"])
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert rendered_afresh().content.count(b"storm-") == 8
+
+
 def test_feed_leaves_out_drafts(client, newsroom):
     make_article(title="Secret draft", publish=False)
     assert b"Secret draft" not in client.get("/feed/").content
