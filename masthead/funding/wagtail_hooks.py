@@ -23,6 +23,20 @@ class MoneyColumn(Column):
         return str(getattr(instance, self.name))
 
 
+class RelatedColumnsViewSet(ModelViewSet):
+    """A listing whose columns show related rows (a donation's campaign) fetches them with its
+    own rows: `list_select_related` names them, instead of one query per row and column."""
+
+    list_select_related: tuple[str, ...] = ()
+
+    def get_index_view_kwargs(self, **kwargs):
+        if self.list_select_related:
+            kwargs.setdefault(
+                "queryset", self.model._default_manager.select_related(*self.list_select_related)
+            )
+        return super().get_index_view_kwargs(**kwargs)
+
+
 class CampaignViewSet(ModelViewSet):
     model = Campaign
     name = "funding_campaign"
@@ -52,7 +66,7 @@ class CampaignViewSet(ModelViewSet):
     )
 
 
-class DonationViewSet(ModelViewSet):
+class DonationViewSet(RelatedColumnsViewSet):
     model = Donation
     name = "funding_donation"
     url_prefix = "funding/donations"
@@ -72,6 +86,7 @@ class DonationViewSet(ModelViewSet):
         DateColumn("created_at", label=_("Date")),
     ]
     list_filter = ["campaign", "status", "frequency", "method"]
+    list_select_related = ("campaign",)
     search_fields = ["public_name", "note", "donor__email", "stripe_checkout_session_id"]
     form_fields = ["public_name", "note"]
     inspect_view_fields = [
@@ -110,7 +125,7 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
         )
 
 
-class LedgerViewSet(ModelViewSet):
+class LedgerViewSet(RelatedColumnsViewSet):
     """The ledger is read-only: rows come from webhooks and manual entries, never edited."""
 
     model = LedgerEntry
@@ -130,6 +145,7 @@ class LedgerViewSet(ModelViewSet):
         "stripe_id",
     ]
     list_filter = ["campaign", "kind", "source"]
+    list_select_related = ("campaign",)
     search_fields = ["stripe_id", "payment_intent"]
 
     @property
@@ -151,6 +167,7 @@ class StripeEventViewSet(LedgerViewSet):
         "event_id",
     ]
     list_filter = ["type", "outcome"]
+    list_select_related = ()
     search_fields = ["event_id", "type", "message"]
 
 

@@ -158,6 +158,24 @@ def test_the_ledger_and_stripe_events_are_read_only_in_the_admin(admin_client, c
     assert admin_client.get(reverse("funding_ledger:add")).status_code in (302, 403)
 
 
+@pytest.mark.parametrize("listing", ["funding_donation:index", "funding_ledger:index"])
+def test_a_funding_listing_costs_the_same_queries_however_many_rows_it_shows(
+    admin_client, campaign, listing, django_assert_max_num_queries
+):
+    from tests.funding.factories import make_campaign
+
+    other = make_campaign(slug="other", current=False)
+    make_manual_gift(campaign=campaign, amount_minor=100)
+    url = reverse(listing)
+    admin_client.get(url)  # warm what every admin page shares
+    with django_assert_max_num_queries(20) as small:
+        assert admin_client.get(url).status_code == 200
+    for number in range(12):
+        make_manual_gift(campaign=(campaign, other)[number % 2], amount_minor=200 + number)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert admin_client.get(url).content.count(other.name.encode()) >= 6
+
+
 def test_reports_show_months_kinds_donors_and_articles_with_csv(admin_client, campaign):
     from tests.factories import make_article
 
