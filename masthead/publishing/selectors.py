@@ -3,7 +3,8 @@
 from urllib.parse import unquote, urlsplit
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber, Substr
 from django.http import Http404
 from wagtail.models import Page, Site
 from wagtail.search.query import And, Phrase, PlainText
@@ -113,13 +114,32 @@ def front_page(*, home: HomePage, page_number) -> dict:
         lead = articles.first()
     latest = articles.exclude(pk=lead.pk) if lead else articles
     listing = article_listing(latest, page_number=page_number)
-    sections = []
-    if listing["page_obj"].number == 1:
-        for section in SectionPage.objects.child_of(home).live().public().order_by("path"):
-            teasers = attach_sections(live_articles(section)[:SECTION_TEASERS])
-            if teasers:
-                sections.append((section, teasers))
+    sections = section_teasers(home) if listing["page_obj"].number == 1 else []
     return {"lead": attach_sections([lead])[0] if lead else None, "sections": sections, **listing}
+
+
+def section_teasers(
+    home: HomePage, *, per_section: int = SECTION_TEASERS
+) -> list[tuple[SectionPage, list[ArticlePage]]]:
+    """Each live section of the home page, in menu order, with its newest articles (sections
+    without any left out), in the same few queries however many sections there are."""
+    sections = list(SectionPage.objects.child_of(home).live().public().order_by("path"))
+    if not sections:
+        return []
+    # The sections are all children of the home page: one depth, one length of path prefix.
+    section_path = Substr("path", 1, sections[0].depth * Page.steplen)
+    newest_first = [F("first_published_at").desc(), F("pk").desc()]
+    ranked = (
+        live_articles(home)
+        .annotate(section_path=section_path)
+        .filter(section_path__in=[section.path for section in sections])
+        .annotate(rank=Window(RowNumber(), partition_by=section_path, order_by=newest_first))
+        .filter(rank__lte=per_section)
+    )
+    teasers: dict[str, list[ArticlePage]] = {}
+    for article in attach_sections(ranked):
+        teasers.setdefault(article.section_path, []).append(article)
+    return [(section, teasers[section.path]) for section in sections if section.path in teasers]
 
 
 def related_articles(article: ArticlePage, *, limit: int = 4) -> list[ArticlePage]:

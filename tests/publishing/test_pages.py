@@ -178,6 +178,53 @@ def test_article_page_queries_do_not_grow_with_the_number_of_articles(
         assert client.get("/").status_code == 200
 
 
+def test_the_front_page_shows_each_sections_newest_articles(newsroom):
+    from tests.factories import make_section
+
+    make_section(title="Empty")
+    now = timezone.now()
+    world = [
+        make_article(
+            section=newsroom["world"], title=f"World {n}", published=now - timedelta(minutes=n)
+        )
+        for n in range(5)
+    ]
+    teasers = selectors.section_teasers(newsroom["home"])
+    assert [(section.title, [a.title for a in articles]) for section, articles in teasers] == [
+        ("World", [article.title for article in world[:4]]),
+        ("Science", ["New telescope opens"]),
+    ]
+    assert all(a.section.title == "World" for a in teasers[0][1])
+
+
+def test_the_front_page_costs_the_same_queries_however_many_sections(
+    client, newsroom, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    from masthead.publishing import page_cache
+    from tests.factories import make_section
+
+    def rendered_afresh():
+        cache.clear()
+        page_cache._memo["value"] = None
+        return client.get("/")
+
+    rendered_afresh()  # warm renditions
+    with django_assert_max_num_queries(40) as small:
+        rendered_afresh()
+    for number in range(4):
+        section = make_section(title=f"Desk {number}", slug=f"desk-{number}")
+        make_article(
+            section=section,
+            authors=[newsroom["bo"]],
+            title=f"From desk {number}",
+            published=timezone.now() - timedelta(days=10 + number),  # the lead stays the lead
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert rendered_afresh().content.count(b"From desk ") >= 4
+
+
 def test_an_articles_byline_costs_one_query_however_many_authors(newsroom):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
