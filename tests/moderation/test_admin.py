@@ -378,3 +378,54 @@ def test_a_bulk_ban_for_good_asks_for_confirmation(mod_client, article, post):
     assert not Ban.objects.exists()
     mod_client.post("/admin/moderation/bulk/", {**fields, "confirm_ban": "for-good"})
     assert Ban.objects.filter(kind="email", expires__isnull=True).count() == 2
+
+
+SCREENS = [
+    "/admin/moderation/?queue=pending",
+    "/admin/moderation/?queue=reported",
+    "/admin/moderation/?queue=spam",
+    "/admin/moderation/?queue=published",
+    "/admin/moderation/decisions/",
+    "/admin/moderation/bans/",
+]
+
+
+@pytest.mark.parametrize("url", SCREENS)
+def test_a_moderation_screen_costs_the_same_queries_however_many_items(
+    mod_client, moderator, post, make_guest, url, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    from masthead.discussion.models import Comment
+    from masthead.moderation.services import comment_remove, comment_report, reader_ban
+
+    def grow(count):
+        for n in range(count):
+            held = post(f"Held number {n} on the bridge vote.")
+            spam = post(f"Spam number {n} for the bridge.", reader=make_guest(ip_hash=f"s{n}"))
+            reported = post(f"Reported number {n} about the ferry.")
+            removed = post(f"Removed number {n} about the council.")
+            banned = post(f"Banned number {n} on the harbour.", reader=make_guest(ip_hash=f"b{n}"))
+            Comment.objects.filter(pk=held.pk).update(status=CommentStatus.PENDING)
+            Comment.objects.filter(pk=spam.pk).update(status=CommentStatus.SPAM)
+            for comment in (reported, removed, banned):
+                Comment.objects.filter(pk=comment.pk).update(status=CommentStatus.PUBLISHED)
+            reported.refresh_from_db()
+            comment_report(comment=reported, reader=make_guest(), reason="spam", note="ads")
+            removed.refresh_from_db()
+            comment_remove(comment=removed, moderator=moderator)
+            banned.refresh_from_db()
+            reader_ban(comment=banned, moderator=moderator, days=30, reason="abuse")
+
+    def measured():
+        cache.clear()
+        return mod_client.get(url)
+
+    grow(2)
+    measured()  # warm what every admin page shares
+    with django_assert_max_num_queries(40) as small:
+        assert measured().status_code == 200
+    baseline = len(small.captured_queries)  # read now: the query log keeps only the latest 9,000
+    grow(8)
+    with django_assert_max_num_queries(baseline):
+        assert measured().status_code == 200
