@@ -225,6 +225,47 @@ def test_the_front_page_costs_the_same_queries_however_many_sections(
         assert rendered_afresh().content.count(b"From desk ") >= 4
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/world/",
+        "/tags/transport/",
+        "author",
+        "/search/?q=council",
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+        "/api/v1/articles",
+    ],
+)
+def test_a_listing_costs_the_same_queries_however_many_articles(
+    client, newsroom, url, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    from masthead.publishing import page_cache
+
+    url = newsroom["ada"].url if url == "author" else url
+
+    def rendered_afresh():
+        cache.clear()
+        page_cache._memo["value"] = None
+        return client.get(url)
+
+    rendered_afresh()  # warm renditions
+    with django_assert_max_num_queries(40) as small:
+        assert rendered_afresh().status_code == 200
+    for number in range(14):
+        make_article(
+            section=newsroom["world"],
+            authors=[newsroom["ada"], newsroom["bo"]],
+            tags=["transport", f"local-{number}"],
+            body_text="The council met on Tuesday.",
+            published=timezone.now() - timedelta(days=1, minutes=number),
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert rendered_afresh().status_code == 200
+
+
 def test_an_articles_byline_costs_one_query_however_many_authors(newsroom):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
