@@ -495,3 +495,59 @@ def test_a_readers_own_comment_offers_no_report_link_after_the_edit_window(clien
     card = card_of(client.get(article.url).content.decode(), mine.pk)
     assert "data-edit" not in card and "data-report" not in card
     assert "data-report" in card_of(Client().get(article.url).content.decode(), mine.pk)
+
+
+@pytest.mark.parametrize("who", ["guest", "account"])
+@pytest.mark.parametrize(
+    "view",
+    ["page", "reply_to", "comments_after", "thread", "thread_after", "link", "updates", "api"],
+)
+def test_a_readers_comment_views_cost_the_same_queries_however_long_the_thread(
+    client, article, post, django_user_model, who, view, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    from masthead.publishing import page_cache
+
+    small_pages(article, size=4)
+    if who == "account":
+        client.force_login(django_user_model.objects.create_user("reader", "r@example.com", "pw"))
+    client.post(f"/comments/{article.pk}/post/", form_data(body="My own view of the bridge."))
+    mine = Comment.objects.latest("pk")
+    assert (mine.user_id is not None) == (who == "account")
+
+    def grow(count):
+        for n in range(count):
+            top = post(f"Top {n}", reader=guest(ip_hash=f"a{n}"))
+            reply = post(f"Reply {n}", parent_id=top.pk, reader=guest(ip_hash=f"b{n}"))
+            client.post(f"/comments/comment/{reply.pk}/vote/", {"value": "1"})
+
+    def url():
+        first = Comment.objects.filter(parent=None).order_by("pk").first()
+        cursor = client.get(f"/comments/{article.pk}/?sort=oldest")["X-Next-Cursor"]
+        return {
+            "page": article.url,
+            "reply_to": f"{article.url}?reply_to={first.pk}",
+            "comments_after": f"{article.url}?comments_sort=oldest&comments_after={cursor}",
+            "thread": f"/comments/{article.pk}/",
+            "thread_after": f"/comments/{article.pk}/?sort=oldest&after={cursor}",
+            "link": f"/comments/comment/{mine.pk}/",
+            "updates": f"/comments/{article.pk}/updates/?since=0",
+            "api": f"/api/v1/articles/{article.pk}/comments",
+        }[view]
+
+    def measured(address):
+        cache.clear()
+        page_cache._memo["value"] = None
+        return client.get(address)
+
+    grow(1)  # fewer comments than a page holds: a cost per comment shown would show
+    address = url()
+    measured(address)
+    with django_assert_max_num_queries(45) as small:
+        assert measured(address).status_code in (200, 302)
+    baseline = len(small.captured_queries)  # read now: the query log keeps only the latest 9,000
+    grow(20)
+    address = url()
+    with django_assert_max_num_queries(baseline):
+        assert measured(address).status_code in (200, 302)
