@@ -13,7 +13,6 @@ from masthead.discussion.models import Comment
 from masthead.moderation import selectors, services
 from masthead.moderation.models import Ban, BanKind, Decision
 from masthead.moderation.services.decisions import ALREADY_DECIDED
-from masthead.publishing.models import ArticlePage
 
 PERMISSION = "moderation.moderate_comments"
 BAN_PERIODS = [
@@ -78,11 +77,7 @@ def queue(request):
     items = [(comment, records[comment.pk]) for comment in page.object_list]
     for comment, _ in items:
         comment.reporters = selectors.distinct_reporters(comment.open_reports)
-    commented = (
-        ArticlePage.objects.filter(comments__isnull=False)
-        .distinct()
-        .order_by("-first_published_at")[:200]
-    )
+    commented = selectors.commented_articles()
     return render(
         request,
         "moderation/admin/queue.html",

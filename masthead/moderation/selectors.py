@@ -201,6 +201,19 @@ def author_records(comments, *, now: datetime | None = None) -> dict[int, Author
     return records
 
 
+def commented_articles(*, limit: int = 200):
+    """The newest articles with comments, for the queue's article filter: ids and headlines only
+    (an article's body can be large, and the list is read on every queue view)."""
+    from masthead.publishing.models import ArticlePage
+
+    return (
+        ArticlePage.objects.filter(comments__isnull=False)
+        .distinct()
+        .only("id", "title")
+        .order_by("-first_published_at")[:limit]
+    )
+
+
 def paginate(queryset, page_number, per_page: int = PER_PAGE):
     return Paginator(queryset, per_page).get_page(page_number)
 

@@ -429,3 +429,12 @@ def test_a_moderation_screen_costs_the_same_queries_however_many_items(
     grow(8)
     with django_assert_max_num_queries(baseline):
         assert measured().status_code == 200
+
+
+def test_the_article_filter_lists_commented_articles_by_headline_only(article, post):
+    from masthead.moderation.selectors import commented_articles
+
+    post("Anyone watch the match?")
+    listed = list(commented_articles())
+    assert [each.title for each in listed] == [article.title]
+    assert "body" in listed[0].get_deferred_fields()  # the bodies stay in the database
