@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from masthead.discussion.markdown import markdown_from_html
 from masthead.discussion.services.importing import ImportRefused, lenient_email
+from masthead.xml_exports import local_name
 
 ROOT = "disqus"
 ANONYMOUS = "Anonymous"
@@ -66,9 +67,9 @@ def read_export(source) -> list[DisqusThread]:
             if event == "start":
                 if root is None:
                     root = element
-                    if _name(element) != ROOT:
+                    if local_name(element) != ROOT:
                         raise ImportRefused(
-                            f"The file's root element is <{_name(element)}>, not <disqus>: "
+                            f"The file's root element is <{local_name(element)}>, not <disqus>: "
                             "is this a Disqus export?"
                         )
                 depth += 1
@@ -76,7 +77,7 @@ def read_export(source) -> list[DisqusThread]:
             depth -= 1
             if depth != 1:
                 continue
-            kind = _name(element)
+            kind = local_name(element)
             if kind == "thread":
                 thread = _thread(element, len(threads) + 1)
                 threads.setdefault(thread.dsq_id, thread)
@@ -115,10 +116,6 @@ def unwrap_links(html: str) -> str:
     return REDIRECT_LINK.sub(target, html)
 
 
-def _name(element) -> str:
-    return element.tag.rsplit("}", 1)[-1]
-
-
 def _dsq_id(element) -> str:
     """The dsq:id attribute, whatever prefix the file binds to Disqus's internals namespace."""
     for key, value in element.attrib.items():
@@ -129,14 +126,14 @@ def _dsq_id(element) -> str:
 
 def _text(element, name: str) -> str:
     for child in element:
-        if _name(child) == name:
+        if local_name(child) == name:
             return (child.text or "").strip()
     return ""
 
 
 def _child(element, name: str):
     for child in element:
-        if _name(child) == name:
+        if local_name(child) == name:
             return child
     return None
 

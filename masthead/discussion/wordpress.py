@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from masthead.discussion.markdown import markdown_from_html
 from masthead.discussion.services.importing import ImportRefused, lenient_email
+from masthead.xml_exports import leaf_texts, local_name
 
 WPDISCUZ_VOTES = "wpdiscuz_votes"
 COMMENT_TYPES = {"", "comment"}  # the rest are pingbacks, trackbacks and plugins' notes
@@ -40,7 +41,7 @@ def read_export(source) -> list[WordPressPost]:
         # The operator's own export. ElementTree never fetches external entities, and the expat
         # it uses (2.4.1 and later) refuses entity expansion bombs.
         for _event, element in ET.iterparse(source, events=("end",)):  # noqa: S314
-            if _name(element) != "item":
+            if local_name(element) != "item":
                 continue
             post = _post(element)
             if post.entries or post.left_out:
@@ -60,28 +61,20 @@ def comment_markdown(text: str) -> str:
     return markdown_from_html(html)
 
 
-def _name(element) -> str:
-    return element.tag.rsplit("}", 1)[-1]  # WXR 1.0, 1.1 and 1.2 differ only by namespace
-
-
-def _fields(element) -> dict[str, str]:
-    return {_name(child): (child.text or "") for child in element if len(child) == 0}
-
-
 def _post(item) -> WordPressPost:
-    fields = _fields(item)
+    fields = leaf_texts(item)
     # WordPress keeps a slug's letters outside ASCII percent-encoded, and a title's & as &amp;.
     post = WordPressPost(
         slug=unquote(fields.get("post_name", "").strip()),
         title=html.unescape(fields.get("title", "")).strip(),
     )
-    comments = [child for child in item if _name(child) == "comment"]
+    comments = [child for child in item if local_name(child) == "comment"]
     parent_of, approved, rows = {}, set(), []
     for comment in comments:
-        values = _fields(comment)
+        values = leaf_texts(comment)
         comment_id = values.get("comment_id", "").strip()
         parent_of[comment_id] = values.get("comment_parent", "0").strip()
-        meta_rows = [_fields(entry) for entry in comment if _name(entry) == "commentmeta"]
+        meta_rows = [leaf_texts(entry) for entry in comment if local_name(entry) == "commentmeta"]
         meta = {row.get("meta_key", ""): row.get("meta_value", "") for row in meta_rows}
         text = comment_markdown(values.get("comment_content", ""))
         if (

@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from django.utils import timezone
 
 from masthead.publishing.video import video_embed_for
+from masthead.xml_exports import leaf_texts, local_name
 
 POST_TYPE = "post"
 # Statuses that become articles: published, scheduled, and drafts (pending review included).
@@ -92,9 +93,9 @@ def read_export(source) -> Export:
         # The operator's own export. ElementTree never fetches external entities, and the expat
         # it uses (2.4.1 and later) refuses entity expansion bombs.
         for _event, element in ET.iterparse(source, events=("end",)):  # noqa: S314
-            name = _name(element)
+            name = local_name(element)
             if name == "author":
-                values = _fields(element)
+                values = leaf_texts(element)
                 login = values.get("author_login", "").strip()
                 if login:
                     export.authors[login] = values.get("author_display_name", "").strip() or login
@@ -115,12 +116,12 @@ def read_export(source) -> Export:
 
 
 def _read_item(item, export: Export) -> None:
-    values = _fields(item)
+    values = leaf_texts(item)
     post_type = values.get("post_type", "")
     meta = {}
     for entry in item:
-        if _name(entry) == "postmeta":
-            row = _fields(entry)
+        if local_name(entry) == "postmeta":
+            row = leaf_texts(entry)
             meta[row.get("meta_key", "")] = row.get("meta_value", "")
     if post_type == "attachment":
         attachment_id = values.get("post_id", "").strip()
@@ -149,7 +150,7 @@ def _read_item(item, export: Export) -> None:
         thumbnail_id=meta.get("_thumbnail_id", "").strip(),
     )
     for child in item:
-        if _name(child) != "category":
+        if local_name(child) != "category":
             continue
         slug, label = child.get("nicename", "").strip(), (child.text or "").strip()
         if child.get("domain") == "category" and slug:
@@ -157,20 +158,6 @@ def _read_item(item, export: Export) -> None:
         elif child.get("domain") == "post_tag" and label:
             post.tags.append(html.unescape(label))
     export.posts.append(post)
-
-
-def _name(element) -> str:
-    return element.tag.rsplit("}", 1)[-1]  # WXR 1.0, 1.1 and 1.2 differ only by namespace
-
-
-def _fields(element) -> dict[str, str]:
-    """Child elements without children, by local name; for content:encoded and excerpt:encoded,
-    which share a local name, the first one (the content) wins."""
-    values = {}
-    for child in element:
-        if len(child) == 0:
-            values.setdefault(_name(child), child.text or "")
-    return values
 
 
 def _excerpt_field(item) -> str:
