@@ -1,6 +1,5 @@
 """Writes of the publishing app that are not editors' own work in the admin: imports."""
 
-import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
+from wagtail.utils.file import hash_filelike
 
 from masthead.publishing import wordpress
 from masthead.publishing.models import (
@@ -30,6 +30,7 @@ from masthead.publishing.models import (
     SectionPage,
     SiteIdentity,
 )
+from masthead.publishing.selectors import free_child_slug
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,8 @@ class _WordPressImporter:
         self.default_section = default_section
         self.report = WordPressImportReport()
         new_site = not HomePage.objects.exists()
-        self.home = home_page_ensure(title=site_title, tagline=export.site_tagline[:255])
+        # The front page's tagline stays empty: it follows the site identity's, set below.
+        self.home = home_page_ensure(title=site_title)
         if new_site:
             identity = SiteIdentity.for_site(self.home.get_site())
             identity.name, identity.tagline = site_title[:120], export.site_tagline[:255]
@@ -194,10 +196,9 @@ class _WordPressImporter:
             author = AuthorPage.objects.filter(title__iexact=name).first()
             if author is None:
                 index = self._authors_index()
-                slug = base = slugify(name, allow_unicode=True) or "author"
-                number = 2
-                while AuthorPage.objects.filter(slug=slug).exists():
-                    slug, number = f"{base}-{number}", number + 1
+                slug = free_child_slug(
+                    parent=index, slug=slugify(name, allow_unicode=True) or "author"
+                )
                 author = index.add_child(instance=AuthorPage(title=name, slug=slug))
                 author.save_revision().publish()
                 self.report.authors_created.append(name)
@@ -243,7 +244,7 @@ class _WordPressImporter:
 
     def _image(self, picture: wordpress.Picture) -> CreditedImage | None:
         attachment = wordpress.attachment_for(self.export, picture)
-        key = attachment.id or attachment.path if attachment else ""
+        key = (attachment.id or attachment.path) if attachment else ""
         if not key:
             self.report.images_missing += 1
             return None
@@ -260,8 +261,8 @@ class _WordPressImporter:
         # The export names the file: it must not lead outside the folder the operator gave.
         if not path.is_relative_to(self.media_dir) or not path.is_file():
             return None
-        content = path.read_bytes()
-        file_hash = hashlib.sha1(content).hexdigest()  # noqa: S324 - Wagtail's own file_hash
+        with path.open("rb") as handle:
+            file_hash = hash_filelike(handle)  # as Wagtail stores it in file_hash
         existing = CreditedImage.objects.filter(file_hash=file_hash).first()
         if existing is not None:
             return existing

@@ -20,6 +20,7 @@ import nh3
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from django.utils import timezone
 
+from masthead.publishing.models import ArticlePage
 from masthead.publishing.video import video_embed_for
 from masthead.xml_exports import leaf_texts, local_name
 
@@ -27,7 +28,7 @@ POST_TYPE = "post"
 # Statuses that become articles: published, scheduled, and drafts (pending review included).
 IMPORTED_STATUSES = {"publish", "future", "draft", "pending"}
 WORDS_IN_EXCERPT = 55  # WordPress's automatic excerpt
-STANDFIRST_MAX_LENGTH = 600
+STANDFIRST_MAX_LENGTH = ArticlePage._meta.get_field("standfirst").max_length
 
 RICH_TEXT_TAGS = {"p", "h2", "h3", "b", "i", "a", "ul", "ol", "li", "blockquote", "hr", "br"}
 RENAMED_TAGS = {"strong": "b", "em": "i", "h1": "h2", "h4": "h3", "h5": "h3", "h6": "h3"}
@@ -186,12 +187,11 @@ def _date(values: dict[str, str]) -> datetime | None:
     return None
 
 
-def standfirst(post: Post, body: "Body | None" = None) -> str:
+def standfirst(post: Post, body: "Body") -> str:
     """The post's excerpt, or WordPress's automatic one: the first 55 words of its text (not of
     captions, embeds or headings)."""
     if post.excerpt:
         return _shorten(post.excerpt)
-    body = body or read_body(post.content)
     words = []
     for kind, value in body.blocks:
         if kind == "paragraph":
