@@ -30,14 +30,10 @@ SIGNUPS_PER_ADDRESS_PER_HOUR = 20
 TOO_MANY_SIGNUPS = "Too many sign-ups from your network in the last hour. Please try again later."
 
 
-def _network(request) -> str:
-    from masthead.discussion.readers import client_address, hash_address
-
-    return hash_address(client_address(request))
-
-
 def _failure_keys(request, username) -> list[str]:
-    address = _network(request)
+    from masthead.discussion.readers import request_network
+
+    address = request_network(request)
     account = hashlib.sha256(str(username or "").strip().lower().encode()).hexdigest()[:32]
     return [f"login-failures:{account}:{address}", f"login-failures:*:{address}"]
 
@@ -113,9 +109,11 @@ class ReaderLoginView(LoginView):
 @require_http_methods(["GET", "POST"])
 def signup(request):
     form = SignupForm(request.POST or None)
+    from masthead.discussion.readers import request_network
+
     if (
         request.method == "POST"
-        and limits.count(f"signups:{_network(request)}", 3600) > SIGNUPS_PER_ADDRESS_PER_HOUR
+        and limits.count(f"signups:{request_network(request)}", 3600) > SIGNUPS_PER_ADDRESS_PER_HOUR
     ):
         typed = {name: request.POST.get(name, "") for name in ("username", "first_name", "email")}
         context = {

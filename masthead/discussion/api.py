@@ -12,11 +12,10 @@ from ninja.security import APIKeyCookie
 from masthead.discussion import selectors, services
 from masthead.discussion.models import Comment, CommentStatus, SortOrder
 from masthead.discussion.readers import (
-    client_address,
     has_reader_identity,
-    hash_address,
     reader_for_request,
     remember_reader,
+    request_network,
 )
 from masthead.discussion.services.comments import discussion_settings
 from masthead.publishing.models import ArticlePage
@@ -312,6 +311,6 @@ def subscribe(request: HttpRequest, article_id: int, payload: SubscriptionIn):
         article=article,
         email=payload.email,
         kind=payload.kind,
-        network=hash_address(client_address(request)),
+        network=request_network(request),
     )
     return Status(202, {"status": "confirmation_sent"})

@@ -60,9 +60,14 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def request_network(request) -> str:
+    """The keyed hash of the network a request comes from (what per-address limits count)."""
+    return hash_address(client_address(request))
+
+
 def reader_for_request(request, *, create: bool = True) -> Reader | None:
     """The reader behind a request. A guest without a cookie gets a new key (set it on the response)."""
-    ip_hash = hash_address(client_address(request))
+    ip_hash = request_network(request)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return Reader(user=user, key=f"u{user.pk}", ip_hash=ip_hash)

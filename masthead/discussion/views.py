@@ -22,11 +22,10 @@ from masthead.discussion.models import Comment, SortOrder, Subscription, Subscri
 from masthead.discussion.notes import comment_note_add
 from masthead.discussion.readers import (
     Reader,
-    client_address,
     has_reader_identity,
-    hash_address,
     reader_for_request,
     remember_reader,
+    request_network,
 )
 from masthead.discussion.services.comments import discussion_settings
 from masthead.discussion.templatetags.discussion_tags import CSRF_MARKER, chosen_sort, render_thread
@@ -374,7 +373,7 @@ def subscribe(request, article_id):
             article=article,
             email=request.POST.get("email", ""),
             kind=request.POST.get("kind", "all"),
-            network=hash_address(client_address(request)),
+            network=request_network(request),
         )
     except services.SubscriptionRefused as refusal:
         return render(

@@ -117,8 +117,7 @@ def reader_ban(
     from masthead.discussion.models import CommentStatus
 
     now = now or timezone.now()
-    if days is not None and not 0 < days <= BAN_DAYS_MAX:
-        raise ModerationRefused(BAN_LENGTH_INVALID)
+    _check_ban_length(days)
     targets = _ban_targets(comment, kinds)
     if not targets:
         raise ModerationRefused(NOTHING_TO_BAN)
@@ -210,6 +209,11 @@ def decision_batch_undo(*, batch: uuid.UUID, moderator, now: datetime | None = N
     return decisions
 
 
+def _check_ban_length(days: int | None) -> None:
+    if days is not None and not 0 < days <= BAN_DAYS_MAX:
+        raise ModerationRefused(BAN_LENGTH_INVALID)
+
+
 def _moderated_since(decision: Decision) -> bool:
     """The comment changed since the decision, or a later decision stands on it."""
     return (
@@ -245,9 +249,8 @@ def comments_moderate(
     }
     if action not in handlers:
         raise ModerationRefused(UNKNOWN_ACTION)
-    days = options.get("days")
-    if action == "ban" and days is not None and not 0 < days <= BAN_DAYS_MAX:
-        raise ModerationRefused(BAN_LENGTH_INVALID)  # said once, not swallowed per comment
+    if action == "ban":
+        _check_ban_length(options.get("days"))  # said once, not swallowed per comment
     now = now or timezone.now()
     decisions, refused, unchanged, already = [], [], 0, ""
     with transaction.atomic():
