@@ -154,7 +154,8 @@ else:
 # needed; `masthead serve` starts a worker beside the web processes), RQ on Redis when REDIS_URL
 # is set (run `masthead worker` processes). MASTHEAD_TASKS_BACKEND overrides either.
 if REDIS_URL:
-    _tasks_backend = "django_tasks_rq.RQBackend"
+    # RQ's backend, holding each task until the transaction that enqueued it commits.
+    _tasks_backend = "masthead.task_backends.RQBackend"
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 else:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
+from django.utils.module_loading import import_string
+from django_tasks_rq.backend import RQBackend
 
 from masthead.clock import start_clock_thread
 
@@ -20,14 +22,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_clock, interval, **options):
-        backend = settings.TASKS["default"]["BACKEND"]
-        if backend == "django_tasks_rq.RQBackend":
+        on_rq = issubclass(import_string(settings.TASKS["default"]["BACKEND"]), RQBackend)
+        if on_rq:
             without_connection_pool()
         stop = threading.Event()
         if not no_clock:
             start_clock_thread(stop)
         try:
-            if backend == "django_tasks_rq.RQBackend":
+            if on_rq:
                 call_command(
                     "rqworker", "default", job_class="django_tasks_rq.Job", with_scheduler=True
                 )
