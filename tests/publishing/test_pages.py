@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from bs4 import BeautifulSoup
@@ -290,3 +292,13 @@ def test_an_article_never_saved_can_be_previewed(newsroom):
     response = draft.make_preview_request()
     assert response.status_code == 200
     assert "Brand new story" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/science/", "/tags/transport/", "/search/?q=ferry"])
+def test_listing_headings_descend_without_skipping_a_level(client, newsroom, path):
+    """Screen-reader users jump between headings: an h3 card straight under the h1 reads as if a
+    level were missing."""
+    html = client.get(path).content.decode()
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+    assert levels[0] == 1
+    assert all(later <= earlier + 1 for earlier, later in pairwise(levels)), levels
