@@ -13,6 +13,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from masthead.funding import admin_views
 from masthead.funding.admin_forms import CampaignForm
+from masthead.funding.admin_panels import CampaignPanel
 from masthead.funding.models import Campaign, Donation, LedgerEntry, StripeEvent
 
 
@@ -196,3 +197,9 @@ class ReportsMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_reports_menu_item():
     return ReportsMenuItem(_("Funding"), reverse("funding_reports"), icon_name="pick", order=900)
+
+
+@hooks.register("construct_homepage_panels")
+def campaign_panel(request, panels):
+    if admin_views.can_see_reports(request.user):
+        panels.append(CampaignPanel())

@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from masthead.moderation import admin_views
+from masthead.moderation.admin_panels import CommentQueuesPanel
 
 
 @hooks.register("register_admin_urls")
@@ -52,3 +53,9 @@ def moderation_permissions():
     return Permission.objects.filter(
         content_type__app_label="moderation", codename="moderate_comments"
     )
+
+
+@hooks.register("construct_homepage_panels")
+def comment_queues_panel(request, panels):
+    if request.user.has_perm(admin_views.PERMISSION):
+        panels.append(CommentQueuesPanel())

@@ -304,3 +304,23 @@ def test_other_groups_do_not_see_reader_funding(django_user_model, campaign, gro
         assert "text/csv" not in response["Content-Type"]
     member.post(reverse("funding_donation:reverse", args=[gift.pk]))
     assert LedgerEntry.objects.filter(donation=gift).count() == 1
+
+
+def test_the_dashboard_shows_this_months_goal_bar_to_fundraisers(django_user_model, campaign):
+    make_manual_gift(campaign=campaign, amount_minor=35_000)
+    fundraiser = group_member(django_user_model, "Fundraisers")
+    html = fundraiser.get("/admin/").content.decode()
+    panel = html[html.index('id="reader-funding-section"') :].replace("\xa0", " ")
+    assert "Keep us independent" in panel
+    assert "350 $</strong> raised of 5,000 $ (7%)" in panel
+    assert reverse("funding_reports") in panel
+
+
+def test_the_dashboard_says_when_no_campaign_runs(admin_client, db):
+    html = admin_client.get("/admin/").content.decode()
+    assert "No campaign is running" in html
+
+
+def test_the_dashboard_keeps_money_from_who_may_not_see_it(django_user_model, campaign):
+    moderator = group_member(django_user_model, "Comment moderators")
+    assert 'id="reader-funding-section"' not in moderator.get("/admin/").content.decode()

@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 
 from masthead.discussion.models import CommentStatus
+from masthead.moderation import selectors
 from masthead.moderation.models import Ban, Decision
 from tests.moderation.conftest import HEATED, SCAM
 
@@ -438,3 +440,24 @@ def test_the_article_filter_lists_commented_articles_by_headline_only(article, p
     listed = list(commented_articles())
     assert [each.title for each in listed] == [article.title]
     assert "body" in listed[0].get_deferred_fields()  # the bodies stay in the database
+
+
+def test_the_dashboard_shows_what_waits_in_each_queue(mod_client, article, post):
+    post(HEATED)
+    post(SCAM)
+    html = mod_client.get("/admin/").content.decode()
+    panel = BeautifulSoup(html, "html.parser").find(id="comment-queues-section")
+    rows = {
+        row.a.get_text(strip=True): (row.find_all("td")[1].get_text(strip=True), row.a["href"])
+        for row in panel.find_all("tr")
+        if row.a
+    }
+    counts = selectors.queue_counts()
+    assert counts["published"] >= 1 and counts["pending"] + counts["spam"] >= 1
+    for key, label in selectors.QUEUES.items():
+        assert rows[label] == (str(counts[key]), f"/admin/moderation/?queue={key}")
+
+
+def test_the_dashboard_has_no_comment_counts_for_who_may_not_moderate(django_user_model):
+    editor = group_member(django_user_model, "Editors")
+    assert 'id="comment-queues-section"' not in editor.get("/admin/").content.decode()

@@ -1,0 +1,29 @@
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+from wagtail.models import Site
+
+from masthead.funding import selectors
+
+
+class CampaignPanel(Component):
+    """The dashboard's "Reader funding" panel: this month's goal bar for the site being edited."""
+
+    name = "reader_funding"
+    template_name = "funding/admin/home_panel.html"
+    order = 160
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        site = Site.find_for_request(parent_context["request"])
+        funding = selectors.site_funding(site=site, now=timezone.now())
+        settings = selectors.funding_settings(site)
+        context.update(
+            bar=funding.bar if funding else None,
+            monthly_donors=(
+                selectors.active_monthly_donors(campaign=settings.campaign) if funding else 0
+            ),
+            reports_url=reverse("funding_reports"),
+            settings_url=reverse("wagtailsettings:edit", args=["funding", "fundingsettings"]),
+        )
+        return context
