@@ -1,9 +1,17 @@
+from functools import cache
+
 from wagtail.models import Site
 
 from masthead.publishing.selectors import navigation_sections
 
 
 def site_chrome(request):
-    """The site's navigation, for the header of every page."""
-    site = Site.find_for_request(request)
-    return {"navigation_sections": navigation_sections(site), "current_site": site}
+    """The sections in the header's menu. Passed as a callable, so that only a template that
+    shows the menu looks them up: the admin's pages run the same context processors and show
+    none of it (they made up to five queries for it on every screen)."""
+
+    @cache
+    def sections():
+        return navigation_sections(Site.find_for_request(request))
+
+    return {"navigation_sections": sections}
