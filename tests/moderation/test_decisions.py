@@ -236,3 +236,38 @@ def test_undo_refuses_when_a_later_decision_stands_even_with_the_same_status(
     reader_ban(comment=comment, moderator=moderator, days=7)
     with pytest.raises(ModerationRefused, match="moderated again"):
         decision_undo(decision=removal, moderator=moderator)
+
+
+def test_two_moderators_deciding_one_comment_at_once_log_one_decision(
+    post, moderator, django_user_model
+):
+    """Both loaded the queue while the comment was held; the second click must see the first."""
+    from masthead.discussion.models import Comment
+    from masthead.moderation.services import AlreadyDecided
+
+    other = django_user_model.objects.create_user("mod2", "mod2@example.com", "pw")
+    comment = held(post)
+    seen_by_first, seen_by_second = (Comment.objects.get(pk=comment.pk) for _ in range(2))
+    comment_approve(comment=seen_by_first, moderator=moderator)
+    with pytest.raises(AlreadyDecided, match="already published"):
+        comment_approve(comment=seen_by_second, moderator=other)
+    outcome = comments_moderate(
+        comments=[Comment.objects.get(pk=comment.pk), seen_by_second],
+        action="approve",
+        moderator=other,
+    )
+    assert (outcome.decisions, outcome.unchanged) == ([], 2)
+    assert Decision.objects.filter(comment=comment).count() == 1
+
+
+def test_a_later_decision_on_a_stale_comment_records_what_it_really_changed(post, moderator):
+    from masthead.discussion.models import Comment
+
+    comment = held(post)
+    stale = Comment.objects.get(pk=comment.pk)
+    comment_approve(comment=comment, moderator=moderator)
+    removal = comment_remove(comment=stale, moderator=moderator)
+    assert removal.previous_status == CommentStatus.PUBLISHED
+    decision_undo(decision=removal, moderator=moderator)
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED

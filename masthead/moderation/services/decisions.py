@@ -241,6 +241,8 @@ def comments_moderate(
     """The same action on many comments (the queue's bulk actions). A comment the action cannot
     change or is refused for is left as it is and counted in the outcome; the others go ahead.
     Decisions made together share a `batch`, so that they can be undone in one step."""
+    from masthead.discussion.models import Comment
+
     handlers = {
         "approve": comment_approve,
         "spam": comment_mark_spam,
@@ -252,8 +254,17 @@ def comments_moderate(
     if action == "ban":
         _check_ban_length(options.get("days"))  # said once, not swallowed per comment
     now = now or timezone.now()
+    comments = list(comments)
     decisions, refused, unchanged, already = [], [], 0, ""
     with transaction.atomic():
+        # Lock them all first, in one order, so that two bulk actions over the same comments
+        # wait for each other instead of deadlocking (PostgreSQL; each decision locks its own).
+        list(
+            Comment.objects.select_for_update()
+            .filter(pk__in=[comment.pk for comment in comments])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         for comment in comments:
             try:
                 decisions.append(
@@ -276,14 +287,22 @@ def _decide(
 ) -> Decision:
     """Log the decision, settle the reports, label the comment. Approving a published comment
     nobody reported (or marking spam twice...) is refused as a no-op: logged, it would count as
-    a new training label. A ban (`new_bans`) always does something."""
-    from masthead.discussion.models import CommentStatus
+    a new training label. A ban (`new_bans`) always does something.
+
+    The comment's status is read under a row lock: two moderators acting on the same comment at
+    once take turns, and the second sees what the first did (a no-op, or a change from it)."""
+    from masthead.discussion.models import Comment, CommentStatus
     from masthead.discussion.services.comments import comment_published, thread_changed
     from masthead.moderation.services.training import filter_retrain_if_due
 
     now = now or timezone.now()
     with transaction.atomic():
-        previous = comment.status
+        previous = (
+            Comment.objects.select_for_update()
+            .filter(pk=comment.pk)
+            .values_list("status", flat=True)
+            .get()
+        )
         if (
             previous == new_status
             and not new_bans
