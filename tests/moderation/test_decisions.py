@@ -271,3 +271,39 @@ def test_a_later_decision_on_a_stale_comment_records_what_it_really_changed(post
     decision_undo(decision=removal, moderator=moderator)
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PUBLISHED
+
+
+def test_banning_the_author_of_a_removed_comment_bans_without_teaching_the_filter_twice(
+    post, moderator, make_guest
+):
+    from masthead.moderation.services.training import labelled_decisions
+
+    comment = post(HEATED, reader=make_guest(ip_hash="troll"), email="troll@example.com")
+    comment_remove(comment=comment, moderator=moderator, reason="abuse")
+    ban = reader_ban(comment=comment, moderator=moderator, days=7)
+    assert (ban.action, ban.label) == (DecisionAction.BAN, "")
+    assert [(d.comment_id, d.label) for d in labelled_decisions()] == [(comment.pk, "abuse")]
+    assert Ban.objects.filter(decision=ban, lifted__isnull=True).count() == 2
+    again = post(HEATED, reader=make_guest(ip_hash="troll"), email="troll@example.com")
+    assert again.status == CommentStatus.SPAM
+
+
+def test_a_ban_that_changes_the_comment_still_teaches_the_filter(post, moderator, make_guest):
+    comment = post(HEATED, reader=make_guest(ip_hash="troll"))
+    comment_remove(comment=comment, moderator=moderator, reason="off_topic")
+    assert reader_ban(comment=comment, moderator=moderator, days=7).label == "abuse"
+    spammer = post(HEATED, reader=make_guest(ip_hash="spammer"), email="s@example.com")
+    comment_remove(comment=spammer, moderator=moderator, reason="abuse")
+    assert reader_ban(comment=spammer, moderator=moderator, days=7, as_spam=True).label == "spam"
+
+
+def test_dismissing_new_reports_on_an_approved_comment_teaches_the_filter_nothing_new(
+    post, moderator, make_guest
+):
+    from masthead.moderation.services import comment_report
+
+    comment = held(post)
+    comment_approve(comment=comment, moderator=moderator)
+    comment_report(comment=comment, reader=make_guest(ip_hash="r1"), reason="abuse")
+    assert comment_approve(comment=comment, moderator=moderator).label == ""
+    assert list(Decision.objects.exclude(label="").values_list("label", flat=True)) == ["ham"]

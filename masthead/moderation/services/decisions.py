@@ -112,7 +112,8 @@ def reader_ban(
     """Remove the comment (or mark it spam) and bar its author from commenting, for `days` or for good.
 
     The ban covers what the comment carries: the account, the e-mail address, the hashed network
-    address. It applies from the author's next comment on.
+    address. It applies from the author's next comment on. Banning the author of a comment
+    already removed is logged (and can be undone) but teaches the filter nothing new.
     """
     from masthead.discussion.models import CommentStatus
 
@@ -287,7 +288,8 @@ def _decide(
 ) -> Decision:
     """Log the decision, settle the reports, label the comment. Approving a published comment
     nobody reported (or marking spam twice...) is refused as a no-op: logged, it would count as
-    a new training label. A ban (`new_bans`) always does something.
+    a new training label. A ban (`new_bans`) always does something, but teaches the filter only
+    if its label is news for the comment.
 
     The comment's status is read under a row lock: two moderators acting on the same comment at
     once take turns, and the second sees what the first did (a no-op, or a change from it)."""
@@ -309,6 +311,8 @@ def _decide(
             and not Report.objects.filter(comment=comment, resolved__isnull=True).exists()
         ):
             raise AlreadyDecided(previous)
+        if label and label == _standing_label(comment):
+            label = ""  # the filter has learnt this of the comment already; once is enough
         comment.status = new_status
         comment.save(update_fields=["status"])
         fingerprint = (
@@ -339,6 +343,18 @@ def _decide(
         if label:
             filter_retrain_if_due()
     return decision
+
+
+def _standing_label(comment) -> str:
+    """What the filter currently learns from the comment: its latest labelled decision not undone."""
+    return (
+        Decision.objects.filter(comment=comment, undone__isnull=True)
+        .exclude(label="")
+        .order_by("-created", "-id")
+        .values_list("label", flat=True)
+        .first()
+        or ""
+    )
 
 
 def _was_ever_published(comment, decision) -> bool:
