@@ -307,3 +307,16 @@ def test_dismissing_new_reports_on_an_approved_comment_teaches_the_filter_nothin
     comment_report(comment=comment, reader=make_guest(ip_hash="r1"), reason="abuse")
     assert comment_approve(comment=comment, moderator=moderator).label == ""
     assert list(Decision.objects.exclude(label="").values_list("label", flat=True)) == ["ham"]
+
+
+def test_a_bulk_action_checks_once_whether_retraining_is_due(post, moderator, monkeypatch):
+    from masthead.moderation.services import training
+
+    checks = []
+    real_check = training.filter_retrain_due
+    monkeypatch.setattr(training, "filter_retrain_due", lambda: checks.append(1) or real_check())
+    comments = [post(HEATED, email=f"b{n}@example.com") for n in range(5)]
+    comments_moderate(comments=comments, action="spam", moderator=moderator)
+    assert len(checks) == 1
+    comment_approve(comment=comments[0], moderator=moderator)
+    assert len(checks) == 2

@@ -188,5 +188,5 @@ def test_a_bulk_decision_past_the_threshold_retrains_once(
     ]
     with django_capture_on_commit_callbacks(execute=True):
         comments_moderate(comments=comments, action="spam", moderator=moderator)
-    # Each decision past the threshold queued a retraining; those after the first find nothing new.
+    # The bulk action asked once; a retraining queued twice would find nothing new the second time.
     assert FilterVersion.objects.count() == 1

@@ -66,37 +66,26 @@ class ModerationOutcome:
 
 def comment_approve(*, comment, moderator, now: datetime | None = None, note: str = "") -> Decision:
     """Publish a held, reported or spam-marked comment; it is acceptable (a "ham" label)."""
-    from masthead.discussion.models import CommentStatus
-
-    return _decide(
-        comment, DecisionAction.APPROVE, CommentStatus.PUBLISHED, "ham", moderator, now, note
-    )
+    decision = _approve(comment=comment, moderator=moderator, now=now, note=note)
+    _retrain_if_due([decision])
+    return decision
 
 
 def comment_mark_spam(
     *, comment, moderator, now: datetime | None = None, note: str = ""
 ) -> Decision:
-    from masthead.discussion.models import CommentStatus
-
-    return _decide(comment, DecisionAction.SPAM, CommentStatus.SPAM, "spam", moderator, now, note)
+    decision = _mark_spam(comment=comment, moderator=moderator, now=now, note=note)
+    _retrain_if_due([decision])
+    return decision
 
 
 def comment_remove(
     *, comment, moderator, reason: str = "abuse", now: datetime | None = None, note: str = ""
 ) -> Decision:
     """Take a comment down. Removals for abuse teach the abuse filter; others (off-topic) do not."""
-    from masthead.discussion.models import CommentStatus
-
-    label = REMOVE_LABELS.get(reason, "")
-    return _decide(
-        comment,
-        DecisionAction.REMOVE,
-        CommentStatus.REMOVED,
-        label,
-        moderator,
-        now,
-        note or REMOVE_NOTES.get(reason, reason),
-    )
+    decision = _remove(comment=comment, moderator=moderator, reason=reason, now=now, note=note)
+    _retrain_if_due([decision])
+    return decision
 
 
 def reader_ban(
@@ -115,6 +104,62 @@ def reader_ban(
     address. It applies from the author's next comment on. Banning the author of a comment
     already removed is logged (and can be undone) but teaches the filter nothing new.
     """
+    decision = _ban(
+        comment=comment,
+        moderator=moderator,
+        kinds=kinds,
+        days=days,
+        reason=reason,
+        as_spam=as_spam,
+        now=now,
+    )
+    _retrain_if_due([decision])
+    return decision
+
+
+# The decisions themselves, without the check whether retraining is due: a bulk action makes it
+# once for all its decisions.
+
+
+def _approve(*, comment, moderator, now=None, note="") -> Decision:
+    from masthead.discussion.models import CommentStatus
+
+    return _decide(
+        comment, DecisionAction.APPROVE, CommentStatus.PUBLISHED, "ham", moderator, now, note
+    )
+
+
+def _mark_spam(*, comment, moderator, now=None, note="") -> Decision:
+    from masthead.discussion.models import CommentStatus
+
+    return _decide(comment, DecisionAction.SPAM, CommentStatus.SPAM, "spam", moderator, now, note)
+
+
+def _remove(*, comment, moderator, reason="abuse", now=None, note="") -> Decision:
+    from masthead.discussion.models import CommentStatus
+
+    label = REMOVE_LABELS.get(reason, "")
+    return _decide(
+        comment,
+        DecisionAction.REMOVE,
+        CommentStatus.REMOVED,
+        label,
+        moderator,
+        now,
+        note or REMOVE_NOTES.get(reason, reason),
+    )
+
+
+def _ban(
+    *,
+    comment,
+    moderator,
+    kinds=(BanKind.ACCOUNT, BanKind.EMAIL, BanKind.ADDRESS),
+    days=None,
+    reason="",
+    as_spam=False,
+    now=None,
+) -> Decision:
     from masthead.discussion.models import CommentStatus
 
     now = now or timezone.now()
@@ -143,6 +188,15 @@ def reader_ban(
             ]
         )
     return decision
+
+
+def _retrain_if_due(decisions: list[Decision]) -> None:
+    """Queue a retraining if the filter has new labels and enough came in: one check (one count)
+    for any number of decisions."""
+    from masthead.moderation.services.training import filter_retrain_if_due
+
+    if any(decision.label for decision in decisions):
+        filter_retrain_if_due()
 
 
 def _ban_targets(comment, kinds) -> list[tuple[str, str]]:
@@ -244,12 +298,7 @@ def comments_moderate(
     Decisions made together share a `batch`, so that they can be undone in one step."""
     from masthead.discussion.models import Comment
 
-    handlers = {
-        "approve": comment_approve,
-        "spam": comment_mark_spam,
-        "remove": comment_remove,
-        "ban": reader_ban,
-    }
+    handlers = {"approve": _approve, "spam": _mark_spam, "remove": _remove, "ban": _ban}
     if action not in handlers:
         raise ModerationRefused(UNKNOWN_ACTION)
     if action == "ban":
@@ -280,6 +329,7 @@ def comments_moderate(
             Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(batch=batch)
             for decision in decisions:
                 decision.batch = batch
+        _retrain_if_due(decisions)
     return ModerationOutcome(decisions, unchanged, already, refused)
 
 
@@ -295,7 +345,6 @@ def _decide(
     once take turns, and the second sees what the first did (a no-op, or a change from it)."""
     from masthead.discussion.models import Comment, CommentStatus
     from masthead.discussion.services.comments import comment_published, thread_changed
-    from masthead.moderation.services.training import filter_retrain_if_due
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -340,8 +389,6 @@ def _decide(
             and not _was_ever_published(comment, decision)
         ):
             comment_published(comment)  # subscribers hear of it now, as if it had just been posted
-        if label:
-            filter_retrain_if_due()
     return decision
 
 

@@ -46,8 +46,9 @@ def filter_retrain_due() -> bool:
 def filter_retrain_if_due() -> bool:
     """Queue a retraining (after the current transaction commits) once enough decisions came in.
 
-    Every decision past the threshold queues one until a retraining has run (a bulk action makes
-    several at once); the task checks again, so only the first of them retrains."""
+    Asked once per moderator action (a bulk action asks once for all its decisions). Every action
+    past the threshold queues one until a retraining has run; the task checks again, so only the
+    first of them retrains."""
     from masthead.moderation import tasks
 
     if not filter_retrain_due():
