@@ -1,6 +1,6 @@
 """Reads for the moderators' screens."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
@@ -136,10 +136,15 @@ def distinct_reporters(reports) -> int:
 
 @dataclass(frozen=True)
 class AuthorRecord:
+    """An author's comments, each counted once. A comment its author deleted counts under the
+    moderators' verdict if it had one (spam, removed), else as `deleted`: it is neither published
+    nor waiting any more (the queues leave it out)."""
+
     approved: int = 0
     spam: int = 0
     removed: int = 0
     pending: int = 0
+    deleted: int = 0
     banned: bool = False
 
 
@@ -153,16 +158,21 @@ def author_records(comments, *, now: datetime | None = None) -> dict[int, Author
     users = {c.user_id for c in comments if c.user_id}
     counts = {}
     if emails or users:
+        kept = Q(deleted__isnull=True)
         rows = (
             Comment.objects.filter(
                 Q(user_id__in=users) | Q(user__isnull=True, author_email__in=emails)
             )
             .values("user_id", "author_email")
             .annotate(
-                approved=Count("id", filter=Q(status=CommentStatus.PUBLISHED)),
+                approved=Count("id", filter=Q(status=CommentStatus.PUBLISHED) & kept),
                 spam=Count("id", filter=Q(status=CommentStatus.SPAM)),
                 removed=Count("id", filter=Q(status=CommentStatus.REMOVED)),
-                pending=Count("id", filter=Q(status=CommentStatus.PENDING)),
+                pending=Count("id", filter=Q(status=CommentStatus.PENDING) & kept),
+                deleted=Count(
+                    "id",
+                    filter=Q(status__in=[CommentStatus.PUBLISHED, CommentStatus.PENDING]) & ~kept,
+                ),
             )
         )
         for row in rows:
@@ -173,6 +183,7 @@ def author_records(comments, *, now: datetime | None = None) -> dict[int, Author
                 previous.spam + row["spam"],
                 previous.removed + row["removed"],
                 previous.pending + row["pending"],
+                previous.deleted + row["deleted"],
             )
     banned_values = set(
         Ban.objects.filter(Ban.active_q(now))
@@ -195,9 +206,7 @@ def author_records(comments, *, now: datetime | None = None) -> dict[int, Author
             {str(comment.user_id or ""), (comment.author_email or "").lower(), comment.ip_hash}
             & banned_values
         )
-        records[comment.pk] = AuthorRecord(
-            record.approved, record.spam, record.removed, record.pending, banned
-        )
+        records[comment.pk] = replace(record, banned=banned)
     return records
 
 

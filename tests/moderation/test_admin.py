@@ -30,6 +30,7 @@ def test_queue_shows_held_comments_with_context_reasons_and_history(mod_client, 
     assert "In reply to <strong>Parent Person</strong>" in html
     assert "obfuscated words: Goog-l-e → google" in html
     assert "History: 0 published" in html
+    assert "removed by moderators · 0 deleted by the author" in html
     assert 'data-key="a"' in html  # keyboard shortcuts wired to the buttons
 
 
