@@ -289,6 +289,7 @@ def filter_quality(request):
             "versions": versions,
             "last": last,
             "pending_decisions": services.training.decisions_since_last_training(),
+            "progress": selectors.retraining_progress(),
         },
     )
 

@@ -3,8 +3,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
@@ -24,6 +25,27 @@ class Strictness(models.TextChoices):
 class AbuseAction(models.TextChoices):
     HOLD = "hold", _("Hold for review")
     SPAM = "spam", _("Mark as spam (never shown)")
+
+
+class RetrainingProgressPanel(HelpPanel):
+    """Says, beside "retrain after", how many decisions the first retraining still needs: until
+    then no number set there makes the filter learn."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            from masthead.moderation.selectors import retraining_progress
+
+            super().__init__(**kwargs)
+            progress = retraining_progress()
+            self.content = (
+                ""
+                if progress.ready
+                else format_html(
+                    "<p>{} Only decisions that teach the filter count: approvals, spam marks, "
+                    "removals as abuse and bans.</p>",
+                    progress.summary,
+                )
+            )
 
 
 @register_setting(icon="warning")
@@ -95,7 +117,11 @@ class ModerationSettings(BaseSiteSetting):
         ),
         FieldPanel("lexicon_additions"),
         MultiFieldPanel(
-            [FieldPanel("report_threshold"), FieldPanel("retrain_after")],
+            [
+                FieldPanel("report_threshold"),
+                FieldPanel("retrain_after"),
+                RetrainingProgressPanel(),
+            ],
             heading=_("Readers and learning"),
         ),
         MultiFieldPanel(

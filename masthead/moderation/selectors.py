@@ -329,5 +329,38 @@ def filter_quality(
     return FilterQuality(counted, agreed, held_but_approved, published_but_removed)
 
 
+@dataclass(frozen=True)
+class RetrainingProgress:
+    """How far the site is from a retraining that can learn: labelled decisions so far, and needed."""
+
+    decisions: int
+    needed: int
+    retrained_before: bool = False
+
+    @property
+    def ready(self) -> bool:
+        return self.decisions >= self.needed
+
+    @property
+    def summary(self) -> str:
+        which = "next" if self.retrained_before else "first"
+        return f"{self.decisions} of {self.needed} decisions needed for the {which} retraining."
+
+
+def retraining_progress() -> RetrainingProgress:
+    """Counts the decisions that teach the filter (approvals, spam marks, removals for abuse and
+    bans that changed the comment's label; not undone ones), as retraining does."""
+    from masthead.moderation.services.training import (
+        decisions_needed_to_retrain,
+        labelled_decisions,
+    )
+
+    return RetrainingProgress(
+        labelled_decisions().count(),
+        decisions_needed_to_retrain(),
+        FilterVersion.objects.filter(promoted=True).exists(),
+    )
+
+
 def filter_versions(limit: int = 20):
     return FilterVersion.objects.order_by("-created")[:limit]

@@ -161,6 +161,22 @@ def test_filter_quality_page_and_retrain_button(mod_client, article, post):
     )
 
 
+def test_the_filter_page_and_the_settings_say_how_many_decisions_the_first_retraining_needs(
+    mod_client, moderator, admin_client, article, post
+):
+    from masthead.moderation.services import comment_remove
+
+    for n in range(12):
+        comment_remove(comment=post(HEATED, email=f"r{n}@example.com"), moderator=moderator)
+    # An off-topic removal teaches the filter nothing, and is not counted.
+    off_topic = post("Anyone watch the match?", email="o@example.com")
+    comment_remove(comment=off_topic, moderator=moderator, reason="off_topic")
+    said = "12 of 30 decisions needed for the first retraining."
+    assert said in mod_client.get("/admin/moderation/filter/").content.decode()
+    settings_page = admin_client.get("/admin/settings/moderation/moderationsettings/", follow=True)
+    assert said in settings_page.content.decode()
+
+
 def test_settings_page_for_moderation(mod_client, admin_client, article):
     response = admin_client.get("/admin/settings/moderation/moderationsettings/")
     assert response.status_code in (200, 302)

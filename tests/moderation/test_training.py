@@ -72,6 +72,23 @@ def test_a_refusal_says_how_many_decisions_retraining_needs(article, moderator, 
     assert version.metrics["refused"].startswith("8 decisions so far: retraining needs at least 30")
 
 
+@pytest.mark.parametrize("held_out_share", [conf.HELD_OUT_SHARE, 0.5])
+def test_the_decisions_said_to_be_needed_are_exactly_those_retraining_needs(
+    article, moderator, filters_home, monkeypatch, held_out_share
+):
+    from masthead.moderation.selectors import retraining_progress
+
+    monkeypatch.setattr(conf, "HELD_OUT_SHARE", held_out_share)
+    needed = retraining_progress().needed
+    for n in range(needed - 1):
+        decide(article, SITE_SPAM[n % 3].format(n), ("spam", "ham")[n % 2], moderator, n)
+    assert retraining_progress() == type(retraining_progress())(needed - 1, needed)
+    assert "refused" in filter_retrain().metrics
+    decide(article, SITE_HAM[0].format("last"), "ham", moderator, needed)
+    assert retraining_progress().ready
+    assert "refused" not in filter_retrain().metrics
+
+
 def test_retraining_on_site_decisions_promotes_a_model_that_does_no_worse(
     article, moderator, filters_home
 ):

@@ -67,8 +67,21 @@ def _examples(decisions, kind: str) -> tuple[list[str], list[int]]:
     return texts, labels
 
 
-def too_few_decisions_message(decided: int) -> str:
+def _held_out_count(decided: int) -> int:
+    return max(conf.MIN_HELD_OUT, int(decided * conf.HELD_OUT_SHARE))
+
+
+def decisions_needed_to_retrain() -> int:
+    """The fewest labelled decisions from which filter_retrain learns instead of refusing: enough
+    to learn from once the newest are kept aside to judge the new filter."""
     needed = conf.MIN_TRAINING_DECISIONS + conf.MIN_HELD_OUT
+    while needed - _held_out_count(needed) < conf.MIN_TRAINING_DECISIONS:
+        needed += 1
+    return needed
+
+
+def too_few_decisions_message(decided: int) -> str:
+    needed = decisions_needed_to_retrain()
     return (
         f"{decided} decision{'' if decided == 1 else 's'} so far: retraining needs at least "
         f"{needed} ({conf.MIN_TRAINING_DECISIONS} to learn from and {conf.MIN_HELD_OUT} newer "
@@ -89,7 +102,7 @@ def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
 
     now = now or timezone.now()
     decisions = list(labelled_decisions())
-    held_count = max(conf.MIN_HELD_OUT, int(len(decisions) * conf.HELD_OUT_SHARE))
+    held_count = _held_out_count(len(decisions))
     training, held_out = decisions[:-held_count], decisions[-held_count:]
     version = FilterVersion(created=now, trained_on=len(training), held_out=len(held_out))
     if len(training) < conf.MIN_TRAINING_DECISIONS:
