@@ -234,6 +234,15 @@ def test_comment_moderators_moderate_and_may_not_touch_pages_or_money(
     assert not may_open(volunteers, "/admin/settings/funding/fundingsettings/")
 
 
+def test_who_manages_groups_is_told_which_group_community_moderators_belong_in(
+    mod_client, admin_client, article
+):
+    hint = "add community moderators to the"
+    page = admin_client.get("/admin/moderation/").content.decode()
+    assert hint in page and "“Comment moderators” group" in page
+    assert hint not in mod_client.get("/admin/moderation/").content.decode()
+
+
 def test_the_settings_link_is_shown_only_to_who_may_change_the_settings(mod_client, article):
     assert "moderationsettings" not in mod_client.get("/admin/moderation/").content.decode()
 
