@@ -304,7 +304,9 @@ def comments_moderate(
     if action == "ban":
         _check_ban_length(options.get("days"))  # said once, not swallowed per comment
     now = now or timezone.now()
-    comments = list(comments)
+    # Article by article: each decision updates its article's thread counts, and two bulk
+    # actions taking the same articles in opposite orders would deadlock on PostgreSQL.
+    comments = sorted(comments, key=lambda comment: (comment.article_id, comment.pk))
     decisions, refused, unchanged, already = [], [], 0, ""
     with transaction.atomic():
         # Lock them all first, in one order, so that two bulk actions over the same comments
