@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyCookie
@@ -18,7 +18,6 @@ from masthead.discussion.readers import (
     request_network,
 )
 from masthead.discussion.services.comments import discussion_settings
-from masthead.publishing.models import ArticlePage
 
 router = Router(tags=["comments"])
 
@@ -156,13 +155,6 @@ def comment_out(comment: Comment) -> dict:
     }
 
 
-def _article(article_id: int) -> ArticlePage:
-    article = selectors.open_article(int(article_id))
-    if article is None:
-        raise Http404("No such article.")
-    return article
-
-
 @router.get(
     "/articles/{article_id}/comments",
     response={200: ThreadOut, 404: Error},
@@ -170,7 +162,7 @@ def _article(article_id: int) -> ArticlePage:
 )
 def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuery]):
     """Top-level comments in pages (sorted as asked), each with all its replies in time order."""
-    article = _article(article_id)
+    article = selectors.open_article_or_404(article_id)
     options = discussion_settings(article)
     reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
 
@@ -221,7 +213,7 @@ def create_comment(
 ):
     """Guests give a name and an e-mail; signed-in readers comment under their account.
     A comment held by moderation is `pending`: visible to its author only."""
-    article = _article(article_id)
+    article = selectors.open_article_or_404(article_id)
     reader = request.auth
     comment = services.comment_post(
         article=article,
@@ -306,7 +298,7 @@ def delete_comment(request: HttpRequest, comment_id: int):
 def subscribe(request: HttpRequest, article_id: int, payload: SubscriptionIn):
     """Double opt-in: a confirmation e-mail is sent; nothing else until the reader confirms.
     An address already subscribed gets the same answer (and no e-mail), like the page's form."""
-    article = _article(article_id)
+    article = selectors.open_article_or_404(article_id)
     services.subscription_request(
         article=article,
         email=payload.email,

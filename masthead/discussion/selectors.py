@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
 from masthead.discussion import anchors
@@ -386,6 +387,15 @@ def open_article(article_id: int):
     if not 0 < article_id <= MAX_ID:
         return None
     return ArticlePage.objects.live().public().filter(pk=article_id).first()
+
+
+def open_article_or_404(article_id: int):
+    """The live, public article with this id; Http404 otherwise (for the page's endpoints and the
+    API alike: an unpublished or restricted article is as unknown to them as a missing one)."""
+    article = open_article(int(article_id))
+    if article is None:
+        raise Http404("No such article.")
+    return article
 
 
 def is_open_article(article_id: int) -> bool:

@@ -29,14 +29,6 @@ from masthead.discussion.readers import (
 )
 from masthead.discussion.services.comments import discussion_settings
 from masthead.discussion.templatetags.discussion_tags import CSRF_MARKER, chosen_sort, render_thread
-from masthead.publishing.models import ArticlePage
-
-
-def _article(article_id) -> ArticlePage:
-    article = selectors.open_article(int(article_id))
-    if article is None:
-        raise Http404("No such article.")
-    return article
 
 
 def _wants_json(request) -> bool:
@@ -69,7 +61,7 @@ def _comment_html(request, comment, *, reader) -> str:
 @require_POST
 def post_comment(request, article_id):
     """Post a comment; redirect to it (or answer JSON), or show the form again with the text kept."""
-    article = _article(article_id)
+    article = selectors.open_article_or_404(article_id)
     options = discussion_settings(article)
     form = CommentForm(request.POST, invitation=options.invitation)
     form.is_valid()  # fills cleaned_data; the rules themselves are the service's
@@ -151,7 +143,7 @@ def _refused(request, article, form, refusal):
 @require_GET
 def thread(request, article_id):
     """A page of the thread as list items: "load more", sorting and "show new" fetch this."""
-    article = _article(article_id)
+    article = selectors.open_article_or_404(article_id)
     options = discussion_settings(article)
     reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
     sort = request.GET.get("sort") or chosen_sort(request, options)
@@ -184,7 +176,7 @@ def thread(request, article_id):
 @require_GET
 def sort(request, article_id):
     """Choose the sort order (remembered in a cookie) and go back to the comments."""
-    article = _article(article_id)
+    article = selectors.open_article_or_404(article_id)
     response = redirect(f"{article.url}#comments")
     if request.GET.get("sort") in SortOrder.values:
         _remember_sort(response, request.GET["sort"])
@@ -367,7 +359,7 @@ def _nobody(request):
 @require_POST
 def subscribe(request, article_id):
     """ "Notify me" without commenting."""
-    article = _article(article_id)
+    article = selectors.open_article_or_404(article_id)
     try:
         services.subscription_request(
             article=article,

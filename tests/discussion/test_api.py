@@ -410,3 +410,43 @@ def test_the_subscription_answer_does_not_tell_a_stranger_who_follows_a_thread(
     assert [(a.status_code, a.json()) for a in answers] == [
         (202, {"status": "confirmation_sent"})
     ] * 2
+
+
+@pytest.mark.parametrize("state", ["unknown", "unpublished", "restricted"])
+def test_the_page_endpoints_and_the_api_find_no_closed_article_and_store_nothing(
+    browser_client, article, state
+):
+    from wagtail.models import PageViewRestriction
+
+    token = csrf(browser_client, article)
+    article_id = article.pk
+    if state == "unknown":
+        article_id = 424242
+    elif state == "unpublished":
+        article.unpublish()
+    else:
+        PageViewRestriction.objects.create(
+            page=article, restriction_type=PageViewRestriction.PASSWORD, password="members"
+        )
+    comment = {"body": "Hello", "author_name": "Ana", "author_email": "ana@example.com"}
+    form = {**comment, "csrfmiddlewaretoken": token}
+    subscription = {"email": "ana@example.com", "kind": "all"}
+    answers = {
+        "thread": browser_client.get(f"/comments/{article_id}/"),
+        "sort": browser_client.get(f"/comments/{article_id}/sort/?sort=oldest"),
+        "post": browser_client.post(f"/comments/{article_id}/post/", form),
+        "subscribe": browser_client.post(
+            f"/comments/{article_id}/subscribe/", {**subscription, "csrfmiddlewaretoken": token}
+        ),
+        "api list": browser_client.get(f"/api/v1/articles/{article_id}/comments"),
+        "api post": post_json(
+            browser_client, f"/api/v1/articles/{article_id}/comments", comment, token
+        ),
+        "api subscribe": post_json(
+            browser_client, f"/api/v1/articles/{article_id}/subscriptions", subscription, token
+        ),
+    }
+    assert {name: answer.status_code for name, answer in answers.items()} == dict.fromkeys(
+        answers, 404
+    )
+    assert not Comment.objects.exists() and not Subscription.objects.exists()
