@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
@@ -131,31 +132,65 @@ def _after_cursor(comments, cursor: str, sort: str):
         return None
     if created is None:
         return None
+    return comments.filter(_sorted_after(sort, score=score, created=created, pk=pk))
+
+
+def _sorted_after(sort: str, *, score, created, pk) -> Q:
+    """The comments that come after (score, created, pk) in the sort order."""
     if sort == SortOrder.OLDEST:
-        return comments.filter(Q(created__gt=created) | Q(created=created, id__gt=pk))
+        return Q(created__gt=created) | Q(created=created, id__gt=pk)
     later = Q(created__lt=created) | Q(created=created, id__lt=pk)
     if sort == SortOrder.MOST_VOTED:
-        return comments.filter(Q(score__lt=score) | (Q(score=score) & later))
-    return comments.filter(later)
+        return Q(score__lt=score) | (Q(score=score) & later)
+    return later
+
+
+def _sorted_before(sort: str, *, score, created, pk) -> Q:
+    """The comments that come before (score, created, pk) in the sort order (values or
+    references to an outer query's columns)."""
+    if sort == SortOrder.OLDEST:
+        return Q(created__lt=created) | Q(created=created, id__lt=pk)
+    earlier = Q(created__gt=created) | Q(created=created, id__gt=pk)
+    if sort == SortOrder.MOST_VOTED:
+        return Q(score__gt=score) | (Q(score=score) & earlier)
+    return earlier
 
 
 def comment_location(comment: Comment, *, sort: str, per_page: int) -> str:
     """Where a comment shows in its article's thread, as a path: the article with the comment's
     fragment, continued from the page that begins with its top-level comment when that comment
     is not on the first page (links in e-mails, and the redirect after posting without
-    JavaScript, would otherwise land where the comment is not shown)."""
+    JavaScript, would otherwise land where the comment is not shown).
+
+    One query: the top-level comment's sort keys, with how many top-level comments come before it.
+    """
     if sort not in ORDERINGS:
         sort = SortOrder.NEWEST
-    root = comment.root or comment
-    top = top_level_comments(comment.article_id, reader=None, sort=sort)
-    # The cursor just ahead of the root, so that the page starts with it: ids are compared
-    # after the creation time, descending except for the oldest-first order.
-    step = -1 if sort == SortOrder.OLDEST else 1
-    ahead_of_root = Comment(pk=root.pk + step, created=root.created, score=root.score)
-    cursor = encode_cursor(ahead_of_root, sort)
-    from_root = _after_cursor(top, cursor, sort)
+    ahead = (
+        top_level_comments(comment.article_id, reader=None, sort=sort)
+        .filter(
+            _sorted_before(
+                sort, score=OuterRef("score"), created=OuterRef("created"), pk=OuterRef("pk")
+            )
+        )
+        .order_by()
+        .values("article_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    root = (
+        Comment.objects.filter(pk=comment.root_id or comment.pk)
+        .annotate(ahead=Coalesce(Subquery(ahead), 0))
+        .values("pk", "created", "score", "ahead")
+        .get()
+    )
     path = comment.article.url
-    if top.count() - from_root.count() >= per_page:
+    if root["ahead"] >= per_page:
+        # The cursor just ahead of the root, so that the page starts with it: ids are compared
+        # after the creation time, descending except for the oldest-first order.
+        step = -1 if sort == SortOrder.OLDEST else 1
+        ahead_of_root = Comment(pk=root["pk"] + step, created=root["created"], score=root["score"])
+        cursor = encode_cursor(ahead_of_root, sort)
         path += "?" + urlencode({"comments_sort": sort, "comments_after": cursor})
     return f"{path}#comment-{comment.pk}"
 
