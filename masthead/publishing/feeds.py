@@ -1,5 +1,7 @@
 """RSS 2.0 and Atom feeds for the whole site and for each section."""
 
+import uuid
+
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from wagtail.models import Site
@@ -9,6 +11,15 @@ from masthead.publishing.models import SiteIdentity
 from masthead.templatetags.masthead_tags import xml_text
 
 FEED_LENGTH = 30
+
+
+def article_guid(article) -> str:
+    """The article's lasting name in feeds (RSS guid, Atom id), which feed readers remember to
+    tell new articles from seen ones. Not its address: a move to a new domain, to https or a new
+    slug would show every article as new again. Not its publish date either: editors may correct
+    that. Its page id, unique on this site, and its page's random key (Wagtail's translation key,
+    set when the page is made and never changed), so that no other site's article shares it."""
+    return uuid.uuid5(article.translation_key, f"article:{article.pk}").urn
 
 
 class SiteFeed(Feed):
@@ -48,9 +59,9 @@ class SiteFeed(Feed):
         return article.get_url(self.request)
 
     def item_guid(self, article):
-        return article.get_full_url(self.request)
+        return article_guid(article)
 
-    item_guid_is_permalink = True
+    item_guid_is_permalink = False
 
     def item_pubdate(self, article):
         return article.published

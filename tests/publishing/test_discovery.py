@@ -45,6 +45,59 @@ def test_atom_feed_is_valid(client, newsroom):
     assert entries[0].findtext(f"{ATOM}title") == "Ferry service extended"
 
 
+def feed_entries(client, url="/feed/", **request) -> dict:
+    """Each article's RSS guid (text and isPermaLink), link and Atom id, by headline."""
+    from django.core.cache import cache
+
+    cache.clear()  # the feeds are cached pages; each call reads them afresh
+    rss = ET.fromstring(client.get(url, **request).content).find("channel")
+    atom = ET.fromstring(client.get(url + "atom/", **request).content) if url == "/feed/" else None
+    entries = {
+        item.findtext("title"): {
+            "guid": item.findtext("guid"),
+            "permalink": item.find("guid").get("isPermaLink"),
+            "link": item.findtext("link"),
+        }
+        for item in rss.findall("item")
+    }
+    for entry in atom.findall(f"{ATOM}entry") if atom is not None else []:
+        entries[entry.findtext(f"{ATOM}title")]["atom_id"] = entry.findtext(f"{ATOM}id")
+    return entries
+
+
+def test_a_feed_item_keeps_its_guid_when_the_site_moves_or_the_article_is_edited(
+    client, newsroom, settings
+):
+    from wagtail.models import Site
+
+    ferry = newsroom["articles"]["ferry"]
+    before = feed_entries(client)
+    guid = before["Ferry service extended"]["guid"]
+    assert before["Ferry service extended"] == {
+        "guid": guid,
+        "permalink": "false",  # a name, not the article's address: <link> is that
+        "link": "http://testserver" + ferry.url,
+        "atom_id": guid,
+    }
+    assert guid.startswith("urn:uuid:")
+    assert len({entry["guid"] for entry in before.values()}) == len(before) == 3
+    assert feed_entries(client, "/world/feed/")["Ferry service extended"]["guid"] == guid
+
+    # The site moves to https on a new domain; the article gets a new slug and publish date.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "news.example.org"]
+    Site.objects.filter(is_default_site=True).update(hostname="news.example.org", port=443)
+    ferry.slug = "ferry-timetable-extended"
+    ferry.first_published_at -= timedelta(days=1)
+    ferry.save_revision().publish()
+    after = feed_entries(client, HTTP_HOST="news.example.org", secure=True)
+    assert after["Ferry service extended"]["link"] == (
+        "https://news.example.org/world/ferry-timetable-extended/"
+    )
+    assert {title: entry["guid"] for title, entry in after.items()} == {
+        title: entry["guid"] for title, entry in before.items()
+    }
+
+
 @pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/world/feed/", "/news-sitemap.xml"])
 def test_a_control_character_pasted_into_a_headline_leaves_the_feeds_valid(client, newsroom, url):
     make_article(
