@@ -255,28 +255,38 @@ def thread_page(
 def _attach_replies(top_level: list, *, reader: Reader | None, max_depth: int) -> None:
     if not top_level:
         return
-    ids = [comment.pk for comment in top_level]
+    children = _replies_by_parent([comment.pk for comment in top_level], reader=reader)
+    for comment in top_level:
+        _hang_replies(comment, children, max_depth=max_depth)
+
+
+def _replies_by_parent(root_ids, *, reader: Reader | None) -> dict[int, list]:
+    """Every reply in these conversations that may show (removed and deleted ones too, as
+    placeholders for the replies below them), by parent, in time order: one query."""
     shown = _visible_to(reader) | Q(status=CommentStatus.REMOVED)
     replies = (
-        Comment.objects.filter(shown, root_id__in=ids)
+        Comment.objects.filter(shown, root_id__in=root_ids)
         .select_related("replied_to", "anchor")
         .order_by("created", "id")
     )
     children: dict[int, list] = {}
     for reply in replies:
         children.setdefault(reply.parent_id, []).append(reply)
+    return children
 
-    def build(comment) -> bool:
-        """Attach visible replies; returns whether anything under or at this comment is shown."""
-        kept = [child for child in children.get(comment.pk, []) if build(child)]
-        comment.replies = kept
-        comment.display_depth = min(comment.depth, max_depth - 1)
-        comment.is_placeholder = bool(comment.deleted) or comment.status == CommentStatus.REMOVED
-        comment.is_own_pending = comment.status in OWN_UNPUBLISHED
-        return not comment.is_placeholder or bool(kept)
 
-    for comment in top_level:
-        build(comment)
+def _hang_replies(comment, children: dict[int, list], *, max_depth: int) -> bool:
+    """Attach visible replies; returns whether anything under or at this comment is shown."""
+    kept = [
+        child
+        for child in children.get(comment.pk, [])
+        if _hang_replies(child, children, max_depth=max_depth)
+    ]
+    comment.replies = kept
+    comment.display_depth = min(comment.depth, max_depth - 1)
+    comment.is_placeholder = bool(comment.deleted) or comment.status == CommentStatus.REMOVED
+    comment.is_own_pending = comment.status in OWN_UNPUBLISHED
+    return not comment.is_placeholder or bool(kept)
 
 
 def _mark_edited_passages(article, top_level: list) -> None:
@@ -333,24 +343,38 @@ def passage_anchors(article) -> list[dict]:
     return rows
 
 
-def passage_comments(article, *, anchor_id: int, limit: int = 100) -> ThreadPage:
-    """The published comments on one passage, newest first (the passage bubble's panel)."""
-    comments = list(
-        Comment.objects.filter(
-            article=article,
-            anchor_id=anchor_id,
-            status=CommentStatus.PUBLISHED,
-            deleted__isnull=True,
-        )
+def passage_comments(
+    article,
+    *,
+    anchor_id: int,
+    reader: Reader | None = None,
+    max_depth: int = 5,
+    limit: int = 100,
+) -> ThreadPage:
+    """The conversations on one passage (the passage bubble's panel): its comments, newest
+    first, each with its replies as the thread shows them.
+
+    A comment on the passage that answers another one on it shows in that one's conversation,
+    not a second time on its own.
+    """
+    shown = _visible_to(reader) | Q(status=CommentStatus.REMOVED)
+    on_passage = list(
+        Comment.objects.filter(shown, article=article, anchor_id=anchor_id)
         .select_related("anchor", "replied_to")
         .order_by("-created", "-id")[:limit]
     )
-    for comment in comments:
-        comment.replies, comment.display_depth = [], 0
-        comment.is_placeholder = comment.is_own_pending = False
+    children = _replies_by_parent(
+        {comment.root_id or comment.pk for comment in on_passage}, reader=reader
+    )
+    kept = [
+        comment for comment in on_passage if _hang_replies(comment, children, max_depth=max_depth)
+    ]
+    answers = {reply.pk for comment in kept for reply in iter_thread(comment.replies)}
+    conversations = [comment for comment in kept if comment.pk not in answers]
+    _mark_edited_passages(article, conversations)
     stats = thread_stats(article.pk)
     return ThreadPage(
-        comments=comments,
+        comments=conversations,
         sort=SortOrder.NEWEST,
         count=stats.published_count,
         top_level_count=stats.top_level_count,
@@ -360,6 +384,7 @@ def passage_comments(article, *, anchor_id: int, limit: int = 100) -> ThreadPage
         next_cursor=None,
         snapshot=stats.latest_comment_id,
         version=stats.version,
+        my_votes=_reader_votes(conversations, reader),
     )
 
 

@@ -149,7 +149,9 @@ def thread(request, article_id):
     sort = request.GET.get("sort") or chosen_sort(request, options)
     anchor_id = _int(request.GET.get("anchor"))
     if anchor_id:
-        page = selectors.passage_comments(article, anchor_id=anchor_id)
+        page = selectors.passage_comments(
+            article, anchor_id=anchor_id, reader=reader, max_depth=options.max_depth
+        )
     else:
         page = selectors.thread_page(
             article,

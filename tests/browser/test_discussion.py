@@ -406,3 +406,79 @@ def test_reply_vote_and_edit_in_place_in_the_passage_panel(
 
     panel.locator(".passage-panel__close").click()
     expect(page.locator("#comments #comment-form")).to_be_visible()
+
+
+CONVERSATION_TREE = """list => {
+    const tree = items => [...items].map(item => [
+        Number(item.dataset.commentId),
+        tree(item.querySelectorAll(':scope > ol.comment-replies > li')),
+    ]);
+    return tree(list.querySelectorAll(':scope > li'));
+}"""
+
+
+def test_the_passage_panel_shows_the_replies_as_the_thread_does(
+    live_server, page, article, screenshot_dir
+):
+    options = DiscussionSettings.for_site(article.get_site())
+    options.max_depth = 3
+    options.save()
+    passage = AnchorInput(quote="The bridge will open in spring.")
+    start = timezone.now() - timedelta(hours=1)
+
+    def say(body, name, *, minutes, **where):
+        return comment_post(
+            article=article,
+            reader=Reader(user=None, key=f"g-{name}", ip_hash=name),
+            body=body,
+            author_name=name,
+            author_email=f"{name.lower()}@example.com",
+            now=start + timedelta(minutes=minutes),
+            **where,
+        )
+
+    optimistic = say("Spring is optimistic.", "Ola", minutes=0, anchor=passage)
+    doubt = say("Councils rarely meet their dates.", "Ben", minutes=1, parent_id=optimistic.pk)
+    record = say("This council has, so far.", "Cy", minutes=2, parent_id=doubt.pk)
+    hope = say("I hope it is on time.", "Dee", minutes=3, anchor=passage)
+
+    page.goto(live_server.url + article.url)
+    page.evaluate("window.__loadMarker = 1")
+    bubble = page.locator("mark.passage + .passage-bubble")
+    expect(bubble).to_have_text("2")
+    bubble.click()
+    panel = page.get_by_role("dialog", name="Comments on this passage")
+    panel_list = panel.locator(".passage-panel__list")
+    expect(panel_list.locator(f"#passage-comment-{record.pk}")).to_be_visible()
+    thread = page.locator("[data-comment-list]")
+    assert panel_list.evaluate(CONVERSATION_TREE) == thread.evaluate(CONVERSATION_TREE)
+    assert panel_list.evaluate(CONVERSATION_TREE) == [
+        [hope.pk, []],
+        [optimistic.pk, [[doubt.pk, [[record.pk, []]]]]],
+    ]
+    page.screenshot(path=os.path.join(screenshot_dir, "passage-panel-replies.png"))
+
+    # An answer to the deepest comment goes beside it, in the panel as in the thread.
+    panel.locator(f"#passage-comment-{record.pk} [data-reply-to]").click()
+    fill_guest(page, "Has it, though?")
+    panel.locator("#comment-form button[type=submit]").click()
+    answer = panel.locator(
+        f"#passage-comment-{doubt.pk} > ol.comment-replies > li", has_text="Has it, though?"
+    )
+    expect(answer).to_be_visible()
+    expect(answer.locator(".comment__in-reply")).to_have_text("in reply to Cy")
+    assert panel_list.evaluate(CONVERSATION_TREE) == thread.evaluate(CONVERSATION_TREE)
+
+    # Opened again, the panel shows the same conversations, now from the server.
+    panel.locator(".passage-panel__close").click()
+    bubble.click()
+    expect(panel_list.locator(".comment__body", has_text="Has it, though?")).to_be_visible()
+    assert panel_list.evaluate(CONVERSATION_TREE) == thread.evaluate(CONVERSATION_TREE)
+    assert len(panel_list.evaluate(CONVERSATION_TREE)[1][1][0][1]) == 2  # beside the deepest
+    duplicated = page.evaluate("""() => {
+        const ids = [...document.querySelectorAll('[id]')].map(node => node.id);
+        return ids.filter((id, i) => ids.indexOf(id) !== i);
+    }""")
+    assert duplicated == []
+    assert page.evaluate("window.__loadMarker") == 1  # never reloaded
+    page.screenshot(path=os.path.join(screenshot_dir, "passage-panel-replies-answered.png"))

@@ -338,6 +338,123 @@ def test_inline_feedback_anchors_are_on_the_page(client, article):
     assert "On the passage" in html
 
 
+def conversations(html) -> list:
+    """The comments of a list of list items as a tree: [(id, [replies...]), ...]."""
+    from bs4 import BeautifulSoup
+
+    def tree(items):
+        return [
+            (int(item["data-comment-id"]), tree(item.select(":scope > ol > li"))) for item in items
+        ]
+
+    return tree(BeautifulSoup(html, "html.parser").find_all("li", recursive=False))
+
+
+def conversation_html(html, comment_id) -> str:
+    """A comment's list item, its replies included (CSRF tokens, masked afresh each time, left out)."""
+    from bs4 import BeautifulSoup
+
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    item = BeautifulSoup(html, "html.parser").find(id=f"comment-{comment_id}")
+    assert item is not None, f"comment {comment_id} is not shown"
+    return str(item)
+
+
+def test_the_passage_panel_shows_each_conversation_on_the_passage_as_the_thread_does(
+    client, article, post
+):
+    from masthead.discussion.services import AnchorInput
+
+    options = DiscussionSettings.for_site(article.get_site())
+    options.max_depth = 3
+    options.save()
+    spring = AnchorInput(quote="The bridge will open in spring.")
+    first = post("Spring is optimistic.", anchor=spring)
+    reply = post("Councils rarely meet their dates.", parent_id=first.pk)
+    answer = post("This one has so far.", parent_id=reply.pk)
+    deepest = post("Has it?", parent_id=answer.pk)  # at the deepest level: beside the answer
+    second = post("I hope it is on time.", anchor=spring)
+    also_on_spring = post("Spring, or summer?", parent_id=second.pk, anchor=spring)
+    gone = post("Hmm.", parent_id=second.pk)
+    Comment.objects.filter(pk=gone.pk).update(status="removed")
+    post("A footpath, please.", anchor=AnchorInput(quote="Residents asked for a footpath."))
+    post("Not about any passage.")
+
+    panel = client.get(f"/comments/{article.pk}/?anchor={first.anchor_id}").content.decode()
+    assert conversations(panel) == [
+        (second.pk, [(also_on_spring.pk, [])]),  # once, in its conversation
+        (first.pk, [(reply.pk, [(answer.pk, []), (deepest.pk, [])])]),
+    ]
+    assert f'in reply to <a href="#comment-{answer.pk}">Alex</a>' in panel
+
+    # Each conversation is the very markup the thread shows for it, replies and all.
+    thread = client.get(f"/comments/{article.pk}/").content.decode()
+    for comment in (first, second):
+        assert conversation_html(panel, comment.pk) == conversation_html(thread, comment.pk)
+
+
+def test_the_passage_panel_keeps_a_comment_deleted_for_its_replies_and_the_readers_own(
+    client, article, post
+):
+    from masthead.discussion.services import AnchorInput
+
+    spring = AnchorInput(quote="The bridge will open in spring.")
+    deleted = post("Spring is optimistic.", anchor=spring)
+    reply = post("Councils rarely meet their dates.", parent_id=deleted.pk)
+    Comment.objects.filter(pk=deleted.pk).update(deleted=deleted.created)
+    client.post(
+        f"/comments/{article.pk}/post/",
+        form_data(body="Buy cheap watches at example.com", parent_id=reply.pk),
+    )
+    held = Comment.objects.latest("pk")
+    Comment.objects.filter(pk=held.pk).update(status="pending")
+
+    panel = client.get(f"/comments/{article.pk}/?anchor={deleted.anchor_id}").content.decode()
+    assert conversations(panel) == [(deleted.pk, [(reply.pk, [(held.pk, [])])])]
+    assert "Comment deleted" in panel and "Awaiting moderation" in panel
+    stranger = Client().get(f"/comments/{article.pk}/?anchor={deleted.anchor_id}")
+    assert conversations(stranger.content.decode()) == [(deleted.pk, [(reply.pk, [])])]
+
+
+@pytest.mark.parametrize("who", ["stranger", "commenter"])
+def test_the_passage_panel_costs_the_same_queries_however_long_its_conversations(
+    client, article, post, who, django_assert_max_num_queries
+):
+    from masthead.discussion.services import AnchorInput
+
+    spring = AnchorInput(quote="The bridge will open in spring.")
+    if who == "commenter":  # their votes and their own comments are looked up too
+        client.post(f"/comments/{article.pk}/post/", form_data(anchor_quote=spring.quote))
+
+    def grow(count):
+        for n in range(count):
+            top = post(f"On spring {n}", anchor=spring, reader=guest(ip_hash=f"a{n}"))
+            reply = post(f"Reply {n}", parent_id=top.pk, reader=guest(ip_hash=f"b{n}"))
+            post(f"Answer {n}", parent_id=reply.pk, reader=guest(ip_hash=f"c{n}"))
+            if who == "commenter":
+                client.post(f"/comments/comment/{reply.pk}/vote/", {"value": "1"})
+
+    def measured(address):
+        from django.core.cache import cache
+
+        from masthead.publishing import page_cache
+
+        cache.clear()
+        page_cache._memo["value"] = None
+        return client.get(address)
+
+    grow(1)
+    url = f"/comments/{article.pk}/?anchor={Comment.objects.latest('pk').root.anchor_id}"
+    measured(url)
+    with django_assert_max_num_queries(30) as small:
+        measured(url)
+    baseline = len(small.captured_queries)
+    grow(12)
+    with django_assert_max_num_queries(baseline):
+        html = measured(url).content.decode()
+    assert html.count('class="comment"') == 39 + (who == "commenter")
+
+
 @pytest.mark.parametrize("sort", ["newest", "oldest", "most_voted"])
 def test_a_page_of_comments_reads_an_index_in_sort_order_instead_of_sorting_the_thread(
     article, post, sort

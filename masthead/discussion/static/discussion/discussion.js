@@ -161,7 +161,10 @@
     }
     if (panelParent) {
       item = panelCopies(fragment(data.html)).firstElementChild;
-      appendReply(panelParent, item);
+      // Under the comment the server hung it from, as in the thread: an answer to a comment at
+      // the deepest level goes beside that comment, not one level deeper.
+      var panelThreadParent = data.parent_id && panel.querySelector("#passage-comment-" + data.parent_id);
+      if (panelThreadParent) appendReply(panelThreadParent, item); else panelParent.after(item);
     }
     flash(item);
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
