@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "masthead.discussion",
     "masthead.moderation",
     "masthead.funding",
+    "masthead.importers",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",

@@ -3,14 +3,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from masthead.discussion.disqus import read_export as read_disqus_export
 from masthead.discussion.services import (
     ImportRefused,
     check_entries,
     comments_import,
     parse_import,
 )
-from masthead.discussion.wordpress import read_export as read_wordpress_export
+from masthead.importers.disqus import read_export as read_disqus_export
+from masthead.importers.wordpress_comments import read_export as read_wordpress_export
 from masthead.publishing.models import ArticlePage
 from masthead.publishing.selectors import article_for_link
 

@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_unicode_slug
 
-from masthead.publishing.services import wordpress_import
-from masthead.publishing.wordpress import WordPressRefused, read_export
+from masthead.importers.services import wordpress_import
+from masthead.importers.wordpress import WordPressRefused, read_export
 
 
 class Command(BaseCommand):

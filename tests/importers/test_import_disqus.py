@@ -1,18 +1,18 @@
-"""Importing a Disqus export (tests/discussion/fixtures/disqus-export.xml)."""
+"""Importing a Disqus export (tests/importers/data/disqus-export.xml)."""
 
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from masthead.discussion.disqus import unwrap_links
 from masthead.discussion.models import Comment
+from masthead.importers.disqus import unwrap_links
 from masthead.publishing.selectors import article_for_link
 from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 
-EXPORT = Path(__file__).parent / "fixtures" / "disqus-export.xml"
+EXPORT = Path(__file__).parent / "data" / "disqus-export.xml"
 
 
 def with_slug(article, slug):

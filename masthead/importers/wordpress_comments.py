@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from masthead.discussion.markdown import markdown_from_html
 from masthead.discussion.services.importing import ImportRefused, lenient_email
-from masthead.xml_exports import leaf_texts, local_name
+from masthead.importers.xml_exports import leaf_texts, local_name
 
 WPDISCUZ_VOTES = "wpdiscuz_votes"
 COMMENT_TYPES = {"", "comment"}  # the rest are pingbacks, trackbacks and plugins' notes

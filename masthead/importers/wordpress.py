@@ -20,9 +20,9 @@ import nh3
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from django.utils import timezone
 
+from masthead.importers.xml_exports import leaf_texts, local_name
 from masthead.publishing.models import ArticlePage
 from masthead.publishing.video import video_embed_for
-from masthead.xml_exports import leaf_texts, local_name
 
 POST_TYPE = "post"
 # Statuses that become articles: published, scheduled, and drafts (pending review included).

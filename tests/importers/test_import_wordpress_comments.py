@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from masthead.discussion.markdown import render_comment
 from masthead.discussion.models import Comment
-from masthead.discussion.wordpress import comment_markdown
+from masthead.importers.wordpress_comments import comment_markdown
 
 
 def comment(cid, content, *, parent="0", approved="1", kind="comment", votes=None, **extra):

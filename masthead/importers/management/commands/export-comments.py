@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from masthead.discussion.exporting import comments_export
+from masthead.importers.comments_json import comments_export
 from masthead.publishing.models import ArticlePage
 
 

@@ -9,8 +9,8 @@ from PIL import Image
 from wagtail.models import Page
 
 from masthead.discussion.models import Comment
+from masthead.importers.wordpress import clean_rich_text, read_body
 from masthead.publishing.models import ArticlePage, AuthorPage, CreditedImage, SectionPage
-from masthead.publishing.wordpress import clean_rich_text, read_body
 
 EXPORT = Path(__file__).parent / "data" / "wordpress-export.xml"
 

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from masthead.discussion.markdown import markdown_from_html
 from masthead.discussion.services.importing import ImportRefused, lenient_email
-from masthead.xml_exports import local_name
+from masthead.importers.xml_exports import local_name
 
 ROOT = "disqus"
 ANONYMOUS = "Anonymous"
