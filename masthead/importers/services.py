@@ -1,37 +1,26 @@
-"""Bringing another system's content in: a WordPress export's posts."""
+"""Bringing another system's content in: a WordPress export's posts, and the comment threads
+of WordPress and Disqus exports. Everything is written through the publishing and discussion
+services."""
 
-import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError
-from django.core.files.images import ImageFile
 from django.core.validators import validate_unicode_slug
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from PIL import Image, UnidentifiedImageError
-from wagtail.contrib.redirects.models import Redirect
 from wagtail.rich_text import RichText
-from wagtail.utils.file import hash_filelike
 
+from masthead.discussion.services import ImportRefused, check_entries, comments_import
 from masthead.importers import wordpress
-from masthead.publishing.models import (
-    ArticlePage,
-    ArticlePageAuthor,
-    AuthorIndexPage,
-    AuthorPage,
-    CreditedImage,
-    HomePage,
-    SectionPage,
-    SiteIdentity,
-)
-from masthead.publishing.selectors import free_child_slug
-from masthead.publishing.services import home_page_ensure
-
-logger = logging.getLogger(__name__)
+from masthead.importers.disqus import DisqusThread
+from masthead.importers.wordpress_comments import WordPressPost
+from masthead.publishing import selectors as publishing_selectors
+from masthead.publishing import services as publishing_services
+from masthead.publishing.models import AuthorPage, CreditedImage, SectionPage
 
 UNCATEGORISED = {"uncategorized", "uncategorised"}
 
@@ -80,24 +69,23 @@ class _WordPressImporter:
         self.media_dir = media_dir.resolve() if media_dir else None
         self.default_section = default_section
         self.report = WordPressImportReport()
-        new_site = not HomePage.objects.exists()
+        new_site = publishing_selectors.home_page() is None
         # The front page's tagline stays empty: it follows the site identity's, set below.
-        self.home = home_page_ensure(title=site_title)
+        self.home = publishing_services.home_page_ensure(title=site_title)
         if new_site:
-            identity = SiteIdentity.for_site(self.home.get_site())
-            identity.name, identity.tagline = site_title[:120], export.site_tagline[:255]
-            identity.save()
+            publishing_services.site_identity_set(
+                site=self.home.get_site(), name=site_title, tagline=export.site_tagline
+            )
         self.sections: dict[str, SectionPage] = {}
         self.authors: dict[str, AuthorPage] = {}
         self.images: dict[str, CreditedImage | None] = {}
-        self._author_index = None
 
     def import_post(self, post: wordpress.Post) -> None:
         if post.status not in wordpress.IMPORTED_STATUSES:
             self.report.left_out[post.status or "unknown"] += 1
             return
         slug = _slug(post)
-        if ArticlePage.objects.filter(slug=slug).exists():
+        if publishing_selectors.article_slug_taken(slug):
             self.report.already_there.append(post.title)
             return
         try:
@@ -121,48 +109,37 @@ class _WordPressImporter:
         if post.thumbnail_id:
             featured = self._image(wordpress.Picture(attachment_id=post.thumbnail_id))
         published = post.date or timezone.now()
-        article = ArticlePage(
+        scheduled = post.status == "future" and published > timezone.now()
+        draft = post.status not in ("publish", "future")
+        article = publishing_services.article_add(
+            section=section,
             title=post.title or slug,
             slug=slug,
             standfirst=wordpress.standfirst(post, parsed),
-            featured_image=featured,
             body=body,
+            author=self._author(post),
+            tags={tag[:100] for tag in post.tags},
+            featured_image=featured,
+            published_at=None if draft or scheduled else published,
+            go_live_at=published if scheduled else None,
         )
-        article.article_authors.add(ArticlePageAuthor(author=self._author(post), sort_order=0))
-        article.tags.add(*{tag[:100] for tag in post.tags})
-        scheduled = post.status == "future" and published > timezone.now()
-        if post.status == "publish" or (post.status == "future" and not scheduled):
-            article.first_published_at = published
-            section.add_child(instance=article)
-            article.save_revision().publish()
-            # Published then and not edited since, as on the old site.
-            ArticlePage.objects.filter(pk=article.pk).update(last_published_at=published)
-            self._redirect(post, article)
-            return "published"
-        article.live = False
-        if scheduled:
-            article.go_live_at = published
-        section.add_child(instance=article)
-        revision = article.save_revision()
-        if scheduled:
-            revision.publish()  # Wagtail keeps it back until go_live_at; the worker publishes it
-            self._redirect(post, article)
-            return "scheduled"
-        return "draft"
+        if draft:
+            return "draft"
+        old_path = wordpress.old_path(post)
+        if old_path and publishing_services.redirect_add(old_path=old_path, page=article):
+            self.report.redirects += 1
+        return "scheduled" if scheduled else "published"
 
     def _section(self, post) -> SectionPage:
         named = [(slug, name) for slug, name in post.categories if slug not in UNCATEGORISED]
         slug, name = named[0] if named else (self.default_section, "")
         slug = unquote(slug)
         if slug not in self.sections:
-            section = SectionPage.objects.child_of(self.home).filter(slug=slug).first()
-            if section is None:
-                title = name or slug.replace("-", " ").title()
-                section = self.home.add_child(
-                    instance=SectionPage(title=title, slug=slug, show_in_menus=True)
-                )
-                section.save_revision().publish()
-                self.report.sections_created.append(title)
+            section, created = publishing_services.section_ensure(
+                home=self.home, slug=slug, title=name or slug.replace("-", " ").title()
+            )
+            if created:
+                self.report.sections_created.append(section.title)
             self.sections[slug] = section
         return self.sections[slug]
 
@@ -170,27 +147,11 @@ class _WordPressImporter:
         login = post.author_login or "staff"
         if login not in self.authors:
             name = self.export.authors.get(login, login)
-            author = AuthorPage.objects.filter(title__iexact=name).first()
-            if author is None:
-                index = self._authors_index()
-                slug = free_child_slug(
-                    parent=index, slug=slugify(name, allow_unicode=True) or "author"
-                )
-                author = index.add_child(instance=AuthorPage(title=name, slug=slug))
-                author.save_revision().publish()
+            author, created = publishing_services.author_page_ensure(home=self.home, name=name)
+            if created:
                 self.report.authors_created.append(name)
             self.authors[login] = author
         return self.authors[login]
-
-    def _authors_index(self) -> AuthorIndexPage:
-        if self._author_index is None:
-            self._author_index = AuthorIndexPage.objects.child_of(self.home).first()
-        if self._author_index is None:
-            self._author_index = self.home.add_child(
-                instance=AuthorIndexPage(title="Our journalists", slug="authors")
-            )
-            self._author_index.save_revision().publish()
-        return self._author_index
 
     def _body(self, parsed: wordpress.Body) -> list:
         blocks = []
@@ -238,40 +199,15 @@ class _WordPressImporter:
         # The export names the file: it must not lead outside the folder the operator gave.
         if not path.is_relative_to(self.media_dir) or not path.is_file():
             return None
-        with path.open("rb") as handle:
-            file_hash = hash_filelike(handle)  # as Wagtail stores it in file_hash
-        existing = CreditedImage.objects.filter(file_hash=file_hash).first()
-        if existing is not None:
-            return existing
-        try:
-            with Image.open(path) as opened:
-                opened.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError):
-            logger.warning("%s is not an image Masthead can read; left out", path)
-            return None
-        image = CreditedImage(
-            title=(attachment.title or path.stem)[:255],
-            caption=attachment.caption[:500],
-            description=attachment.alt[:255],
+        image, stored = publishing_services.image_from_file(
+            path=path,
+            title=attachment.title or path.stem,
+            caption=attachment.caption,
+            description=attachment.alt,
         )
-        with path.open("rb") as handle:
-            image.file = ImageFile(handle, name=path.name)
-            image._set_image_file_metadata()
-            image.save()
-        self.report.images += 1
+        if stored:
+            self.report.images += 1
         return image
-
-    def _redirect(self, post, article) -> None:
-        old = wordpress.old_path(post)
-        if not old:
-            return
-        old_path = Redirect.normalise_path(old)
-        if old_path == Redirect.normalise_path(article.url or "") or old_path == "/":
-            return
-        if Redirect.objects.filter(old_path=old_path).exists():
-            return
-        Redirect.objects.create(old_path=old_path, redirect_page=article, is_permanent=True)
-        self.report.redirects += 1
 
 
 def _slug(post: wordpress.Post) -> str:
@@ -282,3 +218,88 @@ def _slug(post: wordpress.Post) -> str:
     except ValidationError:
         slug = ""
     return slug or slugify(post.title, allow_unicode=True)[:255] or f"post-{post.id}"
+
+
+# Comment threads ------------------------------------------------------------------------------
+
+
+@dataclass
+class ThreadImported:
+    title: str
+    article_id: int
+    imported: int
+    already_there: int
+    left_out: int
+
+
+@dataclass
+class ThreadUnmatched:
+    title: str
+    reason: str
+    comments: int
+
+
+@dataclass
+class CommentThreadsReport:
+    left_out_reason: str  # what the source's left-out comments were
+    imported: list[ThreadImported] = field(default_factory=list)
+    unmatched: list[ThreadUnmatched] = field(default_factory=list)
+
+
+def wordpress_comments_import(*, posts: list[WordPressPost]) -> CommentThreadsReport:
+    """Each WordPress post's approved comments into the article with the same slug, all or
+    nothing (ImportRefused names the post at fault); posts without one article are reported."""
+
+    def article_for(post):
+        article = publishing_selectors.article_with_slug(post.slug)
+        if article is not None:
+            return article, ""
+        return None, f"({post.slug or 'no slug'}): no single article with this slug"
+
+    return _threads_import(
+        [(post, f"Post “{post.title}” ({post.slug})") for post in posts],
+        article_for=article_for,
+        left_out_reason="not approved, pings or empty",
+    )
+
+
+def disqus_comments_import(*, threads: list[DisqusThread]) -> CommentThreadsReport:
+    """Each Disqus thread's kept comments into the article at the same path, or else with the
+    same slug, all or nothing (ImportRefused names the thread at fault); threads without an
+    article are reported."""
+
+    def article_for(thread):
+        if not thread.link:
+            return None, "(no link in the file)"
+        article = publishing_selectors.article_for_link(thread.link)
+        if article is not None:
+            return article, ""
+        return None, f"({thread.link}): no article at this path or with its last part as slug"
+
+    return _threads_import(
+        [(thread, f"Thread “{thread.title}” ({thread.link})") for thread in threads],
+        article_for=article_for,
+        left_out_reason="deleted, spam or empty",
+    )
+
+
+def _threads_import(sources, *, article_for, left_out_reason: str) -> CommentThreadsReport:
+    """Check every thread that has an article, then import them all in one transaction."""
+    report = CommentThreadsReport(left_out_reason=left_out_reason)
+    checked = []
+    for source, where in sources:
+        article, reason = article_for(source)
+        if article is None:
+            report.unmatched.append(ThreadUnmatched(source.title, reason, len(source.entries)))
+            continue
+        try:
+            checked.append((article, source, check_entries(source.entries)))
+        except ImportRefused as refusal:
+            raise ImportRefused(f"{where}: {refusal}") from None
+    with transaction.atomic():
+        for article, source, items in checked:
+            count = comments_import(article=article, items=items)
+            report.imported.append(
+                ThreadImported(source.title, article.pk, count, len(items) - count, source.left_out)
+            )
+    return report

@@ -64,8 +64,29 @@ def article_for_link(link: str) -> ArticlePage | None:
     slug = segments[-1]
     for extension in PAGE_EXTENSIONS:
         slug = slug.removesuffix(extension)
-    with_slug = list(ArticlePage.objects.filter(slug=slug)[:2])
+    return article_with_slug(slug)
+
+
+def article_with_slug(slug: str) -> ArticlePage | None:
+    """The article with this slug, live or not; None if there is none or there are several
+    (slugs are unique among a section's pages only)."""
+    with_slug = list(ArticlePage.objects.filter(slug=slug)[:2]) if slug else []
     return with_slug[0] if len(with_slug) == 1 else None
+
+
+def article_slug_taken(slug: str) -> bool:
+    """Whether any article, in any section, live or not, has this slug."""
+    return ArticlePage.objects.filter(slug=slug).exists()
+
+
+def article_by_id(article_id: int) -> ArticlePage | None:
+    """The article with this page id, live or not."""
+    return ArticlePage.objects.filter(pk=article_id).first()
+
+
+def home_page() -> HomePage | None:
+    """The site's front page, if there is one yet."""
+    return HomePage.objects.first()
 
 
 def section_articles(section: SectionPage) -> QuerySet[ArticlePage]:

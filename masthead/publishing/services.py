@@ -1,11 +1,31 @@
 """Writes of the publishing app that are not editors' own work in the admin."""
 
+import logging
+from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files.images import ImageFile
+from django.utils.text import slugify
+from PIL import Image, UnidentifiedImageError
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
+from wagtail.utils.file import hash_filelike
 
-from masthead.publishing.models import HomePage
+from masthead.publishing.models import (
+    ArticlePage,
+    ArticlePageAuthor,
+    AuthorIndexPage,
+    AuthorPage,
+    CreditedImage,
+    HomePage,
+    SectionPage,
+    SiteIdentity,
+)
+from masthead.publishing.selectors import free_child_slug
+
+logger = logging.getLogger(__name__)
 
 
 def home_page_ensure(*, title: str, tagline: str = "") -> HomePage:
@@ -28,3 +48,115 @@ def home_page_ensure(*, title: str, tagline: str = "") -> HomePage:
     if old_root_id and old_root_id != home.pk:
         Page.objects.filter(pk=old_root_id, depth=2, content_type__model="page").delete()
     return home
+
+
+def site_identity_set(*, site: Site, name: str, tagline: str) -> SiteIdentity:
+    """Name the site in its header, footer, feeds and social cards (cut to the fields' lengths)."""
+    identity = SiteIdentity.for_site(site)
+    identity.name = name[: SiteIdentity._meta.get_field("name").max_length]
+    identity.tagline = tagline[: SiteIdentity._meta.get_field("tagline").max_length]
+    identity.save()
+    return identity
+
+
+def section_ensure(*, home: HomePage, slug: str, title: str) -> tuple[SectionPage, bool]:
+    """The front page's section with this slug, or a new one, published and in the menu.
+    The flag says whether it was created."""
+    section = SectionPage.objects.child_of(home).filter(slug=slug).first()
+    if section is not None:
+        return section, False
+    section = home.add_child(instance=SectionPage(title=title, slug=slug, show_in_menus=True))
+    section.save_revision().publish()
+    return section, True
+
+
+def author_page_ensure(*, home: HomePage, name: str) -> tuple[AuthorPage, bool]:
+    """The author page with this name (whatever its letter case), or a new one published under
+    "Our journalists", which is created too if missing. The flag says whether it was created."""
+    author = AuthorPage.objects.filter(title__iexact=name).first()
+    if author is not None:
+        return author, False
+    index = AuthorIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = home.add_child(instance=AuthorIndexPage(title="Our journalists", slug="authors"))
+        index.save_revision().publish()
+    slug = free_child_slug(parent=index, slug=slugify(name, allow_unicode=True) or "author")
+    author = index.add_child(instance=AuthorPage(title=name, slug=slug))
+    author.save_revision().publish()
+    return author, True
+
+
+def image_from_file(
+    *, path: Path, title: str, caption: str = "", description: str = ""
+) -> tuple[CreditedImage | None, bool]:
+    """An image stored from a file, or the one stored before with the same content. None when
+    the file is not an image Masthead can read. The flag says whether it was stored now."""
+    with path.open("rb") as handle:
+        file_hash = hash_filelike(handle)  # as Wagtail stores it in file_hash
+    existing = CreditedImage.objects.filter(file_hash=file_hash).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with Image.open(path) as opened:
+            opened.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        logger.warning("%s is not an image Masthead can read; left out", path)
+        return None, False
+    image = CreditedImage(
+        title=title[: CreditedImage._meta.get_field("title").max_length],
+        caption=caption[: CreditedImage._meta.get_field("caption").max_length],
+        description=description[: CreditedImage._meta.get_field("description").max_length],
+    )
+    with path.open("rb") as handle:
+        image.file = ImageFile(handle, name=path.name)
+        image._set_image_file_metadata()
+        image.save()
+    return image, True
+
+
+def article_add(
+    *,
+    section: SectionPage,
+    title: str,
+    slug: str,
+    standfirst: str,
+    body: list,
+    author: AuthorPage,
+    tags=(),
+    featured_image: CreditedImage | None = None,
+    published_at: datetime | None = None,
+    go_live_at: datetime | None = None,
+) -> ArticlePage:
+    """Add an article to a section: published as of `published_at` (its first and last
+    publication, as on a site it moved from), scheduled for `go_live_at` (the worker publishes
+    it then), or else a draft. Raises ValidationError for a field the article refuses."""
+    article = ArticlePage(
+        title=title, slug=slug, standfirst=standfirst, featured_image=featured_image, body=body
+    )
+    article.article_authors.add(ArticlePageAuthor(author=author, sort_order=0))
+    article.tags.add(*tags)
+    if published_at is not None:
+        article.first_published_at = published_at
+        section.add_child(instance=article)
+        article.save_revision().publish()
+        ArticlePage.objects.filter(pk=article.pk).update(last_published_at=published_at)
+        return article
+    article.live = False
+    article.go_live_at = go_live_at
+    section.add_child(instance=article)
+    revision = article.save_revision()
+    if go_live_at is not None:
+        revision.publish()  # Wagtail keeps it back until go_live_at
+    return article
+
+
+def redirect_add(*, old_path: str, page: Page) -> bool:
+    """A permanent redirect from an address of an old site to a page. Nothing is added (False)
+    for the page's own address, the front page's, or an address that redirects already."""
+    old_path = Redirect.normalise_path(old_path)
+    if old_path in (Redirect.normalise_path(page.url or ""), "/"):
+        return False
+    if Redirect.objects.filter(old_path=old_path).exists():
+        return False
+    Redirect.objects.create(old_path=old_path, redirect_page=page, is_permanent=True)
+    return True

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from masthead.importers.comments_json import comments_export
-from masthead.publishing.models import ArticlePage
+from masthead.publishing.selectors import article_by_id
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, article, output, include_all, include_emails, **options):
-        if article is not None and not ArticlePage.objects.filter(pk=article).exists():
+        if article is not None and article_by_id(article) is None:
             raise CommandError(f"There is no article with id {article}.")
         options = {"article_id": article, "include_all": include_all}
         if output is None:

@@ -1,21 +1,16 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.base import CommandError
 
-from masthead.discussion.services import (
-    ImportRefused,
-    check_entries,
-    comments_import,
-    parse_import,
-)
+from masthead.discussion.services import ImportRefused, comments_import, parse_import
 from masthead.importers.disqus import read_export as read_disqus_export
+from masthead.importers.management.base import ImportCommand
+from masthead.importers.services import disqus_comments_import, wordpress_comments_import
 from masthead.importers.wordpress_comments import read_export as read_wordpress_export
-from masthead.publishing.models import ArticlePage
-from masthead.publishing.selectors import article_for_link
+from masthead.publishing.selectors import article_by_id
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import comments without moderation, all or nothing; comments imported before are "
         "skipped. Either one article's thread from a JSON list of "
@@ -47,7 +42,7 @@ class Command(BaseCommand):
             return self._import_wordpress(file)
         if disqus:
             return self._import_disqus(file)
-        target = ArticlePage.objects.filter(pk=article).first()
+        target = article_by_id(article)
         if target is None:
             raise CommandError(f"There is no article with id {article}.")
         try:
@@ -59,7 +54,7 @@ class Command(BaseCommand):
         try:
             items = parse_import(raw)
         except ImportRefused as refusal:
-            raise CommandError(f"{file} was not imported, nothing was changed. {refusal}") from None
+            raise self.refused(file, refusal) from None
         left_out = f" ({items.left_out} not published, left out)" if items.left_out else ""
         self.stdout.write(
             f"{len(items)} comments checked{left_out}; importing into “{target.title}”…"
@@ -76,37 +71,19 @@ class Command(BaseCommand):
 
     def _import_wordpress(self, file: Path):
         posts = self._read(file, read_wordpress_export)
-
-        def match(post):
-            articles = list(ArticlePage.objects.filter(slug=post.slug)[:2]) if post.slug else []
-            if len(articles) == 1:
-                return articles[0], ""
-            return None, f"({post.slug or 'no slug'}): no single article with this slug"
-
-        self._import_threads(
-            file,
-            [(post, f"Post “{post.title}” ({post.slug})") for post in posts],
-            match=match,
-            left_out="not approved, pings or empty",
-        )
+        try:
+            report = wordpress_comments_import(posts=posts)
+        except ImportRefused as refusal:
+            raise self.refused(file, refusal) from None
+        self.write_threads_report(report)
 
     def _import_disqus(self, file: Path):
         threads = self._read(file, read_disqus_export)
-
-        def match(thread):
-            if not thread.link:
-                return None, "(no link in the file)"
-            article = article_for_link(thread.link)
-            if article is not None:
-                return article, ""
-            return None, f"({thread.link}): no article at this path or with its last part as slug"
-
-        self._import_threads(
-            file,
-            [(thread, f"Thread “{thread.title}” ({thread.link})") for thread in threads],
-            match=match,
-            left_out="deleted, spam or empty",
-        )
+        try:
+            report = disqus_comments_import(threads=threads)
+        except ImportRefused as refusal:
+            raise self.refused(file, refusal) from None
+        self.write_threads_report(report)
 
     def _read(self, file: Path, reader):
         try:
@@ -114,47 +91,4 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except ImportRefused as refusal:
-            raise CommandError(f"{file} was not imported, nothing was changed. {refusal}") from None
-
-    def _import_threads(self, file: Path, sources, *, match, left_out: str):
-        """Check every matched thread, then import them all in one transaction, and say what
-        went where and which threads found no article."""
-        threads, unmatched = [], []
-        for source, where in sources:
-            article, reason = match(source)
-            if article is None:
-                unmatched.append((source, reason))
-                continue
-            try:
-                items = check_entries(source.entries)
-            except ImportRefused as refusal:
-                raise CommandError(
-                    f"{file} was not imported, nothing was changed. {where}: {refusal}"
-                ) from None
-            threads.append((article, source, items))
-        imported = already = 0
-        with transaction.atomic():
-            for article, source, items in threads:
-                count = comments_import(article=article, items=items)
-                imported += count
-                already += len(items) - count
-                self.stdout.write(
-                    f"  “{source.title}” → article {article.pk}: {count} imported"
-                    + (f", {len(items) - count} already there" if count < len(items) else "")
-                    + (f", {source.left_out} {left_out}" if source.left_out else "")
-                )
-        for source, reason in unmatched:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"  “{source.title}” {reason}; its {len(source.entries)} comments were not "
-                    "imported."
-                )
-            )
-        articles = len({article.pk for article, _, _ in threads})
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Imported {imported} comments into {articles} articles"
-                + (f" ({already} were already there)" if already else "")
-                + "."
-            )
-        )
+            raise self.refused(file, refusal) from None

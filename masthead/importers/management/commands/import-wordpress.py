@@ -2,14 +2,15 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.core.validators import validate_unicode_slug
 
+from masthead.importers.management.base import ImportCommand
 from masthead.importers.services import wordpress_import
 from masthead.importers.wordpress import WordPressRefused, read_export
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Move a WordPress site in from its export (WXR, from Tools → Export → All content): posts "
         "become articles (sections from categories, bylines from authors, tags, featured images, "
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except WordPressRefused as refusal:
-            raise CommandError(f"{file} was not imported, nothing was changed. {refusal}") from None
+            raise self.refused(file, refusal) from None
         self.stdout.write(
             f"{len(export.posts)} posts and {len(export.attachments)} attachments found."
         )

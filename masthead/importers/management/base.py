@@ -1,0 +1,37 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from masthead.importers.services import CommentThreadsReport
+
+
+class ImportCommand(BaseCommand):
+    """What the import commands say the same way: a refused file, and where threads went."""
+
+    def refused(self, file: Path, refusal: Exception) -> CommandError:
+        return CommandError(f"{file} was not imported, nothing was changed. {refusal}")
+
+    def write_threads_report(self, report: CommentThreadsReport) -> None:
+        for thread in report.imported:
+            self.stdout.write(
+                f"  “{thread.title}” → article {thread.article_id}: {thread.imported} imported"
+                + (f", {thread.already_there} already there" if thread.already_there else "")
+                + (f", {thread.left_out} {report.left_out_reason}" if thread.left_out else "")
+            )
+        for thread in report.unmatched:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  “{thread.title}” {thread.reason}; its {thread.comments} comments were "
+                    "not imported."
+                )
+            )
+        imported = sum(thread.imported for thread in report.imported)
+        already = sum(thread.already_there for thread in report.imported)
+        articles = len({thread.article_id for thread in report.imported})
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {imported} comments into {articles} articles"
+                + (f" ({already} were already there)" if already else "")
+                + "."
+            )
+        )
