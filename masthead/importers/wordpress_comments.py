@@ -24,6 +24,7 @@ ANONYMOUS = "Anonymous"
 # Kept with each comment, so that a re-run skips what it imported without colliding with the
 # ids of comments brought into the same article from another system.
 ID_PREFIX = "wordpress:"
+NO_COMMENTS = "No comments found: is this a WordPress export (WXR) file?"
 
 
 @dataclass
@@ -43,14 +44,14 @@ def read_export(source) -> list[WordPressPost]:
         for _event, element in ET.iterparse(source, events=("end",)):  # noqa: S314
             if local_name(element) != "item":
                 continue
-            post = _post(element)
+            post = read_thread(element)
             if post.entries or post.left_out:
                 posts.append(post)
             element.clear()
     except ET.ParseError as error:
         raise ImportRefused(f"Not a readable WordPress export (XML error: {error}).") from None
     if not posts:
-        raise ImportRefused("No comments found: is this a WordPress export (WXR) file?")
+        raise ImportRefused(NO_COMMENTS)
     return posts
 
 
@@ -61,7 +62,8 @@ def comment_markdown(text: str) -> str:
     return markdown_from_html(html)
 
 
-def _post(item) -> WordPressPost:
+def read_thread(item) -> WordPressPost:
+    """An item's comments (its approved ones as import entries), whatever the kind of item."""
     fields = leaf_texts(item)
     # WordPress keeps a slug's letters outside ASCII percent-encoded, and a title's & as &amp;.
     post = WordPressPost(

@@ -238,3 +238,22 @@ def test_a_post_with_letters_outside_ascii_keeps_its_slug_title_and_comments(tmp
     assert article.slug == "café-opens" and article.title == "Café & bar opens"
     assert Comment.objects.get().article == article
     assert "“Café & bar opens” → article" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_export_without_comments_still_brings_its_posts(tmp_path):
+    export = tmp_path / "export.xml"
+    text = EXPORT.read_text()
+    while "<wp:comment>" in text:
+        start = text.index("<wp:comment>")
+        text = text[:start] + text[text.index("</wp:comment>", start) + len("</wp:comment>") :]
+    export.write_text(text)
+    out = StringIO()
+    call_command("import-wordpress", str(export), stdout=out)
+
+    assert "Imported 4 articles" in out.getvalue()
+    assert (
+        f"Comments:\n  {export} was not imported, nothing was changed. No comments found"
+        in out.getvalue()
+    )
+    assert not Comment.objects.exists()

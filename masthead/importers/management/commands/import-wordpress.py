@@ -1,13 +1,14 @@
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.validators import validate_unicode_slug
 
+from masthead.discussion.services import ImportRefused
 from masthead.importers.management.base import ImportCommand
-from masthead.importers.services import wordpress_import
+from masthead.importers.services import wordpress_comments_import, wordpress_import
 from masthead.importers.wordpress import WordPressRefused, read_export
+from masthead.importers.wordpress_comments import NO_COMMENTS
 
 
 class Command(ImportCommand):
@@ -47,7 +48,7 @@ class Command(ImportCommand):
                 f"--section {section!r} is not a slug: letters, numbers, hyphens or underscores."
             ) from None
         try:
-            export = read_export(file)
+            export = read_export(file, with_comments=not no_comments)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except WordPressRefused as refusal:
@@ -102,6 +103,10 @@ class Command(ImportCommand):
             return
         self.stdout.write("Comments:")
         try:
-            call_command("import-comments", str(file), wordpress=True, stdout=self.stdout)
-        except CommandError as refusal:
-            self.stdout.write(f"  {refusal}")
+            if not export.comment_threads:
+                raise ImportRefused(NO_COMMENTS)
+            report = wordpress_comments_import(posts=export.comment_threads)
+        except ImportRefused as refusal:
+            self.stdout.write(f"  {self.refused(file, refusal)}")
+            return
+        self.write_threads_report(report)
