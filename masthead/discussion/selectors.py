@@ -511,3 +511,12 @@ def comment_answers(comment_id: int) -> int | None:
     """The comment that a comment answers (the one it replied to beside the deepest level)."""
     row = Comment.objects.filter(pk=comment_id).values_list("replied_to_id", "parent_id").first()
     return (row[0] or row[1]) if row else None
+
+
+def imported_comment_ids(article_id: int) -> set[str]:
+    """The ids that the article's imported comments had in their files."""
+    return set(
+        Comment.objects.filter(article_id=article_id)
+        .exclude(import_id="")
+        .values_list("import_id", flat=True)
+    )

@@ -1,6 +1,6 @@
-"""Bringing another system's content in: a WordPress export's posts, and the comment threads
-of WordPress and Disqus exports. Everything is written through the publishing and discussion
-services."""
+"""Bringing content in: a WordPress export's posts, the comment threads of WordPress and Disqus
+exports, and an article's comments from the JSON that export-comments writes. Everything is
+written through the publishing and discussion services."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,13 +14,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.rich_text import RichText
 
-from masthead.discussion.services import ImportRefused, check_entries, comments_import
+from masthead.discussion import selectors as discussion_selectors
+from masthead.discussion.services import (
+    EntryChecker,
+    ImportRefused,
+    check_entries,
+    comments_import,
+)
 from masthead.importers import wordpress
+from masthead.importers.comments_json import read_comments
 from masthead.importers.disqus import DisqusThread
 from masthead.importers.wordpress_comments import WordPressPost
 from masthead.publishing import selectors as publishing_selectors
 from masthead.publishing import services as publishing_services
-from masthead.publishing.models import AuthorPage, CreditedImage, SectionPage
+from masthead.publishing.models import ArticlePage, AuthorPage, CreditedImage, SectionPage
 
 UNCATEGORISED = {"uncategorized", "uncategorised"}
 
@@ -303,3 +310,46 @@ def _threads_import(sources, *, article_for, left_out_reason: str) -> CommentThr
                 ThreadImported(source.title, article.pk, count, len(items) - count, source.left_out)
             )
     return report
+
+
+# One article's comments from JSON -------------------------------------------------------------
+
+
+@dataclass
+class CommentsFileChecked:
+    comments: int  # published comments, the ones to import
+    left_out: int  # the others
+    new: int  # published comments not imported into the article before
+
+
+def comments_file_check(*, article: ArticlePage, path: Path) -> CommentsFileChecked:
+    """Check a whole file of one article's comments (as export-comments writes it) as it is
+    read, keeping only the comments' ids. ImportRefused names the item or line at fault."""
+    checker, refusal = EntryChecker(), None
+    with path.open("rb") as file:
+        for entry in read_comments(file):
+            if refusal is not None:
+                continue  # as when files were read whole: a JSON error anywhere is named first
+            try:
+                checker.check(entry)
+            except ImportRefused as error:
+                refusal = error
+    if refusal is not None:
+        raise refusal
+    already_there = discussion_selectors.imported_comment_ids(article.pk)
+    return CommentsFileChecked(
+        comments=len(checker.kept_ids),
+        left_out=checker.left_out,
+        new=len(checker.kept_ids - already_there),
+    )
+
+
+def comments_file_import(*, article: ArticlePage, path: Path, progress=None) -> int:
+    """Import a checked file's comments into the article, reading it again a batch at a time,
+    in one transaction: a file that changed since it was checked and fails now changes nothing.
+    Returns how many comments were added."""
+    checker = EntryChecker()
+    with path.open("rb") as file:
+        entries = (checker.check(entry) for entry in read_comments(file))
+        items = (item for item in entries if item is not None)
+        return comments_import(article=article, items=items, progress=progress)

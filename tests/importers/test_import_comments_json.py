@@ -208,3 +208,40 @@ def test_export_fields_are_checked_too(article, tmp_path, change, message):
             "import-comments", "--article", str(article.pk), str(thread_file(tmp_path, items))
         )
     assert not Comment.objects.exists()
+
+
+def test_a_large_file_is_read_and_imported_a_batch_at_a_time(article, tmp_path, capsys):
+    items = [
+        {**GOOD[0], "id": n, "parent_id": n - 1 if n % 3 else None, "text": f"Comment {n}"}
+        for n in range(1, 2501)
+    ]
+    call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, items)))
+    out = capsys.readouterr().out
+    assert "2500 comments checked" in out
+    assert "  1000/2500\n  2000/2500\n  2500/2500\n" in out
+    reply = Comment.objects.get(body="Comment 2498")
+    assert reply.parent.body == "Comment 2497" and reply.root.body == "Comment 2496"
+    assert selectors.thread_page(article, reader=None).count == 2500
+
+
+def test_a_fault_late_in_a_large_file_loses_nothing_and_adds_nothing(article, tmp_path):
+    call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, GOOD)))
+    items = [{**GOOD[2], "id": n, "text": f"Comment {n}"} for n in range(10, 2010)]
+    text = json.dumps(items, indent=1)
+    broken = text[: text.rindex("}")] + ',\n "votes" 3}\n]'  # the last item lacks a colon
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "import-comments", "--article", str(article.pk), str(thread_file(tmp_path, broken))
+        )
+    lines = broken.count("\n", 0, broken.index('"votes" 3')) + 1
+    assert f"nothing was changed. Not valid JSON: Expecting ':' delimiter at line {lines}" in str(
+        refused.value
+    )
+    assert sorted(Comment.objects.values_list("body", flat=True)) == ["First", "Reply", "Second"]
+
+
+def test_a_file_that_is_not_utf8_is_refused(article, tmp_path):
+    path = tmp_path / "thread.json"
+    path.write_bytes(b'[{"id": 1, "text": "caf\xe9"}]')
+    with pytest.raises(CommandError, match=r"is not UTF-8 text \(byte 23\)"):
+        call_command("import-comments", "--article", str(article.pk), str(path))

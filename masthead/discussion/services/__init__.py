@@ -10,10 +10,10 @@ from masthead.discussion.services.comments import (
     thread_changed,
 )
 from masthead.discussion.services.importing import (
+    EntryChecker,
     ImportRefused,
     check_entries,
     comments_import,
-    parse_import,
 )
 from masthead.discussion.services.subscriptions import (
     SubscriptionRefused,
@@ -30,6 +30,7 @@ from masthead.discussion.services.votes import VoteRefused, vote_cast
 __all__ = [
     "AnchorInput",
     "CommentRefused",
+    "EntryChecker",
     "ImportRefused",
     "SubscriptionRefused",
     "VoteRefused",
@@ -40,7 +41,6 @@ __all__ = [
     "comment_post",
     "comments_are_open",
     "comments_import",
-    "parse_import",
     "subscription_confirm",
     "subscription_deliver",
     "subscription_request",

@@ -1,17 +1,20 @@
-"""Importing a whole thread from JSON (the path the WordPress and Disqus importers share).
+"""Importing a whole thread of comments from another system or an export (the way in that the
+importers share).
 
-The file is a list of {"id", "parent_id", "author", "email", "created", "text", "votes"}, ids local
-to the file, parents always earlier; `export-comments` writes the same list, with an optional
-"status" (a comment that is not "published" is left behind, and a reply to it answers its nearest
-published ancestor) and "anchor" ({"quote", "prefix", "suffix"}: the passage it comments on).
-Everything is checked before anything is written, and the writing happens in one transaction: a
-bad file changes nothing. Each comment keeps its id from the file, so importing the same file
-again (or a later export of the same site) adds only what is new.
+A thread is a list of {"id", "parent_id", "author", "email", "created", "text", "votes"}, ids
+local to the thread, parents always earlier; `export-comments` writes the same list, with an
+optional "status" (a comment that is not "published" is left behind, and a reply to it answers its
+nearest published ancestor) and "anchor" ({"quote", "prefix", "suffix"}: the passage it comments
+on). Everything is checked before anything is written, and the writing happens in one
+transaction: a bad file changes nothing. Each comment keeps its id from the file, so importing
+the same file again (or a later export of the same site) adds only what is new.
 """
 
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -67,27 +70,32 @@ class ImportItems(list):
     left_out = 0
 
 
-def parse_import(raw: str) -> list[ImportItem]:
-    """Check a whole file and return its comments in file order, or refuse it with the reason."""
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise ImportRefused(
-            f"Not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
-        ) from None
-    if not isinstance(data, list):
-        raise ImportRefused("The file must hold a JSON list of comments, [ {...}, {...} ].")
-    return check_entries(data)
-
-
-def check_entries(data: list) -> ImportItems:
+def check_entries(data) -> ImportItems:
     """Check a thread's comments (dicts with the JSON file's fields) and return them in order,
     or refuse the whole thread with the reason. Comments whose "status" is not "published" are
     left out; a reply to one answers its nearest published ancestor."""
-    items, seen = ImportItems(), set()
-    answers_instead: dict[str, str | None] = {}  # left-out comment → its nearest kept ancestor
-    article_ids = set()
-    for position, entry in enumerate(data, start=1):
+    checker = EntryChecker()
+    items = ImportItems(item for entry in data if (item := checker.check(entry)) is not None)
+    items.left_out = checker.left_out
+    return items
+
+
+class EntryChecker:
+    """Checks a thread's comments one at a time, in file order, keeping only their ids: a file
+    too large to hold in memory is checked as it is read (see check_entries for the rules)."""
+
+    def __init__(self):
+        self.position = 0
+        self.kept_ids: set[str] = set()
+        self.left_out = 0
+        self._answers_instead: dict[str, str | None] = {}  # left out → nearest kept ancestor
+        self._article_ids: set[str] = set()
+
+    def check(self, entry) -> ImportItem | None:
+        """The entry as an item to import, or None when it is left out; ImportRefused names
+        the entry at fault."""
+        self.position += 1
+        position = self.position
         where = f"Item {position}"
         if not isinstance(entry, dict):
             raise ImportRefused(
@@ -99,25 +107,29 @@ def check_entries(data: list) -> ImportItems:
         if missing:
             raise ImportRefused(f"{where} lacks {', '.join(missing)}.")
         local_id = _local_id(entry["id"], where, "id")
-        if local_id in seen or local_id in answers_instead:
+        if local_id in self.kept_ids or local_id in self._answers_instead:
             raise ImportRefused(f"{where}: the id is used twice in the file.")
         parent_id = (
             None
             if entry["parent_id"] in NO_PARENT
             else _local_id(entry["parent_id"], where, "parent_id")
         )
-        if parent_id is not None and parent_id not in seen and parent_id not in answers_instead:
+        if (
+            parent_id is not None
+            and parent_id not in self.kept_ids
+            and parent_id not in self._answers_instead
+        ):
             raise ImportRefused(
                 f"{where}: parent_id {entry['parent_id']!r} is not an earlier comment of the file."
             )
-        if parent_id in answers_instead:
-            parent_id = answers_instead[parent_id]
+        if parent_id in self._answers_instead:
+            parent_id = self._answers_instead[parent_id]
         if entry.get("article_id") is not None:
-            article_ids.add(str(entry["article_id"]))
-            if len(article_ids) > 1:
+            self._article_ids.add(str(entry["article_id"]))
+            if len(self._article_ids) > 1:
                 raise ImportRefused(
                     f"{where}: the file holds comments of several articles (article_id "
-                    f"{' and '.join(sorted(article_ids))}); export one with "
+                    f"{' and '.join(sorted(self._article_ids))}); export one with "
                     "export-comments --article ID."
                 )
         status = entry.get("status", CommentStatus.PUBLISHED)
@@ -127,9 +139,9 @@ def check_entries(data: list) -> ImportItems:
                 f"{', '.join([*CommentStatus.values, DELETED])}."
             )
         if status != CommentStatus.PUBLISHED:
-            answers_instead[local_id] = parent_id
-            items.left_out += 1
-            continue
+            self._answers_instead[local_id] = parent_id
+            self.left_out += 1
+            return None
         author = entry["author"]
         if not isinstance(author, str) or not one_line(author):
             raise ImportRefused(f"{where}: the author is empty.")
@@ -160,98 +172,108 @@ def check_entries(data: list) -> ImportItems:
             )
         if abs(votes) > VOTES_LIMIT:
             raise ImportRefused(f"{where}: votes {votes} is out of range (at most ±{VOTES_LIMIT}).")
-        seen.add(local_id)
-        items.append(
-            ImportItem(
-                position,
-                local_id,
-                parent_id,
-                one_line(author)[:80],
-                email.strip(),
-                created,
-                text.strip(),
-                votes,
-                _anchor(entry.get("anchor"), where),
-            )
+        self.kept_ids.add(local_id)
+        return ImportItem(
+            position,
+            local_id,
+            parent_id,
+            one_line(author)[:80],
+            email.strip(),
+            created,
+            text.strip(),
+            votes,
+            _anchor(entry.get("anchor"), where),
         )
-    return items
 
 
-def comments_import(*, article, items: list[ImportItem], progress=None) -> int:
+def comments_import(*, article, items: Iterable[ImportItem], progress=None) -> int:
     """Write checked comments into an article in one transaction, skipping moderation.
 
-    Replies deeper than the site's depth are attached at the deepest level with "in reply to",
-    as new replies are. Comments imported into the article before (same id in the file) are
-    skipped, and new replies to them attach to them. `progress(done, total)` is called after
-    each batch. Returns how many comments were added.
+    Items are taken a batch at a time, so an iterator of them (a file being read) keeps memory
+    flat; each comment's parent comes before it, as checking sees to. Replies deeper than the
+    site's depth are attached at the deepest level with "in reply to", as new replies are.
+    Comments imported into the article before (same id in the file) are skipped, and new replies
+    to them attach to them. `progress(done)` is called after each batch with how many comments
+    were added so far. Returns how many comments were added.
     """
     max_depth = discussion_settings(article).max_depth
-    by_local_id: dict[str, Comment] = {}
     passages: dict[ImportAnchor, PassageAnchor] = {}
+    added = 0
     with transaction.atomic():
-        by_local_id.update(
-            (comment.import_id, comment)
-            for comment in Comment.objects.filter(article=article)
+        # Where each comment of the file went: the ids are kept, not the comments.
+        placed = {
+            import_id: _Placed(pk, parent_id, root_id, depth)
+            for import_id, pk, parent_id, root_id, depth in Comment.objects.filter(article=article)
             .exclude(import_id="")
-            .only("id", "import_id", "parent_id", "root_id", "depth")
-        )
-        new_items = [item for item in items if item.id not in by_local_id]
-        total = len(new_items)
-        done = 0
-        # Insert level by level, so every parent has its database id before its replies are built.
-        levels: dict[int, list[ImportItem]] = {}
-        depth_of: dict[str, int] = {}
-        for item in new_items:
-            if item.parent_id is None:
-                depth = 0
-            elif item.parent_id in depth_of:
-                depth = depth_of[item.parent_id] + 1
-            else:  # a reply to a comment imported before
-                depth = by_local_id[item.parent_id].depth + 1
-            depth_of[item.id] = depth
-            levels.setdefault(depth, []).append(item)
-        for depth in sorted(levels):
-            batch = []
-            for item in levels[depth]:
-                comment = Comment(
-                    article=article,
-                    author_name=item.author,
-                    author_email=item.email.lower(),
-                    reader_key=IMPORT_READER_KEY,
-                    import_id=item.id,
-                    body=item.text,
-                    body_html=render_comment(item.text),
-                    status=CommentStatus.PUBLISHED,
-                    created=item.created,
-                    imported_score=item.votes,
-                    score=item.votes,
-                )
-                if item.anchor is not None:
-                    if item.anchor not in passages:
-                        passages[item.anchor] = _passage(article, item.anchor)
-                    comment.anchor = passages[item.anchor]
-                if item.parent_id is not None:
-                    parent = by_local_id[item.parent_id]
-                    if parent.depth + 1 >= max_depth:
-                        comment.parent_id, comment.depth, comment.replied_to = (
-                            parent.parent_id,
-                            parent.depth,
-                            parent,
-                        )
-                    else:
-                        comment.parent, comment.depth = parent, parent.depth + 1
-                    comment.root_id = parent.root_id or parent.pk
-                batch.append((item, comment))
-            for start in range(0, len(batch), BATCH_SIZE):
-                chunk = batch[start : start + BATCH_SIZE]
-                Comment.objects.bulk_create([comment for _, comment in chunk])
-                for item, comment in chunk:
-                    by_local_id[item.id] = comment
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
+            .values_list("import_id", "id", "parent_id", "root_id", "depth")
+        }
+        remaining = iter(items)
+        while batch := list(islice(remaining, BATCH_SIZE)):
+            new_items = [item for item in batch if item.id not in placed]
+            for generation in _generations(new_items):
+                comments = []
+                for item in generation:
+                    comment = _comment(article, item, placed.get(item.parent_id), max_depth)
+                    if item.anchor is not None:
+                        if item.anchor not in passages:
+                            passages[item.anchor] = _passage(article, item.anchor)
+                        comment.anchor = passages[item.anchor]
+                    comments.append(comment)
+                Comment.objects.bulk_create(comments)
+                for item, comment in zip(generation, comments, strict=True):
+                    placed[item.id] = _Placed(
+                        comment.pk, comment.parent_id, comment.root_id, comment.depth
+                    )
+            added += len(new_items)
+            if progress and new_items:
+                progress(added)
         thread_changed(article.pk, recount=True)
-    return total
+    return added
+
+
+class _Placed(NamedTuple):
+    pk: int
+    parent_id: int | None
+    root_id: int | None
+    depth: int
+
+
+def _generations(items: list[ImportItem]) -> list[list[ImportItem]]:
+    """The items in groups that can be inserted one after another: each item's parent is in an
+    earlier group (or was inserted before), so it has its database id when the reply is built."""
+    generation_of: dict[str, int] = {}
+    groups: list[list[ImportItem]] = []
+    for item in items:
+        generation = generation_of.get(item.parent_id, -1) + 1
+        generation_of[item.id] = generation
+        if generation == len(groups):
+            groups.append([])
+        groups[generation].append(item)
+    return groups
+
+
+def _comment(article, item: ImportItem, parent: _Placed | None, max_depth: int) -> Comment:
+    comment = Comment(
+        article=article,
+        author_name=item.author,
+        author_email=item.email.lower(),
+        reader_key=IMPORT_READER_KEY,
+        import_id=item.id,
+        body=item.text,
+        body_html=render_comment(item.text),
+        status=CommentStatus.PUBLISHED,
+        created=item.created,
+        imported_score=item.votes,
+        score=item.votes,
+    )
+    if parent is not None:
+        if parent.depth + 1 >= max_depth:
+            comment.parent_id, comment.depth = parent.parent_id, parent.depth
+            comment.replied_to_id = parent.pk
+        else:
+            comment.parent_id, comment.depth = parent.pk, parent.depth + 1
+        comment.root_id = parent.root_id or parent.pk
+    return comment
 
 
 def _passage(article, anchor: ImportAnchor) -> PassageAnchor:

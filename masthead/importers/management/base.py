@@ -1,7 +1,10 @@
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from masthead.discussion.services import ImportRefused
+from masthead.importers.comments_json import NotUtf8Text
 from masthead.importers.services import CommentThreadsReport
 
 
@@ -10,6 +13,18 @@ class ImportCommand(BaseCommand):
 
     def refused(self, file: Path, refusal: Exception) -> CommandError:
         return CommandError(f"{file} was not imported, nothing was changed. {refusal}")
+
+    @contextmanager
+    def reading(self, file: Path):
+        """Say why a file could not be read or imported, as a CommandError."""
+        try:
+            yield
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        except NotUtf8Text as error:
+            raise CommandError(f"{file} is not UTF-8 text (byte {error.byte}).") from None
+        except ImportRefused as refusal:
+            raise self.refused(file, refusal) from None
 
     def write_threads_report(self, report: CommentThreadsReport) -> None:
         for thread in report.imported:

@@ -1,11 +1,16 @@
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.db import reset_queries
 
-from masthead.discussion.services import ImportRefused, comments_import, parse_import
 from masthead.importers.disqus import read_export as read_disqus_export
 from masthead.importers.management.base import ImportCommand
-from masthead.importers.services import disqus_comments_import, wordpress_comments_import
+from masthead.importers.services import (
+    comments_file_check,
+    comments_file_import,
+    disqus_comments_import,
+    wordpress_comments_import,
+)
 from masthead.importers.wordpress_comments import read_export as read_wordpress_export
 from masthead.publishing.selectors import article_by_id
 
@@ -45,50 +50,32 @@ class Command(ImportCommand):
         target = article_by_id(article)
         if target is None:
             raise CommandError(f"There is no article with id {article}.")
-        try:
-            raw = file.read_text(encoding="utf-8")
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
-        except UnicodeDecodeError as error:
-            raise CommandError(f"{file} is not UTF-8 text (byte {error.start}).") from None
-        try:
-            items = parse_import(raw)
-        except ImportRefused as refusal:
-            raise self.refused(file, refusal) from None
-        left_out = f" ({items.left_out} not published, left out)" if items.left_out else ""
+        with self.reading(file):
+            checked = comments_file_check(article=target, path=file)
+        left_out = f" ({checked.left_out} not published, left out)" if checked.left_out else ""
         self.stdout.write(
-            f"{len(items)} comments checked{left_out}; importing into “{target.title}”…"
+            f"{checked.comments} comments checked{left_out}; importing into “{target.title}”…"
         )
 
-        def progress(done, total):
-            self.stdout.write(f"  {done}/{total}")
+        def progress(done):
+            # With DEBUG on, Django keeps the SQL of every query, and a batch's is large.
+            reset_queries()
+            self.stdout.write(f"  {done}/{checked.new}")
 
-        count = comments_import(article=target, items=items, progress=progress)
-        skipped = f" ({len(items) - count} were already there)" if count < len(items) else ""
+        with self.reading(file):
+            count = comments_file_import(article=target, path=file, progress=progress)
+        already = checked.comments - count
+        note = f" ({already} were already there)" if already else ""
         self.stdout.write(
-            self.style.SUCCESS(f"Imported {count} comments into article {target.pk}{skipped}.")
+            self.style.SUCCESS(f"Imported {count} comments into article {target.pk}{note}.")
         )
 
     def _import_wordpress(self, file: Path):
-        posts = self._read(file, read_wordpress_export)
-        try:
-            report = wordpress_comments_import(posts=posts)
-        except ImportRefused as refusal:
-            raise self.refused(file, refusal) from None
+        with self.reading(file):
+            report = wordpress_comments_import(posts=read_wordpress_export(file))
         self.write_threads_report(report)
 
     def _import_disqus(self, file: Path):
-        threads = self._read(file, read_disqus_export)
-        try:
-            report = disqus_comments_import(threads=threads)
-        except ImportRefused as refusal:
-            raise self.refused(file, refusal) from None
+        with self.reading(file):
+            report = disqus_comments_import(threads=read_disqus_export(file))
         self.write_threads_report(report)
-
-    def _read(self, file: Path, reader):
-        try:
-            return reader(file)
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
-        except ImportRefused as refusal:
-            raise self.refused(file, refusal) from None
