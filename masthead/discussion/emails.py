@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from masthead.discussion.markdown import plain_text
+from masthead.discussion.subscription_links import subscription_token
 from masthead.links import absolute_url
 
 
@@ -42,7 +43,7 @@ def send_confirmation(subscription) -> None:
         "site_name": _site_name(article),
         "kind": subscription.get_kind_display().lower(),
         "confirm_url": absolute_url(
-            reverse("discussion:subscription-confirm", args=[subscription.token])
+            reverse("discussion:subscription-confirm", args=[subscription_token(subscription)])
         ),
     }
     _send(
@@ -56,7 +57,7 @@ def send_confirmation(subscription) -> None:
 def send_notification(subscription, comments) -> None:
     article = subscription.article
     unsubscribe_url = absolute_url(
-        reverse("discussion:subscription-unsubscribe", args=[subscription.token])
+        reverse("discussion:subscription-unsubscribe", args=[subscription_token(subscription)])
     )
     context = {
         "article": article,

@@ -205,7 +205,12 @@ class Subscription(models.Model):
     )
     email = models.EmailField()
     kind = models.CharField(max_length=10, choices=SubscriptionKind.choices)
-    token = models.CharField(max_length=43, unique=True)
+    # Links in e-mails are derived from the id and `created` with SECRET_KEY (subscription_links),
+    # so nothing here can make one. Subscriptions from before kept their random link token; only
+    # its SHA-256 is stored, so links already sent still work until the reader subscribes again.
+    legacy_token_hash = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     created = models.DateTimeField(auto_now_add=True)
     confirmed = models.DateTimeField(null=True, blank=True)
     unsubscribed = models.DateTimeField(null=True, blank=True)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from masthead.discussion import conf, live, selectors, services
 from masthead.discussion.forms import CommentForm, EditCommentForm, seconds_since
-from masthead.discussion.models import Comment, SortOrder, Subscription, SubscriptionKind
+from masthead.discussion.models import Comment, SortOrder, SubscriptionKind
 from masthead.discussion.notes import comment_note_add
 from masthead.discussion.readers import (
     Reader,
@@ -410,11 +410,10 @@ def subscription_confirm(request, token):
 @require_http_methods(["GET", "POST"])
 def subscription_unsubscribe(request, token):
     if request.method == "GET":
-        subscription = Subscription.objects.filter(token=token).select_related("article").first()
-        if subscription is None:
-            return _subscription_page(
-                request, error=services.subscriptions.LINK_UNKNOWN, status=404
-            )
+        try:
+            subscription = services.subscription_from_link(token=token)
+        except services.SubscriptionRefused as refusal:
+            return _subscription_page(request, error=refusal.message, status=refusal.status)
         return render(
             request, "discussion/unsubscribe.html", {"subscription": subscription, "token": token}
         )

@@ -394,7 +394,6 @@ def test_the_subscription_answer_does_not_tell_a_stranger_who_follows_a_thread(
         article=article,
         email="follower@example.com",
         kind="all",
-        token="t",
         confirmed=timezone.now(),
     )
     token = csrf(browser_client, article)

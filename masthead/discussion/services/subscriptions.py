@@ -2,7 +2,6 @@
 
 import hashlib
 import logging
-import secrets
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from masthead.discussion.models import (
     Subscription,
     SubscriptionKind,
 )
+from masthead.discussion.subscription_links import subscription_for_token
 from masthead.refusals import Refused
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def subscription_request(
         raise SubscriptionRefused(KIND_INVALID)
     with transaction.atomic():
         subscription, created = Subscription.objects.select_for_update().get_or_create(
-            article=article, email=email, kind=kind, defaults={"token": _new_token()}
+            article=article, email=email, kind=kind
         )
         if subscription.is_active:
             return subscription
@@ -80,12 +80,15 @@ def subscription_request(
         if network and not _network_confirmation_allowed(network):
             raise SubscriptionRefused(TOO_MANY_FROM_NETWORK, status=429)
         if not created:
-            # Unsubscribed or never confirmed: start again with a fresh link.
-            subscription.token = _new_token()
+            # Unsubscribed or never confirmed: start again. A new `created` makes a fresh link
+            # and retires the ones sent before.
+            subscription.legacy_token_hash = None
             subscription.confirmed = None
             subscription.unsubscribed = None
             subscription.created = now
-            subscription.save(update_fields=["token", "confirmed", "unsubscribed", "created"])
+            subscription.save(
+                update_fields=["legacy_token_hash", "confirmed", "unsubscribed", "created"]
+            )
         subscription_id = subscription.pk
         transaction.on_commit(lambda: tasks.send_subscription_confirmation.enqueue(subscription_id))
     return subscription
@@ -107,12 +110,18 @@ def _network_confirmation_allowed(network: str) -> bool:
     return sent <= conf.SUBSCRIPTION_CONFIRMATIONS_PER_NETWORK_PER_HOUR
 
 
+def subscription_from_link(*, token: str) -> Subscription:
+    """The subscription a confirm or unsubscribe link names (refused if the link is not valid)."""
+    subscription = subscription_for_token(token, Subscription.objects.select_related("article"))
+    if subscription is None:
+        raise SubscriptionRefused(LINK_UNKNOWN, status=404)
+    return subscription
+
+
 def subscription_to_confirm(*, token: str, now: datetime | None = None) -> Subscription:
     """The subscription a confirmation link names, if the link can still confirm it."""
     now = now or timezone.now()
-    subscription = Subscription.objects.filter(token=token).select_related("article").first()
-    if subscription is None:
-        raise SubscriptionRefused(LINK_UNKNOWN, status=404)
+    subscription = subscription_from_link(token=token)
     expires = subscription.created + timedelta(days=conf.SUBSCRIPTION_CONFIRM_DAYS)
     if subscription.confirmed is None and now > expires:
         raise SubscriptionRefused(LINK_EXPIRED, status=410)
@@ -132,9 +141,7 @@ def subscription_confirm(*, token: str, now: datetime | None = None) -> Subscrip
 
 def subscription_unsubscribe(*, token: str, now: datetime | None = None) -> Subscription:
     """One click from any notification: no more e-mail for this subscription."""
-    subscription = Subscription.objects.filter(token=token).select_related("article").first()
-    if subscription is None:
-        raise SubscriptionRefused(LINK_UNKNOWN, status=404)
+    subscription = subscription_from_link(token=token)
     if subscription.unsubscribed is None:
         subscription.unsubscribed = now or timezone.now()
         subscription.save(update_fields=["unsubscribed"])
@@ -234,7 +241,3 @@ def subscriptions_deliver_due(now: datetime | None = None) -> int:
         unsubscribed__isnull=True,
     )
     return _deliver_each(due, now)
-
-
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
