@@ -5,8 +5,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from masthead.discussion.markdown import plain_text
+from masthead.discussion.models import SubscriptionKind
 from masthead.discussion.subscription_links import subscription_token
 from masthead.links import absolute_url
+
+# What each kind of subscription asked to hear about, as the footer of a notification says it.
+TOPICS = {
+    SubscriptionKind.ALL: "new comments",
+    SubscriptionKind.REPLIES: "replies to your comments",
+}
 
 
 def _site_name(article) -> str:
@@ -54,27 +61,35 @@ def send_confirmation(subscription) -> None:
     )
 
 
-def send_notification(subscription, comments) -> None:
+def send_notification(subscriptions, comments) -> None:
+    """One e-mail about new comments for a reader's subscriptions (one or both kinds) to an
+    article; comments answering the reader are marked as replies to them."""
+    subscription = subscriptions[0]
     article = subscription.article
+    kinds = {s.kind for s in subscriptions}
+    # Its unsubscribe link stops every subscription this e-mail serves (see subscription_unsubscribe).
     unsubscribe_url = absolute_url(
         reverse("discussion:subscription-unsubscribe", args=[subscription_token(subscription)])
     )
+    items = [
+        {
+            "author_name": comment.author_name,
+            "text": plain_text(comment.body),
+            "html": comment.body_html,
+            "url": absolute_url(reverse("discussion:comment", args=[comment.pk])),
+            "created": comment.created,
+            "is_reply_to_you": _answers(comment, subscription.email),
+        }
+        for comment in comments
+    ]
     context = {
         "article": article,
         "article_url": absolute_url(article.url),
         "site_name": _site_name(article),
-        "comments": [
-            {
-                "author_name": comment.author_name,
-                "text": plain_text(comment.body),
-                "html": comment.body_html,
-                "url": absolute_url(reverse("discussion:comment", args=[comment.pk])),
-                "created": comment.created,
-            }
-            for comment in comments
-        ],
+        "comments": items,
         "unsubscribe_url": unsubscribe_url,
-        "is_replies": subscription.kind == "replies",
+        "all_replies": all(item["is_reply_to_you"] for item in items),
+        "topics": " and ".join(TOPICS[kind] for kind in SubscriptionKind.values if kind in kinds),
     }
     if len(comments) == 1:
         subject = f"{comments[0].author_name} commented on “{article.title}”"
@@ -87,3 +102,8 @@ def send_notification(subscription, comments) -> None:
         context=context,
         unsubscribe_url=unsubscribe_url,
     )
+
+
+def _answers(comment, email: str) -> bool:
+    answered = comment.replied_to or comment.parent
+    return answered is not None and answered.author_email.lower() == email.lower()

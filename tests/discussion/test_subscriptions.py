@@ -393,3 +393,57 @@ def test_one_network_cannot_aim_confirmations_at_a_list_of_addresses(
         REMOTE_ADDR="203.0.113.9",
     )
     assert other.status_code == 200
+
+
+def test_a_reader_following_both_ways_gets_one_mail_per_window_with_replies_marked(
+    article, post, django_capture_on_commit_callbacks
+):
+    from masthead.discussion.services import comment_notify_subscribers
+
+    mine = post("My comment", email="both@example.com", name="Sam")
+    for kind in ("all", "replies"):
+        subscribe_and_confirm(article, "both@example.com", kind, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    start = timezone.now()
+
+    def comment_at(minutes, body, **kwargs):
+        when = start + timedelta(minutes=minutes)
+        return comment_notify_subscribers(comment_id=post(body, now=when, **kwargs).pk, now=when)
+
+    assert comment_at(0, "Opening the window") == 1
+    assert comment_at(2, "An answer to Sam", parent_id=mine.pk, name="Rui") == 0
+    assert comment_at(4, "Another top-level view", name="Noor") == 0
+    assert len(mail.outbox) == 1  # the reply waited for the window both subscriptions share
+
+    assert subscriptions_deliver_due(now=start + timedelta(minutes=10, seconds=1)) == 1
+    digest = mail.outbox[-1]
+    assert digest.subject.startswith("2 new comments on")
+    assert "Rui replied to you" in digest.body and "Noor wrote" in digest.body
+    assert "replied to you" in digest.alternatives[0][0]
+    assert "new comments and replies to your comments" in digest.body
+    assert PendingNotification.objects.count() == 0
+
+    # Nothing is sent again in the next windows.
+    assert subscriptions_deliver_due(now=start + timedelta(minutes=30)) == 0
+    bodies = " ".join(m.body for m in mail.outbox)
+    for body in ("Opening the window", "An answer to Sam", "Another top-level view"):
+        assert bodies.count(body) == 1
+
+
+def test_one_click_unsubscribe_from_a_combined_mail_stops_both(
+    article, post, client, django_capture_on_commit_callbacks
+):
+    mine = post("My comment", email="both@example.com")
+    for kind in ("all", "replies"):
+        subscribe_and_confirm(article, "both@example.com", kind, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post("An answer", parent_id=mine.pk)
+    unsubscribe = mail.outbox[-1].extra_headers["List-Unsubscribe"].strip("<>")
+    assert client.post(unsubscribe).status_code == 200
+    assert not Subscription.objects.filter(unsubscribed__isnull=True).exists()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post("Another answer", parent_id=mine.pk)
+        post("A top-level comment")
+    assert mail.outbox == []

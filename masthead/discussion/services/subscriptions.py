@@ -140,13 +140,23 @@ def subscription_confirm(*, token: str, now: datetime | None = None) -> Subscrip
 
 
 def subscription_unsubscribe(*, token: str, now: datetime | None = None) -> Subscription:
-    """One click from any notification: no more e-mail for this subscription."""
+    """One click from any notification: no more e-mail about this article to this address.
+
+    A reader following the thread both ways gets one e-mail for both, so its one-click link
+    stops both (as mail clients and the confirmation page promise)."""
+    now = now or timezone.now()
     subscription = subscription_from_link(token=token)
-    if subscription.unsubscribed is None:
-        subscription.unsubscribed = now or timezone.now()
-        subscription.save(update_fields=["unsubscribed"])
-        subscription.pending.all().delete()
+    with transaction.atomic():
+        following = _same_reader(subscription).filter(unsubscribed__isnull=True)
+        PendingNotification.objects.filter(subscription__in=following).delete()
+        following.update(unsubscribed=now)
+    subscription.refresh_from_db(fields=["unsubscribed"])
     return subscription
+
+
+def _same_reader(subscription: Subscription):
+    """The subscriptions of this address to this article (one of each kind at most)."""
+    return Subscription.objects.filter(article_id=subscription.article_id, email=subscription.email)
 
 
 def comment_notify_subscribers(*, comment_id: int, now: datetime | None = None) -> int:
@@ -189,40 +199,52 @@ def comment_notify_subscribers(*, comment_id: int, now: datetime | None = None) 
 
 
 def subscription_deliver(*, subscription: Subscription, now: datetime | None = None) -> bool:
-    """Send what has gathered for a subscriber, at most once per digest window. True if sent."""
+    """Send what has gathered for a subscriber, at most once per digest window. True if sent.
+
+    A reader subscribed to both kinds on the article gets one e-mail for both: the window is
+    theirs, not each subscription's, and replies to their comments are marked in it."""
     now = now or timezone.now()
     window = timedelta(minutes=conf.NOTIFICATION_DIGEST_MINUTES)
     with transaction.atomic():
-        subscription = (
-            Subscription.objects.select_for_update()
+        # Locked in id order, so two workers delivering to the same reader cannot deadlock.
+        following = list(
+            _same_reader(subscription)
+            .select_for_update(of=("self",))
             .select_related("article")
-            .get(pk=subscription.pk)
+            .filter(confirmed__isnull=False, unsubscribed__isnull=True)
+            .order_by("pk")
         )
-        if not subscription.is_active:
+        if not following:
             return False
-        if subscription.last_notified and now < subscription.last_notified + window:
+        notified = [s.last_notified for s in following if s.last_notified]
+        if notified and now < max(notified) + window:
             return False
+        queued = PendingNotification.objects.filter(subscription__in=following)
         pending = list(
-            subscription.pending.select_related("comment")
+            queued.select_related("comment__parent", "comment__replied_to")
             .filter(comment__status=CommentStatus.PUBLISHED, comment__deleted__isnull=True)
             .order_by("comment__created", "comment_id")
         )
-        subscription.pending.all().delete()
-        if not pending:
+        queued.delete()
+        comments = list({item.comment_id: item.comment for item in pending}.values())
+        if not comments:
             return False
-        subscription.last_notified = now
-        subscription.save(update_fields=["last_notified"])
+        Subscription.objects.filter(pk__in=[s.pk for s in following]).update(last_notified=now)
         # Sent inside the transaction: if the mail server refuses, the comments stay pending for
         # the next run instead of being lost.
-        emails.send_notification(subscription, [item.comment for item in pending])
+        emails.send_notification(following, comments)
     return True
 
 
 def _deliver_each(subscriptions, now: datetime) -> int:
-    """Deliver to every subscriber; one that fails (a refused address, a mail server hiccup) is
-    logged and retried on the next run, and does not hold up the others."""
-    sent = 0
+    """Deliver to every subscriber once; one that fails (a refused address, a mail server hiccup)
+    is logged and retried on the next run, and does not hold up the others."""
+    sent, readers = 0, set()
     for subscription in subscriptions:
+        reader = (subscription.article_id, subscription.email)
+        if reader in readers:
+            continue  # their other subscription's e-mail covered this one
+        readers.add(reader)
         try:
             sent += subscription_deliver(subscription=subscription, now=now)
         except Exception:
