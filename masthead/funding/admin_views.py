@@ -137,8 +137,9 @@ class ReportsView(WagtailAdminTemplateMixin, TemplateView):
         campaign = self.campaign()
         months = selectors.report_months(campaign=campaign, now=now)
         articles = selectors.report_articles(campaign=campaign, since=now - timedelta(days=365))
+        style = selectors.money_style_for_request(self.request)
         for row in articles:
-            row["net"] = format_money(row["net_minor"], row["currency"])
+            row["net"] = format_money(row["net_minor"], row["currency"], style=style)
         return {
             **super().get_context_data(**kwargs),
             "campaigns": Campaign.objects.all(),
@@ -147,7 +148,9 @@ class ReportsView(WagtailAdminTemplateMixin, TemplateView):
                 {
                     "report": report,
                     **{
-                        name: format_money(getattr(report, f"{name}_minor"), report.currency)
+                        name: format_money(
+                            getattr(report, f"{name}_minor"), report.currency, style=style
+                        )
                         for name in ("one_time", "monthly", "manual", "refunds", "net")
                     },
                 }

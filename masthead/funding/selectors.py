@@ -137,6 +137,15 @@ def funding_settings(site: Site | None) -> FundingSettings | None:
     return FundingSettings.for_site(site)
 
 
+def money_style_for_request(request) -> str:
+    """How amounts read on the site serving this request; the admin shows them the same way.
+
+    The settings are cached on the request, so a listing asks once, not once per row."""
+    if request is None or Site.find_for_request(request) is None:
+        return STYLE_AMOUNT_SYMBOL
+    return FundingSettings.for_request(request).money_style
+
+
 def current_campaign(site: Site | None) -> Campaign | None:
     """The site's current campaign, if an editor chose one and it is active."""
     settings = funding_settings(site)

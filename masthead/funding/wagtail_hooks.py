@@ -11,17 +11,23 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from masthead.funding import admin_views
+from masthead.funding import admin_views, selectors
 from masthead.funding.admin_forms import CampaignForm
 from masthead.funding.admin_panels import CampaignPanel
 from masthead.funding.models import Campaign, Donation, LedgerEntry, StripeEvent
+from masthead.funding.money import format_money
 
 
 class MoneyColumn(Column):
-    """An amount in minor units shown with its currency, e.g. "2,500 $"."""
+    """An amount (a Money) in the site's money style, as the goal bar shows it: "2,500 $" or
+    "$2,500"."""
 
-    def get_value(self, instance):
-        return str(getattr(instance, self.name))
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        amount = self.get_value(instance)
+        style = selectors.money_style_for_request(parent_context.get("request"))
+        context["value"] = format_money(amount.amount_minor, amount.currency, style=style)
+        return context
 
 
 class RelatedColumnsViewSet(ModelViewSet):

@@ -5,13 +5,14 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
 from masthead.funding import selectors, services
 from masthead.funding.admin_forms import GOAL_NOT_POSITIVE
 from masthead.funding.models import Campaign, Donation, LedgerEntry
-from tests.funding.factories import make_manual_gift
+from tests.funding.factories import make_manual_gift, plain
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +157,34 @@ def test_the_ledger_and_stripe_events_are_read_only_in_the_admin(admin_client, c
     assert admin_client.get(reverse("funding_ledger:index")).status_code == 200
     assert admin_client.get(reverse("funding_stripe_event:index")).status_code == 200
     assert admin_client.get(reverse("funding_ledger:add")).status_code in (302, 403)
+
+
+def test_admin_listings_show_amounts_in_the_sites_money_style(admin_client, campaign):
+    from wagtail.models import Site
+
+    from masthead.funding.models import FundingSettings
+    from masthead.funding.money import STYLE_LOCALE
+    from tests.factories import make_article
+
+    make_manual_gift(campaign=campaign, amount_minor=250_050, article=make_article(title="Ferry"))
+    pages = [
+        reverse(name)
+        for name in ("funding_donation:index", "funding_ledger:index", "funding_campaign:index")
+    ] + [reverse("funding_reports")]
+
+    def cells(url):
+        page = BeautifulSoup(admin_client.get(url).content, "html.parser")
+        return {plain(cell.get_text()) for cell in page.select("td")}
+
+    assert "2,500.50 $" in cells(pages[0])
+    settings = FundingSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.money_style = STYLE_LOCALE
+    settings.save()
+    donations, ledger, campaigns, reports = (cells(url) for url in pages)
+    assert "$2,500.50" in donations and "2,500.50 $" not in donations
+    assert "$2,500.50" in ledger and "2,500.50 $" not in ledger
+    assert "$5,000" in campaigns
+    assert "$2,500.50" in reports and "2,500.50 $" not in reports
 
 
 @pytest.mark.parametrize("listing", ["funding_donation:index", "funding_ledger:index"])
