@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
+from masthead.discussion.selectors import MAX_ID
 from masthead.funding import conf, gateway, selectors, services
 from masthead.funding.donor_links import BadDonorLink, donor_from_token
 from masthead.funding.forms import DonateForm
@@ -33,16 +34,11 @@ PAYMENT_SERVICE_DOWN = (
 DONATION_CANCELLED = "Your monthly donation is cancelled. Thank you for your support so far."
 
 
-# The largest id a database holds. A longer number in ?article= finds no article (SQLite refuses
-# to compare a column with it).
-MAX_ARTICLE_ID = 2**63 - 1
-
-
 def _article(raw):
     from masthead.publishing.models import ArticlePage
 
     raw = str(raw or "")
-    if not raw.isdigit() or int(raw) > MAX_ARTICLE_ID:
+    if not raw.isdigit() or int(raw) > MAX_ID:
         return None
     return ArticlePage.objects.live().filter(pk=int(raw)).first()
 
