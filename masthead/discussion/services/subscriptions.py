@@ -143,7 +143,7 @@ def subscription_unsubscribe(*, token: str, now: datetime | None = None) -> Subs
     """One click from any notification: no more e-mail about this article to this address.
 
     A reader following the thread both ways gets one e-mail for both, so its one-click link
-    stops both (as mail clients and the confirmation page promise)."""
+    stops both (as mail clients expect and the page after unsubscribing says)."""
     now = now or timezone.now()
     subscription = subscription_from_link(token=token)
     with transaction.atomic():
