@@ -91,17 +91,27 @@ def send_notification(subscriptions, comments) -> None:
         "all_replies": all(item["is_reply_to_you"] for item in items),
         "topics": " and ".join(TOPICS[kind] for kind in SubscriptionKind.values if kind in kinds),
     }
-    if len(comments) == 1:
-        subject = f"{comments[0].author_name} commented on “{article.title}”"
-    else:
-        subject = f"{len(comments)} new comments on “{article.title}”"
     _send(
-        subject=subject,
+        subject=_notification_subject(items, article.title),
         to=subscription.email,
         template="notification",
         context=context,
         unsubscribe_url=unsubscribe_url,
     )
+
+
+def _notification_subject(items, title: str) -> str:
+    """Says first what the reader most wants to know: that someone answered them."""
+    replies = sum(item["is_reply_to_you"] for item in items)
+    if len(items) == 1:
+        verb = "replied to you" if replies else "commented"
+        return f"{items[0]['author_name']} {verb} on “{title}”"
+    if replies == len(items):
+        return f"{replies} replies to you on “{title}”"
+    if replies:
+        reply_count = "1 reply" if replies == 1 else f"{replies} replies"
+        return f"{len(items)} new comments on “{title}”, {reply_count} to you"
+    return f"{len(items)} new comments on “{title}”"
 
 
 def _answers(comment, email: str) -> bool:

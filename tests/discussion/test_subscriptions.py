@@ -132,7 +132,7 @@ def test_replies_subscription_hears_only_of_replies_to_my_comments(
     with django_capture_on_commit_callbacks(execute=True):
         post("An answer to you", parent_id=mine.pk, name="Rui")
     assert [m.subject for m in mail.outbox] == [
-        "Rui commented on “Harbour council votes on the new bridge”"
+        "Rui replied to you on “Harbour council votes on the new bridge”"
     ]
 
 
@@ -417,7 +417,9 @@ def test_a_reader_following_both_ways_gets_one_mail_per_window_with_replies_mark
 
     assert subscriptions_deliver_due(now=start + timedelta(minutes=10, seconds=1)) == 1
     digest = mail.outbox[-1]
-    assert digest.subject.startswith("2 new comments on")
+    assert digest.subject == (
+        "2 new comments on “Harbour council votes on the new bridge”, 1 reply to you"
+    )
     assert "Rui replied to you" in digest.body and "Noor wrote" in digest.body
     assert "replied to you" in digest.alternatives[0][0]
     assert "new comments and replies to your comments" in digest.body
@@ -447,3 +449,25 @@ def test_one_click_unsubscribe_from_a_combined_mail_stops_both(
         post("Another answer", parent_id=mine.pk)
         post("A top-level comment")
     assert mail.outbox == []
+
+
+def test_a_digest_made_only_of_replies_says_so_in_its_subject(
+    article, post, django_capture_on_commit_callbacks
+):
+    from masthead.discussion.services import comment_notify_subscribers
+
+    mine = post("My comment", email="writer@example.com", name="Sam")
+    subscribe_and_confirm(
+        article, "writer@example.com", "replies", django_capture_on_commit_callbacks
+    )
+    mail.outbox.clear()
+    start = timezone.now()
+    for minutes, name in ((0, "Rui"), (2, "Noor"), (4, "Ola")):
+        when = start + timedelta(minutes=minutes)
+        comment = post(f"{name} answers Sam", parent_id=mine.pk, name=name, now=when)
+        comment_notify_subscribers(comment_id=comment.pk, now=when)
+    subscriptions_deliver_due(now=start + timedelta(minutes=10, seconds=1))
+    assert [m.subject for m in mail.outbox] == [
+        "Rui replied to you on “Harbour council votes on the new bridge”",
+        "2 replies to you on “Harbour council votes on the new bridge”",
+    ]
