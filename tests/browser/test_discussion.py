@@ -99,6 +99,17 @@ def test_post_reply_and_vote_without_reloads(live_server, page, article, screens
     assert Comment.objects.get(body="Replying in place").parent_id == first.pk
 
 
+def test_the_follow_form_stays_clear_of_the_sort_links_while_replying(live_server, page, article):
+    first = seed(article, 1)[0]
+    page.goto(live_server.url + article.url)
+    page.click(f"#comment-{first.pk} [data-reply-to]")
+    assert page.locator(f"#comment-{first.pk} #comment-form").is_visible()
+
+    sort_links = page.locator(".comments__sort").bounding_box()
+    follow = page.locator(".comments__follow").bounding_box()
+    assert follow["y"] >= sort_links["y"] + sort_links["height"]
+
+
 def test_keyboard_and_screen_reader_users_follow_what_happens(live_server, page, article):
     page.goto(live_server.url + article.url)
     fill_guest(page, "Posted from the keyboard")
