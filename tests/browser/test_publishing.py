@@ -50,6 +50,10 @@ def test_clicking_a_gallery_thumbnail_shows_the_full_size_image(
     assert "max-2400x2400" in full.get_attribute("src")
     assert full.evaluate("img => img.naturalWidth") == 1800 > thumb_width
     assert "The quay, view 2" in viewer.inner_text()
+    # The caption, the credit and the position each read as their own part.
+    expect(viewer.locator(".lightbox__credit")).to_have_text("Photo: Sam Lens")
+    expect(viewer.locator(".lightbox__position")).to_have_text("2 of 3")
+    assert "view 2 Photo" not in viewer.inner_text()
     page.screenshot(path=os.path.join(screenshot_dir, "gallery-lightbox.png"))
 
     page.keyboard.press("ArrowRight")

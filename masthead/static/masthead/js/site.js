@@ -30,9 +30,17 @@
       image.height = link.dataset.fullHeight;
       var thumb = link.querySelector("img");
       image.alt = thumb ? thumb.alt : "";
-      var text = link.dataset.caption || "";
-      if (link.dataset.credit) text += (text ? " " : "") + "Photo: " + link.dataset.credit;
-      caption.textContent = text + " (" + (current + 1) + " of " + links.length + ")";
+      caption.textContent = link.dataset.caption || "";
+      if (link.dataset.credit) {
+        var credit = document.createElement("span");
+        credit.className = "lightbox__credit";
+        credit.textContent = "Photo: " + link.dataset.credit;
+        caption.appendChild(credit);
+      }
+      var position = document.createElement("span");
+      position.className = "lightbox__position";
+      position.textContent = (current + 1) + " of " + links.length;
+      caption.appendChild(position);
     }
 
     links.forEach(function (link, index) {
