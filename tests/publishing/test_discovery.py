@@ -233,6 +233,13 @@ def test_search_finds_an_article_by_a_word_of_its_body(client, newsroom):
     assert "1 result for" in html
 
 
+@pytest.mark.parametrize("query", ["ferries", "timetables", "islander", "welcoming"])
+def test_search_finds_other_forms_of_a_word(client, newsroom, query):
+    # "Ferry service extended": "Islanders welcomed the winter timetable."
+    html = client.get("/search/", {"q": query}).content.decode()
+    assert "Ferry service extended" in html
+
+
 def test_search_with_no_match_says_so(client, newsroom):
     html = client.get("/search/", {"q": "zeppelin"}).content.decode()
     assert "Nothing matched your search" in html
