@@ -1,19 +1,35 @@
-"""Reader accounts: sign up, sign in and out, for readers who comment under a name of their own."""
+"""Reader accounts: sign up, sign in and out, and reset a forgotten password, for readers who
+comment under a name of their own."""
 
 import hashlib
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.views import (
+    LoginView,
+    PasswordResetCompleteView,
+    PasswordResetConfirmView,
+    PasswordResetDoneView,
+    PasswordResetView,
+)
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods
+from django_tasks import task
 
 from masthead import limits
+from masthead.links import absolute_url
 
 # Wrong passwords allowed for one username from one network address, and from one address
 # whatever the username, before sign-in stops answering for a while.
@@ -28,6 +44,13 @@ TOO_MANY_ATTEMPTS = (
 # whether an e-mail address has one).
 SIGNUPS_PER_ADDRESS_PER_HOUR = 20
 TOO_MANY_SIGNUPS = "Too many sign-ups from your network in the last hour. Please try again later."
+# Password reset requests: per network address (each sends mail to whoever the address names),
+# and e-mails per account address, so that nobody can fill a reader's inbox with reset links.
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 10
+PASSWORD_RESET_EMAILS_PER_ACCOUNT_PER_HOUR = 3
+TOO_MANY_RESET_REQUESTS = (
+    "Too many password reset requests from your network in the last hour. Please try again later."
+)
 
 
 def _failure_keys(request, username) -> list[str]:
@@ -135,3 +158,88 @@ def logout_view(request):
         logout(request)
         return redirect(safe_next(request))
     return render(request, "accounts/logout.html", {"next": safe_next(request, "")})
+
+
+class ReaderPasswordResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label="E-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def save(self, *, site_name: str) -> None:
+        """Queues a reset e-mail for each account with this address. Sending it in the
+        background keeps the answer as quick for an address with an account as for one without,
+        so its timing tells nobody who reads the site."""
+        for user in self.get_users(self.cleaned_data["email"]):
+            transaction.on_commit(
+                lambda user_id=user.pk: send_password_reset.enqueue(user_id, site_name)
+            )
+
+
+@task()
+def send_password_reset(user_id: int, site_name: str) -> bool:
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return False
+    link = reverse(
+        "accounts-password-reset-confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "username": user.get_username(),
+        "site_name": site_name,
+        # The address readers use (MASTHEAD_BASE_URL), not the Host header of whoever asked.
+        "reset_url": absolute_url(link),
+        "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    body = render_to_string("accounts/emails/password_reset.txt", context)
+    send_mail(f"Reset your password on {site_name}", body, None, [user.email])
+    return True
+
+
+class ReaderPasswordResetView(PasswordResetView):
+    """Asks for the account's e-mail address and sends a link to choose a new password. The next
+    page is the same whether or not an account has that address."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = ReaderPasswordResetForm
+    success_url = reverse_lazy("accounts-password-reset-sent")
+
+    def post(self, request, *args, **kwargs):
+        from masthead.discussion.readers import request_network
+
+        network = request_network(request)
+        if limits.count(f"password-resets:{network}", 3600) > PASSWORD_RESETS_PER_ADDRESS_PER_HOUR:
+            form = self.get_form_class()(initial={"email": request.POST.get("email", "")})
+            context = self.get_context_data(form=form, error=TOO_MANY_RESET_REQUESTS)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        from wagtail.models import Site
+
+        from masthead.publishing.models import SiteIdentity
+
+        address = form.cleaned_data["email"].strip().lower()
+        account = hashlib.sha256(address.encode()).hexdigest()[:32]
+        sent = limits.count(f"password-reset-emails:{account}", 3600)
+        if sent <= PASSWORD_RESET_EMAILS_PER_ACCOUNT_PER_HOUR:  # beyond it, earlier links work
+            form.save(site_name=SiteIdentity.name_for(Site.find_for_request(self.request)))
+        return redirect(self.success_url)
+
+
+class ReaderPasswordResetSentView(PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+
+class ReaderPasswordResetConfirmView(PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts-password-reset-complete")
+    post_reset_login = True
+    post_reset_login_backend = "masthead.accounts.ThrottledModelBackend"
+
+
+class ReaderPasswordResetCompleteView(PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

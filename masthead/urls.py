@@ -29,6 +29,26 @@ urlpatterns = [
     path("accounts/login/", accounts.ReaderLoginView.as_view(), name="accounts-login"),
     path("accounts/logout/", accounts.logout_view, name="accounts-logout"),
     path("accounts/signup/", accounts.signup, name="accounts-signup"),
+    path(
+        "accounts/password/reset/",
+        accounts.ReaderPasswordResetView.as_view(),
+        name="accounts-password-reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        accounts.ReaderPasswordResetSentView.as_view(),
+        name="accounts-password-reset-sent",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        accounts.ReaderPasswordResetConfirmView.as_view(),
+        name="accounts-password-reset-confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        accounts.ReaderPasswordResetCompleteView.as_view(),
+        name="accounts-password-reset-complete",
+    ),
 ]
 
 if settings.MASTHEAD_SERVE_MEDIA:

@@ -1,9 +1,11 @@
 """Sign-in for readers and editors: wrong passwords are limited per account and network."""
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -89,6 +91,76 @@ def test_one_network_cannot_sign_up_or_probe_addresses_without_end(django_user_m
     assert not django_user_model.objects.filter(username="kit").exists()
     other = Client(REMOTE_ADDR="198.51.100.7")
     assert other.post("/accounts/signup/", kit).status_code == 302
+
+
+def reset_link(message) -> str:
+    return re.search(r"https?://\S+/accounts/password/reset/\S+/", message.body).group(0)
+
+
+def test_a_reader_who_forgot_the_password_chooses_a_new_one_by_e_mail(
+    reader, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    client = Client()
+    login_page = client.get("/accounts/login/").content.decode()
+    assert 'href="/accounts/password/reset/"' in login_page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post("/accounts/password/reset/", {"email": "ROSA@example.org"})
+    assert sent.status_code == 302
+    assert "Check your e-mail" in client.get(sent["Location"]).content.decode()
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["rosa@example.org"]
+    link = reset_link(mailoutbox[0])
+    assert link.startswith(settings.WAGTAILADMIN_BASE_URL.rstrip("/"))  # not the Host header
+    assert '"rosa"' in mailoutbox[0].body
+
+    path = urlsplit(link).path
+    form_page = client.get(path, follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    new_password = {
+        "new_password1": "tide-lantern-copper-9",
+        "new_password2": "tide-lantern-copper-9",
+    }
+    done = client.post(form_page.redirect_chain[-1][0], new_password, follow=True)
+    assert "Your password is changed" in done.content.decode()
+    assert client.session.get("_auth_user_id") == str(reader.pk)  # signed in
+
+    again = Client().get(path, follow=True).content.decode()
+    assert "This link no longer works" in again  # a link works once
+    assert sign_in(Client(), "tide-lantern-copper-9").status_code == 302
+    assert sign_in(Client(REMOTE_ADDR="198.51.100.9"), "right-horse-battery").status_code == 200
+
+
+def test_a_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(reader, mailoutbox):
+    response = Client().post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/reset/sent/"
+    assert mailoutbox == []
+
+
+def test_password_reset_requests_cannot_flood_an_inbox_or_go_on_without_end(
+    reader, mailoutbox, django_capture_on_commit_callbacks
+):
+    from masthead.accounts import (
+        PASSWORD_RESET_EMAILS_PER_ACCOUNT_PER_HOUR,
+        PASSWORD_RESETS_PER_ADDRESS_PER_HOUR,
+        TOO_MANY_RESET_REQUESTS,
+    )
+
+    for number in range(PASSWORD_RESETS_PER_ADDRESS_PER_HOUR):
+        client = Client(REMOTE_ADDR=f"198.51.100.{number + 1}")  # many networks, one inbox
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/accounts/password/reset/", {"email": "rosa@example.org"})
+        assert response.status_code == 302
+    assert len(mailoutbox) == PASSWORD_RESET_EMAILS_PER_ACCOUNT_PER_HOUR
+
+    client = Client()
+    for number in range(PASSWORD_RESETS_PER_ADDRESS_PER_HOUR):
+        client.post("/accounts/password/reset/", {"email": f"someone{number}@example.org"})
+    refused = client.post("/accounts/password/reset/", {"email": "kit@example.org"})
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert TOO_MANY_RESET_REQUESTS in html
+    assert 'value="kit@example.org"' in html  # what was typed is kept
 
 
 def test_the_counters_behind_the_limits_are_shared_by_every_web_process(settings):
