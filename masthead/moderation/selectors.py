@@ -294,17 +294,23 @@ class FilterQuality:
 def filter_quality(
     *, limit: int = 200, since: datetime | None = None, until: datetime | None = None
 ) -> FilterQuality:
-    """How often the filter's verdict matched the moderators' decisions on recent comments.
+    """How often the filter's first verdict matched the moderators' newest labelled decisions.
 
-    A comment the filter published agrees with an approval; one it held or marked spam agrees
-    with a spam mark, a removal or a ban. Hidden-by-reports entries are not decisions.
+    Counts the decisions retraining learns from (training.labelled_decisions): a ban on a comment
+    already removed, an off-topic removal, an undone decision or a hiding by reports teaches the
+    filter nothing and is no test of it either. A comment the filter published agrees with an
+    acceptable ("ham") label; one it held or marked spam agrees with a spam or abuse label.
+    `since` and `until` split the decisions as retraining does: a retraining at `t` learnt from
+    those up to and including `t`, and those after it are new (decisions_since_last_training).
     """
-    decisions = Decision.objects.filter(undone__isnull=True).exclude(action=DecisionAction.HIDE)
+    from masthead.moderation.services.training import labelled_decisions
+
+    decisions = labelled_decisions()
     if since:
-        decisions = decisions.filter(created__gte=since)
+        decisions = decisions.filter(created__gt=since)
     if until:
-        decisions = decisions.filter(created__lt=until)
-    decisions = list(decisions.order_by("-created").values("comment_id", "action")[:limit])
+        decisions = decisions.filter(created__lte=until)
+    decisions = list(decisions.order_by("-created", "-id").values("comment_id", "label")[:limit])
     first_verdicts = {}
     for comment_id, action in (
         CommentVerdict.objects.filter(comment_id__in=[d["comment_id"] for d in decisions])
@@ -319,10 +325,10 @@ def filter_quality(
         if verdict is None:
             continue
         counted += 1
-        approved = decision["action"] == DecisionAction.APPROVE
-        if (approved and verdict == "publish") or (not approved and verdict != "publish"):
+        acceptable = decision["label"] == "ham"
+        if acceptable == (verdict == "publish"):
             agreed += 1
-        elif approved:
+        elif acceptable:
             held_but_approved += 1
         else:
             published_but_removed += 1

@@ -1,9 +1,21 @@
 """Reads for the moderators' screens."""
 
+from datetime import timedelta
+
 import pytest
 
 from masthead.discussion.services import comment_delete
 from masthead.moderation import selectors
+from masthead.moderation.services import (
+    comment_approve,
+    comment_remove,
+    filter_retrain,
+    reader_ban,
+)
+from masthead.moderation.services.training import (
+    decisions_since_last_training,
+    labelled_decisions,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +46,38 @@ def test_an_authors_history_counts_what_they_deleted_apart_from_what_is_shown_or
         1,
         2,
     )
+
+
+def test_filter_quality_counts_only_the_decisions_retraining_learns_from(post, moderator):
+    published = post("The footpath would make the bridge safer for children.")
+    held = post("Links http://a.example http://b.example http://c.example", email="l@example.com")
+    assert published.status == "published" and held.status != "published"
+    comment_remove(comment=published, moderator=moderator, reason="abuse")
+    # Teaches the filter nothing: the comment is already labelled abuse.
+    reader_ban(comment=published, moderator=moderator, days=7)
+    off_topic = post("Anyone watch the match last night?", email="o@example.com")
+    comment_remove(comment=off_topic, moderator=moderator, reason="off_topic")
+    comment_approve(comment=held, moderator=moderator)
+
+    quality = selectors.filter_quality()
+
+    assert quality.decisions == labelled_decisions().count() == 2
+    assert (quality.agreed, quality.held_but_approved, quality.published_but_removed) == (0, 1, 1)
+
+
+def test_filter_quality_splits_decisions_at_a_retraining_as_retraining_does(
+    post, moderator, settings, tmp_path
+):
+    settings.MASTHEAD_HOME = tmp_path
+    comment = post("The footpath would make the bridge safer for children.")
+    decision = comment_remove(comment=comment, moderator=moderator, reason="abuse")
+    # A retraining at the very moment of the decision learnt from it (it was refused, too few).
+    filter_retrain(now=decision.created)
+    later = decision.created + timedelta(minutes=5)
+    comment_approve(comment=comment, moderator=moderator, now=later)
+
+    before = selectors.filter_quality(until=decision.created)
+    since = selectors.filter_quality(since=decision.created)
+
+    assert (before.decisions, since.decisions) == (1, decisions_since_last_training()) == (1, 1)
+    assert (before.published_but_removed, since.agreed) == (1, 1)
