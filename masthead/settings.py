@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "masthead.publishing.page_cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "masthead.funding.middleware.MoneyStyleMiddleware",
 ]
 
 # Django's model backend, with a limit on wrong passwords (see accounts.ThrottledModelBackend).

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic import CreateView, EditView
+from wagtail.admin.views.generic import CreateView, EditView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
@@ -31,6 +31,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def spreadsheet_text(text: str) -> str:
     """Text a reader typed, made inert for a spreadsheet: a leading quote keeps it a string."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def amount_for_request(donation: Donation, request) -> str:
+    """A donation's amount in the money style of the site the admin is serving."""
+    style = selectors.money_style_for_request(request)
+    return format_money(donation.amount_minor, donation.currency, style=style)
 
 
 def can_see_reports(user) -> bool:
@@ -70,7 +76,7 @@ class ManualDonationCreateView(CreateView):
 
     def get_success_message(self, instance):
         return _("Donation of %(amount)s recorded for %(campaign)s.") % {
-            "amount": instance.amount,
+            "amount": amount_for_request(instance, self.request),
             "campaign": instance.campaign,
         }
 
@@ -86,9 +92,15 @@ class DonationEditView(EditView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         donation = self.object
+        context["amount"] = amount_for_request(donation, self.request)
         context["can_reverse"] = donation.is_manual and donation.status != Donation.Status.REFUNDED
         context["reverse_url"] = reverse("funding_donation:reverse", args=[donation.pk])
         return context
+
+
+class DonationInspectView(InspectView):
+    def get_amount_display_value(self):
+        return amount_for_request(self.object, self.request)
 
 
 def donation_reverse(request, pk):

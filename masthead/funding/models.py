@@ -15,7 +15,21 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 
 from masthead.funding.blocks import OtherWaysToGiveBlock
-from masthead.funding.money import CURRENCY_CHOICES, STYLE_AMOUNT_SYMBOL, STYLE_CHOICES, Money
+from masthead.funding.money import (
+    CURRENCY_CHOICES,
+    STYLE_AMOUNT_SYMBOL,
+    STYLE_CHOICES,
+    Money,
+    format_money,
+)
+
+
+def _in_site_money_style(amount: Money) -> str:
+    """An amount as the site writes it, for a str(): the current request's site, else the default
+    site (selectors.current_money_style, which makes no query per row of an admin listing)."""
+    from masthead.funding.selectors import current_money_style
+
+    return format_money(amount.amount_minor, amount.currency, style=current_money_style())
 
 
 class Campaign(models.Model):
@@ -157,7 +171,8 @@ class Donation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.get_frequency_display().lower()} ({self.get_status_display()})"
+        amount = _in_site_money_style(self.amount)
+        return f"{amount} {self.get_frequency_display().lower()} ({self.get_status_display()})"
 
     @property
     def amount(self) -> Money:
@@ -234,7 +249,8 @@ class LedgerEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.amount} on {self.occurred_at:%Y-%m-%d}"
+        amount = _in_site_money_style(self.amount)
+        return f"{self.get_kind_display()} {amount} on {self.occurred_at:%Y-%m-%d}"
 
     @property
     def amount(self) -> Money:

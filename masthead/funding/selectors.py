@@ -4,8 +4,12 @@ Months are calendar months in the site's time zone (settings.TIME_ZONE): a payme
 on 31 October is in November for a site in Europe. `now` is always an argument.
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
@@ -144,6 +148,45 @@ def money_style_for_request(request) -> str:
     if request is None or Site.find_for_request(request) is None:
         return STYLE_AMOUNT_SYMBOL
     return FundingSettings.for_request(request).money_style
+
+
+def default_money_style() -> str:
+    """How amounts read on the default site, for text written with no request (a task, a shell).
+
+    Cached under the cache generation, which a change of the funding settings moves on."""
+    key = f"funding:default-money-style:{cache_generation()}"
+    style = cache.get(key)
+    if style is None:
+        settings = funding_settings(Site.objects.filter(is_default_site=True).first())
+        style = settings.money_style if settings else STYLE_AMOUNT_SYMBOL
+        cache.set(key, style, conf.BAR_CACHE_SECONDS)
+    return style
+
+
+# Set for the length of a request by funding.middleware.MoneyStyleMiddleware.
+_request_money_style: ContextVar[Callable[[], str] | None] = ContextVar(
+    "funding_request_money_style", default=None
+)
+
+
+@contextmanager
+def money_style_of(request) -> Iterator[None]:
+    """Within the block, current_money_style() answers for the site serving `request`."""
+    token = _request_money_style.set(partial(money_style_for_request, request))
+    try:
+        yield
+    finally:
+        _request_money_style.reset(token)
+
+
+def current_money_style() -> str:
+    """The money style for text built where no request is at hand (a donation's str): that of
+    the site serving the current request, else the default site's.
+
+    Within a request it costs no query after the request's first look at the funding settings
+    (cached on the request), so an admin listing may call it once per row."""
+    style_of_request = _request_money_style.get()
+    return style_of_request() if style_of_request is not None else default_money_style()
 
 
 def current_campaign(site: Site | None) -> Campaign | None:

@@ -81,6 +81,7 @@ class DonationViewSet(RelatedColumnsViewSet):
     menu_label = _("Donations")
     add_view_class = admin_views.ManualDonationCreateView
     edit_view_class = admin_views.DonationEditView
+    inspect_view_class = admin_views.DonationInspectView
     copy_view_enabled = False
     inspect_view_enabled = True
     list_display = [

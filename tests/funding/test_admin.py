@@ -187,6 +187,34 @@ def test_admin_listings_show_amounts_in_the_sites_money_style(admin_client, camp
     assert "$2,500.50" in reports and "2,500.50 $" not in reports
 
 
+def test_a_donation_inspected_edited_or_named_in_a_listing_reads_in_the_sites_money_style(
+    admin_client, campaign
+):
+    from wagtail.models import Site
+
+    from masthead.funding.models import FundingSettings
+    from masthead.funding.money import STYLE_LOCALE
+
+    donation = make_manual_gift(campaign=campaign, amount_minor=250_050)
+    settings = FundingSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.money_style = STYLE_LOCALE
+    settings.save()
+
+    def text(url):
+        return plain(BeautifulSoup(admin_client.get(url).content, "html.parser").get_text(" "))
+
+    inspect = text(reverse("funding_donation:inspect", args=[donation.pk]))
+    edit = text(reverse("funding_donation:edit", args=[donation.pk]))
+    assert "$2,500.50" in inspect and "2,500.50 $" not in inspect
+    assert "$2,500.50 · One-time" in edit and "2,500.50 $" not in edit
+    # The listing names each row (its menu's label) by the donation's str.
+    listing = BeautifulSoup(
+        admin_client.get(reverse("funding_donation:index")).content, "html.parser"
+    )
+    menus = [plain(menu["aria-label"]) for menu in listing.select('[aria-label^="More options"]')]
+    assert menus == ["More options for '$2,500.50 one-time (Completed)'"]
+
+
 @pytest.mark.parametrize("listing", ["funding_donation:index", "funding_ledger:index"])
 def test_a_funding_listing_costs_the_same_queries_however_many_rows_it_shows(
     admin_client, campaign, listing, django_assert_max_num_queries, monkeypatch
