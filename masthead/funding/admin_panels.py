@@ -16,13 +16,10 @@ class CampaignPanel(Component):
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
         site = Site.find_for_request(parent_context["request"])
-        funding = selectors.site_funding(site=site, now=timezone.now())
-        settings = selectors.funding_settings(site)
+        funding = selectors.dashboard_funding(site=site, now=timezone.now())
         context.update(
             bar=funding.bar if funding else None,
-            monthly_donors=(
-                selectors.active_monthly_donors(campaign=settings.campaign) if funding else 0
-            ),
+            monthly_donors=funding.monthly_donors if funding else 0,
             reports_url=reverse("funding_reports"),
             settings_url=reverse("wagtailsettings:edit", args=["funding", "fundingsettings"]),
         )

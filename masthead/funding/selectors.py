@@ -401,13 +401,38 @@ def report_months(
     return sorted(reports.values(), key=lambda r: (r.month.key, r.currency), reverse=True)
 
 
-def active_monthly_donors(*, campaign: Campaign | None) -> int:
-    donations = Donation.objects.filter(
+def _active_monthly_donations() -> QuerySet[Donation]:
+    return Donation.objects.filter(
         frequency=Donation.Frequency.MONTHLY, status=Donation.Status.ACTIVE
     )
+
+
+def active_monthly_donors(*, campaign: Campaign | None) -> int:
+    donations = _active_monthly_donations()
     if campaign:
         donations = donations.filter(campaign=campaign)
     return donations.count()
+
+
+@dataclass(frozen=True)
+class DashboardFunding:
+    """The admin dashboard's "Reader funding" panel."""
+
+    bar: GoalBar
+    monthly_donors: int
+
+
+def dashboard_funding(*, site: Site | None, now: datetime) -> DashboardFunding | None:
+    """The site's goal bar as readers see it and its campaign's active monthly donors; None
+    without a current campaign.
+
+    The campaign is the one of the cached site panel (site_funding), so the funding settings are
+    read once, and only when that panel is not cached."""
+    funding = site_funding(site=site, now=now)
+    if funding is None or funding.bar is None:
+        return None
+    donors = _active_monthly_donations().filter(campaign__slug=funding.bar.progress.slug)
+    return DashboardFunding(bar=funding.bar, monthly_donors=donors.count())
 
 
 def report_articles(*, campaign: Campaign | None, since: datetime, limit: int = 20) -> list[dict]:

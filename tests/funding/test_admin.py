@@ -377,6 +377,45 @@ def test_the_dashboard_shows_this_months_goal_bar_to_fundraisers(django_user_mod
     assert reverse("funding_reports") in panel
 
 
+def test_the_dashboard_panel_reads_the_funding_settings_once_and_not_again_once_cached(
+    campaign, django_assert_num_queries, monkeypatch
+):
+    from django.test import RequestFactory
+
+    from masthead.funding.admin_panels import CampaignPanel
+    from masthead.publishing import page_cache
+    from tests.funding.factories import make_campaign
+
+    # Read the content version (part of every cache key) on every call, not once a second, so
+    # that the counts below do not depend on how fast the test runs.
+    monkeypatch.setattr(page_cache, "_VERSION_MEMO_SECONDS", -1)
+    other = make_campaign(slug="other", current=False)
+    for running in (campaign, campaign, other):
+        Donation.objects.create(
+            campaign=running,
+            frequency=Donation.Frequency.MONTHLY,
+            status=Donation.Status.ACTIVE,
+            amount_minor=1_000,
+            currency=running.currency,
+        )
+
+    def panel():
+        return CampaignPanel().get_context_data({"request": RequestFactory().get("/admin/")})
+
+    def settings_reads(queries):
+        return sum("funding_fundingsettings" in query["sql"] for query in queries.captured_queries)
+
+    # The site; the content version twice (site panel, month's total); the settings and their
+    # campaign; the month's total; the monthly donors.
+    with django_assert_num_queries(7) as cold:
+        assert panel()["monthly_donors"] == 2
+    assert settings_reads(cold) == 1
+    # The site, the content version and the monthly donors: the site panel is cached.
+    with django_assert_num_queries(3) as warm:
+        assert panel()["monthly_donors"] == 2
+    assert settings_reads(warm) == 0
+
+
 def test_the_dashboard_says_when_no_campaign_runs(admin_client, db):
     html = admin_client.get("/admin/").content.decode()
     assert "No campaign is running" in html
