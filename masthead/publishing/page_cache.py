@@ -11,13 +11,13 @@ scheme and host the page was rendered for: its canonical and sharing links name 
 
 import re
 import time
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db.models import F
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -134,6 +134,29 @@ def is_storable_query(query_string: str, query_values: dict[str, str]) -> bool:
     )
 
 
+# Parameters that links shared on social networks and in newsletters carry for analytics in the
+# reader's browser; no page reads them. Left in, every click from Facebook (a new fbclid each
+# time) would be rendered afresh instead of coming from the cache, just when a story spreads.
+TRACKING_PARAMETER = re.compile(
+    r"utm_\w+|fbclid|gclid|gbraid|wbraid|dclid|msclkid|twclid|ttclid|yclid|igshid|mc_cid|mc_eid"
+    r"|_ga|_gl|mkt_tok|li_fat_id"
+)
+
+
+def drop_tracking_parameters(request) -> None:
+    """The page is rendered, cached and served as the same page without tracking parameters.
+    The address in the reader's browser keeps them, for the analytics that read them there."""
+    parts = request.META.get("QUERY_STRING", "").split("&")
+    kept = [
+        part
+        for part in parts
+        if not TRACKING_PARAMETER.fullmatch(unquote_plus(part.partition("=")[0]))
+    ]
+    if len(kept) < len(parts):
+        request.META["QUERY_STRING"] = "&".join(kept)
+        request.GET = QueryDict(request.META["QUERY_STRING"])
+
+
 def _page_key(page_id: int, variant, version: str, address: str, choices: str = "") -> str:
     return f"page:{page_id}:{variant}:{version}:{address}:{choices}"
 
@@ -239,6 +262,7 @@ class PageCacheMiddleware:
         return cached or await self.get_response(request)
 
     def cached(self, request):
+        drop_tracking_parameters(request)
         if not is_cacheable(request):
             return None
         version, address = version_and_month(), request.build_absolute_uri()

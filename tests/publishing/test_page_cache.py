@@ -216,6 +216,27 @@ def test_query_strings_the_article_reads_are_stored(newsroom, query):
     assert served_from_the_cache(article.url + query)
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?fbclid=IwAR3x",
+        "?utm_source=newsletter&utm_medium=email&utm_campaign=friday",
+        "?comments_sort=oldest&gclid=Cj0K",
+    ],
+)
+def test_links_with_tracking_parameters_get_the_cached_page(newsroom, query):
+    article = newsroom["articles"]["ferry"]
+    Client().get(article.url + query.replace("Cj0K", "first-click").replace("IwAR3x", "IwAR0"))
+    assert served_from_the_cache(article.url + query)
+
+
+def test_tracking_parameters_leave_the_parameters_a_page_reads_alone(newsroom):
+    world = newsroom["world"]
+    page_one = Client().get(world.url + "?utm_source=x").content.decode()
+    assert Client().get(world.url + "?page=1&utm_source=x").content.decode() == page_one
+    assert Client().get(world.url + "?page=2&fbclid=y").status_code == 404  # still read
+
+
 def test_a_listing_stores_its_page_numbers_but_not_other_spellings(newsroom):
     world = newsroom["world"]
     for query in ("?page=1", "?page=01", "?page=+1"):
