@@ -317,16 +317,48 @@ def iter_thread(comments):
         yield from iter_thread(getattr(comment, "replies", []))
 
 
+# Every comment the passage panel shows, with the passage that brings it there: the comments
+# on a passage, then the replies below them, generation by generation. A spam or held comment
+# hides what hangs below it, as in the panel; a removed one shows (a placeholder) and so do
+# its replies. Raw SQL because the ORM has no recursive queries; one query however deep the
+# replies go (SQLite and PostgreSQL alike).
+_PASSAGE_COUNTS_SQL = """
+WITH RECURSIVE conversation (anchor_id, comment_id) AS (
+    SELECT anchor_id, id FROM {comment}
+    WHERE article_id = %s AND anchor_id IS NOT NULL AND status IN (%s, %s)
+  UNION
+    SELECT conversation.anchor_id, reply.id
+    FROM {comment} AS reply JOIN conversation ON reply.parent_id = conversation.comment_id
+    WHERE reply.status IN (%s, %s)
+)
+SELECT passage.id, passage.quote, passage.prefix, passage.suffix, counted.comment_count
+FROM {anchor} AS passage JOIN (
+    SELECT conversation.anchor_id, COUNT(*) AS comment_count
+    FROM conversation JOIN {comment} AS shown ON shown.id = conversation.comment_id
+    WHERE shown.status = %s AND shown.deleted IS NULL
+    GROUP BY conversation.anchor_id
+) AS counted ON counted.anchor_id = passage.id
+ORDER BY passage.id
+"""
+
+
 def passage_anchors(article) -> list[dict]:
-    """The article's commented passages with their comment counts, and whether each is still found."""
+    """The article's commented passages, and whether each is still found, with how many
+    comments the passage's panel shows: the published comments on it and every published
+    reply below them (each once), so that the bubble's number is what opening it shows.
+
+    One query, whatever the number of passages and replies.
+    """
     text = anchors.article_text(article)
+    in_panel = (CommentStatus.PUBLISHED, CommentStatus.REMOVED)
+    passages = PassageAnchor.objects.raw(
+        _PASSAGE_COUNTS_SQL.format(
+            comment=Comment._meta.db_table, anchor=PassageAnchor._meta.db_table
+        ),
+        [article.pk, *in_panel, *in_panel, CommentStatus.PUBLISHED],
+    )
     rows = []
-    published = Q(comments__status=CommentStatus.PUBLISHED, comments__deleted__isnull=True)
-    for anchor in PassageAnchor.objects.filter(article=article).annotate(
-        count=Count("comments", filter=published)
-    ):
-        if not anchor.count:
-            continue
+    for anchor in passages:
         location = anchors.locate(
             text, quote=anchor.quote, prefix=anchor.prefix, suffix=anchor.suffix
         )
@@ -336,7 +368,7 @@ def passage_anchors(article) -> list[dict]:
                 "quote": anchor.quote,
                 "prefix": anchor.prefix,
                 "suffix": anchor.suffix,
-                "count": anchor.count,
+                "count": anchor.comment_count,
                 "found": location.found,
             }
         )

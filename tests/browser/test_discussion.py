@@ -383,7 +383,8 @@ def test_reply_vote_and_edit_in_place_in_the_passage_panel(
     as_guest(page, live_server, "g-mine")
     page.goto(live_server.url + article.url)
     page.evaluate("window.__loadMarker = 1")
-    page.locator("mark.passage + .passage-bubble").click()
+    bubble = page.locator("mark.passage + .passage-bubble")
+    bubble.click()
     panel = page.get_by_role("dialog", name="Comments on this passage")
     their_copy = panel.locator(f"#passage-comment-{theirs.pk}")
     my_copy = panel.locator(f"#passage-comment-{mine.pk}")
@@ -412,8 +413,14 @@ def test_reply_vote_and_edit_in_place_in_the_passage_panel(
         their_copy.locator(".comment-replies .comment", has_text="Councils rarely")
     ).to_be_visible()
     assert Comment.objects.get(body="Councils rarely meet their dates.").parent_id == theirs.pk
+    expect(bubble).to_have_text("3")  # the reply counts on the passage's bubble
     assert page.evaluate("window.__loadMarker") == 1  # never reloaded
     page.screenshot(path=os.path.join(screenshot_dir, "passage-panel-reply.png"))
+
+    page.once("dialog", lambda confirm: confirm.accept())
+    my_copy.locator("[data-delete]").click()
+    expect(my_copy).to_have_count(0)
+    expect(bubble).to_have_text("2")
 
     panel.locator(".passage-panel__close").click()
     expect(page.locator("#comments #comment-form")).to_be_visible()
@@ -456,7 +463,7 @@ def test_the_passage_panel_shows_the_replies_as_the_thread_does(
     page.goto(live_server.url + article.url)
     page.evaluate("window.__loadMarker = 1")
     bubble = page.locator("mark.passage + .passage-bubble")
-    expect(bubble).to_have_text("2")
+    expect(bubble).to_have_text("4")  # what the panel shows: the replies too
     bubble.click()
     panel = page.get_by_role("dialog", name="Comments on this passage")
     panel_list = panel.locator(".passage-panel__list")
@@ -479,6 +486,7 @@ def test_the_passage_panel_shows_the_replies_as_the_thread_does(
     expect(answer).to_be_visible()
     expect(answer.locator(".comment__in-reply")).to_have_text("in reply to Cy")
     assert panel_list.evaluate(CONVERSATION_TREE) == thread.evaluate(CONVERSATION_TREE)
+    expect(bubble).to_have_text("5")
 
     # Opened again, the panel shows the same conversations, now from the server.
     panel.locator(".passage-panel__close").click()

@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from masthead.discussion import selectors
-from masthead.discussion.models import Comment, SortOrder
+from masthead.discussion.models import Comment, DiscussionSettings, SortOrder
+from masthead.discussion.services import AnchorInput
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +65,59 @@ def test_a_comments_location_costs_one_query(article, busy_thread, sort, django_
         ]
     assert any("comments_after" in location for location in locations)
     assert any("comments_after" not in location for location in locations)
+
+
+def test_a_passages_bubble_counts_every_comment_its_panel_shows(article, post):
+    """The comments on the passage and every reply below them, each once; placeholders, held
+    comments and what hangs below a comment the panel hides are not counted."""
+    options = DiscussionSettings.for_site(article.get_site())
+    options.max_depth = 3
+    options.save()
+    spring = AnchorInput(quote="The bridge will open in spring.")
+    footpath = AnchorInput(quote="Residents asked for a footpath.")
+
+    first = post("Spring is optimistic.", anchor=spring)
+    reply = post("Councils rarely meet their dates.", parent_id=first.pk)
+    answer = post("This one has so far.", parent_id=reply.pk)
+    post("Has it?", parent_id=answer.pk)  # at the deepest level: beside the answer
+    post("And a footpath?", parent_id=first.pk, anchor=footpath)  # on both passages' panels
+    second = post("I hope it is on time.", anchor=spring)
+    post("Spring, or summer?", parent_id=second.pk, anchor=spring)  # counted once
+    removed = post("Rude.", parent_id=second.pk)
+    post("Under the removed one.", parent_id=removed.pk)
+    spam = post("Cheap watches.", parent_id=second.pk)
+    post("Under the spam.", parent_id=spam.pk)
+    Comment.objects.filter(pk=removed.pk).update(status="removed")
+    Comment.objects.filter(pk=spam.pk).update(status="spam")
+    deleted = post("Deleted since.", anchor=spring)
+    post("A reply that stays.", parent_id=deleted.pk)
+    Comment.objects.filter(pk=deleted.pk).update(deleted=deleted.created)
+    held = post("Held.", anchor=spring)
+    Comment.objects.filter(pk=held.pk).update(status="pending")
+    elsewhere = post("Not about any passage.")
+    on_spring = post("Spring is when it rains.", parent_id=elsewhere.pk, anchor=spring)
+    post("It does.", parent_id=on_spring.pk)
+
+    counts = {anchor["id"]: anchor["count"] for anchor in selectors.passage_anchors(article)}
+    footpath_id = Comment.objects.get(body="And a footpath?").anchor_id
+    assert counts == {first.anchor_id: 11, footpath_id: 1}
+    for anchor_id, count in counts.items():
+        panel = selectors.passage_comments(article, anchor_id=anchor_id, reader=None)
+        shown = [c for c in selectors.iter_thread(panel.comments) if not c.is_placeholder]
+        assert count == len(shown)
+
+
+def test_a_passage_whose_comments_are_all_gone_has_no_bubble(article, post):
+    removed = post("Rude.", anchor=AnchorInput(quote="The bridge will open in spring."))
+    Comment.objects.filter(pk=removed.pk).update(status="removed")
+    assert selectors.passage_anchors(article) == []
+
+
+def test_the_passages_and_their_counts_cost_one_query(article, post, django_assert_num_queries):
+    for quote in ("The bridge will open in spring.", "Residents asked for a footpath."):
+        top = post("On the passage.", anchor=AnchorInput(quote=quote))
+        reply = post("A reply.", parent_id=top.pk)
+        post("An answer.", parent_id=reply.pk)
+    selectors.passage_anchors(article)  # the article's text is cached from here on
+    with django_assert_num_queries(1):
+        assert [anchor["count"] for anchor in selectors.passage_anchors(article)] == [3, 3]

@@ -305,13 +305,16 @@ def test_closed_article_shows_no_form(client, article):
 def test_page_view_costs_a_fixed_number_of_queries(
     client, article, post, django_assert_max_num_queries
 ):
+    from masthead.discussion.services import AnchorInput
+    from masthead.publishing import page_cache
+
     def grow(count):
         for n in range(count):
-            top = post(f"Top {n}", reader=guest(ip_hash=f"a{n}"))
+            # every other conversation on a passage: its bubble counts the replies too
+            passage = AnchorInput(quote="The bridge will open in spring.") if n % 2 else None
+            top = post(f"Top {n}", reader=guest(ip_hash=f"a{n}"), anchor=passage)
             reply = post(f"Reply {n}", parent_id=top.pk, reader=guest(ip_hash=f"b{n}"))
             post(f"Reply to reply {n}", parent_id=reply.pk, reader=guest(ip_hash=f"c{n}"))
-
-    from masthead.publishing import page_cache
 
     grow(5)
     client.get(article.url)

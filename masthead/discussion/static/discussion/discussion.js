@@ -206,6 +206,7 @@
         if (result.data.status === "published") {
           var counter = section.querySelector("[data-comment-count]");
           setCount(parseInt(counter.textContent, 10) + 1);
+          countInBubbles(result.data.id, 1);
         }
       }).catch(function () {
         button.disabled = false;
@@ -382,6 +383,7 @@
     api("DELETE", "/api/v1/comments/" + commentId).then(function (result) {
       if (!result.ok) { window.alert(result.data.detail); return; }
       if (form && form.closest('[data-comment-id="' + commentId + '"]')) cancelReply();  // not lost with it
+      countInBubbles(commentId, -1);  // while its card still names its passage
       copiesOf(commentId).forEach(function (item) {
         if (item.querySelector(":scope > ol.comment-replies > li")) {
           var card = item.querySelector(".comment__card");
@@ -676,13 +678,44 @@
     var bubble = document.createElement("button");
     bubble.type = "button";
     bubble.className = "passage-bubble";
-    bubble.textContent = count ? count : "+";
-    bubble.setAttribute("aria-label", count ? count + " comment" + (count === 1 ? "" : "s") + " on this passage" : "Comment on this passage");
+    if (anchorId) bubble.dataset.anchorId = anchorId;
+    setBubbleCount(bubble, count);
     bubble.addEventListener("click", function () {
-      if (count && anchorId) openPassage(anchorId, quote);
+      if (anchorId && parseInt(bubble.dataset.count, 10) > 0) openPassage(anchorId, quote);
       else setPassage(quote, "", "");
     });
     mark.after(bubble);
+  }
+
+  /* The number is what the passage's panel shows: the comments on it and the replies below them. */
+  function setBubbleCount(bubble, count) {
+    bubble.dataset.count = count;
+    bubble.textContent = count ? count : "+";
+    var label = count ? count + " comment" + (count === 1 ? "" : "s") + " on this passage, replies included" : "Comment on this passage";
+    bubble.setAttribute("aria-label", label);
+    bubble.title = label;
+  }
+
+  /* The passages whose panels show a comment: its own, and those of the comments it hangs under. */
+  function passagesOf(item) {
+    var anchorIds = [];
+    for (var node = item; node; node = node.parentElement && node.parentElement.closest("[data-comment-id]")) {
+      var passage = cardPart(node, ".comment__passage");
+      if (passage && anchorIds.indexOf(passage.dataset.anchorId) < 0) anchorIds.push(passage.dataset.anchorId);
+    }
+    return anchorIds;
+  }
+
+  /* A comment posted or deleted in a passage's conversation changes the number on its bubble. */
+  function countInBubbles(commentId, change) {
+    var anchorIds = [];
+    copiesOf(commentId).forEach(function (copy) {
+      passagesOf(copy).forEach(function (id) { if (anchorIds.indexOf(id) < 0) anchorIds.push(id); });
+    });
+    anchorIds.forEach(function (id) {
+      var bubble = document.querySelector('.passage-bubble[data-anchor-id="' + id + '"]');
+      if (bubble) setBubbleCount(bubble, Math.max(0, parseInt(bubble.dataset.count, 10) + change));
+    });
   }
 
   function openPassage(anchorId, quote) {
