@@ -387,12 +387,13 @@ def passage_comments(
     first, each with its replies as the thread shows them.
 
     A comment on the passage that answers another one on it shows in that one's conversation,
-    not a second time on its own.
+    not a second time on its own. One that answers a comment not on the passage shows on its
+    own, and says whom it answers as a reply at the deepest level does (`answers_elsewhere`).
     """
     shown = _visible_to(reader) | Q(status=CommentStatus.REMOVED)
     on_passage = list(
         Comment.objects.filter(shown, article=article, anchor_id=anchor_id)
-        .select_related("anchor", "replied_to")
+        .select_related("anchor", "replied_to", "parent")
         .order_by("-created", "-id")[:limit]
     )
     children = _replies_by_parent(
@@ -403,6 +404,9 @@ def passage_comments(
     ]
     answers = {reply.pk for comment in kept for reply in iter_thread(comment.replies)}
     conversations = [comment for comment in kept if comment.pk not in answers]
+    for comment in conversations:
+        if comment.parent_id is not None and comment.replied_to_id is None:
+            comment.answers_elsewhere = comment.parent
     _mark_edited_passages(article, conversations)
     stats = thread_stats(article.pk)
     return ThreadPage(

@@ -419,6 +419,51 @@ def test_the_passage_panel_keeps_a_comment_deleted_for_its_replies_and_the_reade
     assert conversations(stranger.content.decode()) == [(deleted.pk, [(reply.pk, [])])]
 
 
+def in_reply_label(html, comment_id) -> str | None:
+    """What a comment's header says about the comment it answers, if anything."""
+    from bs4 import BeautifulSoup
+
+    item = BeautifulSoup(html, "html.parser").find(id=f"comment-{comment_id}")
+    label = item.select_one(":scope > .comment__card .comment__in-reply")
+    return None if label is None else f"{label.get_text()} -> {label.a['href']}"
+
+
+def test_the_passage_panel_says_whom_a_reply_on_the_passage_answers(client, article, post):
+    from masthead.discussion.services import AnchorInput
+
+    spring = AnchorInput(quote="The bridge will open in spring.")
+    elsewhere = post("The vote was close.", name="Ola")
+    on_spring = post("Spring, then.", parent_id=elsewhere.pk, anchor=spring, name="Ben")
+    answer = post("Yes.", parent_id=on_spring.pk, name="Cy")
+    top = post("Why spring?", anchor=spring, name="Dee")
+    panel_url = f"/comments/{article.pk}/?anchor={top.anchor_id}"
+
+    panel = client.get(panel_url).content.decode()
+    assert conversations(panel) == [(top.pk, []), (on_spring.pk, [(answer.pk, [])])]
+    assert in_reply_label(panel, on_spring.pk) == f"in reply to Ola -> #comment-{elsewhere.pk}"
+    assert in_reply_label(panel, top.pk) is None
+    assert in_reply_label(panel, answer.pk) is None  # under the comment it answers
+
+    # The thread (all there is without JavaScript) shows the reply under the comment it answers.
+    page = client.get(article.url).content.decode()
+    assert conversations(conversation_html(page, elsewhere.pk)) == [
+        (elsewhere.pk, [(on_spring.pk, [(answer.pk, [])])])
+    ]
+    assert "comment__in-reply" not in page
+
+    # A comment no longer shown keeps its author's name to itself, as the thread's placeholder does.
+    for change, label in [
+        ({"deleted": elsewhere.created}, "in reply to a deleted comment"),
+        ({"status": "removed"}, "in reply to a removed comment"),
+        ({"status": "spam"}, "in reply to a comment"),
+    ]:
+        Comment.objects.filter(pk=elsewhere.pk).update(
+            **{"deleted": None, "status": "published"} | change
+        )
+        panel = client.get(panel_url).content.decode()
+        assert in_reply_label(panel, on_spring.pk) == f"{label} -> #comment-{elsewhere.pk}"
+
+
 @pytest.mark.parametrize("who", ["stranger", "commenter"])
 def test_the_passage_panel_costs_the_same_queries_however_long_its_conversations(
     client, article, post, who, django_assert_max_num_queries
