@@ -501,3 +501,95 @@ def test_the_passage_panel_shows_the_replies_as_the_thread_does(
     assert duplicated == []
     assert page.evaluate("window.__loadMarker") == 1  # never reloaded
     page.screenshot(path=os.path.join(screenshot_dir, "passage-panel-replies-answered.png"))
+
+
+def test_links_to_comments_in_the_passage_panel(live_server, page, article, screenshot_dir):
+    """The panel's "in reply to …" and time links: a comment the panel shows is brought into
+    view there; one it does not show is in the thread, and the panel closes to go to it."""
+    options = DiscussionSettings.for_site(article.get_site())
+    options.max_depth = 3
+    options.page_size = 2
+    options.save()
+    passage = AnchorInput(quote="The bridge will open in spring.")
+    start = timezone.now() - timedelta(hours=1)
+
+    def say(body, name, *, minutes, **where):
+        return comment_post(
+            article=article,
+            reader=Reader(user=None, key=f"g-{name}", ip_hash=name),
+            body=body,
+            author_name=name,
+            author_email=f"{name.lower()}@example.com",
+            now=start + timedelta(minutes=minutes),
+            **where,
+        )
+
+    tolls_first = say("Tolls first, then dates.", "Eve", minutes=0)  # on the thread's second page
+    vote = say("The vote was close.", "Ola", minutes=1)
+    then = say("Spring, then.", "Ben", minutes=2, parent_id=vote.pk, anchor=passage)
+    doubt = say("Councils rarely meet their dates.", "Cy", minutes=3, parent_id=then.pk)
+    record = say("This one has, so far.", "Dee", minutes=4, parent_id=doubt.pk)  # beside doubt
+    tolls = say(
+        "Spring, if tolls are settled.", "Fay", minutes=5, parent_id=tolls_first.pk, anchor=passage
+    )
+    say("A fine bridge.", "Gus", minutes=6)
+
+    page.goto(live_server.url + article.url)
+    page.evaluate("window.__loadMarker = 1")
+    bubble = page.locator("mark.passage + .passage-bubble")
+    expect(bubble).to_have_text("4")
+    expect(bubble).to_have_attribute("aria-label", "4 comments on this passage, replies included")
+    expect(bubble).to_have_attribute("title", "4 comments on this passage, replies included")
+    bubble.click()
+    panel = page.get_by_role("dialog", name="Comments on this passage")
+    panel_list = panel.locator(".passage-panel__list")
+    expect(panel_list.locator(f"#passage-comment-{record.pk}")).to_be_visible()
+    assert panel_list.evaluate(CONVERSATION_TREE) == [
+        [tolls.pk, []],
+        [then.pk, [[doubt.pk, []], [record.pk, []]]],
+    ]
+
+    def label(comment):
+        return panel.locator(f"#passage-comment-{comment.pk} > .comment__card .comment__in-reply")
+
+    expect(label(tolls)).to_have_text("in reply to Eve")
+    expect(label(then)).to_have_text("in reply to Ola")
+    expect(label(record)).to_have_text("in reply to Cy")
+    expect(label(doubt)).to_have_count(0)  # under the comment it answers
+    page.screenshot(path=os.path.join(screenshot_dir, "passage-panel-links.png"))
+
+    def focused():
+        return page.evaluate("document.activeElement.id")
+
+    # In the panel: its copy of the comment, brought into view and focused; the page stays put.
+    page.set_viewport_size({"width": 1280, "height": 400})  # the panel scrolls
+    page_scrolled = page.evaluate("window.scrollY")
+    label(record).get_by_role("link").evaluate(
+        "link => { link.closest('dialog').scrollTop = 0; link.click(); }"
+    )
+    assert focused() == f"passage-comment-{doubt.pk}"
+    expect(panel_list.locator(f"#passage-comment-{doubt.pk}")).to_be_in_viewport()
+    panel.locator(f"#passage-comment-{then.pk} > .comment__card .comment__time").click()
+    assert focused() == f"passage-comment-{then.pk}"
+    expect(panel).to_be_visible()
+    assert page.evaluate("window.scrollY") == page_scrolled
+    assert "#" not in page.url
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # Outside the panel, on this page of the thread: the panel closes and the thread shows it.
+    label(then).get_by_role("link").click()
+    expect(panel).to_be_hidden()
+    assert page.url.endswith(f"#comment-{vote.pk}")
+    assert focused() == f"comment-{vote.pk}"
+    expect(page.locator(f"#comment-{vote.pk}")).to_be_in_viewport()
+    assert page.evaluate("window.__loadMarker") == 1  # never reloaded
+    page.screenshot(path=os.path.join(screenshot_dir, "passage-panel-link-to-thread.png"))
+
+    # Outside the panel, on another page of the thread: that page, at the comment.
+    bubble.click()
+    label(tolls).get_by_role("link").click()
+    page.wait_for_url(re.compile(rf"comments_after=.*#comment-{tolls_first.pk}$"))
+    expect(page.locator(f"#comment-{tolls_first.pk}")).to_be_in_viewport()
+    expect(page.locator(f"#comment-{tolls.pk} .comment__body")).to_have_text(
+        "Spring, if tolls are settled."
+    )

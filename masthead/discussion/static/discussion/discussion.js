@@ -167,10 +167,14 @@
       if (panelThreadParent) appendReply(panelThreadParent, item); else panelParent.after(item);
     }
     flash(item);
-    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    item.scrollIntoView({ block: "center", behavior: still ? "auto" : "smooth" });
+    scrollToCentre(item);
     if (data.id > latestId) latestId = data.id;
     return item;
+  }
+
+  function scrollToCentre(node) {
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    node.scrollIntoView({ block: "center", behavior: still ? "auto" : "smooth" });
   }
 
   if (form) {
@@ -731,6 +735,7 @@
       document.body.appendChild(panel);
       panel.querySelector(".passage-panel__close").addEventListener("click", function () { panel.close(); });
       panel.addEventListener("click", onThreadClick);
+      panel.addEventListener("click", followCommentLink);
       panel.addEventListener("close", function () {
         if (form && panel.contains(form)) cancelReply();  // the form goes back under the article
       });
@@ -743,6 +748,37 @@
       target.appendChild(panelCopies(fragment(result.html)));
     });
     panel.showModal();
+  }
+
+  /* Links to a comment in the panel ("in reply to …", a comment's time) point into the thread
+     behind it. A comment the panel shows is brought into view there; any other one is in the
+     thread, so the panel closes and the page goes to it (to the page of the thread that shows
+     it, when this one does not). */
+  function followCommentLink(event) {
+    var link = event.target.closest('a[href^="#comment-"]');
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    var targetId = link.getAttribute("href").slice(1);
+    if (!/^comment-\d+$/.test(targetId)) return;
+    event.preventDefault();
+    var copy = document.getElementById("passage-" + targetId);
+    if (copy && panel.contains(copy)) {
+      showComment(copy);
+      return;
+    }
+    panel.close();
+    var original = document.getElementById(targetId);
+    if (original) {
+      if (location.hash !== "#" + targetId) history.pushState(null, "", "#" + targetId);
+      showComment(original);
+    } else {
+      location.assign("/comments/comment/" + targetId.slice("comment-".length) + "/");
+    }
+  }
+
+  function showComment(item) {
+    scrollToCentre(item);
+    focusOn(item);
+    flash(item);
   }
 
   /* The same comments are in the thread below: their ids must stay unique on the page. */
