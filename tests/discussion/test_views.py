@@ -464,6 +464,30 @@ def test_the_passage_panel_says_whom_a_reply_on_the_passage_answers(client, arti
         assert in_reply_label(panel, on_spring.pk) == f"{label} -> #comment-{elsewhere.pk}"
 
 
+def test_a_reply_at_the_deepest_level_names_only_a_comment_readers_can_see(client, article, post):
+    options = DiscussionSettings.for_site(article.get_site())
+    options.max_depth = 2
+    options.save()
+    first = post("The vote was close.")
+    answered = post("Closer than it looked.", parent_id=first.pk, name="Ola")
+    beside = post("Seven to two is not close.", parent_id=answered.pk, name="Ben")
+    assert beside.replied_to_id == answered.pk
+    thread_url = f"/comments/{article.pk}/"
+    label = in_reply_label(client.get(thread_url).content.decode(), beside.pk)
+    assert label == f"in reply to Ola -> #comment-{answered.pk}"
+
+    for change, shown in [
+        ({"deleted": answered.created}, "in reply to a deleted comment"),
+        ({"status": "removed"}, "in reply to a removed comment"),
+        ({"status": "pending"}, "in reply to a comment"),
+    ]:
+        Comment.objects.filter(pk=answered.pk).update(
+            **{"deleted": None, "status": "published"} | change
+        )
+        label = in_reply_label(Client().get(thread_url).content.decode(), beside.pk)
+        assert label == f"{shown} -> #comment-{answered.pk}"
+
+
 @pytest.mark.parametrize("who", ["stranger", "commenter"])
 def test_the_passage_panel_costs_the_same_queries_however_long_its_conversations(
     client, article, post, who, django_assert_max_num_queries
