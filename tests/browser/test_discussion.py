@@ -360,6 +360,37 @@ def as_guest(page, live_server, key):
     page.context.add_cookies([{"name": conf.READER_COOKIE, "value": value, "url": live_server.url}])
 
 
+def test_a_reply_in_the_passage_panel_to_a_comment_on_another_page_stays_out_of_this_page(
+    live_server, page, article
+):
+    options = DiscussionSettings.for_site(article.get_site())
+    options.page_size = 2
+    options.save()
+    earlier = timezone.now() - timedelta(hours=5)
+    on_passage = comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-ola", ip_hash="elsewhere"),
+        body="Spring is optimistic.",
+        author_name="Ola",
+        author_email="ola@example.com",
+        anchor=AnchorInput(quote="The bridge will open in spring."),
+        now=earlier,
+    )
+    seed(article, 3)  # newer: the passage's comment is on the thread's second page
+    page.goto(live_server.url + article.url)
+    assert page.locator(f"#comment-{on_passage.pk}").count() == 0
+
+    page.locator("mark.passage + .passage-bubble").click()
+    panel = page.get_by_role("dialog", name="Comments on this passage")
+    panel.locator(f"#passage-comment-{on_passage.pk} [data-reply-to]").click()
+    fill_guest(page, "Councils rarely meet their dates.")
+    panel.locator("#comment-form button[type=submit]").click()
+    expect(panel.locator(".comment-replies .comment", has_text="Councils rarely")).to_be_visible()
+    # Not shown in the thread as if it were a new comment of its own.
+    thread = page.locator("[data-comment-list]").first
+    expect(thread.locator(".comment", has_text="Councils rarely")).to_have_count(0)
+
+
 def test_reply_vote_and_edit_in_place_in_the_passage_panel(
     live_server, page, article, screenshot_dir
 ):

@@ -154,7 +154,9 @@
     var parent = data.parent_id && document.getElementById("comment-" + data.parent_id);
     if (parent) {
       appendReply(parent, item);
-    } else {
+    } else if (!(panelParent && data.parent_id)) {
+      // (A reply from the passage panel to a comment on another page of the thread shows in
+      // the panel only: here it would look like a new comment of its own.)
       var empty = section.querySelector("[data-comments-empty]");
       if (empty) empty.remove();
       if (currentSort === "oldest") list.appendChild(item); else list.insertBefore(item, list.firstChild);
