@@ -5,8 +5,15 @@ from datetime import timedelta
 from django.utils import timezone
 
 from masthead.discussion.models import Comment
-from masthead.discussion.services.importing import ImportItem, comments_import
+from masthead.discussion.services.importing import ImportAnchor, ImportItem, comments_import
 from masthead.publishing.models import ArticlePage
+
+# The ferry article's passage that its inline comments are on (readers select it to comment).
+COST_PASSAGE = ImportAnchor(
+    quote="The extended timetable will cost an estimated 86,000 in additional crew and fuel",
+    prefix="",
+    suffix=", to be shared between",
+)
 
 THREADS = {
     "quay-street-cycle-lanes-approved": [
@@ -100,6 +107,23 @@ THREADS = {
             "Will the winter crossings take bicycles? Last year they didn't.",
             1,
         ),
+        (
+            "4",
+            None,
+            "Elin Hughes",
+            25,
+            "86,000 for a whole winter of crossings is less than I expected. Is that per year?",
+            2,
+            COST_PASSAGE,
+        ),
+        (
+            "5",
+            "4",
+            "Sam Morgan",
+            20,
+            "Per winter, according to the harbour authority's budget papers.",
+            1,
+        ),
     ],
     "seabird-count-northern-cliffs": [
         (
@@ -122,6 +146,21 @@ THREADS = {
 }
 
 
+def _item(position: int, row: tuple, now) -> ImportItem:
+    local_id, parent_id, author, minutes_ago, text, votes, *passage = row
+    return ImportItem(
+        position=position,
+        id=local_id,
+        parent_id=parent_id,
+        author=author,
+        email=f"{author.split()[0].lower()}@example.com",
+        created=now - timedelta(minutes=minutes_ago),
+        text=text,
+        votes=votes,
+        anchor=passage[0] if passage else None,
+    )
+
+
 def load(stdout=None, *, now=None) -> int:
     now = now or timezone.now()
     imported = 0
@@ -129,21 +168,7 @@ def load(stdout=None, *, now=None) -> int:
         article = ArticlePage.objects.filter(slug=slug).first()
         if article is None or Comment.objects.filter(article=article).exists():
             continue
-        items = [
-            ImportItem(
-                position=position,
-                id=local_id,
-                parent_id=parent_id,
-                author=author,
-                email=f"{author.split()[0].lower()}@example.com",
-                created=now - timedelta(minutes=minutes_ago),
-                text=text,
-                votes=votes,
-            )
-            for position, (local_id, parent_id, author, minutes_ago, text, votes) in enumerate(
-                rows, start=1
-            )
-        ]
+        items = [_item(position, row, now) for position, row in enumerate(rows, start=1)]
         imported += comments_import(article=article, items=items)
     if stdout is not None:
         stdout.write(f"Demo comments: {imported} imported.")

@@ -51,3 +51,16 @@ def test_demo_command_creates_the_admin_once(settings, tmp_path, monkeypatch, ca
     admin.refresh_from_db()
     assert admin.check_password("a-chosen-password")
     assert get_user_model().objects.filter(username="admin").count() == 1
+
+
+def test_the_demo_ferry_article_has_comments_on_a_passage(client, settings, tmp_path):
+    from masthead.discussion import demo as discussion_demo
+    from masthead.discussion.selectors import passage_anchors
+
+    settings.MASTHEAD_HOME = tmp_path
+    demo.load()
+    discussion_demo.load()
+    ferry = ArticlePage.objects.get(slug="winter-ferry-timetable-extended")
+    [passage] = passage_anchors(ferry)
+    assert passage["found"] and passage["count"] == 2  # the comment and its reply
+    assert client.get(ferry.url).status_code == 200
