@@ -420,6 +420,12 @@ def test_reply_vote_and_edit_in_place_in_the_passage_panel(
     their_copy = panel.locator(f"#passage-comment-{theirs.pk}")
     my_copy = panel.locator(f"#passage-comment-{mine.pk}")
     their_copy.wait_for()
+    # The panel quotes the passage once, at its top, not again in each comment on it.
+    expect(panel.locator(".passage-panel__quote")).to_contain_text(
+        "The bridge will open in spring."
+    )
+    expect(their_copy.locator(".comment__passage")).to_be_hidden()
+    expect(page.locator(f"#comment-{theirs.pk} .comment__passage")).to_be_attached()
 
     their_copy.locator(".vote--up").click()
     expect(their_copy.locator("[data-up]")).to_have_text("1")

@@ -742,6 +742,7 @@
         if (form && panel.contains(form)) cancelReply();  // the form goes back under the article
       });
     }
+    panel.dataset.anchorId = anchorId;
     panel.querySelector(".passage-panel__quote").textContent = "“" + quote + "”";
     var target = panel.querySelector(".passage-panel__list");
     target.innerHTML = "";
@@ -785,6 +786,10 @@
 
   /* The same comments are in the thread below: their ids must stay unique on the page. */
   function panelCopies(copies) {
+    // The panel quotes its passage once, at the top; each comment on it need not quote it again.
+    copies.querySelectorAll('.comment__passage[data-anchor-id="' + (panel && panel.dataset.anchorId) + '"]').forEach(function (quote) {
+      quote.hidden = true;
+    });
     copies.querySelectorAll("[id]").forEach(function (node) { node.id = "passage-" + node.id; });
     ["aria-labelledby", "aria-describedby"].forEach(function (name) {
       copies.querySelectorAll("[" + name + "]").forEach(function (node) {
