@@ -34,6 +34,9 @@ READER_COOKIE = "masthead_reader"
 SORT_COOKIE = "masthead_comment_sort"
 # A form submitted faster than this after it was shown was not typed by a person.
 MIN_SECONDS_TO_SUBMIT = 2
+# The most featured comments ("Editors' picks") shown above a thread, the latest picks first;
+# older picks keep their "Featured" badge in the thread.
+FEATURED_COMMENTS_SHOWN = 10
 
 __all__ = ["Rate", "comment_rate", "parse_rate"]
 

@@ -76,6 +76,16 @@ class Comment(models.Model):
     # Votes brought along by an import (a net score), kept apart so that new votes add to it.
     imported_score = models.IntegerField(default=0)
     score = models.IntegerField(default=0, help_text=_("Imported score + up − down."))
+    # A moderator's pick, shown to readers above the thread ("Editors' picks"); cleared when the
+    # comment is removed, marked spam or deleted by its author.
+    featured_at = models.DateTimeField(null=True, blank=True)
+    featured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["created", "id"]
@@ -93,6 +103,12 @@ class Comment(models.Model):
             models.Index(fields=["reader_key", "created"], name="comment_reader_time"),
             models.Index(fields=["author_email"], name="comment_author_email"),
             models.Index(fields=["ip_hash", "created"], name="comment_address_time"),
+            # The few featured comments of a thread, found without walking the thread.
+            models.Index(
+                fields=["article", "-featured_at"],
+                condition=Q(featured_at__isnull=False),
+                name="comment_featured",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -112,6 +128,12 @@ class Comment(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.status == CommentStatus.PUBLISHED
+
+    @property
+    def is_featured(self) -> bool:
+        """Picked by a moderator and shown to every reader (a pick hidden by readers' reports
+        is kept, and shows again if a moderator approves the comment)."""
+        return self.featured_at is not None and self.is_visible and self.deleted is None
 
 
 class CommentVote(models.Model):
@@ -154,6 +176,8 @@ class ThreadStats(models.Model):
     published_count = models.PositiveIntegerField(default=0)
     top_level_count = models.PositiveIntegerField(default=0)
     latest_comment_id = models.BigIntegerField(default=0)
+    # Featured comments readers see: a page looks them up only when there are some.
+    featured_count = models.PositiveIntegerField(default=0)
     version = models.PositiveBigIntegerField(default=0)
 
     def __str__(self):

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
-from masthead.discussion import anchors
+from masthead.discussion import anchors, conf
 from masthead.discussion.models import (
     Comment,
     CommentStatus,
@@ -46,6 +46,8 @@ class ThreadPage:
     version: int
     anchors: list = field(default_factory=list)
     my_votes: dict = field(default_factory=dict)
+    # The article's featured comments, when asked for (featured_comments).
+    featured: list = field(default_factory=list)
 
 
 def thread_stats(article_id: int) -> ThreadStats:
@@ -206,12 +208,14 @@ def thread_page(
     snapshot: int | None = None,
     view_all: bool = False,
     max_depth: int = 5,
+    with_featured: bool = False,
 ) -> ThreadPage:
     """A page of top-level comments with all their replies.
 
     Pages are fixed against a snapshot (the newest comment id when the reader first loaded the
     thread), so comments arriving meanwhile neither repeat nor push others to the next page;
     `cursor` continues after the last comment shown ("load more"), `page` is for the API.
+    `with_featured` adds the article's featured comments, whatever the sort and the page.
     """
     if sort not in ORDERINGS:
         sort = SortOrder.NEWEST
@@ -249,6 +253,22 @@ def thread_page(
         snapshot=snapshot or 0,
         version=stats.version,
         my_votes=my_votes,
+        featured=featured_comments(article.pk) if with_featured and stats.featured_count else [],
+    )
+
+
+def featured_comments(article_id: int, *, limit: int = conf.FEATURED_COMMENTS_SHOWN) -> list:
+    """The article's featured comments, the latest pick first, without their replies: one
+    query, which a thread without any skips (thread_page asks only when its counts say so)."""
+    return list(
+        Comment.objects.filter(
+            article_id=article_id,
+            featured_at__isnull=False,
+            status=CommentStatus.PUBLISHED,
+            deleted__isnull=True,
+        )
+        .select_related("anchor", "parent", "replied_to")
+        .order_by("-featured_at", "-id")[:limit]
     )
 
 

@@ -171,10 +171,13 @@ class DecisionAction(models.TextChoices):
     REMOVE = "remove", _("Removed")
     BAN = "ban", _("Removed and banned the author")
     HIDE = "hide", _("Hidden after reader reports")
+    FEATURE = "feature", _("Featured")
+    UNFEATURE = "unfeature", _("No longer featured")
 
 
 class Decision(models.Model):
-    """A moderator's action on a comment: the log, the way back (undo), and a training label."""
+    """A moderator's action on a comment: the log, the way back (undo), and a training label
+    (featuring and unfeaturing are logged and undone alike, but never labelled)."""
 
     LABELS = [
         ("ham", _("acceptable")),

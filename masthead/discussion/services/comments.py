@@ -233,12 +233,14 @@ def comment_edit(
 
 
 def comment_delete(*, comment: Comment, reader: Reader, now: datetime | None = None) -> Comment:
-    """The author deletes their comment: replies stay, under a "comment deleted" placeholder."""
+    """The author deletes their comment: replies stay, under a "comment deleted" placeholder.
+    A featured comment stops being featured."""
     now = now or timezone.now()
     _check_author_may_change(comment, reader, now)
     comment.deleted = now
+    comment.featured_at = comment.featured_by = None
     with transaction.atomic():
-        comment.save(update_fields=["deleted"])
+        comment.save(update_fields=["deleted", "featured_at", "featured_by"])
         thread_changed(comment.article_id, recount=True)
     return comment
 
@@ -256,11 +258,13 @@ def thread_changed(article_id: int, *, recount: bool = False) -> None:
         published=Count("id"),
         top_level=Count("id", filter=Q(parent__isnull=True)),
         latest=Max("id"),
+        featured=Count("id", filter=Q(featured_at__isnull=False)),
     )
     values = {
         "published_count": counts["published"],
         "top_level_count": counts["top_level"],
         "latest_comment_id": counts["latest"] or 0,
+        "featured_count": counts["featured"],
     }
     updated = ThreadStats.objects.filter(article_id=article_id).update(
         version=F("version") + 1, **values

@@ -15,6 +15,7 @@ from masthead.moderation.services.decisions import (
     decision_undo,
     reader_ban,
 )
+from masthead.moderation.services.featuring import comment_feature, comment_unfeature
 from masthead.moderation.services.reports import ReportRefused, comment_report
 from masthead.moderation.services.training import filter_retrain, filter_retrain_if_due
 
@@ -25,9 +26,11 @@ __all__ = [
     "ReportRefused",
     "ban_lift",
     "comment_approve",
+    "comment_feature",
     "comment_mark_spam",
     "comment_remove",
     "comment_report",
+    "comment_unfeature",
     "comments_moderate",
     "decision_batch_undo",
     "decision_undo",

@@ -1,5 +1,6 @@
 """Moderators' actions: approve, mark spam, remove, ban, and undo. Every one is logged and labels
-the comment for the filter to learn from."""
+the comment for the filter to learn from. (Featuring, in featuring.py, is logged and undone here
+too, without a label.)"""
 
 import uuid
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ ALREADY = {
     "published": "already published",
     "spam": "already marked as spam",
     "removed": "already removed",
+    "featured": "already featured",
+    "not featured": "not featured",
 }
 
 REMOVE_LABELS = {"abuse": "abuse", "off_topic": "", "other": ""}
@@ -280,11 +283,14 @@ def _moderated_since(decision: Decision) -> bool:
 
 
 def _undo(decision: Decision, moderator, now: datetime) -> None:
+    from masthead.moderation.services.featuring import pick_restore
+
     comment = decision.comment
     comment.status = decision.previous_status
-    comment.save(update_fields=["status"])
     decision.undone, decision.undone_by = now, moderator
     decision.save(update_fields=["undone", "undone_by"])
+    pick_restore(comment)
+    comment.save(update_fields=["status", "featured_at", "featured_by"])
     decision.bans.filter(lifted__isnull=True).update(lifted=now)
     # The reports the decision settled are open again (it settled them at its own time).
     Report.objects.filter(comment=comment, resolved=decision.created).update(resolved=None)
@@ -297,8 +303,16 @@ def comments_moderate(
     change or is refused for is left as it is and counted in the outcome; the others go ahead.
     Decisions made together share a `batch`, so that they can be undone in one step."""
     from masthead.discussion.models import Comment
+    from masthead.moderation.services.featuring import comment_feature, comment_unfeature
 
-    handlers = {"approve": _approve, "spam": _mark_spam, "remove": _remove, "ban": _ban}
+    handlers = {
+        "approve": _approve,
+        "spam": _mark_spam,
+        "remove": _remove,
+        "ban": _ban,
+        "feature": comment_feature,
+        "unfeature": comment_unfeature,
+    }
     if action not in handlers:
         raise ModerationRefused(UNKNOWN_ACTION)
     if action == "ban":
@@ -365,7 +379,12 @@ def _decide(
         if label and label == _standing_label(comment):
             label = ""  # the filter has learnt this of the comment already; once is enough
         comment.status = new_status
-        comment.save(update_fields=["status"])
+        changed = ["status"]
+        if new_status != CommentStatus.PUBLISHED:
+            # A comment taken down is no longer featured (undoing this brings the pick back).
+            comment.featured_at = comment.featured_by = None
+            changed += ["featured_at", "featured_by"]
+        comment.save(update_fields=changed)
         fingerprint = (
             CommentVerdict.objects.filter(comment=comment)
             .values_list("fingerprint", flat=True)

@@ -1,0 +1,105 @@
+"""Featured comments ("Editors' picks"): moderators pick the best comments of a discussion and
+readers see them above the thread. A pick is logged and undone like the other decisions, but it
+is never a training label: it says a comment is worth reading, not whether the filter was right."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from masthead.moderation.models import Decision, DecisionAction
+from masthead.moderation.services.decisions import AlreadyDecided, ModerationRefused
+
+NOT_FEATURABLE = "Only published comments can be featured; this one is {state}."
+# How a comment that cannot be featured is described, by its status.
+UNFEATURABLE_STATES = {
+    "pending": "awaiting moderation",
+    "spam": "marked as spam",
+    "removed": "removed",
+}
+# The decisions that settle whether a comment is featured: a pick, or taking it back, or taking
+# the comment down (spam, removal, ban), which ends its pick.
+PICK_SETTLING_ACTIONS = (
+    DecisionAction.FEATURE,
+    DecisionAction.UNFEATURE,
+    DecisionAction.SPAM,
+    DecisionAction.REMOVE,
+    DecisionAction.BAN,
+)
+
+
+def comment_feature(*, comment, moderator, now: datetime | None = None) -> Decision:
+    """Feature a published comment (a top-level comment or a reply): readers see it among the
+    article's picks above the thread, and with a "Featured" badge in it."""
+    from masthead.discussion.models import CommentStatus
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = _locked_state(comment)
+        if current["featured_at"] is not None:
+            raise AlreadyDecided("featured")
+        if current["deleted"] is not None:
+            raise ModerationRefused(NOT_FEATURABLE.format(state="deleted by its author"))
+        if current["status"] != CommentStatus.PUBLISHED:
+            state = UNFEATURABLE_STATES.get(current["status"], current["status"])
+            raise ModerationRefused(NOT_FEATURABLE.format(state=state))
+        comment.featured_at, comment.featured_by = now, moderator
+        return _pick_changed(comment, DecisionAction.FEATURE, current["status"], moderator, now)
+
+
+def comment_unfeature(*, comment, moderator, now: datetime | None = None) -> Decision:
+    """Take a comment out of the article's featured comments; it stays in the thread."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = _locked_state(comment)
+        if current["featured_at"] is None:
+            raise AlreadyDecided("not featured")
+        comment.featured_at = comment.featured_by = None
+        return _pick_changed(comment, DecisionAction.UNFEATURE, current["status"], moderator, now)
+
+
+def _locked_state(comment) -> dict:
+    """The comment as it is now, under a row lock: two moderators acting at once take turns."""
+    from masthead.discussion.models import Comment
+
+    return (
+        Comment.objects.select_for_update()
+        .filter(pk=comment.pk)
+        .values("status", "deleted", "featured_at")
+        .get()
+    )
+
+
+def _pick_changed(comment, action, status, moderator, now) -> Decision:
+    """Save the comment's pick, log the decision (without a label) and refresh cached threads."""
+    from masthead.discussion.services.comments import thread_changed
+
+    comment.save(update_fields=["featured_at", "featured_by"])
+    decision = Decision.objects.create(
+        comment=comment,
+        action=action,
+        moderator=moderator,
+        previous_status=status,
+        new_status=status,
+        created=now,
+    )
+    thread_changed(comment.article_id, recount=True)
+    return decision
+
+
+def pick_restore(comment) -> None:
+    """Set the comment's pick as its standing decisions say, after one was undone: featured if
+    the newest of those that settle it featured it (undoing a removal brings its pick back),
+    never when its author has deleted it. The caller saves the comment."""
+    settling = (
+        Decision.objects.filter(
+            comment=comment, undone__isnull=True, action__in=PICK_SETTLING_ACTIONS
+        )
+        .order_by("-id")
+        .only("action", "created", "moderator_id")
+        .first()
+    )
+    if settling is not None and settling.action == DecisionAction.FEATURE and not comment.deleted:
+        comment.featured_at, comment.featured_by_id = settling.created, settling.moderator_id
+    else:
+        comment.featured_at = comment.featured_by = None
