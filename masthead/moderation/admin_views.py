@@ -40,6 +40,8 @@ ACTION_WORDS = {
     "spam": "Marked as spam",
     "remove": "Removed",
     "ban": "Removed and banned",
+    "feature": "Featured",
+    "unfeature": "No longer featured",
 }
 
 

@@ -31,6 +31,7 @@ QUEUES = {
     "reported": "Reported",
     "spam": "Spam",
     "published": "Recently published",
+    "featured": "Featured",
 }
 RECENTLY_PUBLISHED_DAYS = 7
 PER_PAGE = 25
@@ -62,6 +63,7 @@ def _queue_filter(queue: str, now: datetime) -> Q:
             created__gte=now - timedelta(days=RECENTLY_PUBLISHED_DAYS),
         )
         & kept,
+        "featured": Q(featured_at__isnull=False),
     }[queue]
 
 
@@ -75,7 +77,8 @@ def queue_counts(now: datetime | None = None) -> dict[str, int]:
 def queue_comments(
     *, queue: str, article_id: int | None = None, author: str = "", reason: str = "", now=None
 ):
-    """The comments of a queue, newest first, with what a moderator needs to judge them.
+    """The comments of a queue, newest first (the featured queue: the latest pick first), with
+    what a moderator needs to judge them.
 
     `hidden_by_reports` is true for a comment held because readers' reports hid it (its latest
     standing decision is the hiding) rather than by the filter or a moderator.
@@ -111,7 +114,7 @@ def queue_comments(
                 output_field=BooleanField(),
             )
         )
-        .select_related("article", "parent", "replied_to", "user")
+        .select_related("article", "parent", "replied_to", "user", "featured_by")
         .prefetch_related(
             Prefetch(
                 "verdicts",
@@ -124,7 +127,7 @@ def queue_comments(
                 to_attr="open_reports",
             ),
         )
-        .order_by("-created", "-id")
+        .order_by(*(("-featured_at",) if queue == "featured" else ()), "-created", "-id")
     )
 
 

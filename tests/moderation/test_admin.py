@@ -64,6 +64,88 @@ def test_one_click_actions_and_undo_from_the_admin(mod_client, article, post):
     assert "Approved" in log and "undone" in log
 
 
+def item_of(html: str, comment):
+    return BeautifulSoup(html, "html.parser").find(id=f"mod-{comment.pk}")
+
+
+def test_feature_from_the_recently_published_queue_list_it_and_undo_it(mod_client, article, post):
+    comment = post("The footpath belongs on the sea side of the bridge.")
+    queue = mod_client.get("/admin/moderation/?queue=published").content.decode()
+    feature = item_of(queue, comment).find("button", attrs={"data-key": "f"})
+    assert feature.get_text(strip=True) == "Feature"
+    assert feature["formaction"] == f"/admin/moderation/comment/{comment.pk}/feature/"
+    assert "<kbd>f</kbd> feature or unfeature" in queue
+
+    response = mod_client.post(
+        feature["formaction"], {"next": "/admin/moderation/?queue=published"}, follow=True
+    )
+    assert "Featured: 1 comment." in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.is_featured and comment.featured_by.username == "mod"
+    decision = Decision.objects.get(comment=comment)
+    assert (decision.action, decision.label) == ("feature", "")
+
+    featured = mod_client.get("/admin/moderation/?queue=featured").content.decode()
+    item = item_of(featured, comment)
+    assert "★ Featured by mod" in item.get_text()
+    assert item.find("button", attrs={"data-key": "f"}).get_text(strip=True) == "Unfeature"
+    assert selectors.queue_counts()["featured"] == 1
+    assert "Featured · comment by Alex" in " ".join(featured.split())  # recent decisions
+    log = mod_client.get("/admin/moderation/decisions/").content.decode()
+    assert "Featured" in log and "teaches" not in log
+
+    mod_client.post(f"/admin/moderation/decisions/{decision.pk}/undo/")
+    comment.refresh_from_db()
+    assert comment.featured_at is None
+    assert not item_of(
+        mod_client.get("/admin/moderation/?queue=featured").content.decode(), comment
+    )
+
+
+def test_unfeature_from_the_featured_queue(mod_client, moderator, article, post):
+    from masthead.moderation.services import comment_feature
+
+    comment = post("Spring is optimistic; the last bridge took three years.")
+    comment_feature(comment=comment, moderator=moderator)
+    response = mod_client.post(
+        f"/admin/moderation/comment/{comment.pk}/unfeature/",
+        {"next": "/admin/moderation/?queue=featured"},
+    )
+    assert response["Location"] == "/admin/moderation/?queue=featured"
+    comment.refresh_from_db()
+    assert comment.featured_at is None and comment.status == CommentStatus.PUBLISHED
+    again = mod_client.post(f"/admin/moderation/comment/{comment.pk}/unfeature/", follow=True)
+    assert "This comment is not featured; nothing was changed." in again.content.decode()
+
+
+def test_a_comment_awaiting_review_offers_no_feature_button_and_cannot_be_featured(
+    mod_client, article, post
+):
+    held = post("Links http://a.example http://b.example http://c.example")
+    queue = mod_client.get("/admin/moderation/?queue=pending").content.decode()
+    assert item_of(queue, held).find("button", attrs={"data-key": "f"}) is None
+    response = mod_client.post(f"/admin/moderation/comment/{held.pk}/feature/", follow=True)
+    assert "Only published comments can be featured" in response.content.decode()
+    held.refresh_from_db()
+    assert held.featured_at is None
+
+
+def test_featuring_needs_the_moderation_permission(client, django_user_model, article, post):
+    from django.contrib.auth.models import Permission
+
+    comment = post("Good to see the council listen to the residents for once.")
+    editor = django_user_model.objects.create_user("ed", "ed@example.com", "pw")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    for action in ("feature", "unfeature"):
+        assert client.post(f"/admin/moderation/comment/{comment.pk}/{action}/").status_code in (
+            302,
+            403,
+        )
+    comment.refresh_from_db()
+    assert comment.featured_at is None and not Decision.objects.exists()
+
+
 def test_ban_from_the_queue_and_lift_it(mod_client, article, post, make_guest):
     comment = post(HEATED, email="troll@example.com", reader=make_guest(ip_hash="addr"))
     mod_client.post(
@@ -413,6 +495,7 @@ SCREENS = [
     "/admin/moderation/?queue=reported",
     "/admin/moderation/?queue=spam",
     "/admin/moderation/?queue=published",
+    "/admin/moderation/?queue=featured",
     "/admin/moderation/decisions/",
     "/admin/moderation/bans/",
 ]
@@ -425,7 +508,12 @@ def test_a_moderation_screen_costs_the_same_queries_however_many_items(
     from django.core.cache import cache
 
     from masthead.discussion.models import Comment
-    from masthead.moderation.services import comment_remove, comment_report, reader_ban
+    from masthead.moderation.services import (
+        comment_feature,
+        comment_remove,
+        comment_report,
+        reader_ban,
+    )
 
     def grow(count):
         for n in range(count):
@@ -444,6 +532,10 @@ def test_a_moderation_screen_costs_the_same_queries_however_many_items(
             comment_remove(comment=removed, moderator=moderator)
             banned.refresh_from_db()
             reader_ban(comment=banned, moderator=moderator, days=30, reason="abuse")
+            featured = post(f"Featured number {n} on the new footpath.")
+            Comment.objects.filter(pk=featured.pk).update(status=CommentStatus.PUBLISHED)
+            featured.refresh_from_db()
+            comment_feature(comment=featured, moderator=moderator)
 
     def measured():
         cache.clear()

@@ -1,4 +1,4 @@
-/* Keyboard shortcuts for the moderation queue: j/k move, a/s/r/b act, x ticks, u undoes. */
+/* Keyboard shortcuts for the moderation queue: j/k move, a/s/r/b/f act, x ticks, u undoes. */
 (function () {
   "use strict";
   var queue = document.querySelector("[data-moderation-queue]");
