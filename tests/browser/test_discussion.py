@@ -630,3 +630,77 @@ def test_links_to_comments_in_the_passage_panel(live_server, page, article, scre
     expect(page.locator(f"#comment-{tolls.pk} .comment__body")).to_have_text(
         "Spring, if tolls are settled."
     )
+
+
+def feature(*comments):
+    from masthead.moderation.services import comment_feature
+
+    for comment in comments:
+        comment_feature(comment=Comment.objects.get(pk=comment.pk), moderator=None)
+
+
+def test_editors_picks_sit_above_the_thread_and_lead_to_their_comment(
+    live_server, page, article, screenshot_dir
+):
+    start = timezone.now() - timedelta(hours=2)
+    said = [
+        ("Ines Duarte", "Will there be a footpath? The plans I saw had none."),
+        ("Omar Haddad", "Yes: page 4 of the plan puts it on the sea side, **3 m wide**."),
+        ("Pat Keogh", "Spring is optimistic. The last bridge took three years."),
+        ("Lena Berg", "Good to see the council listen to the residents for once."),
+    ]
+    comments = []
+    for n, (name, body) in enumerate(said):
+        comments.append(
+            comment_post(
+                article=article,
+                reader=Reader(user=None, key=f"g-pick-{n}", ip_hash=f"pick-{n}"),
+                body=body,
+                author_name=name,
+                author_email=f"p{n}@example.com",
+                parent_id=comments[0].pk if n == 1 else None,
+                now=start + timedelta(minutes=10 * n),
+            )
+        )
+    question, answer, doubt, _ = comments
+    feature(answer, doubt)
+
+    page.goto(live_server.url + article.url)
+    page.evaluate("window.__loadMarker = 1")
+    picks = page.locator("[data-comment-picks]")
+    expect(picks.locator("h3")).to_have_text("Editors’ picks")
+    expect(picks.locator(".comment__author")).to_have_text(["Pat Keogh", "Omar Haddad"])
+    expect(picks).to_contain_text("in reply to Ines Duarte")
+    assert picks.bounding_box()["y"] < page.locator("[data-comment-list]").bounding_box()["y"]
+    badge = page.locator(f"#comment-{answer.pk} > .comment__card .comment__badge--featured")
+    expect(badge).to_have_text("Featured")
+    expect(page.locator(".comment__badge--featured")).to_have_count(2)
+    page.locator("#comments").screenshot(path=os.path.join(screenshot_dir, "editors-picks.png"))
+
+    # A pick leads to its comment in the thread, where its vote and reply buttons are.
+    picks.get_by_role("link", name=re.compile("comment by Omar Haddad")).click()
+    expect(page.locator(":focus")).to_have_id(f"comment-{answer.pk}")
+    assert page.evaluate("window.__loadMarker") == 1  # the thread was on the page: no reload
+    assert page.locator(f"#comment-{answer.pk} > .comment__card").is_visible()
+
+    # Sorting changes the thread, not the picks; the badges come along.
+    page.click("[data-sort-choice=oldest]")
+    expect(page.locator("[data-comment-list] > .comment").first).to_have_id(
+        f"comment-{question.pk}"
+    )
+    expect(picks.locator(".comment__author")).to_have_text(["Pat Keogh", "Omar Haddad"])
+    expect(page.locator("[data-comment-list] .comment__badge--featured")).to_have_count(2)
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_pick_on_a_later_page_of_the_thread_opens_that_page(
+    live_server, page, page_without_js, article, javascript
+):
+    browser_page = page if javascript else page_without_js
+    oldest = seed(article, 25)[0]  # newest first: the oldest is on the second page
+    feature(oldest)
+    browser_page.goto(live_server.url + article.url)
+    assert browser_page.locator(f"#comment-{oldest.pk}").count() == 0
+    browser_page.locator("[data-comment-picks] a[data-pick-of]").click()
+    browser_page.wait_for_url(re.compile(f"comments_after=.*#comment-{oldest.pk}$"))
+    expect(browser_page.locator(f"#comment-{oldest.pk} .comment__badge--featured")).to_be_visible()

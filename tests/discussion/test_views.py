@@ -740,3 +740,112 @@ def test_a_readers_comment_views_cost_the_same_queries_however_long_the_thread(
     address = url()
     with django_assert_max_num_queries(baseline):
         assert measured(address).status_code in (200, 302)
+
+
+@pytest.fixture
+def feature(django_user_model):
+    """Feature comments as a moderator would (the moderation queue's "Feature" button)."""
+    from masthead.moderation.services import comment_feature
+
+    editor = django_user_model.objects.create_user("picker", "picker@example.com", "pw")
+
+    def _feature(*comments):
+        for comment in comments:
+            comment_feature(comment=Comment.objects.get(pk=comment.pk), moderator=editor)
+
+    return _feature
+
+
+def picks_block(html):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser").find(attrs={"data-comment-picks": True})
+
+
+def test_featured_comments_show_above_the_thread_and_carry_a_badge_in_it(
+    client, article, post, feature
+):
+    from bs4 import BeautifulSoup
+
+    top = post("Will there be a footpath on the bridge?", name="Ines")
+    reply = post("Yes, on the sea side: page 4 of the plan.", name="Omar", parent_id=top.pk)
+    plain = post("Spring is optimistic.", name="Pat")
+    feature(reply)
+    feature(top)
+
+    html = client.get(article.url + "?comments_sort=oldest").content.decode()
+    block = picks_block(html)
+    assert block.find("h3").get_text() == "Editors’ picks"
+    assert html.index("data-comment-picks") < html.index("data-comment-list")
+    picks = block.find_all("li")
+    # The latest pick first; each leads to its place in the thread, where it is voted on and answered.
+    assert [pick.find(class_="comment__author").get_text() for pick in picks] == ["Ines", "Omar"]
+    assert [pick.a["href"] for pick in picks] == [
+        f"/comments/comment/{top.pk}/",
+        f"/comments/comment/{reply.pk}/",
+    ]
+    assert "in reply to Ines" in picks[1].get_text()
+    assert "Reply or vote in the thread" in picks[0].a.get_text()
+    assert not block.find("form") and not block.find(id=re.compile(r"^comment-\d"))
+
+    # The thread keeps the reader's order, and marks the picks where they are.
+    assert conversations(conversation_html(html, top.pk)) == [(top.pk, [(reply.pk, [])])]
+    assert html.index(f'id="comment-{top.pk}"') < html.index(f'id="comment-{plain.pk}"')
+    page = BeautifulSoup(html, "html.parser")
+    for comment, featured in ((top, True), (reply, True), (plain, False)):
+        header = page.find(id=f"comment-{comment.pk}").find(class_="comment__header")
+        badges = [badge.get_text() for badge in header.find_all(class_="comment__badge--featured")]
+        assert badges == (["Featured"] if featured else [])
+
+    assert client.get(picks[1].a["href"])["Location"].endswith(f"#comment-{reply.pk}")
+
+
+def test_no_picks_block_without_featured_comments(client, article, post, feature):
+    comment = post("A thoughtful comment.")
+    assert picks_block(client.get(article.url).content.decode()) is None
+    feature(comment)
+    from masthead.moderation.services import comment_unfeature
+
+    comment_unfeature(comment=Comment.objects.get(pk=comment.pk), moderator=None)
+    html = client.get(article.url).content.decode()
+    assert picks_block(html) is None and "comment__badge--featured" not in html
+
+
+def test_a_pick_on_a_closed_thread_offers_the_vote_only(client, article, post, feature):
+    comment = post("A thoughtful comment.")
+    feature(comment)
+    article.comments_open = False
+    article.save_revision().publish()
+    pick = picks_block(client.get(article.url).content.decode()).find("li")
+    assert pick.a.get_text().startswith("Vote in the thread")
+
+
+def test_the_picks_block_costs_one_query_however_many_picks_and_comments(
+    client, article, post, feature, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    from masthead.publishing import page_cache
+
+    def grow(count):
+        comments = []
+        for n in range(count):
+            top = post(f"Top {n}", reader=guest(ip_hash=f"a{n}"))
+            comments += [top, post(f"Reply {n}", parent_id=top.pk, reader=guest(ip_hash=f"b{n}"))]
+        return comments
+
+    def measured():
+        cache.clear()
+        page_cache._memo["value"] = None
+        return client.get(article.url)
+
+    comments = grow(3)
+    measured()
+    with django_assert_max_num_queries(40) as without_picks:
+        measured()
+    feature(comments[1])
+    with django_assert_max_num_queries(len(without_picks.captured_queries) + 1) as with_one:
+        assert len(picks_block(measured().content.decode()).find_all("li")) == 1
+    feature(*grow(20)[:8])
+    with django_assert_max_num_queries(len(with_one.captured_queries)):
+        assert len(picks_block(measured().content.decode()).find_all("li")) == 9

@@ -82,6 +82,35 @@ def test_readers_with_a_comment_cookie_see_their_own_view(newsroom):
     assert "Awaiting moderation" not in Client().get(article.url).content.decode()
 
 
+def test_featuring_a_comment_shows_at_once_on_a_cached_article(
+    newsroom, django_user_model, django_assert_max_num_queries
+):
+    from masthead.discussion.readers import Reader
+    from masthead.discussion.services import comment_post
+    from masthead.moderation.services import comment_feature, comment_unfeature
+
+    article = newsroom["articles"]["ferry"]
+    comment = comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-kai", ip_hash="kai"),
+        body="The winter timetable finally suits the school run.",
+        author_name="Kai",
+        author_email="kai@example.com",
+    )
+    moderator = django_user_model.objects.create_user("picker", "picker@example.com", "pw")
+    assert "Editors’ picks" not in Client().get(article.url).content.decode()  # now cached
+
+    comment_feature(comment=comment, moderator=moderator)
+    featured = Client().get(article.url).content.decode()
+    assert "Editors’ picks" in featured and "comment__badge--featured" in featured
+    with django_assert_max_num_queries(2):  # and cached again: the content and thread versions
+        assert Client().get(article.url).content.decode().count("Editors’ picks") == 1
+
+    comment_unfeature(comment=Comment.objects.get(pk=comment.pk), moderator=moderator)
+    unfeatured = Client().get(article.url).content.decode()
+    assert "Editors’ picks" not in unfeatured and "comment__badge--featured" not in unfeatured
+
+
 def test_a_donation_moves_the_bar_on_cached_pages(
     client, newsroom, django_capture_on_commit_callbacks
 ):

@@ -94,6 +94,7 @@ def _thread_html(request, article, *, reader, options, notes, sort, cursor, snap
         snapshot=snapshot,
         view_all=view_all,
         max_depth=options.max_depth,
+        with_featured=True,
     )
     # The CSRF marker stays in: the page is served (and maybe cached) with it, then filled in.
     html = render_thread(thread, article=article, reader=reader, options=options, notes=notes)

@@ -870,6 +870,19 @@
     }
   }
 
+  /* An editors' pick leads to its comment in the thread: here, when this page shows it (loaded
+     more, or sorted), without a reload; otherwise the link opens the page of the thread that does. */
+  section.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-pick-of]");
+    var target = link && document.getElementById("comment-" + link.dataset.pickOf);
+    if (!target) return;
+    event.preventDefault();
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    target.querySelector(".comment__card").scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
+    flash(target);
+    focusOn(target);
+  });
+
   /* Highlight the comment the address points at (after posting without JavaScript, too). */
   if (location.hash.indexOf("#comment-") === 0) {
     var target = document.getElementById(location.hash.slice(1));
