@@ -108,3 +108,42 @@ def test_b_with_for_good_asks_before_banning_and_a_timed_ban_is_one_key(
     with page.expect_navigation():
         page.keyboard.press("b")
     assert Ban.objects.filter(value="r2@example.com", expires__isnull=False).exists()
+
+
+def test_f_features_a_published_comment_and_again_unfeatures_it(
+    live_server, page, django_user_model, screenshot_dir
+):
+    import os
+
+    make_home()
+    make_section(title="World")
+    article = make_article(title="Harbour bridge approved")
+    comment = comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-omar", ip_hash="omar"),
+        body="Page 4 of the plan puts the footpath on the sea side, 3 m wide.",
+        author_name="Omar Haddad",
+        author_email="omar@example.com",
+    )
+    assert comment.status == CommentStatus.PUBLISHED
+    moderator(django_user_model, "mod")
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "mod")
+    page.fill("#id_password", "pw-mod")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+    page.goto(f"{live_server.url}/admin/moderation/?queue=published")
+    page.keyboard.press("j")
+    with page.expect_navigation():
+        page.keyboard.press("f")
+    assert Comment.objects.get(pk=comment.pk).is_featured
+    page.goto(f"{live_server.url}/admin/moderation/?queue=featured")
+    item = page.locator(f"#mod-{comment.pk}")
+    assert "Featured by mod" in item.inner_text()
+    page.screenshot(path=os.path.join(screenshot_dir, "moderation-featured.png"), full_page=True)
+
+    page.keyboard.press("j")
+    with page.expect_navigation():
+        page.keyboard.press("f")
+    assert Comment.objects.get(pk=comment.pk).featured_at is None
