@@ -58,6 +58,9 @@ class CommentOut(Schema):
         None, description="When attached beside the comment it answers (deepest level)"
     )
     anchor: dict | None = None
+    featured: bool = Field(
+        description="A moderator featured it: it is among the thread's featured_items"
+    )
     replies: list["CommentOut"] = []
 
 
@@ -66,6 +69,11 @@ class ThreadOut(Schema):
     page: int
     pages: int = Field(description="Pages of top-level comments")
     items: list[CommentOut]
+    featured_items: list[CommentOut] = Field(
+        description="The article's featured comments (editors' picks), the latest pick first, "
+        "each without its replies; the same on every page and whatever the sort. In `items` "
+        "they carry `featured: true` where the page has them"
+    )
 
 
 class ThreadQuery(Schema):
@@ -151,6 +159,7 @@ def comment_out(comment: Comment) -> dict:
         "status": status,
         "in_reply_to": comment.replied_to_id,
         "anchor": anchor,
+        "featured": comment.is_featured,
         "replies": [comment_out(reply) for reply in getattr(comment, "replies", [])],
     }
 
@@ -161,7 +170,8 @@ def comment_out(comment: Comment) -> dict:
     summary="A page of an article's comments",
 )
 def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuery]):
-    """Top-level comments in pages (sorted as asked), each with all its replies in time order."""
+    """Top-level comments in pages (sorted as asked), each with all its replies in time order,
+    and the article's featured comments."""
     article = selectors.open_article_or_404(article_id)
     options = discussion_settings(article)
     reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
@@ -175,12 +185,14 @@ def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuer
             per_page=options.page_size,
             snapshot=query.snapshot,
             max_depth=options.max_depth,
+            with_featured=True,
         )
         return {
             "count": thread.count,
             "page": thread.page,
             "pages": thread.pages,
             "items": [comment_out(comment) for comment in thread.comments],
+            "featured_items": [comment_out(comment) for comment in thread.featured],
         }
 
     if reader is not None:  # their own comments awaiting moderation are part of their view

@@ -449,3 +449,53 @@ def test_the_page_endpoints_and_the_api_find_no_closed_article_and_store_nothing
         answers, 404
     )
     assert not Comment.objects.exists() and not Subscription.objects.exists()
+
+
+def feature(comment):
+    from masthead.moderation.services import comment_feature
+
+    comment_feature(comment=Comment.objects.get(pk=comment.pk), moderator=None)
+
+
+def test_comments_say_whether_they_are_featured_and_the_thread_lists_its_picks(
+    client, article, post
+):
+    top = post("Will there be a footpath?")
+    reply = post("Yes, on the sea side: page 4 of the plan.", parent_id=top.pk)
+    plain = post("Spring is optimistic.")
+    feature(reply)
+    feature(plain)
+
+    listing = client.get(f"/api/v1/articles/{article.pk}/comments?sort=oldest").json()
+    # The thread keeps the order asked for; each comment, reply or not, says whether it is a pick.
+    assert [(c["id"], c["featured"]) for c in listing["items"]] == [
+        (top.pk, False),
+        (plain.pk, True),
+    ]
+    assert [(r["id"], r["featured"]) for r in listing["items"][0]["replies"]] == [(reply.pk, True)]
+    # The picks, the latest first, on every page, without their replies.
+    picks = listing["featured_items"]
+    assert [(c["id"], c["featured"], c["replies"]) for c in picks] == [
+        (plain.pk, True, []),
+        (reply.pk, True, []),
+    ]
+    assert picks[1]["parent_id"] == top.pk and picks[1]["body_html"] == reply.body_html
+    second_page = client.get(f"/api/v1/articles/{article.pk}/comments?page=2").json()
+    assert second_page["items"] == [] and second_page["featured_items"] == picks
+
+
+def test_an_anonymous_listing_cached_before_a_pick_shows_it_at_once(client, article, post):
+    comment = post("Will there be a footpath?")
+    url = f"/api/v1/articles/{article.pk}/comments"
+    assert client.get(url).json()["featured_items"] == []  # now cached
+    feature(comment)
+    listing = client.get(url).json()
+    assert [c["id"] for c in listing["featured_items"]] == [comment.pk]
+    assert listing["items"][0]["featured"] is True
+
+
+def test_openapi_documents_the_featured_fields(client, db):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert schemas["CommentOut"]["properties"]["featured"]["type"] == "boolean"
+    assert "featured" in schemas["CommentOut"]["required"]
+    assert "featured_items" in schemas["ThreadOut"]["required"]
