@@ -5,16 +5,19 @@ Each comment is {"id", "parent_id", "author", "email", "created", "text", "votes
 readers see, created in UTC, parent_id the comment it answers. A reply to a comment that is not
 exported (held, removed, deleted by its author) answers its nearest exported ancestor, so the file
 always imports. Both ways stream: comments are written as they are read from the database, a
-chunk at a time, and a file is read an item at a time, so memory stays flat whatever its size.
+chunk at a time, and a file is read an item at a time (by ijson), so memory stays flat whatever
+its size; only a file at fault is read whole, by json, to say where.
 """
 
-import codecs
 import json
-import re
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC
+from decimal import Decimal
+from itertools import chain
 from typing import BinaryIO
 
+import ijson
 from wagtail.models import Page
 
 from masthead.discussion import selectors
@@ -22,15 +25,12 @@ from masthead.discussion.services import ImportRefused
 from masthead.discussion.services.importing import DELETED
 
 NOT_A_LIST = "The file must hold a JSON list of comments, [ {...}, {...} ]."
-# How much of a file is read at a time.
-READ_BYTES = 1 << 16
-# An item of the file is a comment, far shorter than this even with every character escaped: one
-# that has not ended by then has a string or an object left open.
-ITEM_MAX_CHARS = 1 << 22
-# A JSON error this close to the end of what has been read may only mean that the item goes on.
-UNFINISHED_TAIL = 16
-WHITESPACE = re.compile(r"[ \t\n\r]*")
-BOM = "\ufeff"
+# How much of a file ijson reads at a time.
+READ_BYTES = 1 << 12
+# Far deeper than a comment needs (a list of objects, each with an "anchor" object).
+MAX_DEPTH = 32
+OPENING = {"start_map", "start_array"}
+CLOSING = {"end_map", "end_array"}
 
 
 def comments_export(
@@ -109,128 +109,78 @@ class NotUtf8Text(Exception):
 
 
 def read_comments(file: BinaryIO) -> Iterator[object]:
-    """The items of the JSON list a file holds, one at a time as the file is read.
+    """The items of the JSON list a file holds, one at a time as the file is read (by ijson).
 
     ImportRefused says where the file stops being JSON, by line and column as `json.loads`
     would, or that it holds something other than a list; NotUtf8Text where it stops being
-    UTF-8. Items before the fault have been yielded by then: check the whole file first.
+    UTF-8 (named first, wherever it is). Items before the fault have been yielded by then:
+    check the whole file first. The file must be seekable: at a fault it is read again, whole.
     """
-    return _ListReader(file).items()
-
-
-class _ListReader:
-    """Reads a JSON list item by item: json's own decoder reads each item, from a window of the
-    file that holds the item and is moved on as items are consumed."""
-
-    def __init__(self, file: BinaryIO):
-        self._file = file
-        self._utf8 = codecs.getincrementaldecoder("utf-8")()
-        self._bytes_read = 0
-        self._decoder = json.JSONDecoder()
-        self.text = ""  # the window: what has been read and not yet consumed
-        self.pos = 0
-        self.eof = False
-        self._line = 1  # the line the window starts on
-        self._column = 0  # characters on that line before the window
-
-    def items(self) -> Iterator[object]:
-        self._skip_whitespace()
-        if self._peek() == BOM:
-            raise self._refused("Unexpected UTF-8 BOM (decode using utf-8-sig)", self.pos)
-        if self._peek() == "{":
+    events = ijson.parse(file, buf_size=READ_BYTES)
+    try:
+        first = next(events)
+        if first[1] == "start_map":
             raise ImportRefused(NOT_A_LIST)  # whatever it holds: not read into memory
-        if self._peek() != "[":
-            self._value()  # a number or a string: is it JSON at all?
-            self._skip_to_end()
+        if first[1] != "start_array":
+            deque(events, maxlen=0)  # a number or a string: is it JSON at all?
             raise ImportRefused(NOT_A_LIST)
-        self.pos += 1
-        self._skip_whitespace()
-        if self._peek() == "]":
-            self.pos += 1
-        else:
-            while True:
-                yield self._value()
-                self._skip_whitespace()
-                mark = self._peek()
-                self.pos += 1
-                if mark == "]":
-                    break
-                if mark != ",":
-                    raise self._refused("Expecting ',' delimiter", self.pos - 1)
-                self._skip_whitespace()
-        self._skip_to_end()
+        for item in ijson.items(_nesting_limited(chain([first], events)), "item"):
+            yield _with_floats(item)
+    # ValueError: what ijson's Python backend (where the C one is missing) raises for some
+    # faults, such as bytes that are not UTF-8.
+    except (ijson.JSONError, ValueError) as error:
+        raise _fault(file, error) from None
 
-    def _value(self) -> object:
-        while True:
-            try:
-                value, end = self._decoder.raw_decode(self.text, self.pos)
-            except json.JSONDecodeError as error:
-                if self.eof or not self._may_go_on(error):
-                    raise self._refused(error.msg, error.pos) from None
-                if len(self.text) - self.pos > ITEM_MAX_CHARS:
-                    line, column = self._where(self.pos)
-                    raise ImportRefused(
-                        f"Not valid JSON: the item at line {line}, column {column} does not end "
-                        f"within {ITEM_MAX_CHARS:,} characters (a string or object left open?)."
-                    ) from None
-                self._read_more(max(READ_BYTES, len(self.text) - self.pos))
-                continue
-            if end == len(self.text) and not self.eof and not isinstance(value, dict | list):
-                self._read_more()  # a number at the end of the window may go on after it
-                continue
-            self.pos = end
-            return value
 
-    def _may_go_on(self, error: json.JSONDecodeError) -> bool:
-        return (
-            error.msg.startswith("Unterminated string")
-            or error.pos >= len(self.text) - UNFINISHED_TAIL
+def _nesting_limited(events: Iterable[tuple]) -> Iterator[tuple]:
+    """ijson keeps the path to each open level, each as long as the level is deep: a file of
+    nothing but brackets would take memory as the square of its depth. Reads are small, so
+    this sees a deep level before ijson has gone much deeper."""
+    depth = 0
+    for event in events:
+        kind = event[1]
+        if kind in OPENING:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ImportRefused(
+                    f"The file nests lists or objects more than {MAX_DEPTH} deep: it does not "
+                    "hold comments."
+                )
+        elif kind in CLOSING:
+            depth -= 1
+        yield event
+
+
+def _with_floats(value):
+    """ijson reads 1.5 as Decimal('1.5'): as float, as json.loads reads it, so that a refusal
+    shows the number as it was written."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: _with_floats(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_with_floats(inner) for inner in value]
+    return value
+
+
+def _fault(file: BinaryIO, error: Exception) -> Exception:
+    """What is wrong with a file ijson refused, where json.loads would say it is: ijson's
+    messages name no line. Only a file at fault is read whole, once."""
+    file.seek(0)
+    data = file.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as not_utf8:
+        return NotUtf8Text(not_utf8.start)
+    del data
+    try:
+        # Objects are dropped as soon as they are read: what is kept is the text.
+        json.loads(text, object_pairs_hook=lambda pairs: None)
+    except json.JSONDecodeError as fault:
+        return ImportRefused(
+            f"Not valid JSON: {fault.msg} at line {fault.lineno}, column {fault.colno}."
         )
-
-    def _skip_whitespace(self) -> None:
-        self.pos = WHITESPACE.match(self.text, self.pos).end()
-        while self.pos == len(self.text) and not self.eof:
-            self._read_more()
-            self.pos = WHITESPACE.match(self.text, self.pos).end()
-
-    def _skip_to_end(self) -> None:
-        self._skip_whitespace()
-        if self.pos < len(self.text):
-            raise self._refused("Extra data", self.pos)
-
-    def _peek(self) -> str:
-        if self.pos == len(self.text) and not self.eof:
-            self._read_more()
-        return self.text[self.pos : self.pos + 1]
-
-    def _read_more(self, size: int = READ_BYTES) -> None:
-        self._forget_consumed()
-        data = self._file.read(size)
-        pending = len(self._utf8.getstate()[0])  # the start of a character cut by the last read
-        try:
-            self.text += self._utf8.decode(data, final=not data)
-        except UnicodeDecodeError as error:
-            raise NotUtf8Text(self._bytes_read - pending + error.start) from None
-        self._bytes_read += len(data)
-        self.eof = not data
-
-    def _forget_consumed(self) -> None:
-        consumed = self.text[: self.pos]
-        newlines = consumed.count("\n")
-        if newlines:
-            self._line += newlines
-            self._column = len(consumed) - consumed.rfind("\n") - 1
-        else:
-            self._column += len(consumed)
-        self.text, self.pos = self.text[self.pos :], 0
-
-    def _where(self, pos: int) -> tuple[int, int]:
-        """The line and column of a position in the window, counted from 1 as json does."""
-        newlines = self.text.count("\n", 0, pos)
-        if newlines:
-            return self._line + newlines, pos - self.text.rfind("\n", 0, pos)
-        return self._line, self._column + pos + 1
-
-    def _refused(self, message: str, pos: int) -> ImportRefused:
-        line, column = self._where(pos)
-        return ImportRefused(f"Not valid JSON: {message} at line {line}, column {column}.")
+    except RecursionError:
+        pass
+    # json reads NaN and Infinity, which JSON has not; ijson says what it found, not where.
+    return ImportRefused(f"Not valid JSON: {str(error).splitlines()[0].rstrip('.')}.")

@@ -2,6 +2,7 @@
 
 import io
 import json
+from itertools import islice
 
 import pytest
 
@@ -67,10 +68,38 @@ def test_an_object_is_not_a_list_without_being_read():
         read('{"comments": [' + "1, " * 10_000)
 
 
-def test_an_item_left_open_is_refused_at_its_start(monkeypatch):
-    monkeypatch.setattr(comments_json, "ITEM_MAX_CHARS", 1000)
-    with pytest.raises(ImportRefused, match=r"the item at line 2, column 1 does not end within"):
+def test_a_string_left_open_is_named_where_it_starts():
+    with pytest.raises(
+        ImportRefused, match=r"Unterminated string starting at at line 2, column 10\."
+    ):
         read('[\n{"text": "' + "no closing quote " * 200)
+
+
+def test_a_fault_late_in_a_long_list_is_named_after_the_items_before_it():
+    text = json.dumps([{"id": n, "text": "word " * n} for n in range(300)], indent=1)
+    broken = text[: text.rindex("}")] + ',\n "votes" 3}\n]'
+    items = read_comments(io.BytesIO(broken.encode("utf-8")))
+    assert [item["id"] for item in islice(items, 299)] == list(range(299))
+    with pytest.raises(ImportRefused) as refused:
+        next(items)
+    assert str(refused.value) == json_loads_refusal(broken)
+    assert "Expecting ':' delimiter at line " in str(refused.value)
+
+
+def test_numbers_are_those_json_loads_reads():
+    numbers = read("[10000000000000000000000000000001, -12.5e3, 1.0, 7]")
+    assert numbers == [10**31 + 1, -12500.0, 1.0, 7]
+    assert [type(number) for number in numbers] == [int, float, float, int]
+
+
+def test_what_only_json_loads_reads_is_refused():
+    with pytest.raises(ImportRefused, match=r"^Not valid JSON: .+\.$"):
+        read('[{"id": 1, "votes": NaN}]')
+
+
+def test_nesting_deeper_than_a_comment_could_is_refused_before_it_is_read():
+    with pytest.raises(ImportRefused, match="nests lists or objects more than 32 deep"):
+        read("[" * 100 + "]" * 100)
 
 
 def test_a_byte_that_is_not_utf8_is_named_by_its_place_in_the_file():
