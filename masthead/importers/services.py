@@ -24,7 +24,7 @@ from masthead.discussion.services import (
 from masthead.importers import wordpress
 from masthead.importers.comments_json import read_comments
 from masthead.importers.disqus import DisqusThread
-from masthead.importers.wordpress_comments import WordPressPost
+from masthead.importers.wordpress_comments import read_export as read_wordpress_comments
 from masthead.publishing import selectors as publishing_selectors
 from masthead.publishing import services as publishing_services
 from masthead.publishing.models import ArticlePage, AuthorPage, CreditedImage, SectionPage
@@ -253,9 +253,10 @@ class CommentThreadsReport:
     unmatched: list[ThreadUnmatched] = field(default_factory=list)
 
 
-def wordpress_comments_import(*, posts: list[WordPressPost]) -> CommentThreadsReport:
-    """Each WordPress post's approved comments into the article with the same slug, all or
-    nothing (ImportRefused names the post at fault); posts without one article are reported."""
+def wordpress_comments_import(*, path: Path) -> CommentThreadsReport:
+    """Each post's approved comments in a WordPress export into the article with the same slug,
+    all or nothing (ImportRefused names the post at fault); posts without one article are
+    reported. The file is read twice, to check it and to import it, one post at a time."""
 
     def article_for(post):
         article = publishing_selectors.article_with_slug(post.slug)
@@ -263,10 +264,12 @@ def wordpress_comments_import(*, posts: list[WordPressPost]) -> CommentThreadsRe
             return article, ""
         return None, f"({post.slug or 'no slug'}): no single article with this slug"
 
+    def read_sources():
+        for post in read_wordpress_comments(path):
+            yield post, f"Post “{post.title}” ({post.slug})"
+
     return _threads_import(
-        [(post, f"Post “{post.title}” ({post.slug})") for post in posts],
-        article_for=article_for,
-        left_out_reason="not approved, pings or empty",
+        read_sources, article_for=article_for, left_out_reason="not approved, pings or empty"
     )
 
 
@@ -283,28 +286,46 @@ def disqus_comments_import(*, threads: list[DisqusThread]) -> CommentThreadsRepo
             return article, ""
         return None, f"({thread.link}): no article at this path or with its last part as slug"
 
+    def read_sources():
+        for thread in threads:
+            yield thread, f"Thread “{thread.title}” ({thread.link})"
+
     return _threads_import(
-        [(thread, f"Thread “{thread.title}” ({thread.link})") for thread in threads],
-        article_for=article_for,
-        left_out_reason="deleted, spam or empty",
+        read_sources, article_for=article_for, left_out_reason="deleted, spam or empty"
     )
 
 
-def _threads_import(sources, *, article_for, left_out_reason: str) -> CommentThreadsReport:
-    """Check every thread that has an article, then import them all in one transaction."""
+def _threads_import(read_sources, *, article_for, left_out_reason: str) -> CommentThreadsReport:
+    """Check every thread that has an article, then import them all in one transaction.
+
+    `read_sources()` gives the threads anew at each call: they are checked as they come, then
+    read again to be imported, so that only one thread's comments are held at a time. A file
+    that changed in between and fails now changes nothing.
+    """
     report = CommentThreadsReport(left_out_reason=left_out_reason)
-    checked = []
-    for source, where in sources:
+    refusal = None
+    for source, where in read_sources():
+        if refusal is not None:
+            continue  # as when files were read whole: an unreadable file is named first
         article, reason = article_for(source)
         if article is None:
             report.unmatched.append(ThreadUnmatched(source.title, reason, len(source.entries)))
             continue
         try:
-            checked.append((article, source, check_entries(source.entries)))
-        except ImportRefused as refusal:
-            raise ImportRefused(f"{where}: {refusal}") from None
+            check_entries(source.entries)
+        except ImportRefused as error:
+            refusal = ImportRefused(f"{where}: {error}")
+    if refusal is not None:
+        raise refusal
     with transaction.atomic():
-        for article, source, items in checked:
+        for source, where in read_sources():
+            article, _reason = article_for(source)
+            if article is None:
+                continue
+            try:
+                items = check_entries(source.entries)
+            except ImportRefused as error:
+                raise ImportRefused(f"{where}: {error}") from None
             count = comments_import(article=article, items=items)
             report.imported.append(
                 ThreadImported(source.title, article.pk, count, len(items) - count, source.left_out)

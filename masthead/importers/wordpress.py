@@ -20,7 +20,6 @@ import nh3
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from django.utils import timezone
 
-from masthead.importers.wordpress_comments import WordPressPost, read_thread
 from masthead.importers.xml_exports import leaf_texts, local_name
 from masthead.publishing.models import ArticlePage
 from masthead.publishing.video import video_embed_for
@@ -82,17 +81,15 @@ class Export:
     posts: list[Post] = field(default_factory=list)
     attachments: dict[str, Attachment] = field(default_factory=dict)
     other_items: dict[str, int] = field(default_factory=dict)  # post type → count
-    # Items with comments, as `import-comments --wordpress` reads them (with_comments only).
-    comment_threads: list[WordPressPost] = field(default_factory=list)
 
     @cached_property
     def attachments_by_path(self) -> dict[str, Attachment]:
         return {urlsplit(item.url).path: item for item in self.attachments.values() if item.url}
 
 
-def read_export(source, *, with_comments: bool = False) -> Export:
-    """Everything `import-wordpress` needs from a WXR file (a path or a binary file), in one
-    reading: the comments too `with_comments`."""
+def read_export(source) -> Export:
+    """Everything `import-wordpress` needs from a WXR file (a path or a binary file) but the
+    comments, which `wordpress_comments.read_export` reads as they are imported."""
     export = Export()
     try:
         # The operator's own export. ElementTree never fetches external entities, and the expat
@@ -112,10 +109,6 @@ def read_export(source, *, with_comments: bool = False) -> Export:
                 export.site_url = (element.text or "").strip()
             elif name == "item":
                 _read_item(element, export)
-                if with_comments:
-                    thread = read_thread(element)
-                    if thread.entries or thread.left_out:
-                        export.comment_threads.append(thread)
                 element.clear()
     except ET.ParseError as error:
         raise WordPressRefused(f"Not a readable WordPress export (XML error: {error}).") from None

@@ -10,6 +10,7 @@ Masthead comment is kept in. wpDiscuz keeps a comment's net votes in its meta.
 import html
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -35,9 +36,11 @@ class WordPressPost:
     left_out: int = 0  # comments not approved, pings, or without any text
 
 
-def read_export(source) -> list[WordPressPost]:
-    """The posts of a WXR file (a path or a binary file) that have comments, in file order."""
-    posts = []
+def read_export(source) -> Iterator[WordPressPost]:
+    """The posts of a WXR file (a path or a binary file) that have comments, in file order, one
+    at a time as the file is read. ImportRefused for a file that is not a readable export, or
+    that has no comments, once it has been read to the end."""
+    found = False
     try:
         # The operator's own export. ElementTree never fetches external entities, and the expat
         # it uses (2.4.1 and later) refuses entity expansion bombs.
@@ -45,14 +48,14 @@ def read_export(source) -> list[WordPressPost]:
             if local_name(element) != "item":
                 continue
             post = read_thread(element)
-            if post.entries or post.left_out:
-                posts.append(post)
             element.clear()
+            if post.entries or post.left_out:
+                found = True
+                yield post
     except ET.ParseError as error:
         raise ImportRefused(f"Not a readable WordPress export (XML error: {error}).") from None
-    if not posts:
+    if not found:
         raise ImportRefused(NO_COMMENTS)
-    return posts
 
 
 def comment_markdown(text: str) -> str:

@@ -5,7 +5,8 @@ from django.core.management import CommandError, call_command
 
 from masthead.discussion.markdown import render_comment
 from masthead.discussion.models import Comment
-from masthead.importers.wordpress_comments import comment_markdown
+from masthead.discussion.services import ImportRefused
+from masthead.importers.wordpress_comments import comment_markdown, read_export
 
 
 def comment(cid, content, *, parent="0", approved="1", kind="comment", votes=None, **extra):
@@ -138,3 +139,39 @@ def test_wordpress_ids_do_not_collide_with_another_systems(article, wxr_file, tm
     )
     bodies = set(Comment.objects.filter(article=article).values_list("body", flat=True))
     assert bodies == {"From the old system", "From WordPress"}
+
+
+def test_posts_are_read_one_at_a_time_and_a_fault_late_in_the_file_changes_nothing(
+    article, wxr_file
+):
+    text = export(
+        post(article.slug, "Ferry story", comment(1, "Fine words")),
+        post("later-post", "Later post", comment(2, "Later words")),
+    )
+    broken = wxr_file(text[: text.rindex("<wp:comment_parent>")])  # the last post is cut short
+    posts = read_export(broken)
+    assert next(posts).title == "Ferry story"  # read before the fault is reached
+    with pytest.raises(ImportRefused, match="XML error"):
+        next(posts)
+
+    with pytest.raises(
+        CommandError, match=r"nothing was changed\. Not a readable WordPress export \(XML error"
+    ):
+        call_command("import-comments", "--wordpress", broken)
+    assert not Comment.objects.exists()
+
+
+def test_a_post_at_fault_is_named_unless_the_file_is_unreadable_further_on(article, wxr_file):
+    text = export(
+        post(article.slug, "Ferry story", comment(1, "Fine words")),
+        post(article.slug, "Ferry story, again", comment(2, "Undated words")),
+        post("later-post", "Later post", comment(3, "Later words")),
+    ).replace("2024-05-03 12:00:00", "yesterday")
+    with pytest.raises(CommandError) as refused:
+        call_command("import-comments", "--wordpress", wxr_file(text))
+    assert "Post “Ferry story, again”" in str(refused.value)
+    assert "created 'yesterdayZ' is not an ISO 8601 date" in str(refused.value)
+
+    with pytest.raises(CommandError, match=r"Not a readable WordPress export \(XML error"):
+        call_command("import-comments", "--wordpress", wxr_file(text[:-40]))
+    assert not Comment.objects.exists()

@@ -11,7 +11,6 @@ from masthead.importers.services import (
     disqus_comments_import,
     wordpress_comments_import,
 )
-from masthead.importers.wordpress_comments import read_export as read_wordpress_export
 from masthead.publishing.selectors import article_by_id
 
 
@@ -72,7 +71,7 @@ class Command(ImportCommand):
 
     def _import_wordpress(self, file: Path):
         with self.reading(file):
-            report = wordpress_comments_import(posts=read_wordpress_export(file))
+            report = wordpress_comments_import(path=file)
         self.write_threads_report(report)
 
     def _import_disqus(self, file: Path):

@@ -8,7 +8,6 @@ from masthead.discussion.services import ImportRefused
 from masthead.importers.management.base import ImportCommand
 from masthead.importers.services import wordpress_comments_import, wordpress_import
 from masthead.importers.wordpress import WordPressRefused, read_export
-from masthead.importers.wordpress_comments import NO_COMMENTS
 
 
 class Command(ImportCommand):
@@ -48,7 +47,7 @@ class Command(ImportCommand):
                 f"--section {section!r} is not a slug: letters, numbers, hyphens or underscores."
             ) from None
         try:
-            export = read_export(file, with_comments=not no_comments)
+            export = read_export(file)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except WordPressRefused as refusal:
@@ -103,9 +102,9 @@ class Command(ImportCommand):
             return
         self.stdout.write("Comments:")
         try:
-            if not export.comment_threads:
-                raise ImportRefused(NO_COMMENTS)
-            report = wordpress_comments_import(posts=export.comment_threads)
+            report = wordpress_comments_import(path=file)
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except ImportRefused as refusal:
             self.stdout.write(f"  {self.refused(file, refusal)}")
             return
