@@ -40,7 +40,7 @@ class DisqusThread:
     left_out: int = 0  # deleted or spam posts, or posts without any text
 
 
-@dataclass
+@dataclass(slots=True)  # there is one for every post of the file
 class _Post:
     dsq_id: str
     thread: str
@@ -91,11 +91,11 @@ def read_export(source) -> list[DisqusThread]:
     if not posts:
         raise ImportRefused("No comments found: is this a Disqus export file?")
     result = []
-    for dsq_id, thread_posts in posts.items():
+    for dsq_id in list(posts):
         thread = threads.get(dsq_id) or DisqusThread(
             dsq_id=dsq_id, link="", title=f"Thread {dsq_id}, not in the file"
         )
-        _fill(thread, thread_posts)
+        _fill(thread, posts.pop(dsq_id))  # a thread's posts go as its entries come
         result.append(thread)
     order = {dsq_id: position for position, dsq_id in enumerate(threads)}
     return sorted(result, key=lambda thread: order.get(thread.dsq_id, len(order)))
