@@ -177,8 +177,10 @@ def _fault(file: BinaryIO, error: Exception) -> Exception:
         # Objects are dropped as soon as they are read: what is kept is the text.
         json.loads(text, object_pairs_hook=lambda pairs: None)
     except json.JSONDecodeError as fault:
+        # json's "Unterminated string starting at" is followed by its place: one "at" is enough.
+        message = fault.msg.removesuffix(" at")
         return ImportRefused(
-            f"Not valid JSON: {fault.msg} at line {fault.lineno}, column {fault.colno}."
+            f"Not valid JSON: {message} at line {fault.lineno}, column {fault.colno}."
         )
     except RecursionError:
         pass

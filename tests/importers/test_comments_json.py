@@ -46,7 +46,8 @@ def json_loads_refusal(text: str) -> str:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        return f"Not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+        message = error.msg.removesuffix(" at")
+        return f"Not valid JSON: {message} at line {error.lineno}, column {error.colno}."
     assert not isinstance(data, list)
     return comments_json.NOT_A_LIST
 
@@ -69,9 +70,7 @@ def test_an_object_is_not_a_list_without_being_read():
 
 
 def test_a_string_left_open_is_named_where_it_starts():
-    with pytest.raises(
-        ImportRefused, match=r"Unterminated string starting at at line 2, column 10\."
-    ):
+    with pytest.raises(ImportRefused, match=r"Unterminated string starting at line 2, column 10\."):
         read('[\n{"text": "' + "no closing quote " * 200)
 
 
