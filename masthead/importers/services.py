@@ -3,6 +3,7 @@ exports, and an article's comments from the JSON that export-comments writes. Ev
 written through the publishing and discussion services."""
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -48,12 +49,14 @@ class WordPressImportReport:
 def wordpress_import(
     *,
     export: wordpress.Export,
+    posts: Iterable[wordpress.Post],
     media_dir: Path | None = None,
     default_section: str = "news",
     site_title: str = "Newsroom",
     progress=None,
 ) -> WordPressImportReport:
-    """Bring a WordPress export's posts in as articles, one transaction per post.
+    """Bring a WordPress export's posts in as articles, one transaction per post, as they are
+    read (`posts`, of which `export` has counted `post_count`).
 
     A post whose slug an article already has is skipped, so a second run (after adding the
     uploads folder, or with a later export) brings in only what is new. Published posts keep
@@ -63,10 +66,10 @@ def wordpress_import(
     its article.
     """
     importer = _WordPressImporter(export, media_dir, default_section, site_title)
-    for number, post in enumerate(export.posts, start=1):
+    for number, post in enumerate(posts, start=1):
         importer.import_post(post)
         if progress is not None:
-            progress(number, len(export.posts), post)
+            progress(number, export.post_count, post)
     return importer.report
 
 

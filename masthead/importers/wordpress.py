@@ -11,6 +11,7 @@ paragraphs) and the block editor's (HTML with `<!-- wp:... -->` comments and `<f
 import html
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -74,11 +75,13 @@ class Post:
 
 @dataclass
 class Export:
+    """What a WXR file says besides its posts, which read_posts reads afterwards."""
+
     site_name: str = ""
     site_tagline: str = ""
     site_url: str = ""
     authors: dict[str, str] = field(default_factory=dict)  # login → display name
-    posts: list[Post] = field(default_factory=list)
+    post_count: int = 0
     attachments: dict[str, Attachment] = field(default_factory=dict)
     other_items: dict[str, int] = field(default_factory=dict)  # post type → count
 
@@ -88,8 +91,9 @@ class Export:
 
 
 def read_export(source) -> Export:
-    """Everything `import-wordpress` needs from a WXR file (a path or a binary file) but the
-    comments, which `wordpress_comments.read_export` reads as they are imported."""
+    """What `import-wordpress` needs from a WXR file (a path) before it reads the posts, one at a
+    time, with read_posts: an image a post shows may be an attachment listed after it. The
+    comments are read as they are imported (wordpress_comments.read_export)."""
     export = Export()
     try:
         # The operator's own export. ElementTree never fetches external entities, and the expat
@@ -103,7 +107,7 @@ def read_export(source) -> Export:
                     export.authors[login] = values.get("author_display_name", "").strip() or login
             elif name == "title" and not export.site_name:
                 export.site_name = html.unescape(element.text or "").strip()  # the channel's
-            elif name == "description" and not export.site_tagline and not export.posts:
+            elif name == "description" and not export.site_tagline and not export.post_count:
                 export.site_tagline = html.unescape(element.text or "").strip()
             elif name == "base_site_url" and not export.site_url:
                 export.site_url = (element.text or "").strip()
@@ -112,20 +116,31 @@ def read_export(source) -> Export:
                 element.clear()
     except ET.ParseError as error:
         raise WordPressRefused(f"Not a readable WordPress export (XML error: {error}).") from None
-    if not export.posts:
+    if not export.post_count:
         raise WordPressRefused("No posts found: is this a WordPress export (WXR) file?")
     return export
+
+
+def read_posts(source) -> Iterator[Post]:
+    """The posts of a WXR file that read_export has read, one at a time as it is read again."""
+    try:
+        # The file read_export has read: see there.
+        for _event, element in ET.iterparse(source, events=("end",)):  # noqa: S314
+            if local_name(element) != "item":
+                continue
+            values = leaf_texts(element)
+            if values.get("post_type", "") == POST_TYPE:
+                yield _post(element, values)
+            element.clear()
+    except ET.ParseError as error:
+        raise WordPressRefused(f"Not a readable WordPress export (XML error: {error}).") from None
 
 
 def _read_item(item, export: Export) -> None:
     values = leaf_texts(item)
     post_type = values.get("post_type", "")
-    meta = {}
-    for entry in item:
-        if local_name(entry) == "postmeta":
-            row = leaf_texts(entry)
-            meta[row.get("meta_key", "")] = row.get("meta_value", "")
     if post_type == "attachment":
+        meta = _meta(item)
         attachment_id = values.get("post_id", "").strip()
         export.attachments[attachment_id] = Attachment(
             id=attachment_id,
@@ -139,6 +154,20 @@ def _read_item(item, export: Export) -> None:
     if post_type != POST_TYPE:
         export.other_items[post_type] = export.other_items.get(post_type, 0) + 1
         return
+    export.post_count += 1
+
+
+def _meta(item) -> dict[str, str]:
+    meta = {}
+    for entry in item:
+        if local_name(entry) == "postmeta":
+            row = leaf_texts(entry)
+            meta[row.get("meta_key", "")] = row.get("meta_value", "")
+    return meta
+
+
+def _post(item, values: dict[str, str]) -> Post:
+    meta = _meta(item)
     post = Post(
         id=values.get("post_id", "").strip(),
         title=html.unescape(values.get("title", "")).strip(),
@@ -159,7 +188,7 @@ def _read_item(item, export: Export) -> None:
             post.categories.append((slug, html.unescape(label) or slug))
         elif child.get("domain") == "post_tag" and label:
             post.tags.append(html.unescape(label))
-    export.posts.append(post)
+    return post
 
 
 def _excerpt_field(item) -> str:

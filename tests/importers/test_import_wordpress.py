@@ -257,3 +257,39 @@ def test_an_export_without_comments_still_brings_its_posts(tmp_path):
         in out.getvalue()
     )
     assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_featured_image_listed_after_its_post_is_found(tmp_path, uploads):
+    """Posts are read one at a time after the rest of the file: WordPress lists an image
+    uploaded for a post (a later id) after the post."""
+    export = tmp_path / "export.xml"
+    export.write_text(
+        """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title>
+  <item>
+    <title>Ferry returns</title>
+    <content:encoded><![CDATA[The ferry is back.]]></content:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_name>ferry-returns</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+    <wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>8</wp:meta_value></wp:postmeta>
+  </item>
+  <item>
+    <title>Ferry at dawn</title>
+    <wp:post_id>8</wp:post_id>
+    <wp:post_type>attachment</wp:post_type>
+    <wp:attachment_url>https://old.example/wp-content/uploads/2024/06/ferry.png</wp:attachment_url>
+    <wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>2024/06/ferry.png</wp:meta_value></wp:postmeta>
+  </item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("import-wordpress", str(export), "--media", str(uploads), stdout=out)
+
+    assert "1 posts and 1 attachments found." in out.getvalue()
+    assert ArticlePage.objects.get().featured_image.title == "Ferry at dawn"

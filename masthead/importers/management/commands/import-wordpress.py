@@ -7,7 +7,7 @@ from django.core.validators import validate_unicode_slug
 from masthead.discussion.services import ImportRefused
 from masthead.importers.management.base import ImportCommand
 from masthead.importers.services import wordpress_comments_import, wordpress_import
-from masthead.importers.wordpress import WordPressRefused, read_export
+from masthead.importers.wordpress import WordPressRefused, read_export, read_posts
 
 
 class Command(ImportCommand):
@@ -53,7 +53,7 @@ class Command(ImportCommand):
         except WordPressRefused as refusal:
             raise self.refused(file, refusal) from None
         self.stdout.write(
-            f"{len(export.posts)} posts and {len(export.attachments)} attachments found."
+            f"{export.post_count} posts and {len(export.attachments)} attachments found."
         )
 
         def progress(number, total, post):
@@ -61,13 +61,21 @@ class Command(ImportCommand):
                 self.stdout.write(f"  {number}/{total}")
 
         site_title = export.site_name or export.site_url.split("//")[-1] or "Newsroom"
-        report = wordpress_import(
-            export=export,
-            media_dir=media,
-            default_section=section,
-            site_title=site_title,
-            progress=progress,
-        )
+        try:
+            report = wordpress_import(
+                export=export,
+                posts=read_posts(file),
+                media_dir=media,
+                default_section=section,
+                site_title=site_title,
+                progress=progress,
+            )
+        except (OSError, WordPressRefused) as error:
+            # Read whole a moment ago: the file changed meanwhile.
+            raise CommandError(
+                f"{file} could no longer be read ({error}); the posts imported before stay, and "
+                "running the import again brings in the rest."
+            ) from None
         for title, reason in report.refused:
             self.stdout.write(self.style.WARNING(f"  “{title}” was not imported: {reason}"))
         imported = report.imported
