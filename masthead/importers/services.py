@@ -302,8 +302,8 @@ def _threads_import(read_sources, *, article_for, left_out_reason: str) -> Comme
     """Check every thread that has an article, then import them all in one transaction.
 
     `read_sources()` gives the threads anew at each call: they are checked as they come, then
-    read again to be imported, so that only one thread's comments are held at a time. A file
-    that changed in between and fails now changes nothing.
+    read again to be imported, so that threads read from a file as they come are held one at a
+    time. A file that changed in between and fails now changes nothing.
     """
     report = CommentThreadsReport(left_out_reason=left_out_reason)
     refusal = None
