@@ -25,7 +25,8 @@ from masthead.discussion.services import ImportRefused
 from masthead.discussion.services.importing import DELETED
 
 NOT_A_LIST = "The file must hold a JSON list of comments, [ {...}, {...} ]."
-# How much of a file ijson reads at a time.
+# How much of a file ijson reads at a time: small, because ijson makes a read's events all at
+# once, before _nesting_limited sees how deep they go.
 READ_BYTES = 1 << 12
 # Far deeper than a comment needs (a list of objects, each with an "anchor" object).
 MAX_DEPTH = 32
