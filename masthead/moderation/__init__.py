@@ -1,8 +1,9 @@
 """Moderation: verdicts on comments before readers see them.
 
 Discussion asks for a verdict through one function, `assess(draft, context)`, and which comments
-a reader has reported through `reported_by`; everything else (signals, learned filters, queues,
-bans) stays inside this app.
+a reader has reported through `reported_by`; accounts ask whether a new name advertises
+something through `name_advertises`. Everything else (signals, learned filters, queues, bans)
+stays inside this app.
 """
 
 
@@ -26,3 +27,11 @@ def reported_by(*, reader_key: str, comment_ids) -> set[int]:
     from masthead.moderation.selectors import comments_reported_by
 
     return comments_reported_by(reader_key=reader_key, comment_ids=comment_ids)
+
+
+def name_advertises(name: str) -> bool:
+    """Whether an author's name carries a link, a phone number, a messenger handle or a sales
+    pitch: a name readers choose after their comments were assessed shows on all of them."""
+    from masthead.moderation.core import name_advertises as advertises
+
+    return advertises(name)

@@ -19,6 +19,9 @@ Normalisation and fingerprints
     hide nothing (a byte-order mark at either end, variation selectors and joiners inside emoji)
     are counted in ``zero_width`` and ``harmless_invisible`` but not as obfuscation
     (``hidden_invisible`` is the rest).
+``name_advertises(name) -> bool``
+    Whether an author's name carries a link, a phone number, a messenger handle or a sales
+    pitch (what ``assess`` counts against a comment whose name does).
 ``fingerprint(text) -> int``
     64-bit SimHash of the normalised text, *signed* so it fits a ``BigIntegerField``.
 ``similarity(a, b) -> float``
@@ -97,7 +100,7 @@ from .fingerprint import fingerprint, similarity
 from .lexicon import Lexicon, load_lexicon, mask
 from .model import STARTER_DIR, LinearModel, Models, load_model, load_models
 from .normalise import Normalised, normalise
-from .signals import RateLimit, parse_rate
+from .signals import RateLimit, name_advertises, parse_rate
 
 __all__ = [
     "STARTER_DIR",
@@ -119,6 +122,7 @@ __all__ = [
     "load_model",
     "load_models",
     "mask",
+    "name_advertises",
     "normalise",
     "parse_rate",
     "similarity",

@@ -27,7 +27,7 @@ from .fingerprint import MIN_TOKENS, fingerprint, similarity
 from .lexicon import AbuseHit, Lexicon, load_lexicon, mask
 from .model import LinearModel, Models, load_models
 from .normalise import Normalised, normalise
-from .signals import RateLimit, link_facts, parse_rate, scam_facts
+from .signals import RateLimit, link_facts, name_advertises, parse_rate, scam_facts
 
 __all__ = [
     "STRICTNESS",
@@ -378,12 +378,9 @@ def assess(
     scores["money_amounts"] = float(len(scam.money))
 
     # --- the author name field (guests often advertise there) --------------------------------
-    if draft.author_name and draft.author_name.strip():
-        name_n = normalise(draft.author_name)
-        name_scam = scam_facts(name_n)
-        if name_n.urls or name_scam.phones or name_scam.messenger or name_scam.shapes:
-            z += W["author_name_ad"]
-            reasons.append(f"author name advertises something: {draft.author_name.strip()[:40]}")
+    if draft.author_name and draft.author_name.strip() and name_advertises(draft.author_name):
+        z += W["author_name_ad"]
+        reasons.append(f"author name advertises something: {draft.author_name.strip()[:40]}")
 
     # --- obfuscation ------------------------------------------------------------------------
     obf = n.obfuscation

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .normalise import Normalised
+from .normalise import Normalised, normalise
 
 __all__ = [
     "DEFAULT_ALLOWED_DOMAINS",
@@ -470,6 +470,14 @@ def _phones(raw: str) -> list[str]:
             continue
         out.append(s.strip())
     return out
+
+
+def name_advertises(name: str) -> bool:
+    """Whether an author's name carries a link, a phone number, a messenger handle or a sales
+    pitch (guests often advertise there)."""
+    n = normalise(name)
+    facts = scam_facts(n)
+    return bool(n.urls or facts.phones or facts.messenger or facts.shapes)
 
 
 def scam_facts(n: Normalised) -> ScamFacts:

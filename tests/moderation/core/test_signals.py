@@ -2,7 +2,7 @@
 
 import pytest
 
-from masthead.moderation.core import RateLimit, normalise, parse_rate
+from masthead.moderation.core import RateLimit, name_advertises, normalise, parse_rate
 from masthead.moderation.core.signals import link_facts, registrable_domain, scam_facts
 
 
@@ -152,3 +152,18 @@ def test_self_promotion_is_recognised(text):
 )
 def test_debate_is_not_self_promotion(text):
     assert "self-promotion" not in scam_facts(normalise(text)).shapes
+
+
+@pytest.mark.parametrize(
+    ("name", "advertises"),
+    [
+        ("Rosa Marquez", False),
+        ("Dr. Ana Lima-Okafor", False),
+        ("Zoë 1987", False),
+        ("cheap-pills.example.com", True),
+        ("WhatsApp +1 415 555 0123", True),
+        ("Telegram @loanfast", True),
+    ],
+)
+def test_a_name_that_advertises_is_told_from_a_name(name, advertises):
+    assert name_advertises(name) is advertises
