@@ -229,6 +229,16 @@ class Subscription(models.Model):
     )
     email = models.EmailField()
     kind = models.CharField(max_length=10, choices=SubscriptionKind.choices)
+    # The account that asked for it, when a signed-in reader did: its "Your account" page lists
+    # it, and deleting the account erases it. The address alone cannot say whose it is: nobody
+    # confirms the address an account gives.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comment_subscriptions",
+    )
     # Links in e-mails are derived from the id and `created` with SECRET_KEY (subscription_links),
     # so nothing here can make one. Subscriptions from before kept their random link token; only
     # its SHA-256 is stored, so links already sent still work until the reader subscribes again.

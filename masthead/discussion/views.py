@@ -113,7 +113,11 @@ def _subscribe_commenter(article, comment, notify, network: str) -> str | None:
         return None
     try:
         subscription = services.subscription_request(
-            article=article, email=comment.author_email, kind=notify, network=network
+            article=article,
+            email=comment.author_email,
+            kind=notify,
+            network=network,
+            user=comment.user,
         )
     except services.SubscriptionRefused as refusal:
         return refusal.message  # the comment is posted all the same
@@ -368,6 +372,7 @@ def subscribe(request, article_id):
             email=request.POST.get("email", ""),
             kind=request.POST.get("kind", "all"),
             network=request_network(request),
+            user=request.user if request.user.is_authenticated else None,
         )
     except services.SubscriptionRefused as refusal:
         return render(

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from masthead.discussion.models import PendingNotification, Subscription
@@ -14,11 +15,13 @@ from masthead.discussion.services import (
     SubscriptionRefused,
     subscription_confirm,
     subscription_request,
+    subscription_stop,
     subscription_unsubscribe,
     subscriptions_deliver_due,
 )
 from masthead.discussion.subscription_links import subscription_token
 from tests.discussion.conftest import guest
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -186,8 +189,6 @@ def test_unsubscribe_stops_mail_and_resubscribing_needs_confirmation(
 def test_nobody_can_flood_an_address_with_confirmation_requests(
     client, article, django_capture_on_commit_callbacks
 ):
-    from tests.factories import make_article
-
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(20):
             client.post(f"/comments/{article.pk}/subscribe/", {"email": "victim@example.com"})
@@ -471,3 +472,59 @@ def test_a_digest_made_only_of_replies_says_so_in_its_subject(
         "Rui replied to you on “Harbour council votes on the new bridge”",
         "2 replies to you on “Harbour council votes on the new bridge”",
     ]
+
+
+def test_a_subscription_belongs_to_the_account_that_asked_when_a_confirmation_went_out(
+    article, django_user_model, django_capture_on_commit_callbacks
+):
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "pw-rosa-horse")
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = subscription_request(article=article, email=rosa.email, kind="all", user=rosa)
+    assert asked.user == rosa
+
+    # A stranger's address, followed and confirmed before an account gave it: asking again as
+    # that account changes nothing, or the account would see what the stranger follows.
+    other = make_article(title="Followed by the address's owner")
+    owners = subscribe_and_confirm(
+        other, "kit@example.org", "all", django_capture_on_commit_callbacks
+    )
+    kit = django_user_model.objects.create_user("kit", "kit@example.org", "pw-kit-horse")
+    again = subscription_request(article=other, email="kit@example.org", kind="all", user=kit)
+    assert again.pk == owners.pk and again.user is None
+
+    # Once stopped, asking again starts it afresh (a new confirmation) for whoever asks now.
+    subscription_unsubscribe(token=subscription_token(owners))
+    with django_capture_on_commit_callbacks(execute=True):
+        restarted = subscription_request(
+            article=other, email="kit@example.org", kind="all", user=kit
+        )
+    restarted.refresh_from_db()
+    assert restarted.user == kit and restarted.confirmed is None
+
+
+def test_a_signed_in_readers_notify_me_and_follow_form_give_the_account_its_subscriptions(
+    client, article, django_user_model
+):
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "pw-rosa-horse")
+    client.force_login(rosa)
+    client.post(f"/comments/{article.pk}/post/", {"body": "Count me in.", "notify": "replies"})
+    client.post(f"/comments/{article.pk}/subscribe/", {"email": "rosa.work@example.org"})
+    Client().post(f"/comments/{article.pk}/subscribe/", {"email": "guest@example.org"})
+    owners = dict(Subscription.objects.values_list("email", "user"))
+    assert owners == {
+        "rosa@example.org": rosa.pk,
+        "rosa.work@example.org": rosa.pk,
+        "guest@example.org": None,
+    }
+
+
+def test_stopping_a_subscription_stops_every_kind_at_its_address_on_its_article(
+    article, django_capture_on_commit_callbacks
+):
+    both = [
+        subscribe_and_confirm(article, "both@example.com", kind, django_capture_on_commit_callbacks)
+        for kind in ("all", "replies")
+    ]
+    stopped = subscription_stop(subscription=both[0])
+    assert stopped.unsubscribed is not None
+    assert not Subscription.objects.filter(unsubscribed__isnull=True).exists()

@@ -44,12 +44,20 @@ class SubscriptionRefused(Refused):
 
 
 def subscription_request(
-    *, article, email: str, kind: str, network: str = "", now: datetime | None = None
+    *,
+    article,
+    email: str,
+    kind: str,
+    network: str = "",
+    user=None,
+    now: datetime | None = None,
 ) -> Subscription:
     """Ask to be notified; a confirmation e-mail is sent unless the subscription is already active.
 
     `network` is the hash of the asker's network address: one client may not aim confirmation
-    e-mails at a list of strangers' addresses either."""
+    e-mails at a list of strangers' addresses either. `user`, the signed-in reader asking, gets
+    the subscription when a confirmation goes out (an active one stays with whoever asked for
+    it: asking again must not show an account what a stranger's address follows)."""
     from masthead.discussion import tasks
 
     now = now or timezone.now()
@@ -64,7 +72,7 @@ def subscription_request(
         raise SubscriptionRefused(KIND_INVALID)
     with transaction.atomic():
         subscription, created = Subscription.objects.select_for_update().get_or_create(
-            article=article, email=email, kind=kind
+            article=article, email=email, kind=kind, defaults={"user": user}
         )
         if subscription.is_active:
             return subscription
@@ -86,8 +94,9 @@ def subscription_request(
             subscription.confirmed = None
             subscription.unsubscribed = None
             subscription.created = now
+            subscription.user = user
             subscription.save(
-                update_fields=["legacy_token_hash", "confirmed", "unsubscribed", "created"]
+                update_fields=["legacy_token_hash", "confirmed", "unsubscribed", "created", "user"]
             )
         subscription_id = subscription.pk
         transaction.on_commit(lambda: tasks.send_subscription_confirmation.enqueue(subscription_id))
@@ -144,8 +153,13 @@ def subscription_unsubscribe(*, token: str, now: datetime | None = None) -> Subs
 
     A reader following the thread both ways gets one e-mail for both, so its one-click link
     stops both (as mail clients expect and the page after unsubscribing says)."""
+    return subscription_stop(subscription=subscription_from_link(token=token), now=now)
+
+
+def subscription_stop(*, subscription: Subscription, now: datetime | None = None) -> Subscription:
+    """No more e-mail about this article to this address, whichever kinds it follows (what the
+    one-click link in the e-mails and the "Stop" button on the reader's account page do)."""
     now = now or timezone.now()
-    subscription = subscription_from_link(token=token)
     with transaction.atomic():
         following = _same_reader(subscription).filter(unsubscribed__isnull=True)
         PendingNotification.objects.filter(subscription__in=following).delete()
