@@ -9,8 +9,8 @@ from masthead.discussion.readers import Reader
 from masthead.discussion.services import comment_post
 from tests.factories import make_article, make_home
 
-BEFORE_SUBSCRIPTION_USER = ("discussion", "0006_subscription_link_token_hashed")
-SUBSCRIPTION_USER = ("discussion", "0007_subscription_user")
+BEFORE_SUBSCRIPTION_USER = ("discussion", "0007_featured_comments")
+SUBSCRIPTION_USER = ("discussion", "0008_subscription_user")
 
 
 def migrate(*targets) -> None:

@@ -27,7 +27,7 @@ def attach_to_commenting_accounts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discussion', '0006_subscription_link_token_hashed'),
+        ('discussion', '0007_featured_comments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
