@@ -5,8 +5,16 @@ import pytest
 from django.utils import timezone
 
 from masthead.discussion import selectors
-from masthead.discussion.models import Comment, DiscussionSettings, SortOrder
+from masthead.discussion.models import (
+    Comment,
+    CommentStatus,
+    DiscussionSettings,
+    SortOrder,
+    Subscription,
+)
+from masthead.discussion.readers import Reader
 from masthead.discussion.services import AnchorInput
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +129,83 @@ def test_the_passages_and_their_counts_cost_one_query(article, post, django_asse
     selectors.passage_anchors(article)  # the article's text is cached from here on
     with django_assert_num_queries(1):
         assert [anchor["count"] for anchor in selectors.passage_anchors(article)] == [3, 3]
+
+
+def test_an_account_sees_its_own_comments_newest_first_as_the_thread_shows_them_to_it(
+    article, post, django_user_model
+):
+
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "pw-rosa-horse")
+    as_rosa = Reader(user=rosa, key=f"u{rosa.pk}", ip_hash="address-9")
+    first = post("Published first.", reader=as_rosa)
+    held = post("Held for review.", reader=as_rosa)
+    filtered = post("Taken for spam.", reader=as_rosa)
+    removed = post("Removed by a moderator.", reader=as_rosa)
+    deleted = post("Deleted by Rosa.", reader=as_rosa)
+    unpublished = make_article(title="Taken down since")
+    hidden = post("On an article taken down since.", reader=as_rosa, on=unpublished)
+    post("A guest's comment.")
+    for comment, changes in (
+        (held, {"status": CommentStatus.PENDING}),
+        (filtered, {"status": CommentStatus.SPAM}),
+        (removed, {"status": CommentStatus.REMOVED}),
+        (deleted, {"deleted": timezone.now()}),
+    ):
+        Comment.objects.filter(pk=comment.pk).update(**changes)
+    unpublished.unpublish()
+
+    listed = list(selectors.account_comments(rosa))
+
+    assert [comment.pk for comment in listed] == [filtered.pk, held.pk, first.pk]
+    assert hidden.pk not in {comment.pk for comment in listed}
+    assert [comment.status in selectors.OWN_UNPUBLISHED for comment in listed] == [
+        True,
+        True,
+        False,
+    ]
+
+
+def test_a_page_of_an_accounts_comments_costs_the_same_queries_however_many_articles(
+    article, post, django_user_model, django_assert_num_queries
+):
+
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "pw-rosa-horse")
+    as_rosa = Reader(user=rosa, key=f"u{rosa.pk}", ip_hash="address-9")
+    for number in range(4):
+        post(f"Comment {number}.", reader=as_rosa, on=make_article(title=f"Story {number}"))
+    with django_assert_num_queries(1):
+        titles = [comment.article.title for comment in selectors.account_comments(rosa)]
+    assert titles == [f"Story {number}" for number in (3, 2, 1, 0)]
+
+
+def test_an_account_sees_the_discussions_it_follows_one_row_per_article_and_address(
+    article, django_user_model
+):
+
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "pw-rosa-horse")
+    now = timezone.now()
+    other, stopped, expired = (make_article(title=title) for title in ("Other", "Stopped", "Old"))
+
+    def follow(on, kind, *, email="rosa@example.org", user=rosa, ago=0, **fields):
+        subscription = Subscription.objects.create(
+            article=on, email=email, kind=kind, user=user, **fields
+        )
+        Subscription.objects.filter(pk=subscription.pk).update(created=now - timedelta(days=ago))
+        return subscription
+
+    follow(article, "all", ago=3, confirmed=now)
+    newer = follow(article, "replies", ago=2, confirmed=now)
+    awaiting = follow(other, "all", email="rosa.work@example.org", ago=1)
+    follow(stopped, "all", confirmed=now, unsubscribed=now)
+    follow(expired, "all", ago=30)  # never confirmed, and its link no longer works
+    follow(other, "all", email="stranger@example.org", user=None, confirmed=now)
+
+    rows = selectors.account_subscriptions(rosa, now=now)
+
+    assert [(row.article.pk, row.email, row.confirmed) for row in rows] == [
+        (other.pk, "rosa.work@example.org", False),
+        (article.pk, "rosa@example.org", True),
+    ]
+    assert rows[0].subscription_id == awaiting.pk
+    assert rows[1].subscription_id == newer.pk
+    assert rows[1].kind_labels == ["New follow-up comments", "New replies to your comments"]

@@ -1,5 +1,6 @@
 """Discussion's writes. Views, the API and the importer all go through these functions."""
 
+from masthead.discussion.services.authors import ERASED_AUTHOR_NAME, author_erase, author_rename
 from masthead.discussion.services.comments import (
     AnchorInput,
     CommentRefused,
@@ -8,6 +9,7 @@ from masthead.discussion.services.comments import (
     comment_post,
     comments_are_open,
     thread_changed,
+    threads_changed,
 )
 from masthead.discussion.services.importing import (
     EntryChecker,
@@ -27,15 +29,18 @@ from masthead.discussion.services.subscriptions import (
     subscription_unsubscribe,
     subscriptions_deliver_due,
 )
-from masthead.discussion.services.votes import VoteRefused, vote_cast
+from masthead.discussion.services.votes import VoteRefused, vote_cast, votes_withdraw
 
 __all__ = [
+    "ERASED_AUTHOR_NAME",
     "AnchorInput",
     "CommentRefused",
     "EntryChecker",
     "ImportRefused",
     "SubscriptionRefused",
     "VoteRefused",
+    "author_erase",
+    "author_rename",
     "check_entries",
     "comment_delete",
     "comment_edit",
@@ -52,5 +57,7 @@ __all__ = [
     "subscription_unsubscribe",
     "subscriptions_deliver_due",
     "thread_changed",
+    "threads_changed",
     "vote_cast",
+    "votes_withdraw",
 ]

@@ -3,7 +3,8 @@
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from masthead.discussion import selectors
 from masthead.discussion.models import Comment, CommentStatus, CommentVote
@@ -89,3 +90,28 @@ def vote_cast(
         comment.save(update_fields=["up", "down", "score"])
         thread_changed(comment.article_id)
     return comment
+
+
+def votes_withdraw(*, user) -> set[int]:
+    """Take back every vote of an account (it is being deleted), recounting the comments it had
+    voted on as vote_cast counts them; returns the ids of their articles, whose threads changed."""
+    votes = CommentVote.objects.filter(user=user)
+    voted_on = Comment.objects.filter(pk__in=votes.values("comment_id"))
+    article_ids = set(voted_on.values_list("article_id", flat=True).distinct())
+    voted_on.update(up=_others_votes(user, 1), down=_others_votes(user, -1))
+    voted_on.update(score=F("imported_score") + F("up") - F("down"))
+    votes.delete()
+    return article_ids
+
+
+def _others_votes(user, value: int):
+    """How many votes of `value` the comment being updated has from anyone but `user`."""
+    counted = (
+        CommentVote.objects.filter(comment=OuterRef("pk"), value=value)
+        .exclude(user=user)
+        .order_by()
+        .values("comment")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
