@@ -176,6 +176,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts-login"
+# After signing in without a page to return to, and for a signed-in reader who opens the sign-in
+# page: "Your account" (Django's default, /accounts/profile/, is no page of ours).
+LOGIN_REDIRECT_URL = "accounts-profile"
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", "en-us")
 TIME_ZONE = env.str("TIME_ZONE", "UTC")

@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from masthead import accounts, views
+from masthead.accounts import views as account_views
 from masthead.api import api
 from masthead.publishing import views as publishing_views
 from masthead.publishing.feeds import AtomSiteFeed, SiteFeed
@@ -26,6 +27,20 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("comments/", include("masthead.discussion.urls")),
     path("moderation/", include("masthead.moderation.urls")),
+    path("accounts/", account_views.profile, name="accounts-profile"),
+    path("accounts/name/", account_views.name_change, name="accounts-name"),
+    path("accounts/email/", account_views.email_change, name="accounts-email"),
+    path(
+        "accounts/subscriptions/<int:subscription_id>/stop/",
+        account_views.subscription_stop,
+        name="accounts-subscription-stop",
+    ),
+    path("accounts/delete/", account_views.account_delete, name="accounts-delete"),
+    path(
+        "accounts/password/change/",
+        account_views.ReaderPasswordChangeView.as_view(),
+        name="accounts-password-change",
+    ),
     path("accounts/login/", accounts.ReaderLoginView.as_view(), name="accounts-login"),
     path("accounts/logout/", accounts.logout_view, name="accounts-logout"),
     path("accounts/signup/", accounts.signup, name="accounts-signup"),

@@ -1,6 +1,14 @@
+import os
 import re
 
 import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from masthead.discussion.models import Comment, Subscription
+from masthead.discussion.readers import Reader
+from masthead.discussion.services import comment_post
+from tests.factories import make_article, make_home, make_section
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,3 +31,55 @@ def test_a_reader_resets_a_forgotten_password_from_the_sign_in_page(
     page.click("text=Save the new password")
     page.locator("h1", has_text="Your password is changed").wait_for()
     assert "You are signed in as rosa" in page.inner_text("main")
+
+
+def test_a_reader_finds_their_account_renames_themselves_and_their_comments_follow(
+    live_server, page, django_user_model, screenshot_dir
+):
+    make_home()
+    article = make_article(section=make_section(title="World"), title="Harbour bridge approved")
+    rosa = django_user_model.objects.create_user(
+        "rosa", "rosa@example.org", "right-horse-battery", first_name="Rosa"
+    )
+    reader = Reader(user=rosa, key=f"u{rosa.pk}", ip_hash="address-9")
+    for body in ("The footpath matters more than the lanes.", "Tolls should wait a year."):
+        comment_post(article=article, reader=reader, body=body)
+    comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-kai", ip_hash="address-7"),
+        body="Agreed, Rosa.",
+        author_name="Kai",
+        author_email="kai@example.com",
+        parent_id=Comment.objects.get(body__startswith="Tolls").pk,
+    )
+
+    Subscription.objects.create(
+        article=article, email=rosa.email, kind="replies", user=rosa, confirmed=timezone.now()
+    )
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", "rosa")
+    page.fill("input[name=password]", "right-horse-battery")
+    page.click("main button[type=submit]")
+    page.locator("h1", has_text="Your account").wait_for()  # where signing in leads
+
+    page.goto(live_server.url + article.url)
+    page.locator("#comment-form").screenshot(
+        path=os.path.join(screenshot_dir, "comment-form-signed-in.png")
+    )
+    page.click(".comment-form__as >> text=Your account")
+    page.fill("input[name=name]", "Rosa Marquez")
+    page.click("text=Save the name")
+    page.locator(".message", has_text="Your comments now show the name you chose.").wait_for()
+    assert page.input_value("input[name=name]") == "Rosa Marquez"
+    comments = page.locator("#your-comments li")
+    assert comments.count() == 2
+    assert "Tolls should wait a year." in comments.first.inner_text()
+    followed = page.locator("#following li")
+    assert "New replies to your comments, to rosa@example.org" in followed.inner_text()
+    page.screenshot(path=os.path.join(screenshot_dir, "account-page.png"), full_page=True)
+
+    comments.first.locator("a").click()
+    mine = page.locator(".comment", has_text="Tolls should wait a year.").first
+    expect(mine.locator(".comment__author").first).to_have_text("Rosa Marquez")
+    assert page.locator(".comment__author", has_text="Rosa Marquez").count() == 2

@@ -1,12 +1,16 @@
 """Reader accounts: sign up, sign in and out, and reset a forgotten password, for readers who
-comment under a name of their own."""
+comment under a name of their own. "Your account" (name, address, password, comments,
+subscriptions, deletion) is in `views`, `forms` and `services` beside this module.
+
+This module keeps its place: the backend's dotted path is stored in every session and the reset
+task's in queued tasks, so they stay `masthead.accounts.…`.
+"""
 
 import hashlib
 from datetime import timedelta
 
-from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.contrib.auth.tokens import default_token_generator
@@ -20,6 +24,10 @@ from django.contrib.auth.views import (
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
+
+# One by one: once anything imports masthead.accounts.forms, the name `forms` in this module is
+# that submodule, not django.forms.
+from django.forms import CharField, EmailField, EmailInput, ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -84,13 +92,23 @@ class ThrottledModelBackend(ModelBackend):
         return user
 
 
+def password_is_right(request, password: str) -> bool:
+    """Whether `password` is the signed-in user's, asked of ThrottledModelBackend as a sign-in
+    would be: a session left open somewhere must not let anyone guess the password without limit.
+    Raises PermissionDenied(TOO_MANY_ATTEMPTS) while the account is locked for this network."""
+    user = authenticate(request, username=request.user.get_username(), password=password or "")
+    if getattr(request, "login_throttled", False):
+        raise PermissionDenied(TOO_MANY_ATTEMPTS)
+    return user is not None and user.pk == request.user.pk
+
+
 class ReaderLoginForm(AuthenticationForm):
     def clean(self):
         try:
             return super().clean()
-        except forms.ValidationError:
+        except ValidationError:
             if getattr(self.request, "login_throttled", False):
-                raise forms.ValidationError(TOO_MANY_ATTEMPTS, code="throttled") from None
+                raise ValidationError(TOO_MANY_ATTEMPTS, code="throttled") from None
             raise
 
 
@@ -105,10 +123,8 @@ def safe_next(request, fallback: str = "/") -> str:
 
 
 class SignupForm(UserCreationForm):
-    email = forms.EmailField(
-        label="E-mail", help_text="For notifications you ask for; never shown."
-    )
-    first_name = forms.CharField(label="Name shown with your comments", max_length=80)
+    email = EmailField(label="E-mail", help_text="For notifications you ask for; never shown.")
+    first_name = CharField(label="Name shown with your comments", max_length=80)
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
@@ -117,7 +133,7 @@ class SignupForm(UserCreationForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
+            raise ValidationError(
                 "An account with this e-mail address exists already; sign in instead."
             )
         return email
@@ -161,8 +177,8 @@ def logout_view(request):
 
 
 class ReaderPasswordResetForm(PasswordResetForm):
-    email = forms.EmailField(
-        label="E-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    email = EmailField(
+        label="E-mail", max_length=254, widget=EmailInput(attrs={"autocomplete": "email"})
     )
 
     def save(self, *, site_name: str) -> None:

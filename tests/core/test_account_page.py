@@ -1,0 +1,355 @@
+"""'Your account': a signed-in reader's name, address, password, comments, subscriptions, and
+deleting the account."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from masthead.accounts import LOGIN_ATTEMPTS_PER_ACCOUNT, TOO_MANY_ATTEMPTS
+from masthead.accounts import services as account_services
+from masthead.accounts.forms import PASSWORD_NOT_RIGHT
+from masthead.discussion.models import Comment, CommentStatus, Subscription
+from masthead.discussion.readers import Reader
+from masthead.discussion.services import ERASED_AUTHOR_NAME, comment_post
+from tests.factories import make_article, make_home, make_section
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "right-horse-battery"
+
+
+@pytest.fixture
+def article():
+    make_home()
+    return make_article(section=make_section(title="World"), title="Harbour council votes")
+
+
+@pytest.fixture
+def rosa(django_user_model):
+    return django_user_model.objects.create_user(
+        "rosa", "rosa@example.org", PASSWORD, first_name="Rosa"
+    )
+
+
+@pytest.fixture
+def signed_in(rosa):
+    client = Client()
+    client.force_login(rosa)
+    return client
+
+
+def comment_as(user, article, body="A thoughtful comment.", **kwargs):
+    reader = Reader(user=user, key=f"u{user.pk}", ip_hash="address-9")
+    return comment_post(article=article, reader=reader, body=body, **kwargs)
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_the_account_page_is_for_signed_in_readers(signed_in):
+    response = Client().get("/accounts/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/accounts/"
+
+    page = signed_in.get("/accounts/")
+    html = text_of(page)
+    assert page.status_code == 200
+    assert "signed in as <strong>rosa</strong>" in html
+    assert 'name="name" value="Rosa"' in html
+    assert "<strong>rosa@example.org</strong>" in html
+    assert 'href="/accounts/password/change/"' in html
+    assert "no-store" in page["Cache-Control"]  # personal: no proxy or browser cache keeps it
+
+
+def test_signing_in_without_a_page_to_return_to_and_the_sign_in_page_lead_to_the_account(rosa):
+    client = Client()
+    signed = client.post("/accounts/login/", {"username": "rosa", "password": PASSWORD})
+    assert signed["Location"] == "/accounts/"  # Django's default was /accounts/profile/, a 404
+    assert client.get("/accounts/login/")["Location"] == "/accounts/"
+    assert client.get("/accounts/login/?next=/search/")["Location"] == "/search/"
+
+
+def test_where_the_site_shows_a_signed_in_reader_it_links_to_the_account(signed_in, article, rosa):
+    article_page = text_of(signed_in.get(article.url))
+    assert re.search(
+        r'Commenting as <strong>Rosa</strong>\. <a href="/accounts/">Your account</a>', article_page
+    )
+    assert 'class="site-header__account" href="/accounts/"' in article_page
+    assert 'href="/accounts/"' in text_of(signed_in.get("/accounts/signup/"))
+    # The pages cached for everyone else name no account.
+    anonymous = text_of(Client().get(article.url))
+    assert "Your account" not in anonymous and "site-header__account" not in anonymous
+
+
+def test_a_new_name_shows_at_once_on_the_readers_comments_in_cached_pages(signed_in, article, rosa):
+    comment_as(rosa, article, "Bridges need footpaths.")
+    assert "Rosa" in Client().get(article.url).content.decode()  # cached for everyone
+
+    response = signed_in.post("/accounts/name/", {"name": "  Rosa \n Marquez "})
+
+    assert response.status_code == 302 and response["Location"] == "/accounts/#name"
+    rosa.refresh_from_db()
+    assert (rosa.first_name, rosa.last_name, rosa.get_full_name()) == (
+        "Rosa Marquez",
+        "",
+        "Rosa Marquez",
+    )
+    assert Comment.objects.get().author_name == "Rosa Marquez"
+    assert ">Rosa Marquez<" in Client().get(article.url).content.decode()
+    assert "Your comments now show the name you chose." in text_of(signed_in.get("/accounts/"))
+    # and the next comment is posted under it
+    assert comment_as(rosa, article, "Another point.").author_name == "Rosa Marquez"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("   ", account_services.NAME_MISSING),
+        ("R" * 81, account_services.NAME_TOO_LONG.format(limit=80)),
+        ("Rosa WhatsApp +1 555 123 4567", account_services.NAME_ADVERTISES),
+        ("cheap-pills.example.com", account_services.NAME_ADVERTISES),
+    ],
+)
+def test_a_name_that_cannot_be_shown_is_refused_and_kept_in_the_form(
+    signed_in, article, rosa, name, message
+):
+    comment_as(rosa, article)
+    response = signed_in.post("/accounts/name/", {"name": name})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in html
+    if name.strip():
+        assert f'value="{name}"' in html and "autofocus" in html
+    assert Comment.objects.get().author_name == "Rosa"
+    rosa.refresh_from_db()
+    assert rosa.first_name == "Rosa"
+
+
+def test_names_change_a_few_times_a_day_at_most(signed_in):
+    for number in range(account_services.NAME_CHANGES_PER_DAY):
+        assert signed_in.post("/accounts/name/", {"name": f"Rosa {number}"}).status_code == 302
+    refused = signed_in.post("/accounts/name/", {"name": "Rosa again"})
+    assert refused.status_code == 429
+    assert account_services.TOO_MANY_NAME_CHANGES in refused.content.decode()
+
+
+def test_a_new_e_mail_address_needs_the_password_and_is_told_to_the_old_one(
+    signed_in, rosa, mailoutbox, django_capture_on_commit_callbacks
+):
+    wrong = signed_in.post("/accounts/email/", {"email": "rosa@new.example", "password": "guess"})
+    assert wrong.status_code == 400
+    assert PASSWORD_NOT_RIGHT in wrong.content.decode()
+    assert 'value="rosa@new.example"' in wrong.content.decode()  # what was typed is kept
+    rosa.refresh_from_db()
+    assert rosa.email == "rosa@example.org"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = signed_in.post(
+            "/accounts/email/", {"email": " Rosa@New.Example ", "password": PASSWORD}
+        )
+    assert changed.status_code == 302 and changed["Location"] == "/accounts/#email"
+    rosa.refresh_from_db()
+    assert rosa.email == "rosa@new.example"
+    assert [message.to for message in mailoutbox] == [["rosa@example.org"]]
+    assert "rosa@new.example" in mailoutbox[0].body and '"rosa"' in mailoutbox[0].body
+    # Password reset links go to the new address from now on.
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/accounts/password/reset/", {"email": "rosa@new.example"})
+    assert mailoutbox[-1].to == ["rosa@new.example"]
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("KIT@example.org", account_services.EMAIL_TAKEN),
+        ("not-an-address", account_services.EMAIL_INVALID),
+        ("ROSA@example.org", account_services.EMAIL_UNCHANGED),
+    ],
+)
+def test_an_address_another_account_has_or_that_is_no_address_is_refused(
+    signed_in, rosa, django_user_model, email, message
+):
+    django_user_model.objects.create_user("kit", "kit@example.org", "pw-kit-horse")
+    response = signed_in.post("/accounts/email/", {"email": email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    rosa.refresh_from_db()
+    assert rosa.email == "rosa@example.org"
+
+
+def test_the_e_mail_forms_password_goes_through_the_sign_in_limit(signed_in, rosa):
+    for _ in range(LOGIN_ATTEMPTS_PER_ACCOUNT):
+        signed_in.post("/accounts/email/", {"email": "rosa@new.example", "password": "guess"})
+    refused = signed_in.post(
+        "/accounts/email/", {"email": "rosa@new.example", "password": PASSWORD}
+    )
+    assert refused.status_code == 400
+    assert TOO_MANY_ATTEMPTS in refused.content.decode()
+    rosa.refresh_from_db()
+    assert rosa.email == "rosa@example.org"
+    # the sign-in page counts the same wrong passwords
+    other = Client()
+    other.post("/accounts/login/", {"username": "rosa", "password": PASSWORD})
+    assert "_auth_user_id" not in other.session
+
+
+def test_one_account_cannot_ask_about_addresses_without_end(signed_in, rosa):
+    for number in range(account_services.EMAIL_CHANGES_PER_HOUR):
+        signed_in.post("/accounts/email/", {"email": f"taken{number}@x.org", "password": PASSWORD})
+    refused = signed_in.post("/accounts/email/", {"email": "kit@example.org", "password": PASSWORD})
+    assert refused.status_code == 429
+    assert account_services.TOO_MANY_EMAIL_CHANGES in refused.content.decode()
+
+
+def test_changing_the_password_asks_the_old_one_and_keeps_the_reader_signed_in(signed_in, rosa):
+    assert Client().get("/accounts/password/change/")["Location"].startswith("/accounts/login/")
+    form = signed_in.get("/accounts/password/change/")
+    assert form.status_code == 200 and 'name="old_password"' in form.content.decode()
+    new = {"new_password1": "tide-lantern-copper-9", "new_password2": "tide-lantern-copper-9"}
+
+    wrong = signed_in.post("/accounts/password/change/", {"old_password": "guess", **new})
+    assert wrong.status_code == 200 and PASSWORD_NOT_RIGHT in wrong.content.decode()
+
+    done = signed_in.post("/accounts/password/change/", {"old_password": PASSWORD, **new})
+    assert done["Location"] == "/accounts/"
+    page = signed_in.get("/accounts/")
+    assert page.status_code == 200 and "Your password is changed." in page.content.decode()
+    rosa.refresh_from_db()
+    assert rosa.check_password("tide-lantern-copper-9")
+
+
+def test_the_password_change_forms_old_password_goes_through_the_sign_in_limit(signed_in, rosa):
+    new = {"new_password1": "tide-lantern-copper-9", "new_password2": "tide-lantern-copper-9"}
+    for _ in range(LOGIN_ATTEMPTS_PER_ACCOUNT):
+        signed_in.post("/accounts/password/change/", {"old_password": "guess", **new})
+    refused = signed_in.post("/accounts/password/change/", {"old_password": PASSWORD, **new})
+    assert TOO_MANY_ATTEMPTS in refused.content.decode()
+    rosa.refresh_from_db()
+    assert rosa.check_password(PASSWORD)
+
+
+def test_the_reader_sees_their_own_comments_newest_first_with_those_awaiting_moderation(
+    signed_in, article, rosa
+):
+    published = comment_as(rosa, article, "Out in the open.")
+    held = comment_as(rosa, article, "Waiting for a moderator.")
+    spam = comment_as(rosa, article, "The filter did not like this one.")
+    removed = comment_as(rosa, article, "A moderator removed this one.")
+    Comment.objects.filter(pk=held.pk).update(status=CommentStatus.PENDING)
+    Comment.objects.filter(pk=spam.pk).update(status=CommentStatus.SPAM)
+    Comment.objects.filter(pk=removed.pk).update(status=CommentStatus.REMOVED)
+    comment_as(
+        get_user_model().objects.create_user("kit", "kit@example.org", "pw"), article, "Kit's."
+    )
+
+    html = text_of(signed_in.get("/accounts/"))
+
+    listed = re.findall(r'href="/comments/comment/(\d+)/"', html)
+    assert listed == [str(spam.pk), str(held.pk), str(published.pk)]
+    assert html.count("Awaiting moderation") == 2
+    assert "Harbour council votes" in html
+    for absent in ("A moderator removed this one.", "Kit's.", "Spam", "spam"):
+        assert absent not in html
+
+
+def test_the_readers_comments_come_a_page_at_a_time(signed_in, article, rosa, settings):
+    from masthead.accounts.views import COMMENTS_PER_PAGE
+
+    settings.MASTHEAD_COMMENT_RATE_LIMIT = "100/m"
+    comments = [
+        comment_as(rosa, article, f"Comment number {n}.") for n in range(COMMENTS_PER_PAGE + 1)
+    ]
+    first = text_of(signed_in.get("/accounts/"))
+    assert f"Comment number {COMMENTS_PER_PAGE}." in first and "Comment number 0." not in first
+    assert 'href="?page=2#your-comments"' in first
+    second = text_of(signed_in.get("/accounts/?page=2"))
+    assert re.findall(r'href="/comments/comment/(\d+)/"', second) == [str(comments[0].pk)]
+    assert signed_in.get("/accounts/?page=99").status_code == 200
+
+
+def test_the_reader_sees_and_stops_the_discussions_they_follow(
+    signed_in, article, rosa, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(f"/comments/{article.pk}/post/", {"body": "Tell me.", "notify": "replies"})
+    other = make_article(title="Followed by someone else at Rosa's address")
+    Subscription.objects.create(article=other, email="rosa@example.org", kind="all")
+
+    html = text_of(signed_in.get("/accounts/"))
+    assert "Harbour council votes" in html and "New replies to your comments" in html
+    assert "Waiting for you to confirm" in html
+    assert "Followed by someone else" not in html  # an address alone proves nothing
+
+    mine = Subscription.objects.get(article=article)
+    stopped = signed_in.post(f"/accounts/subscriptions/{mine.pk}/stop/")
+    assert stopped["Location"] == "/accounts/#following"
+    mine.refresh_from_db()
+    assert mine.unsubscribed is not None
+    assert "will get no more e-mail about" in text_of(signed_in.get("/accounts/"))
+
+
+def test_nobody_stops_another_accounts_subscription(signed_in, article, django_user_model):
+    kit = django_user_model.objects.create_user("kit", "kit@example.org", "pw-kit-horse")
+    kits = Subscription.objects.create(article=article, email=kit.email, kind="all", user=kit)
+    strangers = Subscription.objects.create(article=article, email="x@example.org", kind="all")
+    for subscription in (kits, strangers):
+        assert signed_in.post(f"/accounts/subscriptions/{subscription.pk}/stop/").status_code == 404
+    assert not Subscription.objects.filter(unsubscribed__isnull=False).exists()
+    assert signed_in.get(f"/accounts/subscriptions/{kits.pk}/stop/").status_code == 405
+
+
+def test_deleting_the_account_needs_the_password_and_a_post(signed_in, rosa):
+    assert signed_in.get("/accounts/delete/").status_code == 405
+    wrong = signed_in.post("/accounts/delete/", {"delete-password": "guess"})
+    assert wrong.status_code == 400 and PASSWORD_NOT_RIGHT in wrong.content.decode()
+    assert get_user_model().objects.filter(pk=rosa.pk).exists()
+    anonymous = Client().post("/accounts/delete/", {"delete-password": PASSWORD})
+    assert anonymous["Location"] == "/accounts/login/?next=/accounts/"
+
+
+def test_a_deleted_account_leaves_no_name_address_or_subscription_and_the_threads_hold(
+    signed_in, article, rosa, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(f"/comments/{article.pk}/post/", {"body": "Answer me.", "notify": "all"})
+    answered = Comment.objects.get()
+    Client().post(
+        f"/comments/{article.pk}/post/",
+        {
+            "body": "Here you are.",
+            "author_name": "Kai",
+            "author_email": "kai@example.com",
+            "parent_id": answered.pk,
+        },
+    )
+
+    response = signed_in.post("/accounts/delete/", {"delete-password": PASSWORD})
+
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert not get_user_model().objects.filter(username="rosa").exists()
+    assert "_auth_user_id" not in signed_in.session
+    assert "Your account is deleted." in text_of(signed_in.get("/"))
+    assert not Subscription.objects.exists()
+    answered.refresh_from_db()
+    assert answered.deleted is not None
+    assert (answered.author_name, answered.author_email, answered.user_id) == (
+        ERASED_AUTHOR_NAME,
+        "",
+        None,
+    )
+    page = text_of(Client().get(article.url))
+    assert "Comment deleted" in page and "Here you are." in page
+    assert "Answer me." not in page and "rosa@example.org" not in page
+
+
+def test_editors_accounts_are_not_deleted_from_the_account_page(django_user_model):
+    editor = django_user_model.objects.create_user("ed", "ed@example.org", PASSWORD, is_staff=True)
+    client = Client()
+    client.force_login(editor)
+    assert account_services.EDITORS_DELETED_IN_ADMIN in text_of(client.get("/accounts/"))
+    refused = client.post("/accounts/delete/", {"delete-password": PASSWORD})
+    assert refused.status_code == 403
+    assert django_user_model.objects.filter(pk=editor.pk).exists()
