@@ -7,6 +7,7 @@ from django.utils import timezone
 from masthead.discussion.models import Comment
 from masthead.discussion.readers import Reader
 from masthead.discussion.services import CommentRefused, comment_post
+from masthead.moderation.services import comment_feature
 from masthead.publishing.models import ArticlePage
 
 ARTICLE_SLUG = "quay-street-cycle-lanes-approved"
@@ -31,7 +32,21 @@ SUBMISSIONS = [
 ]
 
 
+# An editors' pick, so the demo shows the block above a thread.
+PICK = ("winter-ferry-timetable-extended", "Ruth Calloway")
+
+
+def feature_a_pick() -> None:
+    slug, author = PICK
+    comment = Comment.objects.filter(
+        article__slug=slug, author_name=author, status="published", deleted__isnull=True
+    ).first()
+    if comment is not None and not Comment.objects.filter(featured_at__isnull=False).exists():
+        comment_feature(comment=comment, moderator=None)
+
+
 def load(stdout=None, *, now=None) -> int:
+    feature_a_pick()
     article = ArticlePage.objects.filter(slug=ARTICLE_SLUG).first()
     if article is None or Comment.objects.filter(reader_key__startswith="demo-moderation").exists():
         return 0

@@ -64,3 +64,18 @@ def test_the_demo_ferry_article_has_comments_on_a_passage(client, settings, tmp_
     [passage] = passage_anchors(ferry)
     assert passage["found"] and passage["count"] == 2  # the comment and its reply
     assert client.get(ferry.url).status_code == 200
+
+
+def test_the_demo_shows_an_editors_pick(client, settings, tmp_path):
+    from masthead.discussion import demo as discussion_demo
+    from masthead.moderation import demo as moderation_demo
+
+    settings.MASTHEAD_HOME = tmp_path
+    demo.load()
+    discussion_demo.load()
+    moderation_demo.load()
+    moderation_demo.load()  # again: still one pick
+    ferry = ArticlePage.objects.get(slug="winter-ferry-timetable-extended")
+    html = client.get(ferry.url).content.decode()
+    assert "Editors’ picks" in html
+    assert html.count("comment__badge--featured") == 1
