@@ -112,11 +112,13 @@ def email_change(request):
         except services.AccountRefused as refusal:
             form.add_error("email", refusal.message)
             return _profile_page(request, email_form=form, status=refusal.status)
-        messages.success(
-            request,
-            f"Your e-mail address is now {request.user.email}. Discussions you already follow "
-            "are still e-mailed to the address you followed them with.",
-        )
+        message = f"Your e-mail address is now {request.user.email}."
+        if discussion_selectors.account_subscriptions(request.user, now=timezone.now()):
+            message += (
+                " Discussions you already follow are still e-mailed to the address you followed"
+                " them with."
+            )
+        messages.success(request, message)
         return _back_to("email")
     return _profile_page(request, email_form=form, status=400)
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from masthead.accounts import LOGIN_ATTEMPTS_PER_ACCOUNT, TOO_MANY_ATTEMPTS
 from masthead.accounts import services as account_services
@@ -159,6 +160,25 @@ def test_a_new_e_mail_address_needs_the_password_and_is_told_to_the_old_one(
     with django_capture_on_commit_callbacks(execute=True):
         Client().post("/accounts/password/reset/", {"email": "rosa@new.example"})
     assert mailoutbox[-1].to == ["rosa@new.example"]
+
+
+def test_the_e_mail_change_mentions_followed_discussions_only_to_a_reader_who_follows_some(
+    signed_in, rosa, article
+):
+    note = "Discussions you already follow are still e-mailed"
+    page = signed_in.post(
+        "/accounts/email/", {"email": "rosa@new.example", "password": PASSWORD}, follow=True
+    )
+    assert "Your e-mail address is now rosa@new.example." in text_of(page)
+    assert note not in text_of(page)
+
+    Subscription.objects.create(
+        article=article, email="rosa@new.example", kind="all", user=rosa, confirmed=timezone.now()
+    )
+    page = signed_in.post(
+        "/accounts/email/", {"email": "rosa@third.example", "password": PASSWORD}, follow=True
+    )
+    assert note in text_of(page)
 
 
 @pytest.mark.parametrize(
