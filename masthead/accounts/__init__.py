@@ -61,11 +61,25 @@ TOO_MANY_RESET_REQUESTS = (
 )
 
 
+def _counter_key(name: str) -> str:
+    """A username or address as a limit's counter names it: whatever its case, and unreadable."""
+    return hashlib.sha256(name.strip().lower().encode()).hexdigest()[:32]
+
+
+def site_name_of(request) -> str:
+    """The name of the site serving the request, for e-mails sent on its behalf."""
+    from wagtail.models import Site
+
+    from masthead.publishing.models import SiteIdentity
+
+    return SiteIdentity.name_for(Site.find_for_request(request))
+
+
 def _failure_keys(request, username) -> list[str]:
     from masthead.discussion.readers import request_network
 
     address = request_network(request)
-    account = hashlib.sha256(str(username or "").strip().lower().encode()).hexdigest()[:32]
+    account = _counter_key(str(username or ""))
     return [f"login-failures:{account}:{address}", f"login-failures:*:{address}"]
 
 
@@ -234,15 +248,10 @@ class ReaderPasswordResetView(PasswordResetView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        from wagtail.models import Site
-
-        from masthead.publishing.models import SiteIdentity
-
-        address = form.cleaned_data["email"].strip().lower()
-        account = hashlib.sha256(address.encode()).hexdigest()[:32]
+        account = _counter_key(form.cleaned_data["email"])
         sent = limits.count(f"password-reset-emails:{account}", 3600)
         if sent <= PASSWORD_RESET_EMAILS_PER_ACCOUNT_PER_HOUR:  # beyond it, earlier links work
-            form.save(site_name=SiteIdentity.name_for(Site.find_for_request(self.request)))
+            form.save(site_name=site_name_of(self.request))
         return redirect(self.success_url)
 
 

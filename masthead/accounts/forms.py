@@ -46,7 +46,20 @@ class NameForm(forms.Form):
     )
 
 
-class EmailForm(forms.Form):
+class PasswordConfirmedForm(forms.Form):
+    """A change the reader confirms with their password."""
+
+    password = _password_field("Your password")
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self):
+        return _check_password(self.request, self.cleaned_data["password"])
+
+
+class EmailForm(PasswordConfirmedForm):
     """A new address, confirmed with the password: password reset links go to it."""
 
     email = forms.CharField(
@@ -54,26 +67,11 @@ class EmailForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    password = _password_field("Your password")
-
-    def __init__(self, *args, request, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-
-    def clean_password(self):
-        return _check_password(self.request, self.cleaned_data["password"])
+    field_order = ["email", "password"]
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(PasswordConfirmedForm):
     prefix = "delete"  # its password field is not the e-mail form's, on the same page
-    password = _password_field("Your password")
-
-    def __init__(self, *args, request, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-
-    def clean_password(self):
-        return _check_password(self.request, self.cleaned_data["password"])
 
 
 class ReaderPasswordChangeForm(PasswordChangeForm):

@@ -13,9 +13,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from wagtail.models import Site
 
-from masthead.accounts import services
+from masthead.accounts import services, site_name_of
 from masthead.accounts.forms import (
     DeleteAccountForm,
     EmailForm,
@@ -104,7 +103,7 @@ def name_change(request):
 def email_change(request):
     form = EmailForm(request.POST, request=request)
     if form.is_valid():
-        site_name = _site_name(request)
+        site_name = site_name_of(request)
         try:
             services.account_email_change(
                 user=request.user, email=form.cleaned_data["email"], site_name=site_name
@@ -169,9 +168,3 @@ class ReaderPasswordChangeView(PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, "Your password is changed.")
         return response
-
-
-def _site_name(request) -> str:
-    from masthead.publishing.models import SiteIdentity
-
-    return SiteIdentity.name_for(Site.find_for_request(request))
