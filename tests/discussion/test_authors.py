@@ -79,8 +79,10 @@ def test_a_deleted_accounts_comments_are_deleted_as_by_their_author_and_replies_
     alone = post("Nobody answered this one.", reader=as_reader(rosa))
     post("Held for review.", reader=as_reader(rosa))
     Comment.objects.filter(body="Held for review.").update(status=CommentStatus.PENDING)
+    Comment.objects.filter(pk=alone.pk).update(featured_at=alone.created)  # an editors' pick
 
     assert author_erase(user=rosa) == 3
+    assert not Comment.objects.filter(featured_at__isnull=False).exists()  # its pick ends
 
     erased = Comment.objects.exclude(pk=reply.pk)
     assert all(comment.deleted for comment in erased)

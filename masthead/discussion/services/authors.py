@@ -50,6 +50,8 @@ def author_erase(*, user, now: datetime | None = None) -> int:
             author_email="",
             author_url="",
             user=None,
+            featured_at=None,  # as comment_delete ends a pick
+            featured_by=None,
         )
         article_ids |= votes_withdraw(user=user)
         Subscription.objects.filter(user=user).delete()
