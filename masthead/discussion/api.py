@@ -309,12 +309,14 @@ def delete_comment(request: HttpRequest, comment_id: int):
 )
 def subscribe(request: HttpRequest, article_id: int, payload: SubscriptionIn):
     """Double opt-in: a confirmation e-mail is sent; nothing else until the reader confirms.
-    An address already subscribed gets the same answer (and no e-mail), like the page's form."""
+    An address already subscribed gets the same answer (and no e-mail), like the page's form.
+    A signed-in reader's subscription is their account's, listed on their account page."""
     article = selectors.open_article_or_404(article_id)
     services.subscription_request(
         article=article,
         email=payload.email,
         kind=payload.kind,
         network=request_network(request),
+        user=request.auth.user,
     )
     return Status(202, {"status": "confirmation_sent"})

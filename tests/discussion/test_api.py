@@ -299,6 +299,22 @@ def test_subscription_endpoint(browser_client, article, mailoutbox):
     assert bad.status_code == 400
 
 
+def test_a_signed_in_readers_api_subscription_belongs_to_their_account(
+    browser_client, article, django_user_model
+):
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "right-horse-battery")
+    browser_client.force_login(rosa)
+    token = csrf(browser_client, article)
+    url = f"/api/v1/articles/{article.pk}/subscriptions"
+    post_json(browser_client, url, {"email": "rosa@example.org", "kind": "all"}, token)
+    guest = Client(enforce_csrf_checks=True)
+    post_json(guest, url, {"email": "guest@example.com", "kind": "all"}, csrf(guest, article))
+
+    owners = dict(Subscription.objects.values_list("email", "user"))
+    assert owners == {"rosa@example.org": rosa.pk, "guest@example.com": None}
+    assert "Harbour council" in browser_client.get("/accounts/").content.decode()  # "following"
+
+
 def test_articles_api_gains_comment_count_and_open_flag(client, article, post):
     post("One")
     post("Two")
