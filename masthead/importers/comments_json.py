@@ -44,7 +44,8 @@ def comments_export(
     """Write the comments (one article's, or the site's) as a JSON list; returns how many.
 
     Only published comments unless `include_all`, which adds held, spam and removed ones and those
-    their authors deleted, each with its status. E-mail addresses only with `include_emails`.
+    their authors deleted, each with its status (a deleted one without its text, which its author
+    withdrew). E-mail addresses only with `include_emails`.
     """
     count = 0
     article, article_url = None, ""
@@ -66,7 +67,8 @@ def comments_export(
             "author": comment.author_name,
             "email": comment.author_email if include_emails else "",
             "created": comment.created.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-            "text": comment.body,
+            # Its author took it back: the file says it was there, not what it said.
+            "text": "" if comment.deleted else comment.body,
             "votes": comment.score,
             "status": DELETED if comment.deleted else comment.status,
             "anchor": (

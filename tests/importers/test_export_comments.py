@@ -112,6 +112,28 @@ def test_all_adds_held_removed_and_deleted_comments_with_their_status(
     assert Comment.objects.filter(article=copy).count() == 4
 
 
+def test_a_comment_its_author_deleted_is_exported_without_its_text(
+    article, thread, post, tmp_path, capsys
+):
+    withdrawn = post("I take this back.", name="Hal")
+    post("A reply that stays.", name="Ida", parent_id=withdrawn.pk)
+    Comment.objects.filter(pk=withdrawn.pk).update(deleted=withdrawn.created)
+
+    export(tmp_path, "--all", "--article", str(article.pk))
+    file_text = (tmp_path / "export.json").read_text(encoding="utf-8")
+    assert "Deleted by its author." not in file_text and "I take this back." not in file_text
+    items = {item["author"]: item for item in json.loads(file_text)}
+    assert items["Gus"]["status"] == items["Hal"]["status"] == "deleted"
+    assert items["Gus"]["text"] == items["Hal"]["text"] == ""
+
+    copy = make_article(title="Moved with everything")
+    call_command("import-comments", "--article", str(copy.pk), str(tmp_path / "export.json"))
+    assert "5 comments checked (4 not published, left out)" in capsys.readouterr().out
+    moved = Comment.objects.filter(article=copy)
+    assert moved.get(body="A reply that stays.").parent is None  # answers no deleted comment
+    assert not moved.filter(body__in=["", "I take this back."]).exists()
+
+
 def test_the_whole_site_one_article_after_another(article, thread, post, tmp_path, capsys):
     other = make_article(title="Another story")
     post("On the other story.", on=other)

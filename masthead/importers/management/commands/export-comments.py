@@ -26,7 +26,8 @@ class Command(BaseCommand):
             dest="include_all",
             help=(
                 "Also held, spam and removed comments and those their authors deleted, each "
-                "with its status (import-comments leaves them out)."
+                "with its status (import-comments leaves them out); a deleted one's text is "
+                "left out, as its author withdrew it."
             ),
         )
         parser.add_argument(
