@@ -80,7 +80,7 @@ def account_email_change(*, user, email: str, site_name: str) -> str:
     of the change in the background.
 
     Subscriptions already confirmed keep the address that confirmed them, as the comments keep
-    the address they were posted with."""
+    the address they were posted with. A ban on the old address bars the new one too."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -95,8 +95,10 @@ def account_email_change(*, user, email: str, site_name: str) -> str:
         raise AccountRefused(TOO_MANY_EMAIL_CHANGES, field="email", status=429)
     if get_user_model().objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise AccountRefused(EMAIL_TAKEN, field="email")
-    user.email = email
-    user.save(update_fields=["email"])
+    with transaction.atomic():
+        user.email = email
+        user.save(update_fields=["email"])
+        moderation.email_bans_carry(old_email=old_email, new_email=email)
     if old_email:
         username = user.get_username()
         transaction.on_commit(

@@ -2,8 +2,8 @@
 
 Discussion asks for a verdict through one function, `assess(draft, context)`, and which comments
 a reader has reported through `reported_by`; accounts ask whether a new name advertises
-something through `name_advertises`. Everything else (signals, learned filters, queues, bans)
-stays inside this app.
+something through `name_advertises` and carry bans to a new address through `email_bans_carry`.
+Everything else (signals, learned filters, queues, bans) stays inside this app.
 """
 
 
@@ -35,3 +35,10 @@ def name_advertises(name: str) -> bool:
     from masthead.moderation.core import name_advertises as advertises
 
     return advertises(name)
+
+
+def email_bans_carry(*, old_email: str, new_email: str, now=None):
+    """An account's e-mail address changed: the bans on the old address bar the new one too."""
+    from masthead.moderation.services import email_bans_carry as carry
+
+    return carry(old_email=old_email, new_email=new_email, now=now)

@@ -14,6 +14,8 @@ from masthead.accounts.forms import PASSWORD_NOT_RIGHT
 from masthead.discussion.models import Comment, CommentStatus, Subscription
 from masthead.discussion.readers import Reader
 from masthead.discussion.services import ERASED_AUTHOR_NAME, comment_post
+from masthead.moderation.models import BanKind
+from masthead.moderation.services import reader_ban
 from tests.factories import make_article, make_home, make_section
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +162,22 @@ def test_a_new_e_mail_address_needs_the_password_and_is_told_to_the_old_one(
     with django_capture_on_commit_callbacks(execute=True):
         Client().post("/accounts/password/reset/", {"email": "rosa@new.example"})
     assert mailoutbox[-1].to == ["rosa@new.example"]
+
+
+def test_a_reader_banned_by_e_mail_is_still_banned_after_moving_to_another_address(
+    signed_in, article, rosa, django_user_model
+):
+    moderator = django_user_model.objects.create_user("mod", "mod@example.com", "pw")
+    first = comment_as(rosa, article, "A first comment.")
+    reader_ban(comment=first, moderator=moderator, kinds=(BanKind.EMAIL,), days=7, reason="abuse")
+
+    moved = signed_in.post("/accounts/email/", {"email": "rosa@new.example", "password": PASSWORD})
+    assert moved.status_code == 302
+    rosa.refresh_from_db()
+
+    again = comment_as(rosa, article, "Back under a new address.")
+    assert again.status == CommentStatus.SPAM
+    assert again.verdicts.get().reasons[0].startswith("banned (e-mail address) until ")
 
 
 def test_the_e_mail_change_mentions_followed_discussions_only_to_a_reader_who_follows_some(

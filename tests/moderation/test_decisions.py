@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from masthead.discussion import selectors as thread
 from masthead.discussion.models import CommentStatus
-from masthead.moderation.models import Ban, Decision, DecisionAction
+from masthead.discussion.readers import Reader
+from masthead.moderation.models import Ban, BanKind, Decision, DecisionAction
 from masthead.moderation.services import (
     ModerationRefused,
     comment_approve,
@@ -107,6 +108,22 @@ def test_ban_takes_effect_on_the_next_post_and_undo_lifts_it(article, post, mode
         post(HEATED, reader=make_guest(ip_hash="troll-address"), email="troll@example.com").status
         == CommentStatus.PUBLISHED
     )
+
+
+def test_a_ban_by_e_mail_on_an_older_comment_covers_the_address_the_account_has_now(
+    article, post, moderator, django_user_model
+):
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "pw")
+    as_rosa = Reader(user=rosa, key=f"u{rosa.pk}", ip_hash="address-9")
+    older = post(HEATED, reader=as_rosa)
+    rosa.email = "rosa@new.example"  # changed since, before any ban
+    rosa.save(update_fields=["email"])
+
+    reader_ban(comment=older, moderator=moderator, kinds=(BanKind.EMAIL,), days=7)
+
+    banned = set(Ban.objects.values_list("kind", "value"))
+    assert banned == {("email", "rosa@example.org"), ("email", "rosa@new.example")}
+    assert post("Still here.", reader=as_rosa).status == CommentStatus.SPAM
 
 
 def test_ban_for_good_has_no_end(post, moderator):

@@ -16,6 +16,7 @@ from masthead.moderation.services.decisions import (
     reader_ban,
 )
 from masthead.moderation.services.featuring import comment_feature, comment_unfeature
+from masthead.moderation.services.readers import email_bans_carry
 from masthead.moderation.services.reports import ReportRefused, comment_report
 from masthead.moderation.services.training import filter_retrain, filter_retrain_if_due
 
@@ -34,6 +35,7 @@ __all__ = [
     "comments_moderate",
     "decision_batch_undo",
     "decision_undo",
+    "email_bans_carry",
     "filter_retrain",
     "filter_retrain_if_due",
     "moderator_alert_send",

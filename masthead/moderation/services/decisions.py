@@ -206,11 +206,21 @@ def _ban_targets(comment, kinds) -> list[tuple[str, str]]:
     targets = []
     if BanKind.ACCOUNT in kinds and comment.user_id:
         targets.append((BanKind.ACCOUNT, str(comment.user_id)))
-    if BanKind.EMAIL in kinds and comment.author_email:
-        targets.append((BanKind.EMAIL, comment.author_email.lower()))
+    if BanKind.EMAIL in kinds:
+        targets += [(BanKind.EMAIL, email) for email in _author_emails(comment)]
     if BanKind.ADDRESS in kinds and comment.ip_hash:
         targets.append((BanKind.ADDRESS, comment.ip_hash))
     return targets
+
+
+def _author_emails(comment) -> list[str]:
+    """The address the comment carries and, for a reader with an account, the account's address
+    now: they may have moved since, and a ban by e-mail is meant for the reader."""
+    emails = [comment.author_email.lower()] if comment.author_email else []
+    account_email = (comment.user.email or "").lower() if comment.user_id else ""
+    if account_email and account_email not in emails:
+        emails.append(account_email)
+    return emails
 
 
 def ban_lift(*, ban: Ban, now: datetime | None = None) -> Ban:
