@@ -126,12 +126,30 @@ def is_deletable_by_its_reader(user) -> bool:
 
 def account_delete(*, user, now: datetime | None = None) -> None:
     """Delete the account and what it holds of its reader: the user row (name, address,
-    password), its subscriptions and votes. Its comments are deleted as their author would
-    delete them, so that replies keep their place (discussion.author_erase says what stays).
+    password) and what account_erase takes.
 
     Editors' accounts own pages, revisions and moderators' decisions: not deleted here."""
     if not is_deletable_by_its_reader(user):
         raise AccountRefused(EDITORS_DELETED_IN_ADMIN, status=403)
     with transaction.atomic():
-        discussion.author_erase(user=user, now=now)
+        account_erase(user=user, now=now)
         user.delete()
+
+
+def account_erase(*, user, now: datetime | None = None) -> int:
+    """What deleting an account takes with it before its row goes, wherever it is deleted (its
+    reader's page, the admin): its subscriptions and votes, and its comments, deleted as their
+    author would delete them so that replies keep their place (discussion.author_erase says what
+    stays). Returns the number of comments."""
+    return discussion.author_erase(user=user, now=now)
+
+
+def account_edited_in_admin(*, user, old_email: str) -> None:
+    """After an administrator saved the account in the admin (the reader's own changes go
+    through account_name_change and account_email_change): its comments show its name as it is
+    now, and bans on its old address bar the new one. The admin's rules for names apply there;
+    only the length a comment's name may have applies here."""
+    name = one_line(author_name_of(user))[: discussion_conf.COMMENT_NAME_MAX_LENGTH]
+    with transaction.atomic():
+        discussion.author_rename(user=user, name=name)
+        moderation.email_bans_carry(old_email=old_email, new_email=user.email)

@@ -1,0 +1,36 @@
+"""A reader's account edited or deleted in the admin (Settings → Users) changes what the site
+shows of them as the reader's own change would, from the account page. Found through
+masthead/wagtail_hooks.py: accounts is part of the `masthead` app, not an app of its own."""
+
+from django.contrib.auth import get_user_model
+from wagtail import hooks
+
+from masthead.accounts import services
+
+
+@hooks.register("before_edit_user")
+def remember_the_address_before_the_edit(request, user):
+    # Read by show_the_edit_on_the_readers_comments: by then the user has the new address.
+    request.account_email_before_edit = user.email
+
+
+@hooks.register("after_edit_user")
+def show_the_edit_on_the_readers_comments(request, user):
+    services.account_edited_in_admin(
+        user=user, old_email=getattr(request, "account_email_before_edit", user.email)
+    )
+
+
+@hooks.register("before_delete_user")
+def erase_what_the_deleted_account_holds(request, user):
+    # The hook runs for the confirmation page too; only its POST deletes.
+    if request.method == "POST":
+        services.account_erase(user=user)
+
+
+@hooks.register("before_bulk_action")
+def erase_what_the_accounts_deleted_together_hold(request, action_type, objects, action):
+    # In the bulk action's transaction: if deleting fails, nothing is erased either.
+    if action_type == "delete" and issubclass(action.model, get_user_model()):
+        for user in objects:
+            services.account_erase(user=user)

@@ -1,0 +1,140 @@
+"""A reader's account renamed, moved or deleted by an administrator in the Wagtail admin
+(Settings → Users) changes their comments as the reader's own change would."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from masthead.discussion import selectors
+from masthead.discussion.models import Comment, CommentStatus, CommentVote, Subscription
+from masthead.discussion.readers import Reader
+from masthead.discussion.services import (
+    ERASED_AUTHOR_NAME,
+    comment_post,
+    subscription_request,
+    vote_cast,
+)
+from masthead.moderation.models import Ban, BanKind
+from masthead.moderation.services import reader_ban
+from tests.factories import make_article, make_home, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    make_home()
+    return make_article(section=make_section(title="World"), title="Harbour council votes")
+
+
+@pytest.fixture
+def rosa(django_user_model):
+    return django_user_model.objects.create_user(
+        "rosa", "rosa@example.org", "right-horse-battery", first_name="Rosa"
+    )
+
+
+def as_reader(user) -> Reader:
+    return Reader(user=user, key=f"u{user.pk}", ip_hash="address-9")
+
+
+def edit_url(user) -> str:
+    return reverse("wagtailusers_users:edit", args=[user.pk])
+
+
+def delete_url(user) -> str:
+    return reverse("wagtailusers_users:delete", args=[user.pk])
+
+
+def edit_form(user, **changes) -> dict:
+    """What the admin's edit form sends for the user, with `changes`."""
+    return {
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name or "-",
+        "is_active": "on",
+        **changes,
+    }
+
+
+def test_a_name_changed_in_the_admin_shows_on_the_readers_comments(admin_client, article, rosa):
+    mine = comment_post(article=article, reader=as_reader(rosa), body="First thoughts.")
+    version = selectors.thread_version(article.pk)
+
+    response = admin_client.post(
+        edit_url(rosa), edit_form(rosa, first_name="Rosa", last_name="Marquez")
+    )
+
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.author_name == "Rosa Marquez"
+    assert selectors.thread_version(article.pk) > version  # cached pages show the new name
+
+
+def test_an_address_changed_in_the_admin_keeps_an_e_mail_ban(admin_client, article, rosa):
+    first = comment_post(article=article, reader=as_reader(rosa), body="First thoughts.")
+    admin = get_user_model().objects.get(username="admin")
+    reader_ban(comment=first, moderator=admin, kinds=(BanKind.EMAIL,), days=7)
+
+    admin_client.post(edit_url(rosa), edit_form(rosa, email="rosa@new.example"))
+
+    assert Ban.objects.filter(value="rosa@new.example").exists()
+    again = comment_post(article=article, reader=as_reader(rosa), body="Back again.")
+    assert again.status == CommentStatus.SPAM
+
+
+def voted_and_commented(article, rosa):
+    """Rosa's comment answered by a guest, her up-vote on another comment, her subscription."""
+    guest = Reader(user=None, key="g-kai", ip_hash="address-1")
+    theirs = comment_post(
+        article=article, reader=guest, body="A guest's view.", author_name="Kai",
+        author_email="kai@example.com",
+    )  # fmt: skip
+    vote_cast(comment=theirs, reader=as_reader(rosa), value=1)
+    mine = comment_post(article=article, reader=as_reader(rosa), body="Answer me.")
+    comment_post(
+        article=article, reader=guest, body="Here you are.", author_name="Kai",
+        author_email="kai@example.com", parent_id=mine.pk,
+    )  # fmt: skip
+    subscription_request(article=article, email=rosa.email, kind="all", user=rosa)
+    return mine, theirs
+
+
+def assert_erased_as_on_the_account_page(article, mine, theirs):
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.deleted is not None
+    assert (mine.author_name, mine.author_email, mine.user_id) == (ERASED_AUTHOR_NAME, "", None)
+    assert (theirs.up, theirs.score) == (0, 0)  # her vote is taken back and recounted
+    assert not CommentVote.objects.exists() and not Subscription.objects.exists()
+    thread = selectors.thread_page(article, reader=None)
+    assert thread.count == 2  # the guest's comment and the answer below the deleted one
+
+
+def test_a_reader_deleted_in_the_admin_is_erased_as_from_the_account_page(
+    admin_client, article, rosa
+):
+    mine, theirs = voted_and_commented(article, rosa)
+
+    confirm = admin_client.get(delete_url(rosa))
+    assert confirm.status_code == 200
+    mine.refresh_from_db()
+    assert mine.deleted is None  # asking to confirm changes nothing
+
+    response = admin_client.post(delete_url(rosa))
+
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=rosa.pk).exists()
+    assert_erased_as_on_the_account_page(article, mine, theirs)
+
+
+def test_readers_deleted_together_in_the_admin_are_erased_too(admin_client, article, rosa):
+    mine, theirs = voted_and_commented(article, rosa)
+
+    response = admin_client.post(f"/admin/bulk/auth/user/delete/?id={rosa.pk}")
+
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=rosa.pk).exists()
+    assert_erased_as_on_the_account_page(article, mine, theirs)
+    assert Comment.objects.filter(author_name="Rosa").count() == 0
