@@ -14,6 +14,7 @@ from django_tasks import task
 
 from masthead import limits, moderation
 from masthead.discussion import conf as discussion_conf
+from masthead.discussion import selectors as discussion_selectors
 from masthead.discussion import services as discussion
 from masthead.discussion.services.comments import author_name_of, one_line
 from masthead.refusals import Refused
@@ -138,10 +139,18 @@ def account_delete(*, user, now: datetime | None = None) -> None:
 
 def account_erase(*, user, now: datetime | None = None) -> int:
     """What deleting an account takes with it before its row goes, wherever it is deleted (its
-    reader's page, the admin): its subscriptions and votes, and its comments, deleted as their
+    reader's page, the admin): its subscriptions and votes; its comments, deleted as their
     author would delete them so that replies keep their place (discussion.author_erase says what
-    stays). Returns the number of comments."""
-    return discussion.author_erase(user=user, now=now)
+    stays); and its names and addresses wherever moderation's records of them quote them.
+    Returns the number of comments."""
+    with transaction.atomic():
+        authorship = discussion_selectors.account_authorship(user)
+        moderation.reader_mentions_erase(
+            comment_ids=authorship.comment_ids,
+            account_id=user.pk,
+            quoted=authorship.names | authorship.emails,
+        )
+        return discussion.author_erase(user=user, now=now)
 
 
 def account_edited_in_admin(*, user, old_email: str) -> None:

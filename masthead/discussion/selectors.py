@@ -615,6 +615,26 @@ class FollowedDiscussion:
         return [SubscriptionKind(kind).label for kind in ordered]
 
 
+@dataclass(frozen=True)
+class Authorship:
+    """An account's comments, and every name and address it wrote them under."""
+
+    comment_ids: list[int]
+    names: set[str]
+    emails: set[str]
+
+
+def account_authorship(user) -> Authorship:
+    """The account's comments (deleted ones too) with the names and addresses they carry, and
+    the account's own: what a record may quote of the reader behind it."""
+    rows = list(Comment.objects.filter(user=user).values_list("pk", "author_name", "author_email"))
+    return Authorship(
+        comment_ids=[pk for pk, _, _ in rows],
+        names={name for _, name, _ in rows} | {user.get_full_name(), user.get_username()},
+        emails={email for _, _, email in rows} | {user.email},
+    )
+
+
 def account_subscriptions(user, *, now: datetime) -> list[FollowedDiscussion]:
     """What the account asked to be notified of, newest first, one row per article and address
     (one e-mail and one link serve both kinds): active subscriptions, and those whose

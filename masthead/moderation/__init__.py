@@ -2,8 +2,9 @@
 
 Discussion asks for a verdict through one function, `assess(draft, context)`, and which comments
 a reader has reported through `reported_by`; accounts ask whether a new name advertises
-something through `name_advertises` and carry bans to a new address through `email_bans_carry`.
-Everything else (signals, learned filters, queues, bans) stays inside this app.
+something through `name_advertises`, carry bans to a new address through `email_bans_carry`,
+and have a deleted account's names erased through `reader_mentions_erase`. Everything else
+(signals, learned filters, queues, bans) stays inside this app.
 """
 
 
@@ -42,3 +43,11 @@ def email_bans_carry(*, old_email: str, new_email: str, now=None):
     from masthead.moderation.services import email_bans_carry as carry
 
     return carry(old_email=old_email, new_email=new_email, now=now)
+
+
+def reader_mentions_erase(*, comment_ids, account_id: int, quoted) -> None:
+    """An account is being deleted: moderation's records of its comments and bans stop quoting
+    its names and addresses (`quoted`)."""
+    from masthead.moderation.services import reader_mentions_erase as erase
+
+    erase(comment_ids=comment_ids, account_id=account_id, quoted=quoted)

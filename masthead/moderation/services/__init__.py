@@ -16,7 +16,7 @@ from masthead.moderation.services.decisions import (
     reader_ban,
 )
 from masthead.moderation.services.featuring import comment_feature, comment_unfeature
-from masthead.moderation.services.readers import email_bans_carry
+from masthead.moderation.services.readers import email_bans_carry, reader_mentions_erase
 from masthead.moderation.services.reports import ReportRefused, comment_report
 from masthead.moderation.services.training import filter_retrain, filter_retrain_if_due
 
@@ -41,6 +41,7 @@ __all__ = [
     "moderator_alert_send",
     "moderator_alerts_send",
     "reader_ban",
+    "reader_mentions_erase",
     "submission_assess",
     "verdict_record",
 ]
