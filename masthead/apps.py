@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from wagtail.users.apps import WagtailUsersAppConfig
 
 _cache_tables_made: set[str] = set()
 
@@ -25,3 +26,9 @@ class MastheadConfig(AppConfig):
 
         # Not sent for this app (it has no models), so listened to for every app.
         post_migrate.connect(_create_cache_tables, dispatch_uid="masthead-cache-table")
+
+
+class WagtailUsersConfig(WagtailUsersAppConfig):
+    """Wagtail's users app, with the user forms of masthead.accounts.admin_users."""
+
+    user_viewset = "masthead.accounts.admin_users.UserViewSet"

@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "masthead.apps.WagtailUsersConfig",  # wagtail.users, names optional in its user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

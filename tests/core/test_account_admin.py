@@ -52,7 +52,7 @@ def edit_form(user, **changes) -> dict:
         "username": user.username,
         "email": user.email,
         "first_name": user.first_name,
-        "last_name": user.last_name or "-",
+        "last_name": user.last_name,
         "is_active": "on",
         **changes,
     }
@@ -70,6 +70,37 @@ def test_a_name_changed_in_the_admin_shows_on_the_readers_comments(admin_client,
     mine.refresh_from_db()
     assert mine.author_name == "Rosa Marquez"
     assert selectors.thread_version(article.pk) > version  # cached pages show the new name
+
+
+def test_a_reader_with_one_name_is_saved_in_the_admin_without_inventing_a_last_name(
+    admin_client, article, rosa
+):
+    mine = comment_post(article=article, reader=as_reader(rosa), body="First thoughts.")
+
+    response = admin_client.post(edit_url(rosa), edit_form(rosa, email="rosa@new.example"))
+
+    assert response.status_code == 302
+    rosa.refresh_from_db()
+    assert (rosa.email, rosa.first_name, rosa.last_name) == ("rosa@new.example", "Rosa", "")
+    mine.refresh_from_db()
+    assert mine.author_name == "Rosa"
+
+
+def test_an_account_is_created_in_the_admin_without_names(admin_client):
+    response = admin_client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "username": "desk",
+            "email": "desk@example.org",
+            "first_name": "",
+            "last_name": "",
+            "password1": "right-horse-battery-9",
+            "password2": "right-horse-battery-9",
+        },
+    )
+
+    assert response.status_code == 302
+    assert get_user_model().objects.filter(username="desk", first_name="").exists()
 
 
 def test_an_address_changed_in_the_admin_keeps_an_e_mail_ban(admin_client, article, rosa):

@@ -1,0 +1,31 @@
+"""The admin's user forms (Settings > Users) with the names optional.
+
+Wagtail requires a first and a last name. A reader has one name, the one shown with their
+comments (kept in `first_name`, see services.account_rename), and an account made with
+`createsuperuser` may have none: an administrator changing such an account's address would
+otherwise have to invent a last name, which would then show with the reader's comments.
+"""
+
+from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
+
+
+class _NamesOptional:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = False
+        self.fields["first_name"].label = "Name (shown with their comments)"
+        self.fields["last_name"].required = False
+
+
+class UserEditNamesOptionalForm(_NamesOptional, UserEditForm):
+    pass
+
+
+class UserCreationNamesOptionalForm(_NamesOptional, UserCreationForm):
+    pass
+
+
+class UserViewSet(WagtailUserViewSet):
+    def get_form_class(self, for_update=False):
+        return UserEditNamesOptionalForm if for_update else UserCreationNamesOptionalForm
