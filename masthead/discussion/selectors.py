@@ -125,7 +125,8 @@ def encode_cursor(comment: Comment, sort: str) -> str:
     )
 
 
-def _after_cursor(comments, cursor: str, sort: str):
+def _decode_cursor(cursor: str, sort: str):
+    """(score, created, pk) of a cursor (score None unless most voted first), or None."""
     parts = cursor.split("_")
     try:
         if sort == SortOrder.MOST_VOTED:
@@ -134,9 +135,40 @@ def _after_cursor(comments, cursor: str, sort: str):
             score, created, pk = None, parse_datetime(parts[0]), int(parts[1])
     except (IndexError, ValueError, TypeError):
         return None
-    if created is None:
+    if created is None or not 0 < pk <= MAX_ID:
         return None
+    return score, created, pk
+
+
+def _after_cursor(comments, cursor: str, sort: str):
+    decoded = _decode_cursor(cursor, sort)
+    if decoded is None:
+        return None
+    score, created, pk = decoded
     return comments.filter(_sorted_after(sort, score=score, created=created, pk=pk))
+
+
+def is_linked_thread_place(
+    article_id: int, *, sort: str, cursor: str | None, snapshot: int | None
+) -> bool:
+    """Whether the thread's own links name this place in it: a cursor at one of the article's
+    top-level comments ("load more"), or one step beside it (comment_location), and a snapshot
+    that is one of its comments. The page cache stores only such places: any other value would
+    fill an entry of its own. At most two queries, none without a cursor or a snapshot."""
+    comments = Comment.objects.filter(article_id=article_id)
+    if cursor:
+        decoded = _decode_cursor(cursor, sort if sort in ORDERINGS else SortOrder.NEWEST)
+        if decoded is None:
+            return False
+        score, created, pk = decoded
+        at = comments.filter(parent__isnull=True, created=created, pk__in=[pk - 1, pk, pk + 1])
+        if score is not None:
+            at = at.filter(score=score)
+        if not at.exists():
+            return False
+    if snapshot is None:
+        return True
+    return 0 < snapshot <= MAX_ID and comments.filter(pk=snapshot).exists()
 
 
 def _sorted_after(sort: str, *, score, created, pk) -> Q:

@@ -5,8 +5,9 @@ the same HTML every time until something is published. Such responses are cached
 that holds the site's content version, which every publish, unpublish, move or delete bumps
 (in the database, so every web process sees it within a second, whatever the cache backend).
 Forms in cached pages carry a marker where the CSRF token goes; each response gets its own.
-Only query strings a page reads are stored (see is_storable_query), and every key holds the
-scheme and host the page was rendered for: its canonical and sharing links name them.
+Only query strings a page reads are stored (see is_storable_query), with values its links
+write (see do_not_store), and every key holds the scheme and host the page was rendered for:
+its canonical and sharing links name them.
 """
 
 import re
@@ -157,6 +158,13 @@ def drop_tracking_parameters(request) -> None:
         request.GET = QueryDict(request.META["QUERY_STRING"])
 
 
+def do_not_store(request) -> None:
+    """Serve this request's page without storing it: its query names something no link of the
+    site names (a made-up reply target, a made-up place in a thread), and each such address
+    would otherwise fill an entry of its own."""
+    request.page_cache_do_not_store = True
+
+
 def _page_key(page_id: int, variant, version: str, address: str, choices: str = "") -> str:
     return f"page:{page_id}:{variant}:{version}:{address}:{choices}"
 
@@ -217,6 +225,9 @@ def serve_cached(request, page, render) -> HttpResponse:
         if hasattr(response, "render"):
             response.render()
         if response.status_code != 200 or getattr(response, "streaming", False):
+            return response
+        if getattr(request, "page_cache_do_not_store", False):
+            response.content = with_csrf(response.content.decode(), request)
             return response
         entry = {"content": response.content.decode(), "content_type": response["Content-Type"]}
         cache.set_many(

@@ -397,3 +397,164 @@ def test_public_pages_run_only_the_sites_own_scripts_and_the_admin_keeps_its_own
         assert policy["script-src"] == "'self'" and policy["object-src"] == "'none'", url
     assert "Content-Security-Policy" not in admin_client.get("/admin/")
     assert "Content-Security-Policy" not in admin_client.get(f"/admin/pages/{article.pk}/edit/")
+
+
+def thread_of_two_pages(article) -> list:
+    """Three comments, oldest first, two to a page of the thread: "load more" shows the oldest."""
+    from masthead.discussion.models import DiscussionSettings
+    from masthead.discussion.readers import Reader
+    from masthead.discussion.services import comment_post
+
+    options = DiscussionSettings.for_site(article.get_site())
+    options.page_size = 2
+    options.save()
+    return [
+        comment_post(
+            article=article,
+            reader=Reader(user=None, key=f"g-remark-{n}", ip_hash=f"remark-{n}"),
+            body=f"Remark number {n}",
+            author_name="Kit",
+            author_email="kit@example.com",
+        )
+        for n in range(3)
+    ]
+
+
+def nojs_links(article) -> dict[str, str]:
+    """The addresses of "Reply" (to the newest comment) and of "Load more comments"."""
+    import html as html_module
+
+    page = Client().get(article.url).content.decode()
+    more = re.search(r'href="([^"]+)"[^>]*>Load more comments<', page).group(1)
+    reply = re.search(r'class="comment__reply" href="([^"]+)"', page).group(1)
+    return {
+        "reply": article.url + html_module.unescape(reply).split("#")[0],
+        "more": article.url + html_module.unescape(more).split("#")[0],
+    }
+
+
+def answer(client, article, parent, body, name="Lu"):
+    """Answer a comment as the form does without JavaScript."""
+    response = client.post(
+        f"/comments/{article.pk}/post/",
+        {
+            "body": body,
+            "author_name": name,
+            "author_email": "lu@example.com",
+            "parent_id": parent.pk,
+        },
+    )
+    assert response.status_code == 302
+    return Comment.objects.get(body=body)
+
+
+def test_reply_and_load_more_pages_without_javascript_are_stored(newsroom):
+    article = newsroom["articles"]["ferry"]
+    oldest, _, newest = thread_of_two_pages(article)
+    links = nojs_links(article)
+    assert links["reply"] == f"{article.url}?reply_to={newest.pk}"
+    # An e-mail's link to the comment lands on the page of the thread that shows it.
+    location = Client().get(f"/comments/comment/{oldest.pk}/")["Location"].split("#")[0]
+    for url in (*links.values(), location):
+        Client().get(url)
+        assert served_from_the_cache(url), url
+    assert "Replying to <strong data-replying-name>Kit</strong>" in (
+        Client().get(links["reply"]).content.decode()
+    )
+    assert "Remark number 0" in Client().get(links["more"]).content.decode()
+
+
+def test_reply_targets_and_thread_places_no_link_names_are_shown_but_not_stored(newsroom):
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    article = newsroom["articles"]["ferry"]
+    comments = thread_of_two_pages(article)
+    elsewhere = Comment.objects.create(
+        article=newsroom["articles"]["election"],
+        author_name="Eve",
+        body="Elsewhere",
+        body_html="<p>Elsewhere</p>",
+        created=comments[0].created,
+    )
+    more = {
+        key: value[0]
+        for key, value in parse_qs(urlsplit(nojs_links(article)["more"]).query).items()
+    }
+    made_up_cursor = more["comments_after"].replace(f"_{comments[1].pk}", f"_{comments[1].pk + 7}")
+    for query in (
+        {"reply_to": "987654"},
+        {"reply_to": elsewhere.pk},
+        {**more, "comments_after": made_up_cursor},
+        {**more, "comments_after": "2001-01-01T00:00:00+00:00_1"},
+        {**more, "comments_snapshot": elsewhere.pk},
+    ):
+        url = f"{article.url}?{urlencode(query)}"
+        assert Client().get(url).status_code == 200
+        assert not served_from_the_cache(url), url
+
+
+def test_comments_votes_and_moderation_show_at_once_on_cached_reply_and_load_more_pages(
+    newsroom, django_user_model
+):
+    from masthead.discussion.readers import Reader
+    from masthead.discussion.services import vote_cast
+    from masthead.moderation.services import comment_remove
+
+    article = newsroom["articles"]["ferry"]
+    oldest, _, newest = thread_of_two_pages(article)
+    links = nojs_links(article)
+    for url in links.values():
+        Client().get(url)
+        assert served_from_the_cache(url)
+
+    on_first_page = answer(Client(), article, newest, "A fresh answer on the first page")
+    on_second_page = answer(Client(), article, oldest, "A fresh answer on the second page")
+    assert on_first_page.body in Client().get(links["reply"]).content.decode()
+    assert on_second_page.body in Client().get(links["more"]).content.decode()
+
+    vote_cast(comment=oldest, reader=Reader(user=None, key="g-voter", ip_hash="voter"), value=1)
+    assert "1 point<" in Client().get(links["more"]).content.decode()
+
+    moderator = django_user_model.objects.create_user("mod", "mod@example.com", "pw")
+    comment_remove(comment=on_first_page, moderator=moderator)
+    comment_remove(comment=on_second_page, moderator=moderator)
+    assert on_first_page.body not in Client().get(links["reply"]).content.decode()
+    assert on_second_page.body not in Client().get(links["more"]).content.decode()
+
+
+def test_reply_and_load_more_pages_never_carry_another_readers_view(newsroom, django_user_model):
+    article = newsroom["articles"]["ferry"]
+    oldest, _, newest = thread_of_two_pages(article)
+    links = nojs_links(article)
+
+    # A guest whose answers are held, and who gets a note beside one after a refused vote.
+    guest = Client()
+    links_to_spam = "Links http://a.example http://b.example http://c.example"
+    held = [
+        answer(guest, article, parent, f"{links_to_spam} {n}", name="Mo")
+        for n, parent in enumerate((newest, oldest))
+    ]
+    assert all(comment.status != "published" for comment in held)
+    guest.post(f"/comments/comment/{held[1].pk}/vote/", {"value": "1"})
+    note = guest.get(links["more"]).content.decode()
+    assert "comment__note" in note  # shown once, on the page of the thread that shows it
+    signed_in = Client()
+    signed_in.force_login(django_user_model.objects.create_user("Quinn", "q@example.com", "pw"))
+    guest_tokens = []
+    for url in links.values():
+        guest_page = guest.get(url).content.decode()
+        assert "Awaiting moderation" in guest_page
+        assert "Commenting as <strong>Quinn" in signed_in.get(url).content.decode()
+        guest_tokens.append(
+            re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', guest_page).group(1)
+        )
+
+    for url in links.values():
+        assert not served_from_the_cache(url)  # nothing personal was stored: rendered afresh
+        for _ in range(2):  # rendered and stored, then from the cache
+            page = Client().get(url).content.decode()
+            assert "Awaiting moderation" not in page and links_to_spam not in page
+            assert "Commenting as" not in page and "comment__note" not in page
+            assert CSRF_MARKER not in page and not any(token in page for token in guest_tokens)
+            assert re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', page)
+        assert served_from_the_cache(url)

@@ -12,7 +12,7 @@ from masthead.discussion.notes import comment_notes
 from masthead.discussion.readers import has_reader_identity, reader_for_request
 from masthead.discussion.services.comments import comments_are_open, discussion_settings, is_author
 from masthead.discussion.services.votes import OWN_COMMENT
-from masthead.publishing.page_cache import CSRF_MARKER
+from masthead.publishing.page_cache import CSRF_MARKER, do_not_store
 
 register = template.Library()
 
@@ -50,15 +50,19 @@ def comment_section(context, article):
     shown = {comment.pk for comment in selectors.iter_thread(thread.comments)}
 
     form = getattr(request, "comment_form", None)
+    reply_to = _int_or_none(request.GET.get("reply_to"))
     if form is None:
         form = CommentForm(invitation=options.invitation)
-        reply_to = _int_or_none(request.GET.get("reply_to"))
         if reply_to:
             form.initial["parent_id"] = reply_to
     replying_to = None
     parent_id = _int_or_none(form["parent_id"].value())
     if parent_id:
         replying_to = selectors.reply_target(article, parent_id)
+    if (reply_to and replying_to is None) or not selectors.is_linked_thread_place(
+        article.pk, sort=view["sort"], cursor=view["cursor"], snapshot=view["snapshot"]
+    ):
+        do_not_store(request)  # shown all the same, but no link of ours leads here
 
     return {
         "request": request,

@@ -25,6 +25,11 @@ from masthead.publishing.forms import ArticlePageForm
 IMAGE_MODEL = "publishing.CreditedImage"
 # A listing's `?page=` as its links write it ("2", never "02"); a page past the end is a 404.
 PAGE_NUMBER = r"[1-9][0-9]*"
+COMMENT_ID = r"[1-9][0-9]{0,18}"
+# [score_]creation time_id, as discussion.selectors.encode_cursor writes it.
+COMMENT_CURSOR = (
+    r"(-?[0-9]+_)?[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+[+-][0-9]{2}:[0-9]{2}_" + COMMENT_ID
+)
 
 
 class CachedPageMixin:
@@ -296,9 +301,16 @@ class ArticlePage(CachedPageMixin, Page):
     page_cache_variant_source = "masthead.discussion.selectors.thread_version"
     # A guest who commented sees their own comments awaiting moderation and their votes.
     page_cache_personal_cookies = (discussion_conf.READER_COOKIE,)
-    # The comment section's sort and "view all" links; replies and "load more" without
-    # JavaScript (reply_to, comments_after) are rendered each time.
-    page_cache_query = {"comments_sort": "|".join(SortOrder.values), "comments": "all"}
+    # The comment section's links without JavaScript: sort, "view all", "Reply" and "load more"
+    # (a thread position: the last top-level comment shown, and the newest when the reader came).
+    # The section stores a reply target or position only if it names this thread's comments.
+    page_cache_query = {
+        "comments_sort": "|".join(SortOrder.values),
+        "comments": "all",
+        "reply_to": COMMENT_ID,
+        "comments_after": COMMENT_CURSOR,
+        "comments_snapshot": COMMENT_ID,
+    }
     # The comment order a reader chose last time.
     page_cache_cookies = {discussion_conf.SORT_COOKIE: "|".join(SortOrder.values)}
 
