@@ -174,6 +174,9 @@ def thread(request, article_id):
     response["X-Comment-Count"] = str(page.count)
     response["X-Next-Cursor"] = page.next_cursor or ""
     response["X-Snapshot"] = str(page.snapshot)
+    if anchor_id and page.has_more:
+        # The panel lists a passage's newest comments only: it says so, and links to the thread.
+        response["X-Passage-Limit"] = str(conf.PASSAGE_PANEL_COMMENTS)
     if request.GET.get("sort") in SortOrder.values:
         _remember_sort(response, request.GET["sort"])
     return response

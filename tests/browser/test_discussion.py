@@ -540,6 +540,71 @@ def test_the_passage_panel_shows_the_replies_as_the_thread_does(
     page.screenshot(path=os.path.join(screenshot_dir, "passage-panel-replies-answered.png"))
 
 
+def test_answers_beside_a_deepest_passage_comment_are_in_its_panel_and_bubble(
+    live_server, page, article, screenshot_dir, monkeypatch
+):
+    """A comment on a passage at the deepest level is answered beside it: the panel lists the
+    answers after it, the bubble counts them, and one written in the panel adds to both. A
+    passage with more comments than the panel lists says so, and links to the thread."""
+    from masthead.discussion import conf
+
+    options = DiscussionSettings.for_site(article.get_site())
+    options.max_depth = 2
+    options.save()
+    passage = AnchorInput(quote="The bridge will open in spring.")
+    start = timezone.now() - timedelta(hours=1)
+
+    def say(body, name, *, minutes, **where):
+        return comment_post(
+            article=article,
+            reader=Reader(user=None, key=f"g-{name}", ip_hash=name),
+            body=body,
+            author_name=name,
+            author_email=f"{name.lower()}@example.com",
+            now=start + timedelta(minutes=minutes),
+            **where,
+        )
+
+    top = say("Good news for the harbour.", "Ola", minutes=0)
+    optimistic = say("Spring is optimistic.", "Ben", minutes=1, parent_id=top.pk, anchor=passage)
+    doubt = say("Councils rarely meet their dates.", "Cy", minutes=2, parent_id=optimistic.pk)
+
+    page.goto(live_server.url + article.url)
+    bubble = page.locator("mark.passage + .passage-bubble")
+    expect(bubble).to_have_text("2")
+    bubble.click()
+    panel = page.get_by_role("dialog", name="Comments on this passage")
+    panel_list = panel.locator(".passage-panel__list")
+    expect(panel_list.locator(f"#passage-comment-{doubt.pk}")).to_be_visible()
+    assert panel_list.evaluate(CONVERSATION_TREE) == [[optimistic.pk, []], [doubt.pk, []]]
+    expect(panel.locator("[data-passage-more]")).to_be_hidden()
+
+    panel.locator(f"#passage-comment-{doubt.pk} [data-reply-to]").click()
+    fill_guest(page, "Has it, though?")
+    panel.locator("#comment-form button[type=submit]").click()
+    expect(panel_list.locator(".comment__body", has_text="Has it, though?")).to_be_visible()
+    expect(bubble).to_have_text("3")
+    panel.locator(".passage-panel__close").click()
+    bubble.click()  # opened again, from the server
+    expect(panel_list.locator(".comment__body", has_text="Has it, though?")).to_be_visible()
+    assert len(panel_list.evaluate(CONVERSATION_TREE)) == 3
+    page.screenshot(path=os.path.join(screenshot_dir, "passage-panel-deepest-answers.png"))
+
+    say("I hope it is on time.", "Dee", minutes=3, anchor=passage)
+    monkeypatch.setattr(conf, "PASSAGE_PANEL_COMMENTS", 1)
+    panel.locator(".passage-panel__close").click()
+    page.reload()
+    bubble.click()
+    more = panel.locator("[data-passage-more]")
+    expect(more).to_have_text(
+        "Only the 1 newest comments on this passage are listed here. Read them all in the thread"
+    )
+    page.screenshot(path=os.path.join(screenshot_dir, "passage-panel-more.png"))
+    more.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"\?comments=all#comments$"))
+    expect(panel).to_be_hidden()
+
+
 def test_links_to_comments_in_the_passage_panel(live_server, page, article, screenshot_dir):
     """The panel's "in reply to …" and time links: a comment the panel shows is brought into
     view there; one it does not show is in the thread, and the panel closes to go to it."""

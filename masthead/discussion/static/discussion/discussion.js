@@ -470,6 +470,7 @@
           next: response.headers.get("X-Next-Cursor"),
           snapshot: response.headers.get("X-Snapshot"),
           count: parseInt(response.headers.get("X-Comment-Count") || "0", 10),
+          passageLimit: response.headers.get("X-Passage-Limit"),
         };
       });
     });
@@ -702,12 +703,23 @@
     bubble.title = label;
   }
 
-  /* The passages whose panels show a comment: its own, and those of the comments it hangs under. */
-  function passagesOf(item) {
+  /* The passages whose panels show a comment: its own, those of the comments it hangs under,
+     and those of the comment it answers from beside (a reply to a comment at the deepest level
+     sits beside it, and says "in reply to"). */
+  function passagesOf(item, seen) {
     var anchorIds = [];
+    seen = seen || [];
     for (var node = item; node; node = node.parentElement && node.parentElement.closest("[data-comment-id]")) {
+      if (seen.indexOf(node) >= 0) break;
+      seen.push(node);
       var passage = cardPart(node, ".comment__passage");
       if (passage && anchorIds.indexOf(passage.dataset.anchorId) < 0) anchorIds.push(passage.dataset.anchorId);
+      var answered = cardPart(node, '.comment__in-reply a[href^="#comment-"]');
+      if (answered) {
+        copiesOf(answered.getAttribute("href").slice("#comment-".length)).forEach(function (copy) {
+          passagesOf(copy, seen).forEach(function (id) { if (anchorIds.indexOf(id) < 0) anchorIds.push(id); });
+        });
+      }
     }
     return anchorIds;
   }
@@ -732,10 +744,13 @@
       panel.innerHTML = '<div class="passage-panel__inner"><button type="button" class="passage-panel__close" aria-label="Close">✕</button>' +
         '<h2 class="visually-hidden" id="passage-panel-title">Comments on this passage</h2>' +
         '<blockquote class="passage-panel__quote"></blockquote><ol class="comment-list passage-panel__list"></ol>' +
+        '<p class="passage-panel__more" hidden data-passage-more>Only the <span data-passage-limit></span> newest comments on this passage are listed here. ' +
+        '<a href="?comments=all#comments">Read them all in the thread</a></p>' +
         '<button type="button" class="button" data-comment-passage>Comment on this passage</button>' +
         '<p class="visually-hidden" role="status" data-announce></p></div>';
       document.body.appendChild(panel);
       panel.querySelector(".passage-panel__close").addEventListener("click", function () { panel.close(); });
+      panel.querySelector("[data-passage-more] a").addEventListener("click", function () { panel.close(); });
       panel.addEventListener("click", onThreadClick);
       panel.addEventListener("click", followCommentLink);
       panel.addEventListener("close", function () {
@@ -746,9 +761,15 @@
     panel.querySelector(".passage-panel__quote").textContent = "“" + quote + "”";
     var target = panel.querySelector(".passage-panel__list");
     target.innerHTML = "";
+    var more = panel.querySelector("[data-passage-more]");
+    more.hidden = true;
     panel.querySelector("[data-comment-passage]").onclick = function () { panel.close(); setPassage(quote, "", ""); };
     fetchThread({ anchor: anchorId }).then(function (result) {
       target.appendChild(panelCopies(fragment(result.html)));
+      if (result.passageLimit) {
+        more.querySelector("[data-passage-limit]").textContent = result.passageLimit;
+        more.hidden = false;
+      }
     });
     panel.showModal();
   }
