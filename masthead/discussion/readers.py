@@ -23,6 +23,9 @@ class Reader:
     key: str
     ip_hash: str
     is_new: bool = False
+    # The hash of the full address, as every address was hashed before IPv6 counted per /64:
+    # only address bans made before then hold it (see legacy_address_hash).
+    address_hash: str = ""
 
     @property
     def is_guest(self) -> bool:
@@ -54,6 +57,16 @@ def hash_address(address: str) -> str:
     return salted_hmac("masthead.ip-address", network, algorithm="sha256").hexdigest()[:40]
 
 
+def legacy_address_hash(address: str) -> str:
+    """The keyed hash of the whole address as given, as hash_address made it before it counted
+    IPv6 per /64; "" for no address. The same as hash_address for IPv4. Address bans made before
+    then hold this hash, and no stored address exists to recompute them, so they still match by it.
+    """
+    if not address:
+        return ""
+    return salted_hmac("masthead.ip-address", address, algorithm="sha256").hexdigest()[:40]
+
+
 def client_address(request) -> str:
     # uvicorn rewrites REMOTE_ADDR from X-Forwarded-For only for proxies listed in
     # --forwarded-allow-ips, so REMOTE_ADDR can be trusted here.
@@ -67,19 +80,20 @@ def request_network(request) -> str:
 
 def reader_for_request(request, *, create: bool = True) -> Reader | None:
     """The reader behind a request. A guest without a cookie gets a new key (set it on the response)."""
-    ip_hash = request_network(request)
+    address = client_address(request)
+    hashes = {"ip_hash": hash_address(address), "address_hash": legacy_address_hash(address)}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return Reader(user=user, key=f"u{user.pk}", ip_hash=ip_hash)
+        return Reader(user=user, key=f"u{user.pk}", **hashes)
     try:
         key = request.get_signed_cookie(conf.READER_COOKIE, default=None, salt=COOKIE_SALT)
     except BadSignature:
         key = None
     if key:
-        return Reader(user=None, key=key, ip_hash=ip_hash)
+        return Reader(user=None, key=key, **hashes)
     if not create:
         return None
-    return Reader(user=None, key="g" + secrets.token_urlsafe(18), ip_hash=ip_hash, is_new=True)
+    return Reader(user=None, key="g" + secrets.token_urlsafe(18), is_new=True, **hashes)
 
 
 def remember_reader(response, reader: Reader | None) -> None:

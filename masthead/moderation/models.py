@@ -237,6 +237,13 @@ class Ban(models.Model):
     decision = models.ForeignKey(
         Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="bans"
     )
+    legacy_address = models.BooleanField(
+        default=False,
+        help_text=_(
+            "An address ban made before IPv6 bans covered the whole /64 network: it may hold the "
+            "hash of one full address, which bans that address only."
+        ),
+    )
 
     class Meta:
         ordering = ["-created"]

@@ -19,6 +19,7 @@ class Submission:
     parent_id: int | None = None
     honeypot: str = ""
     seconds_to_submit: float | None = None
+    address_hash: str = ""  # the full address's hash, for address bans made before /64 hashes
 
     @property
     def is_guest(self) -> bool:

@@ -579,3 +579,12 @@ def test_the_dashboard_shows_what_waits_in_each_queue(mod_client, article, post)
 def test_the_dashboard_has_no_comment_counts_for_who_may_not_moderate(django_user_model):
     editor = group_member(django_user_model, "Editors")
     assert 'id="comment-queues-section"' not in editor.get("/admin/").content.decode()
+
+
+def test_the_bans_list_says_which_address_bans_cover_one_address_only(mod_client):
+    Ban.objects.create(kind="address", value="a" * 40, legacy_address=True)
+    Ban.objects.create(kind="address", value="b" * 40)
+    rows = BeautifulSoup(mod_client.get("/admin/moderation/bans/").content, "html.parser")
+    text = {row.td.get_text(" ", strip=True) for row in rows.select("tbody tr")}
+    assert any(t.startswith("Network address (hashed): #aaaaaaaa (this address only") for t in text)
+    assert "Network address (hashed): #bbbbbbbb" in text

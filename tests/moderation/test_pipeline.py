@@ -1,12 +1,17 @@
 """moderation.assess as discussion calls it: bans, the filter with the site's knowledge, modes."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from masthead.discussion.models import CommentStatus
+from masthead.discussion.models import Comment, CommentStatus
+from masthead.discussion.readers import hash_address
 from masthead.moderation.models import Ban, BanKind, CommentVerdict, ModerationSettings
+from tests.discussion.test_views import form_data
 from tests.moderation.conftest import HEATED, SCAM
 
 pytestmark = pytest.mark.django_db
@@ -266,3 +271,43 @@ def test_subscribers_hear_of_a_comment_once_even_if_an_edit_is_reviewed(
     assert comment.status == CommentStatus.PENDING
     comment_approve(comment=comment, moderator=moderator)
     assert announced == [comment.pk]
+
+
+def _post_from(article, address, body):
+    Client(REMOTE_ADDR=address).post(
+        f"/comments/{article.pk}/post/",
+        form_data(body=body, author_email=f"reader-{address.replace(':', '-')}@example.com"),
+    )
+    return Comment.objects.latest("id")
+
+
+def test_an_address_ban_from_before_ipv6_networks_still_bans_that_one_address(article):
+    """Such a ban holds the hash of the full IPv6 address, which cannot be turned into its /64."""
+    old_hash = salted_hmac("masthead.ip-address", "2001:db8:5:7::1", algorithm="sha256")
+    Ban.objects.create(kind=BanKind.ADDRESS, value=old_hash.hexdigest()[:40], legacy_address=True)
+    banned = _post_from(article, "2001:db8:5:7::1", HEATED)
+    assert banned.status == CommentStatus.SPAM
+    assert CommentVerdict.objects.get(comment=banned).reasons == [
+        "banned (network address (hashed))"
+    ]
+    neighbour = _post_from(article, "2001:db8:5:7::2", HEATED + " Indeed.")
+    assert neighbour.status == CommentStatus.PUBLISHED
+
+
+def test_an_address_ban_covers_the_whole_ipv6_64(article):
+    Ban.objects.create(kind=BanKind.ADDRESS, value=hash_address("2001:db8:5:7::1"))
+    assert _post_from(article, "2001:db8:5:7::2", HEATED).status == CommentStatus.SPAM
+    other_network = _post_from(article, "2001:db8:5:8::1", HEATED + " Indeed.")
+    assert other_network.status == CommentStatus.PUBLISHED
+
+
+def test_address_bans_made_before_the_upgrade_are_marked_as_one_address():
+    from django.apps import apps
+
+    migration = importlib.import_module("masthead.moderation.migrations.0010_ban_legacy_address")
+    address = Ban.objects.create(kind=BanKind.ADDRESS, value="f" * 40)
+    email = Ban.objects.create(kind=BanKind.EMAIL, value="troll@example.com")
+    migration.mark_existing_address_bans(apps, None)
+    address.refresh_from_db()
+    email.refresh_from_db()
+    assert address.legacy_address and not email.legacy_address

@@ -69,7 +69,12 @@ def current_models() -> core.Models:
 
 
 def active_ban(draft: Submission, now: datetime) -> Ban | None:
-    matches = Q(kind=BanKind.ADDRESS, value=draft.ip_hash) if draft.ip_hash else Q(pk__in=[])
+    matches = Q(pk__in=[])
+    # An address ban holds the hash of a network (an IPv6 /64) or, if it was made before IPv6
+    # counted per /64, of one full address; the two hashes never collide, so both are looked up.
+    address_hashes = {draft.ip_hash, draft.address_hash} - {""}
+    if address_hashes:
+        matches |= Q(kind=BanKind.ADDRESS, value__in=address_hashes)
     if draft.author_email:
         matches |= Q(kind=BanKind.EMAIL, value=draft.author_email.lower())
     if draft.user_id:
