@@ -168,6 +168,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# How long `masthead serve`, once told to stop, waits for its worker to finish the task in hand
+# (an e-mail, a retraining) before it kills it.
+MASTHEAD_SHUTDOWN_TIMEOUT = env.int("MASTHEAD_SHUTDOWN_TIMEOUT", 60, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

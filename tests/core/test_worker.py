@@ -1,5 +1,9 @@
-"""`masthead worker` with RQ: every job runs in a forked process."""
+"""`masthead worker`: RQ jobs run in forked processes; stopping lets the clock finish its job."""
 
+import threading
+import time
+
+from masthead.clock import start_clock_thread
 from masthead.management.commands import worker
 
 
@@ -18,3 +22,21 @@ def test_an_rq_worker_connects_per_process_instead_of_sharing_a_pool(monkeypatch
     worker.without_connection_pool()
     assert connection.closed
     assert "pool" not in connection.settings_dict["OPTIONS"]
+
+
+def test_a_stopping_worker_lets_the_clock_finish_the_job_in_hand(monkeypatch, settings):
+    """Publishing what is due is not cut in half when the worker is told to stop."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    started, finished = threading.Event(), threading.Event()
+
+    def slow_job():
+        started.set()
+        time.sleep(0.5)
+        finished.set()
+
+    monkeypatch.setattr(
+        worker, "start_clock_thread", lambda stop: start_clock_thread(stop, tick=slow_job)
+    )
+    monkeypatch.setattr(worker, "call_command", lambda *args, **options: started.wait(5))
+    worker.Command().handle(no_clock=False, interval=1.0, verbosity=0)
+    assert finished.is_set()

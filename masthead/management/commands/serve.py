@@ -1,7 +1,9 @@
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -35,6 +37,58 @@ def debug_warning(host: str, *, debug: bool, allowed_hosts) -> str | None:
     )
 
 
+def _start(command: list[str]) -> subprocess.Popen:
+    # In a process group of its own, a child does not get the terminal's Ctrl-C as well as the
+    # SIGTERM that Shutdown sends it: both worker kinds take a second signal as "abandon the task".
+    return subprocess.Popen(command, process_group=0)  # noqa: S603 (our interpreter, fixed arguments)
+
+
+class Shutdown:
+    """Stops the web server and the worker: each child gets one SIGTERM (the worker then finishes
+    the task in hand, the web server its requests) and is killed if it is still running `timeout`
+    seconds later. Another signal to `serve` while it waits kills them at once."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+    def __init__(self, children: list[subprocess.Popen], *, timeout: float):
+        self.children = children
+        self.timeout = timeout
+        self.deadline: float | None = None
+
+    def on_signal(self, signum, frame) -> None:
+        if self.deadline is None:
+            self.begin()
+        else:
+            self._kill_running()
+
+    def begin(self) -> None:
+        if self.deadline is not None:
+            return
+        self.deadline = time.monotonic() + self.timeout
+        for child in self.children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    def wait(self) -> None:
+        for child in self.children:
+            try:
+                child.wait(timeout=max(0.0, self.deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self._kill(child)
+                child.wait()
+
+    def _kill_running(self) -> None:
+        for child in self.children:
+            if child.poll() is None:
+                self._kill(child)
+
+    @staticmethod
+    def _kill(child: subprocess.Popen) -> None:
+        # The whole group: gunicorn's web workers, or the process running an RQ job, with it.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+
+
 class Command(BaseCommand):
     help = (
         "Serve the site with a production server (gunicorn running uvicorn workers: pages and "
@@ -52,8 +106,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-worker", action="store_true", help="Do not start a task worker.")
         parser.add_argument("--access-log", action="store_true", help="Log every request.")
+        parser.add_argument(
+            "--shutdown-timeout",
+            type=float,
+            default=settings.MASTHEAD_SHUTDOWN_TIMEOUT,
+            help="Seconds to let the worker finish the task in hand once told to stop, before it "
+            "is killed (default: MASTHEAD_SHUTDOWN_TIMEOUT or 60).",
+        )
 
-    def handle(self, *args, host, port, workers, no_worker, access_log, **options):
+    def handle(
+        self, *args, host, port, workers, no_worker, access_log, shutdown_timeout, **options
+    ):
+        if shutdown_timeout <= 0:
+            raise CommandError("--shutdown-timeout must be more than 0 seconds.")
         if workers < 1:
             raise CommandError("--workers must be at least 1.")
         if not settings.DEBUG:
@@ -67,7 +132,7 @@ class Command(BaseCommand):
 
         children: list[subprocess.Popen] = []
         if not no_worker:
-            children.append(subprocess.Popen([sys.executable, "-m", "masthead.cli", "worker"]))
+            children.append(_start([sys.executable, "-m", "masthead.cli", "worker"]))
         server = [
             sys.executable, "-m", "gunicorn", "masthead.asgi:application",
             "--worker-class", "uvicorn_worker.UvicornWorker",
@@ -82,24 +147,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Masthead is serving http://{host}:{port}/ (admin: http://{host}:{port}/admin/)"
         )
-        web = subprocess.Popen(server)  # noqa: S603 (our own interpreter and fixed arguments)
+        web = _start(server)
         children.insert(0, web)
-
-        def stop(signum, frame):
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        shutdown = Shutdown(children, timeout=shutdown_timeout)
+        for signum in Shutdown.SIGNALS:
+            signal.signal(signum, shutdown.on_signal)
         try:
             exit_code = web.wait()
         finally:
-            stop(signal.SIGTERM, None)
-            for child in children:
-                try:
-                    child.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            shutdown.begin()
+            shutdown.wait()
         if exit_code not in (0, -signal.SIGTERM, -signal.SIGINT):
             raise CommandError(f"The web server stopped with exit code {exit_code}.")

@@ -26,8 +26,7 @@ class Command(BaseCommand):
         if on_rq:
             without_connection_pool()
         stop = threading.Event()
-        if not no_clock:
-            start_clock_thread(stop)
+        clock = None if no_clock else start_clock_thread(stop)
         try:
             if on_rq:
                 call_command(
@@ -37,6 +36,8 @@ class Command(BaseCommand):
                 call_command("db_worker", interval=interval, verbosity=options["verbosity"])
         finally:
             stop.set()
+            if clock is not None:
+                clock.join()  # let a periodic job in hand (publishing what is due) finish
 
 
 def without_connection_pool() -> None:
