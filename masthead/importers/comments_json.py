@@ -10,6 +10,7 @@ its size; only a file at fault is read whole, by json, to say where.
 """
 
 import json
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC
@@ -32,6 +33,12 @@ READ_BYTES = 1 << 12
 MAX_DEPTH = 32
 OPENING = {"start_map", "start_array"}
 CLOSING = {"end_map", "end_array"}
+# A \uXXXX escape of half a UTF-16 surrogate pair, and of its second half.
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+LOW_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+PAIR_BYTES = 12  # len(rb"\ud83d\ude00")
+# A string (skipped whole), or a constant json.loads reads and JSON has not.
+STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
 
 
 def comments_export(
@@ -103,6 +110,61 @@ def _exported_ancestor(
     return comment_id
 
 
+class LoneSurrogate(Exception):
+    """A \\uXXXX escape at `byte` of the file is half of a surrogate pair without its other half."""
+
+    def __init__(self, byte: int):
+        super().__init__(f"lone surrogate escape at byte {byte}")
+        self.byte = byte
+
+
+class _SurrogatesChecked:
+    """The file, as ijson reads it, refusing an escaped lone surrogate ("\\ud800") before ijson
+    sees it: ijson's C backend reads one as "?", and one followed by another escape as a
+    different character, without a word. The last bytes of each read wait for the next, in case
+    an escape or a pair is cut between reads."""
+
+    def __init__(self, file: BinaryIO):
+        self.file = file
+        self.waiting = b""  # read, not yet checked
+        self.offset = 0  # of `waiting` in the file
+        self.backslashes = 0  # how many backslashes end what was checked
+        self.second_half_at = -1  # where the low half of the last pair checked is
+
+    def read(self, size: int = READ_BYTES) -> bytes:
+        if size == 0:  # ijson asks for nothing to learn whether the file gives bytes or text
+            return b""
+        while True:
+            chunk = self.file.read(size)
+            data = self.waiting + chunk
+            end = max(0, len(data) - (PAIR_BYTES - 1)) if chunk else len(data)
+            self._check(data, end)
+            checked, self.waiting = data[:end], data[end:]
+            self.offset += end
+            trailing = len(checked) - len(checked.rstrip(b"\\"))
+            self.backslashes = trailing + (self.backslashes if trailing == len(checked) else 0)
+            if checked or not chunk:
+                return checked
+
+    def _check(self, data: bytes, end: int) -> None:
+        for escape in SURROGATE_ESCAPE.finditer(data, 0, len(data)):
+            start = escape.start()
+            if start >= end:
+                return
+            before = start
+            while before > 0 and data[before - 1] == ord("\\"):
+                before -= 1
+            escaped_backslash = (start - before + (self.backslashes if before == 0 else 0)) % 2
+            if escaped_backslash:  # "\\\\ud800" is a backslash, then the text "ud800"
+                continue
+            if self.offset + start == self.second_half_at:
+                continue
+            if escape.group()[3] in b"89abAB" and LOW_SURROGATE_ESCAPE.match(data, start + 6):
+                self.second_half_at = self.offset + start + 6
+                continue
+            raise LoneSurrogate(self.offset + start)
+
+
 class NotUtf8Text(Exception):
     """The file stops being UTF-8 text at `byte` (counted from 0)."""
 
@@ -115,11 +177,12 @@ def read_comments(file: BinaryIO) -> Iterator[object]:
     """The items of the JSON list a file holds, one at a time as the file is read (by ijson).
 
     ImportRefused says where the file stops being JSON, by line and column as `json.loads`
-    would, or that it holds something other than a list; NotUtf8Text where it stops being
+    would (NaN, Infinity and escaped lone surrogates too), or that it holds something other than
+    a list; NotUtf8Text where it stops being
     UTF-8 (named first, wherever it is). Items before the fault have been yielded by then:
     check the whole file first. The file must be seekable: at a fault it is read again, whole.
     """
-    events = ijson.parse(file, buf_size=READ_BYTES)
+    events = ijson.parse(_SurrogatesChecked(file), buf_size=READ_BYTES)
     try:
         first = next(events)
         if first[1] == "start_map":
@@ -131,7 +194,7 @@ def read_comments(file: BinaryIO) -> Iterator[object]:
             yield _with_floats(item)
     # ValueError: what ijson's Python backend (where the C one is missing) raises for some
     # faults, such as bytes that are not UTF-8.
-    except (ijson.JSONError, ValueError) as error:
+    except (ijson.JSONError, ValueError, LoneSurrogate) as error:
         raise _fault(file, error) from None
 
 
@@ -175,6 +238,14 @@ def _fault(file: BinaryIO, error: Exception) -> Exception:
         text = data.decode("utf-8")
     except UnicodeDecodeError as not_utf8:
         return NotUtf8Text(not_utf8.start)
+    if isinstance(error, LoneSurrogate):
+        line, column = _line_and_column(data[: error.byte].decode("utf-8"))
+        escape = data[error.byte : error.byte + 6].decode("ascii")
+        return ImportRefused(
+            f"Not valid text: {escape} at line {line}, column {column} is half of a UTF-16 "
+            "surrogate pair without its other half, so it stands for no character (the file "
+            "was cut or made by a faulty program); mend or remove it."
+        )
     del data
     try:
         # Objects are dropped as soon as they are read: what is kept is the text.
@@ -188,4 +259,16 @@ def _fault(file: BinaryIO, error: Exception) -> Exception:
     except RecursionError:
         pass
     # json reads NaN and Infinity, which JSON has not; ijson says what it found, not where.
+    for found in STRING_OR_CONSTANT.finditer(text):
+        if found.group(1):
+            line, column = _line_and_column(text[: found.start()])
+            return ImportRefused(
+                f"Not valid JSON: {found.group(1)} at line {line}, column {column}: JSON has no "
+                "NaN or Infinity; write a number or null."
+            )
     return ImportRefused(f"Not valid JSON: {str(error).splitlines()[0].rstrip('.')}.")
+
+
+def _line_and_column(before: str) -> tuple[int, int]:
+    """Where the text that follows `before` starts, counted as json.loads counts."""
+    return before.count("\n") + 1, len(before) - before.rfind("\n")

@@ -91,9 +91,41 @@ def test_numbers_are_those_json_loads_reads():
     assert [type(number) for number in numbers] == [int, float, float, int]
 
 
-def test_what_only_json_loads_reads_is_refused():
-    with pytest.raises(ImportRefused, match=r"^Not valid JSON: .+\.$"):
-        read('[{"id": 1, "votes": NaN}]')
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('[{"id": 1,\n  "votes": NaN}]', "NaN at line 2, column 12"),
+        ('["NaN", -Infinity]', "-Infinity at line 1, column 9"),
+        ('[{"Infinity": Infinity}]', "Infinity at line 1, column 15"),
+    ],
+)
+def test_what_only_json_loads_reads_is_refused_where_it_is(text, where):
+    with pytest.raises(ImportRefused) as refused:
+        read(text)
+    assert str(refused.value) == (
+        f"Not valid JSON: {where}: JSON has no NaN or Infinity; write a number or null."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('["a\\ud800b"]', "\\ud800 at line 1, column 4"),
+        ('["ok",\n "\\udc00"]', "\\udc00 at line 2, column 3"),
+        ('["\\ud83d\\u0041"]', "\\ud83d at line 1, column 3"),  # read as "\U0001f441" before
+        ('["\\\\\\uDBFF"]', "\\uDBFF at line 1, column 5"),
+        ('["x\\ud83d', "\\ud83d at line 1, column 4"),
+    ],
+)
+def test_a_lone_surrogate_is_refused_where_it_is(text, where):
+    with pytest.raises(ImportRefused) as refused:
+        read(text)
+    assert str(refused.value).startswith(f"Not valid text: {where} is half of a UTF-16 surrogate")
+
+
+def test_escaped_surrogate_pairs_and_escaped_backslashes_are_read_as_json_loads_reads_them():
+    text = '["\\ud83d\\ude00 \\u00e9", "\\\\ud800", "?", "\\uD83D\\uDE00"]'
+    assert read(text) == json.loads(text) == ["\U0001f600 \xe9", "\\ud800", "?", "\U0001f600"]
 
 
 def test_nesting_deeper_than_a_comment_could_is_refused_before_it_is_read():

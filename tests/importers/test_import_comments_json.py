@@ -71,6 +71,10 @@ def test_import_a_thread(article, tmp_path, capsys):
         ([GOOD[0], {**GOOD[1], "votes": "many"}], "Item 2 (id 2): votes must be a whole number"),
         ([GOOD[0], {k: v for k, v in GOOD[2].items() if k != "text"}], "Item 2 (id 3) lacks text"),
         ([GOOD[0], GOOD[0]], "Item 2 (id 1): the id is used twice"),
+        (
+            [GOOD[0], {**GOOD[1], "id": 1.5}],
+            "Item 2 (id 1.5): id must be a whole number or a string, not 1.5.",
+        ),
         ([GOOD[0], {**GOOD[2], "email": "not-mail"}], "is not an e-mail address"),
         (
             [GOOD[0], {**GOOD[1], "created": "2025-02-30T10:00:00Z"}],
@@ -245,3 +249,16 @@ def test_a_file_that_is_not_utf8_is_refused(article, tmp_path):
     path.write_bytes(b'[{"id": 1, "text": "caf\xe9"}]')
     with pytest.raises(CommandError, match=r"is not UTF-8 text \(byte 23\)"):
         call_command("import-comments", "--article", str(article.pk), str(path))
+
+
+def test_a_lone_surrogate_is_refused_where_it_is_and_nothing_is_imported(article, tmp_path):
+    text = json.dumps(GOOD, indent=1).replace('"Reply"', '"Re\\ud800ply"')
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "import-comments", "--article", str(article.pk), str(thread_file(tmp_path, text))
+        )
+    line = text.count("\n", 0, text.index("\\ud800")) + 1
+    assert f"\\ud800 at line {line}, column 14 is half of a UTF-16 surrogate pair" in str(
+        refused.value
+    )
+    assert not Comment.objects.exists()

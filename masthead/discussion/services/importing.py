@@ -322,7 +322,7 @@ def lenient_email(value: str) -> str:
 
 def _local_id(value, where: str, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | str) or str(value).strip() == "":
-        raise ImportRefused(f"{where}: {name} must be a number or a string, not {value!r}.")
+        raise ImportRefused(f"{where}: {name} must be a whole number or a string, not {value!r}.")
     if len(str(value)) > ID_MAX_LENGTH:
         raise ImportRefused(f"{where}: {name} is longer than {ID_MAX_LENGTH} characters.")
     return str(value)
