@@ -22,6 +22,10 @@ class RQBackend(rq_backend.RQBackend):
     Redis when the transaction commits, and not at all if it rolls back. Its id is known at once,
     as with the plain backend; its result can be looked up once it has been handed over."""
 
+    # This copies django-tasks-rq 0.12's enqueue (pinned in pyproject.toml) instead of calling it:
+    # the library makes the job's id and hands the job to Redis in one call, so calling it on
+    # commit would give the job another id than the result returned now, and the library has no
+    # way to be given the id nor a hook to defer the hand-over. Compare on upgrading.
     def enqueue(self, task, args, kwargs):
         self.validate_task(task)
         task_result = TaskResult(
