@@ -17,11 +17,12 @@ class PublishingConfig(AppConfig):
         )
 
         from masthead.publishing.models import CreditedImage, SiteIdentity
-        from masthead.publishing.page_cache import content_changed, edit_saved
+        from masthead.publishing.page_cache import content_changed, edit_saved, slug_changed
 
         # Signals only invalidate caches (see page_cache); they change nothing else.
-        for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+        for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(content_changed, dispatch_uid=f"masthead-content-{id(signal)}")
+        page_slug_changed.connect(slug_changed, dispatch_uid="masthead-content-slug")
         for model in (PageViewRestriction,):
             post_save.connect(
                 content_changed, sender=model, dispatch_uid="masthead-content-restriction"

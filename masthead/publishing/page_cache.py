@@ -66,6 +66,14 @@ def content_changed(**kwargs) -> None:
     _memo["value"] = None
 
 
+def slug_changed(*, instance, **kwargs) -> None:
+    """Signal receiver for a page's new address. Autosave renames a new article each time its
+    headline changes, and the address of a page readers cannot see is nothing they see: only a
+    live page, or one with live pages under it, changes cached pages."""
+    if instance.live or instance.get_descendants().live().exists():
+        content_changed()
+
+
 # Wagtail fills these in on an image's first use; they change nothing readers see either.
 _TECHNICAL_IMAGE_FIELDS = {"file_size", "file_hash", "width", "height"}
 

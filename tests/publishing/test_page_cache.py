@@ -558,3 +558,38 @@ def test_reply_and_load_more_pages_never_carry_another_readers_view(newsroom, dj
             assert CSRF_MARKER not in page and not any(token in page for token in guest_tokens)
             assert re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', page)
         assert served_from_the_cache(url)
+
+
+def content_version_value() -> int:
+    from masthead.publishing.models import ContentVersion
+
+    return ContentVersion.objects.get(pk=1).value
+
+
+def test_autosave_renaming_a_draft_keeps_the_cached_pages(
+    newsroom, django_capture_on_commit_callbacks
+):
+    """Autosave saves a new article each time its headline, and so its address, changes."""
+    draft = make_article(section=newsroom["world"], title="Ferry fares", publish=False)
+    Client().get("/")
+    before = content_version_value()
+    for slug in ("ferry-fares-rise", "ferry-fares-rise-in-spring"):
+        with django_capture_on_commit_callbacks(execute=True):
+            draft.slug = slug
+            draft.save()
+    assert content_version_value() == before
+
+
+def test_a_new_address_of_a_live_page_or_one_above_live_pages_shows_on_cached_pages(
+    newsroom, django_capture_on_commit_callbacks
+):
+    article = newsroom["articles"]["ferry"]
+    section = article.get_parent().specific
+    section.live = False
+    section.save()
+    before = content_version_value()
+    for page, slug in ((article, "ferry-news"), (section, "world-news")):
+        with django_capture_on_commit_callbacks(execute=True):
+            page.slug = slug
+            page.save()
+    assert content_version_value() == before + 2
