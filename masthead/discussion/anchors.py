@@ -27,7 +27,12 @@ def _block_texts(article):
 
 def article_text(article) -> str:
     """The article's readable text, whitespace squeezed, as a browser would select it."""
-    key = f"discussion:article-text:{article.pk}:{article.latest_revision_id}"
+    # Keyed on the live revision too: an edit scheduled to go live is the latest revision while
+    # the old text is still live, and stays the latest once it goes live.
+    key = (
+        f"discussion:article-text:{article.pk}:{article.live_revision_id}"
+        f":{article.latest_revision_id}"
+    )
     text = cache.get(key)
     if text is None:
         text = squeeze(

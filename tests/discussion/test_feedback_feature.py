@@ -150,3 +150,22 @@ def test_the_panel_says_when_a_passage_has_more_comments_than_it_lists(
     panel = client.get(f"/comments/{article.pk}/?anchor={passage['id']}")
     assert len(panel_items(panel.content.decode())) == 3
     assert "X-Passage-Limit" not in panel
+
+
+def test_an_edit_scheduled_to_go_live_is_the_text_passages_are_found_in_once_it_is_live(article):
+    from wagtail.models import Page
+    from wagtail.rich_text import RichText
+
+    from masthead.discussion.anchors import article_text
+
+    article.save_revision().publish()
+    article.body = [("paragraph", RichText("<p>The bridge will open in autumn.</p>"))]
+    scheduled = article.save_revision()  # the latest revision while the old text is live
+    live = Page.objects.get(pk=article.pk).specific
+    assert "in spring" in article_text(live)  # readers read, the old text is remembered
+
+    scheduled.publish()
+
+    assert article_text(Page.objects.get(pk=article.pk).specific) == (
+        "The bridge will open in autumn."
+    )
