@@ -144,6 +144,14 @@ class SignupForm(UserCreationForm):
         model = get_user_model()
         fields = ("username", "first_name", "email")
 
+    def clean_first_name(self):
+        from masthead.accounts.services import AccountRefused, account_name_checked
+
+        try:
+            return account_name_checked(self.cleaned_data["first_name"])
+        except AccountRefused as refusal:
+            raise ValidationError(refusal.message, code="name") from None
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if get_user_model().objects.filter(email__iexact=email).exists():

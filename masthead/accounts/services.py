@@ -22,8 +22,8 @@ from masthead.refusals import Refused
 NAME_MISSING = "Please give the name to show with your comments."
 NAME_TOO_LONG = "Please shorten your name to at most {limit} characters."
 NAME_ADVERTISES = (
-    "A name cannot carry a web address, a phone number or a messenger handle: it shows with "
-    "every comment you wrote."
+    "A name cannot carry a web address or domain, an e-mail address, a phone number or a "
+    "messenger handle: it shows with every comment you write."
 )
 # A new name rewrites every comment of the account and renews the cached pages of their threads.
 NAME_CHANGES_PER_DAY = 5
@@ -51,11 +51,10 @@ class AccountRefused(Refused):
         self.field = field
 
 
-def account_name_change(*, user, name: str) -> int:
-    """Show `name` with the account's comments from now on, and with all those it wrote before.
-
-    Names are held to the rules of a comment's name, and may not advertise: they appear on
-    comments that moderation has already passed. Returns the number of comments renamed."""
+def account_name_checked(name: str) -> str:
+    """The name as an account shows it, if it may: the rules of a comment's name, and no
+    advertising (a link or domain, an e-mail address, a phone number, a messenger handle), as
+    moderation tells it: a name chosen at sign-up or later shows on comments moderation passed."""
     name = one_line(name)
     if not name:
         raise AccountRefused(NAME_MISSING, field="name")
@@ -64,6 +63,15 @@ def account_name_change(*, user, name: str) -> int:
         raise AccountRefused(NAME_TOO_LONG.format(limit=limit), field="name")
     if moderation.name_advertises(name):
         raise AccountRefused(NAME_ADVERTISES, field="name")
+    return name
+
+
+def account_name_change(*, user, name: str) -> int:
+    """Show `name` with the account's comments from now on, and with all those it wrote before.
+
+    Names are held to the rules of account_name_checked. Returns the number of comments
+    renamed."""
+    name = account_name_checked(name)
     if name == author_name_of(user):
         return 0
     if limits.count(f"account-name-changes:{user.pk}", 24 * 3600) > NAME_CHANGES_PER_DAY:

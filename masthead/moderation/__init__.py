@@ -31,8 +31,9 @@ def reported_by(*, reader_key: str, comment_ids) -> set[int]:
 
 
 def name_advertises(name: str) -> bool:
-    """Whether an author's name carries a link, a phone number, a messenger handle or a sales
-    pitch: a name readers choose after their comments were assessed shows on all of them."""
+    """Whether an author's name carries a link or a domain, an e-mail address, a phone number, a
+    messenger handle or a sales pitch: a name readers choose after their comments were assessed
+    shows on all of them."""
     from masthead.moderation.core import name_advertises as advertises
 
     return advertises(name)

@@ -114,6 +114,9 @@ def test_a_new_name_shows_at_once_on_the_readers_comments_in_cached_pages(signed
         ("R" * 81, account_services.NAME_TOO_LONG.format(limit=80)),
         ("Rosa WhatsApp +1 555 123 4567", account_services.NAME_ADVERTISES),
         ("cheap-pills.example.com", account_services.NAME_ADVERTISES),
+        ("Rosa, example dot com", account_services.NAME_ADVERTISES),
+        ("Rosa rosa.deals@example.net", account_services.NAME_ADVERTISES),
+        ("Rosa @rosa_deals", account_services.NAME_ADVERTISES),
     ],
 )
 def test_a_name_that_cannot_be_shown_is_refused_and_kept_in_the_form(

@@ -70,6 +70,33 @@ def test_signing_up_signs_the_reader_in(client):
     assert client.get("/accounts/login/").status_code == 302  # already signed in
 
 
+KIT = {
+    "username": "kit",
+    "first_name": "Kit",
+    "email": "kit@example.org",
+    "password1": "a-long-unusual-pass-42",
+    "password2": "a-long-unusual-pass-42",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["cheap-pills.com", "Kit, example dot com", "Kit kit@example.net", "Kit +1 415 555 0123"],
+)
+def test_sign_up_refuses_a_name_that_advertises_and_keeps_what_was_typed(
+    client, django_user_model, mailoutbox, name
+):
+    from masthead.accounts.services import NAME_ADVERTISES
+
+    refused = client.post("/accounts/signup/", {**KIT, "first_name": name})
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert NAME_ADVERTISES in html
+    assert 'value="kit@example.org"' in html
+    assert not django_user_model.objects.filter(username="kit").exists()
+    assert mailoutbox == []
+
+
 def test_one_network_cannot_sign_up_or_probe_addresses_without_end(django_user_model):
     from masthead.accounts import SIGNUPS_PER_ADDRESS_PER_HOUR, TOO_MANY_SIGNUPS
 

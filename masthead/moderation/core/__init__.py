@@ -20,8 +20,9 @@ Normalisation and fingerprints
     are counted in ``zero_width`` and ``harmless_invisible`` but not as obfuscation
     (``hidden_invisible`` is the rest).
 ``name_advertises(name) -> bool``
-    Whether an author's name carries a link, a phone number, a messenger handle or a sales
-    pitch (what ``assess`` counts against a comment whose name does).
+    Whether an author's name carries a link or a domain (spelt out too: "example dot com"), an
+    e-mail address, a phone number, a messenger or a handle on one, or a sales pitch (what
+    ``assess`` counts against a comment whose name does).
 ``fingerprint(text) -> int``
     64-bit SimHash of the normalised text, *signed* so it fits a ``BigIntegerField``.
 ``similarity(a, b) -> float``

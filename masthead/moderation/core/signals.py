@@ -473,11 +473,20 @@ def _phones(raw: str) -> list[str]:
 
 
 def name_advertises(name: str) -> bool:
-    """Whether an author's name carries a link, a phone number, a messenger handle or a sales
+    """Whether an author's name carries a link or a domain (spelt out too: "example dot com"),
+    an e-mail address, a phone number, a messenger or a handle on one ("@loanfast"), or a sales
     pitch (guests often advertise there)."""
     n = normalise(name)
     facts = scam_facts(n)
-    return bool(n.urls or facts.phones or facts.messenger or facts.shapes)
+    return bool(
+        n.urls
+        or facts.emails
+        or link_facts(n).obfuscated
+        or facts.phones
+        or facts.messenger
+        or facts.handles
+        or facts.shapes
+    )
 
 
 def scam_facts(n: Normalised) -> ScamFacts:

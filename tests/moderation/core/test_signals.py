@@ -163,6 +163,12 @@ def test_debate_is_not_self_promotion(text):
         ("cheap-pills.example.com", True),
         ("WhatsApp +1 415 555 0123", True),
         ("Telegram @loanfast", True),
+        ("Ana M. de la Cruz", False),
+        ("J.R. Okafor-Smith", False),
+        ("example dot com", True),
+        ("Cheap pills (dot) net", True),
+        ("Kim kim.sales@example.org", True),
+        ("@loanfast", True),
     ],
 )
 def test_a_name_that_advertises_is_told_from_a_name(name, advertises):
