@@ -30,6 +30,23 @@ urlpatterns = [
     path("accounts/", account_views.profile, name="accounts-profile"),
     path("accounts/name/", account_views.name_change, name="accounts-name"),
     path("accounts/email/", account_views.email_change, name="accounts-email"),
+    path("accounts/email/resend/", account_views.email_change_resend, name="accounts-email-resend"),
+    path("accounts/email/cancel/", account_views.email_change_cancel, name="accounts-email-cancel"),
+    path(
+        "accounts/email/change/<str:token>/",
+        account_views.email_change_confirm,
+        name="accounts-email-change-confirm",
+    ),
+    path(
+        "accounts/email/confirm/resend/",
+        account_views.email_confirmation_resend,
+        name="accounts-email-confirmation-resend",
+    ),
+    path(
+        "accounts/email/confirm/<str:token>/",
+        account_views.email_confirm,
+        name="accounts-email-confirm",
+    ),
     path(
         "accounts/subscriptions/<int:subscription_id>/stop/",
         account_views.subscription_stop,

@@ -61,7 +61,7 @@ TOO_MANY_RESET_REQUESTS = (
 )
 
 
-def _counter_key(name: str) -> str:
+def counter_key(name: str) -> str:
     """A username or address as a limit's counter names it: whatever its case, and unreadable."""
     return hashlib.sha256(name.strip().lower().encode()).hexdigest()[:32]
 
@@ -79,7 +79,7 @@ def _failure_keys(request, username) -> list[str]:
     from masthead.discussion.readers import request_network
 
     address = request_network(request)
-    account = _counter_key(str(username or ""))
+    account = counter_key(str(username or ""))
     return [f"login-failures:{account}:{address}", f"login-failures:*:{address}"]
 
 
@@ -184,7 +184,11 @@ def signup(request):
         }
         return render(request, "accounts/signup.html", context, status=429)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        from masthead.accounts.services import account_signed_up
+
+        with transaction.atomic():
+            user = form.save()
+            account_signed_up(user=user, site_name=site_name_of(request))
         login(request, user, backend="masthead.accounts.ThrottledModelBackend")
         return redirect(safe_next(request))
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")})
@@ -256,7 +260,7 @@ class ReaderPasswordResetView(PasswordResetView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        account = _counter_key(form.cleaned_data["email"])
+        account = counter_key(form.cleaned_data["email"])
         sent = limits.count(f"password-reset-emails:{account}", 3600)
         if sent <= PASSWORD_RESET_EMAILS_PER_ACCOUNT_PER_HOUR:  # beyond it, earlier links work
             form.save(site_name=site_name_of(self.request))

@@ -1,6 +1,9 @@
 """Changes a signed-in reader makes to their own account: the name shown with their comments,
 their e-mail address, and deleting the account. The password is checked before these are
-called (forms.py), through the throttled backend."""
+called (forms.py), through the throttled backend.
+
+An address is the reader's once they open a link sent to it: the one sent at sign-up confirms
+the account's address, the one sent to a new address moves the account to it (email_links)."""
 
 from datetime import datetime
 
@@ -10,13 +13,24 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from masthead import limits, moderation
+from masthead.accounts import counter_key, email_links
+from masthead.accounts.models import AccountEmail
+from masthead.accounts.selectors import (
+    EMAIL_LINK_DAYS,
+    PendingEmailChange,
+    email_change_pending,
+    email_is_confirmed,
+)
 from masthead.discussion import conf as discussion_conf
 from masthead.discussion import selectors as discussion_selectors
 from masthead.discussion import services as discussion
 from masthead.discussion.services.comments import author_name_of, one_line
+from masthead.links import absolute_url
 from masthead.refusals import Refused
 
 NAME_MISSING = "Please give the name to show with your comments."
@@ -33,10 +47,41 @@ TOO_MANY_NAME_CHANGES = (
 EMAIL_INVALID = "That e-mail address does not look right."
 EMAIL_UNCHANGED = "That is the address your account has already."
 EMAIL_TAKEN = "Another account has this e-mail address."
+EMAIL_TAKEN_SINCE = (
+    "Another account has taken {email} since you asked for it, so your account keeps its "
+    "address. You can choose another one on your account page."
+)
 # Each attempt answers whether another account has the address, as sign-up would.
 EMAIL_CHANGES_PER_HOUR = 5
 TOO_MANY_EMAIL_CHANGES = (
     "Too many changes of e-mail address for your account in the last hour. Please try again later."
+)
+# As for password resets: requests from one network address (each sends mail to an address the
+# asker names), and confirmation e-mails to one address, so that nobody fills an inbox with links.
+EMAIL_CHANGES_PER_NETWORK_PER_HOUR = 10
+TOO_MANY_EMAIL_CHANGES_FROM_NETWORK = (
+    "Too many changes of e-mail address from your network in the last hour. Please try again later."
+)
+CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR = 3
+TOO_MANY_CONFIRMATION_EMAILS = (
+    "Several confirmation e-mails have gone to {email} in the last hour. Please use the link in "
+    "one of them, or try again later."
+)
+NO_EMAIL_CHANGE_PENDING = "No change of address is waiting to be confirmed."
+EMAIL_CONFIRMED_ALREADY = "Your address is confirmed already."
+LINK_INVALID = "This link is not valid: it may have been cut short. Please copy it whole."
+LINK_EXPIRED = (
+    f"This link has expired: links work for {EMAIL_LINK_DAYS} days. You can ask for a new one on "
+    "your account page."
+)
+CHANGE_LINK_RETIRED = (
+    "This link no longer works: the address was changed with it already, or the change was "
+    "cancelled or asked for again (the newest e-mail has the link that works). Your account page "
+    "shows the address your account has."
+)
+CONFIRM_LINK_RETIRED = (
+    "This link no longer works: it confirms an address the account no longer has. Your account "
+    "page shows the address your account has."
 )
 EDITORS_DELETED_IN_ADMIN = (
     "The accounts of editors and administrators are deleted in the admin, by an administrator."
@@ -83,13 +128,7 @@ def account_name_change(*, user, name: str) -> int:
         return discussion.author_rename(user=user, name=name)
 
 
-def account_email_change(*, user, email: str, site_name: str) -> str:
-    """Give the account a new address (for password resets and the notifications it asks for
-    from now on), unique among accounts whatever its case; returns the old one, which is told
-    of the change in the background.
-
-    Subscriptions already confirmed keep the address that confirmed them, as the comments keep
-    the address they were posted with. A ban on the old address bars the new one too."""
+def _normalised_email(email: str) -> str:
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -97,23 +136,215 @@ def account_email_change(*, user, email: str, site_name: str) -> str:
         raise AccountRefused(EMAIL_INVALID, field="email") from None
     if len(email) > get_user_model()._meta.get_field("email").max_length:
         raise AccountRefused(EMAIL_INVALID, field="email")
-    old_email = user.email
-    if email == old_email.lower():
+    return email
+
+
+def _email_taken(email: str, *, user) -> bool:
+    return get_user_model().objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+
+
+def _confirmation_email_allowed(email: str) -> bool:
+    sent = limits.count(f"account-confirmation-emails:{counter_key(email)}", 3600)
+    return sent <= CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR
+
+
+def account_email_change_request(
+    *, user, email: str, site_name: str, network: str = "", now: datetime | None = None
+) -> PendingEmailChange:
+    """Ask to move the account to `email` (the password was checked): a link goes to that
+    address, and the account's address changes only when it is opened (account_email_change).
+
+    Asking again, for the same address or another, sends a new link and retires those sent
+    before. `network` is the hash of the asker's network address."""
+    now = now or timezone.now()
+    email = _normalised_email(email)
+    if email == user.email.lower():
         raise AccountRefused(EMAIL_UNCHANGED, field="email")
     if limits.count(f"account-email-changes:{user.pk}", 3600) > EMAIL_CHANGES_PER_HOUR:
         raise AccountRefused(TOO_MANY_EMAIL_CHANGES, field="email", status=429)
-    if get_user_model().objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+    if network and (
+        limits.count(f"account-email-changes-from:{network}", 3600)
+        > EMAIL_CHANGES_PER_NETWORK_PER_HOUR
+    ):
+        raise AccountRefused(TOO_MANY_EMAIL_CHANGES_FROM_NETWORK, field="email", status=429)
+    if _email_taken(email, user=user):
         raise AccountRefused(EMAIL_TAKEN, field="email")
+    if not _confirmation_email_allowed(email):
+        refusal = TOO_MANY_CONFIRMATION_EMAILS.format(email=email)
+        raise AccountRefused(refusal, field="email", status=429)
+    with transaction.atomic():
+        AccountEmail.objects.update_or_create(
+            user=user, defaults={"new_email": email, "new_email_requested": now}
+        )
+        user_id = user.pk
+        transaction.on_commit(lambda: send_email_change_link.enqueue(user_id, site_name))
+    return PendingEmailChange(email, now)
+
+
+def account_email_change_resend(
+    *, user, site_name: str, network: str = "", now: datetime | None = None
+) -> PendingEmailChange:
+    """A new link for the change of address waiting to be confirmed (limited as asking is)."""
+    now = now or timezone.now()
+    pending = email_change_pending(user, now=now)
+    if pending is None:
+        raise AccountRefused(NO_EMAIL_CHANGE_PENDING)
+    return account_email_change_request(
+        user=user, email=pending.new_email, site_name=site_name, network=network, now=now
+    )
+
+
+def account_email_change_cancel(*, user) -> None:
+    """Forget the change of address waiting to be confirmed: its links stop working."""
+    AccountEmail.objects.filter(user_id=user.pk).update(new_email="", new_email_requested=None)
+
+
+def account_email_change_to_confirm(*, token: str):
+    """The account a change-of-address link moves and the address it moves to, if the link can
+    still do it: it names the newest change asked for, which is still waiting."""
+    return _change_waiting_for(_link_payload(token, salt=email_links.CHANGE_SALT))
+
+
+def _change_waiting_for(payload: dict):
+    user = get_user_model().objects.filter(pk=payload["u"], is_active=True).first()
+    waiting = AccountEmail.objects.filter(user_id=payload["u"]).exclude(new_email="").first()
+    if (
+        user is None
+        or waiting is None
+        or waiting.new_email != payload.get("e")
+        or waiting.new_email_requested is None
+        or email_links.moment(waiting.new_email_requested) != payload.get("t")
+    ):
+        raise AccountRefused(CHANGE_LINK_RETIRED, status=410)
+    return user, waiting.new_email
+
+
+def account_email_change_confirm(*, token: str, site_name: str):
+    """The reader opened the link sent to the new address: the account moves to it. Returns
+    the account, whose `email` is now the new address."""
+    payload = _link_payload(token, salt=email_links.CHANGE_SALT)
+    with transaction.atomic():
+        # Locked: the same link opened twice at once changes the address once.
+        list(AccountEmail.objects.select_for_update().filter(user_id=payload["u"]))
+        user, new_email = _change_waiting_for(payload)
+        account_email_change(user=user, email=new_email, site_name=site_name)
+    return user
+
+
+def account_email_change(*, user, email: str, site_name: str) -> str:
+    """Give the account its new address, the one change of an account's address a reader makes
+    (once the link sent to it is opened); returns the old address, which is told of the change
+    in the background. The new address is the reader's, so the account counts as confirmed.
+
+    Another account may have taken the address since it was asked for: checked again here.
+    Subscriptions already confirmed keep the address that confirmed them, as the comments keep
+    the address they were posted with. A ban on the old address bars the new one too."""
+    email = _normalised_email(email)
+    if _email_taken(email, user=user):
+        raise AccountRefused(EMAIL_TAKEN_SINCE.format(email=email), field="email")
+    old_email = user.email
     with transaction.atomic():
         user.email = email
         user.save(update_fields=["email"])
+        AccountEmail.objects.update_or_create(
+            user=user, defaults={"confirmed": True, "new_email": "", "new_email_requested": None}
+        )
         moderation.email_bans_carry(old_email=old_email, new_email=email)
-    if old_email:
+    if old_email and old_email.lower() != email:
         username = user.get_username()
         transaction.on_commit(
             lambda: send_email_changed_notice.enqueue(old_email, email, username, site_name)
         )
     return old_email
+
+
+def _link_payload(token: str, *, salt: str) -> dict:
+    try:
+        return email_links.read_token(token, salt=salt)
+    except email_links.LinkExpired:
+        raise AccountRefused(LINK_EXPIRED, status=410) from None
+    except email_links.LinkInvalid:
+        raise AccountRefused(LINK_INVALID, status=404) from None
+
+
+def account_signed_up(*, user, site_name: str) -> None:
+    """A reader just made the account (and may comment at once): a link goes to its address,
+    and until it is opened the account's comments are moderated as a guest's."""
+    AccountEmail.objects.update_or_create(user=user, defaults={"confirmed": False})
+    _confirmation_email_allowed(user.email)  # counted: resends are limited with it
+    user_id = user.pk
+    transaction.on_commit(lambda: send_email_confirmation_link.enqueue(user_id, site_name))
+
+
+def account_email_confirmation_resend(*, user, site_name: str) -> None:
+    """A new link to confirm the account's address (limited per address, as resets are)."""
+    if email_is_confirmed(user):
+        raise AccountRefused(EMAIL_CONFIRMED_ALREADY)
+    if not _confirmation_email_allowed(user.email):
+        raise AccountRefused(TOO_MANY_CONFIRMATION_EMAILS.format(email=user.email), status=429)
+    user_id = user.pk
+    transaction.on_commit(lambda: send_email_confirmation_link.enqueue(user_id, site_name))
+
+
+def account_email_to_confirm(*, token: str):
+    """The account whose address a sign-up link confirms, if the account still has it."""
+    payload = _link_payload(token, salt=email_links.CONFIRM_SALT)
+    user = get_user_model().objects.filter(pk=payload["u"], is_active=True).first()
+    if user is None or user.email.lower() != str(payload.get("e", "")).lower():
+        raise AccountRefused(CONFIRM_LINK_RETIRED, status=410)
+    return user
+
+
+def account_email_confirm(*, token: str):
+    """The reader opened the link sent at sign-up: the address is theirs, and their comments
+    are moderated as any account's from now on. Opening it again changes nothing."""
+    user = account_email_to_confirm(token=token)
+    AccountEmail.objects.filter(user_id=user.pk).update(confirmed=True)
+    return user
+
+
+@task()
+def send_email_confirmation_link(user_id: int, site_name: str) -> bool:
+    """The link that confirms the address an account was given at sign-up."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email or email_is_confirmed(user):
+        return False
+    token = email_links.email_confirm_token(user_id=user.pk, email=user.email.lower())
+    context = {
+        "username": user.get_username(),
+        "site_name": site_name,
+        # The address readers use (MASTHEAD_BASE_URL), not the Host header of whoever asked.
+        "confirm_url": absolute_url(reverse("accounts-email-confirm", kwargs={"token": token})),
+        "link_days": EMAIL_LINK_DAYS,
+    }
+    body = render_to_string("accounts/emails/email_confirm.txt", context)
+    send_mail(f"Confirm your e-mail address on {site_name}", body, None, [user.email])
+    return True
+
+
+@task()
+def send_email_change_link(user_id: int, site_name: str) -> bool:
+    """The link, sent to the new address, that moves the account to it."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    waiting = AccountEmail.objects.filter(user_id=user_id).exclude(new_email="").first()
+    if user is None or waiting is None or waiting.new_email_requested is None:
+        return False  # cancelled, or the account deleted, before the worker got to it
+    token = email_links.email_change_token(
+        user_id=user.pk, new_email=waiting.new_email, requested=waiting.new_email_requested
+    )
+    context = {
+        "username": user.get_username(),
+        "site_name": site_name,
+        "old_email": user.email,
+        "new_email": waiting.new_email,
+        "confirm_url": absolute_url(
+            reverse("accounts-email-change-confirm", kwargs={"token": token})
+        ),
+        "link_days": EMAIL_LINK_DAYS,
+    }
+    body = render_to_string("accounts/emails/email_change_confirm.txt", context)
+    send_mail(f"Confirm your new e-mail address on {site_name}", body, None, [waiting.new_email])
+    return True
 
 
 @task()

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from masthead.accounts import services, site_name_of
+from masthead.accounts import selectors, services, site_name_of
 from masthead.accounts.forms import (
     DeleteAccountForm,
     EmailForm,
@@ -24,19 +24,23 @@ from masthead.accounts.forms import (
 from masthead.discussion import selectors as discussion_selectors
 from masthead.discussion import services as discussion_services
 from masthead.discussion.models import Subscription
+from masthead.discussion.readers import request_network
 from masthead.discussion.services.comments import author_name_of
 
 COMMENTS_PER_PAGE = 20
 
 
-def _profile_page(request, *, status: int = 200, **forms):
+def _profile_page(request, *, status: int = 200, email_error: str = "", **forms):
     """The account page, with any of its forms replaced by one the reader just sent (the page
-    opens at its first mistake)."""
+    opens at its first mistake), or a refusal of the buttons beside the address."""
     user = request.user
     for form in forms.values():
         _focus_first_error(form)
     comments = Paginator(discussion_selectors.account_comments(user), COMMENTS_PER_PAGE)
     context = {
+        "email_confirmed": selectors.email_is_confirmed(user),
+        "pending_email": selectors.email_change_pending(user, now=timezone.now()),
+        "email_error": email_error,
         "name_form": forms.get("name_form") or NameForm(initial={"name": author_name_of(user)}),
         "email_form": forms.get("email_form") or EmailForm(request=request),
         "delete_form": forms.get("delete_form") or DeleteAccountForm(request=request),
@@ -45,7 +49,7 @@ def _profile_page(request, *, status: int = 200, **forms):
         "may_delete": services.is_deletable_by_its_reader(user),
         "editors_deleted_in_admin": services.EDITORS_DELETED_IN_ADMIN,
         "awaiting_moderation": discussion_selectors.OWN_UNPUBLISHED,
-        "has_errors": bool(forms),
+        "has_errors": bool(forms or email_error),
     }
     return render(request, "accounts/profile.html", context, status=status)
 
@@ -101,25 +105,119 @@ def name_change(request):
 @_signed_in
 @require_POST
 def email_change(request):
+    """Ask for a new address: a link goes to it, and the address changes when it is opened."""
     form = EmailForm(request.POST, request=request)
     if form.is_valid():
-        site_name = site_name_of(request)
         try:
-            services.account_email_change(
-                user=request.user, email=form.cleaned_data["email"], site_name=site_name
+            pending = services.account_email_change_request(
+                user=request.user,
+                email=form.cleaned_data["email"],
+                site_name=site_name_of(request),
+                network=request_network(request),
             )
         except services.AccountRefused as refusal:
             form.add_error("email", refusal.message)
             return _profile_page(request, email_form=form, status=refusal.status)
-        message = f"Your e-mail address is now {request.user.email}."
-        if discussion_selectors.account_subscriptions(request.user, now=timezone.now()):
-            message += (
-                " Discussions you already follow are still e-mailed to the address you followed"
-                " them with."
-            )
-        messages.success(request, message)
+        messages.success(request, _link_sent_to(pending.new_email, request.user.email))
         return _back_to("email")
     return _profile_page(request, email_form=form, status=400)
+
+
+def _link_sent_to(new_email: str, email: str) -> str:
+    return (
+        f"We sent a link to {new_email}: open it to make it your account’s address. Until "
+        f"then your address stays {email}."
+    )
+
+
+@never_cache
+@_signed_in
+@require_POST
+def email_change_resend(request):
+    try:
+        pending = services.account_email_change_resend(
+            user=request.user, site_name=site_name_of(request), network=request_network(request)
+        )
+    except services.AccountRefused as refusal:
+        return _profile_page(request, email_error=refusal.message, status=refusal.status)
+    messages.success(request, _link_sent_to(pending.new_email, request.user.email))
+    return _back_to("email")
+
+
+@never_cache
+@_signed_in
+@require_POST
+def email_change_cancel(request):
+    services.account_email_change_cancel(user=request.user)
+    messages.success(
+        request,
+        f"The change of address is cancelled: your address stays {request.user.email}, and the "
+        "link we sent no longer works.",
+    )
+    return _back_to("email")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_change_confirm(request, token):
+    """The link asks; only the button changes the address: mail scanners open links, they do
+    not press. Whoever opens it needs no session: the link is the proof."""
+    try:
+        if request.method == "GET":
+            user, new_email = services.account_email_change_to_confirm(token=token)
+            context = {"kind": "change", "account": user, "email": new_email, "token": token}
+            return render(request, "accounts/email_confirm.html", context)
+        user = services.account_email_change_confirm(token=token, site_name=site_name_of(request))
+    except services.AccountRefused as refusal:
+        context = {"kind": "change", "error": refusal.message}
+        return render(request, "accounts/email_confirm.html", context, status=refusal.status)
+    context = {
+        "kind": "change",
+        "account": user,
+        "email": user.email,
+        "done": True,
+        "follows_discussions": bool(
+            discussion_selectors.account_subscriptions(user, now=timezone.now())
+        ),
+    }
+    return render(request, "accounts/email_confirm.html", context)
+
+
+@never_cache
+@_signed_in
+@require_POST
+def email_confirmation_resend(request):
+    try:
+        services.account_email_confirmation_resend(
+            user=request.user, site_name=site_name_of(request)
+        )
+    except services.AccountRefused as refusal:
+        return _profile_page(request, email_error=refusal.message, status=refusal.status)
+    messages.success(request, f"We sent a new link to {request.user.email}.")
+    return _back_to("email")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_confirm(request, token):
+    """The link sent at sign-up: as for a change, only the button confirms."""
+    try:
+        if request.method == "GET":
+            user = services.account_email_to_confirm(token=token)
+            context = {
+                "kind": "address",
+                "account": user,
+                "email": user.email,
+                "token": token,
+                "done": selectors.email_is_confirmed(user),
+            }
+            return render(request, "accounts/email_confirm.html", context)
+        user = services.account_email_confirm(token=token)
+    except services.AccountRefused as refusal:
+        context = {"kind": "address", "error": refusal.message}
+        return render(request, "accounts/email_confirm.html", context, status=refusal.status)
+    context = {"kind": "address", "account": user, "email": user.email, "done": True}
+    return render(request, "accounts/email_confirm.html", context)
 
 
 @never_cache

@@ -230,8 +230,9 @@ class Subscription(models.Model):
     email = models.EmailField()
     kind = models.CharField(max_length=10, choices=SubscriptionKind.choices)
     # The account that asked for it, when a signed-in reader did: its "Your account" page lists
-    # it, and deleting the account erases it. The address alone cannot say whose it is: nobody
-    # confirms the address an account gives.
+    # it, and deleting the account erases it. The address alone cannot say whose it is: an
+    # account's address may not be confirmed yet. Either way the subscription is confirmed by
+    # its own e-mail, signed in or not.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -20,10 +20,13 @@ class Submission:
     honeypot: str = ""
     seconds_to_submit: float | None = None
     address_hash: str = ""  # the full address's hash, for address bans made before /64 hashes
+    # An account whose address has not been confirmed yet (by the link sent at sign-up): anyone
+    # can make one with any address, so it is moderated as a guest is.
+    account_unconfirmed: bool = False
 
     @property
     def is_guest(self) -> bool:
-        return self.user_id is None
+        return self.user_id is None or self.account_unconfirmed
 
 
 @dataclass(frozen=True)

@@ -83,3 +83,39 @@ def test_a_reader_finds_their_account_renames_themselves_and_their_comments_foll
     mine = page.locator(".comment", has_text="Tolls should wait a year.").first
     expect(mine.locator(".comment__author").first).to_have_text("Rosa Marquez")
     assert page.locator(".comment__author", has_text="Rosa Marquez").count() == 2
+
+
+def test_a_reader_changes_their_address_by_the_link_sent_to_the_new_one(
+    live_server, page, django_user_model, mailoutbox, settings
+):
+    settings.WAGTAILADMIN_BASE_URL = live_server.url  # links in e-mails lead to this server
+    make_home()
+    django_user_model.objects.create_user(
+        "rosa", "rosa@example.org", "right-horse-battery", first_name="Rosa"
+    )
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", "rosa")
+    page.fill("input[name=password]", "right-horse-battery")
+    page.click("main button[type=submit]")
+    page.locator("h1", has_text="Your account").wait_for()
+
+    page.fill("input[name=email]", "rosa@new.example")
+    page.fill("#email input[name=password]", "right-horse-battery")
+    page.click("text=Change the address")
+    page.locator(".message", has_text="We sent a link to rosa@new.example").wait_for()
+    expect(page.locator("#pending-email")).to_contain_text("rosa@new.example")
+    expect(page.locator("#email strong").first).to_have_text("rosa@example.org")
+    assert [message.to for message in mailoutbox] == [["rosa@new.example"]]
+
+    link = re.search(r"http\S+/accounts/email/change/\S+/", mailoutbox[0].body).group(0)
+    page.goto(link)
+    page.click("text=Yes, use this address")
+    page.locator("h1", has_text="Your e-mail address is changed").wait_for()
+    assert mailoutbox[-1].to == ["rosa@example.org"]  # the old address is told
+
+    page.click("main >> text=Your account")
+    expect(page.locator("#email strong").first).to_have_text("rosa@new.example")
+    assert page.locator("#pending-email").count() == 0
+    page.goto(link)  # the link has done its work
+    page.locator("h1", has_text="Your e-mail address was not changed").wait_for()
+    expect(page.locator("[role=alert]")).to_contain_text("This link no longer works")

@@ -2,6 +2,7 @@
 deleting the account."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -142,25 +143,50 @@ def test_names_change_a_few_times_a_day_at_most(signed_in):
     assert account_services.TOO_MANY_NAME_CHANGES in refused.content.decode()
 
 
-def test_a_new_e_mail_address_needs_the_password_and_is_told_to_the_old_one(
-    signed_in, rosa, mailoutbox, django_capture_on_commit_callbacks
+def change_link(message) -> str:
+    return re.search(r"https?://\S+/accounts/email/change/\S+/", message.body).group(0)
+
+
+def test_a_new_e_mail_address_needs_the_password_and_changes_when_its_link_is_opened(
+    signed_in, rosa, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
     wrong = signed_in.post("/accounts/email/", {"email": "rosa@new.example", "password": "guess"})
     assert wrong.status_code == 400
     assert PASSWORD_NOT_RIGHT in wrong.content.decode()
     assert 'value="rosa@new.example"' in wrong.content.decode()  # what was typed is kept
-    rosa.refresh_from_db()
-    assert rosa.email == "rosa@example.org"
+    assert mailoutbox == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        changed = signed_in.post(
+        asked = signed_in.post(
             "/accounts/email/", {"email": " Rosa@New.Example ", "password": PASSWORD}
         )
-    assert changed.status_code == 302 and changed["Location"] == "/accounts/#email"
+    assert asked.status_code == 302 and asked["Location"] == "/accounts/#email"
+    rosa.refresh_from_db()
+    assert rosa.email == "rosa@example.org"  # not before the link is opened
+    assert [message.to for message in mailoutbox] == [["rosa@new.example"]]
+    link = change_link(mailoutbox[0])
+    assert link.startswith(settings.WAGTAILADMIN_BASE_URL)  # not the Host header
+    page = text_of(signed_in.get("/accounts/"))
+    assert "We sent a link to rosa@new.example" in page
+    assert "You asked to change it to <strong>rosa@new.example</strong>" in page
+
+    path = urlsplit(link).path
+    anyone = Client()  # the link is the proof: opened on a phone, it needs no session
+    question = anyone.get(path)
+    assert question.status_code == 200 and "Yes, use this address" in text_of(question)
+    rosa.refresh_from_db()
+    assert rosa.email == "rosa@example.org"  # a mail scanner opening the link changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        done = anyone.post(path)
+    assert "Your e-mail address is changed" in text_of(done)
     rosa.refresh_from_db()
     assert rosa.email == "rosa@new.example"
-    assert [message.to for message in mailoutbox] == [["rosa@example.org"]]
-    assert "rosa@new.example" in mailoutbox[0].body and '"rosa"' in mailoutbox[0].body
+    assert mailoutbox[-1].to == ["rosa@example.org"]
+    assert "rosa@new.example" in mailoutbox[-1].body and '"rosa"' in mailoutbox[-1].body
+    again = anyone.get(path)
+    assert again.status_code == 410
+    assert account_services.CHANGE_LINK_RETIRED in text_of(again)
+    assert "You asked to change it" not in text_of(signed_in.get("/accounts/"))
     # Password reset links go to the new address from now on.
     with django_capture_on_commit_callbacks(execute=True):
         Client().post("/accounts/password/reset/", {"email": "rosa@new.example"})
@@ -168,38 +194,77 @@ def test_a_new_e_mail_address_needs_the_password_and_is_told_to_the_old_one(
 
 
 def test_a_reader_banned_by_e_mail_is_still_banned_after_moving_to_another_address(
-    signed_in, article, rosa, django_user_model
+    signed_in, article, rosa, django_user_model, mailoutbox, django_capture_on_commit_callbacks
 ):
     moderator = django_user_model.objects.create_user("mod", "mod@example.com", "pw")
     first = comment_as(rosa, article, "A first comment.")
     reader_ban(comment=first, moderator=moderator, kinds=(BanKind.EMAIL,), days=7, reason="abuse")
 
-    moved = signed_in.post("/accounts/email/", {"email": "rosa@new.example", "password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post("/accounts/email/", {"email": "rosa@new.example", "password": PASSWORD})
+    moved = Client().post(urlsplit(change_link(mailoutbox[0])).path)
     assert moved.status_code == 302
     rosa.refresh_from_db()
+    assert rosa.email == "rosa@new.example"
 
     again = comment_as(rosa, article, "Back under a new address.")
     assert again.status == CommentStatus.SPAM
     assert again.verdicts.get().reasons[0].startswith("banned (e-mail address) until ")
 
 
+def test_a_change_waiting_for_its_link_can_be_cancelled_or_its_link_sent_again(
+    signed_in, rosa, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post("/accounts/email/", {"email": "rosa@new.example", "password": PASSWORD})
+        resent = signed_in.post("/accounts/email/resend/")
+    assert resent["Location"] == "/accounts/#email"
+    assert [message.to for message in mailoutbox] == [["rosa@new.example"]] * 2
+
+    cancelled = signed_in.post("/accounts/email/cancel/", follow=True)
+    assert "The change of address is cancelled" in text_of(cancelled)
+    assert "You asked to change it" not in text_of(cancelled)
+    gone = Client().post(urlsplit(change_link(mailoutbox[1])).path)
+    assert gone.status_code == 410
+    rosa.refresh_from_db()
+    assert rosa.email == "rosa@example.org"
+    nothing = signed_in.post("/accounts/email/resend/")
+    assert nothing.status_code == 400
+    assert account_services.NO_EMAIL_CHANGE_PENDING in nothing.content.decode()
+
+
+def test_a_change_link_for_an_address_taken_meanwhile_says_so(
+    signed_in, rosa, django_user_model, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post("/accounts/email/", {"email": "shared@example.org", "password": PASSWORD})
+    django_user_model.objects.create_user("kit", "shared@example.org", "pw-kit-horse")
+    refused = Client().post(urlsplit(change_link(mailoutbox[0])).path)
+    assert refused.status_code == 400
+    message = account_services.EMAIL_TAKEN_SINCE.format(email="shared@example.org")
+    assert message in text_of(refused)
+    rosa.refresh_from_db()
+    assert rosa.email == "rosa@example.org"
+
+
 def test_the_e_mail_change_mentions_followed_discussions_only_to_a_reader_who_follows_some(
-    signed_in, rosa, article
+    signed_in, rosa, article, mailoutbox, django_capture_on_commit_callbacks
 ):
     note = "Discussions you already follow are still e-mailed"
-    page = signed_in.post(
-        "/accounts/email/", {"email": "rosa@new.example", "password": PASSWORD}, follow=True
-    )
-    assert "Your e-mail address is now rosa@new.example." in text_of(page)
-    assert note not in text_of(page)
+
+    def change_to(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            signed_in.post("/accounts/email/", {"email": email, "password": PASSWORD})
+        return text_of(signed_in.post(urlsplit(change_link(mailoutbox[-1])).path))
+
+    page = change_to("rosa@new.example")
+    assert "now has the address <strong>rosa@new.example</strong>" in page
+    assert note not in page
 
     Subscription.objects.create(
         article=article, email="rosa@new.example", kind="all", user=rosa, confirmed=timezone.now()
     )
-    page = signed_in.post(
-        "/accounts/email/", {"email": "rosa@third.example", "password": PASSWORD}, follow=True
-    )
-    assert note in text_of(page)
+    assert note in change_to("rosa@third.example")
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,37 @@ KIT = {
 }
 
 
+def test_a_new_account_confirms_its_address_by_a_link_and_may_ask_for_it_again(
+    client, django_user_model, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    from masthead.accounts import selectors
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", KIT)
+    kit = django_user_model.objects.get(username="kit")
+    assert not selectors.email_is_confirmed(kit)
+    assert mailoutbox[0].to == ["kit@example.org"]
+    link = re.search(r"https?://\S+/accounts/email/confirm/\S+/", mailoutbox[0].body).group(0)
+    assert link.startswith(settings.WAGTAILADMIN_BASE_URL)  # not the Host header
+    page = client.get("/accounts/").content.decode()
+    assert "Confirm your address" in page and "Send the link again" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = client.post("/accounts/email/confirm/resend/", follow=True)
+    assert "We sent a new link to kit@example.org." in resent.content.decode()
+    assert [message.to for message in mailoutbox] == [["kit@example.org"]] * 2
+
+    path = urlsplit(link).path
+    question = Client().get(path)  # a mail scanner opening the link confirms nothing
+    assert "Yes, confirm my address" in question.content.decode()
+    assert not selectors.email_is_confirmed(kit)
+    done = Client().post(path)
+    assert "Your address is confirmed" in done.content.decode()
+    assert selectors.email_is_confirmed(kit)
+    assert "Confirm your address" not in client.get("/accounts/").content.decode()
+    assert "Your address is confirmed" in Client().get(path).content.decode()
+
+
 @pytest.mark.parametrize(
     "name",
     ["cheap-pills.com", "Kit, example dot com", "Kit kit@example.net", "Kit +1 415 555 0123"],

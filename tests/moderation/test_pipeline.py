@@ -127,6 +127,39 @@ def test_moderation_modes(
     )
 
 
+@pytest.mark.parametrize(
+    ("mode", "held_until_confirmed"),
+    [("post", False), ("pre_guests", True), ("pre_first", True), ("pre_all", True)],
+)
+def test_an_account_whose_address_is_unconfirmed_is_moderated_as_a_guest(
+    article, post, django_user_model, mode, held_until_confirmed
+):
+    from masthead.accounts import email_links
+    from masthead.accounts import services as account_services
+    from masthead.discussion.models import Comment
+    from masthead.discussion.readers import Reader
+
+    options = settings_for(article)
+    options.mode = mode
+    options.save()
+    newcomer = django_user_model.objects.create_user("newcomer", "newcomer@example.com", "pw")
+    account_services.account_signed_up(user=newcomer, site_name="The Test Gazette")
+    reader = Reader(user=newcomer, key=f"u{newcomer.pk}", ip_hash="n")
+
+    first = post(HEATED_GUEST, reader=reader)
+    assert (first.status == CommentStatus.PENDING) is held_until_confirmed
+    if held_until_confirmed and mode != "pre_all":
+        reasons = CommentVerdict.objects.get(comment=first).reasons
+        assert any(reason.startswith("pre-moderation:") for reason in reasons)
+
+    Comment.objects.filter(pk=first.pk).update(status=CommentStatus.PUBLISHED)  # approved
+    token = email_links.email_confirm_token(user_id=newcomer.pk, email=newcomer.email)
+    account_services.account_email_confirm(token=token)
+    if mode == "pre_guests":
+        # Confirmed, the account is no guest: its next comment is published.
+        assert post(HEATED_FIRST, reader=reader).status == CommentStatus.PUBLISHED
+
+
 def test_an_article_can_be_stricter_than_the_site(article, post):
     article.comment_moderation = "pre_all"
     article.save()

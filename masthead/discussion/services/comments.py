@@ -11,6 +11,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from masthead import limits, moderation
+from masthead.accounts.selectors import email_is_confirmed
 from masthead.discussion import anchors, conf
 from masthead.discussion.markdown import render_comment
 from masthead.discussion.models import (
@@ -146,6 +147,7 @@ def comment_post(
             ip_hash=reader.ip_hash,
             address_hash=reader.address_hash,
             user_id=reader.user.pk if reader.user else None,
+            account_unconfirmed=_account_unconfirmed(reader.user),
             parent_id=parent.pk if parent else None,
             honeypot=honeypot,
             seconds_to_submit=seconds_to_submit,
@@ -188,6 +190,11 @@ def comment_published(comment: Comment) -> None:
     _after_publish(comment)
 
 
+def _account_unconfirmed(user) -> bool:
+    """Whether the comment's account has yet to confirm its address (moderated as a guest)."""
+    return user is not None and not email_is_confirmed(user)
+
+
 def _after_publish(comment: Comment) -> None:
     from masthead.discussion import tasks
 
@@ -215,6 +222,7 @@ def comment_edit(
             ip_hash=reader.ip_hash,
             address_hash=reader.address_hash,
             user_id=comment.user_id,
+            account_unconfirmed=_account_unconfirmed(comment.user),
             parent_id=comment.parent_id,
         ),
         SubmissionContext(now=now, source="edit", article=comment.article),

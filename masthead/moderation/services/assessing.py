@@ -83,7 +83,10 @@ def active_ban(draft: Submission, now: datetime) -> Ban | None:
 
 
 def author_history(draft: Submission) -> core.History:
-    """The author's record: by account if signed in, else by e-mail address."""
+    """The author's record: by account if signed in, else by e-mail address.
+
+    An account whose address is unconfirmed keeps its own record (what moderators passed of
+    its comments is its own), not that of the address it typed, which a guest could type too."""
     from masthead.discussion.models import Comment, CommentStatus
 
     if draft.user_id:
