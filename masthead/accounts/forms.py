@@ -60,7 +60,8 @@ class PasswordConfirmedForm(forms.Form):
 
 
 class EmailForm(PasswordConfirmedForm):
-    """A new address, confirmed with the password: password reset links go to it."""
+    """A new address, asked for with the password: it becomes the account's (and password reset
+    links go to it) once the link sent to it is opened."""
 
     email = forms.CharField(
         label="New e-mail address",
