@@ -24,7 +24,8 @@ class MastheadConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        # Not sent for this app (it has no models), so listened to for every app.
+        # Listened to for every app (the table is made once per database): this app had no
+        # models when it was written, and post_migrate is sent only for apps with models.
         post_migrate.connect(_create_cache_tables, dispatch_uid="masthead-cache-table")
 
 
