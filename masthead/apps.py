@@ -20,6 +20,7 @@ class MastheadConfig(AppConfig):
 
     name = "masthead"
     verbose_name = "Masthead"
+    default = True  # this module holds another app's config too (WagtailUsersConfig, below)
 
     def ready(self):
         from django.db.models.signals import post_migrate
