@@ -1,10 +1,11 @@
 """Moderation: verdicts on comments before readers see them.
 
-Discussion asks for a verdict through one function, `assess(draft, context)`, and which comments
-a reader has reported through `reported_by`; accounts ask whether a new name advertises
-something through `name_advertises`, carry bans to a new address through `email_bans_carry`,
-and have a deleted account's names erased through `reader_mentions_erase`. Everything else
-(signals, learned filters, queues, bans) stays inside this app.
+Discussion asks for a verdict through one function, `assess(draft, context)`, which comments
+a reader has reported through `reported_by`, and ends an edited comment's pick through
+`pick_end_on_edit`; accounts ask whether a new name advertises something through
+`name_advertises`, carry bans to a new address through `email_bans_carry`, and have a deleted
+account's names erased through `reader_mentions_erase`. Everything else (signals, learned
+filters, queues, bans) stays inside this app.
 """
 
 
@@ -20,6 +21,14 @@ def verdict_record(*, comment, verdict, now=None):
     from masthead.moderation.services import verdict_record as record
 
     return record(comment=comment, verdict=verdict, now=now)
+
+
+def pick_end_on_edit(*, comment, now):
+    """Its author changed the comment: if it was featured, its pick ends (logged for moderators).
+    Call within the edit's transaction; the caller saves `featured_at` and `featured_by`."""
+    from masthead.moderation.services.featuring import pick_end_on_edit as end
+
+    return end(comment=comment, now=now)
 
 
 def reported_by(*, reader_key: str, comment_ids) -> set[int]:

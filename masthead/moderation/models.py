@@ -175,6 +175,15 @@ class DecisionAction(models.TextChoices):
     UNFEATURE = "unfeature", _("No longer featured")
 
 
+# What makes a decision without a moderator: readers' reports hide a comment, an author's edit
+# ends its pick, an import of an export file brings a pick in.
+MADE_WITHOUT_MODERATOR = {
+    DecisionAction.HIDE: "readers' reports",
+    DecisionAction.UNFEATURE: "its author's edit",
+    DecisionAction.FEATURE: "an import",
+}
+
+
 class Decision(models.Model):
     """A moderator's action on a comment: the log, the way back (undo), and a training label
     (featuring and unfeaturing are logged and undone alike, but never labelled)."""
@@ -212,6 +221,13 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} comment {self.comment_id}"
+
+    @property
+    def made_by(self) -> str:
+        """Who the log names: the moderator, or what acted without one (whose account is gone)."""
+        if self.moderator is not None:
+            return self.moderator.get_username()
+        return MADE_WITHOUT_MODERATOR.get(self.action, "a deleted account")
 
 
 class BanKind(models.TextChoices):

@@ -757,6 +757,38 @@ def test_editors_picks_sit_above_the_thread_and_lead_to_their_comment(
     expect(page.locator("[data-comment-list] .comment__badge--featured")).to_have_count(2)
 
 
+def test_an_author_who_edits_their_pick_is_warned_and_sees_it_leave_the_picks(
+    live_server, page, article
+):
+    seed(article, 1)
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "Page 4 of the plan puts the footpath on the sea side.")
+    page.click("#comment-form button[type=submit]")
+    page.locator(".comment", has_text="Page 4 of the plan").first.wait_for()
+    mine = Comment.objects.get(body__startswith="Page 4")
+    feature(mine)
+
+    page.reload()
+    page.evaluate("window.__loadMarker = 1")
+    picks = page.locator("[data-comment-picks]")
+    expect(picks.locator(".comment__author")).to_have_text(["Noa"])
+    card = page.locator(f"#comment-{mine.pk} > .comment__card")
+    card.locator("[data-edit]").click()
+    editor = page.get_by_label("Edit your comment")
+    editor.wait_for()
+    expect(page.locator(".comment__editor [data-pick-note]")).to_contain_text("leaves the picks")
+    editor.fill("Page 5 of the plan puts the footpath on the sea side.")
+    page.click(".comment__editor button[type=submit]")
+
+    expect(page.locator("[data-announce]")).to_have_text("Your comment is saved.")
+    expect(picks).to_have_count(0)
+    expect(page.locator(".comments__all-heading")).to_have_count(0)
+    expect(card.locator(".comment__badge--featured")).to_have_count(0)
+    expect(card.locator(".comment__body")).to_contain_text("Page 5 of the plan")
+    assert page.evaluate("window.__loadMarker") == 1  # without a reload
+    assert not Comment.objects.get(pk=mine.pk).is_featured
+
+
 @pytest.mark.parametrize("javascript", [True, False])
 def test_a_pick_on_a_later_page_of_the_thread_opens_that_page(
     live_server, page, page_without_js, article, javascript

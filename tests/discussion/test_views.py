@@ -811,6 +811,24 @@ def test_no_picks_block_without_featured_comments(client, article, post, feature
     assert picks_block(html) is None and "comment__badge--featured" not in html
 
 
+def test_the_author_of_a_pick_is_told_before_editing_that_an_edit_ends_it(client, article, feature):
+    client.post(f"/comments/{article.pk}/post/", form_data(body="Page 4 has the footpath."))
+    comment = Comment.objects.get()
+    edit_url = f"/comments/comment/{comment.pk}/edit/"
+    assert "data-pick-note" not in client.get(edit_url).content.decode()
+    feature(comment)
+    from bs4 import BeautifulSoup
+
+    note = BeautifulSoup(client.get(edit_url).content, "html.parser").find(
+        attrs={"data-pick-note": True}
+    )
+    assert "editors’ picks" in note.get_text() and "leaves the picks" in note.get_text()
+
+    client.post(edit_url, {"body": "Page 5 has the footpath."})
+    assert picks_block(client.get(article.url).content.decode()) is None
+    assert not Comment.objects.get().is_featured
+
+
 def test_a_pick_on_a_closed_thread_offers_the_vote_only(client, article, post, feature):
     comment = post("A thoughtful comment.")
     feature(comment)

@@ -212,6 +212,28 @@ def test_bulk_action_from_the_queue(mod_client, article, post):
     assert statuses[:2] == [CommentStatus.SPAM, CommentStatus.SPAM]
 
 
+def test_the_log_says_an_authors_edit_ended_a_pick(
+    mod_client, moderator, article, post, make_guest
+):
+    from masthead.discussion.services import comment_edit
+    from masthead.moderation.services import comment_feature
+
+    author = make_guest()
+    comment = post(HEATED, reader=author)
+    comment_feature(comment=comment, moderator=moderator, now=comment.created)
+    comment_edit(
+        comment=comment,
+        reader=author,
+        body="Something else entirely.",
+        now=comment.created + timedelta(minutes=1),
+    )
+    log = BeautifulSoup(mod_client.get("/admin/moderation/decisions/").content, "html.parser")
+    newest = [cell.get_text(" ", strip=True) for cell in log.select("tbody tr")[0]("td")]
+    assert newest[1:3] == ["its author's edit", "No longer featured (its author edited it)"]
+    queue = " ".join(mod_client.get("/admin/moderation/").content.decode().split())
+    assert "No longer featured · comment by Alex · its author&#x27;s edit" in queue
+
+
 def test_filters_by_article_author_and_reason(mod_client, article, post):
     from tests.factories import make_article
 

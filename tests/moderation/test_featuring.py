@@ -22,7 +22,7 @@ from masthead.moderation.services import (
     decision_undo,
     reader_ban,
 )
-from masthead.moderation.services.featuring import NOT_FEATURABLE
+from masthead.moderation.services.featuring import ENDED_BY_EDIT, NOT_FEATURABLE
 from masthead.moderation.services.training import (
     decisions_since_last_training,
     labelled_decisions,
@@ -253,3 +253,83 @@ def test_featuring_in_bulk_is_one_batch_and_says_which_were_already_featured(pos
     )
     decision_batch_undo(batch=outcome.decisions[0].batch, moderator=moderator)
     assert [fresh(c).featured_at is None for c in (featured, *others)] == [False, True, True]
+
+
+def edit(comment, author, body, *, minutes=2):
+    from masthead.discussion.services import comment_edit
+
+    return comment_edit(
+        comment=fresh(comment),
+        reader=author,
+        body=body,
+        now=comment.created + timedelta(minutes=minutes),
+    )
+
+
+def test_an_authors_edit_ends_the_pick_and_the_log_says_so(article, post, moderator, make_guest):
+    author = make_guest()
+    comment = post(OPINIONS[0], reader=author)
+    edit(comment, author, OPINIONS[0] + " Or both sides.", minutes=1)  # not featured: not logged
+    assert not Decision.objects.filter(comment=comment).exists()
+    comment_feature(comment=fresh(comment), moderator=moderator)
+    edit(comment, author, f"  {OPINIONS[0]} Or both sides.\n", minutes=1)  # the same words
+    assert fresh(comment).is_featured and picks(article) == [comment.pk]
+    before = thread.thread_stats(article.pk)
+
+    edit(comment, author, "Buy cheap watches, see my profile.")
+
+    edited = fresh(comment)
+    assert (edited.featured_at, edited.featured_by, edited.status) == (
+        None,
+        None,
+        CommentStatus.PUBLISHED,
+    )
+    assert picks(article) == []
+    after = thread.thread_stats(article.pk)  # cached pages and the API's change with the version
+    assert (after.featured_count, after.version > before.version) == (0, True)
+    ended = Decision.objects.filter(comment=comment).order_by("-id").first()
+    assert (ended.action, ended.moderator, ended.label, ended.note) == (
+        DecisionAction.UNFEATURE,
+        None,
+        "",
+        ENDED_BY_EDIT,
+    )
+    assert ended.made_by == "its author's edit"
+    assert ended.created == comment.created + timedelta(minutes=2)
+
+    # A moderator who reads the new text may pick it again.
+    comment_feature(comment=fresh(comment), moderator=moderator)
+    assert picks(article) == [comment.pk]
+
+
+def test_undoing_the_end_of_a_pick_by_an_edit_brings_back_the_pick_with_the_new_text(
+    article, post, moderator, make_guest
+):
+    author = make_guest()
+    comment = post(OPINIONS[0], reader=author)
+    comment_feature(comment=comment, moderator=moderator)
+    featured_at = fresh(comment).featured_at
+    edit(comment, author, "The footpath should run on the sea side, and a cycle lane too.")
+    ended = Decision.objects.get(comment=comment, action=DecisionAction.UNFEATURE)
+
+    decision_undo(decision=ended, moderator=moderator)
+
+    restored = fresh(comment)
+    assert (restored.featured_at, restored.featured_by) == (featured_at, moderator)
+    assert [pick.body for pick in thread.featured_comments(article.pk)] == [restored.body]
+
+
+def test_an_edit_held_for_review_ends_the_pick_and_its_undo_publishes_nothing(
+    article, post, moderator, make_guest
+):
+    author = make_guest()
+    comment = post(OPINIONS[0], reader=author)
+    comment_feature(comment=comment, moderator=moderator)
+    edit(comment, author, "Links http://a.example http://b.example http://c.example")
+    held = fresh(comment)
+    assert (held.status, held.featured_at) == (CommentStatus.PENDING, None)
+    assert selectors.queue_comments(queue="featured").count() == 0
+
+    ended = Decision.objects.get(comment=comment, action=DecisionAction.UNFEATURE)
+    decision_undo(decision=ended, moderator=moderator)
+    assert fresh(comment).status == CommentStatus.PENDING and picks(article) == []

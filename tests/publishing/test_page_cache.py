@@ -111,6 +111,37 @@ def test_featuring_a_comment_shows_at_once_on_a_cached_article(
     assert "Editors’ picks" not in unfeatured and "comment__badge--featured" not in unfeatured
 
 
+def test_a_pick_its_author_edits_leaves_the_cached_article_at_once(newsroom, django_user_model):
+    from datetime import timedelta
+
+    from masthead.discussion.readers import Reader
+    from masthead.discussion.services import comment_edit, comment_post
+    from masthead.moderation.services import comment_feature
+
+    article = newsroom["articles"]["ferry"]
+    author = Reader(user=None, key="g-kai", ip_hash="kai")
+    comment = comment_post(
+        article=article,
+        reader=author,
+        body="The winter timetable finally suits the school run.",
+        author_name="Kai",
+        author_email="kai@example.com",
+    )
+    moderator = django_user_model.objects.create_user("picker", "picker@example.com", "pw")
+    comment_feature(comment=comment, moderator=moderator)
+    assert "Editors’ picks" in Client().get(article.url).content.decode()  # now cached
+
+    comment_edit(
+        comment=Comment.objects.get(pk=comment.pk),
+        reader=author,
+        body="Ferry tickets half price at my shop, ask for Kai.",
+        now=comment.created + timedelta(minutes=1),
+    )
+    edited = Client().get(article.url).content.decode()
+    assert "Editors’ picks" not in edited and "comment__badge--featured" not in edited
+    assert "Ferry tickets half price" in edited  # still in the thread, as any edited comment
+
+
 def test_a_donation_moves_the_bar_on_cached_pages(
     client, newsroom, django_capture_on_commit_callbacks
 ):

@@ -206,7 +206,8 @@ def _after_publish(comment: Comment) -> None:
 def comment_edit(
     *, comment: Comment, reader: Reader, body: str, now: datetime | None = None
 ) -> Comment:
-    """The author rewrites their comment within the edit window; the edit passes moderation again."""
+    """The author rewrites their comment within the edit window; the edit passes moderation again.
+    A featured comment whose text changes stops being featured (moderation logs why)."""
     now = now or timezone.now()
     _check_author_may_change(comment, reader, now)
     body = _clean_body(body)
@@ -228,16 +229,21 @@ def comment_edit(
         SubmissionContext(now=now, source="edit", article=comment.article),
     )
     was_published = comment.status == CommentStatus.PUBLISHED
+    rewritten = body != comment.body
     comment.body = body
     comment.body_html = render_comment(body)
     comment.edited = now
     if verdict.action != Verdict.PUBLISH:  # an edit can lose a comment its place, never win one
         comment.status = STATUS_FOR_ACTION[verdict.action]
+    changed = ["body", "body_html", "edited", "status"]
     with transaction.atomic():
-        comment.save(update_fields=["body", "body_html", "edited", "status"])
+        # Editors picked the words they read: other words end the pick (the same words keep it).
+        unpicked = rewritten and moderation.pick_end_on_edit(comment=comment, now=now) is not None
+        comment.save(update_fields=changed + (["featured_at", "featured_by"] if unpicked else []))
         moderation.verdict_record(comment=comment, verdict=verdict, now=now)
         thread_changed(
-            comment.article_id, recount=was_published != (comment.status == CommentStatus.PUBLISHED)
+            comment.article_id,
+            recount=unpicked or was_published != (comment.status == CommentStatus.PUBLISHED),
         )
     return comment
 

@@ -11,6 +11,8 @@ from masthead.moderation.models import Decision, DecisionAction
 from masthead.moderation.services.decisions import AlreadyDecided, ModerationRefused
 
 NOT_FEATURABLE = "Only published comments can be featured; this one is {state}."
+# Why a pick ended without a moderator, as the decisions log says.
+ENDED_BY_EDIT = "its author edited it"
 # How a comment that cannot be featured is described, by its status.
 UNFEATURABLE_STATES = {
     "pending": "awaiting moderation",
@@ -56,6 +58,28 @@ def comment_unfeature(*, comment, moderator, now: datetime | None = None) -> Dec
             raise AlreadyDecided("not featured")
         comment.featured_at = comment.featured_by = None
         return _pick_changed(comment, DecisionAction.UNFEATURE, current["status"], moderator, now)
+
+
+def pick_end_on_edit(*, comment, now: datetime) -> Decision | None:
+    """Its author has changed a featured comment: the pick ends, logged as an unfeaturing by
+    the author's edit (without a moderator), so that a moderator sees why it left the picks and
+    can pick it again, or undo this to bring it back as it was. An editor vouched for the words
+    they read; an author could otherwise swap them for others under the "Featured" badge.
+    Call it within the edit's transaction: the pick is read under a row lock, so that a pick
+    made meanwhile is seen and ended too. The caller saves the comment (its `featured_at` and
+    `featured_by`) and recounts the thread. Returns None when the comment was not featured."""
+    if _locked_state(comment)["featured_at"] is None:
+        return None
+    comment.featured_at = comment.featured_by = None
+    return Decision.objects.create(
+        comment=comment,
+        action=DecisionAction.UNFEATURE,
+        moderator=None,
+        previous_status=comment.status,
+        new_status=comment.status,
+        note=ENDED_BY_EDIT,
+        created=now,
+    )
 
 
 def _locked_state(comment) -> dict:

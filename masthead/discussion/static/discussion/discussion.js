@@ -342,6 +342,8 @@
           '<div class="comment-form__submit"><button type="button" class="link-button" data-cancel>Cancel</button> ' +
           '<button type="submit" class="button">Save</button></div>';
         editor.querySelector("textarea").value = source.value;
+        var pickNote = page.querySelector("[data-pick-note]");
+        if (pickNote) editor.insertBefore(document.importNode(pickNote, true), editor.querySelector(".comment-form__submit"));
         body.hidden = true;
         body.parentNode.insertBefore(editor, body.nextSibling);
         var opener = cardPart(item, "[data-edit]");
@@ -375,12 +377,30 @@
                 header.appendChild(mark);
               }
             });
+            if (!result.data.featured) leavePicks(commentId);
             focusOn(item);
             announce("Your comment is saved.");
           });
         });
         editor.querySelector("textarea").focus();
       });
+  }
+
+  /* A changed comment is no longer an editors' pick: out of the picks block, without its badge. */
+  function leavePicks(commentId) {
+    copiesOf(commentId).forEach(function (copy) {
+      var badge = cardPart(copy, ".comment__badge--featured");
+      if (badge) badge.remove();
+    });
+    var picks = document.querySelector("[data-comment-picks]");
+    var pick = picks && picks.querySelector('[data-pick-of="' + commentId + '"]');
+    if (!pick) return;
+    pick.closest(".comment-pick").remove();
+    if (!picks.querySelector(".comment-pick")) {
+      var heading = document.querySelector(".comments__all-heading");
+      if (heading) heading.remove();
+      picks.remove();
+    }
   }
 
   function deleteComment(commentId, link) {
