@@ -44,6 +44,23 @@ ACTION_WORDS = {
     "unfeature": "No longer featured",
 }
 
+# The queues whose bulk actions take or drop picks: the published comments (and the reported
+# ones, which may be published) can be featured together, the featured ones unfeatured.
+BULK_FEATURE = {
+    "action": "feature",
+    "label": "Feature selected",
+    "title": "Show them to readers among their articles’ featured comments (Editors’ picks)",
+}
+BULK_PICK_ACTIONS = {
+    "published": BULK_FEATURE,
+    "reported": BULK_FEATURE,
+    "featured": {
+        "action": "unfeature",
+        "label": "Unfeature selected",
+        "title": "Take them out of their articles’ featured comments; they stay in the threads",
+    },
+}
+
 
 def moderator_required(view):
     @wraps(view)
@@ -98,6 +115,7 @@ def queue(request):
             "ban_periods": BAN_PERIODS,
             "ban_scopes": [(key, label) for key, (label, _) in BAN_SCOPES.items()],
             "remove_reasons": REMOVE_REASONS,
+            "bulk_pick": BULK_PICK_ACTIONS.get(kind),
             "recent": selectors.recent_decision_groups(limit=5),
             "here": request.get_full_path(),
         },

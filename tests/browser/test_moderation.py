@@ -1,4 +1,4 @@
-"""The moderation queue in a real browser: keyboard shortcuts."""
+"""The moderation queue in a real browser: keyboard shortcuts and bulk actions."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -147,3 +147,57 @@ def test_f_features_a_published_comment_and_again_unfeatures_it(
     with page.expect_navigation():
         page.keyboard.press("f")
     assert Comment.objects.get(pk=comment.pk).featured_at is None
+
+
+def test_ticked_comments_are_featured_and_unfeatured_together_and_u_undoes_it(
+    live_server, page, django_user_model, screenshot_dir
+):
+    import os
+
+    make_home()
+    make_section(title="World")
+    article = make_article(title="Harbour bridge approved")
+    said = [
+        "Page 4 of the plan puts the footpath on the sea side, 3 m wide.",
+        "Spring is optimistic; the last bridge took three years.",
+        "Good to see the council listen to the residents for once.",
+    ]
+    comments = [
+        comment_post(
+            article=article,
+            reader=Reader(user=None, key=f"g-pick-{n}", ip_hash=f"pick-{n}"),
+            body=body,
+            author_name=f"Reader {n}",
+            author_email=f"p{n}@example.com",
+        )
+        for n, body in enumerate(said)
+    ]
+    assert {comment.status for comment in comments} == {CommentStatus.PUBLISHED}
+    moderator(django_user_model, "mod")
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "mod")
+    page.fill("#id_password", "pw-mod")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+    # Newest first: j x ticks the newest, j j x the oldest; the bulk button acts on the ticked.
+    page.goto(f"{live_server.url}/admin/moderation/?queue=published")
+    for key in "jxjjx":
+        page.keyboard.press(key)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Feature selected").click()
+    featured = [Comment.objects.get(pk=c.pk).is_featured for c in comments]
+    assert featured == [True, False, True]
+    assert "Featured: 2 comments." in page.inner_text(".messages")
+
+    page.goto(f"{live_server.url}/admin/moderation/?queue=featured")
+    page.screenshot(path=os.path.join(screenshot_dir, "moderation-bulk-unfeature.png"))
+    page.check("[data-select-all]")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Unfeature selected").click()
+    assert not any(Comment.objects.get(pk=c.pk).is_featured for c in comments)
+
+    page.locator("h1").click()
+    with page.expect_navigation():
+        page.keyboard.press("u")  # the whole bulk action
+    assert [Comment.objects.get(pk=c.pk).is_featured for c in comments] == featured

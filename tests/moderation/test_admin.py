@@ -212,6 +212,91 @@ def test_bulk_action_from_the_queue(mod_client, article, post):
     assert statuses[:2] == [CommentStatus.SPAM, CommentStatus.SPAM]
 
 
+OPINIONS = [
+    "The footpath should run on the sea side of the bridge.",
+    "Spring is optimistic; the last bridge took three years.",
+    "Good to see the council listen to the residents for once.",
+]
+
+
+def bulk_buttons(html: str) -> dict[str, str]:
+    bar = BeautifulSoup(html, "html.parser").find(class_="mod-bulk")
+    return {button["value"]: button.get_text(strip=True) for button in bar.find_all("button")}
+
+
+def test_the_bulk_actions_feature_where_comments_are_published_and_unfeature_the_featured(
+    mod_client,
+):
+    offered = {
+        "published": {"feature": "Feature selected"},
+        "reported": {"feature": "Feature selected"},
+        "featured": {"unfeature": "Unfeature selected"},
+        "pending": {},
+        "spam": {},
+    }
+    for queue, picks in offered.items():
+        html = mod_client.get(f"/admin/moderation/?queue={queue}").content.decode()
+        buttons = bulk_buttons(html)
+        assert {value: label for value, label in buttons.items() if "feature" in value} == picks
+        assert buttons["approve"] == "Approve selected"  # beside the existing ones
+
+
+def test_bulk_feature_is_one_logged_batch_that_undoes_in_one_step(mod_client, article, post):
+    from masthead.discussion import selectors as thread
+
+    comments = [post(text, email=f"p{n}@example.com") for n, text in enumerate(OPINIONS)]
+    held = post("Links http://a.example http://b.example http://c.example")
+    queue = mod_client.get("/admin/moderation/?queue=published").content.decode()
+    assert bulk_buttons(queue)["feature"] == "Feature selected"
+    response = mod_client.post(
+        "/admin/moderation/bulk/",
+        {
+            "comment": [c.pk for c in comments[:2]] + [held.pk],
+            "action": "feature",
+            "next": "/admin/moderation/?queue=published",
+        },
+        follow=True,
+    )
+    html = " ".join(response.content.decode().split())
+    assert "Featured: 2 comments. You can undo it from “Recent decisions”." in html
+    assert "Only published comments can be featured; this one is awaiting moderation." in html
+    assert {pick.pk for pick in thread.featured_comments(article.pk)} == {
+        c.pk for c in comments[:2]
+    }
+    decisions = Decision.objects.filter(action="feature")
+    assert {(d.moderator.username, d.label) for d in decisions} == {("mod", "")}
+    batch = decisions.values_list("batch", flat=True).distinct().get()
+    assert batch is not None and "Featured · 2 comments · mod" in html
+
+    undone = mod_client.post(f"/admin/moderation/decisions/batch/{batch}/undo/", follow=True)
+    assert "Undone: featured on 2 comments." in undone.content.decode()
+    assert thread.featured_comments(article.pk) == []
+
+
+def test_bulk_unfeature_from_the_featured_queue(mod_client, moderator, article, post):
+    from masthead.moderation.services import comment_feature
+
+    comments = [post(text, email=f"u{n}@example.com") for n, text in enumerate(OPINIONS)]
+    for comment in comments:
+        comment_feature(comment=comment, moderator=moderator)
+    queue = mod_client.get("/admin/moderation/?queue=featured").content.decode()
+    assert bulk_buttons(queue)["unfeature"] == "Unfeature selected"
+    response = mod_client.post(
+        "/admin/moderation/bulk/",
+        {
+            "comment": [c.pk for c in comments[:2]],
+            "action": "unfeature",
+            "next": "/admin/moderation/?queue=featured",
+        },
+    )
+    assert response["Location"] == "/admin/moderation/?queue=featured"
+    featured = mod_client.get(response["Location"]).content.decode()
+    assert [item_of(featured, c) is not None for c in comments] == [False, False, True]
+    assert "No longer featured · 2 comments · mod" in " ".join(featured.split())
+    statuses = {type(c).objects.get(pk=c.pk).status for c in comments}
+    assert statuses == {CommentStatus.PUBLISHED}  # they stay in the threads
+
+
 def test_the_log_says_an_authors_edit_ended_a_pick(
     mod_client, moderator, article, post, make_guest
 ):
