@@ -629,6 +629,7 @@ def comments_for_export(*, article_id: int | None = None, include_all: bool = Fa
         "created",
         "deleted",
         "score",
+        "featured_at",
         "anchor__quote",
         "anchor__prefix",
         "anchor__suffix",

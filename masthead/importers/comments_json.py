@@ -1,8 +1,9 @@
 """Comments as JSON: the list `export-comments` writes and `import-comments --article` reads.
 
 Each comment is {"id", "parent_id", "author", "email", "created", "text", "votes", "status",
-"anchor", "article_id", "article_url"}: text is the Markdown its author wrote, votes the net score
-readers see, created in UTC, parent_id the comment it answers. A reply to a comment that is not
+"featured_at", "anchor", "article_id", "article_url"}: text is the Markdown its author wrote, votes
+the net score readers see, created in UTC, parent_id the comment it answers, featured_at when a
+moderator made it an editors' pick (in UTC; null when it is not one). A reply to a comment that is not
 exported (held, removed, deleted by its author) answers its nearest exported ancestor, so the file
 always imports. Both ways stream: comments are written as they are read from the database, a
 chunk at a time, and a file is read an item at a time (by ijson), so memory stays flat whatever
@@ -73,11 +74,12 @@ def comments_export(
             "parent_id": parent,
             "author": comment.author_name,
             "email": comment.author_email if include_emails else "",
-            "created": comment.created.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "created": _utc(comment.created),
             # Its author took it back: the file says it was there, not what it said.
             "text": "" if comment.deleted else comment.body,
             "votes": comment.score,
             "status": DELETED if comment.deleted else comment.status,
+            "featured_at": _utc(comment.featured_at) if comment.featured_at else None,
             "anchor": (
                 {"quote": anchor.quote, "prefix": anchor.prefix, "suffix": anchor.suffix}
                 if anchor
@@ -91,6 +93,10 @@ def comments_export(
         count += 1
     write("\n]\n" if count else "]\n")
     return count
+
+
+def _utc(moment) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _exported_ancestor(

@@ -1,8 +1,9 @@
 """Moderation: verdicts on comments before readers see them.
 
-Discussion asks for a verdict through one function, `assess(draft, context)`, which comments
-a reader has reported through `reported_by`, and ends an edited comment's pick through
-`pick_end_on_edit`; accounts ask whether a new name advertises something through
+Discussion asks for a verdict through one function, `assess(draft, context)`, and which comments
+a reader has reported through `reported_by`; it ends the pick of a comment its author edits
+through `pick_end_on_edit`, and has the picks that imported comments carry logged through
+`picks_imported`. Accounts ask whether a new name advertises something through
 `name_advertises`, carry bans to a new address through `email_bans_carry`, and have a deleted
 account's names erased through `reader_mentions_erase`. Everything else (signals, learned
 filters, queues, bans) stays inside this app.
@@ -29,6 +30,13 @@ def pick_end_on_edit(*, comment, now):
     from masthead.moderation.services.featuring import pick_end_on_edit as end
 
     return end(comment=comment, now=now)
+
+
+def picks_imported(*, comments):
+    """Log the picks of comments just imported with a `featured_at` (as made by the import)."""
+    from masthead.moderation.services.featuring import picks_imported as log
+
+    return log(comments=comments)
 
 
 def reported_by(*, reader_key: str, comment_ids) -> set[int]:

@@ -1,6 +1,7 @@
 """export-comments: JSON that import-comments --article reads back."""
 
 import json
+from datetime import UTC
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -81,6 +82,46 @@ def test_an_export_imports_into_another_article_as_the_same_thread(article, thre
 
     again = export(tmp_path, "--article", str(copy.pk))
     assert sorted(map(same, again), key=str) == sorted(map(same, items), key=str)
+
+
+def test_picks_travel_with_the_export_and_come_back_as_picks(
+    article, thread, tmp_path, django_user_model
+):
+    from masthead.moderation.models import Decision, DecisionAction
+    from masthead.moderation.services import comment_feature, comment_unfeature, decision_undo
+
+    moderator = django_user_model.objects.create_user("picker", "picker@example.com", "pw")
+    picked = thread["reply"]
+    comment_feature(comment=picked, moderator=moderator)
+    featured_at = Comment.objects.get(pk=picked.pk).featured_at
+
+    items = export(tmp_path, "--article", str(article.pk))
+    featured = {item["text"]: item["featured_at"] for item in items}
+    assert featured == {
+        "First, with *emphasis*.": None,
+        "A reply.": featured_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "Why spring?": None,
+        "An answer to the rude one.": None,
+    }
+
+    copy = make_article(title="The same story, moved")
+    call_command("import-comments", "--article", str(copy.pk), str(tmp_path / "export.json"))
+    moved = Comment.objects.get(article=copy, body="A reply.")
+    assert (moved.featured_at, moved.featured_by, moved.is_featured) == (featured_at, None, True)
+    assert [pick.pk for pick in selectors.featured_comments(copy.pk)] == [moved.pk]
+    assert selectors.thread_stats(copy.pk).featured_count == 1
+    brought = Decision.objects.get(comment=moved)
+    assert (brought.action, brought.made_by, brought.created, brought.label) == (
+        DecisionAction.FEATURE,
+        "an import",
+        featured_at,
+        "",
+    )
+
+    # A moderator may take the imported pick back, and undo that.
+    withdrawal = comment_unfeature(comment=moved, moderator=moderator)
+    decision_undo(decision=withdrawal, moderator=moderator)
+    assert Comment.objects.get(pk=moved.pk).featured_at == featured_at
 
 
 def test_emails_only_when_asked(article, thread, tmp_path):

@@ -187,6 +187,19 @@ def test_comments_not_published_are_left_out_and_their_replies_move_up(article, 
     assert (first.body, answer.body, answer.parent_id) == ("First", "Calm answer", first.pk)
 
 
+def test_a_featured_at_makes_a_pick_and_files_without_one_import_without_picks(article, tmp_path):
+    items = [
+        {**GOOD[0], "featured_at": "2025-03-01T12:00:00+01:00"},
+        {**GOOD[1], "featured_at": None},
+        GOOD[2],  # written before picks were exported
+    ]
+    call_command("import-comments", "--article", str(article.pk), str(thread_file(tmp_path, items)))
+    featured = dict(Comment.objects.values_list("body", "featured_at"))
+    assert featured["First"].isoformat() == "2025-03-01T11:00:00+00:00"
+    assert (featured["Reply"], featured["Second"]) == (None, None)
+    assert [pick.body for pick in selectors.featured_comments(article.pk)] == ["First"]
+
+
 def test_an_anchored_comment_keeps_its_passage(article, tmp_path, client):
     passage = {"quote": "The bridge will open in spring.", "prefix": "seven to two. ", "suffix": ""}
     items = [{**GOOD[0], "anchor": passage}, {**GOOD[2], "anchor": passage}]
@@ -203,6 +216,8 @@ def test_an_anchored_comment_keeps_its_passage(article, tmp_path, client):
         ({"article_id": 8}, "the file holds comments of several articles (article_id 7 and 8)"),
         ({"anchor": {"quote": ""}}, "Item 2 (id 3): the anchor's quote must have 1 to 1000"),
         ({"anchor": "here"}, 'anchor must be {"quote", "prefix", "suffix"} or null'),
+        ({"featured_at": "yesterday"}, "Item 2 (id 3): featured_at 'yesterday' is not an ISO 8601"),
+        ({"featured_at": True}, "Item 2 (id 3): featured_at must be null or an ISO 8601 date"),
     ],
 )
 def test_export_fields_are_checked_too(article, tmp_path, change, message):

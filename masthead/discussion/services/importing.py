@@ -4,8 +4,9 @@ importers share).
 A thread is a list of {"id", "parent_id", "author", "email", "created", "text", "votes"}, ids
 local to the thread, parents always earlier; `export-comments` writes the same list, with an
 optional "status" (a comment that is not "published" is left behind, and a reply to it answers its
-nearest published ancestor) and "anchor" ({"quote", "prefix", "suffix"}: the passage it comments
-on). Everything is checked before anything is written, and the writing happens in one
+nearest published ancestor), "featured_at" (when a moderator made it an editors' pick, or null:
+it is a pick here too, logged as brought in by the import) and "anchor" ({"quote", "prefix",
+"suffix"}: the passage it comments on). Everything is checked before anything is written, and the writing happens in one
 transaction: a bad file changes nothing. Each comment keeps its id from the file, so importing
 the same file again (or a later export of the same site) adds only what is new.
 """
@@ -21,6 +22,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from masthead import moderation
 from masthead.discussion import anchors, conf
 from masthead.discussion.markdown import render_comment
 from masthead.discussion.models import Comment, CommentStatus, PassageAnchor
@@ -62,6 +64,7 @@ class ImportItem:
     text: str
     votes: int
     anchor: ImportAnchor | None = None
+    featured_at: datetime | None = None
 
 
 class ImportItems(list):
@@ -157,7 +160,7 @@ class EntryChecker:
                 raise ImportRefused(
                     f"{where}: the e-mail address is longer than {EMAIL_MAX_LENGTH} characters."
                 )
-        created = _created(entry["created"], where)
+        created = _moment(entry["created"], where, "created")
         text = entry["text"]
         if not isinstance(text, str) or not text.strip():
             raise ImportRefused(f"{where}: the text is empty.")
@@ -183,6 +186,7 @@ class EntryChecker:
             text.strip(),
             votes,
             _anchor(entry.get("anchor"), where),
+            _featured_at(entry.get("featured_at"), where),
         )
 
 
@@ -220,6 +224,9 @@ def comments_import(*, article, items: Iterable[ImportItem], progress=None) -> i
                         comment.anchor = passages[item.anchor]
                     comments.append(comment)
                 Comment.objects.bulk_create(comments)
+                moderation.picks_imported(
+                    comments=[comment for comment in comments if comment.featured_at]
+                )
                 for item, comment in zip(generation, comments, strict=True):
                     placed[item.id] = _Placed(
                         comment.pk, comment.parent_id, comment.root_id, comment.depth
@@ -265,6 +272,7 @@ def _comment(article, item: ImportItem, parent: _Placed | None, max_depth: int) 
         created=item.created,
         imported_score=item.votes,
         score=item.votes,
+        featured_at=item.featured_at,
     )
     if parent is not None:
         if parent.depth + 1 >= max_depth:
@@ -328,10 +336,24 @@ def _local_id(value, where: str, name: str) -> str:
     return str(value)
 
 
-def _created(value, where: str) -> datetime:
+def _featured_at(value, where: str) -> datetime | None:
+    """When the comment was picked, or None (null, or no field: files written before picks
+    were exported)."""
+    if value is None:
+        return None
     if not isinstance(value, str):
         raise ImportRefused(
-            f"{where}: created must be an ISO 8601 date and time in UTC, e.g. 2025-03-14T09:30:00Z."
+            f"{where}: featured_at must be null or an ISO 8601 date and time in UTC, e.g. "
+            "2025-03-14T09:30:00Z."
+        )
+    return _moment(value, where, "featured_at")
+
+
+def _moment(value, where: str, name: str) -> datetime:
+    """A date and time of the file (ISO 8601), in UTC; one without a time zone is taken as UTC."""
+    if not isinstance(value, str):
+        raise ImportRefused(
+            f"{where}: {name} must be an ISO 8601 date and time in UTC, e.g. 2025-03-14T09:30:00Z."
         )
     try:
         parsed = parse_datetime(value.strip())
@@ -339,7 +361,7 @@ def _created(value, where: str) -> datetime:
         parsed = None
     if parsed is None:
         raise ImportRefused(
-            f"{where}: created {value!r} is not an ISO 8601 date and time, e.g. 2025-03-14T09:30:00Z."
+            f"{where}: {name} {value!r} is not an ISO 8601 date and time, e.g. 2025-03-14T09:30:00Z."
         )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)

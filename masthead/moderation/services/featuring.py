@@ -13,6 +13,7 @@ from masthead.moderation.services.decisions import AlreadyDecided, ModerationRef
 NOT_FEATURABLE = "Only published comments can be featured; this one is {state}."
 # Why a pick ended without a moderator, as the decisions log says.
 ENDED_BY_EDIT = "its author edited it"
+IMPORTED = "imported with the comment"
 # How a comment that cannot be featured is described, by its status.
 UNFEATURABLE_STATES = {
     "pending": "awaiting moderation",
@@ -79,6 +80,24 @@ def pick_end_on_edit(*, comment, now: datetime) -> Decision | None:
         new_status=comment.status,
         note=ENDED_BY_EDIT,
         created=now,
+    )
+
+
+def picks_imported(*, comments) -> None:
+    """Log the picks that imported comments carry (an export's `featured_at`), each as a pick
+    made then by no moderator, as the log says ("an import"): so unfeaturing one can be undone,
+    which brings back the pick its standing decisions say it has. One query for all of them."""
+    Decision.objects.bulk_create(
+        Decision(
+            comment=comment,
+            action=DecisionAction.FEATURE,
+            moderator=None,
+            previous_status=comment.status,
+            new_status=comment.status,
+            note=IMPORTED,
+            created=comment.featured_at,
+        )
+        for comment in comments
     )
 
 

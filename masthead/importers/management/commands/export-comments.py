@@ -12,7 +12,8 @@ class Command(BaseCommand):
         "Export comments as JSON, the list import-comments --article reads: one article's "
         "(--article ID) or every article's, one after another. Each comment has its id, "
         "parent_id, author, created date, text (the Markdown its author wrote), votes (the net "
-        "score), status, passage anchor, article_id and article_url."
+        "score), status, featured_at (when a moderator made it an editors' pick, or null), "
+        "passage anchor, article_id and article_url."
     )
 
     def add_arguments(self, parser):

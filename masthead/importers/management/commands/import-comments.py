@@ -20,7 +20,7 @@ class Command(ImportCommand):
         "skipped. Either one article's thread from a JSON list of "
         '{"id", "parent_id", "author", "email", "created", "text", "votes"} (--article ID; '
         'as export-comments writes it, where comments whose "status" is not "published" are '
-        "left out), "
+        'left out and a "featured_at" date makes the comment an editors\' pick again), '
         "or a whole WordPress export (--wordpress): each post's approved comments go to the "
         "article with the same slug, or a whole Disqus export (--disqus): each thread's comments "
         "go to the article at the same path, or else with the same slug."
