@@ -667,8 +667,12 @@ def test_the_article_filter_lists_commented_articles_by_headline_only(article, p
     assert "body" in listed[0].get_deferred_fields()  # the bodies stay in the database
 
 
-def test_the_dashboard_shows_what_waits_in_each_queue(mod_client, article, post):
-    post(HEATED)
+def test_the_dashboard_shows_what_waits_in_each_queue_and_the_picks_apart(
+    mod_client, moderator, article, post
+):
+    from masthead.moderation.services import comment_feature
+
+    comment_feature(comment=post(HEATED), moderator=moderator)
     post(SCAM)
     html = mod_client.get("/admin/").content.decode()
     panel = BeautifulSoup(html, "html.parser").find(id="comment-queues-section")
@@ -679,8 +683,13 @@ def test_the_dashboard_shows_what_waits_in_each_queue(mod_client, article, post)
     }
     counts = selectors.queue_counts()
     assert counts["published"] >= 1 and counts["pending"] + counts["spam"] >= 1
-    for key, label in selectors.QUEUES.items():
+    review = {key: label for key, label in selectors.QUEUES.items() if key != "featured"}
+    assert list(rows) == list(review.values())  # the picks wait for nobody: not among them
+    for key, label in review.items():
         assert rows[label] == (str(counts[key]), f"/admin/moderation/?queue={key}")
+    picks = panel.find(attrs={"data-editors-picks": True})
+    assert picks.get_text(" ", strip=True) == "Editors’ picks: 1 featured comment"
+    assert picks.a["href"] == "/admin/moderation/?queue=featured"
 
 
 def test_the_dashboard_has_no_comment_counts_for_who_may_not_moderate(django_user_model):
