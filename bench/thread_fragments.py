@@ -1,0 +1,67 @@
+"""Median times of the thread fragments the comment section's script fetches, against
+bench/server.py.
+
+.venv/bin/python bench/thread_fragments.py [--base http://127.0.0.1:8100] [--requests 200]
+
+With JavaScript, sorting, "show new" and "Load more comments" fetch a page of the thread as list
+items from /comments/<article id>/ (`?sort=`, then `&after=&snapshot=` from the headers of the
+answer before). Both are fetched for the bench article with 1,000 comments by an anonymous
+reader (page cache) and by a reader with a comment cookie (always rendered).
+"""
+
+import argparse
+import http.client
+import json
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pages import PERSONAL, timings
+
+
+def fragment_urls(base: str) -> dict[str, str]:
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection.request("GET", "/api/v1/articles?limit=100")
+    article = next(
+        item
+        for item in json.loads(connection.getresponse().read())
+        if re.match(r"Bench article with 1,000 comments", item["title"])
+    )
+    thread = f"/comments/{article['id']}/"
+    connection.request("GET", thread + "?sort=newest")
+    first = connection.getresponse()
+    first.read()
+    connection.close()
+    cursor, snapshot = first.getheader("X-Next-Cursor"), first.getheader("X-Snapshot")
+    if not cursor:
+        raise SystemExit(f"{thread}: no X-Next-Cursor (is the thread long?)")
+    # Encoded as the script's URLSearchParams does.
+    more = urlencode({"sort": "newest", "after": cursor, "snapshot": snapshot})
+    return {
+        "sort or show new (?sort=newest)": thread + "?sort=newest",
+        "load more (?sort=&after=&snapshot=)": f"{thread}?{more}",
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", default="http://127.0.0.1:8100")
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    urls = fragment_urls(args.base)
+    print(f"Sequential requests ({args.requests} after 5 warm-up), one keep-alive connection:")
+    print(f"  {'fragment':42} {'anonymous':>24} {'reader with cookie (rendered)':>30}")
+    print(f"  {'':42} {'median ms':>12} {'p95 ms':>10} {'median ms':>15} {'p95 ms':>13}")
+    for name, path in urls.items():
+        median, p95 = timings(args.base, path, args.requests)
+        rendered_median, rendered_p95 = timings(args.base, path, args.requests, PERSONAL)
+        print(
+            f"  {name:42} {median:12.1f} {p95:10.1f} {rendered_median:15.1f} {rendered_p95:13.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
