@@ -116,6 +116,14 @@ def top_level_comments(
     return comments.order_by(*ORDERINGS[sort]).select_related("anchor")
 
 
+# A comment's id, and a cursor as encode_cursor writes it ([score_]creation time_id), as the
+# thread's links write them: the page cache stores only addresses with such values.
+COMMENT_ID = r"[1-9][0-9]{0,18}"
+COMMENT_CURSOR = (
+    r"(-?[0-9]+_)?[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+[+-][0-9]{2}:[0-9]{2}_" + COMMENT_ID
+)
+
+
 def encode_cursor(comment: Comment, sort: str) -> str:
     created = comment.created.isoformat()
     return (

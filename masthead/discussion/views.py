@@ -29,6 +29,7 @@ from masthead.discussion.readers import (
 )
 from masthead.discussion.services.comments import discussion_settings
 from masthead.discussion.templatetags.discussion_tags import CSRF_MARKER, chosen_sort, render_thread
+from masthead.publishing.page_cache import do_not_store, serve_cached
 
 
 def _wants_json(request) -> bool:
@@ -144,14 +145,45 @@ def _refused(request, article, form, refusal):
     return response
 
 
+class ThreadFragment:
+    """The thread endpoint as the page cache stores it: like the article's comment section,
+    under the thread's version, for readers without a personal view, per sort cookie."""
+
+    page_cache_variant_source = "masthead.discussion.selectors.thread_version"
+    page_cache_personal_cookies = (conf.READER_COOKIE,)
+    page_cache_cookies = {conf.SORT_COOKIE: "|".join(SortOrder.values)}
+    # What the page's script asks for: a sort order, "load more" (the cursor and snapshot of the
+    # previous answer), "view all" and a passage's panel.
+    page_cache_query = {
+        "sort": "|".join(SortOrder.values),
+        "after": selectors.COMMENT_CURSOR,
+        "snapshot": selectors.COMMENT_ID,
+        "all": "1",
+        "anchor": selectors.COMMENT_ID,
+    }
+
+    def __init__(self, article_id: int):
+        self.pk = article_id
+
+    def page_cache_query_values(self, request) -> dict[str, str]:
+        return self.page_cache_query
+
+
 @require_GET
 def thread(request, article_id):
     """A page of the thread as list items: "load more", sorting and "show new" fetch this."""
+    return serve_cached(
+        request, ThreadFragment(article_id), lambda: _thread_fragment(request, article_id)
+    )
+
+
+def _thread_fragment(request, article_id):
     article = selectors.open_article_or_404(article_id)
     options = discussion_settings(article)
     reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
     sort = request.GET.get("sort") or chosen_sort(request, options)
     anchor_id = _int(request.GET.get("anchor"))
+    cursor, snapshot = request.GET.get("after") or None, _int(request.GET.get("snapshot"))
     if anchor_id:
         page = selectors.passage_comments(
             article, anchor_id=anchor_id, reader=reader, max_depth=options.max_depth
@@ -162,15 +194,17 @@ def thread(request, article_id):
             reader=reader,
             sort=sort,
             per_page=options.page_size,
-            cursor=request.GET.get("after") or None,
-            snapshot=_int(request.GET.get("snapshot")),
+            cursor=cursor,
+            snapshot=snapshot,
             view_all=request.GET.get("all") == "1",
             max_depth=options.max_depth,
         )
-    html = render_thread(page, article=article, reader=reader, options=options).replace(
-        CSRF_MARKER, get_token(request)
-    )
-    response = HttpResponse(html)
+    if (anchor_id and not page.comments) or not selectors.is_linked_thread_place(
+        article.pk, sort=sort, cursor=cursor, snapshot=snapshot
+    ):
+        do_not_store(request)  # answered all the same, but no link or script of ours asks this
+    # The CSRF marker stays in: the page cache fills it in for each response.
+    response = HttpResponse(render_thread(page, article=article, reader=reader, options=options))
     response["X-Comment-Count"] = str(page.count)
     response["X-Next-Cursor"] = page.next_cursor or ""
     response["X-Snapshot"] = str(page.snapshot)

@@ -7,7 +7,9 @@ that holds the site's content version, which every publish, unpublish, move or d
 Forms in cached pages carry a marker where the CSRF token goes; each response gets its own.
 Only query strings a page reads are stored (see is_storable_query), with values its links
 write (see do_not_store), and every key holds the scheme and host the page was rendered for:
-its canonical and sharing links name them.
+its canonical and sharing links name them. The same machinery stores the fragments of a page
+that its script fetches (the comment thread's "load more"), with their headers and the
+reader-choice cookies they set.
 """
 
 import re
@@ -22,6 +24,7 @@ from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
 
@@ -196,10 +199,30 @@ def _variant(source: str | None, page_id: int):
     return import_string(source)(page_id) if source else ""
 
 
+def _entry_of(response, cookies: dict[str, str]) -> dict:
+    """What is stored of a rendered response: its content, the headers its view set, and the
+    cookies among `cookies` (a reader's choices) that it sets, such as a newly chosen sort order."""
+    return {
+        "content": response.content.decode(),
+        "content_type": response["Content-Type"],
+        "headers": {
+            name: value for name, value in response.items() if name.lower() != "content-type"
+        },
+        "cookies": {name: response.cookies[name] for name in cookies if name in response.cookies},
+    }
+
+
 def _response_from(entry: dict, request) -> HttpResponse:
     response = HttpResponse(
         with_csrf(entry["content"], request), content_type=entry["content_type"]
     )
+    # .get: entries stored by the previous release (shared through Redis) have neither.
+    for name, value in entry.get("headers", {}).items():
+        response[name] = value
+    for name, morsel in entry.get("cookies", {}).items():
+        response.cookies[name] = morsel
+        if morsel["max-age"]:  # the cookie's lifetime counts from this response, as on a render
+            morsel["expires"] = http_date(time.time() + int(morsel["max-age"]))
     response["Vary"] = "Cookie"
     return response
 
@@ -207,6 +230,8 @@ def _response_from(entry: dict, request) -> HttpResponse:
 def serve_cached(request, page, render) -> HttpResponse:
     """The cached page for this request, rendering (and caching) it on a miss.
 
+    `page` is a page (see publishing.models.CachedPageMixin) or anything else that has its `pk`
+    and `page_cache_*` attributes, such as a fragment of a page that its script fetches.
     `page.page_cache_variant_source` may name a function of the page id whose value is part of
     the key (an article's thread version: a new comment makes a new page);
     `page.page_cache_query_values(request)` names the query parameters the page reads.
@@ -237,7 +262,7 @@ def serve_cached(request, page, render) -> HttpResponse:
         if getattr(request, "page_cache_do_not_store", False):
             response.content = with_csrf(response.content.decode(), request)
             return response
-        entry = {"content": response.content.decode(), "content_type": response["Content-Type"]}
+        entry = _entry_of(response, cookies)
         cache.set_many(
             {
                 key: entry,

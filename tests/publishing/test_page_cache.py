@@ -591,6 +591,238 @@ def test_reply_and_load_more_pages_never_carry_another_readers_view(newsroom, dj
         assert served_from_the_cache(url)
 
 
+def thread_fragments(article) -> dict[str, str]:
+    """What the comment section's script fetches: a sort order, "load more" with the cursor and
+    snapshot of the answer before, "view all", and the panel of a passage with comments."""
+    from urllib.parse import urlencode
+
+    thread = f"/comments/{article.pk}/"
+    first = Client().get(thread + "?sort=oldest")
+    more = {"sort": "oldest", "after": first["X-Next-Cursor"], "snapshot": first["X-Snapshot"]}
+    fragments = {
+        "sort": thread + "?sort=oldest",
+        "more": f"{thread}?{urlencode(more)}",  # encoded as the script's URLSearchParams does
+        "all": thread + "?sort=oldest&all=1",
+        "show new": thread,
+    }
+    on_passage = Comment.objects.filter(article=article, anchor__isnull=False).first()
+    if on_passage is not None:
+        fragments["passage"] = f"{thread}?anchor={on_passage.anchor_id}"
+    return fragments
+
+
+def passage_comments(article, count=2, quote="Islanders welcomed the winter timetable.") -> list:
+    from masthead.discussion.readers import Reader
+    from masthead.discussion.services import AnchorInput, comment_post
+
+    return [
+        comment_post(
+            article=article,
+            reader=Reader(user=None, key=f"g-passage-{n}", ip_hash=f"passage-{n}"),
+            body=f"On the timetable {n}",
+            author_name="Pat",
+            author_email="pat@example.com",
+            anchor=AnchorInput(quote=quote),
+        )
+        for n in range(count)
+    ]
+
+
+FRAGMENT_HEADERS = ("X-Comment-Count", "X-Next-Cursor", "X-Snapshot", "X-Passage-Limit")
+
+
+def test_thread_fragments_for_anonymous_readers_come_from_the_cache_with_their_headers(
+    newsroom, monkeypatch
+):
+    from masthead.discussion import conf
+
+    monkeypatch.setattr(conf, "PASSAGE_PANEL_COMMENTS", 1)  # the panel says it lists one of two
+    article = newsroom["articles"]["ferry"]
+    thread_of_two_pages(article)
+    passage_comments(article)
+    per_response = r'name="csrfmiddlewaretoken" value="[^"]+"'
+    for name, url in thread_fragments(article).items():
+        rendered = Client().get(url)
+        assert served_from_the_cache(url), name
+        cached = Client().get(url)
+        assert re.sub(per_response, "", cached.content.decode()) == re.sub(
+            per_response, "", rendered.content.decode()
+        ), name
+        for header in FRAGMENT_HEADERS:
+            assert cached.get(header) == rendered.get(header), (name, header)
+    panel = Client().get(thread_fragments(article)["passage"])
+    assert panel["X-Passage-Limit"] == "1"
+    more = Client().get(thread_fragments(article)["more"])
+    assert "Remark number 2" in more.content.decode() and more["X-Next-Cursor"]
+
+
+def test_a_thread_fragment_from_the_cache_sets_the_sort_cookie_as_a_rendered_one_does(newsroom):
+    from datetime import timedelta
+    from email.utils import parsedate_to_datetime
+
+    from django.utils import timezone
+
+    article = newsroom["articles"]["ferry"]
+    oldest, _, newest = thread_of_two_pages(article)
+    url = f"/comments/{article.pk}/?sort=most_voted"
+    rendered = Client().get(url).cookies["masthead_comment_sort"]
+    assert served_from_the_cache(url)
+    cached = Client().get(url).cookies["masthead_comment_sort"]
+    for attribute in ("max-age", "samesite", "path", "secure", "httponly"):
+        assert cached[attribute] == rendered[attribute], attribute
+    assert cached.value == rendered.value == "most_voted"
+    assert parsedate_to_datetime(cached["expires"]) > timezone.now() + timedelta(days=364)
+
+    # Without "sort" in the query ("show new"), the order the reader chose is followed.
+    thread = f"/comments/{article.pk}/"
+    Client().get(thread)
+    chooser = Client()
+    chooser.cookies["masthead_comment_sort"] = "oldest"
+    for _ in range(2):  # rendered and stored, then from the cache
+        html = chooser.get(thread).content.decode()
+        assert oldest.body in html and newest.body not in html  # two to a page
+    assert served_from_the_cache(thread, HTTP_COOKIE="masthead_comment_sort=oldest")
+    html = Client().get(thread).content.decode()
+    assert newest.body in html and oldest.body not in html
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_thread_fragments_are_never_stored_or_served_for_readers_with_a_view_of_their_own(
+    newsroom, django_user_model
+):
+    article = newsroom["articles"]["ferry"]
+    *_, newest = thread_of_two_pages(article)
+    [on_passage] = passage_comments(article, count=1)  # the newest, on every fragment below
+    guest = Client()
+    links_to_spam = "Links http://a.example http://b.example http://c.example"
+    held = [
+        answer(guest, article, parent, f"{links_to_spam} {n}", name="Mo")
+        for n, parent in enumerate((on_passage, newest))
+    ]
+    assert all(comment.status != "published" for comment in held)
+    signed_in = Client()
+    signed_in.force_login(django_user_model.objects.create_user("Quinn", "q@example.com", "pw"))
+    signed_in.post(f"/comments/comment/{on_passage.pk}/vote/", {"value": "1"})
+    fragments = thread_fragments(article)  # stores the first page, oldest first
+    urls = [fragments["show new"], fragments["more"], fragments["all"], fragments["passage"]]
+    for url in urls:
+        assert "Awaiting moderation" in guest.get(url).content.decode()
+        signed_in.get(url)
+        assert not served_from_the_cache(url), url  # neither stored their own view
+        for _ in range(2):  # rendered and stored, then from the cache
+            html = Client().get(url).content.decode()
+            assert "Awaiting moderation" not in html and links_to_spam not in html
+            assert 'aria-pressed="true"' not in html
+        assert served_from_the_cache(url)
+        assert queries_for(guest, url) > 2 and queries_for(signed_in, url) > 2  # rendered
+        assert "Awaiting moderation" in guest.get(url).content.decode()
+    for url in (fragments["all"], fragments["passage"]):
+        assert 'aria-pressed="true"' in card_of(signed_in.get(url).content.decode(), on_passage.pk)
+
+
+def card_of(html, comment_id) -> str:
+    return html.split(f'id="comment-{comment_id}"', 1)[1].split('class="comment__replies', 1)[0]
+
+
+def test_comments_votes_and_removals_show_at_once_in_cached_thread_fragments(
+    newsroom, django_user_model
+):
+    from masthead.discussion.readers import Reader
+    from masthead.discussion.services import vote_cast
+    from masthead.moderation.services import comment_remove
+
+    article = newsroom["articles"]["ferry"]
+    oldest, _, newest = thread_of_two_pages(article)
+    fragments = thread_fragments(article)  # oldest first: "load more" shows the newest
+    for url in fragments.values():
+        Client().get(url)
+        assert served_from_the_cache(url), url
+
+    fresh = Client().post(
+        f"/comments/{article.pk}/post/",
+        {"body": "A fresh remark", "author_name": "Lu", "author_email": "lu@example.com"},
+    )
+    assert fresh.status_code == 302
+    shown = Client().get(fragments["show new"])
+    assert "A fresh remark" in shown.content.decode() and shown["X-Comment-Count"] == "4"
+    on_second_page = answer(Client(), article, newest, "A fresh answer on the second page")
+    assert on_second_page.body in Client().get(fragments["more"]).content.decode()
+
+    vote_cast(comment=newest, reader=Reader(user=None, key="g-voter", ip_hash="voter"), value=1)
+    assert "1 point<" in card_of(Client().get(fragments["more"]).content.decode(), newest.pk)
+
+    moderator = django_user_model.objects.create_user("mod", "mod@example.com", "pw")
+    comment_remove(comment=on_second_page, moderator=moderator)
+    assert on_second_page.body not in Client().get(fragments["more"]).content.decode()
+    comment_remove(comment=oldest, moderator=moderator)
+    assert oldest.body not in Client().get(fragments["sort"]).content.decode()
+
+
+def test_thread_fragments_for_places_no_link_or_script_asks_for_are_answered_but_not_stored(
+    newsroom,
+):
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    article = newsroom["articles"]["ferry"]
+    comments = thread_of_two_pages(article)
+    elsewhere = Comment.objects.create(
+        article=newsroom["articles"]["election"],
+        author_name="Eve",
+        body="Elsewhere",
+        body_html="<p>Elsewhere</p>",
+        created=comments[0].created,
+    )
+    [elsewhere_anchor] = passage_comments(
+        newsroom["articles"]["election"], count=1, quote="Turnout rose sharply."
+    )
+    linked = thread_fragments(article)["more"]
+    Client().get(linked)
+    assert served_from_the_cache(linked)  # where "load more" leads is stored
+    more = {key: value[0] for key, value in parse_qs(urlsplit(linked).query).items()}
+    made_up_cursor = more["after"].replace(f"_{comments[1].pk}", f"_{comments[1].pk + 7}")
+    thread = f"/comments/{article.pk}/"
+    for query in (
+        urlencode({**more, "after": made_up_cursor}),
+        urlencode({**more, "after": "2001-01-01T00:00:00+00:00_1"}),
+        urlencode({**more, "snapshot": elsewhere.pk}),
+        urlencode({"sort": "oldest", "snapshot": "987654"}),
+        "anchor=987654",
+        f"anchor={elsewhere_anchor.anchor_id}",
+        "sort=made-up",
+        "sort=oldest&junk=1",
+        "after=junk",
+    ):
+        url = f"{thread}?{query}"
+        assert Client().get(url).status_code == 200, url
+        assert not served_from_the_cache(url), url
+
+
+def test_each_reader_gets_their_own_csrf_token_in_a_cached_thread_fragment_and_can_vote(newsroom):
+    article = newsroom["articles"]["ferry"]
+    *_, newest = thread_of_two_pages(article)
+    url = f"/comments/{article.pk}/?sort=newest"
+    Client().get(url)
+    assert served_from_the_cache(url)
+    readers = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    tokens = []
+    for reader in readers:
+        html = reader.get(url).content.decode()
+        assert CSRF_MARKER not in html
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
+    assert tokens[0] != tokens[1]
+    response = readers[1].post(
+        f"/comments/comment/{newest.pk}/vote/", {"value": "1", "csrfmiddlewaretoken": tokens[1]}
+    )
+    assert response.status_code == 302
+    newest.refresh_from_db()
+    assert newest.score == 1
+
+
 def content_version_value() -> int:
     from masthead.publishing.models import ContentVersion
 

@@ -19,17 +19,13 @@ from wagtail.search import index
 
 from masthead.discussion import conf as discussion_conf
 from masthead.discussion.models import SortOrder
+from masthead.discussion.selectors import COMMENT_CURSOR, COMMENT_ID
 from masthead.publishing.blocks import ArticleBodyBlock, HomePromoBlock
 from masthead.publishing.forms import ArticlePageForm
 
 IMAGE_MODEL = "publishing.CreditedImage"
 # A listing's `?page=` as its links write it ("2", never "02"); a page past the end is a 404.
 PAGE_NUMBER = r"[1-9][0-9]*"
-COMMENT_ID = r"[1-9][0-9]{0,18}"
-# [score_]creation time_id, as discussion.selectors.encode_cursor writes it.
-COMMENT_CURSOR = (
-    r"(-?[0-9]+_)?[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+[+-][0-9]{2}:[0-9]{2}_" + COMMENT_ID
-)
 
 
 class CachedPageMixin:
