@@ -789,6 +789,28 @@ def test_an_author_who_edits_their_pick_is_warned_and_sees_it_leave_the_picks(
     assert not Comment.objects.get(pk=mine.pk).is_featured
 
 
+def test_an_author_who_deletes_their_pick_sees_it_leave_the_picks(live_server, page, article):
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "Page 4 of the plan puts the footpath on the sea side.")
+    page.click("#comment-form button[type=submit]")
+    page.locator(".comment", has_text="Page 4 of the plan").first.wait_for()
+    mine = Comment.objects.get(body__startswith="Page 4")
+    feature(mine)
+
+    page.reload()
+    page.evaluate("window.__loadMarker = 1")
+    picks = page.locator("[data-comment-picks]")
+    expect(picks.locator(".comment__author")).to_have_text(["Noa"])
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"#comment-{mine.pk} > .comment__card [data-delete]").click()
+
+    expect(page.locator("[data-announce]")).to_have_text("Your comment is deleted.")
+    expect(picks).to_have_count(0)
+    expect(page.locator(".comments__all-heading")).to_have_count(0)
+    expect(page.get_by_text("Page 4 of the plan")).to_have_count(0)
+    assert page.evaluate("window.__loadMarker") == 1  # without a reload
+
+
 @pytest.mark.parametrize("javascript", [True, False])
 def test_a_pick_on_a_later_page_of_the_thread_opens_that_page(
     live_server, page, page_without_js, article, javascript

@@ -386,7 +386,8 @@
       });
   }
 
-  /* A changed comment is no longer an editors' pick: out of the picks block, without its badge. */
+  /* A changed or deleted comment is no longer an editors' pick: out of the picks block, without its
+     badge. */
   function leavePicks(commentId) {
     copiesOf(commentId).forEach(function (copy) {
       var badge = cardPart(copy, ".comment__badge--featured");
@@ -410,6 +411,7 @@
       if (!result.ok) { window.alert(result.data.detail); return; }
       if (form && form.closest('[data-comment-id="' + commentId + '"]')) cancelReply();  // not lost with it
       countInBubbles(commentId, -1);  // while its card still names its passage
+      leavePicks(commentId);  // a deleted comment is no longer a pick
       copiesOf(commentId).forEach(function (item) {
         if (item.querySelector(":scope > ol.comment-replies > li")) {
           var card = item.querySelector(".comment__card");
