@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from masthead import moderation
 from masthead.accounts import selectors, services, site_name_of
 from masthead.accounts.forms import (
     DeleteAccountForm,
@@ -37,8 +38,10 @@ def _profile_page(request, *, status: int = 200, email_error: str = "", **forms)
     for form in forms.values():
         _focus_first_error(form)
     comments = Paginator(discussion_selectors.account_comments(user), COMMENTS_PER_PAGE)
+    email_confirmed = selectors.email_is_confirmed(user)
     context = {
-        "email_confirmed": selectors.email_is_confirmed(user),
+        "email_confirmed": email_confirmed,
+        "held_until_confirmed": not email_confirmed and moderation.holds_guests(),
         "pending_email": selectors.email_change_pending(user, now=timezone.now()),
         "email_error": email_error,
         "name_form": forms.get("name_form") or NameForm(initial={"name": author_name_of(user)}),

@@ -4,8 +4,9 @@ Discussion asks for a verdict through one function, `assess(draft, context)`, an
 a reader has reported through `reported_by`; it ends the pick of a comment its author edits
 through `pick_end_on_edit`, and has the picks that imported comments carry logged through
 `picks_imported`. Accounts ask whether a new name advertises something through
-`name_advertises`, carry bans to a new address through `email_bans_carry`, and have a deleted
-account's names erased through `reader_mentions_erase`. Everything else (signals, learned
+`name_advertises` and whether guests' comments wait for a moderator through `holds_guests`,
+carry bans to a new address through `email_bans_carry`, and have a deleted account's names
+erased through `reader_mentions_erase`. Everything else (signals, learned
 filters, queues, bans) stays inside this app.
 """
 
@@ -69,3 +70,12 @@ def reader_mentions_erase(*, comment_ids, account_id: int, quoted) -> None:
     from masthead.moderation.services import reader_mentions_erase as erase
 
     erase(comment_ids=comment_ids, account_id=account_id, quoted=quoted)
+
+
+def holds_guests(article=None) -> bool:
+    """Whether comments by guests (and by accounts whose address is not confirmed yet) wait for
+    a moderator on `article`, or by default on the site when there is none."""
+    from masthead.moderation.models import ModerationMode
+    from masthead.moderation.services.assessing import mode_for, moderation_settings_for
+
+    return mode_for(article, moderation_settings_for(article)) == ModerationMode.PRE_GUESTS

@@ -110,6 +110,28 @@ def test_a_new_account_confirms_its_address_by_a_link_and_may_ask_for_it_again(
     assert "Your address is confirmed" in Client().get(path).content.decode()
 
 
+@pytest.mark.parametrize("mode", ["post", "pre_guests"])
+def test_an_unconfirmed_reader_is_told_their_comments_wait_only_where_guests_wait(client, mode):
+    from masthead.moderation.models import ModerationSettings
+    from tests.factories import make_article, make_home, make_section
+
+    make_home()
+    article = make_article(section=make_section(title="World"), title="Harbour council votes")
+    options = ModerationSettings.for_site(article.get_site())
+    options.mode = mode
+    options.save()
+    client.post("/accounts/signup/", KIT)
+    waiting = "wait for a moderator"
+
+    form = client.get(article.url).content.decode()
+    account = client.get("/accounts/").content.decode()
+
+    assert "Confirm your address" in account
+    assert (waiting in form, waiting in account) == (
+        (True, True) if mode == "pre_guests" else (False, False)
+    )
+
+
 @pytest.mark.parametrize(
     "name",
     ["cheap-pills.com", "Kit, example dot com", "Kit kit@example.net", "Kit +1 415 555 0123"],

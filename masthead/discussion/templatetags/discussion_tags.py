@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from masthead import moderation
+from masthead.accounts.selectors import email_is_confirmed
 from masthead.discussion import conf, live, selectors
 from masthead.discussion.anchors import feedback_passages
 from masthead.discussion.forms import CommentForm
@@ -75,6 +76,7 @@ def comment_section(context, article):
         "is_open": comments_are_open(article, options=options),
         "sorts": SortOrder.choices,
         "signed_in_user": request.user if request.user.is_authenticated else None,
+        "held_until_confirmed": _held_until_confirmed(request.user, article),
         "anchors": selectors.passage_anchors(article),
         "feedback_passages": feedback_passages(article),
         "poll_seconds": conf.LIVE_POLL_SECONDS,
@@ -86,6 +88,14 @@ def comment_section(context, article):
         ],
         **view,
     }
+
+
+def _held_until_confirmed(user, article) -> bool:
+    """A signed-in reader whose address is not confirmed yet, where guests' comments wait for a
+    moderator: theirs wait too, and the form says so."""
+    return (
+        user.is_authenticated and not email_is_confirmed(user) and moderation.holds_guests(article)
+    )
 
 
 def _thread_html(request, article, *, reader, options, notes, sort, cursor, snapshot, view_all):
