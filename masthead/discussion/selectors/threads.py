@@ -1,5 +1,6 @@
-"""Reads for the comment section and the API. A page of a thread costs the same few queries
-whatever the thread's size: its top-level comments, then all their descendants at once."""
+"""A thread as readers page through it: top-level comments in the chosen order, a page at a
+time whatever the thread's size (its top-level comments, then all their descendants at once), with
+the reader's own votes and unpublished comments, the links into it and the counts behind them."""
 
 import math
 from dataclasses import dataclass, field
@@ -8,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
 from masthead.discussion import anchors, conf
@@ -18,13 +18,11 @@ from masthead.discussion.models import (
     CommentVote,
     PassageAnchor,
     SortOrder,
-    Subscription,
-    SubscriptionKind,
     ThreadStats,
 )
 from masthead.discussion.readers import Reader
+from masthead.discussion.selectors.articles import MAX_ID
 
-EXPORT_CHUNK_SIZE = 2000
 ORDERINGS = {
     SortOrder.NEWEST: ("-created", "-id"),
     SortOrder.OLDEST: ("created", "id"),
@@ -365,6 +363,13 @@ def _mark_edited_passages(article, top_level: list) -> None:
             comment.passage_found = found[comment.anchor_id]
 
 
+def anchor_is_found(article, anchor: PassageAnchor) -> bool:
+    text = anchors.article_text(article)
+    return anchors.locate(
+        text, quote=anchor.quote, prefix=anchor.prefix, suffix=anchor.suffix
+    ).found
+
+
 def _reader_votes(top_level: list, reader: Reader | None) -> dict[int, int]:
     if reader is None or reader.is_new or not top_level:
         return {}
@@ -381,159 +386,6 @@ def iter_thread(comments):
     for comment in comments:
         yield comment
         yield from iter_thread(getattr(comment, "replies", []))
-
-
-# Every comment the passage panel shows, with the passage that brings it there: the comments
-# on a passage, then the replies below them, generation by generation, and the answers to a
-# comment at the deepest level, which sit beside it (replied_to) rather than below it. A spam
-# or held comment hides what hangs below it, as in the panel; a removed one shows (a
-# placeholder) and so do its replies. Raw SQL because the ORM has no recursive queries; one
-# query however deep the replies go (SQLite and PostgreSQL alike).
-_PASSAGE_COUNTS_SQL = """
-WITH RECURSIVE conversation (anchor_id, comment_id) AS (
-    SELECT anchor_id, id FROM {comment}
-    WHERE article_id = %s AND anchor_id IS NOT NULL AND status IN (%s, %s)
-  UNION
-    SELECT conversation.anchor_id, reply.id
-    FROM {comment} AS reply JOIN conversation
-      ON reply.parent_id = conversation.comment_id
-      OR reply.replied_to_id = conversation.comment_id
-    WHERE reply.status IN (%s, %s)
-)
-SELECT passage.id, passage.quote, passage.prefix, passage.suffix, counted.comment_count
-FROM {anchor} AS passage JOIN (
-    SELECT conversation.anchor_id, COUNT(*) AS comment_count
-    FROM conversation JOIN {comment} AS shown ON shown.id = conversation.comment_id
-    WHERE shown.status = %s AND shown.deleted IS NULL
-    GROUP BY conversation.anchor_id
-) AS counted ON counted.anchor_id = passage.id
-ORDER BY passage.id
-"""
-
-
-def passage_anchors(article) -> list[dict]:
-    """The article's commented passages, and whether each is still found, with how many
-    comments the passage's panel shows: the published comments on it and every published
-    reply below or beside them (each once), so that the bubble's number is what opening it
-    shows (the panel says so when the passage has more comments than it lists).
-
-    One query, whatever the number of passages and replies.
-    """
-    text = anchors.article_text(article)
-    in_panel = (CommentStatus.PUBLISHED, CommentStatus.REMOVED)
-    passages = PassageAnchor.objects.raw(
-        _PASSAGE_COUNTS_SQL.format(
-            comment=Comment._meta.db_table, anchor=PassageAnchor._meta.db_table
-        ),
-        [article.pk, *in_panel, *in_panel, CommentStatus.PUBLISHED],
-    )
-    rows = []
-    for anchor in passages:
-        location = anchors.locate(
-            text, quote=anchor.quote, prefix=anchor.prefix, suffix=anchor.suffix
-        )
-        rows.append(
-            {
-                "id": anchor.pk,
-                "quote": anchor.quote,
-                "prefix": anchor.prefix,
-                "suffix": anchor.suffix,
-                "count": anchor.comment_count,
-                "found": location.found,
-            }
-        )
-    return rows
-
-
-def passage_comments(
-    article,
-    *,
-    anchor_id: int,
-    reader: Reader | None = None,
-    max_depth: int = 5,
-    limit: int | None = None,
-) -> ThreadPage:
-    """The conversations on one passage (the passage bubble's panel): its `limit` newest
-    comments (`has_more` when it has others), each with its replies as the thread shows them.
-
-    A comment on the passage that answers another one on it shows in that one's conversation,
-    not a second time on its own. One that answers a comment not on the passage shows on its
-    own, and says whom it answers as a reply at the deepest level does (`answers_elsewhere`).
-    The answers to a comment at the deepest level follow it, beside it as in the thread.
-    """
-    limit = limit or conf.PASSAGE_PANEL_COMMENTS
-    shown = _visible_to(reader) | Q(status=CommentStatus.REMOVED)
-    on_passage = list(
-        Comment.objects.filter(shown, article=article, anchor_id=anchor_id)
-        .select_related("anchor", "replied_to", "parent")
-        .order_by("-created", "-id")[: limit + 1]
-    )
-    has_more = len(on_passage) > limit
-    on_passage = on_passage[:limit]
-    replies = _replies_in({comment.root_id or comment.pk for comment in on_passage}, reader=reader)
-    children: dict[int, list] = {}
-    answered_beside: dict[int, list] = {}
-    for reply in replies:
-        children.setdefault(reply.parent_id, []).append(reply)
-        if reply.replied_to_id is not None:
-            answered_beside.setdefault(reply.replied_to_id, []).append(reply)
-    beside: dict[int, list] = {}
-    for comment in on_passage:
-        _hang_replies(comment, children, max_depth=max_depth)
-        beside[comment.pk] = _answers_beside(
-            comment, answered_beside, children, max_depth=max_depth
-        )
-    answers = {
-        reply.pk
-        for comment in on_passage
-        for reply in iter_thread([*comment.replies, *beside[comment.pk]])
-    }
-    conversations = []
-    for comment in on_passage:
-        if comment.pk in answers:
-            continue
-        if comment.is_placeholder and not comment.replies and not beside[comment.pk]:
-            continue
-        if comment.parent_id is not None and comment.replied_to_id is None:
-            comment.answers_elsewhere = comment.parent
-        conversations += [comment, *beside[comment.pk]]
-    _mark_edited_passages(article, conversations)
-    stats = thread_stats(article.pk)
-    return ThreadPage(
-        comments=conversations,
-        sort=SortOrder.NEWEST,
-        count=stats.published_count,
-        top_level_count=stats.top_level_count,
-        page=1,
-        pages=1,
-        has_more=has_more,
-        next_cursor=None,
-        snapshot=stats.latest_comment_id,
-        version=stats.version,
-        my_votes=_reader_votes(conversations, reader),
-    )
-
-
-def _answers_beside(comment, answered_beside: dict[int, list], children, *, max_depth) -> list:
-    """The answers to a comment at the deepest level, and the answers to those, in time order,
-    each with its replies: those that show (a placeholder only for what hangs below it)."""
-    found, waiting, seen = [], [comment], {comment.pk}
-    while waiting:
-        for answer in answered_beside.get(waiting.pop().pk, []):
-            if answer.pk in seen:
-                continue
-            seen.add(answer.pk)
-            waiting.append(answer)
-            if _hang_replies(answer, children, max_depth=max_depth):
-                found.append(answer)
-    return sorted(found, key=lambda answer: (answer.created, answer.pk))
-
-
-def anchor_is_found(article, anchor: PassageAnchor) -> bool:
-    text = anchors.article_text(article)
-    return anchors.locate(
-        text, quote=anchor.quote, prefix=anchor.prefix, suffix=anchor.suffix
-    ).found
 
 
 def new_comment_count(article_id: int, *, since_id: int) -> int:
@@ -574,182 +426,5 @@ def public_comment(comment_id: int) -> Comment | None:
     )
 
 
-# The largest id a database column holds. Wagtail pages are looked up by their page link, which
-# Django does not range-check: a larger number in an address would fail the query (a 500).
-MAX_ID = 2**63 - 1
-# Likewise for the page of a thread the API may ask for (its offset must fit the database's range).
-MAX_PAGE = 2**31 - 1
-
-
-def open_article(article_id: int):
-    """The live, public article with this id, or None."""
-    from masthead.publishing.models import ArticlePage
-
-    if not 0 < article_id <= MAX_ID:
-        return None
-    return ArticlePage.objects.live().public().filter(pk=article_id).first()
-
-
-def open_article_or_404(article_id: int):
-    """The live, public article with this id; Http404 otherwise (for the page's endpoints and the
-    API alike: an unpublished or restricted article is as unknown to them as a missing one)."""
-    article = open_article(int(article_id))
-    if article is None:
-        raise Http404("No such article.")
-    return article
-
-
-def is_open_article(article_id: int) -> bool:
-    """Whether an article is live and not restricted to some readers: its thread's counts, votes
-    and reports are open to everyone. Every open page polls through it, so the answer is cached
-    under the site's content version, which publishing, unpublishing and restrictions bump."""
-    from django.core.cache import cache
-
-    from masthead.publishing.page_cache import PAGE_CACHE_SECONDS, content_version
-
-    key = f"open-article:{content_version()}:{article_id}"
-    is_open = cache.get(key)
-    if is_open is None:
-        is_open = open_article(article_id) is not None
-        cache.set(key, is_open, PAGE_CACHE_SECONDS)
-    return is_open
-
-
 def is_recent(comment: Comment, *, now: datetime, minutes: int) -> bool:
     return now <= comment.created + timedelta(minutes=minutes)
-
-
-def comments_for_export(*, article_id: int | None = None, include_all: bool = False):
-    """Comments to export, one article after another and in id order within each (so a parent
-    always comes before its replies), streamed from the database in chunks.
-
-    Only published comments that their authors have not deleted, unless `include_all`.
-    """
-    comments = Comment.objects.select_related("anchor").only(
-        "id",
-        "article_id",
-        "parent_id",
-        "replied_to_id",
-        "author_name",
-        "author_email",
-        "body",
-        "status",
-        "created",
-        "deleted",
-        "score",
-        "featured_at",
-        "anchor__quote",
-        "anchor__prefix",
-        "anchor__suffix",
-    )
-    if article_id is not None:
-        comments = comments.filter(article_id=article_id)
-    if not include_all:
-        comments = comments.filter(status=CommentStatus.PUBLISHED, deleted__isnull=True)
-    return comments.order_by("article_id", "id").iterator(chunk_size=EXPORT_CHUNK_SIZE)
-
-
-def comment_answers(comment_id: int) -> int | None:
-    """The comment that a comment answers (the one it replied to beside the deepest level)."""
-    row = Comment.objects.filter(pk=comment_id).values_list("replied_to_id", "parent_id").first()
-    return (row[0] or row[1]) if row else None
-
-
-def imported_comment_ids(article_id: int) -> set[str]:
-    """The ids that the article's imported comments had in their files."""
-    return set(
-        Comment.objects.filter(article_id=article_id)
-        .exclude(import_id="")
-        .values_list("import_id", flat=True)
-    )
-
-
-def account_comments(user):
-    """The account's comments as the thread shows them to their author, newest first: published
-    ones, and those awaiting moderation (ones taken for spam among them, which tell their author
-    no more than that); not deleted ones, nor those a moderator removed, nor any on an article
-    that is not live."""
-    return (
-        Comment.objects.filter(
-            user=user,
-            deleted__isnull=True,
-            status__in=[CommentStatus.PUBLISHED, *OWN_UNPUBLISHED],
-            article__live=True,
-        )
-        .select_related("article")
-        .only("pk", "body", "status", "created", "edited", "article_id", "article__title")
-        .order_by("-created", "-id")
-    )
-
-
-@dataclass
-class FollowedDiscussion:
-    """An article whose new comments an account's reader hears of, at one address."""
-
-    article: object
-    email: str
-    # Any of the article's subscriptions at this address: stopping one stops them all.
-    subscription_id: int
-    kinds: list[str] = field(default_factory=list)
-    confirmed: bool = False
-
-    @property
-    def kind_labels(self) -> list[str]:
-        ordered = sorted(self.kinds, key=SubscriptionKind.values.index)
-        return [SubscriptionKind(kind).label for kind in ordered]
-
-
-@dataclass(frozen=True)
-class Authorship:
-    """An account's comments, and every name and address it wrote them under."""
-
-    comment_ids: list[int]
-    names: set[str]
-    emails: set[str]
-
-
-def account_authorship(user) -> Authorship:
-    """The account's comments (deleted ones too) with the names and addresses they carry, and
-    the account's own: what a record may quote of the reader behind it."""
-    rows = list(Comment.objects.filter(user=user).values_list("pk", "author_name", "author_email"))
-    return Authorship(
-        comment_ids=[pk for pk, _, _ in rows],
-        names={name for _, name, _ in rows} | {user.get_full_name(), user.get_username()},
-        emails={email for _, _, email in rows} | {user.email},
-    )
-
-
-def account_subscriptions(user, *, now: datetime) -> list[FollowedDiscussion]:
-    """What the account asked to be notified of, newest first, one row per article and address
-    (one e-mail and one link serve both kinds): active subscriptions, and those whose
-    confirmation link still works."""
-    still_confirmable = now - timedelta(days=conf.SUBSCRIPTION_CONFIRM_DAYS)
-    subscriptions = (
-        Subscription.objects.filter(user=user, unsubscribed__isnull=True)
-        .filter(Q(confirmed__isnull=False) | Q(created__gte=still_confirmable))
-        .select_related("article")
-        .only(
-            "pk",
-            "email",
-            "kind",
-            "created",
-            "confirmed",
-            "article_id",
-            "article__title",
-            "article__url_path",
-        )
-        .order_by("-created", "-id")
-    )
-    rows: dict[tuple[int, str], FollowedDiscussion] = {}
-    for subscription in subscriptions:
-        row = rows.setdefault(
-            (subscription.article_id, subscription.email),
-            FollowedDiscussion(
-                article=subscription.article,
-                email=subscription.email,
-                subscription_id=subscription.pk,
-            ),
-        )
-        row.kinds.append(subscription.kind)
-        row.confirmed = row.confirmed or subscription.confirmed is not None
-    return list(rows.values())

@@ -1,0 +1,107 @@
+"""A reader's account as the account page shows it: their comments and the discussions they
+follow."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from masthead.discussion import conf
+from masthead.discussion.models import (
+    Comment,
+    CommentStatus,
+    Subscription,
+    SubscriptionKind,
+)
+from masthead.discussion.selectors.threads import OWN_UNPUBLISHED
+
+
+def account_comments(user):
+    """The account's comments as the thread shows them to their author, newest first: published
+    ones, and those awaiting moderation (ones taken for spam among them, which tell their author
+    no more than that); not deleted ones, nor those a moderator removed, nor any on an article
+    that is not live."""
+    return (
+        Comment.objects.filter(
+            user=user,
+            deleted__isnull=True,
+            status__in=[CommentStatus.PUBLISHED, *OWN_UNPUBLISHED],
+            article__live=True,
+        )
+        .select_related("article")
+        .only("pk", "body", "status", "created", "edited", "article_id", "article__title")
+        .order_by("-created", "-id")
+    )
+
+
+@dataclass
+class FollowedDiscussion:
+    """An article whose new comments an account's reader hears of, at one address."""
+
+    article: object
+    email: str
+    # Any of the article's subscriptions at this address: stopping one stops them all.
+    subscription_id: int
+    kinds: list[str] = field(default_factory=list)
+    confirmed: bool = False
+
+    @property
+    def kind_labels(self) -> list[str]:
+        ordered = sorted(self.kinds, key=SubscriptionKind.values.index)
+        return [SubscriptionKind(kind).label for kind in ordered]
+
+
+@dataclass(frozen=True)
+class Authorship:
+    """An account's comments, and every name and address it wrote them under."""
+
+    comment_ids: list[int]
+    names: set[str]
+    emails: set[str]
+
+
+def account_authorship(user) -> Authorship:
+    """The account's comments (deleted ones too) with the names and addresses they carry, and
+    the account's own: what a record may quote of the reader behind it."""
+    rows = list(Comment.objects.filter(user=user).values_list("pk", "author_name", "author_email"))
+    return Authorship(
+        comment_ids=[pk for pk, _, _ in rows],
+        names={name for _, name, _ in rows} | {user.get_full_name(), user.get_username()},
+        emails={email for _, _, email in rows} | {user.email},
+    )
+
+
+def account_subscriptions(user, *, now: datetime) -> list[FollowedDiscussion]:
+    """What the account asked to be notified of, newest first, one row per article and address
+    (one e-mail and one link serve both kinds): active subscriptions, and those whose
+    confirmation link still works."""
+    still_confirmable = now - timedelta(days=conf.SUBSCRIPTION_CONFIRM_DAYS)
+    subscriptions = (
+        Subscription.objects.filter(user=user, unsubscribed__isnull=True)
+        .filter(Q(confirmed__isnull=False) | Q(created__gte=still_confirmable))
+        .select_related("article")
+        .only(
+            "pk",
+            "email",
+            "kind",
+            "created",
+            "confirmed",
+            "article_id",
+            "article__title",
+            "article__url_path",
+        )
+        .order_by("-created", "-id")
+    )
+    rows: dict[tuple[int, str], FollowedDiscussion] = {}
+    for subscription in subscriptions:
+        row = rows.setdefault(
+            (subscription.article_id, subscription.email),
+            FollowedDiscussion(
+                article=subscription.article,
+                email=subscription.email,
+                subscription_id=subscription.pk,
+            ),
+        )
+        row.kinds.append(subscription.kind)
+        row.confirmed = row.confirmed or subscription.confirmed is not None
+    return list(rows.values())
