@@ -172,6 +172,8 @@ class ThreadFragment:
 @require_GET
 def thread(request, article_id):
     """A page of the thread as list items: "load more", sorting and "show new" fetch this."""
+    if not selectors.is_open_article(article_id):  # first: the cache key reads the thread's row
+        raise Http404("No such article.")
     return serve_cached(
         request, ThreadFragment(article_id), lambda: _thread_fragment(request, article_id)
     )
