@@ -201,3 +201,54 @@ def test_ticked_comments_are_featured_and_unfeatured_together_and_u_undoes_it(
     with page.expect_navigation():
         page.keyboard.press("u")  # the whole bulk action
     assert [Comment.objects.get(pk=c.pk).is_featured for c in comments] == featured
+
+
+# Whatever reaches past the right edge of the screen and is not inside a box that scrolls
+# sideways (itself on screen) is cut off: the admin's page does not scroll sideways.
+CUT_OFF = """() => {
+  const width = document.documentElement.clientWidth;
+  const cutOff = [];
+  for (const element of document.querySelectorAll("main *")) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    let ancestor = element.parentElement;
+    let scrolls = false;
+    while (ancestor) {
+      const overflow = getComputedStyle(ancestor).overflowX;
+      if (overflow === "auto" || overflow === "scroll") {
+        scrolls = ancestor.getBoundingClientRect().right <= width + 1;
+        break;
+      }
+      ancestor = ancestor.parentElement;
+    }
+    if (!scrolls) cutOff.push(element.tagName + " " + (element.textContent || "").trim().slice(0, 40));
+  }
+  return cutOff;
+}"""
+
+
+def test_on_a_phone_the_moderation_pages_cut_nothing_off(live_server, browser, django_user_model):
+    make_home()
+    make_section(title="World")
+    article = make_article(
+        title="Council approves protected cycle lanes on Quay Street after a two-year campaign"
+    )
+    decided, waiting = held(article, 1), held(article, 2)
+    comment_remove(comment=decided, moderator=moderator(django_user_model, "mod"))
+    assert waiting.status != CommentStatus.PUBLISHED
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "mod")
+    page.fill("#id_password", "pw-mod")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    for address in (
+        "/admin/moderation/",
+        "/admin/moderation/decisions/",
+        "/admin/moderation/filter/",
+    ):
+        page.goto(live_server.url + address)
+        assert page.evaluate(CUT_OFF) == [], address
+    context.close()
