@@ -240,7 +240,8 @@ def undo(request, decision_id):
     else:
         messages.success(
             request,
-            f"Undone: {decision.get_action_display().lower()} on comment {decision.comment_id}.",
+            f"Undone: {decision.get_action_display().lower()} on the comment by "
+            f"{decision.comment.author_name}.",
         )
     return redirect(_undo_return_url(request))
 

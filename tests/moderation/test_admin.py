@@ -64,6 +64,17 @@ def test_one_click_actions_and_undo_from_the_admin(mod_client, article, post):
     assert "Approved" in log and "undone" in log
 
 
+def test_the_undo_message_names_the_comment_as_the_recent_decisions_do(mod_client, article, post):
+    comment = post("Links http://a.example http://b.example http://c.example")
+    mod_client.post(f"/admin/moderation/comment/{comment.pk}/spam/")
+    decision = Decision.objects.get(comment=comment)
+    response = mod_client.post(f"/admin/moderation/decisions/{decision.pk}/undo/", follow=True)
+    assert (
+        f"Undone: marked as spam on the comment by {comment.author_name}."
+        in response.content.decode()
+    )
+
+
 def item_of(html: str, comment):
     return BeautifulSoup(html, "html.parser").find(id=f"mod-{comment.pk}")
 
