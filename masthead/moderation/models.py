@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -7,6 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from masthead.moderation.core.signals import unreadable_domain_entries
 
 
 class ModerationMode(models.TextChoices):
@@ -48,6 +51,25 @@ class RetrainingProgressPanel(HelpPanel):
             )
 
 
+UNREADABLE_DOMAINS = _(
+    "Not a site: {lines}. Put one site per line, as a domain (gov.uk) or an address "
+    "(https://www.gov.uk/)."
+)
+UNREADABLE_RECIPIENTS = _("Not an e-mail address: {lines}. Put one address per line.")
+
+
+def _quoted(lines: list[str]) -> str:
+    return ", ".join(f"“{line}”" for line in lines)
+
+
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
+
+
 @register_setting(icon="warning")
 class ModerationSettings(BaseSiteSetting):
     """How comments are moderated on this site (Settings → Moderation)."""
@@ -69,7 +91,8 @@ class ModerationSettings(BaseSiteSetting):
     allow_domains = models.TextField(
         blank=True,
         help_text=_(
-            "Sites readers may link to freely, one per line (e.g. gov.uk, our-partner.org)."
+            "Sites readers may link to freely, one per line: gov.uk on one line, "
+            "our-partner.org on the next."
         ),
     )
     block_domains = models.TextField(
@@ -132,6 +155,19 @@ class ModerationSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("moderation")
+
+    def clean(self):
+        # A line the filter cannot read would be ignored without a word: say which, and keep it.
+        errors = {}
+        for name in ("allow_domains", "block_domains"):
+            unreadable = unreadable_domain_entries(self.lines(getattr(self, name)))
+            if unreadable:
+                errors[name] = UNREADABLE_DOMAINS.format(lines=_quoted(unreadable))
+        unreadable = [line for line in self.lines(self.alert_recipients) if not _is_email(line)]
+        if unreadable:
+            errors["alert_recipients"] = UNREADABLE_RECIPIENTS.format(lines=_quoted(unreadable))
+        if errors:
+            raise ValidationError(errors)
 
     @staticmethod
     def lines(text: str) -> list[str]:

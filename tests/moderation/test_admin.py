@@ -8,7 +8,13 @@ from django.test import Client
 
 from masthead.discussion.models import CommentStatus
 from masthead.moderation import selectors
-from masthead.moderation.models import Ban, Decision
+from masthead.moderation.models import (
+    UNREADABLE_DOMAINS,
+    UNREADABLE_RECIPIENTS,
+    Ban,
+    Decision,
+    ModerationSettings,
+)
 from tests.moderation.conftest import HEATED, SCAM
 
 pytestmark = pytest.mark.django_db
@@ -380,6 +386,40 @@ def test_the_filter_page_and_the_settings_say_how_many_decisions_the_first_retra
 def test_settings_page_for_moderation(mod_client, admin_client, article):
     response = admin_client.get("/admin/settings/moderation/moderationsettings/")
     assert response.status_code in (200, 302)
+
+
+def test_a_settings_line_the_filter_cannot_read_is_refused_by_name_and_kept(admin_client, article):
+    """Two sites on one line, or a typo, would otherwise be saved and never match a link."""
+    url = "/admin/settings/moderation/moderationsettings/"
+    form = admin_client.get(url, follow=True)
+    edit_url = form.request["PATH_INFO"]
+    fields = {
+        "mode": "post",
+        "strictness": "balanced",
+        "abuse_action": "hold",
+        "allow_domains": "https://www.gov.uk/\ngov.uk, bbc.co.uk",
+        "block_domains": "*.casino.example\n203.0.113.9",
+        "lexicon_additions": "",
+        "report_threshold": "3",
+        "retrain_after": "50",
+        "alert_moderators": "on",
+        "alert_recipients": "desk@example.org\ndesk at example.org",
+    }
+    response = admin_client.post(edit_url, fields)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert str(UNREADABLE_DOMAINS).format(lines="“gov.uk, bbc.co.uk”") in html
+    assert str(UNREADABLE_RECIPIENTS).format(lines="“desk at example.org”") in html
+    assert (
+        "gov.uk, bbc.co.uk"
+        in BeautifulSoup(html, "html.parser").find("textarea", {"name": "allow_domains"}).get_text()
+    )
+    assert ModerationSettings.objects.filter(allow_domains__contains="bbc").count() == 0
+
+    fields["allow_domains"] = "https://www.gov.uk/\nbbc.co.uk"
+    fields["alert_recipients"] = "desk@example.org"
+    assert admin_client.post(edit_url, fields).status_code == 302
+    assert ModerationSettings.objects.get().allow_domains == "https://www.gov.uk/\nbbc.co.uk"
 
 
 def group_member(django_user_model, group: str):

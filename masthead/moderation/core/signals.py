@@ -227,6 +227,25 @@ def _listed_domain(entry: str) -> str:
     return entry.removeprefix("*.").removeprefix("www.").strip(".")
 
 
+# A host name once an entry is read as _listed_domain reads it: labels of letters, digits and
+# hyphens (any script), and a top-level domain that is not a number.
+_DOMAIN = re.compile(r"^(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)$")
+
+
+def unreadable_domain_entries(entries: Iterable[str]) -> list[str]:
+    """The entries of a site list that name no domain, so would never match a link: two sites on
+    one line ("gov.uk, bbc.co.uk"), a word, a typo. An IP address is a site too."""
+    return [entry for entry in entries if not _names_a_site(_listed_domain(entry))]
+
+
+def _names_a_site(domain: str) -> bool:
+    try:
+        ipaddress.ip_address(domain)
+    except ValueError:
+        return bool(_DOMAIN.match(domain))
+    return True
+
+
 def _matches(host: str, domains: Iterable[str]) -> bool:
     for d in domains:
         d = _listed_domain(d)
