@@ -301,3 +301,35 @@ def test_the_editors_group_publishes_and_schedules_articles(editor_client, newsr
     scheduled = ArticlePage.objects.get(slug="out-tomorrow")
     assert not scheduled.live
     assert scheduled.scheduled_revision is not None
+
+
+def test_comparing_revisions_lists_only_what_the_editor_changed(newsroom, admin_client):
+    """The page's row keeps its publish date to the microsecond, a revision to the millisecond:
+    an untouched date showed as changed in every comparison with the live version."""
+    from datetime import UTC, datetime
+
+    article = newsroom["articles"]["ferry"]
+    article.first_published_at = None  # published for the first time below
+    live = article.save_revision()
+    live.publish()
+    ArticlePage.objects.filter(pk=article.pk).update(
+        first_published_at=datetime(2026, 11, 29, 8, 37, 45, 528708, tzinfo=UTC)
+    )
+    article = ArticlePage.objects.get(pk=article.pk)
+    article.standfirst = "Fares rise in spring, not in winter."
+    draft = article.save_revision()
+
+    response = admin_client.get(
+        f"/admin/pages/{article.pk}/revisions/compare/{live.pk}...{draft.pk}/"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Standfirst:" in html
+    assert "First published at:" not in html
+
+    article.first_published_at = datetime(2026, 11, 28, 18, 5, tzinfo=UTC)
+    moved = article.save_revision()
+    html = admin_client.get(
+        f"/admin/pages/{article.pk}/revisions/compare/{live.pk}...{moved.pk}/"
+    ).content.decode()
+    assert "First published at:" in html and "28 Nov 2026, 18:05" in html
