@@ -233,9 +233,10 @@ def test_on_a_phone_the_moderation_pages_cut_nothing_off(live_server, browser, d
     article = make_article(
         title="Council approves protected cycle lanes on Quay Street after a two-year campaign"
     )
-    decided, waiting = held(article, 1), held(article, 2)
+    decided = held(article, 1)
+    for n in range(2, 6):
+        held(article, n)
     comment_remove(comment=decided, moderator=moderator(django_user_model, "mod"))
-    assert waiting.status != CommentStatus.PUBLISHED
 
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -251,4 +252,15 @@ def test_on_a_phone_the_moderation_pages_cut_nothing_off(live_server, browser, d
     ):
         page.goto(live_server.url + address)
         assert page.evaluate(CUT_OFF) == [], address
+
+    # Scrolled down the queue, the bulk bar sticks to the top: "Select all" stays in reach.
+    page.goto(live_server.url + "/admin/moderation/")
+    page.locator(".mod-item").last.scroll_into_view_if_needed()
+    select_all = page.locator("[data-select-all]")
+    box = select_all.bounding_box()
+    assert box["y"] < 100
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).matches('[data-select-all]')", centre
+    ), "something covers Select all"
     context.close()
