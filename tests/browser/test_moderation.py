@@ -264,3 +264,32 @@ def test_on_a_phone_the_moderation_pages_cut_nothing_off(live_server, browser, d
         "([x, y]) => document.elementFromPoint(x, y).matches('[data-select-all]')", centre
     ), "something covers Select all"
     context.close()
+
+
+def test_a_key_acts_on_the_comment_the_moderator_clicked_into_not_the_one_j_left_marked(
+    live_server, page, django_user_model
+):
+    make_home()
+    make_section(title="World")
+    article = make_article(title="Harbour bridge approved")
+    for n in range(1, 5):
+        held(article, n)
+    moderator(django_user_model, "mod")
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "mod")
+    page.fill("#id_password", "pw-mod")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+    page.goto(f"{live_server.url}/admin/moderation/")
+    items = page.locator("[data-item]")
+    marked_id = int(items.nth(0).get_attribute("id").removeprefix("mod-"))
+    page.keyboard.press("j")
+    clicked = items.nth(1)
+    clicked.locator(".mod-item__author strong").click()
+    clicked_id = int(clicked.get_attribute("id").removeprefix("mod-"))
+    with page.expect_navigation():
+        page.keyboard.press("a")
+
+    assert Comment.objects.get(pk=clicked_id).status == CommentStatus.PUBLISHED
+    assert Comment.objects.get(pk=marked_id).status != CommentStatus.PUBLISHED

@@ -20,6 +20,15 @@
     items[current].scrollIntoView({ block: "nearest" });
   }
 
+  // A click into a comment, or Tab to one of its buttons, makes it the one the keys act on: the
+  // keys must never decide on a comment other than the one the moderator is looking at.
+  queue.addEventListener("focusin", function (event) {
+    var item = event.target.closest("[data-item]");
+    if (!item) return;
+    current = items.indexOf(item);
+    items.forEach(function (other) { other.classList.toggle("is-focused", other === item); });
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var tag = (event.target.tagName || "").toLowerCase();
