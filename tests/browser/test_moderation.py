@@ -236,7 +236,9 @@ def test_on_a_phone_the_moderation_pages_cut_nothing_off(live_server, browser, d
     decided = held(article, 1)
     for n in range(2, 6):
         held(article, n)
-    comment_remove(comment=decided, moderator=moderator(django_user_model, "mod"))
+    mod = moderator(django_user_model, "mod")
+    mod.user_permissions.add(Permission.objects.get(codename="change_moderationsettings"))
+    comment_remove(comment=decided, moderator=mod)
 
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -249,6 +251,7 @@ def test_on_a_phone_the_moderation_pages_cut_nothing_off(live_server, browser, d
         "/admin/moderation/",
         "/admin/moderation/decisions/",
         "/admin/moderation/filter/",
+        "/admin/settings/moderation/moderationsettings/",
     ):
         page.goto(live_server.url + address)
         assert page.evaluate(CUT_OFF) == [], address
