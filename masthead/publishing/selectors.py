@@ -219,6 +219,28 @@ def search_articles(query: str, *, page_number) -> dict:
     return {"query": query, "page_obj": page, "articles": articles}
 
 
+def article_share_image(article: ArticlePage):
+    """The picture that stands for the article in social cards and its NewsArticle data: the
+    featured image, else the first picture of the body (an image, a gallery's photo, a video's
+    poster). A photo story often has no featured image, and shared without a picture it shows
+    as a bare link; search engines want one for their article results."""
+    if article.featured_image:
+        return article.featured_image
+    for block in article.body:
+        if block.block_type == "image":
+            pictures = [block.value["image"]]
+        elif block.block_type == "gallery":
+            pictures = [photo["image"] for photo in block.value["photos"]]
+        elif block.block_type == "video":
+            pictures = [block.value["poster"]]
+        else:
+            continue
+        for picture in pictures:
+            if picture is not None:
+                return picture
+    return None
+
+
 def news_article_schema(article: ArticlePage, request) -> dict:
     """schema.org NewsArticle for search engines (rendered as JSON-LD in the article's head)."""
     site = Site.find_for_request(request)
@@ -247,10 +269,11 @@ def news_article_schema(article: ArticlePage, request) -> dict:
         "articleSection": article.section.title,
         "keywords": [tag.name for tag in article.tags.all()],
     }
-    if article.featured_image:
+    share_image = article_share_image(article)
+    if share_image:
         image_urls = [
             request.build_absolute_uri(rendition.url)
-            for rendition in article.featured_image.get_renditions(
+            for rendition in share_image.get_renditions(
                 "fill-1200x675", "fill-1200x900", "fill-1200x1200"
             ).values()
         ]

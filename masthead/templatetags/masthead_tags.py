@@ -73,6 +73,13 @@ def related_articles(article):
     return selectors.related_articles(article)
 
 
+@register.simple_tag
+def article_share_image(article):
+    from masthead.publishing import selectors
+
+    return selectors.article_share_image(article)
+
+
 @register.simple_tag(takes_context=True)
 def news_article_schema(context, article):
     from masthead.publishing import selectors

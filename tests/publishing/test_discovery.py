@@ -8,8 +8,9 @@ from unittest import mock
 
 import pytest
 from django.utils import timezone
+from wagtail.rich_text import RichText
 
-from tests.factories import make_article
+from tests.factories import make_article, make_image
 
 pytestmark = pytest.mark.django_db
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -210,6 +211,24 @@ def test_json_ld_cannot_be_broken_out_of(client, newsroom):
     html = client.get(article.url).content.decode()
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     assert json.loads(raw)["headline"].startswith("Quotes </script>")
+
+
+def test_a_photo_story_without_a_featured_image_is_shared_with_its_first_photo(client, newsroom):
+    photos = [make_image(title=f"Quay {n}") for n in range(2)]
+    article = make_article(
+        body=[
+            ("paragraph", RichText("<p>Text.</p>")),
+            ("gallery", {"title": "", "photos": [{"image": p, "caption": ""} for p in photos]}),
+        ]
+    )
+    html = client.get(article.url).content.decode()
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    first_photo = photos[0].file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    assert all(first_photo in url for url in json.loads(raw)["image"])
+    assert re.search(
+        rf'<meta property="og:image" content="http://testserver/media/[^"]*{first_photo}', html
+    )
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
 
 
 def test_article_has_open_graph_twitter_and_canonical(client, newsroom):
