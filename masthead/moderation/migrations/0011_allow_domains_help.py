@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0009_decision_feature_actions'),
+        ('moderation', '0010_ban_legacy_address'),
     ]
 
     operations = [
