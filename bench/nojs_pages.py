@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pages import PERSONAL, fetch, timings
+from pages import fetch, print_timings
 
 
 def nojs_urls(base: str) -> dict[str, str]:
@@ -51,16 +51,7 @@ def main():
     parser.add_argument("--base", default="http://127.0.0.1:8100")
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    urls = nojs_urls(args.base)
-    print(f"Sequential requests ({args.requests} after 5 warm-up), one keep-alive connection:")
-    print(f"  {'page':42} {'anonymous':>24} {'reader with cookie (rendered)':>30}")
-    print(f"  {'':42} {'median ms':>12} {'p95 ms':>10} {'median ms':>15} {'p95 ms':>13}")
-    for name, path in urls.items():
-        median, p95 = timings(args.base, path, args.requests)
-        rendered_median, rendered_p95 = timings(args.base, path, args.requests, PERSONAL)
-        print(
-            f"  {name:42} {median:12.1f} {p95:10.1f} {rendered_median:15.1f} {rendered_p95:13.1f}"
-        )
+    print_timings(args.base, nojs_urls(args.base), args.requests)
 
 
 if __name__ == "__main__":

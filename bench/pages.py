@@ -82,6 +82,20 @@ def run_wrk(base, path, seconds, connections, headers=None):
     return rate, p50, int(errors.group(1)) if errors else 0
 
 
+def print_timings(base: str, urls: dict[str, str], requests: int, kind: str = "page") -> None:
+    """Median and p95 of each address, for an anonymous reader (page cache) and for a reader
+    with a comment cookie (always rendered)."""
+    print(f"Sequential requests ({requests} after 5 warm-up), one keep-alive connection:")
+    print(f"  {kind:42} {'anonymous (page cache)':>24} {'reader with cookie (rendered)':>30}")
+    print(f"  {'':42} {'median ms':>12} {'p95 ms':>10} {'median ms':>15} {'p95 ms':>13}")
+    for name, path in urls.items():
+        median, p95 = timings(base, path, requests)
+        rendered_median, rendered_p95 = timings(base, path, requests, PERSONAL)
+        print(
+            f"  {name:42} {median:12.1f} {p95:10.1f} {rendered_median:15.1f} {rendered_p95:13.1f}"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", default="http://127.0.0.1:8100")
@@ -90,15 +104,7 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
     urls = bench_urls(args.base)
-    print(f"Sequential requests ({args.requests} after 5 warm-up), one keep-alive connection:")
-    print(f"  {'page':42} {'anonymous (page cache)':>24} {'reader with cookie (rendered)':>30}")
-    print(f"  {'':42} {'median ms':>12} {'p95 ms':>10} {'median ms':>15} {'p95 ms':>13}")
-    for name, path in urls.items():
-        median, p95 = timings(args.base, path, args.requests)
-        rendered_median, rendered_p95 = timings(args.base, path, args.requests, PERSONAL)
-        print(
-            f"  {name:42} {median:12.1f} {p95:10.1f} {rendered_median:15.1f} {rendered_p95:13.1f}"
-        )
+    print_timings(args.base, urls, args.requests)
     print(
         f"\nLoad: wrk, 2 threads, {args.connections} connections, {args.wrk_seconds} s each (server and wrk share the 2 cores):"
     )
