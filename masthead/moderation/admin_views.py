@@ -29,6 +29,7 @@ BAN_SCOPES = {
     "person": ("account and e-mail only", (BanKind.ACCOUNT, BanKind.EMAIL)),
 }
 CONFIRM_FOR_GOOD = "for-good"
+BAN_NOTE_MAX_LENGTH = 200  # the ban's reason, shown in the bans list
 # Why a comment is removed; only abuse teaches the filter (see services.REMOVE_LABELS).
 REMOVE_REASONS = [
     ("abuse", "as abuse"),
@@ -138,6 +139,7 @@ def act(request, comment_id, action):
         ban_days,
         request.POST.get(f"remove_reason_{comment.pk}", request.POST.get("remove_reason", "abuse")),
         ban_scope,
+        ban_note=request.POST.get(f"ban_note_{comment.pk}", request.POST.get("ban_note", "")),
     )
     return redirect(_queue_url(request))
 
@@ -156,7 +158,13 @@ def bulk(request):
     if _ban_for_good_unconfirmed(request, action, ban_days):
         return _confirm_ban_for_good(request, comments, ban_scope)
     _apply(
-        request, comments, action, ban_days, request.POST.get("remove_reason", "abuse"), ban_scope
+        request,
+        comments,
+        action,
+        ban_days,
+        request.POST.get("remove_reason", "abuse"),
+        ban_scope,
+        ban_note=request.POST.get("ban_note", ""),
     )
     return redirect(_queue_url(request))
 
@@ -191,12 +199,12 @@ def _confirm_ban_for_good(request, comments, ban_scope):
     )
 
 
-def _apply(request, comments, action, ban_days, remove_reason, ban_scope="all"):
+def _apply(request, comments, action, ban_days, remove_reason, ban_scope="all", ban_note=""):
     options = {}
     if action == "ban":
         options = {
             "days": int(ban_days) if ban_days.isdigit() else None,
-            "reason": request.POST.get("note", "")[:200],
+            "reason": " ".join(ban_note.split())[:BAN_NOTE_MAX_LENGTH],
             "kinds": BAN_SCOPES.get(ban_scope, BAN_SCOPES["all"])[1],
         }
     elif action == "remove":

@@ -214,6 +214,34 @@ def test_a_ban_may_leave_out_the_network_address(mod_client, article, post, make
     }
 
 
+def test_a_ban_carries_the_reason_the_moderator_wrote_to_the_bans_list(
+    mod_client, article, post, make_guest
+):
+    comment = post(HEATED, email="troll@example.com", reader=make_guest(ip_hash="office"))
+    assert (
+        f'name="ban_note_{comment.pk}"'
+        in mod_client.get("/admin/moderation/?queue=published").content.decode()
+    )
+
+    mod_client.post(
+        f"/admin/moderation/comment/{comment.pk}/ban/",
+        {f"ban_note_{comment.pk}": "  Third  warning about personal attacks "},
+    )
+    other = post(HEATED + " Again.", email="b@example.com", reader=make_guest(ip_hash="home"))
+    mod_client.post(
+        "/admin/moderation/bulk/",
+        {"comment": [other.pk], "action": "ban", "ban_note": "Sock puppet of troll@"},
+    )
+
+    assert set(Ban.objects.values_list("reason", flat=True)) == {
+        "Third warning about personal attacks",
+        "Sock puppet of troll@",
+    }
+    assert "Third warning about personal attacks" in (
+        mod_client.get("/admin/moderation/bans/").content.decode()
+    )
+
+
 def test_bulk_action_from_the_queue(mod_client, article, post):
     comments = [
         post(
