@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from masthead.discussion.models import Comment
@@ -221,7 +222,13 @@ def _apply(request, comments, action, ban_days, remove_reason, ban_scope="all", 
     if count:
         messages.success(
             request,
-            f"{word}: {count} comment{'s' if count != 1 else ''}. You can undo it from “Recent decisions”.",
+            format_html(
+                '{}: {} comment{}. You can undo it from <a href="#recent-decisions">“Recent '
+                "decisions”</a>.",
+                word,
+                count,
+                "s" if count != 1 else "",
+            ),
         )
     if outcome.unchanged == len(comments) == 1:
         messages.info(request, ALREADY_DECIDED.format(already=outcome.already))

@@ -303,7 +303,9 @@ def test_bulk_feature_is_one_logged_batch_that_undoes_in_one_step(mod_client, ar
         follow=True,
     )
     html = " ".join(response.content.decode().split())
-    assert "Featured: 2 comments. You can undo it from “Recent decisions”." in html
+    assert "Featured: 2 comments. You can undo it from " in html
+    assert '<a href="#recent-decisions">“Recent decisions”</a>' in html  # a link to the list
+    assert 'id="recent-decisions"' in html
     assert "Only published comments can be featured; this one is awaiting moderation." in html
     assert {pick.pk for pick in thread.featured_comments(article.pk)} == {
         c.pk for c in comments[:2]
