@@ -2,14 +2,19 @@
 
 import io
 import itertools
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.images import ImageFile
+from django.db.models.signals import post_save
 from django.utils import timezone
+from modelsearch import index as search_index
+from modelsearch import signal_handlers as search_signal_handlers
 from PIL import Image as PILImage
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail.rich_text import RichText
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from masthead.publishing.models import (
     ArticlePage,
@@ -22,6 +27,33 @@ from masthead.publishing.models import (
 )
 
 _counter = itertools.count(1)
+
+
+@contextmanager
+def indexed_once(page_class):
+    """Creating and publishing a page saves it three times, and each save would reindex it for
+    search and for Wagtail's reference index (the admin's usage counts, which no test reads),
+    about half the cost of a page. Inside this block neither happens; `index_for_search`
+    indexes the finished page once, as the last of those saves would have."""
+    disconnected = post_save.disconnect(search_signal_handlers.post_save_signal_handler, page_class)
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        if disconnected:
+            post_save.connect(search_signal_handlers.post_save_signal_handler, page_class)
+
+
+def index_for_search(page) -> None:
+    search_index.insert_or_update_object(page.specific)
+
+
+def _add_published(parent, page):
+    with indexed_once(type(page)):
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+    index_for_search(page)
+    return page
 
 
 def image_bytes(width=800, height=500, colour=(30, 90, 160), fmt="JPEG") -> bytes:
@@ -52,8 +84,7 @@ def make_home(*, title="The Test Gazette") -> HomePage:
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-    home = root.add_child(instance=HomePage(title=title, slug="front"))
-    home.save_revision().publish()
+    home = _add_published(root, HomePage(title=title, slug="front"))
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
     old_root = site.root_page_id
     site.root_page = home
@@ -66,25 +97,21 @@ def make_home(*, title="The Test Gazette") -> HomePage:
 
 def make_section(*, title="World", slug=None, home=None) -> SectionPage:
     home = home or make_home()
-    section = home.add_child(
-        instance=SectionPage(
+    return _add_published(
+        home,
+        SectionPage(
             title=title, slug=slug or title.lower(), description=f"{title} news", show_in_menus=True
-        )
+        ),
     )
-    section.save_revision().publish()
-    return section
 
 
 def make_author(*, name="Ada Reporter", role="Reporter", photo=None) -> AuthorPage:
     home = make_home()
     index = AuthorIndexPage.objects.first()
     if index is None:
-        index = home.add_child(instance=AuthorIndexPage(title="Authors", slug="authors"))
-        index.save_revision().publish()
+        index = _add_published(home, AuthorIndexPage(title="Authors", slug="authors"))
     slug = f"{name.lower().replace(' ', '-')}-{next(_counter)}"
-    author = index.add_child(instance=AuthorPage(title=name, slug=slug, role=role, photo=photo))
-    author.save_revision().publish()
-    return author
+    return _add_published(index, AuthorPage(title=name, slug=slug, role=role, photo=photo))
 
 
 def make_article(
@@ -117,9 +144,11 @@ def make_article(
         article.article_authors.add(ArticlePageAuthor(author=author, sort_order=position))
     if tags:
         article.tags.add(*tags)
-    section.add_child(instance=article)
-    revision = article.save_revision()
-    if publish:
-        revision.publish()
+    with indexed_once(ArticlePage):
+        section.add_child(instance=article)
+        revision = article.save_revision()
+        if publish:
+            revision.publish()
     article.refresh_from_db()
+    index_for_search(article)
     return article
