@@ -2,6 +2,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
+
+from tests.shared_data import SharedData, wanted
 
 
 def pytest_report_header(config):
@@ -13,16 +16,52 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
+    from masthead.publishing import page_cache
+
     cache.clear()
+    # The content version is memoised in the process for a second; each test's transaction is
+    # rolled back, so a version an earlier test wrote may no longer be the database's.
+    page_cache._memo["value"] = None
     yield
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path_factory):
-    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_tmp(tmp_path_factory):
+    # Session-wide: shared data (tests/shared_data.py) is built before function-scoped fixtures.
+    with override_settings(MEDIA_ROOT=tmp_path_factory.getbasetemp() / "media"):
+        yield
 
 
 @pytest.fixture
 def database_vendor():
     return connection.vendor
+
+
+@pytest.fixture(scope="session")
+def _shared_data(django_db_setup, django_db_blocker):
+    shared = SharedData.current = SharedData(django_db_blocker)
+    yield shared
+    shared.close()
+    SharedData.current = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before any of the test's fixtures: a session-wide one (live_server) may need the database
+    # without the outer transaction of shared data the test does not ask for.
+    if SharedData.current is not None and SharedData.current.key != wanted(item):
+        SharedData.current.close()
+
+
+@pytest.fixture
+def _shared_data_for_this_test(request, _shared_data):
+    _shared_data.serve(wanted(request.node))
+    return _shared_data
+
+
+@pytest.fixture
+def _django_db_helper(_shared_data_for_this_test, _django_db_helper):
+    """pytest-django's, once the shared data this test asks for is in place: the outer
+    transaction must be open before the test's own."""
+    return _django_db_helper

@@ -5,11 +5,12 @@ from django.utils import timezone
 
 from masthead.discussion.readers import Reader
 from masthead.discussion.services import comment_post
+from masthead.publishing.models import ArticlePage
 from tests.factories import make_article, make_home, make_section
+from tests.shared_data import SHARED_DATA_BUILDERS, shared_data
 
 
-@pytest.fixture
-def article(db):
+def build_article() -> ArticlePage:
     make_home()
     section = make_section(title="World")
     return make_article(
@@ -17,6 +18,20 @@ def article(db):
         title="Harbour council votes on the new bridge",
         body_text="The council voted seven to two. The bridge will open in spring. Residents asked for a footpath.",
     )
+
+
+SHARED_DATA_BUILDERS["_shared_article"] = build_article
+
+
+@pytest.fixture
+def _shared_article():
+    """Asks for build_article()'s data (see tests/shared_data.py)."""
+
+
+@pytest.fixture
+def article(request, _shared_article, db):
+    """An open article on a small site, built once for consecutive tests (tests/shared_data.py)."""
+    return shared_data(request, "_shared_article")
 
 
 _readers = iter(range(1, 10_000))

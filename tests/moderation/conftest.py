@@ -1,6 +1,12 @@
 import pytest
 
-from tests.discussion.conftest import article, guest, make_guest, post  # noqa: F401  (shared fixtures)
+from tests.discussion.conftest import (  # noqa: F401  (shared fixtures)
+    _shared_article,
+    article,
+    guest,
+    make_guest,
+    post,
+)
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
 import pytest
 
 from tests.factories import make_article, make_author, make_home, make_image, make_section
+from tests.shared_data import SHARED_DATA_BUILDERS, shared_data
 
 
-@pytest.fixture
-def newsroom(db):
+def build_newsroom() -> dict:
     """A home page, two sections, two authors and a handful of articles, newest first by name."""
     home = make_home()
     world = make_section(title="World")
@@ -59,3 +59,17 @@ def newsroom(db):
         "articles": articles,
         "photo": photo,
     }
+
+
+SHARED_DATA_BUILDERS["_shared_newsroom"] = build_newsroom
+
+
+@pytest.fixture
+def _shared_newsroom():
+    """Asks for build_newsroom()'s data (see tests/shared_data.py)."""
+
+
+@pytest.fixture
+def newsroom(request, _shared_newsroom, db):
+    """build_newsroom()'s site, built once for consecutive tests (tests/shared_data.py)."""
+    return shared_data(request, "_shared_newsroom")
