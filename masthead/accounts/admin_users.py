@@ -1,4 +1,4 @@
-"""The admin's user forms (Settings > Users) with the names optional.
+"""The admin's users (Settings > Users): forms with the names optional, and a delete that erases.
 
 Wagtail requires a first and a last name. A reader has one name, the one shown with their
 comments (kept in `first_name`, see services.account_rename), and an account made with
@@ -6,7 +6,9 @@ comments (kept in `first_name`, see services.account_rename), and an account mad
 otherwise have to invent a last name, which would then show with the reader's comments.
 """
 
+from django.db import transaction
 from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import DeleteView as WagtailUserDeleteView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 
@@ -26,6 +28,21 @@ class UserCreationNamesOptionalForm(_NamesOptional, UserCreationForm):
     pass
 
 
+class UserDeleteView(WagtailUserDeleteView):
+    """Deleting a reader erases what their account holds, as deleting it from the account page
+    does (services.account_erase), in the same transaction as the delete: if the delete fails,
+    their comments, votes and subscriptions are left as they were."""
+
+    def delete_action(self):
+        from masthead.accounts import services
+
+        with transaction.atomic():
+            services.account_erase(user=self.object)
+            super().delete_action()
+
+
 class UserViewSet(WagtailUserViewSet):
+    delete_view_class = UserDeleteView
+
     def get_form_class(self, for_update=False):
         return UserEditNamesOptionalForm if for_update else UserCreationNamesOptionalForm

@@ -1,5 +1,6 @@
 """A reader's account edited or deleted in the admin (Settings → Users) changes what the site
-shows of them as the reader's own change would, from the account page. Found through
+shows of them as the reader's own change would, from the account page (a single delete: see
+admin_users.UserDeleteView). Found through
 masthead/wagtail_hooks.py: accounts is part of the `masthead` app, not an app of its own."""
 
 from django.contrib.auth import get_user_model
@@ -19,13 +20,6 @@ def show_the_edit_on_the_readers_comments(request, user):
     services.account_edited_in_admin(
         user=user, old_email=getattr(request, "account_email_before_edit", user.email)
     )
-
-
-@hooks.register("before_delete_user")
-def erase_what_the_deleted_account_holds(request, user):
-    # The hook runs for the confirmation page too; only its POST deletes.
-    if request.method == "POST":
-        services.account_erase(user=user)
 
 
 @hooks.register("before_bulk_action")

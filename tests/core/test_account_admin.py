@@ -3,6 +3,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import DatabaseError
 from django.urls import reverse
 
 from masthead.discussion import selectors
@@ -158,6 +159,23 @@ def test_a_reader_deleted_in_the_admin_is_erased_as_from_the_account_page(
     assert response.status_code == 302
     assert not get_user_model().objects.filter(pk=rosa.pk).exists()
     assert_erased_as_on_the_account_page(article, mine, theirs)
+
+
+def test_a_delete_that_fails_in_the_admin_erases_nothing(admin_client, article, rosa, monkeypatch):
+    mine, theirs = voted_and_commented(article, rosa)
+
+    def fail(self, *args, **kwargs):
+        raise DatabaseError("the delete failed")
+
+    monkeypatch.setattr(get_user_model(), "delete", fail)
+    with pytest.raises(DatabaseError):
+        admin_client.post(delete_url(rosa))
+
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.deleted, mine.author_name, mine.user_id) == (None, "Rosa", rosa.pk)
+    assert theirs.up == 1 and CommentVote.objects.count() == 1
+    assert Subscription.objects.filter(user=rosa).exists()
 
 
 def test_readers_deleted_together_in_the_admin_are_erased_too(admin_client, article, rosa):
