@@ -7,6 +7,7 @@ from django.utils import timezone
 from masthead.discussion.models import Comment
 from masthead.discussion.readers import Reader
 from masthead.discussion.services import CommentRefused, comment_post
+from masthead.moderation.models import DEMO_PICK
 from masthead.moderation.services import comment_feature
 from masthead.publishing.models import ArticlePage
 
@@ -42,7 +43,7 @@ def feature_a_pick() -> None:
         article__slug=slug, author_name=author, status="published", deleted__isnull=True
     ).first()
     if comment is not None and not Comment.objects.filter(featured_at__isnull=False).exists():
-        comment_feature(comment=comment, moderator=None)
+        comment_feature(comment=comment, moderator=None, note=DEMO_PICK)
 
 
 def load(stdout=None, *, now=None) -> int:

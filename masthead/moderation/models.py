@@ -211,12 +211,16 @@ class DecisionAction(models.TextChoices):
     UNFEATURE = "unfeature", _("No longer featured")
 
 
-# What makes a decision without a moderator: readers' reports hide a comment, an author's edit
-# ends its pick, an import of an export file brings a pick in.
+# Decisions made without a moderator, besides readers' reports hiding a comment: the note each
+# leaves, and what the log names as having made it. A decision without a moderator and without
+# one of these notes was made by a moderator whose account has since been deleted.
+ENDED_BY_EDIT = "its author edited it"
+IMPORTED = "imported with the comment"
+DEMO_PICK = "a sample pick of the demo"
 MADE_WITHOUT_MODERATOR = {
-    DecisionAction.HIDE: "readers' reports",
-    DecisionAction.UNFEATURE: "its author's edit",
-    DecisionAction.FEATURE: "an import",
+    ENDED_BY_EDIT: "its author's edit",
+    IMPORTED: "an import",
+    DEMO_PICK: "the demo",
 }
 
 
@@ -263,7 +267,9 @@ class Decision(models.Model):
         """Who the log names: the moderator, or what acted without one (whose account is gone)."""
         if self.moderator is not None:
             return self.moderator.get_username()
-        return MADE_WITHOUT_MODERATOR.get(self.action, "a deleted account")
+        if self.action == DecisionAction.HIDE:
+            return "readers' reports"
+        return MADE_WITHOUT_MODERATOR.get(self.note, "a deleted account")
 
 
 class BanKind(models.TextChoices):

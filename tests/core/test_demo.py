@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from masthead.moderation.models import Decision, DecisionAction
 from masthead.publishing import demo
 from masthead.publishing.models import ArticlePage, AuthorPage, HomePage, SectionPage
 
@@ -79,3 +80,5 @@ def test_the_demo_shows_an_editors_pick(client, settings, tmp_path):
     html = client.get(ferry.url).content.decode()
     assert "Editors’ picks" in html
     assert html.count("comment__badge--featured") == 1
+    [pick] = Decision.objects.filter(action=DecisionAction.FEATURE)
+    assert pick.made_by == "the demo"  # in the moderation log

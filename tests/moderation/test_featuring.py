@@ -147,6 +147,17 @@ def test_unfeaturing_keeps_the_comment_in_the_thread(article, post, moderator):
     assert [c.pk for c in thread.thread_page(article, reader=None).comments] == [comment.pk]
 
 
+def test_the_log_names_a_deleted_moderator_as_such_not_as_what_acts_without_one(
+    post, moderator, django_user_model
+):
+    comment = post(HEATED)
+    comment_feature(comment=comment, moderator=moderator)
+    comment_unfeature(comment=comment, moderator=moderator)
+    django_user_model.objects.filter(pk=moderator.pk).delete()
+    log = [d.made_by for d in Decision.objects.filter(comment=comment)]
+    assert log == ["a deleted account", "a deleted account"]  # not "its author's edit"
+
+
 @pytest.mark.parametrize("take_down", ["remove", "spam", "ban"])
 def test_a_featured_comment_taken_down_stops_being_featured_and_undo_brings_it_back(
     article, post, moderator, make_guest, take_down

@@ -7,13 +7,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.moderation.models import Decision, DecisionAction
+from masthead.moderation.models import ENDED_BY_EDIT, IMPORTED, Decision, DecisionAction
 from masthead.moderation.services.decisions import AlreadyDecided, ModerationRefused
 
 NOT_FEATURABLE = "Only published comments can be featured; this one is {state}."
-# Why a pick ended without a moderator, as the decisions log says.
-ENDED_BY_EDIT = "its author edited it"
-IMPORTED = "imported with the comment"
 # How a comment that cannot be featured is described, by its status.
 UNFEATURABLE_STATES = {
     "pending": "awaiting moderation",
@@ -31,9 +28,10 @@ PICK_SETTLING_ACTIONS = (
 )
 
 
-def comment_feature(*, comment, moderator, now: datetime | None = None) -> Decision:
+def comment_feature(*, comment, moderator, now: datetime | None = None, note: str = "") -> Decision:
     """Feature a published comment (a top-level comment or a reply): readers see it among the
-    article's picks above the thread, and with a "Featured" badge in it."""
+    article's picks above the thread, and with a "Featured" badge in it. Without a moderator,
+    `note` says what made the pick (models.MADE_WITHOUT_MODERATOR)."""
     from masthead.discussion.models import CommentStatus
 
     now = now or timezone.now()
@@ -47,7 +45,9 @@ def comment_feature(*, comment, moderator, now: datetime | None = None) -> Decis
             state = UNFEATURABLE_STATES.get(current["status"], current["status"])
             raise ModerationRefused(NOT_FEATURABLE.format(state=state))
         comment.featured_at, comment.featured_by = now, moderator
-        return _pick_changed(comment, DecisionAction.FEATURE, current["status"], moderator, now)
+        return _pick_changed(
+            comment, DecisionAction.FEATURE, current["status"], moderator, now, note=note
+        )
 
 
 def comment_unfeature(*, comment, moderator, now: datetime | None = None) -> Decision:
@@ -113,7 +113,7 @@ def _locked_state(comment) -> dict:
     )
 
 
-def _pick_changed(comment, action, status, moderator, now) -> Decision:
+def _pick_changed(comment, action, status, moderator, now, *, note="") -> Decision:
     """Save the comment's pick, log the decision (without a label) and refresh cached threads."""
     from masthead.discussion.services.comments import thread_changed
 
@@ -124,6 +124,7 @@ def _pick_changed(comment, action, status, moderator, now) -> Decision:
         moderator=moderator,
         previous_status=status,
         new_status=status,
+        note=note,
         created=now,
     )
     thread_changed(comment.article_id, recount=True)
