@@ -30,7 +30,7 @@ BAN_SCOPES = {
     "person": ("account and e-mail only", (BanKind.ACCOUNT, BanKind.EMAIL)),
 }
 CONFIRM_FOR_GOOD = "for-good"
-BAN_NOTE_MAX_LENGTH = 200  # the ban's reason, shown in the bans list
+BAN_NOTE_MAX_LENGTH = Ban._meta.get_field("reason").max_length  # shown in the bans list
 # Why a comment is removed; only abuse teaches the filter (see services.REMOVE_LABELS).
 REMOVE_REASONS = [
     ("abuse", "as abuse"),
@@ -116,6 +116,7 @@ def queue(request):
             "filters": {"article": article_id, "author": author, "reason": reason},
             "ban_periods": BAN_PERIODS,
             "ban_scopes": [(key, label) for key, (label, _) in BAN_SCOPES.items()],
+            "ban_note_max_length": BAN_NOTE_MAX_LENGTH,
             "remove_reasons": REMOVE_REASONS,
             "bulk_pick": BULK_PICK_ACTIONS.get(kind),
             "recent": selectors.recent_decision_groups(limit=5),

@@ -179,23 +179,22 @@ def is_linked_thread_place(
 
 def _sorted_after(sort: str, *, score, created, pk) -> Q:
     """The comments that come after (score, created, pk) in the sort order."""
-    if sort == SortOrder.OLDEST:
-        return Q(created__gt=created) | Q(created=created, id__gt=pk)
-    later = Q(created__lt=created) | Q(created=created, id__lt=pk)
-    if sort == SortOrder.MOST_VOTED:
-        return Q(score__lt=score) | (Q(score=score) & later)
-    return later
+    return _sorted_beyond(sort, score=score, created=created, pk=pk, after=True)
 
 
 def _sorted_before(sort: str, *, score, created, pk) -> Q:
     """The comments that come before (score, created, pk) in the sort order (values or
     references to an outer query's columns)."""
-    if sort == SortOrder.OLDEST:
-        return Q(created__lt=created) | Q(created=created, id__lt=pk)
-    earlier = Q(created__gt=created) | Q(created=created, id__gt=pk)
+    return _sorted_beyond(sort, score=score, created=created, pk=pk, after=False)
+
+
+def _sorted_beyond(sort: str, *, score, created, pk, after: bool) -> Q:
+    # Newest and most voted run downwards: what comes after is smaller, what comes before larger.
+    beyond = "lt" if (sort != SortOrder.OLDEST) == after else "gt"
+    by_time = Q(**{f"created__{beyond}": created}) | Q(created=created, **{f"id__{beyond}": pk})
     if sort == SortOrder.MOST_VOTED:
-        return Q(score__gt=score) | (Q(score=score) & earlier)
-    return earlier
+        return Q(**{f"score__{beyond}": score}) | (Q(score=score) & by_time)
+    return by_time
 
 
 def comment_location(comment: Comment, *, sort: str, per_page: int) -> str:
