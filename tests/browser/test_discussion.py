@@ -757,11 +757,10 @@ def test_editors_picks_sit_above_the_thread_and_lead_to_their_comment(
     expect(page.locator("[data-comment-list] .comment__badge--featured")).to_have_count(2)
 
 
-def test_an_author_who_edits_their_pick_is_warned_and_sees_it_leave_the_picks(
-    live_server, page, article
-):
-    seed(article, 1)
-    page.goto(live_server.url + article.url)
+def my_comment_among_the_picks(page, url):
+    """A guest's comment, posted on the page and then featured: the page reloaded with it in the
+    picks, and marked so that a later reload shows."""
+    page.goto(url)
     fill_guest(page, "Page 4 of the plan puts the footpath on the sea side.")
     page.click("#comment-form button[type=submit]")
     page.locator(".comment", has_text="Page 4 of the plan").first.wait_for()
@@ -772,6 +771,14 @@ def test_an_author_who_edits_their_pick_is_warned_and_sees_it_leave_the_picks(
     page.evaluate("window.__loadMarker = 1")
     picks = page.locator("[data-comment-picks]")
     expect(picks.locator(".comment__author")).to_have_text(["Noa"])
+    return mine, picks
+
+
+def test_an_author_who_edits_their_pick_is_warned_and_sees_it_leave_the_picks(
+    live_server, page, article
+):
+    seed(article, 1)
+    mine, picks = my_comment_among_the_picks(page, live_server.url + article.url)
     card = page.locator(f"#comment-{mine.pk} > .comment__card")
     card.locator("[data-edit]").click()
     editor = page.get_by_label("Edit your comment")
@@ -790,17 +797,7 @@ def test_an_author_who_edits_their_pick_is_warned_and_sees_it_leave_the_picks(
 
 
 def test_an_author_who_deletes_their_pick_sees_it_leave_the_picks(live_server, page, article):
-    page.goto(live_server.url + article.url)
-    fill_guest(page, "Page 4 of the plan puts the footpath on the sea side.")
-    page.click("#comment-form button[type=submit]")
-    page.locator(".comment", has_text="Page 4 of the plan").first.wait_for()
-    mine = Comment.objects.get(body__startswith="Page 4")
-    feature(mine)
-
-    page.reload()
-    page.evaluate("window.__loadMarker = 1")
-    picks = page.locator("[data-comment-picks]")
-    expect(picks.locator(".comment__author")).to_have_text(["Noa"])
+    mine, picks = my_comment_among_the_picks(page, live_server.url + article.url)
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(f"#comment-{mine.pk} > .comment__card [data-delete]").click()
 

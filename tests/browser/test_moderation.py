@@ -7,6 +7,7 @@ from masthead.discussion.models import Comment, CommentStatus
 from masthead.discussion.readers import Reader
 from masthead.discussion.services import comment_post
 from masthead.moderation.services import comment_remove
+from tests.browser.admin import sign_in_to_admin
 from tests.factories import make_article, make_home, make_section
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,11 +46,7 @@ def test_u_undoes_the_moderators_own_last_decision_and_keys_typed_in_a_field_do_
     moderator(django_user_model, "mod")
     colleague = moderator(django_user_model, "colleague")
 
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "mod")
-    page.fill("#id_password", "pw-mod")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
     page.goto(f"{live_server.url}/admin/moderation/?author=Reader+1")
     page.keyboard.press("j")
     with page.expect_navigation():
@@ -84,11 +81,7 @@ def test_b_with_for_good_asks_before_banning_and_a_timed_ban_is_one_key(
     article = make_article(title="Harbour bridge approved")
     forever, briefly = held(article, 1), held(article, 2)
     moderator(django_user_model, "mod")
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "mod")
-    page.fill("#id_password", "pw-mod")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
 
     page.goto(f"{live_server.url}/admin/moderation/?queue={forever.status}&author=Reader+1")
     page.select_option(f"select[name=ban_days_{forever.pk}]", "")
@@ -127,11 +120,7 @@ def test_f_features_a_published_comment_and_again_unfeatures_it(
     )
     assert comment.status == CommentStatus.PUBLISHED
     moderator(django_user_model, "mod")
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "mod")
-    page.fill("#id_password", "pw-mod")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
 
     page.goto(f"{live_server.url}/admin/moderation/?queue=published")
     page.keyboard.press("j")
@@ -174,11 +163,7 @@ def test_ticked_comments_are_featured_and_unfeatured_together_and_u_undoes_it(
     ]
     assert {comment.status for comment in comments} == {CommentStatus.PUBLISHED}
     moderator(django_user_model, "mod")
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "mod")
-    page.fill("#id_password", "pw-mod")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
 
     # Newest first: j x ticks the newest, j j x the oldest; the bulk button acts on the ticked.
     page.goto(f"{live_server.url}/admin/moderation/?queue=published")
@@ -242,11 +227,7 @@ def test_on_a_phone_the_moderation_pages_cut_nothing_off(live_server, browser, d
 
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "mod")
-    page.fill("#id_password", "pw-mod")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
     for address in (
         "/admin/moderation/",
         "/admin/moderation/decisions/",
@@ -278,11 +259,7 @@ def test_a_key_acts_on_the_comment_the_moderator_clicked_into_not_the_one_j_left
     for n in range(1, 5):
         held(article, n)
     moderator(django_user_model, "mod")
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "mod")
-    page.fill("#id_password", "pw-mod")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
 
     page.goto(f"{live_server.url}/admin/moderation/")
     items = page.locator("[data-item]")

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 from wagtail.rich_text import RichText
 
+from tests.browser.admin import sign_in_to_admin
 from tests.factories import make_article, make_home, make_image, make_section
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,11 +80,7 @@ def test_an_editor_types_a_headline_and_the_page_address_follows(
     make_home()
     section = make_section(title="World")
     django_user_model.objects.create_superuser("editor", "editor@example.com", "pw-for-editor")
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "pw-for-editor")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_to_admin(page, live_server, "editor", "pw-for-editor")
 
     page.goto(f"{live_server.url}/admin/pages/add/publishing/articlepage/{section.pk}/")
     assert page.get_attribute("#id_title", "placeholder") == "Headline*"

@@ -495,18 +495,24 @@ def test_reply_and_load_more_pages_without_javascript_are_stored(newsroom):
     assert "Remark number 0" in Client().get(links["more"]).content.decode()
 
 
+def comment_on_another_article(newsroom, *, created):
+    """A comment of the election article, at the same moment as one of the ferry's: its id in a
+    link to the ferry's thread names no place in it."""
+    return Comment.objects.create(
+        article=newsroom["articles"]["election"],
+        author_name="Eve",
+        body="Elsewhere",
+        body_html="<p>Elsewhere</p>",
+        created=created,
+    )
+
+
 def test_reply_targets_and_thread_places_no_link_names_are_shown_but_not_stored(newsroom):
     from urllib.parse import parse_qs, urlencode, urlsplit
 
     article = newsroom["articles"]["ferry"]
     comments = thread_of_two_pages(article)
-    elsewhere = Comment.objects.create(
-        article=newsroom["articles"]["election"],
-        author_name="Eve",
-        body="Elsewhere",
-        body_html="<p>Elsewhere</p>",
-        created=comments[0].created,
-    )
+    elsewhere = comment_on_another_article(newsroom, created=comments[0].created)
     more = {
         key: value[0]
         for key, value in parse_qs(urlsplit(nojs_links(article)["more"]).query).items()
@@ -770,13 +776,7 @@ def test_thread_fragments_for_places_no_link_or_script_asks_for_are_answered_but
 
     article = newsroom["articles"]["ferry"]
     comments = thread_of_two_pages(article)
-    elsewhere = Comment.objects.create(
-        article=newsroom["articles"]["election"],
-        author_name="Eve",
-        body="Elsewhere",
-        body_html="<p>Elsewhere</p>",
-        created=comments[0].created,
-    )
+    elsewhere = comment_on_another_article(newsroom, created=comments[0].created)
     [elsewhere_anchor] = passage_comments(
         newsroom["articles"]["election"], count=1, quote="Turnout rose sharply."
     )
