@@ -70,9 +70,14 @@ INSTALLED_APPS = [
     "csp",
 ]
 
+# Under ASGI (`masthead serve`) Django runs a middleware in async mode if it can, and each hook of
+# a sync-style middleware in async mode is a thread hop of its own. ServeStatic is async-only, so
+# it comes first; every middleware after it then runs in sync mode, the whole chain in one hop
+# (the page cache's and the money style's middlewares are sync only for that). Static files
+# thus skip SecurityMiddleware: ServeStatic adds its headers (_static_file_headers below).
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -229,6 +234,24 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+
+def _static_file_headers(headers, path, url):
+    """What SecurityMiddleware adds to pages, for static files (ServeStatic answers before it)."""
+    from django.conf import settings
+
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
+    if settings.SECURE_HSTS_SECONDS:  # browsers ignore it over plain HTTP: fine on every answer
+        hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
+        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+            hsts += "; includeSubDomains"
+        if settings.SECURE_HSTS_PRELOAD:
+            hsts += "; preload"
+        headers["Strict-Transport-Security"] = hsts
+
+
+SERVESTATIC_ADD_HEADERS_FUNCTION = _static_file_headers
 X_FRAME_OPTIONS = "DENY"  # Wagtail allows its own preview frame explicitly
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
 # Content Security Policy of the public pages: scripts only from the site's own files, so that

@@ -19,9 +19,9 @@ def _fresh_cache():
     from masthead.publishing import page_cache
 
     cache.clear()
-    # The content version is memoised in the process for a second; each test's transaction is
-    # rolled back, so a version an earlier test wrote may no longer be the database's.
-    page_cache._memo["value"] = None
+    # The content version and thread versions are memoised in the process for a second; each
+    # test's transaction is rolled back, so a version an earlier test wrote may be gone.
+    page_cache.forget_versions()
     yield
     cache.clear()
 

@@ -10,7 +10,11 @@ from masthead.funding.models import Campaign, FundingSettings
 
 @receiver([post_save, post_delete], sender=Campaign)
 @receiver([post_save, post_delete], sender=FundingSettings)
-def _funding_changed(sender, **kwargs):
+def _funding_changed(sender, created=False, **kwargs):
     from masthead.funding.services.ledger import funding_caches_invalidate
 
+    if sender is FundingSettings and created:
+        # Made with its defaults (FundingSettings.for_site) by the first page rendered for a
+        # site: nothing readers see changed, and that page must not be cached under a dead key.
+        return
     transaction.on_commit(funding_caches_invalidate)

@@ -16,7 +16,6 @@ import re
 import time
 from urllib.parse import parse_qsl, unquote_plus, urlencode
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db.models import F
@@ -42,6 +41,9 @@ CSRF_MARKER = response_marker("CSRF_TOKEN")
 PAGE_CACHE_SECONDS = 600
 _VERSION_MEMO_SECONDS = 1.0
 _memo = {"value": None, "read_at": 0.0}
+# Variant values (an article's thread version), by (source, page id): (value, read at).
+_variant_memo: dict[tuple[str, int], tuple[object, float]] = {}
+_VARIANT_MEMO_ENTRIES = 10_000
 
 
 def content_version() -> int:
@@ -67,6 +69,20 @@ def content_changed(**kwargs) -> None:
     if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
         ContentVersion.objects.get_or_create(pk=1, defaults={"value": 1})
     _memo["value"] = None
+
+
+def variant_changed(page_id: int) -> None:
+    """What a page's variant source answers for `page_id` has changed (a thread's new version):
+    this process reads it again at once; other processes within a second."""
+    for key in list(_variant_memo):  # a copy: other threads of the process add entries meanwhile
+        if key[1] == page_id:
+            _variant_memo.pop(key, None)
+
+
+def forget_versions() -> None:
+    """Read the content version and every variant afresh (tests whose transaction rolled back)."""
+    _memo["value"] = None
+    _variant_memo.clear()
 
 
 def slug_changed(*, instance, **kwargs) -> None:
@@ -196,7 +212,18 @@ def _route_key(version: str, address: str) -> str:
 
 
 def _variant(source: str | None, page_id: int):
-    return import_string(source)(page_id) if source else ""
+    """The page's variant, read at most once a second per process like the content version: a
+    page served from the cache then costs no query at all (not even opening a connection)."""
+    if not source:
+        return ""
+    now = time.monotonic()
+    value, read_at = _variant_memo.get((source, page_id), (None, 0.0))
+    if value is None or now - read_at > _VERSION_MEMO_SECONDS:
+        if len(_variant_memo) >= _VARIANT_MEMO_ENTRIES:
+            _variant_memo.clear()
+        value = import_string(source)(page_id)
+        _variant_memo[source, page_id] = (value, now)
+    return value
 
 
 def _entry_of(response, cookies: dict[str, str]) -> dict:
@@ -281,29 +308,16 @@ def serve_cached(request, page, render) -> HttpResponse:
 class PageCacheMiddleware:
     """Answer a cached page before Wagtail routes the request (which costs several queries).
 
-    Async-capable, so that event streams (async views) pass through without a thread hop."""
-
-    sync_capable = True
-    async_capable = True
+    Sync only, like the money style's middleware at the bottom of the list: under ASGI, Django
+    then runs every middleware after ServeStatic in sync mode, the chain as one thread hop (see
+    MIDDLEWARE in settings). Were the bottom ones async-capable, Django's own middlewares would
+    run in async mode, each of their hooks a hop of its own: fifteen for a cached page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
 
     def __call__(self, request):
-        if self.is_async:
-            return self.__acall__(request)
         return self.cached(request) or self.get_response(request)
-
-    async def __acall__(self, request):
-        if request.path.endswith(
-            "/stream/"
-        ):  # event streams are never pages: no thread hop for them
-            return await self.get_response(request)
-        cached = await sync_to_async(self.cached, thread_sensitive=True)(request)
-        return cached or await self.get_response(request)
 
     def cached(self, request):
         drop_tracking_parameters(request)

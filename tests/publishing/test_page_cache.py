@@ -27,6 +27,39 @@ def test_second_anonymous_view_comes_from_the_cache(
     assert re.sub(per_reader, "", first) == re.sub(per_reader, "", again)
 
 
+def test_a_cached_article_read_again_within_a_second_costs_no_query(
+    newsroom, monkeypatch, django_assert_num_queries
+):
+    from masthead.publishing import page_cache
+
+    monkeypatch.setattr(page_cache, "_VERSION_MEMO_SECONDS", 60.0)  # the second, made to last
+    article = newsroom["articles"]["ferry"]
+    Client().get(article.url)
+    with django_assert_num_queries(0):  # not even the versions: this process has just read them
+        assert "Ferry" in Client().get(article.url).content.decode()
+
+
+def test_a_vote_shows_at_once_on_a_cached_article_however_recently_versions_were_read(
+    newsroom, monkeypatch
+):
+    from masthead.discussion.readers import Reader
+    from masthead.discussion.services import comment_post, vote_cast
+    from masthead.publishing import page_cache
+
+    monkeypatch.setattr(page_cache, "_VERSION_MEMO_SECONDS", 60.0)
+    article = newsroom["articles"]["ferry"]
+    comment = comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-kai", ip_hash="kai"),
+        body="The winter timetable finally suits the school run.",
+        author_name="Kai",
+        author_email="kai@example.com",
+    )
+    assert "0 points" in Client().get(article.url).content.decode()  # now cached
+    vote_cast(comment=comment, reader=Reader(user=None, key="g-lu", ip_hash="lu"), value=1)
+    assert "1 point<" in Client().get(article.url).content.decode()
+
+
 def test_publishing_shows_at_once_on_cached_pages(client, newsroom):
     client.get("/")
     make_article(section=newsroom["world"], title="Breaking: a fresh story")
@@ -827,6 +860,23 @@ def content_version_value() -> int:
     from masthead.publishing.models import ContentVersion
 
     return ContentVersion.objects.get(pk=1).value
+
+
+def test_the_funding_settings_a_first_render_makes_keep_that_page_cached(
+    newsroom, django_capture_on_commit_callbacks
+):
+    from masthead.funding.models import FundingSettings
+
+    FundingSettings.objects.all().delete()
+    before = content_version_value()
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().get(newsroom["articles"]["ferry"].url)  # makes them, with their defaults
+    assert FundingSettings.objects.exists() and content_version_value() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        edited = FundingSettings.objects.get()
+        edited.support_heading = "Keep the ferry news coming"
+        edited.save()  # an editor's change
+    assert content_version_value() == before + 1
 
 
 def test_autosave_renaming_a_draft_keeps_the_cached_pages(

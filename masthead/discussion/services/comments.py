@@ -23,6 +23,7 @@ from masthead.discussion.models import (
 )
 from masthead.discussion.readers import Reader
 from masthead.moderation.submissions import Submission, SubmissionContext, Verdict
+from masthead.publishing import page_cache
 from masthead.refusals import Refused
 
 BODY_EMPTY = "Please write a comment before posting."
@@ -263,6 +264,7 @@ def comment_delete(*, comment: Comment, reader: Reader, now: datetime | None = N
 
 def thread_changed(article_id: int, *, recount: bool = False) -> None:
     """Bump the thread's version (cached pages and live polls notice), recounting if asked."""
+    page_cache.variant_changed(article_id)
     if not recount:
         updated = ThreadStats.objects.filter(article_id=article_id).update(version=F("version") + 1)
         if updated:
@@ -302,6 +304,8 @@ def threads_changed(article_ids) -> None:
         ThreadStats.objects.filter(article_id__in=article_ids).values_list("article_id", flat=True)
     )
     ThreadStats.objects.filter(article_id__in=counted).update(version=F("version") + 1)
+    for article_id in counted:
+        page_cache.variant_changed(article_id)
     for article_id in article_ids - counted:
         thread_changed(article_id, recount=True)
 
