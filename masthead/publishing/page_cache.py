@@ -12,6 +12,7 @@ that its script fetches (the comment thread's "load more"), with their headers a
 reader-choice cookies they set.
 """
 
+import hashlib
 import re
 import time
 from urllib.parse import parse_qsl, unquote_plus, urlencode
@@ -192,8 +193,14 @@ def do_not_store(request) -> None:
     request.page_cache_do_not_store = True
 
 
+def _digest(*parts: str) -> str:
+    """Addresses with their query and the reader's choices can run to hundreds of characters; a
+    key stays short (Django warns of keys over 250 characters, memcached's limit)."""
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
 def _page_key(page_id: int, variant, version: str, address: str, choices: str = "") -> str:
-    return f"page:{page_id}:{variant}:{version}:{address}:{choices}"
+    return f"page:{page_id}:{variant}:{_digest(version, address, choices)}"
 
 
 def reader_choices(request, cookies: dict[str, str]) -> str:
@@ -208,7 +215,7 @@ def reader_choices(request, cookies: dict[str, str]) -> str:
 
 
 def _route_key(version: str, address: str) -> str:
-    return f"page-route:{version}:{address}"
+    return f"page-route:{_digest(version, address)}"
 
 
 def _variant(source: str | None, page_id: int):

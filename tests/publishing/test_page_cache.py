@@ -60,6 +60,21 @@ def test_a_vote_shows_at_once_on_a_cached_article_however_recently_versions_were
     assert "1 point<" in Client().get(article.url).content.decode()
 
 
+def test_a_long_address_is_cached_under_a_short_key(newsroom, django_assert_max_num_queries):
+    import warnings
+
+    from django.core.cache.backends.base import CacheKeyWarning
+
+    article = newsroom["articles"]["ferry"]
+    article.slug = "ferry-" + "timetable-" * 24  # Wagtail allows 255 characters
+    article.save()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)  # a key over 250 characters
+        assert Client().get(article.url).status_code == 200
+        with django_assert_max_num_queries(2):
+            assert Client().get(article.url).status_code == 200
+
+
 def test_publishing_shows_at_once_on_cached_pages(client, newsroom):
     client.get("/")
     make_article(section=newsroom["world"], title="Breaking: a fresh story")
