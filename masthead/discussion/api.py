@@ -18,6 +18,7 @@ from masthead.discussion.readers import (
     request_network,
 )
 from masthead.discussion.services.comments import discussion_settings
+from masthead.publishing import page_cache
 
 router = Router(tags=["comments"])
 
@@ -202,6 +203,7 @@ def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuer
         str(part)
         for part in (
             "api-thread",
+            page_cache.code_release(),  # a new release may answer differently
             article.pk,
             selectors.thread_version(article.pk),
             query.sort,

@@ -894,6 +894,34 @@ def test_the_funding_settings_a_first_render_makes_keep_that_page_cached(
     assert content_version_value() == before + 1
 
 
+def test_a_deploy_with_new_code_is_not_served_old_cached_pages(newsroom, monkeypatch):
+    from masthead.publishing import page_cache
+
+    article = newsroom["articles"]["ferry"]
+
+    def renders():
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get(article.url).status_code == 200
+        return any("wagtailcore_page" in query["sql"] for query in queries.captured_queries)
+
+    assert renders()
+    assert not renders()  # from the cache
+    monkeypatch.setattr(page_cache, "code_release", lambda: "the-next-release")
+    assert renders()
+
+
+def test_the_code_release_is_the_same_wherever_the_same_files_are(tmp_path):
+    from masthead.publishing.page_cache import code_digest
+
+    for machine in ("one", "two"):
+        (tmp_path / machine / "templates").mkdir(parents=True)
+        (tmp_path / machine / "views.py").write_text("def page(): ...\n")
+        (tmp_path / machine / "templates" / "page.html").write_text("<h1>{{ title }}</h1>\n")
+    assert code_digest(tmp_path / "one") == code_digest(tmp_path / "two")
+    (tmp_path / "two" / "templates" / "page.html").write_text("<h2>{{ title }}</h2>\n")
+    assert code_digest(tmp_path / "one") != code_digest(tmp_path / "two")
+
+
 def test_autosave_renaming_a_draft_keeps_the_cached_pages(
     newsroom, django_capture_on_commit_callbacks
 ):
