@@ -8,10 +8,24 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from masthead.discussion.models import Comment
+from masthead.discussion.readers import Reader
+from masthead.discussion.services import comment_post
 from masthead.publishing.page_cache import CSRF_MARKER
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
+
+KAI = Reader(user=None, key="g-kai", ip_hash="kai")
+
+
+def comment_by_kai(article):
+    return comment_post(
+        article=article,
+        reader=KAI,
+        body="The winter timetable finally suits the school run.",
+        author_name="Kai",
+        author_email="kai@example.com",
+    )
 
 
 def test_second_anonymous_view_comes_from_the_cache(
@@ -42,19 +56,12 @@ def test_a_cached_article_read_again_within_a_second_costs_no_query(
 def test_a_vote_shows_at_once_on_a_cached_article_however_recently_versions_were_read(
     newsroom, monkeypatch
 ):
-    from masthead.discussion.readers import Reader
-    from masthead.discussion.services import comment_post, vote_cast
+    from masthead.discussion.services import vote_cast
     from masthead.publishing import page_cache
 
     monkeypatch.setattr(page_cache, "_VERSION_MEMO_SECONDS", 60.0)
     article = newsroom["articles"]["ferry"]
-    comment = comment_post(
-        article=article,
-        reader=Reader(user=None, key="g-kai", ip_hash="kai"),
-        body="The winter timetable finally suits the school run.",
-        author_name="Kai",
-        author_email="kai@example.com",
-    )
+    comment = comment_by_kai(article)
     assert "0 points" in Client().get(article.url).content.decode()  # now cached
     vote_cast(comment=comment, reader=Reader(user=None, key="g-lu", ip_hash="lu"), value=1)
     assert "1 point<" in Client().get(article.url).content.decode()
@@ -133,18 +140,10 @@ def test_readers_with_a_comment_cookie_see_their_own_view(newsroom):
 def test_featuring_a_comment_shows_at_once_on_a_cached_article(
     newsroom, django_user_model, django_assert_max_num_queries
 ):
-    from masthead.discussion.readers import Reader
-    from masthead.discussion.services import comment_post
     from masthead.moderation.services import comment_feature, comment_unfeature
 
     article = newsroom["articles"]["ferry"]
-    comment = comment_post(
-        article=article,
-        reader=Reader(user=None, key="g-kai", ip_hash="kai"),
-        body="The winter timetable finally suits the school run.",
-        author_name="Kai",
-        author_email="kai@example.com",
-    )
+    comment = comment_by_kai(article)
     moderator = django_user_model.objects.create_user("picker", "picker@example.com", "pw")
     assert "Editors’ picks" not in Client().get(article.url).content.decode()  # now cached
 
@@ -162,26 +161,18 @@ def test_featuring_a_comment_shows_at_once_on_a_cached_article(
 def test_a_pick_its_author_edits_leaves_the_cached_article_at_once(newsroom, django_user_model):
     from datetime import timedelta
 
-    from masthead.discussion.readers import Reader
-    from masthead.discussion.services import comment_edit, comment_post
+    from masthead.discussion.services import comment_edit
     from masthead.moderation.services import comment_feature
 
     article = newsroom["articles"]["ferry"]
-    author = Reader(user=None, key="g-kai", ip_hash="kai")
-    comment = comment_post(
-        article=article,
-        reader=author,
-        body="The winter timetable finally suits the school run.",
-        author_name="Kai",
-        author_email="kai@example.com",
-    )
+    comment = comment_by_kai(article)
     moderator = django_user_model.objects.create_user("picker", "picker@example.com", "pw")
     comment_feature(comment=comment, moderator=moderator)
     assert "Editors’ picks" in Client().get(article.url).content.decode()  # now cached
 
     comment_edit(
         comment=Comment.objects.get(pk=comment.pk),
-        reader=author,
+        reader=KAI,
         body="Ferry tickets half price at my shop, ask for Kai.",
         now=comment.created + timedelta(minutes=1),
     )
@@ -374,8 +365,7 @@ def test_each_host_gets_links_to_itself(newsroom, settings):
 
 def test_a_readers_chosen_comment_order_is_followed_on_cached_pages(newsroom):
     from masthead.discussion.models import Comment
-    from masthead.discussion.readers import Reader
-    from masthead.discussion.services import comment_post, vote_cast
+    from masthead.discussion.services import vote_cast
 
     article = newsroom["articles"]["ferry"]
     for body in ("Well liked remark", "Latest remark"):
@@ -481,8 +471,6 @@ def test_public_pages_run_only_the_sites_own_scripts_and_the_admin_keeps_its_own
 def thread_of_two_pages(article) -> list:
     """Three comments, oldest first, two to a page of the thread: "load more" shows the oldest."""
     from masthead.discussion.models import DiscussionSettings
-    from masthead.discussion.readers import Reader
-    from masthead.discussion.services import comment_post
 
     options = DiscussionSettings.for_site(article.get_site())
     options.page_size = 2
@@ -581,7 +569,6 @@ def test_reply_targets_and_thread_places_no_link_names_are_shown_but_not_stored(
 def test_comments_votes_and_moderation_show_at_once_on_cached_reply_and_load_more_pages(
     newsroom, django_user_model
 ):
-    from masthead.discussion.readers import Reader
     from masthead.discussion.services import vote_cast
     from masthead.moderation.services import comment_remove
 
@@ -666,8 +653,7 @@ def thread_fragments(article) -> dict[str, str]:
 
 
 def passage_comments(article, count=2, quote="Islanders welcomed the winter timetable.") -> list:
-    from masthead.discussion.readers import Reader
-    from masthead.discussion.services import AnchorInput, comment_post
+    from masthead.discussion.services import AnchorInput
 
     return [
         comment_post(
@@ -786,7 +772,6 @@ def card_of(html, comment_id) -> str:
 def test_comments_votes_and_removals_show_at_once_in_cached_thread_fragments(
     newsroom, django_user_model
 ):
-    from masthead.discussion.readers import Reader
     from masthead.discussion.services import vote_cast
     from masthead.moderation.services import comment_remove
 
