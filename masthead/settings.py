@@ -75,8 +75,10 @@ INSTALLED_APPS = [
 # it comes first; every middleware after it then runs in sync mode, the whole chain in one hop
 # (the page cache's and the money style's middlewares are sync only for that). Static files
 # thus skip SecurityMiddleware: ServeStatic adds its headers (_static_file_headers below).
+# AsyncFileMiddleware, outermost of the rest, sends uploaded files under ASGI as they are read.
 MIDDLEWARE = [
     "servestatic.middleware.ServeStaticMiddleware",
+    "masthead.streaming.AsyncFileMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

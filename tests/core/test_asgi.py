@@ -1,7 +1,10 @@
 """The production server speaks ASGI (`masthead serve`); Django's test client speaks WSGI."""
 
 import asyncio
+import os
 import threading
+import warnings
+from pathlib import Path
 
 import pytest
 from asgiref import sync as asgiref_sync
@@ -104,3 +107,22 @@ def test_static_files_carry_the_security_headers_pages_get(settings):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert headers["Strict-Transport-Security"].startswith("max-age=3600")
+
+
+@pytest.mark.django_db
+def test_an_uploaded_photo_is_sent_as_it_is_read_not_read_whole_first(settings):
+    from django.core.asgi import get_asgi_application
+
+    photo = Path(settings.MEDIA_ROOT) / "original_images" / "harbour-at-dusk.jpg"
+    photo.parent.mkdir(parents=True, exist_ok=True)
+    content = os.urandom(300_000)
+    photo.write_bytes(content)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        status, headers, body = run_in_own_loop(
+            asgi_get(get_asgi_application(), "/media/original_images/harbour-at-dusk.jpg")
+        )
+    assert status == 200 and body == content
+    assert headers["content-length"] == "300000" and headers["content-type"] == "image/jpeg"
+    # What Django says when it reads a file response to the end before sending it.
+    assert not [w for w in caught if "must consume synchronous iterators" in str(w.message)]
