@@ -13,13 +13,13 @@ from masthead.discussion.models import (
 from masthead.discussion.readers import Reader
 from masthead.discussion.selectors.threads import (
     ThreadPage,
-    _hang_replies,
-    _mark_edited_passages,
-    _reader_votes,
-    _replies_in,
-    _visible_to,
+    hang_replies,
     iter_thread,
+    mark_edited_passages,
+    reader_votes,
+    replies_in,
     thread_stats,
+    visible_to,
 )
 
 # Every comment the passage panel shows, with the passage that brings it there: the comments
@@ -101,7 +101,7 @@ def passage_comments(
     The answers to a comment at the deepest level follow it, beside it as in the thread.
     """
     limit = limit or conf.PASSAGE_PANEL_COMMENTS
-    shown = _visible_to(reader) | Q(status=CommentStatus.REMOVED)
+    shown = visible_to(reader) | Q(status=CommentStatus.REMOVED)
     on_passage = list(
         Comment.objects.filter(shown, article=article, anchor_id=anchor_id)
         .select_related("anchor", "replied_to", "parent")
@@ -109,7 +109,7 @@ def passage_comments(
     )
     has_more = len(on_passage) > limit
     on_passage = on_passage[:limit]
-    replies = _replies_in({comment.root_id or comment.pk for comment in on_passage}, reader=reader)
+    replies = replies_in({comment.root_id or comment.pk for comment in on_passage}, reader=reader)
     children: dict[int, list] = {}
     answered_beside: dict[int, list] = {}
     for reply in replies:
@@ -118,7 +118,7 @@ def passage_comments(
             answered_beside.setdefault(reply.replied_to_id, []).append(reply)
     beside: dict[int, list] = {}
     for comment in on_passage:
-        _hang_replies(comment, children, max_depth=max_depth)
+        hang_replies(comment, children, max_depth=max_depth)
         beside[comment.pk] = _answers_beside(
             comment, answered_beside, children, max_depth=max_depth
         )
@@ -136,7 +136,7 @@ def passage_comments(
         if comment.parent_id is not None and comment.replied_to_id is None:
             comment.answers_elsewhere = comment.parent
         conversations += [comment, *beside[comment.pk]]
-    _mark_edited_passages(article, conversations)
+    mark_edited_passages(article, conversations)
     stats = thread_stats(article.pk)
     return ThreadPage(
         comments=conversations,
@@ -149,7 +149,7 @@ def passage_comments(
         next_cursor=None,
         snapshot=stats.latest_comment_id,
         version=stats.version,
-        my_votes=_reader_votes(conversations, reader),
+        my_votes=reader_votes(conversations, reader),
     )
 
 
@@ -163,6 +163,6 @@ def _answers_beside(comment, answered_beside: dict[int, list], children, *, max_
                 continue
             seen.add(answer.pk)
             waiting.append(answer)
-            if _hang_replies(answer, children, max_depth=max_depth):
+            if hang_replies(answer, children, max_depth=max_depth):
                 found.append(answer)
     return sorted(found, key=lambda answer: (answer.created, answer.pk))

@@ -78,7 +78,7 @@ def comment_counts(article_ids) -> dict[int, int]:
 OWN_UNPUBLISHED = (CommentStatus.PENDING, CommentStatus.SPAM)
 
 
-def _visible_to(reader: Reader | None) -> Q:
+def visible_to(reader: Reader | None) -> Q:
     """Published comments, and the reader's own comments awaiting moderation."""
     visible = Q(status=CommentStatus.PUBLISHED)
     if reader is not None:
@@ -89,7 +89,7 @@ def _visible_to(reader: Reader | None) -> Q:
 def _with_visible_children(reader) -> Q:
     """A deleted or removed comment still shows, as a placeholder, where visible replies hang below it."""
     children = Comment.objects.filter(
-        _visible_to(reader), parent=OuterRef("pk"), deleted__isnull=True
+        visible_to(reader), parent=OuterRef("pk"), deleted__isnull=True
     )
     return Q(Exists(children))
 
@@ -97,7 +97,7 @@ def _with_visible_children(reader) -> Q:
 def top_level_comments(
     article_id: int, *, reader: Reader | None, sort: str, snapshot: int | None = None
 ):
-    shown = (_visible_to(reader) & Q(deleted__isnull=True)) | (
+    shown = (visible_to(reader) & Q(deleted__isnull=True)) | (
         Q(status__in=[CommentStatus.PUBLISHED, CommentStatus.REMOVED])
         & _with_visible_children(reader)
     )
@@ -277,8 +277,8 @@ def thread_page(
         top_level = top_level[:per_page]
 
     _attach_replies(top_level, reader=reader, max_depth=max_depth)
-    _mark_edited_passages(article, top_level)
-    my_votes = _reader_votes(top_level, reader)
+    mark_edited_passages(article, top_level)
+    my_votes = reader_votes(top_level, reader)
     pages = max(1, math.ceil(stats.top_level_count / per_page)) if per_page else 1
     return ThreadPage(
         comments=top_level,
@@ -316,13 +316,13 @@ def _attach_replies(top_level: list, *, reader: Reader | None, max_depth: int) -
         return
     children = _replies_by_parent([comment.pk for comment in top_level], reader=reader)
     for comment in top_level:
-        _hang_replies(comment, children, max_depth=max_depth)
+        hang_replies(comment, children, max_depth=max_depth)
 
 
-def _replies_in(root_ids, *, reader: Reader | None):
+def replies_in(root_ids, *, reader: Reader | None):
     """Every reply in these conversations that may show (removed and deleted ones too, as
     placeholders for the replies below them), in time order: one query."""
-    shown = _visible_to(reader) | Q(status=CommentStatus.REMOVED)
+    shown = visible_to(reader) | Q(status=CommentStatus.REMOVED)
     return (
         Comment.objects.filter(shown, root_id__in=root_ids)
         .select_related("replied_to", "anchor")
@@ -331,19 +331,19 @@ def _replies_in(root_ids, *, reader: Reader | None):
 
 
 def _replies_by_parent(root_ids, *, reader: Reader | None) -> dict[int, list]:
-    """_replies_in, by parent."""
+    """replies_in, by parent."""
     children: dict[int, list] = {}
-    for reply in _replies_in(root_ids, reader=reader):
+    for reply in replies_in(root_ids, reader=reader):
         children.setdefault(reply.parent_id, []).append(reply)
     return children
 
 
-def _hang_replies(comment, children: dict[int, list], *, max_depth: int) -> bool:
+def hang_replies(comment, children: dict[int, list], *, max_depth: int) -> bool:
     """Attach visible replies; returns whether anything under or at this comment is shown."""
     kept = [
         child
         for child in children.get(comment.pk, [])
-        if _hang_replies(child, children, max_depth=max_depth)
+        if hang_replies(child, children, max_depth=max_depth)
     ]
     comment.replies = kept
     comment.display_depth = min(comment.depth, max_depth - 1)
@@ -352,7 +352,7 @@ def _hang_replies(comment, children: dict[int, list], *, max_depth: int) -> bool
     return not comment.is_placeholder or bool(kept)
 
 
-def _mark_edited_passages(article, top_level: list) -> None:
+def mark_edited_passages(article, top_level: list) -> None:
     """Anchored comments whose passage is gone from the article say "passage since edited"."""
     found: dict[int, bool] = {}
     for comment in iter_thread(top_level):
@@ -369,7 +369,8 @@ def anchor_is_found(article, anchor: PassageAnchor) -> bool:
     ).found
 
 
-def _reader_votes(top_level: list, reader: Reader | None) -> dict[int, int]:
+def reader_votes(top_level: list, reader: Reader | None) -> dict[int, int]:
+    """The reader's votes on these comments and their replies, by comment id."""
     if reader is None or reader.is_new or not top_level:
         return {}
     ids = [comment.pk for comment in iter_thread(top_level)]
