@@ -1,35 +1,21 @@
-"""The comment section's HTML endpoints. Each works without JavaScript (post/redirect/get); the
-same endpoints answer JSON to the page's script when it asks with `Accept: application/json`."""
+"""Posting, voting on, editing and deleting a comment, and a comment's lasting address.
 
-from asgiref.sync import sync_to_async
+Each works without JavaScript (post/redirect/get) and answers JSON to the page's script when it
+asks with `Accept: application/json`."""
+
 from django.contrib import messages
-from django.http import (
-    Http404,
-    HttpResponse,
-    HttpResponseNotModified,
-    JsonResponse,
-    StreamingHttpResponse,
-)
+from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from masthead.discussion import conf, live, selectors, services
+from masthead.discussion import selectors, services
 from masthead.discussion.forms import CommentForm, EditCommentForm, seconds_since
-from masthead.discussion.models import Comment, SortOrder, SubscriptionKind
+from masthead.discussion.models import Comment, SubscriptionKind
 from masthead.discussion.notes import comment_note_add
-from masthead.discussion.readers import (
-    Reader,
-    has_reader_identity,
-    reader_for_request,
-    remember_reader,
-    request_network,
-)
+from masthead.discussion.readers import Reader, reader_for_request, remember_reader
 from masthead.discussion.services.comments import discussion_settings
 from masthead.discussion.templatetags.discussion_tags import CSRF_MARKER, chosen_sort, render_thread
-from masthead.publishing.page_cache import do_not_store, serve_cached
 
 
 def _wants_json(request) -> bool:
@@ -145,93 +131,6 @@ def _refused(request, article, form, refusal):
     return response
 
 
-class ThreadFragment:
-    """The thread endpoint as the page cache stores it: like the article's comment section,
-    under the thread's version, for readers without a personal view, per sort cookie."""
-
-    page_cache_variant_source = "masthead.discussion.selectors.thread_version"
-    page_cache_personal_cookies = (conf.READER_COOKIE,)
-    page_cache_cookies = {conf.SORT_COOKIE: "|".join(SortOrder.values)}
-    # What the page's script asks for: a sort order, "load more" (the cursor and snapshot of the
-    # previous answer), "view all" and a passage's panel.
-    page_cache_query = {
-        "sort": "|".join(SortOrder.values),
-        "after": selectors.COMMENT_CURSOR,
-        "snapshot": selectors.COMMENT_ID,
-        "all": "1",
-        "anchor": selectors.COMMENT_ID,
-    }
-
-    def __init__(self, article_id: int):
-        self.pk = article_id
-
-    def page_cache_query_values(self, request) -> dict[str, str]:
-        return self.page_cache_query
-
-
-@require_GET
-def thread(request, article_id):
-    """A page of the thread as list items: "load more", sorting and "show new" fetch this."""
-    if not selectors.is_open_article(article_id):  # first: the cache key reads the thread's row
-        raise Http404("No such article.")
-    return serve_cached(
-        request, ThreadFragment(article_id), lambda: _thread_fragment(request, article_id)
-    )
-
-
-def _thread_fragment(request, article_id):
-    article = selectors.open_article_or_404(article_id)
-    options = discussion_settings(article)
-    reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
-    sort = request.GET.get("sort") or chosen_sort(request, options)
-    anchor_id = _int(request.GET.get("anchor"))
-    cursor, snapshot = request.GET.get("after") or None, _int(request.GET.get("snapshot"))
-    if anchor_id:
-        page = selectors.passage_comments(
-            article, anchor_id=anchor_id, reader=reader, max_depth=options.max_depth
-        )
-    else:
-        page = selectors.thread_page(
-            article,
-            reader=reader,
-            sort=sort,
-            per_page=options.page_size,
-            cursor=cursor,
-            snapshot=snapshot,
-            view_all=request.GET.get("all") == "1",
-            max_depth=options.max_depth,
-        )
-    if (anchor_id and not page.comments) or not selectors.is_linked_thread_place(
-        article.pk, sort=sort, cursor=cursor, snapshot=snapshot
-    ):
-        do_not_store(request)  # answered all the same, but no link or script of ours asks this
-    # The CSRF marker stays in: the page cache fills it in for each response.
-    response = HttpResponse(render_thread(page, article=article, reader=reader, options=options))
-    response["X-Comment-Count"] = str(page.count)
-    response["X-Next-Cursor"] = page.next_cursor or ""
-    response["X-Snapshot"] = str(page.snapshot)
-    if anchor_id and page.has_more:
-        # The panel lists a passage's newest comments only: it says so, and links to the thread.
-        response["X-Passage-Limit"] = str(conf.PASSAGE_PANEL_COMMENTS)
-    if request.GET.get("sort") in SortOrder.values:
-        _remember_sort(response, request.GET["sort"])
-    return response
-
-
-@require_GET
-def sort(request, article_id):
-    """Choose the sort order (remembered in a cookie) and go back to the comments."""
-    article = selectors.open_article_or_404(article_id)
-    response = redirect(f"{article.url}#comments")
-    if request.GET.get("sort") in SortOrder.values:
-        _remember_sort(response, request.GET["sort"])
-    return response
-
-
-def _remember_sort(response, value):
-    response.set_cookie(conf.SORT_COOKIE, value, max_age=365 * 24 * 3600, samesite="Lax")
-
-
 @require_GET
 def comment_link(request, comment_id):
     """A comment's lasting address (e-mails link here): the page of its thread that shows it."""
@@ -250,49 +149,6 @@ def _redirect_to_comment(request, comment):
     options = discussion_settings(comment.article)
     sort = chosen_sort(request, options)
     return redirect(selectors.comment_location(comment, sort=sort, per_page=options.page_size))
-
-
-@require_GET
-def updates(request, article_id):
-    """How many comments arrived since the reader's newest; a 304 while nothing has changed."""
-    if not selectors.is_open_article(int(article_id)):
-        raise Http404("No such article.")
-    stats = selectors.thread_stats(int(article_id))
-    since = _int(request.GET.get("since")) or 0
-    etag = f'"{stats.version}-{since}"'
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponseNotModified()
-    else:
-        new = (
-            selectors.new_comment_count(stats.article_id, since_id=since)
-            if stats.latest_comment_id > since
-            else 0
-        )
-        response = JsonResponse(
-            {"count": stats.published_count, "latest_id": stats.latest_comment_id, "new": new}
-        )
-    response["ETag"] = etag
-    response["Cache-Control"] = "no-cache"
-    return response
-
-
-async def stream(request, article_id):
-    """Server-sent events for an open article (only with REDIS_URL); an async view holds no worker."""
-    if not live.streams_available():
-        raise Http404("Live streams need REDIS_URL; poll the updates URL instead.")
-    if not hasattr(request, "scope"):
-        # Under WSGI a stream would hold a worker thread for minutes: only the ASGI server streams.
-        raise Http404(
-            "Live streams are served over ASGI (masthead serve); poll the updates URL instead."
-        )
-    if not await sync_to_async(selectors.is_open_article)(int(article_id)):
-        raise Http404("No such article.")
-    response = StreamingHttpResponse(
-        live.event_stream(int(article_id)), content_type="text/event-stream"
-    )
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"
-    return response
 
 
 @require_POST
@@ -399,79 +255,3 @@ def _refusal_unless_author(comment, reader):
 
 def _nobody(request):
     return Reader(user=None, key="", ip_hash="")
-
-
-@require_POST
-def subscribe(request, article_id):
-    """ "Notify me" without commenting."""
-    article = selectors.open_article_or_404(article_id)
-    try:
-        services.subscription_request(
-            article=article,
-            email=request.POST.get("email", ""),
-            kind=request.POST.get("kind", "all"),
-            network=request_network(request),
-            user=request.user if request.user.is_authenticated else None,
-        )
-    except services.SubscriptionRefused as refusal:
-        return render(
-            request,
-            "discussion/subscription.html",
-            {"article": article, "error": refusal.message},
-            status=refusal.status,
-        )
-    return render(request, "discussion/subscription.html", {"article": article, "requested": True})
-
-
-def _subscription_page(request, *, status: int = 200, **context):
-    return render(request, "discussion/subscription.html", context, status=status)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def subscription_confirm(request, token):
-    """The link asks; only the button confirms: mail scanners open links, they do not press."""
-    try:
-        if request.method == "GET":
-            subscription = services.subscription_to_confirm(token=token)
-            if subscription.confirmed is None:
-                return render(
-                    request,
-                    "discussion/confirm.html",
-                    {"subscription": subscription, "token": token},
-                )
-        else:
-            subscription = services.subscription_confirm(token=token)
-    except services.SubscriptionRefused as refusal:
-        return _subscription_page(request, error=refusal.message, status=refusal.status)
-    return _subscription_page(
-        request, subscription=subscription, confirmed=True, article=subscription.article
-    )
-
-
-@never_cache
-@csrf_exempt  # RFC 8058: mail clients POST here without a form of ours; the token is the credential
-@require_http_methods(["GET", "POST"])
-def subscription_unsubscribe(request, token):
-    if request.method == "GET":
-        try:
-            subscription = services.subscription_from_link(token=token)
-        except services.SubscriptionRefused as refusal:
-            return _subscription_page(request, error=refusal.message, status=refusal.status)
-        return render(
-            request, "discussion/unsubscribe.html", {"subscription": subscription, "token": token}
-        )
-    try:
-        subscription = services.subscription_unsubscribe(token=token)
-    except services.SubscriptionRefused as refusal:
-        return _subscription_page(request, error=refusal.message, status=refusal.status)
-    return _subscription_page(
-        request, subscription=subscription, unsubscribed=True, article=subscription.article
-    )
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

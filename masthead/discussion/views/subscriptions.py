@@ -1,0 +1,78 @@
+"""Following a discussion by e-mail without commenting, and the links in those e-mails."""
+
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from masthead.discussion import selectors, services
+from masthead.discussion.readers import request_network
+
+
+@require_POST
+def subscribe(request, article_id):
+    """ "Notify me" without commenting."""
+    article = selectors.open_article_or_404(article_id)
+    try:
+        services.subscription_request(
+            article=article,
+            email=request.POST.get("email", ""),
+            kind=request.POST.get("kind", "all"),
+            network=request_network(request),
+            user=request.user if request.user.is_authenticated else None,
+        )
+    except services.SubscriptionRefused as refusal:
+        return render(
+            request,
+            "discussion/subscription.html",
+            {"article": article, "error": refusal.message},
+            status=refusal.status,
+        )
+    return render(request, "discussion/subscription.html", {"article": article, "requested": True})
+
+
+def _subscription_page(request, *, status: int = 200, **context):
+    return render(request, "discussion/subscription.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subscription_confirm(request, token):
+    """The link asks; only the button confirms: mail scanners open links, they do not press."""
+    try:
+        if request.method == "GET":
+            subscription = services.subscription_to_confirm(token=token)
+            if subscription.confirmed is None:
+                return render(
+                    request,
+                    "discussion/confirm.html",
+                    {"subscription": subscription, "token": token},
+                )
+        else:
+            subscription = services.subscription_confirm(token=token)
+    except services.SubscriptionRefused as refusal:
+        return _subscription_page(request, error=refusal.message, status=refusal.status)
+    return _subscription_page(
+        request, subscription=subscription, confirmed=True, article=subscription.article
+    )
+
+
+@never_cache
+@csrf_exempt  # RFC 8058: mail clients POST here without a form of ours; the token is the credential
+@require_http_methods(["GET", "POST"])
+def subscription_unsubscribe(request, token):
+    if request.method == "GET":
+        try:
+            subscription = services.subscription_from_link(token=token)
+        except services.SubscriptionRefused as refusal:
+            return _subscription_page(request, error=refusal.message, status=refusal.status)
+        return render(
+            request, "discussion/unsubscribe.html", {"subscription": subscription, "token": token}
+        )
+    try:
+        subscription = services.subscription_unsubscribe(token=token)
+    except services.SubscriptionRefused as refusal:
+        return _subscription_page(request, error=refusal.message, status=refusal.status)
+    return _subscription_page(
+        request, subscription=subscription, unsubscribed=True, article=subscription.article
+    )

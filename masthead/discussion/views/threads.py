@@ -1,0 +1,157 @@
+"""The thread as the page's script reads it: pages of comments (cached like the article), the
+reader's sort order, the count of new comments, and the live stream."""
+
+from asgiref.sync import sync_to_async
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET
+
+from masthead.discussion import conf, live, selectors
+from masthead.discussion.models import SortOrder
+from masthead.discussion.readers import has_reader_identity, reader_for_request
+from masthead.discussion.services.comments import discussion_settings
+from masthead.discussion.templatetags.discussion_tags import chosen_sort, render_thread
+from masthead.publishing.page_cache import do_not_store, serve_cached
+
+
+class ThreadFragment:
+    """The thread endpoint as the page cache stores it: like the article's comment section,
+    under the thread's version, for readers without a personal view, per sort cookie."""
+
+    page_cache_variant_source = "masthead.discussion.selectors.thread_version"
+    page_cache_personal_cookies = (conf.READER_COOKIE,)
+    page_cache_cookies = {conf.SORT_COOKIE: "|".join(SortOrder.values)}
+    # What the page's script asks for: a sort order, "load more" (the cursor and snapshot of the
+    # previous answer), "view all" and a passage's panel.
+    page_cache_query = {
+        "sort": "|".join(SortOrder.values),
+        "after": selectors.COMMENT_CURSOR,
+        "snapshot": selectors.COMMENT_ID,
+        "all": "1",
+        "anchor": selectors.COMMENT_ID,
+    }
+
+    def __init__(self, article_id: int):
+        self.pk = article_id
+
+    def page_cache_query_values(self, request) -> dict[str, str]:
+        return self.page_cache_query
+
+
+@require_GET
+def thread(request, article_id):
+    """A page of the thread as list items: "load more", sorting and "show new" fetch this."""
+    if not selectors.is_open_article(article_id):  # first: the cache key reads the thread's row
+        raise Http404("No such article.")
+    return serve_cached(
+        request, ThreadFragment(article_id), lambda: _thread_fragment(request, article_id)
+    )
+
+
+def _thread_fragment(request, article_id):
+    article = selectors.open_article_or_404(article_id)
+    options = discussion_settings(article)
+    reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
+    sort = request.GET.get("sort") or chosen_sort(request, options)
+    anchor_id = _int(request.GET.get("anchor"))
+    cursor, snapshot = request.GET.get("after") or None, _int(request.GET.get("snapshot"))
+    if anchor_id:
+        page = selectors.passage_comments(
+            article, anchor_id=anchor_id, reader=reader, max_depth=options.max_depth
+        )
+    else:
+        page = selectors.thread_page(
+            article,
+            reader=reader,
+            sort=sort,
+            per_page=options.page_size,
+            cursor=cursor,
+            snapshot=snapshot,
+            view_all=request.GET.get("all") == "1",
+            max_depth=options.max_depth,
+        )
+    if (anchor_id and not page.comments) or not selectors.is_linked_thread_place(
+        article.pk, sort=sort, cursor=cursor, snapshot=snapshot
+    ):
+        do_not_store(request)  # answered all the same, but no link or script of ours asks this
+    # The CSRF marker stays in: the page cache fills it in for each response.
+    response = HttpResponse(render_thread(page, article=article, reader=reader, options=options))
+    response["X-Comment-Count"] = str(page.count)
+    response["X-Next-Cursor"] = page.next_cursor or ""
+    response["X-Snapshot"] = str(page.snapshot)
+    if anchor_id and page.has_more:
+        # The panel lists a passage's newest comments only: it says so, and links to the thread.
+        response["X-Passage-Limit"] = str(conf.PASSAGE_PANEL_COMMENTS)
+    if request.GET.get("sort") in SortOrder.values:
+        _remember_sort(response, request.GET["sort"])
+    return response
+
+
+@require_GET
+def sort(request, article_id):
+    """Choose the sort order (remembered in a cookie) and go back to the comments."""
+    article = selectors.open_article_or_404(article_id)
+    response = redirect(f"{article.url}#comments")
+    if request.GET.get("sort") in SortOrder.values:
+        _remember_sort(response, request.GET["sort"])
+    return response
+
+
+def _remember_sort(response, value):
+    response.set_cookie(conf.SORT_COOKIE, value, max_age=365 * 24 * 3600, samesite="Lax")
+
+
+@require_GET
+def updates(request, article_id):
+    """How many comments arrived since the reader's newest; a 304 while nothing has changed."""
+    if not selectors.is_open_article(int(article_id)):
+        raise Http404("No such article.")
+    stats = selectors.thread_stats(int(article_id))
+    since = _int(request.GET.get("since")) or 0
+    etag = f'"{stats.version}-{since}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        new = (
+            selectors.new_comment_count(stats.article_id, since_id=since)
+            if stats.latest_comment_id > since
+            else 0
+        )
+        response = JsonResponse(
+            {"count": stats.published_count, "latest_id": stats.latest_comment_id, "new": new}
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+async def stream(request, article_id):
+    """Server-sent events for an open article (only with REDIS_URL); an async view holds no worker."""
+    if not live.streams_available():
+        raise Http404("Live streams need REDIS_URL; poll the updates URL instead.")
+    if not hasattr(request, "scope"):
+        # Under WSGI a stream would hold a worker thread for minutes: only the ASGI server streams.
+        raise Http404(
+            "Live streams are served over ASGI (masthead serve); poll the updates URL instead."
+        )
+    if not await sync_to_async(selectors.is_open_article)(int(article_id)):
+        raise Http404("No such article.")
+    response = StreamingHttpResponse(
+        live.event_stream(int(article_id)), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
