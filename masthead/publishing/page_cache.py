@@ -43,10 +43,20 @@ def response_marker(name: str) -> str:
 CSRF_MARKER = response_marker("CSRF_TOKEN")
 PAGE_CACHE_SECONDS = 600
 _VERSION_MEMO_SECONDS = 1.0
-_memo = {"value": None, "read_at": 0.0}
-# Variant values (an article's thread version), by (source, page id): (value, read at).
-_variant_memo: dict[tuple[str, int], tuple[object, float]] = {}
-_VARIANT_MEMO_ENTRIES = 10_000
+# What is read at most once a second per process, as (value, read at): the content version, and
+# each page's variants (an article's thread version) by page id, then by source.
+_content_memo: dict[str, tuple[int, float]] = {}
+_variant_memo: dict[int, dict[str, tuple[object, float]]] = {}
+_VARIANT_MEMO_PAGES = 10_000
+
+
+def _memoised(memo: dict, key, read):
+    value, read_at = memo.get(key, (None, 0.0))
+    now = time.monotonic()
+    if value is None or now - read_at > _VERSION_MEMO_SECONDS:
+        value = read()
+        memo[key] = (value, now)
+    return value
 
 
 def content_version() -> int:
@@ -56,13 +66,11 @@ def content_version() -> int:
     images and settings, money moving on a campaign."""
     from masthead.publishing.models import ContentVersion
 
-    now = time.monotonic()
-    if _memo["value"] is None or now - _memo["read_at"] > _VERSION_MEMO_SECONDS:
-        _memo["value"] = (
-            ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
-        )
-        _memo["read_at"] = now
-    return _memo["value"]
+    return _memoised(
+        _content_memo,
+        "value",
+        lambda: ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0,
+    )
 
 
 def content_changed(**kwargs) -> None:
@@ -71,20 +79,18 @@ def content_changed(**kwargs) -> None:
 
     if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
         ContentVersion.objects.get_or_create(pk=1, defaults={"value": 1})
-    _memo["value"] = None
+    _content_memo.clear()
 
 
 def variant_changed(page_id: int) -> None:
     """What a page's variant source answers for `page_id` has changed (a thread's new version):
     this process reads it again at once; other processes within a second."""
-    for key in list(_variant_memo):  # a copy: other threads of the process add entries meanwhile
-        if key[1] == page_id:
-            _variant_memo.pop(key, None)
+    _variant_memo.pop(page_id, None)
 
 
 def forget_versions() -> None:
     """Read the content version and every variant afresh (tests whose transaction rolled back)."""
-    _memo["value"] = None
+    _content_memo.clear()
     _variant_memo.clear()
 
 
@@ -246,14 +252,10 @@ def _variant(source: str | None, page_id: int):
     page served from the cache then costs no query at all (not even opening a connection)."""
     if not source:
         return ""
-    now = time.monotonic()
-    value, read_at = _variant_memo.get((source, page_id), (None, 0.0))
-    if value is None or now - read_at > _VERSION_MEMO_SECONDS:
-        if len(_variant_memo) >= _VARIANT_MEMO_ENTRIES:
-            _variant_memo.clear()
-        value = import_string(source)(page_id)
-        _variant_memo[source, page_id] = (value, now)
-    return value
+    if page_id not in _variant_memo and len(_variant_memo) >= _VARIANT_MEMO_PAGES:
+        _variant_memo.clear()
+    variants = _variant_memo.setdefault(page_id, {})
+    return _memoised(variants, source, lambda: import_string(source)(page_id))
 
 
 def _entry_of(response, cookies: dict[str, str]) -> dict:
