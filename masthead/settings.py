@@ -239,18 +239,19 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 
 def _static_file_headers(headers, path, url):
-    """What SecurityMiddleware adds to pages, for static files (ServeStatic answers before it)."""
-    from django.conf import settings
+    """The headers SecurityMiddleware gives pages, given to static files (ServeStatic answers
+    before it), as over HTTPS: browsers ignore HSTS on plain HTTP answers."""
+    from django.http import HttpRequest, HttpResponse
+    from django.middleware.security import SecurityMiddleware
 
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
-    if settings.SECURE_HSTS_SECONDS:  # browsers ignore it over plain HTTP: fine on every answer
-        hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
-        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-            hsts += "; includeSubDomains"
-        if settings.SECURE_HSTS_PRELOAD:
-            hsts += "; preload"
-        headers["Strict-Transport-Security"] = hsts
+    class OverHttps(HttpRequest):
+        def is_secure(self):
+            return True
+
+    secured = SecurityMiddleware(HttpResponse).process_response(OverHttps(), HttpResponse())
+    for name, value in secured.items():
+        if name.lower() != "content-type":
+            headers[name] = value
 
 
 SERVESTATIC_ADD_HEADERS_FUNCTION = _static_file_headers
