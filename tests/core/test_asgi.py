@@ -2,7 +2,6 @@
 
 import asyncio
 import os
-import threading
 import warnings
 from pathlib import Path
 
@@ -10,16 +9,8 @@ import pytest
 from asgiref import sync as asgiref_sync
 
 from masthead.publishing import page_cache
+from tests.event_loops import run_in_own_loop
 from tests.factories import make_article
-
-
-def run_in_own_loop(coroutine):
-    """asyncio.run in a thread of its own: Playwright's tests may have left a loop running in this one."""
-    result = {}
-    thread = threading.Thread(target=lambda: result.setdefault("value", asyncio.run(coroutine)))
-    thread.start()
-    thread.join(30)
-    return result["value"]
 
 
 async def asgi_get(application, path: str) -> tuple[int, dict, bytes]:

@@ -6,16 +6,7 @@ import pytest
 from django.conf import settings
 
 from masthead.discussion import live
-
-
-def run_in_own_loop(coroutine):
-    """asyncio.run in a thread of its own: Playwright's tests may have left a loop running in this one."""
-    result = {}
-    thread = threading.Thread(target=lambda: result.setdefault("value", asyncio.run(coroutine)))
-    thread.start()
-    thread.join(30)
-    return result.get("value")
-
+from tests.event_loops import run_in_own_loop
 
 needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="server-sent events need REDIS_URL")
 
