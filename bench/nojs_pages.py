@@ -5,33 +5,26 @@
 Without JavaScript, "Reply" opens the article with the form set to answer a comment
 (`?reply_to=`), and "Load more comments" the article continued after the last comment shown
 (`?comments_after=`). Both links are read from the bench article with 1,000 comments as an
-anonymous reader sees it; each page is then fetched by an anonymous reader (page cache) and by
-a reader with a comment cookie (always rendered).
+anonymous reader sees it; each page is then fetched by an anonymous reader and by a guest who
+took part elsewhere (page cache), and by a guest who voted in this thread (rendered).
 """
 
 import argparse
 import html
 import http.client
-import json
 import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pages import fetch, print_timings
+from pages import bench_article, fetch, print_timings, reader_headers
 
 
 def nojs_urls(base: str) -> dict[str, str]:
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    _, body = fetch(connection, "/api/v1/articles?limit=100")
-    article = next(
-        item
-        for item in json.loads(body)
-        if re.match(r"Bench article with 1,000 comments", item["title"])
-    )
-    path = urlsplit(article["url"]).path
+    path = urlsplit(bench_article(base)["url"]).path
     _, page = fetch(connection, path)
     page = page.decode()
     connection.close()
@@ -51,7 +44,8 @@ def main():
     parser.add_argument("--base", default="http://127.0.0.1:8100")
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    print_timings(args.base, nojs_urls(args.base), args.requests)
+    urls = nojs_urls(args.base)
+    print_timings(args.base, urls, args.requests, reader_headers(args.base, [urls["article"]]))
 
 
 if __name__ == "__main__":

@@ -11,10 +11,10 @@ import shutil
 import statistics
 import subprocess
 import time
-from urllib.parse import urlsplit
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode, urlsplit
 
-# A reader with a comment cookie: their pages are never served from the page cache.
-PERSONAL = {"Cookie": "masthead_reader=bench-reader"}
+READERS = ("anonymous", "took part elsewhere", "took part here")
 
 
 def fetch(connection, path, headers=None):
@@ -30,6 +30,60 @@ def fetch(connection, path, headers=None):
     return elapsed, body
 
 
+def guest_who_voted(base: str, paths: list[str]) -> dict[str, str]:
+    """The headers of a new guest who voted on the first comment of each article at `paths`,
+    through the page's own vote form as a reader without JavaScript does: their signed comment
+    cookie. Where they took part, their pages are rendered; elsewhere they share the cache."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    jar = SimpleCookie()
+
+    def send(method, path, body=None, headers=None):
+        cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
+        connection.request(method, path, body=body, headers={"Cookie": cookie, **(headers or {})})
+        response = connection.getresponse()
+        content = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+        return response.status, content
+
+    for path in paths:
+        _, page = send("GET", path)
+        comment = re.search(r'data-comment-id="(\d+)"', page)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if comment is None or token is None:
+            raise SystemExit(f"{path}: no comment to vote on")
+        status, _ = send(
+            "POST",
+            f"/comments/comment/{comment.group(1)}/vote/",
+            urlencode({"value": "1", "csrfmiddlewaretoken": token.group(1)}),
+            {"Content-Type": "application/x-www-form-urlencoded", "Referer": base + path},
+        )
+        if status != 302 or "masthead_reader" not in jar:
+            raise SystemExit(f"{path}: the vote was refused (HTTP {status})")
+    connection.close()
+    return {"Cookie": f"masthead_reader={jar['masthead_reader'].value}"}
+
+
+def reader_headers(base: str, articles: list[str]) -> dict[str, dict[str, str] | None]:
+    """For each of READERS, the headers of such a reader of the pages at `articles`: a guest who
+    took part elsewhere voted on a demo article outside them, one who took part here on each."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    _, body = fetch(connection, "/api/v1/articles?limit=100")
+    connection.close()
+    elsewhere = next(
+        urlsplit(item["url"]).path
+        for item in json.loads(body)
+        if item.get("comment_count") and urlsplit(item["url"]).path not in articles
+    )
+    return {
+        "anonymous": None,
+        "took part elsewhere": guest_who_voted(base, [elsewhere]),
+        "took part here": guest_who_voted(base, articles),
+    }
+
+
 def timings(base, path, count, headers=None):
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
@@ -39,6 +93,16 @@ def timings(base, path, count, headers=None):
     connection.close()
     samples.sort()
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def bench_article(base: str, size: str = "1,000") -> dict:
+    """The API's item for the bench article with `size` comments (see generate_thread.py)."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    _, body = fetch(connection, "/api/v1/articles?limit=100")
+    connection.close()
+    title = f"Bench article with {size} comments"
+    return next(item for item in json.loads(body) if item["title"] == title)
 
 
 def bench_urls(base):
@@ -82,18 +146,22 @@ def run_wrk(base, path, seconds, connections, headers=None):
     return rate, p50, int(errors.group(1)) if errors else 0
 
 
-def print_timings(base: str, urls: dict[str, str], requests: int, kind: str = "page") -> None:
-    """Median and p95 of each address, for an anonymous reader (page cache) and for a reader
-    with a comment cookie (always rendered)."""
+def print_timings(
+    base: str, urls: dict[str, str], requests: int, readers: dict, kind: str = "page"
+) -> None:
+    """Median and p95 of each address for each of READERS (`readers`, from reader_headers): an
+    anonymous reader and a guest who took part elsewhere get the page cache; a guest who took
+    part in the article's discussion gets it rendered."""
     print(f"Sequential requests ({requests} after 5 warm-up), one keep-alive connection:")
-    print(f"  {kind:42} {'anonymous (page cache)':>24} {'reader with cookie (rendered)':>30}")
-    print(f"  {'':42} {'median ms':>12} {'p95 ms':>10} {'median ms':>15} {'p95 ms':>13}")
+    print(f"  {kind:42}" + "".join(f"{who:>24}" for who in READERS))
+    print(f"  {'':42}" + f"{'median ms':>14}{'p95 ms':>10}" * len(READERS))
     for name, path in urls.items():
-        median, p95 = timings(base, path, requests)
-        rendered_median, rendered_p95 = timings(base, path, requests, PERSONAL)
-        print(
-            f"  {name:42} {median:12.1f} {p95:10.1f} {rendered_median:15.1f} {rendered_p95:13.1f}"
-        )
+        row = [timings(base, path, requests, readers[who]) for who in READERS]
+        print(f"  {name:42}" + "".join(f"{median:14.1f}{p95:10.1f}" for median, p95 in row))
+
+
+def article_paths(urls: dict[str, str]) -> list[str]:
+    return [path for name, path in urls.items() if name.startswith("article")]
 
 
 def main():
@@ -104,19 +172,20 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
     urls = bench_urls(args.base)
-    print_timings(args.base, urls, args.requests)
+    readers = reader_headers(args.base, article_paths(urls))
+    print_timings(args.base, urls, args.requests, readers)
     print(
         f"\nLoad: wrk, 2 threads, {args.connections} connections, {args.wrk_seconds} s each (server and wrk share the 2 cores):"
     )
     for name, path in urls.items():
-        for who, headers in (("anonymous", None), ("with cookie", PERSONAL)):
-            result = run_wrk(args.base, path, args.wrk_seconds, args.connections, headers)
+        for who in READERS:
+            result = run_wrk(args.base, path, args.wrk_seconds, args.connections, readers[who])
             if result is None:
                 print("  wrk is not installed (apt-get install wrk)")
                 return
             rate, p50, errors = result
             print(
-                f"  {name:42} {who:12} {rate:8.1f} req/s   median latency {p50:>8}   non-2xx {errors}"
+                f"  {name:42} {who:20} {rate:8.1f} req/s   median latency {p50:>8}   non-2xx {errors}"
             )
 
 

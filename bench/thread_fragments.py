@@ -6,30 +6,23 @@ bench/server.py.
 With JavaScript, sorting, "show new" and "Load more comments" fetch a page of the thread as list
 items from /comments/<article id>/ (`?sort=`, then `&after=&snapshot=` from the headers of the
 answer before). Both are fetched for the bench article with 1,000 comments by an anonymous
-reader (page cache) and by a reader with a comment cookie (always rendered).
+reader and by a guest who took part elsewhere (page cache), and by a guest who voted in this
+thread (rendered).
 """
 
 import argparse
 import http.client
-import json
-import re
 import sys
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pages import print_timings
+from pages import bench_article, print_timings, reader_headers
 
 
-def fragment_urls(base: str) -> dict[str, str]:
+def fragment_urls(base: str, article: dict) -> dict[str, str]:
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    connection.request("GET", "/api/v1/articles?limit=100")
-    article = next(
-        item
-        for item in json.loads(connection.getresponse().read())
-        if re.match(r"Bench article with 1,000 comments", item["title"])
-    )
     thread = f"/comments/{article['id']}/"
     connection.request("GET", thread + "?sort=newest")
     first = connection.getresponse()
@@ -51,7 +44,11 @@ def main():
     parser.add_argument("--base", default="http://127.0.0.1:8100")
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    print_timings(args.base, fragment_urls(args.base), args.requests, kind="fragment")
+    article = bench_article(args.base)
+    readers = reader_headers(args.base, [urlsplit(article["url"]).path])
+    print_timings(
+        args.base, fragment_urls(args.base, article), args.requests, readers, kind="fragment"
+    )
 
 
 if __name__ == "__main__":

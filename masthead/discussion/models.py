@@ -157,7 +157,11 @@ class CommentVote(models.Model):
                 name="one_vote_per_account",
             ),
         ]
-        indexes = [models.Index(fields=["comment", "ip_hash"], name="vote_comment_address")]
+        indexes = [
+            models.Index(fields=["comment", "ip_hash"], name="vote_comment_address"),
+            # A guest's votes, to tell whether they took part in a thread (see has_own_view).
+            models.Index(fields=["reader_key"], name="vote_reader"),
+        ]
 
     def __str__(self):
         return f"{self.value:+d} on {self.comment_id} by {self.reader_key}"

@@ -85,15 +85,20 @@ def reader_for_request(request, *, create: bool = True) -> Reader | None:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return Reader(user=user, key=f"u{user.pk}", **hashes)
-    try:
-        key = request.get_signed_cookie(conf.READER_COOKIE, default=None, salt=COOKIE_SALT)
-    except BadSignature:
-        key = None
+    key = guest_key(request)
     if key:
         return Reader(user=None, key=key, **hashes)
     if not create:
         return None
     return Reader(user=None, key="g" + secrets.token_urlsafe(18), is_new=True, **hashes)
+
+
+def guest_key(request) -> str | None:
+    """The key in the guest's signed cookie; None without one, or for a cookie we did not sign."""
+    try:
+        return request.get_signed_cookie(conf.READER_COOKIE, default=None, salt=COOKIE_SALT)
+    except BadSignature:
+        return None
 
 
 def remember_reader(response, reader: Reader | None) -> None:

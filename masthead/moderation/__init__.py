@@ -1,7 +1,8 @@
 """Moderation: verdicts on comments before readers see them.
 
 Discussion asks for a verdict through one function, `assess(draft, context)`, and which comments
-a reader has reported through `reported_by`; it ends the pick of a comment its author edits
+a reader has reported through `reported_by` (and whether any under an article, through
+`has_reported_in`); it ends the pick of a comment its author edits
 through `pick_end_on_edit`, and has the picks that imported comments carry logged through
 `picks_imported`. Accounts ask whether a new name advertises something through
 `name_advertises` and whether guests' comments wait for a moderator through `holds_guests`,
@@ -46,6 +47,17 @@ def reported_by(*, reader_key: str, comment_ids) -> set[int]:
     from masthead.moderation.selectors import comments_reported_by
 
     return comments_reported_by(reader_key=reader_key, comment_ids=comment_ids)
+
+
+def has_reported_in(*, reader_key: str, article_id: int) -> bool:
+    """Whether this reader has reported any comment under the article."""
+    from django.db.models import F
+
+    from masthead.moderation.models import Report
+
+    # "article_id + 0" as in discussion's has_own_view: the reader's reports first, not the thread.
+    reports = Report.objects.alias(in_article=F("comment__article_id") + 0)
+    return reports.filter(reader_key=reader_key, in_article=article_id).exists()
 
 
 def name_advertises(name: str) -> bool:

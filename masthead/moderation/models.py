@@ -339,7 +339,10 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["comment", "reader_key"], name="one_report_per_reader")
         ]
-        indexes = [models.Index(fields=["resolved", "created"], name="report_open")]
+        indexes = [
+            models.Index(fields=["resolved", "created"], name="report_open"),
+            models.Index(fields=["reader_key"], name="report_reader"),
+        ]
 
     def __str__(self):
         return f"{self.get_reason_display()} on comment {self.comment_id}"

@@ -114,9 +114,13 @@ def edit_saved(*, created=False, update_fields=None, **kwargs) -> None:
     content_changed()
 
 
-def is_cacheable(request, personal_cookies=()) -> bool:
+def is_cacheable(request, personal_cookies=(), personal_view=None, page_id=None) -> bool:
     """Anonymous GETs without cookies that change what the page shows: a session (messages), or
-    the page's own `personal_cookies` (an article's comment section knows its guest authors)."""
+    the page's own `personal_cookies` (an article's comment section knows its guest authors).
+
+    `personal_view` names a function (request, page id) -> bool that tells whether such a cookie
+    gives this request a view of its own of the page: a guest who has taken no part in an
+    article's discussion sees it as anyone does. Without it, the cookie alone does."""
     # Wagtail's previews (and moderation views) build dummy requests that pass our middleware.
     if getattr(request, "is_preview", False) or getattr(request, "is_dummy", False):
         return False
@@ -125,7 +129,11 @@ def is_cacheable(request, personal_cookies=()) -> bool:
     if request.user.is_authenticated or getattr(request, "comment_form", None) is not None:
         return False
     cookies = request.COOKIES
-    return not any(name in cookies for name in ("messages", "sessionid", *personal_cookies))
+    if any(name in cookies for name in ("messages", "sessionid")):
+        return False
+    if not any(name in cookies for name in personal_cookies):
+        return True
+    return personal_view is not None and not import_string(personal_view)(request, page_id)
 
 
 # Markers in cached HTML that every response fills in for its own reader (the CSRF token; the
@@ -293,11 +301,13 @@ def serve_cached(request, page, render) -> HttpResponse:
     and `page_cache_*` attributes, such as a fragment of a page that its script fetches.
     `page.page_cache_variant_source` may name a function of the page id whose value is part of
     the key (an article's thread version: a new comment makes a new page);
-    `page.page_cache_query_values(request)` names the query parameters the page reads.
+    `page.page_cache_query_values(request)` names the query parameters the page reads;
+    `page.page_cache_personal_cookies` and `page.page_cache_personal_view`, which readers see a
+    page of their own (see is_cacheable).
     """
-    personal = page.page_cache_personal_cookies
+    personal, personal_view = page.page_cache_personal_cookies, page.page_cache_personal_view
     query_string = request.META.get("QUERY_STRING", "")
-    if not is_cacheable(request, personal) or not is_storable_query(
+    if not is_cacheable(request, personal, personal_view, page.pk) or not is_storable_query(
         query_string, page.page_cache_query_values(request)
     ):
         response = render()
@@ -329,6 +339,7 @@ def serve_cached(request, page, render) -> HttpResponse:
                     "page": page.pk,
                     "variant_source": source,
                     "personal": personal,
+                    "personal_view": personal_view,
                     "cookies": cookies,
                 },
             },
@@ -357,7 +368,9 @@ class PageCacheMiddleware:
             return None
         version, address = version_and_month(), request.build_absolute_uri()
         route = cache.get(_route_key(version, address))
-        if route is None or not is_cacheable(request, route["personal"]):
+        if route is None or not is_cacheable(
+            request, route["personal"], route.get("personal_view"), route["page"]
+        ):
             return None
         key = _page_key(
             route["page"],

@@ -137,6 +137,84 @@ def test_readers_with_a_comment_cookie_see_their_own_view(newsroom):
     assert "Awaiting moderation" not in Client().get(article.url).content.decode()
 
 
+PER_RESPONSE = r'name="(csrfmiddlewaretoken|started)" value="[^"]+"'  # filled in for each
+
+
+def test_a_guest_who_took_part_elsewhere_gets_the_cached_article_until_they_take_part_in_it(
+    newsroom,
+):
+    ferry, telescope = newsroom["articles"]["ferry"], newsroom["articles"]["telescope"]
+    on_ferry = comment_by_kai(ferry)
+    comment_by_kai(telescope)
+    guest = Client()
+    guest.post(f"/comments/comment/{on_ferry.pk}/vote/", {"value": "1"})  # gets their cookie
+    assert "masthead_reader" in guest.cookies
+
+    as_anyone = Client().get(telescope.url).content.decode()  # rendered and stored
+    # The cached page: the versions and whether they took part, not the render's dozen queries.
+    assert queries_for(guest, telescope.url) <= 5
+    as_guest = guest.get(telescope.url).content.decode()
+    assert re.sub(PER_RESPONSE, "", as_guest) == re.sub(PER_RESPONSE, "", as_anyone)
+    assert 'aria-pressed="true"' in card_of(guest.get(ferry.url).content.decode(), on_ferry.pk)
+
+    # Their comment awaiting moderation shows to them at once, and to no one else.
+    held = "Links http://a.example http://b.example http://c.example"
+    posted = guest.post(
+        f"/comments/{telescope.pk}/post/",
+        {"body": held, "author_name": "Mo", "author_email": "mo@example.com"},
+    )
+    assert posted.status_code == 302
+    assert Comment.objects.get(body=held).status != "published"
+    assert "Awaiting moderation" in guest.get(telescope.url).content.decode()
+    assert queries_for(guest, telescope.url) > 5  # their own view, rendered
+    assert "Awaiting moderation" not in Client().get(telescope.url).content.decode()
+
+
+@pytest.mark.parametrize("part", ["vote", "report"])
+def test_a_guests_vote_or_report_shows_at_once_on_an_article_they_read_from_the_cache(
+    newsroom, part
+):
+    ferry, telescope = newsroom["articles"]["ferry"], newsroom["articles"]["telescope"]
+    guest = Client()
+    guest.post(f"/comments/comment/{comment_by_kai(ferry).pk}/vote/", {"value": "1"})
+    comment = comment_by_kai(telescope)
+    guest.get(telescope.url)
+    assert queries_for(guest, telescope.url) <= 5  # from the cache
+
+    if part == "vote":
+        guest.post(f"/comments/comment/{comment.pk}/vote/", {"value": "-1"})
+        shown = 'class="vote vote--down is-chosen" aria-pressed="true"'
+    else:
+        guest.post(f"/moderation/comment/{comment.pk}/report/", {"reason": "off_topic"})
+        shown = '<span class="comment__report">Reported</span>'
+    assert shown in card_of(guest.get(telescope.url).content.decode(), comment.pk)
+    assert shown not in Client().get(telescope.url).content.decode()
+
+
+def test_a_guest_who_took_part_elsewhere_shares_the_cached_thread_fragments(newsroom):
+    ferry, telescope = newsroom["articles"]["ferry"], newsroom["articles"]["telescope"]
+    guest = Client()
+    guest.post(f"/comments/comment/{comment_by_kai(ferry).pk}/vote/", {"value": "1"})
+    comment_by_kai(telescope)
+    fragment = f"/comments/{telescope.pk}/"
+    first = guest.get(fragment)  # rendered for the guest, and stored: it is anyone's view
+    assert "The winter timetable" in first.content.decode()
+    assert served_from_the_cache(fragment)
+    oldest_first = f"{fragment}?sort=oldest"
+    Client().get(oldest_first)
+    assert queries_for(guest, oldest_first) <= 5
+
+
+def test_a_comment_cookie_nobody_signed_gets_the_cached_article(newsroom):
+    article = newsroom["articles"]["ferry"]
+    comment_by_kai(article)
+    Client().get(article.url)
+    forged = Client()
+    forged.cookies["masthead_reader"] = "g-kai"  # Kai's key, unsigned
+    assert queries_for(forged, article.url) <= 5
+    assert "Delete" not in forged.get(article.url).content.decode()
+
+
 def test_featuring_a_comment_shows_at_once_on_a_cached_article(
     newsroom, django_user_model, django_assert_max_num_queries
 ):

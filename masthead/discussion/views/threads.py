@@ -22,10 +22,11 @@ from masthead.publishing.page_cache import do_not_store, serve_cached
 
 class ThreadFragment:
     """The thread endpoint as the page cache stores it: like the article's comment section,
-    under the thread's version, for readers without a personal view, per sort cookie."""
+    under the thread's version, for readers without a view of their own, per sort cookie."""
 
     page_cache_variant_source = "masthead.discussion.selectors.thread_version"
     page_cache_personal_cookies = (conf.READER_COOKIE,)
+    page_cache_personal_view = "masthead.discussion.selectors.has_own_view"
     page_cache_cookies = {conf.SORT_COOKIE: "|".join(SortOrder.values)}
     # What the page's script asks for: a sort order, "load more" (the cursor and snapshot of the
     # previous answer), "view all" and a passage's panel.

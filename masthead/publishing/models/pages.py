@@ -35,6 +35,9 @@ class CachedPageMixin:
     page_cache_variant_source: str | None = None
     # Cookies that make the page differ from reader to reader (besides a session or sign-in).
     page_cache_personal_cookies: tuple[str, ...] = ()
+    # A function (request, page id) -> bool: whether such a cookie gives this request a view of
+    # its own of the page (None: it always does).
+    page_cache_personal_view: str | None = None
     # Query parameters the page reads, each with a pattern of the values worth a cache entry.
     page_cache_query: dict[str, str] = {}
     # Cookies holding a reader's choice that the page follows (same form as page_cache_query).
@@ -295,8 +298,10 @@ class ArticlePage(CachedPageMixin, Page):
     subpage_types = []
     # The comment section is part of the page: a new comment or vote makes a new page.
     page_cache_variant_source = "masthead.discussion.selectors.thread_version"
-    # A guest who commented sees their own comments awaiting moderation and their votes.
+    # A guest who took part in the discussion sees their own comments awaiting moderation, their
+    # votes and reports; any other guest sees the page as anonymous readers do.
     page_cache_personal_cookies = (discussion_conf.READER_COOKIE,)
+    page_cache_personal_view = "masthead.discussion.selectors.has_own_view"
     # The comment section's links without JavaScript: sort, "view all", "Reply" and "load more"
     # (a thread position: the last top-level comment shown, and the newest when the reader came).
     # The section stores a reply target or position only if it names this thread's comments.
