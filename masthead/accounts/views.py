@@ -230,7 +230,7 @@ def subscription_stop(request, subscription_id):
     subscription = get_object_or_404(
         Subscription.objects.select_related("article"), pk=subscription_id, user=request.user
     )
-    discussion_services.subscription_stop(subscription=subscription)
+    discussion_services.subscription_stop(subscription=subscription, account=request.user)
     messages.success(
         request,
         f"{subscription.email} will get no more e-mail about “{subscription.article.title}”.",

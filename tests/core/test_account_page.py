@@ -407,6 +407,25 @@ def test_nobody_stops_another_accounts_subscription(signed_in, article, django_u
     assert signed_in.get(f"/accounts/subscriptions/{kits.pk}/stop/").status_code == 405
 
 
+def test_stopping_what_the_account_asked_for_leaves_the_addresss_own_subscription(
+    signed_in, article
+):
+    owners = Subscription.objects.create(
+        article=article, email="victim@example.org", kind="all", confirmed=timezone.now()
+    )
+    # The account may ask for any address; it stays unconfirmed, and listed for the account.
+    asked = signed_in.post(
+        f"/comments/{article.pk}/subscribe/", {"email": "victim@example.org", "kind": "replies"}
+    )
+    assert asked.status_code == 200
+    accounts = Subscription.objects.get(email="victim@example.org", kind="replies")
+    assert signed_in.post(f"/accounts/subscriptions/{accounts.pk}/stop/").status_code == 302
+    accounts.refresh_from_db()
+    owners.refresh_from_db()
+    assert accounts.unsubscribed is not None
+    assert owners.unsubscribed is None and owners.is_active
+
+
 def test_deleting_the_account_needs_the_password_and_a_post(signed_in, rosa):
     assert signed_in.get("/accounts/delete/").status_code == 405
     wrong = signed_in.post("/accounts/delete/", {"delete-password": "guess"})

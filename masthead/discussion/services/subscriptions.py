@@ -156,12 +156,20 @@ def subscription_unsubscribe(*, token: str, now: datetime | None = None) -> Subs
     return subscription_stop(subscription=subscription_from_link(token=token), now=now)
 
 
-def subscription_stop(*, subscription: Subscription, now: datetime | None = None) -> Subscription:
+def subscription_stop(
+    *, subscription: Subscription, account=None, now: datetime | None = None
+) -> Subscription:
     """No more e-mail about this article to this address, whichever kinds it follows (what the
-    one-click link in the e-mails and the "Stop" button on the reader's account page do)."""
+    one-click link in the e-mails and the "Stop" button on the reader's account page do).
+
+    From the account page (`account`), only what that account asked for stops: an account may
+    ask for any address, unconfirmed, and the address's owner may follow the thread in their own
+    right. The link in an e-mail proves the address, and stops everything sent to it."""
     now = now or timezone.now()
     with transaction.atomic():
         following = _same_reader(subscription).filter(unsubscribed__isnull=True)
+        if account is not None:
+            following = following.filter(user=account)
         PendingNotification.objects.filter(subscription__in=following).delete()
         following.update(unsubscribed=now)
     subscription.refresh_from_db(fields=["unsubscribed"])
