@@ -261,6 +261,50 @@ def test_on_a_pre_moderated_site_an_approved_comment_edited_goes_back_to_review(
     assert comment.status == CommentStatus.PENDING
 
 
+def test_a_comment_a_moderator_removed_cannot_be_edited_back_and_stays_undoable(
+    post, make_guest, moderator
+):
+    from masthead.discussion.services import CommentRefused, comment_edit
+    from masthead.moderation.services import comment_remove, decision_undo
+
+    reader = make_guest()
+    comment = post("The new timetable ignores the school run entirely.", reader=reader)
+    removal = comment_remove(comment=comment, moderator=moderator)
+    comment.refresh_from_db()
+    with pytest.raises(CommentRefused) as refused:
+        comment_edit(
+            comment=comment,
+            reader=reader,
+            body="Tickets cheaper from me, call 07700 900123",
+            now=comment.created + timedelta(minutes=1),
+        )
+    assert refused.value.status == 403 and "moderator has removed" in refused.value.message
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.REMOVED
+    assert comment.body == "The new timetable ignores the school run entirely."
+    decision_undo(decision=removal, moderator=moderator)
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+
+
+def test_an_edit_never_brings_a_comment_out_of_spam(post, make_guest, moderator):
+    from masthead.discussion.services import comment_edit
+    from masthead.moderation.services import comment_mark_spam
+
+    reader = make_guest()
+    comment = post("The new timetable ignores the school run entirely.", reader=reader)
+    comment_mark_spam(comment=comment, moderator=moderator)
+    comment.refresh_from_db()
+    comment_edit(
+        comment=comment,
+        reader=reader,
+        body="Tickets cheaper from me, call 07700 900123",  # held, were it not spam already
+        now=comment.created + timedelta(minutes=1),
+    )
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.SPAM
+
+
 def test_a_guest_is_known_by_their_address_whatever_its_case(article, post):
     options = settings_for(article)
     options.mode = "pre_first"

@@ -45,6 +45,7 @@ RATE_LIMITED = "You are commenting too quickly. Please wait {seconds} seconds an
 EDIT_WINDOW_OVER = "Comments can only be changed within {minutes} minutes of posting."
 NOT_YOUR_COMMENT = "Only the author of this comment can change it."
 ALREADY_DELETED = "This comment has been deleted."
+REMOVED_BY_MODERATOR = "A moderator has removed this comment, so it can no longer be changed."
 ANCHOR_NOT_FOUND = "The passage you selected could not be found in the article."
 ANCHOR_TOO_LONG = "Please select a shorter passage (at most {limit} characters)."
 
@@ -211,6 +212,8 @@ def comment_edit(
     A featured comment whose text changes stops being featured (moderation logs why)."""
     now = now or timezone.now()
     _check_author_may_change(comment, reader, now)
+    if comment.status == CommentStatus.REMOVED:
+        raise CommentRefused(REMOVED_BY_MODERATOR, status=403)
     body = _clean_body(body)
     _check_edit_rate(reader, now)
     verdict = moderation.assess(
@@ -234,7 +237,9 @@ def comment_edit(
     comment.body = body
     comment.body_html = render_comment(body)
     comment.edited = now
-    if verdict.action != Verdict.PUBLISH:  # an edit can lose a comment its place, never win one
+    # An edit can lose a comment its place, never win one: what a moderator or the filter marked
+    # as spam stays spam (its author, like any spammer, still sees "awaiting moderation").
+    if verdict.action != Verdict.PUBLISH and comment.status != CommentStatus.SPAM:
         comment.status = STATUS_FOR_ACTION[verdict.action]
     changed = ["body", "body_html", "edited", "status"]
     with transaction.atomic():
