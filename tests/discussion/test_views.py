@@ -282,6 +282,28 @@ def test_notify_choice_on_the_form_starts_a_subscription(
     assert with_script.json()["notice"].startswith("To receive notifications, confirm")
 
 
+def test_the_forms_notify_answer_does_not_tell_whether_an_address_follows_already(
+    article, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from masthead.discussion.models import Subscription
+
+    Subscription.objects.create(
+        article=article, email="followed@example.org", kind="all", confirmed=timezone.now()
+    )
+    notices = []
+    for email in ("followed@example.org", "new@example.org"):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = Client().post(
+                f"/comments/{article.pk}/post/",
+                form_data(notify="all", author_email=email, body=f"Thoughts from {email}"),
+                HTTP_ACCEPT="application/json",
+            )
+        notices.append(answer.json()["notice"].replace(email, "ADDRESS"))
+    assert notices[0] == notices[1]
+
+
 def test_json_answer_for_the_page_script(client, article):
     response = client.post(
         f"/comments/{article.pk}/post/", form_data(), HTTP_ACCEPT="application/json"

@@ -108,9 +108,14 @@ def _subscribe_commenter(article, comment, notify, network: str) -> str | None:
         )
     except services.SubscriptionRefused as refusal:
         return refusal.message  # the comment is posted all the same
-    if subscription.is_active:
-        return None
-    return f"To receive notifications, confirm with the link we sent to {comment.author_email}."
+    if subscription.is_active and comment.user is not None and subscription.user == comment.user:
+        return None  # the account's own subscription, listed on its account page
+    # The same words whether or not the address follows the discussion already (and then gets
+    # no new link): what an address follows is nobody else's business.
+    return (
+        f"To receive notifications, confirm with the link we sent to {comment.author_email}"
+        " (unless that address follows this discussion already)."
+    )
 
 
 def _refused(request, article, form, refusal):
