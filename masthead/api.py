@@ -1,8 +1,14 @@
 """The JSON API at /api/v1/ (OpenAPI schema at /api/v1/openapi.json, browsable docs at /api/v1/docs)."""
 
+import json
+import re
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
+from ninja.parser import Parser
 
 from masthead.discussion.api import router as discussion_router
 from masthead.funding.api import router as funding_router
@@ -39,11 +45,33 @@ class MastheadAPI(NinjaAPI):
         return schema
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value):
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_lone_surrogates(item) for key, item in value.items()}
+    return value
+
+
+class JSONParser(Parser):
+    """JSON may escape half of a UTF-16 pair ("\\ud800"), which no database or page can store:
+    such a character becomes U+FFFD, as Django does with form data it cannot decode."""
+
+    def parse_body(self, request):
+        return _without_lone_surrogates(json.loads(request.body))
+
+
 api = MastheadAPI(
     title="Masthead API",
     version="1",
     description="Articles, comments and campaigns of a Masthead news site.",
     urls_namespace="api-v1",
+    parser=JSONParser(),
 )
 api.add_router("/", publishing_router)
 api.add_router("/", discussion_router)
@@ -84,4 +112,14 @@ def invalid_request(request: HttpRequest, error: ValidationError) -> HttpRespons
             "errors": error.errors,
         },
         status=422,
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(
+        request,
+        {"detail": f"The request is too large: at most {limit:,} bytes.", "field": None},
+        status=413,
     )

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from masthead.discussion.models import Subscription
-from masthead.discussion.selectors import MAX_ID
+from masthead.ids import parse_id
 
 SALT = "masthead.discussion.subscription-link"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -38,9 +38,9 @@ def subscription_for_token(token: str, subscriptions=None) -> Subscription | Non
     pk, dot, mac = token.partition(".")
     if not dot:
         return subscriptions.filter(legacy_token_hash=legacy_token_hash(token)).first()
-    if not pk.isdigit() or not 0 < int(pk) <= MAX_ID:
+    if parse_id(pk) is None:
         return None
-    subscription = subscriptions.filter(pk=int(pk)).first()
+    subscription = subscriptions.filter(pk=parse_id(pk)).first()
     if subscription is None:
         return None
     # Links made before the key was rotated keep working while it is listed as a fallback.

@@ -1,5 +1,6 @@
 """The moderators' screens in the Wagtail admin: the queues, the log with undo, bans, filter quality."""
 
+import re
 from functools import wraps
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from masthead.discussion.models import Comment
+from masthead.ids import parse_id
 from masthead.moderation import selectors, services
 from masthead.moderation.models import Ban, BanKind, Decision
 from masthead.moderation.services.decisions import ALREADY_DECIDED
@@ -85,10 +87,7 @@ def queue(request):
     kind = request.GET.get("queue", "pending")
     if kind not in selectors.QUEUES:
         kind = "pending"
-    try:
-        article_id = int(request.GET.get("article") or 0) or None
-    except ValueError:
-        article_id = None
+    article_id = parse_id(request.GET.get("article"))
     author, reason = request.GET.get("author", "").strip(), request.GET.get("reason", "").strip()
     comments = selectors.queue_comments(
         queue=kind, article_id=article_id, author=author, reason=reason, now=now
@@ -150,7 +149,7 @@ def act(request, comment_id, action):
 @require_POST
 def bulk(request):
     """The same action on every ticked comment."""
-    ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("comment")) if pk is not None]
     action = request.POST.get("action", "")
     if not ids:
         messages.warning(request, "Tick the comments to act on first.")
@@ -176,9 +175,14 @@ def _ban_for_good_unconfirmed(request, action, ban_days) -> bool:
     "for good" must not bar a reader for ever. Timed bans stay one click."""
     return (
         action == "ban"
-        and not ban_days.isdigit()
+        and _ban_days(ban_days) is None
         and request.POST.get("confirm_ban") != CONFIRM_FOR_GOOD
     )
+
+
+def _ban_days(value: str) -> int | None:
+    """The ban's length in days as the form gives it; None for a ban without an end."""
+    return int(value) if re.fullmatch(r"[0-9]+", value) else None
 
 
 def _confirm_ban_for_good(request, comments, ban_scope):
@@ -205,7 +209,7 @@ def _apply(request, comments, action, ban_days, remove_reason, ban_scope="all", 
     options = {}
     if action == "ban":
         options = {
-            "days": int(ban_days) if ban_days.isdigit() else None,
+            "days": _ban_days(ban_days),
             "reason": " ".join(ban_note.split())[:BAN_NOTE_MAX_LENGTH],
             "kinds": BAN_SCOPES.get(ban_scope, BAN_SCOPES["all"])[1],
         }

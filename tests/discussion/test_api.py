@@ -515,3 +515,33 @@ def test_openapi_documents_the_featured_fields(client, db):
     assert schemas["CommentOut"]["properties"]["featured"]["type"] == "boolean"
     assert "featured" in schemas["CommentOut"]["required"]
     assert "featured_items" in schemas["ThreadOut"]["required"]
+
+
+def test_half_a_utf16_pair_in_a_comment_is_stored_as_a_replacement_character(
+    browser_client, article
+):
+    token = csrf(browser_client, article)
+    created = browser_client.post(
+        f"/api/v1/articles/{article.pk}/comments",
+        data='{"body": "Fair point \\ud800 there", "author_name": "Ana \\udfff",'
+        ' "author_email": "ana@example.com"}',
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert created.status_code == 201, created.content
+    comment = Comment.objects.get(pk=created.json()["id"])
+    assert comment.body == "Fair point \ufffd there" and comment.author_name == "Ana \ufffd"
+
+
+def test_a_body_over_the_upload_limit_is_answered_413(browser_client, article, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    token = csrf(browser_client, article)
+    answer = post_json(
+        browser_client,
+        f"/api/v1/articles/{article.pk}/comments",
+        {"body": "x" * 2000, "author_name": "Ana", "author_email": "ana@example.com"},
+        token,
+    )
+    assert answer.status_code == 413
+    assert answer.json()["detail"] == "The request is too large: at most 1,000 bytes."
+    assert not Comment.objects.exists()

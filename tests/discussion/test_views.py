@@ -891,3 +891,19 @@ def test_the_picks_block_costs_one_query_however_many_picks_and_comments(
     feature(*grow(20)[:8])
     with django_assert_max_num_queries(len(with_one.captured_queries)):
         assert len(picks_block(measured().content.decode()).find_all("li")) == 9
+
+
+@pytest.mark.parametrize(
+    "query", ["anchor=99999999999999999999999", "anchor=²", "snapshot=99999999999999999999999"]
+)
+def test_a_thread_fragment_for_an_impossible_passage_or_place_is_answered(client, article, query):
+    response = client.get(f"/comments/{article.pk}/?{query}")
+    assert response.status_code in (200, 404)
+
+
+@pytest.mark.parametrize("token", ["².abc", "99999999999999999999999.abc", "12.", ".abc"])
+@pytest.mark.parametrize("action", ["confirm", "unsubscribe"])
+def test_a_mistyped_subscription_link_says_so(client, token, action):
+    response = client.get(f"/comments/subscriptions/{token}/{action}/")
+    assert response.status_code in (400, 404)
+    assert "link" in response.content.decode().lower()

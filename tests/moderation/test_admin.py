@@ -785,3 +785,26 @@ def test_the_bans_list_says_which_address_bans_cover_one_address_only(mod_client
     text = {row.td.get_text(" ", strip=True) for row in rows.select("tbody tr")}
     assert any(t.startswith("Network address (hashed): #aaaaaaaa (this address only") for t in text)
     assert "Network address (hashed): #bbbbbbbb" in text
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"action": "approve", "comment": "²"},  # a digit to str.isdigit, not to int()
+        {"action": "ban", "comment": "{pk}", "ban_days": "²"},
+    ],
+)
+def test_odd_numbers_in_the_bulk_form_are_answered_not_crashed_on(mod_client, post, form):
+    comment = post(HEATED)
+    data = {name: value.format(pk=comment.pk) for name, value in form.items()}
+    response = mod_client.post("/admin/moderation/bulk/", data)
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("article_id", ["99999999999999999999", "²", "-1"])
+def test_the_queue_filtered_by_an_impossible_article_is_answered(mod_client, post, article_id):
+    post("Is the footpath part of the plan?")
+    queue = mod_client.get(f"/admin/moderation/?queue=published&article={article_id}")
+    assert (
+        queue.status_code == 200 and "Is the footpath part of the plan?" in queue.content.decode()
+    )

@@ -2,9 +2,8 @@
 
 from django.http import Http404
 
-# The largest id a database column holds. Wagtail pages are looked up by their page link, which
-# Django does not range-check: a larger number in an address would fail the query (a 500).
-MAX_ID = 2**63 - 1
+from masthead.ids import MAX_ID
+
 # Likewise for the page of a thread the API may ask for (its offset must fit the database's range).
 MAX_PAGE = 2**31 - 1
 

@@ -17,6 +17,7 @@ from masthead.discussion.models import SortOrder
 from masthead.discussion.readers import has_reader_identity, reader_for_request
 from masthead.discussion.services.comments import discussion_settings
 from masthead.discussion.templatetags.discussion_tags import chosen_sort, render_thread
+from masthead.ids import parse_id
 from masthead.publishing.page_cache import do_not_store, serve_cached
 
 
@@ -60,8 +61,8 @@ def _thread_fragment(request, article_id):
     options = discussion_settings(article)
     reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
     sort = request.GET.get("sort") or chosen_sort(request, options)
-    anchor_id = _int(request.GET.get("anchor"))
-    cursor, snapshot = request.GET.get("after") or None, _int(request.GET.get("snapshot"))
+    anchor_id = parse_id(request.GET.get("anchor"))
+    cursor, snapshot = request.GET.get("after") or None, parse_id(request.GET.get("snapshot"))
     if anchor_id:
         page = selectors.passage_comments(
             article, anchor_id=anchor_id, reader=reader, max_depth=options.max_depth
@@ -114,7 +115,7 @@ def updates(request, article_id):
     if not selectors.is_open_article(int(article_id)):
         raise Http404("No such article.")
     stats = selectors.thread_stats(int(article_id))
-    since = _int(request.GET.get("since")) or 0
+    since = parse_id(request.GET.get("since")) or 0
     etag = f'"{stats.version}-{since}"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
@@ -149,10 +150,3 @@ async def stream(request, article_id):
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
