@@ -1,12 +1,13 @@
 """Posting, editing and deleting comments."""
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
@@ -135,48 +136,50 @@ def comment_post(
         reader, author_name, author_email, author_url
     )
     parent = _parent_for_reply(article, parent_id)
-    recent_by_reader, recent_by_address = _check_rate(reader, now)
     passage = _passage_for(article, anchor) if anchor and anchor.quote.strip() else None
-
-    verdict = moderation.assess(
-        Submission(
-            body=body,
+    with transaction.atomic():
+        # Counted, assessed and stored in turn with the reader's (and the network's) other posts:
+        # a burst of simultaneous posts cannot all be counted before any is stored.
+        _take_turns(reader)
+        recent_by_reader, recent_by_address = _check_rate(reader, now)
+        verdict = moderation.assess(
+            Submission(
+                body=body,
+                author_name=author_name,
+                author_email=author_email,
+                author_url=author_url,
+                article_id=article.pk,
+                reader_key=reader.key,
+                ip_hash=reader.ip_hash,
+                address_hash=reader.address_hash,
+                user_id=reader.user.pk if reader.user else None,
+                account_unconfirmed=_account_unconfirmed(reader.user),
+                parent_id=parent.pk if parent else None,
+                honeypot=honeypot,
+                seconds_to_submit=seconds_to_submit,
+            ),
+            SubmissionContext(
+                now=now,
+                source=source,
+                article=article,
+                recent_by_reader=recent_by_reader,
+                recent_by_address=recent_by_address,
+            ),
+        )
+        comment = Comment(
+            article=article,
+            user=reader.user,
             author_name=author_name,
             author_email=author_email,
             author_url=author_url,
-            article_id=article.pk,
             reader_key=reader.key,
             ip_hash=reader.ip_hash,
-            address_hash=reader.address_hash,
-            user_id=reader.user.pk if reader.user else None,
-            account_unconfirmed=_account_unconfirmed(reader.user),
-            parent_id=parent.pk if parent else None,
-            honeypot=honeypot,
-            seconds_to_submit=seconds_to_submit,
-        ),
-        SubmissionContext(
-            now=now,
-            source=source,
-            article=article,
-            recent_by_reader=recent_by_reader,
-            recent_by_address=recent_by_address,
-        ),
-    )
-    comment = Comment(
-        article=article,
-        user=reader.user,
-        author_name=author_name,
-        author_email=author_email,
-        author_url=author_url,
-        reader_key=reader.key,
-        ip_hash=reader.ip_hash,
-        body=body,
-        body_html=render_comment(body),
-        status=STATUS_FOR_ACTION[verdict.action],
-        created=now,
-    )
-    _place_in_thread(comment, parent, max_depth=options.max_depth)
-    with transaction.atomic():
+            body=body,
+            body_html=render_comment(body),
+            status=STATUS_FOR_ACTION[verdict.action],
+            created=now,
+        )
+        _place_in_thread(comment, parent, max_depth=options.max_depth)
         if passage is not None:
             comment.anchor = _anchor_get_or_create(article, passage)
         comment.save()
@@ -415,6 +418,23 @@ def _check_rate(reader: Reader, now: datetime) -> tuple[int, int]:
         wait = max(1, int((oldest + timedelta(seconds=rate.seconds) - now).total_seconds()) + 1)
         raise CommentRefused(RATE_LIMITED.format(seconds=wait), status=429, retry_after=wait)
     return reader_count, address_count
+
+
+def _take_turns(reader: Reader) -> None:
+    """Within the posting transaction: one reader's posts (and one network's) take turns. SQLite's
+    write transactions take turns already (transaction_mode IMMEDIATE); PostgreSQL holds a lock
+    per reader and per network until the commit."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for name in (f"reader:{reader.key}", f"network:{reader.ip_hash}" if reader.ip_hash else ""):
+            if name:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_number(name)])
+
+
+def _lock_number(name: str) -> int:
+    digest = hashlib.blake2b(f"masthead.comment-post:{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _check_edit_rate(reader: Reader, now: datetime) -> None:
