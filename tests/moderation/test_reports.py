@@ -152,3 +152,27 @@ def test_a_reader_who_reported_a_comment_sees_reported_instead_of_the_link(
     html = signed_in.get(article.url).content.decode()
     assert report_link(html, other.pk) == (False, True)
     assert report_link(html, comment.pk) == (True, False)
+
+
+def test_replies_below_a_comment_readers_hid_leave_the_count_and_their_links_until_approved(
+    client, article, post, make_guest, moderator
+):
+    reported = post(HEATED)
+    reply = post("Answering the heated one.", parent_id=reported.pk)
+    post("Unrelated and still shown.")
+    updates = f"/comments/{article.pk}/updates/?since=0"
+    assert client.get(updates).json()["count"] == 3
+    for network in ("r1", "r2", "r3"):
+        comment_report(comment=reported, reader=make_guest(ip_hash=network), reason="abuse")
+    reported.refresh_from_db()
+    assert reported.status == CommentStatus.PENDING
+
+    assert client.get(updates).json()["count"] == 1  # what the thread shows
+    link = f"/comments/comment/{reply.pk}/"
+    assert client.get(link)["Location"].endswith("#comments")  # to the thread, not to the reply
+    html = client.get(article.url).content.decode()
+    assert f'id="comment-{reply.pk}"' not in html and ">1</span> comment<" in html
+
+    comment_approve(comment=reported, moderator=moderator)
+    assert client.get(updates).json()["count"] == 3
+    assert client.get(link)["Location"].endswith(f"#comment-{reply.pk}")

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
@@ -428,12 +429,31 @@ def reply_target(article, comment_id: int) -> Comment | None:
     )
 
 
+# Held and spam comments, then every reply below them, however deep (one query, SQLite and
+# PostgreSQL alike; raw SQL because the ORM has no recursive queries).
+_HIDDEN_BRANCHES_SQL = """
+WITH RECURSIVE hidden (id) AS (
+    SELECT id FROM {comment} WHERE article_id = %s AND status IN (%s, %s)
+  UNION
+    SELECT reply.id FROM {comment} AS reply JOIN hidden ON reply.parent_id = hidden.id
+)
+SELECT id FROM hidden
+"""
+
+
+def hidden_branches(article_id: int) -> RawSQL:
+    """The ids of the article's comments that readers do not see whatever their own status: held
+    and spam comments, and the replies below them (a thread hides a held comment's branch)."""
+    sql = _HIDDEN_BRANCHES_SQL.format(comment=Comment._meta.db_table)
+    return RawSQL(sql, (article_id, *OWN_UNPUBLISHED))  # noqa: S611 (values are parameters)
+
+
 def public_comment(comment_id: int) -> Comment | None:
-    """A comment every reader can see: published, not deleted, on a live article that is not
-    restricted to some readers."""
+    """A comment every reader can see: published, not deleted, not below a held comment, on a
+    live article that is not restricted to some readers."""
     from masthead.publishing.models import ArticlePage
 
-    return (
+    comment = (
         Comment.objects.filter(
             pk=comment_id,
             status=CommentStatus.PUBLISHED,
@@ -443,6 +463,11 @@ def public_comment(comment_id: int) -> Comment | None:
         .select_related("article")
         .first()
     )
+    if comment is not None and comment.parent_id is not None:
+        below_held = Comment.objects.filter(pk__in=hidden_branches(comment.article_id))
+        if below_held.filter(pk=comment.pk).exists():
+            return None
+    return comment
 
 
 def is_recent(comment: Comment, *, now: datetime, minutes: int) -> bool:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from masthead import limits, moderation
 from masthead.accounts.selectors import email_is_confirmed
-from masthead.discussion import anchors, conf
+from masthead.discussion import anchors, conf, selectors
 from masthead.discussion.markdown import render_comment
 from masthead.discussion.models import (
     Comment,
@@ -279,7 +279,7 @@ def thread_changed(article_id: int, *, recount: bool = False) -> None:
             return
     visible = Comment.objects.filter(
         article_id=article_id, status=CommentStatus.PUBLISHED, deleted__isnull=True
-    )
+    ).exclude(pk__in=selectors.hidden_branches(article_id))
     counts = visible.aggregate(
         published=Count("id"),
         top_level=Count("id", filter=Q(parent__isnull=True)),
