@@ -258,12 +258,14 @@ class LedgerEntry(models.Model):
 
 
 class StripeEvent(models.Model):
-    """Every Stripe event received, stored once by its id: a replay finds it and changes nothing."""
+    """Every Stripe event received, stored once by its id: a replay finds it and changes nothing,
+    unless it was deferred (it came before the payment it refers to), which is handled again."""
 
     class Outcome(models.TextChoices):
         PROCESSED = "processed", _("Processed")
         IGNORED = "ignored", _("Ignored")
         REFUSED = "refused", _("Refused")
+        DEFERRED = "deferred", _("Deferred: waiting for Stripe to deliver it again")
 
     event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100, db_index=True)

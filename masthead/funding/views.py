@@ -17,7 +17,7 @@ from masthead.discussion.selectors import MAX_ID
 from masthead.funding import conf, gateway, selectors, services
 from masthead.funding.donor_links import BadDonorLink, donor_from_token
 from masthead.funding.forms import DonateForm
-from masthead.funding.models import Donation
+from masthead.funding.models import Donation, StripeEvent
 from masthead.funding.money import MoneyError, format_money, to_minor
 from masthead.funding.services.checkout import AMOUNT_TOO_LARGE, AMOUNT_TOO_SMALL
 
@@ -157,7 +157,11 @@ def stripe_webhook(request):
         logger.warning("Refused a Stripe webhook: %s", error)
         return HttpResponseBadRequest(f"Webhook refused: {error}", content_type="text/plain")
     outcome = services.stripe_event_handle(event=event, now=timezone.now())
-    return JsonResponse({"received": True, "outcome": outcome.outcome, "message": outcome.message})
+    # Any answer but 2xx makes Stripe deliver the event again later, which a deferred event needs.
+    status = 409 if outcome.outcome == StripeEvent.Outcome.DEFERRED else 200
+    return JsonResponse(
+        {"received": True, "outcome": outcome.outcome, "message": outcome.message}, status=status
+    )
 
 
 @never_cache

@@ -163,10 +163,12 @@ def dispute(*, charge_id=None, payment_intent, amount=2500, currency="usd") -> d
     }
 
 
-def subscription(*, subscription_id, canceled_at=None) -> dict:
+def subscription(*, subscription_id, canceled_at=None, campaign="campaign") -> dict:
+    """Checkout copies its metadata onto the subscription; campaign=None is someone else's."""
     return {
         "id": subscription_id,
         "object": "subscription",
         "status": "canceled",
         "canceled_at": canceled_at or int(time.time()),
+        "metadata": {"campaign": campaign, "article": ""} if campaign else {},
     }

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from masthead.funding import gateway, selectors
 from masthead.funding.models import Donation, LedgerEntry, StripeEvent
-from masthead.funding.services.webhooks import NOT_HANDLED, UNKNOWN_CAMPAIGN, UNKNOWN_PAYMENT
+from masthead.funding.services.webhooks import (
+    NOT_HANDLED,
+    NOT_OUR_SUBSCRIPTION,
+    UNKNOWN_CAMPAIGN,
+    UNKNOWN_DISPUTED_PAYMENT,
+    UNKNOWN_PAYMENT,
+    UNKNOWN_SUBSCRIPTION,
+)
 from tests.funding import stripe_events as se
 
 pytestmark = pytest.mark.django_db
@@ -329,12 +336,37 @@ def test_a_subscription_ended_at_stripe_cancels_the_monthly_donation(client, cam
     assert donation.status == Donation.Status.CANCELLED and donation.cancelled_at is not None
 
 
-def test_a_deleted_subscription_we_do_not_know_is_ignored(client, campaign):
-    response = se.post_event(
-        client,
-        se.event("customer.subscription.deleted", se.subscription(subscription_id="sub_x")),
-    )
+def test_a_deleted_subscription_that_is_not_a_donation_is_ignored_for_good(client, campaign):
+    foreign = se.subscription(subscription_id="sub_x", campaign=None)
+    response = se.post_event(client, se.event("customer.subscription.deleted", foreign))
+    assert response.status_code == 200  # no campaign: no invoice.paid will ever make it ours
     assert response.json()["outcome"] == "ignored"
+    assert response.json()["message"] == NOT_OUR_SUBSCRIPTION.format(subscription="sub_x")
+
+
+def test_a_cancellation_before_the_first_payment_is_applied_when_stripe_resends_it(
+    client, campaign, caplog
+):
+    deleted = se.event(
+        "customer.subscription.deleted", se.subscription(subscription_id="sub_early")
+    )
+    early = se.post_event(client, deleted)
+    assert early.status_code == 409  # not 2xx: Stripe delivers it again later
+    assert early.json()["outcome"] == "deferred"
+    assert early.json()["message"] == UNKNOWN_SUBSCRIPTION.format(subscription="sub_early")
+    assert "deferred" in caplog.text and "sub_early" in caplog.text
+    assert StripeEvent.objects.get(event_id=deleted["id"]).outcome == StripeEvent.Outcome.DEFERRED
+
+    se.post_event(client, se.event("invoice.paid", se.invoice(subscription="sub_early")))
+    assert Donation.objects.get().status == Donation.Status.ACTIVE
+
+    resent = se.post_event(client, deleted)
+    assert resent.status_code == 200
+    assert resent.json()["outcome"] == "processed"
+    donation = Donation.objects.get()
+    assert donation.status == Donation.Status.CANCELLED and donation.cancelled_at is not None
+    assert StripeEvent.objects.get(event_id=deleted["id"]).outcome == StripeEvent.Outcome.PROCESSED
+    assert se.post_event(client, deleted).json()["outcome"] == "replayed"
 
 
 # Refunds --------------------------------------------------------------------------------------
@@ -433,15 +465,48 @@ def test_a_refund_of_an_invoice_without_its_payment_intent_asks_stripe_which_inv
     assert LedgerEntry.objects.get(stripe_id=paid["id"]).payment_intent == "pi_lookup"
 
 
-def test_a_refund_of_a_payment_not_in_the_ledger_is_refused_and_logged(
+def test_a_refund_before_its_payment_is_taken_off_when_stripe_resends_it(
     client, campaign, monkeypatch, caplog
 ):
     monkeypatch.setattr(gateway, "invoice_for_payment_intent", lambda pi: None)
-    se.post_event(client, se.event("charge.refunded", se.charge(payment_intent="pi_unknown")))
+    session = se.checkout_session(campaign="campaign", amount=2500, payment_intent="pi_2")
+    refund = se.event("charge.refunded", se.charge(payment_intent="pi_2", amount_refunded=2500))
+
+    early = se.post_event(client, refund)
+    assert early.status_code == 409  # not 2xx: Stripe delivers it again later
+    assert early.json()["outcome"] == "deferred"
     record = StripeEvent.objects.get()
-    assert record.outcome == StripeEvent.Outcome.REFUSED
+    assert record.outcome == StripeEvent.Outcome.DEFERRED
+    assert record.message == UNKNOWN_PAYMENT.format(payment="pi_2")
+    assert "deferred" in caplog.text and "pi_2" in caplog.text
+    assert LedgerEntry.objects.count() == 0
+
+    se.post_event(client, se.event("checkout.session.completed", session))
+    assert raised(campaign) == 2500
+
+    resent = se.post_event(client, refund)
+    assert resent.status_code == 200
+    assert resent.json()["outcome"] == "processed"
+    assert raised(campaign) == 0
+    assert Donation.objects.get().status == Donation.Status.REFUNDED
+    assert StripeEvent.objects.get(event_id=refund["id"]).outcome == StripeEvent.Outcome.PROCESSED
+
+    replay = se.post_event(client, refund)
+    assert (replay.status_code, replay.json()["outcome"]) == (200, "replayed")
+    assert raised(campaign) == 0
+
+
+def test_a_refund_whose_payment_never_comes_is_deferred_on_every_delivery(
+    client, campaign, monkeypatch
+):
+    # Stripe stops after three days of retries; the event stays on record as deferred.
+    monkeypatch.setattr(gateway, "invoice_for_payment_intent", lambda pi: None)
+    refund = se.event("charge.refunded", se.charge(payment_intent="pi_unknown"))
+    answers = [se.post_event(client, refund).status_code for _attempt in range(3)]
+    assert answers == [409, 409, 409]
+    record = StripeEvent.objects.get()
+    assert record.outcome == StripeEvent.Outcome.DEFERRED
     assert record.message == UNKNOWN_PAYMENT.format(payment="pi_unknown")
-    assert "pi_unknown" in caplog.text
     assert LedgerEntry.objects.count() == 0
 
 
@@ -471,13 +536,28 @@ def test_a_dispute_does_not_stop_a_later_refund_from_counting(client, campaign):
     assert raised(campaign) == 5000 - 2000 - 1000
 
 
-def test_a_dispute_of_a_payment_not_in_the_ledger_is_refused_and_kept(client, campaign):
-    dispute = se.dispute(payment_intent="pi_never_seen")
-    event = se.event("charge.dispute.funds_withdrawn", dispute)
-    assert se.post_event(client, event).status_code == 200
-    stored = StripeEvent.objects.get(event_id=event["id"])
-    assert stored.outcome == StripeEvent.Outcome.REFUSED and "pi_never_seen" in stored.message
+def test_a_dispute_before_its_payment_is_counted_when_stripe_resends_it(client, campaign):
+    session = se.checkout_session(campaign="campaign", amount=2500)
+    dispute = se.dispute(payment_intent=session["payment_intent"], amount=2500)
+    withdrawn = se.event("charge.dispute.funds_withdrawn", dispute)
+    reinstated = se.event("charge.dispute.funds_reinstated", {**dispute, "status": "won"})
+
+    early = se.post_event(client, withdrawn)
+    assert early.status_code == 409
+    assert early.json()["message"] == UNKNOWN_DISPUTED_PAYMENT.format(
+        payment=session["payment_intent"]
+    )
+    se.post_event(client, se.event("checkout.session.completed", session))
+    assert raised(campaign) == 2500
+    # The dispute is won before Stripe resends the withdrawal: that must wait too.
+    assert se.post_event(client, reinstated).status_code == 409
+
+    assert se.post_event(client, withdrawn).status_code == 200
     assert raised(campaign) == 0
+    assert se.post_event(client, reinstated).status_code == 200
+    assert raised(campaign) == 2500
+    outcomes = set(StripeEvent.objects.values_list("outcome", flat=True))
+    assert outcomes == {StripeEvent.Outcome.PROCESSED}
 
 
 def test_a_refund_next_month_counts_in_the_month_it_was_made(client, campaign):

@@ -1,10 +1,14 @@
 """Stripe events, verified by the view, handled here: one handler per event type.
 
 Every event id is stored once, in the same transaction as its effects, so a replay (or a second
-delivery racing the first) changes nothing. A handler that cannot place an event (an unknown
-campaign, a refund of a payment we never saw) raises Refused: the event is stored as refused with
-the reason and logged, and nothing else changes. An unexpected error rolls everything back and
-the view answers 500, so Stripe delivers the event again later: nothing is lost.
+delivery racing the first) changes nothing. A handler that can never place an event (an unknown
+campaign or currency) raises Refused: the event is stored as refused with the reason and logged,
+and nothing else changes. Stripe does not deliver events in order, so one about a payment or a
+monthly donation we have not recorded yet (a refund, a dispute, a cancellation) raises
+ArrivedEarly: it is stored as deferred, nothing else changes, and the view answers 409 so Stripe
+delivers it again (for up to three days); a deferred event is handled afresh on each delivery.
+An unexpected error rolls everything back and the view answers 500, so Stripe delivers the event
+again later: nothing is lost.
 """
 
 import logging
@@ -25,8 +29,23 @@ logger = logging.getLogger(__name__)
 UNKNOWN_CAMPAIGN = (
     "No campaign with the slug {slug!r} (from the event's metadata); nothing counted."
 )
-UNKNOWN_PAYMENT = "Refund of {payment!r}, which is not in the ledger; nothing counted."
-UNKNOWN_DISPUTED_PAYMENT = "Dispute of {payment!r}, which is not in the ledger; nothing counted."
+UNKNOWN_PAYMENT = (
+    "Refund of {payment!r}, which is not in the ledger yet; nothing counted until Stripe "
+    "delivers it again after the payment."
+)
+UNKNOWN_DISPUTED_PAYMENT = (
+    "Dispute of {payment!r}, which is not in the ledger yet; nothing counted until Stripe "
+    "delivers it again after the payment."
+)
+NOTHING_WITHDRAWN_YET = (
+    "Nothing was withdrawn for dispute {dispute!r} yet; nothing counted until Stripe delivers "
+    "it again after the withdrawal."
+)
+UNKNOWN_SUBSCRIPTION = (
+    "No monthly donation for subscription {subscription!r} yet; nothing changed until Stripe "
+    "delivers it again after the first payment."
+)
+NOT_OUR_SUBSCRIPTION = "Subscription {subscription!r} is not a donation (no campaign); ignored."
 NOT_HANDLED = "Event type {type!r} is not handled; stored and ignored."
 REPLAYED = "Event {event_id} was already handled; nothing changed."
 NO_OBJECT = "The event has no data.object to act on; nothing counted."
@@ -34,6 +53,10 @@ NO_OBJECT = "The event has no data.object to act on; nothing counted."
 
 class Refused(Exception):
     """An event that cannot be placed; the message says why (it goes to the log and the record)."""
+
+
+class ArrivedEarly(Exception):
+    """An event about something not recorded yet; Stripe is asked to deliver it again later."""
 
 
 @dataclass(frozen=True)
@@ -44,32 +67,44 @@ class EventOutcome:
 
 PROCESSED = StripeEvent.Outcome.PROCESSED
 IGNORED = StripeEvent.Outcome.IGNORED
+DEFERRED = StripeEvent.Outcome.DEFERRED
 
 
 def stripe_event_handle(*, event: dict, now: datetime) -> EventOutcome:
-    """Handle a verified Stripe event exactly once (by its id)."""
+    """Handle a verified Stripe event exactly once (by its id).
+
+    A deferred event (outcome DEFERRED: it came before what it refers to) is not handled yet, so
+    each new delivery of it is handled afresh; any other stored outcome makes it a replay."""
     event_id = event["id"]
-    if StripeEvent.objects.filter(event_id=event_id).exists():
+    handled = StripeEvent.objects.filter(event_id=event_id).exclude(outcome=DEFERRED)
+    if handled.exists():
         return EventOutcome("replayed", REPLAYED.format(event_id=event_id))
     handler = HANDLERS.get(event["type"])
     try:
         with transaction.atomic():
-            record = StripeEvent.objects.create(
+            record, _created = StripeEvent.objects.select_for_update().get_or_create(
                 event_id=event_id,
-                type=event["type"],
-                created=_when(event.get("created"), now),
-                received_at=now,
-                livemode=bool(event.get("livemode")),
-                outcome=IGNORED,
-                payload=event,
+                defaults={
+                    "type": event["type"],
+                    "created": _when(event.get("created"), now),
+                    "received_at": now,
+                    "livemode": bool(event.get("livemode")),
+                    "outcome": DEFERRED,
+                    "payload": event,
+                },
             )
+            if record.outcome != DEFERRED:  # a concurrent delivery handled it while we waited
+                return EventOutcome("replayed", REPLAYED.format(event_id=event_id))
             result = _run(handler, event, now)
-            record.outcome, record.message = result.outcome, result.message
-            record.save(update_fields=["outcome", "message"])
+            record.outcome, record.message, record.received_at = result.outcome, result.message, now
+            record.save(update_fields=["outcome", "message", "received_at"])
     except IntegrityError:
-        if StripeEvent.objects.filter(event_id=event_id).exists():
-            return EventOutcome("replayed", REPLAYED.format(event_id=event_id))
-        raise
+        stored = StripeEvent.objects.filter(event_id=event_id).first()
+        if stored is None:
+            raise
+        if stored.outcome == DEFERRED:
+            return EventOutcome(DEFERRED, stored.message)
+        return EventOutcome("replayed", REPLAYED.format(event_id=event_id))
     return result
 
 
@@ -90,6 +125,14 @@ def _run(handler: Callable | None, event: dict, now: datetime) -> EventOutcome:
     except Refused as refusal:
         logger.warning("Stripe event %s (%s) refused: %s", event["id"], event["type"], refusal)
         return EventOutcome(StripeEvent.Outcome.REFUSED, str(refusal))
+    except ArrivedEarly as early:
+        logger.warning(
+            "Stripe event %s (%s) deferred, Stripe is asked to retry: %s",
+            event["id"],
+            event["type"],
+            early,
+        )
+        return EventOutcome(DEFERRED, str(early))
 
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -346,7 +389,7 @@ def charge_refunded(charge: dict, event: dict, now: datetime) -> EventOutcome:
     repeated or late event adds nothing."""
     original = _charged_payment(charge)
     if original is None:
-        raise Refused(
+        raise ArrivedEarly(
             UNKNOWN_PAYMENT.format(payment=_id(charge.get("payment_intent")) or charge["id"])
         )
     refunded_total = min(int(charge.get("amount_refunded") or 0), original.amount_minor)
@@ -382,7 +425,7 @@ def _disputed_payment(dispute: dict) -> LedgerEntry:
     charge = {"id": _id(dispute.get("charge")), "payment_intent": dispute.get("payment_intent")}
     original = _charged_payment(charge)
     if original is None:
-        raise Refused(
+        raise ArrivedEarly(
             UNKNOWN_DISPUTED_PAYMENT.format(payment=charge["payment_intent"] or charge["id"])
         )
     return original
@@ -421,7 +464,7 @@ def dispute_funds_reinstated(dispute: dict, event: dict, now: datetime) -> Event
     original = _disputed_payment(dispute)
     withdrawn = LedgerEntry.objects.filter(stripe_id=f"{dispute['id']}:withdrawn").first()
     if withdrawn is None:
-        return EventOutcome(IGNORED, f"Nothing was withdrawn for dispute {dispute['id']}.")
+        raise ArrivedEarly(NOTHING_WITHDRAWN_YET.format(dispute=dispute["id"]))
     stripe_id = f"{dispute['id']}:reinstated"
     entry, created = _dispute_entry(original, -withdrawn.amount_minor, stripe_id, event, now)
     if not created:
@@ -430,10 +473,16 @@ def dispute_funds_reinstated(dispute: dict, event: dict, now: datetime) -> Event
 
 
 def subscription_deleted(subscription: dict, event: dict, now: datetime) -> EventOutcome:
-    """A monthly donation ended (cancelled by the donor, the newsroom, or failed payments)."""
+    """A monthly donation ended (cancelled by the donor, the newsroom, or failed payments).
+    Checkout gives every donation's subscription the campaign in its metadata; one without it is
+    someone else's on the same Stripe account, and waiting for it would never help."""
     donation = Donation.objects.filter(stripe_subscription_id=subscription["id"]).first()
     if donation is None:
-        return EventOutcome(IGNORED, f"No donation for subscription {subscription['id']}.")
+        if not (subscription.get("metadata") or {}).get("campaign"):
+            return EventOutcome(
+                IGNORED, NOT_OUR_SUBSCRIPTION.format(subscription=subscription["id"])
+            )
+        raise ArrivedEarly(UNKNOWN_SUBSCRIPTION.format(subscription=subscription["id"]))
     if donation.status != Donation.Status.CANCELLED:
         donation.status = Donation.Status.CANCELLED
         donation.cancelled_at = _when(subscription.get("canceled_at") or event.get("created"), now)
