@@ -40,7 +40,8 @@ def _article(raw):
     raw = str(raw or "")
     if not raw.isdigit() or int(raw) > MAX_ID:
         return None
-    return ArticlePage.objects.live().filter(pk=int(raw)).first()
+    # The id comes from the address: a private article's title and address must not leak.
+    return ArticlePage.objects.live().public().filter(pk=int(raw)).first()
 
 
 def donate(request):

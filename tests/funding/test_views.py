@@ -6,6 +6,7 @@ import pytest
 import stripe
 from bs4 import BeautifulSoup
 from django.core import mail
+from wagtail.models import PageViewRestriction
 
 from masthead.funding import gateway
 from masthead.funding.donor_links import LINK_EXPIRED, LINK_INVALID, donor_from_token, donor_token
@@ -54,6 +55,29 @@ def test_a_garbled_article_in_the_link_still_shows_the_donate_page(client, campa
     response = client.get(f"/donate/?article={article}")
     assert response.status_code == 200
     assert soup(response).select_one(".donate__from") is None
+
+
+@pytest.mark.parametrize("restricted", ["article", "section"])
+@pytest.mark.parametrize(
+    "restriction_type", [PageViewRestriction.PASSWORD, PageViewRestriction.LOGIN]
+)
+def test_the_donate_page_does_not_name_a_private_article(
+    client, campaign, fake_stripe, restricted, restriction_type
+):
+    article = make_article(title="Embargoed: the mayor resigns")
+    page = article if restricted == "article" else article.get_parent()
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=restriction_type, password="members"
+    )
+    response = client.get(f"/donate/?article={article.pk}")
+    assert "Embargoed" not in response.content.decode()
+    assert article.url not in response.content.decode()
+    assert soup(response).select_one(".donate__from") is None
+
+    client.post("/donate/", {"frequency": "one_time", "amount": "25", "article": article.pk})
+    params = fake_stripe.v1.checkout.sessions.create.call_args.kwargs["params"]
+    assert params["metadata"]["article"] == ""  # nor is it sent to Stripe or kept on the gift
+    assert Donation.objects.get().article is None
 
 
 def test_a_one_time_gift_creates_a_checkout_session_and_a_pending_donation(
