@@ -38,6 +38,24 @@ def database_vendor():
     return connection.vendor
 
 
+@pytest.fixture
+def database_refuses_nul():
+    """Queries fail as on PostgreSQL when a parameter holds a NUL character, whatever the
+    database (SQLite accepts one), so a test on SQLite catches the 500 a reader would get."""
+    from django.db import DataError
+
+    def refuse_nul(execute, sql, params, many, context):
+        rows = params if many else [params]
+        for row in rows:
+            values = row.values() if isinstance(row, dict) else row or ()
+            if any(isinstance(value, str) and "\x00" in value for value in values):
+                raise DataError("A string literal cannot contain NUL (0x00) characters.")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_nul):
+        yield
+
+
 @pytest.fixture(scope="session")
 def _shared_data(django_db_setup, django_db_blocker):
     shared = SharedData.current = SharedData(django_db_blocker)

@@ -133,8 +133,7 @@ class ReportsView(WagtailAdminTemplateMixin, TemplateView):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def campaign(self):
-        slug = self.request.GET.get("campaign", "")
-        return Campaign.objects.filter(slug=slug).first() if slug else None
+        return selectors.campaign_by_slug(self.request.GET.get("campaign", ""))
 
     def get(self, request, *args, **kwargs):
         export = request.GET.get("export")

@@ -4,6 +4,7 @@ Months are calendar months in the site's time zone (settings.TIME_ZONE): a payme
 on 31 October is in November for a site in Europe. `now` is always an argument.
 """
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -12,6 +13,7 @@ from datetime import date, datetime
 from functools import partial
 
 from django.core.cache import cache
+from django.core.validators import slug_re
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone, translation
 from wagtail.models import Site
@@ -20,6 +22,9 @@ from masthead.funding import conf
 from masthead.funding.models import Campaign, Donation, Donor, FundingSettings, LedgerEntry
 from masthead.funding.money import STYLE_AMOUNT_SYMBOL, format_money, to_major, to_minor
 from masthead.publishing.page_cache import content_version
+
+# Stripe's Checkout Session ids: "cs_test_…" or "cs_live_…", letters, digits and underscores.
+CHECKOUT_SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,252}")
 
 
 @dataclass(frozen=True)
@@ -196,7 +201,21 @@ def current_campaign(site: Site | None) -> Campaign | None:
 
 
 def campaign_by_slug(slug: str) -> Campaign | None:
-    return Campaign.objects.filter(slug=slug).first() if slug else None
+    """The campaign with this slug; None for anything that is not a slug (PostgreSQL refuses a
+    query with a NUL character in it)."""
+    return Campaign.objects.filter(slug=slug).first() if slug_re.match(slug) else None
+
+
+def donation_for_checkout_session(session_id: str) -> Donation | None:
+    """The donation started with this Stripe Checkout Session (`cs_…`, as Stripe's return
+    address carries it), with its campaign; None for anything else."""
+    if not CHECKOUT_SESSION_ID.fullmatch(session_id):
+        return None
+    return (
+        Donation.objects.select_related("campaign")
+        .filter(stripe_checkout_session_id=session_id)
+        .first()
+    )
 
 
 def month_ledger(campaign: Campaign, month: Month) -> QuerySet[LedgerEntry]:

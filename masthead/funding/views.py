@@ -130,14 +130,7 @@ def thanks(request):
     """Where Stripe sends the reader back. It thanks them; only the webhook counts money."""
     site = Site.find_for_request(request)
     funding_settings = selectors.funding_settings(site)
-    donation = None
-    session_id = request.GET.get("session_id", "")
-    if session_id:
-        donation = (
-            Donation.objects.select_related("campaign")
-            .filter(stripe_checkout_session_id=session_id)
-            .first()
-        )
+    donation = selectors.donation_for_checkout_session(request.GET.get("session_id", ""))
     campaign = (
         donation.campaign if donation else (funding_settings.campaign if funding_settings else None)
     )

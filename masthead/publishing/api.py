@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.core.validators import slug_unicode_re
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -77,7 +78,12 @@ def list_articles(request: HttpRequest, response: HttpResponse, filters: Query[A
 def _section_path(slug: str) -> str:
     from masthead.publishing.models import SectionPage
 
-    section = SectionPage.objects.live().filter(slug=slug).only("path").first()
+    # Not a slug (a NUL character makes PostgreSQL refuse the query): no such section either.
+    section = (
+        SectionPage.objects.live().filter(slug=slug).only("path").first()
+        if slug_unicode_re.match(slug)
+        else None
+    )
     if section is None:
         raise HttpError(404, f"No section with the slug {slug!r}.")
     return section.path

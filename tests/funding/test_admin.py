@@ -282,6 +282,17 @@ def test_the_ledger_csv_keeps_a_donors_name_from_running_as_a_spreadsheet_formul
     ]
 
 
+def test_reports_for_a_campaign_that_is_not_a_slug_show_every_campaign(
+    admin_client, campaign, database_refuses_nul
+):
+    make_manual_gift(campaign=campaign, amount_minor=7_500)
+    page = admin_client.get(reverse("funding_reports") + "?campaign=a%00b")
+    assert page.status_code == 200  # PostgreSQL refuses a NUL in a query: that was a 500
+    months = admin_client.get(reverse("funding_reports") + "?campaign=a%00b&export=months")
+    rows = list(csv.DictReader(io.StringIO(months.content.decode())))
+    assert rows[0]["net"] == "75.00"
+
+
 def test_reports_need_permission(client, django_user_model, campaign):
     user = django_user_model.objects.create_user("editor", password="pw")
     from django.contrib.auth.models import Permission

@@ -221,6 +221,16 @@ def test_without_a_current_campaign_the_page_says_so(client, db):
     assert "not collecting donations" in client.get("/donate/").content.decode()
 
 
+@pytest.mark.parametrize("session_id", ["a%00b", "cs_test_1%00", "cs_%2F..", "cs_" + "x" * 300])
+def test_a_garbled_session_id_gets_the_plain_thank_you_page(
+    client, campaign, session_id, database_refuses_nul
+):
+    # PostgreSQL refuses a query with a NUL character in it; the reader must not see a 500.
+    response = client.get(f"/donate/thanks/?session_id={session_id}")
+    assert response.status_code == 200
+    assert campaign.thank_you in response.content.decode()
+
+
 def test_the_thank_you_page_thanks_but_counts_nothing(client, campaign):
     Donation.objects.create(
         campaign=campaign, amount_minor=100, currency="USD", stripe_checkout_session_id="cs_x"

@@ -41,6 +41,16 @@ def test_articles_api_refuses_bad_parameters_clearly(client, newsroom):
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize("section", ["a%00b", "science%00", "a b", "../science"])
+def test_articles_api_answers_a_section_that_is_not_a_slug_as_unknown(
+    client, newsroom, section, database_refuses_nul
+):
+    # PostgreSQL refuses a query with a NUL character in it: that was a 500.
+    response = client.get(f"/api/v1/articles?section={section}")
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("No section with the slug")
+
+
 def test_openapi_schema_documents_the_articles_endpoint(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/articles" in schema["paths"]
