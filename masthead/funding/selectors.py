@@ -14,7 +14,7 @@ from functools import partial
 
 from django.core.cache import cache
 from django.core.validators import slug_re
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone, translation
 from wagtail.models import Site
 
@@ -204,6 +204,23 @@ def campaign_by_slug(slug: str) -> Campaign | None:
     """The campaign with this slug; None for anything that is not a slug (PostgreSQL refuses a
     query with a NUL character in it)."""
     return Campaign.objects.filter(slug=slug).first() if slug_re.match(slug) else None
+
+
+def campaign_has_records(campaign: Campaign) -> bool:
+    """Whether donations or ledger rows point at the campaign: the ledger is the record of money,
+    so such a campaign is never deleted (an editor makes it inactive instead)."""
+    return (
+        Donation.objects.filter(campaign=campaign).exists()
+        or LedgerEntry.objects.filter(campaign=campaign).exists()
+    )
+
+
+def campaign_ids_with_records() -> set[int]:
+    """The ids of every campaign that campaign_has_records, in one query (for a listing)."""
+    donations = Donation.objects.filter(campaign=OuterRef("pk"))
+    ledger = LedgerEntry.objects.filter(campaign=OuterRef("pk"))
+    with_records = Campaign.objects.filter(Exists(donations) | Exists(ledger))
+    return set(with_records.values_list("pk", flat=True))
 
 
 def donation_for_checkout_session(session_id: str) -> Donation | None:

@@ -44,12 +44,31 @@ class RelatedColumnsViewSet(ModelViewSet):
         return super().get_index_view_kwargs(**kwargs)
 
 
+class NoDeletePermissionPolicy(ModelPermissionPolicy):
+    """Donations are never deleted, whoever asks: ledger rows point at them, and a gift entered
+    by mistake is reversed (a negative row), so the totals keep their history."""
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+
+class CampaignPermissionPolicy(ModelPermissionPolicy):
+    """A campaign that donations or ledger rows point at is never deleted (they protect it)."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action == "delete" and selectors.campaign_has_records(instance):
+            return False
+        return super().user_has_permission_for_instance(user, action, instance)
+
+
 class CampaignViewSet(ModelViewSet):
     model = Campaign
     name = "funding_campaign"
     url_prefix = "funding/campaigns"
     icon = "pick"
     menu_label = _("Campaigns")
+    index_view_class = admin_views.CampaignIndexView
+    delete_view_class = admin_views.CampaignDeleteView
     copy_view_enabled = False
     list_display = [
         "name",
@@ -71,6 +90,10 @@ class CampaignViewSet(ModelViewSet):
         ],
         base_form_class=CampaignForm,
     )
+
+    @property
+    def permission_policy(self):
+        return CampaignPermissionPolicy(self.model)
 
 
 class DonationViewSet(RelatedColumnsViewSet):
@@ -120,6 +143,10 @@ class DonationViewSet(RelatedColumnsViewSet):
             *super().get_urlpatterns(),
             path("reverse/<int:pk>/", admin_views.donation_reverse, name="reverse"),
         ]
+
+    @property
+    def permission_policy(self):
+        return NoDeletePermissionPolicy(self.model)
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):

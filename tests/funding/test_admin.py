@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from masthead.funding import selectors, services
 from masthead.funding.admin_forms import GOAL_NOT_POSITIVE
+from masthead.funding.admin_views import CAMPAIGN_HAS_RECORDS
 from masthead.funding.models import Campaign, Donation, LedgerEntry
-from tests.funding.factories import make_manual_gift, plain
+from tests.funding.factories import make_campaign, make_manual_gift, plain
 
 pytestmark = pytest.mark.django_db
 
@@ -435,3 +436,59 @@ def test_the_dashboard_says_when_no_campaign_runs(admin_client, db):
 def test_the_dashboard_keeps_money_from_who_may_not_see_it(django_user_model, campaign):
     moderator = group_member(django_user_model, "Comment moderators")
     assert 'id="reader-funding-section"' not in moderator.get("/admin/").content.decode()
+
+
+# Deleting: the ledger is the record of money ---------------------------------------------------
+
+
+def test_a_donation_is_never_offered_for_deletion_and_cannot_be_deleted(admin_client, campaign):
+    donation = make_manual_gift(campaign=campaign, amount_minor=7_500)
+    delete_url = reverse("funding_donation:delete", args=[donation.pk])
+    listing = admin_client.get(reverse("funding_donation:index")).content.decode()
+    edit = admin_client.get(reverse("funding_donation:edit", args=[donation.pk])).content.decode()
+    assert delete_url not in listing and delete_url not in edit
+    assert "Reverse this manual gift" in edit  # what to do instead
+
+    for attempt in (admin_client.get, admin_client.post):
+        assert attempt(delete_url)["Location"] == reverse("wagtailadmin_home")  # was a 500
+    assert Donation.objects.filter(pk=donation.pk).exists()
+    progress = selectors.campaign_month_progress(campaign=campaign, now=timezone.now())
+    assert progress.raised_minor == 7_500  # the gift still counts
+
+
+def test_a_campaign_with_gifts_is_not_offered_for_deletion_and_the_editor_is_told_why(
+    admin_client, campaign
+):
+    make_manual_gift(campaign=campaign, amount_minor=7_500)
+    delete_url = reverse("funding_campaign:delete", args=[campaign.pk])
+    edit_url = reverse("funding_campaign:edit", args=[campaign.pk])
+    assert delete_url not in admin_client.get(reverse("funding_campaign:index")).content.decode()
+    assert delete_url not in admin_client.get(edit_url).content.decode()
+
+    for attempt in (admin_client.get, admin_client.post):
+        response = attempt(delete_url, follow=True)
+        assert response.redirect_chain == [(edit_url, 302)]
+        assert str(CAMPAIGN_HAS_RECORDS) in response.content.decode()
+    assert Campaign.objects.filter(pk=campaign.pk).exists()
+
+
+def test_a_gift_arriving_while_a_campaign_is_being_deleted_keeps_it(
+    admin_client, campaign, monkeypatch
+):
+    # The confirmation page was shown while the campaign had no gift; one came in before the click.
+    monkeypatch.setattr(selectors, "campaign_has_records", lambda campaign: False)
+    make_manual_gift(campaign=campaign, amount_minor=7_500)
+    response = admin_client.post(
+        reverse("funding_campaign:delete", args=[campaign.pk]), follow=True
+    )
+    assert response.status_code == 200
+    assert str(CAMPAIGN_HAS_RECORDS) in response.content.decode()
+    assert Campaign.objects.filter(pk=campaign.pk).exists()
+
+
+def test_a_campaign_created_by_mistake_can_still_be_deleted(admin_client, campaign):
+    mistake = make_campaign(slug="typo", current=False)
+    delete_url = reverse("funding_campaign:delete", args=[mistake.pk])
+    assert delete_url in admin_client.get(reverse("funding_campaign:index")).content.decode()
+    assert admin_client.post(delete_url).status_code == 302
+    assert not Campaign.objects.filter(pk=mistake.pk).exists()
