@@ -9,9 +9,9 @@ after conf.DONOR_LINK_MAX_AGE. No account, no password.
 from django.core import signing
 from django.urls import reverse
 
-from masthead.discussion.selectors import MAX_ID
 from masthead.funding import conf
 from masthead.funding.models import Donor
+from masthead.ids import parse_id
 from masthead.links import absolute_url
 
 SALT = "masthead.funding.donor-link"
@@ -38,10 +38,10 @@ def donor_manage_url(donor: Donor) -> str:
 
 def donor_from_token(token: str, *, max_age: int | None = None) -> Donor:
     max_age = conf.DONOR_LINK_MAX_AGE if max_age is None else max_age
-    donor_id = token.split(":", 1)[0]
-    if not donor_id.isdigit():
+    donor_id = parse_id(token.split(":", 1)[0])
+    if donor_id is None:
         return _donor_from_readable_token(token, max_age=max_age)
-    donor = Donor.objects.filter(pk=int(donor_id)).first() if int(donor_id) <= MAX_ID else None
+    donor = Donor.objects.filter(pk=donor_id).first()
     if donor is None:
         raise BadDonorLink(LINK_INVALID)
     try:

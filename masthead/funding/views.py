@@ -13,13 +13,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
-from masthead.discussion.selectors import MAX_ID
 from masthead.funding import conf, gateway, selectors, services
 from masthead.funding.donor_links import BadDonorLink, donor_from_token
 from masthead.funding.forms import DonateForm
 from masthead.funding.models import Donation, StripeEvent
 from masthead.funding.money import MoneyError, format_money, to_minor
 from masthead.funding.services.checkout import AMOUNT_TOO_LARGE, AMOUNT_TOO_SMALL
+from masthead.ids import parse_id
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +37,11 @@ DONATION_CANCELLED = "Your monthly donation is cancelled. Thank you for your sup
 def _article(raw):
     from masthead.publishing.models import ArticlePage
 
-    raw = str(raw or "")
-    if not raw.isdigit() or int(raw) > MAX_ID:
+    article_id = parse_id(str(raw or ""))
+    if article_id is None:
         return None
     # The id comes from the address: a private article's title and address must not leak.
-    return ArticlePage.objects.live().public().filter(pk=int(raw)).first()
+    return ArticlePage.objects.live().public().filter(pk=article_id).first()
 
 
 def donate(request):

@@ -50,7 +50,7 @@ def test_the_donate_page_offers_presets_custom_amount_and_frequency(client, camp
     assert page.select_one('[role="progressbar"]') is not None
 
 
-@pytest.mark.parametrize("article", ["99999999999999999999", "abc", "-3"])
+@pytest.mark.parametrize("article", ["99999999999999999999", "abc", "-3", "²"])
 def test_a_garbled_article_in_the_link_still_shows_the_donate_page(client, campaign, article):
     response = client.get(f"/donate/?article={article}")
     assert response.status_code == 200
@@ -304,3 +304,5 @@ def test_forged_and_expired_donor_links_are_refused(client, db):
     donor.email = "changed@example.com"
     donor.save()
     assert client.get(f"/donate/manage/{token}/").status_code == 403
+    for garbled in ("²:abc", "99999999999999999999:abc"):
+        assert client.get(f"/donate/manage/{garbled}/").status_code == 403

@@ -23,6 +23,7 @@ from masthead.funding import gateway
 from masthead.funding.models import Campaign, Donation, Donor, LedgerEntry, StripeEvent
 from masthead.funding.money import CURRENCIES, UNKNOWN_CURRENCY, Money
 from masthead.funding.services.ledger import ledger_entry_add
+from masthead.ids import parse_id
 
 logger = logging.getLogger(__name__)
 
@@ -167,8 +168,8 @@ def _campaign_from(metadata: dict | None) -> Campaign:
 def _article_from(metadata: dict | None):
     from masthead.publishing.models import ArticlePage
 
-    raw = str((metadata or {}).get("article", "") or "")
-    return ArticlePage.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    article_id = parse_id(str((metadata or {}).get("article", "") or ""))
+    return ArticlePage.objects.filter(pk=article_id).first() if article_id else None
 
 
 def _donor(*, email: str | None, name: str | None, customer_id: str) -> Donor | None:
