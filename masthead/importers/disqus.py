@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from masthead.discussion.markdown import markdown_from_html
 from masthead.discussion.services.importing import ImportRefused, lenient_email
+from masthead.ids import parse_id
 from masthead.importers.xml_exports import local_name
 
 ROOT = "disqus"
@@ -197,7 +198,7 @@ def _fill(thread: DisqusThread, posts: list[_Post]) -> None:
     answers = {dsq_id: nearest_kept(dsq_id) for dsq_id in kept}
     visited: set[str] = set()
     written: set[str] = set()
-    for post in sorted(kept.values(), key=lambda post: (post.created, _number(post.dsq_id))):
+    for post in sorted(kept.values(), key=lambda post: (post.created, parse_id(post.dsq_id) or 0)):
         chain = []
         while post is not None and post.dsq_id not in visited:
             chain.append(post)
@@ -219,7 +220,3 @@ def _fill(thread: DisqusThread, posts: list[_Post]) -> None:
                     "votes": 0,
                 }
             )
-
-
-def _number(value: str) -> int:
-    return int(value) if value.isdigit() else 0

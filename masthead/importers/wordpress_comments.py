@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from masthead.discussion.markdown import markdown_from_html
 from masthead.discussion.services.importing import ImportRefused, lenient_email
+from masthead.ids import parse_id
 from masthead.importers.xml_exports import leaf_texts, local_name
 
 WPDISCUZ_VOTES = "wpdiscuz_votes"
@@ -91,7 +92,7 @@ def read_thread(item) -> WordPressPost:
             continue
         approved.add(comment_id)
         rows.append((comment_id, values, meta, text))
-    for comment_id, values, meta, text in sorted(rows, key=lambda row: _number(row[0])):
+    for comment_id, values, meta, text in sorted(rows, key=lambda row: parse_id(row[0]) or 0):
         parent = parent_of.get(comment_id, "0")
         while parent not in ("", "0") and parent not in approved:
             parent = parent_of.get(parent, "0")
@@ -107,10 +108,6 @@ def read_thread(item) -> WordPressPost:
             }
         )
     return post
-
-
-def _number(value: str) -> int:
-    return int(value) if value.isdigit() else 0
 
 
 def _created(values: dict[str, str]) -> str:

@@ -175,3 +175,12 @@ def test_a_post_at_fault_is_named_unless_the_file_is_unreadable_further_on(artic
     with pytest.raises(CommandError, match=r"Not a readable WordPress export \(XML error"):
         call_command("import-comments", "--wordpress", wxr_file(text[:-40]))
     assert not Comment.objects.exists()
+
+
+def test_comment_ids_that_are_not_plain_numbers_are_imported_not_crashed_on(
+    article, wxr_file, capsys
+):
+    odd = comment(1, "Odd id").replace("<wp:comment_id>1<", "<wp:comment_id>²<")
+    text = export(post(article.slug, "Ferry story", odd, comment(2, "Plain")))
+    call_command("import-comments", "--wordpress", wxr_file(text))
+    assert "Imported 2 comments into 1 articles" in capsys.readouterr().out
