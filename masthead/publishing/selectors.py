@@ -1,5 +1,8 @@
 """Reads for the reader-facing pages, feeds and API. No side effects."""
 
+import itertools
+import re
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -7,7 +10,7 @@ from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber, Substr
 from django.http import Http404
 from wagtail.models import Page, Site
-from wagtail.search.query import And, Phrase, PlainText
+from wagtail.search.query import And, Phrase, PlainText, SearchQuery
 
 from masthead.publishing.models import (
     ArticlePage,
@@ -23,6 +26,9 @@ SECTION_TEASERS = 4
 # Old systems' page addresses that end in a file name (Blogger, static sites): the slug is
 # the name without it.
 PAGE_EXTENSIONS = (".html", ".htm", ".php", ".aspx")
+# How much of a reader's search is searched (see search_terms): more words than anyone types.
+SEARCH_MAX_TERMS = 32
+SEARCH_MAX_LENGTH = 500
 
 
 def live_articles(root: Page | None = None) -> QuerySet[ArticlePage]:
@@ -187,36 +193,73 @@ def navigation_sections(site: Site | None) -> list[SectionPage]:
     return sections
 
 
-def search_query(query: str):
+@dataclass(frozen=True)
+class SearchTerms:
+    """What a reader's search asks the backend for, and its text as the page shows it."""
+
+    query: SearchQuery
+    text: str  # the reader's own text, or the part of it searched
+    shortened: bool  # words or phrases past the limits were left out
+
+
+def search_terms(query: str) -> SearchTerms | None:
     """A reader's words, all required; text in double quotes is a phrase. None without words.
 
-    The quotes never reach the backend: SQLite's FTS5 refuses an unpaired one as a syntax error
-    (and a NUL character as an unterminated string). An unpaired quote opens a phrase that runs
-    to the end.
+    Only the first SEARCH_MAX_TERMS words and phrases of the first SEARCH_MAX_LENGTH characters
+    are searched: the backends nest one condition per word or phrase, and compiling a few
+    hundred of them overflows Python's stack (a 500). The quotes never reach the backend:
+    SQLite's FTS5 refuses an unpaired one as a syntax error (and a NUL character as an
+    unterminated string). An unpaired quote opens a phrase that runs to the end.
     """
-    parts = []
-    for position, text in enumerate(query.replace("\x00", " ").split('"')):
-        text = text.strip()
-        if text:
-            parts.append(Phrase(text) if position % 2 else PlainText(text, operator="and"))
-    if not parts:
+    query = query.replace("\x00", " ")
+    shortened = len(query) > SEARCH_MAX_LENGTH
+    if shortened:
+        # The word the limit falls in is left out rather than searched for as its first half.
+        query = re.sub(r"(?<=\s)\S*$", "", query[: SEARCH_MAX_LENGTH + 1])
+    terms: list[tuple[str, bool]] = []  # (text, whether it is a phrase)
+    for position, text in enumerate(query.split('"')):
+        if position % 2:
+            if text.strip():
+                terms.append((text.strip(), True))
+        else:
+            terms += [(word, False) for word in text.split()]
+    if not terms:
         return None
-    return parts[0] if len(parts) == 1 else And(parts)
+    shortened = shortened or len(terms) > SEARCH_MAX_TERMS
+    terms = terms[:SEARCH_MAX_TERMS]
+    parts = []
+    for is_phrase, run in itertools.groupby(terms, key=lambda term: term[1]):
+        texts = [text for text, _ in run]
+        if is_phrase:
+            parts += [Phrase(text) for text in texts]
+        else:
+            parts.append(PlainText(" ".join(texts), operator="and"))
+    searched = " ".join(f'"{text}"' if is_phrase else text for text, is_phrase in terms)
+    return SearchTerms(
+        query=parts[0] if len(parts) == 1 else And(parts),
+        text=searched if shortened else query.strip(),
+        shortened=shortened,
+    )
 
 
 def search_articles(query: str, *, page_number) -> dict:
-    """Full-text search over live articles (Wagtail's database backend: SQLite FTS5 or PostgreSQL)."""
-    query = (query or "").strip()
-    terms = search_query(query)
+    """Full-text search over live articles (Wagtail's database backend: SQLite FTS5 or PostgreSQL).
+    The query given back is the reader's, or the part of it searched if it was too long."""
+    terms = search_terms(query or "")
     if terms is None:
-        return {"query": query, "page_obj": None, "articles": []}
-    results = ArticlePage.objects.live().public().search(terms)
+        return {"query": (query or "").strip(), "page_obj": None, "articles": []}
+    results = ArticlePage.objects.live().public().search(terms.query)
     page = paginate(results, page_number=page_number)
     found = list(page.object_list)
     found_ids = [article.pk for article in found]
     fetched = {article.pk: article for article in live_articles().filter(pk__in=found_ids)}
     articles = attach_sections(fetched[pk] for pk in found_ids if pk in fetched)
-    return {"query": query, "page_obj": page, "articles": articles}
+    return {
+        "query": terms.text,
+        "query_shortened": terms.shortened,
+        "page_obj": page,
+        "articles": articles,
+    }
 
 
 def article_share_image(article: ArticlePage):

@@ -316,3 +316,28 @@ def test_search_for_a_quoted_phrase_finds_the_words_in_that_order(client, newsro
     assert "New telescope opens" in html
     html = client.get("/search/", {"q": '"opens telescope"'}).content.decode()
     assert "Nothing matched your search" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        " ".join(f"kelp{number}" for number in range(500)),  # 500 words, 4 KB
+        " ".join(f'"kelp{number} kelp{number + 1}"' for number in range(600)),  # 600 phrases
+    ],
+)
+def test_a_very_long_search_is_answered_from_its_first_words(client, newsroom, query):
+    make_article(title="Kelp survey", body_text=" ".join(f"kelp{number}" for number in range(40)))
+
+    response = client.get("/search/", {"q": query})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kelp survey" in html and "1 result for" in html
+    assert "only the words above were searched" in html
+    assert "kelp31" in html and "kelp33" not in html  # the search box holds what was searched
+
+
+def test_a_search_past_the_length_limit_is_answered_from_its_whole_words(client, newsroom):
+    html = client.get("/search/", {"q": "nebulae " + "z" * 5000}).content.decode()
+
+    assert "New telescope opens" in html and "1 result for “nebulae”" in html
