@@ -16,10 +16,12 @@ class PublishingConfig(AppConfig):
             post_page_move,
         )
 
-        from masthead.publishing.models import CreditedImage, SiteIdentity
+        from masthead.publishing.models import AuthorPage, CreditedImage, SiteIdentity
         from masthead.publishing.page_cache import content_changed, edit_saved, slug_changed
+        from masthead.publishing.search_index import author_published
 
-        # Signals only invalidate caches (see page_cache); they change nothing else.
+        # Signals only invalidate caches (see page_cache) and the search index; they change nothing
+        # else.
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(content_changed, dispatch_uid=f"masthead-content-{id(signal)}")
         page_slug_changed.connect(slug_changed, dispatch_uid="masthead-content-slug")
@@ -38,4 +40,8 @@ class PublishingConfig(AppConfig):
         # A deleted image leaves its pages (featured images, galleries) pointing at nothing.
         post_delete.connect(
             content_changed, sender=CreditedImage, dispatch_uid="masthead-content-image-delete"
+        )
+        # The search index is a cache too: an article's entry holds its authors' names.
+        page_published.connect(
+            author_published, sender=AuthorPage, dispatch_uid="masthead-search-author"
         )

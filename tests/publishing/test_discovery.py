@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from wagtail.rich_text import RichText
 
-from tests.factories import make_article, make_image
+from tests.factories import make_article, make_author, make_image
 
 pytestmark = pytest.mark.django_db
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -341,3 +341,27 @@ def test_a_search_past_the_length_limit_is_answered_from_its_whole_words(client,
     html = client.get("/search/", {"q": "nebulae " + "z" * 5000}).content.decode()
 
     assert "New telescope opens" in html and "1 result for “nebulae”" in html
+
+
+def test_search_finds_an_authors_articles_by_their_name(client, newsroom):
+    okafor = make_author(name="Jo Okafor")
+    make_article(title="Lighthouse for sale", authors=[okafor])
+
+    html = client.get("/search/", {"q": "Okafor"}).content.decode()
+
+    assert "Lighthouse for sale" in html and "1 result for" in html
+
+
+def test_an_authors_articles_are_found_by_their_new_name_once_it_is_published(
+    client, newsroom, django_capture_on_commit_callbacks
+):
+    author = make_author(name="Jo Okafor")
+    make_article(title="Lighthouse for sale", authors=[author])
+
+    author.title = "Jo Mensah"
+    with django_capture_on_commit_callbacks(execute=True):
+        author.save_revision().publish()
+
+    assert "Lighthouse for sale" in client.get("/search/", {"q": "Mensah"}).content.decode()
+    html = client.get("/search/", {"q": "Okafor"}).content.decode()
+    assert "Nothing matched your search" in html

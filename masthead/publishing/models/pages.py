@@ -320,6 +320,11 @@ class ArticlePage(CachedPageMixin, Page):
         index.SearchField("standfirst"),
         index.SearchField("body"),
         index.RelatedFields("tags", [index.SearchField("name")]),
+        # The byline: readers search for a writer by name. Renaming an author re-indexes their
+        # articles (see publishing.search_index).
+        index.RelatedFields(
+            "article_authors", [index.RelatedFields("author", [index.SearchField("title")])]
+        ),
         index.FilterField("first_published_at"),
     ]
 
