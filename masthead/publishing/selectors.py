@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import F, Prefetch, QuerySet, Window
+from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, Substr
 from django.http import Http404
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.query import PageQuerySet
 from wagtail.search.query import And, Phrase, PlainText, SearchQuery
 
 from masthead.publishing.models import (
@@ -31,9 +32,24 @@ SEARCH_MAX_TERMS = 32
 SEARCH_MAX_LENGTH = 500
 
 
+def public_pages(pages: PageQuerySet) -> PageQuerySet:
+    """`pages` without those a reader must give a password or sign in to see, as Wagtail's
+    `public()` leaves them. That one adds conditions to the query for every restriction on the
+    site, and an imported WordPress site has one for each protected post: at about a thousand,
+    SQLite refuses the query ("Expression tree is too large") and every listing fails. Here the
+    pages restricted themselves are one subquery, and only restrictions on pages with pages below
+    them (a section: a few at most) add conditions. The search backends accept it as a filter."""
+    pages = pages.exclude(path__in=PageViewRestriction.objects.values("page__path"))
+    above = PageViewRestriction.objects.filter(page__numchild__gt=0)
+    below_restricted = Q()
+    for path in above.values_list("page__path", flat=True).distinct():
+        below_restricted |= Q(path__startswith=path)
+    return pages.exclude(below_restricted) if below_restricted else pages
+
+
 def live_articles(root: Page | None = None) -> QuerySet[ArticlePage]:
     """Published, public articles, newest first, with what a listing shows already fetched."""
-    articles = ArticlePage.objects.live().public()
+    articles = public_pages(ArticlePage.objects.live())
     if root is not None:
         articles = articles.descendant_of(root)
     return (
@@ -150,7 +166,7 @@ def section_teasers(
 ) -> list[tuple[SectionPage, list[ArticlePage]]]:
     """Each live section of the home page, in menu order, with its newest articles (sections
     without any left out), in the same few queries however many sections there are."""
-    sections = list(SectionPage.objects.child_of(home).live().public().order_by("path"))
+    sections = list(public_pages(SectionPage.objects.child_of(home).live()).order_by("path"))
     if not sections:
         return []
     # The sections are all children of the home page: one depth, one length of path prefix.
@@ -248,7 +264,7 @@ def search_articles(query: str, *, page_number) -> dict:
     terms = search_terms(query or "")
     if terms is None:
         return {"query": (query or "").strip(), "page_obj": None, "articles": []}
-    results = ArticlePage.objects.live().public().search(terms.query)
+    results = public_pages(ArticlePage.objects.live()).search(terms.query)
     page = paginate(results, page_number=page_number)
     found = list(page.object_list)
     found_ids = [article.pk for article in found]

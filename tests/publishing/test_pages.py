@@ -303,3 +303,45 @@ def test_listing_headings_descend_without_skipping_a_level(client, newsroom, pat
     levels = [int(level) for level in re.findall(r"<h([1-6])\b(?![^>]*\brole=)", html)]
     assert levels[0] == 1
     assert all(later <= earlier + 1 for earlier, later in pairwise(levels)), levels
+
+
+def test_a_site_with_a_thousand_password_protected_articles_still_shows_the_others(
+    client, newsroom
+):
+    """A WordPress site's protected posts come in with a restriction each. Wagtail's `public()`
+    adds conditions to the query for every restriction, which SQLite refuses at about 1,000."""
+    from wagtail.models import PageViewRestriction
+
+    protected = make_article(
+        title="Members' briefing", section=newsroom["world"], authors=[newsroom["ada"]]
+    )
+    # Whichever page a restriction is on, it adds its conditions: one page stands for a thousand.
+    PageViewRestriction.objects.bulk_create(
+        PageViewRestriction(
+            page=protected, restriction_type=PageViewRestriction.PASSWORD, password=f"pw{number}"
+        )
+        for number in range(1200)
+    )
+    ferry = newsroom["articles"]["ferry"]
+
+    listings = [
+        "/",
+        "/world/",
+        "/tags/transport/",
+        newsroom["ada"].url,
+        "/feed/",
+        "/world/feed/",
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+        "/search/?q=islanders",
+        "/api/v1/articles",
+    ]
+    for url in listings:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert ferry.url in response.content.decode(), url
+        assert protected.url not in response.content.decode(), url
+    assert "Ada Reporter" in client.get("/authors/").content.decode()
+    for url in [ferry.url, f"/comments/{ferry.pk}/", f"/api/v1/articles/{ferry.pk}/comments"]:
+        assert client.get(url).status_code == 200, url
+    assert client.get(f"/comments/{protected.pk}/").status_code == 404

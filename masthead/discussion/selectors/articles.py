@@ -11,10 +11,11 @@ MAX_PAGE = 2**31 - 1
 def open_article(article_id: int):
     """The live, public article with this id, or None."""
     from masthead.publishing.models import ArticlePage
+    from masthead.publishing.selectors import public_pages
 
     if not 0 < article_id <= MAX_ID:
         return None
-    return ArticlePage.objects.live().public().filter(pk=article_id).first()
+    return public_pages(ArticlePage.objects.live()).filter(pk=article_id).first()
 
 
 def open_article_or_404(article_id: int):

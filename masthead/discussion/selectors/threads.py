@@ -452,13 +452,14 @@ def public_comment(comment_id: int) -> Comment | None:
     """A comment every reader can see: published, not deleted, not below a held comment, on a
     live article that is not restricted to some readers."""
     from masthead.publishing.models import ArticlePage
+    from masthead.publishing.selectors import public_pages
 
     comment = (
         Comment.objects.filter(
             pk=comment_id,
             status=CommentStatus.PUBLISHED,
             deleted__isnull=True,
-            article__in=ArticlePage.objects.live().public(),
+            article__in=public_pages(ArticlePage.objects.live()),
         )
         .select_related("article")
         .first()

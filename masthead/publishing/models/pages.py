@@ -176,11 +176,11 @@ class AuthorIndexPage(CachedPageMixin, Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
+        from masthead.publishing import selectors
+
         context = super().get_context(request, *args, **kwargs)
         context["authors"] = (
-            AuthorPage.objects.child_of(self)
-            .live()
-            .public()
+            selectors.public_pages(AuthorPage.objects.child_of(self).live())
             .select_related("photo")
             .order_by("title")
         )
