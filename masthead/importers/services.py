@@ -39,6 +39,8 @@ class WordPressImportReport:
     already_there: list[str] = field(default_factory=list)  # titles
     left_out: Counter = field(default_factory=Counter)  # WordPress status → posts
     refused: list[tuple[str, str]] = field(default_factory=list)  # (title, reason)
+    password_protected: int = 0  # imported posts that kept their password
+    protected_already_there: list[str] = field(default_factory=list)  # titles, articles public
     images: int = 0
     images_missing: int = 0
     redirects: int = 0
@@ -61,9 +63,10 @@ def wordpress_import(
     A post whose slug an article already has is skipped, so a second run (after adding the
     uploads folder, or with a later export) brings in only what is new. Published posts keep
     their date, scheduled ones are scheduled, drafts and posts pending review become drafts;
-    private and trashed posts stay behind. Images come from `media_dir` (a copy of the old site's
-    wp-content/uploads): nothing is downloaded. Each published post's old address redirects to
-    its article.
+    private and trashed posts stay behind. A password-protected post keeps its password: readers
+    must give it to read the article, which no listing, feed, sitemap or search shows. Images
+    come from `media_dir` (a copy of the old site's wp-content/uploads): nothing is downloaded.
+    Each published post's old address redirects to its article.
     """
     importer = _WordPressImporter(export, media_dir, default_section, site_title)
     for number, post in enumerate(posts, start=1):
@@ -97,6 +100,8 @@ class _WordPressImporter:
         slug = _slug(post)
         if publishing_selectors.article_slug_taken(slug):
             self.report.already_there.append(post.title)
+            if post.password and publishing_selectors.article_slug_public(slug):
+                self.report.protected_already_there.append(post.title)
             return
         try:
             with transaction.atomic():
@@ -108,6 +113,8 @@ class _WordPressImporter:
             self.report.refused.append((post.title, reasons))
             return
         self.report.imported[state] += 1
+        if post.password:
+            self.report.password_protected += 1
 
     def _create_article(self, post, slug) -> str:
         section = self._section(post)
@@ -132,6 +139,7 @@ class _WordPressImporter:
             featured_image=featured,
             published_at=None if draft or scheduled else published,
             go_live_at=published if scheduled else None,
+            password=post.password,
         )
         if draft:
             return "draft"

@@ -71,6 +71,7 @@ class Post:
     categories: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
     tags: list[str] = field(default_factory=list)
     thumbnail_id: str = ""
+    password: str = ""  # readers must give it to read the post ("Password protected")
 
 
 @dataclass
@@ -179,6 +180,7 @@ def _post(item, values: dict[str, str]) -> Post:
         content=values.get("encoded", ""),
         excerpt=_excerpt_field(item),
         thumbnail_id=meta.get("_thumbnail_id", "").strip(),
+        password=values.get("post_password", ""),  # as readers type it, spaces and all
     )
     for child in item:
         if local_name(child) != "category":

@@ -101,6 +101,12 @@ def article_slug_taken(slug: str) -> bool:
     return ArticlePage.objects.filter(slug=slug).exists()
 
 
+def article_slug_public(slug: str) -> bool:
+    """Whether an article with this slug, live or not, is open to every reader (no password or
+    sign-in asked for)."""
+    return public_pages(ArticlePage.objects.filter(slug=slug)).exists()
+
+
 def article_by_id(article_id: int) -> ArticlePage | None:
     """The article with this page id, live or not."""
     return ArticlePage.objects.filter(pk=article_id).first()

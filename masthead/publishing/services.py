@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.images import ImageFile
+from django.db import transaction
 from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.utils.file import hash_filelike
 
 from masthead.publishing.models import (
@@ -114,6 +115,7 @@ def image_from_file(
     return image, True
 
 
+@transaction.atomic
 def article_add(
     *,
     section: SectionPage,
@@ -126,10 +128,13 @@ def article_add(
     featured_image: CreditedImage | None = None,
     published_at: datetime | None = None,
     go_live_at: datetime | None = None,
+    password: str = "",
 ) -> ArticlePage:
     """Add an article to a section: published as of `published_at` (its first and last
     publication, as on a site it moved from), scheduled for `go_live_at` (the worker publishes
-    it then), or else a draft. Raises ValidationError for a field the article refuses."""
+    it then), or else a draft. With a `password`, readers must give it to read the article
+    (Wagtail's privacy setting), which keeps it out of listings, feeds, sitemaps and search too.
+    Raises ValidationError for a field the article or its restriction refuses."""
     article = ArticlePage(
         title=title, slug=slug, standfirst=standfirst, featured_image=featured_image, body=body
     )
@@ -137,15 +142,21 @@ def article_add(
     article.tags.add(*tags)
     if published_at is not None:
         article.first_published_at = published_at
-        section.add_child(instance=article)
-        article.save_revision().publish()
-        ArticlePage.objects.filter(pk=article.pk).update(last_published_at=published_at)
-        return article
-    article.live = False
-    article.go_live_at = go_live_at
+    else:
+        article.live = False
+        article.go_live_at = go_live_at
     section.add_child(instance=article)
+    if password:
+        restriction = PageViewRestriction(
+            page=article, restriction_type=PageViewRestriction.PASSWORD, password=password
+        )
+        restriction.full_clean()
+        restriction.save()
     revision = article.save_revision()
-    if go_live_at is not None:
+    if published_at is not None:
+        revision.publish()
+        ArticlePage.objects.filter(pk=article.pk).update(last_published_at=published_at)
+    elif go_live_at is not None:
         revision.publish()  # Wagtail keeps it back until go_live_at
     return article
 

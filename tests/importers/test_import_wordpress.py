@@ -1,12 +1,15 @@
 """Moving a WordPress site in: `masthead import-wordpress` (posts, images, redirects, comments)."""
 
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import timezone
 from PIL import Image
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from masthead.discussion.models import Comment
 from masthead.importers.wordpress import clean_rich_text, read_body
@@ -293,3 +296,127 @@ def test_a_featured_image_listed_after_its_post_is_found(tmp_path, uploads):
 
     assert "1 posts and 1 attachments found." in out.getvalue()
     assert ArticlePage.objects.get().featured_image.title == "Ferry at dawn"
+
+
+def export_with_a_protected_post(folder: Path, *, password: str) -> Path:
+    """A published post behind a password ("Password protected" in WordPress) and an open one."""
+    written = timezone.now() - timedelta(hours=2)  # recent enough for the news sitemap
+    items = []
+    for number, (title, slug, text, post_password) in enumerate(
+        [
+            ("Lifeboat pay revealed", "lifeboat-pay", "Each crew member gets £40.", password),
+            ("Harbour open day", "open-day", "The open day is on Saturday.", ""),
+        ],
+        start=7,
+    ):
+        items.append(f"""
+  <item>
+    <title>{title}</title>
+    <link>https://old.example/{slug}/</link>
+    <dc:creator>jo</dc:creator>
+    <content:encoded><![CDATA[<p>{text}</p>]]></content:encoded>
+    <wp:post_id>{number}</wp:post_id>
+    <wp:post_date_gmt>{written:%Y-%m-%d %H:%M:%S}</wp:post_date_gmt>
+    <wp:post_name>{slug}</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_password><![CDATA[{post_password}]]></wp:post_password>
+    <wp:post_type>post</wp:post_type>
+    <category domain="category" nicename="city"><![CDATA[City]]></category>
+    <category domain="post_tag" nicename="lifeboat"><![CDATA[Lifeboat]]></category>
+    <wp:comment>
+      <wp:comment_id>{number}</wp:comment_id>
+      <wp:comment_author>Ann</wp:comment_author>
+      <wp:comment_date_gmt>{written:%Y-%m-%d %H:%M:%S}</wp:comment_date_gmt>
+      <wp:comment_content>A comment on {slug}.</wp:comment_content>
+      <wp:comment_approved>1</wp:comment_approved>
+      <wp:comment_parent>0</wp:comment_parent>
+    </wp:comment>
+  </item>""")
+    export = folder / "export.xml"
+    export.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title>
+  <wp:author><wp:author_login>jo</wp:author_login><wp:author_display_name>Jo Okafor</wp:author_display_name></wp:author>
+  {"".join(items)}
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    return export
+
+
+@pytest.mark.django_db
+def test_a_password_protected_post_keeps_its_password(tmp_path, client):
+    export = export_with_a_protected_post(tmp_path, password="hunter2")
+    out = StringIO()
+    call_command("import-wordpress", str(export), stdout=out)
+
+    assert "1 posts kept their password" in out.getvalue()
+    protected = ArticlePage.objects.get(slug="lifeboat-pay")
+    assert protected.live
+
+    # an anonymous reader is asked for the password, and finds the post nowhere else
+    page = client.get(protected.url)
+    assert page.status_code == 200
+    assert "Password required" in page.content.decode()
+    assert "£40" not in page.content.decode()
+    author = AuthorPage.objects.get(title="Jo Okafor")
+    for address in [
+        "/",
+        "/city/",
+        author.url,
+        "/tags/lifeboat/",
+        "/feed/",
+        "/feed/atom/",
+        "/city/feed/",
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+        "/search/?q=lifeboat",
+        "/api/v1/articles",
+    ]:
+        shown = client.get(address).content.decode()
+        assert "open-day" in shown or "Harbour open day" in shown, address
+        assert "lifeboat-pay" not in shown and "Lifeboat pay" not in shown, address
+    assert client.get(f"/api/v1/articles/{protected.pk}/comments").status_code == 404
+    assert client.get(f"/comments/{protected.pk}/").status_code == 404
+
+    # with the password, the reader reads it; the next anonymous reader is still asked for it
+    restriction = protected.view_restrictions.get()
+    reader = Client()
+    reader.post(
+        f"/_util/authenticate_with_password/{restriction.pk}/{protected.pk}/",
+        {"password": "hunter2", "return_url": protected.url},
+    )
+    assert "£40" in reader.get(protected.url).content.decode()
+    assert "£40" not in client.get(protected.url).content.decode()
+
+    # a second run changes nothing
+    out = StringIO()
+    call_command("import-wordpress", str(export), stdout=out)
+    assert "2 posts were already here" in out.getvalue()
+    assert "kept their password" not in out.getvalue()
+    assert PageViewRestriction.objects.get().page_id == protected.pk
+
+
+@pytest.mark.django_db
+def test_a_protected_post_imported_before_without_its_password_is_pointed_out(tmp_path):
+    call_command(
+        "import-wordpress",
+        str(export_with_a_protected_post(tmp_path, password="")),
+        "--no-comments",
+        stdout=StringIO(),
+    )
+    out = StringIO()
+    call_command(
+        "import-wordpress",
+        str(export_with_a_protected_post(tmp_path, password="hunter2")),
+        "--no-comments",
+        stdout=out,
+    )
+
+    assert (
+        "“Lifeboat pay revealed” has a password in WordPress, but its article, imported "
+        "before, is open to every reader" in out.getvalue()
+    )
+    assert not PageViewRestriction.objects.exists()  # an editor decides

@@ -87,6 +87,11 @@ class Command(ImportCommand):
             )
         )
         notes = []
+        if report.password_protected:
+            notes.append(
+                f"{report.password_protected} posts kept their password: readers are asked for it, "
+                "and no listing, feed, sitemap or search shows them"
+            )
         if report.already_there:
             notes.append(f"{len(report.already_there)} posts were already here (same slug)")
         if report.left_out:
@@ -101,6 +106,13 @@ class Command(ImportCommand):
             notes.append("authors created: " + ", ".join(report.authors_created))
         for note in notes:
             self.stdout.write(f"  {note[0].upper()}{note[1:]}.")
+        for title in report.protected_already_there:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  “{title}” has a password in WordPress, but its article, imported before, is "
+                    "open to every reader: give it a password under Privacy in its Status panel in the admin."
+                )
+            )
         if report.images_missing:
             where = "in --media" if media else "(no --media folder given)"
             self.stdout.write(
