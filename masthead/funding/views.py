@@ -36,12 +36,13 @@ DONATION_CANCELLED = "Your monthly donation is cancelled. Thank you for your sup
 
 def _article(raw):
     from masthead.publishing.models import ArticlePage
+    from masthead.publishing.selectors import public_pages
 
     article_id = parse_id(str(raw or ""))
     if article_id is None:
         return None
     # The id comes from the address: a private article's title and address must not leak.
-    return ArticlePage.objects.live().public().filter(pk=article_id).first()
+    return public_pages(ArticlePage.objects.live()).filter(pk=article_id).first()
 
 
 def donate(request):
