@@ -37,6 +37,9 @@ MIN_SECONDS_TO_SUBMIT = 2
 # The most featured comments ("Editors' picks") shown above a thread, the latest picks first;
 # older picks keep their "Featured" badge in the thread.
 FEATURED_COMMENTS_SHOWN = 10
+# The most replies a page of the thread shows below one top-level comment, the earliest first;
+# "Show more replies" leads to the whole thread ("view all"), which shows every one.
+REPLIES_SHOWN = 10
 # The most comments on one passage its panel lists, the newest first (with their replies); the
 # panel says when a passage has more, and links to the whole thread.
 PASSAGE_PANEL_COMMENTS = 100

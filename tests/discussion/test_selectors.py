@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -62,11 +64,14 @@ def test_a_comments_location_opens_the_page_of_the_thread_that_shows_it(article,
 
 
 @pytest.mark.parametrize("sort", SortOrder.values)
-def test_a_comments_location_costs_one_query(article, busy_thread, sort, django_assert_num_queries):
+def test_a_comments_location_costs_one_query_and_a_replys_one_more(
+    article, busy_thread, sort, django_assert_num_queries
+):
     # As the comment's link loads them: top-level comments and replies, on the first page and later.
     comments = [selectors.public_comment(comment.pk) for comment in busy_thread]
+    replies = [comment for comment in comments if comment.root_id]
     assert article.url  # the site's root paths are cached from here on
-    with django_assert_num_queries(len(comments)):
+    with django_assert_num_queries(len(comments) + len(replies)):
         locations = [
             selectors.comment_location(comment, sort=sort, per_page=PER_PAGE)
             for comment in comments
@@ -209,3 +214,33 @@ def test_an_account_sees_the_discussions_it_follows_one_row_per_article_and_addr
     assert rows[0].subscription_id == awaiting.pk
     assert rows[1].subscription_id == newer.pk
     assert rows[1].kind_labels == ["New follow-up comments", "New replies to your comments"]
+
+
+def test_a_page_shows_the_first_replies_of_a_long_conversation_and_links_to_the_rest(
+    client, article, post, monkeypatch
+):
+    from masthead.discussion import conf
+
+    monkeypatch.setattr(conf, "REPLIES_SHOWN", 3)
+    start = timezone.now() - timedelta(hours=1)
+    top = post("Where does the bridge money come from?", now=start)
+    replies = [
+        post(f"Answer number {n}", parent_id=top.pk, now=start + timedelta(minutes=n + 1))
+        for n in range(5)
+    ]
+    page = selectors.thread_page(article, reader=None, replies_shown=conf.REPLIES_SHOWN)
+    [shown] = page.comments
+    assert [reply.pk for reply in shown.replies] == [reply.pk for reply in replies[:3]]
+    assert shown.more_replies == 2
+
+    html = client.get(article.url).content.decode()
+    assert "Answer number 2" in html and "Answer number 3" not in html
+    link = re.search(r'<p class="comment__more-replies"><a href="([^"]+)">([^<]+)</a>', html)
+    assert link.group(2) == "2 more replies: show the whole thread"
+    everything = client.get(article.url + unescape(link.group(1)).split("#")[0])
+    assert all(f"Answer number {n}" in everything.content.decode() for n in range(5))
+
+    # A link to the fourth answer (from an e-mail, say) opens the whole thread at it.
+    location = selectors.comment_location(replies[3], sort=SortOrder.NEWEST, per_page=20)
+    assert location.endswith(f"?comments=all&comments_sort=newest#comment-{replies[3].pk}")
+    assert "?" not in selectors.comment_location(replies[2], sort=SortOrder.NEWEST, per_page=20)

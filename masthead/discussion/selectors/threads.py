@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.dateparse import parse_datetime
 
 from masthead import moderation
@@ -223,10 +223,16 @@ def comment_location(comment: Comment, *, sort: str, per_page: int) -> str:
     is not on the first page (links in e-mails, and the redirect after posting without
     JavaScript, would otherwise land where the comment is not shown).
 
-    One query: the top-level comment's sort keys, with how many top-level comments come before it.
+    A reply past the replies a page shows of its conversation (conf.REPLIES_SHOWN) is found in
+    the whole thread ("view all"). One query for that, and one more: the top-level comment's sort
+    keys, with how many top-level comments come before it.
     """
     if sort not in ORDERINGS:
         sort = SortOrder.NEWEST
+    if comment.root_id and _place_in_conversation(comment) >= conf.REPLIES_SHOWN:
+        # Past the replies a page of the thread shows: the whole thread shows it.
+        everything = urlencode({"comments": "all", "comments_sort": sort})
+        return f"{comment.article.url}?{everything}#comment-{comment.pk}"
     ahead = (
         top_level_comments(comment.article_id, reader=None, sort=sort)
         .filter(
@@ -256,6 +262,16 @@ def comment_location(comment: Comment, *, sort: str, per_page: int) -> str:
     return f"{path}#comment-{comment.pk}"
 
 
+def _place_in_conversation(reply: Comment) -> int:
+    """How many replies of the reply's conversation come before it, as replies_in orders them."""
+    earlier = Q(created__lt=reply.created) | Q(created=reply.created, pk__lt=reply.pk)
+    return Comment.objects.filter(
+        earlier,
+        root_id=reply.root_id,
+        status__in=[CommentStatus.PUBLISHED, CommentStatus.REMOVED],
+    ).count()
+
+
 def thread_page(
     article,
     *,
@@ -268,8 +284,10 @@ def thread_page(
     view_all: bool = False,
     max_depth: int = 5,
     with_featured: bool = False,
+    replies_shown: int | None = None,
 ) -> ThreadPage:
-    """A page of top-level comments with all their replies.
+    """A page of top-level comments with their replies: all of them, or with `replies_shown`
+    (unless `view_all`) the earliest that many below each, the rest counted in `more_replies`.
 
     Pages are fixed against a snapshot (the newest comment id when the reader first loaded the
     thread), so comments arriving meanwhile neither repeat nor push others to the next page;
@@ -296,7 +314,12 @@ def thread_page(
         has_more = len(top_level) > per_page
         top_level = top_level[:per_page]
 
-    _attach_replies(top_level, reader=reader, max_depth=max_depth)
+    _attach_replies(
+        top_level,
+        reader=reader,
+        max_depth=max_depth,
+        per_conversation=None if view_all else replies_shown,
+    )
     mark_edited_passages(article, top_level)
     my_votes = reader_votes(top_level, reader)
     pages = max(1, math.ceil(stats.top_level_count / per_page)) if per_page else 1
@@ -331,31 +354,40 @@ def featured_comments(article_id: int, *, limit: int = conf.FEATURED_COMMENTS_SH
     )
 
 
-def _attach_replies(top_level: list, *, reader: Reader | None, max_depth: int) -> None:
+def _attach_replies(
+    top_level: list, *, reader: Reader | None, max_depth: int, per_conversation: int | None
+) -> None:
+    """Hang each top-level comment's replies below it; with `per_conversation`, the earliest
+    that many, and `more_replies` says how many of the rest may show (zero: none left out)."""
     if not top_level:
         return
-    children = _replies_by_parent([comment.pk for comment in top_level], reader=reader)
+    replies = replies_in(
+        [comment.pk for comment in top_level], reader=reader, per_conversation=per_conversation
+    )
+    children: dict[int, list] = {}
+    in_conversation: dict[int, int] = {}
+    for reply in replies:
+        children.setdefault(reply.parent_id, []).append(reply)
+        in_conversation[reply.root_id] = getattr(reply, "in_conversation", 0)
     for comment in top_level:
         hang_replies(comment, children, max_depth=max_depth)
+        comment.more_replies = max(0, in_conversation.get(comment.pk, 0) - (per_conversation or 0))
 
 
-def replies_in(root_ids, *, reader: Reader | None):
+def replies_in(root_ids, *, reader: Reader | None, per_conversation: int | None = None):
     """Every reply in these conversations that may show (removed and deleted ones too, as
-    placeholders for the replies below them), in time order: one query."""
+    placeholders for the replies below them), in time order: one query. With `per_conversation`,
+    the earliest that many of each conversation (a reply is never earlier than what it answers,
+    so those that show hang together), each with `in_conversation`, how many there are in all."""
     shown = visible_to(reader) | Q(status=CommentStatus.REMOVED)
-    return (
-        Comment.objects.filter(shown, root_id__in=root_ids)
-        .select_related("replied_to", "anchor")
-        .order_by("created", "id")
-    )
-
-
-def _replies_by_parent(root_ids, *, reader: Reader | None) -> dict[int, list]:
-    """replies_in, by parent."""
-    children: dict[int, list] = {}
-    for reply in replies_in(root_ids, reader=reader):
-        children.setdefault(reply.parent_id, []).append(reply)
-    return children
+    replies = Comment.objects.filter(shown, root_id__in=root_ids)
+    if per_conversation is not None:
+        conversation = {"partition_by": [F("root_id")]}
+        replies = replies.annotate(
+            place=Window(RowNumber(), order_by=[F("created").asc(), F("id").asc()], **conversation),
+            in_conversation=Window(Count("id"), **conversation),
+        ).filter(place__lte=per_conversation)
+    return replies.select_related("replied_to", "anchor").order_by("created", "id")
 
 
 def hang_replies(comment, children: dict[int, list], *, max_depth: int) -> bool:

@@ -109,6 +109,7 @@ def _thread_html(request, article, *, reader, options, notes, sort, cursor, snap
         view_all=view_all,
         max_depth=options.max_depth,
         with_featured=True,
+        replies_shown=conf.REPLIES_SHOWN,
     )
     # The CSRF marker stays in: the page is served (and maybe cached) with it, then filled in.
     html = render_thread(thread, article=article, reader=reader, options=options, notes=notes)
@@ -148,6 +149,7 @@ def render_thread(thread, *, article, reader, options, request=None, now=None, n
             "is_open": comments_are_open(article, options=options),
             "max_depth": options.max_depth,
             "notes": notes or {},
+            "sort": thread.sort,
         },
     )
 

@@ -77,6 +77,7 @@ def _thread_fragment(request, article_id):
             snapshot=snapshot,
             view_all=request.GET.get("all") == "1",
             max_depth=options.max_depth,
+            replies_shown=conf.REPLIES_SHOWN,
         )
     if (anchor_id and not page.comments) or not selectors.is_linked_thread_place(
         article.pk, sort=sort, cursor=cursor, snapshot=snapshot
