@@ -103,6 +103,12 @@ class Comment(models.Model):
             models.Index(fields=["reader_key", "created"], name="comment_reader_time"),
             models.Index(fields=["author_email"], name="comment_author_email"),
             models.Index(fields=["ip_hash", "created"], name="comment_address_time"),
+            # The moderators' queues (held, spam, removed), oldest or newest first, and counts.
+            models.Index(fields=["status", "created"], name="comment_status_time"),
+            # The commented passages of an article, without walking its thread.
+            models.Index(fields=["article", "anchor"], name="comment_article_anchor"),
+            # A reader's comments on their account page, newest first, a page at a time.
+            models.Index(fields=["user", "created", "id"], name="comment_account_time"),
             # The few featured comments of a thread, found without walking the thread.
             models.Index(
                 fields=["article", "-featured_at"],
