@@ -85,9 +85,13 @@ def moderator_alert_send(site: Site, *, now: datetime | None = None) -> Moderato
     last = ModeratorAlert.objects.filter(site=site).values_list("sent", flat=True).first()
     if last is not None and now - last < ALERT_INTERVAL:
         return None
-    waiting = list(comments_awaiting_alert(site).prefetch_related("verdicts", "decisions"))
+    # Every waiting comment is counted and recorded as alerted, but only the first LISTED are
+    # read whole: a backlog of thousands costs their ids, not their rows.
+    awaiting = comments_awaiting_alert(site)
+    waiting = list(awaiting.values_list("pk", flat=True))
     if not waiting:
         return None
+    listed = awaiting.filter(pk__in=waiting[:LISTED]).prefetch_related("verdicts", "decisions")
     recipients = alert_recipients(options)
     if not recipients:
         # The clock runs every minute; once an hour is enough to be noticed in the logs.
@@ -111,7 +115,7 @@ def moderator_alert_send(site: Site, *, now: datetime | None = None) -> Moderato
                 "reasons": _why_held(comment),
                 "queue_url": f"{queue_url}&article={comment.article_id}",
             }
-            for comment in waiting[:LISTED]
+            for comment in listed
         ],
         "more": max(0, len(waiting) - LISTED),
         "queue_url": queue_url,
