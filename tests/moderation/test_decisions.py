@@ -338,3 +338,26 @@ def test_a_bulk_action_checks_once_whether_retraining_is_due(post, moderator, mo
     assert len(checks) == 1
     comment_approve(comment=comments[0], moderator=moderator)
     assert len(checks) == 2
+
+
+def test_a_bulk_action_recounts_each_thread_once_and_right(article, post, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    views = [
+        "The bridge is late and over budget.",
+        "Ferries did the job for a century.",
+        "Cyclists will love the new lanes.",
+        "Who pays for the upkeep afterwards?",
+        "The council should publish the contract.",
+        "I walked it yesterday: solid work.",
+    ]
+    comments = [post(view, email=f"r{n}@example.com") for n, view in enumerate(views)]
+    assert thread.thread_stats(article.pk).published_count == 6
+    with CaptureQueriesContext(connection) as queries:
+        outcome = comments_moderate(comments=comments[:4], action="spam", moderator=moderator)
+    assert len(outcome.decisions) == 4
+    recounts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "featured_at" in q["sql"]]
+    assert len(recounts) == 1
+    stats = thread.thread_stats(article.pk)
+    assert stats.published_count == 2 and stats.latest_comment_id == comments[-1].pk

@@ -2,6 +2,8 @@
 
 import hashlib
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -270,9 +272,32 @@ def comment_delete(*, comment: Comment, reader: Reader, now: datetime | None = N
     return comment
 
 
+# The articles whose recount waits for the end of recounts_gathered(), or None outside it.
+_recounts_waiting: ContextVar[set | None] = ContextVar("recounts_waiting", default=None)
+
+
+@contextmanager
+def recounts_gathered():
+    """Within it, thread_changed(recount=True) notes the article, and each noted thread is
+    recounted once on leaving: a bulk moderation action over 25 comments of one long thread
+    recounts it once, not 25 times. Use it inside the transaction the changes are made in."""
+    waiting: set[int] = set()
+    token = _recounts_waiting.set(waiting)
+    try:
+        yield
+    finally:
+        _recounts_waiting.reset(token)
+    for article_id in sorted(waiting):  # in one order, like the locks the changes took
+        thread_changed(article_id, recount=True)
+
+
 def thread_changed(article_id: int, *, recount: bool = False) -> None:
     """Bump the thread's version (cached pages and live polls notice), recounting if asked."""
     page_cache.variant_changed(article_id)
+    waiting = _recounts_waiting.get()
+    if recount and waiting is not None:
+        waiting.add(article_id)
+        return
     if not recount:
         updated = ThreadStats.objects.filter(article_id=article_id).update(version=F("version") + 1)
         if updated:

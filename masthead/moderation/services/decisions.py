@@ -313,6 +313,7 @@ def comments_moderate(
     change or is refused for is left as it is and counted in the outcome; the others go ahead.
     Decisions made together share a `batch`, so that they can be undone in one step."""
     from masthead.discussion.models import Comment
+    from masthead.discussion.services.comments import recounts_gathered
     from masthead.moderation.services.featuring import comment_feature, comment_unfeature
 
     handlers = {
@@ -341,15 +342,16 @@ def comments_moderate(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        for comment in comments:
-            try:
-                decisions.append(
-                    handlers[action](comment=comment, moderator=moderator, now=now, **options)
-                )
-            except AlreadyDecided as refusal:
-                unchanged, already = unchanged + 1, refusal.already
-            except ModerationRefused as refusal:
-                refused.append(refusal.message)
+        with recounts_gathered():  # each thread recounted once, after all its decisions
+            for comment in comments:
+                try:
+                    decisions.append(
+                        handlers[action](comment=comment, moderator=moderator, now=now, **options)
+                    )
+                except AlreadyDecided as refusal:
+                    unchanged, already = unchanged + 1, refusal.already
+                except ModerationRefused as refusal:
+                    refused.append(refusal.message)
         if len(decisions) > 1:
             batch = uuid.uuid4()
             Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(batch=batch)
