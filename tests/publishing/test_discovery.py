@@ -365,3 +365,16 @@ def test_an_authors_articles_are_found_by_their_new_name_once_it_is_published(
     assert "Lighthouse for sale" in client.get("/search/", {"q": "Mensah"}).content.decode()
     html = client.get("/search/", {"q": "Okafor"}).content.decode()
     assert "Nothing matched your search" in html
+
+
+def test_a_search_matching_very_many_articles_lists_the_newest_first_and_says_so(
+    client, newsroom, monkeypatch
+):
+    from masthead.publishing import selectors
+
+    ranked = client.get("/search/", {"q": "transport"}).content.decode()
+    assert "the newest come first" not in ranked
+    monkeypatch.setattr(selectors, "SEARCH_RANKED_MATCHES", 1)
+    html = client.get("/search/", {"q": "transport"}).content.decode()
+    assert "2 results for" in html and "the newest come first" in html
+    assert html.index("Ferry service extended") < html.index("Council election results")
