@@ -32,6 +32,9 @@ BAN_SCOPES = {
     "person": ("account and e-mail only", (BanKind.ACCOUNT, BanKind.EMAIL)),
 }
 CONFIRM_FOR_GOOD = "for-good"
+NO_ACTION_CHOSEN = (
+    "Nothing was done: press the button of the action you want (Enter acts on nothing)."
+)
 BAN_NOTE_MAX_LENGTH = Ban._meta.get_field("reason").max_length  # shown in the bans list
 # Why a comment is removed; only abuse teaches the filter (see services.REMOVE_LABELS).
 REMOVE_REASONS = [
@@ -151,6 +154,9 @@ def bulk(request):
     """The same action on every ticked comment."""
     ids = [pk for pk in map(parse_id, request.POST.getlist("comment")) if pk is not None]
     action = request.POST.get("action", "")
+    if not action:  # Enter pressed in one of the form's text boxes
+        messages.warning(request, NO_ACTION_CHOSEN)
+        return redirect(_queue_url(request))
     if not ids:
         messages.warning(request, "Tick the comments to act on first.")
         return redirect(_queue_url(request))

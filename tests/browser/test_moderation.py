@@ -273,3 +273,20 @@ def test_a_key_acts_on_the_comment_the_moderator_clicked_into_not_the_one_j_left
 
     assert Comment.objects.get(pk=clicked_id).status == CommentStatus.PUBLISHED
     assert Comment.objects.get(pk=marked_id).status != CommentStatus.PUBLISHED
+
+
+def test_enter_in_a_ban_reason_acts_on_nothing(live_server, page, django_user_model):
+    make_home()
+    make_section(title="World")
+    article = make_article(title="Harbour bridge approved")
+    comment = held(article, 1)
+    moderator(django_user_model, "mod")
+
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
+    page.goto(f"{live_server.url}/admin/moderation/")
+    page.check(f"input[name=comment][value='{comment.pk}']")
+    page.fill(f"input[name=ban_note_{comment.pk}]", "Keeps posting links")
+    with page.expect_navigation():
+        page.press(f"input[name=ban_note_{comment.pk}]", "Enter")
+    assert "Nothing was done" in page.content()
+    assert Comment.objects.get(pk=comment.pk).status == comment.status
