@@ -820,3 +820,29 @@ def test_a_pick_on_a_later_page_of_the_thread_opens_that_page(
     browser_page.locator("[data-comment-picks] a[data-pick-of]").click()
     browser_page.wait_for_url(re.compile(f"comments_after=.*#comment-{oldest.pk}$"))
     expect(browser_page.locator(f"#comment-{oldest.pk} .comment__badge--featured")).to_be_visible()
+
+
+def test_an_edit_held_for_review_says_so_at_once_and_keeps_edit_and_delete(
+    live_server, page, article
+):
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "The ferry should run later on Fridays.")
+    page.click("#comment-form button[type=submit]")
+    mine = page.locator(".comment", has_text="The ferry should run later").first
+    mine.wait_for()
+    mine.locator("[data-edit]").click()
+    editor = page.get_by_label("Edit your comment")
+    editor.fill("Cheap tickets: http://a.example http://b.example http://c.example")
+    page.click(".comment__editor button[type=submit]")
+    expect(page.locator("[data-announce]")).to_have_text(
+        "Your comment is saved and awaits moderation."
+    )
+    card = page.locator(f"#comment-{Comment.objects.get().pk} > .comment__card")
+    expect(card.locator(".comment__badge")).to_have_text("Awaiting moderation")
+    assert card.locator(".comment__vote, .comment__reply").count() == 0
+
+    page.reload()  # as the page renders it: the author may still edit or delete it
+    card = page.locator(f"#comment-{Comment.objects.get().pk} > .comment__card")
+    expect(card.locator(".comment__badge")).to_have_text("Awaiting moderation")
+    expect(card.locator("[data-edit]")).to_be_visible()
+    expect(card.locator("[data-delete]")).to_be_visible()

@@ -324,6 +324,25 @@
     statusNote(voteForm.closest(".comment__actions") || voteForm, "span", "vote__message", message);
   }
 
+  function markAwaitingModeration(item) {
+    item.classList.add("comment--pending");
+    var header = cardPart(item, ".comment__header");
+    var badge = header.querySelector(".comment__badge");
+    if (!badge) {
+      badge = document.createElement("span");
+      header.appendChild(badge);
+    }
+    badge.className = "comment__badge";
+    badge.removeAttribute("title");
+    badge.textContent = "Awaiting moderation";
+    var actions = cardPart(item, ".comment__actions");
+    if (actions) {
+      actions.querySelectorAll(".comment__vote, .comment__reply, .comment__report").forEach(function (control) {
+        control.remove();
+      });
+    }
+  }
+
   function startEdit(item) {
     var commentId = item.dataset.commentId;
     var body = cardPart(item, ".comment__body");
@@ -378,6 +397,14 @@
               }
             });
             if (!result.data.featured) leavePicks(commentId);
+            if (result.data.status === "pending") {
+              // The edit is held for review: as after a reload, the card says so and loses the
+              // controls of a comment readers can see (votes, reply, report).
+              markAwaitingModeration(item);
+              focusOn(item);
+              announce("Your comment is saved and awaits moderation.");
+              return;
+            }
             focusOn(item);
             announce("Your comment is saved.");
           });
