@@ -846,3 +846,21 @@ def test_an_edit_held_for_review_says_so_at_once_and_keeps_edit_and_delete(
     expect(card.locator(".comment__badge")).to_have_text("Awaiting moderation")
     expect(card.locator("[data-edit]")).to_be_visible()
     expect(card.locator("[data-delete]")).to_be_visible()
+
+
+def test_cancelling_a_reply_gives_focus_back_to_its_reply_link(live_server, page, article):
+    comment = seed(article, 1)[0]
+    page.goto(live_server.url + article.url)
+    page.locator(f"#comment-{comment.pk} .comment__reply").first.click()
+    page.locator("[data-cancel-reply]").click()
+    assert page.evaluate("document.activeElement.dataset.replyTo") == str(comment.pk)
+    assert page.evaluate("document.activeElement.getAttribute('tabindex')") is None
+
+
+def test_new_comments_shown_on_an_empty_thread_replace_its_empty_note(live_server, page, article):
+    page.goto(live_server.url + article.url)
+    expect(page.locator("[data-comments-empty]")).to_be_visible()
+    seed(article, 1)
+    page.evaluate("document.querySelector('[data-show-new]').click()")
+    page.locator("[data-comment-list] [data-comment-id]").first.wait_for()
+    assert page.locator("[data-comments-empty]").count() == 0

@@ -100,7 +100,11 @@
   /* Keyboard focus follows what the reader asked for, instead of falling back to the page. */
   function focusOn(node) {
     if (!node) return;
-    if (!node.hasAttribute("tabindex")) node.setAttribute("tabindex", "-1");
+    // A comment or a list takes focus only from a script; a link or a button keeps its place in
+    // the tab order (tabindex="-1" would take it out).
+    if (!node.matches("a[href], button, input, select, textarea, [tabindex]")) {
+      node.setAttribute("tabindex", "-1");
+    }
     node.focus({ preventScroll: true });
   }
 
@@ -133,9 +137,12 @@
 
   function cancelReply() {
     if (!form) return;
+    var answered = form.closest("[data-comment-id]");
     form.querySelector("[name=parent_id]").value = "";
     form.querySelector("[data-replying]").hidden = true;
     formHome.insertBefore(form, formNext);
+    // Keyboard focus goes back to the Reply link the reader came from, not to the page's top.
+    if (answered) focusOn(cardPart(answered, ".comment__reply"));
   }
 
   function appendReply(parent, item) {
@@ -559,6 +566,13 @@
       "&comments_snapshot=" + snapshot + "#comments";
   }
 
+  function replaceList(html) {
+    list.innerHTML = "";
+    list.appendChild(fragment(html));
+    var empty = section.querySelector("[data-comments-empty]");
+    if (empty && list.querySelector("[data-comment-id]")) empty.remove();
+  }
+
   function changeSort(sort) {
     currentSort = sort;
     listFromFirst = true;
@@ -569,8 +583,7 @@
     });
     list.setAttribute("aria-busy", "true");
     fetchThread({ sort: sort }).then(function (result) {
-      list.innerHTML = "";
-      list.appendChild(fragment(result.html));
+      replaceList(result.html);
       list.removeAttribute("aria-busy");
       updatePaging(result.next, result.snapshot);
       setCount(result.count);
@@ -621,8 +634,7 @@
     pendingNew = 0;
     listFromFirst = true;
     fetchThread({ sort: currentSort }).then(function (result) {
-      list.innerHTML = "";
-      list.appendChild(fragment(result.html));
+      replaceList(result.html);
       list.querySelectorAll("[data-comment-id]").forEach(function (item) {
         var id = parseInt(item.dataset.commentId, 10);
         if (id > latestId) flash(item);
