@@ -134,3 +134,24 @@ def test_the_goal_bar_fits_desktop_and_phone(
     assert last["x"] + last["width"] <= box["x"] + box["width"] + 1  # "5,000 $" is not cut off
     bar.screenshot(path=os.path.join(screenshot_dir, f"funding-bar-{width}.png"))
     context.close()
+
+
+def test_copy_buttons_show_only_where_the_script_runs(
+    live_server, page, page_without_js, donate_setup
+):
+    from wagtail.models import Site
+
+    from masthead.funding.models import FundingSettings
+
+    options = FundingSettings.for_site(Site.objects.get(is_default_site=True))
+    options.other_ways = [
+        ("crypto", {"currency": "Bitcoin", "network": "", "address": "bc1qexample"})
+    ]
+    options.save()
+    cache.clear()
+    page_without_js.goto(live_server.url + "/donate/")
+    assert page_without_js.locator("button.copy-button").is_hidden()  # it would do nothing
+    page.goto(live_server.url + "/donate/")
+    copy = page.locator("button.copy-button")
+    copy.click()
+    assert copy.inner_text().startswith("Copied")

@@ -3,6 +3,7 @@
   "use strict";
 
   function setUpCopy(button) {
+    button.hidden = false;  // without this script the button would do nothing: it stays hidden
     button.addEventListener("click", function () {
       var text = button.dataset.copy;
       var done = function () {
