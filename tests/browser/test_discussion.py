@@ -864,3 +864,18 @@ def test_new_comments_shown_on_an_empty_thread_replace_its_empty_note(live_serve
     page.evaluate("document.querySelector('[data-show-new]').click()")
     page.locator("[data-comment-list] [data-comment-id]").first.wait_for()
     assert page.locator("[data-comments-empty]").count() == 0
+
+
+def test_edit_and_delete_after_the_window_say_why_beside_the_comment(live_server, page, article):
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "Written in haste.")
+    page.click("#comment-form button[type=submit]")
+    mine = page.locator(".comment", has_text="Written in haste.").first
+    mine.wait_for()
+    comment = Comment.objects.get()
+    Comment.objects.filter(pk=comment.pk).update(created=comment.created - timedelta(minutes=20))
+    mine.locator("[data-edit]").click()
+    note = mine.locator(".comment__actions .vote__message")
+    expect(note).to_have_text("Comments can only be changed within 15 minutes of posting.")
+    assert mine.locator("[data-edit], [data-delete]").count() == 0
+    assert page.locator(".comment__editor").count() == 0

@@ -907,3 +907,16 @@ def test_a_mistyped_subscription_link_says_so(client, token, action):
     response = client.get(f"/comments/subscriptions/{token}/{action}/")
     assert response.status_code in (400, 404)
     assert "link" in response.content.decode().lower()
+
+
+def test_the_edit_and_delete_pages_say_when_the_window_has_closed(client, article):
+    client.post(f"/comments/{article.pk}/post/", form_data(body="Written in haste."))
+    comment = Comment.objects.get(body="Written in haste.")
+    assert client.get(f"/comments/comment/{comment.pk}/edit/").status_code == 200
+    Comment.objects.filter(pk=comment.pk).update(created=comment.created - timedelta(minutes=20))
+    for page in ("edit", "delete"):
+        refused = client.get(f"/comments/comment/{comment.pk}/{page}/")
+        html = refused.content.decode()
+        assert refused.status_code == 403
+        assert "Comments can only be changed within 15 minutes of posting." in html
+        assert "<form" not in html.split('<section class="narrow-page">')[1]

@@ -4,6 +4,7 @@ from masthead.discussion.services.authors import ERASED_AUTHOR_NAME, author_eras
 from masthead.discussion.services.comments import (
     AnchorInput,
     CommentRefused,
+    comment_change_refusal,
     comment_delete,
     comment_edit,
     comment_post,
@@ -42,6 +43,7 @@ __all__ = [
     "author_erase",
     "author_rename",
     "check_entries",
+    "comment_change_refusal",
     "comment_delete",
     "comment_edit",
     "comment_notify_subscribers",

@@ -216,9 +216,7 @@ def comment_edit(
     """The author rewrites their comment within the edit window; the edit passes moderation again.
     A featured comment whose text changes stops being featured (moderation logs why)."""
     now = now or timezone.now()
-    _check_author_may_change(comment, reader, now)
-    if comment.status == CommentStatus.REMOVED:
-        raise CommentRefused(REMOVED_BY_MODERATOR, status=403)
+    _check_author_may_change(comment, reader, now, editing=True)
     body = _clean_body(body)
     _check_edit_rate(reader, now)
     verdict = moderation.assess(
@@ -503,11 +501,28 @@ def is_author(comment: Comment, reader: Reader) -> bool:
     return bool(reader.key) and reader.key == comment.reader_key
 
 
-def _check_author_may_change(comment: Comment, reader: Reader, now: datetime) -> None:
+def comment_change_refusal(
+    comment: Comment, reader: Reader, *, editing: bool, now: datetime | None = None
+) -> CommentRefused | None:
+    """Why the reader may not edit (`editing`) or delete the comment now, or None: the edit and
+    delete pages say so instead of offering a form that would be refused."""
+    try:
+        _check_author_may_change(comment, reader, now or timezone.now(), editing=editing)
+    except CommentRefused as refusal:
+        return refusal
+    return None
+
+
+def _check_author_may_change(
+    comment: Comment, reader: Reader, now: datetime, *, editing: bool = False
+) -> None:
     if not is_author(comment, reader):
         raise CommentRefused(NOT_YOUR_COMMENT, status=403)
     if comment.deleted:
         raise CommentRefused(ALREADY_DELETED, status=410)
+    # Its author may still withdraw a comment a moderator removed, but not rewrite it.
+    if editing and comment.status == CommentStatus.REMOVED:
+        raise CommentRefused(REMOVED_BY_MODERATOR, status=403)
     minutes = discussion_settings(comment.article).edit_window_minutes
     if now > comment.created + timedelta(minutes=minutes):
         raise CommentRefused(EDIT_WINDOW_OVER.format(minutes=minutes), status=403)

@@ -216,7 +216,7 @@ def edit(request, comment_id):
         if _wants_json(request):
             return JsonResponse({"detail": error.message}, status=error.status)
     else:
-        error = _refusal_unless_author(comment, reader)
+        error = _refusal_unless_author(comment, reader, editing=True)
     return render(
         request,
         "discussion/edit.html",
@@ -242,7 +242,7 @@ def delete(request, comment_id):
         if _wants_json(request):
             return JsonResponse({"detail": error.message}, status=error.status)
     else:
-        error = _refusal_unless_author(comment, reader)
+        error = _refusal_unless_author(comment, reader, editing=False)
     return render(
         request,
         "discussion/delete.html",
@@ -251,11 +251,10 @@ def delete(request, comment_id):
     )
 
 
-def _refusal_unless_author(comment, reader):
-    """Only the author may see the edit and delete pages of a comment (it may be held)."""
-    if reader is None or not services.comments.is_author(comment, reader):
-        return services.CommentRefused(services.comments.NOT_YOUR_COMMENT, status=403)
-    return None
+def _refusal_unless_author(comment, reader, *, editing: bool):
+    """Only the author may see the edit and delete pages of a comment (it may be held), and only
+    while they may still change it (the edit window; no rewriting what a moderator removed)."""
+    return services.comment_change_refusal(comment, reader or _nobody(None), editing=editing)
 
 
 def _nobody(request):

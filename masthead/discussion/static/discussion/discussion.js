@@ -331,6 +331,16 @@
     statusNote(voteForm.closest(".comment__actions") || voteForm, "span", "vote__message", message);
   }
 
+  function refusedChange(item, message) {
+    // Said beside the comment; Edit and Delete go, since they would only be refused again.
+    var actions = cardPart(item, ".comment__actions");
+    if (!actions) return;
+    actions.querySelectorAll(".comment__edit, .comment__delete").forEach(function (control) {
+      control.remove();
+    });
+    statusNote(actions, "span", "vote__message", message);
+  }
+
   function markAwaitingModeration(item) {
     item.classList.add("comment--pending");
     var header = cardPart(item, ".comment__header");
@@ -359,7 +369,11 @@
       .then(function (html) {
         var page = new DOMParser().parseFromString(html, "text/html");
         var source = page.querySelector("textarea[name=body]");
-        if (!source) return;
+        if (!source) {  // refused (the edit window has closed, say): the page says why
+          var why = page.querySelector(".form-errors p");
+          refusedChange(item, why ? why.textContent : "This comment can no longer be changed.");
+          return;
+        }
         var editor = document.createElement("form");
         editor.className = "comment__editor";
         var fieldId = "edit-" + item.id;
@@ -442,7 +456,10 @@
     if (!window.confirm("Delete your comment? Replies to it stay, under “Comment deleted”.")) return;
     var fromPanel = panel && panel.contains(link);
     api("DELETE", "/api/v1/comments/" + commentId).then(function (result) {
-      if (!result.ok) { window.alert(result.data.detail); return; }
+      if (!result.ok) {
+        refusedChange(link.closest("[data-comment-id]"), result.data.detail || "Your comment could not be deleted.");
+        return;
+      }
       if (form && form.closest('[data-comment-id="' + commentId + '"]')) cancelReply();  // not lost with it
       countInBubbles(commentId, -1);  // while its card still names its passage
       leavePicks(commentId);  // a deleted comment is no longer a pick
