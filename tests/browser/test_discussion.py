@@ -310,8 +310,14 @@ def test_a_reported_comment_says_reported_instead_of_offering_the_link_again(
     card = page.locator(f"#comment-{comment.pk}")
     card.locator("[data-report]").click()
     card.get_by_label("Off-topic").check()
+    card.get_by_label("Anything a moderator should know? (optional)").fill(
+        "About the ferry, not the bridge"
+    )
     card.get_by_role("button", name="Send report").click()
     expect(card.locator(".comment__reported")).to_be_visible()
+    from masthead.moderation.models import Report
+
+    assert Report.objects.get(comment=comment).note == "About the ferry, not the bridge"
     for _ in range(2):  # in place, then as the server renders the page
         expect(card.locator(".comment__actions .comment__report")).to_have_text("Reported")
         expect(card.locator("[data-report]")).to_have_count(0)

@@ -497,7 +497,11 @@
     REPORT_REASONS.forEach(function (reason) {
       legend += '<label class="choice"><input type="radio" name="reason" value="' + reason[0] + '" required> ' + reason[1] + "</label>";
     });
-    box.innerHTML = legend + '</fieldset><div class="comment-form__submit"><button type="button" class="link-button" data-cancel>Cancel</button> ' +
+    var noteId = "report-note-" + commentId;
+    box.innerHTML = legend + '</fieldset>' +
+      '<div class="field"><label for="' + noteId + '">Anything a moderator should know? (optional)</label>' +
+      '<input id="' + noteId + '" name="note" maxlength="300"></div>' +
+      '<div class="comment-form__submit"><button type="button" class="link-button" data-cancel>Cancel</button> ' +
       '<button type="submit" class="button">Send report</button></div><p class="field__error" role="alert" hidden></p>';
     actions.after(box);
     box.querySelector("input").focus();
@@ -512,7 +516,8 @@
     box.addEventListener("submit", function (event) {
       event.preventDefault();
       var chosen = box.querySelector("input[name=reason]:checked");
-      api("POST", "/api/v1/comments/" + commentId + "/report", { reason: chosen.value }).then(function (result) {
+      var note = box.querySelector("input[name=note]").value;
+      api("POST", "/api/v1/comments/" + commentId + "/report", { reason: chosen.value, note: note }).then(function (result) {
         if (!result.ok) {
           var error = box.querySelector(".field__error");
           error.textContent = result.data.detail || "Your report could not be sent.";
