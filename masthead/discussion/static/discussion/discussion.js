@@ -208,6 +208,7 @@
           return;
         }
         var wasReply = form.querySelector("[name=parent_id]").value;
+        var postedQuote = form.querySelector("[name=anchor_quote]").value;
         var panelParent = panel && panel.open && panel.contains(form) ? form.closest("[data-comment-id]") : null;
         form.querySelector("textarea").value = "";
         clearPassage();
@@ -219,6 +220,7 @@
         if (result.data.status === "published") {
           var counter = section.querySelector("[data-comment-count]");
           setCount(parseInt(counter.textContent, 10) + 1);
+          if (postedQuote) markNewPassage(posted, postedQuote);
           countInBubbles(result.data.id, 1);
         }
       }).catch(function () {
@@ -762,6 +764,17 @@
       range.insertNode(mark);
     }
     return mark;
+  }
+
+  /* The first comment on a passage marks it in the article at once, as a reload would. */
+  function markNewPassage(posted, quote) {
+    var passage = body && cardPart(posted, ".comment__passage");
+    var anchorId = passage && passage.dataset.anchorId;
+    if (!anchorId || document.querySelector('.passage-bubble[data-anchor-id="' + anchorId + '"]')) return;
+    var mark = markPassage(quote);
+    if (!mark) return;
+    mark.dataset.anchorId = anchorId;
+    addBubble(mark, 0, squeeze(quote), anchorId);  // countInBubbles then counts the comment
   }
 
   function addBubble(mark, count, quote, anchorId) {
