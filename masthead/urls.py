@@ -2,7 +2,6 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from masthead import accounts, views
@@ -10,7 +9,7 @@ from masthead.accounts import views as account_views
 from masthead.api import api
 from masthead.publishing import views as publishing_views
 from masthead.publishing.feeds import AtomSiteFeed, SiteFeed
-from masthead.publishing.sitemaps import PublicPagesSitemap, news_sitemap
+from masthead.publishing.sitemaps import news_sitemap, sitemap
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -20,7 +19,7 @@ urlpatterns = [
     path("donate/", include("masthead.funding.urls")),
     path("feed/", SiteFeed(), name="feed"),
     path("feed/atom/", AtomSiteFeed(), name="feed-atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicPagesSitemap}}, name="sitemap"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
     path("robots.txt", publishing_views.robots_txt, name="robots-txt"),
     # Browsers and feed readers ask for it whatever the page says.

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.shortcuts import render
 from django.utils import timezone, translation
 from wagtail.contrib.sitemaps import Sitemap
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Site
 
 from masthead.publishing import selectors
@@ -22,6 +23,31 @@ class PublicPagesSitemap(Sitemap):
     def items(self):
         pages = self.get_wagtail_site().root_page.get_descendants(inclusive=True).live()
         return selectors.public_pages(pages).order_by("path").defer_streamfields().specific()
+
+
+class CachedSitemap:
+    """/sitemap.xml as the page cache stores it: under the content version, like the pages it
+    lists (every publish, move or deletion makes a new one). Uncached, it reads every live page:
+    1,500 of them took half a second."""
+
+    pk = 0
+    page_cache_variant_source = None
+    page_cache_personal_cookies = ()
+    page_cache_personal_view = None
+    page_cache_cookies: dict[str, str] = {}
+
+    def page_cache_query_values(self, request) -> dict[str, str]:
+        return {}
+
+
+def sitemap(request):
+    from masthead.publishing.page_cache import serve_cached
+
+    return serve_cached(
+        request,
+        CachedSitemap(),
+        lambda: wagtail_sitemap(request, sitemaps={"pages": PublicPagesSitemap}),
+    )
 
 
 def news_language(language_code: str) -> str:

@@ -147,6 +147,25 @@ def test_sitemap_lists_every_live_article(client, newsroom):
         assert "http://testserver" + article.url in urls
 
 
+def test_the_sitemap_comes_from_the_cache_until_something_is_published(client, newsroom):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get("/sitemap.xml")
+    with CaptureQueriesContext(connection) as queries:
+        again = Client().get("/sitemap.xml")
+    assert len(queries) <= 1 and again.content == first.content  # at most the content version
+    assert again["Content-Type"] == first["Content-Type"]
+    assert again["X-Robots-Tag"] == first["X-Robots-Tag"]
+    new = make_article(title="Lighthouse reopens", body_text="The lamp is lit again.")
+    urls = {
+        loc.text
+        for loc in ET.fromstring(Client().get("/sitemap.xml").content).iter(f"{SITEMAP}loc")
+    }
+    assert "http://testserver" + new.url in urls
+
+
 def test_news_sitemap_has_only_the_last_two_days(client, newsroom):
     response = client.get("/news-sitemap.xml")
     root = ET.fromstring(response.content)
