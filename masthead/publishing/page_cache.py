@@ -133,7 +133,16 @@ def is_cacheable(request, personal_cookies=(), personal_view=None, page_id=None)
         return False
     if not any(name in cookies for name in personal_cookies):
         return True
-    return personal_view is not None and not import_string(personal_view)(request, page_id)
+    return personal_view is not None and not _has_personal_view(request, personal_view, page_id)
+
+
+def _has_personal_view(request, personal_view: str, page_id) -> bool:
+    """personal_view's answer, asked once per request: the middleware asks before routing, and a
+    page it could not answer from the cache asks again while it renders."""
+    answers = request.__dict__.setdefault("page_cache_personal_views", {})
+    if (personal_view, page_id) not in answers:
+        answers[personal_view, page_id] = import_string(personal_view)(request, page_id)
+    return answers[personal_view, page_id]
 
 
 # Markers in cached HTML that every response fills in for its own reader (the CSRF token; the

@@ -274,11 +274,11 @@ def search_articles(query: str, *, page_number) -> dict:
     terms = search_terms(query or "")
     if terms is None:
         return {"query": (query or "").strip(), "page_obj": None, "articles": []}
-    articles = public_pages(ArticlePage.objects.live())
-    results = articles.search(terms.query)
+    searched = public_pages(ArticlePage.objects.live())
+    results = searched.search(terms.query)
     newest_first = results.count() > SEARCH_RANKED_MATCHES
     if newest_first:
-        results = articles.order_by("-first_published_at").search(
+        results = searched.order_by("-first_published_at").search(
             terms.query, order_by_relevance=False
         )
     page = paginate(results, page_number=page_number)
