@@ -173,7 +173,7 @@ def comment_out(comment: Comment) -> dict:
 def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuery]):
     """Top-level comments in pages (sorted as asked), each with all its replies in time order,
     and the article's featured comments."""
-    article = selectors.open_article_or_404(article_id)
+    article = selectors.open_article_or_404(article_id, request)
     options = discussion_settings(article)
     reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
 
@@ -227,7 +227,7 @@ def create_comment(
 ):
     """Guests give a name and an e-mail; signed-in readers comment under their account.
     A comment held by moderation is `pending`: visible to its author only."""
-    article = selectors.open_article_or_404(article_id)
+    article = selectors.open_article_or_404(article_id, request)
     reader = request.auth
     comment = services.comment_post(
         article=article,
@@ -269,6 +269,7 @@ def vote(request: HttpRequest, response: HttpResponse, comment_id: int, payload:
         reader=reader,
         value=payload.value,
         guest_votes_per_address=options.guest_votes_per_address,
+        request=request,
     )
     remember_reader(response, reader)
     return Status(
@@ -313,7 +314,7 @@ def subscribe(request: HttpRequest, article_id: int, payload: SubscriptionIn):
     """Double opt-in: a confirmation e-mail is sent; nothing else until the reader confirms.
     An address already subscribed gets the same answer (and no e-mail), like the page's form.
     A signed-in reader's subscription is their account's, listed on their account page."""
-    article = selectors.open_article_or_404(article_id)
+    article = selectors.open_article_or_404(article_id, request)
     services.subscription_request(
         article=article,
         email=payload.email,

@@ -35,6 +35,12 @@ def report_comment(
     """One report per reader and comment; reports from enough distinct readers hide it until a
     moderator decides."""
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
-    comment_report(comment=comment, reader=request.auth, reason=payload.reason, note=payload.note)
+    comment_report(
+        comment=comment,
+        reader=request.auth,
+        reason=payload.reason,
+        note=payload.note,
+        request=request,
+    )
     remember_reader(response, request.auth)
     return Status(202, {"status": "received"})

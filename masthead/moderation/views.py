@@ -13,7 +13,7 @@ from masthead.moderation.services import ReportRefused, comment_report
 
 @require_http_methods(["GET", "POST"])
 def report(request, comment_id):
-    comment = public_comment(comment_id)
+    comment = public_comment(comment_id, request)
     if comment is None:  # held, removed or on a page some readers may not see: nothing to show
         raise Http404
     error = None
@@ -25,6 +25,7 @@ def report(request, comment_id):
                 reader=reader,
                 reason=request.POST.get("reason", ""),
                 note=request.POST.get("note", ""),
+                request=request,
             )
         except ReportRefused as refusal:
             error = refusal

@@ -467,6 +467,81 @@ def test_the_page_endpoints_and_the_api_find_no_closed_article_and_store_nothing
     assert not Comment.objects.exists() and not Subscription.objects.exists()
 
 
+def test_a_reader_who_gave_the_password_takes_part_in_a_protected_articles_discussion(
+    browser_client, article, post
+):
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="members"
+    )
+    earlier = post("Said before the article was protected")
+    token = csrf(browser_client, article)
+    assert b"members" not in browser_client.get(article.url).content  # the password form
+    answer = browser_client.post(
+        f"/_util/authenticate_with_password/{restriction.pk}/{article.pk}/",
+        {"password": "members", "return_url": article.url, "csrfmiddlewaretoken": token},
+    )
+    assert answer.status_code == 302
+    token = browser_client.cookies["csrftoken"].value
+    assert b"Said before the article was protected" in browser_client.get(article.url).content
+
+    comment = {"body": "Hello, members", "author_name": "Ana", "author_email": "ana@example.com"}
+    answers = {
+        "thread": browser_client.get(f"/comments/{article.pk}/"),
+        "updates": browser_client.get(f"/comments/{article.pk}/updates/"),
+        "sort": browser_client.get(f"/comments/{article.pk}/sort/?sort=oldest"),
+        "post": browser_client.post(
+            f"/comments/{article.pk}/post/", {**comment, "csrfmiddlewaretoken": token}
+        ),
+        "api list": browser_client.get(f"/api/v1/articles/{article.pk}/comments"),
+        "api post": post_json(
+            browser_client, f"/api/v1/articles/{article.pk}/comments", comment, token
+        ),
+        "api vote": post_json(
+            browser_client, f"/api/v1/comments/{earlier.pk}/vote", {"value": 1}, token
+        ),
+        "report": browser_client.post(
+            f"/moderation/comment/{earlier.pk}/report/",
+            {"reason": "spam", "csrfmiddlewaretoken": token},
+        ),
+        "link": browser_client.get(f"/comments/comment/{earlier.pk}/"),
+    }
+    assert {name: answer.status_code for name, answer in answers.items()} == {
+        "thread": 200,
+        "updates": 200,
+        "sort": 302,
+        "post": 302,
+        "api list": 200,
+        "api post": 201,
+        "api vote": 200,
+        "report": 302,
+        "link": 302,
+    }
+    assert b"Said before the article was protected" in answers["thread"].content
+    assert Comment.objects.filter(body="Hello, members").count() == 2
+    earlier.refresh_from_db()
+    assert earlier.up == 1 and earlier.reports.count() == 1
+
+    # A reader who has not given the password still finds nothing.
+    stranger = Client(enforce_csrf_checks=True)
+    stranger_token = csrf(stranger, article)
+    refused = {
+        "thread": stranger.get(f"/comments/{article.pk}/"),
+        "api list": stranger.get(f"/api/v1/articles/{article.pk}/comments"),
+        "api vote": post_json(
+            stranger, f"/api/v1/comments/{earlier.pk}/vote", {"value": -1}, stranger_token
+        ),
+        "link": stranger.get(f"/comments/comment/{earlier.pk}/"),
+    }
+    assert {name: answer.status_code for name, answer in refused.items()} == {
+        "thread": 404,
+        "api list": 404,
+        "api vote": 409,
+        "link": 404,
+    }
+
+
 def feature(comment):
     from masthead.moderation.services import comment_feature
 

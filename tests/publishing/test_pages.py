@@ -345,3 +345,36 @@ def test_a_site_with_a_thousand_password_protected_articles_still_shows_the_othe
     for url in [ferry.url, f"/comments/{ferry.pk}/", f"/api/v1/articles/{ferry.pk}/comments"]:
         assert client.get(url).status_code == 200, url
     assert client.get(f"/comments/{protected.pk}/").status_code == 404
+
+
+def test_a_password_protected_article_asks_for_its_password_in_the_sites_layout(client, newsroom):
+    from wagtail.models import PageViewRestriction
+
+    article = newsroom["articles"]["ferry"]
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="members"
+    )
+    asked = client.get(article.url)
+    page = BeautifulSoup(asked.content, "html.parser")
+    assert asked.status_code == 200
+    assert page.select_one("header.site-header") is not None
+    assert page.h1.get_text(strip=True) == article.title
+    assert "Islanders welcomed" not in asked.content.decode()
+    form = page.select_one("form.stacked-form")
+    action = form["action"]
+    assert action == f"/_util/authenticate_with_password/{restriction.pk}/{article.pk}/"
+    token = client.cookies["csrftoken"].value
+
+    wrong = client.post(
+        action, {"password": "guess", "return_url": article.url, "csrfmiddlewaretoken": token}
+    )
+    wrong_page = BeautifulSoup(wrong.content, "html.parser")
+    assert wrong_page.select_one("header.site-header") is not None
+    assert wrong_page.select_one('[role="alert"]') is not None
+
+    right = client.post(
+        action, {"password": "members", "return_url": article.url, "csrfmiddlewaretoken": token}
+    )
+    assert right.status_code == 302 and right["Location"] == article.url
+    opened = client.get(article.url).content.decode()
+    assert "Islanders welcomed" in opened and 'id="comments"' in opened

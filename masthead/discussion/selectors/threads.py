@@ -480,23 +480,20 @@ def hidden_branches(article_id: int) -> RawSQL:
     return RawSQL(sql, (article_id, *OWN_UNPUBLISHED))  # noqa: S611 (values are parameters)
 
 
-def public_comment(comment_id: int) -> Comment | None:
+def public_comment(comment_id: int, request=None) -> Comment | None:
     """A comment every reader can see: published, not deleted, not below a held comment, on a
-    live article that is not restricted to some readers."""
-    from masthead.publishing.models import ArticlePage
-    from masthead.publishing.selectors import public_pages
+    live article that is not restricted to some readers, or that this request has opened (see
+    open_article)."""
+    from masthead.discussion.selectors.articles import is_open_article
 
     comment = (
-        Comment.objects.filter(
-            pk=comment_id,
-            status=CommentStatus.PUBLISHED,
-            deleted__isnull=True,
-            article__in=public_pages(ArticlePage.objects.live()),
-        )
+        Comment.objects.filter(pk=comment_id, status=CommentStatus.PUBLISHED, deleted__isnull=True)
         .select_related("article")
         .first()
     )
-    if comment is not None and comment.parent_id is not None:
+    if comment is None or not is_open_article(comment.article_id, request):
+        return None
+    if comment.parent_id is not None:
         below_held = Comment.objects.filter(pk__in=hidden_branches(comment.article_id))
         if below_held.filter(pk=comment.pk).exists():
             return None

@@ -27,13 +27,15 @@ def vote_cast(
     reader: Reader,
     value: int,
     guest_votes_per_address: int = 5,
+    request=None,
     now: datetime | None = None,
 ) -> Comment:
     """Record a reader's vote (1, -1, or 0 to withdraw) and return the comment with its new score.
 
     One vote per reader per comment: an account, or a guest's signed cookie; a second vote
     replaces the first. Guests clearing cookies are capped per comment by their address's hash.
-    Counts are recomputed from the votes, so concurrent votes cannot drift them.
+    Counts are recomputed from the votes, so concurrent votes cannot drift them. `request`, the
+    reader's, opens an article restricted to some readers to those it lets in.
     """
     from masthead.discussion.services.comments import is_author, thread_changed
 
@@ -42,7 +44,7 @@ def vote_cast(
     if (
         comment.status != CommentStatus.PUBLISHED
         or comment.deleted
-        or not selectors.is_open_article(comment.article_id)
+        or not selectors.is_open_article(comment.article_id, request)
     ):
         raise VoteRefused(NOT_VOTABLE, status=409)
     if is_author(comment, reader):

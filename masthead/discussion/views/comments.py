@@ -48,7 +48,7 @@ def _comment_html(request, comment, *, reader) -> str:
 @require_POST
 def post_comment(request, article_id):
     """Post a comment; redirect to it (or answer JSON), or show the form again with the text kept."""
-    article = selectors.open_article_or_404(article_id)
+    article = selectors.open_article_or_404(article_id, request)
     options = discussion_settings(article)
     form = CommentForm(request.POST, invitation=options.invitation)
     form.is_valid()  # fills cleaned_data; the rules themselves are the service's
@@ -139,11 +139,11 @@ def _refused(request, article, form, refusal):
 @require_GET
 def comment_link(request, comment_id):
     """A comment's lasting address (e-mails link here): the page of its thread that shows it."""
-    comment = selectors.public_comment(int(comment_id))
+    comment = selectors.public_comment(int(comment_id), request)
     if comment is None:
         # Removed or deleted since the link was sent: the conversation is still there.
         gone = Comment.objects.filter(pk=comment_id).select_related("article").first()
-        if gone is None or not selectors.is_open_article(gone.article_id):
+        if gone is None or not selectors.is_open_article(gone.article_id, request):
             raise Http404("This comment is not available.")
         return redirect(f"{gone.article.url}#comments")
     return _redirect_to_comment(request, comment)
@@ -173,6 +173,7 @@ def vote(request, comment_id):
             reader=reader,
             value=value,
             guest_votes_per_address=options.guest_votes_per_address,
+            request=request,
         )
     except services.VoteRefused as refusal:
         message = refusal.message

@@ -12,7 +12,7 @@ from masthead.discussion.readers import request_network
 @require_POST
 def subscribe(request, article_id):
     """ "Notify me" without commenting."""
-    article = selectors.open_article_or_404(article_id)
+    article = selectors.open_article_or_404(article_id, request)
     try:
         services.subscription_request(
             article=article,

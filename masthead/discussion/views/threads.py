@@ -49,7 +49,8 @@ class ThreadFragment:
 @require_GET
 def thread(request, article_id):
     """A page of the thread as list items: "load more", sorting and "show new" fetch this."""
-    if not selectors.is_open_article(article_id):  # first: the cache key reads the thread's row
+    # First: the cache key reads the thread's row.
+    if not selectors.is_open_article(article_id, request):
         raise Http404("No such article.")
     return serve_cached(
         request, ThreadFragment(article_id), lambda: _thread_fragment(request, article_id)
@@ -57,7 +58,7 @@ def thread(request, article_id):
 
 
 def _thread_fragment(request, article_id):
-    article = selectors.open_article_or_404(article_id)
+    article = selectors.open_article_or_404(article_id, request)
     options = discussion_settings(article)
     reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
     sort = request.GET.get("sort") or chosen_sort(request, options)
@@ -99,7 +100,7 @@ def _thread_fragment(request, article_id):
 @require_GET
 def sort(request, article_id):
     """Choose the sort order (remembered in a cookie) and go back to the comments."""
-    article = selectors.open_article_or_404(article_id)
+    article = selectors.open_article_or_404(article_id, request)
     response = redirect(f"{article.url}#comments")
     if request.GET.get("sort") in SortOrder.values:
         _remember_sort(response, request.GET["sort"])
@@ -113,7 +114,7 @@ def _remember_sort(response, value):
 @require_GET
 def updates(request, article_id):
     """How many comments arrived since the reader's newest; a 304 while nothing has changed."""
-    if not selectors.is_open_article(int(article_id)):
+    if not selectors.is_open_article(int(article_id), request):
         raise Http404("No such article.")
     stats = selectors.thread_stats(int(article_id))
     since = parse_id(request.GET.get("since")) or 0
@@ -143,7 +144,7 @@ async def stream(request, article_id):
         raise Http404(
             "Live streams are served over ASGI (masthead serve); poll the updates URL instead."
         )
-    if not await sync_to_async(selectors.is_open_article)(int(article_id)):
+    if not await sync_to_async(selectors.is_open_article)(int(article_id), request):
         raise Http404("No such article.")
     response = StreamingHttpResponse(
         live.event_stream(int(article_id)), content_type="text/event-stream"

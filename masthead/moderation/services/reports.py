@@ -23,11 +23,18 @@ class ReportRefused(Refused):
 
 
 def comment_report(
-    *, comment, reader, reason: str, note: str = "", now: datetime | None = None
+    *,
+    comment,
+    reader,
+    reason: str,
+    note: str = "",
+    request=None,
+    now: datetime | None = None,
 ) -> Report:
     """Record a reader's report (once per reader and comment) and hide the comment when reports
     from the site's threshold of distinct readers have come in. Hiding is logged like a decision
-    (by nobody) so a moderator can see why a comment went back to the queue."""
+    (by nobody) so a moderator can see why a comment went back to the queue. `request`, the
+    reader's, opens an article restricted to some readers to those it lets in."""
     from masthead.discussion.models import CommentStatus
     from masthead.discussion.selectors import is_open_article
     from masthead.discussion.services.comments import is_author, thread_changed
@@ -41,7 +48,7 @@ def comment_report(
     if (
         comment.status != CommentStatus.PUBLISHED
         or comment.deleted
-        or not is_open_article(comment.article_id)
+        or not is_open_article(comment.article_id, request)
     ):
         raise ReportRefused(NOT_REPORTABLE, status=409)
     if is_author(comment, reader):
