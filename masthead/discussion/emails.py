@@ -1,6 +1,9 @@
 """The e-mails discussion sends: subscription confirmations and notifications (with digests)."""
 
-from django.core.mail import EmailMultiAlternatives
+import contextlib
+import smtplib
+
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -22,8 +25,42 @@ def _site_name(article) -> str:
     return SiteIdentity.name_for(article.get_site())
 
 
+class Mailing:
+    """A run of notifications to many readers: one connection to the mail server for all of them
+    (not a new one, with its TLS handshake, per e-mail) and each site's name looked up once."""
+
+    def __init__(self):
+        self._connection = get_connection()
+        self._site_names: dict[int, str] = {}
+
+    @property
+    def connection(self):
+        # Opened here, not by the send: a backend closes again the connections it opened itself.
+        self._connection.open()
+        return self._connection
+
+    def site_name(self, article) -> str:
+        if article.pk not in self._site_names:
+            self._site_names[article.pk] = _site_name(article)
+        return self._site_names[article.pk]
+
+    def reconnect(self) -> None:
+        """After a failed send: the next e-mail opens a fresh connection."""
+        with contextlib.suppress(smtplib.SMTPException, OSError):  # it is being dropped anyway
+            self._connection.close()
+
+    def close(self) -> None:
+        self._connection.close()
+
+
 def _send(
-    *, subject: str, to: str, template: str, context: dict, unsubscribe_url: str | None = None
+    *,
+    subject: str,
+    to: str,
+    template: str,
+    context: dict,
+    unsubscribe_url: str | None = None,
+    connection=None,
 ) -> None:
     headers = {"Auto-Submitted": "auto-generated"}
     if unsubscribe_url:
@@ -35,6 +72,7 @@ def _send(
         body=render_to_string(f"discussion/emails/{template}.txt", context),
         to=[to],
         headers=headers,
+        connection=connection,
     )
     message.attach_alternative(
         render_to_string(f"discussion/emails/{template}.html", context), "text/html"
@@ -61,9 +99,10 @@ def send_confirmation(subscription) -> None:
     )
 
 
-def send_notification(subscriptions, comments) -> None:
+def send_notification(subscriptions, comments, mailing: Mailing | None = None) -> None:
     """One e-mail about new comments for a reader's subscriptions (one or both kinds) to an
-    article; comments answering the reader are marked as replies to them."""
+    article; comments answering the reader are marked as replies to them. Sent on `mailing`'s
+    connection when given."""
     subscription = subscriptions[0]
     article = subscription.article
     kinds = {s.kind for s in subscriptions}
@@ -85,7 +124,7 @@ def send_notification(subscriptions, comments) -> None:
     context = {
         "article": article,
         "article_url": absolute_url(article.url),
-        "site_name": _site_name(article),
+        "site_name": mailing.site_name(article) if mailing else _site_name(article),
         "comments": items,
         "unsubscribe_url": unsubscribe_url,
         "all_replies": all(item["is_reply_to_you"] for item in items),
@@ -97,6 +136,7 @@ def send_notification(subscriptions, comments) -> None:
         template="notification",
         context=context,
         unsubscribe_url=unsubscribe_url,
+        connection=mailing.connection if mailing else None,
     )
 
 

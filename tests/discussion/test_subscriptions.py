@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django.utils import timezone
 
@@ -82,11 +83,8 @@ def test_a_name_with_line_breaks_is_shown_on_one_line_and_mailed(
     ]
 
 
-class OneAddressRefused:
+class OneAddressRefused(BaseEmailBackend):
     """A mail server that refuses one recipient."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         if any("bounce@example.com" in m.to for m in messages):
@@ -277,13 +275,15 @@ def test_confirm_link_page(client, article, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def smtp_server():
-    """A real SMTP server on loopback (aiosmtpd), collecting what it receives."""
+    """A real SMTP server on loopback (aiosmtpd), collecting what it receives; each envelope
+    carries the session (the connection) it came over as `session`."""
     from aiosmtpd.controller import Controller
 
     received = []
 
     class Collector:
         async def handle_DATA(self, server, session, envelope):
+            envelope.session = session
             received.append(envelope)
             return "250 OK"
 
@@ -322,6 +322,27 @@ def test_notification_travels_through_a_real_smtp_server(
     assert message["List-Unsubscribe"].strip().startswith("<http")
     assert message["List-Unsubscribe-Post"].strip() == "List-Unsubscribe=One-Click"
     assert "Sent over SMTP" in message.get_body(("plain",)).get_content()
+
+
+def test_a_comment_is_mailed_to_all_its_subscribers_over_one_connection(
+    article, post, settings, smtp_server, django_capture_on_commit_callbacks
+):
+    """A busy thread's subscribers are mailed in one run: one connection (and TLS handshake) to
+    the mail server for all of them, not one each."""
+    addresses = [f"reader{number}@example.com" for number in range(4)]
+    for address in addresses:
+        subscribe_and_confirm(article, address, "all", django_capture_on_commit_callbacks)
+    port, received = smtp_server
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    with django_capture_on_commit_callbacks(execute=True):
+        post("Word for everyone", reader=guest(), name="Ines")
+    deadline = time.time() + 5
+    while len(received) < len(addresses) and time.time() < deadline:
+        time.sleep(0.05)
+    assert sorted(envelope.rcpt_tos[0] for envelope in received) == addresses
+    assert len({id(envelope.session) for envelope in received}) == 1
 
 
 def test_read_and_reply_link_opens_the_page_that_shows_the_comment(

@@ -220,11 +220,17 @@ def comment_notify_subscribers(*, comment_id: int, now: datetime | None = None) 
     return _deliver_each(recipients, now)
 
 
-def subscription_deliver(*, subscription: Subscription, now: datetime | None = None) -> bool:
+def subscription_deliver(
+    *,
+    subscription: Subscription,
+    now: datetime | None = None,
+    mailing: emails.Mailing | None = None,
+) -> bool:
     """Send what has gathered for a subscriber, at most once per digest window. True if sent.
 
     A reader subscribed to both kinds on the article gets one e-mail for both: the window is
-    theirs, not each subscription's, and replies to their comments are marked in it."""
+    theirs, not each subscription's, and replies to their comments are marked in it. A run over
+    many subscribers passes its `mailing` (one connection to the mail server)."""
     now = now or timezone.now()
     window = timedelta(minutes=conf.NOTIFICATION_DIGEST_MINUTES)
     with transaction.atomic():
@@ -254,23 +260,31 @@ def subscription_deliver(*, subscription: Subscription, now: datetime | None = N
         Subscription.objects.filter(pk__in=[s.pk for s in following]).update(last_notified=now)
         # Sent inside the transaction: if the mail server refuses, the comments stay pending for
         # the next run instead of being lost.
-        emails.send_notification(following, comments)
+        emails.send_notification(following, comments, mailing)
     return True
 
 
 def _deliver_each(subscriptions, now: datetime) -> int:
-    """Deliver to every subscriber once; one that fails (a refused address, a mail server hiccup)
-    is logged and retried on the next run, and does not hold up the others."""
+    """Deliver to every subscriber once, over one connection to the mail server; one that fails
+    (a refused address, a mail server hiccup) is logged and retried on the next run, and does
+    not hold up the others."""
     sent, readers = 0, set()
-    for subscription in subscriptions:
-        reader = (subscription.article_id, subscription.email)
-        if reader in readers:
-            continue  # their other subscription's e-mail covered this one
-        readers.add(reader)
-        try:
-            sent += subscription_deliver(subscription=subscription, now=now)
-        except Exception:
-            logger.exception("Could not send notifications to subscription %s", subscription.pk)
+    mailing = None
+    try:
+        for subscription in subscriptions:
+            reader = (subscription.article_id, subscription.email)
+            if reader in readers:
+                continue  # their other subscription's e-mail covered this one
+            readers.add(reader)
+            mailing = mailing or emails.Mailing()
+            try:
+                sent += subscription_deliver(subscription=subscription, now=now, mailing=mailing)
+            except Exception:
+                logger.exception("Could not send notifications to subscription %s", subscription.pk)
+                mailing.reconnect()
+    finally:
+        if mailing is not None:
+            mailing.close()
     return sent
 
 
