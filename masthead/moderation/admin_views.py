@@ -95,7 +95,12 @@ def queue(request):
     comments = selectors.queue_comments(
         queue=kind, article_id=article_id, author=author, reason=reason, now=now
     )
-    page = selectors.paginate(comments, request.GET.get("p"))
+    counts = selectors.queue_counts(now)
+    # Unfiltered, the queue is the one its tab counts: the paginator need not count it again.
+    unfiltered = not (article_id or author or reason)
+    page = selectors.paginate(
+        comments, request.GET.get("p"), count=counts[kind] if unfiltered else None
+    )
     records = selectors.author_records(page.object_list, now=now)
     items = [(comment, records[comment.pk]) for comment in page.object_list]
     for comment, _ in items:
@@ -109,7 +114,7 @@ def queue(request):
             "queues": [
                 (key, label, count)
                 for (key, label), count in zip(
-                    selectors.QUEUES.items(), selectors.queue_counts(now).values(), strict=True
+                    selectors.QUEUES.items(), counts.values(), strict=True
                 )
             ],
             "items": items,

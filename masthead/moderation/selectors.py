@@ -226,8 +226,13 @@ def commented_articles(*, limit: int = 200):
     )
 
 
-def paginate(queryset, page_number, per_page: int = PER_PAGE):
-    return Paginator(queryset, per_page).get_page(page_number)
+def paginate(queryset, page_number, per_page: int = PER_PAGE, count: int | None = None):
+    """A page of the queryset; `count`, when the caller has counted it already, spares the
+    paginator counting it again."""
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not computed
+    return paginator.get_page(page_number)
 
 
 def recent_decisions(*, limit: int = 200):

@@ -40,6 +40,28 @@ def test_queue_shows_held_comments_with_context_reasons_and_history(mod_client, 
     assert 'data-key="a"' in html  # keyboard shortcuts wired to the buttons
 
 
+def test_a_queue_is_counted_once_and_its_pages_add_up(mod_client, article, post):
+    """The tab counts each queue; the list of the queue shown reuses its count (a full count of
+    a long queue is the slowest query of the page), unless a filter narrows it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.discussion.models import Comment
+
+    for number in range(selectors.PER_PAGE + 3):
+        held = post(f"Held comment number {number} about the harbour.", name=f"Reader {number}")
+        Comment.objects.filter(pk=held.pk).update(status=CommentStatus.PENDING)
+    with CaptureQueriesContext(connection) as queries:
+        html = mod_client.get("/admin/moderation/?queue=pending&p=2").content.decode()
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    counted = [sql for sql in counts if "discussion_comment" in sql]
+    assert len(counted) == len(selectors.QUEUES)
+    assert "Page 2 of 2" in html and html.count('class="mod-item"') == 3
+
+    filtered = mod_client.get("/admin/moderation/?queue=pending&author=Reader 1").content.decode()
+    assert filtered.count('class="mod-item"') == 11  # Reader 1 and Reader 10-19
+
+
 def test_queue_needs_the_moderation_permission(client, django_user_model, article):
     from django.contrib.auth.models import Permission
 
