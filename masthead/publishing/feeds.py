@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from wagtail.models import Site
 
 from masthead.publishing import selectors
@@ -53,7 +54,8 @@ class SiteFeed(Feed):
         return xml_text(article.title)
 
     def item_description(self, article):
-        return xml_text(article.standfirst)
+        # Feed readers take RSS descriptions and Atom html summaries as HTML; a standfirst is text.
+        return escape(xml_text(article.standfirst))
 
     def item_link(self, article):
         return article.get_url(self.request)

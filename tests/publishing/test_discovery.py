@@ -113,6 +113,25 @@ def test_a_control_character_pasted_into_a_headline_leaves_the_feeds_valid(clien
     assert "Storm warning" in text
 
 
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_a_standfirst_is_shown_by_feed_readers_as_the_text_the_editor_wrote(client, newsroom, url):
+    """RSS descriptions and Atom's html summaries are HTML: a plain-text standfirst is escaped
+    once more, so that "<b>" reaches the reader as those characters, not as markup."""
+    import html
+
+    make_article(
+        section=newsroom["world"],
+        title="Rates",
+        standfirst="Rates < 5% & <b>rising</b>, says the <script>bank</script>",
+    )
+    root = ET.fromstring(client.get(url).content)
+    summaries = [
+        element.text for element in root.iter() if element.tag in ("description", ATOM + "summary")
+    ]
+    shown = [html.unescape(re.sub(r"<[^>]*>", "", text or "")) for text in summaries]
+    assert "Rates < 5% & <b>rising</b>, says the <script>bank</script>" in shown
+
+
 @pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/world/feed/"])
 def test_a_feed_costs_the_same_queries_however_many_articles_it_lists(
     client, newsroom, url, django_assert_max_num_queries
