@@ -300,6 +300,8 @@ WAGTAIL_SITE_NAME = env.str("MASTHEAD_SITE_NAME", "The Harbour Ledger")
 WAGTAILADMIN_BASE_URL = env.str("MASTHEAD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILIMAGES_IMAGE_MODEL = "publishing.CreditedImage"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Wagtail turns WebP and AVIF into PNG, several times their size for a photo: keep them.
+WAGTAILIMAGES_FORMAT_CONVERSIONS = {"webp": "webp", "avif": "avif"}
 # Documents go through Wagtail's view, which checks a private collection's privacy; "direct" or
 # "redirect" would link /media/documents/, which the media route refuses (see serve_media).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -1,5 +1,7 @@
 """Uploaded files: images from /media/, documents only through Wagtail's view, which checks privacy."""
 
+import io
+
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
@@ -64,6 +66,23 @@ def test_images_and_their_renditions_are_still_served_from_media():
         response = Client().get(url)
         assert response.status_code == 200, url
         assert downloaded(response)[:2] == b"\xff\xd8"  # a JPEG
+
+
+@pytest.mark.parametrize("fmt", ["WEBP", "AVIF"])
+def test_webp_and_avif_photos_keep_their_format_in_every_size(fmt):
+    """Wagtail turns WebP and AVIF into PNG by default: a 700 KB photo became a 6 MB gallery
+    image. They stay in their own (smaller) format."""
+    from django.core.files.images import ImageFile
+
+    from masthead.publishing.models import CreditedImage
+    from tests.factories import image_bytes
+
+    image = CreditedImage(title="Harbour at dusk")
+    image.file = ImageFile(io.BytesIO(image_bytes(1600, 1000, fmt=fmt)), name=f"dusk.{fmt.lower()}")
+    image.save()
+    for spec in ("width-800", "max-2400x2400", "fill-1200x630"):
+        rendition = image.get_rendition(spec)
+        assert rendition.file.name.endswith(f".{fmt.lower()}"), spec
 
 
 def test_the_site_icon_is_found_where_browsers_look(client):
