@@ -1,6 +1,10 @@
 """The article editor's form."""
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.admin.forms import WagtailAdminPageForm
 
@@ -36,4 +40,12 @@ class ArticlePageForm(WagtailAdminPageForm):
         stored = self.instance.first_published_at
         if submitted and stored and submitted == stored.replace(second=0, microsecond=0):
             return stored
+        # A future date does not delay anything: the article goes live now, dated (and leading
+        # the front page) as of that day. Editors who meant an embargo want the schedule.
+        if submitted and submitted > timezone.now() + timedelta(minutes=1):
+            raise ValidationError(
+                "The publish date cannot be in the future: publishing now would show this "
+                "article at once, dated that day. To publish it later, use “Set schedule” "
+                "(Publish menu) instead, and leave this date empty."
+            )
         return submitted

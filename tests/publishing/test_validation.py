@@ -154,9 +154,48 @@ def test_saving_an_article_keeps_its_publish_date_to_the_second(newsroom, admin_
     form.cleaned_data = {"first_published_at": stored.replace(second=0, microsecond=0)}
     assert form.clean_first_published_at() == stored
     # a date the editor changed is taken as given
-    moved = stored.replace(second=0, microsecond=0) + timedelta(hours=2)
+    moved = stored.replace(second=0, microsecond=0) - timedelta(hours=2)
     form.cleaned_data = {"first_published_at": moved}
     assert form.clean_first_published_at() == moved
+
+
+def test_a_future_publish_date_is_refused_and_points_to_the_schedule(admin_client, newsroom):
+    """A future "publish date" does not embargo anything: the article went live at once, dated
+    2030 in pages and feeds and leading the front page until then."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    world, ada = newsroom["world"], newsroom["ada"]
+    future = (timezone.localtime() + timedelta(days=30)).strftime("%Y-%m-%d %H:%M")
+    data = article_form_data(
+        title="Embargoed budget story",
+        slug="embargoed-budget-story",
+        author=ada,
+        first_published_at=future,
+        **{
+            "standfirst": "The council's plans, out on Monday.",
+            "body-count": "1",
+            "body-0-type": "paragraph",
+            "body-0-value": '{"blocks":[{"key":"a","text":"The budget.","type":"unstyled",'
+            '"depth":0,"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}',
+            "body-0-deleted": "",
+            "body-0-order": "0",
+            "body-0-id": "",
+            "action-publish": "action-publish",
+        },
+    )
+    response = admin_client.post(f"/admin/pages/add/publishing/articlepage/{world.pk}/", data)
+    assert response.status_code == 200
+    assert "The publish date cannot be in the future" in response.content.decode()
+    assert not ArticlePage.objects.filter(slug="embargoed-budget-story", live=True).exists()
+
+    past = (timezone.localtime() - timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+    data["first_published_at"] = past
+    response = admin_client.post(f"/admin/pages/add/publishing/articlepage/{world.pk}/", data)
+    assert response.status_code == 302
+    article = ArticlePage.objects.get(slug="embargoed-budget-story")
+    assert article.live and article.first_published_at < timezone.now() - timedelta(days=2)
 
 
 def test_a_new_gallery_opens_with_the_two_photo_slots_it_needs():
