@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from masthead.moderation.core.lexicon import unmatchable_additions
 from masthead.moderation.core.signals import unreadable_domain_entries
 
 
@@ -56,6 +57,10 @@ UNREADABLE_DOMAINS = _(
     "(https://www.gov.uk/)."
 )
 UNREADABLE_RECIPIENTS = _("Not an e-mail address: {lines}. Put one address per line.")
+UNMATCHABLE_ADDITIONS = _(
+    "Would never match a comment: {lines}. The filter reads words in Latin letters and digits "
+    "(accents are ignored); a line of symbols only, or in another script, finds nothing."
+)
 
 
 def _quoted(lines: list[str]) -> str:
@@ -163,6 +168,9 @@ class ModerationSettings(BaseSiteSetting):
             unreadable = unreadable_domain_entries(self.lines(getattr(self, name)))
             if unreadable:
                 errors[name] = UNREADABLE_DOMAINS.format(lines=_quoted(unreadable))
+        unmatchable = unmatchable_additions(self.lines(self.lexicon_additions))
+        if unmatchable:
+            errors["lexicon_additions"] = UNMATCHABLE_ADDITIONS.format(lines=_quoted(unmatchable))
         unreadable = [line for line in self.lines(self.alert_recipients) if not _is_email(line)]
         if unreadable:
             errors["alert_recipients"] = UNREADABLE_RECIPIENTS.format(lines=_quoted(unreadable))

@@ -9,6 +9,7 @@ from django.test import Client
 from masthead.discussion.models import CommentStatus
 from masthead.moderation import selectors
 from masthead.moderation.models import (
+    UNMATCHABLE_ADDITIONS,
     UNREADABLE_DOMAINS,
     UNREADABLE_RECIPIENTS,
     Ban,
@@ -472,6 +473,37 @@ def test_a_settings_line_the_filter_cannot_read_is_refused_by_name_and_kept(admi
     fields["alert_recipients"] = "desk@example.org"
     assert admin_client.post(edit_url, fields).status_code == 302
     assert ModerationSettings.objects.get().allow_domains == "https://www.gov.uk/\nbbc.co.uk"
+
+
+def test_a_lexicon_addition_that_could_never_match_is_refused_by_name_and_kept(
+    admin_client, article
+):
+    """A line of symbols, or a word in another script, would be saved and never hold a comment."""
+    url = "/admin/settings/moderation/moderationsettings/"
+    edit_url = admin_client.get(url, follow=True).request["PATH_INFO"]
+    fields = {
+        "mode": "post",
+        "strictness": "balanced",
+        "abuse_action": "hold",
+        "allow_domains": "",
+        "block_domains": "",
+        "lexicon_additions": "crétin\n♥♥♥\nbanana-brain\nПутин",
+        "report_threshold": "3",
+        "retrain_after": "50",
+        "alert_moderators": "on",
+        "alert_recipients": "",
+    }
+    response = admin_client.post(edit_url, fields)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert str(UNMATCHABLE_ADDITIONS).format(lines="“♥♥♥”, “Путин”") in html
+    textarea = BeautifulSoup(html, "html.parser").find("textarea", {"name": "lexicon_additions"})
+    assert "Путин" in textarea.get_text()
+    assert not ModerationSettings.objects.filter(lexicon_additions__contains="crétin").exists()
+
+    fields["lexicon_additions"] = "crétin\nbanana-brain"
+    assert admin_client.post(edit_url, fields).status_code == 302
+    assert ModerationSettings.objects.get().lexicon_additions == "crétin\nbanana-brain"
 
 
 def group_member(django_user_model, group: str):

@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .normalise import Normalised
+from .normalise import Normalised, normalise
 
-__all__ = ["AbuseHit", "Lexicon", "load_lexicon", "mask"]
+__all__ = ["AbuseHit", "Lexicon", "load_lexicon", "mask", "site_term", "unmatchable_additions"]
 
 DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "starter" / "lexicon.tsv"
 
@@ -329,6 +329,7 @@ class Lexicon:
         self._skel: dict[str, list[tuple[str, str, re.Pattern[str], tuple[str, ...]]]] = {}
         self._by_first: dict[str, list[tuple[str, str, re.Pattern[str], tuple[str, ...]]]] = {}
         self._multi_first: set[str] = set()
+        self._most_words = 1
         for cat, term, exceptions in entries:
             term = " ".join(term.strip().lower().split())
             if not term:
@@ -345,14 +346,27 @@ class Lexicon:
             self._by_first.setdefault(_fold(term[0]), []).append(item)
             if " " in term:
                 self._multi_first.add(_fold(term.split()[0]))
+                self._most_words = max(self._most_words, len(term.split()))
         self._cached = functools.lru_cache(maxsize=65536)(self._candidates)
 
     def with_additions(self, additions: Iterable[str]) -> Lexicon:
-        """A copy with site terms added (category ``site``: treated like slurs)."""
-        extra = [("site", t, ()) for t in additions if t and t.strip()]
-        if not extra:
+        """A copy with a site's terms added (category ``site``: treated like slurs).
+
+        Each addition is read as :func:`site_term` reads it, so it matches what it would match
+        in a comment. A site's addition of a word the lexicon already has takes the site's
+        meaning (held wherever it appears): the built-in entry, an insult that only counts when
+        aimed at a reader say, is dropped. A built-in slur is kept: it is held everywhere already.
+        """
+        terms = tuple(dict.fromkeys(t for t in map(site_term, additions) if t))
+        if not terms:
             return self
-        return Lexicon([*self.entries, *extra])
+        return _with_site_terms(self, terms)
+
+    def _replaced_by(self, terms: tuple[str, ...]) -> Lexicon:
+        slurs = {term for cat, term, _e in self.entries if cat == "slur"}
+        added = set(terms) - slurs
+        kept = [e for e in self.entries if e[1] not in added]
+        return Lexicon([*kept, *(("site", t, ()) for t in terms if t in added)])
 
     def _candidates(
         self, word: str
@@ -380,7 +394,7 @@ class Lexicon:
         spans: list[tuple[str, int, int]] = list(toks)
         for i, (first, start, _end) in enumerate(toks):
             if _fold(first) in self._multi_first:
-                for size in (2, 3):
+                for size in range(2, max(3, self._most_words) + 1):
                     if i + size <= len(toks):
                         part = toks[i : i + size]
                         spans.append((" ".join(t[0] for t in part), start, part[-1][2]))
@@ -492,6 +506,32 @@ class Lexicon:
             if near:
                 out.append(AbuseHit("dehumanising", term, f"{near[0][2]} … {matched}"))
         return out
+
+
+@functools.lru_cache(maxsize=16)
+def _with_site_terms(base: Lexicon, terms: tuple[str, ...]) -> Lexicon:
+    # assess() asks for the same site's lexicon with every comment: compile it once
+    return base._replaced_by(terms)
+
+
+@functools.lru_cache(maxsize=4096)
+def site_term(addition: str) -> str:
+    """A site's lexicon addition as the filter matches it: normalised exactly as a comment is
+    (accents, look-alikes, leet digits, split letters), then reduced to the words a comment is
+    scanned for ("Crétin" -> "cretin", "Banana-Brain!" -> "banana brain"). Empty when nothing in
+    it can match: symbols only, or words in a script other than Latin."""
+    return " ".join(_TOKEN_RE.findall(normalise(addition or "").text))
+
+
+def unmatchable_additions(additions: Iterable[str]) -> list[str]:
+    """The lexicon additions that could never hold a comment, not even one that says exactly
+    that: symbols only ("!!!", "♥"), or words in a script the lexicon does not read ("Путин")."""
+    out: list[str] = []
+    for addition in additions:
+        term = site_term(addition)
+        if not term or not Lexicon([("site", term, ())]).scan(normalise(addition).text):
+            out.append(addition)
+    return out
 
 
 # "you filthy ape", "you're vermin", "you people are animals" (the word right before, or one or

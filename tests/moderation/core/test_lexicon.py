@@ -2,7 +2,17 @@
 
 import pytest
 
-from masthead.moderation.core import Lexicon, load_lexicon, mask, normalise
+from masthead.moderation.core import (
+    Context,
+    Draft,
+    Lexicon,
+    Settings,
+    assess,
+    load_lexicon,
+    mask,
+    normalise,
+)
+from masthead.moderation.core.lexicon import site_term, unmatchable_additions
 
 
 def hits(text, lexicon=None):
@@ -108,6 +118,70 @@ def test_site_additions():
     lex = load_lexicon().with_additions(["smeghead"])
     assert ("site", "smeghead") in hits("what a sm3ghead", lex)
     assert hits("what a smeghead") == []
+
+
+def held_on_this_site(text, additions):
+    return assess(Draft(text), Context(settings=Settings(lexicon_additions=additions)))
+
+
+@pytest.mark.parametrize(
+    ("addition", "comment"),
+    [
+        # accents: the comment loses its accents, and now so does the addition
+        ("crétin", "You are such a crétin."),
+        ("crétin", "You are such a cretin."),
+        ("zorbléx", "zorbléx is here"),
+        ("zorblex", "zorbléx is here"),
+        # hyphens and punctuation: read as the words a comment is scanned for
+        ("banana-brain", "what a banana-brain"),
+        ("banana-brain", "what a banana brain"),
+        ("banana brain", "what a banana-brain"),
+        ("zorb-lex", "you zorb-lex"),
+        ("Zorblax!", "zorblax everywhere"),
+        ("Zorblax!", "ZORBLAX!!!"),
+        # longer than three words: scanned for too
+        ("the great zorb lex conspiracy", "it is the great zorb lex conspiracy again"),
+    ],
+)
+def test_a_site_addition_holds_what_it_says_in_a_comment(addition, comment):
+    verdict = held_on_this_site(comment, [addition])
+    assert verdict.action == "hold"
+    assert f"blocked term: {mask(site_term(addition))}" in verdict.reasons
+
+
+@pytest.mark.parametrize(
+    ("addition", "comment"),
+    [
+        ("idiot", "He is an idiot."),
+        ("cretin", "a cretin wrote this"),
+        ("scumbag", "that scumbag minister"),
+        ("Idiot", "what idiots"),
+    ],
+)
+def test_a_site_addition_of_a_built_in_word_takes_the_sites_meaning(addition, comment):
+    """The built-in insult counts only when aimed at a reader; the site wants it held always."""
+    assert held_on_this_site(comment, []).action == "publish"
+    verdict = held_on_this_site(comment, [addition])
+    assert verdict.action == "hold"
+    assert any(r.startswith("blocked term: ") for r in verdict.reasons)
+
+
+def test_a_site_addition_of_a_slur_keeps_the_slur_and_its_exceptions():
+    lex = load_lexicon().with_additions(["chink", "nigger"])
+    assert ("slur", "nigger") in hits("n1gger", lex)
+    assert not [h for h in hits("the chinks in the armour are showing", lex) if h[0] != "profanity"]
+
+
+def test_site_terms_are_read_as_comments_are():
+    assert site_term("Crétin") == "cretin"
+    assert site_term("  Banana-Brain! ") == "banana brain"
+    assert site_term("sh1thead") == "shithead"
+    assert site_term("♥♥") == ""
+
+
+def test_additions_that_could_never_match_are_named():
+    lines = ["crétin", "banana-brain", "!!!", "♥", "Путин", "日本", "1488"]
+    assert unmatchable_additions(lines) == ["!!!", "♥", "Путин", "日本"]
 
 
 def test_custom_lexicon():
