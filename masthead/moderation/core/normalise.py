@@ -250,6 +250,9 @@ class Normalised:
     #: selector after a symbol, a zero-width joiner between two symbols). Counted in
     #: ``zero_width`` too, but not as obfuscation.
     harmless_invisible: int = 0
+    #: the text normalised like ``text`` except that leet is not undone (step 6): digits stay
+    #: digits, so a domain spelt out in the comment ("easycash4u dot com") keeps its real name.
+    text_with_digits: str = ""
 
     @property
     def hidden_invisible(self) -> int:
@@ -473,6 +476,16 @@ def _symbols(text: str) -> tuple[str, int, int]:
     return marked.replace(_SENTINEL, " "), decorative, runs
 
 
+def _finish(s: str, links: list[str]) -> tuple[str, int]:
+    """Step 7, and the links put back: (text, how many runs of a repeated character)."""
+    s, _, _ = _symbols(s)
+    s = s.lower()
+    squeezed = len(_SQUEEZE_RE.findall(s))
+    s = _SQUEEZE_RE.sub(r"\1\1", s)
+    s = _SPACE_RE.sub(" ", s).strip()
+    return _restore(s, links), squeezed
+
+
 def normalise(text: str) -> Normalised:
     """Normalise a comment for matching and for the learned models.
 
@@ -492,17 +505,15 @@ def normalise(text: str) -> Normalised:
     # symbol runs are counted before words are re-joined (p♥a♥y uses ♥ as a separator)
     _, decorative, symbol_runs = _symbols(s)
     s, rejoined = _rejoin(s, deob)
+    before_leet = s
     s, leet = _deleet(s, deob)
-    s, _, _ = _symbols(s)
-    s = s.lower()
-    squeezed = len(_SQUEEZE_RE.findall(s))
-    s = _SQUEEZE_RE.sub(r"\1\1", s)
-    s = _SPACE_RE.sub(" ", s).strip()
-    s = _restore(s, [u.lower() for u in saved])
+    lowered_links = [u.lower() for u in saved]
+    s, squeezed = _finish(s, lowered_links)
     tokens = TOKEN_RE.findall(s)
     return Normalised(
         raw=raw,
         text=s,
+        text_with_digits=_finish(before_leet, lowered_links)[0] if leet else s,
         tokens=tokens,
         deobfuscated=deob,
         zero_width=zero_width,

@@ -193,12 +193,59 @@ _SECOND_LEVEL = frozenset(
     ["co", "com", "org", "gov", "ac", "net", "edu", "ltd", "plc", "sch", "nhs", "police", "mod"]
 )
 
-# "example dot com", "example[.]com", "example (dot) net", "example . com"
+# the digits normalise() reads as letters inside a word
+_DIGIT_LETTERS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
+
+
+def _leet_spellings(word: str) -> str:
+    """A regex for a word with letters possibly written as digits ("c0m")."""
+    return "".join(
+        "[" + ch + "".join(d for d, letter in _DIGIT_LETTERS.items() if letter == ch) + "]"
+        for ch in word
+    )
+
+
+_SPELT_OUT_TLDS = [
+    "com",
+    "net",
+    "org",
+    "info",
+    "biz",
+    "io",
+    "co",
+    "me",
+    "xyz",
+    "top",
+    "online",
+    "site",
+    "club",
+    "uk",
+    "us",
+    "ru",
+    "ly",
+    "tk",
+    "ml",
+    "ga",
+    "cf",
+    "gq",
+    "icu",
+    "shop",
+    "store",
+    "live",
+    "app",
+    "vip",
+    "pw",
+    "cc",
+]
+# "example dot com", "example[.]com", "example (dot) net", "example . com" (and "c0m"). Read on
+# Normalised.text_with_digits: undoing leet would turn "easycash4u" into "easycashau".
 _OBFUSCATED_DOMAIN_RE = re.compile(
     r"\b([a-z0-9][a-z0-9-]{1,62})\s*(?:\(\s*dot\s*\)|\[\s*dot\s*\]|\{\s*dot\s*\}|\[\.\]|\(\.\)"
-    r"|\s+dot\s+|\s+\.\s+|\s+d0t\s+)\s*(com|net|org|info|biz|io|co|me|xyz|top|online|site|club|"
-    r"uk|us|ru|ly|tk|ml|ga|cf|gq|icu|shop|store|live|app|vip|pw|cc)\b"
+    r"|\s+dot\s+|\s+\.\s+|\s+d0t\s+)\s*("
+    + "|".join(_leet_spellings(tld) for tld in _SPELT_OUT_TLDS)
+    + r")\b"
 )
+_UNLEET = str.maketrans(_DIGIT_LETTERS)
 
 
 def registrable_domain(host: str) -> str:
@@ -288,8 +335,8 @@ def link_facts(
         host = _host(url)
         if host:
             hosts.append(host)
-    for m in _OBFUSCATED_DOMAIN_RE.finditer(n.text):
-        host = f"{m.group(1)}.{m.group(2)}"
+    for m in _OBFUSCATED_DOMAIN_RE.finditer(n.text_with_digits or n.text):
+        host = f"{m.group(1)}.{m.group(2).translate(_UNLEET)}"
         if host not in hosts:
             hosts.append(host)
             facts.obfuscated.append(host)

@@ -2,7 +2,16 @@
 
 import pytest
 
-from masthead.moderation.core import RateLimit, name_advertises, normalise, parse_rate
+from masthead.moderation.core import (
+    Context,
+    Draft,
+    RateLimit,
+    Settings,
+    assess,
+    name_advertises,
+    normalise,
+    parse_rate,
+)
 from masthead.moderation.core.signals import link_facts, registrable_domain, scam_facts
 
 
@@ -27,6 +36,24 @@ def test_obfuscated_domains_are_found():
     assert links("visit earnfast dot com today").obfuscated == ["earnfast.com"]
     assert links("go to earnfast[.]net").obfuscated == ["earnfast.net"]
     assert links("go to earnfast (dot) org").obfuscated == ["earnfast.org"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Best deals at w w w . easycash4u . c o m today",
+        "Visit easycash4u dot com today",
+        "Visit easycash4u dot c0m today",
+        "go to easycash4u (dot) com",
+        "https://easycash4u.com",
+    ],
+)
+def test_a_disguised_domain_keeps_its_digits_so_the_block_list_catches_it(text):
+    assert links(text, block=["easycash4u.com"]).blocked == ["easycash4u.com"]
+    verdict = assess(Draft(text), Context(settings=Settings(block_domains=["easycash4u.com"])))
+    assert verdict.action == "spam"
+    assert "link to a blocked domain: easycash4u.com" in verdict.reasons
+    assert not [r for r in verdict.reasons if "easycashau" in r and "domain" in r]
 
 
 def test_site_allow_and_block_lists():
