@@ -8,6 +8,9 @@ accepted ("niiigger"), but a doubled letter stays doubled, so "Niger" is not the
 
 Threats are regular expressions in this module; they need a target (you, him, them, ...) or a
 call for violence ("should be hanged") and skip inanimate subjects ("this bill should be killed").
+Wishes for and calls to violence ("I hope someone beats you to death", "someone should shoot the
+councillor", "Hang the traitors.") need a person as the object: a pronoun or a noun for people,
+so "shoot a film", "kill the bill" and reporting ("the soldiers who shot protesters") pass.
 """
 
 from __future__ import annotations
@@ -204,7 +207,7 @@ _THREAT_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:i|we|i'll|we'll|ill|imma|ima)\s*(?:'ll|will|shall|am going to|'m going to|"
             r"m going to|are going to|'re going to|re going to|gonna|gon|want to|wanna|"
             r"would love to|am gonna|'m gonna|m gonna|will personally|'d like to|d like to)?\s+"
-            r"(?:\w+\s+){0,2}?(?:" + _VIOLENT + r")\s+(?:" + _TARGET + r")\b"
+            r"(?:\w+\s+){0,2}?(?P<verb>" + _VIOLENT + r")\s+(?:" + _TARGET + r")\b"
         ),
     ),
     (
@@ -217,7 +220,7 @@ _THREAT_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "incite",
         re.compile(
-            r"\b(?:" + _VIOLENT + r")\s+(?:them|'?em|em|all of them|every one of them|"
+            r"\b(?P<verb>" + _VIOLENT + r")\s+(?:them|'?em|em|all of them|every one of them|"
             r"the lot of them|every last one|them all)\b(?:\s+all)?"
         ),
     ),
@@ -240,6 +243,171 @@ _THREAT_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"bullet (?:in|through|between) (?:the|your|his|her|their) (?:head|brain|skull|eyes))"
         ),
     ),
+)
+
+# Wishes for and calls to violence against a person or a group ("I hope someone beats you to
+# death", "someone should shoot the councillor", "Hang the traitors."). The verbs are split: those
+# that only ever mean violence done to a person, and those that also mean winning or cutting
+# ("beat the Tories", "smash the record"), which count only with what makes them violent
+# ("beat him to death", "beat the shit out of them").
+_DEADLY = (
+    r"kill|murder|shoot|stab|hang|lynch|behead|decapitate|rape|strangle|execute|torture|"
+    r"slaughter|exterminate|assassinate|gas|knife|string up"
+)
+_DEADLY_3RD = (
+    r"kills|murders|shoots|stabs|hangs|lynches|beheads|decapitates|rapes|strangles|executes|"
+    r"tortures|slaughters|exterminates|assassinates|gasses|knifes|strings up"
+)
+_ROUGH = (
+    r"beat|beats|bash|bashes|smash|smashes|kick|kicks|punch|punches|burn|burns|run over|runs over"
+)
+_ROUGH_HOW = (
+    r"(?:to death|to a pulp|senseless|black and blue|within an inch of \w+ li[fv]es?|"
+    r"(?:the )?(?:shit|hell|crap|life) out of|up\b(?!\s+(?:north|in|at|on|the)\b))"
+)
+# the people a call for violence is aimed at, when not a pronoun ("the councillor", "those
+# traitors", "every one of these journalists")
+# Verbs of _VIOLENT that also mean winning, cutting or harming by policy ("we will beat them at the
+# polls", "cut them some slack", "this will hurt them"): in "promise" and "incite" they count only
+# with what makes them violent.
+_CONTEST_VERBS = frozenset(["beat", "smash", "bash", "cut", "burn", "gut", "skin", "hurt"])
+_MADE_VIOLENT_RE = re.compile(
+    r"\s*(?:all\s+)?(?:" + _ROUGH_HOW + r"|alive|with (?:a|an|my|the|his|her|their|your) \w+)"
+)
+_PERSON_NOUN = (
+    r"traitors?|councill?ors?|mayors?|ministers?|mps?|politicians?|president|pm|prime minister|"
+    r"senators?|congressm[ae]n|judges?|journalists?|reporters?|editors?|writers?|authors?|hacks|"
+    r"protest[eo]rs?|immigrants?|migrants?|refugees?|asylum seekers?|foreigners?|muslims?|jews?|"
+    r"christians?|gays?|lesbians?|trans people|leftists?|lefties|liberals?|libtards?|tories|tory|"
+    r"conservatives?|democrats?|republicans?|socialists?|communists?|commies|fascists?|nazis?|"
+    r"cops?|officers?|police|coppers|bankers?|landlords?|billionaires?|rich|elites?|"
+    r"paedos?|pedos?|paedophiles?|pedophiles?|rapists?|scum|bastards?|people|men|women|man|woman|"
+    r"guys?|bloke|kids?|children|family|families|lot|mob|voters?|supporters?|fans|"
+    r"moderators?|mods|neighbou?rs?|teachers?|doctors?|nurses?|whoever \w+|anyone who|"
+    r"everyone who|anybody who|everybody who"
+)
+# "her" only where it is not "her film", "her bill"
+_OBJECT_PRONOUN = (
+    r"you|u|ya|yall|y'all|him|them|'?em|you all|every one of you|all of you|all of them|"
+    r"every one of them|every last one of them|these people|those people|that guy|this guy|"
+    r"the lot of them|each of them|them all|"
+    r"her(?=\s*(?:$|[,.!?;:]|\s(?:and|now|dead|already|too|for|in|with|if|before|right)\b))"
+)
+_PERSON = (
+    r"(?:" + _OBJECT_PRONOUN + r"|whoever\s+\w+|anyone who|everyone who|anybody who|"
+    r"everybody who|(?:the|that|this|these|those|every|each|all|all the|all of the|all those|"
+    r"all these|every one of (?:the|these|those)|our|your|their|his|her|my)\s+"
+    r"(?:[a-z'-]+\s+){0,2}?(?:" + _PERSON_NOUN + r"))"
+)
+_WHO_ELSE = (
+    r"someone|somebody|some one|anyone|anybody|people|we|you|y'all|yall|they|the people|a mob|"
+    r"the mob|you lot|some(?:one|body) with (?:a|some) \w+"
+)
+_VIOLENCE_AGAINST = (
+    r"(?:(?:" + _DEADLY + r"|" + _DEADLY_3RD + r")\s+" + _PERSON + r"|(?:" + _ROUGH + r")\s+"
+    r"(?:" + _PERSON + r")\s+" + _ROUGH_HOW + r"|(?:run|runs)\s+" + _PERSON + r"\s+over)\b"
+)
+_CALLS_FOR_VIOLENCE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        # "I hope someone beats you to death", "I wish somebody would shoot him"
+        "wish",
+        re.compile(
+            r"\b(?:hope|hoping|wish|pray|praying)\s+(?:that\s+)?(?:" + _WHO_ELSE + r"|he|she|"
+            r"it)\s+(?:will\s+|would\s+|'ll\s+|ll\s+|finally\s+|eventually\s+|soon\s+|just\s+)*"
+            + _VIOLENCE_AGAINST
+        ),
+    ),
+    (
+        # "I hope you get shot", "hope the journalist gets stabbed"
+        "wish",
+        re.compile(
+            r"\b(?:hope|hoping|wish|pray|praying)\s+(?:that\s+)?" + _PERSON + r"\s+(?:all\s+)?"
+            r"(?:gets?|get|getting|are|is)\s+(?:shot|stabbed|killed|murdered|raped|lynched|hanged|"
+            r"hung|beheaded|strangled|tortured|executed|gassed|beaten to death|run over|"
+            r"blown up|burned alive|burnt alive)\b"
+        ),
+    ),
+    (
+        # "someone should shoot the councillor", "we need to hang every one of them"
+        "call to violence",
+        re.compile(
+            r"\b(?:" + _WHO_ELSE + r")\s+(?:really\s+|just\s+|seriously\s+|all\s+)?"
+            r"(?:should|must|needs? to|need to|ought to|oughta|has to|have to|gotta|got to|"
+            r"are going to|is going to|will|would|could)\s+(?:just\s+|really\s+|finally\s+|"
+            r"go\s+(?:and\s+)?|get\s+(?:round|around)\s+to\s+)?" + _VIOLENCE_AGAINST
+        ),
+    ),
+    (
+        # "Hang the traitors.", "Shoot every last one of those protesters": an order, at the
+        # start of a sentence
+        "call to violence",
+        re.compile(
+            r"(?:^|[.!?;:\n]\s*|\b(?:just|so|now|please|let's|lets|go)\s+)"
+            r"(?:" + _DEADLY + r")\s+(?:(?:every last one of|all of|each of|every one of)\s+)?"
+            r"(?:the|those|these|all|all the|every|each)\s+(?:[a-z'-]+\s+){0,2}?"
+            r"(?:" + _PERSON_NOUN + r")\b"
+        ),
+    ),
+    (
+        # "he deserves to die", "you should just die": not "this bill deserves to die"
+        "death wish",
+        re.compile(
+            r"\b(?:deserves?|deserved|needs?|ought|has|have)\s+to\s+die\b"
+            r"(?!\s+(?:in (?:prison|jail|a cell|obscurity|poverty|disgrace|office|peace|his sleep|"
+            r"her sleep)|behind bars|alone|poor|penniless|a natural death|a slow political))"
+            r"|\b(?:you|u|he|she|they|them)\s+(?:all\s+)?(?:should|must)\s+(?:just\s+|all\s+)?"
+            r"(?:die|drop dead)\b(?!\s+(?:in (?:prison|jail|office|peace)|of shame))"
+        ),
+    ),
+    (
+        # "should be taken out back and shot", "put them against a wall"
+        "call to violence",
+        re.compile(
+            r"\b(?:taken|dragged|marched|led) out(?: back| the back)? and (?:shot|hanged|hung|"
+            r"beaten|executed)\b|\b(?:put|stood|stand|line|lined)\s+(?:(?:" + _TARGET + r")\s+)?"
+            r"(?:up\s+)?against (?:a|the) wall\b|\bstring (?:them|'?em|him|her|you) up\b|"
+            r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to| gonna|"
+            r"ll)\s+(?:find|hunt|track)\s+(?:you|u|him|her|them)\s+(?:down\b|and\b)"
+        ),
+    ),
+)
+# subjects of "deserves to die" that are not people ("this bill deserves to die")
+_NOT_A_PERSON = _INANIMATE | frozenset(
+    [
+        "government",
+        "regime",
+        "party",
+        "industry",
+        "company",
+        "newspaper",
+        "paper",
+        "show",
+        "series",
+        "franchise",
+        "brand",
+        "era",
+        "movement",
+        "myth",
+        "lie",
+        "narrative",
+        "dream",
+        "practice",
+        "tradition",
+        "system",
+        "monarchy",
+        "institution",
+        "ideology",
+        "project",
+        "league",
+        "format",
+        "channel",
+        "website",
+        "site",
+        "app",
+        "coalition",
+        "union",
+        "empire",
+    ]
 )
 
 # --- targets ----------------------------------------------------------------------------------
@@ -445,7 +613,19 @@ class Lexicon:
                     subject = text[max(0, m.start() - 40) : m.start()].split()[-3:]
                     if any(w in _INANIMATE for w in subject):
                         continue
+                if (
+                    name in ("promise", "incite")
+                    and m.group("verb") in _CONTEST_VERBS
+                    and not (name == "promise" and m.group("verb") == "hurt")
+                    and not _MADE_VIOLENT_RE.match(text, m.end())
+                ):
+                    continue  # "we will beat them at the polls", "this cut will hurt them"
                 add(AbuseHit("threat", name, m.group(0).strip()))
+        for name, pattern in _CALLS_FOR_VIOLENCE:
+            for m in pattern.finditer(text):
+                if name == "death wish" and _subject(text, m.start()) in _NOT_A_PERSON:
+                    continue  # "this bill deserves to die"
+                add(AbuseHit("threat", name, m.group(0).strip(" .!?;:\n")))
         for hit in self._dehumanising(text, found):
             add(hit)
         for pattern in _GO_BACK_RES:
@@ -582,6 +762,17 @@ _GO_BACK_RES = (
     ),
     re.compile(r"\bgo back (?:to )?where (?:you|they) (?:came|come) from\b"),
 )
+
+
+_HEDGES = frozenset(["really", "truly", "frankly", "just", "honestly", "simply", "surely", "all"])
+
+
+def _subject(text: str, start: int) -> str:
+    """The word before a verb phrase, hedges skipped: "this bill (really) deserves to die"."""
+    words = [w.strip(",'\"") for w in text[max(0, start - 60) : start].split()]
+    while words and words[-1] in _HEDGES:
+        words.pop()
+    return words[-1] if words else ""
 
 
 def _inside_exception(text: str, start: int, end: int, exceptions: tuple[str, ...]) -> bool:

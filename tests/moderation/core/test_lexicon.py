@@ -231,3 +231,89 @@ def test_the_same_words_in_fair_comment_are_published(text):
     from masthead.moderation.core import Draft, assess
 
     assert assess(Draft(text)).action == "publish"
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (
+            "You are a worthless idiot and I hope someone beats you to death, you pathetic moron.",
+            "hope someone beats you to death",
+        ),
+        ("Someone should shoot the councillor.", "someone should shoot the councillor"),
+        ("Hang the traitors.", "hang the traitors"),
+        ("Just shoot the protesters.", "just shoot the protesters"),
+        ("Execute every last one of the traitors!", "execute every last one of the traitors"),
+        ("He should be shot.", "should be shot"),
+        ("That journalist deserves to die.", "deserves to die"),
+        ("People like you deserve to die", "deserve to die"),
+        ("you should just die", "you should just die"),
+        ("I'll find you and make you pay.", "i'll find you and"),
+        ("we're going to hunt you down", "we're going to hunt you down"),
+        ("I hope somebody stabs him.", "hope somebody stabs him"),
+        ("I hope you get shot", "hope you get shot"),
+        ("I hope someone runs him over", "hope someone runs him over"),
+        ("I hope they hang the journalist who wrote this", "hope they hang the journalist"),
+        ("Someone should kill her.", "someone should kill her"),
+        ("Somebody with a rifle should shoot the mayor", "should shoot the mayor"),
+        (
+            "Somebody needs to string up every one of these politicians",
+            "needs to string up every one of these politicians",
+        ),
+        ("They should all be taken out back and shot.", "taken out back and shot"),
+        ("Put them up against a wall.", "put them up against a wall"),
+        ("I will beat you to death", "i will beat you"),
+    ],
+)
+@pytest.mark.parametrize("strictness", ["lenient", "balanced", "strict"])
+def test_wishes_and_calls_for_violence_against_people_are_held_for_review(text, named, strictness):
+    verdict = assess(Draft(text), Context(settings=Settings(strictness=strictness)))
+    assert verdict.action == "hold"  # abuse is reviewed by a person, never deleted unseen
+    assert any(r.startswith("threat of violence: ") and named in r for r in verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # reporting on violence
+        "The soldiers who shot protesters must face trial.",
+        "He was hanged in 1946.",
+        "Police shot the protester in the back and nobody has been charged.",
+        "The regime hanged the protesters last year.",
+        "The guards were ordered to shoot the prisoners, the inquiry found.",
+        "Traitors were executed in the Tower.",
+        "Who shot the president in 1963?",
+        "Critics say the army should stop shooting protesters.",
+        "He deserves to die in prison, not walk free.",
+        # the same verbs about things, contests and idioms
+        "They went to shoot a film in Belfast.",
+        "Someone should shoot a documentary about this.",
+        "Someone should shoot her film, it would be great.",
+        "The Lords shot down the bill.",
+        "Councils struggled to beat the deadline.",
+        "Kill the bill!",
+        "We need to kill this bill before it passes.",
+        "The people should kill the proposal at the ballot box.",
+        "I wish someone would kill this zombie policy.",
+        "This policy will kill jobs.",
+        "This bill deserves to die.",
+        "Democracy will die in darkness.",
+        "Labour must beat the Tories in the marginals.",
+        "I hope they beat him at the next election.",
+        "We will beat them at the polls.",
+        "England will beat them on Saturday.",
+        "I hope we smash the Tories at the ballot box.",
+        "Cut them some slack, they've been in office a week.",
+        "This tax rise will hurt them more than anyone.",
+        "They should hang their heads in shame.",
+        "The minister should hang up his boots.",
+        "Hang on, the councillor said the opposite.",
+        "We should hang the portrait of the mayor in the hall.",
+        "Execute the plan.",
+        "Burn the budget and start again.",
+    ],
+)
+def test_violent_words_in_reporting_and_idiom_are_published(text):
+    verdict = assess(Draft(text), Context(settings=Settings(strictness="strict")))
+    assert not [r for r in verdict.reasons if r.startswith("threat of violence")]
+    assert verdict.action == "publish"
