@@ -117,7 +117,7 @@ def send_notification(subscriptions, comments, mailing: Mailing | None = None) -
             "html": comment.body_html,
             "url": absolute_url(reverse("discussion:comment", args=[comment.pk])),
             "created": comment.created,
-            "is_reply_to_you": _answers(comment, subscription.email),
+            "is_reply_to_you": _answers(comment, subscriptions),
         }
         for comment in comments
     ]
@@ -154,6 +154,12 @@ def _notification_subject(items, title: str) -> str:
     return f"{len(items)} new comments on “{title}”"
 
 
-def _answers(comment, email: str) -> bool:
+def _answers(comment, subscriptions) -> bool:
+    """Whether the comment answers the reader: one written from their address, or by the account
+    that asked for their subscriptions (it may have moved to another address since)."""
     answered = comment.replied_to or comment.parent
-    return answered is not None and answered.author_email.lower() == email.lower()
+    if answered is None:
+        return False
+    email = subscriptions[0].email
+    accounts = {s.user_id for s in subscriptions if s.user_id is not None}
+    return answered.author_email.lower() == email.lower() or answered.user_id in accounts

@@ -11,7 +11,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django.utils import timezone
 
-from masthead.discussion.models import PendingNotification, Subscription
+from masthead.accounts.services import account_email_change
+from masthead.discussion.models import Comment, PendingNotification, Subscription
 from masthead.discussion.services import (
     SubscriptionRefused,
     subscription_confirm,
@@ -549,3 +550,53 @@ def test_stopping_a_subscription_stops_every_kind_at_its_address_on_its_article(
     stopped = subscription_stop(subscription=both[0])
     assert stopped.unsubscribed is not None
     assert not Subscription.objects.filter(unsubscribed__isnull=True).exists()
+
+
+def _account_follows(client, article, account, kind, body, capture):
+    """The account posts with "Notify of" and opens the confirmation link it was sent."""
+    client.force_login(account)
+    with capture(execute=True):
+        client.post(f"/comments/{article.pk}/post/", {"body": body, "notify": kind})
+    subscription_confirm(token=confirm_link(mail.outbox[-1]))
+
+
+def test_a_reader_who_changed_address_is_not_told_of_their_own_comments(
+    client, article, django_user_model, django_capture_on_commit_callbacks
+):
+    dana = django_user_model.objects.create_user(
+        "dana", "dana@example.org", "pw-dana-horse", first_name="Dana Reader"
+    )
+    _account_follows(
+        client, article, dana, "all", "First thoughts.", django_capture_on_commit_callbacks
+    )
+    account_email_change(user=dana, email="dana2@example.org", site_name="The Test Gazette")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/comments/{article.pk}/post/", {"body": "Second thoughts."})
+    assert Comment.objects.filter(user=dana, body="Second thoughts.").exists()
+    assert mail.outbox == []
+    assert not PendingNotification.objects.exists()
+
+
+def test_replies_to_my_comments_still_reach_me_after_i_changed_address(
+    client, article, post, django_user_model, django_capture_on_commit_callbacks
+):
+    dana = django_user_model.objects.create_user(
+        "dana", "dana@example.org", "pw-dana-horse", first_name="Dana Reader"
+    )
+    _account_follows(
+        client, article, dana, "replies", "First thoughts.", django_capture_on_commit_callbacks
+    )
+    account_email_change(user=dana, email="dana2@example.org", site_name="The Test Gazette")
+    client.post(f"/comments/{article.pk}/post/", {"body": "Second thoughts."})
+    second = Comment.objects.get(user=dana, body="Second thoughts.")
+    assert second.author_email == "dana2@example.org"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post("I disagree with your second point.", parent_id=second.pk, name="Rui")
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (
+            ["dana@example.org"],
+            "Rui replied to you on “Harbour council votes on the new bridge”",
+        )
+    ]

@@ -185,7 +185,9 @@ def comment_notify_subscribers(*, comment_id: int, now: datetime | None = None) 
     """Queue a published comment for everyone subscribed to it, and mail those whose window is open.
 
     Subscribers to the article hear of every comment; subscribers to replies hear of answers to
-    comments they wrote. Nobody is told of their own comment. Returns the number of e-mails sent.
+    comments they wrote. Nobody is told of their own comment. An account is known by the address
+    it commented with and by itself: its subscriptions keep the address that confirmed them when
+    the account moves to a new one. Returns the number of e-mails sent.
     """
     now = now or timezone.now()
     comment = (
@@ -199,13 +201,18 @@ def comment_notify_subscribers(*, comment_id: int, now: datetime | None = None) 
     wanted = Q(kind=SubscriptionKind.ALL)
     if answered is not None and answered.author_email:
         wanted |= Q(kind=SubscriptionKind.REPLIES, email__iexact=answered.author_email)
+    if answered is not None and answered.user_id is not None:
+        wanted |= Q(kind=SubscriptionKind.REPLIES, user_id=answered.user_id)
+    authors = Q(email__iexact=comment.author_email or "\0")
+    if comment.user_id is not None:
+        authors |= Q(user_id=comment.user_id)
     subscriptions = list(
         Subscription.objects.filter(
             wanted,
             article_id=comment.article_id,
             confirmed__isnull=False,
             unsubscribed__isnull=True,
-        ).exclude(email__iexact=comment.author_email or "\0")
+        ).exclude(authors)
     )
     # A reader subscribed both ways gets one message for this comment.
     seen_emails, recipients = set(), []
