@@ -316,6 +316,7 @@ def send_email_confirmation_link(user_id: int, site_name: str) -> bool:
         # The address readers use (MASTHEAD_BASE_URL), not the Host header of whoever asked.
         "confirm_url": absolute_url(reverse("accounts-email-confirm", kwargs={"token": token})),
         "link_days": EMAIL_LINK_DAYS,
+        "held_until_confirmed": moderation.holds_guests(),
     }
     body = render_to_string("accounts/emails/email_confirm.txt", context)
     send_mail(f"Confirm your e-mail address on {site_name}", body, None, [user.email])

@@ -213,13 +213,20 @@ def email_confirm(request, token):
                 "email": user.email,
                 "token": token,
                 "done": selectors.email_is_confirmed(user),
+                "was_held": moderation.holds_guests(),
             }
             return render(request, "accounts/email_confirm.html", context)
         user = services.account_email_confirm(token=token)
     except services.AccountRefused as refusal:
         context = {"kind": "address", "error": refusal.message}
         return render(request, "accounts/email_confirm.html", context, status=refusal.status)
-    context = {"kind": "address", "account": user, "email": user.email, "done": True}
+    context = {
+        "kind": "address",
+        "account": user,
+        "email": user.email,
+        "done": True,
+        "was_held": moderation.holds_guests(),
+    }
     return render(request, "accounts/email_confirm.html", context)
 
 

@@ -111,7 +111,9 @@ def test_a_new_account_confirms_its_address_by_a_link_and_may_ask_for_it_again(
 
 
 @pytest.mark.parametrize("mode", ["post", "pre_guests"])
-def test_an_unconfirmed_reader_is_told_their_comments_wait_only_where_guests_wait(client, mode):
+def test_an_unconfirmed_reader_is_told_their_comments_wait_only_where_guests_wait(
+    client, mode, mailoutbox, django_capture_on_commit_callbacks
+):
     from masthead.moderation.models import ModerationSettings
     from tests.factories import make_article, make_home, make_section
 
@@ -120,16 +122,21 @@ def test_an_unconfirmed_reader_is_told_their_comments_wait_only_where_guests_wai
     options = ModerationSettings.for_site(article.get_site())
     options.mode = mode
     options.save()
-    client.post("/accounts/signup/", KIT)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", KIT)
     waiting = "wait for a moderator"
+    held = mode == "pre_guests"
 
     form = client.get(article.url).content.decode()
     account = client.get("/accounts/").content.decode()
+    [confirmation] = mailoutbox
 
     assert "Confirm your address" in account
-    assert (waiting in form, waiting in account) == (
-        (True, True) if mode == "pre_guests" else (False, False)
-    )
+    assert (waiting in form, waiting in account, waiting in confirmation.body) == (held,) * 3
+    link = re.search(r"https?://\S+/accounts/email/confirm/\S+/", confirmation.body).group(0)
+    confirmed = client.post(urlsplit(link).path).content.decode()
+    assert "Your address is confirmed" in confirmed
+    assert ("no longer held for a moderator" in confirmed) == held
 
 
 @pytest.mark.parametrize(
