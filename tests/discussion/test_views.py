@@ -304,6 +304,39 @@ def test_the_forms_notify_answer_does_not_tell_whether_an_address_follows_alread
     assert notices[0] == notices[1]
 
 
+def test_a_comment_marked_spam_sends_no_mail_to_the_address_it_typed_and_says_so_to_nobody(
+    article, mailoutbox, django_capture_on_commit_callbacks
+):
+    from masthead.discussion.models import Subscription
+
+    answers = {}
+    for kind, extra in (
+        ("held", {"body": "Buy cheap http://a.example http://b.example http://c.example"}),
+        ("spam", {"homepage": "http://bot.example"}),  # the field only bots fill in
+    ):
+        email = f"stranger-{kind}@example.org"
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = Client().post(
+                f"/comments/{article.pk}/post/",
+                form_data(notify="all", author_email=email, **extra),
+                HTTP_ACCEPT="application/json",
+            )
+        assert answer.status_code == 201
+        answers[kind] = {
+            "status": answer.json()["status"],
+            "notice": answer.json()["notice"].replace(email, "ADDRESS"),
+        }
+    assert list(Comment.objects.order_by("pk").values_list("status", flat=True)) == [
+        "pending",
+        "spam",
+    ]
+    assert answers["spam"] == answers["held"] and answers["spam"]["status"] == "pending"
+    assert [m.to for m in mailoutbox] == [["stranger-held@example.org"]]
+    assert list(Subscription.objects.values_list("email", flat=True)) == [
+        "stranger-held@example.org"
+    ]
+
+
 def test_json_answer_for_the_page_script(client, article):
     response = client.post(
         f"/comments/{article.pk}/post/", form_data(), HTTP_ACCEPT="application/json"

@@ -4,6 +4,7 @@ page of a thread costs the same few queries whatever the thread's size."""
 from masthead.discussion.selectors.accounts import (
     account_authorship,
     account_comments,
+    account_follows,
     account_subscriptions,
 )
 from masthead.discussion.selectors.articles import (
@@ -52,6 +53,7 @@ __all__ = [
     "ThreadPage",
     "account_authorship",
     "account_comments",
+    "account_follows",
     "account_subscriptions",
     "comment_answers",
     "comment_counts",

@@ -105,3 +105,17 @@ def account_subscriptions(user, *, now: datetime) -> list[FollowedDiscussion]:
         row.kinds.append(subscription.kind)
         row.confirmed = row.confirmed or subscription.confirmed is not None
     return list(rows.values())
+
+
+def account_follows(*, article, user, email: str, kind: str) -> bool:
+    """Whether the account has an active subscription of this kind to the article at `email`."""
+    if user is None:
+        return False
+    return Subscription.objects.filter(
+        article=article,
+        email=email.lower(),
+        kind=kind,
+        user=user,
+        confirmed__isnull=False,
+        unsubscribed__isnull=True,
+    ).exists()

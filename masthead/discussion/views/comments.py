@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from masthead.discussion import selectors, services
 from masthead.discussion.forms import CommentForm, EditCommentForm, seconds_since
-from masthead.discussion.models import Comment, SubscriptionKind
+from masthead.discussion.models import Comment, CommentStatus, SubscriptionKind
 from masthead.discussion.notes import comment_note_add
 from masthead.discussion.readers import Reader, reader_for_request, remember_reader
 from masthead.discussion.services.comments import discussion_settings
@@ -98,17 +98,29 @@ def _subscribe_commenter(article, comment, notify, network: str) -> str | None:
     """The "notify me" choice of the comment form; what the reader should know about it."""
     if notify not in SubscriptionKind.values or not comment.author_email:
         return None
-    try:
-        subscription = services.subscription_request(
-            article=article,
-            email=comment.author_email,
-            kind=notify,
-            network=network,
-            user=comment.user,
+    if comment.status == CommentStatus.SPAM:
+        # No e-mail to whatever address a spammer typed, but the answer a held comment gets: a
+        # spammer is never told its comment was classed as spam.
+        already_own = selectors.account_follows(
+            article=article, user=comment.user, email=comment.author_email, kind=notify
         )
-    except services.SubscriptionRefused as refusal:
-        return refusal.message  # the comment is posted all the same
-    if subscription.is_active and comment.user is not None and subscription.user == comment.user:
+    else:
+        try:
+            subscription = services.subscription_request(
+                article=article,
+                email=comment.author_email,
+                kind=notify,
+                network=network,
+                user=comment.user,
+            )
+        except services.SubscriptionRefused as refusal:
+            return refusal.message  # the comment is posted all the same
+        already_own = (
+            subscription.is_active
+            and comment.user is not None
+            and subscription.user == comment.user
+        )
+    if already_own:
         return None  # the account's own subscription, listed on its account page
     # The same words whether or not the address follows the discussion already (and then gets
     # no new link): what an address follows is nobody else's business.
