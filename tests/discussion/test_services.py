@@ -55,6 +55,37 @@ def test_bad_comments_are_refused_with_a_message(post, kwargs, message):
     assert message in refused.value.message
 
 
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("example.com/me", "https://example.com/me"),
+        ("  www.example.org  ", "https://www.example.org"),
+        ("example.com:8080/blog", "https://example.com:8080/blog"),
+        ("//example.net/me", "https://example.net/me"),
+        ("http://example.com/me", "http://example.com/me"),
+    ],
+)
+def test_a_website_without_http_gets_https(post, typed, kept):
+    assert post("Fine text", author_url=typed).author_url == kept
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "javascript:alert(1)",
+        "javascript:1",
+        "data:text/html,hi",
+        "mailto:me@example.com",
+        "my blog",
+    ],
+)
+def test_a_website_that_is_not_a_web_address_is_refused(post, typed):
+    with pytest.raises(CommentRefused) as refused:
+        post("Fine text", author_url=typed)
+    assert refused.value.message == comment_rules.URL_INVALID
+    assert refused.value.field == "author_url"
+
+
 def test_reply_to_a_comment_on_another_article_is_refused(article, post):
     from tests.factories import make_article
 

@@ -1,6 +1,7 @@
 """Posting, editing and deleting comments."""
 
 import hashlib
+import re
 import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -35,7 +36,7 @@ NAME_MISSING = "Please give your name; it is shown with your comment."
 NAME_TOO_LONG = "Please shorten your name to at most {limit} characters."
 EMAIL_MISSING = "Please give your e-mail address; it is never shown."
 EMAIL_INVALID = "That e-mail address does not look right."
-URL_INVALID = "That website address does not look right; it should start with http:// or https://."
+URL_INVALID = "That website address does not look right; give one such as example.com/me."
 EMAIL_MAX_LENGTH = Comment._meta.get_field("author_email").max_length
 URL_MAX_LENGTH = Comment._meta.get_field("author_url").max_length
 EMAIL_TOO_LONG = "E-mail addresses have at most {limit} characters."
@@ -372,7 +373,7 @@ def _clean_author(reader: Reader, name: str, email: str, url: str) -> tuple[str,
             validate_email(email)
         except ValidationError:
             raise CommentRefused(EMAIL_INVALID, field="author_email") from None
-    url = (url or "").strip()
+    url = _with_scheme((url or "").strip())
     if len(url) > URL_MAX_LENGTH:
         raise CommentRefused(URL_TOO_LONG.format(limit=URL_MAX_LENGTH), field="author_url")
     if url:
@@ -382,6 +383,18 @@ def _clean_author(reader: Reader, name: str, email: str, url: str) -> tuple[str,
             raise CommentRefused(URL_INVALID, field="author_url") from None
     # Stored in lower case: one address is one author for history, bans and the queue.
     return name, email.lower(), url
+
+
+# A scheme, as in "https:" or "javascript:"; "example.com:8080" is a host and its port.
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)
+
+
+def _with_scheme(url: str) -> str:
+    """A website typed as "example.com/me" gets https://, as WordPress adds http:// (any other
+    scheme stays, for the validator to refuse)."""
+    if not url or _SCHEME.match(url):
+        return url
+    return f"https:{url}" if url.startswith("//") else f"https://{url}"
 
 
 def author_name_of(user) -> str:
