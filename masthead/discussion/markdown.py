@@ -1,8 +1,9 @@
 """Comment bodies: a small Markdown rendered to sanitised HTML.
 
 Readers get paragraphs, emphasis, links, quotes, code and lists; no headings, images, tables or
-raw HTML. Whatever markdown-it produces is cleaned again by nh3, so a bug in one is caught by
-the other, and every link gets rel="nofollow ugc noopener".
+raw HTML (an image becomes a link to it, named by its alt text). Whatever markdown-it produces is
+cleaned again by nh3, so a bug in one is caught by the other, and every link gets
+rel="nofollow ugc noopener".
 """
 
 import html
@@ -10,6 +11,7 @@ import re
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdownify import markdownify
 
 ALLOWED_TAGS = {
@@ -30,11 +32,28 @@ ALLOWED_ATTRIBUTES = {"a": {"href"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
+
+def _image_as_link(renderer, tokens, idx, options, env) -> str:
+    """`![alt](url)` as a link to the image named by its alt text (or its address). Parsed as an
+    image rather than left out: otherwise it reads as a stray "!" before a link. Inside a link
+    (a linked image) only the words stay, as a link cannot hold another."""
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    text = escapeHtml(renderer.renderInlineAsText(token.children or [], options, env) or src)
+    open_links = sum(
+        {"link_open": 1, "link_close": -1}.get(before.type, 0) for before in tokens[:idx]
+    )
+    if open_links > 0:
+        return text
+    return f'<a href="{escapeHtml(src)}">{text}</a>'
+
+
 _renderer = (
     MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False, "breaks": True})
     .enable(["linkify", "strikethrough"])
-    .disable(["image", "heading", "lheading", "hr", "html_block", "html_inline"])
+    .disable(["heading", "lheading", "hr", "html_block", "html_inline"])
 )
+_renderer.add_render_rule("image", _image_as_link)
 
 
 def render_comment(markdown: str) -> str:

@@ -37,6 +37,30 @@ def test_links_are_nofollow_ugc_and_html_is_escaped(post):
 
 
 @pytest.mark.parametrize(
+    ("markdown", "html"),
+    [
+        (
+            "Look: ![the chart](https://example.org/c.png) above",
+            '<p>Look: <a href="https://example.org/c.png" rel="nofollow ugc noopener">the chart</a>'
+            " above</p>",
+        ),
+        (
+            "![](https://example.org/c.png)",
+            '<p><a href="https://example.org/c.png" rel="nofollow ugc noopener">'
+            "https://example.org/c.png</a></p>",
+        ),
+        (
+            "[![logo](https://example.org/l.png)](https://example.org/)",
+            '<p><a href="https://example.org/" rel="nofollow ugc noopener">logo</a></p>',
+        ),
+        ("![x](javascript:alert(1))", "<p>![x](javascript:alert(1))</p>"),
+    ],
+)
+def test_an_image_is_shown_as_a_link_to_it_named_by_its_alt_text(post, markdown, html):
+    assert post(markdown).body_html == html
+
+
+@pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"body": "   "}, comment_rules.BODY_EMPTY),
