@@ -86,9 +86,14 @@ def _failure_keys(request, username) -> list[str]:
 class ThrottledModelBackend(ModelBackend):
     """Django's own backend for readers and editors alike (the site's and the admin's sign-in),
     which stops trying passwords for a username after LOGIN_ATTEMPTS_PER_ACCOUNT wrong ones from
-    one network address (or LOGIN_ATTEMPTS_PER_ADDRESS for any usernames) for LOGIN_LOCKOUT."""
+    one network address (or LOGIN_ATTEMPTS_PER_ADDRESS for any usernames) for LOGIN_LOCKOUT.
+
+    The account's e-mail address may be typed instead of its username, as on WordPress; an
+    address that several accounts share signs nobody in (it is not unique, and guessing which
+    one was meant would try the password on someone else's account)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
+        username = username_for_sign_in(username)
         if request is None:  # a management command or a test: no address to count against
             return super().authenticate(request, username, password, **kwargs)
         keys = _failure_keys(request, username)
@@ -106,6 +111,21 @@ class ThrottledModelBackend(ModelBackend):
         return user
 
 
+def username_for_sign_in(typed):
+    """The username of the account a sign-in names: the one typed, or, when no account has that
+    username, the account's whose e-mail address it is, if exactly one has it."""
+    if not isinstance(typed, str) or "@" not in typed:
+        return typed
+    accounts = get_user_model()._default_manager
+    username_field = get_user_model().USERNAME_FIELD
+    if accounts.filter(**{username_field: typed}).exists():
+        return typed
+    names = list(
+        accounts.filter(email__iexact=typed.strip()).values_list(username_field, flat=True)[:2]
+    )
+    return names[0] if len(names) == 1 else typed
+
+
 def password_is_right(request, password: str) -> bool:
     """Whether `password` is the signed-in user's, asked of ThrottledModelBackend as a sign-in
     would be: a session left open somewhere must not let anyone guess the password without limit.
@@ -117,6 +137,12 @@ def password_is_right(request, password: str) -> bool:
 
 
 class ReaderLoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        typed = self.fields["username"]
+        typed.label = "Username or e-mail address"
+        typed.max_length = typed.widget.attrs["maxlength"] = 254  # an address's longest
+
     def clean(self):
         try:
             return super().clean()

@@ -55,6 +55,49 @@ def test_a_successful_sign_in_clears_earlier_mistakes(reader):
     assert sign_in(client, "right-horse-battery").status_code == 302
 
 
+def test_a_reader_may_sign_in_with_their_e_mail_address(reader):
+    client = Client()
+    assert "Username or e-mail address" in client.get("/accounts/login/").content.decode()
+    assert sign_in(client, "right-horse-battery", username=" Rosa@Example.org").status_code == 302
+    assert client.session["_auth_user_id"] == str(reader.pk)
+
+    wrong = sign_in(Client(), "guess", username="rosa@example.org")
+    assert "correct username and password" in wrong.content.decode()
+
+
+def test_an_address_several_accounts_share_signs_nobody_in(reader, django_user_model):
+    django_user_model.objects.create_user("rosa-work", "rosa@example.org", "right-horse-battery")
+    client = Client()
+    refused = sign_in(client, "right-horse-battery", username="rosa@example.org")
+    assert "correct username and password" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert sign_in(client, "right-horse-battery", username="rosa-work").status_code == 302
+
+
+def test_a_username_that_is_another_accounts_address_signs_in_its_own_account(
+    reader, django_user_model
+):
+    named = django_user_model.objects.create_user("rosa@example.org", "kit@example.org", "kit-pw")
+    client = Client()
+    assert sign_in(client, "kit-pw", username="rosa@example.org").status_code == 302
+    assert client.session["_auth_user_id"] == str(named.pk)
+
+
+def test_wrong_passwords_count_against_the_account_whether_named_or_addressed(reader):
+    client = Client()
+    for attempt in range(LOGIN_ATTEMPTS_PER_ACCOUNT):
+        sign_in(client, "guess", username="rosa@example.org" if attempt % 2 else "rosa")
+    refused = sign_in(client, "right-horse-battery", username="rosa@example.org")
+    assert TOO_MANY_ATTEMPTS in refused.content.decode()
+
+
+def test_editors_sign_in_to_the_admin_with_their_username_or_address(admin_user):
+    for typed in ("admin", admin_user.email):
+        client = Client()
+        assert sign_in(client, "password", username=typed, url="/admin/login/").status_code == 302
+        assert client.session["_auth_user_id"] == str(admin_user.pk)
+
+
 def test_signing_up_signs_the_reader_in(client):
     response = client.post(
         "/accounts/signup/",
