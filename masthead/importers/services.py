@@ -22,9 +22,11 @@ from masthead.discussion.services import (
     check_entries,
     comments_import,
 )
+from masthead.importers import selectors as importers_selectors
 from masthead.importers import wordpress
 from masthead.importers.comments_json import read_comments
 from masthead.importers.disqus import DisqusThread
+from masthead.importers.models import ImportedArticle
 from masthead.importers.wordpress_comments import read_export as read_wordpress_comments
 from masthead.publishing import selectors as publishing_selectors
 from masthead.publishing import services as publishing_services
@@ -37,6 +39,8 @@ UNCATEGORISED = {"uncategorized", "uncategorised"}
 class WordPressImportReport:
     imported: Counter = field(default_factory=Counter)  # "published" / "scheduled" / "draft"
     already_there: list[str] = field(default_factory=list)  # titles
+    # (title, slug, the slug it came in under): another article had the post's slug
+    renamed: list[tuple[str, str, str]] = field(default_factory=list)
     left_out: Counter = field(default_factory=Counter)  # WordPress status → posts
     refused: list[tuple[str, str]] = field(default_factory=list)  # (title, reason)
     password_protected: int = 0  # imported posts that kept their password
@@ -60,8 +64,10 @@ def wordpress_import(
     """Bring a WordPress export's posts in as articles, one transaction per post, as they are
     read (`posts`, of which `export` has counted `post_count`).
 
-    A post whose slug an article already has is skipped, so a second run (after adding the
-    uploads folder, or with a later export) brings in only what is new. Published posts keep
+    A post imported before (by this command: it records which post each article came from) is
+    skipped, so a second run (after adding the uploads folder, or with a later export) brings in
+    only what is new. A post whose slug another article has comes in under the next free one
+    (`slug-2`…), and its old address redirects there. Published posts keep
     their date, scheduled ones are scheduled, drafts and posts pending review become drafts;
     private and trashed posts stay behind. A password-protected post keeps its password: readers
     must give it to read the article, which no listing, feed, sitemap or search shows. Images
@@ -98,14 +104,16 @@ class _WordPressImporter:
             self.report.left_out[post.status or "unknown"] += 1
             return
         slug = _slug(post)
-        if publishing_selectors.article_slug_taken(slug):
+        before = self._imported_before(post, slug)
+        if before is not None:
             self.report.already_there.append(post.title)
-            if post.password and publishing_selectors.article_slug_public(slug):
+            if post.password and publishing_selectors.article_public(before):
                 self.report.protected_already_there.append(post.title)
             return
+        free_slug = publishing_selectors.article_slug_free(slug)
         try:
             with transaction.atomic():
-                state = self._create_article(post, slug)
+                state = self._create_article(post, free_slug)
         except ValidationError as error:
             reasons = "; ".join(
                 f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
@@ -113,8 +121,32 @@ class _WordPressImporter:
             self.report.refused.append((post.title, reasons))
             return
         self.report.imported[state] += 1
+        if free_slug != slug:
+            self.report.renamed.append((post.title, slug, free_slug))
         if post.password:
             self.report.password_protected += 1
+
+    def _imported_before(self, post, slug) -> ArticlePage | None:
+        """The article this post became in an earlier run, recorded then. Runs before the record
+        was kept are recognised by their trace: the post's old address redirects to the article,
+        or (a draft has no redirect) the article has the post's slug and title. Such an article
+        is recorded now, unless it came from another post."""
+        article = importers_selectors.article_imported_from(post.key)
+        if article is not None:
+            return article
+        old_path = wordpress.old_path(post)
+        article = publishing_selectors.article_redirected_from(old_path) if old_path else None
+        if article is None:
+            with_slug = publishing_selectors.article_with_slug(slug)
+            if with_slug is not None and with_slug.title == (post.title or slug):
+                article = with_slug
+        if article is None or importers_selectors.article_imported_from_elsewhere(
+            article, source=post.key
+        ):
+            return None
+        if post.key:
+            ImportedArticle.objects.get_or_create(article=article, defaults={"source": post.key})
+        return article
 
     def _create_article(self, post, slug) -> str:
         section = self._section(post)
@@ -141,6 +173,8 @@ class _WordPressImporter:
             go_live_at=published if scheduled else None,
             password=post.password,
         )
+        if post.key:
+            ImportedArticle.objects.create(source=post.key, article=article)
         if draft:
             return "draft"
         old_path = wordpress.old_path(post)
@@ -264,14 +298,23 @@ class CommentThreadsReport:
     unmatched: list[ThreadUnmatched] = field(default_factory=list)
 
 
-def wordpress_comments_import(*, path: Path) -> CommentThreadsReport:
-    """Each post's approved comments in a WordPress export into the article with the same slug,
-    all or nothing (ImportRefused names the post at fault); posts without one article are
-    reported. The file is read twice, to check it and to import it, one post at a time."""
+def wordpress_comments_import(*, path: Path, by_slug: bool = True) -> CommentThreadsReport:
+    """Each post's approved comments in a WordPress export into the article imported from that
+    post, else (`by_slug`, for articles brought in another way) into the only article with the
+    same slug that was not imported from another post; all or nothing (ImportRefused names the
+    post at fault); posts without an article are reported. The file is read twice, to check it
+    and to import it, one post at a time."""
 
     def article_for(post):
-        article = publishing_selectors.article_with_slug(post.slug)
+        article = importers_selectors.article_imported_from(post.key)
         if article is not None:
+            return article, ""
+        if not by_slug and post.key:
+            return None, f"({post.slug or 'no slug'}): not imported as an article"
+        article = publishing_selectors.article_with_slug(post.slug)
+        if article is not None and not importers_selectors.article_imported_from_elsewhere(
+            article, source=post.key
+        ):
             return article, ""
         return None, f"({post.slug or 'no slug'}): no single article with this slug"
 

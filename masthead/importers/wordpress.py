@@ -21,7 +21,7 @@ import nh3
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from django.utils import timezone
 
-from masthead.importers.xml_exports import leaf_texts, local_name
+from masthead.importers.xml_exports import leaf_texts, local_name, wordpress_post_key
 from masthead.publishing.models import ArticlePage
 from masthead.publishing.video import video_embed_for
 
@@ -72,6 +72,7 @@ class Post:
     tags: list[str] = field(default_factory=list)
     thumbnail_id: str = ""
     password: str = ""  # readers must give it to read the post ("Password protected")
+    key: str = ""  # names the post in every export of its site (wordpress_post_key)
 
 
 @dataclass
@@ -181,6 +182,7 @@ def _post(item, values: dict[str, str]) -> Post:
         excerpt=_excerpt_field(item),
         thumbnail_id=meta.get("_thumbnail_id", "").strip(),
         password=values.get("post_password", ""),  # as readers type it, spaces and all
+        key=wordpress_post_key(values),
     )
     for child in item:
         if local_name(child) != "category":

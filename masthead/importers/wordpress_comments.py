@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from masthead.discussion.markdown import markdown_from_html
 from masthead.discussion.services.importing import ImportRefused, lenient_email
 from masthead.ids import parse_id
-from masthead.importers.xml_exports import leaf_texts, local_name
+from masthead.importers.xml_exports import leaf_texts, local_name, wordpress_post_key
 
 WPDISCUZ_VOTES = "wpdiscuz_votes"
 COMMENT_TYPES = {"", "comment"}  # the rest are pingbacks, trackbacks and plugins' notes
@@ -35,6 +35,7 @@ class WordPressPost:
     title: str
     entries: list[dict] = field(default_factory=list)
     left_out: int = 0  # comments not approved, pings, or without any text
+    key: str = ""  # names the post in every export of its site (wordpress_post_key)
 
 
 def read_export(source) -> Iterator[WordPressPost]:
@@ -73,6 +74,7 @@ def read_thread(item) -> WordPressPost:
     post = WordPressPost(
         slug=unquote(fields.get("post_name", "").strip()),
         title=html.unescape(fields.get("title", "")).strip(),
+        key=wordpress_post_key(fields),
     )
     comments = [child for child in item if local_name(child) == "comment"]
     parent_of, approved, rows = {}, set(), []

@@ -14,3 +14,13 @@ def leaf_texts(element) -> dict[str, str]:
         if len(child) == 0:
             values.setdefault(local_name(child), child.text or "")
     return values
+
+
+def wordpress_post_key(values: dict[str, str]) -> str:
+    """What names a WordPress post (an item's leaf_texts) in every export of its site: its guid,
+    which WordPress never changes (not even when the site moves), else its id; "" for neither."""
+    guid = values.get("guid", "").strip()
+    post_id = values.get("post_id", "").strip()
+    if guid:
+        return f"wordpress:{guid}"
+    return f"wordpress:id:{post_id}" if post_id else ""

@@ -9,6 +9,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, Substr
 from django.http import Http404
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 from wagtail.search.query import And, Phrase, PlainText, SearchQuery
@@ -100,15 +101,35 @@ def article_with_slug(slug: str) -> ArticlePage | None:
     return with_slug[0] if len(with_slug) == 1 else None
 
 
-def article_slug_taken(slug: str) -> bool:
-    """Whether any article, in any section, live or not, has this slug."""
-    return ArticlePage.objects.filter(slug=slug).exists()
+def article_slug_free(slug: str) -> str:
+    """`slug`, or the first of `slug-2`, `slug-3`… that no article in any section has, live or
+    not (so that a link's last part still names one article), within a slug's 255 letters."""
+    max_length = ArticlePage._meta.get_field("slug").max_length
+    taken = set(
+        ArticlePage.objects.filter(slug__startswith=slug[: max_length - 12]).values_list(
+            "slug", flat=True
+        )
+    )
+    candidate, number = slug, 1
+    while candidate in taken:
+        number += 1
+        suffix = f"-{number}"
+        candidate = slug[: max_length - len(suffix)] + suffix
+    return candidate
 
 
-def article_slug_public(slug: str) -> bool:
-    """Whether an article with this slug, live or not, is open to every reader (no password or
-    sign-in asked for)."""
-    return public_pages(ArticlePage.objects.filter(slug=slug)).exists()
+def article_public(article: ArticlePage) -> bool:
+    """Whether the article, live or not, is open to every reader (no password or sign-in
+    asked for)."""
+    return public_pages(ArticlePage.objects.filter(pk=article.pk)).exists()
+
+
+def article_redirected_from(old_path: str) -> ArticlePage | None:
+    """The article an old address (a path, as Wagtail's redirects keep it) redirects to."""
+    redirect = Redirect.objects.filter(old_path=Redirect.normalise_path(old_path)).first()
+    if redirect is None or redirect.redirect_page_id is None:
+        return None
+    return ArticlePage.objects.filter(pk=redirect.redirect_page_id).first()
 
 
 def article_by_id(article_id: int) -> ArticlePage | None:

@@ -12,6 +12,7 @@ from PIL import Image
 from wagtail.models import Page, PageViewRestriction
 
 from masthead.discussion.models import Comment
+from masthead.importers.models import ImportedArticle
 from masthead.importers.wordpress import clean_rich_text, read_body
 from masthead.publishing.models import ArticlePage, AuthorPage, CreditedImage, SectionPage
 
@@ -121,7 +122,7 @@ def test_running_the_import_again_brings_nothing_twice(uploads):
     output = run_import("--media", str(uploads))
 
     assert "Imported 0 articles" in output
-    assert "4 posts were already here (same slug)" in output
+    assert "4 posts were already here (imported before)" in output
     assert ArticlePage.objects.count() == 4
     assert CreditedImage.objects.count() == 3
     assert SectionPage.objects.count() == 2
@@ -420,3 +421,81 @@ def test_a_protected_post_imported_before_without_its_password_is_pointed_out(tm
         "before, is open to every reader" in out.getvalue()
     )
     assert not PageViewRestriction.objects.exists()  # an editor decides
+
+
+def export_with_a_post_named_like(folder: Path, slug: str) -> Path:
+    """A published post with a comment, whose slug a native article already has."""
+    export = folder / "export.xml"
+    export.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title>
+  <item>
+    <title>Élections municipales : les résultats</title>
+    <link>https://old.example/2019/03/{slug}/</link>
+    <guid isPermaLink="false">https://old.example/?p=7</guid>
+    <content:encoded><![CDATA[The mayor was re-elected.]]></content:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_date_gmt>2019-03-02 10:00:00</wp:post_date_gmt>
+    <wp:post_name><![CDATA[{slug}]]></wp:post_name>
+    <wp:status><![CDATA[publish]]></wp:status>
+    <wp:post_type><![CDATA[post]]></wp:post_type>
+    <wp:comment>
+      <wp:comment_id>1</wp:comment_id>
+      <wp:comment_author><![CDATA[Ann]]></wp:comment_author>
+      <wp:comment_date_gmt>2019-03-02 11:00:00</wp:comment_date_gmt>
+      <wp:comment_content><![CDATA[Congratulations to the mayor.]]></wp:comment_content>
+      <wp:comment_approved>1</wp:comment_approved>
+      <wp:comment_parent>0</wp:comment_parent>
+    </wp:comment>
+  </item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    return export
+
+
+@pytest.mark.django_db
+def test_a_post_whose_slug_a_native_article_has_comes_in_under_the_next_free_slug(
+    newsroom, tmp_path, client
+):
+    native = newsroom["articles"]["ferry"]
+    export = export_with_a_post_named_like(tmp_path, native.slug)
+    out = StringIO()
+    call_command("import-wordpress", str(export), stdout=out)
+
+    output = out.getvalue()
+    assert "already here" not in output
+    assert "Imported 1 articles (published: 1" in output
+    assert f"came in as {native.slug}-2: another article has the slug {native.slug}" in output
+    post = ArticlePage.objects.get(title="Élections municipales : les résultats")
+    assert post.slug == f"{native.slug}-2" and post.live
+    assert [comment.body for comment in Comment.objects.filter(article=post)] == [
+        "Congratulations to the mayor."
+    ]
+    assert not Comment.objects.filter(article=native).exists()
+    assert f"“Élections municipales : les résultats” → article {post.pk}: 1 imported" in output
+    old = client.get(f"/2019/03/{native.slug}/")
+    assert old.status_code == 301 and old["Location"].endswith(post.url)
+
+    # a second run finds the post it brought in, not the native article
+    out = StringIO()
+    call_command("import-wordpress", str(export), stdout=out)
+    assert "Imported 0 articles" in out.getvalue()
+    assert "1 posts were already here (imported before)" in out.getvalue()
+    assert ArticlePage.objects.filter(slug__startswith=native.slug).count() == 2
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_posts_imported_before_their_origin_was_recorded_are_not_imported_twice(uploads):
+    run_import("--media", str(uploads))
+    ImportedArticle.objects.all().delete()  # as an import made by an earlier version left it
+
+    output = run_import("--media", str(uploads))
+
+    assert "Imported 0 articles" in output
+    assert "4 posts were already here (imported before)" in output
+    assert ArticlePage.objects.count() == 4 and Comment.objects.count() == 2
+    assert ImportedArticle.objects.count() == 4  # recognised, and recorded now

@@ -93,7 +93,7 @@ class Command(ImportCommand):
                 "and no listing, feed, sitemap or search shows them"
             )
         if report.already_there:
-            notes.append(f"{len(report.already_there)} posts were already here (same slug)")
+            notes.append(f"{len(report.already_there)} posts were already here (imported before)")
         if report.left_out:
             statuses = ", ".join(f"{count} {status}" for status, count in report.left_out.items())
             notes.append(f"left out by status: {statuses}")
@@ -106,6 +106,12 @@ class Command(ImportCommand):
             notes.append("authors created: " + ", ".join(report.authors_created))
         for note in notes:
             self.stdout.write(f"  {note[0].upper()}{note[1:]}.")
+        for title, slug, free_slug in report.renamed:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  “{title}” came in as {free_slug}: another article has the slug {slug}."
+                )
+            )
         for title in report.protected_already_there:
             self.stdout.write(
                 self.style.WARNING(
@@ -122,7 +128,7 @@ class Command(ImportCommand):
             return
         self.stdout.write("Comments:")
         try:
-            report = wordpress_comments_import(path=file)
+            report = wordpress_comments_import(path=file, by_slug=False)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except ImportRefused as refusal:
