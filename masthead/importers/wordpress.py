@@ -35,10 +35,24 @@ RICH_TEXT_TAGS = {"p", "h2", "h3", "b", "i", "a", "ul", "ol", "li", "blockquote"
 RENAMED_TAGS = {"strong": "b", "em": "i", "h1": "h2", "h4": "h3", "h5": "h3", "h6": "h3"}
 CONTAINERS = {"div", "section", "article", "main", "header", "footer", "aside", "center"}
 
-# [name attr="…"]…[/name]: only the shortcodes below are understood; any other with attributes
-# or a closing tag is a plugin's, and is dropped (its inner text kept). "[sic]" stays.
+# [name attr="…"]…[/name]. Only the shortcodes _expand_shortcodes turns into HTML are
+# understood; any other is a plugin's, and its tags are dropped, the text they enclose kept.
+# Square brackets are also plain writing ("[sic]", "[1]", "[citation needed]"): a bracketed
+# word is taken for a shortcode only when it has the shape of one: a closing tag ("[/name]"),
+# key="value" attributes, an opening tag whose closing one appears in the post, or the name of
+# one of WordPress's own (CORE_SHORTCODES, which work with no attributes at all).
 SHORTCODE = re.compile(r"\[(/?)([a-z][a-z0-9_-]*)((?:\s+[^\]]*)?)\]")
+CLOSING_SHORTCODE = re.compile(r"\[/([a-z][a-z0-9_-]*)\]")
+CORE_SHORTCODES = {"audio", "video", "playlist", "gallery", "caption", "wp_caption", "embed"}
 ATTRIBUTE = re.compile(r"""([a-z_]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+# Elements wpautop leaves whole rather than wrap in a paragraph, and HTML comments (the block
+# editor's <!-- wp:… --> markers).
+BLOCK_TAGS = (
+    "p|figure|table|ul|ol|dl|blockquote|pre|div|h[1-6]|hr|iframe|section|article|aside|header"
+    "|footer|main|address|form|details|center|nav|style|script"
+)
+BLOCK_START = re.compile(rf"(<!--.*?-->)|<({BLOCK_TAGS})\b[^>]*>", re.IGNORECASE | re.DOTALL)
+VOID_BLOCK_TAGS = {"hr"}
 IMAGE_ID_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.[a-z0-9]+$)", re.IGNORECASE)
 
@@ -452,6 +466,8 @@ def _expand_shortcodes(content: str) -> str:
         flags=re.DOTALL,
     )
 
+    closed = set(CLOSING_SHORTCODE.findall(content))
+
     def shortcode(match):
         closing, name, attributes = match.groups()
         values = {
@@ -463,8 +479,8 @@ def _expand_shortcodes(content: str) -> str:
         if name in ("video", "youtube", "vimeo") and not closing:
             url = values.get("src") or values.get("url") or attributes.strip().split(" ")[0]
             return _embed_figure(url)
-        if closing or values:
-            return ""
+        if closing or values or name in closed or name in CORE_SHORTCODES:
+            return ""  # see SHORTCODE
         return match.group(0)
 
     return SHORTCODE.sub(shortcode, content)
@@ -475,19 +491,52 @@ def _embed_figure(url: str) -> str:
 
 
 def _autop(content: str) -> str:
-    """WordPress's wpautop, in short: a classic post keeps paragraphs as blank lines."""
-    if re.search(r"<p[\s>]", content, re.IGNORECASE):
-        return content
-    parts = [part.strip() for part in re.split(r"\n\s*\n", content.replace("\r\n", "\n"))]
+    """WordPress's wpautop, in short: outside block elements, text separated by blank lines
+    becomes paragraphs and a single line break a <br>, whether or not the post has <p> tags of
+    its own (the classic editor keeps those a writer typed). Block elements, with whatever
+    blank lines they hold, are left whole."""
+    content = content.replace("\r\n", "\n")
     wrapped = []
-    for part in parts:
-        if not part:
-            continue
-        if re.match(r"<(figure|h[1-6]|ul|ol|blockquote|hr|div|table|pre|iframe)\b", part, re.I):
+    for is_block, part in _block_split(content):
+        if is_block:
             wrapped.append(part)
-        else:
-            wrapped.append(f"<p>{part.replace(chr(10), '<br>')}</p>")
+            continue
+        for paragraph in re.split(r"\n\s*\n", part):
+            paragraph = paragraph.strip()
+            if paragraph:
+                wrapped.append(f"<p>{paragraph.replace(chr(10), '<br>')}</p>")
     return "\n".join(wrapped)
+
+
+def _block_split(content: str) -> Iterator[tuple[bool, str]]:
+    """The content as (is_block, text) parts: HTML comments and top-level block elements, each
+    with its own closing tag (counting nested ones of the same name), and the text between. An
+    element never closed ends at the next blank line, as a browser would end a <p>."""
+    position = 0
+    for opening in BLOCK_START.finditer(content):
+        if opening.start() < position:
+            continue  # inside the block just taken
+        yield False, content[position : opening.start()]
+        name = (opening.group(2) or "").lower()
+        is_comment = bool(opening.group(1))
+        if is_comment or name in VOID_BLOCK_TAGS or opening.group(0).endswith("/>"):
+            end = opening.end()
+        else:
+            end = _block_end(content, name, opening.end())
+        yield True, content[opening.start() : end].strip()
+        position = end
+    yield False, content[position:]
+
+
+def _block_end(content: str, name: str, start: int) -> int:
+    depth = 1
+    tags = re.compile(rf"<(/?){name}\b[^>]*>", re.IGNORECASE)
+    for tag in tags.finditer(content, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.end()
+    blank_line = re.compile(r"\n\s*\n").search(content, start)
+    return blank_line.start() if blank_line else len(content)
 
 
 def attachment_for(export: Export, picture: Picture) -> Attachment | None:

@@ -1,5 +1,6 @@
 """Moving a WordPress site in: `masthead import-wordpress` (posts, images, redirects, comments)."""
 
+import re
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -499,3 +500,31 @@ def test_posts_imported_before_their_origin_was_recorded_are_not_imported_twice(
     assert "4 posts were already here (imported before)" in output
     assert ArticlePage.objects.count() == 4 and Comment.objects.count() == 2
     assert ImportedArticle.objects.count() == 4  # recognised, and recorded now
+
+
+def test_a_post_with_some_p_tags_still_keeps_its_blank_line_paragraphs_and_embeds():
+    body = read_body(
+        "<p>First.</p>\n\nSecond.\n\nThird.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n"
+        "<table><tr><td>Cell</td></tr>\n\n<tr><td>Row two</td></tr></table>\nAfter the table."
+        "\n\n<ul>\n<li>One</li>\n\n<li>Two</li>\n</ul>\n\nLast."
+    )
+
+    assert body.blocks[0] == ("paragraph", "<p>First.</p><p>Second.</p><p>Third.</p>")
+    assert body.blocks[1] == (
+        "video",
+        {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "caption": ""},
+    )
+    rest = body.blocks[2][1]
+    assert "<p>After the table.</p>" in rest  # not merged into the table's text
+    assert re.search(r"<ul>\s*<li>One</li>\s*<li>Two</li>\s*</ul>", rest)  # one list, whole
+    assert rest.endswith("<p>Last.</p>")
+
+
+def test_other_plugins_shortcodes_are_dropped_and_bracketed_words_kept():
+    def text(content):
+        return read_body(content).blocks[0][1]
+
+    assert text("[foo]nested [bar]shortcode[/bar][/foo] here.") == "<p>nested shortcode here.</p>"
+    assert text('Listen: [audio] [player id="4"/] now.') == "<p>Listen:   now.</p>"
+    kept = "He wrote [sic], see [1] and [citation needed]."
+    assert text(kept) == f"<p>{kept}</p>"
