@@ -10,6 +10,7 @@ import stripe
 from masthead.funding import conf
 
 PAYMENTS_NOT_CONFIGURED = "Online payments are not configured: set STRIPE_SECRET_KEY."
+EVENT_ID_MAX_LENGTH = 255  # StripeEvent.event_id
 
 
 class PaymentsNotConfigured(RuntimeError):
@@ -101,4 +102,8 @@ def event_verify(payload: bytes, signature_header: str | None, secret: str) -> d
         raise InvalidSignature("The signed body is not JSON.") from None
     if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
         raise InvalidSignature("The signed body is not a Stripe event.")
+    # Events are stored by their id, so one that cannot be stored is refused here; anything
+    # else wrong with a signed event is stored as refused by services.webhooks.
+    if not isinstance(event["id"], str) or len(event["id"]) > EVENT_ID_MAX_LENGTH:
+        raise InvalidSignature("The signed body is not a Stripe event: its id is not an event id.")
     return event

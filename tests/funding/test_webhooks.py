@@ -13,6 +13,7 @@ from masthead.funding.models import Donation, LedgerEntry, StripeEvent
 from masthead.funding.services.webhooks import (
     NOT_HANDLED,
     NOT_OUR_SUBSCRIPTION,
+    OTHER_CURRENCY,
     UNKNOWN_CAMPAIGN,
     UNKNOWN_DISPUTED_PAYMENT,
     UNKNOWN_PAYMENT,
@@ -226,6 +227,158 @@ def test_an_event_in_an_unknown_currency_is_refused(client, campaign):
     assert StripeEvent.objects.get().outcome == StripeEvent.Outcome.REFUSED
     assert "Unknown currency XYZ" in StripeEvent.objects.get().message
     assert LedgerEntry.objects.count() == 0
+
+
+def refused_record(response) -> StripeEvent:
+    """The stored event behind a webhook answer that refused it: Stripe is not asked again."""
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "refused"
+    record = StripeEvent.objects.get()
+    assert record.outcome == StripeEvent.Outcome.REFUSED
+    assert record.message == response.json()["message"]
+    return record
+
+
+@pytest.mark.parametrize("pending", [True, False])
+def test_a_checkout_paid_in_another_currency_is_refused_not_counted(client, campaign, pending):
+    session = se.checkout_session(campaign="campaign", currency="jpy", amount=5000)
+    if pending:
+        donation = pending_donation(campaign, session_id=session["id"])
+    event = se.event("checkout.session.completed", session)
+    record = refused_record(se.post_event(client, event))
+    assert record.message == OTHER_CURRENCY.format(
+        amount="5,000\u00a0¥", paid="JPY", slug="campaign", collects="USD"
+    )
+    assert raised(campaign) == 0 and LedgerEntry.objects.count() == 0
+    if pending:
+        donation.refresh_from_db()
+        assert donation.status == Donation.Status.PENDING  # nothing half-written
+        assert donation.donor is None
+    else:
+        assert Donation.objects.count() == 0
+    assert mail.outbox == []  # no receipt for money that is not counted
+    assert se.post_event(client, event).json()["outcome"] == "replayed"
+
+
+def test_a_monthly_payment_in_another_currency_is_refused_not_counted(client, campaign):
+    first = se.invoice(subscription="sub_usd", amount=1000)
+    se.post_event(client, se.event("invoice.paid", first))
+    assert raised(campaign) == 1000
+    in_yen = se.invoice(subscription="sub_usd", amount=1500, currency="jpy")
+    response = se.post_event(client, se.event("invoice.paid", in_yen))
+    assert response.json()["outcome"] == "refused"
+    assert "collects USD" in response.json()["message"]
+    assert raised(campaign) == 1000
+    assert LedgerEntry.objects.count() == 1
+
+    new_in_yen = se.invoice(subscription="sub_jpy", amount=1500, currency="jpy")
+    response = se.post_event(client, se.event("invoice.paid", new_in_yen))
+    assert response.json()["outcome"] == "refused"
+    assert not Donation.objects.filter(stripe_subscription_id="sub_jpy").exists()
+    assert raised(campaign) == 1000
+
+
+def test_an_editor_finds_a_payment_refused_for_its_currency_among_the_stripe_events(
+    client, admin_client, campaign
+):
+    from django.urls import reverse
+
+    session = se.checkout_session(campaign="campaign", currency="jpy", amount=5000)
+    se.post_event(client, se.event("checkout.session.completed", session))
+    listing = admin_client.get(reverse("funding_stripe_event:index"), {"outcome": "refused"})
+    page = listing.content.decode()
+    assert "checkout.session.completed" in page
+    assert "campaign &#x27;campaign&#x27; collects USD; not counted in its totals" in page
+
+
+def _type_is_a_list(event):
+    event["type"] = ["checkout.session.completed"]
+
+
+def _created_is_a_word(event):
+    event["created"] = "yesterday"
+
+
+def _amount(value):
+    def change(event):
+        event["data"]["object"]["amount_total"] = value
+
+    return change
+
+
+def _session_created_is_a_word(event):
+    event["data"]["object"]["created"] = "yesterday"
+
+
+def _metadata_is_a_list(event):
+    event["data"]["object"]["metadata"] = ["campaign"]
+
+
+def _object_without_id(event):
+    del event["data"]["object"]["id"]
+
+
+@pytest.mark.parametrize(
+    ("malform", "reason"),
+    [
+        (_type_is_a_list, "The event's type is not text"),
+        (_created_is_a_word, "created is not a Unix timestamp ('yesterday')"),
+        (_amount("abc"), "amount_total is not a whole number of minor units"),
+        (_amount(10**20), "amount_total is not a whole number of minor units"),
+        (_amount(-5000), "amount_total is not a whole number of minor units"),
+        (_amount(25.5), "amount_total is not a whole number of minor units"),
+        (_amount(0), "a paid checkout charges more than zero"),
+        (_session_created_is_a_word, "data.object.created is not a Unix timestamp"),
+        (_metadata_is_a_list, UNKNOWN_CAMPAIGN.format(slug="")),
+        (_object_without_id, "has no id"),
+    ],
+)
+def test_a_signed_but_malformed_event_is_refused_with_its_reason_and_changes_nothing(
+    client, campaign, malform, reason
+):
+    session = se.checkout_session(campaign="campaign")
+    event = se.event("checkout.session.completed", session)
+    malform(event)
+    response = se.post_event(client, event)  # was a 500: Stripe retried it for three days
+
+    record = refused_record(response)
+    assert reason in record.message
+    assert Donation.objects.count() == 0 and LedgerEntry.objects.count() == 0
+    assert raised(campaign) == 0
+    assert se.post_event(client, event).json()["outcome"] == "replayed"
+
+
+@pytest.mark.parametrize("event_id", [["evt_1"], 42, "evt_" + "x" * 300])
+def test_a_signed_event_whose_id_cannot_be_stored_is_refused_with_400(client, campaign, event_id):
+    event = se.event("checkout.session.completed", se.checkout_session(campaign="campaign"))
+    event["id"] = event_id
+    response = se.post_event(client, event)
+    assert response.status_code == 400
+    assert "its id is not an event id" in response.content.decode()
+    assert StripeEvent.objects.count() == 0 and LedgerEntry.objects.count() == 0
+
+
+def test_malformed_amounts_and_dates_of_other_events_are_refused_too(client, campaign):
+    session = paid_one_time(client, campaign, amount=2500)
+    bad_refund = se.charge(payment_intent=session["payment_intent"])
+    bad_refund["amount_refunded"] = "all"
+    bad_dispute = se.dispute(payment_intent=session["payment_intent"], amount=[2500])
+    bad_invoice = se.invoice(subscription="sub_bad", amount=1000)
+    bad_invoice["status_transitions"]["paid_at"] = "today"
+    bad_invoice_amount = se.invoice(subscription="sub_bad", amount=1000)
+    bad_invoice_amount["amount_paid"] = "1000.00"
+    events = [
+        se.event("charge.refunded", bad_refund),
+        se.event("charge.dispute.funds_withdrawn", bad_dispute),
+        se.event("invoice.paid", bad_invoice),
+        se.event("invoice.paid", bad_invoice_amount),
+    ]
+    for event in events:
+        response = se.post_event(client, event)
+        assert (response.status_code, response.json()["outcome"]) == (200, "refused"), event
+    assert raised(campaign) == 2500
+    assert LedgerEntry.objects.count() == 1
+    assert Donation.objects.count() == 1
 
 
 def test_an_expired_checkout_marks_the_pending_donation(client, campaign):

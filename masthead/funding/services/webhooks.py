@@ -3,10 +3,13 @@
 Every event id is stored once, in the same transaction as its effects, so a replay (or a second
 delivery racing the first) changes nothing. A handler that can never place an event (an unknown
 campaign or currency) raises Refused: the event is stored as refused with the reason and logged,
-and nothing else changes. Stripe does not deliver events in order, so one about a payment or a
-monthly donation we have not recorded yet (a refund, a dispute, a cancellation) raises
-ArrivedEarly: it is stored as deferred, nothing else changes, and the view answers 409 so Stripe
-delivers it again (for up to three days); a deferred event is handled afresh on each delivery.
+and nothing else changes; so is an event whose fields are not what Stripe sends (an amount that
+is not a whole number, a date that is not a timestamp, a payment in another currency than its
+campaign's), which delivering again would not mend. Stripe does not deliver events in order, so
+one about a payment or a monthly donation we have not recorded yet (a refund, a dispute, a
+cancellation) raises ArrivedEarly: it is stored as deferred, nothing else changes, and the view
+answers 409 so Stripe delivers it again (for up to three days); a deferred event is handled
+afresh on each delivery.
 An unexpected error rolls everything back and the view answers 500, so Stripe delivers the event
 again later: nothing is lost.
 """
@@ -50,6 +53,21 @@ NOT_OUR_SUBSCRIPTION = "Subscription {subscription!r} is not a donation (no camp
 NOT_HANDLED = "Event type {type!r} is not handled; stored and ignored."
 REPLAYED = "Event {event_id} was already handled; nothing changed."
 NO_OBJECT = "The event has no data.object to act on; nothing counted."
+NO_OBJECT_ID = "The event's data.object has no id; nothing counted."
+TYPE_NOT_TEXT = "The event's type is not text ({type!r}); nothing counted."
+NOT_A_TIMESTAMP = "{field} is not a Unix timestamp ({value!r}); nothing counted."
+NOT_AN_AMOUNT = (
+    "{field} is not a whole number of minor units from 0 to {limit:,} ({value!r}); nothing counted."
+)
+NOT_PAID = "{field} is {value!r}: a paid checkout charges more than zero; nothing counted."
+OTHER_CURRENCY = (
+    "Paid {amount} in {paid}, but campaign {slug!r} collects {collects}; not counted in its "
+    "totals. Record it by hand in {collects} if it should count."
+)
+
+# Stripe charges at most 8 digits of minor units (12 in a few currencies); a longer amount was
+# never charged, and enough of them would overflow a month's 64-bit total.
+MAX_STRIPE_AMOUNT = 999_999_999_999
 
 
 class Refused(Exception):
@@ -80,14 +98,13 @@ def stripe_event_handle(*, event: dict, now: datetime) -> EventOutcome:
     handled = StripeEvent.objects.filter(event_id=event_id).exclude(outcome=DEFERRED)
     if handled.exists():
         return EventOutcome("replayed", REPLAYED.format(event_id=event_id))
-    handler = HANDLERS.get(event["type"])
     try:
         with transaction.atomic():
             record, _created = StripeEvent.objects.select_for_update().get_or_create(
                 event_id=event_id,
                 defaults={
-                    "type": event["type"],
-                    "created": _when(event.get("created"), now),
+                    "type": _type_to_store(event["type"]),
+                    "created": _created_to_store(event.get("created"), now),
                     "received_at": now,
                     "livemode": bool(event.get("livemode")),
                     "outcome": DEFERRED,
@@ -96,7 +113,7 @@ def stripe_event_handle(*, event: dict, now: datetime) -> EventOutcome:
             )
             if record.outcome != DEFERRED:  # a concurrent delivery handled it while we waited
                 return EventOutcome("replayed", REPLAYED.format(event_id=event_id))
-            result = _run(handler, event, now)
+            result = _run(event, now)
             record.outcome, record.message, record.received_at = result.outcome, result.message, now
             record.save(update_fields=["outcome", "message", "received_at"])
     except IntegrityError:
@@ -109,18 +126,24 @@ def stripe_event_handle(*, event: dict, now: datetime) -> EventOutcome:
     return result
 
 
-def _run(handler: Callable | None, event: dict, now: datetime) -> EventOutcome:
-    if handler is None:
-        message = NOT_HANDLED.format(type=event["type"])
-        logger.info("Stripe event %s: %s", event["id"], message)
-        return EventOutcome(IGNORED, message)
-    data = event.get("data")
-    subject = data.get("object") if isinstance(data, dict) else None
-    if not isinstance(subject, dict):
-        # Delivering it again would not give it one: store it as refused instead of failing.
-        logger.warning("Stripe event %s (%s) refused: %s", event["id"], event["type"], NO_OBJECT)
-        return EventOutcome(StripeEvent.Outcome.REFUSED, NO_OBJECT)
+def _run(event: dict, now: datetime) -> EventOutcome:
     try:
+        if not isinstance(event["type"], str):
+            raise Refused(TYPE_NOT_TEXT.format(type=event["type"]))
+        _when(event.get("created"), now)
+        handler = HANDLERS.get(event["type"])
+        if handler is None:
+            message = NOT_HANDLED.format(type=event["type"])
+            logger.info("Stripe event %s: %s", event["id"], message)
+            return EventOutcome(IGNORED, message)
+        data = event.get("data")
+        subject = data.get("object") if isinstance(data, dict) else None
+        if not isinstance(subject, dict):
+            raise Refused(NO_OBJECT)
+        if not _id(subject):
+            raise Refused(NO_OBJECT_ID)
+        # Delivering a refused event again would not mend it: it is stored, not failed, and
+        # the savepoint takes back whatever the handler wrote before it refused.
         with transaction.atomic():
             return handler(subject, event, now)
     except Refused as refusal:
@@ -139,15 +162,56 @@ def _run(handler: Callable | None, event: dict, now: datetime) -> EventOutcome:
 # Helpers ---------------------------------------------------------------------------------------
 
 
-def _when(timestamp, default: datetime) -> datetime:
-    return datetime.fromtimestamp(int(timestamp), tz=UTC) if timestamp else default
+def _when(timestamp, default: datetime, *, field: str = "created") -> datetime:
+    """A Unix timestamp as an aware datetime; `default` when there is none."""
+    if not timestamp:
+        return default
+    if isinstance(timestamp, bool) or not isinstance(timestamp, int | float):
+        raise Refused(NOT_A_TIMESTAMP.format(field=field, value=timestamp))
+    try:
+        return datetime.fromtimestamp(timestamp, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        raise Refused(NOT_A_TIMESTAMP.format(field=field, value=timestamp)) from None
+
+
+def _created_to_store(timestamp, received_at: datetime) -> datetime:
+    """When the event was created, for its record; an event refused for a bad date gets the
+    time it came."""
+    try:
+        return _when(timestamp, received_at)
+    except Refused:
+        return received_at
+
+
+def _type_to_store(event_type) -> str:
+    text = event_type if isinstance(event_type, str) else repr(event_type)
+    return text[: StripeEvent._meta.get_field("type").max_length]
+
+
+def _amount(subject: dict, field: str, *, least: int = 0) -> int:
+    """A whole number of minor units, as Stripe writes one; absent counts as 0."""
+    value = subject.get(field) or 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_STRIPE_AMOUNT:
+        raise Refused(NOT_AN_AMOUNT.format(field=field, limit=MAX_STRIPE_AMOUNT, value=value))
+    if value < least:
+        raise Refused(NOT_PAID.format(field=field, value=value))
+    return value
+
+
+def _mapping(value) -> dict:
+    """A field that should hold an object; anything else reads as an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _id(value) -> str:
     """Stripe fields hold an id, or the expanded object with one."""
     if isinstance(value, dict):
-        return value.get("id") or ""
-    return value or ""
+        value = value.get("id")
+    return _text(value)
 
 
 def _currency(code: str | None) -> str:
@@ -157,26 +221,44 @@ def _currency(code: str | None) -> str:
     return currency
 
 
-def _campaign_from(metadata: dict | None) -> Campaign:
-    slug = (metadata or {}).get("campaign", "")
+def _campaign_from(metadata) -> Campaign:
+    slug = _text(_mapping(metadata).get("campaign"))
     campaign = Campaign.objects.filter(slug=slug).first() if slug else None
     if campaign is None:
         raise Refused(UNKNOWN_CAMPAIGN.format(slug=slug))
     return campaign
 
 
-def _article_from(metadata: dict | None):
+def _campaign_collecting(campaign: Campaign, *, currency: str, amount_minor: int) -> Campaign:
+    """The campaign, locked until this transaction ends, if it collects `currency`: its totals
+    count one currency, and the admin cannot change it while the payment is being recorded."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.currency != currency:
+        raise Refused(
+            OTHER_CURRENCY.format(
+                amount=Money(amount_minor, currency),
+                paid=currency,
+                slug=campaign.slug,
+                collects=campaign.currency,
+            )
+        )
+    return campaign
+
+
+def _article_from(metadata):
     from masthead.publishing.models import ArticlePage
 
-    article_id = parse_id(str((metadata or {}).get("article", "") or ""))
+    article_id = parse_id(str(_mapping(metadata).get("article", "") or ""))
     return ArticlePage.objects.filter(pk=article_id).first() if article_id else None
 
 
-def _donor(*, email: str | None, name: str | None, customer_id: str) -> Donor | None:
-    if not email:
+def _donor(*, email, name, customer_id: str) -> Donor | None:
+    email = _text(email).strip().lower()
+    if not email or len(email) > Donor._meta.get_field("email").max_length:
         return None
+    name = _text(name)[: Donor._meta.get_field("name").max_length]
     donor, _created = Donor.objects.get_or_create(
-        email=email.strip().lower(),
+        email=email,
         defaults={"name": name or "", "stripe_customer_id": customer_id},
     )
     changed = []
@@ -198,13 +280,13 @@ def _receipt_after_commit(entry: LedgerEntry) -> None:
 
 
 def _invoice_subscription(invoice: dict) -> str:
-    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    details = _mapping(_mapping(invoice.get("parent")).get("subscription_details"))
     return _id(details.get("subscription")) or _id(invoice.get("subscription"))
 
 
 def _invoice_metadata(invoice: dict) -> dict:
-    details = (invoice.get("parent") or {}).get("subscription_details") or {}
-    legacy = invoice.get("subscription_details") or {}
+    details = _mapping(_mapping(invoice.get("parent")).get("subscription_details"))
+    legacy = _mapping(invoice.get("subscription_details"))
     return details.get("metadata") or legacy.get("metadata") or invoice.get("metadata") or {}
 
 
@@ -212,8 +294,9 @@ def _invoice_payment_intent(invoice: dict) -> str:
     legacy = _id(invoice.get("payment_intent"))
     if legacy:
         return legacy
-    for payment in (invoice.get("payments") or {}).get("data", []):
-        intent = _id((payment.get("payment") or {}).get("payment_intent"))
+    payments = _mapping(invoice.get("payments")).get("data")
+    for payment in payments if isinstance(payments, list) else []:
+        intent = _id(_mapping(_mapping(payment).get("payment")).get("payment_intent"))
         if intent:
             return intent
     return ""
@@ -247,6 +330,7 @@ def checkout_session_completed(session: dict, event: dict, now: datetime) -> Eve
         )
     monthly = session.get("mode") == "subscription"
     currency = _currency(session.get("currency"))
+    amount = _amount(session, "amount_total", least=1)
     subscription_id = _id(session.get("subscription"))
     donation = (
         Donation.objects.select_for_update()
@@ -261,12 +345,13 @@ def checkout_session_completed(session: dict, event: dict, now: datetime) -> Eve
             campaign=campaign,
             method=Donation.Method.STRIPE,
             frequency=Donation.Frequency.MONTHLY if monthly else Donation.Frequency.ONE_TIME,
-            amount_minor=session.get("amount_total") or 0,
+            amount_minor=amount,
             currency=currency,
             article=_article_from(session.get("metadata")),
-            created_at=_when(session.get("created"), now),
+            created_at=_when(session.get("created"), now, field="data.object.created"),
         )
-    details = session.get("customer_details") or {}
+    _campaign_collecting(donation.campaign, currency=currency, amount_minor=amount)
+    details = _mapping(session.get("customer_details"))
     customer_id = _id(session.get("customer"))
     donation.donor = donation.donor or _donor(
         email=details.get("email"), name=details.get("name"), customer_id=customer_id
@@ -294,7 +379,7 @@ def checkout_session_completed(session: dict, event: dict, now: datetime) -> Eve
         donation=donation,
         kind=LedgerEntry.Kind.PAYMENT,
         source=LedgerEntry.Source.CHECKOUT,
-        amount_minor=session.get("amount_total") or donation.amount_minor,
+        amount_minor=amount,
         currency=currency,
         occurred_at=_when(event.get("created"), now),
         stripe_id=stripe_id,
@@ -311,8 +396,8 @@ def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
     subscription_id = _invoice_subscription(invoice)
     if not subscription_id:
         return EventOutcome(IGNORED, "Not a subscription invoice.")
-    amount = invoice.get("amount_paid") or 0
-    if amount <= 0:
+    amount = _amount(invoice, "amount_paid")
+    if amount == 0:
         return EventOutcome(IGNORED, "Nothing was paid.")
     currency = _currency(invoice.get("currency"))
     donation = (
@@ -321,8 +406,10 @@ def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
     customer_id = _id(invoice.get("customer"))
     if donation is None:
         metadata = _invoice_metadata(invoice)
+        campaign = _campaign_from(metadata)
+        _campaign_collecting(campaign, currency=currency, amount_minor=amount)
         donation = Donation.objects.create(
-            campaign=_campaign_from(metadata),
+            campaign=campaign,
             method=Donation.Method.STRIPE,
             frequency=Donation.Frequency.MONTHLY,
             status=Donation.Status.ACTIVE,
@@ -339,11 +426,13 @@ def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
             created_at=_when(event.get("created"), now),
             completed_at=_when(event.get("created"), now),
         )
-    elif donation.status == Donation.Status.PENDING:
+    else:
+        _campaign_collecting(donation.campaign, currency=currency, amount_minor=amount)
+    if donation.status == Donation.Status.PENDING:
         donation.status = Donation.Status.ACTIVE
         donation.completed_at = _when(event.get("created"), now)
         donation.save(update_fields=["status", "completed_at"])
-    paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or event.get("created")
+    paid_at = _mapping(invoice.get("status_transitions")).get("paid_at") or event.get("created")
     payment_intent = _invoice_payment_intent(invoice)
     entry, created = ledger_entry_add(
         campaign=donation.campaign,
@@ -352,7 +441,7 @@ def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
         source=LedgerEntry.Source.INVOICE,
         amount_minor=amount,
         currency=currency,
-        occurred_at=_when(paid_at, now),
+        occurred_at=_when(paid_at, now, field="status_transitions.paid_at"),
         stripe_id=invoice["id"],
         payment_intent=payment_intent,
     )
@@ -393,7 +482,7 @@ def charge_refunded(charge: dict, event: dict, now: datetime) -> EventOutcome:
         raise ArrivedEarly(
             UNKNOWN_PAYMENT.format(payment=_id(charge.get("payment_intent")) or charge["id"])
         )
-    refunded_total = min(int(charge.get("amount_refunded") or 0), original.amount_minor)
+    refunded_total = min(_amount(charge, "amount_refunded"), original.amount_minor)
     stripe_refunds = original.refunds.filter(source=LedgerEntry.Source.STRIPE_REFUND)
     already = -(stripe_refunds.aggregate(total=Sum("amount_minor"))["total"] or 0)
     newly = refunded_total - already
@@ -451,7 +540,7 @@ def dispute_funds_withdrawn(dispute: dict, event: dict, now: datetime) -> EventO
     """A reader's bank took a payment back (a chargeback): the disputed amount leaves the total
     in the month it happened, as a refund would. Winning the dispute puts it back."""
     original = _disputed_payment(dispute)
-    amount = min(int(dispute.get("amount") or 0), original.amount_minor)
+    amount = min(_amount(dispute, "amount"), original.amount_minor)
     if amount <= 0:
         return EventOutcome(IGNORED, f"Dispute {dispute['id']} withdrew nothing.")
     entry, created = _dispute_entry(original, -amount, f"{dispute['id']}:withdrawn", event, now)
@@ -479,14 +568,15 @@ def subscription_deleted(subscription: dict, event: dict, now: datetime) -> Even
     someone else's on the same Stripe account, and waiting for it would never help."""
     donation = Donation.objects.filter(stripe_subscription_id=subscription["id"]).first()
     if donation is None:
-        if not (subscription.get("metadata") or {}).get("campaign"):
+        if not _mapping(subscription.get("metadata")).get("campaign"):
             return EventOutcome(
                 IGNORED, NOT_OUR_SUBSCRIPTION.format(subscription=subscription["id"])
             )
         raise ArrivedEarly(UNKNOWN_SUBSCRIPTION.format(subscription=subscription["id"]))
     if donation.status != Donation.Status.CANCELLED:
         donation.status = Donation.Status.CANCELLED
-        donation.cancelled_at = _when(subscription.get("canceled_at") or event.get("created"), now)
+        canceled_at = subscription.get("canceled_at") or event.get("created")
+        donation.cancelled_at = _when(canceled_at, now, field="canceled_at")
         donation.save(update_fields=["status", "cancelled_at"])
     return EventOutcome(PROCESSED, f"Monthly donation {donation.pk} ended.")
 
