@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from masthead.funding import selectors
 from masthead.funding.models import Campaign, Donation
 from masthead.funding.money import MoneyError, to_major, to_minor
 
@@ -16,6 +17,22 @@ MARKS_HELP = _(
 PRESETS_HELP = _("Comma-separated amounts offered on the donate page, e.g. “5, 10, 25, 50”.")
 GOAL_NOT_POSITIVE = _("The goal must be more than zero.")
 MARK_OUT_OF_RANGE = _("Scale marks must be between 0 and the goal.")
+CURRENCY_LOCKED = _(
+    "This campaign has taken money in %(taken)s, so its currency cannot change: its goal bar and "
+    "totals count that money. To collect in another currency, start a new campaign."
+)
+
+
+def campaign_currency_refusal(campaign: Campaign, currency: str) -> str | None:
+    """Why a saved campaign may not change to `currency`, or None. Once it has taken money its
+    currency is that money's: a campaign whose currency was changed before this rule may still
+    go back to it."""
+    if campaign.pk is None or currency == campaign.currency:
+        return None
+    other = selectors.campaign_currencies_taken(campaign) - {currency}
+    if not other:
+        return None
+    return CURRENCY_LOCKED % {"taken": ", ".join(sorted(other))}
 
 
 def _amounts_text(amounts_minor, currency) -> str:
@@ -44,6 +61,11 @@ class CampaignForm(WagtailAdminModelForm):
         currency = cleaned.get("currency")
         if not currency:
             return cleaned
+        # self.instance is still the saved campaign here: the form applies its fields after clean.
+        refusal = campaign_currency_refusal(self.instance, currency)
+        if refusal:
+            self.add_error("currency", refusal)
+            currency = self.instance.currency  # read the amounts as the editor meant them
         for name in ("goal", "marks", "presets"):
             if name not in cleaned:
                 continue

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -25,7 +26,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
 from masthead.funding import selectors, services
-from masthead.funding.admin_forms import DonationEditForm, ManualDonationForm
+from masthead.funding.admin_forms import (
+    DonationEditForm,
+    ManualDonationForm,
+    campaign_currency_refusal,
+)
 from masthead.funding.models import Campaign, Donation, LedgerEntry
 from masthead.funding.money import MoneyError, format_money, to_major
 
@@ -121,6 +126,21 @@ class CampaignIndexView(IndexView):
         if instance.pk in self.campaign_ids_with_records:
             return None
         return super().get_delete_url(instance)
+
+
+class CampaignEditView(EditView):
+    """Saves a new currency only if no money came in since the form was checked: the campaign is
+    locked meanwhile, as webhooks and manual gifts lock it to record money in its currency."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            saved = Campaign.objects.select_for_update().get(pk=self.object.pk)
+            refusal = campaign_currency_refusal(saved, form.cleaned_data["currency"])
+            if refusal is None:
+                return super().form_valid(form)
+        form.add_error("currency", refusal)
+        self.produced_error_message = self.get_error_message()
+        return self.form_invalid(form)
 
 
 class CampaignDeleteView(DeleteView):

@@ -223,6 +223,21 @@ def campaign_ids_with_records() -> set[int]:
     return set(with_records.values_list("pk", flat=True))
 
 
+def campaign_currencies_taken(campaign: Campaign) -> set[str]:
+    """The currencies of the money a campaign has taken: of its ledger rows, and of its
+    donations that count or counted (a pending, abandoned or failed checkout took nothing)."""
+    ledger = LedgerEntry.objects.filter(campaign=campaign).values_list("currency").order_by()
+    donations = (
+        Donation.objects.filter(campaign=campaign)
+        .exclude(
+            status__in=[Donation.Status.PENDING, Donation.Status.EXPIRED, Donation.Status.FAILED]
+        )
+        .values_list("currency")
+        .order_by()
+    )
+    return {currency for (currency,) in ledger.union(donations)}
+
+
 def donation_for_checkout_session(session_id: str) -> Donation | None:
     """The donation started with this Stripe Checkout Session (`cs_…`, as Stripe's return
     address carries it), with its campaign; None for anything else."""

@@ -68,6 +68,7 @@ class CampaignViewSet(ModelViewSet):
     icon = "pick"
     menu_label = _("Campaigns")
     index_view_class = admin_views.CampaignIndexView
+    edit_view_class = admin_views.CampaignEditView
     delete_view_class = admin_views.CampaignDeleteView
     copy_view_enabled = False
     list_display = [

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masthead.funding import selectors, services
-from masthead.funding.admin_forms import GOAL_NOT_POSITIVE
+from masthead.funding.admin_forms import CURRENCY_LOCKED, GOAL_NOT_POSITIVE, CampaignForm
 from masthead.funding.admin_views import CAMPAIGN_HAS_RECORDS
 from masthead.funding.models import Campaign, Donation, LedgerEntry
 from tests.funding.factories import make_campaign, make_manual_gift, plain
@@ -66,6 +66,116 @@ def test_a_campaign_goal_too_large_to_record_is_refused_with_a_message(admin_cli
     assert response.status_code == 200
     assert "too large to record" in response.content.decode()
     assert not Campaign.objects.exists()
+
+
+def campaign_edit(campaign, **changes) -> dict:
+    """The campaign's edit form as the admin fills it in, with `changes` typed over it."""
+    return {
+        "name": campaign.name,
+        "slug": campaign.slug,
+        "currency": campaign.currency,
+        "goal": "5000",
+        "marks": "",
+        "presets": "",
+        "intro": "",
+        "thank_you": "Thanks!",
+        "active": "on",
+        **changes,
+    }
+
+
+def currency_error(response) -> str:
+    """The error shown under the Currency field."""
+    soup = BeautifulSoup(response.content, "html.parser")
+    field = soup.find(attrs={"data-contentpath": "currency"})
+    errors = field.find(attrs={"data-field-errors": True}) if field else None
+    return plain(errors.get_text(" ")) if errors else ""
+
+
+def donation_in(campaign, status):
+    return Donation.objects.create(
+        campaign=campaign, amount_minor=1000, currency=campaign.currency, status=status
+    )
+
+
+@pytest.mark.parametrize(
+    "took_money",
+    [
+        lambda campaign: make_manual_gift(campaign=campaign, amount_minor=500_000),
+        lambda campaign: donation_in(campaign, Donation.Status.ACTIVE),  # invoice not paid yet
+        lambda campaign: donation_in(campaign, Donation.Status.REFUNDED),
+        lambda campaign: donation_in(campaign, Donation.Status.CANCELLED),
+    ],
+    ids=["manual gift", "monthly, first invoice still unpaid", "refunded", "monthly, cancelled"],
+)
+def test_a_campaign_that_took_money_keeps_its_currency_and_the_editor_is_told_why(
+    admin_client, client, campaign, took_money
+):
+    took_money(campaign)
+    raised_before = client.get("/api/v1/campaigns/current").json()
+    edit_url = reverse("funding_campaign:edit", args=[campaign.pk])
+
+    response = admin_client.post(edit_url, campaign_edit(campaign, currency="JPY"))
+
+    assert response.status_code == 200  # the form again, not a redirect
+    assert plain(str(CURRENCY_LOCKED % {"taken": "USD"})) in currency_error(response)
+    campaign.refresh_from_db()
+    assert (campaign.currency, campaign.goal_minor) == ("USD", 500_000)
+    assert client.get("/api/v1/campaigns/current").json() == raised_before
+
+
+def test_a_campaign_only_started_at_checkout_may_still_change_currency(admin_client, campaign):
+    for status in (Donation.Status.PENDING, Donation.Status.EXPIRED, Donation.Status.FAILED):
+        donation_in(campaign, status)
+    response = admin_client.post(
+        reverse("funding_campaign:edit", args=[campaign.pk]),
+        campaign_edit(campaign, currency="JPY"),
+    )
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.currency, campaign.goal_minor) == ("JPY", 5000)
+
+
+def test_a_campaign_whose_currency_was_changed_under_its_money_may_go_back(admin_client, campaign):
+    make_manual_gift(campaign=campaign, amount_minor=500_000)
+    Campaign.objects.filter(pk=campaign.pk).update(currency="JPY", goal_minor=5000)
+    campaign.refresh_from_db()
+    response = admin_client.post(
+        reverse("funding_campaign:edit", args=[campaign.pk]),
+        campaign_edit(campaign, currency="USD"),
+    )
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    progress = selectors.campaign_month_progress(campaign=campaign, now=timezone.now())
+    assert (progress.currency, progress.raised_minor, progress.goal_minor) == (
+        "USD",
+        500_000,
+        500_000,
+    )
+
+
+def test_a_gift_arriving_while_the_currency_is_being_changed_keeps_the_currency(
+    admin_client, campaign, monkeypatch
+):
+    # The form found no money; a gift was recorded before the change was saved.
+    checked = CampaignForm.clean
+
+    def clean_then_a_gift_arrives(form):
+        cleaned = checked(form)
+        make_manual_gift(campaign=campaign, amount_minor=7_500)
+        return cleaned
+
+    monkeypatch.setattr(CampaignForm, "clean", clean_then_a_gift_arrives)
+    response = admin_client.post(
+        reverse("funding_campaign:edit", args=[campaign.pk]),
+        campaign_edit(campaign, currency="JPY"),
+    )
+    assert response.status_code == 200
+    assert plain(str(CURRENCY_LOCKED % {"taken": "USD"})) in currency_error(response)
+    campaign.refresh_from_db()
+    assert campaign.currency == "USD"
+    progress = selectors.campaign_month_progress(campaign=campaign, now=timezone.now())
+    assert progress.raised_minor == 7_500
 
 
 def test_an_editor_records_a_bank_transfer_by_hand_and_the_bar_moves(admin_client, campaign):

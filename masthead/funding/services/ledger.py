@@ -84,6 +84,8 @@ def donation_record_manual(
 
     It counts in the month of `received_at` in the site's time zone."""
     exponent(currency)  # refuses unknown currencies
+    # Locked until the gift is recorded, so that its currency cannot change meanwhile.
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if amount_minor <= 0:
         raise MoneyError(AMOUNT_NOT_POSITIVE)
     if currency.upper() != campaign.currency:
