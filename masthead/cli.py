@@ -3,12 +3,26 @@
 import os
 import sys
 
+# What `masthead` exits with when the configuration is refused (as argparse does for bad usage).
+CONFIGURATION_ERROR = 2
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["masthead", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        # Read the settings before Django looks for the command: a refused setting would
+        # otherwise surface as "Unknown command" chained to a traceback, whatever the command.
+        settings.INSTALLED_APPS  # noqa: B018
+        execute_from_command_line(["masthead", *(sys.argv[1:] if argv is None else argv)])
+    except ImproperlyConfigured as error:
+        # Meant for an operator: what to set, not where in Masthead's code it was noticed.
+        for line in str(error).splitlines():
+            print(f"masthead: configuration error: {line.strip()}", file=sys.stderr)
+        sys.exit(CONFIGURATION_ERROR)
 
 
 if __name__ == "__main__":

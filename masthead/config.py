@@ -7,7 +7,9 @@ looking at a log, not at this file.
 import os
 import re
 import secrets
+import zoneinfo
 from dataclasses import dataclass
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -40,7 +42,9 @@ class Env:
             f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}."
         )
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def int(
+        self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+    ) -> int:
         value = self.environ.get(name)
         if value is None or not value.strip():
             return default
@@ -50,6 +54,8 @@ class Env:
             raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
         if minimum is not None and number < minimum:
             raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+        if maximum is not None and number > maximum:
+            raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {number}.")
         return number
 
     def list(self, name: str, default: list[str]) -> list[str]:
@@ -150,10 +156,17 @@ def email_config(env: Env) -> dict:
             )
         if parts.scheme in {"console", "locmem", "dummy"}:
             return {"EMAIL_BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured(
+                "EMAIL_URL has a port that is not a number from 1 to 65535: "
+                "use e.g. smtp://user:password@mail.example:587?tls=1"
+            ) from None
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": parts.hostname or "localhost",
-            "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+            "EMAIL_PORT": port or (465 if parts.scheme == "smtps" else 25),
             "EMAIL_HOST_USER": unquote(parts.username or ""),
             "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
             "EMAIL_USE_SSL": parts.scheme == "smtps",
@@ -164,7 +177,7 @@ def email_config(env: Env) -> dict:
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": env.str("EMAIL_HOST"),
-            "EMAIL_PORT": env.int("EMAIL_PORT", 25),
+            "EMAIL_PORT": env.int("EMAIL_PORT", 25, minimum=1, maximum=65535),
             "EMAIL_HOST_USER": env.str("EMAIL_HOST_USER", ""),
             "EMAIL_HOST_PASSWORD": env.str("EMAIL_HOST_PASSWORD", ""),
             "EMAIL_USE_TLS": env.bool("EMAIL_USE_TLS", False),
@@ -172,6 +185,82 @@ def email_config(env: Env) -> dict:
             "EMAIL_TIMEOUT": 20,
         }
     return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+
+
+def redis_url(env: Env) -> str | None:
+    """REDIS_URL, refused early when Redis's client could not read it (on the first page view)."""
+    url = env.str("REDIS_URL") or None
+    if url and urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis://, rediss:// or unix://, not {url.split(':')[0]!r}: "
+            "e.g. redis://127.0.0.1:6379/0"
+        )
+    return url
+
+
+def time_zone(env: Env) -> str:
+    """TIME_ZONE, a name from the IANA time zone database."""
+    name = env.str("TIME_ZONE") or "UTC"
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"TIME_ZONE must name a time zone such as UTC or Europe/Paris, not {name!r}."
+        ) from None
+    return name
+
+
+def language_code(env: Env) -> str:
+    """LANGUAGE_CODE, one of Django's languages or a regional variant of one (en-us, pt-br)."""
+    from django.conf.global_settings import LANGUAGES
+
+    code = (env.str("LANGUAGE_CODE") or "en-us").lower()
+    known = {known_code for known_code, _name in LANGUAGES}
+    if code not in known and code.split("-")[0] not in known:
+        raise ImproperlyConfigured(
+            f"LANGUAGE_CODE must be a language Django knows, such as en-us, fr or pt-br, "
+            f"not {code!r}."
+        )
+    return code
+
+
+def log_level(env: Env) -> str:
+    """LOG_LEVEL, one of logging's level names (case does not matter)."""
+    name = (env.str("LOG_LEVEL") or "INFO").upper()
+    if name not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ImproperlyConfigured(
+            f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {name!r}."
+        )
+    return name
+
+
+def tasks_backend(env: Env, default: str) -> str:
+    """MASTHEAD_TASKS_BACKEND, whose module must exist (it is imported only when a task is
+    queued, which would fail in the middle of posting a comment)."""
+    path = env.str("MASTHEAD_TASKS_BACKEND") or default
+    module, _, attribute = path.rpartition(".")
+    try:
+        found = bool(module and attribute and find_spec(module))
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise ImproperlyConfigured(
+            f"MASTHEAD_TASKS_BACKEND must be the dotted path of a Django Tasks backend class, "
+            f"such as django_tasks_db.DatabaseBackend, not {path!r} (no such module)."
+        )
+    return path
+
+
+def funding_bounds(env: Env) -> tuple[int, int]:
+    """FUNDING_MIN_AMOUNT and FUNDING_MAX_AMOUNT, the smallest and largest gift in whole units."""
+    smallest = env.int("FUNDING_MIN_AMOUNT", 1, minimum=1)
+    largest = env.int("FUNDING_MAX_AMOUNT", 10_000, minimum=1)
+    if smallest > largest:
+        raise ImproperlyConfigured(
+            f"FUNDING_MIN_AMOUNT ({smallest}) is more than FUNDING_MAX_AMOUNT ({largest}): "
+            "no gift could be accepted; lower the one or raise the other."
+        )
+    return smallest, largest
 
 
 def production_problems(
@@ -183,13 +272,15 @@ def production_problems(
     problems = []
     if not secret_key:
         problems.append(
-            "SECRET_KEY is not set: set SECRET_KEY to a long random string (50+ characters)."
+            "SECRET_KEY is not set, which DEBUG=false requires: "
+            "set SECRET_KEY to a long random string (50+ characters)."
         )
     elif len(secret_key) < 50 or len(set(secret_key)) < 5:
         problems.append("SECRET_KEY is too short or too simple: use 50+ random characters.")
     if not allowed_hosts:
         problems.append(
-            "ALLOWED_HOSTS is not set: set ALLOWED_HOSTS to the site's host names, comma-separated."
+            "ALLOWED_HOSTS is not set, which DEBUG=false requires: "
+            "set ALLOWED_HOSTS to the site's host names, comma-separated."
         )
     elif "*" in allowed_hosts:
         problems.append("ALLOWED_HOSTS is '*': list the site's host names instead.")
@@ -198,6 +289,10 @@ def production_problems(
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Beyond these a limit is a typo, not a policy: a window of days is the longest anyone asks for,
+# and counters and dates must stay in range (a 0 s window divided by zero on every edit).
+RATE_MAX_COUNT = 10_000
+RATE_MAX_SECONDS = 31 * 86400
 
 
 @dataclass(frozen=True)
@@ -212,9 +307,20 @@ class Rate:
 def parse_rate(text: str) -> Rate:
     """'5/m' → 5 per 60 s; '10/5m' → 10 per 300 s. A malformed rate names the setting."""
     match = _RATE.match(text or "")
-    if not match or int(match.group(1)) < 1:
+    if not match:
         raise ImproperlyConfigured(
             f"MASTHEAD_COMMENT_RATE_LIMIT must look like 5/m, 30/h or 10/5m, not {text!r}."
         )
     count, multiplier, unit = int(match.group(1)), int(match.group(2) or 1), match.group(3)
-    return Rate(count=count, seconds=multiplier * _UNIT_SECONDS[unit])
+    seconds = multiplier * _UNIT_SECONDS[unit]
+    if not 1 <= count <= RATE_MAX_COUNT:
+        raise ImproperlyConfigured(
+            f"MASTHEAD_COMMENT_RATE_LIMIT must allow from 1 to {RATE_MAX_COUNT:,} comments per "
+            f"period, not {count} (in {text!r})."
+        )
+    if not 1 <= seconds <= RATE_MAX_SECONDS:
+        raise ImproperlyConfigured(
+            f"MASTHEAD_COMMENT_RATE_LIMIT's period must be from 1 second to 31 days, "
+            f"not {text!r}: e.g. 5/m, 30/h or 10/5m."
+        )
+    return Rate(count=count, seconds=seconds)

@@ -8,10 +8,16 @@ from masthead.config import (
     Env,
     database_config,
     email_config,
+    funding_bounds,
+    language_code,
     local_secret_key,
+    log_level,
     masthead_home,
     parse_rate,
     production_problems,
+    redis_url,
+    tasks_backend,
+    time_zone,
 )
 
 env = Env()
@@ -25,9 +31,7 @@ SECRET_KEY = env.str("SECRET_KEY") or None
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", [])
 _problems = production_problems(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS)
 if _problems:
-    raise ImproperlyConfigured(
-        "Masthead refuses to start with DEBUG off:\n  " + "\n  ".join(_problems)
-    )
+    raise ImproperlyConfigured("\n".join(_problems))
 if SECRET_KEY is None:
     SECRET_KEY = local_secret_key(MASTHEAD_HOME)
 if not ALLOWED_HOSTS:
@@ -127,7 +131,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env.str("REDIS_URL") or None
+REDIS_URL = redis_url(env)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -171,7 +175,7 @@ else:
     _tasks_backend = "django_tasks_db.DatabaseBackend"
 TASKS = {
     "default": {
-        "BACKEND": env.str("MASTHEAD_TASKS_BACKEND") or _tasks_backend,
+        "BACKEND": tasks_backend(env, default=_tasks_backend),
         "QUEUES": ["default"],
     }
 }
@@ -190,8 +194,8 @@ LOGIN_URL = "accounts-login"
 # page: "Your account" (Django's default, /accounts/profile/, is no page of ours).
 LOGIN_REDIRECT_URL = "accounts-profile"
 
-LANGUAGE_CODE = env.str("LANGUAGE_CODE", "en-us")
-TIME_ZONE = env.str("TIME_ZONE", "UTC")
+LANGUAGE_CODE = language_code(env)
+TIME_ZONE = time_zone(env)
 USE_I18N = True
 USE_TZ = True
 
@@ -283,7 +287,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": log_level(env)},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "wagtail": {"level": "WARNING"},
@@ -321,5 +325,4 @@ TAGGIT_CASE_INSENSITIVE = True
 # Reader funding. Payments are off until STRIPE_SECRET_KEY is set; manual donations always work.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", "")
-FUNDING_MIN_AMOUNT = env.int("FUNDING_MIN_AMOUNT", 1, minimum=1)
-FUNDING_MAX_AMOUNT = env.int("FUNDING_MAX_AMOUNT", 10_000, minimum=1)
+FUNDING_MIN_AMOUNT, FUNDING_MAX_AMOUNT = funding_bounds(env)

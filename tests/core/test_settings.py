@@ -7,7 +7,14 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from masthead.config import Env, database_config, email_config, production_problems
+from masthead.config import (
+    Env,
+    database_config,
+    email_config,
+    funding_bounds,
+    parse_rate,
+    production_problems,
+)
 
 GOOD_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQ"
 
@@ -53,6 +60,99 @@ def test_server_refuses_a_database_url_it_cannot_use(tmp_path):
     result = run_masthead(["check"], {"DATABASE_URL": "mysql://root@localhost/news"}, tmp_path)
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "worker", "check", "migrate", "demo"])
+def test_a_refused_configuration_is_one_line_naming_the_variable_for_every_command(
+    command, tmp_path
+):
+    result = run_masthead([command], {"DEBUG": "false", "ALLOWED_HOSTS": "news.example"}, tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "masthead: configuration error: SECRET_KEY is not set, which DEBUG=false requires: "
+        "set SECRET_KEY to a long random string (50+ characters)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "environment", "expected"),
+    [
+        (["check"], {"REDIS_URL": "notaurl"}, "REDIS_URL must start with redis://"),
+        (["check"], {"EMAIL_URL": "smtp://u:p@host:notport"}, "EMAIL_URL has a port that is not"),
+        (["check"], {"EMAIL_HOST": "mail.example", "EMAIL_PORT": "0"}, "EMAIL_PORT must be"),
+        (["check"], {"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE must name a time zone"),
+        (["check"], {"LANGUAGE_CODE": "xx-yy"}, "LANGUAGE_CODE must be a language Django"),
+        (["check"], {"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be DEBUG, INFO, WARNING"),
+        (
+            ["check"],
+            {"MASTHEAD_TASKS_BACKEND": "nope.Backend"},
+            "MASTHEAD_TASKS_BACKEND must be the dotted path",
+        ),
+        (
+            ["check"],
+            {"MASTHEAD_COMMENT_RATE_LIMIT": "5/0m"},
+            "MASTHEAD_COMMENT_RATE_LIMIT's period must be from 1 second to 31 days",
+        ),
+        (
+            ["check"],
+            {"FUNDING_MIN_AMOUNT": "100", "FUNDING_MAX_AMOUNT": "10"},
+            "FUNDING_MIN_AMOUNT (100) is more than FUNDING_MAX_AMOUNT (10)",
+        ),
+        (["serve"], {"PORT": "abc"}, "PORT must be a whole number, not 'abc'"),
+        (["serve"], {"WEB_CONCURRENCY": "two"}, "WEB_CONCURRENCY must be a whole number"),
+    ],
+)
+def test_a_bad_value_is_refused_with_a_message_naming_the_variable(
+    command, environment, expected, tmp_path
+):
+    result = run_masthead(command, environment, tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("masthead: configuration error: ")
+    assert expected in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("environment", "language", "zone", "level"),
+    [
+        ({}, "en-us", "UTC", "INFO"),
+        ({"LANGUAGE_CODE": "pt-BR", "TIME_ZONE": "Europe/Paris", "LOG_LEVEL": "debug"},
+         "pt-br", "Europe/Paris", "DEBUG"),
+        ({"LANGUAGE_CODE": "de-at"}, "de-at", "UTC", "INFO"),
+    ],
+)  # fmt: skip
+def test_good_values_are_accepted(environment, language, zone, level, tmp_path):
+    shown = (
+        "from django.conf import settings as s; "
+        "print(s.LANGUAGE_CODE, s.TIME_ZONE, s.LOGGING['root']['level'])"
+    )
+    result = run_masthead(["shell", "-c", shown], environment, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [language, zone, level]
+
+
+@pytest.mark.parametrize("text", ["5/0m", "5/0s", "5/32d", "0/m", "99999999999999999999/d", "5/x"])
+def test_a_comment_rate_without_a_usable_limit_is_refused(text):
+    with pytest.raises(ImproperlyConfigured, match="MASTHEAD_COMMENT_RATE_LIMIT"):
+        parse_rate(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "seconds"),
+    [("5/m", 5, 60), ("10/5m", 10, 300), ("10000/31d", 10_000, 31 * 86400), ("1/s", 1, 1)],
+)
+def test_comment_rates_within_bounds_are_read(text, count, seconds):
+    rate = parse_rate(text)
+    assert (rate.count, rate.seconds) == (count, seconds)
+
+
+def test_funding_bounds_must_leave_room_for_a_gift():
+    assert funding_bounds(Env({})) == (1, 10_000)
+    assert funding_bounds(Env({"FUNDING_MIN_AMOUNT": "5", "FUNDING_MAX_AMOUNT": "5"})) == (5, 5)
+    with pytest.raises(ImproperlyConfigured, match=r"FUNDING_MIN_AMOUNT .* FUNDING_MAX_AMOUNT"):
+        funding_bounds(Env({"FUNDING_MIN_AMOUNT": "100", "FUNDING_MAX_AMOUNT": "10"}))
+    with pytest.raises(ImproperlyConfigured, match="FUNDING_MAX_AMOUNT must be at least 1"):
+        funding_bounds(Env({"FUNDING_MAX_AMOUNT": "-5"}))
 
 
 def test_production_configuration_passes_check_deploy(tmp_path):

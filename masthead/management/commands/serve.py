@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from masthead.config import Env
+
 
 def base_url_warning(host: str, port: int, environ=os.environ) -> str | None:
     """Links that leave the page (e-mails, sitemaps, feeds) use MASTHEAD_BASE_URL: say so when it
@@ -96,12 +98,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        env = Env()
+        parser.add_argument("--host", default=env.str("HOST") or "127.0.0.1")
+        parser.add_argument(
+            "--port", type=int, default=env.int("PORT", 8000, minimum=1, maximum=65535)
+        )
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+            default=env.int("WEB_CONCURRENCY", 2, minimum=1),
             help="Web worker processes (default: WEB_CONCURRENCY or 2).",
         )
         parser.add_argument("--no-worker", action="store_true", help="Do not start a task worker.")
