@@ -1,8 +1,10 @@
-"""`masthead serve` stopping: the worker finishes the task in hand, within a bound.
+"""`masthead serve`: it starts only when the database and Redis answer, keeps its worker running,
+and when stopping lets the worker finish the task in hand, within a bound.
 
 `serve` runs in a process of its own, as from a terminal or a process manager, with stand-ins for
 gunicorn and the worker that behave as both worker kinds do on signals: the first SIGTERM or SIGINT
-lets the task in hand finish, a second one abandons it.
+lets the task in hand finish, a second one abandons it. A stand-in worker told to (WORKER_CRASHES)
+dies as soon as it starts, the first so many times.
 """
 
 import contextlib
@@ -21,6 +23,9 @@ from django.core.management import call_command
 import django
 
 django.setup()
+from masthead.management.commands import serve
+
+serve.WORKER_RESTART_PAUSE = 0.05
 real_popen = subprocess.Popen
 child = [sys.executable, sys.argv[1], sys.argv[2], sys.argv[3]]
 
@@ -57,6 +62,11 @@ signal.signal(signal.SIGTERM, on_signal)
 signal.signal(signal.SIGINT, on_signal)
 log(f"started {os.getpid()}")
 if role == "worker":
+    with open(os.path.join(log_dir, role)) as file:
+        starts = sum(line.startswith("started") for line in file)
+    if starts <= int(os.environ.get("WORKER_CRASHES", "0")):
+        log("crashed")
+        os._exit(3)
     end = time.monotonic() + task_seconds
     while time.monotonic() < end:
         time.sleep(0.05)
@@ -94,7 +104,7 @@ def start_serve(tmp_path):
             env=env,
             start_new_session=True,  # its own process group, as a terminal's foreground job
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=(tmp_path / "serve-stderr").open("w"),
         )
         started.append(serve)
         deadline = time.monotonic() + 60
@@ -110,8 +120,10 @@ def start_serve(tmp_path):
             serve.wait()
     for role in ("web", "worker"):
         if (tmp_path / role).exists():
-            with contextlib.suppress(ProcessLookupError, ValueError, IndexError):
-                os.kill(int(log_of(tmp_path, role)[0].split()[1]), signal.SIGKILL)
+            for line in log_of(tmp_path, role):
+                if line.startswith("started"):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(int(line.split()[1]), signal.SIGKILL)
 
 
 def log_of(tmp_path: Path, role: str) -> list[str]:
@@ -143,3 +155,79 @@ def test_a_worker_still_busy_when_the_shutdown_timeout_ends_is_killed(tmp_path, 
     assert len(worker_log) == 1  # neither finished nor told to abandon its task: killed
     with pytest.raises(ProcessLookupError):
         os.kill(int(worker_log[0].split()[1]), 0)
+
+
+def test_a_worker_that_stops_is_started_again_and_serving_goes_on(tmp_path, start_serve):
+    serve = start_serve(task_seconds=0, env_overrides={"WORKER_CRASHES": "2"})
+    deadline = time.monotonic() + 60
+    while log_of(tmp_path, "worker").count("crashed") < 2 or len(log_of(tmp_path, "worker")) < 4:
+        assert time.monotonic() < deadline, log_of(tmp_path, "worker")
+        time.sleep(0.05)
+    time.sleep(1)
+    assert serve.poll() is None  # still serving, with its third worker
+    worker_log = log_of(tmp_path, "worker")
+    assert [line.split()[0] for line in worker_log] == [
+        "started", "crashed", "started", "crashed", "started", "task",
+    ]  # fmt: skip
+    assert log_of(tmp_path, "web") == log_of(tmp_path, "web")[:1]  # the web server carried on
+    stderr = (tmp_path / "serve-stderr").read_text()
+    assert "The task worker stopped (exit code 3); starting it again" in stderr
+    serve.send_signal(signal.SIGTERM)
+    assert serve.wait(timeout=30) == 0
+    assert log_of(tmp_path, "worker")[-1] == "stopped"
+
+
+def test_serve_stops_when_its_worker_keeps_stopping(tmp_path, start_serve):
+    serve = start_serve(task_seconds=0, env_overrides={"WORKER_CRASHES": "1000"})
+    assert serve.wait(timeout=60) != 0
+    from masthead.management.commands.serve import WORKER_RESTARTS
+
+    assert log_of(tmp_path, "worker").count("crashed") == WORKER_RESTARTS + 1
+    assert log_of(tmp_path, "web")[1:] == ["stopped"]  # the web server was stopped with it
+    stderr = (tmp_path / "serve-stderr").read_text()
+    assert f"The task worker stopped {WORKER_RESTARTS + 1} times in a row" in stderr
+
+
+def run_serve_expecting_refusal(env_overrides: dict, tmp_path) -> tuple[int, str, str]:
+    """`masthead serve` run for real; whatever it started is killed if it did not refuse."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MASTHEAD_")}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env.update({"MASTHEAD_HOME": str(tmp_path), "DJANGO_SETTINGS_MODULE": "masthead.settings"})
+    env.update(env_overrides)
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "masthead.cli", "serve", "--port", "8151"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        stdout, stderr = serve.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(serve.pid, signal.SIGTERM)
+        stdout, stderr = serve.communicate(timeout=90)
+        pytest.fail(f"serve started instead of refusing: {stdout}{stderr}")
+    return serve.returncode, stdout, stderr
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        (
+            {"DATABASE_URL": "postgres://postgres@127.0.0.1:5999/nope"},
+            "DATABASE_URL names a database that cannot be used, 127.0.0.1:5999/nope",
+        ),
+        (
+            {"REDIS_URL": "redis://:secret@127.0.0.1:6399/0"},
+            "REDIS_URL names a Redis that cannot be used, redis://:…@127.0.0.1:6399/0",
+        ),
+    ],
+)
+def test_serve_refuses_to_start_without_its_database_or_redis(environment, expected, tmp_path):
+    returncode, stdout, stderr = run_serve_expecting_refusal(environment, tmp_path)
+    assert returncode != 0
+    assert "Masthead is serving" not in stdout
+    assert expected in stderr
+    assert "secret" not in stderr

@@ -1,7 +1,11 @@
-"""`masthead worker`: RQ jobs run in forked processes; stopping lets the clock finish its job."""
+"""`masthead worker`: it starts only when Redis answers; RQ jobs run in forked processes; stopping
+lets the clock finish its job."""
 
 import threading
 import time
+
+import pytest
+from django.core.management.base import CommandError
 
 from masthead.clock import start_clock_thread
 from masthead.management.commands import worker
@@ -38,5 +42,17 @@ def test_a_stopping_worker_lets_the_clock_finish_the_job_in_hand(monkeypatch, se
         worker, "start_clock_thread", lambda stop: start_clock_thread(stop, tick=slow_job)
     )
     monkeypatch.setattr(worker, "call_command", lambda *args, **options: started.wait(5))
+    monkeypatch.setattr(worker, "service_problems", list)
     worker.Command().handle(no_clock=False, interval=1.0, verbosity=0)
     assert finished.is_set()
+
+
+def test_a_worker_refuses_to_start_when_redis_cannot_be_reached(db, monkeypatch, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:6399/0"
+
+    def run_queue(*args, **options):
+        raise AssertionError("the worker started without Redis")
+
+    monkeypatch.setattr(worker, "call_command", run_queue)
+    with pytest.raises(CommandError, match="REDIS_URL names a Redis that cannot be used"):
+        worker.Command().handle(no_clock=True, interval=1.0, verbosity=0)

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from masthead.config import Env
+from masthead.reachability import service_problems
 
 
 def base_url_warning(host: str, port: int, environ=os.environ) -> str | None:
@@ -71,6 +72,13 @@ class Shutdown:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
 
+    def replace(self, old: subprocess.Popen, new: subprocess.Popen) -> None:
+        """Put a restarted child in the place of the one that stopped; told to stop at once if
+        the shutdown began meanwhile (a signal may come between any two lines of the caller)."""
+        self.children[self.children.index(old)] = new
+        if self.deadline is not None:
+            new.send_signal(signal.SIGTERM)
+
     def wait(self) -> None:
         for child in self.children:
             try:
@@ -89,6 +97,70 @@ class Shutdown:
         # The whole group: gunicorn's web workers, or the process running an RQ job, with it.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(child.pid, signal.SIGKILL)
+
+
+# A worker that stops on its own is started again after a pause that doubles each time
+# (1, 2, 4, 8, 16 s: a Redis or database restart is ridden out); one that stops again within
+# WORKER_STEADY_SECONDS of starting, WORKER_RESTARTS times in a row, is not going to work, and
+# `serve` stops altogether, so that its process manager sees the failure.
+WORKER_RESTARTS = 5
+WORKER_STEADY_SECONDS = 60.0
+WORKER_RESTART_PAUSE = 1.0
+POLL_SECONDS = 0.2
+
+
+class WorkerKeeper:
+    """Keeps the task worker running beside the web server: without it no e-mail goes out and
+    nothing scheduled is published, while every page still looks fine."""
+
+    def __init__(self, command: list[str], shutdown: Shutdown, *, log):
+        self.command = command
+        self.shutdown = shutdown
+        self.log = log
+        self.failures = 0
+        self.restart_at: float | None = None
+        self.given_up: str | None = None
+        self.process = _start(command)
+        self.started = time.monotonic()
+        shutdown.children.append(self.process)
+
+    def tend(self) -> bool:
+        """Restart the worker if it stopped (after its pause); False once it is given up on."""
+        if self.shutdown.deadline is not None or self.given_up:
+            return not self.given_up
+        now = time.monotonic()
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.restart_at = None
+                stopped, self.process = self.process, _start(self.command)
+                self.started = time.monotonic()
+                self.shutdown.replace(stopped, self.process)
+            return True
+        exit_code = self.process.poll()
+        if exit_code is None:
+            return True
+        self.failures = 1 if now - self.started >= WORKER_STEADY_SECONDS else self.failures + 1
+        how = _how_it_stopped(exit_code)
+        if self.failures > WORKER_RESTARTS:
+            self.given_up = (
+                f"The task worker stopped {self.failures} times in a row, each soon after "
+                f"starting (the last time {how}; its log is above). Masthead stops too: "
+                "without a worker no e-mail goes out and nothing scheduled is published."
+            )
+            return False
+        pause = WORKER_RESTART_PAUSE * 2 ** (self.failures - 1)
+        self.log(
+            f"The task worker stopped ({how}); starting it again in {pause:g} s "
+            f"(restart {self.failures} of {WORKER_RESTARTS})."
+        )
+        self.restart_at = now + pause
+        return True
+
+
+def _how_it_stopped(exit_code: int) -> str:
+    if exit_code < 0:
+        return f"killed by {signal.Signals(-exit_code).name}"
+    return f"exit code {exit_code}"
 
 
 class Command(BaseCommand):
@@ -126,6 +198,8 @@ class Command(BaseCommand):
             raise CommandError("--shutdown-timeout must be more than 0 seconds.")
         if workers < 1:
             raise CommandError("--workers must be at least 1.")
+        if problems := service_problems():
+            raise CommandError("\n".join(problems))
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         for warning in (
@@ -135,9 +209,6 @@ class Command(BaseCommand):
             if warning:
                 self.stderr.write(warning)
 
-        children: list[subprocess.Popen] = []
-        if not no_worker:
-            children.append(_start([sys.executable, "-m", "masthead.cli", "worker"]))
         server = [
             sys.executable, "-m", "gunicorn", "masthead.asgi:application",
             "--worker-class", "uvicorn_worker.UvicornWorker",
@@ -153,14 +224,25 @@ class Command(BaseCommand):
             f"Masthead is serving http://{host}:{port}/ (admin: http://{host}:{port}/admin/)"
         )
         web = _start(server)
-        children.insert(0, web)
-        shutdown = Shutdown(children, timeout=shutdown_timeout)
+        shutdown = Shutdown([web], timeout=shutdown_timeout)
         for signum in Shutdown.SIGNALS:
             signal.signal(signum, shutdown.on_signal)
+        worker = None
         try:
-            exit_code = web.wait()
+            if not no_worker:
+                worker = WorkerKeeper(
+                    [sys.executable, "-m", "masthead.cli", "worker"],
+                    shutdown,
+                    log=self.stderr.write,
+                )
+            while (exit_code := web.poll()) is None:
+                if worker is not None and not worker.tend():
+                    break
+                time.sleep(POLL_SECONDS)
         finally:
             shutdown.begin()
             shutdown.wait()
+        if worker is not None and worker.given_up:
+            raise CommandError(worker.given_up)
         if exit_code not in (0, -signal.SIGTERM, -signal.SIGINT):
             raise CommandError(f"The web server stopped with exit code {exit_code}.")

@@ -2,12 +2,13 @@ import threading
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils.module_loading import import_string
 from django_tasks_rq.backend import RQBackend
 
 from masthead.clock import start_clock_thread
+from masthead.reachability import service_problems
 
 
 class Command(BaseCommand):
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_clock, interval, **options):
+        if problems := service_problems():
+            raise CommandError("\n".join(problems))
         on_rq = issubclass(import_string(settings.TASKS["default"]["BACKEND"]), RQBackend)
         if on_rq:
             without_connection_pool()
