@@ -72,12 +72,15 @@ class Shutdown:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
 
-    def replace(self, old: subprocess.Popen, new: subprocess.Popen) -> None:
-        """Put a restarted child in the place of the one that stopped; told to stop at once if
-        the shutdown began meanwhile (a signal may come between any two lines of the caller)."""
-        self.children[self.children.index(old)] = new
+    def adopt(self, child: subprocess.Popen, *, replacing: subprocess.Popen | None = None) -> None:
+        """Stop `child` too (in the place of `replacing`, a child that stopped); told to stop at
+        once if the shutdown began meanwhile (a signal may come between any two lines)."""
+        if replacing is None:
+            self.children.append(child)
+        else:
+            self.children[self.children.index(replacing)] = child
         if self.deadline is not None:
-            new.send_signal(signal.SIGTERM)
+            child.send_signal(signal.SIGTERM)
 
     def wait(self) -> None:
         for child in self.children:
@@ -122,7 +125,7 @@ class WorkerKeeper:
         self.given_up: str | None = None
         self.process = _start(command)
         self.started = time.monotonic()
-        shutdown.children.append(self.process)
+        shutdown.adopt(self.process)
 
     def tend(self) -> bool:
         """Restart the worker if it stopped (after its pause); False once it is given up on."""
@@ -134,7 +137,7 @@ class WorkerKeeper:
                 self.restart_at = None
                 stopped, self.process = self.process, _start(self.command)
                 self.started = time.monotonic()
-                self.shutdown.replace(stopped, self.process)
+                self.shutdown.adopt(self.process, replacing=stopped)
             return True
         exit_code = self.process.poll()
         if exit_code is None:
@@ -158,9 +161,12 @@ class WorkerKeeper:
 
 
 def _how_it_stopped(exit_code: int) -> str:
-    if exit_code < 0:
+    if exit_code >= 0:
+        return f"exit code {exit_code}"
+    try:
         return f"killed by {signal.Signals(-exit_code).name}"
-    return f"exit code {exit_code}"
+    except ValueError:
+        return f"killed by signal {-exit_code}"
 
 
 class Command(BaseCommand):
