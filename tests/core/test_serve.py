@@ -40,7 +40,7 @@ call_command("serve", "--port", "8150")
 """
 
 CHILD = """
-import os, signal, sys, time
+import os, signal, subprocess, sys, time
 
 log_dir, task_seconds, role = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 signals = []
@@ -65,7 +65,9 @@ if role == "worker":
     with open(os.path.join(log_dir, role)) as file:
         starts = sum(line.startswith("started") for line in file)
     if starts <= int(os.environ.get("WORKER_CRASHES", "0")):
-        log("crashed")
+        # As RQ's job process or the autoreloader's worker would, something it started lives on.
+        leftover = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        log(f"crashed leaving {leftover.pid}")
         os._exit(3)
     end = time.monotonic() + task_seconds
     while time.monotonic() < end:
@@ -121,13 +123,28 @@ def start_serve(tmp_path):
     for role in ("web", "worker"):
         if (tmp_path / role).exists():
             for line in log_of(tmp_path, role):
-                if line.startswith("started"):
+                if line.startswith(("started", "crashed")):
                     with contextlib.suppress(ProcessLookupError):
-                        os.kill(int(line.split()[1]), signal.SIGKILL)
+                        os.kill(int(line.split()[-1]), signal.SIGKILL)
 
 
 def log_of(tmp_path: Path, role: str) -> list[str]:
     return (tmp_path / role).read_text().splitlines()
+
+
+def is_running(pid: int) -> bool:
+    """Whether the process exists and is not a zombie (an orphan waiting for init to reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def crashes(tmp_path: Path) -> list[int]:
+    """The processes each crashed stand-in worker left behind."""
+    lines = log_of(tmp_path, "worker")
+    return [int(line.split()[-1]) for line in lines if line.startswith("crashed")]
 
 
 @pytest.mark.parametrize(
@@ -160,7 +177,7 @@ def test_a_worker_still_busy_when_the_shutdown_timeout_ends_is_killed(tmp_path, 
 def test_a_worker_that_stops_is_started_again_and_serving_goes_on(tmp_path, start_serve):
     serve = start_serve(task_seconds=0, env_overrides={"WORKER_CRASHES": "2"})
     deadline = time.monotonic() + 60
-    while log_of(tmp_path, "worker").count("crashed") < 2 or len(log_of(tmp_path, "worker")) < 4:
+    while len(crashes(tmp_path)) < 2 or len(log_of(tmp_path, "worker")) < 4:
         assert time.monotonic() < deadline, log_of(tmp_path, "worker")
         time.sleep(0.05)
     time.sleep(1)
@@ -172,6 +189,8 @@ def test_a_worker_that_stops_is_started_again_and_serving_goes_on(tmp_path, star
     assert log_of(tmp_path, "web") == log_of(tmp_path, "web")[:1]  # the web server carried on
     stderr = (tmp_path / "serve-stderr").read_text()
     assert "The task worker stopped (exit code 3); starting it again" in stderr
+    # What the stopped workers left behind was not left running.
+    assert not any(is_running(leftover) for leftover in crashes(tmp_path))
     serve.send_signal(signal.SIGTERM)
     assert serve.wait(timeout=30) == 0
     assert log_of(tmp_path, "worker")[-1] == "stopped"
@@ -182,7 +201,7 @@ def test_serve_stops_when_its_worker_keeps_stopping(tmp_path, start_serve):
     assert serve.wait(timeout=60) != 0
     from masthead.management.commands.serve import WORKER_RESTARTS
 
-    assert log_of(tmp_path, "worker").count("crashed") == WORKER_RESTARTS + 1
+    assert len(crashes(tmp_path)) == WORKER_RESTARTS + 1
     assert log_of(tmp_path, "web")[1:] == ["stopped"]  # the web server was stopped with it
     stderr = (tmp_path / "serve-stderr").read_text()
     assert f"The task worker stopped {WORKER_RESTARTS + 1} times in a row" in stderr

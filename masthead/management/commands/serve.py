@@ -87,19 +87,20 @@ class Shutdown:
             try:
                 child.wait(timeout=max(0.0, self.deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                self._kill(child)
+                _kill_group(child)
                 child.wait()
 
     def _kill_running(self) -> None:
         for child in self.children:
             if child.poll() is None:
-                self._kill(child)
+                _kill_group(child)
 
-    @staticmethod
-    def _kill(child: subprocess.Popen) -> None:
-        # The whole group: gunicorn's web workers, or the process running an RQ job, with it.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, signal.SIGKILL)
+
+def _kill_group(child: subprocess.Popen) -> None:
+    # The whole group: gunicorn's web workers, or the process running an RQ job (or the
+    # autoreloader's worker, with DEBUG on), with it.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signal.SIGKILL)
 
 
 # A worker that stops on its own is started again after a pause that doubles each time
@@ -142,6 +143,9 @@ class WorkerKeeper:
         exit_code = self.process.poll()
         if exit_code is None:
             return True
+        # What it started may outlive it (an RQ job's process, the autoreloader's worker) and
+        # would go on taking tasks beside the next worker.
+        _kill_group(self.process)
         self.failures = 1 if now - self.started >= WORKER_STEADY_SECONDS else self.failures + 1
         how = _how_it_stopped(exit_code)
         if self.failures > WORKER_RESTARTS:
