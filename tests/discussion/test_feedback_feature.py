@@ -104,7 +104,10 @@ def test_answers_to_a_passage_comment_at_the_deepest_level_are_in_its_panel_and_
         (answer_to_answer.pk, []),
     ]
     assert passage["count"] == 3
-    assert f'in reply to <a href="#comment-{on_passage.pk}">Alex</a>' in panel.content.decode()
+    assert (
+        f'in reply to <a href="#comment-{on_passage.pk}"><bdi>Alex</bdi></a>'
+        in panel.content.decode()
+    )
     assert "X-Passage-Limit" not in panel
 
 

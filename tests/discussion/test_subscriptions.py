@@ -600,3 +600,15 @@ def test_replies_to_my_comments_still_reach_me_after_i_changed_address(
             "Rui replied to you on “Harbour council votes on the new bridge”",
         )
     ]
+
+
+def test_a_right_to_left_comment_and_name_are_mailed_in_their_own_direction(
+    article, post, django_capture_on_commit_callbacks
+):
+    subscribe_and_confirm(article, "fan@example.com", "all", django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post("أوافق تماماً!", name="سارة")
+    [html] = [body for body, kind in mail.outbox[0].alternatives if kind == "text/html"]
+    assert '<strong dir="auto">سارة</strong>' in html
+    assert '<div dir="auto"><p>أوافق تماماً!</p></div>' in html
