@@ -97,7 +97,7 @@ def test_comments_are_paged_and_sorted(client, article, post):
         (
             {"body": "x" * 6000, "author_name": "A", "author_email": "a@example.com"},
             400,
-            "at most 5000",
+            "at most 5,000",
         ),
         (
             {"body": "Hi", "author_name": "", "author_email": "a@example.com"},

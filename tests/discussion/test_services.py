@@ -64,7 +64,7 @@ def test_an_image_is_shown_as_a_link_to_it_named_by_its_alt_text(post, markdown,
     ("kwargs", "message"),
     [
         ({"body": "   "}, comment_rules.BODY_EMPTY),
-        ({"body": "x" * 5001}, "at most 5000 characters"),
+        ({"body": "x" * 5001}, "at most 5,000 characters"),
         ({"name": ""}, comment_rules.NAME_MISSING),
         ({"email": ""}, comment_rules.EMAIL_MISSING),
         ({"email": "not-an-address"}, comment_rules.EMAIL_INVALID),

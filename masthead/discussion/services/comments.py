@@ -31,7 +31,10 @@ from masthead.publishing import page_cache
 from masthead.refusals import Refused
 
 BODY_EMPTY = "Please write a comment before posting."
-BODY_TOO_LONG = "Comments can be at most {limit} characters long; yours has {length}."
+BODY_TOO_LONG = (
+    "Comments can be at most {limit:,} characters long; yours has {length:,}."
+    " Please shorten it by {excess:,}."
+)
 NAME_MISSING = "Please give your name; it is shown with your comment."
 NAME_TOO_LONG = "Please shorten your name to at most {limit} characters."
 EMAIL_MISSING = "Please give your e-mail address; it is never shown."
@@ -237,7 +240,8 @@ def comment_edit(
         SubmissionContext(now=now, source="edit", article=comment.article),
     )
     was_published = comment.status == CommentStatus.PUBLISHED
-    rewritten = body != comment.body
+    # (Bodies stored before line breaks were normalised keep their CRLF: the same words still.)
+    rewritten = body != comment.body.replace("\r\n", "\n")
     comment.body = body
     comment.body_html = render_comment(body)
     comment.edited = now
@@ -343,12 +347,19 @@ def threads_changed(article_ids) -> None:
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").strip()
+    # Browsers send a textarea's line breaks as CRLF but count them as one character: a comment
+    # the page's counter shows within the limit is within it here too.
+    body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise CommentRefused(BODY_EMPTY, field="body")
     if len(body) > conf.COMMENT_MAX_LENGTH:
         raise CommentRefused(
-            BODY_TOO_LONG.format(limit=conf.COMMENT_MAX_LENGTH, length=len(body)), field="body"
+            BODY_TOO_LONG.format(
+                limit=conf.COMMENT_MAX_LENGTH,
+                length=len(body),
+                excess=len(body) - conf.COMMENT_MAX_LENGTH,
+            ),
+            field="body",
         )
     return body
 
