@@ -32,6 +32,10 @@ LIVE_STREAM_SECONDS = getattr(settings, "MASTHEAD_LIVE_STREAM_SECONDS", 300)
 # Cookie names: the guest reader's signed identity and their chosen sort order.
 READER_COOKIE = "masthead_reader"
 SORT_COOKIE = "masthead_comment_sort"
+# A guest's name, e-mail and website, kept only when they tick "Save my name..." on the form. Not
+# a personal cookie of the page cache: the page's script fills the form from it (see
+# readers.remember_commenter), so pages stay the same for every reader.
+COMMENTER_COOKIE = "masthead_commenter"
 # A form submitted faster than this after it was shown was not typed by a person.
 MIN_SECONDS_TO_SUBMIT = 2
 # The most featured comments ("Editors' picks") shown above a thread, the latest picks first;

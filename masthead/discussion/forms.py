@@ -33,17 +33,24 @@ def seconds_since(token: str, now=None) -> float | None:
     return (now or timezone.now()).timestamp() - float(started)
 
 
+def comment_box(rows: int) -> forms.Textarea:
+    """A textarea for a comment's text. The limit is the service's to enforce, with a message
+    that says by how much the text is over: a maxlength attribute would make the browser cut a
+    pasted comment short without a word. The page's script counts against data-max-length."""
+    return forms.Textarea(
+        attrs={"rows": rows, "dir": "auto", "data-max-length": conf.COMMENT_MAX_LENGTH}
+    )
+
+
 class CommentForm(forms.Form):
     """The comment box. Business rules live in services.comment_post; this keeps the reader's text."""
 
-    body = forms.CharField(
-        label=_("Comment"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=conf.COMMENT_MAX_LENGTH,
-    )
+    body = forms.CharField(label=_("Comment"), widget=comment_box(4), required=False)
     author_name = forms.CharField(
-        label=_("Name"), required=False, max_length=conf.COMMENT_NAME_MAX_LENGTH
+        label=_("Name"),
+        required=False,
+        max_length=conf.COMMENT_NAME_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
     )
     author_email = forms.CharField(
         label=_("E-mail (never shown)"),
@@ -53,6 +60,12 @@ class CommentForm(forms.Form):
     )
     author_url = forms.CharField(label=_("Website (optional)"), required=False, max_length=300)
     notify = forms.ChoiceField(label=_("Notify of"), choices=NOTIFY_CHOICES, required=False)
+    # Off unless the guest asks: the details then stay in a cookie of their browser (see
+    # readers.remember_commenter), never in the pages the page cache shares.
+    remember = forms.BooleanField(
+        label=_("Save my name, e-mail and website in this browser for the next time I comment."),
+        required=False,
+    )
     parent_id = forms.CharField(required=False, widget=forms.HiddenInput)
     anchor_quote = forms.CharField(required=False, widget=forms.HiddenInput)
     anchor_prefix = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -75,6 +88,4 @@ class CommentForm(forms.Form):
 
 
 class EditCommentForm(forms.Form):
-    body = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 5}), required=False
-    )
+    body = forms.CharField(label=_("Comment"), widget=comment_box(5), required=False)

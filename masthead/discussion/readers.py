@@ -4,8 +4,10 @@ The raw IP address is never stored; its keyed hash is enough to cap votes and ra
 """
 
 import ipaddress
+import json
 import secrets
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.core.signing import BadSignature
@@ -122,3 +124,43 @@ def has_reader_identity(request) -> bool:
     return bool(
         (user is not None and user.is_authenticated) or request.COOKIES.get(conf.READER_COOKIE)
     )
+
+
+def remember_commenter(response, *, request, comment, remember: bool) -> None:
+    """After a guest's comment is posted: keep their name, e-mail and website in a cookie if they
+    ticked "Save my name...", or forget what was kept if they did not.
+
+    Readable by the page's script, which fills the form from it: the details never go into the
+    HTML of a page that the page cache may share with other readers."""
+    if comment.user_id is not None:
+        return  # an account fills in its own name
+    if not remember:
+        if conf.COMMENTER_COOKIE in request.COOKIES:
+            response.delete_cookie(conf.COMMENTER_COOKIE, samesite="Lax")
+        return
+    details = {
+        "name": comment.author_name,
+        "email": comment.author_email,
+        "url": comment.author_url,
+    }
+    response.set_cookie(
+        conf.COMMENTER_COOKIE,
+        # Percent-encoded JSON: plain cookie characters, which the script decodes as it is.
+        quote(json.dumps(details, ensure_ascii=False), safe=""),
+        max_age=COOKIE_MAX_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def remembered_commenter(request) -> dict[str, str]:
+    """The name, e-mail and website a guest asked this browser to keep ({} when none)."""
+    try:
+        details = json.loads(unquote(request.COOKIES.get(conf.COMMENTER_COOKIE, "")))
+    except ValueError:
+        return {}
+    if not isinstance(details, dict):
+        return {}
+    return {
+        key: details[key] for key in ("name", "email", "url") if isinstance(details.get(key), str)
+    }

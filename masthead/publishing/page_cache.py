@@ -136,6 +136,14 @@ def is_cacheable(request, personal_cookies=(), personal_view=None, page_id=None)
     return personal_view is not None and not _has_personal_view(request, personal_view, page_id)
 
 
+def is_rendered_for_this_reader_only(request, page) -> bool:
+    """Whether this request's render of `page` is served to this reader alone, never stored for
+    others: only then may it show what their own cookies hold (a guest's remembered name)."""
+    return getattr(request, "page_cache_do_not_store", False) or not is_cacheable(
+        request, page.page_cache_personal_cookies, page.page_cache_personal_view, page.pk
+    )
+
+
 def _has_personal_view(request, personal_view: str, page_id) -> bool:
     """personal_view's answer, asked once per request: the middleware asks before routing, and a
     page it could not answer from the cache asks again while it renders."""

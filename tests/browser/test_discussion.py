@@ -1,6 +1,8 @@
+import json
 import os
 import re
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 from django.utils import timezone
@@ -894,3 +896,199 @@ def test_edit_and_delete_after_the_window_say_why_beside_the_comment(live_server
     expect(note).to_have_text("Comments can only be changed within 15 minutes of posting.")
     assert mine.locator("[data-edit], [data-delete]").count() == 0
     assert page.locator(".comment__editor").count() == 0
+
+
+# 6,480 characters, as a reader pastes a long letter into the box.
+LONG_LETTER = ("Dear editors, the harbour bridge deserves a wider debate. " * 112)[:6479] + "."
+
+
+def commenter_cookie(page):
+    cookies = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
+    value = cookies.get("masthead_commenter")
+    return json.loads(unquote(value)) if value else None
+
+
+def test_a_long_comment_is_counted_near_the_limit_and_refused_whole_over_it(
+    live_server, page, article, screenshot_dir
+):
+    page.goto(live_server.url + article.url)
+    counter = page.locator("#id_body-count")
+    fill_guest(page, "A short remark.")
+    expect(counter).to_be_hidden()  # nothing to say far from the limit
+
+    page.fill("#id_body", "x" * 4812)
+    expect(counter).to_have_text("4,812 of 5,000 characters")
+    assert "id_body-count" in page.get_attribute("#id_body", "aria-describedby")
+
+    page.fill("#id_body", LONG_LETTER)
+    assert len(page.input_value("#id_body")) == 6480  # nothing cut
+    expect(counter).to_have_text(
+        "6,480 of 5,000 characters: 1,480 too many. Please shorten your comment."
+    )
+    expect(page.locator("[data-announce]")).to_have_text(counter.inner_text())
+    page.click("#comment-form button[type=submit]")
+    expect(page.locator("#comment-form-error")).to_contain_text(
+        "at most 5,000 characters long; yours has 6,480. Please shorten it by 1,480."
+    )
+    assert page.input_value("#id_body") == LONG_LETTER  # still all there
+    page.screenshot(path=os.path.join(screenshot_dir, "comment-too-long.png"), full_page=True)
+
+    page.fill("#id_body", LONG_LETTER[:4990])
+    expect(counter).to_have_text("4,990 of 5,000 characters")
+    page.click("#comment-form button[type=submit]")
+    page.locator(".comment", has_text="Dear editors").first.wait_for()
+    expect(counter).to_be_hidden()  # the box is empty again, and so is the count
+    assert len(Comment.objects.get().body) == 4990
+
+    # The same in the edit box.
+    page.locator(".comment", has_text="Dear editors").first.locator("[data-edit]").click()
+    editor = page.get_by_label("Edit your comment")
+    editor.fill(LONG_LETTER)
+    edit_counter = page.locator(".comment__editor .field__count")
+    expect(edit_counter).to_have_text(
+        "6,480 of 5,000 characters: 1,480 too many. Please shorten your comment."
+    )
+    page.click(".comment__editor button[type=submit]")
+    expect(page.locator(".comment__editor .field__error")).to_contain_text("yours has 6,480")
+    assert editor.input_value() == LONG_LETTER
+
+
+def test_without_javascript_a_long_comment_is_refused_whole_with_its_length(
+    live_server, page_without_js, article
+):
+    page = page_without_js
+    page.goto(live_server.url + article.url)
+    fill_guest(page, LONG_LETTER)
+    assert len(page.input_value("#id_body")) == 6480  # nothing cut
+    page.click("#comment-form button[type=submit]")
+    expect(page.locator("#id_body_error")).to_have_text(
+        "Comments can be at most 5,000 characters long; yours has 6,480."
+        " Please shorten it by 1,480."
+    )
+    assert page.input_value("#id_body") == LONG_LETTER
+    assert not Comment.objects.exists()
+
+
+def test_a_guest_who_asks_finds_their_details_filled_in_on_the_next_article(
+    live_server, page, article
+):
+    other = make_article(title="Ferry timetable changes")
+    third = make_article(title="Library hours extended")
+    page.goto(live_server.url + article.url)
+    remember = page.get_by_label(
+        "Save my name, e-mail and website in this browser for the next time I comment."
+    )
+    expect(remember).not_to_be_checked()  # nothing kept unless asked
+    fill_guest(page, "Remember me, please.", name="Leila Haddad", email="leila@example.com")
+    page.fill("#id_author_url", "https://leila.example")
+    remember.check()
+    page.click("#comment-form button[type=submit]")
+    page.locator(".comment", has_text="Remember me, please.").first.wait_for()
+    assert commenter_cookie(page) == {
+        "name": "Leila Haddad",
+        "email": "leila@example.com",
+        "url": "https://leila.example",
+    }
+
+    page.goto(live_server.url + other.url)
+    expect(page.locator("#id_author_name")).to_have_value("Leila Haddad")
+    expect(page.locator("#id_author_email")).to_have_value("leila@example.com")
+    expect(page.locator("#id_author_url")).to_have_value("https://leila.example")
+    expect(remember).to_be_checked()
+    # The page itself, as the cache shares it, carries none of it: the script filled it in.
+    assert "leila@example.com" not in page.request.get(live_server.url + other.url).text()
+
+    # Unticked, the next comment forgets them.
+    typing_pause(page)
+    page.fill("#id_body", "Forget me now.")
+    remember.uncheck()
+    page.click("#comment-form button[type=submit]")
+    page.locator(".comment", has_text="Forget me now.").first.wait_for()
+    assert commenter_cookie(page) is None
+    page.goto(live_server.url + third.url)
+    expect(page.locator("#id_author_name")).to_have_value("")
+    expect(remember).not_to_be_checked()
+
+
+def test_escape_cancels_an_inline_edit_and_returns_to_the_edit_link(live_server, page, article):
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "Words to edit")
+    page.click("#comment-form button[type=submit]")
+    mine = page.locator(".comment", has_text="Words to edit").first
+    mine.wait_for()
+
+    mine.locator("[data-edit]").click()
+    editor = page.get_by_label("Edit your comment")
+    editor.wait_for()
+    page.keyboard.press("Escape")
+    expect(editor).to_have_count(0)
+    expect(mine.locator(".comment__body")).to_be_visible()
+    assert page.evaluate("document.activeElement.dataset.edit") is not None
+
+    # Rewritten words are not thrown away by a slip of the finger: Escape asks first.
+    mine.locator("[data-edit]").click()
+    editor.fill("Rewritten at length")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.keyboard.press("Escape")
+    expect(editor).to_have_value("Rewritten at length")
+    assert questions == ["Discard your changes to this comment?"]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.keyboard.press("Escape")
+    expect(editor).to_have_count(0)
+    assert page.evaluate("document.activeElement.dataset.edit") is not None
+    assert Comment.objects.get().body == "Words to edit"
+
+
+def test_escape_leaves_a_reply_with_its_text_kept(live_server, page, article):
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "Answer me")
+    page.click("#comment-form button[type=submit]")
+    answered = page.locator(".comment", has_text="Answer me").first
+    answered.wait_for()
+    answered.locator("[data-reply-to]").click()
+    page.fill("#id_body", "Half a reply")
+    page.keyboard.press("Escape")
+    expect(answered.locator("#comment-form")).to_have_count(0)
+    expect(page.locator("[data-replying]")).to_be_hidden()
+    assert page.input_value("#id_body") == "Half a reply"
+    assert page.evaluate("document.activeElement.dataset.replyTo") is not None
+
+
+def test_right_to_left_comments_read_right_to_left(live_server, page, article, screenshot_dir):
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "أوافق تماماً على هذا القرار!", name="سارة", email="sara@example.com")
+
+    def direction(selector):
+        return page.eval_on_selector(selector, "node => getComputedStyle(node).direction")
+
+    assert direction("#id_body") == "rtl" and direction("#id_author_name") == "rtl"
+    page.click("#comment-form button[type=submit]")
+    mine = page.locator(".comment", has_text="أوافق").first
+    mine.wait_for()
+    comment_id = mine.get_attribute("data-comment-id")
+    assert direction(f"#comment-{comment_id} .comment__body") == "rtl"
+    assert direction(f"#comment-{comment_id}-author") == "rtl"
+    # The exclamation mark ends the sentence on its left, where Arabic sentences end.
+    sentence, mark = page.evaluate(
+        """(id) => {
+            const text = document.querySelector(`#comment-${id} .comment__body p`).firstChild;
+            const box = (start, end) => {
+                const range = document.createRange();
+                range.setStart(text, start);
+                range.setEnd(text, end);
+                return range.getBoundingClientRect().toJSON();
+            };
+            return [box(0, text.length), box(text.length - 1, text.length)];
+        }""",
+        comment_id,
+    )
+    assert mark["x"] - sentence["x"] < 1
+    assert (
+        sentence["right"]
+        > page.locator(f"#comment-{comment_id} .comment__body").bounding_box()["x"] + 600
+    )  # and the line starts on the right
+    mine.locator("[data-edit]").click()
+    page.get_by_label("Edit your comment").wait_for()
+    assert direction(".comment__editor textarea") == "rtl"
+    page.screenshot(path=os.path.join(screenshot_dir, "comment-rtl.png"), full_page=True)

@@ -3,6 +3,7 @@
 import json
 import re
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -134,7 +135,7 @@ def test_reply_without_javascript(client, article, post):
     page = client.get(f"{article.url}?reply_to={parent.pk}").content.decode()
     assert (
         f'name="parent_id" value="{parent.pk}"' in page
-        and "Replying to <strong data-replying-name>Pat" in page
+        and 'Replying to <strong dir="auto" data-replying-name>Pat' in page
     )
     client.post(f"/comments/{article.pk}/post/", form_data(parent_id=str(parent.pk), body="Child"))
     child = Comment.objects.get(body="Child")
@@ -443,7 +444,7 @@ def test_the_passage_panel_shows_each_conversation_on_the_passage_as_the_thread_
         (second.pk, [(also_on_spring.pk, [])]),  # once, in its conversation
         (first.pk, [(reply.pk, [(answer.pk, []), (deepest.pk, [])])]),
     ]
-    assert f'in reply to <a href="#comment-{answer.pk}">Alex</a>' in panel
+    assert f'in reply to <a href="#comment-{answer.pk}"><bdi>Alex</bdi></a>' in panel
 
     # Each conversation is the very markup the thread shows for it, replies and all.
     thread = client.get(f"/comments/{article.pk}/").content.decode()
@@ -632,7 +633,7 @@ def test_held_and_removed_comments_stay_private_on_every_page(client, article, p
 def test_a_reply_link_names_the_published_comment_answered(client, article, post):
     answered = post("Open words", name="Open Olga")
     page = Client().get(f"{article.url}?reply_to={answered.pk}").content.decode()
-    assert "Replying to <strong data-replying-name>Open Olga</strong>" in page
+    assert 'Replying to <strong dir="auto" data-replying-name>Open Olga</strong>' in page
 
 
 def test_deleting_a_commented_article_warns_that_its_comments_go_too(admin_client, article, post):
@@ -953,3 +954,74 @@ def test_the_edit_and_delete_pages_say_when_the_window_has_closed(client, articl
         assert refused.status_code == 403
         assert "Comments can only be changed within 15 minutes of posting." in html
         assert "<form" not in html.split('<section class="narrow-page">')[1]
+
+
+def test_a_comment_over_the_limit_is_refused_with_its_length_and_kept_whole(client, article):
+    too_long = "A long and careful argument. " * 223 + "The end."  # 6,475 characters
+    response = client.post(f"/comments/{article.pk}/post/", form_data(body=too_long))
+    html = response.content.decode()
+    assert response.status_code == 400
+    error = re.search(r'<p class="field__error" id="id_body_error"[^>]*>(.*?)</p>', html).group(1)
+    assert error == (
+        "Comments can be at most 5,000 characters long; yours has 6,475."
+        " Please shorten it by 1,475."
+    )
+    textarea = re.search(r"<textarea[^>]*>", html).group(0)
+    assert f"{too_long}</textarea>" in html  # every character of it, none cut
+    assert "maxlength" not in textarea  # the browser cuts nothing pasted in either
+    assert 'data-max-length="5000"' in textarea and 'dir="auto"' in textarea
+    assert Comment.objects.count() == 0
+
+    client.post(f"/comments/{article.pk}/post/", form_data(body="Short"))
+    comment = Comment.objects.get()
+    response = client.post(f"/comments/comment/{comment.pk}/edit/", {"body": too_long})
+    assert response.status_code == 400
+    assert "yours has 6,475" in response.content.decode()
+    assert f"{too_long}</textarea>" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "Short"
+
+
+def test_line_breaks_count_as_one_character_as_the_pages_counter_counts_them(client, article):
+    lines = "Line\r\n" * 999 + "Last."  # 5,000 characters as a browser counts them; 5,999 as sent
+    response = client.post(f"/comments/{article.pk}/post/", form_data(body=lines))
+    assert response.status_code == 302
+    assert Comment.objects.get().body == lines.replace("\r\n", "\n")
+
+
+def test_a_guest_who_asks_is_remembered_in_a_cookie_until_they_post_without_asking(client, article):
+    response = client.post(
+        f"/comments/{article.pk}/post/",
+        form_data(author_name="Dana Ní Bhriain", author_url="https://dana.example", remember="on"),
+    )
+    assert response.status_code == 302
+    cookie = response.cookies["masthead_commenter"]
+    assert json.loads(unquote(cookie.value)) == {
+        "name": "Dana Ní Bhriain",
+        "email": "dana@example.com",
+        "url": "https://dana.example",
+    }
+    assert not cookie["httponly"]  # the page's script fills the form from it
+    assert cookie["max-age"] and cookie["samesite"] == "Lax"
+
+    response = client.post(f"/comments/{article.pk}/post/", form_data(body="Second thought."))
+    assert response.status_code == 302
+    assert response.cookies["masthead_commenter"]["max-age"] == 0  # forgotten
+    assert (
+        "masthead_commenter"
+        not in Client()
+        .post(f"/comments/{article.pk}/post/", form_data(body="Third thought."))
+        .cookies
+    )  # nothing to forget, nothing sent
+
+
+def test_the_remember_box_is_offered_to_guests_unticked_and_not_to_accounts(
+    client, article, django_user_model
+):
+    page = client.get(article.url).content.decode()
+    box = re.search(r'<input[^>]*name="remember"[^>]*>', page).group(0)
+    assert "checked" not in box
+    assert "Save my name, e-mail and website in this browser for the next time I comment." in page
+    user = django_user_model.objects.create_user("rosa", "rosa@example.com", "pw")
+    client.force_login(user)
+    assert 'name="remember"' not in client.get(article.url).content.decode()

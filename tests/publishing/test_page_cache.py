@@ -603,7 +603,7 @@ def test_reply_and_load_more_pages_without_javascript_are_stored(newsroom):
     for url in (*links.values(), location):
         Client().get(url)
         assert served_from_the_cache(url), url
-    assert "Replying to <strong data-replying-name>Kit</strong>" in (
+    assert 'Replying to <strong dir="auto" data-replying-name>Kit</strong>' in (
         Client().get(links["reply"]).content.decode()
     )
     assert "Remark number 0" in Client().get(links["more"]).content.decode()
@@ -1012,3 +1012,38 @@ def test_a_new_address_of_a_live_page_or_one_above_live_pages_shows_on_cached_pa
             page.slug = slug
             page.save()
     assert content_version_value() == before + 2
+
+
+def test_a_guests_remembered_details_never_go_into_a_page_other_readers_are_served(newsroom):
+    ferry, telescope = newsroom["articles"]["ferry"], newsroom["articles"]["telescope"]
+    comment_by_kai(telescope)  # so that the telescope's thread has a reply link
+    guest = Client()
+    posted = guest.post(
+        f"/comments/{ferry.pk}/post/",
+        {
+            "body": "The ferry should run on Sundays too.",
+            "author_name": "Wren Okafor",
+            "author_email": "wren@example.com",
+            "remember": "on",
+        },
+    )
+    assert posted.status_code == 302 and "masthead_commenter" in guest.cookies
+
+    # Elsewhere the cookie changes nothing: the shared page, from the cache, without their details
+    # (the page's script fills the form in their browser).
+    as_anyone = Client().get(telescope.url).content.decode()
+    assert queries_for(guest, telescope.url) <= 5
+    as_guest = guest.get(telescope.url).content.decode()
+    assert re.sub(PER_RESPONSE, "", as_guest) == re.sub(PER_RESPONSE, "", as_anyone)
+    assert "wren@example.com" not in as_guest
+
+    # Where they took part the page is made for them alone, and comes filled in without a script
+    # (a reply without JavaScript); it is never stored for anyone else.
+    [kai] = Comment.objects.filter(article=ferry, author_name="Wren Okafor")
+    reply = f"{ferry.url}?reply_to={kai.pk}"
+    own = guest.get(reply).content.decode()
+    assert 'value="Wren Okafor"' in own and 'value="wren@example.com"' in own
+    assert re.search(r'<input[^>]*name="remember"[^>]*checked', own)
+    for _ in range(2):
+        assert "wren@example.com" not in Client().get(reply).content.decode()
+        assert "wren@example.com" not in Client().get(ferry.url).content.decode()

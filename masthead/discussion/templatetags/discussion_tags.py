@@ -10,10 +10,18 @@ from masthead.discussion.anchors import feedback_passages
 from masthead.discussion.forms import CommentForm
 from masthead.discussion.models import SortOrder
 from masthead.discussion.notes import comment_notes
-from masthead.discussion.readers import has_reader_identity, reader_for_request
+from masthead.discussion.readers import (
+    has_reader_identity,
+    reader_for_request,
+    remembered_commenter,
+)
 from masthead.discussion.services.comments import comments_are_open, discussion_settings, is_author
 from masthead.discussion.services.votes import OWN_COMMENT
-from masthead.publishing.page_cache import CSRF_MARKER, do_not_store
+from masthead.publishing.page_cache import (
+    CSRF_MARKER,
+    do_not_store,
+    is_rendered_for_this_reader_only,
+)
 
 register = template.Library()
 
@@ -64,6 +72,8 @@ def comment_section(context, article):
         article.pk, sort=view["sort"], cursor=view["cursor"], snapshot=view["snapshot"]
     ):
         do_not_store(request)  # shown all the same, but no link of ours leads here
+    if not form.is_bound and not request.user.is_authenticated:
+        _fill_remembered_commenter(form, request, article)
 
     return {
         "request": request,
@@ -88,6 +98,21 @@ def comment_section(context, article):
         ],
         **view,
     }
+
+
+def _fill_remembered_commenter(form, request, article) -> None:
+    """A guest's saved details, in a page made for them alone (after they have taken part in its
+    thread, say): so the form is filled without JavaScript too. A page the cache may share with
+    others shows none: the page's script fills its form from the cookie."""
+    details = remembered_commenter(request)
+    if not details or not is_rendered_for_this_reader_only(request, article):
+        return
+    form.initial.update(
+        author_name=details.get("name", ""),
+        author_email=details.get("email", ""),
+        author_url=details.get("url", ""),
+        remember=True,
+    )
 
 
 def _held_until_confirmed(user, article) -> bool:

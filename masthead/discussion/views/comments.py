@@ -13,7 +13,12 @@ from masthead.discussion import selectors, services
 from masthead.discussion.forms import CommentForm, EditCommentForm, seconds_since
 from masthead.discussion.models import Comment, CommentStatus, SubscriptionKind
 from masthead.discussion.notes import comment_note_add
-from masthead.discussion.readers import Reader, reader_for_request, remember_reader
+from masthead.discussion.readers import (
+    Reader,
+    reader_for_request,
+    remember_commenter,
+    remember_reader,
+)
 from masthead.discussion.services.comments import discussion_settings
 from masthead.discussion.templatetags.discussion_tags import CSRF_MARKER, chosen_sort, render_thread
 
@@ -91,6 +96,9 @@ def post_comment(request, article_id):
             comment_note_add(request, comment=comment, text=notice)
         response = _redirect_to_comment(request, comment)
     remember_reader(response, reader)
+    remember_commenter(
+        response, request=request, comment=comment, remember=bool(data.get("remember"))
+    )
     return response
 
 

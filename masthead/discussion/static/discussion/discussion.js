@@ -56,7 +56,7 @@
   /* The field at fault says so, points at its message and takes the focus. */
   function markInvalid(field, messageId) {
     field.setAttribute("aria-invalid", "true");
-    field.setAttribute("aria-describedby", messageId);
+    describedBy(field, messageId, true);
     field.focus();
   }
 
@@ -82,7 +82,7 @@
     if (form) {
       form.querySelectorAll("[aria-invalid]").forEach(function (field) {
         field.removeAttribute("aria-invalid");
-        if (field.getAttribute("aria-describedby") === "comment-form-error") field.removeAttribute("aria-describedby");
+        describedBy(field, "comment-form-error", false);
       });
     }
   }
@@ -186,7 +186,79 @@
     node.scrollIntoView({ block: "center", behavior: still ? "auto" : "smooth" });
   }
 
+  /* A comment's length as the server counts it: line breaks as one character, each character
+     once (an emoji too), without the spaces around the text. */
+  function charactersIn(text) {
+    return Array.from(text.replace(/\r\n/g, "\n").trim()).length;
+  }
+
+  function describedBy(field, id, on) {
+    var ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (each) {
+      return each && each !== id;
+    });
+    if (on) ids.push(id);
+    if (ids.length) field.setAttribute("aria-describedby", ids.join(" ")); else field.removeAttribute("aria-describedby");
+  }
+
+  /* Near the limit a counter shows under the box; over it, it says by how much. Nothing is ever
+     cut: the server refuses a comment that is too long, and the text stays in the box. */
+  var NEAR_LIMIT = 0.9;
+  function watchLength(textarea) {
+    var limit = parseInt(textarea.dataset.maxLength, 10);
+    if (!limit) return;
+    var counter = document.createElement("p");
+    counter.className = "field__count";
+    counter.id = textarea.id + "-count";
+    counter.hidden = true;
+    textarea.after(counter);
+    var shown = "";
+    function update() {
+      var length = charactersIn(textarea.value);
+      var over = length - limit;
+      var state = over > 0 ? "over" : length >= limit * NEAR_LIMIT ? "near" : "";
+      counter.textContent = length.toLocaleString("en") + " of " + limit.toLocaleString("en") + " characters" +
+        (over > 0 ? ": " + over.toLocaleString("en") + " too many. Please shorten your comment." : "");
+      counter.hidden = !state;
+      counter.classList.toggle("field__count--over", state === "over");
+      describedBy(textarea, counter.id, Boolean(state));
+      // Heard when it changes, not at every key: "near the limit", then "over it".
+      if (state !== shown && state) announce(counter.textContent);
+      shown = state;
+    }
+    textarea.addEventListener("input", update);
+    update();
+  }
+
+  /* A guest who asked to be remembered finds the form filled in: from their cookie, by this
+     script, since the page itself is the same for every reader (it may come from the cache). */
+  function rememberedCommenter() {
+    var match = document.cookie.match(/(?:^|;\s*)masthead_commenter=([^;]+)/);
+    if (!match) return null;
+    try { return JSON.parse(decodeURIComponent(match[1])); } catch (error) { return null; }
+  }
+
+  function fillRememberedCommenter() {
+    var remember = form.querySelector("[name=remember]");
+    var saved = remember && rememberedCommenter();
+    var name = form.querySelector("[name=author_name]");
+    var email = form.querySelector("[name=author_email]");
+    // A form the server filled (their own page, or their words sent back) stays as it came.
+    if (!saved || name.value || email.value) return;
+    [[name, saved.name], [email, saved.email], [form.querySelector("[name=author_url]"), saved.url]].forEach(function (pair) {
+      if (pair[0] && typeof pair[1] === "string") pair[0].value = pair[1];
+    });
+    remember.checked = true;
+  }
+
   if (form) {
+    watchLength(form.querySelector("textarea"));
+    fillRememberedCommenter();
+    form.addEventListener("keydown", function (event) {
+      // Escape leaves a reply as Cancel reply does; what was written stays in the box.
+      if (event.key !== "Escape" || !form.querySelector("[name=parent_id]").value) return;
+      event.preventDefault();  // in the passage panel: the reply closes, not the panel
+      cancelReply();
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearError();
@@ -210,7 +282,9 @@
         var wasReply = form.querySelector("[name=parent_id]").value;
         var postedQuote = form.querySelector("[name=anchor_quote]").value;
         var panelParent = panel && panel.open && panel.contains(form) ? form.closest("[data-comment-id]") : null;
-        form.querySelector("textarea").value = "";
+        var box = form.querySelector("textarea");
+        box.value = "";
+        box.dispatchEvent(new Event("input"));  // the counter goes with the text
         clearPassage();
         if (wasReply) cancelReply();
         var posted = insertComment(result.data, panelParent);
@@ -380,19 +454,29 @@
         editor.className = "comment__editor";
         var fieldId = "edit-" + item.id;
         editor.innerHTML = '<label class="visually-hidden" for="' + fieldId + '">Edit your comment</label>' +
-          '<textarea rows="4" id="' + fieldId + '"></textarea>' +
+          '<textarea rows="4" dir="auto" id="' + fieldId + '"></textarea>' +
           '<div class="comment-form__submit"><button type="button" class="link-button" data-cancel>Cancel</button> ' +
           '<button type="submit" class="button">Save</button></div>';
-        editor.querySelector("textarea").value = source.value;
+        var box = editor.querySelector("textarea");
+        box.value = source.value;
+        box.dataset.maxLength = source.dataset.maxLength || "";
         var pickNote = page.querySelector("[data-pick-note]");
         if (pickNote) editor.insertBefore(document.importNode(pickNote, true), editor.querySelector(".comment-form__submit"));
         body.hidden = true;
         body.parentNode.insertBefore(editor, body.nextSibling);
         var opener = cardPart(item, "[data-edit]");
-        editor.querySelector("[data-cancel]").addEventListener("click", function () {
+        function closeEditor() {
           editor.remove();
           body.hidden = false;
           focusOn(opener);
+        }
+        editor.querySelector("[data-cancel]").addEventListener("click", closeEditor);
+        editor.addEventListener("keydown", function (event) {
+          if (event.key !== "Escape") return;
+          event.preventDefault();  // in the passage panel: the edit closes, not the panel
+          // A slip of the finger must not throw away a rewritten comment.
+          if (box.value !== source.value && !window.confirm("Discard your changes to this comment?")) return;
+          closeEditor();
         });
         editor.addEventListener("submit", function (event) {
           event.preventDefault();
@@ -432,7 +516,8 @@
             announce("Your comment is saved.");
           });
         });
-        editor.querySelector("textarea").focus();
+        watchLength(box);
+        box.focus();
       });
   }
 
@@ -839,7 +924,7 @@
       panel.setAttribute("aria-labelledby", "passage-panel-title");
       panel.innerHTML = '<div class="passage-panel__inner"><button type="button" class="passage-panel__close" aria-label="Close">✕</button>' +
         '<h2 class="visually-hidden" id="passage-panel-title">Comments on this passage</h2>' +
-        '<blockquote class="passage-panel__quote"></blockquote><ol class="comment-list passage-panel__list"></ol>' +
+        '<blockquote class="passage-panel__quote" dir="auto"></blockquote><ol class="comment-list passage-panel__list"></ol>' +
         '<p class="passage-panel__more" hidden data-passage-more>Only the <span data-passage-limit></span> newest comments on this passage are listed here. ' +
         '<a href="?comments=all#comments">Read them all in the thread</a></p>' +
         '<button type="button" class="button" data-comment-passage>Comment on this passage</button>' +
