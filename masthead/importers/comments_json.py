@@ -1,7 +1,9 @@
 """Comments as JSON: the list `export-comments` writes and `import-comments --article` reads.
 
 Each comment is {"id", "parent_id", "author", "email", "created", "text", "votes", "status",
-"featured_at", "anchor", "article_id", "article_url"}: text is the Markdown its author wrote, votes
+"featured_at", "anchor", "article_id", "article_url"}: id is "masthead:<pk>:<created>" for a
+comment written here and the id it came with for an imported one (see exported_comment_id), so
+that a file imported back finds its comments already there; text is the Markdown its author wrote, votes
 the net score readers see, created in UTC, parent_id the comment it answers, featured_at when a
 moderator made it an editors' pick (in UTC; null when it is not one). A reply to a comment that is not
 exported (held, removed, deleted by its author) answers its nearest exported ancestor, so the file
@@ -24,7 +26,7 @@ from wagtail.models import Page
 
 from masthead.discussion import selectors
 from masthead.discussion.services import ImportRefused
-from masthead.discussion.services.importing import DELETED
+from masthead.discussion.services.importing import DELETED, exported_comment_id
 
 NOT_A_LIST = "The file must hold a JSON list of comments, [ {...}, {...} ]."
 # How much of a file ijson reads at a time: small, because ijson makes a read's events all at
@@ -57,21 +59,24 @@ def comments_export(
     """
     count = 0
     article, article_url = None, ""
-    exported: set[int] = set()
+    exported: dict[int, str] = {}  # pk → its id in the file
     answers_instead: dict[int, int | None] = {}  # a comment not exported → its exported ancestor
     write("[")
     for comment in selectors.comments_for_export(article_id=article_id, include_all=include_all):
         if comment.article_id != article:
-            article, exported, answers_instead = comment.article_id, set(), {}
+            article, exported, answers_instead = comment.article_id, {}, {}
             page = Page.objects.filter(pk=article).first()
             article_url = (page.get_full_url() or "") if page else ""
         parent = _exported_ancestor(
             comment.replied_to_id or comment.parent_id, exported, answers_instead
         )
         anchor = comment.anchor
+        exported_id = exported_comment_id(
+            pk=comment.pk, import_id=comment.import_id, created=comment.created
+        )
         item = {
-            "id": comment.pk,
-            "parent_id": parent,
+            "id": exported_id,
+            "parent_id": exported[parent] if parent is not None else None,
             "author": comment.author_name,
             "email": comment.author_email if include_emails else "",
             "created": _utc(comment.created),
@@ -89,7 +94,7 @@ def comments_export(
             "article_url": article_url,
         }
         write(("\n" if count == 0 else ",\n") + json.dumps(item, ensure_ascii=False))
-        exported.add(comment.pk)
+        exported[comment.pk] = exported_id
         count += 1
     write("\n]\n" if count else "]\n")
     return count
@@ -100,7 +105,7 @@ def _utc(moment) -> str:
 
 
 def _exported_ancestor(
-    comment_id: int | None, exported: set[int], answers_instead: dict[int, int | None]
+    comment_id: int | None, exported: dict[int, str], answers_instead: dict[int, int | None]
 ) -> int | None:
     """The comment itself if it was exported, else the nearest ancestor that was (parents come
     first in the file, so "exported" means "written already")."""

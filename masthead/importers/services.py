@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.rich_text import RichText
 
-from masthead.discussion import selectors as discussion_selectors
 from masthead.discussion.services import (
     EntryChecker,
     ImportRefused,
     check_entries,
     comments_import,
+    comments_new_count,
 )
 from masthead.importers import selectors as importers_selectors
 from masthead.importers import wordpress
@@ -399,24 +399,28 @@ class CommentsFileChecked:
 
 def comments_file_check(*, article: ArticlePage, path: Path) -> CommentsFileChecked:
     """Check a whole file of one article's comments (as export-comments writes it) as it is
-    read, keeping only the comments' ids. ImportRefused names the item or line at fault."""
+    read, keeping only the comments' ids, and count those the article has not yet.
+    ImportRefused names the item or line at fault."""
     checker, refusal = EntryChecker(), None
-    with path.open("rb") as file:
+
+    def checked_items():
+        nonlocal refusal
         for entry in read_comments(file):
             if refusal is not None:
                 continue  # as when files were read whole: a JSON error anywhere is named first
             try:
-                checker.check(entry)
+                item = checker.check(entry)
             except ImportRefused as error:
                 refusal = error
+                continue
+            if item is not None:
+                yield item
+
+    with path.open("rb") as file:
+        new = comments_new_count(article=article, items=checked_items())
     if refusal is not None:
         raise refusal
-    already_there = discussion_selectors.imported_comment_ids(article.pk)
-    return CommentsFileChecked(
-        comments=len(checker.kept_ids),
-        left_out=checker.left_out,
-        new=len(checker.kept_ids - already_there),
-    )
+    return CommentsFileChecked(comments=len(checker.kept_ids), left_out=checker.left_out, new=new)
 
 
 def comments_file_import(*, article: ArticlePage, path: Path, progress=None) -> int:

@@ -2,6 +2,7 @@
 
 import json
 from datetime import UTC
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -43,6 +44,11 @@ def thread(article, post, make_guest):
     }
 
 
+def native_id(comment) -> str:
+    created = comment.created.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return f"masthead:{comment.pk}:{created}"
+
+
 def export(tmp_path, *args) -> list[dict]:
     path = tmp_path / "export.json"
     call_command("export-comments", "--output", str(path), *args)
@@ -59,10 +65,10 @@ def test_an_export_imports_into_another_article_as_the_same_thread(article, thre
         "An answer to the rude one.",
     ]
     first = by_text["First, with *emphasis*."]
-    assert first["id"] == thread["first"].pk and first["votes"] == 2
+    assert first["id"] == native_id(thread["first"]) and first["votes"] == 2
     assert first["author"] == "Ann" and first["email"] == "" and first["status"] == "published"
     assert first["created"].endswith("Z") and first["article_url"].endswith(article.url)
-    assert by_text["A reply."]["parent_id"] == thread["first"].pk
+    assert by_text["A reply."]["parent_id"] == native_id(thread["first"])
     assert by_text["An answer to the rude one."]["parent_id"] is None  # its parent was removed
     assert by_text["Why spring?"]["anchor"]["quote"] == "The bridge will open in spring."
 
@@ -145,7 +151,7 @@ def test_all_adds_held_removed_and_deleted_comments_with_their_status(
         "Gus": "deleted",
     }
     answer = next(item for item in items if item["author"] == "Eve")
-    assert answer["parent_id"] == thread["removed"].pk
+    assert answer["parent_id"] == native_id(thread["removed"])
 
     copy = make_article(title="Moved with everything")
     call_command("import-comments", "--article", str(copy.pk), str(tmp_path / "export.json"))
@@ -199,3 +205,154 @@ def test_unknown_article_or_unwritable_file_is_refused(article, tmp_path):
         call_command("export-comments", "--article", "424242")
     with pytest.raises(CommandError, match="Cannot write"):
         call_command("export-comments", "--output", str(tmp_path / "missing" / "export.json"))
+
+
+def import_file(article, path, capsys) -> str:
+    capsys.readouterr()
+    call_command("import-comments", "--article", str(article.pk), str(path))
+    return capsys.readouterr().out
+
+
+def thread_shape(article) -> set[tuple]:
+    """Each comment's text with the text of the comment it answers."""
+    comments = Comment.objects.filter(article=article).select_related("parent", "replied_to")
+    return {
+        (
+            comment.body,
+            (comment.replied_to or comment.parent).body
+            if (comment.replied_to or comment.parent)
+            else None,
+        )
+        for comment in comments
+    }
+
+
+@pytest.fixture
+def mixed_thread(article, thread, post, tmp_path):
+    """The thread, plus comments imported from another system whose ids ("1", "2") are the
+    pks of some of the article's own comments, one a reply to a comment written here."""
+    brought = [
+        {
+            "id": str(thread["first"].pk),
+            "parent_id": None,
+            "author": "Old Ann",
+            "email": "",
+            "created": "2020-01-01T10:00:00Z",
+            "text": "Brought from the old site.",
+            "votes": 3,
+        },
+        {
+            "id": str(thread["reply"].pk),
+            "parent_id": str(thread["first"].pk),
+            "author": "Old Bo",
+            "email": "",
+            "created": "2020-01-01T11:00:00Z",
+            "text": "An old reply.",
+            "votes": 0,
+        },
+    ]
+    path = tmp_path / "old-site.json"
+    path.write_text(json.dumps(brought))
+    call_command("import-comments", "--article", str(article.pk), str(path))
+    old = Comment.objects.get(article=article, body="Brought from the old site.")
+    post("A new answer to an old comment.", name="Jo", parent_id=old.pk)
+    return thread
+
+
+def test_an_export_imported_back_into_its_article_adds_nothing(
+    article, mixed_thread, tmp_path, capsys
+):
+    before = thread_shape(article)
+    count = Comment.objects.filter(article=article).count()
+    export(tmp_path, "--all", "--article", str(article.pk))
+
+    out = import_file(article, tmp_path / "export.json", capsys)
+    assert "Imported 0 comments into article" in out
+    assert "(7 were already there)" in out
+    assert Comment.objects.filter(article=article).count() == count
+    assert thread_shape(article) == before
+
+
+def test_an_export_copies_into_an_empty_article_once_with_its_threads(
+    article, mixed_thread, tmp_path, capsys
+):
+    items = export(tmp_path, "--article", str(article.pk))
+    ids = [item["id"] for item in items]
+    assert len(set(ids)) == len(ids)  # native and imported ids never collide
+    copy = make_article(title="The same story, moved")
+
+    out = import_file(copy, tmp_path / "export.json", capsys)
+    assert "Imported 7 comments" in out
+    assert thread_shape(copy) == {
+        ("First, with *emphasis*.", None),
+        ("A reply.", "First, with *emphasis*."),
+        ("Why spring?", None),
+        ("An answer to the rude one.", None),  # its parent, removed, stays behind
+        ("Brought from the old site.", None),
+        ("An old reply.", "Brought from the old site."),
+        ("A new answer to an old comment.", "Brought from the old site."),
+    }
+    assert ("A new answer to an old comment.", "Brought from the old site.") in thread_shape(copy)
+
+    again = import_file(copy, tmp_path / "export.json", capsys)
+    assert "Imported 0 comments" in again and "(7 were already there)" in again
+    # The copy's own export names the same comments: back in the original, nothing is new.
+    export(tmp_path, "--article", str(copy.pk))
+    back = import_file(article, tmp_path / "export.json", capsys)
+    assert "Imported 0 comments" in back
+    assert Comment.objects.filter(article=copy).count() == 7
+
+
+def test_another_mastheads_comment_with_a_pk_used_here_is_imported(
+    article, thread, tmp_path, capsys
+):
+    ours = thread["first"]
+    theirs = {
+        "id": f"masthead:{ours.pk}:2019-05-05T05:05:05Z",
+        "parent_id": None,
+        "author": "Elsewhere",
+        "email": "",
+        "created": "2019-05-05T05:05:05Z",
+        "text": "Written on another Masthead.",
+        "votes": 1,
+        "article_id": 999,
+    }
+    path = tmp_path / "theirs.json"
+    path.write_text(json.dumps([theirs]))
+    assert "Imported 1 comments" in import_file(article, path, capsys)
+    assert "Imported 0 comments" in import_file(article, path, capsys)
+    ids = [item["id"] for item in export(tmp_path, "--article", str(article.pk))]
+    assert theirs["id"] in ids and native_id(ours) in ids and len(set(ids)) == len(ids)
+
+
+def legacy_export(tmp_path, article) -> Path:
+    """The article's export as written before "masthead:" ids: every comment by its pk."""
+    items = export(tmp_path, "--all", "--article", str(article.pk))
+    by_id = {
+        item["id"]: comment.pk
+        for item, comment in zip(
+            items, Comment.objects.filter(article=article).order_by("id"), strict=True
+        )
+    }
+    for item in items:
+        item["id"] = by_id[item["id"]]
+        item["parent_id"] = by_id[item["parent_id"]] if item["parent_id"] else None
+    path = tmp_path / "legacy.json"
+    path.write_text(json.dumps(items))
+    return path
+
+
+def test_an_export_written_before_masthead_ids_still_imports_once(
+    article, mixed_thread, tmp_path, capsys
+):
+    path = legacy_export(tmp_path, article)
+    count = Comment.objects.filter(article=article).count()
+
+    out = import_file(article, path, capsys)
+    assert "Imported 0 comments" in out and "(7 were already there)" in out
+    assert Comment.objects.filter(article=article).count() == count
+
+    copy = make_article(title="The same story, moved")
+    assert "Imported 7 comments" in import_file(copy, path, capsys)
+    assert ("A new answer to an old comment.", "Brought from the old site.") in thread_shape(copy)
+    assert "Imported 0 comments" in import_file(copy, path, capsys)

@@ -16,7 +16,6 @@ from masthead.discussion.selectors.articles import (
 from masthead.discussion.selectors.exports import (
     comment_answers,
     comments_for_export,
-    imported_comment_ids,
 )
 from masthead.discussion.selectors.passages import (
     passage_anchors,
@@ -62,7 +61,6 @@ __all__ = [
     "featured_comments",
     "has_own_view",
     "hidden_branches",
-    "imported_comment_ids",
     "is_linked_thread_place",
     "is_open_article",
     "is_recent",

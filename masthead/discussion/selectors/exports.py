@@ -16,6 +16,7 @@ def comments_for_export(*, article_id: int | None = None, include_all: bool = Fa
     """
     comments = Comment.objects.select_related("anchor").only(
         "id",
+        "import_id",
         "article_id",
         "parent_id",
         "replied_to_id",
@@ -42,12 +43,3 @@ def comment_answers(comment_id: int) -> int | None:
     """The comment that a comment answers (the one it replied to beside the deepest level)."""
     row = Comment.objects.filter(pk=comment_id).values_list("replied_to_id", "parent_id").first()
     return (row[0] or row[1]) if row else None
-
-
-def imported_comment_ids(article_id: int) -> set[str]:
-    """The ids that the article's imported comments had in their files."""
-    return set(
-        Comment.objects.filter(article_id=article_id)
-        .exclude(import_id="")
-        .values_list("import_id", flat=True)
-    )

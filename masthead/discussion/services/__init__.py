@@ -17,6 +17,7 @@ from masthead.discussion.services.importing import (
     ImportRefused,
     check_entries,
     comments_import,
+    comments_new_count,
 )
 from masthead.discussion.services.subscriptions import (
     SubscriptionRefused,
@@ -50,6 +51,7 @@ __all__ = [
     "comment_post",
     "comments_are_open",
     "comments_import",
+    "comments_new_count",
     "subscription_confirm",
     "subscription_deliver",
     "subscription_from_link",

@@ -9,8 +9,14 @@ it is a pick here too, logged as brought in by the import) and "anchor" ({"quote
 "suffix"}: the passage it comments on). Everything is checked before anything is written, and the writing happens in one
 transaction: a bad file changes nothing. Each comment keeps its id from the file, so importing
 the same file again (or a later export of the same site) adds only what is new.
+
+An export names a comment written here "masthead:<pk>:<created>" (see exported_comment_id) and
+one imported here by the id it came with, so that the two can never be the same id, and an
+article's export imported back into it finds every comment already there. Exports written
+before that named every comment by its bare pk: see EntryChecker.check.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +46,18 @@ BATCH_SIZE = 1000
 # What export-comments --all writes for a comment its author deleted (not a moderation status).
 DELETED = "deleted"
 ANCHOR_CONTEXT_MAX_LENGTH = PassageAnchor._meta.get_field("prefix").max_length
+EXPORTED_ID_PREFIX = "masthead:"
+EXPORTED_ID = re.compile(r"masthead:(\d+):")
+
+
+def exported_comment_id(*, pk: int, import_id: str, created: datetime) -> str:
+    """A comment's id in an export: the id it was imported with, or, for one written here,
+    "masthead:<pk>:<created in UTC>". The moment keeps this site's comment 18 apart from another
+    Masthead's comment 18 imported into the same article."""
+    if import_id:
+        return import_id
+    moment = created.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return f"{EXPORTED_ID_PREFIX}{pk}:{moment}"
 
 
 class ImportRefused(Exception):
@@ -65,6 +83,19 @@ class ImportItem:
     votes: int
     anchor: ImportAnchor | None = None
     featured_at: datetime | None = None
+    # The comment's database id on the Masthead that exported it, when the file names it by that.
+    exported_pk: int | None = None
+    # Named by that bare id (an export written before ids said "masthead:").
+    legacy_export: bool = False
+
+    @property
+    def import_id(self) -> str:
+        """The id the comment keeps here: its id in the file, or for an item of an export
+        written before "masthead:" ids, the id such an export gives it now (its bare pk
+        could be another comment's import id in the article)."""
+        if self.legacy_export:
+            return exported_comment_id(pk=self.exported_pk, import_id="", created=self.created)
+        return self.id
 
 
 class ImportItems(list):
@@ -110,6 +141,15 @@ class EntryChecker:
         if missing:
             raise ImportRefused(f"{where} lacks {', '.join(missing)}.")
         local_id = _local_id(entry["id"], where, "id")
+        # Exports written before "masthead:" ids named every comment, imported or not, by its
+        # bare pk; they are the files with an article_id and whole-number ids.
+        legacy_export = entry.get("article_id") is not None and not isinstance(entry["id"], str)
+        if legacy_export:
+            exported_pk = int(local_id)
+        elif exported := EXPORTED_ID.match(local_id):
+            exported_pk = int(exported.group(1))
+        else:
+            exported_pk = None
         if local_id in self.kept_ids or local_id in self._answers_instead:
             raise ImportRefused(f"{where}: the id is used twice in the file.")
         parent_id = (
@@ -187,6 +227,8 @@ class EntryChecker:
             votes,
             _anchor(entry.get("anchor"), where),
             _featured_at(entry.get("featured_at"), where),
+            exported_pk,
+            legacy_export,
         )
 
 
@@ -196,24 +238,21 @@ def comments_import(*, article, items: Iterable[ImportItem], progress=None) -> i
     Items are taken a batch at a time, so an iterator of them (a file being read) keeps memory
     flat; each comment's parent comes before it, as checking sees to. Replies deeper than the
     site's depth are attached at the deepest level with "in reply to", as new replies are.
-    Comments imported into the article before (same id in the file) are skipped, and new replies
-    to them attach to them. `progress(done)` is called after each batch with how many comments
-    were added so far. Returns how many comments were added.
+    Comments the article has already (see _already_there) are skipped, and new replies to them
+    attach to them. `progress(done)` is called after each batch with how many comments were
+    added so far. Returns how many comments were added.
     """
     max_depth = discussion_settings(article).max_depth
     passages: dict[ImportAnchor, PassageAnchor] = {}
     added = 0
     with transaction.atomic():
         # Where each comment of the file went: the ids are kept, not the comments.
-        placed = {
-            import_id: _Placed(pk, parent_id, root_id, depth)
-            for import_id, pk, parent_id, root_id, depth in Comment.objects.filter(article=article)
-            .exclude(import_id="")
-            .values_list("import_id", "id", "parent_id", "root_id", "depth")
-        }
+        placed = _placed_by_import_id(article)
         remaining = iter(items)
         while batch := list(islice(remaining, BATCH_SIZE)):
-            new_items = [item for item in batch if item.id not in placed]
+            there = _already_there(article, batch, placed)
+            placed.update(there)
+            new_items = [item for item in batch if item.id not in there]
             for generation in _generations(new_items):
                 comments = []
                 for item in generation:
@@ -238,11 +277,75 @@ def comments_import(*, article, items: Iterable[ImportItem], progress=None) -> i
     return added
 
 
+def comments_new_count(*, article, items: Iterable[ImportItem]) -> int:
+    """How many of the checked items comments_import would add to the article: the others are
+    already there. Reads the items a batch at a time, as comments_import does."""
+    placed = _placed_by_import_id(article)
+    new = 0
+    remaining = iter(items)
+    while batch := list(islice(remaining, BATCH_SIZE)):
+        new += len(batch) - len(_already_there(article, batch, placed))
+    return new
+
+
 class _Placed(NamedTuple):
     pk: int
     parent_id: int | None
     root_id: int | None
     depth: int
+
+
+def _placed_by_import_id(article) -> dict[str, _Placed]:
+    return {
+        import_id: _Placed(pk, parent_id, root_id, depth)
+        for import_id, pk, parent_id, root_id, depth in Comment.objects.filter(article=article)
+        .exclude(import_id="")
+        .values_list("import_id", "id", "parent_id", "root_id", "depth")
+    }
+
+
+def _already_there(
+    article, batch: list[ImportItem], placed: dict[str, _Placed]
+) -> dict[str, _Placed]:
+    """The batch's items that the article has already, by their ids in the file, and where.
+
+    An item is there when the article has a comment that an export would give its id (see
+    exported_comment_id): the one imported with that id, or the one written here with that pk
+    and moment. An item of an export written before "masthead:" ids names a comment by its bare
+    pk, imported or not: it is that comment if it was written at the same moment (another
+    Masthead's comment 18, or another system's comment "18", is not this article's), or one
+    imported from such a file before, under the new id or, by older versions, the bare one.
+    """
+    exported_pks = {item.exported_pk for item in batch if item.exported_pk is not None}
+    by_pk = {
+        pk: (import_id, created, _Placed(pk, parent_id, root_id, depth))
+        for pk, import_id, created, parent_id, root_id, depth in Comment.objects.filter(
+            article=article, pk__in=exported_pks
+        ).values_list("id", "import_id", "created", "parent_id", "root_id", "depth")
+    }
+    bare_ids = [item.id for item in batch if item.legacy_export and item.id in placed]
+    created_by_bare_id = dict(
+        Comment.objects.filter(article=article, import_id__in=bare_ids).values_list(
+            "import_id", "created"
+        )
+    )
+    there = {}
+    for item in batch:
+        if item.exported_pk in by_pk:
+            import_id, created, place = by_pk[item.exported_pk]
+            if item.legacy_export:
+                same = created == item.created
+            else:
+                same = exported_comment_id(pk=place.pk, import_id=import_id, created=created)
+                same = same == item.id
+            if same:
+                there[item.id] = place
+                continue
+        if item.import_id in placed:
+            there[item.id] = placed[item.import_id]
+        elif item.legacy_export and created_by_bare_id.get(item.id) == item.created:
+            there[item.id] = placed[item.id]
+    return there
 
 
 def _generations(items: list[ImportItem]) -> list[list[ImportItem]]:
@@ -265,7 +368,7 @@ def _comment(article, item: ImportItem, parent: _Placed | None, max_depth: int) 
         author_name=item.author,
         author_email=item.email.lower(),
         reader_key=IMPORT_READER_KEY,
-        import_id=item.id,
+        import_id=item.import_id,
         body=item.text,
         body_html=render_comment(item.text),
         status=CommentStatus.PUBLISHED,
