@@ -5,7 +5,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.parser import Parser
@@ -112,6 +112,14 @@ def invalid_request(request: HttpRequest, error: ValidationError) -> HttpRespons
             "errors": error.errors,
         },
         status=422,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    """What is missing, in the shape of every error: "No such comment.", "No such article."."""
+    return api.create_response(
+        request, {"detail": str(error) or "Not found.", "field": None}, status=404
     )
 
 

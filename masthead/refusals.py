@@ -3,7 +3,10 @@ HTTP status that goes with it. Views and the API show ``message`` and answer wit
 
 
 class Refused(Exception):
-    def __init__(self, message: str, *, status: int = 400):
+    """`field` names the input at fault, when one is (the API's `field`, the form's field)."""
+
+    def __init__(self, message: str, *, status: int = 400, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.field = field

@@ -4,8 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyCookie
 
@@ -17,7 +16,7 @@ from masthead.discussion.readers import (
     remember_reader,
     request_network,
 )
-from masthead.discussion.services.comments import discussion_settings
+from masthead.discussion.services.comments import COMMENT_NOT_FOUND, discussion_settings
 from masthead.publishing import page_cache
 
 router = Router(tags=["comments"])
@@ -134,6 +133,19 @@ class SubscriptionOut(Schema):
         description="The same for an address already subscribed: the answer must not tell "
         "anyone who follows a thread"
     )
+
+
+def comment_or_404(comment_id: int) -> Comment:
+    """The comment with this id, whatever its status: the services answer a comment the reader
+    may not see exactly as this answers a missing one."""
+    comment = (
+        Comment.objects.select_related("article").filter(pk=comment_id).first()
+        if 0 < comment_id <= selectors.MAX_ID
+        else None
+    )
+    if comment is None:
+        raise Http404(COMMENT_NOT_FOUND)
+    return comment
 
 
 def comment_out(comment: Comment) -> dict:
@@ -261,7 +273,7 @@ def create_comment(
 )
 def vote(request: HttpRequest, response: HttpResponse, comment_id: int, payload: VoteIn):
     """1 up, -1 down, 0 to take a vote back. One vote per reader; a second one replaces the first."""
-    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    comment = comment_or_404(comment_id)
     reader = request.auth
     options = discussion_settings(comment.article)
     services.vote_cast(
@@ -286,7 +298,7 @@ def vote(request: HttpRequest, response: HttpResponse, comment_id: int, payload:
 )
 def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEdit):
     """The author may edit within the site's edit window (15 minutes by default)."""
-    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    comment = comment_or_404(comment_id)
     services.comment_edit(comment=comment, reader=request.auth, body=payload.body)
     return Status(200, comment_out(comment))
 
@@ -299,7 +311,7 @@ def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEdit):
 )
 def delete_comment(request: HttpRequest, comment_id: int):
     """The author may delete within the edit window; replies stay under "comment deleted"."""
-    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    comment = comment_or_404(comment_id)
     services.comment_delete(comment=comment, reader=request.auth)
     return Status(204, None)
 

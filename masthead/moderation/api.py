@@ -3,11 +3,9 @@
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from masthead.discussion.api import Error, reader_session
-from masthead.discussion.models import Comment
+from masthead.discussion.api import Error, comment_or_404, reader_session
 from masthead.discussion.readers import remember_reader
 from masthead.moderation.services import comment_report
 
@@ -34,7 +32,7 @@ def report_comment(
 ):
     """One report per reader and comment; reports from enough distinct readers hide it until a
     moderator decides."""
-    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    comment = comment_or_404(comment_id)
     comment_report(
         comment=comment,
         reader=request.auth,

@@ -537,7 +537,7 @@ def test_a_reader_who_gave_the_password_takes_part_in_a_protected_articles_discu
     assert {name: answer.status_code for name, answer in refused.items()} == {
         "thread": 404,
         "api list": 404,
-        "api vote": 409,
+        "api vote": 404,
         "link": 404,
     }
 
@@ -620,3 +620,95 @@ def test_a_body_over_the_upload_limit_is_answered_413(browser_client, article, s
     assert answer.status_code == 413
     assert answer.json()["detail"] == "The request is too large: at most 1,000 bytes."
     assert not Comment.objects.exists()
+
+
+def test_a_comment_not_shown_answers_as_a_missing_one(browser_client, article, post):
+    """Votes, reports, replies, edits and deletes must not tell a held, spam or removed comment
+    of someone else from one that does not exist."""
+    held = post("Held for review.")
+    spam = post("Buy now.")
+    removed = post("Rude words.")
+    Comment.objects.filter(pk=held.pk).update(status=CommentStatus.PENDING)
+    Comment.objects.filter(pk=spam.pk).update(status=CommentStatus.SPAM)
+    Comment.objects.filter(pk=removed.pk).update(status=CommentStatus.REMOVED)
+    missing = Comment.objects.order_by("-pk").first().pk + 1000
+    token = csrf(browser_client, article)
+
+    def answers(comment_id):
+        url = f"/api/v1/comments/{comment_id}"
+        reply = post_json(
+            browser_client,
+            f"/api/v1/articles/{article.pk}/comments",
+            {
+                "body": "Hi",
+                "author_name": "A",
+                "author_email": "a@example.com",
+                "parent_id": comment_id,
+            },
+            token,
+        )
+        found = {
+            "vote": post_json(browser_client, f"{url}/vote", {"value": 1}, token),
+            "report": post_json(
+                browser_client, f"{url}/report", {"reason": "spam", "note": "x" * 400}, token
+            ),
+            "edit": post_json(browser_client, url, {"body": "Mine now"}, token, method="patch"),
+            "delete": browser_client.delete(url, HTTP_X_CSRFTOKEN=token),
+            "reply": reply,
+            "form vote": browser_client.post(
+                f"/comments/comment/{comment_id}/vote/",
+                {"value": "1", "csrfmiddlewaretoken": token},
+            ),
+            "form report": browser_client.post(
+                f"/moderation/comment/{comment_id}/report/",
+                {"reason": "spam", "csrfmiddlewaretoken": token},
+            ),
+        }
+        return {
+            name: (
+                answer.status_code,
+                answer.json() if answer["Content-Type"].startswith("application/json") else None,
+            )
+            for name, answer in found.items()
+        }
+
+    expected = answers(missing)
+    assert expected["vote"][0] == 404
+    assert expected["reply"] == (400, {"detail": rules.PARENT_UNKNOWN, "field": "parent_id"})
+    assert expected["form vote"][0] == expected["form report"][0] == 404
+    for hidden in (held, spam, removed):
+        assert answers(hidden.pk) == expected, hidden.status
+    assert Comment.objects.filter(body="Hi").count() == 0
+
+
+def test_a_readers_own_comment_awaiting_moderation_is_theirs(browser_client, article):
+    token = csrf(browser_client, article)
+    created = post_json(
+        browser_client,
+        f"/api/v1/articles/{article.pk}/comments",
+        {"body": "Mine", "author_name": "A", "author_email": "a@example.com"},
+        token,
+    ).json()
+    Comment.objects.filter(pk=created["id"]).update(status=CommentStatus.SPAM)
+    url = f"/api/v1/comments/{created['id']}"
+    vote = post_json(browser_client, f"{url}/vote", {"value": 1}, token)
+    assert (vote.status_code, vote.json()["detail"]) == (
+        403,
+        "You cannot vote on your own comment.",
+    )
+    report = post_json(browser_client, f"{url}/report", {"reason": "spam"}, token)
+    assert report.status_code == 403 and "your own comment" in report.json()["detail"]
+    reply = post_json(
+        browser_client,
+        f"/api/v1/articles/{article.pk}/comments",
+        {
+            "body": "And more",
+            "author_name": "A",
+            "author_email": "a@example.com",
+            "parent_id": created["id"],
+        },
+        token,
+    )
+    assert reply.json() == {"detail": rules.PARENT_AWAITING_MODERATION, "field": "parent_id"}
+    edited = post_json(browser_client, url, {"body": "Mine, mended"}, token, method="patch")
+    assert edited.status_code == 200 and edited.json()["status"] == "pending"

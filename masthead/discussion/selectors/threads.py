@@ -481,23 +481,30 @@ def hidden_branches(article_id: int) -> RawSQL:
 
 
 def public_comment(comment_id: int, request=None) -> Comment | None:
-    """A comment every reader can see: published, not deleted, not below a held comment, on a
-    live article that is not restricted to some readers, or that this request has opened (see
-    open_article)."""
-    from masthead.discussion.selectors.articles import is_open_article
-
+    """A comment every reader can see (see comment_is_public)."""
     comment = (
         Comment.objects.filter(pk=comment_id, status=CommentStatus.PUBLISHED, deleted__isnull=True)
         .select_related("article")
         .first()
     )
-    if comment is None or not is_open_article(comment.article_id, request):
-        return None
+    return comment if comment is not None and comment_is_public(comment, request) else None
+
+
+def comment_is_public(comment: Comment, request=None) -> bool:
+    """Whether every reader sees the comment: published, not deleted, not below a held comment,
+    on a live article that is not restricted to some readers, or that this request has opened
+    (see open_article)."""
+    from masthead.discussion.selectors.articles import is_open_article
+
+    if comment.status != CommentStatus.PUBLISHED or comment.deleted:
+        return False
+    if not is_open_article(comment.article_id, request):
+        return False
     if comment.parent_id is not None:
         below_held = Comment.objects.filter(pk__in=hidden_branches(comment.article_id))
         if below_held.filter(pk=comment.pk).exists():
-            return None
-    return comment
+            return False
+    return True
 
 
 def is_recent(comment: Comment, *, now: datetime, minutes: int) -> bool:

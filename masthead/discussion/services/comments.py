@@ -44,9 +44,14 @@ EMAIL_MAX_LENGTH = Comment._meta.get_field("author_email").max_length
 URL_MAX_LENGTH = Comment._meta.get_field("author_url").max_length
 EMAIL_TOO_LONG = "E-mail addresses have at most {limit} characters."
 URL_TOO_LONG = "Please give a website address of at most {limit} characters."
-PARENT_UNKNOWN = "The comment you are replying to does not exist."
+# A comment that is not shown (held, spam, removed, deleted) is as unknown as a missing one to
+# everyone but its author: no answer may tell them apart.
+COMMENT_NOT_FOUND = "No such comment."
+PARENT_UNKNOWN = "The comment you are replying to is not shown, so it cannot be answered."
 PARENT_OTHER_ARTICLE = "You can only reply to a comment on the same article."
-PARENT_NOT_VISIBLE = "The comment you are replying to is no longer shown, so it cannot be answered."
+PARENT_AWAITING_MODERATION = (
+    "Your comment is awaiting moderation: it can be answered once it is published."
+)
 THREAD_CLOSED = "Comments are closed on this article."
 RATE_LIMITED = "You are commenting too quickly. Please wait {seconds} seconds and try again."
 EDIT_WINDOW_OVER = "Comments can only be changed within {minutes} minutes of posting."
@@ -75,8 +80,7 @@ class CommentRefused(Refused):
         status: int = 400,
         retry_after: int | None = None,
     ):
-        super().__init__(message, status=status)
-        self.field = field
+        super().__init__(message, status=status, field=field)
         self.retry_after = retry_after
 
 
@@ -141,7 +145,7 @@ def comment_post(
     author_name, author_email, author_url = _clean_author(
         reader, author_name, author_email, author_url
     )
-    parent = _parent_for_reply(article, parent_id)
+    parent = _parent_for_reply(article, parent_id, reader)
     passage = _passage_for(article, anchor) if anchor and anchor.quote.strip() else None
     with transaction.atomic():
         # Counted, assessed and stored in turn with the reader's (and the network's) other posts:
@@ -419,17 +423,22 @@ def one_line(text: str | None) -> str:
     return " ".join(printable.split())
 
 
-def _parent_for_reply(article, parent_id) -> Comment | None:
+def _parent_for_reply(article, parent_id, reader: Reader) -> Comment | None:
+    """The comment a reply answers. One that is not shown is refused as a missing one is, unless
+    it is the reader's own awaiting moderation (which they see)."""
     if parent_id in (None, ""):
         return None
     try:
         parent = Comment.objects.get(pk=int(parent_id))
-    except (Comment.DoesNotExist, ValueError, TypeError):
+    except (Comment.DoesNotExist, ValueError, TypeError, OverflowError):
         raise CommentRefused(PARENT_UNKNOWN, field="parent_id") from None
+    if parent.status != CommentStatus.PUBLISHED or parent.deleted:
+        own = is_author(parent, reader) and not parent.deleted
+        if own and parent.status in selectors.OWN_UNPUBLISHED:
+            raise CommentRefused(PARENT_AWAITING_MODERATION, field="parent_id")
+        raise CommentRefused(PARENT_UNKNOWN, field="parent_id")
     if parent.article_id != article.pk:
         raise CommentRefused(PARENT_OTHER_ARTICLE, field="parent_id")
-    if parent.status != CommentStatus.PUBLISHED or parent.deleted:
-        raise CommentRefused(PARENT_NOT_VISIBLE, field="parent_id")
     return parent
 
 
@@ -541,6 +550,8 @@ def _check_author_may_change(
     comment: Comment, reader: Reader, now: datetime, *, editing: bool = False
 ) -> None:
     if not is_author(comment, reader):
+        if comment.status != CommentStatus.PUBLISHED or comment.deleted:
+            raise CommentRefused(COMMENT_NOT_FOUND, status=404)
         raise CommentRefused(NOT_YOUR_COMMENT, status=403)
     if comment.deleted:
         raise CommentRefused(ALREADY_DELETED, status=410)

@@ -7,12 +7,11 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from masthead.discussion import selectors
-from masthead.discussion.models import Comment, CommentStatus, CommentVote
+from masthead.discussion.models import Comment, CommentVote
 from masthead.discussion.readers import Reader
 from masthead.refusals import Refused
 
 OWN_COMMENT = "You cannot vote on your own comment."
-NOT_VOTABLE = "This comment cannot be voted on."
 BAD_VALUE = "A vote is 1 (up), -1 (down) or 0 (take back my vote)."
 TOO_MANY_FROM_ADDRESS = "Too many votes on this comment have come from your network. Sign in to vote from a shared connection."
 
@@ -37,18 +36,16 @@ def vote_cast(
     Counts are recomputed from the votes, so concurrent votes cannot drift them. `request`, the
     reader's, opens an article restricted to some readers to those it lets in.
     """
-    from masthead.discussion.services.comments import is_author, thread_changed
+    from masthead.discussion.services.comments import COMMENT_NOT_FOUND, is_author, thread_changed
 
-    if value not in (1, -1, 0):
-        raise VoteRefused(BAD_VALUE)
-    if (
-        comment.status != CommentStatus.PUBLISHED
-        or comment.deleted
-        or not selectors.is_open_article(comment.article_id, request)
-    ):
-        raise VoteRefused(NOT_VOTABLE, status=409)
+    # Its author may know a comment that is not shown; anyone else gets the answer a missing
+    # comment gets, before any other (see COMMENT_NOT_FOUND).
     if is_author(comment, reader):
         raise VoteRefused(OWN_COMMENT, status=403)
+    if not selectors.comment_is_public(comment, request):
+        raise VoteRefused(COMMENT_NOT_FOUND, status=404)
+    if value not in (1, -1, 0):
+        raise VoteRefused(BAD_VALUE, field="value")
 
     with transaction.atomic():
         existing = (

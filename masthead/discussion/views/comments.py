@@ -196,6 +196,8 @@ def vote(request, comment_id):
             request=request,
         )
     except services.VoteRefused as refusal:
+        if refusal.status == 404:  # not shown: as unknown as a missing comment
+            raise Http404(refusal.message) from None
         message = refusal.message
     if _wants_json(request):
         response = JsonResponse(
@@ -225,7 +227,7 @@ def edit(request, comment_id):
                 body=form.cleaned_data.get("body", ""),
             )
         except services.CommentRefused as refusal:
-            error = refusal
+            error = _unless_not_found(refusal)
         else:
             if _wants_json(request):
                 # Like a new comment's answer: a spammer only ever learns it awaits moderation.
@@ -255,7 +257,7 @@ def delete(request, comment_id):
         try:
             services.comment_delete(comment=comment, reader=reader or _nobody(request))
         except services.CommentRefused as refusal:
-            error = refusal
+            error = _unless_not_found(refusal)
         else:
             if _wants_json(request):
                 return JsonResponse({"id": comment.pk, "deleted": True})
@@ -275,7 +277,15 @@ def delete(request, comment_id):
 def _refusal_unless_author(comment, reader, *, editing: bool):
     """Only the author may see the edit and delete pages of a comment (it may be held), and only
     while they may still change it (the edit window; no rewriting what a moderator removed)."""
-    return services.comment_change_refusal(comment, reader or _nobody(None), editing=editing)
+    refusal = services.comment_change_refusal(comment, reader or _nobody(None), editing=editing)
+    return _unless_not_found(refusal) if refusal else None
+
+
+def _unless_not_found(refusal):
+    """The refusal, unless it is that the comment is not shown: then a 404, as for a missing one."""
+    if refusal.status == 404:
+        raise Http404(refusal.message)
+    return refusal
 
 
 def _nobody(request):

@@ -13,9 +13,9 @@ from masthead.refusals import Refused
 REASON_INVALID = (
     "Choose why you are reporting this comment: spam, abuse, off-topic or something else."
 )
-NOT_REPORTABLE = "This comment is not shown, so it cannot be reported."
 OWN_COMMENT = "You cannot report your own comment; you can edit or delete it instead."
-NOTE_TOO_LONG = "Please keep the note under 300 characters."
+NOTE_MAX_LENGTH = 300
+NOTE_TOO_LONG = f"Please keep the note under {NOTE_MAX_LENGTH} characters."
 
 
 class ReportRefused(Refused):
@@ -36,23 +36,21 @@ def comment_report(
     (by nobody) so a moderator can see why a comment went back to the queue. `request`, the
     reader's, opens an article restricted to some readers to those it lets in."""
     from masthead.discussion.models import CommentStatus
-    from masthead.discussion.selectors import is_open_article
-    from masthead.discussion.services.comments import is_author, thread_changed
+    from masthead.discussion.selectors import comment_is_public
+    from masthead.discussion.services.comments import COMMENT_NOT_FOUND, is_author, thread_changed
     from masthead.moderation.services.assessing import moderation_settings_for
 
     now = now or timezone.now()
-    if reason not in ReportReason.values:
-        raise ReportRefused(REASON_INVALID)
-    if len(note or "") > 300:
-        raise ReportRefused(NOTE_TOO_LONG)
-    if (
-        comment.status != CommentStatus.PUBLISHED
-        or comment.deleted
-        or not is_open_article(comment.article_id, request)
-    ):
-        raise ReportRefused(NOT_REPORTABLE, status=409)
+    # Its author may know a comment that is not shown; anyone else gets the answer a missing
+    # comment gets, before any other (see COMMENT_NOT_FOUND).
     if is_author(comment, reader):
         raise ReportRefused(OWN_COMMENT, status=403)
+    if not comment_is_public(comment, request):
+        raise ReportRefused(COMMENT_NOT_FOUND, status=404)
+    if reason not in ReportReason.values:
+        raise ReportRefused(REASON_INVALID, field="reason")
+    if len(note or "") > NOTE_MAX_LENGTH:
+        raise ReportRefused(NOTE_TOO_LONG, field="note")
 
     with transaction.atomic():
         try:
