@@ -1,13 +1,18 @@
-"""The JSON API at /api/v1/ (OpenAPI schema at /api/v1/openapi.json, browsable docs at /api/v1/docs)."""
+"""The JSON API at /api/v1/ (OpenAPI schema at /api/v1/openapi.json, browsable docs at /api/v1/docs).
+
+Every error under /api/v1/ answers {"detail": <a message for people>, "field": <the input at
+fault, or null>} (a 422 lists every problem under "errors" besides): the handlers below turn
+ninja's and Django's own errors into that shape, and unknown_path answers the addresses that
+are no endpoint."""
 
 import json
 import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 
 from masthead.discussion.api import router as discussion_router
@@ -16,12 +21,38 @@ from masthead.moderation.api import router as moderation_router
 from masthead.publishing.api import router as publishing_router
 from masthead.refusals import Refused
 
+NOT_AN_ENDPOINT = "No such endpoint: {path} (the endpoints are listed at /api/v1/docs)."
+BODY_NOT_JSON = "The request body is not valid JSON: {error}."
+BODY_NOT_AN_OBJECT = "The request body must be a JSON object, {{...}}, not {kind}."
+TOO_LARGE = "The request is too large: at most {limit:,} bytes."
+
+
+def _error_response(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
 
 class MastheadAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
-        """Ninja's schema, plus the 422 that any operation taking input gives (see
-        invalid_request), which ninja does not list."""
+        """Ninja's schema, plus the errors that the handlers below give any operation, which
+        ninja does not list: 422 for input that does not match the schema (see
+        invalid_request), 400 and 413 for a body that is no JSON object or too large, 403 for a
+        write without its CSRF token, 404 for an unknown id in the path."""
         schema = super().get_openapi_schema(**kwargs)
+        schema["components"]["schemas"].setdefault(
+            "Error",
+            {
+                "title": "Error",
+                "type": "object",
+                "properties": {
+                    "detail": {"type": "string"},
+                    "field": {"type": "string", "nullable": True},
+                },
+                "required": ["detail"],
+            },
+        )
         schema.setdefault("components", {}).setdefault("schemas", {})["InvalidRequest"] = {
             "title": "InvalidRequest",
             "type": "object",
@@ -40,8 +71,17 @@ class MastheadAPI(NinjaAPI):
         }
         for operations in schema["paths"].values():
             for operation in operations.values():
-                if operation.get("parameters") or operation.get("requestBody"):
-                    operation["responses"].setdefault("422", invalid)
+                responses = operation["responses"]
+                parameters = operation.get("parameters", [])
+                if parameters or operation.get("requestBody"):
+                    responses.setdefault("422", invalid)
+                if operation.get("requestBody"):
+                    responses.setdefault("400", _error_response("Bad request"))
+                    responses.setdefault("413", _error_response("Request too large"))
+                if operation.get("security"):
+                    responses.setdefault("403", _error_response("Forbidden"))
+                if any(parameter["in"] == "path" for parameter in parameters):
+                    responses.setdefault("404", _error_response("Not found"))
         return schema
 
 
@@ -58,12 +98,26 @@ def _without_lone_surrogates(value):
     return value
 
 
+class BodyRefused(Exception):
+    """A request body that is not a JSON object; ninja answers it with a 400 HttpError."""
+
+
 class JSONParser(Parser):
-    """JSON may escape half of a UTF-16 pair ("\\ud800"), which no database or page can store:
-    such a character becomes U+FFFD, as Django does with form data it cannot decode."""
+    """The body of every operation is a JSON object. JSON may escape half of a UTF-16 pair
+    ("\\ud800"), which no database or page can store: such a character becomes U+FFFD, as
+    Django does with form data it cannot decode."""
 
     def parse_body(self, request):
-        return _without_lone_surrogates(json.loads(request.body))
+        try:
+            data = json.loads(request.body)
+        except ValueError as error:  # json's errors, and bytes that are not UTF-8
+            raise BodyRefused(BODY_NOT_JSON.format(error=error)) from None
+        if not isinstance(data, dict):
+            kind = {list: "a list", str: "a string", type(None): "null"}.get(
+                type(data), "a number" if not isinstance(data, bool) else "true or false"
+            )
+            raise BodyRefused(BODY_NOT_AN_OBJECT.format(kind=kind))
+        return _without_lone_surrogates(data)
 
 
 api = MastheadAPI(
@@ -115,6 +169,17 @@ def invalid_request(request: HttpRequest, error: ValidationError) -> HttpRespons
     )
 
 
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    """Ninja's errors (a body it could not parse, a failed CSRF check) and the endpoints' own
+    HttpErrors, in the shape of every error."""
+    cause = error.__cause__
+    message = str(cause) if isinstance(cause, BodyRefused) else error.message
+    return api.create_response(
+        request, {"detail": message, "field": None}, status=error.status_code
+    )
+
+
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     """What is missing, in the shape of every error: "No such comment.", "No such article."."""
@@ -127,7 +192,12 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 def too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return api.create_response(
-        request,
-        {"detail": f"The request is too large: at most {limit:,} bytes.", "field": None},
-        status=413,
+        request, {"detail": TOO_LARGE.format(limit=limit), "field": None}, status=413
+    )
+
+
+def unknown_path(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any address under /api/v1/ that is no endpoint: a JSON 404, not the site's page."""
+    return JsonResponse(
+        {"detail": NOT_AN_ENDPOINT.format(path=request.path), "field": None}, status=404
     )

@@ -6,7 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from masthead import accounts, views
 from masthead.accounts import views as account_views
-from masthead.api import api
+from masthead.api import api, unknown_path
 from masthead.publishing import views as publishing_views
 from masthead.publishing.feeds import AtomSiteFeed, SiteFeed
 from masthead.publishing.sitemaps import news_sitemap, sitemap
@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<path>.*)$", unknown_path),
     path("search/", publishing_views.search, name="search"),
     path("donate/", include("masthead.funding.urls")),
     path("feed/", SiteFeed(), name="feed"),

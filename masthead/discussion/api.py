@@ -6,7 +6,11 @@ from typing import Literal
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie
+from ninja.utils import check_csrf
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from masthead.discussion import selectors, services
 from masthead.discussion.models import Comment, CommentStatus, SortOrder
@@ -27,10 +31,20 @@ class ReaderSession(APIKeyCookie):
 
     param_name = "csrftoken"
 
+    def _get_key(self, request):
+        # Ninja's own refusal says only "CSRF check Failed".
+        if check_csrf(request):
+            raise HttpError(403, CSRF_FAILED)
+        return request.COOKIES.get(self.param_name)
+
     def authenticate(self, request, key):
         return reader_for_request(request)
 
 
+CSRF_FAILED = (
+    "The request failed the CSRF check: send the value of the csrftoken cookie in the "
+    "X-CSRFToken header, from a page of this site."
+)
 reader_session = ReaderSession()
 
 
@@ -114,6 +128,14 @@ class CommentEdit(Schema):
 
 class VoteIn(Schema):
     value: Literal[1, -1, 0]
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def whole_number(cls, value):
+        """JSON's true is not 1, nor 1.0 a vote."""
+        if type(value) is not int:
+            raise PydanticCustomError("vote_value", services.votes.BAD_VALUE)
+        return value
 
 
 class VoteOut(Schema):
@@ -268,7 +290,7 @@ def create_comment(
 @router.post(
     "/comments/{comment_id}/vote",
     auth=reader_session,
-    response={200: VoteOut, 400: Error, 403: Error, 404: Error, 409: Error, 429: Error},
+    response={200: VoteOut, 400: Error, 403: Error, 404: Error, 429: Error},
     summary="Vote",
 )
 def vote(request: HttpRequest, response: HttpResponse, comment_id: int, payload: VoteIn):
@@ -319,7 +341,7 @@ def delete_comment(request: HttpRequest, comment_id: int):
 @router.post(
     "/articles/{article_id}/subscriptions",
     auth=reader_session,
-    response={202: SubscriptionOut, 400: Error, 404: Error, 429: Error},
+    response={202: SubscriptionOut, 400: Error, 403: Error, 404: Error, 429: Error},
     summary="Subscribe to comments",
 )
 def subscribe(request: HttpRequest, article_id: int, payload: SubscriptionIn):

@@ -6,6 +6,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from wagtail.models import Site
 
+from masthead.discussion.api import Error
 from masthead.funding import selectors
 
 router = Router(tags=["funding"])
@@ -25,7 +26,7 @@ class CampaignProgressOut(Schema):
 
 @router.get(
     "/campaigns/current",
-    response=CampaignProgressOut,
+    response={200: CampaignProgressOut, 404: Error},
     summary="The current campaign and what it raised this month",
 )
 def current_campaign(request: HttpRequest):

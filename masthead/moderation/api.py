@@ -24,7 +24,7 @@ class ReportOut(Schema):
 @router.post(
     "/comments/{comment_id}/report",
     auth=reader_session,
-    response={202: ReportOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    response={202: ReportOut, 400: Error, 403: Error, 404: Error},
     summary="Report a comment",
 )
 def report_comment(

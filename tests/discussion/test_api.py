@@ -673,7 +673,7 @@ def test_a_comment_not_shown_answers_as_a_missing_one(browser_client, article, p
         }
 
     expected = answers(missing)
-    assert expected["vote"][0] == 404
+    assert expected["vote"] == (404, {"detail": "No such comment.", "field": None})
     assert expected["reply"] == (400, {"detail": rules.PARENT_UNKNOWN, "field": "parent_id"})
     assert expected["form vote"][0] == expected["form report"][0] == 404
     for hidden in (held, spam, removed):
@@ -712,3 +712,87 @@ def test_a_readers_own_comment_awaiting_moderation_is_theirs(browser_client, art
     assert reply.json() == {"detail": rules.PARENT_AWAITING_MODERATION, "field": "parent_id"}
     edited = post_json(browser_client, url, {"body": "Mine, mended"}, token, method="patch")
     assert edited.status_code == 200 and edited.json()["status"] == "pending"
+
+
+ERROR_KEYS = {"detail", "field"}
+
+
+def test_every_error_under_the_api_has_a_detail_and_a_field(browser_client, article, post, db):
+    """{"detail": <message>, "field": <input at fault or null>}, whatever went wrong."""
+    comment = post("Vote me")
+    token = csrf(browser_client, article)
+    comments = f"/api/v1/articles/{article.pk}/comments"
+
+    def error(response, status):
+        assert response.status_code == status, response.content
+        assert response["Content-Type"].startswith("application/json"), response.content
+        body = response.json()
+        assert set(body) >= ERROR_KEYS and isinstance(body["detail"], str), body
+        return body["detail"], body["field"]
+
+    assert error(browser_client.get("/api/v1/articles/424242/comments"), 404) == (
+        "No such article.",
+        None,
+    )
+    assert error(browser_client.get("/api/v1/campaigns/current"), 404) == (
+        "This site has no current campaign.",
+        None,
+    )
+    detail, field = error(browser_client.get("/api/v1/no-such-thing"), 404)
+    assert "/api/v1/no-such-thing" in detail and field is None
+    assert error(browser_client.get("/api/v1/articles/"), 404)[1] is None
+
+    csrf_refusal = Client(enforce_csrf_checks=True).post(
+        comments, data=json.dumps({"body": "x"}), content_type="application/json"
+    )
+    detail, field = error(csrf_refusal, 403)
+    assert "X-CSRFToken" in detail and field is None
+
+    subscription = post_json(
+        browser_client, f"{comments[:-9]}/subscriptions", {"email": "not-mail"}, token
+    )
+    assert error(subscription, 400)[1] == "email"
+    report = post_json(
+        browser_client,
+        f"/api/v1/comments/{comment.pk}/report",
+        {"reason": "spam", "note": "x" * 301},
+        token,
+    )
+    assert error(report, 400) == ("Please keep the note under 300 characters.", "note")
+
+    listed = browser_client.post(
+        comments, data="[1, 2]", content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert error(listed, 400) == (
+        "The request body must be a JSON object, {...}, not a list.",
+        None,
+    )
+    broken = browser_client.post(
+        comments, data="{'body':", content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert error(broken, 400)[0].startswith("The request body is not valid JSON: ")
+
+    vote = f"/api/v1/comments/{comment.pk}/vote"
+    for not_a_vote in (True, False, 1.0, "1", 2):
+        detail, field = error(post_json(browser_client, vote, {"value": not_a_vote}, token), 422)
+        assert field == "value" and detail.startswith("value: ") and "-1" in detail, detail
+    comment.refresh_from_db()
+    assert comment.up == 0 and comment.score == 0
+
+
+def test_openapi_lists_the_errors_each_operation_can_answer(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"200", "404"} <= set(paths["/api/v1/campaigns/current"]["get"]["responses"])
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            if "requestBody" in operation:
+                assert {"400", "403", "413", "422"} <= codes, (method, path)
+            if "{" in path:
+                assert "404" in codes, (method, path)
+            for code, answer in operation["responses"].items():
+                if code[0] in "45" and code != "422":
+                    ref = answer["content"]["application/json"]["schema"]["$ref"]
+                    assert ref == "#/components/schemas/Error", (method, path, code)
+    error = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["Error"]
+    assert set(error["properties"]) == ERROR_KEYS

@@ -65,11 +65,11 @@ def subscription_request(
     try:
         validate_email(email)
     except ValidationError:
-        raise SubscriptionRefused(EMAIL_INVALID) from None
+        raise SubscriptionRefused(EMAIL_INVALID, field="email") from None
     if len(email) > EMAIL_MAX_LENGTH:  # valid in form, but longer than the column holds
-        raise SubscriptionRefused(EMAIL_INVALID)
+        raise SubscriptionRefused(EMAIL_INVALID, field="email")
     if kind not in SubscriptionKind.values:
-        raise SubscriptionRefused(KIND_INVALID)
+        raise SubscriptionRefused(KIND_INVALID, field="kind")
     with transaction.atomic():
         subscription, created = Subscription.objects.select_for_update().get_or_create(
             article=article, email=email, kind=kind, defaults={"user": user}
