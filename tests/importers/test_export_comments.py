@@ -317,9 +317,10 @@ def test_another_mastheads_comment_with_a_pk_used_here_is_imported(
         "votes": 1,
         "article_id": 999,
     }
+    past_any_database = {**theirs, "id": f"masthead:{10**30}:2019-05-05T05:05:05Z"}
     path = tmp_path / "theirs.json"
-    path.write_text(json.dumps([theirs]))
-    assert "Imported 1 comments" in import_file(article, path, capsys)
+    path.write_text(json.dumps([theirs, past_any_database]))
+    assert "Imported 2 comments" in import_file(article, path, capsys)
     assert "Imported 0 comments" in import_file(article, path, capsys)
     ids = [item["id"] for item in export(tmp_path, "--article", str(article.pk))]
     assert theirs["id"] in ids and native_id(ours) in ids and len(set(ids)) == len(ids)

@@ -33,6 +33,7 @@ from masthead.discussion import anchors, conf
 from masthead.discussion.markdown import render_comment
 from masthead.discussion.models import Comment, CommentStatus, PassageAnchor
 from masthead.discussion.services.comments import discussion_settings, one_line, thread_changed
+from masthead.ids import MAX_ID
 
 REQUIRED_FIELDS = ("id", "parent_id", "author", "email", "created", "text", "votes")
 EMAIL_MAX_LENGTH = Comment._meta.get_field("author_email").max_length
@@ -150,6 +151,9 @@ class EntryChecker:
             exported_pk = int(exported.group(1))
         else:
             exported_pk = None
+        if exported_pk is not None and not 0 < exported_pk <= MAX_ID:
+            exported_pk = None  # no comment of any Masthead: nothing to look for
+            legacy_export = False
         if local_id in self.kept_ids or local_id in self._answers_instead:
             raise ImportRefused(f"{where}: the id is used twice in the file.")
         parent_id = (
