@@ -31,6 +31,17 @@ BAN_SCOPES = {
     "all": ("account, e-mail and address", (BanKind.ACCOUNT, BanKind.EMAIL, BanKind.ADDRESS)),
     "person": ("account and e-mail only", (BanKind.ACCOUNT, BanKind.EMAIL)),
 }
+# What a ban makes of the comment, and so what it teaches the filter: a spammer's comment is
+# spam (the spam model learns it), an abuser's is removed as abuse (the abuse model learns it).
+# Each comment's own list starts at what its status, verdict and reports suggest
+# (selectors.ban_suggestion); the bulk list by default keeps spam as spam and removes the rest.
+BAN_AS = {"spam": True, "abuse": False}
+BAN_AS_CHOICES = [("spam", "as a spammer"), ("abuse", "for abuse")]
+BULK_BAN_AS_CHOICES = [
+    ("", "spam as spammers, others for abuse"),
+    ("spam", "all as spammers"),
+    ("abuse", "all for abuse"),
+]
 CONFIRM_FOR_GOOD = "for-good"
 NO_ACTION_CHOSEN = (
     "Nothing was done: press the button of the action you want (Enter acts on nothing)."
@@ -46,7 +57,7 @@ ACTION_WORDS = {
     "approve": "Approved",
     "spam": "Marked as spam",
     "remove": "Removed",
-    "ban": "Removed and banned",
+    "ban": "Banned the authors of",
     "feature": "Featured",
     "unfeature": "No longer featured",
 }
@@ -105,6 +116,7 @@ def queue(request):
     items = [(comment, records[comment.pk]) for comment in page.object_list]
     for comment, _ in items:
         comment.reporters = selectors.distinct_reporters(comment.open_reports)
+        comment.ban_as = selectors.ban_suggestion(comment)
     commented = selectors.commented_articles()
     return render(
         request,
@@ -124,6 +136,8 @@ def queue(request):
             "ban_periods": BAN_PERIODS,
             "ban_scopes": [(key, label) for key, (label, _) in BAN_SCOPES.items()],
             "ban_note_max_length": BAN_NOTE_MAX_LENGTH,
+            "ban_as_choices": BAN_AS_CHOICES,
+            "bulk_ban_as_choices": BULK_BAN_AS_CHOICES,
             "remove_reasons": REMOVE_REASONS,
             "bulk_pick": BULK_PICK_ACTIONS.get(kind),
             "recent": selectors.recent_decision_groups(limit=5),
@@ -149,6 +163,7 @@ def act(request, comment_id, action):
         request.POST.get(f"remove_reason_{comment.pk}", request.POST.get("remove_reason", "abuse")),
         ban_scope,
         ban_note=request.POST.get(f"ban_note_{comment.pk}", request.POST.get("ban_note", "")),
+        ban_as=request.POST.get(f"ban_as_{comment.pk}", request.POST.get("ban_as", "")),
     )
     return redirect(_queue_url(request))
 
@@ -177,6 +192,7 @@ def bulk(request):
         request.POST.get("remove_reason", "abuse"),
         ban_scope,
         ban_note=request.POST.get("ban_note", ""),
+        ban_as=request.POST.get("ban_as", ""),
     )
     return redirect(_queue_url(request))
 
@@ -216,13 +232,16 @@ def _confirm_ban_for_good(request, comments, ban_scope):
     )
 
 
-def _apply(request, comments, action, ban_days, remove_reason, ban_scope="all", ban_note=""):
+def _apply(
+    request, comments, action, ban_days, remove_reason, ban_scope="all", ban_note="", ban_as=""
+):
     options = {}
     if action == "ban":
         options = {
             "days": _ban_days(ban_days),
             "reason": " ".join(ban_note.split())[:BAN_NOTE_MAX_LENGTH],
             "kinds": BAN_SCOPES.get(ban_scope, BAN_SCOPES["all"])[1],
+            "as_spam": BAN_AS.get(ban_as),
         }
     elif action == "remove":
         options = {"reason": remove_reason}
@@ -235,6 +254,9 @@ def _apply(request, comments, action, ban_days, remove_reason, ban_scope="all", 
         return
     count = len(outcome.decisions)
     word = ACTION_WORDS.get(action, action)
+    summaries = {decision.summary for decision in outcome.decisions}
+    if action == "ban" and len(summaries) == 1:
+        word = summaries.pop()  # "Marked as spam and banned the author", or removed
     if count:
         messages.success(
             request,
@@ -271,8 +293,7 @@ def undo(request, decision_id):
     else:
         messages.success(
             request,
-            f"Undone: {decision.get_action_display().lower()} on the comment by "
-            f"{decision.comment.author_name}.",
+            f"Undone: {decision.summary.lower()} on the comment by {decision.comment.author_name}.",
         )
     return redirect(_undo_return_url(request))
 
@@ -288,7 +309,7 @@ def undo_batch(request, batch):
     else:
         messages.success(
             request,
-            f"Undone: {decisions[0].get_action_display().lower()} on {len(decisions)} "
+            f"Undone: {decisions[0].summary.lower()} on {len(decisions)} "
             f"comment{'s' if len(decisions) != 1 else ''}.",
         )
     return redirect(_undo_return_url(request))

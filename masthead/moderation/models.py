@@ -271,6 +271,13 @@ class Decision(models.Model):
         return f"{self.get_action_display()} comment {self.comment_id}"
 
     @property
+    def summary(self) -> str:
+        """The action as the log words it: a ban says whether the comment went to spam."""
+        if self.action == DecisionAction.BAN and self.new_status == "spam":
+            return str(_("Marked as spam and banned the author"))
+        return self.get_action_display()
+
+    @property
     def made_by(self) -> str:
         """Who the log names: the moderator, or what acted without one (whose account is gone)."""
         if self.moderator is not None:

@@ -131,6 +131,22 @@ def queue_comments(
     )
 
 
+def ban_suggestion(comment) -> str:
+    """How the queue first offers to ban a comment's author: "spam" (as a spammer: the comment
+    stays or becomes spam) if it is marked spam, the filter's latest verdict was spam or the
+    readers who reported it all said spam; otherwise "abuse". Reads what queue_comments
+    prefetched."""
+    from masthead.discussion.models import CommentStatus
+
+    verdicts = getattr(comment, "verdict_list", [])
+    reports = getattr(comment, "open_reports", [])
+    if comment.status == CommentStatus.SPAM or (verdicts and verdicts[0].action == "spam"):
+        return "spam"
+    if reports and all(report.reason == "spam" for report in reports):
+        return "spam"
+    return "abuse"
+
+
 def distinct_reporters(reports) -> int:
     """Readers behind the reports as the hide threshold counts them: one per network address
     (a reader without one counts alone), as in services.reports.comment_report."""

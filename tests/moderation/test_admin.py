@@ -862,3 +862,44 @@ def test_the_queue_filtered_by_an_impossible_article_is_answered(mod_client, pos
     assert (
         queue.status_code == 200 and "Is the footpath part of the plan?" in queue.content.decode()
     )
+
+
+def test_banning_from_the_spam_queue_keeps_it_spam_and_the_log_says_so(
+    mod_client, article, post, make_guest
+):
+    scam = post(SCAM, email="scam@example.net", reader=make_guest(ip_hash="scammer"))
+    scam.status = CommentStatus.SPAM
+    scam.save(update_fields=["status"])
+    html = mod_client.get("/admin/moderation/?queue=spam").content.decode()
+    select = BeautifulSoup(html, "html.parser").find("select", {"name": f"ban_as_{scam.pk}"})
+    assert select.find("option", selected=True)["value"] == "spam"
+
+    mod_client.post(
+        f"/admin/moderation/comment/{scam.pk}/ban/",
+        {
+            f"ban_days_{scam.pk}": "7",
+            f"ban_note_{scam.pk}": "crypto scam",
+            f"ban_as_{scam.pk}": "spam",
+        },
+    )
+    scam.refresh_from_db()
+    assert scam.status == CommentStatus.SPAM
+    assert f'id="mod-{scam.pk}"' in mod_client.get("/admin/moderation/?queue=spam").content.decode()
+    log = mod_client.get("/admin/moderation/decisions/").content.decode()
+    row = BeautifulSoup(log, "html.parser").select_one(".mod table.listing tbody tr")
+    decision_text = " ".join(row.find_all("td")[2].get_text(" ").split())
+    assert decision_text == "Marked as spam and banned the author (crypto scam) teaches: spam"
+
+
+def test_a_ban_from_the_pending_queue_asks_spammer_or_abuse(mod_client, article, post, make_guest):
+    troll = post(HEATED, email="troll@example.com", reader=make_guest(ip_hash="t"))
+    troll.status = CommentStatus.PENDING
+    troll.save(update_fields=["status"])
+    html = mod_client.get("/admin/moderation/?queue=pending").content.decode()
+    select = BeautifulSoup(html, "html.parser").find("select", {"name": f"ban_as_{troll.pk}"})
+    assert [option["value"] for option in select.find_all("option")] == ["spam", "abuse"]
+    assert select.find("option", selected=True)["value"] == "abuse"
+
+    mod_client.post(f"/admin/moderation/comment/{troll.pk}/ban/", {f"ban_as_{troll.pk}": "spam"})
+    decision = Decision.objects.get(comment=troll)
+    assert (decision.new_status, decision.label) == (CommentStatus.SPAM, "spam")

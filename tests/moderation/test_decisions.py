@@ -361,3 +361,40 @@ def test_a_bulk_action_recounts_each_thread_once_and_right(article, post, modera
     assert len(recounts) == 1
     stats = thread.thread_stats(article.pk)
     assert stats.published_count == 2 and stats.latest_comment_id == comments[-1].pk
+
+
+def test_banning_a_spammer_keeps_the_comment_spam_and_teaches_spam(post, moderator, make_guest):
+    from masthead.moderation.services.training import labelled_decisions
+
+    scam = post(SCAM, reader=make_guest(ip_hash="scammer"), email="scam@example.net")
+    scam.status = CommentStatus.SPAM  # the filter put it in the Spam queue
+    scam.save(update_fields=["status"])
+    ban = reader_ban(comment=scam, moderator=moderator, days=7, reason="crypto scam")
+    scam.refresh_from_db()
+    assert scam.status == CommentStatus.SPAM
+    assert (ban.label, ban.summary) == ("spam", "Marked as spam and banned the author")
+
+    marked = post(
+        "Cheap moorings, text me", reader=make_guest(ip_hash="s2"), email="s2@example.net"
+    )
+    comment_mark_spam(comment=marked, moderator=moderator)
+    assert reader_ban(comment=marked, moderator=moderator, days=7).label == ""  # spam already
+    marked.refresh_from_db()
+    assert marked.status == CommentStatus.SPAM
+    assert {d.comment_id: d.label for d in labelled_decisions()} == {
+        scam.pk: "spam",
+        marked.pk: "spam",
+    }
+
+
+def test_banning_for_abuse_removes_and_teaches_abuse_unless_asked_as_a_spammer(
+    post, moderator, make_guest
+):
+    troll = post(HEATED, reader=make_guest(ip_hash="troll"), email="t@example.com")
+    ban = reader_ban(comment=troll, moderator=moderator, days=7)
+    assert (ban.new_status, ban.label) == (CommentStatus.REMOVED, "abuse")
+    assert ban.summary == "Removed and banned the author"
+
+    seller = post("Cheap moorings, text me", reader=make_guest(ip_hash="s"), email="s@example.com")
+    ban = reader_ban(comment=seller, moderator=moderator, days=7, as_spam=True)
+    assert (ban.new_status, ban.label) == (CommentStatus.SPAM, "spam")

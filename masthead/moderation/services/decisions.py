@@ -98,14 +98,18 @@ def reader_ban(
     kinds=(BanKind.ACCOUNT, BanKind.EMAIL, BanKind.ADDRESS),
     days: int | None = None,
     reason: str = "",
-    as_spam: bool = False,
+    as_spam: bool | None = None,
     now: datetime | None = None,
 ) -> Decision:
-    """Remove the comment (or mark it spam) and bar its author from commenting, for `days` or for good.
+    """Bar the comment's author from commenting, for `days` or for good, and take the comment
+    down: as spam (`as_spam`, a spammer: it teaches the spam model) or removed as abuse (it
+    teaches the abuse model). Left to None, a comment already marked as spam stays spam and any
+    other is removed as abuse.
 
     The ban covers what the comment carries: the account, the e-mail address, the hashed network
     address. It applies from the author's next comment on. Banning the author of a comment
-    already removed is logged (and can be undone) but teaches the filter nothing new.
+    already removed (or marked spam) is logged (and can be undone) but teaches the filter nothing
+    new.
     """
     decision = _ban(
         comment=comment,
@@ -160,18 +164,24 @@ def _ban(
     kinds=(BanKind.ACCOUNT, BanKind.EMAIL, BanKind.ADDRESS),
     days=None,
     reason="",
-    as_spam=False,
+    as_spam=None,
     now=None,
 ) -> Decision:
-    from masthead.discussion.models import CommentStatus
+    from masthead.discussion.models import Comment, CommentStatus
 
     now = now or timezone.now()
     _check_ban_length(days)
     targets = _ban_targets(comment, kinds)
     if not targets:
         raise ModerationRefused(NOTHING_TO_BAN)
-    status, label = (CommentStatus.SPAM, "spam") if as_spam else (CommentStatus.REMOVED, "abuse")
     with transaction.atomic():
+        if as_spam is None:
+            as_spam = (
+                Comment.objects.select_for_update().filter(pk=comment.pk, status=CommentStatus.SPAM)
+            ).exists()
+        status, label = (
+            (CommentStatus.SPAM, "spam") if as_spam else (CommentStatus.REMOVED, "abuse")
+        )
         decision = _decide(
             comment, DecisionAction.BAN, status, label, moderator, now, reason, new_bans=True
         )
