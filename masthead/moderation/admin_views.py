@@ -351,7 +351,8 @@ def lift_ban(request, ban_id):
 @moderator_required
 def filter_quality(request):
     versions = list(selectors.filter_versions())
-    last = versions[0] if versions else None
+    # The quality is split at the last retraining that learnt something, not at a skipped run.
+    last = services.training.last_training()
     return render(
         request,
         "moderation/admin/filter.html",
@@ -361,6 +362,7 @@ def filter_quality(request):
             "since_last": selectors.filter_quality(since=last.created) if last else None,
             "versions": versions,
             "last": last,
+            "newest_learnt_nothing": versions[0] if versions and not versions[0].judged else None,
             "pending_decisions": services.training.decisions_since_last_training(),
             "progress": selectors.retraining_progress(),
         },

@@ -13,6 +13,9 @@ LABELLED_FINGERPRINT_DAYS = 90
 HELD_OUT_SHARE = 0.2
 MIN_HELD_OUT = 10
 MIN_TRAINING_DECISIONS = 20
+# After a retraining that learnt nothing (too few decisions, or the newest not of both kinds),
+# the next automatic one waits for this many new decisions (or the site's threshold, if smaller).
+RETRY_AFTER_SKIPPED = 10
 # How strongly the starter model holds when the site's decisions disagree with it (a larger
 # prior keeps the starter; the site's own decisions count SITE_WEIGHT times each).
 ADAPT_PRIOR = 1.0

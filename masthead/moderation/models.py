@@ -380,6 +380,12 @@ class FilterVersion(models.Model):
         default=dict, help_text=_("Before/after scores on the held-out decisions.")
     )
     promoted = models.BooleanField(default=False)
+    # A run refused (too few decisions) or that skipped both models learnt nothing: the decisions
+    # it saw still count towards the next retraining, and the quality is not split at it.
+    judged = models.BooleanField(
+        default=False,
+        help_text=_("A new model was trained and judged on the held-out decisions."),
+    )
     is_current = models.BooleanField(default=False)
 
     class Meta:

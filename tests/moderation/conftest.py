@@ -21,6 +21,15 @@ def moderator(django_user_model):
     return user
 
 
+@pytest.fixture
+def mod_client(moderator):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
 SCAM = (
     "Goog-l-e is paying $97 per ho-u-r ♥♥♥♥ for working from home. I've made $8O,OOO last month "
     "with no experience!!! Start today ➜ http://easy-cash-now.example/start"

@@ -21,13 +21,6 @@ from tests.moderation.conftest import HEATED, SCAM
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def mod_client(moderator):
-    client = Client()
-    client.force_login(moderator)
-    return client
-
-
 def test_queue_shows_held_comments_with_context_reasons_and_history(mod_client, article, post):
     parent = post(HEATED, name="Parent Person")
     scam = post(SCAM, name="Jenny", email="jenny@example.net", parent_id=parent.pk)

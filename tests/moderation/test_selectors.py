@@ -6,10 +6,10 @@ import pytest
 
 from masthead.discussion.services import comment_delete
 from masthead.moderation import selectors
+from masthead.moderation.models import FilterVersion
 from masthead.moderation.services import (
     comment_approve,
     comment_remove,
-    filter_retrain,
     reader_ban,
 )
 from masthead.moderation.services.training import (
@@ -65,14 +65,11 @@ def test_filter_quality_counts_only_the_decisions_retraining_learns_from(post, m
     assert (quality.agreed, quality.held_but_approved, quality.published_but_removed) == (0, 1, 1)
 
 
-def test_filter_quality_splits_decisions_at_a_retraining_as_retraining_does(
-    post, moderator, settings, tmp_path
-):
-    settings.MASTHEAD_HOME = tmp_path
+def test_filter_quality_splits_decisions_at_a_retraining_as_retraining_does(post, moderator):
     comment = post("The footpath would make the bridge safer for children.")
     decision = comment_remove(comment=comment, moderator=moderator, reason="abuse")
-    # A retraining at the very moment of the decision learnt from it (it was refused, too few).
-    filter_retrain(now=decision.created)
+    # A retraining at the very moment of the decision learnt from it.
+    FilterVersion.objects.create(created=decision.created, judged=True, trained_on=1)
     later = decision.created + timedelta(minutes=5)
     comment_approve(comment=comment, moderator=moderator, now=later)
 

@@ -207,3 +207,40 @@ def test_a_bulk_decision_past_the_threshold_retrains_once(
         comments_moderate(comments=comments, action="spam", moderator=moderator)
     # The bulk action asked once; a retraining queued twice would find nothing new the second time.
     assert FilterVersion.objects.count() == 1
+
+
+def test_a_retraining_that_learns_nothing_leaves_the_count_and_the_quality_unsplit(
+    article, moderator, filters_home, mod_client
+):
+    from masthead.moderation.models import ModerationSettings
+    from masthead.moderation.services.training import (
+        decisions_since_last_training,
+        filter_retrain_due,
+    )
+
+    n = 0
+    for round_ in range(25):  # a bulk approval of 25, then a bulk spam of 15
+        decide(article, SITE_HAM[round_ % 3].format(round_), "ham", moderator, n)
+        n += 1
+    for round_ in range(15):
+        decide(article, SITE_SPAM[round_ % 3].format(round_), "spam", moderator, n)
+        n += 1
+
+    version = filter_retrain()  # "Retrain now"
+
+    assert "both kinds" in version.metrics["spam"]["skipped"]
+    assert "both kinds" in version.metrics["abuse"]["skipped"]
+    assert decisions_since_last_training() == 40
+    page = mod_client.get("/admin/moderation/filter/").content.decode()
+    assert "40 decisions since the last retraining" in page
+    assert "learnt nothing" in page
+    assert "before the last retraining" not in page  # no split at a run that learnt nothing
+
+    # Due again, but not retried after every single decision: after a few more.
+    options = ModerationSettings.for_site(article.get_site())
+    options.retrain_after = 5
+    options.save()
+    assert not filter_retrain_due()
+    for round_ in range(5):
+        decide(article, SITE_HAM[round_ % 3].format(200 + round_), "ham", moderator, n + round_)
+    assert filter_retrain_due() and decisions_since_last_training() == 45

@@ -26,21 +26,39 @@ def labelled_decisions():
     )
 
 
+def last_training() -> FilterVersion | None:
+    """The newest retraining that learnt something: it trained a model and judged it on the
+    held-out decisions, whether it kept it or not. A run refused for too few decisions, or that
+    skipped both models, is not one."""
+    return FilterVersion.objects.filter(judged=True).order_by("-created").first()
+
+
 def decisions_since_last_training() -> int:
-    last = FilterVersion.objects.order_by("-created").values_list("created", flat=True).first()
+    """Labelled decisions newer than the last retraining that learnt something (last_training)."""
+    return _decisions_since(FilterVersion.objects.filter(judged=True))
+
+
+def _decisions_since(versions) -> int:
+    last = versions.order_by("-created").values_list("created", flat=True).first()
     decisions = labelled_decisions()
     return decisions.filter(created__gt=last).count() if last else decisions.count()
 
 
 def filter_retrain_due() -> bool:
-    """Whether enough decisions came in since the last retraining (Settings → Moderation)."""
+    """Whether enough decisions came in since the last retraining (Settings → Moderation).
+
+    A run that learnt nothing (too few decisions, or the newest not of both kinds) leaves the
+    count as it was; it is tried again after conf.RETRY_AFTER_SKIPPED more decisions (or the
+    threshold, if smaller), not after every one."""
     from wagtail.models import Site
 
     from masthead.moderation.models import ModerationSettings
 
     site = Site.objects.filter(is_default_site=True).first()
-    threshold = ModerationSettings.for_site(site).retrain_after if site else 50
-    return decisions_since_last_training() >= max(1, threshold)
+    threshold = max(1, ModerationSettings.for_site(site).retrain_after if site else 50)
+    if decisions_since_last_training() < threshold:
+        return False
+    return _decisions_since(FilterVersion.objects.all()) >= min(threshold, conf.RETRY_AFTER_SKIPPED)
 
 
 def filter_retrain_if_due() -> bool:
@@ -139,6 +157,7 @@ def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
 
     version.metrics = metrics
     version.promoted = any(isinstance(m, dict) and m.get("promoted") for m in metrics.values())
+    version.judged = any(isinstance(m, dict) and "promoted" in m for m in metrics.values())
     if version.promoted:
         directory = Path(conf.FILTERS_DIR) / now.strftime("%Y%m%d-%H%M%S")
         target = Path(settings.MASTHEAD_HOME) / directory
