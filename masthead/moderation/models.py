@@ -195,6 +195,9 @@ class CommentVerdict(models.Model):
         "discussion.Comment", on_delete=models.CASCADE, related_name="verdicts"
     )
     action = models.CharField(max_length=10, choices=ACTIONS)
+    # The filter's own action, before the moderation mode held a comment it would publish: its
+    # quality is judged on this, not on the mode's holds.
+    filter_action = models.CharField(max_length=10, choices=ACTIONS, blank=True)
     scores = models.JSONField(default=dict)
     reasons = models.JSONField(default=list)
     # SimHash of the normalised text: near-duplicates of recent comments and of moderated ones.

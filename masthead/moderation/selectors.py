@@ -320,6 +320,9 @@ def filter_quality(
 ) -> FilterQuality:
     """How often the filter's first verdict matched the moderators' newest labelled decisions.
 
+    The filter is judged on what it decided itself: a comment it would publish that the
+    moderation mode held for review (pre-moderation) counts as published.
+
     Counts the decisions retraining learns from (training.labelled_decisions): a ban on a comment
     already removed, an off-topic removal, an undone decision or a hiding by reports teaches the
     filter nothing and is no test of it either. A comment the filter published agrees with an
@@ -336,12 +339,12 @@ def filter_quality(
         decisions = decisions.filter(created__lte=until)
     decisions = list(decisions.order_by("-created", "-id").values("comment_id", "label")[:limit])
     first_verdicts = {}
-    for comment_id, action in (
+    for comment_id, filter_action, action in (
         CommentVerdict.objects.filter(comment_id__in=[d["comment_id"] for d in decisions])
         .order_by("comment_id", "created", "id")
-        .values_list("comment_id", "action")
+        .values_list("comment_id", "filter_action", "action")
     ):
-        first_verdicts.setdefault(comment_id, action)
+        first_verdicts.setdefault(comment_id, filter_action or action)
     agreed = held_but_approved = published_but_removed = 0
     counted = 0
     for decision in decisions:

@@ -46,6 +46,9 @@ class Verdict:
     scores: dict = field(default_factory=dict)
     reasons: list = field(default_factory=list)
     fingerprint: int = 0
+    # What the filter itself decided, when the moderation mode changed it (pre-moderation holds
+    # a comment the filter would publish); empty: the same as `action`.
+    filter_action: str = ""
 
     PUBLISH = "publish"
     HOLD = "hold"

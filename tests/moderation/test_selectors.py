@@ -78,3 +78,56 @@ def test_filter_quality_splits_decisions_at_a_retraining_as_retraining_does(post
 
     assert (before.decisions, since.decisions) == (1, decisions_since_last_training()) == (1, 1)
     assert (before.published_but_removed, since.agreed) == (1, 1)
+
+
+def test_filter_quality_judges_the_filter_not_the_pre_moderation_holds(
+    article, post, moderator, mod_client
+):
+    from masthead.discussion.models import CommentStatus
+    from masthead.moderation.models import ModerationMode, ModerationSettings
+    from masthead.moderation.services import comments_moderate
+
+    options = ModerationSettings.for_site(article.get_site())
+    options.mode = ModerationMode.PRE_ALL  # "Hold every comment for review"
+    options.save()
+    places = ["harbour", "library", "ferry pier", "school", "bridge"]
+    topics = ["timetable", "opening hours", "new benches", "parking plan", "winter lights"]
+    comments = [
+        post(f"I think the {topic} at the {place} works well for us.", email=f"r{n}@example.com")
+        for n, (place, topic) in enumerate((p, t) for p in places for t in topics)
+    ]
+    assert {comment.status for comment in comments} == {CommentStatus.PENDING}
+    # The filter itself would have published every one: the mode held them.
+    assert {comment.verdicts.get().filter_action for comment in comments} == {"publish"}
+
+    comments_moderate(comments=comments, action="approve", moderator=moderator)
+
+    quality = selectors.filter_quality()
+    assert (quality.decisions, quality.agreed, quality.held_but_approved) == (25, 25, 0)
+    page = mod_client.get("/admin/moderation/filter/").content.decode()
+    assert "<td>25</td><td>100%</td><td>0</td>" in page
+
+
+def test_verdicts_held_by_pre_moderation_before_the_upgrade_count_as_published(post):
+    import importlib
+
+    from django.apps import apps
+
+    from masthead.moderation.models import CommentVerdict
+
+    comment = post("Ordinary comment on the ferry timetable.")
+    held = CommentVerdict.objects.create(
+        comment=comment,
+        action="hold",
+        reasons=["pre-moderation: every comment is reviewed before it is published"],
+    )
+    CommentVerdict.objects.update(filter_action="")
+    migration = importlib.import_module(
+        "masthead.moderation.migrations.0014_commentverdict_filter_action"
+    )
+    migration.derive_filter_actions(apps, None)
+    held.refresh_from_db()
+    assert held.filter_action == "publish"
+    assert set(
+        CommentVerdict.objects.exclude(pk=held.pk).values_list("filter_action", flat=True)
+    ) == {"publish"}

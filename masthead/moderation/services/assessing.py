@@ -212,7 +212,7 @@ def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdi
     if action == Verdict.PUBLISH and _pre_moderated(mode, draft, history):
         action = Verdict.HOLD
         reasons.append(f"pre-moderation: {PRE_MODERATION_REASONS[mode]}")
-    return Verdict(action, verdict.scores, reasons, verdict.fingerprint)
+    return Verdict(action, verdict.scores, reasons, verdict.fingerprint, verdict.action)
 
 
 def _pre_moderated(mode: str, draft: Submission, history: core.History) -> bool:
@@ -231,6 +231,7 @@ def verdict_record(*, comment, verdict: Verdict, now=None) -> CommentVerdict:
     return CommentVerdict.objects.create(
         comment=comment,
         action=verdict.action,
+        filter_action=verdict.filter_action or verdict.action,
         scores=verdict.scores,
         reasons=list(verdict.reasons),
         fingerprint=verdict.fingerprint,
