@@ -117,6 +117,7 @@ def queue(request):
     for comment, _ in items:
         comment.reporters = selectors.distinct_reporters(comment.open_reports)
         comment.ban_as = selectors.ban_suggestion(comment)
+        comment.edited_after = selectors.edited_after(comment)
     commented = selectors.commented_articles()
     return render(
         request,

@@ -198,6 +198,8 @@ class CommentVerdict(models.Model):
     # The filter's own action, before the moderation mode held a comment it would publish: its
     # quality is judged on this, not on the mode's holds.
     filter_action = models.CharField(max_length=10, choices=ACTIONS, blank=True)
+    # The text judged: its author may edit the comment after (empty: from before it was kept).
+    body = models.TextField(blank=True)
     scores = models.JSONField(default=dict)
     reasons = models.JSONField(default=list)
     # SimHash of the normalised text: near-duplicates of recent comments and of moderated ones.
@@ -256,6 +258,9 @@ class Decision(models.Model):
     previous_status = models.CharField(max_length=12)
     new_status = models.CharField(max_length=12)
     note = models.CharField(max_length=200, blank=True)
+    # The text the moderator decided on, which the filter learns from: its author may edit the
+    # comment after (a spammer, to something harmless).
+    body = models.TextField(blank=True)
     label = models.CharField(max_length=5, choices=LABELS, blank=True)
     fingerprint = models.BigIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now, db_index=True)

@@ -126,6 +126,14 @@ def queue_comments(
                 queryset=Report.objects.filter(resolved__isnull=True).order_by("created"),
                 to_attr="open_reports",
             ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.filter(undone__isnull=True)
+                .exclude(action__in=[DecisionAction.FEATURE, DecisionAction.UNFEATURE])
+                .select_related("moderator")
+                .order_by("-created", "-id"),
+                to_attr="standing_decisions",
+            ),
         )
         .order_by(*(("-featured_at",) if queue == "featured" else ()), "-created", "-id")
     )
@@ -145,6 +153,40 @@ def ban_suggestion(comment) -> str:
     if reports and all(report.reason == "spam" for report in reports):
         return "spam"
     return "abuse"
+
+
+@dataclass(frozen=True)
+class EditedAfter:
+    """The text a moderator decided on, or the filter first judged, when its author has edited
+    the comment since: what the queue shows beside the text as it reads now."""
+
+    after: str  # what the edit came after: "Marked as spam by mod", "the filter's verdict"
+    body: str
+    verdict: object | None  # the filter's verdict on that text, if kept
+
+
+def edited_after(comment) -> EditedAfter | None:
+    """Whether the comment now reads otherwise than when the standing moderator's decision was
+    made on it (else, than when the filter first judged it), and what it read then. Reads what
+    queue_comments prefetched; texts from before they were kept (empty) are not compared."""
+    verdicts = getattr(comment, "verdict_list", [])  # newest first
+    decisions = getattr(comment, "standing_decisions", [])
+    decision = decisions[0] if decisions else None
+    if decision is not None and decision.body:
+        if decision.body == comment.body:
+            return None
+        judged = [verdict for verdict in verdicts if verdict.body == decision.body] or [
+            verdict for verdict in verdicts if verdict.created <= decision.created
+        ]
+        return EditedAfter(
+            after=f"{decision.summary} by {decision.made_by}",
+            body=decision.body,
+            verdict=judged[0] if judged else None,
+        )
+    first = verdicts[-1] if verdicts else None
+    if first is not None and first.body and first.body != comment.body:
+        return EditedAfter(after="the filter's first verdict", body=first.body, verdict=first)
+    return None
 
 
 def distinct_reporters(reports) -> int:

@@ -896,3 +896,35 @@ def test_a_ban_from_the_pending_queue_asks_spammer_or_abuse(mod_client, article,
     mod_client.post(f"/admin/moderation/comment/{troll.pk}/ban/", {f"ban_as_{troll.pk}": "spam"})
     decision = Decision.objects.get(comment=troll)
     assert (decision.new_status, decision.label) == (CommentStatus.SPAM, "spam")
+
+
+def test_a_spammers_edit_leaves_the_text_marked_spam_in_the_queue_and_in_training(
+    mod_client, article, post, make_guest, moderator
+):
+    from masthead.discussion.services import comment_edit
+    from masthead.moderation.services import comment_mark_spam
+    from masthead.moderation.services.training import _examples, labelled_decisions
+
+    scammer = make_guest(ip_hash="scammer")
+    scam_text = "Double your savings in a week, details at https://bit.ly/3xYzAbC"
+    scam = post(scam_text, reader=scammer, email="scam@example.net")
+    scam.status = CommentStatus.PENDING
+    scam.save(update_fields=["status"])
+    comment_mark_spam(comment=scam, moderator=moderator)
+    scam.refresh_from_db()
+    comment_edit(comment=scam, reader=scammer, body="Lovely harvest photos.", now=scam.created)
+
+    scam.refresh_from_db()
+    assert scam.status == CommentStatus.SPAM and scam.body == "Lovely harvest photos."
+    html = mod_client.get("/admin/moderation/?queue=spam").content.decode()
+    item = BeautifulSoup(html, "html.parser").find(id=f"mod-{scam.pk}")
+    edited = item.find(attrs={"data-edited-after": True})
+    assert "Edited by its author after Marked as spam by mod" in edited.get_text()
+    assert scam_text in edited.get_text()
+    original = scam.verdicts.order_by("created", "id").first()
+    assert original.reasons and f"Filter then: {original.get_action_display()}" in edited.get_text()
+    assert "; ".join(original.reasons) in edited.get_text()
+    assert "Lovely harvest photos." in item.find(class_="mod-item__body").get_text()
+
+    texts, labels = _examples(labelled_decisions(), "spam")
+    assert (texts, labels) == ([scam_text], [1])

@@ -232,6 +232,7 @@ def verdict_record(*, comment, verdict: Verdict, now=None) -> CommentVerdict:
         comment=comment,
         action=verdict.action,
         filter_action=verdict.filter_action or verdict.action,
+        body=comment.body,
         scores=verdict.scores,
         reasons=list(verdict.reasons),
         fingerprint=verdict.fingerprint,

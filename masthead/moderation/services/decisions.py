@@ -386,10 +386,11 @@ def _decide(
 
     now = now or timezone.now()
     with transaction.atomic():
-        previous = (
+        # The text too, as it is now: the label is for the words the moderator decided on.
+        previous, body = (
             Comment.objects.select_for_update()
             .filter(pk=comment.pk)
-            .values_list("status", flat=True)
+            .values_list("status", "body")
             .get()
         )
         if (
@@ -420,6 +421,7 @@ def _decide(
             previous_status=previous,
             new_status=new_status,
             note=note[:200],
+            body=body,
             label=label,
             fingerprint=fingerprint,
             created=now,
