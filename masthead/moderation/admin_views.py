@@ -323,11 +323,11 @@ def _undo_return_url(request) -> str:
 
 @moderator_required
 def log(request):
-    page = selectors.paginate(
-        selectors.recent_decisions(limit=5000), request.GET.get("p"), per_page=50
-    )
+    page, entries = selectors.decisions_log(request.GET.get("p"))
     return render(
-        request, "moderation/admin/log.html", {"page": page, "here": request.get_full_path()}
+        request,
+        "moderation/admin/log.html",
+        {"page": page, "entries": entries, "here": request.get_full_path()},
     )
 
 
@@ -336,7 +336,12 @@ def bans(request):
     return render(
         request,
         "moderation/admin/bans.html",
-        {"bans": selectors.active_bans(), "kinds": BanKind.choices},
+        {
+            "bans": selectors.bans_named(selectors.active_bans()),
+            "lifted": selectors.bans_named(selectors.recently_lifted_bans()),
+            "lifted_days": selectors.RECENTLY_LIFTED_DAYS,
+            "now": timezone.now(),
+        },
     )
 
 
@@ -344,8 +349,32 @@ def bans(request):
 @require_POST
 def lift_ban(request, ban_id):
     ban = get_object_or_404(Ban, pk=ban_id)
-    services.ban_lift(ban=ban)
-    messages.success(request, f"Ban lifted: {ban}.")
+    try:
+        ban = services.ban_lift(ban=ban, moderator=request.user)
+    except services.ModerationRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        (ban,) = selectors.bans_named([ban])
+        messages.success(
+            request,
+            f"Ban lifted: {ban.get_kind_display()} {ban.target}. To undo it, use “Ban again” "
+            "under “Recently lifted”.",
+        )
+    return redirect("moderation_bans")
+
+
+@moderator_required
+@require_POST
+def reinstate_ban(request, ban_id):
+    """Undo a lift: the same ban again, until the same end."""
+    ban = get_object_or_404(Ban, pk=ban_id)
+    try:
+        services.ban_reinstate(ban=ban, moderator=request.user)
+    except services.ModerationRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        (ban,) = selectors.bans_named([ban])
+        messages.success(request, f"Banned again: {ban.get_kind_display()} {ban.target}.")
     return redirect("moderation_bans")
 
 

@@ -315,6 +315,9 @@ class Ban(models.Model):
     )
     expires = models.DateTimeField(null=True, blank=True, help_text=_("Empty: for good."))
     lifted = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decision = models.ForeignKey(
         Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="bans"
     )

@@ -9,6 +9,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -343,6 +344,79 @@ def active_bans():
     return Ban.objects.filter(Ban.active_q(timezone.now())).select_related(
         "created_by", "decision__comment"
     )
+
+
+RECENTLY_LIFTED_DAYS = 30
+
+
+def recently_lifted_bans(*, now: datetime | None = None, days: int = RECENTLY_LIFTED_DAYS):
+    """Bans lifted in the last `days`, by hand or by undoing their decision, the latest first."""
+    now = now or timezone.now()
+    return (
+        Ban.objects.filter(lifted__gt=now - timedelta(days=days))
+        .select_related("created_by", "lifted_by", "decision__comment")
+        .order_by("-lifted", "-id")
+    )
+
+
+def bans_named(bans) -> list:
+    """The bans, each with `target`: what it bars as a moderator reads it (an account by its
+    username, not its number; an address by the start of its hash). One query for the accounts."""
+    from django.contrib.auth import get_user_model
+
+    from masthead.moderation.models import BanKind
+
+    bans = list(bans)
+    ids = {int(ban.value) for ban in bans if ban.kind == BanKind.ACCOUNT and ban.value.isdigit()}
+    User = get_user_model()
+    usernames = {
+        str(pk): username
+        for pk, username in User.objects.filter(pk__in=ids).values_list("pk", User.USERNAME_FIELD)
+    }
+    for ban in bans:
+        if ban.kind == BanKind.ACCOUNT:
+            ban.target = usernames.get(ban.value) or f"a deleted account (#{ban.value})"
+        elif ban.kind == BanKind.ADDRESS:
+            ban.target = f"#{ban.value[:8]}"
+        else:
+            ban.target = ban.value
+    return bans
+
+
+@dataclass(frozen=True)
+class BanLifted:
+    """A ban lifted by hand, as the decisions log lists it among the decisions."""
+
+    ban: Ban
+
+    @property
+    def created(self):
+        return self.ban.lifted
+
+
+def decisions_log(page_number, *, per_page: int = 50, limit: int = 5000):
+    """A page of the decisions log and its entries: the decisions, with the bans lifted by hand
+    in the same stretch of time among them, the newest first. A lift falls on the page of the
+    decisions around it (the first page: those after the newest decision; the last: before the
+    oldest). Bans lifted by undoing their decision are not listed again: the undo is."""
+    page = paginate(recent_decisions(limit=limit), page_number, per_page=per_page)
+    decisions = list(page.object_list)
+    lifts = Ban.objects.filter(lifted__isnull=False).exclude(decision__undone=F("lifted"))
+    if page.has_previous():
+        newer_page = page.paginator.page(page.previous_page_number()).object_list
+        lifts = lifts.filter(lifted__lte=list(newer_page)[-1].created)
+    if page.has_next() and decisions:
+        lifts = lifts.filter(lifted__gt=decisions[-1].created)
+    lifted = [
+        BanLifted(ban)
+        for ban in bans_named(
+            lifts.select_related("lifted_by", "decision__comment").order_by("-lifted", "-id")[
+                :per_page
+            ]
+        )
+    ]
+    entries = sorted(decisions + lifted, key=lambda entry: entry.created, reverse=True)
+    return page, entries
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,11 @@ def moderation_urls():
         path(
             "moderation/bans/<int:ban_id>/lift/", admin_views.lift_ban, name="moderation_lift_ban"
         ),
+        path(
+            "moderation/bans/<int:ban_id>/reinstate/",
+            admin_views.reinstate_ban,
+            name="moderation_reinstate_ban",
+        ),
         path("moderation/filter/", admin_views.filter_quality, name="moderation_filter"),
         path("moderation/filter/retrain/", admin_views.retrain, name="moderation_retrain"),
     ]

@@ -928,3 +928,47 @@ def test_a_spammers_edit_leaves_the_text_marked_spam_in_the_queue_and_in_trainin
 
     texts, labels = _examples(labelled_decisions(), "spam")
     assert (texts, labels) == ([scam_text], [1])
+
+
+def test_lifting_a_ban_records_who_shows_in_the_log_and_can_be_undone(
+    mod_client, article, post, moderator, django_user_model
+):
+    from masthead.discussion.readers import Reader
+
+    jdoe = django_user_model.objects.create_user("jdoe", "jdoe@example.org", "pw")
+    comment = post(HEATED, reader=Reader(user=jdoe, key=f"u{jdoe.pk}", ip_hash="jdoe-home"))
+    mod_client.post(
+        f"/admin/moderation/comment/{comment.pk}/ban/",
+        {f"ban_days_{comment.pk}": "7", f"ban_scope_{comment.pk}": "person"},
+    )
+    account_ban = Ban.objects.get(kind="account")
+    bans_page = mod_client.get("/admin/moderation/bans/").content.decode()
+    assert "Reader account: jdoe" in bans_page and f"Reader account: {jdoe.pk}" not in bans_page
+
+    mod_client.post(f"/admin/moderation/bans/{account_ban.pk}/lift/")
+
+    account_ban.refresh_from_db()
+    assert account_ban.lifted is not None and account_ban.lifted_by == moderator
+    log = BeautifulSoup(
+        mod_client.get("/admin/moderation/decisions/").content.decode(), "html.parser"
+    )
+    newest = log.select_one(".mod table.listing tbody tr")
+    text = " ".join(newest.get_text(" ").split())
+    assert "mod" in text and "Lifted the ban on Reader account: jdoe" in text
+    lifted = BeautifulSoup(
+        mod_client.get("/admin/moderation/bans/").content.decode(), "html.parser"
+    ).find(id="recently-lifted")
+    row = " ".join(lifted.find("tbody").get_text(" ").split())
+    assert "Reader account: jdoe" in row and "mod" in row
+
+    # The lift is undone with "Ban again": the same ban, until the same end; the lift stays.
+    mod_client.post(f"/admin/moderation/bans/{account_ban.pk}/reinstate/")
+    again = Ban.objects.get(kind="account", lifted__isnull=True)
+    assert (again.value, again.expires, again.decision_id) == (
+        str(jdoe.pk),
+        account_ban.expires,
+        account_ban.decision_id,
+    )
+    assert Ban.objects.filter(pk=account_ban.pk, lifted_by=moderator).exists()
+    response = mod_client.post(f"/admin/moderation/bans/{account_ban.pk}/lift/", follow=True)
+    assert "already lifted" in response.content.decode()

@@ -131,3 +131,23 @@ def test_verdicts_held_by_pre_moderation_before_the_upgrade_count_as_published(p
     assert set(
         CommentVerdict.objects.exclude(pk=held.pk).values_list("filter_action", flat=True)
     ) == {"publish"}
+
+
+def test_the_decisions_log_lists_a_lift_once_among_the_decisions_of_its_time(post, moderator):
+    from django.utils import timezone
+
+    from masthead.moderation.models import Ban, BanKind
+    from masthead.moderation.services import ban_lift
+
+    start = timezone.now() - timedelta(hours=1)
+    comments = [post(f"Held comment {n} http://a{n}.example http://b{n}.example") for n in range(3)]
+    for minutes, comment in enumerate(comments):
+        comment_remove(comment=comment, moderator=moderator, now=start + timedelta(minutes=minutes))
+    ban = Ban.objects.create(kind=BanKind.EMAIL, value="x@example.com", created=start)
+    ban_lift(ban=ban, moderator=moderator, now=start + timedelta(seconds=30))  # after the first
+
+    pages = [selectors.decisions_log(number, per_page=1)[1] for number in (1, 2, 3)]
+
+    kinds = [[type(entry).__name__ for entry in entries] for entries in pages]
+    assert kinds == [["Decision"], ["Decision"], ["BanLifted", "Decision"]]
+    assert pages[2][0].ban.lifted_by == moderator and pages[2][0].ban.target == "x@example.com"

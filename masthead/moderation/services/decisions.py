@@ -27,6 +27,10 @@ BATCH_CHANGED_SINCE = (
 )
 NOTHING_TO_BAN = "This comment has no account, e-mail address or network address to ban."
 UNKNOWN_ACTION = "Unknown moderation action."
+BAN_ALREADY_LIFTED = "This ban was already lifted."
+BAN_NOT_LIFTED = "This ban stands: there is no lift to undo."
+BAN_OVER = "This ban's period is over: ban the author again from the queue if need be."
+BAN_STANDS = "This reader is banned again already."
 BAN_DAYS_MAX = 3650
 BAN_LENGTH_INVALID = f"A ban lasts from 1 to {BAN_DAYS_MAX:,} days, or for good."
 
@@ -233,10 +237,41 @@ def _author_emails(comment) -> list[str]:
     return emails
 
 
-def ban_lift(*, ban: Ban, now: datetime | None = None) -> Ban:
-    ban.lifted = now or timezone.now()
-    ban.save(update_fields=["lifted"])
+def ban_lift(*, ban: Ban, moderator=None, now: datetime | None = None) -> Ban:
+    """Lift a ban by hand, recording who and when (the decisions log and the bans page show it).
+    Refused if it was lifted already: the first lift stands, with its moderator."""
+    with transaction.atomic():
+        ban = Ban.objects.select_for_update().get(pk=ban.pk)
+        if ban.lifted:
+            raise ModerationRefused(BAN_ALREADY_LIFTED)
+        ban.lifted, ban.lifted_by = now or timezone.now(), moderator
+        ban.save(update_fields=["lifted", "lifted_by"])
     return ban
+
+
+def ban_reinstate(*, ban: Ban, moderator, now: datetime | None = None) -> Ban:
+    """Undo a lift: bar the same account, address or network again, until the same end, as a
+    new ban (the lifted one stays, with who lifted it). Refused once its period is over or while
+    the same target is banned anyway."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ban = Ban.objects.select_for_update().get(pk=ban.pk)
+        if not ban.lifted:
+            raise ModerationRefused(BAN_NOT_LIFTED)
+        if ban.expires and ban.expires <= now:
+            raise ModerationRefused(BAN_OVER)
+        if Ban.objects.filter(Ban.active_q(now), kind=ban.kind, value=ban.value).exists():
+            raise ModerationRefused(BAN_STANDS)
+        return Ban.objects.create(
+            kind=ban.kind,
+            value=ban.value,
+            reason=ban.reason,
+            created=now,
+            created_by=moderator,
+            expires=ban.expires,
+            decision=ban.decision,
+            legacy_address=ban.legacy_address,
+        )
 
 
 def decision_undo(*, decision: Decision, moderator, now: datetime | None = None) -> Decision:
@@ -311,7 +346,7 @@ def _undo(decision: Decision, moderator, now: datetime) -> None:
     decision.save(update_fields=["undone", "undone_by"])
     pick_restore(comment)
     comment.save(update_fields=["status", "featured_at", "featured_by"])
-    decision.bans.filter(lifted__isnull=True).update(lifted=now)
+    decision.bans.filter(lifted__isnull=True).update(lifted=now, lifted_by=moderator)
     # The reports the decision settled are open again (it settled them at its own time).
     Report.objects.filter(comment=comment, resolved=decision.created).update(resolved=None)
 
