@@ -202,6 +202,9 @@ class CommentVerdict(models.Model):
     body = models.TextField(blank=True)
     scores = models.JSONField(default=dict)
     reasons = models.JSONField(default=list)
+    # The reasons as one case-folded text, for the queue's reason filter: searched as JSON, they
+    # would match the JSON's quotes and commas, and non-ASCII text is escaped in it on SQLite.
+    reasons_text = models.TextField(blank=True, editable=False)
     # SimHash of the normalised text: near-duplicates of recent comments and of moderated ones.
     fingerprint = models.BigIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
@@ -212,6 +215,11 @@ class CommentVerdict(models.Model):
 
     def __str__(self):
         return f"{self.action}: {', '.join(self.reasons) or 'no concerns'}"
+
+    @staticmethod
+    def searchable(reasons) -> str:
+        """`reasons_text` for these reasons (the queue's filter case-folds what it looks for)."""
+        return "\n".join(str(reason) for reason in reasons).casefold()
 
 
 class DecisionAction(models.TextChoices):

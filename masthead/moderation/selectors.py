@@ -1,5 +1,6 @@
 """Reads for the moderators' screens."""
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -25,6 +26,7 @@ from masthead.moderation.models import (
     DecisionAction,
     FilterVersion,
     Report,
+    ReportReason,
 )
 
 QUEUES = {
@@ -96,8 +98,8 @@ def queue_comments(
         )
     if reason:
         comments = comments.filter(
-            Q(verdicts__reasons__icontains=reason)
-            | Q(reports__reason__icontains=reason)
+            Q(verdicts__reasons_text__contains=reason.casefold())
+            | Q(reports__reason__in=report_reasons_matching(reason))
             | Q(reports__note__icontains=reason)
         ).distinct()
     last_action = Subquery(
@@ -188,6 +190,22 @@ def edited_after(comment) -> EditedAfter | None:
     if first is not None and first.body and first.body != comment.body:
         return EditedAfter(after="the filter's first verdict", body=first.body, verdict=first)
     return None
+
+
+def report_reasons_matching(text: str) -> list[str]:
+    """The report reasons whose label, as the queue shows it ("Off-topic"), or whose stored name
+    (off_topic) contains `text`, whatever its case and whether words are joined by a hyphen, an
+    underscore or a space."""
+
+    def plain(words: str) -> str:
+        return " ".join(re.split(r"[\s_-]+", words.casefold())).strip()
+
+    wanted = plain(text)
+    return [
+        value
+        for value, label in ReportReason.choices
+        if wanted and (wanted in plain(str(label)) or wanted in plain(value))
+    ]
 
 
 def distinct_reporters(reports) -> int:

@@ -972,3 +972,27 @@ def test_lifting_a_ban_records_who_shows_in_the_log_and_can_be_undone(
     assert Ban.objects.filter(pk=account_ban.pk, lifted_by=moderator).exists()
     response = mod_client.post(f"/admin/moderation/bans/{account_ban.pk}/lift/", follow=True)
     assert "already lifted" in response.content.decode()
+
+
+def test_the_reason_filter_matches_what_the_queue_shows(mod_client, article, post, make_guest):
+    from masthead.moderation.services import comment_report, verdict_record
+    from masthead.moderation.submissions import Verdict
+
+    off_topic = post("Anyone watch the match last night?", email="o@example.com")
+    comment_report(comment=off_topic, reader=make_guest(ip_hash="r1"), reason="off_topic")
+    cafe = post("Lunch at our place, see the menu.", email="c@example.com")
+    verdict_record(comment=cafe, verdict=Verdict("hold", {}, ["links to: café-élan.example"]))
+
+    def found(queue, reason):
+        html = mod_client.get("/admin/moderation/", {"queue": queue, "reason": reason})
+        return [
+            int(item["id"].removeprefix("mod-"))
+            for item in BeautifulSoup(html.content.decode(), "html.parser").select(".mod-item")
+        ]
+
+    assert "Off-topic" in mod_client.get("/admin/moderation/?queue=reported").content.decode()
+    for typed in ("off-topic", "Off-topic", "OFF TOPIC", "off_topic"):
+        assert found("reported", typed) == [off_topic.pk], typed
+    for typed in ("café-élan", "CAFÉ-ÉLAN", "links to: café"):
+        assert found("published", typed) == [cafe.pk], typed
+    assert found("published", '", "') == []  # the JSON's punctuation is no reason

@@ -235,6 +235,7 @@ def verdict_record(*, comment, verdict: Verdict, now=None) -> CommentVerdict:
         body=comment.body,
         scores=verdict.scores,
         reasons=list(verdict.reasons),
+        reasons_text=CommentVerdict.searchable(verdict.reasons),
         fingerprint=verdict.fingerprint,
         created=now or timezone.now(),
     )

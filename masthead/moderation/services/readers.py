@@ -73,7 +73,8 @@ def reader_mentions_erase(*, comment_ids: Iterable[int], account_id: int, quoted
             ]
             if reasons != verdict.reasons:
                 verdict.reasons = reasons
-                verdict.save(update_fields=["reasons"])
+                verdict.reasons_text = CommentVerdict.searchable(reasons)
+                verdict.save(update_fields=["reasons", "reasons_text"])
         _erase_in(Decision.objects.filter(comment_id__in=comment_ids), "note", pattern)
         _erase_in(Report.objects.filter(comment_id__in=comment_ids), "note", pattern)
         bans = Ban.objects.filter(
