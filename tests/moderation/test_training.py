@@ -44,6 +44,7 @@ def decide(article, text, label, moderator, n):
         moderator=moderator,
         previous_status="pending",
         new_status=comment.status,
+        body=text,
         label=label,
     )
 

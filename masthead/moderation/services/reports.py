@@ -80,6 +80,7 @@ def comment_report(
                 previous_status=CommentStatus.PUBLISHED,
                 new_status=CommentStatus.PENDING,
                 note=f"{reporters} readers reported it",
+                body=comment.body,
                 created=now,
             )
             thread_changed(comment.article_id, recount=True)
