@@ -18,10 +18,11 @@ class PublishingConfig(AppConfig):
 
         from masthead.publishing.models import AuthorPage, CreditedImage, SiteIdentity
         from masthead.publishing.page_cache import content_changed, edit_saved, slug_changed
+        from masthead.publishing.renditions import image_saved
         from masthead.publishing.search_index import author_published
 
-        # Signals only invalidate caches (see page_cache) and the search index; they change nothing
-        # else.
+        # Signals only invalidate caches (see page_cache) and the search index, and have the worker
+        # make a photo's sizes; they change nothing else.
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(content_changed, dispatch_uid=f"masthead-content-{id(signal)}")
         page_slug_changed.connect(slug_changed, dispatch_uid="masthead-content-slug")
@@ -37,6 +38,8 @@ class PublishingConfig(AppConfig):
         )
         post_save.connect(edit_saved, sender=SiteIdentity, dispatch_uid="masthead-content-identity")
         post_save.connect(edit_saved, sender=CreditedImage, dispatch_uid="masthead-content-image")
+        # A photo's sizes are made by the worker, not by its first reader's request.
+        post_save.connect(image_saved, sender=CreditedImage, dispatch_uid="masthead-renditions")
         # A deleted image leaves its pages (featured images, galleries) pointing at nothing.
         post_delete.connect(
             content_changed, sender=CreditedImage, dispatch_uid="masthead-content-image-delete"

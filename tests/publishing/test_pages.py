@@ -378,3 +378,27 @@ def test_a_password_protected_article_asks_for_its_password_in_the_sites_layout(
     assert right.status_code == 302 and right["Location"] == article.url
     opened = client.get(article.url).content.decode()
     assert "Islanders welcomed" in opened and 'id="comments"' in opened
+
+
+def test_an_uploaded_photo_has_its_page_sizes_made_before_its_first_reader_comes(
+    client, newsroom, django_capture_on_commit_callbacks
+):
+    """Made during the first view instead, a 6000×4000 photo held its article's first reader
+    (and the rest of that web process) for about 20 seconds."""
+    from wagtail.images import get_image_model
+
+    from masthead.publishing.renditions import PAGE_RENDITIONS
+
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = make_image(title="Quay at dawn", width=1800, height=1200)
+    renditions = get_image_model().get_rendition_model().objects.filter(image=photo)
+    made = set(renditions.values_list("filter_spec", flat=True))
+    assert made == set(PAGE_RENDITIONS)
+
+    article = make_article(section=newsroom["world"], title="Dawn", featured_image=photo)
+    home = newsroom["home"]
+    home.lead_article = article
+    home.save_revision().publish()
+    for url in (article.url, "/", "/world/"):
+        assert client.get(url).status_code == 200, url
+    assert renditions.count() == len(PAGE_RENDITIONS)  # the pages made none of their own
