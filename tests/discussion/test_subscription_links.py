@@ -153,7 +153,9 @@ def test_the_migration_keeps_links_already_sent_working(article):
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes("discussion") or after)
+        # Every app to its latest: going back also took out other apps' migrations that build on
+        # discussion's later ones (moderation's), which the tests that follow need.
+        executor.migrate(executor.loader.graph.leaf_nodes() or after)
     subscription = Subscription.objects.get(email="early@example.com")
     assert (
         subscription.legacy_token_hash == hashlib.sha256(b"sent-in-an-e-mail-last-year").hexdigest()
