@@ -99,10 +99,10 @@ def send_confirmation(subscription) -> None:
     )
 
 
-def send_notification(subscriptions, comments, mailing: Mailing | None = None) -> None:
+def send_notification(subscriptions, comments, mailing: Mailing) -> None:
     """One e-mail about new comments for a reader's subscriptions (one or both kinds) to an
-    article; comments answering the reader are marked as replies to them. Sent on `mailing`'s
-    connection when given."""
+    article, sent on `mailing`'s connection; comments answering the reader are marked as replies
+    to them."""
     subscription = subscriptions[0]
     article = subscription.article
     kinds = {s.kind for s in subscriptions}
@@ -124,7 +124,7 @@ def send_notification(subscriptions, comments, mailing: Mailing | None = None) -
     context = {
         "article": article,
         "article_url": absolute_url(article.url),
-        "site_name": mailing.site_name(article) if mailing else _site_name(article),
+        "site_name": mailing.site_name(article),
         "comments": items,
         "unsubscribe_url": unsubscribe_url,
         "all_replies": all(item["is_reply_to_you"] for item in items),
@@ -136,7 +136,7 @@ def send_notification(subscriptions, comments, mailing: Mailing | None = None) -
         template="notification",
         context=context,
         unsubscribe_url=unsubscribe_url,
-        connection=mailing.connection if mailing else None,
+        connection=mailing.connection,
     )
 
 

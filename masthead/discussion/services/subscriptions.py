@@ -230,14 +230,14 @@ def comment_notify_subscribers(*, comment_id: int, now: datetime | None = None) 
 def subscription_deliver(
     *,
     subscription: Subscription,
+    mailing: emails.Mailing,
     now: datetime | None = None,
-    mailing: emails.Mailing | None = None,
 ) -> bool:
     """Send what has gathered for a subscriber, at most once per digest window. True if sent.
 
     A reader subscribed to both kinds on the article gets one e-mail for both: the window is
-    theirs, not each subscription's, and replies to their comments are marked in it. A run over
-    many subscribers passes its `mailing` (one connection to the mail server)."""
+    theirs, not each subscription's, and replies to their comments are marked in it. It goes out
+    on the run's `mailing` (one connection to the mail server for every subscriber)."""
     now = now or timezone.now()
     window = timedelta(minutes=conf.NOTIFICATION_DIGEST_MINUTES)
     with transaction.atomic():
@@ -276,22 +276,20 @@ def _deliver_each(subscriptions, now: datetime) -> int:
     (a refused address, a mail server hiccup) is logged and retried on the next run, and does
     not hold up the others."""
     sent, readers = 0, set()
-    mailing = None
+    mailing = emails.Mailing()  # connects at the first e-mail, if there is one
     try:
         for subscription in subscriptions:
             reader = (subscription.article_id, subscription.email)
             if reader in readers:
                 continue  # their other subscription's e-mail covered this one
             readers.add(reader)
-            mailing = mailing or emails.Mailing()
             try:
                 sent += subscription_deliver(subscription=subscription, now=now, mailing=mailing)
             except Exception:
                 logger.exception("Could not send notifications to subscription %s", subscription.pk)
                 mailing.reconnect()
     finally:
-        if mailing is not None:
-            mailing.close()
+        mailing.close()
     return sent
 
 
