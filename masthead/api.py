@@ -5,12 +5,13 @@ fault, or null>} (a 422 lists every problem under "errors" besides): the handler
 ninja's and Django's own errors into that shape, and unknown_path answers the addresses that
 are no endpoint."""
 
+import functools
 import json
 import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
@@ -25,6 +26,7 @@ NOT_AN_ENDPOINT = "No such endpoint: {path} (the endpoints are listed at /api/v1
 BODY_NOT_JSON = "The request body is not valid JSON: {error}."
 BODY_NOT_AN_OBJECT = "The request body must be a JSON object, {{...}}, not {kind}."
 TOO_LARGE = "The request is too large: at most {limit:,} bytes."
+METHOD_NOT_ALLOWED = "{method} is not allowed here; this endpoint answers {allowed}."
 
 
 def _error_response(description: str) -> dict:
@@ -34,7 +36,32 @@ def _error_response(description: str) -> dict:
     }
 
 
+def _not_allowed_as_json(view):
+    """Ninja answers a method an endpoint does not have with a plain-text 405; clients of this
+    API read every error as {"detail", "field"}, so that one too (keeping its Allow header)."""
+
+    @functools.wraps(view)
+    def view_answering_json(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = response["Allow"]
+        message = METHOD_NOT_ALLOWED.format(method=request.method, allowed=allowed)
+        answer = JsonResponse({"detail": message, "field": None}, status=405)
+        answer["Allow"] = allowed
+        return answer
+
+    return view_answering_json
+
+
 class MastheadAPI(NinjaAPI):
+    def _get_urls(self):
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if getattr(pattern, "callback", None) is not None:
+                pattern.callback = _not_allowed_as_json(pattern.callback)
+        return patterns
+
     def get_openapi_schema(self, **kwargs):
         """Ninja's schema, plus the errors that the handlers below give any operation, which
         ninja does not list: 422 for input that does not match the schema (see

@@ -22,6 +22,7 @@ from masthead.discussion.readers import (
 )
 from masthead.discussion.services.comments import COMMENT_NOT_FOUND, discussion_settings
 from masthead.publishing import page_cache
+from masthead.schemas import Error
 
 router = Router(tags=["comments"])
 
@@ -46,11 +47,6 @@ CSRF_FAILED = (
     "X-CSRFToken header, from a page of this site."
 )
 reader_session = ReaderSession()
-
-
-class Error(Schema):
-    detail: str
-    field: str | None = None
 
 
 class CommentOut(Schema):

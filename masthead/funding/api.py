@@ -6,8 +6,8 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from wagtail.models import Site
 
-from masthead.discussion.api import Error
 from masthead.funding import selectors
+from masthead.schemas import Error
 
 router = Router(tags=["funding"])
 

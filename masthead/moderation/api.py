@@ -5,9 +5,10 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
-from masthead.discussion.api import Error, comment_or_404, reader_session
+from masthead.discussion.api import comment_or_404, reader_session
 from masthead.discussion.readers import remember_reader
 from masthead.moderation.services import comment_report
+from masthead.schemas import Error
 
 router = Router(tags=["moderation"])
 

@@ -8,9 +8,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from masthead.discussion import selectors as discussion_selectors
-from masthead.discussion.api import Error
 from masthead.discussion.services.comments import comments_are_open, discussion_settings_for_request
 from masthead.publishing import selectors
+from masthead.schemas import Error
 
 router = Router(tags=["articles"])
 

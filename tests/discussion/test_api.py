@@ -741,6 +741,12 @@ def test_every_error_under_the_api_has_a_detail_and_a_field(browser_client, arti
     detail, field = error(browser_client.get("/api/v1/no-such-thing"), 404)
     assert "/api/v1/no-such-thing" in detail and field is None
     assert error(browser_client.get("/api/v1/articles/"), 404)[1] is None
+    not_allowed = browser_client.put(f"/api/v1/comments/{comment.pk}/vote")
+    assert error(not_allowed, 405) == (
+        "PUT is not allowed here; this endpoint answers POST.",
+        None,
+    )
+    assert not_allowed["Allow"] == "POST"
 
     csrf_refusal = Client(enforce_csrf_checks=True).post(
         comments, data=json.dumps({"body": "x"}), content_type="application/json"
