@@ -112,6 +112,63 @@ def test_a_failing_subscriber_neither_loses_mail_nor_holds_up_the_others(
     assert mail.outbox[-1].to == ["bounce@example.com"]
 
 
+class NotesTheTransaction(BaseEmailBackend):
+    """A mail server that notes whether the database was inside a transaction as it sent."""
+
+    in_transaction: list = []
+
+    def send_messages(self, messages):
+        from django.db import connection
+
+        NotesTheTransaction.in_transaction.append(connection.in_atomic_block)
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notifications_are_mailed_with_no_database_transaction_open(article, post, settings):
+    """A slow mail server must not hold the database: on SQLite one open write transaction
+    blocks every reader posting a comment for as long as the e-mail takes."""
+    subscription_request(article=article, email="fan@example.com", kind="all")
+    subscription_confirm(token=confirm_link(mail.outbox[-1]))
+    settings.EMAIL_BACKEND = f"{__name__}.NotesTheTransaction"
+    NotesTheTransaction.in_transaction = []
+    post("News while the mail server dawdles")
+    assert NotesTheTransaction.in_transaction == [False]
+    subscription = Subscription.objects.get(email="fan@example.com")
+    assert subscription.pending.count() == 0 and subscription.last_notified is not None
+
+
+class PostsWhileSending(BaseEmailBackend):
+    """A mail server during whose sending another reader's comment is published."""
+
+    during: list = []
+
+    def send_messages(self, messages):
+        while self.during:
+            self.during.pop()()
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+def test_a_comment_published_while_a_digest_is_sent_goes_in_the_next_one(
+    article, post, settings, django_capture_on_commit_callbacks
+):
+    subscribe_and_confirm(article, "fan@example.com", "all", django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    settings.EMAIL_BACKEND = f"{__name__}.PostsWhileSending"
+    PostsWhileSending.during = [lambda: post("Written as the first e-mail went out", name="Ada")]
+    with django_capture_on_commit_callbacks(execute=True):
+        post("The first news", name="Noor")
+    assert [m.subject for m in mail.outbox] == [
+        "Noor commented on “Harbour council votes on the new bridge”"
+    ]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert subscriptions_deliver_due(now=timezone.now() + timedelta(hours=2)) == 1
+    assert "Ada commented on" in mail.outbox[-1].subject
+    assert "Written as the first e-mail went out" in mail.outbox[-1].body
+
+
 def test_nobody_is_told_of_their_own_comment(article, post, django_capture_on_commit_callbacks):
     subscribe_and_confirm(article, "alex@example.com", "all", django_capture_on_commit_callbacks)
     mail.outbox.clear()

@@ -237,7 +237,13 @@ def subscription_deliver(
 
     A reader subscribed to both kinds on the article gets one e-mail for both: the window is
     theirs, not each subscription's, and replies to their comments are marked in it. It goes out
-    on the run's `mailing` (one connection to the mail server for every subscriber)."""
+    on the run's `mailing` (one connection to the mail server for every subscriber).
+
+    The e-mail is sent after the transaction that claims the window commits, so a slow mail
+    server holds no database lock (on SQLite, one writer blocks every commenter). What was sent
+    leaves the queue only once it is sent: if the mail server refuses, the window is given back
+    and the comments stay pending for the next run; a crash in between sends them again rather
+    than never."""
     now = now or timezone.now()
     window = timedelta(minutes=conf.NOTIFICATION_DIGEST_MINUTES)
     with transaction.atomic():
@@ -254,20 +260,33 @@ def subscription_deliver(
         notified = [s.last_notified for s in following if s.last_notified]
         if notified and now < max(notified) + window:
             return False
-        queued = PendingNotification.objects.filter(subscription__in=following)
-        pending = list(
-            queued.select_related("comment__parent", "comment__replied_to")
-            .filter(comment__status=CommentStatus.PUBLISHED, comment__deleted__isnull=True)
+        queued = list(
+            PendingNotification.objects.filter(subscription__in=following)
+            .select_related("comment__parent", "comment__replied_to")
             .order_by("comment__created", "comment_id")
         )
-        queued.delete()
-        comments = list({item.comment_id: item.comment for item in pending}.values())
+        # Comments withdrawn or deleted since they were queued are dropped with the rest.
+        live = [
+            item.comment
+            for item in queued
+            if item.comment.status == CommentStatus.PUBLISHED and item.comment.deleted is None
+        ]
+        comments = list({comment.pk: comment for comment in live}.values())
         if not comments:
+            PendingNotification.objects.filter(pk__in=[item.pk for item in queued]).delete()
             return False
+        # Claims the window: another worker delivering to this reader now finds it closed.
         Subscription.objects.filter(pk__in=[s.pk for s in following]).update(last_notified=now)
-        # Sent inside the transaction: if the mail server refuses, the comments stay pending for
-        # the next run instead of being lost.
+    try:
         emails.send_notification(following, comments, mailing)
+    except Exception:
+        with transaction.atomic():
+            for claimed in following:
+                Subscription.objects.filter(pk=claimed.pk, last_notified=now).update(
+                    last_notified=claimed.last_notified
+                )
+        raise
+    PendingNotification.objects.filter(pk__in=[item.pk for item in queued]).delete()
     return True
 
 
