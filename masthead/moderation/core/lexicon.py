@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -371,6 +372,157 @@ _CALLS_FOR_VIOLENCE: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# Calls for and wishes of violence against a person named ("Someone should shoot Starmer", "I
+# hope somebody stabs Farage", "Hang Johnson!"). A name is a capitalised word in what the reader
+# wrote, so these run on the raw text. They stay narrow, because names of places, parties and
+# programmes are capitalised too: the verb must be one that only means violence done to a person
+# (not "kill Obamacare" but see _NOT_A_NAMED_PERSON; not "execute", "beat", "gas"), in an order or
+# a call (sentence start, after a modal or "someone"), and the name must end the clause or be
+# followed by words that keep it the target ("Police shoot Black men" and "stab Labour in the
+# back" are not threats).
+_AT_NAME_BASE = (
+    r"kill|murder|shoot|stab|hang|lynch|behead|decapitate|assassinate|strangle|rape|knife|"
+    r"string up|gun down|shoot down"
+)
+_AT_NAME_3RD = (
+    r"kills|murders|shoots|stabs|hangs|lynches|beheads|decapitates|assassinates|strangles|"
+    r"rapes|knifes|strings up|guns down"
+)
+_AT_NAME_PP = r"shot|stabbed|killed|murdered|hanged|hung|lynched|beheaded|assassinated|strangled"
+_NAME = r"(?P<name>[A-Z][A-Za-z-]+(?:\s+[A-Z][A-Za-z-]+)?)"
+_NAME_ENDS = (
+    r"(?!['\u2019]s\b|[A-Za-z-]|(?i:,?\s*(?:they|the crowd|the mob|rioters|protesters|"
+    r"people|some) (?:chanted|shouted|screamed|yelled|sang)))(?=\s*(?:$|[.!?,;:)\n]|(?i:\s(?:now|already|dead|too|today|"
+    r"tonight|tomorrow|for|on sight|in (?:the|his|her) (?:head|face|street)|immediately|then|"
+    r"and (?:be done|all|his|her|their)|with (?:a|an) \w+|before|soon|asap)\b)))"
+)
+_AT_A_NAMED_PERSON: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "call to violence",
+        re.compile(
+            r"(?i:(?:^|[.!?;:\n]\s*|\b(?:should|must|let's|lets|just|please|go|"
+            r"(?:someone|somebody|anyone|anybody|people|we|you|y'all|they)\s+(?:\w+\s+)?"
+            r"(?:needs? to|has to|have to|ought to|gotta|got to|gonna|is going to|are going to|"
+            r"will|'ll|would|could)|finally)\s+)(?:" + _AT_NAME_BASE + r"))\s+" + _NAME + _NAME_ENDS
+        ),
+    ),
+    (
+        "wish",
+        re.compile(
+            r"(?i:\b(?:someone|somebody|anyone|anybody|some one)\s+(?:\w+\s+){0,2}?"
+            r"(?:" + _AT_NAME_3RD + r"))\s+" + _NAME + _NAME_ENDS
+        ),
+    ),
+    (
+        "wish",
+        re.compile(
+            r"(?i:\b(?:hope|hoping|wish|pray|praying)\s+(?:that\s+)?)" + _NAME + r"(?i:\s+"
+            r"(?:gets?|is|will be|would be)\s+(?:" + _AT_NAME_PP + r"))\b"
+            r"(?i:(?!\s+(?:politically|off|down|at the|in the (?:polls|election|vote|press)|"
+            r"electorally|by (?:voters|the voters|the electorate))))"
+        ),
+    ),
+)
+# capitalised words after those verbs that are no person: "kill Obamacare", "shoot Monday"
+_NOT_A_NAMED_PERSON = frozenset(
+    [
+        "i",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "him",
+        "her",
+        "them",
+        "you",
+        "we",
+        "they",
+        "he",
+        "she",
+        "me",
+        "us",
+        "god",
+        "christmas",
+        "easter",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "obamacare",
+        "medicare",
+        "medicaid",
+        "brexit",
+        "ulez",
+        "hs2",
+        "dei",
+        "esg",
+        "net",
+        "zero",
+        "netzero",
+        "nato",
+        "nhs",
+        "bbc",
+        "labour",
+        "tories",
+        "tory",
+        "conservatives",
+        "reform",
+        "greens",
+        "snp",
+        "lib",
+        "dems",
+        "democrats",
+        "republicans",
+        "gop",
+        "maga",
+        "liberals",
+        "ukip",
+        "plaid",
+        "likud",
+        "hamas",
+        "hezbollah",
+        "russia",
+        "ukraine",
+        "israel",
+        "gaza",
+        "america",
+        "britain",
+        "england",
+        "scotland",
+        "wales",
+        "ireland",
+        "europe",
+        "china",
+        "iran",
+        "france",
+        "germany",
+        "india",
+        "pakistan",
+        "washington",
+        "westminster",
+        "brussels",
+        "parliament",
+        "congress",
+    ]
+)
+
 # subjects of "deserves to die" that are not people ("this bill deserves to die")
 _NOT_A_PERSON = _INANIMATE | frozenset(
     [
@@ -625,6 +777,14 @@ class Lexicon:
             for m in pattern.finditer(text):
                 if name == "death wish" and _subject(text, m.start()) in _NOT_A_PERSON:
                     continue  # "this bill deserves to die"
+                add(AbuseHit("threat", name, m.group(0).strip(" .!?;:\n")))
+        raw = unicodedata.normalize("NFKC", n.raw)
+        for name, pattern in _AT_A_NAMED_PERSON:
+            for m in pattern.finditer(raw):
+                named = m.group("name")
+                words = named.lower().split()
+                if named.lower() in _NOT_A_NAMED_PERSON or words[0] in _NOT_A_NAMED_PERSON:
+                    continue
                 add(AbuseHit("threat", name, m.group(0).strip(" .!?;:\n")))
         for hit in self._dehumanising(text, found):
             add(hit)

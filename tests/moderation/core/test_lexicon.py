@@ -263,6 +263,15 @@ def test_the_same_words_in_fair_comment_are_published(text):
         ("They should all be taken out back and shot.", "taken out back and shot"),
         ("Put them up against a wall.", "put them up against a wall"),
         ("I will beat you to death", "i will beat you"),
+        # a person named
+        ("Someone should shoot Starmer.", "should shoot Starmer"),
+        ("Shoot Starmer", "Shoot Starmer"),
+        ("Somebody should just shoot Trump and be done with it", "just shoot Trump"),
+        ("Someone needs to kill Keir Starmer", "to kill Keir Starmer"),
+        ("I hope somebody stabs Farage", "somebody stabs Farage"),
+        ("Hang Johnson for treason!", "Hang Johnson"),
+        ("I hope Trump gets shot", "hope Trump gets shot"),
+        ("SOMEONE SHOULD SHOOT STARMER", "SHOULD SHOOT STARMER"),
     ],
 )
 @pytest.mark.parametrize("strictness", ["lenient", "balanced", "strict"])
@@ -311,6 +320,18 @@ def test_wishes_and_calls_for_violence_against_people_are_held_for_review(text, 
         "We should hang the portrait of the mayor in the hall.",
         "Execute the plan.",
         "Burn the budget and start again.",
+        # the same verbs before names that are no target: groups, parties, places, programmes
+        "Police shoot Black men at higher rates than white men.",
+        "They will stab Labour in the back.",
+        "We should kill Obamacare.",
+        "Reform will kill Labour.",
+        "Let's kill Labour at the polls.",
+        "Tariffs would murder Ohio.",
+        "The Tories should hang Sunak out to dry.",
+        "Someone should shoot Putin's propaganda down.",
+        "I hope Starmer gets killed at the polls.",
+        "Rioters chanted hang Mike Pence, the committee heard.",
+        "Hang Mike Pence, they chanted, as the police fell back.",
     ],
 )
 def test_violent_words_in_reporting_and_idiom_are_published(text):
