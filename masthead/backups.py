@@ -1,0 +1,289 @@
+"""One-file backups of a whole site, and restoring one into an empty install.
+
+A backup is a gzipped tar archive holding:
+- MANIFEST.json: when, from which database kind, each app's latest applied migration;
+- the database: a consistent snapshot taken while the site runs (SQLite's online backup, so
+  the WAL's committed pages are in it; `pg_dump --format=custom` for PostgreSQL);
+- home/: everything else in MASTHEAD_HOME that cannot be made again: uploaded media, the
+  filters the site learned from its moderators, the generated secret key (signed links in
+  e-mails already sent, sessions). Collected static files and earlier backups are left out.
+
+It holds the site's secrets and its readers' e-mail addresses, so it is written readable by
+its owner only.
+"""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
+
+FORMAT = 1
+DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+MANIFEST = "MANIFEST.json"
+SQLITE_MEMBER = "database.sqlite3"
+POSTGRES_MEMBER = "database.pgdump"
+HOME_MEMBER = "home"
+# Made again by `masthead serve` (collectstatic), or the backups themselves.
+NOT_BACKED_UP = frozenset(["static", "backups"])
+WORK_PREFIXES = (".masthead-backup-", ".masthead-restore-")
+
+NO_PG_TOOL = (
+    "{tool} was not found: install PostgreSQL's client tools (`apt-get install "
+    "postgresql-client`, the same major version as the server), or back the database up with "
+    "your provider's tools."
+)
+PG_TOOL_FAILED = "{tool} failed (exit status {status}): {error}"
+NO_ARCHIVE = "There is no file {path}."
+NOT_AN_ARCHIVE = "{path} is not a Masthead backup: {error}."
+WRONG_DATABASE = (
+    "{path} is a backup of a {archived} database, but this install uses {current}: point "
+    "DATABASE_URL at a {archived} database (or leave it unset for SQLite) and try again."
+)
+NOT_EMPTY = (
+    "The database already holds a site ({tables} tables): restore only into an empty database. "
+    "Point DATABASE_URL (or MASTHEAD_HOME, for SQLite) at a new one, or empty this one first."
+)
+UNSAFE_MEMBER = "{path} is not a Masthead backup: it holds {name!r}, which points outside it."
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot go ahead; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class BackupMade:
+    path: Path
+    size: int
+    database: str
+    files: int
+
+
+@dataclass(frozen=True)
+class BackupRestored:
+    created_at: str
+    database: str
+    files: int
+
+
+def default_backup_path(now: datetime) -> Path:
+    return settings.MASTHEAD_HOME / "backups" / f"masthead-{now:%Y%m%d-%H%M%S}.tar.gz"
+
+
+def backup_create(*, output: Path, now: datetime) -> BackupMade:
+    """Write the site's database and files to `output` (replaced only once complete)."""
+    output = output.expanduser().resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    vendor = connection.vendor
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=WORK_PREFIXES[0]) as work:
+        work = Path(work)
+        if vendor == "sqlite":
+            database = work / SQLITE_MEMBER
+            _sqlite_snapshot(database)
+        elif vendor == "postgresql":
+            database = work / POSTGRES_MEMBER
+            _run_pg_tool(
+                [
+                    "pg_dump",
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--file={database}",
+                ]
+            )
+        else:  # pragma: no cover - settings accept only these two
+            raise BackupError(f"Backups of a {vendor} database are not supported.")
+        home_files = list(_home_files())
+        manifest = {
+            "format": FORMAT,
+            "created_at": now.isoformat(),
+            "database": vendor,
+            "migrations": _latest_migrations(),
+            "files": len(home_files),
+        }
+        (work / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        partial = work / "archive.tar.gz"
+        # Owner-only from its first byte: it holds the secret key and readers' addresses.
+        partial.touch(mode=0o600)
+        with tarfile.open(partial, "w:gz") as archive:
+            archive.add(work / MANIFEST, arcname=MANIFEST)
+            archive.add(database, arcname=database.name)
+            for path in home_files:
+                relative = path.relative_to(settings.MASTHEAD_HOME)
+                archive.add(path, arcname=f"{HOME_MEMBER}/{relative.as_posix()}", recursive=False)
+        os.replace(partial, output)
+    return BackupMade(
+        path=output, size=output.stat().st_size, database=vendor, files=len(home_files)
+    )
+
+
+def backup_restore(*, archive_path: Path) -> BackupRestored:
+    """Put a backup's database and files in place. Refuses a database that already holds a site
+    (nothing is overwritten there), and a backup of the other database kind."""
+    archive_path = archive_path.expanduser().resolve()
+    if not archive_path.is_file():
+        raise BackupError(NO_ARCHIVE.format(path=archive_path))
+    try:
+        archive = tarfile.open(archive_path, "r:gz")  # noqa: SIM115 - closed by the with below
+    except (OSError, tarfile.TarError) as error:
+        raise BackupError(NOT_AN_ARCHIVE.format(path=archive_path, error=error)) from None
+    with archive:
+        manifest = _read_manifest(archive, archive_path)
+        archived, current = manifest["database"], connection.vendor
+        if archived != current:
+            raise BackupError(
+                WRONG_DATABASE.format(
+                    path=archive_path,
+                    archived=DATABASE_NAMES.get(archived, archived),
+                    current=DATABASE_NAMES.get(current, current),
+                )
+            )
+        tables = connection.introspection.table_names()
+        if tables:
+            raise BackupError(NOT_EMPTY.format(tables=len(tables)))
+        members = archive.getmembers()
+        for member in members:
+            if not _is_safe(member):
+                raise BackupError(UNSAFE_MEMBER.format(path=archive_path, name=member.name))
+        with tempfile.TemporaryDirectory(
+            dir=settings.MASTHEAD_HOME, prefix=WORK_PREFIXES[1]
+        ) as work:
+            work = Path(work)
+            member = SQLITE_MEMBER if archived == "sqlite" else POSTGRES_MEMBER
+            try:
+                archive.extract(member, path=work, filter="data")
+            except KeyError:
+                raise BackupError(
+                    NOT_AN_ARCHIVE.format(path=archive_path, error=f"no {member} in it")
+                ) from None
+            if archived == "sqlite":
+                _sqlite_load(work / member)
+            else:
+                _run_pg_tool(
+                    [
+                        "pg_restore",
+                        "--no-owner",
+                        "--no-privileges",
+                        "--exit-on-error",
+                        "--single-transaction",
+                        f"--dbname={_pg_environment()['PGDATABASE']}",
+                        str(work / member),
+                    ]
+                )
+        files = 0
+        prefix = f"{HOME_MEMBER}/"
+        for member in members:
+            if member.name.startswith(prefix) and member.isfile():
+                target = settings.MASTHEAD_HOME / member.name.removeprefix(prefix)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source = archive.extractfile(member)
+                with open(target, "wb") as out:
+                    shutil.copyfileobj(source, out)
+                os.chmod(target, member.mode & 0o777)
+                files += 1
+    return BackupRestored(created_at=manifest["created_at"], database=archived, files=files)
+
+
+def _home_files():
+    """The files of MASTHEAD_HOME to keep, in a stable order; not the live database's own."""
+    home = settings.MASTHEAD_HOME
+    live_database: set[Path] = set()
+    if connection.vendor == "sqlite":
+        name = Path(settings.DATABASES["default"]["NAME"]).resolve()
+        live_database = {name, *(Path(f"{name}{end}") for end in ("-wal", "-shm", "-journal"))}
+    for directory, subdirectories, files in os.walk(home):
+        here = Path(directory)
+        subdirectories[:] = sorted(
+            d
+            for d in subdirectories
+            if not (here == home and d in NOT_BACKED_UP) and not d.startswith(WORK_PREFIXES)
+        )
+        for name in sorted(files):
+            path = here / name
+            if path.is_file() and path.resolve() not in live_database:
+                yield path
+
+
+def _sqlite_snapshot(target: Path) -> None:
+    """A consistent copy of the live database, readers and writers going on meanwhile."""
+    connection.ensure_connection()
+    with sqlite3.connect(target) as copy:
+        connection.connection.backup(copy)
+    copy.close()
+
+
+def _sqlite_load(source: Path) -> None:
+    connection.ensure_connection()
+    with sqlite3.connect(source) as snapshot:
+        snapshot.backup(connection.connection)
+    snapshot.close()
+
+
+def _pg_environment() -> dict:
+    database = settings.DATABASES["default"]
+    environment = {
+        "PGDATABASE": str(database["NAME"]),
+        "PGHOST": str(database.get("HOST") or ""),
+        "PGPORT": str(database.get("PORT") or ""),
+        "PGUSER": str(database.get("USER") or ""),
+        "PGPASSWORD": str(database.get("PASSWORD") or ""),
+    }
+    return {key: value for key, value in environment.items() if value}
+
+
+def _run_pg_tool(command: list[str]) -> None:
+    tool = command[0]
+    if shutil.which(tool) is None:
+        raise BackupError(NO_PG_TOOL.format(tool=tool))
+    # The password goes in the environment, never on a command line others can read.
+    environment = {**os.environ, **_pg_environment()}
+    finished = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+        command, env=environment, capture_output=True, text=True, check=False
+    )
+    if finished.returncode != 0:
+        error = finished.stderr.strip().splitlines()
+        raise BackupError(
+            PG_TOOL_FAILED.format(
+                tool=tool, status=finished.returncode, error=error[-1] if error else "no message"
+            )
+        )
+
+
+def _latest_migrations() -> dict[str, str]:
+    latest: dict[str, str] = {}
+    for app, name in MigrationRecorder(connection).applied_migrations():
+        latest[app] = max(latest.get(app, ""), name)
+    return dict(sorted(latest.items()))
+
+
+def _read_manifest(archive: tarfile.TarFile, path: Path) -> dict:
+    try:
+        member = archive.extractfile(MANIFEST)
+        manifest = json.loads(member.read()) if member else None
+    except (KeyError, ValueError, OSError, tarfile.TarError) as error:
+        raise BackupError(
+            NOT_AN_ARCHIVE.format(path=path, error=f"no readable {MANIFEST} ({error})")
+        ) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(
+            NOT_AN_ARCHIVE.format(path=path, error=f"its {MANIFEST} is not one this version reads")
+        )
+    return manifest
+
+
+def _is_safe(member: tarfile.TarInfo) -> bool:
+    parts = Path(member.name).parts
+    return (
+        (member.isfile() or member.isdir())
+        and not Path(member.name).is_absolute()
+        and ".." not in parts
+    )

@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from masthead.backups import DATABASE_NAMES, BackupError, backup_create, default_backup_path
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the whole site (database snapshot, uploaded media, learned filters, secrets) to one "
+        "archive, while it keeps serving. Restore it with `masthead restore`."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output",
+            type=Path,
+            help="Where to write the archive (default: MASTHEAD_HOME/backups/masthead-<UTC time>.tar.gz).",
+        )
+
+    def handle(self, *args, output, **options):
+        now = timezone.now()
+        try:
+            made = backup_create(output=output or default_backup_path(now), now=now)
+        except BackupError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            self.style.SUCCESS(f"Backed up to {made.path} ({made.size / 1_000_000:.1f} MB)")
+            + f": the {DATABASE_NAMES[made.database]} database and {made.files:,} files of MASTHEAD_HOME."
+        )
+        self.stdout.write(
+            "It holds the site's secret key and its readers' e-mail addresses: keep it private."
+        )

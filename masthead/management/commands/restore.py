@@ -1,0 +1,29 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from masthead.backups import DATABASE_NAMES, BackupError, backup_restore
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore a `masthead backup` archive into this install, whose database must be empty "
+        "(a new MASTHEAD_HOME, or a new PostgreSQL database in DATABASE_URL)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("archive", type=Path, help="The .tar.gz written by `masthead backup`.")
+
+    def handle(self, *args, archive, **options):
+        try:
+            restored = backup_restore(archive_path=archive)
+        except BackupError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            self.style.SUCCESS(f"Restored the site as it was at {restored.created_at}")
+            + f": the {DATABASE_NAMES[restored.database]} database and {restored.files:,} files."
+        )
+        self.stdout.write(
+            "Run `masthead migrate` if this version of Masthead is newer than the backup's, "
+            "then `masthead serve`."
+        )

@@ -1,0 +1,124 @@
+"""`masthead backup` and `masthead restore`: the whole site in one archive, and back."""
+
+import io
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import tarfile
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def make_home(home):
+    files = {
+        "media/original_images/harbour.jpg": b"\xff\xd8 a photo",
+        "moderation/filters/v3/spam.npz": b"a learned filter",
+        "secret_key": b"a-secret-key-kept-in-the-home",
+        "static/css/site.css": b"made again by collectstatic",
+        "backups/masthead-20260101-000000.tar.gz": b"an older backup",
+    }
+    for name, content in files.items():
+        (home / name).parent.mkdir(parents=True, exist_ok=True)
+        (home / name).write_bytes(content)
+
+
+def test_a_backup_holds_the_database_and_every_file_that_cannot_be_made_again(tmp_path, settings):
+    settings.MASTHEAD_HOME = tmp_path
+    make_home(tmp_path)
+    get_user_model().objects.create_user("editor", "editor@example.com", "pw")
+    output = tmp_path / "elsewhere" / "site.tar.gz"
+    out = io.StringIO()
+
+    call_command("backup", output=output, stdout=out)
+
+    assert f"Backed up to {output}" in out.getvalue()
+    assert "keep it private" in out.getvalue()
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600
+    with tarfile.open(output) as archive:
+        names = set(archive.getnames())
+        manifest = json.loads(archive.extractfile("MANIFEST.json").read())
+        database = "database.sqlite3" if connection.vendor == "sqlite" else "database.pgdump"
+        archive.extract(database, path=tmp_path / "x", filter="data")
+    assert names == {
+        "MANIFEST.json",
+        database,
+        "home/media/original_images/harbour.jpg",
+        "home/moderation/filters/v3/spam.npz",
+        "home/secret_key",
+    }
+    assert manifest["database"] == connection.vendor and manifest["files"] == 3
+    assert "discussion" in manifest["migrations"]
+    snapshot = tmp_path / "x" / database
+    if connection.vendor == "sqlite":
+        users = sqlite3.connect(snapshot).execute("select username from auth_user").fetchall()
+        assert users == [("editor",)]
+    else:
+        listing = subprocess.run(
+            ["pg_restore", "--list", str(snapshot)], capture_output=True, text=True, check=True
+        ).stdout
+        assert "TABLE DATA public auth_user" in listing
+
+
+def test_restore_says_what_is_wrong_with_what_it_was_given(tmp_path, settings):
+    settings.MASTHEAD_HOME = tmp_path
+    with pytest.raises(CommandError, match=r"There is no file .*nothing\.tar\.gz"):
+        call_command("restore", tmp_path / "nothing.tar.gz")
+    (tmp_path / "notes.tar.gz").write_text("not an archive")
+    with pytest.raises(CommandError, match=r"notes\.tar\.gz is not a Masthead backup"):
+        call_command("restore", tmp_path / "notes.tar.gz")
+    tarball = tmp_path / "other.tar.gz"
+    with tarfile.open(tarball, "w:gz") as archive:
+        archive.add(tmp_path / "notes.tar.gz", arcname="notes.txt")
+    with pytest.raises(CommandError, match=r"other\.tar\.gz is not a Masthead backup: no readable"):
+        call_command("restore", tarball)
+
+
+def masthead(home, *args):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MASTHEAD_")}
+    for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"):
+        env.pop(name, None)
+    env.update({"MASTHEAD_HOME": str(home), "DJANGO_SUPERUSER_PASSWORD": "pw-for-tests"})
+    return subprocess.run(
+        [sys.executable, "-m", "masthead.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_site_backed_up_comes_back_whole_in_a_new_home_and_no_site_is_overwritten(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    make_home(old)
+    assert masthead(old, "migrate", "auth", "--noinput", "-v0").returncode == 0
+    created = masthead(old, "createsuperuser", "--noinput", "--username=chief", "--email=c@x.org")
+    assert created.returncode == 0, created.stderr
+    backed_up = masthead(old, "backup")
+    assert backed_up.returncode == 0, backed_up.stderr
+    archive = max((old / "backups").glob("masthead-*.tar.gz"))  # the newest, named by its time
+    assert archive.name != "masthead-20260101-000000.tar.gz"
+
+    restored = masthead(new, "restore", str(archive))
+
+    assert restored.returncode == 0, restored.stderr
+    assert "Restored the site as it was at" in restored.stdout
+    users = sqlite3.connect(new / "masthead.sqlite3").execute("select username from auth_user")
+    assert users.fetchall() == [("chief",)]
+    assert (new / "media/original_images/harbour.jpg").read_bytes() == b"\xff\xd8 a photo"
+    assert (new / "secret_key").read_bytes() == b"a-secret-key-kept-in-the-home"
+    assert not (new / "static").exists()
+
+    again = masthead(old, "restore", str(archive))
+    assert again.returncode == 1
+    assert "already holds a site" in again.stderr
+    users = sqlite3.connect(old / "masthead.sqlite3").execute("select username from auth_user")
+    assert users.fetchall() == [("chief",)]
