@@ -8,6 +8,7 @@ dies as soon as it starts, the first so many times.
 """
 
 import contextlib
+import http.client
 import os
 import signal
 import subprocess
@@ -250,3 +251,46 @@ def test_serve_refuses_to_start_without_its_database_or_redis(environment, expec
     assert "Masthead is serving" not in stdout
     assert expected in stderr
     assert "secret" not in stderr
+
+
+def test_serve_answers_through_its_real_web_server_and_writes_nothing_in_the_users_home(tmp_path):
+    home = tmp_path / "user-home"
+    home.mkdir()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MASTHEAD_")}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env.update(
+        {
+            "MASTHEAD_HOME": str(tmp_path / "site"),
+            "DJANGO_SETTINGS_MODULE": "masthead.settings",
+            "HOME": str(home),
+        }
+    )
+    subprocess.run(
+        [sys.executable, "-m", "masthead.cli", "migrate", "--noinput", "-v0"], env=env, check=True
+    )
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "masthead.cli", "serve", "--port", "8152", "--no-worker"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "serve-stderr").open("w"),
+    )
+    try:
+        deadline, answer = time.monotonic() + 60, None
+        while answer is None and time.monotonic() < deadline:
+            connection = http.client.HTTPConnection("127.0.0.1", 8152, timeout=5)
+            try:
+                connection.request("GET", "/favicon.ico")
+                answer = connection.getresponse()
+            except OSError:
+                time.sleep(0.2)
+            finally:
+                connection.close()
+        assert answer is not None, "serve did not answer within a minute"
+        assert answer.status == 301
+        assert answer.getheader("Location").endswith("/static/masthead/favicon.svg")
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)
+        serve.wait(timeout=60)
+    assert list(home.iterdir()) == []

@@ -227,6 +227,9 @@ class Command(BaseCommand):
             "--graceful-timeout", "10",
             "--keep-alive", "5",
             "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            # gunicorn's control socket would go in the user's home, shared by every site
+            # served by that user, and unwritable under a hardened process manager.
+            "--no-control-socket",
         ]  # fmt: skip
         if access_log:
             server += ["--access-logfile", "-"]
