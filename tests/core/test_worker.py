@@ -1,58 +1,72 @@
-"""`masthead worker`: it starts only when Redis answers; RQ jobs run in forked processes; stopping
-lets the clock finish its job."""
+"""`masthead worker` on Redis (RQ), run for real beside its clock thread."""
 
-import threading
+import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
-from django.core.management.base import CommandError
 
-from masthead.clock import start_clock_thread
-from masthead.management.commands import worker
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL), as the RQ backend does"
+)
 
-
-class FakeConnection:
-    def __init__(self):
-        self.settings_dict = {"OPTIONS": {"pool": {"min_size": 1, "max_size": 10}}}
-        self.closed = False
-
-    def close(self):
-        self.closed = True
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_an_rq_worker_connects_per_process_instead_of_sharing_a_pool(monkeypatch):
-    connection = FakeConnection()
-    monkeypatch.setattr(worker.connections, "all", lambda: [connection])
-    worker.without_connection_pool()
-    assert connection.closed
-    assert "pool" not in connection.settings_dict["OPTIONS"]
-
-
-def test_a_stopping_worker_lets_the_clock_finish_the_job_in_hand(monkeypatch, settings):
-    """Publishing what is due is not cut in half when the worker is told to stop."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    started, finished = threading.Event(), threading.Event()
-
-    def slow_job():
-        started.set()
-        time.sleep(0.5)
-        finished.set()
-
-    monkeypatch.setattr(
-        worker, "start_clock_thread", lambda stop: start_clock_thread(stop, tick=slow_job)
+def masthead_env(tmp_path) -> dict:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MASTHEAD_")}
+    env.pop("DATABASE_URL", None)  # SQLite, where forking beside a thread does the most harm
+    env.update(
+        {
+            "MASTHEAD_HOME": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "masthead.settings",
+            "REDIS_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/10",
+        }
     )
-    monkeypatch.setattr(worker, "call_command", lambda *args, **options: started.wait(5))
-    monkeypatch.setattr(worker, "service_problems", list)
-    worker.Command().handle(no_clock=False, interval=1.0, verbosity=0)
-    assert finished.is_set()
+    return env
 
 
-def test_a_worker_refuses_to_start_when_redis_cannot_be_reached(db, monkeypatch, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:6399/0"
+def masthead(env, *args, **options):
+    return subprocess.run(
+        [sys.executable, "-m", "masthead.cli", *args], env=env, cwd=ROOT, check=True, **options
+    )
 
-    def run_queue(*args, **options):
-        raise AssertionError("the worker started without Redis")
 
-    monkeypatch.setattr(worker, "call_command", run_queue)
-    with pytest.raises(CommandError, match="REDIS_URL names a Redis that cannot be used"):
-        worker.Command().handle(no_clock=True, interval=1.0, verbosity=0)
+def test_tasks_run_inside_the_worker_process_not_in_a_fork_of_it(tmp_path):
+    """RQ's default worker forks a process per task. The worker also runs the clock thread
+    (scheduled publishing), and a process forked while that thread is inside SQLite inherits its
+    locks half-taken: tasks then waited 20 s and failed with "database is locked", or hung for
+    good, and e-mails, live updates and search indexing stopped."""
+    import redis
+
+    env = masthead_env(tmp_path)
+    masthead(env, "migrate", "--noinput", "-v0")
+    redis.Redis.from_url(env["REDIS_URL"]).delete("rq:queue:default")
+    noted = tmp_path / "pid"
+    masthead(
+        env,
+        "shell",
+        "-c",
+        f"from tests.core.worker_tasks import note_process; note_process.enqueue({str(noted)!r})",
+        capture_output=True,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "masthead.cli", "worker"],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not noted.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert noted.exists(), "the worker did not run the task within a minute"
+        assert int(noted.read_text()) == worker.pid
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)

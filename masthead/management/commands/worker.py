@@ -33,7 +33,11 @@ class Command(BaseCommand):
         try:
             if on_rq:
                 call_command(
-                    "rqworker", "default", job_class="django_tasks_rq.Job", with_scheduler=True
+                    "rqworker",
+                    "default",
+                    job_class="django_tasks_rq.Job",
+                    worker_class="rq.worker.SimpleWorker",
+                    with_scheduler=True,
                 )
             else:
                 call_command("db_worker", interval=interval, verbosity=options["verbosity"])
