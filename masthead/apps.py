@@ -28,6 +28,20 @@ class MastheadConfig(AppConfig):
         # Listened to for every app (the table is made once per database): this app had no
         # models when it was written, and post_migrate is sent only for apps with models.
         post_migrate.connect(_create_cache_tables, dispatch_uid="masthead-cache-table")
+        _sessions_follow_the_address()
+
+
+def _sessions_follow_the_address():
+    """A session stays signed in while the account keeps its password and its e-mail address
+    (masthead.accounts.session_auth_hash). The user model is Django's own, whose hash covers the
+    password only: this is its one hook for what a session is checked against."""
+    from django.contrib.auth import get_user_model
+
+    from masthead import accounts
+
+    user_model = get_user_model()
+    user_model.get_session_auth_hash = accounts.session_auth_hash
+    user_model.get_session_auth_fallback_hash = accounts.session_auth_fallback_hashes
 
 
 class WagtailUsersConfig(WagtailUsersAppConfig):

@@ -31,6 +31,7 @@ from django.forms import CharField, EmailField, EmailInput, ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
+from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods
@@ -124,6 +125,32 @@ def username_for_sign_in(typed):
         accounts.filter(email__iexact=typed.strip()).values_list(username_field, flat=True)[:2]
     )
     return names[0] if len(names) == 1 else typed
+
+
+SESSION_HASH_SALT = "masthead.accounts.session_auth_hash"
+
+
+def session_auth_hash(user, *, secret=None) -> str:
+    """What a session keeps of the account it signed in to (User.get_session_auth_hash, set in
+    MastheadConfig.ready): its password and its e-mail address. Django signs out every other
+    session when the password changes; a new address does the same, since password reset links
+    go to it (whoever took over the address could otherwise stay signed in, unseen)."""
+    signed = f"{user.password}\n{(user.email or '').strip().lower()}"
+    return salted_hmac(SESSION_HASH_SALT, signed, secret=secret, algorithm="sha256").hexdigest()
+
+
+def session_auth_fallback_hashes(user):
+    """Other hashes a session may hold, for Django to renew as it does after a SECRET_KEY
+    rotation: those of SECRET_KEY_FALLBACKS, and Django's own (the password alone), held by
+    sessions signed in before the address counted. Those are renewed on their next request and
+    expire with their sessions (SESSION_COOKIE_AGE); until then an address change does not sign
+    out one left unused since."""
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    for secret in settings.SECRET_KEY_FALLBACKS:
+        yield session_auth_hash(user, secret=secret)
+    yield AbstractBaseUser.get_session_auth_hash(user)
+    yield from AbstractBaseUser.get_session_auth_fallback_hash(user)
 
 
 def password_is_right(request, password: str) -> bool:

@@ -4,7 +4,7 @@ posts to its own address and comes back to the page, with what was typed kept wh
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView, redirect_to_login
 from django.core.paginator import Paginator
@@ -170,10 +170,15 @@ def email_change_confirm(request, token):
             user, new_email = services.account_email_change_to_confirm(token=token)
             context = {"kind": "change", "account": user, "email": new_email, "token": token}
             return render(request, "accounts/email_confirm.html", context)
+        # Read before the change: the new address signs the account's sessions out
+        # (accounts.session_auth_hash), this one included unless it is renewed below.
+        signed_in_as = request.user.pk
         user = services.account_email_change_confirm(token=token, site_name=site_name_of(request))
     except services.AccountRefused as refusal:
         context = {"kind": "change", "error": refusal.message}
         return render(request, "accounts/email_confirm.html", context, status=refusal.status)
+    if signed_in_as == user.pk:
+        update_session_auth_hash(request, user)
     context = {
         "kind": "change",
         "account": user,

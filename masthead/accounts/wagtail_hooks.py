@@ -3,7 +3,7 @@ shows of them as the reader's own change would, from the account page (a single 
 admin_users.UserDeleteView). Found through
 masthead/wagtail_hooks.py: accounts is part of the `masthead` app, not an app of its own."""
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from wagtail import hooks
 
 from masthead.accounts import services
@@ -20,6 +20,10 @@ def show_the_edit_on_the_readers_comments(request, user):
     services.account_edited_in_admin(
         user=user, old_email=getattr(request, "account_email_before_edit", user.email)
     )
+    # A new address signs the account out elsewhere (accounts.session_auth_hash), not here: an
+    # administrator who gave their own account a new address stays signed in.
+    if request.user.pk == user.pk:
+        update_session_auth_hash(request, user)
 
 
 @hooks.register("before_bulk_action")

@@ -187,3 +187,22 @@ def test_readers_deleted_together_in_the_admin_are_erased_too(admin_client, arti
     assert not get_user_model().objects.filter(pk=rosa.pk).exists()
     assert_erased_as_on_the_account_page(article, mine, theirs)
     assert Comment.objects.filter(author_name="Rosa").count() == 0
+
+
+def test_an_address_changed_in_the_admin_signs_its_account_out_but_not_the_administrator(
+    admin_client, admin_user, rosa
+):
+    from django.test import Client
+
+    reader = Client()
+    reader.force_login(rosa)
+
+    assert (
+        admin_client.post(edit_url(rosa), edit_form(rosa, email="rosa@new.example")).status_code
+        == 302
+    )
+    assert reader.get("/accounts/").status_code == 302  # signed out, as after a new password
+
+    own = admin_client.post(edit_url(admin_user), edit_form(admin_user, email="chief@new.example"))
+    assert own.status_code == 302
+    assert admin_client.get("/admin/").status_code == 200

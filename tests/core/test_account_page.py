@@ -193,6 +193,62 @@ def test_a_new_e_mail_address_needs_the_password_and_changes_when_its_link_is_op
     assert mailoutbox[-1].to == ["rosa@new.example"]
 
 
+def signed_in_with_password(username="rosa") -> Client:
+    client = Client()
+    assert (
+        client.post("/accounts/login/", {"username": username, "password": PASSWORD}).status_code
+        == 302
+    )
+    return client
+
+
+def test_a_new_e_mail_address_signs_the_account_out_everywhere_but_where_it_was_confirmed(
+    rosa, mailoutbox, django_capture_on_commit_callbacks
+):
+    laptop, phone, old_tablet = (signed_in_with_password() for _ in range(3))
+    with django_capture_on_commit_callbacks(execute=True):
+        laptop.post("/accounts/email/", {"email": "rosa@new.example", "password": PASSWORD})
+    assert phone.get("/accounts/").status_code == 200  # asking changes nothing yet
+
+    done = laptop.post(urlsplit(change_link(mailoutbox[0])).path)
+    assert "Other browsers and devices that were signed in to the account are signed out" in (
+        text_of(done)
+    )
+    assert laptop.get("/accounts/").status_code == 200
+    for elsewhere in (phone, old_tablet):
+        assert elsewhere.get("/accounts/")["Location"] == "/accounts/login/?next=/accounts/"
+    # The new address signs in, and that session lasts.
+    fresh = signed_in_with_password("rosa@new.example")
+    assert fresh.get("/accounts/").status_code == 200
+
+
+def test_a_change_link_opened_without_a_session_signs_the_account_out_everywhere(
+    rosa, mailoutbox, django_capture_on_commit_callbacks
+):
+    laptop = signed_in_with_password()
+    with django_capture_on_commit_callbacks(execute=True):
+        laptop.post("/accounts/email/", {"email": "rosa@new.example", "password": PASSWORD})
+    done = Client().post(urlsplit(change_link(mailoutbox[0])).path)
+    assert "Browsers and devices that were signed in to the account are signed out" in (
+        text_of(done)
+    )
+    assert laptop.get("/accounts/").status_code == 302
+
+
+def test_sessions_signed_in_before_addresses_counted_stay_until_their_address_changes(rosa):
+    from django.contrib.auth import HASH_SESSION_KEY
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    laptop = signed_in_with_password()
+    session = laptop.session
+    session[HASH_SESSION_KEY] = AbstractBaseUser.get_session_auth_hash(rosa)  # Django's own
+    session.save()
+    assert laptop.get("/accounts/").status_code == 200  # and its hash is renewed
+    rosa.email = "rosa@other.example"
+    rosa.save()
+    assert laptop.get("/accounts/").status_code == 302
+
+
 def test_a_reader_banned_by_e_mail_is_still_banned_after_moving_to_another_address(
     signed_in, article, rosa, django_user_model, mailoutbox, django_capture_on_commit_callbacks
 ):
