@@ -23,7 +23,7 @@ from django.contrib.auth.views import (
 )
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 # One by one: once anything imports masthead.accounts.forms, the name `forms` in this module is
 # that submodule, not django.forms.
@@ -90,8 +90,9 @@ class ThrottledModelBackend(ModelBackend):
     one network address (or LOGIN_ATTEMPTS_PER_ADDRESS for any usernames) for LOGIN_LOCKOUT.
 
     The account's e-mail address may be typed instead of its username, as on WordPress; an
-    address that several accounts share signs nobody in (it is not unique, and guessing which
-    one was meant would try the password on someone else's account)."""
+    address that several accounts share (only those that shared it before addresses were made
+    unique can) signs nobody in: guessing which one was meant would try the password on someone
+    else's account."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         username = username_for_sign_in(username)
@@ -189,6 +190,10 @@ def safe_next(request, fallback: str = "/") -> str:
     return fallback
 
 
+USERNAME_TAKEN = "A user with that username already exists."
+EMAIL_HAS_AN_ACCOUNT = "An account with this e-mail address exists already; sign in instead."
+
+
 class SignupForm(UserCreationForm):
     email = EmailField(label="E-mail", help_text="For notifications you ask for; never shown.")
     first_name = CharField(label="Name shown with your comments", max_length=80)
@@ -206,11 +211,11 @@ class SignupForm(UserCreationForm):
             raise ValidationError(refusal.message, code="name") from None
 
     def clean_email(self):
+        from masthead.accounts.selectors import email_in_use
+
         email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                "An account with this e-mail address exists already; sign in instead."
-            )
+        if email_in_use(email):
+            raise ValidationError(EMAIL_HAS_AN_ACCOUNT)
         return email
 
 
@@ -237,11 +242,20 @@ def signup(request):
         }
         return render(request, "accounts/signup.html", context, status=429)
     if request.method == "POST" and form.is_valid():
+        from masthead.accounts.selectors import email_in_use
         from masthead.accounts.services import account_signed_up
 
-        with transaction.atomic():
-            user = form.save()
-            account_signed_up(user=user, site_name=site_name_of(request))
+        try:
+            with transaction.atomic():
+                user = form.save()
+                account_signed_up(user=user, site_name=site_name_of(request))
+        except IntegrityError:
+            # The same username or address signed up at the same moment (the unique indexes).
+            taken = "email" if email_in_use(form.cleaned_data["email"]) else "username"
+            error = EMAIL_HAS_AN_ACCOUNT if taken == "email" else USERNAME_TAKEN
+            form.add_error(taken, error)
+            context = {"form": form, "next": safe_next(request, "")}
+            return render(request, "accounts/signup.html", context, status=400)
         login(request, user, backend="masthead.accounts.ThrottledModelBackend")
         return redirect(safe_next(request))
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")})

@@ -6,13 +6,30 @@ comments (kept in `first_name`, see services.account_rename), and an account mad
 otherwise have to invent a last name, which would then show with the reader's comments.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from wagtail.admin.forms.account import NameEmailForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import DeleteView as WagtailUserDeleteView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
+EMAIL_IN_USE = "Another account has this e-mail address."
 
-class _NamesOptional:
+
+class EmailOfItsOwn:
+    """No two accounts share an address, whatever its case (selectors.email_in_use): for the
+    admin's user forms and the editor's own account settings, which Wagtail leaves unchecked."""
+
+    def clean_email(self):
+        from masthead.accounts.selectors import email_in_use
+
+        email = self.cleaned_data.get("email", "")
+        if email_in_use(email, other_than=self.instance):
+            raise ValidationError(EMAIL_IN_USE, code="unique")
+        return email
+
+
+class _NamesOptional(EmailOfItsOwn):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = False
@@ -25,6 +42,10 @@ class UserEditNamesOptionalForm(_NamesOptional, UserEditForm):
 
 
 class UserCreationNamesOptionalForm(_NamesOptional, UserCreationForm):
+    pass
+
+
+class NameEmailOfItsOwnForm(EmailOfItsOwn, NameEmailForm):
     pass
 
 

@@ -4,6 +4,8 @@ link."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
+
 from masthead.accounts.models import AccountEmail
 
 # How long a link to confirm an address (at sign-up or for a change) works.
@@ -41,3 +43,15 @@ def email_change_pending(user, *, now: datetime) -> PendingEmailChange | None:
         return None
     pending = PendingEmailChange(row["new_email"], row["new_email_requested"])
     return pending if now <= pending.expires else None
+
+
+def email_in_use(email: str, *, other_than=None) -> bool:
+    """Whether an account (other than `other_than`) has this address, whatever its case: no two
+    may share one (a unique index holds them to it, masthead/migrations/0002)."""
+    email = (email or "").strip()
+    if not email:
+        return False
+    accounts = get_user_model()._default_manager.filter(email__iexact=email)
+    if other_than is not None and other_than.pk is not None:
+        accounts = accounts.exclude(pk=other_than.pk)
+    return accounts.exists()

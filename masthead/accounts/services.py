@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from masthead.accounts.selectors import (
     EMAIL_LINK_DAYS,
     PendingEmailChange,
     email_change_pending,
+    email_in_use,
     email_is_confirmed,
 )
 from masthead.discussion import conf as discussion_conf
@@ -139,10 +140,6 @@ def _normalised_email(email: str) -> str:
     return email
 
 
-def _email_taken(email: str, *, user) -> bool:
-    return get_user_model().objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
-
-
 def _confirmation_email_allowed(email: str) -> bool:
     sent = limits.count(f"account-confirmation-emails:{counter_key(email)}", 3600)
     return sent <= CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR
@@ -167,7 +164,7 @@ def account_email_change_request(
         > EMAIL_CHANGES_PER_NETWORK_PER_HOUR
     ):
         raise AccountRefused(TOO_MANY_EMAIL_CHANGES_FROM_NETWORK, field="email", status=429)
-    if _email_taken(email, user=user):
+    if email_in_use(email, other_than=user):
         raise AccountRefused(EMAIL_TAKEN, field="email")
     if not _confirmation_email_allowed(email):
         refusal = TOO_MANY_CONFIRMATION_EMAILS.format(email=email)
@@ -240,16 +237,22 @@ def account_email_change(*, user, email: str, site_name: str) -> str:
     Subscriptions already confirmed keep the address that confirmed them, as the comments keep
     the address they were posted with. A ban on the old address bars the new one too."""
     email = _normalised_email(email)
-    if _email_taken(email, user=user):
-        raise AccountRefused(EMAIL_TAKEN_SINCE.format(email=email), field="email")
+    taken_since = AccountRefused(EMAIL_TAKEN_SINCE.format(email=email), field="email")
+    if email_in_use(email, other_than=user):
+        raise taken_since
     old_email = user.email
-    with transaction.atomic():
-        user.email = email
-        user.save(update_fields=["email"])
-        AccountEmail.objects.update_or_create(
-            user=user, defaults={"confirmed": True, "new_email": "", "new_email_requested": None}
-        )
-        moderation.email_bans_carry(old_email=old_email, new_email=email)
+    try:
+        with transaction.atomic():
+            user.email = email
+            user.save(update_fields=["email"])
+            AccountEmail.objects.update_or_create(
+                user=user,
+                defaults={"confirmed": True, "new_email": "", "new_email_requested": None},
+            )
+            moderation.email_bans_carry(old_email=old_email, new_email=email)
+    except IntegrityError:  # another account took it in the meantime (the unique index)
+        user.email = old_email
+        raise taken_since from None
     if old_email and old_email.lower() != email:
         username = user.get_username()
         transaction.on_commit(

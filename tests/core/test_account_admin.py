@@ -206,3 +206,44 @@ def test_an_address_changed_in_the_admin_signs_its_account_out_but_not_the_admin
     own = admin_client.post(edit_url(admin_user), edit_form(admin_user, email="chief@new.example"))
     assert own.status_code == 302
     assert admin_client.get("/admin/").status_code == 200
+
+
+def test_the_admin_refuses_an_address_another_account_has_whatever_its_case(
+    admin_client, admin_user, rosa
+):
+    from masthead.accounts.admin_users import EMAIL_IN_USE
+
+    kit = get_user_model().objects.create_user("kit", "kit@example.org", "pw-kit-horse")
+    added = admin_client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "username": "desk",
+            "email": "Rosa@Example.org",
+            "password1": "right-horse-battery-9",
+            "password2": "right-horse-battery-9",
+        },
+    )
+    assert added.status_code == 200 and EMAIL_IN_USE in added.content.decode()
+    assert not get_user_model().objects.filter(username="desk").exists()
+
+    edited = admin_client.post(edit_url(kit), edit_form(kit, email="ROSA@example.org"))
+    assert edited.status_code == 200 and EMAIL_IN_USE in edited.content.decode()
+    kit.refresh_from_db()
+    assert kit.email == "kit@example.org"
+    # Saving an account with its own address, in another case, is no clash.
+    assert (
+        admin_client.post(edit_url(kit), edit_form(kit, email="Kit@example.org")).status_code == 302
+    )
+
+    # An editor's own account settings (Wagtail's) refuse it too, instead of failing.
+    own = admin_client.post(
+        reverse("wagtailadmin_account"),
+        {
+            "name_email-first_name": "Chief",
+            "name_email-last_name": "",
+            "name_email-email": "rosa@EXAMPLE.org",
+        },
+    )
+    assert own.status_code == 200 and EMAIL_IN_USE in own.content.decode()
+    admin_user.refresh_from_db()
+    assert admin_user.email != "rosa@EXAMPLE.org"

@@ -235,3 +235,22 @@ def test_resending_a_sign_up_link_is_limited_per_address(
         account_services.account_email_confirmation_resend(user=rosa, site_name=SITE)
     assert refused.value.status == 429
     assert len(mailoutbox) == account_services.CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR
+
+
+def test_an_address_another_account_takes_at_the_same_moment_is_refused(
+    rosa, django_user_model, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    ask_for(rosa, "shared@example.org", django_capture_on_commit_callbacks)
+    token = link_token(mailoutbox[0])
+    django_user_model.objects.create_user("kit", "Shared@Example.org", "pw-kit-horse")
+    # As when the other account took it after the service looked.
+    monkeypatch.setattr(account_services, "email_in_use", lambda email, other_than: False)
+
+    with pytest.raises(account_services.AccountRefused) as refused:
+        account_services.account_email_change_confirm(token=token, site_name=SITE)
+
+    assert refused.value.message == account_services.EMAIL_TAKEN_SINCE.format(
+        email="shared@example.org"
+    )
+    rosa.refresh_from_db()
+    assert rosa.email == "rosa@example.org"

@@ -65,7 +65,19 @@ def test_a_reader_may_sign_in_with_their_e_mail_address(reader):
     assert "correct username and password" in wrong.content.decode()
 
 
-def test_an_address_several_accounts_share_signs_nobody_in(reader, django_user_model):
+@pytest.fixture
+def addresses_shared_before_they_were_unique():
+    """A database where accounts shared addresses before masthead/migrations/0002 (its index is
+    back when the test's transaction is rolled back)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX masthead_user_email_unique_ci")
+
+
+def test_an_address_several_accounts_share_signs_nobody_in(
+    reader, django_user_model, addresses_shared_before_they_were_unique
+):
     django_user_model.objects.create_user("rosa-work", "rosa@example.org", "right-horse-battery")
     client = Client()
     refused = sign_in(client, "right-horse-battery", username="rosa@example.org")
@@ -321,3 +333,29 @@ def test_migrate_creates_the_table_of_the_limits(tmp_path):
         "select name from sqlite_master where type='table' and name='masthead_limits'"
     )
     assert tables.fetchall() == [("masthead_limits",)]
+
+
+def test_no_two_accounts_share_an_address_whatever_its_case(reader, django_user_model):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        django_user_model.objects.create_user("rosa-two", "ROSA@example.ORG", "pw")
+    # Accounts without an address (createsuperuser allows it) are not sharing one.
+    django_user_model.objects.create_user("desk-one", "", "pw")
+    django_user_model.objects.create_user("desk-two", "", "pw")
+
+
+def test_signing_up_with_an_address_taken_at_the_same_moment_says_so(
+    client, reader, django_user_model, monkeypatch
+):
+    from masthead.accounts import EMAIL_HAS_AN_ACCOUNT, SignupForm
+
+    # As when two sign-ups with one address pass the form's check together.
+    monkeypatch.setattr(SignupForm, "clean_email", lambda form: form.cleaned_data["email"])
+    refused = client.post("/accounts/signup/", {**KIT, "email": "Rosa@Example.org"})
+
+    assert refused.status_code == 400
+    assert EMAIL_HAS_AN_ACCOUNT in refused.content.decode()
+    assert 'value="kit"' in refused.content.decode()  # what was typed is kept
+    assert not django_user_model.objects.filter(username="kit").exists()
+    assert "_auth_user_id" not in client.session
