@@ -25,7 +25,7 @@ class ReportOut(Schema):
 @router.post(
     "/comments/{comment_id}/report",
     auth=reader_session,
-    response={202: ReportOut, 400: Error, 403: Error, 404: Error},
+    response={202: ReportOut, 400: Error, 403: Error, 404: Error, 429: Error},
     summary="Report a comment",
 )
 def report_comment(

@@ -176,3 +176,37 @@ def test_replies_below_a_comment_readers_hid_leave_the_count_and_their_links_unt
     comment_approve(comment=reported, moderator=moderator)
     assert client.get(updates).json()["count"] == 3
     assert client.get(link)["Location"].endswith(f"#comment-{reply.pk}")
+
+
+def test_one_network_cannot_flood_the_queue_with_reports_from_new_cookies(article, post):
+    import json
+
+    from masthead.moderation.services.reports import (
+        REPORTS_PER_NETWORK_PER_HOUR,
+        TOO_MANY_REPORTS,
+    )
+
+    comment = post(HEATED)
+    for _ in range(REPORTS_PER_NETWORK_PER_HOUR):
+        fresh = Client(REMOTE_ADDR="198.51.100.9")  # a new cookie each time
+        assert (
+            fresh.post(f"/moderation/comment/{comment.pk}/report/", {"reason": "spam"}).status_code
+            == 302
+        )
+    refused = Client(REMOTE_ADDR="198.51.100.9").post(
+        f"/moderation/comment/{comment.pk}/report/", {"reason": "spam", "note": "again"}
+    )
+    assert refused.status_code == 429 and TOO_MANY_REPORTS in refused.content.decode()
+    api = Client(REMOTE_ADDR="198.51.100.9").post(
+        f"/api/v1/comments/{comment.pk}/report",
+        data=json.dumps({"reason": "spam"}),
+        content_type="application/json",
+    )
+    assert api.status_code == 429 and api.json()["detail"] == TOO_MANY_REPORTS
+    assert Report.objects.filter(comment=comment).count() == REPORTS_PER_NETWORK_PER_HOUR
+    # Readers elsewhere still report.
+    other = Client(REMOTE_ADDR="203.0.113.5")
+    assert (
+        other.post(f"/moderation/comment/{comment.pk}/report/", {"reason": "spam"}).status_code
+        == 302
+    )

@@ -7,6 +7,7 @@ from django.db.models import Count, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
+from masthead import limits
 from masthead.moderation.models import Decision, DecisionAction, Report, ReportReason
 from masthead.refusals import Refused
 
@@ -16,6 +17,13 @@ REASON_INVALID = (
 OWN_COMMENT = "You cannot report your own comment; you can edit or delete it instead."
 NOTE_MAX_LENGTH = 300
 NOTE_TOO_LONG = f"Please keep the note under {NOTE_MAX_LENGTH} characters."
+# Reports one network address may send an hour, whatever the comments and cookies: each is a row
+# and a line in the moderators' queue, and a new cookie makes a new reader.
+REPORTS_PER_NETWORK_PER_HOUR = 30
+TOO_MANY_REPORTS = (
+    "You have reported many comments in the last hour. Thank you: moderators will look at them. "
+    "Please try again later."
+)
 
 
 class ReportRefused(Refused):
@@ -51,6 +59,11 @@ def comment_report(
         raise ReportRefused(REASON_INVALID, field="reason")
     if len(note or "") > NOTE_MAX_LENGTH:
         raise ReportRefused(NOTE_TOO_LONG, field="note")
+    if reader.ip_hash and (
+        limits.count(f"moderation:reports-from:{reader.ip_hash}", 3600)
+        > REPORTS_PER_NETWORK_PER_HOUR
+    ):
+        raise ReportRefused(TOO_MANY_REPORTS, status=429)
 
     with transaction.atomic():
         try:
