@@ -95,16 +95,16 @@ class ThrottledModelBackend(ModelBackend):
     else's account."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        username = username_for_sign_in(username)
+        names = usernames_for_sign_in(username)
         if request is None:  # a management command or a test: no address to count against
-            return super().authenticate(request, username, password, **kwargs)
-        keys = _failure_keys(request, username)
+            return self._first_to_authenticate(request, names, password, **kwargs)
+        keys = _failure_keys(request, names[0])
         allowed = (LOGIN_ATTEMPTS_PER_ACCOUNT, LOGIN_ATTEMPTS_PER_ADDRESS)
         failures = limits.counts(keys)
         if any(failures.get(key, 0) >= most for key, most in zip(keys, allowed, strict=True)):
             request.login_throttled = True
             raise PermissionDenied(TOO_MANY_ATTEMPTS)
-        user = super().authenticate(request, username, password, **kwargs)
+        user = self._first_to_authenticate(request, names, password, **kwargs)
         if user is None:
             for key in keys:
                 limits.count(key, int(LOGIN_LOCKOUT.total_seconds()))
@@ -112,20 +112,30 @@ class ThrottledModelBackend(ModelBackend):
             limits.forget(keys[0])
         return user
 
+    def _first_to_authenticate(self, request, names, password, **kwargs):
+        for name in names:
+            user = super().authenticate(request, name, password, **kwargs)
+            if user is not None:
+                return user
+        return None
 
-def username_for_sign_in(typed):
-    """The username of the account a sign-in names: the one typed, or, when no account has that
-    username, the account's whose e-mail address it is, if exactly one has it."""
+
+def usernames_for_sign_in(typed) -> list:
+    """The usernames of the accounts a sign-in may name, to try in turn: the one typed, and the
+    account's whose e-mail address it is, if exactly one has it. Both when an account's username
+    is another account's address: whoever took a reader's address as a username must not keep
+    that reader from signing in with it (the password tells them apart)."""
     if not isinstance(typed, str) or "@" not in typed:
-        return typed
+        return [typed]
     accounts = get_user_model()._default_manager
     username_field = get_user_model().USERNAME_FIELD
-    if accounts.filter(**{username_field: typed}).exists():
-        return typed
     names = list(
         accounts.filter(email__iexact=typed.strip()).values_list(username_field, flat=True)[:2]
     )
-    return names[0] if len(names) == 1 else typed
+    by_address = names[0] if len(names) == 1 else None
+    if accounts.filter(**{username_field: typed}).exists():
+        return [typed] if by_address in (None, typed) else [typed, by_address]
+    return [by_address or typed]
 
 
 SESSION_HASH_SALT = "masthead.accounts.session_auth_hash"

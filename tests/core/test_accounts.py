@@ -95,6 +95,22 @@ def test_a_username_that_is_another_accounts_address_signs_in_its_own_account(
     assert client.session["_auth_user_id"] == str(named.pk)
 
 
+def test_an_account_named_after_a_readers_address_does_not_keep_them_from_signing_in_with_it(
+    reader, client
+):
+    squat = client.post("/accounts/signup/", {**KIT, "username": "rosa@example.org"})
+    assert squat.status_code == 302
+
+    rosa = Client()
+    assert sign_in(rosa, "right-horse-battery", username="rosa@example.org").status_code == 302
+    assert rosa.session["_auth_user_id"] == str(reader.pk)
+    squatter = Client()
+    assert sign_in(squatter, KIT["password1"], username="rosa@example.org").status_code == 302
+    assert squatter.session["_auth_user_id"] != str(reader.pk)
+    wrong = sign_in(Client(), "guess", username="rosa@example.org")
+    assert "correct username and password" in wrong.content.decode()
+
+
 def test_wrong_passwords_count_against_the_account_whether_named_or_addressed(reader):
     client = Client()
     for attempt in range(LOGIN_ATTEMPTS_PER_ACCOUNT):
