@@ -317,7 +317,7 @@ def vote(request: HttpRequest, response: HttpResponse, comment_id: int, payload:
 def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEdit):
     """The author may edit within the site's edit window (15 minutes by default)."""
     comment = comment_or_404(comment_id)
-    services.comment_edit(comment=comment, reader=request.auth, body=payload.body)
+    services.comment_edit(comment=comment, reader=request.auth, body=payload.body, request=request)
     return Status(200, comment_out(comment))
 
 
@@ -330,7 +330,7 @@ def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEdit):
 def delete_comment(request: HttpRequest, comment_id: int):
     """The author may delete within the edit window; replies stay under "comment deleted"."""
     comment = comment_or_404(comment_id)
-    services.comment_delete(comment=comment, reader=request.auth)
+    services.comment_delete(comment=comment, reader=request.auth, request=request)
     return Status(204, None)
 
 

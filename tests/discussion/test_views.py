@@ -631,6 +631,45 @@ def test_held_and_removed_comments_stay_private_on_every_page(client, article, p
     assert stranger.get(f"/comments/comment/{held.pk}/delete/").status_code == 404
 
 
+def test_comments_of_a_private_or_unpublished_article_do_not_show_its_headline(
+    client, article, post
+):
+    import json
+
+    from wagtail.models import PageViewRestriction
+
+    comment = post("Said while the story was open to all")
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="members"
+    )
+    stranger = Client()
+
+    def as_unknown_as_a_missing_comment():
+        for url in (
+            f"/comments/comment/{comment.pk}/edit/",
+            f"/comments/comment/{comment.pk}/delete/",
+        ):
+            page = stranger.get(url)
+            assert page.status_code == 404, url
+            assert article.title not in page.content.decode(), url
+            assert stranger.post(url, {"body": "Changed"}).status_code == 404, url
+        for method in ("patch", "delete"):
+            api = getattr(stranger, method)(
+                f"/api/v1/comments/{comment.pk}",
+                data=json.dumps({"body": "Changed"}),
+                content_type="application/json",
+            )
+            assert api.status_code == 404, method
+
+    as_unknown_as_a_missing_comment()
+    restriction.delete()
+    article.unpublish()
+    as_unknown_as_a_missing_comment()
+    # A reader who opened the article is told it is not theirs, as on any article.
+    article.save_revision().publish()
+    assert stranger.get(f"/comments/comment/{comment.pk}/edit/").status_code == 403
+
+
 def test_a_reply_link_names_the_published_comment_answered(client, article, post):
     answered = post("Open words", name="Open Olga")
     page = Client().get(f"{article.url}?reply_to={answered.pk}").content.decode()

@@ -219,12 +219,13 @@ def _after_publish(comment: Comment) -> None:
 
 
 def comment_edit(
-    *, comment: Comment, reader: Reader, body: str, now: datetime | None = None
+    *, comment: Comment, reader: Reader, body: str, now: datetime | None = None, request=None
 ) -> Comment:
     """The author rewrites their comment within the edit window; the edit passes moderation again.
-    A featured comment whose text changes stops being featured (moderation logs why)."""
+    A featured comment whose text changes stops being featured (moderation logs why). `request`,
+    the reader's, opens an article restricted to some readers to those it lets in."""
     now = now or timezone.now()
-    _check_author_may_change(comment, reader, now, editing=True)
+    _check_author_may_change(comment, reader, now, editing=True, request=request)
     body = _clean_body(body)
     _check_edit_rate(reader, now)
     verdict = moderation.assess(
@@ -266,11 +267,13 @@ def comment_edit(
     return comment
 
 
-def comment_delete(*, comment: Comment, reader: Reader, now: datetime | None = None) -> Comment:
+def comment_delete(
+    *, comment: Comment, reader: Reader, now: datetime | None = None, request=None
+) -> Comment:
     """The author deletes their comment: replies stay, under a "comment deleted" placeholder.
-    A featured comment stops being featured."""
+    A featured comment stops being featured. `request` as for comment_edit."""
     now = now or timezone.now()
-    _check_author_may_change(comment, reader, now)
+    _check_author_may_change(comment, reader, now, request=request)
     comment.deleted = now
     comment.featured_at = comment.featured_by = None
     with transaction.atomic():
@@ -535,22 +538,27 @@ def is_author(comment: Comment, reader: Reader) -> bool:
 
 
 def comment_change_refusal(
-    comment: Comment, reader: Reader, *, editing: bool, now: datetime | None = None
+    comment: Comment, reader: Reader, *, editing: bool, now: datetime | None = None, request=None
 ) -> CommentRefused | None:
     """Why the reader may not edit (`editing`) or delete the comment now, or None: the edit and
     delete pages say so instead of offering a form that would be refused."""
     try:
-        _check_author_may_change(comment, reader, now or timezone.now(), editing=editing)
+        _check_author_may_change(
+            comment, reader, now or timezone.now(), editing=editing, request=request
+        )
     except CommentRefused as refusal:
         return refusal
     return None
 
 
 def _check_author_may_change(
-    comment: Comment, reader: Reader, now: datetime, *, editing: bool = False
+    comment: Comment, reader: Reader, now: datetime, *, editing: bool = False, request=None
 ) -> None:
     if not is_author(comment, reader):
-        if comment.status != CommentStatus.PUBLISHED or comment.deleted:
+        # A comment others do not see (held, below a held one, on an article that is not live or
+        # that this reader has not opened) is as unknown to them as a missing one: its pages
+        # would show the article's headline.
+        if not selectors.comment_is_public(comment, request):
             raise CommentRefused(COMMENT_NOT_FOUND, status=404)
         raise CommentRefused(NOT_YOUR_COMMENT, status=403)
     if comment.deleted:

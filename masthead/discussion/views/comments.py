@@ -225,6 +225,7 @@ def edit(request, comment_id):
                 comment=comment,
                 reader=reader or _nobody(request),
                 body=form.cleaned_data.get("body", ""),
+                request=request,
             )
         except services.CommentRefused as refusal:
             error = _unless_not_found(refusal)
@@ -239,7 +240,7 @@ def edit(request, comment_id):
         if _wants_json(request):
             return JsonResponse({"detail": error.message}, status=error.status)
     else:
-        error = _refusal_unless_author(comment, reader, editing=True)
+        error = _refusal_unless_author(request, comment, reader, editing=True)
     return render(
         request,
         "discussion/edit.html",
@@ -255,7 +256,9 @@ def delete(request, comment_id):
     error = None
     if request.method == "POST":
         try:
-            services.comment_delete(comment=comment, reader=reader or _nobody(request))
+            services.comment_delete(
+                comment=comment, reader=reader or _nobody(request), request=request
+            )
         except services.CommentRefused as refusal:
             error = _unless_not_found(refusal)
         else:
@@ -265,7 +268,7 @@ def delete(request, comment_id):
         if _wants_json(request):
             return JsonResponse({"detail": error.message}, status=error.status)
     else:
-        error = _refusal_unless_author(comment, reader, editing=False)
+        error = _refusal_unless_author(request, comment, reader, editing=False)
     return render(
         request,
         "discussion/delete.html",
@@ -274,10 +277,12 @@ def delete(request, comment_id):
     )
 
 
-def _refusal_unless_author(comment, reader, *, editing: bool):
+def _refusal_unless_author(request, comment, reader, *, editing: bool):
     """Only the author may see the edit and delete pages of a comment (it may be held), and only
     while they may still change it (the edit window; no rewriting what a moderator removed)."""
-    refusal = services.comment_change_refusal(comment, reader or _nobody(None), editing=editing)
+    refusal = services.comment_change_refusal(
+        comment, reader or _nobody(None), editing=editing, request=request
+    )
     return _unless_not_found(refusal) if refusal else None
 
 
