@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
+from masthead import limits
 from masthead.funding import conf, gateway, selectors, services
 from masthead.funding.donor_links import BadDonorLink, donor_from_token
 from masthead.funding.forms import DonateForm
@@ -32,6 +33,13 @@ PAYMENT_SERVICE_DOWN = (
     "minute."
 )
 DONATION_CANCELLED = "Your monthly donation is cancelled. Thank you for your support so far."
+# Checkouts one network address may start an hour: each is a call to Stripe (whose rate limit
+# all readers share) and a pending donation in the admin's list.
+CHECKOUTS_PER_NETWORK_PER_HOUR = 20
+TOO_MANY_CHECKOUTS = (
+    "Many payments were started from your network in the last hour, and nothing was charged for "
+    "this one. Please try again later, or write to us."
+)
 
 
 def _article(raw):
@@ -72,9 +80,13 @@ def donate(request):
             "amount": presets[min(1, len(presets) - 1)].value if presets else "",
         },
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         if not context["payments_enabled"]:
             form.add_error(None, PAYMENTS_OFF)
+        elif _too_many_checkouts(request):
+            form.add_error(None, TOO_MANY_CHECKOUTS)
+            status = 429
         else:
             try:
                 _donation, checkout_url = services.donation_checkout_start(
@@ -110,7 +122,14 @@ def donate(request):
             "bounds": _bounds(campaign, style),
         }
     )
-    return render(request, "funding/donate.html", context)
+    return render(request, "funding/donate.html", context, status=status)
+
+
+def _too_many_checkouts(request) -> bool:
+    from masthead.discussion.readers import request_network
+
+    network = request_network(request)
+    return limits.count(f"funding:checkouts-from:{network}", 3600) > CHECKOUTS_PER_NETWORK_PER_HOUR
 
 
 def _bounds(campaign, style) -> dict:

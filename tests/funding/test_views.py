@@ -306,3 +306,25 @@ def test_forged_and_expired_donor_links_are_refused(client, db):
     assert client.get(f"/donate/manage/{token}/").status_code == 403
     for garbled in ("²:abc", "99999999999999999999:abc"):
         assert client.get(f"/donate/manage/{garbled}/").status_code == 403
+
+
+def test_one_network_cannot_start_checkouts_without_end(campaign, fake_stripe):
+    from django.test import Client
+
+    from masthead.funding.views import CHECKOUTS_PER_NETWORK_PER_HOUR, TOO_MANY_CHECKOUTS
+
+    fake_stripe.v1.checkout.sessions.create.side_effect = [
+        {"id": f"cs_test_{n}", "url": f"https://checkout.stripe.com/c/pay/cs_test_{n}"}
+        for n in range(CHECKOUTS_PER_NETWORK_PER_HOUR + 1)
+    ]
+    gift = {"frequency": "one_time", "amount": "25", "public_name": "Rita"}
+    bot = Client(REMOTE_ADDR="198.51.100.20")
+    for _ in range(CHECKOUTS_PER_NETWORK_PER_HOUR):
+        assert bot.post("/donate/", gift).status_code == 302
+    refused = bot.post("/donate/", gift)
+    assert refused.status_code == 429 and TOO_MANY_CHECKOUTS in refused.content.decode()
+    assert 'value="Rita"' in refused.content.decode()  # what was typed is kept
+    assert fake_stripe.v1.checkout.sessions.create.call_count == CHECKOUTS_PER_NETWORK_PER_HOUR
+    assert Donation.objects.count() == CHECKOUTS_PER_NETWORK_PER_HOUR
+    # Readers elsewhere still give.
+    assert Client(REMOTE_ADDR="203.0.113.8").post("/donate/", gift).status_code == 302
