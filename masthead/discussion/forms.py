@@ -33,6 +33,19 @@ def seconds_since(token: str, now=None) -> float | None:
     return (now or timezone.now()).timestamp() - float(started)
 
 
+def started_token_forged(token: str) -> bool:
+    """Whether a form came without a start token this site signed: a script posting straight to
+    the form's address, as no page of the site sends it so. A token expired is not forged (a
+    page left open for a week)."""
+    try:
+        signing.loads(token, salt=STARTED_SALT, max_age=7 * 24 * 3600)
+    except signing.SignatureExpired:
+        return False
+    except (signing.BadSignature, TypeError):
+        return True
+    return False
+
+
 def comment_box(rows: int) -> forms.Textarea:
     """A textarea for a comment's text. The limit is the service's to enforce, with a message
     that says by how much the text is over: a maxlength attribute would make the browser cut a

@@ -19,6 +19,8 @@ class Submission:
     parent_id: int | None = None
     honeypot: str = ""
     seconds_to_submit: float | None = None
+    # The page form's start token missing or not signed by this site (a script posting directly).
+    form_token_forged: bool = False
     address_hash: str = ""  # the full address's hash, for address bans made before /64 hashes
     # An account whose address has not been confirmed yet (by the link sent at sign-up): anyone
     # can make one with any address, so it is moderated as a guest is.

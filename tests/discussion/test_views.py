@@ -7,8 +7,10 @@ from urllib.parse import unquote
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from masthead.discussion.conf import SORT_COOKIE
+from masthead.discussion.forms import form_started_token
 from masthead.discussion.models import Comment, DiscussionSettings
 from masthead.discussion.readers import Reader
 from masthead.discussion.services import comments as rules
@@ -19,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 def form_data(**overrides):
+    """What the page's form sends, its start token from a page shown half a minute before."""
     data = {
+        "started": form_started_token(timezone.now() - timedelta(seconds=30)),
         "body": "A considered view.",
         "author_name": "Dana",
         "author_email": "dana@example.com",
@@ -1065,3 +1069,25 @@ def test_the_remember_box_is_offered_to_guests_unticked_and_not_to_accounts(
     user = django_user_model.objects.create_user("rosa", "rosa@example.com", "pw")
     client.force_login(user)
     assert 'name="remember"' not in client.get(article.url).content.decode()
+
+
+def test_a_form_posted_without_the_token_its_page_gives_counts_against_the_comment(article):
+    """A script posting straight to the form's address never loaded the page that signs it."""
+    from masthead.moderation.models import CommentVerdict
+
+    reason = "form sent without the token its page gives (posted by a script)"
+    for body, data in (
+        ("From the page, with its token.", form_data()),
+        ("Straight to the address.", {k: v for k, v in form_data().items() if k != "started"}),
+        ("With a token of its own.", form_data(started="1700000000")),
+    ):
+        assert Client().post(f"/comments/{article.pk}/post/", {**data, "body": body}).status_code
+    reasons = {
+        verdict.comment.body: reason in verdict.reasons
+        for verdict in CommentVerdict.objects.select_related("comment")
+    }
+    assert reasons == {
+        "From the page, with its token.": False,
+        "Straight to the address.": True,
+        "With a token of its own.": True,
+    }

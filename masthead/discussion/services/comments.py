@@ -129,6 +129,7 @@ def comment_post(
     anchor: AnchorInput | None = None,
     honeypot: str = "",
     seconds_to_submit: float | None = None,
+    form_token_forged: bool = False,
     source: str = "form",
     now: datetime | None = None,
 ) -> Comment:
@@ -167,6 +168,7 @@ def comment_post(
                 parent_id=parent.pk if parent else None,
                 honeypot=honeypot,
                 seconds_to_submit=seconds_to_submit,
+                form_token_forged=form_token_forged,
             ),
             SubmissionContext(
                 now=now,

@@ -10,7 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from masthead.discussion import selectors, services
-from masthead.discussion.forms import CommentForm, EditCommentForm, seconds_since
+from masthead.discussion.forms import (
+    CommentForm,
+    EditCommentForm,
+    seconds_since,
+    started_token_forged,
+)
 from masthead.discussion.models import Comment, CommentStatus, SubscriptionKind
 from masthead.discussion.notes import comment_note_add
 from masthead.discussion.readers import (
@@ -75,6 +80,7 @@ def post_comment(request, article_id):
             ),
             honeypot=data.get("homepage", ""),
             seconds_to_submit=seconds_since(data.get("started", "")),
+            form_token_forged=started_token_forged(data.get("started", "")),
         )
     except services.CommentRefused as refusal:
         return _refused(request, article, form, refusal)

@@ -37,7 +37,7 @@ Assessing a comment
     ``Verdict.reasons`` human-readable strings (slurs masked: "slur: n****r");
     ``Verdict.fingerprint`` the comment's fingerprint (store it for near-duplicate look-ups).
 ``Draft(body, author_name="", author_email="", author_url="", is_guest=True, honeypot="",
-seconds_to_submit=None)``
+seconds_to_submit=None, form_token_forged=False)``
 ``Context(history=History(), recent_by_reader=0, recent_by_ip=0, rate_limit=None,
 recent_fingerprints=(), labelled_fingerprints=(), settings=Settings())``
     ``rate_limit`` is the configured limit ("5/m", "10/h", ``RateLimit`` or (count, seconds));

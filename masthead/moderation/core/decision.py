@@ -58,6 +58,9 @@ class Draft:
     is_guest: bool = True
     honeypot: str = ""
     seconds_to_submit: float | None = None
+    # Sent to the page's form address without the start token every page of the site puts in
+    # it: a script that never loaded the page.
+    form_token_forged: bool = False
 
 
 @dataclass
@@ -204,6 +207,7 @@ W = {
     "rate_near": 0.6,
     "rate_over": 2.5,
     "fast_submit": 2.5,
+    "form_token_forged": 2.0,
     "first_with_link": 0.8,
     "spam_history": 1.2,
     "removed_history": 0.6,
@@ -311,6 +315,10 @@ def assess(
         if draft.seconds_to_submit < settings.min_seconds_to_submit:
             z += W["fast_submit"]
             reasons.append(f"form sent {draft.seconds_to_submit:.1f}s after it was opened")
+    if draft.form_token_forged:
+        z += W["form_token_forged"]
+        scores["form_token_forged"] = 1.0
+        reasons.append("form sent without the token its page gives (posted by a script)")
 
     # --- links ------------------------------------------------------------------------------
     scores["links"] = float(links.count)

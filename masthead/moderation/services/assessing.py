@@ -192,6 +192,7 @@ def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdi
             is_guest=draft.is_guest,
             honeypot=draft.honeypot,
             seconds_to_submit=draft.seconds_to_submit,
+            form_token_forged=draft.form_token_forged,
         ),
         core.Context(
             history=history,

@@ -239,3 +239,12 @@ def test_author_name_that_advertises_counts():
     ad = assess(Draft(body, author_name="WhatsApp +1 415 555 0123 loans"))
     assert ad.scores["spam"] > plain.scores["spam"]
     assert any(r.startswith("author name advertises") for r in ad.reasons)
+
+
+def test_a_form_sent_without_the_token_its_page_gives_counts_against_the_comment():
+    text = "Great read, more of the same at http://my-site.top"
+    from_the_page = assess(Draft(text, seconds_to_submit=40))
+    scripted = assess(Draft(text, form_token_forged=True))
+    assert scripted.scores["spam"] > from_the_page.scores["spam"]
+    assert "form sent without the token its page gives (posted by a script)" in scripted.reasons
+    assert not [r for r in from_the_page.reasons if "token" in r]
