@@ -3,7 +3,6 @@ import threading
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
 from django.utils.module_loading import import_string
 from django_tasks_rq.backend import RQBackend
 
@@ -26,8 +25,6 @@ class Command(BaseCommand):
         if problems := service_problems():
             raise CommandError("\n".join(problems))
         on_rq = issubclass(import_string(settings.TASKS["default"]["BACKEND"]), RQBackend)
-        if on_rq:
-            without_connection_pool()
         stop = threading.Event()
         clock = None if no_clock else start_clock_thread(stop)
         try:
@@ -45,11 +42,3 @@ class Command(BaseCommand):
             stop.set()
             if clock is not None:
                 clock.join()  # let a periodic job in hand (publishing what is due) finish
-
-
-def without_connection_pool() -> None:
-    """RQ forks a process for every job: a pool's connections would be copied into it and used by
-    both processes at once. Each process connects for itself instead."""
-    for connection in connections.all():
-        connection.close()
-        connection.settings_dict.get("OPTIONS", {}).pop("pool", None)
