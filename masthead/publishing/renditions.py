@@ -3,7 +3,8 @@
 Made while a page renders instead, a large photo held up the first reader of its article for
 about 20 seconds (a 6000×4000 JPEG resized some ten times), and other requests of that web
 process with it. The list follows the templates (`{% image %}` and `{% srcset_image %}`) and
-`selectors.news_article_schema`; a size missing from it is still made on first view.
+`selectors.news_article_schema` (a test holds it to them); a size missing from it is still made
+on first view.
 """
 
 from django.db import transaction
@@ -28,6 +29,13 @@ PAGE_RENDITIONS = (
     # galleries: the thumbnail and the full-size image it opens
     "fill-400x300",
     "max-2400x2400",
+    # an author's photo: the byline, the journalists' list and the author page
+    "fill-48x48",
+    "fill-96x96",
+    "fill-160x160",
+    # a video's poster, and the publisher logo of the NewsArticle metadata
+    "fill-1280x720",
+    "max-600x60",
 )
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.rich_text import RichText
 
 from masthead.publishing import selectors
-from tests.factories import make_article, make_image
+from tests.factories import make_article, make_author, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -402,3 +402,46 @@ def test_an_uploaded_photo_has_its_page_sizes_made_before_its_first_reader_comes
     for url in (article.url, "/", "/world/"):
         assert client.get(url).status_code == 200, url
     assert renditions.count() == len(PAGE_RENDITIONS)  # the pages made none of their own
+
+
+def test_an_author_photo_has_its_byline_and_author_page_crops_made_ahead(
+    client, newsroom, django_capture_on_commit_callbacks
+):
+    """The byline (48×48), the journalists' list (96×96) and the author page (160×160) crops
+    were made by the first reader of each page, as the article sizes once were."""
+    from wagtail.images import get_image_model
+
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = make_image(title="Portrait", width=3000, height=2000)
+    author = make_author(name="Cy Portrait", photo=photo)
+    article = make_article(section=newsroom["world"], title="Portrait story", authors=[author])
+    renditions = get_image_model().get_rendition_model().objects.filter(image=photo)
+    made = renditions.count()
+
+    for url in (article.url, author.url, author.get_parent().url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Portrait" in response.content.decode()
+    assert renditions.count() == made  # the pages made none of their own
+
+
+def test_every_size_a_template_or_the_metadata_asks_for_is_made_ahead():
+    """A size missing from PAGE_RENDITIONS is made by the first reader of a page showing it."""
+    from pathlib import Path
+
+    import masthead
+    from masthead.publishing.renditions import PAGE_RENDITIONS
+
+    root = Path(masthead.__file__).parent
+    asked = set()
+    for template in root.glob("**/templates/**/*.html"):
+        text = template.read_text()
+        for spec in re.findall(r"{%\s*image\s+\S+\s+([a-z]+-[0-9x]+)", text):
+            asked.add(spec)
+        for kind, sizes in re.findall(r"{%\s*srcset_image\s+\S+\s+([a-z]+)-{([0-9x,]+)}", text):
+            asked.update(f"{kind}-{size}" for size in sizes.split(","))
+    for module in root.glob("**/*.py"):
+        for call in re.findall(r"get_renditions?\(([^)]*)\)", module.read_text()):
+            asked.update(re.findall(r'"([a-z]+-[0-9x]+)"', call))
+    assert asked, "no image tags found"
+    assert asked - set(PAGE_RENDITIONS) == set()
