@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from django.utils import timezone
 
 from masthead.importers.xml_exports import leaf_texts, local_name, wordpress_post_key
+from masthead.publishing.blocks import clean_table_html
 from masthead.publishing.models import ArticlePage
 from masthead.publishing.video import video_embed_for
 
@@ -286,7 +287,7 @@ class Picture:
 @dataclass
 class Body:
     """The body as blocks; ("image", Picture), ("gallery", [Picture]), ("paragraph", html),
-    ("video", {"url", "caption"}), ("pull_quote", {"quote", "attribution"})."""
+    ("video", {"url", "caption"}), ("pull_quote", {"quote", "attribution"}), ("table", html)."""
 
     blocks: list[tuple[str, object]] = field(default_factory=list)
 
@@ -349,6 +350,10 @@ def _block_for(node):
         return ("gallery", [Picture(attachment_id=item) for item in ids])
     if "pullquote" in classes:
         return _pull_quote(node)
+    if node.name == "table" or (node.name == "figure" and node.find("table")):
+        table = _table(node)
+        if table is not None:
+            return table
     if node.name == "iframe":
         return _video(node.get("src", ""))
     if "wp-block-embed" in classes or (node.name == "figure" and node.find("iframe")):
@@ -372,6 +377,19 @@ def _block_for(node):
         if url == node.decode_contents().strip() and video_embed_for(url):
             return _video(url)  # a bare address on its own line: WordPress embeds it
     return None  # text, kept with its neighbours in one rich-text block
+
+
+def _table(node: Tag):
+    """A table, or the block editor's table figure (its figcaption becomes the table's caption),
+    as a table block of sanitised HTML; None if nothing of a table is left (kept as text)."""
+    table = node if node.name == "table" else node.find("table")
+    caption = _caption_of(node) if node.name == "figure" else ""
+    if caption and table.find("caption") is None:
+        element = BeautifulSoup("", "html.parser").new_tag("caption")
+        element.string = caption
+        table.insert(0, element)
+    cleaned = clean_table_html(str(table))
+    return ("table", cleaned) if cleaned else None
 
 
 def _image_block(images, caption: str):

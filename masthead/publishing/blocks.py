@@ -1,6 +1,9 @@
 """The pieces an article body is built from."""
 
+import nh3
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -93,6 +96,76 @@ class VideoBlock(blocks.StructBlock):
         return context
 
 
+# A table keeps its structure and the text formatting the body's rich text has; nothing else
+# (no style, class or script) reaches the page.
+TABLE_TAGS = {
+    "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "p", "br", "b", "strong", "i", "em", "a", "ul", "ol", "li", "sub", "sup",
+}  # fmt: skip
+TABLE_ATTRIBUTES = {
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "a": {"href"},
+}
+NOT_A_TABLE = _(
+    "Enter a table in HTML, from <table> to </table>, with nothing around it: text before or "
+    "after the table goes in a paragraph block."
+)
+
+
+def clean_table_html(markup: str) -> str:
+    """The table in `markup` reduced to TABLE_TAGS and TABLE_ATTRIBUTES, or "" unless that
+    leaves tables and nothing else."""
+    cleaned = nh3.clean(
+        markup or "",
+        tags=TABLE_TAGS,
+        attributes=TABLE_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+    ).strip()
+    return cleaned if cleaned.startswith("<table") and cleaned.endswith("</table>") else ""
+
+
+class TableBlock(blocks.RawHTMLBlock):
+    """A table as HTML (WordPress posts' tables come in as one), cleaned by clean_table_html
+    when saved and again when read, so a value stored by other means is cleaned too."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "The table's HTML, from <table> to </table>. Headers (<th>), a <caption>, "
+                "links, bold and italic are kept; styles, classes and anything else are removed."
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return mark_safe(clean_table_html(value))  # noqa: S308 (cleaned just now)
+
+    def normalize(self, value):
+        return self.to_python(value)
+
+    def value_from_form(self, value):
+        return self.to_python(value)
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        if not cleaned:
+            raise ValidationError(NOT_A_TABLE)
+        return cleaned
+
+    def get_searchable_content(self, value):
+        return [" ".join(strip_tags(str(value)).split())]
+
+    class Meta:
+        icon = "table"
+        label = _("Table")
+        template = "publishing/blocks/table.html"
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
         features=BODY_RICH_TEXT_FEATURES, template="publishing/blocks/paragraph.html"
@@ -101,6 +174,7 @@ class ArticleBodyBlock(blocks.StreamBlock):
     pull_quote = PullQuoteBlock()
     gallery = GalleryBlock()
     video = VideoBlock()
+    table = TableBlock()
 
 
 class HomePromoBlock(blocks.StreamBlock):

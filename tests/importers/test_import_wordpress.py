@@ -514,8 +514,12 @@ def test_a_post_with_some_p_tags_still_keeps_its_blank_line_paragraphs_and_embed
         "video",
         {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "caption": ""},
     )
-    rest = body.blocks[2][1]
-    assert "<p>After the table.</p>" in rest  # not merged into the table's text
+    assert body.blocks[2] == (
+        "table",
+        "<table><tbody><tr><td>Cell</td></tr>\n<tr><td>Row two</td></tr></tbody></table>",
+    )
+    rest = body.blocks[3][1]
+    assert rest.startswith("<p>After the table.</p>")  # not merged into the table's text
     assert re.search(r"<ul>\s*<li>One</li>\s*<li>Two</li>\s*</ul>", rest)  # one list, whole
     assert rest.endswith("<p>Last.</p>")
 
@@ -528,3 +532,58 @@ def test_other_plugins_shortcodes_are_dropped_and_bracketed_words_kept():
     assert text('Listen: [audio] [player id="4"/] now.') == "<p>Listen:   now.</p>"
     kept = "He wrote [sic], see [1] and [citation needed]."
     assert text(kept) == f"<p>{kept}</p>"
+
+
+TIMETABLE = (
+    '<table class="has-fixed-layout" style="border:3px solid red">'
+    '<thead><tr><th onclick="steal()">Crossing</th><th colspan="2">Departs</th></tr></thead>'
+    '<tbody><tr><td><a href="https://ferries.example/a" target="_blank">First</a></td>'
+    "<td><strong>06:00</strong></td><td>06:30<script>alert(1)</script></td></tr>"
+    '<tr><td><a href="javascript:alert(1)">Last</a></td><td>22:00</td><td>-</td></tr></tbody>'
+    "</table>"
+)
+
+
+def test_a_posts_tables_stay_tables_with_their_headers_links_and_caption_and_nothing_unsafe():
+    """Tables came in as their cells' text run together into a paragraph ("Crossing Departs
+    First 06:00…"), a timetable or a results table unreadable."""
+    classic = read_body(f"Times from June.\n\n{TIMETABLE}\n\nBook ahead.").blocks
+    block_editor = read_body(
+        f'<!-- wp:table --><figure class="wp-block-table">{TIMETABLE}'
+        '<figcaption class="wp-element-caption">Summer timetable</figcaption></figure>'
+        "<!-- /wp:table -->"
+    ).blocks
+
+    assert [kind for kind, _ in classic] == ["paragraph", "table", "paragraph"]
+    table = classic[1][1]
+    assert table == (
+        '<table><thead><tr><th>Crossing</th><th colspan="2">Departs</th></tr></thead>'
+        '<tbody><tr><td><a href="https://ferries.example/a">First</a></td>'
+        "<td><strong>06:00</strong></td><td>06:30</td></tr>"
+        "<tr><td><a>Last</a></td><td>22:00</td><td>-</td></tr></tbody></table>"
+    )
+    assert [kind for kind, _ in block_editor] == ["table"]
+    assert block_editor[0][1].startswith("<table><caption>Summer timetable</caption><thead>")
+
+
+@pytest.mark.django_db
+def test_an_imported_table_is_a_table_on_the_article_page(uploads):
+    export = EXPORT.read_text().replace(
+        '<ul class="wp-block-list"><li>Adults: £3</li><li>Children: free</li></ul>',
+        '<figure class="wp-block-table"><table><tr><th>Fare</th><th>Price</th></tr>'
+        "<tr><td>Adults</td><td>£3</td></tr><tr><td><em>Children</em></td><td>free</td></tr>"
+        "</table><figcaption>Fares</figcaption></figure>",
+    )
+    path = uploads.parent / "export.xml"
+    path.write_text(export)
+
+    call_command("import-wordpress", str(path), "--no-comments", stdout=StringIO())
+
+    ferry = ArticlePage.objects.get(slug="ferry-timetable")
+    assert blocks(ferry)[-1] == "table"
+    page = Client().get(ferry.url).content.decode()
+    table = page.split('<div class="body-table"', 1)[1].split("</div>", 1)[0]
+    assert "<caption>Fares</caption>" in table
+    assert "<th>Fare</th><th>Price</th>" in table
+    assert "<td><i>Children</i></td>" in table or "<td><em>Children</em></td>" in table
+    assert "Adults: £3" not in page

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.forms import get_image_form
 
-from masthead.publishing.blocks import VideoBlock
+from masthead.publishing.blocks import NOT_A_TABLE, TableBlock, VideoBlock
 from masthead.publishing.models import ArticlePage, CreditedImage
 from masthead.publishing.video import UNEMBEDDABLE_VIDEO, video_embed_for
 from tests.factories import image_bytes
@@ -372,3 +372,37 @@ def test_comparing_revisions_lists_only_what_the_editor_changed(newsroom, admin_
         f"/admin/pages/{article.pk}/revisions/compare/{live.pk}...{moved.pk}/"
     ).content.decode()
     assert "First published at:" in html and "28 Nov 2026, 18:05" in html
+
+
+def test_an_editors_table_keeps_its_structure_and_loses_anything_unsafe():
+    block = TableBlock()
+    cleaned = block.clean(
+        '<table style="width:900px" onmouseover="x()"><tr><th scope="col">Ward</th>'
+        '<td><a href="javascript:x()">Votes</a><img src=x onerror=alert(1)></td></tr></table>'
+        "<script>alert(2)</script>"
+    )
+    assert str(cleaned) == (
+        '<table><tbody><tr><th scope="col">Ward</th><td><a>Votes</a></td></tr></tbody></table>'
+    )
+    for not_only_a_table in ("Ward 1, 340 votes", "<table><tr><td>1</td></tr></table><p>Note</p>"):
+        with pytest.raises(ValidationError) as refused:
+            block.clean(not_only_a_table)
+        assert refused.value.messages == [str(NOT_A_TABLE)]
+
+
+def test_a_table_stored_by_other_means_is_cleaned_when_the_page_shows_it(client, newsroom):
+    from tests.factories import make_article
+
+    article = make_article(
+        section=newsroom["world"],
+        title="Results",
+        body=[("table", '<table><tr><td onclick="x()">Ward 1<script>alert(1)</script></td></tr>')],
+    )
+    article.body.raw_data[0]["value"] = (
+        "<table><tr><td>Ward 1</td></tr></table><script>x()</script>"
+    )
+    article.save_revision().publish()
+
+    html = client.get(article.url).content.decode()
+    body = html.split('<div class="body-table"', 1)[1].split("</div>", 1)[0]
+    assert "<td>Ward 1</td>" in body and "script" not in body and "onclick" not in body
