@@ -17,7 +17,7 @@ from wagtail.fields import StreamField
 from masthead.funding.blocks import OtherWaysToGiveBlock
 from masthead.funding.money import (
     CURRENCY_CHOICES,
-    STYLE_AMOUNT_SYMBOL,
+    DEFAULT_STYLE,
     STYLE_CHOICES,
     Money,
     format_money,
@@ -298,7 +298,7 @@ class FundingSettings(BaseSiteSetting):
         help_text=_("The campaign the goal bar shows and the donate page collects for."),
     )
     money_style = models.CharField(
-        _("how amounts read"), max_length=20, choices=STYLE_CHOICES, default=STYLE_AMOUNT_SYMBOL
+        _("how amounts read"), max_length=20, choices=STYLE_CHOICES, default=DEFAULT_STYLE
     )
     header_text = models.CharField(
         _("line under the headline"),

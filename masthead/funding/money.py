@@ -39,13 +39,15 @@ AMOUNT_BEYOND_RANGE = _("This amount is too large to record; check it for extra 
 # their max_length, and to_minor refuses longer text before Decimal sees it.
 MAX_AMOUNT_CHARS = 20
 
-# How amounts read on the site. "amount_symbol" is the model page's "2,500 $"; "locale" follows
-# the locale's own convention from CLDR ("$2,500" in en-US, "2.500 €" in de).
+# How amounts read on the site. "locale", the default, follows the site language's own convention
+# from CLDR ("$2,500" in en-US, "€2,500" in en, "2.500 €" in de); "amount_symbol" puts the symbol
+# after the amount whatever the language ("2,500 $"), for a site that wants it.
 STYLE_AMOUNT_SYMBOL = "amount_symbol"
 STYLE_LOCALE = "locale"
+DEFAULT_STYLE = STYLE_LOCALE
 STYLE_CHOICES = [
-    (STYLE_AMOUNT_SYMBOL, _("Amount then symbol: 2,500 $")),
-    (STYLE_LOCALE, _("The locale's convention, e.g. $2,500 in US English")),
+    (STYLE_LOCALE, _("The language's convention: $2,500 in US English, 2.500 € in German")),
+    (STYLE_AMOUNT_SYMBOL, _("Amount then symbol, whatever the language: 2,500 $")),
 ]
 
 
@@ -115,10 +117,10 @@ def format_money(
     amount_minor: int,
     currency: str,
     *,
-    style: str = STYLE_AMOUNT_SYMBOL,
+    style: str = DEFAULT_STYLE,
     language: str | None = None,
 ) -> str:
-    """1250, 'USD' → '12.50 $'; whole amounts drop their decimals ('2,500 $')."""
+    """1250, 'USD' → '$12.50' in US English; whole amounts drop their decimals ('$2,500')."""
     major = to_major(amount_minor, currency)
     whole = major == major.to_integral_value()
     decimals = 0 if whole else exponent(currency)

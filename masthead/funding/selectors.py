@@ -20,7 +20,7 @@ from wagtail.models import Site
 
 from masthead.funding import conf
 from masthead.funding.models import Campaign, Donation, Donor, FundingSettings, LedgerEntry
-from masthead.funding.money import STYLE_AMOUNT_SYMBOL, format_money, to_major, to_minor
+from masthead.funding.money import DEFAULT_STYLE, format_money, to_major, to_minor
 from masthead.publishing.page_cache import content_version
 
 # Stripe's Checkout Session ids: "cs_test_…" or "cs_live_…", letters, digits and underscores.
@@ -151,7 +151,7 @@ def money_style_for_request(request) -> str:
 
     The settings are cached on the request, so a listing asks once, not once per row."""
     if request is None or Site.find_for_request(request) is None:
-        return STYLE_AMOUNT_SYMBOL
+        return DEFAULT_STYLE
     return FundingSettings.for_request(request).money_style
 
 
@@ -163,7 +163,7 @@ def default_money_style() -> str:
     style = cache.get(key)
     if style is None:
         settings = funding_settings(Site.objects.filter(is_default_site=True).first())
-        style = settings.money_style if settings else STYLE_AMOUNT_SYMBOL
+        style = settings.money_style if settings else DEFAULT_STYLE
         cache.set(key, style, conf.BAR_CACHE_SECONDS)
     return style
 
@@ -284,7 +284,7 @@ def cached_month_progress(*, campaign: Campaign, now: datetime) -> MonthProgress
     return progress
 
 
-def goal_bar_for(*, campaign: Campaign, now: datetime, style: str = STYLE_AMOUNT_SYMBOL) -> GoalBar:
+def goal_bar_for(*, campaign: Campaign, now: datetime, style: str = DEFAULT_STYLE) -> GoalBar:
     from babel.dates import format_date
 
     from masthead.funding.money import babel_locale
@@ -358,7 +358,7 @@ class AmountChoice:
     label: str
 
 
-def preset_choices(campaign: Campaign, *, style: str = STYLE_AMOUNT_SYMBOL) -> list[AmountChoice]:
+def preset_choices(campaign: Campaign, *, style: str = DEFAULT_STYLE) -> list[AmountChoice]:
     """The preset amounts the donate page offers, smallest first."""
     presets = campaign.presets_minor or [
         to_minor(amount, campaign.currency) for amount in conf.DEFAULT_PRESETS

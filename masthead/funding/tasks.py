@@ -9,7 +9,7 @@ from wagtail.models import Site
 
 from masthead.funding.donor_links import donor_manage_url
 from masthead.funding.models import LedgerEntry
-from masthead.funding.money import STYLE_AMOUNT_SYMBOL
+from masthead.funding.money import DEFAULT_STYLE
 from masthead.funding.selectors import funding_settings
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def donation_receipt_send(ledger_entry_id: int) -> bool:
     site_name = SiteIdentity.name_for(site)
     panel = funding_settings(site)
     context = {
-        "money_style": panel.money_style if panel else STYLE_AMOUNT_SYMBOL,
+        "money_style": panel.money_style if panel else DEFAULT_STYLE,
         "entry": entry,
         "donation": entry.donation,
         "donor": donor,

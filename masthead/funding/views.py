@@ -136,13 +136,15 @@ def _bounds(campaign, style) -> dict:
     """The amount limits and their messages, for the form's inline validation in the browser."""
     minimum = max(to_minor(conf.min_amount(), campaign.currency), 1)
     maximum = to_minor(conf.max_amount(), campaign.currency)
+    min_label = format_money(minimum, campaign.currency, style=style)
+    max_label = format_money(maximum, campaign.currency, style=style)
     return {
         "min": conf.min_amount(),
         "max": conf.max_amount(),
-        "too_small": AMOUNT_TOO_SMALL
-        % {"minimum": format_money(minimum, campaign.currency, style=style)},
-        "too_large": AMOUNT_TOO_LARGE
-        % {"maximum": format_money(maximum, campaign.currency, style=style)},
+        "min_label": min_label,
+        "max_label": max_label,
+        "too_small": AMOUNT_TOO_SMALL % {"minimum": min_label},
+        "too_large": AMOUNT_TOO_LARGE % {"maximum": max_label},
     }
 
 

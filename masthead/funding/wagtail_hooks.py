@@ -19,8 +19,8 @@ from masthead.funding.money import format_money
 
 
 class MoneyColumn(Column):
-    """An amount (a Money) in the site's money style, as the goal bar shows it: "2,500 $" or
-    "$2,500"."""
+    """An amount (a Money) in the site's money style, as the goal bar shows it: "$2,500" or
+    "2,500 $"."""
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)

@@ -75,7 +75,7 @@ def test_a_custom_amount_is_checked_in_the_browser_then_accepted(
     field.fill("0")
     page.get_by_role("button", name="Continue to secure payment").click()
     error = page.locator("#custom-amount-error")
-    assert "smallest gift we can take is 1" in error.inner_text()
+    assert "smallest gift we can take is $1." in error.inner_text()
     assert field.get_attribute("aria-invalid") == "true"
     page.screenshot(path=os.path.join(screenshot_dir, "funding-donate-error.png"))
     assert not donate_setup["stripe"].calls
@@ -132,7 +132,7 @@ def test_the_goal_bar_fits_desktop_and_phone(
     assert box["width"] <= width
     marks = page.locator(".support-box .goal-bar__mark")
     last = marks.last.bounding_box()
-    assert last["x"] + last["width"] <= box["x"] + box["width"] + 1  # "5,000 $" is not cut off
+    assert last["x"] + last["width"] <= box["x"] + box["width"] + 1  # "$5,000" is not cut off
     bar.screenshot(path=os.path.join(screenshot_dir, f"funding-bar-{width}.png"))
     context.close()
 

@@ -274,7 +274,7 @@ def test_admin_listings_show_amounts_in_the_sites_money_style(admin_client, camp
     from wagtail.models import Site
 
     from masthead.funding.models import FundingSettings
-    from masthead.funding.money import STYLE_LOCALE
+    from masthead.funding.money import STYLE_AMOUNT_SYMBOL
     from tests.factories import make_article
 
     make_manual_gift(campaign=campaign, amount_minor=250_050, article=make_article(title="Ferry"))
@@ -287,15 +287,15 @@ def test_admin_listings_show_amounts_in_the_sites_money_style(admin_client, camp
         page = BeautifulSoup(admin_client.get(url).content, "html.parser")
         return {plain(cell.get_text()) for cell in page.select("td")}
 
-    assert "2,500.50 $" in cells(pages[0])
+    assert "$2,500.50" in cells(pages[0])
     settings = FundingSettings.for_site(Site.objects.get(is_default_site=True))
-    settings.money_style = STYLE_LOCALE
+    settings.money_style = STYLE_AMOUNT_SYMBOL
     settings.save()
     donations, ledger, campaigns, reports = (cells(url) for url in pages)
-    assert "$2,500.50" in donations and "2,500.50 $" not in donations
-    assert "$2,500.50" in ledger and "2,500.50 $" not in ledger
-    assert "$5,000" in campaigns
-    assert "$2,500.50" in reports and "2,500.50 $" not in reports
+    assert "2,500.50 $" in donations and "$2,500.50" not in donations
+    assert "2,500.50 $" in ledger and "$2,500.50" not in ledger
+    assert "5,000 $" in campaigns
+    assert "2,500.50 $" in reports and "$2,500.50" not in reports
 
 
 def test_a_donation_inspected_edited_or_named_in_a_listing_reads_in_the_sites_money_style(
@@ -304,11 +304,11 @@ def test_a_donation_inspected_edited_or_named_in_a_listing_reads_in_the_sites_mo
     from wagtail.models import Site
 
     from masthead.funding.models import FundingSettings
-    from masthead.funding.money import STYLE_LOCALE
+    from masthead.funding.money import STYLE_AMOUNT_SYMBOL
 
     donation = make_manual_gift(campaign=campaign, amount_minor=250_050)
     settings = FundingSettings.for_site(Site.objects.get(is_default_site=True))
-    settings.money_style = STYLE_LOCALE
+    settings.money_style = STYLE_AMOUNT_SYMBOL
     settings.save()
 
     def text(url):
@@ -316,14 +316,14 @@ def test_a_donation_inspected_edited_or_named_in_a_listing_reads_in_the_sites_mo
 
     inspect = text(reverse("funding_donation:inspect", args=[donation.pk]))
     edit = text(reverse("funding_donation:edit", args=[donation.pk]))
-    assert "$2,500.50" in inspect and "2,500.50 $" not in inspect
-    assert "$2,500.50 · One-time" in edit and "2,500.50 $" not in edit
+    assert "2,500.50 $" in inspect and "$2,500.50" not in inspect
+    assert "2,500.50 $ · One-time" in edit and "$2,500.50" not in edit
     # The listing names each row (its menu's label) by the donation's str.
     listing = BeautifulSoup(
         admin_client.get(reverse("funding_donation:index")).content, "html.parser"
     )
     menus = [plain(menu["aria-label"]) for menu in listing.select('[aria-label^="More options"]')]
-    assert menus == ["More options for '$2,500.50 one-time (Completed)'"]
+    assert menus == ["More options for '2,500.50 $ one-time (Completed)'"]
 
 
 @pytest.mark.parametrize("listing", ["funding_donation:index", "funding_ledger:index"])
@@ -495,7 +495,7 @@ def test_the_dashboard_shows_this_months_goal_bar_to_fundraisers(django_user_mod
     html = fundraiser.get("/admin/").content.decode()
     panel = html[html.index('id="reader-funding-section"') :].replace("\xa0", " ")
     assert "Keep us independent" in panel
-    assert "350 $</strong> raised of 5,000 $ (7%)" in panel
+    assert "$350</strong> raised of $5,000 (7%)" in panel
     assert reverse("funding_reports") in panel
 
 

@@ -11,7 +11,7 @@ from wagtail.models import Site
 
 from masthead.funding import services
 from masthead.funding.models import FundingSettings
-from masthead.funding.money import STYLE_LOCALE
+from masthead.funding.money import STYLE_AMOUNT_SYMBOL
 from tests.factories import make_article, make_home
 from tests.funding import stripe_events as se
 from tests.funding.factories import make_manual_gift, plain
@@ -33,8 +33,8 @@ def test_the_bar_shows_month_marks_raised_amount_and_a_filled_track(campaign):
     make_manual_gift(campaign=campaign, amount_minor=10_000, received_at=NOV)
     bar = render_bar()
     assert plain(bar.select_one(".goal-bar__month").text) == "November 2026"
-    assert [plain(li.text) for li in bar.select(".goal-bar__mark")] == ["0 $", "2,500 $", "5,000 $"]
-    assert plain(bar.select_one(".goal-bar__amount").text) == "100 $"
+    assert [plain(li.text) for li in bar.select(".goal-bar__mark")] == ["$0", "$2,500", "$5,000"]
+    assert plain(bar.select_one(".goal-bar__amount").text) == "$100"
     assert bar.select_one(".goal-bar__fill")["style"] == "width: 2.00%"
 
 
@@ -44,7 +44,7 @@ def test_the_bar_is_an_accessible_progressbar_with_a_text_equivalent(campaign):
     assert track["aria-valuemin"] == "0"
     assert track["aria-valuemax"] == "5000"
     assert track["aria-valuenow"] == "100"
-    assert plain(track["aria-valuetext"]) == "100 $ raised of the 5,000 $ goal for November 2026"
+    assert plain(track["aria-valuetext"]) == "$100 raised of the $5,000 goal for November 2026"
     assert track["aria-label"] == "Raised in November 2026"
 
 
@@ -61,32 +61,33 @@ def test_the_bar_follows_the_locale_and_the_sites_money_style(campaign):
         bar = render_bar()
     assert plain(bar.select_one(".goal-bar__month").text) == "November 2026"
     assert plain(bar.select_one(".goal-bar__amount").text) == "2.500,50 $"
+    assert plain(render_bar().select_one(".goal-bar__amount").text) == "$2,500.50"
     settings = FundingSettings.for_site(Site.objects.get(is_default_site=True))
-    settings.money_style = STYLE_LOCALE
+    settings.money_style = STYLE_AMOUNT_SYMBOL
     settings.save()  # a settings change invalidates the cached bar after commit
     from masthead.funding.services import funding_caches_invalidate
 
     funding_caches_invalidate()
     bar = render_bar()
-    assert [plain(li.text) for li in bar.select(".goal-bar__mark")] == ["$0", "$2,500", "$5,000"]
-    assert plain(bar.select_one(".goal-bar__amount").text) == "$2,500.50"
+    assert [plain(li.text) for li in bar.select(".goal-bar__mark")] == ["0 $", "2,500 $", "5,000 $"]
+    assert plain(bar.select_one(".goal-bar__amount").text) == "2,500.50 $"
 
 
 def test_at_the_months_turn_the_bar_starts_again_from_zero(campaign):
     make_manual_gift(campaign=campaign, amount_minor=10_000, received_at=NOV)
-    assert plain(render_bar().select_one(".goal-bar__amount").text) == "100 $"
+    assert plain(render_bar().select_one(".goal-bar__amount").text) == "$100"
     december = render_bar(datetime(2026, 12, 1, 0, 5, tzinfo=UTC))
     assert plain(december.select_one(".goal-bar__month").text) == "December 2026"
-    assert plain(december.select_one(".goal-bar__amount").text) == "0 $"
+    assert plain(december.select_one(".goal-bar__amount").text) == "$0"
 
 
 def test_a_month_that_opens_with_a_refund_shows_nothing_raised_not_a_negative_amount(campaign):
     gift = make_manual_gift(campaign=campaign, amount_minor=10_000, received_at=NOV)
     services.donation_reverse_manual(donation=gift, now=datetime(2026, 12, 1, 9, tzinfo=UTC))
     december = render_bar(datetime(2026, 12, 2, tzinfo=UTC))
-    assert plain(december.select_one(".goal-bar__amount").text) == "0 $"
+    assert plain(december.select_one(".goal-bar__amount").text) == "$0"
     track = december.select_one('[role="progressbar"]')
-    assert plain(track["aria-valuetext"]) == "0 $ raised of the 5,000 $ goal for December 2026"
+    assert plain(track["aria-valuetext"]) == "$0 raised of the $5,000 goal for December 2026"
     assert december.select_one(".goal-bar__fill")["style"] == "width: 0.00%"
 
 
@@ -139,13 +140,13 @@ def test_a_signed_payment_moves_the_bar_on_the_article_page_at_once(client, camp
         page = BeautifulSoup(client.get(article.url).content, "html.parser")
         return plain(page.select_one(".goal-bar__amount").text)
 
-    assert amount() == "0 $"
+    assert amount() == "$0"
     session = se.checkout_session(campaign="campaign", amount=4200, article=article.pk)
     se.post_event(client, se.event("checkout.session.completed", session))
-    assert amount() == "42 $"
+    assert amount() == "$42"
     refund = se.charge(payment_intent=session["payment_intent"], amount=4200, amount_refunded=4200)
     se.post_event(client, se.event("charge.refunded", refund))
-    assert amount() == "0 $"
+    assert amount() == "$0"
 
 
 def test_the_home_page_block_shows_the_bar(client, campaign):

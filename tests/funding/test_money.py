@@ -9,6 +9,7 @@ from masthead.funding.money import (
     AMOUNT_TOO_LONG,
     MAX_AMOUNT_CHARS,
     NOT_A_NUMBER,
+    STYLE_AMOUNT_SYMBOL,
     STYLE_LOCALE,
     MoneyError,
     format_money,
@@ -66,14 +67,26 @@ def test_an_unknown_currency_is_refused_and_the_known_ones_are_named():
 NBSP = "\u00a0"
 
 
-def test_the_default_style_is_the_model_pages_amount_then_symbol():
+def test_amounts_read_as_the_sites_language_writes_them_by_default():
+    """The default was "2,500 $" whatever the language: no US reader writes a dollar amount so."""
     with translation.override("en-us"):
-        assert format_money(250_000, "USD") == f"2,500{NBSP}$"  # never wraps before the symbol
-        assert plain(format_money(0, "USD")) == "0 $"
-        assert plain(format_money(500_000, "USD")) == "5,000 $"
-        assert plain(format_money(10_050, "USD")) == "100.50 $"
-        assert plain(format_money(500_000, "EUR")) == "5,000 €"
-        assert plain(format_money(5000, "JPY")) == "5,000 ¥"
+        assert format_money(250_000, "USD") == "$2,500"
+        assert format_money(0, "USD") == "$0"
+        assert format_money(10_050, "USD") == "$100.50"
+        assert format_money(500_000, "EUR") == "€5,000"
+        assert format_money(5000, "JPY") == "¥5,000"
+    with translation.override("de"):
+        assert format_money(250_000, "EUR") == f"2.500{NBSP}€"
+    with translation.override("fr"):
+        assert plain(format_money(250_050, "EUR")) == "2 500,50 €"
+
+
+def test_the_amount_then_symbol_style_stays_for_sites_that_choose_it():
+    with translation.override("en-us"):
+        style = STYLE_AMOUNT_SYMBOL
+        assert format_money(250_000, "USD", style=style) == f"2,500{NBSP}$"  # never wraps
+        assert plain(format_money(10_050, "USD", style=style)) == "100.50 $"
+        assert plain(format_money(5000, "JPY", style=style)) == "5,000 ¥"
 
 
 def test_the_locale_style_follows_cldr():
@@ -82,6 +95,6 @@ def test_the_locale_style_follows_cldr():
         assert format_money(1_250, "USD", style=STYLE_LOCALE) == "$12.50"
     with translation.override("de"):
         assert format_money(250_000, "EUR", style=STYLE_LOCALE) == f"2.500{NBSP}€"
-        assert plain(format_money(250_000, "USD")) == "2.500 $"  # German grouping, same style
+        assert plain(format_money(250_000, "USD", style=STYLE_AMOUNT_SYMBOL)) == "2.500 $"
     with translation.override("fr"):
         assert plain(format_money(250_000, "EUR", style=STYLE_LOCALE)) == "2 500 €"

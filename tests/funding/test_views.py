@@ -149,12 +149,12 @@ def test_without_javascript_an_amount_typed_beside_the_checked_preset_is_the_one
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"amount": "other", "custom_amount": "0"}, "The smallest gift we can take is 1 $"),
+        ({"amount": "other", "custom_amount": "0"}, "The smallest gift we can take is $1"),
         ({"amount": "other", "custom_amount": "-5"}, AMOUNT_NOT_POSITIVE),
-        ({"amount": "other", "custom_amount": "0.5"}, "The smallest gift we can take is 1 $"),
+        ({"amount": "other", "custom_amount": "0.5"}, "The smallest gift we can take is $1"),
         (
             {"amount": "other", "custom_amount": "10001"},
-            "Gifts above 10,000 $ cannot be made online",
+            "Gifts above $10,000 cannot be made online",
         ),
         ({"amount": "other", "custom_amount": "lots"}, NOT_A_NUMBER),
         ({"amount": "other", "custom_amount": "1e3"}, NOT_A_NUMBER),
@@ -190,7 +190,7 @@ def test_the_amount_bounds_come_from_settings(client, campaign, fake_stripe, set
     response = client.post(
         "/donate/", {"frequency": "one_time", "amount": "other", "custom_amount": "150"}
     )
-    assert "Gifts above 100 $" in plain(response.content.decode())
+    assert "Gifts above $100" in plain(response.content.decode())
 
 
 def test_without_stripe_keys_the_page_says_payments_are_off(
@@ -263,7 +263,7 @@ def test_the_receipt_links_to_a_page_where_the_donor_stops_the_monthly_gift(
     assert page.status_code == 200
     assert page["Referrer-Policy"] == "no-referrer"
     text = plain(page.content.decode())
-    assert "mo@example.com" in text and "10 $ monthly" in text
+    assert "mo@example.com" in text and "$10 monthly" in text
     form = soup(page).select_one("form.donor-gift__cancel")
 
     response = client.post(form["action"], follow=True)
@@ -328,3 +328,37 @@ def test_one_network_cannot_start_checkouts_without_end(campaign, fake_stripe):
     assert Donation.objects.count() == CHECKOUTS_PER_NETWORK_PER_HOUR
     # Readers elsewhere still give.
     assert Client(REMOTE_ADDR="203.0.113.8").post("/donate/", gift).status_code == 302
+
+
+def test_the_donate_page_names_amounts_as_the_sites_language_writes_them(client, campaign):
+    """Presets, the bar and the limits read "$25", "from $1 to $10,000", not "25 $" and
+    "from 1 to 10000 USD"."""
+    page = soup(client.get("/donate/"))
+    presets = [plain(label.get_text()) for label in page.select(".amounts__option span")]
+    assert presets[:2] == ["$5", "$10"]
+    assert plain(page.select_one(".goal-bar__of").get_text()) == "raised of $5,000"
+    custom = plain(page.select_one('label[for="id_custom_amount"]').get_text(" "))
+    assert custom == "Other amount (from $1 to $10,000)"
+
+
+def test_without_javascript_a_refused_amount_is_worded_in_the_sites_money_style(
+    client, campaign, fake_stripe
+):
+    """The browser's check said "1 $" on a site that chose that style, the server's "$1"."""
+    from wagtail.models import Site
+
+    from masthead.funding.models import FundingSettings
+    from masthead.funding.money import STYLE_AMOUNT_SYMBOL
+
+    settings = FundingSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.money_style = STYLE_AMOUNT_SYMBOL
+    settings.save()
+
+    response = client.post(
+        "/donate/", {"frequency": "one_time", "amount": "other", "custom_amount": "0.5"}
+    )
+    form = soup(response).select_one("form.donate-form")
+    assert plain(form["data-too-small"]) == "The smallest gift we can take is 1 $."
+    assert "The smallest gift we can take is 1 $." in plain(response.content.decode())
+    custom = plain(soup(response).select_one('label[for="id_custom_amount"]').get_text(" "))
+    assert custom == "Other amount (from 1 $ to 10,000 $)"

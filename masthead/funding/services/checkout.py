@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from masthead.funding import conf, gateway
 from masthead.funding.models import Campaign, Donation, Donor
 from masthead.funding.money import MoneyError, exponent, format_money, to_minor
+from masthead.funding.selectors import current_money_style
 from masthead.funding.services.ledger import AMOUNT_NOT_POSITIVE, CURRENCY_MISMATCH
 
 logger = logging.getLogger(__name__)
@@ -27,12 +28,13 @@ def amount_check(*, campaign: Campaign, amount_minor: int) -> None:
     maximum = to_minor(conf.max_amount(), campaign.currency)
     if amount_minor <= 0:
         raise MoneyError(AMOUNT_NOT_POSITIVE)
+    # In the site's money style, as the donate page's own checks in the browser word it.
     if amount_minor < max(minimum, 1):
-        raise MoneyError(
-            AMOUNT_TOO_SMALL % {"minimum": format_money(max(minimum, 1), campaign.currency)}
-        )
+        limit = format_money(max(minimum, 1), campaign.currency, style=current_money_style())
+        raise MoneyError(AMOUNT_TOO_SMALL % {"minimum": limit})
     if amount_minor > maximum:
-        raise MoneyError(AMOUNT_TOO_LARGE % {"maximum": format_money(maximum, campaign.currency)})
+        limit = format_money(maximum, campaign.currency, style=current_money_style())
+        raise MoneyError(AMOUNT_TOO_LARGE % {"maximum": limit})
 
 
 def checkout_params(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from masthead.funding import selectors
-from masthead.funding.money import STYLE_AMOUNT_SYMBOL, MoneyError, format_money
+from masthead.funding.money import DEFAULT_STYLE, MoneyError, format_money
 
 register = template.Library()
 
@@ -52,7 +52,7 @@ def support_us(context, page=None, placement="body"):
 def money(context, amount_minor, currency):
     """An amount in minor units, formatted for the active locale and the site's money style."""
     panel = context.get("funding_panel")
-    style = panel.money_style if panel else context.get("money_style", STYLE_AMOUNT_SYMBOL)
+    style = panel.money_style if panel else context.get("money_style", DEFAULT_STYLE)
     try:
         return format_money(int(amount_minor), currency, style=style)
     except (MoneyError, TypeError, ValueError):
