@@ -290,6 +290,23 @@ def test_search_finds_an_article_by_a_word_of_its_body(client, newsroom):
     assert "1 result for" in html
 
 
+@pytest.mark.parametrize("query", ["departures", "Harbourside", "Sundays"])
+def test_search_finds_the_words_of_an_articles_table(client, newsroom, query):
+    make_article(
+        section=newsroom["world"],
+        title="Bus timetable",
+        body=[
+            (
+                "table",
+                "<table><tr><th>Departures</th><th>Harbourside</th></tr>"
+                "<tr><td>Sundays</td><td>09:00</td></tr></table>",
+            )
+        ],
+    )
+    html = client.get("/search/", {"q": query}).content.decode()
+    assert "Bus timetable" in html
+
+
 @pytest.mark.parametrize("query", ["ferries", "timetables", "islander", "welcoming"])
 def test_search_finds_other_forms_of_a_word(client, newsroom, query):
     # "Ferry service extended": "Islanders welcomed the winter timetable."
