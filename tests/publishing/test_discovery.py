@@ -433,3 +433,25 @@ def test_a_search_matching_very_many_articles_lists_the_newest_first_and_says_so
     html = client.get("/search/", {"q": "transport"}).content.decode()
     assert "2 results for" in html and "the newest come first" in html
     assert html.index("Ferry service extended") < html.index("Council election results")
+
+
+def canonical_of(html: str) -> str:
+    return re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
+
+
+def test_a_listings_later_pages_are_each_their_own_canonical_page(client, newsroom):
+    """Page 2 of a section named page 1 as its canonical address, telling search engines to
+    drop it, and the older articles only it links to with it."""
+    from masthead.publishing import selectors
+
+    world = newsroom["world"]
+    for number in range(selectors.ARTICLES_PER_PAGE + 1):
+        make_article(section=world, title=f"Filler {number}", tags=["transport"])
+
+    assert canonical_of(client.get("/world/").content.decode()).endswith("/world/")
+    assert canonical_of(client.get("/world/?page=2").content.decode()).endswith("/world/?page=2")
+    tag = client.get("/tags/transport/", {"page": "2", "ref": "sidebar"}).content.decode()
+    assert canonical_of(tag) == "http://testserver/tags/transport/?page=2"  # no stray ?ref=
+    assert canonical_of(client.get("/tags/transport/?ref=x").content.decode()) == (
+        "http://testserver/tags/transport/"
+    )
