@@ -455,3 +455,26 @@ def test_a_listings_later_pages_are_each_their_own_canonical_page(client, newsro
     assert canonical_of(client.get("/tags/transport/?ref=x").content.decode()) == (
         "http://testserver/tags/transport/"
     )
+
+
+def test_the_front_page_sections_and_authors_describe_themselves_to_search_engines(
+    client, newsroom
+):
+    """Their link previews had a description, but search results had none to show."""
+    from bs4 import BeautifulSoup
+
+    world = newsroom["world"]
+    ada = newsroom["ada"]
+    ada.bio = "<p>Ada covers the <b>harbour</b> &amp; the council.</p>"
+    ada.save_revision().publish()
+
+    def description(url):
+        page = BeautifulSoup(client.get(url).content, "html.parser")
+        return page.select_one('meta[name="description"]')["content"]
+
+    assert description(world.url) == "World news"
+    assert description(ada.url) == "Ada covers the harbour & the council."
+    home = newsroom["home"]
+    home.tagline = "News from the harbour, every day"
+    home.save_revision().publish()
+    assert description("/") == "News from the harbour, every day"
