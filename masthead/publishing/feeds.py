@@ -1,9 +1,11 @@
 """RSS 2.0 and Atom feeds for the whole site and for each section."""
 
+import logging
+import mimetypes
 import uuid
 
 from django.contrib.syndication.views import Feed
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from wagtail.models import Site
 
@@ -12,6 +14,11 @@ from masthead.publishing.models import SiteIdentity
 from masthead.templatetags.masthead_tags import xml_text
 
 FEED_LENGTH = 30
+# The featured image's size that feed readers get: the link previews' one, made ahead by the
+# worker (publishing.renditions).
+FEED_IMAGE = "fill-1200x630"
+
+logger = logging.getLogger(__name__)
 
 
 def article_guid(article) -> str:
@@ -73,6 +80,21 @@ class SiteFeed(Feed):
 
     def item_author_name(self, article):
         return xml_text(", ".join(author.name for author in article.authors))
+
+    def item_enclosures(self, article):
+        """The featured image, which feed readers show beside the headline (RSS <enclosure>,
+        Atom rel="enclosure"); none if its file cannot be read."""
+        if article.featured_image is None:
+            return []
+        rendition = article.featured_image.get_rendition(FEED_IMAGE)
+        try:
+            length = rendition.file.size
+        except OSError:
+            logger.warning("Feed image of article %s cannot be read", article.pk, exc_info=True)
+            return []
+        mime_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
+        url = self.request.build_absolute_uri(rendition.url)
+        return [Enclosure(url, str(length), mime_type)]
 
     def item_categories(self, article):
         return [xml_text(tag.name) for tag in article.tags.all()]

@@ -478,3 +478,26 @@ def test_the_front_page_sections_and_authors_describe_themselves_to_search_engin
     home.tagline = "News from the harbour, every day"
     home.save_revision().publish()
     assert description("/") == "News from the harbour, every day"
+
+
+def test_feed_readers_get_each_articles_featured_image(client, newsroom):
+    """Feeds named no picture, so feed readers showed bare headlines."""
+    rss = ET.fromstring(client.get("/feed/").content).find("channel")
+    items = {item.findtext("title"): item for item in rss.findall("item")}
+    enclosure = items["Ferry service extended"].find("enclosure")
+    assert enclosure.get("type") == "image/jpeg"
+    assert re.fullmatch(
+        r"http://testserver/media/images/.+\.fill-1200x630\.jpg", enclosure.get("url")
+    )
+    picture = client.get(enclosure.get("url").removeprefix("http://testserver"))
+    assert int(enclosure.get("length")) == len(b"".join(picture.streaming_content)) > 0
+    assert items["New telescope opens"].find("enclosure") is None  # it has no featured image
+
+    atom = ET.fromstring(client.get("/feed/atom/").content)
+    entry = next(
+        entry
+        for entry in atom.findall(f"{ATOM}entry")
+        if entry.findtext(f"{ATOM}title") == "Ferry service extended"
+    )
+    link = entry.find(f'{ATOM}link[@rel="enclosure"]')
+    assert link.get("href") == enclosure.get("url") and link.get("type") == "image/jpeg"
