@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminPageChooser
 
 from masthead.funding import selectors
 from masthead.funding.models import Campaign, Donation
@@ -150,6 +151,8 @@ class ManualDonationForm(WagtailAdminModelForm):
     class Meta:
         model = Donation
         fields = ["campaign", "method", "frequency", "public_name", "article", "note"]
+        # A drop-down would list every article of the site, drafts included, on every visit.
+        widgets = {"article": AdminPageChooser(target_models=["publishing.ArticlePage"])}
 
 
 class DonationEditForm(WagtailAdminModelForm):

@@ -602,3 +602,30 @@ def test_a_campaign_created_by_mistake_can_still_be_deleted(admin_client, campai
     assert delete_url in admin_client.get(reverse("funding_campaign:index")).content.decode()
     assert admin_client.post(delete_url).status_code == 302
     assert not Campaign.objects.filter(pk=mistake.pk).exists()
+
+
+def test_the_article_a_manual_gift_came_from_is_chosen_not_picked_from_every_article(
+    admin_client, campaign
+):
+    """The form listed every article, drafts included, in one drop-down: a site with 20,000
+    articles sent them all with each "Record a donation" page."""
+    from tests.factories import make_article
+
+    articles = [make_article(title=f"Harbour story {number}") for number in range(12)]
+    page = admin_client.get(reverse("funding_donation:add")).content.decode()
+    assert "Harbour story" not in page
+    assert "Choose a page" in page or "Choose article" in page  # Wagtail's page chooser
+
+    response = admin_client.post(
+        reverse("funding_donation:add"),
+        {
+            "campaign": campaign.pk,
+            "method": "cash",
+            "frequency": "one_time",
+            "amount": "20",
+            "received_at": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"),
+            "article": articles[3].pk,
+        },
+    )
+    assert response.status_code == 302
+    assert Donation.objects.get().article_id == articles[3].pk
