@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.utils.html import strip_tags
 
 WHITESPACE = re.compile(r"\s+")
+TAG = re.compile(r"<[^>]*>")
 FEEDBACK_SPAN = re.compile(r"<span[^>]*\bdata-feedback\b[^>]*>(.*?)</span>", re.S | re.I)
 QUOTE_MAX_LENGTH = 1000
 CONTEXT_LENGTH = 48
@@ -23,6 +24,9 @@ def _block_texts(article):
             yield block.value.source
         elif block.block_type == "pull_quote":
             yield html.escape(block.value["quote"])
+        elif block.block_type == "table":
+            # Each cell's text apart, as a selection across cells reads ("07:00 07:40").
+            yield TAG.sub(" ", str(block.value))
 
 
 def article_text(article) -> str:

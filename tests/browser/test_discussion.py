@@ -1092,3 +1092,44 @@ def test_right_to_left_comments_read_right_to_left(live_server, page, article, s
     page.get_by_label("Edit your comment").wait_for()
     assert direction(".comment__editor textarea") == "rtl"
     page.screenshot(path=os.path.join(screenshot_dir, "comment-rtl.png"), full_page=True)
+
+
+def test_a_reader_comments_on_a_passage_of_a_table(live_server, page, screenshot_dir):
+    """Text selected in a table was offered "Comment", then refused as a passage the article
+    does not have."""
+    make_home()
+    make_section(title="World")
+    article = make_article(
+        title="Ferry fares",
+        body=[
+            ("paragraph", RichText("<p>The new fares start in June.</p>")),
+            (
+                "table",
+                "<table><tr><th>Ticket</th><th>Price</th></tr>"
+                "<tr><td>Island residents travel free on weekdays</td><td>£0</td></tr></table>",
+            ),
+        ],
+    )
+    page.goto(live_server.url + article.url)
+    page.evaluate("""() => {
+        const cell = document.querySelector('.body-table td');
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const selection = document.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+    }""")
+    page.locator(".selection-comment").wait_for(state="visible")
+    assert page.evaluate(
+        "document.querySelector('.selection-comment').closest('table') === null"
+    )  # not dropped between the table's cells
+    page.click(".selection-comment")
+    fill_guest(page, "Only on weekdays?")
+    page.click("#comment-form button[type=submit]")
+    page.locator(".comment", has_text="Only on weekdays?").wait_for()
+    comment = Comment.objects.get(body="Only on weekdays?")
+    assert comment.anchor.quote == "Island residents travel free on weekdays"
+    page.reload()
+    expect(page.locator(".body-table mark.passage")).to_have_text(
+        "Island residents travel free on weekdays"
+    )

@@ -1050,7 +1050,8 @@
         };
         // Right after the selected passage in the page's order, so that Tab reaches it next.
         var end = range.endContainer.nodeType === 1 ? range.endContainer : range.endContainer.parentElement;
-        var block = end.closest("p, li, blockquote, h2, h3, h4, figure") || end;
+        // A table's own cells cannot hold a button: it goes after the table.
+        var block = end.closest(".body-table, p, li, blockquote, h2, h3, h4, figure") || end;
         if (block.nextSibling !== selectButton) block.after(selectButton);
         selectButton.hidden = false;
         var rect = range.getBoundingClientRect();
