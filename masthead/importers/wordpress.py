@@ -287,16 +287,19 @@ class Picture:
 @dataclass
 class Body:
     """The body as blocks; ("image", Picture), ("gallery", [Picture]), ("paragraph", html),
-    ("video", {"url", "caption"}), ("pull_quote", {"quote", "attribution"}), ("table", html)."""
+    ("video", {"url", "caption"}), ("pull_quote", {"quote", "attribution"}), ("table", html).
+    `dropped_shortcodes` names the shortcodes left out, whose content (a plugin's table, form,
+    slider…) is not in the export: editors must re-create it."""
 
     blocks: list[tuple[str, object]] = field(default_factory=list)
+    dropped_shortcodes: set[str] = field(default_factory=set)
 
 
 def read_body(content: str) -> Body:
     """A post's HTML as the blocks of an article body."""
-    markup = _autop(_expand_shortcodes(content))
-    soup = BeautifulSoup(markup, "html.parser")
     body = Body()
+    markup = _autop(_expand_shortcodes(content, dropped=body.dropped_shortcodes))
+    soup = BeautifulSoup(markup, "html.parser")
     run: list[str] = []
 
     def flush():
@@ -463,8 +466,9 @@ def clean_rich_text(markup: str) -> str:
     return "".join(parts)
 
 
-def _expand_shortcodes(content: str) -> str:
-    """The classic editor's shortcodes as HTML the body reader understands."""
+def _expand_shortcodes(content: str, *, dropped: set[str]) -> str:
+    """The classic editor's shortcodes as HTML the body reader understands; the names of those
+    left out are added to `dropped`."""
 
     def caption(match):
         inner = match.group(2)
@@ -498,6 +502,7 @@ def _expand_shortcodes(content: str) -> str:
             url = values.get("src") or values.get("url") or attributes.strip().split(" ")[0]
             return _embed_figure(url)
         if closing or values or name in closed or name in CORE_SHORTCODES:
+            dropped.add(name)
             return ""  # see SHORTCODE
         return match.group(0)
 

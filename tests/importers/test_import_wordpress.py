@@ -587,3 +587,25 @@ def test_an_imported_table_is_a_table_on_the_article_page(uploads):
     assert "<th>Fare</th><th>Price</th>" in table
     assert "<td><i>Children</i></td>" in table or "<td><em>Children</em></td>" in table
     assert "Adults: £3" not in page
+
+
+@pytest.mark.django_db
+def test_the_import_names_the_plugin_shortcodes_it_left_out_and_the_posts_that_had_them(uploads):
+    """A TablePress table ([table id=3 /]) is not in a WordPress export: it vanished from its
+    article without a word, and editors learnt of it from readers."""
+    export = EXPORT.read_text().replace(
+        "<p>The first crossing moves to <em>six o'clock</em>.</p>",
+        "<p>The first crossing moves to <em>six o'clock</em>.</p>\n\n[table id=3 /]\n\n"
+        '[contact-form-7 id="12" title="Tips"]',
+    )
+    path = uploads.parent / "export.xml"
+    path.write_text(export)
+    out = StringIO()
+
+    call_command("import-wordpress", str(path), "--no-comments", stdout=out)
+
+    output = out.getvalue()
+    assert "[table] left out of 1 posts (“Ferry timetable: what changes in June”)" in output
+    assert "[contact-form-7] left out of 2 posts" in output  # the council's post had one too
+    assert "re-create it in the article" in output
+    assert read_body("He wrote [sic].").dropped_shortcodes == set()

@@ -119,6 +119,15 @@ class Command(ImportCommand):
                     "open to every reader: give it a password under Privacy in its Status panel in the admin."
                 )
             )
+        for name, titles in sorted(report.shortcodes_dropped.items()):
+            shown = ", ".join(f"“{title}”" for title in titles[:3])
+            more = f" and {len(titles) - 3} more" if len(titles) > 3 else ""
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  [{name}] left out of {len(titles)} posts ({shown}{more}): a plugin's "
+                    "shortcode, whose content is not in the export; re-create it in the article."
+                )
+            )
         if report.images_missing:
             where = "in --media" if media else "(no --media folder given)"
             self.stdout.write(
