@@ -124,8 +124,9 @@ class Command(ImportCommand):
             more = f" and {len(titles) - 3} more" if len(titles) > 3 else ""
             self.stdout.write(
                 self.style.WARNING(
-                    f"  [{name}] left out of {len(titles)} posts ({shown}{more}): a plugin's "
-                    "shortcode, whose content is not in the export; re-create it in the article."
+                    f"  [{name}] left out of {len(titles)} posts ({shown}{more}): what it showed "
+                    "(a plugin's table or form, an audio player…) did not come in; re-create it "
+                    "in the article."
                 )
             )
         if report.images_missing:
