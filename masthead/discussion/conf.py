@@ -44,6 +44,10 @@ FEATURED_COMMENTS_SHOWN = 10
 # The most replies a page of the thread shows below one top-level comment, the earliest first;
 # "Show more replies" leads to the whole thread ("view all"), which shows every one.
 REPLIES_SHOWN = 10
+# The most comments a page of the whole thread ("view all") shows: whole conversations one after
+# another in the reader's order, each with every reply, and a link to the next page. A conversation
+# longer than that goes on over the next pages (its top-level comment repeated at their top).
+VIEW_ALL_PAGE_COMMENTS = 200
 # The most comments on one passage its panel lists, the newest first (with their replies); the
 # panel says when a passage has more, and links to the whole thread.
 PASSAGE_PANEL_COMMENTS = 100

@@ -242,5 +242,7 @@ def test_a_page_shows_the_first_replies_of_a_long_conversation_and_links_to_the_
 
     # A link to the fourth answer (from an e-mail, say) opens the whole thread at it.
     location = selectors.comment_location(replies[3], sort=SortOrder.NEWEST, per_page=20)
-    assert location.endswith(f"?comments=all&comments_sort=newest#comment-{replies[3].pk}")
+    assert "?comments=all&comments_sort=newest&comments_after=" in location
+    assert location.endswith(f"#comment-{replies[3].pk}")
+    assert "Answer number 3" in client.get(location.split("#")[0]).content.decode()
     assert "?" not in selectors.comment_location(replies[2], sort=SortOrder.NEWEST, per_page=20)

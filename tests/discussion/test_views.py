@@ -182,6 +182,106 @@ def test_load_more_link_and_view_all_without_javascript(client, article, post):
     assert all(f"Number {n:02d}" in everything for n in range(23))
 
 
+def import_thread(article, shape, *, start=None):
+    """Comments written through the importer (no moderation: quick for long threads). `shape`
+    lists each comment's parent as an index into the list so far, or None for a top-level one."""
+    from django.utils import timezone
+
+    from masthead.discussion.services.importing import ImportItem, comments_import
+
+    start = start or timezone.now() - timedelta(days=1)
+    items = [
+        ImportItem(
+            n + 1,
+            str(n + 1),
+            None if parent is None else str(parent + 1),
+            f"Reader {n}",
+            "",
+            start + timedelta(seconds=n),
+            f"Comment number {n}.",
+            0,
+        )
+        for n, parent in enumerate(shape)
+    ]
+    comments_import(article=article, items=items)
+    return {c.import_id: c for c in Comment.objects.filter(article=article)}
+
+
+def whole_thread_pages(client, url):
+    """The pages of the whole thread, following "Next page of all comments" from `url`: for
+    each, the ids of the comments shown and the page's HTML."""
+    pages = []
+    while url:
+        html = client.get(url).content.decode()
+        pages.append(([int(pk) for pk in re.findall(r'data-comment-id="(\d+)"', html)], html))
+        found = re.search(r'rel="next"\s+href="([^"]+)"', html)
+        url = (
+            url.split("?")[0] + found.group(1).replace("&amp;", "&").split("#")[0] if found else ""
+        )
+    return pages
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "most_voted"])
+def test_view_all_shows_the_whole_thread_in_pages_of_bounded_size(
+    client, article, monkeypatch, sort
+):
+    from masthead.discussion import conf, selectors
+
+    monkeypatch.setattr(conf, "VIEW_ALL_PAGE_COMMENTS", 6)
+    # Three short conversations, one of 13 replies (a chain and branches), two more short ones.
+    shape = [None, 0, None, 2, 3, None]
+    long_root = len(shape)
+    shape += [None, long_root, long_root + 1, long_root + 2, long_root + 1, long_root]
+    shape += [long_root + 3, long_root + 4, long_root + 6, long_root + 7, long_root + 8]
+    shape += [long_root + 9, long_root + 10, long_root]
+    shape += [None, len(shape), None]
+    comments = import_thread(article, shape)
+    pages = whole_thread_pages(client, article.url + f"?comments=all&comments_sort={sort}")
+
+    shown = [pk for ids, _ in pages for pk in ids]
+    assert sorted(set(shown)) == sorted(c.pk for c in comments.values())
+    assert all(len(ids) <= 6 for ids, _ in pages)
+    long_conversation = comments[str(long_root + 1)]
+    repeated = {pk for pk in shown if shown.count(pk) > 1}
+    assert repeated == {long_conversation.pk}  # at the top of each page it goes on over
+    # A reply whose comment is on an earlier page says whom it answers.
+    continued = [html for ids, html in pages if ids[0] == long_conversation.pk][1]
+    assert "in reply to" in continued
+
+    # A link to the conversation's last reply (from an e-mail) opens a page that shows it.
+    last = comments[str(len(shape) - 3)]
+    location = selectors.comment_location(last, sort=sort, per_page=20)
+    assert "comments=all" in location
+    assert f'id="comment-{last.pk}"' in client.get(location.split("#")[0]).content.decode()
+
+
+def test_view_all_of_a_long_thread_is_a_page_of_it_in_the_same_queries(
+    client, article, monkeypatch, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.discussion import conf
+
+    monkeypatch.setattr(conf, "VIEW_ALL_PAGE_COMMENTS", 50)
+    url = article.url + "?comments=all&comments_sort=oldest"
+    import_thread(article, [None, 0, 1, None, 3])
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    # 600 more comments: conversations of 1 to 40 replies, in chains and branches.
+    shape, n = [], 5
+    while len(shape) < 600:
+        root = n + len(shape)
+        shape.append(None)
+        for k in range(len(shape) % 40):
+            shape.append(root + (k // 2))
+    import_thread(article, shape, start=Comment.objects.latest("created").created)
+    with django_assert_max_num_queries(len(small)):
+        html = client.get(url).content.decode()
+    assert len(re.findall(r'data-comment-id="', html)) <= 50
+    assert "Next page of all comments" in html
+
+
 def test_thread_fragment_for_load_more(client, article, post):
     for n in range(22):
         post(f"Item {n}")

@@ -50,6 +50,9 @@ class ThreadPage:
     my_votes: dict = field(default_factory=dict)
     # The article's featured comments, when asked for (featured_comments).
     featured: list = field(default_factory=list)
+    # A page of the whole thread ("view all") that stops inside a conversation: the next page
+    # starts at its top-level comment again and goes on after this reply (see encode_cursor).
+    next_replies_after: str | None = None
 
 
 def thread_stats(article_id: int) -> ThreadStats:
@@ -175,13 +178,26 @@ def _after_cursor(comments, cursor: str, sort: str):
 
 
 def is_linked_thread_place(
-    article_id: int, *, sort: str, cursor: str | None, snapshot: int | None
+    article_id: int,
+    *,
+    sort: str,
+    cursor: str | None,
+    snapshot: int | None,
+    replies_after: str | None = None,
 ) -> bool:
     """Whether the thread's own links name this place in it: a cursor at one of the article's
-    top-level comments ("load more"), or one step beside it (comment_location), and a snapshot
-    that is one of its comments. The page cache stores only such places: any other value would
-    fill an entry of its own. At most two queries, none without a cursor or a snapshot."""
+    top-level comments ("load more"), or one step beside it (comment_location), a reply of the
+    whole thread's page to go on after, and a snapshot that is one of its comments. The page
+    cache stores only such places: any other value would fill an entry of its own. At most
+    three queries, none without a cursor, a reply or a snapshot."""
     comments = Comment.objects.filter(article_id=article_id)
+    if replies_after:
+        decoded = _decode_cursor(replies_after, SortOrder.OLDEST)
+        if decoded is None:
+            return False
+        _, created, pk = decoded
+        if not comments.filter(parent__isnull=False, created=created, pk=pk).exists():
+            return False
     if cursor:
         decoded = _decode_cursor(cursor, sort if sort in ORDERINGS else SortOrder.NEWEST)
         if decoded is None:
@@ -229,10 +245,23 @@ def comment_location(comment: Comment, *, sort: str, per_page: int) -> str:
     """
     if sort not in ORDERINGS:
         sort = SortOrder.NEWEST
-    if comment.root_id and _place_in_conversation(comment) >= conf.REPLIES_SHOWN:
-        # Past the replies a page of the thread shows: the whole thread shows it.
-        everything = urlencode({"comments": "all", "comments_sort": sort})
-        return f"{comment.article.url}?{everything}#comment-{comment.pk}"
+    place = _place_in_conversation(comment) if comment.root_id else 0
+    if place >= conf.REPLIES_SHOWN:
+        # Past the replies a page of the thread shows: the page of the whole thread that starts
+        # at its conversation shows it, or one of the pages that conversation goes on over.
+        root = Comment.objects.only("pk", "created", "score").get(pk=comment.root_id)
+        everything = {
+            "comments": "all",
+            "comments_sort": sort,
+            "comments_after": cursor_ahead_of(root, sort),
+        }
+        per_page = conf.VIEW_ALL_PAGE_COMMENTS - 1  # replies below the repeated root
+        if place >= per_page:
+            last_before = _conversation_replies(comment.root_id, reader=None)[
+                place // per_page * per_page - 1
+            ]
+            everything["comments_replies_after"] = encode_cursor(last_before, SortOrder.OLDEST)
+        return f"{comment.article.url}?{urlencode(everything)}#comment-{comment.pk}"
     ahead = (
         top_level_comments(comment.article_id, reader=None, sort=sort)
         .filter(
@@ -253,13 +282,20 @@ def comment_location(comment: Comment, *, sort: str, per_page: int) -> str:
     )
     path = comment.article.url
     if root["ahead"] >= per_page:
-        # The cursor just ahead of the root, so that the page starts with it: ids are compared
-        # after the creation time, descending except for the oldest-first order.
-        step = -1 if sort == SortOrder.OLDEST else 1
-        ahead_of_root = Comment(pk=root["pk"] + step, created=root["created"], score=root["score"])
-        cursor = encode_cursor(ahead_of_root, sort)
+        ahead_of_root = Comment(pk=root["pk"], created=root["created"], score=root["score"])
+        cursor = cursor_ahead_of(ahead_of_root, sort)
         path += "?" + urlencode({"comments_sort": sort, "comments_after": cursor})
     return f"{path}#comment-{comment.pk}"
+
+
+def cursor_ahead_of(comment: Comment, sort: str) -> str:
+    """The cursor just ahead of a top-level comment, so that a page continued after it starts
+    with that comment: ids are compared after the creation time (and the score), descending
+    except for the oldest-first order."""
+    step = -1 if sort == SortOrder.OLDEST else 1
+    return encode_cursor(
+        Comment(pk=comment.pk + step, created=comment.created, score=comment.score), sort
+    )
 
 
 def _place_in_conversation(reply: Comment) -> int:
@@ -282,12 +318,17 @@ def thread_page(
     cursor: str | None = None,
     snapshot: int | None = None,
     view_all: bool = False,
+    replies_after: str | None = None,
     max_depth: int = 5,
     with_featured: bool = False,
     replies_shown: int | None = None,
 ) -> ThreadPage:
     """A page of top-level comments with their replies: all of them, or with `replies_shown`
-    (unless `view_all`) the earliest that many below each, the rest counted in `more_replies`.
+    the earliest that many below each, the rest counted in `more_replies`.
+
+    `view_all` asks for a page of the whole thread instead (see _whole_thread_page): whole
+    conversations up to conf.VIEW_ALL_PAGE_COMMENTS comments, `replies_after` going on inside
+    the first one where the page before stopped.
 
     Pages are fixed against a snapshot (the newest comment id when the reader first loaded the
     thread), so comments arriving meanwhile neither repeat nor push others to the next page;
@@ -300,9 +341,18 @@ def thread_page(
     snapshot = snapshot or stats.latest_comment_id or None
     top = top_level_comments(article.pk, reader=reader, sort=sort, snapshot=snapshot)
     page = max(1, page)
+    next_cursor = next_replies_after = None
     if view_all:
-        top_level = list(top)
-        has_more = False
+        if cursor:
+            continued = _after_cursor(top, cursor, sort)
+            top = continued if continued is not None else top
+        top_level, more_after = _whole_thread_page(
+            top, reader=reader, replies_after=replies_after, max_depth=max_depth
+        )
+        has_more = more_after is not None
+        if isinstance(more_after, Comment):  # stopped inside the last conversation shown
+            next_cursor = cursor_ahead_of(top_level[-1], sort)
+            next_replies_after = encode_cursor(more_after, SortOrder.OLDEST)
     else:
         if cursor:
             continued = _after_cursor(top, cursor, sort)
@@ -313,13 +363,14 @@ def thread_page(
         top_level = list(top[start : start + per_page + 1])
         has_more = len(top_level) > per_page
         top_level = top_level[:per_page]
-
-    _attach_replies(
-        top_level,
-        reader=reader,
-        max_depth=max_depth,
-        per_conversation=None if view_all else replies_shown,
-    )
+        _attach_replies(
+            top_level, reader=reader, max_depth=max_depth, per_conversation=replies_shown
+        )
+    if has_more and top_level and next_cursor is None:
+        next_cursor = encode_cursor(top_level[-1], sort)
+    for comment in top_level:
+        if getattr(comment, "more_replies", 0):
+            comment.whole_thread_cursor = cursor_ahead_of(comment, sort)
     mark_edited_passages(article, top_level)
     my_votes = reader_votes(top_level, reader)
     pages = max(1, math.ceil(stats.top_level_count / per_page)) if per_page else 1
@@ -331,12 +382,93 @@ def thread_page(
         page=page,
         pages=pages,
         has_more=has_more,
-        next_cursor=encode_cursor(top_level[-1], sort) if has_more and top_level else None,
+        next_cursor=next_cursor,
         snapshot=snapshot or 0,
         version=stats.version,
         my_votes=my_votes,
         featured=featured_comments(article.pk) if with_featured and stats.featured_count else [],
+        next_replies_after=next_replies_after,
     )
+
+
+def _whole_thread_page(top, *, reader: Reader | None, replies_after: str | None, max_depth: int):
+    """A page of the whole thread ("view all"): the top-level comments of `top` in order, each
+    with every reply, as long as the page holds at most conf.VIEW_ALL_PAGE_COMMENTS comments
+    (the first conversation always shows, cut there when it is longer). Three queries whatever
+    the thread's size: the top-level comments, their replies counted, the replies shown.
+
+    `replies_after` (a reply's cursor) goes on inside the first conversation after that reply;
+    a reply answering one on an earlier page hangs below the top-level comment, saying whom it
+    answers. Returns the comments and where the next page starts: None at the thread's end,
+    True at the next top-level comment, or the last reply shown when the page stops inside the
+    last conversation.
+    """
+    budget = max(2, conf.VIEW_ALL_PAGE_COMMENTS)
+    roots = list(top[: budget + 1])
+    if not roots:
+        return [], None
+    counts = dict(
+        _conversation_replies([root.pk for root in roots], reader=reader)
+        .order_by()
+        .values("root_id")
+        .annotate(count=Count("id"))
+        .values_list("root_id", "count")
+    )
+    after = _decode_cursor(replies_after, SortOrder.OLDEST) if replies_after else None
+    room, shown, first_part, stopped_at = budget, [], None, None
+    for root in roots:
+        if not shown and (after is not None or 1 + counts.get(root.pk, 0) > room):
+            first_part = _conversation_replies(root.pk, reader=reader)
+            if after is not None:
+                _, created, pk = after
+                first_part = first_part.filter(
+                    _sorted_after(SortOrder.OLDEST, score=None, created=created, pk=pk)
+                )
+            first_part = list(first_part.select_related("replied_to", "anchor", "parent")[:room])
+            shown.append(root)
+            if len(first_part) > room - 1:
+                first_part = first_part[: room - 1]
+                stopped_at = first_part[-1] if first_part else None
+                break
+            room -= 1 + len(first_part)
+            continue
+        if shown and 1 + counts.get(root.pk, 0) > room:
+            break
+        shown.append(root)
+        room -= 1 + counts.get(root.pk, 0)
+        if room <= 0:
+            break
+    whole = [root.pk for root in shown[1 if first_part is not None else 0 :]]
+    replies = [*(first_part or []), *(replies_in(whole, reader=reader) if whole else [])]
+    _hang_whole_conversations(shown, replies, max_depth=max_depth)
+    if stopped_at is not None:
+        return shown, stopped_at
+    return shown, (True if len(roots) > len(shown) else None)
+
+
+def _conversation_replies(root_ids, *, reader: Reader | None):
+    """The replies of these conversations (or this one) that may show, in time order."""
+    if isinstance(root_ids, int):
+        root_ids = [root_ids]
+    shown = visible_to(reader) | Q(status=CommentStatus.REMOVED)
+    return Comment.objects.filter(shown, root_id__in=root_ids).order_by("created", "id")
+
+
+def _hang_whole_conversations(top_level: list, replies: list, *, max_depth: int) -> None:
+    """Hang replies below what they answer; one whose comment is on an earlier page (a
+    conversation gone on from there) hangs below its top-level comment, naming whom it answers."""
+    on_page = {comment.pk for comment in top_level} | {reply.pk for reply in replies}
+    children: dict[int, list] = {}
+    for reply in replies:
+        parent_id = reply.parent_id
+        if parent_id not in on_page:
+            if reply.replied_to_id is None:
+                reply.answers_elsewhere = reply.parent
+            parent_id = reply.root_id
+        children.setdefault(parent_id, []).append(reply)
+    for comment in top_level:
+        hang_replies(comment, children, max_depth=max_depth)
+        comment.more_replies = 0
 
 
 def featured_comments(article_id: int, *, limit: int = conf.FEATURED_COMMENTS_SHOWN) -> list:

@@ -51,6 +51,7 @@ def comment_section(context, article):
         "cursor": request.GET.get("comments_after") or None,
         "snapshot": _int_or_none(request.GET.get("comments_snapshot")),
         "view_all": request.GET.get("comments") == "all",
+        "replies_after": request.GET.get("comments_replies_after") or None,
     }
     notes = comment_notes(request)
     thread_html, thread = _thread_html(
@@ -69,7 +70,11 @@ def comment_section(context, article):
     if parent_id:
         replying_to = selectors.reply_target(article, parent_id)
     if (reply_to and replying_to is None) or not selectors.is_linked_thread_place(
-        article.pk, sort=view["sort"], cursor=view["cursor"], snapshot=view["snapshot"]
+        article.pk,
+        sort=view["sort"],
+        cursor=view["cursor"],
+        snapshot=view["snapshot"],
+        replies_after=view["replies_after"],
     ):
         do_not_store(request)  # shown all the same, but no link of ours leads here
     if not form.is_bound and not request.user.is_authenticated:
@@ -123,7 +128,9 @@ def _held_until_confirmed(user, article) -> bool:
     )
 
 
-def _thread_html(request, article, *, reader, options, notes, sort, cursor, snapshot, view_all):
+def _thread_html(
+    request, article, *, reader, options, notes, sort, cursor, snapshot, view_all, replies_after
+):
     thread = selectors.thread_page(
         article,
         reader=reader,
@@ -132,6 +139,7 @@ def _thread_html(request, article, *, reader, options, notes, sort, cursor, snap
         cursor=cursor,
         snapshot=snapshot,
         view_all=view_all,
+        replies_after=replies_after if view_all else None,
         max_depth=options.max_depth,
         with_featured=True,
         replies_shown=conf.REPLIES_SHOWN,

@@ -36,6 +36,7 @@ class ThreadFragment:
         "after": selectors.COMMENT_CURSOR,
         "snapshot": selectors.COMMENT_ID,
         "all": "1",
+        "replies_after": selectors.COMMENT_CURSOR,
         "anchor": selectors.COMMENT_ID,
     }
 
@@ -64,6 +65,8 @@ def _thread_fragment(request, article_id):
     sort = request.GET.get("sort") or chosen_sort(request, options)
     anchor_id = parse_id(request.GET.get("anchor"))
     cursor, snapshot = request.GET.get("after") or None, parse_id(request.GET.get("snapshot"))
+    view_all = request.GET.get("all") == "1"
+    replies_after = (request.GET.get("replies_after") or None) if view_all else None
     if anchor_id:
         page = selectors.passage_comments(
             article, anchor_id=anchor_id, reader=reader, max_depth=options.max_depth
@@ -76,12 +79,13 @@ def _thread_fragment(request, article_id):
             per_page=options.page_size,
             cursor=cursor,
             snapshot=snapshot,
-            view_all=request.GET.get("all") == "1",
+            view_all=view_all,
+            replies_after=replies_after,
             max_depth=options.max_depth,
             replies_shown=conf.REPLIES_SHOWN,
         )
     if (anchor_id and not page.comments) or not selectors.is_linked_thread_place(
-        article.pk, sort=sort, cursor=cursor, snapshot=snapshot
+        article.pk, sort=sort, cursor=cursor, snapshot=snapshot, replies_after=replies_after
     ):
         do_not_store(request)  # answered all the same, but no link or script of ours asks this
     # The CSRF marker stays in: the page cache fills it in for each response.
@@ -89,6 +93,8 @@ def _thread_fragment(request, article_id):
     response["X-Comment-Count"] = str(page.count)
     response["X-Next-Cursor"] = page.next_cursor or ""
     response["X-Snapshot"] = str(page.snapshot)
+    if page.next_replies_after:
+        response["X-Next-Replies-After"] = page.next_replies_after
     if anchor_id and page.has_more:
         # The panel lists a passage's newest comments only: it says so, and links to the thread.
         response["X-Passage-Limit"] = str(conf.PASSAGE_PANEL_COMMENTS)

@@ -303,7 +303,8 @@ class ArticlePage(CachedPageMixin, Page):
     page_cache_personal_cookies = (discussion_conf.READER_COOKIE,)
     page_cache_personal_view = "masthead.discussion.selectors.has_own_view"
     # The comment section's links without JavaScript: sort, "view all", "Reply" and "load more"
-    # (a thread position: the last top-level comment shown, and the newest when the reader came).
+    # (a thread position: the last top-level comment shown, and the newest when the reader came;
+    # on a page of the whole thread, the reply a long conversation goes on after).
     # The section stores a reply target or position only if it names this thread's comments.
     page_cache_query = {
         "comments_sort": "|".join(SortOrder.values),
@@ -311,6 +312,7 @@ class ArticlePage(CachedPageMixin, Page):
         "reply_to": COMMENT_ID,
         "comments_after": COMMENT_CURSOR,
         "comments_snapshot": COMMENT_ID,
+        "comments_replies_after": COMMENT_CURSOR,
     }
     # The comment order a reader chose last time.
     page_cache_cookies = {discussion_conf.SORT_COOKIE: "|".join(SortOrder.values)}
