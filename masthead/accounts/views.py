@@ -48,7 +48,9 @@ def _profile_page(request, *, status: int = 200, email_error: str = "", **forms)
         "email_form": forms.get("email_form") or EmailForm(request=request),
         "delete_form": forms.get("delete_form") or DeleteAccountForm(request=request),
         "comments": comments.get_page(request.GET.get("page")),
-        "followed": discussion_selectors.account_subscriptions(user, now=timezone.now()),
+        "followed": discussion_selectors.account_subscriptions_page(
+            user, now=timezone.now(), page_number=request.GET.get("following")
+        ),
         "may_delete": services.is_deletable_by_its_reader(user),
         "editors_deleted_in_admin": services.EDITORS_DELETED_IN_ADMIN,
         "awaiting_moderation": discussion_selectors.OWN_UNPUBLISHED,
@@ -184,9 +186,7 @@ def email_change_confirm(request, token):
         "account": user,
         "email": user.email,
         "done": True,
-        "follows_discussions": bool(
-            discussion_selectors.account_subscriptions(user, now=timezone.now())
-        ),
+        "follows_discussions": discussion_selectors.account_follows_any(user, now=timezone.now()),
     }
     return render(request, "accounts/email_confirm.html", context)
 

@@ -453,6 +453,46 @@ def test_the_reader_sees_and_stops_the_discussions_they_follow(
     assert "will get no more e-mail about" in text_of(signed_in.get("/accounts/"))
 
 
+def test_the_discussions_followed_come_a_page_at_a_time_in_the_same_queries(
+    signed_in, rosa, monkeypatch, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.discussion.selectors import accounts
+
+    monkeypatch.setattr(accounts, "FOLLOWED_PER_PAGE", 3)
+    make_home()
+    section = make_section(title="World")
+    articles = [make_article(section=section, title=f"Story number {n}") for n in range(9)]
+
+    def follow(some):
+        for article in some:
+            for kind in ("all", "replies"):  # one row for both kinds
+                Subscription.objects.create(
+                    article=article,
+                    email=rosa.email,
+                    kind=kind,
+                    user=rosa,
+                    confirmed=timezone.now(),
+                )
+
+    follow(articles[:4])
+    with CaptureQueriesContext(connection) as few:
+        first = text_of(signed_in.get("/accounts/"))
+    assert [f"Story number {n}" in first for n in range(4)] == [False, True, True, True]
+    assert 'href="?following=2#following"' in first and "Page 1 of 2 (4 discussions)" in first
+
+    follow(articles[4:])
+    with django_assert_max_num_queries(len(few)):
+        first = text_of(signed_in.get("/accounts/"))
+    assert [f"Story number {n}" in first for n in (8, 7, 6, 5)] == [True, True, True, False]
+    assert first.count("New follow-up comments and New replies to your comments") == 3
+    last = text_of(signed_in.get("/accounts/?following=3"))
+    assert "Story number 2" in last and "Story number 0" in last and "Story number 3" not in last
+    assert "Page 3 of 3 (9 discussions)" in last
+
+
 def test_nobody_stops_another_accounts_subscription(signed_in, article, django_user_model):
     kit = django_user_model.objects.create_user("kit", "kit@example.org", "pw-kit-horse")
     kits = Subscription.objects.create(article=article, email=kit.email, kind="all", user=kit)

@@ -5,7 +5,9 @@ from masthead.discussion.selectors.accounts import (
     account_authorship,
     account_comments,
     account_follows,
+    account_follows_any,
     account_subscriptions,
+    account_subscriptions_page,
 )
 from masthead.discussion.selectors.articles import (
     MAX_ID,
@@ -54,7 +56,9 @@ __all__ = [
     "account_authorship",
     "account_comments",
     "account_follows",
+    "account_follows_any",
     "account_subscriptions",
+    "account_subscriptions_page",
     "comment_answers",
     "comment_counts",
     "comment_is_public",

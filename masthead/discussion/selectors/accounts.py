@@ -4,7 +4,8 @@ follow."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Max, Q
 
 from masthead.discussion import conf
 from masthead.discussion.models import (
@@ -14,6 +15,9 @@ from masthead.discussion.models import (
     SubscriptionKind,
 )
 from masthead.discussion.selectors.threads import OWN_UNPUBLISHED
+
+# Discussions the account page lists at a time.
+FOLLOWED_PER_PAGE = 50
 
 
 def account_comments(user):
@@ -71,15 +75,56 @@ def account_authorship(user) -> Authorship:
     )
 
 
-def account_subscriptions(user, *, now: datetime) -> list[FollowedDiscussion]:
+def _followed(user, *, now: datetime):
+    """The account's active subscriptions, and those whose confirmation link still works."""
+    still_confirmable = now - timedelta(days=conf.SUBSCRIPTION_CONFIRM_DAYS)
+    return Subscription.objects.filter(user=user, unsubscribed__isnull=True).filter(
+        Q(confirmed__isnull=False) | Q(created__gte=still_confirmable)
+    )
+
+
+def account_follows_any(user, *, now: datetime) -> bool:
+    """Whether the account follows any discussion (account_subscriptions would list one)."""
+    return _followed(user, now=now).exists()
+
+
+def account_subscriptions_page(
+    user, *, now: datetime, page_number, per_page: int | None = None
+) -> Page:
+    """A page of account_subscriptions' rows: the page's articles and addresses are chosen in
+    the database (newest subscription first), and only their subscriptions read, so an account
+    following thousands of discussions costs the same few queries. A page number past the end
+    gives the last page."""
+    pairs = (
+        _followed(user, now=now)
+        .order_by()
+        .values("article_id", "email")
+        .annotate(newest=Max("created"), newest_id=Max("id"))
+        .order_by("-newest", "-newest_id")
+    )
+    page = Paginator(pairs, per_page or FOLLOWED_PER_PAGE).get_page(page_number)
+    on_page = list(page.object_list)
+    wanted = {(pair["article_id"], pair["email"]) for pair in on_page}
+    rows = account_subscriptions(
+        user,
+        now=now,
+        subscriptions=_followed(user, now=now).filter(
+            article_id__in={article_id for article_id, _ in wanted},
+            email__in={email for _, email in wanted},
+        ),
+    )
+    page.object_list = [row for row in rows if (row.article.pk, row.email) in wanted]
+    return page
+
+
+def account_subscriptions(user, *, now: datetime, subscriptions=None) -> list[FollowedDiscussion]:
     """What the account asked to be notified of, newest first, one row per article and address
     (one e-mail and one link serve both kinds): active subscriptions, and those whose
-    confirmation link still works."""
-    still_confirmable = now - timedelta(days=conf.SUBSCRIPTION_CONFIRM_DAYS)
+    confirmation link still works (or those of `subscriptions`, some of them)."""
+    if subscriptions is None:
+        subscriptions = _followed(user, now=now)
     subscriptions = (
-        Subscription.objects.filter(user=user, unsubscribed__isnull=True)
-        .filter(Q(confirmed__isnull=False) | Q(created__gte=still_confirmable))
-        .select_related("article")
+        subscriptions.select_related("article")
         .only(
             "pk",
             "email",
