@@ -166,6 +166,46 @@ def test_sitemap_lists_every_live_article(client, newsroom):
         assert "http://testserver" + article.url in urls
 
 
+def test_a_big_sites_sitemap_is_an_index_of_pages_that_each_read_a_few(
+    client, newsroom, monkeypatch, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.publishing.sitemaps import PublicPagesSitemap
+
+    monkeypatch.setattr(PublicPagesSitemap, "limit", 3)
+
+    def sitemap_pages():
+        cache.clear()
+        index = ET.fromstring(client.get("/sitemap.xml").content)
+        assert index.tag == f"{SITEMAP}sitemapindex"
+        pages = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+        assert pages[0] == "http://testserver/sitemap.xml?p=1"
+        return [
+            [loc.text for loc in ET.fromstring(client.get(page).content).iter(f"{SITEMAP}loc")]
+            for page in pages
+        ]
+
+    pages = sitemap_pages()
+    assert all(len(urls) <= 3 for urls in pages)
+    listed = [url for urls in pages for url in urls]
+    assert len(listed) == len(set(listed))
+    for article in newsroom["articles"].values():
+        assert "http://testserver" + article.url in listed
+    with CaptureQueriesContext(connection) as few:
+        cache.clear()
+        assert client.get("/sitemap.xml?p=2").content.count(b"<loc>") == 3
+    few_count = len(few)  # before the next request resets the log
+    for number in range(6):
+        make_article(title=f"Storm update {number}")
+    assert len(sitemap_pages()) > len(pages)
+    with django_assert_max_num_queries(few_count):
+        cache.clear()
+        assert client.get("/sitemap.xml?p=2").content.count(b"<loc>") == 3
+
+
 def test_the_sitemap_comes_from_the_cache_until_something_is_published(client, newsroom):
     from django.db import connection
     from django.test import Client
