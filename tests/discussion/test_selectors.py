@@ -246,3 +246,26 @@ def test_a_page_shows_the_first_replies_of_a_long_conversation_and_links_to_the_
     assert location.endswith(f"#comment-{replies[3].pk}")
     assert "Answer number 3" in client.get(location.split("#")[0]).content.decode()
     assert "?" not in selectors.comment_location(replies[2], sort=SortOrder.NEWEST, per_page=20)
+
+
+@pytest.mark.parametrize("per_conversation", [None, 10])
+def test_a_page_of_a_thread_reads_its_conversations_not_every_published_comment_of_the_site(
+    article, post, database_vendor, per_conversation
+):
+    from django.db import connection
+
+    from masthead.discussion.selectors import threads
+
+    if database_vendor != "sqlite":
+        pytest.skip("SQLite's plan without statistics; PostgreSQL's planner has its own")
+    top = post("Where does the bridge money come from?")
+    post("From the harbour fund.", parent_id=top.pk)
+    # A page's twenty conversations (the others have no replies yet).
+    page = [top.pk, *(post(f"Comment {n}").pk for n in range(19))]
+    replies = threads.replies_in(page, reader=None, per_conversation=per_conversation)
+    sql, params = replies.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "root_id" in plan and "comment_status_time" not in plan
+    assert [reply.body for reply in replies] == ["From the harbour fund."]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.dateparse import parse_datetime
@@ -101,12 +101,28 @@ def comment_counts(article_ids) -> dict[int, int]:
 OWN_UNPUBLISHED = (CommentStatus.PENDING, CommentStatus.SPAM)
 
 
-def visible_to(reader: Reader | None) -> Q:
-    """Published comments, and the reader's own comments awaiting moderation."""
-    visible = Q(status=CommentStatus.PUBLISHED)
+def visible_to(reader: Reader | None, *, status: str = "status") -> Q:
+    """Published comments, and the reader's own comments awaiting moderation (`status`: the
+    field or alias holding the comment's status)."""
+    visible = Q(**{status: CommentStatus.PUBLISHED})
     if reader is not None:
-        visible |= Q(status__in=OWN_UNPUBLISHED, reader_key=reader.key, deleted__isnull=True)
+        visible |= Q(
+            **{f"{status}__in": OWN_UNPUBLISHED}, reader_key=reader.key, deleted__isnull=True
+        )
     return visible
+
+
+def in_conversations(root_ids, *, reader: Reader | None):
+    """The replies of these conversations that may show (removed and deleted ones too, as
+    placeholders), in no order. The status is compared as "COALESCE(status, '')", which no index
+    serves: SQLite, without statistics, would otherwise read every published comment of the
+    site by the status index (2.5 ms per page of a thread on 5,400 comments, growing with the
+    site) instead of the conversations' own by root (0.4 ms)."""
+    comments = Comment.objects.alias(unindexed_status=Coalesce("status", Value("")))
+    shown = visible_to(reader, status="unindexed_status") | Q(
+        unindexed_status=CommentStatus.REMOVED
+    )
+    return comments.filter(shown, root_id__in=root_ids)
 
 
 def _with_visible_children(reader) -> Q:
@@ -450,8 +466,7 @@ def _conversation_replies(root_ids, *, reader: Reader | None):
     """The replies of these conversations (or this one) that may show, in time order."""
     if isinstance(root_ids, int):
         root_ids = [root_ids]
-    shown = visible_to(reader) | Q(status=CommentStatus.REMOVED)
-    return Comment.objects.filter(shown, root_id__in=root_ids).order_by("created", "id")
+    return in_conversations(root_ids, reader=reader).order_by("created", "id")
 
 
 def _hang_whole_conversations(top_level: list, replies: list, *, max_depth: int) -> None:
@@ -511,8 +526,7 @@ def replies_in(root_ids, *, reader: Reader | None, per_conversation: int | None 
     placeholders for the replies below them), in time order: one query. With `per_conversation`,
     the earliest that many of each conversation (a reply is never earlier than what it answers,
     so those that show hang together), each with `in_conversation`, how many there are in all."""
-    shown = visible_to(reader) | Q(status=CommentStatus.REMOVED)
-    replies = Comment.objects.filter(shown, root_id__in=root_ids)
+    replies = in_conversations(root_ids, reader=reader)
     if per_conversation is not None:
         conversation = {"partition_by": [F("root_id")]}
         replies = replies.annotate(
