@@ -151,3 +151,25 @@ def test_the_decisions_log_lists_a_lift_once_among_the_decisions_of_its_time(pos
     kinds = [[type(entry).__name__ for entry in entries] for entries in pages]
     assert kinds == [["Decision"], ["Decision"], ["BanLifted", "Decision"]]
     assert pages[2][0].ban.lifted_by == moderator and pages[2][0].ban.target == "x@example.com"
+
+
+@pytest.mark.parametrize("queue", ["reported", "pending", "spam"])
+def test_a_queue_reads_its_own_comments_not_every_comment_of_the_site(post, queue, database_vendor):
+    from django.db import connection
+
+    from masthead.moderation.models import Report
+
+    if database_vendor != "sqlite":
+        pytest.skip("SQLite's plan without statistics; PostgreSQL's planner has its own")
+    reported = post("Buy followers at cheap-likes dot com")
+    Report.objects.create(comment=reported, reason="spam", reader_key="g-reader-one")
+    listed = selectors.queue_comments(queue=queue)
+    plans = []
+    for query in (listed, listed.order_by().values("pk")):  # the page, and its count
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+    assert not any("SCAN discussion_comment" in plan for plan in plans), plans
+    if queue == "reported":
+        assert [comment.pk for comment in listed] == [reported.pk]
