@@ -61,6 +61,23 @@ def test_tag_page_lists_tagged_articles_and_unknown_tag_is_404(client, newsroom)
     assert client.get("/tags/no-such-tag/").status_code == 404
 
 
+def test_a_tag_page_costs_no_more_queries_than_a_section_page(client, newsroom):
+    # It used to build the front page too (lead story, latest articles, every section's
+    # newest: a query over every live article) and then show only the tag's list.
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for url in ("/world/", "/tags/transport/"):
+        client.get(url)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[url] = len(queries)
+    assert counts["/tags/transport/"] <= counts["/world/"] + 1  # the tag itself
+
+
 def test_a_tag_with_accented_or_non_latin_letters_has_its_page(client, newsroom):
     article = make_article(section=newsroom["world"], title="Harbour café", tags=["Café", "日本"])
     links = BeautifulSoup(client.get(article.url).content, "html.parser").select(

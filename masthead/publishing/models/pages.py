@@ -96,7 +96,10 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
         from masthead.publishing import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.front_page(home=self, page_number=request.GET.get("page")))
+        route = getattr(request, "routable_resolver_match", None)
+        if route is None or route.url_name == "front":
+            # Not for a tag page, which lists its own articles in place of these.
+            context.update(selectors.front_page(home=self, page_number=request.GET.get("page")))
         return context
 
     @path("")
