@@ -137,6 +137,42 @@ def test_the_goal_bar_fits_desktop_and_phone(
     context.close()
 
 
+CONTRAST = """(element, pseudo) => {
+  const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const luminance = (text) => {
+    const [r, g, b] = rgb(text).map((c) => {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ground = (node) => {
+    for (; node; node = node.parentElement) {
+      const colour = getComputedStyle(node).backgroundColor;
+      if (!colour.startsWith("rgba(0, 0, 0, 0)")) return colour;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const style = getComputedStyle(element, pseudo);
+  const line = pseudo ? style.borderLeftColor : style.boxShadow;
+  const [a, b] = [luminance(line), luminance(ground(element.parentElement))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def test_the_goal_bars_outline_and_scale_ticks_stand_out_from_the_page(
+    live_server, page, donate_setup
+):
+    """WCAG 1.4.11: the graphic's parts a reader needs differ from what surrounds them by 3:1
+    (the empty track was 1.26:1 and the ticks 1.43:1)."""
+    for url in ("/donate/", donate_setup["article"].url):
+        page.goto(live_server.url + url)
+        track = page.locator(".goal-bar__track").first
+        tick = page.locator(".goal-bar__mark").nth(1)
+        assert track.evaluate(CONTRAST, None) >= 3
+        assert tick.evaluate(CONTRAST, "::before") >= 3
+
+
 def test_copy_buttons_show_only_where_the_script_runs(
     live_server, page, page_without_js, donate_setup
 ):
