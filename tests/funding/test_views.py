@@ -185,6 +185,20 @@ def test_bad_amounts_are_refused_with_a_clear_message_and_the_form_kept(
     assert Donation.objects.count() == 0
 
 
+def test_every_refused_field_says_why_beside_it(client, campaign, fake_stripe):
+    """A gift that is neither one-time nor monthly, or a name over 80 characters (sent by a
+    script, or a browser that ignores maxlength), came back as the same form without a word."""
+    for data, field in (
+        ({"frequency": "weekly", "amount": "25"}, "frequency"),
+        ({"frequency": "one_time", "amount": "25", "public_name": "R" * 81}, "public_name"),
+    ):
+        response = client.post("/donate/", data)
+        assert response.status_code == 200
+        errors = [plain(p.get_text()) for p in soup(response).select(".field-error")]
+        assert any(errors), (field, errors)
+    fake_stripe.v1.checkout.sessions.create.assert_not_called()
+
+
 def test_the_amount_bounds_come_from_settings(client, campaign, fake_stripe, settings):
     settings.FUNDING_MAX_AMOUNT = 100
     response = client.post(
