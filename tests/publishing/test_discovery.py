@@ -321,6 +321,29 @@ def test_article_has_open_graph_twitter_and_canonical(client, newsroom):
     assert '<meta name="twitter:card" content="summary_large_image">' in html
 
 
+def test_a_shared_articles_picture_is_described_to_people_who_cannot_see_it(client, newsroom):
+    """Link previews named the picture only when it had alt text: its caption does as well."""
+    article = newsroom["articles"]["ferry"]
+    for description, caption, said in (
+        ("Ferry at the quay", "The new timetable starts in May", "Ferry at the quay"),
+        ("", "The new timetable starts in May", "The new timetable starts in May"),
+    ):
+        article.featured_image = make_image(description=description, caption=caption)
+        article.save_revision().publish()
+        html = client.get(article.url).content.decode()
+        assert f'<meta property="og:image:alt" content="{said}">' in html
+        assert f'<meta name="twitter:image:alt" content="{said}">' in html
+
+
+def test_the_search_pages_own_search_form_has_a_name_of_its_own(client, newsroom):
+    """Two search landmarks, one of them unnamed, left screen readers guessing which is which."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get("/search/", {"q": "ferry"}).content, "html.parser")
+    names = [form.get("aria-label") for form in page.select('[role="search"]')]
+    assert len(names) == 2 and all(names) and len(set(names)) == 2
+
+
 def test_search_finds_an_article_by_a_word_of_its_body(client, newsroom):
     response = client.get("/search/", {"q": "nebulae"})
     html = response.content.decode()
