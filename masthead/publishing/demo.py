@@ -12,7 +12,7 @@ from wagtail.models import Site
 from wagtail.rich_text import RichText
 
 from masthead.publishing import demo_content as content
-from masthead.publishing.demo_images import paint_portrait, paint_scene, to_jpeg
+from masthead.publishing.demo_images import paint_portrait, paint_scene, paint_wordmark, to_jpeg
 from masthead.publishing.models import (
     ArticlePage,
     ArticlePageAuthor,
@@ -46,6 +46,17 @@ def demo_image(
     return image
 
 
+def demo_logo(name: str) -> CreditedImage:
+    title = f"{name} logo"
+    existing = CreditedImage.objects.filter(title=title).first()
+    if existing:
+        return existing
+    image = CreditedImage(title=title, description=name)
+    image.file = ImageFile(io.BytesIO(paint_wordmark(name)), name="demo-logo.png")
+    image.save()
+    return image
+
+
 @transaction.atomic
 def load(stdout=None, *, now=None) -> dict:
     """Create the demo site; returns counts of what was created this time."""
@@ -60,6 +71,9 @@ def load(stdout=None, *, now=None) -> dict:
             content.SITE["about"],
         )
         identity.save()
+    if identity.publisher_logo_id is None:
+        identity.publisher_logo = demo_logo(identity.name)
+        identity.save(update_fields=["publisher_logo"])
 
     sections = {}
     for title, slug, description in content.SECTIONS:

@@ -383,6 +383,8 @@ def news_article_schema(article: ArticlePage, request) -> dict:
             publisher["logo"] = {
                 "@type": "ImageObject",
                 "url": request.build_absolute_uri(logo.url),
+                "width": logo.width,
+                "height": logo.height,
             }
         schema["publisher"] = publisher
     return schema

@@ -1,3 +1,6 @@
+import json
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -32,7 +35,16 @@ def test_demo_content_is_a_credible_site_and_loading_it_again_changes_nothing(
     )
     assert galleries >= 2 and videos >= 1
     assert client.get("/").status_code == 200
-    assert client.get(ArticlePage.objects.live().first().url).status_code == 200
+    article = client.get(ArticlePage.objects.live().first().url)
+    assert article.status_code == 200
+    # Google's article metadata names the publisher with its logo.
+    metadata = json.loads(
+        re.search(
+            r'<script type="application/ld\+json">(.*?)</script>', article.content.decode(), re.S
+        ).group(1)
+    )
+    logo = metadata["publisher"]["logo"]
+    assert logo["url"].endswith(".png") and logo["width"] == 600 and logo["height"] == 60
 
 
 def test_demo_command_creates_the_admin_once(settings, tmp_path, monkeypatch, capsys):
