@@ -51,6 +51,25 @@ def home_page_ensure(*, title: str, tagline: str = "") -> HomePage:
     return home
 
 
+def site_setup(*, name: str = "", tagline: str = "") -> Site:
+    """Make this install a site of its own: a front page as the default site's root (replacing
+    Wagtail's "Welcome" page), answering at MASTHEAD_BASE_URL (sitemaps, feeds and the front
+    page's canonical link name it), and named `name`. Run again, it changes the address and the
+    name given and nothing else."""
+    home = home_page_ensure(title=name or "Front page", tagline=tagline)
+    site = Site.objects.get(root_page=home)
+    base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    site.hostname = base.hostname or "localhost"
+    site.port = base.port or (443 if base.scheme == "https" else 80)
+    if name:
+        site.site_name = name[: Site._meta.get_field("site_name").max_length]
+    site.save()
+    if name:
+        identity = SiteIdentity.for_site(site)
+        site_identity_set(site=site, name=name, tagline=tagline or identity.tagline)
+    return site
+
+
 def site_identity_set(*, site: Site, name: str, tagline: str) -> SiteIdentity:
     """Name the site in its header, footer, feeds and social cards (cut to the fields' lengths)."""
     identity = SiteIdentity.for_site(site)

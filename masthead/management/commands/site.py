@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from masthead.publishing.models import HomePage, SiteIdentity
+from masthead.publishing.services import site_setup
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up this install's site: a front page, the address in MASTHEAD_BASE_URL (used by "
+        "sitemaps, feeds and e-mails) and the publication's name. Run it again after changing "
+        "MASTHEAD_BASE_URL or to rename the publication."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--name", default="", help="The publication's name, e.g. 'The Harbour Ledger'."
+        )
+        parser.add_argument(
+            "--tagline",
+            default="",
+            help="A line under the name, e.g. 'Independent news for Port Ellery'.",
+        )
+
+    def handle(self, *args, name, tagline, **options):
+        if not name.strip() and not HomePage.objects.exists():
+            raise CommandError(
+                "Name the publication the first time: masthead site --name 'The Harbour Ledger'"
+            )
+        site = site_setup(name=name.strip(), tagline=tagline.strip())
+        identity = SiteIdentity.for_site(site)
+        self.stdout.write(
+            self.style.SUCCESS(f"{identity.name or site.site_name} is at {site.root_url}/")
+            + f": add sections, authors and articles in the admin ({site.root_url}/admin/)."
+        )
