@@ -66,6 +66,9 @@ class BackupMade:
     size: int
     database: str
     files: int
+    # False when SECRET_KEY comes from the environment (production): the archive then does not
+    # hold the key that links in e-mails already sent were signed with.
+    secret_key: bool
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,17 @@ def backup_create(*, output: Path, now: datetime) -> BackupMade:
                 archive.add(path, arcname=f"{HOME_MEMBER}/{relative.as_posix()}", recursive=False)
         os.replace(partial, output)
     return BackupMade(
-        path=output, size=output.stat().st_size, database=vendor, files=len(home_files)
+        path=output,
+        size=output.stat().st_size,
+        database=vendor,
+        files=len(home_files),
+        secret_key=_secret_key_kept_in_home(home_files),
     )
+
+
+def _secret_key_kept_in_home(home_files: list[Path]) -> bool:
+    kept = settings.MASTHEAD_HOME / "secret_key"
+    return kept in home_files and kept.read_text().strip() == settings.SECRET_KEY
 
 
 def backup_restore(*, archive_path: Path) -> BackupRestored:

@@ -81,6 +81,25 @@ def test_restore_says_what_is_wrong_with_what_it_was_given(tmp_path, settings):
         call_command("restore", tarball)
 
 
+def test_a_backup_says_whether_it_holds_the_secret_key_the_site_signs_links_with(
+    tmp_path, settings
+):
+    settings.MASTHEAD_HOME = tmp_path
+    (tmp_path / "secret_key").write_text("the-key-generated-into-the-home\n")
+    settings.SECRET_KEY = "the-key-generated-into-the-home"
+    out = io.StringIO()
+    call_command("backup", output=tmp_path / "local.tar.gz", stdout=out)
+    assert "It holds the site's secret key" in out.getvalue()
+
+    # Production: SECRET_KEY comes from the environment file, which the archive does not hold.
+    settings.SECRET_KEY = "a-key-set-in-masthead-env"
+    out = io.StringIO()
+    call_command("backup", output=tmp_path / "production.tar.gz", stdout=out)
+    assert "It holds the site's secret key" not in out.getvalue()
+    assert "does not hold the secret key" in out.getvalue()
+    assert "SECRET_KEY" in out.getvalue()
+
+
 def masthead(home, *args):
     env = {key: value for key, value in os.environ.items() if not key.startswith("MASTHEAD_")}
     for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"):

@@ -29,6 +29,15 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Backed up to {made.path} ({made.size / 1_000_000:.1f} MB)")
             + f": the {DATABASE_NAMES[made.database]} database and {made.files:,} files of MASTHEAD_HOME."
         )
-        self.stdout.write(
-            "It holds the site's secret key and its readers' e-mail addresses: keep it private."
-        )
+        if made.secret_key:
+            self.stdout.write(
+                "It holds the site's secret key and its readers' e-mail addresses: keep it private."
+            )
+        else:
+            self.stdout.write(
+                "It holds its readers' e-mail addresses: keep it private. It does not hold the "
+                "secret key, which this install takes from the environment (SECRET_KEY): keep a "
+                "copy of it apart from the archive, and give the restored site the same one, or "
+                "links in e-mails already sent (unsubscribe, donors' links) stop working and everyone "
+                "is signed out."
+            )
