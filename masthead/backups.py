@@ -44,6 +44,10 @@ NO_PG_TOOL = (
 )
 PG_TOOL_FAILED = "{tool} failed (exit status {status}): {error}"
 NO_ARCHIVE = "There is no file {path}."
+UNREADABLE = (
+    "{path} cannot be read by the user running this command ({error}): make it theirs "
+    "(e.g. `chown masthead {path}`) or readable to them, and try again."
+)
 NOT_AN_ARCHIVE = "{path} is not a Masthead backup: {error}."
 WRONG_DATABASE = (
     "{path} is a backup of a {archived} database, but this install uses {current}: point "
@@ -146,6 +150,8 @@ def backup_restore(*, archive_path: Path) -> BackupRestored:
         raise BackupError(NO_ARCHIVE.format(path=archive_path))
     try:
         archive = tarfile.open(archive_path, "r:gz")  # noqa: SIM115 - closed by the with below
+    except PermissionError as error:
+        raise BackupError(UNREADABLE.format(path=archive_path, error=error.strerror)) from None
     except (OSError, tarfile.TarError) as error:
         raise BackupError(NOT_AN_ARCHIVE.format(path=archive_path, error=error)) from None
     with archive:

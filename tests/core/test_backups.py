@@ -100,6 +100,24 @@ def test_a_backup_says_whether_it_holds_the_secret_key_the_site_signs_links_with
     assert "SECRET_KEY" in out.getvalue()
 
 
+def test_restore_of_an_archive_its_user_cannot_read_says_so(tmp_path, settings, monkeypatch):
+    settings.MASTHEAD_HOME = tmp_path
+    archive = tmp_path / "masthead-20260101-000000.tar.gz"
+    archive.write_bytes(b"copied back as root, mode 600")
+
+    def refused(*args, **kwargs):  # what a non-root user meets; tests run as root
+        raise PermissionError(13, "Permission denied", str(archive))
+
+    monkeypatch.setattr(tarfile, "open", refused)
+    with pytest.raises(CommandError) as refusal:
+        call_command("restore", archive)
+    assert "is not a Masthead backup" not in str(refusal.value)
+    assert "cannot be read by the user running this command (Permission denied)" in str(
+        refusal.value
+    )
+    assert "chown masthead" in str(refusal.value)
+
+
 def masthead(home, *args):
     env = {key: value for key, value in os.environ.items() if not key.startswith("MASTHEAD_")}
     for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"):
