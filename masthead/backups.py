@@ -44,6 +44,10 @@ NO_PG_TOOL = (
 )
 PG_TOOL_FAILED = "{tool} failed (exit status {status}): {error}"
 NO_ARCHIVE = "There is no file {path}."
+CANNOT_WRITE = (
+    "Cannot write the backup into {folder} ({error}): give --output a folder the user running "
+    "this command can write to, or leave it out (MASTHEAD_HOME/backups)."
+)
 UNREADABLE = (
     "{path} cannot be read by the user running this command ({error}): make it theirs "
     "(e.g. `chown masthead {path}`) or readable to them, and try again."
@@ -89,9 +93,15 @@ def default_backup_path(now: datetime) -> Path:
 def backup_create(*, output: Path, now: datetime) -> BackupMade:
     """Write the site's database and files to `output` (replaced only once complete)."""
     output = output.expanduser().resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        work_folder = tempfile.TemporaryDirectory(dir=output.parent, prefix=WORK_PREFIXES[0])
+    except OSError as error:
+        raise BackupError(
+            CANNOT_WRITE.format(folder=output.parent, error=error.strerror or error)
+        ) from None
     vendor = connection.vendor
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=WORK_PREFIXES[0]) as work:
+    with work_folder as work:
         work = Path(work)
         if vendor == "sqlite":
             database = work / SQLITE_MEMBER

@@ -118,6 +118,20 @@ def test_restore_of_an_archive_its_user_cannot_read_says_so(tmp_path, settings, 
     assert "chown masthead" in str(refusal.value)
 
 
+def test_a_backup_into_a_folder_its_user_cannot_write_says_so(tmp_path, settings, monkeypatch):
+    settings.MASTHEAD_HOME = tmp_path
+    private = tmp_path / "root-only"  # e.g. `mh backup --output x.tar.gz` run from /root
+
+    def refused(*args, **kwargs):  # what a non-root user meets; tests run as root
+        raise PermissionError(13, "Permission denied", str(private))
+
+    monkeypatch.setattr("masthead.backups.tempfile.TemporaryDirectory", refused)
+    with pytest.raises(CommandError) as refusal:
+        call_command("backup", output=private / "x.tar.gz")
+    assert f"Cannot write the backup into {private} (Permission denied)" in str(refusal.value)
+    assert "--output" in str(refusal.value)
+
+
 def masthead(home, *args):
     env = {key: value for key, value in os.environ.items() if not key.startswith("MASTHEAD_")}
     for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"):
