@@ -88,6 +88,7 @@ def start_serve(tmp_path):
         (tmp_path / "child.py").write_text(CHILD)
         env = {key: value for key, value in os.environ.items() if not key.startswith("MASTHEAD_")}
         env.pop("DATABASE_URL", None)
+        env.pop("PYTHONUNBUFFERED", None)  # systemd does not set it
         env.update(
             {
                 "MASTHEAD_HOME": str(tmp_path),
@@ -106,7 +107,7 @@ def start_serve(tmp_path):
             ],
             env=env,
             start_new_session=True,  # its own process group, as a terminal's foreground job
-            stdout=subprocess.DEVNULL,
+            stdout=(tmp_path / "serve-stdout").open("w"),  # a pipe, as under systemd
             stderr=(tmp_path / "serve-stderr").open("w"),
         )
         started.append(serve)
@@ -161,6 +162,20 @@ def test_stopping_serve_lets_the_worker_finish_the_task_in_hand(tmp_path, start_
     assert serve.wait(timeout=30) == 0
     assert log_of(tmp_path, "worker")[1:] == ["task finished", "stopped"]
     assert log_of(tmp_path, "web")[1:] == ["stopped"]
+
+
+def test_serve_says_where_it_serves_while_serving_not_once_stopped(tmp_path, start_serve):
+    serve = start_serve(task_seconds=0)
+
+    # Under systemd its output goes to the journal, not a terminal: the line must be there now.
+    deadline = time.monotonic() + 10
+    while "Masthead is serving" not in (tmp_path / "serve-stdout").read_text():
+        assert time.monotonic() < deadline, "serve's address did not reach its log while serving"
+        time.sleep(0.1)
+    assert serve.poll() is None
+    assert "http://127.0.0.1:8150/" in (tmp_path / "serve-stdout").read_text()
+    serve.send_signal(signal.SIGTERM)
+    serve.wait(timeout=60)
 
 
 def test_a_worker_still_busy_when_the_shutdown_timeout_ends_is_killed(tmp_path, start_serve):

@@ -236,6 +236,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Masthead is serving http://{host}:{port}/ (admin: http://{host}:{port}/admin/)"
         )
+        # Under a process manager stdout is a pipe (the journal), which Python fills by blocks:
+        # unflushed, this line would reach the log only when `serve` exits.
+        self.stdout.flush()
         web = _start(server)
         shutdown = Shutdown([web], timeout=shutdown_timeout)
         for signum in Shutdown.SIGNALS:
