@@ -1,5 +1,6 @@
 """Sign-in for readers and editors: wrong passwords are limited per account and network."""
 
+import io
 import os
 import re
 import sqlite3
@@ -375,3 +376,29 @@ def test_signing_up_with_an_address_taken_at_the_same_moment_says_so(
     assert 'value="kit"' in refused.content.decode()  # what was typed is kept
     assert not django_user_model.objects.filter(username="kit").exists()
     assert "_auth_user_id" not in client.session
+
+
+def test_createsuperuser_refuses_an_address_another_account_has(db, django_user_model, monkeypatch):
+    """It failed on the unique index with an IntegrityError traceback."""
+    from django.core.management import CommandError, call_command
+
+    from masthead.management.commands.createsuperuser import ADDRESS_TAKEN
+
+    django_user_model.objects.create_user("rosa", "rosa@example.org", "pw")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-admin-password")
+    with pytest.raises(CommandError, match="Another account has this e-mail address"):
+        call_command(
+            "createsuperuser", interactive=False, username="chief", email="Rosa@Example.org"
+        )
+    assert not django_user_model.objects.filter(username="chief").exists()
+
+    # Asked at the prompt, the address is refused and asked for again.
+    answers = iter(["chief", "ROSA@example.org", "chief@example.org"])
+    monkeypatch.setattr("builtins.input", lambda message="": next(answers))
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "a-long-admin-password")
+    errors = io.StringIO()
+    terminal = io.StringIO()
+    terminal.isatty = lambda: True
+    call_command("createsuperuser", stdin=terminal, stderr=errors, stdout=io.StringIO())
+    assert ADDRESS_TAKEN in errors.getvalue()
+    assert django_user_model.objects.get(username="chief").email == "chief@example.org"
