@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Two test processes (pytest-xdist): the machines have two cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test setup lint format browser-deps clean
+.PHONY: run test setup install lint format browser-deps clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,16 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# A production install: what Masthead runs on, without the test and lint tools.
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+$(RUNTIME_STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $(RUNTIME_STAMP)
+
+install: $(RUNTIME_STAMP)
 
 run: setup
 	$(BIN)/masthead migrate --noinput
