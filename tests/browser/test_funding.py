@@ -192,3 +192,29 @@ def test_copy_buttons_show_only_where_the_script_runs(
     copy = page.locator("button.copy-button")
     copy.click()
     expect(copy).to_contain_text("Copied")
+
+
+def test_the_chosen_amount_and_frequency_stay_visible_in_high_contrast_mode(
+    live_server, browser, donate_setup
+):
+    """Windows High Contrast (forced colours) drops the page's backgrounds, borders and shadows:
+    the chosen amount and frequency must still look different from the others."""
+    context = browser.new_context(forced_colors="active", viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/donate/")
+    assert page.evaluate("matchMedia('(forced-colors: active)').matches")
+    page.locator(".amounts__option", has_text="50").click()
+    page.locator(".segmented__option", has_text="Monthly").click()
+
+    def look(option):
+        return option.locator("span").evaluate(
+            "span => { const s = getComputedStyle(span); return [s.backgroundColor, s.color]; }"
+        )
+
+    assert look(page.locator(".amounts__option", has_text="50")) != look(
+        page.locator(".amounts__option", has_text="25")
+    )
+    assert look(page.locator(".segmented__option", has_text="Monthly")) != look(
+        page.locator(".segmented__option", has_text="One time")
+    )
+    context.close()
