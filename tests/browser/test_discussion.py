@@ -865,6 +865,53 @@ def test_an_edit_held_for_review_says_so_at_once_and_keeps_edit_and_delete(
     expect(card.locator("[data-delete]")).to_be_visible()
 
 
+# The contrast of an element's text as drawn: its colour faded by its own and its ancestors'
+# opacity, over the first opaque background behind it (WCAG's relative luminance).
+CONTRAST_AS_DRAWN = """element => {
+    const rgba = value => value.match(/[\\d.]+/g).map(Number).concat([1]).slice(0, 4);
+    let [r, g, b, alpha] = rgba(getComputedStyle(element).color);
+    let background = null;
+    for (let node = element; node; node = node.parentElement) {
+        const style = getComputedStyle(node);
+        alpha *= Number(style.opacity);
+        const fill = rgba(style.backgroundColor);
+        if (!background && fill[3] === 1) background = fill;
+    }
+    background = background || [255, 255, 255, 1];
+    const drawn = [r, g, b].map((c, i) => c * alpha + background[i] * (1 - alpha));
+    const luminance = ([r, g, b]) => [r, g, b].map(c => {
+        c /= 255;
+        return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const [light, dark] = [luminance(drawn), luminance(background)].sort((x, y) => y - x);
+    return (light + 0.05) / (dark + 0.05);
+}"""
+
+
+def test_a_comment_awaiting_moderation_keeps_its_time_and_badge_readable(
+    live_server, page, article
+):
+    """Its author sees it set apart, but not faded: the time and badge keep 4.5:1 (WCAG 1.4.3)."""
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "The ferry should run later on Fridays.")
+    page.click("#comment-form button[type=submit]")
+    mine = page.locator(".comment", has_text="The ferry should run later").first
+    mine.wait_for()
+    mine.locator("[data-edit]").click()
+    page.get_by_label("Edit your comment").fill(
+        "Cheap tickets: http://a.example http://b.example http://c.example"
+    )
+    page.click(".comment__editor button[type=submit]")
+    expect(page.locator("[data-announce]")).to_have_text(
+        "Your comment is saved and awaits moderation."
+    )
+    page.reload()
+    card = page.locator(f"#comment-{Comment.objects.get().pk}.comment--pending > .comment__card")
+    expect(card.locator(".comment__badge")).to_have_text("Awaiting moderation")
+    for part in (".comment__time", ".comment__badge", ".comment__body p"):
+        assert card.locator(part).first.evaluate(CONTRAST_AS_DRAWN) >= 4.5, part
+
+
 def test_cancelling_a_reply_gives_focus_back_to_its_reply_link(live_server, page, article):
     comment = seed(article, 1)[0]
     page.goto(live_server.url + article.url)
