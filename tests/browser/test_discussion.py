@@ -912,6 +912,25 @@ def test_a_comment_awaiting_moderation_keeps_its_time_and_badge_readable(
         assert card.locator(part).first.evaluate(CONTRAST_AS_DRAWN) >= 4.5, part
 
 
+def test_a_chosen_vote_stays_visible_in_high_contrast_mode(live_server, browser, article):
+    """Forced colours drop the chosen vote's tint and border; aria-pressed alone is not seen."""
+    first = seed(article, 1)[0]
+    context = browser.new_context(forced_colors="active", viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + article.url)
+    card = page.locator(f"#comment-{first.pk} > .comment__card")
+    card.locator(".vote--up").click()
+    expect(card.locator(".vote--up")).to_have_attribute("aria-pressed", "true")
+
+    def look(button):
+        return button.evaluate(
+            "b => { const s = getComputedStyle(b); return [s.backgroundColor, s.color]; }"
+        )
+
+    assert look(card.locator(".vote--up")) != look(card.locator(".vote--down"))
+    context.close()
+
+
 def test_cancelling_a_reply_gives_focus_back_to_its_reply_link(live_server, page, article):
     comment = seed(article, 1)[0]
     page.goto(live_server.url + article.url)

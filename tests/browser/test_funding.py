@@ -218,3 +218,24 @@ def test_the_chosen_amount_and_frequency_stay_visible_in_high_contrast_mode(
         page.locator(".segmented__option", has_text="One time")
     )
     context.close()
+
+
+def test_the_goal_bar_shows_its_progress_in_high_contrast_mode(live_server, browser, donate_setup):
+    """Forced colours drop the fill's gradient and the track's shadow: the bar would vanish."""
+    context = browser.new_context(forced_colors="active", viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/donate/")
+    colours = page.locator(".goal-bar__track").first.evaluate(
+        """track => {
+            const style = node => getComputedStyle(node);
+            return {
+                page: style(document.body).backgroundColor,
+                track: style(track).backgroundColor,
+                edge: style(track).borderTopStyle !== "none" ? style(track).borderTopColor : null,
+                fill: style(track.firstElementChild).backgroundColor,
+            };
+        }"""
+    )
+    assert colours["fill"] not in (colours["page"], colours["track"])  # the part raised
+    assert colours["edge"] not in (None, colours["page"])  # the whole goal
+    context.close()
