@@ -931,6 +931,33 @@ def test_a_chosen_vote_stays_visible_in_high_contrast_mode(live_server, browser,
     context.close()
 
 
+def test_commenting_on_a_passage_jumps_to_the_form_for_readers_who_ask_for_less_motion(
+    live_server, browser, article
+):
+    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1000, "height": 400})
+    page = context.new_page()
+    page.goto(live_server.url + article.url)
+    page.evaluate("""() => {
+        const text = document.querySelector('.article__body p').firstChild;
+        const start = text.data.indexOf('The bridge will open in spring.');
+        const range = document.createRange();
+        range.setStart(text, start);
+        range.setEnd(text, start + 'The bridge will open in spring.'.length);
+        document.getSelection().removeAllRanges();
+        document.getSelection().addRange(range);
+    }""")
+    page.locator(".selection-comment").wait_for(state="visible")
+    before = page.evaluate("window.scrollY")
+    landed = page.evaluate("""() => {
+        document.querySelector('.selection-comment').click();
+        return window.scrollY;  // read in the same task: a smooth scroll has not moved yet
+    }""")
+    page.wait_for_timeout(1000)
+    assert landed != before
+    assert landed == page.evaluate("window.scrollY")
+    context.close()
+
+
 def test_cancelling_a_reply_gives_focus_back_to_its_reply_link(live_server, page, article):
     comment = seed(article, 1)[0]
     page.goto(live_server.url + article.url)

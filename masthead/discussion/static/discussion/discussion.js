@@ -799,7 +799,8 @@
     note.querySelector("[data-passage-quote]").textContent = quote.length > 160 ? quote.slice(0, 157) + "…" : quote;
     note.hidden = false;
     cancelReply();
-    form.scrollIntoView({ block: "center", behavior: "smooth" });
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    form.scrollIntoView({ block: "center", behavior: still ? "auto" : "smooth" });
     form.querySelector("textarea").focus({ preventScroll: true });
   }
 
