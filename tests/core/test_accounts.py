@@ -402,3 +402,27 @@ def test_createsuperuser_refuses_an_address_another_account_has(db, django_user_
     call_command("createsuperuser", stdin=terminal, stderr=errors, stdout=io.StringIO())
     assert ADDRESS_TAKEN in errors.getvalue()
     assert django_user_model.objects.get(username="chief").email == "chief@example.org"
+
+
+def test_a_refused_form_says_so_in_the_page_title(reader):
+    """A screen reader reads the title first after a reload; the comment form and the account
+    page already start it with "Error: ", the sign-in, sign-up and password reset forms did not."""
+    client = Client()
+    for url, data in (
+        ("/accounts/login/", {"username": "rosa", "password": "guess"}),
+        ("/accounts/signup/", {"username": "rosa", "password1": "a", "password2": "b"}),
+        ("/accounts/password/reset/", {"email": "not an address"}),
+    ):
+        html = client.post(url, data).content.decode()
+        assert "<title>Error: " in html, url
+        assert "<title>Error: " not in client.get(url).content.decode(), url
+
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(str(reader.pk).encode())
+    link = client.get(
+        f"/accounts/password/reset/{uid}/{default_token_generator.make_token(reader)}/"
+    )
+    refused = client.post(link["Location"], {"new_password1": "a", "new_password2": "b"})
+    assert "<title>Error: Choose a new password" in refused.content.decode()

@@ -376,3 +376,10 @@ def test_without_javascript_a_refused_amount_is_worded_in_the_sites_money_style(
     assert "The smallest gift we can take is 1 $." in plain(response.content.decode())
     custom = plain(soup(response).select_one('label[for="id_custom_amount"]').get_text(" "))
     assert custom == "Other amount (from 1 $ to 10,000 $)"
+
+
+def test_a_refused_gift_says_so_in_the_page_title(client, campaign, fake_stripe):
+    """A screen reader reads the title first after the reload, as on the comment form."""
+    assert "<title>Error: " not in client.get("/donate/").content.decode()
+    response = client.post("/donate/", {"frequency": "one_time", "amount": ""})
+    assert "<title>Error: " in response.content.decode()
