@@ -958,6 +958,36 @@ def test_commenting_on_a_passage_jumps_to_the_form_for_readers_who_ask_for_less_
     context.close()
 
 
+def test_the_comment_box_tells_a_screen_reader_whom_or_what_it_answers(live_server, page, article):
+    """Focus jumps past the "Replying to …" and "Commenting on the passage …" lines into the box,
+    so the box's description carries them."""
+    comment = seed(article, 1)[0]
+    page.goto(live_server.url + article.url)
+    box = page.locator("#comment-form textarea")
+    page.locator(f"#comment-{comment.pk} .comment__reply").first.click()
+    expect(box).to_be_focused()
+    expect(box).to_have_accessible_description(re.compile(r"^Replying to Reader 0$"))
+    page.locator("[data-cancel-reply]").click()
+    expect(box).not_to_have_accessible_description(re.compile("Replying"))
+
+    page.evaluate("""() => {
+        const text = document.querySelector('.article__body p').firstChild;
+        const start = text.data.indexOf('The bridge will open in spring.');
+        const range = document.createRange();
+        range.setStart(text, start);
+        range.setEnd(text, start + 'The bridge will open in spring.'.length);
+        document.getSelection().removeAllRanges();
+        document.getSelection().addRange(range);
+    }""")
+    page.click(".selection-comment")
+    expect(box).to_be_focused()
+    expect(box).to_have_accessible_description(
+        re.compile(r"^Commenting on the passage .?The bridge will open in spring\..?$")
+    )
+    page.click("[data-cancel-passage]")
+    expect(box).not_to_have_accessible_description(re.compile("passage"))
+
+
 def test_cancelling_a_reply_gives_focus_back_to_its_reply_link(live_server, page, article):
     comment = seed(article, 1)[0]
     page.goto(live_server.url + article.url)

@@ -132,7 +132,16 @@
     replying.hidden = false;
     replying.querySelector("[data-replying-name]").textContent = link.dataset.replyName;
     item.querySelector(".comment__card").appendChild(form);
+    describeContext();
     form.querySelector("textarea").focus();
+  }
+
+  /* Focus goes straight into the box, past "Replying to …" and "Commenting on the passage …":
+     the box's description says them instead. */
+  function describeContext() {
+    var box = form.querySelector("textarea");
+    describedBy(box, "comment-form-replying", !form.querySelector("[data-replying]").hidden);
+    describedBy(box, "comment-form-passage", !form.querySelector("[data-passage]").hidden);
   }
 
   function cancelReply() {
@@ -140,6 +149,7 @@
     var answered = form.closest("[data-comment-id]");
     form.querySelector("[name=parent_id]").value = "";
     form.querySelector("[data-replying]").hidden = true;
+    describeContext();
     formHome.insertBefore(form, formNext);
     // Keyboard focus goes back to the Reply link the reader came from, not to the page's top.
     if (answered) focusOn(cardPart(answered, ".comment__reply"));
@@ -252,6 +262,7 @@
 
   if (form) {
     watchLength(form.querySelector("textarea"));
+    describeContext();  // a reply page opened without the script's help
     fillRememberedCommenter();
     form.addEventListener("keydown", function (event) {
       // Escape leaves a reply as Cancel reply does; what was written stays in the box.
@@ -798,7 +809,7 @@
     var note = form.querySelector("[data-passage]");
     note.querySelector("[data-passage-quote]").textContent = quote.length > 160 ? quote.slice(0, 157) + "…" : quote;
     note.hidden = false;
-    cancelReply();
+    cancelReply();  // describes the passage too
     var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     form.scrollIntoView({ block: "center", behavior: still ? "auto" : "smooth" });
     form.querySelector("textarea").focus({ preventScroll: true });
@@ -810,6 +821,7 @@
       form.querySelector("[name=" + name + "]").value = "";
     });
     form.querySelector("[data-passage]").hidden = true;
+    describeContext();
   }
 
   if (form) {
