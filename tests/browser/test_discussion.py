@@ -988,6 +988,35 @@ def test_the_comment_box_tells_a_screen_reader_whom_or_what_it_answers(live_serv
     expect(box).not_to_have_accessible_description(re.compile("passage"))
 
 
+def test_a_commented_passage_and_its_panel_stay_visible_in_high_contrast_mode(
+    live_server, browser, article
+):
+    """Forced colours drop the passage's tint, the bubble's fill and (the panel having no border)
+    the panel's edge: the passage is marked by an underline, the bubble and panel by a border."""
+    comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
+        body="Spring is optimistic.",
+        author_name="Ola",
+        author_email="ola@example.com",
+        anchor=AnchorInput(quote="The bridge will open in spring."),
+    )
+    context = browser.new_context(forced_colors="active", viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + article.url)
+    style = "(node, property) => getComputedStyle(node)[property]"
+    mark = page.locator("mark.passage")
+    expect(mark).to_have_text("The bridge will open in spring.")
+    assert "underline" in mark.evaluate(style, "textDecorationLine")
+    bubble = page.locator("mark.passage + .passage-bubble")
+    assert bubble.evaluate(style, "borderTopStyle") != "none"
+    bubble.click()
+    panel = page.get_by_role("dialog", name="Comments on this passage")
+    expect(panel).to_be_visible()
+    assert panel.evaluate(style, "borderTopStyle") != "none"
+    context.close()
+
+
 def test_cancelling_a_reply_gives_focus_back_to_its_reply_link(live_server, page, article):
     comment = seed(article, 1)[0]
     page.goto(live_server.url + article.url)
