@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 
 # One by one: once anything imports masthead.accounts.forms, the name `forms` in this module is
 # that submodule, not django.forms.
-from django.forms import CharField, EmailField, EmailInput, ValidationError
+from django.forms import CharField, EmailField, EmailInput, TextInput, ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -205,8 +205,16 @@ EMAIL_HAS_AN_ACCOUNT = "An account with this e-mail address exists already; sign
 
 
 class SignupForm(UserCreationForm):
-    email = EmailField(label="E-mail", help_text="For notifications you ask for; never shown.")
-    first_name = CharField(label="Name shown with your comments", max_length=80)
+    email = EmailField(
+        label="E-mail",
+        help_text="For notifications you ask for; never shown.",
+        widget=EmailInput(attrs={"autocomplete": "email"}),
+    )
+    first_name = CharField(
+        label="Name shown with your comments",
+        max_length=80,
+        widget=TextInput(attrs={"autocomplete": "name"}),
+    )
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()

@@ -426,3 +426,14 @@ def test_a_refused_form_says_so_in_the_page_title(reader):
     )
     refused = client.post(link["Location"], {"new_password1": "a", "new_password2": "b"})
     assert "<title>Error: Choose a new password" in refused.content.decode()
+
+
+def test_the_sign_up_form_lets_the_browser_fill_in_the_readers_name_and_address(client):
+    """WCAG 1.3.5: fields about the reader say what they hold, as the account page's already do."""
+    html = client.get("/accounts/signup/").content.decode()
+    assert re.search(r'<input[^>]*name="first_name"[^>]*autocomplete="name"', html) or re.search(
+        r'<input[^>]*autocomplete="name"[^>]*name="first_name"', html
+    )
+    assert re.search(r'<input[^>]*name="email"[^>]*autocomplete="email"', html) or re.search(
+        r'<input[^>]*autocomplete="email"[^>]*name="email"', html
+    )
