@@ -165,6 +165,22 @@ def test_production_configuration_passes_check_deploy(tmp_path):
     assert "no issues" in result.stdout
 
 
+def test_a_site_with_plain_http_subdomains_can_keep_hsts_to_itself(tmp_path):
+    """HSTS covered every subdomain (and asked for the browsers' preload list) with no way out:
+    a newsroom on its apex domain would have cut off its own plain-HTTP subdomains."""
+    production = {"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "news.example"}
+    show = "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    default = run_masthead(["shell", "-c", show], production, tmp_path)
+    assert default.stdout.split()[-3:] == ["31536000", "True", "True"], default.stderr
+    own = {**production, "SECURE_HSTS_INCLUDE_SUBDOMAINS": "false", "SECURE_HSTS_PRELOAD": "false"}
+    narrowed = run_masthead(["shell", "-c", show], own, tmp_path)
+    assert narrowed.stdout.split()[-3:] == ["31536000", "False", "False"], narrowed.stderr
+    wrong = run_masthead(
+        ["check"], {**production, "SECURE_HSTS_INCLUDE_SUBDOMAINS": "maybe"}, tmp_path
+    )
+    assert wrong.returncode == 2 and "SECURE_HSTS_INCLUDE_SUBDOMAINS" in wrong.stderr
+
+
 def test_local_use_generates_and_keeps_a_secret_key(tmp_path):
     first = run_masthead(
         ["shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"],
