@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from masthead.discussion.markdown import plain_text
 from masthead.discussion.models import SubscriptionKind
+from masthead.discussion.selectors.articles import is_open_article
 from masthead.discussion.subscription_links import subscription_token
 from masthead.links import absolute_url
 
@@ -129,6 +130,9 @@ def send_notification(subscriptions, comments, mailing: Mailing) -> None:
         "unsubscribe_url": unsubscribe_url,
         "all_replies": all(item["is_reply_to_you"] for item in items),
         "topics": " and ".join(TOPICS[kind] for kind in SubscriptionKind.values if kind in kinds),
+        # An article restricted (a password, signed-in readers, groups) since the reader followed
+        # it: its comments stay behind the restriction, and the e-mail only points to them.
+        "protected": not is_open_article(article.pk),
     }
     _send(
         subject=_notification_subject(items, article.title),

@@ -671,3 +671,25 @@ def test_a_right_to_left_comment_and_name_are_mailed_in_their_own_direction(
     [html] = [body for body, kind in mail.outbox[0].alternatives if kind == "text/html"]
     assert '<strong dir="auto">سارة</strong>' in html
     assert '<div dir="auto"><p>أوافق تماماً!</p></div>' in html
+
+
+def test_comments_on_an_article_protected_since_are_not_mailed_out_whole(
+    article, post, django_capture_on_commit_callbacks
+):
+    """A thread behind a password stayed readable to anyone subscribed before: the e-mail now
+    says a comment came and links to it, and the comment is read behind the password."""
+    from wagtail.models import PageViewRestriction
+
+    subscribe_and_confirm(article, "fan@example.com", "all", django_capture_on_commit_callbacks)
+    PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="members"
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post("The members-only figures are worse than reported.", name="Noor")
+    [message] = mail.outbox
+    [html] = [body for body, kind in message.alternatives if kind == "text/html"]
+    for text in (message.body, html):
+        assert "members-only figures" not in text
+        assert "The article is protected: open it to read this comment." in text
+    assert "/comments/" in message.body  # the link to the comment
