@@ -931,6 +931,25 @@ def test_a_chosen_vote_stays_visible_in_high_contrast_mode(live_server, browser,
     context.close()
 
 
+def test_the_current_section_and_sort_stay_marked_in_high_contrast_mode(
+    live_server, browser, article
+):
+    """They were marked by colour and a shadow alone, both of which forced colours remove."""
+    seed(article, 2)
+    context = browser.new_context(forced_colors="active", viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + article.url)
+
+    def underlined(link):
+        return link.evaluate("a => getComputedStyle(a).textDecorationLine")
+
+    nav = page.locator(".site-nav a")
+    assert underlined(page.locator('.site-nav a[aria-current="page"]')) == "underline"
+    assert underlined(nav.filter(has_not=page.locator("[aria-current]")).first) == "none"
+    assert underlined(page.locator(".comments__sort a[aria-current]").first) == "underline"
+    context.close()
+
+
 def test_commenting_on_a_passage_jumps_to_the_form_for_readers_who_ask_for_less_motion(
     live_server, browser, article
 ):
