@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django import forms
 from django.core import signing
 from django.utils import timezone
@@ -24,26 +26,24 @@ def form_started_token(now=None) -> str:
     return signing.dumps((now or timezone.now()).timestamp(), salt=STARTED_SALT)
 
 
-def seconds_since(token: str, now=None) -> float | None:
-    """Seconds between showing the form and its submission (None when the token is missing or forged)."""
+class FormTiming(NamedTuple):
+    """What a form's start token tells of its submission."""
+
+    # Seconds between showing the form and its submission (None without a valid token).
+    seconds: float | None
+    # No token this site signed: a script posting straight to the form's address, as no page of
+    # the site sends it so. A token expired is not forged (a page left open for a week).
+    forged: bool
+
+
+def form_timing(token: str, now=None) -> FormTiming:
     try:
         started = signing.loads(token, salt=STARTED_SALT, max_age=7 * 24 * 3600)
-    except (signing.BadSignature, TypeError):
-        return None
-    return (now or timezone.now()).timestamp() - float(started)
-
-
-def started_token_forged(token: str) -> bool:
-    """Whether a form came without a start token this site signed: a script posting straight to
-    the form's address, as no page of the site sends it so. A token expired is not forged (a
-    page left open for a week)."""
-    try:
-        signing.loads(token, salt=STARTED_SALT, max_age=7 * 24 * 3600)
     except signing.SignatureExpired:
-        return False
+        return FormTiming(seconds=None, forged=False)
     except (signing.BadSignature, TypeError):
-        return True
-    return False
+        return FormTiming(seconds=None, forged=True)
+    return FormTiming(seconds=(now or timezone.now()).timestamp() - float(started), forged=False)
 
 
 def comment_box(rows: int) -> forms.Textarea:

@@ -13,8 +13,7 @@ from masthead.discussion import selectors, services
 from masthead.discussion.forms import (
     CommentForm,
     EditCommentForm,
-    seconds_since,
-    started_token_forged,
+    form_timing,
 )
 from masthead.discussion.models import Comment, CommentStatus, SubscriptionKind
 from masthead.discussion.notes import comment_note_add
@@ -64,6 +63,7 @@ def post_comment(request, article_id):
     form.is_valid()  # fills cleaned_data; the rules themselves are the service's
     data = form.cleaned_data
     reader = reader_for_request(request)
+    timing = form_timing(data.get("started", ""))
     try:
         comment = services.comment_post(
             article=article,
@@ -79,8 +79,8 @@ def post_comment(request, article_id):
                 suffix=data.get("anchor_suffix", ""),
             ),
             honeypot=data.get("homepage", ""),
-            seconds_to_submit=seconds_since(data.get("started", "")),
-            form_token_forged=started_token_forged(data.get("started", "")),
+            seconds_to_submit=timing.seconds,
+            form_token_forged=timing.forged,
         )
     except services.CommentRefused as refusal:
         return _refused(request, article, form, refusal)
