@@ -2,17 +2,17 @@
 
 import io
 import json
-import os
 import sqlite3
 import stat
 import subprocess
-import sys
 import tarfile
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
+
+from tests.commands import run_masthead
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -133,17 +133,7 @@ def test_a_backup_into_a_folder_its_user_cannot_write_says_so(tmp_path, settings
 
 
 def masthead(home, *args):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("MASTHEAD_")}
-    for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"):
-        env.pop(name, None)
-    env.update({"MASTHEAD_HOME": str(home), "DJANGO_SUPERUSER_PASSWORD": "pw-for-tests"})
-    return subprocess.run(
-        [sys.executable, "-m", "masthead.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_masthead(args, {"DJANGO_SUPERUSER_PASSWORD": "pw-for-tests", "REDIS_URL": ""}, home)
 
 
 def test_a_site_backed_up_comes_back_whole_in_a_new_home_and_no_site_is_overwritten(tmp_path):

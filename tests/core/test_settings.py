@@ -1,9 +1,5 @@
 """The server refuses unsafe production settings and names the variable to set."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -15,33 +11,9 @@ from masthead.config import (
     parse_rate,
     production_problems,
 )
+from tests.commands import run_masthead
 
 GOOD_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQ"
-
-
-def run_masthead(args, env_overrides, tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "MASTHEAD_"))
-    }
-    env.pop("DATABASE_URL", None)
-    env.pop("SECRET_KEY", None)
-    env.pop("ALLOWED_HOSTS", None)
-    env.update(
-        {
-            "MASTHEAD_HOME": str(tmp_path),
-            "DJANGO_SETTINGS_MODULE": "masthead.settings",
-            **env_overrides,
-        }
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "masthead.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_server_refuses_to_start_without_secret_key_when_debug_is_off(tmp_path):
