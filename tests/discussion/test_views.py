@@ -141,9 +141,30 @@ def test_reply_without_javascript(client, article, post):
         f'name="parent_id" value="{parent.pk}"' in page
         and 'Replying to <strong dir="auto" data-replying-name>Pat' in page
     )
+    # a screen reader focusing the box hears which comment it answers
+    box = re.search(r"<textarea[^>]*>", page).group(0)
+    assert 'aria-describedby="comment-form-replying"' in box
+    assert 'id="comment-form-replying"' in page
     client.post(f"/comments/{article.pk}/post/", form_data(parent_id=str(parent.pk), body="Child"))
     child = Comment.objects.get(body="Child")
     assert child.parent_id == parent.pk
+
+
+def test_a_refused_reply_keeps_its_box_described_by_the_reply_and_the_error(client, article, post):
+    parent = post("Parent comment", name="Pat")
+    response = client.post(
+        f"/comments/{article.pk}/post/", form_data(parent_id=str(parent.pk), body="")
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    box = re.search(r"<textarea[^>]*>", html).group(0)
+    assert 'aria-describedby="comment-form-replying id_body_error"' in box
+    assert 'id="id_body_error"' in html
+
+
+def test_a_top_level_comment_box_is_not_described_as_a_reply(client, article):
+    box = re.search(r"<textarea[^>]*>", client.get(article.url).content.decode()).group(0)
+    assert "comment-form-replying" not in box
 
 
 def test_vote_without_javascript(client, article, post):

@@ -79,6 +79,7 @@ def comment_section(context, article):
         do_not_store(request)  # shown all the same, but no link of ours leads here
     if not form.is_bound and not request.user.is_authenticated:
         _fill_remembered_commenter(form, request, article)
+    _describe_comment_box(form, replying=replying_to is not None)
 
     return {
         "request": request,
@@ -103,6 +104,15 @@ def comment_section(context, article):
         ],
         **view,
     }
+
+
+def _describe_comment_box(form, *, replying: bool) -> None:
+    """A screen reader focusing the box hears which comment it answers, without JavaScript too
+    (the page's script keeps this up to date as replies open and close)."""
+    if replying:
+        linked_by_django = form["body"].aria_describedby  # the error, when there is one
+        described_by = " ".join(filter(None, ["comment-form-replying", linked_by_django]))
+        form.fields["body"].widget.attrs["aria-describedby"] = described_by
 
 
 def _fill_remembered_commenter(form, request, article) -> None:
