@@ -59,12 +59,15 @@ def donate(request):
     site = Site.find_for_request(request)
     funding_settings = selectors.funding_settings(site)
     campaign = funding_settings.campaign if funding_settings else None
+    payments_enabled = gateway.payments_enabled()
     context = {
         "campaign": campaign,
         "funding_settings": funding_settings,
-        "payments_enabled": gateway.payments_enabled(),
+        "payments_enabled": payments_enabled,
         "payments_off_message": PAYMENTS_OFF,
-        "cancelled": "cancelled" in request.GET,
+        # Back from Stripe without paying. Its "try again below" would point at a disabled form
+        # if payments were switched off meanwhile: the payments-off notice says it all then.
+        "cancelled": "cancelled" in request.GET and payments_enabled,
     }
     if campaign is None:
         return render(request, "funding/donate.html", context)

@@ -219,6 +219,18 @@ def test_without_stripe_keys_the_page_says_payments_are_off(
     assert Donation.objects.count() == 0
 
 
+def test_back_from_a_cancelled_checkout_the_reader_is_told_nothing_was_charged(
+    client, campaign, settings, no_stripe_network
+):
+    cancelled = "Your payment was cancelled; nothing was charged. You can try again below."
+    assert cancelled in plain(client.get("/donate/?cancelled=1").content.decode())
+    assert cancelled not in plain(client.get("/donate/").content.decode())
+    # payments switched off meanwhile: no "try again" pointing at a disabled form
+    settings.STRIPE_SECRET_KEY = ""
+    page = plain(client.get("/donate/?cancelled=1").content.decode())
+    assert PAYMENTS_OFF in page and cancelled not in page
+
+
 def test_when_stripe_cannot_be_reached_the_reader_is_told_nothing_was_charged(
     client, campaign, fake_stripe
 ):
