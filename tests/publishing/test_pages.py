@@ -132,6 +132,30 @@ def test_gallery_thumbnails_link_to_the_full_size_image(client, newsroom):
     assert "fill-400x300" in html  # the thumbnail is a small rendition
 
 
+def test_a_gallery_thumbnail_is_described_once(client, newsroom):
+    """Alt text is the photo's description; a photo with none has an empty alt, as its caption
+    is printed under it: a screen reader heard every caption twice."""
+    described = make_image(caption="Ferry at the quay", description="A red ferry moored at dawn")
+    captioned = make_image(caption="Crowds on the pier")
+    article = make_article(
+        body=[
+            (
+                "gallery",
+                {
+                    "title": "",
+                    "photos": [
+                        {"image": described, "caption": ""},
+                        {"image": captioned, "caption": ""},
+                    ],
+                },
+            ),
+        ]
+    )
+    page = BeautifulSoup(client.get(article.url).content, "html.parser")
+    thumbs = page.select(".gallery__thumb")
+    assert [thumb["alt"] for thumb in thumbs] == ["A red ferry moored at dawn", ""]
+
+
 def test_video_is_a_click_to_load_facade(client, newsroom):
     article = make_article(
         body=[
