@@ -27,6 +27,11 @@ def _block_texts(article):
         elif block.block_type == "table":
             # Each cell's text apart, as a selection across cells reads ("07:00 07:40").
             yield TAG.sub(" ", str(block.value))
+        elif block.block_type == "grid_table" and block.value:
+            # Caption, then the cells row by row, as the page shows them.
+            cells = [block.value.get("table_caption") or ""]
+            cells += [cell or "" for row in block.value.get("data") or [] for cell in row]
+            yield " ".join(html.escape(str(cell)) for cell in cells)
 
 
 def article_text(article) -> str:

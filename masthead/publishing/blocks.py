@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.contrib.table_block import blocks as table_block
 from wagtail.images.blocks import ImageChooserBlock
 
 from masthead.funding.blocks import GoalBarBlock, OtherWaysToGivePromoBlock
@@ -118,6 +119,9 @@ NOT_A_TABLE = _(
 )
 
 
+EMPTY_TABLE = _("The table is empty: type into its cells, or remove the block.")
+
+
 def clean_table_html(markup: str) -> str:
     """The table in `markup` reduced to TABLE_TAGS and TABLE_ATTRIBUTES, or "" unless that
     leaves tables and nothing else."""
@@ -165,9 +169,36 @@ class TableBlock(blocks.RawHTMLBlock):
         return [" ".join(html.unescape(TAG.sub(" ", str(value))).split())]
 
     class Meta:
+        icon = "code"
+        label = _("Table as HTML")
+        template = "publishing/blocks/table.html"
+
+
+class GridTableBlock(table_block.TableBlock):
+    """A table typed into a grid in the admin (Wagtail's spreadsheet editor): rows, columns,
+    header row or column, a caption, merged cells. Cells are plain text, escaped when shown."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Type into the grid; right-click it to add or remove rows and columns. Choose "
+                "whether the first row or column holds headings, and give the table a caption."
+            ),
+        )
+        super().__init__(table_options={"renderer": "text"}, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        rows = (value or {}).get("data") or []
+        if not any(str(cell).strip() for row in rows for cell in row if cell is not None):
+            raise ValidationError(EMPTY_TABLE)
+        return value
+
+    class Meta:
         icon = "table"
         label = _("Table")
-        template = "publishing/blocks/table.html"
+        template = "publishing/blocks/grid_table.html"
 
 
 class ArticleBodyBlock(blocks.StreamBlock):
@@ -178,6 +209,7 @@ class ArticleBodyBlock(blocks.StreamBlock):
     pull_quote = PullQuoteBlock()
     gallery = GalleryBlock()
     video = VideoBlock()
+    grid_table = GridTableBlock()
     table = TableBlock()
 
 

@@ -437,6 +437,27 @@ def test_anchor_survives_edits_and_says_when_the_passage_is_gone(article, post):
     assert shown[0].pk == comment.pk and shown[0].passage_found is False
 
 
+def test_a_passage_of_a_table_typed_into_the_grid_is_found(article, post):
+    article.body = [
+        (
+            "grid_table",
+            {
+                "data": [["Leaves", "Arrives"], ["07:00", "07:40"], ["R&D", "<none>"]],
+                "table_caption": "Winter timetable",
+                "table_header_choice": "row",
+                "first_row_is_table_header": True,
+                "first_col_is_header": False,
+            },
+        )
+    ]
+    article.save_revision().publish()
+    article.refresh_from_db()
+    # a selection across cells, as the browser reads it
+    post("Too early", anchor=AnchorInput(quote="07:00 07:40", prefix="Arrives "))
+    post("Odd", anchor=AnchorInput(quote="R&D <none>"))
+    assert [anchor["found"] for anchor in selectors.passage_anchors(article)] == [True, True]
+
+
 def test_comments_of_an_unpublished_article_take_no_votes_or_reports(article, post):
     from masthead.moderation.services import ReportRefused, comment_report
 

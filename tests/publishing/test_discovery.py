@@ -587,3 +587,23 @@ def test_feed_readers_get_each_articles_featured_image(client, newsroom):
     )
     link = entry.find(f'{ATOM}link[@rel="enclosure"]')
     assert link.get("href") == enclosure.get("url") and link.get("type") == "image/jpeg"
+
+
+def test_search_finds_the_words_of_a_table_typed_into_the_grid(client, newsroom):
+    make_article(
+        section=newsroom["world"],
+        title="Tide tables",
+        body=[
+            (
+                "grid_table",
+                {
+                    "data": [["Port", "High water"], ["Gullholm", "06:12"]],
+                    "table_caption": "",
+                    "table_header_choice": "row",
+                    "first_row_is_table_header": True,
+                    "first_col_is_header": False,
+                },
+            )
+        ],
+    )
+    assert "Tide tables" in client.get("/search/", {"q": "Gullholm"}).content.decode()

@@ -486,3 +486,42 @@ def test_every_size_a_template_or_the_metadata_asks_for_is_made_ahead():
             asked.update(re.findall(r'"([a-z]+-[0-9x]+)"', call))
     assert asked, "no image tags found"
     assert asked - set(PAGE_RENDITIONS) == set()
+
+
+def grid_table(data, *, caption="", header="row"):
+    return {
+        "data": data,
+        "table_caption": caption,
+        "table_header_choice": header,
+        "first_row_is_table_header": header in ("row", "both"),
+        "first_col_is_header": header in ("column", "both"),
+    }
+
+
+def test_a_table_typed_into_the_grid_is_a_table_with_its_headers_and_caption(client, newsroom):
+    article = make_article(
+        body=[
+            (
+                "grid_table",
+                grid_table(
+                    [["Ward", "Votes"], ["North <b>quay</b>", "340"], ["Harbour\nside", None]],
+                    caption="Results by ward",
+                ),
+            )
+        ]
+    )
+    page = BeautifulSoup(client.get(article.url).content, "html.parser")
+    region = page.select_one(".article__body .body-table")
+    assert region["role"] == "region" and region["aria-label"] == "Results by ward"
+    table = region.table
+    assert table.caption.get_text(strip=True) == "Results by ward"
+    assert [th.get_text(strip=True) for th in table.select("thead th[scope=col]")] == [
+        "Ward",
+        "Votes",
+    ]
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in tr.select("td")] for tr in table.tbody("tr")
+    ]
+    # the cells are text: markup typed into one is shown, never obeyed
+    assert rows == [["North <b>quay</b>", "340"], ["Harbour side", ""]]
+    assert table.find("b") is None and table.find("br") is not None

@@ -6,7 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.forms import get_image_form
 
-from masthead.publishing.blocks import NOT_A_TABLE, TableBlock, VideoBlock
+from masthead.publishing.blocks import (
+    EMPTY_TABLE,
+    NOT_A_TABLE,
+    GridTableBlock,
+    TableBlock,
+    VideoBlock,
+)
 from masthead.publishing.models import ArticlePage, CreditedImage
 from masthead.publishing.video import UNEMBEDDABLE_VIDEO, video_embed_for
 from tests.factories import image_bytes
@@ -406,3 +412,17 @@ def test_a_table_stored_by_other_means_is_cleaned_when_the_page_shows_it(client,
     html = client.get(article.url).content.decode()
     body = html.split('<div class="body-table"', 1)[1].split("</div>", 1)[0]
     assert "<td>Ward 1</td>" in body and "script" not in body and "onclick" not in body
+
+
+def test_an_empty_grid_table_is_refused_with_a_reason():
+    block = GridTableBlock()
+    empty = {
+        "data": [[None, None], ["", "  "]],
+        "table_caption": "Results",
+        "table_header_choice": "row",
+    }
+    with pytest.raises(ValidationError) as refused:
+        block.clean(empty)
+    assert refused.value.messages == [str(EMPTY_TABLE)]
+    typed = {**empty, "data": [["Ward", None], ["North", "340"]]}
+    assert block.clean(typed)["first_row_is_table_header"] is True
