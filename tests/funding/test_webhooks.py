@@ -545,6 +545,27 @@ def test_a_refund_takes_the_amount_back_out_of_the_total(client, campaign):
     assert raised(campaign) == 0
 
 
+def test_the_event_log_writes_amounts_in_the_sites_money_style(client, campaign):
+    from wagtail.models import Site
+
+    from masthead.funding.models import FundingSettings
+    from masthead.funding.money import STYLE_AMOUNT_SYMBOL
+
+    settings = FundingSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.money_style = STYLE_AMOUNT_SYMBOL
+    settings.save()
+    session = paid_one_time(client, campaign, amount=250000)
+    refund = se.charge(
+        payment_intent=session["payment_intent"], amount=250000, amount_refunded=100050
+    )
+    se.post_event(client, se.event("charge.refunded", refund))
+    messages = list(StripeEvent.objects.order_by("pk").values_list("message", flat=True))
+    assert messages == [
+        "Counted 2,500\N{NO-BREAK SPACE}$ for campaign.",
+        "Refund of 1,000.50\N{NO-BREAK SPACE}$ taken off the total.",
+    ]
+
+
 def test_partial_refunds_add_up_and_never_exceed_the_payment(client, campaign):
     session = paid_one_time(client, campaign, amount=5000)
     pi = session["payment_intent"]

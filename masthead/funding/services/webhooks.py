@@ -24,7 +24,8 @@ from django.db.models import Sum
 
 from masthead.funding import gateway
 from masthead.funding.models import Campaign, Donation, Donor, LedgerEntry, StripeEvent
-from masthead.funding.money import CURRENCIES, UNKNOWN_CURRENCY, Money
+from masthead.funding.money import CURRENCIES, UNKNOWN_CURRENCY, Money, format_money
+from masthead.funding.selectors import current_money_style
 from masthead.funding.services.ledger import ledger_entry_add
 from masthead.ids import parse_id
 
@@ -72,6 +73,11 @@ MAX_STRIPE_AMOUNT = 999_999_999_999
 
 class Refused(Exception):
     """An event that cannot be placed; the message says why (it goes to the log and the record)."""
+
+
+def _shown(amount: Money) -> str:
+    """An amount in the event log, as the site that Stripe delivered the event to writes money."""
+    return format_money(amount.amount_minor, amount.currency, style=current_money_style())
 
 
 class ArrivedEarly(Exception):
@@ -236,7 +242,7 @@ def _campaign_collecting(campaign: Campaign, *, currency: str, amount_minor: int
     if campaign.currency != currency:
         raise Refused(
             OTHER_CURRENCY.format(
-                amount=Money(amount_minor, currency),
+                amount=_shown(Money(amount_minor, currency)),
                 paid=currency,
                 slug=campaign.slug,
                 collects=campaign.currency,
@@ -387,7 +393,9 @@ def checkout_session_completed(session: dict, event: dict, now: datetime) -> Eve
     )
     if created:
         _receipt_after_commit(entry)
-        return EventOutcome(PROCESSED, f"Counted {entry.amount} for {donation.campaign.slug}.")
+        return EventOutcome(
+            PROCESSED, f"Counted {_shown(entry.amount)} for {donation.campaign.slug}."
+        )
     return EventOutcome(PROCESSED, f"{stripe_id} was already counted.")
 
 
@@ -447,7 +455,9 @@ def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
     )
     if created:
         _receipt_after_commit(entry)
-        return EventOutcome(PROCESSED, f"Counted {entry.amount} for {donation.campaign.slug}.")
+        return EventOutcome(
+            PROCESSED, f"Counted {_shown(entry.amount)} for {donation.campaign.slug}."
+        )
     if payment_intent and not entry.payment_intent:
         entry.payment_intent = payment_intent
         entry.save(update_fields=["payment_intent"])
@@ -508,7 +518,9 @@ def charge_refunded(charge: dict, event: dict, now: datetime) -> EventOutcome:
     ):
         donation.status = Donation.Status.REFUNDED
         donation.save(update_fields=["status"])
-    return EventOutcome(PROCESSED, f"Refund of {Money(newly, entry.currency)} taken off the total.")
+    return EventOutcome(
+        PROCESSED, f"Refund of {_shown(Money(newly, entry.currency))} taken off the total."
+    )
 
 
 def _disputed_payment(dispute: dict) -> LedgerEntry:
@@ -546,7 +558,9 @@ def dispute_funds_withdrawn(dispute: dict, event: dict, now: datetime) -> EventO
     entry, created = _dispute_entry(original, -amount, f"{dispute['id']}:withdrawn", event, now)
     if not created:
         return EventOutcome(PROCESSED, "Dispute already counted.")
-    return EventOutcome(PROCESSED, f"Disputed {Money(amount, entry.currency)} taken off the total.")
+    return EventOutcome(
+        PROCESSED, f"Disputed {_shown(Money(amount, entry.currency))} taken off the total."
+    )
 
 
 def dispute_funds_reinstated(dispute: dict, event: dict, now: datetime) -> EventOutcome:
@@ -559,7 +573,7 @@ def dispute_funds_reinstated(dispute: dict, event: dict, now: datetime) -> Event
     entry, created = _dispute_entry(original, -withdrawn.amount_minor, stripe_id, event, now)
     if not created:
         return EventOutcome(PROCESSED, "Reinstated funds already counted.")
-    return EventOutcome(PROCESSED, f"{entry.amount} back in the total after a won dispute.")
+    return EventOutcome(PROCESSED, f"{_shown(entry.amount)} back in the total after a won dispute.")
 
 
 def subscription_deleted(subscription: dict, event: dict, now: datetime) -> EventOutcome:
