@@ -137,16 +137,17 @@ def test_production_configuration_passes_check_deploy(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_a_site_with_plain_http_subdomains_can_keep_hsts_to_itself(tmp_path):
-    """HSTS covered every subdomain (and asked for the browsers' preload list) with no way out:
-    a newsroom on its apex domain would have cut off its own plain-HTTP subdomains."""
+def test_hsts_keeps_to_the_site_itself_unless_the_operator_opts_in(tmp_path):
+    """HSTS covered every subdomain and asked for the browsers' preload list by default: a
+    newsroom on its apex domain cut off its own plain-HTTP subdomains, and committed its domain
+    to lists browsers hard-code. Both are now the operator's choice, as in Django."""
     production = {"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "news.example"}
     show = "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
     default = run_masthead(["shell", "-c", show], production, tmp_path)
-    assert default.stdout.split()[-3:] == ["31536000", "True", "True"], default.stderr
-    own = {**production, "SECURE_HSTS_INCLUDE_SUBDOMAINS": "false", "SECURE_HSTS_PRELOAD": "false"}
-    narrowed = run_masthead(["shell", "-c", show], own, tmp_path)
-    assert narrowed.stdout.split()[-3:] == ["31536000", "False", "False"], narrowed.stderr
+    assert default.stdout.split()[-3:] == ["31536000", "False", "False"], default.stderr
+    opted_in = {**production, "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true", "SECURE_HSTS_PRELOAD": "1"}
+    widened = run_masthead(["shell", "-c", show], opted_in, tmp_path)
+    assert widened.stdout.split()[-3:] == ["31536000", "True", "True"], widened.stderr
     wrong = run_masthead(
         ["check"], {**production, "SECURE_HSTS_INCLUDE_SUBDOMAINS": "maybe"}, tmp_path
     )
