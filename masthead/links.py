@@ -1,8 +1,25 @@
 """Addresses for what is sent outside a request (e-mails, tasks): the site's configured base URL
 (``MASTHEAD_BASE_URL``) in front of a path."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 
 def absolute_url(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def site_root_url(site) -> str:
+    """A Wagtail site's address, in front of every full page URL (sitemaps, exports, pages of
+    another site). Wagtail takes the scheme from the port alone: 443 is https, every other port
+    http, so a site at https://news.example:8443 got http:// links. The site MASTHEAD_BASE_URL
+    names (host and port) takes its scheme; any other keeps Wagtail's."""
+    if site.port == 80:
+        return f"http://{site.hostname}"
+    if site.port == 443:
+        return f"https://{site.hostname}"
+    base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    named = (base.hostname or "", base.port) == (site.hostname.lower(), site.port)
+    scheme = base.scheme if named and base.scheme in ("http", "https") else "http"
+    return f"{scheme}://{site.hostname}:{site.port}"

@@ -8,7 +8,7 @@ class PublishingConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Page, PageViewRestriction
+        from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import (
             page_published,
             page_slug_changed,
@@ -16,11 +16,15 @@ class PublishingConfig(AppConfig):
             post_page_move,
         )
 
+        from masthead.links import site_root_url
         from masthead.publishing.models import AuthorPage, CreditedImage, SiteIdentity
         from masthead.publishing.page_cache import content_changed, edit_saved, slug_changed
         from masthead.publishing.renditions import image_saved
         from masthead.publishing.search_index import author_published
 
+        # Wagtail has no setting for a site's scheme (wagtail#5303) and builds every full page URL
+        # from Site.root_url, whatever the page's type: replaced at its source.
+        Site.root_url = property(site_root_url)
         # Signals only invalidate caches (see page_cache) and the search index, and have the worker
         # make a photo's sizes; they change nothing else.
         for signal in (page_published, page_unpublished, post_page_move):

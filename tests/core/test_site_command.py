@@ -36,3 +36,28 @@ def test_a_fresh_install_becomes_a_named_site_at_its_public_address(client, sett
     front = client.get("/", HTTP_HOST="www.news.example:8443", secure=True).content.decode()
     assert "<title>News Example" in front
     assert HomePage.objects.count() == 1
+
+
+def test_a_site_on_another_port_keeps_the_scheme_of_its_public_address(client, settings):
+    """Wagtail names a site on any port but 443 http://: at https://news.example:8443 the
+    sitemap, exports and the command itself gave readers and search engines http:// links."""
+    from io import StringIO
+
+    from wagtail.models import Page
+
+    settings.WAGTAILADMIN_BASE_URL = "https://news.example:8443"
+    settings.ALLOWED_HOSTS = ["news.example"]
+    said = StringIO()
+    call_command("site", name="News Example", stdout=said)
+    assert "is at https://news.example:8443/" in said.getvalue()
+
+    sitemap = client.get("/sitemap.xml", HTTP_HOST="news.example:8443", secure=True)
+    assert "<loc>https://news.example:8443/</loc>" in sitemap.content.decode()
+    home = Page.objects.get(pk=Site.objects.get(is_default_site=True).root_page_id)
+    assert home.get_full_url() == "https://news.example:8443/"
+    other = Site(hostname="other.example", port=8080, root_page=home)
+    assert other.root_url == "http://other.example:8080"  # not the address of MASTHEAD_BASE_URL
+
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"  # a local install stays http
+    call_command("site", stdout=StringIO())
+    assert Page.objects.get(pk=home.pk).get_full_url() == "http://127.0.0.1:8000/"
