@@ -41,3 +41,24 @@ def test_old_results_of_finished_tasks_are_pruned(db):
     assert clock.prune_finished_tasks(now=now) == 2
     assert set(DBTaskResult.objects.values_list("pk", flat=True)) == kept
     assert any(job.function == "masthead.clock.prune_finished_tasks" for job in clock.JOBS)
+
+
+def test_the_clock_gives_sqlite_statistics_on_the_site_s_tables(db, database_vendor):
+    """SQLite never ran ANALYZE, so its query planner chose indexes blind on a site that had
+    grown. PostgreSQL analyzes on its own (autovacuum): the job leaves it alone."""
+    from django.db import connection
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    for _ in range(50):
+        DBTaskResult.objects.create(
+            status=TaskResultStatus.READY, args_kwargs={}, task_path="x.y", backend_name="default"
+        )
+    assert "refresh sqlite statistics" in clock.run_due_jobs()  # as the worker starts
+
+    if database_vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl, stat FROM sqlite_stat1")
+        statistics = dict(cursor.fetchall())
+    assert statistics[DBTaskResult._meta.db_table].startswith("50 ")
