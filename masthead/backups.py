@@ -14,16 +14,19 @@ its owner only.
 
 import json
 import os
+import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.mail import mail_admins
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -36,6 +39,11 @@ HOME_MEMBER = "home"
 # Made again by `masthead serve` (collectstatic), or the backups themselves.
 NOT_BACKED_UP = frozenset(["static", "backups"])
 WORK_PREFIXES = (".masthead-backup-", ".masthead-restore-")
+# A backup's work folder untouched this long was left by a run that was stopped (killed, the
+# machine restarted); a running backup writes to its folder all along.
+STALE_WORK_AFTER = timedelta(hours=1)
+# The archives `--keep` counts and prunes: those named by default_backup_path, by their time.
+TIMED_ARCHIVE = re.compile(r"masthead-\d{8}-\d{6}\.tar\.gz")
 
 NO_PG_TOOL = (
     "{tool} was not found: install PostgreSQL's client tools (`apt-get install "
@@ -62,6 +70,18 @@ NOT_EMPTY = (
     "Point DATABASE_URL (or MASTHEAD_HOME, for SQLite) at a new one, or empty this one first."
 )
 UNSAFE_MEMBER = "{path} is not a Masthead backup: it holds {name!r}, which points outside it."
+CANNOT_PRUNE = (
+    "Backed up to {path}, but the older archive {old} could not be deleted ({error}): delete it "
+    "yourself, or the backups will fill the disk."
+)
+FAILURE_SUBJECT = "Backup failed on {host}"
+FAILURE_MESSAGE = """The backup of {time} UTC to {output} failed:
+
+{error}
+
+Once the cause is fixed, run it by hand (`mh backup` in the README's set-up, or `systemctl
+start masthead-backup`); `journalctl -u masthead-backup` shows each run.
+"""
 
 
 class BackupError(Exception):
@@ -77,6 +97,8 @@ class BackupMade:
     # False when SECRET_KEY comes from the environment (production): the archive then does not
     # hold the key that links in e-mails already sent were signed with.
     secret_key: bool
+    # Work folders of interrupted backups found beside the archive and removed.
+    stale_removed: int = 0
 
 
 @dataclass(frozen=True)
@@ -95,6 +117,7 @@ def backup_create(*, output: Path, now: datetime) -> BackupMade:
     output = output.expanduser().resolve()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
+        stale_removed = _remove_stale_work_folders(output.parent, now=now)
         work_folder = tempfile.TemporaryDirectory(dir=output.parent, prefix=WORK_PREFIXES[0])
     except OSError as error:
         raise BackupError(
@@ -144,7 +167,64 @@ def backup_create(*, output: Path, now: datetime) -> BackupMade:
         database=vendor,
         files=len(home_files),
         secret_key=_secret_key_kept_in_home(home_files),
+        stale_removed=stale_removed,
     )
+
+
+def backup_prune(*, made: Path, keep: int) -> list[Path]:
+    """Delete the archives named by their time (masthead-<UTC time>.tar.gz) in the folder of the
+    archive just `made`, all but the newest `keep`; `made` itself is always kept. Returns those
+    deleted, oldest first."""
+    timed = sorted(
+        (path for path in made.parent.iterdir() if TIMED_ARCHIVE.fullmatch(path.name)),
+        reverse=True,
+    )
+    kept = {*timed[:keep], made}
+    deleted = [path for path in reversed(timed) if path not in kept]
+    for path in deleted:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise BackupError(
+                CANNOT_PRUNE.format(path=made, old=path, error=error.strerror or error)
+            ) from None
+    return deleted
+
+
+def backup_failure_mail(*, error: str, output: Path, now: datetime) -> bool:
+    """Tell ADMINS that a backup failed, and why. False when ADMINS is empty (no one to tell);
+    errors of sending the mail are the caller's to report."""
+    if not settings.ADMINS:
+        return False
+    mail_admins(
+        FAILURE_SUBJECT.format(host=socket.gethostname()),
+        FAILURE_MESSAGE.format(time=f"{now:%Y-%m-%d %H:%M}", output=output, error=error),
+        fail_silently=False,
+    )
+    return True
+
+
+def _remove_stale_work_folders(folder: Path, *, now: datetime) -> int:
+    """Remove what backups stopped halfway left in `folder` (each a snapshot of the database):
+    only folders nothing was written to for STALE_WORK_AFTER, so a backup running beside this
+    one keeps its own."""
+    removed = 0
+    for work in folder.glob(f"{WORK_PREFIXES[0]}*"):
+        if work.is_dir() and _last_written(work) < (now - STALE_WORK_AFTER).timestamp():
+            shutil.rmtree(work, ignore_errors=True)
+            removed += not work.exists()
+    return removed
+
+
+def _last_written(folder: Path) -> float:
+    latest = folder.stat().st_mtime
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            try:
+                latest = max(latest, (Path(directory) / name).stat().st_mtime)
+            except OSError:  # gone meanwhile
+                continue
+    return latest
 
 
 def _secret_key_kept_in_home(home_files: list[Path]) -> bool:

@@ -251,6 +251,29 @@ def tasks_backend(env: Env, default: str) -> str:
     return path
 
 
+def admins(env: Env) -> list[tuple[str, str]]:
+    """ADMINS, the operators mailed when a backup fails (and, Django's own, of each server
+    error): comma-separated addresses, each optionally with a name, `Jo Bloggs <jo@news.example>`."""
+    from email.utils import getaddresses
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    value = env.str("ADMINS", "")
+    listed = ",".join(part for part in value.split(",") if part.strip())  # no empty entries
+    people = []
+    for name, address in getaddresses([listed]) if listed else []:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"ADMINS must be e-mail addresses separated by commas, each with a name if you "
+                f"like (ops@news.example, Jo Bloggs <jo@news.example>): {address or value!r} is not one."
+            ) from None
+        people.append((name or address, address))
+    return people
+
+
 def funding_bounds(env: Env) -> tuple[int, int]:
     """FUNDING_MIN_AMOUNT and FUNDING_MAX_AMOUNT, the smallest and largest gift in whole units."""
     smallest = env.int("FUNDING_MIN_AMOUNT", 1, minimum=1)

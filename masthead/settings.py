@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from masthead.config import (
     Env,
+    admins,
     database_config,
     email_config,
     funding_bounds,
@@ -226,6 +227,9 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 globals().update(email_config(env))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Masthead <newsroom@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mailed when a backup fails, and (Django's logging) of each server error while DEBUG is off.
+ADMINS = admins(env)
+EMAIL_SUBJECT_PREFIX = "[Masthead] "
 
 # Security. With DEBUG off, HTTPS is assumed (a proxy terminating TLS sets X-Forwarded-Proto);
 # MASTHEAD_HTTPS=false serves plain HTTP, e.g. on a private network.

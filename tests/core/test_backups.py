@@ -2,10 +2,14 @@
 
 import io
 import json
+import os
+import smtplib
 import sqlite3
 import stat
 import subprocess
 import tarfile
+import time
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -130,6 +134,97 @@ def test_a_backup_into_a_folder_its_user_cannot_write_says_so(tmp_path, settings
         call_command("backup", output=private / "x.tar.gz")
     assert f"Cannot write the backup into {private} (Permission denied)" in str(refusal.value)
     assert "--output" in str(refusal.value)
+
+
+def test_a_failed_backup_is_mailed_to_the_admins_with_why(tmp_path, settings, mailoutbox):
+    """The nightly backup could fail for weeks (pg_dump missing, a full disk) with no one told."""
+    settings.MASTHEAD_HOME = tmp_path
+    settings.ADMINS = [("Ops", "ops@news.example")]
+    (tmp_path / "not-a-folder").write_text("a file where the backups should go")
+    with pytest.raises(CommandError, match="Cannot write the backup into"):
+        call_command("backup", output=tmp_path / "not-a-folder" / "x.tar.gz")
+    [mail] = mailoutbox
+    assert mail.to == ["ops@news.example"]
+    assert "Backup failed on" in mail.subject
+    assert f"Cannot write the backup into {tmp_path / 'not-a-folder'}" in mail.body
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    mailoutbox.clear()
+    with mock.patch("masthead.backups.tarfile.open", full_disk), pytest.raises(OSError):
+        call_command("backup", output=tmp_path / "backups" / "x.tar.gz")
+    [mail] = mailoutbox
+    assert "No space left on device" in mail.body
+    assert not (tmp_path / "backups" / "x.tar.gz").exists()
+
+
+def test_a_failed_backup_still_fails_when_it_cannot_be_mailed(tmp_path, settings, mailoutbox):
+    settings.MASTHEAD_HOME = tmp_path
+    (tmp_path / "not-a-folder").write_text("")
+    output = tmp_path / "not-a-folder" / "x.tar.gz"
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Cannot write the backup"):
+        call_command("backup", output=output, stderr=err)
+    assert "Set ADMINS" in err.getvalue() and mailoutbox == []
+
+    settings.ADMINS = [("Ops", "ops@news.example")]
+
+    def smtp_down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    err = io.StringIO()
+    with (
+        mock.patch("masthead.backups.mail_admins", smtp_down),
+        pytest.raises(CommandError, match="Cannot write the backup"),
+    ):
+        call_command("backup", output=output, stderr=err)
+    assert "Mailing ADMINS about this failure failed too: Connection unexpectedly closed" in (
+        err.getvalue()
+    )
+
+
+def test_keep_deletes_all_but_the_newest_archives(tmp_path, settings):
+    """Old archives piled up unless the operator pruned them with a command of their own."""
+    settings.MASTHEAD_HOME = tmp_path
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    older = [f"masthead-2026010{day}-030000.tar.gz" for day in range(1, 6)]
+    for name in [*older, "masthead-before-upgrade.tar.gz", "notes.txt"]:
+        (backups / name).write_bytes(b"kept by someone")
+    out = io.StringIO()
+
+    call_command("backup", keep=3, stdout=out)
+
+    left = sorted(path.name for path in backups.iterdir())
+    [made] = [name for name in left if name not in older and name.startswith("masthead-2")]
+    assert left == sorted([*older[-2:], made, "masthead-before-upgrade.tar.gz", "notes.txt"])
+    assert "Deleted 3 older archives, keeping the newest 3" in out.getvalue()
+    with pytest.raises(CommandError, match="--keep: must be a whole number of at least 1"):
+        call_command("backup", "--keep", "0")
+    assert sorted(path.name for path in backups.iterdir()) == left
+
+
+def test_a_backup_clears_what_interrupted_backups_left_but_not_a_running_one(tmp_path, settings):
+    """A backup killed halfway left a work folder (a copy of the database) for good."""
+    settings.MASTHEAD_HOME = tmp_path
+    backups = tmp_path / "backups"
+    interrupted = backups / ".masthead-backup-k1ll3d"
+    running = backups / ".masthead-backup-runn1ng"
+    for work in (interrupted, running):
+        work.mkdir(parents=True)
+        (work / "database.sqlite3").write_bytes(b"a snapshot")
+    two_hours_ago = time.time() - 2 * 3600
+    for path in (interrupted / "database.sqlite3", interrupted):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    os.utime(running, (two_hours_ago, two_hours_ago))  # its snapshot is still being written
+    out = io.StringIO()
+
+    call_command("backup", stdout=out)
+
+    assert not interrupted.exists()
+    assert (running / "database.sqlite3").exists()
+    assert f"Removed 1 unfinished backup left in {backups}" in out.getvalue()
 
 
 def masthead(home, *args):

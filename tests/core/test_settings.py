@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from masthead.config import (
     Env,
+    admins,
     database_config,
     email_config,
     funding_bounds,
@@ -242,3 +243,13 @@ def test_serving_others_with_debug_on_is_pointed_out():
         "127.0.0.1", debug=True, allowed_hosts=["news.example.org"]
     )
     assert debug_warning("192.0.2.10", debug=False, allowed_hosts=["news.example.org"]) is None
+
+
+def test_admins_to_mail_come_from_the_environment():
+    assert admins(Env({})) == []
+    assert admins(Env({"ADMINS": 'ops@news.example, "Bloggs, Jo" <jo@news.example>,'})) == [
+        ("ops@news.example", "ops@news.example"),
+        ("Bloggs, Jo", "jo@news.example"),
+    ]
+    with pytest.raises(ImproperlyConfigured, match=r"ADMINS must be e-mail addresses .* 'jo'"):
+        admins(Env({"ADMINS": "ops@news.example, jo"}))

@@ -1,15 +1,36 @@
+import argparse
+import smtplib
+import traceback
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from masthead.backups import DATABASE_NAMES, BackupError, backup_create, default_backup_path
+from masthead.backups import (
+    DATABASE_NAMES,
+    BackupError,
+    backup_create,
+    backup_failure_mail,
+    backup_prune,
+    default_backup_path,
+)
+
+
+def at_least_one(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    return number
 
 
 class Command(BaseCommand):
     help = (
         "Write the whole site (database snapshot, uploaded media, learned filters, secrets) to one "
-        "archive, while it keeps serving. Restore it with `masthead restore`."
+        "archive, while it keeps serving. Restore it with `masthead restore`. A failed backup is "
+        "mailed to ADMINS."
     )
 
     def add_arguments(self, parser):
@@ -18,13 +39,28 @@ class Command(BaseCommand):
             type=Path,
             help="Where to write the archive (default: MASTHEAD_HOME/backups/masthead-<UTC time>.tar.gz).",
         )
+        parser.add_argument(
+            "--keep",
+            type=at_least_one,
+            metavar="N",
+            help=(
+                "Once backed up, delete the older archives named masthead-<UTC time>.tar.gz in "
+                "the same folder, all but the newest N (default: delete none)."
+            ),
+        )
 
-    def handle(self, *args, output, **options):
+    def handle(self, *args, output, keep, **options):
         now = timezone.now()
+        output = output or default_backup_path(now)
         try:
-            made = backup_create(output=output or default_backup_path(now), now=now)
+            made = backup_create(output=output, now=now)
+            deleted = backup_prune(made=made.path, keep=keep) if keep else []
         except BackupError as error:
+            self.alert(error=str(error), output=output, now=now)
             raise CommandError(str(error)) from None
+        except Exception:
+            self.alert(error=traceback.format_exc(), output=output, now=now)
+            raise
         self.stdout.write(
             self.style.SUCCESS(f"Backed up to {made.path} ({made.size / 1_000_000:.1f} MB)")
             + f": the {DATABASE_NAMES[made.database]} database and {made.files:,} files of MASTHEAD_HOME."
@@ -41,3 +77,22 @@ class Command(BaseCommand):
                 "links in e-mails already sent (unsubscribe, donors' links) stop working and everyone "
                 "is signed out."
             )
+        if deleted:
+            self.stdout.write(
+                f"Deleted {len(deleted)} older archive{'s' if len(deleted) != 1 else ''}, "
+                f"keeping the newest {keep}: {', '.join(path.name for path in deleted)}."
+            )
+        if made.stale_removed:
+            self.stdout.write(
+                f"Removed {made.stale_removed} unfinished backup{'s' if made.stale_removed != 1 else ''} "
+                f"left in {made.path.parent} by an interrupted run."
+            )
+
+    def alert(self, *, error: str, output: Path, now) -> None:
+        try:
+            mailed = backup_failure_mail(error=error, output=output, now=now)
+        except (OSError, smtplib.SMTPException) as mail_error:
+            self.stderr.write(f"Mailing ADMINS about this failure failed too: {mail_error}")
+            return
+        if not mailed:
+            self.stderr.write("Set ADMINS (e-mail addresses) to have failed backups mailed to you.")
