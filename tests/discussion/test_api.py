@@ -154,18 +154,52 @@ def test_a_refusal_names_the_field_at_fault(browser_client, article):
     assert response.json() == {"detail": rules.EMAIL_MISSING, "field": "author_email"}
 
 
-def test_parent_on_another_article_closed_thread_and_unknown_article(browser_client, article, post):
+def test_a_reply_to_a_comment_on_another_article_is_answered_as_one_to_a_missing_comment(
+    browser_client, article, post
+):
+    """Whether a comment id exists (held, or on an article the reader cannot open) is nobody's
+    business: replying to it must tell no more than replying to an id that was never used."""
     token = csrf(browser_client, article)
     other = make_article(title="Elsewhere")
     foreign = post("On the other article", on=other)
+    missing = Comment.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
     guest = {"body": "Hi", "author_name": "A", "author_email": "a@example.com"}
-    response = post_json(
-        browser_client,
-        f"/api/v1/articles/{article.pk}/comments",
-        {**guest, "parent_id": foreign.pk},
-        token,
+
+    def answers(parent_id):
+        api = post_json(
+            browser_client,
+            f"/api/v1/articles/{article.pk}/comments",
+            {**guest, "parent_id": parent_id},
+            token,
+        )
+        form = browser_client.post(
+            f"/comments/{article.pk}/post/",
+            {**guest, "parent_id": str(parent_id), "csrfmiddlewaretoken": token},
+            HTTP_ACCEPT="application/json",
+        )
+        page = browser_client.post(
+            f"/comments/{article.pk}/post/",
+            {**guest, "parent_id": str(parent_id), "csrfmiddlewaretoken": token},
+        )
+        return (
+            (api.status_code, api.json()),
+            (form.status_code, form.json()),
+            (page.status_code, rules.PARENT_UNKNOWN in page.content.decode()),
+        )
+
+    expected = (
+        (400, {"detail": rules.PARENT_UNKNOWN, "field": "parent_id"}),
+        (400, {"detail": rules.PARENT_UNKNOWN, "field": "parent_id"}),
+        (400, True),
     )
-    assert response.status_code == 400 and rules.PARENT_OTHER_ARTICLE in response.json()["detail"]
+    assert answers(missing) == expected
+    assert answers(foreign.pk) == expected
+    assert not Comment.objects.filter(article=article).exists()
+
+
+def test_closed_thread_and_unknown_article(browser_client, article):
+    token = csrf(browser_client, article)
+    guest = {"body": "Hi", "author_name": "A", "author_email": "a@example.com"}
     assert (
         post_json(browser_client, "/api/v1/articles/999999/comments", guest, token).status_code
         == 404

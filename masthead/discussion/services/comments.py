@@ -48,7 +48,6 @@ URL_TOO_LONG = "Please give a website address of at most {limit} characters."
 # everyone but its author: no answer may tell them apart.
 COMMENT_NOT_FOUND = "No such comment."
 PARENT_UNKNOWN = "The comment you are replying to is not shown, so it cannot be answered."
-PARENT_OTHER_ARTICLE = "You can only reply to a comment on the same article."
 PARENT_AWAITING_MODERATION = (
     "Your comment is awaiting moderation: it can be answered once it is published."
 )
@@ -429,12 +428,13 @@ def one_line(text: str | None) -> str:
 
 
 def _parent_for_reply(article, parent_id, reader: Reader) -> Comment | None:
-    """The comment a reply answers. One that is not shown is refused as a missing one is, unless
-    it is the reader's own awaiting moderation (which they see)."""
+    """The comment a reply answers. One that is not shown, or that is on another article, is
+    refused as a missing one is (the answer must not tell that a comment id exists), unless it is
+    the reader's own awaiting moderation on this article (which they see)."""
     if parent_id in (None, ""):
         return None
     try:
-        parent = Comment.objects.get(pk=int(parent_id))
+        parent = Comment.objects.get(pk=int(parent_id), article_id=article.pk)
     except (Comment.DoesNotExist, ValueError, TypeError, OverflowError):
         raise CommentRefused(PARENT_UNKNOWN, field="parent_id") from None
     if parent.status != CommentStatus.PUBLISHED or parent.deleted:
@@ -442,8 +442,6 @@ def _parent_for_reply(article, parent_id, reader: Reader) -> Comment | None:
         if own and parent.status in selectors.OWN_UNPUBLISHED:
             raise CommentRefused(PARENT_AWAITING_MODERATION, field="parent_id")
         raise CommentRefused(PARENT_UNKNOWN, field="parent_id")
-    if parent.article_id != article.pk:
-        raise CommentRefused(PARENT_OTHER_ARTICLE, field="parent_id")
     return parent
 
 

@@ -150,9 +150,12 @@ def _refused(request, article, form, refusal):
             {"detail": refusal.message, "field": refusal.field}, status=refusal.status
         )
     else:
-        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
-        if refusal.field in form.fields:  # the reader lands on the field to correct
-            form.fields[refusal.field].widget.attrs["autofocus"] = True
+        field = form.fields.get(refusal.field) if refusal.field else None
+        # A hidden field's error (the comment replied to) would be shown nowhere: above the form.
+        shown_at = refusal.field if field is not None and not field.widget.is_hidden else None
+        form.add_error(shown_at, refusal.message)
+        if shown_at:  # the reader lands on the field to correct
+            form.fields[shown_at].widget.attrs["autofocus"] = True
         request.comment_form = form
         response = article.serve(request)
         response.render()
