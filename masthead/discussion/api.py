@@ -12,7 +12,9 @@ from ninja.utils import check_csrf
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
+from masthead.accounts.selectors import email_is_confirmed
 from masthead.discussion import selectors, services
+from masthead.discussion.forms import FormTiming, form_started_token, form_timing
 from masthead.discussion.models import Comment, CommentStatus, SortOrder
 from masthead.discussion.readers import (
     has_reader_identity,
@@ -84,6 +86,11 @@ class ThreadOut(Schema):
         "each without its replies; the same on every page and whatever the sort. In `items` "
         "they carry `featured: true` where the page has them"
     )
+    started: str = Field(
+        "",
+        description="A start token, as the article page's comment form carries: send it back "
+        "as `started` with the comment this reader writes (see Post a comment)",
+    )
 
 
 class ThreadQuery(Schema):
@@ -108,6 +115,17 @@ class CommentIn(Schema):
     author_url: str = ""
     parent_id: int | None = None
     anchor: AnchorIn | None = None
+    homepage: str = Field(
+        "",
+        description="The comment form's hidden field that people leave empty: a comment with "
+        "anything in it is taken for a bot's",
+    )
+    started: str = Field(
+        "",
+        description="The start token of the comment form (its `started` field) or of the "
+        "comment listing, from when the reader began to write. A guest's comment without one "
+        "(or with one this site did not sign) counts against it, as a form posted without it",
+    )
 
 
 class CommentCreated(Schema):
@@ -227,7 +245,7 @@ def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuer
         }
 
     if reader is not None:  # their own comments awaiting moderation are part of their view
-        return page()
+        return {**page(), "started": form_started_token()}
     # Everyone else sees the same page until the thread changes (its version is in the key).
     key = ":".join(
         str(part)
@@ -243,7 +261,7 @@ def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuer
             options.max_depth,
         )
     )
-    return cache.get_or_set(key, page, 600)
+    return {**cache.get_or_set(key, page, 600), "started": form_started_token()}
 
 
 @router.post(
@@ -259,6 +277,7 @@ def create_comment(
     A comment held by moderation is `pending`: visible to its author only."""
     article = selectors.open_article_or_404(article_id, request)
     reader = request.auth
+    timing = _api_timing(payload.started, reader)
     comment = services.comment_post(
         article=article,
         reader=reader,
@@ -269,6 +288,9 @@ def create_comment(
         parent_id=payload.parent_id,
         anchor=services.AnchorInput(**payload.anchor.dict()) if payload.anchor else None,
         source="api",
+        honeypot=payload.homepage,
+        seconds_to_submit=timing.seconds,
+        form_token_forged=timing.forged,
     )
     remember_reader(response, reader)
     return Status(
@@ -281,6 +303,17 @@ def create_comment(
             "body_html": comment.body_html,
         },
     )
+
+
+def _api_timing(started: str, reader) -> FormTiming:
+    """The comment form's bot signals, for a comment sent here: the API is as open to scripts as
+    the form's address, so a guest's comment without the start token counts against it as a
+    form posted without it does (it is weighed, not refused: a person with a client of their
+    own can still comment). A confirmed account answers for its comments, so its client need
+    not send a token; one it does send must be this site's, as anyone's."""
+    if started:
+        return form_timing(started)
+    return FormTiming(seconds=None, forged=not email_is_confirmed(reader.user))
 
 
 @router.post(

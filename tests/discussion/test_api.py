@@ -836,3 +836,60 @@ def test_openapi_lists_the_errors_each_operation_can_answer(client, db):
                     assert ref == "#/components/schemas/Error", (method, path, code)
     error = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["Error"]
     assert set(error["properties"]) == ERROR_KEYS
+
+
+FORGED = "form sent without the token its page gives (posted by a script)"
+
+
+def test_the_api_weighs_a_missing_start_token_and_a_filled_honeypot_as_the_form_does(
+    browser_client, article, django_user_model
+):
+    """A bot posting straight to the API is no better off than one posting to the form's
+    address; a reader's own client still gets its comment posted."""
+    from masthead.discussion.forms import form_started_token
+    from masthead.moderation.models import CommentVerdict
+
+    url = f"/api/v1/articles/{article.pk}/comments"
+    token = csrf(browser_client, article)
+    started = browser_client.get(url).json()["started"]
+    half_a_minute_ago = form_started_token(timezone.now() - timedelta(seconds=30))
+    posts = {
+        "with the listing's token": {"started": started},
+        "with the form's token": {"started": half_a_minute_ago},
+        "without a token": {},
+        "with a token of its own": {"started": "1700000000"},
+        "with the honeypot filled": {"started": half_a_minute_ago, "homepage": "http://x.test"},
+    }
+    answers = {}
+    for n, (body, extra) in enumerate(posts.items()):
+        guest = {"author_name": "Ana", "author_email": f"ana{n}@example.com"}
+        response = post_json(browser_client, url, {"body": body, **guest, **extra}, token)
+        answers[body] = response.status_code, response.json()["status"]
+    assert answers["with the honeypot filled"] == (201, "pending")  # never told it is spam
+    assert all(status == 201 for status, _ in answers.values())
+
+    account = Client(enforce_csrf_checks=True)
+    account.force_login(django_user_model.objects.create_user("rosa", "rosa@example.com", "pw"))
+    account_token = csrf(account, article)
+    for body, extra in (
+        ("An account's client, without a token", {}),
+        ("An account's client, with a token of its own", {"started": "forged"}),
+    ):
+        response = post_json(account, url, {"body": body, **extra}, account_token)
+        assert response.status_code == 201, response.content
+
+    verdicts = {v.comment.body: v for v in CommentVerdict.objects.select_related("comment")}
+    assert {body: FORGED in verdict.reasons for body, verdict in verdicts.items()} == {
+        "with the listing's token": False,
+        "with the form's token": False,
+        "without a token": True,
+        "with a token of its own": True,
+        "with the honeypot filled": False,
+        "An account's client, without a token": False,
+        "An account's client, with a token of its own": True,
+    }
+    assert verdicts["with the honeypot filled"].comment.status == CommentStatus.SPAM
+    assert verdicts["with the listing's token"].comment.status == CommentStatus.PUBLISHED
+    # the listing's token was just issued: posted at once, it is too fast for a person
+    assert any("after it was opened" in r for r in verdicts["with the listing's token"].reasons)
+    assert not any("after it was opened" in r for r in verdicts["with the form's token"].reasons)
