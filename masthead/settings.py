@@ -305,6 +305,10 @@ LOGGING = {
     },
 }
 
+# The error page (DEBUG) and the error e-mails to ADMINS hide the user:password@ inside URLs
+# (REDIS_URL, DATABASE_URL, EMAIL_URL, CACHES...) as well as the settings Django hides by name.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "masthead.error_reports.CredentialsFilter"
+
 # Discussion: a reader may post this many comments per period ("5/m", "30/h", "10/5m").
 MASTHEAD_COMMENT_RATE_LIMIT = env.str("MASTHEAD_COMMENT_RATE_LIMIT", "5/m")
 parse_rate(MASTHEAD_COMMENT_RATE_LIMIT)  # refuses a malformed rate at startup, naming the variable
