@@ -893,3 +893,25 @@ def test_the_api_weighs_a_missing_start_token_and_a_filled_honeypot_as_the_form_
     # the listing's token was just issued: posted at once, it is too fast for a person
     assert any("after it was opened" in r for r in verdicts["with the listing's token"].reasons)
     assert not any("after it was opened" in r for r in verdicts["with the form's token"].reasons)
+
+
+def test_a_comment_with_a_nul_character_is_refused_with_a_message_not_a_server_error(
+    browser_client, article
+):
+    """PostgreSQL cannot store one: posting or editing such a text was a 500 there."""
+    token = csrf(browser_client, article)
+    url = f"/api/v1/articles/{article.pk}/comments"
+    guest = {"author_name": "Ana", "author_email": "ana@example.com"}
+    refused = {"detail": rules.BODY_HAS_NUL, "field": "body"}
+    response = post_json(browser_client, url, {"body": "Hi\x00there", **guest}, token)
+    assert (response.status_code, response.json()) == (400, refused)
+    created = post_json(browser_client, url, {"body": "Hi there", **guest}, token).json()
+    edit = post_json(
+        browser_client,
+        f"/api/v1/comments/{created['id']}",
+        {"body": "Hi\x00again"},
+        token,
+        method="patch",
+    )
+    assert (edit.status_code, edit.json()) == (400, refused)
+    assert Comment.objects.get(pk=created["id"]).body == "Hi there"

@@ -210,3 +210,24 @@ def test_one_network_cannot_flood_the_queue_with_reports_from_new_cookies(articl
         other.post(f"/moderation/comment/{comment.pk}/report/", {"reason": "spam"}).status_code
         == 302
     )
+
+
+def test_a_note_with_a_nul_character_is_refused_with_a_message_through_page_and_api(article, post):
+    """PostgreSQL cannot store one: it was a server error (500) there, and stored on SQLite."""
+    import json
+
+    from masthead.moderation.services.reports import NOTE_HAS_NUL
+
+    comment = post(HEATED)
+    page = Client().post(
+        f"/moderation/comment/{comment.pk}/report/", {"reason": "abuse", "note": "in\x00sults"}
+    )
+    assert page.status_code == 400 and NOTE_HAS_NUL in page.content.decode()
+    api = Client().post(
+        f"/api/v1/comments/{comment.pk}/report",
+        data=json.dumps({"reason": "spam", "note": "in\x00sults"}),
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert api.json() == {"detail": NOTE_HAS_NUL, "field": "note"}
+    assert not Report.objects.exists()

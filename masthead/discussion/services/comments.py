@@ -35,6 +35,8 @@ BODY_TOO_LONG = (
     "Comments can be at most {limit:,} characters long; yours has {length:,}."
     " Please shorten it by {excess:,}."
 )
+# PostgreSQL cannot store a NUL character, and no reader types one (Django's forms refuse it).
+BODY_HAS_NUL = "Comments cannot contain a NUL character (\\u0000); please remove it."
 NAME_MISSING = "Please give your name; it is shown with your comment."
 NAME_TOO_LONG = "Please shorten your name to at most {limit} characters."
 EMAIL_MISSING = "Please give your e-mail address; it is never shown."
@@ -360,6 +362,8 @@ def _clean_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise CommentRefused(BODY_EMPTY, field="body")
+    if "\x00" in body:
+        raise CommentRefused(BODY_HAS_NUL, field="body")
     if len(body) > conf.COMMENT_MAX_LENGTH:
         raise CommentRefused(
             BODY_TOO_LONG.format(

@@ -17,6 +17,8 @@ REASON_INVALID = (
 OWN_COMMENT = "You cannot report your own comment; you can edit or delete it instead."
 NOTE_MAX_LENGTH = 300
 NOTE_TOO_LONG = f"Please keep the note under {NOTE_MAX_LENGTH} characters."
+# No browser sends one, and PostgreSQL cannot store one (see comments.BODY_HAS_NUL).
+NOTE_HAS_NUL = "The note cannot contain a NUL character (\\u0000); please remove it."
 # Reports one network address may send an hour, whatever the comments and cookies: each is a row
 # and a line in the moderators' queue, and a new cookie makes a new reader.
 REPORTS_PER_NETWORK_PER_HOUR = 30
@@ -59,6 +61,8 @@ def comment_report(
         raise ReportRefused(REASON_INVALID, field="reason")
     if len(note or "") > NOTE_MAX_LENGTH:
         raise ReportRefused(NOTE_TOO_LONG, field="note")
+    if "\x00" in (note or ""):
+        raise ReportRefused(NOTE_HAS_NUL, field="note")
     if reader.ip_hash and (
         limits.count(f"moderation:reports-from:{reader.ip_hash}", 3600)
         > REPORTS_PER_NETWORK_PER_HOUR
