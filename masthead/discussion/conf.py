@@ -13,6 +13,9 @@ COMMENT_RATE_LIMIT = getattr(settings, "MASTHEAD_COMMENT_RATE_LIMIT", "5/m")
 # One network address may post this many times the reader limit (several readers share an office or
 # a mobile network's address, but a spammer clearing cookies is still slowed down).
 COMMENT_RATE_LIMIT_PER_ADDRESS_FACTOR = 3
+# Votes (or changes of vote) one reader may make a minute: each recounts the comment and makes
+# every cached page of its thread stale, so a script flipping one vote would re-render them all.
+VOTES_PER_READER_PER_MINUTE = 30
 # At most one notification e-mail per subscriber and article in this many minutes (a digest of the rest).
 NOTIFICATION_DIGEST_MINUTES = getattr(settings, "MASTHEAD_NOTIFICATION_DIGEST_MINUTES", 10)
 # How long a link to confirm a subscription stays valid.

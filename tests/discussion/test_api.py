@@ -915,3 +915,37 @@ def test_a_comment_with_a_nul_character_is_refused_with_a_message_not_a_server_e
     )
     assert (edit.status_code, edit.json()) == (400, refused)
     assert Comment.objects.get(pk=created["id"]).body == "Hi there"
+
+
+def test_flipping_a_vote_over_and_over_is_slowed_down_and_a_vote_that_changes_nothing_is_free(
+    browser_client, article, post, make_guest, monkeypatch
+):
+    """Each vote recounts the comment and makes every cached page of its thread stale."""
+    from masthead.discussion import conf, selectors
+    from masthead.discussion.services.votes import VOTING_TOO_FAST, VoteRefused, vote_cast
+
+    comment = post("Vote on me")
+    reader, now = make_guest(), timezone.now().replace(second=10)
+    for n in range(conf.VOTES_PER_READER_PER_MINUTE):
+        vote_cast(comment=comment, reader=reader, value=1 - n % 2, now=now)
+    version = selectors.thread_version(article.pk)
+    vote_cast(comment=comment, reader=reader, value=0, now=now)  # the 30 flips ended on 0
+    assert selectors.thread_version(article.pk) == version
+    with pytest.raises(VoteRefused) as refused:
+        vote_cast(comment=comment, reader=reader, value=1, now=now)
+    assert (refused.value.status, refused.value.retry_after) == (429, 50)
+    assert refused.value.message == VOTING_TOO_FAST.format(seconds=50)
+    comment.refresh_from_db()
+    assert (comment.score, comment.up, selectors.thread_version(article.pk)) == (0, 0, version)
+    # The next minute, the reader votes again.
+    vote_cast(comment=comment, reader=reader, value=1, now=now + timedelta(minutes=1))
+
+    monkeypatch.setattr(conf, "VOTES_PER_READER_PER_MINUTE", 0)
+    answer = post_json(
+        browser_client,
+        f"/api/v1/comments/{comment.pk}/vote",
+        {"value": 1},
+        csrf(browser_client, article),
+    )
+    assert answer.status_code == 429 and 0 < int(answer["Retry-After"]) <= 60
+    assert answer.json()["detail"] == VOTING_TOO_FAST.format(seconds=answer["Retry-After"])

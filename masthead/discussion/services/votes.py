@@ -1,12 +1,15 @@
 """Up and down votes on comments."""
 
+import hashlib
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from masthead.discussion import selectors
+from masthead import limits
+from masthead.discussion import conf, selectors
 from masthead.discussion.models import Comment, CommentVote
 from masthead.discussion.readers import Reader
 from masthead.refusals import Refused
@@ -14,10 +17,11 @@ from masthead.refusals import Refused
 OWN_COMMENT = "You cannot vote on your own comment."
 BAD_VALUE = "A vote is 1 (up), -1 (down) or 0 (take back my vote)."
 TOO_MANY_FROM_ADDRESS = "Too many votes on this comment have come from your network. Sign in to vote from a shared connection."
+VOTING_TOO_FAST = "You are voting too quickly. Please wait {seconds} seconds and try again."
 
 
 class VoteRefused(Refused):
-    pass
+    retry_after: int | None = None
 
 
 def vote_cast(
@@ -53,6 +57,9 @@ def vote_cast(
             .filter(comment=comment, reader_key=reader.key)
             .first()
         )
+        if (existing.value if existing else 0) == value:
+            return comment  # nothing changes: no recount, and the thread's pages stay cached
+        _check_vote_rate(reader, now or timezone.now())
         if value == 0:
             if existing:
                 existing.delete()
@@ -89,6 +96,22 @@ def vote_cast(
         comment.save(update_fields=["up", "down", "score"])
         thread_changed(comment.article_id)
     return comment
+
+
+def _check_vote_rate(reader: Reader, now: datetime) -> None:
+    window, elapsed = divmod(int(now.timestamp()), 60)
+    if (
+        limits.count(f"discussion:votes:{_counter_name(reader.key)}:{window}", 61)
+        > conf.VOTES_PER_READER_PER_MINUTE
+    ):
+        refusal = VoteRefused(VOTING_TOO_FAST.format(seconds=60 - elapsed), status=429)
+        refusal.retry_after = 60 - elapsed
+        raise refusal
+
+
+def _counter_name(reader_key: str) -> str:
+    """A reader's key in a form every cache backend accepts in a key, whatever its characters."""
+    return hashlib.blake2b(reader_key.encode(), digest_size=12).hexdigest()
 
 
 def votes_withdraw(*, user) -> set[int]:
