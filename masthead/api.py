@@ -24,6 +24,7 @@ from masthead.refusals import Refused
 
 NOT_AN_ENDPOINT = "No such endpoint: {path} (the endpoints are listed at /api/v1/docs)."
 BODY_NOT_JSON = "The request body is not valid JSON: {error}."
+BODY_TOO_DEEP = "The request body is nested too deeply: no operation takes more than a few levels."
 BODY_NOT_AN_OBJECT = "The request body must be a JSON object, {{...}}, not {kind}."
 TOO_LARGE = "The request is too large: at most {limit:,} bytes."
 METHOD_NOT_ALLOWED = "{method} is not allowed here; this endpoint answers {allowed}."
@@ -139,12 +140,17 @@ class JSONParser(Parser):
             data = json.loads(request.body)
         except ValueError as error:  # json's errors, and bytes that are not UTF-8
             raise BodyRefused(BODY_NOT_JSON.format(error=error)) from None
+        except RecursionError:  # [[[[...]]]] a thousand levels deep
+            raise BodyRefused(BODY_TOO_DEEP) from None
         if not isinstance(data, dict):
             kind = {list: "a list", str: "a string", type(None): "null"}.get(
                 type(data), "a number" if not isinstance(data, bool) else "true or false"
             )
             raise BodyRefused(BODY_NOT_AN_OBJECT.format(kind=kind))
-        return _without_lone_surrogates(data)
+        try:
+            return _without_lone_surrogates(data)
+        except RecursionError:
+            raise BodyRefused(BODY_TOO_DEEP) from None
 
 
 api = MastheadAPI(

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from masthead.api import BODY_TOO_DEEP
 from masthead.discussion.models import Comment, CommentStatus, Subscription
 from masthead.discussion.services import comments as rules
 from tests.factories import make_article
@@ -811,6 +812,14 @@ def test_every_error_under_the_api_has_a_detail_and_a_field(browser_client, arti
         comments, data="{'body':", content_type="application/json", HTTP_X_CSRFTOKEN=token
     )
     assert error(broken, 400)[0].startswith("The request body is not valid JSON: ")
+    for deep in ("[" * 100_000 + "]" * 100_000, '{"a": ' * 900 + "1" + "}" * 900):
+        nested = browser_client.post(
+            comments,
+            data='{"body": ' + deep + "}",
+            content_type="application/json",
+            HTTP_X_CSRFTOKEN=token,
+        )
+        assert error(nested, 400) == (BODY_TOO_DEEP, None)
 
     vote = f"/api/v1/comments/{comment.pk}/vote"
     for not_a_vote in (True, False, 1.0, "1", 2):
