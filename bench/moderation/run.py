@@ -301,6 +301,13 @@ def spam_section(data_dir: Path) -> None:
             fmt(r, "f1", "roc_auc"),
             "F1>=0.93",
         )
+    # Leave-one-group-out is usually reported as the mean over its folds; every fold is shown too.
+    record(
+        "spam",
+        "leave-one-video-out: mean over the five folds",
+        "F1 " + spread([r["f1"] for r in lovo.values()], 0.93),
+        "F1>=0.93",
+    )
     results["spam_lovo"] = lovo
     r = score(m_yt, sms_te)
     results["spam_cross_yt_to_sms"] = r
@@ -370,6 +377,12 @@ def spam_section(data_dir: Path) -> None:
             fmt_pipeline(r),
             "F1>=0.93",
         )
+    record(
+        "pipeline",
+        "leave-one-video-out: mean over the five folds, F1@oof-t",
+        spread([r["f1_oof"] for r in lovo_pipeline.values()], 0.93),
+        "F1>=0.93",
+    )
     results["pipeline_lovo"] = lovo_pipeline
 
 
