@@ -24,6 +24,7 @@ def main() -> None:
     from django.conf import settings
     from django.core.cache import cache
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
@@ -36,6 +37,17 @@ def main() -> None:
     section = SectionPage.objects.get(slug="big-politics")
     root = Comment.objects.filter(article=big, parent__isnull=True).order_by("created").first()
     deep = Comment.objects.filter(article=big, root=root).order_by("-created").first()
+    # The longest conversation, and the page of the API's oldest-first listing that carries it.
+    longest = (
+        Comment.objects.filter(article=big, root__isnull=False)
+        .values("root_id")
+        .annotate(replies=Count("id"))
+        .order_by("-replies")[0]["root_id"]
+    )
+    longest_created = Comment.objects.get(pk=longest).created
+    before = Comment.objects.filter(
+        article=big, parent__isnull=True, created__lt=longest_created
+    ).count()
     urls = [
         "/",
         "/?page=50",
@@ -53,6 +65,8 @@ def main() -> None:
         f"/comments/comment/{deep.pk}/",
         f"/api/v1/articles/{big.pk}/comments?sort=newest",
         f"/api/v1/articles/{big.pk}/comments?sort=most_voted&page=20",
+        f"/api/v1/articles/{big.pk}/comments?sort=oldest&page={before // 20 + 1}",
+        f"/api/v1/articles/{big.pk}/comments/{longest}/replies",
         "/api/v1/articles?limit=20&offset=1000",
         "/feed/",
         "/feed/atom/",

@@ -2,9 +2,11 @@
 
 from datetime import datetime
 from typing import Literal
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie
@@ -13,7 +15,7 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from masthead.accounts.selectors import email_is_confirmed
-from masthead.discussion import selectors, services
+from masthead.discussion import conf, selectors, services
 from masthead.discussion.forms import FormTiming, form_started_token, form_timing
 from masthead.discussion.models import Comment, CommentStatus, SortOrder
 from masthead.discussion.readers import (
@@ -73,7 +75,21 @@ class CommentOut(Schema):
     featured: bool = Field(
         description="A moderator featured it: it is among the thread's featured_items"
     )
-    replies: list["CommentOut"] = []
+    replies: list["CommentOut"] = Field(
+        [],
+        description="In time order, as trees. A top-level comment of a listing carries its "
+        "earliest replies only (at most `replies_per_comment`): see `more_replies`",
+    )
+    more_replies: int = Field(
+        0,
+        description="Replies of this conversation not carried in `replies` (in a listing's "
+        "top-level comments; 0 elsewhere)",
+    )
+    more_replies_url: str | None = Field(
+        None,
+        description="Where the replies not carried go on, a page at a time (the conversation's "
+        "replies endpoint after the last reply carried); null when none are left out",
+    )
 
 
 class ThreadOut(Schema):
@@ -90,6 +106,25 @@ class ThreadOut(Schema):
         "",
         description="A start token, as the article page's comment form carries: send it back "
         "as `started` with the comment this reader writes (see Post a comment)",
+    )
+
+
+class RepliesOut(Schema):
+    comment_id: int = Field(description="The top-level comment whose replies these are")
+    items: list[CommentOut] = Field(
+        description="The conversation's next replies in time order, as trees; one answering a "
+        "reply on an earlier page is at the top, its `parent_id` naming the reply it answers"
+    )
+    more_replies: int = Field(description="Replies after these")
+    more_replies_url: str | None = Field(description="The next page; null at the end")
+
+
+class RepliesQuery(Schema):
+    after: str | None = Field(
+        None,
+        pattern=f"^{selectors.COMMENT_CURSOR}$",
+        description="Go on after this reply: a `more_replies_url` gives it (the reply's "
+        "creation time and id); none: from the first reply",
     )
 
 
@@ -210,7 +245,27 @@ def comment_out(comment: Comment) -> dict:
         "anchor": anchor,
         "featured": comment.is_featured,
         "replies": [comment_out(reply) for reply in getattr(comment, "replies", [])],
+        "more_replies": getattr(comment, "more_replies", 0),
+        "more_replies_url": (
+            replies_url(comment.article_id, comment.pk, after=comment.more_replies_after)
+            if getattr(comment, "more_replies", 0)
+            else None
+        ),
     }
+
+
+def replies_url(article_id: int, comment_id: int, *, after: str) -> str:
+    path = reverse(
+        "api-v1:comment_replies", kwargs={"article_id": article_id, "comment_id": comment_id}
+    )
+    return f"{path}?{urlencode({'after': after})}"
+
+
+def shared_answer(parts: tuple, answer):
+    """An answer everyone without a view of their own gets, until the thread changes (its
+    version is one of the key's `parts`)."""
+    key = ":".join(str(part) for part in (page_cache.code_release(), *parts))
+    return cache.get_or_set(key, answer, 600)
 
 
 @router.get(
@@ -219,8 +274,10 @@ def comment_out(comment: Comment) -> dict:
     summary="A page of an article's comments",
 )
 def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuery]):
-    """Top-level comments in pages (sorted as asked), each with all its replies in time order,
-    and the article's featured comments."""
+    """Top-level comments in pages (sorted as asked), each with its earliest replies in time
+    order (at most as many as the thread's page shows: a conversation may run to thousands),
+    `more_replies` and `more_replies_url` leading to the rest; and the article's featured
+    comments."""
     article = selectors.open_article_or_404(article_id, request)
     options = discussion_settings(article)
     reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
@@ -235,6 +292,7 @@ def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuer
             snapshot=query.snapshot,
             max_depth=options.max_depth,
             with_featured=True,
+            replies_shown=conf.REPLIES_SHOWN,
         )
         return {
             "count": thread.count,
@@ -247,11 +305,9 @@ def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuer
     if reader is not None:  # their own comments awaiting moderation are part of their view
         return {**page(), "started": form_started_token()}
     # Everyone else sees the same page until the thread changes (its version is in the key).
-    key = ":".join(
-        str(part)
-        for part in (
+    shared = shared_answer(
+        (
             "api-thread",
-            page_cache.code_release(),  # a new release may answer differently
             article.pk,
             selectors.thread_version(article.pk),
             query.sort,
@@ -259,9 +315,74 @@ def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuer
             query.snapshot,
             options.page_size,
             options.max_depth,
-        )
+        ),
+        page,
     )
-    return {**cache.get_or_set(key, page, 600), "started": form_started_token()}
+    return {**shared, "started": form_started_token()}
+
+
+@router.get(
+    "/articles/{article_id}/comments/{comment_id}/replies",
+    response={200: RepliesOut, 404: Error},
+    summary="More replies of one conversation",
+    url_name="comment_replies",
+)
+def list_replies(
+    request: HttpRequest, article_id: int, comment_id: int, query: Query[RepliesQuery]
+):
+    """The replies of a top-level comment after a given one, in time order, as many at a time
+    as the page's "view all" shows of a conversation (199): where a listing's
+    `more_replies_url` leads."""
+    article = selectors.open_article_or_404(article_id, request)
+    if not 0 < comment_id <= selectors.MAX_ID:
+        raise Http404(CONVERSATION_NOT_FOUND)
+    if query.after and not selectors.is_reply_cursor(query.after):
+        raise HttpError(422, REPLY_CURSOR_INVALID)
+    options = discussion_settings(article)
+    reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
+
+    def part() -> dict | None:
+        found = selectors.conversation_part(
+            article,
+            root_id=comment_id,
+            reader=reader,
+            replies_after=query.after,
+            max_depth=options.max_depth,
+        )
+        if found is None:
+            return None
+        return {
+            "comment_id": found.root.pk,
+            "items": [comment_out(reply) for reply in found.root.replies],
+            "more_replies": found.more_replies,
+            "more_replies_url": (
+                replies_url(article.pk, found.root.pk, after=found.next_replies_after)
+                if found.next_replies_after
+                else None
+            ),
+        }
+
+    if reader is not None:
+        answer = part()
+    else:
+        answer = shared_answer(
+            (
+                "api-replies",
+                article.pk,
+                selectors.thread_version(article.pk),
+                comment_id,
+                query.after,
+                options.max_depth,
+            ),
+            part,
+        )
+    if answer is None:
+        raise Http404(CONVERSATION_NOT_FOUND)
+    return answer
+
+
+CONVERSATION_NOT_FOUND = "No such conversation: give the id of a top-level comment of the article."
+REPLY_CURSOR_INVALID = "Not a reply to go on after: use the after value of a more_replies_url."
 
 
 @router.post(

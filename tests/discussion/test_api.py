@@ -6,6 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from masthead.api import BODY_TOO_DEEP
+from masthead.discussion import conf
 from masthead.discussion.models import Comment, CommentStatus, Subscription
 from masthead.discussion.services import comments as rules
 from tests.factories import make_article
@@ -958,3 +959,58 @@ def test_flipping_a_vote_over_and_over_is_slowed_down_and_a_vote_that_changes_no
     )
     assert answer.status_code == 429 and 0 < int(answer["Retry-After"]) <= 60
     assert answer.json()["detail"] == VOTING_TOO_FAST.format(seconds=answer["Retry-After"])
+
+
+def test_a_long_conversation_is_listed_a_page_of_replies_at_a_time(
+    client, article, post, monkeypatch
+):
+    """A listing carries a conversation's earliest replies only, with how many more there are
+    and where they go on; following that gives every other reply once, in time order."""
+    monkeypatch.setattr(conf, "REPLIES_SHOWN", 3)
+    monkeypatch.setattr(conf, "VIEW_ALL_PAGE_COMMENTS", 5)  # 4 replies below the repeated root
+    root = post("The bridge is too narrow.")
+    replies = [post("Reply 0", parent_id=root.pk)]
+    replies.append(post("Answer to the first", parent_id=replies[0].pk))
+    replies += [post(f"Reply {n}", parent_id=root.pk) for n in range(1, 9)]
+    post("A short one")
+
+    listing = client.get(f"/api/v1/articles/{article.pk}/comments?sort=oldest").json()
+    first = listing["items"][0]
+    carried = [first["replies"][0]["id"], first["replies"][0]["replies"][0]["id"]]
+    carried.append(first["replies"][1]["id"])
+    assert carried == [reply.pk for reply in replies[:3]]
+    assert first["replies"][1]["author_name"] == "Alex" and first["replies"][1]["up"] == 0
+    assert first["more_replies"] == len(replies) - 3 == 7
+    assert listing["items"][1]["more_replies"] == 0
+    assert listing["items"][1]["more_replies_url"] is None
+
+    url, rest, pages = first["more_replies_url"], [], []
+    while url:
+        page = client.get(url).json()
+        assert page["comment_id"] == root.pk
+        pages.append([item["id"] for item in page["items"]])
+        rest += pages[-1]
+        assert page["more_replies"] == len(replies) - 3 - len(rest)
+        url = page["more_replies_url"]
+    assert rest == [reply.pk for reply in replies[3:]]
+    assert [len(ids) for ids in pages] == [4, 3]
+
+
+def test_the_replies_endpoint_refuses_what_is_no_conversation(client, article, post):
+    root = post("The bridge is too narrow.")
+    reply = post("Agreed", parent_id=root.pk)
+    base = f"/api/v1/articles/{article.pk}/comments"
+    assert client.get(f"{base}/{reply.pk}/replies").status_code == 404
+    assert client.get(f"{base}/987654/replies").status_code == 404
+    bad = client.get(f"{base}/{root.pk}/replies?after=yesterday")
+    assert bad.status_code == 422 and bad.json()["field"]
+    whole = client.get(f"{base}/{root.pk}/replies").json()
+    assert [item["id"] for item in whole["items"]] == [reply.pk]
+    assert whole["more_replies"] == 0 and whole["more_replies_url"] is None
+
+
+def test_openapi_documents_the_replies_not_carried(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    fields = schema["components"]["schemas"]["CommentOut"]["properties"]
+    assert {"more_replies", "more_replies_url", "replies"} <= set(fields)
+    assert "/api/v1/articles/{article_id}/comments/{comment_id}/replies" in schema["paths"]

@@ -434,13 +434,8 @@ def _whole_thread_page(top, *, reader: Reader | None, replies_after: str | None,
     room, shown, first_part, stopped_at = budget, [], None, None
     for root in roots:
         if not shown and (after is not None or 1 + counts.get(root.pk, 0) > room):
-            first_part = _conversation_replies(root.pk, reader=reader)
-            if after is not None:
-                _, created, pk = after
-                first_part = first_part.filter(
-                    _sorted_after(SortOrder.OLDEST, score=None, created=created, pk=pk)
-                )
-            first_part = list(first_part.select_related("replied_to", "anchor", "parent")[:room])
+            first_part = _replies_after(root.pk, reader=reader, after=after)[:room]
+            first_part = list(first_part)
             shown.append(root)
             if len(first_part) > room - 1:
                 first_part = first_part[: room - 1]
@@ -460,6 +455,69 @@ def _whole_thread_page(top, *, reader: Reader | None, replies_after: str | None,
     if stopped_at is not None:
         return shown, stopped_at
     return shown, (True if len(roots) > len(shown) else None)
+
+
+def _replies_after(root_id: int, *, reader: Reader | None, after):
+    """One conversation's replies that may show, in time order, after the reply `after` (a
+    decoded cursor, see _decode_cursor) or from its first: a page of "view all" going on inside
+    a conversation, and the API's pages of one conversation's replies."""
+    replies = _conversation_replies(root_id, reader=reader)
+    if after is not None:
+        _, created, pk = after
+        replies = replies.filter(
+            _sorted_after(SortOrder.OLDEST, score=None, created=created, pk=pk)
+        )
+    return replies.select_related("replied_to", "anchor", "parent")
+
+
+@dataclass
+class ConversationPart:
+    """A page of one conversation's replies (the API's "more replies"): `root.replies` holds
+    them as trees, a reply whose comment is on an earlier page at the top."""
+
+    root: Comment
+    more_replies: int  # replies after this page
+    next_replies_after: str | None  # the cursor of the next page, None at the end
+
+
+def is_reply_cursor(cursor: str) -> bool:
+    """Whether `cursor` names a reply as encode_cursor writes it (creation time_id)."""
+    return _decode_cursor(cursor, SortOrder.OLDEST) is not None
+
+
+def conversation_part(
+    article,
+    *,
+    root_id: int,
+    reader: Reader | None,
+    replies_after: str | None = None,
+    max_depth: int = 5,
+    per_page: int | None = None,
+) -> ConversationPart | None:
+    """The replies of one of the article's conversations after the reply `replies_after`
+    names, `per_page` at a time in time order (by default as many as "view all" shows below
+    the top-level comment it repeats on each page); None when the article shows no such
+    top-level comment. Two queries, three when more replies follow."""
+    root = (
+        top_level_comments(article.pk, reader=reader, sort=SortOrder.OLDEST)
+        .filter(pk=root_id)
+        .first()
+    )
+    if root is None:
+        return None
+    per_page = per_page or conf.VIEW_ALL_PAGE_COMMENTS - 1  # below the repeated root
+    after = _decode_cursor(replies_after, SortOrder.OLDEST) if replies_after else None
+    replies = list(_replies_after(root.pk, reader=reader, after=after)[: per_page + 1])
+    more, next_replies_after = 0, None
+    if len(replies) > per_page:
+        replies = replies[:per_page]
+        next_replies_after = encode_cursor(replies[-1], SortOrder.OLDEST)
+        more = _replies_after(
+            root.pk, reader=reader, after=_decode_cursor(next_replies_after, SortOrder.OLDEST)
+        ).count()
+    _hang_whole_conversations([root], replies, max_depth=max_depth)
+    mark_edited_passages(article, [root])
+    return ConversationPart(root=root, more_replies=more, next_replies_after=next_replies_after)
 
 
 def _conversation_replies(root_ids, *, reader: Reader | None):
@@ -505,7 +563,8 @@ def _attach_replies(
     top_level: list, *, reader: Reader | None, max_depth: int, per_conversation: int | None
 ) -> None:
     """Hang each top-level comment's replies below it; with `per_conversation`, the earliest
-    that many, and `more_replies` says how many of the rest may show (zero: none left out)."""
+    that many, and `more_replies` says how many of the rest may show (zero: none left out),
+    `more_replies_after` the cursor of the last one fetched."""
     if not top_level:
         return
     replies = replies_in(
@@ -513,12 +572,17 @@ def _attach_replies(
     )
     children: dict[int, list] = {}
     in_conversation: dict[int, int] = {}
+    last_reply: dict[int, Comment] = {}
     for reply in replies:
         children.setdefault(reply.parent_id, []).append(reply)
         in_conversation[reply.root_id] = getattr(reply, "in_conversation", 0)
+        last_reply[reply.root_id] = reply
     for comment in top_level:
         hang_replies(comment, children, max_depth=max_depth)
         comment.more_replies = max(0, in_conversation.get(comment.pk, 0) - (per_conversation or 0))
+        if comment.more_replies:
+            # Where the rest of the conversation starts (conversation_part goes on from there).
+            comment.more_replies_after = encode_cursor(last_reply[comment.pk], SortOrder.OLDEST)
 
 
 def replies_in(root_ids, *, reader: Reader | None, per_conversation: int | None = None):
