@@ -525,3 +525,24 @@ def test_a_table_typed_into_the_grid_is_a_table_with_its_headers_and_caption(cli
     # the cells are text: markup typed into one is shown, never obeyed
     assert rows == [["North <b>quay</b>", "340"], ["Harbour side", ""]]
     assert table.find("b") is None and table.find("br") is not None
+
+
+def test_the_front_page_reads_restrictions_and_sections_once_on_a_cache_miss(
+    client, newsroom, django_assert_max_num_queries
+):
+    """The lead, the latest list and the sections' newest articles share one read of the
+    restrictions below sections and of the sections themselves (26 queries on the big bench
+    site before, 21 now)."""
+    from django.core.cache import cache
+
+    from masthead.publishing import page_cache
+
+    def rendered_afresh():
+        cache.clear()
+        page_cache.forget_versions()
+        return client.get("/")
+
+    rendered_afresh()  # warm renditions
+    with django_assert_max_num_queries(19):  # 24 before, on this small site
+        page = rendered_afresh().content.decode()
+    assert "Science" in page and "New telescope opens" in page
