@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from masthead.discussion.conf import SORT_COOKIE
 from masthead.discussion.forms import form_started_token
-from masthead.discussion.models import Comment, DiscussionSettings
+from masthead.discussion.models import Comment, CommentStatus, DiscussionSettings
 from masthead.discussion.readers import Reader
 from masthead.discussion.services import comments as rules
 from masthead.discussion.services.votes import OWN_COMMENT
@@ -274,6 +274,38 @@ def test_view_all_shows_the_whole_thread_in_pages_of_bounded_size(
     location = selectors.comment_location(last, sort=sort, per_page=20)
     assert "comments=all" in location
     assert f'id="comment-{last.pk}"' in client.get(location.split("#")[0]).content.decode()
+
+
+@pytest.mark.parametrize("gone", ["deleted", "removed"])
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_a_page_of_a_long_conversation_is_full_while_more_replies_follow(
+    client, article, monkeypatch, sort, gone
+):
+    """Replies deleted or removed with nothing below them show nowhere: they take no room on
+    a page of the whole thread (which stopped short, with more to come) nor among the replies
+    a page of the thread shows below a comment."""
+    from masthead.discussion import conf
+
+    monkeypatch.setattr(conf, "VIEW_ALL_PAGE_COMMENTS", 6)
+    monkeypatch.setattr(conf, "REPLIES_SHOWN", 3)
+    comments = import_thread(article, [None] + [0] * 14)
+    for key in ("3", "4"):  # the second and third replies
+        comment = comments[key]
+        if gone == "deleted":
+            comment.deleted = timezone.now()
+        else:
+            comment.status = CommentStatus.REMOVED
+        comment.save()
+
+    pages = whole_thread_pages(client, article.url + f"?comments=all&comments_sort={sort}")
+    assert [len(ids) for ids, _ in pages] == [6, 6, 3]  # 12 replies shown below the root
+    shown = {pk for ids, _ in pages for pk in ids}
+    assert shown == {c.pk for key, c in comments.items() if key not in ("3", "4")}
+
+    html = client.get(article.url).content.decode()
+    first_replies = [comments[key].pk for key in ("2", "5", "6")]
+    assert all(f'id="comment-{pk}"' in html for pk in first_replies)
+    assert "9 more replies" in html
 
 
 def test_view_all_of_a_long_thread_is_a_page_of_it_in_the_same_queries(

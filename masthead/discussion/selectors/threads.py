@@ -113,16 +113,23 @@ def visible_to(reader: Reader | None, *, status: str = "status") -> Q:
 
 
 def in_conversations(root_ids, *, reader: Reader | None):
-    """The replies of these conversations that may show (removed and deleted ones too, as
-    placeholders), in no order. The status is compared as "COALESCE(status, '')", which no index
-    serves: SQLite, without statistics, would otherwise read every published comment of the
-    site by the status index (2.5 ms per page of a thread on 5,400 comments, growing with the
-    site) instead of the conversations' own by root (0.4 ms)."""
+    """The replies of these conversations that may show, in no order: removed and deleted
+    ones too, as placeholders, when replies hang below them (those with none show nowhere,
+    and must take no room among the replies a page shows). The status is compared as
+    "COALESCE(status, '')", which no index serves: SQLite, without statistics, would otherwise
+    read every published comment of the site by the status index (2.5 ms per page of a thread
+    on 5,400 comments, growing with the site) instead of the conversations' own by root (0.4 ms)."""
     comments = Comment.objects.alias(unindexed_status=Coalesce("status", Value("")))
-    shown = visible_to(reader, status="unindexed_status") | Q(
+    may_show = visible_to(reader, status="unindexed_status") | Q(
         unindexed_status=CommentStatus.REMOVED
     )
-    return comments.filter(shown, root_id__in=root_ids)
+    placeholder = Q(deleted__isnull=False) | Q(unindexed_status=CommentStatus.REMOVED)
+    # A reply below may itself be a placeholder with replies below it: any will do here, and
+    # hang_replies drops a placeholder that ends up with nothing below it on the page.
+    replies_below = Comment.objects.filter(
+        visible_to(reader) | Q(status=CommentStatus.REMOVED), parent=OuterRef("pk")
+    )
+    return comments.filter(may_show, ~placeholder | Exists(replies_below), root_id__in=root_ids)
 
 
 def _with_visible_children(reader) -> Q:
@@ -315,13 +322,10 @@ def cursor_ahead_of(comment: Comment, sort: str) -> str:
 
 
 def _place_in_conversation(reply: Comment) -> int:
-    """How many replies of the reply's conversation come before it, as replies_in orders them."""
+    """How many replies of the reply's conversation come before it, as replies_in orders them
+    (and counts them: as every reader sees them)."""
     earlier = Q(created__lt=reply.created) | Q(created=reply.created, pk__lt=reply.pk)
-    return Comment.objects.filter(
-        earlier,
-        root_id=reply.root_id,
-        status__in=[CommentStatus.PUBLISHED, CommentStatus.REMOVED],
-    ).count()
+    return in_conversations([reply.root_id], reader=None).filter(earlier).count()
 
 
 def thread_page(
