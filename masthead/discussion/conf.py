@@ -45,7 +45,9 @@ MIN_SECONDS_TO_SUBMIT = 2
 # older picks keep their "Featured" badge in the thread.
 FEATURED_COMMENTS_SHOWN = 10
 # The most replies a page of the thread shows below one top-level comment, the earliest first;
-# "Show more replies" leads to the whole thread ("view all"), which shows every one.
+# "Show more replies" leads to the whole thread ("view all"), which shows every one. The same
+# bound holds below each comment of a passage's panel, and below each top-level comment of the
+# API's listing (whose more_replies_url pages the rest like "view all").
 REPLIES_SHOWN = 10
 # The most comments a page of the whole thread ("view all") shows: whole conversations one after
 # another in the reader's order, each with every reply, and a link to the next page. A conversation

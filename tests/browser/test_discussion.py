@@ -557,6 +557,42 @@ def test_the_passage_panel_shows_the_replies_as_the_thread_does(
     page.screenshot(path=os.path.join(screenshot_dir, "passage-panel-replies-answered.png"))
 
 
+def test_a_long_conversation_in_the_passage_panel_links_to_its_other_replies(
+    live_server, page, article, monkeypatch
+):
+    """The panel lists a passage conversation's earliest replies; "N more replies" takes the
+    reader to the thread's page that shows the first of the others."""
+    from masthead.discussion import conf
+
+    monkeypatch.setattr(conf, "REPLIES_SHOWN", 3)
+    passage = AnchorInput(quote="The bridge will open in spring.")
+    start = timezone.now() - timedelta(hours=1)
+
+    def say(body, n, **where):
+        return comment_post(
+            article=article,
+            reader=Reader(user=None, key=f"g-{n}", ip_hash=f"a{n}"),
+            body=body,
+            author_name=f"Reader {n}",
+            author_email=f"reader{n}@example.com",
+            now=start + timedelta(minutes=n),
+            **where,
+        )
+
+    top = say("Spring is optimistic.", 0, anchor=passage)
+    replies = [say(f"Reply number {n}.", n, parent_id=top.pk) for n in range(1, 8)]
+
+    page.goto(live_server.url + article.url)
+    page.locator("mark.passage + .passage-bubble").click()
+    panel = page.get_by_role("dialog", name="Comments on this passage")
+    expect(panel.locator(f"#passage-comment-{replies[2].pk}")).to_be_visible()
+    expect(panel.locator(f"#passage-comment-{replies[3].pk}")).to_have_count(0)
+    more = panel.get_by_role("link", name="4 more replies: show the whole thread")
+    more.click()
+    expect(page.locator(f"#comment-{replies[3].pk}")).to_be_visible()
+    expect(page.locator(f"#comment-{replies[6].pk}")).to_be_attached()
+
+
 def test_answers_beside_a_deepest_passage_comment_are_in_its_panel_and_bubble(
     live_server, page, article, screenshot_dir, monkeypatch
 ):

@@ -1245,3 +1245,41 @@ def test_a_form_posted_without_the_token_its_page_gives_counts_against_the_comme
         "Straight to the address.": True,
         "With a token of its own.": True,
     }
+
+
+def test_the_passage_panel_lists_a_conversations_earliest_replies_and_links_to_the_rest(
+    client, article, post, monkeypatch
+):
+    """However long the conversation on a passage, its panel lists the earliest replies below
+    each comment on it, says how many more there are and links to where they go on in the
+    thread; the replies of other conversations are not read."""
+    from masthead.discussion import conf
+    from masthead.discussion.services import AnchorInput
+
+    monkeypatch.setattr(conf, "REPLIES_SHOWN", 3)
+    spring = AnchorInput(quote="The bridge will open in spring.")
+    top = post("Spring is optimistic.", anchor=spring)
+    first = post("Councils rarely meet their dates.", parent_id=top.pk)
+    answer = post("This one has so far.", parent_id=first.pk)
+    later = [post(f"Later reply {n}", parent_id=top.pk) for n in range(6)]
+    elsewhere = post("Not about the passage.")
+    on_a_reply = post("Spring is when it rains.", parent_id=elsewhere.pk, anchor=spring)
+    below = [post(f"It does {n}.", parent_id=on_a_reply.pk) for n in range(5)]
+
+    panel = client.get(f"/comments/{article.pk}/?anchor={top.anchor_id}").content.decode()
+    shown = {int(pk) for pk in re.findall(r'data-comment-id="(\d+)"', panel)}
+    assert shown == {
+        top.pk,
+        first.pk,
+        answer.pk,
+        later[0].pk,
+        on_a_reply.pk,
+        *(c.pk for c in below[:3]),
+    }
+    assert "5 more replies" in panel and "2 more replies" in panel
+    # Each link leads to the first reply left out, on the page of the thread that shows it.
+    for left_out in (later[1], below[3]):
+        link = f'href="/comments/comment/{left_out.pk}/"'
+        assert link in panel
+        landing = client.get(f"/comments/comment/{left_out.pk}/", follow=True).content.decode()
+        assert f'id="comment-{left_out.pk}"' in landing

@@ -1,7 +1,11 @@
 """Comments anchored to a passage of the article (inline feedback): the bubbles' counts and the
 passage panel's conversation."""
 
+import copy
+
+from django.db import connection
 from django.db.models import Q
+from django.urls import reverse
 
 from masthead.discussion import anchors, conf
 from masthead.discussion.models import (
@@ -12,12 +16,12 @@ from masthead.discussion.models import (
 )
 from masthead.discussion.readers import Reader
 from masthead.discussion.selectors.threads import (
+    OWN_UNPUBLISHED,
     ThreadPage,
     hang_replies,
     iter_thread,
     mark_edited_passages,
     reader_votes,
-    replies_in,
     thread_stats,
     visible_to,
 )
@@ -84,6 +88,68 @@ def passage_anchors(article) -> list[dict]:
     return rows
 
 
+# The earliest replies below or beside each of the panel's comments (as the passage counts
+# follow them), `per_comment` + 1 of each at most (the one more says where the rest begin),
+# with how many there are in all: the panel lists a bounded number whatever the conversation's
+# size, and only what the reader may see (others' held and spam comments cut their branch).
+_PANEL_REPLIES_SQL = """
+WITH RECURSIVE below (panel_id, comment_id) AS (
+    SELECT id, id FROM {comment} WHERE id IN ({panel_ids})
+  UNION
+    SELECT below.panel_id, reply.id
+    FROM {comment} AS reply JOIN below
+      ON reply.parent_id = below.comment_id
+      OR reply.replied_to_id = below.comment_id
+    WHERE reply.status IN (%s, %s)
+      OR (reply.status IN (%s, %s) AND reply.reader_key = %s AND reply.deleted IS NULL)
+)
+SELECT panel_id, comment_id, place, in_all FROM (
+    SELECT below.panel_id, below.comment_id,
+      ROW_NUMBER() OVER (
+        PARTITION BY below.panel_id ORDER BY reply.created, reply.id
+      ) AS place,
+      COUNT(*) OVER (PARTITION BY below.panel_id) AS in_all
+    FROM below JOIN {comment} AS reply ON reply.id = below.comment_id
+    WHERE below.comment_id <> below.panel_id
+) AS ranked
+WHERE place <= %s
+"""
+
+
+def _panel_replies(panel_comments: list, *, reader: Reader | None, per_comment: int) -> dict:
+    """For each of these comments, its earliest `per_comment` + 1 replies below or beside it
+    (in time order, each a copy of its own: a reply may show under two of them) and how many
+    it has in all: {comment id: (replies, count)}. Two queries however long the conversations."""
+    if not panel_comments:
+        return {}
+    sql = _PANEL_REPLIES_SQL.format(
+        comment=Comment._meta.db_table,
+        panel_ids=", ".join(["%s"] * len(panel_comments)),
+    )
+    in_panel = (CommentStatus.PUBLISHED, CommentStatus.REMOVED)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                *(comment.pk for comment in panel_comments),
+                *in_panel,
+                *OWN_UNPUBLISHED,
+                reader.key if reader is not None else "",
+                per_comment + 1,
+            ],
+        )
+        rows = cursor.fetchall()
+    replies = Comment.objects.select_related("replied_to", "anchor").in_bulk(
+        {comment_id for _, comment_id, _, _ in rows}
+    )
+    found: dict[int, tuple[list, int]] = {}
+    for panel_id, comment_id, _place, in_all in sorted(rows, key=lambda row: (row[0], row[2])):
+        listed, _ = found.get(panel_id, ([], 0))
+        listed.append(copy.copy(replies[comment_id]))
+        found[panel_id] = (listed, in_all)
+    return found
+
+
 def passage_comments(
     article,
     *,
@@ -91,9 +157,12 @@ def passage_comments(
     reader: Reader | None = None,
     max_depth: int = 5,
     limit: int | None = None,
+    replies_shown: int | None = None,
 ) -> ThreadPage:
     """The conversations on one passage (the passage bubble's panel): its `limit` newest
-    comments (`has_more` when it has others), each with its replies as the thread shows them.
+    comments (`has_more` when it has others), each with its earliest `replies_shown` replies
+    (conf.REPLIES_SHOWN) as the thread shows them, `more_replies` counting the others and
+    `more_replies_link` leading to the first of them in the thread.
 
     A comment on the passage that answers another one on it shows in that one's conversation,
     not a second time on its own. One that answers a comment not on the passage shows on its
@@ -109,15 +178,21 @@ def passage_comments(
     )
     has_more = len(on_passage) > limit
     on_passage = on_passage[:limit]
-    replies = replies_in({comment.root_id or comment.pk for comment in on_passage}, reader=reader)
-    children: dict[int, list] = {}
-    answered_beside: dict[int, list] = {}
-    for reply in replies:
-        children.setdefault(reply.parent_id, []).append(reply)
-        if reply.replied_to_id is not None:
-            answered_beside.setdefault(reply.replied_to_id, []).append(reply)
+    replies_shown = replies_shown or conf.REPLIES_SHOWN
+    panel_replies = _panel_replies(on_passage, reader=reader, per_comment=replies_shown)
     beside: dict[int, list] = {}
     for comment in on_passage:
+        replies, in_all = panel_replies.get(comment.pk, ([], 0))
+        if len(replies) > replies_shown:
+            first_left_out = replies.pop()
+            comment.more_replies = in_all - replies_shown
+            comment.more_replies_link = _thread_link(first_left_out, comment)
+        children: dict[int, list] = {}
+        answered_beside: dict[int, list] = {}
+        for reply in replies:
+            children.setdefault(reply.parent_id, []).append(reply)
+            if reply.replied_to_id is not None:
+                answered_beside.setdefault(reply.replied_to_id, []).append(reply)
         hang_replies(comment, children, max_depth=max_depth)
         beside[comment.pk] = _answers_beside(
             comment, answered_beside, children, max_depth=max_depth
@@ -151,6 +226,15 @@ def passage_comments(
         version=stats.version,
         my_votes=reader_votes(conversations, reader),
     )
+
+
+def _thread_link(*comments) -> str:
+    """The lasting address of the first of these comments that every reader sees (it leads to
+    the page of the thread that shows it), or the whole thread's."""
+    for comment in comments:
+        if comment.status == CommentStatus.PUBLISHED and comment.deleted is None:
+            return reverse("discussion:comment", args=[comment.pk])
+    return "?comments=all#comments"
 
 
 def _answers_beside(comment, answered_beside: dict[int, list], children, *, max_depth) -> list:
