@@ -31,7 +31,10 @@ from masthead.discussion.selectors.threads import (
 # comment at the deepest level, which sit beside it (replied_to) rather than below it. A spam
 # or held comment hides what hangs below it, as in the panel; a removed one shows (a
 # placeholder) and so do its replies. Raw SQL because the ORM has no recursive queries; one
-# query however deep the replies go (SQLite and PostgreSQL alike).
+# query however deep the replies go (SQLite and PostgreSQL alike). The replies' status is
+# compared through COALESCE, which no index serves: SQLite would otherwise take each step's
+# replies from every published comment of the site by the status index (4 s for a passage
+# under a conversation of 1,544 replies) instead of by parent and replied_to (20 ms).
 _PASSAGE_COUNTS_SQL = """
 WITH RECURSIVE conversation (anchor_id, comment_id) AS (
     SELECT anchor_id, id FROM {comment}
@@ -41,7 +44,7 @@ WITH RECURSIVE conversation (anchor_id, comment_id) AS (
     FROM {comment} AS reply JOIN conversation
       ON reply.parent_id = conversation.comment_id
       OR reply.replied_to_id = conversation.comment_id
-    WHERE reply.status IN (%s, %s)
+    WHERE COALESCE(reply.status, '') IN (%s, %s)
 )
 SELECT passage.id, passage.quote, passage.prefix, passage.suffix, counted.comment_count
 FROM {anchor} AS passage JOIN (
