@@ -1283,3 +1283,29 @@ def test_the_passage_panel_lists_a_conversations_earliest_replies_and_links_to_t
         assert link in panel
         landing = client.get(f"/comments/comment/{left_out.pk}/", follow=True).content.decode()
         assert f'id="comment-{left_out.pk}"' in landing
+
+
+def test_replies_below_a_held_comment_take_no_room_and_stay_out_of_view_all(
+    client, article, monkeypatch
+):
+    """A held comment hides its branch: the replies below it neither show on a page of the
+    whole thread nor take the place of the replies a page of the thread shows below a comment
+    (which showed fewer, and counted them among the "more replies")."""
+    from masthead.discussion import conf
+
+    monkeypatch.setattr(conf, "REPLIES_SHOWN", 3)
+    # The top-level comment; a reply, held since, with two answers; four more replies.
+    comments = import_thread(article, [None, 0, 1, 1, 0, 0, 0, 0])
+    Comment.objects.filter(pk=comments["2"].pk).update(status=CommentStatus.PENDING)
+    below_held = {comments["3"].pk, comments["4"].pk}
+    visible = [comments[key].pk for key in ("5", "6", "7", "8")]
+
+    html = client.get(article.url + "?comments_sort=oldest").content.decode()
+    shown = [int(pk) for pk in re.findall(r'data-comment-id="(\d+)"', html)]
+    assert shown == [comments["1"].pk, *visible[:3]]
+    assert "1 more reply" in html
+
+    pages = whole_thread_pages(client, article.url + "?comments=all&comments_sort=oldest")
+    everything = [pk for ids, _ in pages for pk in ids]
+    assert everything == [comments["1"].pk, *visible]
+    assert not below_held & set(everything)
