@@ -5,6 +5,7 @@ import re
 
 import nh3
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -135,16 +136,27 @@ def clean_table_html(markup: str) -> str:
     return cleaned if cleaned.startswith("<table") and cleaned.endswith("</table>") else ""
 
 
+class TypedTable(str):
+    """What an editor typed into a table block, as typed: shown back in its form, and escaped
+    anywhere else; the form's clean() replaces it with the cleaned table before it is saved or
+    previewed."""
+
+
 class TableBlock(blocks.RawHTMLBlock):
     """A table as HTML (WordPress posts' tables come in as one), cleaned by clean_table_html
     when saved and again when read, so a value stored by other means is cleaned too."""
 
     def __init__(self, **kwargs):
+        # A block's help is HTML in the editor: unescaped, the tags it names were taken as markup
+        # ("from to . Headers (), a , links…").
         kwargs.setdefault(
             "help_text",
-            _(
-                "The table's HTML, from <table> to </table>. Headers (<th>), a <caption>, "
-                "links, bold and italic are kept; styles, classes and anything else are removed."
+            escape(
+                _(
+                    "The table's HTML, from <table> to </table>. Headers (<th>), a <caption>, "
+                    "links, bold and italic are kept; styles, classes and anything else are "
+                    "removed."
+                )
             ),
         )
         super().__init__(**kwargs)
@@ -153,16 +165,23 @@ class TableBlock(blocks.RawHTMLBlock):
         return mark_safe(clean_table_html(value))  # noqa: S308 (cleaned just now)
 
     def normalize(self, value):
+        if isinstance(value, TypedTable):
+            return value
         return self.to_python(value)
 
     def value_from_form(self, value):
-        return self.to_python(value)
+        # As typed, until clean(): cleaned here, text that is not a table came back to the
+        # editor emptied, refused as "required" (or dropped from a draft without a word).
+        return TypedTable(value or "")
 
     def clean(self, value):
-        cleaned = super().clean(value)
+        value = super().clean(value)
+        if not str(value).strip():
+            return value  # required, or allowed in a draft: the field's own rule decided
+        cleaned = clean_table_html(value)
         if not cleaned:
             raise ValidationError(NOT_A_TABLE)
-        return cleaned
+        return mark_safe(cleaned)  # noqa: S308 (cleaned just now)
 
     def get_searchable_content(self, value):
         # Each cell's words apart: strip_tags alone runs "Leaves</th><th>Arrives" together.

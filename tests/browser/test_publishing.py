@@ -132,3 +132,40 @@ def test_the_footer_reaches_the_bottom_of_a_short_page(live_server, page, width,
     assert main["width"] == pytest.approx(min(width, 72 * 16), abs=1)
     assert main["x"] == pytest.approx((width - main["width"]) / 2, abs=1)
     assert page.evaluate("document.documentElement.scrollWidth") == width
+
+
+@pytest.fixture
+def signed_in_editor(live_server, page, django_user_model):
+    make_home()
+    section = make_section(title="World")
+    django_user_model.objects.create_superuser("editor", "editor@example.com", "pw-for-editor")
+    sign_in_to_admin(page, live_server, "editor", "pw-for-editor")
+    return section
+
+
+def add_body_block(page, kind: str):
+    """Insert a block of `kind` at the end of the article body, as the "+" menu does."""
+    page.locator("[data-contentpath=body] button.c-sf-add-button").last.click()
+    page.get_by_role("option", name=kind, exact=True).click()
+    return page.locator("[data-contentpath=body] [data-streamfield-child]").last
+
+
+def test_the_html_table_block_names_its_tags_and_keeps_text_it_refuses(
+    live_server, page, signed_in_editor
+):
+    page.goto(f"{live_server.url}/admin/pages/add/publishing/articlepage/{signed_in_editor.pk}/")
+    block = add_body_block(page, "Table as HTML")
+    # The help names tags: shown as text, not swallowed by the browser as markup.
+    expect(block.get_by_text("from <table> to </table>")).to_be_visible()
+    expect(block.get_by_text("Headers (<th>), a <caption>")).to_be_visible()
+    block.locator("textarea").fill("Leaves 09:00, arrives 10:30")
+    page.click("#id_title")
+    page.keyboard.type("Ferry times")
+    page.fill("#id_standfirst", "The new timetable.")
+    page.locator("footer button.w-dropdown__toggle").click()
+    page.locator("footer button[name=action-publish]").click()
+    page.wait_for_load_state()
+    # Refused with the reason, and what the editor typed is still there to correct.
+    block = page.locator("[data-contentpath=body] [data-streamfield-child]").last
+    expect(block.get_by_text("Enter a table in HTML, from <table> to </table>")).to_be_visible()
+    expect(block.locator("textarea")).to_have_value("Leaves 09:00, arrives 10:30")
