@@ -2,8 +2,10 @@ import os
 
 import pytest
 from playwright.sync_api import expect
+from wagtail.models import Site
 from wagtail.rich_text import RichText
 
+from masthead.publishing.models import SiteIdentity
 from tests.browser.admin import sign_in_to_admin
 from tests.factories import make_article, make_home, make_image, make_section
 
@@ -169,3 +171,23 @@ def test_the_html_table_block_names_its_tags_and_keeps_text_it_refuses(
     block = page.locator("[data-contentpath=body] [data-streamfield-child]").last
     expect(block.get_by_text("Enter a table in HTML, from <table> to </table>")).to_be_visible()
     expect(block.locator("textarea")).to_have_value("Leaves 09:00, arrives 10:30")
+
+
+def test_the_editors_content_checks_find_no_issue_in_the_site_itself(
+    live_server, page, signed_in_editor
+):
+    """Each issue the checks list is the editor's to fix: one in the site's own template (the
+    footer's name, a paragraph styled as a heading) showed on every article, fix what they may."""
+    identity = SiteIdentity.for_site(Site.objects.get(is_default_site=True))
+    identity.about = "A reader-funded newsroom covering the coast."
+    identity.save()
+    article = make_article(
+        section=signed_in_editor,
+        title="Ferry fares rise in spring",
+        body=[("paragraph", RichText("<p>Fares rise by ten pence in March.</p>"))],
+    )
+    page.goto(f"{live_server.url}/admin/pages/{article.pk}/edit/")
+    page.click("[data-side-panel-toggle=checks]")
+    expect(page.locator("[data-content-word-count]")).not_to_have_text("-", timeout=20_000)
+    expect(page.locator("[data-side-panel=checks] [data-content-checker-count]")).to_have_text("0")
+    expect(page.locator("[data-checks-panel] [data-content-checker-row]")).to_have_count(0)
