@@ -193,6 +193,33 @@ class TableBlock(blocks.RawHTMLBlock):
         template = "publishing/blocks/table.html"
 
 
+def _is_empty(cell) -> bool:
+    return cell is None or not str(cell).strip()
+
+
+def without_unused_cells(value: dict) -> dict:
+    """A grid table without the empty rows and columns the grid leaves at its end (it opens
+    with more than a small table needs), unless a merged cell reaches into them."""
+    rows = [list(row) for row in value.get("data") or []]
+    merges = value.get("mergeCells") or []
+    merged_rows = {m["row"] + i for m in merges for i in range(m.get("rowspan", 1))}
+    merged_cols = {m["col"] + i for m in merges for i in range(m.get("colspan", 1))}
+    while (
+        len(rows) > 1
+        and len(rows) - 1 not in merged_rows
+        and all(_is_empty(cell) for cell in rows[-1])
+    ):
+        rows.pop()
+    width = max((len(row) for row in rows), default=0)
+    while (
+        width > 1
+        and width - 1 not in merged_cols
+        and all(_is_empty(row[width - 1]) for row in rows if len(row) >= width)
+    ):
+        width -= 1
+    return {**value, "data": [row[:width] for row in rows]}
+
+
 class GridTableBlock(table_block.TableBlock):
     """A table typed into a grid in the admin (Wagtail's spreadsheet editor): rows, columns,
     header row or column, a caption, merged cells. Cells are plain text, escaped when shown."""
@@ -213,6 +240,9 @@ class GridTableBlock(table_block.TableBlock):
         if not any(str(cell).strip() for row in rows for cell in row if cell is not None):
             raise ValidationError(EMPTY_TABLE)
         return value
+
+    def render(self, value, context=None):
+        return super().render(without_unused_cells(value) if value else value, context)
 
     class Meta:
         icon = "table"

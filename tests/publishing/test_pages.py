@@ -546,3 +546,29 @@ def test_the_front_page_reads_restrictions_and_sections_once_on_a_cache_miss(
     with django_assert_max_num_queries(19):  # 24 before, on this small site
         page = rendered_afresh().content.decode()
     assert "Science" in page and "New telescope opens" in page
+
+
+def test_a_grid_tables_unused_rows_and_columns_are_not_shown(client, newsroom):
+    """The grid opens with more rows and columns than a small table needs; those left empty at
+    the end were shown to readers as a blank row and column."""
+    article = make_article(
+        body=[
+            (
+                "grid_table",
+                grid_table(
+                    [
+                        ["Phase", "Months", None],
+                        ["Foundations", "3", ""],
+                        [None, None, None],
+                        [" ", None, None],
+                    ]
+                ),
+            )
+        ]
+    )
+    page = BeautifulSoup(client.get(article.url).content, "html.parser")
+    table = page.select_one(".article__body .body-table table")
+    assert [th.get_text(strip=True) for th in table.select("thead th")] == ["Phase", "Months"]
+    assert [[td.get_text(strip=True) for td in tr("td")] for tr in table.tbody("tr")] == [
+        ["Foundations", "3"]
+    ]
