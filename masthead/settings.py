@@ -317,6 +317,7 @@ parse_rate(MASTHEAD_COMMENT_RATE_LIMIT)  # refuses a malformed rate at startup, 
 WAGTAIL_SITE_NAME = env.str("MASTHEAD_SITE_NAME", "The Harbour Ledger")
 WAGTAILADMIN_BASE_URL = env.str("MASTHEAD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILIMAGES_IMAGE_MODEL = "publishing.CreditedImage"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "masthead.publishing.image_forms.CreditedImageForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Wagtail turns WebP and AVIF into PNG, several times their size for a photo: keep them.
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"webp": "webp", "avif": "avif"}

@@ -426,3 +426,28 @@ def test_an_empty_grid_table_is_refused_with_a_reason():
     assert refused.value.messages == [str(EMPTY_TABLE)]
     typed = {**empty, "data": [["Ward", None], ["North", "340"]]}
     assert block.clean(typed)["first_row_is_table_header"] is True
+
+
+def test_the_image_upload_form_says_the_description_is_the_alt_text(admin_client, newsroom):
+    """Editors from WordPress look for "Alt text"; Wagtail calls it "Description", unexplained,
+    and the site prints it as the photo's alt text."""
+    chooser = admin_client.get("/admin/images/chooser/").json()["html"]
+    upload = chooser.split('id="tab-upload"', 1)[1] if 'id="tab-upload"' in chooser else chooser
+    field = upload.split('name="image-chooser-upload-description"', 1)[0].rsplit("<label", 1)[1]
+    assert "Alt text" in field
+    assert "for readers who cannot see it" in upload
+
+
+def test_an_image_edited_in_the_admin_keeps_its_alt_text(admin_client, newsroom):
+    image = CreditedImage.objects.create(
+        title="Quay", file=SimpleUploadedFile("quay.jpg", image_bytes()), width=800, height=500
+    )
+    page = admin_client.get(f"/admin/images/{image.pk}/").content.decode()
+    assert "Alt text (description)" in page
+    response = admin_client.post(
+        f"/admin/images/{image.pk}/",
+        {"title": "Quay", "description": "Boats moored at the quay", "collection": "1"},
+    )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.description == "Boats moored at the quay"
