@@ -1,5 +1,7 @@
 """Editors' mistakes get messages they can act on."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -451,3 +453,12 @@ def test_an_image_edited_in_the_admin_keeps_its_alt_text(admin_client, newsroom)
     assert response.status_code == 302
     image.refresh_from_db()
     assert image.description == "Boats moored at the quay"
+
+
+def test_the_byline_names_each_entry_an_author(admin_client, newsroom):
+    """Each entry is one author ("Author 1", "Add Author"), not "Authors 1", "Add Authors"."""
+    html = admin_client.get(
+        f"/admin/pages/add/publishing/articlepage/{newsroom['world'].pk}/"
+    ).content.decode()
+    assert re.search(r"Add Author\s*<", html)
+    assert "Add Authors" not in html

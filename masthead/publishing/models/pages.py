@@ -278,7 +278,8 @@ class ArticlePage(CachedPageMixin, Page):
             help_text=_("The headline readers see; it also names the page's address."),
         ),
         FieldPanel("standfirst"),
-        InlinePanel("article_authors", label=_("Authors"), heading=_("Byline"), min_num=1),
+        # The label names one entry: "Author 1", "Author 2", "Add Author".
+        InlinePanel("article_authors", label=_("Author"), heading=_("Byline"), min_num=1),
         MultiFieldPanel(
             [FieldPanel("featured_image"), FieldPanel("featured_image_caption")],
             heading=_("Featured image"),
