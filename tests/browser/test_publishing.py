@@ -1,13 +1,15 @@
 import os
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
-from masthead.publishing.models import SiteIdentity
+from masthead.publishing.models import ArticlePage, SiteIdentity
 from tests.browser.admin import sign_in_to_admin
-from tests.factories import make_article, make_home, make_image, make_section
+from tests.factories import make_article, make_author, make_home, make_image, make_section
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -191,3 +193,50 @@ def test_the_editors_content_checks_find_no_issue_in_the_site_itself(
     expect(page.locator("[data-content-word-count]")).not_to_have_text("-", timeout=20_000)
     expect(page.locator("[data-side-panel=checks] [data-content-checker-count]")).to_have_text("0")
     expect(page.locator("[data-checks-panel] [data-content-checker-row]")).to_have_count(0)
+
+
+def test_an_article_scheduled_in_the_editor_goes_live_when_the_worker_reaches_its_time(
+    live_server, page, signed_in_editor, browser
+):
+    from masthead.publishing.jobs import publish_scheduled_pages
+
+    author = make_author(name="Maya Okafor")
+    page.goto(f"{live_server.url}/admin/pages/add/publishing/articlepage/{signed_in_editor.pk}/")
+    page.click("#id_title")
+    page.keyboard.type("Coastal path reopens at dawn")
+    page.fill("#id_standfirst", "The path was closed for repairs.")
+    page.get_by_role("button", name="Choose a page (Author page)").click()
+    page.locator(".modal-dialog a", has_text=author.title).click()
+    add_body_block(page, "Paragraph").locator(".public-DraftEditor-content").click()
+    page.keyboard.type("Walkers can use the path again.")
+
+    page.click("[data-side-panel-toggle=status]")
+    page.locator("[data-side-panel=status]").get_by_role("button", name="Set schedule").click()
+    go_live = timezone.localtime() + timedelta(minutes=30)
+    dialog = page.get_by_role("dialog", name="Set publishing schedule")
+    dialog.locator("#id_go_live_at").fill(go_live.strftime("%Y-%m-%d %H:%M"))
+    dialog.get_by_role("button", name="Save schedule").click()
+    page.locator("footer button.w-dropdown__toggle").click()
+    page.get_by_role("button", name="Schedule to publish").click()
+    expect(page.locator(".messages")).to_contain_text("has been scheduled for publishing")
+
+    article = ArticlePage.objects.get(title="Coastal path reopens at dawn")
+    assert not article.live
+    reader = browser.new_page()
+    assert reader.goto(live_server.url + article.url).status == 404
+    reader.goto(live_server.url + "/")
+    expect(reader.locator("main")).not_to_contain_text("Coastal path reopens at dawn")
+
+    # The worker's clock runs the job each minute; here the go-live time is simply reached.
+    revision = article.scheduled_revision
+    assert revision.approved_go_live_at == go_live.replace(second=0, microsecond=0)
+    reached = timezone.now() - timedelta(seconds=1)
+    revision.approved_go_live_at = reached
+    revision.content["go_live_at"] = reached.isoformat()
+    revision.save(update_fields=["approved_go_live_at", "content"])
+    publish_scheduled_pages()
+
+    assert reader.goto(live_server.url + article.url).status == 200
+    reader.goto(live_server.url + "/")
+    expect(reader.locator("main")).to_contain_text("Coastal path reopens at dawn")
+    reader.close()
