@@ -88,6 +88,8 @@ class VideoBlock(blocks.StructBlock):
 
     def clean(self, value):
         cleaned = super().clean(value)
+        if not cleaned["url"] and self.is_deferred_validation:
+            return cleaned  # a draft may leave the address for later; publishing requires it
         if video_embed_for(cleaned["url"]) is None:
             raise StructBlockValidationError(
                 block_errors={"url": ValidationError(UNEMBEDDABLE_VIDEO)}
@@ -237,7 +239,8 @@ class GridTableBlock(table_block.TableBlock):
     def clean(self, value):
         value = super().clean(value)
         rows = (value or {}).get("data") or []
-        if not any(str(cell).strip() for row in rows for cell in row if cell is not None):
+        is_empty = not any(str(cell).strip() for row in rows for cell in row if cell is not None)
+        if is_empty and not self.is_deferred_validation:  # a draft may fill it in later
             raise ValidationError(EMPTY_TABLE)
         return value
 

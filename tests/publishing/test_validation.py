@@ -462,3 +462,20 @@ def test_the_byline_names_each_entry_an_author(admin_client, newsroom):
     ).content.decode()
     assert re.search(r"Add Author\s*<", html)
     assert "Add Authors" not in html
+
+
+@pytest.mark.parametrize(
+    ("block", "empty"),
+    [
+        (VideoBlock(), {"url": "", "title": "", "caption": "", "poster": None}),
+        (GridTableBlock(), {"data": [[None, None], [None, None]], "table_caption": ""}),
+    ],
+)
+def test_a_block_added_but_not_yet_filled_in_is_kept_in_a_draft_and_refused_on_publish(
+    block, empty
+):
+    """A draft may be unfinished (Wagtail defers "required" to publishing): a video or table
+    just added refused the draft, and paused autosave ("There are validation errors")."""
+    assert block.clean_deferred(block.to_python(empty)) is not None
+    with pytest.raises(ValidationError):
+        block.clean(block.to_python(empty))
