@@ -251,6 +251,14 @@ class GridTableBlock(table_block.TableBlock):
         icon = "table"
         label = _("Table")
         template = "publishing/blocks/grid_table.html"
+        # A new table opens with its first row as the header, as most tables have: unset, the
+        # choice was easy to miss and the table was published with no header at all.
+        default = {
+            "table_header_choice": "row",
+            "first_row_is_table_header": True,
+            "first_col_is_header": False,
+            "table_caption": "",
+        }
 
 
 class ArticleBodyBlock(blocks.StreamBlock):

@@ -175,6 +175,31 @@ def test_the_html_table_block_names_its_tags_and_keeps_text_it_refuses(
     expect(block.locator("textarea")).to_have_value("Leaves 09:00, arrives 10:30")
 
 
+def test_an_editor_types_a_table_into_the_grid_and_readers_get_its_header_row(
+    live_server, page, signed_in_editor
+):
+    article = make_article(section=signed_in_editor, title="Empty homes survey")
+    page.goto(f"{live_server.url}/admin/pages/{article.pk}/edit/")
+    block = add_body_block(page, "Table")
+    expect(block.locator("select[name=table-header-choice]")).to_have_value("row")
+    block.locator("input[name=handsontable-col-caption]").fill("Empty homes by ward")
+    cells = block.locator(".ht_master td")
+    for index, text in enumerate(["Ward", "Homes", None, "Old town", "152"]):
+        if text:
+            cells.nth(index).click()
+            page.keyboard.type(text)
+            page.keyboard.press("Enter")
+    page.locator("footer button.w-dropdown__toggle").click()
+    page.locator("footer button[name=action-publish]").click()
+    page.wait_for_url("**/admin/pages/*/")
+    page.goto(f"{live_server.url}{article.url}")
+    table = page.locator(".article__body .body-table table")
+    expect(table.locator("caption")).to_have_text("Empty homes by ward")
+    expect(table.locator("thead th")).to_have_text(["Ward", "Homes"])
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table.locator("tbody td")).to_have_text(["Old town", "152"])
+
+
 def test_the_editors_content_checks_find_no_issue_in_the_site_itself(
     live_server, page, signed_in_editor
 ):
