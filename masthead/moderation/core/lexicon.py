@@ -350,6 +350,19 @@ _CALLS_FOR_VIOLENCE: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # "I know where the councillor who voted for this lives", "make him bleed": the
+        # pronoun-only "I know where you live" above misses a target named by a noun, and
+        # "bleed" is followed by what makes it money, not blood ("make them bleed cash")
+        "intimidation",
+        re.compile(
+            r"\b(?:i|we)\s+(?:\w+\s+)?know where\s+(?:" + _PERSON + r"|he|she|they)"
+            r"(?:\s+[a-z'-]+){0,6}?\s+(?:lives?|sleeps?|go(?:es)? to school)\b"
+            r"|\b(?:make|makes|making|made)\s+" + _PERSON + r"\s+bleed\b(?!\s+(?:money|cash|"
+            r"dry|red|out|votes|voters|customers|jobs|talent|support|members|subscribers|readers|"
+            r"points|funds|millions|billions))"
+        ),
+    ),
+    (
         # "he deserves to die", "you should just die": not "this bill deserves to die"
         "death wish",
         re.compile(

@@ -263,6 +263,12 @@ def test_the_same_words_in_fair_comment_are_published(text):
         ("They should all be taken out back and shot.", "taken out back and shot"),
         ("Put them up against a wall.", "put them up against a wall"),
         ("I will beat you to death", "i will beat you"),
+        (
+            "I know where the councillor who voted for this lives.",
+            "i know where the councillor who voted for this lives",
+        ),
+        ("We know where your kids go to school.", "we know where your kids go to school"),
+        ("Someone should pay him a visit and make him bleed.", "make him bleed"),
         # a person named
         ("Someone should shoot Starmer.", "should shoot Starmer"),
         ("Shoot Starmer", "Shoot Starmer"),
@@ -320,6 +326,8 @@ def test_wishes_and_calls_for_violence_against_people_are_held_for_review(text, 
         "We should hang the portrait of the mayor in the hall.",
         "Execute the plan.",
         "Burn the budget and start again.",
+        "This tariff will make them bleed money.",
+        "I know where the councillor stands on this, and where the money went.",
         # the same verbs before names that are no target: groups, parties, places, programmes
         "Police shoot Black men at higher rates than white men.",
         "They will stab Labour in the back.",
