@@ -94,9 +94,7 @@ def queue_comments(
     if article_id:
         comments = comments.filter(article_id=article_id)
     if author:
-        comments = comments.filter(
-            Q(author_name__icontains=author) | Q(author_email__icontains=author)
-        )
+        comments = comments.filter(author_matching(author))
     if reason:
         comments = comments.filter(
             Q(verdicts__reasons_text__contains=reason.casefold())
@@ -215,6 +213,18 @@ def distinct_reporters(reports) -> int:
     return len({report.ip_hash or f"reader:{report.reader_key}" for report in reports})
 
 
+ADDRESS_FILTER_RE = re.compile(r"#([0-9a-f]{6,64})", re.IGNORECASE)
+
+
+def author_matching(author: str) -> Q:
+    """The queue's author filter: a name or an e-mail address, or a network address as the
+    queue shows it ("#47b2a87e", the start of its hash): a spammer who changes names keeps it."""
+    address = ADDRESS_FILTER_RE.fullmatch(author)
+    if address:
+        return Q(ip_hash__startswith=address.group(1).lower())
+    return Q(author_name__icontains=author) | Q(author_email__icontains=author)
+
+
 @dataclass(frozen=True)
 class AuthorRecord:
     """An author's comments, each counted once. A comment its author deleted counts under the
@@ -227,10 +237,14 @@ class AuthorRecord:
     pending: int = 0
     deleted: int = 0
     banned: bool = False
+    # comments from the same network address under another account or e-mail address
+    same_address_others: int = 0
+    same_address_others_spam: int = 0
 
 
 def author_records(comments, *, now: datetime | None = None) -> dict[int, AuthorRecord]:
-    """Each comment's author's history (by account, else e-mail), in two queries for the page."""
+    """Each comment's author's history (by account, else e-mail), and what else came from its
+    network address under other names, in three queries for the page."""
     from masthead.discussion.models import Comment, CommentStatus
 
     now = now or timezone.now()
@@ -275,20 +289,43 @@ def author_records(comments, *, now: datetime | None = None) -> dict[int, Author
         )
         .values_list("value", flat=True)
     )
+    by_address: dict[str, list[tuple[tuple, int, int]]] = {}
+    addresses = {c.ip_hash for c in comments if c.ip_hash}
+    if addresses:
+        rows = (
+            Comment.objects.filter(ip_hash__in=addresses)
+            .values("ip_hash", "user_id", "author_email")
+            .annotate(total=Count("id"), spam=Count("id", filter=Q(status=CommentStatus.SPAM)))
+        )
+        for row in rows:
+            key = (
+                ("u", row["user_id"])
+                if row["user_id"]
+                else ("e", (row["author_email"] or "").lower())
+            )
+            by_address.setdefault(row["ip_hash"], []).append((key, row["total"], row["spam"]))
     records = {}
     for comment in comments:
-        key = (
-            ("u", comment.user_id)
-            if comment.user_id
-            else ("e", (comment.author_email or "").lower())
-        )
+        key = _author_key(comment)
         record = counts.get(key, AuthorRecord())
         banned = bool(
             {str(comment.user_id or ""), (comment.author_email or "").lower(), comment.ip_hash}
             & banned_values
         )
-        records[comment.pk] = replace(record, banned=banned)
+        others = [row for row in by_address.get(comment.ip_hash, []) if row[0] != key]
+        records[comment.pk] = replace(
+            record,
+            banned=banned,
+            same_address_others=sum(total for _, total, _ in others),
+            same_address_others_spam=sum(spam for _, _, spam in others),
+        )
     return records
+
+
+def _author_key(comment) -> tuple:
+    if comment.user_id:
+        return ("u", comment.user_id)
+    return ("e", (comment.author_email or "").lower())
 
 
 def commented_articles(*, limit: int = 200):

@@ -996,3 +996,31 @@ def test_the_reason_filter_matches_what_the_queue_shows(mod_client, article, pos
     for typed in ("café-élan", "CAFÉ-ÉLAN", "links to: café"):
         assert found("published", typed) == [cafe.pk], typed
     assert found("published", '", "') == []  # the JSON's punctuation is no reason
+
+
+def test_a_spammer_changing_names_is_found_by_the_address_the_queue_shows(
+    mod_client, article, post, make_guest
+):
+    shared, elsewhere = "47b2a87e" + "0" * 32, "d824e761" + "0" * 32
+    first = post(SCAM, name="Jenny", email="jenny@example.net", reader=make_guest(ip_hash=shared))
+    post(
+        "Contact Mr Adam Recovery on WhatsApp +1 (415) 555-0199 to get your bitcoin back.",
+        name="Grace",
+        email="grace@example.org",
+        reader=make_guest(ip_hash=shared),
+    )
+    post(SCAM, name="Someone Else", email="else@example.com", reader=make_guest(ip_hash=elsewhere))
+    assert first.status == CommentStatus.SPAM
+
+    page = mod_client.get("/admin/moderation/?queue=spam&author=Grace").content.decode()
+    assert 'href="?queue=spam&amp;author=%2347b2a87e"' in page
+    assert "Same address, other names: 1 comment (1 spam)" in page
+
+    by_address = mod_client.get("/admin/moderation/?queue=spam&author=%2347b2a87e")
+    listed = by_address.content.decode()
+    assert "Jenny" in listed and "Grace" in listed and "Someone Else" not in listed
+    # the other queues' tabs keep the filter, to see what else came from there
+    tabs = BeautifulSoup(listed, "html.parser").select("a[role=tab]")
+    assert {tab["href"] for tab in tabs} == {
+        f"?queue={queue}&author=%2347b2a87e" for queue in selectors.QUEUES
+    }
