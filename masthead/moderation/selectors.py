@@ -15,6 +15,7 @@ from django.db.models import (
     Q,
     Subquery,
     When,
+    prefetch_related_objects,
 )
 from django.utils import timezone
 
@@ -457,6 +458,11 @@ def decisions_log(page_number, *, per_page: int = 50, limit: int = 5000):
     oldest). Bans lifted by undoing their decision are not listed again: the undo is."""
     page = paginate(recent_decisions(limit=limit), page_number, per_page=per_page)
     decisions = list(page.object_list)
+    # what each ban decision barred, and until when, as the bans list names it
+    prefetch_related_objects(
+        decisions, Prefetch("bans", queryset=Ban.objects.order_by("kind", "id"), to_attr="ban_list")
+    )
+    bans_named([ban for decision in decisions for ban in decision.ban_list])
     lifts = Ban.objects.filter(lifted__isnull=False).exclude(decision__undone=F("lifted"))
     if page.has_previous():
         newer_page = page.paginator.page(page.previous_page_number()).object_list

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
+from django.utils import timezone
 
 from masthead.discussion.models import CommentStatus
 from masthead.moderation import selectors
@@ -881,7 +882,8 @@ def test_banning_from_the_spam_queue_keeps_it_spam_and_the_log_says_so(
     log = mod_client.get("/admin/moderation/decisions/").content.decode()
     row = BeautifulSoup(log, "html.parser").select_one(".mod table.listing tbody tr")
     decision_text = " ".join(row.find_all("td")[2].get_text(" ").split())
-    assert decision_text == "Marked as spam and banned the author (crypto scam) teaches: spam"
+    assert decision_text.startswith("Marked as spam and banned the author (crypto scam) banned ")
+    assert decision_text.endswith(" teaches: spam")
 
 
 def test_a_ban_from_the_pending_queue_asks_spammer_or_abuse(mod_client, article, post, make_guest):
@@ -1024,3 +1026,32 @@ def test_a_spammer_changing_names_is_found_by_the_address_the_queue_shows(
     assert {tab["href"] for tab in tabs} == {
         f"?queue={queue}&author=%2347b2a87e" for queue in selectors.QUEUES
     }
+
+
+def test_the_log_says_what_a_ban_barred_and_until_when(mod_client, article, post, make_guest):
+    timed = post(HEATED, email="troll@example.com", reader=make_guest(ip_hash="47b2a87e" * 5))
+    mod_client.post(
+        f"/admin/moderation/comment/{timed.pk}/ban/",
+        {f"ban_days_{timed.pk}": "7", f"ban_note_{timed.pk}": "threats in three threads"},
+    )
+    forever = post(HEATED + " Again.", email="other@example.com", reader=make_guest(ip_hash="x"))
+    mod_client.post(
+        f"/admin/moderation/comment/{forever.pk}/ban/",
+        {
+            f"ban_days_{forever.pk}": "",
+            f"ban_scope_{forever.pk}": "person",
+            "confirm_ban": "for-good",
+        },
+    )
+    until = Ban.objects.get(value="troll@example.com").expires
+    rows = [
+        " ".join(row.get_text(" ").split())
+        for row in BeautifulSoup(
+            mod_client.get("/admin/moderation/decisions/").content.decode(), "html.parser"
+        ).select("tbody tr")
+    ]
+    assert (
+        "(threats in three threads) banned network address (hashed) #47b2a87e, e-mail address "
+        f"troll@example.com; until {timezone.localtime(until):%-d %b %Y, %H:%M}"
+    ) in rows[1]
+    assert "banned e-mail address other@example.com; for good" in rows[0]
