@@ -103,12 +103,13 @@ def queue(request):
         kind = "pending"
     article_id = parse_id(request.GET.get("article"))
     author, reason = request.GET.get("author", "").strip(), request.GET.get("reason", "").strip()
+    text = request.GET.get("text", "").strip()
     comments = selectors.queue_comments(
-        queue=kind, article_id=article_id, author=author, reason=reason, now=now
+        queue=kind, article_id=article_id, author=author, reason=reason, text=text, now=now
     )
     counts = selectors.queue_counts(now)
     # Unfiltered, the queue is the one its tab counts: the paginator need not count it again.
-    unfiltered = not (article_id or author or reason)
+    unfiltered = not (article_id or author or reason or text)
     page = selectors.paginate(
         comments, request.GET.get("p"), count=counts[kind] if unfiltered else None
     )
@@ -133,7 +134,7 @@ def queue(request):
             "items": items,
             "page": page,
             "articles": commented,
-            "filters": {"article": article_id, "author": author, "reason": reason},
+            "filters": {"article": article_id, "author": author, "reason": reason, "text": text},
             "ban_periods": BAN_PERIODS,
             "ban_scopes": [(key, label) for key, (label, _) in BAN_SCOPES.items()],
             "ban_note_max_length": BAN_NOTE_MAX_LENGTH,

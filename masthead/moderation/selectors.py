@@ -80,7 +80,13 @@ def queue_counts(now: datetime | None = None) -> dict[str, int]:
 
 
 def queue_comments(
-    *, queue: str, article_id: int | None = None, author: str = "", reason: str = "", now=None
+    *,
+    queue: str,
+    article_id: int | None = None,
+    author: str = "",
+    reason: str = "",
+    text: str = "",
+    now=None,
 ):
     """The comments of a queue, newest first (the featured queue: the latest pick first), with
     what a moderator needs to judge them.
@@ -96,6 +102,8 @@ def queue_comments(
         comments = comments.filter(article_id=article_id)
     if author:
         comments = comments.filter(author_matching(author))
+    if text:
+        comments = comments.filter(body__icontains=text)
     if reason:
         comments = comments.filter(
             Q(verdicts__reasons_text__contains=reason.casefold())

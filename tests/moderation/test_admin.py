@@ -1055,3 +1055,23 @@ def test_the_log_says_what_a_ban_barred_and_until_when(mod_client, article, post
         f"troll@example.com; until {timezone.localtime(until):%-d %b %Y, %H:%M}"
     ) in rows[1]
     assert "banned e-mail address other@example.com; for good" in rows[0]
+
+
+def test_the_queue_finds_comments_by_the_words_in_them(mod_client, article, post):
+    """A wave of spam under many names shares a handle or a number, not always a filter reason."""
+    for number in range(selectors.PER_PAGE + 1):
+        post(
+            f"Great point {number}! DM me on telegram @richjane77 for daily profits ♥♥♥",
+            name=f"Jane {number}",
+            email=f"jane{number}@example.net",
+        )
+    post(SCAM, name="Linda", email="linda@example.net")
+
+    page = mod_client.get("/admin/moderation/?queue=spam&text=RICHJANE77").content.decode()
+    assert page.count('class="mod-item"') == selectors.PER_PAGE and "Linda" not in page
+    assert 'name="text" value="RICHJANE77"' in page
+    older = BeautifulSoup(page, "html.parser").find("a", string="Older →")["href"]
+    assert "text=RICHJANE77" in older
+    assert (
+        mod_client.get(f"/admin/moderation/{older}").content.decode().count('class="mod-item"') == 1
+    )
