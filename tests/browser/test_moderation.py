@@ -290,3 +290,47 @@ def test_enter_in_a_ban_reason_acts_on_nothing(live_server, page, django_user_mo
         page.press(f"input[name=ban_note_{comment.pk}]", "Enter")
     assert "Nothing was done" in page.content()
     assert Comment.objects.get(pk=comment.pk).status == comment.status
+
+
+def test_a_spammer_changing_names_is_followed_by_address_across_the_queues(
+    live_server, page, django_user_model
+):
+    make_home()
+    make_section(title="World")
+    article = make_article(title="Harbour bridge approved")
+    shared = "47b2a87e" + "0" * 32
+    for n, (name, body) in enumerate(
+        [
+            ("Linda", "Goog-l-e is paying $97 per ho-u-r ♥♥♥♥ http://easy-cash.example/start"),
+            ("Grace", "Recover your lost bitcoin: WhatsApp Mr Adam on +1 (415) 555-0199 today"),
+            ("Pat", "Who paid for the survey, and will the results be published in full?"),
+        ]
+    ):
+        comment_post(
+            article=article,
+            reader=Reader(user=None, key=f"g-{n}", ip_hash=shared),
+            body=body,
+            author_name=name,
+            author_email=f"{name.lower()}@example.com",
+        )
+    comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-other", ip_hash="d824e761" + "0" * 32),
+        body="Goog-l-e is paying $97 per ho-u-r ♥♥♥♥ http://easy-cash.example/other",
+        author_name="Someone Else",
+        author_email="else@example.com",
+    )
+    moderator(django_user_model, "mod")
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
+
+    page.goto(f"{live_server.url}/admin/moderation/?queue=spam&author=Grace")
+    item = page.locator("[data-item]").first
+    assert "Same address, other names: 2 comments (1 spam)" in item.inner_text()
+    with page.expect_navigation():
+        item.get_by_role("link", name="#47b2a87e").click()
+    names = page.locator(".mod-item__author strong").all_inner_texts()
+    assert sorted(names) == ["Grace", "Linda"]
+    with page.expect_navigation():
+        page.get_by_role("tab", name="Recently published").click()
+    assert page.locator(".mod-item__author strong").all_inner_texts() == ["Pat"]
+    assert page.input_value("input[name=author]") == "#47b2a87e"
