@@ -334,3 +334,35 @@ def test_a_spammer_changing_names_is_followed_by_address_across_the_queues(
         page.get_by_role("tab", name="Recently published").click()
     assert page.locator(".mod-item__author strong").all_inner_texts() == ["Pat"]
     assert page.input_value("input[name=author]") == "#47b2a87e"
+
+
+def test_after_a_key_decision_the_next_comment_in_its_place_is_marked(
+    live_server, page, django_user_model
+):
+    make_home()
+    make_section(title="World")
+    article = make_article(title="Harbour bridge approved")
+    first, second, third = (held(article, n) for n in (1, 2, 3))  # listed newest first
+    Comment.objects.filter(pk__in=[first.pk, second.pk, third.pk]).update(
+        status=CommentStatus.PENDING
+    )
+    moderator(django_user_model, "mod")
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
+
+    page.goto(f"{live_server.url}/admin/moderation/?queue=pending")
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    page.keyboard.press("j")  # the second listed: Reader 2
+    with page.expect_navigation():
+        page.keyboard.press("a")
+    assert Comment.objects.get(pk=second.pk).status == CommentStatus.PUBLISHED
+    marked = page.locator("[data-item].is-focused")
+    assert marked.count() == 1 and "Reader 1" in marked.inner_text()  # now in its place
+    with page.expect_navigation():
+        page.keyboard.press("a")
+    assert Comment.objects.get(pk=first.pk).status == CommentStatus.PUBLISHED
+    assert Comment.objects.get(pk=third.pk).status != CommentStatus.PUBLISHED
+    # the last one decided, the one before it is marked; a fresh visit marks nothing
+    assert "Reader 3" in page.locator("[data-item].is-focused").inner_text()
+    page.goto(f"{live_server.url}/admin/moderation/?queue=pending")
+    assert page.locator("[data-item].is-focused").count() == 0

@@ -12,6 +12,27 @@
     });
   }
 
+  // After a decision made with a key, the page comes back with the comment now in the decided
+  // one's place marked, so the moderator goes on with the keys where they were (as in Coral),
+  // instead of from the top with j.
+  var RESUME = "moderation:resume";
+  var here = location.pathname + location.search;
+
+  function resumeLater() {
+    try {
+      sessionStorage.setItem(RESUME, JSON.stringify({ path: here, index: current, at: Date.now() }));
+    } catch (e) { /* storage off: start from the top, as before */ }
+  }
+
+  function resume() {
+    var saved = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(RESUME) || "null");
+      sessionStorage.removeItem(RESUME);
+    } catch (e) { return; }
+    if (saved && saved.path === here && Date.now() - saved.at < 60000) focus(saved.index);
+  }
+
   function focus(index) {
     if (!items.length) return;
     current = Math.max(0, Math.min(items.length - 1, index));
@@ -51,6 +72,8 @@
       return;
     }
     var button = item.querySelector("button[data-key='" + key + "']");
-    if (button) { event.preventDefault(); button.click(); }
+    if (button) { event.preventDefault(); resumeLater(); button.click(); }
   });
+
+  resume();
 })();
