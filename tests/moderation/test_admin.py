@@ -1075,3 +1075,28 @@ def test_the_queue_finds_comments_by_the_words_in_them(mod_client, article, post
     assert (
         mod_client.get(f"/admin/moderation/{older}").content.decode().count('class="mod-item"') == 1
     )
+
+
+def test_lifting_a_ban_lifts_the_others_on_the_same_address(mod_client, article, post, make_guest):
+    """A bulk ban of two comments from one address lists that address twice; "Lift" on either
+    lets it comment again."""
+    shared = "47b2a87e" * 5
+    first = post(SCAM, name="Linda", email="linda@example.net", reader=make_guest(ip_hash=shared))
+    second = post(
+        "Contact Mr Adam Recovery on WhatsApp +1 (415) 555-0199 to get your bitcoin back.",
+        name="Grace",
+        email="grace@example.org",
+        reader=make_guest(ip_hash=shared),
+    )
+    mod_client.post("/admin/moderation/bulk/", {"comment": [first.pk, second.pk], "action": "ban"})
+    address_bans = Ban.objects.filter(kind="address", value=shared)
+    assert address_bans.count() == 2
+
+    response = mod_client.post(f"/admin/moderation/bans/{address_bans[0].pk}/lift/", follow=True)
+    assert "Ban lifted: Network address (hashed) #47b2a87e." in response.content.decode()
+    assert not address_bans.filter(lifted__isnull=True).exists()
+    assert Ban.objects.filter(kind="email", lifted__isnull=True).count() == 2  # the people stay
+    again = post(
+        HEATED, name="Someone New", email="new@example.com", reader=make_guest(ip_hash=shared)
+    )
+    assert again.status == CommentStatus.PUBLISHED

@@ -239,13 +239,21 @@ def _author_emails(comment) -> list[str]:
 
 def ban_lift(*, ban: Ban, moderator=None, now: datetime | None = None) -> Ban:
     """Lift a ban by hand, recording who and when (the decisions log and the bans page show it).
-    Refused if it was lifted already: the first lift stands, with its moderator."""
+    Refused if it was lifted already: the first lift stands, with its moderator.
+
+    The other bans still standing on the same account, e-mail or address (one per decision that
+    banned it: a bulk ban of several comments from one address makes several) are lifted with it:
+    the moderator lifts the ban on the target, who may comment again."""
+    now = now or timezone.now()
     with transaction.atomic():
         ban = Ban.objects.select_for_update().get(pk=ban.pk)
         if ban.lifted:
             raise ModerationRefused(BAN_ALREADY_LIFTED)
-        ban.lifted, ban.lifted_by = now or timezone.now(), moderator
+        ban.lifted, ban.lifted_by = now, moderator
         ban.save(update_fields=["lifted", "lifted_by"])
+        Ban.objects.filter(Ban.active_q(now), kind=ban.kind, value=ban.value).update(
+            lifted=now, lifted_by=moderator
+        )
     return ban
 
 
