@@ -324,11 +324,17 @@ def _undo_return_url(request) -> str:
 
 @moderator_required
 def log(request):
-    page, entries = selectors.decisions_log(request.GET.get("p"))
+    moderator = request.GET.get("moderator", "").strip()
+    page, entries = selectors.decisions_log(request.GET.get("p"), moderator=moderator)
     return render(
         request,
         "moderation/admin/log.html",
-        {"page": page, "entries": entries, "here": request.get_full_path()},
+        {
+            "page": page,
+            "entries": entries,
+            "moderator": moderator,
+            "here": request.get_full_path(),
+        },
     )
 
 

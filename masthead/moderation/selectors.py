@@ -359,9 +359,10 @@ def paginate(queryset, page_number, per_page: int = PER_PAGE, count: int | None 
     return paginator.get_page(page_number)
 
 
-def recent_decisions(*, limit: int = 200):
-    """The newest decisions first; `batch_standing` counts the decisions of the same bulk action
-    not yet undone (None outside a bulk action)."""
+def recent_decisions(*, limit: int = 200, moderator: str = ""):
+    """The newest decisions first (only those of the moderator with that username, if given);
+    `batch_standing` counts the decisions of the same bulk action not yet undone (None outside a
+    bulk action)."""
     standing = (
         Decision.objects.filter(batch=OuterRef("batch"), undone__isnull=True)
         .order_by()
@@ -369,8 +370,14 @@ def recent_decisions(*, limit: int = 200):
         .annotate(count=Count("pk"))
         .values("count")[:1]
     )
+    decisions = Decision.objects.all()
+    if moderator:
+        from django.contrib.auth import get_user_model
+
+        field = get_user_model().USERNAME_FIELD
+        decisions = decisions.filter(**{f"moderator__{field}": moderator})
     return (
-        Decision.objects.select_related("comment", "comment__article", "moderator", "undone_by")
+        decisions.select_related("comment", "comment__article", "moderator", "undone_by")
         .annotate(batch_standing=Subquery(standing))
         .order_by("-created", "-id")[:limit]
     )
@@ -459,12 +466,15 @@ class BanLifted:
         return self.ban.lifted
 
 
-def decisions_log(page_number, *, per_page: int = 50, limit: int = 5000):
+def decisions_log(page_number, *, per_page: int = 50, limit: int = 5000, moderator: str = ""):
     """A page of the decisions log and its entries: the decisions, with the bans lifted by hand
     in the same stretch of time among them, the newest first. A lift falls on the page of the
     decisions around it (the first page: those after the newest decision; the last: before the
-    oldest). Bans lifted by undoing their decision are not listed again: the undo is."""
-    page = paginate(recent_decisions(limit=limit), page_number, per_page=per_page)
+    oldest). Bans lifted by undoing their decision are not listed again: the undo is.
+    `moderator`, a username: that moderator's decisions and lifts only."""
+    page = paginate(
+        recent_decisions(limit=limit, moderator=moderator), page_number, per_page=per_page
+    )
     decisions = list(page.object_list)
     # what each ban decision barred, and until when, as the bans list names it
     prefetch_related_objects(
@@ -472,6 +482,11 @@ def decisions_log(page_number, *, per_page: int = 50, limit: int = 5000):
     )
     bans_named([ban for decision in decisions for ban in decision.ban_list])
     lifts = Ban.objects.filter(lifted__isnull=False).exclude(decision__undone=F("lifted"))
+    if moderator:
+        from django.contrib.auth import get_user_model
+
+        field = get_user_model().USERNAME_FIELD
+        lifts = lifts.filter(**{f"lifted_by__{field}": moderator})
     if page.has_previous():
         newer_page = page.paginator.page(page.previous_page_number()).object_list
         lifts = lifts.filter(lifted__lte=list(newer_page)[-1].created)

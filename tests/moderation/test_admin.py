@@ -1100,3 +1100,23 @@ def test_lifting_a_ban_lifts_the_others_on_the_same_address(mod_client, article,
         HEATED, name="Someone New", email="new@example.com", reader=make_guest(ip_hash=shared)
     )
     assert again.status == CommentStatus.PUBLISHED
+
+
+def test_the_log_shows_one_moderators_decisions_from_their_name(
+    mod_client, moderator, article, post, django_user_model
+):
+    """A lead reviews a volunteer's work: their name in the log lists their decisions alone."""
+    from masthead.moderation.services import comment_mark_spam, comment_remove
+
+    volunteer = django_user_model.objects.create_user("volunteer", "v@example.com", "pw")
+    comment_remove(comment=post(HEATED, name="Removed by volunteer"), moderator=volunteer)
+    comment_mark_spam(comment=post(HEATED + " Two.", name="Spam by mod"), moderator=moderator)
+
+    log = BeautifulSoup(
+        mod_client.get("/admin/moderation/decisions/").content.decode(), "html.parser"
+    )
+    link = log.find("a", string="volunteer")
+    assert link["href"] == "?moderator=volunteer"
+    mine = mod_client.get(f"/admin/moderation/decisions/{link['href']}").content.decode()
+    assert "Removed by volunteer" in mine and "Spam by mod" not in mine
+    assert "Decisions by <strong>volunteer</strong>" in mine
