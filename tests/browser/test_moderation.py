@@ -366,3 +366,22 @@ def test_after_a_key_decision_the_next_comment_in_its_place_is_marked(
     assert "Reader 3" in page.locator("[data-item].is-focused").inner_text()
     page.goto(f"{live_server.url}/admin/moderation/?queue=pending")
     assert page.locator("[data-item].is-focused").count() == 0
+
+
+def test_the_log_shows_each_decisions_time_on_one_line(live_server, page, django_user_model):
+    make_home()
+    make_section(title="World")
+    article = make_article(title="Harbour bridge approved")
+    comment = held(article, 1)
+    mod = moderator(django_user_model, "mod")
+    comment_remove(comment=Comment.objects.get(pk=comment.pk), moderator=mod)
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
+
+    page.goto(f"{live_server.url}/admin/moderation/decisions/")
+    when = page.locator("tbody tr td").first
+    line_height = when.evaluate("cell => parseFloat(getComputedStyle(cell).lineHeight) || 20")
+    box = when.evaluate(
+        "cell => { const r = document.createRange(); r.selectNodeContents(cell);"
+        " return r.getBoundingClientRect().height; }"
+    )
+    assert box < 1.5 * line_height
