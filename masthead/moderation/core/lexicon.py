@@ -355,7 +355,8 @@ _CALLS_FOR_VIOLENCE: tuple[tuple[str, re.Pattern[str]], ...] = (
         # "bleed" is followed by what makes it money, not blood ("make them bleed cash")
         "intimidation",
         re.compile(
-            r"\b(?:i|we)\s+(?:\w+\s+)?know where\s+(?:" + _PERSON + r"|he|she|they)"
+            r"\b(?:i|we)\s+(?:\w+\s+)?know where\s+(?:" + _PERSON + r"|he|she|they|"
+            r"(?:the|that|this)\s+(?:[a-z'-]+\s+){1,2}?who)"
             r"(?:\s+[a-z'-]+){0,6}?\s+(?:lives?|sleeps?|go(?:es)? to school)\b"
             r"|\b(?:make|makes|making|made)\s+" + _PERSON + r"\s+bleed\b(?!\s+(?:money|cash|"
             r"dry|red|out|votes|voters|customers|jobs|talent|support|members|subscribers|readers|"

@@ -268,6 +268,10 @@ def test_the_same_words_in_fair_comment_are_published(text):
             "i know where the councillor who voted for this lives",
         ),
         ("We know where your kids go to school.", "we know where your kids go to school"),
+        (
+            "We know where the engineer who signed off these barriers lives.",
+            "we know where the engineer who signed off these barriers lives",
+        ),
         ("Someone should pay him a visit and make him bleed.", "make him bleed"),
         # a person named
         ("Someone should shoot Starmer.", "should shoot Starmer"),
@@ -328,6 +332,7 @@ def test_wishes_and_calls_for_violence_against_people_are_held_for_review(text, 
         "Burn the budget and start again.",
         "This tariff will make them bleed money.",
         "I know where the councillor stands on this, and where the money went.",
+        "I know where the engineer who designed it went wrong: the barrier lives up to nothing.",
         # the same verbs before names that are no target: groups, parties, places, programmes
         "Police shoot Black men at higher rates than white men.",
         "They will stab Labour in the back.",
