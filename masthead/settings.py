@@ -312,6 +312,8 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "masthead.error_reports.CredentialsFilter"
 # Discussion: a reader may post this many comments per period ("5/m", "30/h", "10/5m").
 MASTHEAD_COMMENT_RATE_LIMIT = env.str("MASTHEAD_COMMENT_RATE_LIMIT", "5/m")
 parse_rate(MASTHEAD_COMMENT_RATE_LIMIT)  # refuses a malformed rate at startup, naming the variable
+# Days the filter's catches are kept before they are deleted (0: for good); see moderation.services.spam.
+MASTHEAD_SPAM_KEPT_DAYS = env.int("MASTHEAD_SPAM_KEPT_DAYS", 30, minimum=0)
 
 # Wagtail
 WAGTAIL_SITE_NAME = env.str("MASTHEAD_SITE_NAME", "The Harbour Ledger")

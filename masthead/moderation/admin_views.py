@@ -3,6 +3,7 @@
 import re
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -138,6 +139,7 @@ def queue(request):
             "ban_periods": BAN_PERIODS,
             "ban_scopes": [(key, label) for key, (label, _) in BAN_SCOPES.items()],
             "ban_note_max_length": BAN_NOTE_MAX_LENGTH,
+            "spam_kept_days": settings.MASTHEAD_SPAM_KEPT_DAYS,
             "ban_as_choices": BAN_AS_CHOICES,
             "bulk_ban_as_choices": BULK_BAN_AS_CHOICES,
             "remove_reasons": REMOVE_REASONS,

@@ -16,3 +16,8 @@ class ModerationConfig(AppConfig):
                 "masthead.moderation.services.moderator_alerts_send",
             )
         )
+        clock.register(
+            clock.PeriodicJob(
+                "delete old spam", 6 * 3600, "masthead.moderation.services.spam_purge"
+            )
+        )

@@ -19,6 +19,7 @@ from masthead.moderation.services.decisions import (
 from masthead.moderation.services.featuring import comment_feature, comment_unfeature
 from masthead.moderation.services.readers import email_bans_carry, reader_mentions_erase
 from masthead.moderation.services.reports import ReportRefused, comment_report
+from masthead.moderation.services.spam import spam_purge
 from masthead.moderation.services.training import filter_retrain, filter_retrain_if_due
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "moderator_alerts_send",
     "reader_ban",
     "reader_mentions_erase",
+    "spam_purge",
     "submission_assess",
     "verdict_record",
 ]
