@@ -120,8 +120,10 @@ def read_export(source) -> Export:
             if name == "author":
                 values = leaf_texts(element)
                 login = values.get("author_login", "").strip()
+                # WordPress stores display names HTML-escaped ("O&#039;Keefe").
+                name = html.unescape(values.get("author_display_name", "")).strip()
                 if login:
-                    export.authors[login] = values.get("author_display_name", "").strip() or login
+                    export.authors[login] = name or login
             elif name == "title" and not export.site_name:
                 export.site_name = html.unescape(element.text or "").strip()  # the channel's
             elif name == "description" and not export.site_tagline and not export.post_count:
@@ -163,7 +165,7 @@ def _read_item(item, export: Export) -> None:
             id=attachment_id,
             url=values.get("attachment_url", "").strip(),
             path=meta.get("_wp_attached_file", "").strip(),
-            title=values.get("title", "").strip(),
+            title=html.unescape(values.get("title", "")).strip(),
             caption=_excerpt_field(item),
             alt=meta.get("_wp_attachment_image_alt", "").strip(),
         )

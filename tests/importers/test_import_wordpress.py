@@ -609,3 +609,33 @@ def test_the_import_names_the_plugin_shortcodes_it_left_out_and_the_posts_that_h
     assert "[contact-form-7] left out of 2 posts" in output  # the council's post had one too
     assert "re-create it in the article" in output
     assert read_body("He wrote [sic].").dropped_shortcodes == set()
+
+
+@pytest.mark.django_db
+def test_bylines_read_as_the_old_site_showed_them(tmp_path):
+    """WordPress stores display names HTML-escaped: an apostrophe is exported as &#039;."""
+    export = tmp_path / "export.xml"
+    export.write_text(
+        """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title>
+  <wp:author><wp:author_login><![CDATA[tomk]]></wp:author_login>
+    <wp:author_display_name><![CDATA[Tom O&#039;Keefe &amp; co]]></wp:author_display_name></wp:author>
+  <item>
+    <title>Ferry returns</title>
+    <dc:creator><![CDATA[tomk]]></dc:creator>
+    <content:encoded><![CDATA[The ferry is back.]]></content:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_name>ferry-returns</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+  </item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("import-wordpress", str(export), stdout=out)
+
+    assert [author.name for author in ArticlePage.objects.get().authors] == ["Tom O'Keefe & co"]
+    assert "Authors created: Tom O'Keefe & co." in out.getvalue()
