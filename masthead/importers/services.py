@@ -245,12 +245,14 @@ class _WordPressImporter:
             self.report.images_missing += 1
             return None
         if key not in self.images:
-            self.images[key] = self._stored_image(attachment)
+            self.images[key] = self._stored_image(attachment, alt=attachment.alt or picture.alt)
         if self.images[key] is None:
             self.report.images_missing += 1
         return self.images[key]
 
-    def _stored_image(self, attachment: wordpress.Attachment) -> CreditedImage | None:
+    def _stored_image(self, attachment: wordpress.Attachment, *, alt: str) -> CreditedImage | None:
+        """The attachment's file, stored; `alt` (the attachment's, else the one the post gave
+        the image: WordPress copies it into the post) describes it to readers who cannot see it."""
         if self.media_dir is None or not attachment.path:
             return None
         path = (self.media_dir / attachment.path).resolve()
@@ -261,7 +263,7 @@ class _WordPressImporter:
             path=path,
             title=attachment.title or path.stem,
             caption=attachment.caption,
-            description=attachment.alt,
+            description=alt,
         )
         if stored:
             self.report.images += 1

@@ -639,3 +639,40 @@ def test_bylines_read_as_the_old_site_showed_them(tmp_path):
 
     assert [author.name for author in ArticlePage.objects.get().authors] == ["Tom O'Keefe & co"]
     assert "Authors created: Tom O'Keefe & co." in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_image_keeps_the_alt_text_its_post_gave_it(tmp_path, uploads, client):
+    """Alt text typed in the editor is copied into the post's <img>; the attachment's own may be
+    empty (the media library's field, filled by few)."""
+    export = tmp_path / "export.xml"
+    export.write_text(
+        """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title>
+  <item>
+    <title>Ferry at dawn</title>
+    <wp:post_id>8</wp:post_id>
+    <wp:post_type>attachment</wp:post_type>
+    <wp:attachment_url>https://old.example/wp-content/uploads/2024/06/ferry.png</wp:attachment_url>
+    <wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>2024/06/ferry.png</wp:meta_value></wp:postmeta>
+  </item>
+  <item>
+    <title>Ferry returns</title>
+    <link>https://old.example/2024/06/ferry-returns/</link>
+    <content:encoded><![CDATA[The ferry is back.
+
+<img class="size-large wp-image-8" src="https://old.example/wp-content/uploads/2024/06/ferry-1024x640.png" alt="The ferry leaving the harbour at dawn" />]]></content:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_name>ferry-returns</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+  </item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    call_command("import-wordpress", str(export), "--media", str(uploads), stdout=StringIO())
+
+    page = client.get(ArticlePage.objects.get().url).content.decode()
+    assert 'alt="The ferry leaving the harbour at dawn"' in page
