@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
@@ -81,6 +81,7 @@ def wordpress_import(
         importer.import_post(post)
         if progress is not None:
             progress(number, export.post_count, post)
+    importer.add_archive_redirects()
     return importer.report
 
 
@@ -110,6 +111,14 @@ class _WordPressImporter:
         before = self._imported_before(post, slug)
         if before is not None:
             self.report.already_there.append(post.title)
+            short_path = wordpress.short_path(self.export, post)
+            # A site imported before /?p= links were kept gets them now.
+            if (
+                before.live
+                and short_path
+                and publishing_services.redirect_add(old_path=short_path, page=before)
+            ):
+                self.report.redirects += 1
             if post.password and publishing_selectors.article_public(before):
                 self.report.protected_already_there.append(post.title)
             return
@@ -183,10 +192,29 @@ class _WordPressImporter:
             ImportedArticle.objects.create(source=post.key, article=article)
         if draft:
             return "draft"
-        old_path = wordpress.old_path(post)
-        if old_path and publishing_services.redirect_add(old_path=old_path, page=article):
-            self.report.redirects += 1
+        for old_path in (wordpress.old_path(post), wordpress.short_path(self.export, post)):
+            if old_path and publishing_services.redirect_add(old_path=old_path, page=article):
+                self.report.redirects += 1
         return "scheduled" if scheduled else "published"
+
+    def add_archive_redirects(self) -> None:
+        """WordPress's category archives and their feeds lead to the sections the categories
+        became, its tag archives to the tag pages: links and bookmarks to them keep working.
+        Run each time: archives of a site imported before are added too."""
+        base = urlsplit(self.export.site_url).path.rstrip("/")
+        redirects = []
+        for slug in self.export.category_parents:
+            section = publishing_selectors.section_with_slug(home=self.home, slug=unquote(slug))
+            if section is not None:
+                archive = f"{base}/category/{self.export.category_path(slug)}/"
+                redirects += [(archive, section.url), (f"{archive}feed/", f"{section.url}feed/")]
+        for slug, name in self.export.tags.items():
+            tag_page = publishing_selectors.tag_page_url(home=self.home, name=name[:100])
+            if tag_page:
+                redirects.append((f"{base}/tag/{slug}/", tag_page))
+        for old_path, link in redirects:
+            if publishing_services.redirect_add(old_path=old_path, link=link):
+                self.report.redirects += 1
 
     def _section(self, post) -> SectionPage:
         named = [(slug, name) for slug, name in post.categories if slug not in UNCATEGORISED]

@@ -101,6 +101,17 @@ class Export:
     post_count: int = 0
     attachments: dict[str, Attachment] = field(default_factory=dict)
     other_items: dict[str, int] = field(default_factory=dict)  # post type → count
+    category_parents: dict[str, str] = field(default_factory=dict)  # slug → parent's slug or ""
+    tags: dict[str, str] = field(default_factory=dict)  # slug → name
+
+    def category_path(self, slug: str) -> str:
+        """A category's place in its archive's address: "local-news/politics" for a child
+        category (WordPress's /category/local-news/politics/)."""
+        path, seen = [slug], {slug}
+        while (parent := self.category_parents.get(path[0], "")) and parent not in seen:
+            path.insert(0, parent)
+            seen.add(parent)
+        return "/".join(path)
 
     @cached_property
     def attachments_by_path(self) -> dict[str, Attachment]:
@@ -130,6 +141,16 @@ def read_export(source) -> Export:
                 export.site_tagline = html.unescape(element.text or "").strip()
             elif name == "base_site_url" and not export.site_url:
                 export.site_url = (element.text or "").strip()
+            elif name == "category" and len(element):  # the channel's list of categories
+                values = leaf_texts(element)
+                slug = values.get("category_nicename", "").strip()
+                if slug:
+                    export.category_parents[slug] = values.get("category_parent", "").strip()
+            elif name == "tag" and len(element):
+                values = leaf_texts(element)
+                slug, label = values.get("tag_slug", "").strip(), values.get("tag_name", "")
+                if slug and label.strip():
+                    export.tags[slug] = html.unescape(label).strip()
             elif name == "item":
                 _read_item(element, export)
                 element.clear()
@@ -174,6 +195,10 @@ def _read_item(item, export: Export) -> None:
         export.other_items[post_type] = export.other_items.get(post_type, 0) + 1
         return
     export.post_count += 1
+    for child in item:  # tags also listed here, should the channel's list lack them
+        slug, label = child.get("nicename", "").strip(), (child.text or "").strip()
+        if local_name(child) == "category" and child.get("domain") == "post_tag" and slug and label:
+            export.tags.setdefault(slug, html.unescape(label))
 
 
 def _meta(item) -> dict[str, str]:
@@ -263,6 +288,14 @@ def _shorten(text: str) -> str:
     if len(text) <= STANDFIRST_MAX_LENGTH:
         return text
     return text[: STANDFIRST_MAX_LENGTH - 2].rsplit(" ", 1)[0] + " …"
+
+
+def short_path(export: Export, post: Post) -> str:
+    """The post's address by id (`/?p=123`: its guid, and the shortlink WordPress offers for
+    sharing), which leads to it whatever the site's permalinks, or ""."""
+    if not post.id.isdigit():
+        return ""
+    return urlsplit(export.site_url).path.rstrip("/") + f"/?p={post.id}"
 
 
 def old_path(post: Post) -> str:

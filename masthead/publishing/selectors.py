@@ -9,6 +9,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, Substr
 from django.http import Http404
+from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
@@ -138,6 +139,27 @@ def article_redirected_from(old_path: str) -> ArticlePage | None:
     if redirect is None or redirect.redirect_page_id is None:
         return None
     return ArticlePage.objects.filter(pk=redirect.redirect_page_id).first()
+
+
+def redirect_link(old_path: str) -> str:
+    """Where an old address (a path with its query string) redirects to, or "". Wagtail's
+    redirects answer only addresses that are not found; this serves those the front page would
+    take (WordPress's `/?p=123`)."""
+    redirect = Redirect.objects.filter(old_path=Redirect.normalise_path(old_path)).first()
+    return (redirect.link or "") if redirect is not None else ""
+
+
+def section_with_slug(*, home: HomePage, slug: str) -> SectionPage | None:
+    """The front page's section with this slug, if there is one."""
+    return SectionPage.objects.child_of(home).filter(slug=slug).first()
+
+
+def tag_page_url(*, home: HomePage, name: str) -> str:
+    """The address of the page listing the articles with this tag, or "" for no such tag."""
+    tag = Tag.objects.filter(name=name).first()
+    if tag is None:
+        return ""
+    return home.url + home.reverse_subpage("tag", kwargs={"tag_slug": tag.slug})
 
 
 def article_by_id(article_id: int) -> ArticlePage | None:

@@ -180,13 +180,18 @@ def article_add(
     return article
 
 
-def redirect_add(*, old_path: str, page: Page) -> bool:
-    """A permanent redirect from an address of an old site to a page. Nothing is added (False)
-    for the page's own address, the front page's, or an address that redirects already."""
+def redirect_add(*, old_path: str, page: Page | None = None, link: str = "") -> bool:
+    """A permanent redirect from an address of an old site to a page, or to an address of this
+    site (`link`, such as a route of a page). Nothing is added (False) for the target's own
+    address, the front page's, or an address that redirects already."""
     old_path = Redirect.normalise_path(old_path)
-    if old_path in (Redirect.normalise_path(page.url or ""), "/"):
+    target = (page.url or "") if page is not None else link
+    if old_path in (Redirect.normalise_path(target), "/"):
         return False
     if Redirect.objects.filter(old_path=old_path).exists():
         return False
-    Redirect.objects.create(old_path=old_path, redirect_page=page, is_permanent=True)
+    if page is not None:
+        Redirect.objects.create(old_path=old_path, redirect_page=page, is_permanent=True)
+    else:
+        Redirect.objects.create(old_path=old_path, redirect_link=link, is_permanent=True)
     return True

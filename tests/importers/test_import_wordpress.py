@@ -676,3 +676,26 @@ def test_an_image_keeps_the_alt_text_its_post_gave_it(tmp_path, uploads, client)
 
     page = client.get(ArticlePage.objects.get().url).content.decode()
     assert 'alt="The ferry leaving the harbour at dawn"' in page
+
+
+@pytest.mark.django_db
+def test_the_old_sites_id_links_and_category_and_tag_archives_lead_to_their_new_pages(uploads):
+    """Readers arrive by every address WordPress gave out: a post's /?p= link (its shortlink),
+    category archives (a child category's under its parent's) and their feeds, tag archives."""
+    run_import("--media", str(uploads), "--no-comments")
+    council = ArticlePage.objects.get(slug="council-votes-harbour-wall")
+    client = Client()
+
+    def lands(address):
+        response = client.get(address)
+        assert response.status_code == 301, address
+        return response["Location"]
+
+    assert lands("/?p=101") == council.url
+    assert lands("/category/city/") == council.section.url
+    assert lands("/category/city/feed/") == f"{council.section.url}feed/"
+    assert lands("/tag/council/") == "/tags/council/"
+    assert client.get("/tags/council/").status_code == 200
+    # the front page itself, and an id no imported post had, are the front page as ever
+    assert client.get("/?p=999").status_code == 200
+    assert client.get("/?page=1").status_code == 200

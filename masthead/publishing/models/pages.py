@@ -1,5 +1,5 @@
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -104,6 +104,14 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
 
     @path("")
     def front(self, request):
+        if "p" in request.GET:
+            # A post's address on a WordPress site moved in (/?p=123, its shortlink): the
+            # front page answers it, so Wagtail's redirects, which act on "not found", never do.
+            from masthead.publishing import selectors
+
+            target = selectors.redirect_link(request.get_full_path())
+            if target:
+                return HttpResponsePermanentRedirect(target)
         return self.render(request)
 
     # Not <slug:>: taggit keeps letters such as é or 日本 in a tag's slug, which that refuses.
