@@ -47,6 +47,8 @@ class WordPressImportReport:
     protected_already_there: list[str] = field(default_factory=list)  # titles, articles public
     images: int = 0
     images_missing: int = 0
+    # file (its path in the uploads folder, else its address) → the first post that showed it
+    missing_files: dict[str, str] = field(default_factory=dict)
     redirects: int = 0
     sections_created: list[str] = field(default_factory=list)
     authors_created: list[str] = field(default_factory=list)
@@ -166,12 +168,14 @@ class _WordPressImporter:
         section = self._section(post)
         parsed = wordpress.read_body(post.content)
         self.dropped_shortcodes = parsed.dropped_shortcodes
-        body = self._body(parsed)
+        body = self._body(parsed, post_title=post.title or slug)
         if not body:
             raise ValidationError({"body": ["The post has no text, image or video."]})
         featured = None
         if post.thumbnail_id:
-            featured = self._image(wordpress.Picture(attachment_id=post.thumbnail_id))
+            featured = self._image(
+                wordpress.Picture(attachment_id=post.thumbnail_id), post_title=post.title
+            )
         published = post.date or timezone.now()
         scheduled = post.status == "future" and published > timezone.now()
         draft = post.status not in ("publish", "future")
@@ -239,14 +243,16 @@ class _WordPressImporter:
             self.authors[login] = author
         return self.authors[login]
 
-    def _body(self, parsed: wordpress.Body) -> list:
+    def _body(self, parsed: wordpress.Body, *, post_title: str) -> list:
         blocks = []
         for kind, value in parsed.blocks:
             if kind == "paragraph":
                 blocks.append(("paragraph", RichText(value)))
             elif kind in ("image", "gallery"):
                 pictures = [value] if kind == "image" else value
-                found = [(picture, self._image(picture)) for picture in pictures]
+                found = [
+                    (picture, self._image(picture, post_title=post_title)) for picture in pictures
+                ]
                 found = [(picture, image) for picture, image in found if image is not None]
                 if len(found) == 1:
                     picture, image = found[0]
@@ -266,17 +272,18 @@ class _WordPressImporter:
                 blocks.append((kind, value))
         return blocks
 
-    def _image(self, picture: wordpress.Picture) -> CreditedImage | None:
+    def _image(self, picture: wordpress.Picture, *, post_title: str) -> CreditedImage | None:
         attachment = wordpress.attachment_for(self.export, picture)
         key = (attachment.id or attachment.path) if attachment else ""
-        if not key:
-            self.report.images_missing += 1
-            return None
-        if key not in self.images:
+        if key and key not in self.images:
             self.images[key] = self._stored_image(attachment, alt=attachment.alt or picture.alt)
-        if self.images[key] is None:
-            self.report.images_missing += 1
-        return self.images[key]
+        if key and self.images[key] is not None:
+            return self.images[key]
+        self.report.images_missing += 1
+        name = (attachment.path or attachment.url) if attachment else picture.url
+        if name:
+            self.report.missing_files.setdefault(name, post_title)
+        return None
 
     def _stored_image(self, attachment: wordpress.Attachment, *, alt: str) -> CreditedImage | None:
         """The attachment's file, stored; `alt` (the attachment's, else the one the post gave

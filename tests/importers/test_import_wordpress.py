@@ -699,3 +699,13 @@ def test_the_old_sites_id_links_and_category_and_tag_archives_lead_to_their_new_
     # the front page itself, and an id no imported post had, are the front page as ever
     assert client.get("/?p=999").status_code == 200
     assert client.get("/?page=1").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_import_names_each_image_missing_from_the_uploads_folder_and_where_it_was(uploads):
+    output = run_import("--media", str(uploads), "--no-comments")
+
+    assert "1 images not found in --media" in output
+    assert "2024/06/lost.jpg (in “" in output
+    # the article came in all the same, without it
+    assert ArticlePage.objects.filter(slug="council-votes-harbour-wall").exists()

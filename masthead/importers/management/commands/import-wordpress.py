@@ -9,6 +9,8 @@ from masthead.importers.management.base import ImportCommand
 from masthead.importers.services import wordpress_comments_import, wordpress_import
 from masthead.importers.wordpress import WordPressRefused, read_export, read_posts
 
+MISSING_FILES_SHOWN = 20
+
 
 class Command(ImportCommand):
     help = (
@@ -134,6 +136,17 @@ class Command(ImportCommand):
             self.stdout.write(
                 self.style.WARNING(f"  {report.images_missing} images not found {where}.")
             )
+            if media:  # without the folder, every image is missing: naming them says nothing
+                shown = list(report.missing_files.items())[:MISSING_FILES_SHOWN]
+                for name, title in shown:
+                    self.stdout.write(self.style.WARNING(f"    {name} (in “{title}”)"))
+                if len(report.missing_files) > len(shown):
+                    more = len(report.missing_files) - len(shown)
+                    self.stdout.write(self.style.WARNING(f"    and {more} more files"))
+                self.stdout.write(
+                    "  Their articles came in without them: add them in the admin (running the "
+                    "import again skips the posts it has imported)."
+                )
         if no_comments:
             return
         self.stdout.write("Comments:")
