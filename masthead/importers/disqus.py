@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from masthead.discussion.markdown import markdown_from_html
 from masthead.discussion.services.importing import ImportRefused, lenient_email
 from masthead.ids import parse_id
-from masthead.importers.xml_exports import local_name
+from masthead.importers.xml_exports import local_name, unreadable_export
 
 ROOT = "disqus"
 ANONYMOUS = "Anonymous"
@@ -88,7 +88,7 @@ def read_export(source) -> list[DisqusThread]:
                 posts.setdefault(post.thread, []).append(post)
             root.remove(element)  # the file can be large: keep only what was read from it
     except ET.ParseError as error:
-        raise ImportRefused(f"Not a readable Disqus export (XML error: {error}).") from None
+        raise ImportRefused(unreadable_export("Disqus export", error, source)) from None
     if not posts:
         raise ImportRefused("No comments found: is this a Disqus export file?")
     result = []

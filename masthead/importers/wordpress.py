@@ -21,7 +21,12 @@ import nh3
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from django.utils import timezone
 
-from masthead.importers.xml_exports import leaf_texts, local_name, wordpress_post_key
+from masthead.importers.xml_exports import (
+    leaf_texts,
+    local_name,
+    unreadable_export,
+    wordpress_post_key,
+)
 from masthead.publishing.blocks import clean_table_html
 from masthead.publishing.models import ArticlePage
 from masthead.publishing.video import video_embed_for
@@ -155,7 +160,7 @@ def read_export(source) -> Export:
                 _read_item(element, export)
                 element.clear()
     except ET.ParseError as error:
-        raise WordPressRefused(f"Not a readable WordPress export (XML error: {error}).") from None
+        raise WordPressRefused(unreadable_export("WordPress export", error, source)) from None
     if not export.post_count:
         raise WordPressRefused("No posts found: is this a WordPress export (WXR) file?")
     return export
@@ -173,7 +178,7 @@ def read_posts(source) -> Iterator[Post]:
                 yield _post(element, values)
             element.clear()
     except ET.ParseError as error:
-        raise WordPressRefused(f"Not a readable WordPress export (XML error: {error}).") from None
+        raise WordPressRefused(unreadable_export("WordPress export", error, source)) from None
 
 
 def _read_item(item, export: Export) -> None:

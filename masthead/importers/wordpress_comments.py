@@ -17,7 +17,12 @@ from urllib.parse import unquote
 from masthead.discussion.markdown import markdown_from_html
 from masthead.discussion.services.importing import ImportRefused, lenient_email
 from masthead.ids import parse_id
-from masthead.importers.xml_exports import leaf_texts, local_name, wordpress_post_key
+from masthead.importers.xml_exports import (
+    leaf_texts,
+    local_name,
+    unreadable_export,
+    wordpress_post_key,
+)
 
 WPDISCUZ_VOTES = "wpdiscuz_votes"
 COMMENT_TYPES = {"", "comment"}  # the rest are pingbacks, trackbacks and plugins' notes
@@ -55,7 +60,7 @@ def read_export(source) -> Iterator[WordPressPost]:
                 found = True
                 yield post
     except ET.ParseError as error:
-        raise ImportRefused(f"Not a readable WordPress export (XML error: {error}).") from None
+        raise ImportRefused(unreadable_export("WordPress export", error, source)) from None
     if not found:
         raise ImportRefused(NO_COMMENTS)
 

@@ -709,3 +709,25 @@ def test_the_import_names_each_image_missing_from_the_uploads_folder_and_where_i
     assert "2024/06/lost.jpg (in “" in output
     # the article came in all the same, without it
     assert ArticlePage.objects.filter(slug="council-votes-harbour-wall").exists()
+
+
+@pytest.mark.django_db
+def test_a_cut_short_or_re_encoded_export_is_refused_saying_what_happened(tmp_path):
+    """The two ways a real export goes wrong on its way: a download that stopped, and a file
+    opened and saved again in Windows-1252 while it still declares UTF-8."""
+    text = EXPORT.read_text(encoding="utf-8")
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(text.encode("utf-8")[: len(text) // 2])
+    re_encoded = tmp_path / "re-encoded.xml"
+    re_encoded.write_bytes(text.replace("Mira", "Mirè").encode("cp1252", errors="replace"))
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if "Mira" in row)
+
+    with pytest.raises(CommandError, match="it was cut short") as refused:
+        call_command("import-wordpress", str(cut))
+    assert "nothing was changed" in str(refused.value)
+    with pytest.raises(CommandError, match=f"Line {line} is not UTF-8 text") as refused:
+        call_command("import-wordpress", str(re_encoded))
+    assert "nothing was changed" in str(refused.value)
+    with pytest.raises(CommandError, match=f"Line {line} is not UTF-8 text"):
+        call_command("import-comments", "--wordpress", str(re_encoded))
+    assert not ArticlePage.objects.exists() and not Comment.objects.exists()
