@@ -54,6 +54,8 @@ class WordPressImportReport:
     authors_created: list[str] = field(default_factory=list)
     # shortcode name → titles of the imported posts that lost it (its content is not exported)
     shortcodes_dropped: dict[str, list[str]] = field(default_factory=dict)
+    # embed provider (twitter.com…) → titles of the imported posts whose embed became a link
+    embeds_linked: dict[str, list[str]] = field(default_factory=dict)
 
 
 def wordpress_import(
@@ -103,7 +105,7 @@ class _WordPressImporter:
         self.sections: dict[str, SectionPage] = {}
         self.authors: dict[str, AuthorPage] = {}
         self.images: dict[str, CreditedImage | None] = {}
-        self.dropped_shortcodes: set[str] = set()  # the last post's, set by _create_article
+        self.parsed = wordpress.Body()  # the last post's body, set by _create_article
 
     def import_post(self, post: wordpress.Post) -> None:
         if post.status not in wordpress.IMPORTED_STATUSES:
@@ -135,8 +137,10 @@ class _WordPressImporter:
             self.report.refused.append((post.title, reasons))
             return
         self.report.imported[state] += 1
-        for name in sorted(self.dropped_shortcodes):
+        for name in sorted(self.parsed.dropped_shortcodes):
             self.report.shortcodes_dropped.setdefault(name, []).append(post.title or free_slug)
+        for provider in sorted(self.parsed.embeds_linked):
+            self.report.embeds_linked.setdefault(provider, []).append(post.title or free_slug)
         if free_slug != slug:
             self.report.renamed.append((post.title, slug, free_slug))
         if post.password:
@@ -167,7 +171,7 @@ class _WordPressImporter:
     def _create_article(self, post, slug) -> str:
         section = self._section(post)
         parsed = wordpress.read_body(post.content)
-        self.dropped_shortcodes = parsed.dropped_shortcodes
+        self.parsed = parsed
         body = self._body(parsed, post_title=post.title or slug)
         if not body:
             raise ValidationError({"body": ["The post has no text, image or video."]})

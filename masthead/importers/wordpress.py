@@ -329,10 +329,12 @@ class Body:
     """The body as blocks; ("image", Picture), ("gallery", [Picture]), ("paragraph", html),
     ("video", {"url", "caption"}), ("pull_quote", {"quote", "attribution"}), ("table", html).
     `dropped_shortcodes` names the shortcodes left out, whose content (a plugin's table, form,
-    slider…) is not in the export: editors must re-create it."""
+    slider…) is not in the export: editors must re-create it. Embeds other than videos (a tweet,
+    a map…) become links to what they showed; `embeds_linked` names their providers."""
 
     blocks: list[tuple[str, object]] = field(default_factory=list)
     dropped_shortcodes: set[str] = field(default_factory=set)
+    embeds_linked: set[str] = field(default_factory=set)  # providers of embeds kept as links
 
 
 def read_body(content: str) -> Body:
@@ -356,6 +358,13 @@ def read_body(content: str) -> Body:
             if not images:
                 continue
             block = _image_block(images, "")  # a picture inside a paragraph of text: after it
+        if block[0] == "embed_link":
+            # What it showed came from its provider, not the export: its address, as a link, is
+            # all that is left of it for readers.
+            url = html.escape(block[1])
+            run.append(f'<p><a href="{url}">{url}</a></p>')
+            body.embeds_linked.add(urlsplit(block[1]).hostname.removeprefix("www."))
+            continue
         flush()
         if block != ("skip", None):
             body.blocks.append(block)
@@ -461,9 +470,11 @@ def _video(url: str, caption: str = ""):
     url = html.unescape(url.strip())
     if url.startswith("//"):
         url = "https:" + url
-    if video_embed_for(url) is None:
-        return ("skip", None)  # an embed we cannot show (a tweet, a map…)
-    return ("video", {"url": url, "caption": caption})
+    if video_embed_for(url) is not None:
+        return ("video", {"url": url, "caption": caption})
+    if urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
+        return ("embed_link", url)  # an embed we cannot show (a tweet, a map…): see read_body
+    return ("skip", None)
 
 
 def _pull_quote(node: Tag):

@@ -731,3 +731,56 @@ def test_a_cut_short_or_re_encoded_export_is_refused_saying_what_happened(tmp_pa
     with pytest.raises(CommandError, match=f"Line {line} is not UTF-8 text"):
         call_command("import-comments", "--wordpress", str(re_encoded))
     assert not ArticlePage.objects.exists() and not Comment.objects.exists()
+
+
+def test_an_embed_that_is_not_a_video_becomes_a_link_to_what_it_showed():
+    """A tweet or a map came from its provider, not the export: dropped, the reader would lose
+    the post's reference to it without a trace."""
+    body = read_body(
+        "<!-- wp:paragraph --><p>The minister replied:</p><!-- /wp:paragraph -->\n\n"
+        '<!-- wp:embed {"url":"https://twitter.com/harbourmin/status/123"} -->\n'
+        '<figure class="wp-block-embed is-type-rich is-provider-twitter wp-block-embed-twitter">'
+        '<div class="wp-block-embed__wrapper">\nhttps://twitter.com/harbourmin/status/123\n'
+        "</div></figure>\n<!-- /wp:embed -->\n\n"
+        "[embed]https://www.google.com/maps/embed?pb=quay[/embed]\n\n"
+        '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>'
+    )
+
+    assert [kind for kind, _ in body.blocks] == ["paragraph", "video"]
+    text = body.blocks[0][1]
+    assert '<a href="https://twitter.com/harbourmin/status/123">' in text
+    assert '<a href="https://www.google.com/maps/embed?pb=quay">' in text
+    assert body.embeds_linked == {"twitter.com", "google.com"}
+
+
+@pytest.mark.django_db
+def test_the_import_names_the_embeds_that_came_in_as_links(tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text(
+        """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title>
+  <item>
+    <title>The minister replies</title>
+    <content:encoded><![CDATA[He wrote back.
+
+[embed]https://twitter.com/harbourmin/status/123[/embed]]]></content:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_name>minister-replies</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+  </item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("import-wordpress", str(export), stdout=out)
+
+    assert "twitter.com embeds in 1 posts (“The minister replies”) came in as links" in (
+        out.getvalue()
+    )
+    assert (
+        "https://twitter.com/harbourmin/status/123"
+        in ArticlePage.objects.get().body[0].value.source
+    )

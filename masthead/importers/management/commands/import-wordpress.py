@@ -131,6 +131,15 @@ class Command(ImportCommand):
                     "in the article."
                 )
             )
+        for provider, titles in sorted(report.embeds_linked.items()):
+            shown = ", ".join(f"“{title}”" for title in titles[:3])
+            more = f" and {len(titles) - 3} more" if len(titles) > 3 else ""
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  {provider} embeds in {len(titles)} posts ({shown}{more}) came in as links "
+                    "to what they showed: only YouTube and Vimeo videos are shown in the page."
+                )
+            )
         if report.images_missing:
             where = "in --media" if media else "(no --media folder given)"
             self.stdout.write(
