@@ -253,7 +253,7 @@ class _WordPressImporter:
             if kind == "paragraph":
                 blocks.append(("paragraph", RichText(value)))
             elif kind in ("image", "gallery"):
-                pictures = [value] if kind == "image" else value
+                pictures = [value] if kind == "image" else value.pictures
                 found = [
                     (picture, self._image(picture, post_title=post_title)) for picture in pictures
                 ]
@@ -268,7 +268,8 @@ class _WordPressImporter:
                         {"image": image, "caption": picture.caption[:255]}
                         for picture, image in found
                     ]
-                    blocks.append(("gallery", {"title": "", "photos": photos}))
+                    title = value.title[:255] if kind == "gallery" else ""
+                    blocks.append(("gallery", {"title": title, "photos": photos}))
             elif kind == "video":
                 video = {"url": value["url"], "title": "", "caption": value["caption"][:255]}
                 blocks.append(("video", {**video, "poster": None}))

@@ -325,8 +325,14 @@ class Picture:
 
 
 @dataclass
+class Gallery:
+    pictures: list[Picture]
+    title: str = ""  # the block editor's caption of the whole gallery
+
+
+@dataclass
 class Body:
-    """The body as blocks; ("image", Picture), ("gallery", [Picture]), ("paragraph", html),
+    """The body as blocks; ("image", Picture), ("gallery", Gallery), ("paragraph", html),
     ("video", {"url", "caption"}), ("pull_quote", {"quote", "attribution"}), ("table", html).
     `dropped_shortcodes` names the shortcodes left out, whose content (a plugin's table, form,
     slider…) is not in the export: editors must re-create it. Embeds other than videos (a tweet,
@@ -399,7 +405,7 @@ def _block_for(node):
         return _video(node["data-wp-embed"])
     if node.has_attr("data-wp-gallery"):
         ids = [part.strip() for part in node["data-wp-gallery"].split(",") if part.strip()]
-        return ("gallery", [Picture(attachment_id=item) for item in ids])
+        return ("gallery", Gallery([Picture(attachment_id=item) for item in ids]))
     if "pullquote" in classes:
         return _pull_quote(node)
     if node.name == "table" or (node.name == "figure" and node.find("table")):
@@ -414,10 +420,9 @@ def _block_for(node):
         return _video(url, caption=_caption_of(node))
     images = node.find_all("img") if node.name != "img" else [node]
     if "gallery" in classes and images:
-        return (
-            "gallery",
-            [_picture(image, _caption_of(image.find_parent("figure"))) for image in images],
-        )
+        pictures = [_picture(image, _caption_of(image.find_parent("figure"))) for image in images]
+        caption = node.find("figcaption", recursive=False)  # the gallery's own, not a photo's
+        return ("gallery", Gallery(pictures, caption.get_text(" ", strip=True) if caption else ""))
     if node.name in ("figure", "img") and images:
         return _image_block(images, _caption_of(node) if node.name == "figure" else "")
     if node.name == "p" and images and not node.get_text(strip=True):
@@ -446,7 +451,7 @@ def _table(node: Tag):
 
 def _image_block(images, caption: str):
     pictures = [_picture(image, caption if len(images) == 1 else "") for image in images]
-    return ("image", pictures[0]) if len(pictures) == 1 else ("gallery", pictures)
+    return ("image", pictures[0]) if len(pictures) == 1 else ("gallery", Gallery(pictures))
 
 
 def _picture(image: Tag, caption: str) -> Picture:

@@ -784,3 +784,53 @@ def test_the_import_names_the_embeds_that_came_in_as_links(tmp_path):
         "https://twitter.com/harbourmin/status/123"
         in ArticlePage.objects.get().body[0].value.source
     )
+
+
+@pytest.mark.django_db
+def test_a_block_editor_gallery_keeps_its_caption(tmp_path, uploads, client):
+    export = tmp_path / "export.xml"
+    attachments = "".join(
+        f"""
+  <item>
+    <title>Photo {number}</title>
+    <wp:post_id>{number}</wp:post_id>
+    <wp:post_type>attachment</wp:post_type>
+    <wp:attachment_url>https://old.example/wp-content/uploads/{path}</wp:attachment_url>
+    <wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>{path}</wp:meta_value></wp:postmeta>
+  </item>"""
+        for number, path in [(8, "2024/05/harbour-wall.jpg"), (9, "2024/05/councillors.jpg")]
+    )
+    export.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title>{attachments}
+  <item>
+    <title>After the storm</title>
+    <content:encoded><![CDATA[<!-- wp:paragraph --><p>The quay on Sunday.</p><!-- /wp:paragraph -->
+
+<!-- wp:gallery {{"linkTo":"none"}} -->
+<figure class="wp-block-gallery has-nested-images columns-default"><!-- wp:image {{"id":8}} -->
+<figure class="wp-block-image"><img src="https://old.example/wp-content/uploads/2024/05/harbour-wall.jpg" alt="" class="wp-image-8"/><figcaption class="wp-element-caption">The wall</figcaption></figure>
+<!-- /wp:image -->
+
+<!-- wp:image {{"id":9}} -->
+<figure class="wp-block-image"><img src="https://old.example/wp-content/uploads/2024/05/councillors.jpg" alt="" class="wp-image-9"/></figure>
+<!-- /wp:image --><figcaption class="blocks-gallery-caption wp-element-caption">Sunday morning on the quay</figcaption></figure>
+<!-- /wp:gallery -->]]></content:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_name>after-the-storm</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+  </item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    call_command("import-wordpress", str(export), "--media", str(uploads), stdout=StringIO())
+
+    article = ArticlePage.objects.get()
+    gallery = article.body[1]
+    assert gallery.block_type == "gallery"
+    assert gallery.value["title"] == "Sunday morning on the quay"
+    assert [photo["caption"] for photo in gallery.value["photos"]] == ["The wall", ""]
+    assert "Sunday morning on the quay" in client.get(article.url).content.decode()
