@@ -282,8 +282,11 @@ class _WordPressImporter:
         key = (attachment.id or attachment.path) if attachment else ""
         if key and key not in self.images:
             self.images[key] = self._stored_image(attachment, alt=attachment.alt or picture.alt)
-        if key and self.images[key] is not None:
-            return self.images[key]
+        image = self.images[key] if key else None
+        if image is not None:
+            if picture.alt and not image.description:  # a later post described it
+                publishing_services.image_describe(image=image, description=picture.alt)
+            return image
         self.report.images_missing += 1
         name = (attachment.path or attachment.url) if attachment else picture.url
         if name:

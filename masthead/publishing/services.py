@@ -134,6 +134,12 @@ def image_from_file(
     return image, True
 
 
+def image_describe(*, image: CreditedImage, description: str) -> None:
+    """Give an image its description (the alt text readers who cannot see it hear)."""
+    image.description = description[: CreditedImage._meta.get_field("description").max_length]
+    image.save(update_fields=["description"])
+
+
 @transaction.atomic
 def article_add(
     *,

@@ -644,7 +644,7 @@ def test_bylines_read_as_the_old_site_showed_them(tmp_path):
 @pytest.mark.django_db
 def test_an_image_keeps_the_alt_text_its_post_gave_it(tmp_path, uploads, client):
     """Alt text typed in the editor is copied into the post's <img>; the attachment's own may be
-    empty (the media library's field, filled by few)."""
+    empty (the media library's field, filled by few), and so may an earlier post's."""
     export = tmp_path / "export.xml"
     export.write_text(
         """<?xml version="1.0" encoding="UTF-8" ?>
@@ -657,6 +657,16 @@ def test_an_image_keeps_the_alt_text_its_post_gave_it(tmp_path, uploads, client)
     <wp:post_type>attachment</wp:post_type>
     <wp:attachment_url>https://old.example/wp-content/uploads/2024/06/ferry.png</wp:attachment_url>
     <wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>2024/06/ferry.png</wp:meta_value></wp:postmeta>
+  </item>
+  <item>
+    <title>Ferry timetable</title>
+    <content:encoded><![CDATA[Timetable.
+
+<img class="wp-image-8" src="https://old.example/wp-content/uploads/2024/06/ferry.png" alt="" />]]></content:encoded>
+    <wp:post_id>6</wp:post_id>
+    <wp:post_name>ferry-timetable</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
   </item>
   <item>
     <title>Ferry returns</title>
@@ -674,8 +684,9 @@ def test_an_image_keeps_the_alt_text_its_post_gave_it(tmp_path, uploads, client)
     )
     call_command("import-wordpress", str(export), "--media", str(uploads), stdout=StringIO())
 
-    page = client.get(ArticlePage.objects.get().url).content.decode()
-    assert 'alt="The ferry leaving the harbour at dawn"' in page
+    for article in ArticlePage.objects.all():
+        page = client.get(article.url).content.decode()
+        assert 'alt="The ferry leaving the harbour at dawn"' in page, article.title
 
 
 @pytest.mark.django_db
