@@ -226,6 +226,8 @@ class _WordPressImporter:
 
     def _section(self, post) -> SectionPage:
         named = [(slug, name) for slug, name in post.categories if slug not in UNCATEGORISED]
+        primary = self.export.category_slugs.get(post.primary_category_id)
+        named.sort(key=lambda category: category[0] != primary)  # the primary one first
         slug, name = named[0] if named else (self.default_section, "")
         slug = unquote(slug)
         if slug not in self.sections:

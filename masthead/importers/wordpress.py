@@ -34,6 +34,9 @@ from masthead.publishing.video import video_embed_for
 POST_TYPE = "post"
 # Statuses that become articles: published, scheduled, and drafts (pending review included).
 IMPORTED_STATUSES = {"publish", "future", "draft", "pending"}
+# An export lists a post's categories by name, not in the order the editor meant: the main one
+# is the one Yoast SEO or Rank Math (on most news sites) records as primary.
+PRIMARY_CATEGORY_META = ("_yoast_wpseo_primary_category", "rank_math_primary_category")
 WORDS_IN_EXCERPT = 55  # WordPress's automatic excerpt
 STANDFIRST_MAX_LENGTH = ArticlePage._meta.get_field("standfirst").max_length
 
@@ -91,6 +94,7 @@ class Post:
     categories: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
     tags: list[str] = field(default_factory=list)
     thumbnail_id: str = ""
+    primary_category_id: str = ""  # the term id an SEO plugin marks as the post's main category
     password: str = ""  # readers must give it to read the post ("Password protected")
     key: str = ""  # names the post in every export of its site (wordpress_post_key)
 
@@ -107,6 +111,7 @@ class Export:
     attachments: dict[str, Attachment] = field(default_factory=dict)
     other_items: dict[str, int] = field(default_factory=dict)  # post type → count
     category_parents: dict[str, str] = field(default_factory=dict)  # slug → parent's slug or ""
+    category_slugs: dict[str, str] = field(default_factory=dict)  # term id → slug
     tags: dict[str, str] = field(default_factory=dict)  # slug → name
 
     def category_path(self, slug: str) -> str:
@@ -151,6 +156,9 @@ def read_export(source) -> Export:
                 slug = values.get("category_nicename", "").strip()
                 if slug:
                     export.category_parents[slug] = values.get("category_parent", "").strip()
+                    term_id = values.get("term_id", "").strip()
+                    if term_id:
+                        export.category_slugs[term_id] = slug
             elif name == "tag" and len(element):
                 values = leaf_texts(element)
                 slug, label = values.get("tag_slug", "").strip(), values.get("tag_name", "")
@@ -228,6 +236,9 @@ def _post(item, values: dict[str, str]) -> Post:
         content=values.get("encoded", ""),
         excerpt=_excerpt_field(item),
         thumbnail_id=meta.get("_thumbnail_id", "").strip(),
+        primary_category_id=next(
+            (meta[key].strip() for key in PRIMARY_CATEGORY_META if meta.get(key, "").strip()), ""
+        ),
         password=values.get("post_password", ""),  # as readers type it, spaces and all
         key=wordpress_post_key(values),
     )

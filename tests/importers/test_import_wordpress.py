@@ -845,3 +845,45 @@ def test_a_block_editor_gallery_keeps_its_caption(tmp_path, uploads, client):
     assert gallery.value["title"] == "Sunday morning on the quay"
     assert [photo["caption"] for photo in gallery.value["photos"]] == ["The wall", ""]
     assert "Sunday morning on the quay" in client.get(article.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_post_goes_to_the_section_of_its_primary_category(tmp_path):
+    """WordPress exports a post's categories by name; the one the editor made primary (Yoast
+    SEO's or Rank Math's field) is its section, wherever it comes in that list."""
+    export = tmp_path / "export.xml"
+    export.write_text(
+        """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title>
+  <wp:category><wp:term_id>2</wp:term_id><wp:category_nicename>local-news</wp:category_nicename><wp:cat_name>Local News</wp:cat_name></wp:category>
+  <wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>politics</wp:category_nicename><wp:cat_name>Politics</wp:cat_name></wp:category>
+  <item>
+    <title>Council votes</title>
+    <content:encoded><![CDATA[The council voted.]]></content:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_name>council-votes</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+    <category domain="category" nicename="local-news"><![CDATA[Local News]]></category>
+    <category domain="category" nicename="politics"><![CDATA[Politics]]></category>
+    <wp:postmeta><wp:meta_key>_yoast_wpseo_primary_category</wp:meta_key><wp:meta_value>3</wp:meta_value></wp:postmeta>
+  </item>
+  <item>
+    <title>Market moves</title>
+    <content:encoded><![CDATA[The market moved.]]></content:encoded>
+    <wp:post_id>8</wp:post_id>
+    <wp:post_name>market-moves</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+    <category domain="category" nicename="local-news"><![CDATA[Local News]]></category>
+    <category domain="category" nicename="politics"><![CDATA[Politics]]></category>
+  </item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    call_command("import-wordpress", str(export), stdout=StringIO())
+
+    assert ArticlePage.objects.get(slug="council-votes").section.title == "Politics"
+    assert ArticlePage.objects.get(slug="market-moves").section.title == "Local News"
