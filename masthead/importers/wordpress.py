@@ -113,6 +113,11 @@ class Export:
     category_parents: dict[str, str] = field(default_factory=dict)  # slug → parent's slug or ""
     category_slugs: dict[str, str] = field(default_factory=dict)  # term id → slug
     tags: dict[str, str] = field(default_factory=dict)  # slug → name
+    # Posts dated with both the old site's local time and UTC, and those of them whose local
+    # time is not this site's (TIME_ZONE) at that moment: readers would see other times.
+    posts_dated: int = 0
+    posts_dated_elsewhere: int = 0
+    old_offsets: set[int] = field(default_factory=set)  # the old site's local time − UTC, minutes
 
     def category_path(self, slug: str) -> str:
         """A category's place in its archive's address: "local-news/politics" for a child
@@ -208,6 +213,15 @@ def _read_item(item, export: Export) -> None:
         export.other_items[post_type] = export.other_items.get(post_type, 0) + 1
         return
     export.post_count += 1
+    dated = _local_and_utc(values)
+    if dated is not None:
+        local, utc = dated
+        offset = round((local - utc).total_seconds() / 60)
+        here = timezone.localtime(utc.replace(tzinfo=UTC)).utcoffset()
+        export.posts_dated += 1
+        if offset != round(here.total_seconds() / 60):
+            export.posts_dated_elsewhere += 1
+            export.old_offsets.add(offset)
     for child in item:  # tags also listed here, should the channel's list lack them
         slug, label = child.get("nicename", "").strip(), (child.text or "").strip()
         if local_name(child) == "category" and child.get("domain") == "post_tag" and slug and label:
@@ -263,6 +277,17 @@ def _excerpt_field(item) -> str:
 def _text(markup: str) -> str:
     """Plain text of a little HTML (captions, excerpts)."""
     return " ".join(html.unescape(nh3.clean(markup, tags=set())).split())
+
+
+def _local_and_utc(values: dict[str, str]) -> tuple[datetime, datetime] | None:
+    """post_date (the old site's local time) and post_date_gmt, naive; None if either is missing."""
+    try:
+        return tuple(
+            datetime.strptime(values.get(key, "").strip(), "%Y-%m-%d %H:%M:%S")
+            for key in ("post_date", "post_date_gmt")
+        )
+    except ValueError:
+        return None
 
 
 def _date(values: dict[str, str]) -> datetime | None:

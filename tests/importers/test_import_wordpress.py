@@ -887,3 +887,40 @@ def test_a_post_goes_to_the_section_of_its_primary_category(tmp_path):
 
     assert ArticlePage.objects.get(slug="council-votes").section.title == "Politics"
     assert ArticlePage.objects.get(slug="market-moves").section.title == "Local News"
+
+
+@pytest.mark.django_db
+def test_the_import_says_when_the_old_site_showed_times_in_another_time_zone(tmp_path, settings):
+    """Dates come in as the same moments; readers see them in TIME_ZONE, which a site moved in
+    from Paris must set to see 10:00 where its readers saw 10:00."""
+    export = tmp_path / "export.xml"
+    export.write_text(
+        """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title>
+  <item>
+    <title>Ferry returns</title>
+    <content:encoded><![CDATA[The ferry is back.]]></content:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_date>2024-06-01 10:00:00</wp:post_date>
+    <wp:post_date_gmt>2024-06-01 08:00:00</wp:post_date_gmt>
+    <wp:post_name>ferry-returns</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+  </item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    settings.TIME_ZONE = "UTC"
+    out = StringIO()
+    call_command("import-wordpress", str(export), stdout=out)
+    assert "The old site showed its times at UTC+02:00; this one shows them in UTC." in (
+        out.getvalue()
+    )
+    assert ArticlePage.objects.get().first_published_at.isoformat() == "2024-06-01T08:00:00+00:00"
+
+    settings.TIME_ZONE = "Europe/Paris"
+    out = StringIO()
+    call_command("import-wordpress", str(export), stdout=out)
+    assert "showed its times" not in out.getvalue()

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.core.validators import validate_unicode_slug
@@ -57,6 +58,19 @@ class Command(ImportCommand):
         self.stdout.write(
             f"{export.post_count} posts and {len(export.attachments)} attachments found."
         )
+        if export.posts_dated_elsewhere * 2 > export.posts_dated:
+            ahead = ", ".join(
+                f"{'+' if minutes >= 0 else '−'}{abs(minutes) // 60:02}:{abs(minutes) % 60:02}"
+                for minutes in sorted(export.old_offsets)
+            )
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  The old site showed its times at UTC{ahead}; this one shows them in "
+                    f"{settings.TIME_ZONE}. Dates stay the same moments, but for readers to see "
+                    "the times they saw there, set TIME_ZONE to the site's zone (an IANA name, "
+                    "e.g. Europe/London) and restart."
+                )
+            )
 
         def progress(number, total, post):
             if number % 100 == 0 or number == total:
