@@ -12,7 +12,10 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import unquote
+
+from django.utils import timezone
 
 from masthead.discussion.markdown import markdown_from_html
 from masthead.discussion.services.importing import ImportRefused, lenient_email
@@ -118,11 +121,17 @@ def read_thread(item) -> WordPressPost:
 
 
 def _created(values: dict[str, str]) -> str:
-    """comment_date_gmt is UTC; very old exports leave it zero and have only the site's time."""
+    """comment_date_gmt is UTC; very old exports leave it zero and have only the site's local
+    time, taken in this site's time zone (TIME_ZONE), as a post's date is."""
     created = values.get("comment_date_gmt", "").strip()
-    if not created or created.startswith("0000"):
-        created = values.get("comment_date", "").strip()
-    return created.replace(" ", "T") + "Z" if created else ""
+    if created and not created.startswith("0000"):
+        return created.replace(" ", "T") + "Z"
+    local = values.get("comment_date", "").strip()
+    try:
+        moment = datetime.strptime(local, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return local.replace(" ", "T")  # the import names it, with its comment, if it is wrong
+    return timezone.make_aware(moment).isoformat()
 
 
 def _votes(value: str) -> int:

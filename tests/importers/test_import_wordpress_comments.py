@@ -184,3 +184,19 @@ def test_comment_ids_that_are_not_plain_numbers_are_imported_not_crashed_on(
     text = export(post(article.slug, "Ferry story", odd, comment(2, "Plain")))
     call_command("import-comments", "--wordpress", wxr_file(text))
     assert "Imported 2 comments into 1 articles" in capsys.readouterr().out
+
+
+def test_a_comment_dated_only_in_the_old_sites_local_time_is_read_in_this_sites_time_zone(
+    settings, tmp_path
+):
+    """Comments brought into WordPress from elsewhere may lack comment_date_gmt: their local
+    time is this site's (TIME_ZONE), as for a post, not UTC."""
+    settings.TIME_ZONE = "Europe/Paris"
+    text = export(post("ferry", "Ferry story", comment(1, "Old words"))).replace(
+        "<![CDATA[2024-05-02 12:00:00]]>", "<![CDATA[0000-00-00 00:00:00]]>"
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(text, encoding="utf-8")
+
+    [thread] = read_export(str(path))
+    assert thread.entries[0]["created"] == "2024-05-02T14:00:00+02:00"
