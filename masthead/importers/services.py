@@ -207,7 +207,8 @@ class _WordPressImporter:
 
     def add_archive_redirects(self) -> None:
         """WordPress's category archives and their feeds lead to the sections the categories
-        became, its tag archives to the tag pages: links and bookmarks to them keep working.
+        became, its tag archives to the tag pages, its author archives to the author pages:
+        links and bookmarks to them keep working.
         Run each time: archives of a site imported before are added too."""
         base = urlsplit(self.export.site_url).path.rstrip("/")
         redirects = []
@@ -220,6 +221,12 @@ class _WordPressImporter:
             tag_page = publishing_selectors.tag_page_url(home=self.home, name=name[:100])
             if tag_page:
                 redirects.append((f"{base}/tag/{slug}/", tag_page))
+        for login, name in self.export.authors.items():
+            author = publishing_selectors.author_with_name(name)
+            if author is not None:
+                # WordPress's author archives are named by the login made a slug (user_nicename,
+                # which the export leaves out, but which WordPress makes so).
+                redirects.append((f"{base}/author/{slugify(login)}/", author.url))
         for old_path, link in redirects:
             if publishing_services.redirect_add(old_path=old_path, link=link):
                 self.report.redirects += 1

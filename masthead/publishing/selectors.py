@@ -154,6 +154,11 @@ def section_with_slug(*, home: HomePage, slug: str) -> SectionPage | None:
     return SectionPage.objects.child_of(home).filter(slug=slug).first()
 
 
+def author_with_name(name: str) -> AuthorPage | None:
+    """The author page with this name, whatever its letter case (as author_page_ensure finds it)."""
+    return AuthorPage.objects.filter(title__iexact=name).first()
+
+
 def tag_page_url(*, home: HomePage, name: str) -> str:
     """The address of the page listing the articles with this tag, or "" for no such tag."""
     tag = Tag.objects.filter(name=name).first()

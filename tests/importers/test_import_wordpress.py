@@ -692,7 +692,8 @@ def test_an_image_keeps_the_alt_text_its_post_gave_it(tmp_path, uploads, client)
 @pytest.mark.django_db
 def test_the_old_sites_id_links_and_category_and_tag_archives_lead_to_their_new_pages(uploads):
     """Readers arrive by every address WordPress gave out: a post's /?p= link (its shortlink),
-    category archives (a child category's under its parent's) and their feeds, tag archives."""
+    category archives (a child category's under its parent's) and their feeds, tag and author
+    archives."""
     run_import("--media", str(uploads), "--no-comments")
     council = ArticlePage.objects.get(slug="council-votes-harbour-wall")
     client = Client()
@@ -706,6 +707,7 @@ def test_the_old_sites_id_links_and_category_and_tag_archives_lead_to_their_new_
     assert lands("/category/city/") == council.section.url
     assert lands("/category/city/feed/") == f"{council.section.url}feed/"
     assert lands("/tag/council/") == "/tags/council/"
+    assert lands("/author/mpatel/") == AuthorPage.objects.get(title="Mira Patel").url
     assert client.get("/tags/council/").status_code == 200
     # the front page itself, and an id no imported post had, are the front page as ever
     assert client.get("/?p=999").status_code == 200
