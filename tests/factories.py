@@ -23,6 +23,7 @@ from masthead.publishing.models import (
     AuthorPage,
     CreditedImage,
     HomePage,
+    InfoPage,
     SectionPage,
 )
 
@@ -101,6 +102,30 @@ def make_section(*, title="World", slug=None, home=None) -> SectionPage:
         home,
         SectionPage(
             title=title, slug=slug or title.lower(), description=f"{title} news", show_in_menus=True
+        ),
+    )
+
+
+def make_info_page(
+    *,
+    title="About us",
+    slug=None,
+    intro="Who we are.",
+    body_html="<h2>Our mission</h2><p>We report on the coast.</p>",
+    in_footer=True,
+    schema_type="WebPage",
+    home=None,
+) -> InfoPage:
+    home = home or make_home()
+    return _add_published(
+        home,
+        InfoPage(
+            title=title,
+            slug=slug or title.lower().replace(" ", "-"),
+            intro=intro,
+            body=[("paragraph", RichText(body_html))],
+            show_in_menus=in_footer,
+            schema_type=schema_type,
         ),
     )
 

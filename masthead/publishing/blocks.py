@@ -273,6 +273,20 @@ class ArticleBodyBlock(blocks.StreamBlock):
     table = TableBlock()
 
 
+class InfoPageBodyBlock(blocks.StreamBlock):
+    """An information page's body: an article's, without the passages readers comment on."""
+
+    paragraph = blocks.RichTextBlock(
+        features=[feature for feature in BODY_RICH_TEXT_FEATURES if feature != "feedback"],
+        template="publishing/blocks/paragraph.html",
+    )
+    image = CaptionedImageBlock()
+    gallery = GalleryBlock()
+    video = VideoBlock()
+    grid_table = GridTableBlock()
+    table = TableBlock()
+
+
 class HomePromoBlock(blocks.StreamBlock):
     """What editors may place on the front page besides the news (blocks of other apps)."""
 

@@ -20,6 +20,7 @@ from masthead.publishing.models import (
     AuthorPage,
     CreditedImage,
     HomePage,
+    InfoPage,
     SectionPage,
     SiteIdentity,
 )
@@ -61,7 +62,7 @@ def demo_logo(name: str) -> CreditedImage:
 def load(stdout=None, *, now=None) -> dict:
     """Create the demo site; returns counts of what was created this time."""
     now = now or timezone.now()
-    created = {"sections": 0, "authors": 0, "articles": 0}
+    created = {"sections": 0, "authors": 0, "articles": 0, "info_pages": 0}
     home = _home_page()
     identity = SiteIdentity.for_site(Site.objects.get(root_page=home))
     if not identity.about:
@@ -110,6 +111,26 @@ def load(stdout=None, *, now=None) -> dict:
             created["authors"] += 1
         authors[slug] = author
 
+    for title, slug, kind, intro, paragraphs in content.INFO_PAGES:
+        if InfoPage.objects.child_of(home).filter(slug=slug).exists():
+            continue
+        body = []
+        for heading, text in paragraphs:
+            heading_html = f"<h2>{escape(heading)}</h2>" if heading else ""
+            body.append(("paragraph", RichText(f"{heading_html}<p>{escape(text)}</p>")))
+        info_page = home.add_child(
+            instance=InfoPage(
+                title=title,
+                slug=slug,
+                schema_type=kind,
+                intro=intro,
+                body=body,
+                show_in_menus=True,
+            )
+        )
+        info_page.save_revision().publish()
+        created["info_pages"] += 1
+
     for seed, spec in enumerate(content.ARTICLES, start=100):
         section = sections[spec["section"]]
         if ArticlePage.objects.child_of(section).filter(slug=spec["slug"]).exists():
@@ -121,8 +142,9 @@ def load(stdout=None, *, now=None) -> dict:
 
     if stdout is not None:
         stdout.write(
-            f"Demo content: {created['articles']} articles, {created['sections']} sections and "
-            f"{created['authors']} authors created ({ArticlePage.objects.live().count()} live articles in all)."
+            f"Demo content: {created['articles']} articles, {created['sections']} sections, "
+            f"{created['authors']} authors and {created['info_pages']} information pages created "
+            f"({ArticlePage.objects.live().count()} live articles in all)."
         )
     return created
 

@@ -331,3 +331,49 @@ ARTICLES = [
         ],
     },
 ]
+
+# The newsroom's standing pages, linked from the footer: (title, slug, kind, intro, body), the
+# body as (heading or "", paragraph) pairs.
+INFO_PAGES = [
+    (
+        "About us",
+        "about-us",
+        "AboutPage",
+        "The Harbour Ledger is an independent, reader-funded newsroom for Port Ellery and the coast.",
+        [
+            (
+                "",
+                "We were founded in 2019 by four reporters who wanted the coast to have a newsroom of "
+                "its own again. We cover the council, the sea, the cliffs and the culture of the towns "
+                "along them.",
+            ),
+            (
+                "Who pays for our journalism",
+                "Most of our money comes from readers' donations. We take no money from political "
+                "parties, and no advertiser sees a story before it is published.",
+            ),
+            (
+                "Contact the newsroom",
+                "Write to news@harbourledger.example, or call 01234 567 890 on weekdays.",
+            ),
+        ],
+    ),
+    (
+        "Corrections policy",
+        "corrections-policy",
+        "WebPage",
+        "When we get something wrong, we say so, and we fix it in the open.",
+        [
+            (
+                "",
+                "We correct errors of fact as soon as we know of them. A corrected article says at "
+                "its foot what was wrong and when it was fixed.",
+            ),
+            (
+                "How to report an error",
+                "Write to corrections@harbourledger.example with the article's address and what you "
+                "believe is wrong. An editor answers within two working days.",
+            ),
+        ],
+    ),
+]

@@ -21,6 +21,7 @@ from masthead.publishing.models import (
     ArticlePageAuthor,
     AuthorPage,
     HomePage,
+    InfoPage,
     SectionPage,
     SiteIdentity,
 )
@@ -297,6 +298,57 @@ def navigation_sections(site: Site | None) -> list[SectionPage]:
     return sections
 
 
+def footer_pages(site: Site | None) -> list[InfoPage]:
+    """The information pages editors chose to show in the footer (About us, Contact…), in their
+    order under the front page; kept in the cache until the site's content changes, which
+    publishing, unpublishing or reordering them does."""
+    from django.core.cache import cache
+
+    from masthead.publishing.page_cache import version_and_month
+
+    if site is None:
+        return []
+    key = f"footer-pages:{site.pk}:{version_and_month()}"
+    pages = cache.get(key)
+    if pages is None:
+        live = InfoPage.objects.child_of(site.root_page).live().in_menu()
+        pages = list(public_pages(live).order_by("path"))
+        cache.set(key, pages, 600)
+    return pages
+
+
+def search_info_pages(terms: "SearchTerms", *, limit: int = 5) -> list[InfoPage]:
+    """The public information pages that match a search, most relevant first (a reader looking
+    for "corrections" or "contact" wants the policy, not every article that uses the word)."""
+    return list(public_pages(InfoPage.objects.live()).search(terms.query)[:limit])
+
+
+def info_page_schema(page: InfoPage, request) -> dict:
+    """schema.org data for an information page: an AboutPage, a ContactPage or a WebPage, of the
+    newsroom that publishes the site."""
+    site = Site.find_for_request(request)
+    identity = SiteIdentity.for_site(site) if site else None
+    url = request.build_absolute_uri(page.get_url(request))
+    schema = {
+        "@context": "https://schema.org",
+        "@type": page.schema_type,
+        "name": page.seo_title or page.title,
+        "url": url,
+    }
+    if page.description:
+        schema["description"] = page.description
+    if page.last_published_at:
+        schema["dateModified"] = page.last_published_at.isoformat()
+    if identity:
+        organisation = {
+            "@type": "NewsMediaOrganization",
+            "name": identity.name,
+            "url": request.build_absolute_uri("/"),
+        }
+        schema["about" if page.schema_type != "WebPage" else "publisher"] = organisation
+    return schema
+
+
 @dataclass(frozen=True)
 class SearchTerms:
     """What a reader's search asks the backend for, and its text as the page shows it."""
@@ -347,11 +399,12 @@ def search_terms(query: str) -> SearchTerms | None:
 
 
 def search_articles(query: str, *, page_number) -> dict:
-    """Full-text search over live articles (Wagtail's database backend: SQLite FTS5 or PostgreSQL).
+    """Full-text search over live articles (Wagtail's database backend: SQLite FTS5 or PostgreSQL),
+    and the information pages that match (About us, the corrections policy…).
     The query given back is the reader's, or the part of it searched if it was too long."""
     terms = search_terms(query or "")
     if terms is None:
-        return {"query": (query or "").strip(), "page_obj": None, "articles": []}
+        return {"query": (query or "").strip(), "page_obj": None, "articles": [], "info_pages": []}
     searched = public_pages(ArticlePage.objects.live())
     results = searched.search(terms.query)
     # Most relevant first however many match: PostgreSQL's backend reads each match once (2,000
@@ -370,6 +423,8 @@ def search_articles(query: str, *, page_number) -> dict:
         "query_shortened": terms.shortened,
         "page_obj": page,
         "articles": articles,
+        # Above the articles, on the first page of results only.
+        "info_pages": search_info_pages(terms) if page.number == 1 else [],
     }
 
 

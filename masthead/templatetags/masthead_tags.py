@@ -85,3 +85,10 @@ def news_article_schema(context, article):
     from masthead.publishing import selectors
 
     return selectors.news_article_schema(article, context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def info_page_schema(context, page):
+    from masthead.publishing import selectors
+
+    return selectors.info_page_schema(page, context["request"])

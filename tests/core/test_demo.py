@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from masthead.moderation.models import Decision, DecisionAction
 from masthead.publishing import demo
-from masthead.publishing.models import ArticlePage, AuthorPage, HomePage, SectionPage
+from masthead.publishing.models import ArticlePage, AuthorPage, HomePage, InfoPage, SectionPage
 
 pytestmark = pytest.mark.django_db
 
@@ -17,15 +17,20 @@ def test_demo_content_is_a_credible_site_and_loading_it_again_changes_nothing(
     settings.MASTHEAD_HOME = tmp_path
     first = demo.load()
     assert first["articles"] >= 12 and first["sections"] == 3 and first["authors"] >= 3
+    assert first["info_pages"] == 2
     counts = (ArticlePage.objects.count(), SectionPage.objects.count(), AuthorPage.objects.count())
     second = demo.load()
-    assert second == {"sections": 0, "authors": 0, "articles": 0}
+    assert second == {"sections": 0, "authors": 0, "articles": 0, "info_pages": 0}
     assert (
         ArticlePage.objects.count(),
         SectionPage.objects.count(),
         AuthorPage.objects.count(),
     ) == counts
     assert HomePage.objects.count() == 1
+    # The newsroom's standing pages are linked from every page's footer.
+    assert InfoPage.objects.live().count() == 2
+    footer = client.get("/").content.decode().split('class="site-footer"')[1]
+    assert footer.index(">About us<") < footer.index(">Corrections policy<")
 
     galleries = sum(
         1 for a in ArticlePage.objects.all() for block in a.body if block.block_type == "gallery"

@@ -1,4 +1,5 @@
 from masthead.publishing.models.images import CreditedImage, CreditedRendition
+from masthead.publishing.models.info_pages import InfoPage
 from masthead.publishing.models.pages import (
     ArticlePage,
     ArticlePageAuthor,
@@ -20,6 +21,7 @@ __all__ = [
     "CreditedImage",
     "CreditedRendition",
     "HomePage",
+    "InfoPage",
     "SectionPage",
     "SiteIdentity",
 ]

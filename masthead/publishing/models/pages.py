@@ -87,7 +87,11 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
         PageChooserPanel("lead_article", "publishing.ArticlePage"),
         FieldPanel("promos"),
     ]
-    subpage_types = ["publishing.SectionPage", "publishing.AuthorIndexPage"]
+    subpage_types = [
+        "publishing.SectionPage",
+        "publishing.AuthorIndexPage",
+        "publishing.InfoPage",
+    ]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     page_cache_query = {"page": PAGE_NUMBER}
@@ -104,9 +108,10 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
 
     @path("")
     def front(self, request):
-        if "p" in request.GET:
-            # A post's address on a WordPress site moved in (/?p=123, its shortlink): the
-            # front page answers it, so Wagtail's redirects, which act on "not found", never do.
+        if "p" in request.GET or "page_id" in request.GET:
+            # A post's or a page's address on a WordPress site moved in (/?p=123, its shortlink;
+            # /?page_id=7): the front page answers it, so Wagtail's redirects, which act on "not
+            # found", never do.
             from masthead.publishing import selectors
 
             target = selectors.redirect_link(request.get_full_path())
