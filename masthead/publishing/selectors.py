@@ -280,41 +280,52 @@ def related_articles(article: ArticlePage, *, limit: int = 4) -> list[ArticlePag
     return attach_sections(live_articles(parent).exclude(pk=article.pk)[:limit])
 
 
-def navigation_sections(site: Site | None) -> list[SectionPage]:
-    """The sections in the menu (kept in the cache until the site's content changes)."""
-    from django.core.cache import cache
-
-    from masthead.publishing.page_cache import version_and_month
-
-    if site is None:
-        return []
-    key = f"navigation:{site.pk}:{version_and_month()}"
-    sections = cache.get(key)
-    if sections is None:
-        sections = list(
-            SectionPage.objects.child_of(site.root_page).live().in_menu().order_by("path")
-        )
-        cache.set(key, sections, 600)
-    return sections
+def navigation_sections(site: Site | None) -> list[Page]:
+    """The sections in the menu, in their order under the front page."""
+    return site_menus(site).sections
 
 
-def footer_pages(site: Site | None) -> list[InfoPage]:
+def footer_pages(site: Site | None) -> list[Page]:
     """The information pages editors chose to show in the footer (About us, Contact…), in their
-    order under the front page; kept in the cache until the site's content changes, which
-    publishing, unpublishing or reordering them does."""
+    order under the front page."""
+    return site_menus(site).footer_pages
+
+
+@dataclass(frozen=True)
+class SiteMenus:
+    sections: list[Page]
+    footer_pages: list[Page]
+
+
+def site_menus(site: Site | None) -> SiteMenus:
+    """The header's sections and the footer's information pages: the live pages under the front
+    page with "Show in menus" ticked, read as plain pages (a title and an address is all the
+    menus show) in one query, and kept in the cache until the site's content changes, which
+    publishing, unpublishing, moving or reordering any of them does."""
+    from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
 
     from masthead.publishing.page_cache import version_and_month
 
     if site is None:
-        return []
-    key = f"footer-pages:{site.pk}:{version_and_month()}"
-    pages = cache.get(key)
-    if pages is None:
-        live = InfoPage.objects.child_of(site.root_page).live().in_menu()
-        pages = list(public_pages(live).order_by("path"))
-        cache.set(key, pages, 600)
-    return pages
+        return SiteMenus(sections=[], footer_pages=[])
+    key = f"site-menus:{site.pk}:{version_and_month()}"
+    menus = cache.get(key)
+    if menus is None:
+        kinds = ContentType.objects.get_for_models(SectionPage, InfoPage)
+        pages = list(
+            Page.objects.child_of(site.root_page)
+            .live()
+            .in_menu()
+            .filter(content_type__in=kinds.values())
+            .order_by("path")
+        )
+        menus = SiteMenus(
+            sections=[page for page in pages if page.content_type_id == kinds[SectionPage].pk],
+            footer_pages=[page for page in pages if page.content_type_id == kinds[InfoPage].pk],
+        )
+        cache.set(key, menus, 600)
+    return menus
 
 
 def search_info_pages(terms: "SearchTerms", *, limit: int = 5) -> list[InfoPage]:
