@@ -17,3 +17,14 @@ class ImportedArticle(models.Model):
 
     def __str__(self):
         return self.source
+
+
+class ImportedInfoPage(models.Model):
+    """An information page brought in from another system (a WordPress "page"), and the item it
+    came from there: a re-run finds it by this, as ImportedArticle says."""
+
+    source = models.CharField(max_length=500, unique=True)
+    page = models.OneToOneField("publishing.InfoPage", on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return self.source

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.rich_text import RichText
 
@@ -26,11 +27,17 @@ from masthead.importers import selectors as importers_selectors
 from masthead.importers import wordpress
 from masthead.importers.comments_json import read_comments
 from masthead.importers.disqus import DisqusThread
-from masthead.importers.models import ImportedArticle
+from masthead.importers.models import ImportedArticle, ImportedInfoPage
 from masthead.importers.wordpress_comments import read_export as read_wordpress_comments
 from masthead.publishing import selectors as publishing_selectors
 from masthead.publishing import services as publishing_services
-from masthead.publishing.models import ArticlePage, AuthorPage, CreditedImage, SectionPage
+from masthead.publishing.models import (
+    ArticlePage,
+    AuthorPage,
+    CreditedImage,
+    InfoPage,
+    SectionPage,
+)
 
 UNCATEGORISED = {"uncategorized", "uncategorised"}
 
@@ -56,6 +63,9 @@ class WordPressImportReport:
     shortcodes_dropped: dict[str, list[str]] = field(default_factory=dict)
     # embed provider (twitter.com…) → titles of the imported posts whose embed became a link
     embeds_linked: dict[str, list[str]] = field(default_factory=dict)
+    # WordPress pages (About us, Contact…) brought in as information pages, as `imported` counts
+    pages_imported: Counter = field(default_factory=Counter)
+    pages_already_there: list[str] = field(default_factory=list)  # titles
 
 
 def wordpress_import(
@@ -67,8 +77,9 @@ def wordpress_import(
     site_title: str = "Newsroom",
     progress=None,
 ) -> WordPressImportReport:
-    """Bring a WordPress export's posts in as articles, one transaction per post, as they are
-    read (`posts`, of which `export` has counted `post_count`).
+    """Bring a WordPress export's posts in as articles, and its pages (About us, Contact, the
+    policies) as information pages under the front page, one transaction per post, as they are
+    read (`posts`, of which `export` has counted `post_count` posts and `page_count` pages).
 
     A post imported before (by this command: it records which post each article came from) is
     skipped, so a second run (after adding the uploads folder, or with a later export) brings in
@@ -79,12 +90,16 @@ def wordpress_import(
     must give it to read the article, which no listing, feed, sitemap or search shows. Images
     come from `media_dir` (a copy of the old site's wp-content/uploads): nothing is downloaded.
     Each published post's old address redirects to its article.
+    Pages follow the same rules (statuses, passwords, body, redirects from their old address and
+    from /?page_id=N). A child page comes in beside its parent, under the front page (the
+    information pages are one level); its old address, /about/team/, redirects to it. No page
+    is put in the footer: editors choose which are.
     """
     importer = _WordPressImporter(export, media_dir, default_section, site_title)
     for number, post in enumerate(posts, start=1):
         importer.import_post(post)
         if progress is not None:
-            progress(number, export.post_count, post)
+            progress(number, export.post_count + export.page_count, post)
     importer.add_archive_redirects()
     return importer.report
 
@@ -110,6 +125,9 @@ class _WordPressImporter:
     def import_post(self, post: wordpress.Post) -> None:
         if post.status not in wordpress.IMPORTED_STATUSES:
             self.report.left_out[post.status or "unknown"] += 1
+            return
+        if post.is_page:
+            self.import_page(post)
             return
         slug = _slug(post)
         before = self._imported_before(post, slug)
@@ -145,6 +163,64 @@ class _WordPressImporter:
             self.report.renamed.append((post.title, slug, free_slug))
         if post.password:
             self.report.password_protected += 1
+
+    def import_page(self, post: wordpress.Post) -> None:
+        """A WordPress page as an information page (see wordpress_import)."""
+        before = importers_selectors.info_page_imported_from(post.key)
+        if before is not None:
+            self.report.pages_already_there.append(post.title)
+            return
+        slug = _slug(post)
+        free_slug = publishing_selectors.free_child_slug(parent=self.home, slug=slug)
+        try:
+            with transaction.atomic():
+                state = self._create_info_page(post, free_slug)
+        except ValidationError as error:
+            reasons = "; ".join(
+                f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+            )
+            self.report.refused.append((post.title, reasons))
+            return
+        self.report.pages_imported[state] += 1
+        for name in sorted(self.parsed.dropped_shortcodes):
+            self.report.shortcodes_dropped.setdefault(name, []).append(post.title or free_slug)
+        for provider in sorted(self.parsed.embeds_linked):
+            self.report.embeds_linked.setdefault(provider, []).append(post.title or free_slug)
+        if free_slug != slug:
+            self.report.renamed.append((post.title, slug, free_slug))
+        if post.password:
+            self.report.password_protected += 1
+
+    def _create_info_page(self, post, slug) -> str:
+        parsed = wordpress.read_body(post.content)
+        self.parsed = parsed
+        body = [
+            _quote_as_paragraph(value) if kind == "pull_quote" else (kind, value)
+            for kind, value in self._body(parsed, post_title=post.title or slug)
+        ]
+        if not body:
+            raise ValidationError({"body": ["The page has no text, image or video."]})
+        published = post.date or timezone.now()
+        scheduled = post.status == "future" and published > timezone.now()
+        draft = post.status not in ("publish", "future")
+        page = publishing_services.info_page_add(
+            home=self.home,
+            title=post.title or slug,
+            slug=slug,
+            intro=post.excerpt[: InfoPage._meta.get_field("intro").max_length],
+            body=body,
+            published_at=None if draft or scheduled else published,
+            go_live_at=published if scheduled else None,
+            password=post.password,
+        )
+        if post.key:
+            ImportedInfoPage.objects.create(source=post.key, page=page)
+        if draft:
+            return "draft"
+        for old_path in (wordpress.old_path(post), wordpress.short_path(self.export, post)):
+            if old_path and publishing_services.redirect_add(old_path=old_path, page=page):
+                self.report.redirects += 1
+        return "scheduled" if scheduled else "published"
 
     def _imported_before(self, post, slug) -> ArticlePage | None:
         """The article this post became in an earlier run, recorded then. Runs before the record
@@ -320,6 +396,14 @@ class _WordPressImporter:
         if stored:
             self.report.images += 1
         return image
+
+
+def _quote_as_paragraph(quote: dict) -> tuple[str, RichText]:
+    """A pull quote in a page (whose body has no pull-quote block) as a quotation in the text."""
+    text = escape(quote["quote"])
+    if quote.get("attribution"):
+        text += f"<br>— {escape(quote['attribution'])}"
+    return ("paragraph", RichText(f"<blockquote>{text}</blockquote>"))
 
 
 def _slug(post: wordpress.Post) -> str:

@@ -32,6 +32,8 @@ from masthead.publishing.models import ArticlePage
 from masthead.publishing.video import video_embed_for
 
 POST_TYPE = "post"
+# WordPress "pages" (About us, Contact, policies) become information pages.
+PAGE_TYPE = "page"
 # Statuses that become articles: published, scheduled, and drafts (pending review included).
 IMPORTED_STATUSES = {"publish", "future", "draft", "pending"}
 # An export lists a post's categories by name, not in the order the editor meant: the main one
@@ -97,6 +99,11 @@ class Post:
     primary_category_id: str = ""  # the term id an SEO plugin marks as the post's main category
     password: str = ""  # readers must give it to read the post ("Password protected")
     key: str = ""  # names the post in every export of its site (wordpress_post_key)
+    post_type: str = POST_TYPE  # or PAGE_TYPE
+
+    @property
+    def is_page(self) -> bool:
+        return self.post_type == PAGE_TYPE
 
 
 @dataclass
@@ -108,6 +115,7 @@ class Export:
     site_url: str = ""
     authors: dict[str, str] = field(default_factory=dict)  # login → display name
     post_count: int = 0
+    page_count: int = 0
     attachments: dict[str, Attachment] = field(default_factory=dict)
     other_items: dict[str, int] = field(default_factory=dict)  # post type → count
     category_parents: dict[str, str] = field(default_factory=dict)  # slug → parent's slug or ""
@@ -174,20 +182,21 @@ def read_export(source) -> Export:
                 element.clear()
     except ET.ParseError as error:
         raise WordPressRefused(unreadable_export("WordPress export", error, source)) from None
-    if not export.post_count:
+    if not export.post_count and not export.page_count:
         raise WordPressRefused("No posts found: is this a WordPress export (WXR) file?")
     return export
 
 
 def read_posts(source) -> Iterator[Post]:
-    """The posts of a WXR file that read_export has read, one at a time as it is read again."""
+    """The posts and pages of a WXR file that read_export has read, one at a time as it is read
+    again."""
     try:
         # The file read_export has read: see there.
         for _event, element in ET.iterparse(source, events=("end",)):  # noqa: S314
             if local_name(element) != "item":
                 continue
             values = leaf_texts(element)
-            if values.get("post_type", "") == POST_TYPE:
+            if values.get("post_type", "") in (POST_TYPE, PAGE_TYPE):
                 yield _post(element, values)
             element.clear()
     except ET.ParseError as error:
@@ -208,6 +217,9 @@ def _read_item(item, export: Export) -> None:
             caption=_excerpt_field(item),
             alt=meta.get("_wp_attachment_image_alt", "").strip(),
         )
+        return
+    if post_type == PAGE_TYPE:
+        export.page_count += 1
         return
     if post_type != POST_TYPE:
         export.other_items[post_type] = export.other_items.get(post_type, 0) + 1
@@ -255,6 +267,7 @@ def _post(item, values: dict[str, str]) -> Post:
         ),
         password=values.get("post_password", ""),  # as readers type it, spaces and all
         key=wordpress_post_key(values),
+        post_type=values.get("post_type", POST_TYPE),
     )
     for child in item:
         if local_name(child) != "category":
@@ -333,10 +346,12 @@ def _shorten(text: str) -> str:
 
 def short_path(export: Export, post: Post) -> str:
     """The post's address by id (`/?p=123`: its guid, and the shortlink WordPress offers for
-    sharing), which leads to it whatever the site's permalinks, or ""."""
+    sharing; a page's is `/?page_id=7`), which leads to it whatever the site's permalinks, or
+    ""."""
     if not post.id.isdigit():
         return ""
-    return urlsplit(export.site_url).path.rstrip("/") + f"/?p={post.id}"
+    parameter = "page_id" if post.is_page else "p"
+    return urlsplit(export.site_url).path.rstrip("/") + f"/?{parameter}={post.id}"
 
 
 def old_path(post: Post) -> str:

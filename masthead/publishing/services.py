@@ -21,6 +21,7 @@ from masthead.publishing.models import (
     AuthorPage,
     CreditedImage,
     HomePage,
+    InfoPage,
     SectionPage,
     SiteIdentity,
 )
@@ -165,25 +166,52 @@ def article_add(
     )
     article.article_authors.add(ArticlePageAuthor(author=author, sort_order=0))
     article.tags.add(*tags)
+    return _add_as_published(
+        section, article, published_at=published_at, go_live_at=go_live_at, password=password
+    )
+
+
+def info_page_add(
+    *,
+    home: HomePage,
+    title: str,
+    slug: str,
+    intro: str,
+    body: list,
+    published_at: datetime | None = None,
+    go_live_at: datetime | None = None,
+    password: str = "",
+) -> InfoPage:
+    """Add an information page (About us, a policy…) under the front page, published, scheduled
+    or a draft as article_add says. Not in the footer: editors choose which pages go there.
+    Raises ValidationError for a field the page or its restriction refuses."""
+    page = InfoPage(title=title, slug=slug, intro=intro, body=body)
+    return _add_as_published(
+        home, page, published_at=published_at, go_live_at=go_live_at, password=password
+    )
+
+
+def _add_as_published(parent: Page, page: Page, *, published_at, go_live_at, password) -> Page:
     if published_at is not None:
-        article.first_published_at = published_at
+        page.first_published_at = published_at
     else:
-        article.live = False
-        article.go_live_at = go_live_at
-    section.add_child(instance=article)
+        page.live = False
+        page.go_live_at = go_live_at
+    parent.add_child(instance=page)
     if password:
         restriction = PageViewRestriction(
-            page=article, restriction_type=PageViewRestriction.PASSWORD, password=password
+            page=page, restriction_type=PageViewRestriction.PASSWORD, password=password
         )
         restriction.full_clean()
         restriction.save()
-    revision = article.save_revision()
+    revision = page.save_revision()
     if published_at is not None:
         revision.publish()
-        ArticlePage.objects.filter(pk=article.pk).update(last_published_at=published_at)
+        Page.objects.filter(pk=page.pk).update(last_published_at=published_at)
+        page.last_published_at = published_at
     elif go_live_at is not None:
         revision.publish()  # Wagtail keeps it back until go_live_at
-    return article
+    return page
 
 
 def redirect_add(*, old_path: str, page: Page | None = None, link: str = "") -> bool:

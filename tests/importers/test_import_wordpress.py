@@ -10,12 +10,19 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import PageViewRestriction
 
 from masthead.discussion.models import Comment
-from masthead.importers.models import ImportedArticle
+from masthead.importers.models import ImportedArticle, ImportedInfoPage
 from masthead.importers.wordpress import clean_rich_text, read_body
-from masthead.publishing.models import ArticlePage, AuthorPage, CreditedImage, SectionPage
+from masthead.publishing.models import (
+    ArticlePage,
+    AuthorPage,
+    CreditedImage,
+    HomePage,
+    InfoPage,
+    SectionPage,
+)
 
 EXPORT = Path(__file__).parent / "data" / "wordpress-export.xml"
 
@@ -51,7 +58,8 @@ def test_a_wordpress_site_comes_in_with_its_posts_images_and_comments(uploads, c
     assert "Imported 4 articles (published: 2, scheduled: 1, drafts: 1), 3 images" in output
     assert "1 images not found in --media" in output
     assert "Left out by status: 1 private" in output
-    assert "Not posts, not imported: 1 page" in output
+    assert "Imported 1 pages as information pages (published: 1, scheduled: 0, drafts: 0)" in output
+    assert "Not posts, not imported" not in output
 
     council = ArticlePage.objects.get(slug="council-votes-harbour-wall")
     assert (
@@ -100,7 +108,7 @@ def test_a_wordpress_site_comes_in_with_its_posts_images_and_comments(uploads, c
     draft = ArticlePage.objects.get(title="Draft: lighthouse sale")
     assert not draft.live and draft.go_live_at is None and draft.has_unpublished_changes
     assert not ArticlePage.objects.filter(title="Private memo").exists()
-    assert not Page.objects.filter(title="About us").exists()
+    assert InfoPage.objects.get(title="About us").live  # a WordPress page: an information page
     assert AuthorPage.objects.filter(title="Jo Okafor").exists()
 
     # readers: the article, its gallery's full-size links, old addresses, the comments
@@ -926,3 +934,143 @@ def test_the_import_says_when_the_old_site_showed_times_in_another_time_zone(tmp
     out = StringIO()
     call_command("import-wordpress", str(export), stdout=out)
     assert "showed its times" not in out.getvalue()
+
+
+PAGES_EXPORT = """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <title>The Old Ledger</title>
+  <wp:base_site_url>https://oldledger.example</wp:base_site_url>
+  <item>
+    <title>Ferry returns</title>
+    <link>https://oldledger.example/2024/06/ferry-returns/</link>
+    <dc:creator>mpatel</dc:creator>
+    <content:encoded>The ferry is back.</content:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_date_gmt>2024-06-01 09:00:00</wp:post_date_gmt>
+    <wp:post_name>ferry-returns</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+  </item>
+  <item>
+    <title>About us</title>
+    <link>https://oldledger.example/about-us/</link>
+    <guid isPermaLink="false">https://oldledger.example/?page_id=2</guid>
+    <content:encoded><![CDATA[We are the Old Ledger, a newsroom on the harbour.
+<h2>Our standards</h2>
+We correct our mistakes in the open.
+<blockquote class="wp-block-pullquote"><p>News for the harbour</p><cite>Our founders</cite></blockquote>
+<table><tr><th>Desk</th><th>E-mail</th></tr><tr><td>News</td><td>news@oldledger.example</td></tr></table>]]></content:encoded>
+    <excerpt:encoded><![CDATA[Who we are and how we work.]]></excerpt:encoded>
+    <wp:post_id>2</wp:post_id>
+    <wp:post_date_gmt>2019-03-01 10:00:00</wp:post_date_gmt>
+    <wp:post_name>about-us</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_parent>0</wp:post_parent>
+    <wp:post_type>page</wp:post_type>
+  </item>
+  <item>
+    <title>Our team</title>
+    <link>https://oldledger.example/about-us/team/</link>
+    <guid isPermaLink="false">https://oldledger.example/?page_id=3</guid>
+    <content:encoded>Mira edits, Jo reports.</content:encoded>
+    <wp:post_id>3</wp:post_id>
+    <wp:post_date_gmt>2019-03-02 10:00:00</wp:post_date_gmt>
+    <wp:post_name>team</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_parent>2</wp:post_parent>
+    <wp:post_type>page</wp:post_type>
+  </item>
+  <item>
+    <title>Ethics code</title>
+    <link>https://oldledger.example/?page_id=4</link>
+    <guid isPermaLink="false">https://oldledger.example/?page_id=4</guid>
+    <content:encoded>Work in progress.</content:encoded>
+    <wp:post_id>4</wp:post_id>
+    <wp:post_date>2024-06-03 10:00:00</wp:post_date>
+    <wp:post_date_gmt>0000-00-00 00:00:00</wp:post_date_gmt>
+    <wp:post_name></wp:post_name>
+    <wp:status>draft</wp:status>
+    <wp:post_type>page</wp:post_type>
+  </item>
+  <item>
+    <title>Staff handbook</title>
+    <link>https://oldledger.example/?page_id=5</link>
+    <content:encoded>For staff only.</content:encoded>
+    <wp:post_id>5</wp:post_id>
+    <wp:post_name>staff-handbook</wp:post_name>
+    <wp:status>private</wp:status>
+    <wp:post_type>page</wp:post_type>
+  </item>
+</channel></rss>"""
+
+
+@pytest.mark.django_db
+def test_wordpress_pages_come_in_as_information_pages_with_redirects(tmp_path, client):
+    export = tmp_path / "pages.xml"
+    export.write_text(PAGES_EXPORT, encoding="utf-8")
+    out = StringIO()
+    call_command("import-wordpress", str(export), "--no-comments", stdout=out)
+    output = out.getvalue()
+
+    assert "1 posts, 4 pages and 0 attachments found." in output
+    assert "Imported 1 articles (published: 1, scheduled: 0, drafts: 0)" in output
+    assert "Imported 3 pages as information pages (published: 2, scheduled: 0, drafts: 1)" in output
+    assert "Left out by status: 1 private" in output
+
+    home = HomePage.objects.get()
+    about = InfoPage.objects.get(slug="about-us")
+    assert about.live and about.get_parent().pk == home.pk
+    assert about.intro == "Who we are and how we work."
+    assert about.first_published_at.isoformat() == "2019-03-01T10:00:00+00:00"
+    assert [block.block_type for block in about.body] == [
+        "paragraph",
+        "paragraph",
+        "table",
+    ]
+    assert "<h2>Our standards</h2>" in about.body[0].value.source
+    assert "<blockquote>News for the harbour" in about.body[1].value.source
+    # A child page comes in beside its parent; both stay out of the footer until editors say.
+    team = InfoPage.objects.get(slug="team")
+    assert team.live and team.get_parent().pk == home.pk
+    assert not about.show_in_menus and not team.show_in_menus
+    ethics = InfoPage.objects.get(title="Ethics code")
+    assert not ethics.live
+    assert not InfoPage.objects.filter(title="Staff handbook").exists()
+
+    page = client.get("/about-us/")
+    assert page.status_code == 200
+    assert "We correct our mistakes in the open." in page.content.decode()
+    assert "news@oldledger.example" in page.content.decode()
+    for old_address, target in [
+        ("/?page_id=2", about.url),
+        ("/about-us/team/", team.url),
+        ("/?page_id=3", team.url),
+    ]:
+        response = client.get(old_address)
+        assert response.status_code == 301, old_address
+        assert response["Location"].endswith(target), old_address
+    assert client.get("/?page_id=4").status_code == 200  # a draft: the front page, no redirect
+
+    # A second run brings nothing in twice.
+    out = StringIO()
+    call_command("import-wordpress", str(export), "--no-comments", stdout=out)
+    assert "Imported 0 pages as information pages" in out.getvalue()
+    assert "3 pages were already here (imported before)" in out.getvalue()
+    assert InfoPage.objects.count() == 3
+    assert ImportedInfoPage.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_site_exported_with_its_pages_only_is_imported(tmp_path):
+    export = tmp_path / "pages.xml"
+    export.write_text(
+        re.sub(r"<item>\s*<title>Ferry returns</title>.*?</item>", "", PAGES_EXPORT, flags=re.S),
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("import-wordpress", str(export), "--no-comments", stdout=out)
+    assert "Imported 3 pages as information pages" in out.getvalue()
+    assert not ArticlePage.objects.exists()

@@ -17,9 +17,10 @@ class Command(ImportCommand):
     help = (
         "Move a WordPress site in from its export (WXR, from Tools → Export → All content): posts "
         "become articles (sections from categories, bylines from authors, tags, featured images, "
-        "galleries, YouTube and Vimeo embeds), each published post's old address redirects to "
-        "its article, then the approved comments (wpDiscuz votes included) are imported. Posts "
-        "already imported are skipped, so it can be run again."
+        "galleries, YouTube and Vimeo embeds), pages (About us, Contact, policies) become "
+        "information pages, each published post's or page's old address redirects to it, then "
+        "the approved comments (wpDiscuz votes included) are imported. Posts and pages already "
+        "imported are skipped, so it can be run again."
     )
 
     def add_arguments(self, parser):
@@ -55,8 +56,9 @@ class Command(ImportCommand):
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except WordPressRefused as refusal:
             raise self.refused(file, refusal) from None
+        pages = f", {export.page_count} pages" if export.page_count else ""
         self.stdout.write(
-            f"{export.post_count} posts and {len(export.attachments)} attachments found."
+            f"{export.post_count} posts{pages} and {len(export.attachments)} attachments found."
         )
         if export.posts_dated_elsewhere * 2 > export.posts_dated:
             ahead = ", ".join(
@@ -102,6 +104,16 @@ class Command(ImportCommand):
                 f"{report.images} images and {report.redirects} redirects from old addresses."
             )
         )
+        if report.pages_imported or export.page_count:
+            pages = report.pages_imported
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Imported {pages.total()} pages as information pages (published: "
+                    f"{pages['published']}, scheduled: {pages['scheduled']}, drafts: "
+                    f"{pages['draft']}), under the front page; choose which show in the footer "
+                    "(Promote → Show in the footer)."
+                )
+            )
         notes = []
         if report.password_protected:
             notes.append(
@@ -110,6 +122,10 @@ class Command(ImportCommand):
             )
         if report.already_there:
             notes.append(f"{len(report.already_there)} posts were already here (imported before)")
+        if report.pages_already_there:
+            notes.append(
+                f"{len(report.pages_already_there)} pages were already here (imported before)"
+            )
         if report.left_out:
             statuses = ", ".join(f"{count} {status}" for status, count in report.left_out.items())
             notes.append(f"left out by status: {statuses}")
