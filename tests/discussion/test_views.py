@@ -881,6 +881,30 @@ def test_without_javascript_what_happened_is_said_beside_the_comment_the_page_op
     assert html.count(note) == 1 and "confirm with the link" not in html
 
 
+def test_a_vote_refused_for_speed_answers_429_with_retry_after_as_the_api_does(
+    client, article, post, monkeypatch
+):
+    from masthead.discussion import conf
+    from masthead.discussion.services.votes import OWN_COMMENT, VOTING_TOO_FAST
+
+    comment = post("Vote on me")
+    monkeypatch.setattr(conf, "VOTES_PER_READER_PER_MINUTE", 0)
+    url = f"/comments/comment/{comment.pk}/vote/"
+    answer = client.post(url, {"value": "1"}, HTTP_ACCEPT="application/json")
+    assert answer.status_code == 429 and 0 < int(answer["Retry-After"]) <= 60
+    assert answer.json()["detail"] == VOTING_TOO_FAST.format(seconds=answer["Retry-After"])
+    plain = client.post(url, {"value": "1"})  # without JavaScript: back to the comment, told why
+    assert plain.status_code == 302 and plain["Retry-After"]
+
+    monkeypatch.setattr(conf, "VOTES_PER_READER_PER_MINUTE", 30)
+    client.post(f"/comments/{article.pk}/post/", form_data(body="My own"))
+    own = Comment.objects.get(body="My own")
+    answer = client.post(
+        f"/comments/comment/{own.pk}/vote/", {"value": "1"}, HTTP_ACCEPT="application/json"
+    )
+    assert (answer.status_code, answer.json()["detail"]) == (403, OWN_COMMENT)
+
+
 def test_a_reader_can_follow_the_discussion_without_commenting(
     client, article, mailoutbox, django_capture_on_commit_callbacks
 ):

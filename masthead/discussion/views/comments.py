@@ -195,7 +195,7 @@ def vote(request, comment_id):
     except ValueError:
         value = 99
     options = discussion_settings(comment.article)
-    message = None
+    refusal = None
     try:
         services.vote_cast(
             comment=comment,
@@ -204,19 +204,26 @@ def vote(request, comment_id):
             guest_votes_per_address=options.guest_votes_per_address,
             request=request,
         )
-    except services.VoteRefused as refusal:
-        if refusal.status == 404:  # not shown: as unknown as a missing comment
-            raise Http404(refusal.message) from None
-        message = refusal.message
+    except services.VoteRefused as refused:
+        if refused.status == 404:  # not shown: as unknown as a missing comment
+            raise Http404(refused.message) from None
+        refusal = refused
     if _wants_json(request):
         response = JsonResponse(
-            {"score": comment.score, "up": comment.up, "down": comment.down, "detail": message},
-            status=200 if message is None else 400,
+            {
+                "score": comment.score,
+                "up": comment.up,
+                "down": comment.down,
+                "detail": refusal.message if refusal else None,
+            },
+            status=refusal.status if refusal else 200,  # as the API answers: 429 when too fast
         )
     else:
-        if message:
-            comment_note_add(request, comment=comment, text=message, level=messages.ERROR)
+        if refusal:
+            comment_note_add(request, comment=comment, text=refusal.message, level=messages.ERROR)
         response = _redirect_to_comment(request, comment)
+    if refusal and refusal.retry_after:
+        response["Retry-After"] = str(refusal.retry_after)
     remember_reader(response, reader)
     return response
 
