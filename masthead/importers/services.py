@@ -145,24 +145,9 @@ class _WordPressImporter:
                 self.report.protected_already_there.append(post.title)
             return
         free_slug = publishing_selectors.article_slug_free(slug)
-        try:
-            with transaction.atomic():
-                state = self._create_article(post, free_slug)
-        except ValidationError as error:
-            reasons = "; ".join(
-                f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
-            )
-            self.report.refused.append((post.title, reasons))
-            return
-        self.report.imported[state] += 1
-        for name in sorted(self.parsed.dropped_shortcodes):
-            self.report.shortcodes_dropped.setdefault(name, []).append(post.title or free_slug)
-        for provider in sorted(self.parsed.embeds_linked):
-            self.report.embeds_linked.setdefault(provider, []).append(post.title or free_slug)
-        if free_slug != slug:
-            self.report.renamed.append((post.title, slug, free_slug))
-        if post.password:
-            self.report.password_protected += 1
+        state = self._create_and_note(post, slug, free_slug, self._create_article)
+        if state is not None:
+            self.report.imported[state] += 1
 
     def import_page(self, post: wordpress.Post) -> None:
         """A WordPress page as an information page (see wordpress_import)."""
@@ -172,16 +157,22 @@ class _WordPressImporter:
             return
         slug = _slug(post)
         free_slug = publishing_selectors.free_child_slug(parent=self.home, slug=slug)
+        state = self._create_and_note(post, slug, free_slug, self._create_info_page)
+        if state is not None:
+            self.report.pages_imported[state] += 1
+
+    def _create_and_note(self, post, slug: str, free_slug: str, create) -> str | None:
+        """Create the post's page with `create` (in a transaction of its own) and note in the
+        report what did not come in as it was; None, with the reasons noted, if it was refused."""
         try:
             with transaction.atomic():
-                state = self._create_info_page(post, free_slug)
+                state = create(post, free_slug)
         except ValidationError as error:
             reasons = "; ".join(
                 f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
             )
             self.report.refused.append((post.title, reasons))
-            return
-        self.report.pages_imported[state] += 1
+            return None
         for name in sorted(self.parsed.dropped_shortcodes):
             self.report.shortcodes_dropped.setdefault(name, []).append(post.title or free_slug)
         for provider in sorted(self.parsed.embeds_linked):
@@ -190,6 +181,7 @@ class _WordPressImporter:
             self.report.renamed.append((post.title, slug, free_slug))
         if post.password:
             self.report.password_protected += 1
+        return state
 
     def _create_info_page(self, post, slug) -> str:
         parsed = wordpress.read_body(post.content)
