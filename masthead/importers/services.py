@@ -5,6 +5,7 @@ written through the publishing and discussion services."""
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -192,27 +193,22 @@ class _WordPressImporter:
         ]
         if not body:
             raise ValidationError({"body": ["The page has no text, image or video."]})
-        published = post.date or timezone.now()
-        scheduled = post.status == "future" and published > timezone.now()
-        draft = post.status not in ("publish", "future")
+        state, published_at, go_live_at = _publication(post)
         page = publishing_services.info_page_add(
             home=self.home,
             title=post.title or slug,
             slug=slug,
             intro=post.excerpt[: InfoPage._meta.get_field("intro").max_length],
             body=body,
-            published_at=None if draft or scheduled else published,
-            go_live_at=published if scheduled else None,
+            published_at=published_at,
+            go_live_at=go_live_at,
             password=post.password,
         )
         if post.key:
             ImportedInfoPage.objects.create(source=post.key, page=page)
-        if draft:
-            return "draft"
-        for old_path in (wordpress.old_path(post), wordpress.short_path(self.export, post)):
-            if old_path and publishing_services.redirect_add(old_path=old_path, page=page):
-                self.report.redirects += 1
-        return "scheduled" if scheduled else "published"
+        if state != "draft":
+            self._redirect_old_addresses(post, page)
+        return state
 
     def _imported_before(self, post, slug) -> ArticlePage | None:
         """The article this post became in an earlier run, recorded then. Runs before the record
@@ -248,9 +244,7 @@ class _WordPressImporter:
             featured = self._image(
                 wordpress.Picture(attachment_id=post.thumbnail_id), post_title=post.title
             )
-        published = post.date or timezone.now()
-        scheduled = post.status == "future" and published > timezone.now()
-        draft = post.status not in ("publish", "future")
+        state, published_at, go_live_at = _publication(post)
         article = publishing_services.article_add(
             section=section,
             title=post.title or slug,
@@ -260,18 +254,21 @@ class _WordPressImporter:
             author=self._author(post),
             tags={tag[:100] for tag in post.tags},
             featured_image=featured,
-            published_at=None if draft or scheduled else published,
-            go_live_at=published if scheduled else None,
+            published_at=published_at,
+            go_live_at=go_live_at,
             password=post.password,
         )
         if post.key:
             ImportedArticle.objects.create(source=post.key, article=article)
-        if draft:
-            return "draft"
+        if state != "draft":
+            self._redirect_old_addresses(post, article)
+        return state
+
+    def _redirect_old_addresses(self, post, page) -> None:
+        """The post's address on the old site, and its /?p= shortlink, lead to its new page."""
         for old_path in (wordpress.old_path(post), wordpress.short_path(self.export, post)):
-            if old_path and publishing_services.redirect_add(old_path=old_path, page=article):
+            if old_path and publishing_services.redirect_add(old_path=old_path, page=page):
                 self.report.redirects += 1
-        return "scheduled" if scheduled else "published"
 
     def add_archive_redirects(self) -> None:
         """WordPress's category archives and their feeds lead to the sections the categories
@@ -388,6 +385,17 @@ class _WordPressImporter:
         if stored:
             self.report.images += 1
         return image
+
+
+def _publication(post: wordpress.Post) -> tuple[str, datetime | None, datetime | None]:
+    """How a post comes in: its state ("published", "scheduled" or "draft"), when it was
+    published and when it is to go live, as WordPress's status and date say."""
+    published = post.date or timezone.now()
+    if post.status == "future" and published > timezone.now():
+        return "scheduled", None, published
+    if post.status not in ("publish", "future"):
+        return "draft", None, None
+    return "published", published, None
 
 
 def _quote_as_paragraph(quote: dict) -> tuple[str, RichText]:
