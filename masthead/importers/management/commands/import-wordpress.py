@@ -152,21 +152,19 @@ class Command(ImportCommand):
                 )
             )
         for name, titles in sorted(report.shortcodes_dropped.items()):
-            shown = ", ".join(f"“{title}”" for title in titles[:3])
-            more = f" and {len(titles) - 3} more" if len(titles) > 3 else ""
+            shown = _some_titles(titles)
             self.stdout.write(
                 self.style.WARNING(
-                    f"  [{name}] left out of {len(titles)} posts ({shown}{more}): what it showed "
+                    f"  [{name}] left out of {len(titles)} posts ({shown}): what it showed "
                     "(a plugin's table or form, an audio player…) did not come in; re-create it "
                     "in the article."
                 )
             )
         for provider, titles in sorted(report.embeds_linked.items()):
-            shown = ", ".join(f"“{title}”" for title in titles[:3])
-            more = f" and {len(titles) - 3} more" if len(titles) > 3 else ""
+            shown = _some_titles(titles)
             self.stdout.write(
                 self.style.WARNING(
-                    f"  {provider} embeds in {len(titles)} posts ({shown}{more}) came in as links "
+                    f"  {provider} embeds in {len(titles)} posts ({shown}) came in as links "
                     "to what they showed: only YouTube and Vimeo videos are shown in the page."
                 )
             )
@@ -197,3 +195,9 @@ class Command(ImportCommand):
             self.stdout.write(f"  {self.refused(file, refusal)}")
             return
         self.write_threads_report(report)
+
+
+def _some_titles(titles: list[str]) -> str:
+    """The first three titles, quoted, and how many more there are."""
+    shown = ", ".join(f"“{title}”" for title in titles[:3])
+    return shown + (f" and {len(titles) - 3} more" if len(titles) > 3 else "")
