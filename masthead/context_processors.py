@@ -2,7 +2,7 @@ from functools import cache
 
 from wagtail.models import Site
 
-from masthead.publishing.selectors import footer_pages, navigation_sections
+from masthead.publishing.selectors import site_menus
 
 
 def site_chrome(request):
@@ -12,11 +12,10 @@ def site_chrome(request):
     screen)."""
 
     @cache
-    def sections():
-        return navigation_sections(Site.find_for_request(request))
+    def menus():
+        return site_menus(Site.find_for_request(request))  # one cache read for both
 
-    @cache
-    def information_pages():
-        return footer_pages(Site.find_for_request(request))
-
-    return {"navigation_sections": sections, "footer_pages": information_pages}
+    return {
+        "navigation_sections": lambda: menus().sections,
+        "footer_pages": lambda: menus().footer_pages,
+    }

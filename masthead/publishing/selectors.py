@@ -280,21 +280,10 @@ def related_articles(article: ArticlePage, *, limit: int = 4) -> list[ArticlePag
     return attach_sections(live_articles(parent).exclude(pk=article.pk)[:limit])
 
 
-def navigation_sections(site: Site | None) -> list[Page]:
-    """The sections in the menu, in their order under the front page."""
-    return site_menus(site).sections
-
-
-def footer_pages(site: Site | None) -> list[Page]:
-    """The information pages editors chose to show in the footer (About us, Contact…), in their
-    order under the front page."""
-    return site_menus(site).footer_pages
-
-
 @dataclass(frozen=True)
 class SiteMenus:
-    sections: list[Page]
-    footer_pages: list[Page]
+    sections: list[Page]  # in the header, in their order under the front page
+    footer_pages: list[Page]  # information pages editors chose for the footer, in order
 
 
 def site_menus(site: Site | None) -> SiteMenus:
