@@ -239,7 +239,7 @@ class GridTableBlock(table_block.TableBlock):
     def clean(self, value):
         value = super().clean(value)
         rows = (value or {}).get("data") or []
-        is_empty = not any(str(cell).strip() for row in rows for cell in row if cell is not None)
+        is_empty = all(_is_empty(cell) for row in rows for cell in row)
         if is_empty and not self.is_deferred_validation:  # a draft may fill it in later
             raise ValidationError(EMPTY_TABLE)
         return value
