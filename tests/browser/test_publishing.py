@@ -144,7 +144,10 @@ def signed_in_editor(live_server, page, django_user_model):
     section = make_section(title="World")
     django_user_model.objects.create_superuser("editor", "editor@example.com", "pw-for-editor")
     sign_in_to_admin(page, live_server, "editor", "pw-for-editor")
-    return section
+    yield section
+    # The admin saves some choices (a side panel opened) in the background: let those requests
+    # finish, or the live server still holds the database while the test's data is flushed.
+    page.wait_for_load_state("networkidle")
 
 
 def add_body_block(page, kind: str):
