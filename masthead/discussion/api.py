@@ -261,6 +261,17 @@ def replies_url(article_id: int, comment_id: int, *, after: str) -> str:
     return f"{path}?{urlencode({'after': after})}"
 
 
+def personal_reader(request: HttpRequest, article_id: int):
+    """The reader whose view of this thread differs from the one everyone gets (their own
+    comments awaiting moderation), or None. A guest's cookie alone does not make a view personal,
+    or a script sending any cookie would skip the shared answer and cost a full read each time."""
+    if not has_reader_identity(request):
+        return None
+    if not request.user.is_authenticated and not selectors.has_own_view(request, article_id):
+        return None
+    return reader_for_request(request, create=False)
+
+
 def shared_answer(parts: tuple, answer):
     """An answer everyone without a view of their own gets, until the thread changes (its
     version is one of the key's `parts`)."""
@@ -280,7 +291,7 @@ def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuer
     comments."""
     article = selectors.open_article_or_404(article_id, request)
     options = discussion_settings(article)
-    reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
+    reader = personal_reader(request, article.pk)
 
     def page() -> dict:
         thread = selectors.thread_page(
@@ -339,7 +350,7 @@ def list_replies(
     if query.after and not selectors.is_reply_cursor(query.after):
         raise HttpError(422, REPLY_CURSOR_INVALID)
     options = discussion_settings(article)
-    reader = reader_for_request(request, create=False) if has_reader_identity(request) else None
+    reader = personal_reader(request, article.pk)
 
     def part() -> dict | None:
         found = selectors.conversation_part(

@@ -409,6 +409,39 @@ def test_anonymous_listing_is_cached_until_the_thread_changes(
     assert client.get(url).json()["count"] == 2
 
 
+def test_a_guest_with_nothing_in_the_thread_is_served_the_shared_listing(
+    browser_client, article, post
+):
+    post("First")
+    other = make_article(title="Another story")
+    token = csrf(browser_client, other)
+    posted = post_json(
+        browser_client,
+        f"/api/v1/articles/{other.pk}/comments",
+        {"body": "Elsewhere", "author_name": "Gus", "author_email": "gus@example.com"},
+        token,
+    )
+    assert posted.status_code == 201 and conf.READER_COOKIE in browser_client.cookies
+    url = f"/api/v1/articles/{article.pk}/comments"
+    assert Client().get(url).json()["count"] == 1  # fills the shared answer
+    # A change that does not move the thread's version shows who reads the shared answer: the
+    # guest's cookie alone no longer costs them (and us) a full read of the thread.
+    Comment.objects.filter(article=article).update(body_html="<p>Changed behind the cache</p>")
+    shown = browser_client.get(url).json()["items"]
+    assert [item["body_html"] for item in shown] == ["<p>First</p>"]
+    # their own comment awaiting moderation still shows to them, and only to them
+    held = post_json(
+        browser_client,
+        url,
+        {"body": "Mine", "author_name": "Gus", "author_email": "gus@example.com"},
+        token,
+    )
+    Comment.objects.filter(pk=held.json()["id"]).update(status=CommentStatus.PENDING)
+    mine = browser_client.get(url).json()["items"]
+    assert "pending" in [item["status"] for item in mine]
+    assert [item["status"] for item in Client().get(url).json()["items"]] == ["published"]
+
+
 def test_numbers_past_the_databases_range_are_a_404_or_422_not_a_500(client, article):
     huge = 10**20
     assert client.get(f"/api/v1/articles/{huge}/comments").status_code == 404
