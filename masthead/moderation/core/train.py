@@ -238,8 +238,14 @@ def adapt(
     s = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
     if len(y) != len(texts) or len(s) != len(y):
         raise ValueError("texts, labels and weights must have the same length")
-    x = featurise(_normalise_all(texts), base.config)
-    w0 = base.weights.astype(np.float64)
+    x = featurise(_normalise_all(texts), base.config).tocsr()
+    # Only the weights of features that occur in the site's examples can move: every other
+    # weight's gradient is the prior's pull towards where it already is. Solving for the used
+    # columns alone gives the same model in a fraction of the time (a few thousand of 262,144).
+    used = np.unique(x.indices)
+    x = x[:, used]
+    starter_weights = base.weights.astype(np.float64)
+    w0 = starter_weights[used]
     b0 = base.intercept
     d = len(w0)
 
@@ -264,8 +270,10 @@ def adapt(
         "site_examples": len(y),
         "prior": prior,
     }
+    weights = starter_weights.copy()
+    weights[used] = res.x[:d]
     return LinearModel(
-        weights=res.x[:d].astype(np.float32),
+        weights=weights.astype(np.float32),
         intercept=float(res.x[d]),
         config=base.config,
         meta=meta,

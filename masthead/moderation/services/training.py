@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from threadpoolctl import threadpool_limits
 
 from masthead.moderation import conf, core
 from masthead.moderation.models import Decision, FilterVersion
@@ -130,6 +131,37 @@ def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
         return version
 
     current = current_models()
+    # One BLAS thread: the worker shares the server's cores with the site, and on vectors this
+    # size a second thread costs more in hand-offs than it saves (retraining took 2-4 times as
+    # long with two on a busy 2-core machine; bench/moderation/retrain.py).
+    with threadpool_limits(limits=1):
+        chosen, metrics = _train_and_judge(current, training, held_out)
+
+    version.metrics = metrics
+    version.promoted = any(isinstance(m, dict) and m.get("promoted") for m in metrics.values())
+    version.judged = any(isinstance(m, dict) and "promoted" in m for m in metrics.values())
+    if version.promoted:
+        directory = Path(conf.FILTERS_DIR) / now.strftime("%Y%m%d-%H%M%S")
+        target = Path(settings.MASTHEAD_HOME) / directory
+        target.mkdir(parents=True, exist_ok=True)
+        for kind, model in chosen.items():
+            model.save(target / f"{kind}.npz")
+        version.directory = str(directory)
+        with transaction.atomic():
+            FilterVersion.objects.filter(is_current=True).update(is_current=False)
+            version.is_current = True
+            version.save()
+        forget_current_filter()
+        _prune_old_filters(keep=str(directory))
+    else:
+        version.save()
+    logger.info("Filter retrained on %s decisions: %s", len(training), metrics)
+    return version
+
+
+def _train_and_judge(current, training, held_out) -> tuple[dict, dict]:
+    """For each kind, the model to use from now on (a new one, or the current one kept) and what
+    was measured on the held-out decisions to choose it."""
     chosen, metrics = {}, {}
     for kind in ("spam", "abuse"):
         base = getattr(current, kind)
@@ -154,27 +186,7 @@ def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
             "after": _finite(scores["new"]),
         }
         chosen[kind] = candidate if promote else base
-
-    version.metrics = metrics
-    version.promoted = any(isinstance(m, dict) and m.get("promoted") for m in metrics.values())
-    version.judged = any(isinstance(m, dict) and "promoted" in m for m in metrics.values())
-    if version.promoted:
-        directory = Path(conf.FILTERS_DIR) / now.strftime("%Y%m%d-%H%M%S")
-        target = Path(settings.MASTHEAD_HOME) / directory
-        target.mkdir(parents=True, exist_ok=True)
-        for kind, model in chosen.items():
-            model.save(target / f"{kind}.npz")
-        version.directory = str(directory)
-        with transaction.atomic():
-            FilterVersion.objects.filter(is_current=True).update(is_current=False)
-            version.is_current = True
-            version.save()
-        forget_current_filter()
-        _prune_old_filters(keep=str(directory))
-    else:
-        version.save()
-    logger.info("Filter retrained on %s decisions: %s", len(training), metrics)
-    return version
+    return chosen, metrics
 
 
 def core_train():
