@@ -38,9 +38,11 @@ POSTGRES_MEMBER = "database.pgdump"
 HOME_MEMBER = "home"
 # Made again by `masthead serve` (collectstatic), or the backups themselves.
 NOT_BACKED_UP = frozenset(["static", "backups"])
-WORK_PREFIXES = (".masthead-backup-", ".masthead-restore-")
-# A backup's work folder untouched this long was left by a run that was stopped (killed, the
-# machine restarted); a running backup writes to its folder all along.
+BACKUP_WORK_PREFIX = ".masthead-backup-"  # beside the archive
+RESTORE_WORK_PREFIX = ".masthead-restore-"  # in MASTHEAD_HOME
+WORK_PREFIXES = (BACKUP_WORK_PREFIX, RESTORE_WORK_PREFIX)
+# A backup's or restore's work folder untouched this long was left by a run that was stopped
+# (killed, the machine restarted); a running one writes to its folder all along.
 STALE_WORK_AFTER = timedelta(hours=1)
 # The archives `--keep` counts and prunes: those named by default_backup_path, by their time.
 TIMED_ARCHIVE = re.compile(r"masthead-\d{8}-\d{6}\.tar\.gz")
@@ -99,6 +101,9 @@ class BackupMade:
     secret_key: bool
     # Work folders of interrupted backups found beside the archive and removed.
     stale_removed: int = 0
+    # Work folders of interrupted restores (each a copy of a database) found in MASTHEAD_HOME and
+    # removed: a restore is run once, so the daily backup is what clears them.
+    stale_restores_removed: int = 0
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,8 @@ class BackupRestored:
     created_at: str
     database: str
     files: int
+    # Work folders of restores interrupted before this one, removed.
+    stale_removed: int = 0
 
 
 def default_backup_path(now: datetime) -> Path:
@@ -117,12 +124,17 @@ def backup_create(*, output: Path, now: datetime) -> BackupMade:
     output = output.expanduser().resolve()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        stale_removed = _remove_stale_work_folders(output.parent, now=now)
-        work_folder = tempfile.TemporaryDirectory(dir=output.parent, prefix=WORK_PREFIXES[0])
+        stale_removed = _remove_stale_work_folders(
+            output.parent, prefix=BACKUP_WORK_PREFIX, now=now
+        )
+        work_folder = tempfile.TemporaryDirectory(dir=output.parent, prefix=BACKUP_WORK_PREFIX)
     except OSError as error:
         raise BackupError(
             CANNOT_WRITE.format(folder=output.parent, error=error.strerror or error)
         ) from None
+    stale_restores_removed = _remove_stale_work_folders(
+        settings.MASTHEAD_HOME, prefix=RESTORE_WORK_PREFIX, now=now
+    )
     vendor = connection.vendor
     with work_folder as work:
         work = Path(work)
@@ -168,6 +180,7 @@ def backup_create(*, output: Path, now: datetime) -> BackupMade:
         files=len(home_files),
         secret_key=_secret_key_kept_in_home(home_files),
         stale_removed=stale_removed,
+        stale_restores_removed=stale_restores_removed,
     )
 
 
@@ -204,12 +217,12 @@ def backup_failure_mail(*, error: str, output: Path, now: datetime) -> bool:
     return True
 
 
-def _remove_stale_work_folders(folder: Path, *, now: datetime) -> int:
-    """Remove what backups stopped halfway left in `folder` (each a snapshot of the database):
-    only folders nothing was written to for STALE_WORK_AFTER, so a backup running beside this
-    one keeps its own."""
+def _remove_stale_work_folders(folder: Path, *, prefix: str, now: datetime) -> int:
+    """Remove what backups or restores stopped halfway left in `folder` (each a copy of the
+    database), the work folders named with `prefix`: only those nothing was written to for
+    STALE_WORK_AFTER, so a run going on beside this one keeps its own."""
     removed = 0
-    for work in folder.glob(f"{WORK_PREFIXES[0]}*"):
+    for work in folder.glob(f"{prefix}*"):
         if work.is_dir() and _last_written(work) < (now - STALE_WORK_AFTER).timestamp():
             shutil.rmtree(work, ignore_errors=True)
             removed += not work.exists()
@@ -232,9 +245,10 @@ def _secret_key_kept_in_home(home_files: list[Path]) -> bool:
     return kept in home_files and kept.read_text().strip() == settings.SECRET_KEY
 
 
-def backup_restore(*, archive_path: Path) -> BackupRestored:
+def backup_restore(*, archive_path: Path, now: datetime) -> BackupRestored:
     """Put a backup's database and files in place. Refuses a database that already holds a site
-    (nothing is overwritten there), and a backup of the other database kind."""
+    (nothing is overwritten there), and a backup of the other database kind. Removes what
+    restores stopped halfway left in MASTHEAD_HOME."""
     archive_path = archive_path.expanduser().resolve()
     if not archive_path.is_file():
         raise BackupError(NO_ARCHIVE.format(path=archive_path))
@@ -262,8 +276,11 @@ def backup_restore(*, archive_path: Path) -> BackupRestored:
         for member in members:
             if not _is_safe(member):
                 raise BackupError(UNSAFE_MEMBER.format(path=archive_path, name=member.name))
+        stale_removed = _remove_stale_work_folders(
+            settings.MASTHEAD_HOME, prefix=RESTORE_WORK_PREFIX, now=now
+        )
         with tempfile.TemporaryDirectory(
-            dir=settings.MASTHEAD_HOME, prefix=WORK_PREFIXES[1]
+            dir=settings.MASTHEAD_HOME, prefix=RESTORE_WORK_PREFIX
         ) as work:
             work = Path(work)
             member = SQLITE_MEMBER if archived == "sqlite" else POSTGRES_MEMBER
@@ -298,7 +315,12 @@ def backup_restore(*, archive_path: Path) -> BackupRestored:
                     shutil.copyfileobj(source, out)
                 os.chmod(target, member.mode & 0o777)
                 files += 1
-    return BackupRestored(created_at=manifest["created_at"], database=archived, files=files)
+    return BackupRestored(
+        created_at=manifest["created_at"],
+        database=archived,
+        files=files,
+        stale_removed=stale_removed,
+    )
 
 
 def _home_files():

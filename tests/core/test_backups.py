@@ -258,3 +258,42 @@ def test_a_site_backed_up_comes_back_whole_in_a_new_home_and_no_site_is_overwrit
     assert "already holds a site" in again.stderr
     users = sqlite3.connect(old / "masthead.sqlite3").execute("select username from auth_user")
     assert users.fetchall() == [("chief",)]
+
+
+def leave_work_folder(folder, *, hours_ago):
+    """A work folder holding a copy of a database, last written `hours_ago`."""
+    folder.mkdir(parents=True)
+    (folder / "database.sqlite3").write_bytes(b"a copy of the database")
+    then = time.time() - hours_ago * 3600
+    for path in (folder / "database.sqlite3", folder):
+        os.utime(path, (then, then))
+    return folder
+
+
+def test_the_daily_backup_clears_what_an_interrupted_restore_left(tmp_path, settings):
+    """A restore killed halfway left a copy of the database in MASTHEAD_HOME for good."""
+    settings.MASTHEAD_HOME = tmp_path
+    interrupted = leave_work_folder(tmp_path / ".masthead-restore-k1ll3d", hours_ago=2)
+    running = leave_work_folder(tmp_path / ".masthead-restore-runn1ng", hours_ago=0)
+    out = io.StringIO()
+
+    call_command("backup", stdout=out)
+
+    assert not interrupted.exists()
+    assert (running / "database.sqlite3").exists()
+    assert f"Removed 1 unfinished restore left in {tmp_path}" in out.getvalue()
+
+
+def test_a_restore_clears_what_an_interrupted_restore_left(tmp_path, settings):
+    settings.MASTHEAD_HOME = tmp_path / "old"
+    archive = tmp_path / "site.tar.gz"
+    call_command("backup", output=archive, stdout=io.StringIO())
+    new = tmp_path / "new"
+    interrupted = leave_work_folder(new / ".masthead-restore-k1ll3d", hours_ago=2)
+
+    restored = masthead(new, "restore", str(archive))
+
+    assert restored.returncode == 0, restored.stderr
+    assert not interrupted.exists()
+    assert f"Removed 1 unfinished restore left in {new}" in restored.stdout
+    assert not list(new.glob(".masthead-restore-*"))

@@ -3,6 +3,7 @@ import smtplib
 import traceback
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -86,6 +87,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Removed {made.stale_removed} unfinished backup{'s' if made.stale_removed != 1 else ''} "
                 f"left in {made.path.parent} by an interrupted run."
+            )
+        if made.stale_restores_removed:
+            count = made.stale_restores_removed
+            self.stdout.write(
+                f"Removed {count} unfinished restore{'s' if count != 1 else ''} left in "
+                f"{settings.MASTHEAD_HOME} by an interrupted run."
             )
 
     def alert(self, *, error: str, output: Path, now) -> None:

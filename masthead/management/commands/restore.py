@@ -1,6 +1,8 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from masthead.backups import DATABASE_NAMES, BackupError, backup_restore
 
@@ -16,13 +18,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, archive, **options):
         try:
-            restored = backup_restore(archive_path=archive)
+            restored = backup_restore(archive_path=archive, now=timezone.now())
         except BackupError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
             self.style.SUCCESS(f"Restored the site as it was at {restored.created_at}")
             + f": the {DATABASE_NAMES[restored.database]} database and {restored.files:,} files."
         )
+        if restored.stale_removed:
+            count = restored.stale_removed
+            self.stdout.write(
+                f"Removed {count} unfinished restore{'s' if count != 1 else ''} left in "
+                f"{settings.MASTHEAD_HOME} by an interrupted run."
+            )
         self.stdout.write(
             "Run `masthead migrate` if this version of Masthead is newer than the backup's, "
             "then `masthead serve`."
