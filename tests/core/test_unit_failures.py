@@ -1,0 +1,87 @@
+"""`masthead unit-failed`: ADMINS hear of a systemd unit that failed, the nightly backup above all,
+even when it was stopped before it could say why itself."""
+
+import configparser
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from masthead.unit_failures import MAIL_FAILED, NO_ADMINS
+
+UNIT = "masthead-backup.service"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+
+
+def unit_file(name: str) -> configparser.ConfigParser:
+    unit = configparser.ConfigParser(interpolation=None, strict=False)
+    unit.optionxform = str
+    unit.read(DEPLOY / name)
+    return unit
+
+
+def test_a_backup_killed_before_it_could_mail_is_mailed_to_the_admins(
+    settings, mailoutbox, monkeypatch
+):
+    """The backup command mails ADMINS when it fails, but one killed when memory ran out mailed
+    nothing: the unit left failed was seen only by those who looked."""
+    settings.ADMINS = [("Ops", "ops@news.example")]
+    backup = unit_file("masthead-backup.service")
+    on_failure = backup["Unit"]["OnFailure"].replace("%n", "masthead-backup.service")
+    instance = on_failure.split("@", 1)[1].removesuffix(".service")
+    template = unit_file(on_failure.split("@", 1)[0] + "@.service")
+    program, *arguments = shlex.split(template["Service"]["ExecStart"].replace("%i", instance))
+    assert program == "/opt/masthead/.venv/bin/masthead"
+    assert template["Service"]["EnvironmentFile"] == backup["Service"]["EnvironmentFile"]
+    # What systemd (251 and later) tells the unit it starts on a failure.
+    monkeypatch.setenv("MONITOR_SERVICE_RESULT", "oom-kill")
+    monkeypatch.setenv("MONITOR_EXIT_CODE", "killed")
+    monkeypatch.setenv("MONITOR_EXIT_STATUS", "KILL")
+    monkeypatch.setenv("MONITOR_INVOCATION_ID", "5f2c0d9e8a1b4c3d")
+
+    call_command(*arguments)
+
+    [mail] = mailoutbox
+    assert mail.to == ["ops@news.example"]
+    assert "masthead-backup.service failed on " in mail.subject
+    assert "it was killed when the machine ran out of memory" in mail.body
+    assert "journalctl _SYSTEMD_INVOCATION_ID=5f2c0d9e8a1b4c3d" in mail.body
+    assert "systemctl start masthead-backup.service" in mail.body
+
+
+def test_without_systemds_details_the_mail_points_at_the_units_journal(
+    settings, mailoutbox, monkeypatch
+):
+    settings.ADMINS = [("Ops", "ops@news.example")]
+    for name in ("MONITOR_SERVICE_RESULT", "MONITOR_EXIT_CODE", "MONITOR_EXIT_STATUS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("MONITOR_INVOCATION_ID", raising=False)
+
+    call_command("unit-failed", "masthead-backup.service")
+
+    [mail] = mailoutbox
+    assert "systemd reports that masthead-backup.service failed on " in mail.body
+    assert "journalctl -u masthead-backup.service -n 50" in mail.body
+
+
+def test_a_failure_no_one_can_be_told_of_fails_loudly(settings, mailoutbox, monkeypatch):
+    monkeypatch.setenv("MONITOR_SERVICE_RESULT", "exit-code")
+    settings.ADMINS = []
+    with pytest.raises(CommandError, match=re.escape(NO_ADMINS.format(unit=UNIT))):
+        call_command("unit-failed", "masthead-backup.service")
+
+    settings.ADMINS = [("Ops", "ops@news.example")]
+    settings.EMAIL_BACKEND = "tests.core.test_unit_failures.RefusingBackend"
+    refused = MAIL_FAILED.format(unit=UNIT, error="[Errno 111] Connection refused")
+    with pytest.raises(CommandError, match=re.escape(refused)):
+        call_command("unit-failed", "masthead-backup.service")
+
+
+class RefusingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError(111, "Connection refused")
