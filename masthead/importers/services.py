@@ -288,10 +288,9 @@ class _WordPressImporter:
                 redirects.append((f"{base}/tag/{slug}/", tag_page))
         for login, name in self.export.authors.items():
             author = publishing_selectors.author_with_name(name)
-            if author is not None:
-                # WordPress's author archives are named by the login made a slug (user_nicename,
-                # which the export leaves out, but which WordPress makes so).
-                redirects.append((f"{base}/author/{slugify(login)}/", author.url))
+            slug = wordpress.author_archive_slug(login)
+            if author is not None and slug:
+                redirects.append((f"{base}/author/{slug}/", author.url))
         for old_path, link in redirects:
             if publishing_services.redirect_add(old_path=old_path, link=link):
                 self.report.redirects += 1

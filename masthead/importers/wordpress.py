@@ -10,6 +10,7 @@ paragraphs) and the block editor's (HTML with `<!-- wp:... -->` comments and `<f
 
 import html
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -352,6 +353,17 @@ def short_path(export: Export, post: Post) -> str:
         return ""
     parameter = "page_id" if post.is_page else "p"
     return urlsplit(export.site_url).path.rstrip("/") + f"/?{parameter}={post.id}"
+
+
+def author_archive_slug(login: str) -> str:
+    """The slug of a user's author archive (/author/<slug>/): their user_nicename, which the export
+    leaves out but WordPress makes from the login (its first 50 characters, as sanitize_title
+    does): lower case, a dot or a space made a hyphen, other characters than letters, digits, "_"
+    and "-" dropped. "jo.bloggs" is /author/jo-bloggs/, "jo@news.example" /author/jonews-example/
+    (where Django's slugify gives "jobloggs" and "jonewsexample")."""
+    ascii_login = unicodedata.normalize("NFKD", login[:50]).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9 _-]", "", ascii_login.lower().replace(".", "-"))
+    return re.sub(r"-+", "-", re.sub(r"\s+", "-", slug)).strip("-")
 
 
 def old_path(post: Post) -> str:

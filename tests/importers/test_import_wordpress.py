@@ -723,6 +723,53 @@ def test_the_old_sites_id_links_and_category_and_tag_archives_lead_to_their_new_
 
 
 @pytest.mark.django_db
+def test_author_archives_are_found_where_wordpress_put_them(tmp_path):
+    """WordPress names an author's archive by the login as its sanitize_title makes it (a dot
+    becomes a hyphen, an @ goes), not as Django's slugify does: /author/jo-okafor/ was a 404."""
+    export = tmp_path / "export.xml"
+    export.write_text(
+        """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title>
+  <wp:author><wp:author_login><![CDATA[Jo.Okafor]]></wp:author_login>
+    <wp:author_display_name><![CDATA[Jo Okafor]]></wp:author_display_name></wp:author>
+  <wp:author><wp:author_login><![CDATA[ed@oldledger.example]]></wp:author_login>
+    <wp:author_display_name><![CDATA[Ed Marsh]]></wp:author_display_name></wp:author>
+  <item>
+    <title>Ferry returns</title>
+    <dc:creator><![CDATA[Jo.Okafor]]></dc:creator>
+    <content:encoded><![CDATA[The ferry is back.]]></content:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_name>ferry-returns</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+  </item>
+  <item>
+    <title>Tide tables</title>
+    <dc:creator><![CDATA[ed@oldledger.example]]></dc:creator>
+    <content:encoded><![CDATA[High water at noon.]]></content:encoded>
+    <wp:post_id>8</wp:post_id>
+    <wp:post_name>tide-tables</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+  </item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    call_command("import-wordpress", str(export), "--no-comments", stdout=StringIO())
+    client = Client()
+
+    for old_address, name in [
+        ("/author/jo-okafor/", "Jo Okafor"),
+        ("/author/edoldledger-example/", "Ed Marsh"),
+    ]:
+        response = client.get(old_address)
+        assert response.status_code == 301, old_address
+        assert response["Location"] == AuthorPage.objects.get(title=name).url
+
+
+@pytest.mark.django_db
 def test_the_import_names_each_image_missing_from_the_uploads_folder_and_where_it_was(uploads):
     output = run_import("--media", str(uploads), "--no-comments")
 
