@@ -95,7 +95,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "masthead.publishing.page_cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's, which also answers a WordPress site's addresses through /index.php.
+    "masthead.publishing.redirects.RedirectMiddleware",
     "masthead.funding.middleware.MoneyStyleMiddleware",
 ]
 

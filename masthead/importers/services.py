@@ -5,13 +5,14 @@ written through the publishing and discussion services."""
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -122,6 +123,7 @@ class _WordPressImporter:
         self.authors: dict[str, AuthorPage] = {}
         self.images: dict[str, CreditedImage | None] = {}
         self.parsed = wordpress.Body()  # the last post's body, set by _create_article
+        self.archive_days: set[date] = set()  # of the published posts, for the date archives
 
     def import_post(self, post: wordpress.Post) -> None:
         if post.status not in wordpress.IMPORTED_STATUSES:
@@ -130,6 +132,8 @@ class _WordPressImporter:
         if post.is_page:
             self.import_page(post)
             return
+        if post.status == "publish" and post.local_day:
+            self.archive_days.add(post.local_day)
         slug = _slug(post)
         before = self._imported_before(post, slug)
         if before is not None:
@@ -273,10 +277,17 @@ class _WordPressImporter:
     def add_archive_redirects(self) -> None:
         """WordPress's category archives and their feeds lead to the sections the categories
         became, its tag archives to the tag pages, its author archives to the author pages:
-        links and bookmarks to them keep working.
+        links and bookmarks to them keep working. Its front page as /index.php leads to the
+        front page; its date archives (/2024/, /2024/05/, /2024/05/17/, of the days it published
+        on) to the front page, and its comments feed to the site's feed, for now (302): this site
+        has neither, and may have them one day.
         Run each time: archives of a site imported before are added too."""
         base = urlsplit(self.export.site_url).path.rstrip("/")
-        redirects = []
+        redirects: list[tuple[str, str]] = [(f"{base}/index.php", self.home.url)]
+        stand_ins = [(f"{base}/comments/feed/", reverse("feed"))]
+        for day in sorted(self.archive_days):
+            for archive in (f"{day:%Y}", f"{day:%Y/%m}", f"{day:%Y/%m/%d}"):
+                stand_ins.append((f"{base}/{archive}/", self.home.url))
         for slug in self.export.category_parents:
             section = publishing_selectors.section_with_slug(home=self.home, slug=unquote(slug))
             if section is not None:
@@ -293,6 +304,9 @@ class _WordPressImporter:
                 redirects.append((f"{base}/author/{slug}/", author.url))
         for old_path, link in redirects:
             if publishing_services.redirect_add(old_path=old_path, link=link):
+                self.report.redirects += 1
+        for old_path, link in stand_ins:
+            if publishing_services.redirect_add(old_path=old_path, link=link, permanent=False):
                 self.report.redirects += 1
 
     def _section(self, post) -> SectionPage:

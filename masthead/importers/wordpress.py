@@ -14,7 +14,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -101,6 +101,9 @@ class Post:
     password: str = ""  # readers must give it to read the post ("Password protected")
     key: str = ""  # names the post in every export of its site (wordpress_post_key)
     post_type: str = POST_TYPE  # or PAGE_TYPE
+    # Its day on the old site (post_date, the site's local time): WordPress's date archives
+    # (/2024/, /2024/05/, /2024/05/17/) list it under this one.
+    local_day: date | None = None
 
     @property
     def is_page(self) -> bool:
@@ -259,6 +262,7 @@ def _post(item, values: dict[str, str]) -> Post:
         status=values.get("status", "").strip(),
         link=values.get("link", "").strip(),
         date=_date(values),
+        local_day=_local_day(values),
         author_login=values.get("creator", "").strip(),
         content=values.get("encoded", ""),
         excerpt=_excerpt_field(item),
@@ -316,6 +320,13 @@ def _date(values: dict[str, str]) -> datetime | None:
             continue
         return moment.replace(tzinfo=zone) if zone else timezone.make_aware(moment)
     return None
+
+
+def _local_day(values: dict[str, str]) -> date | None:
+    try:
+        return datetime.strptime(values.get("post_date", "").strip()[:10], "%Y-%m-%d").date()
+    except ValueError:  # missing, or 0000-00-00
+        return None
 
 
 def standfirst(post: Post, body: "Body") -> str:

@@ -214,9 +214,12 @@ def _add_as_published(parent: Page, page: Page, *, published_at, go_live_at, pas
     return page
 
 
-def redirect_add(*, old_path: str, page: Page | None = None, link: str = "") -> bool:
-    """A permanent redirect from an address of an old site to a page, or to an address of this
-    site (`link`, such as a route of a page). Nothing is added (False) for the target's own
+def redirect_add(
+    *, old_path: str, page: Page | None = None, link: str = "", permanent: bool = True
+) -> bool:
+    """A redirect from an address of an old site to a page, or to an address of this site
+    (`link`, such as a route of a page): permanent (301), or temporary (302) where the target
+    stands in for a page this site does not have. Nothing is added (False) for the target's own
     address, the front page's, or an address that redirects already."""
     old_path = Redirect.normalise_path(old_path)
     target = (page.url or "") if page is not None else link
@@ -225,7 +228,7 @@ def redirect_add(*, old_path: str, page: Page | None = None, link: str = "") -> 
     if Redirect.objects.filter(old_path=old_path).exists():
         return False
     if page is not None:
-        Redirect.objects.create(old_path=old_path, redirect_page=page, is_permanent=True)
+        Redirect.objects.create(old_path=old_path, redirect_page=page, is_permanent=permanent)
     else:
-        Redirect.objects.create(old_path=old_path, redirect_link=link, is_permanent=True)
+        Redirect.objects.create(old_path=old_path, redirect_link=link, is_permanent=permanent)
     return True

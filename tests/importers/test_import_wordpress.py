@@ -723,6 +723,38 @@ def test_the_old_sites_id_links_and_category_and_tag_archives_lead_to_their_new_
 
 
 @pytest.mark.django_db
+def test_the_old_sites_date_archives_comments_feed_and_index_php_addresses_lead_somewhere(uploads):
+    """Links to a WordPress site's date archives, its comments feed, and its addresses through
+    index.php (older guids, permalinks on servers without URL rewriting) were 404s."""
+    run_import("--media", str(uploads), "--no-comments")
+    council = ArticlePage.objects.get(slug="council-votes-harbour-wall")
+    ferry = ArticlePage.objects.get(slug="ferry-timetable")
+    client = Client()
+
+    def lands(address, status):
+        response = client.get(address)
+        assert response.status_code == status, address
+        return response["Location"]
+
+    # the same addresses through index.php lead where those without it do, for good
+    assert lands("/index.php?p=101", 301) == council.url
+    assert lands("/index.php/2024/05/12/council-votes-harbour-wall/", 301) == council.url
+    assert lands("/index.php/about/", 301) == InfoPage.objects.get().url
+    assert lands("/index.php", 301) == "/"
+    assert lands("/index.php?p=999", 301) == "/"  # as /?p=999 is the front page
+    assert lands("/index.php//elsewhere.example/", 301) == "/elsewhere.example/"  # not off the site
+    # Masthead has no date archive and no comments feed: the nearest pages stand in, for now
+    for archive in ["/2024/", "/2024/05/", "/2024/05/12/", "/2024/06/", "/2024/06/01/"]:
+        assert lands(archive, 302) == "/"
+        assert lands(f"/index.php{archive}", 302) == "/"
+    assert lands("/comments/feed/", 302) == "/feed/"
+    # days nothing was published on, and the scheduled post's, were no archive on the old site
+    assert client.get("/2024/05/13/").status_code == 404
+    assert client.get("/2099/").status_code == 404
+    assert ferry.live
+
+
+@pytest.mark.django_db
 def test_author_archives_are_found_where_wordpress_put_them(tmp_path):
     """WordPress names an author's archive by the login as its sanitize_title makes it (a dot
     becomes a hyphen, an @ goes), not as Django's slugify does: /author/jo-okafor/ was a 404."""
