@@ -120,6 +120,12 @@ def queue(request):
         comment.reporters = selectors.distinct_reporters(comment.open_reports)
         comment.ban_as = selectors.ban_suggestion(comment)
         comment.edited_after = selectors.edited_after(comment)
+        # Its reports did not hide it: the moderator should know why readers still see it.
+        comment.approval = (
+            selectors.approval_standing(comment, comment.standing_decisions)
+            if comment.open_reports
+            else None
+        )
     commented = selectors.commented_articles()
     return render(
         request,

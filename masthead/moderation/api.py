@@ -32,7 +32,7 @@ def report_comment(
     request: HttpRequest, response: HttpResponse, comment_id: int, payload: ReportIn
 ):
     """One report per reader and comment; reports from enough distinct readers hide it until a
-    moderator decides."""
+    moderator decides, unless a moderator approved it already."""
     comment = comment_or_404(comment_id)
     comment_report(
         comment=comment,

@@ -113,7 +113,8 @@ class ModerationSettings(BaseSiteSetting):
         default=3,
         validators=[MinValueValidator(1)],
         help_text=_(
-            "Reports from this many different readers hide a comment until a moderator looks."
+            "Reports from this many different readers hide a comment until a moderator looks. "
+            "A comment a moderator approved stays shown; its reports put it in the Reported queue."
         ),
     )
     retrain_after = models.PositiveSmallIntegerField(
@@ -357,7 +358,8 @@ class ReportReason(models.TextChoices):
 
 
 class Report(models.Model):
-    """A reader flags a comment; enough distinct readers hide it until a moderator decides."""
+    """A reader flags a comment; enough distinct readers hide it until a moderator decides (one a
+    moderator approved stays shown, in the reported queue)."""
 
     comment = models.ForeignKey(
         "discussion.Comment", on_delete=models.CASCADE, related_name="reports"

@@ -150,6 +150,30 @@ def queue_comments(
     )
 
 
+def approval_standing(comment, decisions=None):
+    """The moderator's approval that readers' reports no longer overturn (Coral Talk's rule: a
+    brigade of accounts must not undo a moderator), or None. It stands while it is the comment's
+    latest decision not undone (featuring aside) and the comment still reads as approved: an
+    author's edit since asks for a fresh look, so reports hide it again at the threshold.
+    `decisions`, newest first and without featuring, as queue_comments prefetches them; read
+    from the database if not given."""
+    if decisions is None:
+        decisions = (
+            Decision.objects.filter(comment=comment, undone__isnull=True)
+            .exclude(action__in=[DecisionAction.FEATURE, DecisionAction.UNFEATURE])
+            .select_related("moderator")
+            .order_by("-created", "-id")[:1]
+        )
+    latest = next(iter(decisions), None)
+    if latest is None or latest.action != DecisionAction.APPROVE:
+        return None
+    if latest.body:  # the text the moderator approved (kept since 0015)
+        same_text = latest.body.replace("\r\n", "\n") == comment.body.replace("\r\n", "\n")
+    else:
+        same_text = comment.edited is None or comment.edited <= latest.created
+    return latest if same_text else None
+
+
 def ban_suggestion(comment) -> str:
     """How the queue first offers to ban a comment's author: "spam" (as a spammer: the comment
     stays or becomes spam) if it is marked spam, the filter's latest verdict was spam or the

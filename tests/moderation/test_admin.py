@@ -662,6 +662,28 @@ def test_a_comment_hidden_by_readers_reports_says_so_in_the_queue(
         assert "Awaiting moderation" not in page
 
 
+def test_a_reported_comment_a_moderator_approved_says_why_readers_still_see_it(
+    mod_client, article, post, make_guest, moderator
+):
+    from masthead.moderation.services import comment_approve, comment_report
+
+    comment = post(HEATED)
+    comment_report(comment=comment, reader=make_guest(ip_hash="r0"), reason="abuse")
+    comment_approve(comment=comment, moderator=moderator)
+    for address, reason in (("r1", "abuse"), ("r2", "spam"), ("r3", "off_topic")):
+        comment_report(comment=comment, reader=make_guest(ip_hash=address), reason=reason)
+    page = BeautifulSoup(
+        mod_client.get("/admin/moderation/?queue=reported").content.decode(), "html.parser"
+    )
+    item = page.find(id=f"mod-{comment.pk}")
+    text = " ".join(item.get_text(" ").split())
+    assert "Published" in text and "Hidden by readers" not in text
+    reports = " ".join(item.find(class_="mod-reports").get_text(" ").split())
+    assert reports.startswith("3 reports:")
+    assert "Abusive, hateful or threatening" in reports and "Off-topic" in reports
+    assert "Approved by mod on" in reports and "readers still see it" in reports
+
+
 def test_approving_a_comment_already_published_says_so_and_logs_nothing(mod_client, article, post):
     comment = post("A fine comment")
     response = mod_client.post(f"/admin/moderation/comment/{comment.pk}/approve/", follow=True)

@@ -86,11 +86,19 @@ def test_a_comment_hidden_by_reports_is_announced_with_the_reason(
     assert "3 readers reported it" in mail.outbox[0].body
 
 
-def test_a_comment_approved_then_hidden_again_by_reports_is_announced_again(
+def test_reports_after_an_approval_leave_the_comment_shown_until_its_author_edits_it(
     article, post, make_guest, moderator
 ):
+    """Coral Talk's rule: once a moderator approved a comment, reports no longer hide it (three
+    accounts must not overturn a moderator), so there is nothing held to announce; its reports
+    wait in the reported queue. An edit asks for a fresh look: reports hide it again, and the
+    moderators hear of it again."""
+    from masthead.discussion.services import comment_edit
+    from masthead.moderation import selectors
+
     now = timezone.now()
-    comment = post(HEATED)
+    author = make_guest(ip_hash="author")
+    comment = post(HEATED, reader=author)
     for address in ("r1", "r2", "r3"):
         comment_report(comment=comment, reader=make_guest(ip_hash=address), reason="abuse", now=now)
     assert moderator_alerts_send(now=now) == 1
@@ -104,11 +112,27 @@ def test_a_comment_approved_then_hidden_again_by_reports_is_announced_again(
             now=now + timedelta(minutes=30),
         )
     comment.refresh_from_db()
-    assert comment.status == CommentStatus.PENDING
+    assert comment.status == CommentStatus.PUBLISHED
+    assert comment in selectors.queue_comments(queue="reported")
+    assert moderator_alerts_send(now=now + timedelta(minutes=31)) == 0
 
-    assert moderator_alerts_send(now=now + timedelta(minutes=31)) == 1
+    comment_edit(
+        comment=comment,
+        reader=author,
+        body=HEATED + " Resign, all of you.",
+        now=comment.created + timedelta(minutes=2),
+    )
+    comment_report(
+        comment=comment,
+        reader=make_guest(ip_hash="r7"),
+        reason="abuse",
+        now=now + timedelta(minutes=40),
+    )
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+    assert moderator_alerts_send(now=now + timedelta(minutes=41)) == 1
     assert len(mail.outbox) == 2
-    assert "3 readers reported it" in mail.outbox[1].body
+    assert "4 readers reported it" in mail.outbox[1].body
     # and once is enough
     assert moderator_alerts_send(now=now + timedelta(hours=2)) == 0
 

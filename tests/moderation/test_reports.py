@@ -27,6 +27,85 @@ def test_reports_from_enough_distinct_readers_hide_the_comment(article, post, ma
     assert hide.action == DecisionAction.HIDE and hide.moderator is None
 
 
+def _held(post, article):
+    """A comment the filter would publish, held because the site reviews every comment first."""
+    options = ModerationSettings.for_site(article.get_site())
+    options.mode = "pre_all"
+    options.save()
+    comment = post(HEATED)
+    options.mode = "post"
+    options.save()
+    return comment
+
+
+def test_reports_do_not_hide_a_comment_a_moderator_approved(article, post, make_guest, moderator):
+    """Coral Talk's rule: three accounts reporting a comment must not overturn the moderator who
+    approved it. Readers still see it; the reports wait in the reported queue, reasons and all."""
+    from masthead.moderation.selectors import distinct_reporters, queue_comments
+    from masthead.moderation.services import comment_remove
+
+    comment = _held(post, article)
+    comment_approve(comment=comment, moderator=moderator)
+    comment.refresh_from_db()
+    for network, reason in (("r1", "abuse"), ("r2", "spam"), ("r3", "off_topic"), ("r4", "abuse")):
+        comment_report(comment=comment, reader=make_guest(ip_hash=network), reason=reason)
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+    assert not Decision.objects.filter(comment=comment, action=DecisionAction.HIDE).exists()
+
+    [listed] = queue_comments(queue="reported")
+    assert listed == comment and distinct_reporters(listed.open_reports) == 4
+    assert sorted(r.reason for r in listed.open_reports) == ["abuse", "abuse", "off_topic", "spam"]
+    # a moderator who looks again may still take it down
+    comment_remove(comment=comment, moderator=moderator)
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.REMOVED
+    assert not Report.objects.filter(comment=comment, resolved__isnull=True).exists()
+
+
+def test_a_moderator_approving_a_reported_comment_keeps_it_shown_against_later_reports(
+    article, post, make_guest, moderator
+):
+    comment = post(HEATED)
+    comment_report(comment=comment, reader=make_guest(ip_hash="r1"), reason="abuse")
+    comment_approve(comment=comment, moderator=moderator)  # looked at the report, kept it
+    for network in ("r2", "r3", "r4"):
+        comment_report(comment=comment, reader=make_guest(ip_hash=network), reason="abuse")
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+
+
+def test_reports_hide_a_comment_again_once_its_approval_is_undone_or_its_text_changed(
+    article, post, make_guest, moderator
+):
+    from datetime import timedelta
+
+    from masthead.discussion.services import comment_edit
+
+    undone = post(HEATED)
+    comment_report(comment=undone, reader=make_guest(ip_hash="r0"), reason="abuse")
+    decision_undo(
+        decision=comment_approve(comment=undone, moderator=moderator), moderator=moderator
+    )
+    author = make_guest(ip_hash="author")
+    edited = post(HEATED + " Again.", reader=author, email="b@example.com")
+    comment_report(comment=edited, reader=make_guest(ip_hash="r0"), reason="abuse")
+    comment_approve(comment=edited, moderator=moderator)
+    comment_edit(
+        comment=edited,
+        reader=author,
+        body="Words no moderator has read.",
+        now=edited.created + timedelta(minutes=2),
+    )
+    # the undone approval's report is open again: two more make three
+    for comment, networks in ((undone, ("r1", "r2")), (edited, ("r1", "r2", "r3"))):
+        comment.refresh_from_db()
+        for network in networks:
+            comment_report(comment=comment, reader=make_guest(ip_hash=network), reason="abuse")
+        comment.refresh_from_db()
+        assert comment.status == CommentStatus.PENDING, comment.body
+
+
 def test_one_reader_counts_once_even_with_many_cookies(article, post, make_guest):
     comment = post(HEATED)
     reader = make_guest(ip_hash="same")

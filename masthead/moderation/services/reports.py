@@ -1,4 +1,5 @@
-"""Readers reporting comments; enough distinct readers hide a comment until a moderator decides."""
+"""Readers reporting comments; enough distinct readers hide a comment until a moderator decides,
+unless a moderator has approved it already."""
 
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from masthead import limits
 from masthead.moderation.models import Decision, DecisionAction, Report, ReportReason
+from masthead.moderation.selectors import approval_standing
 from masthead.refusals import Refused
 
 REASON_INVALID = (
@@ -43,8 +45,10 @@ def comment_report(
 ) -> Report:
     """Record a reader's report (once per reader and comment) and hide the comment when reports
     from the site's threshold of distinct readers have come in. Hiding is logged like a decision
-    (by nobody) so a moderator can see why a comment went back to the queue. `request`, the
-    reader's, opens an article restricted to some readers to those it lets in."""
+    (by nobody) so a moderator can see why a comment went back to the queue. A comment whose
+    moderator's approval stands (selectors.approval_standing) is not hidden: its reports put it
+    in the reported queue, where a moderator may look again. `request`, the reader's, opens an
+    article restricted to some readers to those it lets in."""
     from masthead.discussion.models import CommentStatus
     from masthead.discussion.selectors import comment_is_public
     from masthead.discussion.services.comments import COMMENT_NOT_FOUND, is_author, thread_changed
@@ -88,7 +92,7 @@ def comment_report(
             count=Count(Coalesce(NullIf("ip_hash", Value("")), "reader_key"), distinct=True)
         )["count"]
         threshold = moderation_settings_for(comment.article).report_threshold
-        if reporters >= threshold:
+        if reporters >= threshold and approval_standing(comment) is None:
             comment.status = CommentStatus.PENDING
             comment.save(update_fields=["status"])
             Decision.objects.create(
