@@ -352,8 +352,8 @@ def bans(request):
         request,
         "moderation/admin/bans.html",
         {
-            "bans": selectors.bans_named(selectors.active_bans()),
-            "lifted": selectors.bans_named(selectors.recently_lifted_bans()),
+            "bans": selectors.ban_rows(selectors.active_bans()),
+            "lifted": selectors.ban_rows(selectors.recently_lifted_bans(), lifted=True),
             "lifted_days": selectors.RECENTLY_LIFTED_DAYS,
             "now": timezone.now(),
         },

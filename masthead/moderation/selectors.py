@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -480,6 +481,62 @@ def bans_named(bans) -> list:
 
 
 @dataclass(frozen=True)
+class BanRow:
+    """A banned target (an account, an e-mail address, a network address) as the bans page lists
+    it: one row however many bans stand on it. A bulk ban of five comments by one reader makes
+    five bans of each target (one per decision, each undone with its decision); the moderator
+    asks who is barred and until when. `bans`, named (bans_named), the newest first."""
+
+    bans: list
+
+    @property
+    def ban(self) -> Ban:
+        """The ban the row's button acts on: "Lift" lifts every ban on the target, and "Ban
+        again" bars it again until the latest end the lifted bans had."""
+        return max(self.bans, key=lambda ban: (ban.expires is None, ban.expires or ban.created))
+
+    @property
+    def created(self) -> datetime:
+        return min(ban.created for ban in self.bans)
+
+    @property
+    def expires(self) -> datetime | None:
+        """When the last of its bans ends; None (for good) if one never does."""
+        return self.ban.expires
+
+    @property
+    def banned_by(self) -> list[str]:
+        return list(
+            dict.fromkeys(ban.created_by.get_username() for ban in self.bans if ban.created_by)
+        )
+
+    @property
+    def reasons(self) -> list[str]:
+        return list(dict.fromkeys(ban.reason for ban in self.bans if ban.reason))
+
+    @property
+    def comments(self) -> list:
+        """The comments the bans were decided on, the newest first, each once."""
+        seen = {ban.decision.comment_id: ban.decision.comment for ban in self.bans if ban.decision}
+        return sorted(seen.values(), key=lambda comment: comment.created, reverse=True)
+
+    @property
+    def authors(self) -> list[str]:
+        return list(dict.fromkeys(comment.author_name for comment in self.comments))
+
+
+def ban_rows(bans, *, lifted: bool = False) -> list[BanRow]:
+    """The bans as the bans page lists them: one row per target (kind and value), in the order
+    of each target's first ban here. `lifted`: one row per target and lift, for the bans a lift
+    (or an undo) ended together share its time; a target lifted twice has a row for each."""
+    rows: dict[tuple, list] = {}
+    for ban in bans_named(bans):
+        key = (ban.kind, ban.value, ban.lifted) if lifted else (ban.kind, ban.value)
+        rows.setdefault(key, []).append(ban)
+    return [BanRow(group) for group in rows.values()]
+
+
+@dataclass(frozen=True)
 class BanLifted:
     """A ban lifted by hand, as the decisions log lists it among the decisions."""
 
@@ -516,12 +573,20 @@ def decisions_log(page_number, *, per_page: int = 50, limit: int = 5000, moderat
         lifts = lifts.filter(lifted__lte=list(newer_page)[-1].created)
     if page.has_next() and decisions:
         lifts = lifts.filter(lifted__gt=decisions[-1].created)
+    # One entry per target and lift: "Lift" lifts every ban on the target at once (a bulk ban
+    # of five comments made five), and the moderator lifted one thing.
+    firsts = (
+        lifts.values("kind", "value", "lifted")
+        .annotate(first=Min("pk"))
+        .order_by("-lifted")
+        .values_list("first", flat=True)[:per_page]
+    )
     lifted = [
         BanLifted(ban)
         for ban in bans_named(
-            lifts.select_related("lifted_by", "decision__comment").order_by("-lifted", "-id")[
-                :per_page
-            ]
+            Ban.objects.filter(pk__in=list(firsts))
+            .select_related("lifted_by", "decision__comment")
+            .order_by("-lifted", "-id")
         )
     ]
     entries = sorted(decisions + lifted, key=lambda entry: entry.created, reverse=True)

@@ -1099,6 +1099,59 @@ def test_the_queue_finds_comments_by_the_words_in_them(mod_client, article, post
     )
 
 
+def test_the_bans_page_lists_each_banned_target_once_with_the_comments_it_came_from(
+    mod_client, article, post, make_guest
+):
+    """A bulk ban of five comments by one reader makes five bans of their e-mail address and five
+    of their network address: the page shows who is barred, and until when, once each."""
+    troll = make_guest(ip_hash="47b2a87e" * 5)
+    comments = [
+        post(f"{HEATED} Take {n}.", name="Troll", email="troll@example.com", reader=troll)
+        for n in range(5)
+    ]
+    mod_client.post(
+        "/admin/moderation/bulk/",
+        {"comment": [c.pk for c in comments], "action": "ban", "ban_days": "7", "ban_note": "raid"},
+    )
+    # and again, for good, from one of them: the longer ban is the one that counts
+    mod_client.post(
+        f"/admin/moderation/comment/{comments[0].pk}/ban/",
+        {
+            f"ban_days_{comments[0].pk}": "",
+            f"ban_scope_{comments[0].pk}": "person",
+            f"ban_note_{comments[0].pk}": "came back",
+            "confirm_ban": "for-good",
+        },
+    )
+    assert Ban.objects.filter(kind="email", lifted__isnull=True).count() == 6
+
+    def rows(table=".mod > .mod-scroll table"):
+        page = BeautifulSoup(mod_client.get("/admin/moderation/bans/").content, "html.parser")
+        return [" ".join(row.get_text(" ").split()) for row in page.select(f"{table} tbody tr")]
+
+    week = timezone.localtime(Ban.objects.filter(expires__isnull=False).first().expires)
+    assert rows() == [
+        "E-mail address: troll@example.com for 5 comments by Troll "
+        f"{timezone.localtime():%-d %b %Y} for good mod came back; raid Lift",
+        "Network address (hashed): #47b2a87e for 5 comments by Troll "
+        f"{timezone.localtime():%-d %b %Y} {week:%-d %b %Y} mod raid Lift",
+    ]
+
+    lift = BeautifulSoup(mod_client.get("/admin/moderation/bans/").content, "html.parser").find(
+        "form", action=lambda url: url and url.endswith("/lift/")
+    )
+    mod_client.post(lift["action"])
+    assert not Ban.objects.filter(kind="email", lifted__isnull=True).exists()
+    assert Ban.objects.filter(kind="address", lifted__isnull=True).count() == 5
+    assert len(rows()) == 1
+    [lifted] = rows("#recently-lifted table")
+    assert lifted.startswith("E-mail address: troll@example.com for 5 comments by Troll")
+    assert "for good" in lifted and lifted.endswith("Ban again")
+    # the log tells of one lift too
+    log = mod_client.get("/admin/moderation/decisions/").content.decode()
+    assert log.count("Lifted the ban on") == 1
+
+
 def test_lifting_a_ban_lifts_the_others_on_the_same_address(mod_client, article, post, make_guest):
     """A bulk ban of two comments from one address lists that address twice; "Lift" on either
     lets it comment again."""
