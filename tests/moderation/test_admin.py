@@ -684,6 +684,23 @@ def test_a_reported_comment_a_moderator_approved_says_why_readers_still_see_it(
     assert "Approved by mod on" in reports and "readers still see it" in reports
 
 
+def test_the_queue_shows_which_of_the_sites_own_terms_held_a_comment(mod_client, article, post):
+    """The moderators typed their lexicon additions: the queue names the one that matched, as
+    they wrote it, and its reason filter finds the comments it held."""
+    options = ModerationSettings.for_site(article.get_site())
+    options.lexicon_additions = "Zorblax!\nbanana-brain"
+    options.save()
+    held = post("The councillor is a zorblax, frankly.")
+    assert held.status == CommentStatus.PENDING
+    page = BeautifulSoup(
+        mod_client.get("/admin/moderation/?queue=pending&reason=zorblax").content.decode(),
+        "html.parser",
+    )
+    [item] = page.select(".mod-item")
+    reasons = [li.get_text(strip=True) for li in item.select(".mod-reasons li")]
+    assert "blocked term: Zorblax!" in reasons
+
+
 def test_approving_a_comment_already_published_says_so_and_logs_nothing(mod_client, article, post):
     comment = post("A fine comment")
     response = mod_client.post(f"/admin/moderation/comment/{comment.pk}/approve/", follow=True)

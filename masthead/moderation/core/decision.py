@@ -24,7 +24,7 @@ import numpy as np
 
 from .features import FeatureConfig, vectorise
 from .fingerprint import MIN_TOKENS, fingerprint, similarity
-from .lexicon import AbuseHit, Lexicon, load_lexicon, mask
+from .lexicon import AbuseHit, Lexicon, load_lexicon, mask, site_terms_as_written
 from .model import LinearModel, Models, load_models
 from .normalise import Normalised, normalise
 from .signals import RateLimit, link_facts, name_advertises, parse_rate, scam_facts
@@ -232,7 +232,7 @@ def _lexicon(settings: Settings) -> Lexicon:
     return base.with_additions(settings.lexicon_additions) if settings.lexicon_additions else base
 
 
-def _abuse_reasons(hits: list[AbuseHit]) -> tuple[float, list[str]]:
+def _abuse_reasons(hits: list[AbuseHit], written: dict[str, str]) -> tuple[float, list[str]]:
     score = 0.0
     reasons: list[str] = []
     for h in hits:
@@ -247,7 +247,7 @@ def _abuse_reasons(hits: list[AbuseHit]) -> tuple[float, list[str]]:
         else:
             continue  # profanity: information only
         score = max(score, s)
-        reasons.append(h.describe())
+        reasons.append(h.describe(written))
     return score, reasons
 
 
@@ -478,7 +478,9 @@ def assess(
     scores["spam"] = p_spam
 
     # --- abuse ------------------------------------------------------------------------------
-    rule_abuse, abuse_reasons = _abuse_reasons(hits)
+    rule_abuse, abuse_reasons = _abuse_reasons(
+        hits, site_terms_as_written(tuple(settings.lexicon_additions))
+    )
     scores["abuse_rules"] = rule_abuse
     p_abuse_model = 0.0
     if models.abuse is not None and n.text:
@@ -541,9 +543,10 @@ def _unique(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _shown_pair(original: str, fixed: str, lexicon: Lexicon) -> str:
-    """'Goog-l-e → google'; a slur or blocked term is masked on both sides ('n****s')."""
+    """'Goog-l-e → google'; a slur or severe insult is masked on both sides ('n****s'). A term
+    the site added is shown: its moderators wrote it (see site_terms_as_written)."""
     found = lexicon.scan(fixed)
-    if any(cat in ("slur", "site", "insult_severe") for cat, *_rest in found):
+    if any(cat in ("slur", "insult_severe") for cat, *_rest in found):
         return f"{mask(original)} → {mask(fixed)}"
     return f"{original} → {fixed}"
 

@@ -19,13 +19,21 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .normalise import Normalised, normalise
 
-__all__ = ["AbuseHit", "Lexicon", "load_lexicon", "mask", "site_term", "unmatchable_additions"]
+__all__ = [
+    "AbuseHit",
+    "Lexicon",
+    "load_lexicon",
+    "mask",
+    "site_term",
+    "site_terms_as_written",
+    "unmatchable_additions",
+]
 
 DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "starter" / "lexicon.tsv"
 
@@ -92,13 +100,13 @@ class AbuseHit:
     matched: str  # the text that matched
     targeted: bool = False
 
-    def describe(self) -> str:
-        if self.category in ("slur", "site"):
-            return (
-                f"slur: {mask(self.term)}"
-                if self.category == "slur"
-                else (f"blocked term: {mask(self.term)}")
-            )
+    def describe(self, written: Mapping[str, str] | None = None) -> str:
+        """The reason a moderator reads. `written`: the site's terms as its moderators wrote
+        them (site_terms_as_written); a site term missing from it is masked like a slur."""
+        if self.category == "slur":
+            return f"slur: {mask(self.term)}"
+        if self.category == "site":
+            return f"blocked term: {(written or {}).get(self.term) or mask(self.term)}"
         if self.category == "dehumanising":
             if self.targeted:
                 return f"dehumanising language aimed at a reader: {self.matched}"
@@ -875,6 +883,23 @@ def site_term(addition: str) -> str:
     scanned for ("Crétin" -> "cretin", "Banana-Brain!" -> "banana brain"). Empty when nothing in
     it can match: symbols only, or words in a script other than Latin."""
     return " ".join(_TOKEN_RE.findall(normalise(addition or "").text))
+
+
+@functools.lru_cache(maxsize=16)
+def site_terms_as_written(additions: tuple[str, ...]) -> dict[str, str]:
+    """Each of a site's terms (as site_term reads it) as its moderators wrote it, for the reasons
+    they read: they typed the word, and must see which of their own lines held a comment
+    ("blocked term: Banana-Brain!"). The built-in slurs are not theirs to read in full: an
+    addition the built-in list reads as a slur is masked as the slurs are. The first of two
+    lines read as the same term is the one shown."""
+    builtin = load_lexicon()
+    written: dict[str, str] = {}
+    for addition in additions:
+        term = site_term(addition)
+        if term and term not in written:
+            slur = any(category == "slur" for category, *_rest in builtin.scan(term))
+            written[term] = mask(term) if slur else " ".join(addition.split())
+    return written
 
 
 def unmatchable_additions(additions: Iterable[str]) -> list[str]:
