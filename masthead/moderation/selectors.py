@@ -541,6 +541,7 @@ class BanLifted:
     """A ban lifted by hand, as the decisions log lists it among the decisions."""
 
     ban: Ban
+    row: BanRow | None = None  # every ban the lift ended on the target
 
     @property
     def created(self):
@@ -575,18 +576,22 @@ def decisions_log(page_number, *, per_page: int = 50, limit: int = 5000, moderat
         lifts = lifts.filter(lifted__gt=decisions[-1].created)
     # One entry per target and lift: "Lift" lifts every ban on the target at once (a bulk ban
     # of five comments made five), and the moderator lifted one thing.
-    firsts = (
+    groups = (
         lifts.values("kind", "value", "lifted")
         .annotate(first=Min("pk"))
         .order_by("-lifted")
-        .values_list("first", flat=True)[:per_page]
+        .values_list("kind", "value", "lifted")[:per_page]
     )
+    in_groups = Q(pk__in=[])
+    for kind, value, when in groups:
+        in_groups |= Q(kind=kind, value=value, lifted=when)
     lifted = [
-        BanLifted(ban)
-        for ban in bans_named(
-            Ban.objects.filter(pk__in=list(firsts))
-            .select_related("lifted_by", "decision__comment")
-            .order_by("-lifted", "-id")
+        BanLifted(row.ban, row)
+        for row in ban_rows(
+            lifts.filter(in_groups)
+            .select_related("created_by", "lifted_by", "decision__comment")
+            .order_by("-lifted", "-id"),
+            lifted=True,
         )
     ]
     entries = sorted(decisions + lifted, key=lambda entry: entry.created, reverse=True)

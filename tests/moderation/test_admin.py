@@ -1167,6 +1167,9 @@ def test_the_bans_page_lists_each_banned_target_once_with_the_comments_it_came_f
     # the log tells of one lift too
     log = mod_client.get("/admin/moderation/decisions/").content.decode()
     assert log.count("Lifted the ban on") == 1
+    assert "Lifted the ban on E-mail address: troll@example.com for 5 comments by Troll" in (
+        " ".join(BeautifulSoup(log, "html.parser").get_text(" ").split())
+    )
 
 
 def test_lifting_a_ban_lifts_the_others_on_the_same_address(mod_client, article, post, make_guest):
