@@ -1340,3 +1340,32 @@ def test_a_reader_comments_on_a_passage_of_a_table(live_server, page, screenshot
     expect(page.locator(".body-table mark.passage")).to_have_text(
         "Island residents travel free on weekdays"
     )
+
+
+def test_escape_leaves_a_report_in_the_passage_panel_and_keeps_the_panel_open(
+    live_server, page, article
+):
+    """Escape closes the innermost thing, as for a reply or an edit: it used to close the whole
+    panel too, and the keyboard reader lost their place among the passage's comments."""
+    theirs = comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
+        body="Spring is optimistic.",
+        author_name="Ola",
+        author_email="ola@example.com",
+        anchor=AnchorInput(quote="The bridge will open in spring."),
+    )
+    page.goto(live_server.url + article.url)
+    page.focus("mark.passage + .passage-bubble")
+    page.keyboard.press("Enter")
+    panel = page.get_by_role("dialog", name="Comments on this passage")
+    report = panel.locator(f"#passage-comment-{theirs.pk} [data-report]")
+    report.focus()
+    page.keyboard.press("Enter")
+    expect(panel.locator(".comment__report-form")).to_be_visible()
+
+    page.keyboard.press("Escape")
+    expect(panel.locator(".comment__report-form")).to_have_count(0)
+    expect(panel).to_be_visible()
+    assert page.evaluate("document.activeElement.dataset.report") == str(theirs.pk)
+    assert page.evaluate("document.activeElement.closest('dialog') !== null")

@@ -609,7 +609,9 @@
     }
     box.querySelector("[data-cancel]").addEventListener("click", closeReport);
     box.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") closeReport();
+      if (event.key !== "Escape") return;
+      event.preventDefault();  // in the passage panel: the report closes, not the panel
+      closeReport();
     });
     box.addEventListener("submit", function (event) {
       event.preventDefault();
