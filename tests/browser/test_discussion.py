@@ -1369,3 +1369,24 @@ def test_escape_leaves_a_report_in_the_passage_panel_and_keeps_the_panel_open(
     expect(panel).to_be_visible()
     assert page.evaluate("document.activeElement.dataset.report") == str(theirs.pk)
     assert page.evaluate("document.activeElement.closest('dialog') !== null")
+
+
+def test_the_notify_choice_fits_a_phone_screen_with_readers_text_spacing(
+    live_server, browser, article
+):
+    """At 320 px with the text spacing WCAG 1.4.12 allows readers to set, the "Notify of" menu
+    was wider than the form and the whole page scrolled sideways."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(live_server.url + article.url)
+    page.add_style_tag(
+        content="* { line-height: 1.5 !important; letter-spacing: .12em !important;"
+        " word-spacing: .16em !important; } p { margin-bottom: 2em !important; }"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") == 320
+    notify = page.get_by_label("Notify of")
+    form = page.locator("#comment-form").bounding_box()
+    box = notify.bounding_box()
+    assert box["x"] + box["width"] <= form["x"] + form["width"]
+    notify.select_option(label="New replies to my comments")  # still usable
+    context.close()
