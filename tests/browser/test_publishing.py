@@ -1,8 +1,10 @@
+import io
 import os
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 from wagtail.models import Site
 from wagtail.rich_text import RichText
@@ -268,3 +270,39 @@ def test_an_article_scheduled_in_the_editor_goes_live_when_the_worker_reaches_it
     reader.goto(live_server.url + "/")
     expect(reader.locator("main")).to_contain_text("Coastal path reopens at dawn")
     reader.close()
+
+
+def test_the_focus_ring_shows_on_the_video_facade(live_server, page):
+    """The frame clips what overflows it, and the ring was drawn outside the facade: a keyboard
+    reader reaching the video saw only its label change colour (WCAG 2.4.7). Drawn inside, the
+    poster would cover it."""
+    make_home()
+    make_section(title="World")
+    article = make_article(
+        title="The launch",
+        body=[
+            (
+                "video",
+                {
+                    "url": "https://youtu.be/aqz-KE-bpKQ",
+                    "title": "",
+                    "caption": "",
+                    "poster": make_image(width=1280, height=720),
+                },
+            )
+        ],
+    )
+    page.goto(live_server.url + article.url)
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('video__facade')"):
+            break
+    assert page.evaluate("document.activeElement.classList.contains('video__facade')")
+    frame = Image.open(io.BytesIO(page.locator(".video__frame").screenshot())).convert("RGB")
+    ring = [
+        pixel
+        for pixel in frame.getdata()
+        if abs(pixel[0] - 37) < 20 and abs(pixel[1] - 99) < 20 and abs(pixel[2] - 235) < 20
+    ]
+    # Three pixels wide around the frame's edge: hundreds of pixels of the site's focus colour.
+    assert len(ring) > 2 * (frame.width + frame.height)
