@@ -306,3 +306,26 @@ def test_the_focus_ring_shows_on_the_video_facade(live_server, page):
     ]
     # Three pixels wide around the frame's edge: hundreds of pixels of the site's focus colour.
     assert len(ring) > 2 * (frame.width + frame.height)
+
+
+CONTRAST = """([first, second]) => {
+    const luminance = colour => colour.match(/[\\d.]+/g).slice(0, 3).map(Number).map(c => {
+        c /= 255;
+        return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const [light, dark] = [luminance(first), luminance(second)].sort((x, y) => y - x);
+    return (light + 0.05) / (dark + 0.05);
+}"""
+
+
+def test_the_header_search_box_stands_out_from_the_page(live_server, page):
+    """Its edge was 1.5:1 against the page, a white box on near-white paper; the site's other
+    fields have edges of 3:1 and more, as WCAG 1.4.11 asks of what shows a control is there."""
+    make_home()
+    page.goto(live_server.url + "/")
+    edge, fill = page.locator("#site-search-q").evaluate(
+        "e => [getComputedStyle(e).borderTopColor, getComputedStyle(e).backgroundColor]"
+    )
+    paper = page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert page.evaluate(CONTRAST, [edge, fill]) >= 3
+    assert page.evaluate(CONTRAST, [edge, paper]) >= 3
