@@ -329,3 +329,24 @@ def test_the_header_search_box_stands_out_from_the_page(live_server, page):
     paper = page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor")
     assert page.evaluate(CONTRAST, [edge, fill]) >= 3
     assert page.evaluate(CONTRAST, [edge, paper]) >= 3
+
+
+def test_a_long_address_in_an_article_wraps_on_a_phone(live_server, browser):
+    """A web or e-mail address is one long word: at 320 px it ran past the screen's edge and the
+    whole page scrolled sideways (WCAG 1.4.10), more so with a reader's wider letter spacing."""
+    make_home()
+    make_section(title="World")
+    address = "https://harbourledger.example/archive/2026/corrections-and-clarifications"
+    article = make_article(
+        title="Corrections",
+        body=[
+            ("paragraph", RichText(f"<p>Our corrections are listed at {address} each week.</p>"))
+        ],
+    )
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(live_server.url + article.url)
+    assert page.evaluate("document.documentElement.scrollWidth") == 320
+    page.add_style_tag(content="* { letter-spacing: .12em !important; }")
+    assert page.evaluate("document.documentElement.scrollWidth") == 320
+    context.close()
