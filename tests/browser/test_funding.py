@@ -194,6 +194,25 @@ def test_copy_buttons_show_only_where_the_script_runs(
     expect(copy).to_contain_text("Copied")
 
 
+def test_a_screen_reader_hears_that_the_address_was_copied(live_server, page, donate_setup):
+    """The button's own word changing to "Copied" is seen, but a screen reader does not say a
+    focused button's new name: a status line does (WCAG 4.1.3)."""
+    from wagtail.models import Site
+
+    from masthead.funding.models import FundingSettings
+
+    options = FundingSettings.for_site(Site.objects.get(is_default_site=True))
+    options.other_ways = [
+        ("crypto", {"currency": "Bitcoin", "network": "", "address": "bc1qexample"})
+    ]
+    options.save()
+    cache.clear()
+    page.goto(live_server.url + "/donate/")
+    page.locator("button.copy-button").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Copied")).to_have_count(1)
+
+
 def test_the_chosen_amount_and_frequency_stay_visible_in_high_contrast_mode(
     live_server, browser, donate_setup
 ):

@@ -2,12 +2,30 @@
 (function () {
   "use strict";
 
+  /* A screen reader does not say a focused button's new name ("Copied"): a status line does. It is
+     on the page before the first copy, or the first would not be heard. */
+  var copyStatus;
+  function addCopyStatus() {
+    copyStatus = document.createElement("p");
+    copyStatus.className = "visually-hidden";
+    copyStatus.setAttribute("role", "status");
+    (document.querySelector("main") || document.body).appendChild(copyStatus);
+  }
+
+  function announceCopied(button) {
+    var what = button.querySelector(".visually-hidden");
+    var message = "Copied" + (what ? what.textContent : "") + " to the clipboard.";
+    copyStatus.textContent = "";
+    setTimeout(function () { copyStatus.textContent = message; }, 50);
+  }
+
   function setUpCopy(button) {
     button.hidden = false;  // without this script the button would do nothing: it stays hidden
     button.addEventListener("click", function () {
       var text = button.dataset.copy;
       var done = function () {
         var label = button.firstChild.textContent;
+        announceCopied(button);
         button.firstChild.textContent = "Copied";
         button.setAttribute("data-copied", "");
         setTimeout(function () {
@@ -82,7 +100,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("button[data-copy]").forEach(setUpCopy);
+    var copyButtons = document.querySelectorAll("button[data-copy]");
+    if (copyButtons.length) addCopyStatus();
+    copyButtons.forEach(setUpCopy);
     document.querySelectorAll(".donate-form").forEach(setUpDonateForm);
   });
 })();
