@@ -79,6 +79,19 @@ def invoice_for_payment_intent(payment_intent: str) -> str | None:
     return None
 
 
+def payment_intent_metadata(payment_intent: str) -> dict:
+    """The metadata of a payment intent (Checkout copies a donation's campaign onto it); empty
+    when payments are off, there is no payment intent, or Stripe cannot be asked."""
+    if not payments_enabled() or not payment_intent:
+        return {}
+    try:
+        found = stripe_client().v1.payment_intents.retrieve(payment_intent)
+    except stripe.StripeError:
+        return {}
+    metadata = found.get("metadata")
+    return dict(metadata) if metadata else {}
+
+
 def event_verify(payload: bytes, signature_header: str | None, secret: str) -> dict:
     """The event in a webhook body, once its Stripe-Signature (HMAC-SHA256 over `t.payload`)
     matches `secret` and its timestamp is within the tolerance; InvalidSignature otherwise."""

@@ -135,7 +135,17 @@ def invoice(
     return payload
 
 
-def charge(*, payment_intent, amount=2500, amount_refunded=2500, currency="usd", **extra) -> dict:
+def charge(
+    *,
+    payment_intent,
+    amount=2500,
+    amount_refunded=2500,
+    currency="usd",
+    campaign="campaign",
+    **extra,
+) -> dict:
+    """Stripe copies the payment intent's metadata (Checkout's campaign) onto its charge;
+    campaign=None is a payment for something else sold on the same account."""
     return {
         "id": new_id("ch"),
         "object": "charge",
@@ -146,6 +156,7 @@ def charge(*, payment_intent, amount=2500, amount_refunded=2500, currency="usd",
         "payment_intent": payment_intent,
         "refunded": amount_refunded >= amount,
         "status": "succeeded",
+        "metadata": {"campaign": campaign, "article": ""} if campaign else {},
         **extra,
     }
 

@@ -12,6 +12,7 @@ from masthead.funding import gateway, selectors
 from masthead.funding.models import Donation, LedgerEntry, StripeEvent
 from masthead.funding.services.webhooks import (
     NOT_HANDLED,
+    NOT_OUR_PAYMENT,
     NOT_OUR_SUBSCRIPTION,
     OTHER_CURRENCY,
     UNKNOWN_CAMPAIGN,
@@ -684,6 +685,66 @@ def test_a_refund_whose_payment_never_comes_is_deferred_on_every_delivery(
     assert LedgerEntry.objects.count() == 0
 
 
+def stripe_knows(monkeypatch, *, metadata: dict, invoice=None):
+    """Stripe's answers about a payment intent, offline: its metadata and the invoice it paid."""
+    fake = mock.MagicMock()
+    fake.v1.payment_intents.retrieve.return_value = {"id": "pi", "metadata": metadata}
+    fake.v1.invoice_payments.list.return_value = {"data": [{"invoice": invoice}] if invoice else []}
+    monkeypatch.setattr(gateway, "stripe_client", lambda: fake)
+    return fake
+
+
+def test_a_refund_of_a_payment_that_is_not_a_donation_is_ignored_for_good(
+    client, campaign, monkeypatch, caplog
+):
+    # Another product sold on the same Stripe account: its payment names no campaign.
+    caplog.set_level("INFO")
+    paid_one_time(client, campaign, amount=2500)
+    fake = stripe_knows(monkeypatch, metadata={"order": "shop-42"})
+    refund = se.event(
+        "charge.refunded", se.charge(payment_intent="pi_shop", campaign=None, amount_refunded=900)
+    )
+    answers = [se.post_event(client, refund) for _delivery in range(2)]
+    assert [answer.status_code for answer in answers] == [200, 200]  # never retried
+    assert answers[0].json()["outcome"] == "ignored"
+    assert answers[1].json()["outcome"] == "replayed"
+    message = NOT_OUR_PAYMENT.format(what="Refund", payment="pi_shop")
+    assert answers[0].json()["message"] == message
+    assert StripeEvent.objects.get(event_id=refund["id"]).outcome == StripeEvent.Outcome.IGNORED
+    assert "pi_shop" in caplog.text and "not a donation" in caplog.text
+    fake.v1.payment_intents.retrieve.assert_called_once_with("pi_shop")
+    assert raised(campaign) == 2500  # our total is untouched
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REFUND).count() == 0
+
+
+def test_a_dispute_of_a_payment_that_is_not_a_donation_is_ignored_for_good(
+    client, campaign, monkeypatch
+):
+    paid_one_time(client, campaign, amount=2500)
+    stripe_knows(monkeypatch, metadata={})
+    dispute = se.dispute(payment_intent="pi_shop", amount=4000)
+    for kind in ("charge.dispute.funds_withdrawn", "charge.dispute.funds_reinstated"):
+        response = se.post_event(client, se.event(kind, dispute))
+        assert response.status_code == 200
+        assert response.json()["outcome"] == "ignored"
+        assert response.json()["message"] == NOT_OUR_PAYMENT.format(
+            what="Dispute", payment="pi_shop"
+        )
+    assert raised(campaign) == 2500
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.DISPUTE).count() == 0
+
+
+def test_a_refund_is_ours_to_wait_for_when_stripe_says_its_payment_is_a_donation(
+    client, campaign, monkeypatch
+):
+    # A charge sent without the metadata: the payment intent's, at Stripe, names the campaign.
+    stripe_knows(monkeypatch, metadata={"campaign": "campaign", "article": ""})
+    refund = se.event("charge.refunded", se.charge(payment_intent="pi_ours", campaign=None))
+    early = se.post_event(client, refund)
+    assert early.status_code == 409
+    assert early.json()["message"] == UNKNOWN_PAYMENT.format(payment="pi_ours")
+
+
 def test_a_chargeback_leaves_the_total_and_returns_when_the_dispute_is_won(client, campaign):
     session = paid_one_time(client, campaign, amount=2500)
     dispute = se.dispute(payment_intent=session["payment_intent"], amount=2500)
@@ -710,7 +771,10 @@ def test_a_dispute_does_not_stop_a_later_refund_from_counting(client, campaign):
     assert raised(campaign) == 5000 - 2000 - 1000
 
 
-def test_a_dispute_before_its_payment_is_counted_when_stripe_resends_it(client, campaign):
+def test_a_dispute_before_its_payment_is_counted_when_stripe_resends_it(
+    client, campaign, monkeypatch
+):
+    stripe_knows(monkeypatch, metadata={"campaign": "campaign", "article": ""})
     session = se.checkout_session(campaign="campaign", amount=2500)
     dispute = se.dispute(payment_intent=session["payment_intent"], amount=2500)
     withdrawn = se.event("charge.dispute.funds_withdrawn", dispute)

@@ -9,7 +9,9 @@ campaign's), which delivering again would not mend. Stripe does not deliver even
 one about a payment or a monthly donation we have not recorded yet (a refund, a dispute, a
 cancellation) raises ArrivedEarly: it is stored as deferred, nothing else changes, and the view
 answers 409 so Stripe delivers it again (for up to three days); a deferred event is handled
-afresh on each delivery.
+afresh on each delivery. Only an event that names a campaign is ours to wait for: the same
+Stripe account may sell other things, and a refund, dispute or cancellation of those is stored
+as ignored and answered 200, never retried.
 An unexpected error rolls everything back and the view answers 500, so Stripe delivers the event
 again later: nothing is lost.
 """
@@ -51,6 +53,10 @@ UNKNOWN_SUBSCRIPTION = (
     "delivers it again after the first payment."
 )
 NOT_OUR_SUBSCRIPTION = "Subscription {subscription!r} is not a donation (no campaign); ignored."
+NOT_OUR_PAYMENT = (
+    "{what} of {payment!r}, which is not a donation (no campaign in its metadata, not in the "
+    "ledger); ignored."
+)
 NOT_HANDLED = "Event type {type!r} is not handled; stored and ignored."
 REPLAYED = "Event {event_id} was already handled; nothing changed."
 NO_OBJECT = "The event has no data.object to act on; nothing counted."
@@ -82,6 +88,11 @@ def _shown(amount: Money) -> str:
 
 class ArrivedEarly(Exception):
     """An event about something not recorded yet; Stripe is asked to deliver it again later."""
+
+
+class NotOurs(Exception):
+    """An event about a payment that is not a donation (the account sells other things too): it
+    is logged and stored as ignored, and Stripe is not asked to deliver it again."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +166,9 @@ def _run(event: dict, now: datetime) -> EventOutcome:
     except Refused as refusal:
         logger.warning("Stripe event %s (%s) refused: %s", event["id"], event["type"], refusal)
         return EventOutcome(StripeEvent.Outcome.REFUSED, str(refusal))
+    except NotOurs as foreign:
+        logger.info("Stripe event %s (%s): %s", event["id"], event["type"], foreign)
+        return EventOutcome(IGNORED, str(foreign))
     except ArrivedEarly as early:
         logger.warning(
             "Stripe event %s (%s) deferred, Stripe is asked to retry: %s",
@@ -483,15 +497,29 @@ def _charged_payment(charge: dict) -> LedgerEntry | None:
     return None
 
 
+def _is_a_donation(*, metadata, payment_intent: str) -> bool:
+    """Whether a payment not in the ledger is a donation still to be recorded: Checkout puts the
+    campaign in its payment intent's metadata, which Stripe copies onto the charge; a dispute
+    carries none of it, so Stripe is asked. A payment for anything else sold on the same account
+    names no campaign. (A monthly payment's charge names none either: a refund of one that comes
+    before its invoice.paid is taken for someone else's, a race refunds made by hand never run.)"""
+    if _text(_mapping(metadata).get("campaign")):
+        return True
+    return bool(_text(gateway.payment_intent_metadata(payment_intent).get("campaign")))
+
+
 def charge_refunded(charge: dict, event: dict, now: datetime) -> EventOutcome:
     """Money went back to a reader: the newly refunded part leaves the total, as a negative row
     in the month of the refund. `amount_refunded` is cumulative, so partial refunds add up and a
-    repeated or late event adds nothing."""
+    repeated or late event adds nothing. A refund of a payment that is not a donation is
+    ignored; of one not recorded yet, deferred."""
     original = _charged_payment(charge)
     if original is None:
-        raise ArrivedEarly(
-            UNKNOWN_PAYMENT.format(payment=_id(charge.get("payment_intent")) or charge["id"])
-        )
+        payment_intent = _id(charge.get("payment_intent"))
+        payment = payment_intent or charge["id"]
+        if not _is_a_donation(metadata=charge.get("metadata"), payment_intent=payment_intent):
+            raise NotOurs(NOT_OUR_PAYMENT.format(what="Refund", payment=payment))
+        raise ArrivedEarly(UNKNOWN_PAYMENT.format(payment=payment))
     refunded_total = min(_amount(charge, "amount_refunded"), original.amount_minor)
     stripe_refunds = original.refunds.filter(source=LedgerEntry.Source.STRIPE_REFUND)
     already = -(stripe_refunds.aggregate(total=Sum("amount_minor"))["total"] or 0)
@@ -524,12 +552,17 @@ def charge_refunded(charge: dict, event: dict, now: datetime) -> EventOutcome:
 
 
 def _disputed_payment(dispute: dict) -> LedgerEntry:
+    """The disputed payment's ledger row; NotOurs for a payment that is not a donation,
+    ArrivedEarly for one not recorded yet."""
     charge = {"id": _id(dispute.get("charge")), "payment_intent": dispute.get("payment_intent")}
     original = _charged_payment(charge)
     if original is None:
-        raise ArrivedEarly(
-            UNKNOWN_DISPUTED_PAYMENT.format(payment=charge["payment_intent"] or charge["id"])
-        )
+        payment_intent = _id(charge["payment_intent"])
+        payment = payment_intent or charge["id"]
+        expanded = _mapping(dispute.get("charge")).get("metadata")
+        if not _is_a_donation(metadata=expanded, payment_intent=payment_intent):
+            raise NotOurs(NOT_OUR_PAYMENT.format(what="Dispute", payment=payment))
+        raise ArrivedEarly(UNKNOWN_DISPUTED_PAYMENT.format(payment=payment))
     return original
 
 
