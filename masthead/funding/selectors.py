@@ -20,7 +20,7 @@ from wagtail.models import Site
 
 from masthead.funding import conf
 from masthead.funding.models import Campaign, Donation, Donor, FundingSettings, LedgerEntry
-from masthead.funding.money import DEFAULT_STYLE, format_money, to_major, to_minor
+from masthead.funding.money import DEFAULT_STYLE, Money, format_money, to_major, to_minor
 from masthead.publishing.page_cache import content_version
 
 # Stripe's Checkout Session ids: "cs_test_…" or "cs_live_…", letters, digits and underscores.
@@ -78,6 +78,8 @@ class MonthProgress:
     goal_minor: int
     raised_minor: int
     marks_minor: tuple[int, ...]
+    # Net sums of the month in other currencies than the campaign's, which the bar leaves out.
+    other_currencies: tuple[Money, ...] = ()
 
     @property
     def percent(self) -> float:
@@ -103,6 +105,8 @@ class GoalBar:
     raised_label: str
     goal_label: str
     marks: tuple[Mark, ...] = field(default_factory=tuple)
+    # The month's money in other currencies, which the bar leaves out: for the editor's eyes.
+    other_currency_labels: tuple[str, ...] = ()
 
     @property
     def percent(self) -> float:
@@ -250,19 +254,21 @@ def donation_for_checkout_session(session_id: str) -> Donation | None:
     )
 
 
-def month_ledger(campaign: Campaign, month: Month) -> QuerySet[LedgerEntry]:
-    return LedgerEntry.objects.filter(
-        campaign=campaign,
-        currency=campaign.currency,
-        occurred_at__gte=month.start,
-        occurred_at__lt=month.end,
-    )
-
-
 def campaign_month_progress(*, campaign: Campaign, now: datetime) -> MonthProgress:
-    """The campaign's net total for the month containing `now`, straight from the ledger."""
+    """The campaign's net total for the month containing `now`, straight from the ledger, in
+    its currency; what it took in others (gifts started before its currency changed, monthly
+    gifts begun in the old one) is kept apart, per currency, never added to it."""
     month = Month.of(now)
-    raised = month_ledger(campaign, month).aggregate(total=Sum("amount_minor"))["total"] or 0
+    totals = (
+        LedgerEntry.objects.filter(
+            campaign=campaign, occurred_at__gte=month.start, occurred_at__lt=month.end
+        )
+        .values("currency")
+        .annotate(net=Sum("amount_minor"))
+        .order_by("currency")
+    )
+    by_currency = {row["currency"]: row["net"] or 0 for row in totals}
+    raised = by_currency.pop(campaign.currency, 0)
     return MonthProgress(
         slug=campaign.slug,
         name=campaign.name,
@@ -271,6 +277,9 @@ def campaign_month_progress(*, campaign: Campaign, now: datetime) -> MonthProgre
         goal_minor=campaign.goal_minor,
         raised_minor=raised,
         marks_minor=tuple(campaign.marks),
+        other_currencies=tuple(
+            Money(net, currency) for currency, net in by_currency.items() if net
+        ),
     )
 
 
@@ -309,6 +318,10 @@ def goal_bar_for(*, campaign: Campaign, now: datetime, style: str = DEFAULT_STYL
         raised_label=money(max(0, progress.raised_minor)),
         goal_label=money(progress.goal_minor),
         marks=marks,
+        other_currency_labels=tuple(
+            format_money(other.amount_minor, other.currency, style=style)
+            for other in progress.other_currencies
+        ),
     )
 
 

@@ -629,3 +629,69 @@ def test_the_article_a_manual_gift_came_from_is_chosen_not_picked_from_every_art
     )
     assert response.status_code == 302
     assert Donation.objects.get().article_id == articles[3].pk
+
+
+# A currency changed while a reader was at checkout --------------------------------------------
+
+
+def funding_panel_text(admin_client) -> str:
+    soup = BeautifulSoup(admin_client.get("/admin/").content, "html.parser")
+    return plain(soup.find(id="reader-funding-section").get_text(" "))
+
+
+def test_a_gift_started_before_the_currency_changed_keeps_its_own_and_is_shown_apart(
+    admin_client, client
+):
+    from masthead.funding import gateway
+    from masthead.funding.gateway import CheckoutSession
+    from tests.funding import stripe_events as se
+
+    campaign = make_campaign(slug="campaign", currency="EUR", goal_minor=500_000)
+    session = se.checkout_session(campaign="campaign", currency="eur", amount=2500)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            gateway,
+            "checkout_session_create",
+            lambda params: CheckoutSession(id=session["id"], url="https://checkout.test/"),
+        )
+        services.donation_checkout_start(
+            campaign=campaign,
+            amount_minor=2500,
+            currency="EUR",
+            frequency=Donation.Frequency.ONE_TIME,
+            public_name="Rita",
+            success_url="https://site.test/thanks",
+            cancel_url="https://site.test/donate",
+            site_name="The Paper",
+            now=timezone.now(),
+        )
+    # While Rita is at Stripe, the newsroom moves the campaign to dollars (it took no money yet).
+    edit = admin_client.post(
+        reverse("funding_campaign:edit", args=[campaign.pk]),
+        campaign_edit(campaign, currency="USD"),
+    )
+    assert edit.status_code == 302
+    make_manual_gift(campaign=Campaign.objects.get(pk=campaign.pk), amount_minor=10_000)
+
+    response = se.post_event(client, se.event("checkout.session.completed", session))
+
+    assert response.status_code == 200 and response.json()["outcome"] == "processed"
+    gift = Donation.objects.get(stripe_checkout_session_id=session["id"])
+    assert (gift.status, gift.amount_minor, gift.currency) == ("completed", 2500, "EUR")
+    current = client.get("/api/v1/campaigns/current").json()
+    assert (current["currency"], current["raised_minor"]) == ("USD", 10_000)  # no €25 in it
+    dashboard = funding_panel_text(admin_client)
+    assert "$100 raised of $5,000" in dashboard
+    assert "in other currencies, not in the bar (it counts USD only" in dashboard
+    assert "€25" in dashboard[dashboard.index("in other currencies") :]
+    months = admin_client.get(reverse("funding_reports"), {"export": "months"})
+    rows = list(csv.reader(io.StringIO(months.content.decode())))
+    month = timezone.localtime().strftime("%Y-%m")
+    assert [month, "EUR", "25.00", "0.00", "0.00", "0.00", "25.00", "1"] in rows
+    assert [month, "USD", "0.00", "0.00", "100.00", "0.00", "100.00", "1"] in rows
+
+    refund = se.charge(payment_intent=session["payment_intent"], amount=2500, currency="eur")
+    se.post_event(client, se.event("charge.refunded", refund))
+    dashboard = funding_panel_text(admin_client)
+    assert "in other currencies" not in dashboard  # refunded: nothing left beside the bar
+    assert client.get("/api/v1/campaigns/current").json()["raised_minor"] == 10_000

@@ -4,8 +4,9 @@ Every event id is stored once, in the same transaction as its effects, so a repl
 delivery racing the first) changes nothing. A handler that can never place an event (an unknown
 campaign or currency) raises Refused: the event is stored as refused with the reason and logged,
 and nothing else changes; so is an event whose fields are not what Stripe sends (an amount that
-is not a whole number, a date that is not a timestamp, a payment in another currency than its
-campaign's), which delivering again would not mend. Stripe does not deliver events in order, so
+is not a whole number, a date that is not a timestamp), which delivering again would not mend.
+A payment keeps the currency it was paid in, even when its campaign has since changed to another:
+nothing is converted, and the totals of each currency are kept apart. Stripe does not deliver events in order, so
 one about a payment or a monthly donation we have not recorded yet (a refund, a dispute, a
 cancellation) raises ArrivedEarly: it is stored as deferred, nothing else changes, and the view
 answers 409 so Stripe delivers it again (for up to three days); a deferred event is handled
@@ -67,9 +68,10 @@ NOT_AN_AMOUNT = (
     "{field} is not a whole number of minor units from 0 to {limit:,} ({value!r}); nothing counted."
 )
 NOT_PAID = "{field} is {value!r}: a paid checkout charges more than zero; nothing counted."
-OTHER_CURRENCY = (
-    "Paid {amount} in {paid}, but campaign {slug!r} collects {collects}; not counted in its "
-    "totals. Record it by hand in {collects} if it should count."
+COUNTED = "Counted {amount} for {slug}."
+COUNTED_BESIDE_THE_BAR = (
+    "Counted {amount} for {slug} in {paid}, its own currency: the campaign now collects "
+    "{collects}, so its goal bar leaves this gift out and the reports show it on a line of its own."
 )
 
 # Stripe charges at most 8 digits of minor units (12 in a few currencies); a longer amount was
@@ -249,20 +251,23 @@ def _campaign_from(metadata) -> Campaign:
     return campaign
 
 
-def _campaign_collecting(campaign: Campaign, *, currency: str, amount_minor: int) -> Campaign:
-    """The campaign, locked until this transaction ends, if it collects `currency`: its totals
-    count one currency, and the admin cannot change it while the payment is being recorded."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.currency != currency:
-        raise Refused(
-            OTHER_CURRENCY.format(
-                amount=_shown(Money(amount_minor, currency)),
-                paid=currency,
-                slug=campaign.slug,
-                collects=campaign.currency,
-            )
-        )
-    return campaign
+def _campaign_locked(campaign: Campaign) -> Campaign:
+    """The campaign, locked until this transaction ends, so that the admin cannot change its
+    currency while a payment is being recorded."""
+    return Campaign.objects.select_for_update().get(pk=campaign.pk)
+
+
+def _counted(entry: LedgerEntry, campaign: Campaign) -> str:
+    """What the event log says of a payment counted. A gift keeps the currency it was paid in
+    (a reader may have started checkout before the campaign's currency changed, and a monthly
+    gift goes on in its first currency): nothing is converted, and the bar, which counts the
+    campaign's currency only, leaves out a gift in another one."""
+    amount = _shown(entry.amount)
+    if entry.currency == campaign.currency:
+        return COUNTED.format(amount=amount, slug=campaign.slug)
+    return COUNTED_BESIDE_THE_BAR.format(
+        amount=amount, slug=campaign.slug, paid=entry.currency, collects=campaign.currency
+    )
 
 
 def _article_from(metadata):
@@ -370,7 +375,9 @@ def checkout_session_completed(session: dict, event: dict, now: datetime) -> Eve
             article=_article_from(session.get("metadata")),
             created_at=_when(session.get("created"), now, field="data.object.created"),
         )
-    _campaign_collecting(donation.campaign, currency=currency, amount_minor=amount)
+    campaign = _campaign_locked(donation.campaign)
+    if donation.currency != currency:  # Stripe's figures are what was paid
+        donation.currency, donation.amount_minor = currency, amount
     details = _mapping(session.get("customer_details"))
     customer_id = _id(session.get("customer"))
     donation.donor = donation.donor or _donor(
@@ -407,9 +414,7 @@ def checkout_session_completed(session: dict, event: dict, now: datetime) -> Eve
     )
     if created:
         _receipt_after_commit(entry)
-        return EventOutcome(
-            PROCESSED, f"Counted {_shown(entry.amount)} for {donation.campaign.slug}."
-        )
+        return EventOutcome(PROCESSED, _counted(entry, campaign))
     return EventOutcome(PROCESSED, f"{stripe_id} was already counted.")
 
 
@@ -428,8 +433,7 @@ def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
     customer_id = _id(invoice.get("customer"))
     if donation is None:
         metadata = _invoice_metadata(invoice)
-        campaign = _campaign_from(metadata)
-        _campaign_collecting(campaign, currency=currency, amount_minor=amount)
+        campaign = _campaign_locked(_campaign_from(metadata))
         donation = Donation.objects.create(
             campaign=campaign,
             method=Donation.Method.STRIPE,
@@ -449,7 +453,7 @@ def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
             completed_at=_when(event.get("created"), now),
         )
     else:
-        _campaign_collecting(donation.campaign, currency=currency, amount_minor=amount)
+        campaign = _campaign_locked(donation.campaign)
     if donation.status == Donation.Status.PENDING:
         donation.status = Donation.Status.ACTIVE
         donation.completed_at = _when(event.get("created"), now)
@@ -469,9 +473,7 @@ def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
     )
     if created:
         _receipt_after_commit(entry)
-        return EventOutcome(
-            PROCESSED, f"Counted {_shown(entry.amount)} for {donation.campaign.slug}."
-        )
+        return EventOutcome(PROCESSED, _counted(entry, campaign))
     if payment_intent and not entry.payment_intent:
         entry.payment_intent = payment_intent
         entry.save(update_fields=["payment_intent"])
