@@ -41,6 +41,26 @@ CAMPAIGN_HAS_RECORDS = _(
 )
 
 
+# The month's donations for the books. Amounts are signed (refunds and chargebacks negative), in
+# major units of their own currency; the donor's name and e-mail are the ones they gave Stripe.
+DONATIONS_CSV_COLUMNS = [
+    "date",
+    "time",
+    "type",
+    "method",
+    "frequency",
+    "amount",
+    "currency",
+    "campaign",
+    "donation_id",
+    "stripe_reference",
+    "donor_name",
+    "donor_email",
+    "public_name",
+    "note",
+    "recorded_by",
+]
+
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -212,6 +232,8 @@ class ReportsView(WagtailAdminTemplateMixin, TemplateView):
             return self.months_csv()
         if export == "ledger":
             return self.ledger_csv()
+        if export == "donations":
+            return self.donations_csv()
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -239,6 +261,7 @@ class ReportsView(WagtailAdminTemplateMixin, TemplateView):
                 for report in months
             ],
             "active_monthly_donors": selectors.active_monthly_donors(campaign=campaign),
+            "this_month": selectors.Month.of(now).key,
             "articles": articles,
         }
 
@@ -263,6 +286,41 @@ class ReportsView(WagtailAdminTemplateMixin, TemplateView):
                         for name in ("one_time", "monthly", "manual", "refunds", "net")
                     ),
                     report.gifts,
+                ]
+            )
+        return response
+
+    def donations_csv(self):
+        """One month's money, a row per payment, refund or dispute, for the newsroom's books: a
+        signed amount in its own currency, how it came (method, reference) and what the donor
+        gave us of themselves (a name, an e-mail address, the name to thank); nothing else."""
+        campaign = self.campaign()
+        month = selectors.Month.from_text(self.request.GET.get("month", ""))
+        month = month or selectors.Month.of(timezone.now())
+        slug = campaign.slug if campaign else "all"
+        response, writer = self._csv(f"donations-{month.key}-{slug}.csv")
+        writer.writerow(DONATIONS_CSV_COLUMNS)
+        rows = selectors.month_money_movements(campaign=campaign, month=month)
+        for entry in rows.iterator(chunk_size=500):
+            donation = entry.donation
+            donor = donation.donor if donation else None
+            writer.writerow(
+                [
+                    timezone.localtime(entry.occurred_at).date().isoformat(),
+                    timezone.localtime(entry.occurred_at).strftime("%H:%M"),
+                    entry.get_kind_display(),
+                    donation.get_method_display() if donation else "",
+                    donation.get_frequency_display() if donation else "",
+                    to_major(entry.amount_minor, entry.currency),
+                    entry.currency,
+                    entry.campaign.name,
+                    donation.pk if donation else "",
+                    entry.stripe_id or "",
+                    spreadsheet_text(donor.name) if donor else "",
+                    spreadsheet_text(donor.email) if donor else "",
+                    spreadsheet_text(donation.public_name) if donation else "",
+                    spreadsheet_text(donation.note) if donation else "",
+                    entry.recorded_by.get_username() if entry.recorded_by else "",
                 ]
             )
         return response

@@ -44,6 +44,14 @@ class Month:
         year, month = key.split("-")
         return cls(int(year), int(month))
 
+    @classmethod
+    def from_text(cls, text: str) -> "Month | None":
+        """A month typed in an address ("2026-11"), or None for anything else."""
+        if not re.fullmatch(r"\d{4}-\d{2}", text or ""):
+            return None
+        month = cls.parse(text)
+        return month if 1 <= month.month <= 12 and month.year >= 1 else None
+
     @property
     def key(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
@@ -463,6 +471,16 @@ def report_months(
         else:
             report.one_time_minor += amount
     return sorted(reports.values(), key=lambda r: (r.month.key, r.currency), reverse=True)
+
+
+def month_money_movements(*, campaign: Campaign | None, month: Month) -> QuerySet[LedgerEntry]:
+    """Every movement of money in `month` (site's time zone), oldest first, with its donation,
+    donor, campaign and the staff member who recorded it: a month's page of the books. Refunds
+    and disputes are in the month they happened, as the reports count them."""
+    rows = _ledger_in_range(campaign, month.start, month.end)
+    return rows.select_related("campaign", "donation__donor", "recorded_by").order_by(
+        "occurred_at", "pk"
+    )
 
 
 def _active_monthly_donations() -> QuerySet[Donation]:

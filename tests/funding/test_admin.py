@@ -695,3 +695,64 @@ def test_a_gift_started_before_the_currency_changed_keeps_its_own_and_is_shown_a
     dashboard = funding_panel_text(admin_client)
     assert "in other currencies" not in dashboard  # refunded: nothing left beside the bar
     assert client.get("/api/v1/campaigns/current").json()["raised_minor"] == 10_000
+
+
+# The month's donations for the books ------------------------------------------------------------
+
+
+def test_a_months_donations_download_as_csv_for_the_books_in_the_sites_time_zone(
+    admin_client, client, campaign, settings
+):
+    from tests.funding import stripe_events as se
+
+    settings.TIME_ZONE = "Europe/Berlin"
+
+    def at(*moment):
+        return datetime(*moment, tzinfo=UTC)
+
+    session = se.checkout_session(campaign="campaign", amount=5000, name="Rita Reader")
+    paid = int(at(2026, 10, 10, 9, 15).timestamp())
+    se.post_event(client, se.event("checkout.session.completed", session, created=paid))
+    refund = se.charge(payment_intent=session["payment_intent"], amount=5000, amount_refunded=1250)
+    se.post_event(client, se.event("charge.refunded", refund, created=paid + 86_400))
+    make_manual_gift(
+        campaign=campaign,
+        amount_minor=20_000,
+        method=Donation.Method.CHEQUE,
+        received_at=at(2026, 10, 1, 6, 0),
+        public_name="The Quayside Bakery",
+        note="=cheque 004512",
+    )
+    make_manual_gift(campaign=campaign, amount_minor=999, received_at=at(2026, 9, 30, 22, 0))
+    make_manual_gift(campaign=campaign, amount_minor=777, received_at=at(2026, 10, 31, 23, 30))
+
+    response = admin_client.get(
+        reverse("funding_reports"), {"export": "donations", "month": "2026-10"}
+    )
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="donations-2026-10-all.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode(), newline="")))
+    assert list(rows[0]) == [
+        "date", "time", "type", "method", "frequency", "amount", "currency", "campaign",
+        "donation_id", "stripe_reference", "donor_name", "donor_email", "public_name", "note",
+        "recorded_by",
+    ]  # fmt: skip
+    # 22:00 UTC on 30 September is 1 October in Berlin; 23:30 UTC on 31 October is November.
+    assert [(r["date"], r["time"], r["type"], r["method"], r["amount"]) for r in rows] == [
+        ("2026-10-01", "00:00", "Payment", "Bank transfer", "9.99"),
+        ("2026-10-01", "08:00", "Payment", "Cheque", "200.00"),
+        ("2026-10-10", "11:15", "Payment", "Card (Stripe)", "50.00"),
+        ("2026-10-11", "11:15", "Refund", "Card (Stripe)", "-12.50"),
+    ]
+    cheque, card, card_refund = rows[1], rows[2], rows[3]
+    assert (cheque["public_name"], cheque["note"]) == ("The Quayside Bakery", "'=cheque 004512")
+    assert (cheque["donor_name"], cheque["donor_email"], cheque["stripe_reference"]) == ("", "", "")
+    assert (card["donor_name"], card["donor_email"]) == ("Rita Reader", "rita@example.com")
+    assert card["stripe_reference"] == session["payment_intent"]
+    assert card_refund["donation_id"] == card["donation_id"] != ""
+    assert {r["currency"] for r in rows} == {"USD"}
+    assert {r["campaign"] for r in rows} == {"Keep us independent"}
+
+    page = admin_client.get(reverse("funding_reports")).content.decode()
+    assert "export=donations&amp;month=2026-10" in page  # each month's row offers its file
