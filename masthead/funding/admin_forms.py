@@ -1,16 +1,19 @@
 """Admin forms: editors type amounts in whole units ("5000", "12.50"); the models keep minor units."""
 
+import re
+import unicodedata
 from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminPageChooser
 
 from masthead.funding import selectors
 from masthead.funding.models import Campaign, Donation
-from masthead.funding.money import MoneyError, to_major, to_minor
+from masthead.funding.money import CURRENCIES, MoneyError, to_major, to_minor
 
 MARKS_HELP = _(
     "Comma-separated amounts, e.g. “0, 2500, 5000”. Empty: 0, half the goal and the goal."
@@ -101,6 +104,29 @@ class CampaignForm(WagtailAdminModelForm):
 
 
 MANUAL_METHODS = [(value, label) for value, label in Donation.Method.choices if value != "stripe"]
+AMOUNT_NOT_PLAIN = _(
+    "Type the amount alone, as a number in %(currency)s (the currency of this campaign), e.g. "
+    "250 or 12.50. A gift in another currency cannot count in this campaign."
+)
+EARLIER_MONTH = _(
+    "%(date)s is in %(month)s, a month already closed: the gift will count in the totals and "
+    "books of that month, not in the goal bar of this one. Check the date, or tick “Count it in "
+    "that month” below to record it so."
+)
+
+
+def _names_a_currency(text: str) -> bool:
+    """Whether an amount was typed with a currency: "€50", "50 EUR", "USD 50"."""
+    if any(unicodedata.category(char) == "Sc" for char in text):
+        return True
+    return any(word.upper() in CURRENCIES for word in re.findall(r"[A-Za-z]{3}", text))
+
+
+class CampaignChoiceField(forms.ModelChoiceField):
+    """Each campaign with the currency a manual gift to it is typed in."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.currency})"
 
 
 class ManualDonationForm(WagtailAdminModelForm):
@@ -112,17 +138,39 @@ class ManualDonationForm(WagtailAdminModelForm):
     received_at = forms.DateTimeField(
         label=_("Received"),
         initial=timezone.now,
-        help_text=_("It counts in this month (the site's time zone)."),
+        help_text=_("It counts in the month of this date, in the site's time zone."),
+    )
+    earlier_month = forms.BooleanField(
+        label=_("Count it in that month"),
+        required=False,
+        help_text=_("Only for a gift received in an earlier month and recorded late."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["method"].choices = MANUAL_METHODS
         self.fields["method"].initial = Donation.Method.BANK_TRANSFER
-        self.fields["campaign"].queryset = Campaign.objects.all()
-        self.fields["campaign"].initial = Campaign.objects.filter(active=True).first()
+        self.fields["campaign"] = CampaignChoiceField(
+            queryset=Campaign.objects.all(),
+            label=self.fields["campaign"].label,
+            initial=self.fields["campaign"].initial,
+        )
+        if not self.fields["campaign"].initial and "campaign" not in self.initial:
+            self.fields["campaign"].initial = Campaign.objects.filter(active=True).first()
+        self.fields["received_at"].help_text = _(
+            "It counts in the month of this date, in the site's time zone (%(zone)s)."
+        ) % {"zone": timezone.get_default_timezone_name()}
         self.order_fields(
-            ["campaign", "amount", "received_at", "method", "frequency", "public_name", "article"]
+            [
+                "campaign",
+                "amount",
+                "received_at",
+                "earlier_month",
+                "method",
+                "frequency",
+                "public_name",
+                "article",
+            ]
         )
 
     def clean_received_at(self):
@@ -142,10 +190,24 @@ class ManualDonationForm(WagtailAdminModelForm):
             try:
                 cleaned["amount_minor"] = to_minor(cleaned["amount"], campaign.currency)
             except MoneyError as error:
-                self.add_error("amount", str(error))
+                with_currency = _names_a_currency(cleaned["amount"])
+                message = AMOUNT_NOT_PLAIN % {"currency": campaign.currency}
+                self.add_error("amount", message if with_currency else str(error))
             else:
                 if cleaned["amount_minor"] <= 0:
                     self.add_error("amount", _("The amount must be more than zero."))
+        received_at = cleaned.get("received_at")
+        month = selectors.Month.of(received_at) if received_at else None
+        if month and month < selectors.Month.of(timezone.now()) and not cleaned["earlier_month"]:
+            local = timezone.localtime(received_at, timezone.get_default_timezone())
+            self.add_error(
+                "received_at",
+                EARLIER_MONTH
+                % {
+                    "date": date_format(local.date(), "j F Y"),
+                    "month": date_format(month.first_day, "F Y"),
+                },
+            )
         return cleaned
 
     class Meta:

@@ -24,6 +24,7 @@ from wagtail.admin.views.generic import (
 )
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
+from wagtail.models import Site
 
 from masthead.funding import selectors, services
 from masthead.funding.admin_forms import (
@@ -90,6 +91,11 @@ class ManualDonationCreateView(CreateView):
 
     def get_form_class(self):
         return ManualDonationForm
+
+    def get_initial(self):
+        # The campaign readers are giving to: a cheque or transfer is most often for it.
+        current = selectors.current_campaign(Site.find_for_request(self.request))
+        return {**super().get_initial(), **({"campaign": current.pk} if current else {})}
 
     def save_instance(self):
         data = self.form.cleaned_data

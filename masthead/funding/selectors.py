@@ -27,7 +27,7 @@ from masthead.publishing.page_cache import content_version
 CHECKOUT_SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,252}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Month:
     """A calendar month in the site's time zone."""
 
