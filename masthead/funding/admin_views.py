@@ -321,7 +321,8 @@ class ReportsView(WagtailAdminTemplateMixin, TemplateView):
                     entry.currency,
                     entry.campaign.name,
                     donation.pk if donation else "",
-                    entry.stripe_id or "",
+                    # The Stripe object's own id: a refund's row is keyed "ch_…:refunded:<total>".
+                    (entry.stripe_id or "").split(":")[0],
                     spreadsheet_text(donor.name) if donor else "",
                     spreadsheet_text(donor.email) if donor else "",
                     spreadsheet_text(donation.public_name) if donation else "",

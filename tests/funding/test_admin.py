@@ -751,6 +751,9 @@ def test_a_months_donations_download_as_csv_for_the_books_in_the_sites_time_zone
     assert (card["donor_name"], card["donor_email"]) == ("Rita Reader", "rita@example.com")
     assert card["stripe_reference"] == session["payment_intent"]
     assert card_refund["donation_id"] == card["donation_id"] != ""
+    assert (
+        card_refund["stripe_reference"] == refund["id"]
+    )  # the charge refunded, as Stripe names it
     assert {r["currency"] for r in rows} == {"USD"}
     assert {r["campaign"] for r in rows} == {"Keep us independent"}
 

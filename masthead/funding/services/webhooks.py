@@ -70,7 +70,7 @@ NOT_AN_AMOUNT = (
 NOT_PAID = "{field} is {value!r}: a paid checkout charges more than zero; nothing counted."
 COUNTED = "Counted {amount} for {slug}."
 COUNTED_BESIDE_THE_BAR = (
-    "Counted {amount} for {slug} in {paid}, its own currency: the campaign now collects "
+    "Counted {amount} for {slug} in {paid}, its own currency: the campaign collects "
     "{collects}, so its goal bar leaves this gift out and the reports show it on a line of its own."
 )
 
