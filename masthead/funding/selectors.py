@@ -102,6 +102,43 @@ class Mark:
     amount_minor: int
     label: str
     position: float  # percent of the bar's width
+    # Where its label fits beside its neighbours': "" everywhere, "wide" only on wide screens
+    # (the tick is drawn everywhere); "none": too close to another label for any screen.
+    shown: str = ""
+
+
+# Bars are at least this wide (px) on phones (320 px) and from 900 px screens on (the donate
+# page's column); labels are .78rem of tabular digits, about 7 px a character, 8 px apart.
+NARROW_BAR_PX = 280
+WIDE_BAR_PX = 440
+LABEL_CHAR_PX = 7.2
+LABEL_GAP_PX = 8
+
+
+def _labels_that_fit(
+    marks: list[tuple[str, float]], bar_px: int, among: set[int] | None = None
+) -> set[int]:
+    """The indexes of the marks (of those `among`, if given) whose labels fit on a bar `bar_px`
+    wide without touching, from the left: the first label starts at the bar's start, the last
+    ends at its end, and both are always kept; every other is centred on its tick."""
+    if not marks:
+        return set()
+
+    def width(label: str) -> float:
+        return 100 * (len(label) * LABEL_CHAR_PX + LABEL_GAP_PX) / bar_px
+
+    last = len(marks) - 1
+    last_starts = 100 - width(marks[last][0])
+    kept, right_edge = {0, last}, width(marks[0][0])
+    for index in range(1, last):
+        if among is not None and index not in among:
+            continue
+        label, position = marks[index]
+        half = width(label) / 2
+        if position - half >= right_edge and position + half <= last_starts:
+            kept.add(index)
+            right_edge = position + half
+    return kept
 
 
 @dataclass(frozen=True)
@@ -314,9 +351,23 @@ def goal_bar_for(*, campaign: Campaign, now: datetime, style: str = DEFAULT_STYL
         return format_money(minor, currency, style=style)
 
     top = max([progress.goal_minor, *progress.marks_minor])
-    marks = tuple(
-        Mark(minor, money(minor), round(100 * minor / top, 2) if top else 0.0)
+    placed = [
+        (money(minor), round(100 * minor / top, 2) if top else 0.0)
         for minor in progress.marks_minor
+    ]
+    # Phones show some of the labels wide screens show, so that neither shows two that touch.
+    on_wide_screens = _labels_that_fit(placed, WIDE_BAR_PX)
+    on_phones = _labels_that_fit(placed, NARROW_BAR_PX, among=on_wide_screens)
+    marks = tuple(
+        Mark(
+            minor,
+            label,
+            position,
+            "" if index in on_phones else "wide" if index in on_wide_screens else "none",
+        )
+        for index, (minor, (label, position)) in enumerate(
+            zip(progress.marks_minor, placed, strict=True)
+        )
     )
     return GoalBar(
         progress=progress,

@@ -1,5 +1,6 @@
 """The donate page in Chromium: presets, a custom amount, and the validation message."""
 
+import itertools
 import os
 
 import pytest
@@ -258,3 +259,42 @@ def test_the_goal_bar_shows_its_progress_in_high_contrast_mode(live_server, brow
     assert colours["fill"] not in (colours["page"], colours["track"])  # the part raised
     assert colours["edge"] not in (None, colours["page"])  # the whole goal
     context.close()
+
+
+def visible_mark_labels(page) -> list[dict]:
+    """The goal bar's scale labels a reader can see, left to right, with their boxes."""
+    return page.locator(".goal-bar").first.evaluate(
+        """bar => [...bar.querySelectorAll('.goal-bar__mark')]
+            .map(mark => mark.querySelector('span') || mark)
+            .filter(span => getComputedStyle(span).visibility === 'visible')
+            .map(span => { const r = span.getBoundingClientRect();
+                           return {text: span.textContent, left: r.left, right: r.right}; })"""
+    )
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_crowded_scale_marks_never_print_over_each_other(live_server, page, db, width):
+    campaign = make_campaign(slug="marks", name="December drive", goal_minor=600_000)
+    campaign.marks_minor = [0, 50_000, 100_000, 150_000, 300_000, 600_000]
+    campaign.save()
+    cache.clear()
+    article = make_article(title="Quay story")
+    page.set_viewport_size({"width": width, "height": 900})
+    for address in (article.url, "/donate/"):
+        page.goto(live_server.url + address)
+        labels = visible_mark_labels(page)
+        texts = [label["text"].replace("\xa0", " ") for label in labels]
+        assert texts[0] == "$0" and texts[-1] == "$6,000" and "$3,000" in texts
+        for left, right in itertools.pairwise(labels):
+            assert left["right"] <= right["left"], (address, width, texts)
+        ticks = page.locator(".goal-bar").first.locator(".goal-bar__mark")
+        assert ticks.count() == 6  # every mark keeps its tick
+
+
+def test_the_default_scale_shows_every_label_on_a_phone(live_server, page, db):
+    make_campaign(slug="plain", goal_minor=500_000)
+    cache.clear()
+    page.set_viewport_size({"width": 320, "height": 900})
+    page.goto(live_server.url + make_article(title="Quay story").url)
+    texts = [label["text"].replace("\xa0", " ") for label in visible_mark_labels(page)]
+    assert texts == ["$0", "$2,500", "$5,000"]
