@@ -13,6 +13,7 @@ from masthead.funding.models import Donation, LedgerEntry, StripeEvent
 from masthead.funding.money import Money
 from masthead.funding.services.webhooks import (
     COUNTED_BESIDE_THE_BAR,
+    NOT_A_DONATION,
     NOT_HANDLED,
     NOT_OUR_PAYMENT,
     NOT_OUR_SUBSCRIPTION,
@@ -221,6 +222,22 @@ def test_an_event_for_an_unknown_campaign_is_refused_logged_and_kept(client, cam
     assert record.payload["data"]["object"]["id"] == session["id"]
     assert "refused" in caplog.text and "no-such-campaign" in caplog.text
     assert Donation.objects.count() == 0 and LedgerEntry.objects.count() == 0
+
+
+def test_a_checkout_or_invoice_for_something_else_on_the_account_is_ignored_not_refused(
+    client, campaign
+):
+    shop = se.checkout_session(campaign="campaign", currency="inr")  # not one we take, either
+    shop["metadata"] = {"order": "shop-42"}
+    subscription = se.invoice(subscription="sub_magazine")
+    subscription["parent"]["subscription_details"]["metadata"] = {}
+    for kind, payment in (("checkout.session.completed", shop), ("invoice.paid", subscription)):
+        response = se.post_event(client, se.event(kind, payment))
+        assert response.status_code == 200
+        assert response.json()["outcome"] == "ignored"  # not "refused": nothing went wrong
+        assert response.json()["message"] == NOT_A_DONATION.format(payment=payment["id"])
+    assert Donation.objects.count() == 0 and LedgerEntry.objects.count() == 0
+    assert mail.outbox == []
 
 
 def test_an_event_in_an_unknown_currency_is_refused(client, campaign):

@@ -54,6 +54,10 @@ UNKNOWN_SUBSCRIPTION = (
     "delivers it again after the first payment."
 )
 NOT_OUR_SUBSCRIPTION = "Subscription {subscription!r} is not a donation (no campaign); ignored."
+NOT_A_DONATION = (
+    "{payment!r} names no campaign in its metadata, so it is not a donation (something else sold "
+    "on the same Stripe account); ignored."
+)
 NOT_OUR_PAYMENT = (
     "{what} of {payment!r}, which is not a donation (no campaign in its metadata, not in the "
     "ledger); ignored."
@@ -243,6 +247,13 @@ def _currency(code: str | None) -> str:
     return currency
 
 
+def _not_a_donation(metadata, *, payment: str, known: bool) -> None:
+    """NotOurs for a payment unknown here whose metadata names no campaign: Checkout gives every
+    donation's session and subscription one, so it is something else sold on the account."""
+    if not known and isinstance(metadata, dict) and "campaign" not in metadata:
+        raise NotOurs(NOT_A_DONATION.format(payment=payment))
+
+
 def _campaign_from(metadata) -> Campaign:
     slug = _text(_mapping(metadata).get("campaign"))
     campaign = Campaign.objects.filter(slug=slug).first() if slug else None
@@ -353,6 +364,8 @@ def checkout_session_completed(session: dict, event: dict, now: datetime) -> Eve
         return EventOutcome(
             IGNORED, f"Payment status {session.get('payment_status')!r}: not yet paid."
         )
+    pending = Donation.objects.filter(stripe_checkout_session_id=session["id"])
+    _not_a_donation(session.get("metadata"), payment=session["id"], known=pending.exists())
     monthly = session.get("mode") == "subscription"
     currency = _currency(session.get("currency"))
     amount = _amount(session, "amount_total", least=1)
@@ -423,6 +436,8 @@ def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
     subscription_id = _invoice_subscription(invoice)
     if not subscription_id:
         return EventOutcome(IGNORED, "Not a subscription invoice.")
+    known = Donation.objects.filter(stripe_subscription_id=subscription_id).exists()
+    _not_a_donation(_invoice_metadata(invoice), payment=invoice["id"], known=known)
     amount = _amount(invoice, "amount_paid")
     if amount == 0:
         return EventOutcome(IGNORED, "Nothing was paid.")
