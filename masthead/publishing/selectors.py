@@ -404,7 +404,13 @@ def search_articles(query: str, *, page_number) -> dict:
     The query given back is the reader's, or the part of it searched if it was too long."""
     terms = search_terms(query or "")
     if terms is None:
-        return {"query": (query or "").strip(), "page_obj": None, "articles": [], "info_pages": []}
+        return {
+            "query": (query or "").strip(),
+            "page_obj": None,
+            "articles": [],
+            "info_pages": [],
+            "found": 0,
+        }
     searched = public_pages(ArticlePage.objects.live())
     results = searched.search(terms.query)
     # Most relevant first however many match: PostgreSQL's backend reads each match once (2,000
@@ -418,13 +424,16 @@ def search_articles(query: str, *, page_number) -> dict:
         found_ids = [article.pk for article in page.object_list]
     fetched = {article.pk: article for article in live_articles().filter(pk__in=found_ids)}
     articles = attach_sections(fetched[pk] for pk in found_ids if pk in fetched)
+    info_pages = search_info_pages(terms)
     return {
         "query": terms.text,
         "query_shortened": terms.shortened,
         "page_obj": page,
         "articles": articles,
         # Above the articles, on the first page of results only.
-        "info_pages": search_info_pages(terms) if page.number == 1 else [],
+        "info_pages": info_pages if page.number == 1 else [],
+        # What the results' heading counts, on every page: the articles and the pages found.
+        "found": page.paginator.count + len(info_pages),
     }
 
 

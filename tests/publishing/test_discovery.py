@@ -607,3 +607,24 @@ def test_search_finds_the_words_of_a_table_typed_into_the_grid(client, newsroom)
         ],
     )
     assert "Tide tables" in client.get("/search/", {"q": "Gullholm"}).content.decode()
+
+
+def test_search_results_have_a_heading_that_counts_them_none_included(client, newsroom):
+    """Screen-reader users who move by headings land on the outcome of their search."""
+    from bs4 import BeautifulSoup
+
+    def outcome(query):
+        page = BeautifulSoup(client.get("/search/", {"q": query}).content, "html.parser")
+        return [heading.get_text() for heading in page.find("main").find_all("h2")]
+
+    assert outcome("zeppelin") == ["No results for “zeppelin”"]
+    assert outcome('"""') == ['No results for “"""”']
+    assert outcome("nebulae") == ["1 result for “nebulae”"]
+
+
+def test_the_search_heading_counts_the_information_pages_found(client, newsroom):
+    from tests.factories import make_info_page
+
+    make_info_page(title="Corrections policy", body_html="<p>Any inaccuracy.</p>")
+    html = client.get("/search/", {"q": "inaccuracy"}).content.decode()
+    assert "1 result for “inaccuracy”" in html
