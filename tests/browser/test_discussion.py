@@ -791,7 +791,7 @@ def test_editors_picks_sit_above_the_thread_and_lead_to_their_comment(
     expect(picks).to_contain_text("in reply to Ines Duarte")
     assert picks.bounding_box()["y"] < page.locator("[data-comment-list]").bounding_box()["y"]
     badge = page.locator(f"#comment-{answer.pk} > .comment__card .comment__badge--featured")
-    expect(badge).to_have_text("Featured")
+    expect(badge).to_have_text("Featured: one of the editors’ picks")  # the rest read, not shown
     expect(page.locator(".comment__badge--featured")).to_have_count(2)
     page.locator("#comments").screenshot(path=os.path.join(screenshot_dir, "editors-picks.png"))
 
@@ -1390,3 +1390,12 @@ def test_the_notify_choice_fits_a_phone_screen_with_readers_text_spacing(
     assert box["x"] + box["width"] <= form["x"] + form["width"]
     notify.select_option(label="New replies to my comments")  # still usable
     context.close()
+
+
+def test_a_vote_keeps_what_the_points_count_said_with_them(live_server, page, article):
+    first = seed(article, 1)[0]
+    page.goto(live_server.url + article.url)
+    page.click(f"#comment-{first.pk} > .comment__card .vote--up")
+    score = page.locator(f"#comment-{first.pk} > .comment__card .vote__score")
+    expect(score).to_have_text("1 point: up votes minus down votes")
+    expect(score.locator("[data-score]")).to_have_text("1 point")

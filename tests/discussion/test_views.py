@@ -1075,7 +1075,7 @@ def test_featured_comments_show_above_the_thread_and_carry_a_badge_in_it(
     for comment, featured in ((top, True), (reply, True), (plain, False)):
         header = page.find(id=f"comment-{comment.pk}").find(class_="comment__header")
         badges = [badge.get_text() for badge in header.find_all(class_="comment__badge--featured")]
-        assert badges == (["Featured"] if featured else [])
+        assert badges == (["Featured: one of the editors’ picks"] if featured else [])
 
     assert client.get(picks[1].a["href"])["Location"].endswith(f"#comment-{reply.pk}")
 
@@ -1333,3 +1333,57 @@ def test_replies_below_a_held_comment_take_no_room_and_stay_out_of_view_all(
     everything = [pk for ids, _ in pages for pk in ids]
     assert everything == [comments["1"].pk, *visible]
     assert not below_held & set(everything)
+
+
+def soup_of(response):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_what_a_tooltip_said_is_read_with_the_edited_mark_points_and_featured_badge(
+    client, article, post, feature
+):
+    """A title tooltip reaches neither a keyboard nor a finger."""
+    from django.utils.dateformat import format as date_format
+
+    client.post(f"/comments/{article.pk}/post/", form_data(body="Draft words"))
+    edited = Comment.objects.get()
+    client.post(f"/comments/comment/{edited.pk}/edit/", {"body": "Better words"})
+    edited.refresh_from_db()
+    imported = post("Said on the old site")
+    Comment.objects.filter(pk=imported.pk).update(imported_score=8, score=8)
+    feature(imported)
+
+    page = soup_of(client.get(article.url))
+
+    def card(comment):
+        return page.find(id=f"comment-{comment.pk}")
+
+    edit_time = date_format(timezone.localtime(edited.edited), "j M Y, H:i")
+    mark = card(edited).find(class_="comment__edited")
+    assert mark.get_text() == f"edited on {edit_time}"
+    assert (
+        mark.time["datetime"]
+        == edited.edited.astimezone(timezone.get_current_timezone()).isoformat()
+    )
+    assert card(edited).find(class_="vote__score").get_text() == (
+        "0 points: up votes minus down votes"
+    )
+    assert card(imported).find(class_="vote__score").get_text() == (
+        "8 points: up votes minus down votes, plus 8 from before the comments moved here"
+    )
+    badge = card(imported).find(class_="comment__badge--featured")
+    assert badge.get_text() == "Featured: one of the editors’ picks"
+    # The words show as before; the rest is for screen readers, read with them.
+    for shown, node in (
+        ("edited", mark),
+        ("Featured", badge),
+        ("8 points", card(imported).find(class_="vote__score")),
+    ):
+        in_sight = (
+            "".join(node.find_all(string=True, recursive=False))
+            or node.find(attrs={"data-score": True}).get_text()
+        )
+        assert in_sight == shown
+        assert not node.get("title")

@@ -402,7 +402,8 @@
     var down = voteForm.querySelector("[data-down]");
     if (up) up.textContent = data.up;
     if (down) down.textContent = data.down;
-    var score = voteForm.querySelector(".vote__score");
+    // The points only: what they count is said beside them, for screen readers.
+    var score = voteForm.querySelector("[data-score]");
     score.textContent = data.score + (Math.abs(data.score) === 1 ? " point" : " points");
     voteForm.querySelectorAll("button[data-vote]").forEach(function (other) {
       var direction = parseInt(other.dataset.vote, 10);
