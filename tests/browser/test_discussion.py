@@ -1392,6 +1392,26 @@ def test_the_notify_choice_fits_a_phone_screen_with_readers_text_spacing(
     context.close()
 
 
+def test_the_more_comments_navigation_comes_when_the_thread_grows_past_a_page(
+    live_server, page, article
+):
+    """Left out while empty (screen readers announce an empty landmark all the same)."""
+    options = DiscussionSettings.for_site(article.get_site())
+    options.page_size = 2
+    options.save()
+    seed(article, 2)
+    page.goto(live_server.url + article.url)
+    more_comments = page.get_by_role("navigation", name="More comments")
+    expect(more_comments).to_have_count(0)
+
+    seed(article, 1, start=timezone.now() - timedelta(minutes=1))
+    page.evaluate("document.querySelector('[data-show-new]').click()")
+    expect(more_comments.get_by_role("link", name="Load more comments")).to_be_visible()
+    more_comments.get_by_role("link", name="Load more comments").click()
+    expect(page.locator("[data-comment-list] > .comment")).to_have_count(3)
+    expect(more_comments).to_have_count(0)  # nothing left in it
+
+
 def test_a_vote_keeps_what_the_points_count_said_with_them(live_server, page, article):
     first = seed(article, 1)[0]
     page.goto(live_server.url + article.url)

@@ -1341,6 +1341,26 @@ def soup_of(response):
     return BeautifulSoup(response.content, "html.parser")
 
 
+def more_comments_navigation(response):
+    return soup_of(response).find("nav", attrs={"aria-label": "More comments"})
+
+
+def test_the_more_comments_navigation_is_there_only_with_something_in_it(client, article, post):
+    """An empty landmark is still announced by screen readers."""
+    small_pages(article)
+    for n in range(3):
+        post(f"Comment {n}")
+    assert more_comments_navigation(client.get(article.url)) is None
+    assert more_comments_navigation(client.get(article.url + "?comments=all")) is None
+
+    post("One comment too many for a page")
+    navigation = more_comments_navigation(client.get(article.url))
+    assert [link.get_text() for link in navigation.find_all("a")] == [
+        "Load more comments",
+        "View all comments",
+    ]
+
+
 def test_what_a_tooltip_said_is_read_with_the_edited_mark_points_and_featured_badge(
     client, article, post, feature
 ):

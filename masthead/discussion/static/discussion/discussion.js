@@ -662,9 +662,23 @@
   /* Whether the list runs from the thread's first comment: not on a page opened at a later one. */
   var listFromFirst = !section.querySelector("[data-first-comments]");
 
+  /* The "More comments" navigation, made when the thread first grows past a page: the page
+     leaves it out while there is nothing in it. */
+  function pagingNav() {
+    var paging = section.querySelector("[data-paging]");
+    if (!paging) {
+      paging = document.createElement("nav");
+      paging.className = "comments__paging";
+      paging.setAttribute("aria-label", "More comments");
+      paging.dataset.paging = "1";
+      list.after(paging);
+    }
+    return paging;
+  }
+
   function updatePaging(next, snapshot) {
     var link = pagingLink();
-    var paging = section.querySelector(".comments__paging");
+    var paging = section.querySelector("[data-paging]");
     var viewAll = section.querySelector("[data-view-all]");
     if (viewAll) {
       viewAll.hidden = !next && listFromFirst;  // nothing more to view
@@ -674,19 +688,22 @@
     if (backToFirst) backToFirst.hidden = listFromFirst;  // sorting or "show new" went back there
     if (!next) {
       if (link) link.remove();
-      return;
+    } else {
+      if (!link) {
+        paging = pagingNav();
+        link = document.createElement("a");
+        link.className = "button button--ghost comments__more";
+        link.dataset.loadMore = "1";
+        link.textContent = "Load more comments";
+        paging.insertBefore(link, paging.firstChild);
+      }
+      link.dataset.cursor = next;
+      link.dataset.snapshot = snapshot;
+      link.href = "?comments_sort=" + currentSort + "&comments_after=" + encodeURIComponent(next) +
+        "&comments_snapshot=" + snapshot + "#comments";
     }
-    if (!link) {
-      link = document.createElement("a");
-      link.className = "button button--ghost comments__more";
-      link.dataset.loadMore = "1";
-      link.textContent = "Load more comments";
-      paging.insertBefore(link, paging.firstChild);
-    }
-    link.dataset.cursor = next;
-    link.dataset.snapshot = snapshot;
-    link.href = "?comments_sort=" + currentSort + "&comments_after=" + encodeURIComponent(next) +
-      "&comments_snapshot=" + snapshot + "#comments";
+    // Out of the page's landmarks while every link in it is hidden or gone.
+    if (paging) paging.hidden = !paging.querySelector("a:not([hidden])");
   }
 
   function replaceList(html) {
