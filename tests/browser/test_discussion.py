@@ -1392,6 +1392,32 @@ def test_the_notify_choice_fits_a_phone_screen_with_readers_text_spacing(
     context.close()
 
 
+def test_the_comment_box_keeps_a_label_in_sight_while_replying_and_editing(
+    live_server, page, article
+):
+    """A placeholder is no label: it goes with the first letter typed (WCAG 3.3.2)."""
+    first = seed(article, 1)[0]
+    page.goto(live_server.url + article.url)
+
+    def in_sight(label):
+        expect(label).to_be_visible()
+        return label.bounding_box()["width"] > 40  # not a visually hidden 1 px box
+
+    page.click(f"#comment-{first.pk} [data-reply-to]")
+    reply_label = page.locator(f"#comment-{first.pk} #comment-form label[for=id_body]")
+    assert reply_label.inner_text() == "Your comment" and in_sight(reply_label)
+
+    page.click("[data-cancel-reply]")
+    fill_guest(page, "Words to edit")
+    page.click("#comment-form button[type=submit]")
+    mine = page.locator(".comment", has_text="Words to edit").first
+    mine.wait_for()
+    mine.locator("[data-edit]").click()
+    editor_label = mine.locator(".comment__editor label")
+    editor_label.wait_for()
+    assert editor_label.inner_text() == "Edit your comment" and in_sight(editor_label)
+
+
 def test_the_more_comments_navigation_comes_when_the_thread_grows_past_a_page(
     live_server, page, article
 ):

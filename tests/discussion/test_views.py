@@ -1341,6 +1341,27 @@ def soup_of(response):
     return BeautifulSoup(response.content, "html.parser")
 
 
+def test_the_comment_box_keeps_a_label_in_sight_on_the_article_and_on_a_reply_page(
+    client, article, post
+):
+    """A placeholder is no label: it goes with the first letter typed (WCAG 3.3.2)."""
+    parent = post("Parent comment", name="Pat")
+    for url in (article.url, f"{article.url}?reply_to={parent.pk}"):
+        label = soup_of(client.get(url)).find("label", attrs={"for": "id_body"})
+        assert label.get_text(strip=True) == "Your comment"
+        assert "visually-hidden" not in label.get("class", [])
+
+
+def test_the_edit_page_labels_its_box_in_sight(client, article):
+    client.post(f"/comments/{article.pk}/post/", form_data(body="Draft words"))
+    comment = Comment.objects.get()
+    page = soup_of(client.get(f"/comments/comment/{comment.pk}/edit/"))
+    box = page.find("textarea", attrs={"name": "body"})
+    label = page.find("label", attrs={"for": box["id"]})
+    assert label.get_text(strip=True) == "Your comment"
+    assert "visually-hidden" not in label.get("class", [])
+
+
 def more_comments_navigation(response):
     return soup_of(response).find("nav", attrs={"aria-label": "More comments"})
 

@@ -465,7 +465,7 @@
         var editor = document.createElement("form");
         editor.className = "comment__editor";
         var fieldId = "edit-" + item.id;
-        editor.innerHTML = '<label class="visually-hidden" for="' + fieldId + '">Edit your comment</label>' +
+        editor.innerHTML = '<label class="comment-form__label" for="' + fieldId + '">Edit your comment</label>' +
           '<textarea rows="4" dir="auto" id="' + fieldId + '"></textarea>' +
           '<div class="comment-form__submit"><button type="button" class="link-button" data-cancel>Cancel</button> ' +
           '<button type="submit" class="button">Save</button></div>';
