@@ -515,3 +515,17 @@ def test_an_anchor_sent_with_an_enormous_context_costs_no_more_than_the_browsers
     assert time.monotonic() - started < 3
     # the context still picks the right one among the matches
     assert (comment.anchor.quote, comment.anchor.prefix) == ("e", "The council voted s")
+
+
+def test_every_fields_problem_is_found_at_once_the_first_as_before(post):
+    with pytest.raises(CommentRefused) as refused:
+        post("  ", name="", email="not-an-address", author_url="my blog", parent_id=999999)
+    assert [(problem.field, problem.message) for problem in refused.value.problems] == [
+        ("body", comment_rules.BODY_EMPTY),
+        ("author_name", comment_rules.NAME_MISSING),
+        ("author_email", comment_rules.EMAIL_INVALID),
+        ("author_url", comment_rules.URL_INVALID),
+        ("parent_id", comment_rules.PARENT_UNKNOWN),
+    ]
+    # The API answers with the first, as it did when the checks stopped there.
+    assert (refused.value.field, refused.value.message) == ("body", comment_rules.BODY_EMPTY)

@@ -127,10 +127,13 @@ def test_errors_come_back_with_the_readers_text_kept(client, article):
     assert "My carefully written words</textarea>" in html
     assert 'value="Dana"' in html
     assert Comment.objects.count() == 0
-    # the page says so in its title, and the field to correct takes the focus, linked to its error
+    # the page says so in its title, the error summary takes the focus, and the field to correct
+    # is linked to its error
     assert "<title>Error: " in html
+    summary = re.search(r"<div[^>]*data-error-summary[^>]*>", html).group(0)
+    assert "autofocus" in summary and 'tabindex="-1"' in summary
     email_field = re.search(r'<input[^>]*name="author_email"[^>]*>', html).group(0)
-    assert "autofocus" in email_field and 'aria-describedby="id_author_email_error"' in email_field
+    assert 'aria-describedby="id_author_email_error"' in email_field
     assert 'id="id_author_email_error"' in html
 
 
@@ -1379,6 +1382,51 @@ def test_the_more_comments_navigation_is_there_only_with_something_in_it(client,
     assert [link.get_text() for link in navigation.find_all("a")] == [
         "Load more comments",
         "View all comments",
+    ]
+
+
+def test_the_form_without_javascript_reports_every_problem_at_once_with_what_was_typed(
+    client, article
+):
+    response = client.post(
+        f"/comments/{article.pk}/post/",
+        form_data(body="   ", author_name="", author_email="dana@", author_url="my blog"),
+    )
+    assert response.status_code == 400
+    page = soup_of(response)
+    problems = [
+        ("id_body", rules.BODY_EMPTY),
+        ("id_author_name", rules.NAME_MISSING),
+        ("id_author_email", rules.EMAIL_INVALID),
+        ("id_author_url", rules.URL_INVALID),
+    ]
+    # Each beside its field, and the field points at it ...
+    for field_id, message in problems:
+        error = page.find(id=f"{field_id}_error")
+        assert error.get_text(strip=True) == message
+        assert error.find_parent(class_="field") is page.find(id=field_id).find_parent(
+            class_="field"
+        )
+        assert f"{field_id}_error" in page.find(id=field_id)["aria-describedby"].split()
+    # ... and all of them in a summary at the top of the form, each a link to its field.
+    form = page.find("form", id="comment-form")
+    summary = form.find(attrs={"data-error-summary": True})
+    assert form.find(class_="field").find_previous(attrs={"data-error-summary": True}) is summary
+    assert [(link["href"], link.get_text()) for link in summary.find_all("a")] == [
+        (f"#{field_id}", message) for field_id, message in problems
+    ]
+    # What the reader typed is still there.
+    assert page.find(id="id_author_email")["value"] == "dana@"
+    assert page.find(id="id_author_url")["value"] == "my blog"
+    assert Comment.objects.count() == 0
+
+
+def test_a_reply_refused_for_its_parent_and_its_text_lists_both(client, article):
+    response = client.post(f"/comments/{article.pk}/post/", form_data(body="", parent_id="999999"))
+    summary = soup_of(response).find(attrs={"data-error-summary": True})
+    assert [item.get_text(strip=True) for item in summary.find_all("li")] == [
+        rules.PARENT_UNKNOWN,
+        rules.BODY_EMPTY,
     ]
 
 

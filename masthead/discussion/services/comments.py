@@ -71,7 +71,8 @@ STATUS_FOR_ACTION = {
 
 class CommentRefused(Refused):
     """A comment that cannot be accepted: also the form field at fault and, over the rate limit,
-    when to try again."""
+    when to try again. `problems` holds every field's refusal found with this one, this one
+    first: a form shows them all at once, instead of one more after each try."""
 
     def __init__(
         self,
@@ -83,6 +84,7 @@ class CommentRefused(Refused):
     ):
         super().__init__(message, status=status, field=field)
         self.retry_after = retry_after
+        self.problems: tuple[CommentRefused, ...] = (self,)
 
 
 @dataclass(frozen=True)
@@ -143,12 +145,16 @@ def comment_post(
     options = discussion_settings(article)
     if not comments_are_open(article, now=now, options=options):
         raise CommentRefused(THREAD_CLOSED, status=403)
-    body = _clean_body(body)
-    author_name, author_email, author_url = _clean_author(
-        reader, author_name, author_email, author_url
+    # Every problem at once, in the form's order: the reader corrects them in one go.
+    problems: list[CommentRefused] = []
+    body, author_name, author_email, author_url = _clean_fields(
+        reader, body, author_name, author_email, author_url, problems=problems
     )
-    parent = _parent_for_reply(article, parent_id, reader)
-    passage = _passage_for(article, anchor) if anchor and anchor.quote.strip() else None
+    parent = _noted(problems, _parent_for_reply, article, parent_id, reader)
+    quoted = anchor is not None and anchor.quote.strip()
+    passage = _noted(problems, _passage_for, article, anchor) if quoted else None
+    if problems:
+        raise _refused_together(problems)
     with transaction.atomic():
         # Counted, assessed and stored in turn with the reader's (and the network's) other posts:
         # a burst of simultaneous posts cannot all be counted before any is stored.
@@ -376,19 +382,50 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _clean_author(reader: Reader, name: str, email: str, url: str) -> tuple[str, str, str]:
+def _noted(problems: list[CommentRefused], check, *args):
+    """What `check` answers, or None with its refusal added to `problems`."""
+    try:
+        return check(*args)
+    except CommentRefused as problem:
+        problems.append(problem)
+        return None
+
+
+def _refused_together(problems: list[CommentRefused]) -> CommentRefused:
+    """The first problem, carrying them all (the API answers the first as it always has)."""
+    first = problems[0]
+    first.problems = tuple(problems)
+    return first
+
+
+def _clean_fields(
+    reader: Reader, body: str, name: str, email: str, url: str, *, problems: list[CommentRefused]
+) -> tuple[str, str, str, str]:
+    """The comment and its author's details, cleaned; each field's refusal goes to `problems`."""
+    body = _noted(problems, _clean_body, body) or ""
     if reader.user is not None:
         name, email = author_name_of(reader.user), reader.user.email
     else:
         name, email = one_line(name), (email or "").strip()
-        if not name:
-            raise CommentRefused(NAME_MISSING, field="author_name")
-        if not email:
-            raise CommentRefused(EMAIL_MISSING, field="author_email")
+    name = _noted(problems, _clean_name, name, reader.user is None) or ""
+    email = _noted(problems, _clean_email, email, reader.user is None) or ""
+    url = _noted(problems, _clean_url, url) or ""
+    return body, name, email, url
+
+
+def _clean_name(name: str, required: bool) -> str:
+    if required and not name:
+        raise CommentRefused(NAME_MISSING, field="author_name")
     if len(name) > conf.COMMENT_NAME_MAX_LENGTH:
         raise CommentRefused(
             NAME_TOO_LONG.format(limit=conf.COMMENT_NAME_MAX_LENGTH), field="author_name"
         )
+    return name
+
+
+def _clean_email(email: str, required: bool) -> str:
+    if required and not email:
+        raise CommentRefused(EMAIL_MISSING, field="author_email")
     if len(email) > EMAIL_MAX_LENGTH:
         raise CommentRefused(EMAIL_TOO_LONG.format(limit=EMAIL_MAX_LENGTH), field="author_email")
     if email:
@@ -396,6 +433,11 @@ def _clean_author(reader: Reader, name: str, email: str, url: str) -> tuple[str,
             validate_email(email)
         except ValidationError:
             raise CommentRefused(EMAIL_INVALID, field="author_email") from None
+    # Stored in lower case: one address is one author for history, bans and the queue.
+    return email.lower()
+
+
+def _clean_url(url: str) -> str:
     url = _with_scheme((url or "").strip())
     if len(url) > URL_MAX_LENGTH:
         raise CommentRefused(URL_TOO_LONG.format(limit=URL_MAX_LENGTH), field="author_url")
@@ -404,8 +446,7 @@ def _clean_author(reader: Reader, name: str, email: str, url: str) -> tuple[str,
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             raise CommentRefused(URL_INVALID, field="author_url") from None
-    # Stored in lower case: one address is one author for history, bans and the queue.
-    return name, email.lower(), url
+    return url
 
 
 # A scheme, as in "https:" or "javascript:"; "example.com:8080" is a host and its port.

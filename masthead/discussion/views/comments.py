@@ -150,12 +150,13 @@ def _refused(request, article, form, refusal):
             {"detail": refusal.message, "field": refusal.field}, status=refusal.status
         )
     else:
-        field = form.fields.get(refusal.field) if refusal.field else None
-        # A hidden field's error (the comment replied to) would be shown nowhere: above the form.
-        shown_at = refusal.field if field is not None and not field.widget.is_hidden else None
-        form.add_error(shown_at, refusal.message)
-        if shown_at:  # the reader lands on the field to correct
-            form.fields[shown_at].widget.attrs["autofocus"] = True
+        shown_fields = _fields_shown(form, signed_in=request.user.is_authenticated)
+        for problem in refusal.problems:
+            # An error of a field the form does not show (the comment replied to, the name of
+            # an account) would be shown nowhere: above the form.
+            form.add_error(
+                problem.field if problem.field in shown_fields else None, problem.message
+            )
         request.comment_form = form
         response = article.serve(request)
         response.render()
@@ -163,6 +164,12 @@ def _refused(request, article, form, refusal):
     if refusal.retry_after:
         response["Retry-After"] = str(refusal.retry_after)
     return response
+
+
+def _fields_shown(form, *, signed_in: bool) -> set[str]:
+    """The fields the comment form shows the reader (an account supplies the author's details)."""
+    shown = {name for name, field in form.fields.items() if not field.widget.is_hidden}
+    return shown - {"author_name", "author_email", "author_url"} if signed_in else shown
 
 
 @require_GET

@@ -79,6 +79,8 @@
   function clearError() {
     var box = form && form.querySelector(".form-errors[data-js]");
     if (box) box.hidden = true;
+    var summary = form && form.querySelector("[data-error-summary]");  // of a post made without this script
+    if (summary) summary.remove();
     if (form) {
       form.querySelectorAll("[aria-invalid]").forEach(function (field) {
         field.removeAttribute("aria-invalid");
