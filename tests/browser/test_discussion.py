@@ -365,6 +365,42 @@ def test_view_all_goes_once_load_more_has_shown_every_comment(live_server, page,
     expect(view_all).to_be_visible()
 
 
+def test_sorting_in_view_all_keeps_the_whole_thread_in_the_new_order(
+    live_server, page, article, monkeypatch
+):
+    from masthead.discussion import conf
+
+    monkeypatch.setattr(conf, "VIEW_ALL_PAGE_COMMENTS", 3)
+    options = DiscussionSettings.for_site(article.get_site())
+    options.page_size = 2
+    options.save()
+    seed(article, 5)
+    bodies = page.locator("[data-comment-list] > .comment .comment__body")
+    page.goto(live_server.url + article.url + "?comments=all&comments_sort=newest")
+    expect(bodies).to_have_count(3)
+    page.click(".comments__next-page")  # the second page of the whole thread, then another order
+    expect(bodies).to_have_count(2)
+    page.evaluate("window.__loadMarker = 1")
+
+    page.click("[data-sort-choice=oldest]")
+    expect(bodies.first).to_contain_text("Seeded comment 00")
+    assert [text.strip() for text in bodies.all_inner_texts()] == [
+        "Seeded comment 00",
+        "Seeded comment 01",
+        "Seeded comment 02",
+    ]
+    assert page.evaluate("window.__loadMarker") == 1  # no reload
+    expect(page.locator("[data-load-more]")).to_have_count(0)
+    expect(page.locator("[data-first-comments]")).to_be_hidden()
+    assert "comments=all&comments_sort=oldest" in page.url
+    page.click(".comments__next-page")
+    expect(bodies.first).to_contain_text("Seeded comment 03")
+    assert [text.strip() for text in bodies.all_inner_texts()] == [
+        "Seeded comment 03",
+        "Seeded comment 04",
+    ]
+
+
 def as_guest(page, live_server, key):
     """Give the browser the signed cookie of the guest `key` (as if it had commented before)."""
     from django.core import signing

@@ -279,6 +279,27 @@ def test_view_all_shows_the_whole_thread_in_pages_of_bounded_size(
     assert f'id="comment-{last.pk}"' in client.get(location.split("#")[0]).content.decode()
 
 
+def test_sorting_in_view_all_keeps_the_reader_in_the_whole_thread_in_the_new_order(
+    client, article, post
+):
+    """A reader of the whole thread ("view all") who picks another order sees the whole thread
+    again, from its first comment, in that order: not the article's first page of comments."""
+    small_pages(article, size=2)
+    for n in range(5):
+        post(f"Number {n:02d}")
+    page = client.get(article.url + "?comments=all&comments_sort=newest").content.decode()
+    link = re.search(r'href="([^"]+)" data-sort-choice="oldest"', page).group(1)
+
+    response = client.get(link.replace("&amp;", "&"))
+    assert response.status_code == 302
+    assert response.cookies[SORT_COOKIE].value == "oldest"
+    html = client.get(response["Location"].split("#")[0]).content.decode()
+    shown = re.findall(r"Number \d\d", html)
+    assert shown == [f"Number {n:02d}" for n in range(5)]  # all of them, the oldest first
+    assert 'data-sort-choice="oldest" aria-current="true"' in html
+    assert "View all comments" not in html and "Load more comments" not in html
+
+
 @pytest.mark.parametrize("gone", ["deleted", "removed"])
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 def test_a_page_of_a_long_conversation_is_full_while_more_replies_follow(

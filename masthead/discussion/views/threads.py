@@ -1,6 +1,8 @@
 """The thread as the page's script reads it: pages of comments (cached like the article), the
 reader's sort order, the count of new comments, and the live stream."""
 
+from urllib.parse import urlencode
+
 from asgiref.sync import sync_to_async
 from django.http import (
     Http404,
@@ -105,11 +107,17 @@ def _thread_fragment(request, article_id):
 
 @require_GET
 def sort(request, article_id):
-    """Choose the sort order (remembered in a cookie) and go back to the comments."""
+    """Choose the sort order (remembered in a cookie) and go back to the comments: to the first
+    page of the whole thread in that order when the reader chose it there ("view all")."""
     article = selectors.open_article_or_404(article_id, request)
-    response = redirect(f"{article.url}#comments")
-    if request.GET.get("sort") in SortOrder.values:
-        _remember_sort(response, request.GET["sort"])
+    chosen = request.GET.get("sort") if request.GET.get("sort") in SortOrder.values else None
+    if request.GET.get("comments") == "all":
+        query = {"comments": "all", **({"comments_sort": chosen} if chosen else {})}
+        response = redirect(f"{article.url}?{urlencode(query)}#comments")
+    else:
+        response = redirect(f"{article.url}#comments")
+    if chosen:
+        _remember_sort(response, chosen)
     return response
 
 

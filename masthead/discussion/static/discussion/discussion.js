@@ -14,6 +14,8 @@
   var threadUrl = section.dataset.threadUrl;
   var latestId = parseInt(section.dataset.latestId || "0", 10);
   var currentSort = section.dataset.sort;
+  /* A page of the whole thread ("view all"): sorting and "show new" keep to the whole thread. */
+  var wholeThread = section.hasAttribute("data-whole-thread");
   var panel;  // the passage panel, made on first use
 
   function csrfToken() {
@@ -644,12 +646,14 @@
   /* Sorting and paging: the server renders the list items; pages are fixed to a snapshot. */
   function fetchThread(params) {
     var query = new URLSearchParams(params);
+    if (wholeThread && !params.anchor) query.set("all", "1");
     return fetch(threadUrl + "?" + query.toString(), { credentials: "same-origin" }).then(function (response) {
       return response.text().then(function (html) {
         return {
           html: html,
           next: response.headers.get("X-Next-Cursor"),
           snapshot: response.headers.get("X-Snapshot"),
+          repliesAfter: response.headers.get("X-Next-Replies-After"),
           count: parseInt(response.headers.get("X-Comment-Count") || "0", 10),
           passageLimit: response.headers.get("X-Passage-Limit"),
         };
@@ -678,7 +682,11 @@
     return paging;
   }
 
-  function updatePaging(next, snapshot) {
+  function updatePaging(next, snapshot, repliesAfter) {
+    if (wholeThread) {
+      updateWholeThreadPaging(next, snapshot, repliesAfter);
+      return;
+    }
     var link = pagingLink();
     var paging = section.querySelector("[data-paging]");
     var viewAll = section.querySelector("[data-view-all]");
@@ -708,6 +716,36 @@
     if (paging) paging.hidden = !paging.querySelector("a:not([hidden])");
   }
 
+  /* The links of a page of the whole thread: its next page, and back to its first. */
+  function updateWholeThreadPaging(next, snapshot, repliesAfter) {
+    var firstPage = "?comments=all&comments_sort=" + currentSort;
+    var backToFirst = section.querySelector("[data-first-comments]");
+    if (backToFirst) {
+      backToFirst.hidden = listFromFirst;
+      backToFirst.href = firstPage + "#comments";
+    }
+    var link = section.querySelector("[data-next-page]");
+    var paging = section.querySelector("[data-paging]");
+    if (!next) {
+      if (link) link.remove();
+    } else {
+      if (!link) {
+        paging = pagingNav();
+        link = document.createElement("a");
+        link.className = "button button--ghost comments__next-page";
+        link.dataset.nextPage = "1";
+        link.rel = "next";
+        link.textContent = "Next page of all comments";
+        paging.insertBefore(link, paging.firstChild);
+      }
+      link.href = firstPage + "&comments_after=" + encodeURIComponent(next) +
+        "&comments_snapshot=" + snapshot +
+        (repliesAfter ? "&comments_replies_after=" + encodeURIComponent(repliesAfter) : "") + "#comments";
+    }
+    // Out of the page's landmarks while every link in it is hidden or gone.
+    if (paging) paging.hidden = !paging.querySelector("a:not([hidden])");
+  }
+
   function replaceList(html) {
     list.innerHTML = "";
     list.appendChild(fragment(html));
@@ -727,8 +765,12 @@
     fetchThread({ sort: sort }).then(function (result) {
       replaceList(result.html);
       list.removeAttribute("aria-busy");
-      updatePaging(result.next, result.snapshot);
+      updatePaging(result.next, result.snapshot, result.repliesAfter);
       setCount(result.count);
+      if (wholeThread && window.history.replaceState) {
+        // The address names the order shown: reloading it, or coming back, shows the same.
+        history.replaceState(history.state, "", location.pathname + "?comments=all&comments_sort=" + sort + "#comments");
+      }
       var chosen = section.querySelector('[data-sort-choice="' + sort + '"]');
       announce("Comments sorted: " + (chosen ? chosen.textContent.trim().toLowerCase() : sort) + ".");
     });
@@ -782,7 +824,7 @@
         if (id > latestId) flash(item);
       });
       latestId = parseInt(result.snapshot || latestId, 10);
-      updatePaging(result.next, result.snapshot);
+      updatePaging(result.next, result.snapshot, result.repliesAfter);
       setCount(result.count);
       focusOn(list.querySelector("[data-comment-id]"));
     });
