@@ -27,3 +27,10 @@ class DiscussionConfig(AppConfig):
                 "masthead.discussion.services.subscriptions_deliver_due",
             )
         )
+        clock.register(
+            clock.PeriodicJob(
+                "forget old changes of comment scores",
+                3600,
+                "masthead.discussion.services.vote_changes_prune",
+            )
+        )

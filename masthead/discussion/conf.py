@@ -53,6 +53,10 @@ REPLIES_SHOWN = 10
 # another in the reader's order, each with every reply, and a link to the next page. A conversation
 # longer than that goes on over the next pages (its top-level comment repeated at their top).
 VIEW_ALL_PAGE_COMMENTS = 200
+# A reader paging through the most voted comments goes on in the order of the moment they opened
+# the first page, for this long (hours): the changes votes make to scores are kept this long to
+# rebuild that order, then deleted. A reader who pages on later sees the order of the moment.
+MOST_VOTED_ORDER_KEPT_HOURS = 24
 # The most comments on one passage its panel lists, the newest first (with their replies); the
 # panel says when a passage has more, and links to the whole thread.
 PASSAGE_PANEL_COMMENTS = 100

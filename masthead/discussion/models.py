@@ -173,6 +173,28 @@ class CommentVote(models.Model):
         return f"{self.value:+d} on {self.comment_id} by {self.reader_key}"
 
 
+class VoteChange(models.Model):
+    """How much a vote moved a top-level comment's score (cast, changed or taken back), kept
+    for a day or so: a reader paging through the most voted comments goes on in the order of
+    the moment they started (see selectors.threads.ranked_at), whatever votes came since."""
+
+    article = models.ForeignKey(
+        ARTICLE_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    delta = models.SmallIntegerField()
+    created = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            # The changes to an article's scores since a reader started paging, newest last.
+            models.Index(fields=["article", "id"], name="vote_change_article"),
+        ]
+
+    def __str__(self):
+        return f"{self.delta:+d} on {self.comment_id}"
+
+
 class ThreadStats(models.Model):
     """Per-article counters kept with every write, so a page view never counts comments.
 

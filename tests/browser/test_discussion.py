@@ -401,6 +401,29 @@ def test_sorting_in_view_all_keeps_the_whole_thread_in_the_new_order(
     ]
 
 
+def test_load_more_of_most_voted_keeps_the_order_while_votes_come_in(live_server, page, article):
+    options = DiscussionSettings.for_site(article.get_site())
+    options.page_size = 2
+    options.save()
+    comments = seed(article, 4)
+    for comment, score in zip(comments, (6, 4, 2, 0), strict=True):
+        Comment.objects.filter(pk=comment.pk).update(imported_score=score, score=score)
+    page.goto(live_server.url + article.url)
+    page.click("[data-sort-choice=most_voted]")
+    items = page.locator("[data-comment-list] > .comment")
+    expect(items.first).to_have_id(f"comment-{comments[0].pk}")
+    expect(items).to_have_count(2)
+    third = Comment.objects.get(pk=comments[2].pk)
+    for n in range(3):  # 2 -> 5: ahead of the second, which the reader has read
+        voter = Reader(user=None, key=f"g-voter-{n}", ip_hash=f"voter-{n}")
+        third = vote_cast(comment=third, reader=voter, value=1)
+
+    page.click("[data-load-more]")
+    expect(items).to_have_count(4)
+    ids = items.evaluate_all("items => items.map(i => i.id)")
+    assert ids == [f"comment-{comments[n].pk}" for n in (0, 1, 2, 3)]
+
+
 def as_guest(page, live_server, key):
     """Give the browser the signed cookie of the guest `key` (as if it had commented before)."""
     from django.core import signing

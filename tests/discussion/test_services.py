@@ -293,6 +293,31 @@ def test_votes_one_per_reader_changeable_not_on_own_comment(article, post):
         vote_cast(comment=comment, reader=author, value=1)
 
 
+def test_score_changes_of_top_level_comments_are_kept_a_day_to_keep_most_voted_pages_in_order(
+    article, post
+):
+    """Each vote that moves a top-level comment's score is recorded (a reply's is not: replies
+    keep to time order), and forgotten once a reader paging on would no longer use it."""
+    from masthead.discussion import conf
+    from masthead.discussion.models import VoteChange
+
+    top = post("Vote on me")
+    reply = post("And on me", parent_id=top.pk)
+    voter = guest(ip_hash="elsewhere")
+    now = timezone.now()
+    vote_cast(comment=top, reader=voter, value=1, now=now)
+    vote_cast(comment=top, reader=voter, value=-1, now=now)
+    vote_cast(comment=top, reader=voter, value=0, now=now)
+    vote_cast(comment=reply, reader=voter, value=1, now=now)
+    changes = VoteChange.objects.order_by("id")
+    assert [(c.comment_id, c.delta) for c in changes] == [(top.pk, 1), (top.pk, -2), (top.pk, 1)]
+
+    kept = timedelta(hours=conf.MOST_VOTED_ORDER_KEPT_HOURS)
+    assert vote_rules.vote_changes_prune(now=now + kept - timedelta(minutes=1)) == 0
+    assert vote_rules.vote_changes_prune(now=now + kept + timedelta(minutes=1)) == 3
+    assert not VoteChange.objects.exists()
+
+
 def test_guest_votes_from_one_address_are_capped(article, post):
     comment = post("Popular")
     for _ in range(5):

@@ -300,6 +300,105 @@ def test_sorting_in_view_all_keeps_the_reader_in_the_whole_thread_in_the_new_ord
     assert "View all comments" not in html and "Load more comments" not in html
 
 
+def voted(comment, by: int, *, value=1):
+    """`by` readers (each a guest on an address of their own) vote `value` on `comment`."""
+    from masthead.discussion.services.votes import vote_cast
+
+    for n in range(by):
+        reader = Reader(user=None, key=f"g-voter-{comment.pk}-{value}-{n}", ip_hash=f"v-{n}")
+        comment = vote_cast(comment=comment, reader=reader, value=value)
+    return comment
+
+
+def next_page_link(html):
+    found = re.search(r'(?:rel="next"|data-load-more)\s+href="([^"]+)"', html)
+    return found.group(1).replace("&amp;", "&").split("#")[0] if found else None
+
+
+@pytest.mark.parametrize("view_all", [True, False])
+def test_most_voted_pages_keep_the_order_the_reader_started_with_while_votes_come_in(
+    client, article, monkeypatch, view_all
+):
+    """Votes between two pages move comments in the most voted order: a reader paging on sees
+    every comment once, in the order of the moment they opened the first page (and each with
+    its score of now), neither one they have read again nor none of those voted past them."""
+    from masthead.discussion import conf
+
+    monkeypatch.setattr(conf, "VIEW_ALL_PAGE_COMMENTS", 3)
+    small_pages(article, size=3)
+    shape = [None] * 6
+    comments = import_thread(article, shape)
+    for key, votes in zip("123456", (10, 8, 6, 4, 2, 0), strict=True):
+        Comment.objects.filter(pk=comments[key].pk).update(imported_score=votes, score=votes)
+    a, b, c, d, e, f = (Comment.objects.get(pk=comments[key].pk) for key in "123456")
+    start = article.url + ("?comments=all&comments_sort=most_voted" if view_all else "")
+    client.cookies[SORT_COOKIE] = "most_voted"
+
+    first = client.get(start).content.decode()
+    assert re.findall(r'data-comment-id="(\d+)"', first) == [str(x.pk) for x in (a, b, c)]
+    voted(d, 5)  # 4 -> 9: now ahead of b, which the reader has read
+    voted(b, 3, value=-1)  # 8 -> 5: now behind c, where the reader goes on
+    second = client.get(article.url + next_page_link(first)).content.decode()
+
+    assert re.findall(r'data-comment-id="(\d+)"', second) == [str(x.pk) for x in (d, e, f)]
+    assert next_page_link(second) is None
+    assert "9 points" in second  # d, with its score of now
+
+
+def test_the_scripts_next_page_of_most_voted_keeps_its_order_in_the_same_queries_however_long(
+    client, article, django_assert_max_num_queries
+):
+    """ "Load more" with JavaScript: the thread endpoint says the moment of the scores a page was
+    ranked by (X-Votes-At), the next page keeps that order, and costs the same queries on a
+    thread of hundreds of comments as on one of a few (and is stored by the page cache)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small_pages(article, size=2)
+    comments = import_thread(article, [None] * 4)
+    scores = dict(zip("1234", (6, 4, 2, 0), strict=True))
+    for key, votes in scores.items():
+        Comment.objects.filter(pk=comments[key].pk).update(imported_score=votes, score=votes)
+    thread = f"/comments/{article.pk}/"
+    first = client.get(thread, {"sort": "most_voted"})
+    assert first["X-Votes-At"] == "0"
+    voted(Comment.objects.get(pk=comments["3"].pk), 3)  # 2 -> 5: ahead of the second now
+    more = {
+        "sort": "most_voted",
+        "after": first["X-Next-Cursor"],
+        "snapshot": first["X-Snapshot"],
+        "votes_at": first["X-Votes-At"],
+    }
+
+    def measured():
+        from django.core.cache import cache
+
+        from masthead.publishing import page_cache
+
+        cache.clear()
+        page_cache.forget_versions()
+        return client.get(thread, more)
+
+    with CaptureQueriesContext(connection) as small:
+        second = measured()
+    shown = re.findall(r'data-comment-id="(\d+)"', second.content.decode())
+    assert shown == [str(comments["3"].pk), str(comments["4"].pk)]
+    assert second["X-Next-Cursor"] == ""
+
+    older = Comment.objects.order_by("created").first().created - timedelta(days=1)
+    import_thread(article, [None] * 300, start=older)  # a long thread, behind in time and votes
+    with django_assert_max_num_queries(len(small)):
+        second = measured()
+    shown = re.findall(r'data-comment-id="(\d+)"', second.content.decode())
+    assert shown[:2] == [str(comments["3"].pk), str(comments["4"].pk)]
+    from masthead.discussion import selectors
+
+    place = {"cursor": more["after"], "snapshot": int(more["snapshot"]), "votes_at": 0}
+    assert selectors.is_linked_thread_place(article.pk, sort="most_voted", **place)
+    forged = place | {"cursor": "9" + place["cursor"]}  # a score the comment never had
+    assert not selectors.is_linked_thread_place(article.pk, sort="most_voted", **forged)
+
+
 @pytest.mark.parametrize("gone", ["deleted", "removed"])
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 def test_a_page_of_a_long_conversation_is_full_while_more_replies_follow(

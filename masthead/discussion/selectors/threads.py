@@ -3,11 +3,12 @@ time whatever the thread's size (its top-level comments, then all their descenda
 the reader's own votes and unpublished comments, the links into it and the counts behind them."""
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.dateparse import parse_datetime
@@ -21,6 +22,7 @@ from masthead.discussion.models import (
     PassageAnchor,
     SortOrder,
     ThreadStats,
+    VoteChange,
 )
 from masthead.discussion.readers import Reader, guest_key
 from masthead.discussion.selectors.articles import MAX_ID
@@ -53,12 +55,17 @@ class ThreadPage:
     # A page of the whole thread ("view all") that stops inside a conversation: the next page
     # starts at its top-level comment again and goes on after this reply (see encode_cursor).
     next_replies_after: str | None = None
+    # Most voted first: the order of which moment the next pages keep (see ranked_at).
+    votes_at: int | None = None
 
 
-def thread_stats(article_id: int) -> ThreadStats:
-    return ThreadStats.objects.filter(article_id=article_id).first() or ThreadStats(
-        article_id=article_id
-    )
+def thread_stats(article_id: int, *, with_votes_mark: bool = False) -> ThreadStats:
+    """The thread's counters; `with_votes_mark` adds `votes_mark` (see _latest_vote_change) in
+    the same query, for a first page of the most voted comments."""
+    stats = ThreadStats.objects.filter(article_id=article_id)
+    if with_votes_mark:
+        stats = stats.annotate(votes_mark=Coalesce(Subquery(_latest_vote_change(article_id)), 0))
+    return stats.first() or ThreadStats(article_id=article_id)
 
 
 def thread_version(article_id: int) -> int:
@@ -169,13 +176,26 @@ def _with_visible_children(reader) -> Q:
 
 
 def top_level_comments(
-    article_id: int, *, reader: Reader | None, sort: str, snapshot: int | None = None
+    article_id: int,
+    *,
+    reader: Reader | None,
+    sort: str,
+    snapshot: int | None = None,
+    ids: list[int] | None = None,
 ):
+    """The article's top-level comments that show, in sort order; with `ids`, only those."""
     shown = (visible_to(reader) & Q(deleted__isnull=True)) | (
         Q(status__in=[CommentStatus.PUBLISHED, CommentStatus.REMOVED])
         & _with_visible_children(reader)
     )
-    comments = Comment.objects.filter(shown, article_id=article_id, parent__isnull=True)
+    if ids is not None:
+        # The article and the parent compared as "+ 0", which no index serves: SQLite would
+        # otherwise walk the thread's sort-order index to find a few comments by id.
+        comments = Comment.objects.alias(
+            in_article=F("article_id") + 0, below=F("parent_id") + 0
+        ).filter(shown, in_article=article_id, below__isnull=True, pk__in=ids)
+    else:
+        comments = Comment.objects.filter(shown, article_id=article_id, parent__isnull=True)
     if snapshot:
         # Compared as "id + 0", which no index can serve: otherwise SQLite walks the primary
         # key range and sorts the whole thread instead of reading the sort-order index
@@ -194,12 +214,98 @@ COMMENT_ID = r"[1-9][0-9]{0,18}"
 COMMENT_CURSOR = (
     r"(-?[0-9]+_)?[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+[+-][0-9]{2}:[0-9]{2}_" + COMMENT_ID
 )
+# A moment of the thread's scores as thread_page writes it (see _latest_vote_change; 0: before any).
+VOTES_MARK = r"0|" + COMMENT_ID
+
+
+def parse_votes_mark(value) -> int | None:
+    """The moment of the scores a "most voted" link names (see _latest_vote_change), or None."""
+    if not isinstance(value, str) or not re.fullmatch(VOTES_MARK, value):
+        return None
+    return int(value) if int(value) <= MAX_ID else None
+
+
+def _latest_vote_change(article_id: int):
+    """The latest change votes made to the article's scores that is kept, as a subquery: the
+    moment of the scores a reader of its most voted comments starts from, so that the next pages
+    they ask for keep the order of that moment (see ranked_at); 0 (no row) before any."""
+    changes = VoteChange.objects.filter(article_id=article_id).order_by("-id")
+    return changes.values_list("id", flat=True)[:1]
+
+
+def _score_change_since(article_id: int, votes_at: int):
+    """How much votes since `votes_at` moved the score of the comment of an outer query."""
+    changed = (
+        VoteChange.objects.filter(article_id=article_id, pk__gt=votes_at, comment=OuterRef("pk"))
+        .order_by()
+        .values("comment")
+        .annotate(change=Sum("delta"))
+        .values("change")
+    )
+    return Coalesce(Subquery(changed), 0)
+
+
+def _rank(comment) -> tuple:
+    return (comment.ranked_score, comment.created, comment.pk)
+
+
+def ranked_at(
+    article_id: int,
+    *,
+    reader: Reader | None,
+    snapshot: int | None,
+    votes_at: int,
+    after,
+    limit: int,
+) -> list:
+    """The first `limit` top-level comments that show after `after` (a decoded cursor, or None),
+    most voted first as the scores were at `votes_at` (see _latest_vote_change), each with
+    `ranked_score`, its score then: a reader paging on keeps the order they started with, and
+    votes since neither skip nor repeat a comment (each shows its current score all the same).
+
+    None of its queries reads the whole thread: the changes since `votes_at`, the comments they
+    moved, by id (their scores then are their scores now less the changes), and a page of the
+    others from the score index (their scores have not moved). The first two grow with the
+    votes since the reader started (changes are kept conf.MOST_VOTED_ORDER_KEPT_HOURS), not with
+    the thread."""
+    changes = VoteChange.objects.filter(article_id=article_id, pk__gt=votes_at)
+    changed = dict(
+        changes.order_by()
+        .values("comment_id")
+        .annotate(change=Sum("delta"))
+        .values_list("comment_id", "change")
+    )
+    ids, moved = list(changed), []
+    shown = {"reader": reader, "sort": SortOrder.MOST_VOTED, "snapshot": snapshot}
+    for start in range(0, len(ids), _MOVED_AT_ONCE):
+        chunk = ids[start : start + _MOVED_AT_ONCE]
+        moved += top_level_comments(article_id, ids=chunk, **shown).order_by()
+    top = top_level_comments(article_id, **shown)
+    for comment in moved:
+        comment.ranked_score = comment.score - changed[comment.pk]
+    others = top.exclude(pk__in=changes.values("comment_id")) if ids else top
+    if after is not None:
+        score, created, pk = after
+        others = others.filter(
+            _sorted_after(SortOrder.MOST_VOTED, score=score, created=created, pk=pk)
+        )
+        moved = [comment for comment in moved if _rank(comment) < after]
+    unmoved = list(others[:limit])
+    for comment in unmoved:
+        comment.ranked_score = comment.score
+    return sorted([*unmoved, *moved], key=_rank, reverse=True)[:limit]
+
+
+# Comments voted on since a reader started, read this many at a time (a query's parameters are
+# limited: SQLite's to 32,766).
+_MOVED_AT_ONCE = 500
 
 
 def encode_cursor(comment: Comment, sort: str) -> str:
     created = comment.created.isoformat()
+    score = getattr(comment, "ranked_score", comment.score)  # on a page in an earlier order
     return (
-        f"{comment.score}_{created}_{comment.pk}"
+        f"{score}_{created}_{comment.pk}"
         if sort == SortOrder.MOST_VOTED
         else f"{created}_{comment.pk}"
     )
@@ -235,13 +341,17 @@ def is_linked_thread_place(
     cursor: str | None,
     snapshot: int | None,
     replies_after: str | None = None,
+    votes_at: int | None = None,
 ) -> bool:
     """Whether the thread's own links name this place in it: a cursor at one of the article's
-    top-level comments ("load more"), or one step beside it (comment_location), a reply of the
-    whole thread's page to go on after, and a snapshot that is one of its comments. The page
-    cache stores only such places: any other value would fill an entry of its own. At most
-    three queries, none without a cursor, a reply or a snapshot."""
+    top-level comments ("load more"), or one step beside it (comment_location), with its score
+    at `votes_at` when given, a reply of the whole thread's page to go on after, a snapshot that
+    is one of its comments, and a moment of its scores (see _latest_vote_change). The page cache
+    stores only such places: any other value would fill an entry of its own. At most four
+    queries, none without a cursor, a reply, a snapshot or a moment."""
     comments = Comment.objects.filter(article_id=article_id)
+    if votes_at and not VoteChange.objects.filter(pk=votes_at, article_id=article_id).exists():
+        return False
     if replies_after:
         decoded = _decode_cursor(replies_after, SortOrder.OLDEST)
         if decoded is None:
@@ -255,7 +365,10 @@ def is_linked_thread_place(
             return False
         score, created, pk = decoded
         at = comments.filter(parent__isnull=True, created=created, pk__in=[pk - 1, pk, pk + 1])
-        if score is not None:
+        if score is not None and votes_at is not None:
+            at = at.alias(then=F("score") - _score_change_since(article_id, votes_at))
+            at = at.filter(then=score)
+        elif score is not None:
             at = at.filter(score=score)
         if not at.exists():
             return False
@@ -342,11 +455,10 @@ def comment_location(comment: Comment, *, sort: str, per_page: int) -> str:
 def cursor_ahead_of(comment: Comment, sort: str) -> str:
     """The cursor just ahead of a top-level comment, so that a page continued after it starts
     with that comment: ids are compared after the creation time (and the score), descending
-    except for the oldest-first order."""
+    except for the oldest-first order. The score is the one the comment's page ranked it by."""
     step = -1 if sort == SortOrder.OLDEST else 1
-    return encode_cursor(
-        Comment(pk=comment.pk + step, created=comment.created, score=comment.score), sort
-    )
+    score = getattr(comment, "ranked_score", comment.score)
+    return encode_cursor(Comment(pk=comment.pk + step, created=comment.created, score=score), sort)
 
 
 def _place_in_conversation(reply: Comment) -> int:
@@ -370,6 +482,7 @@ def thread_page(
     max_depth: int = 5,
     with_featured: bool = False,
     replies_shown: int | None = None,
+    votes_at: int | None = None,
 ) -> ThreadPage:
     """A page of top-level comments with their replies: all of them, or with `replies_shown`
     the earliest that many below each, the rest counted in `more_replies`.
@@ -382,16 +495,40 @@ def thread_page(
     thread), so comments arriving meanwhile neither repeat nor push others to the next page;
     `cursor` continues after the last comment shown ("load more"), `page` is for the API.
     `with_featured` adds the article's featured comments, whatever the sort and the page.
+
+    Most voted first, the scores move under a reader who pages on: `votes_at` (the page's
+    `votes_at`, carried by its links) keeps the next pages in the order of the moment the reader
+    started (see ranked_at), as the snapshot keeps new comments out.
     """
     if sort not in ORDERINGS:
         sort = SortOrder.NEWEST
-    stats = thread_stats(article.pk)
+    # Read before the page: a vote meanwhile moves the next pages, not this one.
+    starts_ranking = sort == SortOrder.MOST_VOTED and votes_at is None
+    stats = thread_stats(article.pk, with_votes_mark=starts_ranking)
     snapshot = snapshot or stats.latest_comment_id or None
     top = top_level_comments(article.pk, reader=reader, sort=sort, snapshot=snapshot)
     page = max(1, page)
-    next_cursor = next_replies_after = None
+    next_cursor = next_replies_after = ranked = None
+    if sort != SortOrder.MOST_VOTED:
+        votes_at = None
+    elif votes_at is not None:
+
+        def ranked(limit):
+            after = _decode_cursor(cursor, sort) if cursor else None
+            return ranked_at(
+                article.pk,
+                reader=reader,
+                snapshot=snapshot,
+                votes_at=votes_at,
+                after=after,
+                limit=limit,
+            )
+    else:
+        votes_at = getattr(stats, "votes_mark", 0)
     if view_all:
-        if cursor:
+        if ranked is not None:
+            top = ranked(max(2, conf.VIEW_ALL_PAGE_COMMENTS) + 1)
+        elif cursor:
             continued = _after_cursor(top, cursor, sort)
             top = continued if continued is not None else top
         top_level, more_after = _whole_thread_page(
@@ -402,7 +539,9 @@ def thread_page(
             next_cursor = cursor_ahead_of(top_level[-1], sort)
             next_replies_after = encode_cursor(more_after, SortOrder.OLDEST)
     else:
-        if cursor:
+        if ranked is not None:
+            top, start = ranked(per_page + 1), 0
+        elif cursor:
             continued = _after_cursor(top, cursor, sort)
             top = continued if continued is not None else top
             start = 0
@@ -418,7 +557,9 @@ def thread_page(
         next_cursor = encode_cursor(top_level[-1], sort)
     for comment in top_level:
         if getattr(comment, "more_replies", 0):
-            comment.whole_thread_cursor = cursor_ahead_of(comment, sort)
+            # Into the whole thread afresh (its link carries no moment): by the current score.
+            now = Comment(pk=comment.pk, created=comment.created, score=comment.score)
+            comment.whole_thread_cursor = cursor_ahead_of(now, sort)
     mark_edited_passages(article, top_level)
     my_votes = reader_votes(top_level, reader)
     pages = max(1, math.ceil(stats.top_level_count / per_page)) if per_page else 1
@@ -436,6 +577,7 @@ def thread_page(
         my_votes=my_votes,
         featured=featured_comments(article.pk) if with_featured and stats.featured_count else [],
         next_replies_after=next_replies_after,
+        votes_at=votes_at,
     )
 
 

@@ -31,7 +31,12 @@ from masthead.discussion.services.subscriptions import (
     subscription_unsubscribe,
     subscriptions_deliver_due,
 )
-from masthead.discussion.services.votes import VoteRefused, vote_cast, votes_withdraw
+from masthead.discussion.services.votes import (
+    VoteRefused,
+    vote_cast,
+    vote_changes_prune,
+    votes_withdraw,
+)
 
 __all__ = [
     "ERASED_AUTHOR_NAME",
@@ -63,5 +68,6 @@ __all__ = [
     "thread_changed",
     "threads_changed",
     "vote_cast",
+    "vote_changes_prune",
     "votes_withdraw",
 ]

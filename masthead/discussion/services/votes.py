@@ -1,7 +1,7 @@
 """Up and down votes on comments."""
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from masthead import limits
 from masthead.discussion import conf, selectors
-from masthead.discussion.models import Comment, CommentVote
+from masthead.discussion.models import Comment, CommentVote, VoteChange
 from masthead.discussion.readers import Reader
 from masthead.refusals import Refused
 
@@ -51,6 +51,7 @@ def vote_cast(
     if value not in (1, -1, 0):
         raise VoteRefused(BAD_VALUE, field="value")
 
+    now = now or timezone.now()
     with transaction.atomic():
         existing = (
             CommentVote.objects.select_for_update()
@@ -59,7 +60,8 @@ def vote_cast(
         )
         if (existing.value if existing else 0) == value:
             return comment  # nothing changes: no recount, and the thread's pages stay cached
-        _check_vote_rate(reader, now or timezone.now())
+        _check_vote_rate(reader, now)
+        change = value - (existing.value if existing else 0)
         if value == 0:
             if existing:
                 existing.delete()
@@ -87,6 +89,7 @@ def vote_cast(
                 CommentVote.objects.filter(comment=comment, reader_key=reader.key).update(
                     value=value
                 )
+                change = 0  # the other request recorded the change (the same vote, surely)
 
         totals = CommentVote.objects.filter(comment=comment).aggregate(
             up=Count("id", filter=Q(value=1)), down=Count("id", filter=Q(value=-1))
@@ -94,6 +97,10 @@ def vote_cast(
         comment.up, comment.down = totals["up"], totals["down"]
         comment.score = comment.imported_score + comment.up - comment.down
         comment.save(update_fields=["up", "down", "score"])
+        if change and comment.parent_id is None:  # replies keep to time order: no change to rank
+            VoteChange.objects.create(
+                article_id=comment.article_id, comment=comment, delta=change, created=now
+            )
         thread_changed(comment.article_id)
     return comment
 
@@ -120,6 +127,13 @@ def votes_withdraw(*, user) -> set[int]:
     votes = CommentVote.objects.filter(user=user)
     voted_on = Comment.objects.filter(pk__in=votes.values("comment_id"))
     article_ids = set(voted_on.values_list("article_id", flat=True).distinct())
+    now = timezone.now()
+    VoteChange.objects.bulk_create(
+        VoteChange(article_id=article_id, comment_id=comment_id, delta=-value, created=now)
+        for comment_id, article_id, value in votes.filter(comment__parent__isnull=True).values_list(
+            "comment_id", "comment__article_id", "value"
+        )
+    )
     voted_on.update(up=_others_votes(user, 1), down=_others_votes(user, -1))
     voted_on.update(score=F("imported_score") + F("up") - F("down"))
     votes.delete()
@@ -137,3 +151,12 @@ def _others_votes(user, value: int):
         .values("count")
     )
     return Coalesce(Subquery(counted), 0)
+
+
+def vote_changes_prune(now: datetime | None = None) -> int:
+    """Delete the record of score changes older than a most-voted reader's order is kept for
+    (conf.MOST_VOTED_ORDER_KEPT_HOURS); returns how many. A periodic job of the worker."""
+    now = now or timezone.now()
+    kept = timedelta(hours=conf.MOST_VOTED_ORDER_KEPT_HOURS)
+    deleted, _ = VoteChange.objects.filter(created__lt=now - kept).delete()
+    return deleted

@@ -52,6 +52,7 @@ def comment_section(context, article):
         "snapshot": _int_or_none(request.GET.get("comments_snapshot")),
         "view_all": request.GET.get("comments") == "all",
         "replies_after": request.GET.get("comments_replies_after") or None,
+        "votes_at": selectors.parse_votes_mark(request.GET.get("comments_votes_at")),
     }
     notes = comment_notes(request)
     thread_html, thread = _thread_html(
@@ -75,6 +76,7 @@ def comment_section(context, article):
         cursor=view["cursor"],
         snapshot=view["snapshot"],
         replies_after=view["replies_after"],
+        votes_at=view["votes_at"],
     ):
         do_not_store(request)  # shown all the same, but no link of ours leads here
     if not form.is_bound and not request.user.is_authenticated:
@@ -139,7 +141,18 @@ def _held_until_confirmed(user, article) -> bool:
 
 
 def _thread_html(
-    request, article, *, reader, options, notes, sort, cursor, snapshot, view_all, replies_after
+    request,
+    article,
+    *,
+    reader,
+    options,
+    notes,
+    sort,
+    cursor,
+    snapshot,
+    view_all,
+    replies_after,
+    votes_at,
 ):
     thread = selectors.thread_page(
         article,
@@ -153,6 +166,7 @@ def _thread_html(
         max_depth=options.max_depth,
         with_featured=True,
         replies_shown=conf.REPLIES_SHOWN,
+        votes_at=votes_at,
     )
     # The CSRF marker stays in: the page is served (and maybe cached) with it, then filled in.
     html = render_thread(thread, article=article, reader=reader, options=options, notes=notes)

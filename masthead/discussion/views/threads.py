@@ -32,7 +32,8 @@ class ThreadFragment:
     page_cache_personal_view = "masthead.discussion.selectors.has_own_view"
     page_cache_cookies = {conf.SORT_COOKIE: "|".join(SortOrder.values)}
     # What the page's script asks for: a sort order, "load more" (the cursor and snapshot of the
-    # previous answer), "view all" and a passage's panel.
+    # previous answer, and most voted first the moment of its scores), "view all" and a passage's
+    # panel.
     page_cache_query = {
         "sort": "|".join(SortOrder.values),
         "after": selectors.COMMENT_CURSOR,
@@ -40,6 +41,7 @@ class ThreadFragment:
         "all": "1",
         "replies_after": selectors.COMMENT_CURSOR,
         "anchor": selectors.COMMENT_ID,
+        "votes_at": selectors.VOTES_MARK,
     }
 
     def __init__(self, article_id: int):
@@ -69,6 +71,7 @@ def _thread_fragment(request, article_id):
     cursor, snapshot = request.GET.get("after") or None, parse_id(request.GET.get("snapshot"))
     view_all = request.GET.get("all") == "1"
     replies_after = (request.GET.get("replies_after") or None) if view_all else None
+    votes_at = selectors.parse_votes_mark(request.GET.get("votes_at"))
     if anchor_id:
         page = selectors.passage_comments(
             article, anchor_id=anchor_id, reader=reader, max_depth=options.max_depth
@@ -85,9 +88,15 @@ def _thread_fragment(request, article_id):
             replies_after=replies_after,
             max_depth=options.max_depth,
             replies_shown=conf.REPLIES_SHOWN,
+            votes_at=votes_at,
         )
     if (anchor_id and not page.comments) or not selectors.is_linked_thread_place(
-        article.pk, sort=sort, cursor=cursor, snapshot=snapshot, replies_after=replies_after
+        article.pk,
+        sort=sort,
+        cursor=cursor,
+        snapshot=snapshot,
+        replies_after=replies_after,
+        votes_at=votes_at,
     ):
         do_not_store(request)  # answered all the same, but no link or script of ours asks this
     # The CSRF marker stays in: the page cache fills it in for each response.
@@ -97,6 +106,8 @@ def _thread_fragment(request, article_id):
     response["X-Snapshot"] = str(page.snapshot)
     if page.next_replies_after:
         response["X-Next-Replies-After"] = page.next_replies_after
+    if page.votes_at is not None:
+        response["X-Votes-At"] = str(page.votes_at)
     if anchor_id and page.has_more:
         # The panel lists a passage's newest comments only: it says so, and links to the thread.
         response["X-Passage-Limit"] = str(conf.PASSAGE_PANEL_COMMENTS)

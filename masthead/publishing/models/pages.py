@@ -19,7 +19,7 @@ from wagtail.search import index
 
 from masthead.discussion import conf as discussion_conf
 from masthead.discussion.models import SortOrder
-from masthead.discussion.selectors import COMMENT_CURSOR, COMMENT_ID
+from masthead.discussion.selectors import COMMENT_CURSOR, COMMENT_ID, VOTES_MARK
 from masthead.publishing.blocks import ArticleBodyBlock, HomePromoBlock
 from masthead.publishing.forms import ArticlePageForm
 
@@ -321,7 +321,8 @@ class ArticlePage(CachedPageMixin, Page):
     page_cache_personal_view = "masthead.discussion.selectors.has_own_view"
     # The comment section's links without JavaScript: sort, "view all", "Reply" and "load more"
     # (a thread position: the last top-level comment shown, and the newest when the reader came;
-    # on a page of the whole thread, the reply a long conversation goes on after).
+    # on a page of the whole thread, the reply a long conversation goes on after; most voted
+    # first, the moment of the scores whose order the next pages keep).
     # The section stores a reply target or position only if it names this thread's comments.
     page_cache_query = {
         "comments_sort": "|".join(SortOrder.values),
@@ -330,6 +331,7 @@ class ArticlePage(CachedPageMixin, Page):
         "comments_after": COMMENT_CURSOR,
         "comments_snapshot": COMMENT_ID,
         "comments_replies_after": COMMENT_CURSOR,
+        "comments_votes_at": VOTES_MARK,
     }
     # The comment order a reader chose last time.
     page_cache_cookies = {discussion_conf.SORT_COOKIE: "|".join(SortOrder.values)}

@@ -654,6 +654,7 @@
           next: response.headers.get("X-Next-Cursor"),
           snapshot: response.headers.get("X-Snapshot"),
           repliesAfter: response.headers.get("X-Next-Replies-After"),
+          votesAt: response.headers.get("X-Votes-At"),
           count: parseInt(response.headers.get("X-Comment-Count") || "0", 10),
           passageLimit: response.headers.get("X-Passage-Limit"),
         };
@@ -682,9 +683,14 @@
     return paging;
   }
 
-  function updatePaging(next, snapshot, repliesAfter) {
+  /* The moment of the scores a page ranked "most voted" by: the next pages keep its order. */
+  function votesAtParam(votesAt, prefix) {
+    return votesAt ? "&" + prefix + "votes_at=" + encodeURIComponent(votesAt) : "";
+  }
+
+  function updatePaging(next, snapshot, repliesAfter, votesAt) {
     if (wholeThread) {
-      updateWholeThreadPaging(next, snapshot, repliesAfter);
+      updateWholeThreadPaging(next, snapshot, repliesAfter, votesAt);
       return;
     }
     var link = pagingLink();
@@ -709,15 +715,16 @@
       }
       link.dataset.cursor = next;
       link.dataset.snapshot = snapshot;
+      link.dataset.votesAt = votesAt || "";
       link.href = "?comments_sort=" + currentSort + "&comments_after=" + encodeURIComponent(next) +
-        "&comments_snapshot=" + snapshot + "#comments";
+        "&comments_snapshot=" + snapshot + votesAtParam(votesAt, "comments_") + "#comments";
     }
     // Out of the page's landmarks while every link in it is hidden or gone.
     if (paging) paging.hidden = !paging.querySelector("a:not([hidden])");
   }
 
   /* The links of a page of the whole thread: its next page, and back to its first. */
-  function updateWholeThreadPaging(next, snapshot, repliesAfter) {
+  function updateWholeThreadPaging(next, snapshot, repliesAfter, votesAt) {
     var firstPage = "?comments=all&comments_sort=" + currentSort;
     var backToFirst = section.querySelector("[data-first-comments]");
     if (backToFirst) {
@@ -740,7 +747,8 @@
       }
       link.href = firstPage + "&comments_after=" + encodeURIComponent(next) +
         "&comments_snapshot=" + snapshot +
-        (repliesAfter ? "&comments_replies_after=" + encodeURIComponent(repliesAfter) : "") + "#comments";
+        (repliesAfter ? "&comments_replies_after=" + encodeURIComponent(repliesAfter) : "") +
+        votesAtParam(votesAt, "comments_") + "#comments";
     }
     // Out of the page's landmarks while every link in it is hidden or gone.
     if (paging) paging.hidden = !paging.querySelector("a:not([hidden])");
@@ -765,7 +773,7 @@
     fetchThread({ sort: sort }).then(function (result) {
       replaceList(result.html);
       list.removeAttribute("aria-busy");
-      updatePaging(result.next, result.snapshot, result.repliesAfter);
+      updatePaging(result.next, result.snapshot, result.repliesAfter, result.votesAt);
       setCount(result.count);
       if (wholeThread && window.history.replaceState) {
         // The address names the order shown: reloading it, or coming back, shows the same.
@@ -780,8 +788,11 @@
     var params = new URL(link.href, location.href).searchParams;
     var cursor = link.dataset.cursor || params.get("comments_after");
     var snapshot = link.dataset.snapshot || params.get("comments_snapshot");
+    var votesAt = link.dataset.votesAt || params.get("comments_votes_at");
+    var query = { sort: currentSort, after: cursor, snapshot: snapshot };
+    if (votesAt) query.votes_at = votesAt;
     link.setAttribute("aria-busy", "true");
-    fetchThread({ sort: currentSort, after: cursor, snapshot: snapshot }).then(function (result) {
+    fetchThread(query).then(function (result) {
       var nodes = fragment(result.html);
       var added = [];
       Array.prototype.slice.call(nodes.children).forEach(function (item) {
@@ -791,7 +802,7 @@
         }
       });
       link.removeAttribute("aria-busy");
-      updatePaging(result.next, result.snapshot || snapshot);
+      updatePaging(result.next, result.snapshot || snapshot, null, result.votesAt || votesAt);
       if (added.length) {
         focusOn(added[0]);
         announce(added.length === 1 ? "1 more comment loaded." : added.length + " more comments loaded.");
@@ -824,7 +835,7 @@
         if (id > latestId) flash(item);
       });
       latestId = parseInt(result.snapshot || latestId, 10);
-      updatePaging(result.next, result.snapshot, result.repliesAfter);
+      updatePaging(result.next, result.snapshot, result.repliesAfter, result.votesAt);
       setCount(result.count);
       focusOn(list.querySelector("[data-comment-id]"));
     });
