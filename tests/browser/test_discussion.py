@@ -335,6 +335,25 @@ def test_a_reported_comment_says_reported_instead_of_offering_the_link_again(
         page.reload()
 
 
+def test_the_report_boxs_note_sits_below_its_label_across_the_box_on_a_phone(
+    live_server, browser, article
+):
+    """At 390 px the note's field overlapped the end of its label ("(optional"), squeezed
+    beside it; it goes below the label, as wide as the box, like the comment form's fields."""
+    comment = seed(article, 1)[0]
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(live_server.url + article.url)
+    card = page.locator(f"#comment-{comment.pk}")
+    card.locator("[data-report]").click()
+    label = card.locator(".comment__report-form label", has_text="moderator").bounding_box()
+    note = card.get_by_label("Anything a moderator should know? (optional)").bounding_box()
+    box = card.locator(".comment__report-form").bounding_box()
+    context.close()
+    assert note["y"] >= label["y"] + label["height"]  # below the label, not over its words
+    assert note["width"] >= box["width"] * 0.8
+
+
 def test_view_all_goes_once_load_more_has_shown_every_comment(live_server, page, article):
     options = DiscussionSettings.for_site(article.get_site())
     options.page_size = 2
