@@ -1,12 +1,50 @@
-"""The article editor's form."""
+"""The page editors' forms."""
 
 from datetime import timedelta
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.staticfiles import versioned_static
+from wagtail.admin.widgets import AdminPageChooser
+
+
+class PageChooserOpeningAt(AdminPageChooser):
+    """A page chooser that opens at `opening_page_id` while nothing is chosen (once a page is,
+    Wagtail opens it at that page's parent). Left to itself, Wagtail opens it at the common
+    ancestor of every page of the type: the root of the tree on a site without one yet, one
+    section while only that one has any, the front page otherwise. It has no setting for this
+    (wagtail#3322), and its script ignores the parent it is given while nothing is chosen."""
+
+    js_constructor = "PageChooserOpeningAt"
+
+    def __init__(self, *args, opening_page_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.opening_page_id = opening_page_id
+
+    def get_js_init_options(self, id_, name, value_data):
+        options = super().get_js_init_options(id_, name, value_data)
+        if self.opening_page_id is not None:
+            options["openingPageId"] = self.opening_page_id
+        return options
+
+    @property
+    def media(self):
+        # One list, so that this script comes after Wagtail's, whose class it extends (added as
+        # a second list, Django may put it first).
+        wagtail_scripts = [
+            "wagtailadmin/js/page-chooser-modal.js",
+            "wagtailadmin/js/page-chooser.js",
+        ]
+        return forms.Media(
+            js=[
+                *(versioned_static(path) for path in wagtail_scripts),
+                "publishing/page-chooser-opening-at.js",
+            ]
+        )
 
 
 class ArticlePageForm(WagtailAdminPageForm):
@@ -49,3 +87,17 @@ class ArticlePageForm(WagtailAdminPageForm):
                 "(Publish menu) instead, and leave this date empty."
             )
         return submitted
+
+
+def open_chooser_at(field, page_id: int | None) -> None:
+    """Have `field`'s page chooser open at this page while nothing is chosen."""
+    field.widget = PageChooserOpeningAt(
+        target_models=field.widget.target_models, opening_page_id=page_id
+    )
+
+
+class HomePageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The lead story's chooser opens at the front page itself, above every section.
+        open_chooser_at(self.fields["lead_article"], self.instance.pk)

@@ -350,3 +350,18 @@ def test_a_long_address_in_an_article_wraps_on_a_phone(live_server, browser):
     page.add_style_tag(content="* { letter-spacing: .12em !important; }")
     assert page.evaluate("document.documentElement.scrollWidth") == 320
     context.close()
+
+
+def test_the_lead_storys_chooser_opens_at_the_front_page(live_server, page, signed_in_editor):
+    """Wagtail opens a page chooser at the pages' common ancestor: the root of the tree while
+    there is no article, a single section while only that one has any. The front page's lead
+    is chosen from every section."""
+    make_article(section=signed_in_editor, title="Ferry fares rise in spring")
+    home = make_home()
+    page.goto(f"{live_server.url}/admin/pages/{home.pk}/edit/")
+    with page.expect_response(f"**/admin/choose-page/{home.pk}/**"):
+        page.get_by_role("button", name="Choose a page (Article)").click()
+    # The front page's sections (here one; a section without articles is not listed).
+    listing = page.locator(".modal-dialog table")
+    expect(listing).to_contain_text("World")
+    expect(listing).not_to_contain_text("Ferry fares rise in spring")

@@ -21,7 +21,7 @@ from masthead.discussion import conf as discussion_conf
 from masthead.discussion.models import SortOrder
 from masthead.discussion.selectors import COMMENT_CURSOR, COMMENT_ID, VOTES_MARK
 from masthead.publishing.blocks import ArticleBodyBlock, HomePromoBlock
-from masthead.publishing.forms import ArticlePageForm
+from masthead.publishing.forms import ArticlePageForm, HomePageForm
 
 IMAGE_MODEL = "publishing.CreditedImage"
 # A listing's `?page=` as its links write it ("2", never "02"); a page past the end is a 404.
@@ -80,6 +80,8 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
         use_json_field=True,
         help_text=_("Blocks shown under the lead story, e.g. the funding goal bar."),
     )
+
+    base_form_class = HomePageForm
 
     content_panels = [
         *Page.content_panels,
