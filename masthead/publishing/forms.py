@@ -11,6 +11,9 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.staticfiles import versioned_static
 from wagtail.admin.widgets import AdminPageChooser
 
+PIN_OUTSIDE_SECTION = "“{article}” is in {section}: a section pins its own articles only."
+PIN_TWICE = "“{article}” is pinned already, above."
+
 
 class PageChooserOpeningAt(AdminPageChooser):
     """A page chooser that opens at `opening_page_id` while nothing is chosen (once a page is,
@@ -101,3 +104,44 @@ class HomePageForm(WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
         # The lead story's chooser opens at the front page itself, above every section.
         open_chooser_at(self.fields["lead_article"], self.instance.pk)
+
+
+class SectionPageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A pin's chooser opens at this section, among its own articles. The inline's forms,
+        # the blank one "Add" copies among them, are made by the formset from its form class:
+        # this form's own subclass of it (its forms are not made yet).
+        pins = self.formsets["pinned_articles"]
+        section_id = self.instance.pk
+
+        class PinForm(pins.form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                open_chooser_at(self.fields["article"], section_id)
+
+        pins.form = PinForm
+
+    def clean(self):
+        """Each pinned article is one of this section's, pinned once. An article of another
+        section would show in this one's listing (its own does not list it), and one pinned
+        twice would be listed once anyway; the editor is told which, and keeps the rest."""
+        cleaned_data = super().clean()
+        section, pinned = self.instance, set()
+        for form in self.formsets["pinned_articles"].forms:
+            if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            article = form.cleaned_data.get("article")
+            if article is None:
+                continue
+            if section.pk is None or not article.is_descendant_of(section):
+                form.add_error(
+                    "article",
+                    PIN_OUTSIDE_SECTION.format(
+                        article=article.title, section=article.get_parent().title
+                    ),
+                )
+            elif article.pk in pinned:
+                form.add_error("article", PIN_TWICE.format(article=article.title))
+            pinned.add(article.pk)
+        return cleaned_data

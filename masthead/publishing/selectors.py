@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import F, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber, Substr
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.http import Http404
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
@@ -23,6 +23,7 @@ from masthead.publishing.models import (
     HomePage,
     InfoPage,
     SectionPage,
+    SectionPinnedArticle,
     SiteIdentity,
 )
 
@@ -178,8 +179,31 @@ def home_page() -> HomePage | None:
     return HomePage.objects.first()
 
 
+def pinned_position(section_path) -> Subquery:
+    """An article's place among those pinned to the section at `section_path` (a path, or an
+    expression of one), None if it is not pinned there. The section's rows are those of its live
+    version: Wagtail writes them when the section is published, and a draft keeps them in its
+    revision. A pin left behind when an article moved to another section pins it nowhere."""
+    pins = SectionPinnedArticle.objects.filter(page__path=section_path, article=OuterRef("pk"))
+    # A row saved by code rather than by the editor's form may have no sort_order: still pinned.
+    position = Coalesce("sort_order", Value(0))
+    return Subquery(pins.annotate(position=position).order_by("position").values("position")[:1])
+
+
+def pinned_first(order: list) -> list:
+    """`order` with the articles pinned to their section before the others (see pinned_position)."""
+    return [F("pinned_position").asc(nulls_last=True), *order]
+
+
 def section_articles(section: SectionPage) -> QuerySet[ArticlePage]:
-    return live_articles(section)
+    """The section's live articles: those its editors pinned first, in their order, then the
+    others, newest first. Each is listed once; a pinned article is listed only while it is live
+    and public, as any other. In the same one query as an unpinned listing (with its count)."""
+    return (
+        live_articles(section)
+        .annotate(pinned_position=pinned_position(section.path))
+        .order_by(*pinned_first(["-first_published_at", "-pk"]))
+    )
 
 
 def author_articles(author: AuthorPage) -> QuerySet[ArticlePage]:
@@ -247,8 +271,9 @@ def front_page(*, home: HomePage, page_number) -> dict:
 def section_teasers(
     home: HomePage, *, per_section: int = SECTION_TEASERS, below_restricted: Q | None = None
 ) -> list[tuple[SectionPage, list[ArticlePage]]]:
-    """Each live section of the home page, in menu order, with its newest articles (sections
-    without any left out), in the same few queries however many sections there are."""
+    """Each live section of the home page, in menu order, with its articles as its own page
+    lists them (pinned ones first, then the newest; sections without any left out), in the same
+    few queries however many sections there are."""
     if below_restricted is None:
         below_restricted = below_restricted_pages()
     sections = list(
@@ -260,13 +285,15 @@ def section_teasers(
         return []
     # The sections are all children of the home page: one depth, one length of path prefix.
     section_path = Substr("path", 1, sections[0].depth * Page.steplen)
-    newest_first = [F("first_published_at").desc(), F("pk").desc()]
+    listing_order = pinned_first([F("first_published_at").desc(), F("pk").desc()])
     ranked = (
         live_articles(home, below_restricted=below_restricted)
         .annotate(section_path=section_path)
         .filter(section_path__in=[section.path for section in sections])
-        .annotate(rank=Window(RowNumber(), partition_by=section_path, order_by=newest_first))
+        .annotate(pinned_position=pinned_position(OuterRef("section_path")))
+        .annotate(rank=Window(RowNumber(), partition_by=section_path, order_by=listing_order))
         .filter(rank__lte=per_section)
+        .order_by("section_path", "rank")
     )
     teasers: dict[str, list[ArticlePage]] = {}
     for article in attach_sections(ranked, known_sections=sections):

@@ -365,3 +365,26 @@ def test_the_lead_storys_chooser_opens_at_the_front_page(live_server, page, sign
     listing = page.locator(".modal-dialog table")
     expect(listing).to_contain_text("World")
     expect(listing).not_to_contain_text("Ferry fares rise in spring")
+
+
+def test_an_editor_pins_a_story_to_the_top_of_its_section(live_server, page, signed_in_editor):
+    now = timezone.now()
+    make_article(section=signed_in_editor, title="Ferry fares rise in spring", published=now)
+    make_article(
+        section=signed_in_editor, title="Harbour wall repaired", published=now - timedelta(days=9)
+    )
+    make_article(section=make_section(title="Science"), title="New telescope opens")
+    page.goto(f"{live_server.url}/admin/pages/{signed_in_editor.pk}/edit/")
+    page.get_by_role("button", name="Add Pinned article").click()
+    # The chooser opens among the section's own articles.
+    with page.expect_response(f"**/admin/choose-page/{signed_in_editor.pk}/**"):
+        page.get_by_role("button", name="Choose a page (Article)").click()
+    page.locator(".modal-dialog a", has_text="Harbour wall repaired").click()
+    page.locator("footer button.w-dropdown__toggle").click()
+    page.locator("footer button[name=action-publish]").click()
+    expect(page.locator(".messages")).to_contain_text("has been published")
+
+    page.goto(f"{live_server.url}/world/")
+    expect(page.locator(".card__headline")).to_have_text(
+        ["Harbour wall repaired", "Ferry fares rise in spring"]
+    )

@@ -8,6 +8,7 @@ from masthead.publishing.models.pages import (
     AuthorPage,
     HomePage,
     SectionPage,
+    SectionPinnedArticle,
 )
 from masthead.publishing.models.settings import ContentVersion, SiteIdentity
 
@@ -23,5 +24,6 @@ __all__ = [
     "HomePage",
     "InfoPage",
     "SectionPage",
+    "SectionPinnedArticle",
     "SiteIdentity",
 ]

@@ -21,7 +21,7 @@ from masthead.discussion import conf as discussion_conf
 from masthead.discussion.models import SortOrder
 from masthead.discussion.selectors import COMMENT_CURSOR, COMMENT_ID, VOTES_MARK
 from masthead.publishing.blocks import ArticleBodyBlock, HomePromoBlock
-from masthead.publishing.forms import ArticlePageForm, HomePageForm
+from masthead.publishing.forms import ArticlePageForm, HomePageForm, SectionPageForm
 
 IMAGE_MODEL = "publishing.CreditedImage"
 # A listing's `?page=` as its links write it ("2", never "02"); a page past the end is a 404.
@@ -145,11 +145,27 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
 class SectionPage(CachedPageMixin, RoutablePageMixin, Page):
     """A desk of the newsroom (World, Business…): its articles live below it."""
 
+    base_form_class = SectionPageForm
+
     description = models.TextField(
         blank=True, help_text=_("One or two sentences shown under the section name.")
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("description")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("description"),
+        # The label names one entry: "Pinned article 1", "Add Pinned article".
+        InlinePanel(
+            "pinned_articles",
+            label=_("Pinned article"),
+            heading=_("Pinned articles"),
+            help_text=_(
+                "Shown first on this section's page and in its part of the front page, in this "
+                "order, while they are live; the others follow, newest first. Publish the "
+                "section to pin or unpin. Articles keep their dates."
+            ),
+        ),
+    ]
     parent_page_types = ["publishing.HomePage"]
     subpage_types = ["publishing.ArticlePage"]
 
@@ -378,6 +394,26 @@ class ArticlePage(CachedPageMixin, Page):
         if self.featured_image is None:
             return ""
         return self.featured_image_caption or self.featured_image.caption
+
+
+class SectionPinnedArticle(Orderable):
+    """An article pinned to the top of its section, in the order editors set. A row of the section
+    page (an inline of its editor), not a field of the article: pinning is the section editor's
+    choice of what leads the section, and neither makes a new revision of the article nor touches
+    its dates."""
+
+    page = ParentalKey(SectionPage, on_delete=models.CASCADE, related_name="pinned_articles")
+    article = models.ForeignKey(
+        ArticlePage,
+        on_delete=models.CASCADE,
+        related_name="section_pins",
+        verbose_name=_("article"),
+    )
+
+    panels = [PageChooserPanel("article", "publishing.ArticlePage")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("pinned article")
 
 
 class ArticlePageAuthor(Orderable):

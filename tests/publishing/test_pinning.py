@@ -1,0 +1,221 @@
+"""Editors pin articles to the top of a section (WordPress's "sticky" posts)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from masthead.publishing import selectors
+from masthead.publishing.forms import PIN_OUTSIDE_SECTION, PIN_TWICE
+from masthead.publishing.models import ArticlePage, SectionPinnedArticle
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def pin(section, *articles):
+    """Pin `articles` to `section` in this order and publish it, as its editor does."""
+    section = type(section).objects.get(pk=section.pk)
+    section.pinned_articles = [
+        SectionPinnedArticle(article=article, sort_order=position)
+        for position, article in enumerate(articles)
+    ]
+    section.save_revision().publish()
+
+
+def headlines(html: str) -> list[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    return [h.get_text(strip=True) for h in soup.select(".card-grid .card__headline")]
+
+
+def test_pinned_articles_lead_their_section_in_the_editors_order_and_keep_their_dates(
+    client, newsroom
+):
+    world = newsroom["world"]
+    election, ferry = newsroom["articles"]["election"], newsroom["articles"]["ferry"]
+    older = make_article(
+        section=world, title="Harbour wall repaired", published=timezone.now() - timedelta(days=9)
+    )
+    dates = {
+        a.pk: (a.first_published_at, a.last_published_at)
+        for a in ArticlePage.objects.filter(pk__in=[election.pk, older.pk])
+    }
+    assert headlines(client.get("/world/").content.decode()) == [
+        "Ferry service extended",
+        "Council election results",
+        "Harbour wall repaired",
+    ]
+
+    pin(world, older, election)
+
+    # First, in the order chosen, and not again below; the page cached before is not served.
+    assert headlines(client.get("/world/").content.decode()) == [
+        "Harbour wall repaired",
+        "Council election results",
+        "Ferry service extended",
+    ]
+    assert ferry.pk not in dates
+    assert {
+        a.pk: (a.first_published_at, a.last_published_at)
+        for a in ArticlePage.objects.filter(pk__in=dates)
+    } == dates
+
+
+def test_an_unpinned_article_goes_back_to_its_place(client, newsroom):
+    world = newsroom["world"]
+    pin(world, newsroom["articles"]["election"])
+    assert headlines(client.get("/world/").content.decode())[0] == "Council election results"
+    pin(world)
+    assert headlines(client.get("/world/").content.decode()) == [
+        "Ferry service extended",
+        "Council election results",
+    ]
+
+
+def test_a_pinned_article_is_listed_only_while_it_is_live(client, newsroom):
+    world, election = newsroom["world"], newsroom["articles"]["election"]
+    draft = make_article(section=world, title="Draft investigation", publish=False)
+    pin(world, draft, election)
+    html = client.get("/world/").content.decode()
+    assert headlines(html) == ["Council election results", "Ferry service extended"]
+
+    ArticlePage.objects.get(pk=election.pk).unpublish()
+    html = client.get("/world/").content.decode()
+    assert headlines(html) == ["Ferry service extended"]
+    assert client.get(election.url).status_code == 404
+
+
+def test_a_pinned_draft_of_the_section_changes_nothing_until_it_is_published(client, newsroom):
+    world = type(newsroom["world"]).objects.get(pk=newsroom["world"].pk)
+    world.pinned_articles = [SectionPinnedArticle(article=newsroom["articles"]["election"])]
+    world.save_revision()  # saved as a draft, as "Save draft" does
+    assert headlines(client.get("/world/").content.decode())[0] == "Ferry service extended"
+
+
+def test_pinned_articles_are_on_the_first_page_only_and_every_article_is_listed_once(
+    client, newsroom
+):
+    world = newsroom["world"]
+    now = timezone.now()
+    for number in range(selectors.ARTICLES_PER_PAGE + 2):
+        make_article(
+            section=world, title=f"Filler story {number}", published=now - timedelta(minutes=number)
+        )
+    election = newsroom["articles"]["election"]  # the oldest: last on page 2 before
+    pin(world, election)
+    first = headlines(client.get("/world/").content.decode())
+    second = headlines(client.get("/world/?page=2").content.decode())
+    assert first[0] == "Council election results"
+    assert "Council election results" not in second
+    listed = first + second
+    assert len(listed) == len(set(listed)) == ArticlePage.objects.child_of(world).live().count()
+    assert "Page 2 of 2" in client.get("/world/?page=2").content.decode()
+
+
+def test_the_front_page_shows_a_sections_pinned_articles_first(client, newsroom):
+    world = newsroom["world"]
+    now = timezone.now()
+    for number in range(selectors.SECTION_TEASERS):
+        make_article(
+            section=world, title=f"World {number}", published=now - timedelta(minutes=number)
+        )
+    election = newsroom["articles"]["election"]  # too old for the section's four newest
+    client.get("/")
+    pin(world, election)
+    teasers = dict(selectors.section_teasers(newsroom["home"]))
+    world_teasers = [article.title for article in teasers[world]]
+    assert world_teasers == ["Council election results", "World 0", "World 1", "World 2"]
+    assert [article.title for article in teasers[newsroom["science"]]] == ["New telescope opens"]
+
+    html = client.get("/").content.decode()
+    world_box = html.split('href="/world/">World</a></h2>', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'card__headline"><a [^>]*>([^<]+)<', world_box) == world_teasers
+
+
+def test_the_sections_feed_stays_newest_first(client, newsroom):
+    world = newsroom["world"]
+    pin(world, newsroom["articles"]["election"])
+    feed = client.get("/world/feed/").content.decode()
+    titles = re.findall(r"<item><title>([^<]+)</title>", feed)
+    assert titles == ["Ferry service extended", "Council election results"]
+
+
+def test_a_pinned_listing_costs_no_more_queries_than_an_unpinned_one(
+    client, newsroom, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    from masthead.publishing import page_cache
+
+    def rendered_afresh(url):
+        cache.clear()
+        page_cache.forget_versions()
+        return client.get(url)
+
+    for url in ("/world/", "/"):
+        rendered_afresh(url)  # warm renditions
+    with django_assert_max_num_queries(40) as world_before:
+        rendered_afresh("/world/")
+    with django_assert_max_num_queries(40) as home_before:
+        rendered_afresh("/")
+    pin(newsroom["world"], newsroom["articles"]["election"], newsroom["articles"]["ferry"])
+    with django_assert_max_num_queries(len(world_before.captured_queries)):
+        assert headlines(rendered_afresh("/world/").content.decode())[0] == (
+            "Council election results"
+        )
+    with django_assert_max_num_queries(len(home_before.captured_queries)):
+        rendered_afresh("/")
+
+
+def section_form_data(section, *articles, **extra) -> dict:
+    data = {
+        "title": section.title,
+        "slug": section.slug,
+        "description": section.description,
+        "pinned_articles-TOTAL_FORMS": str(len(articles)),
+        "pinned_articles-INITIAL_FORMS": "0",
+        "pinned_articles-MIN_NUM_FORMS": "0",
+        "pinned_articles-MAX_NUM_FORMS": "1000",
+        "action-publish": "action-publish",
+    }
+    for index, article in enumerate(articles):
+        data.update(
+            {
+                f"pinned_articles-{index}-article": str(article.pk),
+                f"pinned_articles-{index}-ORDER": str(index + 1),
+                f"pinned_articles-{index}-id": "",
+                f"pinned_articles-{index}-DELETE": "",
+            }
+        )
+    return {**data, **extra}
+
+
+def test_an_editor_pins_and_orders_articles_in_the_section_editor(admin_client, client, newsroom):
+    world = newsroom["world"]
+    election, ferry = newsroom["articles"]["election"], newsroom["articles"]["ferry"]
+    edit = f"/admin/pages/{world.pk}/edit/"
+    assert "Pinned articles" in admin_client.get(edit).content.decode()
+    response = admin_client.post(edit, section_form_data(world, election, ferry))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert headlines(client.get("/world/").content.decode()) == [
+        "Council election results",
+        "Ferry service extended",
+    ]
+
+
+def test_pinning_another_sections_article_or_one_twice_is_refused_with_the_reason(
+    admin_client, newsroom
+):
+    world = newsroom["world"]
+    telescope, election = newsroom["articles"]["telescope"], newsroom["articles"]["election"]
+    edit = f"/admin/pages/{world.pk}/edit/"
+    response = admin_client.post(edit, section_form_data(world, telescope))
+    assert response.status_code == 200
+    message = PIN_OUTSIDE_SECTION.format(article="New telescope opens", section="Science")
+    assert message in response.content.decode()
+    response = admin_client.post(edit, section_form_data(world, election, election))
+    assert response.status_code == 200
+    assert PIN_TWICE.format(article="Council election results") in response.content.decode()
+    assert not SectionPinnedArticle.objects.filter(page=world).exists()
