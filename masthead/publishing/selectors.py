@@ -19,6 +19,7 @@ from masthead.publishing import search_ranking
 from masthead.publishing.models import (
     ArticlePage,
     ArticlePageAuthor,
+    AuthorIndexPage,
     AuthorPage,
     HomePage,
     InfoPage,
@@ -154,6 +155,11 @@ def redirect_link(old_path: str) -> str:
 def section_with_slug(*, home: HomePage, slug: str) -> SectionPage | None:
     """The front page's section with this slug, if there is one."""
     return SectionPage.objects.child_of(home).filter(slug=slug).first()
+
+
+def author_index(*, home: HomePage) -> AuthorIndexPage | None:
+    """The front page's list of authors ("Our journalists"), if there is one yet."""
+    return AuthorIndexPage.objects.child_of(home).first()
 
 
 def author_with_name(name: str) -> AuthorPage | None:

@@ -25,7 +25,7 @@ from masthead.publishing.models import (
     SectionPage,
     SiteIdentity,
 )
-from masthead.publishing.selectors import free_child_slug
+from masthead.publishing.selectors import author_index, free_child_slug
 
 logger = logging.getLogger(__name__)
 
@@ -91,18 +91,19 @@ def section_ensure(*, home: HomePage, slug: str, title: str) -> tuple[SectionPag
     return section, True
 
 
-def author_page_ensure(*, home: HomePage, name: str) -> tuple[AuthorPage, bool]:
-    """The author page with this name (whatever its letter case), or a new one published under
-    "Our journalists", which is created too if missing. The flag says whether it was created."""
+def author_page_ensure(*, home: HomePage, name: str, role: str = "") -> tuple[AuthorPage, bool]:
+    """The author page with this name (whatever its letter case), or a new one with this role
+    published under "Our journalists", which is created too if missing. The flag says whether
+    it was created (an existing author keeps their role)."""
     author = AuthorPage.objects.filter(title__iexact=name).first()
     if author is not None:
         return author, False
-    index = AuthorIndexPage.objects.child_of(home).first()
+    index = author_index(home=home)
     if index is None:
         index = home.add_child(instance=AuthorIndexPage(title="Our journalists", slug="authors"))
         index.save_revision().publish()
     slug = free_child_slug(parent=index, slug=slugify(name, allow_unicode=True) or "author")
-    author = index.add_child(instance=AuthorPage(title=name, slug=slug))
+    author = index.add_child(instance=AuthorPage(title=name, slug=slug, role=role))
     author.save_revision().publish()
     return author, True
 

@@ -3,7 +3,10 @@
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.html import escape
+from wagtail import hooks
 from wagtail.admin.compare import FieldComparison, TextDiff, register_comparison_class
+
+from masthead.publishing.author_chooser import author_chooser_viewset
 
 
 class DateTimeFieldComparison(FieldComparison):
@@ -31,3 +34,8 @@ class DateTimeFieldComparison(FieldComparison):
 
 
 register_comparison_class(models.DateTimeField, comparison_class=DateTimeFieldComparison)
+
+
+@hooks.register("register_admin_viewset")
+def register_author_chooser():
+    return author_chooser_viewset

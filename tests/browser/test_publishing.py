@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
-from masthead.publishing.models import ArticlePage, SiteIdentity
+from masthead.publishing.models import ArticlePage, AuthorPage, SiteIdentity
 from tests.browser.admin import sign_in_to_admin
 from tests.factories import make_article, make_author, make_home, make_image, make_section
 
@@ -235,7 +235,7 @@ def test_an_article_scheduled_in_the_editor_goes_live_when_the_worker_reaches_it
     page.click("#id_title")
     page.keyboard.type("Coastal path reopens at dawn")
     page.fill("#id_standfirst", "The path was closed for repairs.")
-    page.get_by_role("button", name="Choose a page (Author page)").click()
+    page.get_by_role("button", name="Choose an author").click()
     page.locator(".modal-dialog a", has_text=author.title).click()
     add_body_block(page, "Paragraph").locator(".public-DraftEditor-content").click()
     page.keyboard.type("Walkers can use the path again.")
@@ -388,3 +388,32 @@ def test_an_editor_pins_a_story_to_the_top_of_its_section(live_server, page, sig
     expect(page.locator(".card__headline")).to_have_text(
         ["Harbour wall repaired", "Ferry fares rise in spring"]
     )
+
+
+def test_an_editor_adds_a_new_author_from_the_byline_without_leaving_the_article(
+    live_server, page, signed_in_editor, browser, settings
+):
+    # Off: an autosave writing while the reader's page is read would find the test database's
+    # tables locked (SQLite in memory, shared between the live server's threads).
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
+    page.goto(f"{live_server.url}/admin/pages/add/publishing/articlepage/{signed_in_editor.pk}/")
+    page.click("#id_title")
+    page.keyboard.type("Lighthouse keeper retires")
+    page.get_by_role("button", name="Choose an author").click()
+    modal = page.locator(".modal-dialog")
+    modal.get_by_role("tab", name="New author").click()
+    modal.get_by_label("Name").fill("Imogen Salt")
+    modal.get_by_label("Role").fill("Coast reporter")
+    modal.get_by_role("button", name="Add author").click()
+    expect(modal).to_be_hidden()
+    # Chosen in the byline, the article still being written.
+    expect(page.locator("[id^=inline_child_article_authors]").first).to_contain_text("Imogen Salt")
+    author = AuthorPage.objects.get(title="Imogen Salt")
+    expect(page.locator("input[name=article_authors-0-author]")).to_have_value(str(author.pk))
+    expect(page.locator("#id_title")).to_have_value("Lighthouse keeper retires")
+
+    reader = browser.new_page()
+    reader.goto(live_server.url + author.url)
+    expect(reader.locator("main")).to_contain_text("Imogen Salt")
+    expect(reader.locator("main")).to_contain_text("Coast reporter")
+    reader.close()

@@ -20,6 +20,7 @@ from wagtail.search import index
 from masthead.discussion import conf as discussion_conf
 from masthead.discussion.models import SortOrder
 from masthead.discussion.selectors import COMMENT_CURSOR, COMMENT_ID, VOTES_MARK
+from masthead.publishing.author_chooser import author_chooser_viewset
 from masthead.publishing.blocks import ArticleBodyBlock, HomePromoBlock
 from masthead.publishing.forms import ArticlePageForm, HomePageForm, SectionPageForm
 
@@ -422,4 +423,5 @@ class ArticlePageAuthor(Orderable):
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
     author = models.ForeignKey(AuthorPage, on_delete=models.CASCADE, related_name="article_credits")
 
-    panels = [PageChooserPanel("author", "publishing.AuthorPage")]
+    # Wagtail's page chooser cannot add an author; this one can (see publishing.author_chooser).
+    panels = [FieldPanel("author", widget=author_chooser_viewset.widget_class)]
