@@ -94,7 +94,8 @@ class ManualDonationCreateView(CreateView):
 
     def get_initial(self):
         # The campaign readers are giving to: a cheque or transfer is most often for it.
-        current = selectors.current_campaign(Site.find_for_request(self.request))
+        site = Site.find_for_request(self.request)
+        current = selectors.campaign_at(site=site, now=timezone.now())
         return {**super().get_initial(), **({"campaign": current.pk} if current else {})}
 
     def save_instance(self):

@@ -32,10 +32,11 @@ class CampaignProgressOut(Schema):
 def current_campaign(request: HttpRequest):
     """The current campaign of the site answering the request; 404 when there is none."""
     site = Site.find_for_request(request)
-    campaign = selectors.current_campaign(site)
+    now = timezone.now()
+    campaign = selectors.campaign_at(site=site, now=now)
     if campaign is None:
         raise HttpError(404, NO_CURRENT_CAMPAIGN)
-    progress = selectors.cached_month_progress(campaign=campaign, now=timezone.now())
+    progress = selectors.cached_month_progress(campaign=campaign, now=now)
     return {
         "slug": progress.slug,
         "name": progress.name,

@@ -4,11 +4,12 @@ The ledger (LedgerEntry) is the only source of totals: one row per succeeded cha
 unique on the Stripe object's id, refunds as negative rows, manual gifts as rows without one.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -22,6 +23,7 @@ from masthead.funding.money import (
     Money,
     format_money,
 )
+from masthead.funding.settings_form import FundingSettingsForm
 
 
 def _in_site_money_style(amount: Money) -> str:
@@ -286,7 +288,8 @@ class StripeEvent(models.Model):
 
 @register_setting(icon="pick")
 class FundingSettings(BaseSiteSetting):
-    """The site's current campaign, its "Support us" wording and other ways to give."""
+    """The site's current campaign, the one that takes over in a month to come, its "Support us"
+    wording and other ways to give."""
 
     current_campaign = models.ForeignKey(
         Campaign,
@@ -296,6 +299,24 @@ class FundingSettings(BaseSiteSetting):
         related_name="+",
         limit_choices_to={"active": True},
         help_text=_("The campaign the goal bar shows and the donate page collects for."),
+    )
+    # The switch is read, not written: from the first moment of `next_campaign_starts` (site's
+    # time zone) campaign_at answers the next campaign, with no one awake at midnight to save.
+    next_campaign = models.ForeignKey(
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"active": True},
+        verbose_name=_("next campaign"),
+        help_text=_("Takes over from the current campaign on the first day of a month to come."),
+    )
+    next_campaign_starts = models.DateField(
+        _("next campaign takes over on"),
+        null=True,
+        blank=True,
+        help_text=_("Always the first day of a month, from midnight in the site's time zone."),
     )
     money_style = models.CharField(
         _("how amounts read"), max_length=20, choices=STYLE_CHOICES, default=DEFAULT_STYLE
@@ -330,8 +351,14 @@ class FundingSettings(BaseSiteSetting):
         ),
     )
 
+    base_form_class = FundingSettingsForm
+
     panels = [
         FieldPanel("current_campaign"),
+        MultiFieldPanel(
+            [FieldPanel("next_campaign"), FieldPanel("next_campaign_starts")],
+            heading=_("Next month’s campaign"),
+        ),
         FieldPanel("money_style"),
         MultiFieldPanel(
             [
@@ -348,7 +375,19 @@ class FundingSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("reader funding")
 
-    @cached_property
-    def campaign(self) -> Campaign | None:
+    def next_campaign_has_started(self, now: datetime) -> bool:
+        """Whether the next campaign's month has begun at `now`, in the site's time zone."""
+        if self.next_campaign_id is None or self.next_campaign_starts is None:
+            return False
+        local = timezone.localtime(now, timezone.get_default_timezone())
+        starts = self.next_campaign_starts
+        return (local.year, local.month) >= (starts.year, starts.month)
+
+    def campaign_at(self, now: datetime) -> Campaign | None:
+        """The campaign readers give to at `now`: the next one once its month has begun, else
+        the current one; None if that one is inactive. A next campaign made inactive before its
+        month does not take over (the current one goes on)."""
+        if self.next_campaign_has_started(now) and self.next_campaign.active:
+            return self.next_campaign
         campaign = self.current_campaign
         return campaign if campaign is not None and campaign.active else None

@@ -243,10 +243,14 @@ def current_money_style() -> str:
     return style_of_request() if style_of_request is not None else default_money_style()
 
 
-def current_campaign(site: Site | None) -> Campaign | None:
-    """The site's current campaign, if an editor chose one and it is active."""
+def campaign_at(*, site: Site | None, now: datetime) -> Campaign | None:
+    """The campaign the site collects for at `now`: the next campaign from midnight (site's time
+    zone) on the first day of its month, else the current one; None without an active one.
+
+    Every reader-facing page, the API, the dashboard and the admin's defaults choose it here (or
+    through FundingSettings.campaign_at, which holds the rule, when they have the settings)."""
     settings = funding_settings(site)
-    return settings.campaign if settings else None
+    return settings.campaign_at(now) if settings else None
 
 
 def campaign_by_slug(slug: str) -> Campaign | None:
@@ -408,7 +412,7 @@ def site_funding(*, site: Site | None, now: datetime) -> SiteFunding | None:
     if cached is not None:
         return cached or None
     settings = funding_settings(site)
-    campaign = settings.campaign
+    campaign = settings.campaign_at(now)
     panel = None
     if campaign is not None:
         panel = SiteFunding(

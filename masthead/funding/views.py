@@ -58,7 +58,7 @@ def donate(request):
     now = timezone.now()
     site = Site.find_for_request(request)
     funding_settings = selectors.funding_settings(site)
-    campaign = funding_settings.campaign if funding_settings else None
+    campaign = funding_settings.campaign_at(now) if funding_settings else None
     payments_enabled = gateway.payments_enabled()
     context = {
         "campaign": campaign,
@@ -156,9 +156,10 @@ def thanks(request):
     site = Site.find_for_request(request)
     funding_settings = selectors.funding_settings(site)
     donation = selectors.donation_for_checkout_session(request.GET.get("session_id", ""))
-    campaign = (
-        donation.campaign if donation else (funding_settings.campaign if funding_settings else None)
-    )
+    if donation is not None:
+        campaign = donation.campaign
+    else:
+        campaign = funding_settings.campaign_at(timezone.now()) if funding_settings else None
     return render(request, "funding/thanks.html", {"campaign": campaign, "donation": donation})
 
 

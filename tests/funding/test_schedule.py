@@ -1,0 +1,226 @@
+"""Next month's campaign: chosen ahead in Settings → Reader funding, it takes over at midnight
+(site's time zone) on the first day of its month, with no one awake to switch it."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Site
+
+from masthead.funding import selectors
+from masthead.funding.models import FundingSettings
+from masthead.funding.selectors import Month
+from masthead.funding.settings_form import (
+    NEXT_CAMPAIGN_INACTIVE,
+    NEXT_CAMPAIGN_IS_CURRENT,
+    NEXT_CAMPAIGN_NEEDS_A_MONTH,
+    NEXT_MONTH_NOT_TO_COME,
+)
+from tests.factories import make_article
+from tests.funding.factories import make_campaign, make_manual_gift, plain
+
+pytestmark = pytest.mark.django_db
+
+SETTINGS_URL = "/admin/settings/funding/fundingsettings/"
+
+
+@pytest.fixture
+def november(db):
+    return make_campaign(slug="november-drive", name="November drive", goal_minor=300_000)
+
+
+@pytest.fixture
+def december(db):
+    return make_campaign(
+        slug="december-drive", name="December drive", goal_minor=800_000, current=False
+    )
+
+
+def site() -> Site:
+    return Site.objects.get(is_default_site=True)
+
+
+def schedule(campaign, starts: date) -> FundingSettings:
+    settings = FundingSettings.for_site(site())
+    settings.next_campaign, settings.next_campaign_starts = campaign, starts
+    settings.save()
+    return settings
+
+
+def test_the_next_campaign_takes_over_at_midnight_in_the_sites_time_zone(
+    settings, november, december
+):
+    settings.TIME_ZONE = "America/New_York"
+    schedule(december, date(2026, 12, 1))
+    make_manual_gift(
+        campaign=december, amount_minor=12_500, received_at=datetime(2026, 12, 1, 5, 30, tzinfo=UTC)
+    )
+    # Midnight on 1 December in New York is 05:00 UTC.
+    last_minute = datetime(2026, 12, 1, 4, 59, 59, tzinfo=UTC)
+    first_minute = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
+
+    assert selectors.campaign_at(site=site(), now=last_minute) == november
+    assert selectors.campaign_at(site=site(), now=first_minute) == december
+    assert selectors.campaign_at(site=site(), now=datetime(2027, 3, 1, tzinfo=UTC)) == december
+
+    # The panel every article shows is cached, and still turns with the month.
+    before = selectors.site_funding(site=site(), now=last_minute)
+    after = selectors.site_funding(site=site(), now=first_minute)
+    assert (before.bar.progress.name, before.bar.progress.period) == ("November drive", "2026-11")
+    assert (after.bar.progress.name, after.bar.progress.period) == ("December drive", "2026-12")
+    assert plain(after.bar.text) == "$125 raised of the $8,000 goal for December 2026"
+    later = selectors.site_funding(site=site(), now=datetime(2026, 12, 2, tzinfo=UTC))
+    assert later.bar.progress.raised_minor == 12_500
+
+    dashboard = selectors.dashboard_funding(site=site(), now=first_minute)
+    assert dashboard.bar.progress.slug == "december-drive"
+
+
+def test_a_next_campaign_made_inactive_before_its_month_leaves_the_current_one_running(
+    november, december
+):
+    schedule(december, date(2026, 12, 1))
+    december.active = False
+    december.save()
+    assert selectors.campaign_at(site=site(), now=datetime(2026, 12, 5, tzinfo=UTC)) == november
+
+
+def this_month() -> Month:
+    return Month.of(timezone.now())
+
+
+def test_readers_see_the_current_campaign_until_the_next_ones_month(client, november, december):
+    schedule(december, this_month().next().first_day)
+
+    donate = BeautifulSoup(client.get("/donate/").content, "html.parser")
+    assert "November drive" in donate.text and "December drive" not in donate.text
+    api = client.get("/api/v1/campaigns/current").json()
+    assert (api["slug"], api["goal_minor"]) == ("november-drive", 300_000)
+
+
+def test_readers_see_the_next_campaign_everywhere_once_its_month_has_begun(
+    client, admin_client, november, december
+):
+    """Nobody saved the settings at midnight: they still name November's campaign as current."""
+    schedule(december, this_month().first_day)
+    make_manual_gift(campaign=december, amount_minor=20_000)
+    article = make_article(title="The harbour vote")
+
+    donate = BeautifulSoup(client.get("/donate/").content, "html.parser")
+    assert "December drive" in donate.text and "November drive" not in donate.text
+    assert "$200 raised of $8,000" in plain(donate.text)
+    assert "not collecting donations" not in donate.text
+
+    page = plain(BeautifulSoup(client.get(article.url).content, "html.parser").text)
+    assert "Support us" in page and "$200 raised of $8,000" in page
+
+    thanks = client.get("/donate/thanks/").content.decode()
+    assert "Your support keeps our reporting free" in thanks
+
+    api = client.get("/api/v1/campaigns/current").json()
+    assert (api["slug"], api["raised_minor"], api["period"]) == (
+        "december-drive",
+        20_000,
+        this_month().key,
+    )
+
+    dashboard = plain(BeautifulSoup(admin_client.get("/admin/").content, "html.parser").text)
+    assert "December drive" in dashboard and "$200 raised of $8,000" in dashboard
+
+    # A cheque recorded by hand starts on it too.
+    record = BeautifulSoup(admin_client.get(reverse("funding_donation:add")).content, "html.parser")
+    assert record.select_one("#id_campaign option[selected]").text == "December drive (USD)"
+
+    # The settings form shows what readers see: December's campaign is the current one.
+    form = BeautifulSoup(admin_client.get(SETTINGS_URL, follow=True).content, "html.parser")
+    assert form.select_one('select[name="current_campaign"] option[selected]').text == (
+        "December drive"
+    )
+    assert form.select_one('select[name="next_campaign"] option[selected]')["value"] == ""
+
+
+def settings_form(admin_client) -> tuple[str, dict]:
+    """The settings form's address and the values it would post back as it stands."""
+    response = admin_client.get(SETTINGS_URL, follow=True)
+    page = BeautifulSoup(response.content, "html.parser")
+    data = {"other_ways-count": "0"}
+    for field in page.select("form input[name], form textarea[name]"):
+        if field.get("type") in ("checkbox", "radio") and not field.has_attr("checked"):
+            continue
+        data[field["name"]] = field.get("value", "") if field.name == "input" else field.text
+    for select in page.select("form select[name]"):
+        chosen = select.select_one("option[selected]")
+        data[select["name"]] = chosen["value"] if chosen else ""
+    data = {name: value for name, value in data.items() if not name.startswith("other_ways-")}
+    return response.request["PATH_INFO"], {**data, "other_ways-count": "0"}
+
+
+def errors(response) -> str:
+    return plain(BeautifulSoup(response.content, "html.parser").text)
+
+
+def test_an_editor_schedules_next_months_campaign_from_a_list_of_months(
+    admin_client, november, december
+):
+    url, data = settings_form(admin_client)
+    page = BeautifulSoup(admin_client.get(url).content, "html.parser")
+    months = [o["value"] for o in page.select('select[name="next_campaign_starts"] option')]
+    assert months[:2] == ["", this_month().next().first_day.isoformat()]
+
+    starts = this_month().next().first_day
+    response = admin_client.post(
+        url, {**data, "next_campaign": december.pk, "next_campaign_starts": starts.isoformat()}
+    )
+    assert response.status_code == 302, errors(response)
+    settings = FundingSettings.for_site(site())
+    assert (settings.current_campaign, settings.next_campaign) == (november, december)
+    assert settings.next_campaign_starts == starts
+
+
+@pytest.mark.parametrize("month", ["past", "this"])
+def test_a_month_that_is_not_to_come_is_refused(admin_client, november, december, month):
+    url, data = settings_form(admin_client)
+    starts = date(2020, 1, 1) if month == "past" else this_month().first_day
+    response = admin_client.post(
+        url, {**data, "next_campaign": december.pk, "next_campaign_starts": starts.isoformat()}
+    )
+    assert response.status_code == 200
+    expected = NEXT_MONTH_NOT_TO_COME % {
+        "month": starts.strftime("%B %Y"),
+        "this_month": this_month().first_day.strftime("%B %Y"),
+    }
+    assert plain(str(expected)) in errors(response)
+    assert FundingSettings.for_site(site()).next_campaign is None
+
+
+def test_the_current_campaign_cannot_be_the_next_one(admin_client, november, december):
+    url, data = settings_form(admin_client)
+    starts = this_month().next().first_day.isoformat()
+    response = admin_client.post(
+        url, {**data, "next_campaign": november.pk, "next_campaign_starts": starts}
+    )
+    assert response.status_code == 200
+    assert plain(str(NEXT_CAMPAIGN_IS_CURRENT % {"name": "November drive"})) in errors(response)
+    assert FundingSettings.for_site(site()).next_campaign is None
+
+
+def test_an_inactive_campaign_cannot_take_over(admin_client, november, december):
+    url, data = settings_form(admin_client)
+    december.active = False
+    december.save()
+    starts = this_month().next().first_day.isoformat()
+    response = admin_client.post(
+        url, {**data, "next_campaign": december.pk, "next_campaign_starts": starts}
+    )
+    assert response.status_code == 200
+    assert plain(str(NEXT_CAMPAIGN_INACTIVE)) in errors(response)
+    assert FundingSettings.for_site(site()).next_campaign is None
+
+
+def test_a_next_campaign_needs_its_month(admin_client, november, december):
+    url, data = settings_form(admin_client)
+    response = admin_client.post(url, {**data, "next_campaign": december.pk})
+    assert response.status_code == 200
+    assert plain(str(NEXT_CAMPAIGN_NEEDS_A_MONTH)) in errors(response)
