@@ -2,6 +2,7 @@
 manual-entry views. Wired into the admin by wagtail_hooks.py."""
 
 import csv
+from collections import Counter
 from datetime import timedelta
 
 from django.contrib import messages
@@ -33,7 +34,7 @@ from masthead.funding.admin_forms import (
     campaign_currency_refusal,
 )
 from masthead.funding.models import Campaign, Donation, LedgerEntry
-from masthead.funding.money import MoneyError, format_money, to_major
+from masthead.funding.money import CURRENCIES, MoneyError, format_money, to_major
 
 REPORT_PERMISSION = "funding.view_donation"
 CAMPAIGN_HAS_RECORDS = _(
@@ -251,6 +252,7 @@ class ReportsView(WagtailAdminTemplateMixin, TemplateView):
         style = selectors.money_style_for_request(self.request)
         for row in articles:
             row["net"] = format_money(row["net_minor"], row["currency"], style=style)
+        currency_lines = Counter(report.month.key for report in months)
         return {
             **super().get_context_data(**kwargs),
             "campaigns": Campaign.objects.all(),
@@ -258,6 +260,7 @@ class ReportsView(WagtailAdminTemplateMixin, TemplateView):
             "months": [
                 {
                     "report": report,
+                    "other_currencies_too": currency_lines[report.month.key] > 1,
                     **{
                         name: format_money(
                             getattr(report, f"{name}_minor"), report.currency, style=style
@@ -304,10 +307,13 @@ class ReportsView(WagtailAdminTemplateMixin, TemplateView):
         campaign = self.campaign()
         month = selectors.Month.from_text(self.request.GET.get("month", ""))
         month = month or selectors.Month.of(timezone.now())
-        slug = campaign.slug if campaign else "all"
-        response, writer = self._csv(f"donations-{month.key}-{slug}.csv")
+        # A month's line in one currency downloads that currency's money; without one, all of it.
+        currency = self.request.GET.get("currency", "").upper()
+        currency = currency if currency in CURRENCIES else None
+        name = "-".join(filter(None, [month.key, campaign.slug if campaign else "all", currency]))
+        response, writer = self._csv(f"donations-{name}.csv")
         writer.writerow(DONATIONS_CSV_COLUMNS)
-        rows = selectors.month_money_movements(campaign=campaign, month=month)
+        rows = selectors.month_money_movements(campaign=campaign, month=month, currency=currency)
         for entry in rows.iterator(chunk_size=500):
             donation = entry.donation
             donor = donation.donor if donation else None

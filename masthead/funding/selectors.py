@@ -528,11 +528,16 @@ def report_months(
     return sorted(reports.values(), key=lambda r: (r.month.key, r.currency), reverse=True)
 
 
-def month_money_movements(*, campaign: Campaign | None, month: Month) -> QuerySet[LedgerEntry]:
-    """Every movement of money in `month` (site's time zone), oldest first, with its donation,
-    donor, campaign and the staff member who recorded it: a month's page of the books. Refunds
-    and disputes are in the month they happened, as the reports count them."""
+def month_money_movements(
+    *, campaign: Campaign | None, month: Month, currency: str | None = None
+) -> QuerySet[LedgerEntry]:
+    """Every movement of money in `month` (site's time zone), in `currency` only if given, oldest
+    first, with its donation, donor, campaign and the staff member who recorded it: a month's
+    page of the books. Refunds and disputes are in the month they happened, as the reports count
+    them."""
     rows = _ledger_in_range(campaign, month.start, month.end)
+    if currency:
+        rows = rows.filter(currency=currency)
     return rows.select_related("campaign", "donation__donor", "recorded_by").order_by(
         "occurred_at", "pk"
     )

@@ -837,3 +837,32 @@ def test_a_gift_dated_in_an_earlier_month_is_recorded_only_once_that_is_confirme
     assert (
         selectors.campaign_month_progress(campaign=campaign, now=timezone.now()).raised_minor == 0
     )
+
+
+def test_each_currency_line_of_a_month_downloads_that_currencys_donations(admin_client, campaign):
+    LedgerEntry.objects.create(
+        campaign=campaign,
+        kind="payment",
+        source="checkout",
+        amount_minor=4_200,
+        currency="EUR",
+        occurred_at=timezone.now(),
+        stripe_id="pi_in_euros",
+    )
+    make_manual_gift(campaign=campaign, amount_minor=2_500)
+    page = BeautifulSoup(admin_client.get(reverse("funding_reports")).content, "html.parser")
+    this_month = selectors.Month.of(timezone.now()).key
+    lines = [row for row in page.select("table.listing tbody tr") if row.td.text == this_month]
+    assert [row.select("td")[1].text for row in lines] == ["USD", "EUR"]
+
+    def download(link) -> list[tuple[str, str]]:
+        response = admin_client.get(reverse("funding_reports") + link["href"].replace("&amp;", "&"))
+        rows = csv.DictReader(io.StringIO(response.content.decode(), newline=""))
+        return [(row["amount"], row["currency"]) for row in rows]
+
+    # Each line's first link is its own file; the month's first line also offers the whole month.
+    usd, eur = (row.select_one('a[href*="export=donations"]') for row in lines)
+    assert download(usd) == [("25.00", "USD")]
+    assert download(eur) == [("42.00", "EUR")]
+    whole_month = lines[0].find("a", string="All currencies (CSV)")
+    assert sorted(download(whole_month)) == [("25.00", "USD"), ("42.00", "EUR")]
