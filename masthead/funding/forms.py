@@ -10,6 +10,10 @@ from masthead.funding.services import amount_check
 OTHER = "other"
 CHOOSE_AN_AMOUNT = _("Choose an amount, or enter one under “Other amount”.")
 ENTER_AN_AMOUNT = _("Enter the amount you would like to give.")
+CAMPAIGN_CURRENCY_CHANGED = _(
+    "Since this page was opened, our campaign changed to %(campaign)s, which collects in "
+    "%(currency)s, and nothing was charged. Check the amount in %(currency)s and give again."
+)
 
 
 class DonateForm(forms.Form):
@@ -41,6 +45,9 @@ class DonateForm(forms.Form):
         help_text=_("Leave empty to give anonymously."),
     )
     article = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    # The currency the page showed (the template writes the campaign's): a page opened before
+    # the next campaign took over at midnight may have offered amounts in another one.
+    currency = forms.CharField(required=False, max_length=3, widget=forms.HiddenInput)
 
     def __init__(self, *args, campaign: Campaign, presets, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,6 +58,14 @@ class DonateForm(forms.Form):
         cleaned = super().clean()
         if self.has_error("amount") or self.has_error("custom_amount"):
             return cleaned  # too long: the field's own message says so
+        shown = (cleaned.get("currency") or "").upper()
+        if shown and shown != self.campaign.currency:
+            self.add_error(
+                None,
+                CAMPAIGN_CURRENCY_CHANGED
+                % {"campaign": self.campaign.name, "currency": self.campaign.currency},
+            )
+            return cleaned
         choice = (cleaned.get("amount") or "").strip()
         custom = (cleaned.get("custom_amount") or "").strip()
         if choice in ("", OTHER) and not custom:

@@ -224,3 +224,36 @@ def test_a_next_campaign_needs_its_month(admin_client, november, december):
     response = admin_client.post(url, {**data, "next_campaign": december.pk})
     assert response.status_code == 200
     assert plain(str(NEXT_CAMPAIGN_NEEDS_A_MONTH)) in errors(response)
+
+
+def test_a_gift_sent_from_a_page_opened_before_the_switch_is_not_read_in_another_currency(
+    client, november, monkeypatch
+):
+    from unittest import mock
+
+    from masthead.funding import gateway
+    from masthead.funding.forms import CAMPAIGN_CURRENCY_CHANGED
+    from masthead.funding.models import Donation
+
+    stripe = mock.MagicMock()
+    stripe.v1.checkout.sessions.create.return_value = {"id": "cs_test_1", "url": "https://s.test"}
+    monkeypatch.setattr(gateway, "stripe_client", lambda: stripe)
+    euros = make_campaign(slug="dezember", name="Dezember", currency="EUR", current=False)
+    page = BeautifulSoup(client.get("/donate/").content, "html.parser")
+    shown = page.select_one('input[name="currency"]')["value"]
+    assert shown == "USD"
+    schedule(euros, this_month().first_day)  # midnight passed while the reader chose
+
+    response = client.post("/donate/", {"frequency": "one_time", "amount": "25", "currency": shown})
+    assert response.status_code == 200
+    message = CAMPAIGN_CURRENCY_CHANGED % {"campaign": "Dezember", "currency": "EUR"}
+    assert plain(str(message)) in plain(BeautifulSoup(response.content, "html.parser").text)
+    assert not Donation.objects.exists()
+
+    again = BeautifulSoup(response.content, "html.parser").select_one('input[name="currency"]')
+    response = client.post(
+        "/donate/", {"frequency": "one_time", "amount": "25", "currency": again["value"]}
+    )
+    assert response.status_code == 302
+    gift = Donation.objects.get()
+    assert (gift.campaign, gift.currency, gift.amount_minor) == (euros, "EUR", 2500)
