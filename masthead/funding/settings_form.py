@@ -42,7 +42,10 @@ class FundingSettingsForm(WagtailAdminModelForm):
         now = timezone.now()
         self.this_month = Month.of(now)
         settings = self.instance
-        if not self.is_bound and settings.next_campaign_has_started(now):
+        next_campaign_runs = settings.next_campaign_has_started(now) and (
+            settings.campaign_at(now) == settings.next_campaign
+        )
+        if not self.is_bound and next_campaign_runs:
             # Nobody saved at midnight; saving this form writes down what readers already see.
             self.initial.update(
                 current_campaign=settings.next_campaign_id,

@@ -257,3 +257,14 @@ def test_a_gift_sent_from_a_page_opened_before_the_switch_is_not_read_in_another
     assert response.status_code == 302
     gift = Donation.objects.get()
     assert (gift.campaign, gift.currency, gift.amount_minor) == (euros, "EUR", 2500)
+
+
+def test_the_form_keeps_the_current_campaign_when_the_next_one_was_made_inactive(
+    admin_client, november, december
+):
+    schedule(december, this_month().first_day)
+    december.active = False
+    december.save()
+    form = BeautifulSoup(admin_client.get(SETTINGS_URL, follow=True).content, "html.parser")
+    chosen = form.select_one('select[name="current_campaign"] option[selected]')
+    assert chosen.text == "November drive"
