@@ -219,3 +219,24 @@ def test_pinning_another_sections_article_or_one_twice_is_refused_with_the_reaso
     assert response.status_code == 200
     assert PIN_TWICE.format(article="Council election results") in response.content.decode()
     assert not SectionPinnedArticle.objects.filter(page=world).exists()
+
+
+def test_a_pinned_story_says_so_on_its_section_and_the_front_page_only(client, newsroom):
+    world = newsroom["world"]
+    election = newsroom["articles"]["election"]
+    pin(world, election)
+
+    def pinned_cards(path: str) -> list[str]:
+        soup = BeautifulSoup(client.get(path).content.decode(), "html.parser")
+        return [
+            card.select_one(".card__headline").get_text(strip=True)
+            for card in soup.select("article.card")
+            if card.select_one(".kicker--pinned")
+        ]
+
+    # An older date on top is explained where the pin puts it there...
+    assert pinned_cards("/world/") == ["Council election results"]
+    assert pinned_cards("/") == ["Council election results"]
+    # ...and nowhere the listing is in date order.
+    found = client.get(f"/search/?q={election.title}").content.decode()
+    assert "Council election results" in found and "kicker--pinned" not in found

@@ -379,6 +379,11 @@ class ArticlePage(CachedPageMixin, Page):
     def published(self):
         return self.first_published_at or self.go_live_at or self.latest_revision_created_at
 
+    @property
+    def is_pinned(self) -> bool:
+        """Pinned to the top of the listing it was read for (a section's own, with its pins)."""
+        return getattr(self, "pinned_position", None) is not None
+
     @cached_property
     def section(self):
         return self.get_parent().specific
