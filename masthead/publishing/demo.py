@@ -22,6 +22,7 @@ from masthead.publishing.models import (
     HomePage,
     InfoPage,
     SectionPage,
+    SectionPinnedArticle,
     SiteIdentity,
 )
 from masthead.publishing.services import home_page_ensure
@@ -139,6 +140,13 @@ def load(stdout=None, *, now=None) -> dict:
             spec, section, authors, seed=seed, published=now - timedelta(hours=spec["hours_ago"])
         )
         created["articles"] += 1
+
+    if created["articles"]:  # a fresh demo: its City section leads with a pinned story
+        city = SectionPage.objects.get(pk=sections[content.PINNED[0]].pk)
+        pinned = ArticlePage.objects.child_of(city).filter(slug=content.PINNED[1]).first()
+        if pinned is not None and not city.pinned_articles.exists():
+            city.pinned_articles = [SectionPinnedArticle(article=pinned, sort_order=0)]
+            city.save_revision().publish()
 
     if stdout is not None:
         stdout.write(

@@ -377,3 +377,6 @@ INFO_PAGES = [
         ],
     ),
 ]
+
+# A section and the story its editor pinned to the top of it (an older one: the list is not by date).
+PINNED = ("city", "station-footbridge-reopens")

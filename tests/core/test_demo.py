@@ -99,3 +99,14 @@ def test_the_demo_shows_an_editors_pick(client, settings, tmp_path):
     assert html.count("comment__badge--featured") == 1
     [pick] = Decision.objects.filter(action=DecisionAction.FEATURE)
     assert pick.made_by == "the demo"  # in the moderation log
+
+
+def test_the_demo_city_section_leads_with_a_pinned_story(client, settings, tmp_path):
+    settings.MASTHEAD_HOME = tmp_path
+    demo.load()
+    demo.load()  # again: still one pin
+    city = SectionPage.objects.get(slug="city")
+    assert city.pinned_articles.count() == 1
+    html = client.get(city.url).content.decode()
+    first_card = html.split('class="card', 1)[1].split("</article>", 1)[0]
+    assert "kicker--pinned" in first_card and "Station footbridge" in first_card
