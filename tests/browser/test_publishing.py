@@ -1,11 +1,13 @@
 import io
 import os
+import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
+from wagtail.admin.models import EditingSession
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
@@ -147,9 +149,15 @@ def signed_in_editor(live_server, page, django_user_model):
     django_user_model.objects.create_superuser("editor", "editor@example.com", "pw-for-editor")
     sign_in_to_admin(page, live_server, "editor", "pw-for-editor")
     yield section
-    # The admin saves some choices (a side panel opened) in the background: let those requests
-    # finish, or the live server still holds the database while the test's data is flushed.
+    # The admin writes in the background: a side panel's opening is saved to the user's profile,
+    # and leaving an edit view releases its editing session (a beacon sent as the page goes).
+    # Leave the admin and let those requests finish, or the live server still holds the database
+    # while the test's data is flushed ("database table is locked", and every later test fails).
     page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
+    deadline = time.monotonic() + 10
+    while EditingSession.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def add_body_block(page, kind: str):
