@@ -253,6 +253,28 @@ def campaign_at(*, site: Site | None, now: datetime) -> Campaign | None:
     return settings.campaign_at(now) if settings else None
 
 
+def campaign_paid_towards(*, given_to: Campaign, currency: str, paid_at: datetime) -> Campaign:
+    """The campaign a monthly gift's renewal counts towards: the one the site collected for at
+    the moment it was paid (campaign_at(paid_at), so the scheduled switch counts from midnight
+    on the first of its month), whose bar holds that month's money; the gift's own campaign when
+    the site collected for none then, or for one in another currency (whose bar would leave the
+    payment out).
+
+    The site is the one whose settings name `given_to` as current or next campaign (the default
+    site first), else the default site. The settings are read as they stand now: an invoice paid
+    before an editor picked another campaign and delivered after it counts for the new one."""
+    naming = FundingSettings.objects.filter(
+        Q(current_campaign=given_to) | Q(next_campaign=given_to)
+    ).select_related("current_campaign", "next_campaign")
+    settings = naming.order_by("-site__is_default_site", "pk").first() or funding_settings(
+        Site.objects.filter(is_default_site=True).first()
+    )
+    running = settings.campaign_at(paid_at) if settings else None
+    if running is None or running.currency != currency:
+        return given_to
+    return running
+
+
 def campaign_by_slug(slug: str) -> Campaign | None:
     """The campaign with this slug; None for anything that is not a slug (PostgreSQL refuses a
     query with a NUL character in it)."""

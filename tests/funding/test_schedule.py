@@ -268,3 +268,132 @@ def test_the_form_keeps_the_current_campaign_when_the_next_one_was_made_inactive
     form = BeautifulSoup(admin_client.get(SETTINGS_URL, follow=True).content, "html.parser")
     chosen = form.select_one('select[name="current_campaign"] option[selected]')
     assert chosen.text == "November drive"
+
+
+# Monthly gifts after the switch ----------------------------------------------------------------
+
+
+def at(year, month, day) -> int:
+    return int(datetime(year, month, day, 12, tzinfo=UTC).timestamp())
+
+
+def pay_month(client, *, subscription, campaign, paid_at, first=False, amount=1000, **extra):
+    from tests.funding import stripe_events as se
+
+    invoice = se.invoice(
+        subscription=subscription,
+        campaign=campaign,
+        amount=amount,
+        paid_at=paid_at,
+        billing_reason="subscription_create" if first else "subscription_cycle",
+        **extra,
+    )
+    response = se.post_event(client, se.event("invoice.paid", invoice, created=paid_at))
+    assert response.status_code == 200, response.content
+    return invoice
+
+
+def raised_in(campaign, year, month) -> int:
+    now = datetime(year, month, 20, tzinfo=UTC)
+    return selectors.campaign_month_progress(campaign=campaign, now=now).raised_minor
+
+
+def test_a_monthly_gift_counts_each_month_towards_the_campaign_running_when_it_is_paid(
+    admin_client, client, november, december
+):
+    import csv
+    import io
+
+    from masthead.funding.models import Donation, LedgerEntry
+
+    schedule(december, date(2026, 12, 1))
+    pay_month(
+        client, subscription="sub_1", campaign="november-drive", paid_at=at(2026, 11, 3), first=True
+    )
+    pay_month(client, subscription="sub_1", campaign="november-drive", paid_at=at(2026, 12, 3))
+
+    # December's bar holds the money that came in December, monthly donors' too.
+    assert raised_in(november, 2026, 11) == 1000
+    assert raised_in(december, 2026, 12) == 1000
+    assert raised_in(november, 2026, 12) == 0
+    panel = selectors.site_funding(site=site(), now=datetime(2026, 12, 20, tzinfo=UTC))
+    assert (panel.bar.progress.slug, panel.bar.progress.raised_minor) == ("december-drive", 1000)
+    # The gift itself still says which campaign the reader chose; its rows, where each counted.
+    assert Donation.objects.get().campaign == november
+    rows = LedgerEntry.objects.order_by("occurred_at")
+    assert [row.campaign.slug for row in rows] == ["november-drive", "december-drive"]
+
+    ledger = admin_client.get(reverse("funding_reports") + "?export=ledger")
+    lines = list(csv.DictReader(io.StringIO(ledger.content.decode(), newline="")))
+    assert [(line["campaign"], line["amount"]) for line in lines] == [
+        ("november-drive", "10.00"),
+        ("december-drive", "10.00"),
+    ]
+    december_only = admin_client.get(
+        reverse("funding_reports") + "?export=donations&campaign=december-drive&month=2026-12"
+    )
+    lines = list(csv.DictReader(io.StringIO(december_only.content.decode(), newline="")))
+    assert [line["amount"] for line in lines] == ["10.00"]
+
+
+def test_a_monthly_gift_counts_towards_a_campaign_an_editor_picked_in_its_place(
+    client, november, december
+):
+    pay_month(
+        client, subscription="sub_2", campaign="november-drive", paid_at=at(2026, 11, 3), first=True
+    )
+    settings = FundingSettings.for_site(site())
+    settings.current_campaign = december
+    settings.save()
+    pay_month(client, subscription="sub_2", campaign="november-drive", paid_at=at(2026, 12, 3))
+    assert (raised_in(november, 2026, 12), raised_in(december, 2026, 12)) == (0, 1000)
+
+
+def test_a_months_refund_comes_off_the_campaign_that_payment_counted_for(
+    client, november, december, monkeypatch
+):
+    from masthead.funding import gateway
+    from tests.funding import stripe_events as se
+
+    monkeypatch.setattr(gateway, "invoice_for_payment_intent", lambda pi: None)
+    schedule(december, date(2026, 12, 1))
+    pay_month(
+        client, subscription="sub_3", campaign="november-drive", paid_at=at(2026, 11, 3), first=True
+    )
+    pay_month(
+        client,
+        subscription="sub_3",
+        campaign="november-drive",
+        paid_at=at(2026, 12, 3),
+        payment_intent="pi_december",
+    )
+    refund = se.charge(payment_intent="pi_december", amount=1000, amount_refunded=1000)
+    se.post_event(client, se.event("charge.refunded", refund, created=at(2026, 12, 10)))
+    assert (raised_in(november, 2026, 12), raised_in(december, 2026, 12)) == (0, 0)
+    assert raised_in(november, 2026, 11) == 1000
+
+
+def test_the_first_payment_counts_for_the_campaign_the_reader_chose(client, november, december):
+    """A reader who gave on the last evening of November chose November's campaign, even if
+    Stripe marks the first invoice paid just after midnight."""
+    schedule(december, date(2026, 12, 1))
+    pay_month(
+        client, subscription="sub_4", campaign="november-drive", paid_at=at(2026, 12, 1), first=True
+    )
+    assert (raised_in(november, 2026, 12), raised_in(december, 2026, 12)) == (1000, 0)
+
+
+def test_a_monthly_gift_stays_with_its_campaign_when_the_running_one_collects_another_currency(
+    client, november
+):
+    euros = make_campaign(slug="dezember", name="Dezember", currency="EUR", current=False)
+    schedule(euros, date(2026, 12, 1))
+    pay_month(
+        client, subscription="sub_5", campaign="november-drive", paid_at=at(2026, 11, 3), first=True
+    )
+    pay_month(client, subscription="sub_5", campaign="november-drive", paid_at=at(2026, 12, 3))
+    assert raised_in(november, 2026, 12) == 1000
+    progress = selectors.campaign_month_progress(
+        campaign=euros, now=datetime(2026, 12, 20, tzinfo=UTC)
+    )
+    assert (progress.raised_minor, progress.other_currencies) == (0, ())

@@ -28,7 +28,7 @@ from django.db.models import Sum
 from masthead.funding import gateway
 from masthead.funding.models import Campaign, Donation, Donor, LedgerEntry, StripeEvent
 from masthead.funding.money import CURRENCIES, UNKNOWN_CURRENCY, Money, format_money
-from masthead.funding.selectors import current_money_style
+from masthead.funding.selectors import campaign_paid_towards, current_money_style
 from masthead.funding.services.ledger import ledger_entry_add
 from masthead.ids import parse_id
 
@@ -431,6 +431,23 @@ def checkout_session_completed(session: dict, event: dict, now: datetime) -> Eve
     return EventOutcome(PROCESSED, f"{stripe_id} was already counted.")
 
 
+def _invoice_campaign(
+    invoice: dict, donation: Donation, currency: str, paid_at: datetime
+) -> Campaign:
+    """The campaign a month of a monthly gift counts towards. The first month counts for the
+    campaign the reader chose at checkout (even if Stripe marks it paid after midnight on the
+    first of the next month); every later month, for the campaign the site collected for when
+    it was paid, so that each month's goal bar holds the money that came in that month (see
+    selectors.campaign_paid_towards). The donation keeps the campaign it was first given to."""
+    reason = invoice.get("billing_reason")
+    if reason == "subscription_create":
+        return donation.campaign
+    earlier = donation.ledger.filter(kind=LedgerEntry.Kind.PAYMENT).exclude(stripe_id=invoice["id"])
+    if reason != "subscription_cycle" and not earlier.exists():
+        return donation.campaign
+    return campaign_paid_towards(given_to=donation.campaign, currency=currency, paid_at=paid_at)
+
+
 def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
     """A month of a monthly donation was paid (the first month too: counted once either way)."""
     subscription_id = _invoice_subscription(invoice)
@@ -467,22 +484,22 @@ def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
             created_at=_when(event.get("created"), now),
             completed_at=_when(event.get("created"), now),
         )
-    else:
-        campaign = _campaign_locked(donation.campaign)
     if donation.status == Donation.Status.PENDING:
         donation.status = Donation.Status.ACTIVE
         donation.completed_at = _when(event.get("created"), now)
         donation.save(update_fields=["status", "completed_at"])
     paid_at = _mapping(invoice.get("status_transitions")).get("paid_at") or event.get("created")
+    paid_at = _when(paid_at, now, field="status_transitions.paid_at")
+    campaign = _campaign_locked(_invoice_campaign(invoice, donation, currency, paid_at))
     payment_intent = _invoice_payment_intent(invoice)
     entry, created = ledger_entry_add(
-        campaign=donation.campaign,
+        campaign=campaign,
         donation=donation,
         kind=LedgerEntry.Kind.PAYMENT,
         source=LedgerEntry.Source.INVOICE,
         amount_minor=amount,
         currency=currency,
-        occurred_at=_when(paid_at, now, field="status_transitions.paid_at"),
+        occurred_at=paid_at,
         stripe_id=invoice["id"],
         payment_intent=payment_intent,
     )
