@@ -79,6 +79,20 @@ def invoice_for_payment_intent(payment_intent: str) -> str | None:
     return None
 
 
+def invoice(invoice_id: str) -> dict:
+    """An invoice as Stripe holds it (a monthly gift's names its campaign under
+    parent.subscription_details.metadata); empty when payments are off or Stripe cannot be
+    asked."""
+    if not payments_enabled() or not invoice_id:
+        return {}
+    try:
+        found = stripe_client().v1.invoices.retrieve(invoice_id)
+    except stripe.StripeError:
+        return {}
+    found = found.to_dict() if isinstance(found, stripe.StripeObject) else found
+    return found if isinstance(found, dict) else {}
+
+
 def payment_intent_metadata(payment_intent: str) -> dict:
     """The metadata of a payment intent (Checkout copies a donation's campaign onto it); empty
     when payments are off, there is no payment intent, or Stripe cannot be asked."""

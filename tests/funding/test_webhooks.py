@@ -817,3 +817,65 @@ def test_a_refund_next_month_counts_in_the_month_it_was_made(client, campaign):
         campaign=campaign, now=datetime(2026, 12, 3, tzinfo=UTC)
     )
     assert bar.percent == 0.0  # the bar never shows less than empty
+
+
+# A month's refund before its invoice.paid --------------------------------------------------------
+
+
+def monthly_refund_before_its_invoice(monkeypatch, *, invoice_metadata=None):
+    """A month's charge names no campaign (Stripe does not copy a subscription's metadata onto
+    its invoices' payments); Stripe says which invoice the payment paid, and whose it is."""
+    paid = se.invoice(subscription="sub_early", amount=1000, payment_intent="pi_early")
+    if invoice_metadata is not None:
+        paid["parent"]["subscription_details"]["metadata"] = invoice_metadata
+    fake = stripe_knows(monkeypatch, metadata={}, invoice=paid["id"])
+    fake.v1.invoices.retrieve.return_value = paid
+    refund = se.event(
+        "charge.refunded",
+        se.charge(payment_intent="pi_early", campaign=None, amount=1000, amount_refunded=1000),
+    )
+    return paid, refund
+
+
+def test_a_monthly_refund_before_its_invoice_is_paid_is_taken_off_when_the_invoice_comes(
+    client, campaign, monkeypatch
+):
+    paid, refund = monthly_refund_before_its_invoice(monkeypatch)
+    early = se.post_event(client, refund)
+    assert (early.status_code, early.json()["outcome"]) == (409, "deferred")
+    assert early.json()["message"] == UNKNOWN_PAYMENT.format(payment="pi_early")
+
+    invoice_paid = se.post_event(client, se.event("invoice.paid", paid))
+    assert invoice_paid.status_code == 200
+    # Not a bar that shows refunded money until Stripe happens to deliver the refund again.
+    assert raised(campaign) == 0
+    assert StripeEvent.objects.get(event_id=refund["id"]).outcome == StripeEvent.Outcome.PROCESSED
+
+    resent = se.post_event(client, refund)
+    assert (resent.status_code, resent.json()["outcome"]) == (200, "replayed")
+    again = se.post_event(client, se.event("invoice.paid", paid))  # a second delivery, new id
+    assert again.status_code == 200
+    assert raised(campaign) == 0
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REFUND).count() == 1
+
+
+def test_a_monthly_refund_deferred_is_taken_off_when_stripe_resends_it(
+    client, campaign, monkeypatch
+):
+    # An invoice.paid that does not list its payment: the refund is placed on its next delivery.
+    paid, refund = monthly_refund_before_its_invoice(monkeypatch)
+    se.post_event(client, refund)
+    del paid["payments"]
+    se.post_event(client, se.event("invoice.paid", paid))
+    assert raised(campaign) == 1000
+    resent = se.post_event(client, refund)
+    assert (resent.status_code, resent.json()["outcome"]) == (200, "processed")
+    assert raised(campaign) == 0
+
+
+def test_a_refund_of_another_products_subscription_is_still_ignored_for_good(
+    client, campaign, monkeypatch
+):
+    _paid, refund = monthly_refund_before_its_invoice(monkeypatch, invoice_metadata={"plan": "x"})
+    answer = se.post_event(client, refund)
+    assert (answer.status_code, answer.json()["outcome"]) == (200, "ignored")

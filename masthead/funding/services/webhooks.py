@@ -73,6 +73,7 @@ NOT_AN_AMOUNT = (
 )
 NOT_PAID = "{field} is {value!r}: a paid checkout charges more than zero; nothing counted."
 COUNTED = "Counted {amount} for {slug}."
+SETTLED = "Handled {count} refund or dispute event(s) that came before it and were waiting."
 COUNTED_BESIDE_THE_BAR = (
     "Counted {amount} for {slug} in {paid}, its own currency: the campaign collects "
     "{collects}, so its goal bar leaves this gift out and the reports show it on a line of its own."
@@ -505,41 +506,86 @@ def invoice_paid(invoice: dict, event: dict, now: datetime) -> EventOutcome:
     )
     if created:
         _receipt_after_commit(entry)
-        return EventOutcome(PROCESSED, _counted(entry, campaign))
+        message = _counted(entry, campaign)
+        settled = _deferred_events_settle(payment_intent=payment_intent, now=now)
+        if settled:
+            message += " " + SETTLED.format(count=settled)
+        return EventOutcome(PROCESSED, message)
     if payment_intent and not entry.payment_intent:
         entry.payment_intent = payment_intent
         entry.save(update_fields=["payment_intent"])
+        _deferred_events_settle(payment_intent=payment_intent, now=now)
     return EventOutcome(PROCESSED, f"{invoice['id']} was already counted.")
 
 
-def _charged_payment(charge: dict) -> LedgerEntry | None:
-    """The ledger row of the payment a charge (or a dispute of it) belongs to."""
+def _charged_payment(charge: dict) -> tuple[LedgerEntry | None, str]:
+    """The ledger row of the payment a charge (or a dispute of it) belongs to, and the invoice
+    the payment paid when it had to be looked for (a month of a monthly gift), else ""."""
     payments = LedgerEntry.objects.select_for_update().filter(kind=LedgerEntry.Kind.PAYMENT)
     payment_intent = _id(charge.get("payment_intent"))
     if payment_intent:
         found = payments.filter(payment_intent=payment_intent).first()
         found = found or payments.filter(stripe_id=payment_intent).first()
         if found:
-            return found
+            return found, ""
     invoice_id = _id(charge.get("invoice")) or gateway.invoice_for_payment_intent(payment_intent)
     if invoice_id:
         found = payments.filter(stripe_id=invoice_id).first()
         if found and payment_intent and not found.payment_intent:
             found.payment_intent = payment_intent
             found.save(update_fields=["payment_intent"])
-        return found
-    return None
+        return found, invoice_id
+    return None, ""
 
 
-def _is_a_donation(*, metadata, payment_intent: str) -> bool:
+def _is_a_donation(*, metadata, payment_intent: str, invoice_id: str = "") -> bool:
     """Whether a payment not in the ledger is a donation still to be recorded: Checkout puts the
     campaign in its payment intent's metadata, which Stripe copies onto the charge; a dispute
-    carries none of it, so Stripe is asked. A payment for anything else sold on the same account
-    names no campaign. (A monthly payment's charge names none either: a refund of one that comes
-    before its invoice.paid is taken for someone else's, a race refunds made by hand never run.)"""
+    carries none of it, so Stripe is asked. A month of a monthly gift names no campaign on its
+    payment, only on its invoice (from the subscription), so Stripe is asked for that invoice's.
+    A payment for anything else sold on the same account names no campaign."""
     if _text(_mapping(metadata).get("campaign")):
         return True
+    if invoice_id and _text(
+        _mapping(_invoice_metadata(gateway.invoice(invoice_id))).get("campaign")
+    ):
+        return True
     return bool(_text(gateway.payment_intent_metadata(payment_intent).get("campaign")))
+
+
+# Refunds and disputes a payment's own event may overtake; handled again once it is recorded.
+WAIT_FOR_THEIR_PAYMENT = (
+    "charge.refunded",
+    "charge.dispute.funds_withdrawn",
+    "charge.dispute.funds_reinstated",
+)
+
+
+def _deferred_events_settle(*, payment_intent: str, now: datetime) -> int:
+    """Handle now the deferred refunds and disputes of a payment just recorded, oldest first,
+    rather than at Stripe's next delivery (hours away, while the bar counts refunded money).
+    Each is handled as a delivery would handle it, so the later delivery is a replay; one that
+    still cannot be placed stays deferred. Returns how many were handled."""
+    if not payment_intent:
+        return 0
+    waiting = (
+        StripeEvent.objects.select_for_update()
+        .filter(
+            outcome=DEFERRED,
+            type__in=WAIT_FOR_THEIR_PAYMENT,
+            payload__data__object__payment_intent=payment_intent,
+        )
+        .order_by("created", "pk")
+    )
+    handled = 0
+    for record in waiting:
+        result = _run(record.payload, now)
+        if result.outcome == DEFERRED:
+            continue
+        record.outcome, record.message, record.received_at = result.outcome, result.message, now
+        record.save(update_fields=["outcome", "message", "received_at"])
+        handled += 1
+    return handled
 
 
 def charge_refunded(charge: dict, event: dict, now: datetime) -> EventOutcome:
@@ -547,11 +593,13 @@ def charge_refunded(charge: dict, event: dict, now: datetime) -> EventOutcome:
     in the month of the refund. `amount_refunded` is cumulative, so partial refunds add up and a
     repeated or late event adds nothing. A refund of a payment that is not a donation is
     ignored; of one not recorded yet, deferred."""
-    original = _charged_payment(charge)
+    original, invoice_id = _charged_payment(charge)
     if original is None:
         payment_intent = _id(charge.get("payment_intent"))
         payment = payment_intent or charge["id"]
-        if not _is_a_donation(metadata=charge.get("metadata"), payment_intent=payment_intent):
+        if not _is_a_donation(
+            metadata=charge.get("metadata"), payment_intent=payment_intent, invoice_id=invoice_id
+        ):
             raise NotOurs(NOT_OUR_PAYMENT.format(what="Refund", payment=payment))
         raise ArrivedEarly(UNKNOWN_PAYMENT.format(payment=payment))
     refunded_total = min(_amount(charge, "amount_refunded"), original.amount_minor)
@@ -589,12 +637,14 @@ def _disputed_payment(dispute: dict) -> LedgerEntry:
     """The disputed payment's ledger row; NotOurs for a payment that is not a donation,
     ArrivedEarly for one not recorded yet."""
     charge = {"id": _id(dispute.get("charge")), "payment_intent": dispute.get("payment_intent")}
-    original = _charged_payment(charge)
+    original, invoice_id = _charged_payment(charge)
     if original is None:
         payment_intent = _id(charge["payment_intent"])
         payment = payment_intent or charge["id"]
         expanded = _mapping(dispute.get("charge")).get("metadata")
-        if not _is_a_donation(metadata=expanded, payment_intent=payment_intent):
+        if not _is_a_donation(
+            metadata=expanded, payment_intent=payment_intent, invoice_id=invoice_id
+        ):
             raise NotOurs(NOT_OUR_PAYMENT.format(what="Dispute", payment=payment))
         raise ArrivedEarly(UNKNOWN_DISPUTED_PAYMENT.format(payment=payment))
     return original
