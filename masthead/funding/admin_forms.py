@@ -26,6 +26,28 @@ CURRENCY_LOCKED = _(
     "totals count that money. To collect in another currency, start a new campaign."
 )
 
+NEXT_CAMPAIGN_SCHEDULED = _(
+    "“%(name)s” is the next campaign in Settings → Reader funding, taking over on %(date)s. "
+    "Choose another next campaign there, or clear it, before making this one inactive: "
+    "otherwise the switch would not happen and readers would go on giving to the current "
+    "campaign. Nothing was saved."
+)
+
+
+def campaign_schedule_refusal(campaign: Campaign, message) -> str | None:
+    """Why `campaign` may not stop collecting (be made inactive or deleted): Settings → Reader
+    funding name it as the next campaign, whose switch would then silently not happen; or None.
+    The editor clears the schedule there, knowingly, rather than here as a side effect."""
+    if campaign.pk is None:
+        return None
+    settings = selectors.campaign_scheduled_as_next(campaign)
+    if settings is None:
+        return None
+    return message % {
+        "name": campaign.name,
+        "date": date_format(settings.next_campaign_starts, "j F Y"),
+    }
+
 
 def campaign_currency_refusal(campaign: Campaign, currency: str) -> str | None:
     """Why a saved campaign may not change to `currency`, or None. Once it has taken money its
@@ -62,6 +84,10 @@ class CampaignForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.active and cleaned.get("active") is False:
+            refusal = campaign_schedule_refusal(self.instance, NEXT_CAMPAIGN_SCHEDULED)
+            if refusal:
+                self.add_error("active", refusal)
         currency = cleaned.get("currency")
         if not currency:
             return cleaned

@@ -32,6 +32,7 @@ from masthead.funding.admin_forms import (
     DonationEditForm,
     ManualDonationForm,
     campaign_currency_refusal,
+    campaign_schedule_refusal,
 )
 from masthead.funding.models import Campaign, Donation, LedgerEntry
 from masthead.funding.money import CURRENCIES, MoneyError, format_money, to_major
@@ -40,6 +41,10 @@ REPORT_PERMISSION = "funding.view_donation"
 CAMPAIGN_HAS_RECORDS = _(
     "This campaign cannot be deleted: donations and ledger entries point at it, and the ledger "
     "is the record of money. Untick “active” to stop collecting for it."
+)
+NEXT_CAMPAIGN_NOT_DELETED = _(
+    "“%(name)s” is the next campaign in Settings → Reader funding, taking over on %(date)s, so "
+    "it was not deleted. Choose another next campaign there, or clear it, first."
 )
 
 
@@ -180,6 +185,11 @@ class CampaignDeleteView(DeleteView):
             "delete", self.object
         ):
             return self.refused()
+        if self.user_has_permission("delete"):
+            # Deleting would clear the schedule (on_delete=SET_NULL) without a word.
+            scheduled = campaign_schedule_refusal(self.object, NEXT_CAMPAIGN_NOT_DELETED)
+            if scheduled:
+                return self.refused(scheduled)
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -192,8 +202,8 @@ class CampaignDeleteView(DeleteView):
         except ProtectedError:
             return self.refused()
 
-    def refused(self):
-        messages.error(self.request, CAMPAIGN_HAS_RECORDS)
+    def refused(self, message=CAMPAIGN_HAS_RECORDS):
+        messages.error(self.request, message)
         return redirect(reverse(self.edit_url_name, args=[self.object.pk]))
 
 

@@ -275,6 +275,16 @@ def campaign_paid_towards(*, given_to: Campaign, currency: str, paid_at: datetim
     return running
 
 
+def campaign_scheduled_as_next(campaign: Campaign) -> FundingSettings | None:
+    """The settings (of the default site first) that name `campaign` as the next campaign, to
+    take over, or that already took over, on the first of its month; None if none do."""
+    return (
+        FundingSettings.objects.filter(next_campaign=campaign, next_campaign_starts__isnull=False)
+        .order_by("-site__is_default_site", "pk")
+        .first()
+    )
+
+
 def campaign_by_slug(slug: str) -> Campaign | None:
     """The campaign with this slug; None for anything that is not a slug (PostgreSQL refuses a
     query with a NUL character in it)."""

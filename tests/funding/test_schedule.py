@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from wagtail.models import Site
 
 from masthead.funding import selectors
@@ -397,3 +398,76 @@ def test_a_monthly_gift_stays_with_its_campaign_when_the_running_one_collects_an
         campaign=euros, now=datetime(2026, 12, 20, tzinfo=UTC)
     )
     assert (progress.raised_minor, progress.other_currencies) == (0, ())
+
+
+# A scheduled campaign is not made inactive or deleted behind the schedule's back -------------
+
+
+def campaign_form(campaign, **changes) -> dict:
+    return {
+        "name": campaign.name,
+        "slug": campaign.slug,
+        "currency": campaign.currency,
+        "goal": "8000",
+        "marks": "",
+        "presets": "",
+        "intro": "",
+        "thank_you": "Thanks!",
+        "active": "on",
+        **changes,
+    }
+
+
+def test_making_the_scheduled_next_campaign_inactive_is_refused_with_what_to_do(
+    admin_client, november, december
+):
+    from masthead.funding.admin_forms import NEXT_CAMPAIGN_SCHEDULED
+
+    starts = this_month().next().first_day
+    schedule(december, starts)
+    edit_url = reverse("funding_campaign:edit", args=[december.pk])
+    form = campaign_form(december, intro="Why we ask, rewritten.")
+    del form["active"]
+    response = admin_client.post(edit_url, form)
+
+    assert response.status_code == 200  # the form again, with the editor's text in it
+    expected = NEXT_CAMPAIGN_SCHEDULED % {
+        "name": "December drive",
+        "date": date_format(starts, "j F Y"),
+    }
+    assert plain(str(expected)) in errors(response)
+    assert "Why we ask, rewritten." in response.content.decode()
+    december.refresh_from_db()
+    assert december.active
+    settings = FundingSettings.for_site(site())
+    assert (settings.next_campaign, settings.next_campaign_starts) == (december, starts)
+
+    # Another campaign, or the scheduled one kept active, saves as before.
+    assert admin_client.post(edit_url, campaign_form(december)).status_code == 302
+    other = make_campaign(slug="spare", name="Spare", current=False)
+    spare = campaign_form(other)
+    del spare["active"]
+    response = admin_client.post(reverse("funding_campaign:edit", args=[other.pk]), spare)
+    assert response.status_code == 302
+
+
+def test_deleting_the_scheduled_next_campaign_is_refused_with_what_to_do(
+    admin_client, november, december
+):
+    from masthead.funding.admin_views import NEXT_CAMPAIGN_NOT_DELETED
+
+    starts = this_month().next().first_day
+    schedule(december, starts)
+    delete_url = reverse("funding_campaign:delete", args=[december.pk])
+    edit_url = reverse("funding_campaign:edit", args=[december.pk])
+    expected = NEXT_CAMPAIGN_NOT_DELETED % {
+        "name": "December drive",
+        "date": date_format(starts, "j F Y"),
+    }
+    for attempt in (admin_client.get, admin_client.post):
+        response = attempt(delete_url, follow=True)
+        assert response.redirect_chain == [(edit_url, 302)]
+        assert plain(str(expected)) in errors(response)
+    settings = FundingSettings.for_site(site())
+    assert (settings.next_campaign, settings.next_campaign_starts) == (december, starts)
+
