@@ -20,6 +20,8 @@ class CampaignPanel(Component):
         context.update(
             bar=funding.bar if funding else None,
             monthly_donors=funding.monthly_donors if funding else 0,
+            next_campaign_name=funding.next_campaign_name if funding else "",
+            next_campaign_starts=funding.next_campaign_starts if funding else None,
             reports_url=reverse("funding_reports"),
             settings_url=reverse("wagtailsettings:edit", args=["funding", "fundingsettings"]),
         )

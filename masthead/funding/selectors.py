@@ -430,6 +430,10 @@ class SiteFunding:
     support_text: str
     support_button: str
     money_style: str
+    # The campaign scheduled to take over and its first day, while that is still to come: not
+    # shown to readers, but the dashboard reads it here so as to read the settings only once.
+    next_campaign_name: str = ""
+    next_campaign_starts: date | None = None
 
 
 def site_funding(*, site: Site | None, now: datetime) -> SiteFunding | None:
@@ -454,9 +458,22 @@ def site_funding(*, site: Site | None, now: datetime) -> SiteFunding | None:
             support_text=settings.support_text,
             support_button=settings.support_button,
             money_style=settings.money_style,
+            **_switch_to_come(settings, now),
         )
     cache.set(key, panel or False, conf.BAR_CACHE_SECONDS)
     return panel
+
+
+def _switch_to_come(settings: FundingSettings, now: datetime) -> dict:
+    """The next campaign's name and first day, if it is active and its month is still to come."""
+    if settings.next_campaign_starts is None or settings.next_campaign_has_started(now):
+        return {}
+    if settings.next_campaign is None or not settings.next_campaign.active:
+        return {}
+    return {
+        "next_campaign_name": settings.next_campaign.name,
+        "next_campaign_starts": settings.next_campaign_starts,
+    }
 
 
 @dataclass(frozen=True)
@@ -594,11 +611,14 @@ class DashboardFunding:
 
     bar: GoalBar
     monthly_donors: int
+    next_campaign_name: str = ""
+    next_campaign_starts: date | None = None
 
 
 def dashboard_funding(*, site: Site | None, now: datetime) -> DashboardFunding | None:
-    """The site's goal bar as readers see it and its campaign's active monthly donors; None
-    without a current campaign.
+    """The site's goal bar as readers see it, its campaign's active monthly donors and the
+    campaign scheduled to take over (while its month is to come); None without a current
+    campaign.
 
     The campaign is the one of the cached site panel (site_funding), so the funding settings are
     read once, and only when that panel is not cached."""
@@ -606,7 +626,12 @@ def dashboard_funding(*, site: Site | None, now: datetime) -> DashboardFunding |
     if funding is None or funding.bar is None:
         return None
     donors = _active_monthly_donations().filter(campaign__slug=funding.bar.progress.slug)
-    return DashboardFunding(bar=funding.bar, monthly_donors=donors.count())
+    return DashboardFunding(
+        bar=funding.bar,
+        monthly_donors=donors.count(),
+        next_campaign_name=funding.next_campaign_name,
+        next_campaign_starts=funding.next_campaign_starts,
+    )
 
 
 def report_articles(*, campaign: Campaign | None, since: datetime, limit: int = 20) -> list[dict]:

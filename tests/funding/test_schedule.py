@@ -471,3 +471,32 @@ def test_deleting_the_scheduled_next_campaign_is_refused_with_what_to_do(
     settings = FundingSettings.for_site(site())
     assert (settings.next_campaign, settings.next_campaign_starts) == (december, starts)
 
+
+# The dashboard says what is scheduled ------------------------------------------------------------
+
+
+def dashboard_panel(admin_client) -> str:
+    page = BeautifulSoup(admin_client.get("/admin/").content, "html.parser")
+    return plain(page.find(id="reader-funding-section").get_text(" "))
+
+
+def test_the_dashboard_shows_the_campaign_scheduled_to_take_over_and_when(
+    admin_client, november, december, monkeypatch, django_capture_on_commit_callbacks
+):
+    from masthead.publishing import page_cache
+
+    # Saving the settings moves the content version on (after commit); read it on every request.
+    monkeypatch.setattr(page_cache, "_VERSION_MEMO_SECONDS", -1)
+    assert "Next:" not in dashboard_panel(admin_client)
+    starts = this_month().next().first_day
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule(december, starts)
+    panel = dashboard_panel(admin_client)
+    assert "November drive" in panel
+    assert f"Next: December drive from {date_format(starts, 'j F Y')}" in panel
+
+    # Once its month has begun it is the campaign shown, and nothing is to come.
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule(december, this_month().first_day)
+    panel = dashboard_panel(admin_client)
+    assert "December drive" in panel and "Next:" not in panel
