@@ -21,6 +21,42 @@ class GatewayError(RuntimeError):
     """Stripe could not be reached or refused the request; str() is safe to log, not to show."""
 
 
+# What each request needs of a restricted key (rk_…); README → Reader funding lists them too.
+NEEDS_CHECKOUT_SESSIONS = "Checkout Sessions: write"
+NEEDS_SUBSCRIPTIONS = "Subscriptions: write"
+NEEDS_INVOICES = "Invoices: read"
+NEEDS_PAYMENT_INTENTS = "Payment Intents: read"
+KEY_LACKS_PERMISSION = (
+    "Stripe refused to {action}: STRIPE_SECRET_KEY lacks the permission “{permission}”. Give "
+    "the restricted key that permission in Stripe's dashboard (Developers → API keys); README → "
+    "Reader funding lists every permission Masthead needs. Stripe said: {error}"
+)
+KEY_NOT_ACCEPTED = (
+    "Stripe did not accept STRIPE_SECRET_KEY when asked to {action} (revoked, expired or "
+    "mistyped?). Stripe said: {error}"
+)
+
+
+class KeyLacksPermission(GatewayError):
+    """Stripe refused a request the key is not allowed to make: only the operator can mend it."""
+
+
+def _refused(error: stripe.StripeError, *, action: str, permission: str) -> GatewayError:
+    """The GatewayError for a failed request: one that names the permission to give the key
+    when Stripe answered 403, one that names the key when it did not accept it at all."""
+    if isinstance(error, stripe.PermissionError) or getattr(error, "http_status", None) == 403:
+        return KeyLacksPermission(
+            KEY_LACKS_PERMISSION.format(action=action, permission=permission, error=error)
+        )
+    if isinstance(error, stripe.AuthenticationError):
+        return GatewayError(KEY_NOT_ACCEPTED.format(action=action, error=error))
+    return GatewayError(f"Stripe could not {action}: {error}")
+
+
+def _missing(error: stripe.StripeError) -> bool:
+    return isinstance(error, stripe.InvalidRequestError) and error.code == "resource_missing"
+
+
 class InvalidSignature(ValueError):
     """A webhook whose signature is missing, forged or stale."""
 
@@ -47,7 +83,9 @@ def checkout_session_create(params: dict) -> CheckoutSession:
     try:
         session = stripe_client().v1.checkout.sessions.create(params=params)
     except stripe.StripeError as error:
-        raise GatewayError(f"Stripe refused the Checkout Session: {error}") from error
+        raise _refused(
+            error, action="create a Checkout Session", permission=NEEDS_CHECKOUT_SESSIONS
+        ) from error
     return CheckoutSession(id=session["id"], url=session["url"])
 
 
@@ -60,19 +98,27 @@ def subscription_cancel(subscription_id: str) -> None:
             return
         raise GatewayError(f"Stripe refused to cancel {subscription_id}: {error}") from error
     except stripe.StripeError as error:
-        raise GatewayError(f"Stripe could not cancel {subscription_id}: {error}") from error
+        raise _refused(
+            error, action=f"cancel {subscription_id}", permission=NEEDS_SUBSCRIPTIONS
+        ) from error
 
 
 def invoice_for_payment_intent(payment_intent: str) -> str | None:
-    """The invoice a payment intent paid (newer API versions no longer put it on the charge)."""
+    """The invoice a payment intent paid (newer API versions no longer put it on the charge);
+    None when it paid none or payments are off. GatewayError when Stripe cannot be asked
+    (KeyLacksPermission without "Invoices: read"): a guess could ignore a donation's refund."""
     if not payments_enabled() or not payment_intent:
         return None
     try:
         found = stripe_client().v1.invoice_payments.list(
             params={"payment": {"type": "payment_intent", "payment_intent": payment_intent}}
         )
-    except stripe.StripeError:
-        return None
+    except stripe.StripeError as error:
+        if _missing(error):
+            return None
+        raise _refused(
+            error, action=f"say which invoice {payment_intent} paid", permission=NEEDS_INVOICES
+        ) from error
     for invoice_payment in found.get("data", []):
         invoice = invoice_payment.get("invoice")
         return invoice if isinstance(invoice, str) else (invoice or {}).get("id")
@@ -81,27 +127,36 @@ def invoice_for_payment_intent(payment_intent: str) -> str | None:
 
 def invoice(invoice_id: str) -> dict:
     """An invoice as Stripe holds it (a monthly gift's names its campaign under
-    parent.subscription_details.metadata); empty when payments are off or Stripe cannot be
-    asked."""
+    parent.subscription_details.metadata); empty when payments are off or there is no such
+    invoice. GatewayError when Stripe cannot be asked (KeyLacksPermission without "Invoices:
+    read")."""
     if not payments_enabled() or not invoice_id:
         return {}
     try:
         found = stripe_client().v1.invoices.retrieve(invoice_id)
-    except stripe.StripeError:
-        return {}
+    except stripe.StripeError as error:
+        if _missing(error):
+            return {}
+        action = f"read invoice {invoice_id}"
+        raise _refused(error, action=action, permission=NEEDS_INVOICES) from error
     found = found.to_dict() if isinstance(found, stripe.StripeObject) else found
     return found if isinstance(found, dict) else {}
 
 
 def payment_intent_metadata(payment_intent: str) -> dict:
     """The metadata of a payment intent (Checkout copies a donation's campaign onto it); empty
-    when payments are off, there is no payment intent, or Stripe cannot be asked."""
+    when payments are off or there is no such payment intent. GatewayError when Stripe cannot
+    be asked (KeyLacksPermission without "Payment Intents: read")."""
     if not payments_enabled() or not payment_intent:
         return {}
     try:
         found = stripe_client().v1.payment_intents.retrieve(payment_intent)
-    except stripe.StripeError:
-        return {}
+    except stripe.StripeError as error:
+        if _missing(error):
+            return {}
+        raise _refused(
+            error, action=f"read payment intent {payment_intent}", permission=NEEDS_PAYMENT_INTENTS
+        ) from error
     metadata = found.get("metadata")
     return dict(metadata) if metadata else {}
 

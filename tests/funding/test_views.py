@@ -240,6 +240,20 @@ def test_when_stripe_cannot_be_reached_the_reader_is_told_nothing_was_charged(
     assert Donation.objects.count() == 0
 
 
+def test_a_key_without_the_checkout_permission_is_logged_naming_it_and_the_reader_told(
+    client, campaign, fake_stripe, caplog
+):
+    fake_stripe.v1.checkout.sessions.create.side_effect = stripe.PermissionError(
+        "The provided key 'rk_test_…' does not have the required permissions", http_status=403
+    )
+    response = client.post("/donate/", {"frequency": "one_time", "amount": "25"})
+    assert response.status_code == 200
+    assert PAYMENT_SERVICE_DOWN in response.content.decode()
+    assert Donation.objects.count() == 0
+    logged = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert logged and "lacks the permission “Checkout Sessions: write”" in caplog.text
+
+
 def test_without_a_current_campaign_the_page_says_so(client, db):
     from tests.factories import make_home
 

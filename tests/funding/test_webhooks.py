@@ -879,3 +879,44 @@ def test_a_refund_of_another_products_subscription_is_still_ignored_for_good(
     _paid, refund = monthly_refund_before_its_invoice(monkeypatch, invoice_metadata={"plan": "x"})
     answer = se.post_event(client, refund)
     assert (answer.status_code, answer.json()["outcome"]) == (200, "ignored")
+
+
+# A restricted key without a permission ------------------------------------------------------------
+
+
+def test_a_key_that_may_not_read_payment_intents_defers_the_refund_and_names_the_permission(
+    client, campaign, monkeypatch, caplog
+):
+    import stripe
+
+    # A refund of a payment not in the ledger, whose charge names no campaign: only Stripe can
+    # say whether it is a donation's. Ignoring it for good would lose a donation's refund.
+    fake = stripe_knows(monkeypatch, metadata={})
+    fake.v1.payment_intents.retrieve.side_effect = stripe.PermissionError(
+        "The provided key does not have the required permissions", http_status=403
+    )
+    refund = se.event("charge.refunded", se.charge(payment_intent="pi_secret", campaign=None))
+    answer = se.post_event(client, refund)
+    assert (answer.status_code, answer.json()["outcome"]) == (409, "deferred")
+    assert "lacks the permission “Payment Intents: read”" in answer.json()["message"]
+    record = StripeEvent.objects.get(event_id=refund["id"])  # what the admin's list shows
+    assert record.outcome == StripeEvent.Outcome.DEFERRED
+    assert "Payment Intents: read" in record.message
+    errors = [r for r in caplog.records if r.levelname == "ERROR" and "pi_secret" in r.getMessage()]
+    assert errors and "Payment Intents: read" in errors[0].getMessage()
+
+    # The operator gives the key the permission; Stripe's next delivery is handled.
+    fake.v1.payment_intents.retrieve.side_effect = None
+    again = se.post_event(client, refund)
+    assert (again.status_code, again.json()["outcome"]) == (200, "ignored")
+
+
+def test_a_key_that_may_not_read_invoices_defers_a_monthly_refund(client, campaign, monkeypatch):
+    import stripe
+
+    fake = stripe_knows(monkeypatch, metadata={})
+    fake.v1.invoice_payments.list.side_effect = stripe.PermissionError("no", http_status=403)
+    refund = se.event("charge.refunded", se.charge(payment_intent="pi_m", campaign=None))
+    answer = se.post_event(client, refund)
+    assert (answer.status_code, answer.json()["outcome"]) == (409, "deferred")
+    assert "“Invoices: read”" in answer.json()["message"]

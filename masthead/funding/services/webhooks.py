@@ -13,6 +13,9 @@ answers 409 so Stripe delivers it again (for up to three days); a deferred event
 afresh on each delivery. Only an event that names a campaign is ours to wait for: the same
 Stripe account may sell other things, and a refund, dispute or cancellation of those is stored
 as ignored and answered 200, never retried.
+An event that needs Stripe to be asked (is this payment a donation's?) when Stripe cannot answer,
+or the restricted key lacks a permission, is stored as deferred with the reason and logged (an
+error naming the permission to give the key), and Stripe delivers it again.
 An unexpected error rolls everything back and the view answers 500, so Stripe delivers the event
 again later: nothing is lost.
 """
@@ -61,6 +64,10 @@ NOT_A_DONATION = (
 NOT_OUR_PAYMENT = (
     "{what} of {payment!r}, which is not a donation (no campaign in its metadata, not in the "
     "ledger); ignored."
+)
+STRIPE_NOT_ASKED = (
+    "Stripe could not be asked about this event's payment; nothing counted until Stripe delivers "
+    "it again. {error}"
 )
 NOT_HANDLED = "Event type {type!r} is not handled; stored and ignored."
 REPLAYED = "Event {event_id} was already handled; nothing changed."
@@ -176,6 +183,17 @@ def _run(event: dict, now: datetime) -> EventOutcome:
     except NotOurs as foreign:
         logger.info("Stripe event %s (%s): %s", event["id"], event["type"], foreign)
         return EventOutcome(IGNORED, str(foreign))
+    except gateway.GatewayError as unasked:
+        # Only Stripe can say whether the payment is a donation; guessing could ignore one for
+        # good. An error, not a warning, when the key lacks a permission: the operator must act.
+        log = logger.error if isinstance(unasked, gateway.KeyLacksPermission) else logger.warning
+        log(
+            "Stripe event %s (%s) deferred, Stripe is asked to retry: %s",
+            event["id"],
+            event["type"],
+            unasked,
+        )
+        return EventOutcome(DEFERRED, STRIPE_NOT_ASKED.format(error=unasked))
     except ArrivedEarly as early:
         logger.warning(
             "Stripe event %s (%s) deferred, Stripe is asked to retry: %s",
