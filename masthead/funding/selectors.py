@@ -605,6 +605,30 @@ def active_monthly_donors(*, campaign: Campaign | None) -> int:
     return donations.count()
 
 
+def _monthly_donors_paying_towards(site: Site, running: MonthProgress) -> int:
+    """Active monthly gifts whose next month counts towards the site's running campaign, as
+    campaign_paid_towards places a renewal: those given to it, and those in its currency given to
+    a campaign that the settings of the site name as current or next or, on the default site,
+    that no other site's settings name. A gift to an earlier month's campaign pays towards this
+    one, so counting only the campaign's own gifts would show no monthly donors after a switch.
+
+    Sites whose settings name the same campaign are left to the default site, as there."""
+
+    def named_by(settings: QuerySet[FundingSettings]) -> Q:
+        # Without the NULLs, which would make "NOT IN" match nothing.
+        current = settings.filter(current_campaign__isnull=False).values("current_campaign")
+        following = settings.filter(next_campaign__isnull=False).values("next_campaign")
+        return Q(campaign__in=current) | Q(campaign__in=following)
+
+    here = named_by(FundingSettings.objects.filter(site=site))
+    if site.is_default_site:
+        here |= ~named_by(FundingSettings.objects.exclude(site=site))
+    donations = _active_monthly_donations().filter(
+        Q(campaign__slug=running.slug) | (Q(currency=running.currency) & here)
+    )
+    return donations.count()
+
+
 @dataclass(frozen=True)
 class DashboardFunding:
     """The admin dashboard's "Reader funding" panel."""
@@ -625,10 +649,9 @@ def dashboard_funding(*, site: Site | None, now: datetime) -> DashboardFunding |
     funding = site_funding(site=site, now=now)
     if funding is None or funding.bar is None:
         return None
-    donors = _active_monthly_donations().filter(campaign__slug=funding.bar.progress.slug)
     return DashboardFunding(
         bar=funding.bar,
-        monthly_donors=donors.count(),
+        monthly_donors=_monthly_donors_paying_towards(site, funding.bar.progress),
         next_campaign_name=funding.next_campaign_name,
         next_campaign_starts=funding.next_campaign_starts,
     )

@@ -500,3 +500,36 @@ def test_the_dashboard_shows_the_campaign_scheduled_to_take_over_and_when(
         schedule(december, this_month().first_day)
     panel = dashboard_panel(admin_client)
     assert "December drive" in panel and "Next:" not in panel
+
+
+def test_after_the_switch_the_dashboard_counts_the_monthly_donors_who_pay_towards_the_new_campaign(
+    november, december
+):
+    from masthead.funding.models import Donation
+
+    def monthly(campaign, currency="USD"):
+        Donation.objects.create(
+            campaign=campaign,
+            frequency=Donation.Frequency.MONTHLY,
+            status=Donation.Status.ACTIVE,
+            amount_minor=1_000,
+            currency=currency,
+        )
+
+    monthly(november)
+    monthly(november)
+    monthly(november, currency="EUR")  # stays with November's bar: December's is in dollars
+    schedule(december, this_month().first_day)
+    monthly(december)
+    elsewhere = make_campaign(slug="elsewhere", current=False)
+    other_site = Site.objects.create(hostname="other.example", root_page=site().root_page)
+    other_settings = FundingSettings.for_site(other_site)
+    other_settings.current_campaign = elsewhere
+    other_settings.save()
+    monthly(elsewhere)  # pays towards the other site's bar
+
+    dashboard = selectors.dashboard_funding(site=site(), now=timezone.now())
+    assert dashboard.bar.progress.slug == "december-drive"
+    # November's two dollar donors' next months count towards December's bar, so they are
+    # December's monthly donors too.
+    assert dashboard.monthly_donors == 3
