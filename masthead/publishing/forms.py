@@ -108,6 +108,10 @@ class HomePageForm(WagtailAdminPageForm):
 
 class SectionPageForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
+        section = kwargs.get("instance")
+        if section is not None and section.pk is not None:
+            # The editor shows, and publishes, only the pins still valid.
+            section.drop_pins_of_other_sections()
         super().__init__(*args, **kwargs)
         # A pin's chooser opens at this section, among its own articles. The inline's forms,
         # the blank one "Add" copies among them, are made by the formset from its form class:

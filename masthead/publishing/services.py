@@ -23,6 +23,7 @@ from masthead.publishing.models import (
     HomePage,
     InfoPage,
     SectionPage,
+    SectionPinnedArticle,
     SiteIdentity,
 )
 from masthead.publishing.selectors import author_index, free_child_slug
@@ -233,3 +234,33 @@ def redirect_add(
     else:
         Redirect.objects.create(old_path=old_path, redirect_link=link, is_permanent=permanent)
     return True
+
+
+def article_pins_release(*, article: Page) -> int:
+    """Unpin `article` from every section but the one it is in now, after an editor moved it: a
+    section pins its own articles only, and its editors choose which of them lead it. The pin
+    does not follow the story (the new section's editors decide), nor come back if it is moved
+    back. Returns the number of sections that lost the pin.
+
+    The pin goes from the section's rows (its live listing) and from its live and latest
+    revisions, edited in place: they are what the section's editor opens and publishes, and a
+    new revision would publish an editor's pending draft of the section with it."""
+    section_id = article.get_parent().pk
+    sections = set()
+    with transaction.atomic():
+        pins = SectionPinnedArticle.objects.filter(article_id=article.pk).exclude(
+            page_id=section_id
+        )
+        sections.update(pins.values_list("page_id", flat=True))
+        pins.delete()
+        for section in SectionPage.objects.exclude(pk=section_id).select_related(
+            "latest_revision", "live_revision"
+        ):
+            for revision in {section.latest_revision, section.live_revision} - {None}:
+                pinned = revision.content.get("pinned_articles") or []
+                kept = [pin for pin in pinned if pin.get("article") != article.pk]
+                if len(kept) != len(pinned):
+                    revision.content["pinned_articles"] = kept
+                    revision.save(update_fields=["content"])
+                    sections.add(section.pk)
+    return len(sections)

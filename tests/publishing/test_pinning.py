@@ -240,3 +240,82 @@ def test_a_pinned_story_says_so_on_its_section_and_the_front_page_only(client, n
     # ...and nowhere the listing is in date order.
     found = client.get(f"/search/?q={election.title}").content.decode()
     assert "Council election results" in found and "kicker--pinned" not in found
+
+
+def pinned_in_editor(admin_client, section) -> list[str]:
+    """The articles the section's editor shows as pinned, as the editor opens it."""
+    soup = BeautifulSoup(
+        admin_client.get(f"/admin/pages/{section.pk}/edit/").content.decode(), "html.parser"
+    )
+    total = int(soup.select_one('input[name="pinned_articles-TOTAL_FORMS"]')["value"])
+    chosen = [
+        soup.select_one(f'input[name="pinned_articles-{index}-article"]') for index in range(total)
+    ]
+    return [
+        ArticlePage.objects.get(pk=field["value"]).title
+        for field in chosen
+        if field is not None and field.get("value")
+    ]
+
+
+def publish_as_shown(admin_client, section):
+    """Publish the section with its pins as its editor shows them, touching nothing."""
+    edit = f"/admin/pages/{section.pk}/edit/"
+    soup = BeautifulSoup(admin_client.get(edit).content.decode(), "html.parser")
+    data = section_form_data(section)
+    for field in soup.select('input[name^="pinned_articles-"]'):
+        if "__prefix__" not in field["name"]:
+            data[field["name"]] = field.get("value", "")
+    return admin_client.post(edit, data)
+
+
+def test_an_article_moved_to_another_section_leaves_its_pin_behind(admin_client, client, newsroom):
+    world, science = newsroom["world"], newsroom["science"]
+    election, ferry = newsroom["articles"]["election"], newsroom["articles"]["ferry"]
+    pin(world, election, ferry)
+    assert pinned_in_editor(admin_client, world) == [
+        "Council election results",
+        "Ferry service extended",
+    ]
+
+    response = admin_client.post(f"/admin/pages/{election.pk}/move/{science.pk}/confirm/")
+    assert response.status_code == 302
+
+    # World's pins are what is left: in its editor, its rows, its page; nothing pinned in Science.
+    assert pinned_in_editor(admin_client, world) == ["Ferry service extended"]
+    assert list(
+        SectionPinnedArticle.objects.filter(page=world).values_list("article__title", flat=True)
+    ) == ["Ferry service extended"]
+    assert headlines(client.get("/world/").content.decode()) == ["Ferry service extended"]
+    assert "kicker--pinned" not in client.get("/science/").content.decode()
+    assert pinned_in_editor(admin_client, science) == []
+
+    # World's editor publishes the section as it opens, without being told to unpin anything.
+    response = publish_as_shown(admin_client, world)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    # Moved back, the story is not pinned again behind the editor's back.
+    response = admin_client.post(f"/admin/pages/{election.pk}/move/{world.pk}/confirm/")
+    assert response.status_code == 302
+    assert pinned_in_editor(admin_client, world) == ["Ferry service extended"]
+    assert headlines(client.get("/world/").content.decode()) == [
+        "Ferry service extended",
+        "Council election results",
+    ]
+
+
+def test_a_pin_left_by_a_move_outside_the_editor_neither_shows_nor_blocks_the_section(
+    admin_client, client, newsroom
+):
+    """Pages moved by code (an import, a script) leave the row: the section's editor drops it."""
+    world, science = newsroom["world"], newsroom["science"]
+    election, ferry = newsroom["articles"]["election"], newsroom["articles"]["ferry"]
+    pin(world, election, ferry)
+    ArticlePage.objects.get(pk=election.pk).move(science, pos="last-child")
+
+    assert pinned_in_editor(admin_client, world) == ["Ferry service extended"]
+    response = publish_as_shown(admin_client, world)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(
+        SectionPinnedArticle.objects.filter(page=world).values_list("article__title", flat=True)
+    ) == ["Ferry service extended"]

@@ -178,6 +178,22 @@ class SectionPage(CachedPageMixin, RoutablePageMixin, Page):
         match = getattr(request, "routable_resolver_match", None)
         return {} if match is not None and match.url_name == "feed" else self.page_cache_query
 
+    def with_content_json(self, content):
+        # A revision keeps the pins chosen when it was saved: see drop_pins_of_other_sections.
+        section = super().with_content_json(content)
+        section.drop_pins_of_other_sections()
+        return section
+
+    def drop_pins_of_other_sections(self) -> None:
+        """Forget (in memory, until the section is saved) the pins of articles that are no longer
+        this section's own. A story moved to another section since it was pinned would show in
+        the section's editor and be refused when the editor publishes (see SectionPageForm), or
+        come back when an old revision is published again; the listing ignores it already."""
+        own = set(ArticlePage.objects.child_of(self).values_list("pk", flat=True))
+        pins = list(self.pinned_articles.all())
+        if any(pin.article_id not in own for pin in pins):
+            self.pinned_articles = [pin for pin in pins if pin.article_id in own]
+
     def get_context(self, request, *args, **kwargs):
         from masthead.publishing import selectors
 
