@@ -242,6 +242,26 @@ def paginate(items, *, page_number, per_page: int = ARTICLES_PER_PAGE):
         raise Http404("No such page") from None
 
 
+def listing_page_count(*, page: Page, view: str = "", kwargs: dict | None = None) -> int | None:
+    """How many pages the article listing at this page (and route of it) has, None if it is no
+    listing: a section's, an author's, a tag's or the front page's (whose lead story is above
+    its list). For an old address of a further page, sent to the last one when there are fewer."""
+    page = page.specific_deferred
+    if isinstance(page, SectionPage) and view in ("", "listing"):
+        articles = section_articles(page)
+    elif isinstance(page, AuthorPage):
+        articles = author_articles(page)
+    elif isinstance(page, HomePage) and view == "tag":
+        tag = Tag.objects.filter(slug=(kwargs or {}).get("tag_slug")).first()
+        articles = live_articles(page).filter(tags=tag) if tag else ArticlePage.objects.none()
+    elif isinstance(page, HomePage) and view in ("", "front"):
+        count = live_articles(page).count()
+        return max(1, -(-(count - 1) // ARTICLES_PER_PAGE))
+    else:
+        return None
+    return max(1, -(-articles.count() // ARTICLES_PER_PAGE))
+
+
 def article_listing(articles: QuerySet[ArticlePage], *, page_number) -> dict:
     page = paginate(articles, page_number=page_number)
     return {"page_obj": page, "articles": attach_sections(page.object_list)}

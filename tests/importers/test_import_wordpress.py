@@ -742,7 +742,8 @@ def test_the_old_sites_date_archives_comments_feed_and_index_php_addresses_lead_
     assert lands("/index.php/about/", 301) == InfoPage.objects.get().url
     assert lands("/index.php", 301) == "/"
     assert lands("/index.php?p=999", 301) == "/"  # as /?p=999 is the front page
-    assert lands("/index.php//elsewhere.example/", 301) == "/elsewhere.example/"  # not off the site
+    # not off the site, nor to a page that is not there
+    assert client.get("/index.php//elsewhere.example/").status_code == 404
     # Masthead has no date archive and no comments feed: the nearest pages stand in, for now
     for archive in ["/2024/", "/2024/05/", "/2024/05/12/", "/2024/06/", "/2024/06/01/"]:
         assert lands(archive, 302) == "/"
@@ -752,6 +753,58 @@ def test_the_old_sites_date_archives_comments_feed_and_index_php_addresses_lead_
     assert client.get("/2024/05/13/").status_code == 404
     assert client.get("/2099/").status_code == 404
     assert ferry.live
+
+
+@pytest.mark.django_db
+def test_the_old_sites_further_pages_and_feeds_lead_to_their_equivalents(uploads):
+    """WordPress adds /page/2/ to each listing and /feed/ to each post (its comments): links
+    to them were 404s, and an unknown address through index.php redirected to a 404."""
+    from masthead.publishing import selectors
+    from tests.factories import make_article
+
+    run_import("--media", str(uploads), "--no-comments")
+    council = ArticlePage.objects.get(slug="council-votes-harbour-wall")
+    city, mira = council.section, AuthorPage.objects.get(title="Mira Patel")
+    for number in range(selectors.ARTICLES_PER_PAGE):  # two pages of City, not three
+        make_article(section=city, title=f"City story {number}", authors=[mira], tags=["council"])
+    client = Client()
+
+    def lands(address, status):
+        response = client.get(address)
+        assert response.status_code == status, address
+        return response["Location"]
+
+    # a post's comments feed: its article's comments, whichever way the old site wrote it
+    for feed in ["feed/", "feed/atom/", "feed/rss2/"]:
+        assert lands(f"/2024/05/12/council-votes-harbour-wall/{feed}", 301) == (
+            f"{council.url}#comments"
+        )
+    assert lands("/index.php/2024/05/12/council-votes-harbour-wall/feed/", 301) == (
+        f"{council.url}#comments"
+    )
+    assert lands(f"{council.url}feed/", 301) == f"{council.url}#comments"  # kept its address
+    # listings' further pages: the same page here, the last one if there are fewer
+    assert lands("/category/city/page/2/", 301) == f"{city.url}?page=2"
+    assert lands("/category/city/page/1/", 301) == city.url
+    assert lands("/category/city/page/9/", 301) == f"{city.url}?page=2"
+    assert lands("/tag/council/page/2/", 301) == "/tags/council/?page=2"
+    assert lands("/author/mpatel/page/2/", 301) == f"{mira.url}?page=2"
+    assert lands("/page/2/", 301) == "/?page=2"
+    assert lands("/index.php/category/city/page/2/", 301) == f"{city.url}?page=2"
+    for address in [f"{city.url}?page=2", "/tags/council/?page=2", f"{mira.url}?page=2"]:
+        assert client.get(address).status_code == 200, address
+    assert client.get("/?page=2").status_code == 200
+    # a date archive's pages: the stand-in of the archive, as it is
+    assert lands("/2024/05/page/2/", 302) == "/"
+    # the site's comments feed, in either format
+    assert lands("/comments/feed/atom/", 302) == "/feed/atom/"
+    # what leads nowhere is not found, at once
+    for address in [
+        "/index.php/no-such-page/",
+        "/category/no-such-category/page/2/",
+        "/no-such-post/feed/",
+    ]:
+        assert client.get(address).status_code == 404, address
 
 
 @pytest.mark.django_db
