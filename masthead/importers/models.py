@@ -14,6 +14,14 @@ class ImportedArticle(models.Model):
     article = models.OneToOneField(
         "publishing.ArticlePage", on_delete=models.CASCADE, related_name="+"
     )
+    # What the item was when it was last brought in (see wordpress.post_digest): a re-run updates
+    # the article only if the item changed since. Empty for articles imported before it was kept.
+    digest = models.CharField(max_length=64, blank=True, default="")
+    # The article's revision that import wrote: a later one is an editor's, which a re-run never
+    # overwrites. None: not known (imported before it was kept, with revisions of its own since).
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self):
         return self.source

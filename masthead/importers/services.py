@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
+from wagtail.models import PageLogEntry
 from wagtail.rich_text import RichText
 
 from masthead.discussion.services import (
@@ -42,12 +43,19 @@ from masthead.publishing.models import (
 )
 
 UNCATEGORISED = {"uncategorized", "uncategorised"}
+EDITED_HERE = (
+    "its article was edited here since it was imported; bring the change over by hand if it "
+    "is wanted"
+)
 
 
 @dataclass
 class WordPressImportReport:
     imported: Counter = field(default_factory=Counter)  # "published" / "scheduled" / "draft"
-    already_there: list[str] = field(default_factory=list)  # titles
+    already_there: list[str] = field(default_factory=list)  # titles, unchanged since
+    updated: list[str] = field(default_factory=list)  # titles: changed in WordPress, updated here
+    # (title, reason): changed in WordPress, left as it is here
+    not_updated: list[tuple[str, str]] = field(default_factory=list)
     # (title, slug, the slug it came in under): another article had the post's slug
     renamed: list[tuple[str, str, str]] = field(default_factory=list)
     left_out: Counter = field(default_factory=Counter)  # WordPress status → posts
@@ -84,8 +92,10 @@ def wordpress_import(
     read (`posts`, of which `export` has counted `post_count` posts and `page_count` pages).
 
     A post imported before (by this command: it records which post each article came from) is
-    skipped, so a second run (after adding the uploads folder, or with a later export) brings in
-    only what is new. A post whose slug another article has comes in under the next free one
+    not imported again, so a second run (after adding the uploads folder, or with a later
+    export) brings in what is new, and updates the articles whose posts changed in WordPress
+    since (headline, text, tags, status: a post now a draft, private or trashed is unpublished):
+    not those an editor has changed here since the import, which are reported instead. A post whose slug another article has comes in under the next free one
     (`slug-2`…), and its old address redirects there. Published posts keep
     their date, scheduled ones are scheduled, drafts and posts pending review become drafts;
     private and trashed posts stay behind. A password-protected post keeps its password: readers
@@ -127,7 +137,11 @@ class _WordPressImporter:
 
     def import_post(self, post: wordpress.Post) -> None:
         if post.status not in wordpress.IMPORTED_STATUSES:
-            self.report.left_out[post.status or "unknown"] += 1
+            before = None if post.is_page else importers_selectors.article_imported_from(post.key)
+            if before is not None:  # published here, and private or trashed there since
+                self._bring_up_to_date(post, before)
+            else:
+                self.report.left_out[post.status or "unknown"] += 1
             return
         if post.is_page:
             self.import_page(post)
@@ -137,7 +151,7 @@ class _WordPressImporter:
         slug = _slug(post)
         before = self._imported_before(post, slug)
         if before is not None:
-            self.report.already_there.append(post.title)
+            self._bring_up_to_date(post, before)
             short_path = wordpress.short_path(self.export, post)
             # A site imported before /?p= links were kept gets them now.
             if (
@@ -153,6 +167,64 @@ class _WordPressImporter:
         state = self._create_and_note(post, slug, free_slug, self._create_article)
         if state is not None:
             self.report.imported[state] += 1
+
+    def _bring_up_to_date(self, post, article: ArticlePage) -> None:
+        """Update the article a post became in an earlier run if the post changed since, unless
+        an editor changed the article here since (their work is never overwritten: reported)."""
+        record = ImportedArticle.objects.filter(article=article).first()
+        digest = wordpress.post_digest(post)
+        if record is None or record.digest == digest:
+            self.report.already_there.append(post.title)
+            return
+        if not record.digest:
+            # Imported before what came in was kept: what it came in as is unknown, so this run
+            # takes the post as it is now for its reference, and the next one updates the article
+            # if the post changes again (unless it has revisions of an editor's already).
+            record.digest = digest
+            if article.revisions.count() == 1:
+                record.revision_id = article.latest_revision_id
+            record.save(update_fields=["digest", "revision"])
+            self.report.already_there.append(post.title)
+            return
+        if _edited_since(article, record):
+            self.report.not_updated.append((post.title, EDITED_HERE))
+            return
+        try:
+            with transaction.atomic():
+                revision = self._revise_article(post, article)
+                record.digest, record.revision = digest, revision
+                record.save(update_fields=["digest", "revision"])
+        except ValidationError as error:
+            reasons = "; ".join(
+                f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+            )
+            self.report.not_updated.append((post.title, reasons))
+            return
+        self.report.updated.append(post.title)
+
+    def _revise_article(self, post, article: ArticlePage):
+        parsed = wordpress.read_body(post.content)
+        self.parsed = parsed
+        title = post.title or article.title
+        body = self._body(parsed, post_title=title)
+        if not body:
+            raise ValidationError({"body": ["The post has no text, image or video."]})
+        featured = None
+        if post.thumbnail_id:
+            featured = self._image(
+                wordpress.Picture(attachment_id=post.thumbnail_id), post_title=post.title
+            )
+        _, published_at, go_live_at = _publication(post)
+        return publishing_services.article_revise(
+            article=article,
+            title=title,
+            standfirst=wordpress.standfirst(post, parsed),
+            body=body,
+            tags={tag[:100] for tag in post.tags},
+            featured_image=featured,
+            published_at=published_at,
+            go_live_at=go_live_at,
+        )
 
     def import_page(self, post: wordpress.Post) -> None:
         """A WordPress page as an information page (see wordpress_import)."""
@@ -263,7 +335,12 @@ class _WordPressImporter:
             password=post.password,
         )
         if post.key:
-            ImportedArticle.objects.create(source=post.key, article=article)
+            ImportedArticle.objects.create(
+                source=post.key,
+                article=article,
+                digest=wordpress.post_digest(post),
+                revision_id=article.latest_revision_id,
+            )
         if state != "draft":
             self._redirect_old_addresses(post, article)
         return state
@@ -398,6 +475,20 @@ class _WordPressImporter:
         if stored:
             self.report.images += 1
         return image
+
+
+def _edited_since(article: ArticlePage, record: ImportedArticle) -> bool:
+    """Whether an editor has changed the article since the import wrote it: saved a revision of
+    their own, or unpublished it (which makes no revision; the import's own unpublishing is
+    nobody's)."""
+    if record.revision_id is None or article.latest_revision_id != record.revision_id:
+        return True
+    return PageLogEntry.objects.filter(
+        page_id=article.pk,
+        action="wagtail.unpublish",
+        user__isnull=False,
+        timestamp__gte=record.revision.created_at,
+    ).exists()
 
 
 def _publication(post: wordpress.Post) -> tuple[str, datetime | None, datetime | None]:

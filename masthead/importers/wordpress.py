@@ -8,7 +8,9 @@ Both editors' formats are read: the classic one (text with line breaks, shortcod
 paragraphs) and the block editor's (HTML with `<!-- wp:... -->` comments and `<figure>`s).
 """
 
+import hashlib
 import html
+import json
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -708,3 +710,20 @@ def attachment_for(export: Export, picture: Picture) -> Attachment | None:
 def _uploads_path(url: str) -> str:
     path = SIZE_SUFFIX.sub("", urlsplit(url).path)
     return path.split("/uploads/", 1)[1] if "/uploads/" in path else ""
+
+
+def post_digest(post: Post) -> str:
+    """A fingerprint of what a post says (headline, text, excerpt, status, date, terms, featured
+    image, password): two exports of an unchanged post give the same one."""
+    said = [
+        post.title,
+        post.content,
+        post.excerpt,
+        post.status,
+        post.date.isoformat() if post.date else "",
+        sorted(post.categories),
+        sorted(post.tags),
+        post.thumbnail_id,
+        post.password,
+    ]
+    return hashlib.sha256(json.dumps(said, ensure_ascii=False).encode()).hexdigest()

@@ -193,6 +193,36 @@ def info_page_add(
     )
 
 
+@transaction.atomic
+def article_revise(
+    *,
+    article: ArticlePage,
+    title: str,
+    standfirst: str,
+    body: list,
+    tags=(),
+    featured_image: CreditedImage | None = None,
+    published_at: datetime | None = None,
+    go_live_at: datetime | None = None,
+):
+    """A new revision of an article with this headline, text and tags, published (`published_at`
+    given: the article keeps its first publish date), scheduled for `go_live_at`, or else a
+    draft (a live article is unpublished). Its address, section and byline stay. Returns the
+    revision. Raises ValidationError for a field the article refuses."""
+    article = ArticlePage.objects.get(pk=article.pk)
+    article.title, article.standfirst, article.body = title, standfirst, body
+    if featured_image is not None:
+        article.featured_image = featured_image
+    article.tags.set(list(tags))
+    article.go_live_at = go_live_at
+    revision = article.save_revision()  # validated, as an editor's save is
+    if published_at is not None or go_live_at is not None:
+        revision.publish()  # Wagtail keeps a scheduled one back until go_live_at
+    elif article.live:
+        article.unpublish()
+    return revision
+
+
 def _add_as_published(parent: Page, page: Page, *, published_at, go_live_at, password) -> Page:
     if published_at is not None:
         page.first_published_at = published_at

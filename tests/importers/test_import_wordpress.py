@@ -1206,3 +1206,108 @@ def test_a_site_exported_with_its_pages_only_is_imported(tmp_path):
     call_command("import-wordpress", str(export), "--no-comments", stdout=out)
     assert "Imported 3 pages as information pages" in out.getvalue()
     assert not ArticlePage.objects.exists()
+
+
+def wxr(*posts: tuple[str, str, str, str, str]) -> str:
+    """A WordPress export of posts given as (id, slug, title, content, status)."""
+    items = "".join(
+        f"""
+  <item>
+    <title>{title}</title>
+    <link>https://oldledger.example/{slug}/</link>
+    <guid isPermaLink="false">https://oldledger.example/?p={post_id}</guid>
+    <dc:creator><![CDATA[mpatel]]></dc:creator>
+    <content:encoded><![CDATA[{content}]]></content:encoded>
+    <wp:post_id>{post_id}</wp:post_id>
+    <wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>
+    <wp:post_name>{slug}</wp:post_name>
+    <wp:status>{status}</wp:status>
+    <wp:post_type>post</wp:post_type>
+    <category domain="category" nicename="city"><![CDATA[City]]></category>
+  </item>"""
+        for post_id, slug, title, content, status in posts
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Old Ledger</title><link>https://oldledger.example</link>
+  <wp:base_site_url>https://oldledger.example</wp:base_site_url>
+  <wp:author><wp:author_login><![CDATA[mpatel]]></wp:author_login>
+    <wp:author_display_name><![CDATA[Mira Patel]]></wp:author_display_name></wp:author>
+{items}
+</channel></rss>"""
+
+
+@pytest.mark.django_db
+def test_importing_a_later_export_again_updates_what_changed_in_wordpress_only(
+    tmp_path, django_user_model
+):
+    """A second run with a later export brings posts up to date (headline, text, status),
+    leaves unchanged ones alone, and never overwrites an article an editor changed here."""
+    export = tmp_path / "export.xml"
+    export.write_text(
+        wxr(
+            ("1", "harbour-wall", "Harbour wall vote", "The council met.", "publish"),
+            ("2", "ferry", "Ferry timetable", "Boats run hourly.", "publish"),
+            ("3", "bridge", "Bridge closes", "The bridge shuts on Monday.", "publish"),
+            ("4", "market", "Market moves", "Stalls go to the square.", "publish"),
+            ("5", "library", "Library plans", "A draft about the library.", "draft"),
+            ("6", "tide", "Tide tables", "High water at noon.", "publish"),
+            ("7", "kiosk", "Kiosk opens", "Papers on the pier.", "publish"),
+        ),
+        encoding="utf-8",
+    )
+    call_command("import-wordpress", str(export), "--no-comments", stdout=StringIO())
+    article = {a.slug: a for a in ArticlePage.objects.all()}
+    market = article["market"]
+    market.title = "Market moves to the square"  # an editor's own headline, here
+    market.save_revision().publish()
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.com", "pw")
+    article["tide"].unpublish(user=editor)  # taken down here, by an editor
+    first_published = article["harbour-wall"].first_published_at
+
+    export.write_text(
+        wxr(
+            ("1", "harbour-wall", "Harbour wall vote passes", "The council voted yes.", "publish"),
+            ("2", "ferry", "Ferry timetable", "Boats run hourly.", "publish"),
+            ("3", "bridge", "Bridge closes", "The bridge shuts on Monday.", "draft"),
+            ("4", "market", "Market moves on", "Stalls go to the square in May.", "publish"),
+            ("5", "library", "Library plans approved", "The library grows.", "publish"),
+            ("6", "tide", "Tide tables", "High water at one.", "publish"),
+            ("7", "kiosk", "Kiosk opens", "Papers on the pier.", "trash"),
+        ),
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("import-wordpress", str(export), "--no-comments", stdout=out)
+    output = out.getvalue()
+
+    assert ArticlePage.objects.count() == 7  # nothing duplicated
+    harbour = ArticlePage.objects.get(slug="harbour-wall")
+    assert harbour.title == "Harbour wall vote passes" and harbour.live
+    assert "The council voted yes." in str(harbour.body)
+    assert harbour.first_published_at == first_published  # its date stays
+    assert not ArticlePage.objects.get(slug="bridge").live  # a draft again in WordPress
+    assert not ArticlePage.objects.get(slug="kiosk").live  # trashed in WordPress
+    library = ArticlePage.objects.get(slug="library")
+    assert library.live and library.title == "Library plans approved"
+    market = ArticlePage.objects.get(slug="market")
+    assert market.title == "Market moves to the square"  # the editor's version stays
+    assert "in May" not in str(market.body)
+    assert ArticlePage.objects.get(slug="ferry").revisions.count() == 1  # left alone
+    tide = ArticlePage.objects.get(slug="tide")
+    assert not tide.live and "High water at noon." in str(tide.get_latest_revision_as_object().body)
+
+    assert "Updated 4 articles" in output, output
+    assert "1 posts were already here (imported before), unchanged" in output, output
+    assert (
+        "“Market moves on” changed in WordPress but was not updated: its article was edited here"
+    ) in output, output
+    assert "“Tide tables” changed in WordPress but was not updated" in output, output
+
+    # A third run of the same export changes nothing more.
+    out = StringIO()
+    call_command("import-wordpress", str(export), "--no-comments", stdout=out)
+    assert "Updated" not in out.getvalue()
+    assert "5 posts were already here (imported before), unchanged" in out.getvalue()
+    assert ArticlePage.objects.get(slug="harbour-wall").revisions.count() == 2

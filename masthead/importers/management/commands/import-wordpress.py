@@ -19,8 +19,9 @@ class Command(ImportCommand):
         "become articles (sections from categories, bylines from authors, tags, featured images, "
         "galleries, YouTube and Vimeo embeds), pages (About us, Contact, policies) become "
         "information pages, each published post's or page's old address redirects to it, then "
-        "the approved comments (wpDiscuz votes included) are imported. Posts and pages already "
-        "imported are skipped, so it can be run again."
+        "the approved comments (wpDiscuz votes included) are imported. Run again with a later "
+        "export, it brings in what is new and updates the articles whose posts changed since, "
+        "except those edited here meanwhile (reported); pages imported before are skipped."
     )
 
     def add_arguments(self, parser):
@@ -104,6 +105,19 @@ class Command(ImportCommand):
                 f"{report.images} images and {report.redirects} redirects from old addresses."
             )
         )
+        if report.updated:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Updated {len(report.updated)} articles whose posts changed in WordPress "
+                    f"since they were imported: {_some_titles(report.updated)}."
+                )
+            )
+        for title, reason in report.not_updated:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  “{title}” changed in WordPress but was not updated: {reason}."
+                )
+            )
         if report.pages_imported or export.page_count:
             pages = report.pages_imported
             self.stdout.write(
@@ -121,7 +135,10 @@ class Command(ImportCommand):
                 "and no listing, feed, sitemap or search shows them"
             )
         if report.already_there:
-            notes.append(f"{len(report.already_there)} posts were already here (imported before)")
+            notes.append(
+                f"{len(report.already_there)} posts were already here (imported before), "
+                "unchanged since, left as they are"
+            )
         if report.pages_already_there:
             notes.append(
                 f"{len(report.pages_already_there)} pages were already here (imported before)"
