@@ -168,7 +168,7 @@ def pipeline_scores(model, examples):
 
 #: thresholds tried for the pipeline spam score: sigmoid of -6..6 in steps of 0.1 (the
 #: pipeline score has its own scale, not the model's: it starts from a prior of
-#: sigmoid(-2.2) = 0.10 and trusts only 0.6 of the model's log-odds, so its F1-best threshold
+#: sigmoid(-1.6) = 0.17 and trusts only 0.3 of the model's log-odds, so its F1-best threshold
 #: lies far below the model's 0.2..0.8 range)
 PIPELINE_GRID = 1.0 / (1.0 + np.exp(-np.round(np.arange(-6.0, 6.01, 0.1), 1)))
 
