@@ -61,6 +61,19 @@ def test_model_page_scam_is_never_published():
     assert "work from home pitch" in text
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Google is paying $97 per hour for working from home",  # the scam without its link
+        "go to earnfast (dot) org",  # a spelled-out domain, the link that dodges link counts
+    ],
+)
+def test_the_model_page_scams_shorter_shapes_are_not_published(body):
+    # The starter model learned its spam from SMS and YouTube; on a news site its confidence that
+    # these read like ordinary comments must not outweigh the rules that name the scam.
+    assert assess(Draft(body)).action != "publish"
+
+
 @pytest.mark.parametrize("body", HEATED)
 def test_heated_political_comments_are_published(body):
     v = assess(Draft(body))
