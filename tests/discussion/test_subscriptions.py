@@ -8,20 +8,23 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from masthead.accounts.services import account_email_change
 from masthead.discussion.models import Comment, PendingNotification, Subscription
 from masthead.discussion.services import (
     SubscriptionRefused,
+    comment_notify_subscribers,
     subscription_confirm,
     subscription_request,
     subscription_stop,
     subscription_unsubscribe,
     subscriptions_deliver_due,
 )
-from masthead.discussion.subscription_links import subscription_token
+from masthead.discussion.subscription_links import subscription_for_token, subscription_token
 from tests.discussion.conftest import guest
 from tests.factories import make_article
 
@@ -693,3 +696,70 @@ def test_comments_on_an_article_protected_since_are_not_mailed_out_whole(
         assert "members-only figures" not in text
         assert "The article is protected: open it to read this comment." in text
     assert "/comments/" in message.body  # the link to the comment
+
+
+def _following(article, email, kind, **fields):
+    return Subscription.objects.create(
+        article=article, email=email, kind=kind, confirmed=timezone.now(), **fields
+    )
+
+
+def _unsubscribe_link_owner(message) -> str:
+    token = message.extra_headers["List-Unsubscribe"].strip("<>").rstrip("/").split("/")[-2]
+    return subscription_for_token(token).email
+
+
+def test_telling_many_subscribers_of_a_comment_costs_no_more_queries_than_telling_few(
+    article, post
+):
+    """A busy thread's fan-out is a few queries for all its subscribers plus the e-mails, not a
+    round of lookups per subscriber; each still gets their own e-mail and unsubscribe link."""
+    mine = post("My comment", email="writer@example.com")
+    _following(article, "writer@example.com", "replies")
+    _following(article, "writer@example.com", "all")
+    _following(article, "fan0@example.com", "all")
+
+    def notify(later):
+        answer = post("An answer to you", parent_id=mine.pk, name="Rui")
+        mail.outbox.clear()
+        with CaptureQueriesContext(connection) as queries:
+            sent = comment_notify_subscribers(comment_id=answer.pk, now=timezone.now() + later)
+        assert sent == len(mail.outbox)
+        return len(queries)
+
+    few = notify(timedelta(hours=1))
+    assert len(mail.outbox) == 2
+    for number in range(1, 9):
+        _following(article, f"fan{number}@example.com", "all")
+    _following(article, "both@example.com", "all")
+    _following(article, "both@example.com", "replies")
+    _following(article, "quiet@example.com", "replies")  # hears only of answers to them
+    many = notify(timedelta(hours=2))
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ["writer@example.com", "both@example.com"] + [f"fan{n}@example.com" for n in range(9)]
+    )
+    for message in mail.outbox:
+        assert _unsubscribe_link_owner(message) == message.to[0]
+        verb = "replied to you" if message.to == ["writer@example.com"] else "commented"
+        assert message.subject == f"Rui {verb} on “Harbour council votes on the new bridge”"
+    assert many <= few
+
+
+def test_sending_the_digests_due_costs_no_more_queries_for_more_readers(article, post):
+    comment = post("News for the digest", name="Noor")
+
+    def deliver_due(addresses, later):
+        for address in addresses:
+            subscription = _following(article, address, "all")
+            PendingNotification.objects.create(subscription=subscription, comment=comment)
+        mail.outbox.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert subscriptions_deliver_due(now=timezone.now() + later) == len(addresses)
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(addresses)
+        assert PendingNotification.objects.count() == 0
+        return len(queries)
+
+    few = deliver_due(["first@example.com"], timedelta(hours=1))
+    many = deliver_due([f"reader{n}@example.com" for n in range(8)], timedelta(hours=2))
+    assert many <= few

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -227,89 +228,125 @@ def comment_notify_subscribers(*, comment_id: int, now: datetime | None = None) 
     return _deliver_each(recipients, now)
 
 
-def subscription_deliver(
+# Readers delivered to per round of queries: a thread's whole fan-out costs the same few
+# queries up to this many readers (and the parameters of a query stay within every database's
+# limits beyond it).
+DELIVERY_BATCH = 500
+
+
+def subscriptions_deliver(
     *,
-    subscription: Subscription,
+    subscriptions,
     mailing: emails.Mailing,
     now: datetime | None = None,
-) -> bool:
-    """Send what has gathered for a subscriber, at most once per digest window. True if sent.
+) -> int:
+    """Send what has gathered for each of these subscribers, at most once per digest window each.
+    Returns the number of e-mails sent.
 
-    A reader subscribed to both kinds on the article gets one e-mail for both: the window is
-    theirs, not each subscription's, and replies to their comments are marked in it. It goes out
-    on the run's `mailing` (one connection to the mail server for every subscriber).
+    A reader (an address on an article) subscribed to both kinds gets one e-mail for both: the
+    window is theirs, not each subscription's, and replies to their comments are marked in it.
+    The e-mails go out on the run's `mailing` (one connection to the mail server for everyone).
 
-    The e-mail is sent after the transaction that claims the window commits, so a slow mail
-    server holds no database lock (on SQLite, one writer blocks every commenter). What was sent
-    leaves the queue only once it is sent: if the mail server refuses, the window is given back
-    and the comments stay pending for the next run; a crash in between sends them again rather
-    than never."""
+    The readers are claimed together, a few queries for all of them whatever their number, in a
+    transaction that commits before any e-mail is sent, so a slow mail server holds no database
+    lock (on SQLite, one writer blocks every commenter). What was sent leaves the queue only once
+    it is sent: a reader the mail server refuses gets the window back, its comments stay pending
+    for the next run and the others are not held up; a crash in between sends again rather than
+    never."""
     now = now or timezone.now()
+    readers = list(dict.fromkeys((s.article_id, s.email) for s in subscriptions))
+    return sum(
+        _deliver_batch(readers[start : start + DELIVERY_BATCH], mailing, now)
+        for start in range(0, len(readers), DELIVERY_BATCH)
+    )
+
+
+def _deliver_batch(readers: list[tuple[int, str]], mailing: emails.Mailing, now: datetime) -> int:
     window = timedelta(minutes=conf.NOTIFICATION_DIGEST_MINUTES)
+    emails_by_article = defaultdict(list)
+    for article_id, email in readers:
+        emails_by_article[article_id].append(email)
+    same_readers = Q()
+    for article_id, addresses in emails_by_article.items():
+        same_readers |= Q(article_id=article_id, email__in=addresses)
     with transaction.atomic():
-        # Locked in id order, so two workers delivering to the same reader cannot deadlock.
-        following = list(
-            _same_reader(subscription)
-            .select_for_update(of=("self",))
+        # Locked in id order, so two workers delivering to the same readers cannot deadlock.
+        following = defaultdict(list)
+        for subscription in (
+            Subscription.objects.select_for_update(of=("self",))
             .select_related("article")
-            .filter(confirmed__isnull=False, unsubscribed__isnull=True)
+            .filter(same_readers, confirmed__isnull=False, unsubscribed__isnull=True)
             .order_by("pk")
-        )
-        if not following:
-            return False
-        notified = [s.last_notified for s in following if s.last_notified]
-        if notified and now < max(notified) + window:
-            return False
-        queued = list(
-            PendingNotification.objects.filter(subscription__in=following)
+        ):
+            following[(subscription.article_id, subscription.email)].append(subscription)
+        reader_of = {}
+        for reader, reader_subscriptions in following.items():
+            notified = [s.last_notified for s in reader_subscriptions if s.last_notified]
+            if notified and now < max(notified) + window:
+                continue  # their window is closed: the comments wait for the digest
+            reader_of.update((s.pk, reader) for s in reader_subscriptions)
+        if not reader_of:
+            return 0
+        queued = defaultdict(list)
+        for item in (
+            PendingNotification.objects.filter(subscription_id__in=list(reader_of))
             .select_related("comment__parent", "comment__replied_to")
             .order_by("comment__created", "comment_id")
-        )
-        # Comments withdrawn or deleted since they were queued are dropped with the rest.
-        live = [
-            item.comment
-            for item in queued
-            if item.comment.status == CommentStatus.PUBLISHED and item.comment.deleted is None
-        ]
-        comments = list({comment.pk: comment for comment in live}.values())
-        if not comments:
-            PendingNotification.objects.filter(pk__in=[item.pk for item in queued]).delete()
-            return False
-        # Claims the window: another worker delivering to this reader now finds it closed.
-        Subscription.objects.filter(pk__in=[s.pk for s in following]).update(last_notified=now)
-    try:
-        emails.send_notification(following, comments, mailing)
-    except Exception:
-        with transaction.atomic():
-            for claimed in following:
-                Subscription.objects.filter(pk=claimed.pk, last_notified=now).update(
-                    last_notified=claimed.last_notified
-                )
-        raise
-    PendingNotification.objects.filter(pk__in=[item.pk for item in queued]).delete()
-    return True
+        ):
+            queued[reader_of[item.subscription_id]].append(item)
+        due, dropped = [], []
+        for reader in readers:  # in the order given: replies first, when a comment is posted
+            items = queued.get(reader)
+            if not items:
+                continue
+            # Comments withdrawn or deleted since they were queued are dropped with the rest.
+            live = [
+                item.comment
+                for item in items
+                if item.comment.status == CommentStatus.PUBLISHED and item.comment.deleted is None
+            ]
+            comments = list({comment.pk: comment for comment in live}.values())
+            if comments:
+                due.append((following[reader], comments, items))
+            else:
+                dropped.extend(item.pk for item in items)
+        if dropped:
+            PendingNotification.objects.filter(pk__in=dropped).delete()
+        if not due:
+            return 0
+        # Claims the windows: another worker delivering to these readers now finds them closed.
+        Subscription.objects.filter(
+            pk__in=[s.pk for reader_subscriptions, _, _ in due for s in reader_subscriptions]
+        ).update(last_notified=now)
+    sent, delivered = [], 0
+    for reader_subscriptions, comments, items in due:
+        try:
+            emails.send_notification(reader_subscriptions, comments, mailing)
+        except Exception:
+            logger.exception(
+                "Could not send notifications to subscription %s", reader_subscriptions[0].pk
+            )
+            mailing.reconnect()
+            with transaction.atomic():
+                for claimed in reader_subscriptions:
+                    Subscription.objects.filter(pk=claimed.pk, last_notified=now).update(
+                        last_notified=claimed.last_notified
+                    )
+            continue
+        sent.extend(item.pk for item in items)
+        delivered += 1
+    if sent:
+        PendingNotification.objects.filter(pk__in=sent).delete()
+    return delivered
 
 
 def _deliver_each(subscriptions, now: datetime) -> int:
-    """Deliver to every subscriber once, over one connection to the mail server; one that fails
-    (a refused address, a mail server hiccup) is logged and retried on the next run, and does
-    not hold up the others."""
-    sent, readers = 0, set()
+    """Deliver to every subscriber once, over one connection to the mail server."""
     mailing = emails.Mailing()  # connects at the first e-mail, if there is one
     try:
-        for subscription in subscriptions:
-            reader = (subscription.article_id, subscription.email)
-            if reader in readers:
-                continue  # their other subscription's e-mail covered this one
-            readers.add(reader)
-            try:
-                sent += subscription_deliver(subscription=subscription, now=now, mailing=mailing)
-            except Exception:
-                logger.exception("Could not send notifications to subscription %s", subscription.pk)
-                mailing.reconnect()
+        return subscriptions_deliver(subscriptions=subscriptions, mailing=mailing, now=now)
     finally:
         mailing.close()
-    return sent
 
 
 def subscriptions_deliver_due(now: datetime | None = None) -> int:
