@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, validate_email
@@ -57,10 +59,26 @@ UNREADABLE_DOMAINS = _(
     "(https://www.gov.uk/)."
 )
 UNREADABLE_RECIPIENTS = _("Not an e-mail address: {lines}. Put one address per line.")
+NOT_A_NOTE = _(
+    "{lines} starts with # but is not a note: to keep a line as a note for the other moderators, "
+    "put a space after the # (“# like this”)."
+)
 UNMATCHABLE_ADDITIONS = _(
     "Would never match a comment: {lines}. The filter reads words in Latin letters and digits "
     "(accents are ignored); a line of symbols only, or in another script, finds nothing."
 )
+
+
+# A note in a list setting: "# " (any indent), or a # alone on its line.
+NOTE = re.compile(r"\s*#(?:\s|$)")
+
+
+def _hashed(entries: list[str]) -> list[str]:
+    return [entry for entry in entries if entry.startswith("#")]
+
+
+def _not_hashed(entries: list[str]) -> list[str]:
+    return [entry for entry in entries if not entry.startswith("#")]
 
 
 def _quoted(lines: list[str]) -> str:
@@ -166,24 +184,38 @@ class ModerationSettings(BaseSiteSetting):
         # A line the filter cannot read would be ignored without a word: say which, and keep it.
         errors = {}
         for name in ("allow_domains", "block_domains"):
-            unreadable = unreadable_domain_entries(self.lines(getattr(self, name)))
+            entries = self.lines(getattr(self, name))
+            unreadable = unreadable_domain_entries(_not_hashed(entries))
             if unreadable:
-                errors[name] = UNREADABLE_DOMAINS.format(lines=_quoted(unreadable))
+                errors[name] = [UNREADABLE_DOMAINS.format(lines=_quoted(unreadable))]
+            if _hashed(entries):  # no site starts with #: a note missing its space
+                errors.setdefault(name, []).append(
+                    NOT_A_NOTE.format(lines=_quoted(_hashed(entries)))
+                )
+        # A hashtag is a word a site may hold comments for ("#scamcoin"): it is an entry.
         unmatchable = unmatchable_additions(self.lines(self.lexicon_additions))
         if unmatchable:
             errors["lexicon_additions"] = UNMATCHABLE_ADDITIONS.format(lines=_quoted(unmatchable))
-        unreadable = [line for line in self.lines(self.alert_recipients) if not _is_email(line)]
+        recipients = self.lines(self.alert_recipients)
+        unreadable = [line for line in _not_hashed(recipients) if not _is_email(line)]
         if unreadable:
-            errors["alert_recipients"] = UNREADABLE_RECIPIENTS.format(lines=_quoted(unreadable))
+            errors["alert_recipients"] = [UNREADABLE_RECIPIENTS.format(lines=_quoted(unreadable))]
+        if _hashed(recipients):  # maybe an address set aside: never guess, ask
+            errors.setdefault("alert_recipients", []).append(
+                NOT_A_NOTE.format(lines=_quoted(_hashed(recipients)))
+            )
         if errors:
             raise ValidationError(errors)
 
     @staticmethod
     def lines(text: str) -> list[str]:
+        """The entries of a list setting, one per line. A line whose first character is a lone #
+        (then a space, or nothing) is a note for the other moderators: it stays in the setting
+        as written and is never matched. "#word" is an entry: a hashtag in the lexicon."""
         return [
             line.strip()
             for line in (text or "").splitlines()
-            if line.strip() and not line.startswith("#")
+            if line.strip() and not NOTE.match(line)
         ]
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from masthead.discussion.models import CommentStatus
 from masthead.moderation import selectors
 from masthead.moderation.models import (
+    NOT_A_NOTE,
     UNMATCHABLE_ADDITIONS,
     UNREADABLE_DOMAINS,
     UNREADABLE_RECIPIENTS,
@@ -498,6 +499,47 @@ def test_a_lexicon_addition_that_could_never_match_is_refused_by_name_and_kept(
     fields["lexicon_additions"] = "crétin\nbanana-brain"
     assert admin_client.post(edit_url, fields).status_code == 302
     assert ModerationSettings.objects.get().lexicon_additions == "crétin\nbanana-brain"
+
+
+def test_notes_in_the_settings_lists_are_kept_and_a_hash_without_its_space_is_asked_about(
+    admin_client, article
+):
+    """Moderators document their lists with "# " lines: they are kept as written and never
+    matched. A line such as "#bbc.co.uk" is neither a site nor clearly a note: it is refused by
+    name, not ignored without a word. A hashtag is a word the lexicon may hold comments for."""
+    url = "/admin/settings/moderation/moderationsettings/"
+    edit_url = admin_client.get(url, follow=True).request["PATH_INFO"]
+    allow = "# Partners, agreed with the desk in March\ngov.uk\n  # indented, still a note\n#\n"
+    fields = {
+        "mode": "post",
+        "strictness": "balanced",
+        "abuse_action": "hold",
+        "allow_domains": allow + "#bbc.co.uk",
+        "block_domains": "",
+        "lexicon_additions": "# The March spam wave\n#scamcoin",
+        "report_threshold": "3",
+        "retrain_after": "50",
+        "alert_moderators": "on",
+        "alert_recipients": "# The night desk\n#night@example.org\ndesk@example.org",
+    }
+    response = admin_client.post(edit_url, fields)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert str(NOT_A_NOTE).format(lines="“#bbc.co.uk”") in html
+    assert str(NOT_A_NOTE).format(lines="“#night@example.org”") in html
+    assert "Would never match" not in html  # the hashtag is a word the filter reads
+    textarea = BeautifulSoup(html, "html.parser").find("textarea", {"name": "allow_domains"})
+    assert textarea.get_text().strip() == fields["allow_domains"]
+
+    fields["allow_domains"] = allow + "# bbc.co.uk, until the contract is signed"
+    fields["alert_recipients"] = "# The night desk\n# night@example.org\ndesk@example.org"
+    assert admin_client.post(edit_url, fields).status_code == 302
+    saved = ModerationSettings.objects.get()
+    for name in ("allow_domains", "lexicon_additions", "alert_recipients"):
+        assert getattr(saved, name) == fields[name]
+    assert ModerationSettings.lines(saved.allow_domains) == ["gov.uk"]
+    assert ModerationSettings.lines(saved.lexicon_additions) == ["#scamcoin"]
+    assert ModerationSettings.lines(saved.alert_recipients) == ["desk@example.org"]
 
 
 def group_member(django_user_model, group: str):

@@ -195,6 +195,16 @@ def test_lexicon_additions_hold_a_word_of_the_sites_choosing(article, post):
     assert post("You are nothing but gullscum.").status == CommentStatus.PENDING
 
 
+def test_a_hashtag_in_the_lexicon_holds_comments_and_notes_beside_it_hold_nothing(article, post):
+    options = settings_for(article)
+    options.lexicon_additions = "# words from the harbour spam wave\n  # found in March\n#scamcoin"
+    options.save()
+    assert post("Words from the harbour spam wave were found in March.").status == (
+        CommentStatus.PUBLISHED
+    )
+    assert post("Get rich with #scamcoin today.").status == CommentStatus.PENDING
+
+
 def test_near_duplicate_of_a_recent_comment_is_flagged(post):
     text = "Visit my profile for the best deals on harbour boat trips, cheapest in town, message me now"
     post(text, email="one@example.com")

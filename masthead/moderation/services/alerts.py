@@ -30,7 +30,13 @@ NOBODY_WARNING_INTERVAL = timedelta(hours=1)
 
 
 def alert_recipients(options: ModerationSettings) -> list[str]:
-    listed = ModerationSettings.lines(options.alert_recipients)
+    # "#desk@example.com" may be an address set aside as "#" once did: never mailed (saving the
+    # settings asks for "# " or the address without its #).
+    listed = [
+        line
+        for line in ModerationSettings.lines(options.alert_recipients)
+        if not line.startswith("#")
+    ]
     if listed:
         return listed
     moderators = get_user_model().objects.with_perm(
