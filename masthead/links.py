@@ -10,6 +10,19 @@ def absolute_url(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
+def canonical_root(request) -> str:
+    """The address in front of every link that names a page to the outside world (canonical
+    links, sitemaps, robots.txt, feeds): the root of the Wagtail site serving the request,
+    whichever of its hosts or aliases the reader came by, so that search engines and feed readers
+    see each page under one address. A request no site answers keeps its own host."""
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return site.root_url
+
+
 def site_root_url(site) -> str:
     """A Wagtail site's address, in front of every full page URL (sitemaps, exports, pages of
     another site). Wagtail takes the scheme from the port alone: 443 is https, every other port

@@ -3,12 +3,14 @@
 import logging
 import mimetypes
 import uuid
+from urllib.parse import urljoin
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from wagtail.models import Site
 
+from masthead.links import canonical_root
 from masthead.publishing import selectors
 from masthead.publishing.models import SiteIdentity
 from masthead.templatetags.masthead_tags import xml_text
@@ -45,8 +47,13 @@ class SiteFeed(Feed):
         name = self.identity.name if self.identity else "Masthead"
         return xml_text(f"{section.title} – {name}" if section else name)
 
+    # Every address in a feed is on the site's own host (links.canonical_root), as the sitemaps
+    # and the pages' canonical links name them, whichever host the feed was fetched from.
     def link(self, section=None):
-        return section.get_url(self.request) if section else "/"
+        return section.get_full_url(self.request) if section else canonical_root(self.request) + "/"
+
+    def feed_url(self, section=None):
+        return canonical_root(self.request) + self.request.path
 
     def description(self, section=None):
         if section and section.description:
@@ -65,7 +72,7 @@ class SiteFeed(Feed):
         return escape(xml_text(article.standfirst))
 
     def item_link(self, article):
-        return article.get_url(self.request)
+        return article.get_full_url(self.request)
 
     def item_guid(self, article):
         return article_guid(article)
@@ -93,7 +100,7 @@ class SiteFeed(Feed):
             logger.warning("Feed image of article %s cannot be read", article.pk, exc_info=True)
             return []
         mime_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
-        url = self.request.build_absolute_uri(rendition.url)
+        url = urljoin(canonical_root(self.request) + "/", rendition.url)
         return [Enclosure(url, str(length), mime_type)]
 
     def item_categories(self, article):

@@ -15,6 +15,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 from wagtail.search.query import And, Phrase, PlainText, SearchQuery
 
+from masthead.links import canonical_root
 from masthead.publishing import search_ranking
 from masthead.publishing.models import (
     ArticlePage,
@@ -381,7 +382,7 @@ def info_page_schema(page: InfoPage, request) -> dict:
     newsroom that publishes the site."""
     site = Site.find_for_request(request)
     identity = SiteIdentity.for_site(site) if site else None
-    url = request.build_absolute_uri(page.get_url(request))
+    url = page.get_full_url(request)  # as the page's canonical link names it
     schema = {
         "@context": "https://schema.org",
         "@type": page.schema_type,
@@ -396,7 +397,7 @@ def info_page_schema(page: InfoPage, request) -> dict:
         organisation = {
             "@type": "NewsMediaOrganization",
             "name": identity.name,
-            "url": request.build_absolute_uri("/"),
+            "url": canonical_root(request) + "/",
         }
         schema["about" if page.schema_type != "WebPage" else "publisher"] = organisation
     return schema
@@ -516,8 +517,8 @@ def news_article_schema(article: ArticlePage, request) -> dict:
     """schema.org NewsArticle for search engines (rendered as JSON-LD in the article's head)."""
     site = Site.find_for_request(request)
     identity = SiteIdentity.for_site(site) if site else None
-    # The scheme and host the reader used, as in the page's canonical link.
-    article_url = request.build_absolute_uri(article.get_url(request))
+    # The site's own scheme and host, as in the page's canonical link.
+    article_url = article.get_full_url(request)
     schema = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -533,7 +534,7 @@ def news_article_schema(article: ArticlePage, request) -> dict:
             {
                 "@type": "Person",
                 "name": author.name,
-                "url": request.build_absolute_uri(author.get_url(request)),
+                "url": author.get_full_url(request),
             }
             for author in article.authors
         ],
@@ -553,7 +554,7 @@ def news_article_schema(article: ArticlePage, request) -> dict:
         publisher = {
             "@type": "NewsMediaOrganization",
             "name": identity.name,
-            "url": request.build_absolute_uri("/"),
+            "url": canonical_root(request) + "/",
         }
         if identity.publisher_logo:
             logo = identity.publisher_logo.get_rendition("max-600x60")

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Site
 
+from masthead.links import canonical_root
 from masthead.publishing import selectors
 from masthead.publishing.models import SiteIdentity
 
@@ -71,7 +72,7 @@ def _sitemap_or_index(request):
     if "p" in request.GET or pages <= 1:
         return sitemap_views.sitemap(request, sitemaps=sitemaps)
     index = [
-        SitemapIndexItem(request.build_absolute_uri(f"{request.path}?p={number}"), None)
+        SitemapIndexItem(f"{canonical_root(request)}{request.path}?p={number}", None)
         for number in range(1, pages + 1)
     ]
     return TemplateResponse(

@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from masthead.links import canonical_root
 from masthead.publishing import selectors
 
 
@@ -12,7 +13,8 @@ def search(request):
 
 
 def robots_txt(request):
-    sitemap = request.build_absolute_uri("/sitemap.xml")
-    news_sitemap = request.build_absolute_uri("/news-sitemap.xml")
+    # On the site's own host, as the sitemaps name their pages (a crawler may come by an alias).
+    sitemap = canonical_root(request) + "/sitemap.xml"
+    news_sitemap = canonical_root(request) + "/news-sitemap.xml"
     body = f"User-agent: *\nDisallow: /admin/\nDisallow: /api/\n\nSitemap: {sitemap}\nSitemap: {news_sitemap}\n"
     return render(request, "publishing/robots.txt", {"body": body}, content_type="text/plain")

@@ -43,9 +43,17 @@ def page_url_with(context, **changes) -> str:
 
 @register.simple_tag(takes_context=True)
 def absolute_pageurl(context, page) -> str:
-    """The page's address with the scheme and host the reader used."""
-    request = context["request"]
-    return request.build_absolute_uri(page.get_url(request))
+    """The page's address on its site (links.canonical_root), as the sitemaps and feeds name it,
+    whichever host the reader used."""
+    return page.get_full_url(context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context, path: str) -> str:
+    """A path of this site with its canonical scheme and host (links.canonical_root)."""
+    from masthead.links import canonical_root
+
+    return canonical_root(context["request"]) + path
 
 
 @register.simple_tag(takes_context=True)

@@ -271,7 +271,7 @@ def test_article_has_news_article_json_ld(client, newsroom):
     assert data["image"] and all(url.startswith("http://testserver/") for url in data["image"])
 
 
-def test_json_ld_names_the_address_the_reader_used_like_the_canonical_link(client, newsroom):
+def test_json_ld_names_the_sites_address_like_the_canonical_link(client, newsroom):
     article = newsroom["articles"]["ferry"]
     client.get(article.url, HTTP_HOST="localhost")  # fills the fragment cache over http
     html = client.get(article.url, secure=True, HTTP_HOST="localhost").content.decode()
@@ -279,9 +279,56 @@ def test_json_ld_names_the_address_the_reader_used_like_the_canonical_link(clien
     data = json.loads(raw)
     canonical = re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
     assert data["url"] == data["mainEntityOfPage"]["@id"] == canonical
-    assert canonical == f"https://localhost{article.url}"
-    assert all(author["url"].startswith("https://localhost/") for author in data["author"])
-    assert data["publisher"]["url"] == "https://localhost/"
+    assert canonical == f"http://testserver{article.url}"  # the site's, not the alias used
+    assert all(author["url"].startswith("http://testserver/") for author in data["author"])
+    assert data["publisher"]["url"] == "http://testserver/"
+
+
+def test_robots_sitemaps_feeds_and_canonical_links_name_the_sites_one_address(newsroom, settings):
+    """A site reached by another of its names (a second domain, the proxy's address) told search
+    engines and feed readers that name in robots.txt, the sitemap index, the feeds and the
+    article's canonical link, and its own in the sitemap: each page had two addresses. All of
+    them name the Wagtail site's address, whichever host was asked."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from masthead.publishing.sitemaps import PublicPagesSitemap
+
+    settings.ALLOWED_HOSTS = ["testserver", "alias.example"]
+    alias = Client(HTTP_HOST="alias.example")
+    ferry = newsroom["articles"]["ferry"]
+    site = "http://testserver"
+
+    robots = alias.get("/robots.txt").content.decode()
+    assert f"Sitemap: {site}/sitemap.xml" in robots
+    assert f"Sitemap: {site}/news-sitemap.xml" in robots
+    listed = {node.text for node in ET.fromstring(alias.get("/sitemap.xml").content).iter()}
+    assert site + ferry.url in listed
+    news = ET.fromstring(alias.get("/news-sitemap.xml").content)
+    assert site + ferry.url in {node.text for node in news.iter(f"{SITEMAP}loc")}
+    cache.clear()
+    with mock.patch.object(PublicPagesSitemap, "limit", 2):  # an index of the sitemap's pages
+        index = ET.fromstring(alias.get("/sitemap.xml").content)
+    pages = [node.text for node in index.iter(f"{SITEMAP}loc")]
+    assert pages and all(page.startswith(f"{site}/sitemap.xml?p=") for page in pages)
+
+    channel = ET.fromstring(alias.get("/feed/").content).find("channel")
+    assert channel.findtext("link") == site + "/"
+    assert channel.find(f"{ATOM}link").get("href") == site + "/feed/"
+    links = {item.findtext("title"): item.findtext("link") for item in channel.findall("item")}
+    assert links["Ferry service extended"] == site + ferry.url
+    atom = ET.fromstring(alias.get("/feed/atom/").content)
+    hrefs = [link.get("href") for link in atom.iter(f"{ATOM}link")]
+    assert site + ferry.url in hrefs
+    assert all(href.startswith(site + "/") for href in hrefs)
+
+    for path, canonical in [
+        (ferry.url, site + ferry.url),
+        ("/", site + "/"),
+        ("/tags/transport/", site + "/tags/transport/"),
+    ]:
+        html = alias.get(path).content.decode()
+        assert f'<link rel="canonical" href="{canonical}">' in html
 
 
 def test_json_ld_cannot_be_broken_out_of(client, newsroom):
