@@ -6,7 +6,17 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models import (
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.http import Http404
 from taggit.models import Tag
@@ -72,14 +82,19 @@ def live_articles(
         articles = articles.descendant_of(root)
     return (
         articles.select_related("featured_image")
-        .prefetch_related(
-            "featured_image__renditions",
-            Prefetch(
-                "article_authors",
-                queryset=ArticlePageAuthor.objects.select_related("author").order_by("sort_order"),
-            ),
-        )
+        .prefetch_related(*_listing_prefetches())
         .order_by("-first_published_at", "-pk")
+    )
+
+
+def _listing_prefetches() -> tuple:
+    """What a listing shows of each article besides its page: its picture's sizes, its authors."""
+    return (
+        "featured_image__renditions",
+        Prefetch(
+            "article_authors",
+            queryset=ArticlePageAuthor.objects.select_related("author").order_by("sort_order"),
+        ),
     )
 
 
@@ -272,9 +287,10 @@ def front_page(*, home: HomePage, page_number) -> dict:
     """The lead story, the latest list (paginated) and every section with its newest articles.
 
     The restrictions below sections are read once, and so are the sections: the teasers' give
-    every article of the page its section (a cache miss cost 26 queries, 22 now)."""
+    every article of the page its section. The pictures and authors of every article shown (the
+    lead, the latest, the sections') are read together, two queries for the whole page."""
     below_restricted = below_restricted_pages()
-    articles = live_articles(home, below_restricted=below_restricted)
+    articles = live_articles(home, below_restricted=below_restricted).prefetch_related(None)
     lead = None
     if home.lead_article_id:
         lead = articles.filter(pk=home.lead_article_id).first()
@@ -285,8 +301,10 @@ def front_page(*, home: HomePage, page_number) -> dict:
     listed = [*([lead] if lead else []), *page.object_list]
     sections = []
     if page.number == 1:
-        sections = section_teasers(home, below_restricted=below_restricted)
+        sections = section_teasers(home, below_restricted=below_restricted, with_listing=False)
     attach_sections(listed, known_sections=[section for section, _ in sections])
+    teasers = [article for _, section_articles in sections for article in section_articles]
+    prefetch_related_objects([*listed, *teasers], *_listing_prefetches())
     return {
         "lead": lead,
         "sections": sections,
@@ -296,11 +314,16 @@ def front_page(*, home: HomePage, page_number) -> dict:
 
 
 def section_teasers(
-    home: HomePage, *, per_section: int = SECTION_TEASERS, below_restricted: Q | None = None
+    home: HomePage,
+    *,
+    per_section: int = SECTION_TEASERS,
+    below_restricted: Q | None = None,
+    with_listing: bool = True,
 ) -> list[tuple[SectionPage, list[ArticlePage]]]:
     """Each live section of the home page, in menu order, with its articles as its own page
     lists them (pinned ones first, then the newest; sections without any left out), in the same
-    few queries however many sections there are."""
+    few queries however many sections there are. Without `with_listing`, the articles' pictures
+    and authors are left for the caller to fetch with the rest of its page's."""
     if below_restricted is None:
         below_restricted = below_restricted_pages()
     sections = list(
@@ -313,9 +336,11 @@ def section_teasers(
     # The sections are all children of the home page: one depth, one length of path prefix.
     section_path = Substr("path", 1, sections[0].depth * Page.steplen)
     listing_order = pinned_first([F("first_published_at").desc(), F("pk").desc()])
+    articles = live_articles(home, below_restricted=below_restricted)
+    if not with_listing:
+        articles = articles.prefetch_related(None)
     ranked = (
-        live_articles(home, below_restricted=below_restricted)
-        .annotate(section_path=section_path)
+        articles.annotate(section_path=section_path)
         .filter(section_path__in=[section.path for section in sections])
         .annotate(pinned_position=pinned_position(OuterRef("section_path")))
         .annotate(rank=Window(RowNumber(), partition_by=section_path, order_by=listing_order))
