@@ -90,8 +90,8 @@ def test_reports_after_an_approval_leave_the_comment_shown_until_its_author_edit
     article, post, make_guest, moderator
 ):
     """Coral Talk's rule: once a moderator approved a comment, reports no longer hide it (three
-    accounts must not overturn a moderator), so there is nothing held to announce; its reports
-    wait in the reported queue. An edit asks for a fresh look: reports hide it again, and the
+    accounts must not overturn a moderator); its reports wait in the reported queue, and the
+    moderators hear of it once. An edit asks for a fresh look: reports hide it again, and the
     moderators hear of it again."""
     from masthead.discussion.services import comment_edit
     from masthead.moderation import selectors
@@ -114,7 +114,7 @@ def test_reports_after_an_approval_leave_the_comment_shown_until_its_author_edit
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PUBLISHED
     assert comment in selectors.queue_comments(queue="reported")
-    assert moderator_alerts_send(now=now + timedelta(minutes=31)) == 0
+    assert moderator_alerts_send(now=now + timedelta(minutes=31)) == 1
 
     comment_edit(
         comment=comment,
@@ -131,10 +131,63 @@ def test_reports_after_an_approval_leave_the_comment_shown_until_its_author_edit
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PENDING
     assert moderator_alerts_send(now=now + timedelta(minutes=41)) == 1
-    assert len(mail.outbox) == 2
-    assert "4 readers reported it" in mail.outbox[1].body
+    assert len(mail.outbox) == 3
+    assert "4 readers reported it" in mail.outbox[2].body
     # and once is enough
     assert moderator_alerts_send(now=now + timedelta(hours=2)) == 0
+
+
+def test_an_approved_comment_reported_again_past_the_threshold_is_announced_once(
+    article, post, make_guest, moderator
+):
+    """Reports no longer hide a comment a moderator approved, but a wrong approval must be
+    reconsidered: when readers reach the threshold again, the moderators hear of it, once for
+    that approval, with a link to the reported queue, and not for every report after."""
+    now = timezone.now()
+    _hold_everything(article)
+    comment = post(HEATED, name="Harbour Watcher")
+    comment_approve(comment=comment, moderator=moderator, now=now)
+    comment.refresh_from_db()
+    comment_report(comment=comment, reader=make_guest(ip_hash="r1"), reason="abuse", now=now)
+    comment_report(comment=comment, reader=make_guest(ip_hash="r2"), reason="abuse", now=now)
+    assert moderator_alerts_send(now=now + timedelta(minutes=1)) == 0  # below the threshold
+
+    comment_report(comment=comment, reader=make_guest(ip_hash="r3"), reason="abuse", now=now)
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED  # still shown: the approval stands
+    assert moderator_alerts_send(now=now + timedelta(minutes=2)) == 1
+    [message] = mail.outbox
+    assert "Harbour Watcher" in message.body
+    assert "3 readers reported it after it was approved by mod" in message.body
+    assert "/admin/moderation/?queue=reported&article=" in message.body
+    assert "Reported again: 3 readers" in message.alternatives[0][0]
+
+    for address in ("r4", "r5"):
+        comment_report(comment=comment, reader=make_guest(ip_hash=address), reason="abuse", now=now)
+    assert moderator_alerts_send(now=now + timedelta(hours=1)) == 0
+    assert len(mail.outbox) == 1
+
+    # approved again (the reports are resolved): a new round of reports is news again
+    comment_approve(comment=comment, moderator=moderator, now=now + timedelta(hours=2))
+    comment.refresh_from_db()
+    for address in ("r6", "r7", "r8"):
+        comment_report(
+            comment=comment,
+            reader=make_guest(ip_hash=address),
+            reason="spam",
+            now=now + timedelta(hours=3),
+        )
+    assert moderator_alerts_send(now=now + timedelta(hours=4)) == 1
+    assert len(mail.outbox) == 2
+
+
+def test_a_threshold_of_reports_on_a_comment_nobody_approved_hides_and_alerts_as_before(
+    article, post, make_guest, moderator
+):
+    """A published comment with reports below the threshold and no approval is not news."""
+    comment = post(HEATED)
+    comment_report(comment=comment, reader=make_guest(ip_hash="r1"), reason="abuse")
+    assert moderator_alerts_send() == 0
 
 
 def test_listed_addresses_replace_the_moderators_and_alerts_can_be_turned_off(

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from masthead.moderation.models import (
     DecisionAction,
     ModerationSettings,
     ModeratorAlert,
+    Report,
 )
 
 logger = logging.getLogger(__name__)
@@ -48,30 +50,80 @@ def alert_recipients(options: ModerationSettings) -> list[str]:
 def comments_awaiting_alert(site: Site):
     """Comments of the site's articles that wait for review and that no alert has mentioned
     since they were last held: a comment approved and then hidden again by readers' reports is
-    news to the moderators a second time."""
+    news to the moderators a second time. So is a comment a moderator approved that readers
+    reported again past the site's threshold: reports no longer hide it (Coral Talk's rule, see
+    selectors.approval_standing), but the approval may have been wrong; it is announced once
+    per approval, not on every report after."""
     from masthead.discussion.models import Comment, CommentStatus
 
     last_alerted = ModeratorAlert.objects.filter(comments=OuterRef("pk")).order_by("-sent")
     last_held = Decision.objects.filter(
         comment=OuterRef("pk"), new_status=CommentStatus.PENDING, undone__isnull=True
     ).order_by("-created")
+    last_decision = (
+        Decision.objects.filter(comment=OuterRef("pk"), undone__isnull=True)
+        .exclude(action__in=[DecisionAction.FEATURE, DecisionAction.UNFEATURE])
+        .order_by("-created", "-id")
+    )
+    # Distinct readers as the hide threshold counts them (services.reports.comment_report).
+    reporters = (
+        Report.objects.filter(comment=OuterRef("pk"), resolved__isnull=True)
+        .annotate(reporter=Coalesce(NullIf("ip_hash", Value("")), "reader_key"))
+        .values("comment")
+        .annotate(count=Count("reporter", distinct=True))
+        .values("count")
+    )
+    threshold = ModerationSettings.for_site(site).report_threshold
+
+    def not_alerted_since(moment: str) -> Q:
+        return Q(last_alerted__isnull=True) | Q(**{f"{moment}__gt": F("last_alerted")})
+
+    held = Q(status=CommentStatus.PENDING) & not_alerted_since("last_held")
+    reported_after_approval = (
+        Q(status=CommentStatus.PUBLISHED, last_action=DecisionAction.APPROVE)
+        & Q(reporters__gte=threshold)
+        & not_alerted_since("last_decided")
+    )
     return (
         Comment.objects.filter(
-            status=CommentStatus.PENDING,
+            Q(status=CommentStatus.PENDING)
+            | Q(
+                status=CommentStatus.PUBLISHED,
+                pk__in=Report.objects.filter(resolved__isnull=True).values("comment_id"),
+            ),
             deleted__isnull=True,
             article__path__startswith=site.root_page.path,
         )
         .annotate(
             last_alerted=Subquery(last_alerted.values("sent")[:1]),
             last_held=Subquery(last_held.values("created")[:1]),
+            last_action=Subquery(last_decision.values("action")[:1]),
+            last_decided=Subquery(last_decision.values("created")[:1]),
+            reporters=Coalesce(Subquery(reporters[:1]), 0, output_field=IntegerField()),
         )
-        .filter(Q(last_alerted__isnull=True) | Q(last_held__gt=F("last_alerted")))
+        .filter(held | reported_after_approval)
         .select_related("article")
         .order_by("created", "id")
     )
 
 
 def _why_held(comment) -> list[str]:
+    from masthead.discussion.models import CommentStatus
+
+    if comment.status == CommentStatus.PUBLISHED:  # reported again after an approval
+        approval = next(
+            (
+                d
+                for d in comment.decisions.all()
+                if d.action == DecisionAction.APPROVE and d.undone is None
+            ),
+            None,
+        )
+        by = f" by {approval.made_by}" if approval is not None else ""
+        return [
+            f"{comment.reporters} readers reported it after it was approved{by}; "
+            "it stays shown until a moderator looks again"
+        ]
     hidden = next((d for d in comment.decisions.all() if d.action == DecisionAction.HIDE), None)
     if hidden is not None:
         return [hidden.note or "hidden by readers' reports"]
@@ -82,6 +134,7 @@ def _why_held(comment) -> list[str]:
 def moderator_alert_send(site: Site, *, now: datetime | None = None) -> ModeratorAlert | None:
     """Tell the site's moderators about the comments held since the last alert, unless an alert
     went out less than ALERT_INTERVAL ago (the next run sends what arrived meanwhile)."""
+    from masthead.discussion.models import CommentStatus
     from masthead.publishing.models import SiteIdentity
 
     now = now or timezone.now()
@@ -112,6 +165,7 @@ def moderator_alert_send(site: Site, *, now: datetime | None = None) -> Moderato
         return None
     site_name = SiteIdentity.name_for(site)
     queue_url = absolute_url(reverse("moderation_queue")) + "?queue=pending"
+    reported_url = absolute_url(reverse("moderation_queue")) + "?queue=reported"
     context = {
         "site_name": site_name,
         "count": len(waiting),
@@ -119,7 +173,12 @@ def moderator_alert_send(site: Site, *, now: datetime | None = None) -> Moderato
             {
                 "comment": comment,
                 "reasons": _why_held(comment),
-                "queue_url": f"{queue_url}&article={comment.article_id}",
+                "held": comment.status != CommentStatus.PUBLISHED,
+                "queue_url": (
+                    f"{queue_url}&article={comment.article_id}"
+                    if comment.status != CommentStatus.PUBLISHED
+                    else f"{reported_url}&article={comment.article_id}"
+                ),
             }
             for comment in listed
         ],
