@@ -116,6 +116,7 @@ def queue(request):
     )
     records = selectors.author_records(page.object_list, now=now)
     items = [(comment, records[comment.pk]) for comment in page.object_list]
+    selectors.verdicts_unmask(page.object_list)
     for comment, _ in items:
         comment.reporters = selectors.distinct_reporters(comment.open_reports)
         comment.ban_as = selectors.ban_suggestion(comment)

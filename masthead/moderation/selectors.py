@@ -110,6 +110,7 @@ def queue_comments(
             Q(verdicts__reasons_text__contains=reason.casefold())
             | Q(reports__reason__in=report_reasons_matching(reason))
             | Q(reports__note__icontains=reason)
+            | _masked_site_terms_matching(reason)
         ).distinct()
     last_action = Subquery(
         Decision.objects.filter(comment=OuterRef("pk"), undone__isnull=True)
@@ -223,6 +224,119 @@ def edited_after(comment) -> EditedAfter | None:
     if first is not None and first.body and first.body != comment.body:
         return EditedAfter(after="the filter's first verdict", body=first.body, verdict=first)
     return None
+
+
+# How the filter named a site's own term before it named it as written (ee8719d): masked like a
+# slur, "blocked term: z*****x", and "Z-o-r-b-l-a-x → z*****x" among obfuscated words.
+_MASKED_SITE_TERM_RE = re.compile(r"^blocked term: (\S\**\S?)$")
+_OBFUSCATED_RE = re.compile(r"^obfuscated words: (.*)$")
+
+
+def site_terms_by_site() -> dict[int, dict[str, str]]:
+    """Each site's lexicon additions as its moderators wrote them (lexicon.site_terms_as_written),
+    by site id: terms the built-in list reads as slurs are left masked there."""
+    from masthead.moderation.core.lexicon import site_terms_as_written
+    from masthead.moderation.models import ModerationSettings
+
+    return {
+        site_id: site_terms_as_written(tuple(ModerationSettings.lines(additions)))
+        for site_id, additions in ModerationSettings.objects.exclude(
+            lexicon_additions=""
+        ).values_list("site_id", "lexicon_additions")
+    }
+
+
+def _unmasked_terms(masked: str, written: dict[str, str]) -> list[str]:
+    from masthead.moderation.core.lexicon import mask
+
+    return [
+        shown
+        for term, shown in written.items()
+        if mask(term) == masked and shown != mask(term)  # a slur stays masked
+    ]
+
+
+def _unmask_pair(pair: str, written: dict[str, str], body: str) -> str:
+    from masthead.moderation.core.lexicon import mask, site_term
+
+    original, arrow, fixed = pair.partition(" → ")
+    terms = [term for term in written if mask(term) == fixed and written[term] != mask(term)]
+    if not arrow or len(terms) != 1:
+        return pair
+    [term] = terms
+    # The original as the comment wrote it, where it still reads so: same length, same ends.
+    for start in (i for i, char in enumerate(body) if char == original[:1]):
+        candidate = body[start : start + len(original)]
+        if mask(candidate) == original and site_term(candidate).replace(" ", "") == term.replace(
+            " ", ""
+        ):
+            original = candidate
+            break
+    return f"{original} → {term}"
+
+
+def _masked_site_terms_matching(text: str) -> Q:
+    """The verdicts stored before ee8719d that name, masked, a site term whose written form
+    contains `text`: the queue shows them unmasked (reasons_as_shown), so its filter finds them."""
+    from masthead.moderation.core.lexicon import mask
+
+    wanted = text.casefold()
+    found = Q(pk__in=[])
+    for written in site_terms_by_site().values():
+        for term, shown in written.items():
+            if shown != mask(term) and wanted in shown.casefold():
+                found |= Q(verdicts__reasons_text__contains=f"blocked term: {mask(term)}")
+                found |= Q(verdicts__reasons_text__contains=f"→ {mask(term)}")
+    return found
+
+
+def reasons_as_shown(reasons, *, written: dict[str, str], body: str = "") -> list[str]:
+    """A verdict's stored reasons as the queue shows them: a site's own term that a verdict
+    stored before ee8719d masked like a slur ("blocked term: z*****x") is named as the site's
+    moderators wrote it, as newer verdicts name it ("blocked term: Zorblax!"); two of the site's
+    terms masked alike are both named. The stored reasons are left as they are (the term may
+    since have left the list: then the mask stays). `body`: the text judged, to name a broken-up
+    term as the comment wrote it."""
+    if not written:
+        return list(reasons)
+    shown = []
+    for reason in reasons:
+        reason = str(reason)
+        masked = _MASKED_SITE_TERM_RE.match(reason)
+        obfuscated = _OBFUSCATED_RE.match(reason)
+        if masked and (terms := _unmasked_terms(masked.group(1), written)):
+            reason = f"blocked term: {' or '.join(terms)}"
+        elif obfuscated and "*" in reason:
+            pairs = obfuscated.group(1).split(", ")
+            reason = "obfuscated words: " + ", ".join(
+                _unmask_pair(pair, written, body) for pair in pairs
+            )
+        shown.append(reason)
+    return shown
+
+
+def verdicts_unmask(comments) -> None:
+    """Give every verdict queue_comments prefetched its `reasons_shown` (reasons_as_shown, with
+    the terms of the comment's site): what the queue prints instead of the stored reasons."""
+    from wagtail.models import Site
+
+    by_site = site_terms_by_site()
+    roots = (
+        sorted(
+            Site.objects.filter(pk__in=by_site).values_list("root_page__path", "pk"),
+            key=lambda root: -len(root[0]),
+        )
+        if by_site
+        else []
+    )
+    for comment in comments:
+        path = getattr(comment.article, "path", "")
+        site_id = next((pk for root, pk in roots if path.startswith(root)), None)
+        written = by_site.get(site_id, {})
+        for verdict in getattr(comment, "verdict_list", []):
+            verdict.reasons_shown = reasons_as_shown(
+                verdict.reasons, written=written, body=verdict.body or comment.body
+            )
 
 
 def report_reasons_matching(text: str) -> list[str]:

@@ -743,6 +743,59 @@ def test_the_queue_shows_which_of_the_sites_own_terms_held_a_comment(mod_client,
     assert "blocked term: Zorblax!" in reasons
 
 
+def test_verdicts_stored_with_the_sites_terms_masked_show_them_as_newer_ones_do(
+    mod_client, article, post
+):
+    """Verdicts stored before the queue named a site's own terms as written keep the mask in
+    the database ("blocked term: z*****x"); the queue names the term as the moderators wrote
+    it, as it does for newer verdicts, finds them by it, and leaves a slur masked."""
+    from masthead.moderation.models import CommentVerdict
+
+    options = ModerationSettings.for_site(article.get_site())
+    options.lexicon_additions = "Zorblax!\nbanana-brain"
+    options.save()
+    old = post("The councillor is a Z-o-r-b-l-a-x, frankly.", name="Old Verdict")
+    new = post("The councillor is a zorblax, frankly.", name="New Verdict")
+    assert old.status == new.status == CommentStatus.PENDING
+    stored = [
+        "blocked term: z*****x",
+        "obfuscated words: Z-o-r-b-l-a-x → z*****x",
+        "slur: n****r",
+    ]
+    CommentVerdict.objects.filter(comment=old).update(
+        reasons=stored, reasons_text=CommentVerdict.searchable(stored)
+    )
+
+    page = BeautifulSoup(
+        mod_client.get("/admin/moderation/?queue=pending&reason=Zorblax").content.decode(),
+        "html.parser",
+    )
+    items = {
+        item.select_one(".mod-item__author strong").get_text(strip=True): [
+            li.get_text(strip=True) for li in item.select(".mod-reasons li")
+        ]
+        for item in page.select(".mod-item")
+    }
+    assert set(items) == {"Old Verdict", "New Verdict"}
+    assert "blocked term: Zorblax!" in items["New Verdict"]
+    assert items["Old Verdict"] == [
+        "blocked term: Zorblax!",
+        "obfuscated words: Z-o-r-b-l-a-x → zorblax",
+        "slur: n****r",
+    ]
+    # what was stored is kept as it was
+    assert CommentVerdict.objects.get(comment=old).reasons == stored
+
+
+def test_a_masked_term_the_site_no_longer_lists_stays_masked():
+    assert selectors.reasons_as_shown(
+        ["blocked term: z*****x"], written={"banana brain": "banana-brain"}
+    ) == ["blocked term: z*****x"]
+    assert selectors.reasons_as_shown(
+        ["blocked term: z*****x"], written={"zorblax": "Zorblax!", "zoomfax": "Zoomfax"}
+    ) == ["blocked term: Zorblax! or Zoomfax"]
+
+
 def test_approving_a_comment_already_published_says_so_and_logs_nothing(mod_client, article, post):
     comment = post("A fine comment")
     response = mod_client.post(f"/admin/moderation/comment/{comment.pk}/approve/", follow=True)
