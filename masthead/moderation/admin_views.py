@@ -354,7 +354,7 @@ def bans(request):
         "moderation/admin/bans.html",
         {
             "bans": selectors.ban_rows(selectors.active_bans()),
-            "lifted": selectors.ban_rows(selectors.recently_lifted_bans(), lifted=True),
+            "lifted": selectors.lifted_ban_rows(),
             "lifted_days": selectors.RECENTLY_LIFTED_DAYS,
             "now": timezone.now(),
         },

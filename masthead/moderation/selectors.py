@@ -602,6 +602,9 @@ class BanRow:
     asks who is barred and until when. `bans`, named (bans_named), the newest first."""
 
     bans: list
+    # For a lifted row: the bans standing on the same target now (made again with "Ban again"
+    # or from the queue), the latest first; see lifted_ban_rows.
+    banned_again: tuple = ()
 
     @property
     def ban(self) -> Ban:
@@ -648,6 +651,29 @@ def ban_rows(bans, *, lifted: bool = False) -> list[BanRow]:
         key = (ban.kind, ban.value, ban.lifted) if lifted else (ban.kind, ban.value)
         rows.setdefault(key, []).append(ban)
     return [BanRow(group) for group in rows.values()]
+
+
+def lifted_ban_rows(*, now: datetime | None = None) -> list[BanRow]:
+    """The bans page's recently lifted rows (ban_rows with `lifted`), each with the bans that
+    stand on its target again (`banned_again`): such a row offers no "Ban again", which would be
+    refused, but says the target is barred again."""
+    now = now or timezone.now()
+    rows = ban_rows(recently_lifted_bans(now=now), lifted=True)
+    targets = Q(pk__in=[])
+    for row in rows:
+        targets |= Q(kind=row.ban.kind, value=row.ban.value)
+    standing: dict[tuple, list] = {}
+    for ban in (
+        Ban.objects.filter(Ban.active_q(now))
+        .filter(targets)
+        .select_related("created_by")
+        .order_by("-created", "-id")
+    ):
+        standing.setdefault((ban.kind, ban.value), []).append(ban)
+    return [
+        replace(row, banned_again=tuple(standing.get((row.ban.kind, row.ban.value), ())))
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -1267,6 +1267,54 @@ def test_the_bans_page_lists_each_banned_target_once_with_the_comments_it_came_f
     )
 
 
+def test_ban_again_bars_the_target_as_it_was_and_the_lifted_row_says_so(
+    mod_client, article, post, make_guest
+):
+    """A lift ends every ban on the target; "Ban again" makes them all again, so the target is
+    listed as before (for 3 comments, with every reason), and its lifted row says it is banned
+    again instead of offering a "Ban again" that would be refused."""
+    troll = make_guest(ip_hash="5eed" * 10)
+    comments = [
+        post(f"{HEATED} Take {n}.", name="Troll", email="troll@example.com", reader=troll)
+        for n in range(3)
+    ]
+    mod_client.post(
+        "/admin/moderation/bulk/",
+        {"comment": [c.pk for c in comments], "action": "ban", "ban_days": "7", "ban_note": "raid"},
+    )
+    mod_client.post(
+        f"/admin/moderation/comment/{comments[0].pk}/ban/",
+        {
+            f"ban_days_{comments[0].pk}": "30",
+            f"ban_scope_{comments[0].pk}": "person",
+            f"ban_note_{comments[0].pk}": "came back",
+        },
+    )
+
+    def page():
+        return BeautifulSoup(mod_client.get("/admin/moderation/bans/").content, "html.parser")
+
+    def rows(table=".mod > .mod-scroll table"):
+        return [" ".join(row.get_text(" ").split()) for row in page().select(f"{table} tbody tr")]
+
+    before = rows()
+    email_row = next(row for row in before if row.startswith("E-mail address"))
+    assert "for 3 comments by Troll" in email_row and "came back; raid" in email_row
+    email_ban = Ban.objects.filter(kind="email").order_by("id").first()
+    mod_client.post(f"/admin/moderation/bans/{email_ban.pk}/lift/")
+    [lifted] = rows("#recently-lifted table")
+    assert lifted.endswith("Ban again")
+
+    form = page().find("form", action=lambda url: url and url.endswith("/reinstate/"))
+    response = mod_client.post(form["action"], follow=True)
+    assert "Banned again: E-mail address troll@example.com." in response.content.decode()
+    assert Ban.objects.filter(kind="email", lifted__isnull=True).count() == 4
+    assert rows() == before  # barred as it was: same comments, same end, same reasons
+    [lifted] = rows("#recently-lifted table")
+    assert "Banned again by mod" in lifted and "Ban again" not in lifted.replace("Banned again", "")
+    assert page().find("form", action=lambda url: url and url.endswith("/reinstate/")) is None
+
+
 def test_lifting_a_ban_lifts_the_others_on_the_same_address(mod_client, article, post, make_guest):
     """A bulk ban of two comments from one address lists that address twice; "Lift" on either
     lets it comment again."""

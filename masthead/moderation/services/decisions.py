@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from masthead.moderation.models import (
@@ -259,8 +260,13 @@ def ban_lift(*, ban: Ban, moderator=None, now: datetime | None = None) -> Ban:
 
 def ban_reinstate(*, ban: Ban, moderator, now: datetime | None = None) -> Ban:
     """Undo a lift: bar the same account, address or network again, until the same end, as a
-    new ban (the lifted one stays, with who lifted it). Refused once its period is over or while
-    the same target is banned anyway."""
+    new ban (the lifted one stays, with who lifted it); returns it. Refused once its period is
+    over or while the same target is banned anyway.
+
+    A lift ends every ban standing on the target (ban_lift: one per decision that barred it), so
+    every ban it ended together with this one and whose period runs on is made again too, each
+    with its decision, end and reason: the target is barred again as it was, for as many
+    comments, and undoing one of those decisions still lifts only its own."""
     now = now or timezone.now()
     with transaction.atomic():
         ban = Ban.objects.select_for_update().get(pk=ban.pk)
@@ -270,16 +276,26 @@ def ban_reinstate(*, ban: Ban, moderator, now: datetime | None = None) -> Ban:
             raise ModerationRefused(BAN_OVER)
         if Ban.objects.filter(Ban.active_q(now), kind=ban.kind, value=ban.value).exists():
             raise ModerationRefused(BAN_STANDS)
-        return Ban.objects.create(
-            kind=ban.kind,
-            value=ban.value,
-            reason=ban.reason,
-            created=now,
-            created_by=moderator,
-            expires=ban.expires,
-            decision=ban.decision,
-            legacy_address=ban.legacy_address,
+        lifted_together = (
+            Ban.objects.filter(kind=ban.kind, value=ban.value, lifted=ban.lifted)
+            .filter(Q(expires__isnull=True) | Q(expires__gt=now))
+            .exclude(pk=ban.pk)
+            .order_by("id")
         )
+        again = [
+            Ban.objects.create(
+                kind=lifted.kind,
+                value=lifted.value,
+                reason=lifted.reason,
+                created=now,
+                created_by=moderator,
+                expires=lifted.expires,
+                decision=lifted.decision,
+                legacy_address=lifted.legacy_address,
+            )
+            for lifted in [ban, *lifted_together]
+        ]
+        return again[0]
 
 
 def decision_undo(*, decision: Decision, moderator, now: datetime | None = None) -> Decision:
