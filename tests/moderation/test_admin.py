@@ -301,7 +301,33 @@ def test_the_bulk_actions_feature_where_comments_are_published_and_unfeature_the
         html = mod_client.get(f"/admin/moderation/?queue={queue}").content.decode()
         buttons = bulk_buttons(html)
         assert {value: label for value, label in buttons.items() if "feature" in value} == picks
-        assert buttons["approve"] == "Approve selected"  # beside the existing ones
+        # beside the others, where there is something to approve (see the test below)
+        if queue in ("published", "featured"):
+            assert "approve" not in buttons
+        else:
+            assert buttons["approve"] == "Approve selected"
+
+
+def test_a_published_comment_offers_approve_only_to_dismiss_its_reports(
+    mod_client, article, post, make_guest
+):
+    """Approving a comment already published changes nothing ("already published"): the
+    published and featured queues offer no Approve (nor does `a` act) but on a comment readers
+    reported, where approving dismisses the reports."""
+    from masthead.moderation.services import comment_report
+
+    quiet = post("The footbridge looks fine to me.", email="q@example.com")
+    reported = post(HEATED, email="h@example.com")
+    comment_report(comment=reported, reader=make_guest(ip_hash="r1"), reason="abuse")
+    page = BeautifulSoup(
+        mod_client.get("/admin/moderation/?queue=published").content.decode(), "html.parser"
+    )
+    assert page.find(id=f"mod-{quiet.pk}").find("button", attrs={"data-key": "a"}) is None
+    approve = page.find(id=f"mod-{reported.pk}").find("button", attrs={"data-key": "a"})
+    assert approve.get_text(strip=True) == "Approve"
+    assert "dismiss its reports" in approve["title"]
+    mod_client.post(approve["formaction"])
+    assert not reported.reports.filter(resolved__isnull=True).exists()
 
 
 def test_bulk_feature_is_one_logged_batch_that_undoes_in_one_step(mod_client, article, post):
