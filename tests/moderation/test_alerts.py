@@ -181,6 +181,22 @@ def test_an_approved_comment_reported_again_past_the_threshold_is_announced_once
     assert len(mail.outbox) == 2
 
 
+def test_one_report_past_a_threshold_of_one_is_told_as_one_reader(
+    article, post, make_guest, moderator
+):
+    options = _hold_everything(article)
+    options.report_threshold = 1
+    options.save()
+    comment = post(HEATED)
+    comment_approve(comment=comment, moderator=moderator)
+    comment.refresh_from_db()
+    comment_report(comment=comment, reader=make_guest(ip_hash="r1"), reason="abuse")
+    assert moderator_alerts_send() == 1
+    assert "Reported again: 1 reader reported it after it was approved by mod" in (
+        mail.outbox[0].body
+    )
+
+
 def test_a_threshold_of_reports_on_a_comment_nobody_approved_hides_and_alerts_as_before(
     article, post, make_guest, moderator
 ):

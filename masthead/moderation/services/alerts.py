@@ -10,6 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -121,7 +122,8 @@ def _why_held(comment) -> list[str]:
         )
         by = f" by {approval.made_by}" if approval is not None else ""
         return [
-            f"{comment.reporters} readers reported it after it was approved{by}; "
+            f"{comment.reporters} reader{pluralize(comment.reporters)} reported it after it "
+            f"was approved{by}; "
             "it stays shown until a moderator looks again"
         ]
     hidden = next((d for d in comment.decisions.all() if d.action == DecisionAction.HIDE), None)
