@@ -702,6 +702,13 @@ def decisions_log(page_number, *, per_page: int = 50, limit: int = 5000, moderat
     prefetch_related_objects(
         decisions, Prefetch("bans", queryset=Ban.objects.order_by("kind", "id"), to_attr="ban_list")
     )
+    for decision in decisions:
+        # A ban lifted and made again with "Ban again" keeps its decision: the decision barred
+        # each target once.
+        kept: dict[tuple, Ban] = {}
+        for ban in decision.ban_list:
+            kept.setdefault((ban.kind, ban.value), ban)
+        decision.ban_list = list(kept.values())
     bans_named([ban for decision in decisions for ban in decision.ban_list])
     lifts = Ban.objects.filter(lifted__isnull=False).exclude(decision__undone=F("lifted"))
     if moderator:

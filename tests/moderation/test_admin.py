@@ -1339,6 +1339,10 @@ def test_ban_again_bars_the_target_as_it_was_and_the_lifted_row_says_so(
     [lifted] = rows("#recently-lifted table")
     assert "Banned again by mod" in lifted and "Ban again" not in lifted.replace("Banned again", "")
     assert page().find("form", action=lambda url: url and url.endswith("/reinstate/")) is None
+    # and the log names what each decision barred once, not again for the ban made again
+    log = BeautifulSoup(mod_client.get("/admin/moderation/decisions/").content, "html.parser")
+    barred = [" ".join(small.get_text(" ").split()) for small in log.select(".mod-log-bans")]
+    assert barred and all(line.count("troll@example.com") == 1 for line in barred), barred
 
 
 def test_lifting_a_ban_lifts_the_others_on_the_same_address(mod_client, article, post, make_guest):
