@@ -126,6 +126,8 @@ def test_threshold_is_a_site_setting(article, post, make_guest):
     comment_report(comment=comment, reader=make_guest(), reason="abuse")
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PENDING
+    # The moderators' log says how many readers, in words that fit one.
+    assert Decision.objects.get(comment=comment).note == "1 reader reported it"
 
 
 def test_approval_resolves_the_reports(article, post, make_guest, moderator):

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from masthead import limits
 from masthead.moderation.models import Decision, DecisionAction, Report, ReportReason
@@ -100,7 +101,10 @@ def comment_report(
                 action=DecisionAction.HIDE,
                 previous_status=CommentStatus.PUBLISHED,
                 new_status=CommentStatus.PENDING,
-                note=f"{reporters} readers reported it",
+                note=ngettext(
+                    "%(count)d reader reported it", "%(count)d readers reported it", reporters
+                )
+                % {"count": reporters},
                 body=comment.body,
                 created=now,
             )
