@@ -1523,3 +1523,31 @@ def test_a_vote_keeps_what_the_points_count_said_with_them(live_server, page, ar
     score = page.locator(f"#comment-{first.pk} > .comment__card .vote__score")
     expect(score).to_have_text("1 point: up votes minus down votes")
     expect(score.locator("[data-score]")).to_have_text("1 point")
+
+
+def test_an_edit_in_place_says_edited_and_when_as_the_page_does(
+    live_server, page, article, settings
+):
+    settings.TIME_ZONE = "Pacific/Auckland"  # a day ahead of UTC: the time is the site's own
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "Words to edit")
+    page.click("#comment-form button[type=submit]")
+    page.locator(".comment", has_text="Words to edit").first.wait_for()
+    mine = page.locator(f"#comment-{Comment.objects.get().pk}")
+
+    for text in ("Rewritten once", "Rewritten twice"):
+        mine.locator("[data-edit]").click()
+        page.get_by_label("Edit your comment").fill(text)
+        page.get_by_role("button", name="Save").click()
+        expect(mine.locator(".comment__body")).to_have_text(text)
+    header = mine.locator(".comment__header")
+    label = mine.locator(".comment__edited")
+    in_place = (" ".join(header.text_content().split()), label.text_content())
+    assert label.count() == 1
+    # Where the page puts it: after the comment's time, before any badge.
+    assert label.evaluate("label => label.previousElementSibling.className") == "comment__time"
+
+    page.reload()
+    mine.wait_for()
+    assert label.text_content().startswith("edited on ")
+    assert in_place == (" ".join(header.text_content().split()), label.text_content())

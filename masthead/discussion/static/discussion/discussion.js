@@ -511,13 +511,7 @@
             editor.remove();
             copiesOf(commentId).forEach(function (copy) {
               cardPart(copy, ".comment__body").innerHTML = result.data.body_html;
-              var header = cardPart(copy, ".comment__header");
-              if (!header.querySelector(".comment__edited")) {
-                var mark = document.createElement("span");
-                mark.className = "comment__edited";
-                mark.textContent = "edited";
-                header.appendChild(mark);
-              }
+              showEdited(cardPart(copy, ".comment__header"), result.data.edited);
             });
             if (!result.data.featured) leavePicks(commentId);
             if (result.data.status === "pending") {
@@ -535,6 +529,38 @@
         watchLength(box);
         box.focus();
       });
+  }
+
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  /* A moment as the page writes it ("30 Nov 2026, 04:52", Django's "j M Y, H:i"), in the site's
+     time zone rather than the reader's. */
+  function siteTime(moment) {
+    var options = { year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    var format;
+    try {
+      format = new Intl.DateTimeFormat("en-GB", Object.assign({ timeZone: section.dataset.timeZone || undefined }, options));
+    } catch (error) {  // a zone this browser does not know: the reader's own
+      format = new Intl.DateTimeFormat("en-GB", options);
+    }
+    var parts = {};
+    format.formatToParts(moment).forEach(function (part) { parts[part.type] = part.value; });
+    return parseInt(parts.day, 10) + " " + MONTHS[parseInt(parts.month, 10) - 1] + " " + parts.year + ", " + parts.hour + ":" + parts.minute;
+  }
+
+  /* "edited", with when for screen readers, where the page puts it: after the comment's time. */
+  function showEdited(header, edited) {
+    var mark = header.querySelector(".comment__edited");
+    if (!mark) {
+      mark = document.createElement("span");
+      mark.className = "comment__edited";
+      header.querySelector(".comment__time").after(" ", mark);
+    }
+    var moment = new Date(edited || Date.now());
+    mark.innerHTML = 'edited<span class="visually-hidden"> on <time></time></span>';
+    var time = mark.querySelector("time");
+    time.dateTime = edited || moment.toISOString();
+    time.textContent = siteTime(moment);
   }
 
   /* A changed or deleted comment is no longer an editors' pick: out of the picks block, without its
