@@ -1551,3 +1551,54 @@ def test_an_edit_in_place_says_edited_and_when_as_the_page_does(
     mine.wait_for()
     assert label.text_content().startswith("edited on ")
     assert in_place == (" ".join(header.text_content().split()), label.text_content())
+
+
+def test_why_a_readers_own_comment_cannot_be_voted_on_shows_on_focus_and_tap(
+    live_server, browser, article
+):
+    seed(article, 1)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + article.url)
+        fill_guest(page, "My own view")
+        page.click("#comment-form button[type=submit]")
+        own = page.locator(".comment", has_text="My own view").first
+        own.wait_for()
+        up, down = own.locator(".vote--up"), own.locator(".vote--down")
+        why = own.get_by_text(OWN_COMMENT)
+
+        def shown(locator):
+            box = locator.bounding_box()
+            return bool(box) and box["width"] > 50 and box["height"] > 5
+
+        assert not shown(why)  # out of the way until a reader needs it
+        # A keyboard reaches the buttons (a disabled button it would skip), and sees why.
+        up.focus()
+        page.keyboard.press("Tab")
+        expect(down).to_be_focused()
+        expect(down).to_have_accessible_description(OWN_COMMENT)
+        expect(down).to_be_disabled()  # aria-disabled: said, and it cannot be pressed
+        assert shown(why)
+        page.locator("#id_body").focus()
+        assert not shown(why)
+        # A finger that taps it learns why, and no vote is cast.
+        up.tap(force=True)
+        assert shown(why)
+        expect(own.locator("[data-up]")).to_have_text("0")
+        assert not Comment.objects.get(body="My own view").votes.exists()
+    finally:
+        context.close()
+
+
+def test_a_readers_own_comment_says_why_it_cannot_be_voted_on_without_javascript(
+    live_server, page_without_js, article
+):
+    page = page_without_js
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "My own view")
+    page.click("#comment-form button[type=submit]")
+    own = page.locator(".comment", has_text="My own view").first
+    own.wait_for()
+    own.locator(".vote--up").click(force=True)
+    expect(own.locator(".comment__note")).to_have_text(OWN_COMMENT)

@@ -332,7 +332,7 @@
     var voteButton = event.target.closest("[data-vote-form] button[name=value]");
     if (voteButton) {
       event.preventDefault();
-      castVote(voteButton);
+      if (voteButton.getAttribute("aria-disabled") === "true") showWhyNot(voteButton); else castVote(voteButton);
       return;
     }
     var edit = event.target.closest("[data-edit]");
@@ -398,6 +398,24 @@
         if (copy) showVote(copy, result.data);
       });
     });
+  }
+
+  /* A button that cannot be pressed says why when pressed (a tap has no hover), until the reader
+     moves on. */
+  function showWhyNot(button) {
+    var why = document.getElementById(button.getAttribute("aria-describedby"));
+    if (!why) return;
+    var voteForm = button.closest("[data-vote-form]");
+    why.classList.add("is-shown");
+    announce(why.textContent);
+    function hide(event) {
+      if (voteForm.contains(event.target)) return;
+      why.classList.remove("is-shown");
+      document.removeEventListener("pointerdown", hide, true);
+      document.removeEventListener("focusin", hide, true);
+    }
+    document.addEventListener("pointerdown", hide, true);
+    document.addEventListener("focusin", hide, true);
   }
 
   function showVote(voteForm, data) {
