@@ -1602,3 +1602,27 @@ def test_a_readers_own_comment_says_why_it_cannot_be_voted_on_without_javascript
     own.wait_for()
     own.locator(".vote--up").click(force=True)
     expect(own.locator(".comment__note")).to_have_text(OWN_COMMENT)
+
+
+def test_a_mouse_shows_what_an_icon_button_does_and_a_screen_reader_hears_it_once(
+    live_server, page, article, screenshot_dir
+):
+    first = seed(article, 1)[0]
+    page.goto(live_server.url + article.url)
+    card = page.locator(f"#comment-{first.pk} > .comment__card")
+    for button, name in (
+        (card.locator(".vote--up"), "Vote up"),
+        (card.locator(".vote--down"), "Vote down"),
+    ):
+        tip = button.get_by_text(name)
+        assert tip.bounding_box()["width"] < 5  # nothing shown beside the arrow until asked
+        button.hover()
+        box, button_box = tip.bounding_box(), button.bounding_box()
+        assert box["width"] > 30 and box["height"] > 10  # a tooltip a mouse user can read
+        assert box["y"] + box["height"] <= button_box["y"] + 1  # above the button, off its count
+        # The name is said once: no title or description repeating it.
+        expect(button).to_have_accessible_name(re.compile(rf"^{name} 0$"))
+        expect(button).to_have_accessible_description("")
+        page.screenshot(path=os.path.join(screenshot_dir, f"tooltip-{name[5:]}.png"))
+        page.mouse.move(0, 0)
+        assert tip.bounding_box()["width"] < 5

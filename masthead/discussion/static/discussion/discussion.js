@@ -1054,7 +1054,7 @@
       panel = document.createElement("dialog");
       panel.className = "passage-panel";
       panel.setAttribute("aria-labelledby", "passage-panel-title");
-      panel.innerHTML = '<div class="passage-panel__inner"><button type="button" class="passage-panel__close" aria-label="Close">✕</button>' +
+      panel.innerHTML = '<div class="passage-panel__inner"><button type="button" class="passage-panel__close has-tip"><span aria-hidden="true">✕</span><span class="tip">Close</span></button>' +
         '<h2 class="visually-hidden" id="passage-panel-title">Comments on this passage</h2>' +
         '<blockquote class="passage-panel__quote" dir="auto"></blockquote><ol class="comment-list passage-panel__list"></ol>' +
         '<p class="passage-panel__more" hidden data-passage-more>Only the <span data-passage-limit></span> newest comments on this passage are listed here. ' +
