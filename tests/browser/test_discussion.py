@@ -1626,3 +1626,49 @@ def test_a_mouse_shows_what_an_icon_button_does_and_a_screen_reader_hears_it_onc
         page.screenshot(path=os.path.join(screenshot_dir, f"tooltip-{name[5:]}.png"))
         page.mouse.move(0, 0)
         assert tip.bounding_box()["width"] < 5
+
+
+@pytest.mark.parametrize("clicked_first", ["load_more", "sort"])
+def test_load_more_and_a_new_order_loading_together_never_mix_the_orders(
+    live_server, page, article, clicked_first
+):
+    options = DiscussionSettings.for_site(article.get_site())
+    options.page_size = 5
+    options.save()
+    comments = seed(article, 12)
+    page.goto(live_server.url + article.url)
+    items = page.locator("[data-comment-list] > .comment")
+    expect(items).to_have_count(5)  # 11 to 7, newest first
+    held = []  # the thread's answers, kept back to arrive in the order a slow network gives
+    page.route(re.compile(rf"/comments/{article.pk}/\?"), lambda route: held.append(route))
+
+    def wait_for_requests(count):
+        for _ in range(100):
+            if len(held) >= count:
+                return
+            page.wait_for_timeout(50)
+
+    if clicked_first == "load_more":
+        page.click("[data-load-more]")
+        wait_for_requests(1)
+        page.click("[data-sort-choice=oldest]")
+        wait_for_requests(2)
+        arrival = [held[1], held[0]]  # the new order first, then the page of the old one
+    else:
+        page.click("[data-sort-choice=oldest]")
+        wait_for_requests(1)
+        page.click("[data-load-more]", force=True)  # while the new order is loading
+        page.wait_for_timeout(300)
+        arrival = list(held)
+    for route in arrival:
+        route.continue_()
+        page.wait_for_timeout(300)
+    page.unroute(re.compile(rf"/comments/{article.pk}/\?"))
+
+    oldest = [f"comment-{comment.pk}" for comment in comments]
+    expect(items).to_have_count(5)
+    page.wait_for_timeout(500)
+    assert items.evaluate_all("items => items.map(i => i.id)") == oldest[:5]
+    page.click("[data-load-more]")  # goes on in the new order, from where it is
+    expect(items).to_have_count(10)
+    assert items.evaluate_all("items => items.map(i => i.id)") == oldest[:10]

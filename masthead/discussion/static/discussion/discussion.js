@@ -757,6 +757,7 @@
         link.textContent = "Load more comments";
         paging.insertBefore(link, paging.firstChild);
       }
+      link.removeAttribute("aria-disabled");
       link.dataset.cursor = next;
       link.dataset.snapshot = snapshot;
       link.dataset.votesAt = votesAt || "";
@@ -805,7 +806,12 @@
     if (empty && list.querySelector("[data-comment-id]")) empty.remove();
   }
 
+  /* Each sort or "show new" starts the list afresh: an answer for the list it replaced, "load
+     more" of the old order say, arriving late, is dropped rather than mixed into the new one. */
+  var listVersion = 0;
+
   function changeSort(sort) {
+    var version = ++listVersion;
     currentSort = sort;
     listFromFirst = true;
     section.dataset.sort = sort;
@@ -814,7 +820,11 @@
       else choice.removeAttribute("aria-current");
     });
     list.setAttribute("aria-busy", "true");
+    // Until the new order is in, "load more" would go on in neither order.
+    var more = pagingLink();
+    if (more) more.setAttribute("aria-disabled", "true");
     fetchThread({ sort: sort }).then(function (result) {
+      if (version !== listVersion) return;  // a later choice is on its way
       replaceList(result.html);
       list.removeAttribute("aria-busy");
       updatePaging(result.next, result.snapshot, result.repliesAfter, result.votesAt);
@@ -829,6 +839,9 @@
   }
 
   function loadMore(link) {
+    // Waiting for a new order, or for this very page: a second answer would only repeat it.
+    if (link.getAttribute("aria-disabled") === "true" || link.getAttribute("aria-busy") === "true") return;
+    var version = listVersion;
     var params = new URL(link.href, location.href).searchParams;
     var cursor = link.dataset.cursor || params.get("comments_after");
     var snapshot = link.dataset.snapshot || params.get("comments_snapshot");
@@ -837,6 +850,8 @@
     if (votesAt) query.votes_at = votesAt;
     link.setAttribute("aria-busy", "true");
     fetchThread(query).then(function (result) {
+      link.removeAttribute("aria-busy");
+      if (version !== listVersion) return;  // the list was sorted or renewed meanwhile
       var nodes = fragment(result.html);
       var added = [];
       Array.prototype.slice.call(nodes.children).forEach(function (item) {
@@ -845,7 +860,6 @@
           added.push(item);
         }
       });
-      link.removeAttribute("aria-busy");
       updatePaging(result.next, result.snapshot || snapshot, null, result.votesAt || votesAt);
       if (added.length) {
         focusOn(added[0]);
@@ -869,10 +883,12 @@
   }
 
   function showNew() {
+    var version = ++listVersion;
     newBubble.hidden = true;
     pendingNew = 0;
     listFromFirst = true;
     fetchThread({ sort: currentSort }).then(function (result) {
+      if (version !== listVersion) return;
       replaceList(result.html);
       list.querySelectorAll("[data-comment-id]").forEach(function (item) {
         var id = parseInt(item.dataset.commentId, 10);
