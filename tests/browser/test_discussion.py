@@ -1672,3 +1672,42 @@ def test_load_more_and_a_new_order_loading_together_never_mix_the_orders(
     page.click("[data-load-more]")  # goes on in the new order, from where it is
     expect(items).to_have_count(10)
     assert items.evaluate_all("items => items.map(i => i.id)") == oldest[:10]
+
+
+def test_following_the_discussion_happens_in_place_and_says_to_confirm(live_server, page, article):
+    from masthead.discussion.models import Subscription
+    from masthead.discussion.services.subscriptions import EMAIL_INVALID
+    from masthead.discussion.views.subscriptions import CONFIRMATION_SENT
+
+    page.goto(live_server.url + article.url)
+    page.evaluate("window.__loadMarker = 1")
+    field = page.get_by_label("Follow this discussion without commenting: e-mail")
+    field.fill("lurker@nowhere")  # a browser lets it through; the server does not
+    page.get_by_role("button", name="Notify me").click()
+    expect(page.locator(".comments__follow [role=alert]")).to_have_text(EMAIL_INVALID)
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(EMAIL_INVALID)
+    expect(field).to_have_value("lurker@nowhere")  # nothing lost: the reader corrects it
+
+    field.fill("lurker@example.com")
+    page.get_by_role("button", name="Notify me").click()
+    done = page.locator(".comments__follow-done")
+    expect(done).to_have_text(CONFIRMATION_SENT)
+    expect(done).to_be_focused()
+    assert page.evaluate("window.__loadMarker") == 1  # never left the article
+    assert Subscription.objects.filter(email="lurker@example.com", confirmed=None).exists()
+
+
+def test_following_the_discussion_without_javascript_opens_the_confirmation_page(
+    live_server, page_without_js, article
+):
+    from masthead.discussion.views.subscriptions import CONFIRMATION_SENT
+
+    page = page_without_js
+    page.goto(live_server.url + article.url)
+    page.get_by_label("Follow this discussion without commenting: e-mail").fill(
+        "lurker@example.com"
+    )
+    page.get_by_role("button", name="Notify me").click()
+    expect(page.get_by_text(CONFIRMATION_SENT)).to_be_visible()
+    expect(page.get_by_role("link", name="Back to the article")).to_be_visible()

@@ -1041,6 +1041,29 @@ def test_a_reader_can_follow_the_discussion_without_commenting(
     assert mailoutbox[0].to == ["lurker@example.com"]
 
 
+def test_the_pages_script_follows_the_discussion_in_place(
+    client, article, mailoutbox, django_capture_on_commit_callbacks
+):
+    from masthead.discussion.services.subscriptions import EMAIL_INVALID
+    from masthead.discussion.views.subscriptions import CONFIRMATION_SENT
+
+    url = f"/comments/{article.pk}/subscribe/"
+    refused = client.post(
+        url, {"email": "not an address", "kind": "all"}, HTTP_ACCEPT="application/json"
+    )
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"detail": EMAIL_INVALID, "field": "email"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            url, {"email": "lurker@example.com", "kind": "all"}, HTTP_ACCEPT="application/json"
+        )
+    assert answer.status_code == 202
+    assert answer.json() == {"status": "confirmation_sent", "detail": CONFIRMATION_SENT}
+    assert mailoutbox[0].to == ["lurker@example.com"]
+
+
 def test_a_closed_discussion_offers_no_following(client, article):
     article.comments_open = False
     article.save_revision().publish()

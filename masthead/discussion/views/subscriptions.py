@@ -1,5 +1,6 @@
 """Following a discussion by e-mail without commenting, and the links in those e-mails."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -8,11 +9,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from masthead.discussion import selectors, services
 from masthead.discussion.readers import request_network
 
+CONFIRMATION_SENT = (
+    "We have sent you an e-mail. Open the link in it to confirm; nothing will be sent until you do."
+)
+
 
 @require_POST
 def subscribe(request, article_id):
-    """ "Notify me" without commenting."""
+    """ "Notify me" without commenting; JSON to the page's script, which says the same in place."""
     article = selectors.open_article_or_404(article_id, request)
+    wants_json = "application/json" in request.headers.get("Accept", "")
     try:
         services.subscription_request(
             article=article,
@@ -22,13 +28,25 @@ def subscribe(request, article_id):
             user=request.user if request.user.is_authenticated else None,
         )
     except services.SubscriptionRefused as refusal:
+        if wants_json:
+            return JsonResponse(
+                {"detail": refusal.message, "field": refusal.field}, status=refusal.status
+            )
         return render(
             request,
             "discussion/subscription.html",
             {"article": article, "error": refusal.message},
             status=refusal.status,
         )
-    return render(request, "discussion/subscription.html", {"article": article, "requested": True})
+    if wants_json:
+        return JsonResponse(
+            {"status": "confirmation_sent", "detail": CONFIRMATION_SENT}, status=202
+        )
+    return render(
+        request,
+        "discussion/subscription.html",
+        {"article": article, "requested": CONFIRMATION_SENT},
+    )
 
 
 def _subscription_page(request, *, status: int = 200, **context):

@@ -321,6 +321,53 @@
     if (cancel) cancel.addEventListener("click", function (event) { event.preventDefault(); cancelReply(); });
   }
 
+  /* "Follow this discussion" in place: what to do next (confirm by e-mail) replaces the form; a
+     refusal is said beside the address, which stays to be corrected. */
+  var follow = section.querySelector("[data-follow-form]");
+  if (follow) {
+    follow.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var field = follow.querySelector("[name=email]");
+      var button = follow.querySelector("button[type=submit]");
+      function refuse(message) {
+        var error = follow.querySelector(".field__error");
+        if (!error) {
+          error = document.createElement("p");
+          error.className = "field__error";
+          error.id = "follow-email-error";
+          error.setAttribute("role", "alert");
+          follow.appendChild(error);
+        }
+        error.textContent = message;
+        markInvalid(field, error.id);
+      }
+      button.disabled = true;
+      fetch(follow.action, {
+        method: "POST",
+        body: new FormData(follow),
+        headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+        credentials: "same-origin",
+      }).then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      }).then(function (result) {
+        button.disabled = false;
+        if (!result.ok) {
+          refuse(result.data.detail || "You could not be subscribed. Please try again.");
+          return;
+        }
+        var done = document.createElement("p");
+        done.className = "comments__follow-done form-notice";
+        done.setAttribute("role", "status");
+        done.textContent = result.data.detail;
+        follow.replaceWith(done);
+        focusOn(done);
+      }).catch(function () {
+        button.disabled = false;
+        refuse("The connection failed; please try again.");
+      });
+    });
+  }
+
   /* Votes, replies, edits and deletes: one listener for the whole thread (and the passage panel). */
   function onThreadClick(event) {
     var reply = event.target.closest("[data-reply-to]");
