@@ -107,6 +107,12 @@ class ThreadOut(Schema):
         description="A start token, as the article page's comment form carries: send it back "
         "as `started` with the comment this reader writes (see Post a comment)",
     )
+    votes_at: int | None = Field(
+        None,
+        description="Most voted first: the moment of the scores this page is ranked by. Send "
+        "it back as `votes_at` with the next pages, which then keep this order while votes "
+        "come in (each comment shows its current score); null in the other orders",
+    )
 
 
 class RepliesOut(Schema):
@@ -134,6 +140,13 @@ class ThreadQuery(Schema):
     snapshot: int | None = Field(
         None,
         description="Newest comment id when the reader started paging: later comments do not shift pages",
+    )
+    votes_at: int | None = Field(
+        None,
+        ge=0,
+        le=selectors.MAX_ID,
+        description="Most voted first: the `votes_at` of the first page asked for, so that the "
+        "next pages neither repeat nor skip comments that votes moved meanwhile",
     )
 
 
@@ -304,6 +317,7 @@ def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuer
             max_depth=options.max_depth,
             with_featured=True,
             replies_shown=conf.REPLIES_SHOWN,
+            votes_at=query.votes_at,
         )
         return {
             "count": thread.count,
@@ -311,6 +325,7 @@ def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuer
             "pages": thread.pages,
             "items": [comment_out(comment) for comment in thread.comments],
             "featured_items": [comment_out(comment) for comment in thread.featured],
+            "votes_at": thread.votes_at,
         }
 
     if reader is not None:  # their own comments awaiting moderation are part of their view
@@ -324,6 +339,7 @@ def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuer
             query.sort,
             query.page,
             query.snapshot,
+            query.votes_at,
             options.page_size,
             options.max_depth,
         ),

@@ -1047,3 +1047,41 @@ def test_openapi_documents_the_replies_not_carried(client, db):
     fields = schema["components"]["schemas"]["CommentOut"]["properties"]
     assert {"more_replies", "more_replies_url", "replies"} <= set(fields)
     assert "/api/v1/articles/{article_id}/comments/{comment_id}/replies" in schema["paths"]
+
+
+def test_most_voted_pages_keep_the_order_the_client_started_with_while_votes_come_in(
+    client, article, post
+):
+    """As the page's "load more" does: page 2, asked with page 1's `votes_at`, neither repeats
+    a comment page 1 gave nor skips one that votes moved ahead of it meanwhile."""
+    from masthead.discussion.models import DiscussionSettings
+    from masthead.discussion.readers import Reader
+    from masthead.discussion.services.votes import vote_cast
+
+    options = DiscussionSettings.for_site(article.get_site())
+    options.page_size = 2
+    options.save()
+    comments = [post(f"Comment {n}") for n in range(4)]
+    for comment, score in zip(comments, (6, 4, 2, 0), strict=True):
+        Comment.objects.filter(pk=comment.pk).update(imported_score=score, score=score)
+    url = f"/api/v1/articles/{article.pk}/comments"
+    first = client.get(url, {"sort": "most_voted"}).json()
+    assert [item["id"] for item in first["items"]] == [comments[0].pk, comments[1].pk]
+    third = Comment.objects.get(pk=comments[2].pk)
+    for n in range(3):  # 2 -> 5: ahead of the second, which the client has read
+        third = vote_cast(
+            comment=third, reader=Reader(user=None, key=f"g-v{n}", ip_hash=f"v{n}"), value=1
+        )
+
+    second = client.get(
+        url, {"sort": "most_voted", "page": 2, "votes_at": first["votes_at"]}
+    ).json()
+    assert [item["id"] for item in second["items"]] == [comments[2].pk, comments[3].pk]
+    assert second["items"][0]["score"] == 5  # in the order of then, with its score of now
+    assert second["votes_at"] == first["votes_at"]
+    # A client that starts afresh sees the order of now.
+    again = client.get(url, {"sort": "most_voted"}).json()
+    assert [item["id"] for item in again["items"]] == [comments[0].pk, comments[2].pk]
+    assert again["votes_at"] > first["votes_at"]
+    # Other orders have no moment of the scores.
+    assert client.get(url, {"sort": "newest"}).json()["votes_at"] is None

@@ -539,8 +539,11 @@ def thread_page(
             next_cursor = cursor_ahead_of(top_level[-1], sort)
             next_replies_after = encode_cursor(more_after, SortOrder.OLDEST)
     else:
-        if ranked is not None:
+        if ranked is not None and cursor:
             top, start = ranked(per_page + 1), 0
+        elif ranked is not None:  # the API's numbered pages, in the order of `votes_at` too
+            start = (page - 1) * per_page
+            top = ranked(start + per_page + 1)
         elif cursor:
             continued = _after_cursor(top, cursor, sort)
             top = continued if continued is not None else top
