@@ -202,10 +202,9 @@ class _WordPressImporter:
             return
         self.report.updated.append(post.title)
 
-    def _revise_article(self, post, article: ArticlePage):
-        parsed = wordpress.read_body(post.content)
-        self.parsed = parsed
-        title = post.title or article.title
+    def _content(self, post, *, title: str):
+        """The post's text read, as the article's body, and its featured picture (imported)."""
+        self.parsed = parsed = wordpress.read_body(post.content)
         body = self._body(parsed, post_title=title)
         if not body:
             raise ValidationError({"body": ["The post has no text, image or video."]})
@@ -214,6 +213,11 @@ class _WordPressImporter:
             featured = self._image(
                 wordpress.Picture(attachment_id=post.thumbnail_id), post_title=post.title
             )
+        return parsed, body, featured
+
+    def _revise_article(self, post, article: ArticlePage):
+        title = post.title or article.title
+        parsed, body, featured = self._content(post, title=title)
         _, published_at, go_live_at = _publication(post)
         return publishing_services.article_revise(
             article=article,
@@ -310,16 +314,7 @@ class _WordPressImporter:
 
     def _create_article(self, post, slug) -> str:
         section = self._section(post)
-        parsed = wordpress.read_body(post.content)
-        self.parsed = parsed
-        body = self._body(parsed, post_title=post.title or slug)
-        if not body:
-            raise ValidationError({"body": ["The post has no text, image or video."]})
-        featured = None
-        if post.thumbnail_id:
-            featured = self._image(
-                wordpress.Picture(attachment_id=post.thumbnail_id), post_title=post.title
-            )
+        parsed, body, featured = self._content(post, title=post.title or slug)
         state, published_at, go_live_at = _publication(post)
         article = publishing_services.article_add(
             section=section,
