@@ -183,7 +183,7 @@ def test_a_guests_vote_or_report_shows_at_once_on_an_article_they_read_from_the_
 
     if part == "vote":
         guest.post(f"/comments/comment/{comment.pk}/vote/", {"value": "-1"})
-        shown = 'class="vote vote--down is-chosen" aria-pressed="true"'
+        shown = 'vote--down has-tip is-chosen" aria-pressed="true"'
     else:
         guest.post(f"/moderation/comment/{comment.pk}/report/", {"reason": "off_topic"})
         shown = '<span class="comment__report">Reported</span>'
