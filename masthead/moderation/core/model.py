@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,9 @@ FORMAT_VERSION = 1
 STARTER_DIR = Path(__file__).resolve().parent.parent / "starter"
 SPAM_FILE = "spam.npz"
 ABUSE_FILE = "abuse.npz"
+
+
+_SITE_EXAMPLES_RE = re.compile(r"\+ (\d+) site examples")
 
 
 def _sigmoid(z: float) -> float:
@@ -58,6 +62,23 @@ class LinearModel:
     @property
     def name(self) -> str:
         return str(self.meta.get("name", "model"))
+
+    @property
+    def site_examples(self) -> int:
+        """How many of the site's own moderator decisions the model was retrained on (0 for a
+        starter model). Model files written by ``refit`` before it recorded the number carry it
+        only in ``trained_on`` ("starter spam corpus + 300 site examples")."""
+        n = self.meta.get("site_examples")
+        if n is None:
+            trained_on = self.meta.get("trained_on")
+            if not isinstance(trained_on, str) or "site examples" not in trained_on:
+                return 0
+            found = _SITE_EXAMPLES_RE.search(trained_on)
+            return int(found.group(1)) if found else 0
+        try:
+            return max(int(n), 0)
+        except (TypeError, ValueError):
+            return 0
 
     def logit(self, text: str | Normalised) -> float:
         n = text if isinstance(text, Normalised) else normalise(text)

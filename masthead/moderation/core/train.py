@@ -378,7 +378,10 @@ def refit(
         labels,
         weights,
         name=kind,
-        meta={"trained_on": f"starter {kind} corpus + {len(site_texts)} site examples"},
+        meta={
+            "trained_on": f"starter {kind} corpus + {len(site_texts)} site examples",
+            "site_examples": len(site_texts),
+        },
     )
 
 

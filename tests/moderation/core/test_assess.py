@@ -261,3 +261,93 @@ def test_a_form_sent_without_the_token_its_page_gives_counts_against_the_comment
     assert scripted.scores["spam"] > from_the_page.scores["spam"]
     assert "form sent without the token its page gives (posted by a script)" in scripted.reasons
     assert not [r for r in from_the_page.reasons if "token" in r]
+
+
+# --- how much the learned spam model counts: the starter vs a model retrained on the site ----
+
+
+def _constant_spam_model(p, meta):
+    """A spam model that gives every text the probability ``p`` (all weights zero)."""
+    import math
+
+    import numpy as np
+
+    from masthead.moderation.core import LinearModel
+
+    config = load_models().spam.config
+    weights = np.zeros(config.n_features, dtype=np.float32)
+    return LinearModel(weights, math.log(p / (1 - p)), config, {"name": "spam", **meta})
+
+
+BORDERLINE = "Loved this piece. More here: https://www.theguardian.com/politics/2026/nov/30/x"
+
+
+def _models_with(spam):
+    from masthead.moderation.core import Models
+
+    return Models(spam=spam, abuse=None)
+
+
+def _judged_by(meta, body=BORDERLINE, p=0.98):
+    return assess(Draft(body), models=_models_with(_constant_spam_model(p, meta)))
+
+
+def test_a_model_retrained_on_the_sites_decisions_counts_more_than_the_starter():
+    # The same probability from the same kind of model: the starter learnt its spam elsewhere
+    # (SMS and YouTube), the retrained model from 1,500 of this site's moderator decisions.
+    starter = _judged_by({})
+    retrained = _judged_by({"site_examples": 1500})
+    assert starter.scores["spam_model"] == retrained.scores["spam_model"] == 0.98
+    assert starter.action == "publish", starter
+    assert retrained.action == "hold", retrained
+    assert retrained.scores["spam"] > starter.scores["spam"]
+
+
+def test_a_model_retrained_on_few_decisions_counts_less_than_one_on_many():
+    from masthead.moderation.core.decision import (
+        MODEL_WEIGHT,
+        SITE_EXAMPLES_FOR_FULL_WEIGHT,
+        SITE_MODEL_WEIGHT,
+        model_weight,
+    )
+
+    scores = [_judged_by({"site_examples": n}).scores["spam"] for n in (0, 20, 50, 200, 1500)]
+    assert scores[0] < scores[1] < scores[2] < scores[3] == scores[4]
+    assert _judged_by({"site_examples": 20}).action == "publish"
+    weight = model_weight(_constant_spam_model(0.5, {"site_examples": 20}))
+    assert MODEL_WEIGHT < weight < MODEL_WEIGHT + 0.1 * (SITE_MODEL_WEIGHT - MODEL_WEIGHT) + 1e-9
+    full = _constant_spam_model(0.5, {"site_examples": SITE_EXAMPLES_FOR_FULL_WEIGHT})
+    assert model_weight(full) == SITE_MODEL_WEIGHT
+    assert model_weight(load_models().spam) == MODEL_WEIGHT  # the shipped starter
+
+
+def test_a_retrained_model_alone_still_cannot_hold_a_comment_on_balanced():
+    # However sure the site's own model is, a comment with no other sign of spam is published on
+    # the lenient and balanced settings; moderators see it only when the rules agree.
+    plain = "The minister should resign."
+    for strictness in ("lenient", "balanced"):
+        v = assess(
+            Draft(plain),
+            Context(settings=Settings(strictness=strictness)),
+            models=_models_with(_constant_spam_model(0.9999, {"site_examples": 5000})),
+        )
+        assert v.action == "publish", (strictness, v)
+
+
+def test_a_model_file_retrained_before_site_examples_were_recorded_counts_as_retrained(
+    tmp_path,
+):
+    from masthead.moderation.core import LinearModel
+
+    # refit used to record the number of site decisions only in its description
+    old = _constant_spam_model(0.98, {"trained_on": "starter spam corpus + 1500 site examples"})
+    old.save(tmp_path / "spam.npz")
+    loaded = LinearModel.load(tmp_path / "spam.npz")
+    assert "site_examples" not in loaded.meta
+    assert loaded.site_examples == 1500
+    v = assess(Draft(BORDERLINE), models=_models_with(loaded))
+    assert v.action == "hold"
+    assert v.scores["spam"] == _judged_by({"site_examples": 1500}).scores["spam"]
+    # and a starter-like description or a damaged count is a starter
+    assert _constant_spam_model(0.5, {"trained_on": "YouTube + SMS"}).site_examples == 0
+    assert _constant_spam_model(0.5, {"site_examples": "many"}).site_examples == 0

@@ -200,3 +200,17 @@ def test_the_starter_build_command_is_reproducible_and_gives_working_models(tmp_
     assert models.abuse.predict_proba("you filthy vermin") > models.abuse.predict_proba(
         "the bridge vote was closer than expected"
     )
+
+
+def test_refit_records_how_many_site_decisions_it_learnt_from(monkeypatch):
+    from masthead.moderation.core import train
+
+    def corpus(data_dir, kind):
+        return SPAM + HAM, [1] * len(SPAM) + [0] * len(HAM), [1.0] * (len(SPAM) + len(HAM))
+
+    monkeypatch.setattr(train, "starter_corpus", corpus)
+    site = ["join our reading club on thursday", "the ferry timetable is better now"] * 3
+    model = train.refit("spam", site, [1, 0] * 3, data_dir="unused")
+    assert model.meta["site_examples"] == 6
+    assert model.site_examples == 6
+    assert "6 site examples" in model.meta["trained_on"]
