@@ -32,17 +32,25 @@ NEXT_CAMPAIGN_SCHEDULED = _(
     "otherwise the switch would not happen and readers would go on giving to the current "
     "campaign. Nothing was saved."
 )
+NEXT_CAMPAIGN_TOOK_OVER = _(
+    "“%(name)s” is the next campaign in Settings → Reader funding and took over on %(date)s: "
+    "readers give to it now. Choose another next campaign there, or clear it, before making "
+    "this one inactive: otherwise readers would go back to giving to the campaign before it. "
+    "Nothing was saved."
+)
 
 
-def campaign_schedule_refusal(campaign: Campaign, message) -> str | None:
+def campaign_schedule_refusal(campaign: Campaign, to_come, took_over) -> str | None:
     """Why `campaign` may not stop collecting (be made inactive or deleted): Settings → Reader
-    funding name it as the next campaign, whose switch would then silently not happen; or None.
+    funding name it as the next campaign, whose switch would then silently not happen (message
+    `to_come`), or be silently undone once it has happened (message `took_over`); or None.
     The editor clears the schedule there, knowingly, rather than here as a side effect."""
     if campaign.pk is None:
         return None
     settings = selectors.campaign_scheduled_as_next(campaign)
     if settings is None:
         return None
+    message = took_over if settings.next_campaign_has_started(timezone.now()) else to_come
     return message % {
         "name": campaign.name,
         "date": date_format(settings.next_campaign_starts, "j F Y"),
@@ -85,7 +93,9 @@ class CampaignForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.active and cleaned.get("active") is False:
-            refusal = campaign_schedule_refusal(self.instance, NEXT_CAMPAIGN_SCHEDULED)
+            refusal = campaign_schedule_refusal(
+                self.instance, NEXT_CAMPAIGN_SCHEDULED, NEXT_CAMPAIGN_TOOK_OVER
+            )
             if refusal:
                 self.add_error("active", refusal)
         currency = cleaned.get("currency")

@@ -46,6 +46,11 @@ NEXT_CAMPAIGN_NOT_DELETED = _(
     "“%(name)s” is the next campaign in Settings → Reader funding, taking over on %(date)s, so "
     "it was not deleted. Choose another next campaign there, or clear it, first."
 )
+NEXT_CAMPAIGN_TOOK_OVER_NOT_DELETED = _(
+    "“%(name)s” is the next campaign in Settings → Reader funding and took over on %(date)s: "
+    "readers give to it now, so it was not deleted. Choose another next campaign there, or "
+    "clear it, first."
+)
 
 
 # The month's donations for the books. Amounts are signed (refunds and chargebacks negative), in
@@ -187,7 +192,9 @@ class CampaignDeleteView(DeleteView):
             return self.refused()
         if self.user_has_permission("delete"):
             # Deleting would clear the schedule (on_delete=SET_NULL) without a word.
-            scheduled = campaign_schedule_refusal(self.object, NEXT_CAMPAIGN_NOT_DELETED)
+            scheduled = campaign_schedule_refusal(
+                self.object, NEXT_CAMPAIGN_NOT_DELETED, NEXT_CAMPAIGN_TOOK_OVER_NOT_DELETED
+            )
             if scheduled:
                 return self.refused(scheduled)
         return super().dispatch(request, *args, **kwargs)

@@ -472,6 +472,35 @@ def test_deleting_the_scheduled_next_campaign_is_refused_with_what_to_do(
     assert (settings.next_campaign, settings.next_campaign_starts) == (december, starts)
 
 
+def test_once_the_next_campaign_has_taken_over_the_refusals_say_it_took_over_not_will(
+    admin_client, november, december
+):
+    from masthead.funding.admin_forms import NEXT_CAMPAIGN_TOOK_OVER
+    from masthead.funding.admin_views import NEXT_CAMPAIGN_TOOK_OVER_NOT_DELETED
+
+    started = this_month().first_day  # the switch happened at midnight on the first
+    schedule(december, started)
+    when = {"name": "December drive", "date": date_format(started, "j F Y")}
+    edit_url = reverse("funding_campaign:edit", args=[december.pk])
+    form = campaign_form(december)
+    del form["active"]
+    shown = errors(admin_client.post(edit_url, form))
+    assert plain(str(NEXT_CAMPAIGN_TOOK_OVER % when)) in shown
+    assert "taking over on" not in shown
+    assert "took over on " + when["date"] in shown
+
+    response = admin_client.post(
+        reverse("funding_campaign:delete", args=[december.pk]), follow=True
+    )
+    shown = errors(response)
+    assert plain(str(NEXT_CAMPAIGN_TOOK_OVER_NOT_DELETED % when)) in shown
+    assert "taking over on" not in shown
+    december.refresh_from_db()
+    assert december.active
+    settings = FundingSettings.for_site(site())
+    assert (settings.next_campaign, settings.next_campaign_starts) == (december, started)
+
+
 # The dashboard says what is scheduled ------------------------------------------------------------
 
 
