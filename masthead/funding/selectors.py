@@ -633,7 +633,7 @@ def _monthly_donors_paying_towards(site: Site, running: MonthProgress) -> int:
 class DashboardFunding:
     """The admin dashboard's "Reader funding" panel."""
 
-    bar: GoalBar
+    bar: GoalBar | None  # None while no campaign runs
     monthly_donors: int
     next_campaign_name: str = ""
     next_campaign_starts: date | None = None
@@ -641,14 +641,15 @@ class DashboardFunding:
 
 def dashboard_funding(*, site: Site | None, now: datetime) -> DashboardFunding | None:
     """The site's goal bar as readers see it, its campaign's active monthly donors and the
-    campaign scheduled to take over (while its month is to come); None without a current
-    campaign.
+    campaign scheduled to take over (while its month is to come). Without a current campaign,
+    no bar, but still the campaign to come if one is scheduled; None if none is either.
 
     The campaign is the one of the cached site panel (site_funding), so the funding settings are
-    read once, and only when that panel is not cached."""
+    read once, and only when that panel is not cached (or no campaign runs)."""
     funding = site_funding(site=site, now=now)
     if funding is None or funding.bar is None:
-        return None
+        switch = _switch_to_come(funding_settings(site), now) if site is not None else {}
+        return DashboardFunding(bar=None, monthly_donors=0, **switch) if switch else None
     return DashboardFunding(
         bar=funding.bar,
         monthly_donors=_monthly_donors_paying_towards(site, funding.bar.progress),

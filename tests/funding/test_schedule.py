@@ -531,6 +531,27 @@ def test_the_dashboard_shows_the_campaign_scheduled_to_take_over_and_when(
     assert "December drive" in panel and "Next:" not in panel
 
 
+def test_with_no_campaign_running_the_dashboard_still_shows_the_one_scheduled_to_take_over(
+    admin_client, december, monkeypatch, django_capture_on_commit_callbacks
+):
+    from masthead.publishing import page_cache
+
+    monkeypatch.setattr(page_cache, "_VERSION_MEMO_SECONDS", -1)
+    starts = this_month().next().first_day
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule(december, starts)  # and no current campaign
+    panel = dashboard_panel(admin_client)
+    assert "No campaign is running" in panel
+    assert f"Next: December drive from {date_format(starts, 'j F Y')}" in panel
+
+    # A next campaign whose month has begun runs: it is the campaign shown, nothing is to come.
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule(december, this_month().first_day)
+    panel = dashboard_panel(admin_client)
+    assert "December drive" in panel
+    assert "Next:" not in panel and "No campaign is running" not in panel
+
+
 def test_after_the_switch_the_dashboard_counts_the_monthly_donors_who_pay_towards_the_new_campaign(
     november, december
 ):
