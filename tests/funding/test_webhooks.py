@@ -881,6 +881,91 @@ def test_a_refund_of_another_products_subscription_is_still_ignored_for_good(
     assert (answer.status_code, answer.json()["outcome"]) == (200, "ignored")
 
 
+# Stripe is asked outside the database transaction ----------------------------------------------
+
+
+def asked_outside_any_transaction(monkeypatch, answers: dict):
+    """A fake Stripe whose every call records whether a transaction opened by the code under
+    test was open (the test's own wrapping blocks are the baseline): a network call inside one
+    holds the database, on SQLite its single write lock, for as long as Stripe takes."""
+    from django.db import connection
+
+    baseline = len(connection.atomic_blocks)
+    calls = []
+
+    def answering(name):
+        def call(*args, **kwargs):
+            calls.append((name, len(connection.atomic_blocks) > baseline))
+            answer = answers[name]
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+
+        return call
+
+    fake = mock.MagicMock()
+    fake.v1.invoice_payments.list.side_effect = answering("invoice_payments")
+    fake.v1.invoices.retrieve.side_effect = answering("invoice")
+    fake.v1.payment_intents.retrieve.side_effect = answering("payment_intent")
+    monkeypatch.setattr(gateway, "stripe_client", lambda: fake)
+    return calls
+
+
+def test_a_refund_that_needs_stripe_asks_it_outside_the_transaction_and_still_waits(
+    client, campaign, monkeypatch
+):
+    paid = se.invoice(subscription="sub_out", amount=1000, payment_intent="pi_out")
+    calls = asked_outside_any_transaction(
+        monkeypatch,
+        {"invoice_payments": {"data": [{"invoice": paid["id"]}]}, "invoice": paid},
+    )
+    refund = se.event(
+        "charge.refunded",
+        se.charge(payment_intent="pi_out", campaign=None, amount=1000, amount_refunded=1000),
+    )
+    early = se.post_event(client, refund)
+    assert (early.status_code, early.json()["outcome"]) == (409, "deferred")
+    assert early.json()["message"] == UNKNOWN_PAYMENT.format(payment="pi_out")
+    assert calls == [("invoice_payments", False), ("invoice", False)]
+
+    # The invoice comes: the deferred refund is settled with it, asking Stripe nothing.
+    calls.clear()
+    assert se.post_event(client, se.event("invoice.paid", paid)).status_code == 200
+    assert calls == []
+    assert raised(campaign) == 0
+    resent = se.post_event(client, refund)
+    assert (resent.status_code, resent.json()["outcome"]) == (200, "replayed")
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REFUND).count() == 1
+
+
+def test_a_payment_stripe_says_is_not_a_donation_is_ignored_after_asking_outside_the_transaction(
+    client, campaign, monkeypatch
+):
+    import stripe
+
+    calls = asked_outside_any_transaction(
+        monkeypatch,
+        {
+            "invoice_payments": {"data": []},
+            "payment_intent": stripe.PermissionError("no", http_status=403),
+        },
+    )
+    refund = se.event("charge.refunded", se.charge(payment_intent="pi_shop", campaign=None))
+    answer = se.post_event(client, refund)
+    assert (answer.status_code, answer.json()["outcome"]) == (409, "deferred")
+    assert "Payment Intents: read" in answer.json()["message"]
+    assert calls == [("invoice_payments", False), ("payment_intent", False)]
+
+    # The operator gives the key the permission; the next delivery asks again, outside too.
+    calls = asked_outside_any_transaction(
+        monkeypatch, {"invoice_payments": {"data": []}, "payment_intent": {"metadata": {}}}
+    )
+    again = se.post_event(client, refund)
+    assert (again.status_code, again.json()["outcome"]) == (200, "ignored")
+    assert calls == [("invoice_payments", False), ("payment_intent", False)]
+    assert StripeEvent.objects.get(event_id=refund["id"]).outcome == StripeEvent.Outcome.IGNORED
+
+
 # A restricted key without a permission ------------------------------------------------------------
 
 

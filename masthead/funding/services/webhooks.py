@@ -16,12 +16,17 @@ as ignored and answered 200, never retried.
 An event that needs Stripe to be asked (is this payment a donation's?) when Stripe cannot answer,
 or the restricted key lacks a permission, is stored as deferred with the reason and logged (an
 error naming the permission to give the key), and Stripe delivers it again.
+Stripe is never asked inside the transaction, which would hold the database (on SQLite, its one
+write lock) for the length of a network call: a handler that needs an answer it does not have
+raises MustAsk, the transaction rolls back, the question is asked outside it, and the event is
+handled afresh with the answer.
 An unexpected error rolls everything back and the view answers 500, so Stripe delivers the event
 again later: nothing is lost.
 """
 
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -109,6 +114,50 @@ class NotOurs(Exception):
     is logged and stored as ignored, and Stripe is not asked to deliver it again."""
 
 
+class MustAsk(Exception):
+    """Raised inside the transaction for a question Stripe has not been asked yet: the
+    transaction rolls back, stripe_event_handle asks it outside, then handles the event again."""
+
+    def __init__(self, question: tuple[str, str]):
+        super().__init__(f"Stripe must be asked {question[0]}({question[1]!r}) first.")
+        self.question = question
+
+
+# Stripe's answers for the event being handled, asked outside the transaction: a gateway
+# function's name and argument -> its answer, or the GatewayError it raised.
+_stripe_answers: ContextVar[dict | None] = ContextVar("stripe_answers", default=None)
+
+# An event asks Stripe at most three questions (which invoice a payment paid, that invoice, the
+# payment intent's metadata); more would be a loop.
+MAX_QUESTIONS = 6
+
+
+def _ask_stripe(function: str, argument: str):
+    """Stripe's answer to gateway.<function>(argument), as asked before the transaction began
+    (MustAsk if it was not); the GatewayError it raised is raised again, to be handled where a
+    call would have raised it. Outside stripe_event_handle it is simply asked."""
+    answers = _stripe_answers.get()
+    if answers is None:
+        return getattr(gateway, function)(argument)
+    question = (function, argument)
+    if question not in answers:
+        raise MustAsk(question)
+    answer = answers[question]
+    if isinstance(answer, gateway.GatewayError):
+        raise answer
+    return answer
+
+
+def _asked(question: tuple[str, str]):
+    """Ask Stripe one question (never inside a transaction of ours); a GatewayError is the
+    answer, to be raised where it is needed."""
+    function, argument = question
+    try:
+        return getattr(gateway, function)(argument)
+    except gateway.GatewayError as error:
+        return error
+
+
 @dataclass(frozen=True)
 class EventOutcome:
     outcome: str  # one of StripeEvent.Outcome, or "replayed"
@@ -124,7 +173,23 @@ def stripe_event_handle(*, event: dict, now: datetime) -> EventOutcome:
     """Handle a verified Stripe event exactly once (by its id).
 
     A deferred event (outcome DEFERRED: it came before what it refers to) is not handled yet, so
-    each new delivery of it is handled afresh; any other stored outcome makes it a replay."""
+    each new delivery of it is handled afresh; any other stored outcome makes it a replay.
+    What Stripe must be asked is asked between attempts, outside the transaction (MustAsk)."""
+    answers: dict = {}
+    token = _stripe_answers.set(answers)
+    try:
+        for _attempt in range(MAX_QUESTIONS + 1):
+            try:
+                return _handle_once(event, now)
+            except MustAsk as must:
+                answers[must.question] = _asked(must.question)
+    finally:
+        _stripe_answers.reset(token)
+    raise RuntimeError(f"Stripe event {event['id']} asked Stripe more than {MAX_QUESTIONS} times.")
+
+
+def _handle_once(event: dict, now: datetime) -> EventOutcome:
+    """One attempt at handling an event, in one transaction, with the answers Stripe gave."""
     event_id = event["id"]
     handled = StripeEvent.objects.filter(event_id=event_id).exclude(outcome=DEFERRED)
     if handled.exists():
@@ -546,7 +611,9 @@ def _charged_payment(charge: dict) -> tuple[LedgerEntry | None, str]:
         found = found or payments.filter(stripe_id=payment_intent).first()
         if found:
             return found, ""
-    invoice_id = _id(charge.get("invoice")) or gateway.invoice_for_payment_intent(payment_intent)
+    invoice_id = _id(charge.get("invoice")) or _ask_stripe(
+        "invoice_for_payment_intent", payment_intent
+    )
     if invoice_id:
         found = payments.filter(stripe_id=invoice_id).first()
         if found and payment_intent and not found.payment_intent:
@@ -565,10 +632,10 @@ def _is_a_donation(*, metadata, payment_intent: str, invoice_id: str = "") -> bo
     if _text(_mapping(metadata).get("campaign")):
         return True
     if invoice_id and _text(
-        _mapping(_invoice_metadata(gateway.invoice(invoice_id))).get("campaign")
+        _mapping(_invoice_metadata(_ask_stripe("invoice", invoice_id))).get("campaign")
     ):
         return True
-    return bool(_text(gateway.payment_intent_metadata(payment_intent).get("campaign")))
+    return bool(_text(_ask_stripe("payment_intent_metadata", payment_intent).get("campaign")))
 
 
 # Refunds and disputes a payment's own event may overtake; handled again once it is recorded.
@@ -597,7 +664,10 @@ def _deferred_events_settle(*, payment_intent: str, now: datetime) -> int:
     )
     handled = 0
     for record in waiting:
-        result = _run(record.payload, now)
+        try:
+            result = _run(record.payload, now)
+        except MustAsk:  # not asked inside this transaction: its next delivery will ask
+            continue
         if result.outcome == DEFERRED:
             continue
         record.outcome, record.message, record.received_at = result.outcome, result.message, now
