@@ -511,7 +511,14 @@ def checkout_session_completed(session: dict, event: dict, now: datetime) -> Eve
     )
     if created:
         _receipt_after_commit(entry)
-        return EventOutcome(PROCESSED, _counted(entry, campaign))
+        message = _counted(entry, campaign)
+        # A refund or dispute that overtook this payment is taken off now, as for a month of a
+        # monthly gift (invoice_paid), not when Stripe happens to deliver it again (hours away,
+        # or never, once its three days of retries are over).
+        settled = _deferred_events_settle(payment_intent=entry.payment_intent, now=now)
+        if settled:
+            message += " " + SETTLED.format(count=settled)
+        return EventOutcome(PROCESSED, message)
     return EventOutcome(PROCESSED, f"{stripe_id} was already counted.")
 
 
