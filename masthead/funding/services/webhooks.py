@@ -135,9 +135,10 @@ MAX_QUESTIONS = 6
 def _ask_stripe(function: str, argument: str):
     """Stripe's answer to gateway.<function>(argument), as asked before the transaction began
     (MustAsk if it was not); the GatewayError it raised is raised again, to be handled where a
-    call would have raised it. Outside stripe_event_handle it is simply asked."""
+    call would have raised it. Outside stripe_event_handle it is simply asked, and so is a
+    question about nothing (no id), which the gateway answers without a request."""
     answers = _stripe_answers.get()
-    if answers is None:
+    if answers is None or not argument:
         return getattr(gateway, function)(argument)
     question = (function, argument)
     if question not in answers:
