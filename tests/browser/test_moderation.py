@@ -385,3 +385,50 @@ def test_the_log_shows_each_decisions_time_on_one_line(live_server, page, django
         " return r.getBoundingClientRect().height; }"
     )
     assert box < 1.5 * line_height
+
+
+# Each filter's label text and its box: the text's top, and the field's top and height.
+FILTER_LABELS = """() => [...document.querySelectorAll('.mod-filters label')].map(label => {
+  const words = document.createRange(); words.selectNodeContents(label.firstChild);
+  const field = label.querySelector('input, select').getBoundingClientRect();
+  const box = label.getBoundingClientRect();
+  return {name: label.firstChild.textContent.trim(), text: words.getBoundingClientRect().top,
+          field: field.top, height: field.height, top: box.top, bottom: box.bottom};
+})"""
+
+
+def test_the_queue_filters_labels_line_up_with_their_fields(
+    live_server, page, django_user_model, screenshot_dir
+):
+    """The filters side by side read as one row: each label over its field, the labels on one
+    line and the fields on the next, the article menu as tall as the text boxes beside it."""
+    import os
+
+    make_home()
+    make_section(title="World")
+    held(make_article(title="Harbour bridge approved"), 1)
+    moderator(django_user_model, "mod")
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
+
+    for width in (1280, 1600):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/admin/moderation/")
+        page.screenshot(path=os.path.join(screenshot_dir, f"queue-filters-{width}.png"))
+        labels = page.evaluate(FILTER_LABELS)
+        assert {"Article", "Author"} <= {label["name"] for label in labels}
+        rows: list[list[dict]] = []
+        for label in labels:  # labels whose boxes overlap from top to bottom share a row
+            row = next(
+                (
+                    r
+                    for r in rows
+                    if label["top"] < r[0]["bottom"] and r[0]["top"] < label["bottom"]
+                ),
+                None,
+            )
+            row.append(label) if row is not None else rows.append([label])
+        first = next(row for row in rows if any(label["name"] == "Article" for label in row))
+        assert len(first) > 1, labels
+        for key in ("text", "field", "height"):
+            values = {label["name"]: round(label[key]) for label in first}
+            assert max(values.values()) - min(values.values()) <= 1, (width, key, values)
