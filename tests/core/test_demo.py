@@ -110,3 +110,28 @@ def test_the_demo_city_section_leads_with_a_pinned_story(client, settings, tmp_p
     html = client.get(city.url).content.decode()
     first_card = html.split('class="card', 1)[1].split("</article>", 1)[0]
     assert "kicker--pinned" in first_card and "Station footbridge" in first_card
+
+
+def test_the_demo_comments_can_be_followed_by_address_in_the_queue(
+    admin_client, settings, tmp_path
+):
+    """The demo's held comments carry an address hash as real comments do (hex, as the queue
+    shows "#47b2a87e"), so the moderator's filter by address finds each, and each alone."""
+    from bs4 import BeautifulSoup
+
+    from masthead.discussion.models import Comment
+    from masthead.moderation import demo as moderation_demo
+
+    settings.MASTHEAD_HOME = tmp_path
+    demo.load()
+    assert moderation_demo.load() == 3
+    comments = list(Comment.objects.filter(reader_key__startswith="demo-moderation"))
+    assert len({comment.ip_hash for comment in comments}) == 3
+    for comment in comments:
+        assert re.fullmatch(r"[0-9a-f]{40}", comment.ip_hash), comment.ip_hash
+        queue = comment.status  # awaiting review ("pending"), spam or published
+        html = admin_client.get(
+            "/admin/moderation/", {"queue": queue, "author": f"#{comment.ip_hash[:8]}"}
+        ).content.decode()
+        shown = [item["id"] for item in BeautifulSoup(html, "html.parser").select(".mod-item")]
+        assert shown == [f"mod-{comment.pk}"], (comment.author_name, queue)
