@@ -1388,3 +1388,23 @@ def test_the_log_shows_one_moderators_decisions_from_their_name(
     mine = mod_client.get(f"/admin/moderation/decisions/{link['href']}").content.decode()
     assert "Removed by volunteer" in mine and "Spam by mod" not in mine
     assert "Decisions by <strong>volunteer</strong>" in mine
+
+
+def test_the_bulk_action_bar_shows_only_when_there_is_something_to_act_on(
+    mod_client, article, post
+):
+    """An empty queue (or a filter that finds nothing) offers no "Select all" nor bulk buttons."""
+    from masthead.discussion.models import Comment
+
+    def bulk_bar(**query):
+        html = mod_client.get("/admin/moderation/", query).content.decode()
+        return BeautifulSoup(html, "html.parser").select_one(".mod-bulk")
+
+    assert bulk_bar(queue="pending") is None
+    assert bulk_bar(queue="featured") is None
+    held = post("Held comment about the harbour.", name="Held Reader")
+    Comment.objects.filter(pk=held.pk).update(status=CommentStatus.PENDING)
+    bar = bulk_bar(queue="pending")
+    assert bar is not None and bar.find(attrs={"data-select-all": True})
+    assert bar.find("button", attrs={"value": "approve"})
+    assert bulk_bar(queue="pending", author="Nobody by this name") is None
