@@ -288,8 +288,17 @@ def bulk_buttons(html: str) -> dict[str, str]:
 
 
 def test_the_bulk_actions_feature_where_comments_are_published_and_unfeature_the_featured(
-    mod_client,
+    mod_client, moderator, post, make_guest
 ):
+    from masthead.discussion.models import Comment
+    from masthead.moderation.services import comment_feature, comment_report
+
+    # A comment in every queue: an empty queue has no bulk bar.
+    comment_feature(comment=post("A fine point about the ferry."), moderator=moderator)
+    comment_report(comment=post(HEATED), reader=make_guest(ip_hash="r1"), reason="abuse")
+    for status in (CommentStatus.PENDING, CommentStatus.SPAM):
+        comment = post(f"A comment to go to {status}.", email=f"{status}@example.com")
+        Comment.objects.filter(pk=comment.pk).update(status=status)
     offered = {
         "published": {"feature": "Feature selected"},
         "reported": {"feature": "Feature selected"},
