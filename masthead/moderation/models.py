@@ -115,16 +115,24 @@ class ModerationSettings(BaseSiteSetting):
         blank=True,
         help_text=_(
             "Sites readers may link to freely, one per line: gov.uk on one line, "
-            "our-partner.org on the next."
+            "our-partner.org on the next. A line starting with “# ” (a space after the #) is a "
+            "note for the other moderators: it is kept and never matched."
         ),
     )
     block_domains = models.TextField(
-        blank=True, help_text=_("Sites whose links mark a comment as spam, one per line.")
+        blank=True,
+        help_text=_(
+            "Sites whose links mark a comment as spam, one per line. A line starting with “# ” "
+            "(a space after the #) is a note for the other moderators: it is kept and never matched."
+        ),
     )
     lexicon_additions = models.TextField(
         blank=True,
         help_text=_(
-            "Words that hold a comment for review, one per line, besides the built-in list of slurs."
+            "Words that hold a comment for review, one per line, besides the built-in list of "
+            "slurs. A line starting with “# ” (a space after the #) is a note for the other "
+            "moderators: it is kept and never matched. “#word”, without the space, is a hashtag "
+            "term: comments with #word are held."
         ),
     )
     report_threshold = models.PositiveSmallIntegerField(
@@ -132,7 +140,9 @@ class ModerationSettings(BaseSiteSetting):
         validators=[MinValueValidator(1)],
         help_text=_(
             "Reports from this many different readers hide a comment until a moderator looks. "
-            "A comment a moderator approved stays shown; its reports put it in the Reported queue."
+            "A comment a moderator approved stays shown; its reports put it in the Reported queue, "
+            "and once this many readers report it again after the approval, the moderators are "
+            "alerted too (once per approval, if e-mail alerts are on)."
         ),
     )
     retrain_after = models.PositiveSmallIntegerField(
@@ -150,7 +160,9 @@ class ModerationSettings(BaseSiteSetting):
     alert_recipients = models.TextField(
         blank=True,
         help_text=_(
-            "Addresses to alert, one per line. Empty: every active user who may moderate comments."
+            "Addresses to alert, one per line. Empty: every active user who may moderate "
+            "comments. A line starting with “# ” (a space after the #) is a note for the other "
+            "moderators: it is kept and never mailed."
         ),
     )
 

@@ -1417,3 +1417,24 @@ def test_the_bulk_action_bar_shows_only_when_there_is_something_to_act_on(
     assert bar is not None and bar.find(attrs={"data-select-all": True})
     assert bar.find("button", attrs={"value": "approve"})
     assert bulk_bar(queue="pending", author="Nobody by this name") is None
+
+
+def test_the_settings_page_says_how_notes_hashtags_and_repeated_reports_work(admin_client):
+    """Each list's help says that a "# " line is a note, kept and never matched (the lexicon's,
+    too, that "#word" is a hashtag term), and the report threshold's that reports on an approved
+    comment alert the moderators once they reach it."""
+    html = admin_client.get("/admin/settings/moderation/moderationsettings/", follow=True)
+    page = BeautifulSoup(html.content.decode(), "html.parser")
+
+    def help_of(name):
+        field = page.find(attrs={"name": name})
+        wrapper = field.find_parent(attrs={"data-field-wrapper": True}) or field.parent.parent
+        return " ".join(wrapper.get_text(" ").split())
+
+    for name in ("allow_domains", "block_domains", "lexicon_additions", "alert_recipients"):
+        assert "A line starting with “# ” (a space after the #) is a note" in help_of(name), name
+        assert "kept and never" in help_of(name), name
+    assert "“#word”, without the space, is a hashtag term" in help_of("lexicon_additions")
+    assert "hashtag" not in help_of("allow_domains") + help_of("alert_recipients")
+    threshold = help_of("report_threshold")
+    assert "report it again after the approval, the moderators are alerted" in threshold
