@@ -398,3 +398,33 @@ def test_address_bans_made_before_the_upgrade_are_marked_as_one_address():
     address.refresh_from_db()
     email.refresh_from_db()
     assert address.legacy_address and not email.legacy_address
+
+
+def test_entries_set_aside_with_a_hash_before_the_upgrade_stay_set_aside(article, post):
+    """Before "#word" was a hashtag term, "#idiot" in the lexicon additions was a word set
+    aside. The migration makes such lines notes ("# idiot"), so the word still holds nothing;
+    notes, indented lines and the other entries are left as they were."""
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "masthead.moderation.migrations.0020_old_hashed_lines_become_notes"
+    )
+    options = ModerationSettings.for_site(article.get_site())
+    options.lexicon_additions = "#zorblax\r\n# found in March\r\nbanana-brain\r\n  #kept\r\n#"
+    options.block_domains = "#spam-site.example\nscam.example"
+    options.alert_recipients = "#night@example.org\ndesk@example.org"
+    options.save()
+
+    migration.hashed_lines_to_notes(apps, None)
+
+    options.refresh_from_db()
+    assert options.lexicon_additions == (
+        "# zorblax\r\n# found in March\r\nbanana-brain\r\n  #kept\r\n#"
+    )
+    assert options.block_domains == "# spam-site.example\nscam.example"
+    assert options.alert_recipients == "# night@example.org\ndesk@example.org"
+    assert ModerationSettings.lines(options.lexicon_additions) == ["banana-brain", "#kept"]
+    options.full_clean()  # the settings page saves them again without a question
+    assert post("The councillor is a zorblax, frankly.").status == CommentStatus.PUBLISHED
+    assert post("What a banana-brain.").status == CommentStatus.PENDING
+    assert migration.as_notes("") == "" and migration.as_notes(None) == ""
