@@ -334,7 +334,8 @@ def _undo_return_url(request) -> str:
 @moderator_required
 def log(request):
     moderator = request.GET.get("moderator", "").strip()
-    page, entries = selectors.decisions_log(request.GET.get("p"), moderator=moderator)
+    now = timezone.now()
+    page, entries = selectors.decisions_log(request.GET.get("p"), moderator=moderator, now=now)
     return render(
         request,
         "moderation/admin/log.html",
@@ -392,6 +393,25 @@ def reinstate_ban(request, ban_id):
         (ban,) = selectors.bans_named([ban])
         messages.success(request, f"Banned again: {ban.get_kind_display()} {ban.target}.")
     return redirect("moderation_bans")
+
+
+@moderator_required
+@require_POST
+def undo_ban_again(request, ban_id):
+    """Undo a "Ban again" from the decisions log: lift the bans it made, as undoing a ban does."""
+    ban = get_object_or_404(Ban, pk=ban_id)
+    try:
+        services.ban_reinstate_undo(ban=ban, moderator=request.user)
+    except services.ModerationRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        (ban,) = selectors.bans_named([ban])
+        messages.success(
+            request,
+            f"Undone: banned again {ban.get_kind_display()} {ban.target}; the ban is lifted. "
+            "To bar it once more, use “Ban again” under “Recently lifted” on the bans page.",
+        )
+    return redirect(_undo_return_url(request))
 
 
 @moderator_required

@@ -374,6 +374,11 @@ class Ban(models.Model):
     decision = models.ForeignKey(
         Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="bans"
     )
+    # Made by "Ban again" (undoing a lift): the lifted ban it makes again. The decisions log lists
+    # it as a moderator's action of its own, which can be undone.
+    reinstates = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     legacy_address = models.BooleanField(
         default=False,
         help_text=_(

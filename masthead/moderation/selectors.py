@@ -688,12 +688,57 @@ class BanLifted:
         return self.ban.lifted
 
 
-def decisions_log(page_number, *, per_page: int = 50, limit: int = 5000, moderator: str = ""):
+@dataclass(frozen=True)
+class BanMadeAgain:
+    """A "Ban again" (a lift undone), as the decisions log lists it among the decisions: one entry
+    per target and moment, however many bans it made again (one per decision that had barred the
+    target). `standing`: some of them still bar the target, and the entry offers to undo it."""
+
+    ban: Ban
+    row: BanRow
+    standing: bool = False
+    again = True  # what the log's template tells it apart by
+
+    @property
+    def created(self):
+        return self.ban.created
+
+    @property
+    def ended(self) -> Ban | None:
+        """The ban whose lift ended it (by hand, by undoing it or its decision), if one did."""
+        return next((ban for ban in self.row.bans if ban.lifted), None)
+
+
+def bans_made_again(bans, *, now: datetime) -> list[BanMadeAgain]:
+    """The bans (made with "Ban again"), one entry per target and moment, the newest first."""
+    rows: dict[tuple, list] = {}
+    for ban in bans_named(bans):
+        rows.setdefault((ban.kind, ban.value, ban.created), []).append(ban)
+    entries = []
+    for group in rows.values():
+        row = BanRow(group)
+        standing = any(
+            ban.lifted is None and (ban.expires is None or ban.expires > now) for ban in group
+        )
+        entries.append(BanMadeAgain(row.ban, row, standing))
+    return sorted(entries, key=lambda entry: entry.created, reverse=True)
+
+
+def decisions_log(
+    page_number,
+    *,
+    per_page: int = 50,
+    limit: int = 5000,
+    moderator: str = "",
+    now: datetime | None = None,
+):
     """A page of the decisions log and its entries: the decisions, with the bans lifted by hand
-    in the same stretch of time among them, the newest first. A lift falls on the page of the
-    decisions around it (the first page: those after the newest decision; the last: before the
-    oldest). Bans lifted by undoing their decision are not listed again: the undo is.
-    `moderator`, a username: that moderator's decisions and lifts only."""
+    and made again ("Ban again") in the same stretch of time among them, the newest first. A
+    lift falls on the page of the decisions around it (the first page: those after the newest
+    decision; the last: before the oldest). Bans lifted by undoing their decision are not listed
+    again: the undo is. `moderator`, a username: that moderator's decisions, lifts and bans made
+    again only."""
+    now = now or timezone.now()
     page = paginate(
         recent_decisions(limit=limit, moderator=moderator), page_number, per_page=per_page
     )
@@ -711,16 +756,20 @@ def decisions_log(page_number, *, per_page: int = 50, limit: int = 5000, moderat
         decision.ban_list = list(kept.values())
     bans_named([ban for decision in decisions for ban in decision.ban_list])
     lifts = Ban.objects.filter(lifted__isnull=False).exclude(decision__undone=F("lifted"))
+    made_again = Ban.objects.filter(reinstates__isnull=False)
     if moderator:
         from django.contrib.auth import get_user_model
 
         field = get_user_model().USERNAME_FIELD
         lifts = lifts.filter(**{f"lifted_by__{field}": moderator})
+        made_again = made_again.filter(**{f"created_by__{field}": moderator})
     if page.has_previous():
         newer_page = page.paginator.page(page.previous_page_number()).object_list
         lifts = lifts.filter(lifted__lte=list(newer_page)[-1].created)
+        made_again = made_again.filter(created__lte=list(newer_page)[-1].created)
     if page.has_next() and decisions:
         lifts = lifts.filter(lifted__gt=decisions[-1].created)
+        made_again = made_again.filter(created__gt=decisions[-1].created)
     # One entry per target and lift: "Lift" lifts every ban on the target at once (a bulk ban
     # of five comments made five), and the moderator lifted one thing.
     groups = (
@@ -741,7 +790,23 @@ def decisions_log(page_number, *, per_page: int = 50, limit: int = 5000, moderat
             lifted=True,
         )
     ]
-    entries = sorted(decisions + lifted, key=lambda entry: entry.created, reverse=True)
+    # Likewise one entry per target and "Ban again", the newest `per_page` of them.
+    moments = (
+        made_again.values("kind", "value", "created")
+        .annotate(first=Min("pk"))
+        .order_by("-created")
+        .values_list("kind", "value", "created")[:per_page]
+    )
+    in_moments = Q(pk__in=[])
+    for kind, value, when in moments:
+        in_moments |= Q(kind=kind, value=value, created=when)
+    again = bans_made_again(
+        made_again.filter(in_moments)
+        .select_related("created_by", "lifted_by", "decision__comment")
+        .order_by("-created", "-id"),
+        now=now,
+    )
+    entries = sorted(decisions + lifted + again, key=lambda entry: entry.created, reverse=True)
     return page, entries
 
 

@@ -34,6 +34,11 @@ def moderation_urls():
             admin_views.reinstate_ban,
             name="moderation_reinstate_ban",
         ),
+        path(
+            "moderation/bans/<int:ban_id>/undo-ban-again/",
+            admin_views.undo_ban_again,
+            name="moderation_undo_ban_again",
+        ),
         path("moderation/filter/", admin_views.filter_quality, name="moderation_filter"),
         path("moderation/filter/retrain/", admin_views.retrain, name="moderation_retrain"),
     ]

@@ -1438,3 +1438,68 @@ def test_the_settings_page_says_how_notes_hashtags_and_repeated_reports_work(adm
     assert "hashtag" not in help_of("allow_domains") + help_of("alert_recipients")
     threshold = help_of("report_threshold")
     assert "report it again after the approval, the moderators are alerted" in threshold
+
+
+def test_ban_again_is_logged_with_who_when_and_what_and_undone_from_the_log(
+    mod_client, article, post, make_guest, moderator, django_user_model
+):
+    """ "Ban again" is a moderator's decision like a ban or a lift: the log names who made it,
+    when, the target and until when, filters it by moderator, and offers to undo it. Undoing it
+    lifts the bans it made, as undoing a ban does; a ban made since from the queue stands."""
+    from django.contrib.auth.models import Permission
+
+    colleague = django_user_model.objects.create_user("colleague", "c@example.com", "pw")
+    colleague.user_permissions.add(
+        Permission.objects.get(codename="moderate_comments"),
+        Permission.objects.get(codename="access_admin"),
+    )
+    troll = make_guest(ip_hash="5eed" * 10)
+    comment = post(HEATED, name="Troll", email="troll@example.com", reader=troll)
+    mod_client.post(
+        f"/admin/moderation/comment/{comment.pk}/ban/",
+        {f"ban_days_{comment.pk}": "7", f"ban_scope_{comment.pk}": "person", "ban_note": "raid"},
+    )
+    email_ban = Ban.objects.get(kind="email")
+    mod_client.post(f"/admin/moderation/bans/{email_ban.pk}/lift/")
+    other = Client()
+    other.force_login(colleague)
+    other.post(f"/admin/moderation/bans/{email_ban.pk}/reinstate/")
+    again = Ban.objects.get(kind="email", lifted__isnull=True)
+
+    def log(**query):
+        html = mod_client.get("/admin/moderation/decisions/", query).content.decode()
+        return BeautifulSoup(html, "html.parser")
+
+    def text(row):
+        return " ".join(row.get_text(" ").split())
+
+    page = log()
+    [row] = page.select("tr.mod-log-again")
+    assert page.select_one(".mod table.listing tbody tr") is row  # the newest entry
+    assert "colleague" in text(row)
+    assert "Banned again (undid a lift): E-mail address: troll@example.com" in text(row)
+    assert "for a comment by Troll" in text(row)
+    assert f"until {timezone.localtime(email_ban.expires):%-d %b %Y}" in text(row)
+    assert timezone.localtime(again.created).strftime("%-d %b %Y, %H:%M") in text(row)
+    assert log(moderator="colleague").select("tr.mod-log-again")
+    assert not log(moderator="mod").select("tr.mod-log-again")
+
+    # Meanwhile the author is banned from the queue for another comment: that ban is its own.
+    second = post(f"{HEATED} Again.", name="Troll", email="troll@example.com", reader=troll)
+    mod_client.post(
+        f"/admin/moderation/comment/{second.pk}/ban/",
+        {f"ban_days_{second.pk}": "30", f"ban_scope_{second.pk}": "person"},
+    )
+    undo = log().select_one("tr.mod-log-again form")
+    response = mod_client.post(
+        undo["action"], {"next": "/admin/moderation/decisions/"}, follow=True
+    )
+    assert "Undone: banned again E-mail address troll@example.com" in response.content.decode()
+    again.refresh_from_db()
+    assert again.lifted is not None and again.lifted_by == moderator
+    assert Ban.objects.filter(kind="email", lifted__isnull=True, decision__comment=second).exists()
+    [row] = log().select("tr.mod-log-again")
+    assert row.find("form") is None and "lifted" in text(row) and "by mod" in text(row)
+    # Undone once is enough; "Ban again" on the bans page bars the target once more.
+    response = mod_client.post(undo["action"], follow=True)
+    assert "already lifted" in response.content.decode()

@@ -398,3 +398,52 @@ def test_banning_for_abuse_removes_and_teaches_abuse_unless_asked_as_a_spammer(
     seller = post("Cheap moorings, text me", reader=make_guest(ip_hash="s"), email="s@example.com")
     ban = reader_ban(comment=seller, moderator=moderator, days=7, as_spam=True)
     assert (ban.new_status, ban.label) == (CommentStatus.SPAM, "spam")
+
+
+def test_undoing_a_ban_again_lifts_what_it_made_and_nothing_else(
+    article, post, moderator, make_guest
+):
+    """Undoing "Ban again" is undoing a ban: the bans it made are lifted (who and when kept),
+    once; undoing the decision whose bans it made again lifts them too."""
+    import importlib
+
+    from django.apps import apps
+
+    from masthead.moderation.services import ban_lift, ban_reinstate, ban_reinstate_undo
+    from masthead.moderation.services.decisions import BAN_ALREADY_LIFTED, NOT_BANNED_AGAIN
+
+    now = timezone.now()
+    comment = post(HEATED, reader=make_guest(ip_hash="troll-address"), email="t@example.com")
+    decision = reader_ban(comment=comment, moderator=moderator, days=7, now=now)
+    email_ban = Ban.objects.get(decision=decision, kind=BanKind.EMAIL)
+    with pytest.raises(ModerationRefused, match=NOT_BANNED_AGAIN):
+        ban_reinstate_undo(ban=email_ban, moderator=moderator)
+    ban_lift(ban=email_ban, moderator=moderator, now=now + timedelta(hours=1))
+    again = ban_reinstate(ban=email_ban, moderator=moderator, now=now + timedelta(hours=2))
+    assert again.reinstates == email_ban
+
+    [lifted] = ban_reinstate_undo(ban=again, moderator=moderator, now=now + timedelta(hours=3))
+    assert (lifted.pk, lifted.lifted, lifted.lifted_by) == (
+        again.pk,
+        now + timedelta(hours=3),
+        moderator,
+    )
+    assert not Ban.objects.filter(Ban.active_q(timezone.now()), kind=BanKind.EMAIL).exists()
+    with pytest.raises(ModerationRefused, match=BAN_ALREADY_LIFTED):
+        ban_reinstate_undo(ban=again, moderator=moderator)
+
+    # Made again once more, then its decision undone: the decision's bans go, these too.
+    again = ban_reinstate(ban=lifted, moderator=moderator, now=now + timedelta(hours=4))
+    decision_undo(decision=decision, moderator=moderator)
+    again.refresh_from_db()
+    assert again.lifted is not None
+
+    # Bans made again before they said so are found by the migration: later than their decision.
+    Ban.objects.update(reinstates=None)
+    migration = importlib.import_module("masthead.moderation.migrations.0021_ban_reinstates")
+    migration.link_bans_made_again(apps, None)
+    made_again = Ban.objects.filter(reinstates__isnull=False).order_by("id")
+    assert [(ban.pk, ban.reinstates_id) for ban in made_again] == [
+        (Ban.objects.filter(kind=BanKind.EMAIL).order_by("id")[1].pk, email_ban.pk),
+        (again.pk, lifted.pk),
+    ]

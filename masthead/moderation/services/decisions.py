@@ -32,6 +32,8 @@ BAN_ALREADY_LIFTED = "This ban was already lifted."
 BAN_NOT_LIFTED = "This ban stands: there is no lift to undo."
 BAN_OVER = "This ban's period is over: ban the author again from the queue if need be."
 BAN_STANDS = "This reader is banned again already."
+NOT_BANNED_AGAIN = "This ban was not made with “Ban again”: there is nothing of that to undo."
+BAN_AGAIN_OVER = "This ban's period is over: there is nothing to undo."
 BAN_DAYS_MAX = 3650
 BAN_LENGTH_INVALID = f"A ban lasts from 1 to {BAN_DAYS_MAX:,} days, or for good."
 
@@ -292,10 +294,34 @@ def ban_reinstate(*, ban: Ban, moderator, now: datetime | None = None) -> Ban:
                 expires=lifted.expires,
                 decision=lifted.decision,
                 legacy_address=lifted.legacy_address,
+                reinstates=lifted,
             )
             for lifted in [ban, *lifted_together]
         ]
         return again[0]
+
+
+def ban_reinstate_undo(*, ban: Ban, moderator, now: datetime | None = None) -> list[Ban]:
+    """Undo a "Ban again" (`ban`, one of the bans it made): lift the bans it made that still
+    stand, recording who and when, as undoing a ban decision lifts the bans the decision made.
+    Bans made on the same target since, by other decisions, stand. Refused once they were lifted
+    (the first lift stands, with its moderator) or their period is over."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ban = Ban.objects.select_for_update().get(pk=ban.pk)
+        if ban.reinstates_id is None:
+            raise ModerationRefused(NOT_BANNED_AGAIN)
+        made_again = Ban.objects.select_for_update().filter(
+            kind=ban.kind, value=ban.value, created=ban.created, reinstates__isnull=False
+        )
+        standing = list(made_again.filter(Ban.active_q(now)).order_by("id"))
+        if not standing:
+            lifted = made_again.filter(lifted__isnull=False).exists()
+            raise ModerationRefused(BAN_ALREADY_LIFTED if lifted else BAN_AGAIN_OVER)
+        Ban.objects.filter(pk__in=[b.pk for b in standing]).update(lifted=now, lifted_by=moderator)
+        for standing_ban in standing:
+            standing_ban.lifted, standing_ban.lifted_by = now, moderator
+    return standing
 
 
 def decision_undo(*, decision: Decision, moderator, now: datetime | None = None) -> Decision:
