@@ -21,6 +21,7 @@ class PublishingConfig(AppConfig):
         from masthead.publishing.page_cache import content_changed, edit_saved, slug_changed
         from masthead.publishing.renditions import image_saved
         from masthead.publishing.search_index import author_published
+        from masthead.publishing.services import moved_article_pins_release
 
         # Wagtail has no setting for a site's scheme (wagtail#5303) and builds every full page URL
         # from Site.root_url, whatever the page's type: replaced at its source.
@@ -30,6 +31,10 @@ class PublishingConfig(AppConfig):
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(content_changed, dispatch_uid=f"masthead-content-{id(signal)}")
         page_slug_changed.connect(slug_changed, dispatch_uid="masthead-content-slug")
+        # The one write a signal makes: every move (the admin's, a bulk move, the API's, code's
+        # page.move) goes through Wagtail's MovePageAction, which sends it; the admin's hooks
+        # miss the others, and a pin left behind would come back if the story moved back.
+        post_page_move.connect(moved_article_pins_release, dispatch_uid="masthead-pins-move")
         for model in (PageViewRestriction,):
             post_save.connect(
                 content_changed, sender=model, dispatch_uid="masthead-content-restriction"

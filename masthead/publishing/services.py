@@ -294,3 +294,12 @@ def article_pins_release(*, article: Page) -> int:
                     revision.save(update_fields=["content"])
                     sections.add(section.pk)
     return len(sections)
+
+
+def moved_article_pins_release(*, instance: Page, parent_page_before, parent_page_after, **kwargs):
+    """Wagtail's post_page_move receiver: an article moved to another section loses its pins in
+    the others (article_pins_release), however it was moved."""
+    if parent_page_before.pk != parent_page_after.pk and isinstance(
+        instance.specific_deferred, ArticlePage
+    ):
+        article_pins_release(article=instance)

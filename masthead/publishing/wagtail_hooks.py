@@ -39,24 +39,3 @@ register_comparison_class(models.DateTimeField, comparison_class=DateTimeFieldCo
 @hooks.register("register_admin_viewset")
 def register_author_chooser():
     return author_chooser_viewset
-
-
-@hooks.register("after_move_page")
-def release_pins_of_moved_article(request, page):
-    from masthead.publishing.models import ArticlePage
-    from masthead.publishing.services import article_pins_release
-
-    if isinstance(page.specific_deferred, ArticlePage):
-        article_pins_release(article=page)
-
-
-@hooks.register("after_bulk_action")
-def release_pins_of_moved_articles(request, action_type, objects, action_class_instance):
-    from masthead.publishing.models import ArticlePage
-    from masthead.publishing.services import article_pins_release
-
-    if action_type != "move":
-        return
-    for page in objects:
-        if isinstance(page.specific_deferred, ArticlePage):
-            article_pins_release(article=page)

@@ -304,18 +304,25 @@ def test_an_article_moved_to_another_section_leaves_its_pin_behind(admin_client,
     ]
 
 
-def test_a_pin_left_by_a_move_outside_the_editor_neither_shows_nor_blocks_the_section(
-    admin_client, client, newsroom
-):
-    """Pages moved by code (an import, a script) leave the row: the section's editor drops it."""
+def test_a_move_outside_the_editor_unpins_the_story_at_once(admin_client, client, newsroom):
+    """Pages moved by code (an import, a script, the API's move) lose their pins as the admin's
+    move does: the row goes at once, not when the section is next published, so the story is
+    not pinned again if it moves back."""
     world, science = newsroom["world"], newsroom["science"]
     election, ferry = newsroom["articles"]["election"], newsroom["articles"]["ferry"]
     pin(world, election, ferry)
     ArticlePage.objects.get(pk=election.pk).move(science, pos="last-child")
 
-    assert pinned_in_editor(admin_client, world) == ["Ferry service extended"]
-    response = publish_as_shown(admin_client, world)
-    assert response.status_code == 302, response.content.decode()[:3000]
     assert list(
         SectionPinnedArticle.objects.filter(page=world).values_list("article__title", flat=True)
     ) == ["Ferry service extended"]
+    assert pinned_in_editor(admin_client, world) == ["Ferry service extended"]
+
+    ArticlePage.objects.get(pk=election.pk).move(world, pos="last-child")
+    assert headlines(client.get("/world/").content.decode()) == [
+        "Ferry service extended",
+        "Council election results",
+    ]
+    response = publish_as_shown(admin_client, world)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert pinned_in_editor(admin_client, world) == ["Ferry service extended"]
