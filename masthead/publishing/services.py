@@ -303,3 +303,39 @@ def moved_article_pins_release(*, instance: Page, parent_page_before, parent_pag
         instance.specific_deferred, ArticlePage
     ):
         article_pins_release(article=instance)
+
+
+def section_copy_pins(*, original: Page, copy: Page) -> int:
+    """Pin in a copy of a section, made with its articles, the copies of the articles the
+    original pins, in the same order: in its rows if the copy is live, and in its latest
+    revision (what its editor opens). Wagtail's copy leaves the pins out (see
+    SectionPage.exclude_fields_in_copy): a copy without the articles pins nothing. Returns the
+    number of pins."""
+    original, copy = original.specific, copy.specific
+    if not isinstance(original, SectionPage) or not isinstance(copy, SectionPage):
+        return 0
+    if copy.alias_of_id is not None:  # an alias follows its original's content: Wagtail's part
+        return 0
+    copies = dict(ArticlePage.objects.child_of(copy).values_list("slug", "pk"))
+    slugs = dict(ArticlePage.objects.child_of(original).values_list("pk", "slug"))
+
+    def copied(pins) -> list[int]:
+        ordered = sorted(pins, key=lambda pin: pin.sort_order or 0)
+        found = [copies.get(slugs.get(pin.article_id)) for pin in ordered]
+        return [pk for pk in found if pk is not None]
+
+    drafted = copied(original.get_latest_revision_as_object().pinned_articles.all())
+    with transaction.atomic():
+        if copy.live:
+            SectionPinnedArticle.objects.bulk_create(
+                SectionPinnedArticle(page=copy, article_id=pk, sort_order=position)
+                for position, pk in enumerate(copied(original.pinned_articles.all()))
+            )
+        revision = copy.latest_revision
+        if revision is not None and drafted:
+            revision.content["pinned_articles"] = [
+                {"pk": None, "sort_order": position, "page": copy.pk, "article": pk}
+                for position, pk in enumerate(drafted)
+            ]
+            revision.save(update_fields=["content"])
+    return len(drafted)

@@ -39,3 +39,10 @@ register_comparison_class(models.DateTimeField, comparison_class=DateTimeFieldCo
 @hooks.register("register_admin_viewset")
 def register_author_chooser():
     return author_chooser_viewset
+
+
+@hooks.register("after_copy_page")
+def copy_section_pins(request, page, new_page):
+    from masthead.publishing.services import section_copy_pins
+
+    section_copy_pins(original=page, copy=new_page)

@@ -326,3 +326,50 @@ def test_a_move_outside_the_editor_unpins_the_story_at_once(admin_client, client
     response = publish_as_shown(admin_client, world)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert pinned_in_editor(admin_client, world) == ["Ferry service extended"]
+
+
+def copy_in_admin(admin_client, section, *, with_articles: bool):
+    data = {
+        "new_title": f"{section.title} copy",
+        "new_slug": f"{section.slug}-copy",
+        "new_parent_page": str(section.get_parent().pk),
+    }
+    if with_articles:
+        data.update(copy_subpages="on", publish_copies="on")
+    response = admin_client.post(f"/admin/pages/{section.pk}/copy/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return type(section).objects.get(slug=f"{section.slug}-copy")
+
+
+def test_a_copy_of_a_section_without_its_articles_pins_nothing(admin_client, newsroom):
+    world = newsroom["world"]
+    election, ferry = newsroom["articles"]["election"], newsroom["articles"]["ferry"]
+    pin(world, election, ferry)
+
+    copy = copy_in_admin(admin_client, world, with_articles=False)
+
+    assert not SectionPinnedArticle.objects.filter(page=copy).exists()
+    assert pinned_in_editor(admin_client, copy) == []
+    assert not copy.latest_revision.content.get("pinned_articles")
+    # The original keeps its pins.
+    assert pinned_in_editor(admin_client, world) == [election.title, ferry.title]
+
+
+def test_a_copy_of_a_section_with_its_articles_pins_their_copies_in_the_same_order(
+    admin_client, client, newsroom
+):
+    world = newsroom["world"]
+    election, ferry = newsroom["articles"]["election"], newsroom["articles"]["ferry"]
+    pin(world, election, ferry)
+
+    copy = copy_in_admin(admin_client, world, with_articles=True)
+
+    pinned = SectionPinnedArticle.objects.filter(page=copy).order_by("sort_order")
+    copies = set(ArticlePage.objects.child_of(copy).values_list("pk", flat=True))
+    assert [pin.article_id in copies for pin in pinned] == [True, True]
+    assert [pin.article.title for pin in pinned] == [election.title, ferry.title]
+    assert pinned_in_editor(admin_client, copy) == [election.title, ferry.title]
+    assert headlines(client.get(copy.url).content.decode()) == [election.title, ferry.title]
+    response = publish_as_shown(admin_client, copy)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert pinned_in_editor(admin_client, copy) == [election.title, ferry.title]

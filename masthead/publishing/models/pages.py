@@ -169,6 +169,10 @@ class SectionPage(CachedPageMixin, RoutablePageMixin, Page):
     ]
     parent_page_types = ["publishing.HomePage"]
     subpage_types = ["publishing.ArticlePage"]
+    # A copy pins its own articles only: the original's pins name the original's articles, which
+    # are not the copy's children (a copy with its children re-pins their copies: see
+    # services.section_copy_pins).
+    exclude_fields_in_copy = ["pinned_articles"]
 
     search_fields = [*Page.search_fields, index.SearchField("description")]
     page_cache_query = {"page": PAGE_NUMBER}
