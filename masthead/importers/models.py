@@ -33,6 +33,11 @@ class ImportedInfoPage(models.Model):
 
     source = models.CharField(max_length=500, unique=True)
     page = models.OneToOneField("publishing.InfoPage", on_delete=models.CASCADE, related_name="+")
+    # As ImportedArticle's: what the item was when last brought in, and the revision that wrote.
+    digest = models.CharField(max_length=64, blank=True, default="")
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self):
         return self.source

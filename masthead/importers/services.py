@@ -75,7 +75,8 @@ class WordPressImportReport:
     embeds_linked: dict[str, list[str]] = field(default_factory=dict)
     # WordPress pages (About us, Contact…) brought in as information pages, as `imported` counts
     pages_imported: Counter = field(default_factory=Counter)
-    pages_already_there: list[str] = field(default_factory=list)  # titles
+    pages_already_there: list[str] = field(default_factory=list)  # titles, unchanged since
+    pages_updated: list[str] = field(default_factory=list)  # titles, as `updated`
 
 
 def wordpress_import(
@@ -94,8 +95,10 @@ def wordpress_import(
     A post imported before (by this command: it records which post each article came from) is
     not imported again, so a second run (after adding the uploads folder, or with a later
     export) brings in what is new, and updates the articles whose posts changed in WordPress
-    since (headline, text, tags, status: a post now a draft, private or trashed is unpublished):
-    not those an editor has changed here since the import, which are reported instead. A post whose slug another article has comes in under the next free one
+    since (headline, text, tags, status: a post now a draft, private or trashed is unpublished;
+    section, from its main category; password): not those an editor has changed here since the
+    import (a revision, an unpublishing, a move, a change of privacy), which are reported
+    instead. A post whose slug another article has comes in under the next free one
     (`slug-2`…), and its old address redirects there. Published posts keep
     their date, scheduled ones are scheduled, drafts and posts pending review become drafts;
     private and trashed posts stay behind. A password-protected post keeps its password: readers
@@ -105,7 +108,8 @@ def wordpress_import(
     Pages follow the same rules (statuses, passwords, body, redirects from their old address and
     from /?page_id=N). A child page comes in beside its parent, under the front page (the
     information pages are one level); its old address, /about/team/, redirects to it. No page
-    is put in the footer: editors choose which are.
+    is put in the footer: editors choose which are. A page imported before is updated as a post
+    is (title, excerpt, text, status, password), by the same rules.
     """
     importer = _WordPressImporter(export, media_dir, default_section, site_title)
     for number, post in enumerate(posts, start=1):
@@ -137,7 +141,10 @@ class _WordPressImporter:
 
     def import_post(self, post: wordpress.Post) -> None:
         if post.status not in wordpress.IMPORTED_STATUSES:
-            before = None if post.is_page else importers_selectors.article_imported_from(post.key)
+            if post.is_page:
+                before = importers_selectors.info_page_imported_from(post.key)
+            else:
+                before = importers_selectors.article_imported_from(post.key)
             if before is not None:  # published here, and private or trashed there since
                 self._bring_up_to_date(post, before)
             else:
@@ -168,39 +175,55 @@ class _WordPressImporter:
         if state is not None:
             self.report.imported[state] += 1
 
-    def _bring_up_to_date(self, post, article: ArticlePage) -> None:
-        """Update the article a post became in an earlier run if the post changed since, unless
-        an editor changed the article here since (their work is never overwritten: reported)."""
-        record = ImportedArticle.objects.filter(article=article).first()
+    def _bring_up_to_date(self, post, page: ArticlePage | InfoPage) -> None:
+        """Update the article (or information page) a post (or page) became in an earlier run if
+        it changed since, unless an editor changed the article here since (their work is never
+        overwritten: reported): its headline, text, tags, status, and its section (the post's
+        main category) and password."""
+        if post.is_page:
+            record = ImportedInfoPage.objects.filter(page=page).first()
+            already_there, updated = self.report.pages_already_there, self.report.pages_updated
+            revise = self._revise_info_page
+        else:
+            record = ImportedArticle.objects.filter(article=page).first()
+            already_there, updated = self.report.already_there, self.report.updated
+            revise = self._revise_article
         digest = wordpress.post_digest(post)
         if record is None or record.digest == digest:
-            self.report.already_there.append(post.title)
+            already_there.append(post.title)
             return
         if not record.digest:
             # Imported before what came in was kept: what it came in as is unknown, so this run
             # takes the post as it is now for its reference, and the next one updates the article
             # if the post changes again (unless it has revisions of an editor's already).
             record.digest = digest
-            if article.revisions.count() == 1:
-                record.revision_id = article.latest_revision_id
+            if page.revisions.count() == 1:
+                record.revision_id = page.latest_revision_id
             record.save(update_fields=["digest", "revision"])
-            self.report.already_there.append(post.title)
+            already_there.append(post.title)
             return
-        if _edited_since(article, record):
+        if _edited_since(page, record):
             self.report.not_updated.append((post.title, EDITED_HERE))
             return
         try:
             with transaction.atomic():
-                revision = self._revise_article(post, article)
+                revision = revise(post, page)
+                publishing_services.page_password_set(page=page, password=post.password)
                 record.digest, record.revision = digest, revision
                 record.save(update_fields=["digest", "revision"])
         except ValidationError as error:
+            self._forget_sections_rolled_back()
             reasons = "; ".join(
                 f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
             )
             self.report.not_updated.append((post.title, reasons))
             return
-        self.report.updated.append(post.title)
+        updated.append(post.title)
+
+    def _forget_sections_rolled_back(self) -> None:
+        """After a post's transaction was rolled back: the sections it created are not there."""
+        there = set(SectionPage.objects.filter(pk__in=[s.pk for s in self.sections.values()]))
+        self.sections = {slug: s for slug, s in self.sections.items() if s in there}
 
     def _content(self, post, *, title: str):
         """The post's text read, as the article's body, and its featured picture (imported)."""
@@ -219,7 +242,7 @@ class _WordPressImporter:
         title = post.title or article.title
         parsed, body, featured = self._content(post, title=title)
         _, published_at, go_live_at = _publication(post)
-        return publishing_services.article_revise(
+        revision = publishing_services.article_revise(
             article=article,
             title=title,
             standfirst=wordpress.standfirst(post, parsed),
@@ -229,12 +252,27 @@ class _WordPressImporter:
             published_at=published_at,
             go_live_at=go_live_at,
         )
+        publishing_services.article_section_set(article=article, section=self._section(post))
+        return revision
+
+    def _revise_info_page(self, post, page: InfoPage):
+        title = post.title or page.title
+        body = self._info_page_body(post, title=title)
+        _, published_at, go_live_at = _publication(post)
+        return publishing_services.info_page_revise(
+            page=page,
+            title=title,
+            intro=_intro(post),
+            body=body,
+            published_at=published_at,
+            go_live_at=go_live_at,
+        )
 
     def import_page(self, post: wordpress.Post) -> None:
         """A WordPress page as an information page (see wordpress_import)."""
         before = importers_selectors.info_page_imported_from(post.key)
         if before is not None:
-            self.report.pages_already_there.append(post.title)
+            self._bring_up_to_date(post, before)
             return
         slug = _slug(post)
         free_slug = publishing_selectors.free_child_slug(parent=self.home, slug=slug)
@@ -249,6 +287,7 @@ class _WordPressImporter:
             with transaction.atomic():
                 state = create(post, free_slug)
         except ValidationError as error:
+            self._forget_sections_rolled_back()
             reasons = "; ".join(
                 f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
             )
@@ -264,28 +303,36 @@ class _WordPressImporter:
             self.report.password_protected += 1
         return state
 
-    def _create_info_page(self, post, slug) -> str:
-        parsed = wordpress.read_body(post.content)
-        self.parsed = parsed
+    def _info_page_body(self, post, *, title: str) -> list:
+        self.parsed = parsed = wordpress.read_body(post.content)
         body = [
             _quote_as_paragraph(value) if kind == "pull_quote" else (kind, value)
-            for kind, value in self._body(parsed, post_title=post.title or slug)
+            for kind, value in self._body(parsed, post_title=title)
         ]
         if not body:
             raise ValidationError({"body": ["The page has no text, image or video."]})
+        return body
+
+    def _create_info_page(self, post, slug) -> str:
+        body = self._info_page_body(post, title=post.title or slug)
         state, published_at, go_live_at = _publication(post)
         page = publishing_services.info_page_add(
             home=self.home,
             title=post.title or slug,
             slug=slug,
-            intro=post.excerpt[: InfoPage._meta.get_field("intro").max_length],
+            intro=_intro(post),
             body=body,
             published_at=published_at,
             go_live_at=go_live_at,
             password=post.password,
         )
         if post.key:
-            ImportedInfoPage.objects.create(source=post.key, page=page)
+            ImportedInfoPage.objects.create(
+                source=post.key,
+                page=page,
+                digest=wordpress.post_digest(post),
+                revision_id=page.latest_revision_id,
+            )
         if state != "draft":
             self._redirect_old_addresses(post, page)
         return state
@@ -472,18 +519,33 @@ class _WordPressImporter:
         return image
 
 
-def _edited_since(article: ArticlePage, record: ImportedArticle) -> bool:
-    """Whether an editor has changed the article since the import wrote it: saved a revision of
-    their own, or unpublished it (which makes no revision; the import's own unpublishing is
-    nobody's)."""
-    if record.revision_id is None or article.latest_revision_id != record.revision_id:
+# What an editor does to a page without saving a revision of it: the import's own doing is
+# nobody's (no user in its log entry).
+EDITS_WITHOUT_REVISION = (
+    "wagtail.unpublish",
+    "wagtail.move",
+    "wagtail.view_restriction.create",
+    "wagtail.view_restriction.edit",
+    "wagtail.view_restriction.delete",
+)
+
+
+def _edited_since(page: ArticlePage | InfoPage, record: ImportedArticle | ImportedInfoPage) -> bool:
+    """Whether an editor has changed the page since the import wrote it: saved a revision of
+    their own, or unpublished it, moved it to another section or changed its privacy (which
+    make no revision)."""
+    if record.revision_id is None or page.latest_revision_id != record.revision_id:
         return True
     return PageLogEntry.objects.filter(
-        page_id=article.pk,
-        action="wagtail.unpublish",
+        page_id=page.pk,
+        action__in=EDITS_WITHOUT_REVISION,
         user__isnull=False,
         timestamp__gte=record.revision.created_at,
     ).exists()
+
+
+def _intro(post: wordpress.Post) -> str:
+    return post.excerpt[: InfoPage._meta.get_field("intro").max_length]
 
 
 def _publication(post: wordpress.Post) -> tuple[str, datetime | None, datetime | None]:

@@ -214,13 +214,71 @@ def article_revise(
     if featured_image is not None:
         article.featured_image = featured_image
     article.tags.set(list(tags))
-    article.go_live_at = go_live_at
-    revision = article.save_revision()  # validated, as an editor's save is
+    return _revise_as_published(article, published_at=published_at, go_live_at=go_live_at)
+
+
+@transaction.atomic
+def info_page_revise(
+    *,
+    page: InfoPage,
+    title: str,
+    intro: str,
+    body: list,
+    published_at: datetime | None = None,
+    go_live_at: datetime | None = None,
+):
+    """A new revision of an information page with this title, intro and body, published,
+    scheduled or a draft as article_revise says. Its address, kind and place in the footer stay.
+    Returns the revision. Raises ValidationError for a field the page refuses."""
+    page = InfoPage.objects.get(pk=page.pk)
+    page.title, page.intro, page.body = title, intro, body
+    return _revise_as_published(page, published_at=published_at, go_live_at=go_live_at)
+
+
+def _revise_as_published(page: Page, *, published_at, go_live_at):
+    page.go_live_at = go_live_at
+    revision = page.save_revision()  # validated, as an editor's save is
     if published_at is not None or go_live_at is not None:
         revision.publish()  # Wagtail keeps a scheduled one back until go_live_at
-    elif article.live:
-        article.unpublish()
+    elif page.live:
+        page.unpublish()
     return revision
+
+
+@transaction.atomic
+def article_section_set(*, article: ArticlePage, section: SectionPage) -> bool:
+    """Move the article to `section` (its address changes; Wagtail redirects the old one, and
+    its pins in the old section go: see moved_article_pins_release). False if it is there."""
+    article = ArticlePage.objects.get(pk=article.pk)
+    if article.get_parent().pk == section.pk:
+        return False
+    article.move(section, pos="last-child")
+    return True
+
+
+@transaction.atomic
+def page_password_set(*, page: Page, password: str) -> bool:
+    """Readers must give `password` to read the page, or, with "", none (Wagtail's privacy
+    setting, the page's own). A page restricted otherwise (to signed-in readers, to groups) is
+    left as it is: that was an editor's choice. Returns whether anything changed. Raises
+    ValidationError for a password the restriction refuses."""
+    restrictions = PageViewRestriction.objects.filter(page=page)
+    if restrictions.exclude(restriction_type=PageViewRestriction.PASSWORD).exists():
+        return False
+    if not password:
+        removed = list(restrictions)
+        for restriction in removed:
+            restriction.delete()  # one by one, as the admin does: logged, caches invalidated
+        return bool(removed)
+    restriction = restrictions.first()
+    if restriction is not None and restriction.password == password:
+        return False
+    if restriction is None:
+        restriction = PageViewRestriction(page=page, restriction_type=PageViewRestriction.PASSWORD)
+    restriction.password = password
+    restriction.full_clean()
+    restriction.save()
+    return True
 
 
 def _add_as_published(parent: Page, page: Page, *, published_at, go_live_at, password) -> Page:
@@ -231,11 +289,7 @@ def _add_as_published(parent: Page, page: Page, *, published_at, go_live_at, pas
         page.go_live_at = go_live_at
     parent.add_child(instance=page)
     if password:
-        restriction = PageViewRestriction(
-            page=page, restriction_type=PageViewRestriction.PASSWORD, password=password
-        )
-        restriction.full_clean()
-        restriction.save()
+        page_password_set(page=page, password=password)
     revision = page.save_revision()
     if published_at is not None:
         revision.publish()

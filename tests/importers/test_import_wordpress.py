@@ -411,12 +411,17 @@ def test_a_password_protected_post_keeps_its_password(tmp_path, client):
 
 @pytest.mark.django_db
 def test_a_protected_post_imported_before_without_its_password_is_pointed_out(tmp_path):
+    """...when its article was edited here since: the import leaves it to an editor (unedited,
+    the article takes the password: see test_a_later_export_moves_articles…)."""
     call_command(
         "import-wordpress",
         str(export_with_a_protected_post(tmp_path, password="")),
         "--no-comments",
         stdout=StringIO(),
     )
+    article = ArticlePage.objects.get(title="Lifeboat pay revealed")
+    article.standfirst = "Edited here."
+    article.save_revision().publish()
     out = StringIO()
     call_command(
         "import-wordpress",
@@ -1311,3 +1316,161 @@ def test_importing_a_later_export_again_updates_what_changed_in_wordpress_only(
     assert "Updated" not in out.getvalue()
     assert "5 posts were already here (imported before), unchanged" in out.getvalue()
     assert ArticlePage.objects.get(slug="harbour-wall").revisions.count() == 2
+
+
+def wxr_items(*items: dict) -> str:
+    """A WordPress export of posts and pages given as dicts: id, slug, title, content, and
+    optionally status ("publish"), type ("post"), category ((slug, name)), password."""
+    rows = "".join(
+        f"""
+  <item>
+    <title>{item["title"]}</title>
+    <link>https://oldledger.example/{item["slug"]}/</link>
+    <guid isPermaLink="false">https://oldledger.example/?p={item["id"]}</guid>
+    <dc:creator><![CDATA[mpatel]]></dc:creator>
+    <content:encoded><![CDATA[{item["content"]}]]></content:encoded>
+    <wp:post_id>{item["id"]}</wp:post_id>
+    <wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>
+    <wp:post_name>{item["slug"]}</wp:post_name>
+    <wp:status>{item.get("status", "publish")}</wp:status>
+    <wp:post_type>{item.get("type", "post")}</wp:post_type>
+    <wp:post_password><![CDATA[{item.get("password", "")}]]></wp:post_password>
+    <category domain="category" nicename="{item.get("category", ("city", "City"))[0]}"
+      ><![CDATA[{item.get("category", ("city", "City"))[1]}]]></category>
+  </item>"""
+        for item in items
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Old Ledger</title><link>https://oldledger.example</link>
+  <wp:base_site_url>https://oldledger.example</wp:base_site_url>
+  <wp:author><wp:author_login><![CDATA[mpatel]]></wp:author_login>
+    <wp:author_display_name><![CDATA[Mira Patel]]></wp:author_display_name></wp:author>
+{rows}
+</channel></rss>"""
+
+
+def import_export(export: Path) -> str:
+    out = StringIO()
+    call_command("import-wordpress", str(export), "--no-comments", stdout=out)
+    return out.getvalue()
+
+
+def password_of(page) -> str | None:
+    restriction = PageViewRestriction.objects.filter(page=page).first()
+    return restriction.password if restriction else None
+
+
+@pytest.mark.django_db
+def test_a_later_export_moves_articles_to_their_new_section_and_applies_passwords(
+    tmp_path, django_user_model
+):
+    """A post's changed category moves its article to that section, a password set, changed or
+    removed in WordPress is set, changed or removed here: not for an article an editor moved or
+    whose privacy they changed here since the import."""
+    export = tmp_path / "export.xml"
+    first = {
+        "harbour": {"id": "1", "slug": "harbour", "title": "Harbour", "content": "Walls."},
+        "ferry": {
+            "id": "2",
+            "slug": "ferry",
+            "title": "Ferry",
+            "content": "Boats.",
+            "password": "tide",
+        },
+        "bridge": {"id": "3", "slug": "bridge", "title": "Bridge", "content": "Shut."},
+        "market": {"id": "4", "slug": "market", "title": "Market", "content": "Stalls."},
+        "kiosk": {"id": "5", "slug": "kiosk", "title": "Kiosk", "content": "Papers."},
+    }
+    export.write_text(wxr_items(*first.values()), encoding="utf-8")
+    import_export(export)
+    article = {a.slug: a for a in ArticlePage.objects.all()}
+    assert password_of(article["ferry"]) == "tide"
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.com", "pw")
+    home = HomePage.objects.get()
+    sport = home.add_child(instance=SectionPage(title="Sport", slug="sport"))
+    article["bridge"].move(sport, pos="last-child", user=editor)  # moved here, by an editor
+    PageViewRestriction(
+        page=article["market"], restriction_type=PageViewRestriction.PASSWORD, password="ours"
+    ).save(user=editor)  # made private here, by an editor
+
+    business = ("business", "Business")
+    later = {
+        **first,
+        "harbour": {**first["harbour"], "category": business},
+        "ferry": {**first["ferry"], "password": ""},
+        "bridge": {**first["bridge"], "category": business},
+        "market": {**first["market"], "password": "theirs"},
+        "kiosk": {**first["kiosk"], "password": "gull"},
+    }
+    export.write_text(wxr_items(*later.values()), encoding="utf-8")
+    output = import_export(export)
+
+    article = {a.slug: a for a in ArticlePage.objects.all()}
+    assert ArticlePage.objects.count() == 5
+    assert article["harbour"].get_parent().slug == "business"
+    assert password_of(article["ferry"]) is None
+    assert password_of(article["kiosk"]) == "gull"
+    assert article["bridge"].get_parent().slug == "sport"  # the editor's move stays
+    assert password_of(article["market"]) == "ours"  # the editor's password stays
+    assert "Updated 3 articles" in output, output
+    assert "“Bridge” changed in WordPress but was not updated: its article was edited" in output
+    assert "“Market” changed in WordPress but was not updated: its article was edited" in output
+    assert "“Kiosk” has a password in WordPress, but its article" not in output
+
+    client = Client()
+    assert client.get("/business/harbour/").status_code == 200
+    assert client.get("/city/harbour/").status_code in (301, 302)  # old links still lead there
+    assert "Boats." in client.get("/city/ferry/").content.decode()
+    assert "Papers." not in client.get("/city/kiosk/").content.decode()  # asks for the password
+
+
+@pytest.mark.django_db
+def test_a_later_export_updates_the_pages_that_changed_in_wordpress_only(
+    tmp_path, django_user_model
+):
+    """WordPress pages follow the posts' rules on a second run: updated if they changed there,
+    left alone if unchanged or edited here since (reported), unpublished if trashed there."""
+    export = tmp_path / "export.xml"
+    page = {"type": "page"}
+    first = {
+        "about": {**page, "id": "11", "slug": "about", "title": "About us", "content": "Who."},
+        "contact": {**page, "id": "12", "slug": "contact", "title": "Contact", "content": "Mail."},
+        "ethics": {**page, "id": "13", "slug": "ethics", "title": "Ethics", "content": "Rules."},
+        "terms": {**page, "id": "14", "slug": "terms", "title": "Terms", "content": "Use."},
+        "staff": {**page, "id": "15", "slug": "staff", "title": "Staff", "content": "Us."},
+    }
+    export.write_text(wxr_items(*first.values()), encoding="utf-8")
+    import_export(export)
+    contact = InfoPage.objects.get(slug="contact")
+    contact.intro = "Our own words."  # an editor's revision, here
+    contact.save_revision().publish()
+
+    later = {
+        **first,
+        "about": {**first["about"], "title": "About the Ledger", "content": "Who we are."},
+        "contact": {**first["contact"], "content": "Mail or call."},
+        "ethics": {**first["ethics"], "password": "code"},
+        "staff": {**first["staff"], "status": "trash"},
+    }
+    export.write_text(wxr_items(*later.values()), encoding="utf-8")
+    output = import_export(export)
+
+    assert InfoPage.objects.count() == 5
+    about = InfoPage.objects.get(slug="about")
+    assert about.title == "About the Ledger" and about.live
+    assert "Who we are." in str(about.body)
+    contact = InfoPage.objects.get(slug="contact")
+    assert contact.intro == "Our own words." and "call" not in str(contact.body)
+    assert password_of(InfoPage.objects.get(slug="ethics")) == "code"
+    assert not InfoPage.objects.get(slug="staff").live
+    assert InfoPage.objects.get(slug="terms").revisions.count() == 1
+    assert "Updated 3 information pages" in output, output
+    assert "“Contact” changed in WordPress but was not updated: its article was edited" in output
+    assert "1 pages were already here (imported before), unchanged" in output, output
+
+    # A third run of the same export changes nothing more.
+    output = import_export(export)
+    assert "Updated" not in output
+    assert InfoPage.objects.get(slug="about").revisions.count() == 2

@@ -20,8 +20,8 @@ class Command(ImportCommand):
         "galleries, YouTube and Vimeo embeds), pages (About us, Contact, policies) become "
         "information pages, each published post's or page's old address redirects to it, then "
         "the approved comments (wpDiscuz votes included) are imported. Run again with a later "
-        "export, it brings in what is new and updates the articles whose posts changed since, "
-        "except those edited here meanwhile (reported); pages imported before are skipped."
+        "export, it brings in what is new and updates the articles and pages whose posts changed "
+        "since (sections and passwords too), except those edited here meanwhile (reported)."
     )
 
     def add_arguments(self, parser):
@@ -112,6 +112,13 @@ class Command(ImportCommand):
                     f"since they were imported: {_some_titles(report.updated)}."
                 )
             )
+        if report.pages_updated:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Updated {len(report.pages_updated)} information pages whose pages changed "
+                    f"in WordPress since they were imported: {_some_titles(report.pages_updated)}."
+                )
+            )
         for title, reason in report.not_updated:
             self.stdout.write(
                 self.style.WARNING(
@@ -141,7 +148,8 @@ class Command(ImportCommand):
             )
         if report.pages_already_there:
             notes.append(
-                f"{len(report.pages_already_there)} pages were already here (imported before)"
+                f"{len(report.pages_already_there)} pages were already here (imported before), "
+                "unchanged since, left as they are"
             )
         if report.left_out:
             statuses = ", ".join(f"{count} {status}" for status, count in report.left_out.items())
