@@ -1474,3 +1474,25 @@ def test_a_later_export_updates_the_pages_that_changed_in_wordpress_only(
     output = import_export(export)
     assert "Updated" not in output
     assert InfoPage.objects.get(slug="about").revisions.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_refused_post_does_not_lose_its_section_for_the_next_posts(tmp_path):
+    """The first post of a new category is refused (no text): its section is not kept, and the
+    next post of that category still gets one."""
+    export = tmp_path / "export.xml"
+    sport = ("sport", "Sport")
+    export.write_text(
+        wxr_items(
+            {"id": "1", "slug": "empty", "title": "Empty", "content": "", "category": sport},
+            {"id": "2", "slug": "derby", "title": "Derby", "content": "A draw.", "category": sport},
+        ),
+        encoding="utf-8",
+    )
+    output = import_export(export)
+
+    assert "“Empty” was not imported" in output
+    derby = ArticlePage.objects.get(slug="derby")
+    assert derby.get_parent().specific.title == "Sport"
+    assert SectionPage.objects.filter(slug="sport").count() == 1
+    assert Client().get("/sport/derby/").status_code == 200
