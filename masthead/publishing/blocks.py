@@ -71,6 +71,13 @@ class GalleryBlock(blocks.StructBlock):
         icon = "image"
         template = "publishing/blocks/gallery.html"
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        # A draft may keep a slot without its photo (Wagtail checks required fields when the
+        # article is published): its preview shows the photos chosen so far, no blank slot.
+        context["photos"] = [photo for photo in value["photos"] if photo["image"]]
+        return context
+
 
 class VideoBlock(blocks.StructBlock):
     url = blocks.URLBlock(label=_("Video address"), help_text=_("A YouTube or Vimeo address."))

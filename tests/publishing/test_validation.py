@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.forms import get_image_form
+from wagtail.rich_text import RichText
 
 from masthead.publishing.blocks import (
     EMPTY_TABLE,
@@ -220,6 +221,38 @@ def test_a_new_gallerys_photo_slots_open_with_empty_captions():
     for slot in state["photos"]:
         assert set(slot["value"]) == {"image", "caption"}
         assert not slot["value"]["caption"]
+
+
+def test_a_drafts_preview_shows_no_blank_photo_slot_or_dead_play_button(newsroom):
+    """A draft may keep a gallery slot, an image block or a video block not filled in yet
+    (Wagtail checks required fields on publishing): its preview shows what is chosen so far,
+    not an empty slot counted among the photos, an empty figure, or a play button to nowhere."""
+    article = newsroom["articles"]["ferry"]
+    photo = newsroom["photo"]
+    draft = article.get_latest_revision_as_object()
+    draft.body = [
+        ("paragraph", RichText("<p>Islanders welcomed it.</p>")),
+        (
+            "gallery",
+            {
+                "title": "",
+                "photos": [{"image": None, "caption": ""}, {"image": photo, "caption": ""}],
+            },
+        ),
+        ("gallery", {"title": "", "photos": [{"image": None, "caption": ""}] * 2}),
+        ("image", {"image": None, "caption": "", "wide": False}),
+        ("video", {"url": "", "title": "", "caption": "", "poster": None}),
+    ]
+    draft.save_revision()
+
+    html = draft.make_preview_request().content.decode()
+    body = html[html.index("Islanders welcomed it.") :]
+    assert body.count('class="gallery"') == 1
+    assert body.count('class="gallery__item"') == 1
+    assert "Open full-size image 1 of 1" in body
+    assert 'href=""' not in body
+    assert 'class="body-figure' not in body
+    assert 'class="video"' not in body
 
 
 def article_form_data(*, title, slug, author, **extra):
