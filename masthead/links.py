@@ -1,7 +1,7 @@
 """Addresses for what is sent outside a request (e-mails, tasks): the site's configured base URL
 (``MASTHEAD_BASE_URL``) in front of a path."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
@@ -21,6 +21,12 @@ def canonical_root(request) -> str:
     if site is None:
         return request.build_absolute_uri("/").rstrip("/")
     return site.root_url
+
+
+def canonical_url(request, url: str) -> str:
+    """A path of the site (or a media file's URL) on its canonical address
+    (``canonical_root``); a URL that already names a host (media on a CDN) is kept."""
+    return urljoin(canonical_root(request) + "/", url)
 
 
 def site_root_url(site) -> str:

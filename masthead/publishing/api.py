@@ -39,7 +39,7 @@ def article_out(article, request, *, comment_count: int = 0, comments_open: bool
     return {
         "id": article.pk,
         "title": article.title,
-        "url": request.build_absolute_uri(article.get_url(request)),
+        "url": article.get_full_url(request),
         "published": article.published,
         "section": article.section.title,
         "section_slug": article.section.slug,

@@ -25,7 +25,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 from wagtail.search.query import And, Phrase, PlainText, SearchQuery
 
-from masthead.links import canonical_root
+from masthead.links import canonical_root, canonical_url
 from masthead.publishing import search_ranking
 from masthead.publishing.models import (
     ArticlePage,
@@ -569,7 +569,7 @@ def news_article_schema(article: ArticlePage, request) -> dict:
     share_image = article_share_image(article)
     if share_image:
         image_urls = [
-            request.build_absolute_uri(rendition.url)
+            canonical_url(request, rendition.url)
             for rendition in share_image.get_renditions(
                 "fill-1200x675", "fill-1200x900", "fill-1200x1200"
             ).values()
@@ -585,7 +585,7 @@ def news_article_schema(article: ArticlePage, request) -> dict:
             logo = identity.publisher_logo.get_rendition("max-600x60")
             publisher["logo"] = {
                 "@type": "ImageObject",
-                "url": request.build_absolute_uri(logo.url),
+                "url": canonical_url(request, logo.url),
                 "width": logo.width,
                 "height": logo.height,
             }

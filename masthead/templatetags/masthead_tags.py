@@ -50,10 +50,11 @@ def absolute_pageurl(context, page) -> str:
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context, path: str) -> str:
-    """A path of this site with its canonical scheme and host (links.canonical_root)."""
-    from masthead.links import canonical_root
+    """A path of this site (or a media URL) with its canonical scheme and host
+    (links.canonical_root)."""
+    from masthead import links
 
-    return canonical_root(context["request"]) + path
+    return links.canonical_url(context["request"], path)
 
 
 @register.simple_tag(takes_context=True)

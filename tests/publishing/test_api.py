@@ -62,3 +62,19 @@ def test_the_api_docs_page_uses_the_sites_own_files(client, db):
     html = page.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn." not in html  # a newsroom's server may have no way out to the internet
+
+
+def test_articles_api_names_each_article_at_the_sites_address_whichever_host_was_asked(
+    newsroom, settings
+):
+    """A client that reached the API by an alias or the server's IP was given article links on
+    that host; the pages' canonical links, sitemaps and feeds name the site's own address."""
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["testserver", "alias.example", "10.0.0.5"]
+    ferry = newsroom["articles"]["ferry"]
+    for host in ("alias.example", "10.0.0.5"):
+        items = Client(HTTP_HOST=host).get("/api/v1/articles").json()
+        by_title = {item["title"]: item["url"] for item in items}
+        assert by_title["Ferry service extended"] == "http://testserver" + ferry.url
+        assert all(url.startswith("http://testserver/") for url in by_title.values())

@@ -675,3 +675,34 @@ def test_the_search_heading_counts_the_information_pages_found(client, newsroom)
     make_info_page(title="Corrections policy", body_html="<p>Any inaccuracy.</p>")
     html = client.get("/search/", {"q": "inaccuracy"}).content.decode()
     assert "1 result for “inaccuracy”" in html
+
+
+def test_shared_pictures_are_named_at_the_sites_address_whichever_host_was_asked(
+    newsroom, settings
+):
+    """The og:image and twitter:image tags and the pictures of the JSON-LD named the host the
+    reader came by (an alias, the proxy's IP): a link preview fetched from that name, which may
+    not answer from outside. They are on the site's own address, as the canonical link is."""
+    from django.test import Client
+    from wagtail.models import Site
+
+    from masthead.publishing.models import SiteIdentity
+
+    settings.ALLOWED_HOSTS = ["testserver", "alias.example", "10.0.0.5"]
+    identity = SiteIdentity.for_site(Site.objects.get(is_default_site=True))
+    identity.publisher_logo = make_image(title="Masthead logo", width=900, height=120)
+    identity.save()
+    ferry = newsroom["articles"]["ferry"]
+    for host in ("alias.example", "10.0.0.5"):
+        html = Client(HTTP_HOST=host).get(ferry.url).content.decode()
+        pictures = re.findall(
+            r'<meta (?:property|name)="(?:og|twitter):image" content="([^"]+)"', html
+        )
+        assert len(pictures) == 2
+        assert all(url.startswith("http://testserver/media/") for url in pictures), pictures
+        raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+        data = json.loads(raw)
+        assert data["image"] and all(
+            url.startswith("http://testserver/media/") for url in data["image"]
+        )
+        assert data["publisher"]["logo"]["url"].startswith("http://testserver/media/")
