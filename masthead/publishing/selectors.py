@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import Page as ListingPage
 from django.db.models import (
     F,
     OuterRef,
@@ -250,12 +251,29 @@ def attach_sections(articles, *, known_sections=()) -> list[ArticlePage]:
 
 
 def paginate(items, *, page_number, per_page: int = ARTICLES_PER_PAGE):
-    """One page of `items`; a page number that is not a number or out of range is a 404."""
+    """One page of `items`; a page number that is not a number or out of range is a 404.
+
+    The page's rows are read first, with one more: a page with none after it (a listing of one
+    page, or the last page of one) knows the total from them, and only a page with more after
+    it counts `items` for its "Page 1 of N"."""
     paginator = Paginator(items, per_page, allow_empty_first_page=True)
     try:
-        return paginator.page(page_number or 1)
-    except (EmptyPage, PageNotAnInteger):
+        number = int(page_number or 1)
+    except (TypeError, ValueError):
         raise Http404("No such page") from None
+    if number < 1:
+        raise Http404("No such page")
+    start = (number - 1) * per_page
+    rows = list(items[start : start + per_page + 1])
+    if not rows and number > 1:
+        raise Http404("No such page")
+    if len(rows) <= per_page:
+        paginator.count = start + len(rows)  # a cached_property: no COUNT query
+    try:
+        paginator.validate_number(number)
+    except EmptyPage:
+        raise Http404("No such page") from None
+    return ListingPage(rows[:per_page], number, paginator)
 
 
 def listing_page_count(*, page: Page, view: str = "", kwargs: dict | None = None) -> int | None:
