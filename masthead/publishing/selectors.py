@@ -65,11 +65,22 @@ def public_pages(pages: PageQuerySet, *, below_restricted: Q | None = None) -> P
 
 
 def below_restricted_pages() -> Q:
-    """The pages below a restricted page (one query; empty where no page with pages below it is
-    restricted)."""
-    above = PageViewRestriction.objects.filter(page__numchild__gt=0)
+    """The pages below a restricted page (empty where no page with pages below it is restricted).
+
+    Every listing, and every request of the comments API, asks: the paths are read once per
+    content version, which a restriction's change, a page's move, deletion or publication bumps
+    (publishing.apps), and kept in the cache as the pages that show them are."""
+    from django.core.cache import cache
+
+    from masthead.publishing.page_cache import PAGE_CACHE_SECONDS, content_version
+
+    def restricted_paths() -> list[str]:
+        above = PageViewRestriction.objects.filter(page__numchild__gt=0)
+        return list(above.values_list("page__path", flat=True).distinct())
+
+    key = f"below-restricted:{content_version()}"
     below_restricted = Q()
-    for path in above.values_list("page__path", flat=True).distinct():
+    for path in cache.get_or_set(key, restricted_paths, PAGE_CACHE_SECONDS):
         below_restricted |= Q(path__startswith=path)
     return below_restricted
 

@@ -649,3 +649,37 @@ def test_a_listing_counts_its_articles_only_when_it_shows_how_many_pages_there_a
     assert client.get("/world/?page=2.0").status_code == 404
     home = client.get("/?page=2").content.decode()
     assert "Page 2 of 2" in home and 'rel="next"' not in home
+
+
+def test_the_restricted_sections_are_read_once_for_every_listing_until_the_content_changes(
+    newsroom,
+):
+    """Every front and section page, and every request of the comments API, read the pages
+    with restrictions over them (a query over every restriction of the site) next to Wagtail's
+    own check of the page served. They are read again only when the site's content changes: a
+    section restricted since is left out at once."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import PageViewRestriction
+
+    def restriction_reads(queries) -> int:
+        top_level = re.compile(r'^SELECT[^()]* FROM "wagtailcore_pageviewrestriction"')
+        return sum(bool(top_level.match(q["sql"])) for q in queries)
+
+    def shown() -> set[str]:
+        page = selectors.front_page(home=newsroom["home"], page_number=1)
+        teasers = [a for _, articles in page["sections"] for a in articles]
+        return {a.title for a in [page["lead"], *page["articles"], *teasers]}
+
+    assert "New telescope opens" in shown()
+    with CaptureQueriesContext(connection) as again:
+        assert "New telescope opens" in shown()
+    assert restriction_reads(again.captured_queries) == 0
+
+    PageViewRestriction.objects.create(
+        page=newsroom["science"], restriction_type=PageViewRestriction.LOGIN
+    )
+    assert "New telescope opens" not in shown()
+    assert "Ferry service extended" in shown()
