@@ -435,7 +435,7 @@ def info_page_schema(page: InfoPage, request) -> dict:
     """schema.org data for an information page: an AboutPage, a ContactPage or a WebPage, of the
     newsroom that publishes the site."""
     site = Site.find_for_request(request)
-    identity = SiteIdentity.for_site(site) if site else None
+    identity = SiteIdentity.for_request(request) if site else None  # the read the template shares
     url = page.get_full_url(request)  # as the page's canonical link names it
     schema = {
         "@context": "https://schema.org",
@@ -570,7 +570,7 @@ def article_share_image(article: ArticlePage):
 def news_article_schema(article: ArticlePage, request) -> dict:
     """schema.org NewsArticle for search engines (rendered as JSON-LD in the article's head)."""
     site = Site.find_for_request(request)
-    identity = SiteIdentity.for_site(site) if site else None
+    identity = SiteIdentity.for_request(request) if site else None  # the read the template shares
     # The site's own scheme and host, as in the page's canonical link.
     article_url = article.get_full_url(request)
     schema = {
@@ -593,7 +593,7 @@ def news_article_schema(article: ArticlePage, request) -> dict:
             for author in article.authors
         ],
         "articleSection": article.section.title,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.tag_list],
     }
     share_image = article_share_image(article)
     if share_image:

@@ -683,3 +683,21 @@ def test_the_restricted_sections_are_read_once_for_every_listing_until_the_conte
     )
     assert "New telescope opens" not in shown()
     assert "Ferry service extended" in shown()
+
+
+def test_an_article_page_reads_its_tags_and_the_sites_identity_once(client, newsroom):
+    """A page rendered afresh read the article's tags three times (its meta tags, its tag links,
+    its JSON-LD keywords) and the site's name and logo twice (the template's, the JSON-LD's)."""
+    import json
+
+    election = newsroom["articles"]["election"]  # tagged politics and transport
+    queries = _page_queries(client, election.url)
+    assert sum('FROM "taggit_tag"' in sql for sql in queries) == 1
+    assert sum('FROM "publishing_siteidentity"' in sql for sql in queries) == 1
+
+    html = client.get(election.url).content.decode()
+    assert '<meta property="article:tag" content="politics">' in html
+    assert '<a href="/tags/transport/">transport</a>' in html
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert sorted(json.loads(raw)["keywords"]) == ["politics", "transport"]
+    assert json.loads(raw)["publisher"]["name"]

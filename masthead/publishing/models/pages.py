@@ -409,6 +409,12 @@ class ArticlePage(CachedPageMixin, Page):
         return self.get_parent().specific
 
     @cached_property
+    def tag_list(self) -> list:
+        """The article's tags, read once for its page's meta tags, tag links and JSON-LD (a
+        preview's are the editor's, not yet saved)."""
+        return list(self.tags.all())
+
+    @cached_property
     def authors(self) -> list["AuthorPage"]:
         credits = self.article_authors.all()
         if "article_authors" not in getattr(self, "_prefetched_objects_cache", {}):
