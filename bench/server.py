@@ -23,7 +23,7 @@ def bench_environment(home: Path) -> dict:
             "MASTHEAD_HTTPS": "false",
             "MASTHEAD_BASE_URL": "http://127.0.0.1:8100",
             "LOG_LEVEL": "WARNING",
-            "MASTHEAD_COMMENT_RATE_LIMIT": "100000/m",
+            "MASTHEAD_COMMENT_RATE_LIMIT": "10000/m",
         }
     )
     return env
