@@ -73,9 +73,10 @@ class GalleryBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        # A draft may keep a slot without its photo (Wagtail checks required fields when the
-        # article is published): its preview shows the photos chosen so far, no blank slot.
-        context["photos"] = [photo for photo in value["photos"] if photo["image"]]
+        # A slot can be without its photo: a draft may keep one unfilled (Wagtail checks required
+        # fields only on publishing), and a photo deleted from the library leaves its slot empty.
+        # Shown, it was a hole in the grid, a link to nothing and a blank slide ("2 of 6").
+        context["photos"] = [photo for photo in value["photos"] if photo["image"] is not None]
         return context
 
 

@@ -156,6 +156,62 @@ def test_a_gallery_thumbnail_is_described_once(client, newsroom):
     assert [thumb["alt"] for thumb in thumbs] == ["A red ferry moored at dawn", ""]
 
 
+def test_a_photo_deleted_from_the_library_leaves_no_hole_in_its_gallery(client, newsroom):
+    """The gallery shows the photos that remain and counts them; the deleted one was an empty
+    tile, a keyboard stop linking nowhere ("Open full-size image 2 of 3") and a blank slide.
+    A body image whose photo was deleted is not shown either (its caption stood alone)."""
+    kept = [make_image(title="Kept 1", caption="Quay"), make_image(title="Kept 2", caption="Pier")]
+    deleted = make_image(title="Deleted", caption="Gone")
+    lone = make_image(title="Lone", caption="A caption with no picture")
+    article = make_article(
+        body=[
+            (
+                "gallery",
+                {
+                    "title": "At the quay",
+                    "photos": [
+                        {"image": kept[0], "caption": ""},
+                        {"image": deleted, "caption": "Gone"},
+                        {"image": kept[1], "caption": ""},
+                    ],
+                },
+            ),
+            ("image", {"image": lone, "caption": "", "wide": False}),
+        ]
+    )
+    deleted.delete()
+    lone.delete()
+    page = BeautifulSoup(client.get(article.url).content, "html.parser")
+    links = page.select(".gallery__link")
+    assert [link.select_one("img")["src"] for link in links] == [
+        kept[0].get_rendition("fill-400x300").url,
+        kept[1].get_rendition("fill-400x300").url,
+    ]
+    assert all(link["href"] for link in links)
+    assert [link.get_text(strip=True) for link in links] == [
+        "Open full-size image 1 of 2",
+        "Open full-size image 2 of 2",
+    ]
+    assert "Gone" not in page.text
+    assert "A caption with no picture" not in page.text and not page.select(".body-figure")
+
+
+def test_a_gallery_whose_photos_were_all_deleted_is_not_shown(client, newsroom):
+    photos = [make_image(title=f"Gone {n}") for n in range(2)]
+    article = make_article(
+        body=[
+            (
+                "gallery",
+                {"title": "Empty now", "photos": [{"image": p, "caption": ""} for p in photos]},
+            ),
+        ]
+    )
+    for photo in photos:
+        photo.delete()
+    html = client.get(article.url).content.decode()
+    assert "Empty now" not in html and "data-gallery" not in html
+
+
 def test_video_is_a_click_to_load_facade(client, newsroom):
     article = make_article(
         body=[
