@@ -706,3 +706,24 @@ def test_shared_pictures_are_named_at_the_sites_address_whichever_host_was_asked
             url.startswith("http://testserver/media/") for url in data["image"]
         )
         assert data["publisher"]["logo"]["url"].startswith("http://testserver/media/")
+
+
+def test_search_results_name_their_pages_next_and_previous_not_older_and_newer(client, newsroom):
+    """Results come most relevant first, not newest first: "Older →" led to page 2 of results
+    that were as often newer. Listings by date keep "Older" and "Newer"."""
+    from bs4 import BeautifulSoup
+
+    from masthead.publishing import selectors
+
+    for number in range(2 * selectors.ARTICLES_PER_PAGE + 1):
+        make_article(
+            section=newsroom["world"], title=f"Kelp notes {number}", body_text="Kelp on the quay."
+        )
+
+    def pagination(path, **query):
+        page = BeautifulSoup(client.get(path, query).content, "html.parser")
+        return [link.get_text(strip=True) for link in page.select(".pagination a")]
+
+    assert pagination("/search/", q="kelp") == ["Next →"]
+    assert pagination("/search/", q="kelp", page=2) == ["← Previous", "Next →"]
+    assert pagination("/world/") == ["Older →"]
