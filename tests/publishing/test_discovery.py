@@ -727,3 +727,34 @@ def test_search_results_name_their_pages_next_and_previous_not_older_and_newer(c
     assert pagination("/search/", q="kelp") == ["Next →"]
     assert pagination("/search/", q="kelp", page=2) == ["← Previous", "Next →"]
     assert pagination("/world/") == ["Older →"]
+
+
+def test_a_listings_later_pages_have_titles_of_their_own(client, newsroom):
+    """Page 2 of a listing is its own canonical page, but bore page 1's title: two tabs, two
+    history entries and two search results that read the same."""
+    from masthead.publishing import selectors
+
+    for number in range(selectors.ARTICLES_PER_PAGE + 1):
+        make_article(
+            section=newsroom["world"],
+            title=f"Filler {number}",
+            body_text="Kelp on the quay.",
+            tags=["transport"],
+            authors=[newsroom["ada"]],
+        )
+
+    def title(path, **query):
+        html = client.get(path, query).content.decode()
+        return re.search(r"<title>([^<]*)</title>", html).group(1)
+
+    ada = newsroom["ada"].url
+    for path, query in [
+        ("/", {}),
+        ("/world/", {}),
+        ("/tags/transport/", {}),
+        (ada, {}),
+        ("/search/", {"q": "kelp"}),
+    ]:
+        first, second = title(path, **query), title(path, page=2, **query)
+        assert first != second and "page 2" in second, (path, first, second)
+    assert title("/world/", page=2).startswith("World, page 2 – ")
