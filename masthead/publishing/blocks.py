@@ -107,6 +107,8 @@ class VideoBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         context["embed"] = video_embed_for(value["url"])
+        if context["embed"] is None and (value["url"] or "").startswith(("https://", "http://")):
+            context["video_url"] = value["url"]
         return context
 
 

@@ -234,6 +234,21 @@ def test_video_is_a_click_to_load_facade(client, newsroom):
     assert "ytimg.com" not in html and "youtube.com/vi/" not in html
 
 
+def test_a_video_whose_address_cannot_be_embedded_is_a_plain_link(client, newsroom):
+    """An address stored before the embed rules it does not meet (publishing refuses it now)
+    became a "Play video" link to the article itself, and with JavaScript a player frame
+    loading nothing."""
+    url = "https://example.org/films/launch"
+    article = make_article(
+        body=[("video", {"url": url, "title": "The launch", "caption": "", "poster": None})]
+    )
+    page = BeautifulSoup(client.get(article.url).content, "html.parser")
+    assert not page.select(".video__facade")
+    link = page.select_one(".article__body a")
+    assert link["href"] == url and link.get_text(strip=True) == "Watch the video: The launch"
+    assert not page.select('.article__body a[href=""]')
+
+
 def test_draft_article_is_not_shown_to_readers(client, newsroom):
     draft = make_article(title="Unfinished draft", publish=False)
     assert client.get("/").content.decode().count("Unfinished draft") == 0
