@@ -302,19 +302,18 @@ def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuer
     order (at most as many as the thread's page shows: a conversation may run to thousands),
     `more_replies` and `more_replies_url` leading to the rest; and the article's featured
     comments."""
-    article = selectors.open_article_or_404(article_id, request)
-    options = discussion_settings(article)
-    reader = personal_reader(request, article.pk)
+    shape = selectors.open_thread_shape_or_404(article_id, request)
+    reader = personal_reader(request, article_id)
 
     def page() -> dict:
         thread = selectors.thread_page(
-            article,
+            selectors.open_article_or_404(article_id, request),
             reader=reader,
             sort=query.sort,
             page=query.page,
-            per_page=options.page_size,
+            per_page=shape.page_size,
             snapshot=query.snapshot,
-            max_depth=options.max_depth,
+            max_depth=shape.max_depth,
             with_featured=True,
             replies_shown=conf.REPLIES_SHOWN,
             votes_at=query.votes_at,
@@ -334,14 +333,14 @@ def list_comments(request: HttpRequest, article_id: int, query: Query[ThreadQuer
     shared = shared_answer(
         (
             "api-thread",
-            article.pk,
-            selectors.thread_version(article.pk),
+            article_id,
+            selectors.thread_version(article_id),
             query.sort,
             query.page,
             query.snapshot,
             query.votes_at,
-            options.page_size,
-            options.max_depth,
+            shape.page_size,
+            shape.max_depth,
         ),
         page,
     )
@@ -360,21 +359,20 @@ def list_replies(
     """The replies of a top-level comment after a given one, in time order, as many at a time
     as the page's "view all" shows of a conversation (199): where a listing's
     `more_replies_url` leads."""
-    article = selectors.open_article_or_404(article_id, request)
+    shape = selectors.open_thread_shape_or_404(article_id, request)
     if not 0 < comment_id <= selectors.MAX_ID:
         raise Http404(CONVERSATION_NOT_FOUND)
     if query.after and not selectors.is_reply_cursor(query.after):
         raise HttpError(422, REPLY_CURSOR_INVALID)
-    options = discussion_settings(article)
-    reader = personal_reader(request, article.pk)
+    reader = personal_reader(request, article_id)
 
     def part() -> dict | None:
         found = selectors.conversation_part(
-            article,
+            selectors.open_article_or_404(article_id, request),
             root_id=comment_id,
             reader=reader,
             replies_after=query.after,
-            max_depth=options.max_depth,
+            max_depth=shape.max_depth,
         )
         if found is None:
             return None
@@ -383,7 +381,7 @@ def list_replies(
             "items": [comment_out(reply) for reply in found.root.replies],
             "more_replies": found.more_replies,
             "more_replies_url": (
-                replies_url(article.pk, found.root.pk, after=found.next_replies_after)
+                replies_url(article_id, found.root.pk, after=found.next_replies_after)
                 if found.next_replies_after
                 else None
             ),
@@ -395,11 +393,11 @@ def list_replies(
         answer = shared_answer(
             (
                 "api-replies",
-                article.pk,
-                selectors.thread_version(article.pk),
+                article_id,
+                selectors.thread_version(article_id),
                 comment_id,
                 query.after,
-                options.max_depth,
+                shape.max_depth,
             ),
             part,
         )

@@ -403,10 +403,40 @@ def test_anonymous_listing_is_cached_until_the_thread_changes(
     post("First")
     url = f"/api/v1/articles/{article.pk}/comments"
     assert client.get(url).json()["count"] == 1
-    with django_assert_max_num_queries(6):  # the article, the settings and the thread version
+    with django_assert_max_num_queries(6):  # the thread version (one query, tested below)
         assert client.get(url).json()["count"] == 1
     post("Second")
     assert client.get(url).json()["count"] == 2
+
+
+def test_a_shared_listing_costs_one_query_and_still_follows_the_site_and_the_article(
+    client, article, post
+):
+    """A reader without a view of their own is served the shared answer after one read, the
+    thread's version: not the article's page row (its body and all), its site and the site's
+    discussion settings, three more queries on every poll of a busy thread. A change to the
+    settings, or the article's unpublishing, still shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.discussion.models import DiscussionSettings
+
+    for number in range(3):
+        post(f"Comment {number}")
+    url = f"/api/v1/articles/{article.pk}/comments"
+    assert client.get(url).json()["count"] == 3
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).json()["count"] == 3
+    reads = [q["sql"] for q in captured if "publishing_contentversion" not in q["sql"]]
+    assert len(reads) == 1, reads
+    options = DiscussionSettings.for_site(article.get_site())
+    options.page_size = 2
+    options.save()
+    answer = client.get(url).json()
+    assert (answer["pages"], len(answer["items"])) == (2, 2)
+    article.unpublish()
+    assert client.get(url).status_code == 404
+    assert client.get(f"{url}/{Comment.objects.first().pk}/replies").status_code == 404
 
 
 def test_a_guest_with_nothing_in_the_thread_is_served_the_shared_listing(

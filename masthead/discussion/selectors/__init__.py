@@ -12,8 +12,11 @@ from masthead.discussion.selectors.accounts import (
 from masthead.discussion.selectors.articles import (
     MAX_ID,
     MAX_PAGE,
+    ThreadShape,
+    discussion_settings,
     is_open_article,
     open_article_or_404,
+    open_thread_shape_or_404,
 )
 from masthead.discussion.selectors.exports import (
     comment_answers,
@@ -60,6 +63,7 @@ __all__ = [
     "VOTES_MARK",
     "ConversationPart",
     "ThreadPage",
+    "ThreadShape",
     "account_authorship",
     "account_comments",
     "account_follows",
@@ -72,6 +76,7 @@ __all__ = [
     "comment_location",
     "comments_for_export",
     "conversation_part",
+    "discussion_settings",
     "featured_comments",
     "has_own_view",
     "hidden_branches",
@@ -82,6 +87,7 @@ __all__ = [
     "iter_thread",
     "new_comment_count",
     "open_article_or_404",
+    "open_thread_shape_or_404",
     "parse_votes_mark",
     "passage_anchors",
     "passage_comments",

@@ -2,6 +2,8 @@
 to this reader (an article restricted by a password, to signed-in readers or to groups is open
 to a request that passes its restrictions, as the article page itself is)."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.http import Http404
 
@@ -69,3 +71,44 @@ def is_open_article(article_id: int, request=None) -> bool:
     if not is_open and request is not None and 0 < article_id <= MAX_ID:
         return _restricted_article_open_to(article_id, request) is not None
     return is_open
+
+
+class ThreadShape(NamedTuple):
+    """How a thread is shown: its site's comments per page and depth of replies."""
+
+    page_size: int
+    max_depth: int
+
+
+def open_thread_shape_or_404(article_id: int, request=None) -> ThreadShape:
+    """The shape of the thread of an article everyone, or this request, may read; Http404
+    otherwise. Read without the article itself (its page row, body and all) and without its
+    site's settings: the API's shared answers need only these two numbers to be found, so they
+    are cached under the site's content version, which a change to the settings, a publication
+    or a restriction bumps."""
+    from django.core.cache import cache
+
+    from masthead.publishing.page_cache import PAGE_CACHE_SECONDS, content_version
+
+    article_id = int(article_id)
+    if not is_open_article(article_id, request):
+        raise Http404("No such article.")
+    key = f"thread-shape:{content_version()}:{article_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return ThreadShape(*cached)
+    options = discussion_settings(open_article_or_404(article_id, request))
+    shape = ThreadShape(options.page_size, options.max_depth)
+    cache.set(key, tuple(shape), PAGE_CACHE_SECONDS)
+    return shape
+
+
+def discussion_settings(article):
+    """The discussion settings of the article's site (the default site's for a page outside
+    every site)."""
+    from wagtail.models import Site
+
+    from masthead.discussion.models import DiscussionSettings
+
+    site = article.get_site() or Site.objects.filter(is_default_site=True).first()
+    return DiscussionSettings.for_site(site)

@@ -96,11 +96,7 @@ class AnchorInput:
     suffix: str = ""
 
 
-def discussion_settings(article) -> DiscussionSettings:
-    from wagtail.models import Site
-
-    site = article.get_site() or Site.objects.filter(is_default_site=True).first()
-    return DiscussionSettings.for_site(site)
+discussion_settings = selectors.discussion_settings
 
 
 def discussion_settings_for_request(request) -> DiscussionSettings:
