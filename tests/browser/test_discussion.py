@@ -176,6 +176,69 @@ def test_sort_and_load_more_without_reloads(live_server, page, article):
     assert "Seeded comment 00" in first  # the choice is remembered
 
 
+@pytest.mark.parametrize("failure", ["server error", "network down"])
+def test_a_sort_that_fails_says_so_and_keeps_the_list_and_load_more_usable(
+    live_server, page, article, failure
+):
+    options = DiscussionSettings.for_site(article.get_site())
+    options.page_size = 5
+    options.save()
+    comments = seed(article, 8)
+    page.goto(live_server.url + article.url)
+    items = page.locator("[data-comment-list] > .comment")
+    expect(items).to_have_count(5)
+    newest = [f"comment-{comment.pk}" for comment in reversed(comments)]
+
+    def refuse(route):
+        if failure == "server error":
+            route.fulfill(status=500, body="<h1>Server Error (500)</h1>")
+        else:
+            route.abort()
+
+    sorted_oldest = re.compile(rf"/comments/{article.pk}/\?.*sort=oldest")
+    page.route(sorted_oldest, lambda route: refuse(route))
+    page.click("[data-sort-choice=oldest]")
+    trouble = page.get_by_role("alert").filter(has_text="could not be sorted")
+    expect(trouble).to_have_text("The comments could not be sorted by “Oldest”. Please try again.")
+    # The list shown is the one the reader had, and the links say which order it is in.
+    assert items.evaluate_all("items => items.map(i => i.id)") == newest[:5]
+    expect(page.locator("[data-comment-list]")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("[data-sort-choice=newest]")).to_have_attribute("aria-current", "true")
+    expect(page.locator("[data-sort-choice=oldest]")).not_to_have_attribute("aria-current", "true")
+    more = page.locator("[data-load-more]")
+    expect(more).not_to_have_attribute("aria-disabled", "true")
+    more.click()  # goes on in the order shown
+    expect(items).to_have_count(8)
+    assert items.evaluate_all("items => items.map(i => i.id)") == newest
+    expect(trouble).to_have_count(0)  # what went wrong is past
+
+    page.unroute(sorted_oldest)
+    page.click("[data-sort-choice=oldest]")  # trying again works
+    expect(items.first).to_have_id(f"comment-{comments[0].pk}")
+    expect(page.locator("[data-sort-choice=oldest]")).to_have_attribute("aria-current", "true")
+
+
+def test_load_more_that_fails_says_so_and_can_be_tried_again(live_server, page, article):
+    options = DiscussionSettings.for_site(article.get_site())
+    options.page_size = 5
+    options.save()
+    seed(article, 8)
+    page.goto(live_server.url + article.url)
+    items = page.locator("[data-comment-list] > .comment")
+    next_page = re.compile(rf"/comments/{article.pk}/\?.*after=")
+    page.route(next_page, lambda route: route.fulfill(status=502, body="Bad gateway"))
+    page.click("[data-load-more]")
+    expect(page.get_by_role("alert")).to_have_text(
+        "More comments could not be loaded. Please try again."
+    )
+    expect(items).to_have_count(5)  # no error page in the list
+    expect(page.locator("[data-load-more]")).not_to_have_attribute("aria-busy", "true")
+    page.unroute(next_page)
+    page.click("[data-load-more]")
+    expect(items).to_have_count(8)
+    expect(page.locator("[data-list-trouble]")).to_have_count(0)
+
+
 def test_inline_feedback_on_a_selected_sentence_and_the_marked_passage(
     live_server, page, article, screenshot_dir
 ):

@@ -739,6 +739,8 @@
     var query = new URLSearchParams(params);
     if (wholeThread && !params.anchor) query.set("all", "1");
     return fetch(threadUrl + "?" + query.toString(), { credentials: "same-origin" }).then(function (response) {
+      // An error page is no list of comments: the caller keeps what it shows and says so.
+      if (!response.ok) throw new Error("The thread answered " + response.status);
       return response.text().then(function (html) {
         return {
           html: html,
@@ -846,6 +848,31 @@
     if (paging) paging.hidden = !paging.querySelector("a:not([hidden])");
   }
 
+  /* What went wrong with the list (a sort, "load more", "show new"), said once, where the reader
+     asked for it: the list itself stays as it was, still usable. */
+  function listTrouble(place, message) {
+    clearListTrouble();
+    var note = document.createElement("p");
+    note.className = "comments__trouble message message--error";
+    note.setAttribute("role", "alert");
+    note.dataset.listTrouble = "1";
+    note.textContent = message;
+    place.after(note);
+  }
+
+  function clearListTrouble() {
+    var note = section.querySelector("[data-list-trouble]");
+    if (note) note.remove();
+  }
+
+  function markSort(sort) {
+    section.dataset.sort = sort;
+    section.querySelectorAll("[data-sort-choice]").forEach(function (choice) {
+      if (choice.dataset.sortChoice === sort) choice.setAttribute("aria-current", "true");
+      else choice.removeAttribute("aria-current");
+    });
+  }
+
   function replaceList(html) {
     list.innerHTML = "";
     list.appendChild(fragment(html));
@@ -859,19 +886,17 @@
 
   function changeSort(sort) {
     var version = ++listVersion;
+    var before = { sort: currentSort, fromFirst: listFromFirst };
     currentSort = sort;
     listFromFirst = true;
-    section.dataset.sort = sort;
-    section.querySelectorAll("[data-sort-choice]").forEach(function (choice) {
-      if (choice.dataset.sortChoice === sort) choice.setAttribute("aria-current", "true");
-      else choice.removeAttribute("aria-current");
-    });
+    markSort(sort);
     list.setAttribute("aria-busy", "true");
     // Until the new order is in, "load more" would go on in neither order.
     var more = pagingLink();
     if (more) more.setAttribute("aria-disabled", "true");
     fetchThread({ sort: sort }).then(function (result) {
       if (version !== listVersion) return;  // a later choice is on its way
+      clearListTrouble();
       replaceList(result.html);
       list.removeAttribute("aria-busy");
       updatePaging(result.next, result.snapshot, result.repliesAfter, result.votesAt);
@@ -882,6 +907,18 @@
       }
       var chosen = section.querySelector('[data-sort-choice="' + sort + '"]');
       announce("Comments sorted: " + (chosen ? chosen.textContent.trim().toLowerCase() : sort) + ".");
+    }).catch(function () {
+      if (version !== listVersion) return;
+      // The list shown is still the old order: the links say so again, and "load more" goes on in it.
+      currentSort = before.sort;
+      listFromFirst = before.fromFirst;
+      markSort(before.sort);
+      list.removeAttribute("aria-busy");
+      var link = pagingLink();
+      if (link) link.removeAttribute("aria-disabled");
+      var chosen = section.querySelector('[data-sort-choice="' + sort + '"]');
+      listTrouble(section.querySelector(".comments__header"), "The comments could not be sorted by “" +
+        (chosen ? chosen.textContent.trim() : sort) + "”. Please try again.");
     });
   }
 
@@ -899,6 +936,7 @@
     fetchThread(query).then(function (result) {
       link.removeAttribute("aria-busy");
       if (version !== listVersion) return;  // the list was sorted or renewed meanwhile
+      clearListTrouble();
       var nodes = fragment(result.html);
       var added = [];
       Array.prototype.slice.call(nodes.children).forEach(function (item) {
@@ -912,6 +950,10 @@
         focusOn(added[0]);
         announce(added.length === 1 ? "1 more comment loaded." : added.length + " more comments loaded.");
       }
+    }).catch(function () {
+      link.removeAttribute("aria-busy");
+      if (version !== listVersion) return;
+      listTrouble(section.querySelector("[data-paging]") || list, "More comments could not be loaded. Please try again.");
     });
   }
 
@@ -931,11 +973,13 @@
 
   function showNew() {
     var version = ++listVersion;
+    var waiting = pendingNew;
     newBubble.hidden = true;
     pendingNew = 0;
-    listFromFirst = true;
     fetchThread({ sort: currentSort }).then(function (result) {
       if (version !== listVersion) return;
+      clearListTrouble();
+      listFromFirst = true;
       replaceList(result.html);
       list.querySelectorAll("[data-comment-id]").forEach(function (item) {
         var id = parseInt(item.dataset.commentId, 10);
@@ -945,6 +989,10 @@
       updatePaging(result.next, result.snapshot, result.repliesAfter, result.votesAt);
       setCount(result.count);
       focusOn(list.querySelector("[data-comment-id]"));
+    }).catch(function () {
+      if (version !== listVersion) return;
+      announceNew(Math.max(waiting, pendingNew));  // still there to be shown
+      listTrouble(newBubble, "The new comments could not be shown. Please try again.");
     });
   }
 
