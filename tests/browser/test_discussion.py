@@ -1654,6 +1654,42 @@ def test_why_a_readers_own_comment_cannot_be_voted_on_shows_on_focus_and_tap(
         context.close()
 
 
+def test_why_a_readers_own_comment_cannot_be_voted_on_leaves_its_text_readable_on_a_phone(
+    live_server, browser, article, screenshot_dir
+):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + article.url)
+        fill_guest(page, "My own view, on the bridge and the tolls that nobody has decided yet.")
+        page.click("#comment-form button[type=submit]")
+        own = page.locator(".comment", has_text="My own view").first
+        own.wait_for()
+        why = own.get_by_text(OWN_COMMENT)
+        for show in ("tap", "focus"):
+            if show == "tap":
+                own.locator(".vote--up").tap(force=True)
+            else:
+                page.locator("#id_body").focus()  # the tapped reason goes
+                own.locator(".vote--up").focus()
+                page.keyboard.press("Tab")  # a keyboard reaches the other button
+            box = why.bounding_box()
+            assert box["width"] > 50 and box["height"] > 5  # shown
+            text = own.locator(".comment__body").bounding_box()
+            header = own.locator(".comment__header").bounding_box()
+            page.screenshot(path=os.path.join(screenshot_dir, f"own-vote-why-{show}-375.png"))
+            # Nothing of the comment is hidden under it: its text, its author and time.
+            for covered in (text, header):
+                assert (
+                    box["y"] >= covered["y"] + covered["height"]
+                    or box["y"] + box["height"] <= covered["y"]
+                ), (show, box, covered)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 375  # and all of it on screen
+            expect(why).to_be_in_viewport()
+    finally:
+        context.close()
+
+
 def test_a_readers_own_comment_says_why_it_cannot_be_voted_on_without_javascript(
     live_server, page_without_js, article
 ):
