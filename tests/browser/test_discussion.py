@@ -1605,7 +1605,16 @@ def test_an_edit_in_place_says_edited_and_when_as_the_page_does(
         expect(mine.locator(".comment__body")).to_have_text(text)
     header = mine.locator(".comment__header")
     label = mine.locator(".comment__edited")
-    in_place = (" ".join(header.text_content().split()), label.text_content())
+    when = label.locator("time")
+
+    def shown():
+        return (
+            " ".join(header.text_content().split()),
+            label.text_content(),
+            when.get_attribute("datetime"),
+        )
+
+    in_place = shown()
     assert label.count() == 1
     # Where the page puts it: after the comment's time, before any badge.
     assert label.evaluate("label => label.previousElementSibling.className") == "comment__time"
@@ -1613,7 +1622,9 @@ def test_an_edit_in_place_says_edited_and_when_as_the_page_does(
     page.reload()
     mine.wait_for()
     assert label.text_content().startswith("edited on ")
-    assert in_place == (" ".join(header.text_content().split()), label.text_content())
+    # The machine-readable time too: the site's zone (a day ahead of UTC), as on a reload.
+    assert when.get_attribute("datetime").endswith(("+13:00", "+12:00"))
+    assert in_place == shown()
 
 
 def test_why_a_readers_own_comment_cannot_be_voted_on_shows_on_focus_and_tap(

@@ -1595,10 +1595,9 @@ def test_what_a_tooltip_said_is_read_with_the_edited_mark_points_and_featured_ba
     edit_time = date_format(timezone.localtime(edited.edited), "j M Y, H:i")
     mark = card(edited).find(class_="comment__edited")
     assert mark.get_text() == f"edited on {edit_time}"
-    assert (
-        mark.time["datetime"]
-        == edited.edited.astimezone(timezone.get_current_timezone()).isoformat()
-    )
+    assert mark.time["datetime"] == edited.edited.astimezone(
+        timezone.get_current_timezone()
+    ).isoformat(timespec="seconds")
     assert card(edited).find(class_="vote__score").get_text() == (
         "0 points: up votes minus down votes"
     )

@@ -613,6 +613,22 @@
     return parseInt(parts.day, 10) + " " + MONTHS[parseInt(parts.month, 10) - 1] + " " + parts.year + ", " + parts.hour + ":" + parts.minute;
   }
 
+  /* A moment for a <time datetime>, as the page writes it: in the site's time zone, to the second,
+     with its offset from UTC ("2026-12-01T04:52:10+13:00"). */
+  function siteMoment(moment) {
+    var options = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+      second: "2-digit", hourCycle: "h23", timeZoneName: "longOffset" };
+    var parts = {};
+    try {
+      new Intl.DateTimeFormat("en-GB", Object.assign({ timeZone: section.dataset.timeZone || undefined }, options))
+        .formatToParts(moment).forEach(function (part) { parts[part.type] = part.value; });
+    } catch (error) {  // a zone (or an offset format) this browser does not know: UTC says the same moment
+      return moment.toISOString().replace(/\.\d+Z$/, "+00:00");
+    }
+    var offset = (parts.timeZoneName || "GMT").replace("GMT", "") || "+00:00";
+    return parts.year + "-" + parts.month + "-" + parts.day + "T" + parts.hour + ":" + parts.minute + ":" + parts.second + offset;
+  }
+
   /* "edited", with when for screen readers, where the page puts it: after the comment's time. */
   function showEdited(header, edited) {
     var mark = header.querySelector(".comment__edited");
@@ -624,7 +640,7 @@
     var moment = new Date(edited || Date.now());
     mark.innerHTML = 'edited<span class="visually-hidden"> on <time></time></span>';
     var time = mark.querySelector("time");
-    time.dateTime = edited || moment.toISOString();
+    time.dateTime = siteMoment(moment);
     time.textContent = siteTime(moment);
   }
 
