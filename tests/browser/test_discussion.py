@@ -269,13 +269,13 @@ def test_inline_feedback_on_a_selected_sentence_and_the_marked_passage(
     comment = Comment.objects.get(body="Why wait until spring?")
     assert comment.anchor.quote == "The bridge will open in spring."
     # Marked in the article at once, as after a reload.
-    expect(page.locator("mark.passage + .passage-bubble")).to_have_text("1")
+    expect(page.locator("mark.passage + .passage-bubble [data-bubble-count]")).to_have_text("1")
     expect(page.locator("mark.passage")).to_have_text("The bridge will open in spring.")
 
     page.reload()
     bubble = page.locator("mark.passage + .passage-bubble")
     bubble.wait_for()
-    assert bubble.inner_text() == "1"
+    expect(bubble).to_have_accessible_name("1 comment on this passage, replies included")
     assert (
         page.locator(".comment__passage", has_text="The bridge will open in spring.").count() == 1
     )
@@ -608,14 +608,16 @@ def test_reply_vote_and_edit_in_place_in_the_passage_panel(
         their_copy.locator(".comment-replies .comment", has_text="Councils rarely")
     ).to_be_visible()
     assert Comment.objects.get(body="Councils rarely meet their dates.").parent_id == theirs.pk
-    expect(bubble).to_have_text("3")  # the reply counts on the passage's bubble
+    expect(bubble.locator("[data-bubble-count]")).to_have_text(
+        "3"
+    )  # the reply counts on the passage's bubble
     assert page.evaluate("window.__loadMarker") == 1  # never reloaded
     page.screenshot(path=os.path.join(screenshot_dir, "passage-panel-reply.png"))
 
     page.once("dialog", lambda confirm: confirm.accept())
     my_copy.locator("[data-delete]").click()
     expect(my_copy).to_have_count(0)
-    expect(bubble).to_have_text("2")
+    expect(bubble.locator("[data-bubble-count]")).to_have_text("2")
 
     panel.locator(".passage-panel__close").click()
     expect(page.locator("#comments #comment-form")).to_be_visible()
@@ -658,7 +660,9 @@ def test_the_passage_panel_shows_the_replies_as_the_thread_does(
     page.goto(live_server.url + article.url)
     page.evaluate("window.__loadMarker = 1")
     bubble = page.locator("mark.passage + .passage-bubble")
-    expect(bubble).to_have_text("4")  # what the panel shows: the replies too
+    expect(bubble.locator("[data-bubble-count]")).to_have_text(
+        "4"
+    )  # what the panel shows: the replies too
     bubble.click()
     panel = page.get_by_role("dialog", name="Comments on this passage")
     panel_list = panel.locator(".passage-panel__list")
@@ -681,7 +685,7 @@ def test_the_passage_panel_shows_the_replies_as_the_thread_does(
     expect(answer).to_be_visible()
     expect(answer.locator(".comment__in-reply")).to_have_text("in reply to Cy")
     assert panel_list.evaluate(CONVERSATION_TREE) == thread.evaluate(CONVERSATION_TREE)
-    expect(bubble).to_have_text("5")
+    expect(bubble.locator("[data-bubble-count]")).to_have_text("5")
 
     # Opened again, the panel shows the same conversations, now from the server.
     panel.locator(".passage-panel__close").click()
@@ -765,7 +769,7 @@ def test_answers_beside_a_deepest_passage_comment_are_in_its_panel_and_bubble(
 
     page.goto(live_server.url + article.url)
     bubble = page.locator("mark.passage + .passage-bubble")
-    expect(bubble).to_have_text("2")
+    expect(bubble.locator("[data-bubble-count]")).to_have_text("2")
     bubble.click()
     panel = page.get_by_role("dialog", name="Comments on this passage")
     panel_list = panel.locator(".passage-panel__list")
@@ -777,7 +781,7 @@ def test_answers_beside_a_deepest_passage_comment_are_in_its_panel_and_bubble(
     fill_guest(page, "Has it, though?")
     panel.locator("#comment-form button[type=submit]").click()
     expect(panel_list.locator(".comment__body", has_text="Has it, though?")).to_be_visible()
-    expect(bubble).to_have_text("3")
+    expect(bubble.locator("[data-bubble-count]")).to_have_text("3")
     panel.locator(".passage-panel__close").click()
     bubble.click()  # opened again, from the server
     expect(panel_list.locator(".comment__body", has_text="Has it, though?")).to_be_visible()
@@ -833,9 +837,8 @@ def test_links_to_comments_in_the_passage_panel(live_server, page, article, scre
     page.goto(live_server.url + article.url)
     page.evaluate("window.__loadMarker = 1")
     bubble = page.locator("mark.passage + .passage-bubble")
-    expect(bubble).to_have_text("4")
-    expect(bubble).to_have_attribute("aria-label", "4 comments on this passage, replies included")
-    expect(bubble).to_have_attribute("title", "4 comments on this passage, replies included")
+    expect(bubble.locator("[data-bubble-count]")).to_have_text("4")
+    expect(bubble).to_have_accessible_name("4 comments on this passage, replies included")
     bubble.click()
     panel = page.get_by_role("dialog", name="Comments on this passage")
     panel_list = panel.locator(".passage-panel__list")
@@ -1510,6 +1513,39 @@ def test_escape_leaves_a_report_in_the_passage_panel_and_keeps_the_panel_open(
     expect(panel).to_be_visible()
     assert page.evaluate("document.activeElement.dataset.report") == str(theirs.pk)
     assert page.evaluate("document.activeElement.closest('dialog') !== null")
+
+
+def test_a_passage_bubble_is_named_once_and_shows_its_name_on_hover(
+    live_server, page, article, screenshot_dir
+):
+    comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
+        body="Spring is optimistic.",
+        author_name="Ola",
+        author_email="ola@example.com",
+        anchor=AnchorInput(quote="The bridge will open in spring."),
+    )
+    page.goto(live_server.url + article.url)
+    name = "1 comment on this passage, replies included"
+    for bubble, label in (
+        (page.locator("mark.passage + .passage-bubble"), name),
+        (page.locator(".passage--open + .passage-bubble"), "Comment on this passage"),
+    ):
+        expect(bubble).to_have_accessible_name(label)
+        # Said once: no title (read again as a description, or instead of the name).
+        expect(bubble).to_have_accessible_description("")
+        assert bubble.get_attribute("title") is None
+        tip = bubble.get_by_text(label)
+        assert tip.bounding_box()["width"] < 5  # only the number or "+" until asked
+        bubble.hover()
+        box, bubble_box = tip.bounding_box(), bubble.bounding_box()
+        assert box["width"] > 60 and box["height"] > 10  # a tooltip a mouse user can read
+        assert box["y"] + box["height"] <= bubble_box["y"] + 1  # above the bubble
+        page.screenshot(path=os.path.join(screenshot_dir, f"passage-bubble-tip-{label[:3]}.png"))
+        page.mouse.move(0, 0)
+    expect(page.locator("mark.passage + .passage-bubble [data-bubble-count]")).to_have_text("1")
+    expect(page.locator(".passage--open + .passage-bubble [data-bubble-count]")).to_have_text("+")
 
 
 def test_the_notify_choice_fits_a_phone_screen_with_readers_text_spacing(

@@ -1124,7 +1124,7 @@
   function addBubble(mark, count, quote, anchorId) {
     var bubble = document.createElement("button");
     bubble.type = "button";
-    bubble.className = "passage-bubble";
+    bubble.className = "passage-bubble has-tip";
     if (anchorId) bubble.dataset.anchorId = anchorId;
     setBubbleCount(bubble, count);
     bubble.addEventListener("click", function () {
@@ -1137,10 +1137,11 @@
   /* The number is what the passage's panel shows: the comments on it and the replies below them. */
   function setBubbleCount(bubble, count) {
     bubble.dataset.count = count;
-    bubble.textContent = count ? count : "+";
-    var label = count ? count + " comment" + (count === 1 ? "" : "s") + " on this passage, replies included" : "Comment on this passage";
-    bubble.setAttribute("aria-label", label);
-    bubble.title = label;
+    // The number shows; what it means is the button's name, read once and shown as a tooltip on
+    // hover and keyboard focus (a title besides an aria-label could be read a second time).
+    bubble.innerHTML = '<span aria-hidden="true" data-bubble-count></span><span class="tip"></span>';
+    bubble.firstChild.textContent = count ? count : "+";
+    bubble.lastChild.textContent = count ? count + " comment" + (count === 1 ? "" : "s") + " on this passage, replies included" : "Comment on this passage";
   }
 
   /* The passages whose panels show a comment: its own, those of the comments it hangs under,
