@@ -1774,6 +1774,25 @@ def test_a_mouse_shows_what_an_icon_button_does_and_a_screen_reader_hears_it_onc
         assert tip.bounding_box()["width"] < 5
 
 
+def test_a_tapped_vote_leaves_no_tooltip_over_the_comment_on_a_phone(
+    live_server, browser, article, screenshot_dir
+):
+    first = seed(article, 1)[0]
+    context = browser.new_context(viewport={"width": 375, "height": 812}, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + article.url)
+        card = page.locator(f"#comment-{first.pk} > .comment__card")
+        card.locator(".vote--up").tap()
+        expect(card.locator("[data-up]")).to_have_text("1")
+        page.screenshot(path=os.path.join(screenshot_dir, "tapped-vote-375.png"))
+        # A finger has no hover to end: the name would stay over the comment's text.
+        assert card.get_by_text("Vote up").bounding_box()["width"] < 5
+        expect(card.locator(".vote--up")).to_have_accessible_name(re.compile(r"^Vote up 1$"))
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("clicked_first", ["load_more", "sort"])
 def test_load_more_and_a_new_order_loading_together_never_mix_the_orders(
     live_server, page, article, clicked_first
