@@ -1793,6 +1793,46 @@ def test_a_tapped_vote_leaves_no_tooltip_over_the_comment_on_a_phone(
         context.close()
 
 
+def test_a_vote_edit_or_delete_that_gets_no_answer_says_so_and_loses_nothing(
+    live_server, page, article
+):
+    theirs = seed(article, 1)[0]
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "Words to keep")
+    page.click("#comment-form button[type=submit]")
+    mine = page.locator(".comment", has_text="Words to keep").first
+    mine.wait_for()
+    api = re.compile(r"/api/v1/comments/\d+")
+    page.route(api, lambda route: route.fulfill(status=502, body="<h1>Bad gateway</h1>"))
+
+    card = page.locator(f"#comment-{theirs.pk} > .comment__card")
+    card.locator(".vote--up").click()
+    expect(card.locator(".vote__message")).to_have_text(
+        "Your vote was not counted. Please try again."
+    )
+    expect(card.locator("[data-up]")).to_have_text("0")
+
+    mine.locator("[data-edit]").click()
+    editor = page.get_by_label("Edit your comment")
+    editor.fill("Rewritten words")
+    page.get_by_role("button", name="Save").click()
+    expect(mine.get_by_role("alert")).to_have_text(
+        "Your changes could not be saved; they are still here. Please try again."
+    )
+    expect(editor).to_have_value("Rewritten words")
+
+    page.get_by_role("button", name="Cancel").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    mine.locator("[data-delete]").click()
+    expect(mine.locator(".vote__message")).to_have_text(
+        "Your comment could not be deleted. Please try again."
+    )
+    expect(mine.locator("[data-delete]")).to_be_visible()  # to try again
+    page.unroute(api)
+    assert not theirs.votes.exists()
+    assert Comment.objects.filter(body="Words to keep", deleted__isnull=True).exists()
+
+
 @pytest.mark.parametrize("clicked_first", ["load_more", "sort"])
 def test_load_more_and_a_new_order_loading_together_never_mix_the_orders(
     live_server, page, article, clicked_first

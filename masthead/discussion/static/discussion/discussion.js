@@ -427,7 +427,11 @@
       body: body === undefined ? undefined : JSON.stringify(body),
     }).then(function (response) {
       if (response.status === 204) return { ok: true, data: {} };
-      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; }, function () {
+        return { ok: false, data: {} };  // an error page (a proxy's, say), not the API's answer
+      });
+    }).catch(function () {
+      return { ok: false, data: {} };  // no answer at all: each caller says what was not done
     });
   }
 
@@ -437,7 +441,7 @@
     var value = parseInt(button.value, 10);
     api("POST", "/api/v1/comments/" + commentId + "/vote", { value: value }).then(function (result) {
       if (!result.ok) {
-        voteMessage(voteForm, result.data.detail || "Your vote was not counted.");
+        voteMessage(voteForm, result.data.detail || "Your vote was not counted. Please try again.");
         return;
       }
       copiesOf(commentId).forEach(function (item) {
@@ -567,7 +571,7 @@
               error.className = "field__error";
               error.id = fieldId + "-error";
               error.setAttribute("role", "alert");
-              error.textContent = result.data.detail;
+              error.textContent = result.data.detail || "Your changes could not be saved; they are still here. Please try again.";
               editor.appendChild(error);
               markInvalid(editor.querySelector("textarea"), error.id);
               return;
@@ -667,7 +671,11 @@
     var fromPanel = panel && panel.contains(link);
     api("DELETE", "/api/v1/comments/" + commentId).then(function (result) {
       if (!result.ok) {
-        refusedChange(link.closest("[data-comment-id]"), result.data.detail || "Your comment could not be deleted.");
+        if (!result.data.detail) {  // not refused, only not done: Edit and Delete stay
+          statusNote(link.closest(".comment__actions"), "span", "vote__message", "Your comment could not be deleted. Please try again.");
+          return;
+        }
+        refusedChange(link.closest("[data-comment-id]"), result.data.detail);
         return;
       }
       if (form && form.closest('[data-comment-id="' + commentId + '"]')) cancelReply();  // not lost with it
@@ -732,7 +740,7 @@
       api("POST", "/api/v1/comments/" + commentId + "/report", { reason: chosen.value, note: note }).then(function (result) {
         if (!result.ok) {
           var error = box.querySelector(".field__error");
-          error.textContent = result.data.detail || "Your report could not be sent.";
+          error.textContent = result.data.detail || "Your report could not be sent. Please try again.";
           error.hidden = false;
           return;
         }
