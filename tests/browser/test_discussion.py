@@ -1548,6 +1548,31 @@ def test_a_passage_bubble_is_named_once_and_shows_its_name_on_hover(
     expect(page.locator(".passage--open + .passage-bubble [data-bubble-count]")).to_have_text("+")
 
 
+def test_a_passage_panel_that_cannot_load_its_comments_says_so(live_server, page, article):
+    comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
+        body="Spring is optimistic.",
+        author_name="Ola",
+        author_email="ola@example.com",
+        anchor=AnchorInput(quote="The bridge will open in spring."),
+    )
+    page.goto(live_server.url + article.url)
+    passage = re.compile(rf"/comments/{article.pk}/\?.*anchor=")
+    page.route(passage, lambda route: route.fulfill(status=500, body="<h1>Server Error</h1>"))
+    page.locator("mark.passage + .passage-bubble").click()
+    panel = page.get_by_role("dialog", name="Comments on this passage")
+    expect(panel.get_by_role("alert")).to_have_text(
+        "The comments on this passage could not be loaded. Please close this and try again."
+    )
+    expect(panel.get_by_role("heading", name="Server Error")).to_have_count(0)
+    page.unroute(passage)
+    panel.get_by_role("button", name="Close").click()
+    page.locator("mark.passage + .passage-bubble").click()
+    expect(panel.locator(".comment", has_text="Spring is optimistic.")).to_be_visible()
+    expect(panel.get_by_role("alert")).to_have_count(0)
+
+
 def test_the_notify_choice_fits_a_phone_screen_with_readers_text_spacing(
     live_server, browser, article
 ):

@@ -1212,6 +1212,8 @@
     target.innerHTML = "";
     var more = panel.querySelector("[data-passage-more]");
     more.hidden = true;
+    var trouble = panel.querySelector("[data-panel-trouble]");
+    if (trouble) trouble.remove();
     panel.querySelector("[data-comment-passage]").onclick = function () { panel.close(); setPassage(quote, "", ""); };
     fetchThread({ anchor: anchorId }).then(function (result) {
       target.appendChild(panelCopies(fragment(result.html)));
@@ -1219,6 +1221,14 @@
         more.querySelector("[data-passage-limit]").textContent = result.passageLimit;
         more.hidden = false;
       }
+    }).catch(function () {
+      if (panel.dataset.anchorId !== String(anchorId)) return;  // another passage's panel by now
+      var note = document.createElement("p");
+      note.className = "comments__trouble message message--error";
+      note.setAttribute("role", "alert");
+      note.dataset.panelTrouble = "1";
+      note.textContent = "The comments on this passage could not be loaded. Please close this and try again.";
+      target.before(note);
     });
     panel.showModal();
   }
