@@ -1738,12 +1738,20 @@ def test_why_a_readers_own_comment_cannot_be_voted_on_leaves_its_text_readable_o
         own = page.locator(".comment", has_text="My own view").first
         own.wait_for()
         why = own.get_by_text(OWN_COMMENT)
+        up = own.locator(".vote--up")
+        # The posted comment is scrolled to smoothly: a forced tap (aria-disabled buttons are not
+        # "enabled" to Playwright) must wait for it to stop, or it lands beside the button.
+        where = None
+        for _ in range(50):
+            if where == (where := up.bounding_box()):
+                break
+            page.wait_for_timeout(100)
         for show in ("tap", "focus"):
             if show == "tap":
-                own.locator(".vote--up").tap(force=True)
+                up.tap(force=True)
             else:
                 page.locator("#id_body").focus()  # the tapped reason goes
-                own.locator(".vote--up").focus()
+                up.focus()
                 page.keyboard.press("Tab")  # a keyboard reaches the other button
             box = why.bounding_box()
             assert box["width"] > 50 and box["height"] > 5  # shown
