@@ -639,9 +639,7 @@ def test_closed_article_shows_no_form(client, article):
     assert "Comments are closed on this article." in html and 'id="comment-form"' not in html
 
 
-def test_page_view_costs_a_fixed_number_of_queries(
-    client, article, post, django_assert_max_num_queries
-):
+def test_page_view_costs_a_fixed_number_of_queries(client, article, post):
     from masthead.discussion.services import AnchorInput
     from masthead.publishing import page_cache
 
@@ -653,15 +651,26 @@ def test_page_view_costs_a_fixed_number_of_queries(
             reply = post(f"Reply {n}", parent_id=top.pk, reader=guest(ip_hash=f"b{n}"))
             post(f"Reply to reply {n}", parent_id=reply.pk, reader=guest(ip_hash=f"c{n}"))
 
+    def queries(url) -> list[str]:
+        """The page's queries rendered afresh: no cached fragment or answer in either
+        measurement, and the content version's read left out (memoised for a second, a slow
+        render under load may read it twice)."""
+        from django.core.cache import cache
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        cache.clear()
+        page_cache.forget_versions()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in captured if "publishing_contentversion" not in q["sql"]]
+
     grow(5)
     client.get(article.url)
-    page_cache.forget_versions()  # read the content version in both measurements
-    with django_assert_max_num_queries(40) as small:
-        client.get(article.url + "?comments_sort=oldest")
+    small = queries(article.url + "?comments_sort=oldest")
+    assert len(small) <= 40
     grow(40)
-    page_cache.forget_versions()
-    with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(article.url + "?comments_sort=most_voted")
+    assert len(queries(article.url + "?comments_sort=most_voted")) <= len(small)
 
 
 def test_inline_feedback_anchors_are_on_the_page(client, article):
