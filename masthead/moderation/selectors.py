@@ -724,6 +724,21 @@ def bans_made_again(bans, *, now: datetime) -> list[BanMadeAgain]:
     return sorted(entries, key=lambda entry: entry.created, reverse=True)
 
 
+def _newest_moments(bans, moment: str, per_page: int) -> Q:
+    """The bans of the newest `per_page` (target, `moment`) groups: one entry per target and
+    action, however many bans the action made or ended on that target at once."""
+    groups = (
+        bans.values("kind", "value", moment)
+        .annotate(first=Min("pk"))
+        .order_by(f"-{moment}")
+        .values_list("kind", "value", moment)[:per_page]
+    )
+    found = Q(pk__in=[])
+    for kind, value, when in groups:
+        found |= Q(kind=kind, value=value, **{moment: when})
+    return found
+
+
 def decisions_log(
     page_number,
     *,
@@ -772,15 +787,7 @@ def decisions_log(
         made_again = made_again.filter(created__gt=decisions[-1].created)
     # One entry per target and lift: "Lift" lifts every ban on the target at once (a bulk ban
     # of five comments made five), and the moderator lifted one thing.
-    groups = (
-        lifts.values("kind", "value", "lifted")
-        .annotate(first=Min("pk"))
-        .order_by("-lifted")
-        .values_list("kind", "value", "lifted")[:per_page]
-    )
-    in_groups = Q(pk__in=[])
-    for kind, value, when in groups:
-        in_groups |= Q(kind=kind, value=value, lifted=when)
+    in_groups = _newest_moments(lifts, "lifted", per_page)
     lifted = [
         BanLifted(row.ban, row)
         for row in ban_rows(
@@ -791,15 +798,7 @@ def decisions_log(
         )
     ]
     # Likewise one entry per target and "Ban again", the newest `per_page` of them.
-    moments = (
-        made_again.values("kind", "value", "created")
-        .annotate(first=Min("pk"))
-        .order_by("-created")
-        .values_list("kind", "value", "created")[:per_page]
-    )
-    in_moments = Q(pk__in=[])
-    for kind, value, when in moments:
-        in_moments |= Q(kind=kind, value=value, created=when)
+    in_moments = _newest_moments(made_again, "created", per_page)
     again = bans_made_again(
         made_again.filter(in_moments)
         .select_related("created_by", "lifted_by", "decision__comment")
