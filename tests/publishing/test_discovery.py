@@ -758,3 +758,21 @@ def test_a_listings_later_pages_have_titles_of_their_own(client, newsroom):
         first, second = title(path, **query), title(path, page=2, **query)
         assert first != second and "page 2" in second, (path, first, second)
     assert title("/world/", page=2).startswith("World, page 2 – ")
+
+
+def test_a_search_page_past_the_results_end_leads_to_their_last_page_keeping_the_search(
+    client, newsroom
+):
+    """A link to page 7 of a search that now has fewer results was a bare 404 that lost what the
+    reader searched for; it leads to the last page of the results instead."""
+    from masthead.publishing import selectors
+
+    for number in range(selectors.ARTICLES_PER_PAGE + 1):
+        make_article(section=newsroom["world"], title=f"Kelp notes {number}")
+    response = client.get("/search/", {"q": "kelp", "page": 7})
+    assert response.status_code == 302
+    assert response["Location"] == "/search/?q=kelp&page=2"
+    assert "Kelp notes" in client.get(response["Location"]).content.decode()
+    one = client.get("/search/", {"q": "ferry", "page": 3})
+    assert (one.status_code, one["Location"]) == (302, "/search/?q=ferry")
+    assert client.get("/search/", {"q": "kelp", "page": "x"}).status_code == 404
