@@ -1419,6 +1419,23 @@ def test_the_bulk_action_bar_shows_only_when_there_is_something_to_act_on(
     assert bulk_bar(queue="pending", author="Nobody by this name") is None
 
 
+def test_the_keyboard_help_shows_only_when_there_is_something_to_act_on(mod_client, post):
+    """The keys act on the comments listed: an empty queue (or a filter that finds nothing) does
+    not teach them, as it offers no bulk bar."""
+    from masthead.discussion.models import Comment
+
+    def keys_help(**query):
+        html = mod_client.get("/admin/moderation/", query).content.decode()
+        page = BeautifulSoup(html, "html.parser")
+        return [p for p in page.select("p.mod-help") if p.get_text().startswith("Keys:")]
+
+    assert keys_help(queue="pending") == []
+    held = post("Held comment about the harbour.", name="Held Reader")
+    Comment.objects.filter(pk=held.pk).update(status=CommentStatus.PENDING)
+    assert len(keys_help(queue="pending")) == 1
+    assert keys_help(queue="pending", author="Nobody by this name") == []
+
+
 def test_the_settings_page_says_how_notes_hashtags_and_repeated_reports_work(admin_client):
     """Each list's help says that a "# " line is a note, kept and never matched (the lexicon's,
     too, that "#word" is a hashtag term), and the report threshold's that reports on an approved
