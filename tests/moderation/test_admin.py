@@ -1520,3 +1520,26 @@ def test_ban_again_is_logged_with_who_when_and_what_and_undone_from_the_log(
     # Undone once is enough; "Ban again" on the bans page bars the target once more.
     response = mod_client.post(undo["action"], follow=True)
     assert "already lifted" in response.content.decode()
+
+
+def test_the_log_names_the_article_of_a_lifted_or_banned_again_ban(
+    mod_client, article, post, make_guest
+):
+    """A lift and a "Ban again" of a ban decided on a comment name that comment's article, as the
+    ban decision's own row does: a moderator reviewing the log sees where the trouble was."""
+    comment = post(HEATED, name="Troll", email="troll@example.com", reader=make_guest())
+    mod_client.post(
+        f"/admin/moderation/comment/{comment.pk}/ban/",
+        {f"ban_days_{comment.pk}": "7", f"ban_scope_{comment.pk}": "person"},
+    )
+    email_ban = Ban.objects.get(kind="email")
+    mod_client.post(f"/admin/moderation/bans/{email_ban.pk}/lift/")
+    mod_client.post(f"/admin/moderation/bans/{email_ban.pk}/reinstate/")
+
+    log = BeautifulSoup(mod_client.get("/admin/moderation/decisions/").content, "html.parser")
+    rows = log.select("tr.mod-log-lift") + log.select("tr.mod-log-again")
+    assert {row["class"][0] for row in rows} == {"mod-log-lift", "mod-log-again"}
+    for row in rows:
+        cells = row.find_all("td", recursive=False)
+        assert cells[4].get_text(strip=True) == article.title[:50], row["class"]
+        assert cells[4].find("a")["href"] == article.url
