@@ -605,6 +605,11 @@ class BanRow:
     # For a lifted row: the bans standing on the same target now (made again with "Ban again"
     # or from the queue), the latest first; see lifted_ban_rows.
     banned_again: tuple = ()
+    # For a lifted row the target was lifted again after (banned, or banned again, and lifted
+    # once more): that newer lift's row, and the first ban made on the target after this lift, if
+    # any. Such a row offers no "Ban again": the newest lift of a target alone does.
+    lifted_again: "BanRow | None" = None
+    next_ban: Ban | None = None
 
     @property
     def ban(self) -> Ban:
@@ -663,7 +668,9 @@ def ban_rows(bans, *, lifted: bool = False) -> list[BanRow]:
 def lifted_ban_rows(*, now: datetime | None = None) -> list[BanRow]:
     """The bans page's recently lifted rows (ban_rows with `lifted`), each with the bans that
     stand on its target again (`banned_again`): such a row offers no "Ban again", which would be
-    refused, but says the target is barred again."""
+    refused, but says the target is barred again. A target banned and lifted twice has a row for
+    each lift; the older says when it was banned again and lifted again (`next_ban`,
+    `lifted_again`) instead of offering a second "Ban again" that would do the same."""
     now = now or timezone.now()
     rows = ban_rows(recently_lifted_bans(now=now), lifted=True)
     targets = Q(pk__in=[])
@@ -677,10 +684,36 @@ def lifted_ban_rows(*, now: datetime | None = None) -> list[BanRow]:
         .order_by("-created", "-id")
     ):
         standing.setdefault((ban.kind, ban.value), []).append(ban)
-    return [
-        replace(row, banned_again=tuple(standing.get((row.ban.kind, row.ban.value), ())))
-        for row in rows
-    ]
+    later = list(
+        Ban.objects.filter(targets, created__gte=min((row.ban.lifted for row in rows), default=now))
+        .select_related("created_by")
+        .order_by("created", "id")
+    )
+    newest: dict[tuple, BanRow] = {}  # the target's newer lift row, as the rows come newest first
+    done = []
+    for row in rows:
+        target = (row.ban.kind, row.ban.value)
+        lifted_again = newest.get(target)
+        newest[target] = row
+        next_ban = None
+        if lifted_again:
+            next_ban = next(
+                (
+                    ban
+                    for ban in later
+                    if (ban.kind, ban.value) == target and ban.created >= row.ban.lifted
+                ),
+                None,
+            )
+        done.append(
+            replace(
+                row,
+                banned_again=tuple(standing.get(target, ())),
+                lifted_again=lifted_again,
+                next_ban=next_ban,
+            )
+        )
+    return done
 
 
 @dataclass(frozen=True)

@@ -1543,3 +1543,39 @@ def test_the_log_names_the_article_of_a_lifted_or_banned_again_ban(
         cells = row.find_all("td", recursive=False)
         assert cells[4].get_text(strip=True) == article.title[:50], row["class"]
         assert cells[4].find("a")["href"] == article.url
+
+
+def test_a_target_lifted_twice_lists_each_lift_apart_and_offers_ban_again_once(
+    mod_client, article, post, make_guest
+):
+    """Banned, lifted, banned again and lifted again: "Recently lifted" lists both lifts, and a
+    moderator tells them apart. The newest offers "Ban again"; the older says when the target was
+    banned again and lifted again, instead of a second button that would do the same."""
+    comment = post(HEATED, name="Troll", email="troll@example.com", reader=make_guest())
+    mod_client.post(
+        f"/admin/moderation/comment/{comment.pk}/ban/",
+        {f"ban_days_{comment.pk}": "7", f"ban_scope_{comment.pk}": "person"},
+    )
+    first = Ban.objects.get(kind="email")
+    mod_client.post(f"/admin/moderation/bans/{first.pk}/lift/")
+    mod_client.post(f"/admin/moderation/bans/{first.pk}/reinstate/")
+    again = Ban.objects.get(kind="email", lifted__isnull=True)
+    mod_client.post(f"/admin/moderation/bans/{again.pk}/lift/")
+    first.refresh_from_db()
+    again.refresh_from_db()
+
+    page = BeautifulSoup(mod_client.get("/admin/moderation/bans/").content, "html.parser")
+    rows = page.select("#recently-lifted tbody tr")
+    texts = [" ".join(row.get_text(" ").split()) for row in rows]
+    assert len(rows) == 2 and texts[0] != texts[1], texts
+    newest, older = rows
+    [form] = page.select("#recently-lifted form")
+    assert newest.find("form") is form and form["action"].endswith(f"/{again.pk}/reinstate/")
+    assert "(Ban again)" in texts[0] and "(Ban again)" not in texts[1]
+    assert older.find("form") is None
+    when = "%-d %b %Y, %H:%M"
+    assert (
+        f"Banned again by mod, {timezone.localtime(again.created):{when}}; "
+        f"lifted again by mod, {timezone.localtime(again.lifted):{when}}"
+    ) in texts[1]
+    assert f"{timezone.localtime(first.lifted):{when}}" in texts[1]
