@@ -107,9 +107,33 @@ class SiteFeed(Feed):
         return [xml_text(tag.name) for tag in article.tags.all()]
 
 
+class PerPersonAtom1Feed(Atom1Feed):
+    """Atom with one <author> per person (RFC 4287: an atom:author is a Person construct, one
+    name each), from the item's "authors" [(name, uri or None)]. Django's writes the one
+    author_name it is given: the byline's names joined into a single "Ada, Bo" person."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "author_name": None})
+        for name, uri in item.get("authors", ()):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            if uri:
+                handler.addQuickElement("uri", uri)
+            handler.endElement("author")
+
+
 class AtomSiteFeed(SiteFeed):
-    feed_type = Atom1Feed
+    feed_type = PerPersonAtom1Feed
     subtitle = SiteFeed.description
+
+    def item_extra_kwargs(self, article):
+        # Each author's name, and their page where readers can reach it.
+        return {
+            "authors": [
+                (xml_text(author.name), author.get_full_url(self.request) if author.live else None)
+                for author in article.authors
+            ]
+        }
 
 
 class SectionFeed(SiteFeed):

@@ -46,6 +46,36 @@ def test_atom_feed_is_valid(client, newsroom):
     assert entries[0].findtext(f"{ATOM}title") == "Ferry service extended"
 
 
+def test_the_atom_feed_names_each_author_of_an_article_as_one_person(client, newsroom):
+    """RFC 4287: one <author> per person, with their name and page. Both names went into a
+    single <author> ("Ada Reporter, Bo Writer"), one person to feed readers; RSS keeps them
+    together in its one author field."""
+    from django.core.cache import cache
+
+    from masthead.publishing.models import AuthorPage
+
+    cache.clear()  # the feeds are cached pages
+    AuthorPage.objects.filter(title="Bo Writer").update(live=False)  # no page to link to
+    atom = ET.fromstring(client.get("/feed/atom/").content)
+    ferry = next(
+        entry
+        for entry in atom.findall(f"{ATOM}entry")
+        if entry.findtext(f"{ATOM}title") == "Ferry service extended"
+    )
+    authors = [
+        (author.findtext(f"{ATOM}name"), author.findtext(f"{ATOM}uri"))
+        for author in ferry.findall(f"{ATOM}author")
+    ]
+    ada = newsroom["ada"]
+    assert authors == [("Ada Reporter", f"http://testserver{ada.url}"), ("Bo Writer", None)]
+
+    rss = ET.fromstring(client.get("/feed/").content).find("channel")
+    item = next(
+        item for item in rss.findall("item") if item.findtext("title") == "Ferry service extended"
+    )
+    assert "Ada Reporter, Bo Writer" in item.findtext("{http://purl.org/dc/elements/1.1/}creator")
+
+
 def feed_entries(client, url="/feed/", **request) -> dict:
     """Each article's RSS guid (text and isPermaLink), link and Atom id, by headline."""
     from django.core.cache import cache
