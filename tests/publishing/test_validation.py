@@ -512,3 +512,59 @@ def test_a_block_added_but_not_yet_filled_in_is_kept_in_a_draft_and_refused_on_p
     assert block.clean_deferred(block.to_python(empty)) is not None
     with pytest.raises(ValidationError):
         block.clean(block.to_python(empty))
+
+
+def gallery_form_data(images: list[str]) -> dict:
+    """The body as the editor posts it: one gallery whose slots hold these images ("" empty)."""
+    data = {
+        "body-count": "1",
+        "body-0-type": "gallery",
+        "body-0-deleted": "",
+        "body-0-order": "0",
+        "body-0-id": "",
+        "body-0-value-title": "",
+        "body-0-value-photos-count": str(len(images)),
+    }
+    for index, image in enumerate(images):
+        slot = f"body-0-value-photos-{index}-"
+        data |= {
+            f"{slot}value-image": image,
+            f"{slot}value-caption": "",
+            f"{slot}deleted": "",
+            f"{slot}order": str(index),
+            f"{slot}id": "",
+        }
+    return data
+
+
+def test_autosave_keeps_a_gallery_with_an_empty_photo_slot_and_publishing_refuses_it(
+    admin_client, newsroom
+):
+    """A gallery's photo left for later does not pause autosave (Wagtail answers 400 and shows
+    "Autosave is paused" on a validation error); publishing it names the empty slot."""
+    article = newsroom["articles"]["ferry"]
+    credit = article.article_authors.get(author=newsroom["ada"])
+    photo = CreditedImage.objects.first()
+    data = article_form_data(
+        title=article.title,
+        slug=article.slug,
+        author=newsroom["ada"],
+        standfirst="The ferry runs later.",
+        **{"article_authors-INITIAL_FORMS": "1", "article_authors-0-id": str(credit.pk)},
+        **gallery_form_data([str(photo.pk), ""]),
+    )
+    edit = f"/admin/pages/{article.pk}/edit/"
+    autosave = admin_client.post(edit, data, HTTP_ACCEPT="application/json")
+    assert autosave.status_code == 200, autosave.content.decode()[:500]
+    assert autosave.json()["success"]
+    draft = ArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object()
+    assert [block.block_type for block in draft.body] == ["gallery"]
+
+    published = admin_client.post(edit, {**data, "action-publish": "action-publish"})
+    assert published.status_code == 200
+    html = published.content.decode()
+    assert "The page could not be saved due to validation errors" in html
+    assert "This field is required." in html  # the empty slot's image, shown beside it
+    assert [block.block_type for block in ArticlePage.objects.get(pk=article.pk).body] != [
+        "gallery"
+    ]
