@@ -24,7 +24,8 @@ from masthead.discussion.readers import (
     remember_reader,
     request_network,
 )
-from masthead.discussion.services.comments import COMMENT_NOT_FOUND, discussion_settings
+from masthead.discussion.selectors import discussion_settings
+from masthead.discussion.services.comments import COMMENT_NOT_FOUND
 from masthead.publishing import page_cache
 from masthead.schemas import Error
 

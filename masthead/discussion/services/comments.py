@@ -96,9 +96,6 @@ class AnchorInput:
     suffix: str = ""
 
 
-discussion_settings = selectors.discussion_settings
-
-
 def discussion_settings_for_request(request) -> DiscussionSettings:
     return DiscussionSettings.for_request(request)
 
@@ -109,7 +106,7 @@ def comments_are_open(
     """Open unless an editor closed them, or the site closes threads N days after publishing."""
     if not article.comments_open:
         return False
-    options = options or discussion_settings(article)
+    options = options or selectors.discussion_settings(article)
     if options.close_after_days and article.first_published_at:
         now = now or timezone.now()
         return now < article.first_published_at + timedelta(days=options.close_after_days)
@@ -138,7 +135,7 @@ def comment_post(
     whom it answers. Notifications and live updates are queued after the commit, never run here.
     """
     now = now or timezone.now()
-    options = discussion_settings(article)
+    options = selectors.discussion_settings(article)
     if not comments_are_open(article, now=now, options=options):
         raise CommentRefused(THREAD_CLOSED, status=403)
     # Every problem at once, in the form's order: the reader corrects them in one go.
@@ -607,6 +604,6 @@ def _check_author_may_change(
     # Its author may still withdraw a comment a moderator removed, but not rewrite it.
     if editing and comment.status == CommentStatus.REMOVED:
         raise CommentRefused(REMOVED_BY_MODERATOR, status=403)
-    minutes = discussion_settings(comment.article).edit_window_minutes
+    minutes = selectors.discussion_settings(comment.article).edit_window_minutes
     if now > comment.created + timedelta(minutes=minutes):
         raise CommentRefused(EDIT_WINDOW_OVER.format(minutes=minutes), status=403)

@@ -32,7 +32,8 @@ from masthead import moderation
 from masthead.discussion import anchors, conf
 from masthead.discussion.markdown import render_comment
 from masthead.discussion.models import Comment, CommentStatus, PassageAnchor
-from masthead.discussion.services.comments import discussion_settings, one_line, thread_changed
+from masthead.discussion.selectors import discussion_settings
+from masthead.discussion.services.comments import one_line, thread_changed
 from masthead.ids import MAX_ID
 
 REQUIRED_FIELDS = ("id", "parent_id", "author", "email", "created", "text", "votes")

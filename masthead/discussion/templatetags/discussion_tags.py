@@ -15,7 +15,8 @@ from masthead.discussion.readers import (
     reader_for_request,
     remembered_commenter,
 )
-from masthead.discussion.services.comments import comments_are_open, discussion_settings, is_author
+from masthead.discussion.selectors import discussion_settings
+from masthead.discussion.services.comments import comments_are_open, is_author
 from masthead.discussion.services.votes import OWN_COMMENT
 from masthead.publishing.page_cache import (
     CSRF_MARKER,

@@ -23,7 +23,7 @@ from masthead.discussion.readers import (
     remember_commenter,
     remember_reader,
 )
-from masthead.discussion.services.comments import discussion_settings
+from masthead.discussion.selectors import discussion_settings
 from masthead.discussion.templatetags.discussion_tags import CSRF_MARKER, chosen_sort, render_thread
 
 

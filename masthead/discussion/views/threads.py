@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from masthead.discussion import conf, live, selectors
 from masthead.discussion.models import SortOrder
 from masthead.discussion.readers import has_reader_identity, reader_for_request
-from masthead.discussion.services.comments import discussion_settings
+from masthead.discussion.selectors import discussion_settings
 from masthead.discussion.templatetags.discussion_tags import chosen_sort, render_thread
 from masthead.ids import parse_id
 from masthead.publishing.page_cache import do_not_store, serve_cached
