@@ -335,6 +335,13 @@ def donation_for_checkout_session(session_id: str) -> Donation | None:
     )
 
 
+def payment_returned_minor(payment: LedgerEntry) -> int:
+    """How much of a payment went back to the reader: its refunds and chargebacks, less what a
+    won dispute brought back; from 0 to the payment's amount, in its minor units."""
+    moved = payment.refunds.aggregate(total=Sum("amount_minor"))["total"] or 0
+    return min(max(-moved, 0), payment.amount_minor)
+
+
 def campaign_month_progress(*, campaign: Campaign, now: datetime) -> MonthProgress:
     """The campaign's net total for the month containing `now`, straight from the ledger, in
     its currency; what it took in others (gifts started before its currency changed, monthly

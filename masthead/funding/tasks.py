@@ -10,14 +10,18 @@ from wagtail.models import Site
 from masthead.funding.donor_links import donor_manage_url
 from masthead.funding.models import LedgerEntry
 from masthead.funding.money import DEFAULT_STYLE
-from masthead.funding.selectors import funding_settings
+from masthead.funding.selectors import funding_settings, payment_returned_minor
 
 logger = logging.getLogger(__name__)
 
 
 @task()
 def donation_receipt_send(ledger_entry_id: int) -> bool:
-    """E-mail the donor a receipt for one ledger payment, with their signed self-service link."""
+    """E-mail the donor a receipt for one ledger payment, with their signed self-service link.
+
+    The receipt is for the money kept when it is sent: refunds and chargebacks already recorded
+    (one may come before its payment: Stripe does not deliver events in order) are taken off,
+    and a payment that went back in full gets no receipt."""
     entry = (
         LedgerEntry.objects.select_related("donation__donor", "campaign")
         .filter(pk=ledger_entry_id, kind=LedgerEntry.Kind.PAYMENT)
@@ -25,6 +29,10 @@ def donation_receipt_send(ledger_entry_id: int) -> bool:
     )
     donor = entry.donation.donor if entry and entry.donation else None
     if donor is None:
+        return False
+    returned_minor = payment_returned_minor(entry)
+    if returned_minor >= entry.amount_minor:
+        logger.info("No receipt for ledger entry %s: the payment went back in full", entry.pk)
         return False
     site = Site.objects.filter(is_default_site=True).first()
     from masthead.publishing.models import SiteIdentity
@@ -34,6 +42,8 @@ def donation_receipt_send(ledger_entry_id: int) -> bool:
     context = {
         "money_style": panel.money_style if panel else DEFAULT_STYLE,
         "entry": entry,
+        "kept_minor": entry.amount_minor - returned_minor,
+        "returned_minor": returned_minor,
         "donation": entry.donation,
         "donor": donor,
         "campaign": entry.campaign,

@@ -703,6 +703,57 @@ def test_partial_refunds_before_their_payment_add_up_once_it_is_recorded(
     assert Donation.objects.get().status == Donation.Status.COMPLETED  # partly refunded
 
 
+@pytest.mark.parametrize("taken_back", ["refund", "chargeback"])
+def test_a_gift_that_went_back_in_full_before_its_payment_was_recorded_gets_no_receipt(
+    client, campaign, monkeypatch, taken_back
+):
+    stripe_knows(monkeypatch, metadata={"campaign": "campaign", "article": ""})
+    session = se.checkout_session(campaign="campaign", amount=2500, payment_intent="pi_back")
+    if taken_back == "refund":
+        early = se.event(
+            "charge.refunded",
+            se.charge(payment_intent="pi_back", amount=2500, amount_refunded=2500),
+        )
+    else:
+        early = se.event(
+            "charge.dispute.funds_withdrawn", se.dispute(payment_intent="pi_back", amount=2500)
+        )
+    assert se.post_event(client, early).status_code == 409
+    se.post_event(client, se.event("checkout.session.completed", session))
+    assert raised(campaign) == 0
+    # No "thank you for your gift" for money the reader has back.
+    assert mail.outbox == []
+
+
+def test_the_receipt_of_a_gift_partly_refunded_before_it_was_recorded_says_what_was_kept(
+    client, campaign, monkeypatch
+):
+    monkeypatch.setattr(gateway, "invoice_for_payment_intent", lambda pi: None)
+    session = se.checkout_session(campaign="campaign", amount=5000, payment_intent="pi_part")
+    refund = se.charge(payment_intent="pi_part", amount=5000, amount_refunded=3000)
+    assert se.post_event(client, se.event("charge.refunded", refund)).status_code == 409
+    se.post_event(client, se.event("checkout.session.completed", session))
+    [receipt] = mail.outbox
+    assert receipt.subject.endswith(": $20")
+    assert "Amount:   $20\n" in receipt.body
+    assert "Paid:     $50, of which $30 went back to you" in receipt.body
+
+
+def test_a_dispute_won_before_its_payment_was_recorded_leaves_the_receipt_whole(
+    client, campaign, monkeypatch
+):
+    stripe_knows(monkeypatch, metadata={"campaign": "campaign", "article": ""})
+    session = se.checkout_session(campaign="campaign", amount=2500)
+    dispute = se.dispute(payment_intent=session["payment_intent"], amount=2500)
+    withdrawn = se.event("charge.dispute.funds_withdrawn", dispute)
+    reinstated = se.event("charge.dispute.funds_reinstated", {**dispute, "status": "won"})
+    for early in (withdrawn, reinstated):
+        assert se.post_event(client, early).status_code == 409
+    se.post_event(client, se.event("checkout.session.completed", session))
+    [receipt] = mail.outbox
+    assert "Amount:   $25\n" in receipt.body and "went back to you" not in receipt.body
+
+
 def test_a_refund_whose_payment_never_comes_is_deferred_on_every_delivery(
     client, campaign, monkeypatch
 ):
@@ -877,6 +928,7 @@ def test_a_monthly_refund_before_its_invoice_is_paid_is_taken_off_when_the_invoi
     # Not a bar that shows refunded money until Stripe happens to deliver the refund again.
     assert raised(campaign) == 0
     assert StripeEvent.objects.get(event_id=refund["id"]).outcome == StripeEvent.Outcome.PROCESSED
+    assert mail.outbox == []  # no receipt for a month refunded in full
 
     resent = se.post_event(client, refund)
     assert (resent.status_code, resent.json()["outcome"]) == (200, "replayed")
