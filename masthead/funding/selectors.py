@@ -342,6 +342,45 @@ def payment_returned_minor(payment: LedgerEntry) -> int:
     return min(max(-moved, 0), payment.amount_minor)
 
 
+@dataclass(frozen=True)
+class CheckoutReturn:
+    """What the thank-you page may truthfully tell a reader back from Stripe Checkout. Only the
+    webhook learns from Stripe whether they paid: until it has, the payment is pending."""
+
+    UNKNOWN = "unknown"  # no donation started with this session: no promise of a receipt
+    PENDING = "pending"  # not confirmed by the webhook yet: the receipt follows once it is
+    CONFIRMED = "confirmed"  # counted: the receipt is sent (to the donor, if Stripe gave one)
+    NOT_PAID = "not_paid"  # the payment failed or the checkout ended unpaid: nothing charged
+    RETURNED = "returned"  # refunded or charged back in full: no receipt
+
+    state: str
+    donation: Donation | None = None
+
+
+# A donation without a payment in the ledger whose webhook may still come.
+AWAITING_PAYMENT = (Donation.Status.PENDING, Donation.Status.COMPLETED, Donation.Status.ACTIVE)
+
+
+def checkout_return(session_id: str) -> CheckoutReturn:
+    """Where the donation started with this Checkout Session stands, from the database alone
+    (no call to Stripe); UNKNOWN for an id that is not one of ours. The first payment decides:
+    a monthly gift's later months do not change what its checkout did."""
+    donation = donation_for_checkout_session(session_id)
+    if donation is None:
+        return CheckoutReturn(CheckoutReturn.UNKNOWN)
+    payment = (
+        donation.ledger.filter(kind=LedgerEntry.Kind.PAYMENT).order_by("occurred_at", "pk").first()
+    )
+    if payment is None:
+        waiting = donation.status in AWAITING_PAYMENT
+        return CheckoutReturn(
+            CheckoutReturn.PENDING if waiting else CheckoutReturn.NOT_PAID, donation
+        )
+    if payment_returned_minor(payment) >= payment.amount_minor:
+        return CheckoutReturn(CheckoutReturn.RETURNED, donation)
+    return CheckoutReturn(CheckoutReturn.CONFIRMED, donation)
+
+
 def campaign_month_progress(*, campaign: Campaign, now: datetime) -> MonthProgress:
     """The campaign's net total for the month containing `now`, straight from the ledger, in
     its currency; what it took in others (gifts started before its currency changed, monthly

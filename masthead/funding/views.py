@@ -151,16 +151,18 @@ def _bounds(campaign, style) -> dict:
     }
 
 
+@never_cache
 def thanks(request):
-    """Where Stripe sends the reader back. It thanks them; only the webhook counts money."""
-    site = Site.find_for_request(request)
-    funding_settings = selectors.funding_settings(site)
-    donation = selectors.donation_for_checkout_session(request.GET.get("session_id", ""))
-    if donation is not None:
-        campaign = donation.campaign
+    """Where Stripe sends the reader back. It thanks them and says only what is known of the
+    payment (reloaded, it says what the webhook has learnt since); only the webhook counts money."""
+    outcome = selectors.checkout_return(request.GET.get("session_id", ""))
+    if outcome.donation is not None:
+        campaign = outcome.donation.campaign
     else:
+        funding_settings = selectors.funding_settings(Site.find_for_request(request))
         campaign = funding_settings.campaign_at(timezone.now()) if funding_settings else None
-    return render(request, "funding/thanks.html", {"campaign": campaign, "donation": donation})
+    context = {"campaign": campaign, "donation": outcome.donation, "outcome": outcome}
+    return render(request, "funding/thanks.html", context)
 
 
 @csrf_exempt

@@ -280,6 +280,74 @@ def test_the_thank_you_page_thanks_but_counts_nothing(client, campaign):
     assert LedgerEntry.objects.count() == 0
 
 
+def thanks_text(client, session_id: str | None) -> str:
+    query = f"?session_id={session_id}" if session_id is not None else ""
+    response = client.get(f"/donate/thanks/{query}")
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"]  # reloaded, it says what is known by then
+    main = BeautifulSoup(response.content, "html.parser").select_one(".donate")
+    return plain(main.get_text(" "))
+
+
+RECEIPT_ON_ITS_WAY = "A receipt is on its way to your inbox"
+
+
+@pytest.mark.parametrize("session_id", [None, "", "cs_test_never_started_here"])
+def test_the_thank_you_page_promises_no_receipt_for_a_payment_it_does_not_know(
+    client, campaign, session_id, no_stripe_network
+):
+    shown = thanks_text(client, session_id)
+    assert "Thank you" in shown and campaign.thank_you in shown
+    assert "receipt" not in shown.lower()
+
+
+def test_the_thank_you_page_says_the_receipt_follows_once_the_webhook_confirms_the_payment(
+    client, campaign, no_stripe_network
+):
+    session = se.checkout_session(campaign="campaign", amount=2500)
+    Donation.objects.create(
+        campaign=campaign,
+        amount_minor=2500,
+        currency="USD",
+        stripe_checkout_session_id=session["id"],
+    )
+    shown = thanks_text(client, session["id"])
+    assert "We will e-mail your receipt once it is confirmed" in shown
+    assert RECEIPT_ON_ITS_WAY not in shown
+
+    # Stripe's webhook confirms it: the same address now says the receipt is on its way.
+    se.post_event(client, se.event("checkout.session.completed", session))
+    shown = thanks_text(client, session["id"])
+    assert "Your payment is confirmed." in shown and RECEIPT_ON_ITS_WAY in shown
+    assert "once it is confirmed" not in shown
+    assert len(mail.outbox) == 1
+
+    # Refunded in full, it has no receipt to promise.
+    refund = se.charge(payment_intent=session["payment_intent"], amount=2500, amount_refunded=2500)
+    se.post_event(client, se.event("charge.refunded", refund))
+    shown = thanks_text(client, session["id"])
+    assert "gone back to you in full" in shown and RECEIPT_ON_ITS_WAY not in shown
+
+
+def test_the_thank_you_page_says_when_a_delayed_payment_did_not_go_through(
+    client, campaign, no_stripe_network
+):
+    session = se.checkout_session(campaign="campaign", amount=2500, payment_status="unpaid")
+    Donation.objects.create(
+        campaign=campaign,
+        amount_minor=2500,
+        currency="USD",
+        stripe_checkout_session_id=session["id"],
+    )
+    se.post_event(client, se.event("checkout.session.completed", session))  # paid later, or not
+    assert "once it is confirmed" in thanks_text(client, session["id"])
+
+    se.post_event(client, se.event("checkout.session.async_payment_failed", session))
+    shown = thanks_text(client, session["id"])
+    assert "Your payment did not go through" in shown and "Nothing was charged" in shown
+    assert "receipt" not in shown.lower()
+
+
 # Donor self-service ----------------------------------------------------------------------------
 
 
