@@ -40,17 +40,25 @@ NEXT_CAMPAIGN_TOOK_OVER = _(
 )
 
 
-def campaign_schedule_refusal(campaign: Campaign, to_come, took_over) -> str | None:
+def campaign_schedule_refusal(campaign: Campaign, to_come, took_over, inactive=None) -> str | None:
     """Why `campaign` may not stop collecting (be made inactive or deleted): Settings → Reader
     funding name it as the next campaign, whose switch would then silently not happen (message
     `to_come`), or be silently undone once it has happened (message `took_over`); or None.
-    The editor clears the schedule there, knowingly, rather than here as a side effect."""
+    The editor clears the schedule there, knowingly, rather than here as a side effect.
+    An inactive campaign never takes over (FundingSettings.campaign_at), whatever its date:
+    a schedule that still names one, saved before that was refused, gets message `inactive`
+    (only a deletion meets it, an inactive campaign not being made inactive again)."""
     if campaign.pk is None:
         return None
     settings = selectors.campaign_scheduled_as_next(campaign)
     if settings is None:
         return None
-    message = took_over if settings.next_campaign_has_started(timezone.now()) else to_come
+    if not campaign.active and inactive is not None:
+        message = inactive
+    elif settings.next_campaign_has_started(timezone.now()):
+        message = took_over
+    else:
+        message = to_come
     return message % {
         "name": campaign.name,
         "date": date_format(settings.next_campaign_starts, "j F Y"),

@@ -51,6 +51,13 @@ NEXT_CAMPAIGN_TOOK_OVER_NOT_DELETED = _(
     "readers give to it now, so it was not deleted. Choose another next campaign there, or "
     "clear it, first."
 )
+INACTIVE_NEXT_CAMPAIGN_NOT_DELETED = _(
+    "“%(name)s” is inactive, so it does not take over from %(date)s, where an older schedule in "
+    "Settings → Reader funding still names it as the next campaign: readers give to the current "
+    "campaign. It was not deleted, as that would change the schedule without a word. In Settings "
+    "→ Reader funding, which no longer offer it, leave the next campaign and its month empty and "
+    "save; then delete it."
+)
 
 
 # The month's donations for the books. Amounts are signed (refunds and chargebacks negative), in
@@ -193,7 +200,10 @@ class CampaignDeleteView(DeleteView):
         if self.user_has_permission("delete"):
             # Deleting would clear the schedule (on_delete=SET_NULL) without a word.
             scheduled = campaign_schedule_refusal(
-                self.object, NEXT_CAMPAIGN_NOT_DELETED, NEXT_CAMPAIGN_TOOK_OVER_NOT_DELETED
+                self.object,
+                NEXT_CAMPAIGN_NOT_DELETED,
+                NEXT_CAMPAIGN_TOOK_OVER_NOT_DELETED,
+                INACTIVE_NEXT_CAMPAIGN_NOT_DELETED,
             )
             if scheduled:
                 return self.refused(scheduled)

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from wagtail.models import Site
 
 from masthead.funding import selectors
-from masthead.funding.models import FundingSettings
+from masthead.funding.models import Campaign, FundingSettings
 from masthead.funding.selectors import Month
 from masthead.funding.settings_form import (
     NEXT_CAMPAIGN_INACTIVE,
@@ -499,6 +499,40 @@ def test_once_the_next_campaign_has_taken_over_the_refusals_say_it_took_over_not
     assert december.active
     settings = FundingSettings.for_site(site())
     assert (settings.next_campaign, settings.next_campaign_starts) == (december, started)
+
+
+@pytest.mark.parametrize("month", ["begun", "to come"])
+def test_an_inactive_campaign_left_as_next_by_an_old_schedule_is_not_said_to_take_over(
+    admin_client, november, december, month, monkeypatch
+):
+    # Old data: the settings and the campaign form now refuse to leave an inactive campaign next.
+    from masthead.funding.admin_views import INACTIVE_NEXT_CAMPAIGN_NOT_DELETED
+    from masthead.publishing import page_cache
+
+    monkeypatch.setattr(page_cache, "_VERSION_MEMO_SECONDS", -1)
+    starts = this_month().first_day if month == "begun" else this_month().next().first_day
+    schedule(december, starts)
+    december.active = False
+    december.save()
+    when = {"name": "December drive", "date": date_format(starts, "j F Y")}
+    delete_url = reverse("funding_campaign:delete", args=[december.pk])
+
+    shown = errors(admin_client.post(delete_url, follow=True))
+    assert plain(str(INACTIVE_NEXT_CAMPAIGN_NOT_DELETED % when)) in shown
+    assert "readers give to it now" not in shown
+    assert "took over on" not in shown and "taking over on" not in shown
+    assert selectors.campaign_at(site=site(), now=timezone.now()) == november
+    # Nor does the dashboard announce it.
+    panel = dashboard_panel(admin_client)
+    assert "November drive" in panel and "December drive" not in panel
+
+    # What the message says to do works: the settings saved with no next campaign, it goes.
+    url, data = settings_form(admin_client)
+    assert data["next_campaign"] == ""  # the form does not offer an inactive campaign
+    response = admin_client.post(url, {**data, "next_campaign": "", "next_campaign_starts": ""})
+    assert response.status_code == 302, errors(response)
+    response = admin_client.post(delete_url, follow=True)
+    assert not Campaign.objects.filter(pk=december.pk).exists(), errors(response)
 
 
 # The dashboard says what is scheduled ------------------------------------------------------------
