@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from masthead.funding import gateway
 from masthead.funding.models import Donation
+from tests.browser.admin import sign_in_to_admin
 from tests.factories import make_article
 from tests.funding.factories import make_campaign, make_manual_gift
 
@@ -298,3 +299,31 @@ def test_the_default_scale_shows_every_label_on_a_phone(live_server, page, db):
     page.goto(live_server.url + make_article(title="Quay story").url)
     texts = [label["text"].replace("\xa0", " ") for label in visible_mark_labels(page)]
     assert texts == ["$0", "$2,500", "$5,000"]
+
+
+def test_the_reports_toolbar_wraps_into_rows_that_start_at_its_left_edge(
+    live_server, page, db, django_user_model
+):
+    make_campaign(slug="reports", name="Keep the Gazette going")
+    django_user_model.objects.create_superuser("editor", "editor@example.com", "pw-editor")
+    sign_in_to_admin(page, live_server, "editor", "pw-editor")
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(live_server.url + "/admin/funding/reports/")
+        toolbar = page.locator("main form").first  # the campaign select and the exports
+        edge = toolbar.bounding_box()["x"]
+        items = toolbar.evaluate(
+            """form => [...form.children].map(item => {
+                   const box = item.getBoundingClientRect();
+                   return {bottom: Math.round(box.bottom), left: box.left, right: box.right}; })"""
+        )
+        rows = [
+            list(row) for _bottom, row in itertools.groupby(items, key=lambda item: item["bottom"])
+        ]
+        assert len(rows) > 1, f"the toolbar fits one row at {width}px: nothing to check"
+        # Wagtail's .button + .button margin indented every row after the first by 16px.
+        assert [row[0]["left"] for row in rows] == [edge] * len(rows), width
+        gaps = [
+            right["left"] - left["right"] for row in rows for left, right in itertools.pairwise(row)
+        ]
+        assert gaps and all(gap == 16 for gap in gaps), (width, gaps)
