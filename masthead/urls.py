@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -15,6 +16,14 @@ from masthead.publishing.sitemaps import news_sitemap, sitemap
 urlpatterns = [
     # Before Wagtail's own: its page chooser with the title column named for the pages listed.
     path("admin/", include(page_chooser.urlpatterns)),
+    # Wagtail's reset form mails any account, as often as it is posted and while the request
+    # waits (so its timing tells whether an address has an account): its "Forgotten password?"
+    # leads to the site's own, which is limited per network and inbox and mails in the background.
+    path(
+        "admin/password_reset/",
+        RedirectView.as_view(pattern_name="accounts-password-reset"),
+        name="admin-password-reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),

@@ -437,3 +437,17 @@ def test_the_sign_up_form_lets_the_browser_fill_in_the_readers_name_and_address(
     assert re.search(r'<input[^>]*name="email"[^>]*autocomplete="email"', html) or re.search(
         r'<input[^>]*autocomplete="email"[^>]*name="email"', html
     )
+
+
+def test_the_admin_password_reset_cannot_flood_an_inbox_either(reader, mailoutbox):
+    """Wagtail's own form at /admin/password_reset/ sent one e-mail per post, to readers' accounts
+    too, past every limit of the site's reset: it leads to the site's reset instead."""
+    client = Client()
+    for _ in range(12):
+        response = client.post("/admin/password_reset/", {"email": "rosa@example.org"})
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/password/reset/"
+    assert mailoutbox == []
+    login_page = client.get("/admin/login/").content.decode()
+    assert 'href="/admin/password_reset/"' in login_page  # the admin's link still leads there
+    assert client.get("/admin/password_reset/", follow=True).status_code == 200
