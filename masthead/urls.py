@@ -25,6 +25,15 @@ urlpatterns = [
         name="admin-password-reset",
     ),
     path("admin/", include(wagtailadmin_urls)),
+    # Before Wagtail's own: its password forms of protected pages and documents, limited.
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        publishing_views.document_password,
+    ),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        publishing_views.page_password,
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", unknown_path),

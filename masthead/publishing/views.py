@@ -1,11 +1,25 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from wagtail import views as wagtail_views
+from wagtail.documents.views import serve as document_views
+from wagtail.forms import PasswordViewRestrictionForm
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
+from masthead import limits
 from masthead.links import canonical_root
 from masthead.publishing import selectors
+
+# Passwords one network address may try an hour on one protected page or collection: Wagtail's
+# own form lets a script guess a shared password as fast as it can post.
+PASSWORD_TRIES_PER_NETWORK_PER_HOUR = 20
+TOO_MANY_PASSWORD_TRIES = (
+    "Too many passwords were tried from your network in the last hour. Please try again later."  # noqa: S105
+)
 
 
 def search(request):
@@ -31,3 +45,53 @@ def robots_txt(request):
     news_sitemap = canonical_root(request) + "/news-sitemap.xml"
     body = f"User-agent: *\nDisallow: /admin/\nDisallow: /api/\n\nSitemap: {sitemap}\nSitemap: {news_sitemap}\n"
     return render(request, "publishing/robots.txt", {"body": body}, content_type="text/plain")
+
+
+def page_password(request, page_view_restriction_id, page_id):
+    """Wagtail's password form of a protected page, with a limit on guesses."""
+    if _password_tries_exceeded(request, f"page:{page_view_restriction_id}"):
+        restriction = get_object_or_404(PageViewRestriction, id=page_view_restriction_id)
+        page = get_object_or_404(Page, id=page_id).specific
+        action_url = reverse(
+            "wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk]
+        )
+        form = _refused_password_form(request, restriction)
+        response = page.serve_password_required_response(request, form, action_url)
+        response.status_code = 429
+        return response
+    return wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
+
+
+def document_password(request, restriction_id):
+    """Wagtail's password form of a protected collection of documents, with a limit on guesses."""
+    if _password_tries_exceeded(request, f"documents:{restriction_id}"):
+        restriction = get_object_or_404(CollectionViewRestriction, id=restriction_id)
+        context = {
+            "form": _refused_password_form(request, restriction),
+            "action_url": reverse("wagtaildocs_authenticate_with_password", args=[restriction.pk]),
+        }
+        template = settings.WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE
+        return TemplateResponse(request, template, context, status=429)
+    return document_views.authenticate_with_password(request, restriction_id)
+
+
+def _password_tries_exceeded(request, restriction: str) -> bool:
+    from masthead.discussion.readers import request_network
+
+    if request.method != "POST":
+        return False
+    key = f"password-tries:{restriction}:{request_network(request)}"
+    return limits.count(key, 3600) > PASSWORD_TRIES_PER_NETWORK_PER_HOUR
+
+
+class _PasswordNotTriedForm(PasswordViewRestrictionForm):
+    """The password form again, empty, saying why the password sent was not tried."""
+
+    def non_field_errors(self):
+        return self.error_class([TOO_MANY_PASSWORD_TRIES], error_class="nonfield")
+
+
+def _refused_password_form(request, restriction):
+    return _PasswordNotTriedForm(
+        instance=restriction, initial={"return_url": request.POST.get("return_url", "")}
+    )

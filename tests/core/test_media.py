@@ -88,3 +88,31 @@ def test_webp_and_avif_photos_keep_their_format_in_every_size(fmt):
 def test_the_site_icon_is_found_where_browsers_look(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+def test_a_password_protected_collection_cannot_be_guessed_without_end():
+    from masthead.publishing.views import (
+        PASSWORD_TRIES_PER_NETWORK_PER_HOUR,
+        TOO_MANY_PASSWORD_TRIES,
+    )
+
+    collection = Collection.get_first_root_node().add_child(name="Embargoed")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.PASSWORD, password="pr"
+    )
+    document = make_document(
+        title="Budget", name="budget.txt", content=b"figures", collection=collection
+    )
+    action = f"/documents/authenticate_with_password/{restriction.pk}/"
+    guesser = Client()
+    for number in range(PASSWORD_TRIES_PER_NETWORK_PER_HOUR):
+        wrong = guesser.post(action, {"password": f"guess{number}", "return_url": document.url})
+        assert wrong.status_code == 200
+    refused = guesser.post(action, {"password": "pr", "return_url": document.url})
+    assert refused.status_code == 429
+    assert TOO_MANY_PASSWORD_TRIES in refused.content.decode()
+    assert b"figures" not in guesser.get(document.url).getvalue()  # the password form
+
+    reader = Client(REMOTE_ADDR="198.51.100.7")
+    assert reader.post(action, {"password": "pr", "return_url": document.url}).status_code == 302
+    assert reader.get(document.url).getvalue() == b"figures"

@@ -761,3 +761,35 @@ def test_an_article_page_reads_its_tags_and_the_sites_identity_once(client, news
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     assert sorted(json.loads(raw)["keywords"]) == ["politics", "transport"]
     assert json.loads(raw)["publisher"]["name"]
+
+
+def test_a_protected_articles_password_cannot_be_guessed_without_end(client, newsroom):
+    """Wagtail's form tried every password posted to it, as fast as a script could post."""
+    from django.test import Client
+    from wagtail.models import PageViewRestriction
+
+    from masthead.publishing.views import (
+        PASSWORD_TRIES_PER_NETWORK_PER_HOUR,
+        TOO_MANY_PASSWORD_TRIES,
+    )
+
+    article = newsroom["articles"]["ferry"]
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="members"
+    )
+    action = f"/_util/authenticate_with_password/{restriction.pk}/{article.pk}/"
+    for number in range(PASSWORD_TRIES_PER_NETWORK_PER_HOUR):
+        wrong = client.post(action, {"password": f"guess{number}", "return_url": article.url})
+        assert wrong.status_code == 200
+    refused = client.post(action, {"password": "members", "return_url": article.url})
+    assert refused.status_code == 429
+    page = BeautifulSoup(refused.content, "html.parser")
+    assert page.select_one('[role="alert"]').get_text(strip=True) == TOO_MANY_PASSWORD_TRIES
+    assert page.select_one("form.stacked-form")["action"] == action  # the form is there to retry
+    assert page.select_one('input[name="return_url"]')["value"] == article.url
+    assert "Islanders welcomed" not in client.get(article.url).content.decode()
+
+    # A reader on another network is not locked out by the guesser.
+    other = Client(REMOTE_ADDR="198.51.100.7")
+    right = other.post(action, {"password": "members", "return_url": article.url})
+    assert right.status_code == 302 and right["Location"] == article.url
