@@ -1115,3 +1115,33 @@ def test_most_voted_pages_keep_the_order_the_client_started_with_while_votes_com
     assert again["votes_at"] > first["votes_at"]
     # Other orders have no moment of the scores.
     assert client.get(url, {"sort": "newest"}).json()["votes_at"] is None
+
+
+def test_a_script_dropping_its_cookie_at_each_vote_is_slowed_down_by_its_network(
+    article, post, monkeypatch
+):
+    """Without a cookie each vote came from a new reader, whose own limit never slowed it down:
+    across a thread's comments one address could vote as fast as it could post."""
+    from unittest import mock
+
+    from masthead.discussion.services.votes import VOTING_TOO_FAST
+
+    monkeypatch.setattr(conf, "VOTES_PER_READER_PER_MINUTE", 2)
+    allowed = conf.VOTES_PER_READER_PER_MINUTE * conf.GUEST_VOTES_PER_ADDRESS_FACTOR
+    comments = [post(f"Comment {number}") for number in range(allowed // 4 + 1)]
+    token = "a" * 32  # any well-formed token the cookie repeats passes the CSRF check
+
+    def vote_as_new_reader(comment, address="127.0.0.1"):
+        script = Client(enforce_csrf_checks=True, REMOTE_ADDR=address)
+        script.cookies["csrftoken"] = token
+        return post_json(script, f"/api/v1/comments/{comment.pk}/vote", {"value": 1}, token)
+
+    now = timezone.now().replace(second=10)
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        answers = [vote_as_new_reader(comments[number // 4]) for number in range(allowed + 1)]
+        assert [answer.status_code for answer in answers[:allowed]] == [200] * allowed
+        refused = answers[-1]
+        assert refused.status_code == 429 and refused["Retry-After"] == "50"
+        assert refused.json()["detail"] == VOTING_TOO_FAST.format(seconds=50)
+        # Readers elsewhere vote on as before.
+        assert vote_as_new_reader(comments[-1], address="198.51.100.7").status_code == 200

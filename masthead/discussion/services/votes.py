@@ -107,10 +107,16 @@ def vote_cast(
 
 def _check_vote_rate(reader: Reader, now: datetime) -> None:
     window, elapsed = divmod(int(now.timestamp()), 60)
-    if (
+    too_fast = (
         limits.count(f"discussion:votes:{_counter_name(reader.key)}:{window}", 61)
         > conf.VOTES_PER_READER_PER_MINUTE
-    ):
+    )
+    if not too_fast and reader.is_guest and reader.ip_hash:
+        too_fast = (
+            limits.count(f"discussion:guest-votes-from:{reader.ip_hash}:{window}", 61)
+            > conf.VOTES_PER_READER_PER_MINUTE * conf.GUEST_VOTES_PER_ADDRESS_FACTOR
+        )
+    if too_fast:
         refusal = VoteRefused(VOTING_TOO_FAST.format(seconds=60 - elapsed), status=429)
         refusal.retry_after = 60 - elapsed
         raise refusal
