@@ -1627,3 +1627,14 @@ def test_what_a_tooltip_said_is_read_with_the_edited_mark_points_and_featured_ba
         )
         assert in_sight == shown
         assert not node.get("title")
+
+
+def test_over_https_the_sort_cookie_is_kept_off_plain_http_and_away_from_scripts(
+    client, article, settings
+):
+    """As the reader's and the commenter's cookies are: it went out over plain HTTP too."""
+    settings.SESSION_COOKIE_SECURE = True
+    response = client.get(f"/comments/{article.pk}/sort/?sort=oldest")
+    cookie = response.cookies[SORT_COOKIE]
+    assert cookie.value == "oldest"
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"

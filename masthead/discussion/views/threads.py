@@ -4,6 +4,7 @@ reader's sort order, the count of new comments, and the live stream."""
 from urllib.parse import urlencode
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.http import (
     Http404,
     HttpResponse,
@@ -133,7 +134,14 @@ def sort(request, article_id):
 
 
 def _remember_sort(response, value):
-    response.set_cookie(conf.SORT_COOKIE, value, max_age=365 * 24 * 3600, samesite="Lax")
+    response.set_cookie(
+        conf.SORT_COOKIE,
+        value,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,  # read by the server only
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
 
 
 @require_GET
