@@ -5,15 +5,17 @@ import re
 
 import nh3
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block import blocks as table_block
-from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images import blocks as image_blocks
 
 from masthead.funding.blocks import GoalBarBlock, OtherWaysToGivePromoBlock
+from masthead.ids import parse_id
 from masthead.publishing.video import UNEMBEDDABLE_VIDEO, video_embed_for
 
 # "feedback" (from discussion) lets editors open a passage for inline reader comments.
@@ -29,6 +31,44 @@ BODY_RICH_TEXT_FEATURES = [
     "hr",
     "feedback",
 ]
+
+
+UNREADABLE_IMAGE = _(
+    "The image chosen here did not come through (the page sent “%(value)s” in place of it): "
+    "choose the image again."
+)
+
+
+class UnreadableImageChoice(str):
+    """What the editor sent in place of an image's id, kept until the block's clean() refuses it."""
+
+
+class ImageChooserBlock(image_blocks.ImageChooserBlock):
+    """Wagtail's image chooser block, refusing with a message beside the field an image id that
+    is not one. Wagtail looks the id up as the form is read, before any validation: a browser's
+    script that sent "undefined" for a photo slot made saving, autosave and preview a server
+    error (a 500)."""
+
+    @cached_property
+    def widget(self):
+        from masthead.publishing.image_chooser import ImageChooser
+
+        return ImageChooser()
+
+    def value_from_form(self, value):
+        if isinstance(value, str) and parse_id(value) is None:
+            return UnreadableImageChoice(value)
+        return super().value_from_form(value)
+
+    def clean(self, value):
+        if isinstance(value, UnreadableImageChoice):
+            raise ValidationError(UNREADABLE_IMAGE, params={"value": value[:40]})
+        return super().clean(value)
+
+    def deconstruct(self):
+        # Stored as Wagtail's block: only the reading of the form differs, not the data.
+        _, args, kwargs = super().deconstruct()
+        return "wagtail.images.blocks.ImageChooserBlock", args, kwargs
 
 
 class CaptionedImageBlock(blocks.StructBlock):

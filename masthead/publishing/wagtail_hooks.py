@@ -5,8 +5,11 @@ from django.utils import formats, timezone
 from django.utils.html import escape
 from wagtail import hooks
 from wagtail.admin.compare import FieldComparison, TextDiff, register_comparison_class
+from wagtail.admin.forms.models import register_form_field_override
+from wagtail.images import get_image_model
 
 from masthead.publishing.author_chooser import author_chooser_viewset
+from masthead.publishing.image_chooser import ImageChooser
 
 
 class DateTimeFieldComparison(FieldComparison):
@@ -34,6 +37,11 @@ class DateTimeFieldComparison(FieldComparison):
 
 
 register_comparison_class(models.DateTimeField, comparison_class=DateTimeFieldComparison)
+# Every image field of the admin (a featured image, an author's photo, the site's logo), in place
+# of Wagtail's chooser, which wagtail.images registers when it loads.
+register_form_field_override(
+    models.ForeignKey, to=get_image_model(), override={"widget": ImageChooser}
+)
 
 
 @hooks.register("register_admin_viewset")

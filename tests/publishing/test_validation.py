@@ -1,6 +1,8 @@
 """Editors' mistakes get messages they can act on."""
 
+import json
 import re
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from wagtail.rich_text import RichText
 from masthead.publishing.blocks import (
     EMPTY_TABLE,
     NOT_A_TABLE,
+    UNREADABLE_IMAGE,
     GridTableBlock,
     TableBlock,
     VideoBlock,
@@ -568,3 +571,66 @@ def test_autosave_keeps_a_gallery_with_an_empty_photo_slot_and_publishing_refuse
     assert [block.block_type for block in ArticlePage.objects.get(pk=article.pk).body] != [
         "gallery"
     ]
+
+
+@pytest.mark.parametrize("sent", ["undefined", "null", "12abc"])
+def test_an_image_id_that_is_not_a_number_is_refused_beside_its_slot_not_a_server_error(
+    admin_client, newsroom, sent
+):
+    """A browser's script can send "undefined" for a gallery's photo: Wagtail looked it up as a
+    number while reading the form, and saving, autosave and preview answered 500."""
+    article = newsroom["articles"]["ferry"]
+    credit = article.article_authors.get(author=newsroom["ada"])
+    photo = CreditedImage.objects.first()
+    data = article_form_data(
+        title=article.title,
+        slug=article.slug,
+        author=newsroom["ada"],
+        standfirst="The ferry runs later.",
+        **{"article_authors-INITIAL_FORMS": "1", "article_authors-0-id": str(credit.pk)},
+        **gallery_form_data([str(photo.pk), sent]),
+    )
+    edit = f"/admin/pages/{article.pk}/edit/"
+    refusal = UNREADABLE_IMAGE % {"value": sent}
+
+    autosave = admin_client.post(edit, data, HTTP_ACCEPT="application/json")
+    assert autosave.status_code == 400
+    assert not autosave.json()["success"]
+
+    saved = admin_client.post(edit, {**data, "action-publish": "action-publish"})
+    assert saved.status_code == 200
+    html = saved.content.decode()
+    assert "The page could not be saved due to validation errors" in html
+    # The slot's message, in the editor's data for its blocks (JSON in an attribute).
+    assert json.dumps(str(refusal)) in unescape(html)
+
+    preview = admin_client.post(f"{edit}preview/", data)
+    assert preview.status_code == 200
+    assert preview.json()["is_valid"] is False
+    assert [block.block_type for block in ArticlePage.objects.get(pk=article.pk).body] != [
+        "gallery"
+    ]
+
+
+def test_a_featured_image_that_is_not_an_images_id_is_refused_with_the_form_shown_again(
+    admin_client, newsroom
+):
+    """Refused already, but showing the form again looked the chosen image up as a number: 500."""
+    article = newsroom["articles"]["ferry"]
+    credit = article.article_authors.get(author=newsroom["ada"])
+    data = article_form_data(
+        title=article.title,
+        slug=article.slug,
+        author=newsroom["ada"],
+        standfirst="The ferry runs later.",
+        featured_image="undefined",
+        **{"article_authors-INITIAL_FORMS": "1", "article_authors-0-id": str(credit.pk)},
+    )
+    edit = f"/admin/pages/{article.pk}/edit/"
+    assert admin_client.post(edit, data, HTTP_ACCEPT="application/json").status_code == 400
+    saved = admin_client.post(edit, {**data, "action-publish": "action-publish"})
+    assert saved.status_code == 200
+    html = saved.content.decode()
+    assert "The page could not be saved due to validation errors" in html
+    assert "Select a valid choice." in html
+    assert ArticlePage.objects.get(pk=article.pk).featured_image == newsroom["photo"]
