@@ -126,11 +126,25 @@ class AtomSiteFeed(SiteFeed):
     feed_type = PerPersonAtom1Feed
     subtitle = SiteFeed.description
 
+    def items(self, section=None):
+        articles = list(super().items(section))
+        # Only pages readers can open are linked: not a draft's, nor one behind a password or
+        # sign-in (feed readers show the link to everyone).
+        self.linkable_author_ids = selectors.public_author_ids(
+            author for article in articles for author in article.authors
+        )
+        return articles
+
     def item_extra_kwargs(self, article):
         # Each author's name, and their page where readers can reach it.
         return {
             "authors": [
-                (xml_text(author.name), author.get_full_url(self.request) if author.live else None)
+                (
+                    xml_text(author.name),
+                    author.get_full_url(self.request)
+                    if author.pk in self.linkable_author_ids
+                    else None,
+                )
                 for author in article.authors
             ]
         }

@@ -2,6 +2,7 @@
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -238,6 +239,17 @@ def section_articles(section: SectionPage) -> QuerySet[ArticlePage]:
         .annotate(pinned_position=pinned_position(section.path))
         .order_by(*pinned_first(["-first_published_at", "-pk"]))
     )
+
+
+def public_author_ids(authors: Iterable[AuthorPage]) -> set[int]:
+    """The ids of those of `authors` whose page every reader can open (live, and asking no
+    password or sign-in): the ones a byline, a feed or the NewsArticle data may link to. One
+    query for all of them."""
+    ids = {author.pk for author in authors}
+    if not ids:
+        return set()
+    pages = public_pages(AuthorPage.objects.live().filter(pk__in=ids))
+    return set(pages.values_list("pk", flat=True))
 
 
 def author_articles(author: AuthorPage) -> QuerySet[ArticlePage]:
@@ -573,6 +585,7 @@ def news_article_schema(article: ArticlePage, request) -> dict:
     identity = SiteIdentity.for_request(request) if site else None  # the read the template shares
     # The site's own scheme and host, as in the page's canonical link.
     article_url = article.get_full_url(request)
+    linkable_authors = public_author_ids(article.authors)
     schema = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -585,11 +598,8 @@ def news_article_schema(article: ArticlePage, request) -> dict:
         if article.published
         else None,
         "author": [
-            {
-                "@type": "Person",
-                "name": author.name,
-                "url": author.get_full_url(request),
-            }
+            {"@type": "Person", "name": author.name}
+            | ({"url": author.get_full_url(request)} if author.pk in linkable_authors else {})
             for author in article.authors
         ],
         "articleSection": article.section.title,

@@ -83,6 +83,13 @@ def related_articles(article):
 
 
 @register.simple_tag
+def public_author_ids(authors):
+    from masthead.publishing import selectors
+
+    return selectors.public_author_ids(authors)
+
+
+@register.simple_tag
 def article_share_image(article):
     from masthead.publishing import selectors
 

@@ -76,6 +76,48 @@ def test_the_atom_feed_names_each_author_of_an_article_as_one_person(client, new
     assert "Ada Reporter, Bo Writer" in item.findtext("{http://purl.org/dc/elements/1.1/}creator")
 
 
+@pytest.mark.parametrize("hidden", ["restricted", "unpublished"])
+def test_an_authors_page_readers_cannot_open_is_not_linked_from_feeds_metadata_or_byline(
+    client, newsroom, hidden
+):
+    """A byline named the page of an author behind a password (or sign-in) in the Atom feed,
+    the NewsArticle data and the article itself: a link readers and crawlers cannot follow."""
+    from django.core.cache import cache
+    from wagtail.models import PageViewRestriction
+
+    ada, bo = newsroom["ada"], newsroom["bo"]
+    if hidden == "restricted":
+        PageViewRestriction.objects.create(
+            page=bo, restriction_type=PageViewRestriction.PASSWORD, password="staff"
+        )
+    else:
+        bo.unpublish()
+    cache.clear()  # the feeds and the article are cached pages
+    ferry = newsroom["articles"]["ferry"]
+
+    atom = ET.fromstring(client.get("/feed/atom/").content)
+    entry = next(
+        entry
+        for entry in atom.findall(f"{ATOM}entry")
+        if entry.findtext(f"{ATOM}title") == ferry.title
+    )
+    authors = [
+        (author.findtext(f"{ATOM}name"), author.findtext(f"{ATOM}uri"))
+        for author in entry.findall(f"{ATOM}author")
+    ]
+    assert authors == [("Ada Reporter", f"http://testserver{ada.url}"), ("Bo Writer", None)]
+
+    html = client.get(ferry.url).content.decode()
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert json.loads(raw)["author"] == [
+        {"@type": "Person", "name": "Ada Reporter", "url": f"http://testserver{ada.url}"},
+        {"@type": "Person", "name": "Bo Writer"},
+    ]
+    assert f'<a rel="author" href="{ada.url}">Ada Reporter</a>' in html
+    assert " and Bo Writer" in html
+    assert f'href="{bo.url}"' not in html
+
+
 def feed_entries(client, url="/feed/", **request) -> dict:
     """Each article's RSS guid (text and isPermaLink), link and Atom id, by headline."""
     from django.core.cache import cache
