@@ -557,11 +557,12 @@ def search_articles(query: str, *, page_number) -> dict:
     }
 
 
-def article_share_image(article: ArticlePage):
+def article_share_image(article: ArticlePage, *, identity: SiteIdentity | None):
     """The picture that stands for the article in social cards and its NewsArticle data: the
     featured image, else the first picture of the body (an image, a gallery's photo, a video's
-    poster). A photo story often has no featured image, and shared without a picture it shows
-    as a bare link; search engines want one for their article results."""
+    poster), else the site's default share image (`identity.share_image`), else None. A photo
+    story often has no featured image, and shared without a picture it shows as a bare link;
+    search engines want one for their article results."""
     if article.featured_image:
         return article.featured_image
     for block in article.body:
@@ -576,7 +577,7 @@ def article_share_image(article: ArticlePage):
         for picture in pictures:
             if picture is not None:
                 return picture
-    return None
+    return identity.share_image if identity else None
 
 
 def news_article_schema(article: ArticlePage, request) -> dict:
@@ -605,7 +606,7 @@ def news_article_schema(article: ArticlePage, request) -> dict:
         "articleSection": article.section.title,
         "keywords": [tag.name for tag in article.tag_list],
     }
-    share_image = article_share_image(article)
+    share_image = article_share_image(article, identity=identity)
     if share_image:
         image_urls = [
             canonical_url(request, rendition.url)

@@ -89,11 +89,17 @@ def public_author_ids(authors):
     return selectors.public_author_ids(authors)
 
 
-@register.simple_tag
-def article_share_image(article):
-    from masthead.publishing import selectors
+@register.simple_tag(takes_context=True)
+def article_share_image(context, article):
+    from wagtail.models import Site
 
-    return selectors.article_share_image(article)
+    from masthead.publishing import selectors
+    from masthead.publishing.models import SiteIdentity
+
+    request = context["request"]
+    # The read the template's `settings` shares (one per request).
+    identity = SiteIdentity.for_request(request) if Site.find_for_request(request) else None
+    return selectors.article_share_image(article, identity=identity)
 
 
 @register.simple_tag(takes_context=True)

@@ -428,6 +428,61 @@ def test_a_photo_story_without_a_featured_image_is_shared_with_its_first_photo(c
     assert '<meta name="twitter:card" content="summary_large_image">' in html
 
 
+def social_pictures(html: str) -> dict:
+    """The pictures a page's head names: JSON-LD's, og:image and twitter:image."""
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    meta = dict(
+        re.findall(r'<meta (?:property|name)="((?:og|twitter):image)" content="([^"]+)"', html)
+    )
+    card = re.search(r'<meta name="twitter:card" content="([^"]+)">', html).group(1)
+    return {
+        "json_ld": json.loads(found.group(1)).get("image") if found else None,
+        "og": meta.get("og:image"),
+        "twitter": meta.get("twitter:image"),
+        "card": card,
+    }
+
+
+def test_an_article_without_any_picture_is_shared_with_the_sites_default_share_image(
+    client, newsroom
+):
+    """Without a picture of its own an article had no image in its NewsArticle data (search
+    engines want one for article results) and a bare link preview. It takes the site's
+    default share image (Settings → Site identity), on the site's address; with none set it
+    still names no picture rather than one made up (the logo would be cropped to a fragment)."""
+    from wagtail.models import Site
+
+    from masthead.publishing.models import SiteIdentity
+
+    article = make_article(section=newsroom["world"], title="No pictures here")
+    assert social_pictures(client.get(article.url).content.decode()) == {
+        "json_ld": None,
+        "og": None,
+        "twitter": None,
+        "card": "summary",
+    }
+
+    identity = SiteIdentity.for_site(Site.objects.get(is_default_site=True))
+    identity.share_image = make_image(title="Harbour skyline", width=1600, height=1000)
+    identity.save()
+    default = identity.share_image.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    for page in (article.url, "/", newsroom["world"].url):
+        pictures = social_pictures(client.get(page).content.decode())
+        assert pictures["og"] == pictures["twitter"]
+        assert re.fullmatch(
+            rf"http://testserver/media/\S*{default}\S*fill-1200x630\S*", pictures["og"]
+        )
+        assert pictures["card"] == "summary_large_image"
+    pictures = social_pictures(client.get(article.url).content.decode())
+    assert len(pictures["json_ld"]) == 3
+    assert all(
+        url.startswith("http://testserver/media/") and default in url for url in pictures["json_ld"]
+    )
+    # An article's own picture still comes first.
+    ferry = social_pictures(client.get(newsroom["articles"]["ferry"].url).content.decode())
+    assert default not in ferry["og"] and all(default not in url for url in ferry["json_ld"])
+
+
 def test_article_has_open_graph_twitter_and_canonical(client, newsroom):
     article = newsroom["articles"]["ferry"]
     html = client.get(article.url).content.decode()

@@ -27,6 +27,22 @@ class SiteIdentity(BaseSiteSetting):
         related_name="+",
         help_text=_("Used in NewsArticle metadata; a wide logo at least 600 pixels across."),
     )
+    # Not the logo: cropped to a link preview's or a search result's shape, a wide wordmark
+    # would show as a fragment of a word, and too small for search engines anyway.
+    share_image = models.ForeignKey(
+        "publishing.CreditedImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("default share image"),
+        help_text=_(
+            "The picture link previews and search results show for a page without one of its "
+            "own: an article without any photo, the front page, a section. At least 1200 pixels "
+            "across; it is cropped to wide, 4:3 and square shapes, so keep what matters in the "
+            "middle. Empty: such pages are shared without a picture."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -34,6 +50,7 @@ class SiteIdentity(BaseSiteSetting):
         FieldPanel("about"),
         FieldPanel("twitter_handle"),
         FieldPanel("publisher_logo"),
+        FieldPanel("share_image"),
     ]
 
     class Meta:
