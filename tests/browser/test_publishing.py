@@ -77,6 +77,58 @@ def test_clicking_a_gallery_thumbnail_shows_the_full_size_image(
     viewer.wait_for(state="hidden")
 
 
+def test_the_viewer_hides_the_previous_photo_while_the_next_one_loads(
+    live_server, page, gallery_article, screenshot_dir
+):
+    """A browser keeps showing the photo it has until the next one arrives: on a slow line, the
+    reader saw the previous photo above the next one's caption ("2 of 3") for seconds."""
+    page.goto(live_server.url + gallery_article.url)
+    links = page.locator(".gallery__link")
+    second, third = (links.nth(n).get_attribute("data-full-src") for n in (1, 2))
+    held = []
+
+    def hold_the_second_and_lose_the_third(route):
+        if route.request.url.endswith(second):
+            held.append(route)
+        elif route.request.url.endswith(third):
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/media/**", hold_the_second_and_lose_the_third)
+    links.first.click()
+    viewer = page.locator("dialog.lightbox")
+    full = viewer.locator("img.lightbox__image")
+    status = viewer.locator(".lightbox__status")
+    expect(full).to_be_visible()
+    expect(status).to_be_hidden()
+
+    page.keyboard.press("ArrowRight")
+    expect(viewer.locator(".lightbox__position")).to_have_text("2 of 3")
+    expect(full).to_be_hidden()  # not the first photo under the second's caption
+    expect(status).to_have_text("Loading photo…")
+    page.screenshot(path=os.path.join(screenshot_dir, "gallery-lightbox-loading.png"))
+
+    for _ in range(100):  # the route's handler runs while Playwright waits
+        if held:
+            break
+        page.wait_for_timeout(20)
+    held[0].continue_()
+    expect(full).to_be_visible()
+    expect(full).to_have_js_property("naturalWidth", 1800)
+    assert full.get_attribute("src").endswith(second)
+    expect(status).to_be_hidden()
+
+    page.keyboard.press("ArrowRight")  # a photo that cannot be loaded says so
+    expect(viewer.locator(".lightbox__position")).to_have_text("3 of 3")
+    expect(status).to_have_text("This photo could not be loaded.")
+    expect(full).to_be_hidden()
+
+    page.keyboard.press("ArrowLeft")  # one seen already shows at once
+    expect(full).to_be_visible()
+    expect(status).to_be_hidden()
+
+
 def test_without_javascript_the_thumbnail_opens_the_plain_full_size_image(
     live_server, page_without_js, gallery_article
 ):

@@ -11,6 +11,7 @@
     dialog.setAttribute("aria-label", "Image viewer");
     dialog.innerHTML =
       '<div class="lightbox__inner">' +
+      '<p class="lightbox__status" role="status"></p>' +
       '<img class="lightbox__image" alt="">' +
       '<p class="lightbox__caption" aria-live="polite"></p>' +
       '<button type="button" class="lightbox__close" aria-label="Close">✕</button>' +
@@ -20,14 +21,38 @@
     document.body.appendChild(dialog);
     var image = dialog.querySelector(".lightbox__image");
     var caption = dialog.querySelector(".lightbox__caption");
+    var status = dialog.querySelector(".lightbox__status");
     var current = 0;
+
+    /* A browser keeps showing the previous photo until the next one has loaded: for a large
+       photo, seconds of the wrong picture above the new caption. It is hidden meanwhile. */
+    function loaded(failed) {
+      dialog.classList.remove("lightbox--loading");
+      dialog.classList.toggle("lightbox--failed", failed);
+      status.textContent = failed ? "This photo could not be loaded." : "";
+    }
+    function settled(failed) {
+      return function () {
+        // Not the end of an earlier photo's loading, the reader having moved on meanwhile.
+        if (image.currentSrc === image.src) loaded(failed);
+      };
+    }
+    image.addEventListener("load", settled(false));
+    image.addEventListener("error", settled(true));
 
     function show(index) {
       current = (index + links.length) % links.length;
       var link = links[current];
-      image.src = link.dataset.fullSrc;
-      image.width = link.dataset.fullWidth;
-      image.height = link.dataset.fullHeight;
+      if (image.getAttribute("src") !== link.dataset.fullSrc) {
+        dialog.classList.add("lightbox--loading");
+        dialog.classList.remove("lightbox--failed");
+        status.textContent = "Loading photo…";
+        image.width = link.dataset.fullWidth;
+        image.height = link.dataset.fullHeight;
+        image.src = link.dataset.fullSrc;
+        // A photo seen already is ready at once: no flash of the loading state.
+        if (image.complete && image.naturalWidth) loaded(false);
+      }
       var thumb = link.querySelector("img");
       image.alt = thumb ? thumb.alt : "";
       caption.textContent = link.dataset.caption || "";
