@@ -1548,6 +1548,47 @@ def test_a_passage_bubble_is_named_once_and_shows_its_name_on_hover(
     expect(page.locator(".passage--open + .passage-bubble [data-bubble-count]")).to_have_text("+")
 
 
+def test_a_passage_bubbles_tooltip_stays_inside_the_window_at_its_right_edge(
+    live_server, browser, article, screenshot_dir
+):
+    """A bubble at the end of a line on a phone had its tooltip centred over it, its words cut
+    off by the window's edge ("…replies inclu"): it moves along to stay in sight."""
+    comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
+        body="Tolls will decide it.",
+        author_name="Ola",
+        author_email="ola@example.com",
+        anchor=AnchorInput(quote="Tolls have not been decided."),
+    )
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(live_server.url + article.url)
+    # The passage ends the paragraph: set flush right, its bubble ends the line at the edge.
+    page.add_style_tag(content=".article__body p { text-align: right; }")
+    bubble = page.locator("mark.passage + .passage-bubble")
+    tip = bubble.get_by_text("1 comment on this passage, replies included")
+    bubble.hover()
+    box, bubble_box = tip.bounding_box(), bubble.bounding_box()
+    page.screenshot(path=os.path.join(screenshot_dir, "passage-bubble-tip-edge-375.png"))
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375  # every word in sight
+    assert box["y"] + box["height"] <= bubble_box["y"] + 1  # still above its bubble
+    assert box["x"] <= bubble_box["x"]  # and over it
+
+    # In a wide window, from the keyboard, the same tooltip is centred over its bubble again.
+    page.mouse.move(0, 0)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    bubble.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    box, bubble_box = tip.bounding_box(), bubble.bounding_box()
+    page.screenshot(path=os.path.join(screenshot_dir, "passage-bubble-tip-edge-1280.png"))
+    assert box["width"] > 60 and box["x"] + box["width"] <= 1280
+    middle = bubble_box["x"] + bubble_box["width"] / 2
+    assert abs(box["x"] + box["width"] / 2 - middle) < 2
+    context.close()
+
+
 def test_a_passage_panel_that_cannot_load_its_comments_says_so(live_server, page, article):
     comment_post(
         article=article,

@@ -1351,6 +1351,25 @@
     }
   }
 
+  /* A tooltip is centred over its button; near the window's edge (a passage's bubble at the end of
+     a line on a phone) it moves along to stay in sight rather than being cut off. */
+  function keepTipInView(event) {
+    var owner = event.target.closest && event.target.closest(".has-tip");
+    var tip = owner && owner.querySelector(":scope > .tip");
+    if (!tip) return;
+    owner.style.removeProperty("--tip-shift");
+    var box = tip.getBoundingClientRect();
+    if (box.width <= 1) return;  // not shown (a disabled vote, a tap on a touch screen)
+    var margin = 8;
+    var room = document.documentElement.clientWidth;
+    var shift = 0;
+    if (box.right > room - margin) shift = room - margin - box.right;
+    if (box.left + shift < margin) shift = margin - box.left;
+    if (shift) owner.style.setProperty("--tip-shift", Math.round(shift) + "px");
+  }
+  document.addEventListener("mouseover", keepTipInView);
+  document.addEventListener("focusin", keepTipInView);
+
   /* An editors' pick leads to its comment in the thread: here, when this page shows it (loaded
      more, or sorted), without a reload; otherwise the link opens the page of the thread that does. */
   section.addEventListener("click", function (event) {
