@@ -1635,6 +1635,30 @@ def test_the_notify_choice_fits_a_phone_screen_with_readers_text_spacing(
     context.close()
 
 
+@pytest.mark.parametrize("width", [320, 375])
+def test_the_notify_choice_lines_up_with_its_words_on_a_phone(
+    live_server, browser, article, screenshot_dir, width
+):
+    """Wrapped under "Notify of", the menu kept the margin that parts it from those words on one
+    line, and stood indented from them and from the button below."""
+    context = browser.new_context(viewport={"width": width, "height": 640})
+    page = context.new_page()
+    page.goto(live_server.url + article.url)
+    notify = page.get_by_label("Notify of")
+    label = page.locator(".comment-form__notify")
+    page.locator(".comment-form__submit").screenshot(
+        path=os.path.join(screenshot_dir, f"notify-choice-{width}.png")
+    )
+    menu, words = notify.bounding_box(), label.bounding_box()
+    if menu["y"] > words["y"] + 5:  # wrapped under its words
+        assert abs(menu["x"] - words["x"]) < 0.5
+    else:  # beside them, a space apart
+        assert menu["x"] > words["x"] + 40
+    button = page.get_by_role("button", name="Post comment").bounding_box()
+    assert abs(button["x"] - words["x"]) < 0.5
+    context.close()
+
+
 def test_the_comment_box_keeps_a_label_in_sight_while_replying_and_editing(
     live_server, page, article
 ):
