@@ -18,6 +18,7 @@ from masthead.discussion.services import ERASED_AUTHOR_NAME, comment_post
 from masthead.moderation.models import BanKind
 from masthead.moderation.services import reader_ban
 from tests.factories import make_article, make_home, make_section
+from tests.markup import time_moments, unreadable_time_moments
 
 pytestmark = pytest.mark.django_db
 
@@ -575,3 +576,9 @@ def test_editors_accounts_are_not_deleted_from_the_account_page(django_user_mode
     refused = client.post("/accounts/delete/", {"delete-password": PASSWORD})
     assert refused.status_code == 403
     assert django_user_model.objects.filter(pk=editor.pk).exists()
+
+
+def test_the_times_of_a_readers_comments_are_moments_machines_can_read(signed_in, article, rosa):
+    comment_as(rosa, article)
+    html = signed_in.get("/accounts/").content.decode()
+    assert time_moments(html) and unreadable_time_moments(html) == []

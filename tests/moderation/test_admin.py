@@ -18,6 +18,7 @@ from masthead.moderation.models import (
     Decision,
     ModerationSettings,
 )
+from tests.markup import time_moments, unreadable_time_moments
 from tests.moderation.conftest import HEATED, SCAM
 
 pytestmark = pytest.mark.django_db
@@ -1579,3 +1580,10 @@ def test_a_target_lifted_twice_lists_each_lift_apart_and_offers_ban_again_once(
         f"lifted again by mod, {timezone.localtime(again.lifted):{when}}"
     ) in texts[1]
     assert f"{timezone.localtime(first.lifted):{when}}" in texts[1]
+
+
+def test_the_times_in_the_queue_are_moments_machines_can_read(mod_client, article, post):
+    scam = post(SCAM, name="Jenny", email="jenny@example.net")
+    queue = "spam" if scam.status == CommentStatus.SPAM else "pending"
+    html = mod_client.get(f"/admin/moderation/?queue={queue}").content.decode()
+    assert time_moments(html) and unreadable_time_moments(html) == []

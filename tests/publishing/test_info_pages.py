@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from masthead.publishing.models import InfoPage
 from tests.factories import make_info_page
+from tests.markup import time_moments, unreadable_time_moments
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,9 @@ def test_editors_can_write_an_information_page_in_the_admin(admin_client, newsro
     page = InfoPage.objects.get(slug="contact")
     assert page.live and page.show_in_menus
     assert "Contact" in footer_links(Client().get("/").content.decode())
+
+
+def test_an_information_pages_last_update_is_a_moment_machines_can_read(newsroom):
+    page = make_info_page(title="About us", body_html="<p>Who we are.</p>")
+    html = Client().get(page.url).content.decode()
+    assert time_moments(html) and unreadable_time_moments(html) == []

@@ -9,6 +9,7 @@ from wagtail.rich_text import RichText
 
 from masthead.publishing import selectors
 from tests.factories import make_article, make_author, make_image
+from tests.markup import time_moments, unreadable_time_moments
 
 pytestmark = pytest.mark.django_db
 
@@ -793,3 +794,12 @@ def test_a_protected_articles_password_cannot_be_guessed_without_end(client, new
     other = Client(REMOTE_ADDR="198.51.100.7")
     right = other.post(action, {"password": "members", "return_url": article.url})
     assert right.status_code == 302 and right["Location"] == article.url
+
+
+def test_the_times_of_listings_and_articles_are_moments_machines_can_read(client, newsroom):
+    """`date:'c'` wrote microseconds into <time datetime>, which HTML does not allow there."""
+    article = newsroom["articles"]["ferry"]
+    for path in ("/", "/world/", article.url):
+        html = client.get(path).content.decode()
+        assert time_moments(html), path
+        assert unreadable_time_moments(html) == [], path

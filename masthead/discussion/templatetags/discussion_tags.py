@@ -225,13 +225,3 @@ def notes_of(notes, comment_id):
 @register.filter
 def contains(collection, item):
     return item in collection
-
-
-@register.filter
-def site_moment(value):
-    """A comment's moment for a <time datetime>: in the site's time zone, to the second, as the
-    page's script writes it after an in-place edit (the API's times go no finer than the
-    millisecond, so `date:'c'` with its microseconds could not be matched)."""
-    if not value:
-        return ""
-    return timezone.localtime(value).isoformat(timespec="seconds")
