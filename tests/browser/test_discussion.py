@@ -239,6 +239,77 @@ def test_load_more_that_fails_says_so_and_can_be_tried_again(live_server, page, 
     expect(page.locator("[data-list-trouble]")).to_have_count(0)
 
 
+@pytest.mark.parametrize("failure", ["server error", "network down"])
+def test_show_new_comments_that_fails_says_so_and_can_be_tried_again(
+    live_server, page, article, failure
+):
+    earlier = seed(article, 2)
+    page.clock.install()
+    page.goto(live_server.url + article.url)
+    items = page.locator("[data-comment-list] > .comment")
+    expect(items).to_have_count(2)
+    later = seed(article, 1, start=timezone.now())[0]
+    page.clock.fast_forward(30_000)  # the page asks whether comments came
+    show = page.get_by_role("button", name="1 new comment – show")
+    expect(show).to_be_visible()
+
+    def refuse(route):
+        if failure == "server error":
+            route.fulfill(status=500, body="<h1>Server Error (500)</h1>")
+        else:
+            route.abort()
+
+    thread = re.compile(rf"/comments/{article.pk}/\?")
+    page.route(thread, refuse)
+    show.click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "The new comments could not be shown. Please try again."
+    )
+    # The list shown stays as it was, no error page in it, and the offer is there to try again.
+    assert items.evaluate_all("items => items.map(i => i.id)") == [
+        f"comment-{comment.pk}" for comment in reversed(earlier)
+    ]
+    expect(page.get_by_role("heading", name="Server Error")).to_have_count(0)
+    expect(show).to_be_visible()
+    page.unroute(thread)
+    show.click()
+    expect(items.first).to_have_id(f"comment-{later.pk}")
+    expect(items).to_have_count(3)
+    expect(page.locator("[data-list-trouble]")).to_have_count(0)
+    expect(show).to_be_hidden()
+
+
+def test_a_report_that_fails_says_so_and_keeps_what_was_written(live_server, page, article):
+    comment = seed(article, 1)[0]
+    page.goto(live_server.url + article.url)
+    card = page.locator(f"#comment-{comment.pk}")
+    card.locator("[data-report]").click()
+    card.get_by_label("Off-topic").check()
+    note = card.get_by_label("Anything a moderator should know? (optional)")
+    note.fill("About the ferry, not the bridge")
+    report = re.compile(rf"/api/v1/comments/{comment.pk}/report")
+    page.route(report, lambda route: route.fulfill(status=502, body="<h1>Bad gateway</h1>"))
+    card.get_by_role("button", name="Send report").click()
+    expect(card.get_by_role("alert")).to_have_text(
+        "Your report could not be sent. Please try again."
+    )
+    expect(card.get_by_label("Off-topic")).to_be_checked()
+    expect(note).to_have_value("About the ferry, not the bridge")
+    page.unroute(report)
+    page.route(report, lambda route: route.abort())  # no answer at all
+    card.get_by_role("button", name="Send report").click()
+    expect(card.get_by_role("alert")).to_have_text(
+        "Your report could not be sent. Please try again."
+    )
+    page.unroute(report)
+    card.get_by_role("button", name="Send report").click()
+    expect(card.locator(".comment__reported")).to_be_visible()
+    expect(card.get_by_role("alert")).to_have_count(0)
+    from masthead.moderation.models import Report
+
+    assert Report.objects.get(comment=comment).note == "About the ferry, not the bridge"
+
+
 def test_inline_feedback_on_a_selected_sentence_and_the_marked_passage(
     live_server, page, article, screenshot_dir
 ):
