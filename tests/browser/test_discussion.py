@@ -1660,6 +1660,30 @@ def test_a_passage_bubbles_tooltip_stays_inside_the_window_at_its_right_edge(
     context.close()
 
 
+def test_a_passage_editors_opened_for_feedback_has_one_bubble_once_commented_on(
+    live_server, page, article
+):
+    """Once a reader had commented on the passage the editors asked about, it showed two bubbles
+    side by side: the comments' "1" and the "+" that offers to comment on it, the same passage."""
+    page.goto(live_server.url + article.url)
+    page.get_by_role("button", name="Comment on this passage").click()
+    fill_guest(page, "Tolls should be low for islanders.")
+    page.click("#comment-form button[type=submit]")
+    expect(page.locator(".comment", has_text="Tolls should be low")).to_have_count(1)
+    for _ in range(2):  # in place, then as the server renders the page
+        bubbles = page.locator(".article__body .passage-bubble")
+        expect(bubbles).to_have_count(1)
+        expect(bubbles).to_have_accessible_name("1 comment on this passage, replies included")
+        expect(page.locator(".article__body mark.passage")).to_have_text(
+            "Tolls have not been decided."
+        )
+        page.reload()
+    page.locator(".article__body .passage-bubble").click()
+    panel = page.get_by_role("dialog", name="Comments on this passage")
+    expect(panel.locator(".comment", has_text="Tolls should be low")).to_be_visible()
+    expect(panel.get_by_role("button", name="Comment on this passage")).to_be_visible()
+
+
 def test_a_passage_panel_that_cannot_load_its_comments_says_so(live_server, page, article):
     comment_post(
         article=article,

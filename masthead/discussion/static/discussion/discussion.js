@@ -1127,6 +1127,13 @@
     if (!mark) return;
     mark.dataset.anchorId = anchorId;
     addBubble(mark, 0, squeeze(quote), anchorId);  // countInBubbles then counts the comment
+    // A passage the editors opened for feedback now has its comments' bubble in place of its "+".
+    var open = mark.closest(".passage--open");
+    if (open && open.dataset.openQuote === squeeze(quote)) {
+      open.classList.remove("passage", "passage--open");
+      var offer = open.nextElementSibling;
+      if (offer && offer.classList.contains("passage-bubble") && !offer.dataset.anchorId) offer.remove();
+    }
   }
 
   function addBubble(mark, count, quote, anchorId) {
@@ -1286,6 +1293,11 @@
 
   if (body) {
     var marked = {};
+    // Their words read before any bubble goes in: a bubble's own text inside one would make it
+    // differ from the comments' quote of it, and the passage would show both bubbles.
+    var openPassages = Array.prototype.map.call(body.querySelectorAll("[data-feedback]"), function (span) {
+      return { span: span, quote: squeeze(span.textContent) };
+    });
     readJson("comment-anchors").forEach(function (anchor) {
       if (!anchor.found) return;
       var mark = markPassage(anchor.quote);
@@ -1295,11 +1307,11 @@
         marked[squeeze(anchor.quote)] = true;
       }
     });
-    body.querySelectorAll("[data-feedback]").forEach(function (span) {
-      var quote = squeeze(span.textContent);
-      if (marked[quote]) return;
-      span.classList.add("passage", "passage--open");
-      addBubble(span, 0, quote, null);
+    openPassages.forEach(function (open) {
+      if (marked[open.quote]) return;
+      open.span.classList.add("passage", "passage--open");
+      open.span.dataset.openQuote = open.quote;
+      addBubble(open.span, 0, open.quote, null);
     });
 
     /* Any sentence a reader selects can be commented on. */
