@@ -2,10 +2,11 @@
 
 from django.db import models
 from django.utils import formats, timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from wagtail import hooks
 from wagtail.admin.compare import FieldComparison, TextDiff, register_comparison_class
 from wagtail.admin.forms.models import register_form_field_override
+from wagtail.admin.staticfiles import versioned_static
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
@@ -95,3 +96,10 @@ def extend_the_editors_recent_draft(request, page):
     request.POST = request.POST.copy()
     request.POST["overwrite_revision_id"] = str(draft.pk)
     return None
+
+
+@hooks.register("insert_editor_js")
+def keep_the_drafts_revision_in_the_form():
+    return format_html(
+        '<script src="{}"></script>', versioned_static("publishing/draft-revision.js")
+    )
