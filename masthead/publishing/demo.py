@@ -76,6 +76,12 @@ def load(stdout=None, *, now=None) -> dict:
     if identity.publisher_logo_id is None:
         identity.publisher_logo = demo_logo(identity.name)
         identity.save(update_fields=["publisher_logo"])
+    if identity.share_image_id is None:
+        # What the front page, sections and any article without a picture are shared with.
+        identity.share_image = demo_image(
+            f"{identity.name}: the harbour", 900, credit=f"{identity.name} illustration"
+        )
+        identity.save(update_fields=["share_image"])
 
     sections = {}
     for title, slug, description in content.SECTIONS:
