@@ -72,7 +72,11 @@ def canonical_url(context, path: str) -> str:
 def fragment_cache(context) -> dict:
     """Key part and lifetime for {% cache %} fragments that only change with the site's content.
 
+    One copy per Wagtail site, under its one address (links.canonical_root), which is all the
+    fragments' links and settings depend on: not per Host header, which passes ALLOWED_HOSTS
+    with any port or letter case, and would make a render and a stored copy of each.
     Previews never read or fill the cache (a draft must show as the editor left it)."""
+    from masthead import links
     from masthead.publishing.page_cache import PAGE_CACHE_SECONDS, version_and_month
 
     request = context["request"]
@@ -82,7 +86,7 @@ def fragment_cache(context) -> dict:
         return {"seconds": 0, "key": f"preview-{uuid.uuid4().hex}"}
     return {
         "seconds": PAGE_CACHE_SECONDS,
-        "key": f"{version_and_month()}-{request.build_absolute_uri('/')}",
+        "key": f"{version_and_month()}-{links.canonical_root(request)}",
     }
 
 

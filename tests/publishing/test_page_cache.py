@@ -445,6 +445,50 @@ def test_every_host_gets_links_to_the_sites_own_address(newsroom, settings):
     assert f'<link rel="canonical" href="http://testserver{article.url}">' in html
 
 
+def test_a_host_header_with_any_port_or_case_makes_no_new_copy_of_an_articles_fragments(
+    newsroom, monkeypatch
+):
+    """A Host header passes ALLOWED_HOSTS whatever its port and letter case: each variant
+    misses the page cache, but the article's head, body and related fragments are the site's,
+    rendered and stored once."""
+    from django.core.cache import caches
+
+    article = newsroom["articles"]["ferry"]
+    stored = []
+    backend = type(caches["default"])  # each thread has a cache object of its own
+    store = backend.set
+
+    def counted_store(cache, key, *args, **kwargs):
+        if key.startswith("template.cache.") and "article-" in key:
+            stored.append(key)
+        return store(cache, key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "set", counted_store)
+    for host in ("testserver", "testserver:8001", "TestServer:65000", "TESTSERVER"):
+        response = Client(HTTP_HOST=host).get(article.url)
+        assert response.status_code == 200
+        assert f'<link rel="canonical" href="http://testserver{article.url}">' in (
+            response.content.decode()
+        )
+    assert len(stored) == 3, stored  # head, body, related: once
+
+
+def test_each_wagtail_site_keeps_fragments_of_its_own(newsroom, settings):
+    from wagtail.models import Site
+
+    from masthead.publishing.models import SiteIdentity
+
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    path = newsroom["articles"]["ferry"].url
+    default = Site.objects.get(is_default_site=True)
+    other = Site.objects.create(hostname="other.example", root_page=default.root_page)
+    SiteIdentity.objects.update_or_create(site=other, defaults={"name": "The Other Ledger"})
+    assert "The Other Ledger" not in Client().get(path).content.decode()
+    html = Client(HTTP_HOST="other.example").get(path).content.decode()
+    assert '<meta property="og:site_name" content="The Other Ledger">' in html
+    assert f'<link rel="canonical" href="http://other.example{path}">' in html
+
+
 def test_a_readers_chosen_comment_order_is_followed_on_cached_pages(newsroom):
     from masthead.discussion.models import Comment
     from masthead.discussion.services import vote_cast
