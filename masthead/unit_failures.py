@@ -11,11 +11,14 @@ from datetime import datetime
 from django.conf import settings
 from django.core.mail import mail_admins
 
+# What a unit's command exits with when it failed and has mailed ADMINS why itself (a backup
+# does): `masthead unit-failed` then mails nothing more, and the unit is still left failed.
+FAILURE_MAILED_EXIT_STATUS = 3
+ALREADY_MAILED = "{unit} failed and mailed ADMINS why itself: not mailed again."
 UNIT_FAILED_SUBJECT = "{unit} failed on {host}"
 UNIT_FAILED_MESSAGE = """systemd reports that {unit} failed on {host} (noticed at {time} UTC){how}.
 
-The unit's own command may have mailed why as well (a backup that fails on its own does); one
-killed from outside (when memory ran out, or by hand) could not.
+A command killed from outside (when memory ran out, or by hand) could not say why itself.
 
 What it wrote, as root:
 
@@ -52,6 +55,10 @@ class UnitFailure:
     exit_code: str = ""  # $MONITOR_EXIT_CODE: exited, killed, dumped
     exit_status: str = ""  # $MONITOR_EXIT_STATUS: a number, or a signal's name
     invocation_id: str = ""  # $MONITOR_INVOCATION_ID
+
+    @property
+    def mailed_by_its_command(self) -> bool:
+        return self.exit_code == "exited" and self.exit_status == str(FAILURE_MAILED_EXIT_STATUS)
 
 
 def unit_failure_mail(*, failure: UnitFailure, now: datetime) -> bool:

@@ -152,7 +152,10 @@ def test_a_failed_backup_is_mailed_to_the_admins_with_why(tmp_path, settings, ma
         raise OSError(28, "No space left on device")
 
     mailoutbox.clear()
-    with mock.patch("masthead.backups.tarfile.open", full_disk), pytest.raises(OSError):
+    with (
+        mock.patch("masthead.backups.tarfile.open", full_disk),
+        pytest.raises(CommandError, match="No space left on device"),
+    ):
         call_command("backup", output=tmp_path / "backups" / "x.tar.gz")
     [mail] = mailoutbox
     assert "No space left on device" in mail.body

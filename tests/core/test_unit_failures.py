@@ -2,6 +2,8 @@
 even when it was stopped before it could say why itself."""
 
 import configparser
+import contextlib
+import io
 import re
 import shlex
 from pathlib import Path
@@ -77,6 +79,49 @@ def test_a_failure_no_one_can_be_told_of_fails_loudly(settings, mailoutbox, monk
     refused = MAIL_FAILED.format(unit=UNIT, error="[Errno 111] Connection refused")
     with pytest.raises(CommandError, match=re.escape(refused)):
         call_command("unit-failed", "masthead-backup.service")
+
+
+@pytest.mark.django_db(transaction=True)  # the backup reads the database as it is
+def test_a_backup_that_failed_on_its_own_is_mailed_to_the_admins_once(
+    tmp_path, settings, mailoutbox, monkeypatch
+):
+    """The backup mails why it failed; its unit left failed then had masthead-failed@ mail the
+    admins again, with less to say. Unless the backup could not mail: then that mail is the one."""
+    from unittest import mock
+
+    settings.MASTHEAD_HOME = tmp_path
+    settings.ADMINS = [("Ops", "ops@news.example")]
+    (tmp_path / "not-a-folder").write_text("a file where the backups should go")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    def smtp_down(*args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    runs = {
+        "refused": ({"output": tmp_path / "not-a-folder" / "x.tar.gz"}, []),
+        "crashed": ({"output": tmp_path / "x.tar.gz"}, [("tarfile.open", full_disk)]),
+    }
+    for failure, (options, patches) in runs.items():
+        for mail_down in (False, True):
+            mailoutbox.clear()
+            patches_now = [*patches, *([("mail_admins", smtp_down)] if mail_down else [])]
+            with pytest.raises((CommandError, OSError)) as failed, contextlib.ExitStack() as stack:
+                for name, replacement in patches_now:
+                    stack.enter_context(mock.patch(f"masthead.backups.{name}", replacement))
+                call_command("backup", stderr=io.StringIO(), **options)
+            # What systemd tells the unit OnFailure= starts of the backup's run.
+            monkeypatch.setenv("MONITOR_SERVICE_RESULT", "exit-code")
+            monkeypatch.setenv("MONITOR_EXIT_CODE", "exited")
+            # A CommandError's status; Python exits 1 for any other exception.
+            status = getattr(failed.value, "returncode", 1)
+            monkeypatch.setenv("MONITOR_EXIT_STATUS", str(status))
+            call_command("unit-failed", UNIT, stdout=io.StringIO())
+            subjects = [mail.subject for mail in mailoutbox]
+            assert len(subjects) == 1, (failure, mail_down, subjects)
+            expected = f"{UNIT} failed on " if mail_down else "Backup failed on "
+            assert expected in subjects[0], (failure, mail_down, subjects)
 
 
 class RefusingBackend:

@@ -15,6 +15,9 @@ from masthead.backups import (
     backup_prune,
     default_backup_path,
 )
+from masthead.unit_failures import FAILURE_MAILED_EXIT_STATUS
+
+CRASHED = "The backup failed ({error!r}: the traceback above), and ADMINS were mailed it."
 
 
 def at_least_one(value: str) -> int:
@@ -57,11 +60,16 @@ class Command(BaseCommand):
             made = backup_create(output=output, now=now)
             deleted = backup_prune(made=made.path, keep=keep) if keep else []
         except BackupError as error:
-            self.alert(error=str(error), output=output, now=now)
-            raise CommandError(str(error)) from None
-        except Exception:
-            self.alert(error=traceback.format_exc(), output=output, now=now)
-            raise
+            mailed = self.alert(error=str(error), output=output, now=now)
+            raise CommandError(str(error), returncode=exit_status(mailed)) from None
+        except Exception as error:
+            report = traceback.format_exc()
+            if not self.alert(error=report, output=output, now=now):
+                raise
+            self.stderr.write(report)
+            raise CommandError(
+                CRASHED.format(error=error), returncode=FAILURE_MAILED_EXIT_STATUS
+            ) from error
         self.stdout.write(
             self.style.SUCCESS(f"Backed up to {made.path} ({made.size / 1_000_000:.1f} MB)")
             + f": the {DATABASE_NAMES[made.database]} database and {made.files:,} files of MASTHEAD_HOME."
@@ -95,11 +103,18 @@ class Command(BaseCommand):
                 f"{settings.MASTHEAD_HOME} by an interrupted run."
             )
 
-    def alert(self, *, error: str, output: Path, now) -> None:
+    def alert(self, *, error: str, output: Path, now) -> bool:
+        """Mail ADMINS why the backup failed; False when they could not be told."""
         try:
             mailed = backup_failure_mail(error=error, output=output, now=now)
         except (OSError, smtplib.SMTPException) as mail_error:
             self.stderr.write(f"Mailing ADMINS about this failure failed too: {mail_error}")
-            return
+            return False
         if not mailed:
             self.stderr.write("Set ADMINS (e-mail addresses) to have failed backups mailed to you.")
+        return mailed
+
+
+def exit_status(mailed: bool) -> int:
+    """Told of the failure, ADMINS need no second mail from masthead-failed@.service."""
+    return FAILURE_MAILED_EXIT_STATUS if mailed else 1

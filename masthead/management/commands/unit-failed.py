@@ -4,7 +4,13 @@ import smtplib
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from masthead.unit_failures import MAIL_FAILED, NO_ADMINS, UnitFailure, unit_failure_mail
+from masthead.unit_failures import (
+    ALREADY_MAILED,
+    MAIL_FAILED,
+    NO_ADMINS,
+    UnitFailure,
+    unit_failure_mail,
+)
 
 
 class Command(BaseCommand):
@@ -24,6 +30,9 @@ class Command(BaseCommand):
             exit_status=os.environ.get("MONITOR_EXIT_STATUS", ""),
             invocation_id=os.environ.get("MONITOR_INVOCATION_ID", ""),
         )
+        if failure.mailed_by_its_command:
+            self.stdout.write(ALREADY_MAILED.format(unit=unit))
+            return
         try:
             mailed = unit_failure_mail(failure=failure, now=timezone.now())
         except (OSError, smtplib.SMTPException) as error:
