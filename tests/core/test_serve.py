@@ -10,6 +10,7 @@ dies as soon as it starts, the first so many times.
 import contextlib
 import http.client
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -162,6 +163,13 @@ def test_stopping_serve_lets_the_worker_finish_the_task_in_hand(tmp_path, start_
     assert serve.wait(timeout=30) == 0
     assert log_of(tmp_path, "worker")[1:] == ["task finished", "stopped"]
     assert log_of(tmp_path, "web")[1:] == ["stopped"]
+    # The log says that it stopped as asked, not only that it started.
+    last = (tmp_path / "serve-stdout").read_text().splitlines()[-1]
+    assert re.fullmatch(
+        r"Masthead stopped \((SIGINT|SIGTERM)\), having finished the requests and tasks in hand\.",
+        last,
+    )
+    assert "Traceback" not in (tmp_path / "serve-stderr").read_text()
 
 
 def test_serve_says_where_it_serves_while_serving_not_once_stopped(tmp_path, start_serve):
@@ -186,6 +194,8 @@ def test_a_worker_still_busy_when_the_shutdown_timeout_ends_is_killed(tmp_path, 
     assert 2 <= time.monotonic() - started < 20
     worker_log = log_of(tmp_path, "worker")
     assert len(worker_log) == 1  # neither finished nor told to abandon its task: killed
+    last = (tmp_path / "serve-stdout").read_text().splitlines()[-1]
+    assert last == "Masthead stopped (SIGTERM); what was still running 2 s later was killed."
     with pytest.raises(ProcessLookupError):
         os.kill(int(worker_log[0].split()[1]), 0)
 

@@ -57,9 +57,12 @@ class Shutdown:
         self.children = children
         self.timeout = timeout
         self.deadline: float | None = None
+        self.signal: signal.Signals | None = None  # the one that began the shutdown, if any
+        self.killed = 0  # children still running at the deadline
 
     def on_signal(self, signum, frame) -> None:
         if self.deadline is None:
+            self.signal = signal.Signals(signum)
             self.begin()
         else:
             self._kill_running()
@@ -89,6 +92,16 @@ class Shutdown:
             except subprocess.TimeoutExpired:
                 _kill_group(child)
                 child.wait()
+                self.killed += 1
+
+    def summary(self) -> str:
+        """One line for the log once a signal has stopped everything."""
+        if self.killed:
+            return (
+                f"Masthead stopped ({self.signal.name}); what was still running "
+                f"{self.timeout:g} s later was killed."
+            )
+        return f"Masthead stopped ({self.signal.name}), having finished the requests and tasks in hand."
 
     def _kill_running(self) -> None:
         for child in self.children:
@@ -262,3 +275,5 @@ class Command(BaseCommand):
             raise CommandError(worker.given_up)
         if exit_code not in (0, -signal.SIGTERM, -signal.SIGINT):
             raise CommandError(f"The web server stopped with exit code {exit_code}.")
+        if shutdown.signal is not None:
+            self.stdout.write(shutdown.summary())
