@@ -292,7 +292,7 @@ def shared_json(request: HttpRequest, parts: tuple, answer: Callable, schema: ty
     """The JSON of an answer everyone without a view of their own gets (None for none), until
     the thread changes (its version is one of the key's `parts`). Kept as its bytes: ninja
     would otherwise validate the cached answer against `schema` again on every request, about
-    a fifth of the time of one."""
+    a third of the time of one."""
     from masthead.api import api  # which includes this module's router
 
     key = ":".join(str(part) for part in (page_cache.code_release(), "json", *parts))

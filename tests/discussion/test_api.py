@@ -476,7 +476,7 @@ def test_a_shared_answer_is_served_as_stored_without_checking_it_against_the_sch
     client, article, post, monkeypatch
 ):
     """Ninja checks what an endpoint returns against its response schema: for a cached listing,
-    about a fifth of the request's time. A shared answer is checked once, when it is stored,
+    about a third of the request's time. A shared answer is checked once, when it is stored,
     then served as the JSON it was, the start token still this response's own."""
     from pydantic import BaseModel
 
