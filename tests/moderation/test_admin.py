@@ -1587,3 +1587,49 @@ def test_the_times_in_the_queue_are_moments_machines_can_read(mod_client, articl
     queue = "spam" if scam.status == CommentStatus.SPAM else "pending"
     html = mod_client.get(f"/admin/moderation/?queue={queue}").content.decode()
     assert time_moments(html) and unreadable_time_moments(html) == []
+
+
+def test_ban_again_on_an_older_lift_is_refused_once_the_target_was_lifted_again(
+    mod_client, article, post, make_guest, django_user_model
+):
+    """The bans page offers "Ban again" on a target's newest lift only. A stale tab, or a
+    colleague quicker on the same target, may still post it for an older lift: that is refused
+    and changes nothing, since the newer lift was decided later, by someone who saw more."""
+    from django.contrib.auth.models import Permission
+
+    from masthead.moderation.services.decisions import BAN_LIFTED_AGAIN
+
+    colleague = django_user_model.objects.create_user("colleague", "c@example.com", "pw")
+    colleague.user_permissions.add(
+        Permission.objects.get(codename="moderate_comments"),
+        Permission.objects.get(codename="access_admin"),
+    )
+    other = Client()
+    other.force_login(colleague)
+    comment = post(HEATED, name="Troll", email="troll@example.com", reader=make_guest())
+    mod_client.post(
+        f"/admin/moderation/comment/{comment.pk}/ban/",
+        {f"ban_days_{comment.pk}": "7", f"ban_scope_{comment.pk}": "person"},
+    )
+    first = Ban.objects.get(kind="email")
+    mod_client.post(f"/admin/moderation/bans/{first.pk}/lift/")
+    stale = mod_client.get("/admin/moderation/bans/").content.decode()
+    assert f"/bans/{first.pk}/reinstate/" in stale  # the tab the moderator leaves open
+    # The colleague bans it again and lifts it again meanwhile.
+    other.post(f"/admin/moderation/bans/{first.pk}/reinstate/")
+    again = Ban.objects.get(kind="email", lifted__isnull=True)
+    other.post(f"/admin/moderation/bans/{again.pk}/lift/")
+    again.refresh_from_db()
+    bans_before = list(Ban.objects.order_by("id").values_list("id", "lifted"))
+
+    response = mod_client.post(f"/admin/moderation/bans/{first.pk}/reinstate/", follow=True)
+
+    assert list(Ban.objects.order_by("id").values_list("id", "lifted")) == bans_before
+    assert not Ban.objects.filter(lifted__isnull=True).exists()
+    shown = " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
+    when = timezone.localtime(again.lifted)
+    assert BAN_LIFTED_AGAIN.format(who=" by colleague", when=f"{when:%-d %b %Y, %H:%M:%S}") in shown
+    # The newest lift is still the one to undo.
+    response = mod_client.post(f"/admin/moderation/bans/{again.pk}/reinstate/", follow=True)
+    assert "Banned again: E-mail address troll@example.com." in response.content.decode()
+    assert Ban.objects.get(kind="email", lifted__isnull=True).reinstates == again

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from masthead.moderation.models import (
     Ban,
@@ -32,6 +32,10 @@ BAN_ALREADY_LIFTED = "This ban was already lifted."
 BAN_NOT_LIFTED = "This ban stands: there is no lift to undo."
 BAN_OVER = "This ban's period is over: ban the author again from the queue if need be."
 BAN_STANDS = "This reader is banned again already."
+BAN_LIFTED_AGAIN = (
+    "Nothing was done: this reader was banned again and lifted again since (lifted {when}{who}). "
+    "Use “Ban again” on that newest lift, under “Recently lifted”, if they should be barred."
+)
 NOT_BANNED_AGAIN = "This ban was not made with “Ban again”: there is nothing of that to undo."
 BAN_AGAIN_OVER = "This ban's period is over: there is nothing to undo."
 BAN_DAYS_MAX = 3650
@@ -263,7 +267,8 @@ def ban_lift(*, ban: Ban, moderator=None, now: datetime | None = None) -> Ban:
 def ban_reinstate(*, ban: Ban, moderator, now: datetime | None = None) -> Ban:
     """Undo a lift: bar the same account, address or network again, until the same end, as a
     new ban (the lifted one stays, with who lifted it); returns it. Refused once its period is
-    over or while the same target is banned anyway.
+    over, while the same target is banned anyway, or once the target was lifted again since
+    (only its newest lift is undone).
 
     A lift ends every ban standing on the target (ban_lift: one per decision that barred it), so
     every ban it ended together with this one and whose period runs on is made again too, each
@@ -278,6 +283,16 @@ def ban_reinstate(*, ban: Ban, moderator, now: datetime | None = None) -> Ban:
             raise ModerationRefused(BAN_OVER)
         if Ban.objects.filter(Ban.active_q(now), kind=ban.kind, value=ban.value).exists():
             raise ModerationRefused(BAN_STANDS)
+        # Only the newest lift is undone: a later one was decided after this, seeing more (the
+        # bans page offers "Ban again" there alone; a stale tab may still post this one).
+        newer_lift = (
+            Ban.objects.filter(kind=ban.kind, value=ban.value, lifted__gt=ban.lifted)
+            .select_related("lifted_by")
+            .order_by("-lifted")
+            .first()
+        )
+        if newer_lift:
+            raise ModerationRefused(_lifted_again(newer_lift))
         lifted_together = (
             Ban.objects.filter(kind=ban.kind, value=ban.value, lifted=ban.lifted)
             .filter(Q(expires__isnull=True) | Q(expires__gt=now))
@@ -299,6 +314,14 @@ def ban_reinstate(*, ban: Ban, moderator, now: datetime | None = None) -> Ban:
             for lifted in [ban, *lifted_together]
         ]
         return again[0]
+
+
+def _lifted_again(newer_lift: Ban) -> str:
+    lifter = newer_lift.lifted_by
+    return BAN_LIFTED_AGAIN.format(
+        when=dateformat.format(timezone.localtime(newer_lift.lifted), "j M Y, H:i:s"),
+        who=f" by {lifter.get_username()}" if lifter else "",
+    )
 
 
 def ban_reinstate_undo(*, ban: Ban, moderator, now: datetime | None = None) -> list[Ban]:
