@@ -250,6 +250,51 @@ def test_on_a_phone_the_moderation_pages_cut_nothing_off(live_server, browser, d
     context.close()
 
 
+# Each wide listing's box: how far it would scroll sideways, and whether its column heads show.
+LISTINGS = """() => [...document.querySelectorAll('.mod-scroll')].map(box => ({
+  sideways: box.scrollWidth - box.clientWidth,
+  heads: getComputedStyle(box.querySelector('thead')).display !== 'none',
+}))"""
+
+
+def test_on_a_phone_the_log_and_bans_rows_stack_and_on_a_desktop_they_stay_tables(
+    live_server, browser, django_user_model, screenshot_dir
+):
+    """At 375 px the decisions log and the lifted bans read without scrolling sideways: each
+    row stacked, its cells one under the other. At 1280 px they are the same tables as before."""
+    import os
+
+    from masthead.moderation.services import ban_lift, reader_ban
+
+    make_home()
+    make_section(title="World")
+    article = make_article(
+        title="Council approves protected cycle lanes on Quay Street after a two-year campaign"
+    )
+    mod = moderator(django_user_model, "mod")
+    mod.user_permissions.add(Permission.objects.get(codename="change_moderationsettings"))
+    comment_remove(comment=held(article, 1), moderator=mod)
+    decision = reader_ban(comment=held(article, 2), moderator=mod, days=7, reason="raid")
+    ban_lift(ban=decision.bans.first(), moderator=mod)
+
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
+    for width, stacked in ((375, True), (1280, False)):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, address in (("log", "decisions/"), ("bans", "bans/")):
+            page.goto(f"{live_server.url}/admin/moderation/{address}")
+            page.screenshot(path=os.path.join(screenshot_dir, f"moderation-{name}-{width}.png"))
+            listings = page.evaluate(LISTINGS)
+            assert listings and all(box["sideways"] <= 0 for box in listings), (width, listings)
+            assert all(box["heads"] is not stacked for box in listings), (width, listings)
+            assert page.evaluate(CUT_OFF) == [], (width, address)
+    page.goto(f"{live_server.url}/admin/moderation/decisions/")
+    cell = page.locator(".mod-stack tbody td").first
+    assert cell.evaluate("td => getComputedStyle(td).display") == "table-cell"
+    context.close()
+
+
 def test_a_key_acts_on_the_comment_the_moderator_clicked_into_not_the_one_j_left_marked(
     live_server, page, django_user_model
 ):
