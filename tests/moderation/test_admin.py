@@ -1578,7 +1578,7 @@ def test_a_target_lifted_twice_lists_each_lift_apart_and_offers_ban_again_once(
     assert (
         f"Banned again by mod, {timezone.localtime(again.created):{when}}; "
         f"lifted again by mod, {timezone.localtime(again.lifted):{when}}"
-    ) in texts[1]
+    ) in older.select_one("[data-lifted-again]").get_text()
     assert f"{timezone.localtime(first.lifted):{when}}" in texts[1]
 
 
@@ -1633,3 +1633,36 @@ def test_ban_again_on_an_older_lift_is_refused_once_the_target_was_lifted_again(
     response = mod_client.post(f"/admin/moderation/bans/{again.pk}/reinstate/", follow=True)
     assert "Banned again: E-mail address troll@example.com." in response.content.decode()
     assert Ban.objects.get(kind="email", lifted__isnull=True).reinstates == again
+
+
+def test_two_lifts_in_one_minute_are_told_apart_by_their_full_time(
+    mod_client, article, post, make_guest, moderator
+):
+    """Times on the bans page and in the log read to the minute; each is a <time> whose datetime
+    and title give the second, so a ban again and a lift in the same minute are told apart."""
+    from masthead.moderation.services import ban_lift, ban_reinstate
+
+    comment = post(HEATED, name="Troll", email="troll@example.com", reader=make_guest())
+    mod_client.post(
+        f"/admin/moderation/comment/{comment.pk}/ban/",
+        {f"ban_days_{comment.pk}": "7", f"ban_scope_{comment.pk}": "person"},
+    )
+    minute = timezone.now().replace(second=0, microsecond=0)
+    first = Ban.objects.get(kind="email")
+    ban_lift(ban=first, moderator=moderator, now=minute + timedelta(seconds=5))
+    again = ban_reinstate(ban=first, moderator=moderator, now=minute + timedelta(seconds=20))
+    ban_lift(ban=again, moderator=moderator, now=minute + timedelta(seconds=40))
+    shown = [timezone.localtime(minute + timedelta(seconds=s)) for s in (5, 20, 40)]
+
+    def times(html, selector):
+        page = BeautifulSoup(html, "html.parser")
+        return [(t["datetime"], t["title"], t.get_text()) for t in page.select(selector)]
+
+    bans = times(mod_client.get("/admin/moderation/bans/").content, "#recently-lifted time")
+    log = times(mod_client.get("/admin/moderation/decisions/").content, ".mod-when time")
+    expected = {
+        (when.isoformat(), f"{when:%-d %b %Y, %H:%M:%S}", f"{when:%-d %b %Y, %H:%M}")
+        for when in shown
+    }
+    assert set(bans) == expected, bans  # each lift, and the ban again between them
+    assert expected <= set(log), log
