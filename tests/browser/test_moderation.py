@@ -1,5 +1,7 @@
 """The moderation queue in a real browser: keyboard shortcuts and bulk actions."""
 
+import contextlib
+
 import pytest
 from django.contrib.auth.models import Permission
 
@@ -67,6 +69,60 @@ def test_u_undoes_the_moderators_own_last_decision_and_keys_typed_in_a_field_do_
         page.keyboard.press("u")
     assert Comment.objects.get(pk=mine.pk).status != CommentStatus.PUBLISHED
     assert Comment.objects.get(pk=theirs.pk).status == CommentStatus.REMOVED
+
+
+def test_a_key_pressed_twice_or_undo_clicked_twice_acts_once_and_says_what_it_did(
+    live_server, page, django_user_model
+):
+    """A second press (or click) while the decision is on its way would post it again: the
+    server does both, and the page says "already marked as spam" or "already undone" of what
+    the first press did. Each acts once. On the queue it just emptied, `u` still undoes."""
+    make_home()
+    make_section(title="World")
+    comment = held(make_article(title="Harbour bridge approved"), 1)
+    moderator(django_user_model, "mod")
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
+    on_their_way = []  # the posts sent, held until both presses are made (a slow network)
+    page.route(
+        "**/admin/moderation/**",
+        lambda route: (
+            on_their_way.append(route) if route.request.method == "POST" else route.continue_()
+        ),
+    )
+
+    def twice(press):
+        press()
+        page.wait_for_timeout(150)
+        press()
+        page.wait_for_timeout(150)
+        sent = len(on_their_way)
+        with page.expect_response(lambda r: r.request.method == "GET" and "?queue=" in r.url):
+            for route in on_their_way:  # each reaches the server, as a dropped post does
+                answer = route.fetch(max_redirects=0)
+                with contextlib.suppress(Exception):  # the browser dropped it: nobody listens
+                    route.fulfill(response=answer)
+        on_their_way.clear()
+        page.wait_for_load_state()
+        return sent, page.inner_text(".messages").strip()
+
+    page.goto(f"{live_server.url}/admin/moderation/?queue={comment.status}&author=Reader+1")
+    page.keyboard.press("j")
+    assert twice(lambda: page.keyboard.press("s")) == (
+        1,
+        "Marked as spam: 1 comment. You can undo it from “Recent decisions”.",
+    )
+    assert page.locator("[data-item]").count() == 0  # the queue shown is now empty
+
+    sent, said = twice(lambda: page.keyboard.press("u"))
+    assert (sent, said) == (1, "Undone: marked as spam on the comment by Reader 1.")
+    assert Comment.objects.get(pk=comment.pk).status == comment.status
+
+    page.keyboard.press("j")
+    assert twice(lambda: page.keyboard.press("a"))[0] == 1
+    box = page.locator("#recent-decisions button", has_text="Undo").first.bounding_box()
+    undo = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    sent, said = twice(lambda: page.mouse.click(*undo))
+    assert (sent, said) == (1, "Undone: approved on the comment by Reader 1.")
 
 
 def test_b_with_for_good_asks_before_banning_and_a_timed_ban_is_one_key(

@@ -50,17 +50,29 @@
     items.forEach(function (other) { other.classList.toggle("is-focused", other === item); });
   });
 
+  // One decision, one request. A second key press or click before the next page comes would post
+  // it again: the first request is dropped by the browser but still done by the server, and the
+  // page then says "already marked as spam" or "already undone" of what the first press just did.
+  var sent = false;
+  document.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) return;
+    if (sent) event.preventDefault();
+    sent = true;
+  });
+  window.addEventListener("pageshow", function () { sent = false; });  // back from the next page
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
     var key = event.key.toLowerCase();
+    if (sent && key !== "j" && key !== "k") { event.preventDefault(); return; }
     if (key === "j") { event.preventDefault(); focus(current + 1); return; }
     if (key === "k") { event.preventDefault(); focus(current - 1); return; }
     if (key === "u") {
       // The newest decision of this moderator still standing, never a colleague's.
       var undo = document.querySelector("[data-undo-mine]");
-      if (undo) { event.preventDefault(); undo.submit(); }
+      if (undo) { event.preventDefault(); undo.requestSubmit(); }
       return;
     }
     if (current < 0) return;
