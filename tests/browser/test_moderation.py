@@ -76,7 +76,8 @@ def test_a_key_pressed_twice_or_undo_clicked_twice_acts_once_and_says_what_it_di
 ):
     """A second press (or click) while the decision is on its way would post it again: the
     server does both, and the page says "already marked as spam" or "already undone" of what
-    the first press did. Each acts once. On the queue it just emptied, `u` still undoes."""
+    the first press did. Each acts once, in the queue and in the log. On the queue it just
+    emptied, `u` still undoes."""
     make_home()
     make_section(title="World")
     comment = held(make_article(title="Harbour bridge approved"), 1)
@@ -90,13 +91,13 @@ def test_a_key_pressed_twice_or_undo_clicked_twice_acts_once_and_says_what_it_di
         ),
     )
 
-    def twice(press):
+    def twice(press, back="?queue="):  # back: the address of the page the post comes back to
         press()
         page.wait_for_timeout(150)
         press()
         page.wait_for_timeout(150)
         sent = len(on_their_way)
-        with page.expect_response(lambda r: r.request.method == "GET" and "?queue=" in r.url):
+        with page.expect_response(lambda r: r.request.method == "GET" and back in r.url):
             for route in on_their_way:  # each reaches the server, as a dropped post does
                 answer = route.fetch(max_redirects=0)
                 with contextlib.suppress(Exception):  # the browser dropped it: nobody listens
@@ -122,6 +123,15 @@ def test_a_key_pressed_twice_or_undo_clicked_twice_acts_once_and_says_what_it_di
     box = page.locator("#recent-decisions button", has_text="Undo").first.bounding_box()
     undo = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     sent, said = twice(lambda: page.mouse.click(*undo))
+    assert (sent, said) == (1, "Undone: approved on the comment by Reader 1.")
+
+    # The log's Undo too.
+    page.keyboard.press("j")
+    assert twice(lambda: page.keyboard.press("a"))[0] == 1
+    page.goto(f"{live_server.url}/admin/moderation/decisions/")
+    box = page.locator("tbody button", has_text="Undo").first.bounding_box()
+    undo = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    sent, said = twice(lambda: page.mouse.click(*undo), back="/decisions/")
     assert (sent, said) == (1, "Undone: approved on the comment by Reader 1.")
 
 

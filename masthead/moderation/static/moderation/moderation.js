@@ -1,6 +1,18 @@
-/* Keyboard shortcuts for the moderation queue: j/k move, a/s/r/b/f act, x ticks, u undoes. */
+/* The moderators' pages: each decision posted once (the queue, the log, the bans); keyboard
+   shortcuts for the queue: j/k move, a/s/r/b/f act, x ticks, u undoes. */
 (function () {
   "use strict";
+  // One decision, one request. A second key press or click before the next page comes would post
+  // it again: the first request is dropped by the browser but still done by the server, and the
+  // page then says "already marked as spam" or "already undone" of what the first press just did.
+  var sent = false;
+  document.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) return;
+    if (sent) event.preventDefault();
+    sent = true;
+  });
+  window.addEventListener("pageshow", function () { sent = false; });  // back from the next page
+
   var queue = document.querySelector("[data-moderation-queue]");
   if (!queue) return;
   var items = Array.prototype.slice.call(queue.querySelectorAll("[data-item]"));
@@ -49,17 +61,6 @@
     current = items.indexOf(item);
     items.forEach(function (other) { other.classList.toggle("is-focused", other === item); });
   });
-
-  // One decision, one request. A second key press or click before the next page comes would post
-  // it again: the first request is dropped by the browser but still done by the server, and the
-  // page then says "already marked as spam" or "already undone" of what the first press just did.
-  var sent = false;
-  document.addEventListener("submit", function (event) {
-    if (event.defaultPrevented) return;
-    if (sent) event.preventDefault();
-    sent = true;
-  });
-  window.addEventListener("pageshow", function () { sent = false; });  // back from the next page
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
