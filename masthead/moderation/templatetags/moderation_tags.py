@@ -2,6 +2,8 @@ from django import template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
+from masthead.templatetags.masthead_tags import site_moment
+
 register = template.Library()
 
 
@@ -12,7 +14,7 @@ def moment(at, shown: str = "j M Y, H:i") -> str:
     local = timezone.localtime(at)
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
-        local.isoformat(),
+        site_moment(local),
         dateformat.format(local, "j M Y, H:i:s"),
         dateformat.format(local, shown),
     )
