@@ -13,6 +13,11 @@ from wagtail.admin.widgets import AdminPageChooser
 
 PIN_OUTSIDE_SECTION = "“{article}” is in {section}: a section pins its own articles only."
 PIN_TWICE = "“{article}” is pinned already, above."
+BYLINE_AUTHOR_MISSING = (
+    "Choose an author, or delete this entry: an article is published with at least one name "
+    "in its byline."
+)
+BYLINE_EMPTY = "Add an author: an article is published with at least one name in its byline."
 
 
 class PageChooserOpeningAt(AdminPageChooser):
@@ -51,11 +56,18 @@ class PageChooserOpeningAt(AdminPageChooser):
 
 
 class ArticlePageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        byline = self.formsets["article_authors"]
+        byline.error_messages["too_few_forms"] = BYLINE_EMPTY
+        # Set before the formset makes its forms (when first read), as SectionPageForm does.
+        byline.form = byline_entry_form(byline.form)
+
     def clean(self):
         """A new article whose address follows its headline takes the next free one ("…-2")
-        when a sibling holds it. Autosave creates a draft as soon as an article has a headline
-        and a byline, so a second story under the same headline was refused ("slug already in
-        use"), its autosave paused. An address chosen by hand, or one readers have seen (the
+        when a sibling holds it. Autosave creates a draft as soon as an article has a headline,
+        so a second story under the same headline was refused ("slug already in use"), its
+        autosave paused. An address chosen by hand, or one readers have seen (the
         article was published once), is never changed behind the editor's back."""
         from masthead.publishing.selectors import free_child_slug  # the models import this form
 
@@ -90,6 +102,41 @@ class ArticlePageForm(WagtailAdminPageForm):
                 "(Publish menu) instead, and leave this date empty."
             )
         return submitted
+
+
+def byline_entry_form(entry_form):
+    """The form of one byline entry: a draft (autosave, "Save draft") may leave a new entry's
+    author empty, as Wagtail lets a draft leave other fields for later. The byline's first slot
+    is there from the start (min_num=1): requiring its author paused autosave on every new
+    article until one was chosen. Such an entry is left out of the draft, not saved empty;
+    publishing still requires its author."""
+
+    class BylineEntryForm(entry_form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["author"].error_messages["required"] = BYLINE_AUTHOR_MISSING
+
+        def defer_required_fields(self):
+            if self.is_deferred_validation:
+                return
+            super().defer_required_fields()
+            # An entry already saved keeps its author required (it would be saved without one).
+            if self.is_new_entry and self.fields["author"].required:
+                self.fields["author"].required = False
+                self.deferred_required_fields.append("author")  # restored by Wagtail
+
+        @property
+        def is_new_entry(self) -> bool:
+            return self.instance.pk is None
+
+        def has_changed(self):
+            # Unchanged, so not saved: the entry's hidden position is filled in from the start.
+            # After an autosave the slot is one of the formset's "initial" forms, still unsaved.
+            if self.is_deferred_validation and self.is_new_entry and not self["author"].data:
+                return False
+            return super().has_changed()
+
+    return BylineEntryForm
 
 
 def open_chooser_at(field, page_id: int | None) -> None:

@@ -519,3 +519,31 @@ def test_save_draft_after_an_autosave_keeps_one_draft_saved_line(
     assert page.locator("main").inner_text().count("Draft saved") == 1
     draft = ArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object()
     assert draft.standfirst == "Work starts on Monday."
+
+
+def test_a_new_article_is_autosaved_before_its_byline_names_an_author(
+    live_server, page, signed_in_editor
+):
+    """Autosave paused ("There are validation errors") on a new article until an author was
+    chosen: the byline's first slot required one, and closing the tab lost the work."""
+    page.add_init_script(
+        "document.addEventListener('w-unsaved:watch-edits', () => { window.watching = true; })"
+    )
+    page.goto(f"{live_server.url}/admin/pages/add/publishing/articlepage/{signed_in_editor.pk}/")
+    page.wait_for_function("window.watching")
+    page.wait_for_timeout(2500)  # see test_save_draft_after_an_autosave_keeps_one_draft_saved_line
+    page.click("#id_title")
+    page.keyboard.type("Lighthouse keeper retires")
+    expect(page.locator("form[data-edit-form]")).to_have_attribute(
+        "data-w-autosave-revision-id-value", re.compile(r"^\d+$"), timeout=10_000
+    )
+    # The next autosave, now of the saved draft, goes through too.
+    with page.expect_response(
+        lambda response: response.request.method == "POST" and "/edit/" in response.url
+    ) as autosaved:
+        page.fill("#id_standfirst", "Forty years on the rock.")
+    assert autosaved.value.status == 200
+    expect(page.get_by_text("Autosave is paused")).to_be_hidden()
+    draft = ArticlePage.objects.get(title="Lighthouse keeper retires")
+    assert draft.get_latest_revision_as_object().standfirst == "Forty years on the rock."
+    assert not draft.live

@@ -19,6 +19,7 @@ from masthead.publishing.blocks import (
     TableBlock,
     VideoBlock,
 )
+from masthead.publishing.forms import BYLINE_AUTHOR_MISSING, BYLINE_EMPTY
 from masthead.publishing.models import ArticlePage, CreditedImage
 from masthead.publishing.video import UNEMBEDDABLE_VIDEO, video_embed_for
 from tests.factories import image_bytes
@@ -280,9 +281,9 @@ def article_form_data(*, title, slug, author, **extra):
 def test_a_second_new_article_under_a_taken_headline_gets_the_next_free_address(
     admin_client, newsroom
 ):
-    """Autosave makes a draft of a new article as soon as it has a headline and a byline; a
-    second story with the same headline was refused ("The slug … is already in use") and its
-    autosave paused."""
+    """Autosave makes a draft of a new article as soon as it has a headline; a second story
+    with the same headline was refused ("The slug … is already in use") and its autosave
+    paused."""
     world, ada = newsroom["world"], newsroom["ada"]
     add = f"/admin/pages/add/publishing/articlepage/{world.pk}/"
     # "Ferry service extended" is published in World already; this is a new story.
@@ -634,3 +635,47 @@ def test_a_featured_image_that_is_not_an_images_id_is_refused_with_the_form_show
     assert "The page could not be saved due to validation errors" in html
     assert "Select a valid choice." in html
     assert ArticlePage.objects.get(pk=article.pk).featured_image == newsroom["photo"]
+
+
+def test_a_new_article_is_autosaved_while_its_byline_is_empty_and_published_only_with_an_author(
+    admin_client, newsroom
+):
+    """Autosave paused ("There are validation errors") on a new article from its first headline
+    until an author was chosen: the byline's first slot, there from the start, required one, so
+    nothing was saved yet if the tab closed. A draft may leave it empty; publishing may not."""
+    world, ada = newsroom["world"], newsroom["ada"]
+    data = article_form_data(title="Bridge reopens", slug="bridge-reopens", author=ada)
+    data["article_authors-0-author"] = ""
+
+    autosave = admin_client.post(
+        f"/admin/pages/add/publishing/articlepage/{world.pk}/", data, HTTP_ACCEPT="application/json"
+    )
+    assert autosave.status_code == 200, autosave.content.decode()[:500]
+    draft = ArticlePage.objects.get(slug="bridge-reopens")
+    assert autosave.json()["revision_id"] == draft.get_latest_revision().pk
+    assert not draft.live and not draft.article_authors.exists()
+
+    # The editor's form takes autosave's updates: the still empty slot counts as saved now.
+    data |= autosave.json()["field_updates"]
+    edit = f"/admin/pages/{draft.pk}/edit/"
+    data["standfirst"] = "The bridge opens to traffic on Monday."
+    again = admin_client.post(edit, data, HTTP_ACCEPT="application/json")
+    assert again.status_code == 200, again.content.decode()[:500]
+    assert admin_client.post(edit, data).status_code == 302  # "Save draft"
+    latest = ArticlePage.objects.get(pk=draft.pk).get_latest_revision_as_object()
+    assert latest.standfirst == "The bridge opens to traffic on Monday."
+    assert list(latest.article_authors.all()) == []
+
+    publish = {**data, "action-publish": "action-publish"}
+    refused = admin_client.post(edit, publish)
+    assert refused.status_code == 200
+    assert BYLINE_AUTHOR_MISSING in unescape(refused.content.decode())
+    removed = admin_client.post(edit, {**publish, "article_authors-0-DELETE": "1"})
+    assert removed.status_code == 200
+    assert BYLINE_EMPTY in unescape(removed.content.decode())
+    assert not ArticlePage.objects.get(pk=draft.pk).live
+
+    data["article_authors-0-author"] = str(ada.pk)
+    assert admin_client.post(edit, data, HTTP_ACCEPT="application/json").status_code == 200
+    latest = ArticlePage.objects.get(pk=draft.pk).get_latest_revision_as_object()
+    assert [credit.author for credit in latest.article_authors.all()] == [ada]
