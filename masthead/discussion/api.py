@@ -323,8 +323,9 @@ STARTED_PLACEHOLDER = "started-token-of-this-response"
 
 def with_started_token(thread_json: bytes) -> bytes:
     placeholder = json.dumps(STARTED_PLACEHOLDER).encode()
-    # Once: a comment quoting it is in a JSON string, where its quotes are escaped.
-    head, tail = thread_json.split(placeholder)
+    # The last one: a reader may write the placeholder as a comment's whole name or text, but
+    # in ThreadOut only `votes_at`, a number or null, comes after `started`.
+    head, _, tail = thread_json.rpartition(placeholder)
     return b"".join((head, json.dumps(form_started_token()).encode(), tail))
 
 

@@ -512,6 +512,23 @@ def test_a_shared_answer_is_served_as_stored_without_checking_it_against_the_sch
     assert 0 <= form_timing(started).seconds < 5
 
 
+def test_a_reader_who_writes_the_start_tokens_placeholder_breaks_nothing(client, article, post):
+    """The shared listing is stored with a placeholder where each response's start token goes.
+    A comment whose name or text is that placeholder, word for word, is shown as written, and
+    the listing still carries this response's own token."""
+    from masthead.discussion.api import STARTED_PLACEHOLDER
+    from masthead.discussion.forms import form_timing
+
+    post(STARTED_PLACEHOLDER, name=STARTED_PLACEHOLDER)
+    listing = f"/api/v1/articles/{article.pk}/comments"
+    for _ in range(2):  # stored, then served as stored
+        response = client.get(listing)
+        assert response.status_code == 200
+        answer = response.json()
+        assert [item["author_name"] for item in answer["items"]] == [STARTED_PLACEHOLDER]
+        assert 0 <= form_timing(answer["started"]).seconds < 5
+
+
 def test_numbers_past_the_databases_range_are_a_404_or_422_not_a_500(client, article):
     huge = 10**20
     assert client.get(f"/api/v1/articles/{huge}/comments").status_code == 404
