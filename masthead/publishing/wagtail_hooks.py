@@ -76,12 +76,12 @@ def extend_the_editors_recent_draft(request, page):
     A save from a form loaded from the page's latest revision, when that is this editor's recent
     draft (draft_revision_to_extend), names it for overwriting the same way; Wagtail then keeps
     one revision and groups its log entries into one line of the history."""
-    if (
-        request.method != "POST"
-        or request.resolver_match.url_name != "edit"  # reverting keeps its own revision
-        or "overwrite_revision_id" in request.POST
-        or any(action in request.POST for action in NOT_A_DRAFT_SAVE)
-    ):
+    if request.method != "POST" or request.resolver_match.url_name != "edit":
+        return None  # reverting keeps its own revision
+    if "overwrite_revision_id" in request.POST:
+        _forget_a_draft_another_opening_has_saved_since(request, page)
+        return None
+    if any(action in request.POST for action in NOT_A_DRAFT_SAVE):
         return None
     from masthead.publishing.draft_revisions import draft_revision_to_extend
 
@@ -96,6 +96,27 @@ def extend_the_editors_recent_draft(request, page):
     request.POST = request.POST.copy()
     request.POST["overwrite_revision_id"] = str(draft.pk)
     return None
+
+
+def _forget_a_draft_another_opening_has_saved_since(request, page) -> None:
+    """Wagtail takes a save naming the latest revision for overwriting as up to date: "two
+    sessions cannot have the same autosave revision". Extending a recent draft breaks that: a
+    second tab or device of the same editor extends the draft the first one autosaves into. Each
+    form knows when its draft was last saved (draft-revision.js keeps `loaded_revision_*` in
+    step with its own saves); when the draft was saved since by another opening, the save no
+    longer names it, and Wagtail's own check of the loaded revision applies: autosave reports
+    "Saving will overwrite a newer version", "Save draft" adds a revision. Nothing is lost."""
+    overwrite = request.POST["overwrite_revision_id"]
+    if request.POST.get("loaded_revision_id") != overwrite:
+        return  # the form does not track its draft's saves (no script): Wagtail's check alone
+    latest = Page.objects.filter(pk=page.pk).values_list(
+        "latest_revision_id", "latest_revision__created_at"
+    )[0]
+    if str(latest[0]) != overwrite or latest[1] is None:
+        return  # Wagtail refuses an overwrite of anything but the latest revision itself
+    if request.POST.get("loaded_revision_created_at") != latest[1].isoformat():
+        request.POST = request.POST.copy()
+        del request.POST["overwrite_revision_id"]
 
 
 @hooks.register("insert_editor_js")

@@ -527,7 +527,8 @@ def test_a_new_article_is_autosaved_before_its_byline_names_an_author(
     """Autosave paused ("There are validation errors") on a new article until an author was
     chosen: the byline's first slot required one, and closing the tab lost the work."""
     page.add_init_script(
-        "document.addEventListener('w-unsaved:watch-edits', () => { window.watching = true; })"
+        "document.addEventListener('w-unsaved:watch-edits', () => { window.watching = true; });"
+        "document.addEventListener('w-autosave:success', () => { window.autosaved = true; });"
     )
     page.goto(f"{live_server.url}/admin/pages/add/publishing/articlepage/{signed_in_editor.pk}/")
     page.wait_for_function("window.watching")
@@ -537,6 +538,9 @@ def test_a_new_article_is_autosaved_before_its_byline_names_an_author(
     expect(page.locator("form[data-edit-form]")).to_have_attribute(
         "data-w-autosave-revision-id-value", re.compile(r"^\d+$"), timeout=10_000
     )
+    # The revision id is set before Wagtail turns the form into the editor's (hydration); an
+    # edit typed before that is done is taken as already saved, so wait for it.
+    page.wait_for_function("window.autosaved", timeout=10_000)
     # The next autosave, now of the saved draft, goes through too.
     with page.expect_response(
         lambda response: response.request.method == "POST" and "/edit/" in response.url

@@ -51,6 +51,18 @@ def autosave(client, article, data, **changes):
     return response.json()
 
 
+def following_its_own_save(data: dict, saved: dict) -> dict:
+    """The form after an autosave, as the browser keeps it: Wagtail's script names the revision
+    it made for the next autosave to overwrite, and draft-revision.js says the form was loaded
+    from that revision as it now is."""
+    return {
+        **data,
+        "overwrite_revision_id": str(saved["revision_id"]),
+        "loaded_revision_id": str(saved["revision_id"]),
+        "loaded_revision_created_at": saved["revision_created_at"],
+    }
+
+
 def history_lines(client, article, label="Draft saved") -> int:
     html = client.get(f"/admin/pages/{article.pk}/history/").content.decode()
     return html.count(label)
@@ -68,7 +80,7 @@ def test_reopening_the_editor_extends_the_draft_instead_of_adding_a_draft_saved_
         data = opened_editor(admin_client, article)
         saved = autosave(admin_client, article, data, standfirst=f"Version {attempt}, first try")
         # the same opening's next autosave names the revision it made, as the browser does
-        data["overwrite_revision_id"] = saved["revision_id"]
+        data = following_its_own_save(data, saved)
         autosave(admin_client, article, data, standfirst=f"Version {attempt}")
 
     drafts = Revision.page_revisions.filter(object_id=str(article.pk)).exclude(pk=live.pk)
@@ -160,3 +172,37 @@ def test_a_scheduled_revision_is_never_extended(admin_user, newsroom):
     assert draft_revision_to_extend(page=article, user=admin_user, now=timezone.now()) == (
         scheduled
     )
+
+
+def test_a_second_tab_of_the_same_editor_cannot_silently_overwrite_the_first(
+    admin_client, newsroom
+):
+    """The editor's second tab (or phone) extends the draft the first tab autosaves into. The
+    first tab's next autosave, from a form that does not have the second's text, is told the
+    draft is newer than it, as Wagtail tells two editors, instead of writing over it."""
+    article = make_article(section=newsroom["world"], authors=[newsroom["ada"]])
+    edit = f"/admin/pages/{article.pk}/edit/"
+    tab_a = opened_editor(admin_client, article)
+    tab_a = following_its_own_save(tab_a, autosave(admin_client, article, tab_a, standfirst="A"))
+    tab_b = opened_editor(admin_client, article)
+    tab_b = following_its_own_save(
+        tab_b, autosave(admin_client, article, tab_b, standfirst="B's careful rewrite")
+    )
+
+    stale = admin_client.post(
+        edit, {**tab_a, "standfirst": "A's stale form"}, HTTP_ACCEPT="application/json"
+    )
+
+    assert stale.json()["error_code"] == "invalid_revision"
+    draft = ArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object()
+    assert draft.standfirst == "B's careful rewrite"
+    # The tab that saved last goes on saving into the one draft.
+    autosave(admin_client, article, tab_b, standfirst="B, later")
+    assert history_lines(admin_client, article) == 1
+    # "Save draft" from the stale tab keeps both versions: it adds a revision.
+    assert admin_client.post(edit, {**tab_a, "standfirst": "A's save"}).status_code == 302
+    texts = [
+        revision.content["standfirst"]
+        for revision in Revision.page_revisions.filter(object_id=str(article.pk)).order_by("pk")
+    ]
+    assert texts[-2:] == ["B, later", "A's save"]
