@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "masthead.publishing.page_cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "masthead.publishing.middleware.BylineMissingMiddleware",
     # Wagtail's, which also answers a WordPress site's addresses through /index.php.
     "masthead.publishing.redirects.RedirectMiddleware",
     "masthead.funding.middleware.MoneyStyleMiddleware",

@@ -1,3 +1,6 @@
+import logging
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.functional import cached_property
@@ -25,6 +28,7 @@ from masthead.publishing.blocks import ArticleBodyBlock, HomePromoBlock
 from masthead.publishing.forms import ArticlePageForm, HomePageForm, SectionPageForm
 
 IMAGE_MODEL = "publishing.CreditedImage"
+logger = logging.getLogger(__name__)
 # A listing's `?page=` as its links write it ("2", never "02"); a page past the end is a 404.
 PAGE_NUMBER = r"[1-9][0-9]*"
 
@@ -286,6 +290,17 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
+class BylineMissing(ValidationError):
+    """An article's revision names no author, so it may not go live."""
+
+    def __init__(self, revision):
+        self.page_id = revision.object_id
+        headline = revision.content.get("title") or revision.object_str
+        super().__init__(
+            f"“{headline}” was not published: add an author to its byline, then publish it."
+        )
+
+
 class ArticlePage(CachedPageMixin, Page):
     """A news article. Its section is its parent page; its publish date is `first_published_at`."""
 
@@ -391,6 +406,23 @@ class ArticlePage(CachedPageMixin, Page):
     class Meta:
         verbose_name = _("article")
 
+    def publish(self, revision, *args, **kwargs):
+        """Refuse a revision whose byline names no author (BylineMissing, nothing changed). The
+        editor's form requires one to publish, but a draft may leave it empty (autosave), and
+        bulk publishing, approving a workflow and code publish a revision without the form."""
+        if revision_names_an_author(revision):
+            return super().publish(revision, *args, **kwargs)
+        if kwargs.get("log_action") == "wagtail.publish.scheduled":
+            # The scheduler (Wagtail's publish_scheduled) would stop at an exception, leaving the
+            # other pages due unpublished; this one is unscheduled instead, so that it stays a
+            # draft and is not retried every run. Scheduling passed through here, so this only
+            # happens to a revision scheduled before bylines were checked.
+            logger.error("Not published, no author in its byline: %s", revision)
+            revision.approved_go_live_at = None
+            revision.save(update_fields=["approved_go_live_at"])
+            return None
+        raise BylineMissing(revision)
+
     @property
     def headline(self) -> str:
         return self.title
@@ -446,6 +478,10 @@ class SectionPinnedArticle(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("pinned article")
+
+
+def revision_names_an_author(revision) -> bool:
+    return any(entry.get("author") for entry in revision.content.get("article_authors", []))
 
 
 class ArticlePageAuthor(Orderable):
