@@ -49,7 +49,8 @@ def robots_txt(request):
 
 def page_password(request, page_view_restriction_id, page_id):
     """Wagtail's password form of a protected page, with a limit on guesses."""
-    if _password_tries_exceeded(request, f"page:{page_view_restriction_id}"):
+    tries = f"page:{page_view_restriction_id}"
+    if _password_tries_exceeded(request, tries):
         restriction = get_object_or_404(PageViewRestriction, id=page_view_restriction_id)
         page = get_object_or_404(Page, id=page_id).specific
         action_url = reverse(
@@ -59,12 +60,17 @@ def page_password(request, page_view_restriction_id, page_id):
         response = page.serve_password_required_response(request, form, action_url)
         response.status_code = 429
         return response
-    return wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
+    return _counting_wrong_passwords(
+        request,
+        tries,
+        wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id),
+    )
 
 
 def document_password(request, restriction_id):
     """Wagtail's password form of a protected collection of documents, with a limit on guesses."""
-    if _password_tries_exceeded(request, f"documents:{restriction_id}"):
+    tries = f"documents:{restriction_id}"
+    if _password_tries_exceeded(request, tries):
         restriction = get_object_or_404(CollectionViewRestriction, id=restriction_id)
         context = {
             "form": _refused_password_form(request, restriction),
@@ -72,16 +78,31 @@ def document_password(request, restriction_id):
         }
         template = settings.WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE
         return TemplateResponse(request, template, context, status=429)
-    return document_views.authenticate_with_password(request, restriction_id)
+    return _counting_wrong_passwords(
+        request, tries, document_views.authenticate_with_password(request, restriction_id)
+    )
+
+
+def _password_tries_key(request, restriction: str) -> str:
+    from masthead.discussion.readers import request_network
+
+    return f"password-tries:{restriction}:{request_network(request)}"
 
 
 def _password_tries_exceeded(request, restriction: str) -> bool:
-    from masthead.discussion.readers import request_network
-
+    """Only wrong passwords count: readers behind one network address (an office, a school, a
+    phone network) who know the password are let in however many they are."""
     if request.method != "POST":
         return False
-    key = f"password-tries:{restriction}:{request_network(request)}"
-    return limits.count(key, 3600) > PASSWORD_TRIES_PER_NETWORK_PER_HOUR
+    key = _password_tries_key(request, restriction)
+    return limits.counts([key]).get(key, 0) >= PASSWORD_TRIES_PER_NETWORK_PER_HOUR
+
+
+def _counting_wrong_passwords(request, restriction: str, response):
+    # Wagtail's form answers a right password with a redirect, a wrong one with the form again.
+    if request.method == "POST" and response.status_code == 200:
+        limits.count(_password_tries_key(request, restriction), 3600)
+    return response
 
 
 class _PasswordNotTriedForm(PasswordViewRestrictionForm):

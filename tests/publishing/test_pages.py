@@ -796,6 +796,29 @@ def test_a_protected_articles_password_cannot_be_guessed_without_end(client, new
     assert right.status_code == 302 and right["Location"] == article.url
 
 
+def test_readers_behind_one_address_who_know_an_articles_password_are_all_let_in(newsroom):
+    """A class or an office is one network address: only wrong passwords count towards its
+    limit, so the twenty-first reader there with the right password still gets in."""
+    from django.test import Client
+    from wagtail.models import PageViewRestriction
+
+    from masthead.publishing.views import PASSWORD_TRIES_PER_NETWORK_PER_HOUR
+
+    article = newsroom["articles"]["ferry"]
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="members"
+    )
+    action = f"/_util/authenticate_with_password/{restriction.pk}/{article.pk}/"
+    for _ in range(PASSWORD_TRIES_PER_NETWORK_PER_HOUR + 5):
+        reader = Client(REMOTE_ADDR="203.0.113.9")
+        right = reader.post(action, {"password": "members", "return_url": article.url})
+        assert right.status_code == 302 and right["Location"] == article.url
+    # One who mistypes it first is not locked out either.
+    typo = Client(REMOTE_ADDR="203.0.113.9")
+    assert typo.post(action, {"password": "member", "return_url": article.url}).status_code == 200
+    assert typo.post(action, {"password": "members", "return_url": article.url}).status_code == 302
+
+
 def test_the_times_of_listings_and_articles_are_moments_machines_can_read(client, newsroom):
     """`date:'c'` wrote microseconds into <time datetime>, which HTML does not allow there."""
     article = newsroom["articles"]["ferry"]
