@@ -93,9 +93,12 @@ def test_a_key_pressed_twice_or_undo_clicked_twice_acts_once_and_says_what_it_di
 
     def twice(press, back="?queue="):  # back: the address of the page the post comes back to
         press()
-        page.wait_for_timeout(150)
+        for _ in range(100):  # the first post is on its way (a loaded machine may take a while)
+            if on_their_way:
+                break
+            page.wait_for_timeout(50)
         press()
-        page.wait_for_timeout(150)
+        page.wait_for_timeout(300)  # time enough for a second post to be sent, were it sent
         sent = len(on_their_way)
         with page.expect_response(lambda r: r.request.method == "GET" and back in r.url):
             for route in on_their_way:  # each reaches the server, as a dropped post does

@@ -1647,7 +1647,8 @@ def test_two_lifts_in_one_minute_are_told_apart_by_their_full_time(
         f"/admin/moderation/comment/{comment.pk}/ban/",
         {f"ban_days_{comment.pk}": "7", f"ban_scope_{comment.pk}": "person"},
     )
-    minute = timezone.now().replace(second=0, microsecond=0)
+    # A minute already past: a lift "later" than now would still count as standing.
+    minute = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=2)
     first = Ban.objects.get(kind="email")
     ban_lift(ban=first, moderator=moderator, now=minute + timedelta(seconds=5))
     again = ban_reinstate(ban=first, moderator=moderator, now=minute + timedelta(seconds=20))

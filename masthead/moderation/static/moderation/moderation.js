@@ -67,7 +67,9 @@
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
     var key = event.key.toLowerCase();
-    if (sent && key !== "j" && key !== "k") { event.preventDefault(); return; }
+    // While a decision is on its way the deciding keys wait (j and k still move); F5, Escape,
+    // Tab and the rest do what the browser does, so a hung request can be stopped or reloaded.
+    if (sent && "asrbfxu".indexOf(key) !== -1 && key.length === 1) { event.preventDefault(); return; }
     if (key === "j") { event.preventDefault(); focus(current + 1); return; }
     if (key === "k") { event.preventDefault(); focus(current - 1); return; }
     if (key === "u") {
