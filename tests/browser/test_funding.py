@@ -301,15 +301,29 @@ def test_the_default_scale_shows_every_label_on_a_phone(live_server, page, db):
     assert texts == ["$0", "$2,500", "$5,000"]
 
 
-def test_the_reports_toolbar_wraps_into_rows_that_start_at_its_left_edge(
-    live_server, page, db, django_user_model
+# How far an element's content runs past its edge (<main> hides it: it cannot be scrolled to).
+SIDEWAYS = (
+    "selector => { const box = document.querySelector(selector);"
+    " return box.scrollWidth - box.clientWidth; }"
+)
+
+
+def test_the_reports_page_fits_a_phone_and_its_toolbar_rows_start_at_its_left_edge(
+    live_server, page, db, django_user_model, screenshot_dir
 ):
-    make_campaign(slug="reports", name="Keep the Gazette going")
+    """At 375 px nothing on the reports runs past the screen's edge (the totals per month stack,
+    a month at a time) and the help text lines up with the toolbar; at 1280 px they are the same
+    table and help block as before."""
+    campaign = make_campaign(slug="reports", name="Keep the Gazette going")
+    make_manual_gift(campaign=campaign, amount_minor=123_456)
     django_user_model.objects.create_superuser("editor", "editor@example.com", "pw-editor")
     sign_in_to_admin(page, live_server, "editor", "pw-editor")
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(live_server.url + "/admin/funding/reports/")
+        page.screenshot(
+            path=os.path.join(screenshot_dir, f"funding-reports-{width}.png"), full_page=True
+        )
         toolbar = page.locator("main form").first  # the campaign select and the exports
         edge = toolbar.bounding_box()["x"]
         items = toolbar.evaluate(
@@ -327,3 +341,22 @@ def test_the_reports_toolbar_wraps_into_rows_that_start_at_its_left_edge(
             right["left"] - left["right"] for row in rows for left, right in itertools.pairwise(row)
         ]
         assert gaps and all(gap == 16 for gap in gaps), (width, gaps)
+
+        # The admin's <main> hides what runs past its edge: the table's last columns were cut off.
+        assert page.evaluate(SIDEWAYS, "main") <= 0, width
+        help_text = page.get_by_text("Active monthly donors:")
+        text_left = help_text.evaluate(
+            "p => p.getBoundingClientRect().left + parseFloat(getComputedStyle(p).paddingLeft)"
+        )
+        month = page.locator("main table tbody td").first
+        heads = page.locator("main table thead").first
+        if width == 375:
+            assert text_left == edge  # was 14px further in than everything else
+            assert heads.is_hidden()
+        else:
+            # as before: in line with the table cells' text, padded alike
+            cell_text_left = month.evaluate(
+                "td => td.getBoundingClientRect().left + parseFloat(getComputedStyle(td).paddingLeft)"
+            )
+            assert text_left == pytest.approx(cell_text_left, abs=1)
+            assert heads.is_visible()
