@@ -16,9 +16,15 @@ from masthead.discussion.models import Comment
 from masthead.ids import parse_id
 from masthead.moderation import selectors, services
 from masthead.moderation.models import Ban, BanKind, Decision
-from masthead.moderation.services.decisions import ALREADY_DECIDED
+from masthead.moderation.services.decisions import (
+    ALREADY_DECIDED,
+    BATCH_MODERATED_SINCE,
+    CHANGED_SINCE,
+)
 
 PERMISSION = "moderation.moderate_comments"
+# The title of an Undo offered disabled: why the server would refuse it.
+UNDO_BLOCKED = {"decision": CHANGED_SINCE, "batch": BATCH_MODERATED_SINCE}
 BAN_PERIODS = [
     ("1", "1 day"),
     ("7", "7 days"),
@@ -152,6 +158,7 @@ def queue(request):
             "remove_reasons": REMOVE_REASONS,
             "bulk_pick": BULK_PICK_ACTIONS.get(kind),
             "recent": selectors.recent_decision_groups(limit=5),
+            "undo_blocked": UNDO_BLOCKED,
             "here": request.get_full_path(),
         },
     )
@@ -343,6 +350,7 @@ def log(request):
             "page": page,
             "entries": entries,
             "moderator": moderator,
+            "undo_blocked": UNDO_BLOCKED,
             "here": request.get_full_path(),
         },
     )

@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -501,7 +502,7 @@ def paginate(queryset, page_number, per_page: int = PER_PAGE, count: int | None 
 def recent_decisions(*, limit: int = 200, moderator: str = ""):
     """The newest decisions first (only those of the moderator with that username, if given);
     `batch_standing` counts the decisions of the same bulk action not yet undone (None outside a
-    bulk action)."""
+    bulk action). `decisions_mark_undoable` tells which of those listed can be undone."""
     standing = (
         Decision.objects.filter(batch=OuterRef("batch"), undone__isnull=True)
         .order_by()
@@ -520,6 +521,50 @@ def recent_decisions(*, limit: int = 200, moderator: str = ""):
         .annotate(batch_standing=Subquery(standing))
         .order_by("-created", "-id")[:limit]
     )
+
+
+def decisions_mark_undoable(decisions) -> None:
+    """Set `undoable` on each decision (Undo would succeed: it is not undone, and its comment has
+    not been moderated again since, as `decision_undo` checks) and `batch_undoable` (undoing its
+    whole bulk action would), so that a moderator is not offered an Undo the server refuses.
+    Two queries whatever the number of decisions, for those listed only: as subqueries of the
+    listing's SQL, PostgreSQL checked every decision ever made (a hashed subplan) to list 50."""
+    if not decisions:
+        return
+    batches = {decision.batch for decision in decisions if decision.batch}
+    members = list(
+        Decision.objects.filter(batch__in=batches, undone__isnull=True).values(
+            "pk", "batch", "comment_id", "new_status", "comment__status"
+        )
+        if batches
+        else []
+    )
+    comment_ids = {decision.comment_id for decision in decisions} | {
+        member["comment_id"] for member in members
+    }
+    latest_standing = dict(
+        Decision.objects.filter(comment_id__in=comment_ids, undone__isnull=True)
+        .order_by()
+        .values("comment_id")
+        .annotate(latest=Max("pk"))
+        .values_list("comment_id", "latest")
+    )
+
+    def moderated_since(pk, comment_id, new_status, comment_status) -> bool:
+        return comment_status != new_status or latest_standing.get(comment_id, pk) > pk
+
+    blocked_batches = {
+        member["batch"]
+        for member in members
+        if moderated_since(
+            member["pk"], member["comment_id"], member["new_status"], member["comment__status"]
+        )
+    }
+    for decision in decisions:
+        decision.undoable = not decision.undone and not moderated_since(
+            decision.pk, decision.comment_id, decision.new_status, decision.comment.status
+        )
+        decision.batch_undoable = decision.batch not in blocked_batches
 
 
 @dataclass(frozen=True)
@@ -548,6 +593,7 @@ def recent_decision_groups(*, limit: int = 5, scan: int = 200) -> list[DecisionG
         if len(groups) == limit:
             break
         groups.append([decision])
+    decisions_mark_undoable([decision for group in groups for decision in group])
     return [DecisionGroup(decisions) for decisions in groups]
 
 
@@ -798,6 +844,7 @@ def decisions_log(
         recent_decisions(limit=limit, moderator=moderator), page_number, per_page=per_page
     )
     decisions = list(page.object_list)
+    decisions_mark_undoable(decisions)
     # what each ban decision barred, and until when, as the bans list names it
     prefetch_related_objects(
         decisions, Prefetch("bans", queryset=Ban.objects.order_by("kind", "id"), to_attr="ban_list")

@@ -860,6 +860,56 @@ def test_a_bulk_action_is_undone_in_one_step_from_the_queue_and_the_log(mod_clie
     assert "already undone" in again.content.decode()
 
 
+def undo_buttons(html: str, action: str) -> list:
+    """The buttons of the forms posting to `action` (a decision's or a bulk action's undo)."""
+    page = BeautifulSoup(html, "html.parser")
+    return [form.button for form in page.find_all("form", action=action)]
+
+
+def test_undo_is_offered_only_where_it_can_succeed(
+    mod_client, moderator, django_user_model, article, post
+):
+    """A decision whose comment a colleague has moderated again since cannot be undone (the
+    server says so): its Undo shows disabled, saying why, in the queue and the log alike; the
+    colleague's newer decision keeps its Undo, and once that is undone the first one's is back."""
+    from masthead.moderation.services import (
+        comment_approve,
+        comment_remove,
+        comments_moderate,
+        decision_undo,
+    )
+    from masthead.moderation.services.decisions import BATCH_MODERATED_SINCE, CHANGED_SINCE
+
+    colleague = django_user_model.objects.create_user("colleague", "c@example.com", "pw")
+    comment = post(HEATED, name="Harbour Reader")
+    first = comment_remove(comment=comment, moderator=moderator)
+    comment.refresh_from_db()
+    latest = comment_approve(comment=comment, moderator=colleague)
+    bulk = [post(f"{HEATED} Number {n}.", email=f"n{n}@example.com") for n in range(2)]
+    outcome = comments_moderate(comments=bulk, action="remove", moderator=moderator)
+    batch = outcome.decisions[0].batch
+    bulk[0].refresh_from_db()
+    comment_approve(comment=bulk[0], moderator=colleague)
+
+    for screen in ("/admin/moderation/", "/admin/moderation/decisions/"):
+        html = mod_client.get(screen).content.decode()
+        [superseded] = undo_buttons(html, f"/admin/moderation/decisions/{first.pk}/undo/")
+        assert superseded.has_attr("disabled") and superseded["title"] == CHANGED_SINCE, screen
+        [standing] = undo_buttons(html, f"/admin/moderation/decisions/{latest.pk}/undo/")
+        assert not standing.has_attr("disabled"), screen
+        [whole] = undo_buttons(html, f"/admin/moderation/decisions/batch/{batch}/undo/")
+        assert whole.has_attr("disabled") and whole["title"] == BATCH_MODERATED_SINCE, screen
+
+    # The server still refuses it, from a page loaded before the colleague's decision.
+    refused = mod_client.post(f"/admin/moderation/decisions/{first.pk}/undo/", follow=True)
+    assert CHANGED_SINCE in refused.content.decode()
+
+    decision_undo(decision=latest, moderator=colleague)
+    html = mod_client.get("/admin/moderation/decisions/").content.decode()
+    [again] = undo_buttons(html, f"/admin/moderation/decisions/{first.pk}/undo/")
+    assert not again.has_attr("disabled")
+
+
 def test_a_ban_for_good_asks_for_confirmation_and_a_timed_ban_does_not(
     mod_client, article, post, make_guest
 ):

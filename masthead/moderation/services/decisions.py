@@ -26,6 +26,11 @@ BATCH_CHANGED_SINCE = (
     "Nothing was undone: {changed} of these {total} comments {have} been moderated again since. "
     "Undo the later decisions first, or undo the others one at a time in the log."
 )
+# Why the queue and the log offer a bulk action's Undo disabled, before anyone clicks it.
+BATCH_MODERATED_SINCE = (
+    "Some of these comments have been moderated again since. "
+    "Undo the later decisions first, or undo the others one at a time in the log."
+)
 NOTHING_TO_BAN = "This comment has no account, e-mail address or network address to ban."
 UNKNOWN_ACTION = "Unknown moderation action."
 BAN_ALREADY_LIFTED = "This ban was already lifted."
