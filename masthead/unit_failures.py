@@ -14,6 +14,9 @@ from django.core.mail import mail_admins
 # What a unit's command exits with when it failed and has mailed ADMINS why itself (a backup
 # does): `masthead unit-failed` then mails nothing more, and the unit is still left failed.
 FAILURE_MAILED_EXIT_STATUS = 3
+# The units whose command exits so: others may exit 3 for reasons of their own (gunicorn does
+# when a web worker cannot boot) and are mailed about as any failure.
+UNITS_MAILING_THEIR_FAILURES = frozenset({"masthead-backup.service"})
 ALREADY_MAILED = "{unit} failed and mailed ADMINS why itself: not mailed again."
 UNIT_FAILED_SUBJECT = "{unit} failed on {host}"
 UNIT_FAILED_MESSAGE = """systemd reports that {unit} failed on {host} (noticed at {time} UTC){how}.
@@ -58,7 +61,11 @@ class UnitFailure:
 
     @property
     def mailed_by_its_command(self) -> bool:
-        return self.exit_code == "exited" and self.exit_status == str(FAILURE_MAILED_EXIT_STATUS)
+        return (
+            self.unit in UNITS_MAILING_THEIR_FAILURES
+            and self.exit_code == "exited"
+            and self.exit_status == str(FAILURE_MAILED_EXIT_STATUS)
+        )
 
 
 def unit_failure_mail(*, failure: UnitFailure, now: datetime) -> bool:

@@ -130,3 +130,15 @@ class RefusingBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError(111, "Connection refused")
+
+
+def test_another_unit_exiting_3_is_still_mailed_about(settings, mailoutbox, monkeypatch):
+    """Only the backup exits 3 having mailed why; gunicorn exits 3 when a web worker cannot
+    boot, and the site's own unit failing so must not go unmentioned."""
+    settings.ADMINS = [("Ops", "ops@news.example")]
+    monkeypatch.setenv("MONITOR_SERVICE_RESULT", "exit-code")
+    monkeypatch.setenv("MONITOR_EXIT_CODE", "exited")
+    monkeypatch.setenv("MONITOR_EXIT_STATUS", "3")
+    call_command("unit-failed", "masthead.service", stdout=io.StringIO())
+    subjects = [mail.subject for mail in mailoutbox]
+    assert len(subjects) == 1 and "masthead.service failed on " in subjects[0]
