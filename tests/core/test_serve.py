@@ -319,3 +319,23 @@ def test_serve_answers_through_its_real_web_server_and_writes_nothing_in_the_use
         os.killpg(serve.pid, signal.SIGTERM)
         serve.wait(timeout=60)
     assert list(home.iterdir()) == []
+
+
+def test_a_second_signal_kills_at_once_and_the_log_says_so_not_that_all_finished():
+    """Ctrl-C twice: the second kills what still runs, and the last line must not claim that
+    the requests and tasks in hand were finished."""
+    from masthead.management.commands import serve
+
+    children = [serve._start([sys.executable, "-c", "import time; time.sleep(60)"])]
+    shutdown = serve.Shutdown(children, timeout=60)
+    try:
+        shutdown.on_signal(signal.SIGINT, None)
+        shutdown.on_signal(signal.SIGINT, None)
+        shutdown.wait()
+    finally:
+        for child in children:
+            serve._kill_group(child)
+            child.wait()
+    assert shutdown.summary() == (
+        "Masthead stopped (SIGINT); a second signal killed what was still running."
+    )

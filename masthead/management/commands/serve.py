@@ -59,6 +59,7 @@ class Shutdown:
         self.deadline: float | None = None
         self.signal: signal.Signals | None = None  # the one that began the shutdown, if any
         self.killed = 0  # children still running at the deadline
+        self.killed_at_once = 0  # children killed by a second signal
 
     def on_signal(self, signum, frame) -> None:
         if self.deadline is None:
@@ -96,6 +97,11 @@ class Shutdown:
 
     def summary(self) -> str:
         """One line for the log once a signal has stopped everything."""
+        if self.killed_at_once:
+            return (
+                f"Masthead stopped ({self.signal.name}); a second signal killed what was "
+                "still running."
+            )
         if self.killed:
             return (
                 f"Masthead stopped ({self.signal.name}); what was still running "
@@ -107,6 +113,7 @@ class Shutdown:
         for child in self.children:
             if child.poll() is None:
                 _kill_group(child)
+                self.killed_at_once += 1
 
 
 def _kill_group(child: subprocess.Popen) -> None:
