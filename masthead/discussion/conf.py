@@ -16,8 +16,9 @@ COMMENT_RATE_LIMIT_PER_ADDRESS_FACTOR = 3
 # Votes (or changes of vote) one reader may make a minute: each recounts the comment and makes
 # every cached page of its thread stale, so a script flipping one vote would re-render them all.
 VOTES_PER_READER_PER_MINUTE = 30
-# Guests' votes one network address may make a minute, as a multiple of one reader's: a script
-# that drops its cookie is a new reader at each vote, whom the reader's limit never slows down.
+# New guests' votes one network address may make a minute (a guest is made by their first
+# vote), as a multiple of one reader's: a script that drops its cookie is a new reader at each
+# vote, whom the reader's limit never slows down.
 GUEST_VOTES_PER_ADDRESS_FACTOR = 3
 # At most one notification e-mail per subscriber and article in this many minutes (a digest of the rest).
 NOTIFICATION_DIGEST_MINUTES = getattr(settings, "MASTHEAD_NOTIFICATION_DIGEST_MINUTES", 10)

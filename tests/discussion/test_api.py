@@ -512,6 +512,36 @@ def test_a_shared_answer_is_served_as_stored_without_checking_it_against_the_sch
     assert 0 <= form_timing(started).seconds < 5
 
 
+def test_guests_behind_one_address_who_keep_their_cookie_vote_as_readers_of_their_own(
+    article, post, monkeypatch
+):
+    """An office or a phone network is one address: its guests, once they have their cookie,
+    are limited each as one reader, not all together as a network."""
+    from unittest import mock
+
+    monkeypatch.setattr(conf, "VOTES_PER_READER_PER_MINUTE", 2)
+    newcomers = conf.VOTES_PER_READER_PER_MINUTE * conf.GUEST_VOTES_PER_ADDRESS_FACTOR
+    # Each comment gets two of their votes: under the cap on guests' votes per comment and address.
+    comments = [post(f"Comment {number}") for number in range(newcomers)]
+    token = "a" * 32
+    guests = []
+    for _ in range(newcomers):
+        guest = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.9")
+        guest.cookies["csrftoken"] = token
+        guests.append(guest)
+
+    now = timezone.now().replace(second=10)
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        for number, guest in enumerate(guests):  # each one's first vote makes them a guest
+            comment = comments[number]
+            vote = post_json(guest, f"/api/v1/comments/{comment.pk}/vote", {"value": 1}, token)
+            assert vote.status_code == 200
+        for number, guest in enumerate(guests):  # and with their cookie each votes as one reader
+            comment = comments[(number + 1) % newcomers]
+            vote = post_json(guest, f"/api/v1/comments/{comment.pk}/vote", {"value": 1}, token)
+            assert vote.status_code == 200
+
+
 def test_a_reader_who_writes_the_start_tokens_placeholder_breaks_nothing(client, article, post):
     """The shared listing is stored with a placeholder where each response's start token goes.
     A comment whose name or text is that placeholder, word for word, is shown as written, and

@@ -111,7 +111,10 @@ def _check_vote_rate(reader: Reader, now: datetime) -> None:
         limits.count(f"discussion:votes:{_counter_name(reader.key)}:{window}", 61)
         > conf.VOTES_PER_READER_PER_MINUTE
     )
-    if not too_fast and reader.is_guest and reader.ip_hash:
+    # Per network, only the votes that make a guest: a script dropping its cookie makes one at
+    # each vote, while guests behind one address (an office, a phone network's) vote on as
+    # readers of their own. A cookie got some other way (a comment, a report) is limited there.
+    if not too_fast and reader.is_guest and reader.is_new and reader.ip_hash:
         too_fast = (
             limits.count(f"discussion:guest-votes-from:{reader.ip_hash}:{window}", 61)
             > conf.VOTES_PER_READER_PER_MINUTE * conf.GUEST_VOTES_PER_ADDRESS_FACTOR
