@@ -92,6 +92,7 @@ def test_a_key_pressed_twice_or_undo_clicked_twice_acts_once_and_says_what_it_di
     )
 
     def twice(press, back="?queue="):  # back: the address of the page the post comes back to
+        page.evaluate("window.leftBehind = true")  # marks this page, to wait for the next one
         press()
         for _ in range(100):  # the first post is on its way (a loaded machine may take a while)
             if on_their_way:
@@ -106,7 +107,8 @@ def test_a_key_pressed_twice_or_undo_clicked_twice_acts_once_and_says_what_it_di
                 with contextlib.suppress(Exception):  # the browser dropped it: nobody listens
                     route.fulfill(response=answer)
         on_their_way.clear()
-        page.wait_for_load_state()
+        # The page the post came back to, loaded and its keys ready (not the one left behind).
+        page.wait_for_function("!window.leftBehind && document.readyState === 'complete'")
         return sent, page.inner_text(".messages").strip()
 
     page.goto(f"{live_server.url}/admin/moderation/?queue={comment.status}&author=Reader+1")
