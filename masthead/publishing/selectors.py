@@ -586,7 +586,7 @@ def news_article_schema(article: ArticlePage, request) -> dict:
     identity = SiteIdentity.for_request(request) if site else None  # the read the template shares
     # The site's own scheme and host, as in the page's canonical link.
     article_url = article.get_full_url(request)
-    linkable_authors = public_author_ids(article.authors)
+    linkable_authors = article.linkable_author_ids
     schema = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

@@ -97,13 +97,6 @@ def related_articles(article):
     return selectors.related_articles(article)
 
 
-@register.simple_tag
-def public_author_ids(authors):
-    from masthead.publishing import selectors
-
-    return selectors.public_author_ids(authors)
-
-
 @register.simple_tag(takes_context=True)
 def article_share_image(context, article):
     from wagtail.models import Site

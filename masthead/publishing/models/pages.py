@@ -453,6 +453,14 @@ class ArticlePage(CachedPageMixin, Page):
             credits = credits.select_related("author")  # listings prefetch them already
         return [credit.author for credit in credits]
 
+    @cached_property
+    def linkable_author_ids(self) -> set[int]:
+        """Those of its authors whose page readers can open, read once for its byline and its
+        NewsArticle data (see selectors.public_author_ids)."""
+        from masthead.publishing.selectors import public_author_ids
+
+        return public_author_ids(self.authors)
+
     @property
     def caption(self) -> str:
         if self.featured_image is None:
