@@ -10,11 +10,11 @@ from masthead.publishing.models.pages import BylineMissing
 
 
 class BylineMissingMiddleware:
-    """Bulk "Publish" from the page listing and a workflow's "Approve and publish" publish
-    revisions without the editor's form, and Wagtail's views let an error end in a server error
-    page. An article with no author in its byline is refused before anything changed (see
-    ArticlePage.publish, inside Wagtail's transaction); the editor gets the reason as a message
-    on the page they came from, or in the article's editor."""
+    """A workflow's "Approve and publish" publishes a revision without the editor's form, and
+    Wagtail's views let an error end in a server error page. An article with no author in its
+    byline is refused before anything changed (see ArticlePage.publish, inside Wagtail's
+    transaction); the editor gets the reason as a message on the page they came from, or in the
+    article's editor. (Bulk "Publish" sets such articles aside itself: see bulk_actions.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response

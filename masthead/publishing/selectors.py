@@ -1,6 +1,8 @@
 """Reads for the reader-facing pages, feeds and API. No side effects."""
 
+import functools
 import itertools
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.http import Http404
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction, Revision, Site
 from wagtail.query import PageQuerySet
 from wagtail.search.query import And, Phrase, PlainText, SearchQuery
 
@@ -40,6 +42,7 @@ from masthead.publishing.models import (
     SectionPinnedArticle,
     SiteIdentity,
 )
+from masthead.publishing.models.pages import revision_names_an_author
 
 ARTICLES_PER_PAGE = 12
 SECTION_TEASERS = 4
@@ -645,3 +648,35 @@ def free_child_slug(*, parent: Page, slug: str, page: Page | None = None) -> str
         suffix += 1
         candidate = f"{slug}-{suffix}"
     return candidate
+
+
+def articles_without_author(pages: Iterable[Page]) -> list[Page]:
+    """The articles among `pages` that ArticlePage.publish would refuse, in the order given: the
+    latest revision, the one bulk publishing publishes, names no author in its byline (an
+    article never saved as a revision, as an import may leave it: its byline as stored)."""
+    articles = [page for page in pages if issubclass(page.specific_class, ArticlePage)]
+    revisions = Revision.objects.in_bulk(
+        [article.latest_revision_id for article in articles if article.latest_revision_id]
+    )
+    never_revised = [article.pk for article in articles if not article.latest_revision_id]
+    bylined_never_revised = set(
+        ArticlePageAuthor.objects.filter(page__in=never_revised).values_list("page_id", flat=True)
+    )
+    return [
+        article
+        for article in articles
+        if not (
+            revision_names_an_author(revisions[article.latest_revision_id])
+            if article.latest_revision_id
+            else article.pk in bylined_never_revised
+        )
+    ]
+
+
+def draft_descendants(pages: Iterable[Page]) -> PageQuerySet:
+    """The pages not live below any of `pages`, in tree order: what bulk publishing "with
+    subpages" publishes."""
+    below = [Page.objects.descendant_of_q(page) for page in pages]
+    if not below:
+        return Page.objects.none()
+    return Page.objects.filter(functools.reduce(operator.or_, below)).not_live()

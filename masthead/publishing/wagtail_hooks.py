@@ -11,6 +11,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from masthead.publishing.author_chooser import author_chooser_viewset
+from masthead.publishing.bulk_actions import PublishBulkActionLeavingUnbylinedDrafts
 from masthead.publishing.image_chooser import ImageChooser
 
 
@@ -49,6 +50,11 @@ register_form_field_override(
 @hooks.register("register_admin_viewset")
 def register_author_chooser():
     return author_chooser_viewset
+
+
+# In place of Wagtail's "Publish" (same action type): registered after wagtail.admin's, which
+# comes later in INSTALLED_APPS, so the registry keeps this one.
+hooks.register("register_bulk_action", PublishBulkActionLeavingUnbylinedDrafts, order=1)
 
 
 @hooks.register("after_copy_page")
