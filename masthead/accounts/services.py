@@ -68,6 +68,14 @@ TOO_MANY_CONFIRMATION_EMAILS = (
     "Several confirmation e-mails have gone to {email} in the last hour. Please use the link in "
     "one of them, or try again later."
 )
+EMAIL_LINK_SENT = (
+    "We sent a link to {new_email}: open it to make it your account’s address. Until then your "
+    "address stays {email}."
+)
+EMAIL_CHANGE_CANCELLED = (
+    "The change of address is cancelled: your address stays {email}, and the link we sent no "
+    "longer works."
+)
 NO_EMAIL_CHANGE_PENDING = "No change of address is waiting to be confirmed."
 EMAIL_CONFIRMED_ALREADY = "Your address is confirmed already."
 LINK_INVALID = "This link is not valid: it may have been cut short. Please copy it whole."
@@ -153,7 +161,15 @@ def account_email_change_request(
 
     Asking again, for the same address or another, sends a new link and retires those sent
     before. `network` is the hash of the asker's network address."""
-    now = now or timezone.now()
+    email = account_email_change_allowed(user=user, email=email, network=network)
+    return account_email_change_send(user=user, email=email, site_name=site_name, now=now)
+
+
+def account_email_change_allowed(*, user, email: str, network: str = "") -> str:
+    """The address `email` names, normalised, if the account may ask to move to it now; else
+    AccountRefused. Each call counts as an attempt toward the hourly limits: a form that checks
+    the address while the rest of its page may still be refused (the admin's account settings)
+    asks with account_email_change_send once the page is saved."""
     email = _normalised_email(email)
     if email == user.email.lower():
         raise AccountRefused(EMAIL_UNCHANGED, field="email")
@@ -169,6 +185,15 @@ def account_email_change_request(
     if not _confirmation_email_allowed(email):
         refusal = TOO_MANY_CONFIRMATION_EMAILS.format(email=email)
         raise AccountRefused(refusal, field="email", status=429)
+    return email
+
+
+def account_email_change_send(
+    *, user, email: str, site_name: str, now: datetime | None = None
+) -> PendingEmailChange:
+    """Send the link that moves the account to `email`, an address account_email_change_allowed
+    returned: retires the links sent before."""
+    now = now or timezone.now()
     with transaction.atomic():
         AccountEmail.objects.update_or_create(
             user=user, defaults={"new_email": email, "new_email_requested": now}

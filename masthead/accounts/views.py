@@ -129,10 +129,7 @@ def email_change(request):
 
 
 def _link_sent_to(new_email: str, email: str) -> str:
-    return (
-        f"We sent a link to {new_email}: open it to make it your account’s address. Until "
-        f"then your address stays {email}."
-    )
+    return services.EMAIL_LINK_SENT.format(new_email=new_email, email=email)
 
 
 @never_cache
@@ -154,11 +151,7 @@ def email_change_resend(request):
 @require_POST
 def email_change_cancel(request):
     services.account_email_change_cancel(user=request.user)
-    messages.success(
-        request,
-        f"The change of address is cancelled: your address stays {request.user.email}, and the "
-        "link we sent no longer works.",
-    )
+    messages.success(request, services.EMAIL_CHANGE_CANCELLED.format(email=request.user.email))
     return _back_to("email")
 
 
