@@ -48,13 +48,3 @@ class WagtailUsersConfig(WagtailUsersAppConfig):
     """Wagtail's users app, with the user forms of masthead.accounts.admin_users."""
 
     user_viewset = "masthead.accounts.admin_users.UserViewSet"
-
-    def ready(self):
-        super().ready()
-        from wagtail.admin.views.account import NameEmailSettingsPanel
-
-        from masthead.accounts.admin_users import NameEmailOfItsOwnForm
-
-        # An editor's own account settings (Wagtail's panel, which no hook replaces) refuse an
-        # address another account has, as the users' forms do.
-        NameEmailSettingsPanel.form_class = NameEmailOfItsOwnForm

@@ -339,6 +339,9 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # nothing (it would hand a hash of every editor's e-mail address to a third party, and show
 # broken images on a server without internet).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# An editor's own account settings change the name only: the address changes in the e-mail panel
+# of masthead.accounts.admin_account, with the password and a link sent to the new address.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 TAGGIT_CASE_INSENSITIVE = True
 
 # Reader funding. Payments are off until STRIPE_SECRET_KEY is set; manual donations always work.

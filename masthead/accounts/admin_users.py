@@ -8,7 +8,6 @@ otherwise have to invent a last name, which would then show with the reader's co
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from wagtail.admin.forms.account import NameEmailForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import DeleteView as WagtailUserDeleteView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
@@ -18,7 +17,8 @@ EMAIL_IN_USE = "Another account has this e-mail address."
 
 class EmailOfItsOwn:
     """No two accounts share an address, whatever its case (selectors.email_in_use): for the
-    admin's user forms and the editor's own account settings, which Wagtail leaves unchecked."""
+    admin's user forms, which Wagtail leaves unchecked. (An editor's own account settings ask
+    through services.account_email_change_allowed, which checks it too.)"""
 
     def clean_email(self):
         from masthead.accounts.selectors import email_in_use
@@ -42,10 +42,6 @@ class UserEditNamesOptionalForm(_NamesOptional, UserEditForm):
 
 
 class UserCreationNamesOptionalForm(_NamesOptional, UserCreationForm):
-    pass
-
-
-class NameEmailOfItsOwnForm(EmailOfItsOwn, NameEmailForm):
     pass
 
 

@@ -1,12 +1,35 @@
 """A reader's account edited or deleted in the admin (Settings → Users) changes what the site
 shows of them as the reader's own change would, from the account page (a single delete: see
-admin_users.UserDeleteView). Found through
+admin_users.UserDeleteView); an editor's own address changes in their account settings as a
+reader's does (admin_account). Found through
 masthead/wagtail_hooks.py: accounts is part of the `masthead` app, not an app of its own."""
 
 from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.urls import path
 from wagtail import hooks
 
-from masthead.accounts import services
+from masthead.accounts import admin_account, services
+
+
+@hooks.register("register_account_settings_panel")
+def email_settings_panel(request, user, profile):
+    return admin_account.EmailSettingsPanel(request, user, profile)
+
+
+@hooks.register("register_admin_urls")
+def email_change_urls():
+    return [
+        path(
+            "account/email/resend/",
+            admin_account.email_change_resend,
+            name="masthead_account_email_resend",
+        ),
+        path(
+            "account/email/cancel/",
+            admin_account.email_change_cancel,
+            name="masthead_account_email_cancel",
+        ),
+    ]
 
 
 @hooks.register("before_edit_user")
