@@ -3,7 +3,7 @@
 Features are computed on :func:`normalise`'d text, so obfuscated spellings share features with
 the plain ones:
 
-* character n-grams inside word boundaries (``char_wb``, 2..5 by default);
+* character n-grams inside word boundaries (``char_wb``, 1..5 by default);
 * word unigrams and bigrams (and trigrams with ``word_ngrams=3``);
 * a handful of shape tokens (has a link, a phone-like number, a money amount, length bucket,
   share of capitals in the raw text, obfuscation seen, ...).
