@@ -48,3 +48,12 @@ class WagtailUsersConfig(WagtailUsersAppConfig):
     """Wagtail's users app, with the user forms of masthead.accounts.admin_users."""
 
     user_viewset = "masthead.accounts.admin_users.UserViewSet"
+
+    def ready(self):
+        super().ready()
+        from wagtail.admin.views.account import NameEmailSettingsPanel
+
+        from masthead.accounts.admin_users import OwnNameForm
+
+        # An editor's own name in their account settings: Wagtail's panel, which no hook replaces.
+        NameEmailSettingsPanel.form_class = OwnNameForm

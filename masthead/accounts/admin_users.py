@@ -8,6 +8,7 @@ otherwise have to invent a last name, which would then show with the reader's co
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from wagtail.admin.forms.account import NameEmailForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import DeleteView as WagtailUserDeleteView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
@@ -43,6 +44,26 @@ class UserEditNamesOptionalForm(_NamesOptional, UserEditForm):
 
 class UserCreationNamesOptionalForm(_NamesOptional, UserCreationForm):
     pass
+
+
+class OwnNameForm(_NamesOptional, NameEmailForm):
+    """An editor's own name in the admin's account settings (Wagtail's panel, which no hook
+    replaces: see apps.WagtailUsersConfig), held to the users' forms' rules, and shown with the
+    editor's comments once saved, as a reader's new name is. Wagtail's form required a last name,
+    which a reader made editor, or an account made with `createsuperuser`, does not have: the
+    whole settings page, the e-mail panel with it, could not be saved without inventing one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].label = "Name (shown with your comments)"
+
+    def save(self, commit=True):
+        from masthead.accounts import services
+
+        user = super().save(commit=commit)
+        if commit:  # in the settings page's transaction
+            services.account_edited_in_admin(user=user, old_email=user.email)
+        return user
 
 
 class UserDeleteView(WagtailUserDeleteView):

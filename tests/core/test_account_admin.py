@@ -233,3 +233,46 @@ def test_the_admin_refuses_an_address_another_account_has_whatever_its_case(admi
         admin_client.post(edit_url(kit), edit_form(kit, email="Kit@example.org")).status_code == 302
     )
     # An editor's own account settings refuse it too: see test_admin_account_email.py.
+
+
+def own_settings_form(**names) -> dict:
+    """What the admin's account settings page (/admin/account/) sends: the name and the theme."""
+    return {
+        **{f"name_email-{field}": value for field, value in names.items()},
+        "theme-theme": "system",
+        "theme-contrast": "system",
+        "theme-density": "default",
+    }
+
+
+def test_an_editor_renamed_in_their_own_account_settings_shows_the_name_on_their_comments(
+    client, article, rosa
+):
+    rosa.is_superuser = rosa.is_staff = True
+    rosa.save()
+    mine = comment_post(article=article, reader=as_reader(rosa), body="First thoughts.")
+    version = selectors.thread_version(article.pk)
+    client.force_login(rosa)
+
+    saved = client.post(
+        "/admin/account/", own_settings_form(first_name="Rosa", last_name="Marquez")
+    )
+
+    assert saved.status_code == 302
+    mine.refresh_from_db()
+    assert mine.author_name == "Rosa Marquez"
+    assert selectors.thread_version(article.pk) > version
+
+
+def test_an_editor_with_one_name_saves_their_account_settings_without_a_last_name(
+    client, article, rosa
+):
+    rosa.is_superuser = rosa.is_staff = True
+    rosa.save()
+    client.force_login(rosa)
+
+    saved = client.post("/admin/account/", own_settings_form(first_name="Rosa", last_name=""))
+
+    assert saved.status_code == 302
+    rosa.refresh_from_db()
+    assert (rosa.first_name, rosa.last_name) == ("Rosa", "")
