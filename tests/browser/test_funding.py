@@ -360,3 +360,27 @@ def test_the_reports_page_fits_a_phone_and_its_toolbar_rows_start_at_its_left_ed
             )
             assert text_left == pytest.approx(cell_text_left, abs=1)
             assert heads.is_visible()
+
+
+# How many lines each cell of a table row's text takes (its text's boxes, by their tops).
+LINES_PER_CELL = """row => [...row.cells].map(cell => {
+    const text = document.createRange();
+    text.selectNodeContents(cell);
+    return new Set([...text.getClientRects()].map(box => Math.round(box.top))).size; })"""
+
+
+@pytest.mark.parametrize("width", [1280, 900])
+def test_a_months_totals_keep_each_to_one_line_on_a_narrow_desktop(
+    live_server, page, db, django_user_model, width
+):
+    """At 900 px the nine columns squeezed the month into two lines ("2026-" over "11"), which
+    reads as two values: each keeps to a line and the table scrolls in its box."""
+    campaign = make_campaign(slug="reports", name="Keep the Gazette going")
+    make_manual_gift(campaign=campaign, amount_minor=123_456)
+    django_user_model.objects.create_superuser("editor", "editor@example.com", "pw-editor")
+    sign_in_to_admin(page, live_server, "editor", "pw-editor")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/admin/funding/reports/")
+    row = page.locator(".funding-report-months tbody tr").first
+    *figures, _links = row.evaluate(LINES_PER_CELL)
+    assert figures == [1] * 8, (width, row.inner_text())
