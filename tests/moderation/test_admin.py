@@ -37,6 +37,18 @@ def test_queue_shows_held_comments_with_context_reasons_and_history(mod_client, 
     assert 'data-key="a"' in html  # keyboard shortcuts wired to the buttons
 
 
+def test_a_decision_just_made_reads_just_now_among_the_recent_decisions(mod_client, article, post):
+    """It read "0 minutes ago"; the moment itself is in the <time>'s datetime and title."""
+    comment = post("Anyone watch the match?")
+    mod_client.post(f"/admin/moderation/comment/{comment.pk}/remove/")
+    html = mod_client.get("/admin/moderation/?queue=published").content.decode()
+    [recent] = BeautifulSoup(html, "html.parser").select("#recent-decisions li")
+    assert "0 minutes" not in recent.get_text()
+    assert recent.time.get_text() == "just now" and recent.time["title"]
+    assert recent.time["datetime"] in time_moments(html)
+    assert unreadable_time_moments(html) == []
+
+
 def test_a_queue_is_counted_once_and_its_pages_add_up(mod_client, article, post):
     """The tab counts each queue; the list of the queue shown reuses its count (a full count of
     a long queue is the slowest query of the page), unless a filter narrows it."""
