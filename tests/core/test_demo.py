@@ -71,6 +71,115 @@ def test_demo_command_creates_the_admin_once(settings, tmp_path, monkeypatch, ca
     assert get_user_model().objects.filter(username="admin").count() == 1
 
 
+def test_demo_command_creates_a_moderator_and_an_editor_in_their_groups_once(
+    settings, tmp_path, monkeypatch, capsys
+):
+    """A newcomer tries each role the product defines, not only the superuser's view."""
+    from django.contrib.auth import get_user_model
+
+    settings.MASTHEAD_HOME = tmp_path
+    monkeypatch.delenv("MASTHEAD_DEMO_PASSWORD", raising=False)
+    call_command("demo")
+    output = capsys.readouterr().out
+    passwords = {}
+    for username, group in [("moderator", "Comment moderators"), ("editor", "Editors")]:
+        password_file = tmp_path / f"{username}-password.txt"
+        passwords[username] = password_file.read_text().strip()
+        assert password_file.stat().st_mode & 0o077 == 0  # only its owner reads it
+        assert f"user {username}, password {passwords[username]}" in output
+        user = get_user_model().objects.get(username=username)
+        assert not user.is_superuser and user.check_password(passwords[username])
+        assert [g.name for g in user.groups.all()] == [group]
+    assert len(set(passwords.values())) == 2  # each its own
+
+    call_command("demo")  # again: the same accounts, the same passwords, printed again
+    output = capsys.readouterr().out
+    for username, password in passwords.items():
+        assert f"user {username}, password {password}" in output
+        assert get_user_model().objects.get(username=username).check_password(password)
+
+    monkeypatch.setenv("MASTHEAD_DEMO_PASSWORD", "a-chosen-password")
+    call_command("demo")
+    for username in passwords:
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password("a-chosen-password")
+    assert get_user_model().objects.count() == 3
+
+
+def test_without_its_group_a_demo_account_is_not_made_and_the_command_says_why(
+    settings, tmp_path, monkeypatch, capsys
+):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    settings.MASTHEAD_HOME = tmp_path
+    monkeypatch.delenv("MASTHEAD_DEMO_PASSWORD", raising=False)
+    Group.objects.filter(name="Comment moderators").delete()
+    call_command("demo")
+    assert "there is no “Comment moderators” group" in capsys.readouterr().err
+    assert not get_user_model().objects.filter(username="moderator").exists()
+    assert not (tmp_path / "moderator-password.txt").exists()
+    assert get_user_model().objects.filter(username__in=["admin", "editor"]).count() == 2
+
+
+def test_demo_command_without_accounts_makes_none(settings, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    settings.MASTHEAD_HOME = tmp_path
+    call_command("demo", "--no-admin")  # as the benchmarks call it
+    assert not get_user_model().objects.exists()
+
+
+def sign_in(client, username: str, password: str) -> bool:
+    """Through the admin's sign-in form, as a newcomer would."""
+    response = client.post(
+        "/admin/login/", {"username": username, "password": password}, follow=True
+    )
+    return response.request["PATH_INFO"] == "/admin/"
+
+
+def may_open(client, url: str) -> bool:
+    response = client.get(url, follow=True)
+    return response.status_code == 200 and response.request["PATH_INFO"].startswith(url)
+
+
+def test_the_demo_moderator_works_the_queues_and_the_editor_the_articles_each_only_those(
+    settings, tmp_path, monkeypatch
+):
+    from django.test import Client
+
+    settings.MASTHEAD_HOME = tmp_path
+    monkeypatch.delenv("MASTHEAD_DEMO_PASSWORD", raising=False)
+    call_command("demo")
+    article = ArticlePage.objects.live().first()
+
+    moderator = Client()
+    password = (tmp_path / "moderator-password.txt").read_text().strip()
+    assert sign_in(moderator, "moderator", password)
+    for allowed in (
+        "/admin/moderation/",
+        "/admin/moderation/decisions/",
+        "/admin/moderation/bans/",
+        "/admin/settings/moderation/moderationsettings/",  # the filter's settings, by design
+    ):
+        assert may_open(moderator, allowed), allowed
+    for refused in (
+        "/admin/users/",
+        "/admin/groups/",
+        "/admin/settings/funding/fundingsettings/",
+        "/admin/settings/discussion/discussionsettings/",
+        "/admin/funding/reports/",
+        f"/admin/pages/{article.pk}/edit/",
+    ):
+        assert not may_open(moderator, refused), refused
+
+    editor = Client()
+    assert sign_in(editor, "editor", (tmp_path / "editor-password.txt").read_text().strip())
+    assert may_open(editor, f"/admin/pages/{article.pk}/edit/")
+    for refused in ("/admin/moderation/", "/admin/users/", "/admin/funding/reports/"):
+        assert not may_open(editor, refused), refused
+
+
 def test_the_demo_ferry_article_has_comments_on_a_passage(client, settings, tmp_path):
     from masthead.discussion import demo as discussion_demo
     from masthead.discussion.selectors import passage_anchors
