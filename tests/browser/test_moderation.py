@@ -548,3 +548,29 @@ def test_the_queue_filters_labels_line_up_with_their_fields(
         for key in ("text", "field", "height"):
             values = {label["name"]: round(label[key]) for label in first}
             assert max(values.values()) - min(values.values()) <= 1, (width, key, values)
+
+
+# Each filter field whose example (its placeholder) runs past the room its box gives text.
+CUT_PLACEHOLDERS = """() => [...document.querySelectorAll('.mod-filters input[placeholder]')]
+  .filter(field => {
+    const style = getComputedStyle(field);
+    const pen = document.createElement('canvas').getContext('2d');
+    pen.font = style.font;
+    const room = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return pen.measureText(field.placeholder).width > room;
+  }).map(field => field.placeholder)"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_queue_filters_examples_are_shown_whole(live_server, page, django_user_model, width):
+    """The words field showed its example cut off: "e.g. a handle, a phone numbe"."""
+    make_home()
+    make_section(title="World")
+    held(make_article(title="Harbour bridge approved"), 1)
+    moderator(django_user_model, "mod")
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/admin/moderation/")
+    assert page.evaluate(CUT_PLACEHOLDERS) == []
+    assert page.evaluate(CUT_OFF) == []
+
