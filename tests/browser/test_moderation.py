@@ -574,3 +574,40 @@ def test_the_queue_filters_examples_are_shown_whole(live_server, page, django_us
     assert page.evaluate(CUT_PLACEHOLDERS) == []
     assert page.evaluate(CUT_OFF) == []
 
+
+# A row of controls, as laid out: for each row its first control's left edge and the space
+# between each control and the next (a control left of the previous one's right starts a row).
+CONTROL_ROWS = """box => {
+  const rows = [];
+  for (const control of box.children) {
+    if (control.hidden || control.type === 'hidden') continue;
+    const { left, right } = control.getBoundingClientRect();
+    const row = rows.at(-1);
+    if (!row || left < row.right) rows.push({ start: left, gaps: [], right });
+    else { row.gaps.push(Math.round(left - row.right)); row.right = right; }
+  }
+  const style = getComputedStyle(box);
+  return { edge: box.getBoundingClientRect().left + parseFloat(style.paddingLeft),
+           gap: parseFloat(style.columnGap), rows };
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_queues_buttons_are_spaced_evenly_and_each_row_starts_at_its_edge(
+    live_server, page, django_user_model, width
+):
+    """Wagtail's margin between two buttons set "Spam" and "Remove" apart from the rest, and on
+    a phone pushed a row that starts with "Spam" in from the others."""
+    make_home()
+    make_section(title="World")
+    held(make_article(title="Harbour bridge approved"), 1)
+    moderator(django_user_model, "mod")
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/admin/moderation/")
+    for bar in (".mod-bulk", ".mod-item .mod-actions"):
+        layout = page.locator(bar).first.evaluate(CONTROL_ROWS)
+        gaps = [gap for row in layout["rows"] for gap in row["gaps"]]
+        assert gaps and set(gaps) == {round(layout["gap"])}, (bar, layout)
+        starts = {round(row["start"]) for row in layout["rows"]}
+        assert starts == {round(layout["edge"])}, (bar, layout)
