@@ -611,3 +611,31 @@ def test_the_queues_buttons_are_spaced_evenly_and_each_row_starts_at_its_edge(
         assert gaps and set(gaps) == {round(layout["gap"])}, (bar, layout)
         starts = {round(row["start"]) for row in layout["rows"]}
         assert starts == {round(layout["edge"])}, (bar, layout)
+
+
+# Each menu of the queue whose longest choice runs into its chevron (Wagtail's, drawn as a
+# background image: its left edge is its offset from the right plus its width).
+CHEVRON_ON_TEXT = """() => [...document.querySelectorAll('.mod-bulk select, .mod-actions select')]
+  .filter(menu => {
+    const style = getComputedStyle(menu);
+    const pen = document.createElement('canvas').getContext('2d');
+    pen.font = style.font;
+    const longest = Math.max(...[...menu.options].map(o => pen.measureText(o.text).width));
+    const fromRight = parseFloat(style.backgroundPositionX.match(/- ([\\d.]+)px/)[1]);
+    const chevron = menu.clientWidth - fromRight - parseFloat(style.backgroundSize);
+    return parseFloat(style.paddingLeft) + longest + 4 > chevron;
+  }).map(menu => menu.name)"""
+
+
+def test_the_queues_menus_keep_their_choices_clear_of_their_chevrons(
+    live_server, page, django_user_model
+):
+    """The bulk ban menu's "spam as spammers, others for abuse" ran into its chevron."""
+    make_home()
+    make_section(title="World")
+    held(make_article(title="Harbour bridge approved"), 1)
+    moderator(django_user_model, "mod")
+    sign_in_to_admin(page, live_server, "mod", "pw-mod")
+    page.goto(f"{live_server.url}/admin/moderation/")
+    assert page.locator(".mod-bulk select").count() > 1
+    assert page.evaluate(CHEVRON_ON_TEXT) == []
