@@ -4,6 +4,7 @@ empty, the goal bar on the home page, and bank and crypto details. Idempotent.""
 from datetime import timedelta
 
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from wagtail.models import Site
 
@@ -85,10 +86,14 @@ def load(stdout=None, *, now=None) -> dict:
             )
             created["donations"] += 1
     if stdout is not None:
-        stdout.write(
-            f"Funding demo: {created['campaigns']} campaign and {created['donations']} manual "
-            f"donations created."
-        )
+        campaigns, donations = created["campaigns"], created["donations"]
+        if campaigns or donations:
+            stdout.write(
+                f"Funding demo: {campaigns} campaign{pluralize(campaigns)} and {donations} "
+                f"manual donation{pluralize(donations)} created."
+            )
+        else:
+            stdout.write("Funding demo: the campaign and this month’s gifts are already there.")
     return created
 
 

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.utils import timezone
 
@@ -23,3 +25,16 @@ def test_the_demo_campaign_has_gifts_so_the_bar_is_not_empty_and_loading_again_c
     home = client.get("/").content.decode()
     assert 'role="progressbar"' in home and "support-box--promo" in home
     assert "Bank transfer" in client.get("/donate/").content.decode()
+
+
+def test_the_demo_says_what_it_made_in_plain_english(settings, tmp_path):
+    settings.MASTHEAD_HOME = tmp_path
+    publishing_demo.load()
+    first, again = io.StringIO(), io.StringIO()
+
+    demo.load(first)
+    demo.load(again)
+
+    assert "1 campaign and 4 manual donations created" in first.getvalue()
+    assert "0 campaign" not in again.getvalue()
+    assert "already there" in again.getvalue()
