@@ -276,6 +276,10 @@ def backup_restore(*, archive_path: Path, now: datetime) -> BackupRestored:
         for member in members:
             if not _is_safe(member):
                 raise BackupError(UNSAFE_MEMBER.format(path=archive_path, name=member.name))
+        # Every file checked before anything is written: a backup at fault restores nothing.
+        home_files = [
+            _home_file(member, archive_path) for member in members if _is_home_file(member)
+        ]
         stale_removed = _remove_stale_work_folders(
             settings.MASTHEAD_HOME, prefix=RESTORE_WORK_PREFIX, now=now
         )
@@ -304,21 +308,12 @@ def backup_restore(*, archive_path: Path, now: datetime) -> BackupRestored:
                         str(work / member),
                     ]
                 )
-        files = 0
-        prefix = f"{HOME_MEMBER}/"
-        for member in members:
-            if member.name.startswith(prefix) and member.isfile():
-                target = settings.MASTHEAD_HOME / member.name.removeprefix(prefix)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                source = archive.extractfile(member)
-                with open(target, "wb") as out:
-                    shutil.copyfileobj(source, out)
-                os.chmod(target, member.mode & 0o777)
-                files += 1
+        for member in home_files:
+            archive.extract(member, path=settings.MASTHEAD_HOME, filter="data")
     return BackupRestored(
         created_at=manifest["created_at"],
         database=archived,
-        files=files,
+        files=len(home_files),
         stale_removed=stale_removed,
     )
 
@@ -408,6 +403,25 @@ def _read_manifest(archive: tarfile.TarFile, path: Path) -> dict:
             NOT_AN_ARCHIVE.format(path=path, error=f"its {MANIFEST} is not one this version reads")
         )
     return manifest
+
+
+def _is_home_file(member: tarfile.TarInfo) -> bool:
+    return member.name.startswith(f"{HOME_MEMBER}/") and member.isfile()
+
+
+def _home_file(member: tarfile.TarInfo, archive_path: Path) -> tarfile.TarInfo:
+    """A file of home/ named as it goes in MASTHEAD_HOME, passed by tarfile's "data" filter: a
+    name that would land outside it ("home//etc/cron.d/x" is /etc/cron.d/x once home/ is taken
+    off, or a path through a link already in MASTHEAD_HOME) is refused, and its mode loses the
+    setuid and group or world write bits."""
+    name = member.name.removeprefix(f"{HOME_MEMBER}/")
+    refusal = BackupError(UNSAFE_MEMBER.format(path=archive_path, name=member.name))
+    if Path(name).is_absolute():  # the filter would quietly make it relative
+        raise refusal
+    try:
+        return tarfile.data_filter(member.replace(name=name), str(settings.MASTHEAD_HOME))
+    except tarfile.FilterError:
+        raise refusal from None
 
 
 def _is_safe(member: tarfile.TarInfo) -> bool:

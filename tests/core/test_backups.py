@@ -305,3 +305,78 @@ def test_a_restore_clears_what_an_interrupted_restore_left(tmp_path):
     assert not interrupted.exists()
     assert f"Removed 1 unfinished restore left in {new}" in restored.stdout
     assert not list(new.glob(".masthead-restore-*"))
+
+
+def tampered_backup(
+    path, *, name, content=b"a line for someone else's crontab\n", kind=tarfile.REGTYPE, target=""
+):
+    """A backup (as `masthead backup` writes it) with one more member, `name`, in home/."""
+    database = path.parent / "empty.sqlite3"
+    sqlite3.connect(database).close()
+    manifest = json.dumps(
+        {
+            "format": 1,
+            "created_at": "2026-01-01T00:00:00+00:00",
+            "database": "sqlite",
+            "migrations": {},
+            "files": 1,
+        }
+    ).encode()
+    with tarfile.open(path, "w:gz") as archive:
+        info = tarfile.TarInfo("MANIFEST.json")
+        info.size = len(manifest)
+        archive.addfile(info, io.BytesIO(manifest))
+        archive.add(database, arcname="database.sqlite3")
+        info = tarfile.TarInfo(name)
+        info.type, info.linkname, info.mode = kind, target, 0o777
+        info.size = len(content) if kind == tarfile.REGTYPE else 0
+        archive.addfile(info, io.BytesIO(content) if kind == tarfile.REGTYPE else None)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("member", "kind", "target"),
+    [
+        ("home/{outside}", tarfile.REGTYPE, ""),  # home//tmp/…: without home/, an absolute path
+        ("home/../outside.txt", tarfile.REGTYPE, ""),
+        ("home/link", tarfile.SYMTYPE, "{outside}"),
+    ],
+)
+def test_a_backup_whose_files_point_outside_the_home_restores_nothing(
+    tmp_path, member, kind, target
+):
+    """A backup is restored by its operator, often as root: one tampered with in its off-site
+    copy must not write a file anywhere else on the machine (a crontab, ~/.ssh/authorized_keys)."""
+    outside, new = tmp_path / "outside.txt", tmp_path / "new"
+    new.mkdir()
+    name = member.format(outside=outside)
+    archive = tampered_backup(
+        tmp_path / "site.tar.gz", name=name, kind=kind, target=target.format(outside=outside)
+    )
+
+    restored = masthead(new, "restore", str(archive))
+
+    assert restored.returncode == 1
+    assert f"{archive} is not a Masthead backup: it holds {name!r}, which points outside it" in (
+        restored.stderr
+    )
+    assert not outside.exists()
+    database = new / "masthead.sqlite3"
+    assert (
+        not database.exists()
+        or not sqlite3.connect(database)
+        .execute("select name from sqlite_master where type = 'table'")
+        .fetchall()
+    )
+
+
+def test_a_restored_file_never_becomes_writable_by_others_whatever_its_archived_mode(tmp_path):
+    new = tmp_path / "new"
+    new.mkdir()
+    archive = tampered_backup(tmp_path / "site.tar.gz", name="home/media/notes.txt")
+
+    restored = masthead(new, "restore", str(archive))
+
+    assert restored.returncode == 0, restored.stderr
+    assert (new / "media/notes.txt").read_bytes() == b"a line for someone else's crontab\n"
+    assert stat.S_IMODE((new / "media/notes.txt").stat().st_mode) & 0o022 == 0
