@@ -45,6 +45,9 @@ from masthead.publishing.models import (
 from masthead.publishing.models.pages import revision_names_an_author
 
 ARTICLES_PER_PAGE = 12
+# Past the end of any listing (no site has 2**31 articles), and far short of the OFFSET that
+# SQLite or PostgreSQL refuse (a 500 for ?page=99999999999999999999).
+LAST_LISTED_POSITION = 2**31 - 1
 SECTION_TEASERS = 4
 # Old systems' page addresses that end in a file name (Blogger, static sites): the slug is
 # the name without it.
@@ -287,9 +290,9 @@ def paginate(items, *, page_number, per_page: int = ARTICLES_PER_PAGE):
         number = int(page_number or 1)
     except (TypeError, ValueError):
         raise Http404("No such page") from None
-    if number < 1:
-        raise Http404("No such page")
     start = (number - 1) * per_page
+    if number < 1 or start > LAST_LISTED_POSITION:
+        raise Http404("No such page")
     rows = list(items[start : start + per_page + 1])
     if not rows and number > 1:
         raise Http404("No such page")

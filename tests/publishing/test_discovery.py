@@ -903,3 +903,6 @@ def test_a_search_page_past_the_results_end_leads_to_their_last_page_keeping_the
     one = client.get("/search/", {"q": "ferry", "page": 3})
     assert (one.status_code, one["Location"]) == (302, "/search/?q=ferry")
     assert client.get("/search/", {"q": "kelp", "page": "x"}).status_code == 404
+    # Past what the database can count to: the last page too, not a server error.
+    huge = client.get("/search/", {"q": "kelp", "page": "99999999999999999999"})
+    assert (huge.status_code, huge["Location"]) == (302, "/search/?q=kelp&page=2")

@@ -47,6 +47,16 @@ def test_listings_are_paginated_and_a_page_past_the_end_is_404(client, newsroom)
     assert client.get("/world/?page=abc").status_code == 404
 
 
+@pytest.mark.parametrize("number", ["922337203685477580", "99999999999999999999", "-3", "0"])
+def test_a_page_number_past_what_the_database_can_count_to_is_404_not_a_server_error(
+    client, newsroom, number
+):
+    """A huge page number made an OFFSET that SQLite and PostgreSQL refuse: a 500 (and an
+    e-mail to the admins) for anyone who typed one."""
+    for path in ("/", "/world/"):
+        assert client.get(path, {"page": number}).status_code == 404
+
+
 def test_section_page_lists_only_its_articles(client, newsroom):
     html = client.get("/science/").content.decode()
     assert "New telescope opens" in html
