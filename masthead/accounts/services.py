@@ -297,9 +297,15 @@ def _link_payload(token: str, *, salt: str) -> dict:
 
 def account_signed_up(*, user, site_name: str) -> None:
     """A reader just made the account (and may comment at once): a link goes to its address,
-    and until it is opened the account's comments are moderated as a guest's."""
+    and until it is opened the account's comments are moderated as a guest's.
+
+    Not beyond CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR links to the address, as for a change
+    of address: signing up with a stranger's address, deleting the account and signing up
+    again must not fill their inbox. The account is made all the same; its reader can ask for
+    the link again later."""
     AccountEmail.objects.update_or_create(user=user, defaults={"confirmed": False})
-    _confirmation_email_allowed(user.email)  # counted: resends are limited with it
+    if not _confirmation_email_allowed(user.email):
+        return
     user_id = user.pk
     transaction.on_commit(lambda: send_email_confirmation_link.enqueue(user_id, site_name))
 

@@ -237,6 +237,22 @@ def test_resending_a_sign_up_link_is_limited_per_address(
     assert len(mailoutbox) == account_services.CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR
 
 
+def test_signing_up_again_and_again_with_a_strangers_address_sends_them_few_links(
+    django_user_model, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Sign up with someone else's address, delete the account, sign up again: each sign-up
+    mailed them a link, past the limit on the links one address gets in an hour."""
+    limit = account_services.CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR
+    for number in range(limit + 3):
+        user = django_user_model.objects.create_user(f"pest{number}", "target@example.org", "pw")
+        with django_capture_on_commit_callbacks(execute=True):
+            account_services.account_signed_up(user=user, site_name=SITE)
+        assert not selectors.email_is_confirmed(user)  # made all the same, unconfirmed
+        account_services.account_delete(user=user)
+
+    assert [message.to for message in mailoutbox] == [["target@example.org"]] * limit
+
+
 def test_an_address_another_account_takes_at_the_same_moment_is_refused(
     rosa, django_user_model, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
 ):
