@@ -43,6 +43,10 @@ from masthead.publishing.models import (
 )
 
 UNCATEGORISED = {"uncategorized", "uncategorised"}
+BODY_TOO_DEEP = (
+    "Its HTML holds elements nested hundreds deep, more than can be read: simplify it in "
+    "WordPress (a page builder's layout, or markup pasted in) and import the export again."
+)
 EDITED_HERE = (
     "its article was edited here since it was imported; bring the change over by hand if it "
     "is wanted"
@@ -227,7 +231,10 @@ class _WordPressImporter:
 
     def _content(self, post, *, title: str):
         """The post's text read, as the article's body, and its featured picture (imported)."""
-        self.parsed = parsed = wordpress.read_body(post.content)
+        try:
+            self.parsed = parsed = wordpress.read_body(post.content)
+        except RecursionError:  # the HTML reader goes down one level of Python per element
+            raise ValidationError({"body": [BODY_TOO_DEEP]}) from None
         body = self._body(parsed, post_title=title)
         if not body:
             raise ValidationError({"body": ["The post has no text, image or video."]})

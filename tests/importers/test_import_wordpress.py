@@ -13,6 +13,7 @@ from PIL import Image
 from wagtail.models import PageViewRestriction
 
 from masthead.discussion.models import Comment
+from masthead.importers import services
 from masthead.importers.models import ImportedArticle, ImportedInfoPage
 from masthead.importers.wordpress import clean_rich_text, read_body
 from masthead.publishing.models import (
@@ -1496,3 +1497,24 @@ def test_a_refused_post_does_not_lose_its_section_for_the_next_posts(tmp_path):
     assert derby.get_parent().specific.title == "Sport"
     assert SectionPage.objects.filter(slug="sport").count() == 1
     assert Client().get("/sport/derby/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_post_nested_too_deep_to_read_is_refused_and_the_import_goes_on(tmp_path):
+    """A post whose HTML nests thousands of elements stopped the import with a traceback
+    halfway, the posts after it left out."""
+    export = tmp_path / "export.xml"
+    nested = "<div>" * 3000 + "Deep down." + "</div>" * 3000
+    export.write_text(
+        wxr_items(
+            {"id": "1", "slug": "nested", "title": "Nested", "content": nested},
+            {"id": "2", "slug": "derby", "title": "Derby", "content": "A draw."},
+        ),
+        encoding="utf-8",
+    )
+    output = import_export(export)
+
+    assert "“Nested” was not imported" in output
+    assert services.BODY_TOO_DEEP in output
+    assert not ArticlePage.objects.filter(slug="nested").exists()
+    assert ArticlePage.objects.filter(slug="derby").exists()
