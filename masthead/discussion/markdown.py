@@ -10,6 +10,7 @@ import html
 import re
 
 import nh3
+from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdownify import markdownify
@@ -73,11 +74,24 @@ def plain_text(markdown: str) -> str:
     return html.unescape(nh3.clean(_renderer.render(markdown), tags=set())).strip()
 
 
+# What ends a paragraph of the words kept from HTML markdownify cannot read.
+TEXT_BLOCKS = ["p", "div", "br", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6"]
+
+
 def markdown_from_html(html: str) -> str:
     """Another system's comment HTML as Markdown (what a reader saw there, in our form).
 
     Images, scripts and styles are dropped; whatever else Masthead does not allow is cleaned
-    when the Markdown is rendered.
+    when the Markdown is rendered. HTML nested too deeply for markdownify (which goes down one
+    level of Python per element) keeps its words, one paragraph per block of text.
     """
-    markdown = markdownify(html, heading_style="ATX", strip=["img", "script", "style"])
+    try:
+        markdown = markdownify(html, heading_style="ATX", strip=["img", "script", "style"])
+    except RecursionError:
+        soup = BeautifulSoup(html, "html.parser")
+        for dropped in soup.find_all(["img", "script", "style"]):
+            dropped.decompose()
+        for block in soup.find_all(TEXT_BLOCKS):
+            block.insert_after("\n\n")
+        markdown = re.sub(r"\s*\n\s*\n\s*", "\n\n", soup.get_text())
     return re.sub(r"\n{3,}", "\n\n", markdown).strip()

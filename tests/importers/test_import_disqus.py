@@ -133,3 +133,24 @@ def test_links_through_the_disqus_redirector_point_at_their_target():
     assert unwrap_links('<a href="https://disq.us/url?url=javascript%3Aalert(1)">x</a>') == (
         '<a href="https://disq.us/url?url=javascript%3Aalert(1)">x</a>'
     )
+
+
+def test_a_comment_nested_too_deep_to_convert_comes_in_with_its_words(bridge, ferry, tmp_path):
+    """A message nesting thousands of elements stopped the import with a traceback."""
+    nested = (
+        "<div>" * 3000 + "<p><b>Deep</b> down.<script>alert(1)</script></p>Below." + "</div>" * 3000
+    )
+    export = tmp_path / "nested.xml"
+    export.write_text(
+        EXPORT.read_text().replace(
+            "<p>Seven to two is a clear vote.<br>About time.</p>"
+            "<p>Will there be a <b>footpath</b>?</p>",
+            nested,
+        )
+    )
+
+    call_command("import-comments", "--disqus", str(export))
+
+    first = imported(bridge)["4470125001"]
+    assert first.body_html == "<p>Deep down.</p>\n<p>Below.</p>"
+    assert Comment.objects.count() == 6
