@@ -7,6 +7,7 @@ looking at a log, not at this file.
 import os
 import re
 import secrets
+import stat
 import zoneinfo
 from dataclasses import dataclass
 from importlib.util import find_spec
@@ -127,6 +128,7 @@ def database_config(url: str | None, home: Path, pool_size: int = 10) -> dict:
 
 
 def sqlite_config(path: Path) -> dict:
+    owner_only_database(path)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
@@ -141,6 +143,32 @@ def sqlite_config(path: Path) -> dict:
             "timeout": 20,
         },
     }
+
+
+def owner_only_database(path: Path) -> None:
+    """Make the SQLite database (and its -wal, -shm and -journal files, which SQLite creates with
+    the database's mode) readable and writable by its owner alone, creating it empty if need be.
+
+    It holds password hashes, the keys of signed-in sessions and readers' addresses. SQLite
+    creates it with the umask's mode, 0644: readable to anyone who may enter MASTHEAD_HOME,
+    which deploy/ shares with nginx's group (for media/), so anything running as www-data (a
+    PHP site on the same machine) could read it and sign in as any editor. Backups and the
+    secret key were owner-only already."""
+    if str(path) in ("", ":memory:") or str(path).startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:  # no such folder, or not ours: SQLite says so when it connects
+        return
+    for name in (path, *(Path(f"{path}{end}") for end in ("-wal", "-shm", "-journal"))):
+        try:
+            mode = stat.S_IMODE(name.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(name, mode & 0o700)
+        except OSError:  # not there, or another user's (SQLite refuses it if it must)
+            continue
 
 
 def email_config(env: Env) -> dict:

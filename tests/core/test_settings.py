@@ -1,5 +1,8 @@
 """The server refuses unsafe production settings and names the variable to set."""
 
+import sqlite3
+import stat
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -207,6 +210,23 @@ def test_sqlite_default_uses_wal(tmp_path):
     config = database_config(None, tmp_path)
     assert config["NAME"] == tmp_path / "masthead.sqlite3"
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+
+
+def test_the_sqlite_database_is_readable_by_the_user_running_masthead_alone(tmp_path):
+    """deploy/ shares MASTHEAD_HOME with nginx's group: a database SQLite made 0644 let anything
+    running as www-data read its password hashes and session keys."""
+    migrated = run_masthead(["migrate", "auth", "--noinput", "-v0"], {"REDIS_URL": ""}, tmp_path)
+    assert migrated.returncode == 0, migrated.stderr
+    database = tmp_path / "masthead.sqlite3"
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    with sqlite3.connect(database) as connection:  # a writer, as the site is, in WAL mode
+        connection.execute("insert into auth_group (name) values ('editors')")
+        assert stat.S_IMODE((tmp_path / "masthead.sqlite3-wal").stat().st_mode) == 0o600
+
+    # An install whose database SQLite made before this: its next command closes it.
+    database.chmod(0o644)
+    assert run_masthead(["check"], {"REDIS_URL": ""}, tmp_path).returncode == 0
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
 
 
 def test_bad_boolean_names_the_variable():
