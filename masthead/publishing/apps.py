@@ -45,6 +45,12 @@ class PublishingConfig(AppConfig):
         post_delete.connect(
             content_changed, sender=Page, dispatch_uid="masthead-content-page-delete"
         )
+        # A site's host, port, root page and default status are in every full link of its pages,
+        # and decide which site's cached pages a host gets (page_cache.site_address).
+        post_save.connect(content_changed, sender=Site, dispatch_uid="masthead-content-site")
+        post_delete.connect(
+            content_changed, sender=Site, dispatch_uid="masthead-content-site-delete"
+        )
         post_save.connect(edit_saved, sender=SiteIdentity, dispatch_uid="masthead-content-identity")
         post_save.connect(edit_saved, sender=CreditedImage, dispatch_uid="masthead-content-image")
         # A photo's sizes are made by the worker, not by its first reader's request.

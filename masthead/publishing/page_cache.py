@@ -6,10 +6,10 @@ that holds the site's content version, which every publish, unpublish, move or d
 (in the database, so every web process sees it within a second, whatever the cache backend).
 Forms in cached pages carry a marker where the CSRF token goes; each response gets its own.
 Only query strings a page reads are stored (see is_storable_query), with values its links
-write (see do_not_store), and every key holds the scheme and host the page was rendered for:
-its canonical and sharing links name them. The same machinery stores the fragments of a page
-that its script fetches (the comment thread's "load more"), with their headers and the
-reader-choice cookies they set.
+write (see do_not_store), and every key holds the Wagtail site the page was rendered for (see
+site_address), not the Host header: every host, port and letter case of one site shares its
+entries. The same machinery stores the fragments of a page that its script fetches (the comment
+thread's "load more"), with their headers and the reader-choice cookies they set.
 """
 
 import functools
@@ -23,6 +23,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse, QueryDict
+from django.http.request import split_domain_port
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -48,6 +49,10 @@ _VERSION_MEMO_SECONDS = 1.0
 _content_memo: dict[str, tuple[int, float]] = {}
 _variant_memo: dict[int, dict[str, tuple[object, float]]] = {}
 _VARIANT_MEMO_PAGES = 10_000
+# The Wagtail site that answers each host name and server port, under the version it was read
+# at: {version: {(host name, port): site id or None}}.
+_site_memo: dict[str, dict[tuple[str, str], int | None]] = {}
+_SITE_MEMO_HOSTS = 1_000  # more names only with a wildcard in ALLOWED_HOSTS
 
 
 def _memoised(memo: dict, key, read):
@@ -80,6 +85,7 @@ def content_changed(**kwargs) -> None:
     if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
         ContentVersion.objects.get_or_create(pk=1, defaults={"value": 1})
     _content_memo.clear()
+    _site_memo.clear()
 
 
 def variant_changed(page_id: int) -> None:
@@ -92,6 +98,7 @@ def forget_versions() -> None:
     """Read the content version and every variant afresh (tests whose transaction rolled back)."""
     _content_memo.clear()
     _variant_memo.clear()
+    _site_memo.clear()
 
 
 def slug_changed(*, instance, **kwargs) -> None:
@@ -268,6 +275,41 @@ def reader_choices(request, cookies: dict[str, str]) -> str:
     )
 
 
+def _site_id(request, version: str) -> int | None:
+    """The id of the Wagtail site that answers `request`, found as Site.find_for_request finds it
+    (the host's name in any letter case, without the Host header's port, and the port the server
+    was reached on), and remembered under the content version, which a site's edit bumps: a
+    cached page then costs no query for it. None where no site answers (no default site)."""
+    from wagtail.models import Site
+
+    where = (split_domain_port(request.get_host())[0], request.get_port())
+    sites = _site_memo.get(version)
+    if sites is None or len(sites) >= _SITE_MEMO_HOSTS:
+        sites = {}
+        _site_memo.clear()
+        _site_memo[version] = sites
+    if where not in sites:
+        site = Site.find_for_request(request)
+        sites[where] = site.pk if site is not None else None
+    return sites[where]
+
+
+def site_address(request, version: str) -> str | None:
+    """What a cached page's key holds of its address: the Wagtail site, the scheme, the path and
+    the query string (already stripped of tracking parameters and checked by is_storable_query).
+
+    Not the Host header: it passes ALLOWED_HOSTS with any port and letter case, and each variant
+    would render and store a copy of every page. Nothing a page shows depends on the host beyond
+    its site: full links name the site's root_url (links.canonical_root, Wagtail's page URLs and
+    sitemaps), other links are paths, and a host that matches no site by name gets the default
+    site's pages, as Wagtail serves it. Only where no site answers does canonical_root fall back
+    to the request's own host: None, such a request is never stored."""
+    site_id = _site_id(request, version)
+    if site_id is None:
+        return None
+    return f"site-{site_id} {request.scheme} {request.get_full_path()}"
+
+
 def _route_key(version: str, address: str) -> str:
     return f"page-route:{_digest(version, address)}"
 
@@ -324,16 +366,19 @@ def serve_cached(request, page, render) -> HttpResponse:
     """
     personal, personal_view = page.page_cache_personal_cookies, page.page_cache_personal_view
     query_string = request.META.get("QUERY_STRING", "")
-    if not is_cacheable(request, personal, personal_view, page.pk) or not is_storable_query(
+    version, address = "", None
+    if is_cacheable(request, personal, personal_view, page.pk) and is_storable_query(
         query_string, page.page_cache_query_values(request)
     ):
+        version = version_and_month()
+        address = site_address(request, version)
+    if address is None:
         response = render()
         if hasattr(response, "render"):
             response.render()
         if not getattr(response, "streaming", False):
             response.content = with_csrf(response.content.decode(), request)
         return response
-    version, address = version_and_month(), request.build_absolute_uri()
     source, cookies = page.page_cache_variant_source, page.page_cache_cookies
     key = _page_key(
         page.pk, _variant(source, page.pk), version, address, reader_choices(request, cookies)
@@ -383,7 +428,10 @@ class PageCacheMiddleware:
         drop_tracking_parameters(request)
         if not is_cacheable(request):
             return None
-        version, address = version_and_month(), request.build_absolute_uri()
+        version = version_and_month()
+        address = site_address(request, version)
+        if address is None:
+            return None
         route = cache.get(_route_key(version, address))
         if route is None or not is_cacheable(
             request, route["personal"], route.get("personal_view"), route["page"]

@@ -489,6 +489,106 @@ def test_each_wagtail_site_keeps_fragments_of_its_own(newsroom, settings):
     assert f'<link rel="canonical" href="http://other.example{path}">' in html
 
 
+@pytest.mark.parametrize(
+    "host", ["testserver:8001", "TestServer:65000", "TESTSERVER", "testserver."]
+)
+def test_a_host_header_with_any_port_or_case_gets_the_page_its_site_stored(
+    newsroom, host, monkeypatch, django_assert_num_queries
+):
+    """Such a Host header passes ALLOWED_HOSTS: were each variant an entry of its own, anyone
+    could have pages rendered at will and fill the cache with copies of them."""
+    from masthead.publishing import page_cache
+
+    monkeypatch.setattr(page_cache, "_VERSION_MEMO_SECONDS", 60.0)  # the second, made to last
+    article = newsroom["articles"]["ferry"]
+    Client().get(article.url)
+    with django_assert_num_queries(0):  # no render, and no query to find the host's site
+        html = Client(HTTP_HOST=host).get(article.url).content.decode()
+    assert f'<link rel="canonical" href="http://testserver{article.url}">' in html
+
+
+def test_a_host_no_site_names_gets_the_page_the_default_site_stored(newsroom, settings):
+    """Wagtail serves such a host the default site's pages, links and settings: the same page."""
+    settings.ALLOWED_HOSTS = ["testserver", "alias.example"]
+    article = newsroom["articles"]["ferry"]
+    Client().get(article.url)
+    assert served_from_the_cache(article.url, HTTP_HOST="alias.example")
+
+
+def other_site(hostname: str, name: str, port: int = 80):
+    from wagtail.models import Site
+
+    from masthead.publishing.models import SiteIdentity
+
+    default = Site.objects.get(is_default_site=True)
+    site = Site.objects.create(hostname=hostname, port=port, root_page=default.root_page)
+    SiteIdentity.objects.update_or_create(site=site, defaults={"name": name})
+    return site
+
+
+def test_each_wagtail_site_gets_its_own_stored_pages_whatever_the_hosts_port_or_case(
+    newsroom, settings
+):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    path = newsroom["articles"]["ferry"].url
+    other_site("other.example", "The Other Ledger")
+    Client().get(path)
+    Client(HTTP_HOST="other.example").get(path)
+    for host in ("testserver", "TESTSERVER:8001"):
+        assert served_from_the_cache(path, HTTP_HOST=host)
+        html = Client(HTTP_HOST=host).get(path).content.decode()
+        assert "The Other Ledger" not in html
+        assert f'<link rel="canonical" href="http://testserver{path}">' in html
+    for host in ("other.example", "Other.Example:8001"):
+        assert served_from_the_cache(path, HTTP_HOST=host)
+        html = Client(HTTP_HOST=host).get(path).content.decode()
+        assert '<meta property="og:site_name" content="The Other Ledger">' in html
+        assert f'<link rel="canonical" href="http://other.example{path}">' in html
+
+
+def test_two_sites_on_one_host_name_never_share_a_page_whatever_the_host_header_says(newsroom):
+    """Wagtail tells sites on one name apart by the port the server was reached on, not by the
+    Host header's: a proxy in front of the server may pass the name alone."""
+    path = newsroom["articles"]["ferry"].url
+    other_site("testserver", "The Night Edition", port=8080)
+    Client().get(path)
+    for environ in (
+        {"SERVER_PORT": "8080", "HTTP_HOST": "testserver"},
+        {"SERVER_PORT": "8080", "HTTP_HOST": "testserver:8080"},
+    ):
+        html = Client().get(path, **environ).content.decode()
+        assert '<meta property="og:site_name" content="The Night Edition">' in html
+        assert f'<link rel="canonical" href="http://testserver:8080{path}">' in html
+    assert "The Night Edition" not in Client().get(path).content.decode()
+
+
+def test_a_sites_new_address_shows_at_once_on_its_cached_pages(newsroom, settings):
+    from wagtail.models import Site
+
+    settings.ALLOWED_HOSTS = ["testserver", "news.example"]
+    path = newsroom["articles"]["ferry"].url
+    Client().get(path)
+    site = Site.objects.get(is_default_site=True)
+    site.hostname = "news.example"
+    site.save()
+    for host in ("testserver", "news.example"):  # the old name is still the default site's
+        html = Client(HTTP_HOST=host).get(path).content.decode()
+        assert f'<link rel="canonical" href="http://news.example{path}">' in html
+
+
+def test_a_request_no_site_answers_is_answered_but_never_stored(newsroom, settings):
+    """Without a default site, links on a host that names no site fall back to that host's own
+    address (links.canonical_root): no other host may be served them."""
+    from wagtail.models import Site
+
+    settings.ALLOWED_HOSTS = ["testserver", "stray.example"]
+    article = newsroom["articles"]["ferry"]
+    Site.objects.update(is_default_site=False, hostname="news.example")
+    thread = f"/comments/{article.pk}/"
+    Client(HTTP_HOST="stray.example").get(thread)
+    assert not served_from_the_cache(thread, HTTP_HOST="stray.example")
+
+
 def test_a_readers_chosen_comment_order_is_followed_on_cached_pages(newsroom):
     from masthead.discussion.models import Comment
     from masthead.discussion.services import vote_cast
