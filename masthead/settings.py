@@ -314,6 +314,8 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "masthead.error_reports.CredentialsFilter"
 # Discussion: a reader may post this many comments per period ("5/m", "30/h", "10/5m").
 MASTHEAD_COMMENT_RATE_LIMIT = env.str("MASTHEAD_COMMENT_RATE_LIMIT", "5/m")
 parse_rate(MASTHEAD_COMMENT_RATE_LIMIT)  # refuses a malformed rate at startup, naming the variable
+# Live comment streams (with REDIS_URL) one network address may hold open at once; see discussion.conf.
+MASTHEAD_LIVE_STREAMS_PER_NETWORK = env.int("MASTHEAD_LIVE_STREAMS_PER_NETWORK", 20, minimum=1)
 # Days the filter's catches are kept before they are deleted (0: for good); see moderation.services.spam.
 MASTHEAD_SPAM_KEPT_DAYS = env.int("MASTHEAD_SPAM_KEPT_DAYS", 30, minimum=0)
 

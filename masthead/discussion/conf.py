@@ -36,6 +36,10 @@ SUBSCRIPTION_CONFIRMATIONS_PER_NETWORK_PER_HOUR = 20
 LIVE_POLL_SECONDS = getattr(settings, "MASTHEAD_LIVE_POLL_SECONDS", 20)
 # How long an event stream stays open before the browser reconnects (seconds).
 LIVE_STREAM_SECONDS = getattr(settings, "MASTHEAD_LIVE_STREAM_SECONDS", 300)
+# Streams one network address may hold open at once, counted across web processes (each is an open
+# socket and a little memory in a server): readers behind one address (an office, a campus, a
+# mobile carrier) open one per article tab. Pages refused one (a 429) poll instead.
+LIVE_STREAMS_PER_NETWORK = getattr(settings, "MASTHEAD_LIVE_STREAMS_PER_NETWORK", 20)
 # Cookie names: the guest reader's signed identity and their chosen sort order.
 READER_COOKIE = "masthead_reader"
 SORT_COOKIE = "masthead_comment_sort"

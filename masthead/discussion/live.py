@@ -8,6 +8,10 @@ async view so that an open stream holds no worker thread.
 import asyncio
 import json
 import logging
+import math
+import time
+import uuid
+from contextlib import aclosing
 
 from django.conf import settings
 
@@ -139,23 +143,118 @@ def _broker() -> _Broker:
     return broker
 
 
-async def event_stream(article_id: int, *, seconds: float | None = None):
-    """Server-sent events for one open page: `comment` events, comments as heartbeats, then close."""
+TOO_MANY_STREAMS = (
+    "Too many live comment streams are open from your network; poll the updates URL instead."
+)
+
+
+class TooManyStreams(Exception):
+    """The reader's network already holds as many open streams as it may."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(TOO_MANY_STREAMS)
+        self.retry_after = retry_after
+
+
+# A network's open streams, shared by every web process: a sorted set in Redis of one member per
+# stream, scored by the moment the stream is sure to have ended (its deadline, plus this margin
+# for its last heartbeat and unsubscribing). A stream gives its place back when it ends; one whose
+# process was killed, and so never did, stops counting at that moment, as does the key itself.
+STREAM_SLOT_MARGIN_SECONDS = 60
+# Counting and adding in one step, so that simultaneous openings cannot all take the last place.
+# Answers 0 with the end of the oldest open stream when the network has no place left.
+_TAKE_SLOT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+    local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    return {0, oldest[2]}
+end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return {1, ARGV[3]}
+"""
+
+
+def stream_slots_key(network: str) -> str:
+    return f"masthead:streams-from:{network}"
+
+
+async def _take_stream_slot(client, network: str, *, seconds: float) -> str:
+    """Count one more open stream for `network` and return its member, or raise TooManyStreams."""
+    now = time.time()
+    lasts = seconds + STREAM_SLOT_MARGIN_SECONDS
+    member = uuid.uuid4().hex
+    taken, ends = await client.eval(
+        _TAKE_SLOT,
+        1,
+        stream_slots_key(network),
+        now,
+        conf.LIVE_STREAMS_PER_NETWORK,
+        now + lasts,
+        member,
+        math.ceil(lasts),
+    )
+    if not taken:
+        # The oldest stream reaches its deadline by then (most end sooner: a tab closed).
+        oldest_deadline = float(ends) - STREAM_SLOT_MARGIN_SECONDS
+        raise TooManyStreams(retry_after=max(1, math.ceil(oldest_deadline - now)))
+    return member
+
+
+async def _free_stream_slot(client, network: str, member: str) -> None:
+    try:
+        await client.zrem(stream_slots_key(network), member)
+    except Exception:
+        # It stops counting at its deadline anyway.
+        logger.warning(
+            "Live updates: could not free a stream's place for its network", exc_info=True
+        )
+
+
+async def event_stream(article_id: int, *, network: str = "", seconds: float | None = None):
+    """Server-sent events for one open page: `comment` events, comments as heartbeats, then close.
+
+    Its first step counts the stream against `network` (the keyed hash of the reader's network,
+    see readers.request_network; "" counts nothing) and raises TooManyStreams when the network
+    already holds conf.LIVE_STREAMS_PER_NETWORK; however the stream then ends (its deadline, the
+    reader leaving, the server stopping, an error), it stops counting.
+    """
     seconds = conf.LIVE_STREAM_SECONDS if seconds is None else seconds
     channel = channel_name(article_id)
     broker = _broker()
-    queue = await broker.listen(channel)
+    slot = await _take_stream_slot(broker.client, network, seconds=seconds) if network else None
     try:
-        yield f"retry: {conf.LIVE_POLL_SECONDS * 1000}\n: open\n\n"
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + seconds
-        while loop.time() < deadline:
-            timeout = min(HEARTBEAT_SECONDS, deadline - loop.time())
-            try:
-                data = await asyncio.wait_for(queue.get(), timeout=timeout)
-            except TimeoutError:
-                yield ": heartbeat\n\n"
-                continue
-            yield f"event: comment\ndata: {data}\n\n"
+        queue = await broker.listen(channel)
+        try:
+            yield f"retry: {conf.LIVE_POLL_SECONDS * 1000}\n: open\n\n"
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + seconds
+            while loop.time() < deadline:
+                timeout = min(HEARTBEAT_SECONDS, deadline - loop.time())
+                try:
+                    data = await asyncio.wait_for(queue.get(), timeout=timeout)
+                except TimeoutError:
+                    yield ": heartbeat\n\n"
+                    continue
+                yield f"event: comment\ndata: {data}\n\n"
+        finally:
+            await broker.forget(channel, queue)
     finally:
-        await broker.forget(channel, queue)
+        if slot is not None:
+            await _free_stream_slot(broker.client, network, slot)
+
+
+async def opened_event_stream(article_id: int, *, network: str):
+    """The events of `event_stream`, its first step (counting it for `network`) already taken, so
+    that a refusal (TooManyStreams) comes before the response starts, and a stream that is then
+    never sent (the reader left at once) is still closed, freeing its place."""
+    events = event_stream(article_id, network=network)
+    opening = await anext(events)
+
+    async def resumed():
+        async with aclosing(events):
+            yield opening
+            async for chunk in events:
+                yield chunk
+
+    return resumed()

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.conf import settings
 
-from masthead.discussion import live
+from masthead.discussion import conf, live
 from tests.event_loops import run_in_own_loop
 
 needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="server-sent events need REDIS_URL")
@@ -88,3 +88,188 @@ def test_posting_a_comment_announces_it(article, post):
     comment = post("Live!")
     listener.join(6)
     assert received and f'"comment_id": {comment.pk}' in received[0]
+
+
+class StreamingReader:
+    """A browser tab holding a stream open through the ASGI application, as `masthead serve`
+    runs it, from a given network address, until it leaves (disconnects)."""
+
+    def __init__(self, article_id: int, address: str):
+        self.article_id = article_id
+        self.address = address
+        self.messages = []
+        self.left = asyncio.Event()
+
+    async def open(self):
+        """Send the request and wait for the answer's status and first piece of its body."""
+        from masthead.asgi import application
+
+        answered = asyncio.get_running_loop().create_future()
+        requested = False
+
+        async def receive():
+            nonlocal requested
+            if not requested:
+                requested = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await self.left.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            self.messages.append(message)
+            if message["type"] == "http.response.body" and not answered.done():
+                answered.set_result(None)
+
+        path = f"/comments/{self.article_id}/stream/"
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"testserver"), (b"accept", b"text/event-stream")],
+            "client": (self.address, 50000),
+            "server": ("testserver", 80),
+        }
+        self.served = asyncio.create_task(application(scope, receive, send))
+        await asyncio.wait_for(answered, timeout=10)
+        return self
+
+    @property
+    def status(self) -> int:
+        return self.messages[0]["status"]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {
+            name.decode().lower(): value.decode() for name, value in self.messages[0]["headers"]
+        }
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(m.get("body", b"") for m in self.messages[1:])
+
+    async def leave(self):
+        self.left.set()
+        await asyncio.wait_for(self.served, timeout=10)
+
+
+def open_streams(article_id, addresses, then=None):
+    """Open a stream from each address in turn (in one event loop), then run `then(readers)`;
+    every stream still open is left at the end."""
+
+    async def scenario():
+        readers = []
+        try:
+            for address in addresses:
+                readers.append(await StreamingReader(article_id, address).open())
+            if then is not None:
+                readers += await then(readers)
+        finally:
+            for reader in readers:
+                if not reader.served.done():
+                    await reader.leave()
+        return readers
+
+    return run_in_own_loop(scenario())
+
+
+@pytest.fixture
+def streams_per_network(monkeypatch):
+    def allow(count):
+        # (raising=False: on code without the cap, the tests fail on what readers get instead)
+        monkeypatch.setattr(conf, "LIVE_STREAMS_PER_NETWORK", count, raising=False)
+
+    return allow
+
+
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_a_network_holds_at_most_its_share_of_streams_while_another_still_gets_one(
+    article, streams_per_network
+):
+    streams_per_network(2)
+    first, second, third, elsewhere = open_streams(
+        article.pk, ["203.0.113.7", "203.0.113.7", "203.0.113.7", "198.51.100.4"]
+    )
+    assert [first.status, second.status] == [200, 200]
+    assert first.body.startswith(b"retry:")
+    assert third.status == 429
+    # Not an event stream, so the browser does not retry it: the page polls this instead.
+    assert json.loads(third.body) == {
+        "detail": live.TOO_MANY_STREAMS,
+        "updates_url": f"/comments/{article.pk}/updates/",
+    }
+    # A place frees at the latest when the oldest stream reaches its deadline.
+    assert 1 <= int(third.headers["retry-after"]) <= conf.LIVE_STREAM_SECONDS
+    assert elsewhere.status == 200
+
+
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_addresses_of_one_ipv6_64_network_share_its_streams(article, streams_per_network):
+    streams_per_network(1)
+    streams = open_streams(
+        article.pk, ["2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:3::1"]
+    )
+    assert [reader.status for reader in streams] == [200, 429, 200]
+
+
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("ending", ["the reader leaves", "its deadline passes", "the server stops"])
+def test_a_stream_that_ends_frees_its_place_for_its_network(
+    article, streams_per_network, monkeypatch, ending
+):
+    streams_per_network(1)
+    if ending == "its deadline passes":
+        monkeypatch.setattr(conf, "LIVE_STREAM_SECONDS", 0.2)
+
+    async def end_the_first_then_try_again(readers):
+        first = readers[0]
+        refused = await StreamingReader(article.pk, "203.0.113.7").open()
+        if ending == "the reader leaves":
+            await first.leave()
+        elif ending == "its deadline passes":
+            await asyncio.wait_for(first.served, timeout=10)
+        else:
+            # A stopping server cancels every task of its event loop, as asyncio.run does on its
+            # way out (Django's handler serves the response in a task of its own).
+            serving = asyncio.all_tasks() - {asyncio.current_task()}
+            for task in serving:
+                task.cancel()
+            await asyncio.gather(*serving, return_exceptions=True)
+        return [refused, await StreamingReader(article.pk, "203.0.113.7").open()]
+
+    first, refused, after = open_streams(
+        article.pk, ["203.0.113.7"], then=end_the_first_then_try_again
+    )
+    assert first.status == 200
+    assert refused.status == 429
+    assert after.status == 200
+
+
+@needs_redis
+def test_a_stream_frees_its_place_when_it_fails(monkeypatch, streams_per_network):
+    streams_per_network(1)
+
+    async def fail_then_open_again():
+        broker = live._broker()
+
+        async def failing_listen(channel):
+            raise ConnectionError("Redis went away")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(broker, "listen", failing_listen)
+            with pytest.raises(ConnectionError):
+                await anext(live.event_stream(987655, network="net-a"))
+        events = live.event_stream(987655, network="net-a")
+        opening = await anext(events)
+        await events.aclose()
+        return opening
+
+    assert run_in_own_loop(fail_then_open_again()).startswith("retry:")

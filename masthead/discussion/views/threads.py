@@ -13,11 +13,12 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from masthead.discussion import conf, live, selectors
 from masthead.discussion.models import SortOrder
-from masthead.discussion.readers import has_reader_identity, reader_for_request
+from masthead.discussion.readers import has_reader_identity, reader_for_request, request_network
 from masthead.discussion.selectors import discussion_settings
 from masthead.discussion.templatetags.discussion_tags import chosen_sort, render_thread
 from masthead.ids import parse_id
@@ -179,9 +180,21 @@ async def stream(request, article_id):
         )
     if not await sync_to_async(selectors.is_open_article)(int(article_id), request):
         raise Http404("No such article.")
-    response = StreamingHttpResponse(
-        live.event_stream(int(article_id)), content_type="text/event-stream"
-    )
+    try:
+        events = await live.opened_event_stream(int(article_id), network=request_network(request))
+    except live.TooManyStreams as refusal:
+        # EventSource gives up on any answer but 200 (it does not retry), and the page's script
+        # then polls the updates URL, as pages do without streams.
+        response = JsonResponse(
+            {
+                "detail": live.TOO_MANY_STREAMS,
+                "updates_url": reverse("discussion:updates", args=[int(article_id)]),
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
+    response = StreamingHttpResponse(events, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response

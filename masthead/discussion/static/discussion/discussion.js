@@ -1037,17 +1037,21 @@
       .catch(function () {});
   }
 
+  var pollEvery = (parseInt(section.dataset.pollSeconds, 10) || 20) * 1000;
   if (section.dataset.streamUrl && window.EventSource) {
     var stream = new EventSource(section.dataset.streamUrl);
     stream.addEventListener("comment", function (event) {
       var data = JSON.parse(event.data);
       if (!document.getElementById("comment-" + data.comment_id) && data.comment_id > latestId) announceNew(pendingNew + 1);
     });
+    // A dropped stream reconnects by itself (after the server's "retry:" pause). An answer other
+    // than a stream (the server refused one: too many from this network, 429) closes it for
+    // good: the page then polls, as it does without streams.
     stream.onerror = function () {
-      if (stream.readyState === EventSource.CLOSED) setInterval(poll, section.dataset.pollSeconds * 1000);
+      if (stream.readyState === EventSource.CLOSED) setInterval(poll, pollEvery);
     };
   } else {
-    setInterval(poll, (parseInt(section.dataset.pollSeconds, 10) || 20) * 1000);
+    setInterval(poll, pollEvery);
   }
 
   /* Inline feedback: comment on a passage of the article. */
