@@ -71,6 +71,10 @@ class _Broker:
         self.listeners: dict[str, set[asyncio.Queue]] = {}
         self.reader: asyncio.Task | None = None
         self.confirmations: dict[str, asyncio.Event] = {}
+        # One per open stream, set once it has ended; and whether the server is stopping, which
+        # ends them all (see end_open_streams).
+        self.streams: set[asyncio.Event] = set()
+        self.stopping = False
         self.lock = asyncio.Lock()
 
     async def listen(self, channel: str) -> asyncio.Queue:
@@ -223,25 +227,50 @@ async def event_stream(article_id: int, *, network: str = "", seconds: float | N
     channel = channel_name(article_id)
     broker = _broker()
     slot = await _take_stream_slot(broker.client, network, seconds=seconds) if network else None
+    ended = asyncio.Event()
+    broker.streams.add(ended)
     try:
         queue = await broker.listen(channel)
         try:
             yield f"retry: {conf.LIVE_POLL_SECONDS * 1000}\n: open\n\n"
             loop = asyncio.get_running_loop()
             deadline = loop.time() + seconds
-            while loop.time() < deadline:
+            while loop.time() < deadline and not broker.stopping:
                 timeout = min(HEARTBEAT_SECONDS, deadline - loop.time())
                 try:
                     data = await asyncio.wait_for(queue.get(), timeout=timeout)
                 except TimeoutError:
                     yield ": heartbeat\n\n"
                     continue
+                if data is None:  # the server is stopping
+                    break
                 yield f"event: comment\ndata: {data}\n\n"
         finally:
             await broker.forget(channel, queue)
     finally:
         if slot is not None:
             await _free_stream_slot(broker.client, network, slot)
+        broker.streams.discard(ended)
+        ended.set()
+
+
+async def end_open_streams(*, timeout: float = 2) -> None:
+    """End every stream this process serves (the server is stopping), as their deadline would:
+    each frees its network's place and its subscription, and the browser reconnects."""
+    broker = _brokers.get(id(asyncio.get_running_loop()))
+    if broker is None:
+        return
+    broker.stopping = True  # and any stream opened from now on ends at once
+    if not broker.streams:
+        return
+    waiting = [asyncio.create_task(ended.wait()) for ended in broker.streams]
+    for queue in {queue for listeners in broker.listeners.values() for queue in listeners}:
+        if queue.full():
+            queue.get_nowait()  # one comment fewer for a reader who has not read 100 of them
+        queue.put_nowait(None)
+    _, late = await asyncio.wait(waiting, timeout=timeout)
+    for task in late:
+        task.cancel()
 
 
 async def opened_event_stream(article_id: int, *, network: str):

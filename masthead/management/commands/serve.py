@@ -241,7 +241,7 @@ class Command(BaseCommand):
 
         server = [
             sys.executable, "-m", "gunicorn", "masthead.asgi:application",
-            "--worker-class", "uvicorn_worker.UvicornWorker",
+            "--worker-class", "masthead.web_worker.MastheadWorker",
             "--workers", str(workers),
             "--bind", f"{host}:{port}",
             "--graceful-timeout", "10",
