@@ -5,10 +5,12 @@ from datetime import timedelta
 from urllib.parse import unquote
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 from wagtail.rich_text import RichText
 
+from masthead.discussion import conf as discussion_conf
 from masthead.discussion.models import Comment, DiscussionSettings
 from masthead.discussion.readers import Reader, hash_address
 from masthead.discussion.services import AnchorInput, comment_post
@@ -2109,3 +2111,63 @@ def test_following_the_discussion_without_javascript_opens_the_confirmation_page
     page.get_by_role("button", name="Notify me").click()
     expect(page.get_by_text(CONFIRMATION_SENT)).to_be_visible()
     expect(page.get_by_role("link", name="Back to the article")).to_be_visible()
+
+
+@pytest.fixture
+def asgi_server():
+    """The site served as `masthead serve` serves it (its web workers' uvicorn server, which
+    serves live streams), in a thread; its address."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from masthead.asgi import application
+    from masthead.web_worker import MastheadServer
+
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    server = MastheadServer(uvicorn.Config(application, lifespan="off", log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
+    thread.start()
+    started = threading.Event()
+    while not server.started and thread.is_alive():
+        started.wait(0.05)
+    yield f"http://127.0.0.1:{listening.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="live streams need REDIS_URL")
+def test_a_page_refused_a_live_stream_polls_for_new_comments_instead(
+    asgi_server, browser, article, monkeypatch
+):
+    # One stream for this network (the browser's address): the second tab is refused one.
+    monkeypatch.setattr(discussion_conf, "LIVE_STREAMS_PER_NETWORK", 1, raising=False)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    streaming, polling = context.new_page(), context.new_page()
+    polling.clock.install()
+    stream_requests = []
+    polling.on("request", lambda request: "/stream/" in request.url and stream_requests.append(1))
+
+    def is_stream(response):
+        return "/stream/" in response.url
+
+    with streaming.expect_response(is_stream) as opened:
+        streaming.goto(asgi_server + article.url)
+    assert opened.value.status == 200
+    with polling.expect_response(is_stream) as refused:
+        polling.goto(asgi_server + article.url)
+    assert refused.value.status == 429
+    assert refused.value.headers["retry-after"]
+
+    seed(article, 1, start=timezone.now())
+    # The open stream says so at once; the refused tab learns it at its next poll.
+    expect(streaming.get_by_role("button", name="1 new comment – show")).to_be_visible()
+    with polling.expect_response(lambda response: "/updates/" in response.url):
+        polling.clock.fast_forward(30_000)
+    expect(polling.get_by_role("button", name="1 new comment – show")).to_be_visible()
+    # Polling, not retrying the stream in a loop: minutes later it has still asked for one once.
+    polling.clock.fast_forward(120_000)
+    assert len(stream_requests) == 1
+    context.close()
