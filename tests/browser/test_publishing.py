@@ -130,6 +130,46 @@ def test_the_viewer_hides_the_previous_photo_while_the_next_one_loads(
     expect(status).to_be_hidden()
 
 
+def test_on_a_phone_a_swipe_in_the_viewer_turns_to_the_next_or_previous_photo(
+    live_server, browser, gallery_article
+):
+    """On a touch screen a reader swipes through photos, as in any phone's gallery; the viewer
+    answered only to its small arrow buttons and the keyboard."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto(live_server.url + gallery_article.url)
+    page.locator(".gallery__link").first.tap()
+    viewer = page.locator("dialog.lightbox")
+    position = viewer.locator(".lightbox__position")
+    expect(position).to_have_text("1 of 3")
+    touch = context.new_cdp_session(page)
+
+    def swipe(from_x, to_x, y=400):
+        touch.send(
+            "Input.dispatchTouchEvent",
+            {"type": "touchStart", "touchPoints": [{"x": from_x, "y": y}]},
+        )
+        for step in range(1, 6):
+            x = from_x + (to_x - from_x) * step / 5
+            touch.send(
+                "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]}
+            )
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    swipe(300, 80)  # the finger goes left: the next photo comes in from the right
+    expect(position).to_have_text("2 of 3")
+    swipe(300, 80)
+    expect(position).to_have_text("3 of 3")
+    swipe(80, 300)
+    expect(position).to_have_text("2 of 3")
+    swipe(200, 190)  # a touch that barely moves is no swipe
+    expect(position).to_have_text("2 of 3")
+    assert viewer.evaluate("dialog => dialog.open")
+    context.close()
+
+
 def test_without_javascript_the_thumbnail_opens_the_plain_full_size_image(
     live_server, page_without_js, gallery_article
 ):

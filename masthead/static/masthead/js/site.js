@@ -84,6 +84,20 @@
       if (event.key === "ArrowLeft") show(current - 1);
       if (event.key === "ArrowRight") show(current + 1);
     });
+    /* On a touch screen, a sideways swipe turns the photo, as in a phone's own gallery. A short or
+       mostly vertical movement is a tap or a scroll, not a swipe. */
+    var touchStart = null;
+    dialog.addEventListener("touchstart", function (event) {
+      touchStart = event.touches.length === 1 ? { x: event.touches[0].clientX, y: event.touches[0].clientY } : null;
+    }, { passive: true });
+    dialog.addEventListener("touchend", function (event) {
+      if (!touchStart || !event.changedTouches.length) return;
+      var dx = event.changedTouches[0].clientX - touchStart.x;
+      var dy = event.changedTouches[0].clientY - touchStart.y;
+      touchStart = null;
+      if (Math.abs(dx) < 40 || Math.abs(dx) < Math.abs(dy) * 1.5) return;
+      show(dx < 0 ? current + 1 : current - 1);
+    });
     dialog.addEventListener("close", function () { links[current].focus(); });
   }
 
