@@ -61,3 +61,24 @@ def test_a_site_on_another_port_keeps_the_scheme_of_its_public_address(client, s
     settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"  # a local install stays http
     call_command("site", stdout=StringIO())
     assert Page.objects.get(pk=home.pk).get_full_url() == "http://127.0.0.1:8000/"
+
+
+def test_the_command_serve_advises_gives_the_site_its_new_address(settings):
+    """`masthead serve` on another port than MASTHEAD_BASE_URL's says to set it and run a command
+    so that e-mails, feeds and sitemaps name the new address. It named `masthead demo`, which
+    leaves an existing site's address as it was: links kept pointing at the old port."""
+    import re
+    import shlex
+    from io import StringIO
+
+    from masthead.management.commands.serve import base_url_warning
+
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+    call_command("site", name="News Example", stdout=StringIO())
+    warning = base_url_warning("127.0.0.1", 8011, environ={})
+
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8011"  # the reader sets MASTHEAD_BASE_URL
+    advised = re.search(r"`masthead ([^`]+)`", warning).group(1)
+    call_command(*shlex.split(advised), stdout=StringIO())
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8011)

@@ -22,7 +22,7 @@ def base_url_warning(host: str, port: int, environ=os.environ) -> str | None:
     return (
         f"MASTHEAD_BASE_URL is not set, so links in e-mails, sitemaps and feeds name "
         f"{settings.WAGTAILADMIN_BASE_URL}, not {served}: set it to the address readers use "
-        "(and run `masthead demo` again for the demo site)."
+        "(and run `masthead site` to give the site that address)."
     )
 
 
