@@ -89,6 +89,19 @@ def test_where_the_site_shows_a_signed_in_reader_it_links_to_the_account(signed_
     assert "Your account" not in anonymous and "site-header__account" not in anonymous
 
 
+def test_a_name_ending_in_a_full_stop_gets_no_second_one(signed_in, article, rosa):
+    """A reader named "Rosa M." read "Commenting as Rosa M.." above the comment box and "You are
+    signed in as Rosa M.." after choosing a new password."""
+    rosa.first_name = "Rosa M."
+    rosa.save()
+    article_page = text_of(signed_in.get(article.url))
+    assert "Commenting as <strong>Rosa M.</strong> <a" in article_page
+    assert "Rosa M.</strong>." not in article_page
+    password_set = text_of(signed_in.get("/accounts/password/reset/done/"))
+    assert "You are signed in as Rosa M. <a" in password_set
+    assert "Rosa M.." not in password_set
+
+
 def test_a_new_name_shows_at_once_on_the_readers_comments_in_cached_pages(signed_in, article, rosa):
     comment_as(rosa, article, "Bridges need footpaths.")
     assert "Rosa" in Client().get(article.url).content.decode()  # cached for everyone
