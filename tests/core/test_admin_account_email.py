@@ -210,7 +210,8 @@ def test_the_link_can_be_sent_again_or_the_change_cancelled_from_the_admin(
     page = desk.get(ACCOUNT).content.decode()
     resend = reverse("masthead_account_email_resend")
     cancel = reverse("masthead_account_email_cancel")
-    assert f'formaction="{resend}"' in page and f'formaction="{cancel}"' in page
+    assert f'data-w-action-url-value="{resend}"' in page
+    assert f'data-w-action-url-value="{cancel}"' in page
 
     with django_capture_on_commit_callbacks(execute=True):
         resent = desk.post(resend, follow=True)
