@@ -18,6 +18,13 @@ from masthead.accounts import selectors, services, site_name_of
 from masthead.accounts.forms import AdminEmailForm
 from masthead.discussion.readers import request_network
 
+# An account made by an importer or signing in through another service has no password to
+# confirm a change with (nor gets password reset links): an administrator changes its address.
+ADDRESS_CHANGED_BY_AN_ADMINISTRATOR = (
+    "Your account has no password here, so its address cannot be changed on this page: an "
+    "administrator changes it in Settings → Users."
+)
+
 
 class EmailSettingsPanel(BaseSettingsPanel):
     name = "email"
@@ -32,7 +39,11 @@ class EmailSettingsPanel(BaseSettingsPanel):
         # when an address is typed, so that the page's other settings save without a password.
         form = getattr(self.request, "_admin_email_form", None)
         if form is None:
-            typed = self.request.method == "POST" and self.request.POST.get(f"{self.name}-email")
+            typed = (
+                self.request.method == "POST"
+                and self.user.has_usable_password()
+                and self.request.POST.get(f"{self.name}-email")
+            )
             data = self.request.POST if typed else None
             form = self.form_class(data, prefix=self.name, request=self.request)
             self.request._admin_email_form = form
@@ -43,6 +54,9 @@ class EmailSettingsPanel(BaseSettingsPanel):
             **super().get_context_data(),
             "email": self.user.email,
             "pending": selectors.email_change_pending(self.user, now=timezone.now()),
+            "changed_by_an_administrator": (
+                None if self.user.has_usable_password() else ADDRESS_CHANGED_BY_AN_ADMINISTRATOR
+            ),
         }
 
 

@@ -261,3 +261,28 @@ def test_a_new_address_signs_out_the_editors_other_sessions_and_a_new_password_t
     assert changed.status_code == 302
     assert desk.get(ACCOUNT).status_code == 200
     assert laptop.get(ACCOUNT).status_code == 302
+
+
+def test_an_account_without_a_password_is_told_who_changes_its_address(
+    django_user_model, mailoutbox
+):
+    """An account an importer made, or one signing in through another service, has no password
+    to confirm a change with: the panel says who changes the address instead of asking for one
+    (a guess would only count toward the lockout), and the rest of the page saves."""
+    sam = django_user_model.objects.create_superuser(
+        "sam", "sam@example.org", None, first_name="Sam", last_name="Editor"
+    )
+    client = Client()
+    client.force_login(sam)
+
+    saved = client.post(
+        ACCOUNT, settings_form(email="sam@new.example", password="", first_name="Samuel")
+    )
+
+    assert saved.status_code == 302
+    sam.refresh_from_db()
+    assert (sam.first_name, sam.email) == ("Samuel", "sam@example.org")
+    assert mailoutbox == []
+    page = client.get(ACCOUNT)
+    assert "an administrator changes it in Settings → Users" in text_of(page)
+    assert 'name="email-password"' not in page.content.decode()
