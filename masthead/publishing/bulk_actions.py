@@ -16,6 +16,8 @@ class PublishBulkActionLeavingUnbylinedDrafts(PublishBulkAction):
     those articles are set aside as Wagtail sets aside the pages the editor may not publish: the
     confirmation page names them, the others are published (Wagtail's own message counts them)
     and a message lists the ones left as drafts, each with a link to its editor and the reason.
+    Aliases are set aside too: one goes live with the page it copies, and Wagtail's action,
+    which saves a revision of a page that has none, fails on it with a server error.
     Registered under Wagtail's action type "publish", in its place (see wagtail_hooks)."""
 
     template_name = "publishing/admin/confirm_bulk_publish.html"
@@ -26,11 +28,17 @@ class PublishBulkActionLeavingUnbylinedDrafts(PublishBulkAction):
 
     def get_actionable_objects(self):
         pages, set_aside = super().get_actionable_objects()
+        aliases = [page for page in pages if page.alias_of_id]
+        pages = [page for page in pages if not page.alias_of_id]
         without_author = selectors.articles_without_author(pages)
         self.left_as_drafts = list(without_author)
         refused = {article.pk for article in without_author}
         publishable = [page for page in pages if page.pk not in refused]
-        return publishable, {**set_aside, "articles_without_author": without_author}
+        return publishable, {
+            **set_aside,
+            "aliases": aliases,
+            "articles_without_author": without_author,
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -678,8 +678,12 @@ def articles_without_author(pages: Iterable[Page]) -> list[Page]:
 
 def draft_descendants(pages: Iterable[Page]) -> PageQuerySet:
     """The pages not live below any of `pages`, in tree order: what bulk publishing "with
-    subpages" publishes."""
+    subpages" publishes. Not aliases: one goes live when the page it copies is published."""
     below = [Page.objects.descendant_of_q(page) for page in pages]
     if not below:
         return Page.objects.none()
-    return Page.objects.filter(functools.reduce(operator.or_, below)).not_live()
+    return (
+        Page.objects.filter(functools.reduce(operator.or_, below))
+        .not_live()
+        .filter(alias_of__isnull=True)
+    )

@@ -179,6 +179,53 @@ def test_bulk_publish_of_a_section_with_its_drafts_leaves_the_one_with_no_author
     assert f"<a {edit_link(unbylined)}>Bridge reopens</a>" in left_as_draft
 
 
+ALIAS_FOLLOWS = "This page is an alias: it goes live when the page it copies is published."
+
+
+def draft_alias(section, of):
+    """A copy of the draft `of` made as an alias in `section`: it has no revisions of its own."""
+    return of.create_alias(parent=section, update_slug=f"{of.slug}-alias")
+
+
+def test_bulk_publish_of_a_section_with_a_draft_alias_publishes_the_other_subpages(
+    admin_client, newsroom
+):
+    """An alias goes live with the page it copies (Wagtail publishes it then); publishing it on
+    its own is a server error in Wagtail (save_revision refuses an alias)."""
+    world, science = newsroom["world"], newsroom["science"]
+    harbour = make_article(section=world, title="Harbour dredged", publish=False)
+    comet = make_article(section=science, title="Comet sighted", publish=False)
+    alias = draft_alias(world, of=comet)
+
+    response = admin_client.post(
+        bulk_publish([world], f"/admin/pages/{world.pk}/"), {"include_descendants": "on"}
+    )
+
+    assert response.status_code == 302
+    assert is_live(harbour)
+    assert not is_live(alias) and not is_live(comet)
+    assert "1 page and 1 child page have been published" in flash_messages(response)[0]
+
+
+def test_bulk_publish_of_a_draft_alias_says_it_goes_live_with_the_page_it_copies(
+    admin_client, newsroom
+):
+    world, science = newsroom["world"], newsroom["science"]
+    comet = make_article(section=science, title="Comet sighted", publish=False)
+    alias = draft_alias(world, of=comet)
+    harbour = make_article(section=world, title="Harbour dredged", publish=False)
+    url = bulk_publish([alias, harbour], f"/admin/pages/{world.pk}/")
+
+    confirmation = messages_of(admin_client.get(url))
+    response = admin_client.post(url, {})
+
+    before, _, after = confirmation.partition(ALIAS_FOLLOWS)
+    assert "Publish 1 page" in confirmation and edit_link(harbour) in before
+    assert edit_link(alias) in after
+    assert response.status_code == 302
+    assert is_live(harbour) and not is_live(alias)
+
+
 def start_desk_workflow(article, user):
     task = GroupApprovalTask.objects.create(name="Desk approval")
     task.groups.set([Group.objects.get_or_create(name="Desk")[0]])
