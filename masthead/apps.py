@@ -51,9 +51,13 @@ class WagtailUsersConfig(WagtailUsersAppConfig):
 
     def ready(self):
         super().ready()
+        from wagtail.admin.views import account
         from wagtail.admin.views.account import NameEmailSettingsPanel
 
+        from masthead.accounts.admin_account import ThrottledChangePasswordPanel
         from masthead.accounts.admin_users import OwnNameForm
 
         # An editor's own name in their account settings: Wagtail's panel, which no hook replaces.
         NameEmailSettingsPanel.form_class = OwnNameForm
+        # Their password, likewise: AccountView builds the panel by this module-level name.
+        account.ChangePasswordPanel = ThrottledChangePasswordPanel

@@ -8,14 +8,17 @@ Wagtail's "Name and Email" panel, which changes the address at once, is limited 
 (WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False); this panel takes its place for the address
 (registered in wagtail_hooks)."""
 
+import functools
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from wagtail.admin.views.account import BaseSettingsPanel
+from wagtail.admin.forms.auth import PasswordChangeForm as WagtailPasswordChangeForm
+from wagtail.admin.views.account import BaseSettingsPanel, ChangePasswordPanel
 
 from masthead.accounts import selectors, services, site_name_of
-from masthead.accounts.forms import AdminEmailForm
+from masthead.accounts.forms import AdminEmailForm, ReaderPasswordChangeForm
 from masthead.discussion.readers import request_network
 
 # An account made by an importer or signing in through another service has no password to
@@ -83,3 +86,18 @@ def email_change_cancel(request):
     services.account_email_change_cancel(user=request.user)
     messages.success(request, services.EMAIL_CHANGE_CANCELLED.format(email=request.user.email))
     return _back_to_the_panel()
+
+
+class ThrottledPasswordChangeForm(ReaderPasswordChangeForm, WagtailPasswordChangeForm):
+    """Wagtail's form for the Password panel, with the current password checked as the e-mail
+    panel and the reader's page check it (ReaderPasswordChangeForm): Django's own check let a
+    session left open guess the password without limit, then set another one."""
+
+
+class ThrottledChangePasswordPanel(ChangePasswordPanel):
+    """Wagtail's Password panel (which no hook replaces: see apps.WagtailUsersConfig), with its
+    form given the request, which the throttle counts by."""
+
+    @property
+    def form_class(self):
+        return functools.partial(ThrottledPasswordChangeForm, request=self.request)

@@ -286,3 +286,23 @@ def test_an_account_without_a_password_is_told_who_changes_its_address(
     page = client.get(ACCOUNT)
     assert "an administrator changes it in Settings → Users" in text_of(page)
     assert 'name="email-password"' not in page.content.decode()
+
+
+def test_the_password_panel_stops_guessing_the_current_password_as_sign_in_does(desk, chief):
+    """The address waits for the password; so must the Password panel, which would otherwise let
+    whoever has a moment at an open session guess the password without limit, then set another."""
+    from masthead.accounts import TOO_MANY_ATTEMPTS
+
+    def change_password(old_password):
+        new = {"password-new_password1": "taken-over-9", "password-new_password2": "taken-over-9"}
+        return desk.post(ACCOUNT, {**settings_form(), "password-old_password": old_password, **new})
+
+    for attempt in range(LOGIN_ATTEMPTS_PER_ACCOUNT):
+        assert change_password(f"guess-{attempt}").status_code == 200
+
+    refused = change_password(PASSWORD)
+
+    assert refused.status_code == 200
+    assert TOO_MANY_ATTEMPTS in text_of(refused)
+    chief.refresh_from_db()
+    assert chief.check_password(PASSWORD)
