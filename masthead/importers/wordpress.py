@@ -55,17 +55,33 @@ CONTAINERS = {"div", "section", "article", "main", "header", "footer", "aside", 
 # word is taken for a shortcode only when it has the shape of one: a closing tag ("[/name]"),
 # key="value" attributes, an opening tag whose closing one appears in the post, or the name of
 # one of WordPress's own (CORE_SHORTCODES, which work with no attributes at all).
-SHORTCODE = re.compile(r"\[(/?)([a-z][a-z0-9_-]*)((?:\s+[^\]]*)?)\]")
+# A post is anyone's text, so reading it may not take time that grows faster than the post (a
+# few hundred kilobytes of "[caption" or "<!--" must not keep an import busy for hours). A
+# search that fails only at the end of the post, tried again from each "[" or "<", would: so a
+# shortcode or tag ends at the first "]" or ">" it reaches, no pattern searches past the last
+# one, and where a regular expression cannot avoid such a search (a closing tag that never
+# comes), the code finds the end by hand and stops at the first one missing.
+SHORTCODE = re.compile(r"\[(/?)([a-z][a-z0-9_-]*)((?:\s[^\]]*+)?+)\]")
 CLOSING_SHORTCODE = re.compile(r"\[/([a-z][a-z0-9_-]*)\]")
 CORE_SHORTCODES = {"audio", "video", "playlist", "gallery", "caption", "wp_caption", "embed"}
-ATTRIBUTE = re.compile(r"""([a-z_]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+# [caption …]…[/caption] and [embed …]…[/embed], the shortcodes that enclose what they show
+# (_replace_enclosing), and the image a caption is of, with its link (_captioned_image).
+CAPTION_OPENING, CAPTION_CLOSING = re.compile(r"\[caption", re.I), re.compile(r"\[/caption\]", re.I)
+EMBED_OPENING, EMBED_CLOSING = re.compile(r"\[embed"), re.compile(r"\[/embed\]")
+LINK_OR_IMAGE_START = re.compile(r"<(a|img)\b")
+IMAGE_AFTER_LINK = re.compile(r"\s*<img\b[^>]*+>")
+LINK_CLOSING = re.compile(r"\s*</a>")
+# A name is searched for from the start of a word only: from each of its letters, a long word
+# with no "=" after it would be read again to its end.
+ATTRIBUTE = re.compile(r"""(?<![a-z_])([a-z_]+)\s*+=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 # Elements wpautop leaves whole rather than wrap in a paragraph, and HTML comments (the block
 # editor's <!-- wp:… --> markers).
 BLOCK_TAGS = (
     "p|figure|table|ul|ol|dl|blockquote|pre|div|h[1-6]|hr|iframe|section|article|aside|header"
     "|footer|main|address|form|details|center|nav|style|script"
 )
-BLOCK_START = re.compile(rf"(<!--.*?-->)|<({BLOCK_TAGS})\b[^>]*>", re.IGNORECASE | re.DOTALL)
+# Where one may start: _block_openings finds its end ("-->" or ">") by hand (see SHORTCODE).
+BLOCK_START = re.compile(rf"<(?:(!--)|({BLOCK_TAGS})\b)", re.IGNORECASE)
 VOID_BLOCK_TAGS = {"hr"}
 IMAGE_ID_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.[a-z0-9]+$)", re.IGNORECASE)
@@ -602,23 +618,15 @@ def _expand_shortcodes(content: str, *, dropped: set[str]) -> str:
     """The classic editor's shortcodes as HTML the body reader understands; the names of those
     left out are added to `dropped`."""
 
-    def caption(match):
-        inner = match.group(2)
-        image = re.search(r"(<a\b[^>]*>\s*)?<img\b[^>]*>(\s*</a>)?", inner)
+    def caption(inner):
+        image = _captioned_image(inner)
         if image is None:
             return inner
-        text = inner.replace(image.group(0), "").strip()
-        return f"<figure>{image.group(0)}<figcaption>{text}</figcaption></figure>"
+        text = inner.replace(image, "").strip()
+        return f"<figure>{image}<figcaption>{text}</figcaption></figure>"
 
-    content = re.sub(
-        r"\[caption([^\]]*)\](.*?)\[/caption\]", caption, content, flags=re.DOTALL | re.IGNORECASE
-    )
-    content = re.sub(
-        r"\[embed[^\]]*\](.*?)\[/embed\]",
-        lambda match: _embed_figure(match.group(1)),
-        content,
-        flags=re.DOTALL,
-    )
+    content = _replace_enclosing(content, CAPTION_OPENING, CAPTION_CLOSING, caption)
+    content = _replace_enclosing(content, EMBED_OPENING, EMBED_CLOSING, _embed_figure)
 
     closed = set(CLOSING_SHORTCODE.findall(content))
 
@@ -638,7 +646,54 @@ def _expand_shortcodes(content: str, *, dropped: set[str]) -> str:
             return ""  # see SHORTCODE
         return match.group(0)
 
-    return SHORTCODE.sub(shortcode, content)
+    # No shortcode ends after the last "]": see SHORTCODE.
+    cut = content.rfind("]") + 1
+    return SHORTCODE.sub(shortcode, content[:cut]) + content[cut:]
+
+
+def _replace_enclosing(content: str, opening: re.Pattern, closing: re.Pattern, replace) -> str:
+    """The content with each "[name …]enclosed[/name]" replaced by replace(enclosed), as
+    re.sub(r"\\[name[^\\]]*\\](.*?)\\[/name\\]", …, flags=re.DOTALL) would, in time that grows
+    with the content (see SHORTCODE)."""
+    parts, position = [], 0
+    while (start := opening.search(content, position)) is not None:
+        attributes_end = content.find("]", start.end())
+        if attributes_end == -1:
+            break  # nor does any later opening tag end
+        end = closing.search(content, attributes_end + 1)
+        if end is None:
+            break  # nor is any later one closed
+        parts += [
+            content[position : start.start()],
+            replace(content[attributes_end + 1 : end.start()]),
+        ]
+        position = end.end()
+    parts.append(content[position:])
+    return "".join(parts)
+
+
+def _captioned_image(inner: str) -> str | None:
+    """The first image in a caption, with the link around it if there is one: the first match of
+    (<a\\b[^>]*>\\s*)?<img\\b[^>]*>(\\s*</a>)?, found in time that grows with the caption: a tag
+    ends at the first ">" after its start, so the links opened before one ">" share its fate."""
+    tag_end, failed_link_end = -1, None
+    for start in LINK_OR_IMAGE_START.finditer(inner):
+        if tag_end < start.start():
+            tag_end = inner.find(">", start.start())
+            if tag_end == -1:
+                return None  # nor does any later tag end
+        if start.group(1) == "img":
+            end = tag_end + 1
+        elif tag_end == failed_link_end:
+            continue
+        elif image := IMAGE_AFTER_LINK.match(inner, tag_end + 1):
+            end = image.end()
+        else:
+            failed_link_end = tag_end
+            continue
+        link_closing = LINK_CLOSING.match(inner, end)
+        return inner[start.start() : link_closing.end() if link_closing else end]
+    return None
 
 
 def _embed_figure(url: str) -> str:
@@ -668,29 +723,76 @@ def _block_split(content: str) -> Iterator[tuple[bool, str]]:
     with its own closing tag (counting nested ones of the same name), and the text between. An
     element never closed ends at the next blank line, as a browser would end a <p>."""
     position = 0
-    for opening in BLOCK_START.finditer(content):
-        if opening.start() < position:
+    closings: dict[str, dict[tuple[int, int], int | None]] = {}  # see _closing_tags
+    for start, opening_end, name in _block_openings(content):
+        if start < position:
             continue  # inside the block just taken
-        yield False, content[position : opening.start()]
-        name = (opening.group(2) or "").lower()
-        is_comment = bool(opening.group(1))
-        if is_comment or name in VOID_BLOCK_TAGS or opening.group(0).endswith("/>"):
-            end = opening.end()
+        yield False, content[position:start]
+        if not name or name in VOID_BLOCK_TAGS or content[start:opening_end].endswith("/>"):
+            end = opening_end
         else:
-            end = _block_end(content, name, opening.end())
-        yield True, content[opening.start() : end].strip()
+            if name not in closings:
+                closings[name] = _closing_tags(content, name)
+            end = _block_end(content, name, (start, opening_end), closings[name])
+        yield True, content[start:end].strip()
         position = end
     yield False, content[position:]
 
 
-def _block_end(content: str, name: str, start: int) -> int:
-    depth = 1
-    tags = re.compile(rf"<(/?){name}\b[^>]*>", re.IGNORECASE)
-    for tag in tags.finditer(content, start):
-        depth += -1 if tag.group(1) else 1
-        if depth == 0:
-            return tag.end()
-    blank_line = re.compile(r"\n\s*\n").search(content, start)
+def _block_openings(content: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, tag name) of each HTML comment ("" for its name) and block element's opening
+    tag: the matches re.finditer would give of (<!--.*?-->)|<(BLOCK_TAGS)\\b[^>]*> (DOTALL,
+    IGNORECASE), in time that grows with the content (see SHORTCODE)."""
+    search_from, comments_end = 0, True
+    while (start := BLOCK_START.search(content, search_from)) is not None:
+        if start.group(1):
+            close = content.find("-->", start.end()) if comments_end else -1
+            if close == -1:
+                comments_end = False  # nor does any later comment: they are text
+                search_from = start.start() + 1
+                continue
+            end = close + len("-->")
+        else:
+            close = content.find(">", start.end())
+            if close == -1:
+                return  # nor does any later tag end
+            end = close + 1
+        yield start.start(), end, (start.group(2) or "").lower()
+        search_from = end
+
+
+def _closing_tags(content: str, name: str) -> dict[tuple[int, int], int | None]:
+    """Where the element each <name …> tag opens is closed, counting nested ones of the same
+    name: {its opening tag's (start, end): its closing tag's end, or None if it never is}.
+    Worked out once for the whole content, where looking for each element's closing tag in turn
+    would read the rest of the post again for each one never closed."""
+    tags = re.compile(rf"<(/?){name}\b[^>]*+>", re.IGNORECASE)
+    closings, open_tags = {}, []
+    for tag in tags.finditer(content, 0, content.rfind(">") + 1):  # see SHORTCODE
+        if not tag.group(1):
+            open_tags.append(tag.span())
+            closings[tag.span()] = None
+        elif open_tags:
+            closings[open_tags.pop()] = tag.end()
+    return closings
+
+
+def _block_end(
+    content: str, name: str, opening: tuple[int, int], closings: dict[tuple[int, int], int | None]
+) -> int:
+    if opening in closings:
+        end = closings[opening]
+    else:  # an opening tag inside another tag ("</p <p>"): counted from it
+        end, depth = None, 1
+        tags = re.compile(rf"<(/?){name}\b[^>]*+>", re.IGNORECASE)
+        for tag in tags.finditer(content, opening[1], content.rfind(">") + 1):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = tag.end()
+                break
+    if end is not None:
+        return end
+    blank_line = re.compile(r"\n\s*\n").search(content, opening[1])
     return blank_line.start() if blank_line else len(content)
 
 

@@ -1,6 +1,10 @@
 """Moving a WordPress site in: `masthead import-wordpress` (posts, images, redirects, comments)."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -623,6 +627,57 @@ def test_the_import_names_the_plugin_shortcodes_it_left_out_and_the_posts_that_h
     assert "[contact-form-7] left out of 2 posts" in output  # the council's post had one too
     assert "re-create it in the article" in output
     assert read_body("He wrote [sic].").dropped_shortcodes == set()
+
+
+# Reads a post's content from stdin as an article body; prints its text and the shortcodes left out.
+READ_BODY = """
+import json, sys, django
+from bs4 import BeautifulSoup
+django.setup()
+from masthead.importers.wordpress import read_body
+body = read_body(sys.stdin.read())
+html = "".join(value for kind, value in body.blocks if kind == "paragraph")
+text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+print(json.dumps({"text": text, "dropped": sorted(body.dropped_shortcodes)}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("repeated", "size", "kept", "separator", "dropped"),
+    [
+        ("[caption]", 1_000_000, "", "", ["caption"]),  # shortcodes never closed: left out
+        ("[embed]", 1_000_000, "", "", ["embed"]),
+        ("<!--", 1_000_000, "<!--", "", []),  # comments never closed: text
+        ("[a ", 1_000_000, "[a", " ", []),  # brackets never closed: text
+        ("[a" + " " * 50, 1_000_000, "[a", " ", []),
+        ("<p>x\n\n", 200_000, "x", " ", []),  # paragraphs never closed, ended by blank lines
+    ],
+)
+def test_a_huge_post_of_unclosed_tags_is_read_in_time_that_grows_with_it(
+    repeated, size, kept, separator, dropped
+):
+    """A regular expression searching from each of them for the end of the post took hours over
+    a megabyte of them (11 seconds for 90 KB of "[caption]"), and the import with it. Run apart,
+    so that the old code fails the test instead of keeping the test run busy for hours."""
+    count = size // len(repeated)
+    content = f"Before.\n\n{repeated * count}\n\nAfter."
+
+    read = subprocess.run(
+        [sys.executable, "-c", READ_BODY],
+        input=content,
+        capture_output=True,
+        text=True,
+        timeout=60,  # minutes to spare; the old code would take hours
+        cwd=Path(__file__).parents[2],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+        check=True,
+    )
+
+    body = json.loads(read.stdout)
+    expected = " ".join(filter(None, ["Before.", separator.join([kept] * count), "After."]))
+    # (An unclosed comment also shows its paragraph's "</p>", as it always has: html.parser.)
+    assert body["text"] in (expected, expected.replace(" After.", "</p> After."))
+    assert body["dropped"] == dropped
 
 
 @pytest.mark.django_db
