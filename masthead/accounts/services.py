@@ -30,9 +30,10 @@ from masthead.accounts.selectors import (
 from masthead.discussion import conf as discussion_conf
 from masthead.discussion import selectors as discussion_selectors
 from masthead.discussion import services as discussion
-from masthead.discussion.services.comments import author_name_of, one_line
+from masthead.discussion.services.comments import author_name_of
 from masthead.links import absolute_url
 from masthead.refusals import Refused
+from masthead.text import one_line
 
 NAME_MISSING = "Please give the name to show with your comments."
 NAME_TOO_LONG = "Please shorten your name to at most {limit} characters."

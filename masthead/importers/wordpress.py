@@ -33,6 +33,7 @@ from masthead.importers.xml_exports import (
 from masthead.publishing.blocks import clean_table_html
 from masthead.publishing.models import ArticlePage
 from masthead.publishing.video import video_embed_for
+from masthead.text import one_line
 
 POST_TYPE = "post"
 # WordPress "pages" (About us, Contact, policies) become information pages.
@@ -181,7 +182,7 @@ def read_export(source) -> Export:
                 if login:
                     export.authors[login] = name or login
             elif name == "title" and not export.site_name:
-                export.site_name = html.unescape(element.text or "").strip()  # the channel's
+                export.site_name = one_line(html.unescape(element.text or ""))  # the channel's
             elif name == "description" and not export.site_tagline and not export.post_count:
                 export.site_tagline = html.unescape(element.text or "").strip()
             elif name == "base_site_url" and not export.site_url:

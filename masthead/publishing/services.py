@@ -27,6 +27,7 @@ from masthead.publishing.models import (
     SiteIdentity,
 )
 from masthead.publishing.selectors import author_index, free_child_slug
+from masthead.text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def site_setup(*, name: str = "", tagline: str = "") -> Site:
     Wagtail's "Welcome" page), answering at MASTHEAD_BASE_URL (sitemaps, feeds and the front
     page's canonical link name it), and named `name`. Run again, it changes the address and the
     name given and nothing else."""
+    name = one_line(name)  # see site_identity_set
     home = home_page_ensure(title=name or "Front page", tagline=tagline)
     site = Site.objects.get(root_page=home)
     base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
@@ -73,9 +75,10 @@ def site_setup(*, name: str = "", tagline: str = "") -> Site:
 
 
 def site_identity_set(*, site: Site, name: str, tagline: str) -> SiteIdentity:
-    """Name the site in its header, footer, feeds and social cards (cut to the fields' lengths)."""
+    """Name the site in its header, footer, feeds, social cards and e-mails (on one line, cut to
+    the fields' lengths)."""
     identity = SiteIdentity.for_site(site)
-    identity.name = name[: SiteIdentity._meta.get_field("name").max_length]
+    identity.name = one_line(name)[: SiteIdentity._meta.get_field("name").max_length]
     identity.tagline = tagline[: SiteIdentity._meta.get_field("tagline").max_length]
     identity.save()
     return identity

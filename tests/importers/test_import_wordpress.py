@@ -27,6 +27,7 @@ from masthead.publishing.models import (
     HomePage,
     InfoPage,
     SectionPage,
+    SiteIdentity,
 )
 
 EXPORT = Path(__file__).parent / "data" / "wordpress-export.xml"
@@ -708,6 +709,39 @@ def test_bylines_read_as_the_old_site_showed_them(tmp_path):
 
     assert [author.name for author in ArticlePage.objects.get().authors] == ["Tom O'Keefe & co"]
     assert "Authors created: Tom O'Keefe & co." in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_site_title_on_two_lines_names_the_site_on_one_and_mails_still_go_out(
+    tmp_path, django_user_model, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The WXR's <title> became the site's name as it was, line break and all: the name is the
+    subject of every e-mail the site sends, and Django refused to send any of them."""
+    export = tmp_path / "export.xml"
+    export.write_text(
+        """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>The Harbour
+  Ledger</title>
+  <item>
+    <title>Ferry returns</title>
+    <content:encoded><![CDATA[The ferry is back.]]></content:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+  </item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    call_command("import-wordpress", str(export), stdout=StringIO())
+
+    assert SiteIdentity.objects.get().name == "The Harbour Ledger"
+    assert HomePage.objects.get().title == "The Harbour Ledger"
+    django_user_model.objects.create_user("rosa", "rosa@example.org", "right-horse-battery")
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/accounts/password/reset/", {"email": "rosa@example.org"})
+    assert [mail.subject for mail in mailoutbox] == ["Reset your password on The Harbour Ledger"]
 
 
 @pytest.mark.django_db

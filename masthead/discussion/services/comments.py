@@ -2,7 +2,6 @@
 
 import hashlib
 import re
-import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from masthead.discussion.readers import Reader
 from masthead.moderation.submissions import Submission, SubmissionContext, Verdict
 from masthead.publishing import page_cache
 from masthead.refusals import Refused
+from masthead.text import one_line
 
 BODY_EMPTY = "Please write a comment before posting."
 BODY_TOO_LONG = (
@@ -457,12 +457,6 @@ def _with_scheme(url: str) -> str:
 def author_name_of(user) -> str:
     """The name an account's comments show: its full name, or its username if it has none."""
     return (user.get_full_name() or user.get_username()).strip()
-
-
-def one_line(text: str | None) -> str:
-    """A name as it is shown: on one line, without control characters."""
-    printable = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text or "")
-    return " ".join(printable.split())
 
 
 def _parent_for_reply(article, parent_id, reader: Reader) -> Comment | None:

@@ -33,8 +33,9 @@ from masthead.discussion import anchors, conf
 from masthead.discussion.markdown import render_comment
 from masthead.discussion.models import Comment, CommentStatus, PassageAnchor
 from masthead.discussion.selectors import discussion_settings
-from masthead.discussion.services.comments import one_line, thread_changed
+from masthead.discussion.services.comments import thread_changed
 from masthead.ids import MAX_ID
+from masthead.text import one_line
 
 REQUIRED_FIELDS = ("id", "parent_id", "author", "email", "created", "text", "votes")
 EMAIL_MAX_LENGTH = Comment._meta.get_field("author_email").max_length

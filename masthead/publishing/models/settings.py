@@ -1,8 +1,13 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from masthead.text import one_line
+
+NAME_MISSING = _("Give the site a name: readers see it in the header and in e-mails.")
 
 
 @register_setting(icon="site")
@@ -56,10 +61,19 @@ class SiteIdentity(BaseSiteSetting):
     class Meta:
         verbose_name = _("site identity")
 
+    def clean(self):
+        # The name is the subject line of e-mails, which cannot hold a line break: Django
+        # refuses to send them all (BadHeaderError).
+        name = one_line(self.name)
+        if self.name and not name:  # control characters only (an empty one is refused already)
+            raise ValidationError({"name": NAME_MISSING})
+        self.name = name
+
     @classmethod
     def name_for(cls, site) -> str:
-        """The site's name, or the configured default when there is no site (e.g. in a task)."""
-        return cls.for_site(site).name if site else settings.WAGTAIL_SITE_NAME
+        """The site's name, on one line (see clean), or the configured default when there is no
+        site (e.g. in a task)."""
+        return one_line(cls.for_site(site).name if site else settings.WAGTAIL_SITE_NAME)
 
 
 class ContentVersion(models.Model):
