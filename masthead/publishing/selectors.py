@@ -55,6 +55,8 @@ PAGE_EXTENSIONS = (".html", ".htm", ".php", ".aspx")
 # How much of a reader's search is searched (see search_terms): more words than anyone types.
 SEARCH_MAX_TERMS = 32
 SEARCH_MAX_LENGTH = 500
+# C0 and C1 control characters (Unicode category Cc): DEL, and the tab and line breaks among them.
+_CONTROL_AS_SPACE = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)], " ")
 
 
 def public_pages(pages: PageQuerySet, *, below_restricted: Q | None = None) -> PageQuerySet:
@@ -484,16 +486,23 @@ class SearchTerms:
     shortened: bool  # words or phrases past the limits were left out
 
 
+def search_text(query: str) -> str:
+    """A reader's search as it is searched and shown back: each control character (a NUL or a
+    U+0001 from a mangled link, a tab, a line break) as a space. SQLite's FTS5 refuses a NUL
+    as an unterminated string, and the others would reach the page's title, its search boxes and
+    its results heading as they came."""
+    return query.translate(_CONTROL_AS_SPACE)
+
+
 def search_terms(query: str) -> SearchTerms | None:
     """A reader's words, all required; text in double quotes is a phrase. None without words.
 
     Only the first SEARCH_MAX_TERMS words and phrases of the first SEARCH_MAX_LENGTH characters
     are searched: the backends nest one condition per word or phrase, and compiling a few
     hundred of them overflows Python's stack (a 500). The quotes never reach the backend:
-    SQLite's FTS5 refuses an unpaired one as a syntax error (and a NUL character as an
-    unterminated string). An unpaired quote opens a phrase that runs to the end.
+    SQLite's FTS5 refuses an unpaired one as a syntax error. An unpaired quote opens a phrase
+    that runs to the end. `query` is search_text's (without control characters).
     """
-    query = query.replace("\x00", " ")
     shortened = len(query) > SEARCH_MAX_LENGTH
     if shortened:
         # The word the limit falls in is left out rather than searched for as its first half.
@@ -526,8 +535,9 @@ def search_terms(query: str) -> SearchTerms | None:
 
 def search_articles(query: str, *, page_number) -> dict:
     """Full-text search over live articles (Wagtail's database backend: SQLite FTS5 or PostgreSQL),
-    and the information pages that match (About us, the corrections policy…).
-    The query given back is the reader's, or the part of it searched if it was too long."""
+    and the information pages that match (About us, the corrections policy…). `query` is
+    search_text's. The query given back is the reader's, or the part of it searched if it was
+    too long."""
     terms = search_terms(query or "")
     if terms is None:
         return {

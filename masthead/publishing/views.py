@@ -24,7 +24,8 @@ TOO_MANY_PASSWORD_TRIES = (
 
 def search(request):
     """Site search at /search/?q=…"""
-    query, page_number = request.GET.get("q", ""), request.GET.get("page")
+    query = selectors.search_text(request.GET.get("q", ""))
+    page_number = request.GET.get("page")
     try:
         context = selectors.search_articles(query, page_number=page_number)
     except Http404:

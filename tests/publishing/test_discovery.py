@@ -603,6 +603,23 @@ def test_search_with_an_unpaired_quote_or_a_nul_answers_instead_of_failing(clien
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("control", ["\x01", "\x1b", "\x7f", "\x85", "\x9b", "\t", "\n"])
+def test_a_control_character_in_a_search_is_searched_and_shown_as_a_space(
+    client, newsroom, control
+):
+    """/search/?q=ab%00cd%01ef showed the U+0001 as it came in the page's title, both search
+    boxes and the results heading (a line break glued the words together in the boxes); only a
+    NUL was made a space, and only for the search itself."""
+    from bs4 import BeautifulSoup
+
+    response = client.get("/search/", {"q": f"ferry\x00service{control}extended"})
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.title.get_text().startswith("Search: ferry service extended – ")
+    assert [box["value"] for box in page.select("input[name=q]")] == ["ferry service extended"] * 2
+    assert page.select_one(".search-count").get_text() == "1 result for “ferry service extended”"
+    assert "Ferry service extended" in page.select_one("main").get_text()
+
+
 def test_search_for_a_quoted_phrase_finds_the_words_in_that_order(client, newsroom):
     html = client.get("/search/", {"q": '"telescope opens"'}).content.decode()
     assert "New telescope opens" in html
