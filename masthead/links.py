@@ -1,13 +1,25 @@
 """Addresses for what is sent outside a request (e-mails, tasks): the site's configured base URL
 (``MASTHEAD_BASE_URL``) in front of a path."""
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit
 
 from django.conf import settings
+from django.utils.encoding import escape_uri_path, iri_to_uri
 
 
 def absolute_url(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def address_without(request, parameter: str) -> str:
+    """The request's path and query string without `parameter`, the other parameters as they
+    came, for a redirect to the same page."""
+    query = request.META.get("QUERY_STRING", "")
+    kept = [part for part in query.split("&") if unquote_plus(part.partition("=")[0]) != parameter]
+    # One slash at the start: //elsewhere.example/ would lead readers off the site.
+    path = "/" + escape_uri_path(request.path).lstrip("/")
+    query = "&".join(part for part in kept if part)
+    return f"{path}?{iri_to_uri(query)}" if query else path
 
 
 def canonical_root(request) -> str:

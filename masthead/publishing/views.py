@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,7 +11,7 @@ from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
 from masthead import limits
-from masthead.links import canonical_root
+from masthead.links import address_without, canonical_root
 from masthead.publishing import selectors
 
 # Passwords one network address may try an hour on one protected page or collection: Wagtail's
@@ -24,12 +24,15 @@ TOO_MANY_PASSWORD_TRIES = (
 
 def search(request):
     """Site search at /search/?q=…"""
+    first_page = unreadable_page_redirect(request)
+    if first_page is not None:
+        return first_page
     query = selectors.search_text(request.GET.get("q", ""))
     page_number = request.GET.get("page")
     try:
         context = selectors.search_articles(query, page_number=page_number)
     except Http404:
-        if not (page_number or "").isdigit() or int(page_number) <= 1:
+        if page_number is None:
             raise
         # A later page than the results now have (fewer match than when the link was made):
         # their last page, the search kept, as a listing's old further page goes to its last.
@@ -38,6 +41,18 @@ def search(request):
         params = {"q": query, **({"page": last} if last > 1 else {})}
         return redirect(f"{reverse('search')}?{urlencode(params)}")
     return render(request, "publishing/search.html", context)
+
+
+def unreadable_page_redirect(request) -> HttpResponsePermanentRedirect | None:
+    """To the address without its `?page=` if that names no page: anything but a whole number
+    from 1 in digits (?page=abc, ?page=, ?page=0: a link mangled on its way). Readers and
+    crawlers get the first page at its one address, rather than a 404 or a second copy of it to
+    index. A number past the end names a page: the listing's 404, or the search's last page."""
+    number = request.GET.get("page")
+    # Not int(): it refuses a number of more than 4,300 digits (a 500).
+    if number is None or (number.isascii() and number.isdigit() and number.lstrip("0")):
+        return None
+    return HttpResponsePermanentRedirect(address_without(request, "page"))
 
 
 def robots_txt(request):

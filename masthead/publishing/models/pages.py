@@ -60,7 +60,24 @@ class CachedPageMixin:
         )
 
 
-class HomePage(CachedPageMixin, RoutablePageMixin, Page):
+class ArticleListingMixin:
+    """A page that lists articles a page at a time (`?page=N`): a page number that names no
+    page leads to the first page (see views.unreadable_page_redirect), before the cache is
+    asked. Before CachedPageMixin among the bases."""
+
+    page_cache_query = {"page": PAGE_NUMBER}
+
+    def serve(self, request, *args, **kwargs):
+        from masthead.publishing.views import unreadable_page_redirect
+
+        if "page" in self.page_cache_query_values(request):  # not a section's feed
+            first_page = unreadable_page_redirect(request)
+            if first_page is not None:
+                return first_page
+        return super().serve(request, *args, **kwargs)
+
+
+class HomePage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page):
     """The front page: the lead story, the latest articles and each section's newest."""
 
     tagline = models.CharField(
@@ -101,7 +118,6 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
     ]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
-    page_cache_query = {"page": PAGE_NUMBER}
 
     def get_context(self, request, *args, **kwargs):
         from masthead.publishing import selectors
@@ -147,7 +163,7 @@ class HomePage(CachedPageMixin, RoutablePageMixin, Page):
         )
 
 
-class SectionPage(CachedPageMixin, RoutablePageMixin, Page):
+class SectionPage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page):
     """A desk of the newsroom (World, Business…): its articles live below it."""
 
     base_form_class = SectionPageForm
@@ -179,7 +195,6 @@ class SectionPage(CachedPageMixin, RoutablePageMixin, Page):
     exclude_fields_in_copy = ["pinned_articles"]
 
     search_fields = [*Page.search_fields, index.SearchField("description")]
-    page_cache_query = {"page": PAGE_NUMBER}
 
     def page_cache_query_values(self, request) -> dict[str, str]:
         # The feed ignores `?page=`: storing it would keep a copy of the feed for every number.
@@ -246,7 +261,7 @@ class AuthorIndexPage(CachedPageMixin, Page):
         return context
 
 
-class AuthorPage(CachedPageMixin, Page):
+class AuthorPage(ArticleListingMixin, CachedPageMixin, Page):
     """A writer or photographer: name (the page title), role, biography and photo."""
 
     role = models.CharField(
@@ -266,7 +281,6 @@ class AuthorPage(CachedPageMixin, Page):
     parent_page_types = ["publishing.AuthorIndexPage"]
     subpage_types = []
     search_fields = [*Page.search_fields, index.SearchField("bio")]
-    page_cache_query = {"page": PAGE_NUMBER}
 
     @property
     def name(self) -> str:
