@@ -14,6 +14,7 @@ from masthead.discussion import conf as discussion_conf
 from masthead.discussion.models import Comment, DiscussionSettings
 from masthead.discussion.readers import Reader, hash_address
 from masthead.discussion.services import AnchorInput, comment_post
+from masthead.discussion.services import comments as comment_rules
 from masthead.discussion.services.votes import OWN_COMMENT, TOO_MANY_FROM_ADDRESS, vote_cast
 from tests.factories import make_article, make_home, make_section
 
@@ -150,8 +151,41 @@ def test_a_refused_comment_points_at_the_field_at_fault(live_server, page, artic
     page.locator("#comment-form-error").wait_for()
     assert "e-mail address" in page.inner_text("#comment-form-error")
     assert page.get_attribute("#id_author_email", "aria-invalid") == "true"
-    assert page.get_attribute("#id_author_email", "aria-describedby") == "comment-form-error"
+    assert page.get_attribute("#id_author_email", "aria-describedby") == "comment-form-error-1"
     assert page.evaluate("document.activeElement.id") == "id_author_email"
+
+
+def test_a_refused_comment_shows_every_fields_problem_at_once_the_first_focused(
+    live_server, page, article, screenshot_dir
+):
+    """With the script, an address that is no e-mail address and a website that is no web
+    address showed the e-mail's problem alone, the website's only on the next try; the form
+    without the script shows both at once."""
+    page.goto(live_server.url + article.url)
+    fill_guest(page, "Two slips in one form", email="not-an-email")
+    page.fill("#id_author_url", "javascript:alert(1)")
+    page.click("#comment-form button[type=submit]")
+
+    box = page.locator("#comment-form-error")
+    expect(box.locator("p")).to_have_text([comment_rules.EMAIL_INVALID, comment_rules.URL_INVALID])
+    for field, message in [
+        ("#id_author_email", comment_rules.EMAIL_INVALID),
+        ("#id_author_url", comment_rules.URL_INVALID),
+    ]:
+        expect(page.locator(field)).to_have_attribute("aria-invalid", "true")
+        described_by = page.get_attribute(field, "aria-describedby")
+        assert page.inner_text(f"#{described_by}") == message
+    expect(page.locator("#id_author_email")).to_be_focused()
+    assert page.input_value("#id_author_url") == "javascript:alert(1)"  # nothing lost
+    page.screenshot(path=os.path.join(screenshot_dir, "comment-two-problems.png"), full_page=True)
+
+    page.fill("#id_author_email", "noa@example.com")
+    page.fill("#id_author_url", "noa.example.com")
+    page.click("#comment-form button[type=submit]")
+    page.locator(".comment", has_text="Two slips in one form").first.wait_for()
+    expect(box).to_be_hidden()
+    expect(page.locator("#comment-form [aria-invalid]")).to_have_count(0)
+    assert page.get_attribute("#id_author_url", "aria-describedby") is None
 
 
 def test_sort_and_load_more_without_reloads(live_server, page, article):

@@ -630,6 +630,17 @@ def test_json_answer_for_the_page_script(client, article):
         f"/comments/{article.pk}/post/", form_data(body=""), HTTP_ACCEPT="application/json"
     )
     assert error.status_code == 400 and error.json()["detail"] == rules.BODY_EMPTY
+    # Every problem, as the form without the script shows them, not one more after each try.
+    errors = client.post(
+        f"/comments/{article.pk}/post/",
+        form_data(author_email="not-an-email", author_url="javascript:alert(1)"),
+        HTTP_ACCEPT="application/json",
+    ).json()
+    assert errors["errors"] == [
+        {"detail": rules.EMAIL_INVALID, "field": "author_email"},
+        {"detail": rules.URL_INVALID, "field": "author_url"},
+    ]
+    assert (errors["detail"], errors["field"]) == (rules.EMAIL_INVALID, "author_email")
 
 
 def test_closed_article_shows_no_form(client, article):

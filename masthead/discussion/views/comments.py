@@ -146,8 +146,13 @@ def _subscribe_commenter(article, comment, notify, network: str) -> str | None:
 
 def _refused(request, article, form, refusal):
     if _wants_json(request):
+        # Every problem, as the form without the script shows them; the first as before.
+        errors = [
+            {"detail": problem.message, "field": problem.field} for problem in refusal.problems
+        ]
         response = JsonResponse(
-            {"detail": refusal.message, "field": refusal.field}, status=refusal.status
+            {"detail": refusal.message, "field": refusal.field, "errors": errors},
+            status=refusal.status,
         )
     else:
         shown_fields = _fields_shown(form, signed_in=request.user.is_authenticated)

@@ -40,6 +40,12 @@
   }
 
   function showError(message, fieldName) {
+    showErrors([{ detail: message, field: fieldName }]);
+  }
+
+  /* Every problem at once, as the form without this script shows them: a line each above the
+     form, each field at fault pointing at its own line; the first of those fields takes the focus. */
+  function showErrors(problems) {
     var box = form.querySelector(".form-errors[data-js]");
     if (!box) {
       box = document.createElement("div");
@@ -49,10 +55,21 @@
       box.dataset.js = "1";
       form.insertBefore(box, form.firstChild.nextSibling);
     }
-    box.textContent = message;
+    box.textContent = "";
+    var first = null;
+    problems.forEach(function (problem, index) {
+      var line = document.createElement("p");
+      line.id = box.id + "-" + (index + 1);
+      line.textContent = problem.detail;
+      box.appendChild(line);
+      var field = problem.field && form.querySelector("[name=" + problem.field + "]");
+      if (!field || field.type === "hidden") return;
+      field.setAttribute("aria-invalid", "true");
+      describedBy(field, line.id, true);
+      first = first || field;
+    });
     box.hidden = false;
-    var field = fieldName && form.querySelector("[name=" + fieldName + "]");
-    if (field && field.type !== "hidden") markInvalid(field, box.id);
+    if (first) first.focus();
   }
 
   /* The field at fault says so, points at its message and takes the focus. */
@@ -86,7 +103,9 @@
     if (form) {
       form.querySelectorAll("[aria-invalid]").forEach(function (field) {
         field.removeAttribute("aria-invalid");
-        describedBy(field, "comment-form-error", false);
+        (field.getAttribute("aria-describedby") || "").split(" ").forEach(function (id) {
+          if (id.indexOf("comment-form-error") === 0) describedBy(field, id, false);
+        });
       });
     }
   }
@@ -291,7 +310,7 @@
       }).then(function (result) {
         button.disabled = false;
         if (!result.ok) {
-          showError(result.data.detail || "Your comment could not be posted.", result.data.field);
+          showErrors(result.data.errors || [{ detail: result.data.detail || "Your comment could not be posted.", field: result.data.field }]);
           return;
         }
         var wasReply = form.querySelector("[name=parent_id]").value;
