@@ -10,7 +10,7 @@ from masthead.accounts import views as account_views
 from masthead.api import api, unknown_path
 from masthead.publishing import page_chooser
 from masthead.publishing import views as publishing_views
-from masthead.publishing.feeds import AtomSiteFeed, SiteFeed
+from masthead.publishing.feeds import AtomSiteFeed, SiteFeed, feed_view
 from masthead.publishing.sitemaps import news_sitemap, sitemap
 
 urlpatterns = [
@@ -39,8 +39,8 @@ urlpatterns = [
     re_path(r"^api/v1/(?P<path>.*)$", unknown_path),
     path("search/", publishing_views.search, name="search"),
     path("donate/", include("masthead.funding.urls")),
-    path("feed/", SiteFeed(), name="feed"),
-    path("feed/atom/", AtomSiteFeed(), name="feed-atom"),
+    path("feed/", feed_view(SiteFeed), name="feed"),
+    path("feed/atom/", feed_view(AtomSiteFeed), name="feed-atom"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
     path("robots.txt", publishing_views.robots_txt, name="robots-txt"),

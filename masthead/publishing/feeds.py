@@ -32,8 +32,19 @@ def article_guid(article) -> str:
     return uuid.uuid5(article.translation_key, f"article:{article.pk}").urn
 
 
+def feed_view(feed_class: type[Feed]):
+    """A view answering each request with a feed of its own. A Feed keeps the request it answers
+    (its site, its address) on itself: one instance shared by the URL patterns would answer
+    concurrent requests of a threaded server with each other's."""
+
+    def view(request, *args, **kwargs):
+        return feed_class()(request, *args, **kwargs)
+
+    return view
+
+
 class SiteFeed(Feed):
-    """The newest articles of the whole site, newest first."""
+    """The newest articles of the whole site, newest first. Make one per request (see feed_view)."""
 
     feed_type = Rss201rev2Feed
 
