@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds for the whole site and for each section."""
+"""RSS 2.0 and Atom feeds for the whole site, for each section, tag and author."""
 
 import logging
 import mimetypes
@@ -73,7 +73,7 @@ class SiteFeed(Feed):
 
     def items(self, section=None):
         root = section or (self.site.root_page if self.site else None)
-        return selectors.feed_articles(root, limit=FEED_LENGTH)
+        return selectors.feed_articles(selectors.live_articles(root), limit=FEED_LENGTH)
 
     def item_title(self, article):
         return xml_text(article.title)
@@ -133,12 +133,17 @@ class PerPersonAtom1Feed(Atom1Feed):
             handler.endElement("author")
 
 
-class AtomSiteFeed(SiteFeed):
-    feed_type = PerPersonAtom1Feed
-    subtitle = SiteFeed.description
+class AtomFeedMixin:
+    """The Atom variant of an article feed: its description as the subtitle, and each author as a
+    person of their own, with their page where readers can reach it."""
 
-    def items(self, section=None):
-        articles = list(super().items(section))
+    feed_type = PerPersonAtom1Feed
+
+    def subtitle(self, obj=None):
+        return self.description(obj)
+
+    def items(self, obj=None):
+        articles = list(super().items(obj))
         # Only pages readers can open are linked: not a draft's, nor one behind a password or
         # sign-in (feed readers show the link to everyone).
         self.linkable_author_ids = selectors.public_author_ids(
@@ -147,7 +152,6 @@ class AtomSiteFeed(SiteFeed):
         return articles
 
     def item_extra_kwargs(self, article):
-        # Each author's name, and their page where readers can reach it.
         return {
             "authors": [
                 (
@@ -161,5 +165,61 @@ class AtomSiteFeed(SiteFeed):
         }
 
 
+class AtomSiteFeed(AtomFeedMixin, SiteFeed):
+    pass
+
+
 class SectionFeed(SiteFeed):
     """A section's own feed, at /<section>/feed/ (called from SectionPage's route)."""
+
+
+class TagFeed(SiteFeed):
+    """The articles with one tag, at /tags/<tag>/feed/ (called from HomePage's route)."""
+
+    def get_object(self, request, *args, **kwargs):
+        super().get_object(request)
+        self.home = kwargs["home"]
+        return kwargs["tag"]
+
+    def title(self, tag):
+        return xml_text(f"{tag.name} – {super().title()}")
+
+    def link(self, tag):
+        tag_page = self.home.reverse_subpage("tag", kwargs={"tag_slug": tag.slug})
+        return self.home.get_full_url(self.request) + tag_page
+
+    def description(self, tag):
+        return xml_text(f"Articles tagged “{tag.name}”.")
+
+    def items(self, tag):
+        return selectors.feed_articles(
+            selectors.tag_articles(home=self.home, tag=tag), limit=FEED_LENGTH
+        )
+
+
+class AtomTagFeed(AtomFeedMixin, TagFeed):
+    pass
+
+
+class AuthorFeed(SiteFeed):
+    """One author's articles, at /<authors>/<author>/feed/ (called from AuthorPage's route)."""
+
+    def get_object(self, request, *args, **kwargs):
+        super().get_object(request)
+        return kwargs["author"]
+
+    def title(self, author):
+        return xml_text(f"{author.name} – {super().title()}")
+
+    def link(self, author):
+        return author.get_full_url(self.request)
+
+    def description(self, author):
+        return xml_text(f"Articles by {author.name}.")
+
+    def items(self, author):
+        return selectors.feed_articles(selectors.author_articles(author), limit=FEED_LENGTH)
+
+
+class AtomAuthorFeed(AtomFeedMixin, AuthorFeed):
+    pass

@@ -119,9 +119,10 @@ def _listing_prefetches() -> tuple:
     )
 
 
-def feed_articles(root: Page | None, *, limit: int) -> QuerySet[ArticlePage]:
-    """The newest `limit` live articles under `root`, with their tags (a feed lists each one's)."""
-    return live_articles(root).prefetch_related("tags")[:limit]
+def feed_articles(articles: QuerySet[ArticlePage], *, limit: int) -> QuerySet[ArticlePage]:
+    """The newest `limit` of a listing's articles (live_articles, tag_articles, author_articles),
+    with their tags (a feed lists each one's)."""
+    return articles.prefetch_related("tags")[:limit]
 
 
 def article_for_link(link: str) -> ArticlePage | None:
@@ -264,6 +265,11 @@ def author_articles(author: AuthorPage) -> QuerySet[ArticlePage]:
     return live_articles().filter(article_authors__author=author)
 
 
+def tag_articles(*, home: HomePage, tag: Tag) -> QuerySet[ArticlePage]:
+    """The front page's live articles with this tag, newest first (its tag page and feeds)."""
+    return live_articles(home).filter(tags=tag)
+
+
 def attach_sections(articles, *, known_sections=()) -> list[ArticlePage]:
     """Give each article its section with one query for all of them (instead of one each), or
     none when `known_sections` (sections the caller has read already) hold them all."""
@@ -318,7 +324,7 @@ def listing_page_count(*, page: Page, view: str = "", kwargs: dict | None = None
         articles = author_articles(page)
     elif isinstance(page, HomePage) and view == "tag":
         tag = Tag.objects.filter(slug=(kwargs or {}).get("tag_slug")).first()
-        articles = live_articles(page).filter(tags=tag) if tag else ArticlePage.objects.none()
+        articles = tag_articles(home=page, tag=tag) if tag else ArticlePage.objects.none()
     elif isinstance(page, HomePage) and view in ("", "front"):
         count = live_articles(page).count()
         return max(1, -(-(count - 1) // ARTICLES_PER_PAGE))

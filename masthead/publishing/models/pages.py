@@ -47,9 +47,15 @@ class CachedPageMixin:
     page_cache_query: dict[str, str] = {}
     # Cookies holding a reader's choice that the page follows (same form as page_cache_query).
     page_cache_cookies: dict[str, str] = {}
+    # The page's routes that answer a feed, which reads none of the page's query parameters.
+    feed_routes: tuple[str, ...] = ()
 
     def page_cache_query_values(self, request) -> dict[str, str]:
-        """The query parameters this request's view reads (a route may read none of its page's)."""
+        """The query parameters this request's view reads: a feed reads none (storing them would
+        keep a copy of the feed for every `?page=` number or comment order)."""
+        match = getattr(request, "routable_resolver_match", None)
+        if match is not None and match.url_name in self.feed_routes:
+            return {}
         return self.page_cache_query
 
     def serve(self, request, *args, **kwargs):
@@ -118,6 +124,7 @@ class HomePage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page):
     ]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
+    feed_routes = ("tag_feed", "tag_feed_atom")
 
     def get_context(self, request, *args, **kwargs):
         from masthead.publishing import selectors
@@ -147,20 +154,37 @@ class HomePage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page):
     def tag(self, request, tag_slug):
         from masthead.publishing import selectors
 
-        tag = Tag.objects.filter(slug=tag_slug).first()
-        if tag is None:
-            raise Http404(f"No tag {tag_slug!r}")
+        tag = tag_or_404(tag_slug)
         return self.render(
             request,
             template="publishing/tag_page.html",
             context_overrides={
                 "tag": tag,
                 **selectors.article_listing(
-                    selectors.live_articles(self).filter(tags=tag),
+                    selectors.tag_articles(home=self, tag=tag),
                     page_number=request.GET.get("page"),
                 ),
             },
         )
+
+    @path("tags/<str:tag_slug>/feed/")
+    def tag_feed(self, request, tag_slug):
+        from masthead.publishing.feeds import TagFeed
+
+        return TagFeed()(request, home=self, tag=tag_or_404(tag_slug))
+
+    @path("tags/<str:tag_slug>/feed/atom/")
+    def tag_feed_atom(self, request, tag_slug):
+        from masthead.publishing.feeds import AtomTagFeed
+
+        return AtomTagFeed()(request, home=self, tag=tag_or_404(tag_slug))
+
+
+def tag_or_404(slug: str) -> Tag:
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        raise Http404(f"No tag {slug!r}")
+    return tag
 
 
 class SectionPage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page):
@@ -195,11 +219,7 @@ class SectionPage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page)
     exclude_fields_in_copy = ["pinned_articles"]
 
     search_fields = [*Page.search_fields, index.SearchField("description")]
-
-    def page_cache_query_values(self, request) -> dict[str, str]:
-        # The feed ignores `?page=`: storing it would keep a copy of the feed for every number.
-        match = getattr(request, "routable_resolver_match", None)
-        return {} if match is not None and match.url_name == "feed" else self.page_cache_query
+    feed_routes = ("feed",)
 
     def with_content_json(self, content):
         # A revision keeps the pins chosen when it was saved: see drop_pins_of_other_sections.
@@ -261,7 +281,7 @@ class AuthorIndexPage(CachedPageMixin, Page):
         return context
 
 
-class AuthorPage(ArticleListingMixin, CachedPageMixin, Page):
+class AuthorPage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page):
     """A writer or photographer: name (the page title), role, biography and photo."""
 
     role = models.CharField(
@@ -281,6 +301,7 @@ class AuthorPage(ArticleListingMixin, CachedPageMixin, Page):
     parent_page_types = ["publishing.AuthorIndexPage"]
     subpage_types = []
     search_fields = [*Page.search_fields, index.SearchField("bio")]
+    feed_routes = ("feed", "feed_atom")
 
     @property
     def name(self) -> str:
@@ -296,6 +317,18 @@ class AuthorPage(ArticleListingMixin, CachedPageMixin, Page):
             )
         )
         return context
+
+    @path("feed/")
+    def feed(self, request):
+        from masthead.publishing.feeds import AuthorFeed
+
+        return AuthorFeed()(request, author=self)
+
+    @path("feed/atom/")
+    def feed_atom(self, request):
+        from masthead.publishing.feeds import AtomAuthorFeed
+
+        return AtomAuthorFeed()(request, author=self)
 
 
 class ArticlePageTag(TaggedItemBase):
