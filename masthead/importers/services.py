@@ -402,15 +402,18 @@ class _WordPressImporter:
 
     def add_archive_redirects(self) -> None:
         """WordPress's category archives and their feeds lead to the sections the categories
-        became, its tag archives to the tag pages, its author archives to the author pages:
-        links and bookmarks to them keep working. Its front page as /index.php leads to the
-        front page; its date archives (/2024/, /2024/05/, /2024/05/17/, of the days it published
-        on) to the front page, and its comments feed to the site's feed, for now (302): this site
-        has neither, and may have them one day.
+        became and their feeds, its tag and author archives and their feeds to the tag and
+        author pages and theirs: links, bookmarks and feed readers' subscriptions keep working.
+        Its front page as /index.php leads to the front page, its comments feed to the site's
+        comments feed (where the old site was not at the root: at the root it is the same
+        address); its date archives (/2024/, /2024/05/, /2024/05/17/, of the days it published
+        on) to the front page, for now (302): this site has none, and may have them one day.
         Run each time: archives of a site imported before are added too."""
         base = urlsplit(self.export.site_url).path.rstrip("/")
         redirects: list[tuple[str, str]] = [(f"{base}/index.php", self.home.url)]
-        stand_ins = [(f"{base}/comments/feed/", reverse("feed"))]
+        if f"{base}/comments/feed/" != reverse("discussion:feed"):
+            redirects.append((f"{base}/comments/feed/", reverse("discussion:feed")))
+        stand_ins = []
         for day in sorted(self.archive_days):
             for archive in (f"{day:%Y}", f"{day:%Y/%m}", f"{day:%Y/%m/%d}"):
                 stand_ins.append((f"{base}/{archive}/", self.home.url))
@@ -422,12 +425,16 @@ class _WordPressImporter:
         for slug, name in self.export.tags.items():
             tag_page = publishing_selectors.tag_page_url(home=self.home, name=name[:100])
             if tag_page:
-                redirects.append((f"{base}/tag/{slug}/", tag_page))
+                redirects += [
+                    (f"{base}/tag/{slug}/", tag_page),
+                    (f"{base}/tag/{slug}/feed/", f"{tag_page}feed/"),
+                ]
         for login, name in self.export.authors.items():
             author = publishing_selectors.author_with_name(name)
             slug = wordpress.author_archive_slug(login)
             if author is not None and slug:
-                redirects.append((f"{base}/author/{slug}/", author.url))
+                archive = f"{base}/author/{slug}/"
+                redirects += [(archive, author.url), (f"{archive}feed/", f"{author.url}feed/")]
         for old_path, link in redirects:
             if publishing_services.redirect_add(old_path=old_path, link=link):
                 self.report.redirects += 1

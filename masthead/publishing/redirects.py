@@ -5,7 +5,7 @@ import re
 from urllib.parse import urlsplit, urlunsplit
 
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from wagtail.contrib.redirects import middleware as wagtail_redirects
 from wagtail.contrib.redirects.models import Redirect
@@ -121,24 +121,32 @@ def _listing_page(request, base: str, number: int) -> tuple[str, bool] | None:
 
 def _feed(request, base: str, kind: str | None) -> tuple[str, bool] | None:
     """A feed WordPress had: the same feed here in the format asked for where this site has it
-    (a category's, the site's comments: redirected by the import), else a post's comments feed
-    leads to its article's comments."""
+    (a category's, a tag's, an author's, the site's comments: redirected by the import, or at
+    the same address), else a post's comments feed leads to its article's comments feed."""
     from masthead.publishing.models import ArticlePage
 
-    redirect = _redirect(request, f"{base}feed/")
+    feed = f"{base}feed/"
+    redirect = _redirect(request, feed)
     if redirect is not None:
         link = redirect.link
-        if kind == "atom" and link == reverse("feed"):
-            link = reverse("feed-atom")
+        if kind == "atom" and _is_served(request, f"{urlsplit(link).path}atom/"):
+            link = f"{link}atom/"
         return link, redirect.is_permanent
+    if _is_served(request, feed):  # /comments/feed/atom/: this site's comments feed is RSS
+        return feed, True
     redirect = _redirect(request, base)
     page = redirect.redirect_page if redirect is not None else None
     if page is None and redirect is None:
         routed = _page_at(request, base)
         page = routed[0] if routed is not None else None
     if page is not None and isinstance(page.specific_deferred, ArticlePage) and page.live:
-        return f"{page.url}#comments", True
+        return f"{page.url}feed/", True
     return None
+
+
+def _is_served(request, path: str) -> bool:
+    """Whether this site answers `path`: one of its routes, or a page or a route of a page."""
+    return _is_route(path) or _page_at(request, path) is not None
 
 
 def _page_at(request, path: str):

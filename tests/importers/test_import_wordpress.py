@@ -839,11 +839,12 @@ def test_the_old_sites_date_archives_comments_feed_and_index_php_addresses_lead_
     assert lands("/index.php?p=999", 301) == "/"  # as /?p=999 is the front page
     # not off the site, nor to a page that is not there
     assert client.get("/index.php//elsewhere.example/").status_code == 404
-    # Masthead has no date archive and no comments feed: the nearest pages stand in, for now
+    # Masthead has no date archive: the nearest page stands in, for now
     for archive in ["/2024/", "/2024/05/", "/2024/05/12/", "/2024/06/", "/2024/06/01/"]:
         assert lands(archive, 302) == "/"
         assert lands(f"/index.php{archive}", 302) == "/"
-    assert lands("/comments/feed/", 302) == "/feed/"
+    # the site's comments feed is at the same address
+    assert client.get("/comments/feed/")["Content-Type"].startswith("application/rss+xml")
     # days nothing was published on, and the scheduled post's, were no archive on the old site
     assert client.get("/2024/05/13/").status_code == 404
     assert client.get("/2099/").status_code == 404
@@ -869,15 +870,20 @@ def test_the_old_sites_further_pages_and_feeds_lead_to_their_equivalents(uploads
         assert response.status_code == status, address
         return response["Location"]
 
-    # a post's comments feed: its article's comments, whichever way the old site wrote it
+    # a post's comments feed: its article's comments feed, whichever way the old site wrote it
     for feed in ["feed/", "feed/atom/", "feed/rss2/"]:
         assert lands(f"/2024/05/12/council-votes-harbour-wall/{feed}", 301) == (
-            f"{council.url}#comments"
+            f"{council.url}feed/"
         )
     assert lands("/index.php/2024/05/12/council-votes-harbour-wall/feed/", 301) == (
-        f"{council.url}#comments"
+        f"{council.url}feed/"
     )
-    assert lands(f"{council.url}feed/", 301) == f"{council.url}#comments"  # kept its address
+    assert lands(f"{council.url}feed/atom/", 301) == f"{council.url}feed/"  # kept its address
+    assert client.get(f"{council.url}feed/")["Content-Type"].startswith("application/rss+xml")
+    # a tag's and an author's feeds: theirs here, in the format asked for
+    assert lands("/tag/council/feed/", 301) == "/tags/council/feed/"
+    assert lands("/tag/council/feed/atom/", 301) == "/tags/council/feed/atom/"
+    assert lands("/author/mpatel/feed/", 301) == f"{mira.url}feed/"
     # listings' further pages: the same page here, the last one if there are fewer
     assert lands("/category/city/page/2/", 301) == f"{city.url}?page=2"
     assert lands("/category/city/page/1/", 301) == city.url
@@ -891,8 +897,8 @@ def test_the_old_sites_further_pages_and_feeds_lead_to_their_equivalents(uploads
     assert client.get("/?page=2").status_code == 200
     # a date archive's pages: the stand-in of the archive, as it is
     assert lands("/2024/05/page/2/", 302) == "/"
-    # the site's comments feed, in either format
-    assert lands("/comments/feed/atom/", 302) == "/feed/atom/"
+    # the site's comments feed, asked for in Atom: the one it has, RSS
+    assert lands("/comments/feed/atom/", 301) == "/comments/feed/"
     # what leads nowhere is not found, at once
     for address in [
         "/index.php/no-such-page/",

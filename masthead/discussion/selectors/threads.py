@@ -8,7 +8,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.dateparse import parse_datetime
@@ -848,11 +859,12 @@ def reply_target(article, comment_id: int) -> Comment | None:
     )
 
 
-# Held and spam comments, then every reply below them, however deep (one query, SQLite and
-# PostgreSQL alike; raw SQL because the ORM has no recursive queries).
+# Held and spam comments (of one article, or of every article), then every reply below them,
+# however deep (one query, SQLite and PostgreSQL alike; raw SQL because the ORM has no recursive
+# queries).
 _HIDDEN_BRANCHES_SQL = """
 WITH RECURSIVE hidden (id) AS (
-    SELECT id FROM {comment} WHERE article_id = %s AND status IN (%s, %s)
+    SELECT id FROM {comment} WHERE {of_article} status IN (%s, %s)
   UNION
     SELECT reply.id FROM {comment} AS reply JOIN hidden ON reply.parent_id = hidden.id
 )
@@ -860,11 +872,44 @@ SELECT id FROM hidden
 """
 
 
-def hidden_branches(article_id: int) -> RawSQL:
-    """The ids of the article's comments that readers do not see whatever their own status: held
-    and spam comments, and the replies below them (a thread hides a held comment's branch)."""
-    sql = _HIDDEN_BRANCHES_SQL.format(comment=Comment._meta.db_table)
-    return RawSQL(sql, (article_id, *OWN_UNPUBLISHED))  # noqa: S611 (values are parameters)
+def hidden_branches(article_id: int | None) -> RawSQL:
+    """The ids of the article's comments (of every article's, for None) that readers do not see
+    whatever their own status: held and spam comments, and the replies below them (a thread
+    hides a held comment's branch)."""
+    of_article = "article_id = %s AND" if article_id is not None else ""
+    sql = _HIDDEN_BRANCHES_SQL.format(comment=Comment._meta.db_table, of_article=of_article)
+    article = (article_id,) if article_id is not None else ()
+    return RawSQL(sql, (*article, *OWN_UNPUBLISHED))  # noqa: S611 (values are parameters)
+
+
+def shown_comments(article_id: int | None) -> QuerySet[Comment]:
+    """The comments of an article (of every article, for None) that every reader of it sees:
+    published, not deleted by their author, not below a held or spam comment. Whether readers
+    may open the article itself is the caller's question (see public_comments)."""
+    comments = Comment.objects.filter(status=CommentStatus.PUBLISHED, deleted__isnull=True)
+    if article_id is not None:
+        comments = comments.filter(article_id=article_id)
+    return comments.exclude(pk__in=hidden_branches(article_id))
+
+
+def public_comments(*, site_root=None, article_id: int | None = None) -> QuerySet[Comment]:
+    """The comments anyone may read, newest first, with their article: those shown in the
+    threads (shown_comments) of live articles that no password or sign-in keeps from some
+    readers, of one article, or of every article below `site_root` (a site's front page)."""
+    from masthead.publishing.models import ArticlePage
+    from masthead.publishing.selectors import public_pages
+
+    articles = public_pages(ArticlePage.objects.live())
+    if site_root is not None:
+        articles = articles.descendant_of(site_root)
+    if article_id is not None:
+        articles = articles.filter(pk=article_id)
+    return (
+        shown_comments(article_id)
+        .filter(article__in=articles.values("pk"))
+        .select_related("article")
+        .order_by("-created", "-id")
+    )
 
 
 def public_comment(comment_id: int, request=None) -> Comment | None:
@@ -878,9 +923,9 @@ def public_comment(comment_id: int, request=None) -> Comment | None:
 
 
 def comment_is_public(comment: Comment, request=None) -> bool:
-    """Whether every reader sees the comment: published, not deleted, not below a held comment,
-    on a live article that is not restricted to some readers, or that this request has opened
-    (see open_article)."""
+    """Whether every reader sees the comment: shown in its thread (shown_comments), on a live
+    article that is not restricted to some readers, or that this request has opened (see
+    open_article)."""
     from masthead.discussion.selectors.articles import is_open_article
 
     if comment.status != CommentStatus.PUBLISHED or comment.deleted:
@@ -888,9 +933,7 @@ def comment_is_public(comment: Comment, request=None) -> bool:
     if not is_open_article(comment.article_id, request):
         return False
     if comment.parent_id is not None:
-        below_held = Comment.objects.filter(pk__in=hidden_branches(comment.article_id))
-        if below_held.filter(pk=comment.pk).exists():
-            return False
+        return shown_comments(comment.article_id).filter(pk=comment.pk).exists()
     return True
 
 

@@ -314,9 +314,7 @@ def thread_changed(article_id: int, *, recount: bool = False) -> None:
         updated = ThreadStats.objects.filter(article_id=article_id).update(version=F("version") + 1)
         if updated:
             return
-    visible = Comment.objects.filter(
-        article_id=article_id, status=CommentStatus.PUBLISHED, deleted__isnull=True
-    ).exclude(pk__in=selectors.hidden_branches(article_id))
+    visible = selectors.shown_comments(article_id)
     counts = visible.aggregate(
         published=Count("id"),
         top_level=Count("id", filter=Q(parent__isnull=True)),

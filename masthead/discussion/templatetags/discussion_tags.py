@@ -213,6 +213,12 @@ def render_thread(thread, *, article, reader, options, request=None, now=None, n
 
 
 @register.filter
+def has_comments_feed(article) -> bool:
+    """Whether the article's comments feed answers: a live article open to every reader."""
+    return article.pk is not None and selectors.is_open_article(article.pk)
+
+
+@register.filter
 def vote_of(my_votes, comment_id):
     return (my_votes or {}).get(comment_id, 0)
 

@@ -348,7 +348,7 @@ class BylineMissing(ValidationError):
         )
 
 
-class ArticlePage(CachedPageMixin, Page):
+class ArticlePage(CachedPageMixin, RoutablePageMixin, Page):
     """A news article. Its section is its parent page; its publish date is `first_published_at`."""
 
     base_form_class = ArticlePageForm
@@ -436,6 +436,9 @@ class ArticlePage(CachedPageMixin, Page):
     }
     # The comment order a reader chose last time.
     page_cache_cookies = {discussion_conf.SORT_COOKIE: "|".join(SortOrder.values)}
+    # Its comments feed is cached like its thread: a new, approved or removed comment makes a
+    # new one (page_cache_variant_source).
+    feed_routes = ("comments_feed",)
 
     search_fields = [
         *Page.search_fields,
@@ -469,6 +472,18 @@ class ArticlePage(CachedPageMixin, Page):
             revision.save(update_fields=["approved_go_live_at"])
             return None
         raise BylineMissing(revision)
+
+    # As WordPress had a post's comments feed: a site moved in keeps its readers' subscriptions.
+    @path("feed/")
+    def comments_feed(self, request):
+        from masthead.discussion import selectors as discussion_selectors
+        from masthead.discussion.feeds import ArticleCommentsFeed
+
+        # Not for an article behind a password or sign-in, even to a reader who passed it: feed
+        # readers show its comments to everyone.
+        if not discussion_selectors.is_open_article(self.pk):
+            raise Http404("No comments feed for this article.")
+        return ArticleCommentsFeed()(request, article=self)
 
     @property
     def headline(self) -> str:
