@@ -12,7 +12,7 @@ from wagtail.models import Site
 from masthead.funding import services
 from masthead.funding.models import FundingSettings
 from masthead.funding.money import STYLE_AMOUNT_SYMBOL
-from tests.factories import make_article, make_home
+from tests.factories import make_article, make_author, make_home, make_section
 from tests.funding import stripe_events as se
 from tests.funding.factories import make_manual_gift, plain
 
@@ -180,3 +180,52 @@ def test_other_ways_to_give_have_copy_buttons(client, campaign):
     page = BeautifulSoup(client.get("/donate/").content, "html.parser")
     copies = [b["data-copy"] for b in page.select(".other-ways button.copy-button")]
     assert copies == ["DE89 3704 0044 0532 0130 00", "COBADEFFXXX", "GIFT", "bc1qexample"]
+
+
+def header_support_link(client, url):
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    return page.select_one(".site-header a.site-header__support")
+
+
+def reader_pages():
+    """A section, a tag, an author, the search page, the front page, an article and /donate/."""
+    author = make_author(name="Ines Harbour")
+    article = make_article(
+        section=make_section(title="City"), authors=[author], tags=["ferries"], title="Ferry"
+    )
+    return [
+        "/city/",
+        "/tags/ferries/",
+        author.url,
+        "/search/?q=ferry",
+        "/",
+        article.url,
+        "/donate/",
+    ]
+
+
+def test_every_page_offers_support_us_in_its_header_while_a_campaign_runs(client, campaign):
+    for url in reader_pages():
+        link = header_support_link(client, url)
+        assert link is not None, url
+        assert (link["href"], link.text.strip()) == ("/donate/", "Support us")
+
+
+def test_without_a_current_campaign_the_header_offers_no_donate_link(client, db):
+    for url in reader_pages():
+        assert header_support_link(client, url) is None, url
+
+
+def test_the_header_link_costs_no_funding_query_once_the_panel_is_cached(
+    client, campaign, django_user_model
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reader_pages()[0]
+    # Signed in, so that the whole page is rendered each time rather than served from its cache.
+    client.force_login(django_user_model.objects.create_user("reader", "r@example.org", "pw"))
+    assert header_support_link(client, url) is not None  # warms the cache
+    with CaptureQueriesContext(connection) as queries:
+        assert header_support_link(client, url) is not None
+    assert not [q for q in queries.captured_queries if "funding_" in q["sql"]]
