@@ -82,11 +82,16 @@ def test_where_the_site_shows_a_signed_in_reader_it_links_to_the_account(signed_
     assert re.search(
         r'Commenting as <strong>Rosa</strong>\. <a href="/accounts/">Your account</a>', article_page
     )
-    assert 'class="site-header__account" href="/accounts/"' in article_page
+    assert re.search(
+        r'class="site-header__account" href="/accounts/"><span class="visually-hidden">'
+        r"Your account: </span>Rosa</a>",
+        article_page,
+    )
     assert 'href="/accounts/"' in text_of(signed_in.get("/accounts/signup/"))
-    # The pages cached for everyone else name no account.
+    # The pages cached for everyone else name no account: they offer to sign in.
     anonymous = text_of(Client().get(article.url))
-    assert "Your account" not in anonymous and "site-header__account" not in anonymous
+    assert "Your account" not in anonymous and "Rosa" not in anonymous
+    assert f'class="site-header__account" href="/accounts/login/?next={article.url}"' in anonymous
 
 
 def test_a_name_ending_in_a_full_stop_gets_no_second_one(signed_in, article, rosa):

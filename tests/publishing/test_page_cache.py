@@ -1196,3 +1196,27 @@ def test_a_guests_remembered_details_never_go_into_a_page_other_readers_are_serv
     for _ in range(2):
         assert "wren@example.com" not in Client().get(reply).content.decode()
         assert "wren@example.com" not in Client().get(ferry.url).content.decode()
+
+
+def header_account_link(html: str):
+    from bs4 import BeautifulSoup
+
+    link = BeautifulSoup(html, "html.parser").select_one(".site-header a.site-header__account")
+    return link["href"], " ".join(link.text.split())
+
+
+def test_the_cached_header_says_sign_in_and_a_signed_in_reader_sees_their_own_name(
+    newsroom, django_user_model
+):
+    article = newsroom["articles"]["ferry"]
+    signed_out = ("/accounts/login/?next=" + article.url, "Sign in")  # back to the story after
+    assert header_account_link(Client().get(article.url).content.decode()) == signed_out
+
+    reader = Client()
+    reader.force_login(django_user_model.objects.create_user("rosa", first_name="Rosa"))
+    assert header_account_link(reader.get(article.url).content.decode()) == (
+        "/accounts/",
+        "Your account: Rosa",  # the first two words for screen readers only
+    )
+    # Rosa's page was rendered for her alone: the next signed-out reader still gets the cached one.
+    assert header_account_link(Client().get(article.url).content.decode()) == signed_out
