@@ -508,20 +508,34 @@ def test_updates_of_an_unpublished_or_private_article_are_not_found(client, arti
     assert client.get(f"/comments/{article.pk}/updates/").status_code == 404
 
 
-def test_an_imported_comment_shows_its_points_without_vote_counts_that_would_not_add_up(
+def test_every_comment_shows_one_score_however_it_came_and_in_a_points_own_words(
     client, article, post
 ):
+    """Imported comments have only the net score they had elsewhere: counts of up and down votes
+    would not add up to it, so no comment shows them, and all read alike."""
     imported = post("Said on the old site")
     Comment.objects.filter(pk=imported.pk).update(imported_score=8, score=8)
-    native = post("Said here")
-    html = client.get(article.url).content.decode()
+    untouched, liked, disliked, disputed = (post(f"Said here {n}") for n in range(4))
+    voted(liked, 1)
+    voted(disliked, 1, value=-1)
+    voted(voted(disputed, 1), 3, value=-1)
+    page = soup_of(client.get(article.url))
 
     def vote_form_of(comment):
-        start = html.index(f'id="comment-{comment.pk}"')
-        return html[start : html.index("</form>", start)]
+        return page.find(id=f"comment-{comment.pk}").find("form", class_="comment__vote")
 
-    assert "8 points" in vote_form_of(imported) and "data-up" not in vote_form_of(imported)
-    assert "data-up>0</span>" in vote_form_of(native) and "0 points" in vote_form_of(native)
+    shown = {
+        comment.pk: " ".join(vote_form_of(comment).get_text(" ", strip=True).split())
+        for comment in (imported, untouched, liked, disliked, disputed)
+    }
+    assert shown == {
+        imported.pk: "▲ Vote up ▼ Vote down 8 points : up votes minus down votes, plus 8 from "
+        "before the comments moved here",
+        untouched.pk: "▲ Vote up ▼ Vote down 0 points : up votes minus down votes",
+        liked.pk: "▲ Vote up ▼ Vote down 1 point : up votes minus down votes",
+        disliked.pk: "▲ Vote up ▼ Vote down \u22121 point : up votes minus down votes",
+        disputed.pk: "▲ Vote up ▼ Vote down \u22122 points : up votes minus down votes",
+    }
 
 
 def test_edit_and_delete_pages_for_the_author_only(client, article):

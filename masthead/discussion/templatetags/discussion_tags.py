@@ -219,6 +219,14 @@ def has_comments_feed(article) -> bool:
 
 
 @register.filter
+def points(score) -> str:
+    """A comment's score as readers read it: "1 point", "−1 point", "12 points", with a true
+    minus sign (discussion.js's pointsText writes it the same way after a vote)."""
+    score = int(score)
+    return f"{'−' if score < 0 else ''}{abs(score)} point{'' if abs(score) == 1 else 's'}"
+
+
+@register.filter
 def vote_of(my_votes, comment_id):
     return (my_votes or {}).get(comment_id, 0)
 

@@ -488,15 +488,16 @@
     document.addEventListener("focusin", hide, true);
   }
 
+  /* As the server writes a score (the `points` filter): "1 point", "\u22121 point", "12 points". */
+  function pointsText(score) {
+    var size = Math.abs(score);
+    return (score < 0 ? "\u2212" : "") + size + (size === 1 ? " point" : " points");
+  }
+
   function showVote(voteForm, data) {
-    // Imported comments show only their points (see comment.html).
-    var up = voteForm.querySelector("[data-up]");
-    var down = voteForm.querySelector("[data-down]");
-    if (up) up.textContent = data.up;
-    if (down) down.textContent = data.down;
-    // The points only: what they count is said beside them, for screen readers.
-    var score = voteForm.querySelector("[data-score]");
-    score.textContent = data.score + (Math.abs(data.score) === 1 ? " point" : " points");
+    // The score only, as on every comment (see comment.html): what it counts is said beside it,
+    // for screen readers.
+    voteForm.querySelector("[data-score]").textContent = pointsText(data.score);
     voteForm.querySelectorAll("button[data-vote]").forEach(function (other) {
       var direction = parseInt(other.dataset.vote, 10);
       var chosen = data.value === direction;
