@@ -59,7 +59,8 @@ class Campaign(models.Model):
     thank_you = models.TextField(
         _("thank-you text"),
         blank=True,
-        default="Thank you. Your support keeps our reporting free for everyone to read.",
+        # Not "Thank you. …": the thank-you page says that in its heading, just above.
+        default="Every gift counts, and yours keeps our reporting free for everyone to read.",
         help_text=_("Shown after a gift and in the receipt e-mail."),
     )
     active = models.BooleanField(_("active"), default=True)

@@ -292,6 +292,12 @@ def thanks_text(client, session_id: str | None) -> str:
 RECEIPT_ON_ITS_WAY = "A receipt is on its way to your inbox"
 
 
+def test_the_thank_you_page_says_thank_you_once_under_a_campaigns_own_words(client, campaign):
+    shown = thanks_text(client, None)
+    assert shown.startswith("Reader funded Thank you Every gift counts, and yours keeps our")
+    assert shown.lower().count("thank you") == 1  # the heading, not again in the next sentence
+
+
 @pytest.mark.parametrize("session_id", [None, "", "cs_test_never_started_here"])
 def test_the_thank_you_page_promises_no_receipt_for_a_payment_it_does_not_know(
     client, campaign, session_id, no_stripe_network
