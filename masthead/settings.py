@@ -227,7 +227,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o644
 
 globals().update(email_config(env))
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Masthead <newsroom@localhost>")
+# Without a name before the address, mail goes out under the site's name (masthead.mail.sender).
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Mailed when a backup fails, and (Django's logging) of each server error while DEBUG is off.
 ADMINS = admins(env)

@@ -39,6 +39,7 @@ from django_tasks import task
 
 from masthead import limits
 from masthead.links import absolute_url
+from masthead.mail import sender
 
 # Wrong passwords allowed for one username from one network address, and from one address
 # whatever the username, before sign-in stops answering for a while.
@@ -322,7 +323,7 @@ def send_password_reset(user_id: int, site_name: str) -> bool:
         "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     }
     body = render_to_string("accounts/emails/password_reset.txt", context)
-    send_mail(f"Reset your password on {site_name}", body, None, [user.email])
+    send_mail(f"Reset your password on {site_name}", body, sender(site_name), [user.email])
     return True
 
 

@@ -32,6 +32,7 @@ from masthead.discussion import selectors as discussion_selectors
 from masthead.discussion import services as discussion
 from masthead.discussion.services.comments import author_name_of
 from masthead.links import absolute_url
+from masthead.mail import sender
 from masthead.refusals import Refused
 from masthead.text import one_line
 
@@ -354,7 +355,7 @@ def send_email_confirmation_link(user_id: int, site_name: str) -> bool:
         "held_until_confirmed": moderation.holds_guests(),
     }
     body = render_to_string("accounts/emails/email_confirm.txt", context)
-    send_mail(f"Confirm your e-mail address on {site_name}", body, None, [user.email])
+    send_mail(f"Confirm your e-mail address on {site_name}", body, sender(site_name), [user.email])
     return True
 
 
@@ -379,7 +380,12 @@ def send_email_change_link(user_id: int, site_name: str) -> bool:
         "link_days": EMAIL_LINK_DAYS,
     }
     body = render_to_string("accounts/emails/email_change_confirm.txt", context)
-    send_mail(f"Confirm your new e-mail address on {site_name}", body, None, [waiting.new_email])
+    send_mail(
+        f"Confirm your new e-mail address on {site_name}",
+        body,
+        sender(site_name),
+        [waiting.new_email],
+    )
     return True
 
 
@@ -393,7 +399,9 @@ def send_email_changed_notice(old_email: str, new_email: str, username: str, sit
         "new_email": new_email,
     }
     body = render_to_string("accounts/emails/email_changed.txt", context)
-    send_mail(f"Your e-mail address on {site_name} was changed", body, None, [old_email])
+    send_mail(
+        f"Your e-mail address on {site_name} was changed", body, sender(site_name), [old_email]
+    )
 
 
 def is_deletable_by_its_reader(user) -> bool:

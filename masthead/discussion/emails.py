@@ -12,6 +12,7 @@ from masthead.discussion.models import SubscriptionKind
 from masthead.discussion.selectors.articles import is_open_article
 from masthead.discussion.subscription_links import subscription_token
 from masthead.links import absolute_url
+from masthead.mail import sender
 
 # What each kind of subscription asked to hear about, as the footer of a notification says it.
 TOPICS = {
@@ -71,6 +72,7 @@ def _send(
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),  # names and titles may hold line breaks
         body=render_to_string(f"discussion/emails/{template}.txt", context),
+        from_email=sender(context["site_name"]),
         to=[to],
         headers=headers,
         connection=connection,

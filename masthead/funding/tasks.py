@@ -11,6 +11,7 @@ from masthead.funding.donor_links import donor_manage_url
 from masthead.funding.models import LedgerEntry
 from masthead.funding.money import DEFAULT_STYLE
 from masthead.funding.selectors import funding_settings, payment_returned_minor
+from masthead.mail import sender
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,6 @@ def donation_receipt_send(ledger_entry_id: int) -> bool:
     }
     subject = render_to_string("funding/emails/receipt_subject.txt", context).strip()
     body = render_to_string("funding/emails/receipt.txt", context)
-    send_mail(subject, body, None, [donor.email])
+    send_mail(subject, body, sender(site_name), [donor.email])
     logger.info("Receipt for ledger entry %s sent", entry.pk)
     return True

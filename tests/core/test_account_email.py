@@ -47,6 +47,7 @@ def test_asking_for_a_new_address_sends_a_link_there_and_changes_nothing_yet(
     assert pending.new_email == "rosa@new.example"
     assert selectors.email_change_pending(rosa, now=timezone.now()) == pending
     assert [message.to for message in mailoutbox] == [["rosa@new.example"]]
+    assert mailoutbox[0].from_email == "The Test Gazette <newsroom@localhost>"  # who writes
     link = re.search(r"https?://\S+", mailoutbox[0].body).group(0)
     assert link.startswith(settings.WAGTAILADMIN_BASE_URL + "/accounts/email/change/")
     assert '"rosa"' in mailoutbox[0].body and "rosa@example.org" in mailoutbox[0].body

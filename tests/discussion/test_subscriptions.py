@@ -49,6 +49,7 @@ def test_double_opt_in_sends_nothing_before_confirmation(
         subscription_request(article=article, email="Reader@Example.com", kind="all")
     assert len(mail.outbox) == 1
     assert "Please confirm" in mail.outbox[0].subject
+    assert mail.outbox[0].from_email == "The Harbour Ledger <newsroom@localhost>"  # the site's
     with django_capture_on_commit_callbacks(execute=True):
         post("Before confirming")
     assert len(mail.outbox) == 1  # not confirmed: nothing sent

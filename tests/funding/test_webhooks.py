@@ -152,6 +152,7 @@ def test_a_paid_checkout_counts_its_amount_once_and_sends_one_receipt(client, ca
     assert entry.stripe_id == session["payment_intent"] == entry.payment_intent
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["rita@example.com"]
+    assert mail.outbox[0].from_email == "The Harbour Ledger <newsroom@localhost>"  # the site's
     assert "Amount:   $25" in mail.outbox[0].body
 
     replay = se.post_event(client, event)

@@ -29,6 +29,7 @@ def test_moderators_get_one_message_about_a_held_comment(article, post, moderato
 
     [message] = mail.outbox
     assert message.to == ["mod@example.com"]
+    assert message.from_email == "The Harbour Ledger <newsroom@localhost>"  # the site's name
     assert "A comment awaits moderation" in message.subject
     assert "Rosa on “Harbour council votes on the new bridge”" in message.body
     assert "Is the footpath part of the plan?" in message.body

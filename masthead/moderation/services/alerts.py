@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from masthead.links import absolute_url
+from masthead.mail import sender
 from masthead.moderation.models import (
     Decision,
     DecisionAction,
@@ -206,6 +207,7 @@ def moderator_alert_send(site: Site, *, now: datetime | None = None) -> Moderato
             message = EmailMultiAlternatives(
                 subject=subject,
                 body=text,
+                from_email=sender(site_name),
                 to=[address],
                 headers={"Auto-Submitted": "auto-generated"},
             )
