@@ -366,9 +366,22 @@ _CALLS_FOR_VIOLENCE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:i|we)\s+(?:\w+\s+)?know where\s+(?:" + _PERSON + r"|he|she|they|"
             r"(?:the|that|this)\s+(?:[a-z'-]+\s+){1,2}?who)"
             r"(?:\s+[a-z'-]+){0,6}?\s+(?:lives?|sleeps?|go(?:es)? to school)\b"
+            # a person named by title and name: "I know where councillor Evans lives"
+            r"|\b(?:i|we)\s+(?:\w+\s+)?know where\s+(?:mr|mrs|ms|miss|dr|" + _PERSON_NOUN + r")"
+            r"\.?\s+[a-z'-]+\s+(?:lives|sleeps)\b"
             r"|\b(?:make|makes|making|made)\s+" + _PERSON + r"\s+bleed\b(?!\s+(?:money|cash|"
             r"dry|red|out|votes|voters|customers|jobs|talent|support|members|subscribers|readers|"
             r"points|funds|millions|billions))"
+        ),
+    ),
+    (
+        # "I will burn his house down", "someone should torch their car": arson aimed at a
+        # person's home or belongings (reporting, "the fire burned his house", is past tense)
+        "arson",
+        re.compile(
+            r"\b(?:i|we|ill|someone|somebody|people|you)\b(?:['\w]*\s+){0,4}?"
+            r"(?:burn|torch|firebomb|petrol[- ]?bomb|set fire to|set alight)\s+(?:down\s+)?"
+            r"(?:your|ur|his|her|their)\s+(?:house|home|flat|place|car|office|shop)\b"
         ),
     ),
     (
