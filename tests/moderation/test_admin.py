@@ -16,6 +16,7 @@ from masthead.moderation.models import (
     UNREADABLE_RECIPIENTS,
     Ban,
     Decision,
+    FilterVersion,
     ModerationSettings,
 )
 from tests.markup import time_moments, unreadable_time_moments
@@ -1733,3 +1734,31 @@ def test_two_lifts_in_one_minute_are_told_apart_by_their_full_time(
     }
     assert set(bans) == expected, bans  # each lift, and the ban again between them
     assert expected <= set(log), log
+
+
+def test_the_filter_page_says_which_model_a_retraining_kept(mod_client):
+    """A retraining put in use for its better spam model keeps the previous abuse model: the page
+    must not let a worse abuse score read as the one now in use."""
+    judged = {"n": 8, "positives": 4, "roc_auc": 0.5}
+    FilterVersion.objects.create(
+        trained_on=42,
+        held_out=10,
+        promoted=True,
+        judged=True,
+        is_current=True,
+        metrics={
+            "spam": {
+                "promoted": True,
+                "before": {**judged, "f1": 0.0},
+                "after": {**judged, "f1": 0.5},
+            },
+            "abuse": {
+                "promoted": False,
+                "before": {**judged, "f1": 0.667},
+                "after": {**judged, "f1": 0.0},
+            },
+        },
+    )
+    page = BeautifulSoup(mod_client.get("/admin/moderation/filter/").content, "html.parser")
+    outcomes = [span.get_text() for span in page.select("[data-model-outcome]")]
+    assert outcomes == ["new model kept", "new model refused: the previous one stays"]
