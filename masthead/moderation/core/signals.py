@@ -435,7 +435,10 @@ _SCAM_SHAPES: dict[str, tuple[str, ...]] = {
         r"\blose \d+ ?(?:lbs|pounds|kg|kilos) in \d+ (?:days|weeks)\b",
     ),
     "prize or loan": (
-        r"\b(?:you(?:'ve| have)? (?:won|been selected)|claim (?:your|ur) (?:prize|reward|"
+        # not "you won't", nor "you won the vote": debate, not a prize
+        r"\b(?:you(?:'ve| have)? (?:won(?!['\u2019]t)(?! (?:the|this|that) (?:election|vote|seat|"
+        r"argument|debate|referendum|race|case|point)\b)|been selected)|"
+        r"claim (?:your|ur) (?:prize|reward|"
         r"gift|winnings)|lottery winner|congratulations[,!]? you)",
         r"\b(?:inheritance|beneficiary|next of kin|unclaimed funds|wire transfer)\b",
         r"\b(?:loan offer|loan lender|instant loan|guaranteed loan|credit repair|"

@@ -112,6 +112,21 @@ def test_scam_shapes(text, shape):
     assert shape in scam_facts(normalise(text)).shapes
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You won't like this, but the council got the numbers right.",
+        "You won\u2019t believe how late the ferry was again.",
+        "You won the election, now govern properly.",
+        "You won the argument but lost the room.",
+    ],
+)
+def test_you_won_in_debate_is_no_prize_pitch(text):
+    verdict = assess(Draft(text), Context())
+    assert "prize or loan" not in scam_facts(normalise(text)).shapes
+    assert not [reason for reason in verdict.reasons if reason.startswith("prize or loan")]
+
+
 def test_phone_numbers_and_messenger_handles():
     f = scam_facts(normalise("WhatsApp me +44 7911 123456 or Telegram @quickcash"))
     assert f.phones == ["+44 7911 123456"]
