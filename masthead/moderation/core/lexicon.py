@@ -363,7 +363,8 @@ _CALLS_FOR_VIOLENCE: tuple[tuple[str, re.Pattern[str]], ...] = (
         # "bleed" is followed by what makes it money, not blood ("make them bleed cash")
         "intimidation",
         re.compile(
-            r"\b(?:i|we)\s+(?:\w+\s+)?know where\s+(?:" + _PERSON + r"|he|she|they|"
+            r"\b(?:i|we)\s+(?:\w+\s+)?(?:know|find out|found out) where\s+(?:" + _PERSON + r"|he|"
+            r"she|they|"
             r"(?:the|that|this)\s+(?:[a-z'-]+\s+){1,2}?who)"
             r"(?:\s+[a-z'-]+){0,6}?\s+(?:lives?|sleeps?|go(?:es)? to school)\b"
             # a person named by title and name: "I know where councillor Evans lives"
@@ -381,7 +382,12 @@ _CALLS_FOR_VIOLENCE: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:i|we|ill|someone|somebody|people|you)\b(?:['\w]*\s+){0,4}?"
             r"(?:burn|torch|firebomb|petrol[- ]?bomb|set fire to|set alight)\s+(?:down\s+)?"
-            r"(?:your|ur|his|her|their)\s+(?:house|home|flat|place|car|office|shop)\b"
+            r"(?:your|ur|his|her|their|(?:the\s+)?[a-z-]+'s)\s+(?:house|home|flat|place|car|"
+            r"office|shop)\b"
+            # "I hope your house burns down"
+            r"|\b(?:hope|hoping|wish)\s+(?:that\s+)?(?:your|ur|his|her|their|(?:the\s+)?[a-z-]+'s)"
+            r"\s+(?:house|home|flat|place|car|office|shop)\s+(?:burns (?:down|to the ground)|"
+            r"gets (?:burned|burnt|torched)|goes up in flames)\b"
         ),
     ),
     (
