@@ -170,6 +170,55 @@ def test_on_a_phone_a_swipe_in_the_viewer_turns_to_the_next_or_previous_photo(
     context.close()
 
 
+def test_on_a_phone_a_photo_pinched_larger_pans_under_the_finger_instead_of_turning(
+    live_server, browser, gallery_article
+):
+    """A reader who zooms into a photo drags it sideways to see the rest of it, as on any page:
+    the swipe that turns photos had taken that drag, and the zoomed view no longer moved."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto(live_server.url + gallery_article.url)
+    page.locator(".gallery__link").first.tap()
+    position = page.locator("dialog.lightbox .lightbox__position")
+    expect(position).to_have_text("1 of 3")
+    touch = context.new_cdp_session(page)
+
+    def drag(from_x, to_x, y=400):
+        touch.send(
+            "Input.dispatchTouchEvent",
+            {"type": "touchStart", "touchPoints": [{"x": from_x, "y": y}]},
+        )
+        for step in range(1, 6):
+            x = from_x + (to_x - from_x) * step / 5
+            touch.send(
+                "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]}
+            )
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    def viewport(until):
+        # (page.wait_for_function evaluates its text, which the site's script-src forbids)
+        for _ in range(50):
+            seen = page.evaluate("({scale: visualViewport.scale, left: visualViewport.offsetLeft})")
+            if until(seen):
+                return seen
+            page.wait_for_timeout(100)
+        return seen
+
+    touch.send("Emulation.setPageScaleFactor", {"pageScaleFactor": 3})  # a pinch, as a phone does
+    assert viewport(lambda seen: seen["scale"] > 2)["scale"] > 2
+    drag(300, 80)  # the finger goes left: the view moves right, over the photo
+    assert viewport(lambda seen: seen["left"] > 0)["left"] > 0
+    expect(position).to_have_text("1 of 3")
+
+    touch.send("Emulation.setPageScaleFactor", {"pageScaleFactor": 1})
+    assert viewport(lambda seen: seen["scale"] < 1.01)["scale"] < 1.01
+    drag(300, 80)  # back at its size, the swipe turns the photo again
+    expect(position).to_have_text("2 of 3")
+    context.close()
+
+
 def test_without_javascript_the_thumbnail_opens_the_plain_full_size_image(
     live_server, page_without_js, gallery_article
 ):

@@ -73,6 +73,7 @@
         if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
         event.preventDefault();
         show(index);
+        followZoom();
         dialog.showModal();
       });
     });
@@ -85,7 +86,12 @@
       if (event.key === "ArrowRight") show(current + 1);
     });
     /* On a touch screen, a sideways swipe turns the photo, as in a phone's own gallery. A short or
-       mostly vertical movement is a tap or a scroll, not a swipe. */
+       mostly vertical movement is a tap or a scroll, not a swipe. A reader who has pinched the
+       photo larger drags it to see its other side: then the browser pans, as without the viewer
+       (touch-action is read when a touch starts, so it follows the zoom beforehand). */
+    function zoomedIn() { return !!window.visualViewport && window.visualViewport.scale > 1.01; }
+    function followZoom() { dialog.classList.toggle("lightbox--zoomed", zoomedIn()); }
+    if (window.visualViewport) window.visualViewport.addEventListener("resize", followZoom);
     var touchStart = null;
     dialog.addEventListener("touchstart", function (event) {
       touchStart = event.touches.length === 1 ? { x: event.touches[0].clientX, y: event.touches[0].clientY } : null;
@@ -95,7 +101,7 @@
       var dx = event.changedTouches[0].clientX - touchStart.x;
       var dy = event.changedTouches[0].clientY - touchStart.y;
       touchStart = null;
-      if (Math.abs(dx) < 40 || Math.abs(dx) < Math.abs(dy) * 1.5) return;
+      if (zoomedIn() || Math.abs(dx) < 40 || Math.abs(dx) < Math.abs(dy) * 1.5) return;
       show(dx < 0 ? current + 1 : current - 1);
     });
     dialog.addEventListener("close", function () { links[current].focus(); });
