@@ -188,16 +188,22 @@ async def _take_stream_slot(client, network: str, *, seconds: float) -> str:
     now = time.time()
     lasts = seconds + STREAM_SLOT_MARGIN_SECONDS
     member = uuid.uuid4().hex
-    taken, ends = await client.eval(
-        _TAKE_SLOT,
-        1,
-        stream_slots_key(network),
-        now,
-        conf.LIVE_STREAMS_PER_NETWORK,
-        now + lasts,
-        member,
-        math.ceil(lasts),
-    )
+    try:
+        taken, ends = await client.eval(
+            _TAKE_SLOT,
+            1,
+            stream_slots_key(network),
+            now,
+            conf.LIVE_STREAMS_PER_NETWORK,
+            now + lasts,
+            member,
+            math.ceil(lasts),
+        )
+    except BaseException:
+        # The reader left (the view is cancelled) or the answer was lost, perhaps after Redis
+        # took the place: it is given back, not held until its deadline.
+        await asyncio.shield(_free_stream_slot(client, network, member))
+        raise
     if not taken:
         # The oldest stream reaches its deadline by then (most end sooner: a tab closed).
         oldest_deadline = float(ends) - STREAM_SLOT_MARGIN_SECONDS

@@ -270,3 +270,36 @@ def test_a_stream_frees_its_place_when_it_fails(monkeypatch, streams_per_network
         return opening
 
     assert run_in_own_loop(fail_then_open_again()).startswith("retry:")
+
+
+@needs_redis
+def test_a_reader_who_leaves_while_their_place_is_being_taken_leaves_no_place_taken(
+    streams_per_network,
+):
+    """Redis may take the place and the reader leave (their request cancelled) before its answer
+    comes back: nothing would then give the place back for minutes, until its deadline."""
+    streams_per_network(1)
+
+    async def leave_while_the_place_is_taken():
+        broker = live._broker()
+        taking = asyncio.Event()
+        take_for_real = broker.client.eval
+
+        async def answer_after_the_reader_left(*arguments):
+            answer = await take_for_real(*arguments)
+            taking.set()
+            await asyncio.Event().wait()  # the answer is on its way when the reader leaves
+            return answer
+
+        broker.client.eval = answer_after_the_reader_left
+        opening = asyncio.create_task(live.opened_event_stream(987656, network="net-left"))
+        await taking.wait()
+        opening.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await opening
+        broker.client.eval = take_for_real
+        events = await live.opened_event_stream(987656, network="net-left")
+        await events.aclose()
+        return "opened"
+
+    assert run_in_own_loop(leave_while_the_place_is_taken()) == "opened"
