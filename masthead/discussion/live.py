@@ -11,6 +11,7 @@ import logging
 import math
 import time
 import uuid
+import weakref
 from contextlib import aclosing
 
 from django.conf import settings
@@ -136,14 +137,18 @@ class _Broker:
                     queue.put_nowait(data)
 
 
-_brokers: dict[int, _Broker] = {}
+# One broker per event loop (a process has one; tests start many). Keyed by the loop itself, not
+# its id(): a new loop may get the id of one that is gone, and with it that loop's stopped broker.
+_brokers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Broker] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _broker() -> _Broker:
     loop = asyncio.get_running_loop()
-    broker = _brokers.get(id(loop))
+    broker = _brokers.get(loop)
     if broker is None:
-        broker = _brokers[id(loop)] = _Broker()
+        broker = _brokers[loop] = _Broker()
     return broker
 
 
@@ -263,7 +268,7 @@ async def event_stream(article_id: int, *, network: str = "", seconds: float | N
 async def end_open_streams(*, timeout: float = 2) -> None:
     """End every stream this process serves (the server is stopping), as their deadline would:
     each frees its network's place and its subscription, and the browser reconnects."""
-    broker = _brokers.get(id(asyncio.get_running_loop()))
+    broker = _brokers.get(asyncio.get_running_loop())
     if broker is None:
         return
     broker.stopping = True  # and any stream opened from now on ends at once
