@@ -118,7 +118,7 @@ def test_readers_see_the_next_campaign_everywhere_once_its_month_has_begun(
     assert "Support us" in page and "$200 raised of $8,000" in page
 
     thanks = client.get("/donate/thanks/").content.decode()
-    assert "Your support keeps our reporting free" in thanks
+    assert "Every gift counts, and yours keeps our reporting free" in thanks
 
     api = client.get("/api/v1/campaigns/current").json()
     assert (api["slug"], api["raised_minor"], api["period"]) == (
