@@ -12,8 +12,11 @@ LABELLED_FINGERPRINT_DAYS = 90
 # number of decisions worth training on.
 HELD_OUT_SHARE = 0.2
 MIN_HELD_OUT = 10
+# The fewest decisions of each kind (approved, spam, abuse) among those kept aside: if the newest
+# have fewer (a bulk action makes them all one kind), the newest older ones of that kind join them.
+MIN_HELD_OUT_PER_KIND = 3
 MIN_TRAINING_DECISIONS = 20
-# After a retraining that learnt nothing (too few decisions, or the newest not of both kinds),
+# After a retraining that learnt nothing (too few decisions, or too few of both kinds),
 # the next automatic one waits for this many new decisions (or the site's threshold, if smaller).
 RETRY_AFTER_SKIPPED = 10
 # How strongly the starter model holds when the site's decisions disagree with it (a larger

@@ -48,7 +48,7 @@ def _decisions_since(versions) -> int:
 def filter_retrain_due() -> bool:
     """Whether enough decisions came in since the last retraining (Settings → Moderation).
 
-    A run that learnt nothing (too few decisions, or the newest not of both kinds) leaves the
+    A run that learnt nothing (too few decisions, or too few of both kinds) leaves the
     count as it was; it is tried again after conf.RETRY_AFTER_SKIPPED more decisions (or the
     threshold, if smaller), not after every one."""
     from wagtail.models import Site
@@ -111,9 +111,10 @@ def too_few_decisions_message(decided: int) -> str:
 def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
     """Retrain the spam and abuse models on the site's decisions and promote them if they do no worse.
 
-    The newest decisions (conf.HELD_OUT_SHARE of them, at least conf.MIN_HELD_OUT) are kept aside;
-    each model is adapted on the rest, with the starter's weights as a prior and the site's
-    decisions weighted conf.SITE_WEIGHT each, or, where the public data sets are on this server
+    The newest decisions (conf.HELD_OUT_SHARE of them, at least conf.MIN_HELD_OUT) are kept aside,
+    with the newest older ones of any kind they have too few of (_keep_every_kind_aside); each
+    model is adapted on the rest, with the starter's weights as a prior and the site's decisions
+    weighted conf.SITE_WEIGHT each, or, where the public data sets are on this server
     (MASTHEAD_MODERATION_DATA), refitted on them plus the site's decisions. A model is promoted
     only if it scores at least as well as the current one on the held-out decisions.
     """
@@ -124,11 +125,13 @@ def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
     decisions = list(labelled_decisions().select_related(None).only("label", "created", "body"))
     held_count = _held_out_count(len(decisions))
     training, held_out = decisions[:-held_count], decisions[-held_count:]
-    version = FilterVersion(created=now, trained_on=len(training), held_out=len(held_out))
     if len(training) < conf.MIN_TRAINING_DECISIONS:
+        version = FilterVersion(created=now, trained_on=len(training), held_out=len(held_out))
         version.metrics = {"refused": too_few_decisions_message(len(decisions))}
         version.save()
         return version
+    training, held_out = _keep_every_kind_aside(training, held_out)
+    version = FilterVersion(created=now, trained_on=len(training), held_out=len(held_out))
 
     current = current_models()
     # One BLAS thread: the worker shares the server's cores with the site, and on vectors this
@@ -159,6 +162,26 @@ def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
     return version
 
 
+def _keep_every_kind_aside(training: list, held_out: list) -> tuple[list, list]:
+    """Move the newest training decisions of each kind the held-out ones lack (up to
+    conf.MIN_HELD_OUT_PER_KIND of it) to the held-out ones.
+
+    After a bulk action the newest decisions are all approvals, or all spam: a model judged on
+    them alone cannot be told from a worse one, so it could never be promoted. At most half of a
+    kind's training decisions move, so that the model still learns from that kind too."""
+    moved = set()
+    for label in ("ham", "spam", "abuse"):
+        missing = conf.MIN_HELD_OUT_PER_KIND - sum(d.label == label for d in held_out)
+        of_kind = [index for index, decision in enumerate(training) if decision.label == label]
+        take = min(missing, len(of_kind) // 2)
+        if take > 0:
+            moved.update(of_kind[-take:])
+    if not moved:
+        return training, held_out
+    kept = [decision for index, decision in enumerate(training) if index not in moved]
+    return kept, [training[index] for index in sorted(moved)] + held_out
+
+
 def _train_and_judge(current, training, held_out) -> tuple[dict, dict]:
     """For each kind, the model to use from now on (a new one, or the current one kept) and what
     was measured on the held-out decisions to choose it."""
@@ -171,11 +194,11 @@ def _train_and_judge(current, training, held_out) -> tuple[dict, dict]:
             chosen[kind], metrics[kind] = base, {"skipped": "not enough decisions of both kinds"}
             continue
         if len(set(test_labels)) < 2:
-            # Judged on one kind only (say, the approvals of a bulk action), any candidate scores
-            # as well as the current model, even one that gets every comment of the other kind wrong.
+            # Judged on one kind only, any candidate scores as well as the current model, even one
+            # that gets every comment of the other kind wrong. Only a kind decided once gets here.
             chosen[kind], metrics[kind] = (
                 base,
-                {"skipped": "the newest decisions, kept to judge it, are not of both kinds"},
+                {"skipped": "too few decisions of both kinds to learn from and to judge it on"},
             )
             continue
         candidate = _train(kind, base, texts, labels)
