@@ -18,7 +18,9 @@ Normalisation and fingerprints
     ``rejoined``, ``squeezed`` (``obfuscation`` adds up the tricks). Invisible characters that
     hide nothing (a byte-order mark at either end, variation selectors and joiners inside emoji)
     are counted in ``zero_width`` and ``harmless_invisible`` but not as obfuscation
-    (``hidden_invisible`` is the rest).
+    (``hidden_invisible`` is the rest). ``alternative_text`` reads a spaced-out run with a
+    one-letter word at either end set apart ("what a r e t a r d" -> "what a retard"); the
+    lexicon and the abuse model read it as well as ``text``.
 ``name_advertises(name) -> bool``
     Whether an author's name carries a link or a domain (spelt out too: "example dot com"), an
     e-mail address, a phone number, a messenger or a handle on one, or a sales pitch (what

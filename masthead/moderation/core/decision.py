@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -27,7 +27,7 @@ from .features import FeatureConfig, vectorise
 from .fingerprint import MIN_TOKENS, fingerprint, similarity
 from .lexicon import AbuseHit, Lexicon, load_lexicon, mask, site_terms_as_written
 from .model import LinearModel, Models, load_models
-from .normalise import Normalised, normalise
+from .normalise import TOKEN_RE, Normalised, normalise, one_letter_words_apart
 from .signals import RateLimit, link_facts, name_advertises, parse_rate, scam_facts
 
 __all__ = [
@@ -513,6 +513,13 @@ def assess(
     p_abuse_model = 0.0
     if models.abuse is not None and n.text:
         p_abuse_model = models.abuse.proba_vector(*vector(models.abuse))
+        if n.alternative_text:  # "what a r e t a r d" read as "what a retard" too
+            alternative = replace(
+                n, text=n.alternative_text, tokens=TOKEN_RE.findall(n.alternative_text)
+            )
+            p_abuse_model = max(
+                p_abuse_model, models.abuse.proba_vector(*vector(models.abuse, alternative))
+            )
         scores["abuse_model"] = p_abuse_model
     abuse = rule_abuse
     if p_abuse_model >= th["abuse_model_hold"]:
@@ -573,7 +580,7 @@ def _unique(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def _shown_pair(original: str, fixed: str, lexicon: Lexicon) -> str:
     """'Goog-l-e → google'; a slur or severe insult is masked on both sides ('n****s'). A term
     the site added is shown: its moderators wrote it (see site_terms_as_written)."""
-    found = lexicon.scan(fixed)
+    found = lexicon.scan(fixed) or lexicon.scan(one_letter_words_apart(fixed))
     if any(cat in ("slur", "insult_severe") for cat, *_rest in found):
         return f"{mask(original)} → {mask(fixed)}"
     return f"{original} → {fixed}"

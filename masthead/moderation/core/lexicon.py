@@ -19,7 +19,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -784,9 +784,8 @@ class Lexicon:
         return [(t, m, s, e) for c, t, m, s, e in self.scan(text) if c == category]
 
     def match(self, n: Normalised) -> list[AbuseHit]:
-        """Every abuse hit in a normalised comment (profanity included, as information)."""
-        text = n.text
-        found = self.scan(text)
+        """Every abuse hit in a normalised comment (profanity included, as information), in
+        its text and in its reading with one-letter words apart (``alternative_text``)."""
         out: list[AbuseHit] = []
         seen: set[tuple[str, str]] = set()
 
@@ -796,6 +795,12 @@ class Lexicon:
                 seen.add(key)
                 out.append(hit)
 
+        for text in filter(None, (n.text, n.alternative_text)):
+            self._match_text(text, n.raw, add)
+        return out
+
+    def _match_text(self, text: str, raw: str, add: Callable[[AbuseHit], None]) -> None:
+        found = self.scan(text)
         for cat, term, matched, _s, _e in found:
             if cat in ("slur", "site"):
                 add(AbuseHit(cat, term, matched))
@@ -819,7 +824,7 @@ class Lexicon:
                 if name == "death wish" and _subject(text, m.start()) in _NOT_A_PERSON:
                     continue  # "this bill deserves to die"
                 add(AbuseHit("threat", name, m.group(0).strip(" .!?;:\n")))
-        raw = unicodedata.normalize("NFKC", n.raw)
+        raw = unicodedata.normalize("NFKC", raw)
         for name, pattern in _AT_A_NAMED_PERSON:
             for m in pattern.finditer(raw):
                 named = m.group("name")
@@ -841,7 +846,6 @@ class Lexicon:
         for cat, term, matched, _s, _e in found:
             if cat == "profanity":
                 add(AbuseHit("profanity", term, matched))
-        return out
 
     def _dehumanising(
         self, text: str, found: list[tuple[str, str, str, int, int]]

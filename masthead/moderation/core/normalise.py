@@ -29,7 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["Normalised", "normalise"]
+__all__ = ["Normalised", "normalise", "one_letter_words_apart"]
 
 # --- 1. invisible characters -----------------------------------------------------------------
 
@@ -253,6 +253,10 @@ class Normalised:
     #: the text normalised like ``text`` except that leet is not undone (step 6): digits stay
     #: digits, so a domain spelt out in the comment ("easycash4u dot com") keeps its real name.
     text_with_digits: str = ""
+    #: the text read with the one-letter words at either end of a spaced-out run set apart
+    #: ("what a r e t a r d" -> "what a retard", where ``text`` has "what aretard"); empty when
+    #: no run has one. The lexicon reads both.
+    alternative_text: str = ""
 
     @property
     def hidden_invisible(self) -> int:
@@ -385,8 +389,22 @@ def _is_fragment(seg: str) -> bool:
     return len(seg) == 1 or (len(seg) == 2 and seg.lower() not in _COMMON_SHORT)
 
 
-def _rejoin(text: str, deob: list[tuple[str, str]]) -> tuple[str, int]:
+def one_letter_words_apart(word: str) -> str:
+    """A spaced-out run re-joined, with a one-letter word ("a", "I") at either end set apart:
+    "aretard" -> "a retard", "retardi" -> "retard i". "what a r e t a r d" cannot be told from
+    "a w e s o m e" without knowing the words, so both readings are kept (``alternative_text``).
+    A run with fewer than three other letters is left as it is ("a b c")."""
+    lead = word[:1].lower() in ("a", "i") and len(word) >= 4
+    trail = word[-1:].lower() in ("a", "i") and len(word) - lead >= 4
+    middle = word[lead : len(word) - trail]
+    return " ".join(filter(None, (word[:lead], middle, word[len(word) - trail :])))
+
+
+def _rejoin(text: str, deob: list[tuple[str, str]]) -> tuple[str, str, int]:
+    """(text with split words re-joined, the same with one-letter words apart, how many)."""
     count = 0
+    apart: list[tuple[int, int, str]] = []  # (start, end, reading) in the re-joined text
+    shift = 0
 
     def chain(m: re.Match[str]) -> str:
         nonlocal count
@@ -404,7 +422,7 @@ def _rejoin(text: str, deob: list[tuple[str, str]]) -> tuple[str, int]:
         return joined
 
     def spaced(m: re.Match[str]) -> str:
-        nonlocal count
+        nonlocal count, shift
         s = m.group(0)
         segs = _SEGMENT_RE.findall(s)
         if all(g.isdigit() for g in segs):
@@ -414,11 +432,19 @@ def _rejoin(text: str, deob: list[tuple[str, str]]) -> tuple[str, int]:
         joined = "".join(segs)
         count += 1
         deob.append((s.strip(), joined.lower()))
+        reading = one_letter_words_apart(joined)
+        if reading != joined:
+            start = m.start() + shift
+            apart.append((start, start + len(joined), reading))
+        shift += len(joined) - len(s)
         return joined
 
     text = _CHAIN_RE.sub(chain, text)
     text = _SPACED_RE.sub(spaced, text)
-    return text, count
+    alternative = text
+    for start, end, reading in reversed(apart):
+        alternative = alternative[:start] + reading + alternative[end:]
+    return text, alternative, count
 
 
 def _deleet(text: str, deob: list[tuple[str, str]]) -> tuple[str, int]:
@@ -504,16 +530,19 @@ def normalise(text: str) -> Normalised:
     s, saved, urls, emails = _protect(s)
     # symbol runs are counted before words are re-joined (p♥a♥y uses ♥ as a separator)
     _, decorative, symbol_runs = _symbols(s)
-    s, rejoined = _rejoin(s, deob)
+    s, alternative, rejoined = _rejoin(s, deob)
     before_leet = s
     s, leet = _deleet(s, deob)
     lowered_links = [u.lower() for u in saved]
+    if alternative != before_leet:
+        alternative = _finish(_deleet(alternative, [])[0], lowered_links)[0]
     s, squeezed = _finish(s, lowered_links)
     tokens = TOKEN_RE.findall(s)
     return Normalised(
         raw=raw,
         text=s,
         text_with_digits=_finish(before_leet, lowered_links)[0] if leet else s,
+        alternative_text=alternative if alternative != before_leet else "",
         tokens=tokens,
         deobfuscated=deob,
         zero_width=zero_width,

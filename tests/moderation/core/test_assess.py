@@ -96,6 +96,22 @@ def test_racist_abuse_is_held_not_spammed_and_the_slur_is_masked():
     assert v.scores["abuse"] == 1.0
 
 
+@pytest.mark.parametrize(
+    "body", ["What a r e t a r d", "you are a r e t a r d", "you r e t a r d I think"]
+)
+def test_a_spaced_out_insult_next_to_a_one_letter_word_is_held_like_the_plain_word(body):
+    v = assess(Draft(body))
+    assert v.action == "hold", v
+    text = " | ".join(v.reasons)
+    assert "severe insult" in text and "r****d" in text
+    assert "retard" not in text.replace(" ", "").lower()  # masked in every reason
+
+
+@pytest.mark.parametrize("body", ["I s a w it coming", "a w e s o m e reporting", "a b c"])
+def test_spaced_out_ordinary_words_next_to_a_one_letter_word_are_published(body):
+    assert assess(Draft(body)).action == "publish"
+
+
 def test_abuse_can_be_sent_to_spam_when_the_site_says_so():
     ctx = Context(settings=Settings(abuse_action="spam"))
     assert assess(Draft("Send the n1ggers home"), ctx).action == "spam"

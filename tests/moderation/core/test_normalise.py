@@ -136,3 +136,28 @@ def test_empty_text():
     n = normalise("")
     assert n.text == ""
     assert n.tokens == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "alternative"),
+    [
+        ("what a r e t a r d", "what aretard", "what a retard"),
+        ("you r e t a r d I think", "you retardi think", "you retard i think"),
+        (
+            "you are a r e t a r d, see https://x.com/a",
+            None,
+            "you are a retard, see https://x.com/a",
+        ),
+        ("a w e s o m e job", "awesome job", "a wesome job"),
+        ("I s a w it", "isaw it", "i saw it"),
+    ],
+)
+def test_a_one_letter_word_at_either_end_of_a_spaced_run_is_also_read_apart(raw, text, alternative):
+    n = normalise(raw)
+    assert text is None or n.text == text
+    assert n.alternative_text == alternative
+
+
+@pytest.mark.parametrize("raw", ["U S A", "J R R Tolkien", "a b c", "i d k", "p a y now"])
+def test_short_runs_and_runs_without_a_one_letter_word_have_one_reading(raw):
+    assert normalise(raw).alternative_text == ""
