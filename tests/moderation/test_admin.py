@@ -38,6 +38,15 @@ def test_queue_shows_held_comments_with_context_reasons_and_history(mod_client, 
     assert 'data-key="a"' in html  # keyboard shortcuts wired to the buttons
 
 
+def test_queue_shows_how_a_held_slur_was_disguised_with_the_slur_masked(mod_client, article, post):
+    comment = post("Nobody wants you f4gg0ts here")
+    assert comment.status == CommentStatus.PENDING
+    html = mod_client.get("/admin/moderation/?queue=pending").content.decode()
+    reasons = BeautifulSoup(html, "html.parser").select_one(".mod-reasons").get_text(" ")
+    assert "obfuscated words: f4**0*s → f*****s" in reasons
+    assert "faggot" not in reasons and "f4gg0t" not in reasons
+
+
 def test_a_decision_just_made_reads_just_now_among_the_recent_decisions(mod_client, article, post):
     """It read "0 minutes ago"; the moment itself is in the <time>'s datetime and title."""
     comment = post("Anyone watch the match?")

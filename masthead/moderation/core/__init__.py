@@ -36,7 +36,8 @@ Assessing a comment
     ``Verdict.action`` is "publish", "hold" or "spam"; ``Verdict.scores`` a JSON-ready
     ``dict[str, float]`` (``spam``, ``spam_model``, ``abuse``, ``abuse_model``,
     ``abuse_rules``, ``links``, ``obfuscation``, ``rate_ratio``, ``trust``, ...);
-    ``Verdict.reasons`` human-readable strings (slurs masked: "slur: n****r"; a site's own
+    ``Verdict.reasons`` human-readable strings (slurs masked: "slur: n****r", with the
+    disguise left visible in "obfuscated words: n.1.*.*.*.r → n****r"; a site's own
     lexicon additions as its moderators wrote them: "blocked term: Banana-Brain!");
     ``Verdict.fingerprint`` the comment's fingerprint (store it for near-duplicate look-ups).
 ``Draft(body, author_name="", author_email="", author_url="", is_guest=True, honeypot="",

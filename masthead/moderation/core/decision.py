@@ -25,9 +25,16 @@ import numpy as np
 
 from .features import FeatureConfig, vectorise
 from .fingerprint import MIN_TOKENS, fingerprint, similarity
-from .lexicon import AbuseHit, Lexicon, load_lexicon, mask, site_terms_as_written
+from .lexicon import (
+    AbuseHit,
+    Lexicon,
+    load_lexicon,
+    mask,
+    mask_as_written,
+    site_terms_as_written,
+)
 from .model import LinearModel, Models, load_models
-from .normalise import TOKEN_RE, Normalised, normalise, one_letter_words_apart
+from .normalise import CONFUSABLES, TOKEN_RE, Normalised, normalise, one_letter_words_apart
 from .signals import RateLimit, link_facts, name_advertises, parse_rate, scam_facts
 
 __all__ = [
@@ -578,12 +585,18 @@ def _unique(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _shown_pair(original: str, fixed: str, lexicon: Lexicon) -> str:
-    """'Goog-l-e → google'; a slur or severe insult is masked on both sides ('n****s'). A term
-    the site added is shown: its moderators wrote it (see site_terms_as_written)."""
-    found = lexicon.scan(fixed) or lexicon.scan(one_letter_words_apart(fixed))
-    if any(cat in ("slur", "insult_severe") for cat, *_rest in found):
-        return f"{mask(original)} → {mask(fixed)}"
-    return f"{original} → {fixed}"
+    """'Goog-l-e → google'. A slur or severe insult is masked on both sides, the disguise left
+    visible so the moderator sees the trick: 'n.1.g.g.e.r.s → n*****s' shows 'n.1.*.*.*.*.s'
+    (see mask_as_written). A term the site added is shown: its moderators wrote it (see
+    site_terms_as_written). Look-alike letters from other scripts are named, as they read as
+    the letters they imitate."""
+    mapped = fixed.isascii() and any(char in CONFUSABLES for char in original)
+    lookalikes = " (look-alike letters)" if mapped else ""
+    for reading in dict.fromkeys((fixed, one_letter_words_apart(fixed))):
+        if any(cat in ("slur", "insult_severe") for cat, *_rest in lexicon.scan(reading)):
+            masked = " ".join(mask(word) for word in reading.split())
+            return f"{mask_as_written(original, reading)}{lookalikes} → {masked}"
+    return f"{original}{lookalikes} → {fixed}"
 
 
 def _dedupe(items: list[str]) -> list[str]:

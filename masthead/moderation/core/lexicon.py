@@ -30,6 +30,7 @@ __all__ = [
     "Lexicon",
     "load_lexicon",
     "mask",
+    "mask_as_written",
     "site_term",
     "site_terms_as_written",
     "unmatchable_additions",
@@ -65,6 +66,25 @@ def mask(term: str) -> str:
     if len(term) <= 2:
         return term[0] + "*" * (len(term) - 1)
     return term[0] + "*" * (len(term) - 2) + term[-1]
+
+
+def mask_as_written(written: str, reading: str) -> str:
+    """A slur as a comment disguised it, masked so that the disguise shows: separators, digits
+    and symbols standing for letters, look-alike letters stay; the other letters are masked
+    but for the first and last of each word of `reading` (the fixed form, words apart):
+    "f.a.g.g.o.t.s" -> "f.*.*.*.*.*.s", "f4gg0ts" -> "f4**0*s", "a r e t a r d" (read "a
+    retard") -> "a r * * * * d"."""
+    kept: set[int] = set()
+    at = 0
+    for word in reading.split():
+        kept.update((at, at + len(word) - 1))
+        at += len(word)
+    letters = [i for i, char in enumerate(written) if char.isalnum() or char in "@$"]
+    kept_at = {letters[k] for k in kept if k < len(letters)} | set(letters[-1:])
+    return "".join(
+        "*" if i in letters and i not in kept_at and char.isascii() and char.isalpha() else char
+        for i, char in enumerate(written)
+    )
 
 
 def _term_regex(term: str, *, swap_vowels: bool) -> str:

@@ -112,6 +112,26 @@ def test_spaced_out_ordinary_words_next_to_a_one_letter_word_are_published(body)
     assert assess(Draft(body)).action == "publish"
 
 
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("you f4gg0ts", "obfuscated words: f4**0*s → f*****s"),
+        ("you f.a.g.g.o.t.s", "obfuscated words: f.*.*.*.*.*.s → f*****s"),
+        ("you n i g g e r s", "obfuscated words: n * * * * * s → n*****s"),
+        ("you n\u0456gger", "obfuscated words: n\u0456***r (look-alike letters) → n****r"),
+        ("What a r e t a r d", "obfuscated words: a r * * * * d → a r****d"),
+    ],
+)
+def test_an_obfuscated_slur_is_shown_masked_with_its_disguise_visible(body, reason):
+    v = assess(Draft(body))
+    assert reason in v.reasons, v.reasons
+
+
+def test_an_obfuscated_ordinary_word_is_shown_as_written_and_look_alikes_are_named():
+    v = assess(Draft("G\u043e\u043egle is paying"))
+    assert "obfuscated words: G\u043e\u043egle (look-alike letters) → google" in v.reasons
+
+
 def test_abuse_can_be_sent_to_spam_when_the_site_says_so():
     ctx = Context(settings=Settings(abuse_action="spam"))
     assert assess(Draft("Send the n1ggers home"), ctx).action == "spam"
