@@ -640,3 +640,30 @@ def test_a_new_article_is_autosaved_before_its_byline_names_an_author(
     draft = ArticlePage.objects.get(title="Lighthouse keeper retires")
     assert draft.get_latest_revision_as_object().standfirst == "Forty years on the rock."
     assert not draft.live
+
+
+def test_a_photo_in_the_body_fills_the_text_column_and_a_small_one_keeps_its_size(
+    live_server, page
+):
+    """The photo's img carried the width of its smallest rendition (480 px): a 1800 px photo
+    showed at 480 px in a 720 px column, and its "wide" setting changed nothing."""
+    make_home()
+    make_section(title="World")
+    photo = make_image(width=1800, height=1200)
+    article = make_article(
+        title="The vote",
+        body=[
+            ("image", {"image": photo, "caption": "", "wide": False}),
+            ("image", {"image": photo, "caption": "", "wide": True}),
+            ("image", {"image": make_image(width=300, height=200), "caption": "", "wide": False}),
+        ],
+    )
+    page.goto(live_server.url + article.url)
+    column = page.locator(".article__body").evaluate("e => e.clientWidth")
+    widths = page.locator(".body-figure img").evaluate_all(
+        "images => images.map(img => img.getBoundingClientRect().width)"
+    )
+    assert column > 600
+    assert widths[0] == column
+    assert widths[1] > column
+    assert widths[2] == 300
