@@ -7,8 +7,9 @@ process with it. The list follows the templates (`{% image %}` and `{% srcset_im
 on first view.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django_tasks import task
+from wagtail.images.models import SourceImageIOError
 
 PAGE_RENDITIONS = (
     # an article's featured image and image blocks
@@ -47,7 +48,14 @@ def page_renditions_make(image_id: int) -> int:
     image = CreditedImage.objects.filter(pk=image_id).first()
     if image is None:  # deleted since
         return 0
-    return len(image.get_renditions(*PAGE_RENDITIONS))
+    try:
+        return len(image.get_renditions(*PAGE_RENDITIONS))
+    except (SourceImageIOError, IntegrityError):
+        # Deleted while its sizes were made (its file gone, or its sizes refused as naming no
+        # image): an editor who uploaded a duplicate and kept the existing photo.
+        if CreditedImage.objects.filter(pk=image_id).exists():
+            raise
+        return 0
 
 
 def image_saved(*, instance, **kwargs) -> None:

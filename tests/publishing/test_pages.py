@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.rich_text import RichText
 
 from masthead.publishing import selectors
-from tests.factories import make_article, make_author, make_image
+from tests.factories import make_article, make_author, make_home, make_image
 from tests.markup import time_moments, unreadable_time_moments
 
 pytestmark = pytest.mark.django_db
@@ -855,3 +855,29 @@ def test_the_times_of_listings_and_articles_are_moments_machines_can_read(client
         html = client.get(path).content.decode()
         assert time_moments(html), path
         assert unreadable_time_moments(html) == [], path
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("file_kept", [False, True], ids=["file gone", "file still read"])
+def test_a_photo_deleted_while_its_sizes_are_made_ends_the_job_quietly(monkeypatch, file_kept):
+    """An editor who uploads a duplicate and picks "Use existing and delete new" deletes the new
+    photo while the worker makes its sizes: the job failed with an IntegrityError and a traceback
+    in the log for every such upload."""
+    from django.core.files.storage import FileSystemStorage
+
+    from masthead.publishing.models import CreditedImage
+    from masthead.publishing.renditions import page_renditions_make
+
+    make_home()  # the tree and the root collection, which a transactional test starts without
+    photo = make_image(title="Duplicate", width=1200, height=800)
+    make_sizes = CreditedImage.get_renditions
+
+    def deleted_meanwhile(image, *specs):
+        if file_kept:  # the worker read the file first: its sizes are refused as it saves them
+            monkeypatch.setattr(FileSystemStorage, "delete", lambda storage, name: None)
+        CreditedImage.objects.filter(pk=image.pk).delete()
+        return make_sizes(image, *specs)
+
+    monkeypatch.setattr(CreditedImage, "get_renditions", deleted_meanwhile)
+    assert page_renditions_make.call(photo.pk) == 0
+    assert not CreditedImage.get_rendition_model().objects.filter(image_id=photo.pk).exists()
