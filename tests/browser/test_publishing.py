@@ -667,3 +667,21 @@ def test_a_photo_in_the_body_fills_the_text_column_and_a_small_one_keeps_its_siz
     assert widths[0] == column
     assert widths[1] > column
     assert widths[2] == 300
+
+
+def test_a_wide_photo_in_the_body_is_fetched_at_the_size_it_is_shown(live_server, page):
+    """Its srcset named the text column's width for a wide photo too: a browser took the 800 px
+    rendition for a 928 px space and stretched it."""
+    make_home()
+    make_section(title="World")
+    photo = make_image(width=1800, height=1200)
+    article = make_article(
+        title="The harbour", body=[("image", {"image": photo, "caption": "", "wide": True})]
+    )
+    page.goto(live_server.url + article.url)
+    wide = page.locator(".body-figure--wide img")
+    wide.scroll_into_view_if_needed()
+    expect(wide).to_have_js_property("complete", True)
+    shown, source = wide.evaluate("img => [img.getBoundingClientRect().width, img.currentSrc]")
+    fetched = int(re.search(r"\.width-(\d+)\.", source).group(1))
+    assert fetched >= shown > 800
