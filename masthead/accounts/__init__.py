@@ -10,6 +10,7 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
@@ -262,12 +263,12 @@ def signup(request):
         return render(request, "accounts/signup.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         from masthead.accounts.selectors import email_in_use
-        from masthead.accounts.services import account_signed_up
+        from masthead.accounts.services import CONFIRMATION_NOT_SENT, account_signed_up
 
         try:
             with transaction.atomic():
                 user = form.save()
-                account_signed_up(user=user, site_name=site_name_of(request))
+                link_sent = account_signed_up(user=user, site_name=site_name_of(request))
         except IntegrityError:
             # The same username or address signed up at the same moment (the unique indexes).
             taken = "email" if email_in_use(form.cleaned_data["email"]) else "username"
@@ -276,6 +277,8 @@ def signup(request):
             context = {"form": form, "next": safe_next(request, "")}
             return render(request, "accounts/signup.html", context, status=400)
         login(request, user, backend="masthead.accounts.ThrottledModelBackend")
+        if not link_sent:
+            messages.warning(request, CONFIRMATION_NOT_SENT.format(email=user.email))
         return redirect(safe_next(request))
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")})
 

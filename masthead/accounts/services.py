@@ -66,6 +66,10 @@ TOO_MANY_EMAIL_CHANGES_FROM_NETWORK = (
     "Too many changes of e-mail address from your network in the last hour. Please try again later."
 )
 CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR = 3
+CONFIRMATION_NOT_SENT = (
+    "Your account is ready, but several e-mails have gone to {email} in the last hour, so we "
+    "sent no confirmation link this time. Ask for one from your account page a little later."
+)
 TOO_MANY_CONFIRMATION_EMAILS = (
     "Several confirmation e-mails have gone to {email} in the last hour. Please use the link in "
     "one of them, or try again later."
@@ -297,19 +301,20 @@ def _link_payload(token: str, *, salt: str) -> dict:
         raise AccountRefused(LINK_INVALID, status=404) from None
 
 
-def account_signed_up(*, user, site_name: str) -> None:
+def account_signed_up(*, user, site_name: str) -> bool:
     """A reader just made the account (and may comment at once): a link goes to its address,
     and until it is opened the account's comments are moderated as a guest's.
 
     Not beyond CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR links to the address, as for a change
     of address: signing up with a stranger's address, deleting the account and signing up
     again must not fill their inbox. The account is made all the same; its reader can ask for
-    the link again later."""
+    the link again later. Returns whether a link goes out."""
     AccountEmail.objects.update_or_create(user=user, defaults={"confirmed": False})
     if not _confirmation_email_allowed(user.email):
-        return
+        return False
     user_id = user.pk
     transaction.on_commit(lambda: send_email_confirmation_link.enqueue(user_id, site_name))
+    return True
 
 
 def account_email_confirmation_resend(*, user, site_name: str) -> None:

@@ -182,6 +182,26 @@ def test_a_new_account_confirms_its_address_by_a_link_and_may_ask_for_it_again(
     assert "Your address is confirmed" in Client().get(path).content.decode()
 
 
+def test_a_sign_up_whose_link_the_hourly_limit_holds_back_says_so_instead_of_sent(
+    django_user_model, mailoutbox, django_capture_on_commit_callbacks
+):
+    from masthead.accounts import services
+
+    for _ in range(services.CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR):  # someone else's doing
+        with django_capture_on_commit_callbacks(execute=True):
+            Client().post("/accounts/signup/", KIT)
+        services.account_delete(user=django_user_model.objects.get(username="kit"))
+    sent = len(mailoutbox)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = Client().post("/accounts/signup/", {**KIT, "next": "/accounts/"}, follow=True)
+
+    assert len(mailoutbox) == sent
+    page = re.sub(r"\s+", " ", answer.content.decode())
+    assert "Your account is ready, but several e-mails have gone to kit@example.org" in page
+    assert django_user_model.objects.filter(username="kit").exists()
+
+
 @pytest.mark.parametrize("mode", ["post", "pre_guests"])
 def test_an_unconfirmed_reader_is_told_their_comments_wait_only_where_guests_wait(
     client, mode, mailoutbox, django_capture_on_commit_callbacks
