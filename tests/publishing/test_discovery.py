@@ -925,3 +925,19 @@ def test_a_search_page_past_the_results_end_leads_to_their_last_page_keeping_the
     for huge in ("99999999999999999999", "9" * 5000):
         response = client.get("/search/", {"q": "kelp", "page": huge})
         assert (response.status_code, response["Location"]) == (302, "/search/?q=kelp&page=2")
+
+
+def test_the_admin_search_finds_an_article_by_its_standfirst_and_its_authors(admin_client, db):
+    from tests.factories import make_home, make_section
+
+    make_home()
+    make_article(
+        section=make_section(title="City"),
+        title="Harbour dredging plan splits council",
+        standfirst="Fishermen fear for the spring catch.",
+        authors=[make_author(name="Priya Raman")],
+    )
+
+    for words in ("fishermen", "Fisherm", "Priya Raman"):
+        found = admin_client.get("/admin/pages/search/", {"q": words})
+        assert "Harbour dredging plan splits council" in found.content.decode(), words

@@ -443,12 +443,20 @@ class ArticlePage(CachedPageMixin, RoutablePageMixin, Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("standfirst"),
+        # The admin's page search looks in autocomplete fields only (the title, by default):
+        # editors find a story by a word of its standfirst or by its writer, as in WordPress.
+        index.AutocompleteField("standfirst"),
         index.SearchField("body"),
         index.RelatedFields("tags", [index.SearchField("name")]),
         # The byline: readers search for a writer by name. Renaming an author re-indexes their
         # articles (see publishing.search_index).
         index.RelatedFields(
-            "article_authors", [index.RelatedFields("author", [index.SearchField("title")])]
+            "article_authors",
+            [
+                index.RelatedFields(
+                    "author", [index.SearchField("title"), index.AutocompleteField("title")]
+                )
+            ],
         ),
         index.FilterField("first_published_at"),
     ]
