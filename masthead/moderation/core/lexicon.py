@@ -484,6 +484,18 @@ _AT_A_NAMED_PERSON: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_WHITESPACE_RUN = re.compile(r"\s{2,}")
+
+
+def _one_space_per_gap(raw: str) -> str:
+    """The comment as written, each run of spaces and line breaks as one character (a line break
+    if it held one), which the patterns above read the same whatever its length. Their start (a
+    punctuation mark or line break, then any gap) was tried at each of thousands of blank lines,
+    reading on over all the others: half a minute for one comment, while the transaction that
+    posts it held the database."""
+    return _WHITESPACE_RUN.sub(lambda gap: "\n" if "\n" in gap.group() else " ", raw)
+
+
 # capitalised words after those verbs that are no person: "kill Obamacare", "shoot Monday"
 _NOT_A_NAMED_PERSON = frozenset(
     [
@@ -844,7 +856,7 @@ class Lexicon:
                 if name == "death wish" and _subject(text, m.start()) in _NOT_A_PERSON:
                     continue  # "this bill deserves to die"
                 add(AbuseHit("threat", name, m.group(0).strip(" .!?;:\n")))
-        raw = unicodedata.normalize("NFKC", raw)
+        raw = _one_space_per_gap(unicodedata.normalize("NFKC", raw))
         for name, pattern in _AT_A_NAMED_PERSON:
             for m in pattern.finditer(raw):
                 named = m.group("name")

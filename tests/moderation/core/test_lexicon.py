@@ -1,5 +1,7 @@
 """The abuse lexicon: slurs in disguise, dehumanising language, threats, targeted insults."""
 
+import time
+
 import pytest
 
 from masthead.moderation.core import (
@@ -377,3 +379,14 @@ def test_violent_words_in_reporting_and_idiom_are_published(text):
     verdict = assess(Draft(text), Context(settings=Settings(strictness="strict")))
     assert not [r for r in verdict.reasons if r.startswith("threat of violence")]
     assert verdict.action == "publish"
+
+
+def test_a_comment_of_many_blank_lines_is_read_in_a_moment():
+    """Each of thousands of line breaks was a new start for the named-person patterns, each
+    reading on over all the breaks after it: half a minute for one comment within the length
+    limit, while the transaction posting it held the database (every other write waited)."""
+    body = "Good piece." + "\n" * 4900 + "Someone should shoot Starmer."
+    started = time.perf_counter()
+    verdict = assess(Draft(body))
+    assert time.perf_counter() - started < 3
+    assert any(r.startswith("threat of violence: ") and "Starmer" in r for r in verdict.reasons)
