@@ -11,6 +11,15 @@ def absolute_url(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
+def site_address(site, path: str) -> str:
+    """`path` on the address readers use for `site` (its root URL, which `masthead site` sets
+    from MASTHEAD_BASE_URL), or on MASTHEAD_BASE_URL when no site answered the request: for
+    addresses handed to another service to send readers back to (Stripe Checkout), which must
+    not come from the request's Host header, chosen by a proxy or by whoever sent the request."""
+    base = site.root_url if site is not None else settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return base + path
+
+
 def address_without(request, parameter: str) -> str:
     """The request's path and query string without `parameter`, the other parameters as they
     came, for a redirect to the same page."""

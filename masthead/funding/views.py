@@ -21,6 +21,7 @@ from masthead.funding.models import Donation, StripeEvent
 from masthead.funding.money import MoneyError, format_money, to_minor
 from masthead.funding.services.checkout import AMOUNT_TOO_LARGE, AMOUNT_TOO_SMALL
 from masthead.ids import parse_id
+from masthead.links import site_address
 
 logger = logging.getLogger(__name__)
 
@@ -99,9 +100,9 @@ def donate(request):
                     frequency=form.cleaned_data["frequency"],
                     public_name=form.cleaned_data["public_name"],
                     article=article,
-                    success_url=request.build_absolute_uri(reverse("funding:thanks"))
+                    success_url=site_address(site, reverse("funding:thanks"))
                     + "?session_id={CHECKOUT_SESSION_ID}",
-                    cancel_url=request.build_absolute_uri(reverse("funding:donate"))
+                    cancel_url=site_address(site, reverse("funding:donate"))
                     + f"?cancelled=1&article={article.pk if article else ''}",
                     site_name=site.site_name
                     if site and site.site_name

@@ -122,6 +122,25 @@ def test_a_one_time_gift_creates_a_checkout_session_and_a_pending_donation(
     assert LedgerEntry.objects.count() == 0  # only a signed webhook counts money
 
 
+def test_stripe_sends_the_reader_back_to_the_sites_address_whatever_host_the_request_named(
+    client, campaign, fake_stripe, settings
+):
+    """Behind a proxy, or with a forged Host header, the request does not name the address
+    readers use: Stripe's return addresses come from the site's, as the e-mails' links do."""
+    from wagtail.models import Site
+
+    Site.objects.filter(is_default_site=True).update(hostname="news.example", port=443)
+    settings.ALLOWED_HOSTS = ["*"]
+
+    client.post("/donate/", {"frequency": "one_time", "amount": "25"}, HTTP_HOST="evil.example")
+
+    params = fake_stripe.v1.checkout.sessions.create.call_args.kwargs["params"]
+    assert params["success_url"] == (
+        "https://news.example/donate/thanks/?session_id={CHECKOUT_SESSION_ID}"
+    )
+    assert params["cancel_url"].startswith("https://news.example/donate/?cancelled=1")
+
+
 def test_a_monthly_gift_is_a_subscription_with_inline_monthly_price_data(
     client, campaign, fake_stripe
 ):
