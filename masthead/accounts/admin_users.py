@@ -8,12 +8,23 @@ otherwise have to invent a last name, which would then show with the reader's co
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
 from wagtail.admin.forms.account import NameEmailForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import DeleteView as WagtailUserDeleteView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 EMAIL_IN_USE = "Another account has this e-mail address."
+OWN_EMAIL_IN_ACCOUNT_SETTINGS = (
+    'Your own address changes in your <a href="{url}">account settings</a>, with your password '
+    "and a link sent to the new address."
+)
+# Such an account has no password to confirm the change with (admin_account says the same).
+OWN_EMAIL_BY_ANOTHER_ADMINISTRATOR = (
+    "Your account has no password to confirm a change of its address with: another "
+    "administrator changes it here."
+)
 
 
 class EmailOfItsOwn:
@@ -39,7 +50,34 @@ class _NamesOptional(EmailOfItsOwn):
 
 
 class UserEditNamesOptionalForm(_NamesOptional, UserEditForm):
-    pass
+    """An administrator's own address is not changed here but in their account settings
+    (admin_account), with their password and a link sent to the new address, as anyone else's
+    own address is: this form changed it at once, so whoever had a moment at an administrator's
+    unlocked session could give the account their own address and take it over with a password
+    reset. Another account's address still changes at once: moving a reader who lost their old
+    address is an administrator's job, and asking them to open a link would not prove more."""
+
+    def __init__(self, *args, editing_self=False, **kwargs):
+        super().__init__(*args, editing_self=editing_self, **kwargs)
+        self.editing_self = editing_self
+        if editing_self:
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = own_email_changed_elsewhere(self.instance)
+
+    def clean_email(self):
+        # A disabled field keeps the account's address whatever is sent: a form sent with
+        # another one (from a page loaded before the field was disabled) is told why, not saved
+        # as though it had changed.
+        typed = (self.data.get(self.add_prefix("email")) or "").strip()
+        if self.editing_self and typed and typed.lower() != (self.instance.email or "").lower():
+            raise ValidationError(own_email_changed_elsewhere(self.instance), code="own_email")
+        return super().clean_email()
+
+
+def own_email_changed_elsewhere(user) -> str:
+    if not user.has_usable_password():
+        return OWN_EMAIL_BY_ANOTHER_ADMINISTRATOR
+    return format_html(OWN_EMAIL_IN_ACCOUNT_SETTINGS, url=reverse("wagtailadmin_account"))
 
 
 class UserCreationNamesOptionalForm(_NamesOptional, UserCreationForm):

@@ -43,8 +43,8 @@ def show_the_edit_on_the_readers_comments(request, user):
     services.account_edited_in_admin(
         user=user, old_email=getattr(request, "account_email_before_edit", user.email)
     )
-    # A new address signs the account out elsewhere (accounts.session_auth_hash), not here: an
-    # administrator who gave their own account a new address stays signed in.
+    # A new address signs the account out elsewhere (accounts.session_auth_hash), not here. (An
+    # administrator's own address does not change here: see admin_users.UserEditNamesOptionalForm.)
     if request.user.pk == user.pk:
         update_session_auth_hash(request, user)
 

@@ -1,6 +1,8 @@
 """A reader's account renamed, moved or deleted by an administrator in the Wagtail admin
 (Settings → Users) changes their comments as the reader's own change would."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError
@@ -203,9 +205,63 @@ def test_an_address_changed_in_the_admin_signs_its_account_out_but_not_the_admin
     )
     assert reader.get("/accounts/").status_code == 302  # signed out, as after a new password
 
-    own = admin_client.post(edit_url(admin_user), edit_form(admin_user, email="chief@new.example"))
+    own = admin_client.post(edit_url(admin_user), edit_form(admin_user, first_name="Chief"))
     assert own.status_code == 302
     assert admin_client.get("/admin/").status_code == 200
+
+
+def test_an_administrators_own_address_changes_in_their_account_settings_not_at_once(
+    admin_client, admin_user, rosa, mailoutbox
+):
+    """Settings → Users changed an administrator's own address at once: whoever had a moment at
+    their unlocked session could take the account over with a password reset. It changes in the
+    account settings, with the password and a link; another account's changes at once."""
+    from masthead.accounts.admin_users import OWN_EMAIL_IN_ACCOUNT_SETTINGS
+
+    told = OWN_EMAIL_IN_ACCOUNT_SETTINGS.format(url=reverse("wagtailadmin_account"))
+    page = admin_client.get(edit_url(admin_user)).content.decode()
+    assert told in page
+    assert re.search(r'<input[^>]*name="email"[^>]*disabled', page)
+
+    refused = admin_client.post(
+        edit_url(admin_user), edit_form(admin_user, email="thief@example.net", first_name="Thief")
+    )
+
+    assert refused.status_code == 200
+    assert told in refused.content.decode()
+    admin_user.refresh_from_db()
+    assert (admin_user.email, admin_user.first_name) == ("admin@example.com", "")
+    # The page as the browser sends it (a disabled field is not sent) saves the rest.
+    own = edit_form(admin_user, first_name="Chief")
+    del own["email"]
+    assert admin_client.post(edit_url(admin_user), own).status_code == 302
+    admin_user.refresh_from_db()
+    assert (admin_user.email, admin_user.first_name) == ("admin@example.com", "Chief")
+    assert mailoutbox == []
+    # An administrator's job: another account's address changes at once.
+    moved = admin_client.post(edit_url(rosa), edit_form(rosa, email="rosa@new.example"))
+    assert moved.status_code == 302
+    rosa.refresh_from_db()
+    assert rosa.email == "rosa@new.example"
+
+
+def test_an_administrator_without_a_password_is_told_another_changes_their_address(
+    django_user_model,
+):
+    from django.test import Client
+
+    from masthead.accounts.admin_users import OWN_EMAIL_BY_ANOTHER_ADMINISTRATOR
+
+    sam = django_user_model.objects.create_superuser("sam", "sam@example.org", None)
+    client = Client()
+    client.force_login(sam)
+
+    refused = client.post(edit_url(sam), edit_form(sam, email="sam@new.example"))
+
+    assert refused.status_code == 200
+    assert OWN_EMAIL_BY_ANOTHER_ADMINISTRATOR in refused.content.decode()
+    sam.refresh_from_db()
+    assert sam.email == "sam@example.org"
 
 
 def test_the_admin_refuses_an_address_another_account_has_whatever_its_case(admin_client, rosa):
