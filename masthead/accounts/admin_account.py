@@ -22,10 +22,12 @@ from masthead.accounts.forms import AdminEmailForm, ReaderPasswordChangeForm
 from masthead.discussion.readers import request_network
 
 # An account made by an importer or signing in through another service has no password to
-# confirm a change with (nor gets password reset links): an administrator changes its address.
+# confirm a change with, nor gets password reset links (send_password_reset skips it): another
+# administrator changes its address (admin_users.UserEditNamesOptionalForm says so too).
 ADDRESS_CHANGED_BY_AN_ADMINISTRATOR = (
-    "Your account has no password here, so its address cannot be changed on this page: an "
-    "administrator changes it in Settings → Users."
+    "Your account has no password here, so no password reset links are sent for it, and its "
+    "address cannot be changed on this page: another administrator changes it in Settings → "
+    "Users."
 )
 
 

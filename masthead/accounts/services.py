@@ -98,6 +98,12 @@ CONFIRM_LINK_RETIRED = (
     "This link no longer works: it confirms an address the account no longer has. Your account "
     "page shows the address your account has."
 )
+# An account made by an importer, or signing in through another service, has no password: none
+# to confirm a change of address with, and no password reset links (they go to accounts with one).
+NO_PASSWORD_HERE = (
+    "Your account has no password here, so no password reset links are sent for it, and its "
+    "address cannot be changed on this page: the site’s editors change it for you."
+)
 EDITORS_DELETED_IN_ADMIN = (
     "The accounts of editors and administrators are deleted in the admin, by an administrator."
 )

@@ -69,6 +69,29 @@ def test_the_account_page_is_for_signed_in_readers(signed_in):
     assert "no-store" in page["Cache-Control"]  # personal: no proxy or browser cache keeps it
 
 
+def test_an_account_without_a_password_is_not_promised_reset_links_nor_asked_for_it(
+    django_user_model, signed_in
+):
+    """An account an importer made, or signing in through another service, has no password: no
+    reset link goes to it, and no form that asks for the password can be sent."""
+    sam = django_user_model.objects.create_user("sam", "sam@example.org", None)
+    client = Client()
+    client.force_login(sam)
+
+    page = client.get("/accounts/")
+
+    html = text_of(page)
+    assert "Password reset links" not in html
+    assert "The notifications you ask for go to it; it is never shown." in html
+    assert account_services.NO_PASSWORD_HERE in html
+    assert 'action="/accounts/email/"' not in html  # its form needs the password
+    assert 'href="/accounts/password/change/"' not in html
+    assert "Your account has no password here: you do not sign in with one." in html
+    with_a_password = text_of(signed_in.get("/accounts/"))
+    assert "Password reset links and the notifications you ask for go to it" in with_a_password
+    assert account_services.NO_PASSWORD_HERE not in with_a_password
+
+
 def test_signing_in_without_a_page_to_return_to_and_the_sign_in_page_lead_to_the_account(rosa):
     client = Client()
     signed = client.post("/accounts/login/", {"username": "rosa", "password": PASSWORD})

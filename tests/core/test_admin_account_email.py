@@ -284,8 +284,12 @@ def test_an_account_without_a_password_is_told_who_changes_its_address(
     assert (sam.first_name, sam.email) == ("Samuel", "sam@example.org")
     assert mailoutbox == []
     page = client.get(ACCOUNT)
-    assert "an administrator changes it in Settings → Users" in text_of(page)
+    assert "another administrator changes it in Settings → Users" in text_of(page)
     assert 'name="email-password"' not in page.content.decode()
+    # No reset link goes to an account without a password: the panel does not promise one.
+    assert "Password reset links" not in text_of(page)
+    assert "Notifications go to it." in text_of(page)
+    assert "no password reset links are sent for it" in text_of(page)
 
 
 def test_the_password_panel_stops_guessing_the_current_password_as_sign_in_does(desk, chief):
