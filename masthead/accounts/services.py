@@ -100,7 +100,7 @@ CONFIRM_LINK_RETIRED = (
 )
 # An account made by an importer, or signing in through another service, has no password: none
 # to confirm a change of address with, and no password reset links (they go to accounts with one).
-NO_PASSWORD_HERE = (
+ADDRESS_CHANGED_BY_EDITORS = (
     "Your account has no password here, so no password reset links are sent for it, and its "
     "address cannot be changed on this page: the site’s editors change it for you."
 )

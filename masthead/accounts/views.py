@@ -43,7 +43,9 @@ def _profile_page(request, *, status: int = 200, email_error: str = "", **forms)
         "email_confirmed": email_confirmed,
         "held_until_confirmed": not email_confirmed and moderation.holds_guests(),
         "pending_email": selectors.email_change_pending(user, now=timezone.now()),
-        "no_password_here": None if user.has_usable_password() else services.NO_PASSWORD_HERE,
+        "no_password_here": (
+            None if user.has_usable_password() else services.ADDRESS_CHANGED_BY_EDITORS
+        ),
         "email_error": email_error,
         "name_form": forms.get("name_form") or NameForm(initial={"name": author_name_of(user)}),
         "email_form": forms.get("email_form") or EmailForm(request=request),

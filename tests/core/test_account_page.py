@@ -83,13 +83,13 @@ def test_an_account_without_a_password_is_not_promised_reset_links_nor_asked_for
     html = text_of(page)
     assert "Password reset links" not in html
     assert "The notifications you ask for go to it; it is never shown." in html
-    assert account_services.NO_PASSWORD_HERE in html
+    assert account_services.ADDRESS_CHANGED_BY_EDITORS in html
     assert 'action="/accounts/email/"' not in html  # its form needs the password
     assert 'href="/accounts/password/change/"' not in html
     assert "Your account has no password here: you do not sign in with one." in html
     with_a_password = text_of(signed_in.get("/accounts/"))
     assert "Password reset links and the notifications you ask for go to it" in with_a_password
-    assert account_services.NO_PASSWORD_HERE not in with_a_password
+    assert account_services.ADDRESS_CHANGED_BY_EDITORS not in with_a_password
 
 
 def test_signing_in_without_a_page_to_return_to_and_the_sign_in_page_lead_to_the_account(rosa):
