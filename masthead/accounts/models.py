@@ -23,6 +23,10 @@ class AccountEmail(models.Model):
     # False from sign-up until the reader opens the link sent to the address: until then the
     # account's comments are moderated as a guest's.
     confirmed = models.BooleanField(default=True)
+    # True while no link has gone to the address yet: the limit on e-mails to one address held
+    # back the one of sign-up (services.account_signed_up). The account page must not say "we
+    # sent a link" then.
+    confirmation_held_back = models.BooleanField(default=False)
     # The address the reader asked to move to, and when: the link sent there names both, so
     # asking again, cancelling or completing the change retires the links sent before.
     new_email = models.EmailField(blank=True)

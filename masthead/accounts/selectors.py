@@ -31,6 +31,15 @@ def email_is_confirmed(user) -> bool:
     return not AccountEmail.objects.filter(user_id=user.pk, confirmed=False).exists()
 
 
+def email_confirmation_held_back(user) -> bool:
+    """Whether the account's address waits for its confirmation link and no link went to it:
+    the limit on e-mails to one address held back the one of sign-up, and none was asked for
+    since."""
+    return AccountEmail.objects.filter(
+        user_id=user.pk, confirmed=False, confirmation_held_back=True
+    ).exists()
+
+
 def email_change_pending(user, *, now: datetime) -> PendingEmailChange | None:
     """The new address the reader asked for and has not yet confirmed, while its link works."""
     row = (

@@ -70,6 +70,10 @@ CONFIRMATION_NOT_SENT = (
     "Your account is ready, but several e-mails have gone to {email} in the last hour, so we "
     "sent no confirmation link this time. Ask for one from your account page a little later."
 )
+CONFIRMATION_HELD_BACK = (
+    "We have sent no link to {email} yet: several e-mails had gone to it within an hour when you "
+    "signed up. Ask for one with the button below."
+)
 TOO_MANY_CONFIRMATION_EMAILS = (
     "Several confirmation e-mails have gone to {email} in the last hour. Please use the link in "
     "one of them, or try again later."
@@ -314,9 +318,13 @@ def account_signed_up(*, user, site_name: str) -> bool:
     Not beyond CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR links to the address, as for a change
     of address: signing up with a stranger's address, deleting the account and signing up
     again must not fill their inbox. The account is made all the same; its reader can ask for
-    the link again later. Returns whether a link goes out."""
-    AccountEmail.objects.update_or_create(user=user, defaults={"confirmed": False})
-    if not _confirmation_email_allowed(user.email):
+    the link again later (the account page says none was sent). Returns whether a link goes
+    out."""
+    allowed = _confirmation_email_allowed(user.email)
+    AccountEmail.objects.update_or_create(
+        user=user, defaults={"confirmed": False, "confirmation_held_back": not allowed}
+    )
+    if not allowed:
         return False
     user_id = user.pk
     transaction.on_commit(lambda: send_email_confirmation_link.enqueue(user_id, site_name))
@@ -329,6 +337,7 @@ def account_email_confirmation_resend(*, user, site_name: str) -> None:
         raise AccountRefused(EMAIL_CONFIRMED_ALREADY)
     if not _confirmation_email_allowed(user.email):
         raise AccountRefused(TOO_MANY_CONFIRMATION_EMAILS.format(email=user.email), status=429)
+    AccountEmail.objects.filter(user_id=user.pk).update(confirmation_held_back=False)
     user_id = user.pk
     transaction.on_commit(lambda: send_email_confirmation_link.enqueue(user_id, site_name))
 

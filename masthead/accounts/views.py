@@ -41,6 +41,11 @@ def _profile_page(request, *, status: int = 200, email_error: str = "", **forms)
     email_confirmed = selectors.email_is_confirmed(user)
     context = {
         "email_confirmed": email_confirmed,
+        "confirmation_held_back": (
+            services.CONFIRMATION_HELD_BACK.format(email=user.email)
+            if not email_confirmed and selectors.email_confirmation_held_back(user)
+            else ""
+        ),
         "held_until_confirmed": not email_confirmed and moderation.holds_guests(),
         "pending_email": selectors.email_change_pending(user, now=timezone.now()),
         "no_password_here": (

@@ -202,6 +202,38 @@ def test_a_sign_up_whose_link_the_hourly_limit_holds_back_says_so_instead_of_sen
     assert django_user_model.objects.filter(username="kit").exists()
 
 
+def test_the_account_page_says_no_link_was_sent_while_the_hourly_limit_held_it_back(
+    django_user_model, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The account page's notice said "We sent a link" to a reader whose sign-up link the limit
+    held back: it says none was sent until one is, asked for with its button."""
+    from masthead import limits
+    from masthead.accounts import counter_key, services
+
+    for _ in range(services.CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR):  # someone else's doing
+        with django_capture_on_commit_callbacks(execute=True):
+            Client().post("/accounts/signup/", KIT)
+        services.account_delete(user=django_user_model.objects.get(username="kit"))
+    reader = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        reader.post("/accounts/signup/", KIT)
+
+    page = re.sub(r"\s+", " ", reader.get("/accounts/").content.decode())
+
+    assert "We sent a link to" not in page
+    assert services.CONFIRMATION_HELD_BACK.format(email="kit@example.org") in page
+    assert ">Send the link</button>" in page
+
+    limits.forget(f"account-confirmation-emails:{counter_key('kit@example.org')}")  # an hour on
+    sent = len(mailoutbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        reader.post("/accounts/email/confirm/resend/")
+    assert [message.to for message in mailoutbox[sent:]] == [["kit@example.org"]]
+    page = re.sub(r"\s+", " ", reader.get("/accounts/").content.decode())
+    assert "We sent a link to <strong>kit@example.org</strong>" in page
+    assert ">Send the link again</button>" in page
+
+
 @pytest.mark.parametrize("mode", ["post", "pre_guests"])
 def test_an_unconfirmed_reader_is_told_their_comments_wait_only_where_guests_wait(
     client, mode, mailoutbox, django_capture_on_commit_callbacks
