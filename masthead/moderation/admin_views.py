@@ -3,9 +3,11 @@
 import re
 from functools import wraps
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +18,11 @@ from masthead.discussion.models import Comment
 from masthead.ids import parse_id
 from masthead.moderation import selectors, services
 from masthead.moderation.models import Ban, BanKind, Decision
+from masthead.moderation.services.articles import (
+    UNKNOWN_MODE,
+    article_moderation_modes,
+    comment_settings_words,
+)
 from masthead.moderation.services.decisions import (
     ALREADY_DECIDED,
     BATCH_MODERATED_SINCE,
@@ -134,6 +141,7 @@ def queue(request):
             else None
         )
     commented = selectors.commented_articles()
+    article_comments = _article_comment_state(article_id)
     return render(
         request,
         "moderation/admin/queue.html",
@@ -149,6 +157,8 @@ def queue(request):
             "page": page,
             "articles": commented,
             "filters": {"article": article_id, "author": author, "reason": reason, "text": text},
+            "article_comments": article_comments,
+            "moderation_modes": article_moderation_modes().items(),
             "ban_periods": BAN_PERIODS,
             "ban_scopes": [(key, label) for key, (label, _) in BAN_SCOPES.items()],
             "ban_note_max_length": BAN_NOTE_MAX_LENGTH,
@@ -162,6 +172,85 @@ def queue(request):
             "here": request.get_full_path(),
         },
     )
+
+
+def _article_comment_state(article_id):
+    """The comment settings of the article the queue is filtered by, for its form."""
+    from masthead.publishing.models import ArticlePage
+
+    article = ArticlePage.objects.filter(pk=article_id).first() if article_id else None
+    return selectors.article_comment_state(article) if article else None
+
+
+OPEN_OR_CLOSED_MISSING = "Choose whether readers may comment (open or closed); nothing was changed."
+
+
+class ArticleCommentsForm(forms.Form):
+    comments_open = forms.TypedChoiceField(
+        choices=[("open", "Open"), ("closed", "Closed")],
+        coerce=lambda value: value == "open",
+        error_messages={
+            "required": OPEN_OR_CLOSED_MISSING,
+            "invalid_choice": OPEN_OR_CLOSED_MISSING,
+        },
+    )
+    comment_moderation = forms.ChoiceField(
+        choices=lambda: list(article_moderation_modes().items()),
+        required=False,
+        error_messages={"invalid_choice": UNKNOWN_MODE},
+    )
+
+
+NOT_A_MODERATOR = (
+    "Only comment moderators may change an article's comment settings here; editors change them "
+    "in the page's Settings tab."
+)
+
+
+@require_POST
+def article_comments(request, article_id):
+    """Open or close one article's comments and set how they are moderated (the queue filtered
+    by that article shows the form): what editors set in the page editor, for moderators too.
+    Refused with a 403 that says why, not Wagtail's redirect to the dashboard (what
+    PermissionDenied gets in the admin): nothing to see there for a refused change."""
+    from masthead.publishing.models import ArticlePage
+
+    if not request.user.has_perm(PERMISSION):
+        return HttpResponseForbidden(NOT_A_MODERATOR, content_type="text/plain; charset=utf-8")
+    article = get_object_or_404(ArticlePage, pk=article_id)
+    back = request.POST.get("next") or ""
+    if not back.startswith(reverse("moderation_queue")):
+        back = f"{reverse('moderation_queue')}?article={article.pk}"
+    form = ArticleCommentsForm(request.POST)
+    if not form.is_valid():
+        for error in dict.fromkeys(e for errors in form.errors.values() for e in errors):
+            messages.error(request, error)
+        return redirect(back)
+    try:
+        change = services.article_comments_set(
+            article=article,
+            comments_open=form.cleaned_data["comments_open"],
+            comment_moderation=form.cleaned_data["comment_moderation"],
+            moderator=request.user,
+        )
+    except services.ModerationRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(back)
+    words = comment_settings_words(
+        {"comments_open": change.comments_open, "comment_moderation": change.comment_moderation}
+    )
+    if change.changed:
+        messages.success(
+            request,
+            f"“{article.title}”: {words}. It applies to the next comment, and stays when an "
+            "editor publishes the page again; the page's history records the change.",
+        )
+    else:
+        messages.info(
+            request,
+            f"“{article.title}” already has these comment settings ({words}): nothing was changed.",
+        )
+    return redirect(back)
 
 
 @moderator_required

@@ -490,6 +490,50 @@ def commented_articles(*, limit: int = 200):
     )
 
 
+@dataclass(frozen=True)
+class ArticleCommentState:
+    """An article's thread as its comment settings make it, for the moderator who may change
+    them: what editors (or moderators) set, and what it comes to for the next comment."""
+
+    article: object
+    comments_open: bool  # the article's own switch
+    is_open: bool  # what readers get: the site may also close threads some days after publishing
+    comment_moderation: str  # the article's own mode; "" follows the site's
+    site_mode: str
+    site_mode_label: str
+    mode: str  # what the next comment goes through
+    mode_label: str
+    last_change: object  # the latest moderator's change (a PageLogEntry), or None
+
+
+def article_comment_state(article, *, now: datetime | None = None) -> ArticleCommentState:
+    """The article's comment settings, what they resolve to, and who last changed them here."""
+    from wagtail.models import PageLogEntry
+
+    from masthead.discussion.services import comments_are_open
+    from masthead.moderation.models import ModerationMode
+    from masthead.moderation.services.articles import COMMENT_SETTINGS_CHANGED
+    from masthead.moderation.services.assessing import mode_for, moderation_settings_for
+
+    options = moderation_settings_for(article)
+    mode = mode_for(article, options)
+    labels = {value: str(label) for value, label in ModerationMode.choices}
+    return ArticleCommentState(
+        article=article,
+        comments_open=article.comments_open,
+        is_open=comments_are_open(article, now=now),
+        comment_moderation=article.comment_moderation,
+        site_mode=options.mode,
+        site_mode_label=labels.get(options.mode, options.mode),
+        mode=mode,
+        mode_label=labels.get(mode, mode),
+        last_change=PageLogEntry.objects.filter(page=article, action=COMMENT_SETTINGS_CHANGED)
+        .select_related("user")
+        .order_by("-timestamp", "-pk")
+        .first(),
+    )
+
+
 def paginate(queryset, page_number, per_page: int = PER_PAGE, count: int | None = None):
     """A page of the queryset; `count`, when the caller has counted it already, spares the
     paginator counting it again."""

@@ -39,6 +39,11 @@ def moderation_urls():
             admin_views.undo_ban_again,
             name="moderation_undo_ban_again",
         ),
+        path(
+            "moderation/article/<int:article_id>/comments/",
+            admin_views.article_comments,
+            name="moderation_article_comments",
+        ),
         path("moderation/filter/", admin_views.filter_quality, name="moderation_filter"),
         path("moderation/filter/retrain/", admin_views.retrain, name="moderation_retrain"),
     ]
@@ -69,3 +74,21 @@ def moderation_permissions():
 def comment_queues_panel(request, panels):
     if request.user.has_perm(admin_views.PERMISSION):
         panels.append(CommentQueuesPanel())
+
+
+@hooks.register("register_log_actions")
+def moderation_log_actions(actions):
+    from wagtail.log_actions import LogFormatter
+
+    from masthead.moderation.services.articles import (
+        COMMENT_SETTINGS_CHANGED,
+        comment_settings_words,
+    )
+
+    @actions.register_action(COMMENT_SETTINGS_CHANGED)
+    class CommentSettingsChanged(LogFormatter):
+        label = "Change comment settings (moderator)"
+
+        def format_message(self, log_entry):
+            after = log_entry.data.get("after", {})
+            return f"Comment settings changed by a moderator: {comment_settings_words(after)}"

@@ -1,6 +1,7 @@
 """Moderation's writes and the verdict itself."""
 
 from masthead.moderation.services.alerts import moderator_alert_send, moderator_alerts_send
+from masthead.moderation.services.articles import article_comments_set
 from masthead.moderation.services.assessing import submission_assess, verdict_record
 from masthead.moderation.services.decisions import (
     AlreadyDecided,
@@ -28,6 +29,7 @@ __all__ = [
     "ModerationOutcome",
     "ModerationRefused",
     "ReportRefused",
+    "article_comments_set",
     "ban_lift",
     "ban_reinstate",
     "ban_reinstate_undo",
