@@ -503,21 +503,34 @@ class ArticleCommentState:
     site_mode_label: str
     mode: str  # what the next comment goes through
     mode_label: str
-    last_change: object  # the latest moderator's change (a PageLogEntry), or None
+    changes: list  # the latest moderators' changes (PageLogEntry, with `summary`), newest first
 
 
-def article_comment_state(article, *, now: datetime | None = None) -> ArticleCommentState:
-    """The article's comment settings, what they resolve to, and who last changed them here."""
+def article_comment_state(
+    article, *, now: datetime | None = None, changes: int = 5
+) -> ArticleCommentState:
+    """The article's comment settings, what they resolve to, and the last `changes` moderators
+    made to them (who, when, what): moderators cannot open the page's own history."""
     from wagtail.models import PageLogEntry
 
     from masthead.discussion.services import comments_are_open
     from masthead.moderation.models import ModerationMode
-    from masthead.moderation.services.articles import COMMENT_SETTINGS_CHANGED
+    from masthead.moderation.services.articles import (
+        COMMENT_SETTINGS_CHANGED,
+        comment_settings_words,
+    )
     from masthead.moderation.services.assessing import mode_for, moderation_settings_for
 
     options = moderation_settings_for(article)
     mode = mode_for(article, options)
     labels = {value: str(label) for value, label in ModerationMode.choices}
+    entries = list(
+        PageLogEntry.objects.filter(page=article, action=COMMENT_SETTINGS_CHANGED)
+        .select_related("user")
+        .order_by("-timestamp", "-pk")[:changes]
+    )
+    for entry in entries:
+        entry.summary = comment_settings_words(entry.data.get("after", {}))
     return ArticleCommentState(
         article=article,
         comments_open=article.comments_open,
@@ -527,10 +540,7 @@ def article_comment_state(article, *, now: datetime | None = None) -> ArticleCom
         site_mode_label=labels.get(options.mode, options.mode),
         mode=mode,
         mode_label=labels.get(mode, mode),
-        last_change=PageLogEntry.objects.filter(page=article, action=COMMENT_SETTINGS_CHANGED)
-        .select_related("user")
-        .order_by("-timestamp", "-pk")
-        .first(),
+        changes=entries,
     )
 
 

@@ -78,8 +78,11 @@ def test_the_article_filtered_queue_shows_its_comment_settings_with_a_form(volun
     assert form["method"] == "post" and form["action"] == settings_url(article)
     assert form.select_one("input[name=csrfmiddlewaretoken]")
     assert form.select_one("input[name=comments_open][value=open]").has_attr("checked")
-    # Unfiltered, the queue is about no one article: no form.
-    assert "data-article-comments" not in client.get("/admin/moderation/").content.decode()
+    # Unfiltered, the queue is about no one article: no form, but each comment leads there.
+    post_as_guest(article)
+    unfiltered = client.get("/admin/moderation/?queue=published").content.decode()
+    assert "data-article-comments" not in unfiltered
+    assert f'href="?queue=published&amp;article={article.pk}"' in unfiltered
 
 
 def test_a_moderator_holds_every_comment_and_the_next_guest_comment_waits(volunteer):
@@ -96,6 +99,8 @@ def test_a_moderator_holds_every_comment_and_the_next_guest_comment_waits(volunt
     assert "Hold every comment for review" in state.get_text()
     assert "(this article’s own setting)" in state.get_text()
     assert f"Last changed here by {moderator.get_username()}" in state.get_text(" ")
+    changes = state.select_one("[data-article-comments-changes] ul").get_text(" ")
+    assert "comments open; moderation: Hold every comment for review" in changes
     entry = PageLogEntry.objects.get(page=article, action=COMMENT_SETTINGS_CHANGED)
     assert entry.user == moderator and entry.data["after"]["comment_moderation"] == "pre_all"
 
