@@ -1,6 +1,11 @@
+from django.urls import path, reverse
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.rich_text.converters.html_to_contentstate import InlineStyleElementHandler
 from wagtail.admin.rich_text.editors.draftail import features as draftail_features
+from wagtail.admin.widgets.button import Button, ListingButton
+
+from masthead.discussion import admin_views, selectors
 
 FEEDBACK_FEATURE = "feedback"
 FEEDBACK_STYLE = "FEEDBACK"
@@ -56,3 +61,63 @@ def warn_that_deleting_an_article_deletes_its_comments(request, page):
             "take it off the site and keep them.",
         )
     return None
+
+
+@hooks.register("register_admin_urls")
+def reader_comments_urls():
+    return [
+        path(
+            "reader-comments/<int:article_id>/",
+            admin_views.article_comments,
+            name="article_reader_comments",
+        )
+    ]
+
+
+@hooks.register("construct_explorer_page_queryset")
+def count_reader_comments(parent_page, pages, request):
+    """Each listed article's comment counts come with the listing's own query (no query per row)."""
+    return selectors.pages_with_comment_counts(pages)
+
+
+def reader_comments_label(counts: selectors.CommentCounts) -> str:
+    label = ngettext("%(count)d comment", "%(count)d comments", counts.published) % {
+        "count": counts.published
+    }
+    if counts.waiting:
+        label += f" · {counts.waiting} waiting"
+    return label
+
+
+def _is_article(page) -> bool:
+    from masthead.publishing.models import ArticlePage
+
+    return isinstance(page, ArticlePage)
+
+
+@hooks.register("register_page_listing_buttons")
+def reader_comments_listing_button(page, user, next_url=None):
+    """WordPress's comment bubble: the article's comment counts, linking to its comments."""
+    if not _is_article(page) or not admin_views.may_read_reader_comments(user, page):
+        return
+    counts = selectors.page_comment_counts(page)
+    yield ListingButton(
+        reader_comments_label(counts),
+        reverse("article_reader_comments", args=[page.pk]),
+        icon_name="comment",
+        attrs={"title": f"Readers’ comments on “{page.get_admin_display_title()}”"},
+        priority=40,  # before Wagtail's "More options" (50)
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def reader_comments_header_button(page, user, view_name, next_url=None):
+    if not _is_article(page) or not admin_views.may_read_reader_comments(user, page):
+        return
+    counts = selectors.page_comment_counts(page)
+    yield Button(
+        f"Readers’ comments ({reader_comments_label(counts)})",
+        reverse("article_reader_comments", args=[page.pk]),
+        icon_name="comment",
+        priority=12,  # just below "Edit"
+    )

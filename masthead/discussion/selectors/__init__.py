@@ -22,6 +22,14 @@ from masthead.discussion.selectors.exports import (
     comment_answers,
     comments_for_export,
 )
+from masthead.discussion.selectors.newsroom import (
+    ArticleReaderComments,
+    CommentCounts,
+    article_reader_comments,
+    newsroom_article_or_404,
+    page_comment_counts,
+    pages_with_comment_counts,
+)
 from masthead.discussion.selectors.passages import (
     passage_anchors,
     passage_comments,
@@ -63,6 +71,8 @@ __all__ = [
     "MAX_PAGE",
     "OWN_UNPUBLISHED",
     "VOTES_MARK",
+    "ArticleReaderComments",
+    "CommentCounts",
     "ConversationPart",
     "ThreadPage",
     "ThreadShape",
@@ -72,6 +82,7 @@ __all__ = [
     "account_follows_any",
     "account_subscriptions",
     "account_subscriptions_page",
+    "article_reader_comments",
     "comment_answers",
     "comment_counts",
     "comment_is_public",
@@ -88,8 +99,11 @@ __all__ = [
     "is_reply_cursor",
     "iter_thread",
     "new_comment_count",
+    "newsroom_article_or_404",
     "open_article_or_404",
     "open_thread_shape_or_404",
+    "page_comment_counts",
+    "pages_with_comment_counts",
     "parse_votes_mark",
     "passage_anchors",
     "passage_comments",
