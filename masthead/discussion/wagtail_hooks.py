@@ -74,12 +74,6 @@ def reader_comments_urls():
     ]
 
 
-@hooks.register("construct_explorer_page_queryset")
-def count_reader_comments(parent_page, pages, request):
-    """Each listed article's comment counts come with the listing's own query (no query per row)."""
-    return selectors.pages_with_comment_counts(pages)
-
-
 def reader_comments_label(counts: selectors.CommentCounts) -> str:
     label = ngettext("%(count)d comment", "%(count)d comments", counts.published) % {
         "count": counts.published
@@ -95,26 +89,47 @@ def _is_article(page) -> bool:
     return isinstance(page, ArticlePage)
 
 
-@hooks.register("register_page_listing_buttons")
-def reader_comments_listing_button(page, user, next_url=None):
-    """WordPress's comment bubble: the article's comment counts, linking to its comments."""
+@hooks.register("construct_page_listing_buttons")
+def add_reader_comments_button(buttons, page, user, context=None):
+    """WordPress's comment bubble: the article's comment counts, linking to its comments. Added
+    here rather than in register_page_listing_buttons because this hook is given the listing
+    (the context's table), whose articles are then counted together."""
     if not _is_article(page) or not admin_views.may_read_reader_comments(user, page):
         return
-    counts = selectors.page_comment_counts(page)
-    yield ListingButton(
-        reader_comments_label(counts),
-        reverse("article_reader_comments", args=[page.pk]),
-        icon_name="comment",
-        attrs={"title": f"Readers’ comments on “{page.get_admin_display_title()}”"},
-        priority=40,  # before Wagtail's "More options" (50)
+    buttons.append(
+        ListingButton(
+            reader_comments_label(_listed_comment_counts(page, context)),
+            reverse("article_reader_comments", args=[page.pk]),
+            icon_name="comment",
+            attrs={"title": f"Readers’ comments on “{page.get_admin_display_title()}”"},
+            priority=40,  # before Wagtail's "More options" (50)
+        )
     )
+    buttons.sort()
+
+
+def _listed_comment_counts(page, context) -> selectors.CommentCounts:
+    """The page's counts, from the counts of every page of its listing taken at the first row
+    (one query per listing, not one per row), kept on the request for the rows that follow."""
+    context = context or {}
+    request, table = context.get("request"), context.get("table")
+    known = getattr(request, "_reader_comment_counts", {})
+    if page.pk not in known:
+        rows = getattr(table, "data", None) or []
+        known = {
+            **known,
+            **selectors.comment_counts_by_article({page.pk, *(row.pk for row in rows)}),
+        }
+        if request is not None:
+            request._reader_comment_counts = known
+    return known.get(page.pk, selectors.CommentCounts(0, 0))
 
 
 @hooks.register("register_page_header_buttons")
 def reader_comments_header_button(page, user, view_name, next_url=None):
     if not _is_article(page) or not admin_views.may_read_reader_comments(user, page):
         return
-    counts = selectors.page_comment_counts(page)
+    counts = selectors.article_comment_counts(page.pk)
     yield Button(
         f"Readers’ comments ({reader_comments_label(counts)})",
         reverse("article_reader_comments", args=[page.pk]),

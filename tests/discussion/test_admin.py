@@ -37,9 +37,7 @@ def held(comment) -> Comment:
     return comment
 
 
-def test_an_editor_reads_an_articles_published_comments_and_how_many_wait(
-    editor, article, post
-):
+def test_an_editor_reads_an_articles_published_comments_and_how_many_wait(editor, article, post):
     first = post("The footpath should be wider.", name="Dana")
     post("Agreed, and lit at night.", name="Sam", parent_id=first.pk)
     held(post(HELD_TEXT, name="Pat"))
@@ -58,7 +56,9 @@ def test_an_editor_reads_an_articles_published_comments_and_how_many_wait(
     ]
     assert "in reply to Dana" in items[0].get_text(" ", strip=True)
     assert items[0].find("time")
-    assert items[1].select_one(".reader-comments__link a")["href"] == f"/comments/comment/{first.pk}/"
+    assert (
+        items[1].select_one(".reader-comments__link a")["href"] == f"/comments/comment/{first.pk}/"
+    )
     # The held comment's text (and author) stays with the moderators.
     assert "07700" not in html and "Harbour Row" not in html and "Pat" not in html
     # No decisions here, nor a way into the queue.
@@ -109,17 +109,49 @@ def test_who_may_neither_edit_nor_moderate_is_turned_away(django_user_model, art
 
 
 def test_the_page_listing_counts_comments_without_a_query_per_article(editor, post):
+    """The section's listing, a search in it and the admin's search across the site: each counts
+    the comments of the articles it lists together, so its queries do not grow with them."""
     section = make_section(title="Harbour", slug="harbour")
+    listings = [
+        f"/admin/pages/{section.pk}/",
+        f"/admin/pages/{section.pk}/?q=bridge",
+        "/admin/pages/search/?q=bridge",
+    ]
 
-    def listing_queries() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = editor.get(f"/admin/pages/{section.pk}/")
-        assert response.status_code == 200
-        return len(queries.captured_queries)
+    def listing_queries() -> list[int]:
+        counted = []
+        for url in listings:
+            with CaptureQueriesContext(connection) as queries:
+                response = editor.get(url)
+            assert response.content.decode().count("1 comment · 1 waiting") == articles
+            counted.append(len(queries.captured_queries))
+        return counted
 
-    for _ in range(2):
-        post("A comment.", on=make_article(section=section))
+    def add_article():
+        on = make_article(section=section, title="The bridge opens")
+        post("A comment.", on=on)
+        held(post("Another comment.", on=on))
+
+    articles = 2
+    for _ in range(articles):
+        add_article()
     few = listing_queries()
-    for _ in range(6):
-        post("A comment.", on=make_article(section=section))
+    for _ in range(5):
+        add_article()
+    articles += 5
     assert listing_queries() == few
+
+
+def test_an_articles_comments_come_a_page_at_a_time(editor, article, post, monkeypatch):
+    from masthead.discussion.selectors import newsroom
+
+    monkeypatch.setattr(newsroom, "READER_COMMENTS_PER_PAGE", 2)
+    for number in range(1, 6):
+        post(f"Comment number {number}.", name=f"Reader {number}")
+    url = f"/admin/reader-comments/{article.pk}/"
+    first = BeautifulSoup(editor.get(url).content, "html.parser")
+    authors = [node.get_text() for node in first.select(".reader-comments__author")]
+    assert authors == ["Reader 5", "Reader 4"]
+    assert "Page 1 of 3" in first.select_one(".reader-comments__pages").get_text()
+    last = BeautifulSoup(editor.get(f"{url}?p=3").content, "html.parser")
+    assert [node.get_text() for node in last.select(".reader-comments__author")] == ["Reader 1"]

@@ -25,10 +25,10 @@ from masthead.discussion.selectors.exports import (
 from masthead.discussion.selectors.newsroom import (
     ArticleReaderComments,
     CommentCounts,
+    article_comment_counts,
     article_reader_comments,
+    comment_counts_by_article,
     newsroom_article_or_404,
-    page_comment_counts,
-    pages_with_comment_counts,
 )
 from masthead.discussion.selectors.passages import (
     passage_anchors,
@@ -82,9 +82,11 @@ __all__ = [
     "account_follows_any",
     "account_subscriptions",
     "account_subscriptions_page",
+    "article_comment_counts",
     "article_reader_comments",
     "comment_answers",
     "comment_counts",
+    "comment_counts_by_article",
     "comment_is_public",
     "comment_location",
     "comments_for_export",
@@ -102,8 +104,6 @@ __all__ = [
     "newsroom_article_or_404",
     "open_article_or_404",
     "open_thread_shape_or_404",
-    "page_comment_counts",
-    "pages_with_comment_counts",
     "parse_votes_mark",
     "passage_anchors",
     "passage_comments",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -15,9 +15,6 @@ from masthead.discussion.selectors.articles import MAX_ID
 from masthead.discussion.selectors.threads import shown_comments
 
 READER_COMMENTS_PER_PAGE = 25
-# The attributes pages_with_comment_counts gives each page.
-PUBLISHED_COUNT = "reader_comments_published"
-WAITING_COUNT = "reader_comments_waiting"
 
 
 class CommentCounts(NamedTuple):
@@ -27,12 +24,13 @@ class CommentCounts(NamedTuple):
     waiting: int
 
 
-def pages_with_comment_counts(pages: QuerySet) -> QuerySet:
-    """The pages, each with its counts of comments readers see and of comments awaiting
-    moderation (attributes PUBLISHED_COUNT and WAITING_COUNT; 0 for a page that is no article).
-    Both are subqueries of the pages' own query: a listing costs no query more however many
-    articles it shows. The published count is the thread's kept counter (ThreadStats), the one
-    readers see above the thread."""
+def comment_counts_by_article(article_ids) -> dict[int, CommentCounts]:
+    """The comment counts of each of these articles, in one query however many (a listing counts
+    the articles of its page at once, not one by one). The published count is the thread's kept
+    counter (ThreadStats), the one readers see above the thread; pages that are no article count
+    0."""
+    from wagtail.models import Page
+
     published = ThreadStats.objects.filter(article_id=OuterRef("pk")).values("published_count")
     waiting = (
         Comment.objects.filter(
@@ -43,24 +41,21 @@ def pages_with_comment_counts(pages: QuerySet) -> QuerySet:
         .annotate(count=Count("id"))
         .values("count")
     )
-    return pages.annotate(
-        **{
-            PUBLISHED_COUNT: Coalesce(
-                Subquery(published[:1]), Value(0), output_field=IntegerField()
-            ),
-            WAITING_COUNT: Coalesce(Subquery(waiting[:1]), Value(0), output_field=IntegerField()),
-        }
+    rows = (
+        Page.objects.filter(pk__in=list(article_ids))
+        .order_by()
+        .annotate(
+            published=Coalesce(Subquery(published[:1]), Value(0), output_field=IntegerField()),
+            waiting=Coalesce(Subquery(waiting[:1]), Value(0), output_field=IntegerField()),
+        )
+        .values_list("pk", "published", "waiting")
     )
+    return {pk: CommentCounts(published, waiting) for pk, published, waiting in rows}
 
 
-def page_comment_counts(page) -> CommentCounts:
-    """The counts pages_with_comment_counts gave the page, or counted now (one query) for a page
-    that came another way (the page editor's header, a search backend that drops annotations)."""
-    if not hasattr(page, PUBLISHED_COUNT):
-        from wagtail.models import Page
-
-        page = pages_with_comment_counts(Page.objects.filter(pk=page.pk)).first() or page
-    return CommentCounts(getattr(page, PUBLISHED_COUNT, 0), getattr(page, WAITING_COUNT, 0))
+def article_comment_counts(article_id: int) -> CommentCounts:
+    """One article's comment counts (one query)."""
+    return comment_counts_by_article([article_id]).get(article_id, CommentCounts(0, 0))
 
 
 def newsroom_article_or_404(article_id: int):
@@ -91,7 +86,7 @@ def article_reader_comments(
     (for users who may not moderate) only the comments readers see: the text of held, spam and
     removed comments may be abuse or someone's personal data, so it is counted, never listed.
     With it, every comment its author has not deleted, whatever its status."""
-    counts = page_comment_counts(article)
+    counts = article_comment_counts(article.pk)
     if with_unpublished:
         comments = Comment.objects.filter(article_id=article.pk, deleted__isnull=True)
     else:
