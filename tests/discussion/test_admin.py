@@ -93,9 +93,13 @@ def test_a_moderator_sees_every_comment_and_a_link_to_the_articles_queue(
 ):
     post("The footpath should be wider.")
     held(post(HELD_TEXT))
+    held(post("Earn $500 a day: https://easy-cash.example/start"))
     moderator = member_of(django_user_model, "Comment moderators", "a-moderator")
     html = moderator.get(f"/admin/reader-comments/{article.pk}/").content.decode()
     assert HELD_TEXT in html and "Awaiting moderation" in html
+    # Shown as written, not as a link a moderator might follow by mistake.
+    assert "https://easy-cash.example/start" in html
+    assert not BeautifulSoup(html, "html.parser").select("a[href*='easy-cash']")
     assert f"/admin/moderation/?queue=pending&amp;article={article.pk}" in html
 
 
