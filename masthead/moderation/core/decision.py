@@ -520,10 +520,10 @@ def assess(
     p_abuse_model = 0.0
     if models.abuse is not None and n.text:
         p_abuse_model = models.abuse.proba_vector(*vector(models.abuse))
-        if n.alternative_text:  # "what a r e t a r d" read as "what a retard" too
-            alternative = replace(
-                n, text=n.alternative_text, tokens=TOKEN_RE.findall(n.alternative_text)
-            )
+        # "what a r e t a r d" read as "what a retard" too, "I s a w a r e t a r d" as "i saw a
+        # retard"
+        for reading in filter(None, [n.alternative_text, *lexicon.spaced_run_readings(n)]):
+            alternative = replace(n, text=reading, tokens=TOKEN_RE.findall(reading))
             p_abuse_model = max(
                 p_abuse_model, models.abuse.proba_vector(*vector(models.abuse, alternative))
             )
@@ -592,7 +592,8 @@ def _shown_pair(original: str, fixed: str, lexicon: Lexicon) -> str:
     the letters they imitate."""
     mapped = fixed.isascii() and any(char in CONFUSABLES for char in original)
     lookalikes = " (look-alike letters)" if mapped else ""
-    for reading in dict.fromkeys((fixed, one_letter_words_apart(fixed))):
+    readings = (fixed, one_letter_words_apart(fixed), lexicon.spaced_run_reading(fixed))
+    for reading in filter(None, dict.fromkeys(readings)):
         if any(cat in ("slur", "insult_severe") for cat, *_rest in lexicon.scan(reading)):
             masked = " ".join(mask(word) for word in reading.split())
             return f"{mask_as_written(original, reading)}{lookalikes} → {masked}"

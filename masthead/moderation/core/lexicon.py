@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .normalise import Normalised, normalise
+from .normalise import Normalised, normalise, one_letter_words_apart
 
 __all__ = [
     "AbuseHit",
@@ -111,6 +111,12 @@ def _term_regex(term: str, *, swap_vowels: bool) -> str:
         first = False
         i = j
     return "".join(parts)
+
+
+# A term read at the end of a spaced-out run (Lexicon._word_ending_spaced_runs): at least this
+# long, as one_letter_words_apart asks, and of a category that insults or demeans.
+MIN_SPACED_TERM = 4
+SPACED_RUN_CATEGORIES = frozenset(["slur", "site", "insult_severe", "insult", "dehumanising"])
 
 
 @dataclass(frozen=True)
@@ -829,7 +835,37 @@ class Lexicon:
 
         for text in filter(None, (n.text, n.alternative_text)):
             self._match_text(text, n.raw, add)
+        for reading in self.spaced_run_readings(n):
+            self._match_text(reading, n.raw, add)
         return out
+
+    def spaced_run_readings(self, n: Normalised) -> list[str]:
+        """The text read with a term that ends a spaced-out run set apart (spaced_run_reading):
+        "I s a w a r e t a r d, honestly" -> "i saw a retard, honestly"."""
+        readings = []
+        for run in n.spaced_runs:
+            reading = self.spaced_run_reading(run)
+            if reading:
+                at = re.search(rf"(?<!\w){re.escape(run)}(?!\w)", n.text)
+                if at:
+                    readings.append(n.text[: at.start()] + reading + n.text[at.end() :])
+        return readings
+
+    def spaced_run_reading(self, run: str) -> str | None:
+        """A spaced-out run re-joined ("isawaretard") read with a term at its end set apart,
+        after a one-letter word: "i saw a retard". Only after "a" or "I", and only a term that
+        spans the rest of the run: spelt-out words that end in a slur ("s n i g g e r") or
+        begin with one ("P a k i s t a n") are left alone, and the term must be spelt as the
+        lexicon has it (or with a plural s): its looser matching of doubled letters would read
+        "r a c c o o n" as "ra ccoon". None: no such term."""
+        for cut in range(1, len(run) - MIN_SPACED_TERM + 1):
+            head, word = run[:cut], run[cut:]
+            if head[-1] in "ai" and any(
+                cat in SPACED_RUN_CATEGORIES and word in (term, f"{term}s")
+                for cat, term, _matched, _start, _end in self.scan(word)
+            ):
+                return f"{one_letter_words_apart(head)} {word}"
+        return None
 
     def _match_text(self, text: str, raw: str, add: Callable[[AbuseHit], None]) -> None:
         found = self.scan(text)

@@ -257,6 +257,9 @@ class Normalised:
     #: ("what a r e t a r d" -> "what a retard", where ``text`` has "what aretard"); empty when
     #: no run has one. The lexicon reads both.
     alternative_text: str = ""
+    #: each spaced-out run of single letters, re-joined and read as ``text`` reads it
+    #: ("I s a w a r e t a r d" -> "isawaretard"): the lexicon looks for a slur at its end.
+    spaced_runs: list[str] = field(default_factory=list)
 
     @property
     def hidden_invisible(self) -> int:
@@ -400,9 +403,11 @@ def one_letter_words_apart(word: str) -> str:
     return " ".join(filter(None, (word[:lead], middle, word[len(word) - trail :])))
 
 
-def _rejoin(text: str, deob: list[tuple[str, str]]) -> tuple[str, str, int]:
-    """(text with split words re-joined, the same with one-letter words apart, how many)."""
+def _rejoin(text: str, deob: list[tuple[str, str]]) -> tuple[str, str, int, list[str]]:
+    """(text with split words re-joined, the same with one-letter words apart, how many, the
+    spaced-out runs re-joined)."""
     count = 0
+    runs: list[str] = []
     apart: list[tuple[int, int, str]] = []  # (start, end, reading) in the re-joined text
     shift = 0
 
@@ -432,6 +437,7 @@ def _rejoin(text: str, deob: list[tuple[str, str]]) -> tuple[str, str, int]:
         joined = "".join(segs)
         count += 1
         deob.append((s.strip(), joined.lower()))
+        runs.append(joined)
         reading = one_letter_words_apart(joined)
         if reading != joined:
             start = m.start() + shift
@@ -444,7 +450,7 @@ def _rejoin(text: str, deob: list[tuple[str, str]]) -> tuple[str, str, int]:
     alternative = text
     for start, end, reading in reversed(apart):
         alternative = alternative[:start] + reading + alternative[end:]
-    return text, alternative, count
+    return text, alternative, count, runs
 
 
 def _deleet(text: str, deob: list[tuple[str, str]]) -> tuple[str, int]:
@@ -530,7 +536,7 @@ def normalise(text: str) -> Normalised:
     s, saved, urls, emails = _protect(s)
     # symbol runs are counted before words are re-joined (p♥a♥y uses ♥ as a separator)
     _, decorative, symbol_runs = _symbols(s)
-    s, alternative, rejoined = _rejoin(s, deob)
+    s, alternative, rejoined, runs = _rejoin(s, deob)
     before_leet = s
     s, leet = _deleet(s, deob)
     lowered_links = [u.lower() for u in saved]
@@ -543,6 +549,7 @@ def normalise(text: str) -> Normalised:
         text=s,
         text_with_digits=_finish(before_leet, lowered_links)[0] if leet else s,
         alternative_text=alternative if alternative != before_leet else "",
+        spaced_runs=[_finish(_deleet(run, [])[0], [])[0] for run in runs],
         tokens=tokens,
         deobfuscated=deob,
         zero_width=zero_width,

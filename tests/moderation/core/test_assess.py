@@ -112,6 +112,46 @@ def test_spaced_out_ordinary_words_next_to_a_one_letter_word_are_published(body)
     assert assess(Draft(body)).action == "publish"
 
 
+@pytest.mark.parametrize("body", ["I s a w a n i g g e r", "i s a w a f a g g o t s today"])
+def test_a_slur_ending_a_run_of_spaced_letters_is_held_on_every_strictness(body):
+    for strictness in ("lenient", "balanced", "strict"):
+        v = assess(Draft(body), Context(settings=Settings(strictness=strictness)))
+        assert v.action == "hold", (strictness, v)
+        assert any(reason.startswith("slur: ") for reason in v.reasons), v.reasons
+
+
+def test_a_severe_insult_ending_a_run_of_spaced_letters_counts_as_the_plain_word_does():
+    """Plain, "I saw a retard" is held on strict only (not aimed at a reader); spelt out too."""
+    for body in ("I s a w a r e t a r d", "I saw a retard"):
+        actions = [
+            assess(Draft(body), Context(settings=Settings(strictness=strictness))).action
+            for strictness in ("lenient", "balanced", "strict")
+        ]
+        assert actions == ["publish", "publish", "hold"], body
+    text = " | ".join(assess(Draft("I s a w a r e t a r d")).reasons)
+    assert "severe insult" in text and "r****d" in text
+    assert "retard" not in text.replace(" ", "").replace("*", "").lower()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I s a w a cat",
+        "I s a w a c a t",
+        "the F B I and the C I A",
+        "N A T O and the E U",
+        "I s a w a r a c c o o n",  # a word ending in a slur, spelt out
+        "I s a w a t y c o o n",
+        "P a k i s t a n",  # a word starting with one
+        "I s a w a n i d i o t",  # "an idiot": not after "a" or "I" alone
+    ],
+)
+def test_ordinary_spaced_letters_are_not_read_as_a_slur(body):
+    for strictness in ("lenient", "balanced", "strict"):
+        v = assess(Draft(body), Context(settings=Settings(strictness=strictness)))
+        assert v.action == "publish", (strictness, v)
+
+
 @pytest.mark.parametrize(
     ("body", "reason"),
     [

@@ -161,3 +161,8 @@ def test_a_one_letter_word_at_either_end_of_a_spaced_run_is_also_read_apart(raw,
 @pytest.mark.parametrize("raw", ["U S A", "J R R Tolkien", "a b c", "i d k", "p a y now"])
 def test_short_runs_and_runs_without_a_one_letter_word_have_one_reading(raw):
     assert normalise(raw).alternative_text == ""
+
+
+def test_spaced_runs_are_kept_as_the_text_reads_them():
+    n = normalise("I s a w a r 3 t a r d, then F B I agents")
+    assert n.spaced_runs == ["isawaretard", "fbi"]
