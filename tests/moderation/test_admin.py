@@ -47,6 +47,25 @@ def test_queue_shows_how_a_held_slur_was_disguised_with_the_slur_masked(mod_clie
     assert "faggot" not in reasons and "f4gg0t" not in reasons
 
 
+def test_the_queue_shows_addresses_in_a_comment_as_text_and_opens_web_links_apart(
+    mod_client, article, post
+):
+    """A moderator reading the spam queue no longer mails a spammer with a stray click."""
+    comment = post(
+        "Write to winner@prize-desk.com or [claim here](mailto:claims@prize-desk.com), "
+        "call <tel:+441234567> and read https://www.gov.uk/guidance today"
+    )
+    Comment = type(comment)
+    Comment.objects.filter(pk=comment.pk).update(status=CommentStatus.SPAM)
+    html = mod_client.get("/admin/moderation/?queue=spam").content.decode()
+    body = BeautifulSoup(html, "html.parser").select_one(f"#mod-{comment.pk} .mod-item__body")
+    assert "winner@prize-desk.com" in body.get_text() and "claim here" in body.get_text()
+    [link] = body.find_all("a")
+    assert link["href"] == "https://www.gov.uk/guidance"
+    assert set(link["rel"]) == {"nofollow", "noopener", "noreferrer"}
+    assert link["target"] == "_blank"
+
+
 def test_a_decision_just_made_reads_just_now_among_the_recent_decisions(mod_client, article, post):
     """It read "0 minutes ago"; the moment itself is in the <time>'s datetime and title."""
     comment = post("Anyone watch the match?")
