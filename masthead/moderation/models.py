@@ -252,6 +252,11 @@ class CommentVerdict(models.Model):
     reasons_text = models.TextField(blank=True, editable=False)
     # SimHash of the normalised text: near-duplicates of recent comments and of moderated ones.
     fingerprint = models.BigIntegerField(default=0)
+    # The ban that made the comment spam (its author was banned): undoing the decision that
+    # made the ban puts the comment back for review.
+    ban = models.ForeignKey(
+        "Ban", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -275,6 +280,8 @@ class DecisionAction(models.TextChoices):
     HIDE = "hide", _("Hidden after reader reports")
     FEATURE = "feature", _("Featured")
     UNFEATURE = "unfeature", _("No longer featured")
+    # A comment its author posted while banned, put back for review when the ban was undone.
+    RELEASE = "release", _("Back for review: the ban on its author was undone")
 
 
 # Decisions made without a moderator, besides readers' reports hiding a comment: the note each

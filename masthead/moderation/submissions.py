@@ -51,6 +51,8 @@ class Verdict:
     # What the filter itself decided, when the moderation mode changed it (pre-moderation holds
     # a comment the filter would publish); empty: the same as `action`.
     filter_action: str = ""
+    # The ban that made the comment spam, if its author is banned.
+    ban_id: int | None = None
 
     PUBLISH = "publish"
     HOLD = "hold"

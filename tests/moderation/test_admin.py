@@ -223,6 +223,28 @@ def test_featuring_needs_the_moderation_permission(client, django_user_model, ar
     assert comment.featured_at is None and not Decision.objects.exists()
 
 
+def test_undoing_a_ban_from_the_log_lists_its_authors_later_comments_back_for_review(
+    mod_client, moderator, article, post, make_guest
+):
+    from masthead.moderation.services import reader_ban
+
+    comment = post(HEATED, reader=make_guest(ip_hash="addr"))
+    decision = reader_ban(comment=comment, moderator=moderator, days=7)
+    later = post("Posted while banned", reader=make_guest(ip_hash="addr"))
+    assert later.status == CommentStatus.SPAM
+    mod_client.post(f"/admin/moderation/decisions/{decision.pk}/undo/")
+    later.refresh_from_db()
+    assert later.status == CommentStatus.PENDING
+    log = BeautifulSoup(mod_client.get("/admin/moderation/decisions/").content, "html.parser")
+    rows = [row.get_text(" ", strip=True) for row in log.select("tbody tr")]
+    assert any(
+        "Back for review: the ban on its author was undone" in row and "Posted while banned" in row
+        for row in rows
+    ), rows
+    pending = mod_client.get("/admin/moderation/?queue=pending").content.decode()
+    assert f'id="mod-{later.pk}"' in pending
+
+
 def test_ban_from_the_queue_and_lift_it(mod_client, article, post, make_guest):
     comment = post(HEATED, email="troll@example.com", reader=make_guest(ip_hash="addr"))
     mod_client.post(

@@ -447,3 +447,55 @@ def test_undoing_a_ban_again_lifts_what_it_made_and_nothing_else(
         (Ban.objects.filter(kind=BanKind.EMAIL).order_by("id")[1].pk, email_ban.pk),
         (again.pk, lifted.pk),
     ]
+
+
+def test_undoing_a_ban_puts_back_for_review_the_comments_it_sent_to_spam(
+    article, post, moderator, make_guest
+):
+    address = "banned-address"
+    filtered = post("Thanks, see my site", reader=make_guest(ip_hash=address), honeypot="x.example")
+    assert filtered.status == CommentStatus.SPAM  # the filter's own judgement, before any ban
+    comment = post(HEATED, reader=make_guest(ip_hash=address), email="troll@example.com")
+    decision = reader_ban(comment=comment, moderator=moderator, days=7)
+    while_banned = [
+        post(f"Still here, day {day}", reader=make_guest(ip_hash=address)) for day in (1, 2)
+    ]
+    assert {c.status for c in while_banned} == {CommentStatus.SPAM}
+    # A moderator looked at the second one and judged it spam on its own words.
+    comment_approve(comment=while_banned[1], moderator=moderator)
+    comment_mark_spam(comment=while_banned[1], moderator=moderator)
+
+    decision_undo(decision=decision, moderator=moderator)
+
+    for item in (comment, filtered, *while_banned):
+        item.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+    assert while_banned[0].status == CommentStatus.PENDING
+    assert while_banned[1].status == CommentStatus.SPAM
+    assert filtered.status == CommentStatus.SPAM
+    [release] = Decision.objects.filter(action=DecisionAction.RELEASE)
+    assert release.comment == while_banned[0] and release.moderator == moderator
+    assert (release.previous_status, release.new_status) == ("spam", "pending")
+    assert release.label == ""  # nobody has judged its words: nothing for the filter to learn
+    assert release.note == "the ban on its author was undone"
+
+    decision_undo(decision=release, moderator=moderator)  # undone like any decision
+    while_banned[0].refresh_from_db()
+    assert while_banned[0].status == CommentStatus.SPAM
+
+
+def test_undoing_a_ban_leaves_in_spam_what_another_standing_ban_still_bars(
+    post, moderator, make_guest
+):
+    first = post(HEATED, reader=make_guest(ip_hash="shared"), email="troll@example.com")
+    second = post("Another one", reader=make_guest(ip_hash="shared"), email="troll@example.com")
+    undone = reader_ban(comment=first, moderator=moderator, kinds=(BanKind.ADDRESS,))
+    later = post("Still here", reader=make_guest(ip_hash="shared"), email="troll@example.com")
+    assert later.status == CommentStatus.SPAM
+    reader_ban(comment=second, moderator=moderator, kinds=(BanKind.EMAIL,))
+
+    decision_undo(decision=undone, moderator=moderator)
+
+    later.refresh_from_db()
+    assert later.status == CommentStatus.SPAM
+    assert not Decision.objects.filter(action=DecisionAction.RELEASE).exists()

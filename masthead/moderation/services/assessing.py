@@ -179,6 +179,7 @@ def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdi
             {"banned": 1.0},
             [f"banned ({ban.get_kind_display().lower()}){until}"],
             core.fingerprint(draft.body),
+            ban_id=ban.pk,
         )
 
     history = author_history(draft)
@@ -238,5 +239,6 @@ def verdict_record(*, comment, verdict: Verdict, now=None) -> CommentVerdict:
         reasons=list(verdict.reasons),
         reasons_text=CommentVerdict.searchable(verdict.reasons),
         fingerprint=verdict.fingerprint,
+        ban_id=verdict.ban_id,
         created=now or timezone.now(),
     )

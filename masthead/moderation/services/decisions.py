@@ -56,6 +56,9 @@ ALREADY = {
     "not featured": "not featured",
 }
 
+# The log's note on a comment its author posted while banned, back for review with the ban undone.
+BAN_UNDONE_NOTE = "the ban on its author was undone"
+
 REMOVE_LABELS = {"abuse": "abuse", "off_topic": "", "other": ""}
 # How the log words a removal's reason when the moderator wrote no note.
 REMOVE_NOTES = {"abuse": "abuse", "off_topic": "off-topic", "other": "another reason"}
@@ -354,7 +357,10 @@ def ban_reinstate_undo(*, ban: Ban, moderator, now: datetime | None = None) -> l
 
 def decision_undo(*, decision: Decision, moderator, now: datetime | None = None) -> Decision:
     """Put the comment back as it was before the decision, lift bans it made, reopen the reports
-    it settled, forget its label. Refused once the comment has been moderated again since."""
+    it settled, forget its label. Refused once the comment has been moderated again since.
+
+    Undoing a ban also puts back for review the comments its author posted while the ban stood,
+    which it sent to spam (see _release_barred_comments)."""
     from masthead.discussion.services.comments import thread_changed
 
     now = now or timezone.now()
@@ -427,6 +433,64 @@ def _undo(decision: Decision, moderator, now: datetime) -> None:
     decision.bans.filter(lifted__isnull=True).update(lifted=now, lifted_by=moderator)
     # The reports the decision settled are open again (it settled them at its own time).
     Report.objects.filter(comment=comment, resolved=decision.created).update(resolved=None)
+    if decision.action == DecisionAction.BAN:
+        _release_barred_comments(decision, moderator, now)
+
+
+def _release_barred_comments(decision: Decision, moderator, now: datetime) -> list[Decision]:
+    """The comments sent to spam only because the decision's bans barred their author go back
+    to the pending queue, each with a decision in the log (which can be undone) and no label:
+    nobody has judged their words yet. A comment the filter or a moderator has judged since
+    (an edit assessed anew, a decision standing on it) stays as it is, and so does one whose
+    author another ban still bars."""
+    from masthead.discussion.models import Comment, CommentStatus
+    from masthead.discussion.services.comments import thread_changed
+
+    ban_ids = list(decision.bans.values_list("pk", flat=True))  # made again ones included
+    barred_ids = (
+        CommentVerdict.objects.filter(ban_id__in=ban_ids)
+        .exclude(comment_id=decision.comment_id)
+        .values_list("comment_id", flat=True)
+    )
+    released = []
+    for comment in (
+        Comment.objects.select_for_update()
+        .filter(pk__in=list(barred_ids), status=CommentStatus.SPAM)
+        .order_by("article_id", "pk")
+    ):
+        verdict = CommentVerdict.objects.filter(comment=comment).order_by("-created", "-id")[0]
+        judged_since = Decision.objects.filter(
+            comment=comment, undone__isnull=True, created__gte=verdict.created
+        ).exists()
+        if verdict.ban_id not in ban_ids or judged_since or _still_barred(comment, now):
+            continue
+        comment.status = CommentStatus.PENDING
+        comment.save(update_fields=["status"])
+        released.append(
+            Decision.objects.create(
+                comment=comment,
+                action=DecisionAction.RELEASE,
+                moderator=moderator,
+                previous_status=CommentStatus.SPAM,
+                new_status=CommentStatus.PENDING,
+                note=BAN_UNDONE_NOTE,
+                body=comment.body,
+                fingerprint=verdict.fingerprint,
+                created=now,
+            )
+        )
+        thread_changed(comment.article_id, recount=True)
+    return released
+
+
+def _still_barred(comment, now: datetime) -> bool:
+    """Whether a standing ban bars the comment's author (by account, e-mail or address)."""
+    targets = Q(kind=BanKind.EMAIL, value__in=_author_emails(comment))
+    if comment.user_id:
+        targets |= Q(kind=BanKind.ACCOUNT, value=str(comment.user_id))
+    if comment.ip_hash:
+        targets |= Q(kind=BanKind.ADDRESS, value=comment.ip_hash)
+    return Ban.objects.filter(targets).filter(Ban.active_q(now)).exists()
 
 
 def comments_moderate(
