@@ -13,7 +13,13 @@ from wagtail.admin.widgets import AdminPageChooser
 
 from masthead.funding import selectors
 from masthead.funding.models import Campaign, Donation
-from masthead.funding.money import CURRENCIES, MoneyError, to_major, to_minor
+from masthead.funding.money import (
+    CURRENCIES,
+    MoneyError,
+    to_major,
+    to_minor,
+    without_own_currency,
+)
 
 MARKS_HELP = _(
     "Comma-separated amounts, e.g. “0, 2500, 5000”. Empty: 0, half the goal and the goal."
@@ -231,10 +237,12 @@ class ManualDonationForm(WagtailAdminModelForm):
         cleaned = super().clean()
         campaign = cleaned.get("campaign")
         if campaign and cleaned.get("amount"):
+            # "$1,250" for a USD campaign is the amount as the site itself writes it.
+            amount = without_own_currency(cleaned["amount"], campaign.currency)
             try:
-                cleaned["amount_minor"] = to_minor(cleaned["amount"], campaign.currency)
+                cleaned["amount_minor"] = to_minor(amount, campaign.currency)
             except MoneyError as error:
-                with_currency = _names_a_currency(cleaned["amount"])
+                with_currency = _names_a_currency(amount)
                 message = AMOUNT_NOT_PLAIN % {"currency": campaign.currency}
                 self.add_error("amount", message if with_currency else str(error))
             else:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_currency_symbol
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +94,21 @@ def to_minor(amount, currency: str) -> int:
     if abs(minor) > MAX_MINOR:
         raise MoneyError(AMOUNT_BEYOND_RANGE)
     return int(minor)
+
+
+def without_own_currency(text: str, currency: str, *, language: str | None = None) -> str:
+    """'$1,250' or '1250 USD' for `currency` USD → '1,250': the amount written as the site writes
+    it (the currency's symbol in the language) or with its code, before or after. Another
+    currency's mark ('CA$50', '€50') is left for to_minor to refuse."""
+    code = currency.upper()
+    marks = sorted({code, get_currency_symbol(code, babel_locale(language))}, key=len, reverse=True)
+    text = str(text).strip()
+    for mark in marks:
+        if text.upper().startswith(mark.upper()):
+            return text[len(mark) :].strip()
+        if text.upper().endswith(mark.upper()):
+            return text[: -len(mark)].strip()
+    return text
 
 
 def to_major(amount_minor: int, currency: str) -> Decimal:

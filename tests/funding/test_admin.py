@@ -795,8 +795,8 @@ def test_the_manual_form_starts_on_the_current_campaign_and_names_each_ones_curr
     }
 
 
-@pytest.mark.parametrize("amount", ["€50", "50 EUR", "USD 50", "$50"])
-def test_an_amount_typed_with_a_currency_is_refused_naming_the_campaigns_currency(
+@pytest.mark.parametrize("amount", ["€50", "50 EUR", "CA$50", "USD €50"])
+def test_an_amount_typed_with_another_currency_is_refused_naming_the_campaigns_currency(
     admin_client, campaign, amount
 ):
     from masthead.funding.admin_forms import AMOUNT_NOT_PLAIN
@@ -808,6 +808,22 @@ def test_an_amount_typed_with_a_currency_is_refused_naming_the_campaigns_currenc
     assert str(AMOUNT_NOT_PLAIN % {"currency": "USD"}) in plain(response.content.decode())
     assert f'value="{amount}"' in response.content.decode()  # what was typed stays
     assert not LedgerEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("amount", "minor"), [("$1,250", 125000), ("$ 50", 5000), ("USD 50", 5000), ("12.50 usd", 1250)]
+)
+def test_an_amount_typed_with_the_campaigns_own_currency_is_recorded(
+    admin_client, campaign, amount, minor
+):
+    # The goal bar writes this campaign's money as "$5,000": typed so, it is not a gift in
+    # another currency.
+    response = admin_client.post(
+        reverse("funding_donation:add"), manual_entry(campaign, amount=amount)
+    )
+    assert response.status_code == 302
+    donation = Donation.objects.get(note="Cheque 004512")
+    assert (donation.amount_minor, donation.currency) == (minor, "USD")
 
 
 @pytest.mark.parametrize(
