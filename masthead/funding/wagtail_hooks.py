@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -76,7 +76,8 @@ class CampaignViewSet(ModelViewSet):
         "slug",
         "currency",
         MoneyColumn("goal", label=_("Monthly goal")),
-        "active",
+        # A tick or a cross, as Wagtail's own listings show a yes/no, not the words True/False.
+        BooleanColumn("active", label=_("Active"), sort_key="active"),
     ]
     search_fields = ["name", "slug"]
     edit_handler = ObjectList(

@@ -795,6 +795,20 @@ def test_the_manual_form_starts_on_the_current_campaign_and_names_each_ones_curr
     }
 
 
+def test_the_campaign_list_marks_active_campaigns_with_a_tick_not_the_word_true(
+    admin_client, campaign
+):
+    make_campaign(slug="old", name="Old drive", active=False, current=False)
+    soup = BeautifulSoup(admin_client.get(reverse("funding_campaign:index")).content, "html.parser")
+    rows = {row.select_one("td a").get_text(strip=True): row for row in soup.select("tbody tr")}
+    cells = {name: row.find_all("td")[-1] for name, row in rows.items()}
+    assert cells["Keep us independent"].select_one("svg use")["href"] == "#icon-check"
+    assert cells["Old drive"].select_one("svg use")["href"] == "#icon-cross"
+    for title in soup.select(".w-sr-only"):
+        title.decompose()  # Wagtail's icon title, for screen readers
+    assert not any(cell.get_text(strip=True) for cell in cells.values())
+
+
 @pytest.mark.parametrize("amount", ["€50", "50 EUR", "CA$50", "USD €50"])
 def test_an_amount_typed_with_another_currency_is_refused_naming_the_campaigns_currency(
     admin_client, campaign, amount
