@@ -173,6 +173,10 @@ class SectionFeed(SiteFeed):
     """A section's own feed, at /<section>/feed/ (called from SectionPage's route)."""
 
 
+class AtomSectionFeed(AtomFeedMixin, SectionFeed):
+    pass
+
+
 class TagFeed(SiteFeed):
     """The articles with one tag, at /tags/<tag>/feed/ (called from HomePage's route)."""
 

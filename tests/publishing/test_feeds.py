@@ -103,13 +103,38 @@ def test_an_authors_feed_lists_their_live_public_articles_newest_first(
     ]
 
 
+def test_a_sections_feed_comes_in_atom_too_like_a_tags_and_an_authors(
+    client, newsroom, hidden_articles
+):
+    world = newsroom["world"]
+    assert [item.findtext("title") for item in rss_items(client, f"{world.url}feed/")] == [
+        "Ferry service extended",
+        "Council election results",
+    ]
+    entries = atom_entries(client, f"{world.url}feed/atom/")
+    assert [entry.findtext(f"{ATOM}title") for entry in entries] == [
+        "Ferry service extended",
+        "Council election results",
+    ]
+    assert entries[0].findtext(f"{ATOM}id") == article_guid(newsroom["articles"]["ferry"])
+    assert [author.findtext(f"{ATOM}name") for author in entries[0].findall(f"{ATOM}author")] == [
+        "Ada Reporter",
+        "Bo Writer",
+    ]
+    feed = ET.fromstring(client.get(f"{world.url}feed/atom/").content)
+    assert feed.findtext(f"{ATOM}title").startswith("World")
+    # A feed reads no ?page=, as the RSS one: a mangled one is no reason to redirect.
+    again = client.get(f"{world.url}feed/atom/?page=abc")
+    assert again.status_code == 200 and again["Content-Type"].startswith("application/atom+xml")
+
+
 def alternate_links(html: str) -> dict[str, str]:
     """The page's <link rel="alternate"> feeds, by type, besides the whole site's."""
     links = re.findall(r'<link rel="alternate" type="([^"]+)" title="[^"]*" href="([^"]+)">', html)
     return {kind: href for kind, href in links if href not in ("/feed/", "/feed/atom/")}
 
 
-def test_tag_and_author_pages_name_their_feeds_for_feed_readers(client, newsroom):
+def test_tag_author_and_section_pages_name_their_feeds_for_feed_readers(client, newsroom):
     ada = newsroom["ada"]
     tag_page = alternate_links(client.get("/tags/transport/").content.decode())
     assert tag_page == {
@@ -121,7 +146,12 @@ def test_tag_and_author_pages_name_their_feeds_for_feed_readers(client, newsroom
         "application/rss+xml": f"{ada.url}feed/",
         "application/atom+xml": f"{ada.url}feed/atom/",
     }
-    for url in [*tag_page.values(), *author_page.values()]:
+    section_page = alternate_links(client.get(newsroom["world"].url).content.decode())
+    assert section_page == {
+        "application/rss+xml": f"{newsroom['world'].url}feed/",
+        "application/atom+xml": f"{newsroom['world'].url}feed/atom/",
+    }
+    for url in [*tag_page.values(), *author_page.values(), *section_page.values()]:
         assert ET.fromstring(client.get(url).content) is not None
 
 

@@ -219,7 +219,7 @@ class SectionPage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page)
     exclude_fields_in_copy = ["pinned_articles"]
 
     search_fields = [*Page.search_fields, index.SearchField("description")]
-    feed_routes = ("feed",)
+    feed_routes = ("feed", "feed_atom")
 
     def with_content_json(self, content):
         # A revision keeps the pins chosen when it was saved: see drop_pins_of_other_sections.
@@ -257,6 +257,12 @@ class SectionPage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page)
         from masthead.publishing.feeds import SectionFeed
 
         return SectionFeed()(request, section=self)
+
+    @path("feed/atom/")
+    def feed_atom(self, request):
+        from masthead.publishing.feeds import AtomSectionFeed
+
+        return AtomSectionFeed()(request, section=self)
 
 
 class AuthorIndexPage(CachedPageMixin, Page):
