@@ -20,10 +20,16 @@ def site_address(site, path: str) -> str:
     return base + path
 
 
+# The query string as the reader's browser sent it, kept in the request's environ by whatever
+# rewrites QUERY_STRING (the page cache drops tracking parameters before pages read it).
+QUERY_STRING_AS_SENT = "masthead.query_string_as_sent"
+
+
 def address_without(request, parameter: str) -> str:
     """The request's path and query string without `parameter`, the other parameters as they
-    came, for a redirect to the same page."""
-    query = request.META.get("QUERY_STRING", "")
+    came, for a redirect to the same page: tracking parameters too (utm_source…), which the
+    page cache hides from pages but the analytics read in the reader's browser."""
+    query = request.META.get(QUERY_STRING_AS_SENT, request.META.get("QUERY_STRING", ""))
     kept = [part for part in query.split("&") if unquote_plus(part.partition("=")[0]) != parameter]
     # One slash at the start: //elsewhere.example/ would lead readers off the site.
     path = "/" + escape_uri_path(request.path).lstrip("/")

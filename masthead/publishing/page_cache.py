@@ -30,6 +30,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
+from masthead.links import QUERY_STRING_AS_SENT
+
 
 def response_marker(name: str) -> str:
     """A placeholder in cached HTML that each response fills in for its reader.
@@ -235,7 +237,8 @@ TRACKING_PARAMETER = re.compile(
 
 def drop_tracking_parameters(request) -> None:
     """The page is rendered, cached and served as the same page without tracking parameters.
-    The address in the reader's browser keeps them, for the analytics that read them there."""
+    The address in the reader's browser keeps them, for the analytics that read them there, and
+    so does a redirect to the same page (links.address_without)."""
     parts = request.META.get("QUERY_STRING", "").split("&")
     kept = [
         part
@@ -243,6 +246,7 @@ def drop_tracking_parameters(request) -> None:
         if not TRACKING_PARAMETER.fullmatch(unquote_plus(part.partition("=")[0]))
     ]
     if len(kept) < len(parts):
+        request.META.setdefault(QUERY_STRING_AS_SENT, request.META["QUERY_STRING"])
         request.META["QUERY_STRING"] = "&".join(kept)
         request.GET = QueryDict(request.META["QUERY_STRING"])
 

@@ -78,6 +78,22 @@ def test_a_page_number_that_names_no_page_leads_to_the_first_page_at_its_own_add
     assert client.get("/world/feed/", {"page": number}).status_code == 200
 
 
+def test_the_first_page_a_mangled_page_number_leads_to_keeps_the_links_other_parameters(
+    client, newsroom
+):
+    """A newsletter's link with a mangled ?page= lost its utm_source and utm_campaign on the
+    way to the first page: the page cache hides tracking parameters from pages, and the
+    redirect was made from what was left. The analytics read them in the reader's browser."""
+    for path, search in [("/world/", ""), ("/tags/transport/", ""), ("/search/", "q=ferry&")]:
+        response = client.get(
+            f"{path}?{search}utm_source=newsletter&page=abc&utm_campaign=spring+sale&fbclid=x1"
+        )
+        assert (response.status_code, response["Location"]) == (
+            301,
+            f"{path}?{search}utm_source=newsletter&utm_campaign=spring+sale&fbclid=x1",
+        ), path
+
+
 def test_section_page_lists_only_its_articles(client, newsroom):
     html = client.get("/science/").content.decode()
     assert "New telescope opens" in html
