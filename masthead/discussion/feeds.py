@@ -92,5 +92,28 @@ class SiteCommentsFeed(Feed):
         return xml_text(comment.author_name)
 
 
+class CachedSiteCommentsFeed:
+    """/comments/feed/ as the page cache stores it: under the site's content version (an article
+    published, taken down or restricted) and every thread's (a comment published, approved,
+    edited, removed: selectors.comments_version), as an article's comments feed is kept with its
+    thread. Rendered afresh, it reads the comments of every live article of the site."""
+
+    pk = selectors.SITE_COMMENTS_FEED_CACHE_ID
+    page_cache_variant_source = "masthead.discussion.selectors.comments_version"
+    # Public comments only: a guest's own comments awaiting moderation are not in it.
+    page_cache_personal_cookies = ()
+    page_cache_personal_view = None
+    page_cache_cookies: dict[str, str] = {}
+
+    def page_cache_query_values(self, request) -> dict[str, str]:
+        return {}  # a feed reads none
+
+
+def site_comments_feed(request):
+    from masthead.publishing.page_cache import serve_cached
+
+    return serve_cached(request, CachedSiteCommentsFeed(), lambda: SiteCommentsFeed()(request))
+
+
 class ArticleCommentsFeed(SiteCommentsFeed):
     """An article's comments, at <article>/feed/ (called from ArticlePage's route)."""

@@ -1,13 +1,12 @@
 from django.urls import path
 
 from masthead.discussion import views
-from masthead.discussion.feeds import SiteCommentsFeed
-from masthead.publishing.feeds import feed_view
+from masthead.discussion.feeds import site_comments_feed
 
 app_name = "discussion"
 
 urlpatterns = [
-    path("feed/", feed_view(SiteCommentsFeed), name="feed"),
+    path("feed/", site_comments_feed, name="feed"),
     path("<int:article_id>/", views.thread, name="thread"),
     path("<int:article_id>/post/", views.post_comment, name="post"),
     path("<int:article_id>/sort/", views.sort, name="sort"),

@@ -148,6 +148,41 @@ def test_a_removed_comment_leaves_the_feeds_and_an_approved_one_joins_them(
     assert kept.pk
 
 
+def test_the_sites_comments_feed_is_cached_until_a_comment_joins_or_leaves_it(
+    client, article, post, moderator
+):
+    """It read the comments of every live article of the site (a query through the page tree)
+    on every request of every feed reader; it is kept as the article feeds are, and a
+    moderator's decision anywhere makes a new one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.moderation.services import comment_approve, comment_remove
+    from masthead.publishing import page_cache
+
+    kept = post("Worth keeping", name="Kim")
+    held = post("Held for review", name="Hal")
+    Comment.objects.filter(pk=held.pk).update(status=CommentStatus.PENDING)
+    cache.clear()
+    page_cache.forget_versions()
+    first = client.get("/comments/feed/")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/comments/feed/")
+    assert again.content == first.content
+    assert not [query for query in queries if "discussion_comment" in query["sql"]]
+
+    comment_approve(comment=Comment.objects.get(pk=held.pk), moderator=moderator)
+    names = [f"Comment on {article.title} by {name}" for name in ("Hal", "Kim")]
+    assert titles(feed_items(client, "/comments/feed/")) == names
+    comment_remove(comment=Comment.objects.get(pk=kept.pk), moderator=moderator)
+    assert titles(feed_items(client, "/comments/feed/")) == names[:1]
+    # As another web process sees it: its memo of the threads' versions is a second old.
+    page_cache.forget_versions()
+    post("A new voice", name="Nia")
+    page_cache.forget_versions()
+    assert titles(feed_items(client, "/comments/feed/"))[0].endswith("by Nia")
+
+
 def test_an_article_names_its_comments_feed_for_feed_readers(client, article):
     html = client.get(article.url).content.decode()
     links = re.findall(

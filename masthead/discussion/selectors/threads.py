@@ -87,6 +87,20 @@ def thread_version(article_id: int) -> int:
     )
 
 
+# The page cache's id of the site's comments feed (/comments/feed/), which is no page: its
+# entries and its variant are kept apart from every page's (page ids start at 1).
+SITE_COMMENTS_FEED_CACHE_ID = -1
+
+
+def comments_version(_page_id: int | None = None) -> int:
+    """Changes whenever anything readers see of any thread changes: the sum of every thread's
+    version (see thread_version), the site's comments feed's cache variant. It only grows: a
+    thread's row goes only with its article, whose deletion changes the site's content version,
+    also part of the feed's key. One sum over the threads' counters (a row per article, no
+    comment read), asked at most once a second per process and only for that feed."""
+    return ThreadStats.objects.aggregate(total=Sum("version"))["total"] or 0
+
+
 def has_own_view(request, article_id: int) -> bool:
     """Whether the guest behind the request's comment cookie sees this thread otherwise than
     anonymous readers do: they have a comment in it (one awaiting moderation shows only to them),

@@ -306,6 +306,7 @@ def recounts_gathered():
 def thread_changed(article_id: int, *, recount: bool = False) -> None:
     """Bump the thread's version (cached pages and live polls notice), recounting if asked."""
     page_cache.variant_changed(article_id)
+    page_cache.variant_changed(selectors.SITE_COMMENTS_FEED_CACHE_ID)
     waiting = _recounts_waiting.get()
     if recount and waiting is not None:
         waiting.add(article_id)
@@ -349,6 +350,7 @@ def threads_changed(article_ids) -> None:
     ThreadStats.objects.filter(article_id__in=counted).update(version=F("version") + 1)
     for article_id in counted:
         page_cache.variant_changed(article_id)
+    page_cache.variant_changed(selectors.SITE_COMMENTS_FEED_CACHE_ID)
     for article_id in article_ids - counted:
         thread_changed(article_id, recount=True)
 
