@@ -18,6 +18,10 @@ BYLINE_AUTHOR_MISSING = (
     "in its byline."
 )
 BYLINE_EMPTY = "Add an author: an article is published with at least one name in its byline."
+SLUG_NAMES_A_ROUTE = (
+    "“{slug}” is taken by {section}’s own address ({path}): readers would get that instead of "
+    "this article. Choose another slug, such as “{suggestion}”."
+)
 
 
 class PageChooserOpeningAt(AdminPageChooser):
@@ -69,7 +73,10 @@ class ArticlePageForm(WagtailAdminPageForm):
         so a second story under the same headline was refused ("slug already in use"), its
         autosave paused. An address chosen by hand, or one readers have seen (the
         article was published once), is never changed behind the editor's back."""
-        from masthead.publishing.selectors import free_child_slug  # the models import this form
+        from masthead.publishing.selectors import (  # the models import this form
+            free_child_slug,
+            route_slugs_of,
+        )
 
         slug, title = self.cleaned_data.get("slug"), self.cleaned_data.get("title")
         allow_unicode = getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True)
@@ -82,6 +89,19 @@ class ArticlePageForm(WagtailAdminPageForm):
         ):
             self.cleaned_data["slug"] = free_child_slug(
                 parent=self.parent_page, slug=slug, page=self.instance
+            )
+        elif slug and self.parent_page is not None and slug in route_slugs_of(self.parent_page):
+            # A section answers <section>/feed/ itself, before looking for an article there.
+            self.add_error(
+                "slug",
+                SLUG_NAMES_A_ROUTE.format(
+                    slug=slug,
+                    section=self.parent_page.title,
+                    path=f"{self.parent_page.url or ''}{slug}/",
+                    suggestion=free_child_slug(
+                        parent=self.parent_page, slug=slug, page=self.instance
+                    ),
+                ),
             )
         return super().clean()
 

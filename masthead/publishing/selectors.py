@@ -153,13 +153,15 @@ def article_with_slug(slug: str) -> ArticlePage | None:
 
 def article_slug_free(slug: str) -> str:
     """`slug`, or the first of `slug-2`, `slug-3`… that no article in any section has, live or
-    not (so that a link's last part still names one article), within a slug's 255 letters."""
+    not (so that a link's last part still names one article), within a slug's 255 letters, and
+    that names none of a section's own addresses (SectionPage.route_slugs: "feed")."""
     max_length = ArticlePage._meta.get_field("slug").max_length
     taken = set(
         ArticlePage.objects.filter(slug__startswith=slug[: max_length - 12]).values_list(
             "slug", flat=True
         )
     )
+    taken |= SectionPage.route_slugs()
     candidate, number = slug, 1
     while candidate in taken:
         number += 1
@@ -657,16 +659,24 @@ def news_article_schema(article: ArticlePage, request) -> dict:
 
 def free_child_slug(*, parent: Page, slug: str, page: Page | None = None) -> str:
     """`slug`, or the first of `slug-2`, `slug-3`… that no child of `parent` other than `page`
-    holds (drafts count: Wagtail refuses a slug any sibling has)."""
+    holds (drafts count: Wagtail refuses a slug any sibling has), nor `parent` answers itself
+    (a section's "feed": see SectionPage.route_slugs)."""
     siblings = parent.get_children()
     if page is not None and page.pk is not None:
         siblings = siblings.not_page(page)
     taken = set(siblings.filter(slug__startswith=slug).values_list("slug", flat=True))
+    taken |= route_slugs_of(parent)
     candidate, suffix = slug, 1
     while candidate in taken:
         suffix += 1
         candidate = f"{slug}-{suffix}"
     return candidate
+
+
+def route_slugs_of(parent: Page) -> frozenset[str]:
+    """The slugs no child of `parent` may have: the first parts of its own routes."""
+    route_slugs = getattr(parent.specific_class, "route_slugs", None)
+    return route_slugs() if route_slugs is not None else frozenset()
 
 
 def articles_without_author(pages: Iterable[Page]) -> list[Page]:

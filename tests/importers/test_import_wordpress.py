@@ -509,6 +509,24 @@ def test_a_post_whose_slug_a_native_article_has_comes_in_under_the_next_free_slu
 
 
 @pytest.mark.django_db
+def test_a_post_slugged_feed_comes_in_under_a_slug_of_its_own_not_behind_the_sections_feed(
+    newsroom, tmp_path, client
+):
+    """It came in as <section>/feed/, the section's RSS feed: never seen, its old address
+    redirected to the feed."""
+    export = export_with_a_post_named_like(tmp_path, "feed")
+    out = StringIO()
+    call_command("import-wordpress", str(export), stdout=out)
+
+    assert "came in as feed-2: feed/ is a section's own address (its feed)" in out.getvalue()
+    post = ArticlePage.objects.get(title="Élections municipales : les résultats")
+    assert post.slug == "feed-2" and post.live
+    assert "The mayor was re-elected." in client.get(post.url).content.decode()
+    old = client.get("/2019/03/feed/")
+    assert old.status_code == 301 and old["Location"].endswith(post.url)
+
+
+@pytest.mark.django_db
 def test_posts_imported_before_their_origin_was_recorded_are_not_imported_twice(uploads):
     run_import("--media", str(uploads))
     ImportedArticle.objects.all().delete()  # as an import made by an earlier version left it

@@ -19,8 +19,8 @@ from masthead.publishing.blocks import (
     TableBlock,
     VideoBlock,
 )
-from masthead.publishing.forms import BYLINE_AUTHOR_MISSING, BYLINE_EMPTY
-from masthead.publishing.models import ArticlePage, CreditedImage
+from masthead.publishing.forms import BYLINE_AUTHOR_MISSING, BYLINE_EMPTY, SLUG_NAMES_A_ROUTE
+from masthead.publishing.models import ArticlePage, CreditedImage, SectionPage
 from masthead.publishing.video import UNEMBEDDABLE_VIDEO, video_embed_for
 from tests.factories import image_bytes
 
@@ -337,6 +337,31 @@ def test_a_hand_chosen_or_published_address_that_is_taken_is_still_refused(admin
     assert "already in use" in response.content.decode()
     election.refresh_from_db()
     assert election.slug == before
+
+
+def test_an_article_may_not_take_the_address_of_its_sections_feed(admin_client, newsroom):
+    """An article slugged "feed" was saved and published, and never seen: its address,
+    /world/feed/, is the section's RSS feed, which Wagtail answers before the section's
+    children. The editor is told why and offered a free slug; a headline "Feed" gets one."""
+    world, ada = newsroom["world"], newsroom["ada"]
+    assert SectionPage.route_slugs() == {"feed"}  # feed/ and feed/atom/
+    add = f"/admin/pages/add/publishing/articlepage/{world.pk}/"
+    chosen = article_form_data(title="Our new newsletter", slug="feed", author=ada)
+    response = admin_client.post(add, chosen)
+    assert response.status_code == 200
+    assert SLUG_NAMES_A_ROUTE.format(
+        slug="feed", section="World", path="/world/feed/", suggestion="feed-2"
+    ) in unescape(response.content.decode())
+    assert not ArticlePage.objects.filter(slug="feed").exists()
+
+    headline = article_form_data(title="Feed", slug="feed", author=ada)
+    headline["standfirst"] = "What our feed is."
+    assert admin_client.post(add, headline).status_code == 302
+    article = ArticlePage.objects.get(title="Feed")
+    assert article.slug == "feed-2"
+    article.save_revision().publish()
+    assert "Feed" in admin_client.get(article.url).content.decode()
+    assert admin_client.get("/world/feed/")["Content-Type"].startswith("application/rss+xml")
 
 
 @pytest.fixture

@@ -221,6 +221,14 @@ class SectionPage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page)
     search_fields = [*Page.search_fields, index.SearchField("description")]
     feed_routes = ("feed", "feed_atom")
 
+    @classmethod
+    def route_slugs(cls) -> frozenset[str]:
+        """The first part of each address the section answers itself ("feed" of feed/ and
+        feed/atom/): Wagtail tries a page's routes before its children, so an article with such
+        a slug would be hidden behind the route, its address answering the feed."""
+        first_parts = (str(url.pattern).split("/", 1)[0] for url in cls.get_subpage_urls())
+        return frozenset(part for part in first_parts if part and "<" not in part)
+
     def with_content_json(self, content):
         # A revision keeps the pins chosen when it was saved: see drop_pins_of_other_sections.
         section = super().with_content_json(content)

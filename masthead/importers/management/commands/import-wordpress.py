@@ -9,6 +9,7 @@ from masthead.discussion.services import ImportRefused
 from masthead.importers.management.base import ImportCommand
 from masthead.importers.services import wordpress_comments_import, wordpress_import
 from masthead.importers.wordpress import WordPressRefused, read_export, read_posts
+from masthead.publishing.models import SectionPage
 
 MISSING_FILES_SHOWN = 20
 
@@ -163,12 +164,14 @@ class Command(ImportCommand):
             notes.append("authors created: " + ", ".join(report.authors_created))
         for note in notes:
             self.stdout.write(f"  {note[0].upper()}{note[1:]}.")
+        section_routes = SectionPage.route_slugs()
         for title, slug, free_slug in report.renamed:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"  “{title}” came in as {free_slug}: another article has the slug {slug}."
-                )
+            reason = (
+                f"{slug}/ is a section's own address (its feed)"
+                if slug in section_routes
+                else f"another article has the slug {slug}"
             )
+            self.stdout.write(self.style.WARNING(f"  “{title}” came in as {free_slug}: {reason}."))
         for title in report.protected_already_there:
             self.stdout.write(
                 self.style.WARNING(
