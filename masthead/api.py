@@ -1,9 +1,10 @@
 """The JSON API at /api/v1/ (OpenAPI schema at /api/v1/openapi.json, browsable docs at /api/v1/docs).
 
 Every error under /api/v1/ answers {"detail": <a message for people>, "field": <the input at
-fault, or null>} (a 422 lists every problem under "errors" besides): the handlers below turn
-ninja's and Django's own errors into that shape, and unknown_path answers the addresses that
-are no endpoint."""
+fault, or null>}; a refused request (400) and one that does not match the schema (422) list
+every problem, the first among them, under "errors" besides, each with its own "detail" and
+"field": the handlers below turn ninja's and Django's own errors into that shape, and
+unknown_path answers the addresses that are no endpoint."""
 
 import functools
 import json
@@ -84,10 +85,26 @@ class MastheadAPI(NinjaAPI):
         schema.setdefault("components", {}).setdefault("schemas", {})["InvalidRequest"] = {
             "title": "InvalidRequest",
             "type": "object",
+            "description": "The first problem as `detail` and `field`; every one under `errors`.",
             "properties": {
                 "detail": {"type": "string"},
                 "field": {"type": "string", "nullable": True},
-                "errors": {"type": "array", "items": {"type": "object"}},
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "description": "One problem: pydantic's own keys (loc, msg, type), and "
+                        "`detail` and `field` as in every error.",
+                        "properties": {
+                            "detail": {"type": "string"},
+                            "field": {"type": "string", "nullable": True},
+                            "loc": {"type": "array", "items": {}},
+                            "msg": {"type": "string"},
+                            "type": {"type": "string"},
+                        },
+                        "required": ["detail", "field", "loc", "msg", "type"],
+                    },
+                },
             },
             "required": ["detail", "field", "errors"],
         }
@@ -170,9 +187,19 @@ api.add_router("/", moderation_router)
 def refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
     """Every service refusal (a comment, vote, report or subscription that cannot be accepted)
     answers the same way: its status, `detail` for the reader and `field` when one is at fault."""
+    problems = getattr(refusal, "problems", (refusal,))
     response = api.create_response(
         request,
-        {"detail": refusal.message, "field": getattr(refusal, "field", None)},
+        {
+            "detail": refusal.message,
+            "field": getattr(refusal, "field", None),
+            # Every field at fault (a comment with an empty body and a bad e-mail), as the
+            # comment form's JSON answer lists them.
+            "errors": [
+                {"detail": problem.message, "field": getattr(problem, "field", None)}
+                for problem in problems
+            ],
+        },
         status=refusal.status,
     )
     if retry_after := getattr(refusal, "retry_after", None):
@@ -183,23 +210,30 @@ def refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def invalid_request(request: HttpRequest, error: ValidationError) -> HttpResponse:
     """A request that does not match the schema (a missing, mistyped or unknown value) is a 422
-    in the same shape as a refusal, `detail` and `field`, with every problem under `errors`."""
-    first = error.errors[0] if error.errors else {}
-    # loc is ["query", "sort"], or ["body", <the view's parameter>, "body", ...] for JSON bodies.
-    loc = list(first.get("loc", ()))
-    inside = loc[2:] if loc[:1] == ["body"] else loc[1:]
-    names = [part for part in inside if isinstance(part, str)]
-    field = names[-1] if names else None
-    message = first.get("msg", "The request does not match the API's schema.")
+    in the same shape as a refusal, `detail` and `field` of the first problem, with every
+    problem under `errors`: pydantic's own (loc, msg, type) with its `detail` and `field`."""
+    problems = [{**problem, **_problem_named(problem)} for problem in error.errors]
+    first = problems[0] if problems else {}
     return api.create_response(
         request,
         {
-            "detail": f"{field}: {message}" if field else message,
-            "field": field,
-            "errors": error.errors,
+            "detail": first.get("detail", "The request does not match the API's schema."),
+            "field": first.get("field"),
+            "errors": problems,
         },
         status=422,
     )
+
+
+def _problem_named(problem: dict) -> dict:
+    """A pydantic error's `detail` and `field`: the last name in its loc, which is
+    ["query", "sort"], or ["body", <the view's parameter>, "body", ...] for JSON bodies."""
+    loc = list(problem.get("loc", ()))
+    inside = loc[2:] if loc[:1] == ["body"] else loc[1:]
+    names = [part for part in inside if isinstance(part, str)]
+    field = names[-1] if names else None
+    message = problem.get("msg", "The request does not match the API's schema.")
+    return {"detail": f"{field}: {message}" if field else message, "field": field}
 
 
 @api.exception_handler(HttpError)

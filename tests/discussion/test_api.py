@@ -153,7 +153,50 @@ def test_a_refusal_names_the_field_at_fault(browser_client, article):
         csrf(browser_client, article),
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": rules.EMAIL_MISSING, "field": "author_email"}
+    problem = {"detail": rules.EMAIL_MISSING, "field": "author_email"}
+    assert response.json() == {**problem, "errors": [problem]}
+
+
+def test_a_refusal_lists_every_field_at_fault_as_the_comment_forms_answer_does(
+    browser_client, article
+):
+    """The API answered the first problem only: a client fixed the e-mail, sent again, and
+    only then learned that the address of their site was refused too."""
+    token = csrf(browser_client, article)
+    comment = {"body": " ", "author_name": "A", "author_email": "not-an-address"}
+    comment["author_url"] = "javascript:alert(1)"
+    api = post_json(browser_client, f"/api/v1/articles/{article.pk}/comments", comment, token)
+    form = browser_client.post(
+        f"/comments/{article.pk}/post/",
+        {**comment, "csrfmiddlewaretoken": token},
+        HTTP_ACCEPT="application/json",
+    )
+    every_problem = [
+        {"detail": rules.BODY_EMPTY, "field": "body"},
+        {"detail": rules.EMAIL_INVALID, "field": "author_email"},
+        {"detail": rules.URL_INVALID, "field": "author_url"},
+    ]
+    assert (api.status_code, api.json()) == (400, {**every_problem[0], "errors": every_problem})
+    assert api.json() == form.json()
+    assert not Comment.objects.filter(article=article).exists()
+
+
+def test_a_request_that_does_not_match_the_schema_names_every_field_at_fault(
+    browser_client, article
+):
+    response = post_json(
+        browser_client,
+        f"/api/v1/articles/{article.pk}/comments",
+        {"body": 5, "author_name": ["A"], "parent_id": "first"},
+        csrf(browser_client, article),
+    )
+    assert response.status_code == 422
+    answer = response.json()
+    named = [(problem["field"], problem["detail"]) for problem in answer["errors"]]
+    assert [field for field, _ in named] == ["body", "author_name", "parent_id"]
+    assert all(detail.startswith(f"{field}: ") for field, detail in named)
+    assert (answer["field"], answer["detail"]) == named[0]
+    assert all({"loc", "msg", "type"} <= set(problem) for problem in answer["errors"])
 
 
 def test_a_reply_to_a_comment_on_another_article_is_answered_as_one_to_a_missing_comment(
@@ -191,7 +234,7 @@ def test_a_reply_to_a_comment_on_another_article_is_answered_as_one_to_a_missing
 
     problem = {"detail": rules.PARENT_UNKNOWN, "field": "parent_id"}
     expected = (
-        (400, problem),
+        (400, {**problem, "errors": [problem]}),
         (400, {**problem, "errors": [problem]}),  # the page's script shows every problem
         (400, True),
     )
@@ -861,7 +904,8 @@ def test_a_comment_not_shown_answers_as_a_missing_one(browser_client, article, p
 
     expected = answers(missing)
     assert expected["vote"] == (404, {"detail": "No such comment.", "field": None})
-    assert expected["reply"] == (400, {"detail": rules.PARENT_UNKNOWN, "field": "parent_id"})
+    unknown_parent = {"detail": rules.PARENT_UNKNOWN, "field": "parent_id"}
+    assert expected["reply"] == (400, {**unknown_parent, "errors": [unknown_parent]})
     assert expected["form vote"][0] == expected["form report"][0] == 404
     for hidden in (held, spam, removed):
         assert answers(hidden.pk) == expected, hidden.status
@@ -896,7 +940,8 @@ def test_a_readers_own_comment_awaiting_moderation_is_theirs(browser_client, art
         },
         token,
     )
-    assert reply.json() == {"detail": rules.PARENT_AWAITING_MODERATION, "field": "parent_id"}
+    awaiting = {"detail": rules.PARENT_AWAITING_MODERATION, "field": "parent_id"}
+    assert reply.json() == {**awaiting, "errors": [awaiting]}
     edited = post_json(browser_client, url, {"body": "Mine, mended"}, token, method="patch")
     assert edited.status_code == 200 and edited.json()["status"] == "pending"
 
@@ -995,8 +1040,15 @@ def test_openapi_lists_the_errors_each_operation_can_answer(client, db):
                 if code[0] in "45" and code != "422":
                     ref = answer["content"]["application/json"]["schema"]["$ref"]
                     assert ref == "#/components/schemas/Error", (method, path, code)
-    error = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["Error"]
-    assert set(error["properties"]) == ERROR_KEYS
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    error = schemas["Error"]
+    # Every problem of a refusal besides the first: documented, and not required of other errors.
+    assert set(error["properties"]) == {*ERROR_KEYS, "errors"}
+    assert error["required"] == ["detail"]
+    assert "#/components/schemas/Problem" in json.dumps(error["properties"]["errors"])
+    assert set(schemas["Problem"]["properties"]) == ERROR_KEYS
+    problem = schemas["InvalidRequest"]["properties"]["errors"]["items"]
+    assert {*ERROR_KEYS, "loc", "msg", "type"} <= set(problem["required"])
 
 
 FORGED = "form sent without the token its page gives (posted by a script)"
@@ -1063,7 +1115,8 @@ def test_a_comment_with_a_nul_character_is_refused_with_a_message_not_a_server_e
     token = csrf(browser_client, article)
     url = f"/api/v1/articles/{article.pk}/comments"
     guest = {"author_name": "Ana", "author_email": "ana@example.com"}
-    refused = {"detail": rules.BODY_HAS_NUL, "field": "body"}
+    problem = {"detail": rules.BODY_HAS_NUL, "field": "body"}
+    refused = {**problem, "errors": [problem]}
     response = post_json(browser_client, url, {"body": "Hi\x00there", **guest}, token)
     assert (response.status_code, response.json()) == (400, refused)
     created = post_json(browser_client, url, {"body": "Hi there", **guest}, token).json()

@@ -310,5 +310,6 @@ def test_a_note_with_a_nul_character_is_refused_with_a_message_through_page_and_
         content_type="application/json",
     )
     assert api.status_code == 400
-    assert api.json() == {"detail": NOTE_HAS_NUL, "field": "note"}
+    problem = {"detail": NOTE_HAS_NUL, "field": "note"}
+    assert api.json() == {**problem, "errors": [problem]}
     assert not Report.objects.exists()
