@@ -12,8 +12,8 @@ class Problem(Schema):
 
 class Error(Schema):
     """Every error the API answers: `detail` for people, `field` naming the input at fault (the
-    first problem found). A refused or invalid request lists every problem under `errors`, so
-    that a client shows them all at once (the first among them)."""
+    first problem found). A refused value (400) or an invalid request (422) lists every problem
+    under `errors`, so that a client shows them all at once (the first among them)."""
 
     detail: str
     field: str | None = None
