@@ -2214,3 +2214,50 @@ def test_a_page_refused_a_live_stream_polls_for_new_comments_instead(
     polling.clock.fast_forward(120_000)
     assert len(stream_requests) == 1
     context.close()
+
+
+def test_a_long_unbroken_commenter_name_does_not_push_the_page_sideways_on_a_phone(
+    live_server, browser, article, django_user_model
+):
+    """A guest may sign with up to 80 characters and no space ("LongnameLongname…"), a reader's
+    username may be 150: on a phone the name ran off the comment's header and the whole page
+    scrolled sideways, in the thread, in "in reply to", in "Replying to" above the form, on the
+    comment's report page and in "Commenting as" for the signed-in reader."""
+    name = "Harbourwatcher" * 5
+    long_named = comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-long", ip_hash="long"),
+        body="The bridge was promised ten years ago.",
+        author_name=name,
+        author_email="long@example.com",
+    )
+    comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-answer", ip_hash="answer"),
+        body="And now it is happening.",
+        author_name="Ola",
+        author_email="ola@example.com",
+        parent_id=long_named.pk,
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for address in (
+        article.url,
+        f"{article.url}?reply_to={long_named.pk}#comment-form",
+        f"/moderation/comment/{long_named.pk}/report/",
+    ):
+        page.goto(live_server.url + address)
+        expect(page.get_by_text(name).first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") == 390, address
+
+    username = "harbourwatcher" * 8
+    django_user_model.objects.create_user(username, "watcher@example.com", "tide-lantern-copper-9")
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "tide-lantern-copper-9")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(live_server.url + article.url)
+    expect(page.locator(".comment-form__as")).to_contain_text(username)
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    context.close()
