@@ -3,6 +3,7 @@ import os
 import re
 import time
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.utils import timezone
@@ -685,3 +686,14 @@ def test_a_wide_photo_in_the_body_is_fetched_at_the_size_it_is_shown(live_server
     shown, source = wide.evaluate("img => [img.getBoundingClientRect().width, img.currentSrc]")
     fetched = int(re.search(r"\.width-(\d+)\.", source).group(1))
     assert fetched >= shown > 800
+
+
+def test_a_long_pasted_search_does_not_push_the_results_page_sideways_on_a_phone(live_server, page):
+    """The results' heading ("No results for “…”") repeats the reader's words: a pasted address
+    (no space to break at) ran past the screen's edge and the whole page scrolled sideways."""
+    make_home()
+    address = "https://www.example.org/story?id=20261130&utm_source=newsletter&utm_campaign=winter"
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/search/?{urlencode({'q': address})}")
+    expect(page.get_by_role("heading", name="No results for")).to_contain_text(address)
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
