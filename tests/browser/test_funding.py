@@ -384,3 +384,19 @@ def test_a_months_totals_keep_each_to_one_line_on_a_narrow_desktop(
     row = page.locator(".funding-report-months tbody tr").first
     *figures, _links = row.evaluate(LINES_PER_CELL)
     assert figures == [1] * 8, (width, row.inner_text())
+
+
+def test_a_long_unbroken_supporter_name_does_not_push_the_donate_page_sideways_on_a_phone(
+    live_server, page, db
+):
+    """A donor may be thanked by up to 80 characters without a space: on a phone their name ran
+    past the screen's edge and the whole donate page, goal bar and form included, scrolled
+    sideways."""
+    campaign = make_campaign(slug="long-name", goal_minor=500_000)
+    name = "Friendsoftheharbour" * 4
+    make_manual_gift(campaign=campaign, amount_minor=2_000, public_name=name)
+    cache.clear()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/donate/")
+    expect(page.locator(".supporters__list")).to_contain_text(name)
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
