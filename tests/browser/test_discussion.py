@@ -15,7 +15,9 @@ from masthead.discussion.models import Comment, DiscussionSettings
 from masthead.discussion.readers import Reader, hash_address
 from masthead.discussion.services import AnchorInput, comment_post
 from masthead.discussion.services import comments as comment_rules
+from masthead.discussion.services.subscriptions import subscription_request
 from masthead.discussion.services.votes import OWN_COMMENT, TOO_MANY_FROM_ADDRESS, vote_cast
+from masthead.discussion.subscription_links import subscription_token
 from tests.factories import make_article, make_home, make_section
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -2261,3 +2263,17 @@ def test_a_long_unbroken_commenter_name_does_not_push_the_page_sideways_on_a_pho
     expect(page.locator(".comment-form__as")).to_contain_text(username)
     assert page.evaluate("document.documentElement.scrollWidth") == 390
     context.close()
+
+
+def test_a_long_e_mail_address_fits_the_notification_pages_on_a_phone(live_server, page, article):
+    """An e-mail address ("Send e-mails to christopher.featherstonehaugh@…?") has no space to
+    break at: on a phone it ran past the screen's edge and the confirmation page (and the
+    unsubscribe page) scrolled sideways."""
+    email = "christopher.featherstonehaugh@harbourtraders.co.uk"
+    subscription = subscription_request(article=article, email=email, kind="all")
+    token = subscription_token(subscription)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for action in ("confirm", "unsubscribe"):
+        page.goto(f"{live_server.url}/comments/subscriptions/{token}/{action}/")
+        expect(page.locator("main")).to_contain_text(email)
+        assert page.evaluate("document.documentElement.scrollWidth") == 390, action
