@@ -864,6 +864,47 @@ def bans_made_again(bans, *, now: datetime) -> list[BanMadeAgain]:
     return sorted(entries, key=lambda entry: entry.created, reverse=True)
 
 
+@dataclass(frozen=True)
+class CommentSettingsChanged:
+    """A moderator's change of an article's comment settings (a page log entry, with `user`), as
+    the decisions log lists it among the decisions. `article` is None once the page is deleted:
+    `title` is then the headline the entry kept."""
+
+    entry: object
+    article: object | None
+    changes: str
+    settings_change = True  # what the log's template tells it apart by
+
+    @property
+    def created(self):
+        return self.entry.timestamp
+
+    @property
+    def title(self) -> str:
+        return self.article.title if self.article else self.entry.label
+
+
+def comment_settings_changes_listed(entries) -> list[CommentSettingsChanged]:
+    """The page log entries of moderators' comment settings changes, each with its article (one
+    query for them all) and what it changed."""
+    from wagtail.models import Page
+
+    from masthead.moderation.services.articles import comment_settings_change_words
+
+    entries = list(entries)
+    pages = Page.objects.in_bulk({entry.page_id for entry in entries})
+    return [
+        CommentSettingsChanged(
+            entry,
+            pages.get(entry.page_id),
+            comment_settings_change_words(
+                entry.data.get("before", {}), entry.data.get("after", {})
+            ),
+        )
+        for entry in entries
+    ]
+
+
 def _newest_moments(bans, moment: str, per_page: int) -> Q:
     """The bans of the newest `per_page` (target, `moment`) groups: one entry per target and
     action, however many bans the action made or ended on that target at once."""
@@ -887,12 +928,16 @@ def decisions_log(
     moderator: str = "",
     now: datetime | None = None,
 ):
-    """A page of the decisions log and its entries: the decisions, with the bans lifted by hand
-    and made again ("Ban again") in the same stretch of time among them, the newest first. A
-    lift falls on the page of the decisions around it (the first page: those after the newest
-    decision; the last: before the oldest). Bans lifted by undoing their decision are not listed
-    again: the undo is. `moderator`, a username: that moderator's decisions, lifts and bans made
-    again only."""
+    """A page of the decisions log and its entries: the decisions, with the bans lifted by hand,
+    made again ("Ban again") and the articles' comment settings moderators changed in the same
+    stretch of time among them, the newest first. A lift falls on the page of the decisions
+    around it (the first page: those after the newest decision; the last: before the oldest).
+    Bans lifted by undoing their decision are not listed again: the undo is. `moderator`, a
+    username: that moderator's decisions, lifts, bans made again and settings changes only."""
+    from wagtail.models import PageLogEntry
+
+    from masthead.moderation.services.articles import COMMENT_SETTINGS_CHANGED
+
     now = now or timezone.now()
     page = paginate(
         recent_decisions(limit=limit, moderator=moderator), page_number, per_page=per_page
@@ -913,19 +958,25 @@ def decisions_log(
     bans_named([ban for decision in decisions for ban in decision.ban_list])
     lifts = Ban.objects.filter(lifted__isnull=False).exclude(decision__undone=F("lifted"))
     made_again = Ban.objects.filter(reinstates__isnull=False)
+    settings_changes = PageLogEntry.objects.filter(action=COMMENT_SETTINGS_CHANGED)
     if moderator:
         from django.contrib.auth import get_user_model
 
         field = get_user_model().USERNAME_FIELD
         lifts = lifts.filter(**{f"lifted_by__{field}": moderator})
         made_again = made_again.filter(**{f"created_by__{field}": moderator})
+        settings_changes = settings_changes.filter(**{f"user__{field}": moderator})
     if page.has_previous():
         newer_page = page.paginator.page(page.previous_page_number()).object_list
-        lifts = lifts.filter(lifted__lte=list(newer_page)[-1].created)
-        made_again = made_again.filter(created__lte=list(newer_page)[-1].created)
+        until = list(newer_page)[-1].created
+        lifts = lifts.filter(lifted__lte=until)
+        made_again = made_again.filter(created__lte=until)
+        settings_changes = settings_changes.filter(timestamp__lte=until)
     if page.has_next() and decisions:
-        lifts = lifts.filter(lifted__gt=decisions[-1].created)
-        made_again = made_again.filter(created__gt=decisions[-1].created)
+        since = decisions[-1].created
+        lifts = lifts.filter(lifted__gt=since)
+        made_again = made_again.filter(created__gt=since)
+        settings_changes = settings_changes.filter(timestamp__gt=since)
     # One entry per target and lift: "Lift" lifts every ban on the target at once (a bulk ban
     # of five comments made five), and the moderator lifted one thing.
     in_groups = _newest_moments(lifts, "lifted", per_page)
@@ -946,7 +997,12 @@ def decisions_log(
         .order_by("-created", "-id"),
         now=now,
     )
-    entries = sorted(decisions + lifted + again, key=lambda entry: entry.created, reverse=True)
+    changed = comment_settings_changes_listed(
+        settings_changes.select_related("user").order_by("-timestamp", "-pk")[:per_page]
+    )
+    entries = sorted(
+        decisions + lifted + again + changed, key=lambda entry: entry.created, reverse=True
+    )
     return page, entries
 
 

@@ -1028,14 +1028,22 @@ def test_a_moderation_screen_costs_the_same_queries_however_many_items(
 
     from masthead.discussion.models import Comment
     from masthead.moderation.services import (
+        article_comments_set,
         comment_feature,
         comment_remove,
         comment_report,
         reader_ban,
     )
+    from tests.factories import make_article
 
     def grow(count):
         for n in range(count):
+            article_comments_set(
+                article=make_article(title=f"Closed number {n}"),
+                comments_open=False,
+                comment_moderation="pre_all",
+                moderator=moderator,
+            )
             held = post(f"Held number {n} on the bridge vote.")
             spam = post(f"Spam number {n} for the bridge.", reader=make_guest(ip_hash=f"s{n}"))
             reported = post(f"Reported number {n} about the ferry.")

@@ -191,3 +191,33 @@ def test_saving_the_same_settings_says_so_and_logs_nothing(volunteer):
     response = change(client, article, open_or_closed="open", mode="")
     assert any("nothing was changed" in message for message in messages_of(response))
     assert not PageLogEntry.objects.filter(action=COMMENT_SETTINGS_CHANGED).exists()
+
+
+def log_rows(client, query="") -> list[str]:
+    html = client.get(f"/admin/moderation/decisions/{query}").content.decode()
+    return [
+        row.get_text(" ", strip=True)
+        for row in BeautifulSoup(html, "html.parser").select("tbody tr")
+    ]
+
+
+def test_the_decisions_log_lists_a_moderators_comment_settings_change(volunteer):
+    moderator, client = volunteer
+    article = make_article(title="Harbour wall gives way")
+    change(client, article, open_or_closed="closed", mode="pre_all")
+    change(client, article, open_or_closed="closed", mode="")
+
+    newest, older = [row for row in log_rows(client) if "comment settings" in row]
+    assert moderator.get_username() in newest and "Harbour wall gives way" in newest
+    assert (
+        "moderation: Hold every comment for review → As the site's moderation setting says"
+        in newest
+    )
+    assert "closed comments" not in newest  # it stayed closed
+    assert "closed comments; moderation: As the site's moderation setting says → Hold every" in (
+        older
+    )
+    # Filtered by moderator like the decisions: theirs alone.
+    username = moderator.get_username()
+    assert len([r for r in log_rows(client, f"?moderator={username}") if "comment settings" in r])
+    assert not [r for r in log_rows(client, "?moderator=someone-else") if "comment settings" in r]

@@ -51,6 +51,22 @@ def comment_settings_words(values: dict) -> str:
     return f"comments {state}; moderation: {label}"
 
 
+def comment_settings_change_words(before: dict, after: dict) -> str:
+    """What a change did, as the decisions log lists it: "closed comments; moderation: As the
+    site's moderation setting says → Hold every comment for review" (what stayed is left out)."""
+    modes = article_moderation_modes()
+    changes = []
+    if before.get("comments_open", True) != after.get("comments_open", True):
+        changes.append("opened comments" if after.get("comments_open", True) else "closed comments")
+    mode_before = before.get("comment_moderation", "")
+    mode_after = after.get("comment_moderation", "")
+    if mode_before != mode_after:
+        changes.append(
+            f"moderation: {modes.get(mode_before, mode_before)} → {modes.get(mode_after, mode_after)}"
+        )
+    return "; ".join(changes)
+
+
 def article_comments_set(
     *,
     article,
