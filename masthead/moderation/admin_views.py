@@ -394,13 +394,14 @@ def _apply(
 def undo(request, decision_id):
     decision = get_object_or_404(Decision, pk=decision_id)
     try:
-        services.decision_undo(decision=decision, moderator=request.user)
+        decision = services.decision_undo(decision=decision, moderator=request.user)
     except services.ModerationRefused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(
             request,
-            f"Undone: {decision.summary.lower()} on the comment by {decision.comment.author_name}.",
+            f"Undone: {decision.summary.lower()} on the comment by {decision.comment.author_name}"
+            f"{_back_for_review(len(decision.released), 'them')}.",
         )
     return redirect(_undo_return_url(request))
 
@@ -414,12 +415,22 @@ def undo_batch(request, batch):
     except services.ModerationRefused as refusal:
         messages.error(request, refusal.message)
     else:
+        released = sum(len(decision.released) for decision in decisions)
         messages.success(
             request,
             f"Undone: {decisions[0].summary.lower()} on {len(decisions)} "
-            f"comment{'s' if len(decisions) != 1 else ''}.",
+            f"comment{'s' if len(decisions) != 1 else ''}"
+            f"{_back_for_review(released, 'their authors')}.",
         )
     return redirect(_undo_return_url(request))
+
+
+def _back_for_review(count: int, whose: str) -> str:
+    """The end of an undone ban's message: the comments it had sent to spam that are back."""
+    if not count:
+        return ""
+    comments = "1 comment" if count == 1 else f"{count} comments"
+    return f"; {comments} by {whose} {'is' if count == 1 else 'are'} back in the pending queue"
 
 
 def _undo_return_url(request) -> str:

@@ -245,6 +245,38 @@ def test_undoing_a_ban_from_the_log_lists_its_authors_later_comments_back_for_re
     assert f'id="mod-{later.pk}"' in pending
 
 
+def test_undoing_a_ban_says_how_many_of_its_authors_comments_are_back_for_review(
+    mod_client, moderator, post, make_guest
+):
+    from masthead.moderation.services import comments_moderate, reader_ban
+
+    banned = make_guest(ip_hash="addr")
+    decision = reader_ban(comment=post(HEATED, reader=banned), moderator=moderator, days=7)
+    for n in range(3):
+        assert post(f"Posted while banned, {n}", reader=banned).status == CommentStatus.SPAM
+    response = mod_client.post(f"/admin/moderation/decisions/{decision.pk}/undo/", follow=True)
+    said = [str(message) for message in response.context["messages"]]
+    assert any(
+        message.startswith("Undone: ")
+        and "3 comments by them are back in the pending queue" in message
+        for message in said
+    ), said
+
+    # A bulk ban undone at once: the comments of each of its authors are counted.
+    first = post(HEATED, reader=make_guest(ip_hash="one"), email="one@example.com")
+    second = post(HEATED, reader=make_guest(ip_hash="two"), email="two@example.com")
+    outcome = comments_moderate(comments=[first, second], action="ban", moderator=moderator, days=7)
+    post("Again while banned", reader=make_guest(ip_hash="one"), email="one@example.com")
+    response = mod_client.post(
+        f"/admin/moderation/decisions/batch/{outcome.decisions[0].batch}/undo/", follow=True
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert any(
+        "on 2 comments; 1 comment by their authors is back in the pending queue" in message
+        for message in said
+    ), said
+
+
 def test_ban_from_the_queue_and_lift_it(mod_client, article, post, make_guest):
     comment = post(HEATED, email="troll@example.com", reader=make_guest(ip_hash="addr"))
     mod_client.post(

@@ -360,7 +360,8 @@ def decision_undo(*, decision: Decision, moderator, now: datetime | None = None)
     it settled, forget its label. Refused once the comment has been moderated again since.
 
     Undoing a ban also puts back for review the comments its author posted while the ban stood,
-    which it sent to spam (see _release_barred_comments)."""
+    which it sent to spam (see _release_barred_comments): `released` on the decision returned
+    lists the decisions that did so (empty for other decisions)."""
     from masthead.discussion.services.comments import thread_changed
 
     now = now or timezone.now()
@@ -372,14 +373,15 @@ def decision_undo(*, decision: Decision, moderator, now: datetime | None = None)
             raise ModerationRefused(ALREADY_UNDONE)
         if _moderated_since(decision):
             raise ModerationRefused(CHANGED_SINCE)
-        _undo(decision, moderator, now)
+        decision.released = _undo(decision, moderator, now)
         thread_changed(decision.comment.article_id, recount=True)
     return decision
 
 
 def decision_batch_undo(*, batch: uuid.UUID, moderator, now: datetime | None = None) -> list:
     """Undo every standing decision of one bulk action, all or none: if any of its comments has
-    been moderated again since, nothing is undone. Decisions undone one by one are skipped."""
+    been moderated again since, nothing is undone. Decisions undone one by one are skipped.
+    Each decision returned has `released`, as decision_undo's."""
     from masthead.discussion.services.comments import thread_changed
 
     now = now or timezone.now()
@@ -400,7 +402,7 @@ def decision_batch_undo(*, batch: uuid.UUID, moderator, now: datetime | None = N
                 )
             )
         for decision in decisions:
-            _undo(decision, moderator, now)
+            decision.released = _undo(decision, moderator, now)
         for article_id in {decision.comment.article_id for decision in decisions}:
             thread_changed(article_id, recount=True)
     return decisions
@@ -421,7 +423,8 @@ def _moderated_since(decision: Decision) -> bool:
     )
 
 
-def _undo(decision: Decision, moderator, now: datetime) -> None:
+def _undo(decision: Decision, moderator, now: datetime) -> list[Decision]:
+    """Undo the decision; returns the decisions that put its author's comments back for review."""
     from masthead.moderation.services.featuring import pick_restore
 
     comment = decision.comment
@@ -434,7 +437,8 @@ def _undo(decision: Decision, moderator, now: datetime) -> None:
     # The reports the decision settled are open again (it settled them at its own time).
     Report.objects.filter(comment=comment, resolved=decision.created).update(resolved=None)
     if decision.action == DecisionAction.BAN:
-        _release_barred_comments(decision, moderator, now)
+        return _release_barred_comments(decision, moderator, now)
+    return []
 
 
 def _release_barred_comments(decision: Decision, moderator, now: datetime) -> list[Decision]:
