@@ -8,6 +8,7 @@ from masthead.accounts.selectors import email_is_confirmed
 from masthead.discussion import conf, live, selectors
 from masthead.discussion.anchors import feedback_passages
 from masthead.discussion.forms import CommentForm
+from masthead.discussion.markdown import comment_html_for_staff
 from masthead.discussion.models import SortOrder
 from masthead.discussion.notes import comment_notes
 from masthead.discussion.readers import (
@@ -216,6 +217,13 @@ def render_thread(thread, *, article, reader, options, request=None, now=None, n
 def has_comments_feed(article) -> bool:
     """Whether the article's comments feed answers: a live article open to every reader."""
     return article.pk is not None and selectors.is_open_article(article.pk)
+
+
+@register.filter
+def staff_comment_html(body_html: str) -> str:
+    """A comment's body as the admin shows it (to editors on the reader comments page, to
+    moderators in the queue): see markdown.comment_html_for_staff."""
+    return mark_safe(comment_html_for_staff(body_html))  # noqa: S308 - cleaned by nh3
 
 
 @register.filter
