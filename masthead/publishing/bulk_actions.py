@@ -1,8 +1,7 @@
 """The page listing's bulk "Publish", article by article."""
 
 from django.contrib import messages as django_messages
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
 from django.utils.translation import ngettext
 from wagtail.admin import messages
 from wagtail.admin.views.pages.bulk_actions import PublishBulkAction
@@ -94,15 +93,8 @@ class PublishBulkActionLeavingUnbylinedDrafts(PublishBulkAction):
             "each, then publish them.",
             len(articles),
         ) % {"count": len(articles)}
-        links = format_html_join(
-            "\n",
-            '<li><a href="{}">{}</a></li>',
-            (
-                (
-                    reverse("wagtailadmin_pages:edit", args=(article.pk,)),
-                    article.get_admin_display_title(),
-                )
-                for article in articles
-            ),
+        links = render_to_string(
+            "publishing/admin/bulk_publish_articles.html",
+            {"articles": articles, "in_this_tab": True},
         )
-        return messages.render(reason, None, detail=format_html("<ul>{}</ul>", links))
+        return messages.render(reason, None, detail=links)

@@ -32,7 +32,12 @@ def moment(at, shown: str = "j M Y, H:i") -> str:
 def moment_ago(at, now=None) -> str:
     """How long ago a moderator acted ("just now", "5 minutes ago"), in a <time> like moment's.
     Under a minute, and for a moment a clock a little ahead wrote, it is "just now": Django's
-    timesince says "0 minutes"."""
+    timesince says "0 minutes".
+
+    Not Wagtail's admin tags: `timesince_simple` keeps the first unit only ("2 hours ago" for an
+    undo two hours and three minutes old, which a moderator tells apart from the next one by its
+    minutes), `timesince_last_update` shows a clock time ("at 14:05") for today's, and neither
+    takes `now` (the tests pass it) nor gives the <time> with the exact moment."""
     now = now or timezone.now()
     if now - at < timedelta(minutes=1):
         return _time(at, gettext("just now"))
