@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from masthead.discussion import selectors
@@ -554,3 +555,25 @@ def test_every_fields_problem_is_found_at_once_the_first_as_before(post):
     ]
     # The API answers with the first, as it did when the checks stopped there.
     assert (refused.value.field, refused.value.message) == ("body", comment_rules.BODY_EMPTY)
+
+
+def test_a_comment_is_rendered_before_its_transaction_opens(post, monkeypatch):
+    """Rendering 5,000 characters of "[" takes most of a second: SQLite's write lock must not be
+    held meanwhile. (The test itself runs in a transaction: the renderer must run at the depth
+    of atomic blocks the caller had, not one deeper.)"""
+    render = comment_rules.render_comment
+    depths = []
+
+    def recording_render(body):
+        depths.append(len(connection.atomic_blocks))
+        return render(body)
+
+    monkeypatch.setattr(comment_rules, "render_comment", recording_render)
+    outside = len(connection.atomic_blocks)
+    comment = post("Some *markdown*.")
+    reader = guest(key=comment.reader_key)
+    comment_rules.comment_edit(
+        comment=comment, reader=reader, body="Edited *md*.", now=comment.created
+    )
+    assert depths == [outside, outside]
+    assert "<em>md</em>" in Comment.objects.get().body_html

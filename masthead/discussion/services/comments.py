@@ -148,6 +148,9 @@ def comment_post(
     passage = _noted(problems, _passage_for, article, anchor) if quoted else None
     if problems:
         raise _refused_together(problems)
+    # Rendered before the transaction: markdown of a long comment can take most of a second,
+    # and SQLite's write lock would be held meanwhile, stalling every other write on the site.
+    body_html = render_comment(body)
     with transaction.atomic():
         # Counted, assessed and stored in turn with the reader's (and the network's) other posts:
         # a burst of simultaneous posts cannot all be counted before any is stored.
@@ -187,7 +190,7 @@ def comment_post(
             reader_key=reader.key,
             ip_hash=reader.ip_hash,
             body=body,
-            body_html=render_comment(body),
+            body_html=body_html,
             status=STATUS_FOR_ACTION[verdict.action],
             created=now,
         )
