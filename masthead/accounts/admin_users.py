@@ -95,6 +95,17 @@ class OwnNameForm(_NamesOptional, NameEmailForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].label = "Name (shown with your comments)"
 
+    def clean(self):
+        from masthead.accounts.names import name_refusal
+
+        cleaned = super().clean()
+        # As comments show it (author_name_of): the first and last names together.
+        shown = f"{cleaned.get('first_name') or ''} {cleaned.get('last_name') or ''}".strip()
+        refusal = name_refusal(shown, user=self.instance)
+        if refusal:
+            self.add_error("first_name", refusal)
+        return cleaned
+
     def save(self, commit=True):
         from masthead.accounts import services
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from masthead import limits, moderation
-from masthead.accounts import counter_key, email_links
+from masthead.accounts import counter_key, email_links, names
 from masthead.accounts.models import AccountEmail
 from masthead.accounts.selectors import (
     EMAIL_LINK_DAYS,
@@ -121,10 +121,12 @@ class AccountRefused(Refused):
         self.field = field
 
 
-def account_name_checked(name: str) -> str:
-    """The name as an account shows it, if it may: the rules of a comment's name, and no
+def account_name_checked(name: str, *, user=None) -> str:
+    """The name as an account shows it, if it may: the rules of a comment's name, no
     advertising (a link or domain, an e-mail address, a phone number, a messenger handle), as
-    moderation tells it: a name chosen at sign-up or later shows on comments moderation passed."""
+    moderation tells it, no abuse, and no name of the newsroom's unless `user` (the account, None
+    at sign-up) is staff (names.name_refusal): a name chosen at sign-up or later shows on
+    comments moderation passed."""
     name = one_line(name)
     if not name:
         raise AccountRefused(NAME_MISSING, field="name")
@@ -133,6 +135,9 @@ def account_name_checked(name: str) -> str:
         raise AccountRefused(NAME_TOO_LONG.format(limit=limit), field="name")
     if moderation.name_advertises(name):
         raise AccountRefused(NAME_ADVERTISES, field="name")
+    refusal = names.name_refusal(name, user=user)
+    if refusal:
+        raise AccountRefused(refusal, field="name")
     return name
 
 
@@ -141,7 +146,7 @@ def account_name_change(*, user, name: str) -> int:
 
     Names are held to the rules of account_name_checked. Returns the number of comments
     renamed."""
-    name = account_name_checked(name)
+    name = account_name_checked(name, user=user)
     if name == author_name_of(user):
         return 0
     if limits.count(f"account-name-changes:{user.pk}", 24 * 3600) > NAME_CHANGES_PER_DAY:

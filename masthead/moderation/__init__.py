@@ -5,9 +5,10 @@ a reader has reported through `reported_by` (and whether any under an article, t
 `has_reported_in`); it ends the pick of a comment its author edits
 through `pick_end_on_edit`, and has the picks that imported comments carry logged through
 `picks_imported`. Accounts ask whether a new name advertises something through
-`name_advertises` and whether guests' comments wait for a moderator through `holds_guests`,
-carry bans to a new address through `email_bans_carry`, and have a deleted account's names
-erased through `reader_mentions_erase`. Everything else (signals, learned
+`name_advertises`, whether a name (an account's, a guest's, a donor's) is abusive through
+`name_abuse` and when two names read as one through `name_key`, whether guests' comments wait
+for a moderator through `holds_guests`, carry bans to a new address through `email_bans_carry`,
+and have a deleted account's names erased through `reader_mentions_erase`. Everything else (signals, learned
 filters, queues, bans) stays inside this app.
 """
 
@@ -67,6 +68,25 @@ def name_advertises(name: str) -> bool:
     from masthead.moderation.core import name_advertises as advertises
 
     return advertises(name)
+
+
+def name_abuse(name: str, *, article=None) -> list[str]:
+    """Why a name may not be shown (slurs masked; empty when it may): a slur or a term the site
+    blocks, dehumanising language aimed at a group, a threat, a severe insult aimed at someone.
+    Read as a comment is (look-alikes, leet digits, split letters undone) with the site's own
+    terms (of `article`'s site, or the default site), whole words only: "Dick Van Dyke" passes."""
+    from masthead.moderation.core import name_abuse as abuse
+    from masthead.moderation.services.assessing import core_settings, moderation_settings_for
+
+    return abuse(name, core_settings(moderation_settings_for(article)))
+
+
+def name_key(name: str) -> str:
+    """A name as it reads, case, accents, spacing, punctuation and look-alike letters aside:
+    names with one key read as the same name ("Ed1tor", "EDITOR", "Editor")."""
+    from masthead.moderation.core import name_key as key
+
+    return key(name)
 
 
 def email_bans_carry(*, old_email: str, new_email: str, now=None):

@@ -207,6 +207,18 @@ def author_with_name(name: str) -> AuthorPage | None:
     return AuthorPage.objects.filter(title__iexact=name).first()
 
 
+def newsroom_names() -> set[str]:
+    """The names the newsroom publishes under: its authors' (drafts too: an author page may be
+    made before its first byline) and its sites'."""
+    names = set(AuthorPage.objects.values_list("title", flat=True))
+    names.update(SiteIdentity.objects.values_list("name", flat=True))
+    names.update(Site.objects.exclude(site_name="").values_list("site_name", flat=True))
+    names.add(SiteIdentity.name_for(None))
+    if Site.objects.exclude(pk__in=SiteIdentity.objects.values("site_id")).exists():
+        names.add(SiteIdentity._meta.get_field("name").default)  # what such a site is called
+    return {name for name in names if name}
+
+
 def tag_page_url(*, home: HomePage, name: str) -> str:
     """The address of the page listing the articles with this tag, or "" for no such tag."""
     tag = Tag.objects.filter(name=name).first()

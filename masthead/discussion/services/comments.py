@@ -14,6 +14,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from masthead import limits, moderation
+from masthead.accounts import names
 from masthead.accounts.selectors import email_is_confirmed
 from masthead.discussion import anchors, conf, selectors
 from masthead.discussion.markdown import render_comment
@@ -141,7 +142,7 @@ def comment_post(
     # Every problem at once, in the form's order: the reader corrects them in one go.
     problems: list[CommentRefused] = []
     body, author_name, author_email, author_url = _clean_fields(
-        reader, body, author_name, author_email, author_url, problems=problems
+        reader, body, author_name, author_email, author_url, article=article, problems=problems
     )
     parent = _noted(problems, _parent_for_reply, article, parent_id, reader)
     quoted = anchor is not None and anchor.quote.strip()
@@ -395,7 +396,14 @@ def _refused_together(problems: list[CommentRefused]) -> CommentRefused:
 
 
 def _clean_fields(
-    reader: Reader, body: str, name: str, email: str, url: str, *, problems: list[CommentRefused]
+    reader: Reader,
+    body: str,
+    name: str,
+    email: str,
+    url: str,
+    *,
+    article,
+    problems: list[CommentRefused],
 ) -> tuple[str, str, str, str]:
     """The comment and its author's details, cleaned; each field's refusal goes to `problems`."""
     body = _noted(problems, _clean_body, body) or ""
@@ -403,19 +411,23 @@ def _clean_fields(
         name, email = author_name_of(reader.user), reader.user.email
     else:
         name, email = one_line(name), (email or "").strip()
-    name = _noted(problems, _clean_name, name, reader.user is None) or ""
+    name = _noted(problems, _clean_name, name, reader.user is None, article) or ""
     email = _noted(problems, _clean_email, email, reader.user is None) or ""
     url = _noted(problems, _clean_url, url) or ""
     return body, name, email, url
 
 
-def _clean_name(name: str, required: bool) -> str:
-    if required and not name:
+def _clean_name(name: str, guest: bool, article) -> str:
+    if guest and not name:
         raise CommentRefused(NAME_MISSING, field="author_name")
     if len(name) > conf.COMMENT_NAME_MAX_LENGTH:
         raise CommentRefused(
             NAME_TOO_LONG.format(limit=conf.COMMENT_NAME_MAX_LENGTH), field="author_name"
         )
+    # An account's name was held to the same rules when it was chosen (accounts.services).
+    refusal = names.name_refusal(name, article=article) if guest else ""
+    if refusal:
+        raise CommentRefused(refusal, field="author_name")
     return name
 
 

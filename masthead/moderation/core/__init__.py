@@ -25,6 +25,12 @@ Normalisation and fingerprints
     Whether an author's name carries a link or a domain (spelt out too: "example dot com"), an
     e-mail address, a phone number, a messenger or a handle on one, or a sales pitch (what
     ``assess`` counts against a comment whose name does).
+``name_abuse(name, settings=None) -> list[str]``
+    Why a name may not be shown (slurs masked): a slur, a site's blocked term, dehumanising
+    language aimed at a group, a threat, or a severe insult aimed at someone; whole words only.
+``name_key(name) -> str``
+    A name as it reads, case, accents, spacing, punctuation and look-alike letters aside: two
+    names with one key read as the same name.
 ``fingerprint(text) -> int``
     64-bit SimHash of the normalised text, *signed* so it fits a ``BigIntegerField``.
 ``similarity(a, b) -> float``
@@ -103,13 +109,14 @@ from .decision import (
     Settings,
     Verdict,
     assess,
+    name_abuse,
     thresholds,
 )
 from .fingerprint import fingerprint, similarity
 from .lexicon import Lexicon, load_lexicon, mask
 from .model import STARTER_DIR, LinearModel, Models, load_model, load_models
 from .normalise import Normalised, normalise
-from .signals import RateLimit, name_advertises, parse_rate
+from .signals import RateLimit, name_advertises, name_key, parse_rate
 
 __all__ = [
     "STARTER_DIR",
@@ -131,7 +138,9 @@ __all__ = [
     "load_model",
     "load_models",
     "mask",
+    "name_abuse",
     "name_advertises",
+    "name_key",
     "normalise",
     "parse_rate",
     "similarity",

@@ -266,6 +266,25 @@ def _lexicon(settings: Settings) -> Lexicon:
     return base.with_additions(settings.lexicon_additions) if settings.lexicon_additions else base
 
 
+# What a name may not carry: what the lexicon holds a comment for on any setting. A name is
+# read as a comment is, whole words only ("Dick Van Dyke", "Cockburn" and "Scunthorpe" pass).
+_NAME_ABUSE = frozenset(["slur", "site", "dehumanising", "threat", "xenophobic"])
+
+
+def name_abuse(name: str, settings: Settings | None = None) -> list[str]:
+    """The reasons (slurs masked) why a reader's name may not be shown: a slur, a site's blocked
+    term, dehumanising language aimed at a group, a threat, or a severe insult aimed at someone.
+    Empty when it may. A name shows beside every comment its author writes, assessed or not."""
+    settings = settings or Settings()
+    hits = _lexicon(settings).match(normalise(name or ""))
+    written = site_terms_as_written(tuple(settings.lexicon_additions))
+    return [
+        hit.describe(written)
+        for hit in hits
+        if hit.category in _NAME_ABUSE or (hit.category == "insult_severe" and hit.targeted)
+    ]
+
+
 def _abuse_reasons(hits: list[AbuseHit], written: dict[str, str]) -> tuple[float, list[str]]:
     score = 0.0
     reasons: list[str] = []

@@ -558,6 +558,13 @@ def name_advertises(name: str) -> bool:
     )
 
 
+def name_key(name: str) -> str:
+    """A name as it reads, for telling whether two names are the same: case, accents, spacing,
+    punctuation, look-alike letters and leet digits aside ("M0d-erator" and "moderator", "Zoë
+    Müller" and "zoe muller" have one key)."""
+    return re.sub(r"[^a-z0-9]", "", normalise(name or "").text)
+
+
 def scam_facts(n: Normalised) -> ScamFacts:
     text = n.text
     facts = ScamFacts()

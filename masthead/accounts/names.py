@@ -1,0 +1,82 @@
+"""The names readers show to others: a guest's with a comment, an account's with all of its
+comments, a donor's on the supporters list. None may be abusive, and only the newsroom's staff
+may show a staff member's name, an author's, the site's, or call themselves moderator, admin or
+editor: readers would take what such a name writes as the newsroom's word."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from masthead import moderation
+
+NAME_ABUSIVE = (
+    "This name cannot be shown: it contains a slur or abusive words. Please choose another one."
+)
+NAME_RESERVED = (
+    "This name is one our newsroom uses (a member of our staff, an author, the site or a role "
+    "such as moderator or editor). If it is yours, please sign in; otherwise please choose "
+    "another one."
+)
+NAME_RESERVED_FOR_ACCOUNT = (
+    "This name is one our newsroom uses (a member of our staff, an author, the site or a role "
+    "such as moderator or editor), so readers cannot take it. Please choose another one."
+)
+# Roles a name may not claim on their own (as name_key reads them: "The Editor", "M0DERATOR").
+RESERVED_ROLES = frozenset(
+    f"{article}{role}{plural}"
+    for role in ("moderator", "mod", "admin", "administrator", "editor", "staff")
+    for article in ("", "the")
+    for plural in ("", "s")
+)
+
+
+def is_staff(user) -> bool:
+    """Whether the account is the newsroom's: it may enter the admin."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin")
+
+
+def _staff_names() -> set[str]:
+    admin = Q(codename="access_admin", content_type__app_label="wagtailadmin")
+    access = Q(is_staff=True) | Q(is_superuser=True)
+    access |= Q(groups__permissions__in=_permissions(admin))
+    access |= Q(user_permissions__in=_permissions(admin))
+    accounts = get_user_model()._default_manager.filter(access, is_active=True).distinct()
+    # As author_name_of shows them: the full name, or the username of an account without one.
+    return {
+        f"{first} {last}".strip() or username
+        for first, last, username in accounts.values_list("first_name", "last_name", "username")
+    }
+
+
+def _permissions(which: Q):
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(which)
+
+
+def name_is_reserved(name: str) -> bool:
+    """Whether `name` reads (case, spacing, accents and look-alike letters aside) as a staff
+    member's, an author's or a site's name, or as a role such as moderator or editor."""
+    from masthead.publishing.selectors import newsroom_names
+
+    key = moderation.name_key(name)
+    if not key:
+        return False
+    if key in RESERVED_ROLES:
+        return True
+    return any(key == moderation.name_key(taken) for taken in _staff_names() | newsroom_names())
+
+
+def name_refusal(name: str, *, user=None, article=None) -> str:
+    """Why `name` may not be shown, as a message for whoever typed it ("" if it may): `user` is
+    their account (None for a guest, or an account being made). Staff may use their newsroom's
+    names; nobody may use abuse (the site of `article` may block more words)."""
+    if not (name or "").strip():
+        return ""
+    if moderation.name_abuse(name, article=article):
+        return NAME_ABUSIVE
+    if not is_staff(user) and name_is_reserved(name):
+        signed_in = user is not None and user.is_authenticated
+        return NAME_RESERVED_FOR_ACCOUNT if signed_in else NAME_RESERVED
+    return ""

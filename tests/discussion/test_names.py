@@ -1,0 +1,90 @@
+"""A guest's name shows beside their comment: no abuse, and no name of the newsroom's."""
+
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+
+from masthead.accounts import names
+from masthead.discussion.models import Comment
+from masthead.discussion.services import comments as rules
+from tests.discussion.test_views import form_data
+from tests.factories import make_author
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "name", ["Paki", "P4KI Basher", "Immigrants are vermin", "n i g g e r", "Ｐａｋｉ"]
+)
+def test_a_guest_cannot_comment_under_an_abusive_name(post, name):
+    with pytest.raises(rules.CommentRefused) as refused:
+        post("Fair point about the bridge.", name=name)
+    assert (refused.value.message, refused.value.field) == (names.NAME_ABUSIVE, "author_name")
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "name", ["Dick Van Dyke", "Cockburn", "Scunthorpe United fan", "Pakistani reader", "Sam Savage"]
+)
+def test_a_name_that_only_contains_a_slur_inside_a_word_or_a_phrase_is_kept(post, name):
+    assert post("Fair point.", name=name).author_name == name
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user(
+        username="marta", first_name="Marta Kowalski", is_staff=True, email="marta@example.com"
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["Moderator", "the editor", "ADMIN", "M0derator", "marta  KOWALSKI", "Ada Repоrter"]
+)
+def test_a_guest_cannot_take_a_staff_members_an_authors_or_a_roles_name(post, staff, name):
+    make_author(name="Ada Reporter")
+    with pytest.raises(rules.CommentRefused) as refused:
+        post("As the newsroom, we agree.", name=name)
+    assert refused.value.message == names.NAME_RESERVED
+    assert "sign in" in refused.value.message
+
+
+def test_a_guest_cannot_take_the_sites_name(post, article):
+    from masthead.publishing.models import SiteIdentity
+
+    site_name = SiteIdentity.for_site(article.get_site()).name
+    with pytest.raises(rules.CommentRefused):
+        post("Official statement.", name=site_name.upper())
+
+
+def test_a_staff_member_signed_in_comments_under_their_own_name(post, staff):
+    from masthead.discussion.readers import Reader
+
+    comment = post(
+        "Thanks for reading.", reader=Reader(user=staff, key="staff-key", ip_hash="a"), name=""
+    )
+    assert comment.author_name == "Marta Kowalski"
+
+
+def test_the_form_says_why_beside_the_name_and_keeps_the_comment(client, article):
+    typed = "A long and careful comment about the bridge."
+    response = client.post(
+        f"/comments/{article.pk}/post/", form_data(body=typed, author_name="Paki")
+    )
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.find(id="id_author_name_error").get_text(strip=True) == names.NAME_ABUSIVE
+    assert page.find(id="id_body").get_text().strip() == typed
+    assert Comment.objects.count() == 0
+
+
+def test_the_api_refuses_a_reserved_name_naming_the_field(client, article):
+    response = client.post(
+        f"/api/v1/articles/{article.pk}/comments",
+        data=json.dumps(
+            {"body": "Hello", "author_name": "Moderator", "author_email": "m@example.com"}
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": names.NAME_RESERVED, "field": "author_name"}
