@@ -49,10 +49,20 @@ class DonateForm(forms.Form):
     # the next campaign took over at midnight may have offered amounts in another one.
     currency = forms.CharField(required=False, max_length=3, widget=forms.HiddenInput)
 
-    def __init__(self, *args, campaign: Campaign, presets, **kwargs):
+    def __init__(self, *args, campaign: Campaign, presets, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.presets = presets
+        self.user = user  # the signed-in giver's account: staff may be thanked by their name
+
+    def clean_public_name(self):
+        from masthead.accounts.names import name_refusal
+
+        name = self.cleaned_data["public_name"].strip()
+        refusal = name_refusal(name, user=self.user)
+        if refusal:
+            raise forms.ValidationError(refusal, code="name")
+        return name
 
     def clean(self):
         cleaned = super().clean()

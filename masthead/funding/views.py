@@ -79,6 +79,7 @@ def donate(request):
         request.POST or None,
         campaign=campaign,
         presets=presets,
+        user=request.user,
         initial={
             "article": article.pk if article else None,
             "amount": presets[min(1, len(presets) - 1)].value if presets else "",

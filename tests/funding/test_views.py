@@ -502,3 +502,17 @@ def test_a_refused_gift_says_so_in_the_page_title(client, campaign, fake_stripe)
     assert "<title>Error: " not in client.get("/donate/").content.decode()
     response = client.post("/donate/", {"frequency": "one_time", "amount": ""})
     assert "<title>Error: " in response.content.decode()
+
+
+def test_an_abusive_name_to_thank_is_refused_beside_it_and_the_gift_kept(
+    client, campaign, fake_stripe
+):
+    from masthead.accounts.names import NAME_ABUSIVE
+
+    gift = {"frequency": "one_time", "amount": "", "custom_amount": "37", "public_name": "Paki"}
+    response = client.post("/donate/", gift)
+    assert response.status_code == 200
+    assert NAME_ABUSIVE in plain(response.content.decode())
+    assert soup(response).select_one("#id_custom_amount")["value"] == "37"
+    fake_stripe.v1.checkout.sessions.create.assert_not_called()
+    assert Donation.objects.count() == 0

@@ -1085,3 +1085,21 @@ def test_a_key_that_may_not_read_invoices_defers_a_monthly_refund(client, campai
     answer = se.post_event(client, refund)
     assert (answer.status_code, answer.json()["outcome"]) == (409, "deferred")
     assert "“Invoices: read”" in answer.json()["message"]
+
+
+def test_a_paid_gift_with_an_abusive_public_name_counts_but_is_not_thanked_by_it(client, campaign):
+    session = se.checkout_session(campaign="campaign")
+    pending = pending_donation(campaign, session_id=session["id"])
+    Donation.objects.filter(pk=pending.pk).update(
+        public_name="Paki"
+    )  # typed before names were checked
+
+    response = se.post_event(client, se.event("checkout.session.completed", session))
+
+    assert response.status_code == 200
+    donation = Donation.objects.get()
+    assert donation.status == Donation.Status.COMPLETED
+    assert raised(campaign) == 2500
+    assert donation.public_name == ""
+    assert "Public name withheld" in donation.note and "Paki" in donation.note
+    assert selectors.recent_supporters(campaign) == []

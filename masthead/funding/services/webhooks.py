@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
+from masthead import moderation
 from masthead.funding import gateway
 from masthead.funding.models import Campaign, Donation, Donor, LedgerEntry, StripeEvent
 from masthead.funding.money import CURRENCIES, UNKNOWN_CURRENCY, Money, format_money
@@ -41,6 +42,11 @@ from masthead.funding.services.ledger import ledger_entry_add
 from masthead.ids import parse_id
 
 logger = logging.getLogger(__name__)
+
+PUBLIC_NAME_WITHHELD = (
+    "Public name withheld from the supporters list ({reasons}). The giver asked to be thanked "
+    "as: {name}"
+)
 
 UNKNOWN_CAMPAIGN = (
     "No campaign with the slug {slug!r} (from the event's metadata); nothing counted."
@@ -439,6 +445,20 @@ def _subscription_donation(*, pending: Donation | None, subscription_id: str) ->
     return made
 
 
+def _public_name_withhold_if_abusive(donation: Donation) -> None:
+    """A paid gift is counted whatever the name it came with: an abusive name to thank publicly
+    (one given before names were checked, or caught since by a word the site blocked) is left
+    off the supporters list, and the note tells the admins why and what it was."""
+    name = donation.public_name
+    reasons = moderation.name_abuse(name, article=donation.article) if name else []
+    if not reasons:
+        return
+    withheld = PUBLIC_NAME_WITHHELD.format(name=name, reasons="; ".join(reasons))
+    donation.note = f"{donation.note}\n{withheld}".strip()
+    donation.public_name = ""
+    logger.warning("Donation %s: public name withheld (%s)", donation.pk, "; ".join(reasons))
+
+
 # Handlers --------------------------------------------------------------------------------------
 
 
@@ -492,6 +512,7 @@ def checkout_session_completed(session: dict, event: dict, now: datetime) -> Eve
     ):
         donation.status = Donation.Status.ACTIVE if monthly else Donation.Status.COMPLETED
         donation.completed_at = _when(event.get("created"), now)
+    _public_name_withhold_if_abusive(donation)
     donation.save()
 
     stripe_id = _id(session.get("invoice")) if monthly else _id(session.get("payment_intent"))
