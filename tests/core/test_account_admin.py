@@ -320,6 +320,28 @@ def test_an_editor_renamed_in_their_own_account_settings_shows_the_name_on_their
     assert selectors.thread_version(article.pk) > version
 
 
+def test_an_editor_cannot_rename_themselves_to_abuse_in_their_own_account_settings(
+    client, article, rosa
+):
+    from masthead.accounts.names import NAME_ABUSIVE
+
+    rosa.is_superuser = rosa.is_staff = True
+    rosa.save()
+    mine = comment_post(article=article, reader=as_reader(rosa), body="First thoughts.")
+    client.force_login(rosa)
+
+    refused = client.post("/admin/account/", own_settings_form(first_name="Paki", last_name=""))
+
+    assert refused.status_code == 200
+    assert NAME_ABUSIVE in refused.content.decode()
+    rosa.refresh_from_db()
+    mine.refresh_from_db()
+    assert "Paki" not in (rosa.first_name, mine.author_name)
+    # An editor may take a role's name: the newsroom's names are theirs.
+    saved = client.post("/admin/account/", own_settings_form(first_name="Editor", last_name=""))
+    assert saved.status_code == 302
+
+
 def test_an_editor_with_one_name_saves_their_account_settings_without_a_last_name(
     client, article, rosa
 ):
