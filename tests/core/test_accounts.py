@@ -281,6 +281,21 @@ def test_sign_up_refuses_a_name_that_advertises_and_keeps_what_was_typed(
     assert mailoutbox == []
 
 
+@pytest.mark.parametrize("name", ["Paki", "Moderator", "The Editor"])
+def test_sign_up_refuses_an_abusive_or_a_newsroom_name_and_keeps_what_was_typed(
+    client, django_user_model, mailoutbox, name
+):
+    from masthead.accounts.names import NAME_ABUSIVE, NAME_RESERVED
+
+    refused = client.post("/accounts/signup/", {**KIT, "first_name": name})
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert (NAME_ABUSIVE if name == "Paki" else NAME_RESERVED) in html
+    assert 'value="kit@example.org"' in html
+    assert not django_user_model.objects.filter(username="kit").exists()
+    assert mailoutbox == []
+
+
 def test_one_network_cannot_sign_up_or_probe_addresses_without_end(django_user_model):
     from masthead.accounts import SIGNUPS_PER_ADDRESS_PER_HOUR, TOO_MANY_SIGNUPS
 
