@@ -6,6 +6,7 @@ Each function returns plain facts; :mod:`masthead.moderation.core.decision` weig
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable
@@ -558,6 +559,7 @@ def name_advertises(name: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)  # the newsroom's names, read again for each guest's
 def name_key(name: str) -> str:
     """A name as it reads, for telling whether two names are the same: case, accents, spacing,
     punctuation, look-alike letters and leet digits aside ("M0d-erator" and "moderator", "Zoë
