@@ -16,6 +16,8 @@ from wagtail.users.views.users import DeleteView as WagtailUserDeleteView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 EMAIL_IN_USE = "Another account has this e-mail address."
+NAME_LABEL = "Name (shown with their comments)"
+OWN_NAME_LABEL = "Name (shown with your comments)"
 OWN_EMAIL_IN_ACCOUNT_SETTINGS = (
     'Your own address changes in your <a href="{url}">account settings</a>, with your password '
     "and a link sent to the new address."
@@ -45,7 +47,7 @@ class _NamesOptional(EmailOfItsOwn):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = False
-        self.fields["first_name"].label = "Name (shown with their comments)"
+        self.fields["first_name"].label = NAME_LABEL
         self.fields["last_name"].required = False
 
 
@@ -61,6 +63,7 @@ class UserEditNamesOptionalForm(_NamesOptional, UserEditForm):
         super().__init__(*args, editing_self=editing_self, **kwargs)
         self.editing_self = editing_self
         if editing_self:
+            self.fields["first_name"].label = OWN_NAME_LABEL
             self.fields["email"].disabled = True
             self.fields["email"].help_text = own_email_changed_elsewhere(self.instance)
 
@@ -93,7 +96,7 @@ class OwnNameForm(_NamesOptional, NameEmailForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["first_name"].label = "Name (shown with your comments)"
+        self.fields["first_name"].label = OWN_NAME_LABEL
 
     def clean(self):
         from masthead.accounts.names import name_refusal

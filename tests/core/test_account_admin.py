@@ -354,3 +354,13 @@ def test_an_editor_with_one_name_saves_their_account_settings_without_a_last_nam
     assert saved.status_code == 302
     rosa.refresh_from_db()
     assert (rosa.first_name, rosa.last_name) == ("Rosa", "")
+
+
+def test_the_name_field_speaks_to_an_administrator_editing_their_own_user(
+    admin_client, admin_user, rosa
+):
+    own_label, their_label = "Name (shown with your comments)", "Name (shown with their comments)"
+    own = admin_client.get(edit_url(admin_user)).content.decode()
+    assert own_label in own and their_label not in own
+    other = admin_client.get(edit_url(rosa)).content.decode()
+    assert their_label in other and own_label not in other
