@@ -79,14 +79,39 @@ def test_a_comment_link_follows_the_readers_order(client, article, post):
     assert f'id="comment-{comments[-1].pk}"' in client.get(last["Location"]).content.decode()
 
 
-def test_a_link_to_a_comment_removed_since_opens_the_articles_comments(client, article, post):
-    comment = post("Soon gone")
-    Comment.objects.filter(pk=comment.pk).update(status="removed")
-    response = client.get(f"/comments/comment/{comment.pk}/")
-    assert response["Location"] == f"{article.url}#comments"
-    assert client.get(f"/comments/comment/{comment.pk + 1000}/").status_code == 404
+def test_a_link_to_a_comment_readers_may_not_see_answers_as_a_missing_one_does(
+    client, article, post, django_user_model
+):
+    """A held, spam, removed or deleted comment's link led to its article: whoever tried ids
+    learnt which ones moderation holds back, and where. Its author is still led to their own
+    comment awaiting moderation, which their thread shows them."""
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "pw-rosa-horse")
+    own = Reader(user=rosa, key=f"u{rosa.pk}", ip_hash="address-9")
+    shown = post("Published and shown")
+    missing = client.get(f"/comments/comment/{shown.pk + 1000}/")
+    assert missing.status_code == 404
+    authors = Client()
+    authors.force_login(rosa)
+    for status in ("pending", "spam", "removed", "deleted"):
+        comment = post(f"Mine, now {status}", reader=own)
+        if status == "deleted":
+            Comment.objects.filter(pk=comment.pk).update(deleted=timezone.now())
+        else:
+            Comment.objects.filter(pk=comment.pk).update(status=status)
+        link = f"/comments/comment/{comment.pk}/"
+        answer = client.get(link)
+        assert (answer.status_code, answer.get("Location")) == (404, None), status
+        assert "We couldn’t find that page" in answer.content.decode()
+        to_author = authors.get(link)
+        if status in ("pending", "spam"):  # "awaiting moderation", as the thread shows it them
+            assert to_author.status_code == 302, status
+            assert to_author["Location"].endswith(f"#comment-{comment.pk}")
+            assert f'id="comment-{comment.pk}"' in authors.get(to_author["Location"]).text
+        else:
+            assert to_author.status_code == 404, status
+    assert client.get(f"/comments/comment/{shown.pk}/")["Location"].endswith(f"#comment-{shown.pk}")
     article.unpublish()
-    assert client.get(f"/comments/comment/{comment.pk}/").status_code == 404
+    assert client.get(f"/comments/comment/{shown.pk}/").status_code == 404
 
 
 def test_posting_without_javascript_lands_where_the_new_comment_shows(client, article, post):

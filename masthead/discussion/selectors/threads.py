@@ -936,6 +936,30 @@ def public_comment(comment_id: int, request=None) -> Comment | None:
     return comment if comment is not None and comment_is_public(comment, request) else None
 
 
+def linked_comment(comment_id: int, request, *, reader: Reader | None) -> Comment | None:
+    """The comment a link to it may lead this reader to: one every reader sees
+    (public_comment), or the reader's own awaiting moderation, which their thread shows them
+    (visible_to). None for any other, held, spam, removed or deleted: as for a missing one."""
+    from masthead.discussion.selectors.articles import is_open_article
+
+    if not 0 < comment_id <= MAX_ID:
+        return None
+    comment = public_comment(comment_id, request)
+    if comment is not None or reader is None or not reader.key:
+        return comment
+    own = (
+        Comment.objects.filter(
+            pk=comment_id,
+            status__in=OWN_UNPUBLISHED,
+            reader_key=reader.key,
+            deleted__isnull=True,
+        )
+        .select_related("article")
+        .first()
+    )
+    return own if own is not None and is_open_article(own.article_id, request) else None
+
+
 def comment_is_public(comment: Comment, request=None) -> bool:
     """Whether every reader sees the comment: shown in its thread (shown_comments), on a live
     article that is not restricted to some readers, or that this request has opened (see

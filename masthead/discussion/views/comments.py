@@ -24,6 +24,7 @@ from masthead.discussion.readers import (
     remember_reader,
 )
 from masthead.discussion.selectors import discussion_settings
+from masthead.discussion.services.comments import COMMENT_NOT_FOUND
 from masthead.discussion.templatetags.discussion_tags import CSRF_MARKER, chosen_sort, render_thread
 
 
@@ -179,14 +180,15 @@ def _fields_shown(form, *, signed_in: bool) -> set[str]:
 
 @require_GET
 def comment_link(request, comment_id):
-    """A comment's lasting address (e-mails link here): the page of its thread that shows it."""
-    comment = selectors.public_comment(int(comment_id), request)
+    """A comment's lasting address (e-mails link here): the page of its thread that shows it.
+
+    A comment the reader may not see (held, spam, removed, deleted, below a held one) answers
+    as a missing one does, as the API's do: its article, or that the id exists, would tell
+    what moderation holds back. Its author is led to their own awaiting moderation."""
+    reader = reader_for_request(request, create=False)
+    comment = selectors.linked_comment(int(comment_id), request, reader=reader)
     if comment is None:
-        # Removed or deleted since the link was sent: the conversation is still there.
-        gone = Comment.objects.filter(pk=comment_id).select_related("article").first()
-        if gone is None or not selectors.is_open_article(gone.article_id, request):
-            raise Http404("This comment is not available.")
-        return redirect(f"{gone.article.url}#comments")
+        raise Http404(COMMENT_NOT_FOUND)
     return _redirect_to_comment(request, comment)
 
 
