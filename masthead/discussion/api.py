@@ -563,7 +563,8 @@ def delete_comment(request: HttpRequest, comment_id: int):
 def subscribe(request: HttpRequest, article_id: int, payload: SubscriptionIn):
     """Double opt-in: a confirmation e-mail is sent; nothing else until the reader confirms.
     An address already subscribed gets the same answer (and no e-mail), like the page's form.
-    A signed-in reader's subscription is their account's, listed on their account page."""
+    A signed-in reader's subscription to their account's confirmed address is their account's,
+    listed on their account page; one to any other address is that address's alone."""
     article = selectors.open_article_or_404(article_id, request)
     services.subscription_request(
         article=article,

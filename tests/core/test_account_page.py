@@ -546,23 +546,55 @@ def test_nobody_stops_another_accounts_subscription(signed_in, article, django_u
     assert signed_in.get(f"/accounts/subscriptions/{kits.pk}/stop/").status_code == 405
 
 
-def test_stopping_what_the_account_asked_for_leaves_the_addresss_own_subscription(
-    signed_in, article
+def test_an_account_never_sees_nor_stops_what_another_persons_address_follows(
+    signed_in, article, rosa, django_capture_on_commit_callbacks, mailoutbox
 ):
-    owners = Subscription.objects.create(
-        article=article, email="victim@example.org", kind="all", confirmed=timezone.now()
-    )
-    # The account may ask for any address; it stays unconfirmed, and listed for the account.
-    asked = signed_in.post(
-        f"/comments/{article.pk}/subscribe/", {"email": "victim@example.org", "kind": "replies"}
-    )
+    """An account could ask for anyone's address; once its owner confirmed, the subscription
+    showed on the account's page, which could stop it. It is the address's alone now: its owner
+    confirms and unsubscribes with the links in the e-mails."""
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = signed_in.post(
+            f"/comments/{article.pk}/subscribe/", {"email": "Kai@Example.org", "kind": "all"}
+        )
     assert asked.status_code == 200
-    accounts = Subscription.objects.get(email="victim@example.org", kind="replies")
-    assert signed_in.post(f"/accounts/subscriptions/{accounts.pk}/stop/").status_code == 302
-    accounts.refresh_from_db()
-    owners.refresh_from_db()
-    assert accounts.unsubscribed is not None
-    assert owners.unsubscribed is None and owners.is_active
+    theirs = Subscription.objects.get(email="kai@example.org")
+    assert theirs.user is None
+    (confirmation,) = [m for m in mailoutbox if m.to == ["kai@example.org"]]
+    token = re.search(r"/comments/subscriptions/(\S+)/confirm/", confirmation.body).group(1)
+    assert Client().post(f"/comments/subscriptions/{token}/confirm/").status_code == 200
+    theirs.refresh_from_db()
+    assert theirs.is_active
+
+    page = text_of(signed_in.get("/accounts/"))
+    assert "kai@example.org" not in page and "You follow no discussions." in page
+    assert signed_in.post(f"/accounts/subscriptions/{theirs.pk}/stop/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.is_active
+    unsubscribed = Client().post(f"/comments/subscriptions/{token}/unsubscribe/")
+    assert unsubscribed.status_code == 200
+    theirs.refresh_from_db()
+    assert theirs.unsubscribed is not None
+
+    # Its own address, once confirmed, is the account's to see and stop.
+    signed_in.post(f"/comments/{article.pk}/subscribe/", {"email": rosa.email, "kind": "all"})
+    mine = Subscription.objects.get(email=rosa.email)
+    assert mine.user == rosa and "rosa@example.org" in text_of(signed_in.get("/accounts/"))
+
+
+def test_an_address_the_account_has_not_confirmed_does_not_bring_its_subscriptions(
+    article, django_user_model
+):
+    """Anyone may sign up with an address that is not theirs: until its link is opened, what it
+    follows is not the account's to see."""
+    from masthead.accounts.models import AccountEmail
+
+    lee = django_user_model.objects.create_user("lee", "lee@example.org", PASSWORD)
+    AccountEmail.objects.create(user=lee, confirmed=False)
+    client = Client()
+    client.force_login(lee)
+    client.post(f"/comments/{article.pk}/subscribe/", {"email": lee.email, "kind": "all"})
+    assert Subscription.objects.get(email=lee.email).user is None
+    assert "You follow no discussions." in text_of(client.get("/accounts/"))
 
 
 def test_deleting_the_account_needs_the_password_and_a_post(signed_in, rosa):

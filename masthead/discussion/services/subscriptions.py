@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from masthead import limits
+from masthead.accounts.selectors import email_is_confirmed
 from masthead.discussion import conf, emails
 from masthead.discussion.models import (
     Comment,
@@ -57,8 +58,9 @@ def subscription_request(
 
     `network` is the hash of the asker's network address: one client may not aim confirmation
     e-mails at a list of strangers' addresses either. `user`, the signed-in reader asking, gets
-    the subscription when a confirmation goes out (an active one stays with whoever asked for
-    it: asking again must not show an account what a stranger's address follows)."""
+    the subscription when a confirmation goes out, if `email` is the account's confirmed address
+    (subscription_owner); an active one stays with whoever asked for it: asking again must not
+    show an account what a stranger's address follows."""
     from masthead.discussion import tasks
 
     now = now or timezone.now()
@@ -71,6 +73,7 @@ def subscription_request(
         raise SubscriptionRefused(EMAIL_INVALID, field="email")
     if kind not in SubscriptionKind.values:
         raise SubscriptionRefused(KIND_INVALID, field="kind")
+    user = subscription_owner(user, email=email)
     with transaction.atomic():
         subscription, created = Subscription.objects.select_for_update().get_or_create(
             article=article, email=email, kind=kind, defaults={"user": user}
@@ -102,6 +105,19 @@ def subscription_request(
         subscription_id = subscription.pk
         transaction.on_commit(lambda: tasks.send_subscription_confirmation.enqueue(subscription_id))
     return subscription
+
+
+def subscription_owner(user, *, email: str):
+    """The account a subscription to `email` asked for by `user` belongs to: the account if the
+    address is its own, confirmed one, else none. Once its owner confirms it, an account's
+    subscription is listed and stopped on the account's page: a subscription to anyone else's
+    address (or to an address the account has not shown to be its own) would let the account see
+    and stop what that address follows. Its owner keeps the links in the e-mails either way."""
+    if user is None or not user.is_authenticated:
+        return None
+    if (user.email or "").strip().lower() != email or not email_is_confirmed(user):
+        return None
+    return user
 
 
 def _confirmation_allowed(email: str) -> bool:
@@ -163,9 +179,10 @@ def subscription_stop(
     """No more e-mail about this article to this address, whichever kinds it follows (what the
     one-click link in the e-mails and the "Stop" button on the reader's account page do).
 
-    From the account page (`account`), only what that account asked for stops: an account may
-    ask for any address, unconfirmed, and the address's owner may follow the thread in their own
-    right. The link in an e-mail proves the address, and stops everything sent to it."""
+    From the account page (`account`), only the account's own subscriptions stop (those asked
+    for at its address, see subscription_owner): the address's owner may have followed the
+    thread before the account had the address, or in their own right since. The link in an
+    e-mail proves the address, and stops everything sent to it."""
     now = now or timezone.now()
     with transaction.atomic():
         following = _same_reader(subscription).filter(unsubscribed__isnull=True)
