@@ -74,6 +74,12 @@ urlpatterns = [
         name="accounts-subscription-stop",
     ),
     path("accounts/delete/", account_views.account_delete, name="accounts-delete"),
+    path("accounts/delete/link/", account_views.account_delete_link, name="accounts-delete-link"),
+    path(
+        "accounts/delete/<str:token>/",
+        account_views.account_delete_confirm,
+        name="accounts-delete-confirm",
+    ),
     path(
         "accounts/password/change/",
         account_views.ReaderPasswordChangeView.as_view(),

@@ -1,8 +1,10 @@
-"""The links that confirm an account's address: signed with SECRET_KEY (keys listed in
-SECRET_KEY_FALLBACKS still open links made before a rotation), and time-limited.
+"""The links that confirm an account's address, and the one that deletes an account that has
+no password: signed with SECRET_KEY (keys listed in SECRET_KEY_FALLBACKS still open links made
+before a rotation), and time-limited.
 
-A link names the account and the address it confirms, and a change's link the moment it was
-asked for too: the database holds no token, and asking again retires the links sent before."""
+A link names the account and the address it went to, and a change's link the moment it was
+asked for too: the database holds no token, and asking again retires the links sent before.
+A deletion's link stops working when the account's address changes (or the account is gone)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +14,7 @@ from masthead.accounts.selectors import EMAIL_LINK_DAYS
 
 CONFIRM_SALT = "masthead.accounts.email-confirm"
 CHANGE_SALT = "masthead.accounts.email-change"
+DELETE_SALT = "masthead.accounts.delete"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -34,6 +37,10 @@ def email_confirm_token(*, user_id: int, email: str) -> str:
 
 def email_change_token(*, user_id: int, new_email: str, requested: datetime) -> str:
     return signing.dumps({"u": user_id, "e": new_email, "t": moment(requested)}, salt=CHANGE_SALT)
+
+
+def account_delete_token(*, user_id: int, email: str) -> str:
+    return signing.dumps({"u": user_id, "e": email}, salt=DELETE_SALT)
 
 
 def read_token(token: str, *, salt: str) -> dict:

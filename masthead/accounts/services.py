@@ -111,6 +111,28 @@ ADDRESS_CHANGED_BY_EDITORS = (
 EDITORS_DELETED_IN_ADMIN = (
     "The accounts of editors and administrators are deleted in the admin, by an administrator."
 )
+# Such an account has no password to confirm its deletion with: a link sent to its address
+# does it instead, once opened and its button pressed.
+DELETE_LINK_SENT = (
+    "We sent a link to {email}: open it to delete your account. Until then nothing is deleted."
+)
+DELETE_WITH_PASSWORD = "Your account has a password: type it below to delete the account."  # noqa: S105
+DELETE_NEEDS_AN_ADDRESS = (
+    "Your account has no e-mail address to send the link to: the site’s editors can delete it "
+    "for you."
+)
+DELETE_NEEDS_A_CONFIRMED_ADDRESS = (
+    "Please confirm your address first (see the top of this page): the link that deletes the "
+    "account goes to it."
+)
+TOO_MANY_DELETE_LINKS = (
+    "Several e-mails have gone to {email} in the last hour. Please use the link in one of them, "
+    "or try again later."
+)
+DELETE_LINK_RETIRED = (
+    "This link no longer works: the account is deleted already, or its address has changed "
+    "since the link was sent."
+)
 
 
 class AccountRefused(Refused):
@@ -470,3 +492,65 @@ def account_edited_in_admin(*, user, old_email: str) -> None:
     with transaction.atomic():
         discussion.author_rename(user=user, name=name)
         moderation.email_bans_carry(old_email=old_email, new_email=user.email)
+
+
+def account_delete_link_request(*, user, site_name: str) -> str:
+    """Send the link that deletes an account that has no password (made by an importer or an
+    editor) to the account's confirmed address, the one proof its reader can give; returns the
+    address. Counted with the other links sent to an address
+    (CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR): asking again and again fills no inbox."""
+    if not is_deletable_by_its_reader(user):
+        raise AccountRefused(EDITORS_DELETED_IN_ADMIN, status=403)
+    if user.has_usable_password():
+        raise AccountRefused(DELETE_WITH_PASSWORD)
+    if not user.email:
+        raise AccountRefused(DELETE_NEEDS_AN_ADDRESS)
+    if not email_is_confirmed(user):
+        raise AccountRefused(DELETE_NEEDS_A_CONFIRMED_ADDRESS)
+    if not _confirmation_email_allowed(user.email):
+        raise AccountRefused(TOO_MANY_DELETE_LINKS.format(email=user.email), status=429)
+    user_id = user.pk
+    transaction.on_commit(lambda: send_account_delete_link.enqueue(user_id, site_name))
+    return user.email
+
+
+def account_to_delete(*, token: str):
+    """The account a deletion link deletes, if the link can still do it: the account is there,
+    and still has the address the link went to."""
+    payload = _link_payload(token, salt=email_links.DELETE_SALT)
+    user = get_user_model().objects.filter(pk=payload["u"], is_active=True).first()
+    if user is None or user.email.lower() != str(payload.get("e", "")).lower():
+        raise AccountRefused(DELETE_LINK_RETIRED, status=410)
+    return user
+
+
+def account_delete_by_link(*, token: str, now: datetime | None = None):
+    """The reader opened the link sent to the account's address and pressed its button: the
+    account is deleted as account_delete deletes it. Returns the deleted account's id."""
+    with transaction.atomic():
+        user = account_to_delete(token=token)
+        # Locked: the same link sent twice at once deletes the account once.
+        user = get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if user is None:
+            raise AccountRefused(DELETE_LINK_RETIRED, status=410)
+        user_id = user.pk
+        account_delete(user=user, now=now)
+    return user_id
+
+
+@task()
+def send_account_delete_link(user_id: int, site_name: str) -> bool:
+    """The link, sent to the account's address, that deletes an account without a password."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return False
+    token = email_links.account_delete_token(user_id=user.pk, email=user.email.lower())
+    context = {
+        "username": user.get_username(),
+        "site_name": site_name,
+        "delete_url": absolute_url(reverse("accounts-delete-confirm", kwargs={"token": token})),
+        "link_days": EMAIL_LINK_DAYS,
+    }
+    body = render_to_string("accounts/emails/account_delete.txt", context)
+    send_mail(f"Delete your account on {site_name}", body, sender(site_name), [user.email])
+    return True

@@ -31,7 +31,9 @@ from masthead.discussion.services.comments import author_name_of
 COMMENTS_PER_PAGE = 20
 
 
-def _profile_page(request, *, status: int = 200, email_error: str = "", **forms):
+def _profile_page(
+    request, *, status: int = 200, email_error: str = "", delete_error: str = "", **forms
+):
     """The account page, with any of its forms replaced by one the reader just sent (the page
     opens at its first mistake), or a refusal of the buttons beside the address."""
     user = request.user
@@ -52,6 +54,7 @@ def _profile_page(request, *, status: int = 200, email_error: str = "", **forms)
             None if user.has_usable_password() else services.ADDRESS_CHANGED_BY_EDITORS
         ),
         "email_error": email_error,
+        "delete_error": delete_error,
         "name_form": forms.get("name_form") or NameForm(initial={"name": author_name_of(user)}),
         "email_form": forms.get("email_form") or EmailForm(request=request),
         "delete_form": forms.get("delete_form") or DeleteAccountForm(request=request),
@@ -62,7 +65,7 @@ def _profile_page(request, *, status: int = 200, email_error: str = "", **forms)
         "may_delete": services.is_deletable_by_its_reader(user),
         "editors_deleted_in_admin": services.EDITORS_DELETED_IN_ADMIN,
         "awaiting_moderation": discussion_selectors.OWN_UNPUBLISHED,
-        "has_errors": bool(forms or email_error),
+        "has_errors": bool(forms or email_error or delete_error),
     }
     return render(request, "accounts/profile.html", context, status=status)
 
@@ -266,6 +269,45 @@ def account_delete(request):
         messages.success(request, "Your account is deleted. Thank you for reading.")
         return redirect("/")
     return _profile_page(request, delete_form=form, status=400)
+
+
+@never_cache
+@_signed_in
+@require_POST
+def account_delete_link(request):
+    """An account without a password asks for the link that deletes it, sent to its address."""
+    try:
+        email = services.account_delete_link_request(
+            user=request.user, site_name=site_name_of(request)
+        )
+    except services.AccountRefused as refusal:
+        return _profile_page(request, delete_error=refusal.message, status=refusal.status)
+    messages.success(request, services.DELETE_LINK_SENT.format(email=email))
+    return _back_to("delete")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def account_delete_confirm(request, token):
+    """The link asks; only the button deletes: mail scanners open links, they do not press.
+    Whoever opens it needs no session: the link, sent to the account's address, is the proof."""
+    try:
+        if request.method == "GET":
+            account = services.account_to_delete(token=token)
+            context = {"account": account, "token": token}
+            return render(request, "accounts/account_delete_confirm.html", context)
+        # Read before the delete: a session of the deleted account would find no user after.
+        signed_in_as = request.user.pk
+        deleted = services.account_delete_by_link(token=token)
+    except services.AccountRefused as refusal:
+        context = {"error": refusal.message}
+        return render(
+            request, "accounts/account_delete_confirm.html", context, status=refusal.status
+        )
+    if signed_in_as == deleted:
+        logout(request)
+    messages.success(request, "Your account is deleted. Thank you for reading.")
+    return redirect("/")
 
 
 class ReaderPasswordChangeView(PasswordChangeView):

@@ -606,6 +606,79 @@ def test_deleting_the_account_needs_the_password_and_a_post(signed_in, rosa):
     assert anonymous["Location"] == "/accounts/login/?next=/accounts/"
 
 
+def delete_link(message) -> str:
+    return urlsplit(re.search(r"http://\S+/accounts/delete/\S+/", message.body).group(0)).path
+
+
+def test_an_account_without_a_password_deletes_itself_with_a_link_sent_to_its_address(
+    django_user_model, article, django_capture_on_commit_callbacks, mailoutbox
+):
+    """An account an importer or an editor made has no password: the delete form asked for one
+    it could not give. A link sent to its address deletes it, once opened and its button
+    pressed."""
+    sam = django_user_model.objects.create_user("sam", "sam@example.org", None)
+    comment_as(sam, article, "Imported long ago.")
+    Subscription.objects.create(
+        article=article, email=sam.email, kind="all", user=sam, confirmed=timezone.now()
+    )
+    client = Client()
+    client.force_login(sam)
+    page = text_of(client.get("/accounts/"))
+    assert 'action="/accounts/delete/link/"' in page and 'name="delete-password"' not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post("/accounts/delete/link/")
+    assert asked["Location"] == "/accounts/#delete"
+    assert account_services.DELETE_LINK_SENT.format(email=sam.email) in text_of(
+        client.get("/accounts/")
+    )
+    (sent,) = mailoutbox
+    assert sent.to == ["sam@example.org"]
+    link = delete_link(sent)
+
+    # Opening the link (a mail scanner does) deletes nothing; nor does a link cut short.
+    opened = Client().get(link)
+    assert opened.status_code == 200 and "Yes, delete my account" in opened.content.decode()
+    assert Client().post(link[:-6] + "xx/").status_code == 404
+    assert django_user_model.objects.filter(pk=sam.pk).exists()
+
+    deleted = client.post(link)
+
+    assert deleted["Location"] == "/"
+    assert not django_user_model.objects.filter(pk=sam.pk).exists()
+    assert "_auth_user_id" not in client.session
+    assert not Subscription.objects.exists()
+    assert Comment.objects.get().user_id is None
+    again = Client().post(link)
+    assert again.status_code == 410
+    assert account_services.DELETE_LINK_RETIRED in text_of(again)
+
+
+def test_a_deletion_link_goes_only_to_an_account_without_a_password_a_few_times_an_hour(
+    django_user_model, signed_in, rosa, mailoutbox, django_capture_on_commit_callbacks
+):
+    refused = signed_in.post("/accounts/delete/link/")
+    assert refused.status_code == 400
+    assert account_services.DELETE_WITH_PASSWORD in text_of(refused)
+
+    sam = django_user_model.objects.create_user("sam", "sam@example.org", None)
+    client = Client()
+    client.force_login(sam)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(account_services.CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR):
+            assert client.post("/accounts/delete/link/").status_code == 302
+        too_many = client.post("/accounts/delete/link/")
+    assert too_many.status_code == 429
+    assert account_services.TOO_MANY_DELETE_LINKS.format(email=sam.email) in text_of(too_many)
+    assert len(mailoutbox) == account_services.CONFIRMATION_EMAILS_PER_ADDRESS_PER_HOUR
+
+    # A link sent before the account's address changed no longer deletes it.
+    link = delete_link(mailoutbox[0])
+    django_user_model.objects.filter(pk=sam.pk).update(email="sam@new.example")
+    assert Client().post(link).status_code == 410
+    assert django_user_model.objects.filter(pk=sam.pk).exists()
+
+
 def test_a_deleted_account_leaves_no_name_address_or_subscription_and_the_threads_hold(
     signed_in, article, rosa, django_capture_on_commit_callbacks
 ):
