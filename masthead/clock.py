@@ -34,6 +34,11 @@ class PeriodicJob:
 
 JOBS: list[PeriodicJob] = [
     PeriodicJob("publish scheduled pages", 60, "masthead.publishing.jobs.publish_scheduled_pages"),
+    PeriodicJob(
+        "delete abandoned autosaved drafts",
+        3600,
+        "masthead.publishing.jobs.delete_abandoned_autosaved_drafts",
+    ),
     PeriodicJob("prune finished tasks", 6 * 3600, "masthead.clock.prune_finished_tasks"),
     PeriodicJob("refresh sqlite statistics", 3600, "masthead.clock.sqlite_statistics_refresh"),
 ]

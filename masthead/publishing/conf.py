@@ -7,3 +7,8 @@ from django.conf import settings
 # lists one "Draft saved" per sitting rather than one per opening of the editor. 0 keeps a
 # revision for every opening, as Wagtail does.
 DRAFT_REVISION_MINUTES = getattr(settings, "MASTHEAD_DRAFT_REVISION_MINUTES", 10)
+
+# A page that autosave created when an editor typed a headline into a new page, and that nobody
+# saved, published or submitted since, is deleted once its last autosave is this many days old
+# (checked hourly): abandoned starts no longer pile up in a section's listing. 0 keeps them all.
+AUTOSAVED_DRAFT_DAYS = getattr(settings, "MASTHEAD_AUTOSAVED_DRAFT_DAYS", 7)

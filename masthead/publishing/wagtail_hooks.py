@@ -64,6 +64,52 @@ def copy_section_pins(request, page, new_page):
     section_copy_pins(original=page, copy=new_page)
 
 
+@hooks.register("after_create_page")
+def remember_a_page_autosave_created(request, page):
+    """Autosave's requests ask for JSON; "Save draft", "Publish" and "Submit" are the form's
+    own submission, for a page."""
+    if not request.accepts("text/html") and not page.live:
+        from masthead.publishing.autosaved_drafts import autosaved_draft_record
+
+        autosaved_draft_record(page=page)
+
+
+@hooks.register("before_create_page")
+def take_the_address_of_an_untouched_autosaved_draft(request, parent_page, page_class):
+    if request.method != "POST" or not request.POST.get("slug"):
+        return None
+    from masthead.publishing.autosaved_drafts import autosaved_draft_slug_release
+
+    autosaved_draft_slug_release(parent=parent_page, slug=request.POST["slug"], now=timezone.now())
+    return None
+
+
+@hooks.register("after_edit_page")
+def keep_a_page_a_person_saved(request, page):
+    if request.accepts("text/html"):
+        from masthead.publishing.autosaved_drafts import autosaved_draft_keep
+
+        autosaved_draft_keep(page=page)
+
+
+@hooks.register("register_log_actions")
+def publishing_log_actions(actions):
+    from wagtail.log_actions import LogFormatter
+
+    from masthead.publishing.autosaved_drafts import ABANDONED_DRAFT_DELETED
+
+    @actions.register_action(ABANDONED_DRAFT_DELETED)
+    class AbandonedDraftDeleted(LogFormatter):
+        label = "Delete abandoned autosaved draft"
+
+        def format_message(self, log_entry):
+            days = log_entry.data.get("days")
+            return (
+                "Deleted: a draft autosave made of a new page, which nobody saved, published "
+                f"or touched for {days} days"
+            )
+
+
 # The buttons of the editor's footer other than "Save draft" (Wagtail's EditView reads them).
 NOT_A_DRAFT_SAVE = (
     "action-publish",

@@ -1,3 +1,4 @@
+from masthead.publishing.models.drafts import AutosavedDraft
 from masthead.publishing.models.images import CreditedImage, CreditedRendition
 from masthead.publishing.models.info_pages import InfoPage
 from masthead.publishing.models.pages import (
@@ -18,6 +19,7 @@ __all__ = [
     "ArticlePageTag",
     "AuthorIndexPage",
     "AuthorPage",
+    "AutosavedDraft",
     "ContentVersion",
     "CreditedImage",
     "CreditedRendition",
