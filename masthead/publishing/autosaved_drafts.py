@@ -5,7 +5,9 @@ view's "save" action, asked for JSON by the autosave script). An editor who then
 leaves a draft in the section's listing that holds the headline's address, so the next article
 under that headline became "…-2". Like WordPress's auto-drafts, such a page is deleted once
 nobody has touched it for AUTOSAVED_DRAFT_DAYS, unless a person ever did something with it that
-is worth keeping (see abandoned_autosaved_drafts).
+is worth keeping (see abandoned_autosaved_drafts) or it holds more than a headline: autosave
+saves real work too, and an editor who wrote a standfirst or a paragraph and trusted autosave
+with it must find it again, however long they stayed away.
 """
 
 import logging
@@ -23,7 +25,7 @@ from wagtail.models import Page, Revision, WorkflowState
 
 from masthead.discussion.models import Comment as ReaderComment
 from masthead.publishing import conf
-from masthead.publishing.models import AutosavedDraft
+from masthead.publishing.models import ArticlePage, AutosavedDraft
 
 logger = logging.getLogger(__name__)
 
@@ -139,14 +141,26 @@ class _AbandonedDraftDeletion(DeletePageAction):
         )
 
 
+def holds_only_a_headline(page: Page) -> bool:
+    """Whether the latest autosave of `page` holds nothing but its headline: no standfirst, no
+    body, no featured image. Only articles are judged; any other kind of page is kept."""
+    draft = page.get_latest_revision_as_object()
+    if not isinstance(draft, ArticlePage):
+        return False
+    return not (draft.standfirst or "").strip() and not draft.body and not draft.featured_image_id
+
+
 def abandoned_autosaved_drafts_delete(*, now: datetime) -> list[str]:
-    """Delete the abandoned autosaved drafts (abandoned_autosaved_drafts), each logged in the
-    page's history; returns their titles. Each page is checked again as it is deleted, so an
-    editor who comes back to one in the meantime keeps it."""
+    """Delete the abandoned autosaved drafts (abandoned_autosaved_drafts) that hold only a
+    headline (holds_only_a_headline), each logged in the page's history; returns their titles.
+    Each page is checked again as it is deleted, so an editor who comes back to one in the
+    meantime keeps it."""
     deleted = []
     for page in abandoned_autosaved_drafts(now=now):
         with transaction.atomic():
             if not abandoned_autosaved_drafts(now=now).filter(pk=page.pk).exists():
+                continue
+            if not holds_only_a_headline(page.specific):
                 continue
             _AbandonedDraftDeletion(page, days=conf.AUTOSAVED_DRAFT_DAYS).execute(
                 skip_permission_checks=True

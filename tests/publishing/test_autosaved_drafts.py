@@ -25,11 +25,11 @@ pytestmark = pytest.mark.django_db
 WEEK_LATER = timedelta(days=conf.AUTOSAVED_DRAFT_DAYS, hours=1)
 
 
-def start_article(client, section, author, title, *, accept="application/json"):
+def start_article(client, section, author, title, *, accept="application/json", **fields):
     """A new article's form posted as autosave does (JSON) or as "Save draft" does (a page)."""
     response = client.post(
         f"/admin/pages/add/publishing/articlepage/{section.pk}/",
-        article_form_data(title=title, slug=slugify(title), author=author, standfirst="A start."),
+        article_form_data(title=title, slug=slugify(title), author=author, **fields),
         HTTP_ACCEPT=accept,
     )
     assert response.status_code in (200, 302), response.content.decode()[:300]
@@ -53,6 +53,39 @@ def test_a_new_article_autosaved_and_left_for_a_week_is_deleted_and_logged(admin
     assert "touched for 7 days" in entry.message
     history = admin_client.get("/admin/reports/site-history/").content.decode()
     assert "Harbour cranes to be replaced" in history
+
+
+def test_an_autosaved_draft_with_more_than_a_headline_is_kept_however_old(admin_client, newsroom):
+    """Autosave keeps real work: a standfirst or a paragraph written and trusted to it is never
+    deleted, only a start that holds nothing but its headline."""
+    world, ada = newsroom["world"], newsroom["ada"]
+    with_standfirst = start_article(
+        admin_client, world, ada, "Ferry strike looms", standfirst="Crews vote on Friday."
+    )
+    with_body = start_article(
+        admin_client,
+        world,
+        ada,
+        "Quay market returns",
+        **{
+            "body-count": "1",
+            "body-0-type": "paragraph",
+            "body-0-value": '{"blocks": [{"key": "a", "type": "unstyled", "text": "Stalls '
+            'return on Saturday.", "depth": 0, "inlineStyleRanges": [], "entityRanges": []}], '
+            '"entityMap": {}}',
+            "body-0-deleted": "",
+            "body-0-order": "0",
+            "body-0-id": "",
+        },
+    )
+    headline_only = start_article(admin_client, world, ada, "Untitled start")
+    assert with_body.get_latest_revision_as_object().body, "the paragraph was not saved"
+
+    deleted = abandoned_autosaved_drafts_delete(now=timezone.now() + timedelta(days=60))
+
+    assert deleted == ["Untitled start"]
+    assert not Page.objects.filter(pk=headline_only.pk).exists()
+    assert Page.objects.filter(pk__in=[with_standfirst.pk, with_body.pk]).count() == 2
 
 
 def test_the_worker_clock_runs_the_deletion():
@@ -93,7 +126,8 @@ def test_a_draft_someone_did_something_with_is_kept(
     admin_client, admin_user, newsroom, what_someone_did
 ):
     world, ada = newsroom["world"], newsroom["ada"]
-    draft = start_article(admin_client, world, ada, "Kept for a reason")
+    # (the standfirst publishing needs; what is judged here does not read it)
+    draft = start_article(admin_client, world, ada, "Kept for a reason", standfirst="A start.")
     now = timezone.now()
     revision = draft.latest_revision
     if what_someone_did == "published":
@@ -125,10 +159,10 @@ def test_a_draft_submitted_for_moderation_is_kept(admin_client, admin_user, news
     from wagtail.models import Workflow
 
     world, ada = newsroom["world"], newsroom["ada"]
-    draft = start_article(admin_client, world, ada, "Sent to the desk")
+    draft = start_article(admin_client, world, ada, "Sent to the desk", standfirst="A start.")
     Workflow.objects.create(name="Desk").start(draft, admin_user)
 
-    assert abandoned_autosaved_drafts_delete(now=timezone.now() + WEEK_LATER) == []
+    assert not abandoned_autosaved_drafts(now=timezone.now() + WEEK_LATER).filter(pk=draft.pk)
 
 
 def test_no_draft_is_deleted_when_the_setting_is_0(admin_client, newsroom, monkeypatch):
