@@ -729,6 +729,8 @@ class Lexicon:
         self._by_first: dict[str, list[tuple[str, str, re.Pattern[str], tuple[str, ...]]]] = {}
         self._multi_first: set[str] = set()
         self._most_words = 1
+        # The longest term a spaced-out run can end in (spaced_run_reading), with a plural s.
+        self._longest_spaced_term = 0
         for cat, term, exceptions in entries:
             term = " ".join(term.strip().lower().split())
             if not term:
@@ -743,6 +745,8 @@ class Lexicon:
             if swap:
                 self._skel.setdefault(_skeleton(key), []).append(item)
             self._by_first.setdefault(_fold(term[0]), []).append(item)
+            if cat in SPACED_RUN_CATEGORIES:
+                self._longest_spaced_term = max(self._longest_spaced_term, len(term) + 1)
             if " " in term:
                 self._multi_first.add(_fold(term.split()[0]))
                 self._most_words = max(self._most_words, len(term.split()))
@@ -858,7 +862,10 @@ class Lexicon:
         begin with one ("P a k i s t a n") are left alone, and the term must be spelt as the
         lexicon has it (or with a plural s): its looser matching of doubled letters would read
         "r a c c o o n" as "ra ccoon". None: no such term."""
-        for cut in range(1, len(run) - MIN_SPACED_TERM + 1):
+        # Only the tails no longer than the longest term can be one: trying every cut of a long
+        # run would scan it over and over (quadratic, inside the posting transaction).
+        first_cut = max(1, len(run) - self._longest_spaced_term)
+        for cut in range(first_cut, len(run) - MIN_SPACED_TERM + 1):
             head, word = run[:cut], run[cut:]
             if head[-1] in "ai" and any(
                 cat in SPACED_RUN_CATEGORIES and word in (term, f"{term}s")

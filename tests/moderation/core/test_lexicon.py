@@ -390,3 +390,15 @@ def test_a_comment_of_many_blank_lines_is_read_in_a_moment():
     verdict = assess(Draft(body))
     assert time.perf_counter() - started < 3
     assert any(r.startswith("threat of violence: ") and "Starmer" in r for r in verdict.reasons)
+
+
+@pytest.mark.parametrize("run", ["anigg" * 500, "ia3" * 833])
+def test_a_long_spaced_out_run_is_read_in_a_moment(run):
+    """A spaced-out run is re-joined and read for a slur at its end after "a" or "I": each cut
+    after an "a" or an "i" scanned the whole rest of the run, seconds for one comment within the
+    length limit, inside the transaction posting it."""
+    assess(Draft("warm up"))  # the lexicon and the models are loaded once, not timed here
+    started = time.perf_counter()
+    verdict = assess(Draft(" ".join(run)))
+    assert time.perf_counter() - started < 0.5
+    assert verdict.action in ("publish", "hold", "spam")
