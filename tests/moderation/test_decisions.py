@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from masthead.discussion import selectors as thread
-from masthead.discussion.models import CommentStatus
+from masthead.discussion.models import Comment, CommentStatus
 from masthead.discussion.readers import Reader
 from masthead.moderation.models import Ban, BanKind, Decision, DecisionAction
 from masthead.moderation.services import (
@@ -14,6 +14,7 @@ from masthead.moderation.services import (
     comment_mark_spam,
     comment_remove,
     comments_moderate,
+    decision_batch_undo,
     decision_undo,
     reader_ban,
 )
@@ -499,3 +500,75 @@ def test_undoing_a_ban_leaves_in_spam_what_another_standing_ban_still_bars(
     later.refresh_from_db()
     assert later.status == CommentStatus.SPAM
     assert not Decision.objects.filter(action=DecisionAction.RELEASE).exists()
+
+
+def test_two_bans_of_one_reader_undone_one_after_the_other_put_their_comment_back(
+    post, moderator, make_guest
+):
+    first = post(HEATED, reader=make_guest(ip_hash="shared"), email="troll@example.com")
+    second = post("Another one", reader=make_guest(ip_hash="shared"), email="troll@example.com")
+    by_address = reader_ban(comment=first, moderator=moderator, kinds=(BanKind.ADDRESS,))
+    by_email = reader_ban(comment=second, moderator=moderator, kinds=(BanKind.EMAIL,))
+    later = post("Still here", reader=make_guest(ip_hash="shared"), email="troll@example.com")
+    assert later.status == CommentStatus.SPAM
+
+    decision_undo(decision=by_address, moderator=moderator)
+    later.refresh_from_db()
+    assert later.status == CommentStatus.SPAM  # the ban by e-mail still bars its author
+    undone = decision_undo(decision=by_email, moderator=moderator)
+
+    later.refresh_from_db()
+    assert later.status == CommentStatus.PENDING
+    assert [release.comment for release in undone.released] == [later]
+
+
+def test_undoing_a_bulk_ban_in_one_step_puts_back_what_its_author_posted_while_banned(
+    post, moderator, make_guest
+):
+    first = post(HEATED, reader=make_guest(ip_hash="shared"), email="troll@example.com")
+    second = post("Another one", reader=make_guest(ip_hash="shared"), email="troll@example.com")
+    comments_moderate(comments=[first, second], action="ban", moderator=moderator)
+    later = post("Still here", reader=make_guest(ip_hash="shared"), email="troll@example.com")
+    assert later.status == CommentStatus.SPAM
+
+    undone = decision_batch_undo(
+        batch=Decision.objects.get(comment=first).batch, moderator=moderator
+    )
+
+    later.refresh_from_db()
+    assert later.status == CommentStatus.PENDING
+    assert not Ban.objects.filter(lifted__isnull=True).exists()
+    assert [r.comment for decision in undone for r in decision.released] == [later]
+
+
+def test_undoing_a_ban_leaves_in_spam_what_an_older_full_address_ban_still_bars(
+    post, moderator, make_guest
+):
+    """An address ban made before IPv6 counted per /64 holds the hash of one full address; a new
+    comment is barred by it, and undoing another ban on that reader does not release it."""
+    ipv6 = {"ip_hash": "network-hash", "address_hash": "full-address-hash"}
+
+    def from_ipv6():
+        return Reader(user=None, key=f"g-{Ban.objects.count()}-{Comment.objects.count()}", **ipv6)
+
+    first, second = post(HEATED, reader=from_ipv6()), post("Another one", reader=from_ipv6())
+    older, undone = (
+        reader_ban(comment=comment, moderator=moderator, kinds=(BanKind.ADDRESS,))
+        for comment in (first, second)
+    )
+    # Both made before the change: they hold the full address's hash.
+    Ban.objects.filter(decision__in=[older, undone]).update(
+        value=ipv6["address_hash"], legacy_address=True
+    )
+    later = post("Still here", reader=from_ipv6())
+    assert later.status == CommentStatus.SPAM
+    assert later.verdicts.get().ban.decision == older  # named first: made first, for as long
+
+    decision_undo(decision=older, moderator=moderator)
+
+    later.refresh_from_db()
+    assert later.status == CommentStatus.SPAM  # the other full-address ban still bars its author
+    assert not Decision.objects.filter(action=DecisionAction.RELEASE).exists()
+    decision_undo(decision=undone, moderator=moderator)
+    later.refresh_from_db()
+    assert later.status == CommentStatus.PENDING

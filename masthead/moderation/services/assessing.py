@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from masthead.config import parse_rate
 from masthead.discussion import conf as discussion_conf
@@ -69,17 +69,38 @@ def current_models() -> core.Models:
 
 
 def active_ban(draft: Submission, now: datetime) -> Ban | None:
+    return barring_ban(
+        user_id=draft.user_id,
+        emails=[draft.author_email],
+        address_hashes=[draft.ip_hash, draft.address_hash],
+        now=now,
+    )
+
+
+def barring_ban(*, user_id, emails, address_hashes, now: datetime) -> Ban | None:
+    """The standing ban that bars an author now, by account, e-mail or address; None: none does.
+    Both a new comment's check and the release of comments when a ban is undone ask this, so
+    that "is this author barred" has one answer.
+
+    An address ban holds the hash of a network (an IPv6 /64) or, if it was made before IPv6
+    counted per /64, of one full address; the two hashes never collide, so both are looked up.
+    Of several bans, one made that way is named first: the comment's verdict records the ban,
+    and it is then the only record of that full address's hash (see decisions._still_barred)."""
     matches = Q(pk__in=[])
-    # An address ban holds the hash of a network (an IPv6 /64) or, if it was made before IPv6
-    # counted per /64, of one full address; the two hashes never collide, so both are looked up.
-    address_hashes = {draft.ip_hash, draft.address_hash} - {""}
+    address_hashes = set(address_hashes) - {""}
     if address_hashes:
         matches |= Q(kind=BanKind.ADDRESS, value__in=address_hashes)
-    if draft.author_email:
-        matches |= Q(kind=BanKind.EMAIL, value=draft.author_email.lower())
-    if draft.user_id:
-        matches |= Q(kind=BanKind.ACCOUNT, value=str(draft.user_id))
-    return Ban.objects.filter(matches).filter(Ban.active_q(now)).order_by("expires").first()
+    emails = {email.lower() for email in emails} - {""}
+    if emails:
+        matches |= Q(kind=BanKind.EMAIL, value__in=emails)
+    if user_id:
+        matches |= Q(kind=BanKind.ACCOUNT, value=str(user_id))
+    return (
+        Ban.objects.filter(matches)
+        .filter(Ban.active_q(now))
+        .order_by("-legacy_address", F("expires").asc(nulls_last=True), "pk")
+        .first()
+    )
 
 
 def author_history(draft: Submission) -> core.History:

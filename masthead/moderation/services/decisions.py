@@ -442,31 +442,51 @@ def _undo(decision: Decision, moderator, now: datetime) -> list[Decision]:
 
 
 def _release_barred_comments(decision: Decision, moderator, now: datetime) -> list[Decision]:
-    """The comments sent to spam only because the decision's bans barred their author go back
-    to the pending queue, each with a decision in the log (which can be undone) and no label:
-    nobody has judged their words yet. A comment the filter or a moderator has judged since
-    (an edit assessed anew, a decision standing on it) stays as it is, and so does one whose
-    author another ban still bars."""
+    """The comments sent to spam only because a ban barred their author go back to the pending
+    queue once that ban is undone and no other bars them, each with a decision in the log (which
+    can be undone) and no label: nobody has judged their words yet. A comment the filter or a
+    moderator has judged since (an edit assessed anew, a decision standing on it) stays as it is,
+    and so does one whose author another ban still bars.
+
+    A comment's verdict names one of the bans that barred it, not necessarily this decision's:
+    a bulk ban, or two bans of one reader, makes a set of bans per decision. So the comments
+    looked at are those this decision's bans barred (by their verdict or by what they carry),
+    and one is released once the ban its verdict names was undone, by this or an earlier undo:
+    undoing the bans one after another (or a bulk ban in one step) releases it at the last."""
     from masthead.discussion.models import Comment, CommentStatus
     from masthead.discussion.services.comments import thread_changed
 
-    ban_ids = list(decision.bans.values_list("pk", flat=True))  # made again ones included
-    barred_ids = (
-        CommentVerdict.objects.filter(ban_id__in=ban_ids)
-        .exclude(comment_id=decision.comment_id)
-        .values_list("comment_id", flat=True)
+    bans = list(decision.bans.all())  # made again ones included
+    barred = Q(verdicts__ban__in=bans)
+    for ban in bans:
+        barred |= Q(verdicts__ban__kind=ban.kind, verdicts__ban__value=ban.value)
+        if ban.kind == BanKind.ACCOUNT:
+            barred |= Q(user_id=ban.value)
+        elif ban.kind == BanKind.EMAIL:
+            barred |= Q(author_email__iexact=ban.value) | Q(user__email__iexact=ban.value)
+        else:
+            barred |= Q(ip_hash=ban.value)
+    candidates = (
+        Comment.objects.filter(barred, status=CommentStatus.SPAM)
+        .exclude(pk=decision.comment_id)
+        .values_list("pk", flat=True)
+        .distinct()
     )
     released = []
     for comment in (
         Comment.objects.select_for_update()
-        .filter(pk__in=list(barred_ids), status=CommentStatus.SPAM)
+        .filter(pk__in=list(candidates), status=CommentStatus.SPAM)
         .order_by("article_id", "pk")
     ):
-        verdict = CommentVerdict.objects.filter(comment=comment).order_by("-created", "-id")[0]
+        verdict = (
+            CommentVerdict.objects.filter(comment=comment)
+            .select_related("ban__decision")
+            .order_by("-created", "-id")[0]
+        )
         judged_since = Decision.objects.filter(
             comment=comment, undone__isnull=True, created__gte=verdict.created
         ).exists()
-        if verdict.ban_id not in ban_ids or judged_since or _still_barred(comment, now):
+        if not _ban_undone(verdict.ban) or judged_since or _still_barred(comment, now):
             continue
         comment.status = CommentStatus.PENDING
         comment.save(update_fields=["status"])
@@ -487,14 +507,36 @@ def _release_barred_comments(decision: Decision, moderator, now: datetime) -> li
     return released
 
 
+def _ban_undone(ban: Ban | None) -> bool:
+    """The ban was lifted by undoing the decision that made it (a ban lifted by hand lets its
+    reader comment again from then on, and leaves what they posted while barred as it is)."""
+    return (
+        ban is not None
+        and ban.lifted is not None
+        and ban.decision is not None
+        and ban.decision.undone is not None
+    )
+
+
 def _still_barred(comment, now: datetime) -> bool:
-    """Whether a standing ban bars the comment's author (by account, e-mail or address)."""
-    targets = Q(kind=BanKind.EMAIL, value__in=_author_emails(comment))
-    if comment.user_id:
-        targets |= Q(kind=BanKind.ACCOUNT, value=str(comment.user_id))
-    if comment.ip_hash:
-        targets |= Q(kind=BanKind.ADDRESS, value=comment.ip_hash)
-    return Ban.objects.filter(targets).filter(Ban.active_q(now)).exists()
+    """Whether a standing ban bars the comment's author, as a new comment of theirs would be
+    barred (assessing.barring_ban). The comment keeps the hash of its network only; the hash of
+    its full address, which an address ban made before IPv6 counted per /64 holds, is known
+    from the address bans its verdicts name (barring_ban names such a ban first)."""
+    from masthead.moderation.services.assessing import barring_ban
+
+    named = CommentVerdict.objects.filter(comment=comment, ban__kind=BanKind.ADDRESS).values_list(
+        "ban__value", flat=True
+    )
+    return (
+        barring_ban(
+            user_id=comment.user_id,
+            emails=_author_emails(comment),
+            address_hashes=[comment.ip_hash, *named],
+            now=now,
+        )
+        is not None
+    )
 
 
 def comments_moderate(
