@@ -196,10 +196,15 @@ class VoteChange(models.Model):
 
 
 class ThreadStats(models.Model):
-    """Per-article counters kept with every write, so a page view never counts comments.
+    """Per-article counters kept with every write, so a page view never counts comments, and the
+    moderators' override of the article's comment settings.
 
     `version` changes whenever anything readers see in the thread changes; it is part of the
     cache key of the rendered thread and the ETag of the live-update poll.
+
+    The override lives here, not on the page: the page's own settings are an editor's, published
+    from Wagtail revisions, and an editor's next publish would undo a moderator's change written
+    there. A page view reads this row anyway, so the override costs it no query.
     """
 
     article = models.OneToOneField(
@@ -211,6 +216,15 @@ class ThreadStats(models.Model):
     # Featured comments readers see: a page looks them up only when there are some.
     featured_count = models.PositiveIntegerField(default=0)
     version = models.PositiveBigIntegerField(default=0)
+    # A moderator's say, which wins over the article's own settings until a moderator clears it:
+    # None in `override_comments_open` is no override (the article's own settings apply).
+    override_comments_open = models.BooleanField(null=True, blank=True)
+    # The mode with the override on: "" follows the site's, as on the article.
+    override_comment_moderation = models.CharField(max_length=12, blank=True, default="")
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.article_id}: {self.published_count} comments"

@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseForbidden
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -176,9 +176,9 @@ def queue(request):
 
 def _article_comment_state(article_id):
     """The comment settings of the article the queue is filtered by, for its form."""
-    from masthead.publishing.models import ArticlePage
+    from masthead.publishing.selectors import article_by_id
 
-    article = ArticlePage.objects.filter(pk=article_id).first() if article_id else None
+    article = article_by_id(article_id) if article_id else None
     return selectors.article_comment_state(article) if article else None
 
 
@@ -194,11 +194,18 @@ class ArticleCommentsForm(forms.Form):
             "invalid_choice": OPEN_OR_CLOSED_MISSING,
         },
     )
+    # "" (as the site's setting says) is one of the choices, so Django's `required` would refuse
+    # it: clean_comment_moderation refuses a form that leaves the field out instead.
     comment_moderation = forms.ChoiceField(
         choices=lambda: list(article_moderation_modes().items()),
         required=False,
         error_messages={"invalid_choice": UNKNOWN_MODE},
     )
+
+    def clean_comment_moderation(self):
+        if "comment_moderation" not in self.data:
+            raise forms.ValidationError(UNKNOWN_MODE)
+        return self.cleaned_data["comment_moderation"]
 
 
 NOT_A_MODERATOR = (
@@ -209,18 +216,23 @@ NOT_A_MODERATOR = (
 
 @require_POST
 def article_comments(request, article_id):
-    """Open or close one article's comments and set how they are moderated (the queue filtered
-    by that article shows the form): what editors set in the page editor, for moderators too.
+    """Set one article's comment settings for moderators (open or closed, how comments are
+    moderated), over what its editors set in the page editor, or clear them ("clear" in the
+    POST) so that the editors' apply again. The queue filtered by that article shows the form.
     Refused with a 403 that says why, not Wagtail's redirect to the dashboard (what
     PermissionDenied gets in the admin): nothing to see there for a refused change."""
-    from masthead.publishing.models import ArticlePage
+    from masthead.publishing.selectors import article_by_id
 
     if not request.user.has_perm(PERMISSION):
         return HttpResponseForbidden(NOT_A_MODERATOR, content_type="text/plain; charset=utf-8")
-    article = get_object_or_404(ArticlePage, pk=article_id)
+    article = article_by_id(article_id)
+    if article is None:
+        raise Http404("No such article.")
     back = request.POST.get("next") or ""
     if not back.startswith(reverse("moderation_queue")):
         back = f"{reverse('moderation_queue')}?article={article.pk}"
+    if "clear" in request.POST:
+        return _article_comments_clear(request, article, back)
     form = ArticleCommentsForm(request.POST)
     if not form.is_valid():
         for error in dict.fromkeys(e for errors in form.errors.values() for e in errors):
@@ -242,13 +254,32 @@ def article_comments(request, article_id):
     if change.changed:
         messages.success(
             request,
-            f"“{article.title}”: {words}. It applies to the next comment, and stays when an "
-            "editor publishes the page again; the page's history records the change.",
+            f"“{article.title}”: {words}. It applies to the next comment and stays, whatever "
+            "editors publish, until a moderator clears it; the page's history records the change.",
         )
     else:
         messages.info(
             request,
             f"“{article.title}” already has these comment settings ({words}): nothing was changed.",
+        )
+    return redirect(back)
+
+
+def _article_comments_clear(request, article, back):
+    change = services.article_comments_override_clear(article=article, moderator=request.user)
+    words = comment_settings_words(
+        {"comments_open": change.comments_open, "comment_moderation": change.comment_moderation}
+    )
+    if change.changed:
+        messages.success(
+            request,
+            f"“{article.title}”: the moderators' comment settings are cleared; the article's own "
+            f"apply from the next comment ({words}).",
+        )
+    else:
+        messages.info(
+            request,
+            f"“{article.title}” has no moderators' comment settings to clear: nothing was changed.",
         )
     return redirect(back)
 

@@ -27,6 +27,7 @@ from masthead.moderation.models import (
     Decision,
     DecisionAction,
     FilterVersion,
+    ModerationMode,
     Report,
     ReportReason,
 )
@@ -493,49 +494,83 @@ def commented_articles(*, limit: int = 200):
 @dataclass(frozen=True)
 class ArticleCommentState:
     """An article's thread as its comment settings make it, for the moderator who may change
-    them: what editors (or moderators) set, and what it comes to for the next comment."""
+    them: the settings in force (the moderators' override, else the article's own), the
+    article's own (its editors'), and what they come to for the next comment."""
 
     article: object
-    comments_open: bool  # the article's own switch
+    comments_open: bool  # the switch in force
     is_open: bool  # what readers get: the site may also close threads some days after publishing
-    comment_moderation: str  # the article's own mode; "" follows the site's
+    comment_moderation: str  # the mode in force; "" follows the site's
+    own_comments_open: bool  # the article's own, as its editors set them
+    own_comment_moderation: str
+    override: object  # the moderators' override (CommentSettingsOverride), or None
+    override_by: object  # who set it (a user), None once deleted
     site_mode: str
     site_mode_label: str
     mode: str  # what the next comment goes through
     mode_label: str
     changes: list  # the latest moderators' changes (PageLogEntry, with `summary`), newest first
 
+    @property
+    def own_words(self) -> str:
+        from masthead.moderation.services.articles import comment_settings_words
+
+        return comment_settings_words(
+            {
+                "comments_open": self.own_comments_open,
+                "comment_moderation": self.own_comment_moderation,
+            }
+        )
+
 
 def article_comment_state(
     article, *, now: datetime | None = None, changes: int = 5
 ) -> ArticleCommentState:
-    """The article's comment settings, what they resolve to, and the last `changes` moderators
-    made to them (who, when, what): moderators cannot open the page's own history."""
+    """The article's comment settings, the moderators' override of them (who, when), what they
+    resolve to, and the last `changes` moderators made (who, when, what): moderators cannot open
+    the page's own history."""
+    from django.contrib.auth import get_user_model
     from wagtail.models import PageLogEntry
 
+    from masthead.discussion.selectors import comment_settings_override
     from masthead.discussion.services import comments_are_open
-    from masthead.moderation.models import ModerationMode
     from masthead.moderation.services.articles import (
         COMMENT_SETTINGS_CHANGED,
         comment_settings_words,
+        settings_in_force,
     )
     from masthead.moderation.services.assessing import mode_for, moderation_settings_for
 
     options = moderation_settings_for(article)
     mode = mode_for(article, options)
     labels = {value: str(label) for value, label in ModerationMode.choices}
+    override = comment_settings_override(article)
+    in_force = settings_in_force(article)
     entries = list(
         PageLogEntry.objects.filter(page=article, action=COMMENT_SETTINGS_CHANGED)
         .select_related("user")
         .order_by("-timestamp", "-pk")[:changes]
     )
     for entry in entries:
-        entry.summary = comment_settings_words(entry.data.get("after", {}))
+        after = comment_settings_words(entry.data.get("after", {}))
+        entry.summary = (
+            f"cleared the moderators' settings; the article's own: {after}"
+            if entry.data.get("cleared")
+            else after
+        )
     return ArticleCommentState(
         article=article,
-        comments_open=article.comments_open,
+        comments_open=in_force["comments_open"],
         is_open=comments_are_open(article, now=now),
-        comment_moderation=article.comment_moderation,
+        comment_moderation=in_force["comment_moderation"],
+        own_comments_open=article.comments_open,
+        own_comment_moderation=article.comment_moderation,
+        override=override,
+        override_by=(
+            get_user_model().objects.filter(pk=override.by_id).first()
+            if override and override.by_id
+            else None
+        ),
         site_mode=options.mode,
         site_mode_label=labels.get(options.mode, options.mode),
         mode=mode,
@@ -889,17 +924,13 @@ def comment_settings_changes_listed(entries) -> list[CommentSettingsChanged]:
     query for them all) and what it changed."""
     from wagtail.models import Page
 
-    from masthead.moderation.services.articles import comment_settings_change_words
+    from masthead.moderation.services.articles import comment_settings_entry_words
 
     entries = list(entries)
     pages = Page.objects.in_bulk({entry.page_id for entry in entries})
     return [
         CommentSettingsChanged(
-            entry,
-            pages.get(entry.page_id),
-            comment_settings_change_words(
-                entry.data.get("before", {}), entry.data.get("after", {})
-            ),
+            entry, pages.get(entry.page_id), comment_settings_entry_words(entry.data)
         )
         for entry in entries
     ]

@@ -90,5 +90,7 @@ def moderation_log_actions(actions):
         label = "Change comment settings (moderator)"
 
         def format_message(self, log_entry):
-            after = log_entry.data.get("after", {})
-            return f"Comment settings changed by a moderator: {comment_settings_words(after)}"
+            after = comment_settings_words(log_entry.data.get("after", {}))
+            if log_entry.data.get("cleared"):
+                return f"Moderators' comment settings cleared; the page's own apply: {after}"
+            return f"Comment settings set by a moderator, over the page's own: {after}"

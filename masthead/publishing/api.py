@@ -63,6 +63,7 @@ def list_articles(request: HttpRequest, response: HttpResponse, filters: Query[A
     response["X-Total-Count"] = str(articles.count())
     page = selectors.attach_sections(articles[filters.offset : filters.offset + filters.limit])
     counts = discussion_selectors.comment_counts(article.pk for article in page)
+    discussion_selectors.comment_settings_overrides_attach(page)  # for comments_are_open
     options = discussion_settings_for_request(request)
     return [
         article_out(

@@ -13,6 +13,7 @@ from masthead.discussion.models import CommentStatus
 from masthead.discussion.services import comments as rules
 from masthead.moderation.admin_views import NOT_A_MODERATOR
 from masthead.moderation.services.articles import COMMENT_SETTINGS_CHANGED, UNKNOWN_MODE
+from masthead.moderation.services.assessing import mode_for, moderation_settings_for
 from masthead.publishing.models import ArticlePage
 from tests.discussion.conftest import guest
 from tests.factories import make_article
@@ -97,7 +98,10 @@ def test_a_moderator_holds_every_comment_and_the_next_guest_comment_waits(volunt
 
     state = BeautifulSoup(response.content, "html.parser").select_one("[data-article-comments]")
     assert "Hold every comment for review" in state.get_text()
-    assert "(this article’s own setting)" in state.get_text()
+    assert "(the moderators’ setting)" in state.get_text()
+    override = state.select_one("[data-article-comments-override]").get_text(" ", strip=True)
+    assert f"Moderators’ setting, by {moderator.get_username()}" in override
+    assert "The article’s own (its editors’): comments open; moderation: As the site's" in override
     assert f"Last changed here by {moderator.get_username()}" in state.get_text(" ")
     changes = state.select_one("[data-article-comments-changes] ul").get_text(" ")
     assert "comments open; moderation: Hold every comment for review" in changes
@@ -126,33 +130,152 @@ def test_a_moderator_closes_comments_and_readers_and_the_api_see_them_closed(vol
     assert response.status_code == 403 and response.json()["detail"] == rules.THREAD_CLOSED
 
 
-def test_an_editors_later_publish_keeps_the_moderators_setting(volunteer, django_user_model):
-    """Wagtail publishes from revisions: the editor's next publish, from the draft saved before
-    the moderator's change or from a fresh edit, must not reopen the thread."""
-    editor, editor_client = member_of(django_user_model, "Editors")
+def edit_form_data(editor_client, article) -> dict:
+    """What the page editor's form posts, as the editor loaded it (with Wagtail's marks of the
+    revision it was loaded from: a stale form is refused when the page changed since)."""
+    html = editor_client.get(f"/admin/pages/{article.pk}/edit/").content.decode()
+    form = BeautifulSoup(html, "html.parser")
+    byline = article.article_authors.first()
+    return {
+        **{
+            name: form.select_one(f"input[name={name}]")["value"]
+            for name in ("loaded_revision_id", "loaded_revision_created_at")
+        },
+        "title": article.title,
+        "slug": article.slug,
+        "standfirst": "A standfirst the editor rewrote.",
+        "article_authors-TOTAL_FORMS": "1",
+        "article_authors-INITIAL_FORMS": "1",
+        "article_authors-MIN_NUM_FORMS": "1",
+        "article_authors-MAX_NUM_FORMS": "1000",
+        "article_authors-0-author": str(byline.author_id),
+        "article_authors-0-ORDER": "1",
+        "article_authors-0-id": str(byline.pk),
+        "article_authors-0-DELETE": "",
+        "body-count": "1",
+        "body-0-type": "paragraph",
+        "body-0-order": "0",
+        "body-0-deleted": "",
+        "body-0-id": "",
+        "body-0-value": json.dumps(
+            {
+                "blocks": [
+                    {
+                        "key": "a1",
+                        "text": "The council met.",
+                        "type": "unstyled",
+                        "depth": 0,
+                        "inlineStyleRanges": [],
+                        "entityRanges": [],
+                    }
+                ],
+                "entityMap": {},
+            }
+        ),
+        "tags": "",
+        "comments_open": "on"
+        if form.select_one("input[name=comments_open]").has_attr("checked")
+        else "",
+        "comment_moderation": form.select_one("select[name=comment_moderation] option[selected]")[
+            "value"
+        ],
+    }
+
+
+def settings_in_force(article) -> tuple[bool, str]:
+    """Whether readers may comment, and the mode the next comment goes through."""
+    article = ArticlePage.objects.get(pk=article.pk)  # as a page view loads it
+    return rules.comments_are_open(article), mode_for(article, moderation_settings_for(article))
+
+
+def test_an_editor_who_had_the_page_open_publishes_and_the_moderators_setting_stays(
+    volunteer, django_user_model
+):
+    """The editor loaded the form before the moderator's change and publishes it: the thread
+    stays closed and held (it reopened, the hold dropped, when the change was written into the
+    page and its revisions behind the editor's back)."""
+    _, editor_client = member_of(django_user_model, "Editors")
     _, client = volunteer
     article = make_article()
-    draft = article.get_latest_revision_as_object()
-    draft.standfirst = "A standfirst the editor rewrote before the flame war."
-    draft.save_revision(user=editor)
+    loaded = edit_form_data(editor_client, article)
+
+    change(client, article, open_or_closed="closed", mode="pre_all")
+
+    response = editor_client.post(
+        f"/admin/pages/{article.pk}/edit/", {**loaded, "action-publish": "publish"}
+    )
+    assert response.status_code == 302
+    article = ArticlePage.objects.get(pk=article.pk)
+    assert article.standfirst == "A standfirst the editor rewrote."  # the editor's publish
+    assert settings_in_force(article) == (False, "pre_all")
+    with pytest.raises(rules.CommentRefused, match=rules.THREAD_CLOSED):
+        post_as_guest(article)
+
+
+def test_a_moderators_change_leaves_the_page_and_its_revisions_alone(volunteer):
+    """The page's own settings and revisions stay as its editors left them (an unpublished
+    article's too), so Wagtail's check of a stale editor form keeps working."""
+    _, client = volunteer
+    article = make_article()
+    article.unpublish()
+    revisions = list(article.revisions.order_by("pk").values_list("pk", "content"))
+
+    change(client, article, open_or_closed="closed", mode="pre_all")
+
+    article = ArticlePage.objects.get(pk=article.pk)
+    assert (article.comments_open, article.comment_moderation) == (True, "")
+    assert list(article.revisions.order_by("pk").values_list("pk", "content")) == revisions
+    assert settings_in_force(article) == (False, "pre_all")
+
+
+def test_the_editor_is_told_moderators_have_set_the_comments(volunteer, django_user_model):
+    _, editor_client = member_of(django_user_model, "Editors")
+    moderator, client = volunteer
+    article = make_article()
+    edit_url = f"/admin/pages/{article.pk}/edit/"
+    assert "data-comment-settings-override" not in editor_client.get(edit_url).content.decode()
 
     change(client, article, open_or_closed="closed", mode="pre_guests")
 
-    # The editor opens the page editor: it shows the moderator's settings.
-    form = BeautifulSoup(
-        editor_client.get(f"/admin/pages/{article.pk}/edit/").content, "html.parser"
-    )
-    assert not form.select_one("input[name=comments_open]").has_attr("checked")
-    assert form.select_one("select[name=comment_moderation] option[selected]")["value"] == (
-        "pre_guests"
-    )
-    # ...and publishes the draft (the editor's form starts from the latest revision).
-    draft = ArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object()
-    draft.save_revision(user=editor).publish(user=editor)
+    form = BeautifulSoup(editor_client.get(edit_url).content, "html.parser")
+    notice = form.select_one("[data-comment-settings-override]").get_text(" ", strip=True)
+    assert "Moderators have set this article’s comments" in notice
+    assert "comments closed; moderation: Hold comments by guests" in notice
+    assert moderator.get_username() in notice and "until a moderator clears it" in notice
+    # The editor's own fields still show, and keep, the page's own settings.
+    assert form.select_one("input[name=comments_open]").has_attr("checked")
 
-    article = ArticlePage.objects.get(pk=article.pk)
-    assert article.standfirst.startswith("A standfirst the editor rewrote")
-    assert (article.comments_open, article.comment_moderation) == (False, "pre_guests")
+
+def test_clearing_the_moderators_setting_restores_the_articles_own(volunteer):
+    moderator, client = volunteer
+    article = make_article()
+    ArticlePage.objects.filter(pk=article.pk).update(comment_moderation="pre_all")
+    reader = Client()
+    change(client, article, open_or_closed="closed", mode="")
+    page = reader.get(article.url).content.decode()  # cached, closed
+    assert "Comments are closed on this article." in page
+
+    response = client.post(
+        settings_url(article),
+        {"clear": "1", "next": f"/admin/moderation/?article={article.pk}"},
+        follow=True,
+    )
+    assert any("moderators' comment settings are cleared" in m for m in messages_of(response))
+    assert settings_in_force(article) == (True, "pre_all")
+    assert post_as_guest(article).status == CommentStatus.PENDING
+    page = reader.get(article.url).content.decode()
+    assert 'id="comment-form"' in page
+    state = BeautifulSoup(response.content, "html.parser").select_one("[data-article-comments]")
+    assert "(this article’s own setting)" in state.get_text()
+    assert not state.select_one("[data-article-comments-override]")
+    entry = PageLogEntry.objects.filter(action=COMMENT_SETTINGS_CHANGED).latest("pk")
+    assert entry.user == moderator and entry.data["cleared"] is True
+    cleared = [row for row in log_rows(client) if "cleared the moderators' settings" in row]
+    assert len(cleared) == 1 and "opened comments" in cleared[0]
+    # Nothing left to clear: said so, nothing logged.
+    response = client.post(settings_url(article), {"clear": "1"}, follow=True)
+    assert any("no moderators' comment settings to clear" in m for m in messages_of(response))
+    assert PageLogEntry.objects.filter(action=COMMENT_SETTINGS_CHANGED).count() == 2
 
 
 def test_only_moderators_may_change_an_articles_comment_settings(django_user_model, volunteer):
@@ -169,8 +292,7 @@ def test_only_moderators_may_change_an_articles_comment_settings(django_user_mod
     boss = Client()
     boss.force_login(superuser)
     change(boss, article, open_or_closed="closed")
-    article.refresh_from_db()
-    assert article.comments_open is False
+    assert settings_in_force(article)[0] is False
 
 
 def test_bad_input_is_refused_with_a_clear_message_and_changes_nothing(volunteer):
@@ -180,6 +302,11 @@ def test_bad_input_is_refused_with_a_clear_message_and_changes_nothing(volunteer
     assert UNKNOWN_MODE in messages_of(response)
     response = client.post(settings_url(article), {"comment_moderation": "pre_all"}, follow=True)
     assert any("open or closed" in message for message in messages_of(response))
+    # A form without the mode does not reset it to the site's.
+    change(client, article, open_or_closed="open", mode="pre_all")
+    response = client.post(settings_url(article), {"comments_open": "closed"}, follow=True)
+    assert UNKNOWN_MODE in messages_of(response)
+    assert settings_in_force(article) == (True, "pre_all")
     article.refresh_from_db()
     assert (article.comments_open, article.comment_moderation) == (True, "")
     assert client.get(settings_url(article)).status_code == 405

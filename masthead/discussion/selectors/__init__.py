@@ -30,6 +30,13 @@ from masthead.discussion.selectors.newsroom import (
     comment_counts_by_article,
     newsroom_article_or_404,
 )
+from masthead.discussion.selectors.overrides import (
+    CommentSettingsOverride,
+    comment_settings_override,
+    comment_settings_overrides_attach,
+    effective_comment_moderation,
+    effective_comments_open,
+)
 from masthead.discussion.selectors.passages import (
     passage_anchors,
     passage_comments,
@@ -77,6 +84,7 @@ __all__ = [
     "VOTES_MARK",
     "ArticleReaderComments",
     "CommentCounts",
+    "CommentSettingsOverride",
     "ConversationPart",
     "ThreadPage",
     "ThreadShape",
@@ -93,10 +101,14 @@ __all__ = [
     "comment_counts_by_article",
     "comment_is_public",
     "comment_location",
+    "comment_settings_override",
+    "comment_settings_overrides_attach",
     "comments_for_export",
     "comments_version",
     "conversation_part",
     "discussion_settings",
+    "effective_comment_moderation",
+    "effective_comments_open",
     "featured_comments",
     "has_own_view",
     "hidden_branches",

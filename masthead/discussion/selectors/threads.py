@@ -37,6 +37,7 @@ from masthead.discussion.models import (
 )
 from masthead.discussion.readers import Reader, guest_key
 from masthead.discussion.selectors.articles import MAX_ID
+from masthead.discussion.selectors.overrides import override_of, override_remember
 
 ORDERINGS = {
     SortOrder.NEWEST: ("-created", "-id"),
@@ -530,6 +531,8 @@ def thread_page(
     # Read before the page: a vote meanwhile moves the next pages, not this one.
     starts_ranking = sort == SortOrder.MOST_VOTED and votes_at is None
     stats = thread_stats(article.pk, with_votes_mark=starts_ranking)
+    # The comment form and the moderation mode ask for the moderators' override: it is here.
+    override_remember(article, override_of(stats))
     snapshot = snapshot or stats.latest_comment_id or None
     top = top_level_comments(article.pk, reader=reader, sort=sort, snapshot=snapshot)
     page = max(1, page)

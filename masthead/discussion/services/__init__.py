@@ -19,6 +19,10 @@ from masthead.discussion.services.importing import (
     comments_import,
     comments_new_count,
 )
+from masthead.discussion.services.overrides import (
+    comment_settings_override_clear,
+    comment_settings_override_set,
+)
 from masthead.discussion.services.subscriptions import (
     SubscriptionRefused,
     comment_notify_subscribers,
@@ -54,6 +58,8 @@ __all__ = [
     "comment_edit",
     "comment_notify_subscribers",
     "comment_post",
+    "comment_settings_override_clear",
+    "comment_settings_override_set",
     "comments_are_open",
     "comments_import",
     "comments_new_count",

@@ -104,8 +104,9 @@ def discussion_settings_for_request(request) -> DiscussionSettings:
 def comments_are_open(
     article, *, now: datetime | None = None, options: DiscussionSettings | None = None
 ) -> bool:
-    """Open unless an editor closed them, or the site closes threads N days after publishing."""
-    if not article.comments_open:
+    """Open unless moderators or, without their override, an editor closed them, or the site
+    closes threads N days after publishing."""
+    if not selectors.effective_comments_open(article):
         return False
     options = options or selectors.discussion_settings(article)
     if options.close_after_days and article.first_published_at:

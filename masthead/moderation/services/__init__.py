@@ -1,7 +1,10 @@
 """Moderation's writes and the verdict itself."""
 
 from masthead.moderation.services.alerts import moderator_alert_send, moderator_alerts_send
-from masthead.moderation.services.articles import article_comments_set
+from masthead.moderation.services.articles import (
+    article_comments_override_clear,
+    article_comments_set,
+)
 from masthead.moderation.services.assessing import submission_assess, verdict_record
 from masthead.moderation.services.decisions import (
     AlreadyDecided,
@@ -29,6 +32,7 @@ __all__ = [
     "ModerationOutcome",
     "ModerationRefused",
     "ReportRefused",
+    "article_comments_override_clear",
     "article_comments_set",
     "ban_lift",
     "ban_reinstate",

@@ -1,12 +1,10 @@
 """A moderator's say over one article's thread: open or close it, choose how it is moderated.
 
-Editors set the same two fields in the page editor. Wagtail publishes pages from revisions, so a
-change written to the live page alone would be undone by the editor's next publish (the editor's
-form starts from the latest revision). The change is therefore written to the live page and to
-the content of every revision from the live one on (drafts, a scheduled revision): whatever an
-editor publishes next carries it. No new revision is published for it: that would stamp the
-article "Updated" for readers and in its feeds and date it anew for search engines, for a change
-to the comments alone. Older revisions keep what they had: reverting to one is an editor's choice.
+Editors set the same two things on the page (its Settings tab). A moderator's choice is kept
+apart from the page, as an override on the article's thread (discussion's): it wins over the
+page's own settings until a moderator clears it. The page and its revisions are an editor's and
+stay untouched, so an editor's publish, autosave or stale form cannot undo a moderator's change,
+and the article is not stamped "Updated" for a change to its comments.
 """
 
 from dataclasses import dataclass
@@ -16,11 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from masthead.moderation.models import ModerationMode
 from masthead.moderation.services.decisions import ModerationRefused
 
-# The page history's entry for a moderator's change (registered in wagtail_hooks.py).
+# The page history's entry for a moderator's change (registered in wagtail_hooks.py); its data:
+# "before" and "after" (the settings in force), "cleared" when it cleared the override.
 COMMENT_SETTINGS_CHANGED = "moderation.article_comments"
 UNKNOWN_MODE = "Choose one of the listed moderation modes; nothing was changed."
+FOLLOW_SITE_LABEL = "As the site's moderation setting says"
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,8 @@ class CommentSettingsChange:
 
 
 def article_moderation_modes() -> dict[str, str]:
-    """The article's own choices of mode, "" (as the site's setting says) first, with labels."""
-    from masthead.publishing.models import ArticlePage
-
-    return {
-        value: str(label)
-        for value, label in ArticlePage._meta.get_field("comment_moderation").choices
-    }
+    """The modes an article may have, "" (as the site's setting says) first, with labels."""
+    return {"": FOLLOW_SITE_LABEL} | {value: str(label) for value, label in ModerationMode.choices}
 
 
 def comment_settings_words(values: dict) -> str:
@@ -67,6 +63,37 @@ def comment_settings_change_words(before: dict, after: dict) -> str:
     return "; ".join(changes)
 
 
+def comment_settings_entry_words(data: dict) -> str:
+    """A logged change as the decisions log lists it (see comment_settings_change_words); a
+    cleared override says so, with what the article's own settings changed, if anything."""
+    changes = comment_settings_change_words(data.get("before", {}), data.get("after", {}))
+    if not data.get("cleared"):
+        return changes
+    cleared = "cleared the moderators' settings: the article's own apply"
+    return f"{cleared} ({changes})" if changes else cleared
+
+
+def settings_in_force(article) -> dict:
+    """The article's comment settings as they apply: the moderators' override, else its own."""
+    from masthead.discussion.selectors import (
+        effective_comment_moderation,
+        effective_comments_open,
+    )
+
+    return {
+        "comments_open": effective_comments_open(article),
+        "comment_moderation": effective_comment_moderation(article),
+    }
+
+
+def article_own_settings(article) -> dict:
+    """The article's own comment settings, as its editors published them."""
+    return {
+        "comments_open": article.comments_open,
+        "comment_moderation": article.comment_moderation,
+    }
+
+
 def article_comments_set(
     *,
     article,
@@ -76,45 +103,58 @@ def article_comments_set(
     now: datetime | None = None,
 ) -> CommentSettingsChange:
     """Open or close an article's comments and set its moderation mode ("" follows the site's),
-    for the next comment posted and for every later publish of the page; logged in the page's
-    history with who and when. Changing nothing logs nothing. ModerationRefused for a mode that
-    is not one of the article's choices."""
-    from masthead.discussion.services.comments import thread_changed
-    from masthead.publishing.models import ArticlePage
+    for the next comment posted, whatever the article's editors publish, until a moderator
+    clears it; logged in the page's history with who and when. Settings already in force change
+    and log nothing. ModerationRefused for a mode that is not one of the article's choices."""
+    from masthead.discussion.services import comment_settings_override_set
 
     if comment_moderation not in article_moderation_modes():
         raise ModerationRefused(UNKNOWN_MODE)
     now = now or timezone.now()
+    after = {"comments_open": comments_open, "comment_moderation": comment_moderation}
     with transaction.atomic():
-        current = ArticlePage.objects.select_for_update().get(pk=article.pk)
-        before = {
-            "comments_open": current.comments_open,
-            "comment_moderation": current.comment_moderation,
-        }
-        after = {"comments_open": comments_open, "comment_moderation": comment_moderation}
+        before = settings_in_force(article)
         if before == after:
             return CommentSettingsChange(False, comments_open, comment_moderation)
-        ArticlePage.objects.filter(pk=article.pk).update(**after)
-        for revision in _revisions_to_come(current):
-            revision.content = {**revision.content, **after}
-            revision.save(update_fields=["content"])
+        comment_settings_override_set(
+            article=article,
+            comments_open=comments_open,
+            comment_moderation=comment_moderation,
+            moderator=moderator,
+            now=now,
+        )
         log(
-            instance=current,
+            instance=article,
             action=COMMENT_SETTINGS_CHANGED,
             user=moderator,
             timestamp=now,
             data={"before": before, "after": after},
         )
-        # The comment form is part of the cached page and thread: readers get a fresh one.
-        thread_changed(article.pk)
-    article.comments_open, article.comment_moderation = comments_open, comment_moderation
     return CommentSettingsChange(True, comments_open, comment_moderation)
 
 
-def _revisions_to_come(article) -> list:
-    """The revisions an editor may still publish: the live one (so that its "compare" and a
-    publish of it agree with the live page) and every later one. A page never published: all."""
-    revisions = article.revisions.select_for_update()
-    if article.live_revision_id:
-        revisions = revisions.filter(pk__gte=article.live_revision_id)
-    return list(revisions.order_by("pk"))
+def article_comments_override_clear(
+    *, article, moderator, now: datetime | None = None
+) -> CommentSettingsChange:
+    """Clear the moderators' comment settings of an article: its own (its editors') apply again
+    from the next comment; logged like a change. Nothing to clear changes and logs nothing."""
+    from masthead.discussion.services import comment_settings_override_clear
+
+    now = now or timezone.now()
+    own = article_own_settings(article)
+    with transaction.atomic():
+        cleared = comment_settings_override_clear(article=article)
+        if cleared is None:
+            return CommentSettingsChange(False, **own)
+        before = {
+            "comments_open": cleared.comments_open,
+            "comment_moderation": cleared.comment_moderation,
+        }
+        log(
+            instance=article,
+            action=COMMENT_SETTINGS_CHANGED,
+            user=moderator,
+            timestamp=now,
+            data={"before": before, "after": own, "cleared": True},
+        )
+    return CommentSettingsChange(True, **own)

@@ -39,8 +39,13 @@ def moderation_settings_for(article) -> ModerationSettings:
 
 
 def mode_for(article, options: ModerationSettings) -> str:
-    """The article's own moderation mode if an editor set one, else the site's."""
-    return getattr(article, "comment_moderation", "") or options.mode
+    """The article's moderation mode as moderators (their override) or its editors set it, else
+    the site's."""
+    from masthead.discussion.selectors import effective_comment_moderation
+
+    if article is None:
+        return options.mode
+    return effective_comment_moderation(article) or options.mode
 
 
 def current_filter_path() -> str | None:

@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from masthead.discussion import conf as discussion_conf
 from masthead.discussion.models import SortOrder
+from masthead.discussion.panels import CommentSettingsOverrideNotice
 from masthead.discussion.selectors import COMMENT_CURSOR, COMMENT_ID, VOTES_MARK
 from masthead.publishing.author_chooser import author_chooser_viewset
 from masthead.publishing.blocks import ArticleBodyBlock, HomePromoBlock
@@ -422,7 +423,12 @@ class ArticlePage(CachedPageMixin, RoutablePageMixin, Page):
             help_text=_("Shown to readers. Leave empty to use the moment the article goes live."),
         ),
         MultiFieldPanel(
-            [FieldPanel("comments_open"), FieldPanel("comment_moderation")], heading=_("Comments")
+            [
+                CommentSettingsOverrideNotice(),
+                FieldPanel("comments_open"),
+                FieldPanel("comment_moderation"),
+            ],
+            heading=_("Comments"),
         ),
         *Page.settings_panels,
     ]
