@@ -250,8 +250,9 @@ class CommentVerdict(models.Model):
     # The reasons as one case-folded text, for the queue's reason filter: searched as JSON, they
     # would match the JSON's quotes and commas, and non-ASCII text is escaped in it on SQLite.
     reasons_text = models.TextField(blank=True, editable=False)
-    # SimHash of the normalised text: near-duplicates of recent comments and of moderated ones.
-    fingerprint = models.BigIntegerField(default=0)
+    # MinHash of the normalised text (less what it quotes of its parent): near-duplicates of
+    # recent comments and of moderated ones. Empty: nothing to compare.
+    fingerprint = models.BinaryField(default=b"", blank=True)
     # The ban that made the comment spam (its author was banned): undoing the decision that
     # made the ban puts the comment back for review.
     ban = models.ForeignKey(
@@ -322,7 +323,7 @@ class Decision(models.Model):
     # comment after (a spammer, to something harmless).
     body = models.TextField(blank=True)
     label = models.CharField(max_length=5, choices=LABELS, blank=True)
-    fingerprint = models.BigIntegerField(default=0)
+    fingerprint = models.BinaryField(default=b"", blank=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
     undone = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(

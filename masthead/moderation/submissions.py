@@ -47,7 +47,7 @@ class Verdict:
     action: str  # "publish", "hold" or "spam"
     scores: dict = field(default_factory=dict)
     reasons: list = field(default_factory=list)
-    fingerprint: int = 0
+    fingerprint: bytes = b""
     # What the filter itself decided, when the moderation mode changed it (pre-moderation holds
     # a comment the filter would publish); empty: the same as `action`.
     filter_action: str = ""

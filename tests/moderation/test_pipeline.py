@@ -28,7 +28,7 @@ def test_scam_in_the_model_pages_shape_is_never_published(post):
     joined = " | ".join(verdict.reasons)
     assert "obfuscated words: Goog-l-e → google" in joined
     assert "earnings claim" in joined
-    assert verdict.scores["spam"] > 0.9 and verdict.fingerprint != 0
+    assert verdict.scores["spam"] > 0.9 and verdict.fingerprint
 
 
 def test_heated_political_comment_is_published(post):
@@ -428,3 +428,54 @@ def test_entries_set_aside_with_a_hash_before_the_upgrade_stay_set_aside(article
     assert post("The councillor is a zorblax, frankly.").status == CommentStatus.PUBLISHED
     assert post("What a banana-brain.").status == CommentStatus.PENDING
     assert migration.as_notes("") == "" and migration.as_notes(None) == ""
+
+
+CAMPAIGN = (
+    "Everyone must read the real story about the harbour vote that the media refuses to "
+    "report, share it with ten friends before they delete it"
+)
+CAMPAIGN_REWORDED = (
+    "The media refuses to report the real story about the harbour vote!! Everyone must read "
+    "it and share it with 10 friends before they delete it 🙏"
+)
+
+
+@pytest.mark.parametrize("decision", ["mark spam", "remove"])
+def test_a_reworded_copy_of_a_comment_a_moderator_took_down_is_held(post, moderator, decision):
+    from masthead.moderation.services import comment_mark_spam, comment_remove
+
+    assert post(CAMPAIGN_REWORDED, email="probe@example.com").status == CommentStatus.PUBLISHED
+    first = post(CAMPAIGN, email="first@example.com")
+    if decision == "mark spam":
+        comment_mark_spam(comment=first, moderator=moderator)
+    else:
+        comment_remove(comment=first, moderator=moderator)
+    reworded = post(CAMPAIGN_REWORDED, email="second@example.com")
+    assert reworded.status != CommentStatus.PUBLISHED
+    assert any(
+        "near-identical to a comment a moderator" in reason
+        for reason in CommentVerdict.objects.get(comment=reworded).reasons
+    )
+
+
+def test_honest_replies_quoting_the_same_comment_are_published(post):
+    text = (
+        "The council spent two million pounds on consultants to tell them the new bus lanes "
+        "along the harbour road were a good idea, while three libraries closed this year."
+    )
+    parent = post(text, email="parent@example.com")
+    replies = [
+        post(f"> {text}\n\n{own}", email=f"r{n}@example.com", parent_id=parent.pk)
+        for n, own in enumerate(["Source? I can't find it.", "Which libraries?"])
+    ]
+    replies.append(
+        post(
+            '"three libraries closed this year" - two reopened as community hubs, to be fair.',
+            email="c@example.com",
+            parent_id=parent.pk,
+        )
+    )
+    assert [reply.status for reply in replies] == [CommentStatus.PUBLISHED] * 3
+    for reply in replies:
+        reasons = CommentVerdict.objects.get(comment=reply).reasons
+        assert not any("near-identical" in r or "near-duplicate" in r for r in reasons)

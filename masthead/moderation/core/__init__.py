@@ -31,10 +31,13 @@ Normalisation and fingerprints
 ``name_key(name) -> str``
     A name as it reads, case, accents, spacing, punctuation and look-alike letters aside: two
     names with one key read as the same name.
-``fingerprint(text) -> int``
-    64-bit SimHash of the normalised text, *signed* so it fits a ``BigIntegerField``.
-``similarity(a, b) -> float``
-    1 - Hamming distance / 64 (1.0 identical, ~0.5 unrelated; 0.85+ is "near-duplicate").
+``fingerprint(text) -> bytes``
+    MinHash (128 16-bit slots, 256 bytes) of the normalised text's 4-character shingles.
+``similarity(a, b) -> float`` / ``similarities(a, many) -> ndarray``
+    share of equal slots, an estimate of the shingles' Jaccard similarity (1.0 identical,
+    0.0-0.2 unrelated comments; 0.4+ is "near-duplicate" for a comment of 10 words or more).
+``own_words(body, parent) -> str``
+    the reply without the "> " lines and quoted passages it copies from its parent.
 
 Assessing a comment
 -------------------
@@ -47,7 +50,9 @@ Assessing a comment
     lexicon additions as its moderators wrote them: "blocked term: Banana-Brain!");
     ``Verdict.fingerprint`` the comment's fingerprint (store it for near-duplicate look-ups).
 ``Draft(body, author_name="", author_email="", author_url="", is_guest=True, honeypot="",
-seconds_to_submit=None, form_token_forged=False)``
+seconds_to_submit=None, form_token_forged=False, parent_body="")``
+    ``parent_body``: the text of the comment it replies to; what it quotes of it is not part
+    of its fingerprint.
 ``Context(history=History(), recent_by_reader=0, recent_by_ip=0, rate_limit=None,
 recent_fingerprints=(), labelled_fingerprints=(), settings=Settings())``
     ``rate_limit`` is the configured limit ("5/m", "10/h", ``RateLimit`` or (count, seconds));
@@ -57,7 +62,8 @@ recent_fingerprints=(), labelled_fingerprints=(), settings=Settings())``
     from recent moderator decisions: a near-identical comment follows the decision at once.
 ``History(approved=0, spam=0, removed=0, is_first_comment=True)``
 ``Settings(strictness="balanced", allow_domains=(), block_domains=(), use_default_allow=True,
-lexicon_additions=(), abuse_action="hold", min_seconds_to_submit=3.0, near_duplicate=0.85)``
+lexicon_additions=(), abuse_action="hold", min_seconds_to_submit=3.0, near_duplicate=0.4,
+near_duplicate_short=0.9)``
     ``strictness``: "lenient" | "balanced" | "strict" or a float 0..1 (``thresholds()``).
 
 Models
@@ -112,7 +118,7 @@ from .decision import (
     name_abuse,
     thresholds,
 )
-from .fingerprint import fingerprint, similarity
+from .fingerprint import fingerprint, own_words, similarities, similarity
 from .lexicon import Lexicon, load_lexicon, mask
 from .model import STARTER_DIR, LinearModel, Models, load_model, load_models
 from .normalise import Normalised, normalise
@@ -142,7 +148,9 @@ __all__ = [
     "name_advertises",
     "name_key",
     "normalise",
+    "own_words",
     "parse_rate",
+    "similarities",
     "similarity",
     "thresholds",
 ]

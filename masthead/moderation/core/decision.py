@@ -24,7 +24,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .features import FeatureConfig, vectorise
-from .fingerprint import MIN_TOKENS, fingerprint, similarity
+from .fingerprint import MIN_TOKENS, SHORT_TOKENS, fingerprint, own_words, similarities
 from .lexicon import (
     AbuseHit,
     Lexicon,
@@ -70,6 +70,9 @@ class Draft:
     # Sent to the page's form address without the start token every page of the site puts in
     # it: a script that never loaded the page.
     form_token_forged: bool = False
+    # The text of the comment this one replies to: what the reply quotes of it is left out of
+    # the near-duplicate fingerprint.
+    parent_body: str = ""
 
 
 @dataclass
@@ -86,7 +89,7 @@ class History:
 class LabelledFingerprint:
     """A moderator's decision on a recent comment: ``label`` is "spam", "abuse" or "ham"."""
 
-    fingerprint: int
+    fingerprint: bytes
     label: str
 
 
@@ -103,7 +106,10 @@ class Settings:
     abuse_action: Literal["hold", "spam"] = "hold"
     #: seconds under which a filled-in form is too fast for a person
     min_seconds_to_submit: float = 3.0
-    near_duplicate: float = 0.85
+    #: estimated Jaccard similarity (MinHash of 4-character shingles) from which a comment of
+    #: SHORT_TOKENS words or more is a near-duplicate; shorter ones only from near_duplicate_short
+    near_duplicate: float = 0.4
+    near_duplicate_short: float = 0.9
 
 
 @dataclass
@@ -117,8 +123,8 @@ class Context:
     # One network address may post this many times a reader's limit: offices, campuses and mobile
     # networks put many readers behind one address.
     address_limit_factor: float = 3.0
-    recent_fingerprints: Sequence[int] = ()
-    labelled_fingerprints: Sequence[LabelledFingerprint | tuple[int, str]] = ()
+    recent_fingerprints: Sequence[bytes] = ()
+    labelled_fingerprints: Sequence[LabelledFingerprint | tuple[bytes, str]] = ()
     settings: Settings = field(default_factory=Settings)
 
 
@@ -127,14 +133,14 @@ class Verdict:
     action: Action
     scores: dict[str, float]
     reasons: list[str]
-    fingerprint: int = 0
+    fingerprint: bytes = b""
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "action": self.action,
             "scores": dict(self.scores),
             "reasons": list(self.reasons),
-            "fingerprint": self.fingerprint,
+            "fingerprint": self.fingerprint.hex(),
         }
 
 
@@ -250,14 +256,14 @@ def model_weight(model: LinearModel) -> float:
 
 
 def _labelled(
-    items: Iterable[LabelledFingerprint | tuple[int, str]],
+    items: Iterable[LabelledFingerprint | tuple[bytes, str]],
 ) -> list[LabelledFingerprint]:
     out: list[LabelledFingerprint] = []
     for it in items:
         if isinstance(it, LabelledFingerprint):
             out.append(it)
         else:
-            out.append(LabelledFingerprint(int(it[0]), str(it[1])))
+            out.append(LabelledFingerprint(bytes(it[0]), str(it[1])))
     return out
 
 
@@ -459,25 +465,34 @@ def assess(
         reasons.append(f"{n.hidden_invisible} invisible characters")
 
     # --- near duplicates --------------------------------------------------------------------
-    fp = fingerprint(n)
-    long_enough = len(n.tokens) >= MIN_TOKENS
+    own = normalise(own_words(body, draft.parent_body[:MAX_CHARS])) if draft.parent_body else n
+    fp = fingerprint(own)
+    long_enough = len(own.tokens) >= MIN_TOKENS
+    cut_off = (
+        settings.near_duplicate
+        if len(own.tokens) >= SHORT_TOKENS
+        else max(settings.near_duplicate, settings.near_duplicate_short)
+    )
     if long_enough and ctx.recent_fingerprints:
-        similarities = [similarity(fp, other) for other in ctx.recent_fingerprints]
-        best = max(similarities)
-        copies = sum(s >= settings.near_duplicate for s in similarities)
+        recent = similarities(fp, ctx.recent_fingerprints)
+        best = float(recent.max())
+        copies = int((recent >= cut_off).sum())
         scores["duplicate_similarity"] = best
         if copies >= REPEATED_COPIES:
             # A third copy is a flood, whoever posts it: held whatever the rest says.
             hard_hold.append(f"posted {copies + 1} times in the last days, near-identical")
-        elif best >= settings.near_duplicate:
+        elif best >= cut_off:
             z += W["duplicate"]
             reasons.append(f"near-duplicate of a recent comment ({best:.2f})")
     labelled = _labelled(ctx.labelled_fingerprints)
     label_hit: tuple[float, str] | None = None
     if long_enough and labelled:
-        best_sim, best_label = max((similarity(fp, lf.fingerprint), lf.label) for lf in labelled)
+        labelled_sims = similarities(fp, [lf.fingerprint for lf in labelled])
+        best_sim, best_label = max(
+            (float(sim), lf.label) for sim, lf in zip(labelled_sims, labelled, strict=True)
+        )
         scores["labelled_similarity"] = best_sim
-        if best_sim >= settings.near_duplicate:
+        if best_sim >= cut_off:
             label_hit = (best_sim, best_label)
             if best_label == "spam":
                 z += W["labelled_spam"]

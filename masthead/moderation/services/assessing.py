@@ -153,16 +153,17 @@ def _recent_counts(draft: Submission, context: SubmissionContext) -> tuple[int, 
     return by_reader, by_address, rate_text
 
 
-def recent_fingerprints(now: datetime) -> list[int]:
+def recent_fingerprints(now: datetime) -> list[bytes]:
     """Fingerprints of recent comments, whatever became of them: copy-paste is the signal."""
-    return list(
+    rows = (
         CommentVerdict.objects.filter(
             created__gte=now - timedelta(days=conf.RECENT_FINGERPRINT_DAYS)
         )
-        .exclude(fingerprint=0)
+        .exclude(fingerprint=b"")
         .order_by("-id")
         .values_list("fingerprint", flat=True)[: conf.RECENT_FINGERPRINTS]
     )
+    return [bytes(fingerprint) for fingerprint in rows]  # PostgreSQL gives memoryviews
 
 
 def labelled_fingerprints(now: datetime) -> list[core.LabelledFingerprint]:
@@ -171,11 +172,20 @@ def labelled_fingerprints(now: datetime) -> list[core.LabelledFingerprint]:
             undone__isnull=True, created__gte=now - timedelta(days=conf.LABELLED_FINGERPRINT_DAYS)
         )
         .exclude(label="")
-        .exclude(fingerprint=0)
+        .exclude(fingerprint=b"")
         .order_by("-created")
         .values_list("fingerprint", "label")[: conf.LABELLED_FINGERPRINTS]
     )
-    return [core.LabelledFingerprint(fingerprint, label) for fingerprint, label in rows]
+    return [core.LabelledFingerprint(bytes(fingerprint), label) for fingerprint, label in rows]
+
+
+def parent_body(draft: Submission) -> str:
+    """The text of the comment a reply answers (empty for a top-level comment)."""
+    from masthead.discussion.models import Comment
+
+    if draft.parent_id is None:
+        return ""
+    return Comment.objects.filter(pk=draft.parent_id).values_list("body", flat=True).first() or ""
 
 
 def core_settings(options: ModerationSettings) -> core.Settings:
@@ -204,7 +214,7 @@ def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdi
             Verdict.SPAM,
             {"banned": 1.0},
             [f"banned ({ban.get_kind_display().lower()}){until}"],
-            core.fingerprint(draft.body),
+            core.fingerprint(core.own_words(draft.body, parent_body(draft))),
             ban_id=ban.pk,
         )
 
@@ -220,6 +230,7 @@ def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdi
             honeypot=draft.honeypot,
             seconds_to_submit=draft.seconds_to_submit,
             form_token_forged=draft.form_token_forged,
+            parent_body=parent_body(draft),
         ),
         core.Context(
             history=history,

@@ -635,7 +635,7 @@ def _decide(
             CommentVerdict.objects.filter(comment=comment)
             .values_list("fingerprint", flat=True)
             .first()
-            or 0
+            or b""
         )
         decision = Decision.objects.create(
             comment=comment,
