@@ -20,6 +20,9 @@ Prints one table with every metric (and writes bench/results/moderation.json):
   recipe on a Davidson 80/20 split;
 * the pipeline on the hand-written sets in bench/moderation/data (held share of legitimate
   heated comments, caught share of scams and abuse) for each strictness;
+* near-duplicates (bench/moderation/near_duplicates.py, shipped scheme only): reworded spam
+  campaigns held after a moderator marked one variant, and quoting replies, short replies and
+  pairs of legitimate comments that would count as near-duplicates;
 * ``assess`` latency (median and p95, models loaded once) and the process RSS, measured in a
   fresh subprocess;
 * ``--repro``: rebuild the starter into a temporary folder and compare with the committed one.
@@ -480,6 +483,17 @@ def pipeline_section() -> None:
     results["pipeline_sets"] = out
 
 
+def near_duplicate_section() -> None:
+    print("\n# near-duplicates (shipped scheme; every scheme: near_duplicates.py)")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from near_duplicates import shipped_rows
+
+    rows = shipped_rows()
+    results["near_duplicates"] = dict(rows)
+    for label, value in rows:
+        record("near-dup", label, value)
+
+
 _LATENCY_CODE = r"""
 import json, os, statistics, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -619,6 +633,7 @@ def main() -> int:
         spam_section(data_dir)
         abuse_section(data_dir)
     pipeline_section()
+    near_duplicate_section()
     latency_section(data_dir, args.rounds)
     if args.repro:
         repro_section(data_dir)

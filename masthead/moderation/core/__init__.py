@@ -35,7 +35,7 @@ Normalisation and fingerprints
     MinHash (128 16-bit slots, 256 bytes) of the normalised text's 4-character shingles.
 ``similarity(a, b) -> float`` / ``similarities(a, many) -> ndarray``
     share of equal slots, an estimate of the shingles' Jaccard similarity (1.0 identical,
-    0.0-0.2 unrelated comments; 0.4+ is "near-duplicate" for a comment of 10 words or more).
+    0.0-0.2 unrelated comments; 0.4+ is "near-duplicate" for a comment of 15 words or more).
 ``own_words(body, parent) -> str``
     the reply without the "> " lines and quoted passages it copies from its parent.
 

@@ -15,7 +15,6 @@ the parent counts as quoted: a spammer cannot hide a campaign's words in a "> " 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 
@@ -37,33 +36,46 @@ PERMUTATIONS = 128
 #: below this many words a text is too short for its fingerprint to mean much
 MIN_TOKENS = 5
 #: below this many words only near-exact copies count: short replies ("Great article, thank
-#: you for writing it" / "Thanks for writing this, great article") share most of their shingles
-SHORT_TOKENS = 10
+#: you for writing it" / "Thanks for writing this, great article") and comments in one mould
+#: ("I think the timetable at the harbour works well for us") share most of their shingles
+SHORT_TOKENS = 15
 
 # Fixed seeds: stored fingerprints must stay comparable across processes and releases.
 _seeds = np.random.default_rng(20261130)
 _MULTIPLIERS = _seeds.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
 _OFFSETS = _seeds.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
 _SLOT_BITS = np.uint64(48)  # keep the top 16 bits of each multiply-shift hash
+_SHINGLE_BASE = np.uint64(0x100000001B3)
 
 _QUOTED_PASSAGE = re.compile(r'"([^"\n]{8,})"|“([^”\n]{8,})”|«([^»\n]{8,})»')
 
 
-def _shingles(tokens: Sequence[str]) -> set[str]:
+def _shingle_hashes(tokens: Sequence[str]) -> np.ndarray:
+    """A 64-bit hash of each 4-character shingle of the words (with repeats), computed at once."""
     compact = " ".join(tokens)  # words only: punctuation and symbols do not count
-    if len(compact) <= SHINGLE:
-        return {compact} if compact else set()
-    return {compact[i : i + SHINGLE] for i in range(len(compact) - SHINGLE + 1)}
+    if not compact:
+        return np.zeros(0, dtype=np.uint64)
+    codes = np.frombuffer(compact.ljust(SHINGLE, "\0").encode("utf-32-le"), dtype=np.uint32)
+    codes = codes.astype(np.uint64)
+    windows = len(codes) - SHINGLE + 1
+    h = np.zeros(windows, dtype=np.uint64)
+    for offset in range(SHINGLE):  # wrapping modulo 2**64 on purpose
+        h = h * _SHINGLE_BASE + codes[offset : offset + windows]
+    # splitmix64's finaliser: neighbouring shingles get unrelated hashes
+    h ^= h >> np.uint64(30)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(0x94D049BB133111EB)
+    h ^= h >> np.uint64(31)
+    return h
 
 
 def fingerprint(text: str | Normalised) -> bytes:
     """MinHash of a comment (``PERMUTATIONS`` 16-bit slots; empty text gives ``b""``)."""
     n = text if isinstance(text, Normalised) else normalise(text)
-    shingles = _shingles(n.tokens)
-    if not shingles:
+    hashes = _shingle_hashes(n.tokens)
+    if not len(hashes):
         return b""
-    digests = b"".join(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest() for s in shingles)
-    hashes = np.frombuffer(digests, dtype=np.uint64)
     # Multiply-shift hashing, wrapping modulo 2**64 on purpose.
     slots = (hashes[:, None] * _MULTIPLIERS + _OFFSETS) >> _SLOT_BITS
     return slots.min(axis=0).astype("<u2").tobytes()

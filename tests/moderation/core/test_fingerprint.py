@@ -49,7 +49,7 @@ def test_fingerprint_value_is_pinned():
     # normaliser in a way that changes this) needs a data migration of stored fingerprints.
     fp = fingerprint("Google is paying $97 per hour for working from home")
     assert fp == fingerprint("Goog-l-e is paying $97 per ho-u-r ♥♥♥ for working from home")
-    assert fp[:8].hex() == "10056e1136016e08"
+    assert fp[:8].hex() == "6101700c3507b904"
 
 
 def test_a_reply_loses_what_it_quotes_from_its_parent():
