@@ -21,15 +21,6 @@ from masthead.accounts import selectors, services, site_name_of
 from masthead.accounts.forms import AdminEmailForm, ReaderPasswordChangeForm
 from masthead.discussion.readers import request_network
 
-# An account made by an importer or signing in through another service has no password to
-# confirm a change with, nor gets password reset links (send_password_reset skips it): another
-# administrator changes its address (admin_users.UserEditNamesOptionalForm says so too).
-ADDRESS_CHANGED_BY_AN_ADMINISTRATOR = (
-    "Your account has no password here, so no password reset links are sent for it, and its "
-    "address cannot be changed on this page: another administrator changes it in Settings → "
-    "Users."
-)
-
 
 class EmailSettingsPanel(BaseSettingsPanel):
     name = "email"
@@ -60,7 +51,9 @@ class EmailSettingsPanel(BaseSettingsPanel):
             "email": self.user.email,
             "pending": selectors.email_change_pending(self.user, now=timezone.now()),
             "changed_by_an_administrator": (
-                None if self.user.has_usable_password() else ADDRESS_CHANGED_BY_AN_ADMINISTRATOR
+                None
+                if self.user.has_usable_password()
+                else services.ADDRESS_CHANGED_BY_AN_ADMINISTRATOR
             ),
         }
 

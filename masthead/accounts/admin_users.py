@@ -19,13 +19,8 @@ EMAIL_IN_USE = "Another account has this e-mail address."
 NAME_LABEL = "Name (shown with their comments)"
 OWN_NAME_LABEL = "Name (shown with your comments)"
 OWN_EMAIL_IN_ACCOUNT_SETTINGS = (
-    'Your own address changes in your <a href="{url}">account settings</a>, with your password '
-    "and a link sent to the new address."
-)
-# Such an account has no password to confirm the change with (admin_account says the same).
-OWN_EMAIL_BY_ANOTHER_ADMINISTRATOR = (
-    "Your account has no password to confirm a change of its address with: another "
-    "administrator changes it here."
+    'Your own address and password change in your <a href="{url}">account settings</a>, which '
+    "ask for your current password (and send a link to a new address)."
 )
 
 
@@ -52,20 +47,28 @@ class _NamesOptional(EmailOfItsOwn):
 
 
 class UserEditNamesOptionalForm(_NamesOptional, UserEditForm):
-    """An administrator's own address is not changed here but in their account settings
-    (admin_account), with their password and a link sent to the new address, as anyone else's
-    own address is: this form changed it at once, so whoever had a moment at an administrator's
-    unlocked session could give the account their own address and take it over with a password
-    reset. Another account's address still changes at once: moving a reader who lost their old
-    address is an administrator's job, and asking them to open a link would not prove more."""
+    """An administrator's own address and password are not changed here but in their account
+    settings (admin_account), which ask for the current password, and for a new address send a
+    link to it, as anyone else's own account does: this form changed them at once, so whoever
+    had a moment at an administrator's unlocked session could give the account their own address
+    or password and take it over, and an administrator without a password could give themselves
+    one. Another account's address and password still change at once: moving a reader who lost
+    their old address is an administrator's job, and asking them to open a link would not prove
+    more."""
 
     def __init__(self, *args, editing_self=False, **kwargs):
+        self.editing_self = editing_self  # before Wagtail's __init__, which asks password_enabled
         super().__init__(*args, editing_self=editing_self, **kwargs)
-        self.editing_self = editing_self
         if editing_self:
             self.fields["first_name"].label = OWN_NAME_LABEL
             self.fields["email"].disabled = True
             self.fields["email"].help_text = own_email_changed_elsewhere(self.instance)
+
+    @property
+    def password_enabled(self):
+        # Off for oneself: Wagtail then drops both password fields, and sets no password from
+        # a form that sends them anyway.
+        return not self.editing_self and super().password_enabled
 
     def clean_email(self):
         # A disabled field keeps the account's address whatever is sent: a form sent with
@@ -78,8 +81,10 @@ class UserEditNamesOptionalForm(_NamesOptional, UserEditForm):
 
 
 def own_email_changed_elsewhere(user) -> str:
+    from masthead.accounts.services import ADDRESS_CHANGED_BY_AN_ADMINISTRATOR
+
     if not user.has_usable_password():
-        return OWN_EMAIL_BY_ANOTHER_ADMINISTRATOR
+        return ADDRESS_CHANGED_BY_AN_ADMINISTRATOR
     return format_html(OWN_EMAIL_IN_ACCOUNT_SETTINGS, url=reverse("wagtailadmin_account"))
 
 

@@ -104,9 +104,16 @@ CONFIRM_LINK_RETIRED = (
 )
 # An account made by an importer, or signing in through another service, has no password: none
 # to confirm a change of address with, and no password reset links (they go to accounts with one).
+# A reader is told the site's editors change its address; an administrator (in their account
+# settings and on their own user in Settings → Users) that another administrator does.
 ADDRESS_CHANGED_BY_EDITORS = (
     "Your account has no password here, so no password reset links are sent for it, and its "
     "address cannot be changed on this page: the site’s editors change it for you."
+)
+ADDRESS_CHANGED_BY_AN_ADMINISTRATOR = (
+    "Your account has no password here, so no password reset links are sent for it, and you "
+    "cannot change its address or give it a password yourself: another administrator does, in "
+    "Settings → Users."
 )
 EDITORS_DELETED_IN_ADMIN = (
     "The accounts of editors and administrators are deleted in the admin, by an administrator."

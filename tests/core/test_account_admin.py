@@ -250,7 +250,7 @@ def test_an_administrator_without_a_password_is_told_another_changes_their_addre
 ):
     from django.test import Client
 
-    from masthead.accounts.admin_users import OWN_EMAIL_BY_ANOTHER_ADMINISTRATOR
+    from masthead.accounts.services import ADDRESS_CHANGED_BY_AN_ADMINISTRATOR
 
     sam = django_user_model.objects.create_superuser("sam", "sam@example.org", None)
     client = Client()
@@ -259,9 +259,46 @@ def test_an_administrator_without_a_password_is_told_another_changes_their_addre
     refused = client.post(edit_url(sam), edit_form(sam, email="sam@new.example"))
 
     assert refused.status_code == 200
-    assert OWN_EMAIL_BY_ANOTHER_ADMINISTRATOR in refused.content.decode()
+    assert ADDRESS_CHANGED_BY_AN_ADMINISTRATOR in refused.content.decode()
     sam.refresh_from_db()
     assert sam.email == "sam@example.org"
+
+    # Nor do they give themselves a password here: another administrator does.
+    new_password = "right-horse-battery-9"
+    own = edit_form(sam, password1=new_password, password2=new_password)
+    del own["email"]
+    assert client.post(edit_url(sam), own).status_code == 302
+    sam.refresh_from_db()
+    assert not sam.has_usable_password()
+
+
+def test_an_administrators_own_password_changes_in_their_account_settings_not_here(
+    admin_client, admin_user, rosa
+):
+    """Settings → Users offered an administrator a new password for their own account without
+    the current one: whoever had a moment at their unlocked session could set one and take the
+    account over. It changes in the account settings, which ask for the current password."""
+    from masthead.accounts.admin_users import OWN_EMAIL_IN_ACCOUNT_SETTINGS
+
+    page = admin_client.get(edit_url(admin_user)).content.decode()
+    assert 'name="password1"' not in page and 'name="password2"' not in page
+    assert OWN_EMAIL_IN_ACCOUNT_SETTINGS.format(url=reverse("wagtailadmin_account")) in page
+
+    new_password = "thief-horse-battery-9"
+    own = edit_form(admin_user, first_name="Chief", password1=new_password, password2=new_password)
+    del own["email"]
+    assert admin_client.post(edit_url(admin_user), own).status_code == 302
+    admin_user.refresh_from_db()
+    assert admin_user.first_name == "Chief"  # the rest of the page saves
+    assert admin_user.check_password("password") and not admin_user.check_password(new_password)
+    assert admin_client.get("/admin/").status_code == 200
+
+    # Another account's password is an administrator's to set, as Wagtail does.
+    assert 'name="password1"' in admin_client.get(edit_url(rosa)).content.decode()
+    theirs = edit_form(rosa, password1=new_password, password2=new_password)
+    assert admin_client.post(edit_url(rosa), theirs).status_code == 302
+    rosa.refresh_from_db()
+    assert rosa.check_password(new_password)
 
 
 def test_the_admin_refuses_an_address_another_account_has_whatever_its_case(admin_client, rosa):

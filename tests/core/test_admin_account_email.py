@@ -284,7 +284,7 @@ def test_an_account_without_a_password_is_told_who_changes_its_address(
     assert (sam.first_name, sam.email) == ("Samuel", "sam@example.org")
     assert mailoutbox == []
     page = client.get(ACCOUNT)
-    assert "another administrator changes it in Settings → Users" in text_of(page)
+    assert account_services.ADDRESS_CHANGED_BY_AN_ADMINISTRATOR in text_of(page)
     assert 'name="email-password"' not in page.content.decode()
     # No reset link goes to an account without a password: the panel does not promise one.
     assert "Password reset links" not in text_of(page)
