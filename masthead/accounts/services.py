@@ -72,7 +72,7 @@ CONFIRMATION_NOT_SENT = (
 )
 CONFIRMATION_HELD_BACK = (
     "We have sent no link to {email} yet: several e-mails had gone to it within an hour when you "
-    "signed up. Ask for one with the button below."
+    "signed up. Ask for one with the button below, then open it to show the address is yours."
 )
 TOO_MANY_CONFIRMATION_EMAILS = (
     "Several confirmation e-mails have gone to {email} in the last hour. Please use the link in "

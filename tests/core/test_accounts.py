@@ -222,6 +222,9 @@ def test_the_account_page_says_no_link_was_sent_while_the_hourly_limit_held_it_b
 
     assert "We sent a link to" not in page
     assert services.CONFIRMATION_HELD_BACK.format(email="kit@example.org") in page
+    # One request, then what to do with the link: not "Ask for one … Please open it".
+    assert "Ask for one with the button below, then open it to show the address is yours." in page
+    assert "Please open it" not in page
     assert ">Send the link</button>" in page
 
     limits.forget(f"account-confirmation-emails:{counter_key('kit@example.org')}")  # an hour on
@@ -230,7 +233,10 @@ def test_the_account_page_says_no_link_was_sent_while_the_hourly_limit_held_it_b
         reader.post("/accounts/email/confirm/resend/")
     assert [message.to for message in mailoutbox[sent:]] == [["kit@example.org"]]
     page = re.sub(r"\s+", " ", reader.get("/accounts/").content.decode())
-    assert "We sent a link to <strong>kit@example.org</strong>" in page
+    assert (
+        "We sent a link to <strong>kit@example.org</strong>. Please open it to show the address "
+        "is yours." in page
+    )
     assert ">Send the link again</button>" in page
 
 
