@@ -7,11 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from masthead.discussion import selectors
-from masthead.moderation.admin_views import PERMISSION as MODERATE_COMMENTS
-
-
-def may_moderate(user) -> bool:
-    return user.has_perm(MODERATE_COMMENTS)
+from masthead.moderation import may_moderate
 
 
 def may_read_reader_comments(user, article) -> bool:

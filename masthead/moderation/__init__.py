@@ -1,6 +1,7 @@
 """Moderation: verdicts on comments before readers see them.
 
-Discussion asks for a verdict through one function, `assess(draft, context)`, and which comments
+Discussion asks for a verdict through one function, `assess(draft, context)`, whether a user
+moderates comments through `may_moderate`, and which comments
 a reader has reported through `reported_by` (and whether any under an article, through
 `has_reported_in`); it ends the pick of a comment its author edits
 through `pick_end_on_edit`, and has the picks that imported comments carry logged through
@@ -18,6 +19,13 @@ def assess(draft, context):
     from masthead.moderation.services import submission_assess
 
     return submission_assess(draft=draft, context=context)
+
+
+def may_moderate(user) -> bool:
+    """Whether the user moderates readers' comments (approves, marks as spam, removes, bans)."""
+    from masthead.moderation.admin_views import PERMISSION
+
+    return user.has_perm(PERMISSION)
 
 
 def verdict_record(*, comment, verdict, now=None):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 
 def moment_ago(at, now) -> tuple[str, str]:
-    html = Template("{% load moderation_tags %}{% moment_ago at now %}").render(
+    html = Template("{% load masthead_tags %}{% moment_ago at now %}").render(
         Context({"at": at, "now": now})
     )
     time = BeautifulSoup(html, "html.parser").time
