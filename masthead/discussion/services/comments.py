@@ -72,8 +72,8 @@ STATUS_FOR_ACTION = {
 
 class CommentRefused(Refused):
     """A comment that cannot be accepted: also the form field at fault and, over the rate limit,
-    when to try again. `problems` holds every field's refusal found with this one, this one
-    first: a form shows them all at once, instead of one more after each try."""
+    when to try again. A form shows all of its `problems` (Refused) at once, instead of one more
+    after each try."""
 
     def __init__(
         self,
@@ -85,7 +85,6 @@ class CommentRefused(Refused):
     ):
         super().__init__(message, status=status, field=field)
         self.retry_after = retry_after
-        self.problems: tuple[CommentRefused, ...] = (self,)
 
 
 @dataclass(frozen=True)
