@@ -216,6 +216,10 @@ class ThreadStats(models.Model):
     # Featured comments readers see: a page looks them up only when there are some.
     featured_count = models.PositiveIntegerField(default=0)
     version = models.PositiveBigIntegerField(default=0)
+    # How many of `version`'s changes were votes, which the site's comments feed does not show:
+    # it is kept under `version` less this (selectors.comments_version), so a vote does not
+    # throw it away.
+    votes_version = models.PositiveBigIntegerField(default=0)
     # A moderator's say, which wins over the article's own settings until a moderator clears it:
     # None in `override_comments_open` is no override (the article's own settings apply).
     override_comments_open = models.BooleanField(null=True, blank=True)

@@ -183,6 +183,38 @@ def test_the_sites_comments_feed_is_cached_until_a_comment_joins_or_leaves_it(
     assert titles(feed_items(client, "/comments/feed/"))[0].endswith("by Nia")
 
 
+def test_a_vote_keeps_the_sites_comments_feed_but_not_the_threads_page(
+    client, article, post, make_guest
+):
+    """Every vote threw the site's comments feed away (it was kept under every thread's version,
+    which a vote changes for the scores the thread's page shows): the feed shows no scores, so
+    it stays cached after a vote, while the thread's cached page is made again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.discussion import selectors
+    from masthead.discussion.services import vote_cast
+    from masthead.publishing import page_cache
+
+    kept = post("Worth keeping", name="Kim")
+    cache.clear()
+    page_cache.forget_versions()
+    first = client.get("/comments/feed/")
+    thread_before = selectors.thread_version(article.pk)
+
+    vote_cast(comment=kept, reader=make_guest(), value=1)
+    page_cache.forget_versions()  # as another web process sees it, a second on
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/comments/feed/")
+
+    assert again.content == first.content
+    assert not [query for query in queries if "discussion_comment" in query["sql"]]
+    assert selectors.thread_version(article.pk) > thread_before  # its page shows the new score
+    post("A new voice", name="Nia")
+    page_cache.forget_versions()
+    assert titles(feed_items(client, "/comments/feed/"))[0].endswith("by Nia")
+
+
 def test_an_article_names_its_comments_feed_for_feed_readers(client, article):
     html = client.get(article.url).content.decode()
     links = re.findall(

@@ -94,12 +94,14 @@ SITE_COMMENTS_FEED_CACHE_ID = -1
 
 
 def comments_version(_page_id: int | None = None) -> int:
-    """Changes whenever anything readers see of any thread changes: the sum of every thread's
-    version (see thread_version), the site's comments feed's cache variant. It only grows: a
-    thread's row goes only with its article, whose deletion changes the site's content version,
-    also part of the feed's key. One sum over the threads' counters (a row per article, no
-    comment read), asked at most once a second per process and only for that feed."""
-    return ThreadStats.objects.aggregate(total=Sum("version"))["total"] or 0
+    """Changes whenever any thread's comments change as the site's comments feed shows them: the
+    sum of every thread's version (see thread_version) less its votes' changes (a feed shows no
+    scores), that feed's cache variant. It only grows: a thread's row goes only with its article,
+    whose deletion changes the site's content version, also part of the feed's key. One sum over
+    the threads' counters (a row per article, no comment read), asked at most once a second per
+    process and only for that feed."""
+    total = ThreadStats.objects.aggregate(total=Sum(F("version") - F("votes_version")))["total"]
+    return total or 0
 
 
 def has_own_view(request, article_id: int) -> bool:

@@ -345,6 +345,18 @@ def thread_changed(article_id: int, *, recount: bool = False) -> None:
             )
 
 
+def thread_votes_changed(article_id: int) -> None:
+    """A vote changed the thread's scores: bump its version (cached pages and live polls notice)
+    but not the site's comments feed, which shows no scores (selectors.comments_version)."""
+    updated = ThreadStats.objects.filter(article_id=article_id).update(
+        version=F("version") + 1, votes_version=F("votes_version") + 1
+    )
+    if not updated:  # a thread without its counters yet: made as any change makes them
+        thread_changed(article_id)
+        return
+    page_cache.variant_changed(article_id)
+
+
 def threads_changed(article_ids) -> None:
     """thread_changed for many threads at once: one query for those that have their counters."""
     article_ids = set(article_ids)

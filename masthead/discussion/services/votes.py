@@ -40,7 +40,11 @@ def vote_cast(
     Counts are recomputed from the votes, so concurrent votes cannot drift them. `request`, the
     reader's, opens an article restricted to some readers to those it lets in.
     """
-    from masthead.discussion.services.comments import COMMENT_NOT_FOUND, is_author, thread_changed
+    from masthead.discussion.services.comments import (
+        COMMENT_NOT_FOUND,
+        is_author,
+        thread_votes_changed,
+    )
 
     # Its author may know a comment that is not shown; anyone else gets the answer a missing
     # comment gets, before any other (see COMMENT_NOT_FOUND).
@@ -101,7 +105,7 @@ def vote_cast(
             VoteChange.objects.create(
                 article_id=comment.article_id, comment=comment, delta=change, created=now
             )
-        thread_changed(comment.article_id)
+        thread_votes_changed(comment.article_id)
     return comment
 
 
