@@ -51,6 +51,8 @@ _VERSION_MEMO_SECONDS = 1.0
 _content_memo: dict[str, tuple[int, float]] = {}
 _variant_memo: dict[int, dict[str, tuple[object, float]]] = {}
 _VARIANT_MEMO_PAGES = 10_000
+# The content version at which this process last dropped Wagtail's cached site addresses.
+_site_paths_version: dict[str, int] = {}
 # The Wagtail site that answers each host name and server port, under the version it was read
 # at: {version: {(host name, port): site id or None}}.
 _site_memo: dict[str, dict[tuple[str, str], int | None]] = {}
@@ -71,13 +73,24 @@ def content_version() -> int:
 
     Whatever readers see on any page goes through it: publishing, moves, deletions, edits of
     images and settings, money moving on a campaign."""
+    return _memoised(_content_memo, "value", _content_version_read)
+
+
+def _content_version_read() -> int:
+    from wagtail.models import Site
+
     from masthead.publishing.models import ContentVersion
 
-    return _memoised(
-        _content_memo,
-        "value",
-        lambda: ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0,
-    )
+    value = ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    if _site_paths_version.get("value") != value:
+        # Wagtail keeps every site's address in the cache (in front of each page's full URL:
+        # feed items, sitemaps) and forgets it when a site is saved, but only in the saving
+        # process when the cache is per process (no REDIS_URL): after `masthead site` or an
+        # edit in another web process's admin, links here kept the old address until a restart.
+        # A site's save bumps the content version, which every process reads within a second.
+        Site.clear_site_root_paths_cache()
+        _site_paths_version["value"] = value
+    return value
 
 
 def content_changed(**kwargs) -> None:

@@ -1220,3 +1220,28 @@ def test_the_cached_header_says_sign_in_and_a_signed_in_reader_sees_their_own_na
     )
     # Rosa's page was rendered for her alone: the next signed-out reader still gets the cached one.
     assert header_account_link(Client().get(article.url).content.decode()) == signed_out
+
+
+def test_a_site_moved_by_another_process_gets_its_new_address_in_feed_links(
+    newsroom, settings, monkeypatch
+):
+    """`masthead site` (or the admin in another web process) saves the site elsewhere: Wagtail
+    forgot its cached site addresses there only, so the serving process's feed items kept the
+    old host while the feed's own link had the new one, until a restart."""
+    from django.db.models import F
+    from wagtail.models import Site
+
+    from masthead.publishing import page_cache
+    from masthead.publishing.models import ContentVersion
+
+    settings.ALLOWED_HOSTS = ["testserver", "news.example"]
+    assert "http://testserver/" in Client().get("/feed/").content.decode()
+    # What the other process writes: the site's new host, and (its signal) a new content version.
+    Site.objects.filter(is_default_site=True).update(hostname="news.example")
+    ContentVersion.objects.filter(pk=1).update(value=F("value") + 1)
+    monkeypatch.setattr(page_cache, "_VERSION_MEMO_SECONDS", -1.0)  # a second has passed
+
+    feed = Client(HTTP_HOST="news.example").get("/feed/").content.decode()
+    links = re.findall(r"<link>([^<]+)</link>", feed)
+    assert len(links) > 1 and all(link.startswith("http://news.example/") for link in links)
+    assert "testserver" not in feed
