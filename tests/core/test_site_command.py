@@ -82,3 +82,26 @@ def test_the_command_serve_advises_gives_the_site_its_new_address(settings):
     call_command(*shlex.split(advised), stdout=StringIO())
     site = Site.objects.get(is_default_site=True)
     assert (site.hostname, site.port) == ("127.0.0.1", 8011)
+
+
+def test_moving_the_site_tells_the_operator_to_restart_running_servers(settings):
+    """Servers and workers read MASTHEAD_BASE_URL when they start: after `masthead site` with a
+    new address, the command said only where the site now is, and running servers went on
+    sending e-mails with links to the old address."""
+    from io import StringIO
+
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+    first = StringIO()
+    call_command("site", name="News Example", stdout=first)
+    assert "restart" not in first.getvalue()  # a new site: nothing was serving it
+
+    settings.WAGTAILADMIN_BASE_URL = "https://news.example"
+    moved = StringIO()
+    call_command("site", stdout=moved)
+    said = moved.getvalue()
+    assert "The address was http://127.0.0.1:8000/" in said
+    assert "restart every running `masthead serve` and `masthead worker`" in said
+
+    renamed = StringIO()
+    call_command("site", name="The News Example", stdout=renamed)
+    assert "restart" not in renamed.getvalue()  # same address: nothing to restart
