@@ -140,8 +140,12 @@ def queue(request):
             if comment.open_reports
             else None
         )
-    commented = selectors.commented_articles()
+    commented = list(selectors.commented_articles())
     article_comments = _article_comment_state(article_id)
+    # An article with no comments yet (or older than the list) is still the one filtered by:
+    # missing from the choices, the form showed "All articles" and its Filter dropped it.
+    if article_comments and article_comments.article not in commented:
+        commented.insert(0, article_comments.article)
     return render(
         request,
         "moderation/admin/queue.html",

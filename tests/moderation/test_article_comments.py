@@ -67,6 +67,18 @@ def post_as_guest(article, body="A calm comment about the bridge."):
     )
 
 
+def test_the_queue_filtered_by_an_article_without_comments_keeps_that_article_chosen(volunteer):
+    """The article filter listed only articles with comments: filtered by a quiet one (to close
+    it before a flame war starts), the list said "All articles", and pressing Filter to add an
+    author or a reason dropped the article and its settings panel."""
+    _, client = volunteer
+    article = make_article(title="Ferry fares rise again")
+    html = client.get(f"/admin/moderation/?article={article.pk}").content.decode()
+    chosen = BeautifulSoup(html, "html.parser").select_one("select[name=article] option[selected]")
+    assert chosen is not None and chosen["value"] == str(article.pk)
+    assert chosen.get_text() == "Ferry fares rise again"
+
+
 def test_the_article_filtered_queue_shows_its_comment_settings_with_a_form(volunteer):
     _, client = volunteer
     article = make_article(title="Ferry fares rise again")
