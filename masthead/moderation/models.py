@@ -282,7 +282,7 @@ class DecisionAction(models.TextChoices):
     FEATURE = "feature", _("Featured")
     UNFEATURE = "unfeature", _("No longer featured")
     # A comment its author posted while banned, put back for review when the ban was undone.
-    RELEASE = "release", _("Back for review: the ban on its author was undone")
+    RELEASE = "release", _("Back for review")
 
 
 # Decisions made without a moderator, besides readers' reports hiding a comment: the note each
