@@ -18,6 +18,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
+# A password with one of these characters cuts a URL short where it stands, so that what follows
+# reads as its port: the likelier cause of a "port" that is not a number.
+PASSWORD_ESCAPES = "or a password in it with / # ? @ : not written %2F %23 %3F %40 %3A"  # noqa: S105
 
 
 class Env:
@@ -106,6 +109,13 @@ def database_config(url: str | None, home: Path, pool_size: int = 10) -> dict:
             f"DATABASE_URL uses {scheme or 'no scheme'!r}; Masthead supports postgres://… and sqlite:///…"
         )
     try:
+        urlsplit(url).port  # noqa: B018
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL has a port that is not a number from 1 to 65535, {PASSWORD_ESCAPES}: "
+            "e.g. postgres://user:password@host:5432/masthead"
+        ) from None
+    try:
         # No persistent connections: under ASGI (`masthead serve`) every request runs its sync code
         # in a thread of its own, and a connection kept open in it is never reused nor closed, so
         # they piled up until PostgreSQL refused everyone ("too many clients"). A pool per process
@@ -184,21 +194,37 @@ def email_config(env: Env) -> dict:
             )
         if parts.scheme in {"console", "locmem", "dummy"}:
             return {"EMAIL_BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
+        example = "use e.g. smtp://user:password@mail.example:587?tls=1"
         try:
             port = parts.port
         except ValueError:
             raise ImproperlyConfigured(
-                "EMAIL_URL has a port that is not a number from 1 to 65535: "
-                "use e.g. smtp://user:password@mail.example:587?tls=1"
+                f"EMAIL_URL has a port that is not a number from 1 to 65535, {PASSWORD_ESCAPES}: "
+                f"{example}"
             ) from None
+        if not parts.hostname:
+            raise ImproperlyConfigured(f"EMAIL_URL names no mail server: {example}")
+        # A mistyped option (?tsl=1, ?tls=ture) must not quietly send the password unencrypted.
+        unknown = sorted(set(options) - {"tls"})
+        if unknown:
+            raise ImproperlyConfigured(
+                f"EMAIL_URL has an option Masthead does not know, {unknown[0]!r}: the only one is "
+                f"tls=1 (STARTTLS; smtps:// for TLS from the start): {example}"
+            )
+        tls = options.get("tls", "false").strip().lower()
+        if tls not in TRUE_WORDS | FALSE_WORDS:
+            raise ImproperlyConfigured(
+                f"EMAIL_URL's tls must be true or false (1/0, yes/no, on/off), not {tls!r}: "
+                f"{example}"
+            )
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parts.hostname or "localhost",
+            "EMAIL_HOST": parts.hostname,
             "EMAIL_PORT": port or (465 if parts.scheme == "smtps" else 25),
             "EMAIL_HOST_USER": unquote(parts.username or ""),
             "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
             "EMAIL_USE_SSL": parts.scheme == "smtps",
-            "EMAIL_USE_TLS": options.get("tls", "").lower() in TRUE_WORDS,
+            "EMAIL_USE_TLS": tls in TRUE_WORDS,
             "EMAIL_TIMEOUT": 20,
         }
     if env.str("EMAIL_HOST"):
@@ -213,6 +239,33 @@ def email_config(env: Env) -> dict:
             "EMAIL_TIMEOUT": 20,
         }
     return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+
+
+def base_url(env: Env) -> str:
+    """MASTHEAD_BASE_URL, the public address that e-mails, feeds and sitemaps link to: a scheme
+    and a host, nothing after them (a bare host name would make links e-mail clients cannot open,
+    and a path is not where the site is served from)."""
+    url = (env.str("MASTHEAD_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+    example = "e.g. https://news.example or http://127.0.0.1:8000"
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"MASTHEAD_BASE_URL must be the site's address with http:// or https://, "
+            f"not {url!r}: {example}."
+        )
+    try:
+        parts.port  # noqa: B018
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"MASTHEAD_BASE_URL has a port that is not a number from 1 to 65535 in {url!r}: "
+            f"{example}."
+        ) from None
+    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+        raise ImproperlyConfigured(
+            f"MASTHEAD_BASE_URL must be the scheme and host alone (Masthead is served at the "
+            f"root of its host), not {url!r}: {example}."
+        )
+    return url
 
 
 def redis_url(env: Env) -> str | None:

@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from masthead.config import (
     Env,
     admins,
+    base_url,
     database_config,
     email_config,
     funding_bounds,
@@ -322,7 +323,7 @@ MASTHEAD_SPAM_KEPT_DAYS = env.int("MASTHEAD_SPAM_KEPT_DAYS", 30, minimum=0)
 
 # Wagtail
 WAGTAIL_SITE_NAME = env.str("MASTHEAD_SITE_NAME", "The Harbour Ledger")
-WAGTAILADMIN_BASE_URL = env.str("MASTHEAD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = base_url(env)
 WAGTAILIMAGES_IMAGE_MODEL = "publishing.CreditedImage"
 WAGTAILIMAGES_IMAGE_FORM_BASE = "masthead.publishing.image_forms.CreditedImageForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from masthead.config import (
     Env,
     admins,
+    base_url,
     database_config,
     email_config,
     funding_bounds,
@@ -74,6 +75,22 @@ def test_a_refused_configuration_is_one_line_naming_the_variable_for_every_comma
             {"FUNDING_MIN_AMOUNT": "100", "FUNDING_MAX_AMOUNT": "10"},
             "FUNDING_MIN_AMOUNT (100) is more than FUNDING_MAX_AMOUNT (10)",
         ),
+        (
+            ["check"],
+            {"MASTHEAD_BASE_URL": "news.example"},
+            "MASTHEAD_BASE_URL must be the site's address with http:// or https://",
+        ),
+        (
+            ["site", "--name", "News"],
+            {"MASTHEAD_BASE_URL": "https://news.example:99999"},
+            "MASTHEAD_BASE_URL has a port that is not a number",
+        ),
+        (
+            ["check"],
+            {"DATABASE_URL": "postgres://news:pa#ss@127.0.0.1:5432/news"},
+            "DATABASE_URL has a port that is not a number from 1 to 65535, or a password",
+        ),
+        (["check"], {"EMAIL_URL": "smtp://u:p@mail.example:587?tsl=1"}, "'tsl'"),
         (["serve"], {"PORT": "abc"}, "PORT must be a whole number, not 'abc'"),
         (["serve"], {"WEB_CONCURRENCY": "two"}, "WEB_CONCURRENCY must be a whole number"),
     ],
@@ -242,6 +259,57 @@ def test_email_url_configures_smtp():
     assert config["EMAIL_USE_TLS"] is True
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
         email_config(Env({"EMAIL_URL": "carrier-pigeon://loft"}))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "smtp://u:p@mail.example:587?tsl=1",  # a typo: mail would go out unencrypted
+        "smtp://u:p@mail.example:587?tls=ture",
+        "smtp://u:p@mail.example:587?ssl=1",
+        "smtp://",
+        "smtp://u:pa/ss@mail.example:587?tls=1",  # a password that should read pa%2Fss
+    ],
+)
+def test_an_email_url_that_would_not_send_as_meant_is_refused(url):
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
+        email_config(Env({"EMAIL_URL": url}))
+
+
+@pytest.mark.parametrize("tls", ["0", "off", "false"])
+def test_an_email_url_may_turn_tls_off_in_words(tls):
+    assert (
+        email_config(Env({"EMAIL_URL": f"smtp://mail.example?tls={tls}"}))["EMAIL_USE_TLS"] is False
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "http://127.0.0.1:8000"),
+        ("https://news.example/", "https://news.example"),
+        ("https://news.example:8443", "https://news.example:8443"),
+    ],
+)
+def test_the_base_url_is_the_scheme_and_host(value, expected):
+    environ = {} if value is None else {"MASTHEAD_BASE_URL": value}
+    assert base_url(Env(environ)) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "news.example",  # e-mails would carry links no mail client opens
+        "//news.example",
+        "ftp://news.example",
+        "https://news.example:99999",
+        "https://news.example/news/",  # not where the site is served: links would 404
+        "https://news.example?x=1",
+    ],
+)
+def test_a_base_url_links_could_not_use_is_refused(value):
+    with pytest.raises(ImproperlyConfigured, match="MASTHEAD_BASE_URL"):
+        base_url(Env({"MASTHEAD_BASE_URL": value}))
 
 
 def test_serving_elsewhere_than_the_base_url_is_pointed_out():
