@@ -263,6 +263,36 @@ def test_a_site_backed_up_comes_back_whole_in_a_new_home_and_no_site_is_overwrit
     assert users.fetchall() == [("chief",)]
 
 
+@pytest.mark.parametrize("kept", [0.1, 0.9])  # cut in the database, or among the media
+def test_a_backup_cut_short_says_so_and_restores_nothing(tmp_path, kept):
+    """An archive whose copy off the machine did not finish (a full disk, a dropped rsync)."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    make_home(old)
+    (old / "media/original_images/big.jpg").write_bytes(os.urandom(200_000))  # not compressible
+    assert masthead(old, "migrate", "auth", "--noinput", "-v0").returncode == 0
+    assert masthead(old, "backup", "--output", str(tmp_path / "whole.tar.gz")).returncode == 0
+    whole = (tmp_path / "whole.tar.gz").read_bytes()
+    archive = tmp_path / "copied.tar.gz"
+    archive.write_bytes(whole[: int(len(whole) * kept)])
+
+    restored = masthead(new, "restore", str(archive))
+
+    assert restored.returncode == 1
+    assert "Traceback" not in restored.stderr
+    assert f"{archive} is cut short" in restored.stderr
+    assert "Nothing was restored" in restored.stderr
+    assert not (new / "media").exists()
+    database = new / "masthead.sqlite3"
+    assert (
+        not database.exists()
+        or not sqlite3.connect(database)
+        .execute("select name from sqlite_master where type = 'table'")
+        .fetchall()
+    )
+
+
 def leave_work_folder(folder, *, hours_ago):
     """A work folder holding a copy of a database, last written `hours_ago`."""
     folder.mkdir(parents=True)
