@@ -38,6 +38,9 @@ from masthead.text import one_line
 POST_TYPE = "post"
 # WordPress "pages" (About us, Contact, policies) become information pages.
 PAGE_TYPE = "page"
+# WordPress's statuses of a post that is, or is to be, live: they need a date.
+LIVE_STATUSES = ("publish", "future")
+UNDATED_SHOWN = 5
 # Statuses that become articles: published, scheduled, and drafts (pending review included).
 IMPORTED_STATUSES = {"publish", "future", "draft", "pending"}
 # An export lists a post's categories by name, not in the order the editor meant: the main one
@@ -149,6 +152,10 @@ class Export:
     posts_dated: int = 0
     posts_dated_elsewhere: int = 0
     old_offsets: set[int] = field(default_factory=set)  # the old site's local time − UTC, minutes
+    # Published and scheduled posts and pages whose date the import cannot read (a mistyped one,
+    # or a zero one): they would go live dated the moment of the import, an old story leading the
+    # front page as news.
+    undated: list[str] = field(default_factory=list)  # “title” (post id, 'date as written')
 
     def category_path(self, slug: str) -> str:
         """A category's place in its archive's address: "local-news/politics" for a child
@@ -207,6 +214,15 @@ def read_export(source) -> Export:
         raise WordPressRefused(unreadable_export("WordPress export", error, source)) from None
     if not export.post_count and not export.page_count:
         raise WordPressRefused("No posts found: is this a WordPress export (WXR) file?")
+    if export.undated:
+        shown = "; ".join(export.undated[:UNDATED_SHOWN])
+        more = len(export.undated) - UNDATED_SHOWN
+        raise WordPressRefused(
+            f"Published or scheduled posts or pages whose date cannot be read "
+            f"(wp:post_date_gmt or wp:post_date, as 2024-05-12 09:30:00): {shown}"
+            + (f"; and {more} more" if more > 0 else "")
+            + ". Correct their dates in the file (or on the old site, then export again)."
+        )
     return export
 
 
@@ -241,6 +257,11 @@ def _read_item(item, export: Export) -> None:
             alt=meta.get("_wp_attachment_image_alt", "").strip(),
         )
         return
+    live = values.get("status", "").strip() in LIVE_STATUSES
+    written = values.get("post_date_gmt", "").strip() or values.get("post_date", "").strip()
+    if post_type in (POST_TYPE, PAGE_TYPE) and live and written and _date(values) is None:
+        title = one_line(html.unescape(values.get("title", ""))) or "(no title)"
+        export.undated.append(f"“{title}” (id {values.get('post_id', '').strip()}, {written!r})")
     if post_type == PAGE_TYPE:
         export.page_count += 1
         return

@@ -1631,3 +1631,25 @@ def test_a_post_nested_too_deep_to_read_is_refused_and_the_import_goes_on(tmp_pa
     assert services.BODY_TOO_DEEP in output
     assert not ArticlePage.objects.filter(slug="nested").exists()
     assert ArticlePage.objects.filter(slug="derby").exists()
+
+
+@pytest.mark.django_db
+def test_a_published_post_without_a_readable_date_is_refused_and_nothing_changes(tmp_path):
+    """It would go live dated the moment of the import and lead the front page as news."""
+    good = {"id": "1", "slug": "harbour", "title": "Harbour", "content": "Walls."}
+    undated = {"id": "2", "slug": "ferry", "title": "Ferry strike", "content": "Boats."}
+    draft = {"id": "3", "slug": "", "title": "Notes", "content": "Later.", "status": "draft"}
+    items = wxr_items(good, undated, draft).split("<item>")
+    items[2] = items[2].replace("2024-05-12 09:00:00", "2024-13-45 09:00:00")
+    items[3] = items[3].replace("2024-05-12 09:00:00", "0000-00-00 00:00:00")  # drafts may
+    export = tmp_path / "export.xml"
+    export.write_text("<item>".join(items), encoding="utf-8")
+
+    with pytest.raises(CommandError) as refused:
+        import_export(export)
+
+    message = str(refused.value)
+    assert "nothing was changed" in message
+    assert "“Ferry strike” (id 2, '2024-13-45 09:00:00')" in message
+    assert "Notes" not in message
+    assert not ArticlePage.objects.exists()
