@@ -12,6 +12,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+    from django.db.utils import OperationalError
 
     try:
         # Read the settings before Django looks for the command: a refused setting would
@@ -23,6 +24,17 @@ def main(argv: list[str] | None = None) -> None:
         for line in str(error).splitlines():
             print(f"masthead: configuration error: {line.strip()}", file=sys.stderr)
         sys.exit(CONFIGURATION_ERROR)
+    except OperationalError:
+        # The connection pool says only "couldn't get a connection after 10.00 sec": ask the
+        # database directly why (not there, refused, wrong password), as serve and worker do
+        # before they start. `masthead migrate` runs first in deploy/masthead.service.
+        from masthead.reachability import database_problem
+
+        problem = database_problem()
+        if problem is None:  # it answers: the error is the command's own, traceback and all
+            raise
+        print(f"masthead: {problem}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,21 @@ def test_server_refuses_a_database_url_it_cannot_use(tmp_path):
     assert "DATABASE_URL" in result.stderr
 
 
+def test_a_database_that_cannot_be_reached_is_named_with_why_by_migrate(tmp_path):
+    """deploy/masthead.service runs `masthead migrate` before `serve`: the connection pool's
+    traceback ("couldn't get a connection after 10.00 sec") hid why the site did not start."""
+    unreachable = "postgres://postgres@127.0.0.1:1/masthead"  # nothing listens on port 1
+
+    result = run_masthead(["migrate", "--noinput"], {"DATABASE_URL": unreachable}, tmp_path)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(
+        "masthead: DATABASE_URL names a database that cannot be used, 127.0.0.1:1/masthead ("
+    )
+    assert "start it, or set DATABASE_URL to one that can be reached." in result.stderr
+
+
 @pytest.mark.parametrize("command", ["serve", "worker", "check", "migrate", "demo"])
 def test_a_refused_configuration_is_one_line_naming_the_variable_for_every_command(
     command, tmp_path
