@@ -240,6 +240,12 @@ def _with_floats(value):
     return value
 
 
+XML_NOT_JSON = (
+    "This is an XML file, not JSON: import a WordPress export with --wordpress FILE, a Disqus "
+    "export with --disqus FILE (--article is for a JSON list of comments)."
+)
+
+
 def _fault(file: BinaryIO, error: Exception) -> Exception:
     """What is wrong with a file ijson refused, where json.loads would say it is: ijson's
     messages name no line. Only a file at fault is read whole, once."""
@@ -258,6 +264,8 @@ def _fault(file: BinaryIO, error: Exception) -> Exception:
             "was cut or made by a faulty program); mend or remove it."
         )
     del data
+    if text.lstrip("\ufeff \t\r\n").startswith("<"):
+        return ImportRefused(XML_NOT_JSON)
     try:
         # Objects are dropped as soon as they are read: what is kept is the text.
         json.loads(text, object_pairs_hook=lambda pairs: None)

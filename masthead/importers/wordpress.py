@@ -181,6 +181,11 @@ def read_export(source) -> Export:
         # it uses (2.4.1 and later) refuses entity expansion bombs.
         for _event, element in ET.iterparse(source, events=("end",)):  # noqa: S314
             name = local_name(element)
+            if name == "disqus":  # the root, ended last: nothing of WordPress's was found
+                raise WordPressRefused(
+                    "This is a Disqus export, not a WordPress one: import its comments with "
+                    "`masthead import-comments --disqus FILE`."
+                )
             if name == "author":
                 values = leaf_texts(element)
                 login = values.get("author_login", "").strip()

@@ -1,5 +1,6 @@
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -277,3 +278,14 @@ def test_a_lone_surrogate_is_refused_where_it_is_and_nothing_is_imported(article
         refused.value
     )
     assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("export", ["wordpress-export.xml", "disqus-export.xml"])
+def test_an_xml_export_given_as_json_says_which_option_imports_it(article, export):
+    path = Path(__file__).parent / "data" / export
+    with pytest.raises(CommandError) as refused:
+        call_command("import-comments", "--article", str(article.pk), str(path))
+    assert "nothing was changed. This is an XML file, not JSON" in str(refused.value)
+    assert "--wordpress FILE" in str(refused.value) and "--disqus FILE" in str(refused.value)
+    assert Comment.objects.count() == 0

@@ -1653,3 +1653,13 @@ def test_a_published_post_without_a_readable_date_is_refused_and_nothing_changes
     assert "“Ferry strike” (id 2, '2024-13-45 09:00:00')" in message
     assert "Notes" not in message
     assert not ArticlePage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_disqus_export_given_as_a_wordpress_one_says_how_to_import_it():
+    disqus = Path(__file__).parent / "data" / "disqus-export.xml"
+    with pytest.raises(CommandError) as refused:
+        call_command("import-wordpress", str(disqus))
+    assert "nothing was changed. This is a Disqus export, not a WordPress one" in str(refused.value)
+    assert "masthead import-comments --disqus FILE" in str(refused.value)
+    assert not ArticlePage.objects.exists()
