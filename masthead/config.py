@@ -355,6 +355,26 @@ def admins(env: Env) -> list[tuple[str, str]]:
     return people
 
 
+def from_email(env: Env) -> str:
+    """DEFAULT_FROM_EMAIL, the sender of outgoing mail: an address, or a name and an address
+    (`News <newsroom@news.example>`). A mail server refuses mail from something else, all of it."""
+    from email.utils import parseaddr
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    value = env.str("DEFAULT_FROM_EMAIL") or "newsroom@localhost"
+    _name, address = parseaddr(value)
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ImproperlyConfigured(
+            f"DEFAULT_FROM_EMAIL must be an e-mail address, with a name if you like "
+            f"(newsroom@news.example, News <newsroom@news.example>), not {value!r}."
+        ) from None
+    return value
+
+
 def funding_bounds(env: Env) -> tuple[int, int]:
     """FUNDING_MIN_AMOUNT and FUNDING_MAX_AMOUNT, the smallest and largest gift in whole units."""
     smallest = env.int("FUNDING_MIN_AMOUNT", 1, minimum=1)

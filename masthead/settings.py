@@ -10,6 +10,7 @@ from masthead.config import (
     base_url,
     database_config,
     email_config,
+    from_email,
     funding_bounds,
     language_code,
     local_secret_key,
@@ -229,7 +230,7 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 
 globals().update(email_config(env))
 # Without a name before the address, mail goes out under the site's name (masthead.mail.sender).
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+DEFAULT_FROM_EMAIL = from_email(env)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Mailed when a backup fails, and (Django's logging) of each server error while DEBUG is off.
 ADMINS = admins(env)

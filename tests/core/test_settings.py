@@ -12,6 +12,7 @@ from masthead.config import (
     base_url,
     database_config,
     email_config,
+    from_email,
     funding_bounds,
     parse_rate,
     production_problems,
@@ -106,6 +107,11 @@ def test_a_refused_configuration_is_one_line_naming_the_variable_for_every_comma
             "DATABASE_URL has a port that is not a number from 1 to 65535, or a password",
         ),
         (["check"], {"EMAIL_URL": "smtp://u:p@mail.example:587?tsl=1"}, "'tsl'"),
+        (
+            ["check"],
+            {"DEFAULT_FROM_EMAIL": "newsroom"},
+            "DEFAULT_FROM_EMAIL must be an e-mail address, with a name if you like",
+        ),
         (["serve"], {"PORT": "abc"}, "PORT must be a whole number, not 'abc'"),
         (["serve"], {"WEB_CONCURRENCY": "two"}, "WEB_CONCURRENCY must be a whole number"),
     ],
@@ -289,6 +295,14 @@ def test_email_url_configures_smtp():
 def test_an_email_url_that_would_not_send_as_meant_is_refused(url):
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
         email_config(Env({"EMAIL_URL": url}))
+
+
+@pytest.mark.parametrize(
+    "value", ["newsroom@news.example", "News Example <newsroom@news.example>", None]
+)
+def test_a_sender_address_with_or_without_a_name_is_accepted(value):
+    environ = {} if value is None else {"DEFAULT_FROM_EMAIL": value}
+    assert from_email(Env(environ)) == (value or "newsroom@localhost")
 
 
 @pytest.mark.parametrize("tls", ["0", "off", "false"])
