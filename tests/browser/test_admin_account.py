@@ -6,8 +6,18 @@ from playwright.sync_api import expect
 
 from masthead.accounts.models import AccountEmail
 from tests.browser.admin import sign_in_to_admin
+from tests.factories import make_home
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _site():
+    """A site with its front page, as every install has: a browser test starts from an empty
+    database, and after another one has emptied it Wagtail's dashboard has no page tree to
+    summarise (it fails to link to a root page that is not there)."""
+    make_home()
+
 
 PASSWORD = "chief-horse-battery"
 

@@ -87,4 +87,8 @@ def test_the_api_refuses_a_reserved_name_naming_the_field(client, article):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": names.NAME_RESERVED, "field": "author_name"}
+    assert response.json() == {
+        "detail": names.NAME_RESERVED,
+        "field": "author_name",
+        "errors": [{"detail": names.NAME_RESERVED, "field": "author_name"}],
+    }
