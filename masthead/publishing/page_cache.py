@@ -82,14 +82,16 @@ def _content_version_read() -> int:
     from masthead.publishing.models import ContentVersion
 
     value = ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
-    if _site_paths_version.get("value") != value:
+    seen = _site_paths_version.get("value")
+    if seen is not None and seen != value:
         # Wagtail keeps every site's address in the cache (in front of each page's full URL:
         # feed items, sitemaps) and forgets it when a site is saved, but only in the saving
         # process when the cache is per process (no REDIS_URL): after `masthead site` or an
         # edit in another web process's admin, links here kept the old address until a restart.
         # A site's save bumps the content version, which every process reads within a second.
         Site.clear_site_root_paths_cache()
-        _site_paths_version["value"] = value
+    # (The first read of a process has nothing older to forget: Wagtail's own save cleared them.)
+    _site_paths_version["value"] = value
     return value
 
 
@@ -114,6 +116,7 @@ def forget_versions() -> None:
     _content_memo.clear()
     _variant_memo.clear()
     _site_memo.clear()
+    _site_paths_version.clear()
 
 
 def slug_changed(*, instance, **kwargs) -> None:
