@@ -187,14 +187,13 @@ api.add_router("/", moderation_router)
 def refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
     """Every service refusal (a comment, vote, report or subscription that cannot be accepted)
     answers the same way: its status, `detail` for the reader and `field` when one is at fault."""
-    answer = {"detail": refusal.message, "field": getattr(refusal, "field", None)}
+    answer = {"detail": refusal.message, "field": refusal.field}
     if refusal.status == 400:
         # A refused value: every field at fault (a comment with an empty body and a bad e-mail),
         # as the comment form's JSON answer lists them. Not a 404's: a comment hidden from the
         # reader answers exactly as a missing one does.
         answer["errors"] = [
-            {"detail": problem.message, "field": getattr(problem, "field", None)}
-            for problem in getattr(refusal, "problems", (refusal,))
+            {"detail": problem.message, "field": problem.field} for problem in refusal.problems
         ]
     response = api.create_response(request, answer, status=refusal.status)
     if retry_after := getattr(refusal, "retry_after", None):

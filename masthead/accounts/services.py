@@ -145,10 +145,6 @@ DELETE_LINK_RETIRED = (
 class AccountRefused(Refused):
     """A change that cannot be made, and the form field at fault."""
 
-    def __init__(self, message: str, *, field: str | None = None, status: int = 400):
-        super().__init__(message, status=status)
-        self.field = field
-
 
 def account_name_checked(name: str, *, user=None) -> str:
     """The name as an account shows it, if it may: the rules of a comment's name, no
