@@ -263,66 +263,57 @@ def backup_restore(*, archive_path: Path, now: datetime) -> BackupRestored:
     except (OSError, tarfile.TarError) as error:
         raise BackupError(NOT_AN_ARCHIVE.format(path=archive_path, error=error)) from None
     with archive:
-        try:
-            return _restore_from(archive, archive_path=archive_path, now=now)
-        except EOFError:  # gzip's, when the file ends before its compressed stream does
+        manifest = _read_manifest(archive, archive_path)
+        archived, current = manifest["database"], connection.vendor
+        if archived != current:
             raise BackupError(
-                CUT_SHORT.format(path=archive_path, size=archive_path.stat().st_size)
-            ) from None
-
-
-def _restore_from(archive: tarfile.TarFile, *, archive_path: Path, now: datetime) -> BackupRestored:
-    # getmembers() reads the archive to its end before anything is written: an archive cut short
-    # anywhere stops the restore there, with nothing restored.
-    manifest = _read_manifest(archive, archive_path)
-    archived, current = manifest["database"], connection.vendor
-    if archived != current:
-        raise BackupError(
-            WRONG_DATABASE.format(
-                path=archive_path,
-                archived=DATABASE_NAMES.get(archived, archived),
-                current=DATABASE_NAMES.get(current, current),
+                WRONG_DATABASE.format(
+                    path=archive_path,
+                    archived=DATABASE_NAMES.get(archived, archived),
+                    current=DATABASE_NAMES.get(current, current),
+                )
             )
+        tables = connection.introspection.table_names()
+        if tables:
+            raise BackupError(NOT_EMPTY.format(tables=len(tables)))
+        members = archive.getmembers()
+        for member in members:
+            if not _is_safe(member):
+                raise BackupError(UNSAFE_MEMBER.format(path=archive_path, name=member.name))
+        # Every file checked before anything is written: a backup at fault restores nothing.
+        home_files = [
+            _home_file(member, archive_path) for member in members if _is_home_file(member)
+        ]
+        stale_removed = _remove_stale_work_folders(
+            settings.MASTHEAD_HOME, prefix=RESTORE_WORK_PREFIX, now=now
         )
-    tables = connection.introspection.table_names()
-    if tables:
-        raise BackupError(NOT_EMPTY.format(tables=len(tables)))
-    members = archive.getmembers()
-    for member in members:
-        if not _is_safe(member):
-            raise BackupError(UNSAFE_MEMBER.format(path=archive_path, name=member.name))
-    # Every file checked before anything is written: a backup at fault restores nothing.
-    home_files = [_home_file(member, archive_path) for member in members if _is_home_file(member)]
-    stale_removed = _remove_stale_work_folders(
-        settings.MASTHEAD_HOME, prefix=RESTORE_WORK_PREFIX, now=now
-    )
-    with tempfile.TemporaryDirectory(
-        dir=settings.MASTHEAD_HOME, prefix=RESTORE_WORK_PREFIX
-    ) as work:
-        work = Path(work)
-        member = SQLITE_MEMBER if archived == "sqlite" else POSTGRES_MEMBER
-        try:
-            archive.extract(member, path=work, filter="data")
-        except KeyError:
-            raise BackupError(
-                NOT_AN_ARCHIVE.format(path=archive_path, error=f"no {member} in it")
-            ) from None
-        if archived == "sqlite":
-            _sqlite_load(work / member)
-        else:
-            _run_pg_tool(
-                [
-                    "pg_restore",
-                    "--no-owner",
-                    "--no-privileges",
-                    "--exit-on-error",
-                    "--single-transaction",
-                    f"--dbname={_pg_environment()['PGDATABASE']}",
-                    str(work / member),
-                ]
-            )
-    for member in home_files:
-        archive.extract(member, path=settings.MASTHEAD_HOME, filter="data")
+        with tempfile.TemporaryDirectory(
+            dir=settings.MASTHEAD_HOME, prefix=RESTORE_WORK_PREFIX
+        ) as work:
+            work = Path(work)
+            member = SQLITE_MEMBER if archived == "sqlite" else POSTGRES_MEMBER
+            try:
+                archive.extract(member, path=work, filter="data")
+            except KeyError:
+                raise BackupError(
+                    NOT_AN_ARCHIVE.format(path=archive_path, error=f"no {member} in it")
+                ) from None
+            if archived == "sqlite":
+                _sqlite_load(work / member)
+            else:
+                _run_pg_tool(
+                    [
+                        "pg_restore",
+                        "--no-owner",
+                        "--no-privileges",
+                        "--exit-on-error",
+                        "--single-transaction",
+                        f"--dbname={_pg_environment()['PGDATABASE']}",
+                        str(work / member),
+                    ]
+                )
+        for member in home_files:
+            archive.extract(member, path=settings.MASTHEAD_HOME, filter="data")
     return BackupRestored(
         created_at=manifest["created_at"],
         database=archived,
@@ -407,6 +398,11 @@ def _read_manifest(archive: tarfile.TarFile, path: Path) -> dict:
     try:
         member = archive.extractfile(MANIFEST)
         manifest = json.loads(member.read()) if member else None
+    except EOFError:
+        # gzip's, when the file ends before its stream does: finding the manifest reads every
+        # member's header to the end, so an archive cut short anywhere stops here, before
+        # anything is written.
+        raise BackupError(CUT_SHORT.format(path=path, size=path.stat().st_size)) from None
     except (KeyError, ValueError, OSError, tarfile.TarError) as error:
         raise BackupError(
             NOT_AN_ARCHIVE.format(path=path, error=f"no readable {MANIFEST} ({error})")
