@@ -105,3 +105,19 @@ def test_moving_the_site_tells_the_operator_to_restart_running_servers(settings)
     renamed = StringIO()
     call_command("site", name="The News Example", stdout=renamed)
     assert "restart" not in renamed.getvalue()  # same address: nothing to restart
+
+
+def test_the_address_moved_warning_compares_the_site_it_changes(settings):
+    """With a second site (another front page at its own address), the command compared the
+    first site by host name, not the one it changes: a rename warned of a move."""
+    from io import StringIO
+
+    settings.WAGTAILADMIN_BASE_URL = "https://news.example"
+    call_command("site", name="News Example")
+    sister = HomePage(title="Sister paper", slug="sister")
+    Site.objects.get(is_default_site=True).root_page.get_parent().add_child(instance=sister)
+    Site.objects.create(hostname="a-sister.example", port=443, root_page=sister)
+
+    renamed = StringIO()
+    call_command("site", name="The News Example", stdout=renamed)
+    assert "restart" not in renamed.getvalue()  # this site's address did not move

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
 from masthead.publishing.models import HomePage, SiteIdentity
+from masthead.publishing.selectors import home_page
 from masthead.publishing.services import site_setup
 
 
@@ -27,7 +28,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "Name the publication the first time: masthead site --name 'The Harbour Ledger'"
             )
-        before = Site.objects.filter(root_page__in=HomePage.objects.all()).first()
+        # The site site_setup changes: the one rooted at the front page (selectors.home_page).
+        before = Site.objects.filter(root_page=home_page()).first()
         site = site_setup(name=name.strip(), tagline=tagline.strip())
         identity = SiteIdentity.for_site(site)
         self.stdout.write(
