@@ -16,8 +16,7 @@ def site_address(site, path: str) -> str:
     from MASTHEAD_BASE_URL), or on MASTHEAD_BASE_URL when no site answered the request: for
     addresses handed to another service to send readers back to (Stripe Checkout), which must
     not come from the request's Host header, chosen by a proxy or by whoever sent the request."""
-    base = site.root_url if site is not None else settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return base + path
+    return site.root_url + path if site is not None else absolute_url(path)
 
 
 # The query string as the reader's browser sent it, kept in the request's environ by whatever

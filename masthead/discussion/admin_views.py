@@ -25,7 +25,8 @@ def moderation_queue_url(article, counts: selectors.CommentCounts) -> str:
 def article_comments(request, article_id):
     article = selectors.newsroom_article_or_404(article_id)
     moderator = may_moderate(request.user)
-    if not (moderator or may_read_reader_comments(request.user, article)):
+    may_edit = article.permissions_for_user(request.user).can_edit()
+    if not (moderator or may_edit):  # may_read_reader_comments, each part asked once
         raise PermissionDenied
     comments = selectors.article_reader_comments(
         article, page_number=request.GET.get("p"), with_unpublished=moderator
@@ -38,7 +39,7 @@ def article_comments(request, article_id):
             "counts": comments.counts,
             "page": comments.page,
             "may_moderate": moderator,
-            "may_edit": article.permissions_for_user(request.user).can_edit(),
+            "may_edit": may_edit,
             "queue_url": moderation_queue_url(article, comments.counts) if moderator else None,
         },
     )
