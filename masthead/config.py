@@ -12,7 +12,7 @@ import zoneinfo
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -21,6 +21,24 @@ FALSE_WORDS = {"0", "false", "no", "off", ""}
 # A password with one of these characters cuts a URL short where it stands, so that what follows
 # reads as its port: the likelier cause of a "port" that is not a number.
 PASSWORD_ESCAPES = "or a password in it with / # ? @ : not written %2F %23 %3F %40 %3A"  # noqa: S105
+
+
+def truth(word: str) -> bool | None:
+    """A yes or no as configuration writes it (1/0, true/false, yes/no, on/off), None if not."""
+    word = word.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def url_port(parts: SplitResult, refusal: str) -> int | None:
+    """The port of a URL read from the environment, refused with `refusal` if it is no number."""
+    try:
+        return parts.port
+    except ValueError:
+        raise ImproperlyConfigured(refusal) from None
 
 
 class Env:
@@ -37,11 +55,9 @@ class Env:
         value = self.environ.get(name)
         if value is None:
             return default
-        word = value.strip().lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
+        answer = truth(value)
+        if answer is not None:
+            return answer
         raise ImproperlyConfigured(
             f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}."
         )
@@ -108,13 +124,11 @@ def database_config(url: str | None, home: Path, pool_size: int = 10) -> dict:
         raise ImproperlyConfigured(
             f"DATABASE_URL uses {scheme or 'no scheme'!r}; Masthead supports postgres://… and sqlite:///…"
         )
-    try:
-        urlsplit(url).port  # noqa: B018
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"DATABASE_URL has a port that is not a number from 1 to 65535, {PASSWORD_ESCAPES}: "
-            "e.g. postgres://user:password@host:5432/masthead"
-        ) from None
+    url_port(
+        urlsplit(url),
+        f"DATABASE_URL has a port that is not a number from 1 to 65535, {PASSWORD_ESCAPES}: "
+        "e.g. postgres://user:password@host:5432/masthead",
+    )
     try:
         # No persistent connections: under ASGI (`masthead serve`) every request runs its sync code
         # in a thread of its own, and a connection kept open in it is never reused nor closed, so
@@ -195,13 +209,11 @@ def email_config(env: Env) -> dict:
         if parts.scheme in {"console", "locmem", "dummy"}:
             return {"EMAIL_BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
         example = "use e.g. smtp://user:password@mail.example:587?tls=1"
-        try:
-            port = parts.port
-        except ValueError:
-            raise ImproperlyConfigured(
-                f"EMAIL_URL has a port that is not a number from 1 to 65535, {PASSWORD_ESCAPES}: "
-                f"{example}"
-            ) from None
+        port = url_port(
+            parts,
+            f"EMAIL_URL has a port that is not a number from 1 to 65535, {PASSWORD_ESCAPES}: "
+            f"{example}",
+        )
         if not parts.hostname:
             raise ImproperlyConfigured(f"EMAIL_URL names no mail server: {example}")
         # A mistyped option (?tsl=1, ?tls=ture) must not quietly send the password unencrypted.
@@ -212,7 +224,7 @@ def email_config(env: Env) -> dict:
                 f"tls=1 (STARTTLS; smtps:// for TLS from the start): {example}"
             )
         tls = options.get("tls", "false").strip().lower()
-        if tls not in TRUE_WORDS | FALSE_WORDS:
+        if truth(tls) is None:
             raise ImproperlyConfigured(
                 f"EMAIL_URL's tls must be true or false (1/0, yes/no, on/off), not {tls!r}: "
                 f"{example}"
@@ -224,7 +236,7 @@ def email_config(env: Env) -> dict:
             "EMAIL_HOST_USER": unquote(parts.username or ""),
             "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
             "EMAIL_USE_SSL": parts.scheme == "smtps",
-            "EMAIL_USE_TLS": tls in TRUE_WORDS,
+            "EMAIL_USE_TLS": truth(tls),
             "EMAIL_TIMEOUT": 20,
         }
     if env.str("EMAIL_HOST"):
@@ -253,13 +265,10 @@ def base_url(env: Env) -> str:
             f"MASTHEAD_BASE_URL must be the site's address with http:// or https://, "
             f"not {url!r}: {example}."
         )
-    try:
-        parts.port  # noqa: B018
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"MASTHEAD_BASE_URL has a port that is not a number from 1 to 65535 in {url!r}: "
-            f"{example}."
-        ) from None
+    url_port(
+        parts,
+        f"MASTHEAD_BASE_URL has a port that is not a number from 1 to 65535 in {url!r}: {example}.",
+    )
     if parts.path or parts.query or parts.fragment or parts.username or parts.password:
         raise ImproperlyConfigured(
             f"MASTHEAD_BASE_URL must be the scheme and host alone (Masthead is served at the "
