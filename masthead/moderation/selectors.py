@@ -509,7 +509,7 @@ class ArticleCommentState:
     site_mode_label: str
     mode: str  # what the next comment goes through
     mode_label: str
-    changes: list  # the latest moderators' changes (PageLogEntry, with `summary`), newest first
+    changes: list  # the latest moderators' changes (PageLogEntry: `message` says what), newest first
 
     @property
     def own_words(self) -> str:
@@ -536,7 +536,6 @@ def article_comment_state(
     from masthead.discussion.services import comments_are_open
     from masthead.moderation.services.articles import (
         COMMENT_SETTINGS_CHANGED,
-        comment_settings_words,
         settings_in_force,
     )
     from masthead.moderation.services.assessing import mode_for, moderation_settings_for
@@ -551,13 +550,6 @@ def article_comment_state(
         .select_related("user")
         .order_by("-timestamp", "-pk")[:changes]
     )
-    for entry in entries:
-        after = comment_settings_words(entry.data.get("after", {}))
-        entry.summary = (
-            f"cleared the moderators' settings; the article's own: {after}"
-            if entry.data.get("cleared")
-            else after
-        )
     return ArticleCommentState(
         article=article,
         comments_open=in_force["comments_open"],

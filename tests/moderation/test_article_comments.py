@@ -121,6 +121,47 @@ def test_a_moderator_holds_every_comment_and_the_next_guest_comment_waits(volunt
     assert entry.user == moderator and entry.data["after"]["comment_moderation"] == "pre_all"
 
 
+def test_the_page_history_and_the_queue_say_the_same_of_a_settings_change(
+    volunteer, django_user_model
+):
+    """The page's history (Wagtail's, read by editors) and the queue's list of changes word a
+    moderator's change alike: both read the log entry's message."""
+    _, client = volunteer
+    article = make_article()
+    change(client, article, open_or_closed="closed", mode="pre_all")
+    response = client.post(
+        settings_url(article),
+        {"clear": "1", "next": f"/admin/moderation/?article={article.pk}"},
+        follow=True,
+    )
+    set_words = (
+        "Comment settings set by a moderator, over the page's own: comments closed; "
+        "moderation: Hold every comment for review"
+    )
+    cleared_words = (
+        "Moderators' comment settings cleared; the page's own apply: comments open; "
+        "moderation: As the site's moderation setting says"
+    )
+    cleared, made = PageLogEntry.objects.filter(
+        page=article, action=COMMENT_SETTINGS_CHANGED
+    ).order_by("-pk")
+    assert (made.message, cleared.message) == (set_words, cleared_words)
+
+    queue = BeautifulSoup(response.content, "html.parser")
+    newest, older = (
+        item.get_text(" ", strip=True)
+        for item in queue.select("[data-article-comments-changes] li")
+    )
+    assert newest.endswith(cleared_words) and older.endswith(set_words)
+
+    editor = Client()
+    editor.force_login(django_user_model.objects.create_superuser("boss", "b@example.com", "pw"))
+    history = editor.get(f"/admin/pages/{article.pk}/history/")
+    assert history.status_code == 200
+    text = BeautifulSoup(history.content, "html.parser").get_text(" ", strip=True)
+    assert set_words in text and cleared_words in text
+
+
 def test_a_moderator_closes_comments_and_readers_and_the_api_see_them_closed(volunteer):
     _, client = volunteer
     article = make_article()
