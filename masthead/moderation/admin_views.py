@@ -21,6 +21,7 @@ from masthead.moderation.models import Ban, BanKind, Decision
 from masthead.moderation.services.articles import (
     UNKNOWN_MODE,
     article_moderation_modes,
+    comment_settings,
     comment_settings_words,
 )
 from masthead.moderation.services.decisions import (
@@ -252,9 +253,7 @@ def article_comments(request, article_id):
     except services.ModerationRefused as refusal:
         messages.error(request, refusal.message)
         return redirect(back)
-    words = comment_settings_words(
-        {"comments_open": change.comments_open, "comment_moderation": change.comment_moderation}
-    )
+    words = comment_settings_words(comment_settings(change))
     if change.changed:
         messages.success(
             request,
@@ -271,9 +270,7 @@ def article_comments(request, article_id):
 
 def _article_comments_clear(request, article, back):
     change = services.article_comments_override_clear(article=article, moderator=request.user)
-    words = comment_settings_words(
-        {"comments_open": change.comments_open, "comment_moderation": change.comment_moderation}
-    )
+    words = comment_settings_words(comment_settings(change))
     if change.changed:
         messages.success(
             request,

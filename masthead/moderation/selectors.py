@@ -501,26 +501,18 @@ class ArticleCommentState:
     comments_open: bool  # the switch in force
     is_open: bool  # what readers get: the site may also close threads some days after publishing
     comment_moderation: str  # the mode in force; "" follows the site's
-    own_comments_open: bool  # the article's own, as its editors set them
-    own_comment_moderation: str
     override: object  # the moderators' override (CommentSettingsOverride), or None
     override_by: object  # who set it (a user), None once deleted
-    site_mode: str
     site_mode_label: str
-    mode: str  # what the next comment goes through
-    mode_label: str
-    changes: list  # the latest moderators' changes (PageLogEntry: `message` says what), newest first
+    mode_label: str  # what the next comment goes through
+    changes: list  # the moderators' latest changes (PageLogEntry, with `message`), newest first
 
     @property
     def own_words(self) -> str:
-        from masthead.moderation.services.articles import comment_settings_words
+        """The article's own settings (its editors'), in words."""
+        from masthead.moderation.services.articles import comment_settings, comment_settings_words
 
-        return comment_settings_words(
-            {
-                "comments_open": self.own_comments_open,
-                "comment_moderation": self.own_comment_moderation,
-            }
-        )
+        return comment_settings_words(comment_settings(self.article))
 
 
 def article_comment_state(
@@ -555,17 +547,13 @@ def article_comment_state(
         comments_open=in_force["comments_open"],
         is_open=comments_are_open(article, now=now),
         comment_moderation=in_force["comment_moderation"],
-        own_comments_open=article.comments_open,
-        own_comment_moderation=article.comment_moderation,
         override=override,
         override_by=(
             get_user_model().objects.filter(pk=override.by_id).first()
             if override and override.by_id
             else None
         ),
-        site_mode=options.mode,
         site_mode_label=labels.get(options.mode, options.mode),
-        mode=mode,
         mode_label=labels.get(mode, mode),
         changes=entries,
     )

@@ -86,11 +86,12 @@ def settings_in_force(article) -> dict:
     }
 
 
-def article_own_settings(article) -> dict:
-    """The article's own comment settings, as its editors published them."""
+def comment_settings(holder) -> dict:
+    """The two comment settings of what carries them: an article (its own, as its editors
+    published them), a moderators' override, a CommentSettingsChange."""
     return {
-        "comments_open": article.comments_open,
-        "comment_moderation": article.comment_moderation,
+        "comments_open": holder.comments_open,
+        "comment_moderation": holder.comment_moderation,
     }
 
 
@@ -141,20 +142,16 @@ def article_comments_override_clear(
     from masthead.discussion.services import comment_settings_override_clear
 
     now = now or timezone.now()
-    own = article_own_settings(article)
+    own = comment_settings(article)
     with transaction.atomic():
         cleared = comment_settings_override_clear(article=article)
         if cleared is None:
             return CommentSettingsChange(False, **own)
-        before = {
-            "comments_open": cleared.comments_open,
-            "comment_moderation": cleared.comment_moderation,
-        }
         log(
             instance=article,
             action=COMMENT_SETTINGS_CHANGED,
             user=moderator,
             timestamp=now,
-            data={"before": before, "after": own, "cleared": True},
+            data={"before": comment_settings(cleared), "after": own, "cleared": True},
         )
     return CommentSettingsChange(True, **own)
