@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from wagtail.models import PageLogEntry
 
-from masthead.discussion.models import CommentStatus
+from masthead.discussion.models import CommentStatus, ThreadStats
 from masthead.discussion.services import comments as rules
 from masthead.moderation.admin_views import NOT_A_MODERATOR
 from masthead.moderation.services.articles import COMMENT_SETTINGS_CHANGED, UNKNOWN_MODE
@@ -329,6 +329,21 @@ def test_clearing_the_moderators_setting_restores_the_articles_own(volunteer):
     response = client.post(settings_url(article), {"clear": "1"}, follow=True)
     assert any("no moderators' comment settings to clear" in m for m in messages_of(response))
     assert PageLogEntry.objects.filter(action=COMMENT_SETTINGS_CHANGED).count() == 2
+
+
+def test_clearing_when_there_is_nothing_to_clear_keeps_the_threads_cached_pages(volunteer):
+    """With no moderators' settings to clear, the thread's version (the key of its cached
+    pages) stays as it was, and a thread without a row gets none."""
+    _, client = volunteer
+    commented = make_article()
+    post_as_guest(commented)
+    version = ThreadStats.objects.get(article_id=commented.pk).version
+    quiet = make_article()
+    for article in (commented, quiet):
+        response = client.post(settings_url(article), {"clear": "1"}, follow=True)
+        assert any("no moderators' comment settings to clear" in m for m in messages_of(response))
+    assert ThreadStats.objects.get(article_id=commented.pk).version == version
+    assert not ThreadStats.objects.filter(article_id=quiet.pk).exists()
 
 
 def test_only_moderators_may_change_an_articles_comment_settings(django_user_model, volunteer):

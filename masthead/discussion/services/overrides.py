@@ -22,6 +22,9 @@ def comment_settings_override_set(
     cached pages show the comment form as it now is. Returns the override it replaced, if any."""
     with transaction.atomic():
         stats = _locked_thread(article.pk)
+        thread_changed(article.pk)  # the comment form is part of the cached page
+        if stats is None:  # the thread had no row: the bump made it
+            stats = _locked_thread(article.pk)
         replaced = override_of(stats)
         stats.override_comments_open = comments_open
         stats.override_comment_moderation = comment_moderation
@@ -52,12 +55,11 @@ def comment_settings_override_clear(*, article) -> CommentSettingsOverride | Non
                 override_by=None,
                 override_at=None,
             )
+            thread_changed(article.pk)  # only then: with nothing cleared, cached pages stay
     override_remember(article, None)
     return cleared
 
 
-def _locked_thread(article_id: int) -> ThreadStats:
-    """The thread's row, made if missing, locked until the transaction ends, its version bumped
-    (the page cache's key: the comment form is part of the cached page)."""
-    thread_changed(article_id)
-    return ThreadStats.objects.select_for_update().get(article_id=article_id)
+def _locked_thread(article_id: int) -> ThreadStats | None:
+    """The thread's row, locked until the transaction ends; None when it has none yet."""
+    return ThreadStats.objects.select_for_update().filter(article_id=article_id).first()
