@@ -113,7 +113,7 @@ def _term_regex(term: str, *, swap_vowels: bool) -> str:
     return "".join(parts)
 
 
-# A term read at the end of a spaced-out run (Lexicon._word_ending_spaced_runs): at least this
+# A term read at the end of a spaced-out run (Lexicon.spaced_run_reading): at least this
 # long, as one_letter_words_apart asks, and of a category that insults or demeans.
 MIN_SPACED_TERM = 4
 SPACED_RUN_CATEGORIES = frozenset(["slur", "site", "insult_severe", "insult", "dehumanising"])
