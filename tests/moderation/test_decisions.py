@@ -7,9 +7,10 @@ from django.utils import timezone
 from masthead.discussion import selectors as thread
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.discussion.readers import Reader
-from masthead.moderation.models import Ban, BanKind, Decision, DecisionAction
+from masthead.moderation.models import Ban, BanKind, CommentVerdict, Decision, DecisionAction
 from masthead.moderation.services import (
     ModerationRefused,
+    ban_lift,
     comment_approve,
     comment_mark_spam,
     comment_remove,
@@ -520,6 +521,26 @@ def test_two_bans_of_one_reader_undone_one_after_the_other_put_their_comment_bac
     later.refresh_from_db()
     assert later.status == CommentStatus.PENDING
     assert [release.comment for release in undone.released] == [later]
+
+
+def test_undoing_a_ban_leaves_in_spam_what_a_ban_lifted_by_hand_barred(post, moderator, make_guest):
+    """A ban lifted by hand lets its reader comment again from then on; what they posted while
+    it stood stays in spam, even once the other ban of theirs is undone."""
+    first = post(HEATED, reader=make_guest(ip_hash="shared"), email="troll@example.com")
+    second = post("Another one", reader=make_guest(ip_hash="shared"), email="troll@example.com")
+    by_address = reader_ban(comment=first, moderator=moderator, kinds=(BanKind.ADDRESS,))
+    by_email = reader_ban(comment=second, moderator=moderator, kinds=(BanKind.EMAIL,))
+    later = post("Still here", reader=make_guest(ip_hash="shared"), email="troll@example.com")
+    assert later.status == CommentStatus.SPAM
+    address_ban = Ban.objects.get(decision=by_address)
+    assert CommentVerdict.objects.get(comment=later).ban == address_ban
+
+    ban_lift(ban=address_ban, moderator=moderator)
+    undone = decision_undo(decision=by_email, moderator=moderator)
+
+    later.refresh_from_db()
+    assert later.status == CommentStatus.SPAM
+    assert undone.released == []
 
 
 def test_undoing_a_bulk_ban_in_one_step_puts_back_what_its_author_posted_while_banned(
