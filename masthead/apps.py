@@ -29,6 +29,7 @@ class MastheadConfig(AppConfig):
         # models when it was written, and post_migrate is sent only for apps with models.
         post_migrate.connect(_create_cache_tables, dispatch_uid="masthead-cache-table")
         _sessions_follow_the_address()
+        _reserved_names_follow_the_newsroom()
 
 
 def _sessions_follow_the_address():
@@ -42,6 +43,33 @@ def _sessions_follow_the_address():
     user_model = get_user_model()
     user_model.get_session_auth_hash = accounts.session_auth_hash
     user_model.get_session_auth_fallback_hash = accounts.session_auth_fallback_hashes
+
+
+def _reserved_names_follow_the_newsroom():
+    """The names readers may not take (masthead.accounts.names) are cached: forgotten when a
+    staff member's, an author's or a site's name may have changed, or who is staff."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from wagtail.models import Site
+
+    from masthead.accounts.names import reserved_names_forget
+    from masthead.publishing.models import AuthorPage, SiteIdentity
+
+    user_model = get_user_model()
+    for model in (user_model, AuthorPage, Site, SiteIdentity):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                reserved_names_forget,
+                sender=model,
+                dispatch_uid=f"masthead-reserved-names-{model._meta.label}-{id(signal)}",
+            )
+    for relation in (user_model.groups, user_model.user_permissions, Group.permissions):
+        m2m_changed.connect(
+            reserved_names_forget,
+            sender=relation.through,
+            dispatch_uid=f"masthead-reserved-names-{relation.through._meta.label}",
+        )
 
 
 class WagtailUsersConfig(WagtailUsersAppConfig):

@@ -4,6 +4,7 @@ may show a staff member's name, an author's, the site's, or call themselves mode
 editor: readers would take what such a name writes as the newsroom's word."""
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Q
 
 from masthead import moderation
@@ -27,6 +28,8 @@ RESERVED_ROLES = frozenset(
     for article in ("", "the")
     for plural in ("", "s")
 )
+RESERVED_KEYS_CACHE_KEY = "accounts:reserved-name-keys"
+RESERVED_KEYS_SECONDS = 300
 
 
 def is_staff(user) -> bool:
@@ -37,10 +40,13 @@ def is_staff(user) -> bool:
 
 
 def _staff_names() -> set[str]:
-    admin = Q(codename="access_admin", content_type__app_label="wagtailadmin")
+    from django.contrib.auth.models import Permission
+
+    admin = Permission.objects.filter(
+        codename="access_admin", content_type__app_label="wagtailadmin"
+    )
     access = Q(is_staff=True) | Q(is_superuser=True)
-    access |= Q(groups__permissions__in=_permissions(admin))
-    access |= Q(user_permissions__in=_permissions(admin))
+    access |= Q(groups__permissions__in=admin) | Q(user_permissions__in=admin)
     accounts = get_user_model()._default_manager.filter(access, is_active=True).distinct()
     # As author_name_of shows them: the full name, or the username of an account without one.
     return {
@@ -49,23 +55,36 @@ def _staff_names() -> set[str]:
     }
 
 
-def _permissions(which: Q):
-    from django.contrib.auth.models import Permission
+def _reserved_keys_read() -> frozenset[str]:
+    from masthead.publishing.selectors import newsroom_names
 
-    return Permission.objects.filter(which)
+    keys = (moderation.name_key(taken) for taken in _staff_names() | newsroom_names())
+    return frozenset(key for key in keys if key)
+
+
+def reserved_name_keys() -> frozenset[str]:
+    """The name_key of every staff member's, author's and site's name. Every guest comment asks:
+    kept in the cache, forgotten when an account, its groups or permissions, an author page, a
+    site or its identity changes (reserved_names_forget). The timeout bounds how long another
+    process's own in-memory cache (no REDIS_URL) may keep a set this one has forgotten."""
+    return cache.get_or_set(RESERVED_KEYS_CACHE_KEY, _reserved_keys_read, RESERVED_KEYS_SECONDS)
+
+
+def reserved_names_forget(sender=None, *, update_fields=None, **kwargs) -> None:
+    """Signal receiver: the next name check reads the reserved names again. A sign-in saves the
+    account's last_login only, which changes no name."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    cache.delete(RESERVED_KEYS_CACHE_KEY)
 
 
 def name_is_reserved(name: str) -> bool:
     """Whether `name` reads (case, spacing, accents and look-alike letters aside) as a staff
     member's, an author's or a site's name, or as a role such as moderator or editor."""
-    from masthead.publishing.selectors import newsroom_names
-
     key = moderation.name_key(name)
     if not key:
         return False
-    if key in RESERVED_ROLES:
-        return True
-    return any(key == moderation.name_key(taken) for taken in _staff_names() | newsroom_names())
+    return key in RESERVED_ROLES or key in reserved_name_keys()
 
 
 def name_refusal(name: str, *, user=None, article=None) -> str:

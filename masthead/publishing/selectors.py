@@ -211,11 +211,10 @@ def newsroom_names() -> set[str]:
     """The names the newsroom publishes under: its authors' (drafts too: an author page may be
     made before its first byline) and its sites'."""
     names = set(AuthorPage.objects.values_list("title", flat=True))
-    names.update(SiteIdentity.objects.values_list("name", flat=True))
-    names.update(Site.objects.exclude(site_name="").values_list("site_name", flat=True))
     names.add(SiteIdentity.name_for(None))
-    if Site.objects.exclude(pk__in=SiteIdentity.objects.values("site_id")).exists():
-        names.add(SiteIdentity._meta.get_field("name").default)  # what such a site is called
+    unnamed = SiteIdentity._meta.get_field("name").default  # what a site without one is called
+    for site_name, identity_name in Site.objects.values_list("site_name", "siteidentity__name"):
+        names.update((site_name, unnamed if identity_name is None else identity_name))
     return {name for name in names if name}
 
 

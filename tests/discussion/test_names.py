@@ -57,6 +57,48 @@ def test_a_guest_cannot_take_the_sites_name(post, article):
         post("Official statement.", name=site_name.upper())
 
 
+def test_a_name_the_newsroom_takes_after_a_guest_posted_is_refused_at_once(
+    post, article, django_user_model
+):
+    """The newsroom's names are cached between posts: every way a name becomes the newsroom's
+    (a new staff account, an author page, a site renamed, a group or a permission that opens the
+    admin) is seen by the very next post."""
+    from django.contrib.auth.models import Group, Permission
+
+    from masthead.publishing.models import SiteIdentity
+
+    def refused(name):
+        try:
+            post("Fair point.", name=name)
+        except rules.CommentRefused as refusal:
+            return refusal.message == names.NAME_RESERVED
+        return False
+
+    assert not refused("Warm Cache")  # the names are read, and kept
+    django_user_model.objects.create_user(username="nia", first_name="Nia Staff", is_staff=True)
+    assert refused("Nia Staff")
+    make_author(name="Omar Author")
+    assert refused("Omar Author")
+    identity = SiteIdentity.for_site(article.get_site())
+    identity.name = "The Quay Courier"
+    identity.save()
+    assert refused("The Quay Courier")
+    admin = Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin")
+    reader = django_user_model.objects.create_user(username="pia", first_name="Pia Reader")
+    direct = django_user_model.objects.create_user(username="quin", first_name="Quin Reader")
+    editors = Group.objects.create(name="Night editors")
+    reader.groups.add(editors)
+    assert not refused("Pia Reader")
+    editors.permissions.add(admin)
+    assert refused("Pia Reader")
+    assert not refused("Quin Reader")
+    direct.user_permissions.add(admin)
+    assert refused("Quin Reader")
+    reader.is_active = False
+    reader.save()
+    assert not refused("Pia Reader")
+
+
 def test_a_staff_member_signed_in_comments_under_their_own_name(post, staff):
     from masthead.discussion.readers import Reader
 
