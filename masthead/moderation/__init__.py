@@ -1,6 +1,7 @@
 """Moderation: verdicts on comments before readers see them.
 
-Discussion asks for a verdict through one function, `assess(draft, context)`, whether a user
+Discussion asks for a verdict through one function, `assess(draft, context)` (the site's settings
+read once per post within `settings_kept()`), whether a user
 moderates comments through `may_moderate`, and which comments
 a reader has reported through `reported_by` (and whether any under an article, through
 `has_reported_in`); it ends the pick of a comment its author edits
@@ -87,6 +88,14 @@ def name_abuse(name: str, *, article=None) -> list[str]:
     from masthead.moderation.services.assessing import core_settings, moderation_settings_for
 
     return abuse(name, core_settings(moderation_settings_for(article)))
+
+
+def settings_kept():
+    """A context in which the site's moderation settings are read once (see name_abuse and
+    assess, which both read them): wrap one post in it."""
+    from masthead.moderation.services.assessing import settings_kept as kept
+
+    return kept()
 
 
 def name_key(name: str) -> str:

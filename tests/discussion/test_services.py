@@ -209,6 +209,17 @@ def test_posting_counts_recent_comments_once_for_the_limit_and_the_filter(articl
     assert comment.verdicts.get().action == "publish"
 
 
+def test_posting_reads_the_sites_moderation_settings_once(article, post):
+    """The name's abuse check and the verdict share one read of the settings."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        post("Read once.", name="Sam")
+    reads = [q["sql"] for q in queries if 'FROM "moderation_moderationsettings"' in q["sql"]]
+    assert len(reads) == 1
+
+
 def test_signed_in_reader_comments_under_their_account(article, django_user_model):
     from masthead.discussion.readers import Reader
     from masthead.discussion.services import comment_post

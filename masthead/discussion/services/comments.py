@@ -114,6 +114,8 @@ def comments_are_open(
     return True
 
 
+# The name's abuse check and the verdict both read the site's moderation settings: once a post.
+@moderation.settings_kept()
 def comment_post(
     *,
     article,

@@ -1,6 +1,8 @@
 """The verdict on a new comment: bans first, then the filter with what the site knows, then the mode."""
 
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -29,13 +31,36 @@ PRE_MODERATION_REASONS = {
 _current_filter = {"path": None, "checked": 0.0}
 
 
+# Within settings_kept(): the settings read so far, by article id (None: the default site's).
+_settings_kept: ContextVar[dict | None] = ContextVar("moderation_settings_kept", default=None)
+
+
+@contextmanager
+def settings_kept():
+    """Within it, moderation_settings_for reads an article's settings once: a post asks for them
+    for the name's abuse check, then for the verdict. Kept no longer than the post, so a change
+    saved in the admin (or by the code that runs next) is what the next one reads."""
+    token = _settings_kept.set({})
+    try:
+        yield
+    finally:
+        _settings_kept.reset(token)
+
+
 def moderation_settings_for(article) -> ModerationSettings:
     from wagtail.models import Site
 
+    kept = _settings_kept.get()
+    article_id = article.pk if article is not None else None
+    if kept is not None and article_id in kept:
+        return kept[article_id]
     site = (article.get_site() if article is not None else None) or Site.objects.filter(
         is_default_site=True
     ).first()
-    return ModerationSettings.for_site(site)
+    options = ModerationSettings.for_site(site)
+    if kept is not None:
+        kept[article_id] = options
+    return options
 
 
 def mode_for(article, options: ModerationSettings) -> str:
