@@ -17,6 +17,7 @@ class Submission:
     ip_hash: str
     user_id: int | None = None
     parent_id: int | None = None
+    parent_body: str = ""  # the text of the comment it replies to (the caller has it loaded)
     honeypot: str = ""
     seconds_to_submit: float | None = None
     # The page form's start token missing or not signed by this site (a script posting directly).

@@ -220,6 +220,23 @@ def test_posting_reads_the_sites_moderation_settings_once(article, post):
     assert len(reads) == 1
 
 
+def test_a_reply_reads_the_comment_it_answers_once(article, post):
+    """The parent loaded to place the reply gives moderation its text (what the reply quotes of
+    it is not the reply's own words): no second read."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    parent = post("The bridge will cost more than the council says.")
+    with CaptureQueriesContext(connection) as queries:
+        reply = post("> The bridge will cost more\n\nIt will.", parent_id=parent.pk)
+    by_id = re.compile(rf'"discussion_comment"\."id" = {parent.pk}\b')
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and by_id.search(q["sql"])]
+    assert len(reads) == 1
+    assert reply.parent_id == parent.pk and reply.status == "published"
+
+
 def test_signed_in_reader_comments_under_their_account(article, django_user_model):
     from masthead.discussion.readers import Reader
     from masthead.discussion.services import comment_post

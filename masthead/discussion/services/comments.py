@@ -172,6 +172,7 @@ def comment_post(
                 user_id=reader.user.pk if reader.user else None,
                 account_unconfirmed=_account_unconfirmed(reader.user),
                 parent_id=parent.pk if parent else None,
+                parent_body=parent.body if parent else "",
                 honeypot=honeypot,
                 seconds_to_submit=seconds_to_submit,
                 form_token_forged=form_token_forged,
@@ -249,6 +250,7 @@ def comment_edit(
             user_id=comment.user_id,
             account_unconfirmed=_account_unconfirmed(comment.user),
             parent_id=comment.parent_id,
+            parent_body=comment.parent.body if comment.parent_id else "",
         ),
         SubmissionContext(now=now, source="edit", article=comment.article),
     )

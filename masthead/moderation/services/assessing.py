@@ -204,15 +204,6 @@ def labelled_fingerprints(now: datetime) -> list[core.LabelledFingerprint]:
     return [core.LabelledFingerprint(bytes(fingerprint), label) for fingerprint, label in rows]
 
 
-def parent_body(draft: Submission) -> str:
-    """The text of the comment a reply answers (empty for a top-level comment)."""
-    from masthead.discussion.models import Comment
-
-    if draft.parent_id is None:
-        return ""
-    return Comment.objects.filter(pk=draft.parent_id).values_list("body", flat=True).first() or ""
-
-
 def core_settings(options: ModerationSettings) -> core.Settings:
     return core.Settings(
         strictness=options.strictness,
@@ -239,7 +230,7 @@ def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdi
             Verdict.SPAM,
             {"banned": 1.0},
             [f"banned ({ban.get_kind_display().lower()}){until}"],
-            core.fingerprint(core.own_words(draft.body, parent_body(draft))),
+            core.fingerprint(core.own_words(draft.body, draft.parent_body)),
             ban_id=ban.pk,
         )
 
@@ -255,7 +246,7 @@ def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdi
             honeypot=draft.honeypot,
             seconds_to_submit=draft.seconds_to_submit,
             form_token_forged=draft.form_token_forged,
-            parent_body=parent_body(draft),
+            parent_body=draft.parent_body,
         ),
         core.Context(
             history=history,
