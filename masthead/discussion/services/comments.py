@@ -311,18 +311,27 @@ def recounts_gathered():
         thread_changed(article_id, recount=True)
 
 
-def thread_changed(article_id: int, *, recount: bool = False) -> None:
-    """Bump the thread's version (cached pages and live polls notice), recounting if asked."""
+def thread_changed(article_id: int, *, recount: bool = False, votes_only: bool = False) -> None:
+    """Bump the thread's version (cached pages and live polls notice), recounting if asked.
+    `votes_only`: a vote changed the thread's scores, and nothing else: its votes version is
+    bumped too, and the site's comments feed, which shows no scores
+    (selectors.comments_version), is left as it is."""
     page_cache.variant_changed(article_id)
-    page_cache.variant_changed(selectors.SITE_COMMENTS_FEED_CACHE_ID)
+    if not votes_only:
+        page_cache.variant_changed(selectors.SITE_COMMENTS_FEED_CACHE_ID)
     waiting = _recounts_waiting.get()
     if recount and waiting is not None:
         waiting.add(article_id)
         return
     if not recount:
-        updated = ThreadStats.objects.filter(article_id=article_id).update(version=F("version") + 1)
+        bumped = {"version": F("version") + 1}
+        if votes_only:
+            bumped["votes_version"] = F("votes_version") + 1
+        updated = ThreadStats.objects.filter(article_id=article_id).update(**bumped)
         if updated:
             return
+        if votes_only:  # a thread without its counters yet: made as any change makes them
+            page_cache.variant_changed(selectors.SITE_COMMENTS_FEED_CACHE_ID)
     visible = selectors.shown_comments(article_id)
     counts = visible.aggregate(
         published=Count("id"),
@@ -347,18 +356,6 @@ def thread_changed(article_id: int, *, recount: bool = False) -> None:
             ThreadStats.objects.filter(article_id=article_id).update(
                 version=F("version") + 1, **values
             )
-
-
-def thread_votes_changed(article_id: int) -> None:
-    """A vote changed the thread's scores: bump its version (cached pages and live polls notice)
-    but not the site's comments feed, which shows no scores (selectors.comments_version)."""
-    updated = ThreadStats.objects.filter(article_id=article_id).update(
-        version=F("version") + 1, votes_version=F("votes_version") + 1
-    )
-    if not updated:  # a thread without its counters yet: made as any change makes them
-        thread_changed(article_id)
-        return
-    page_cache.variant_changed(article_id)
 
 
 def threads_changed(article_ids) -> None:

@@ -43,7 +43,7 @@ def vote_cast(
     from masthead.discussion.services.comments import (
         COMMENT_NOT_FOUND,
         is_author,
-        thread_votes_changed,
+        thread_changed,
     )
 
     # Its author may know a comment that is not shown; anyone else gets the answer a missing
@@ -105,7 +105,7 @@ def vote_cast(
             VoteChange.objects.create(
                 article_id=comment.article_id, comment=comment, delta=change, created=now
             )
-        thread_votes_changed(comment.article_id)
+        thread_changed(comment.article_id, votes_only=True)
     return comment
 
 
