@@ -1,0 +1,54 @@
+"""What one comment costs its reader in queries: a guard against the posting path growing again
+(a guest's post through the page's form was 30 queries, and 22 before that; a reply one more)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from masthead.discussion.models import Comment
+from tests.discussion.test_views import form_data
+
+pytestmark = pytest.mark.django_db
+
+# A guest's post through the form once the site's caches are warm (its first post also makes
+# the thread's counters and reads what the caches keep): the request's own reads, the turn,
+# the rate counts, the filter's reads, the comment, its verdict and the thread's counts.
+GUEST_POST_QUERIES = 23
+REPLY_QUERIES = GUEST_POST_QUERIES + 2  # the comment answered, and its place in the thread
+
+
+def _form_post(client, article, **fields):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/comments/{article.pk}/post/", form_data(**fields))
+    assert response.status_code == 302
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_a_guest_comment_and_a_reply_cost_a_fixed_number_of_queries(
+    client, article, django_assert_max_num_queries
+):
+    _form_post(client, article, body="The first comment under the article.")
+    with django_assert_max_num_queries(GUEST_POST_QUERIES):
+        _form_post(client, article, body="A second, with the caches warm.")
+    parent = Comment.objects.order_by("pk").first()
+    with django_assert_max_num_queries(REPLY_QUERIES):
+        _form_post(client, article, body="A reply.", parent_id=str(parent.pk))
+
+
+def test_the_newsrooms_names_are_read_once_for_many_guests_posts(client, article, post):
+    """Every guest's name is checked against the staff's, the authors' and the sites' names:
+    read for the first post, then kept (forgotten when one of them changes: test_names)."""
+    newsroom_tables = (
+        'FROM "auth_user"',
+        'FROM "publishing_authorpage"',
+        '"publishing_siteidentity"',
+    )
+
+    def reads_of_names(queries):
+        return [sql for sql in queries if any(table in sql for table in newsroom_tables)]
+
+    assert reads_of_names(_form_post(client, article, body="First, with the names read."))
+    assert reads_of_names(_form_post(client, article, body="Second, with them kept.")) == []
+    with CaptureQueriesContext(connection) as queries:
+        post("Third, through the service.", name="Robin")
+    assert reads_of_names(query["sql"] for query in queries.captured_queries) == []
