@@ -108,7 +108,7 @@ def too_few_decisions_message(decided: int) -> str:
     )
 
 
-def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
+def filter_retrain(*, now: datetime | None = None, promote: bool = True) -> FilterVersion:
     """Retrain the spam and abuse models on the site's decisions and promote them if they do no worse.
 
     The newest decisions (conf.HELD_OUT_SHARE of them, at least conf.MIN_HELD_OUT) are kept aside,
@@ -117,6 +117,10 @@ def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
     weighted conf.SITE_WEIGHT each, or, where the public data sets are on this server
     (MASTHEAD_MODERATION_DATA), refitted on them plus the site's decisions. A model is promoted
     only if it scores at least as well as the current one on the held-out decisions.
+
+    `promote=False` (`masthead retrain-filter --dry-run`) trains and judges as usual but keeps the
+    current filter and records nothing: the version returned is unsaved, and its `promoted` says
+    whether the new models would have been put in use.
     """
     from masthead.moderation.services.assessing import current_models, forget_current_filter
 
@@ -128,7 +132,8 @@ def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
     if len(training) < conf.MIN_TRAINING_DECISIONS:
         version = FilterVersion(created=now, trained_on=len(training), held_out=len(held_out))
         version.metrics = {"refused": too_few_decisions_message(len(decisions))}
-        version.save()
+        if promote:
+            version.save()
         return version
     training, held_out = _keep_every_kind_aside(training, held_out)
     version = FilterVersion(created=now, trained_on=len(training), held_out=len(held_out))
@@ -143,6 +148,8 @@ def filter_retrain(*, now: datetime | None = None) -> FilterVersion:
     version.metrics = metrics
     version.promoted = any(isinstance(m, dict) and m.get("promoted") for m in metrics.values())
     version.judged = any(isinstance(m, dict) and "promoted" in m for m in metrics.values())
+    if not promote:
+        return version
     if version.promoted:
         directory = Path(conf.FILTERS_DIR) / now.strftime("%Y%m%d-%H%M%S")
         target = Path(settings.MASTHEAD_HOME) / directory
