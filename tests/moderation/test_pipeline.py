@@ -45,6 +45,14 @@ def test_abuse_is_held_for_review_never_spammed_by_default(post):
     )
 
 
+def test_an_insult_aimed_at_a_reader_is_held_with_the_insult_named_not_spammed(post):
+    comment = post("You are a complete idiot and a moron, the author should be ashamed")
+    assert comment.status == CommentStatus.PENDING
+    reasons = CommentVerdict.objects.get(comment=comment).reasons
+    assert "insult aimed at a reader: idiot" in reasons
+    assert "insult aimed at a reader: moron" in reasons
+
+
 def test_site_can_send_abuse_straight_to_spam(article, post):
     options = settings_for(article)
     options.abuse_action = "spam"

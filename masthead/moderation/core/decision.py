@@ -8,7 +8,7 @@ form timing, author history). ``scores["spam"]`` is the resulting probability; t
 strictness decides where "hold" and "spam" begin.
 
 Abuse is scored separately (``scores["abuse"]``): slurs, dehumanising language aimed at a group,
-threats and insults aimed at another reader from the lexicon, and the learned abuse model, which
+threats and insults aimed at a reader or the article's author (``targets.py``) from the lexicon, and the learned abuse model, which
 on its own only holds a comment when it is very sure (profanity and sharp debate are not abuse).
 Abuse is held for review and never marked spam unless the site sets ``abuse_action="spam"``.
 """
@@ -302,7 +302,9 @@ def _abuse_reasons(hits: list[AbuseHit], written: dict[str, str]) -> tuple[float
         elif h.category == "insult_severe":
             s = 0.9 if h.targeted else 0.45
         elif h.category == "insult":
-            s = 0.6
+            # aimed at a reader or the author (the lexicon drops the others): held on balanced
+            # (0.80) and strict, published on lenient (0.90) unless the abuse model agrees
+            s = 0.85
         else:
             continue  # profanity: information only
         score = max(score, s)

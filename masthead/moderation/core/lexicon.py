@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .normalise import Normalised, normalise, one_letter_words_apart
+from .targets import AUTHOR, insult_target
 
 __all__ = [
     "AbuseHit",
@@ -125,6 +126,7 @@ class AbuseHit:
     term: str  # the lexicon entry (or the name of the threat pattern)
     matched: str  # the text that matched
     targeted: bool = False
+    aimed_at: str = ""  # an insult's target in the conversation: targets.READER or AUTHOR
 
     def describe(self, written: Mapping[str, str] | None = None) -> str:
         """The reason a moderator reads. `written`: the site's terms as its moderators wrote
@@ -142,11 +144,14 @@ class AbuseHit:
         if self.category == "threat":
             return f"threat of violence: {self.matched}"
         if self.category == "insult_severe":
-            who = "aimed at a reader" if self.targeted else "not aimed at a reader"
+            who = f"aimed at {self._whom()}" if self.targeted else "not aimed at a reader"
             return f"severe insult ({who}): {mask(self.term)}"
         if self.category == "insult":
-            return f"insult aimed at a reader: {self.term}"
+            return f"insult aimed at {self._whom()}: {self.term}"
         return f"strong language: {self.term}"
+
+    def _whom(self) -> str:
+        return "the article's author" if self.aimed_at == AUTHOR else "a reader"
 
 
 # --- threats ----------------------------------------------------------------------------------
@@ -643,7 +648,6 @@ _NOT_A_PERSON = _INANIMATE | frozenset(
 
 # --- targets ----------------------------------------------------------------------------------
 
-_SECOND_PERSON = re.compile(r"\b(?:you|u|ya|you're|youre|your|ur|yourself|thou|you r|u r)\b")
 _INSTITUTIONS = frozenset(
     [
         "government",
@@ -912,12 +916,15 @@ class Lexicon:
         for pattern in _GO_BACK_RES:
             for m in pattern.finditer(text):
                 add(AbuseHit("xenophobic", "go back", m.group(0).strip()))
-        for cat, term, matched, start, _e in found:
+        previous: tuple[int, str] | None = None  # "you are an idiot and a moron": both
+        for cat, term, matched, start, end in sorted(found, key=lambda hit: hit[3]):
             if cat in ("insult_severe", "insult"):
-                targeted = _targeted(text, start, term)
-                if cat == "insult" and not targeted:
+                aimed_at = insult_target(text, start, end, term, matched, previous)
+                if aimed_at:
+                    previous = (end, aimed_at)
+                elif cat == "insult":
                     continue
-                add(AbuseHit(cat, term, matched, targeted=targeted))
+                add(AbuseHit(cat, term, matched, targeted=bool(aimed_at), aimed_at=aimed_at))
         for cat, term, matched, _s, _e in found:
             if cat == "profanity":
                 add(AbuseHit("profanity", term, matched))
@@ -1078,22 +1085,6 @@ def _inside_exception(text: str, start: int, end: int, exceptions: tuple[str, ..
             if m.start() <= start and end <= m.end():
                 return True
     return False
-
-
-_ADJECTIVE_INSULTS = frozenset(["stupid", "dumb", "pathetic", "retarded"])
-_YOU_ARE_RE = re.compile(
-    r"(?:\byou|\bu|\bur|\byou're|\byoure|\byour)\s*(?:'re|re| are| r)?\s+"
-    r"(?:so |such an? |a |an |really |fucking |just |totally |completely )*$"
-)
-
-
-def _targeted(text: str, start: int, term: str = "") -> bool:
-    before = text[max(0, start - 40) : start]
-    if term in _ADJECTIVE_INSULTS:
-        # "you're so stupid", "you stupid ...": not "you said something stupid"
-        return bool(_YOU_ARE_RE.search(before))
-    words = before.split()[-4:]
-    return bool(_SECOND_PERSON.search(" ".join(words)))
 
 
 def _institution_follows(s: str, end: int) -> bool:

@@ -87,6 +87,59 @@ def test_a_sample_of_the_bench_sets():
     assert [r["text"] for r in bad if assess(Draft(r["text"])).action == "publish"] == []
 
 
+ISSUE_INSULT = "You are a complete idiot and a moron, the author should be ashamed"
+
+
+@pytest.mark.parametrize("strictness", ["balanced", "strict"])
+def test_an_insult_aimed_at_a_reader_is_held_for_review_naming_every_insult(strictness):
+    v = assess(Draft(ISSUE_INSULT), Context(settings=Settings(strictness=strictness)))
+    assert v.action == "hold"
+    assert "insult aimed at a reader: idiot" in v.reasons
+    assert "insult aimed at a reader: moron" in v.reasons
+
+
+def test_lenient_publishes_a_plain_insult_at_a_reader_and_shows_it_below_the_threshold():
+    v = assess(Draft(ISSUE_INSULT), Context(settings=Settings(strictness="lenient")))
+    assert v.action == "publish"
+    assert "insult aimed at a reader: moron (below the hold threshold)" in v.reasons
+
+
+def test_lenient_holds_an_insult_at_a_reader_when_the_abuse_model_agrees():
+    assert (
+        assess(Draft("You fucking moron"), Context(settings=Settings(strictness="lenient"))).action
+        == "hold"
+    )
+
+
+def test_an_insult_aimed_at_the_author_is_held_and_says_so():
+    v = assess(Draft("Whoever wrote this article is a total moron"))
+    assert v.action == "hold"
+    assert "insult aimed at the article's author: moron" in v.reasons
+
+
+@pytest.mark.parametrize("strictness", ["balanced", "strict"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "You are wrong about the budget and you know it.",
+        "Are you kidding me? This is a disgrace.",
+        "You're right, the Chancellor is an idiot and this budget proves it.",
+        "Do you honestly think these clowns will fix the NHS?",
+        "You are defending a minister who lied to Parliament. Have some self-respect.",
+    ],
+)
+def test_heated_comments_that_address_a_reader_are_published(body, strictness):
+    v = assess(Draft(body), Context(settings=Settings(strictness=strictness)))
+    assert v.action == "publish", v
+
+
+@pytest.mark.parametrize("strictness", ["balanced", "strict"])
+def test_the_bench_targeted_insults_are_held_never_spammed(strictness):
+    ctx = Context(settings=Settings(strictness=strictness))
+    actions = {r["text"]: assess(Draft(r["text"]), ctx).action for r in rows("targeted_insults")}
+    assert set(actions.values()) == {"hold"}, actions
+
+
 def test_racist_abuse_is_held_not_spammed_and_the_slur_is_masked():
     v = assess(Draft("Go back to Africa you n1gger, nobody wants you here"))
     assert v.action == "hold"

@@ -109,6 +109,64 @@ def test_insults_count_when_aimed_at_a_reader():
     assert severe and severe[0].targeted
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("You are a complete idiot and a moron", "insult aimed at a reader: moron"),
+        ("you idiot", "insult aimed at a reader: idiot"),
+        ("What a moron you are.", "insult aimed at a reader: moron"),
+        ("Are you an idiot?", "insult aimed at a reader: idiot"),
+        ("How stupid are you?", "insult aimed at a reader: stupid"),
+        ("Idiots like you shouldn't vote", "insult aimed at a reader: idiot"),
+        ("Shut up, idiot.", "insult aimed at a reader: idiot"),
+        ("Nice try, clown.", "insult aimed at a reader: clown"),
+        ("You're being a complete moron about this", "insult aimed at a reader: moron"),
+        ("You lying, cheating moron", "insult aimed at a reader: moron"),
+        ("@dave is an idiot", "insult aimed at a reader: idiot"),
+        ("OP is a clown", "insult aimed at a reader: clown"),
+        ("The commenter above is a moron", "insult aimed at a reader: moron"),
+        ("The author is a moron", "insult aimed at the article's author: moron"),
+        ("Whoever wrote this is a clown", "insult aimed at the article's author: clown"),
+        ("The idiot who wrote this should be fired", "insult aimed at the article's author: idiot"),
+    ],
+)
+def test_an_insult_aimed_at_someone_in_the_conversation_says_at_whom(text, reason):
+    found = load_lexicon().match(normalise(text))
+    assert reason in [hit.describe() for hit in found if hit.category == "insult"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister is an idiot",
+        "These clowns couldn't run a bath, never mind a country.",
+        "Only an idiot would believe this",
+        "I agree with you, Starmer is a fool",
+        "You are right that the minister is an idiot",
+        "You're right, the Chancellor is an idiot and this budget proves it.",
+        "You are voting for clowns",
+        "You are defending idiots",
+        "You are not an idiot, so stop acting like one",
+        "You know he's an idiot",
+        "Do you honestly think these clowns will fix the NHS?",
+        "You'd be a fool to believe them.",
+        "You fool nobody with this.",  # the verb
+        "You were fooled by the spin.",
+        "Pensioners, you are the losers in this budget.",  # on the losing side
+        "This photo op is a clown show",
+    ],
+)
+def test_an_insult_at_a_public_figure_or_no_one_here_is_not_aimed_at_a_reader(text):
+    assert not [cat for cat, _term in hits(text) if cat.startswith("insult")]
+
+
+def test_a_severe_insult_after_a_threat_is_aimed_at_the_reader_addressed():
+    found = load_lexicon().match(normalise("I will find you and kill you, you traitorous bitch"))
+    assert [hit.describe() for hit in found if hit.category == "insult_severe"] == [
+        "severe insult (aimed at a reader): b***h"
+    ]
+
+
 def test_profanity_is_information_only():
     assert hits("this is fucking bullshit") == [
         ("profanity", "fucking"),
