@@ -10,7 +10,7 @@ Pairs, all from the hand-written sets in bench/moderation/data:
   made-up replies x 2: every comment of ``dev_legit`` quoting another's first sentence, once as
   a "> " line and once in quotation marks, against the comment quoted;
 * short: the 10 pairs of short common replies in ``honest_quotes.jsonl``;
-* unrelated: every pair of ``legit_political`` + ``dev_legit`` (13,695).
+* unrelated: every pair of ``legit_political`` + ``dev_legit`` (15,400).
 
 A pair "matches" when the second would count as a near-duplicate of the first. ``run.py`` also
 reports the shipped scheme, end to end through ``assess`` (``shipped_rows``).

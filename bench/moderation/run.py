@@ -453,6 +453,7 @@ def pipeline_section() -> None:
     sets = {
         "legit_political": read_jsonl("legit_political"),
         "scam_abuse": read_jsonl("scam_abuse"),
+        "targeted_insults": read_jsonl("targeted_insults"),
         "dev_legit": read_jsonl("dev_legit"),
         "dev_bad": read_jsonl("dev_bad"),
     }
@@ -476,7 +477,12 @@ def pipeline_section() -> None:
             else:
                 missed = counts["publish"]
                 value = f"{len(items) - missed}/{len(items)} caught (spam {counts['spam']})"
-                target = "all held or spam" if name == "scam_abuse" else "(dev set)"
+                target = {
+                    "scam_abuse": "all held or spam",
+                    # an ordinary insult at a reader: lenient publishes it unless the abuse
+                    # model agrees (decision._abuse_reasons)
+                    "targeted_insults": "(reported)" if strictness == "lenient" else "all held",
+                }.get(name, "(dev set)")
             record("pipeline", f"{name} [{strictness}]", value, target)
             for text, action, reasons in wrong:
                 print(f"      ! {action}: {text[:80]!r} {reasons}")
