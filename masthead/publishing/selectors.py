@@ -231,6 +231,22 @@ def article_by_id(article_id: int) -> ArticlePage | None:
     return ArticlePage.objects.filter(pk=article_id).first()
 
 
+def page_site_settings(setting_model, page):
+    """The `setting_model` (a Wagtail site setting) of the page's site, the default site's for a
+    page outside every site (or no page); made with its defaults on first use, as for_site does.
+
+    The site is found as Page.get_site finds it, in Wagtail's cached site root paths, but by its
+    id alone: get_site reads the Site row each time, and a comment's post asked for it 4 times."""
+    url_parts = page.get_url_parts() if page is not None else None
+    if url_parts is not None:
+        site_id = url_parts[0]
+    else:
+        site_id = Site.objects.filter(is_default_site=True).values_list("pk", flat=True).first()
+    if site_id is None:
+        raise setting_model.DoesNotExist(f"{setting_model.__name__} does not exist for site None.")
+    return setting_model.base_queryset().get_or_create(site_id=site_id)[0]
+
+
 def home_page() -> HomePage | None:
     """The site's front page, if there is one yet."""
     return HomePage.objects.first()

@@ -1,5 +1,6 @@
 """What one comment costs its reader in queries: a guard against the posting path growing again
-(a guest's post through the page's form was 30 queries, and 22 before that; a reply one more)."""
+(a guest's post through the page's form was 30 queries, then 23 with the site and its settings
+read up to 4 times each, and 22 before that; a reply two more)."""
 
 import pytest
 from django.db import connection
@@ -11,9 +12,10 @@ from tests.discussion.test_views import form_data
 pytestmark = pytest.mark.django_db
 
 # A guest's post through the form once the site's caches are warm (its first post also makes
-# the thread's counters and reads what the caches keep): the request's own reads, the turn,
-# the rate counts, the filter's reads, the comment, its verdict and the thread's counts.
-GUEST_POST_QUERIES = 23
+# the thread's counters and reads what the caches keep): the article, its discussion and
+# moderation settings, the turn, the rate counts, the filter's reads, the comment, its verdict,
+# the thread's counts and the comment's place for the redirect.
+GUEST_POST_QUERIES = 17
 REPLY_QUERIES = GUEST_POST_QUERIES + 2  # the comment answered, and its place in the thread
 
 
@@ -52,3 +54,17 @@ def test_the_newsrooms_names_are_read_once_for_many_guests_posts(client, article
     with CaptureQueriesContext(connection) as queries:
         post("Third, through the service.", name="Robin")
     assert reads_of_names(query["sql"] for query in queries.captured_queries) == []
+
+
+def test_a_post_reads_its_sites_settings_once(client, article):
+    """The article's site is found in Wagtail's cached root paths, and its discussion and
+    moderation settings are read once each, however many steps of the post need them."""
+    _form_post(client, article, body="The first comment under the article.")
+    queries = _form_post(client, article, body="A second, with the caches warm.")
+
+    def reads_of(table):
+        return [sql for sql in queries if f'FROM "{table}"' in sql]
+
+    assert reads_of("wagtailcore_site") == []
+    assert len(reads_of("discussion_discussionsettings")) == 1
+    assert len(reads_of("moderation_moderationsettings")) == 1

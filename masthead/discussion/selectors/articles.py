@@ -106,9 +106,7 @@ def open_thread_shape_or_404(article_id: int, request=None) -> ThreadShape:
 def discussion_settings(article):
     """The discussion settings of the article's site (the default site's for a page outside
     every site)."""
-    from wagtail.models import Site
-
     from masthead.discussion.models import DiscussionSettings
+    from masthead.publishing.selectors import page_site_settings
 
-    site = article.get_site() or Site.objects.filter(is_default_site=True).first()
-    return DiscussionSettings.for_site(site)
+    return page_site_settings(DiscussionSettings, article)

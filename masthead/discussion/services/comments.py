@@ -131,14 +131,16 @@ def comment_post(
     form_token_forged: bool = False,
     source: str = "form",
     now: datetime | None = None,
+    options: DiscussionSettings | None = None,
 ) -> Comment:
     """Validate, ask moderation for a verdict, and store a new comment in one transaction.
 
     A reply to a comment at the deepest level is attached beside it (same parent) and remembers
     whom it answers. Notifications and live updates are queued after the commit, never run here.
+    `options`, the article's discussion settings, saves reading them again when the caller has.
     """
     now = now or timezone.now()
-    options = selectors.discussion_settings(article)
+    options = options or selectors.discussion_settings(article)
     if not comments_are_open(article, now=now, options=options):
         raise CommentRefused(THREAD_CLOSED, status=403)
     # Every problem at once, in the form's order: the reader corrects them in one go.

@@ -32,7 +32,7 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _comment_html(request, comment, *, reader) -> str:
+def _comment_html(request, comment, *, reader, options) -> str:
     comment.replies = []
     comment.display_depth = comment.depth
     comment.is_placeholder = False
@@ -49,9 +49,7 @@ def _comment_html(request, comment, *, reader) -> str:
         snapshot=0,
         version=0,
     )
-    html = render_thread(
-        page, article=comment.article, reader=reader, options=discussion_settings(comment.article)
-    )
+    html = render_thread(page, article=comment.article, reader=reader, options=options)
     return html.replace(CSRF_MARKER, get_token(request))
 
 
@@ -82,6 +80,7 @@ def post_comment(request, article_id):
             honeypot=data.get("homepage", ""),
             seconds_to_submit=timing.seconds,
             form_token_forged=timing.forged,
+            options=options,
         )
     except services.CommentRefused as refusal:
         return _refused(request, article, form, refusal)
@@ -93,7 +92,7 @@ def post_comment(request, article_id):
                 "id": comment.pk,
                 "status": "published" if comment.is_visible else "pending",
                 "parent_id": comment.parent_id,
-                "html": _comment_html(request, comment, reader=reader),
+                "html": _comment_html(request, comment, reader=reader, options=options),
                 "notice": notice,
             },
             status=201,
@@ -101,7 +100,7 @@ def post_comment(request, article_id):
     else:
         if notice:
             comment_note_add(request, comment=comment, text=notice)
-        response = _redirect_to_comment(request, comment)
+        response = _redirect_to_comment(request, comment, options=options)
     remember_reader(response, reader)
     remember_commenter(
         response, request=request, comment=comment, remember=bool(data.get("remember"))
@@ -192,9 +191,9 @@ def comment_link(request, comment_id):
     return _redirect_to_comment(request, comment)
 
 
-def _redirect_to_comment(request, comment):
+def _redirect_to_comment(request, comment, *, options=None):
     """To the page of the article's thread that shows the comment, in the reader's order."""
-    options = discussion_settings(comment.article)
+    options = options or discussion_settings(comment.article)
     sort = chosen_sort(request, options)
     return redirect(selectors.comment_location(comment, sort=sort, per_page=options.page_size))
 

@@ -48,16 +48,13 @@ def settings_kept():
 
 
 def moderation_settings_for(article) -> ModerationSettings:
-    from wagtail.models import Site
+    from masthead.publishing.selectors import page_site_settings
 
     kept = _settings_kept.get()
     article_id = article.pk if article is not None else None
     if kept is not None and article_id in kept:
         return kept[article_id]
-    site = (article.get_site() if article is not None else None) or Site.objects.filter(
-        is_default_site=True
-    ).first()
-    options = ModerationSettings.for_site(site)
+    options = page_site_settings(ModerationSettings, article)
     if kept is not None:
         kept[article_id] = options
     return options
