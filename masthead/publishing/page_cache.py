@@ -373,7 +373,7 @@ def _response_from(entry: dict, request) -> HttpResponse:
     return response
 
 
-def serve_cached(request, page, render) -> HttpResponse:
+def serve_cached(request, page, render, *, variant_source: str | None = None) -> HttpResponse:
     """The cached page for this request, rendering (and caching) it on a miss.
 
     `page` is a page (see publishing.models.CachedPageMixin) or anything else that has its `pk`
@@ -382,7 +382,8 @@ def serve_cached(request, page, render) -> HttpResponse:
     the key (an article's thread version: a new comment makes a new page);
     `page.page_cache_query_values(request)` names the query parameters the page reads;
     `page.page_cache_personal_cookies` and `page.page_cache_personal_view`, which readers see a
-    page of their own (see is_cacheable).
+    page of their own (see is_cacheable). `variant_source`, when given, stands for the page's
+    own: a route of the page, such as a feed, that changes less often than the page.
     """
     personal, personal_view = page.page_cache_personal_cookies, page.page_cache_personal_view
     query_string = request.META.get("QUERY_STRING", "")
@@ -399,7 +400,8 @@ def serve_cached(request, page, render) -> HttpResponse:
         if not getattr(response, "streaming", False):
             response.content = with_csrf(response.content.decode(), request)
         return response
-    source, cookies = page.page_cache_variant_source, page.page_cache_cookies
+    source = variant_source or page.page_cache_variant_source
+    cookies = page.page_cache_cookies
     key = _page_key(
         page.pk, _variant(source, page.pk), version, address, reader_choices(request, cookies)
     )

@@ -215,6 +215,38 @@ def test_a_vote_keeps_the_sites_comments_feed_but_not_the_threads_page(
     assert titles(feed_items(client, "/comments/feed/"))[0].endswith("by Nia")
 
 
+def test_a_vote_keeps_the_articles_comments_feed_but_not_its_page(
+    client, article, post, make_guest
+):
+    """An article's comments feed was kept under its thread's version, which every vote moves
+    for the scores the page shows: the feed shows none, so a vote keeps it cached, while a new
+    comment makes a new one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.discussion.services import vote_cast
+    from masthead.publishing import page_cache
+
+    feed_url = f"{article.url}feed/"
+    kept = post("Worth keeping", name="Kim")
+    cache.clear()
+    page_cache.forget_versions()
+    first = client.get(feed_url)
+    page_before = client.get(article.url).content
+
+    vote_cast(comment=kept, reader=make_guest(), value=1)
+    page_cache.forget_versions()  # as another web process sees it, a second on
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(feed_url)
+
+    assert again.content == first.content
+    assert not [query for query in queries if "discussion_comment" in query["sql"]]
+    assert client.get(article.url).content != page_before  # its page shows the new score
+    post("A new voice", name="Nia")
+    page_cache.forget_versions()
+    assert titles(feed_items(client, feed_url))[0].endswith("by Nia")
+
+
 def test_an_article_names_its_comments_feed_for_feed_readers(client, article):
     html = client.get(article.url).content.decode()
     links = re.findall(

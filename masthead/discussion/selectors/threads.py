@@ -88,6 +88,15 @@ def thread_version(article_id: int) -> int:
     )
 
 
+def thread_feed_version(article_id: int) -> int:
+    """Changes whenever the thread's comments change as the article's comments feed shows them:
+    its version less its votes' changes (a feed shows no scores; see comments_version)."""
+    versions = ThreadStats.objects.filter(article_id=article_id).values_list(
+        F("version") - F("votes_version"), flat=True
+    )
+    return versions.first() or 0
+
+
 # The page cache's id of the site's comments feed (/comments/feed/), which is no page: its
 # entries and its variant are kept apart from every page's (page ids start at 1).
 SITE_COMMENTS_FEED_CACHE_ID = -1

@@ -50,20 +50,29 @@ class CachedPageMixin:
     page_cache_cookies: dict[str, str] = {}
     # The page's routes that answer a feed, which reads none of the page's query parameters.
     feed_routes: tuple[str, ...] = ()
+    # The variant source of those feeds when they show less than the page (None: the page's).
+    feed_cache_variant_source: str | None = None
+
+    def _answers_a_feed(self, request) -> bool:
+        match = getattr(request, "routable_resolver_match", None)
+        return match is not None and match.url_name in self.feed_routes
 
     def page_cache_query_values(self, request) -> dict[str, str]:
         """The query parameters this request's view reads: a feed reads none (storing them would
         keep a copy of the feed for every `?page=` number or comment order)."""
-        match = getattr(request, "routable_resolver_match", None)
-        if match is not None and match.url_name in self.feed_routes:
-            return {}
-        return self.page_cache_query
+        return {} if self._answers_a_feed(request) else self.page_cache_query
 
     def serve(self, request, *args, **kwargs):
         from masthead.publishing.page_cache import serve_cached
 
+        variant_source = self.page_cache_variant_source
+        if self.feed_cache_variant_source and self._answers_a_feed(request):
+            variant_source = self.feed_cache_variant_source
         return serve_cached(
-            request, self, lambda: super(CachedPageMixin, self).serve(request, *args, **kwargs)
+            request,
+            self,
+            lambda: super(CachedPageMixin, self).serve(request, *args, **kwargs),
+            variant_source=variant_source,
         )
 
 
@@ -457,8 +466,9 @@ class ArticlePage(CachedPageMixin, RoutablePageMixin, Page):
     # The comment order a reader chose last time.
     page_cache_cookies = {discussion_conf.SORT_COOKIE: "|".join(SortOrder.values)}
     # Its comments feed is cached like its thread: a new, approved or removed comment makes a
-    # new one (page_cache_variant_source).
+    # new one; a vote does not, as the feed shows no scores.
     feed_routes = ("comments_feed",)
+    feed_cache_variant_source = "masthead.discussion.selectors.thread_feed_version"
 
     search_fields = [
         *Page.search_fields,
