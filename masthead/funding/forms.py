@@ -1,11 +1,12 @@
-"""The reader's donate form. Amount rules live in services.amount_check; this only parses."""
+"""The reader's donate form. Amount and name rules live in services (amount_check,
+public_name_check), asked here so that the form shows every problem at once; this only parses."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from masthead.funding.models import Campaign, Donation
 from masthead.funding.money import AMOUNT_TOO_LONG, MAX_AMOUNT_CHARS, MoneyError, to_minor
-from masthead.funding.services import amount_check
+from masthead.funding.services import PublicNameRefused, amount_check, public_name_check
 
 OTHER = "other"
 CHOOSE_AN_AMOUNT = _("Choose an amount, or enter one under “Other amount”.")
@@ -56,13 +57,10 @@ class DonateForm(forms.Form):
         self.user = user  # the signed-in giver's account: staff may be thanked by their name
 
     def clean_public_name(self):
-        from masthead.accounts.names import name_refusal
-
-        name = self.cleaned_data["public_name"].strip()
-        refusal = name_refusal(name, user=self.user)
-        if refusal:
-            raise forms.ValidationError(refusal, code="name")
-        return name
+        try:
+            return public_name_check(self.cleaned_data["public_name"], user=self.user)
+        except PublicNameRefused as refusal:
+            raise forms.ValidationError(refusal.message, code="name") from None
 
     def clean(self):
         cleaned = super().clean()

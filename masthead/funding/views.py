@@ -100,6 +100,7 @@ def donate(request):
                     currency=campaign.currency,
                     frequency=form.cleaned_data["frequency"],
                     public_name=form.cleaned_data["public_name"],
+                    user=request.user,
                     article=article,
                     success_url=site_address(site, reverse("funding:thanks"))
                     + "?session_id={CHECKOUT_SESSION_ID}",
@@ -112,6 +113,8 @@ def donate(request):
                 )
             except MoneyError as error:
                 form.add_error(None, str(error))
+            except services.PublicNameRefused as refusal:  # words the article's site blocks
+                form.add_error(refusal.field, refusal.message)
             except gateway.GatewayError:
                 logger.exception("Could not start Stripe Checkout")
                 form.add_error(None, PAYMENT_SERVICE_DOWN)

@@ -4,11 +4,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from masthead.accounts.names import NAME_ABUSIVE, NAME_RESERVED, NAME_RESERVED_FOR_ACCOUNT
 from masthead.funding import services
 from masthead.funding.models import Donation
 from masthead.funding.money import MoneyError
 from masthead.funding.services.checkout import CAMPAIGN_CLOSED, CANNOT_CANCEL
 from masthead.funding.services.ledger import AMOUNT_NOT_POSITIVE
+from masthead.refusals import Refused
 from tests.funding.factories import make_donor
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +42,24 @@ def test_checkout_refuses_unknown_or_mismatched_currencies_before_calling_stripe
     with pytest.raises(MoneyError) as refused:
         start(campaign, amount_minor=0)
     assert str(refused.value) == AMOUNT_NOT_POSITIVE
+    assert not Donation.objects.exists()
+
+
+def test_checkout_refuses_a_name_to_thank_that_may_not_be_shown_before_calling_stripe(
+    campaign, no_stripe_network, django_user_model
+):
+    """Whoever starts a gift (the donate form or any other caller of the service) gets the
+    checks the form's own showed: no abuse, and the newsroom's names for its staff only."""
+    with pytest.raises(Refused) as refused:
+        start(campaign, public_name=" Paki ")
+    assert (refused.value.message, refused.value.field) == (NAME_ABUSIVE, "public_name")
+    with pytest.raises(Refused) as refused:
+        start(campaign, public_name="The Editor")
+    assert refused.value.message == NAME_RESERVED
+    reader = django_user_model.objects.create_user("reader", "reader@example.com", "pw")
+    with pytest.raises(Refused) as refused:
+        start(campaign, public_name="The Editor", user=reader)
+    assert refused.value.message == NAME_RESERVED_FOR_ACCOUNT
     assert not Donation.objects.exists()
 
 

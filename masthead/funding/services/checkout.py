@@ -6,11 +6,13 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from masthead.accounts.names import name_refusal
 from masthead.funding import conf, gateway
 from masthead.funding.models import Campaign, Donation, Donor
 from masthead.funding.money import MoneyError, exponent, format_money, to_minor
 from masthead.funding.selectors import current_money_style
 from masthead.funding.services.ledger import AMOUNT_NOT_POSITIVE, CURRENCY_MISMATCH
+from masthead.refusals import Refused
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,24 @@ def amount_check(*, campaign: Campaign, amount_minor: int) -> None:
     if amount_minor > maximum:
         limit = format_money(maximum, campaign.currency, style=current_money_style())
         raise MoneyError(AMOUNT_TOO_LARGE % {"maximum": limit})
+
+
+class PublicNameRefused(Refused):
+    """A name to thank publicly that may not be shown; the message says why and what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message, field="public_name")
+
+
+def public_name_check(name: str, *, user=None, article=None) -> str:
+    """The name to thank the giver by, trimmed ("" gives anonymously). PublicNameRefused when it
+    is abusive (words `article`'s site blocks included), or when it is the newsroom's and `user`,
+    the giver's account, is not a staff member's: the supporters list shows it as the site's."""
+    name = name.strip()
+    refusal = name_refusal(name, user=user, article=article)
+    if refusal:
+        raise PublicNameRefused(refusal)
+    return name
 
 
 def checkout_params(
@@ -84,6 +104,7 @@ def donation_checkout_start(
     currency: str,
     frequency: str,
     public_name: str = "",
+    user=None,
     article=None,
     success_url: str,
     cancel_url: str,
@@ -93,13 +114,15 @@ def donation_checkout_start(
     """Create the Stripe Checkout Session and a pending donation keyed by its id.
 
     Returns the donation and the address to send the reader to. Nothing counts until a signed
-    webhook says the payment succeeded. The Stripe call is made outside any transaction."""
+    webhook says the payment succeeded. The Stripe call is made outside any transaction.
+    `public_name` passes public_name_check (`user` is the giver's account, if signed in)."""
     if not campaign.active:
         raise MoneyError(CAMPAIGN_CLOSED)
     exponent(currency)
     if currency.upper() != campaign.currency:
         raise MoneyError(CURRENCY_MISMATCH % {"campaign": campaign.currency, "given": currency})
     amount_check(campaign=campaign, amount_minor=amount_minor)
+    public_name = public_name_check(public_name, user=user, article=article)
     session = gateway.checkout_session_create(
         checkout_params(
             campaign=campaign,
@@ -118,7 +141,7 @@ def donation_checkout_start(
         status=Donation.Status.PENDING,
         amount_minor=amount_minor,
         currency=campaign.currency,
-        public_name=public_name.strip()[:80],
+        public_name=public_name[:80],
         article=article,
         stripe_checkout_session_id=session.id,
         created_at=now,
