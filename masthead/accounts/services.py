@@ -517,11 +517,13 @@ def account_delete_link_request(*, user, site_name: str) -> str:
     return user.email
 
 
-def account_to_delete(*, token: str):
+def account_to_delete(*, token: str, lock: bool = False):
     """The account a deletion link deletes, if the link can still do it: the account is there,
-    and still has the address the link went to."""
+    and still has the address the link went to. `lock`: its row is locked until the end of the
+    transaction (the deletion's own read)."""
     payload = _link_payload(token, salt=email_links.DELETE_SALT)
-    user = get_user_model().objects.filter(pk=payload["u"], is_active=True).first()
+    accounts = get_user_model().objects.filter(pk=payload["u"], is_active=True)
+    user = (accounts.select_for_update() if lock else accounts).first()
     if user is None or user.email.lower() != str(payload.get("e", "")).lower():
         raise AccountRefused(DELETE_LINK_RETIRED, status=410)
     return user
@@ -531,11 +533,8 @@ def account_delete_by_link(*, token: str, now: datetime | None = None):
     """The reader opened the link sent to the account's address and pressed its button: the
     account is deleted as account_delete deletes it. Returns the deleted account's id."""
     with transaction.atomic():
-        user = account_to_delete(token=token)
         # Locked: the same link sent twice at once deletes the account once.
-        user = get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        if user is None:
-            raise AccountRefused(DELETE_LINK_RETIRED, status=410)
+        user = account_to_delete(token=token, lock=True)
         user_id = user.pk
         account_delete(user=user, now=now)
     return user_id

@@ -961,13 +961,9 @@ def linked_comment(comment_id: int, request, *, reader: Reader | None) -> Commen
     comment = public_comment(comment_id, request)
     if comment is not None or reader is None or not reader.key:
         return comment
+    # Not a published one: public_comment has said it is not shown (it hangs below a held one).
     own = (
-        Comment.objects.filter(
-            pk=comment_id,
-            status__in=OWN_UNPUBLISHED,
-            reader_key=reader.key,
-            deleted__isnull=True,
-        )
+        Comment.objects.filter(visible_to(reader), pk=comment_id, status__in=OWN_UNPUBLISHED)
         .select_related("article")
         .first()
     )
