@@ -299,3 +299,42 @@ def test_the_passage_counts_follow_the_replies_not_every_published_comment_of_th
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "comment_status_time" not in plan and "parent_id" in plan
     assert [anchor["count"] for anchor in selectors.passage_anchors(article)] == [2]
+
+
+def test_an_articles_settings_are_its_own_sites_or_else_the_default_sites(article):
+    """Found by the site's id in Wagtail's cached root paths (without reading the Site): the
+    discussion and moderation settings of the site an article belongs to, the default site's
+    for one outside every site."""
+    from wagtail.models import Page, Site
+
+    from masthead.moderation.models import ModerationSettings
+    from masthead.moderation.services.assessing import moderation_settings_for
+    from masthead.publishing.models import HomePage
+    from tests.factories import make_section
+
+    def site_with_home(slug, **site):
+        home = Page.get_first_root_node().add_child(instance=HomePage(title=slug, slug=slug))
+        return Site.objects.create(root_page=home, **site) if site else home
+
+    other = site_with_home("other", hostname="other.example", port=80)
+    on_other = make_article(section=make_section(home=other.root_page.specific))
+    outside = make_article(section=make_section(home=site_with_home("nowhere")))
+    default = Site.objects.get(is_default_site=True)
+    for site, words in ((default, "Tell the Gazette"), (other, "Tell the Other")):
+        DiscussionSettings.objects.update_or_create(site=site, defaults={"invitation": words})
+        ModerationSettings.objects.update_or_create(
+            site=site, defaults={"lexicon_additions": words}
+        )
+
+    shown = {
+        name: (
+            selectors.discussion_settings(page).invitation,
+            moderation_settings_for(page).lexicon_additions,
+        )
+        for name, page in (("default", article), ("other", on_other), ("outside", outside))
+    }
+    assert shown == {
+        "default": ("Tell the Gazette", "Tell the Gazette"),
+        "other": ("Tell the Other", "Tell the Other"),
+        "outside": ("Tell the Gazette", "Tell the Gazette"),
+    }
