@@ -281,8 +281,9 @@ class Subscription(models.Model):
     kind = models.CharField(max_length=10, choices=SubscriptionKind.choices)
     # The account that asked for it, when a signed-in reader did: its "Your account" page lists
     # it, and deleting the account erases it. The address alone cannot say whose it is: an
-    # account's address may not be confirmed yet. Either way the subscription is confirmed by
-    # its own e-mail, signed in or not.
+    # account's address may not be confirmed yet. A subscription is confirmed by its own e-mail,
+    # signed in or not, unless the account asked at its confirmed address from the follow form
+    # or the API (subscription_follow): that address is proven already.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

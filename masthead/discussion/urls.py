@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:article_id>/updates/", views.updates, name="updates"),
     path("<int:article_id>/stream/", views.stream, name="stream"),
     path("<int:article_id>/subscribe/", views.subscribe, name="subscribe"),
+    path("<int:article_id>/unfollow/", views.unfollow, name="unfollow"),
     path("comment/<int:comment_id>/", views.comment_link, name="comment"),
     path("comment/<int:comment_id>/vote/", views.vote, name="vote"),
     path("comment/<int:comment_id>/edit/", views.edit, name="edit"),

@@ -19,8 +19,10 @@ from masthead.discussion.services import (
     SubscriptionRefused,
     comment_notify_subscribers,
     subscription_confirm,
+    subscription_follow,
     subscription_request,
     subscription_stop,
+    subscription_unfollow,
     subscription_unsubscribe,
     subscriptions_deliver_due,
 )
@@ -599,6 +601,100 @@ def test_a_signed_in_readers_notify_me_and_follow_form_give_the_account_its_own_
         "rosa.work@example.org": None,  # not the account's address: the address's alone
         "guest@example.org": None,
     }
+
+
+def test_an_account_at_its_confirmed_address_follows_at_once_without_a_confirmation_e_mail(
+    article, post, django_user_model, django_capture_on_commit_callbacks
+):
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "pw-rosa-horse")
+    with django_capture_on_commit_callbacks(execute=True):
+        following = subscription_follow(
+            article=article, email="Rosa@Example.org", kind="all", user=rosa
+        )
+    assert following.is_active and following.user == rosa
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        post("Something new to read", name="Noor")
+    assert [message.to for message in mail.outbox] == [["rosa@example.org"]]
+
+
+def test_following_at_once_takes_over_a_request_still_waiting_at_the_accounts_address(
+    article, django_user_model, django_capture_on_commit_callbacks
+):
+    """Asked as a guest (or before the account's address was confirmed), the request waits for
+    its link; the account, which has proven the address, follows with it at once."""
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = subscription_request(article=article, email="rosa@example.org", kind="all")
+    old_link = confirm_link(mail.outbox[-1])
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "pw-rosa-horse")
+    following = subscription_follow(
+        article=article, email="rosa@example.org", kind="all", user=rosa, now=timezone.now()
+    )
+    assert following.pk == waiting.pk and following.is_active and following.user == rosa
+    assert subscription_for_token(old_link) is None  # the links sent before stop working
+    assert len(mail.outbox) == 1
+
+
+def test_following_by_an_account_whose_address_is_unconfirmed_or_not_its_own_needs_the_e_mail(
+    article, django_user_model, django_capture_on_commit_callbacks
+):
+    from masthead.accounts.models import AccountEmail
+
+    lee = django_user_model.objects.create_user("lee", "lee@example.org", "pw-lee-horse")
+    AccountEmail.objects.create(user=lee, confirmed=False)
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "pw-rosa-horse")
+    with django_capture_on_commit_callbacks(execute=True):
+        unconfirmed = subscription_follow(
+            article=article, email="lee@example.org", kind="all", user=lee
+        )
+        someone_elses = subscription_follow(
+            article=article, email="kit@example.org", kind="all", user=rosa
+        )
+    for subscription in (unconfirmed, someone_elses):
+        assert subscription.confirmed is None and subscription.user is None
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "kit@example.org",
+        "lee@example.org",
+    ]
+
+
+def test_following_at_once_leaves_a_strangers_active_subscription_at_the_address_theirs(
+    article, django_user_model, django_capture_on_commit_callbacks
+):
+    owners = subscribe_and_confirm(
+        article, "kit@example.org", "all", django_capture_on_commit_callbacks
+    )
+    kit = django_user_model.objects.create_user("kit", "kit@example.org", "pw-kit-horse")
+    again = subscription_follow(article=article, email="kit@example.org", kind="all", user=kit)
+    assert again.pk == owners.pk and again.user is None
+
+
+def test_unfollowing_stops_every_subscription_of_the_account_to_the_article_and_no_other(
+    article, post, django_user_model, django_capture_on_commit_callbacks
+):
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "pw-rosa-horse")
+    for kind in ("all", "replies"):
+        subscription_follow(article=article, email=rosa.email, kind=kind, user=rosa)
+    elsewhere = make_article(title="Another discussion Rosa follows")
+    subscription_follow(article=elsewhere, email=rosa.email, kind="all", user=rosa)
+    stranger = subscribe_and_confirm(
+        article, "kit@example.org", "all", django_capture_on_commit_callbacks
+    )
+    Subscription.objects.filter(user=rosa).update(last_notified=timezone.now())  # window shut
+    with django_capture_on_commit_callbacks(execute=True):
+        post("Waiting for the digest", name="Noor")
+    assert PendingNotification.objects.filter(subscription__user=rosa).exists()
+
+    assert subscription_unfollow(article=article, user=rosa) == ["rosa@example.org"]
+    assert not Subscription.objects.filter(
+        article=article, user=rosa, unsubscribed__isnull=True
+    ).exists()
+    assert not PendingNotification.objects.filter(subscription__user=rosa).exists()
+    assert Subscription.objects.get(article=elsewhere).is_active
+    stranger.refresh_from_db()
+    assert stranger.is_active
+    with pytest.raises(SubscriptionRefused):
+        subscription_unfollow(article=article, user=None)
 
 
 def test_stopping_a_subscription_stops_every_kind_at_its_address_on_its_article(

@@ -1129,6 +1129,104 @@ def test_a_closed_discussion_offers_no_following(client, article):
     assert "/subscribe/" not in client.get(article.url).content.decode()
 
 
+def follow_form(html):
+    """The "Follow this discussion" form of an article's page: its action, what it sends as it
+    stands (a field's value, if the page fills it in) and its words."""
+    form = re.search(r'<form class="comments__follow".*?</form>', html, re.S).group(0)
+    fields = dict(re.findall(r'<input [^>]*name="(\w+)"(?:[^>]*value="([^"]*)")?', form))
+    action = re.search(r'action="([^"]+)"', form).group(1)
+    return action, fields, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", form))
+
+
+@pytest.fixture
+def rosa(django_user_model):
+    return django_user_model.objects.create_user("rosa", "rosa@example.org", "pw-rosa-horse")
+
+
+def test_a_signed_in_reader_with_a_confirmed_address_follows_in_one_click_and_can_stop(
+    client, article, rosa, mailoutbox, django_capture_on_commit_callbacks
+):
+    from masthead.discussion.models import Subscription
+
+    client.force_login(rosa)
+    action, fields, words = follow_form(client.get(article.url).content.decode())
+    assert action == f"/comments/{article.pk}/subscribe/"
+    assert "email" not in fields  # nothing to type
+    assert "new comments will be e-mailed to rosa@example.org" in words
+
+    with django_capture_on_commit_callbacks(execute=True):
+        followed = client.post(action, fields)
+    assert "You follow this discussion: new comments will be e-mailed to rosa@example.org" in (
+        followed.content.decode()
+    )
+    assert mailoutbox == []  # the address is confirmed already
+    subscription = Subscription.objects.get(article=article)
+    assert subscription.is_active and subscription.user == rosa
+
+    action, fields, words = follow_form(client.get(article.url).content.decode())
+    assert "You follow this discussion: new comments are e-mailed to rosa@example.org" in words
+    assert action == f"/comments/{article.pk}/unfollow/"
+    stopped = client.post(action, fields)
+    assert "You no longer follow this discussion" in stopped.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.unsubscribed is not None
+    action, _, _ = follow_form(client.get(article.url).content.decode())
+    assert action == f"/comments/{article.pk}/subscribe/"  # and may follow again
+
+
+def test_the_pages_script_follows_in_one_click_in_place(client, article, rosa):
+    from masthead.discussion.views.subscriptions import FOLLOWING
+
+    client.force_login(rosa)
+    answer = client.post(
+        f"/comments/{article.pk}/subscribe/", {"kind": "all"}, HTTP_ACCEPT="application/json"
+    )
+    assert (answer.status_code, answer.json()) == (
+        200,
+        {"status": "following", "detail": FOLLOWING.format(email="rosa@example.org")},
+    )
+
+
+def test_a_signed_in_reader_whose_address_is_unconfirmed_confirms_following_by_e_mail(
+    client, article, rosa, mailoutbox, django_capture_on_commit_callbacks
+):
+    from masthead.accounts.models import AccountEmail
+    from masthead.discussion.models import Subscription
+
+    AccountEmail.objects.create(user=rosa, confirmed=False)
+    client.force_login(rosa)
+    action, fields, _ = follow_form(client.get(article.url).content.decode())
+    assert fields["email"] == "rosa@example.org"  # filled in with the account's
+
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(action, fields)
+    assert "Open the link in it to confirm" in asked.content.decode()
+    assert [message.to for message in mailoutbox] == [["rosa@example.org"]]
+    assert not Subscription.objects.get(article=article).is_active
+
+
+def test_a_guest_never_sees_what_a_signed_in_reader_follows(client, article, rosa):
+    """Guests' pages may come from the page cache: they keep the empty form whatever the
+    signed-in readers before them saw."""
+    assert follow_form(client.get(article.url).content.decode())[1]["email"] is not None
+    signed_in = Client()
+    signed_in.force_login(rosa)
+    signed_in.post(f"/comments/{article.pk}/subscribe/", {"kind": "all"})
+    assert "rosa@example.org" in signed_in.get(article.url).content.decode()
+
+    for guest_client in (client, Client()):
+        html = guest_client.get(article.url).content.decode()
+        action, fields, words = follow_form(html)
+        assert action == f"/comments/{article.pk}/subscribe/" and fields["email"] == ""
+        assert "rosa@example.org" not in html and "You follow" not in words
+
+
+def test_only_a_signed_in_reader_stops_following_from_the_article(client, article):
+    refused = client.post(f"/comments/{article.pk}/unfollow/")
+    assert refused.status_code == 403
+    assert "Please sign in to stop following" in refused.content.decode()
+
+
 def vote_buttons(html, comment_id):
     return re.findall(r"<button [^>]*data-vote=[^>]*>", card_of(html, comment_id))
 

@@ -4,6 +4,7 @@ page of a thread costs the same few queries whatever the thread's size."""
 from masthead.discussion.selectors.accounts import (
     account_authorship,
     account_comments,
+    account_following_addresses,
     account_follows,
     account_follows_any,
     account_subscriptions,
@@ -91,6 +92,7 @@ __all__ = [
     "ThreadShape",
     "account_authorship",
     "account_comments",
+    "account_following_addresses",
     "account_follows",
     "account_follows_any",
     "account_subscriptions",

@@ -164,3 +164,20 @@ def account_follows(*, article, user, email: str, kind: str) -> bool:
         confirmed__isnull=False,
         unsubscribed__isnull=True,
     ).exists()
+
+
+def account_following_addresses(*, article, user) -> list[str]:
+    """The addresses at which the account hears of every new comment on the article (its active
+    subscriptions of the kind "all"): where the article shows that it follows, and a button to
+    stop. Usually one; an account that moved to a new address keeps the one that confirmed."""
+    if user is None or not user.is_authenticated:
+        return []
+    return sorted(
+        Subscription.objects.filter(
+            article=article,
+            user=user,
+            kind=SubscriptionKind.ALL,
+            confirmed__isnull=False,
+            unsubscribed__isnull=True,
+        ).values_list("email", flat=True)
+    )

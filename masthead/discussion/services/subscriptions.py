@@ -31,6 +31,10 @@ EMAIL_MAX_LENGTH = Subscription._meta.get_field("email").max_length
 KIND_INVALID = "Choose to be notified of all new comments or of replies to your comments."
 LINK_UNKNOWN = "This link is not valid (it may have been mistyped or replaced by a newer one)."
 LINK_EXPIRED = "This confirmation link has expired. Please subscribe again from the article."
+SIGN_IN_TO_STOP = (
+    "Please sign in to stop following this discussion, or use the link at the foot of any of "
+    "its e-mails."
+)
 TOO_MANY_FROM_NETWORK = (
     "Too many notification requests came from your network in the last hour. Please try again "
     "later."
@@ -64,15 +68,7 @@ def subscription_request(
     from masthead.discussion import tasks
 
     now = now or timezone.now()
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise SubscriptionRefused(EMAIL_INVALID, field="email") from None
-    if len(email) > EMAIL_MAX_LENGTH:  # valid in form, but longer than the column holds
-        raise SubscriptionRefused(EMAIL_INVALID, field="email")
-    if kind not in SubscriptionKind.values:
-        raise SubscriptionRefused(KIND_INVALID, field="kind")
+    email = _checked_request(email=email, kind=kind)
     user = subscription_owner(user, email=email)
     with transaction.atomic():
         subscription, created = Subscription.objects.select_for_update().get_or_create(
@@ -105,6 +101,87 @@ def subscription_request(
         subscription_id = subscription.pk
         transaction.on_commit(lambda: tasks.send_subscription_confirmation.enqueue(subscription_id))
     return subscription
+
+
+def subscription_follow(
+    *,
+    article,
+    email: str,
+    kind: str,
+    network: str = "",
+    user=None,
+    now: datetime | None = None,
+) -> Subscription:
+    """ "Follow this discussion" (the article's form, the API): a signed-in reader asking at their
+    account's confirmed address follows at once, as the account's, with no confirmation e-mail
+    (the address has been proven already); anyone else asks by double opt-in
+    (subscription_request). The answer is active for the first.
+
+    A subscription waiting for its confirmation, or stopped, at that address starts afresh as the
+    account's (links sent before stop working). An active one stays with whoever asked for it, as
+    subscription_request keeps it."""
+    now = now or timezone.now()
+    email = _checked_request(email=email, kind=kind)
+    owner = subscription_owner(user, email=email)
+    if owner is None:
+        return subscription_request(
+            article=article, email=email, kind=kind, network=network, user=user, now=now
+        )
+    with transaction.atomic():
+        subscription, created = Subscription.objects.select_for_update().get_or_create(
+            article=article, email=email, kind=kind, defaults={"user": owner, "confirmed": now}
+        )
+        if created or subscription.is_active:
+            return subscription
+        subscription.legacy_token_hash = None
+        subscription.confirmed = now
+        subscription.unsubscribed = None
+        subscription.created = now
+        subscription.user = owner
+        subscription.save(
+            update_fields=["legacy_token_hash", "confirmed", "unsubscribed", "created", "user"]
+        )
+    return subscription
+
+
+def is_accounts_own(subscription: Subscription, user) -> bool:
+    """Whether the reader may be told that the subscription is active: it is their account's.
+    Any other answer is the same whether or not the address followed already (that is nobody
+    else's business)."""
+    return user is not None and subscription.is_active and subscription.user_id == user.pk
+
+
+def subscription_unfollow(*, article, user, now: datetime | None = None) -> list[str]:
+    """The signed-in reader stops following the article from its page: every subscription of
+    their account to it stops, whatever its kind and address (an account keeps the address that
+    confirmed a subscription when it moves to a new one). Subscriptions the account does not own
+    stay, as on the account page (subscription_stop). Returns the addresses that stopped."""
+    if user is None or not user.is_authenticated:
+        raise SubscriptionRefused(SIGN_IN_TO_STOP, status=403)
+    now = now or timezone.now()
+    with transaction.atomic():
+        following = dict(
+            Subscription.objects.select_for_update()
+            .filter(article=article, user=user, unsubscribed__isnull=True)
+            .values_list("pk", "email")
+        )
+        PendingNotification.objects.filter(subscription_id__in=following).delete()
+        Subscription.objects.filter(pk__in=following).update(unsubscribed=now)
+    return sorted(set(following.values()))
+
+
+def _checked_request(*, email: str, kind: str) -> str:
+    """The address asked for, as stored (refused if it or the kind is not one we can follow)."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise SubscriptionRefused(EMAIL_INVALID, field="email") from None
+    if len(email) > EMAIL_MAX_LENGTH:  # valid in form, but longer than the column holds
+        raise SubscriptionRefused(EMAIL_INVALID, field="email")
+    if kind not in SubscriptionKind.values:
+        raise SubscriptionRefused(KIND_INVALID, field="kind")
+    return email
 
 
 def subscription_owner(user, *, email: str):

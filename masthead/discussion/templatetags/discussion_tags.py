@@ -1,3 +1,5 @@
+from dataclasses import dataclass, field
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -97,6 +99,7 @@ def comment_section(context, article):
         "sorts": SortOrder.choices,
         "signed_in_user": request.user if request.user.is_authenticated else None,
         "held_until_confirmed": _held_until_confirmed(request.user, article),
+        "follow": _follow_offer(request.user, article),
         "anchors": selectors.passage_anchors(article),
         "feedback_passages": feedback_passages(article),
         "poll_seconds": conf.LIVE_POLL_SECONDS,
@@ -140,6 +143,29 @@ def _held_until_confirmed(user, article) -> bool:
     return (
         user.is_authenticated and not email_is_confirmed(user) and moderation.holds_guests(article)
     )
+
+
+@dataclass(frozen=True)
+class FollowOffer:
+    """What "Follow this discussion" shows its reader: the addresses at which they follow it
+    already (with a button to stop), or the address they follow it at in one click (their
+    account's, confirmed), or the address the form is filled with (to confirm by e-mail)."""
+
+    addresses: list[str] = field(default_factory=list)
+    email: str = ""
+    in_one_click: bool = False
+
+
+def _follow_offer(user, article) -> FollowOffer:
+    """A guest types an address; a signed-in reader is offered their account's."""
+    if not user.is_authenticated:
+        return FollowOffer()
+    addresses = selectors.account_following_addresses(article=article, user=user)
+    if addresses:
+        return FollowOffer(addresses=addresses)
+    if not user.email:  # an account an editor made without one: typed like a guest's
+        return FollowOffer()
+    return FollowOffer(email=user.email, in_one_click=email_is_confirmed(user))
 
 
 def _thread_html(

@@ -6,6 +6,7 @@ from masthead.discussion.views.subscriptions import (
     subscribe,
     subscription_confirm,
     subscription_unsubscribe,
+    unfollow,
 )
 from masthead.discussion.views.threads import ThreadFragment, sort, stream, thread, updates
 
@@ -21,6 +22,7 @@ __all__ = [
     "subscription_confirm",
     "subscription_unsubscribe",
     "thread",
+    "unfollow",
     "updates",
     "vote",
 ]

@@ -12,20 +12,25 @@ from masthead.discussion.readers import request_network
 CONFIRMATION_SENT = (
     "We have sent you an e-mail. Open the link in it to confirm; nothing will be sent until you do."
 )
+FOLLOWING = "You follow this discussion: new comments will be e-mailed to {email}."
 
 
 @require_POST
 def subscribe(request, article_id):
-    """ "Notify me" without commenting; JSON to the page's script, which says the same in place."""
+    """ "Notify me" without commenting; JSON to the page's script, which says the same in place.
+
+    A signed-in reader's form sends no address when it offers theirs in one click: the
+    account's is meant."""
     article = selectors.open_article_or_404(article_id, request)
     wants_json = "application/json" in request.headers.get("Accept", "")
+    user = request.user if request.user.is_authenticated else None
     try:
-        services.subscription_request(
+        subscription = services.subscription_follow(
             article=article,
-            email=request.POST.get("email", ""),
+            email=request.POST.get("email") or (user.email if user else ""),
             kind=request.POST.get("kind", "all"),
             network=request_network(request),
-            user=request.user if request.user.is_authenticated else None,
+            user=user,
         )
     except services.SubscriptionRefused as refusal:
         if wants_json:
@@ -38,6 +43,13 @@ def subscribe(request, article_id):
             {"article": article, "error": refusal.message},
             status=refusal.status,
         )
+    if services.is_accounts_own(subscription, user):
+        following = FOLLOWING.format(email=subscription.email)
+        if wants_json:
+            return JsonResponse({"status": "following", "detail": following})
+        return render(
+            request, "discussion/subscription.html", {"article": article, "following": following}
+        )
     if wants_json:
         return JsonResponse(
             {"status": "confirmation_sent", "detail": CONFIRMATION_SENT}, status=202
@@ -47,6 +59,19 @@ def subscribe(request, article_id):
         "discussion/subscription.html",
         {"article": article, "requested": CONFIRMATION_SENT},
     )
+
+
+@require_POST
+def unfollow(request, article_id):
+    """ "Stop following" under the article, for a signed-in reader who follows it."""
+    article = selectors.open_article_or_404(article_id, request)
+    try:
+        stopped = services.subscription_unfollow(article=article, user=request.user)
+    except services.SubscriptionRefused as refusal:
+        return _subscription_page(
+            request, article=article, error=refusal.message, status=refusal.status
+        )
+    return _subscription_page(request, article=article, unfollowed=True, stopped=stopped)
 
 
 def _subscription_page(request, *, status: int = 200, **context):

@@ -340,8 +340,9 @@
     if (cancel) cancel.addEventListener("click", function (event) { event.preventDefault(); cancelReply(); });
   }
 
-  /* "Follow this discussion" in place: what to do next (confirm by e-mail) replaces the form; a
-     refusal is said beside the address, which stays to be corrected. */
+  /* "Follow this discussion" in place: what to do next (confirm by e-mail), or that the reader
+     follows (a signed-in reader's one click, no address typed), replaces the form; a refusal is
+     said beside the address, which stays to be corrected. */
   var follow = section.querySelector("[data-follow-form]");
   if (follow) {
     follow.addEventListener("submit", function (event) {
@@ -358,7 +359,7 @@
           follow.appendChild(error);
         }
         error.textContent = message;
-        markInvalid(field, error.id);
+        if (field) markInvalid(field, error.id);
       }
       button.disabled = true;
       fetch(follow.action, {
