@@ -211,14 +211,17 @@ class VoteOut(Schema):
 
 
 class SubscriptionIn(Schema):
-    email: str
+    email: str = Field(
+        "", description="May be left out by a signed-in reader: their account's address is meant"
+    )
     kind: Literal["all", "replies"] = "all"
 
 
 class SubscriptionOut(Schema):
-    status: Literal["confirmation_sent"] = Field(
-        description="The same for an address already subscribed: the answer must not tell "
-        "anyone who follows a thread"
+    status: Literal["confirmation_sent", "following"] = Field(
+        description="confirmation_sent (202), the same for an address already subscribed: the "
+        "answer must not tell anyone who follows a thread; following (200): a signed-in reader "
+        "at their account's confirmed address follows at once, with no e-mail to confirm"
     )
 
 
@@ -557,20 +560,45 @@ def delete_comment(request: HttpRequest, comment_id: int):
 @router.post(
     "/articles/{article_id}/subscriptions",
     auth=reader_session,
-    response={202: SubscriptionOut, 400: Error, 403: Error, 404: Error, 429: Error},
+    response={
+        200: SubscriptionOut,
+        202: SubscriptionOut,
+        400: Error,
+        403: Error,
+        404: Error,
+        429: Error,
+    },
     summary="Subscribe to comments",
 )
 def subscribe(request: HttpRequest, article_id: int, payload: SubscriptionIn):
     """Double opt-in: a confirmation e-mail is sent; nothing else until the reader confirms.
     An address already subscribed gets the same answer (and no e-mail), like the page's form.
     A signed-in reader's subscription to their account's confirmed address is their account's,
-    listed on their account page; one to any other address is that address's alone."""
+    listed on their account page, and active at once (200, no e-mail: the address is proven);
+    one to any other address is that address's alone."""
     article = selectors.open_article_or_404(article_id, request)
-    services.subscription_request(
+    user = request.auth.user
+    subscription = services.subscription_follow(
         article=article,
-        email=payload.email,
+        email=payload.email or (user.email if user is not None else ""),
         kind=payload.kind,
         network=request_network(request),
-        user=request.auth.user,
+        user=user,
     )
+    if services.is_accounts_own(subscription, user):
+        return Status(200, {"status": "following"})
     return Status(202, {"status": "confirmation_sent"})
+
+
+@router.delete(
+    "/articles/{article_id}/subscriptions",
+    auth=reader_session,
+    response={204: None, 403: Error, 404: Error},
+    summary="Stop following an article's comments",
+)
+def unsubscribe(request: HttpRequest, article_id: int):
+    """For a signed-in reader: every subscription of their account to the article stops (as
+    "Stop following" under the article does). A guest stops with the link in the e-mails."""
+    article = selectors.open_article_or_404(article_id, request)
+    services.subscription_unfollow(article=article, user=request.auth.user)
+    return Status(204, None)

@@ -395,6 +395,28 @@ def test_a_signed_in_readers_api_subscription_belongs_to_their_account(
     assert "Harbour council" in browser_client.get("/accounts/").content.decode()  # "following"
 
 
+def test_a_signed_in_reader_at_a_confirmed_address_follows_through_the_api_at_once_and_stops(
+    browser_client, article, django_user_model, mailoutbox
+):
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "right-horse-battery")
+    browser_client.force_login(rosa)
+    token = csrf(browser_client, article)
+    url = f"/api/v1/articles/{article.pk}/subscriptions"
+    answer = post_json(browser_client, url, {"kind": "all"}, token)  # the account's address
+    assert (answer.status_code, answer.json()) == (200, {"status": "following"})
+    assert mailoutbox == []
+    subscription = Subscription.objects.get(article=article)
+    assert subscription.is_active and subscription.user == rosa
+
+    assert browser_client.delete(url, HTTP_X_CSRFTOKEN=token).status_code == 204
+    subscription.refresh_from_db()
+    assert subscription.unsubscribed is not None
+
+    guest = Client(enforce_csrf_checks=True)
+    refused = guest.delete(url, HTTP_X_CSRFTOKEN=csrf(guest, article))
+    assert refused.status_code == 403 and "sign in" in refused.json()["detail"]
+
+
 def test_articles_api_gains_comment_count_and_open_flag(client, article, post):
     post("One")
     post("Two")
