@@ -119,15 +119,11 @@ def queue(request):
     article_id = parse_id(request.GET.get("article"))
     author, reason = request.GET.get("author", "").strip(), request.GET.get("reason", "").strip()
     text = request.GET.get("text", "").strip()
-    comments = selectors.queue_comments(
-        queue=kind, article_id=article_id, author=author, reason=reason, text=text, now=now
-    )
-    counts = selectors.queue_counts(now)
-    # Unfiltered, the queue is the one its tab counts: the paginator need not count it again.
-    unfiltered = not (article_id or author or reason or text)
-    page = selectors.paginate(
-        comments, request.GET.get("p"), count=counts[kind] if unfiltered else None
-    )
+    filters = {"article_id": article_id, "author": author, "reason": reason, "text": text}
+    comments = selectors.queue_comments(queue=kind, now=now, **filters)
+    # The tabs count what the filters leave, so the list's is counted already.
+    counts = selectors.queue_counts(now, **filters)
+    page = selectors.paginate(comments, request.GET.get("p"), count=counts[kind])
     records = selectors.author_records(page.object_list, now=now)
     items = [(comment, records[comment.pk]) for comment in page.object_list]
     selectors.verdicts_unmask(page.object_list)

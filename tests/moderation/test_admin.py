@@ -79,8 +79,8 @@ def test_a_decision_just_made_reads_just_now_among_the_recent_decisions(mod_clie
 
 
 def test_a_queue_is_counted_once_and_its_pages_add_up(mod_client, article, post):
-    """The tab counts each queue; the list of the queue shown reuses its count (a full count of
-    a long queue is the slowest query of the page), unless a filter narrows it."""
+    """One query counts every tab, filtered or not; the list of the queue shown reuses its count
+    (a full count of a long queue is the slowest query of the page)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -89,15 +89,29 @@ def test_a_queue_is_counted_once_and_its_pages_add_up(mod_client, article, post)
     for number in range(selectors.PER_PAGE + 3):
         held = post(f"Held comment number {number} about the harbour.", name=f"Reader {number}")
         Comment.objects.filter(pk=held.pk).update(status=CommentStatus.PENDING)
-    with CaptureQueriesContext(connection) as queries:
-        html = mod_client.get("/admin/moderation/?queue=pending&p=2").content.decode()
-    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
-    counted = [sql for sql in counts if "discussion_comment" in sql]
-    assert len(counted) == len(selectors.QUEUES)
+
+    def page_and_counts(query):
+        with CaptureQueriesContext(connection) as queries:
+            html = mod_client.get(f"/admin/moderation/?{query}").content.decode()
+        # a count, or counts as the values of one query
+        counts = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith(("SELECT COUNT(", "SELECT (SELECT COUNT("))
+        ]
+        return html, [sql for sql in counts if "discussion_comment" in sql]
+
+    html, counted = page_and_counts("queue=pending&p=2")
+    assert len(counted) == 1
     assert "Page 2 of 2" in html and html.count('class="mod-item"') == 3
 
-    filtered = mod_client.get("/admin/moderation/?queue=pending&author=Reader 1").content.decode()
+    for query in ("queue=pending&author=Reader 1", "queue=pending&reason=harbour&p=1"):
+        filtered, counted = page_and_counts(query)
+        assert len(counted) == 1
+    assert filtered.count('class="mod-item"') == 0  # no verdict or report says "harbour"
+    filtered, _ = page_and_counts("queue=pending&author=Reader 1")
     assert filtered.count('class="mod-item"') == 11  # Reader 1 and Reader 10-19
+    assert queue_tabs(filtered)["pending"][0] == 11
 
 
 def test_queue_needs_the_moderation_permission(client, django_user_model, article):
@@ -532,6 +546,88 @@ def test_filters_by_article_author_and_reason(mod_client, article, post):
         "Alpha"
         not in mod_client.get("/admin/moderation/?queue=pending&author=beta").content.decode()
     )
+
+
+def queue_tabs(html: str) -> dict[str, tuple[int, str]]:
+    """The queue's tabs: each queue's count and link, by the queue it opens."""
+    tabs = BeautifulSoup(html, "html.parser").select("a[role=tab]")
+    return {
+        tab["href"].split("&")[0].removeprefix("?queue="): (
+            int(tab.select_one(".mod-count").get_text()),
+            tab["href"],
+        )
+        for tab in tabs
+    }
+
+
+def test_the_tabs_count_what_the_filters_leave_and_keep_the_filters(
+    mod_client, article, post, make_guest
+):
+    """Filtered by an article, "Awaiting review (37)" above a list of two read as 35 missing."""
+    from masthead.discussion.models import Comment
+    from masthead.moderation.services import comment_report
+    from tests.factories import make_article
+
+    other = make_article(title="Another story")
+
+    def comment(status, *, on=article, name="Alex", reports=()):
+        made = post(f"A comment by {name}, to be {status}.", name=name, on=on)
+        Comment.objects.filter(pk=made.pk).update(status=status)
+        for number, reason in enumerate(reports):
+            reader = make_guest(ip_hash=f"reporter-{made.pk}-{number}")
+            comment_report(comment=made, reader=reader, reason=reason)
+        return made
+
+    comment(CommentStatus.PENDING, name="Ada")
+    comment(CommentStatus.PENDING, name="Ada", reports=["off_topic", "off_topic"])
+    comment(CommentStatus.PUBLISHED, name="Ben")
+    for name in ("Ada", "Cy", "Cy"):
+        comment(CommentStatus.PENDING, on=other, name=name)
+    comment(CommentStatus.SPAM, on=other, name="Cy", reports=["spam"])
+    comment(CommentStatus.PUBLISHED, on=other, name="Cy", reports=["off_topic"])
+
+    def counts(query):
+        tabs = queue_tabs(mod_client.get(f"/admin/moderation/?{query}").content.decode())
+        return {queue: count for queue, (count, _) in tabs.items()}
+
+    everything = {"pending": 5, "reported": 3, "spam": 1, "published": 2, "featured": 0}
+    assert counts("queue=pending") == everything
+    on_article = counts(f"queue=pending&article={article.pk}")
+    assert on_article == {"pending": 2, "reported": 1, "spam": 0, "published": 1, "featured": 0}
+    assert counts("queue=reported&author=ada") == {
+        "pending": 3,
+        "reported": 1,
+        "spam": 0,
+        "published": 0,
+        "featured": 0,
+    }
+    # A comment with two off-topic reports counts once, as the list shows it once.
+    off_topic = counts("queue=reported&reason=off-topic")
+    assert off_topic == {"pending": 1, "reported": 2, "spam": 0, "published": 1, "featured": 0}
+    assert counts(f"queue=pending&article={other.pk}&text=to be published") == {
+        "pending": 0,
+        "reported": 1,
+        "spam": 0,
+        "published": 1,
+        "featured": 0,
+    }
+
+    html = mod_client.get(f"/admin/moderation/?queue=spam&article={article.pk}&author=ada")
+    tabs = queue_tabs(html.content.decode())
+    assert {queue: href for queue, (_, href) in tabs.items()} == {
+        queue: f"?queue={queue}&article={article.pk}&author=ada" for queue in selectors.QUEUES
+    }
+    # The dashboard's panel still counts the whole site.
+    panel = BeautifulSoup(mod_client.get("/admin/").content, "html.parser").find(
+        id="comment-queues-section"
+    )
+    rows = {
+        row.a.get_text(strip=True): row.find_all("td")[1].get_text(strip=True)
+        for row in panel.find_all("tr")
+        if row.a
+    }
+    assert rows[selectors.QUEUES["pending"]] == "5"
+    assert rows[selectors.QUEUES["reported"]] == "3"
 
 
 def test_filter_quality_page_and_retrain_button(mod_client, article, post):

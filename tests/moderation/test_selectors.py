@@ -173,3 +173,36 @@ def test_a_queue_reads_its_own_comments_not_every_comment_of_the_site(post, queu
     assert not any("SCAN discussion_comment" in plan for plan in plans), plans
     if queue == "reported":
         assert [comment.pk for comment in listed] == [reported.pk]
+
+
+def test_a_site_without_comments_has_nothing_in_its_queues():
+    assert selectors.queue_counts() == dict.fromkeys(selectors.QUEUES, 0)
+    assert selectors.queue_counts(article_id=1, reason="spam") == dict.fromkeys(selectors.QUEUES, 0)
+
+
+@pytest.mark.parametrize(
+    "filters", [{}, {"article_id": 1}, {"author": "ada"}], ids=["site", "article", "author"]
+)
+def test_the_queue_counts_read_the_queues_not_every_comment_of_the_site(
+    post, filters, database_vendor
+):
+    """One query counts every tab, each queue through its index: conditional counts over the
+    comments in any queue made SQLite read every comment the site ever had."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if database_vendor != "sqlite":
+        pytest.skip("SQLite's plan without statistics; PostgreSQL's planner has its own")
+    post("A comment to count", name="Ada")
+    with CaptureQueriesContext(connection) as queries:
+        counts = selectors.queue_counts(**filters)
+    [query] = queries.captured_queries
+    assert set(counts) == set(selectors.QUEUES)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+        plan = [str(row[-1]) for row in cursor.fetchall()]
+    # The one row that carries the counts (LIMIT 1) is the only read without an index.
+    assert [line for line in plan if line.startswith("SCAN") and "INDEX" not in line] == [
+        "SCAN discussion_comment"
+    ], plan
+    assert query["sql"].endswith("LIMIT 1")
