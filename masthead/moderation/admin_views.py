@@ -1,6 +1,7 @@
 """The moderators' screens in the Wagtail admin: the queues, the log with undo, bans, filter quality."""
 
 import re
+from collections import Counter
 from functools import wraps
 
 from django import forms
@@ -388,19 +389,12 @@ def _apply(
         messages.error(request, refusal.message)
         return
     count = len(outcome.decisions)
-    word = ACTION_WORDS.get(action, action)
-    summaries = {decision.summary for decision in outcome.decisions}
-    if action == "ban" and len(summaries) == 1:
-        word = summaries.pop()  # "Marked as spam and banned the author", or removed
     if count:
         messages.success(
             request,
             format_html(
-                '{}: {} comment{}. You can undo it from <a href="#recent-decisions">“Recent '
-                "decisions”</a>.",
-                word,
-                count,
-                "s" if count != 1 else "",
+                '{}. You can undo it from <a href="#recent-decisions">“Recent decisions”</a>.',
+                _what_was_done(action, outcome.decisions),
             ),
         )
     if outcome.unchanged == len(comments) == 1:
@@ -415,6 +409,26 @@ def _apply(
         messages.error(request, message)
     if not (count or outcome.unchanged or outcome.refused):
         messages.warning(request, "Nothing was changed.")
+
+
+def _what_was_done(action, decisions) -> str:
+    """The action's outcome as the message after it says it, e.g. "Approved: 2 comments".
+    A ban says where the comments went when they all went alike; an approval of a comment
+    already published changed nothing but dismissed its reports, and says so apart."""
+    counts = Counter(decision.summary for decision in decisions)
+    by_outcome = action == "approve" or (action == "ban" and len(counts) == 1)
+    if not by_outcome:
+        counts = Counter({ACTION_WORDS.get(action, action): len(decisions)})
+    dismissed = {decision.summary for decision in decisions if decision.dismissed_reports_only}
+    done = [
+        f"{summary}: {_comments(count)}" + (" (already published)" if summary in dismissed else "")
+        for summary, count in counts.items()
+    ]
+    return "; ".join([done[0], *(part[0].lower() + part[1:] for part in done[1:])])
+
+
+def _comments(count: int) -> str:
+    return f"{count} comment{'s' if count != 1 else ''}"
 
 
 @moderator_required
@@ -444,12 +458,11 @@ def undo_batch(request, batch):
         messages.error(request, refusal.message)
     else:
         released = sum(len(decision.released) for decision in decisions)
-        messages.success(
-            request,
-            f"Undone: {decisions[0].summary.lower()} on {len(decisions)} "
-            f"comment{'s' if len(decisions) != 1 else ''}"
-            f"{_back_for_review(released, 'their authors')}.",
+        counts = Counter(decision.summary for decision in decisions)
+        undone = ", ".join(
+            f"{summary.lower()} on {_comments(count)}" for summary, count in counts.items()
         )
+        messages.success(request, f"Undone: {undone}{_back_for_review(released, 'their authors')}.")
     return redirect(_undo_return_url(request))
 
 

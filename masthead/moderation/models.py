@@ -341,10 +341,18 @@ class Decision(models.Model):
 
     @property
     def summary(self) -> str:
-        """The action as the log words it: a ban says whether the comment went to spam."""
+        """The action as the log words it: a ban says whether the comment went to spam, and
+        approving a comment already published only dismissed its readers' reports."""
         if self.action == DecisionAction.BAN and self.new_status == "spam":
             return str(_("Marked as spam and banned the author"))
+        if self.dismissed_reports_only:
+            return str(_("Reports dismissed"))
         return self.get_action_display()
+
+    @property
+    def dismissed_reports_only(self) -> bool:
+        """An approval of a comment already published: its status stayed, its reports closed."""
+        return self.action == DecisionAction.APPROVE and self.previous_status == self.new_status
 
     @property
     def made_by(self) -> str:

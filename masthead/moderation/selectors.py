@@ -691,6 +691,14 @@ class DecisionGroup:
     def standing(self) -> int:
         return sum(1 for decision in self.decisions if not decision.undone)
 
+    @property
+    def summary(self) -> str:
+        """What the action did, each outcome once: a bulk approval may have published some
+        comments and only dismissed the reports on others, already published."""
+        made = sorted(self.decisions, key=lambda decision: decision.pk)  # in the action's order
+        summaries = list(dict.fromkeys(decision.summary for decision in made))
+        return ", ".join([summaries[0], *(summary.lower() for summary in summaries[1:])])
+
 
 def recent_decision_groups(*, limit: int = 5, scan: int = 200) -> list[DecisionGroup]:
     """The newest `limit` moderator actions, a bulk action counting once (its decisions share a

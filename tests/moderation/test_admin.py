@@ -450,6 +450,75 @@ def test_a_published_comment_offers_approve_only_to_dismiss_its_reports(
     assert not reported.reports.filter(resolved__isnull=True).exists()
 
 
+def page_text(response) -> str:
+    return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
+
+
+def test_approving_a_published_comment_readers_reported_says_it_dismissed_the_reports(
+    mod_client, article, post, make_guest
+):
+    """It said "Approved: 1 comment" of a comment that was published already and stayed so."""
+    from masthead.moderation.services import comment_report
+
+    comment = post(HEATED)
+    comment_report(comment=comment, reader=make_guest(ip_hash="r1"), reason="abuse")
+    response = mod_client.post(
+        f"/admin/moderation/comment/{comment.pk}/approve/",
+        {"next": "/admin/moderation/?queue=reported"},
+        follow=True,
+    )
+    text = page_text(response)
+    assert "Reports dismissed: 1 comment (already published). You can undo it" in text
+    assert "Approved" not in text
+    assert "Reports dismissed · comment by Alex" in text  # the recent decisions
+    log = page_text(mod_client.get("/admin/moderation/decisions/"))
+    assert "Reports dismissed" in log and "Approved" not in log
+
+    decision = Decision.objects.get(comment=comment)
+    undone = page_text(
+        mod_client.post(f"/admin/moderation/decisions/{decision.pk}/undo/", follow=True)
+    )
+    assert "Undone: reports dismissed on the comment by Alex." in undone
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+    assert comment.reports.filter(resolved__isnull=True).count() == 1
+    reported = page_text(mod_client.get("/admin/moderation/?queue=reported"))
+    assert "1 report:" in reported
+
+
+def test_a_bulk_approval_says_which_comments_it_published_and_which_reports_it_dismissed(
+    mod_client, article, post, make_guest
+):
+    from masthead.discussion.models import Comment
+    from masthead.moderation.services import comment_report
+
+    held = post("Held for a look.", name="Held Reader")
+    Comment.objects.filter(pk=held.pk).update(status=CommentStatus.PENDING)
+    shown = post(HEATED, name="Shown Reader")
+    comment_report(comment=shown, reader=make_guest(ip_hash="r1"), reason="spam")
+    response = mod_client.post(
+        "/admin/moderation/bulk/",
+        {"comment": [held.pk, shown.pk], "action": "approve"},
+        follow=True,
+    )
+    text = page_text(response)
+    assert (
+        "Approved: 1 comment; reports dismissed: 1 comment (already published). You can undo it"
+        in text
+    )
+    assert "Approved, reports dismissed · 2 comments" in text  # the recent decisions
+
+    batch = Decision.objects.values_list("batch", flat=True).distinct().get()
+    undone = page_text(
+        mod_client.post(f"/admin/moderation/decisions/batch/{batch}/undo/", follow=True)
+    )
+    assert "Undone: approved on 1 comment, reports dismissed on 1 comment." in undone
+    held.refresh_from_db()
+    shown.refresh_from_db()
+    assert (held.status, shown.status) == (CommentStatus.PENDING, CommentStatus.PUBLISHED)
+    assert shown.reports.filter(resolved__isnull=True).exists()
+
+
 def test_bulk_feature_is_one_logged_batch_that_undoes_in_one_step(mod_client, article, post):
     from masthead.discussion import selectors as thread
 

@@ -197,6 +197,10 @@ def test_approving_a_published_comment_that_readers_reported_dismisses_the_repor
     decision = comment_approve(comment=comment, moderator=moderator)
     assert decision.action == DecisionAction.APPROVE
     assert not Report.objects.filter(comment=comment, resolved__isnull=True).exists()
+    # The log says what it did: the comment was published already.
+    assert decision.summary == "Reports dismissed"
+    held_one = held(post, email="h@example.com")
+    assert comment_approve(comment=held_one, moderator=moderator).summary == "Approved"
 
 
 def test_bulk_actions_say_which_comments_were_already_so(post, moderator):
