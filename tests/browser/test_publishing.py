@@ -291,6 +291,21 @@ def test_the_footer_reaches_the_bottom_of_a_short_page(live_server, page, width,
     assert page.evaluate("document.documentElement.scrollWidth") == width
 
 
+def test_an_article_keeps_the_sites_header_and_footer_full_width(live_server, page):
+    """The article page's body shared the `article` class of the story's column, so the whole
+    page (header, navigation rule, footer) shrank to the column's 65rem on an article only."""
+    make_home()
+    make_section(title="City")
+    article = make_article(title="Ferry timetable extended")
+    widths = {}
+    for path in ("/", article.url):
+        page.goto(live_server.url + path)
+        widths[path] = [
+            page.locator(part).bounding_box()["width"] for part in (".site-header", ".site-footer")
+        ]
+    assert widths[article.url] == widths["/"] == [1280, 1280]
+
+
 @pytest.fixture
 def signed_in_editor(live_server, page, django_user_model):
     make_home()
