@@ -65,6 +65,20 @@ def test_a_reader_picks_a_preset_amount_and_goes_to_checkout(
     assert "Thank you" in page.locator("h1").inner_text()
 
 
+def test_the_donate_page_keeps_the_sites_header_and_footer_full_width(
+    live_server, page, donate_setup
+):
+    """The page's body shared the `donate` class of its content column, so the header, the
+    navigation rule and the footer shrank to the column's 68rem on the donate page only."""
+    widths = {}
+    for path in (donate_setup["article"].url, "/donate/"):
+        page.goto(live_server.url + path)
+        widths[path] = [
+            page.locator(part).bounding_box()["width"] for part in (".site-header", ".site-footer")
+        ]
+    assert widths["/donate/"] == [1280, 1280]
+
+
 def test_a_custom_amount_is_checked_in_the_browser_then_accepted(
     live_server, page, donate_setup, screenshot_dir
 ):
