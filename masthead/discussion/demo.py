@@ -10,7 +10,7 @@ from masthead.publishing.models import ArticlePage
 
 # The ferry article's passage that its inline comments are on (readers select it to comment).
 COST_PASSAGE = ImportAnchor(
-    quote="The extended timetable will cost an estimated 86,000 in additional crew and fuel",
+    quote="The extended timetable will cost an estimated $86,000 in additional crew and fuel",
     prefix="",
     suffix=", to be shared between",
 )
@@ -112,7 +112,7 @@ THREADS = {
             None,
             "Elin Hughes",
             25,
-            "86,000 for a whole winter of crossings is less than I expected. Is that per year?",
+            "$86,000 for a whole winter of crossings is less than I expected. Is that per year?",
             2,
             COST_PASSAGE,
         ),

@@ -72,7 +72,7 @@ ARTICLES = [
             "from November.",
             "A trial last winter carried 11,400 passengers between November and March, about a third more than the "
             "authority had forecast. Most were island residents travelling to work, school and the clinic in town.",
-            "The extended timetable will cost an estimated 86,000 in additional crew and fuel, to be shared between "
+            "The extended timetable will cost an estimated $86,000 in additional crew and fuel, to be shared between "
             "the harbour authority and the county's rural transport fund.",
             "Island residents said the change would make a practical difference. Several told the Ledger that the "
             "winter gap had previously meant arranging lifts with fishing boats or staying in town overnight.",
