@@ -119,3 +119,19 @@ def test_a_reader_changes_their_address_by_the_link_sent_to_the_new_one(
     page.goto(link)  # the link has done its work
     page.locator("h1", has_text="Your e-mail address was not changed").wait_for()
     expect(page.locator("[role=alert]")).to_contain_text("This link no longer works")
+
+
+def test_a_reader_signs_out_from_their_account_page_in_one_step(
+    live_server, page, django_user_model
+):
+    """The account page's Sign out was a link to a page asking "Sign out?" with a second button."""
+    make_home()
+    django_user_model.objects.create_user("rosa", "rosa@example.org", "right-horse-battery")
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", "rosa")
+    page.fill("input[name=password]", "right-horse-battery")
+    page.locator("main form button[type=submit]").click()
+    page.goto(live_server.url + "/accounts/")
+    page.locator("main").get_by_text("Sign out", exact=True).click()
+    expect(page.locator(".site-header__account")).to_have_text("Sign in")
+    assert page.url == live_server.url + "/"
