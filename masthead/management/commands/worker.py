@@ -20,10 +20,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval", type=float, default=1.0, help="Seconds between queue polls."
         )
+        parser.add_argument(
+            "--max-tasks",
+            type=int,
+            default=None,
+            help="Run at most this many of the tasks queued now, then stop.",
+        )
 
-    def handle(self, *args, no_clock, interval, **options):
+    def handle(self, *args, no_clock, interval, max_tasks, **options):
         if problems := service_problems():
             raise CommandError("\n".join(problems))
+        if max_tasks is not None and max_tasks < 1:
+            raise CommandError("--max-tasks must be at least 1.")
         on_rq = issubclass(import_string(settings.TASKS["default"]["BACKEND"]), RQBackend)
         stop = threading.Event()
         clock = None if no_clock else start_clock_thread(stop)
@@ -35,9 +43,23 @@ class Command(BaseCommand):
                     job_class="django_tasks_rq.Job",
                     worker_class="rq.worker.SimpleWorker",
                     with_scheduler=True,
+                    burst=max_tasks is not None,
+                    max_jobs=max_tasks,
                 )
-            else:
+            elif max_tasks is None:
                 call_command("db_worker", interval=interval, verbosity=options["verbosity"])
+            else:
+                # A worker that stops by itself has nothing to reload (db_worker reloads on code
+                # changes with DEBUG on) nor a herd of workers to stagger the start of.
+                call_command(
+                    "db_worker",
+                    interval=interval,
+                    verbosity=options["verbosity"],
+                    batch=True,
+                    max_tasks=max_tasks,
+                    reload=False,
+                    startup_delay=False,
+                )
         finally:
             stop.set()
             if clock is not None:
