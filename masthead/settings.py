@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from masthead import task_queues
 from masthead.config import (
     Env,
     admins,
@@ -171,18 +172,21 @@ else:
 
 # Background work goes through Django's Tasks API: a database queue by default (no other service
 # needed; `masthead serve` starts a worker beside the web processes), RQ on Redis when REDIS_URL
-# is set (run `masthead worker` processes). MASTHEAD_TASKS_BACKEND overrides either.
+# is set (run `masthead worker` processes). MASTHEAD_TASKS_BACKEND overrides either. Reader-facing
+# e-mails go before bulk work (masthead/task_queues.py): the queues are listed in that order.
 if REDIS_URL:
     # RQ's backend, holding each task until the transaction that enqueued it commits.
     _tasks_backend = "masthead.task_backends.RQBackend"
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    RQ_QUEUES = {
+        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600} for name in task_queues.QUEUES_IN_ORDER
+    }
 else:
     _tasks_backend = "django_tasks_db.DatabaseBackend"
 TASKS = {
     "default": {
         "BACKEND": tasks_backend(env, default=_tasks_backend),
-        "QUEUES": ["default"],
+        "QUEUES": task_queues.QUEUES_IN_ORDER,
     }
 }
 # How long `masthead serve`, once told to stop, waits for its worker to finish the task in hand

@@ -22,6 +22,11 @@ class RQBackend(rq_backend.RQBackend):
     Redis when the transaction commits, and not at all if it rolls back. Its id is known at once,
     as with the plain backend; its result can be looked up once it has been handed over."""
 
+    # RQ has no priorities, and the plain backend refuses a task that has one. Ours go with a
+    # queue of their own (masthead/task_queues.py), which `masthead worker` takes in order: that
+    # is what orders them here, and the database queue orders by priority.
+    supports_priority = True
+
     # This copies django-tasks-rq 0.12's enqueue (pinned in pyproject.toml) instead of calling it:
     # the library makes the job's id and hands the job to Redis in one call, so calling it on
     # commit would give the job another id than the result returned now, and the library has no

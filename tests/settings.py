@@ -12,7 +12,7 @@ from masthead.settings import *  # noqa: F403
 TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": ["default"],
+        "QUEUES": TASKS["default"]["QUEUES"],  # noqa: F405
     }
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -30,4 +30,4 @@ if REDIS_URL:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = "masthead-test"  # noqa: F405
     CACHES["limits"]["LOCATION"] = REDIS_URL  # noqa: F405
     CACHES["limits"]["KEY_PREFIX"] = "masthead-test-limits"  # noqa: F405
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    RQ_QUEUES = {name: {"URL": REDIS_URL} for name in RQ_QUEUES}  # noqa: F405

@@ -38,7 +38,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_en
 from django.views.decorators.http import require_http_methods
 from django_tasks import task
 
-from masthead import limits
+from masthead import limits, task_queues
 from masthead.links import absolute_url
 from masthead.mail import sender
 
@@ -306,7 +306,7 @@ class ReaderPasswordResetForm(PasswordResetForm):
             )
 
 
-@task()
+@task(**task_queues.READER_FACING)
 def send_password_reset(user_id: int, site_name: str) -> bool:
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.has_usable_password():

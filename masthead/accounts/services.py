@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from masthead import limits, moderation
+from masthead import limits, moderation, task_queues
 from masthead.accounts import counter_key, email_links, names
 from masthead.accounts.models import AccountEmail
 from masthead.accounts.selectors import (
@@ -389,7 +389,7 @@ def account_email_confirm(*, token: str):
     return user
 
 
-@task()
+@task(**task_queues.READER_FACING)
 def send_email_confirmation_link(user_id: int, site_name: str) -> bool:
     """The link that confirms the address an account was given at sign-up."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
@@ -409,7 +409,7 @@ def send_email_confirmation_link(user_id: int, site_name: str) -> bool:
     return True
 
 
-@task()
+@task(**task_queues.READER_FACING)
 def send_email_change_link(user_id: int, site_name: str) -> bool:
     """The link, sent to the new address, that moves the account to it."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
@@ -439,7 +439,7 @@ def send_email_change_link(user_id: int, site_name: str) -> bool:
     return True
 
 
-@task()
+@task(**task_queues.READER_FACING)
 def send_email_changed_notice(old_email: str, new_email: str, username: str, site_name: str):
     """Tell the old address that the account moved away from it: if the reader did not do it,
     someone else knows the password, and the password reset links now go elsewhere."""
@@ -540,7 +540,7 @@ def account_delete_by_link(*, token: str, now: datetime | None = None):
     return user_id
 
 
-@task()
+@task(**task_queues.READER_FACING)
 def send_account_delete_link(user_id: int, site_name: str) -> bool:
     """The link, sent to the account's address, that deletes an account without a password."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()

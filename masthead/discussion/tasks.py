@@ -6,10 +6,12 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
+from masthead import task_queues
+
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task(**task_queues.READER_FACING)
 def notify_subscribers(comment_id: int) -> int:
     from masthead.discussion.services import comment_notify_subscribers
 
@@ -21,7 +23,7 @@ def notify_subscribers(comment_id: int) -> int:
 CONFIRMATION_RETRY_MINUTES = (2, 10, 60)
 
 
-@task()
+@task(**task_queues.READER_FACING)
 def send_subscription_confirmation(subscription_id: int, attempt: int = 0) -> bool:
     from masthead.discussion import emails
     from masthead.discussion.models import Subscription
@@ -47,7 +49,7 @@ def send_subscription_confirmation(subscription_id: int, attempt: int = 0) -> bo
     return True
 
 
-@task()
+@task(**task_queues.READER_FACING)
 def announce_comment(article_id: int, comment_id: int) -> None:
     from masthead.discussion import live
 

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django_tasks import task
 from wagtail.models import Site
 
+from masthead import task_queues
 from masthead.funding.donor_links import donor_manage_url
 from masthead.funding.models import LedgerEntry
 from masthead.funding.money import DEFAULT_STYLE
@@ -16,7 +17,7 @@ from masthead.mail import sender
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task(**task_queues.READER_FACING)
 def donation_receipt_send(ledger_entry_id: int) -> bool:
     """E-mail the donor a receipt for one ledger payment, with their signed self-service link.
 

@@ -1,7 +1,9 @@
 from django_tasks import task
 
+from masthead import task_queues
 
-@task()
+
+@task(**task_queues.BULK)
 def retrain_filter(*, when_due: bool = False) -> int | None:
     """Retrain the comment filter from moderator decisions (queued after enough new ones, or by
     the "Retrain now" button). `when_due`: skip if a retraining since has learned from them."""

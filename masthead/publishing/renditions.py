@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django_tasks import task
 from wagtail.images.models import SourceImageIOError
 
+from masthead import task_queues
+
 PAGE_RENDITIONS = (
     # an article's featured image and image blocks
     "width-480",
@@ -40,7 +42,7 @@ PAGE_RENDITIONS = (
 )
 
 
-@task()
+@task(**task_queues.BULK)
 def page_renditions_make(image_id: int) -> int:
     """Make the sizes pages show of this image that do not exist yet. Returns how many it has."""
     from masthead.publishing.models import CreditedImage

@@ -5,8 +5,10 @@ from django.db import transaction
 from django_tasks import task
 from wagtail.search import index
 
+from masthead import task_queues
 
-@task()
+
+@task(**task_queues.BULK)
 def author_articles_reindex(author_id: int) -> int:
     """Index again every article with this author in its byline, live or not (a draft goes live
     with the entry it has). Returns how many."""

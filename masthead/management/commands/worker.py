@@ -32,6 +32,8 @@ class Command(BaseCommand):
             raise CommandError("\n".join(problems))
         if max_tasks is not None and max_tasks < 1:
             raise CommandError("--max-tasks must be at least 1.")
+        # Every queue a task may be in. The database queue takes the highest priority first.
+        queues = ",".join(settings.TASKS["default"]["QUEUES"])
         on_rq = issubclass(import_string(settings.TASKS["default"]["BACKEND"]), RQBackend)
         stop = threading.Event()
         clock = None if no_clock else start_clock_thread(stop)
@@ -39,7 +41,8 @@ class Command(BaseCommand):
             if on_rq:
                 call_command(
                     "rqworker",
-                    "default",
+                    # RQ takes its queues in this order, whatever the tasks' priority.
+                    *settings.TASKS["default"]["QUEUES"],
                     job_class="django_tasks_rq.Job",
                     worker_class="rq.worker.SimpleWorker",
                     with_scheduler=True,
@@ -47,12 +50,18 @@ class Command(BaseCommand):
                     max_jobs=max_tasks,
                 )
             elif max_tasks is None:
-                call_command("db_worker", interval=interval, verbosity=options["verbosity"])
+                call_command(
+                    "db_worker",
+                    queue_name=queues,
+                    interval=interval,
+                    verbosity=options["verbosity"],
+                )
             else:
                 # A worker that stops by itself has nothing to reload (db_worker reloads on code
                 # changes with DEBUG on) nor a herd of workers to stagger the start of.
                 call_command(
                     "db_worker",
+                    queue_name=queues,
                     interval=interval,
                     verbosity=options["verbosity"],
                     batch=True,
