@@ -435,7 +435,10 @@ def test_a_confirmation_the_mail_server_refused_is_tried_again_later(
 
     from masthead.discussion import emails, tasks
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    queues = settings.TASKS["default"]["QUEUES"]
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": queues}
+    }
     subscription = subscription_request(article=article, email="ann@example.com", kind="all")
     refusals = []
 
