@@ -32,8 +32,9 @@ class Command(BaseCommand):
             raise CommandError("\n".join(problems))
         if max_tasks is not None and max_tasks < 1:
             raise CommandError("--max-tasks must be at least 1.")
-        # Every queue a task may be in. The database queue takes the highest priority first.
-        queues = ",".join(settings.TASKS["default"]["QUEUES"])
+        # Every queue a task may be in (masthead/task_queues.py), in the order RQ takes them;
+        # the database queue takes the highest priority first, whatever the queue.
+        queues = settings.TASKS["default"]["QUEUES"]
         on_rq = issubclass(import_string(settings.TASKS["default"]["BACKEND"]), RQBackend)
         stop = threading.Event()
         clock = None if no_clock else start_clock_thread(stop)
@@ -41,8 +42,7 @@ class Command(BaseCommand):
             if on_rq:
                 call_command(
                     "rqworker",
-                    # RQ takes its queues in this order, whatever the tasks' priority.
-                    *settings.TASKS["default"]["QUEUES"],
+                    *queues,
                     job_class="django_tasks_rq.Job",
                     worker_class="rq.worker.SimpleWorker",
                     with_scheduler=True,
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             elif max_tasks is None:
                 call_command(
                     "db_worker",
-                    queue_name=queues,
+                    queue_name=",".join(queues),
                     interval=interval,
                     verbosity=options["verbosity"],
                 )
@@ -61,7 +61,7 @@ class Command(BaseCommand):
                 # changes with DEBUG on) nor a herd of workers to stagger the start of.
                 call_command(
                     "db_worker",
-                    queue_name=queues,
+                    queue_name=",".join(queues),
                     interval=interval,
                     verbosity=options["verbosity"],
                     batch=True,
