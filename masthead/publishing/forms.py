@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.staticfiles import versioned_static
 from wagtail.admin.widgets import AdminPageChooser
 
@@ -19,8 +20,13 @@ BYLINE_AUTHOR_MISSING = (
 )
 BYLINE_EMPTY = "Add an author: an article is published with at least one name in its byline."
 SLUG_NAMES_A_ROUTE = (
-    "“{slug}” is taken by {section}’s own address ({path}): readers would get that instead of "
-    "this article. Choose another slug, such as “{suggestion}”."
+    "“{slug}” is taken by {parent}’s own address ({path}): readers would get that instead of "
+    "this page. Choose another slug, such as “{suggestion}”."
+)
+MOVE_BEHIND_A_ROUTE = (
+    "“{title}” was not moved: its slug “{slug}” is taken by {parent}’s own address ({path}), "
+    "where readers would get that instead of this page. Change its slug first (Promote tab of "
+    "its editor), to “{suggestion}” for instance, then move it."
 )
 
 
@@ -59,7 +65,40 @@ class PageChooserOpeningAt(AdminPageChooser):
         )
 
 
-class ArticlePageForm(WagtailAdminPageForm):
+class PageFormClearOfParentRoutes(WagtailAdminPageForm):
+    """The editor of a page whose slug may not name one of its parent's own addresses (see
+    SlugClearOfParentRoutesMixin, which checks it when the page is saved in any other way)."""
+
+    def clean(self):
+        from masthead.publishing.selectors import slug_route_clash  # the models import this form
+
+        cleaned_data = super().clean()
+        slug = cleaned_data.get("slug")
+        if slug and "slug" not in self.errors:
+            clash = slug_route_clash(parent=self.parent_page, slug=slug, page=self.instance)
+            if clash:
+                self.add_error("slug", clash)
+        return cleaned_data
+
+
+class CopyFormClearOfParentRoutes(CopyForm):
+    """Wagtail's "Copy" form, refusing a slug that names one of the new parent's own
+    addresses (a section's feed/, the front page's tags/): the copy would be hidden behind it."""
+
+    def clean(self):
+        from masthead.publishing.selectors import slug_route_clash
+
+        cleaned_data = super().clean()
+        slug = cleaned_data.get("new_slug")
+        parent = cleaned_data.get("new_parent_page") or self.page.get_parent()
+        if slug and "new_slug" not in self.errors:
+            clash = slug_route_clash(parent=parent, slug=slug)
+            if clash:
+                self.add_error("new_slug", clash)
+        return cleaned_data
+
+
+class ArticlePageForm(PageFormClearOfParentRoutes):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         byline = self.formsets["article_authors"]
@@ -73,10 +112,7 @@ class ArticlePageForm(WagtailAdminPageForm):
         so a second story under the same headline was refused ("slug already in use"), its
         autosave paused. An address chosen by hand, or one readers have seen (the
         article was published once), is never changed behind the editor's back."""
-        from masthead.publishing.selectors import (  # the models import this form
-            free_child_slug,
-            route_slugs_of,
-        )
+        from masthead.publishing.selectors import free_child_slug  # the models import this form
 
         slug, title = self.cleaned_data.get("slug"), self.cleaned_data.get("title")
         allow_unicode = getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True)
@@ -89,19 +125,6 @@ class ArticlePageForm(WagtailAdminPageForm):
         ):
             self.cleaned_data["slug"] = free_child_slug(
                 parent=self.parent_page, slug=slug, page=self.instance
-            )
-        elif slug and self.parent_page is not None and slug in route_slugs_of(self.parent_page):
-            # A section answers <section>/feed/ itself, before looking for an article there.
-            self.add_error(
-                "slug",
-                SLUG_NAMES_A_ROUTE.format(
-                    slug=slug,
-                    section=self.parent_page.title,
-                    path=f"{self.parent_page.url or ''}{slug}/",
-                    suggestion=free_child_slug(
-                        parent=self.parent_page, slug=slug, page=self.instance
-                    ),
-                ),
             )
         return super().clean()
 
@@ -173,7 +196,7 @@ class HomePageForm(WagtailAdminPageForm):
         open_chooser_at(self.fields["lead_article"], self.instance.pk)
 
 
-class SectionPageForm(WagtailAdminPageForm):
+class SectionPageForm(PageFormClearOfParentRoutes):
     def __init__(self, *args, **kwargs):
         section = kwargs.get("instance")
         if section is not None and section.pk is not None:

@@ -31,6 +31,7 @@ from wagtail.search.query import And, Phrase, PlainText, SearchQuery
 
 from masthead.links import canonical_root, canonical_url
 from masthead.publishing import search_ranking
+from masthead.publishing.forms import SLUG_NAMES_A_ROUTE
 from masthead.publishing.models import (
     ArticlePage,
     ArticlePageAuthor,
@@ -687,7 +688,7 @@ def news_article_schema(article: ArticlePage, request) -> dict:
 def free_child_slug(*, parent: Page, slug: str, page: Page | None = None) -> str:
     """`slug`, or the first of `slug-2`, `slug-3`… that no child of `parent` other than `page`
     holds (drafts count: Wagtail refuses a slug any sibling has), nor `parent` answers itself
-    (a section's "feed": see SectionPage.route_slugs)."""
+    (a section's "feed", the front page's "tags": see route_slugs)."""
     siblings = parent.get_children()
     if page is not None and page.pk is not None:
         siblings = siblings.not_page(page)
@@ -704,6 +705,23 @@ def route_slugs_of(parent: Page) -> frozenset[str]:
     """The slugs no child of `parent` may have: the first parts of its own routes."""
     route_slugs = getattr(parent.specific_class, "route_slugs", None)
     return route_slugs() if route_slugs is not None else frozenset()
+
+
+def slug_route_clash(
+    *, parent: Page | None, slug: str, page: Page | None = None, message: str = SLUG_NAMES_A_ROUTE
+) -> str:
+    """Why `page` (None: a new page) may not have `slug` under `parent`, which answers that
+    address itself (a section's "feed", the front page's "tags": see route_slugs), with a free
+    slug to take instead, in the words of `message`; empty if it may."""
+    if parent is None or not slug or slug not in route_slugs_of(parent):
+        return ""
+    return message.format(
+        title=page.title if page is not None else "",
+        slug=slug,
+        parent=parent.specific_deferred.title,
+        path=f"{parent.url or ''}{slug}/",
+        suggestion=free_child_slug(parent=parent, slug=slug, page=page),
+    )
 
 
 def articles_without_author(pages: Iterable[Page]) -> list[Page]:

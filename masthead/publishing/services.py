@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.text import slugify
@@ -14,6 +15,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.utils.file import hash_filelike
 
+from masthead.publishing.forms import MOVE_BEHIND_A_ROUTE
 from masthead.publishing.models import (
     ArticlePage,
     ArticlePageAuthor,
@@ -26,7 +28,7 @@ from masthead.publishing.models import (
     SectionPinnedArticle,
     SiteIdentity,
 )
-from masthead.publishing.selectors import author_index, free_child_slug
+from masthead.publishing.selectors import author_index, free_child_slug, slug_route_clash
 from masthead.text import one_line
 
 logger = logging.getLogger(__name__)
@@ -251,10 +253,16 @@ def _revise_as_published(page: Page, *, published_at, go_live_at):
 @transaction.atomic
 def article_section_set(*, article: ArticlePage, section: SectionPage) -> bool:
     """Move the article to `section` (its address changes; Wagtail redirects the old one, and
-    its pins in the old section go: see moved_article_pins_release). False if it is there."""
+    its pins in the old section go: see moved_article_pins_release). False if it is there.
+    Raises ValidationError if its slug is one of the section's own addresses ("feed")."""
     article = ArticlePage.objects.get(pk=article.pk)
     if article.get_parent().pk == section.pk:
         return False
+    refusal = slug_route_clash(
+        parent=section, slug=article.slug, page=article, message=MOVE_BEHIND_A_ROUTE
+    )
+    if refusal:
+        raise ValidationError({"slug": [refusal]})
     article.move(section, pos="last-child")
     return True
 

@@ -1,9 +1,11 @@
 """The publishing app's part of the Wagtail admin."""
 
 from django.db import models
+from django.shortcuts import redirect
 from django.utils import formats, timezone
 from django.utils.html import escape, format_html
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.compare import FieldComparison, TextDiff, register_comparison_class
 from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.staticfiles import versioned_static
@@ -62,6 +64,23 @@ def copy_section_pins(request, page, new_page):
     from masthead.publishing.services import section_copy_pins
 
     section_copy_pins(original=page, copy=new_page)
+
+
+@hooks.register("before_move_page")
+def refuse_a_move_behind_a_route(request, page_to_move, destination):
+    """Wagtail checks only that no page under the destination has the slug; a page whose slug
+    is one of the destination's own addresses (an article "feed" into a section, a section
+    "tags" under the front page) would be hidden behind that address."""
+    from masthead.publishing.forms import MOVE_BEHIND_A_ROUTE
+    from masthead.publishing.selectors import slug_route_clash
+
+    refusal = slug_route_clash(
+        parent=destination, slug=page_to_move.slug, page=page_to_move, message=MOVE_BEHIND_A_ROUTE
+    )
+    if not refusal:
+        return None
+    messages.error(request, refusal)
+    return redirect("wagtailadmin_pages:move", page_to_move.id)
 
 
 @hooks.register("after_create_page")

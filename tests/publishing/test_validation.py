@@ -350,7 +350,7 @@ def test_an_article_may_not_take_the_address_of_its_sections_feed(admin_client, 
     response = admin_client.post(add, chosen)
     assert response.status_code == 200
     assert SLUG_NAMES_A_ROUTE.format(
-        slug="feed", section="World", path="/world/feed/", suggestion="feed-2"
+        slug="feed", parent="World", path="/world/feed/", suggestion="feed-2"
     ) in unescape(response.content.decode())
     assert not ArticlePage.objects.filter(slug="feed").exists()
 

@@ -6,12 +6,15 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from masthead.publishing.blocks import InfoPageBodyBlock
-from masthead.publishing.models.pages import CachedPageMixin
+from masthead.publishing.forms import PageFormClearOfParentRoutes
+from masthead.publishing.models.pages import CachedPageMixin, SlugClearOfParentRoutesMixin
 
 
-class InfoPage(CachedPageMixin, Page):
+class InfoPage(SlugClearOfParentRoutesMixin, CachedPageMixin, Page):
     """One of the newsroom's standing pages: About us, Contact, Privacy policy, Corrections
     policy, Ethics, Terms. No byline, no comments, no appeal for donations."""
+
+    base_form_class = PageFormClearOfParentRoutes
 
     class SchemaType(models.TextChoices):
         # schema.org's types for such pages, which search engines read from the JSON-LD.

@@ -26,7 +26,13 @@ from masthead.discussion.panels import CommentSettingsOverrideNotice
 from masthead.discussion.selectors import COMMENT_CURSOR, COMMENT_ID, VOTES_MARK
 from masthead.publishing.author_chooser import author_chooser_viewset
 from masthead.publishing.blocks import ArticleBodyBlock, HomePromoBlock
-from masthead.publishing.forms import ArticlePageForm, HomePageForm, SectionPageForm
+from masthead.publishing.forms import (
+    ArticlePageForm,
+    CopyFormClearOfParentRoutes,
+    HomePageForm,
+    PageFormClearOfParentRoutes,
+    SectionPageForm,
+)
 
 IMAGE_MODEL = "publishing.CreditedImage"
 logger = logging.getLogger(__name__)
@@ -93,7 +99,57 @@ class ArticleListingMixin:
         return super().serve(request, *args, **kwargs)
 
 
-class HomePage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page):
+class RoutesBeforeChildrenMixin(RoutablePageMixin):
+    """A page with routes of its own, which Wagtail tries before the page's children: a child
+    whose slug is the first part of a route would be hidden behind it (see route_slugs)."""
+
+    @classmethod
+    def route_slugs(cls) -> frozenset[str]:
+        """The first part of each address the page answers itself, which no child may take as
+        its slug: a section's "feed" (feed/, feed/atom/), the front page's "tags" (tags/<tag>/,
+        which would answer every address below a section slugged "tags")."""
+        first_parts = (str(url.pattern).split("/", 1)[0] for url in cls.get_subpage_urls())
+        return frozenset(part for part in first_parts if part and "<" not in part)
+
+
+class SlugClearOfParentRoutesMixin:
+    """A page whose slug may not be one of its parent's routes (RoutesBeforeChildrenMixin):
+    refused however the page comes there, whether created, edited, copied (copy_form_class)
+    or moved (see wagtail_hooks.refuse_a_move_behind_a_route) in the admin, or added by code."""
+
+    copy_form_class = CopyFormClearOfParentRoutes
+
+    def clean_fields(self, exclude=None):
+        # A field check, so that Django skips it when the editor's form refused the slug already
+        # (see PageFormClearOfParentRoutes): one message, not two.
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "slug" not in (exclude or ()) and "slug" not in errors:
+            clash = self._slug_route_clash()
+            if clash:
+                errors["slug"] = [clash]
+        if errors:
+            raise ValidationError(errors)
+
+    def minimal_clean(self):
+        # What Wagtail checks when it saves a draft (live=False), in place of full_clean.
+        super().minimal_clean()
+        clash = self._slug_route_clash()
+        if clash:
+            raise ValidationError({"slug": [clash]})
+
+    def _slug_route_clash(self) -> str:
+        if not self.path:
+            return ""  # not in the tree yet: its form checks it, and saving it checks it again
+        from masthead.publishing.selectors import slug_route_clash
+
+        return slug_route_clash(parent=self.get_parent(update=True), slug=self.slug, page=self)
+
+
+class HomePage(ArticleListingMixin, CachedPageMixin, RoutesBeforeChildrenMixin, Page):
     """The front page: the lead story, the latest articles and each section's newest."""
 
     tagline = models.CharField(
@@ -197,7 +253,13 @@ def tag_or_404(slug: str) -> Tag:
     return tag
 
 
-class SectionPage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page):
+class SectionPage(
+    SlugClearOfParentRoutesMixin,
+    ArticleListingMixin,
+    CachedPageMixin,
+    RoutesBeforeChildrenMixin,
+    Page,
+):
     """A desk of the newsroom (World, Business…): its articles live below it."""
 
     base_form_class = SectionPageForm
@@ -230,14 +292,6 @@ class SectionPage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page)
 
     search_fields = [*Page.search_fields, index.SearchField("description")]
     feed_routes = ("feed", "feed_atom")
-
-    @classmethod
-    def route_slugs(cls) -> frozenset[str]:
-        """The first part of each address the section answers itself ("feed" of feed/ and
-        feed/atom/): Wagtail tries a page's routes before its children, so an article with such
-        a slug would be hidden behind the route, its address answering the feed."""
-        first_parts = (str(url.pattern).split("/", 1)[0] for url in cls.get_subpage_urls())
-        return frozenset(part for part in first_parts if part and "<" not in part)
 
     def with_content_json(self, content):
         # A revision keeps the pins chosen when it was saved: see drop_pins_of_other_sections.
@@ -283,8 +337,10 @@ class SectionPage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page)
         return AtomSectionFeed()(request, section=self)
 
 
-class AuthorIndexPage(CachedPageMixin, Page):
+class AuthorIndexPage(SlugClearOfParentRoutesMixin, CachedPageMixin, Page):
     """The list of everyone who writes for the site."""
+
+    base_form_class = PageFormClearOfParentRoutes
 
     intro = models.TextField(blank=True)
 
@@ -372,7 +428,7 @@ class BylineMissing(ValidationError):
         )
 
 
-class ArticlePage(CachedPageMixin, RoutablePageMixin, Page):
+class ArticlePage(SlugClearOfParentRoutesMixin, CachedPageMixin, RoutablePageMixin, Page):
     """A news article. Its section is its parent page; its publish date is `first_published_at`."""
 
     base_form_class = ArticlePageForm
