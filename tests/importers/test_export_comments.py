@@ -193,7 +193,7 @@ def test_the_whole_site_one_article_after_another(article, thread, post, tmp_pat
     call_command("export-comments", "--article", str(other.pk))
     out = capsys.readouterr()
     assert json.loads(out.out)[0]["text"] == "On the other story."
-    assert "Exported 1 comments." in out.err
+    assert "Exported 1 comment." in out.err
 
 
 def test_an_empty_export_is_an_empty_list(article, tmp_path):

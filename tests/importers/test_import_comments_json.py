@@ -150,7 +150,7 @@ def test_importing_again_adds_only_what_is_new(article, tmp_path, capsys):
     call_command(
         "import-comments", "--article", str(article.pk), str(thread_file(tmp_path, later_export))
     )
-    assert "Imported 1 comments" in capsys.readouterr().out
+    assert "Imported 1 comment into" in capsys.readouterr().out
     assert Comment.objects.count() == 4
     reply = Comment.objects.get(body="Reply")
     newer = Comment.objects.get(body="A reply written since")

@@ -46,7 +46,7 @@ def test_a_disqus_export_brings_each_threads_kept_posts(bridge, ferry, capsys):
     assert "2 deleted, spam or empty" in out
     assert (
         "“Letters: the library hours” (https://oldgazette.example/?p=4460): no article at this "
-        "path or with its last part as slug; its 1 comments were not imported."
+        "path or with its last part as slug; its 1 comment was not imported."
     ) in out
     assert "Tide tables" not in out  # a thread without posts is not worth a line
 

@@ -62,9 +62,11 @@ def test_a_wordpress_site_comes_in_with_its_posts_images_and_comments(uploads, c
     output = run_import("--media", str(uploads))
 
     assert "Imported 4 articles (published: 2, scheduled: 1, drafts: 1), 3 images" in output
-    assert "1 images not found in --media" in output
+    assert "1 image not found in --media" in output
     assert "Left out by status: 1 private" in output
-    assert "Imported 1 pages as information pages (published: 1, scheduled: 0, drafts: 0)" in output
+    assert (
+        "Imported 1 page as an information page (published: 1, scheduled: 0, drafts: 0)" in output
+    )
     assert "Not posts, not imported" not in output
 
     council = ArticlePage.objects.get(slug="council-votes-harbour-wall")
@@ -310,7 +312,7 @@ def test_a_featured_image_listed_after_its_post_is_found(tmp_path, uploads):
     out = StringIO()
     call_command("import-wordpress", str(export), "--media", str(uploads), stdout=out)
 
-    assert "1 posts and 1 attachments found." in out.getvalue()
+    assert "1 post and 1 attachment found." in out.getvalue()
     assert ArticlePage.objects.get().featured_image.title == "Ferry at dawn"
 
 
@@ -368,7 +370,7 @@ def test_a_password_protected_post_keeps_its_password(tmp_path, client):
     out = StringIO()
     call_command("import-wordpress", str(export), stdout=out)
 
-    assert "1 posts kept their password" in out.getvalue()
+    assert "1 post kept its password" in out.getvalue()
     protected = ArticlePage.objects.get(slug="lifeboat-pay")
     assert protected.live
 
@@ -487,7 +489,7 @@ def test_a_post_whose_slug_a_native_article_has_comes_in_under_the_next_free_slu
 
     output = out.getvalue()
     assert "already here" not in output
-    assert "Imported 1 articles (published: 1" in output
+    assert "Imported 1 article (published: 1" in output
     assert f"came in as {native.slug}-2: another article has the slug {native.slug}" in output
     post = ArticlePage.objects.get(title="Élections municipales : les résultats")
     assert post.slug == f"{native.slug}-2" and post.live
@@ -503,7 +505,7 @@ def test_a_post_whose_slug_a_native_article_has_comes_in_under_the_next_free_slu
     out = StringIO()
     call_command("import-wordpress", str(export), stdout=out)
     assert "Imported 0 articles" in out.getvalue()
-    assert "1 posts were already here (imported before)" in out.getvalue()
+    assert "1 post was already here (imported before)" in out.getvalue()
     assert ArticlePage.objects.filter(slug__startswith=native.slug).count() == 2
     assert Comment.objects.count() == 1
 
@@ -642,7 +644,7 @@ def test_the_import_names_the_plugin_shortcodes_it_left_out_and_the_posts_that_h
     call_command("import-wordpress", str(path), "--no-comments", stdout=out)
 
     output = out.getvalue()
-    assert "[table] left out of 1 posts (“Ferry timetable: what changes in June”)" in output
+    assert "[table] left out of 1 post (“Ferry timetable: what changes in June”)" in output
     assert "[contact-form-7] left out of 2 posts" in output  # the council's post had one too
     assert "re-create it in the article" in output
     assert read_body("He wrote [sic].").dropped_shortcodes == set()
@@ -977,7 +979,7 @@ def test_author_archives_are_found_where_wordpress_put_them(tmp_path):
 def test_the_import_names_each_image_missing_from_the_uploads_folder_and_where_it_was(uploads):
     output = run_import("--media", str(uploads), "--no-comments")
 
-    assert "1 images not found in --media" in output
+    assert "1 image not found in --media" in output
     assert "2024/06/lost.jpg (in “" in output
     # the article came in all the same, without it
     assert ArticlePage.objects.filter(slug="council-votes-harbour-wall").exists()
@@ -1049,7 +1051,7 @@ def test_the_import_names_the_embeds_that_came_in_as_links(tmp_path):
     out = StringIO()
     call_command("import-wordpress", str(export), stdout=out)
 
-    assert "twitter.com embeds in 1 posts (“The minister replies”) came in as links" in (
+    assert "twitter.com embeds in 1 post (“The minister replies”) came in as links" in (
         out.getvalue()
     )
     assert (
@@ -1266,8 +1268,8 @@ def test_wordpress_pages_come_in_as_information_pages_with_redirects(tmp_path, c
     call_command("import-wordpress", str(export), "--no-comments", stdout=out)
     output = out.getvalue()
 
-    assert "1 posts, 4 pages and 0 attachments found." in output
-    assert "Imported 1 articles (published: 1, scheduled: 0, drafts: 0)" in output
+    assert "1 post, 4 pages and 0 attachments found." in output
+    assert "Imported 1 article (published: 1, scheduled: 0, drafts: 0)" in output
     assert "Imported 3 pages as information pages (published: 2, scheduled: 0, drafts: 1)" in output
     assert "Left out by status: 1 private" in output
 
@@ -1418,7 +1420,7 @@ def test_importing_a_later_export_again_updates_what_changed_in_wordpress_only(
     assert not tide.live and "High water at noon." in str(tide.get_latest_revision_as_object().body)
 
     assert "Updated 4 articles" in output, output
-    assert "1 posts were already here (imported before), unchanged" in output, output
+    assert "1 post was already here (imported before), unchanged" in output, output
     assert (
         "“Market moves on” changed in WordPress but was not updated: its article was edited here"
     ) in output, output
@@ -1582,7 +1584,7 @@ def test_a_later_export_updates_the_pages_that_changed_in_wordpress_only(
     assert InfoPage.objects.get(slug="terms").revisions.count() == 1
     assert "Updated 3 information pages" in output, output
     assert "“Contact” changed in WordPress but was not updated: its article was edited" in output
-    assert "1 pages were already here (imported before), unchanged" in output, output
+    assert "1 page was already here (imported before), unchanged" in output, output
 
     # A third run of the same export changes nothing more.
     output = import_export(export)

@@ -74,7 +74,7 @@ def test_a_wordpress_export_brings_each_posts_approved_thread(article, wxr_file,
     )
     call_command("import-comments", "--wordpress", wxr_file(text))
     out = capsys.readouterr().out
-    assert "Imported 4 comments into 1 articles" in out and "no-such-article" in out
+    assert "Imported 4 comments into 1 article." in out and "no-such-article" in out
     imported = {
         c.import_id.removeprefix("wordpress:"): c for c in Comment.objects.filter(article=article)
     }
@@ -183,7 +183,7 @@ def test_comment_ids_that_are_not_plain_numbers_are_imported_not_crashed_on(
     odd = comment(1, "Odd id").replace("<wp:comment_id>1<", "<wp:comment_id>²<")
     text = export(post(article.slug, "Ferry story", odd, comment(2, "Plain")))
     call_command("import-comments", "--wordpress", wxr_file(text))
-    assert "Imported 2 comments into 1 articles" in capsys.readouterr().out
+    assert "Imported 2 comments into 1 article." in capsys.readouterr().out
 
 
 def test_a_comment_dated_only_in_the_old_sites_local_time_is_read_in_this_sites_time_zone(

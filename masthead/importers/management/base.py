@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from masthead.discussion.services import ImportRefused
 from masthead.importers.comments_json import NotUtf8Text
 from masthead.importers.services import CommentThreadsReport
+from masthead.text import counted
 
 
 class ImportCommand(BaseCommand):
@@ -36,8 +37,12 @@ class ImportCommand(BaseCommand):
         for thread in report.unmatched:
             self.stdout.write(
                 self.style.WARNING(
-                    f"  “{thread.title}” {thread.reason}; its {thread.comments} comments were "
-                    "not imported."
+                    f"  “{thread.title}” {thread.reason}; "
+                    + counted(
+                        thread.comments,
+                        "its %(count)d comment was not imported.",
+                        "its %(count)d comments were not imported.",
+                    )
                 )
             )
         imported = sum(thread.imported for thread in report.imported)
@@ -45,8 +50,13 @@ class ImportCommand(BaseCommand):
         articles = len({thread.article_id for thread in report.imported})
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {imported} comments into {articles} articles"
-                + (f" ({already} were already there)" if already else "")
+                counted(imported, "Imported %(count)d comment", "Imported %(count)d comments")
+                + counted(articles, " into %(count)d article", " into %(count)d articles")
+                + (already_there(already) if already else "")
                 + "."
             )
         )
+
+
+def already_there(count: int) -> str:
+    return counted(count, " (%(count)d was already there)", " (%(count)d were already there)")

@@ -15,6 +15,7 @@ from masthead.backups import (
     backup_prune,
     default_backup_path,
 )
+from masthead.text import counted
 from masthead.unit_failures import FAILURE_MAILED_EXIT_STATUS
 
 CRASHED = "The backup failed ({error!r}: the traceback above), and ADMINS were mailed it."
@@ -72,7 +73,13 @@ class Command(BaseCommand):
             ) from error
         self.stdout.write(
             self.style.SUCCESS(f"Backed up to {made.path} ({made.size / 1_000_000:.1f} MB)")
-            + f": the {DATABASE_NAMES[made.database]} database and {made.files:,} files of MASTHEAD_HOME."
+            + f": the {DATABASE_NAMES[made.database]} database and "
+            + counted(
+                made.files,
+                "%(files)s file of MASTHEAD_HOME.",
+                "%(files)s files of MASTHEAD_HOME.",
+                files=f"{made.files:,}",
+            )
         )
         if made.secret_key:
             self.stdout.write(
@@ -88,20 +95,26 @@ class Command(BaseCommand):
             )
         if deleted:
             self.stdout.write(
-                f"Deleted {len(deleted)} older archive{'s' if len(deleted) != 1 else ''}, "
-                f"keeping the newest {keep}: {', '.join(path.name for path in deleted)}."
+                counted(
+                    len(deleted),
+                    "Deleted %(count)d older archive, keeping the newest %(keep)d: %(names)s.",
+                    "Deleted %(count)d older archives, keeping the newest %(keep)d: %(names)s.",
+                    keep=keep,
+                    names=", ".join(path.name for path in deleted),
+                )
             )
         if made.stale_removed:
             self.stdout.write(
-                f"Removed {made.stale_removed} unfinished backup{'s' if made.stale_removed != 1 else ''} "
-                f"left in {made.path.parent} by an interrupted run."
+                counted(
+                    made.stale_removed,
+                    "Removed %(count)d unfinished backup left in %(folder)s by an interrupted run.",
+                    "Removed %(count)d unfinished backups left in %(folder)s by an interrupted run.",
+                    folder=made.path.parent,
+                )
             )
         if made.stale_restores_removed:
             count = made.stale_restores_removed
-            self.stdout.write(
-                f"Removed {count} unfinished restore{'s' if count != 1 else ''} left in "
-                f"{settings.MASTHEAD_HOME} by an interrupted run."
-            )
+            self.stdout.write(unfinished_restores_removed(count))
 
     def alert(self, *, error: str, output: Path, now) -> bool:
         """Mail ADMINS why the backup failed; False when they could not be told."""
@@ -118,3 +131,13 @@ class Command(BaseCommand):
 def exit_status(mailed: bool) -> int:
     """Told of the failure, ADMINS need no second mail from masthead-failed@.service."""
     return FAILURE_MAILED_EXIT_STATUS if mailed else 1
+
+
+def unfinished_restores_removed(count: int) -> str:
+    """Said by backup and restore alike, which both clear what an interrupted restore left."""
+    return counted(
+        count,
+        "Removed %(count)d unfinished restore left in %(folder)s by an interrupted run.",
+        "Removed %(count)d unfinished restores left in %(folder)s by an interrupted run.",
+        folder=settings.MASTHEAD_HOME,
+    )

@@ -1,10 +1,11 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from masthead.backups import DATABASE_NAMES, BackupError, backup_restore
+from masthead.management.commands.backup import unfinished_restores_removed
+from masthead.text import counted
 
 
 class Command(BaseCommand):
@@ -23,14 +24,17 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write(
             self.style.SUCCESS(f"Restored the site as it was at {restored.created_at}")
-            + f": the {DATABASE_NAMES[restored.database]} database and {restored.files:,} files."
+            + f": the {DATABASE_NAMES[restored.database]} database and "
+            + counted(
+                restored.files,
+                "%(files)s file.",
+                "%(files)s files.",
+                files=f"{restored.files:,}",
+            )
         )
         if restored.stale_removed:
             count = restored.stale_removed
-            self.stdout.write(
-                f"Removed {count} unfinished restore{'s' if count != 1 else ''} left in "
-                f"{settings.MASTHEAD_HOME} by an interrupted run."
-            )
+            self.stdout.write(unfinished_restores_removed(count))
         self.stdout.write(
             "Run `masthead migrate` if this version of Masthead is newer than the backup's, "
             "then `masthead serve`."

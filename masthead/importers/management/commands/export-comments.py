@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from masthead.importers.comments_json import comments_export
 from masthead.publishing.selectors import article_by_id
+from masthead.text import counted
 
 
 class Command(BaseCommand):
@@ -52,7 +53,9 @@ class Command(BaseCommand):
                 include_emails=include_emails,
                 **options,
             )
-            self.stderr.write(f"Exported {count} comments.")
+            self.stderr.write(
+                counted(count, "Exported %(count)d comment.", "Exported %(count)d comments.")
+            )
             return
         # Written beside the file and renamed when complete: a failed export leaves no half file.
         partial = output.with_name(output.name + ".part")
@@ -64,4 +67,13 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
         finally:
             partial.unlink(missing_ok=True)
-        self.stdout.write(self.style.SUCCESS(f"Exported {count} comments to {output}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                counted(
+                    count,
+                    "Exported %(count)d comment to %(output)s.",
+                    "Exported %(count)d comments to %(output)s.",
+                    output=output,
+                )
+            )
+        )

@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 from django.db import reset_queries
 
 from masthead.importers.disqus import read_export as read_disqus_export
-from masthead.importers.management.base import ImportCommand
+from masthead.importers.management.base import ImportCommand, already_there
 from masthead.importers.services import (
     comments_file_check,
     comments_file_import,
@@ -12,6 +12,7 @@ from masthead.importers.services import (
     wordpress_comments_import,
 )
 from masthead.publishing.selectors import article_by_id
+from masthead.text import counted
 
 
 class Command(ImportCommand):
@@ -53,7 +54,8 @@ class Command(ImportCommand):
             checked = comments_file_check(article=target, path=file)
         left_out = f" ({checked.left_out} not published, left out)" if checked.left_out else ""
         self.stdout.write(
-            f"{checked.comments} comments checked{left_out}; importing into “{target.title}”…"
+            counted(checked.comments, "%(count)d comment checked", "%(count)d comments checked")
+            + f"{left_out}; importing into “{target.title}”…"
         )
 
         def progress(done):
@@ -64,10 +66,9 @@ class Command(ImportCommand):
         with self.reading(file):
             count = comments_file_import(article=target, path=file, progress=progress)
         already = checked.comments - count
-        note = f" ({already} were already there)" if already else ""
-        self.stdout.write(
-            self.style.SUCCESS(f"Imported {count} comments into article {target.pk}{note}.")
-        )
+        note = already_there(already) if already else ""
+        imported = counted(count, "Imported %(count)d comment", "Imported %(count)d comments")
+        self.stdout.write(self.style.SUCCESS(f"{imported} into article {target.pk}{note}."))
 
     def _import_wordpress(self, file: Path):
         with self.reading(file):

@@ -10,6 +10,7 @@ from masthead.importers.management.base import ImportCommand
 from masthead.importers.services import wordpress_comments_import, wordpress_import
 from masthead.importers.wordpress import WordPressRefused, read_export, read_posts
 from masthead.publishing.models import SectionPage
+from masthead.text import counted
 
 MISSING_FILES_SHOWN = 20
 
@@ -58,9 +59,13 @@ class Command(ImportCommand):
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except WordPressRefused as refusal:
             raise self.refused(file, refusal) from None
-        pages = f", {export.page_count} pages" if export.page_count else ""
+        found = [counted(export.post_count, "%(count)d post", "%(count)d posts")]
+        if export.page_count:
+            found.append(counted(export.page_count, "%(count)d page", "%(count)d pages"))
+        attachments = len(export.attachments)
         self.stdout.write(
-            f"{export.post_count} posts{pages} and {len(export.attachments)} attachments found."
+            f"{', '.join(found)} and "
+            + counted(attachments, "%(count)d attachment found.", "%(count)d attachments found.")
         )
         if export.posts_dated_elsewhere * 2 > export.posts_dated:
             ahead = ", ".join(
@@ -101,23 +106,44 @@ class Command(ImportCommand):
         imported = report.imported
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {imported.total()} articles (published: {imported['published']}, "
-                f"scheduled: {imported['scheduled']}, drafts: {imported['draft']}), "
-                f"{report.images} images and {report.redirects} redirects from old addresses."
+                counted(
+                    imported.total(), "Imported %(count)d article", "Imported %(count)d articles"
+                )
+                + f" (published: {imported['published']}, scheduled: {imported['scheduled']}, "
+                f"drafts: {imported['draft']}), "
+                + counted(report.images, "%(count)d image", "%(count)d images")
+                + " and "
+                + counted(
+                    report.redirects,
+                    "%(count)d redirect from old addresses.",
+                    "%(count)d redirects from old addresses.",
+                )
             )
         )
         if report.updated:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Updated {len(report.updated)} articles whose posts changed in WordPress "
-                    f"since they were imported: {_some_titles(report.updated)}."
+                    counted(
+                        len(report.updated),
+                        "Updated %(count)d article whose post changed in WordPress since it was "
+                        "imported: %(titles)s.",
+                        "Updated %(count)d articles whose posts changed in WordPress since they "
+                        "were imported: %(titles)s.",
+                        titles=_some_titles(report.updated),
+                    )
                 )
             )
         if report.pages_updated:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Updated {len(report.pages_updated)} information pages whose pages changed "
-                    f"in WordPress since they were imported: {_some_titles(report.pages_updated)}."
+                    counted(
+                        len(report.pages_updated),
+                        "Updated %(count)d information page whose page changed in WordPress "
+                        "since it was imported: %(titles)s.",
+                        "Updated %(count)d information pages whose pages changed in WordPress "
+                        "since they were imported: %(titles)s.",
+                        titles=_some_titles(report.pages_updated),
+                    )
                 )
             )
         for title, reason in report.not_updated:
@@ -130,27 +156,46 @@ class Command(ImportCommand):
             pages = report.pages_imported
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Imported {pages.total()} pages as information pages (published: "
-                    f"{pages['published']}, scheduled: {pages['scheduled']}, drafts: "
-                    f"{pages['draft']}), under the front page; choose which show in the footer "
-                    "(Promote → Show in the footer)."
+                    counted(
+                        pages.total(),
+                        "Imported %(count)d page as an information page",
+                        "Imported %(count)d pages as information pages",
+                    )
+                    + f" (published: {pages['published']}, scheduled: {pages['scheduled']}, "
+                    f"drafts: {pages['draft']}), under the front page; choose which show in the "
+                    "footer (Promote → Show in the footer)."
                 )
             )
         notes = []
         if report.password_protected:
             notes.append(
-                f"{report.password_protected} posts kept their password: readers are asked for it, "
-                "and no listing, feed, sitemap or search shows them"
+                counted(
+                    report.password_protected,
+                    "%(count)d post kept its password: readers are asked for it, and no "
+                    "listing, feed, sitemap or search shows it",
+                    "%(count)d posts kept their password: readers are asked for it, and no "
+                    "listing, feed, sitemap or search shows them",
+                )
             )
         if report.already_there:
             notes.append(
-                f"{len(report.already_there)} posts were already here (imported before), "
-                "unchanged since, left as they are"
+                counted(
+                    len(report.already_there),
+                    "%(count)d post was already here (imported before), unchanged since, left "
+                    "as it is",
+                    "%(count)d posts were already here (imported before), unchanged since, left "
+                    "as they are",
+                )
             )
         if report.pages_already_there:
             notes.append(
-                f"{len(report.pages_already_there)} pages were already here (imported before), "
-                "unchanged since, left as they are"
+                counted(
+                    len(report.pages_already_there),
+                    "%(count)d page was already here (imported before), unchanged since, left "
+                    "as it is",
+                    "%(count)d pages were already here (imported before), unchanged since, left "
+                    "as they are",
+                )
             )
         if report.left_out:
             statuses = ", ".join(f"{count} {status}" for status, count in report.left_out.items())
@@ -183,31 +228,38 @@ class Command(ImportCommand):
             shown = _some_titles(titles)
             self.stdout.write(
                 self.style.WARNING(
-                    f"  [{name}] left out of {len(titles)} posts ({shown}): what it showed "
-                    "(a plugin's table or form, an audio player…) did not come in; re-create it "
-                    "in the article."
+                    f"  [{name}] left out of "
+                    + counted(len(titles), "%(count)d post", "%(count)d posts")
+                    + f" ({shown}): what it showed (a plugin's table or form, an audio player…) "
+                    "did not come in; re-create it in the article."
                 )
             )
         for provider, titles in sorted(report.embeds_linked.items()):
             shown = _some_titles(titles)
             self.stdout.write(
                 self.style.WARNING(
-                    f"  {provider} embeds in {len(titles)} posts ({shown}) came in as links "
-                    "to what they showed: only YouTube and Vimeo videos are shown in the page."
+                    f"  {provider} embeds in "
+                    + counted(len(titles), "%(count)d post", "%(count)d posts")
+                    + f" ({shown}) came in as links to what they showed: only YouTube and Vimeo "
+                    "videos are shown in the page."
                 )
             )
         if report.images_missing:
             where = "in --media" if media else "(no --media folder given)"
-            self.stdout.write(
-                self.style.WARNING(f"  {report.images_missing} images not found {where}.")
+            missing = counted(
+                report.images_missing, "%(count)d image not found", "%(count)d images not found"
             )
+            self.stdout.write(self.style.WARNING(f"  {missing} {where}."))
             if media:  # without the folder, every image is missing: naming them says nothing
                 shown = list(report.missing_files.items())[:MISSING_FILES_SHOWN]
                 for name, title in shown:
                     self.stdout.write(self.style.WARNING(f"    {name} (in “{title}”)"))
                 if len(report.missing_files) > len(shown):
                     more = len(report.missing_files) - len(shown)
-                    self.stdout.write(self.style.WARNING(f"    and {more} more files"))
+                    more_files = counted(
+                        more, "and %(count)d more file", "and %(count)d more files"
+                    )
+                    self.stdout.write(self.style.WARNING(f"    {more_files}"))
                 self.stdout.write(
                     "  Their articles came in without them: add them in the admin (running the "
                     "import again skips the posts it has imported)."
