@@ -2,9 +2,9 @@
 
 Made while a page renders instead, a large photo held up the first reader of its article for
 about 20 seconds (a 6000×4000 JPEG resized some ten times), and other requests of that web
-process with it. The list follows the templates (`{% image %}` and `{% srcset_image %}`) and
-`selectors.news_article_schema` (a test holds it to them); a size missing from it is still made
-on first view.
+process with it. The list follows the templates (`{% image %}` and `{% distinct_srcset_image %}`)
+and `selectors.news_article_schema` (a test holds it to them); a size missing from it is still
+made on first view.
 """
 
 from django.db import IntegrityError, transaction

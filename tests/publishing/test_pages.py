@@ -157,6 +157,33 @@ def test_article_page_shows_headline_standfirst_byline_and_credited_image(client
     assert 'srcset="' in html and "width-800" in html
 
 
+def srcset_widths(html: str) -> list[list[str]]:
+    """The width descriptors of each srcset of the page, in order."""
+    return [
+        [candidate.split()[-1] for candidate in img["srcset"].split(", ")]
+        for img in BeautifulSoup(html, "html.parser").select("img[srcset]")
+    ]
+
+
+def test_a_photo_smaller_than_the_largest_size_lists_each_width_once(client, newsroom):
+    """Wagtail makes no rendition larger than the photo: an 800 px photo's width-1200 and
+    width-1600 are 800 px wide too, and srcset listed "800w" three times (the front page's lead:
+    twice), leaving the browser to pick among copies."""
+    photo = make_image(width=800, height=500)
+    article = make_article(
+        section=newsroom["world"],
+        title="Harbour works begin",
+        featured_image=photo,
+        body=[("image", {"image": photo, "caption": "", "wide": True})],
+        published=timezone.now(),
+    )
+    featured, in_body = srcset_widths(client.get(article.url).content.decode())[:2]
+    assert featured == ["480w", "800w"]  # width-{480,800,1200,1600}
+    assert in_body == ["480w", "800w"]  # width-{480,800,1200}
+    lead = srcset_widths(client.get("/").content.decode())[0]
+    assert lead == ["640w", "800w"]  # fill-{640x400,960x600,1440x900}
+
+
 def test_gallery_thumbnails_link_to_the_full_size_image(client, newsroom):
     photos = [
         make_image(title=f"Gallery {n}", width=2000, height=1200, caption=f"Shot {n}")
@@ -589,7 +616,8 @@ def test_every_size_a_template_or_the_metadata_asks_for_is_made_ahead():
         text = template.read_text()
         for spec in re.findall(r"{%\s*image\s+\S+\s+([a-z]+-[0-9x]+)", text):
             asked.add(spec)
-        for kind, sizes in re.findall(r"{%\s*srcset_image\s+\S+\s+([a-z]+)-{([0-9x,]+)}", text):
+        srcset = r"{%\s*(?:distinct_)?srcset_image\s+\S+\s+([a-z]+)-{([0-9x,]+)}"
+        for kind, sizes in re.findall(srcset, text):
             asked.update(f"{kind}-{size}" for size in sizes.split(","))
     for module in root.glob("**/*.py"):
         for call in re.findall(r"get_renditions?\(([^)]*)\)", module.read_text()):
