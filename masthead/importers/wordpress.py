@@ -41,6 +41,8 @@ PAGE_TYPE = "page"
 # WordPress's statuses of a post that is, or is to be, live: they need a date.
 LIVE_STATUSES = ("publish", "future")
 UNDATED_SHOWN = 5
+# Where an item's date is written, in the order _date reads them.
+DATE_KEYS = ("post_date_gmt", "post_date", "pubDate")
 # Statuses that become articles: published, scheduled, and drafts (pending review included).
 IMPORTED_STATUSES = {"publish", "future", "draft", "pending"}
 # An export lists a post's categories by name, not in the order the editor meant: the main one
@@ -223,7 +225,7 @@ def read_export(source) -> Export:
         shown = "; ".join(export.undated[:UNDATED_SHOWN])
         more = len(export.undated) - UNDATED_SHOWN
         raise WordPressRefused(
-            f"Published or scheduled posts or pages whose date cannot be read "
+            "Published or scheduled posts or pages without a date, or whose date cannot be read "
             f"(wp:post_date_gmt or wp:post_date, as 2024-05-12 09:30:00): {shown}"
             + (f"; and {more} more" if more > 0 else "")
             + ". Correct their dates in the file (or on the old site, then export again)."
@@ -263,10 +265,14 @@ def _read_item(item, export: Export) -> None:
         )
         return
     live = values.get("status", "").strip() in LIVE_STATUSES
-    written = values.get("post_date_gmt", "").strip() or values.get("post_date", "").strip()
-    if post_type in (POST_TYPE, PAGE_TYPE) and live and written and _date(values) is None:
+    written = next((values[key].strip() for key in DATE_KEYS if values.get(key, "").strip()), "")
+    # A live post without a date would come in dated the import, and lead the front page as
+    # today's news; a page without one may (no listing shows a page's date).
+    undated = (written or post_type == POST_TYPE) and _date(values) is None
+    if post_type in (POST_TYPE, PAGE_TYPE) and live and undated:
         title = one_line(html.unescape(values.get("title", ""))) or "(no title)"
-        export.undated.append(f"“{title}” (id {values.get('post_id', '').strip()}, {written!r})")
+        shown = repr(written) if written else "no date"
+        export.undated.append(f"“{title}” (id {values.get('post_id', '').strip()}, {shown})")
     if post_type == PAGE_TYPE:
         export.page_count += 1
         return
@@ -354,7 +360,16 @@ def _local_and_utc(values: dict[str, str]) -> tuple[datetime, datetime] | None:
 
 
 def _date(values: dict[str, str]) -> datetime | None:
-    """post_date_gmt is UTC; drafts leave it zero and have only the site's local time."""
+    """post_date_gmt is UTC; drafts leave it zero and have only the site's local time. A file
+    with neither (not written by WordPress, which always writes both) may have the item's RSS
+    pubDate, as Sun, 12 May 2024 09:30:00 +0000."""
+    if not any(values.get(key, "").strip() for key in ("post_date_gmt", "post_date")):
+        try:
+            # strptime, strict: an RFC 822 reader takes WordPress's "no date" (30 Nov -0001) for
+            # a day in 2000.
+            return datetime.strptime(values.get("pubDate", "").strip(), "%a, %d %b %Y %H:%M:%S %z")
+        except ValueError:
+            return None
     for key, zone in (("post_date_gmt", UTC), ("post_date", None)):
         raw = values.get(key, "").strip()
         if not raw or raw.startswith("0000"):

@@ -5,7 +5,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -294,6 +294,7 @@ def test_a_featured_image_listed_after_its_post_is_found(tmp_path, uploads):
     <title>Ferry returns</title>
     <content:encoded><![CDATA[The ferry is back.]]></content:encoded>
     <wp:post_id>7</wp:post_id>
+    <wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>
     <wp:post_name>ferry-returns</wp:post_name>
     <wp:status>publish</wp:status>
     <wp:post_type>post</wp:post_type>
@@ -717,6 +718,7 @@ def test_bylines_read_as_the_old_site_showed_them(tmp_path):
     <dc:creator><![CDATA[tomk]]></dc:creator>
     <content:encoded><![CDATA[The ferry is back.]]></content:encoded>
     <wp:post_id>7</wp:post_id>
+    <wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>
     <wp:post_name>ferry-returns</wp:post_name>
     <wp:status>publish</wp:status>
     <wp:post_type>post</wp:post_type>
@@ -748,6 +750,7 @@ def test_a_site_title_on_two_lines_names_the_site_on_one_and_mails_still_go_out(
     <title>Ferry returns</title>
     <content:encoded><![CDATA[The ferry is back.]]></content:encoded>
     <wp:post_id>7</wp:post_id>
+    <wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>
     <wp:status>publish</wp:status>
     <wp:post_type>post</wp:post_type>
   </item>
@@ -787,6 +790,7 @@ def test_an_image_keeps_the_alt_text_its_post_gave_it(tmp_path, uploads, client)
 
 <img class="wp-image-8" src="https://old.example/wp-content/uploads/2024/06/ferry.png" alt="" />]]></content:encoded>
     <wp:post_id>6</wp:post_id>
+    <wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>
     <wp:post_name>ferry-timetable</wp:post_name>
     <wp:status>publish</wp:status>
     <wp:post_type>post</wp:post_type>
@@ -798,6 +802,7 @@ def test_an_image_keeps_the_alt_text_its_post_gave_it(tmp_path, uploads, client)
 
 <img class="size-large wp-image-8" src="https://old.example/wp-content/uploads/2024/06/ferry-1024x640.png" alt="The ferry leaving the harbour at dawn" />]]></content:encoded>
     <wp:post_id>7</wp:post_id>
+    <wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>
     <wp:post_name>ferry-returns</wp:post_name>
     <wp:status>publish</wp:status>
     <wp:post_type>post</wp:post_type>
@@ -947,6 +952,7 @@ def test_author_archives_are_found_where_wordpress_put_them(tmp_path):
     <dc:creator><![CDATA[Jo.Okafor]]></dc:creator>
     <content:encoded><![CDATA[The ferry is back.]]></content:encoded>
     <wp:post_id>7</wp:post_id>
+    <wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>
     <wp:post_name>ferry-returns</wp:post_name>
     <wp:status>publish</wp:status>
     <wp:post_type>post</wp:post_type>
@@ -956,6 +962,7 @@ def test_author_archives_are_found_where_wordpress_put_them(tmp_path):
     <dc:creator><![CDATA[ed@oldledger.example]]></dc:creator>
     <content:encoded><![CDATA[High water at noon.]]></content:encoded>
     <wp:post_id>8</wp:post_id>
+    <wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>
     <wp:post_name>tide-tables</wp:post_name>
     <wp:status>publish</wp:status>
     <wp:post_type>post</wp:post_type>
@@ -1041,6 +1048,7 @@ def test_the_import_names_the_embeds_that_came_in_as_links(tmp_path):
 
 [embed]https://twitter.com/harbourmin/status/123[/embed]]]></content:encoded>
     <wp:post_id>7</wp:post_id>
+    <wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>
     <wp:post_name>minister-replies</wp:post_name>
     <wp:status>publish</wp:status>
     <wp:post_type>post</wp:post_type>
@@ -1093,6 +1101,7 @@ def test_a_block_editor_gallery_keeps_its_caption(tmp_path, uploads, client):
 <!-- /wp:image --><figcaption class="blocks-gallery-caption wp-element-caption">Sunday morning on the quay</figcaption></figure>
 <!-- /wp:gallery -->]]></content:encoded>
     <wp:post_id>7</wp:post_id>
+    <wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>
     <wp:post_name>after-the-storm</wp:post_name>
     <wp:status>publish</wp:status>
     <wp:post_type>post</wp:post_type>
@@ -1126,6 +1135,7 @@ def test_a_post_goes_to_the_section_of_its_primary_category(tmp_path):
     <title>Council votes</title>
     <content:encoded><![CDATA[The council voted.]]></content:encoded>
     <wp:post_id>7</wp:post_id>
+    <wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>
     <wp:post_name>council-votes</wp:post_name>
     <wp:status>publish</wp:status>
     <wp:post_type>post</wp:post_type>
@@ -1137,6 +1147,7 @@ def test_a_post_goes_to_the_section_of_its_primary_category(tmp_path):
     <title>Market moves</title>
     <content:encoded><![CDATA[The market moved.]]></content:encoded>
     <wp:post_id>8</wp:post_id>
+    <wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>
     <wp:post_name>market-moves</wp:post_name>
     <wp:status>publish</wp:status>
     <wp:post_type>post</wp:post_type>
@@ -1655,6 +1666,47 @@ def test_a_published_post_without_a_readable_date_is_refused_and_nothing_changes
     assert "“Ferry strike” (id 2, '2024-13-45 09:00:00')" in message
     assert "Notes" not in message
     assert not ArticlePage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_published_post_without_any_date_is_refused_by_name(tmp_path):
+    """A post with no wp:post_date_gmt, wp:post_date nor pubDate went live dated the import and
+    led the front page as today's news."""
+    good = {"id": "1", "slug": "harbour", "title": "Harbour", "content": "Walls."}
+    undated = {"id": "2", "slug": "ferry", "title": "Ferry strike", "content": "Boats."}
+    items = wxr_items(good, undated).split("<item>")
+    items[2] = items[2].replace("<wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>", "")
+    export = tmp_path / "export.xml"
+    export.write_text("<item>".join(items), encoding="utf-8")
+
+    with pytest.raises(CommandError) as refused:
+        import_export(export)
+
+    message = str(refused.value)
+    assert "nothing was changed" in message
+    assert "without a date, or whose date cannot be read" in message
+    assert "“Ferry strike” (id 2, no date)" in message
+    assert not ArticlePage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_post_dated_only_by_its_rss_pubdate_keeps_that_date(tmp_path):
+    """A file written by another tool than WordPress may date its items by pubDate alone."""
+    item = {"id": "2", "slug": "ferry", "title": "Ferry strike", "content": "Boats."}
+    export = tmp_path / "export.xml"
+    export.write_text(
+        wxr_items(item).replace(
+            "<wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>",
+            "<pubDate>Sun, 12 May 2024 09:30:00 +0000</pubDate>",
+        ),
+        encoding="utf-8",
+    )
+
+    import_export(export)
+
+    article = ArticlePage.objects.get(slug="ferry")
+    assert article.live
+    assert article.first_published_at == datetime(2024, 5, 12, 9, 30, tzinfo=UTC)
 
 
 @pytest.mark.django_db
