@@ -1,12 +1,15 @@
-"""The page listing's bulk "Publish", article by article."""
+"""The page listing's bulk "Publish", article by article, and bulk "Move", which refuses a page
+whose slug the destination answers itself."""
 
 from django.contrib import messages as django_messages
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils.translation import ngettext
 from wagtail.admin import messages
-from wagtail.admin.views.pages.bulk_actions import PublishBulkAction
+from wagtail.admin.views.pages.bulk_actions import MoveBulkAction, PublishBulkAction
 
 from masthead.publishing import selectors
+from masthead.publishing.forms import MOVE_BEHIND_A_ROUTE
 
 
 class PublishBulkActionLeavingUnbylinedDrafts(PublishBulkAction):
@@ -98,3 +101,41 @@ class PublishBulkActionLeavingUnbylinedDrafts(PublishBulkAction):
             {"articles": articles, "in_this_tab": True},
         )
         return messages.render(reason, None, detail=links)
+
+
+class MoveBulkActionClearOfRoutes(MoveBulkAction):
+    """Wagtail's bulk "Move" checks that no page under the destination has a moved page's slug,
+    not that the destination does not answer that address itself (a section's feed/, the front
+    page's tags/): such a page is set aside, named on the confirmation page with the fix, as
+    refuse_a_move_behind_a_route does for one page. Registered under Wagtail's action type
+    "move", in its place (see wagtail_hooks)."""
+
+    template_name = "publishing/admin/confirm_bulk_move.html"
+
+    def get_actionable_objects(self):
+        pages, set_aside = super().get_actionable_objects()
+        if self.cleaned_form is None:
+            return pages, set_aside
+        destination = self.cleaned_form.cleaned_data["chooser"]
+        behind = [
+            {"item": page, "refusal": refusal}
+            for page in pages
+            if (
+                refusal := selectors.slug_route_clash(
+                    parent=destination, slug=page.slug, page=page, message=MOVE_BEHIND_A_ROUTE
+                )
+            )
+        ]
+        refused = {entry["item"].pk for entry in behind}
+        movable = [page for page in pages if page.pk not in refused]
+        return movable, {**set_aside, "pages_behind_a_route": behind}
+
+    def prepare_action(self, pages, pages_without_access):
+        if pages_without_access.get("pages_behind_a_route"):
+            self.destination = self.cleaned_form.cleaned_data["chooser"]
+            return TemplateResponse(
+                self.request,
+                self.template_name,
+                {"destination": self.destination, **self.get_context_data()},
+            )
+        return super().prepare_action(pages, pages_without_access)

@@ -13,7 +13,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from masthead.publishing.author_chooser import author_chooser_viewset
-from masthead.publishing.bulk_actions import PublishBulkActionLeavingUnbylinedDrafts
+from masthead.publishing.bulk_actions import (
+    MoveBulkActionClearOfRoutes,
+    PublishBulkActionLeavingUnbylinedDrafts,
+)
 from masthead.publishing.image_chooser import ImageChooser
 
 
@@ -54,9 +57,10 @@ def register_author_chooser():
     return author_chooser_viewset
 
 
-# In place of Wagtail's "Publish" (same action type): registered after wagtail.admin's, which
-# comes later in INSTALLED_APPS, so the registry keeps this one.
+# In place of Wagtail's "Publish" and "Move" (same action types): registered after
+# wagtail.admin's, which comes later in INSTALLED_APPS, so the registry keeps these.
 hooks.register("register_bulk_action", PublishBulkActionLeavingUnbylinedDrafts, order=1)
+hooks.register("register_bulk_action", MoveBulkActionClearOfRoutes, order=1)
 
 
 @hooks.register("after_copy_page")

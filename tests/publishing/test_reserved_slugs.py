@@ -139,3 +139,24 @@ def test_an_article_keeping_a_slug_taken_by_a_route_is_told_to_change_it(admin_c
     with pytest.raises(ValidationError) as raised:
         telescope.save_revision()
     assert "“feed” is taken by Science’s own address" in raised.value.message_dict["slug"][0]
+
+
+def test_a_bulk_move_behind_a_sections_feed_is_refused_with_the_fix(admin_client, newsroom):
+    telescope = newsroom["articles"]["telescope"]
+    world, science = newsroom["world"], newsroom["science"]
+    slugged_before_the_rule(telescope, "feed")
+    response = admin_client.post(
+        f"/admin/bulk/wagtailcore/page/move/?id={telescope.pk}", {"chooser": str(world.pk)}
+    )
+    assert response.status_code == 200
+    assert "“New telescope opens” was not moved: its slug “feed” is taken by World’s own " in (
+        unescape(response.content.decode())
+    )
+    assert ArticlePage.objects.get(pk=telescope.pk).get_parent().pk == science.pk
+
+    ferry = newsroom["articles"]["ferry"]
+    response = admin_client.post(
+        f"/admin/bulk/wagtailcore/page/move/?id={ferry.pk}", {"chooser": str(science.pk)}
+    )
+    assert response.status_code == 302
+    assert ArticlePage.objects.get(pk=ferry.pk).get_parent().pk == science.pk
