@@ -38,6 +38,7 @@ from masthead.publishing.models import (
     ArticlePage,
     AuthorPage,
     CreditedImage,
+    HomePage,
     InfoPage,
     SectionPage,
 )
@@ -418,7 +419,9 @@ class _WordPressImporter:
             for archive in (f"{day:%Y}", f"{day:%Y/%m}", f"{day:%Y/%m/%d}"):
                 stand_ins.append((f"{base}/{archive}/", self.home.url))
         for slug in self.export.category_parents:
-            section = publishing_selectors.section_with_slug(home=self.home, slug=unquote(slug))
+            section = publishing_selectors.section_with_slug(
+                home=self.home, slug=_section_slug(unquote(slug))
+            )
             if section is not None:
                 archive = f"{base}/category/{self.export.category_path(slug)}/"
                 redirects += [(archive, section.url), (f"{archive}feed/", f"{section.url}feed/")]
@@ -447,10 +450,10 @@ class _WordPressImporter:
         primary = self.export.category_slugs.get(post.primary_category_id)
         named.sort(key=lambda category: category[0] != primary)  # the primary one first
         slug, name = named[0] if named else (self.default_section, "")
-        slug = unquote(slug)
+        category, slug = unquote(slug), _section_slug(unquote(slug))
         if slug not in self.sections:
             section, created = publishing_services.section_ensure(
-                home=self.home, slug=slug, title=name or slug.replace("-", " ").title()
+                home=self.home, slug=slug, title=name or category.replace("-", " ").title()
             )
             if created:
                 self.report.sections_created.append(section.title)
@@ -579,6 +582,14 @@ def _quote_as_paragraph(quote: dict) -> tuple[str, RichText]:
     if quote.get("attribution"):
         text += f"<br>— {escape(quote['attribution'])}"
     return ("paragraph", RichText(f"<blockquote>{text}</blockquote>"))
+
+
+def _section_slug(category_slug: str) -> str:
+    """The slug of a category's section: its own, but "tags-2" for "tags", which the front page
+    answers itself (its tag pages: see route_slugs), the same on every run of the import."""
+    if category_slug in HomePage.route_slugs():
+        return f"{category_slug}-2"
+    return category_slug
 
 
 def _slug(post: wordpress.Post) -> str:

@@ -1710,6 +1710,24 @@ def test_a_post_dated_only_by_its_rss_pubdate_keeps_that_date(tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_category_named_tags_becomes_a_section_readers_can_reach(tmp_path, client):
+    """/tags/… is the front page's (its tag pages): a section "tags" is refused, and its posts
+    with it; the category's section takes "tags-2", on every run."""
+    post = {"id": "2", "slug": "ferry", "title": "Ferry strike", "content": "Boats."}
+    export = tmp_path / "export.xml"
+    export.write_text(wxr_items({**post, "category": ("tags", "Tags")}), encoding="utf-8")
+
+    import_export(export)
+    import_export(export)
+
+    section = SectionPage.objects.get(title="Tags")
+    assert section.slug == "tags-2"
+    article = ArticlePage.objects.get(slug="ferry")
+    assert article.get_parent().pk == section.pk
+    assert "Ferry strike" in client.get(article.url).content.decode()
+
+
+@pytest.mark.django_db
 def test_a_disqus_export_given_as_a_wordpress_one_says_how_to_import_it():
     disqus = Path(__file__).parent / "data" / "disqus-export.xml"
     with pytest.raises(CommandError) as refused:
