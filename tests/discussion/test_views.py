@@ -1786,3 +1786,90 @@ def test_over_https_the_sort_cookie_is_kept_off_plain_http_and_away_from_scripts
     cookie = response.cookies[SORT_COOKIE]
     assert cookie.value == "oldest"
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_notify_of_on_a_signed_in_readers_comment_follows_at_once_at_a_confirmed_address(
+    client, article, rosa, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As "Follow this discussion" does: no e-mail to confirm, and the reader is told that they
+    follow, without JavaScript and with it."""
+    from masthead.discussion.models import Subscription
+
+    client.force_login(rosa)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/comments/{article.pk}/post/",
+            {"body": "Tell me who answers.", "notify": "replies"},
+            follow=True,
+        )
+    comment = Comment.objects.get()
+    card = re.sub(r"\s+", " ", card_of(response.content.decode(), comment.pk))
+    assert (
+        "You will be e-mailed replies to your comments in this discussion, at rosa@example.org."
+        in card
+    )
+    assert "confirm with the link" not in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        with_script = client.post(
+            f"/comments/{article.pk}/post/",
+            {"body": "And everyone else too.", "notify": "all"},
+            HTTP_ACCEPT="application/json",
+        )
+    assert with_script.json()["notice"] == (
+        "You follow this discussion: new comments will be e-mailed to rosa@example.org."
+    )
+    assert mailoutbox == []
+    following = Subscription.objects.filter(article=article).order_by("kind")
+    assert [(s.kind, s.user, s.is_active) for s in following] == [
+        ("all", rosa, True),
+        ("replies", rosa, True),
+    ]
+    words = follow_form(client.get(article.url).content.decode())[2]
+    assert "You follow this discussion: new comments are e-mailed to rosa@example.org" in words
+
+
+def test_notify_of_on_a_comment_by_an_account_whose_address_is_unconfirmed_asks_to_confirm(
+    client, article, rosa, mailoutbox, django_capture_on_commit_callbacks
+):
+    from masthead.accounts.models import AccountEmail
+    from masthead.discussion.models import Subscription
+
+    AccountEmail.objects.create(user=rosa, confirmed=False)
+    client.force_login(rosa)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            f"/comments/{article.pk}/post/",
+            {"body": "Tell me who answers.", "notify": "replies"},
+            HTTP_ACCEPT="application/json",
+        )
+    assert answer.json()["notice"].startswith(
+        "To receive notifications, confirm with the link we sent to rosa@example.org"
+    )
+    assert [message.to for message in mailoutbox] == [["rosa@example.org"]]
+    assert not Subscription.objects.get(article=article).is_active
+
+
+def test_an_accounts_comment_marked_spam_gets_the_notify_answer_its_held_comment_gets(
+    client, article, rosa, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(rosa)
+    answers = {}
+    for kind, extra in (
+        ("held", {"body": "Buy cheap http://a.example http://b.example http://c.example"}),
+        ("spam", {"body": "Nothing odd here.", "homepage": "http://bot.example"}),
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = client.post(
+                f"/comments/{article.pk}/post/",
+                {"notify": "all", "started": form_data()["started"], **extra},
+                HTTP_ACCEPT="application/json",
+            )
+        assert answer.status_code == 201
+        answers[kind] = (answer.json()["status"], answer.json()["notice"])
+    assert list(Comment.objects.order_by("pk").values_list("status", flat=True)) == [
+        "pending",
+        "spam",
+    ]
+    assert answers["spam"] == answers["held"] == ("pending", answers["held"][1])
+    assert "You follow this discussion" in answers["held"][1]
+    assert mailoutbox == []

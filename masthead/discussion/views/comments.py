@@ -26,6 +26,18 @@ from masthead.discussion.readers import (
 from masthead.discussion.selectors import discussion_settings
 from masthead.discussion.services.comments import COMMENT_NOT_FOUND
 from masthead.discussion.templatetags.discussion_tags import CSRF_MARKER, chosen_sort, render_thread
+from masthead.discussion.views.subscriptions import FOLLOWING as FOLLOWING_FORM_ANSWER
+
+# What "Notify of" tells the author of the comment: that their account follows (its own,
+# listed on the account page; as the follow form's answer says), or where to confirm.
+FOLLOWING_BY_KIND = {
+    SubscriptionKind.ALL: FOLLOWING_FORM_ANSWER,
+    SubscriptionKind.REPLIES: "You will be e-mailed replies to your comments in this discussion, at {email}.",
+}
+CONFIRM_BY_EMAIL = (
+    "To receive notifications, confirm with the link we sent to {email}"
+    " (unless that address follows this discussion already)."
+)
 
 
 def _wants_json(request) -> bool:
@@ -109,18 +121,25 @@ def post_comment(request, article_id):
 
 
 def _subscribe_commenter(article, comment, notify, network: str) -> str | None:
-    """The "notify me" choice of the comment form; what the reader should know about it."""
+    """The "Notify of" choice of the comment form; what the reader should know about it.
+
+    As with "Follow this discussion" (services.subscription_follow), a signed-in reader at their
+    account's confirmed address follows at once, with no e-mail to confirm; anyone else confirms
+    by e-mail."""
     if notify not in SubscriptionKind.values or not comment.author_email:
         return None
-    if comment.status == CommentStatus.SPAM:
+    proven = services.subscription_owner(comment.user, email=comment.author_email) is not None
+    if comment.status == CommentStatus.SPAM and not proven:
         # No e-mail to whatever address a spammer typed, but the answer a held comment gets: a
         # spammer is never told its comment was classed as spam.
         already_own = selectors.account_follows(
             article=article, user=comment.user, email=comment.author_email, kind=notify
         )
     else:
+        # An account's proven address follows even under a comment taken for spam: no e-mail
+        # goes out for it, and its author gets the answer a held comment of theirs would.
         try:
-            subscription = services.subscription_request(
+            subscription = services.subscription_follow(
                 article=article,
                 email=comment.author_email,
                 kind=notify,
@@ -129,19 +148,12 @@ def _subscribe_commenter(article, comment, notify, network: str) -> str | None:
             )
         except services.SubscriptionRefused as refusal:
             return refusal.message  # the comment is posted all the same
-        already_own = (
-            subscription.is_active
-            and comment.user is not None
-            and subscription.user == comment.user
-        )
+        already_own = services.is_accounts_own(subscription, comment.user)
     if already_own:
-        return None  # the account's own subscription, listed on its account page
+        return FOLLOWING_BY_KIND[notify].format(email=comment.author_email)
     # The same words whether or not the address follows the discussion already (and then gets
     # no new link): what an address follows is nobody else's business.
-    return (
-        f"To receive notifications, confirm with the link we sent to {comment.author_email}"
-        " (unless that address follows this discussion already)."
-    )
+    return CONFIRM_BY_EMAIL.format(email=comment.author_email)
 
 
 def _refused(request, article, form, refusal):
