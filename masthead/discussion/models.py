@@ -282,8 +282,9 @@ class Subscription(models.Model):
     # The account that asked for it, when a signed-in reader did: its "Your account" page lists
     # it, and deleting the account erases it. The address alone cannot say whose it is: an
     # account's address may not be confirmed yet. A subscription is confirmed by its own e-mail,
-    # signed in or not, unless the account asked at its confirmed address from the follow form
-    # or the API (subscription_follow): that address is proven already.
+    # signed in or not, unless the account asked at its confirmed address from the follow form,
+    # the comment form's "Notify of" or the API (subscription_follow): that address is proven
+    # already, and an active subscription confirmed there without an account becomes its.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

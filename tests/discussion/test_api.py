@@ -1308,3 +1308,21 @@ def test_a_script_dropping_its_cookie_at_each_vote_is_slowed_down_by_its_network
         assert refused.json()["detail"] == VOTING_TOO_FAST.format(seconds=50)
         # Readers elsewhere vote on as before.
         assert vote_as_new_reader(comments[-1], address="198.51.100.7").status_code == 200
+
+
+def test_an_account_following_through_the_api_takes_what_its_address_confirmed_as_a_guest(
+    browser_client, article, django_user_model, mailoutbox
+):
+    as_guest = Subscription.objects.create(
+        article=article, email="rosa@example.org", kind="all", confirmed=timezone.now()
+    )
+    rosa = django_user_model.objects.create_user("rosa", "rosa@example.org", "right-horse-battery")
+    browser_client.force_login(rosa)
+    token = csrf(browser_client, article)
+    url = f"/api/v1/articles/{article.pk}/subscriptions"
+    answer = post_json(browser_client, url, {"kind": "all"}, token)
+    assert (answer.status_code, answer.json()) == (200, {"status": "following"})
+    assert mailoutbox == []
+    assert browser_client.delete(url, HTTP_X_CSRFTOKEN=token).status_code == 204
+    as_guest.refresh_from_db()
+    assert as_guest.unsubscribed is not None

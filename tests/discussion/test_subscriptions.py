@@ -661,15 +661,43 @@ def test_following_by_an_account_whose_address_is_unconfirmed_or_not_its_own_nee
     ]
 
 
-def test_following_at_once_leaves_a_strangers_active_subscription_at_the_address_theirs(
+def test_following_at_once_makes_the_accounts_what_its_address_confirmed_by_e_mail_as_a_guest(
     article, django_user_model, django_capture_on_commit_callbacks
 ):
-    owners = subscribe_and_confirm(
+    """The address is proven both ways (the guest's e-mail link, the account's confirmation):
+    the subscription is the account's as it is, its links still working; one at another
+    address the account never proved stays that address's alone."""
+    as_guest = subscribe_and_confirm(
         article, "kit@example.org", "all", django_capture_on_commit_callbacks
+    )
+    elsewhere = subscribe_and_confirm(
+        article, "kit.work@example.org", "all", django_capture_on_commit_callbacks
     )
     kit = django_user_model.objects.create_user("kit", "kit@example.org", "pw-kit-horse")
     again = subscription_follow(article=article, email="kit@example.org", kind="all", user=kit)
-    assert again.pk == owners.pk and again.user is None
+    assert again.pk == as_guest.pk and again.user == kit and again.is_active
+    assert again.confirmed == as_guest.confirmed
+    assert subscription_for_token(subscription_token(as_guest)).pk == as_guest.pk
+    elsewhere.refresh_from_db()
+    assert elsewhere.user is None
+
+    assert subscription_unfollow(article=article, user=kit) == ["kit@example.org"]
+    elsewhere.refresh_from_db()
+    assert elsewhere.is_active
+
+
+def test_following_at_once_leaves_another_accounts_active_subscription_at_the_address_its_own(
+    article, django_user_model
+):
+    """An account keeps the address that confirmed its subscriptions when it moves to a new
+    one; the next account at that address does not take them over."""
+    dana = django_user_model.objects.create_user("dana", "kit@example.org", "pw-dana-horse")
+    danas = subscription_follow(article=article, email="kit@example.org", kind="all", user=dana)
+    dana.email = "dana@example.org"
+    dana.save(update_fields=["email"])
+    kit = django_user_model.objects.create_user("kit", "kit@example.org", "pw-kit-horse")
+    again = subscription_follow(article=article, email="kit@example.org", kind="all", user=kit)
+    assert again.pk == danas.pk and again.user == dana
 
 
 def test_unfollowing_stops_every_subscription_of_the_account_to_the_article_and_no_other(

@@ -1873,3 +1873,35 @@ def test_an_accounts_comment_marked_spam_gets_the_notify_answer_its_held_comment
     assert answers["spam"] == answers["held"] == ("pending", answers["held"][1])
     assert "You follow this discussion" in answers["held"][1]
     assert mailoutbox == []
+
+
+def test_an_account_follows_in_one_click_what_its_address_followed_as_a_guest_and_can_stop(
+    client, article, rosa, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Confirmed by e-mail as a guest, at the address the account has confirmed too: the reader
+    has proven it both ways, so the subscription is theirs to see and to stop."""
+    from masthead.discussion.models import Subscription
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(f"/comments/{article.pk}/subscribe/", {"email": "rosa@example.org"})
+    link = re.search(r"/comments/subscriptions/(\S+)/confirm/", mailoutbox[0].body).group(0)
+    Client().post(link)
+    as_guest = Subscription.objects.get(article=article)
+    assert as_guest.is_active and as_guest.user is None
+    mailoutbox.clear()
+
+    client.force_login(rosa)
+    action, fields, _ = follow_form(client.get(article.url).content.decode())
+    followed = client.post(action, fields)
+    assert "You follow this discussion: new comments will be e-mailed to rosa@example.org" in (
+        followed.content.decode()
+    )
+    assert "We have sent you an e-mail" not in followed.content.decode()
+    assert mailoutbox == []
+    action, fields, words = follow_form(client.get(article.url).content.decode())
+    assert "You follow this discussion: new comments are e-mailed to rosa@example.org" in words
+    assert "Harbour council" in client.get("/accounts/").content.decode()  # listed there too
+
+    assert "You no longer follow" in client.post(action, fields).content.decode()
+    as_guest.refresh_from_db()
+    assert as_guest.unsubscribed is not None

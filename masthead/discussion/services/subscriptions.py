@@ -112,14 +112,16 @@ def subscription_follow(
     user=None,
     now: datetime | None = None,
 ) -> Subscription:
-    """ "Follow this discussion" (the article's form, the API): a signed-in reader asking at their
-    account's confirmed address follows at once, as the account's, with no confirmation e-mail
-    (the address has been proven already); anyone else asks by double opt-in
-    (subscription_request). The answer is active for the first.
+    """ "Follow this discussion" (the article's form, the API) and the comment form's "Notify of":
+    a signed-in reader asking at their account's confirmed address follows at once, as the
+    account's, with no confirmation e-mail (the address has been proven already); anyone else
+    asks by double opt-in (subscription_request). The answer is active for the first.
 
     A subscription waiting for its confirmation, or stopped, at that address starts afresh as the
-    account's (links sent before stop working). An active one stays with whoever asked for it, as
-    subscription_request keeps it."""
+    account's (links sent before stop working). An active one that no account owns was confirmed
+    by an e-mail to that same address (asked for as a guest): the reader has proven the address
+    both ways, so it becomes the account's as it is (its links keep working), listed and stopped
+    with the account's. Another account's stays that account's."""
     now = now or timezone.now()
     email = _checked_request(email=email, kind=kind)
     owner = subscription_owner(user, email=email)
@@ -131,7 +133,12 @@ def subscription_follow(
         subscription, created = Subscription.objects.select_for_update().get_or_create(
             article=article, email=email, kind=kind, defaults={"user": owner, "confirmed": now}
         )
-        if created or subscription.is_active:
+        if created:
+            return subscription
+        if subscription.is_active:
+            if subscription.user_id is None:
+                subscription.user = owner
+                subscription.save(update_fields=["user"])
             return subscription
         subscription.legacy_token_hash = None
         subscription.confirmed = now
