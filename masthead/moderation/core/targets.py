@@ -8,16 +8,23 @@ the rest of the pipeline. The forms are read in normalised text (lower case, apo
 within one sentence:
 
 * a predicate about "you": "you are / you're / are you / you must be / you sound like" then at
-  most a few adverbs, a determiner and adjectives ("you are a complete idiot", "are you
-  stupid?"); not "you are right that the minister is an idiot", "you are voting for clowns";
+  most "all" or "both", a few adverbs, a determiner and adjectives ("you are a complete idiot",
+  "you are all idiots", "you are just another idiot", "are you stupid?"); not "you are right
+  that the minister is an idiot", "you are voting for clowns";
 * a vocative: "you" then only words that insult ("you absolute moron", "you stupid cunt"), an
-  @name ("@dave, moron"), or a retort ("shut up, idiot", "nice try, clown");
-* after the insult: "what a moron you are", "idiots like you", "how stupid are you?";
+  @name ("@dave, moron", "@dave you idiot"), or a retort ("shut up, idiot", "nice try, clown");
+  after "you," or "@name," only an insult that ends its clause ("thank you, idiot", not "thank
+  you, idiots in Westminster never learn", "@dave, idiots like Smith ...");
+* after the insult: "what a moron you are", "idiots like you", "how stupid are you?"; not
+  "fools like you and me";
 * the author or another commenter named by role: "the author is a moron", "whoever wrote this
-  is an idiot", "@dave is an idiot", "OP is a clown";
+  is an idiot", "the idiot who wrote this should be fired", "@dave is an idiot", "OP is a
+  clown"; not "the clown who wrote that policy";
 * a second insult joined to a targeted one: "you are an idiot and a moron".
 
-An insult read as a verb ("you were fooled", "you are trolling") is aimed at no one.
+An insult read as a verb ("you were fooled", "you are trolling"), denied ("I'm not calling you
+stupid", "nobody thinks you are a fool") or reported ("you look like an idiot, said the
+minister") is aimed at no one.
 """
 
 from __future__ import annotations
@@ -80,7 +87,8 @@ _ROLE = (
     r"(?:previous |last |other |above )?(?:commenter|commentator|poster)(?: above| below)?)"
     r"(?:\s+(?:of|behind)\s+(?:this|the)\s+(?:article|piece|column|story|op-ed|editorial|blog))?"
     r"|(?:whoever|the (?:person|guy|idiot|clown) who)\s+wrote\s+(?:this|that)"
-    r"(?:\s+(?:article|piece|column|story|op-ed|editorial|rubbish|drivel|garbage|nonsense|tripe))?"
+    r"(?:\s+(?:article|piece|column|story|post|op-ed|editorial|blog|rubbish|drivel|garbage|"
+    r"nonsense|tripe))?"
     r"|the op|@[a-z0-9_]+)"
 )
 _WRITER_RE = re.compile(r"\b(?:author|writer|journalist|reporter|columnist|wrote)\b")
@@ -92,7 +100,7 @@ _ROLE_IS = r"(?:is|'s|s|was|must be|seems|seems like|seems to be|sounds like|loo
 _RETORT = (
     r"(?:shut up|shut it|get lost|grow up|go away|piss off|sod off|bugger off|nice try|"
     r"try again|learn to read|read it again|read the article|wake up|calm down|sit down|"
-    r"keep up|get a life|get a clue|cry more|stay mad|cope|seethe|whatever|yeah right|"
+    r"keep up|get a life|get a clue|cry more|stay mad|seethe|yeah right|"
     r"@[a-z0-9_]+)"
 )
 
@@ -110,10 +118,13 @@ _ADJECTIVE = (
     r"[a-z*#@$-]+"
 )
 _DETERMINER = (
-    r"(?:\s+(?P<det>a|an|the|one|such a|such an|some kind of|some sort of|a kind of|a sort of))?"
+    r"(?:\s+(?P<det>a|an|the|one|such a|such an|some kind of|some sort of|a kind of|a sort of|"
+    r"another|some))?"
 )
+# "you are all idiots", "you're both morons", "you are, every one of you, clowns"
+_QUANTIFIER = r"(?:\s*,?\s+(?:all|both|every one of you|each one of you|each of you|all of you),?)?"
 _ADJECTIVES = r"(?:\s*,?\s+" + _ADJECTIVE + r"){0,4}\s*,?\s*$"
-_PREDICATE_RE = re.compile(_PREDICATE + _ADVERBS + _DETERMINER + _ADJECTIVES)
+_PREDICATE_RE = re.compile(_PREDICATE + _QUANTIFIER + _ADVERBS + _DETERMINER + _ADJECTIVES)
 _VOCATIVE_RE = re.compile(
     r"(?:" + _YOU + r"|" + _RETORT + r"\s*[,!:]?\s*(?:" + _YOU + r")?)"
     r"(?P<filler>(?:\s*,?\s+" + _one_of(_VOCATIVE_WORDS) + r"(?![a-z'-])){0,3})\s*[,!]?\s*$"
@@ -122,9 +133,37 @@ _ROLE_RE = re.compile(r"(?P<role>" + _ROLE + r")\s*,?\s*" + _ROLE_IS + _DETERMIN
 _AFTER_RE = re.compile(
     r"^(?:\s*(?:that|,)?\s*(?:you|u)\s*(?:are|'re|re|r)\s*(?:[,.!?;:)]|$)"
     r"|\s*(?:are|r)\s+(?:you|u)\s*(?:[,.!?;:)]|$|\s+(?:or|really|seriously))"
-    r"|\s+(?:like|such as)\s+(?:you|u|yourself|yourselves)\b)"
+    # "fools like you and me": the writer is one of them
+    r"|\s+(?:like|such as)\s+(?:you|u|yourself|yourselves)\b(?!\s*(?:and|or|&)\s+(?:me|i|us)\b))"
 )
-_WHO_WROTE_RE = re.compile(r"^\s+(?:who|that)\s+wrote\s+(?:this|that)\b")
+# "the idiot who wrote this should be fired", "... wrote this article": the author; not "the
+# clown who wrote that policy", "the fool who wrote this bill" (someone else's writing)
+_WHO_WROTE_RE = re.compile(
+    r"^\s+(?:who|that)\s+wrote\s+(?:this|that)"
+    r"(?:\s+(?:article|piece|column|story|post|op-ed|editorial|blog))?"
+    r"(?:\s*(?:[^\w\s]|$)|\s+(?:is|was|'s|s|isn't|wasn't|should|shouldn't|must|needs|ought|"
+    r"has|had|can|can't|cannot|could|couldn't|will|won't|would|wouldn't|does|doesn't|did|didn't|"
+    r"deserves|knows|clearly|obviously|really|probably|certainly|never|just|also)\b)"
+)
+# "I'm not calling you stupid", "I never said you were", "nobody here thinks you are a fool":
+# a negation, at most three words, then a verb of saying or thinking, right before the "you"
+_DENIAL_RE = re.compile(
+    r"(?<![a-z'])(?:not|never|don't|dont|do not|doesn't|doesnt|didn't|didnt|did not|won't|"
+    r"wouldn't|would not|nobody|no one|no-one|noone)(?:\s+[a-z'-]+){0,3}?\s+"
+    r"(?:call|calls|calling|called|say|says|saying|said|think|thinks|thought|believe|believes|"
+    r"believed|mean|means|meant|suggest|suggests|suggesting|suggested|imply|implies|implying|"
+    r"implied|claim|claims|claiming|claimed|accuse|accusing|accused)(?:\s+that)?\s+$"
+)
+# "..., said the minister to the reporter", '"you idiot," she said': someone else's words
+_ATTRIBUTION_RE = re.compile(
+    r"[\"'\u201d\u2019]?\s*,\s*[\"'\u201d\u2019]?\s*(?:(?:he|she|they)\s+)?"
+    r"(?:said|says|told|tells|asked|asks|replied|replies|shouted|added|wrote|tweeted)\b"
+)
+# an addressee right before a comma: "thank you, ...", "@dave, ..."
+_ADDRESSEE_COMMA_RE = re.compile(
+    r"(?:(?<![a-z'])(?:you|u|ya|y'all|yall|lot|people|guys|all|two)|@[a-z0-9_]+)\s*,"
+)
+_CLAUSE_ENDS_RE = re.compile(r"\s*(?:[^\w\s]|$)")
 _JOINED_RE = re.compile(r"^\s*(?:,|and|or|&|, and|, or)" + _DETERMINER + _ADJECTIVES)
 _WHAT_A_RE = re.compile(r"\b(?:what|such)\s+(?:a|an)\b")
 _ADJECTIVE_INSULTS = frozenset(["stupid", "dumb", "pathetic", "retarded"])
@@ -138,7 +177,7 @@ _WINDOW = 160  # characters read either side of the insult
 _ANCHOR_HINT_RE = re.compile(
     r"(?<![a-z])(?:you|u|ya|y'?all|ur|youre|op|author|writer|journalist|reporter|columnist|"
     r"comment\w*|poster|wrote|shut|get|grow|go|piss|sod|bugger|nice|try|learn|read|wake|calm|"
-    r"sit|keep|cry|stay|cope|seethe|whatever|yeah)(?![a-z])|@"
+    r"sit|keep|cry|stay|seethe|yeah)(?![a-z])|@"
 )
 _AFTER_HINT_RE = re.compile(
     r"\W*(?:that\s+|are\s+|r\s+|like\s+|such as\s+|who\s+|)(?:you|u|wrote)\b"
@@ -172,6 +211,11 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
     return text[begin:start].lstrip(), text[end : min(ends or [high])]
 
 
+def _denied(anchor: re.Match[str]) -> bool:
+    """Whether the words before "you" deny the insult: "I'm not calling you", "I never said"."""
+    return bool(_DENIAL_RE.search(anchor.string, 0, anchor.start()))
+
+
 def _as_verb(matched: str, term: str) -> bool:
     """Whether the insult word is bent into a verb: "you were fooled", "you are trolling"."""
     word = matched.lower()
@@ -192,6 +236,8 @@ def insult_target(
     if _as_verb(matched, term):
         return ""
     before, after = _sentence_around(text, start, end)
+    if _ATTRIBUTION_RE.search(after):
+        return ""
     if (
         previous
         and previous[0] >= start - len(before)
@@ -209,17 +255,22 @@ def insult_target(
         _PREDICATE_RE,
         before,
         starts,
-        lambda m: not (term == "loser" and m.group("det") == "the"),
+        lambda m: not (term == "loser" and m.group("det") == "the") and not _denied(m),
     ):
         return READER
     # "you fool nobody", "you troll the comments": a verb after a bare "you"
     verb_follows = term in _ALSO_VERBS and re.match(r"\s*[a-z]", after)
-    if _closest(
-        _VOCATIVE_RE,
-        before,
-        starts,
-        lambda m: not (verb_follows and not m.group("filler").strip()),
-    ):
+    clause_ends = bool(_CLAUSE_ENDS_RE.match(after))
+
+    def addresses(m: re.Match[str]) -> bool:
+        if verb_follows and not m.group("filler").strip():
+            return False
+        # "thank you, idiots in Westminster never learn": a new clause about someone else
+        if _ADDRESSEE_COMMA_RE.search(m.group(0)) and not clause_ends:
+            return False
+        return not _denied(m)
+
+    if _closest(_VOCATIVE_RE, before, starts, addresses):
         return READER
     if _WHO_WROTE_RE.match(after):
         return AUTHOR

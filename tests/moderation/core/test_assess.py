@@ -134,6 +134,52 @@ def test_heated_comments_that_address_a_reader_are_published(body, strictness):
 
 
 @pytest.mark.parametrize("strictness", ["balanced", "strict"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        # an insult denied or reported
+        "I'm not calling you stupid, but the data says otherwise.",
+        "I never said you were stupid. I said the policy is.",
+        "I don't think you're an idiot, I think you're misinformed.",
+        "Nobody here thinks you are a fool for asking.",
+        "You look like an idiot in that hat, said the minister to the reporter.",
+        # "you," then an insult about someone else
+        "I agree with you, stupid policies like this never work.",
+        "Thank you, idiots in Westminster never learn.",
+        "I'm with you, idiots run this council.",
+        "Good on you, pathetic as this government is.",
+        "@dave, idiots like Smith should never be in charge.",
+        # no retort, no author, no reader
+        "Whatever idiot designed this roundabout should be sacked.",
+        "Cope, idiots, the vote is lost.",
+        "The clown who wrote that policy should resign.",
+        "The fool who wrote this bill has never used a bus.",
+        "Only fools like you and me still pay the licence fee.",
+    ],
+)
+def test_an_insult_denied_reported_or_about_someone_else_is_published(body, strictness):
+    v = assess(Draft(body), Context(settings=Settings(strictness=strictness)))
+    assert v.action == "publish", v
+
+
+@pytest.mark.parametrize("strictness", ["balanced", "strict"])
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("You are all idiots.", "insult aimed at a reader: idiot"),
+        ("You are both morons.", "insult aimed at a reader: moron"),
+        ("You're all clowns.", "insult aimed at a reader: clown"),
+        ("You are just another idiot.", "insult aimed at a reader: idiot"),
+        ("You are all such morons", "insult aimed at a reader: moron"),
+    ],
+)
+def test_an_insult_at_a_group_of_readers_is_held(body, reason, strictness):
+    v = assess(Draft(body), Context(settings=Settings(strictness=strictness)))
+    assert v.action == "hold", v
+    assert reason in v.reasons
+
+
+@pytest.mark.parametrize("strictness", ["balanced", "strict"])
 def test_the_bench_targeted_insults_are_held_never_spammed(strictness):
     ctx = Context(settings=Settings(strictness=strictness))
     actions = {r["text"]: assess(Draft(r["text"]), ctx).action for r in rows("targeted_insults")}
