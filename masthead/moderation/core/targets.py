@@ -1,7 +1,7 @@
 """Whom an insult in the lexicon is aimed at: a reader, the article's author, or no one here.
 
 An insult aimed at someone in the conversation is a personal attack ("you are a moron", "you
-idiot", "what a moron you are", "the author is a clown", "@dave is an idiot"); the same word
+idiot", "what a moron you are", "the author is a clown", "@dave you idiot"); the same word
 about a public figure, an institution or people in general is sharp debate ("the minister is an
 idiot", "these clowns couldn't run a bath", "only an idiot would believe this") and is left to
 the rest of the pipeline. The forms are read in normalised text (lower case, apostrophes kept),
@@ -18,8 +18,10 @@ within one sentence:
 * after the insult: "what a moron you are", "idiots like you", "how stupid are you?"; not
   "fools like you and me";
 * the author or another commenter named by role: "the author is a moron", "whoever wrote this
-  is an idiot", "the idiot who wrote this should be fired", "@dave is an idiot", "OP is a
-  clown"; not "the clown who wrote that policy";
+  is an idiot", "the idiot who wrote this should be fired", "OP is a clown"; not "the clown who
+  wrote that policy". Not an @name either ("@BorisJohnson is a clown"): the site has no
+  @-mentions, so a handle spoken of is as likely a public figure's as a reader's; an @name
+  spoken to ("@dave you idiot") is a vocative;
 * a second insult joined to a targeted one: "you are an idiot and a moron".
 
 An insult read as a verb ("you were fooled", "you are trolling"), denied ("I'm not calling you
@@ -89,7 +91,7 @@ _ROLE = (
     r"|(?:whoever|the (?:person|guy|idiot|clown) who)\s+wrote\s+(?:this|that)"
     r"(?:\s+(?:article|piece|column|story|post|op-ed|editorial|blog|rubbish|drivel|garbage|"
     r"nonsense|tripe))?"
-    r"|the op|@[a-z0-9_]+)"
+    r"|the op)"
 )
 _WRITER_RE = re.compile(r"\b(?:author|writer|journalist|reporter|columnist|wrote)\b")
 _ADVERBS = (

@@ -155,6 +155,7 @@ def test_heated_comments_that_address_a_reader_are_published(body, strictness):
         "The clown who wrote that policy should resign.",
         "The fool who wrote this bill has never used a bus.",
         "Only fools like you and me still pay the licence fee.",
+        "@BorisJohnson is a clown and always was.",
     ],
 )
 def test_an_insult_denied_reported_or_about_someone_else_is_published(body, strictness):
