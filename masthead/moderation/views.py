@@ -1,5 +1,6 @@
 """Readers reporting a comment, without JavaScript (the page's script uses the JSON API)."""
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -9,6 +10,8 @@ from masthead.discussion.readers import reader_for_request, remember_reader
 from masthead.discussion.selectors import public_comment
 from masthead.moderation.models import ReportReason
 from masthead.moderation.services import ReportRefused, comment_report
+
+REPORT_THANKS = "Thank you. A moderator will look at the comment you reported."
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,13 +33,16 @@ def report(request, comment_id):
         except ReportRefused as refusal:
             error = refusal
         else:
-            comment_note_add(
-                request,
-                comment=comment,
-                text="Thank you. A moderator will look at the comment you reported.",
-            )
-            # The page of the thread that shows it, where the thanks are said.
-            response = redirect("discussion:comment", comment_id=comment.pk)
+            if public_comment(comment.pk, request) is None:
+                # This report hid it: its link would answer "No such comment". The thanks go
+                # at the top of the article, where the reader sees them (a comment's note
+                # has no card to sit in).
+                messages.info(request, REPORT_THANKS)
+                response = redirect(comment.article.get_url(request))
+            else:
+                comment_note_add(request, comment=comment, text=REPORT_THANKS)
+                # The page of the thread that shows it, where the thanks are said.
+                response = redirect("discussion:comment", comment_id=comment.pk)
             remember_reader(response, reader)
             return response
     return render(

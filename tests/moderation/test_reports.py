@@ -210,6 +210,24 @@ def test_a_report_without_javascript_is_acknowledged_beside_the_comment(client, 
     assert html.count("A moderator will look at") == 1
 
 
+def test_the_report_that_hides_a_comment_thanks_the_reader_on_its_article(article, post):
+    comment = post(HEATED)
+    for address in ("198.51.100.1", "198.51.100.2"):
+        Client(REMOTE_ADDR=address).post(
+            f"/moderation/comment/{comment.pk}/report/", {"reason": "abuse"}
+        )
+    response = Client(REMOTE_ADDR="198.51.100.3").post(
+        f"/moderation/comment/{comment.pk}/report/", {"reason": "abuse"}, follow=True
+    )
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING  # this third report hid it
+    assert response.status_code == 200, "the reader who hid it is not told 'No such comment'"
+    assert response.redirect_chain[-1][0] == article.url
+    html = response.content.decode()
+    assert html.count("Thank you. A moderator will look at the comment you reported.") == 1
+    assert f'id="comment-{comment.pk}"' not in html
+
+
 def report_link(html, comment_id):
     card = html[html.index(f'aria-labelledby="comment-{comment_id}-author"') :]
     card = card[: card.index("</article>")]
