@@ -541,7 +541,8 @@ def assess(
         reasons.append(f"author has {h.spam} comment(s) marked spam")
     if h.removed:
         reasons.append(f"author has {h.removed} comment(s) removed")
-    if h.is_first_comment and links.count:
+    # The site's own allow list says readers may link there freely, in a first comment too.
+    if h.is_first_comment and links.count > len(links.site_allowed):
         z += W["first_with_link"]
         reasons.append("first comment, with a link")
 

@@ -307,6 +307,8 @@ class LinkFacts:
     count: int = 0
     domains: list[str] = field(default_factory=list)
     allowed: list[str] = field(default_factory=list)
+    # Of those, the ones on the site's own allow list (Settings → Moderation), not the default.
+    site_allowed: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     shorteners: list[str] = field(default_factory=list)
@@ -325,7 +327,8 @@ def link_facts(
     use_default_allow: bool = True,
 ) -> LinkFacts:
     """Links in the comment (and the guest's website field), classified by domain."""
-    allow_list = [*allow, *(DEFAULT_ALLOWED_DOMAINS if use_default_allow else ())]
+    site_allow_list = list(allow)
+    allow_list = [*site_allow_list, *(DEFAULT_ALLOWED_DOMAINS if use_default_allow else ())]
     block_list = list(block)
     facts = LinkFacts()
     urls = list(n.urls)
@@ -359,6 +362,8 @@ def link_facts(
             facts.shorteners.append(host)
         elif _matches(host, allow_list):
             facts.allowed.append(dom)
+            if _matches(host, site_allow_list):
+                facts.site_allowed.append(dom)
         else:
             facts.unknown.append(dom)
             if host.rsplit(".", 1)[-1] in SUSPICIOUS_TLDS:

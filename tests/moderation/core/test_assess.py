@@ -383,6 +383,15 @@ def test_allow_and_block_lists():
     assert "blocked domain: bbc.co.uk" in blocked.reasons[0]
 
 
+def test_a_first_comment_citing_only_allowed_sites_is_not_suspect_for_its_links():
+    body = "The flood plan is at https://www.valley-gazette.com/flood-plan, worth reading."
+    allowed = Context(settings=Settings(allow_domains=["valley-gazette.com"]))
+    verdict = assess(Draft(body), allowed)
+    assert "first comment, with a link" not in verdict.reasons
+    also_unknown = assess(Draft(body + " More at http://my-analysis-blog.net/post"), allowed)
+    assert "first comment, with a link" in also_unknown.reasons
+
+
 def test_lexicon_additions():
     body = "The councillor is a total gobshite"
     assert assess(Draft(body)).action == "publish"
