@@ -1375,6 +1375,25 @@ def test_banning_from_the_spam_queue_keeps_it_spam_and_the_log_says_so(
     assert decision_text.endswith(" teaches: spam")
 
 
+def test_a_comment_marked_spam_offers_no_spam_button_which_would_change_nothing(
+    mod_client, article, post, make_guest
+):
+    scam = post(SCAM, email="scam@example.net", reader=make_guest(ip_hash="scammer"))
+    scam.status = CommentStatus.SPAM
+    scam.save(update_fields=["status"])
+    held = post(HEATED, email="heated@example.net")
+    held.status = CommentStatus.PENDING
+    held.save(update_fields=["status"])
+
+    def buttons(queue, comment):
+        html = mod_client.get(f"/admin/moderation/?queue={queue}").content.decode()
+        item = BeautifulSoup(html, "html.parser").find("article", id=f"mod-{comment.pk}")
+        return [button.get_text(strip=True) for button in item.select(".mod-actions button")]
+
+    assert buttons("spam", scam) == ["Approve", "Remove", "Ban author"]
+    assert buttons("pending", held) == ["Approve", "Spam", "Remove", "Ban author"]
+
+
 def test_a_ban_from_the_pending_queue_asks_spammer_or_abuse(mod_client, article, post, make_guest):
     troll = post(HEATED, email="troll@example.com", reader=make_guest(ip_hash="t"))
     troll.status = CommentStatus.PENDING
