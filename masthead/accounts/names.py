@@ -4,7 +4,8 @@ may show a staff member's name, an author's, the site's, or call themselves mode
 editor: readers would take what such a name writes as the newsroom's word."""
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
+from django.db import transaction
 from django.db.models import Q
 
 from masthead import moderation
@@ -62,12 +63,20 @@ def _reserved_keys_read() -> frozenset[str]:
     return frozenset(key for key in keys if key)
 
 
+def _shared_store():
+    # The "limits" cache, not the default one: without REDIS_URL the default cache is one per
+    # process, and a staff account made in one web process (or by `masthead createsuperuser`)
+    # left its name free to guests of every other for up to RESERVED_KEYS_SECONDS.
+    return caches["limits"]
+
+
 def reserved_name_keys() -> frozenset[str]:
     """The name_key of every staff member's, author's and site's name. Every guest comment asks:
-    kept in the cache, forgotten when an account, its groups or permissions, an author page, a
-    site or its identity changes (reserved_names_forget). The timeout bounds how long another
-    process's own in-memory cache (no REDIS_URL) may keep a set this one has forgotten."""
-    return cache.get_or_set(RESERVED_KEYS_CACHE_KEY, _reserved_keys_read, RESERVED_KEYS_SECONDS)
+    kept in a cache every process shares, forgotten when an account, its groups or permissions,
+    an author page, a site or its identity changes (reserved_names_forget)."""
+    return _shared_store().get_or_set(
+        RESERVED_KEYS_CACHE_KEY, _reserved_keys_read, RESERVED_KEYS_SECONDS
+    )
 
 
 def reserved_names_forget(sender=None, *, update_fields=None, **kwargs) -> None:
@@ -75,7 +84,14 @@ def reserved_names_forget(sender=None, *, update_fields=None, **kwargs) -> None:
     account's last_login only, which changes no name."""
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    cache.delete(RESERVED_KEYS_CACHE_KEY)
+    _forget_reserved_keys()
+    # Again once the change is committed: a guest's post in between, in another process, reads
+    # the names as they were before it and would keep them until the timeout.
+    transaction.on_commit(_forget_reserved_keys)
+
+
+def _forget_reserved_keys() -> None:
+    _shared_store().delete(RESERVED_KEYS_CACHE_KEY)
 
 
 def name_is_reserved(name: str) -> bool:

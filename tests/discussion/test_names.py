@@ -1,9 +1,13 @@
 """A guest's name shows beside their comment: no abuse, and no name of the newsroom's."""
 
 import json
+from contextlib import contextmanager
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
 
 from masthead.accounts import names
 from masthead.discussion.models import Comment
@@ -57,8 +61,22 @@ def test_a_guest_cannot_take_the_sites_name(post, article):
         post("Official statement.", name=site_name.upper())
 
 
+@pytest.fixture
+def refused(post):
+    """Whether a guest's post under `name` is refused as one of the newsroom's names."""
+
+    def _refused(name):
+        try:
+            post("Fair point.", name=name)
+        except rules.CommentRefused as refusal:
+            return refusal.message == names.NAME_RESERVED
+        return False
+
+    return _refused
+
+
 def test_a_name_the_newsroom_takes_after_a_guest_posted_is_refused_at_once(
-    post, article, django_user_model
+    refused, article, django_user_model
 ):
     """The newsroom's names are cached between posts: every way a name becomes the newsroom's
     (a new staff account, an author page, a site renamed, a group or a permission that opens the
@@ -66,13 +84,6 @@ def test_a_name_the_newsroom_takes_after_a_guest_posted_is_refused_at_once(
     from django.contrib.auth.models import Group, Permission
 
     from masthead.publishing.models import SiteIdentity
-
-    def refused(name):
-        try:
-            post("Fair point.", name=name)
-        except rules.CommentRefused as refusal:
-            return refusal.message == names.NAME_RESERVED
-        return False
 
     assert not refused("Warm Cache")  # the names are read, and kept
     django_user_model.objects.create_user(username="nia", first_name="Nia Staff", is_staff=True)
@@ -97,6 +108,55 @@ def test_a_name_the_newsroom_takes_after_a_guest_posted_is_refused_at_once(
     reader.is_active = False
     reader.save()
     assert not refused("Pia Reader")
+
+
+def test_a_guest_post_while_a_staff_account_is_being_saved_does_not_keep_the_old_names(
+    refused, django_user_model, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A guest's post in another process, between the account's save and its commit (Wagtail
+    saves a user in a transaction), reads the names as they were: the next post, after the
+    commit, still sees the new staff member's name."""
+    assert not refused("Warm Cache")
+    names_before = names._staff_names()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        django_user_model.objects.create_user(username="nia", first_name="Nia Staff", is_staff=True)
+        # The other process's connection cannot see the account until the commit.
+        with monkeypatch.context() as other_process:
+            other_process.setattr(names, "_staff_names", lambda: names_before)
+            assert not refused("Nia Staff")
+    assert refused("Nia Staff")
+
+
+@pytest.fixture
+def other_web_process(settings):
+    """Runs code as another web process would: with a default cache of its own (an in-memory
+    cache without REDIS_URL is one per process), sharing the database and the limits cache."""
+    own_cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "another-web-process",
+    }
+
+    @contextmanager
+    def _as_other_process():
+        with override_settings(CACHES={**settings.CACHES, "default": own_cache}):
+            yield
+
+    yield _as_other_process
+    with _as_other_process():
+        cache.clear()
+
+
+def test_a_staff_account_made_in_one_process_is_refused_to_guests_of_every_other(
+    refused, django_user_model, other_web_process
+):
+    """`masthead serve` runs several web processes, and `masthead createsuperuser` or an admin
+    page in one of them makes the account: every process refuses its name to the next guest."""
+    with other_web_process():
+        assert not refused("Nia Staff")  # that process has read the names, and keeps them
+    django_user_model.objects.create_user(username="nia", first_name="Nia Staff", is_staff=True)
+    with other_web_process():
+        assert refused("Nia Staff")
+    assert refused("Nia Staff")
 
 
 def test_a_staff_member_signed_in_comments_under_their_own_name(post, staff):
