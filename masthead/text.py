@@ -13,6 +13,6 @@ def one_line(text: str | None) -> str:
 
 def counted(count: int, singular: str, plural: str, **values) -> str:
     """`singular` or `plural` (ngettext: the language's own rule) with `count` and `values` in
-    their `%(count)d`, `%(name)s` places: "1 comment", "2 comments". For makemessages, name it a
-    keyword: --keyword=counted:2,3."""
+    their `%(count)d`, `%(name)s` places: "1 comment", "2 comments". `masthead makemessages`
+    collects them as plural messages (masthead/management/commands/makemessages.py)."""
     return ngettext(singular, plural, count) % {"count": count, **values}
