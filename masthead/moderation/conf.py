@@ -30,3 +30,5 @@ FILTERS_DIR = "moderation/filters"
 TRAINING_DATA_DIR = getattr(settings, "MASTHEAD_MODERATION_DATA", None)
 # Process-local memory of which filter is current, re-read this often (seconds).
 CURRENT_FILTER_RECHECK_SECONDS = 30
+# How long a retraining holds its turn at most (a run that died keeps it until then).
+RETRAINING_LOCK_SECONDS = 3600

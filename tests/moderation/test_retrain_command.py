@@ -139,3 +139,34 @@ def test_decisions_of_one_kind_only_end_in_a_one_line_error(article, moderator, 
     with pytest.raises(CommandError, match=r"^Learnt nothing from 40 decisions: not enough"):
         retrain("--dry-run")
     assert not FilterVersion.objects.exists()
+
+
+def test_a_retraining_while_another_runs_is_refused_and_the_next_one_runs(
+    decided, filters_home, monkeypatch
+):
+    """The worker retrains after enough decisions; an operator's run meanwhile would learn from
+    the same decisions and might promote its model before or after the worker's."""
+    from masthead.moderation import tasks
+
+    refusals, worker_runs = [], []
+    train = training._train
+
+    def train_while_others_try(*args, **kwargs):
+        if not refusals:
+            with pytest.raises(CommandError) as refusal:
+                retrain()
+            refusals.append(str(refusal.value))
+            worker_runs.append(tasks.retrain_filter.call())
+        return train(*args, **kwargs)
+
+    monkeypatch.setattr(training, "_train", train_while_others_try)
+    retrain()
+
+    assert refusals[0].startswith("Cannot retrain now: a retraining started at ")
+    assert refusals[0].endswith(
+        " is still running; it learns from the same decisions: wait for it to finish."
+    )
+    assert worker_runs == [None]
+    assert FilterVersion.objects.count() == 1
+    retrain()  # its turn is given back
+    assert FilterVersion.objects.count() == 2

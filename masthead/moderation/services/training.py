@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from threadpoolctl import threadpool_limits
@@ -15,6 +16,7 @@ from masthead.moderation import conf, core
 from masthead.moderation.models import Decision, FilterVersion
 
 logger = logging.getLogger(__name__)
+RETRAINING_LOCK_KEY = "moderation:retraining"
 
 
 def labelled_decisions():
@@ -108,7 +110,34 @@ def too_few_decisions_message(decided: int) -> str:
     )
 
 
+class RetrainingRunning(Exception):
+    """Another process is retraining the filter (the worker, or `masthead retrain-filter`)."""
+
+    def __init__(self, since: str):
+        super().__init__(
+            f"a retraining started at {since} is still running; it learns from the same "
+            "decisions: wait for it to finish"
+        )
+
+
 def filter_retrain(*, now: datetime | None = None, promote: bool = True) -> FilterVersion:
+    """filter_retrain_unlocked, one at a time on the whole site: two runs at once (the worker's
+    and `masthead retrain-filter`) would each learn from the same decisions and promote in either
+    order, the older model last. A dry run changes nothing and needs no turn. Raises
+    RetrainingRunning if another is under way."""
+    if not promote:
+        return filter_retrain_unlocked(now=now, promote=False)
+    store = caches["limits"]  # shared by every process, whatever the cache backend
+    started = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    if not store.add(RETRAINING_LOCK_KEY, started, timeout=conf.RETRAINING_LOCK_SECONDS):
+        raise RetrainingRunning(store.get(RETRAINING_LOCK_KEY) or started)
+    try:
+        return filter_retrain_unlocked(now=now, promote=True)
+    finally:
+        store.delete(RETRAINING_LOCK_KEY)
+
+
+def filter_retrain_unlocked(*, now: datetime | None = None, promote: bool = True) -> FilterVersion:
     """Retrain the spam and abuse models on the site's decisions and promote them if they do no worse.
 
     The newest decisions (conf.HELD_OUT_SHARE of them, at least conf.MIN_HELD_OUT) are kept aside,

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from masthead.moderation.services import filter_retrain
+from masthead.moderation.services.training import RetrainingRunning
 
 KINDS = {"spam": "Spam model", "abuse": "Abuse model"}
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run, **options):
-        version = filter_retrain(promote=not dry_run)
+        try:
+            version = filter_retrain(promote=not dry_run)
+        except RetrainingRunning as running:
+            raise CommandError(f"Cannot retrain now: {running}.") from running
         if "refused" in version.metrics:
             raise CommandError(f"Cannot retrain: {version.metrics['refused']}.")
         if not version.judged:
