@@ -3,6 +3,8 @@ comments, a donor's on the supporters list. None may be abusive, and only the ne
 may show a staff member's name, an author's, the site's, or call themselves moderator, admin or
 editor: readers would take what such a name writes as the newsroom's word."""
 
+import uuid
+
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import transaction
@@ -30,6 +32,7 @@ RESERVED_ROLES = frozenset(
     for plural in ("", "s")
 )
 RESERVED_KEYS_CACHE_KEY = "accounts:reserved-name-keys"
+RESERVED_KEYS_VERSION_KEY = "accounts:reserved-name-keys-version"
 RESERVED_KEYS_SECONDS = 300
 
 
@@ -72,11 +75,24 @@ def _shared_store():
 
 def reserved_name_keys() -> frozenset[str]:
     """The name_key of every staff member's, author's and site's name. Every guest comment asks:
-    kept in a cache every process shares, forgotten when an account, its groups or permissions,
-    an author page, a site or its identity changes (reserved_names_forget)."""
-    return _shared_store().get_or_set(
-        RESERVED_KEYS_CACHE_KEY, _reserved_keys_read, RESERVED_KEYS_SECONDS
-    )
+    kept in a cache every process shares, with the names' version when they were read, and read
+    again once an account, its groups or permissions, an author page, a site or its identity
+    changes the version (reserved_names_forget). A post that read the names just before such a
+    change and stores them just after stores them under a version that is gone: no reader takes
+    them (a plain delete would have lost to that late store, until the timeout)."""
+    store = _shared_store()
+    kept = store.get_many([RESERVED_KEYS_VERSION_KEY, RESERVED_KEYS_CACHE_KEY])
+    version = kept.get(RESERVED_KEYS_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not store.add(RESERVED_KEYS_VERSION_KEY, version, timeout=None):
+            version = store.get(RESERVED_KEYS_VERSION_KEY)
+    stored = kept.get(RESERVED_KEYS_CACHE_KEY)
+    if isinstance(stored, tuple) and stored[0] == version:
+        return stored[1]
+    keys = _reserved_keys_read()
+    store.set(RESERVED_KEYS_CACHE_KEY, (version, keys), RESERVED_KEYS_SECONDS)
+    return keys
 
 
 def reserved_names_forget(sender=None, *, update_fields=None, **kwargs) -> None:
@@ -86,12 +102,12 @@ def reserved_names_forget(sender=None, *, update_fields=None, **kwargs) -> None:
         return
     _forget_reserved_keys()
     # Again once the change is committed: a guest's post in between, in another process, reads
-    # the names as they were before it and would keep them until the timeout.
+    # the names as they were before it (its connection cannot see the change yet).
     transaction.on_commit(_forget_reserved_keys)
 
 
 def _forget_reserved_keys() -> None:
-    _shared_store().delete(RESERVED_KEYS_CACHE_KEY)
+    _shared_store().set(RESERVED_KEYS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def name_is_reserved(name: str) -> bool:

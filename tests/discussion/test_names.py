@@ -159,6 +159,29 @@ def test_a_staff_account_made_in_one_process_is_refused_to_guests_of_every_other
     assert refused("Nia Staff")
 
 
+def test_names_read_by_a_post_while_a_staff_account_commits_are_not_kept_after_it(
+    post, django_user_model, django_capture_on_commit_callbacks, monkeypatch
+):
+    real_read = names._reserved_keys_read
+
+    def read_then_other_process_commits():
+        keys = real_read()  # a guest's post (process A) reads the names as they are...
+        # ...while process B makes a staff account and commits, forgetting the names (now and
+        # on commit) before A stores what it read
+        with django_capture_on_commit_callbacks(execute=True):
+            django_user_model.objects.create_user(
+                username="nia", first_name="Nia Staff", is_staff=True
+            )
+        return keys
+
+    monkeypatch.setattr(names, "_reserved_keys_read", read_then_other_process_commits)
+    post("Fair point.", name="Warm Cache")
+    monkeypatch.setattr(names, "_reserved_keys_read", real_read)
+
+    with pytest.raises(rules.CommentRefused, match="our newsroom uses"):
+        post("Official statement.", name="Nia Staff")
+
+
 def test_a_staff_member_signed_in_comments_under_their_own_name(post, staff):
     from masthead.discussion.readers import Reader
 
