@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -226,7 +227,8 @@ def read_export(source) -> Export:
         more = len(export.undated) - UNDATED_SHOWN
         raise WordPressRefused(
             "Published or scheduled posts or pages without a date, or whose date cannot be read "
-            f"(wp:post_date_gmt or wp:post_date, as 2024-05-12 09:30:00): {shown}"
+            "(wp:post_date_gmt or wp:post_date, as 2024-05-12 09:30:00, or else the RSS pubDate, "
+            f"as Sun, 12 May 2024 09:30:00 GMT): {shown}"
             + (f"; and {more} more" if more > 0 else "")
             + ". Correct their dates in the file (or on the old site, then export again)."
         )
@@ -364,12 +366,7 @@ def _date(values: dict[str, str]) -> datetime | None:
     with neither (not written by WordPress, which always writes both) may have the item's RSS
     pubDate, as Sun, 12 May 2024 09:30:00 +0000."""
     if not any(values.get(key, "").strip() for key in ("post_date_gmt", "post_date")):
-        try:
-            # strptime, strict: an RFC 822 reader takes WordPress's "no date" (30 Nov -0001) for
-            # a day in 2000.
-            return datetime.strptime(values.get("pubDate", "").strip(), "%a, %d %b %Y %H:%M:%S %z")
-        except ValueError:
-            return None
+        return _rss_date(values.get("pubDate", ""))
     for key, zone in (("post_date_gmt", UTC), ("post_date", None)):
         raw = values.get(key, "").strip()
         if not raw or raw.startswith("0000"):
@@ -380,6 +377,20 @@ def _date(values: dict[str, str]) -> datetime | None:
             continue
         return moment.replace(tzinfo=zone) if zone else timezone.make_aware(moment)
     return None
+
+
+def _rss_date(raw: str) -> datetime | None:
+    """An RSS pubDate in any RFC 822 form (a weekday or none, a zone as +0000, GMT, UTC or EST);
+    None for none, or for WordPress's "no date" (30 Nov -0001), which an RFC 822 reader takes
+    for a day in 2000 or 1999: the year must be written in full as the date's own."""
+    raw = raw.strip()
+    try:
+        moment = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if not re.search(rf"(?<![-\d]){moment.year}(?!\d)", raw):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _local_day(values: dict[str, str]) -> date | None:

@@ -1689,24 +1689,49 @@ def test_a_published_post_without_any_date_is_refused_by_name(tmp_path):
     assert not ArticlePage.objects.exists()
 
 
-@pytest.mark.django_db
-def test_a_post_dated_only_by_its_rss_pubdate_keeps_that_date(tmp_path):
-    """A file written by another tool than WordPress may date its items by pubDate alone."""
+def dated_by_pubdate_only(tmp_path, stamp: str):
     item = {"id": "2", "slug": "ferry", "title": "Ferry strike", "content": "Boats."}
     export = tmp_path / "export.xml"
     export.write_text(
         wxr_items(item).replace(
             "<wp:post_date_gmt>2024-05-12 09:00:00</wp:post_date_gmt>",
-            "<pubDate>Sun, 12 May 2024 09:30:00 +0000</pubDate>",
+            f"<pubDate>{stamp}</pubDate>",
         ),
         encoding="utf-8",
     )
+    return export
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "Sun, 12 May 2024 09:30:00 +0000",
+        "Sun, 12 May 2024 09:30:00 GMT",
+        "12 May 2024 09:30:00 UT",
+        "Sun, 12 May 2024 05:30:00 -0400",
+    ],
+)
+def test_a_post_dated_only_by_its_rss_pubdate_keeps_that_date(tmp_path, stamp):
+    """A file written by another tool than WordPress may date its items by pubDate alone, in
+    any of RFC 822's forms."""
+    export = dated_by_pubdate_only(tmp_path, stamp)
 
     import_export(export)
 
     article = ArticlePage.objects.get(slug="ferry")
     assert article.live
     assert article.first_published_at == datetime(2024, 5, 12, 9, 30, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+def test_a_post_with_wordpress_no_date_as_pubdate_is_refused(tmp_path):
+    """WordPress writes "no date" as 30 Nov -0001, which a lenient reader takes for 2000."""
+    export = dated_by_pubdate_only(tmp_path, "Tue, 30 Nov -0001 00:00:00 +0000")
+
+    with pytest.raises(CommandError, match="or else the RSS pubDate"):
+        import_export(export)
+    assert not ArticlePage.objects.exists()
 
 
 @pytest.mark.django_db
