@@ -87,3 +87,31 @@ def test_the_upgrade_leaves_every_other_page_where_it_was(newsroom):
     before = dict(Page.objects.values_list("pk", "url_path"))
     upgrade()
     assert dict(Page.objects.values_list("pk", "url_path")) == before
+
+
+def test_a_scheduled_revision_that_cannot_be_published_does_not_hold_back_the_others(
+    newsroom, caplog
+):
+    """Wagtail's publish_scheduled stops at the first refusal: one page saved before a rule
+    (here, before the upgrade renamed it) kept every embargoed story due after it offline."""
+    world = newsroom["world"]
+    legacy = make_article(section=world, title="Our feed")
+    slugged_before_the_rule(legacy, "feed")
+    legacy.refresh_from_db()
+    legacy.standfirst = "Corrected."
+    correction = legacy.save_revision(clean=False)
+    Revision.objects.filter(pk=correction.pk).update(
+        approved_go_live_at=timezone.now() - timedelta(minutes=2)
+    )
+    embargoed = make_article(section=world, title="Budget story", publish=False)
+    Revision.objects.filter(pk=embargoed.get_latest_revision().pk).update(
+        approved_go_live_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    publish_scheduled_pages()
+
+    assert ArticlePage.objects.get(pk=embargoed.pk).live
+    correction.refresh_from_db()
+    assert correction.approved_go_live_at is None  # not tried again every minute
+    assert ArticlePage.objects.get(pk=legacy.pk).standfirst != "Corrected."
+    assert "Scheduled revision not published" in caplog.text

@@ -7,10 +7,14 @@ from wagtail.search import index
 
 from masthead.publishing.blocks import InfoPageBodyBlock
 from masthead.publishing.forms import PageFormClearOfParentRoutes
-from masthead.publishing.models.pages import CachedPageMixin, SlugClearOfParentRoutesMixin
+from masthead.publishing.models.pages import (
+    CachedPageMixin,
+    ScheduledPublishingMixin,
+    SlugClearOfParentRoutesMixin,
+)
 
 
-class InfoPage(SlugClearOfParentRoutesMixin, CachedPageMixin, Page):
+class InfoPage(ScheduledPublishingMixin, SlugClearOfParentRoutesMixin, CachedPageMixin, Page):
     """One of the newsroom's standing pages: About us, Contact, Privacy policy, Corrections
     policy, Ethics, Terms. No byline, no comments, no appeal for donations."""
 

@@ -40,6 +40,26 @@ logger = logging.getLogger(__name__)
 PAGE_NUMBER = r"[1-9][0-9]*"
 
 
+class ScheduledPublishingMixin:
+    """A scheduled revision that cannot be published is unscheduled and logged, not raised:
+    Wagtail's publish_scheduled stops at the first exception, and every page due after it (an
+    embargoed story) would stay unpublished, the run failing again each minute. Such a revision
+    was valid when scheduled; a sibling may have taken its slug since, or a rule come in."""
+
+    def publish(self, revision, *args, **kwargs):
+        if kwargs.get("log_action") != "wagtail.publish.scheduled":
+            return super().publish(revision, *args, **kwargs)
+        try:
+            return super().publish(revision, *args, **kwargs)
+        except ValidationError as refusal:
+            logger.error(
+                "Scheduled revision not published, %s: %s", "; ".join(refusal.messages), revision
+            )
+            revision.approved_go_live_at = None
+            revision.save(update_fields=["approved_go_live_at"])
+            return None
+
+
 class CachedPageMixin:
     """Serve readers without a personal view from the page cache (see page_cache)."""
 
@@ -149,7 +169,13 @@ class SlugClearOfParentRoutesMixin:
         return slug_route_clash(parent=self.get_parent(update=True), slug=self.slug, page=self)
 
 
-class HomePage(ArticleListingMixin, CachedPageMixin, RoutesBeforeChildrenMixin, Page):
+class HomePage(
+    ScheduledPublishingMixin,
+    ArticleListingMixin,
+    CachedPageMixin,
+    RoutesBeforeChildrenMixin,
+    Page,
+):
     """The front page: the lead story, the latest articles and each section's newest."""
 
     tagline = models.CharField(
@@ -254,6 +280,7 @@ def tag_or_404(slug: str) -> Tag:
 
 
 class SectionPage(
+    ScheduledPublishingMixin,
     SlugClearOfParentRoutesMixin,
     ArticleListingMixin,
     CachedPageMixin,
@@ -337,7 +364,9 @@ class SectionPage(
         return AtomSectionFeed()(request, section=self)
 
 
-class AuthorIndexPage(SlugClearOfParentRoutesMixin, CachedPageMixin, Page):
+class AuthorIndexPage(
+    ScheduledPublishingMixin, SlugClearOfParentRoutesMixin, CachedPageMixin, Page
+):
     """The list of everyone who writes for the site."""
 
     base_form_class = PageFormClearOfParentRoutes
@@ -361,7 +390,9 @@ class AuthorIndexPage(SlugClearOfParentRoutesMixin, CachedPageMixin, Page):
         return context
 
 
-class AuthorPage(ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page):
+class AuthorPage(
+    ScheduledPublishingMixin, ArticleListingMixin, CachedPageMixin, RoutablePageMixin, Page
+):
     """A writer or photographer: name (the page title), role, biography and photo."""
 
     role = models.CharField(
@@ -428,7 +459,13 @@ class BylineMissing(ValidationError):
         )
 
 
-class ArticlePage(SlugClearOfParentRoutesMixin, CachedPageMixin, RoutablePageMixin, Page):
+class ArticlePage(
+    ScheduledPublishingMixin,
+    SlugClearOfParentRoutesMixin,
+    CachedPageMixin,
+    RoutablePageMixin,
+    Page,
+):
     """A news article. Its section is its parent page; its publish date is `first_published_at`."""
 
     base_form_class = ArticlePageForm
