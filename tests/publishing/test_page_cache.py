@@ -283,15 +283,17 @@ def test_a_donation_moves_the_bar_on_cached_pages(
 
 
 def test_the_month_is_part_of_every_page_key(client, newsroom, monkeypatch):
-    from datetime import date
+    from datetime import timedelta
 
     from masthead.publishing import page_cache
 
     article = newsroom["articles"]["ferry"]
     client.get(article.url)
-    november = page_cache.version_and_month()
-    monkeypatch.setattr(page_cache.timezone, "localdate", lambda: date(2026, 12, 1))
-    assert page_cache.version_and_month() != november
+    this_month = page_cache.version_and_month()
+    today = page_cache.timezone.localdate()
+    next_month = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    monkeypatch.setattr(page_cache.timezone, "localdate", lambda: next_month)
+    assert page_cache.version_and_month() != this_month
 
 
 def test_preview_of_a_draft_is_never_served_from_the_cache(admin_client, newsroom):
