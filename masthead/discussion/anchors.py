@@ -2,6 +2,7 @@
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -12,6 +13,16 @@ TAG = re.compile(r"<[^>]*>")
 FEEDBACK_SPAN = re.compile(r"<span[^>]*\bdata-feedback\b[^>]*>(.*?)</span>", re.S | re.I)
 QUOTE_MAX_LENGTH = 1000
 CONTEXT_LENGTH = 48
+# Within a word: an apostrophe between letters ("council's", "l’Ouest"); a point or a comma
+# between digits ("86,000", "3.5"). discussion.js widens a reader's selection by the same rules.
+APOSTROPHES = "'’"
+NUMBER_SEPARATORS = ".,"
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese):
+# there a run of letters is a clause, not a word, and a selection is taken as it is.
+UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\u3040-\u30ff\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff]"
+)
 
 
 def squeeze(text: str) -> str:
@@ -110,3 +121,44 @@ def context_around(text: str, start: int, quote: str) -> tuple[str, str]:
     prefix = text[max(0, start - CONTEXT_LENGTH) : start]
     suffix = text[start + len(quote) : start + len(quote) + CONTEXT_LENGTH]
     return prefix, suffix
+
+
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span text[start:end] widened to whole words: one that starts or ends inside a word
+    takes the rest of it. Letters of every script (accented ones too) and digits make words;
+    punctuation at either end stays as it was, and the next word is never taken."""
+    while _inside_word(text, start):
+        start -= 1
+    while _inside_word(text, end):
+        end += 1
+    return start, end
+
+
+def _inside_word(text: str, at: int) -> bool:
+    """Whether the boundary between text[at - 1] and text[at] falls inside a word."""
+    if at <= 0 or at >= len(text):
+        return False
+    if _letter(text[at - 1]) and _letter(text[at]):
+        return True
+    return _joins(text, at) or _joins(text, at - 1)
+
+
+def _joins(text: str, at: int) -> bool:
+    """Whether text[at] is an apostrophe or a number's separator inside a word."""
+    if at <= 0 or at + 1 >= len(text):
+        return False
+    before, mark, after = text[at - 1], text[at], text[at + 1]
+    if mark in APOSTROPHES:
+        return _letter(before) and _letter(after)
+    if mark in NUMBER_SEPARATORS:
+        return _digit(before) and _digit(after)
+    return False
+
+
+def _letter(char: str) -> bool:
+    # Letters, combining marks (a decomposed "é") and numbers: \p{L}, \p{M}, \p{N} in discussion.js.
+    return unicodedata.category(char)[0] in "LMN" and not UNSPACED.match(char)
+
+
+def _digit(char: str) -> bool:
+    return unicodedata.category(char) == "Nd"

@@ -399,6 +399,59 @@ def test_inline_feedback_on_a_selected_sentence_and_the_marked_passage(
     page.screenshot(path=os.path.join(screenshot_dir, "inline-feedback.png"))
 
 
+def test_a_selection_from_inside_words_quotes_the_whole_words(
+    live_server, page, article, screenshot_dir
+):
+    story = make_article(
+        title="Council vote",
+        body=[
+            (
+                "paragraph",
+                RichText(
+                    "<p>The city council voted seven to two, après un long débat. "
+                    "The bridge will open in spring.</p>"
+                ),
+            )
+        ],
+    )
+    page.goto(live_server.url + story.url)
+
+    def select_and_comment(part):
+        page.evaluate(
+            """(part) => {
+            const text = document.querySelector('.article__body p').firstChild;
+            const start = text.data.indexOf(part);
+            const range = document.createRange();
+            range.setStart(text, start);
+            range.setEnd(text, start + part.length);
+            const selection = document.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+        }""",
+            part,
+        )
+        page.locator(".selection-comment").wait_for(state="visible")
+        page.click(".selection-comment")
+        return page.locator("[data-passage-quote]")
+
+    # accented words are words; the comma selected stays, the word after it is not taken
+    expect(select_and_comment("ven to two,")).to_have_text("seven to two,")
+    expect(select_and_comment("près un long déb")).to_have_text("après un long débat")
+    expect(select_and_comment("ity council vot")).to_have_text("city council voted")
+    page.locator("[data-passage]").screenshot(
+        path=os.path.join(screenshot_dir, "whole-words-quoted.png")
+    )
+    fill_guest(page, "Who voted against?")
+    page.click("#comment-form button[type=submit]")
+    page.locator(".comment", has_text="Who voted against?").wait_for()
+    assert Comment.objects.get(body="Who voted against?").anchor.quote == "city council voted"
+    expect(page.locator("mark.passage")).to_have_text("city council voted")
+    expect(page.locator(".comment__passage-quote")).to_have_text("“city council voted”")
+    page.locator(".article__body").screenshot(
+        path=os.path.join(screenshot_dir, "whole-words-marked.png")
+    )
+
+
 def test_the_same_post_without_javascript(live_server, page_without_js, article):
     page = page_without_js
     parent = seed(article, 1)[0]

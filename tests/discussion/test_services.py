@@ -472,6 +472,107 @@ def test_comment_anchored_to_a_passage(article, post):
         post("Bad", anchor=AnchorInput(quote="A sentence the article never had."))
 
 
+@pytest.mark.parametrize(
+    ("selected", "quoted"),
+    [
+        ("ouncil vot", "council voted"),
+        ("e council voted seven to two.", "The council voted seven to two."),
+        ("council voted seven to two. T", "council voted seven to two. The"),
+        ("two. ", "two."),
+        (" spring. Re", "spring. Residents"),
+    ],
+)
+def test_a_passage_selected_from_inside_a_word_is_quoted_by_whole_words(
+    article, post, selected, quoted
+):
+    """A stray letter or a half word at either end becomes the whole word; the punctuation the
+    reader took stays, and the word after it is not taken."""
+    comment = post("On that", anchor=AnchorInput(quote=selected))
+    assert comment.anchor.quote == quoted
+    assert selectors.passage_anchors(article)[0]["found"] is True
+
+
+@pytest.mark.parametrize(
+    ("selected", "quoted"),
+    [
+        ("pprouv", "approuvé"),  # an accented word
+        ("e\u0301ge", "Lie\u0301ge"),  # decomposed: e and a combining acute accent
+        ("добри", "одобрил"),  # Cyrillic
+        ("Ouest, co", "l’Ouest, coûte"),  # an apostrophe inside a word
+        ("6,0", "86,000"),  # a number's thousands separator
+        ("86,000.", "86,000."),  # the full stop ending the sentence stays, and no more
+        ("议会", "议会"),  # a script written without spaces is not widened to the whole clause
+    ],
+)
+def test_whole_words_in_any_script(article, post, selected, quoted):
+    from tests.factories import make_article
+
+    story = make_article(
+        section=article.get_parent().specific,
+        title="Un pont approuvé",
+        body_text=(
+            "Le conseil de Lie\u0301ge a approuvé le pont de l’Ouest, coûte $86,000. "
+            "Совет одобрил мост. 市议会以七票对两票通过。"
+        ),
+    )
+    comment = post("Quoted", on=story, anchor=AnchorInput(quote=selected))
+    assert comment.anchor.quote == quoted
+
+
+def test_a_passage_commented_on_before_whole_words_keeps_its_conversation(article, post):
+    """Anchors stored, or imported, as a part of a word: "Comment on this passage" on their
+    bubble sends that quote again, and the new comment joins them rather than starting a
+    second passage beside them."""
+    from masthead.discussion.anchors import article_text, context_around
+    from masthead.discussion.models import PassageAnchor
+
+    text = article_text(article)
+    prefix, suffix = context_around(text, text.index("ouncil vot"), "ouncil vot")
+    earlier = PassageAnchor.objects.create(
+        article=article,
+        quote="ouncil vot",
+        prefix=prefix,
+        suffix=suffix,
+        fingerprint=PassageAnchor.fingerprint_of("ouncil vot", prefix, suffix),
+    )
+    comment = post("Me too", anchor=AnchorInput(quote="ouncil vot"))
+    assert comment.anchor == earlier
+
+
+def test_a_passage_editors_opened_for_feedback_is_quoted_as_they_marked_it(article, post):
+    from wagtail.rich_text import RichText
+
+    from tests.factories import make_article
+
+    story = make_article(
+        section=article.get_parent().specific,
+        title="Tolls",
+        body=[
+            (
+                "paragraph",
+                RichText(
+                    '<p>The harbour <span data-feedback="true">tolls have not been decid</span>ed.</p>'
+                ),
+            )
+        ],
+    )
+    comment = post("Decide!", on=story, anchor=AnchorInput(quote="tolls have not been decid"))
+    assert comment.anchor.quote == "tolls have not been decid"
+
+
+def test_a_selection_near_the_limit_is_not_refused_for_the_words_it_cuts(article, post):
+    from masthead.discussion.anchors import QUOTE_MAX_LENGTH
+    from tests.factories import make_article
+
+    words = "Residents spoke at length. " * 60
+    story = make_article(
+        section=article.get_parent().specific, title="Debate", body_text=words.strip()
+    )
+    selected = words[3 : 3 + QUOTE_MAX_LENGTH]
+    comment = post("Long", on=story, anchor=AnchorInput(quote=selected))
+    assert comment.anchor.quote == selected.strip()
+
+
 def test_anchor_survives_edits_and_says_when_the_passage_is_gone(article, post):
     from wagtail.rich_text import RichText
 
@@ -567,8 +668,8 @@ def test_an_anchor_sent_with_an_enormous_context_costs_no_more_than_the_browsers
         ),
     )
     assert time.monotonic() - started < 3
-    # the context still picks the right one among the matches
-    assert (comment.anchor.quote, comment.anchor.prefix) == ("e", "The council voted s")
+    # the context still picks the right one among the matches (and quotes its whole word)
+    assert (comment.anchor.quote, comment.anchor.prefix) == ("seven", "The council voted ")
 
 
 def test_every_fields_problem_is_found_at_once_the_first_as_before(post):

@@ -571,6 +571,14 @@ def _check_edit_rate(reader: Reader, now: datetime) -> None:
 
 
 def _passage_for(article, anchor: AnchorInput) -> AnchorInput:
+    """The passage found in the article, widened to whole words: a selection that starts or
+    ends inside a word quotes all of it (as discussion.js does for a reader's selection).
+
+    Kept as sent: a passage a conversation is already anchored to (stored or imported as part
+    of a word), so that its bubble's "Comment on this passage" joins it; one editors opened for
+    feedback, as they marked it; and one that whole words would take past the length limit,
+    rather than refusing what the reader selected.
+    """
     quote = anchors.squeeze(anchor.quote)
     if len(quote) > anchors.QUOTE_MAX_LENGTH:
         raise CommentRefused(ANCHOR_TOO_LONG.format(limit=anchors.QUOTE_MAX_LENGTH), field="anchor")
@@ -578,10 +586,27 @@ def _passage_for(article, anchor: AnchorInput) -> AnchorInput:
     location = anchors.locate(text, quote=quote, prefix=anchor.prefix, suffix=anchor.suffix)
     if not location.found:
         raise CommentRefused(ANCHOR_NOT_FOUND, field="anchor")
-    prefix, suffix = anchors.context_around(text, location.start, quote)
-    return AnchorInput(
-        quote=text[location.start : location.start + len(quote)], prefix=prefix, suffix=suffix
-    )
+    start, end = location.start, location.start + len(quote)
+    passage = _passage_at(text, start, end)
+    wider = _passage_at(text, *anchors.whole_words(text, start, end))
+    if wider.quote == passage.quote or len(wider.quote) > anchors.QUOTE_MAX_LENGTH:
+        return passage
+    if passage.quote in anchors.feedback_passages(article) or _anchor_exists(article, passage):
+        return passage
+    return wider
+
+
+def _passage_at(text: str, start: int, end: int) -> AnchorInput:
+    quote = text[start:end]
+    prefix, suffix = anchors.context_around(text, start, quote)
+    return AnchorInput(quote=quote, prefix=prefix, suffix=suffix)
+
+
+def _anchor_exists(article, passage: AnchorInput) -> bool:
+    return PassageAnchor.objects.filter(
+        article=article,
+        fingerprint=PassageAnchor.fingerprint_of(passage.quote, passage.prefix, passage.suffix),
+    ).exists()
 
 
 def _anchor_get_or_create(article, passage: AnchorInput) -> PassageAnchor:

@@ -1114,6 +1114,69 @@
     return nodes;
   }
 
+  /* A selection that starts or ends inside a word quotes the whole word ("ity council vot" is
+     "city council voted"), by the rules the server applies (discussion/anchors.py whole_words):
+     letters of any script, their marks and digits make words; an apostrophe between letters and
+     a point or comma between digits are inside a word; the punctuation selected stays. */
+  var LETTER = /[\p{L}\p{M}\p{N}]/u;
+  var DIGIT = /\p{Nd}/u;
+  // Scripts written without spaces (Chinese, Japanese, Thai...): a run of letters is a clause there.
+  var UNSPACED = /[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u19E0-\u19FF\u3040-\u30FF\u31F0-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF66-\uFF9F\u{20000}-\u{3FFFF}]/u;
+  var BLOCKS = "p, li, blockquote, h2, h3, h4, h5, h6, td, th, caption, figcaption, dt, dd, pre";
+
+  function isLetter(ch) { return !!ch && LETTER.test(ch) && !UNSPACED.test(ch); }
+
+  function joins(chars, at) {
+    var mark = chars[at];
+    if (at <= 0 || at + 1 >= chars.length) return false;
+    if (mark === "'" || mark === "’") return isLetter(chars[at - 1]) && isLetter(chars[at + 1]);
+    if (mark === "." || mark === ",") return DIGIT.test(chars[at - 1]) && DIGIT.test(chars[at + 1]);
+    return false;
+  }
+
+  /* Whether the boundary between chars[at - 1] and chars[at] falls inside a word. */
+  function insideWord(chars, at) {
+    if (at <= 0 || at >= chars.length) return false;
+    return (isLetter(chars[at - 1]) && isLetter(chars[at])) || joins(chars, at) || joins(chars, at - 1);
+  }
+
+  /* The article's text of the block holding a point of the selection, before and after it, in
+     characters (not UTF-16 halves); the bubbles' and buttons' labels are not article text. */
+  function textAround(container, offset) {
+    var element = container.nodeType === 1 ? container : container.parentElement;
+    var block = element.closest(BLOCKS);
+    if (!block || !body.contains(block)) block = body;
+    var point = document.createRange();
+    point.setStart(container, offset);
+    var before = "", after = "";
+    textNodes(block).forEach(function (node) {
+      if (node.parentElement.closest("button")) return;
+      if (node === container) {
+        before += node.data.slice(0, offset);
+        after += node.data.slice(offset);
+      } else if (point.comparePoint(node, 0) < 0) {
+        before += node.data;
+      } else {
+        after += node.data;
+      }
+    });
+    return { before: Array.from(before), after: Array.from(after) };
+  }
+
+  /* What the reader selected (`selected`, the selection's text), with the rest of the words it
+     cuts at either end. */
+  function wholeWordsOf(range, selected) {
+    var head = textAround(range.startContainer, range.startOffset);
+    var chars = head.before.concat(head.after);
+    var start = head.before.length;
+    while (insideWord(chars, start)) start--;
+    var tail = textAround(range.endContainer, range.endOffset);
+    chars = tail.before.concat(tail.after);
+    var end = tail.before.length;
+    while (insideWord(chars, end)) end++;
+    return head.before.slice(start).join("") + selected + tail.after.slice(0, end - tail.before.length).join("");
+  }
+
   /* Wrap the first occurrence of `quote` (whitespace-insensitive) in a <mark>; returns it or null. */
   function markPassage(quote) {
     var nodes = textNodes(body);
@@ -1353,8 +1416,11 @@
         if (!selection || selection.isCollapsed || !selection.rangeCount) { selectButton.hidden = true; return; }
         var range = selection.getRangeAt(0);
         if (!body.contains(range.commonAncestorContainer)) { selectButton.hidden = true; return; }
-        var quote = squeeze(selection.toString());
-        if (quote.length < 3 || quote.length > 1000) { selectButton.hidden = true; return; }
+        var selected = squeeze(selection.toString());
+        if (selected.length < 3 || selected.length > 1000) { selectButton.hidden = true; return; }
+        // Beyond the limit with whole words, it is quoted as selected (as the server would).
+        var quote = squeeze(wholeWordsOf(range, selection.toString()));
+        if (quote.length > 1000) quote = selected;
         if (selectButton.parentNode) selectButton.remove();  // its label is not article text
         var full = squeeze(body.textContent);
         var at = full.indexOf(quote);
