@@ -409,7 +409,7 @@ def test_a_selection_from_inside_words_quotes_the_whole_words(
                 "paragraph",
                 RichText(
                     "<p>The city council voted seven to two, après un long débat. "
-                    "The bridge will open in spring.</p>"
+                    "The bridge will open in spring.</p><p>Pears<br/>Plums are in season.</p>"
                 ),
             )
         ],
@@ -419,7 +419,10 @@ def test_a_selection_from_inside_words_quotes_the_whole_words(
     def select_and_comment(part):
         page.evaluate(
             """(part) => {
-            const text = document.querySelector('.article__body p').firstChild;
+            const walker = document.createTreeWalker(
+                document.querySelector('.article__body'), NodeFilter.SHOW_TEXT);
+            let text = walker.nextNode();
+            while (!text.data.includes(part)) text = walker.nextNode();
             const start = text.data.indexOf(part);
             const range = document.createRange();
             range.setStart(text, start);
@@ -437,6 +440,8 @@ def test_a_selection_from_inside_words_quotes_the_whole_words(
     # accented words are words; the comma selected stays, the word after it is not taken
     expect(select_and_comment("ven to two,")).to_have_text("seven to two,")
     expect(select_and_comment("près un long déb")).to_have_text("après un long débat")
+    # a line break parts words as a space does
+    expect(select_and_comment("Plums are in sea")).to_have_text("Plums are in season")
     expect(select_and_comment("ity council vot")).to_have_text("city council voted")
     page.locator("[data-passage]").screenshot(
         path=os.path.join(screenshot_dir, "whole-words-quoted.png")

@@ -519,6 +519,35 @@ def test_whole_words_in_any_script(article, post, selected, quoted):
     assert comment.anchor.quote == quoted
 
 
+def test_paragraphs_and_headings_of_one_text_block_are_words_apart(article, post):
+    """The editor's rich text has no space between "</h2><p>": "Results" and "The" were read
+    as "ResultsThe", a passage that starts a paragraph took the end of the one before it,
+    and a selection over two paragraphs ("Results The council") was not found."""
+    from wagtail.rich_text import RichText
+
+    from tests.factories import make_article
+
+    story = make_article(
+        section=article.get_parent().specific,
+        title="Results",
+        body=[
+            (
+                "paragraph",
+                RichText(
+                    '<h2 data-block-key="a">Results</h2><p data-block-key="b">The council voted'
+                    '</p><ul><li data-block-key="c">Apples</li><li data-block-key="d">Pears'
+                    "<br/>Plums</li></ul>"
+                ),
+            )
+        ],
+    )
+    quoted = [
+        post("Quoted", on=story, anchor=AnchorInput(quote=selected)).anchor.quote
+        for selected in ("The council", "Results The council", "Pears", "Plums")
+    ]
+    assert quoted == ["The council", "Results The council", "Pears", "Plums"]
+
+
 def test_a_passage_commented_on_before_whole_words_keeps_its_conversation(article, post):
     """Anchors stored, or imported, as a part of a word: "Comment on this passage" on their
     bubble sends that quote again, and the new comment joins them rather than starting a

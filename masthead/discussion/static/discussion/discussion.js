@@ -1149,9 +1149,17 @@
     var point = document.createRange();
     point.setStart(container, offset);
     var before = "", after = "";
-    textNodes(block).forEach(function (node) {
-      if (node.parentElement.closest("button")) return;
-      if (node === container) {
+    var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, null);
+    while (walker.nextNode()) {
+      var node = walker.currentNode;
+      if (node.nodeType === 1) {
+        // A line break or a paragraph of its own parts words, as it does on the server.
+        var gap = node.matches("br, " + BLOCKS) ? " " : "";
+        if (point.comparePoint(node, 0) < 0) before += gap;
+        else after += gap;
+      } else if (node.parentElement.closest("button")) {
+        continue;
+      } else if (node === container) {
         before += node.data.slice(0, offset);
         after += node.data.slice(offset);
       } else if (point.comparePoint(node, 0) < 0) {
@@ -1159,7 +1167,7 @@
       } else {
         after += node.data;
       }
-    });
+    }
     return { before: Array.from(before), after: Array.from(after) };
   }
 
