@@ -22,8 +22,24 @@ class MastheadConfig(AppConfig):
     verbose_name = "Masthead"
     default = True  # this module holds another app's config too (WagtailUsersConfig, below)
 
+    def import_models(self):
+        # The site's tasks are imported with the models (masthead.models imports the accounts'),
+        # and django-tasks refuses a task the backend would refuse as it is declared, saying only
+        # "Backend does not support setting priority of tasks.": the checks would never run. This
+        # app comes first in INSTALLED_APPS, so its models are imported first.
+        from django.core.exceptions import ImproperlyConfigured
+
+        from masthead.checks import task_settings_errors
+
+        errors = task_settings_errors()
+        if errors:
+            raise ImproperlyConfigured("\n".join(f"{error.msg} {error.hint}" for error in errors))
+        super().import_models()
+
     def ready(self):
         from django.db.models.signals import post_migrate
+
+        from masthead import checks  # noqa: F401 (registers the system checks)
 
         # Listened to for every app (the table is made once per database): this app had no
         # models when it was written, and post_migrate is sent only for apps with models.

@@ -82,6 +82,13 @@ def test_a_refused_configuration_is_one_line_naming_the_variable_for_every_comma
             "MASTHEAD_TASKS_BACKEND must be the dotted path",
         ),
         (
+            # django-tasks' own RQ backend has no priorities: it refused the first task imported.
+            ["check"],
+            {"MASTHEAD_TASKS_BACKEND": "django_tasks_rq.RQBackend"},
+            "The task backend django_tasks_rq.RQBackend (settings.TASKS['default']['BACKEND']) "
+            "does not support task priorities",
+        ),
+        (
             ["check"],
             {"MASTHEAD_COMMENT_RATE_LIMIT": "5/0m"},
             "MASTHEAD_COMMENT_RATE_LIMIT's period must be from 1 second to 31 days",
