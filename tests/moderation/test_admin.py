@@ -428,12 +428,14 @@ def test_the_bulk_actions_feature_where_comments_are_published_and_unfeature_the
             assert buttons["approve"] == "Approve selected"
 
 
-def test_a_published_comment_offers_approve_only_to_dismiss_its_reports(
+def test_a_published_comment_offers_only_to_dismiss_its_reports(
     mod_client, article, post, make_guest
 ):
     """Approving a comment already published changes nothing ("already published"): the
     published and featured queues offer no Approve (nor does `a` act) but on a comment readers
-    reported, where approving dismisses the reports."""
+    reported, where the same action, on the same key, dismisses the reports and says so: it
+    was labelled "Approve" there, of a comment published already."""
+    from masthead.discussion.models import Comment
     from masthead.moderation.services import comment_report
 
     quiet = post("The footbridge looks fine to me.", email="q@example.com")
@@ -443,11 +445,26 @@ def test_a_published_comment_offers_approve_only_to_dismiss_its_reports(
         mod_client.get("/admin/moderation/?queue=published").content.decode(), "html.parser"
     )
     assert page.find(id=f"mod-{quiet.pk}").find("button", attrs={"data-key": "a"}) is None
-    approve = page.find(id=f"mod-{reported.pk}").find("button", attrs={"data-key": "a"})
+    dismiss = page.find(id=f"mod-{reported.pk}").find("button", attrs={"data-key": "a"})
+    assert dismiss.get_text(strip=True) == "Dismiss reports"
+    assert "stays published" in dismiss["title"]
+    assert dismiss["formaction"] == f"/admin/moderation/comment/{reported.pk}/approve/"
+
+    # Held, with reports: approving it publishes it.
+    held = post("Held and reported.", email="p@example.com")
+    Comment.objects.filter(pk=held.pk).update(status=CommentStatus.PENDING)
+    comment_report(comment=held, reader=make_guest(ip_hash="r2"), reason="abuse")
+    page = BeautifulSoup(
+        mod_client.get("/admin/moderation/?queue=reported").content.decode(), "html.parser"
+    )
+    approve = page.find(id=f"mod-{held.pk}").find("button", attrs={"data-key": "a"})
     assert approve.get_text(strip=True) == "Approve"
-    assert "dismiss its reports" in approve["title"]
-    mod_client.post(approve["formaction"])
+    assert not approve.has_attr("title")
+
+    mod_client.post(dismiss["formaction"])
     assert not reported.reports.filter(resolved__isnull=True).exists()
+    reported.refresh_from_db()
+    assert reported.status == CommentStatus.PUBLISHED
 
 
 def page_text(response) -> str:
