@@ -135,3 +135,26 @@ def test_a_reader_signs_out_from_their_account_page_in_one_step(
     page.locator("main").get_by_text("Sign out", exact=True).click()
     expect(page.locator(".site-header__account")).to_have_text("Sign in")
     assert page.url == live_server.url + "/"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_reader_signs_out_under_the_comment_form_in_one_step_and_stays_on_the_article(
+    live_server, browser, django_user_model, javascript
+):
+    """It was a link to the "Sign out?" page; the button belongs to a form of its own, outside
+    the comment form, which it sits in."""
+    make_home()
+    article = make_article(section=make_section(title="World"), title="Harbour council votes")
+    django_user_model.objects.create_user("rosa", "rosa@example.org", "right-horse-battery")
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", "rosa")
+    page.fill("input[name=password]", "right-horse-battery")
+    page.locator("main form button[type=submit]").click()
+    page.goto(live_server.url + article.url)
+    page.locator(".comment-form__as").get_by_role("button", name="Sign out").click()
+    expect(page.locator(".site-header__account")).to_have_text("Sign in")
+    assert page.url == f"{live_server.url}{article.url}#comments"
+    expect(page.locator(".comment-form__as")).to_have_count(0)
+    context.close()

@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
@@ -115,6 +116,37 @@ def test_where_the_site_shows_a_signed_in_reader_it_links_to_the_account(signed_
     anonymous = text_of(Client().get(article.url))
     assert "Your account" not in anonymous and "Rosa" not in anonymous
     assert f'class="site-header__account" href="/accounts/login/?next={article.url}"' in anonymous
+
+
+def test_sign_out_under_the_comment_form_signs_out_at_once_back_to_the_article(signed_in, article):
+    """It led to the "Sign out?" page and its second button, as the account page did; a form
+    there (the comment form holds the button, and forms do not nest) works without JavaScript."""
+    page = BeautifulSoup(signed_in.get(article.url).content.decode(), "html.parser")
+    assert page.find("a", href=re.compile("^/accounts/logout/")) is None
+    button = page.select_one(".comment-form__as").find("button", string="Sign out")
+    form = page.find("form", id=button["form"])
+    assert form.find_parent("form") is None
+    assert (form["method"], form["action"]) == ("post", "/accounts/logout/")
+    fields = {field["name"]: field["value"] for field in form.find_all("input")}
+    assert fields["next"] == f"{article.url}#comments"
+
+    response = signed_in.post(form["action"], fields)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.url}#comments"
+    assert "_auth_user_id" not in signed_in.session
+    assert "Commenting as" not in text_of(signed_in.get(article.url))
+
+
+def test_the_sign_out_page_offers_to_stay_signed_in_where_the_reader_was(signed_in):
+    def stay_link(url):
+        page = BeautifulSoup(signed_in.get(url).content.decode(), "html.parser")
+        return page.find("a", string="Stay signed in")["href"]
+
+    assert stay_link("/accounts/logout/?next=/search/%3Fq%3Dferry") == "/search/?q=ferry"
+    assert stay_link("/accounts/logout/") == "/"
+    assert stay_link("/accounts/logout/?next=https://elsewhere.example/") == "/"
+    assert "_auth_user_id" in signed_in.session
 
 
 def test_a_name_ending_in_a_full_stop_gets_no_second_one(signed_in, article, rosa):
