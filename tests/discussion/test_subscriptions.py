@@ -686,6 +686,63 @@ def test_following_at_once_makes_the_accounts_what_its_address_confirmed_by_e_ma
     assert elsewhere.is_active
 
 
+def mail_to(address):
+    return [message.subject for message in mail.outbox if address in message.to]
+
+
+@pytest.mark.parametrize("followed", ["all", "replies"])
+def test_following_at_once_takes_every_kind_the_address_confirmed_as_a_guest_and_stops_it(
+    article, post, django_user_model, django_capture_on_commit_callbacks, followed
+):
+    """As a guest, the reader followed the thread and asked for replies to their comment. Signed
+    in, they followed in one click (one kind) and then stopped following: the other kind, left
+    with no account, went on mailing them about the article."""
+    capture = django_capture_on_commit_callbacks
+    theirs = post("My first thoughts.", name="Kit", email="kit@example.org")
+    as_guest = [
+        subscribe_and_confirm(article, "kit@example.org", kind, capture)
+        for kind in ("all", "replies")
+    ]
+    kit = django_user_model.objects.create_user("kit", "kit@example.org", "pw-kit-horse")
+
+    subscription_follow(article=article, email="kit@example.org", kind=followed, user=kit)
+
+    for subscription in as_guest:
+        subscription.refresh_from_db()
+        assert (subscription.user, subscription.is_active) == (kit, True), subscription.kind
+    assert subscription_unfollow(article=article, user=kit) == ["kit@example.org"]
+    mail.outbox.clear()
+    with capture(execute=True):
+        post("An answer to Kit.", name="Noor", parent_id=theirs.pk)
+        post("Another view entirely.", name="Ola")
+    assert mail_to("kit@example.org") == []
+
+
+def test_stopping_following_stops_what_the_address_confirmed_as_a_guest_since(
+    article, post, django_user_model, django_capture_on_commit_callbacks
+):
+    """The reader followed in one click while a guest request for replies at their address
+    waited for its e-mail, and confirmed it after: stopping following stopped the account's
+    subscription only, and the replies still came."""
+    capture = django_capture_on_commit_callbacks
+    theirs = post("My first thoughts.", name="Kit", email="kit@example.org")
+    with capture(execute=True):
+        subscription_request(article=article, email="kit@example.org", kind="replies")
+    kit = django_user_model.objects.create_user("kit", "kit@example.org", "pw-kit-horse")
+    subscription_follow(article=article, email="kit@example.org", kind="all", user=kit)
+    confirmed_since = subscription_confirm(token=confirm_link(mail.outbox[-1]))
+    assert confirmed_since.is_active and confirmed_since.user is None
+    stranger = subscribe_and_confirm(article, "ola@example.org", "replies", capture)
+
+    assert subscription_unfollow(article=article, user=kit) == ["kit@example.org"]
+    mail.outbox.clear()
+    with capture(execute=True):
+        post("An answer to Kit.", name="Noor", parent_id=theirs.pk)
+    assert mail_to("kit@example.org") == []
+    stranger.refresh_from_db()
+    assert stranger.is_active  # another address's stays
+
+
 def test_following_at_once_leaves_another_accounts_active_subscription_at_the_address_its_own(
     article, django_user_model
 ):

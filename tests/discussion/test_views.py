@@ -1905,3 +1905,44 @@ def test_an_account_follows_in_one_click_what_its_address_followed_as_a_guest_an
     assert "You no longer follow" in client.post(action, fields).content.decode()
     as_guest.refresh_from_db()
     assert as_guest.unsubscribed is not None
+
+
+def test_after_stop_following_no_mail_comes_of_what_the_address_asked_for_as_a_guest(
+    client, article, rosa, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As a guest, Rosa asked to hear of replies to her comment and followed the thread, each
+    confirmed by e-mail. Signed in, she followed in one click and stopped following: the
+    replies she had asked for as a guest went on coming."""
+    capture = django_capture_on_commit_callbacks
+    as_guest = Client()
+    with capture(execute=True):
+        as_guest.post(
+            f"/comments/{article.pk}/post/",
+            form_data(author_name="Rosa", author_email="rosa@example.org", notify="replies"),
+        )
+        as_guest.post(f"/comments/{article.pk}/subscribe/", {"email": "rosa@example.org"})
+    links = [
+        re.search(r"/comments/subscriptions/(\S+)/confirm/", message.body).group(0)
+        for message in mailoutbox
+    ]
+    assert len(links) == 2
+    for link in links:
+        as_guest.post(link)
+    hers = Comment.objects.get(author_email="rosa@example.org")
+
+    client.force_login(rosa)
+    action, fields, _ = follow_form(client.get(article.url).content.decode())
+    client.post(action, fields)
+    action, fields, words = follow_form(client.get(article.url).content.decode())
+    assert "Stop following" in words
+    assert "You no longer follow" in client.post(action, fields).content.decode()
+
+    mailoutbox.clear()
+    with capture(execute=True):
+        Client().post(
+            f"/comments/{article.pk}/post/",
+            form_data(parent_id=str(hers.pk), body="An answer to Rosa.", author_name="Noor"),
+        )
+        Client().post(f"/comments/{article.pk}/post/", form_data(body="Another view."))
+    assert Comment.objects.filter(status=CommentStatus.PUBLISHED).count() == 3
+    assert [m.subject for m in mailoutbox if "rosa@example.org" in m.to] == []

@@ -121,7 +121,9 @@ def subscription_follow(
     account's (links sent before stop working). An active one that no account owns was confirmed
     by an e-mail to that same address (asked for as a guest): the reader has proven the address
     both ways, so it becomes the account's as it is (its links keep working), listed and stopped
-    with the account's. Another account's stays that account's."""
+    with the account's. So do the address's active guest subscriptions of the other kind to the
+    article: left with no account, "Stop following" left them mailing the reader. Another
+    account's stay that account's."""
     now = now or timezone.now()
     email = _checked_request(email=email, kind=kind)
     owner = subscription_owner(user, email=email)
@@ -130,15 +132,11 @@ def subscription_follow(
             article=article, email=email, kind=kind, network=network, user=user, now=now
         )
     with transaction.atomic():
+        _guest_subscriptions_confirmed_at(article=article, email=email).update(user=owner)
         subscription, created = Subscription.objects.select_for_update().get_or_create(
             article=article, email=email, kind=kind, defaults={"user": owner, "confirmed": now}
         )
-        if created:
-            return subscription
-        if subscription.is_active:
-            if subscription.user_id is None:
-                subscription.user = owner
-                subscription.save(update_fields=["user"])
+        if created or subscription.is_active:
             return subscription
         subscription.legacy_token_hash = None
         subscription.confirmed = now
@@ -161,20 +159,39 @@ def is_accounts_own(subscription: Subscription, user) -> bool:
 def subscription_unfollow(*, article, user, now: datetime | None = None) -> list[str]:
     """The signed-in reader stops following the article from its page: every subscription of
     their account to it stops, whatever its kind and address (an account keeps the address that
-    confirmed a subscription when it moves to a new one). Subscriptions the account does not own
-    stay, as on the account page (subscription_stop). Returns the addresses that stopped."""
+    confirmed a subscription when it moves to a new one), and so does every guest subscription
+    at the account's confirmed address that its e-mail confirmed (subscription_follow takes those
+    over, but one may have been confirmed since). Another account's subscriptions stay, as on the
+    account page (subscription_stop), and so do those at an address the account has not proven
+    to be its own. Returns the addresses that stopped."""
     if user is None or not user.is_authenticated:
         raise SubscriptionRefused(SIGN_IN_TO_STOP, status=403)
     now = now or timezone.now()
+    ours = Q(user=user)
+    address = (user.email or "").strip().lower()
+    if address and subscription_owner(user, email=address) is not None:
+        ours |= Q(user__isnull=True, email=address, confirmed__isnull=False)
     with transaction.atomic():
         following = dict(
             Subscription.objects.select_for_update()
-            .filter(article=article, user=user, unsubscribed__isnull=True)
+            .filter(ours, article=article, unsubscribed__isnull=True)
             .values_list("pk", "email")
         )
         PendingNotification.objects.filter(subscription_id__in=following).delete()
         Subscription.objects.filter(pk__in=following).update(unsubscribed=now)
     return sorted(set(following.values()))
+
+
+def _guest_subscriptions_confirmed_at(*, article, email: str):
+    """The active subscriptions of no account at this address to this article, whatever their
+    kind: asked for as a guest and confirmed by the e-mail sent to the address."""
+    return Subscription.objects.filter(
+        article=article,
+        email=email,
+        user__isnull=True,
+        confirmed__isnull=False,
+        unsubscribed__isnull=True,
+    )
 
 
 def _checked_request(*, email: str, kind: str) -> str:
