@@ -44,6 +44,13 @@ from masthead.publishing.models import (
 )
 
 UNCATEGORISED = {"uncategorized", "uncategorised"}
+# Why a post or page came in under another slug than its own, in the report's words.
+RENAMED_BECAUSE = {
+    "article": "another article has the slug {slug}",
+    "page": "another page has the slug {slug}",
+    "section route": "{slug}/ is a section's own address (its feed)",
+    "site route": "/{slug}/ is the site's own address, which readers would get instead",
+}
 BODY_TOO_DEEP = (
     "Its HTML holds elements nested hundreds deep, more than can be read: simplify it in "
     "WordPress (a page builder's layout, or markup pasted in) and import the export again."
@@ -61,8 +68,8 @@ class WordPressImportReport:
     updated: list[str] = field(default_factory=list)  # titles: changed in WordPress, updated here
     # (title, reason): changed in WordPress, left as it is here
     not_updated: list[tuple[str, str]] = field(default_factory=list)
-    # (title, slug, the slug it came in under): another article had the post's slug
-    renamed: list[tuple[str, str, str]] = field(default_factory=list)
+    # (title, slug, the slug it came in under, why: one of RENAMED_BECAUSE)
+    renamed: list[tuple[str, str, str, str]] = field(default_factory=list)
     left_out: Counter = field(default_factory=Counter)  # WordPress status → posts
     refused: list[tuple[str, str]] = field(default_factory=list)  # (title, reason)
     password_protected: int = 0  # imported posts that kept their password
@@ -176,7 +183,8 @@ class _WordPressImporter:
                 self.report.protected_already_there.append(post.title)
             return
         free_slug = publishing_selectors.article_slug_free(slug)
-        state = self._create_and_note(post, slug, free_slug, self._create_article)
+        why = "section route" if slug in SectionPage.route_slugs() else "article"
+        state = self._create_and_note(post, slug, free_slug, self._create_article, why=why)
         if state is not None:
             self.report.imported[state] += 1
 
@@ -283,14 +291,17 @@ class _WordPressImporter:
             self._bring_up_to_date(post, before)
             return
         slug = _slug(post)
+        # "donate-2" for "donate", "tags-2" for "tags": the site's own addresses, answered first.
         free_slug = publishing_selectors.free_child_slug(parent=self.home, slug=slug)
-        state = self._create_and_note(post, slug, free_slug, self._create_info_page)
+        why = "site route" if slug in HomePage.route_slugs() else "page"
+        state = self._create_and_note(post, slug, free_slug, self._create_info_page, why=why)
         if state is not None:
             self.report.pages_imported[state] += 1
 
-    def _create_and_note(self, post, slug: str, free_slug: str, create) -> str | None:
+    def _create_and_note(self, post, slug: str, free_slug: str, create, *, why: str) -> str | None:
         """Create the post's page with `create` (in a transaction of its own) and note in the
-        report what did not come in as it was; None, with the reasons noted, if it was refused."""
+        report what did not come in as it was (`why` it came in under `free_slug`, if it did:
+        see RENAMED_BECAUSE); None, with the reasons noted, if it was refused."""
         try:
             with transaction.atomic():
                 state = create(post, free_slug)
@@ -306,7 +317,7 @@ class _WordPressImporter:
         for provider in sorted(self.parsed.embeds_linked):
             self.report.embeds_linked.setdefault(provider, []).append(post.title or free_slug)
         if free_slug != slug:
-            self.report.renamed.append((post.title, slug, free_slug))
+            self.report.renamed.append((post.title, slug, free_slug, why))
         if post.password:
             self.report.password_protected += 1
         return state
@@ -585,8 +596,9 @@ def _quote_as_paragraph(quote: dict) -> tuple[str, RichText]:
 
 
 def _section_slug(category_slug: str) -> str:
-    """The slug of a category's section: its own, but "tags-2" for "tags", which the front page
-    answers itself (its tag pages: see route_slugs), the same on every run of the import."""
+    """The slug of a category's section: its own, but "tags-2" for "tags" or "feed-2" for
+    "feed", addresses the front page or the site answers itself (its tag pages, its feed: see
+    HomePage.route_slugs), the same on every run of the import."""
     if category_slug in HomePage.route_slugs():
         return f"{category_slug}-2"
     return category_slug

@@ -1760,3 +1760,57 @@ def test_a_disqus_export_given_as_a_wordpress_one_says_how_to_import_it():
     assert "nothing was changed. This is a Disqus export, not a WordPress one" in str(refused.value)
     assert "masthead import-comments --disqus FILE" in str(refused.value)
     assert not ArticlePage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_page_slugged_like_one_of_the_sites_addresses_comes_in_where_readers_reach_it(
+    tmp_path, client
+):
+    """/donate/ is the site's donation form, answered before any page: a WordPress page "Donate"
+    came in there and no one saw it. It takes "donate-2"; its old links still lead to it (the
+    shortlink, and the old address through index.php: /donate/ itself stays the form)."""
+    page = {"id": "7", "slug": "donate", "title": "Donate", "content": "Give.", "type": "page"}
+    export = tmp_path / "export.xml"
+    export.write_text(wxr_items(page), encoding="utf-8")
+
+    output = import_export(export)
+    import_export(export)
+
+    info_page = InfoPage.objects.get(title="Donate")
+    assert info_page.slug == "donate-2" and info_page.live
+    assert InfoPage.objects.count() == 1
+    assert (
+        "“Donate” came in as donate-2: /donate/ is the site's own address, which readers would "
+        "get instead" in output
+    )
+    assert "Give." in client.get("/donate-2/").content.decode()
+    assert "Give." not in client.get("/donate/").content.decode()
+    for old in ("/?page_id=7", "/index.php/donate/"):
+        response = client.get(old)
+        assert response.status_code == 301 and response["Location"].endswith("/donate-2/"), old
+
+
+@pytest.mark.django_db
+def test_a_category_named_feed_becomes_a_section_readers_can_reach(tmp_path, client):
+    """/feed/ is the site's RSS feed: a section "feed" would show it in place of its page and
+    hide every article below it. The category's section takes "feed-2", its archive led there."""
+    post = {"id": "2", "slug": "ferry", "title": "Ferry strike", "content": "Boats."}
+    export = tmp_path / "export.xml"
+    category = (
+        "<wp:category><wp:term_id>5</wp:term_id><wp:category_nicename>feed</wp:category_nicename>"
+        "<wp:cat_name>Feed</wp:cat_name></wp:category>\n"
+    )
+    items = wxr_items({**post, "category": ("feed", "Feed")})
+    export.write_text(items.replace("<item>", category + "<item>", 1), encoding="utf-8")
+
+    import_export(export)
+    import_export(export)
+
+    section = SectionPage.objects.get(title="Feed")
+    assert section.slug == "feed-2"
+    assert "text/html" in client.get(section.url)["Content-Type"]
+    article = ArticlePage.objects.get(slug="ferry")
+    assert article.get_parent().pk == section.pk
+    assert "Ferry strike" in client.get(article.url).content.decode()
+    archive = client.get("/category/feed/")
+    assert archive.status_code == 301 and archive["Location"].endswith("/feed-2/")

@@ -218,6 +218,17 @@ class HomePage(
     max_count = 1
     feed_routes = ("tag_feed", "tag_feed_atom")
 
+    @classmethod
+    def route_slugs(cls) -> frozenset[str]:
+        """Its own ("tags"), and the first part of each of the site's own addresses ("feed",
+        "donate", "search", "accounts", "admin", "media"…: see site_route_slugs), which Django
+        answers before Wagtail looks for a page below the front page. Every front page's, not
+        only a site's root's: there is one (max_count), the root of the site or about to be,
+        and a class's rule holds where no page is at hand (the WordPress import's sections)."""
+        from masthead.publishing.site_routes import site_route_slugs  # it reads the URLconf
+
+        return super().route_slugs() | site_route_slugs()
+
     def get_context(self, request, *args, **kwargs):
         from masthead.publishing import selectors
 

@@ -7,9 +7,12 @@ from django.core.validators import validate_unicode_slug
 
 from masthead.discussion.services import ImportRefused
 from masthead.importers.management.base import ImportCommand
-from masthead.importers.services import wordpress_comments_import, wordpress_import
+from masthead.importers.services import (
+    RENAMED_BECAUSE,
+    wordpress_comments_import,
+    wordpress_import,
+)
 from masthead.importers.wordpress import WordPressRefused, read_export, read_posts
-from masthead.publishing.models import SectionPage
 from masthead.text import counted
 
 MISSING_FILES_SHOWN = 20
@@ -209,13 +212,8 @@ class Command(ImportCommand):
             notes.append("authors created: " + ", ".join(report.authors_created))
         for note in notes:
             self.stdout.write(f"  {note[0].upper()}{note[1:]}.")
-        section_routes = SectionPage.route_slugs()
-        for title, slug, free_slug in report.renamed:
-            reason = (
-                f"{slug}/ is a section's own address (its feed)"
-                if slug in section_routes
-                else f"another article has the slug {slug}"
-            )
+        for title, slug, free_slug, why in report.renamed:
+            reason = RENAMED_BECAUSE[why].format(slug=slug)
             self.stdout.write(self.style.WARNING(f"  “{title}” came in as {free_slug}: {reason}."))
         for title in report.protected_already_there:
             self.stdout.write(
