@@ -11,7 +11,9 @@ Steps, in order:
    stripped and counted, and so are runs of stacked combining marks ("Zalgo"); those that hide
    nothing (at either end of the text, or inside emoji sequences) are counted apart and are not
    obfuscation;
-2. Unicode NFKC (full-width letters, mathematical bold, circled letters, ligatures);
+2. typographic apostrophes and single quotes (’ ‘ ʼ ...) become ``'`` ("you’re" reads as
+   "you're"), then Unicode NFKC (full-width letters, mathematical bold, circled letters,
+   ligatures);
 3. look-alike letters (Cyrillic, Greek, small capitals, ...) are mapped to Latin ones inside
    words that are written in Latin script, and accents are stripped;
 4. links and e-mail addresses are protected from the next steps;
@@ -90,6 +92,22 @@ _COMBINING_RUN_RE = re.compile(
 )
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 _ASCII_DECORATIVE_RE = re.compile(r"[\^`]")
+
+# --- 2. apostrophes ---------------------------------------------------------------------------
+
+# Phones and word processors type "’" for "'": every rule and the models read "'", so
+# "You’re an idiot" must not slip past them. A backtick or an acute accent counts only between
+# two letters ("don`t"); elsewhere the backtick stays decoration.
+_APOSTROPHE_RE = re.compile(
+    r"[\u2018\u2019\u201b\u02bb\u02bc\u02b9\u2032\uff07]|(?<=[^\W\d_])[`\u00b4](?=[^\W\d_])"
+)
+
+
+def _plain_apostrophes(text: str) -> str:
+    if text.isascii() and "`" not in text:
+        return text
+    return _APOSTROPHE_RE.sub("'", text)
+
 
 # --- 3. look-alike letters -------------------------------------------------------------------
 
@@ -530,7 +548,7 @@ def normalise(text: str) -> Normalised:
     raw = text or ""
     deob: list[tuple[str, str]] = []
     s, zero_width, harmless_invisible, combining = _strip_invisible(raw)
-    s = unicodedata.normalize("NFKC", s)
+    s = unicodedata.normalize("NFKC", _plain_apostrophes(s))
     s, confusables = _map_confusables(s, deob)
     s = _strip_accents(s)
     s, saved, urls, emails = _protect(s)

@@ -187,6 +187,24 @@ def test_the_bench_targeted_insults_are_held_never_spammed(strictness):
     assert set(actions.values()) == {"hold"}, actions
 
 
+@pytest.mark.parametrize("strictness", ["balanced", "strict"])
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        # the apostrophe phones and word processors type
+        ("You\u2019re an idiot.", "insult aimed at a reader: idiot"),
+        ("You\u2019re a moron.", "insult aimed at a reader: moron"),
+        ("The author\u2019s a clown.", "insult aimed at the article's author: clown"),
+        ("You\u2019ve been an idiot all along.", "insult aimed at a reader: idiot"),
+        ("You\u02bcre a moron.", "insult aimed at a reader: moron"),
+    ],
+)
+def test_an_insult_typed_with_a_curly_apostrophe_is_held(body, reason, strictness):
+    v = assess(Draft(body), Context(settings=Settings(strictness=strictness)))
+    assert v.action == "hold", v
+    assert reason in v.reasons
+
+
 def test_racist_abuse_is_held_not_spammed_and_the_slur_is_masked():
     v = assess(Draft("Go back to Africa you n1gger, nobody wants you here"))
     assert v.action == "hold"

@@ -119,6 +119,21 @@ def test_ordinary_words_and_numbers_are_left_alone(text):
     assert n.text == text.lower()
 
 
+@pytest.mark.parametrize(
+    "mark", ["\u2019", "\u2018", "\u201b", "\u02bc", "\u02bb", "\uff07", "\u2032", "`", "\u00b4"]
+)
+def test_a_typographic_apostrophe_reads_as_a_plain_one(mark):
+    # phones and word processors type "’": "you’re" must read as "you're" does
+    n = normalise(f"You{mark}re an idiot, the author{mark}s a clown")
+    assert n.text == "you're an idiot, the author's a clown"
+    assert n.tokens[:2] == ["you're", "an"]
+    assert n.deobfuscated == [] and n.obfuscation == 0 and n.decorative == 0
+
+
+def test_typographic_single_quotes_read_as_plain_ones():
+    assert normalise("\u2018Fake news\u2019, he said").text == "'fake news', he said"
+
+
 def test_links_are_kept_intact():
     n = normalise("See https://www.BBC.co.uk/news/uk-123 and bit.ly/xYz")
     assert n.urls == ["https://www.BBC.co.uk/news/uk-123", "bit.ly/xYz"]
