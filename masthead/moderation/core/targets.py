@@ -25,8 +25,14 @@ within one sentence:
 * a second insult joined to a targeted one: "you are an idiot and a moron".
 
 An insult read as a verb ("you were fooled", "you are trolling"), denied ("I'm not calling you
-stupid", "nobody thinks you are a fool") or reported ("you look like an idiot, said the
-minister") is aimed at no one.
+stupid", "nobody thinks you are a fool"), what a third party thinks or says of voters ("the
+government thinks you are stupid", "the PM says you are all idiots") or someone else's words
+('"you clown," the Speaker said', 'Johnson told an MP "you are a clown"', "you look like an
+idiot, said the minister") is aimed at no one. Only a denial in the present counts: "never
+thought you were such a moron", "I didn't think you were stupid until now" and "don't you think
+you are an idiot?" are aimed; and only a speaker in particular: "you're an idiot, says everyone
+who reads your comments", "..., tells me all I need to know", "everyone here thinks you are a
+moron", "my wife thinks you are an idiot" are aimed too.
 """
 
 from __future__ import annotations
@@ -150,17 +156,78 @@ _WHO_WROTE_RE = re.compile(
 # "I'm not calling you stupid", "I never said you were", "nobody here thinks you are a fool":
 # a negation, at most three words, then a verb of saying or thinking, right before the "you"
 _DENIAL_RE = re.compile(
-    r"(?<![a-z'])(?:not|never|don't|dont|do not|doesn't|doesnt|didn't|didnt|did not|won't|"
-    r"wouldn't|would not|nobody|no one|no-one|noone)(?:\s+[a-z'-]+){0,3}?\s+"
-    r"(?:call|calls|calling|called|say|says|saying|said|think|thinks|thought|believe|believes|"
-    r"believed|mean|means|meant|suggest|suggests|suggesting|suggested|imply|implies|implying|"
-    r"implied|claim|claims|claiming|claimed|accuse|accusing|accused)(?:\s+that)?\s+$"
+    r"(?<![a-z'])(?P<neg>not|never|don't|dont|do not|doesn't|doesnt|didn't|didnt|did not|won't|"
+    r"wouldn't|would not|nobody|no one|no-one|noone)(?P<between>(?:\s+[a-z'-]+){0,3}?)\s+"
+    r"(?P<verb>call|calls|calling|called|say|says|saying|said|think|thinks|thought|believe|"
+    r"believes|believed|mean|means|meant|suggest|suggests|suggesting|suggested|imply|implies|"
+    r"implying|implied|claim|claims|claiming|claimed|accuse|accusing|accused)(?:\s+that)?\s+$"
 )
-# "..., said the minister to the reporter", '"you idiot," she said': someone else's words
-_ATTRIBUTION_RE = re.compile(
-    r"[\"'\u201d\u2019]?\s*,\s*[\"'\u201d\u2019]?\s*(?:(?:he|she|they)\s+)?"
-    r"(?:said|says|told|tells|asked|asks|replied|replies|shouted|added|wrote|tweeted)\b"
+# "never thought you were such a moron", "I didn't think you were stupid until now", "I wouldn't
+# have thought": a belief the reader has just overturned, which asserts the insult
+_BELIEF_VERBS = frozenset(["think", "thinks", "thought", "believe", "believes", "believed"])
+_PAST_BELIEF_RE = re.compile(r"^(?:thought|believed)$|^(?:didn't|didnt|did not)$|\bhave\b")
+# "don't you think you are an idiot?": a question that puts the insult, not a denial
+_ASKED = _words("you u ya everyone everybody anyone anybody they we people he she")
+
+_SAYING = (
+    r"(?:said|says|say|told|tells|asked|asks|replied|replies|shouted|shouts|yelled|yells|"
+    r"screamed|snapped|retorted|added|adds|wrote|writes|tweeted|tweets|posted|declared|called)"
 )
+_SPEAKER_ADVERB = r"(?:then|once|later|also|just|reportedly|allegedly|famously|angrily)"
+# Not someone else speaking: "..., says everyone who reads your comments", "..., tells me all I
+# need to know", '"you idiot," I said'.
+_NOT_A_SPEAKER = _words(
+    """
+    i we me us you u everyone everybody anyone anybody all people it this that everything
+    something enough nothing much more lot
+    """
+)
+# Someone else's words after the insult: closed quotation marks and a verb of saying, with or
+# without a speaker before it ('"you idiot," she said', '"you are a stupid man," trump told the
+# reporter'); or, without quotation marks, a speaker after the verb ("..., said the minister").
+_QUOTED_BY_RE = re.compile(
+    r"(?:[\"\u201d\u00bb]|'(?![a-z]))\s*,?\s*"
+    r"(?:(?P<speaker>[a-z@][\w'@-]*(?:\s+[\w'@-]+){0,3}?)\s+)?"
+    r"(?:" + _SPEAKER_ADVERB + r"\s+)?" + _SAYING + r"\b(?:\s+(?P<then>[a-z@][\w'@-]*))?"
+)
+_SAID_BY_RE = re.compile(r",\s*" + _SAYING + r"\s+(?P<speaker>[a-z@][\w'@-]*(?:\s+[\w'@-]+)?)")
+_OPENING_QUOTE_RE = re.compile(r"(?:^|(?<=[\s(\[:,]))[\"\u201c\u201e\u00ab']")
+_CLOSING_QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb"}
+_QUOTE_CLOSED_RE = re.compile(r"'(?![a-z])")
+# A quotation opened after someone else's verb of saying: 'johnson once told an mp "you are a
+# clown"', 'the pm said: "you are all idiots"'
+_SAYS_BEFORE_QUOTE_RE = re.compile(
+    r"(?<![\w'@-])(?P<speaker>[a-z@][\w'@-]*)(?:\s+"
+    + _SPEAKER_ADVERB
+    + r")?\s+"
+    + _SAYING
+    + r"(?:\s+(?:to\s+)?[\w'@-]+){0,3}?\s*[,:]?\s*$"
+)
+# "the government thinks you are stupid", "the adverts assume you are a moron", "the pm says you
+# are all idiots": what a third party makes of voters, not the writer's insult
+_THINKING = (
+    r"(?:think|thinks|thought|say|says|said|assume|assumes|assumed|believe|believes|believed|"
+    r"reckon|reckons|imagine|imagines|suppose|supposes|presume|presumes|expect|expects|figure|"
+    r"figures|claim|claims|insist|insists)(?:\s+that)?\s+$"
+)
+_THIRD_PARTY_RE = re.compile(
+    r"(?<![\w'@-])(?P<subject>[a-z@][\w'@-]*)"
+    r"(?:\s+(?:must|clearly|obviously|really|genuinely|apparently|honestly|seriously|still|"
+    r"actually|always|just|probably|evidently|surely|presumably|all|do|does|must have|seem to|"
+    r"seems to))*\s+" + _THINKING
+)
+_THIRD_PARTY_VERB_RE = re.compile(r"(?<![\w'-])" + _THINKING)
+# Not a third party: the writer ("i think", "we all think"), everyone ("everyone here thinks"),
+# the reader ("don't you think"), or no subject at all ("never thought")
+_NOT_A_THIRD_PARTY = _words(
+    """
+    i we you u ya everyone everybody anyone anybody nobody people us all here else who that
+    and or but so never not don't dont doesn't doesnt didn't didnt no ever one
+    """
+)
+# "everyone with a brain thinks you", "even my wife thinks you": the writer's view by proxy
+_WRITER_OR_EVERYONE = _words("i we us you u everyone everybody anyone anybody my")
+_NOT_A_QUOTED_SPEAKER = _NOT_A_SPEAKER | _NOT_A_THIRD_PARTY
 # an addressee right before a comma: "thank you, ...", "@dave, ..."
 _ADDRESSEE_COMMA_RE = re.compile(
     r"(?:(?<![a-z'])(?:you|u|ya|y'all|yall|lot|people|guys|all|two)|@[a-z0-9_]+)\s*,"
@@ -214,8 +281,73 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
 
 
 def _denied(anchor: re.Match[str]) -> bool:
-    """Whether the words before "you" deny the insult: "I'm not calling you", "I never said"."""
-    return bool(_DENIAL_RE.search(anchor.string, 0, anchor.start()))
+    """Whether the words before "you" deny the insult: "I'm not calling you", "I never said",
+    "I don't think you're"; not "never thought you were", "I didn't think", "don't you think"."""
+    found = _DENIAL_RE.search(anchor.string, 0, anchor.start())
+    if not found:
+        return False
+    between = found.group("between").split()
+    if between and between[0] in _ASKED:
+        return False
+    return found.group("verb") not in _BELIEF_VERBS or not any(
+        _PAST_BELIEF_RE.search(part) for part in (found.group("verb"), found.group("neg"), *between)
+    )
+
+
+def _someone_elses_view(anchor: re.Match[str]) -> bool:
+    """Whether "you" is what a third party thinks or says of voters: "the government thinks
+    you", "the adverts assume you", "the minister must think that you"."""
+    at = anchor.start()
+    if not _THIRD_PARTY_VERB_RE.search(anchor.string, max(0, at - 20), at):
+        return False  # the cheap look: no verb of thinking or saying right before the "you"
+    found = _THIRD_PARTY_RE.search(anchor.string, max(0, at - 120), at)
+    if not found:
+        return False
+    subject = found.group("subject")
+    if subject in _NOT_A_THIRD_PARTY or subject.endswith("ly"):  # "frankly think you are"
+        return False
+    before = anchor.string[max(0, found.start() - 40) : found.start()].split()[-3:]
+    return not any(w in _WRITER_OR_EVERYONE for w in before)
+
+
+def _aimed_here(anchor: re.Match[str]) -> bool:
+    """Whether the "you" that anchors the insult is the writer's own word to a reader."""
+    return not (_denied(anchor) or _someone_elses_view(anchor))
+
+
+def _someone_speaks(words: str | None) -> bool:
+    return not words or not any(w in _NOT_A_SPEAKER for w in words.split())
+
+
+def _open_quote(before: str) -> re.Match[str] | None:
+    """The quotation mark the insult stands inside, if any (the last one opened)."""
+    openings = list(_OPENING_QUOTE_RE.finditer(before))
+    if not openings:
+        return None
+    opening = openings[-1]
+    rest = before[opening.end() :]
+    mark = opening.group(0)
+    if mark == "'":
+        return None if _QUOTE_CLOSED_RE.search(rest) else opening
+    return None if any(c in rest for c in _CLOSING_QUOTES[mark]) else opening
+
+
+def _quoted(before: str, after: str) -> bool:
+    """Whether the insult is someone else's words: in quotation marks with a speaker after
+    ('"you clown," the speaker said') or before ('johnson told an mp "you are a clown"'), or
+    followed by a verb of saying and a speaker ("..., said the minister to the reporter")."""
+    said_by = _SAID_BY_RE.search(after)
+    if said_by and _someone_speaks(said_by.group("speaker")):
+        return True
+    opening = _open_quote(before)
+    if not opening:
+        return False
+    for quoted in _QUOTED_BY_RE.finditer(after):
+        # '"you idiot," says everyone': no one in particular
+        if _someone_speaks(quoted.group("speaker") or quoted.group("then")):
+            return True
+    says = _SAYS_BEFORE_QUOTE_RE.search(before, 0, opening.start())
+    return bool(says) and says.group("speaker") not in _NOT_A_QUOTED_SPEAKER
 
 
 def _as_verb(matched: str, term: str) -> bool:
@@ -238,7 +370,7 @@ def insult_target(
     if _as_verb(matched, term):
         return ""
     before, after = _sentence_around(text, start, end)
-    if _ATTRIBUTION_RE.search(after):
+    if _quoted(before, after):
         return ""
     if (
         previous
@@ -257,7 +389,7 @@ def insult_target(
         _PREDICATE_RE,
         before,
         starts,
-        lambda m: not (term == "loser" and m.group("det") == "the") and not _denied(m),
+        lambda m: not (term == "loser" and m.group("det") == "the") and _aimed_here(m),
     ):
         return READER
     # "you fool nobody", "you troll the comments": a verb after a bare "you"
@@ -270,7 +402,7 @@ def insult_target(
         # "thank you, idiots in Westminster never learn": a new clause about someone else
         if _ADDRESSEE_COMMA_RE.search(m.group(0)) and not clause_ends:
             return False
-        return not _denied(m)
+        return _aimed_here(m)
 
     if _closest(_VOCATIVE_RE, before, starts, addresses):
         return READER

@@ -165,6 +165,63 @@ def test_an_insult_denied_reported_or_about_someone_else_is_published(body, stri
 
 @pytest.mark.parametrize("strictness", ["balanced", "strict"])
 @pytest.mark.parametrize(
+    "body",
+    [
+        # what a government, an advert or a politician thinks of voters
+        "The government thinks you are stupid.",
+        "Westminster thinks you're stupid enough to swallow this.",
+        "The adverts assume you are a moron.",
+        "The minister must think you are all idiots.",
+        "The PM says you are all idiots.",
+        "The Tories clearly think that you are fools.",
+        # a public figure's words, quoted
+        '"You are a stupid man," Trump told the reporter.',
+        '"You\'re an idiot," the minister shouted at a heckler.',
+        '"You clown," the Speaker said to the member.',
+        "\u201cYou clown,\u201d the Speaker said to the member.",
+        'Johnson once told an MP "you are a clown". Typical.',
+        "Johnson once told an MP: \u201cyou are a clown\u201d. Typical.",
+        '"You idiot," Trump told me.',
+    ],
+)
+def test_someone_else_calling_voters_or_a_heckler_names_is_political_debate(body, strictness):
+    v = assess(Draft(body), Context(settings=Settings(strictness=strictness)))
+    assert v.action == "publish", v
+
+
+@pytest.mark.parametrize("strictness", ["balanced", "strict"])
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        # surprise at what the reader turned out to be is no denial
+        ("Never thought you were such a moron.", "insult aimed at a reader: moron"),
+        ("I didn't think you were stupid until now.", "insult aimed at a reader: stupid"),
+        ("I wouldn't have thought you were such an idiot.", "insult aimed at a reader: idiot"),
+        ("Don't you think you are an idiot?", "insult aimed at a reader: idiot"),
+        # a verb of saying after the comma, with no quotation and no one else speaking
+        (
+            "You're an idiot, says everyone who reads your comments.",
+            "insult aimed at a reader: idiot",
+        ),
+        ("You're a clown, tells me all I need to know.", "insult aimed at a reader: clown"),
+        # the writer's own view, or everyone's
+        ("I think you are an idiot.", "insult aimed at a reader: idiot"),
+        ("Everyone here thinks you are a moron.", "insult aimed at a reader: moron"),
+        ("We all think you're a clown.", "insult aimed at a reader: clown"),
+        ('As I said, "you are an idiot".', "insult aimed at a reader: idiot"),
+        ("My wife thinks you are an idiot.", "insult aimed at a reader: idiot"),
+        ('"You idiot," says everyone.', "insult aimed at a reader: idiot"),
+        ('You are an idiot and "experts" say otherwise.', "insult aimed at a reader: idiot"),
+    ],
+)
+def test_an_insult_at_a_reader_dressed_as_a_denial_or_a_quote_is_held(body, reason, strictness):
+    v = assess(Draft(body), Context(settings=Settings(strictness=strictness)))
+    assert v.action == "hold", v
+    assert reason in v.reasons
+
+
+@pytest.mark.parametrize("strictness", ["balanced", "strict"])
+@pytest.mark.parametrize(
     ("body", "reason"),
     [
         ("You are all idiots.", "insult aimed at a reader: idiot"),
