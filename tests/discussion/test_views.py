@@ -3,9 +3,10 @@
 import json
 import re
 from datetime import timedelta
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 from django.utils import timezone
 
@@ -188,6 +189,24 @@ def test_a_refused_reply_keeps_its_box_described_by_the_reply_and_the_error(clie
     box = re.search(r"<textarea[^>]*>", html).group(0)
     assert 'aria-describedby="comment-form-replying id_body_error"' in box
     assert 'id="id_body_error"' in html
+
+
+def test_a_refused_reply_links_back_to_the_article_not_to_the_address_it_was_posted_to(
+    client, article, post
+):
+    """The page with the errors is the answer to /comments/<id>/post/, which takes POSTs only:
+    its "Cancel reply", "Sign in" and "create one" links named that address (a 405)."""
+    parent = post("Parent comment", name="Pat")
+    response = client.post(
+        f"/comments/{article.pk}/post/", form_data(parent_id=str(parent.pk), body="")
+    )
+    page = BeautifulSoup(response.content, "html.parser")
+    cancel = page.select_one("[data-cancel-reply]")["href"]
+    sign_in, sign_up = (link["href"] for link in page.select(".comment-form__signin a"))
+    assert cancel == f"{article.url}#comment-form"
+    assert sign_in.endswith(f"?next={quote(article.url, safe='/')}%23comment-form")
+    assert sign_up.endswith(f"?next={quote(article.url, safe='/')}%23comment-form")
+    assert client.get(cancel.split("#")[0]).status_code == 200
 
 
 def test_a_top_level_comment_box_is_not_described_as_a_reply(client, article):
