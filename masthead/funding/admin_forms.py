@@ -20,6 +20,7 @@ from masthead.funding.money import (
     to_minor,
     without_own_currency,
 )
+from masthead.funding.services import PublicNameRefused, public_name_check
 
 MARKS_HELP = _(
     "Comma-separated amounts, e.g. “0, 2500, 5000”. Empty: 0, half the goal and the goal."
@@ -179,7 +180,18 @@ class CampaignChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.currency})"
 
 
-class ManualDonationForm(WagtailAdminModelForm):
+class PublicNameCheckedForm(WagtailAdminModelForm):
+    """The name a gift is thanked by is shown on the supporters list: no abuse there, whoever
+    types it in (a donor's form or letter read out by a member of staff)."""
+
+    def clean_public_name(self):
+        try:
+            return public_name_check(self.cleaned_data.get("public_name", ""), user=self.for_user)
+        except PublicNameRefused as refusal:
+            raise forms.ValidationError(refusal.message) from refusal
+
+
+class ManualDonationForm(PublicNameCheckedForm):
     """A gift that did not pass through Stripe; saved by services.donation_record_manual."""
 
     amount = forms.CharField(
@@ -269,7 +281,7 @@ class ManualDonationForm(WagtailAdminModelForm):
         widgets = {"article": AdminPageChooser(target_models=["publishing.ArticlePage"])}
 
 
-class DonationEditForm(WagtailAdminModelForm):
+class DonationEditForm(PublicNameCheckedForm):
     """After the fact only the wording may change; money is corrected by a reversal."""
 
     class Meta:

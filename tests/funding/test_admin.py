@@ -1,6 +1,7 @@
 """The editors' side: campaigns, manual donations, reversal, reports and CSV, in the admin."""
 
 import csv
+import html
 import io
 from datetime import UTC, datetime, timedelta
 
@@ -901,3 +902,31 @@ def test_each_currency_line_of_a_month_downloads_that_currencys_donations(admin_
     assert download(eur) == [("42.00", "EUR")]
     whole_month = lines[0].find("a", string="All currencies (CSV)")
     assert sorted(download(whole_month)) == [("25.00", "USD"), ("42.00", "EUR")]
+
+
+def test_a_name_to_thank_with_abuse_is_refused_when_staff_record_or_edit_a_gift(
+    admin_client, campaign
+):
+    """The supporters list shows it: a donor's letter read out by staff gets the donate form's
+    check; a staff member may still enter a name the newsroom uses (the donor may be one)."""
+    from masthead.accounts.names import NAME_ABUSIVE
+
+    response = admin_client.post(
+        reverse("funding_donation:add"), manual_entry(campaign, public_name="Paki")
+    )
+    assert response.status_code == 200
+    assert NAME_ABUSIVE in html.unescape(response.content.decode())
+    assert not Donation.objects.exists()
+
+    admin_client.post(
+        reverse("funding_donation:add"), manual_entry(campaign, public_name="The Editor")
+    )
+    donation = Donation.objects.get()
+    assert donation.public_name == "The Editor"
+    response = admin_client.post(
+        reverse("funding_donation:edit", args=[donation.pk]),
+        {"public_name": "Paki", "note": "Cheque 004512"},
+    )
+    assert NAME_ABUSIVE in html.unescape(response.content.decode())
+    donation.refresh_from_db()
+    assert donation.public_name == "The Editor"
