@@ -46,12 +46,16 @@ class ScheduledPublishingMixin:
     embargoed story) would stay unpublished, the run failing again each minute. Such a revision
     was valid when scheduled; a sibling may have taken its slug since, or a rule come in."""
 
+    def publish_check(self, revision) -> None:
+        """Raise ValidationError if `revision` may not go live (a page type's own rule)."""
+
     def publish(self, revision, *args, **kwargs):
-        if kwargs.get("log_action") != "wagtail.publish.scheduled":
-            return super().publish(revision, *args, **kwargs)
         try:
+            self.publish_check(revision)
             return super().publish(revision, *args, **kwargs)
         except ValidationError as refusal:
+            if kwargs.get("log_action") != "wagtail.publish.scheduled":
+                raise
             logger.error(
                 "Scheduled revision not published, %s: %s", "; ".join(refusal.messages), revision
             )
@@ -598,22 +602,13 @@ class ArticlePage(
     class Meta:
         verbose_name = _("article")
 
-    def publish(self, revision, *args, **kwargs):
+    def publish_check(self, revision) -> None:
         """Refuse a revision whose byline names no author (BylineMissing, nothing changed). The
         editor's form requires one to publish, but a draft may leave it empty (autosave), and
-        bulk publishing, approving a workflow and code publish a revision without the form."""
-        if revision_names_an_author(revision):
-            return super().publish(revision, *args, **kwargs)
-        if kwargs.get("log_action") == "wagtail.publish.scheduled":
-            # The scheduler (Wagtail's publish_scheduled) would stop at an exception, leaving the
-            # other pages due unpublished; this one is unscheduled instead, so that it stays a
-            # draft and is not retried every run. Scheduling passed through here, so this only
-            # happens to a revision scheduled before bylines were checked.
-            logger.error("Not published, no author in its byline: %s", revision)
-            revision.approved_go_live_at = None
-            revision.save(update_fields=["approved_go_live_at"])
-            return None
-        raise BylineMissing(revision)
+        bulk publishing, approving a workflow and code publish a revision without the form (one
+        scheduled before bylines were checked is unscheduled: ScheduledPublishingMixin)."""
+        if not revision_names_an_author(revision):
+            raise BylineMissing(revision)
 
     # As WordPress had a post's comments feed: a site moved in keeps its readers' subscriptions.
     @path("feed/")
