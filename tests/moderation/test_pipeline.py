@@ -487,3 +487,13 @@ def test_honest_replies_quoting_the_same_comment_are_published(post):
     for reply in replies:
         reasons = CommentVerdict.objects.get(comment=reply).reasons
         assert not any("near-identical" in r or "near-duplicate" in r for r in reasons)
+
+
+def test_a_reply_that_is_only_an_insult_waits_for_a_moderator(post):
+    parent = post(
+        "The bus lanes were the right call; traffic is down a fifth.", email="p@example.com"
+    )
+    reply = post("Idiot.", email="r@example.com", parent_id=parent.pk)
+    assert reply.status == CommentStatus.PENDING
+    assert "insult aimed at a reader: idiot" in CommentVerdict.objects.get(comment=reply).reasons
+    assert post("Idiot.", email="t@example.com").status == CommentStatus.PUBLISHED

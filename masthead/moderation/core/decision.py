@@ -331,7 +331,7 @@ def assess(
         body = body[: MAX_CHARS - TAIL_CHARS] + "\n" + body[-TAIL_CHARS:]
     n: Normalised = normalise(body)
     lexicon = _lexicon(settings)
-    hits = lexicon.match(n)
+    hits = lexicon.match(n, replying=bool(draft.parent_body))
     vectors: dict[FeatureConfig, tuple[np.ndarray, np.ndarray]] = {}
 
     def vector(model: LinearModel, text: Normalised = n) -> tuple[np.ndarray, np.ndarray]:

@@ -829,9 +829,10 @@ class Lexicon:
         """All (term, matched, start, end) of one category in normalised text."""
         return [(t, m, s, e) for c, t, m, s, e in self.scan(text) if c == category]
 
-    def match(self, n: Normalised) -> list[AbuseHit]:
+    def match(self, n: Normalised, *, replying: bool = False) -> list[AbuseHit]:
         """Every abuse hit in a normalised comment (profanity included, as information), in
-        its text and in its reading with one-letter words apart (``alternative_text``)."""
+        its text and in its reading with one-letter words apart (``alternative_text``).
+        ``replying``: the comment answers another reader's (insult_target)."""
         out: list[AbuseHit] = []
         seen: set[tuple[str, str]] = set()
 
@@ -842,9 +843,9 @@ class Lexicon:
                 out.append(hit)
 
         for text in filter(None, (n.text, n.alternative_text)):
-            self._match_text(text, n.raw, add)
+            self._match_text(text, n.raw, add, replying)
         for reading in self.spaced_run_readings(n):
-            self._match_text(reading, n.raw, add)
+            self._match_text(reading, n.raw, add, replying)
         return out
 
     def spaced_run_readings(self, n: Normalised) -> list[str]:
@@ -878,7 +879,9 @@ class Lexicon:
                 return f"{one_letter_words_apart(head)} {word}"
         return None
 
-    def _match_text(self, text: str, raw: str, add: Callable[[AbuseHit], None]) -> None:
+    def _match_text(
+        self, text: str, raw: str, add: Callable[[AbuseHit], None], replying: bool
+    ) -> None:
         found = self.scan(text)
         for cat, term, matched, _s, _e in found:
             if cat in ("slur", "site"):
@@ -919,7 +922,9 @@ class Lexicon:
         previous: tuple[int, str] | None = None  # "you are an idiot and a moron": both
         for cat, term, matched, start, end in sorted(found, key=lambda hit: hit[3]):
             if cat in ("insult_severe", "insult"):
-                aimed_at = insult_target(text, start, end, term, matched, previous)
+                aimed_at = insult_target(
+                    text, start, end, term, matched, previous, replying=replying
+                )
                 if aimed_at:
                     previous = (end, aimed_at)
                 elif cat == "insult":

@@ -235,6 +235,10 @@ _ADDRESSEE_COMMA_RE = re.compile(
 _CLAUSE_ENDS_RE = re.compile(r"\s*(?:[^\w\s]|$)")
 _JOINED_RE = re.compile(r"^\s*(?:,|and|or|&|, and|, or)" + _DETERMINER + _ADJECTIVES)
 _WHAT_A_RE = re.compile(r"\b(?:what|such)\s+(?:a|an)\b")
+# A reply that is nothing but an insult ("Idiot.", "What an absolute clown!") answers the comment
+# it replies to; the text before the insult is read with a space in front (see _ADJECTIVES).
+_BARE_BEFORE_RE = re.compile(r"^\W*(?:\s+(?:what|such))?" + _DETERMINER + _ADJECTIVES)
+_BARE_AFTER_RE = re.compile(r"\W*")
 _ADJECTIVE_INSULTS = frozenset(["stupid", "dumb", "pathetic", "retarded"])
 _ALSO_VERBS = frozenset(["fool", "troll", "clown"])
 _SENTENCE_END = ".!?;\n"
@@ -363,12 +367,21 @@ def insult_target(
     term: str,
     matched: str,
     previous: tuple[int, str] | None = None,
+    replying: bool = False,
 ) -> str:
     """READER, AUTHOR or "" for the insult at text[start:end] (an entry of the lexicon).
     `previous`: where the last targeted insult before it ends, and its target; one joined to
-    it by "and" or a comma has the same ("you are an idiot and a moron")."""
+    it by "and" or a comma has the same ("you are an idiot and a moron"). `replying`: the text
+    answers another reader's comment."""
     if _as_verb(matched, term):
         return ""
+    if (
+        replying
+        and term not in _ADJECTIVE_INSULTS  # "Stupid." may describe the plan the comment praised
+        and _BARE_BEFORE_RE.match(" " + text[:start])
+        and _BARE_AFTER_RE.fullmatch(text, end)
+    ):
+        return READER
     before, after = _sentence_around(text, start, end)
     if _quoted(before, after):
         return ""

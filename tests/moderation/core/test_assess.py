@@ -611,3 +611,47 @@ def test_a_model_file_retrained_before_site_examples_were_recorded_counts_as_ret
     # and a starter-like description or a damaged count is a starter
     assert _constant_spam_model(0.5, {"trained_on": "YouTube + SMS"}).site_examples == 0
     assert _constant_spam_model(0.5, {"site_examples": "many"}).site_examples == 0
+
+
+PARENT = "The minister's plan will cut waiting lists by half within a year."
+
+
+@pytest.mark.parametrize("strictness", ["balanced", "strict"])
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("Idiot.", "insult aimed at a reader: idiot"),
+        ("Moron!!", "insult aimed at a reader: moron"),
+        ("What an idiot.", "insult aimed at a reader: idiot"),
+        ("Absolute clown.", "insult aimed at a reader: clown"),
+    ],
+)
+def test_a_reply_that_is_nothing_but_an_insult_is_aimed_at_the_reader_it_answers(
+    body, reason, strictness
+):
+    v = assess(Draft(body, parent_body=PARENT), Context(settings=Settings(strictness=strictness)))
+    assert v.action == "hold", v
+    assert reason in v.reasons
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Idiot.",  # not a reply: about whoever the article is about
+        "What a clown show.",
+    ],
+)
+def test_a_bare_insult_that_answers_nobody_is_published(body):
+    assert assess(Draft(body)).action == "publish"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Idiotic plan, and the minister knows it.",
+        "Stupid.",  # an adjective alone may describe the plan the comment answers
+        "The minister is an idiot.",
+    ],
+)
+def test_a_reply_that_calls_something_else_names_is_published(body):
+    assert assess(Draft(body, parent_body=PARENT)).action == "publish"
