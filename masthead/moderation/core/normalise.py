@@ -156,6 +156,8 @@ _SPACED_RE = re.compile(
     rf"(?:[^\w\n]|_){{1,4}}[^\W\d_](?![^\W_])",
 )
 _SEGMENT_RE = re.compile(_ALNUM + "+")
+# texting's one-letter words, "u r a winner", "r u a fan": words, not a word spelt out
+_TEXTING_RUN_RE = re.compile(r"(?:[ai] )?(?:u r|r u)(?: [ai])*", re.IGNORECASE)
 # short words that are real words, so "up-to-date" and "face-to-face" stay as they are
 _COMMON_SHORT = frozenset(
     [
@@ -452,6 +454,8 @@ def _rejoin(text: str, deob: list[tuple[str, str]]) -> tuple[str, str, int, list
             return s  # phone numbers are looked at by the signals
         if len(segs) <= 3 and all(g.isupper() for g in segs) and "." in s:
             return s  # U. S. A.
+        if _TEXTING_RUN_RE.fullmatch(s):
+            return s
         joined = "".join(segs)
         count += 1
         deob.append((s.strip(), joined.lower()))

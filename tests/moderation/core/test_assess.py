@@ -655,3 +655,10 @@ def test_a_bare_insult_that_answers_nobody_is_published(body):
 )
 def test_a_reply_that_calls_something_else_names_is_published(body):
     assert assess(Draft(body, parent_body=PARENT)).action == "publish"
+
+
+@pytest.mark.parametrize("body", ["U R a m0r0n", "u r such an idiot", "r u a moron or what"])
+def test_an_insult_in_texting_shorthand_is_aimed_at_the_reader(body):
+    v = assess(Draft(body))
+    assert v.action == "hold", v
+    assert any(reason.startswith("insult aimed at a reader") for reason in v.reasons)

@@ -181,3 +181,21 @@ def test_short_runs_and_runs_without_a_one_letter_word_have_one_reading(raw):
 def test_spaced_runs_are_kept_as_the_text_reads_them():
     n = normalise("I s a w a r 3 t a r d, then F B I agents")
     assert n.spaced_runs == ["isawaretard", "fbi"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("U R a m0r0n", "u r a moron"),
+        ("u r a winner", "u r a winner"),
+        ("r u a fan or not", "r u a fan or not"),
+    ],
+)
+def test_texting_shorthand_is_words_not_a_spelt_out_word(raw, text):
+    n = normalise(raw)
+    assert n.text == text
+    assert not any(joined in ("ura", "rua") for _shown, joined in n.deobfuscated)
+
+
+def test_a_word_spelt_out_after_texting_shorthand_is_still_joined():
+    assert "uramoron" in normalise("u r a m o r o n").text
