@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+# A comment form sent sooner than this after the page was made is likely a bot's (seconds).
+MIN_SECONDS_TO_SUBMIT = 3.0
 # Recently published comments compared with a new one for near-duplicates (copy-paste spam).
 RECENT_FINGERPRINTS = 500
 RECENT_FINGERPRINT_DAYS = 3

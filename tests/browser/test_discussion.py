@@ -59,7 +59,7 @@ def seed(article, count, *, start=None):
     return comments
 
 
-def typing_pause(page, seconds=3.2):
+def typing_pause(page, seconds=1.2):
     """People take a few seconds to write; the filter holds forms sent faster than that, counted
     from when the server made the page (a busy machine may take a while to answer)."""
     elapsed = (

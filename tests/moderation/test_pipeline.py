@@ -242,6 +242,18 @@ def test_posting_fast_with_the_honeypot_or_an_instant_form_is_spam(post):
     )
 
 
+@pytest.mark.parametrize(("minimum", "flagged"), [(3.0, True), (1.0, False)])
+def test_how_soon_a_form_may_be_sent_is_the_deployments_setting(
+    post, monkeypatch, minimum, flagged
+):
+    from masthead.moderation import conf
+
+    monkeypatch.setattr(conf, "MIN_SECONDS_TO_SUBMIT", minimum)
+    comment = post("The ferry timetable is better now.", seconds_to_submit=2.0)
+    reasons = CommentVerdict.objects.get(comment=comment).reasons
+    assert ("form sent 2.0s after it was opened" in reasons) is flagged
+
+
 def test_edits_are_assessed_again(post, make_guest):
     from masthead.discussion.services import comment_edit
 

@@ -208,6 +208,7 @@ def core_settings(options: ModerationSettings) -> core.Settings:
         block_domains=ModerationSettings.lines(options.block_domains),
         lexicon_additions=ModerationSettings.lines(options.lexicon_additions),
         abuse_action=options.abuse_action,
+        min_seconds_to_submit=conf.MIN_SECONDS_TO_SUBMIT,
     )
 
 
