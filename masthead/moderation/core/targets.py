@@ -14,7 +14,8 @@ within one sentence:
 * a vocative: "you" then only words that insult ("you absolute moron", "you stupid cunt"), an
   @name ("@dave, moron", "@dave you idiot"), or a retort ("shut up, idiot", "nice try, clown");
   after "you," or "@name," only an insult that ends its clause ("thank you, idiot", not "thank
-  you, idiots in Westminster never learn", "@dave, idiots like Smith ...");
+  you, idiots in Westminster never learn", "@dave, idiots like Smith ..."); nor one that
+  places its "you" in a seat of power ("you idiots in Westminster", "you morons at the BBC");
 * after the insult: "what a moron you are", "idiots like you", "how stupid are you?"; not
   "fools like you and me";
 * the author or another commenter named by role: "the author is a moron", "whoever wrote this
@@ -234,6 +235,14 @@ _ADDRESSEE_COMMA_RE = re.compile(
 )
 _CLAUSE_ENDS_RE = re.compile(r"\s*(?:[^\w\s]|$)")
 _JOINED_RE = re.compile(r"^\s*(?:,|and|or|&|, and|, or)" + _DETERMINER + _ADJECTIVES)
+# "you idiots in Westminster", "you morons at the BBC": people in power, spoken to from afar
+_ELSEWHERE_RE = re.compile(r"\s+(?:in|at|from|of|running)\s+(?:the\s+)?(?P<where>[a-z]+)\b")
+_SEATS_OF_POWER = _words(
+    "westminster whitehall holyrood stormont brussels washington downing charge power office "
+    "government governments parliament congress senate cabinet council councils ministry "
+    "treasury regime administration bbc police army military media establishment tories labour "
+    "party headquarters hq"
+)
 _WHAT_A_RE = re.compile(r"\b(?:what|such)\s+(?:a|an)\b")
 # A reply that is nothing but an insult ("Idiot.", "What an absolute clown!") answers the comment
 # it replies to; the text before the insult is read with a space in front (see _ADJECTIVES).
@@ -414,6 +423,8 @@ def insult_target(
             return False
         # "thank you, idiots in Westminster never learn": a new clause about someone else
         if _ADDRESSEE_COMMA_RE.search(m.group(0)) and not clause_ends:
+            return False
+        if (elsewhere := _ELSEWHERE_RE.match(after)) and elsewhere["where"] in _SEATS_OF_POWER:
             return False
         return _aimed_here(m)
 

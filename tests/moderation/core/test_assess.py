@@ -662,3 +662,32 @@ def test_an_insult_in_texting_shorthand_is_aimed_at_the_reader(body):
     v = assess(Draft(body))
     assert v.action == "hold", v
     assert any(reason.startswith("insult aimed at a reader") for reason in v.reasons)
+
+
+@pytest.mark.parametrize("strictness", ["balanced", "strict"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Listen up, you idiots in Westminster: the NHS is on its knees.",
+        "You idiots in government: the NHS is on its knees.",
+        "You morons at the BBC should be ashamed of that coverage.",
+        "You fools in charge have wrecked the railways.",
+    ],
+)
+def test_people_in_power_spoken_to_from_afar_are_not_readers(body, strictness):
+    v = assess(Draft(body), Context(settings=Settings(strictness=strictness)))
+    assert v.action == "publish", v
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "You idiots in the comments never read the article.",
+        "You idiots in this thread, read it again.",
+        "You morons at the back, keep up.",
+    ],
+)
+def test_readers_spoken_to_where_they_are_still_are_readers(body):
+    v = assess(Draft(body))
+    assert v.action == "hold", v
+    assert any(reason.startswith("insult aimed at a reader") for reason in v.reasons)
