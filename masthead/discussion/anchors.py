@@ -104,8 +104,10 @@ def locate(text: str, *, quote: str, prefix: str = "", suffix: str = "") -> Loca
     suffix = squeeze(suffix[: 4 * CONTEXT_LENGTH])[:CONTEXT_LENGTH]
 
     def context_fit(start: int) -> int:
-        before = text[max(0, start - len(prefix)) : start]
-        after = text[start + len(quote) : start + len(quote) + len(suffix)]
+        # The context is compared without the space between it and the quote, which squeezing
+        # (or a form) takes off its end: kept in the text, no context would ever line up.
+        before = text[max(0, start - len(prefix) - 1) : start].rstrip()
+        after = text[start + len(quote) : start + len(quote) + len(suffix) + 1].lstrip()
         return _common_suffix(before, prefix) + _common_prefix(after, suffix)
 
     return Location(True, max(starts, key=context_fit))

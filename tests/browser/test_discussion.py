@@ -457,6 +457,100 @@ def test_a_selection_from_inside_words_quotes_the_whole_words(
     )
 
 
+def select_text(page, first, last=None):
+    """Select from the start of `first` to the end of `last` (or of `first`), each the first
+    article text holding it; bubbles' labels are not article text."""
+    page.evaluate(
+        """([first, last]) => {
+        const find = (part) => {
+            const walker = document.createTreeWalker(
+                document.querySelector('.article__body'), NodeFilter.SHOW_TEXT);
+            let text;
+            while ((text = walker.nextNode())) {
+                if (!text.parentElement.closest('button') && text.data.includes(part)) return text;
+            }
+        };
+        const start = find(first), end = find(last);
+        const range = document.createRange();
+        range.setStart(start, start.data.indexOf(first));
+        range.setEnd(end, end.data.indexOf(last) + last.length);
+        const selection = document.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+    }""",
+        [first, last or first],
+    )
+    page.locator(".selection-comment").wait_for(state="visible")
+    page.click(".selection-comment")
+
+
+def test_a_selection_across_a_commented_passage_quotes_the_article_not_its_bubble(
+    live_server, page, article
+):
+    comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
+        body="A close vote.",
+        author_name="Ola",
+        author_email="ola@example.com",
+        anchor=AnchorInput(quote="seven to two."),
+    )
+    page.goto(live_server.url + article.url)
+    expect(page.locator("mark.passage + .passage-bubble [data-bubble-count]")).to_have_text("1")
+    select_text(page, "council voted", "The bridge")
+    expect(page.locator("[data-passage-quote]")).to_have_text(
+        "council voted seven to two. The bridge"
+    )
+    fill_guest(page, "Who voted which way?")
+    page.click("#comment-form button[type=submit]")
+    page.locator(".comment", has_text="Who voted which way?").wait_for()
+    anchor = Comment.objects.get(body="Who voted which way?").anchor
+    assert anchor.quote == "council voted seven to two. The bridge"
+    assert anchor.prefix == "The "
+    page.reload()
+    # Both passages are found in the article and carry their bubbles.
+    expect(page.locator(".passage-bubble[data-anchor-id]")).to_have_count(2)
+    expect(page.locator("mark.passage mark.passage")).to_have_text("seven to two.")
+
+
+def test_a_sentence_the_article_repeats_is_anchored_where_the_reader_selected_it(live_server, page):
+    story = make_article(
+        title="Fares",
+        body=[
+            (
+                "paragraph",
+                RichText(
+                    "<p>Fares rise in May. The ferry is late again.</p>"
+                    "<p>Fares rise in May. The bus is on time.</p>"
+                ),
+            )
+        ],
+    )
+    page.goto(live_server.url + story.url)
+    page.evaluate("""() => {
+        const second = document.querySelectorAll('.article__body p')[1].firstChild;
+        const range = document.createRange();
+        range.setStart(second, 0);
+        range.setEnd(second, 'Fares rise in May.'.length);
+        document.getSelection().removeAllRanges();
+        document.getSelection().addRange(range);
+    }""")
+    page.locator(".selection-comment").wait_for(state="visible")
+    page.click(".selection-comment")
+    fill_guest(page, "Which fares?")
+    page.click("#comment-form button[type=submit]")
+    page.locator(".comment", has_text="Which fares?").wait_for()
+    anchor = Comment.objects.get(body="Which fares?").anchor
+    assert anchor.quote == "Fares rise in May."
+    assert anchor.prefix.endswith("The ferry is late again. "), anchor.prefix
+    paragraphs = page.locator(".article__body p")
+    expect(paragraphs.nth(1).locator("mark.passage")).to_have_count(1)  # marked at once
+    expect(paragraphs.nth(0).locator("mark.passage")).to_have_count(0)
+    page.reload()
+    expect(paragraphs.nth(1).locator("mark.passage")).to_have_text("Fares rise in May.")
+    expect(paragraphs.nth(0).locator("mark.passage")).to_have_count(0)
+
+
 def test_the_same_post_without_javascript(live_server, page_without_js, article):
     page = page_without_js
     parent = seed(article, 1)[0]

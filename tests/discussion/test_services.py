@@ -701,6 +701,34 @@ def test_an_anchor_sent_with_an_enormous_context_costs_no_more_than_the_browsers
     assert (comment.anchor.quote, comment.anchor.prefix) == ("seven", "The council voted ")
 
 
+def test_a_sentence_the_article_repeats_is_anchored_where_its_context_says(article, post):
+    """The words before and after a selection, as the browser sends them (spaces at their ends
+    included), choose which of a repeated sentence's places the comment is about."""
+    from tests.factories import make_article
+
+    story = make_article(
+        section=article.get_parent().specific,
+        title="Fares",
+        body_text="Fares rise in May. The ferry is late again. Fares rise in May. The bus is on time.",
+    )
+    second = post(
+        "Which fares?",
+        on=story,
+        anchor=AnchorInput(
+            quote="Fares rise in May.",
+            prefix="Fares rise in May. The ferry is late again. ",
+            suffix=" The bus is on time.",
+        ),
+    )
+    assert second.anchor.prefix == "Fares rise in May. The ferry is late again. "
+    first = post(
+        "And these?",
+        on=story,
+        anchor=AnchorInput(quote="Fares rise in May.", suffix=" The ferry is late again. "),
+    )
+    assert (first.anchor.prefix, first.anchor.suffix[:24]) == ("", " The ferry is late again")
+
+
 def test_every_fields_problem_is_found_at_once_the_first_as_before(post):
     with pytest.raises(CommentRefused) as refused:
         post("  ", name="", email="not-an-address", author_url="my blog", parent_id=999999)

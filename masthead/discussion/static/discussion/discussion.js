@@ -315,6 +315,8 @@
         }
         var wasReply = form.querySelector("[name=parent_id]").value;
         var postedQuote = form.querySelector("[name=anchor_quote]").value;
+        var postedPrefix = form.querySelector("[name=anchor_prefix]").value;
+        var postedSuffix = form.querySelector("[name=anchor_suffix]").value;
         var panelParent = panel && panel.open && panel.contains(form) ? form.closest("[data-comment-id]") : null;
         var box = form.querySelector("textarea");
         box.value = "";
@@ -328,7 +330,7 @@
         if (result.data.status === "published") {
           var counter = section.querySelector("[data-comment-count]");
           setCount(parseInt(counter.textContent, 10) + 1);
-          if (postedQuote) markNewPassage(posted, postedQuote);
+          if (postedQuote) markNewPassage(posted, postedQuote, postedPrefix, postedSuffix);
           countInBubbles(result.data.id, 1);
         }
       }).catch(function () {
@@ -1185,24 +1187,68 @@
     return head.before.slice(start).join("") + selected + tail.after.slice(0, end - tail.before.length).join("");
   }
 
-  /* Wrap the first occurrence of `quote` (whitespace-insensitive) in a <mark>; returns it or null. */
-  function markPassage(quote) {
-    var nodes = textNodes(body);
-    var text = "", map = [];
-    nodes.forEach(function (node) {
+  /* The words under `root` as the server reads the article: whitespace squeezed, a line break
+     or a block of its own parting words (between words only), the bubbles' and buttons' labels
+     left out. `places[i]` is the text node and offset `text[i]` comes from (a gap between
+     blocks: the character before it). */
+  function readText(root) {
+    var text = "", places = [], gap = false, last = null;
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, null);
+    while (walker.nextNode()) {
+      var node = walker.currentNode;
+      if (node.nodeType === 1) {
+        if (node.matches("br, " + BLOCKS)) gap = true;
+        continue;
+      }
+      if (node.parentElement && node.parentElement.closest("button")) continue;
       for (var i = 0; i < node.data.length; i++) {
         var ch = /\s/.test(node.data[i]) ? " " : node.data[i];
-        if (ch === " " && text.slice(-1) === " ") continue;
+        if (gap && text && text.slice(-1) !== " " && ch !== " ") { text += " "; places.push(last); }
+        gap = false;
+        if (ch === " " && (!text || text.slice(-1) === " ")) continue;
         text += ch;
-        map.push([node, i]);
+        last = [node, i];
+        places.push(last);
       }
-    });
-    var start = text.indexOf(squeeze(quote));
-    if (start < 0) return null;
-    var end = start + squeeze(quote).length - 1;
+    }
+    return { text: text, places: places };
+  }
+
+  /* The text of a range of the page, read as readText reads the article. */
+  function rangeText(range) {
+    var holder = document.createElement("div");
+    holder.appendChild(range.cloneContents());
+    return readText(holder).text;
+  }
+
+  /* Of the places where `quote` is in `text`, the one whose context fits `prefix` and `suffix`
+     best (as the server's anchors.locate chooses); -1 if it is nowhere. */
+  function bestMatch(text, quote, prefix, suffix) {
+    prefix = squeeze(prefix || "");
+    suffix = squeeze(suffix || "");
+    var best = -1, bestFit = -1;
+    for (var at = text.indexOf(quote); at >= 0; at = text.indexOf(quote, at + 1)) {
+      var before = text.slice(Math.max(0, at - prefix.length), at).trimEnd();
+      var after = text.slice(at + quote.length, at + quote.length + suffix.length + 1).trimStart();
+      var fit = 0;
+      while (fit < before.length && fit < prefix.length && before[before.length - 1 - fit] === prefix[prefix.length - 1 - fit]) fit++;
+      for (var i = 0; i < after.length && i < suffix.length && after[i] === suffix[i]; i++) fit++;
+      if (fit > bestFit) { best = at; bestFit = fit; }
+    }
+    return best;
+  }
+
+  /* Wrap `quote` (whitespace-insensitive) in a <mark> where its context fits best; returns it or
+     null. */
+  function markPassage(quote, prefix, suffix) {
+    var article = readText(body);
+    quote = squeeze(quote);
+    var start = bestMatch(article.text, quote, prefix, suffix);
+    if (start < 0 || !quote) return null;
+    var first = article.places[start], last = article.places[start + quote.length - 1];
     var range = document.createRange();
-    range.setStart(map[start][0], map[start][1]);
-    range.setEnd(map[end][0], map[end][1] + 1);
+    range.setStart(first[0], first[1]);
+    range.setEnd(last[0], last[1] + 1);
     var mark = document.createElement("mark");
     mark.className = "passage";
     try {
@@ -1214,12 +1260,11 @@
     return mark;
   }
 
-  /* The first comment on a passage marks it in the article at once, as a reload would. */
-  function markNewPassage(posted, quote) {
+  function markNewPassage(posted, quote, prefix, suffix) {
     var passage = body && cardPart(posted, ".comment__passage");
     var anchorId = passage && passage.dataset.anchorId;
     if (!anchorId || document.querySelector('.passage-bubble[data-anchor-id="' + anchorId + '"]')) return;
-    var mark = markPassage(quote);
+    var mark = markPassage(quote, prefix, suffix);
     if (!mark) return;
     mark.dataset.anchorId = anchorId;
     addBubble(mark, 0, squeeze(quote), anchorId);  // countInBubbles then counts the comment
@@ -1396,7 +1441,7 @@
     });
     readJson("comment-anchors").forEach(function (anchor) {
       if (!anchor.found) return;
-      var mark = markPassage(anchor.quote);
+      var mark = markPassage(anchor.quote, anchor.prefix, anchor.suffix);
       if (mark) {
         mark.dataset.anchorId = anchor.id;
         addBubble(mark, anchor.count, anchor.quote, anchor.id);
@@ -1424,14 +1469,22 @@
         if (!selection || selection.isCollapsed || !selection.rangeCount) { selectButton.hidden = true; return; }
         var range = selection.getRangeAt(0);
         if (!body.contains(range.commonAncestorContainer)) { selectButton.hidden = true; return; }
-        var selected = squeeze(selection.toString());
+        // The article's words selected: a bubble inside the selection is not part of them.
+        var selected = squeeze(rangeText(range));
         if (selected.length < 3 || selected.length > 1000) { selectButton.hidden = true; return; }
         // Beyond the limit with whole words, it is quoted as selected (as the server would).
-        var quote = squeeze(wholeWordsOf(range, selection.toString()));
+        var quote = squeeze(wholeWordsOf(range, selected));
         if (quote.length > 1000) quote = selected;
-        if (selectButton.parentNode) selectButton.remove();  // its label is not article text
-        var full = squeeze(body.textContent);
-        var at = full.indexOf(quote);
+        // Its context is taken where it was selected, not where the article first says it.
+        var full = readText(body).text;
+        var upToSelection = document.createRange();
+        upToSelection.setStart(body, 0);
+        upToSelection.setEnd(range.startContainer, range.startOffset);
+        var near = rangeText(upToSelection).length;
+        var at = -1;
+        for (var from = full.indexOf(quote); from >= 0; from = full.indexOf(quote, from + 1)) {
+          if (at < 0 || Math.abs(from - near) < Math.abs(at - near)) at = from;
+        }
         chosen = {
           quote: quote,
           prefix: at >= 0 ? full.slice(Math.max(0, at - 48), at) : "",
