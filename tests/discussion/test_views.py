@@ -1193,6 +1193,31 @@ def test_a_signed_in_reader_with_a_confirmed_address_follows_in_one_click_and_ca
     assert action == f"/comments/{article.pk}/subscribe/"  # and may follow again
 
 
+def test_following_at_ones_own_address_that_another_account_follows_with_says_so_truly(
+    client, article, django_user_model, mailoutbox, django_capture_on_commit_callbacks
+):
+    """An account keeps the subscriptions its old address confirmed when it moves to a new one
+    (test_subscriptions); the next account at that address, following, is not told an e-mail
+    was sent: none was, and the address is theirs to know about."""
+    from masthead.discussion.services import subscription_follow
+
+    dana = django_user_model.objects.create_user("dana", "kit@example.org", "pw-dana-horse")
+    subscription_follow(article=article, email="kit@example.org", kind="all", user=dana)
+    dana.email = "dana@example.org"
+    dana.save(update_fields=["email"])
+    kit = django_user_model.objects.create_user("kit", "kit@example.org", "pw-kit-horse")
+    client.force_login(kit)
+    action, fields, _ = follow_form(client.get(article.url).content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(action, fields).content.decode()
+        scripted = client.post(action, fields, HTTP_ACCEPT="application/json")
+    assert "We have sent you an e-mail" not in answer
+    already = "kit@example.org already gets e-mail about this discussion"
+    assert already in answer
+    assert scripted.status_code == 200 and scripted.json()["detail"].startswith(already)
+    assert mailoutbox == []
+
+
 def test_the_pages_script_follows_in_one_click_in_place(client, article, rosa):
     from masthead.discussion.views.subscriptions import FOLLOWING
 

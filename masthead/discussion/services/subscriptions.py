@@ -156,6 +156,17 @@ def is_accounts_own(subscription: Subscription, user) -> bool:
     return user is not None and subscription.is_active and subscription.user_id == user.pk
 
 
+def is_followed_at_own_address(subscription: Subscription, user) -> bool:
+    """Whether the subscription, active, is at the reader's own confirmed address though not
+    their account's (another account confirmed it when the address was that account's, and
+    keeps it): the address gets the e-mails, so its owner may be told so."""
+    return (
+        subscription.is_active
+        and subscription_owner(user, email=subscription.email) is not None
+        and not is_accounts_own(subscription, user)
+    )
+
+
 def subscription_unfollow(*, article, user, now: datetime | None = None) -> list[str]:
     """The signed-in reader stops following the article from its page: every subscription of
     their account to it stops, whatever its kind and address (an account keeps the address that

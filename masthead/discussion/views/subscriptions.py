@@ -13,6 +13,10 @@ CONFIRMATION_SENT = (
     "We have sent you an e-mail. Open the link in it to confirm; nothing will be sent until you do."
 )
 FOLLOWING = "You follow this discussion: new comments will be e-mailed to {email}."
+FOLLOWED_AT_OWN_ADDRESS = (
+    "{email} already gets e-mail about this discussion; the link at the foot of each of those"
+    " e-mails stops it."
+)
 
 
 @require_POST
@@ -49,6 +53,13 @@ def subscribe(request, article_id):
             return JsonResponse({"status": "following", "detail": following})
         return render(
             request, "discussion/subscription.html", {"article": article, "following": following}
+        )
+    if services.is_followed_at_own_address(subscription, user):
+        followed = FOLLOWED_AT_OWN_ADDRESS.format(email=subscription.email)
+        if wants_json:
+            return JsonResponse({"status": "followed_at_address", "detail": followed})
+        return render(
+            request, "discussion/subscription.html", {"article": article, "following": followed}
         )
     if wants_json:
         return JsonResponse(
