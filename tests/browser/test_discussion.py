@@ -485,7 +485,7 @@ def select_text(page, first, last=None):
 
 
 def test_a_selection_across_a_commented_passage_quotes_the_article_not_its_bubble(
-    live_server, page, article
+    live_server, page, article, screenshot_dir
 ):
     comment_post(
         article=article,
@@ -511,6 +511,9 @@ def test_a_selection_across_a_commented_passage_quotes_the_article_not_its_bubbl
     # Both passages are found in the article and carry their bubbles.
     expect(page.locator(".passage-bubble[data-anchor-id]")).to_have_count(2)
     expect(page.locator("mark.passage mark.passage")).to_have_text("seven to two.")
+    page.locator(".article__body").screenshot(
+        path=os.path.join(screenshot_dir, "passage-within-a-passage.png")
+    )
 
 
 def test_a_sentence_the_article_repeats_is_anchored_where_the_reader_selected_it(live_server, page):
