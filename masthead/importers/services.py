@@ -431,7 +431,7 @@ class _WordPressImporter:
                 stand_ins.append((f"{base}/{archive}/", self.home.url))
         for slug in self.export.category_parents:
             section = publishing_selectors.section_with_slug(
-                home=self.home, slug=_section_slug(unquote(slug))
+                home=self.home, slug=_section_slug(unquote(slug), self.export)
             )
             if section is not None:
                 archive = f"{base}/category/{self.export.category_path(slug)}/"
@@ -461,7 +461,7 @@ class _WordPressImporter:
         primary = self.export.category_slugs.get(post.primary_category_id)
         named.sort(key=lambda category: category[0] != primary)  # the primary one first
         slug, name = named[0] if named else (self.default_section, "")
-        category, slug = unquote(slug), _section_slug(unquote(slug))
+        category, slug = unquote(slug), _section_slug(unquote(slug), self.export)
         if slug not in self.sections:
             section, created = publishing_services.section_ensure(
                 home=self.home, slug=slug, title=name or category.replace("-", " ").title()
@@ -595,13 +595,18 @@ def _quote_as_paragraph(quote: dict) -> tuple[str, RichText]:
     return ("paragraph", RichText(f"<blockquote>{text}</blockquote>"))
 
 
-def _section_slug(category_slug: str) -> str:
+def _section_slug(category_slug: str, export: wordpress.Export) -> str:
     """The slug of a category's section: its own, but "tags-2" for "tags" or "feed-2" for
     "feed", addresses the front page or the site answers itself (its tag pages, its feed: see
-    HomePage.route_slugs), the same on every run of the import."""
-    if category_slug in HomePage.route_slugs():
-        return f"{category_slug}-2"
-    return category_slug
+    HomePage.route_slugs), or "tags-3" if the export has a category "tags-2" too; the same on
+    every run of the import."""
+    if category_slug not in HomePage.route_slugs():
+        return category_slug
+    taken = {unquote(slug) for slug in export.categories}
+    number = 2
+    while f"{category_slug}-{number}" in taken:
+        number += 1
+    return f"{category_slug}-{number}"
 
 
 def _slug(post: wordpress.Post) -> str:

@@ -149,6 +149,9 @@ class Export:
     other_items: dict[str, int] = field(default_factory=dict)  # post type → count
     category_parents: dict[str, str] = field(default_factory=dict)  # slug → parent's slug or ""
     category_slugs: dict[str, str] = field(default_factory=dict)  # term id → slug
+    # Every category slug the export has, listed in the channel or only filed under by a post:
+    # a section standing in for one the site's own addresses take ("tags") must not be another's.
+    categories: set[str] = field(default_factory=set)
     tags: dict[str, str] = field(default_factory=dict)  # slug → name
     # Posts dated with both the old site's local time and UTC, and those of them whose local
     # time is not this site's (TIME_ZONE) at that moment: readers would see other times.
@@ -206,6 +209,7 @@ def read_export(source) -> Export:
                 values = leaf_texts(element)
                 slug = values.get("category_nicename", "").strip()
                 if slug:
+                    export.categories.add(slug)
                     export.category_parents[slug] = values.get("category_parent", "").strip()
                     term_id = values.get("term_id", "").strip()
                     if term_id:
@@ -291,10 +295,14 @@ def _read_item(item, export: Export) -> None:
         if offset != round(here.total_seconds() / 60):
             export.posts_dated_elsewhere += 1
             export.old_offsets.add(offset)
-    for child in item:  # tags also listed here, should the channel's list lack them
+    for child in item:  # tags and categories also listed here, should the channel's list lack them
         slug, label = child.get("nicename", "").strip(), (child.text or "").strip()
-        if local_name(child) == "category" and child.get("domain") == "post_tag" and slug and label:
+        if local_name(child) != "category" or not slug:
+            continue
+        if child.get("domain") == "post_tag" and label:
             export.tags.setdefault(slug, html.unescape(label))
+        elif child.get("domain") == "category":
+            export.categories.add(slug)
 
 
 def _meta(item) -> dict[str, str]:

@@ -1753,6 +1753,34 @@ def test_a_category_named_tags_becomes_a_section_readers_can_reach(tmp_path, cli
 
 
 @pytest.mark.django_db
+def test_a_category_named_tags_keeps_apart_from_one_slugged_like_its_stand_in(tmp_path, client):
+    """A category "tags-2" beside "tags": each keeps its own section and its own posts (the
+    stand-in for "tags" goes on to "tags-3"), the same on every run."""
+    export = tmp_path / "export.xml"
+    export.write_text(
+        wxr_items(
+            {"id": "2", "slug": "ferry", "title": "Ferry strike", "content": "Boats."}
+            | {"category": ("tags", "Tags")},
+            {"id": "3", "slug": "labels", "title": "New labels", "content": "Ink."}
+            | {"category": ("tags-2", "Labels")},
+        ),
+        encoding="utf-8",
+    )
+
+    import_export(export)
+    import_export(export)
+
+    assert sorted(SectionPage.objects.values_list("title", "slug")) == [
+        ("Labels", "tags-2"),
+        ("Tags", "tags-3"),
+    ]
+    for slug, section in (("ferry", "Tags"), ("labels", "Labels")):
+        article = ArticlePage.objects.get(slug=slug)
+        assert article.get_parent().title == section
+        assert client.get(article.url).status_code == 200
+
+
+@pytest.mark.django_db
 def test_a_disqus_export_given_as_a_wordpress_one_says_how_to_import_it():
     disqus = Path(__file__).parent / "data" / "disqus-export.xml"
     with pytest.raises(CommandError) as refused:
