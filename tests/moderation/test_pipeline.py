@@ -509,3 +509,26 @@ def test_a_reply_that_is_only_an_insult_waits_for_a_moderator(post):
     assert reply.status == CommentStatus.PENDING
     assert "insult aimed at a reader: idiot" in CommentVerdict.objects.get(comment=reply).reasons
     assert post("Idiot.", email="t@example.com").status == CommentStatus.PUBLISHED
+
+
+def test_a_person_in_the_story_spoken_to_by_name_is_not_a_reader(article, post):
+    """ "Sit down, Boris, you clown" under a story about Boris Johnson is heckling a politician:
+    published. The same words to a name the story does not have may be aimed at a reader."""
+    from tests.factories import make_article
+
+    story = make_article(
+        section=article.get_parent().specific,
+        title="Johnson defends the partygate inquiry",
+        body_text="Boris Johnson told MPs on Tuesday that the rules were followed. Look at them.",
+    )
+    heckle = post("Sit down, Boris, you clown.", on=story)
+    assert heckle.status == CommentStatus.PUBLISHED, CommentVerdict.objects.get(comment=heckle)
+    to_a_reader = post("Sit down, Dave, you clown.", on=story)
+    assert to_a_reader.status == CommentStatus.PENDING
+    assert "insult aimed at a reader: clown" in (
+        CommentVerdict.objects.get(comment=to_a_reader).reasons
+    )
+    elsewhere = post("Sit down, Boris, you clown.")  # a story that does not name him
+    assert elsewhere.status == CommentStatus.PENDING
+    # a capital at the start of the story's sentence ("Look at them.") is not a name
+    assert post("Look, you clown.", on=story).status == CommentStatus.PENDING

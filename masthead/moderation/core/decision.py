@@ -73,6 +73,9 @@ class Draft:
     # The text of the comment this one replies to: what the reply quotes of it is left out of
     # the near-duplicate fingerprint.
     parent_body: str = ""
+    # The names of people and places the article has (lower case): "Sit down, Boris, you clown"
+    # under a story about him heckles a politician; it is not aimed at a reader.
+    story_names: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -331,7 +334,7 @@ def assess(
         body = body[: MAX_CHARS - TAIL_CHARS] + "\n" + body[-TAIL_CHARS:]
     n: Normalised = normalise(body)
     lexicon = _lexicon(settings)
-    hits = lexicon.match(n, replying=bool(draft.parent_body))
+    hits = lexicon.match(n, replying=bool(draft.parent_body), story_names=draft.story_names)
     vectors: dict[FeatureConfig, tuple[np.ndarray, np.ndarray]] = {}
 
     def vector(model: LinearModel, text: Normalised = n) -> tuple[np.ndarray, np.ndarray]:

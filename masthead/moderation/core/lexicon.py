@@ -829,10 +829,13 @@ class Lexicon:
         """All (term, matched, start, end) of one category in normalised text."""
         return [(t, m, s, e) for c, t, m, s, e in self.scan(text) if c == category]
 
-    def match(self, n: Normalised, *, replying: bool = False) -> list[AbuseHit]:
+    def match(
+        self, n: Normalised, *, replying: bool = False, story_names: frozenset[str] = frozenset()
+    ) -> list[AbuseHit]:
         """Every abuse hit in a normalised comment (profanity included, as information), in
         its text and in its reading with one-letter words apart (``alternative_text``).
-        ``replying``: the comment answers another reader's (insult_target)."""
+        ``replying``: the comment answers another reader's; ``story_names``: the names the
+        article has (both for insult_target)."""
         out: list[AbuseHit] = []
         seen: set[tuple[str, str]] = set()
 
@@ -843,9 +846,9 @@ class Lexicon:
                 out.append(hit)
 
         for text in filter(None, (n.text, n.alternative_text)):
-            self._match_text(text, n.raw, add, replying)
+            self._match_text(text, n.raw, add, replying, story_names)
         for reading in self.spaced_run_readings(n):
-            self._match_text(reading, n.raw, add, replying)
+            self._match_text(reading, n.raw, add, replying, story_names)
         return out
 
     def spaced_run_readings(self, n: Normalised) -> list[str]:
@@ -880,7 +883,12 @@ class Lexicon:
         return None
 
     def _match_text(
-        self, text: str, raw: str, add: Callable[[AbuseHit], None], replying: bool
+        self,
+        text: str,
+        raw: str,
+        add: Callable[[AbuseHit], None],
+        replying: bool,
+        story_names: frozenset[str] = frozenset(),
     ) -> None:
         found = self.scan(text)
         for cat, term, matched, _s, _e in found:
@@ -923,7 +931,14 @@ class Lexicon:
         for cat, term, matched, start, end in sorted(found, key=lambda hit: hit[3]):
             if cat in ("insult_severe", "insult"):
                 aimed_at = insult_target(
-                    text, start, end, term, matched, previous, replying=replying
+                    text,
+                    start,
+                    end,
+                    term,
+                    matched,
+                    previous,
+                    replying=replying,
+                    story_names=story_names,
                 )
                 if aimed_at:
                     previous = (end, aimed_at)

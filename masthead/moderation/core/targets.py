@@ -243,6 +243,8 @@ _SEATS_OF_POWER = _words(
     "treasury regime administration bbc police army military media establishment tories labour "
     "party headquarters hq"
 )
+# "Boris, you clown", "Mr Johnson, you idiot": the name the "you" is said to
+_NAMED_BEFORE_RE = re.compile(r"(?<![\w'-])(?P<name>[a-z][\w'-]*)\s*,\s*$")
 _WHAT_A_RE = re.compile(r"\b(?:what|such)\s+(?:a|an)\b")
 # A reply that is nothing but an insult ("Idiot.", "What an absolute clown!") answers the comment
 # it replies to; the text before the insult is read with a space in front (see _ADJECTIVES).
@@ -377,11 +379,13 @@ def insult_target(
     matched: str,
     previous: tuple[int, str] | None = None,
     replying: bool = False,
+    story_names: frozenset[str] = frozenset(),
 ) -> str:
     """READER, AUTHOR or "" for the insult at text[start:end] (an entry of the lexicon).
     `previous`: where the last targeted insult before it ends, and its target; one joined to
     it by "and" or a comma has the same ("you are an idiot and a moron"). `replying`: the text
-    answers another reader's comment."""
+    answers another reader's comment. `story_names`: the names the article has; "Boris, you
+    clown" speaks to one of them, not to a reader."""
     if _as_verb(matched, term):
         return ""
     if (
@@ -425,6 +429,9 @@ def insult_target(
         if _ADDRESSEE_COMMA_RE.search(m.group(0)) and not clause_ends:
             return False
         if (elsewhere := _ELSEWHERE_RE.match(after)) and elsewhere["where"] in _SEATS_OF_POWER:
+            return False
+        named = _NAMED_BEFORE_RE.search(before, 0, m.start())
+        if named and named["name"] in story_names:
             return False
         return _aimed_here(m)
 

@@ -1,5 +1,6 @@
 """The verdict on a new comment: bans first, then the filter with what the site knows, then the mode."""
 
+import re
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -7,7 +8,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q
+from django.utils.html import strip_tags
 
 from masthead.config import parse_rate
 from masthead.discussion import conf as discussion_conf
@@ -212,6 +215,65 @@ def core_settings(options: ModerationSettings) -> core.Settings:
     )
 
 
+_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+_POSSESSIVE_RE = re.compile(r"['’]s?$")
+# What a capital after it may owe to the start of a sentence (or of a quotation, or a list).
+_SENTENCE_OPENS = frozenset(".!?:;\"“‘'(—–-•")
+
+
+def story_names(article) -> frozenset[str]:
+    """The names of the people and places the article has, as the filter reads words (lower
+    case, normalised): the words of its standfirst and text written with a capital inside a
+    sentence or opening it with another ("Boris Johnson told"), and never without one ("Boris",
+    "Johnson"; not "Look" that opens a sentence, nor "The", also written "the"). Kept in the cache per revision: the same for every comment on
+    it."""
+    if article is None or getattr(article, "pk", None) is None:
+        return frozenset()
+    key = (
+        f"moderation:story-names:{article.pk}:{getattr(article, 'live_revision_id', '')}"
+        f":{getattr(article, 'latest_revision_id', '')}"
+    )
+    names = cache.get(key)
+    if names is None:
+        capitalised, written_lower = set(), set()
+        for text in _story_texts(article):
+            matches = list(_WORD_RE.finditer(text))
+            for at, match in enumerate(matches):
+                word = _POSSESSIVE_RE.sub("", match.group())
+                if word[:1].islower():
+                    written_lower.add(word)
+                    continue
+                if not word[:1].isupper():
+                    continue
+                opening = text[: match.start()].rstrip()[-1:]
+                following = matches[at + 1] if at + 1 < len(matches) else None
+                named_in_full = (  # "Boris Johnson told MPs": a name opening the sentence
+                    following is not None
+                    and following.group()[:1].isupper()
+                    and not text[match.end() : following.start()].strip()
+                )
+                if (opening and opening not in _SENTENCE_OPENS) or named_in_full:
+                    capitalised.add(word.lower())
+        names = sorted({core.normalise(word).text for word in capitalised - written_lower} - {""})
+        cache.set(key, names, 24 * 3600)
+    return frozenset(names)
+
+
+def _story_texts(article):
+    """The standfirst and the text of the article's blocks (the headline's capitals may be
+    title case)."""
+    yield getattr(article, "standfirst", "") or ""
+    for block in getattr(article, "body", None) or []:
+        value = block.value
+        if hasattr(value, "source"):  # rich text: each paragraph on its own
+            for paragraph in re.split(r"<(?:p|li|h\d|blockquote|br)\b[^>]*>", value.source):
+                yield strip_tags(paragraph)
+        elif isinstance(value, str):
+            yield value
+        elif isinstance(value, dict) and isinstance(value.get("quote"), str):
+            yield value["quote"]
+
+
 def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdict:
     """The verdict on a submitted comment, with the scores and the reasons behind it.
 
@@ -245,6 +307,7 @@ def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdi
             seconds_to_submit=draft.seconds_to_submit,
             form_token_forged=draft.form_token_forged,
             parent_body=draft.parent_body,
+            story_names=story_names(context.article),
         ),
         core.Context(
             history=history,

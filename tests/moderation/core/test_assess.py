@@ -140,6 +140,28 @@ def test_heated_comments_that_address_a_reader_are_published(body, strictness):
 
 @pytest.mark.parametrize("strictness", ["balanced", "strict"])
 @pytest.mark.parametrize(
+    "body, aimed_at_a_reader",
+    [
+        ("Sit down, Boris, you clown.", False),
+        ("Boris, you clown, resign.", False),
+        ("Mr Johnson, you absolute idiot, the rules were yours.", False),
+        ("Sit down, Dave, you clown.", True),  # a name the story does not have
+        ("Sit down, you clown.", True),
+        ("Boris is fine. Dave, you idiot, read the article.", True),
+    ],
+)
+def test_a_person_the_story_names_spoken_to_by_name_is_not_a_reader(
+    body, aimed_at_a_reader, strictness
+):
+    story_names = frozenset({"boris", "johnson", "downing", "street"})
+    v = assess(
+        Draft(body, story_names=story_names), Context(settings=Settings(strictness=strictness))
+    )
+    assert (v.action == "hold") is aimed_at_a_reader, v
+
+
+@pytest.mark.parametrize("strictness", ["balanced", "strict"])
+@pytest.mark.parametrize(
     "body",
     [
         # an insult denied or reported
