@@ -964,7 +964,9 @@ class Lexicon:
                 out.append(AbuseHit("dehumanising", term, matched, targeted=True))
             # "these savages breed like rats", "those animals should be deported": the dehumanising
             # word itself names the people, and the sentence is about removing or breeding
-            elif re.search(r"\b(?:these|those|all these|all those|all the)\s+$", before):
+            elif term not in _ILLNESSES and re.search(
+                r"\b(?:these|those|all these|all those|all the)\s+$", before
+            ):
                 sentence_end = min(
                     [i for i in (text.find(c, end) for c in ".!?;\n") if i >= 0] or [len(text)]
                 )
@@ -985,11 +987,26 @@ class Lexicon:
             )
             if _VICTIM_CONTEXT.search(text[sent_start:start]):
                 continue
-            near = [
-                g
-                for g in groups
-                if sent_start <= g[3] < sent_end and _token_distance(text, g[3], start) <= 10
-            ]
+            if term in _ILLNESSES:
+                # People catch, flee and die of an illness; a group is dehumanised when it is
+                # called one ("Muslims are a cancer") or swarms as one ("a plague of migrants").
+                if _ILLNESS_AS_A_KIND_RE.match(text, end):
+                    continue  # "cancer patients", "disease rates"
+                near = [
+                    g
+                    for g in groups
+                    if sent_start <= g[3] < sent_end
+                    and (
+                        (g[4] <= start and _CALLED_AN_ILLNESS_RE.fullmatch(text, g[4], start))
+                        or (end <= g[3] and _AN_ILLNESS_OF_RE.fullmatch(text, end, g[3]))
+                    )
+                ]
+            else:
+                near = [
+                    g
+                    for g in groups
+                    if sent_start <= g[3] < sent_end and _token_distance(text, g[3], start) <= 10
+                ]
             if near:
                 out.append(AbuseHit("dehumanising", term, f"{near[0][2]} … {matched}"))
         return out
@@ -1066,6 +1083,25 @@ _NEVER_SAID_OF_A_PERSON = frozenset(
         "not human",
         "barely human",
     ]
+)
+# Dehumanising only as a metaphor: said of a group, not of what people suffer.
+_ILLNESSES = frozenset(
+    ["disease", "plague", "cancer", "tumour", "tumor", "virus", "infection", "pestilence"]
+)
+# "muslims are a cancer", "immigrants in this town are nothing but a growing plague", "gypsies,
+# a disease": from the end of the group's word to the illness
+_CALLED_AN_ILLNESS_RE = re.compile(
+    r"(?:\s+(?:in|of|from|across|around)\s+(?:\w+\s+){0,2}?\w+)?"
+    r"(?:\s*,|\s+(?:are|is|were|was|be|being|been|become|becomes|became|remain|remains|like|as))"
+    r"(?:\s+(?:a|an|the|just|nothing but|nothing more than|no better than|literally|truly|really|"
+    r"such a|such an|like a|like an|like)){0,2}(?:\s+[a-z]+)?\s+"
+)
+# "a plague of migrants", "a swarm of": from the end of the illness to the group's word
+_AN_ILLNESS_OF_RE = re.compile(r"\s+of\s+(?:(?:the|these|those|all|[a-z]+)\s+)?")
+_ILLNESS_AS_A_KIND_RE = re.compile(
+    r"\s+(?:patients?|sufferers?|survivors?|screening|research|rates?|risks?|deaths?|cases?|"
+    r"wards?|care|treatments?|services?|drugs?|charit(?:y|ies)|tests?|testing|outbreaks?|"
+    r"vaccines?|clinics?|specialists?|doctors?|nurses?|victims?)\b"
 )
 _ABOUT_PEOPLE_RE = re.compile(
     r"\b(?:breed|breeding|deport|deported|deportation|sent back|send back|go back|kicked out|kick out|"

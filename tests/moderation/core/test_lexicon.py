@@ -73,6 +73,38 @@ def test_dehumanising_language_needs_a_group():
 @pytest.mark.parametrize(
     "text",
     [
+        "Muslims are a cancer.",
+        "Immigrants are a cancer on this country.",
+        "Gypsies are nothing but a plague.",
+        "Refugees are a disease spreading through our towns.",
+        "Those Jews are a tumour on Europe.",
+        "a plague of migrants on our streets",
+    ],
+)
+def test_a_group_called_an_illness_is_dehumanised(text):
+    assert any(category == "dehumanising" for category, _ in hits(text)), hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Immigrants are more likely to catch the disease because of crowded housing.",
+        "Refugees fleeing the plague in their home towns deserve our help.",
+        "Muslim women are dying of cancer because screening is not offered in their language.",
+        "Black patients are more likely to die of cancer.",
+        "Jews are the victims of a plague of attacks on their schools.",
+        "Immigrants are cancer patients too, and wait as long as anyone.",
+        "Those tumours should be removed as early as possible.",
+        "Corruption is a cancer on this country.",
+    ],
+)
+def test_an_illness_that_people_suffer_is_not_dehumanising(text):
+    assert not any(category == "dehumanising" for category, _ in hits(text)), hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "I will kill you",
         "traitors should be hanged",
         "the journalist who wrote this should be hanged",
