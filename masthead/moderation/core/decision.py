@@ -277,7 +277,7 @@ def _lexicon(settings: Settings) -> Lexicon:
 
 # What a name may not carry: what the lexicon holds a comment for on any setting. A name is
 # read as a comment is, whole words only ("Dick Van Dyke", "Cockburn" and "Scunthorpe" pass).
-_NAME_ABUSE = frozenset(["slur", "site", "dehumanising", "threat", "xenophobic"])
+_NAME_ABUSE = frozenset(["slur", "site", "dehumanising", "trope", "threat", "xenophobic"])
 
 
 def name_abuse(name: str, settings: Settings | None = None) -> list[str]:
@@ -300,7 +300,7 @@ def _abuse_reasons(hits: list[AbuseHit], written: dict[str, str]) -> tuple[float
     for h in hits:
         if h.category in ("slur", "site"):
             s = 1.0
-        elif h.category in ("dehumanising", "threat", "xenophobic"):
+        elif h.category in ("dehumanising", "trope", "threat", "xenophobic"):
             s = 0.95
         elif h.category == "insult_severe":
             s = 0.9 if h.targeted else 0.45

@@ -122,7 +122,8 @@ SPACED_RUN_CATEGORIES = frozenset(["slur", "site", "insult_severe", "insult", "d
 
 @dataclass(frozen=True)
 class AbuseHit:
-    category: str  # slur | dehumanising | threat | insult_severe | insult | profanity | site
+    # slur | dehumanising | trope | xenophobic | threat | insult_severe | insult | profanity | site
+    category: str
     term: str  # the lexicon entry (or the name of the threat pattern)
     matched: str  # the text that matched
     targeted: bool = False
@@ -139,6 +140,8 @@ class AbuseHit:
             if self.targeted:
                 return f"dehumanising language aimed at a reader: {self.matched}"
             return f"dehumanising language about a group: {self.matched}"
+        if self.category == "trope":
+            return f"hateful myth about a group: {self.matched}"
         if self.category == "xenophobic":
             return f"telling people to go back where they came from: {self.matched}"
         if self.category == "threat":
@@ -924,6 +927,8 @@ class Lexicon:
                 add(AbuseHit("threat", name, m.group(0).strip(" .!?;:\n")))
         for hit in self._dehumanising(text, found):
             add(hit)
+        for hit in _myths(text, found):
+            add(hit)
         for pattern in _GO_BACK_RES:
             for m in pattern.finditer(text):
                 add(AbuseHit("xenophobic", "go back", m.group(0).strip()))
@@ -1084,6 +1089,67 @@ _NEVER_SAID_OF_A_PERSON = frozenset(
         "barely human",
     ]
 )
+# Hateful myths about a group, each told of the groups it is told of: that Jews secretly run the
+# world ("Jews control the media"), that a group was brought in to replace the natives ("the great
+# replacement"), that gay and trans people prey on children. From the end of the group's word.
+_SOME_WORDS = r"(?:\s+(?:[a-z']+)){0,2}?"
+_MYTHS = (
+    (
+        frozenset(["jews", "jewish people", "zionists", "the rothschilds"]),
+        re.compile(
+            _SOME_WORDS
+            + r"\s+(?:control|controls|controlled|run|runs|ran|own|owns|owned|rule|rules|"
+            r"are behind|were behind|pull the strings (?:of|in))"
+            r"(?:\s+(?:the|our|all|of|every|this|most|much|world's|worlds))*"
+            r"\s+(?:media|news|press|banks|banking|money|finance|world|government|governments|"
+            r"hollywood|economy|everything|politicians|west|congress|parliament)\b"
+        ),
+    ),
+    (
+        None,  # any group
+        re.compile(
+            _SOME_WORDS
+            + r"\s+(?:are|is|were)\s+(?:(?:trying|going|out|here|planning|being brought in|"
+            r"brought in|sent|coming)\s+to\s+)?(?:replace|replacing|outbreed|outbreeding)"
+            r"\s+(?:us|white people|whites|the natives|natives|our people|the british|the english)\b"
+        ),
+    ),
+    (
+        frozenset(
+            [
+                "gays",
+                "gay people",
+                "lesbians",
+                "homosexuals",
+                "trans people",
+                "transgender people",
+                "the trans lobby",
+                "the gay lobby",
+                "trans activists",
+            ]
+        ),
+        re.compile(
+            _SOME_WORDS + r"\s+(?:(?:are|is)\s+(?:all\s+|just\s+|nothing but\s+)*"
+            r"(?:groomers|paedophiles|pedophiles|paedos|pedos|nonces|child abusers)\b|"
+            r"(?:groom|grooming|prey on|preying on|are after)\s+(?:our\s+)?(?:kids|children|sons|daughters)\b)"
+        ),
+    ),
+)
+
+
+def _myths(text: str, found: list[tuple[str, str, str, int, int]]) -> list[AbuseHit]:
+    out = []
+    for category, term, matched, _start, end in found:
+        if category != "group" or _institution_follows(text, end):
+            continue
+        for groups, told in _MYTHS:
+            if groups is not None and term not in groups:
+                continue
+            if m := told.match(text, end):
+                out.append(AbuseHit("trope", term, f"{matched}{m.group(0)}"))
+    return out
+
+
 # Dehumanising only as a metaphor: said of a group, not of what people suffer.
 _ILLNESSES = frozenset(
     ["disease", "plague", "cancer", "tumour", "tumor", "virus", "infection", "pestilence"]

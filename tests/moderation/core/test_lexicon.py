@@ -105,6 +105,42 @@ def test_an_illness_that_people_suffer_is_not_dehumanising(text):
 @pytest.mark.parametrize(
     "text",
     [
+        "Jews control the media.",
+        "The Jews secretly run the banks and the government.",
+        "Zionists control the world's money.",
+        "Muslims are trying to replace us.",
+        "Immigrants are here to replace white people.",
+        "Trans people are groomers.",
+        "The trans lobby are all groomers.",
+        "Gays are grooming our children.",
+    ],
+)
+def test_hateful_myths_about_a_group_are_held(text):
+    assert any(category == "trope" for category, _ in hits(text)), hits(text)
+    assert assess(Draft(text)).action == "hold"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jews run the food bank on Thursdays, and everyone is welcome.",
+        "Jewish people own the corner shop my family has used for forty years.",
+        "Women run the council's planning department now.",
+        "The Murdochs control the media in this country and it shows.",
+        "Billionaires control the media.",
+        "Robots are trying to replace us in the warehouse.",
+        "Trans people are groomed for abuse far more often than anyone admits.",
+        "The groomers in Rochdale were jailed for twenty years.",
+        "Immigrants replace the workers who retired, and the care homes stay open.",
+    ],
+)
+def test_what_is_not_a_hateful_myth(text):
+    assert not any(category == "trope" for category, _ in hits(text)), hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "I will kill you",
         "traitors should be hanged",
         "the journalist who wrote this should be hanged",
