@@ -62,6 +62,33 @@ def test_innocent_words_are_not_slurs(text):
     assert not [h for h in hits(text) if h[0] == "slur"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Americans are a cancer on the planet.",
+        "The English are a plague on Scotland.",
+        "Turks are vermin.",
+        "Catholics are parasites.",
+        "The Irish breed like rats.",
+    ],
+)
+def test_dehumanising_language_about_any_nationality_or_faith(text):
+    assert any(category == "dehumanising" for category, _ in hits(text)), hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The English cricket team were animals in the field today.",
+        "American cancer patients pay far more for the same drugs.",
+        "The French government are parasites on the farmers' subsidies.",
+        "English is a plague of irregular spellings.",
+    ],
+)
+def test_a_nationalitys_team_government_or_language_is_not_its_people(text):
+    assert not any(category == "dehumanising" for category, _ in hits(text)), hits(text)
+
+
 def test_dehumanising_language_needs_a_group():
     assert ("dehumanising", "vermin") in hits("Muslims are vermin")
     assert ("dehumanising", "parasites") in hits("immigrants are parasites")
