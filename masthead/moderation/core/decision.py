@@ -225,6 +225,7 @@ W = {
     "money_many": 0.4,
     "scam_shape": 1.6,
     "scam_shape_extra": 0.8,
+    "drug_sale": 2.0,
     "phone": 1.4,
     "messenger": 1.4,
     "contact": 0.5,
@@ -426,6 +427,9 @@ def assess(
         z += W["scam_shape"] + W["scam_shape_extra"] * (len(scam.shapes) - 1)
         for name, text in scam.shapes.items():
             reasons.append(f"{name} pitch: {text}")
+    if scam.drug_sale:
+        z += W["drug_sale"]
+        reasons.append(f"drugs for sale: {scam.drug_sale}")
     if scam.phones:
         z += W["phone"]
         reasons.append("phone number: " + scam.phones[0])

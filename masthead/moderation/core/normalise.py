@@ -229,10 +229,14 @@ EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 _LEET_TOKEN_RE = re.compile(r"(?<![\w@$])[A-Za-z0-9@$]*[A-Za-z][A-Za-z0-9@$]*(?![\w@$])")
+# "$8O", "8O,OOO": letters among a number's digits (its first group holds a digit)
 _NUMBER_LOOKALIKE_RE = re.compile(
-    r"(?:(?<=[$€£¥])|(?<![\w.,]))(?=[0-9OoIl]*[0-9])(?=[0-9OoIl]*[OoIl])[0-9OoIl]+"
-    r"(?=(?:[,.][0-9OoIl]{3})+\b|\s*(?:k|bn|m|usd|dollars|euros|pounds)\b|\b)"
+    r"(?:(?<=[$€£¥])|(?<![\w.,]))(?=[0-9OoIl]*[0-9])[0-9OoIl]+(?:[,.][0-9OoIl]{3})*"
+    r"(?=\s*(?:k|bn|m|usd|dollars|euros|pounds)\b|\b)"
 )
+_NUMBER_GROUP_RE = re.compile(r"[,.][0-9OoIl]{3}$")
+# The lira sign written for a pound sign ("₤80,000"), which NFKC leaves as it is.
+_CURRENCY_LOOKALIKES = str.maketrans({"₤": "£"})
 
 # --- 7. symbols and squeezing ----------------------------------------------------------------
 
@@ -496,7 +500,10 @@ def _deleet(text: str, deob: list[tuple[str, str]]) -> tuple[str, int]:
     def number(m: re.Match[str]) -> str:
         nonlocal count
         w = m.group(0)
-        if sum(ch.isdigit() for ch in w) * 2 < len(w):
+        if not any(ch in "OoIl" for ch in w):
+            return w
+        first = re.split(r"[,.]", w, maxsplit=1)[0]
+        if not _NUMBER_GROUP_RE.search(w) and sum(ch.isdigit() for ch in first) * 2 < len(first):
             return w  # "l0l" is a word, not a number
         mapped = w.translate(str.maketrans("OoIl", "0011"))
         count += 1
@@ -552,7 +559,7 @@ def normalise(text: str) -> Normalised:
     raw = text or ""
     deob: list[tuple[str, str]] = []
     s, zero_width, harmless_invisible, combining = _strip_invisible(raw)
-    s = unicodedata.normalize("NFKC", _plain_apostrophes(s))
+    s = unicodedata.normalize("NFKC", _plain_apostrophes(s)).translate(_CURRENCY_LOOKALIKES)
     s, confusables = _map_confusables(s, deob)
     s = _strip_accents(s)
     s, saved, urls, emails = _protect(s)

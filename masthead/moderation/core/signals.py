@@ -395,6 +395,18 @@ _EARNINGS_RES = (
     ),
 )
 
+_DRUGS = (
+    r"(?:viagra|cialis|levitra|tramadol|xanax|oxycodone|oxycontin|valium|adderall|"
+    r"percocet|vicodin|ambien|phentermine|modafinil|kamagra|fentanyl)"
+)
+# An advert's imperative ("Buy cheap Viagra", "Order generic Cialis today"), not a sentence about
+# people who buy it: it opens the comment or a sentence.
+_DRUG_SALE_RE = re.compile(
+    r"(?:^|[.!?\n]\s*)(?:buy|order|get|purchase)\s+(?:(?:cheap|cheapest|generic|discount|"
+    r"discounted|real|genuine|original|quality|your)\s+)*" + _DRUGS + r"\b"
+    r"|\b" + _DRUGS + r"\s+(?:for sale|on sale|cheap online|online cheap|without prescription)\b"
+)
+
 _SCAM_SHAPES: dict[str, tuple[str, ...]] = {
     "work from home": (
         r"\bwork(?:ing|ed)? (?:from|at) (?:home|your home|my home|the comfort)",
@@ -411,6 +423,9 @@ _SCAM_SHAPES: dict[str, tuple[str, ...]] = {
         r"(?:link|site|website|page|web)\b",
         r"\bfor more (?:details|info|information) (?:visit|go|check|click)\b",
         r"\bi (?:quit|left) my (?:day )?job\b",
+        # "she earned £80,000 in 3 months from home", "ask me how" (not "ask me how I know")
+        r"\b(?:earn|earns|earned|earning|make|makes|made|making)\b[^.!?\n]{0,40}\bfrom home\b",
+        r"\bask me how\b(?! (?:i|we) (?:know|knew|found out|learned|learnt)\b)",
         r"\bmy (?:best friend|friend|neighbou?r|sister|aunt|mom|mum|cousin)'?s? "
         r"(?:mom|mum|sister|aunt|husband|wife|step[- ]?mother|brother)? ?"
         r"(?:makes|made|earns|earned)\b",
@@ -433,8 +448,7 @@ _SCAM_SHAPES: dict[str, tuple[str, ...]] = {
         r"\bcrypto(?:currency)? (?:investment|trading|expert|signals)\b",
     ),
     "pharmacy": (
-        r"\b(?:viagra|cialis|levitra|tramadol|xanax|oxycodone|oxycontin|valium|adderall|"
-        r"percocet|vicodin|ambien|phentermine|modafinil|kamagra|fentanyl)\b",
+        r"\b" + _DRUGS + r"\b",
         r"\b(?:online pharmacy|no prescription|without (?:a )?prescription|rx online|"
         r"male enhancement|weight loss pills?|diet pills?|miracle (?:diet )?(?:cure|pill)s?|"
         r"cbd gummies|doctors hate)\b",
@@ -515,6 +529,7 @@ class ScamFacts:
     handles: list[str] = field(default_factory=list)
     contact: bool = False
     emails: list[str] = field(default_factory=list)
+    drug_sale: str = ""
 
 
 # a number followed by one of these counts something: "2.126.521.750 views", "124923004 people"
@@ -599,6 +614,8 @@ def scam_facts(n: Normalised) -> ScamFacts:
     facts.messenger = sorted({m.group(0) for m in _MESSENGER_RE.finditer(text)})
     facts.handles = [m.group(0) for m in _HANDLE_RE.finditer(text) if "." not in m.group(0)]
     facts.contact = bool(_CONTACT_RE.search(text))
+    if sale := _DRUG_SALE_RE.search(text):
+        facts.drug_sale = sale.group(0).strip(" .!?\n")
     facts.emails = list(n.emails)
     return facts
 

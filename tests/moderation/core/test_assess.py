@@ -74,6 +74,34 @@ def test_the_model_page_scams_shorter_shapes_are_not_published(body):
     assert assess(Draft(body)).action != "publish"
 
 
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        ("Buy cheap Viagra online no prescription needed, fast delivery to UK", "drugs for sale"),
+        ("Order generic Cialis today, discreet delivery.", "drugs for sale"),
+        ("She earned \u20a48O,OOO in 3 months from home, ask me how", "earnings claim"),
+        ("She earned £80,000 in 3 months from home, ask me how", "work from home pitch"),
+    ],
+)
+def test_a_pitch_with_neither_link_nor_number_is_not_published(body, reason):
+    v = assess(Draft(body))
+    assert v.action != "publish", v
+    assert any(r.startswith(reason) for r in v.reasons), v
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "People buy Viagra online without a prescription and end up in A&E.",
+        "The NHS waiting list is a joke, ask me how I know.",
+        "Teachers earn less now than in 2010. Ask me how I know.",
+    ],
+)
+def test_drugs_and_ask_me_how_in_debate_are_published(body):
+    v = assess(Draft(body))
+    assert v.action == "publish", v
+
+
 @pytest.mark.parametrize("body", HEATED)
 def test_heated_political_comments_are_published(body):
     v = assess(Draft(body))

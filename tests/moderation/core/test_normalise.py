@@ -34,7 +34,7 @@ def test_model_page_scam_normalises_and_records_the_tricks():
     assert "$80,000" in n.text
     assert ("Goog-l-e", "google") in n.deobfuscated
     assert ("ho-u-r", "hour") in n.deobfuscated
-    assert ("8O", "80") in n.deobfuscated
+    assert ("8O,000", "80,000") in n.deobfuscated  # the whole number, as it was written
     assert n.symbol_runs == 1
     assert n.raw.startswith("Goog-l-e")  # the raw text is kept
     assert n.obfuscation >= 3
@@ -42,6 +42,9 @@ def test_model_page_scam_normalises_and_records_the_tricks():
 
 def test_letters_inside_numbers_become_digits():
     assert "$80" in normalise("earn $8O today").text
+    # every group of a number, whatever its currency sign looks like
+    assert "£80,000" in normalise("she earned \u20a48O,OOO in 3 months").text
+    assert "1,000,000 dollars" in normalise("1,OOO,OOO dollars").text
     assert "$1000" in normalise("win $1O0O").text
 
 
