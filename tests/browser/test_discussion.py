@@ -59,6 +59,18 @@ def seed(article, count, *, start=None):
     return comments
 
 
+def ola_comments_on_a_passage(article, anchor: AnchorInput, body: str):
+    """Another reader's comment on a passage of the article, posted before the page is opened."""
+    return comment_post(
+        article=article,
+        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
+        body=body,
+        author_name="Ola",
+        author_email="ola@example.com",
+        anchor=anchor,
+    )
+
+
 def typing_pause(page, seconds=1.2):
     """People take a few seconds to write; the filter holds forms sent faster than that, counted
     from when the server made the page (a busy machine may take a while to answer)."""
@@ -487,14 +499,7 @@ def select_text(page, first, last=None):
 def test_a_selection_across_a_commented_passage_quotes_the_article_not_its_bubble(
     live_server, page, article, screenshot_dir
 ):
-    comment_post(
-        article=article,
-        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
-        body="A close vote.",
-        author_name="Ola",
-        author_email="ola@example.com",
-        anchor=AnchorInput(quote="seven to two."),
-    )
+    ola_comments_on_a_passage(article, AnchorInput(quote="seven to two."), "A close vote.")
     page.goto(live_server.url + article.url)
     expect(page.locator("mark.passage + .passage-bubble [data-bubble-count]")).to_have_text("1")
     select_text(page, "council voted", "The bridge")
@@ -817,14 +822,7 @@ def test_reply_vote_and_edit_in_place_in_the_passage_panel(
     live_server, page, article, screenshot_dir
 ):
     passage = AnchorInput(quote="The bridge will open in spring.")
-    theirs = comment_post(
-        article=article,
-        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
-        body="Spring is optimistic.",
-        author_name="Ola",
-        author_email="ola@example.com",
-        anchor=passage,
-    )
+    theirs = ola_comments_on_a_passage(article, passage, "Spring is optimistic.")
     mine = comment_post(
         article=article,
         reader=Reader(user=None, key="g-mine", ip_hash="here"),
@@ -1458,13 +1456,8 @@ def test_a_commented_passage_and_its_panel_stay_visible_in_high_contrast_mode(
 ):
     """Forced colours drop the passage's tint, the bubble's fill and (the panel having no border)
     the panel's edge: the passage is marked by an underline, the bubble and panel by a border."""
-    comment_post(
-        article=article,
-        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
-        body="Spring is optimistic.",
-        author_name="Ola",
-        author_email="ola@example.com",
-        anchor=AnchorInput(quote="The bridge will open in spring."),
+    ola_comments_on_a_passage(
+        article, AnchorInput(quote="The bridge will open in spring."), "Spring is optimistic."
     )
     context = browser.new_context(forced_colors="active", viewport={"width": 1000, "height": 900})
     page = context.new_page()
@@ -1757,13 +1750,8 @@ def test_escape_leaves_a_report_in_the_passage_panel_and_keeps_the_panel_open(
 ):
     """Escape closes the innermost thing, as for a reply or an edit: it used to close the whole
     panel too, and the keyboard reader lost their place among the passage's comments."""
-    theirs = comment_post(
-        article=article,
-        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
-        body="Spring is optimistic.",
-        author_name="Ola",
-        author_email="ola@example.com",
-        anchor=AnchorInput(quote="The bridge will open in spring."),
+    theirs = ola_comments_on_a_passage(
+        article, AnchorInput(quote="The bridge will open in spring."), "Spring is optimistic."
     )
     page.goto(live_server.url + article.url)
     page.focus("mark.passage + .passage-bubble")
@@ -1784,13 +1772,8 @@ def test_escape_leaves_a_report_in_the_passage_panel_and_keeps_the_panel_open(
 def test_a_passage_bubble_is_named_once_and_shows_its_name_on_hover(
     live_server, page, article, screenshot_dir
 ):
-    comment_post(
-        article=article,
-        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
-        body="Spring is optimistic.",
-        author_name="Ola",
-        author_email="ola@example.com",
-        anchor=AnchorInput(quote="The bridge will open in spring."),
+    ola_comments_on_a_passage(
+        article, AnchorInput(quote="The bridge will open in spring."), "Spring is optimistic."
     )
     page.goto(live_server.url + article.url)
     name = "1 comment on this passage, replies included"
@@ -1819,13 +1802,8 @@ def test_a_passage_bubbles_tooltip_stays_inside_the_window_at_its_right_edge(
 ):
     """A bubble at the end of a line on a phone had its tooltip centred over it, its words cut
     off by the window's edge ("…replies inclu"): it moves along to stay in sight."""
-    comment_post(
-        article=article,
-        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
-        body="Tolls will decide it.",
-        author_name="Ola",
-        author_email="ola@example.com",
-        anchor=AnchorInput(quote="Tolls have not been decided."),
+    ola_comments_on_a_passage(
+        article, AnchorInput(quote="Tolls have not been decided."), "Tolls will decide it."
     )
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
@@ -1880,13 +1858,8 @@ def test_a_passage_editors_opened_for_feedback_has_one_bubble_once_commented_on(
 
 
 def test_a_passage_panel_that_cannot_load_its_comments_says_so(live_server, page, article):
-    comment_post(
-        article=article,
-        reader=Reader(user=None, key="g-theirs", ip_hash="elsewhere"),
-        body="Spring is optimistic.",
-        author_name="Ola",
-        author_email="ola@example.com",
-        anchor=AnchorInput(quote="The bridge will open in spring."),
+    ola_comments_on_a_passage(
+        article, AnchorInput(quote="The bridge will open in spring."), "Spring is optimistic."
     )
     page.goto(live_server.url + article.url)
     passage = re.compile(rf"/comments/{article.pk}/\?.*anchor=")

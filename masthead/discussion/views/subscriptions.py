@@ -47,19 +47,12 @@ def subscribe(request, article_id):
             {"article": article, "error": refusal.message},
             status=refusal.status,
         )
-    if services.is_accounts_own(subscription, user):
-        following = FOLLOWING.format(email=subscription.email)
+    if following := _already_following(subscription, user):
+        status, words = following
         if wants_json:
-            return JsonResponse({"status": "following", "detail": following})
+            return JsonResponse({"status": status, "detail": words})
         return render(
-            request, "discussion/subscription.html", {"article": article, "following": following}
-        )
-    if services.is_followed_at_own_address(subscription, user):
-        followed = FOLLOWED_AT_OWN_ADDRESS.format(email=subscription.email)
-        if wants_json:
-            return JsonResponse({"status": "followed_at_address", "detail": followed})
-        return render(
-            request, "discussion/subscription.html", {"article": article, "following": followed}
+            request, "discussion/subscription.html", {"article": article, "following": words}
         )
     if wants_json:
         return JsonResponse(
@@ -70,6 +63,17 @@ def subscribe(request, article_id):
         "discussion/subscription.html",
         {"article": article, "requested": CONFIRMATION_SENT},
     )
+
+
+def _already_following(subscription, user) -> tuple[str, str] | None:
+    """(status, what to tell the reader) when the reader may be told the address follows: it
+    follows as their account's, or at their own confirmed address as another account's. None:
+    anyone else gets the confirmation answer, whether or not the address follows already."""
+    if services.is_accounts_own(subscription, user):
+        return "following", FOLLOWING.format(email=subscription.email)
+    if services.is_followed_at_own_address(subscription, user):
+        return "followed_at_address", FOLLOWED_AT_OWN_ADDRESS.format(email=subscription.email)
+    return None
 
 
 @require_POST
