@@ -647,8 +647,13 @@ def test_a_new_article_is_autosaved_before_its_byline_names_an_author(
     # edit typed before that is done is taken as already saved, so wait for it.
     page.wait_for_function("window.autosaved", timeout=10_000)
     # The next autosave, now of the saved draft, goes through too.
+    # (An autosave of the title still in flight may answer first: wait for the standfirst's.)
     with page.expect_response(
-        lambda response: response.request.method == "POST" and "/edit/" in response.url
+        lambda response: (
+            response.request.method == "POST"
+            and "/edit/" in response.url
+            and "Forty years on the rock." in (response.request.post_data or "")
+        )
     ) as autosaved:
         page.fill("#id_standfirst", "Forty years on the rock.")
     assert autosaved.value.status == 200
