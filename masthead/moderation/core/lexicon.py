@@ -1151,9 +1151,7 @@ def _myths(text: str, found: list[tuple[str, str, str, int, int]]) -> list[Abuse
 
 
 # Dehumanising only as a metaphor: said of a group, not of what people suffer.
-_ILLNESSES = frozenset(
-    ["disease", "plague", "cancer", "tumour", "tumor", "virus", "infection", "pestilence"]
-)
+_ILLNESSES = frozenset(["disease", "plague", "cancer", "tumour", "tumor", "pestilence"])
 # "muslims are a cancer", "immigrants in this town are nothing but a growing plague", "gypsies,
 # a disease": from the end of the group's word to the illness
 _CALLED_AN_ILLNESS_RE = re.compile(

@@ -10,9 +10,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Q
-from django.utils.html import strip_tags
 
 from masthead.config import parse_rate
+from masthead.discussion import anchors
 from masthead.discussion import conf as discussion_conf
 from masthead.moderation import conf, core
 from masthead.moderation.models import (
@@ -225,8 +225,8 @@ def story_names(article) -> frozenset[str]:
     """The names of the people and places the article has, as the filter reads words (lower
     case, normalised): the words of its standfirst and text written with a capital inside a
     sentence or opening it with another ("Boris Johnson told"), and never without one ("Boris",
-    "Johnson"; not "Look" that opens a sentence, nor "The", also written "the"). Kept in the cache per revision: the same for every comment on
-    it."""
+    "Johnson"; not "Look" that opens a sentence, nor "The", also written "the"). Kept in the
+    cache per revision: the same for every comment on it."""
     if article is None or getattr(article, "pk", None) is None:
         return frozenset()
     key = (
@@ -236,7 +236,8 @@ def story_names(article) -> frozenset[str]:
     names = cache.get(key)
     if names is None:
         capitalised, written_lower = set(), set()
-        for text in _story_texts(article):
+        # The headline is left out: its capitals may be title case.
+        for text in (getattr(article, "standfirst", "") or "", anchors.article_text(article)):
             matches = list(_WORD_RE.finditer(text))
             for at, match in enumerate(matches):
                 word = _POSSESSIVE_RE.sub("", match.group())
@@ -257,21 +258,6 @@ def story_names(article) -> frozenset[str]:
         names = sorted({core.normalise(word).text for word in capitalised - written_lower} - {""})
         cache.set(key, names, 24 * 3600)
     return frozenset(names)
-
-
-def _story_texts(article):
-    """The standfirst and the text of the article's blocks (the headline's capitals may be
-    title case)."""
-    yield getattr(article, "standfirst", "") or ""
-    for block in getattr(article, "body", None) or []:
-        value = block.value
-        if hasattr(value, "source"):  # rich text: each paragraph on its own
-            for paragraph in re.split(r"<(?:p|li|h\d|blockquote|br)\b[^>]*>", value.source):
-                yield strip_tags(paragraph)
-        elif isinstance(value, str):
-            yield value
-        elif isinstance(value, dict) and isinstance(value.get("quote"), str):
-            yield value["quote"]
 
 
 def submission_assess(*, draft: Submission, context: SubmissionContext) -> Verdict:

@@ -1109,13 +1109,6 @@
     form.querySelector("[data-cancel-passage]").addEventListener("click", clearPassage);
   }
 
-  function textNodes(root) {
-    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, null);
-    var nodes = [];
-    while (walker.nextNode()) nodes.push(walker.currentNode);
-    return nodes;
-  }
-
   /* A selection that starts or ends inside a word quotes the whole word ("ity council vot" is
      "city council voted"), by the rules the server applies (discussion/anchors.py whole_words):
      letters of any script, their marks and digits make words; an apostrophe between letters and
@@ -1260,6 +1253,7 @@
     return mark;
   }
 
+  /* The first comment on a passage marks it in the article at once, as a reload would. */
   function markNewPassage(posted, quote, prefix, suffix) {
     var passage = body && cardPart(posted, ".comment__passage");
     var anchorId = passage && passage.dataset.anchorId;
